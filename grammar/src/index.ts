@@ -1,3 +1,13 @@
 export * from './syntax/ast.js';
 export * from './plan/types.js';
 export * from './api.js';
+export { parse } from './syntax/parse.js';
+export * as ide from './ide/index.js';
+export { lex, type LexToken, type TokenClass } from './syntax/lex.js';
+export { LineIndex } from './syntax/positions.js';
+export * from './headerspace/index.js';
+export * from './bind/index.js';
+export * from './check/index.js';
+export * from './compile/index.js';
+export * from './workspace/index.js';
+export { format, formatResult, formatRange, type FormatResult, type TextEdit } from './format/format.js';

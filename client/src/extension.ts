@@ -1,0 +1,70 @@
+// The DFVisor extension: the slice language client, deploy/undeploy/status/runtime/plan commands, the
+// "DFVisor" view and a status bar item.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node.js';
+import type { ApiConnection } from './api/client.js';
+import { deploySlices, lensArgs } from './commands/deploy.js';
+import { openPlan } from './commands/plan.js';
+import { startRuntime, stopRuntime } from './commands/runtime.js';
+import { showStatus } from './commands/status.js';
+import { setToken } from './commands/token.js';
+import { undeploySlice } from './commands/undeploy.js';
+import { startLanguageClient } from './languageClient.js';
+import type { Services } from './services.js';
+import { Connection } from './settings.js';
+import { RuntimeModel } from './views/model.js';
+import { SlicesTreeProvider } from './views/slicesTree.js';
+import { createStatusBar } from './views/statusBar.js';
+
+/** What activate() returns: for other extensions and for the extension tests. */
+export interface DfvisorApi {
+  /** The runtime connection the commands use now (the embedded runtime's while it runs). */
+  connection(): Promise<ApiConnection>;
+  languageClient(): LanguageClient | undefined;
+}
+
+let services: Services | undefined;
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<DfvisorApi> {
+  const output = vscode.window.createOutputChannel('DFVisor');
+  const connection = new Connection(context.secrets);
+  const model = new RuntimeModel(connection, (l) => output.appendLine(`[view] ${l}`));
+  const deployDiagnostics = vscode.languages.createDiagnosticCollection('dfvisor-deploy');
+  const s: Services = { context, connection, model, output, deployDiagnostics, embedded: { current: undefined } };
+  services = s;
+  const tree = new SlicesTreeProvider(model);
+  context.subscriptions.push(
+    output,
+    connection,
+    model,
+    deployDiagnostics,
+    tree,
+    vscode.window.createTreeView('dfvisor.slices', { treeDataProvider: tree, showCollapseAll: true }),
+    createStatusBar(model),
+    vscode.commands.registerCommand('dfvisor.deploy', (uri?: unknown) => deploySlices(s, { uri: uri instanceof vscode.Uri ? uri : undefined })),
+    vscode.commands.registerCommand('dfvisor.deploySlice', (...args: unknown[]) => deploySlices(s, lensArgs(args))),
+    vscode.commands.registerCommand('dfvisor.checkAdmission', (...args: unknown[]) => deploySlices(s, { ...lensArgs(args), dryRun: true })),
+    vscode.commands.registerCommand('dfvisor.undeploy', (arg?: unknown) => undeploySlice(s, arg)),
+    vscode.commands.registerCommand('dfvisor.showStatus', () => showStatus(s)),
+    vscode.commands.registerCommand('dfvisor.startRuntime', () => startRuntime(s)),
+    vscode.commands.registerCommand('dfvisor.stopRuntime', () => stopRuntime(s)),
+    vscode.commands.registerCommand('dfvisor.openPlan', () => openPlan(s)),
+    vscode.commands.registerCommand('dfvisor.setToken', (arg?: unknown) => setToken(s, arg)),
+    vscode.commands.registerCommand('dfvisor.refreshSlices', () => model.refresh()),
+  );
+  model.start();
+  try {
+    client = await startLanguageClient(context, output);
+  } catch (e) {
+    output.appendLine(`The slice language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { connection: () => connection.current(), languageClient: () => client };
+}
+
+export async function deactivate(): Promise<void> {
+  const s = services;
+  services = undefined;
+  await Promise.allSettled([client?.stop(), s?.embedded.current?.stop()]);
+  client = undefined;
+}

@@ -1,0 +1,4 @@
+export * from './program.js';
+export * from './bind.js';
+export * from './lookup.js';
+export * from './locations.js';

@@ -1,0 +1,132 @@
+// The bound program: every declaration of a workspace as a symbol, every name
+// reference resolved to one, and the network/slice model the checks and the
+// compiler read. Plain data (Maps for lookups by name).
+import type {
+  ClassDecl, FlowRule, LinkDecl, NetworkDecl, PortDecl, Range, SliceDecl, SourceFile, SwitchDecl,
+} from '../syntax/ast.js';
+
+export type SymbolKind = 'network' | 'switch' | 'port' | 'link' | 'slice' | 'rule' | 'class';
+
+export interface ProgramSymbol {
+  id: number;
+  kind: SymbolKind;
+  name: string;
+  file: string;
+  /** The name's range (what rename edits). */
+  range: Range;
+  /** The whole declaration. */
+  declRange: Range;
+  /** The enclosing declaration's name: the switch of a port, the slice of a rule or class. */
+  container?: string;
+}
+
+export interface SymbolReference {
+  file: string;
+  range: Range;
+  symbolId: number;
+}
+
+export interface PortInfo {
+  symbolId: number;
+  first: number;
+  last: number;
+  label?: string;
+  speedBps?: number;
+  decl: PortDecl;
+}
+
+export interface SwitchInfo {
+  symbolId: number;
+  name: string;
+  file: string;
+  decl: SwitchDecl;
+  dpid: bigint | undefined;
+  /** undefined: no port lines, any port number is accepted. */
+  ports: PortInfo[] | undefined;
+}
+
+export interface LinkEndInfo {
+  switch: string;
+  port: number;
+}
+
+export interface LinkInfo {
+  symbolId: number;
+  file: string;
+  decl: LinkDecl;
+  /** Both ends resolved (known switch, single declared port). */
+  a: LinkEndInfo;
+  b: LinkEndInfo;
+  /** "s1:3<->s2:3" as declared. */
+  id: string;
+  /** Direction-free key: the two ends sorted. */
+  key: string;
+  /** bit/s; null when unbounded (no capacity and no port speed). */
+  capacityBps: number | null;
+}
+
+export interface RuleInfo {
+  symbolId: number;
+  name: string;
+  slice: string;
+  file: string;
+  decl: FlowRule;
+}
+
+export interface ClassInfo {
+  symbolId: number;
+  name: string;
+  slice: string;
+  file: string;
+  decl: ClassDecl;
+}
+
+export interface SliceInfo {
+  symbolId: number;
+  name: string;
+  file: string;
+  decl: SliceDecl;
+  rules: RuleInfo[];
+  classes: ClassInfo[];
+}
+
+export interface NetworkInfo {
+  name: string;
+  file: string;
+  decl: NetworkDecl;
+}
+
+export interface Program {
+  /** Sorted by path. */
+  files: SourceFile[];
+  /** The first network block (by file path), which names the workspace's network. */
+  network: NetworkInfo | undefined;
+  symbols: ProgramSymbol[];
+  references: SymbolReference[];
+  /** First declaration of each name wins; duplicates are symbols but not here. */
+  switches: Map<string, SwitchInfo>;
+  links: LinkInfo[];
+  /** By direction-free key (`linkKey`). */
+  linkByKey: Map<string, LinkInfo>;
+  slices: SliceInfo[];
+  sliceByName: Map<string, SliceInfo>;
+}
+
+export function linkEndText(e: LinkEndInfo): string {
+  return `${e.switch}:${e.port}`;
+}
+
+export function linkKey(a: LinkEndInfo, b: LinkEndInfo): string {
+  const x = linkEndText(a);
+  const y = linkEndText(b);
+  return x < y ? `${x}<->${y}` : `${y}<->${x}`;
+}
+
+/** The port declaration of a switch that covers a port number (undefined: none, or switch accepts any). */
+export function findPort(sw: SwitchInfo, port: number): PortInfo | undefined {
+  return sw.ports?.find((p) => p.first <= port && port <= p.last);
+}
+
+export function switchHasPort(sw: SwitchInfo, port: number): boolean {
+  return sw.ports === undefined || findPort(sw, port) !== undefined;
+}

@@ -1,0 +1,244 @@
+// The compiler: a checked workspace → a deployable Plan (only when there are no errors).
+import type { Diagnostic } from '../api.js';
+import { resolveLocations } from '../bind/locations.js';
+import type { LinkInfo, Program, SliceInfo, SwitchInfo } from '../bind/program.js';
+import { reservationsByLink } from '../check/admission.js';
+import { checkWorkspace, hasErrors } from '../check/workspace.js';
+import { withPrerequisites } from '../headerspace/space.js';
+import type {
+  DpidHex, FlowspaceEntry, Plan, PlanLink, PlanQos, PlanSlice, PlanSliceSwitchView, PlanSwitch, PlanController,
+} from '../plan/types.js';
+import type { Permission, SourceFile } from '../syntax/ast.js';
+import { parseEndpoint } from './endpoint.js';
+import { lowerMatch } from './match.js';
+import { allocateOverlays } from './overlay.js';
+
+export interface CompileResult {
+  plan: Plan | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export function compile(files: SourceFile[]): CompileResult {
+  const { program, diagnostics } = checkWorkspace(files);
+  if (hasErrors(diagnostics)) return { plan: undefined, diagnostics };
+  return { plan: buildPlan(program), diagnostics };
+}
+
+export function dpidHex(v: bigint | undefined): DpidHex {
+  return (v ?? 0n).toString(16).padStart(16, '0');
+}
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const PERMISSION_ORDER: Permission[] = ['read', 'write', 'delegate'];
+
+/** Builds the plan of a program that has no errors. */
+export function buildPlan(program: Program): Plan {
+  const switches = [...program.switches.values()].sort((a, b) => (a.dpid! < b.dpid! ? -1 : a.dpid! > b.dpid! ? 1 : byName(a, b)));
+  const dpidOf = (name: string): DpidHex => dpidHex(program.switches.get(name)!.dpid);
+  const links = [...program.links].sort((a, b) => cmp(a.id, b.id));
+  const slices = [...program.slices].sort(byName);
+  const overlays = allocateOverlays(slices);
+  const reservations = reservationsByLink(program);
+
+  const planSwitches: PlanSwitch[] = switches.map((sw) => ({ name: sw.name, dpid: dpidHex(sw.dpid), ports: planPorts(sw) }));
+  const planLinks: PlanLink[] = links.map((l) => ({
+    id: l.id,
+    a: { switch: l.a.switch, dpid: dpidOf(l.a.switch), port: l.a.port },
+    b: { switch: l.b.switch, dpid: dpidOf(l.b.switch), port: l.b.port },
+    capacityBps: l.capacityBps,
+  }));
+
+  const flowspace: Array<Omit<FlowspaceEntry, 'id'>> = [];
+  const planSlices: PlanSlice[] = [];
+  const qos: PlanQos = { meters: [], queues: [], links: [] };
+  let nextQueue = 1;
+  let nextMeter = 1;
+
+  for (const s of slices) {
+    const view = sliceView(program, s, links);
+    // Flowspace entries per (rule, switch, in-port).
+    for (const r of s.rules) {
+      const match = withPrerequisites(lowerMatch(r.decl.match).match);
+      if (!match) continue; // a contradictory match owns no packet
+      const perms = r.decl.permissions ? PERMISSION_ORDER.filter((p) => r.decl.permissions!.some((q) => q.value === p)) : ['read', 'write'] as Permission[];
+      const priority = r.decl.priority?.value ?? 100;
+      const seen = new Set<string>();
+      for (const loc of resolveLocations(program, r.decl.locations)) {
+        const ports: Array<number | null> = [];
+        if (loc.ports === 'all') ports.push(null);
+        else for (let p = loc.ports.lo; p <= loc.ports.hi; p++) ports.push(p);
+        for (const inPort of ports) {
+          const key = `${loc.switch.name}/${inPort}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          flowspace.push({ slice: s.name, rule: r.name, dpid: dpidHex(loc.switch.dpid), inPort, priority, match, permissions: perms });
+        }
+      }
+    }
+    // QoS.
+    let capBps: number | null = null;
+    const classes: PlanSlice['qos']['classes'] = [];
+    const guaranteeByLink = new Map<string, number>();
+    for (const st of s.decl.statements) {
+      if (st.kind !== 'Qos') continue;
+      for (const q of st.items) {
+        if (q.kind === 'Cap' && capBps === null && q.rate?.bps !== undefined) capBps = q.rate.bps;
+      }
+    }
+    for (const [key, list] of reservations) {
+      const mine = list.filter((r) => r.slice === s.name).reduce((a, r) => a + r.bps, 0);
+      if (mine > 0) guaranteeByLink.set(key, mine);
+    }
+    const guaranteedLinks = links.filter((l) => guaranteeByLink.has(l.key));
+    const guaranteeQueue = guaranteedLinks.length ? nextQueue++ : 0;
+    for (const l of guaranteedLinks) {
+      for (const end of [l.a, l.b]) {
+        qos.queues.push({ dpid: dpidOf(end.switch), port: end.port, queueId: guaranteeQueue, slice: s.name, class: null, minBps: guaranteeByLink.get(l.key)!, maxBps: capBps });
+      }
+    }
+    for (const c of [...s.classes].sort(byName)) {
+      const queueId = nextQueue++;
+      const minBps = c.decl.min?.bps ?? null;
+      const maxBps = c.decl.max?.bps ?? null;
+      classes.push({
+        name: c.name, match: withPrerequisites(lowerMatch(c.decl.match).match) ?? {},
+        minBps, maxBps, priority: c.decl.priority?.value ?? null, queueId,
+      });
+      for (const v of view) {
+        for (const port of viewPorts(program.switches.get(v.switch)!, v)) {
+          qos.queues.push({ dpid: v.dpid, port, queueId, slice: s.name, class: c.name, minBps, maxBps });
+        }
+      }
+    }
+    if (capBps !== null) {
+      const meterId = nextMeter++;
+      const rateKbps = Math.ceil(capBps / 1000);
+      for (const v of view) qos.meters.push({ dpid: v.dpid, meterId, slice: s.name, rateKbps, burstKb: Math.max(1, Math.ceil(rateKbps / 10)) });
+    }
+    const overlay = overlays.get(s.name)!;
+    planSlices.push({
+      name: s.name,
+      owner: ownerOf(s),
+      controllers: controllersOf(s),
+      overlay: { type: overlay.type, tag: overlay.tag, auto: overlay.auto },
+      view,
+      qos: {
+        capBps,
+        guarantees: guaranteedLinks.map((l) => ({ link: l.id, bps: guaranteeByLink.get(l.key)! })),
+        classes,
+      },
+      limits: limitsOf(program, s),
+    });
+  }
+
+  for (const l of links) {
+    const reserved = (reservations.get(l.key) ?? []).reduce((a, r) => a + r.bps, 0);
+    qos.links.push({ id: l.id, capacityBps: l.capacityBps, reservedBps: reserved, remainingBps: l.capacityBps === null ? null : l.capacityBps - reserved });
+  }
+  qos.meters.sort((a, b) => cmp(a.dpid, b.dpid) || a.meterId - b.meterId);
+  qos.queues.sort((a, b) => cmp(a.dpid, b.dpid) || a.port - b.port || a.queueId - b.queueId);
+
+  flowspace.sort((a, b) => cmp(a.dpid, b.dpid) || b.priority - a.priority || cmp(a.slice, b.slice) || cmp(a.rule, b.rule)
+    || (a.inPort ?? -1) - (b.inPort ?? -1));
+  return {
+    format: 'dfvisor-plan',
+    version: 1,
+    network: { name: program.network?.name ?? '', switches: planSwitches, links: planLinks },
+    slices: planSlices,
+    flowspace: flowspace.map((e, i) => ({ id: i + 1, ...e })),
+    qos,
+  };
+}
+
+function planPorts(sw: SwitchInfo): PlanSwitch['ports'] {
+  if (!sw.ports) return null;
+  const out: NonNullable<PlanSwitch['ports']> = [];
+  for (const p of sw.ports) {
+    for (let n = p.first; n <= p.last; n++) {
+      const port: NonNullable<PlanSwitch['ports']>[number] = { number: n };
+      if (p.label !== undefined) port.name = p.label;
+      if (p.speedBps !== undefined) port.speedBps = p.speedBps;
+      out.push(port);
+    }
+  }
+  return out.sort((a, b) => a.number - b.number);
+}
+
+/** The switches and ports a slice sees (see the language page, "What a slice sees"). */
+function sliceView(program: Program, s: SliceInfo, links: LinkInfo[]): PlanSliceSwitchView[] {
+  const ports = new Map<string, Set<number> | '*'>();
+  for (const r of s.rules) {
+    for (const loc of resolveLocations(program, r.decl.locations)) {
+      const cur = ports.get(loc.switch.name);
+      if (loc.ports === 'all' || cur === '*') { ports.set(loc.switch.name, '*'); continue; }
+      const set = cur ?? new Set<number>();
+      for (let p = loc.ports.lo; p <= loc.ports.hi; p++) set.add(p);
+      ports.set(loc.switch.name, set);
+    }
+  }
+  const linkPorts = new Map<string, Set<number>>();
+  for (const l of links) {
+    if (!ports.has(l.a.switch) || !ports.has(l.b.switch)) continue;
+    for (const e of [l.a, l.b]) {
+      let set = linkPorts.get(e.switch);
+      if (!set) linkPorts.set(e.switch, (set = new Set()));
+      set.add(e.port);
+    }
+  }
+  const num = (a: number, b: number): number => a - b;
+  return [...ports.entries()]
+    .map(([name, p]) => ({
+      dpid: dpidHex(program.switches.get(name)!.dpid),
+      switch: name,
+      ports: p === '*' ? '*' as const : [...p].sort(num),
+      linkPorts: [...(linkPorts.get(name) ?? [])].sort(num),
+    }))
+    .sort((a, b) => cmp(a.dpid, b.dpid));
+}
+
+/** Every concrete port of a view entry: edge ports (declared ports for '*') and link ports. */
+function viewPorts(sw: SwitchInfo, v: PlanSliceSwitchView): number[] {
+  const set = new Set<number>(v.linkPorts);
+  if (v.ports === '*') for (const p of planPorts(sw) ?? []) set.add(p.number);
+  else for (const p of v.ports) set.add(p);
+  return [...set].sort((a, b) => a - b);
+}
+
+function ownerOf(s: SliceInfo): string | null {
+  for (const st of s.decl.statements) if (st.kind === 'Owner' && st.value) return st.value.value;
+  return null;
+}
+
+function controllersOf(s: SliceInfo): PlanController[] {
+  for (const st of s.decl.statements) {
+    if (st.kind !== 'Controller') continue;
+    const out: PlanController[] = [];
+    for (const e of st.endpoints) {
+      const p = parseEndpoint(e.value);
+      if (p.ok) out.push(p.value);
+    }
+    return out;
+  }
+  return [];
+}
+
+function limitsOf(program: Program, s: SliceInfo): PlanSlice['limits'] {
+  const limits: PlanSlice['limits'] = { flowEntries: null, flowEntriesPerSwitch: {}, controlRate: null, packetInRate: null };
+  for (const st of s.decl.statements) {
+    if (st.kind !== 'Limits') continue;
+    for (const it of st.items) {
+      if (it.kind === 'FlowEntries' && it.count?.value !== undefined) {
+        if (it.on) limits.flowEntriesPerSwitch[dpidHex(program.switches.get(it.on.name)?.dpid)] = it.count.value;
+        else if (limits.flowEntries === null) limits.flowEntries = it.count.value;
+      } else if (it.kind === 'ControlRate' && limits.controlRate === null && it.rate?.perSecond !== undefined) {
+        limits.controlRate = it.rate.perSecond;
+      } else if (it.kind === 'PacketInRate' && limits.packetInRate === null && it.rate?.perSecond !== undefined) {
+        limits.packetInRate = it.rate.perSecond;
+      }
+    }
+  }
+  return limits;
+}
+

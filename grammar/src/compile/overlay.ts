@@ -1,0 +1,74 @@
+// Overlay tag allocation.
+// Policy: explicit tags are kept. Slices with `overlay auto` or no overlay line get,
+// in slice-name order, the lowest VLAN id in 2..4094 that no other slice holds
+// (VLAN 1 is left to the switches' default VLAN); when no VLAN id is free, the lowest
+// free MPLS label from 16 up. Deterministic: depends only on the set of slices.
+import type { SliceDecl } from '../syntax/ast.js';
+
+export type OverlayType = 'vlan' | 'mpls';
+
+export interface OverlayAssignment {
+  type: OverlayType;
+  tag: number;
+  auto: boolean;
+}
+
+export const VLAN_POOL = { first: 2, last: 4094 } as const;
+export const MPLS_POOL = { first: 16, last: 1048575 } as const;
+
+/** The explicit overlay of a slice (first `overlay` line), if it names a valid tag. */
+export function explicitOverlay(decl: SliceDecl): { type: OverlayType; tag: number } | undefined {
+  for (const st of decl.statements) {
+    if (st.kind !== 'Overlay') continue;
+    if ((st.mode === 'vlan' || st.mode === 'mpls') && st.tag?.value !== undefined) return { type: st.mode, tag: st.tag.value };
+    return undefined;
+  }
+  return undefined;
+}
+
+function lowestFree(used: Set<number>, first: number, last: number): number | undefined {
+  for (let t = first; t <= last; t++) if (!used.has(t)) return t;
+  return undefined;
+}
+
+/** Assigns a tag to every slice (by name). */
+export function allocateOverlays(slices: Array<{ name: string; decl: SliceDecl }>): Map<string, OverlayAssignment> {
+  const out = new Map<string, OverlayAssignment>();
+  const used: Record<OverlayType, Set<number>> = { vlan: new Set(), mpls: new Set() };
+  const auto: string[] = [];
+  for (const s of slices) {
+    const e = explicitOverlay(s.decl);
+    if (e) {
+      out.set(s.name, { ...e, auto: false });
+      used[e.type].add(e.tag);
+    } else {
+      auto.push(s.name);
+    }
+  }
+  auto.sort();
+  let vlanFrom: number = VLAN_POOL.first;
+  let mplsFrom: number = MPLS_POOL.first;
+  for (const name of auto) {
+    let t = vlanFrom <= VLAN_POOL.last ? lowestFree(used.vlan, vlanFrom, VLAN_POOL.last) : undefined;
+    if (t !== undefined) {
+      used.vlan.add(t);
+      vlanFrom = t + 1;
+      out.set(name, { type: 'vlan', tag: t, auto: true });
+      continue;
+    }
+    vlanFrom = VLAN_POOL.last + 1;
+    t = lowestFree(used.mpls, mplsFrom, MPLS_POOL.last) ?? MPLS_POOL.last;
+    used.mpls.add(t);
+    mplsFrom = t + 1;
+    out.set(name, { type: 'mpls', tag: t, auto: true });
+  }
+  return out;
+}
+
+/** The lowest tag of a type held by no slice in an allocation. */
+export function freeTag(alloc: Map<string, OverlayAssignment>, type: OverlayType): number | undefined {
+  const used = new Set<number>();
+  for (const a of alloc.values()) if (a.type === type) used.add(a.tag);
+  const pool = type === 'vlan' ? VLAN_POOL : MPLS_POOL;
+  return lowestFree(used, pool.first, pool.last);
+}

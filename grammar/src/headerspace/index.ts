@@ -1,0 +1,3 @@
+export * from './addresses.js';
+export * from './fields.js';
+export * from './space.js';

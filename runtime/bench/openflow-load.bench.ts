@@ -1,0 +1,242 @@
+// A cbench-like OpenFlow load generator: emulated OpenFlow 1.3 switches send packet-ins and
+// count the flow-mods / packet-outs that come back, against ovs-testcontroller directly and
+// through the slicing proxy (in a child process) with 10 000 flowspace rules, in the same run.
+// Prints a table and writes bench/results/openflow-load.json.
+// Run: node runtime/dist/bench/openflow-load.bench.js [--seconds 3] [--switches 1,4,16]
+import { connect, type Socket } from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { FlowspaceEntry, Plan } from '@dfvisor/grammar';
+import { decodeMessage, encodeMessage, Framer } from '../src/proxy/wire/index.js';
+import { MP, OFP13, type OfMessage, type Port } from '../src/proxy/wire/model.js';
+import { SlicingProxy } from '../src/proxy/index.js';
+import { startTestController } from '../src/lab/controllers.js';
+import { freePort } from '../src/lab/proc.js';
+
+const HOSTS_PER_SWITCH = 100;
+const PORTS = 4;
+const WINDOW = 64;
+
+const dp = (n: number) => n.toString(16).padStart(16, '0');
+const mac = (sw: number, h: number) => Buffer.from([0x02, 0, 0, sw & 0xff, (h >> 8) & 0xff, h & 0xff]);
+
+function frame(sw: number, src: number, dst: number): Buffer {
+  const f = Buffer.alloc(60);
+  mac(sw, dst).copy(f, 0); mac(sw, src).copy(f, 6);
+  f.writeUInt16BE(0x0800, 12);
+  f[14] = 0x45; f.writeUInt16BE(46, 16); f[22] = 64; f[23] = 17;
+  f.writeUInt32BE(0x0a000000 | (sw << 8) | src, 26); f.writeUInt32BE(0x0a000000 | (sw << 8) | dst, 30);
+  f.writeUInt16BE(1000, 34); f.writeUInt16BE(2000, 36);
+  return f;
+}
+
+function port(no: number): Port {
+  return { portNo: no, hwAddr: Buffer.from([2, 0, 0, 0, 0, no]), name: `p${no}`, config: 0, state: 4, curr: 0x820, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
+}
+
+/** One emulated switch: answers the handshake, then sends packet-ins. */
+class EmulatedSwitch {
+  private sock: Socket;
+  private framer = new Framer();
+  private xid = 1;
+  ready = false;
+  responses = 0;
+  flowMods = 0;
+  outstanding = 0;
+  private sentAt = new Map<number, number>();
+  latencies: number[] = [];
+  private seq = 0;
+  onResponse: () => void = () => {};
+
+  constructor(readonly n: number, host: string, port: number) {
+    this.sock = connect({ host, port });
+    this.sock.setNoDelay(true);
+    this.sock.on('connect', () => this.send({ version: OFP13, xid: 0, type: 'hello', versions: [OFP13] }));
+    this.sock.on('data', (c: Buffer) => { for (const f of this.framer.push(c)) this.on(decodeMessage(f)); });
+    this.sock.on('error', () => {});
+  }
+
+  private send(m: OfMessage): void { this.sock.write(encodeMessage(m)); }
+
+  private on(m: OfMessage): void {
+    switch (m.type) {
+      case 'features_request': this.send({ version: OFP13, xid: m.xid, type: 'features_reply', dpid: BigInt(this.n), nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, actions: 0, ports: [] }); break;
+      case 'multipart_request':
+        if (m.mpType === MP.PORT_DESC) this.send({ version: OFP13, xid: m.xid, type: 'multipart_reply', mpType: MP.PORT_DESC, flags: 0, body: Buffer.alloc(0), ports: [1, 2, 3, 4].map(port) });
+        else this.send({ version: OFP13, xid: m.xid, type: 'multipart_reply', mpType: m.mpType, flags: 0, body: Buffer.alloc(0) });
+        break;
+      case 'barrier_request': this.send({ version: OFP13, xid: m.xid, type: 'barrier_reply' }); break;
+      case 'echo_request': this.send({ version: OFP13, xid: m.xid, type: 'echo_reply', data: m.data }); break;
+      case 'flow_mod':
+        // The table-miss rule marks the handshake done; learned flows are counted.
+        if (!m.match.eth_dst) this.ready = true; else this.flowMods++;
+        break;
+      case 'packet_out': {
+        // Every packet-in gets exactly one packet-out back from a learning switch.
+        this.responses++;
+        if (this.outstanding > 0) this.outstanding--;
+        const first = this.sentAt.keys().next();
+        if (!first.done) { this.latencies.push(performance.now() - this.sentAt.get(first.value)!); this.sentAt.delete(first.value); }
+        this.onResponse();
+        break;
+      }
+      default: break;
+    }
+  }
+
+  /** Sends one packet-in; host pairs cycle so the learning switch answers with flow-mods. */
+  packetIn(): void {
+    const h = this.seq++ % HOSTS_PER_SWITCH;
+    const src = h, dst = (h + 1) % HOSTS_PER_SWITCH;
+    const inPort = (src % PORTS) + 1;
+    const id = this.seq;
+    this.sentAt.set(id, performance.now());
+    this.outstanding++;
+    this.send({ version: OFP13, xid: this.xid++, type: 'packet_in', bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0xffffffffffffffffn, match: { in_port: { value: BigInt(inPort) } }, data: frame(this.n, src, dst) });
+  }
+
+  /** Teaches the controller every host (one packet-in each), waiting for the answers. */
+  async warm(): Promise<void> {
+    for (let h = 0; h < HOSTS_PER_SWITCH; h++) {
+      const src = h;
+      this.send({ version: OFP13, xid: this.xid++, type: 'packet_in', bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0xffffffffffffffffn, match: { in_port: { value: BigInt((src % PORTS) + 1) } }, data: frame(this.n, src, 0xff) });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    this.responses = 0; this.flowMods = 0; this.latencies = []; this.sentAt.clear(); this.outstanding = 0;
+  }
+
+  clearPending(): void { this.sentAt.clear(); }
+  close(): void { this.sock.destroy(); }
+}
+
+async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) { if (Date.now() > end) throw new Error('timeout'); await new Promise((r) => setTimeout(r, 20)); }
+}
+
+interface RunResult { switches: number; mode: 'direct' | 'proxy'; flowModsPerSec: number; responsesPerSec: number; p50us: number; p99us: number }
+
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
+
+async function runLoad(mode: 'direct' | 'proxy', host: string, port: number, n: number, seconds: number): Promise<RunResult> {
+  const sws = Array.from({ length: n }, (_, i) => new EmulatedSwitch(i + 1, host, port));
+  try {
+    // Readiness: the controller's table-miss flow-mod (OpenFlow 1.3 learning switch) arrives.
+    await waitUntil(() => sws.every((s) => s.ready), 15_000);
+    await Promise.all(sws.map((s) => s.warm()));
+    // Latency: one packet-in outstanding per switch.
+    const latEnd = performance.now() + (seconds * 1000) / 2;
+    await Promise.all(sws.map((s) => new Promise<void>((res) => {
+      s.onResponse = () => { if (performance.now() < latEnd) s.packetIn(); else res(); };
+      s.packetIn();
+      setTimeout(res, (seconds * 1000) / 2 + 1000);
+    })));
+    const lat = sws.flatMap((s) => s.latencies);
+    // Throughput: a window of packet-ins outstanding per switch.
+    for (const s of sws) { s.responses = 0; s.flowMods = 0; s.latencies = []; s.outstanding = 0; s.clearPending(); }
+    const t0 = performance.now();
+    const thrEnd = t0 + (seconds * 1000) / 2;
+    for (const s of sws) {
+      s.onResponse = () => { if (performance.now() < thrEnd) while (s.outstanding < WINDOW) s.packetIn(); };
+      while (s.outstanding < WINDOW) s.packetIn();
+    }
+    await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
+    const total = sws.reduce((a, s) => a + s.responses, 0);
+    const flowMods = sws.reduce((a, s) => a + s.flowMods, 0);
+    const elapsed = (performance.now() - t0) / 1000;
+    return { switches: n, mode, flowModsPerSec: flowMods / elapsed, responsesPerSec: total / elapsed, p50us: pct(lat, 50) * 1000, p99us: pct(lat, 99) * 1000 };
+  } finally {
+    for (const s of sws) s.close();
+  }
+}
+
+/** 10 000 flowspace rules: decoys on every emulated switch's ports, plus the slice's own traffic. */
+function benchPlan(controllerPort: number, maxSwitches: number, rules: number): Plan {
+  const flowspace: FlowspaceEntry[] = [];
+  let id = 1;
+  const perSwitch = Math.floor(rules / maxSwitches);
+  for (let sw = 1; sw <= maxSwitches; sw++) {
+    for (let i = 0; i < perSwitch - PORTS; i++) {
+      flowspace.push({ id: id++, slice: 'decoy', rule: `d${i}`, dpid: dp(sw), inPort: (i % PORTS) + 1, priority: 200, match: { eth_type: 0x0800, ipv4_src: `172.${16 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}/32` }, permissions: ['read'] });
+    }
+    for (let p = 1; p <= PORTS; p++) flowspace.push({ id: id++, slice: 'tenant', rule: 'all', dpid: dp(sw), inPort: p, priority: 100, match: {}, permissions: ['read', 'write'] });
+  }
+  const sws = Array.from({ length: maxSwitches }, (_, i) => i + 1);
+  const slice = (name: string, port: number, tag: number) => ({
+    name, owner: null, controllers: [{ url: `tcp:127.0.0.1:${port}`, host: '127.0.0.1', port }], overlay: { type: 'vlan' as const, tag, auto: false },
+    view: sws.map((sw) => ({ dpid: dp(sw), switch: `s${sw}`, ports: [1, 2, 3, 4], linkPorts: [] })),
+    qos: { capBps: null, guarantees: [], classes: [] },
+    limits: { flowEntries: null, flowEntriesPerSwitch: {}, controlRate: null, packetInRate: null },
+  });
+  return {
+    format: 'dfvisor-plan', version: 1,
+    network: { name: 'bench', switches: sws.map((sw) => ({ name: `s${sw}`, dpid: dp(sw), ports: null })), links: [] },
+    // The decoy slice has no live controller endpoint (port 9 is discard): it only loads the classifier.
+    slices: [slice('tenant', controllerPort, 100)],
+    flowspace: flowspace.filter((e) => e.slice === 'tenant' || true),
+    qos: { meters: [], queues: [], links: [] },
+  };
+}
+
+// ---- the proxy as a child process (so it does not share the emulator's event loop) ----
+
+async function proxyChild(): Promise<void> {
+  const proxy = new SlicingProxy({ ofListen: '127.0.0.1:0' });
+  const addr = await proxy.start();
+  process.on('message', async (msg: { plan: Plan }) => {
+    const t0 = performance.now();
+    await proxy.applyPlan(msg.plan);
+    process.send!({ port: addr.port, applyMs: performance.now() - t0 });
+  });
+  process.on('disconnect', () => { void proxy.stop().then(() => process.exit(0)); });
+}
+
+async function startProxyChild(plan: Plan): Promise<{ child: ChildProcess; port: number; applyMs: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--proxy-child'], { stdio: 'inherit' });
+  const reply = await new Promise<{ port: number; applyMs: number }>((res, rej) => {
+    child.once('message', (m) => res(m as { port: number; applyMs: number }));
+    child.once('exit', (c) => rej(new Error(`proxy child exited ${c}`)));
+    child.send({ plan });
+  });
+  return { child, ...reply };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d; };
+  const seconds = Number(arg('--seconds', '3'));
+  const counts = arg('--switches', '1,4,16').split(',').map(Number);
+  const rules = Number(arg('--rules', '10000'));
+  const results: RunResult[] = [];
+  const ctlPort = await freePort();
+  const ctl = await startTestController(ctlPort, 'OpenFlow13');
+  const plan = benchPlan(ctlPort, Math.max(...counts), rules);
+  const { child, port: proxyPort, applyMs } = await startProxyChild(plan);
+  try {
+    for (const n of counts) {
+      results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds));
+      results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds));
+    }
+  } finally {
+    child.disconnect();
+    await ctl.stop();
+  }
+  const rows = counts.map((n) => {
+    const d = results.find((r) => r.switches === n && r.mode === 'direct')!;
+    const p = results.find((r) => r.switches === n && r.mode === 'proxy')!;
+    return { switches: n, directPerSec: Math.round(d.responsesPerSec), proxyPerSec: Math.round(p.responsesPerSec), directFlowModsPerSec: Math.round(d.flowModsPerSec), proxyFlowModsPerSec: Math.round(p.flowModsPerSec), ratio: +(p.responsesPerSec / d.responsesPerSec).toFixed(3),
+      directP50us: Math.round(d.p50us), proxyP50us: Math.round(p.p50us), addedP50us: Math.round(p.p50us - d.p50us),
+      directP99us: Math.round(d.p99us), proxyP99us: Math.round(p.p99us), addedP99us: Math.round(p.p99us - d.p99us) };
+  });
+  console.log(`OpenFlow load (cbench-like), ${rules} flowspace rules, ${seconds}s per run, window ${WINDOW}; plan applied in ${applyMs.toFixed(0)} ms`);
+  console.table(rows);
+  const out = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'openflow-load.json'), JSON.stringify({ date: new Date().toISOString(), rules, seconds, window: WINDOW, planApplyMs: applyMs, rows }, null, 2));
+  console.log(`wrote ${join(out, 'openflow-load.json')}`);
+}
+
+if (process.argv.includes('--proxy-child')) void proxyChild();
+else main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,226 @@
+// The flowspace classifier: entries indexed by dpid, then by in-port (with the any-port list
+// beside each port), then by tuple-space search over the header fields. Used for every
+// packet-in (classifyPacket) and every tenant flow-mod (entriesForMatch).
+import type { DpidHex, FlowspaceEntry, Match, Permission } from '@dfvisor/grammar';
+import type { ClassifierError } from './errors.js';
+import { intersectCompiled } from './intersect.js';
+import { compileMatch, isCompileError } from './match.js';
+import { normalizePacket, type NormalizedPacket, type PacketHeaders } from './packet.js';
+import { compareEntries } from './order.js';
+import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
+import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
+import { indexEntry, isIndexError } from './validate.js';
+
+/** The rules of one switch: per in-port, plus those for any port. */
+class SwitchRules {
+  readonly byPort = new Map<number, TupleSpace>();
+  readonly anyPort = new TupleSpace();
+  size = 0;
+
+  add(e: IndexedEntry): void {
+    const port = e.entry.inPort;
+    if (port === null) this.anyPort.add(e);
+    else {
+      let s = this.byPort.get(port);
+      if (!s) this.byPort.set(port, (s = new TupleSpace()));
+      s.add(e);
+    }
+    this.size++;
+  }
+
+  remove(e: IndexedEntry): void {
+    const port = e.entry.inPort;
+    if (port === null) this.anyPort.remove(e);
+    else {
+      const s = this.byPort.get(port);
+      if (s && s.remove(e) && s.size === 0) this.byPort.delete(port);
+    }
+    this.size--;
+  }
+
+  /** The tuple spaces a query at `inPort` (null: every port) must look at. */
+  spaces(inPort: number | null): TupleSpace[] {
+    if (inPort === null) return [this.anyPort, ...this.byPort.values()];
+    const s = this.byPort.get(inPort);
+    return s ? [s, this.anyPort] : [this.anyPort];
+  }
+}
+
+/** Rules by dpid. */
+class Locations {
+  readonly bySwitch = new Map<DpidHex, SwitchRules>();
+
+  add(e: IndexedEntry): void {
+    let s = this.bySwitch.get(e.entry.dpid);
+    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules()));
+    s.add(e);
+  }
+
+  remove(e: IndexedEntry): void {
+    const s = this.bySwitch.get(e.entry.dpid);
+    if (!s) return;
+    s.remove(e);
+    if (s.size === 0) this.bySwitch.delete(e.entry.dpid);
+  }
+}
+
+export interface ClassifierBuild {
+  classifier: Classifier;
+  /** Entries left out, one error each. */
+  errors: ClassifierError[];
+}
+
+export class Classifier implements FlowspaceClassifier {
+  private readonly byId = new Map<number, IndexedEntry>();
+  private readonly all = new Locations();
+  /** The same entries again per slice, so a slice's flow-mods look only at its own rules. */
+  private readonly bySlice = new Map<string, Locations>();
+
+  /** Builds a classifier from a plan's flowspace; malformed entries are reported and left out. */
+  static build(entries: readonly FlowspaceEntry[]): ClassifierBuild {
+    const classifier = new Classifier();
+    const errors = classifier.addAll(entries);
+    return { classifier, errors };
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  has(id: number): boolean {
+    return this.byId.has(id);
+  }
+
+  get(id: number): FlowspaceEntry | undefined {
+    return this.byId.get(id)?.entry;
+  }
+
+  /** Every entry, in plan order (priority high to low, ties by id). */
+  entries(): FlowspaceEntry[] {
+    return [...this.byId.values()].map((e) => e.entry).sort(compareEntries);
+  }
+
+  /** Adds one entry; returns an error (and changes nothing) when it is malformed or its id is taken. */
+  add(entry: FlowspaceEntry): ClassifierError | null {
+    const e = indexEntry(entry);
+    if (isIndexError(e)) return e;
+    if (this.byId.has(entry.id)) {
+      return { code: 'CLS_DUPLICATE_ID', entryId: entry.id, message: `entry id ${entry.id} is already in the classifier` };
+    }
+    this.byId.set(entry.id, e);
+    this.all.add(e);
+    let s = this.bySlice.get(entry.slice);
+    if (!s) this.bySlice.set(entry.slice, (s = new Locations()));
+    s.add(e);
+    return null;
+  }
+
+  addAll(entries: readonly FlowspaceEntry[]): ClassifierError[] {
+    const errors: ClassifierError[] = [];
+    for (const entry of entries) {
+      const err = this.add(entry);
+      if (err) errors.push(err);
+    }
+    return errors;
+  }
+
+  /** Removes the entry with this id; false when there is none. */
+  remove(id: number): boolean {
+    const e = this.byId.get(id);
+    if (!e) return false;
+    this.byId.delete(id);
+    this.all.remove(e);
+    const s = this.bySlice.get(e.entry.slice);
+    if (s) {
+      s.remove(e);
+      if (s.bySwitch.size === 0) this.bySlice.delete(e.entry.slice);
+    }
+    return true;
+  }
+
+  /** Removes every entry of a slice; returns how many. */
+  removeSlice(slice: string): number {
+    const s = this.bySlice.get(slice);
+    if (!s) return 0;
+    const ids: number[] = [];
+    for (const sw of s.bySwitch.values()) {
+      for (const space of sw.spaces(null)) for (const e of space.entries()) ids.push(e.entry.id);
+    }
+    for (const id of ids) this.remove(id);
+    return ids.length;
+  }
+
+  /** Replaces a slice's entries with new ones (a redeploy of a changed slice). */
+  replaceSlice(slice: string, entries: readonly FlowspaceEntry[]): ClassifierError[] {
+    this.removeSlice(slice);
+    const errors: ClassifierError[] = [];
+    for (const entry of entries) {
+      if (entry.slice !== slice) {
+        errors.push({ code: 'CLS_BAD_ENTRY', entryId: entry.id, message: `entry ${entry.id} belongs to slice ${entry.slice}, not ${slice}` });
+        continue;
+      }
+      const err = this.add(entry);
+      if (err) errors.push(err);
+    }
+    return errors;
+  }
+
+  classifyPacket(dpid: DpidHex, inPort: number, headers: PacketHeaders): FlowspaceEntry[] {
+    return this.classifyNormalized(dpid, inPort, normalizePacket(headers));
+  }
+
+  /** classifyPacket for headers already in normal form (normalize once, classify many times). */
+  classifyNormalized(dpid: DpidHex, inPort: number, packet: NormalizedPacket): FlowspaceEntry[] {
+    const sw = this.all.bySwitch.get(dpid);
+    if (!sw) return [];
+    const found: IndexedEntry[] = [];
+    const port = sw.byPort.get(inPort);
+    if (port) port.collectPacket(packet.values, packet.present, found);
+    sw.anyPort.collectPacket(packet.values, packet.present, found);
+    const out = new Array<FlowspaceEntry>(found.length);
+    for (let i = 0; i < found.length; i++) out[i] = found[i].entry;
+    if (out.length > 1) out.sort(compareEntries);
+    return out;
+  }
+
+  /** The best matching entry of each slice (optionally only entries granting a permission). */
+  bestPerSlice(dpid: DpidHex, inPort: number, headers: PacketHeaders, permission?: Permission): Map<string, FlowspaceEntry> {
+    return bestPerSlice(this.classifyPacket(dpid, inPort, headers), permission);
+  }
+
+  entriesForMatch(dpid: DpidHex, inPort: number | null, match: Match, filter: EntryFilter = {}): HitsResult {
+    const q = compileMatch(match);
+    if (isCompileError(q)) return { ok: false, error: q };
+    const locations = filter.slice === undefined ? this.all : this.bySlice.get(filter.slice);
+    const sw = locations?.bySwitch.get(dpid);
+    if (!sw) return { ok: true, hits: [] };
+    const profile = queryProfile(q);
+    const hits: FlowspaceHit[] = [];
+    for (const space of sw.spaces(inPort)) {
+      space.forCandidates(profile, (e) => {
+        if (filter.permission !== undefined && !e.entry.permissions.includes(filter.permission)) return;
+        const m = intersectCompiled(e.compiled, q);
+        if (m !== null) hits.push({ entry: e.entry, inPort: e.entry.inPort ?? inPort, match: m });
+      });
+    }
+    hits.sort((a, b) => compareEntries(a.entry, b.entry));
+    return { ok: true, hits };
+  }
+
+  /** Shape of the index, for logs and benchmarks. */
+  stats(): { entries: number; switches: number; slices: number; tuples: number } {
+    let tuples = 0;
+    for (const sw of this.all.bySwitch.values()) for (const s of sw.spaces(null)) tuples += s.tupleCount;
+    return { entries: this.size, switches: this.all.bySwitch.size, slices: this.bySlice.size, tuples };
+  }
+}
+
+/** From matches in classifier order: the first (best) entry of each slice. */
+export function bestPerSlice(sorted: readonly FlowspaceEntry[], permission?: Permission): Map<string, FlowspaceEntry> {
+  const best = new Map<string, FlowspaceEntry>();
+  for (const e of sorted) {
+    if (permission !== undefined && !e.permissions.includes(permission)) continue;
+    if (!best.has(e.slice)) best.set(e.slice, e);
+  }
+  return best;
+}

@@ -1,0 +1,243 @@
+// Tuple-space search over the rules of one location (a switch, or a switch port).
+// Rules are grouped by their shape (which fields are exact, the prefix lengths rounded down
+// to a few levels, which port fields are ranges); inside a tuple, a hash of the exact values
+// and prefix bits finds the candidate bucket in one Map lookup. Port ranges and prefix bits
+// below the level are not hashed: they are checked on the few candidates.
+// A lookup costs one hash probe per tuple, not one test per rule.
+import type { FlowspaceEntry } from '@dfvisor/grammar';
+import { SLOT_COUNT, wordBits } from './fields.js';
+import { matchesPacket, type CompiledMatch } from './match.js';
+
+/** A flowspace entry with its compiled match, shared by every index that holds it. */
+export interface IndexedEntry {
+  entry: FlowspaceEntry;
+  compiled: CompiledMatch;
+  /** The same constraints as a value vector (exact values, masked prefixes), for hashing. */
+  vector: number[];
+}
+
+const SCALAR = 0;
+const V4 = 1;
+const V6 = 2;
+
+/** Prefix lengths at which prefixes are hashed: the largest level not above the prefix length. */
+const V4_LEVELS = [8, 16, 24, 32];
+const V6_LEVELS = [16, 32, 48, 64, 96, 128];
+
+function hashLevel(levels: readonly number[], len: number): number {
+  let level = 0;
+  for (const l of levels) if (l <= len) level = l;
+  return level;
+}
+
+interface HashPart {
+  kind: number;
+  field: number;
+  slot: number;
+  len: number;
+}
+
+class Tuple {
+  readonly buckets = new Map<number, IndexedEntry[]>();
+  size = 0;
+  /** Fields hashed exactly (scalars and single ports). */
+  readonly exactFields: number;
+  readonly hash: HashFn;
+  constructor(signature: string, readonly parts: readonly HashPart[], readonly required: number) {
+    let ex = 0;
+    for (const p of parts) if (p.kind === SCALAR) ex |= 1 << p.field;
+    this.exactFields = ex;
+    this.hash = hashFor(signature, parts);
+  }
+}
+
+/** The value vector of a compiled match: exact values and masked prefix words at their slots. */
+export function constraintVector(m: CompiledMatch): number[] {
+  const v = new Array<number>(SLOT_COUNT).fill(-1);
+  for (const c of m.constraints) {
+    if (c.kind === 'exact') v[c.slot] = c.value;
+    else if (c.kind === 'prefix32') v[c.slot] = c.addr;
+    else if (c.kind === 'prefix128') for (let w = 0; w < 4; w++) v[c.slot + w] = c.words[w];
+  }
+  return v;
+}
+
+function shapeOf(m: CompiledMatch): { signature: string; parts: HashPart[] } {
+  const parts: HashPart[] = [];
+  let signature = '';
+  for (const c of m.constraints) {
+    switch (c.kind) {
+      case 'exact':
+        parts.push({ kind: SCALAR, field: c.field, slot: c.slot, len: 0 });
+        signature += `${c.field}=;`;
+        break;
+      case 'prefix32':
+      case 'prefix128': {
+        // Hash the prefix at a coarser level (fewer tuples to probe); candidates are then
+        // checked against the full prefix. Below the first level it is not hashed at all.
+        const level = hashLevel(c.kind === 'prefix32' ? V4_LEVELS : V6_LEVELS, c.len);
+        if (level > 0) parts.push({ kind: c.kind === 'prefix32' ? V4 : V6, field: c.field, slot: c.slot, len: level });
+        signature += `${c.field}/${level};`;
+        break;
+      }
+      case 'range':
+        signature += `${c.field}~;`;
+        break;
+    }
+  }
+  return { signature, parts };
+}
+
+type HashFn = (values: readonly number[]) => number;
+
+const MAC_SLOTS = new Set([0, 1]);
+
+/** One generated function per shape, shared by every tuple of that shape (so it gets hot and optimised). */
+const HASHES = new Map<string, HashFn>();
+
+function hashFor(signature: string, parts: readonly HashPart[]): HashFn {
+  let h = HASHES.get(signature);
+  if (!h) HASHES.set(signature, (h = makeHash(parts)));
+  return h;
+}
+
+/**
+ * Builds the hash of the bits a tuple looks at, specialised to its parts (straight-line
+ * code, no loop over a part list): each term is the exact value (MACs as two 32-bit halves),
+ * the prefix bits of an IPv4 field, or the covered bits of each IPv6 word. The generated
+ * source contains only numbers taken from the tuple's shape. Values must hold every hashed field.
+ */
+function makeHash(parts: readonly HashPart[]): HashFn {
+  const terms: string[] = [];
+  for (const p of parts) {
+    if (p.kind === SCALAR) {
+      terms.push(`v[${p.slot}] >>> 0`);
+      if (MAC_SLOTS.has(p.slot)) terms.push(`(v[${p.slot}] / 4294967296) >>> 0`);
+    } else if (p.kind === V4) {
+      terms.push(`v[${p.slot}] >>> ${32 - p.len}`);
+    } else {
+      for (let w = 0; w < 4; w++) {
+        const bits = wordBits(p.len, w);
+        if (bits > 0) terms.push(`v[${p.slot + w}] >>> ${32 - bits}`);
+      }
+    }
+  }
+  const body = ['let h = 0x2f1b;'];
+  for (const t of terms) body.push(`h = Math.imul(h ^ (${t}), 0x5bd1e995); h ^= h >>> 15;`);
+  body.push('return h & 0x3fffffff;');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('v', body.join('\n')) as HashFn;
+}
+
+/** What a query match pins down exactly, to decide per tuple between one probe and a scan. */
+export interface QueryProfile {
+  compiled: CompiledMatch;
+  vector: number[];
+  /** Fields the query fixes to one value. */
+  exactFields: number;
+  /** Prefix length per field id (0 when the query has no prefix there). */
+  prefixLen: number[];
+}
+
+export function queryProfile(q: CompiledMatch): QueryProfile {
+  let exactFields = 0;
+  const prefixLen = new Array<number>(16).fill(0);
+  for (const c of q.constraints) {
+    if (c.kind === 'exact') exactFields |= 1 << c.field;
+    else if (c.kind === 'prefix32' || c.kind === 'prefix128') prefixLen[c.field] = c.len;
+  }
+  return { compiled: q, vector: constraintVector(q), exactFields, prefixLen };
+}
+
+export class TupleSpace {
+  private readonly tuples = new Map<string, Tuple>();
+  private list: Tuple[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get tupleCount(): number {
+    return this.list.length;
+  }
+
+  add(e: IndexedEntry): void {
+    const { signature, parts } = shapeOf(e.compiled);
+    let t = this.tuples.get(signature);
+    if (!t) {
+      t = new Tuple(signature, parts, e.compiled.required);
+      this.tuples.set(signature, t);
+      this.list.push(t);
+    }
+    const h = t.hash(e.vector);
+    const bucket = t.buckets.get(h);
+    if (bucket) bucket.push(e);
+    else t.buckets.set(h, [e]);
+    t.size++;
+    this.count++;
+  }
+
+  remove(e: IndexedEntry): boolean {
+    const { signature } = shapeOf(e.compiled);
+    const t = this.tuples.get(signature);
+    if (!t) return false;
+    const h = t.hash(e.vector);
+    const bucket = t.buckets.get(h);
+    const i = bucket ? bucket.indexOf(e) : -1;
+    if (!bucket || i < 0) return false;
+    bucket.splice(i, 1);
+    if (bucket.length === 0) t.buckets.delete(h);
+    t.size--;
+    this.count--;
+    if (t.size === 0) {
+      this.tuples.delete(signature);
+      this.list = this.list.filter((x) => x !== t);
+    }
+    return true;
+  }
+
+  /** Appends the entries whose match the packet satisfies (unordered). */
+  collectPacket(values: readonly number[], present: number, out: IndexedEntry[]): void {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if ((t.required & ~present) !== 0) continue;
+      const bucket = t.buckets.get(t.hash(values));
+      if (bucket === undefined) continue;
+      for (let j = 0; j < bucket.length; j++) {
+        const e = bucket[j];
+        if (matchesPacket(e.compiled, values, present)) out.push(e);
+      }
+    }
+  }
+
+  /**
+   * Calls `visit` for every entry that may intersect the query: one probe in tuples whose
+   * hashed fields the query pins down at least as finely, a scan of the others.
+   * The caller computes the exact intersection.
+   */
+  forCandidates(q: QueryProfile, visit: (e: IndexedEntry) => void): void {
+    for (const t of this.list) {
+      if (determines(q, t)) {
+        const bucket = t.buckets.get(t.hash(q.vector));
+        if (bucket) for (const e of bucket) visit(e);
+      } else {
+        for (const bucket of t.buckets.values()) for (const e of bucket) visit(e);
+      }
+    }
+  }
+
+  /** Every entry, unordered. */
+  *entries(): IterableIterator<IndexedEntry> {
+    for (const t of this.list) for (const b of t.buckets.values()) yield* b;
+  }
+}
+
+function determines(q: QueryProfile, t: Tuple): boolean {
+  if ((t.exactFields & ~q.exactFields) !== 0) return false;
+  for (const p of t.parts) {
+    if (p.kind !== SCALAR && q.prefixLen[p.field] < p.len) return false;
+  }
+  return true;
+}

@@ -1,0 +1,128 @@
+// `dfvisor check`, `dfvisor compile`, `dfvisor fmt`: the language core on the command line.
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadWorkspace, checkWorkspace, compile, serializePlan, formatResult, type Diagnostic, type SourceFile } from '@dfvisor/grammar';
+import { parseCommandArgs, str, flag } from '../args.js';
+import { UsageError, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+
+export const checkHelp = `Usage: dfvisor check [--format text|json] <file|dir>...
+
+Checks .slice files (a directory means every .slice file below it, as one program).
+Prints one line per problem: path:line:col: severity CODE message (1-based positions),
+or with --format json an array of {file, range, severity, code, message, related} (0-based, LSP style).
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage.
+`;
+
+export const compileHelp = `Usage: dfvisor compile [-o plan.json] <file|dir>...
+
+Compiles a workspace of .slice files into a deployable plan (JSON, see docs/plan.md).
+Writes to stdout, or to the file given with -o. Exit 1 (and no plan) if the workspace has errors.
+`;
+
+export const fmtHelp = `Usage: dfvisor fmt [--check] <file|dir>...
+
+Formats .slice files in place in the canonical layout (comments kept).
+--check  change nothing; list the files that are not formatted and exit 1 if there are any.
+Files with syntax errors are left as they are and reported.
+`;
+
+async function load(paths: string[]): Promise<SourceFile[]> {
+  if (paths.length === 0) throw new UsageError('no files or directories given');
+  const { files, errors } = await loadWorkspace(paths);
+  if (errors.length > 0) throw new UserError(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  if (files.length === 0) throw new UserError(`no .slice files found in ${paths.join(', ')}`);
+  return files;
+}
+
+export function formatDiagnosticLine(d: Diagnostic): string {
+  const head = `${d.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
+  const notes = d.related.map((r) => `${r.file}:${r.range.start.line + 1}:${r.range.start.character + 1}: note: ${r.message}`);
+  return [head, ...notes].join('\n');
+}
+
+function toJson(d: Diagnostic) {
+  const range = (r: Diagnostic['range']) => ({
+    start: { line: r.start.line, character: r.start.character },
+    end: { line: r.end.line, character: r.end.character },
+  });
+  return {
+    file: d.file,
+    range: range(d.range),
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    related: d.related.map((r) => ({ file: r.file, range: range(r.range), message: r.message })),
+  };
+}
+
+function summary(diags: Diagnostic[], files: number): string {
+  const n = (k: string) => diags.filter((d) => d.severity === k).length;
+  const plural = (c: number, w: string) => `${c} ${w}${c === 1 ? '' : 's'}`;
+  return `${plural(n('error'), 'error')}, ${plural(n('warning'), 'warning')} in ${plural(files, 'file')}`;
+}
+
+export async function checkCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseCommandArgs(argv, { format: { type: 'string', default: 'text' } });
+  if (flag(p, 'help')) return io.out(checkHelp), 0;
+  const format = str(p, 'format');
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const files = await load(p.positionals);
+  const { diagnostics } = checkWorkspace(files);
+  if (format === 'json') io.out(JSON.stringify(diagnostics.map(toJson), null, 2) + '\n');
+  else {
+    for (const d of diagnostics) io.out(formatDiagnosticLine(d) + '\n');
+    io.err(summary(diagnostics, files.length) + '\n');
+  }
+  return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+export async function compileCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } });
+  if (flag(p, 'help')) return io.out(compileHelp), 0;
+  const files = await load(p.positionals);
+  const { plan, diagnostics } = compile(files);
+  for (const d of diagnostics) io.err(formatDiagnosticLine(d) + '\n');
+  if (!plan) {
+    io.err(`not compiled: ${summary(diagnostics, files.length)}\n`);
+    return 1;
+  }
+  const text = serializePlan(plan);
+  const out = str(p, 'output');
+  if (out) {
+    try {
+      await writeFile(out, text);
+    } catch (e) {
+      throw new UserError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    io.err(`plan written to ${out}: ${plan.slices.length} slices, ${plan.flowspace.length} flowspace entries\n`);
+  } else io.out(text);
+  return 0;
+}
+
+export async function fmtCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseCommandArgs(argv, { check: { type: 'boolean' } });
+  if (flag(p, 'help')) return io.out(fmtHelp), 0;
+  const check = flag(p, 'check');
+  const files = await load(p.positionals);
+  let unformatted = 0;
+  let broken = 0;
+  for (const f of files) {
+    const original = await readFile(f.path, 'utf8');
+    const r = formatResult(original);
+    if (r.errors.length > 0) {
+      broken++;
+      const e = r.errors[0];
+      io.err(`${f.path}:${e.range.start.line + 1}:${e.range.start.character + 1}: not formatted, syntax error: ${e.message}\n`);
+      continue;
+    }
+    if (!r.changed) continue;
+    unformatted++;
+    if (check) io.out(`${f.path}\n`);
+    else {
+      await writeFile(f.path, r.text);
+      io.err(`formatted ${f.path}\n`);
+    }
+  }
+  if (check && unformatted > 0) io.err(`${unformatted} file(s) need formatting\n`);
+  return broken > 0 || (check && unformatted > 0) ? 1 : 0;
+}

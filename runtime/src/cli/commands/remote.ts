@@ -1,0 +1,258 @@
+// Commands that talk to a running runtime over its HTTP API: deploy, undeploy, status, slices,
+// stats, revisions, rollback, token. Exit codes: 0 ok, 1 refused (language/admission errors, apply
+// failure), 2 usage, 3 unauthorised/forbidden, 4 runtime unreachable, 5 conflict, 6 not found.
+import { loadWorkspace } from '@dfvisor/grammar';
+import { ApiClient, ApiError } from '../../client/api-client.js';
+import { parseCommandArgs, str, flag, type Options, type Parsed } from '../args.js';
+import { UsageError, UserError } from '../errors.js';
+import { renderTable } from '../table.js';
+import { formatDiagnosticLine } from './language.js';
+import type { Io } from '../io.js';
+
+const common: Options = {
+  api: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+const commonHelp = `
+Connection options:
+  --api URL      runtime API (default $DFVISOR_API or http://127.0.0.1:8181)
+  --token TOKEN  bearer token (default $DFVISOR_TOKEN)
+  --json         print the API's JSON instead of a table
+`;
+
+function client(p: Parsed, io: Io): ApiClient {
+  const api = str(p, 'api') ?? io.env.DFVISOR_API ?? 'http://127.0.0.1:8181';
+  try {
+    new URL(api);
+  } catch {
+    throw new UsageError(`--api must be a URL like http://127.0.0.1:8181, not '${api}'`);
+  }
+  return new ApiClient(api, str(p, 'token') ?? io.env.DFVISOR_TOKEN);
+}
+
+function exitFor(e: ApiError): number {
+  const s = e.problem.status;
+  if (s === 0) return 4;
+  if (s === 401 || s === 403 || s === 429) return 3;
+  if (s === 409) return 5;
+  if (s === 404) return 6;
+  return 1;
+}
+
+async function call<T>(io: Io, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    const diags = (e.problem.diagnostics ?? []) as Parameters<typeof formatDiagnosticLine>[0][];
+    for (const d of diags) io.err(formatDiagnosticLine(d) + '\n');
+    throw new UserError(e.message, exitFor(e));
+  }
+}
+
+function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | undefined {
+  const p = parseCommandArgs(argv, { ...common, ...extra });
+  if (flag(p, 'help')) {
+    io.out(help + commonHelp);
+    return undefined;
+  }
+  return p;
+}
+
+const print = (io: Io, p: Parsed, data: unknown, table: () => string) => io.out(flag(p, 'json') ? JSON.stringify(data, null, 2) + '\n' : table());
+
+// ------------------------------------------------------------------ deploy
+
+interface DeployResponse {
+  revision: number;
+  dryRun: boolean;
+  diff: { added: string[]; changed: string[]; removed: string[]; unchanged: string[] };
+  slices: Array<{ name: string; owner: string | null; status: string }>;
+  diagnostics: Array<Parameters<typeof formatDiagnosticLine>[0]>;
+}
+
+export async function deployCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, { 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' }, slice: { type: 'string', multiple: true } },
+    `Usage: dfvisor deploy [--dry-run] [--prune] [--slice NAME]... <file|dir>...
+
+Sends the .slice files to the runtime, which checks them, admits them against link capacities,
+computes the difference from what is deployed and applies it as one revision.
+  --dry-run      only show the difference and the diagnostics
+  --prune        also remove your deployed slices that the files no longer declare
+  --slice NAME   deploy only these slices of the files (repeatable)`, io);
+  if (!p) return 0;
+  if (p.positionals.length === 0) throw new UsageError('no files or directories given');
+  const { files, errors } = await loadWorkspace(p.positionals);
+  if (errors.length > 0) throw new UserError(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
+  if (files.length === 0) throw new UserError(`no .slice files found in ${p.positionals.join(', ')}`);
+  const api = client(p, io);
+  const dryRun = flag(p, 'dry-run');
+  const query = new URLSearchParams();
+  if (dryRun) query.set('dryRun', 'true');
+  if (flag(p, 'prune')) query.set('prune', 'true');
+  const only = p.values.slice as string[] | undefined;
+  if (only?.length) query.set('slices', only.join(','));
+  const json = flag(p, 'json');
+  if (!json) io.err(`${dryRun ? 'checking' : 'deploying'} ${files.length} file(s) to ${api.baseUrl}\n`);
+
+  const progress = new AbortController();
+  if (!json && !dryRun) {
+    api.events((type, data) => {
+      const d = data as { stage?: string; revision?: number; detail?: string };
+      if (type === 'deploy-progress' && d.stage) io.err(`  ${d.stage}${d.revision ? ` revision ${d.revision}` : ''}${d.detail ? `: ${d.detail}` : ''}\n`);
+    }, progress.signal).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    const res = await call(io, () => api.request<DeployResponse>('POST', `/v1/deploy${query.size ? `?${query}` : ''}`, { files: files.map((f) => ({ path: f.path, text: f.text })) }));
+    if (json) io.out(JSON.stringify(res, null, 2) + '\n');
+    else {
+      for (const d of res.diagnostics) io.err(formatDiagnosticLine(d) + '\n');
+      const rows = [
+        ...res.diff.added.map((n) => [n, 'add']),
+        ...res.diff.changed.map((n) => [n, 'change']),
+        ...res.diff.removed.map((n) => [n, 'remove']),
+        ...res.diff.unchanged.map((n) => [n, 'unchanged']),
+      ];
+      io.out(renderTable(['SLICE', dryRun ? 'WOULD' : 'DONE'], rows));
+      io.out(dryRun ? `dry run: nothing changed (active revision ${res.revision})\n` : `revision ${res.revision} is active\n`);
+    }
+    return 0;
+  } finally {
+    progress.abort();
+  }
+}
+
+export async function undeployCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, {}, 'Usage: dfvisor undeploy <slice>\n\nRemoves a deployed slice (a new revision).', io);
+  if (!p) return 0;
+  if (p.positionals.length !== 1) throw new UsageError('give exactly one slice name');
+  const res = await call(io, () => client(p, io).request<DeployResponse>('DELETE', `/v1/slices/${encodeURIComponent(p.positionals[0])}`));
+  print(io, p, res, () => `slice ${p.positionals[0]} removed; revision ${res.revision} is active\n`);
+  return 0;
+}
+
+export async function statusCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, {}, 'Usage: dfvisor status\n\nShows the runtime nodes, the switches and the tenant controller connections.', io);
+  if (!p) return 0;
+  interface Status {
+    node: string;
+    revision: number;
+    nodes: Array<{ id: string; api: string | null; alive: boolean }>;
+    switches: Array<{ dpid: string; name: string | null; master: string | null; connected: boolean }>;
+    slices: Array<{ name: string; controllers: Array<{ url: string; connected: boolean }> }>;
+  }
+  const st = await call(io, () => client(p, io).request<Status>('GET', '/v1/status'));
+  print(io, p, st, () =>
+    `revision ${st.revision} (answered by node ${st.node})\n\n` +
+    renderTable(['NODE', 'API', 'ALIVE'], st.nodes.map((n) => [n.id, n.api, n.alive ? 'yes' : 'no'])) + '\n' +
+    renderTable(['SWITCH', 'DPID', 'MASTER', 'CONNECTED'], st.switches.map((s) => [s.name, s.dpid, s.master, s.connected ? 'yes' : 'no'])) + '\n' +
+    renderTable(['SLICE', 'CONTROLLERS'], st.slices.map((s) => [s.name, s.controllers.map((c) => `${c.url}${c.connected ? ' (up)' : ' (down)'}`).join(', ')])));
+  return 0;
+}
+
+export async function slicesCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, {}, 'Usage: dfvisor slices\n\nLists the deployed slices you may see.', io);
+  if (!p) return 0;
+  const res = await call(io, () => client(p, io).request<{ slices: Array<{ name: string; owner: string | null; overlay: { type: string; tag: number }; switches: string[]; controllers: Array<{ url: string; connected: boolean }>; revision: number }> }>('GET', '/v1/slices'));
+  print(io, p, res, () => renderTable(['SLICE', 'OWNER', 'OVERLAY', 'SWITCHES', 'CONTROLLERS UP'],
+    res.slices.map((s) => [s.name, s.owner, `${s.overlay.type} ${s.overlay.tag}`, s.switches.length, `${s.controllers.filter((c) => c.connected).length}/${s.controllers.length}`])));
+  return 0;
+}
+
+interface Stats {
+  slice: string;
+  updatedAt: string | null;
+  packets: number;
+  bytes: number;
+  flows: number;
+  packetIns: number;
+  perSwitch: Array<{ dpid: string; packets: number; bytes: number; flows: number }>;
+}
+
+export async function statsCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, { watch: { type: 'boolean', short: 'w' }, interval: { type: 'string', default: '2' } },
+    'Usage: dfvisor stats [slice] [--watch] [--interval SECONDS]\n\nPer-slice counters, pushed by the runtime nodes (no switch is polled for this).', io);
+  if (!p) return 0;
+  if (p.positionals.length > 1) throw new UsageError('give at most one slice name');
+  const interval = Number(str(p, 'interval'));
+  if (!(interval > 0)) throw new UsageError('--interval must be a positive number of seconds');
+  const api = client(p, io);
+  const once = async () => {
+    const names = p.positionals.length === 1 ? p.positionals : (await call(io, () => api.request<{ slices: Array<{ name: string }> }>('GET', '/v1/slices'))).slices.map((s) => s.name);
+    const all = await Promise.all(names.map((n) => call(io, () => api.request<Stats>('GET', `/v1/slices/${encodeURIComponent(n)}/stats`))));
+    print(io, p, p.positionals.length === 1 ? all[0] : all, () =>
+      renderTable(['SLICE', 'PACKETS', 'BYTES', 'FLOWS', 'PACKET-INS', 'UPDATED'], all.map((s) => [s.slice, s.packets, s.bytes, s.flows, s.packetIns, s.updatedAt])));
+  };
+  await once();
+  if (!flag(p, 'watch')) return 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, interval * 1000));
+    if (!flag(p, 'json')) io.out('\n');
+    await once();
+  }
+}
+
+export async function revisionsCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, {}, 'Usage: dfvisor revisions\n\nLists the deployed revisions (the active one is marked).', io);
+  if (!p) return 0;
+  const res = await call(io, () => client(p, io).request<{ active: number; revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }> }>('GET', '/v1/revisions'));
+  print(io, p, res, () => renderTable(['REV', '', 'CREATED', 'BY', 'ACTION', 'SLICES'],
+    res.revisions.map((r) => [r.revision, r.revision === res.active ? '*' : '', r.createdAt, r.by, r.action, r.slices.join(',')])));
+  return 0;
+}
+
+export async function rollbackCommand(argv: string[], io: Io): Promise<number> {
+  const p = parse(argv, {}, 'Usage: dfvisor rollback <revision>\n\nDeploys an earlier revision again as a new revision (admin only).', io);
+  if (!p) return 0;
+  const rev = Number(p.positionals[0]);
+  if (p.positionals.length !== 1 || !Number.isInteger(rev) || rev < 1) throw new UsageError('give one revision number');
+  const res = await call(io, () => client(p, io).request<DeployResponse>('POST', `/v1/rollback/${rev}`));
+  print(io, p, res, () => `rolled back to the content of revision ${rev}; revision ${res.revision} is active\n`);
+  return 0;
+}
+
+export async function tokenCommand(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  const help = `Usage: dfvisor token create --owner OWNER | token list | token revoke <id>
+
+Tenant tokens (admin only). A tenant token may deploy, change, read and remove only the
+slices whose owner is OWNER. 'create' prints the new token once.`;
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    io.out(help + commonHelp);
+    return sub === undefined ? 2 : 0;
+  }
+  if (sub === 'create') {
+    const p = parse(rest, { owner: { type: 'string' } }, help, io);
+    if (!p) return 0;
+    const owner = str(p, 'owner');
+    if (!owner) throw new UsageError('--owner is required');
+    const res = await call(io, () => client(p, io).request<{ token: string; id: string; owner: string }>('POST', '/v1/tokens', { owner }));
+    if (flag(p, 'json')) io.out(JSON.stringify({ token: res.token, id: res.id, owner: res.owner }) + '\n');
+    else {
+      io.out(`${res.token}\n`);
+      io.err(`token ${res.id} for owner ${res.owner}: shown once, store it now\n`);
+    }
+    return 0;
+  }
+  if (sub === 'list') {
+    const p = parse(rest, {}, help, io);
+    if (!p) return 0;
+    const res = await call(io, () => client(p, io).request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>('GET', '/v1/tokens'));
+    print(io, p, res, () => renderTable(['ID', 'OWNER', 'CREATED', 'REVOKED'], res.tokens.map((t) => [t.id, t.owner, t.createdAt, t.revokedAt])));
+    return 0;
+  }
+  if (sub === 'revoke') {
+    const p = parse(rest, {}, help, io);
+    if (!p) return 0;
+    if (p.positionals.length !== 1) throw new UsageError('give one token id');
+    const res = await call(io, () => client(p, io).request<{ revoked: string }>('DELETE', `/v1/tokens/${encodeURIComponent(p.positionals[0])}`));
+    print(io, p, res, () => `token ${res.revoked} revoked\n`);
+    return 0;
+  }
+  throw new UsageError(`unknown token subcommand '${sub}' (create, list, revoke)`);
+}
+
+

@@ -1,0 +1,128 @@
+// `dfvisor run`: a headless runtime node until SIGINT/SIGTERM.
+import { pino, destination } from 'pino';
+import { parseCommandArgs, str, flag } from '../args.js';
+import { UsageError, UserError } from '../errors.js';
+import type { Io } from '../io.js';
+import { DEFAULTS, parseHostPort, readConfigFile, type NodeConfig } from '../../node/config.js';
+import { RuntimeNode } from '../../node/runtime-node.js';
+import { createProxyDataPath } from '../../node/proxy-datapath.js';
+import { storeConfigFromFlags } from '../../store/index.js';
+import { resolve } from 'node:path';
+
+export const runHelp = `Usage: dfvisor run [options]
+
+Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, until SIGINT/SIGTERM.
+
+  --of-listen HOST:PORT   where switches connect (default 127.0.0.1:6653)
+  --api HOST:PORT         where the HTTP API listens (default 127.0.0.1:8181)
+  --deploy FILE|DIR       deploy these .slice files at start (repeatable)
+  --config FILE           JSON config file (keys: nodeId, dataDir, ofListen, api, store, adminToken,
+                          tls {certFile,keyFile}, bodyLimitBytes, deploy, logLevel, statsIntervalMs)
+  --store embedded|hazelcast   global tier (default embedded)
+  --hazelcast HOST:PORT[,…]    Hazelcast members (with --store hazelcast; default 127.0.0.1:5701)
+  --cluster-name NAME     Hazelcast cluster name (default dfvisor)
+  --data-dir DIR          where the embedded store, the audit log and state live (default ./.dfvisor)
+  --node-id ID            this node's id (default host-pid)
+  --tls-cert FILE --tls-key FILE   serve the API over HTTPS
+  --log-level LEVEL       trace|debug|info|warn|error (default info)
+  --body-limit BYTES      largest API request body (default 10 MiB; larger ones get 413)
+  --auth-failures-per-minute N   failed authentications per address and minute before 429 (default 30)
+
+The admin token comes from DFVISOR_ADMIN_TOKEN or the config file; if neither gives one and the
+store has none, a new one is generated and printed once on stderr.
+`;
+
+export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | undefined> {
+  const p = parseCommandArgs(argv, {
+    'of-listen': { type: 'string' },
+    api: { type: 'string' },
+    deploy: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    store: { type: 'string' },
+    hazelcast: { type: 'string' },
+    'cluster-name': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'node-id': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'log-level': { type: 'string' },
+    'body-limit': { type: 'string' },
+    'auth-failures-per-minute': { type: 'string' },
+  }, false);
+  if (flag(p, 'help')) {
+    io.out(runHelp);
+    return undefined;
+  }
+  const cfg: NodeConfig = { ...DEFAULTS };
+  try {
+    const file = str(p, 'config');
+    if (file) Object.assign(cfg, await readConfigFile(file));
+    const of = str(p, 'of-listen');
+    if (of) cfg.ofListen = parseHostPort(of, '--of-listen');
+    const api = str(p, 'api');
+    if (api) cfg.api = parseHostPort(api, '--api');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const deploy = p.values.deploy as string[] | undefined;
+  if (deploy?.length) cfg.deploy = deploy;
+  const dataDir = str(p, 'data-dir');
+  if (dataDir) cfg.dataDir = resolve(dataDir);
+  if (str(p, 'store') || str(p, 'hazelcast') || str(p, 'cluster-name')) {
+    const s = storeConfigFromFlags({ store: str(p, 'store'), hazelcast: str(p, 'hazelcast'), clusterName: str(p, 'cluster-name') });
+    if (!s.ok) throw new UsageError(s.error.message);
+    cfg.store = s.value;
+  }
+  const nodeId = str(p, 'node-id');
+  if (nodeId) cfg.nodeId = nodeId;
+  const cert = str(p, 'tls-cert');
+  const key = str(p, 'tls-key');
+  if ((cert && !key) || (key && !cert)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (cert && key) cfg.tls = { certFile: cert, keyFile: key };
+  const level = str(p, 'log-level');
+  if (level) {
+    if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) throw new UsageError(`--log-level must be trace, debug, info, warn or error, not '${level}'`);
+    cfg.logLevel = level;
+  }
+  const limit = str(p, 'body-limit');
+  if (limit) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1024) throw new UsageError('--body-limit is a number of bytes (at least 1024)');
+    cfg.bodyLimitBytes = n;
+  }
+  const af = str(p, 'auth-failures-per-minute');
+  if (af) {
+    const n = Number(af);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError('--auth-failures-per-minute is a positive whole number');
+    cfg.authFailuresPerMinute = n;
+  }
+  cfg.adminToken = io.env.DFVISOR_ADMIN_TOKEN || cfg.adminToken;
+  return cfg;
+}
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const cfg = await buildConfig(argv, io);
+  if (!cfg) return 0;
+  const logger = pino({ level: cfg.logLevel, base: { node: cfg.nodeId } }, destination(2));
+  let node: RuntimeNode;
+  try {
+    node = await RuntimeNode.start(cfg, {
+      logger,
+      createDataPath: createProxyDataPath,
+      onAdminTokenGenerated: (t) => io.err(`\nadmin token (shown once, store it now; or set DFVISOR_ADMIN_TOKEN):\n  ${t}\n\n`),
+    });
+  } catch (e) {
+    throw new UserError((e as Error).message);
+  }
+  io.err(`dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofListen.host}:${cfg.ofListen.port}, store ${cfg.store.kind}\n`);
+  await new Promise<void>((resolveStop) => {
+    const stop = (sig: string) => {
+      logger.info({ signal: sig }, 'shutting down');
+      node.stop().finally(() => resolveStop());
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  logger.flush();
+  return 0;
+}

@@ -1,0 +1,124 @@
+// Push-based statistics, the pure part: decoding the port and meter statistics bodies a switch
+// returns, and summing a switch's flow statistics per slice by cookie. The collector in the data
+// path asks the switches this node masters on an interval; the runtime node pushes the sums.
+//
+// Cookies (see proxy/rewrite.ts and dataplane/base-rules.ts):
+//   tenant rules      (slice index + 1) << 48 | seq
+//   base rules        0xffff << 48 | (slice index + 1) << 16 | seq
+//   isolation drop    0xffff << 48 | 1   (no slice)
+
+export interface FlowCounter {
+  cookie: bigint;
+  packetCount: bigint;
+  byteCount: bigint;
+}
+
+export interface PortCounters {
+  portNo: number;
+  rxPackets: number;
+  txPackets: number;
+  rxBytes: number;
+  txBytes: number;
+  rxDropped: number;
+  txDropped: number;
+}
+
+export interface MeterCounters {
+  meterId: number;
+  flowCount: number;
+  packetsIn: number;
+  bytesIn: number;
+  /** Packets and bytes the meter's bands acted on (dropped over the cap). */
+  bandPackets: number;
+  bandBytes: number;
+}
+
+export interface SliceSwitchCounters {
+  packets: number;
+  bytes: number;
+  /** Tenant flow entries of the slice on the switch (base rules not counted). */
+  flows: number;
+}
+
+const HV_PREFIX = 0xffffn;
+
+/** Which slice index a cookie belongs to, and whether it is a tenant rule; null for no slice. */
+export function sliceOfCookie(cookie: bigint): { index: number; tenant: boolean } | null {
+  const top = cookie >> 48n;
+  if (top === HV_PREFIX) {
+    const id = Number((cookie >> 16n) & 0xffffffffn);
+    return id === 0 ? null : { index: id - 1, tenant: false };
+  }
+  if (top === 0n) return null;
+  return { index: Number(top) - 1, tenant: true };
+}
+
+/**
+ * Sums one switch's flow statistics per slice index. A packet crosses one rule per table and
+ * the proxy uses one table, so the sum over a slice's rules is the slice's traffic on the switch.
+ */
+export function sumFlowsBySlice(flows: readonly FlowCounter[]): Map<number, SliceSwitchCounters> {
+  const out = new Map<number, SliceSwitchCounters>();
+  for (const f of flows) {
+    const s = sliceOfCookie(f.cookie);
+    if (!s) continue;
+    let c = out.get(s.index);
+    if (!c) out.set(s.index, (c = { packets: 0, bytes: 0, flows: 0 }));
+    c.packets += Number(f.packetCount);
+    c.bytes += Number(f.byteCount);
+    if (s.tenant) c.flows++;
+  }
+  return out;
+}
+
+/** OFPMP_PORT_STATS reply body: 112-byte entries (1.3) or 104-byte entries (1.0). Never throws. */
+export function decodePortStats(body: Buffer, version: 1 | 4): PortCounters[] {
+  const size = version === 4 ? 112 : 104;
+  const first = 8; // port number and padding
+  const out: PortCounters[] = [];
+  for (let off = 0; off + size <= body.length; off += size) {
+    const portNo = version === 4 ? body.readUInt32BE(off) : body.readUInt16BE(off);
+    const u = (i: number) => Number(body.readBigUInt64BE(off + first + i * 8));
+    out.push({ portNo, rxPackets: u(0), txPackets: u(1), rxBytes: u(2), txBytes: u(3), rxDropped: u(4), txDropped: u(5) });
+  }
+  return out;
+}
+
+/** OFPMP_METER reply body (1.3): 40-byte meter stats headers with 16-byte band stats. Never throws. */
+export function decodeMeterStats(body: Buffer): MeterCounters[] {
+  const out: MeterCounters[] = [];
+  let off = 0;
+  while (off + 40 <= body.length) {
+    const len = body.readUInt16BE(off + 4);
+    if (len < 40 || off + len > body.length) break;
+    const m: MeterCounters = {
+      meterId: body.readUInt32BE(off),
+      flowCount: body.readUInt32BE(off + 12),
+      packetsIn: Number(body.readBigUInt64BE(off + 16)),
+      bytesIn: Number(body.readBigUInt64BE(off + 24)),
+      bandPackets: 0,
+      bandBytes: 0,
+    };
+    for (let b = off + 40; b + 16 <= off + len; b += 16) {
+      m.bandPackets += Number(body.readBigUInt64BE(b));
+      m.bandBytes += Number(body.readBigUInt64BE(b + 8));
+    }
+    out.push(m);
+    off += len;
+  }
+  return out;
+}
+
+/** Counts the statistics requests that reach the switches (push collector vs forwarded tenant polls). */
+export interface StatsMessageCounts {
+  /** Multipart/stats requests this node's collector sent to switches. */
+  collectorRequests: number;
+  /** Tenant flow/aggregate/port stats requests answered from the cache (no switch round trip). */
+  tenantPollsFromCache: number;
+  /** Tenant stats requests forwarded to a switch (cache cold). */
+  tenantPollsForwarded: number;
+}
+
+export function emptyStatsMessageCounts(): StatsMessageCounts {
+  return { collectorRequests: 0, tenantPollsFromCache: 0, tenantPollsForwarded: 0 };
+}

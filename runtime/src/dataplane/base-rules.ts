@@ -1,0 +1,71 @@
+// Push-based setup: the rules and meters the hypervisor installs on a switch for a plan, before
+// any packet arrives, and the messages that remove a slice's state on undeploy. Pure functions
+// over the proxy's plan model; the proxy sends the result.
+import type { FlowMod, MeterBand } from '../proxy/wire/model.js';
+import { FC, OFPP } from '../proxy/wire/model.js';
+import type { SliceOnSwitch } from '../proxy/slice-model.js';
+import { BASE_DROP_PRIORITY, SLICE_COOKIE_MASK, sliceCookie, tagMatch, type SliceContext } from '../proxy/rewrite.js';
+
+/** Cookies of hypervisor-owned rules: top 16 bits all ones. */
+export const HV_COOKIE_PREFIX = 0xffffn << 48n;
+export const HV_DROP_COOKIE = HV_COOKIE_PREFIX | 1n;
+/** Per-slice base rules: 0xffff | slice id (16 bits) | sequence. */
+export function hvSliceCookie(sliceId: number, seq: number): bigint { return HV_COOKIE_PREFIX | (BigInt(sliceId + 1) << 16n) | BigInt(seq); }
+export const HV_SLICE_COOKIE_MASK = (0xffffn << 48n) | (0xffffffffn << 16n);
+export const LLDP_PRIORITY = 65530;
+
+export interface MeterMod { command: 'add' | 'modify' | 'delete'; meterId: number; flags: number; bands: MeterBand[] }
+
+export interface SwitchSetup {
+  flowMods: FlowMod[];
+  meterMods: MeterMod[];
+  /** What could not be programmed through OpenFlow (reported back, not fatal). */
+  notes: string[];
+}
+
+function flow(partial: Partial<FlowMod> & Pick<FlowMod, 'match' | 'priority' | 'cookie' | 'instructions'>): FlowMod {
+  return { cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, ...partial };
+}
+
+/** The default isolation rule: anything no slice rule matches is dropped. */
+export function baseDropRule(): FlowMod {
+  return flow({ match: {}, priority: BASE_DROP_PRIORITY, cookie: HV_DROP_COOKIE, instructions: [] });
+}
+
+export const METER_KBPS = 1, METER_BURST = 4, METER_STATS = 8;
+
+/** Base rules and meters for one slice on one switch. */
+export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boolean): SwitchSetup {
+  const ctx: SliceContext = { view: v, edgePorts: [], meters };
+  const flowMods: FlowMod[] = [];
+  const notes: string[] = [];
+  // LLDP a slice sends over its links comes back tagged: hand it to the slice's controller.
+  let seq = 1;
+  for (const p of [...v.linkPorts].sort((a, b) => a - b)) {
+    const m = v.overlay.type === 'vlan'
+      ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx), eth_type: { value: 0x88ccn } }
+      : { in_port: { value: BigInt(p) }, ...tagMatch(ctx) };
+    if (v.overlay.type === 'mpls') { seq++; continue; }
+    flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff }] }] }));
+  }
+  const meterMods: MeterMod[] = [];
+  if (v.meterId !== null && v.meterRateKbps !== null) {
+    if (meters) {
+      meterMods.push({ command: meterExists ? 'modify' : 'add', meterId: v.meterId, flags: METER_KBPS | METER_BURST | METER_STATS, bands: [{ type: 'drop', rate: v.meterRateKbps, burst: v.meterBurstKb ?? Math.max(1, Math.round(v.meterRateKbps / 10)) }] });
+    } else {
+      notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap not enforced there`);
+    }
+  }
+  if (v.classes.length) notes.push(`slice ${v.slice}: class queues are set per flow (set_queue); queue creation needs OVSDB/QoS on the switch`);
+  return { flowMods, meterMods, notes };
+}
+
+/** Removes everything of a slice from a switch: its tenant flows, its base rules, its meter. */
+export function sliceTeardown(sliceId: number, meterId: number | null, meters: boolean): SwitchSetup {
+  const del = (cookie: bigint, mask: bigint) => flow({ command: FC.DELETE, tableId: 0xff, match: {}, priority: 0, cookie, cookieMask: mask, instructions: [] });
+  return {
+    flowMods: [del(sliceCookie(sliceId, 0), SLICE_COOKIE_MASK), del(hvSliceCookie(sliceId, 0), HV_SLICE_COOKIE_MASK)],
+    meterMods: meters && meterId !== null ? [{ command: 'delete', meterId, flags: 0, bands: [] }] : [],
+    notes: [],
+  };
+}

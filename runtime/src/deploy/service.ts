@@ -1,0 +1,208 @@
+// The deploy path: check, authorise, diff, commit a revision, apply it to the switches,
+// roll back when applying fails. Callers (HTTP API, tests) get plain outcomes.
+import { compile, parse, type Diagnostic, type Plan } from '@dfvisor/grammar';
+import { buildDeployWorkspace, DEPLOYED_PREFIX } from './workspace.js';
+import { diffPlans, networkChanged } from './diff.js';
+import type { RevisionRepository, RevisionSummary } from './repository.js';
+import type { DeployOutcome, DeployProblem, DeployRequest, Principal, Revision, SourceText } from './types.js';
+
+export interface ApplyResult {
+  ok: boolean;
+  /** Per switch errors when not ok. */
+  errors: string[];
+}
+
+/** Puts a plan on the switches this node masters (the proxy). */
+export interface PlanApplier {
+  apply(plan: Plan | undefined): Promise<ApplyResult>;
+}
+
+export type DeployEvent =
+  | { type: 'deploy-progress'; stage: 'checking' | 'committing' | 'applying' | 'rolling-back' | 'done' | 'failed'; revision?: number; detail?: string }
+  | { type: 'revision'; revision: number; by: string; action: Revision['action']; diff: { added: string[]; changed: string[]; removed: string[] } };
+
+export interface AuditEntry {
+  at: string;
+  who: string;
+  action: string;
+  target: string;
+  outcome: 'ok' | 'refused' | 'failed';
+  revision?: number;
+  detail?: string;
+}
+
+export interface DeployServiceDeps {
+  repository: RevisionRepository;
+  applier: PlanApplier;
+  emit?: (e: DeployEvent) => void;
+  audit?: (e: AuditEntry) => void;
+  now?: () => Date;
+}
+
+const problem = (status: DeployProblem['status'], code: string, title: string, detail: string, diagnostics?: Diagnostic[]): DeployOutcome => ({
+  ok: false,
+  problem: { status, code, title, detail, ...(diagnostics ? { diagnostics } : {}) },
+});
+
+export class DeployService {
+  constructor(private readonly deps: DeployServiceDeps) {}
+
+  private emit(e: DeployEvent) {
+    this.deps.emit?.(e);
+  }
+
+  private audit(p: Principal, action: string, target: string, outcome: AuditEntry['outcome'], revision?: number, detail?: string) {
+    this.deps.audit?.({ at: (this.deps.now?.() ?? new Date()).toISOString(), who: p.kind === 'admin' ? 'admin' : `tenant:${p.owner}`, action, target, outcome, revision, detail });
+  }
+
+  private refuse(p: Principal, action: string, target: string, outcome: DeployOutcome): DeployOutcome {
+    if (!outcome.ok) this.audit(p, action, target, 'refused', undefined, `${outcome.problem.code}: ${outcome.problem.detail}`);
+    return outcome;
+  }
+
+  activePlan(): Plan | undefined {
+    return this.deps.repository.active()?.plan;
+  }
+
+  async deploy(p: Principal, req: DeployRequest): Promise<DeployOutcome> {
+    const target = req.files ? req.files.map((f) => f.path).join(',') : 'plan';
+    this.emit({ type: 'deploy-progress', stage: 'checking' });
+    const prepared = req.plan ? this.preparePlan(p, req.plan) : this.prepareSources(p, req);
+    if ('ok' in prepared) return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, prepared);
+    const { revision, diagnostics } = prepared;
+    const before = this.deps.repository.active();
+    const diff = diffPlans(before?.plan, revision.plan);
+    if (req.dryRun) return { ok: true, revision: before?.revision ?? 0, dryRun: true, diff, diagnostics, plan: revision.plan };
+    return this.commitAndApply(p, 'deploy', target, revision, diagnostics);
+  }
+
+  async undeploy(p: Principal, slice: string): Promise<DeployOutcome> {
+    const active = this.deps.repository.active();
+    const stored = active?.plan.slices.find((s) => s.name === slice);
+    if (!active || !stored) return this.refuse(p, 'undeploy', slice, problem(404, 'UNKNOWN_SLICE', 'Unknown slice', `no deployed slice named '${slice}'`));
+    if (p.kind !== 'admin' && stored.owner !== p.owner)
+      return this.refuse(p, 'undeploy', slice, problem(403, 'FORBIDDEN', 'Forbidden', `slice '${slice}' belongs to ${stored.owner ?? 'no owner'}, not ${p.owner}`));
+    const slices = { ...active.slices };
+    delete slices[slice];
+    let plan: Plan;
+    let diagnostics: Diagnostic[] = [];
+    if (Object.keys(active.slices).length === 0 && active.network.length === 0) {
+      plan = { ...active.plan, slices: active.plan.slices.filter((s) => s.name !== slice), flowspace: active.plan.flowspace.filter((e) => e.slice !== slice), qos: { ...active.plan.qos, meters: active.plan.qos.meters.filter((m) => m.slice !== slice), queues: active.plan.qos.queues.filter((q) => q.slice !== slice) } };
+    } else {
+      const compiled = this.compileStored(active.network, slices);
+      if (!compiled.plan) return this.refuse(p, 'undeploy', slice, problem(422, 'LANGUAGE_ERRORS', 'The remaining slices do not compile', 'removing this slice leaves a workspace with errors', compiled.diagnostics));
+      plan = compiled.plan;
+      diagnostics = compiled.diagnostics;
+    }
+    const next: Revision = { revision: active.revision + 1, createdAt: this.nowIso(), by: p.owner, action: 'undeploy', network: active.network, slices, plan };
+    return this.commitAndApply(p, 'undeploy', slice, next, diagnostics);
+  }
+
+  async rollback(p: Principal, to: number): Promise<DeployOutcome> {
+    if (p.kind !== 'admin') return this.refuse(p, 'rollback', String(to), problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may roll back'));
+    const old = await this.deps.repository.get(to);
+    if (!old) return this.refuse(p, 'rollback', String(to), problem(404, 'UNKNOWN_REVISION', 'Unknown revision', `no revision ${to}`));
+    const active = this.deps.repository.active();
+    const next: Revision = { ...old, revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'rollback' };
+    return this.commitAndApply(p, 'rollback', String(to), next, []);
+  }
+
+  listRevisions(): Promise<RevisionSummary[]> {
+    return this.deps.repository.list();
+  }
+
+  private nowIso() {
+    return (this.deps.now?.() ?? new Date()).toISOString();
+  }
+
+  private compileStored(network: SourceText[], slices: Record<string, SourceText>) {
+    const files: SourceText[] = [
+      ...network.map((n, i) => ({ path: `${DEPLOYED_PREFIX}network-${i + 1}.slice`, text: n.text })),
+      ...Object.entries(slices).map(([name, s]) => ({ path: `${DEPLOYED_PREFIX}${name}.slice`, text: s.text })),
+    ];
+    return compileTexts(files);
+  }
+
+  private preparePlan(p: Principal, plan: Plan): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
+    if (p.kind !== 'admin') return problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may deploy a compiled plan; tenants deploy .slice sources');
+    const active = this.deps.repository.active();
+    return {
+      revision: { revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'deploy', network: [], slices: {}, plan },
+      diagnostics: [],
+    };
+  }
+
+  private prepareSources(p: Principal, req: DeployRequest): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
+    const active = this.deps.repository.active();
+    const files = req.files ?? [];
+    if (files.length === 0) return problem(400, 'NO_SOURCES', 'Nothing to deploy', 'the request has neither files nor a plan');
+    if (p.kind === 'tenant' && active && active.network.length === 0 && active.plan.slices.length > 0)
+      return problem(409, 'PLAN_REVISION', 'Active revision has no sources', 'the active revision was deployed from a compiled plan; ask the admin to deploy sources');
+    const owners = new Map(active?.plan.slices.map((s) => [s.name, s.owner]) ?? []);
+    const mine = (slice: string) => p.kind === 'admin' || owners.get(slice) === p.owner;
+    const ws = buildDeployWorkspace(active, files, { only: req.only, prune: req.prune, mayRemove: mine });
+    if (p.kind === 'tenant' && !active) return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
+    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0) return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
+
+    const { plan, diagnostics } = compile(ws.files);
+    if (!plan) return problem(422, 'LANGUAGE_ERRORS', 'The slices have errors', summarizeErrors(diagnostics), diagnostics);
+
+    if (p.kind === 'tenant') {
+      if (ws.network.length > 0 && networkChanged(active?.plan, plan))
+        return problem(403, 'FORBIDDEN', 'Forbidden', 'tenants may not change the network section');
+      for (const name of [...ws.submitted.keys(), ...ws.removed]) {
+        const owner = plan.slices.find((s) => s.name === name)?.owner ?? owners.get(name) ?? null;
+        if (owner !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `slice '${name}' has owner ${owner === null ? '(none)' : JSON.stringify(owner)}; this token may only deploy slices of ${JSON.stringify(p.owner)}`);
+        if (owners.has(name) && owners.get(name) !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `slice '${name}' is deployed by another owner`);
+      }
+    }
+
+    const slices: Record<string, SourceText> = {};
+    for (const s of plan.slices) {
+      const text = ws.submitted.get(s.name) ?? active?.slices[s.name];
+      if (text) slices[s.name] = text;
+    }
+    const network = ws.network.length > 0 ? ws.network : active?.network ?? [];
+    return {
+      revision: { revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'deploy', network, slices, plan },
+      diagnostics,
+    };
+  }
+
+  private async commitAndApply(p: Principal, action: string, target: string, next: Revision, diagnostics: Diagnostic[]): Promise<DeployOutcome> {
+    const before = this.deps.repository.active();
+    const diff = diffPlans(before?.plan, next.plan);
+    this.emit({ type: 'deploy-progress', stage: 'committing', revision: next.revision });
+    const committed = await this.deps.repository.commit(next, before?.revision ?? 0);
+    if (!committed.ok) {
+      this.emit({ type: 'deploy-progress', stage: 'failed', revision: next.revision, detail: committed.detail });
+      const status = committed.reason === 'conflict' ? 409 : 502;
+      return this.refuse(p, action, target, problem(status, committed.reason === 'conflict' ? 'CONFLICT' : 'STORE_UNAVAILABLE', committed.reason === 'conflict' ? 'Conflict' : 'Store unavailable', committed.detail));
+    }
+    this.emit({ type: 'deploy-progress', stage: 'applying', revision: next.revision });
+    const applied = await this.deps.applier.apply(next.plan);
+    if (!applied.ok) {
+      this.emit({ type: 'deploy-progress', stage: 'rolling-back', revision: next.revision, detail: applied.errors.join('; ') });
+      const restore: Revision | undefined = before && { ...before, revision: next.revision + 1, createdAt: this.nowIso(), by: p.owner, action: 'rollback' };
+      if (restore) await this.deps.repository.commit(restore, next.revision);
+      await this.deps.applier.apply(before?.plan);
+      this.audit(p, action, target, 'failed', next.revision, applied.errors.join('; '));
+      this.emit({ type: 'deploy-progress', stage: 'failed', revision: next.revision, detail: 'rolled back' });
+      return problem(502, 'APPLY_FAILED', 'The switches refused the revision; rolled back', applied.errors.join('; '));
+    }
+    this.audit(p, action, target, 'ok', next.revision);
+    this.emit({ type: 'revision', revision: next.revision, by: next.by, action: next.action, diff: { added: diff.added, changed: diff.changed, removed: diff.removed } });
+    this.emit({ type: 'deploy-progress', stage: 'done', revision: next.revision });
+    return { ok: true, revision: next.revision, dryRun: false, diff, diagnostics, plan: next.plan };
+  }
+}
+
+export function compileTexts(files: SourceText[]) {
+  return compile(files.map((f) => parse(f.text, f.path)));
+}
+
+function summarizeErrors(diags: Diagnostic[]): string {
+  const errors = diags.filter((d) => d.severity === 'error');
+  const first = errors[0];
+  return `${errors.length} error(s)` + (first ? `; first: ${first.file}:${first.range.start.line + 1}:${first.range.start.character + 1} ${first.code} ${first.message}` : '');
+}

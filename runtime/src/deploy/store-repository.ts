@@ -1,0 +1,37 @@
+// RevisionRepository over the two-level store: commits go to the global tier (compare-and-set on
+// the revision pointer), reads of the active revision come from the node's local tier.
+import { commitRevision, localCurrentRevision, localRevisionHistory, revisionHistory, type GlobalStore, type Json, type LocalTier } from '../store/index.js';
+import { summarize, type CommitResult, type RevisionRepository, type RevisionSummary } from './repository.js';
+import type { Revision } from './types.js';
+
+export class StoreRevisionRepository implements RevisionRepository {
+  constructor(private readonly store: GlobalStore, private readonly tier: LocalTier) {}
+
+  active(): Revision | undefined {
+    return localCurrentRevision(this.tier)?.body as unknown as Revision | undefined;
+  }
+
+  async get(revision: number): Promise<Revision | undefined> {
+    const local = localRevisionHistory(this.tier).find((r) => r.revision === revision);
+    if (local) return local.body as unknown as Revision;
+    const all = await revisionHistory(this.store);
+    return all.ok ? (all.value.find((r) => r.revision === revision)?.body as unknown as Revision | undefined) : undefined;
+  }
+
+  async list(): Promise<RevisionSummary[]> {
+    return localRevisionHistory(this.tier)
+      .map((r) => summarize(r.body as unknown as Revision))
+      .reverse();
+  }
+
+  async commit(next: Revision, expectedActive: number): Promise<CommitResult> {
+    const r = await commitRevision(this.store, next as unknown as Json, expectedActive);
+    if (r.ok) {
+      // Our own write arrives in the local tier by push; wait for it so a read right after sees it.
+      await this.tier.waitFor(() => (this.active()?.revision ?? 0) >= next.revision, 10_000);
+      return { ok: true };
+    }
+    if (r.error.code === 'conflict') return { ok: false, reason: 'conflict', detail: `another deploy changed the active revision first (${r.error.message}); fetch and retry` };
+    return { ok: false, reason: 'unavailable', detail: r.error.message };
+  }
+}

@@ -1,0 +1,60 @@
+// Plain data of the deploy path: revisions, principals, results.
+import type { Diagnostic, Plan } from '@dfvisor/grammar';
+
+/** Source text of one top-level block or file, as submitted. */
+export interface SourceText {
+  path: string;
+  text: string;
+}
+
+/** What a revision deploys: the sources it was compiled from and the compiled plan. */
+export interface Revision {
+  revision: number;
+  createdAt: string;
+  /** 'admin' or the owner of the tenant token that made it. */
+  by: string;
+  /** What made it: deploy, undeploy, rollback. */
+  action: 'deploy' | 'undeploy' | 'rollback';
+  /** Network blocks (texts of `network` blocks). Empty for a plan-only revision. */
+  network: SourceText[];
+  /** One entry per slice: the text of its `slice` block. */
+  slices: Record<string, SourceText>;
+  plan: Plan;
+}
+
+export interface Principal {
+  kind: 'admin' | 'tenant';
+  /** For tenants the owner string their token is bound to; 'admin' for the admin. */
+  owner: string;
+  tokenId: string;
+}
+
+export interface SliceDiff {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+/** A refused deploy: maps to an RFC 9457 problem. */
+export interface DeployProblem {
+  status: 400 | 403 | 404 | 409 | 422 | 500 | 502;
+  code: string;
+  title: string;
+  detail: string;
+  diagnostics?: Diagnostic[];
+}
+
+export type DeployOutcome =
+  | { ok: true; revision: number; dryRun: boolean; diff: SliceDiff; diagnostics: Diagnostic[]; plan: Plan }
+  | { ok: false; problem: DeployProblem };
+
+export interface DeployRequest {
+  files?: SourceText[];
+  plan?: Plan;
+  dryRun?: boolean;
+  /** Remove the caller's deployed slices that are not in the submission. */
+  prune?: boolean;
+  /** Only these slices of the submission are deployed. */
+  only?: string[];
+}

@@ -1,0 +1,87 @@
+// Builds the workspace a deploy compiles: the submitted files, with the slices outside the
+// request's scope blanked out (positions stay valid), plus the deployed slices and network
+// that the submission leaves in place.
+import { parse, type SliceDecl, type SourceFile, type NetworkDecl } from '@dfvisor/grammar';
+import type { Revision, SourceText } from './types.js';
+
+export const DEPLOYED_PREFIX = 'deployed:';
+
+export interface DeployWorkspace {
+  files: SourceFile[];
+  /** Slices the submission deploys (in scope), with their block text. */
+  submitted: Map<string, SourceText>;
+  /** Network blocks the submission carries (empty: the deployed network is kept). */
+  network: SourceText[];
+  /** Deployed slices this deploy removes. */
+  removed: string[];
+}
+
+export interface ScopeOptions {
+  only?: string[];
+  prune?: boolean;
+  /** For prune: which deployed slices the caller may remove (tenants: their own). */
+  mayRemove: (slice: string) => boolean;
+}
+
+function blank(text: string, start: number, end: number): string {
+  return text.slice(0, start) + text.slice(start, end).replace(/[^\n\r]/g, ' ') + text.slice(end);
+}
+
+export function buildDeployWorkspace(active: Revision | undefined, sources: SourceText[], opts: ScopeOptions): DeployWorkspace {
+  const submitted = new Map<string, SourceText>();
+  const network: SourceText[] = [];
+  const files: SourceFile[] = [];
+  const submittedPaths = new Set(sources.map((s) => s.path));
+  const only = opts.only ? new Set(opts.only) : undefined;
+
+  for (const src of sources) {
+    let text = src.text;
+    const parsed = parse(text, src.path);
+    for (const item of parsed.items) {
+      const blockText = src.text.slice(item.range.start.offset, item.range.end.offset);
+      if (item.kind === 'Network') {
+        network.push({ path: src.path, text: blockText });
+        continue;
+      }
+      const name = (item as SliceDecl).name?.name;
+      if (name === undefined) continue;
+      if (only && !only.has(name)) {
+        text = blank(text, item.range.start.offset, item.range.end.offset);
+        continue;
+      }
+      submitted.set(name, { path: src.path, text: blockText });
+    }
+    files.push(text === src.text ? parsed : parse(text, src.path));
+  }
+
+  const removed: string[] = [];
+  for (const [name, stored] of Object.entries(active?.slices ?? {})) {
+    if (submitted.has(name)) continue;
+    const goneFromItsFile = !only && submittedPaths.has(stored.path);
+    const pruned = opts.prune === true && !only;
+    if ((goneFromItsFile || pruned) && opts.mayRemove(name)) {
+      removed.push(name);
+      continue;
+    }
+    files.push(parse(stored.text, `${DEPLOYED_PREFIX}${name}.slice`));
+  }
+  if (network.length === 0 && active) {
+    active.network.forEach((n, i) => files.push(parse(n.text, `${DEPLOYED_PREFIX}network-${i + 1}.slice`)));
+  }
+  removed.sort();
+  return { files, submitted, network, removed };
+}
+
+/** Splits a compiled workspace's files back into stored texts (used for plan-free revisions). */
+export function blockTexts(file: SourceFile): { network: SourceText[]; slices: Array<[string, SourceText]> } {
+  const network: SourceText[] = [];
+  const slices: Array<[string, SourceText]> = [];
+  for (const item of file.items) {
+    const text = file.text.slice(item.range.start.offset, item.range.end.offset);
+    if (item.kind === 'Network') network.push({ path: file.path, text });
+    else if ((item as SliceDecl).name) slices.push([(item as SliceDecl).name!.name, { path: file.path, text }]);
+  }
+  return { network, slices };
+}
+
+export type { NetworkDecl };

@@ -1,0 +1,25 @@
+// Prometheus metrics (prom-client): per-slice and per-switch series, read at scrape time.
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsSource {
+  revision(): number;
+  sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number }>;
+  switches(): Array<{ dpid: string; connected: boolean; master: boolean }>;
+  controllers(): Array<{ slice: string; url: string; connected: boolean }>;
+}
+
+export function buildMetrics(src: MetricsSource): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'dfvisor_process_' });
+  const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
+    new Gauge({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
+  gauge('dfvisor_active_revision', 'Active deployed revision', [], (g) => g.set(src.revision()));
+  gauge('dfvisor_slice_packets', 'Packets counted for a slice (pushed aggregates, all nodes)', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.packets)));
+  gauge('dfvisor_slice_bytes', 'Bytes counted for a slice (pushed aggregates, all nodes)', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.bytes)));
+  gauge('dfvisor_slice_flows', 'Flow entries a slice has installed', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.flows)));
+  gauge('dfvisor_slice_packet_ins', 'Packet-ins delivered to a slice', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.packetIns)));
+  gauge('dfvisor_switch_connected', 'Whether a switch is connected to this node (1) or not (0)', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.connected ? 1 : 0)));
+  gauge('dfvisor_switch_master', 'Whether this node is the master of a switch', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.master ? 1 : 0)));
+  gauge('dfvisor_controller_connected', 'Whether a tenant controller connection is up', ['slice', 'url'], (g) => src.controllers().forEach((c) => g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0)));
+  return registry;
+}

@@ -1,0 +1,261 @@
+// One runtime node: store (global + local tier), data path (slicing proxy), deploy service, API,
+// membership heartbeat and the push of statistics aggregates. `dfvisor run` starts one.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { loadWorkspace, type Plan } from '@dfvisor/grammar';
+import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
+import { DeployService } from '../deploy/service.js';
+import { StoreRevisionRepository } from '../deploy/store-repository.js';
+import type { Revision } from '../deploy/types.js';
+import { TokenService, generateAdminToken, sha256 } from '../auth/tokens.js';
+import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
+import { StoreTokenRepository } from '../auth/store-token-repository.js';
+import { buildApi, type SliceStats, type StatusView } from '../api/server.js';
+import { EventHub } from '../api/events.js';
+import { FileAuditLog } from '../api/audit-log.js';
+import { buildMetrics } from './metrics.js';
+import type { DataPath, SliceCounters } from './datapath.js';
+import type { NodeConfig } from './config.js';
+
+export interface DataPathContext {
+  config: NodeConfig;
+  store: GlobalStore;
+  tier: LocalTier;
+  logger: Logger;
+}
+
+export interface RuntimeNodeOptions {
+  logger: Logger;
+  createDataPath: (ctx: DataPathContext) => DataPath;
+  /** Called once when the node generated a fresh admin token (print it for the operator). */
+  onAdminTokenGenerated?: (token: string) => void;
+}
+
+const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership'];
+const HEARTBEAT_TTL_MS = 5000;
+
+export class RuntimeNode {
+  private timers: NodeJS.Timeout[] = [];
+  private appliedRevision = -1;
+  private applying: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly store: GlobalStore,
+    readonly tier: LocalTier,
+    readonly dataPath: DataPath,
+    readonly deploy: DeployService,
+    readonly events: EventHub,
+    readonly api: FastifyInstance,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Where the API listens (the real port when 0 was asked for). */
+  apiUrl(): string {
+    const addr = this.api.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : this.config.api.port;
+    return `${this.config.tls ? 'https' : 'http'}://${this.config.api.host}:${port}`;
+  }
+
+  static async start(config: NodeConfig, o: RuntimeNodeOptions): Promise<RuntimeNode> {
+    const log = o.logger;
+    const storeConfig = config.store.kind === 'embedded' ? { ...config.store, dataDir: config.store.dataDir ?? join(config.dataDir, 'store') } : config.store;
+    const opened = await openStore(storeConfig);
+    if (!opened.ok) throw new Error(`cannot open the ${config.store.kind} store: ${opened.error.message}`);
+    const store = opened.value;
+    const tierR = await LocalTier.open(store, TIER_MAPS);
+    if (!tierR.ok) {
+      await store.close();
+      throw new Error(`cannot build the local tier: ${tierR.error.message}`);
+    }
+    const tier = tierR.value;
+
+    const adminHash = await resolveAdminHash(store, tier, config.adminToken, o.onAdminTokenGenerated);
+    const tokens = new TokenService(adminHash, new StoreTokenRepository(store, tier));
+    const events = new EventHub();
+    const audit = new FileAuditLog(config.dataDir, 10_000, (e) => log.warn({ err: e }, 'audit log write failed'));
+    const dataPath = o.createDataPath({ config, store, tier, logger: log });
+    const repository = new StoreRevisionRepository(store, tier);
+    const deploy = new DeployService({
+      repository,
+      applier: { apply: (plan) => dataPath.applyPlan(plan) },
+      emit: (e) => events.publish(e),
+      audit: (e) => {
+        audit.record(e);
+        log.info({ audit: e }, `audit: ${e.who} ${e.action} ${e.target} ${e.outcome}`);
+      },
+    });
+
+    let node: RuntimeNode | undefined;
+    const runtimeView = {
+      status: (): StatusView => node!.statusView(),
+      sliceStats: (slice: string) => node!.sliceStats(slice),
+      connectedControllers: (slice: string) => dataPath.status().slices.find((s) => s.name === slice)?.controllers ?? [],
+      connectedSwitches: () => dataPath.status().switches.filter((s) => s.connected).map((s) => s.dpid),
+    };
+    const metrics = buildMetrics({
+      revision: () => localCurrentRevision(tier)?.revision ?? 0,
+      sliceTotals: () => (deploy.activePlan()?.slices ?? []).map((s) => node!.sliceStats(s.name)),
+      switches: () => dataPath.status().switches,
+      controllers: () => dataPath.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
+    });
+    let https: { cert: Buffer; key: Buffer } | undefined;
+    if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
+    const api = await buildApi({ deploy, tokens, runtime: runtimeView, events, audit, metrics, bodyLimit: config.bodyLimitBytes, https, limiter: new FailedAuthLimiter(config.authFailuresPerMinute, 60_000) });
+    node = new RuntimeNode(config, store, tier, dataPath, deploy, events, api, log);
+
+    try {
+      await dataPath.start();
+      await node.applyActive();
+      tier.on((e) => {
+        if (e.map === 'revisions' && e.key === 'current') node!.applyActive();
+        if (e.map === 'stats') events.publish({ type: 'stats', slice: e.key.split('/')[0] });
+      });
+      await node.heartbeat();
+      node.every(1500, () => node!.heartbeat());
+      node.every(config.statsIntervalMs, () => node!.pushStats());
+      await api.listen({ host: config.api.host, port: config.api.port });
+      if (config.deploy.length > 0) await node.deployAtStart(config.deploy);
+    } catch (e) {
+      await node.stop();
+      throw e;
+    }
+    log.info({ api: node.apiUrl(), openflow: `${config.ofListen.host}:${config.ofListen.port}`, store: store.kind, node: config.nodeId }, 'runtime node started');
+    return node;
+  }
+
+  private every(ms: number, fn: () => Promise<unknown> | unknown) {
+    const t = setInterval(() => {
+      Promise.resolve()
+        .then(fn)
+        .catch((e) => this.logger.warn({ err: e }, 'periodic task failed'));
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  /** Puts the active revision on the switches, once per revision, in order. */
+  applyActive(): Promise<unknown> {
+    this.applying = this.applying.then(async () => {
+      const current = localCurrentRevision(this.tier);
+      const rev = current?.revision ?? 0;
+      if (rev === this.appliedRevision || this.stopped) return;
+      const plan = (current?.body as unknown as Revision | undefined)?.plan;
+      const r = await this.dataPath.applyPlan(plan);
+      this.appliedRevision = rev;
+      if (r.ok) this.logger.info({ revision: rev }, 'revision applied to the switches');
+      else this.logger.error({ revision: rev, errors: r.errors }, 'revision not fully applied');
+    }).catch((e) => this.logger.error({ err: e }, 'applying the active revision failed'));
+    return this.applying;
+  }
+
+  private async heartbeat() {
+    const r = await this.store.heartbeat({ id: this.config.nodeId, api: this.apiUrlSafe(), openflow: `tcp:${this.config.ofListen.host}:${this.config.ofListen.port}`, startedAt: Date.now() }, HEARTBEAT_TTL_MS);
+    if (!r.ok) this.logger.warn({ error: r.error }, 'heartbeat failed');
+  }
+
+  private apiUrlSafe(): string {
+    try {
+      return this.apiUrl();
+    } catch {
+      return `http://${this.config.api.host}:${this.config.api.port}`;
+    }
+  }
+
+  /** Push-based statistics: this node's per-slice aggregates go to the global tier. */
+  private async pushStats() {
+    const plan = this.deploy.activePlan();
+    for (const s of plan?.slices ?? []) {
+      const c = this.dataPath.sliceCounters(s.name);
+      if (!c) continue;
+      const key = `${s.name}/${this.config.nodeId}`;
+      const prev = this.tier.get('stats', key)?.value as unknown as (SliceCounters & { updatedAt: string }) | undefined;
+      if (prev && prev.packets === c.packets && prev.bytes === c.bytes && prev.flows === c.flows && prev.packetIns === c.packetIns) continue;
+      const r = await this.store.put('stats', key, { ...c, updatedAt: new Date().toISOString() } as unknown as Json);
+      if (!r.ok) this.logger.warn({ error: r.error }, 'stats push failed');
+    }
+  }
+
+  /** Per-slice statistics from the local tier: the sum of every node's pushed aggregate. */
+  sliceStats(slice: string): SliceStats {
+    const out: SliceStats = { slice, updatedAt: null, packets: 0, bytes: 0, flows: 0, packetIns: 0, perSwitch: [] };
+    for (const [key, v] of this.tier.entries('stats')) {
+      if (key.slice(0, key.lastIndexOf('/')) !== slice) continue;
+      const c = v.value as unknown as SliceCounters & { updatedAt: string };
+      out.packets += c.packets;
+      out.bytes += c.bytes;
+      out.flows += c.flows;
+      out.packetIns += c.packetIns;
+      out.perSwitch.push(...c.perSwitch);
+      if (!out.updatedAt || c.updatedAt > out.updatedAt) out.updatedAt = c.updatedAt;
+    }
+    out.perSwitch.sort((a, b) => a.dpid.localeCompare(b.dpid));
+    return out;
+  }
+
+  statusView(): StatusView {
+    const dp = this.dataPath.status();
+    const plan: Plan | undefined = this.deploy.activePlan();
+    const nodes = [...this.tier.entries('nodes')].map(([id, v]) => ({ id, api: ((v.value as { api?: string }).api ?? null) as string | null, alive: true }));
+    const local = new Map(dp.switches.map((s) => [s.dpid, s]));
+    const known = new Set([...(plan?.network.switches.map((s) => s.dpid) ?? []), ...local.keys()]);
+    const switches = [...known].sort().map((dpid) => {
+      const owner = this.tier.get('ownership', dpid)?.value as { master?: string } | undefined;
+      const mine = local.get(dpid);
+      return {
+        dpid,
+        name: plan?.network.switches.find((s) => s.dpid === dpid)?.name ?? null,
+        master: owner?.master ?? (mine?.master ? this.config.nodeId : null),
+        connected: mine?.connected ?? false,
+      };
+    });
+    return { node: this.config.nodeId, nodes, switches, slices: dp.slices };
+  }
+
+  private async deployAtStart(paths: string[]) {
+    const { files, errors } = await loadWorkspace(paths);
+    if (errors.length > 0) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    const admin = { kind: 'admin' as const, owner: 'admin', tokenId: 'startup' };
+    const req = { files: files.map((f) => ({ path: f.path, text: f.text })), prune: true };
+    const dry = await this.deploy.deploy(admin, { ...req, dryRun: true });
+    if (!dry.ok) throw new Error(`--deploy ${paths.join(' ')}: ${dry.problem.detail}`);
+    if (dry.diff.added.length + dry.diff.changed.length + dry.diff.removed.length === 0 && localCurrentRevision(this.tier)) {
+      this.logger.info({ revision: dry.revision }, '--deploy: already active, nothing to do');
+      return;
+    }
+    const r = await this.deploy.deploy(admin, req);
+    if (!r.ok) throw new Error(`--deploy ${paths.join(' ')}: ${r.problem.detail}`);
+    this.logger.info({ revision: r.revision, diff: r.diff }, '--deploy: deployed');
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.api.close().catch(() => undefined);
+    await this.dataPath.stop().catch((e) => this.logger.warn({ err: e }, 'data path stop failed'));
+    await this.store.leave(this.config.nodeId).catch(() => undefined);
+    await this.tier.close().catch(() => undefined);
+    await this.store.close().catch(() => undefined);
+  }
+}
+
+/** The admin token's hash: from the config/env, else the stored one, else a new token (shown once). */
+async function resolveAdminHash(store: GlobalStore, tier: LocalTier, given: string | undefined, shown?: (t: string) => void): Promise<string> {
+  if (given) return sha256(given);
+  const stored = tier.get('meta', 'admin')?.value as { hash?: string } | undefined;
+  if (stored?.hash) return stored.hash;
+  const token = generateAdminToken();
+  const r = await store.put('meta', 'admin', { hash: sha256(token) }, { expectVersion: 0 });
+  if (r.ok) {
+    shown?.(token);
+    return sha256(token);
+  }
+  const again = await store.get('meta', 'admin');
+  const hash = again.ok ? (again.value?.value as { hash?: string } | undefined)?.hash : undefined;
+  if (!hash) throw new Error(`cannot store the admin token: ${r.error.message}`);
+  return hash;
+}

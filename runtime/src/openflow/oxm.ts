@@ -1,0 +1,195 @@
+/**
+ * OpenFlow 1.3 OXM (OpenFlow eXtensible Match) fields and the ofp_match structure.
+ *
+ * Value representation (chosen for a proxy that rewrites matches):
+ * - 8/16/24/32-bit fields: `number` (vlan_vid includes the OFPVID_PRESENT bit 0x1000 as on the wire);
+ * - 64-bit fields (metadata, tunnel_id): `bigint`;
+ * - MAC addresses: lower-case "aa:bb:cc:dd:ee:ff"; IPv4: dotted quad; IPv6: RFC 5952 canonical text;
+ * - fields of other OXM classes (NXM, experimenter) or unknown basic fields: kept raw as Buffers.
+ * A mask, when present, has the same representation as the value.
+ */
+import { Reader, Writer, ipv4ToBytes, ipv4ToString, ipv6ToBytes, ipv6ToString, macToBytes, macToString } from './bytes.js';
+import { SUGGEST } from './constants.js';
+
+export const OFPXMC_OPENFLOW_BASIC = 0x8000;
+
+type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u64' | 'mac' | 'ipv4' | 'ipv6';
+
+export type OxmFieldName =
+  | 'in_port' | 'in_phy_port' | 'metadata' | 'eth_dst' | 'eth_src' | 'eth_type' | 'vlan_vid' | 'vlan_pcp'
+  | 'ip_dscp' | 'ip_ecn' | 'ip_proto' | 'ipv4_src' | 'ipv4_dst' | 'tcp_src' | 'tcp_dst' | 'udp_src' | 'udp_dst'
+  | 'sctp_src' | 'sctp_dst' | 'icmpv4_type' | 'icmpv4_code' | 'arp_op' | 'arp_spa' | 'arp_tpa' | 'arp_sha'
+  | 'arp_tha' | 'ipv6_src' | 'ipv6_dst' | 'ipv6_flabel' | 'icmpv6_type' | 'icmpv6_code' | 'ipv6_nd_target'
+  | 'ipv6_nd_sll' | 'ipv6_nd_tll' | 'mpls_label' | 'mpls_tc' | 'mpls_bos' | 'pbb_isid' | 'tunnel_id'
+  | 'ipv6_exthdr';
+
+interface FieldDef {
+  readonly name: OxmFieldName;
+  readonly kind: Kind;
+}
+
+const d = (name: OxmFieldName, kind: Kind): FieldDef => ({ name, kind });
+
+/** Index = OXM field number in class OPENFLOW_BASIC. */
+export const OXM_FIELDS: readonly FieldDef[] = [
+  d('in_port', 'u32'), d('in_phy_port', 'u32'), d('metadata', 'u64'), d('eth_dst', 'mac'), d('eth_src', 'mac'),
+  d('eth_type', 'u16'), d('vlan_vid', 'u16'), d('vlan_pcp', 'u8'), d('ip_dscp', 'u8'), d('ip_ecn', 'u8'),
+  d('ip_proto', 'u8'), d('ipv4_src', 'ipv4'), d('ipv4_dst', 'ipv4'), d('tcp_src', 'u16'), d('tcp_dst', 'u16'),
+  d('udp_src', 'u16'), d('udp_dst', 'u16'), d('sctp_src', 'u16'), d('sctp_dst', 'u16'), d('icmpv4_type', 'u8'),
+  d('icmpv4_code', 'u8'), d('arp_op', 'u16'), d('arp_spa', 'ipv4'), d('arp_tpa', 'ipv4'), d('arp_sha', 'mac'),
+  d('arp_tha', 'mac'), d('ipv6_src', 'ipv6'), d('ipv6_dst', 'ipv6'), d('ipv6_flabel', 'u32'),
+  d('icmpv6_type', 'u8'), d('icmpv6_code', 'u8'), d('ipv6_nd_target', 'ipv6'), d('ipv6_nd_sll', 'mac'),
+  d('ipv6_nd_tll', 'mac'), d('mpls_label', 'u32'), d('mpls_tc', 'u8'), d('mpls_bos', 'u8'), d('pbb_isid', 'u24'),
+  d('tunnel_id', 'u64'), d('ipv6_exthdr', 'u16'),
+];
+
+const FIELD_NUMBER = new Map<OxmFieldName, number>(OXM_FIELDS.map((f, i) => [f.name, i]));
+const KIND_SIZE: Record<Kind, number> = { u8: 1, u16: 2, u24: 3, u32: 4, u64: 8, mac: 6, ipv4: 4, ipv6: 16 };
+
+export type OxmValue = number | bigint | string;
+
+/** A field of class OPENFLOW_BASIC that this codec knows. */
+export interface OxmBasic {
+  readonly field: OxmFieldName;
+  readonly value: OxmValue;
+  readonly mask?: OxmValue;
+}
+
+/** Any other TLV (other class, experimenter class, or an unknown basic field): kept as bytes. */
+export interface OxmRaw {
+  readonly field: 'raw';
+  readonly oxmClass: number;
+  readonly oxmField: number;
+  /** Payload after the 4-byte header (for the experimenter class it starts with the experimenter id). */
+  readonly value: Buffer;
+  /** When the has-mask bit is set: the second half of the payload. */
+  readonly mask?: Buffer;
+}
+
+export type OxmTlv = OxmBasic | OxmRaw;
+
+export function oxmFieldSize(name: OxmFieldName): number {
+  const n = FIELD_NUMBER.get(name);
+  if (n === undefined) throw new RangeError(`unknown OXM field ${name}`);
+  return KIND_SIZE[OXM_FIELDS[n]!.kind];
+}
+
+function readValue(r: Reader, kind: Kind): OxmValue {
+  switch (kind) {
+    case 'u8': return r.u8();
+    case 'u16': return r.u16();
+    case 'u24': return r.u24();
+    case 'u32': return r.u32();
+    case 'u64': return r.u64();
+    case 'mac': r.need(6, 'mac'); r.pos += 6; return macToString(r.buf, r.pos - 6);
+    case 'ipv4': r.need(4, 'ipv4'); r.pos += 4; return ipv4ToString(r.buf, r.pos - 4);
+    case 'ipv6': r.need(16, 'ipv6'); r.pos += 16; return ipv6ToString(r.buf, r.pos - 16);
+  }
+}
+
+function writeValue(w: Writer, kind: Kind, v: OxmValue, name: string): void {
+  const num = (): number => {
+    if (typeof v !== 'number') throw new RangeError(`OXM ${name} needs a number, got ${typeof v}`);
+    return v;
+  };
+  const str = (): string => {
+    if (typeof v !== 'string') throw new RangeError(`OXM ${name} needs a string, got ${typeof v}`);
+    return v;
+  };
+  switch (kind) {
+    case 'u8': return w.u8(num());
+    case 'u16': return w.u16(num());
+    case 'u24': return w.u24(num());
+    case 'u32': return w.u32(num());
+    case 'u64': return w.u64(typeof v === 'bigint' ? v : BigInt(num()));
+    case 'mac': return w.bytes(macToBytes(str()));
+    case 'ipv4': return w.bytes(ipv4ToBytes(str()));
+    case 'ipv6': return w.bytes(ipv6ToBytes(str()));
+  }
+}
+
+/** Decode one OXM TLV at the reader's position. */
+export function readOxm(r: Reader): OxmTlv {
+  const start = r.pos;
+  r.need(4, 'OXM header');
+  const oxmClass = r.u16();
+  const fh = r.u8();
+  const len = r.u8();
+  const oxmField = fh >> 1;
+  const hasMask = (fh & 1) === 1;
+  const body = r.sub(len, 'OXM payload', SUGGEST.badMatchLen13);
+  const def = oxmClass === OFPXMC_OPENFLOW_BASIC ? OXM_FIELDS[oxmField] : undefined;
+  if (!def) {
+    if (hasMask && len % 2 !== 0) r.fail('bad_length', `masked OXM ${oxmClass}:${oxmField} has odd length ${len}`, SUGGEST.badMatchLen13, start);
+    const half = hasMask ? len / 2 : len;
+    const value = body.bytes(half);
+    return hasMask ? { field: 'raw', oxmClass, oxmField, value, mask: body.bytes(half) } : { field: 'raw', oxmClass, oxmField, value };
+  }
+  const size = KIND_SIZE[def.kind];
+  if (len !== (hasMask ? size * 2 : size)) {
+    r.fail('bad_length', `OXM ${def.name} has length ${len}, expected ${hasMask ? size * 2 : size}`, SUGGEST.badMatchLen13, start);
+  }
+  const value = readValue(body, def.kind);
+  return hasMask ? { field: def.name, value, mask: readValue(body, def.kind) } : { field: def.name, value };
+}
+
+export function writeOxm(w: Writer, t: OxmTlv): void {
+  if (t.field === 'raw') {
+    const len = t.value.length + (t.mask ? t.mask.length : 0);
+    w.u16(t.oxmClass);
+    w.u8((t.oxmField << 1) | (t.mask ? 1 : 0));
+    w.u8(len);
+    w.bytes(t.value);
+    if (t.mask) w.bytes(t.mask);
+    return;
+  }
+  const n = FIELD_NUMBER.get(t.field);
+  if (n === undefined) throw new RangeError(`unknown OXM field ${String(t.field)}`);
+  const def = OXM_FIELDS[n]!;
+  const size = KIND_SIZE[def.kind];
+  const hasMask = t.mask !== undefined;
+  w.u16(OFPXMC_OPENFLOW_BASIC);
+  w.u8((n << 1) | (hasMask ? 1 : 0));
+  w.u8(hasMask ? size * 2 : size);
+  writeValue(w, def.kind, t.value, t.field);
+  if (hasMask) writeValue(w, def.kind, t.mask!, t.field);
+}
+
+/** Byte length of an OXM TLV (header included). */
+export function oxmLength(t: OxmTlv): number {
+  if (t.field === 'raw') return 4 + t.value.length + (t.mask ? t.mask.length : 0);
+  const size = oxmFieldSize(t.field);
+  return 4 + (t.mask !== undefined ? size * 2 : size);
+}
+
+export const OFPMT_OXM = 1;
+
+/** Read an ofp_match (type OXM) including its padding to 8 bytes. */
+export function readMatch13(r: Reader): OxmTlv[] {
+  const start = r.pos;
+  r.need(4, 'match header');
+  const type = r.u16();
+  const length = r.u16();
+  if (type !== OFPMT_OXM) r.fail('bad_match_type', `match type ${type} is not OXM (1)`, SUGGEST.badMatchType13, start);
+  if (length < 4) r.fail('bad_length', `match length ${length} < 4`, SUGGEST.badMatchLen13, start);
+  const body = r.sub(length - 4, 'match', SUGGEST.badMatchLen13);
+  const out: OxmTlv[] = [];
+  while (body.remaining > 0) out.push(readOxm(body));
+  const pad = (8 - (length % 8)) % 8;
+  r.skip(pad, 'match padding');
+  return out;
+}
+
+export function writeMatch13(w: Writer, fields: readonly OxmTlv[]): void {
+  const start = w.pos;
+  w.u16(OFPMT_OXM);
+  const slot = w.lenSlot();
+  for (const f of fields) writeOxm(w, f);
+  w.patchLen(slot, start);
+  w.align(start, 8);
+}
+
+/** Find the first basic field of that name in a match. */
+export function findOxm(match: readonly OxmTlv[], field: OxmFieldName): OxmBasic | undefined {
+  return match.find((t): t is OxmBasic => t.field === field);
+}

@@ -1,0 +1,85 @@
+// The proxy's record of one slice's flows on one switch: tenant rule (its own cookie, match,
+// priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
+// the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
+import type { FlowMatch, FlowMod, Instruction } from './wire/model.js';
+import { matchEquals, matchSubsumes } from './wire/fields.js';
+import { matchKey } from './rewrite.js';
+
+export interface TenantRule {
+  cookie: bigint;            // the proxy's cookie on the switch
+  tenantCookie: bigint;
+  match: FlowMatch;          // the tenant's own match
+  priority: number;          // the tenant's own priority
+  flags: number;
+  idleTimeout: number;
+  hardTimeout: number;
+  instructions: Instruction[];
+  physical: Set<string>;     // matchKey of each physical rule still on the switch
+  deleted: boolean;          // deleted by the tenant; waiting for the switch's flow-removed
+}
+
+const tenantKey = (m: FlowMatch, priority: number) => `${priority}|${matchKey(m)}`;
+
+export class SliceFlowTable {
+  private byCookie = new Map<bigint, TenantRule>();
+  private byKey = new Map<string, TenantRule>();
+  private count = 0;
+
+  get entries(): number { return this.count; }
+
+  /** The rule a tenant ADD would replace (same match and priority), if any. */
+  existing(m: FlowMatch, priority: number): TenantRule | undefined {
+    return this.byKey.get(tenantKey(m, priority));
+  }
+
+  /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
+  add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: FlowMod[]): TenantRule {
+    const key = tenantKey(rule.match, rule.priority);
+    const old = this.byKey.get(key);
+    if (old) { this.count -= old.physical.size; this.byCookie.delete(old.cookie); }
+    const r: TenantRule = { ...rule, physical: new Set(physical.map((p) => matchKey(p.match))), deleted: false };
+    this.count += r.physical.size;
+    this.byKey.set(key, r);
+    this.byCookie.set(r.cookie, r);
+    return r;
+  }
+
+  /** Marks the tenant rules a delete removes (strict: same match and priority). */
+  markDeleted(m: FlowMatch, priority: number, strict: boolean): number {
+    let n = 0;
+    for (const r of this.byCookie.values()) {
+      if (r.deleted) continue;
+      const hit = strict ? matchEquals(r.match, m) && r.priority === priority : matchSubsumes(m, r.match);
+      if (!hit) continue;
+      r.deleted = true;
+      this.count -= r.physical.size;
+      this.byKey.delete(tenantKey(r.match, r.priority));
+      n++;
+    }
+    return n;
+  }
+
+  /** A physical rule left the switch. Returns the tenant rule when its last physical rule went. */
+  removed(cookie: bigint, physicalMatch: FlowMatch): TenantRule | null {
+    const r = this.byCookie.get(cookie);
+    if (!r) return null;
+    const key = matchKey(physicalMatch);
+    if (!r.physical.delete(key)) {
+      // The switch may print a match differently; the cookie still names the rule.
+      const first = r.physical.values().next();
+      if (first.done) return null;
+      r.physical.delete(first.value);
+    }
+    if (!r.deleted) this.count -= 1;
+    if (r.physical.size > 0) return null;
+    this.byCookie.delete(cookie);
+    if (!r.deleted) this.byKey.delete(tenantKey(r.match, r.priority));
+    return r;
+  }
+
+  byProxyCookie(cookie: bigint): TenantRule | undefined { return this.byCookie.get(cookie); }
+
+  rules(): TenantRule[] { return [...this.byCookie.values()].filter((r) => !r.deleted); }
+
+  clear(): void { this.byCookie.clear(); this.byKey.clear(); this.count = 0; }
+}

@@ -1,0 +1,69 @@
+// Minimal Ethernet/VLAN/IPv4/ARP/TCP/UDP/ICMP parsing of packet-in data into match fields,
+// and VLAN tag stripping, for classifying packet-ins by headers.
+import type { FlowMatch } from './wire/model.js';
+import { OFPVID_PRESENT } from './wire/model.js';
+
+export interface ParsedPacket {
+  fields: FlowMatch;
+  /** The outer VLAN id when the frame is 802.1Q-tagged. */
+  vlan: number | null;
+}
+
+const v = (n: number | bigint) => ({ value: BigInt(n) });
+
+export function parsePacket(data: Buffer): ParsedPacket {
+  const f: FlowMatch = {};
+  if (data.length < 14) return { fields: f, vlan: null };
+  f.eth_dst = v(data.readUIntBE(0, 6));
+  f.eth_src = v(data.readUIntBE(6, 6));
+  let off = 12;
+  let type = data.readUInt16BE(off);
+  let vlan: number | null = null;
+  if (type === 0x8100 && data.length >= 18) {
+    const tci = data.readUInt16BE(14);
+    vlan = tci & 0xfff;
+    f.vlan_vid = v(vlan | OFPVID_PRESENT);
+    f.vlan_pcp = v(tci >> 13);
+    off = 16;
+    type = data.readUInt16BE(off);
+  } else {
+    f.vlan_vid = v(0);
+  }
+  f.eth_type = v(type);
+  const l3 = off + 2;
+  if (type === 0x0800 && data.length >= l3 + 20) {
+    const ihl = (data[l3] & 0x0f) * 4;
+    f.ip_dscp = v(data[l3 + 1] >> 2);
+    f.ip_ecn = v(data[l3 + 1] & 3);
+    const proto = data[l3 + 9];
+    f.ip_proto = v(proto);
+    f.ipv4_src = v(data.readUInt32BE(l3 + 12));
+    f.ipv4_dst = v(data.readUInt32BE(l3 + 16));
+    const l4 = l3 + ihl;
+    if ((proto === 6 || proto === 17) && data.length >= l4 + 4) {
+      const s = data.readUInt16BE(l4), d = data.readUInt16BE(l4 + 2);
+      if (proto === 6) { f.tcp_src = v(s); f.tcp_dst = v(d); } else { f.udp_src = v(s); f.udp_dst = v(d); }
+    } else if (proto === 1 && data.length >= l4 + 2) {
+      f.icmpv4_type = v(data[l4]); f.icmpv4_code = v(data[l4 + 1]);
+    }
+  } else if (type === 0x0806 && data.length >= l3 + 28) {
+    f.arp_op = v(data.readUInt16BE(l3 + 6));
+    f.arp_sha = v(data.readUIntBE(l3 + 8, 6));
+    f.arp_spa = v(data.readUInt32BE(l3 + 14));
+    f.arp_tha = v(data.readUIntBE(l3 + 18, 6));
+    f.arp_tpa = v(data.readUInt32BE(l3 + 24));
+  }
+  return { fields: f, vlan };
+}
+
+/** The frame without its outer 802.1Q tag (unchanged when untagged). */
+export function stripVlan(data: Buffer): Buffer {
+  if (data.length < 18 || data.readUInt16BE(12) !== 0x8100) return data;
+  return Buffer.concat([data.subarray(0, 12), data.subarray(16)]);
+}
+
+export function isLldp(data: Buffer): boolean {
+  if (data.length < 14) return false;
+  const t = data.readUInt16BE(12);
+  return t === 0x88cc || (t === 0x8100 && data.length >= 18 && data.readUInt16BE(16) === 0x88cc);
+}

@@ -1,0 +1,244 @@
+// Rewriting tenant → switch messages for one slice on one switch: flow-mods are intersected with
+// the slice's flowspace (one physical rule per in-port and flowspace alternative), priorities
+// moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
+// the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
+// class queues added. Pure functions: no I/O, errors as values.
+import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './wire/model.js';
+import { FC, OFPP, OFPVID_PRESENT } from './wire/model.js';
+import { intersectMatches, matchSubsumes } from './wire/fields.js';
+import type { SliceOnSwitch } from './slice-model.js';
+
+/** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
+export const TENANT_BAND = { min: 16, max: 65519 } as const;
+export const BASE_DROP_PRIORITY = 0;
+/** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
+export const MAX_EXPANSION = 256;
+
+export function mapPriority(p: number): number {
+  return Math.min(TENANT_BAND.min + p, TENANT_BAND.max);
+}
+
+export interface SliceContext {
+  view: SliceOnSwitch;
+  /** Edge ports resolved against the switch's actual ports. */
+  edgePorts: number[];
+  /** Whether the switch speaks OpenFlow 1.3 (meters) or 1.0. */
+  meters: boolean;
+}
+
+export type Rewrite<T> = { ok: true; value: T } | { ok: false; error: ErrorKind; reason: string };
+const fail = <T>(error: ErrorKind, reason: string): Rewrite<T> => ({ ok: false, error, reason });
+
+export function isLinkPort(ctx: SliceContext, p: number): boolean { return ctx.view.linkPorts.has(p); }
+export function isSlicePort(ctx: SliceContext, p: number): boolean { return ctx.view.linkPorts.has(p) || ctx.edgePorts.includes(p); }
+export function slicePorts(ctx: SliceContext): number[] { return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts])].sort((a, b) => a - b); }
+
+/** Cookie layout: top 16 bits = slice index + 1, low 48 bits = the proxy's rule number. */
+export const SLICE_COOKIE_MASK = 0xffffn << 48n;
+export function sliceCookie(index: number, seq: number | bigint): bigint { return (BigInt(index + 1) << 48n) | (BigInt(seq) & 0xffffffffffffn); }
+export function cookieSlice(cookie: bigint): number { return Number(cookie >> 48n) - 1; }
+
+/** The overlay tag's match on a link port. */
+export function tagMatch(ctx: SliceContext): FlowMatch {
+  if (ctx.view.overlay.type === 'vlan') return { vlan_vid: { value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) } };
+  return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(ctx.view.overlay.tag) } };
+}
+
+function pushTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
+  if (ctx.view.overlay.type === 'vlan') return [{ type: 'push_vlan', ethertype: 0x8100 }, { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) }];
+  void innerEthType;
+  return [{ type: 'push_mpls', ethertype: 0x8847 }, { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) }];
+}
+
+function popTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
+  if (ctx.view.overlay.type === 'vlan') return [{ type: 'pop_vlan' }];
+  return [{ type: 'pop_mpls', ethertype: Number(innerEthType ?? 0x0800n) }];
+}
+
+const OVERLAY_FIELDS = new Set(['vlan_vid', 'vlan_pcp', 'mpls_label', 'mpls_tc', 'mpls_bos']);
+
+/** Validates tenant actions (no overlay fiddling, only slice ports) without rewriting them. */
+export function checkActions(ctx: SliceContext, actions: Action[], allowTable: boolean): Rewrite<null> {
+  for (const a of actions) {
+    switch (a.type) {
+      case 'output': {
+        const p = a.port;
+        if (p === OFPP.FLOOD || p === OFPP.ALL || p === OFPP.CONTROLLER || p === OFPP.IN_PORT) break;
+        if (p === OFPP.TABLE && allowTable) break;
+        if (p >= OFPP.MAX || !isSlicePort(ctx, p)) return fail('bad_out_port', `output to port ${p >>> 0} outside the slice`);
+        break;
+      }
+      case 'set_field': if (OVERLAY_FIELDS.has(a.field)) return fail('eperm_action', `set_field ${a.field} is reserved for the overlay`); break;
+      case 'push_vlan': case 'pop_vlan': case 'push_mpls': case 'pop_mpls': return fail('eperm_action', `${a.type} is reserved for the overlay`);
+      case 'set_queue': return fail('eperm_action', 'queues are assigned by the slice\'s classes');
+      case 'group': return fail('eperm_action', 'groups are not sliced');
+      case 'unsupported': return fail('eperm_action', `unsupported action type ${a.code}`);
+      case 'dec_nw_ttl': break;
+    }
+  }
+  return { ok: true, value: null };
+}
+
+/**
+ * Rewrites an action list for a packet that enters the list tagged or untagged; `inPort` is
+ * the physical in-port (or null for packet-outs from the controller).
+ */
+export function rewriteActions(ctx: SliceContext, actions: Action[], inPort: number | null, enteredTagged: boolean, queueId: number | null, innerEthType: bigint | undefined): Action[] {
+  const out: Action[] = [];
+  let tagged = enteredTagged;
+  const emitOutput = (port: number, maxLen: number, physical: number) => {
+    const wantTag = isLinkPort(ctx, physical);
+    if (wantTag && !tagged) { out.push(...pushTag(ctx, innerEthType)); tagged = true; }
+    if (!wantTag && tagged) { out.push(...popTag(ctx, innerEthType)); tagged = false; }
+    if (queueId !== null) out.push({ type: 'set_queue', queueId });
+    out.push({ type: 'output', port, maxLen });
+  };
+  for (const a of actions) {
+    if (a.type !== 'output') { out.push(a); continue; }
+    if (a.port === OFPP.FLOOD || a.port === OFPP.ALL) {
+      for (const p of slicePorts(ctx)) if (p !== inPort) emitOutput(p, a.maxLen, p);
+    } else if (a.port === OFPP.IN_PORT) {
+      if (inPort !== null) emitOutput(OFPP.IN_PORT, a.maxLen, inPort);
+    } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
+      // The packet goes back as it entered: the proxy classifies it by tag on link ports.
+      if (tagged !== enteredTagged) { out.push(...(enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType))); tagged = enteredTagged; }
+      out.push(a);
+    } else {
+      emitOutput(a.port, a.maxLen, a.port);
+    }
+  }
+  return out;
+}
+
+/** One physical rule produced for a tenant rule. */
+export interface PhysicalRule { inPort: number; match: FlowMatch; instructions: Instruction[] }
+
+function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
+  for (const c of ctx.view.classes) for (const alt of c.alternatives) if (matchSubsumes(alt, m)) return c.queueId;
+  return null;
+}
+
+/**
+ * The physical matches for a tenant match: per in-port of the slice, the tenant match ANDed
+ * with the slice's write flowspace (edge ports) or with the overlay tag (link ports).
+ */
+export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Array<{ inPort: number; tagged: boolean; match: FlowMatch }>> {
+  // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
+  const tenant: FlowMatch = { ...tenantIn };
+  if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) { delete tenant.vlan_vid; delete tenant.vlan_pcp; }
+  for (const f of Object.keys(tenant)) if (OVERLAY_FIELDS.has(f)) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  let inPorts: number[];
+  if (tenant.in_port) {
+    if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
+    const p = Number(tenant.in_port.value);
+    if (!isSlicePort(ctx, p)) return fail('eperm_match', `in_port ${p} is outside the slice`);
+    inPorts = [p];
+  } else {
+    inPorts = slicePorts(ctx);
+  }
+  const out: Array<{ inPort: number; tagged: boolean; match: FlowMatch }> = [];
+  const seen = new Set<string>();
+  for (const p of inPorts) {
+    const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
+    if (isLinkPort(ctx, p)) {
+      // Under an MPLS label only L2 fields stay matchable: the rule keeps those and the label.
+      const base = ctx.view.overlay.type === 'mpls' ? l2Only(tenant) : tenant;
+      const m = intersectMatches(intersectMatches(base, inPortMatch)!, tagMatch(ctx));
+      if (m) out.push({ inPort: p, tagged: true, match: m });
+      continue;
+    }
+    for (const r of ctx.view.rules) {
+      if (need === 'write' ? !r.write : !r.read) continue;
+      if (r.inPort !== null && r.inPort !== p) continue;
+      for (const alt of r.alternatives) {
+        let m = intersectMatches(tenant, alt);
+        if (!m) continue;
+        m = intersectMatches(m, inPortMatch);
+        if (!m) continue;
+        if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m = { ...m, vlan_vid: { value: 0n } };
+        const key = matchKey(m);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ inPort: p, tagged: false, match: m });
+        if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
+      }
+    }
+  }
+  return { ok: true, value: out };
+}
+
+function l2Only(m: FlowMatch): FlowMatch {
+  const out: FlowMatch = {};
+  if (m.in_port) out.in_port = m.in_port;
+  if (m.eth_src) out.eth_src = m.eth_src;
+  if (m.eth_dst) out.eth_dst = m.eth_dst;
+  return out;
+}
+
+export function matchKey(m: FlowMatch): string {
+  return Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v!.value.toString(16)}/${v!.mask?.toString(16) ?? '*'}`).join(',');
+}
+
+/** Rewrites a tenant flow-mod into the physical flow-mods for the switch. */
+export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): Rewrite<FlowMod[]> {
+  const isDelete = fm.command === FC.DELETE || fm.command === FC.DELETE_STRICT;
+  if (!isDelete && fm.tableId !== 0) return fail('eperm_flow', `table ${fm.tableId}: slices use table 0 only`);
+  // Flatten instructions: actions (apply then write) are all we accept.
+  const actions: Action[] = [];
+  for (const ins of fm.instructions) {
+    if (ins.type === 'apply_actions') actions.push(...ins.actions);
+    else if (ins.type === 'write_actions') actions.push(...ins.actions);
+    else if (ins.type === 'clear_actions') continue;
+    else return fail('eperm_flow', `instruction ${ins.type} is not available to slices`);
+  }
+  if (!isDelete) {
+    const chk = checkActions(ctx, actions, false);
+    if (!chk.ok) return chk;
+  }
+  const expanded = expandMatch(ctx, fm.match);
+  if (!expanded.ok) return expanded;
+  if (expanded.value.length === 0) {
+    if (isDelete) return { ok: true, value: [] };
+    return fail('eperm_flow', 'the rule does not intersect the slice\'s writable flowspace');
+  }
+  let outPort = fm.outPort;
+  if (isDelete && outPort !== OFPP.ANY && outPort < OFPP.MAX && !isSlicePort(ctx, outPort)) return { ok: true, value: [] };
+  if (outPort >= OFPP.MAX && outPort !== OFPP.ANY) outPort = OFPP.ANY;
+  const mods: FlowMod[] = [];
+  for (const e of expanded.value) {
+    const instructions: Instruction[] = [];
+    if (!isDelete) {
+      if (ctx.meters && ctx.view.meterId !== null) instructions.push({ type: 'meter', meterId: ctx.view.meterId });
+      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.match.eth_type?.value);
+      if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
+    }
+    mods.push({
+      ...fm,
+      tableId: isDelete ? 0 : 0,
+      cookie: isDelete ? sliceCookie(ctx.view.index, 0) : cookie,
+      cookieMask: isDelete || fm.command === FC.MODIFY || fm.command === FC.MODIFY_STRICT ? SLICE_COOKIE_MASK : 0n,
+      priority: mapPriority(fm.priority),
+      bufferId: 0xffffffff,
+      outPort,
+      outGroup: 0xffffffff,
+      // Always ask for flow-removed: the proxy counts the slice's entries.
+      flags: isDelete ? fm.flags : (fm.flags | 1) & ~0x4,
+      match: e.match,
+      instructions,
+    });
+  }
+  return { ok: true, value: mods };
+}
+
+/** Rewrites a tenant packet-out's actions (the data is untagged: tenants never see tags). */
+export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Action[]): Rewrite<Action[]> {
+  const special = inPort === OFPP.CONTROLLER || inPort === OFPP.ANY || inPort === OFPP.LOCAL;
+  if (!special && !isSlicePort(ctx, inPort)) return fail('eperm_request', `packet-out in_port ${inPort} outside the slice`);
+  const chk = checkActions(ctx, actions, !special);
+  if (!chk.ok) return chk;
+  const physIn = special ? null : inPort;
+  if (physIn !== null && isLinkPort(ctx, physIn) && actions.some((a) => a.type === 'output' && a.port === OFPP.TABLE)) {
+    return fail('eperm_action', 'output to TABLE from a link port is not available to slices');
+  }
+  return { ok: true, value: rewriteActions(ctx, actions, physIn, false, null, undefined) };
+}

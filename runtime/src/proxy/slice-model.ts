@@ -1,0 +1,117 @@
+// The plan as the proxy needs it: per switch, the slices that see it, with their edge and link
+// ports, overlay tag, write/read flowspace (as FlowMatches), meter, class queues and limits.
+// Plain data, built once per applied plan.
+import type { DpidHex, Plan, PlanSlice } from '@dfvisor/grammar';
+import type { FlowMatch } from './wire/model.js';
+import { planMatchToFlowMatches } from './plan-match.js';
+import { Classifier } from '../classifier/index.js';
+
+export interface FlowspaceRule {
+  id: number;
+  rule: string;
+  inPort: number | null;
+  priority: number;
+  alternatives: FlowMatch[];
+  read: boolean;
+  write: boolean;
+}
+
+export interface ClassQueue { name: string; queueId: number; alternatives: FlowMatch[] }
+
+export interface SliceOnSwitch {
+  slice: string;
+  /** The slice's stable id in this proxy (0-based). Cookie prefix is index + 1. */
+  index: number;
+  dpid: DpidHex;
+  /** Edge ports named by the slice; '*' = every port of the switch that is not a link port of the network. */
+  edgePorts: Set<number> | '*';
+  linkPorts: Set<number>;
+  overlay: { type: 'vlan' | 'mpls'; tag: number };
+  rules: FlowspaceRule[];
+  meterId: number | null;
+  meterRateKbps: number | null;
+  meterBurstKb: number | null;
+  classes: ClassQueue[];
+  limits: { flowEntriesSwitch: number | null; flowEntriesTotal: number | null; controlRate: number | null; packetInRate: number | null };
+  controllers: Array<{ host: string; port: number; url: string }>;
+}
+
+export interface PlanModel {
+  plan: Plan;
+  /** dpid → slices that see the switch. */
+  bySwitch: Map<DpidHex, SliceOnSwitch[]>;
+  /** dpid → every port of the network that is an end of a declared link. */
+  networkLinkPorts: Map<DpidHex, Set<number>>;
+  sliceNames: string[];
+  /** The project's indexed flowspace classifier over the plan (packet-in lookups). */
+  classifier: Classifier;
+}
+
+export function dpidHex(dpid: bigint): DpidHex {
+  return dpid.toString(16).padStart(16, '0');
+}
+
+/** `idOf` gives each slice a stable small id (cookie prefix); default: position by name. */
+export function buildPlanModel(plan: Plan, idOf?: (slice: string) => number): PlanModel {
+  const sliceNames = plan.slices.map((s) => s.name).sort();
+  const networkLinkPorts = new Map<DpidHex, Set<number>>();
+  for (const l of plan.network.links) {
+    for (const end of [l.a, l.b]) {
+      if (!networkLinkPorts.has(end.dpid)) networkLinkPorts.set(end.dpid, new Set());
+      networkLinkPorts.get(end.dpid)!.add(end.port);
+    }
+  }
+  const bySwitch = new Map<DpidHex, SliceOnSwitch[]>();
+  for (const s of plan.slices) {
+    const index = idOf ? idOf(s.name) : sliceNames.indexOf(s.name);
+    for (const view of s.view) {
+      const entry = sliceOnSwitch(plan, s, index, view.dpid, view.ports, view.linkPorts);
+      if (!bySwitch.has(view.dpid)) bySwitch.set(view.dpid, []);
+      bySwitch.get(view.dpid)!.push(entry);
+    }
+  }
+  for (const list of bySwitch.values()) list.sort((a, b) => a.index - b.index);
+  const { classifier } = Classifier.build(plan.flowspace);
+  return { plan, bySwitch, networkLinkPorts, sliceNames, classifier };
+}
+
+function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, ports: number[] | '*', linkPorts: number[]): SliceOnSwitch {
+  const link = new Set(linkPorts);
+  const rules: FlowspaceRule[] = plan.flowspace
+    .filter((e) => e.slice === s.name && e.dpid === dpid)
+    .map((e) => ({
+      id: e.id, rule: e.rule, inPort: e.inPort, priority: e.priority,
+      alternatives: planMatchToFlowMatches(e.match),
+      read: e.permissions.includes('read'), write: e.permissions.includes('write'),
+    }));
+  const meter = plan.qos.meters.find((m) => m.dpid === dpid && m.slice === s.name) ?? null;
+  return {
+    slice: s.name, index, dpid,
+    edgePorts: ports === '*' ? '*' : new Set(ports.filter((p) => !link.has(p))),
+    linkPorts: link,
+    overlay: { type: s.overlay.type, tag: s.overlay.tag },
+    rules,
+    meterId: meter?.meterId ?? null,
+    meterRateKbps: meter?.rateKbps ?? null,
+    meterBurstKb: meter?.burstKb ?? null,
+    classes: s.qos.classes.map((c) => ({ name: c.name, queueId: c.queueId, alternatives: planMatchToFlowMatches(c.match) })),
+    limits: {
+      flowEntriesSwitch: s.limits.flowEntriesPerSwitch[dpid] ?? null,
+      flowEntriesTotal: s.limits.flowEntries,
+      controlRate: s.limits.controlRate,
+      packetInRate: s.limits.packetInRate,
+    },
+    controllers: s.controllers.map((c) => ({ host: c.host, port: c.port, url: c.url })),
+  };
+}
+
+/** The slice's edge ports on a switch given the switch's actual ports ('*' resolved). */
+export function edgePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLinkPorts: Set<number> | undefined): number[] {
+  if (v.edgePorts !== '*') return [...v.edgePorts].sort((a, b) => a - b);
+  return switchPorts.filter((p) => p < 0xffffff00 && !v.linkPorts.has(p) && !(networkLinkPorts?.has(p))).sort((a, b) => a - b);
+}
+
+/** All ports the slice's controller sees on the switch. */
+export function slicePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLinkPorts: Set<number> | undefined): number[] {
+  return [...new Set([...edgePortsOf(v, switchPorts, networkLinkPorts), ...v.linkPorts])].sort((a, b) => a - b);
+}

@@ -1,0 +1,483 @@
+// One physical switch connected to the proxy: the handshake, the base rules of the plan, one
+// TenantLink per slice that sees the switch, and the per-direction message slicing.
+import type { OfChannel, Logger } from './channel.js';
+import { childLogger } from './channel.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, OfMessage, OfVersion, Port, Unversioned } from './wire/model.js';
+import { errorCode, FC, FF_SEND_FLOW_REM, MP, NO_BUFFER, OFP13, OFPP } from './wire/model.js';
+import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
+import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
+import { SliceFlowTable } from './flow-table.js';
+import { TenantLink } from './tenant-link.js';
+import { TokenBucket } from './rate.js';
+import { parsePacket, stripVlan } from './packet.js';
+import type { SliceCounters } from './counters.js';
+import { packetMatches, matchSubsumes } from './wire/fields.js';
+import type { PacketHeaders } from '../classifier/index.js';
+import { baseDropRule, hvSliceCookie, HV_COOKIE_PREFIX, sliceSetup, sliceTeardown, type MeterMod } from '../dataplane/base-rules.js';
+
+export interface SessionHost {
+  log: Logger;
+  counters(slice: string): SliceCounters;
+  /** Entries of the slice over every switch (for the slice-wide flow_entries limit). */
+  totalEntries(slice: string): number;
+  sessionReady(s: SwitchSession): void;
+  sessionClosed(s: SwitchSession): void;
+}
+
+export interface SwitchApplyResult { dpid: string; ok: boolean; errors: string[]; notes: string[]; slicesAdded: string[]; slicesRemoved: string[] }
+
+interface Binding {
+  view: SliceOnSwitch;
+  ctx: SliceContext;
+  link: TenantLink;
+  table: SliceFlowTable;
+  control: TokenBucket | null;
+  packetIn: TokenBucket | null;
+  missSendLen: number;
+  seq: number;
+}
+
+type Pending =
+  | { kind: 'tenant'; binding: Binding; tenantXid: number }
+  | { kind: 'barrier'; binding: Binding; tenantXid: number }
+  | { kind: 'stats'; binding: Binding; tenantXid: number; mpType: number; request: { match: FlowMatch; outPort: number; cookie: bigint; cookieMask: bigint }; acc: FlowStats[] }
+  | { kind: 'apply'; errors: string[]; done?: () => void };
+
+const MISS_COOKIE_SEQ = 0x8000;
+const DESC_BODY = (slice: string, dpid: string) => {
+  const b = Buffer.alloc(1056);
+  b.write('DFVisor', 0); b.write(`virtual switch of slice ${slice}`, 256); b.write('dfvisor 0.1', 512); b.write(dpid, 768); b.write(`slice ${slice} on ${dpid}`, 800);
+  return b;
+};
+
+export class SwitchSession {
+  dpid: bigint | null = null;
+  dpidHex = '';
+  version: OfVersion | null = null;
+  ports = new Map<number, Port>();
+  capabilities = 0;
+  ready = false;
+  readonly bindings = new Map<string, Binding>();
+  private pending = new Map<number, Pending>();
+  private meters = new Set<number>();
+  private model: PlanModel | null = null;
+  private log: Logger;
+  connectedAt = Date.now();
+
+  constructor(readonly channel: OfChannel, private readonly host: SessionHost, initialModel: () => PlanModel | null) {
+    this.log = host.log;
+    channel.onReady = (v) => { this.version = v; channel.send({ version: v, xid: channel.xid(), type: 'features_request' }); };
+    channel.onMessage = (m) => { try { this.fromSwitch(m); } catch (e) { this.log.error({ err: (e as Error).stack }, 'switch message handling failed'); } };
+    channel.onClose = (why) => {
+      this.log.info({ dpid: this.dpidHex, why }, 'switch disconnected');
+      for (const b of this.bindings.values()) b.link.stop();
+      this.bindings.clear();
+      for (const p of this.pending.values()) if (p.kind === 'apply') p.done?.();
+      this.host.sessionClosed(this);
+    };
+    this.getModel = initialModel;
+    channel.hello();
+  }
+  private getModel: () => PlanModel | null;
+
+  get meterCapable(): boolean { return this.version === OFP13; }
+  private portNumbers(): number[] { return [...this.ports.keys()]; }
+
+  // ---- handshake ----
+
+  private fromSwitch(m: OfMessage): void {
+    switch (m.type) {
+      case 'features_reply': {
+        this.dpid = m.dpid; this.dpidHex = dpidHex(m.dpid); this.capabilities = m.capabilities;
+        this.log = childLogger(this.host.log, { dpid: this.dpidHex });
+        if (m.version === OFP13) {
+          this.channel.send({ version: m.version, xid: this.channel.xid(), type: 'multipart_request', mpType: MP.PORT_DESC, flags: 0, body: Buffer.alloc(0) });
+        } else {
+          for (const p of m.ports) this.ports.set(p.portNo, p);
+          this.becomeReady();
+        }
+        return;
+      }
+      case 'multipart_reply':
+        if (m.mpType === MP.PORT_DESC && m.ports && !this.ready) {
+          for (const p of m.ports) this.ports.set(p.portNo, p);
+          if (!(m.flags & 1)) this.becomeReady();
+          return;
+        }
+        this.statsReply(m);
+        return;
+      case 'packet_in': this.packetIn(m); return;
+      case 'port_status': this.portStatus(m); return;
+      case 'flow_removed': this.flowRemoved(m); return;
+      case 'error': this.switchError(m); return;
+      case 'barrier_reply': {
+        const p = this.pending.get(m.xid);
+        if (!p) return;
+        this.pending.delete(m.xid);
+        if (p.kind === 'barrier') this.toTenant(p.binding, { type: 'barrier_reply', xid: p.tenantXid });
+        if (p.kind === 'apply') p.done?.();
+        return;
+      }
+      default: return;
+    }
+  }
+
+  private becomeReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    this.channel.send({ version: this.version!, xid: this.channel.xid(), type: 'set_config', flags: 0, missSendLen: 0xffff });
+    this.log.info({ version: this.version, ports: this.portNumbers().filter((p) => p < OFPP.MAX) }, 'switch connected');
+    this.host.sessionReady(this);
+    void this.apply(this.getModel());
+  }
+
+  // ---- plan (push-based setup) ----
+
+  private sendToSwitch(m: Draft, pending: Pending | null): string | null {
+    const xid = this.channel.xid();
+    if (pending) {
+      this.pending.set(xid, pending);
+      if (this.pending.size > 8192) this.pending.delete(this.pending.keys().next().value as number);
+    }
+    return this.channel.send({ ...m, version: this.version!, xid } as OfMessage);
+  }
+
+  private sendMeter(mm: MeterMod, pending: Pending): void {
+    const command = mm.command === 'add' ? 0 : mm.command === 'modify' ? 1 : 2;
+    this.sendToSwitch({ type: 'meter_mod', command, flags: mm.flags, meterId: mm.meterId, bands: mm.bands }, pending);
+    if (mm.command === 'delete') this.meters.delete(mm.meterId); else this.meters.add(mm.meterId);
+  }
+
+  /** Applies a plan model to this switch: removes changed/removed slices, installs new ones. */
+  apply(model: PlanModel | null): Promise<SwitchApplyResult> {
+    const result: SwitchApplyResult = { dpid: this.dpidHex, ok: true, errors: [], notes: [], slicesAdded: [], slicesRemoved: [] };
+    if (!this.ready || this.channel.closed) return Promise.resolve({ ...result, ok: false, errors: ['switch not ready'] });
+    this.model = model;
+    const views = model?.bySwitch.get(this.dpidHex) ?? [];
+    const wanted = new Map(views.map((v) => [v.slice, v]));
+    const applyPending: Pending = { kind: 'apply', errors: result.errors };
+    const linkPorts = model?.networkLinkPorts.get(this.dpidHex);
+    for (const [name, b] of [...this.bindings]) {
+      const next = wanted.get(name);
+      if (next && sameView(next, b.view)) continue;
+      this.removeBinding(b, applyPending);
+      result.slicesRemoved.push(name);
+    }
+    if (views.length) this.sendToSwitch({ type: 'flow_mod', ...baseDropRule() }, applyPending);
+    for (const v of views) {
+      if (this.bindings.has(v.slice)) continue;
+      const setup = sliceSetup(v, this.meterCapable, v.meterId !== null && this.meters.has(v.meterId));
+      for (const fm of setup.flowMods) this.sendToSwitch({ type: 'flow_mod', ...fm }, applyPending);
+      for (const mm of setup.meterMods) this.sendMeter(mm, applyPending);
+      result.notes.push(...setup.notes);
+      this.addBinding(v, linkPorts);
+      result.slicesAdded.push(v.slice);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { applyPending.done = undefined; resolve({ ...result, ok: false, errors: [...result.errors, 'no barrier reply from the switch'] }); }, 5000);
+      applyPending.done = () => { clearTimeout(timer); resolve({ ...result, ok: result.errors.length === 0 && !this.channel.closed }); };
+      this.sendToSwitch({ type: 'barrier_request' }, applyPending);
+    });
+  }
+
+  private addBinding(v: SliceOnSwitch, networkLinkPorts: Set<number> | undefined): void {
+    const ctx: SliceContext = { view: v, edgePorts: edgePortsOf(v, this.portNumbers(), networkLinkPorts), meters: this.meterCapable };
+    const log = childLogger(this.log, { slice: v.slice });
+    const link = new TenantLink(v.slice, v.controllers, log, (l, m) => this.fromTenant(b, m), (l, ver) => this.tenantReady(b, ver));
+    const b: Binding = {
+      view: v, ctx, link, table: new SliceFlowTable(),
+      control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
+      packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
+      missSendLen: 128, seq: 0,
+    };
+    this.bindings.set(v.slice, b);
+    link.start();
+  }
+
+  private removeBinding(b: Binding, pending: Pending): void {
+    b.link.stop();
+    this.bindings.delete(b.view.slice);
+    const td = sliceTeardown(b.view.index, b.view.meterId, this.meterCapable);
+    if (this.version === OFP13) {
+      for (const fm of td.flowMods) this.sendToSwitch({ type: 'flow_mod', ...fm }, pending);
+    } else {
+      // OpenFlow 1.0 cannot delete by cookie: delete the slice's whole space instead.
+      const r = rewriteFlowMod(b.ctx, { ...td.flowMods[0], tableId: 0xff, command: FC.DELETE, match: {} }, 0n);
+      if (r.ok) for (const fm of r.value) this.sendToSwitch({ type: 'flow_mod', ...fm }, pending);
+    }
+    for (const mm of td.meterMods) this.sendMeter(mm, pending);
+    const c = this.host.counters(b.view.slice);
+    c.flowEntries -= b.table.entries;
+    b.table.clear();
+  }
+
+  close(): void {
+    for (const b of this.bindings.values()) b.link.stop();
+    this.channel.close('proxy stopping');
+  }
+
+  // ---- tenant → switch ----
+
+  private tenantReady(b: Binding, v: OfVersion): void {
+    if (v !== OFP13) {
+      // OpenFlow 1.0 sends table misses to the controller: emulate with a lowest-priority rule.
+      const r = expandMatch(b.ctx, {}, 'read');
+      if (r.ok) {
+        for (const e of r.value) {
+          this.sendToSwitch({ type: 'flow_mod', cookie: hvSliceCookie(b.view.index, MISS_COOKIE_SEQ), cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: TENANT_BAND.min - 1, bufferId: NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: e.match, instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff }] }] }, null);
+        }
+      }
+    }
+  }
+
+  private toTenant(b: Binding, m: Unversioned): void {
+    const err = b.link.send(m as OfMessage);
+    if (err && err !== 'not connected') this.log.warn({ slice: b.view.slice, err, type: m.type }, 'cannot send to tenant');
+  }
+
+  private refuse(b: Binding, m: OfMessage, kind: ErrorKind, reason: string): void {
+    const { errType, code } = errorCode(m.version, kind);
+    let data: Buffer = Buffer.alloc(0);
+    try { data = encodeForError(m); } catch { /* keep empty */ }
+    this.toTenant(b, { type: 'error', xid: m.xid, errType, code, data });
+    this.host.counters(b.view.slice).errorsSent++;
+    this.log.info({ slice: b.view.slice, kind, reason, type: m.type }, 'tenant message refused');
+  }
+
+  private slicePorts(b: Binding): Port[] {
+    const nums = new Set(slicePortsOf(b.view, this.portNumbers(), this.model?.networkLinkPorts.get(this.dpidHex)));
+    return [...this.ports.values()].filter((p) => nums.has(p.portNo));
+  }
+
+  private fromTenant(b: Binding, m: OfMessage): void {
+    const c = this.host.counters(b.view.slice);
+    if (b.control && !b.control.take()) { c.controlRateDrops++; this.refuse(b, m, 'eperm_request', 'control_rate exceeded'); return; }
+    switch (m.type) {
+      case 'features_request':
+        this.toTenant(b, { type: 'features_reply', xid: m.xid, dpid: this.dpid!, nBuffers: 0, nTables: 1, auxiliaryId: 0, capabilities: this.capabilities & 0x4f, actions: 0xfff, ports: m.version === OFP13 ? [] : this.slicePorts(b) });
+        return;
+      case 'get_config_request': this.toTenant(b, { type: 'get_config_reply', xid: m.xid, flags: 0, missSendLen: b.missSendLen }); return;
+      case 'set_config': b.missSendLen = m.missSendLen; return;
+      case 'barrier_request': this.sendToSwitch({ type: 'barrier_request' }, { kind: 'barrier', binding: b, tenantXid: m.xid }); return;
+      case 'role_request': this.toTenant(b, { type: 'role_reply', xid: m.xid, role: m.role, generationId: m.generationId }); return;
+      case 'echo_reply': case 'hello': case 'error': return;
+      case 'multipart_request': this.tenantStats(b, m); return;
+      case 'flow_mod': this.tenantFlowMod(b, m); return;
+      case 'packet_out': this.tenantPacketOut(b, m); return;
+      default: this.refuse(b, m, m.type === 'other' ? 'bad_type' : 'eperm_request', `${m.type} is not available to slices`);
+    }
+  }
+
+  private tenantFlowMod(b: Binding, m: Extract<OfMessage, { type: 'flow_mod' }>): void {
+    const c = this.host.counters(b.view.slice);
+    const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
+    const existing = isDelete ? undefined : b.table.existing(m.match, m.priority);
+    const cookie = existing?.cookie ?? sliceCookie(b.view.index, ++b.seq);
+    const r = rewriteFlowMod(b.ctx, m, cookie);
+    if (!r.ok) { c.flowModsRejected++; this.refuse(b, m, r.error, r.reason); return; }
+    if (m.command === FC.ADD) {
+      const delta = r.value.length - (existing?.physical.size ?? 0);
+      const perSwitch = b.view.limits.flowEntriesSwitch;
+      const total = b.view.limits.flowEntriesTotal;
+      if ((perSwitch !== null && b.table.entries + delta > perSwitch) || (total !== null && this.host.totalEntries(b.view.slice) + delta > total)) {
+        c.flowModsRejected++;
+        this.refuse(b, m, 'table_full', `flow_entries limit reached (${b.table.entries} on this switch)`);
+        return;
+      }
+      b.table.add({ cookie, tenantCookie: m.cookie, match: m.match, priority: m.priority, flags: m.flags, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, instructions: m.instructions }, r.value);
+      c.flowEntries += delta;
+    } else if (isDelete) {
+      const before = b.table.entries;
+      b.table.markDeleted(m.match, m.priority, m.command === FC.DELETE_STRICT);
+      c.flowEntries -= before - b.table.entries;
+    }
+    c.flowModsAccepted++;
+    for (const fm of r.value) {
+      const err = this.sendToSwitch({ type: 'flow_mod', ...fm }, { kind: 'tenant', binding: b, tenantXid: m.xid });
+      if (err) { this.refuse(b, m, 'eperm_flow', err); return; }
+    }
+  }
+
+  private tenantPacketOut(b: Binding, m: Extract<OfMessage, { type: 'packet_out' }>): void {
+    const c = this.host.counters(b.view.slice);
+    const r = rewritePacketOut(b.ctx, m.inPort, m.actions);
+    if (!r.ok) { c.packetOutsRejected++; this.refuse(b, m, r.error, r.reason); return; }
+    if (m.bufferId !== NO_BUFFER && m.data.length === 0) { c.packetOutsRejected++; this.refuse(b, m, 'eperm_request', 'buffered packet-outs are not supported'); return; }
+    c.packetOuts++;
+    const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
+    const err = this.sendToSwitch({ type: 'packet_out', bufferId: NO_BUFFER, inPort, actions: r.value, data: m.data }, { kind: 'tenant', binding: b, tenantXid: m.xid });
+    if (err) this.refuse(b, m, 'eperm_action', err);
+  }
+
+  private tenantStats(b: Binding, m: Extract<OfMessage, { type: 'multipart_request' }>): void {
+    switch (m.mpType) {
+      case MP.PORT_DESC:
+        if (m.version !== OFP13) break;
+        this.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: MP.PORT_DESC, flags: 0, body: Buffer.alloc(0), ports: this.slicePorts(b) });
+        return;
+      case MP.DESC:
+        this.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: MP.DESC, flags: 0, body: DESC_BODY(b.view.slice, this.dpidHex) });
+        return;
+      case MP.FLOW: case MP.AGGREGATE: {
+        const req = m.flow ?? { match: {}, outPort: OFPP.ANY, cookie: 0n, cookieMask: 0n, tableId: 0xff, outGroup: 0xffffffff };
+        const physical = { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: sliceCookie(b.view.index, 0), cookieMask: this.version === OFP13 ? SLICE_COOKIE_MASK : 0n, match: {} };
+        this.sendToSwitch({ type: 'multipart_request', mpType: MP.FLOW, flags: 0, body: Buffer.alloc(0), flow: physical },
+          { kind: 'stats', binding: b, tenantXid: m.xid, mpType: m.mpType, request: req, acc: [] });
+        return;
+      }
+      default: break;
+    }
+    this.refuse(b, m, 'bad_multipart', `multipart type ${m.mpType} is not sliced`);
+  }
+
+  // ---- switch → tenant ----
+
+  private statsReply(m: Extract<OfMessage, { type: 'multipart_reply' }>): void {
+    const p = this.pending.get(m.xid);
+    if (!p || p.kind !== 'stats') return;
+    p.acc.push(...(m.flows ?? []));
+    if (m.flags & 1) return;
+    this.pending.delete(m.xid);
+    const b = p.binding;
+    // Sum the physical rules of each tenant rule; show the tenant's own cookie, match and priority.
+    const byRule = new Map<bigint, FlowStats>();
+    for (const f of p.acc) {
+      if (cookieSlice(f.cookie) !== b.view.index) continue;
+      const r = b.table.byProxyCookie(f.cookie);
+      if (!r || r.deleted) continue;
+      if (!matchSubsumes(p.request.match, r.match)) continue;
+      if (p.request.cookieMask && (r.tenantCookie & p.request.cookieMask) !== (p.request.cookie & p.request.cookieMask)) continue;
+      const acc = byRule.get(r.cookie);
+      if (acc) { acc.packetCount += f.packetCount; acc.byteCount += f.byteCount; continue; }
+      byRule.set(r.cookie, { ...f, tableId: 0, cookie: r.tenantCookie, priority: r.priority, match: r.match, instructions: r.instructions, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout, flags: r.flags });
+    }
+    const flows = [...byRule.values()];
+    if (p.mpType === MP.AGGREGATE) {
+      const body = Buffer.alloc(24);
+      body.writeBigUInt64BE(flows.reduce((a, f) => a + f.packetCount, 0n), 0);
+      body.writeBigUInt64BE(flows.reduce((a, f) => a + f.byteCount, 0n), 8);
+      body.writeUInt32BE(flows.length, 16);
+      this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: MP.AGGREGATE, flags: 0, body: b.link.version === OFP13 ? body : body.subarray(0, 24) });
+      return;
+    }
+    this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: MP.FLOW, flags: 0, body: Buffer.alloc(0), flows });
+  }
+
+  private switchError(m: Extract<OfMessage, { type: 'error' }>): void {
+    const p = this.pending.get(m.xid);
+    if (!p) { this.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
+    if (p.kind === 'apply') { p.errors.push(`switch error type ${m.errType} code ${m.code}`); return; }
+    this.pending.delete(m.xid);
+    this.toTenant(p.binding, { type: 'error', xid: p.tenantXid, errType: m.errType, code: m.code, data: m.data });
+    this.host.counters(p.binding.view.slice).errorsSent++;
+  }
+
+  private portStatus(m: Extract<OfMessage, { type: 'port_status' }>): void {
+    if (m.reason === 1) this.ports.delete(m.port.portNo); else this.ports.set(m.port.portNo, m.port);
+    for (const b of this.bindings.values()) {
+      b.ctx.edgePorts = edgePortsOf(b.view, this.portNumbers(), this.model?.networkLinkPorts.get(this.dpidHex));
+      if (b.view.linkPorts.has(m.port.portNo) || b.ctx.edgePorts.includes(m.port.portNo) || (m.reason === 1 && b.view.edgePorts === '*')) {
+        this.toTenant(b, { type: 'port_status', xid: 0, reason: m.reason, port: m.port });
+      }
+    }
+  }
+
+  private flowRemoved(m: Extract<OfMessage, { type: 'flow_removed' }>): void {
+    if ((m.cookie & (0xffffn << 48n)) === HV_COOKIE_PREFIX) return;
+    const idx = cookieSlice(m.cookie);
+    const b = [...this.bindings.values()].find((x) => x.view.index === idx);
+    if (!b) return;
+    const before = b.table.entries;
+    const r = b.table.removed(m.cookie, m.match);
+    this.host.counters(b.view.slice).flowEntries -= before - b.table.entries;
+    if (r && r.flags & FF_SEND_FLOW_REM) {
+      this.toTenant(b, { ...m, xid: 0, cookie: r.tenantCookie, priority: r.priority, match: r.match, tableId: 0, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout });
+    }
+  }
+
+  private readersOf(inPort: number, fields: FlowMatch): Set<string> {
+    const out = new Set<string>();
+    const model = this.model;
+    if (!model) return out;
+    try {
+      for (const e of model.classifier.classifyPacket(this.dpidHex, inPort, headersOf(fields))) if (e.permissions.includes('read')) out.add(e.slice);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
+      for (const b of this.bindings.values()) {
+        if (b.view.rules.some((r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)))) out.add(b.view.slice);
+      }
+    }
+    return out;
+  }
+
+  /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
+  private packetIn(m: Extract<OfMessage, { type: 'packet_in' }>): void {
+    const inPort = Number(m.match.in_port?.value ?? -1);
+    const pkt = parsePacket(m.data);
+    const targets: Array<{ b: Binding; tagged: boolean }> = [];
+    let readers: Set<string> | null = null;
+    for (const b of this.bindings.values()) {
+      if (b.view.linkPorts.has(inPort)) {
+        if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
+        else if (b.view.overlay.type === 'mpls' && pkt.fields.eth_type?.value === 0x8847n && m.data.length >= 18 && (m.data.readUInt32BE(14) >>> 12) === b.view.overlay.tag) targets.push({ b, tagged: true });
+        continue;
+      }
+      if (!b.ctx.edgePorts.includes(inPort) || pkt.vlan !== null) continue;
+      // Location + headers through the indexed classifier (once per packet-in).
+      readers ??= this.readersOf(inPort, pkt.fields);
+      if (readers.has(b.view.slice)) targets.push({ b, tagged: false });
+    }
+    // A rule's cookie names the slice that asked for the packet: it alone gets it.
+    let chosen = targets;
+    let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
+    if (m.version === OFP13 && m.cookie !== 0xffffffffffffffffn && (m.cookie & (0xffffn << 48n)) !== HV_COOKIE_PREFIX) {
+      const idx = cookieSlice(m.cookie);
+      const hit = targets.filter((t) => t.b.view.index === idx);
+      if (hit.length) { chosen = hit; tenantRule = hit[0].b.table.byProxyCookie(m.cookie); }
+    }
+    const hvRule = (m.cookie & (0xffffn << 48n)) === HV_COOKIE_PREFIX;
+    const isMissEmulation = hvRule && (m.cookie & 0xffffn) === BigInt(MISS_COOKIE_SEQ);
+    for (const { b, tagged } of chosen) {
+      const c = this.host.counters(b.view.slice);
+      if (!b.link.connected || b.link.channel!.slow || (b.packetIn && !b.packetIn.take())) { c.packetInsDropped++; continue; }
+      let data = m.data;
+      if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data, pkt);
+      // Learning controllers only act on table misses: report the tenant's table-miss rule (and
+      // the 1.0 miss emulation) as NO_MATCH, like a real table miss.
+      const tenantMiss = tenantRule ? tenantRule.priority === 0 && Object.keys(tenantRule.match).length === 0 : false;
+      const reason = tenantMiss || isMissEmulation || (m.version !== OFP13 && !hvRule) ? 0 : m.reason;
+      c.packetInsDelivered++;
+      this.toTenant(b, { type: 'packet_in', xid: 0, bufferId: NO_BUFFER, totalLen: data.length, reason, tableId: 0, cookie: tenantRule?.tenantCookie ?? 0xffffffffffffffffn, match: { in_port: { value: BigInt(inPort) } }, data });
+    }
+  }
+}
+
+function headersOf(f: FlowMatch): PacketHeaders {
+  const n = (k: keyof FlowMatch) => (f[k] ? Number(f[k]!.value) : undefined);
+  const h: PacketHeaders = { eth_src: n('eth_src'), eth_dst: n('eth_dst'), eth_type: n('eth_type'), ip_proto: n('ip_proto'), ip_dscp: n('ip_dscp'), ipv4_src: n('ipv4_src'), ipv4_dst: n('ipv4_dst'), tcp_src: n('tcp_src'), tcp_dst: n('tcp_dst'), udp_src: n('udp_src'), udp_dst: n('udp_dst') };
+  for (const k of Object.keys(h) as Array<keyof PacketHeaders>) if (h[k] === undefined) delete h[k];
+  return h;
+}
+
+function stripMpls(data: Buffer, pkt: ReturnType<typeof parsePacket>): Buffer {
+  void pkt;
+  if (data.length < 18) return data;
+  const out = Buffer.concat([data.subarray(0, 12), Buffer.from([0x08, 0x00]), data.subarray(18)]);
+  return out;
+}
+
+function encodeForError(m: OfMessage): Buffer {
+  // The first 64 bytes of the offending request, re-encoded in the tenant's version.
+  // (Re-encoding keeps the xid and type, which is what controllers look at.)
+  const hdr = Buffer.alloc(8);
+  hdr[0] = m.version; hdr[1] = 0; hdr.writeUInt16BE(8, 2); hdr.writeUInt32BE(m.xid >>> 0, 4);
+  return hdr;
+}
+
+function sameView(a: SliceOnSwitch, b: SliceOnSwitch): boolean {
+  const norm = (v: SliceOnSwitch) => JSON.stringify(v, (_k, x) => (x instanceof Set ? [...x].sort() : typeof x === 'bigint' ? x.toString() : x));
+  return norm(a) === norm(b);
+}
+
+export type { Action };
+export { mapPriority };

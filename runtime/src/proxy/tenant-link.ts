@@ -1,0 +1,90 @@
+// The connection from one switch's session to one slice's controller: connects to the first
+// endpoint, fails over to the next, reconnects with backoff, and speaks as a virtual switch.
+import { connect } from 'node:net';
+import { OfChannel, type Logger } from './channel.js';
+import type { OfMessage, OfVersion, Unversioned } from './wire/model.js';
+
+export interface Endpoint { host: string; port: number }
+
+export class TenantLink {
+  channel: OfChannel | null = null;
+  private endpointIndex = 0;
+  private failuresInCycle = 0;
+  private backoffMs = 100;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  connectedTo: Endpoint | null = null;
+  connects = 0;
+
+  constructor(
+    readonly slice: string,
+    private endpoints: Endpoint[],
+    private readonly log: Logger,
+    private readonly onMessage: (link: TenantLink, m: OfMessage) => void,
+    private readonly onReady: (link: TenantLink, v: OfVersion) => void,
+  ) {}
+
+  get connected(): boolean { return this.channel !== null && this.channel.version !== null && !this.channel.closed; }
+  get version(): OfVersion | null { return this.channel?.version ?? null; }
+
+  start(): void { this.attempt(); }
+
+  setEndpoints(endpoints: Endpoint[]): void { this.endpoints = endpoints; }
+
+  private attempt(): void {
+    if (this.stopped || this.endpoints.length === 0) return;
+    const ep = this.endpoints[this.endpointIndex % this.endpoints.length];
+    const sock = connect({ host: ep.host, port: ep.port });
+    const ch = new OfChannel(sock, this.log);
+    this.channel = ch;
+    let opened = false;
+    sock.once('connect', () => {
+      opened = true;
+      this.connectedTo = ep;
+      ch.hello();
+    });
+    ch.onReady = (v) => {
+      this.connects++;
+      this.failuresInCycle = 0;
+      this.backoffMs = 100;
+      this.log.info({ slice: this.slice, controller: `${ep.host}:${ep.port}`, version: v }, 'tenant controller connected');
+      this.onReady(this, v);
+    };
+    ch.onMessage = (m) => this.onMessage(this, m);
+    ch.onClose = (why) => {
+      if (this.channel === ch) this.channel = null;
+      this.connectedTo = null;
+      if (this.stopped) return;
+      if (opened) this.log.warn({ slice: this.slice, controller: `${ep.host}:${ep.port}`, why }, 'tenant controller disconnected');
+      this.scheduleNext();
+    };
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped || this.timer) return;
+    // Try the next endpoint at once; back off only after a whole round failed.
+    this.endpointIndex = (this.endpointIndex + 1) % Math.max(1, this.endpoints.length);
+    this.failuresInCycle++;
+    let delay = 0;
+    if (this.failuresInCycle >= this.endpoints.length) {
+      delay = this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, 2000);
+      this.failuresInCycle = 0;
+    }
+    this.timer = setTimeout(() => { this.timer = null; this.attempt(); }, delay);
+  }
+
+  send(m: Unversioned): string | null {
+    const ch = this.channel;
+    if (!ch || ch.version === null) return 'not connected';
+    return ch.send({ ...m, version: ch.version } as OfMessage);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.channel?.close('stopped');
+    this.channel = null;
+  }
+}

@@ -1,0 +1,8 @@
+// The two-level store: global tiers (embedded, Hazelcast), the local tier, revisions, leases.
+export * from './types.js';
+export { EmbeddedStore, type EmbeddedStoreOptions } from './embedded-store.js';
+export { HazelcastStore, type HazelcastStoreOptions } from './hazelcast-store.js';
+export { LocalTier, type LocalListener } from './local-tier.js';
+export { LeaseKeeper, type LeaseKeeperEvents } from './lease-keeper.js';
+export * from './revisions.js';
+export * from './open-store.js';

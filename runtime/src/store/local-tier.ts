@@ -1,0 +1,194 @@
+// A node's local tier: an in-memory copy of the global-tier maps it needs, built at start and kept
+// in step by the global tier's pushed change events (no polling). Reads are synchronous: the
+// OpenFlow hot path reads only this. It re-publishes the changes it applies, so the runtime can
+// react (program switches when a revision arrives), and offers waitFor() for tests.
+//
+// Start-up without gaps: subscribe first and buffer events, then read each map, then apply the
+// buffered events over the snapshot, skipping those older than what the snapshot already has.
+// After the global tier reports 'connected' following 'disconnected' (events may have been
+// missed), the maps are read again and differences are published as events.
+import { fail, ok, type ChangeEvent, type GlobalStore, type Json, type MapName, type StoreResult, type Unsubscribe, type Versioned } from './types.js';
+
+export type LocalListener = (event: ChangeEvent) => void;
+
+export class LocalTier {
+  private readonly data = new Map<MapName, Map<string, Versioned>>();
+  private readonly listeners = new Set<LocalListener>();
+  private readonly waiters = new Set<() => void>();
+  private unsubscribes: Unsubscribe[] = [];
+  private stopStatus: (() => void) | undefined;
+  private buffering: ChangeEvent[] | undefined = [];
+  private closed = false;
+  private resyncing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly store: GlobalStore,
+    readonly maps: readonly MapName[],
+  ) {
+    for (const m of maps) this.data.set(m, new Map());
+  }
+
+  /** Builds the local copy of `maps` from the global tier and keeps it in step. */
+  static async open(store: GlobalStore, maps: readonly MapName[]): Promise<StoreResult<LocalTier>> {
+    const tier = new LocalTier(store, [...new Set(maps)]);
+    for (const m of tier.maps) {
+      const sub = await store.subscribe(m, (e) => tier.onEvent(e));
+      if (!sub.ok) {
+        await tier.close();
+        return sub;
+      }
+      tier.unsubscribes.push(sub.value);
+    }
+    for (const m of tier.maps) {
+      const snap = await store.entries(m);
+      if (!snap.ok) {
+        await tier.close();
+        return fail(snap.error);
+      }
+      const local = tier.data.get(m)!;
+      for (const [k, v] of snap.value) local.set(k, v);
+    }
+    const buffered = tier.buffering ?? [];
+    tier.buffering = undefined;
+    for (const e of buffered) tier.apply(e, true);
+    let wasDown = false;
+    tier.stopStatus = store.onStatus((s) => {
+      if (s === 'disconnected') wasDown = true;
+      else if (s === 'connected' && wasDown) {
+        wasDown = false;
+        void tier.resync();
+      }
+    });
+    return ok(tier);
+  }
+
+  private onEvent(e: ChangeEvent): void {
+    if (this.closed) return;
+    if (this.buffering) this.buffering.push(e);
+    else this.apply(e, false);
+  }
+
+  /**
+   * Applies one pushed change. During start-up (`catchingUp`) an event may be older than the
+   * snapshot: a put is applied only if newer than the local version, a delete only if it deletes
+   * the local version or an older one.
+   */
+  private apply(e: ChangeEvent, catchingUp: boolean): void {
+    const local = this.data.get(e.map);
+    if (!local) return;
+    const have = local.get(e.key);
+    if (e.type === 'put') {
+      if (catchingUp && have && have.version >= e.version) return;
+      local.set(e.key, { value: e.value, version: e.version });
+    } else {
+      if (!have) return;
+      if (catchingUp && have.version > e.version) return;
+      local.delete(e.key);
+    }
+    this.publish(e);
+  }
+
+  private publish(e: ChangeEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch {
+        /* the listener's own failure */
+      }
+    }
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Reads every map again and publishes what changed (after the global tier was unreachable). */
+  async resync(): Promise<StoreResult<void>> {
+    if (this.resyncing) await this.resyncing;
+    let result: StoreResult<void> = ok(undefined);
+    this.resyncing = (async () => {
+      for (const m of this.maps) {
+        const snap = await this.store.entries(m);
+        if (!snap.ok) {
+          result = fail(snap.error);
+          return;
+        }
+        const local = this.data.get(m)!;
+        const seen = new Set<string>();
+        for (const [k, v] of snap.value) {
+          seen.add(k);
+          const have = local.get(k);
+          if (!have || have.version !== v.version || JSON.stringify(have.value) !== JSON.stringify(v.value)) {
+            local.set(k, v);
+            this.publish({ type: 'put', map: m, key: k, value: v.value, version: v.version });
+          }
+        }
+        for (const [k, have] of [...local]) {
+          if (!seen.has(k)) {
+            local.delete(k);
+            this.publish({ type: 'delete', map: m, key: k, version: have.version });
+          }
+        }
+      }
+    })();
+    await this.resyncing;
+    this.resyncing = undefined;
+    return result;
+  }
+
+  /** The local copy of one entry (synchronous; never a round trip). Treat the value as read-only. */
+  get(map: MapName, key: string): Versioned | undefined {
+    return this.data.get(map)?.get(key);
+  }
+
+  value<T extends Json = Json>(map: MapName, key: string): T | undefined {
+    return this.data.get(map)?.get(key)?.value as T | undefined;
+  }
+
+  /** The local copy of a whole map (read-only view). */
+  entries(map: MapName): ReadonlyMap<string, Versioned> {
+    return this.data.get(map) ?? new Map();
+  }
+
+  size(map: MapName): number {
+    return this.data.get(map)?.size ?? 0;
+  }
+
+  /** Called after each change this tier applies. Returns a function that stops it. */
+  on(listener: LocalListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves true as soon as `predicate(this)` holds (checked now and after every change),
+   * false after timeoutMs.
+   */
+  waitFor(predicate: (tier: LocalTier) => boolean, timeoutMs = 10_000): Promise<boolean> {
+    if (predicate(this)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (result: boolean): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(result);
+      };
+      const check = (): void => {
+        let holds = false;
+        try {
+          holds = predicate(this);
+        } catch {
+          holds = false;
+        }
+        if (holds) done(true);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopStatus?.();
+    for (const u of this.unsubscribes) await u().catch(() => undefined);
+    this.unsubscribes = [];
+    this.listeners.clear();
+  }
+}

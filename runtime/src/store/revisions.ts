@@ -1,0 +1,112 @@
+// Deployed revisions as an all-or-nothing log in the `revisions` map, on any GlobalStore:
+//   "current"      the pointer {revision, key}: the only thing a deploy changes to take effect;
+//   "<n>:<uuid>"   one body per attempt {revision, previous, body}, chained to the one before.
+// A deploy writes its body under a fresh key, then moves the pointer with compare-and-set on the
+// pointer's version. Of two concurrent deploys from revision n, one moves the pointer and the
+// other gets `conflict` (its body is deleted again; a leftover of a crashed deployer is never on
+// the chain, so readers never see it). Readers follow the pointer, so nothing is half-applied.
+import { randomUUID } from 'node:crypto';
+import { conflict } from './errors.js';
+import type { LocalTier } from './local-tier.js';
+import { fail, ok, type GlobalStore, type Json, type StoreResult } from './types.js';
+
+export const CURRENT_KEY = 'current';
+
+export interface RevisionPointer {
+  revision: number;
+  key: string;
+}
+
+export interface RevisionEntry {
+  revision: number;
+  /** Key of the previous revision's entry; null for the first. */
+  previous: string | null;
+  body: Json;
+}
+
+export interface CommittedRevision extends RevisionEntry {
+  key: string;
+}
+
+function isPointer(v: unknown): v is RevisionPointer {
+  return typeof v === 'object' && v !== null && typeof (v as RevisionPointer).revision === 'number' && typeof (v as RevisionPointer).key === 'string';
+}
+
+/**
+ * Makes `body` revision expectRevision+1, only if the current revision is still expectRevision
+ * (0: nothing deployed yet). Concurrent commits from the same revision: exactly one wins.
+ */
+export async function commitRevision(store: GlobalStore, body: Json, expectRevision: number): Promise<StoreResult<CommittedRevision>> {
+  const ptr = await store.get('revisions', CURRENT_KEY);
+  if (!ptr.ok) return fail(ptr.error);
+  const pointer = ptr.value && isPointer(ptr.value.value) ? ptr.value.value : undefined;
+  const currentRevision = pointer?.revision ?? 0;
+  if (currentRevision !== expectRevision) {
+    return fail({
+      code: 'conflict',
+      message: `revision ${expectRevision} is no longer current: revision ${currentRevision} is`,
+      map: 'revisions',
+      key: CURRENT_KEY,
+      expectedVersion: expectRevision,
+      actualVersion: currentRevision,
+    });
+  }
+  const revision = currentRevision + 1;
+  const key = `${revision}:${randomUUID()}`;
+  const entry: RevisionEntry = { revision, previous: pointer?.key ?? null, body };
+  const wrote = await store.put('revisions', key, entry as unknown as Json, { expectVersion: 0 });
+  if (!wrote.ok) return fail(wrote.error);
+  const next: RevisionPointer = { revision, key };
+  const moved = await store.put('revisions', CURRENT_KEY, next as unknown as Json, { expectVersion: ptr.value?.version ?? 0 });
+  if (!moved.ok) {
+    await store.delete('revisions', key, { expectVersion: wrote.value.version });
+    if (moved.error.code === 'conflict') return conflict('revisions', CURRENT_KEY, ptr.value?.version ?? 0, moved.error.actualVersion ?? -1);
+    return fail(moved.error);
+  }
+  return ok({ ...entry, key });
+}
+
+/** The current revision, read from the global tier. */
+export async function currentRevision(store: GlobalStore): Promise<StoreResult<CommittedRevision | undefined>> {
+  const ptr = await store.get('revisions', CURRENT_KEY);
+  if (!ptr.ok) return fail(ptr.error);
+  if (!ptr.value || !isPointer(ptr.value.value)) return ok(undefined);
+  const body = await store.get('revisions', ptr.value.value.key);
+  if (!body.ok) return fail(body.error);
+  return ok(body.value ? { ...(body.value.value as unknown as RevisionEntry), key: ptr.value.value.key } : undefined);
+}
+
+/** Every committed revision, newest first, following the chain from the pointer. */
+export async function revisionHistory(store: GlobalStore): Promise<StoreResult<CommittedRevision[]>> {
+  const all = await store.entries('revisions');
+  if (!all.ok) return fail(all.error);
+  return ok(walkChain(new Map(all.value.map(([k, v]) => [k, v.value]))));
+}
+
+/** The current revision from a node's local tier (synchronous). */
+export function localCurrentRevision(tier: LocalTier): CommittedRevision | undefined {
+  const p = tier.value('revisions', CURRENT_KEY);
+  if (!isPointer(p)) return undefined;
+  const e = tier.value('revisions', p.key) as unknown as RevisionEntry | undefined;
+  return e ? { ...e, key: p.key } : undefined;
+}
+
+/** Every committed revision in a node's local tier, newest first. */
+export function localRevisionHistory(tier: LocalTier): CommittedRevision[] {
+  return walkChain(new Map([...tier.entries('revisions')].map(([k, v]) => [k, v.value])));
+}
+
+function walkChain(values: Map<string, Json>): CommittedRevision[] {
+  const out: CommittedRevision[] = [];
+  const p = values.get(CURRENT_KEY);
+  let key: string | null = isPointer(p) ? p.key : null;
+  const seen = new Set<string>();
+  while (key !== null && !seen.has(key)) {
+    seen.add(key);
+    const e = values.get(key) as unknown as RevisionEntry | undefined;
+    if (!e) break;
+    out.push({ ...e, key });
+    key = e.previous;
+  }
+  return out;
+}

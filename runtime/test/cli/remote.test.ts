@@ -1,0 +1,101 @@
+// The real `dfvisor` binary against a real runtime: deploy, status, slices, stats, revisions,
+// rollback, undeploy, token; exit codes CI can use.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dfvisor, repoRoot } from './run-cli.js';
+import { startRuntime, type RuntimeProcess } from '../api/runtime-process.js';
+
+let rt: RuntimeProcess;
+const env = () => ({ DFVISOR_API: rt.url, DFVISOR_TOKEN: rt.adminToken });
+
+before(async () => {
+  rt = await startRuntime();
+});
+after(async () => {
+  await rt?.stop();
+});
+
+test('deploy --dry-run, deploy, slices, status, revisions', async () => {
+  const dry = await dfvisor(['deploy', '--dry-run', 'samples/lab'], { env: env() });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /research\s+add/);
+  assert.match(dry.stdout, /dry run/);
+  const d = await dfvisor(['deploy', 'samples/lab'], { env: env() });
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, /revision 1 is active/);
+  assert.match(d.stderr, /deploying 1 file/);
+
+  const sl = await dfvisor(['slices'], { env: env() });
+  assert.equal(sl.code, 0, sl.stderr);
+  assert.match(sl.stdout, /^SLICE\s+OWNER/m);
+  assert.match(sl.stdout, /research\s+alice@example\.org\s+vlan 101/);
+  const slJson = JSON.parse((await dfvisor(['slices', '--json'], { env: env() })).stdout);
+  assert.equal(slJson.slices.length, 2);
+
+  const st = await dfvisor(['status', '--json'], { env: env() });
+  assert.equal(st.code, 0, st.stderr);
+  assert.equal(JSON.parse(st.stdout).revision, 1);
+  const stT = await dfvisor(['status'], { env: env() });
+  assert.match(stT.stdout, /SWITCH\s+DPID/);
+
+  const stats = await dfvisor(['stats', 'research', '--json'], { env: env() });
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.equal(JSON.parse(stats.stdout).slice, 'research');
+
+  const revs = await dfvisor(['revisions'], { env: env() });
+  assert.match(revs.stdout, /^1\s+\*/m);
+});
+
+test('language errors: exit 1 with diagnostics on stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
+  writeFileSync(join(dir, 'x.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('guarantee 700Mbps', 'guarantee 990Mbps'));
+  const r = await dfvisor(['deploy', dir], { env: env() });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /SL401/);
+});
+
+test('rollback, undeploy, revisions', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
+  writeFileSync(join(dir, 'lab.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('cap 500Mbps', 'cap 100Mbps'));
+  const c = await dfvisor(['deploy', '--json', dir], { env: env() });
+  assert.equal(c.code, 0, c.stderr);
+  assert.deepEqual(JSON.parse(c.stdout).diff.changed, ['research']);
+  const rb = await dfvisor(['rollback', '1'], { env: env() });
+  assert.equal(rb.code, 0, rb.stderr);
+  assert.match(rb.stdout, /revision 3 is active/);
+  const u = await dfvisor(['undeploy', 'production'], { env: env() });
+  assert.equal(u.code, 0, u.stderr);
+  const revs = JSON.parse((await dfvisor(['revisions', '--json'], { env: env() })).stdout);
+  assert.equal(revs.active, 4);
+  assert.deepEqual(revs.revisions.map((r: { action: string }) => r.action), ['deploy', 'deploy', 'rollback', 'undeploy']);
+  const missing = await dfvisor(['undeploy', 'production'], { env: env() });
+  assert.equal(missing.code, 6);
+});
+
+test('token create/list/revoke; a tenant token is limited; exit codes 3 and 4', async () => {
+  const created = await dfvisor(['token', 'create', '--owner', 'dave', '--json'], { env: env() });
+  assert.equal(created.code, 0, created.stderr);
+  const { token } = JSON.parse(created.stdout);
+  assert.match(token, /^dfv_/);
+  const plain = await dfvisor(['token', 'create', '--owner', 'erin'], { env: env() });
+  assert.match(plain.stdout.trim(), /^dfv_[a-z0-9]+_\S+$/);
+  const list = await dfvisor(['token', 'list'], { env: env() });
+  assert.match(list.stdout, /dave/);
+  const asTenant = await dfvisor(['token', 'list'], { env: { ...env(), DFVISOR_TOKEN: token } });
+  assert.equal(asTenant.code, 3);
+  const id = JSON.parse((await dfvisor(['token', 'list', '--json'], { env: env() })).stdout).tokens.find((t: { owner: string }) => t.owner === 'dave').id;
+  assert.equal((await dfvisor(['token', 'revoke', id], { env: env() })).code, 0);
+  const revoked = await dfvisor(['slices'], { env: { ...env(), DFVISOR_TOKEN: token } });
+  assert.equal(revoked.code, 3);
+  assert.match(revoked.stderr, /401/);
+  const wrong = await dfvisor(['slices', '--token', 'nope'], { env: env() });
+  assert.equal(wrong.code, 3);
+  const down = await dfvisor(['slices', '--api', 'http://127.0.0.1:9'], { env: env() });
+  assert.equal(down.code, 4);
+  assert.match(down.stderr, /cannot reach/);
+  const usage = await dfvisor(['token', 'create'], { env: env() });
+  assert.equal(usage.code, 2);
+});

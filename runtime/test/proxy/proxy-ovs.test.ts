@@ -1,0 +1,197 @@
+// The slicing proxy against real Open vSwitch (userspace bridges, hosts in namespaces), real
+// tenant controllers (ovs-testcontroller, the project's os-ken app) and a scripted controller.
+// Two slices reuse the same IP subnet on different edge ports across three switches.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { OvsSandbox, type Host } from '../../src/lab/ovs.js';
+import { startOsken, startTestController, type TenantController } from '../../src/lab/controllers.js';
+import { ScriptedController } from '../harness/scripted-controller.js';
+import { freePort, waitFor, spawnOwned, sleep } from '../../src/lab/proc.js';
+import { SlicingProxy } from '../../src/proxy/index.js';
+import { linePlan } from './fixtures.js';
+import { ERR, FC, OFPP, type FlowMod } from '../../src/proxy/wire/model.js';
+
+interface Rig {
+  ovs: OvsSandbox;
+  proxy: SlicingProxy;
+  ctl: { alpha?: TenantController; beta?: TenantController };
+  scripted?: ScriptedController;
+  hosts: Record<string, Host>;
+  ports: { alpha: number; beta: number; gamma: number };
+}
+
+async function setUp(version: 'OpenFlow13' | 'OpenFlow10', capKbps?: number): Promise<Rig> {
+  const ovs = new OvsSandbox();
+  const rig: Rig = { ovs, proxy: new SlicingProxy({ ofListen: '127.0.0.1:0' }), ctl: {}, hosts: {}, ports: { alpha: await freePort(), beta: await freePort(), gamma: await freePort() } };
+  try {
+    ovs.start();
+    for (const n of [1, 2, 3]) ovs.addBridge(`s${n}`, n, version);
+    ovs.link('s1', 3, 's2', 1);
+    ovs.link('s2', 2, 's3', 3);
+    // Same addresses in both slices; alpha also owns 10.0.0.9 nowhere, beta owns 10.0.0.9 on b3.
+    rig.hosts.a1 = ovs.addHost({ name: 'a1', bridge: 's1', ofport: 1, ip: '10.0.0.1/24' });
+    rig.hosts.b1 = ovs.addHost({ name: 'b1', bridge: 's1', ofport: 2, ip: '10.0.0.1/24' });
+    rig.hosts.a3 = ovs.addHost({ name: 'a3', bridge: 's3', ofport: 1, ip: '10.0.0.2/24' });
+    rig.hosts.b3 = ovs.addHost({ name: 'b3', bridge: 's3', ofport: 2, ip: '10.0.0.2/24' });
+    await ovs.inNs(rig.hosts.b3, 'ip', ['addr', 'add', '10.0.0.9/24', 'dev', 'eth0']);
+    rig.ctl.alpha = await startTestController(rig.ports.alpha, version);
+    rig.ctl.beta = version === 'OpenFlow13' ? await startOsken(rig.ports.beta) : await startTestController(rig.ports.beta, version);
+    rig.scripted = new ScriptedController(rig.ports.gamma);
+    await rig.scripted.start();
+    const { port } = await rig.proxy.start();
+    const plan = linePlan([
+      { name: 'alpha', controllerPort: rig.ports.alpha, vlan: 101, flowspace: [[1, 1, {}], [3, 1, {}], [2, null, {}]], capKbps },
+      { name: 'beta', controllerPort: rig.ports.beta, vlan: 102, flowspace: [[1, 2, {}], [3, 2, {}], [2, null, {}]] },
+      { name: 'gamma', controllerPort: rig.ports.gamma, vlan: 103, flowspace: [[1, 4, { eth_type: 0x0800, ipv4_src: '10.9.0.0/16' }]], flowEntries: 3 },
+    ]);
+    await rig.proxy.applyPlan(plan);
+    for (const n of [1, 2, 3]) ovs.setController(`s${n}`, `tcp:127.0.0.1:${port}`);
+    await waitFor('three switches and their tenants connected', () => {
+      const st = rig.proxy.status();
+      return st.switches.length === 3 && st.switches.every((s) => s.slices.length > 0 && s.slices.every((x) => x.connected));
+    }, 30_000, 100);
+    return rig;
+  } catch (e) {
+    await tearDown(rig);
+    throw e;
+  }
+}
+
+async function tearDown(rig: Rig): Promise<void> {
+  await rig.proxy.stop().catch(() => {});
+  await rig.ctl.alpha?.stop().catch(() => {});
+  await rig.ctl.beta?.stop().catch(() => {});
+  await rig.scripted?.stop().catch(() => {});
+  rig.ovs.teardown();
+}
+
+async function pingUntil(rig: Rig, from: Host, to: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(`${from.name} reaches ${to}`, async () => (await rig.ovs.ping(from, to, 1)).code === 0, timeoutMs, 200);
+}
+
+async function neighbourMac(rig: Rig, h: Host, ip: string): Promise<string | null> {
+  const r = await rig.ovs.inNs(h, 'ip', ['neigh', 'show', ip]);
+  return /lladdr ([0-9a-f:]+)/.exec(r.stdout)?.[1] ?? null;
+}
+
+function baseFlowMod(over: Partial<FlowMod>): FlowMod {
+  return { cookie: 0x42n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 10, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [], ...over };
+}
+
+describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ken tenants', { timeout: 150_000 }, () => {
+  let rig: Rig;
+  before(async () => { rig = await setUp('OpenFlow13', 2000); });
+  after(async () => { if (rig) await tearDown(rig); });
+
+  test('push-based setup: base drop rule, LLDP-per-slice rules and meters are on every switch before traffic', () => {
+    for (const br of ['s1', 's2', 's3']) {
+      const flows = rig.ovs.dumpFlows(br).join('\n');
+      assert.match(flows, /priority=0 actions=drop/, `${br}: ${flows}`);
+    }
+    assert.match(rig.ovs.dumpFlows('s2').join('\n'), /priority=65530,dl_vlan=101,in_port=1,dl_type=0x88cc|priority=65530,lldp,in_port=1,dl_vlan=101|dl_vlan=101/);
+    assert.match(rig.ovs.dumpMeters('s1'), /meter=1 kbps burst stats bands=\s*type=drop rate=2000/);
+  });
+
+  test('two slices on the same subnet each ping their own hosts across three switches, never the other\'s', async () => {
+    const { a1, a3, b1, b3 } = rig.hosts;
+    await pingUntil(rig, a1, '10.0.0.2');
+    await pingUntil(rig, b1, '10.0.0.2');
+    assert.equal(await neighbourMac(rig, a1, '10.0.0.2'), a3.mac, 'alpha resolved 10.0.0.2 to its own host');
+    assert.equal(await neighbourMac(rig, b1, '10.0.0.2'), b3.mac, 'beta resolved 10.0.0.2 to its own host');
+    // 10.0.0.9 exists only in beta: alpha must not reach it.
+    assert.notEqual((await rig.ovs.ping(a1, '10.0.0.9', 2)).code, 0, 'alpha reached a beta-only address');
+    assert.equal((await rig.ovs.ping(b1, '10.0.0.9', 2)).code, 0, 'beta reaches its own 10.0.0.9');
+    // Tenant flows carry the overlay: alpha's on the s2 core are VLAN 101, beta's 102.
+    const core = rig.ovs.dumpFlows('s2').join('\n');
+    assert.match(core, /dl_vlan=101/);
+    assert.match(core, /dl_vlan=102/);
+    const st = rig.proxy.status();
+    assert.ok(st.slices.alpha.packetInsDelivered > 0 && st.slices.beta.packetInsDelivered > 0);
+  });
+
+  test('refused tenant flows get OpenFlow errors and leave nothing in the switch table', async () => {
+    const sc = rig.scripted!;
+    const conn = await sc.connection(1n);
+    const out = (port: number) => [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port, maxLen: 0 }] }];
+    // 1. outside the flowspace (10.1/16 is not gamma's)
+    const x1 = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ match: { eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a010000n, mask: 0xffff0000n } }, instructions: out(4) }) });
+    // 2. output to a foreign port (alpha's port 1)
+    const x2 = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ match: { in_port: { value: 4n } }, instructions: out(1) }) });
+    // 3. a wider rule: becomes the intersection with gamma's flowspace
+    const x3 = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ priority: 7, instructions: out(OFPP.CONTROLLER) }) });
+    // 4. limit: flow_entries 3 → the 3rd and 4th of these (4 total with the wide one) fail
+    const more = [80, 81, 82].map((p) => sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ match: { eth_type: { value: 0x800n }, ip_proto: { value: 6n }, tcp_dst: { value: BigInt(p) } }, instructions: out(4) }) }));
+    const replies = await sc.settle(conn, [x1, x2, x3, ...more]);
+    const err = (xid: number) => replies.find((m) => m.xid === xid && m.type === 'error') as { errType: number; code: number } | undefined;
+    assert.deepEqual(err(x1) && [err(x1)!.errType, err(x1)!.code], [ERR[13].FLOW_MOD_FAILED, ERR[13].FMFC_EPERM]);
+    assert.deepEqual(err(x2) && [err(x2)!.errType, err(x2)!.code], [ERR[13].BAD_ACTION, ERR[13].BAC_BAD_OUT_PORT]);
+    assert.equal(err(x3), undefined, 'the wide rule is accepted as its intersection');
+    assert.equal(err(more[0]), undefined);
+    assert.equal(err(more[1]), undefined);
+    assert.deepEqual(err(more[2]) && [err(more[2])!.errType, err(more[2])!.code], [ERR[13].FLOW_MOD_FAILED, ERR[13].FMFC_TABLE_FULL]);
+    const flows = rig.ovs.dumpFlows('s1');
+    const gamma = flows.filter((f) => f.includes('in_port=4'));
+    assert.ok(!flows.some((f) => f.includes('nw_src=10.1.0.0/16')), 'no flow of the refused flowspace');
+    assert.ok(!gamma.some((f) => /actions=.*output:1\b/.test(f)), 'no gamma flow to a foreign port');
+    assert.ok(gamma.some((f) => f.includes('nw_src=10.9.0.0/16') && f.includes('CONTROLLER')), `wide rule intersected: ${gamma.join('\n')}`);
+    assert.equal(gamma.filter((f) => f.includes('tp_dst=8')).length, 2, 'only the flows within the limit');
+    assert.equal(rig.proxy.status().slices.gamma.flowEntries, 3);
+  });
+
+  test('a meter cap limits alpha\'s throughput while beta is unaffected', async (t) => {
+    const { a1, a3, b1, b3 } = rig.hosts;
+    const rate = async (from: Host, to: Host) => {
+      const port = await freePort();
+      const srv = spawnOwned('iperf3', 'ip', ['netns', 'exec', to.ns, 'iperf3', '-s', '-1', '-p', String(port)]);
+      try {
+        await sleep(300);
+        const r = await rig.ovs.inNs(from, 'iperf3', ['-c', '10.0.0.2', '-p', String(port), '-u', '-b', '20M', '-t', '2', '-l', '1200', '-J'], 20_000);
+        const j = JSON.parse(r.stdout) as { end: { sum: { bits_per_second: number; lost_percent: number } } };
+        return j.end.sum;
+      } finally { await srv.stop(); }
+    };
+    const capped = await rate(a1, a3);
+    const free = await rate(b1, b3);
+    t.diagnostic(`alpha (cap 2 Mbps): ${(capped.bits_per_second / 1e6).toFixed(2)} Mbps sent, ${capped.lost_percent.toFixed(1)}% lost; beta: ${free.lost_percent.toFixed(1)}% lost`);
+    assert.ok(capped.lost_percent > 50, `alpha capped at 2 Mbps loses most of 20 Mbps: ${JSON.stringify(capped)}`);
+    assert.ok(free.lost_percent < 20, `beta is not capped: ${JSON.stringify(free)}`);
+  });
+
+  test('a killed and restarted tenant controller comes back', async () => {
+    const { a1 } = rig.hosts;
+    await rig.ctl.alpha!.proc.stop('SIGKILL');
+    await waitFor('alpha disconnected', () => rig.proxy.status().switches.every((s) => s.slices.find((x) => x.slice === 'alpha')?.connected === false), 10_000);
+    rig.ctl.alpha = await startTestController(rig.ports.alpha, 'OpenFlow13');
+    await waitFor('alpha reconnected on every switch', () => rig.proxy.status().switches.every((s) => s.slices.find((x) => x.slice === 'alpha')?.connected === true), 15_000);
+    // The new controller drives the slice: a fresh ARP broadcast goes to it as a packet-in.
+    const before = rig.proxy.status().slices.alpha.packetInsDelivered;
+    await rig.ovs.inNs(a1, 'ip', ['neigh', 'flush', 'all']);
+    await pingUntil(rig, a1, '10.0.0.2');
+    assert.ok(rig.proxy.status().slices.alpha.packetInsDelivered > before, 'packet-ins reach the restarted controller');
+  });
+
+  test('undeploy removes a slice\'s rules and meter from every switch', async () => {
+    const plan = rig.proxy.currentPlan()!;
+    const r = await rig.proxy.applyPlan({ ...plan, slices: plan.slices.filter((s) => s.name !== 'alpha'), flowspace: plan.flowspace.filter((e) => e.slice !== 'alpha'), qos: { ...plan.qos, meters: [] } });
+    assert.ok(r.ok, JSON.stringify(r));
+    for (const br of ['s1', 's2', 's3']) assert.ok(!rig.ovs.dumpFlows(br).some((f) => f.includes('dl_vlan=101') || f.includes('in_port=1,') && br !== 's2'), br);
+    assert.doesNotMatch(rig.ovs.dumpMeters('s1'), /meter=1/);
+    assert.equal((await rig.ovs.ping(rig.hosts.a1, '10.0.0.2', 1)).code === 0, false);
+    assert.equal((await rig.ovs.ping(rig.hosts.b1, '10.0.0.2', 1)).code, 0);
+  });
+});
+
+describe('slicing proxy with OpenFlow 1.0 switches and controllers', { timeout: 90_000 }, () => {
+  let rig: Rig;
+  before(async () => { rig = await setUp('OpenFlow10'); });
+  after(async () => { if (rig) await tearDown(rig); });
+
+  test('two OpenFlow 1.0 tenants on the same subnet reach only their own hosts', async () => {
+    const { a1, a3, b1, b3 } = rig.hosts;
+    await pingUntil(rig, a1, '10.0.0.2');
+    await pingUntil(rig, b1, '10.0.0.2');
+    assert.equal(await neighbourMac(rig, a1, '10.0.0.2'), a3.mac);
+    assert.equal(await neighbourMac(rig, b1, '10.0.0.2'), b3.mac);
+    assert.notEqual((await rig.ovs.ping(a1, '10.0.0.9', 2)).code, 0);
+  });
+});

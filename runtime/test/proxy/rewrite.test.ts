@@ -1,0 +1,159 @@
+// Unit tests of the slicing logic as plain functions: plan → per-switch view, flowspace
+// intersection, priority band, port checks, FLOOD expansion, overlay push/pop, meters, limits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildPlanModel } from '../../src/proxy/slice-model.js';
+import { expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, TENANT_BAND, type SliceContext } from '../../src/proxy/rewrite.js';
+import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match.js';
+import { intersectMatches, matchSubsumes } from '../../src/proxy/wire/fields.js';
+import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/wire/model.js';
+import { SliceFlowTable } from '../../src/proxy/flow-table.js';
+import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
+import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/dataplane/base-rules.js';
+import { linePlan, dp } from './fixtures.js';
+
+const plan = linePlan([
+  { name: 'alpha', controllerPort: 1, vlan: 101, flowspace: [[1, 1, { eth_type: 0x800, ipv4_src: '10.1.0.0/16' }], [3, 1, {}], [2, null, {}]], capKbps: 1000 },
+  { name: 'beta', controllerPort: 2, vlan: 102, flowspace: [[1, 2, {}], [1, 4, { eth_type: 0x800, ip_proto: 6, tcp_dst: { min: 80, max: 83 } }, ['read']]] },
+]);
+const model = buildPlanModel(plan);
+const ctxOf = (slice: string, sw: number, edgePorts: number[]): SliceContext => ({ view: model.bySwitch.get(dp(sw))!.find((v) => v.slice === slice)!, edgePorts, meters: true });
+const fm = (over: Partial<FlowMod>): FlowMod => ({ cookie: 7n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 5, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [], ...over });
+const apply = (...actions: Action[]) => [{ type: 'apply_actions' as const, actions }];
+const out = (port: number): Action => ({ type: 'output', port, maxLen: 0 });
+
+test('plan model: per-switch views with edge and link ports, meter and limits', () => {
+  const s1 = model.bySwitch.get(dp(1))!;
+  assert.deepEqual(s1.map((v) => v.slice), ['alpha', 'beta']);
+  const a1 = s1[0];
+  assert.deepEqual([...(a1.edgePorts as Set<number>)], [1]);
+  assert.deepEqual([...a1.linkPorts], [3]);
+  assert.equal(a1.meterId, 1);
+  assert.deepEqual(model.bySwitch.get(dp(2))!.map((v) => v.slice), ['alpha'], 'beta does not see s2');
+  assert.deepEqual([...model.bySwitch.get(dp(1))![1].linkPorts], [], 'beta has no link ports (s2 not in its view)');
+});
+
+test('port ranges become exact masked prefixes', () => {
+  assert.deepEqual(rangeToPrefixes(80, 83).map((p) => [Number(p.value), Number(p.mask)]), [[80, 0xfffc]]);
+  const ps = rangeToPrefixes(5004, 5010);
+  const covered = new Set<number>();
+  for (let v = 0; v < 65536; v++) if (ps.some((p) => (BigInt(v) & p.mask) === p.value)) covered.add(v);
+  assert.deepEqual([...covered], [5004, 5005, 5006, 5007, 5008, 5009, 5010]);
+  assert.equal(planMatchToFlowMatches({ eth_type: 0x800, ip_proto: 6, tcp_dst: { min: 80, max: 83 } }).length, 1);
+});
+
+test('match intersection and subsumption', () => {
+  const a = { ipv4_src: { value: 0x0a010000n, mask: 0xffff0000n } };
+  const b = { ipv4_src: { value: 0x0a010200n, mask: 0xffffff00n } };
+  assert.deepEqual(intersectMatches(a, b), b);
+  assert.equal(intersectMatches(a, { ipv4_src: { value: 0x0a020000n, mask: 0xffff0000n } }), null);
+  assert.ok(matchSubsumes(a, b));
+  assert.ok(!matchSubsumes(b, a));
+});
+
+test('a wider tenant rule becomes its intersection with the flowspace, priority in the band', () => {
+  const ctx = ctxOf('alpha', 1, [1]);
+  const r = rewriteFlowMod(ctx, fm({ priority: 0, instructions: apply(out(OFPP.CONTROLLER)) }), 0x1000000000001n);
+  assert.ok(r.ok);
+  const [edge, link] = r.value;
+  assert.equal(edge.match.in_port!.value, 1n);
+  assert.equal(edge.match.ipv4_src!.value, 0x0a010000n, 'intersected with 10.1/16');
+  assert.equal(edge.match.vlan_vid!.value, 0n, 'edge traffic is untagged');
+  assert.equal(link.match.in_port!.value, 3n);
+  assert.equal(link.match.vlan_vid!.value, 0x1000n | 101n, 'link traffic carries the slice tag');
+  assert.equal(edge.priority, TENANT_BAND.min);
+  assert.equal(mapPriority(65535), TENANT_BAND.max);
+  assert.equal(edge.instructions[0].type, 'meter', 'the slice meter comes first');
+  assert.ok(edge.flags & 1, 'flow-removed requested so entries can be counted');
+});
+
+test('outside the flowspace, foreign ports, overlay fields and other tables are refused', () => {
+  const ctx = ctxOf('alpha', 1, [1]);
+  const outside = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a020000n, mask: 0xffff0000n } }, instructions: apply(out(3)) }), 1n);
+  assert.deepEqual(!outside.ok && outside.error, 'eperm_flow');
+  const foreign = rewriteFlowMod(ctx, fm({ instructions: apply(out(2)) }), 1n);
+  assert.deepEqual(!foreign.ok && foreign.error, 'bad_out_port');
+  const foreignIn = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 2n } }, instructions: apply(out(1)) }), 1n);
+  assert.deepEqual(!foreignIn.ok && foreignIn.error, 'eperm_match');
+  const vlan = rewriteFlowMod(ctx, fm({ instructions: apply({ type: 'set_field', field: 'vlan_vid', value: 0x1005n }, out(3)) }), 1n);
+  assert.deepEqual(!vlan.ok && vlan.error, 'eperm_action');
+  const table = rewriteFlowMod(ctx, fm({ tableId: 1, instructions: apply(out(3)) }), 1n);
+  assert.deepEqual(!table.ok && table.error, 'eperm_flow');
+  const readOnly = rewriteFlowMod(ctxOf('beta', 1, [2, 4]), fm({ match: { in_port: { value: 4n } }, instructions: apply(out(2)) }), 1n);
+  assert.deepEqual(!readOnly.ok && readOnly.error, 'eperm_flow', 'read-only flowspace is not writable');
+});
+
+test('overlay: tag pushed before link ports, popped before edge ports, FLOOD expanded to slice ports', () => {
+  const ctx = ctxOf('alpha', 1, [1]);
+  const r = rewriteFlowMod(ctx, fm({ instructions: apply(out(OFPP.FLOOD)) }), 1n);
+  assert.ok(r.ok);
+  const acts = (i: number) => (r.value[i].instructions.find((x) => x.type === 'apply_actions') as { actions: Action[] }).actions;
+  // from edge port 1: push tag, out 3
+  assert.deepEqual(acts(0).map((a) => a.type), ['push_vlan', 'set_field', 'output']);
+  assert.equal((acts(0)[2] as { port: number }).port, 3);
+  // from link port 3: pop tag, out 1
+  assert.deepEqual(acts(1).map((a) => a.type), ['pop_vlan', 'output']);
+  assert.equal((acts(1)[1] as { port: number }).port, 1);
+  // core switch: tag kept from link to link
+  const core = rewriteFlowMod(ctxOf('alpha', 2, []), fm({ match: { in_port: { value: 1n } }, instructions: apply(out(2)) }), 1n);
+  assert.ok(core.ok);
+  assert.deepEqual((core.value[0].instructions[1] as { actions: Action[] }).actions, [out(2)]);
+});
+
+test('packet-outs: slice ports only, untagged data tagged on the way into links', () => {
+  const ctx = ctxOf('alpha', 1, [1]);
+  const r = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(OFPP.FLOOD)]);
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.map((a) => a.type), ['output', 'push_vlan', 'set_field', 'output']);
+  const bad = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(2)]);
+  assert.deepEqual(!bad.ok && bad.error, 'bad_out_port');
+  const badIn = rewritePacketOut(ctx, 2, [out(1)]);
+  assert.deepEqual(!badIn.ok && badIn.error, 'eperm_request');
+});
+
+test('read flowspace for packet-in classification includes read-only rules', () => {
+  const ctx = ctxOf('beta', 1, [2, 4]);
+  const r = expandMatch(ctx, {}, 'read');
+  assert.ok(r.ok);
+  assert.ok(r.value.some((e) => e.inPort === 4 && e.match.tcp_dst?.mask === 0xfffcn));
+});
+
+test('flow table counts physical entries, replaces same match+priority, translates removals', () => {
+  const t = new SliceFlowTable();
+  const m = { eth_dst: { value: 1n } };
+  const phys = [fm({ match: { in_port: { value: 1n }, eth_dst: { value: 1n } } }), fm({ match: { in_port: { value: 3n }, eth_dst: { value: 1n } } })];
+  t.add({ cookie: 10n, tenantCookie: 5n, match: m, priority: 1, flags: 1, idleTimeout: 0, hardTimeout: 0, instructions: [] }, phys);
+  assert.equal(t.entries, 2);
+  t.add({ cookie: 10n, tenantCookie: 6n, match: m, priority: 1, flags: 1, idleTimeout: 0, hardTimeout: 0, instructions: [] }, phys);
+  assert.equal(t.entries, 2, 'same match and priority replaces');
+  assert.equal(t.removed(10n, phys[0].match), null);
+  const last = t.removed(10n, phys[1].match);
+  assert.equal(last?.tenantCookie, 6n);
+  assert.equal(t.entries, 0);
+});
+
+test('packet parsing and VLAN stripping', () => {
+  const tagged = Buffer.from('ffffffffffff020000000001810000650806' + '0001080006040001020000000001' + '0a000001' + '000000000000' + '0a000002', 'hex');
+  const p = parsePacket(tagged);
+  assert.equal(p.vlan, 101);
+  assert.equal(p.fields.arp_tpa!.value, 0x0a000002n);
+  const plain = stripVlan(tagged);
+  assert.equal(plain.length, tagged.length - 4);
+  assert.equal(parsePacket(plain).vlan, null);
+  assert.equal(parsePacket(plain).fields.eth_type!.value, 0x0806n);
+});
+
+test('base rules: drop default, LLDP per slice on link ports, meter add/modify, teardown by cookie', () => {
+  assert.equal(baseDropRule().priority, 0);
+  const v = model.bySwitch.get(dp(1))!.find((x) => x.slice === 'alpha')!;
+  const s = sliceSetup(v, true, false);
+  assert.equal(s.flowMods.length, 1);
+  assert.equal(s.flowMods[0].match.eth_type!.value, 0x88ccn);
+  assert.deepEqual(s.meterMods.map((m) => [m.command, m.meterId, m.bands[0].rate]), [['add', 1, 1000]]);
+  assert.equal(sliceSetup(v, true, true).meterMods[0].command, 'modify');
+  assert.equal(sliceSetup(v, false, false).meterMods.length, 0, 'no meters on OpenFlow 1.0');
+  const td = sliceTeardown(v.index, 1, true);
+  assert.equal(td.flowMods.length, 2);
+  assert.ok(td.flowMods.every((f) => f.command === FC.DELETE && f.cookieMask !== 0n));
+  assert.equal(td.meterMods[0].command, 'delete');
+});

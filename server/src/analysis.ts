@@ -1,0 +1,76 @@
+// Analysis snapshots: parsed files and the workspace index for one
+// generation of the workspace (parsing only files whose text changed), and
+// checker diagnostics per file, computed on demand and cached per generation.
+import { ide, type Diagnostic, type Plan, type SourceFile } from '@dfvisor/grammar';
+import { check, parse, planOf, type Checked } from './core.js';
+import type { WorkspaceModel } from './workspace.js';
+
+export interface Snapshot {
+  generation: number;
+  files: SourceFile[];
+  byUri: Map<string, SourceFile>;
+  index: ide.WorkspaceIndex;
+}
+
+export interface CheckResult {
+  generation: number;
+  byUri: Map<string, Diagnostic[]>;
+  checked: Checked;
+}
+
+export class Analysis {
+  private parsed = new Map<string, SourceFile>();
+  private snap: Snapshot | undefined;
+  private checked: CheckResult | undefined;
+  private plan: { generation: number; plan: Plan | undefined } | undefined;
+
+  constructor(private readonly ws: WorkspaceModel) {}
+
+  snapshot(): Snapshot {
+    if (this.snap && this.snap.generation === this.ws.generation) return this.snap;
+    const next = new Map<string, SourceFile>();
+    for (const uri of this.ws.uris()) {
+      const text = this.ws.text(uri);
+      if (text === undefined) continue;
+      const old = this.parsed.get(uri);
+      next.set(uri, old && old.text === text ? old : parse(text, uri));
+    }
+    this.parsed = next;
+    const files = [...next.values()];
+    this.snap = { generation: this.ws.generation, files, byUri: next, index: ide.buildIndex(files) };
+    return this.snap;
+  }
+
+  file(uri: string): SourceFile | undefined {
+    return this.snapshot().byUri.get(uri);
+  }
+
+  /** Whether the last check is for the current texts. */
+  isCheckCurrent(): boolean {
+    return this.checked?.generation === this.ws.generation;
+  }
+
+  lastCheck(): CheckResult | undefined {
+    return this.checked;
+  }
+
+  check(): CheckResult {
+    if (this.checked && this.checked.generation === this.ws.generation) return this.checked;
+    const snap = this.snapshot();
+    const byUri = new Map<string, Diagnostic[]>(snap.files.map((f) => [f.path, []]));
+    const checked = check(snap.files);
+    for (const d of checked.diagnostics) {
+      const list = byUri.get(d.file);
+      if (list) list.push(d); else byUri.set(d.file, [d]);
+    }
+    this.checked = { generation: snap.generation, byUri, checked };
+    return this.checked;
+  }
+
+  compiledPlan(): Plan | undefined {
+    if (this.plan?.generation === this.ws.generation) return this.plan.plan;
+    const c = this.check();
+    this.plan = { generation: c.generation, plan: planOf(c.checked) };
+    return this.plan.plan;
+  }
+}

@@ -1,0 +1,51 @@
+// Conversions between the core's plain data and LSP types.
+import type { Diagnostic as CoreDiagnostic, Range as CoreRange, ide } from '@dfvisor/grammar';
+import {
+  DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Position, type Range, type TextEdit, type WorkspaceEdit,
+} from 'vscode-languageserver/node.js';
+
+export const DEFAULT_DOCS_BASE = 'https://dfvisor.dev/docs/language';
+
+export function toRange(r: CoreRange): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+export function toPosition(p: { line: number; character: number }): Position {
+  return { line: p.line, character: p.character };
+}
+
+const SEVERITY: Record<CoreDiagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** The docs link of a code: `<base>#sl301`. */
+export function docsHref(code: string, base = DEFAULT_DOCS_BASE): string {
+  return `${base}#${code.toLowerCase()}`;
+}
+
+/** A checker diagnostic as an LSP diagnostic (related information keeps its file URIs). */
+export function toLspDiagnostic(d: CoreDiagnostic, docsBase = DEFAULT_DOCS_BASE): Diagnostic {
+  const out: Diagnostic = {
+    range: toRange(d.range),
+    severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
+    code: d.code,
+    codeDescription: { href: docsHref(d.code, docsBase) },
+    source: 'slice',
+    message: d.message,
+  };
+  if (d.related.length) {
+    out.relatedInformation = d.related.map((r) => ({ location: { uri: r.file, range: toRange(r.range) }, message: r.message }));
+  }
+  if (d.code === 'SL501') out.tags = [DiagnosticTag.Unnecessary];
+  if (d.data) out.data = d.data;
+  return out;
+}
+
+/** Plain edits grouped per file into an LSP workspace edit. */
+export function toWorkspaceEdit(edits: ide.FileEdit[]): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const e of edits) (changes[e.file] ??= []).push({ range: toRange(e.range), newText: e.newText });
+  return { changes };
+}

@@ -1,0 +1,25 @@
+// textDocument/hover.
+import { ide } from '@dfvisor/grammar';
+import { MarkupKind, type Hover } from 'vscode-languageserver/node.js';
+import type { ServerContext } from './context.js';
+import { toRange } from './convert.js';
+import { guard } from './guard.js';
+import { locate } from './locate.js';
+
+export function registerHover(ctx: ServerContext): void {
+  ctx.connection.onHover(guard(ctx.connection, 'textDocument/hover', (params): Hover | null => {
+    const at = locate(ctx, params.textDocument.uri, params.position);
+    if (!at) return null;
+    // The plan (auto overlay tags) only matters when hovering a slice that asks for an auto tag.
+    const hit = ide.symbolAt(at.snap.index, at.file.path, at.offset);
+    let plan;
+    if (hit?.key.kind === 'slice') {
+      const decl = at.snap.index.slices.get(hit.key.name)?.[0]?.decl;
+      const ov = decl?.statements.find((s) => s.kind === 'Overlay');
+      if (!ov || (ov.kind === 'Overlay' && ov.mode === 'auto')) plan = ctx.analysis.compiledPlan();
+    }
+    const h = ide.hoverAt(at.snap.index, at.file, at.offset, { plan });
+    if (!h) return null;
+    return { range: toRange(h.range), contents: { kind: ctx.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown } };
+  }));
+}

@@ -1,0 +1,148 @@
+// Wires the workspace model, the analysis and every feature module onto a connection.
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node.js';
+import { Analysis } from './analysis.js';
+import { registerCodeActions } from './code-actions.js';
+import { registerCodeLens } from './code-lens.js';
+import { registerCompletion } from './completion.js';
+import type { ClientSupport, ServerContext, ServerSettings } from './context.js';
+import { DEFAULT_DOCS_BASE } from './convert.js';
+import { registerDefinition } from './definition.js';
+import { DiagnosticsFeature } from './diagnostics.js';
+import { registerFolding } from './folding.js';
+import { registerFormatting } from './formatting.js';
+import { guardNotification } from './guard.js';
+import { registerHover } from './hover.js';
+import { registerInlayHints } from './inlay-hints.js';
+import { registerReferences } from './references.js';
+import { registerRename } from './rename.js';
+import { registerSelection } from './selection.js';
+import { registerSemanticTokens, semanticTokensLegend } from './semantic-tokens.js';
+import { registerSymbols } from './symbols.js';
+import { uriToPath } from './uri.js';
+import { WorkspaceModel } from './workspace.js';
+
+export const SERVER_NAME = 'slice-language-server';
+export const SERVER_VERSION = '0.1.0';
+
+function settingsFrom(init: InitializeParams): ServerSettings {
+  const o = (init.initializationOptions ?? {}) as Partial<ServerSettings>;
+  return {
+    docsBaseUrl: typeof o.docsBaseUrl === 'string' ? o.docsBaseUrl : DEFAULT_DOCS_BASE,
+    debounceMs: typeof o.debounceMs === 'number' && o.debounceMs >= 0 ? o.debounceMs : 150,
+    diagnosticsMode: o.diagnosticsMode === 'push' || o.diagnosticsMode === 'pull' ? o.diagnosticsMode : 'auto',
+  };
+}
+
+function clientSupport(init: InitializeParams): ClientSupport {
+  const c = init.capabilities;
+  return {
+    pullDiagnostics: !!c.textDocument?.diagnostic,
+    diagnosticRefresh: !!c.workspace?.diagnostics?.refreshSupport,
+    watchedFilesDynamic: !!c.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    snippets: !!c.textDocument?.completion?.completionItem?.snippetSupport,
+    markdown: !!c.textDocument?.hover?.contentFormat?.includes('markdown') || !c.textDocument?.hover?.contentFormat,
+    hierarchicalSymbols: !!c.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport,
+  };
+}
+
+function isSliceDocument(doc: TextDocument): boolean {
+  return doc.languageId === 'slice' || doc.uri.endsWith('.slice');
+}
+
+/** Starts the server on a connection and returns a handle for in-process use (tests). */
+export function startServer(connection: Connection): { context: () => ServerContext | undefined } {
+  const workspace = new WorkspaceModel();
+  const analysis = new Analysis(workspace);
+  const documents = new TextDocuments(TextDocument);
+  let ctx: ServerContext | undefined;
+  let diagnostics: DiagnosticsFeature | undefined;
+
+  connection.onInitialize((init): InitializeResult => {
+    const folders = init.workspaceFolders?.map((f) => f.uri)
+      ?? (init.rootUri ? [init.rootUri] : init.rootPath ? [init.rootPath] : []);
+    try {
+      workspace.loadFolders(folders.map((f) => (f.startsWith('file:') ? uriToPath(f) ?? f : f)));
+    } catch (e) {
+      connection.console.error(`reading the workspace failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    ctx = { connection, workspace, analysis, settings: settingsFrom(init), client: clientSupport(init) };
+    diagnostics = new DiagnosticsFeature(ctx);
+    diagnostics.register();
+    registerCompletion(ctx);
+    registerHover(ctx);
+    registerDefinition(ctx);
+    registerReferences(ctx);
+    registerRename(ctx);
+    registerSymbols(ctx);
+    registerFolding(ctx);
+    registerSelection(ctx);
+    registerSemanticTokens(ctx);
+    registerFormatting(ctx);
+    registerCodeActions(ctx);
+    registerInlayHints(ctx);
+    registerCodeLens(ctx);
+    return {
+      serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        completionProvider: { triggerCharacters: [':', ' ', ','], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend: semanticTokensLegend, full: true, range: false },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        inlayHintProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: false },
+        diagnosticProvider: diagnostics.pull ? { interFileDependencies: true, workspaceDiagnostics: true } : undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (ctx?.client.watchedFilesDynamic) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.slice' }] }).catch(() => undefined);
+    }
+    // First diagnostics for the whole workspace, without waiting for an edit.
+    diagnostics?.schedule(0);
+  });
+
+  documents.onDidOpen(guardNotification(connection, 'didOpen', (e) => {
+    if (!isSliceDocument(e.document)) return;
+    workspace.openDocument(e.document.uri, e.document.getText(), e.document.version);
+    diagnostics?.schedule();
+  }));
+  documents.onDidChangeContent(guardNotification(connection, 'didChange', (e) => {
+    if (!isSliceDocument(e.document)) return;
+    workspace.changeDocument(e.document.uri, e.document.getText(), e.document.version);
+    diagnostics?.schedule();
+  }));
+  documents.onDidClose(guardNotification(connection, 'didClose', (e) => {
+    if (!isSliceDocument(e.document)) return;
+    workspace.closeDocument(e.document.uri);
+    diagnostics?.schedule();
+  }));
+  connection.onDidChangeWatchedFiles(guardNotification(connection, 'didChangeWatchedFiles', (p) => {
+    for (const c of p.changes) {
+      // An open document's text wins over the disk; the model keeps both.
+      workspace.diskChanged(c.uri, c.type === FileChangeType.Deleted);
+    }
+    diagnostics?.schedule();
+  }));
+  connection.onShutdown(() => { diagnostics?.dispose(); });
+
+  documents.listen(connection);
+  connection.listen();
+  return { context: () => ctx };
+}
