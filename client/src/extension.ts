@@ -21,6 +21,8 @@ export interface DfvisorApi {
   /** The runtime connection the commands use now (the embedded runtime's while it runs). */
   connection(): Promise<ApiConnection>;
   languageClient(): LanguageClient | undefined;
+  /** Re-reads the runtime and returns the "Deployed Slices" view's top-level rows (label — description). */
+  slicesView(): Promise<string[]>;
 }
 
 let services: Services | undefined;
@@ -59,7 +61,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
   } catch (e) {
     output.appendLine(`The slice language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { connection: () => connection.current(), languageClient: () => client };
+  const slicesView = async (): Promise<string[]> => {
+    await model.refresh();
+    return tree.getChildren().map((n) => {
+      const item = tree.getTreeItem(n);
+      const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+      return item.description ? `${label} — ${String(item.description)}` : label;
+    });
+  };
+  return { connection: () => connection.current(), languageClient: () => client, slicesView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FlowspaceEntry, Plan } from '@dfvisor/grammar';
-import { decodeMessage, encodeMessage, Framer } from '../src/proxy/wire/index.js';
-import { MP, OFP13, type OfMessage, type Port } from '../src/proxy/wire/model.js';
+import { decodeMessage, encodeMessage, OpenFlowFramer, versionBitmap, type OfMessage, type Port13 } from '../src/openflow/index.js';
 import { SlicingProxy } from '../src/proxy/index.js';
 import { startTestController } from '../src/lab/controllers.js';
 import { freePort } from '../src/lab/proc.js';
@@ -32,82 +31,95 @@ function frame(sw: number, src: number, dst: number): Buffer {
   return f;
 }
 
-function port(no: number): Port {
-  return { portNo: no, hwAddr: Buffer.from([2, 0, 0, 0, 0, no]), name: `p${no}`, config: 0, state: 4, curr: 0x820, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
+function port(no: number): Port13 {
+  return { portNo: no, hwAddr: `02:00:00:00:00:0${no}`, name: `p${no}`, config: 0, state: 4, curr: 0x820, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
 }
 
-/** One emulated switch: answers the handshake, then sends packet-ins. */
+/** One emulated switch: answers the handshake, then sends packet-ins (pre-encoded, xid patched). */
 class EmulatedSwitch {
   private sock: Socket;
-  private framer = new Framer();
+  private framer = new OpenFlowFramer();
   private xid = 1;
   ready = false;
   responses = 0;
   flowMods = 0;
   outstanding = 0;
-  private sentAt = new Map<number, number>();
+  private sentAt: number[] = [];
   latencies: number[] = [];
   private seq = 0;
+  private readonly templates: Buffer[];
   onResponse: () => void = () => {};
 
   constructor(readonly n: number, host: string, port: number) {
+    this.templates = Array.from({ length: HOSTS_PER_SWITCH }, (_, h) => this.packetInBytes(h, (h + 1) % HOSTS_PER_SWITCH));
     this.sock = connect({ host, port });
     this.sock.setNoDelay(true);
-    this.sock.on('connect', () => this.send({ version: OFP13, xid: 0, type: 'hello', versions: [OFP13] }));
-    this.sock.on('data', (c: Buffer) => { for (const f of this.framer.push(c)) this.on(decodeMessage(f)); });
+    this.sock.on('connect', () => this.send({ version: 4, xid: 0, type: 'hello', elements: [versionBitmap([4])] }));
+    this.sock.on('data', (c: Buffer) => {
+      for (const f of this.framer.push(c).frames) {
+        // Packet-outs and flow-mods are counted by type byte: no decode on the hot path.
+        if (f[1] === 13) this.onPacketOut();
+        else if (f[1] === 14 && this.ready) this.flowMods++;
+        else { const d = decodeMessage(f); if (d.ok) this.on(d.msg); }
+      }
+    });
     this.sock.on('error', () => {});
+  }
+
+  private packetInBytes(src: number, dst: number): Buffer {
+    return encodeMessage({ version: 4, xid: 0, type: 'packet_in', bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0xffffffffffffffffn, match: [{ field: 'in_port', value: (src % PORTS) + 1 }], data: frame(this.n, src, dst) });
   }
 
   private send(m: OfMessage): void { this.sock.write(encodeMessage(m)); }
 
   private on(m: OfMessage): void {
+    if (m.version !== 4) return;
     switch (m.type) {
-      case 'features_request': this.send({ version: OFP13, xid: m.xid, type: 'features_reply', dpid: BigInt(this.n), nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, actions: 0, ports: [] }); break;
+      case 'features_request': this.send({ version: 4, xid: m.xid, type: 'features_reply', datapathId: BigInt(this.n), nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 }); break;
       case 'multipart_request':
-        if (m.mpType === MP.PORT_DESC) this.send({ version: OFP13, xid: m.xid, type: 'multipart_reply', mpType: MP.PORT_DESC, flags: 0, body: Buffer.alloc(0), ports: [1, 2, 3, 4].map(port) });
-        else this.send({ version: OFP13, xid: m.xid, type: 'multipart_reply', mpType: m.mpType, flags: 0, body: Buffer.alloc(0) });
+        if (m.body.mpType === 'port_desc') this.send({ version: 4, xid: m.xid, type: 'multipart_reply', flags: 0, body: { mpType: 'port_desc', ports: [1, 2, 3, 4].map(port) } });
         break;
-      case 'barrier_request': this.send({ version: OFP13, xid: m.xid, type: 'barrier_reply' }); break;
-      case 'echo_request': this.send({ version: OFP13, xid: m.xid, type: 'echo_reply', data: m.data }); break;
+      case 'barrier_request': this.send({ version: 4, xid: m.xid, type: 'barrier_reply' }); break;
+      case 'echo_request': this.send({ version: 4, xid: m.xid, type: 'echo_reply', data: m.data }); break;
       case 'flow_mod':
-        // The table-miss rule marks the handshake done; learned flows are counted.
-        if (!m.match.eth_dst) this.ready = true; else this.flowMods++;
+        // The table-miss rule (no eth_dst) marks the handshake done.
+        if (!m.match.some((t) => t.field === 'eth_dst')) this.ready = true; else this.flowMods++;
         break;
-      case 'packet_out': {
-        // Every packet-in gets exactly one packet-out back from a learning switch.
-        this.responses++;
-        if (this.outstanding > 0) this.outstanding--;
-        const first = this.sentAt.keys().next();
-        if (!first.done) { this.latencies.push(performance.now() - this.sentAt.get(first.value)!); this.sentAt.delete(first.value); }
-        this.onResponse();
-        break;
-      }
       default: break;
     }
+  }
+
+  private onPacketOut(): void {
+    // Every packet-in gets exactly one packet-out back from a learning switch.
+    this.responses++;
+    if (this.outstanding > 0) this.outstanding--;
+    const t = this.sentAt.shift();
+    if (t !== undefined) this.latencies.push(performance.now() - t);
+    this.onResponse();
+  }
+
+  private write(bytes: Buffer): void {
+    const b = Buffer.from(bytes);
+    b.writeUInt32BE(this.xid++ >>> 0, 4);
+    this.sock.write(b);
   }
 
   /** Sends one packet-in; host pairs cycle so the learning switch answers with flow-mods. */
   packetIn(): void {
     const h = this.seq++ % HOSTS_PER_SWITCH;
-    const src = h, dst = (h + 1) % HOSTS_PER_SWITCH;
-    const inPort = (src % PORTS) + 1;
-    const id = this.seq;
-    this.sentAt.set(id, performance.now());
+    this.sentAt.push(performance.now());
     this.outstanding++;
-    this.send({ version: OFP13, xid: this.xid++, type: 'packet_in', bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0xffffffffffffffffn, match: { in_port: { value: BigInt(inPort) } }, data: frame(this.n, src, dst) });
+    this.write(this.templates[h]!);
   }
 
   /** Teaches the controller every host (one packet-in each), waiting for the answers. */
   async warm(): Promise<void> {
-    for (let h = 0; h < HOSTS_PER_SWITCH; h++) {
-      const src = h;
-      this.send({ version: OFP13, xid: this.xid++, type: 'packet_in', bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0xffffffffffffffffn, match: { in_port: { value: BigInt((src % PORTS) + 1) } }, data: frame(this.n, src, 0xff) });
-    }
+    for (let h = 0; h < HOSTS_PER_SWITCH; h++) this.write(this.packetInBytes(h, 0xff));
     await new Promise((r) => setTimeout(r, 300));
-    this.responses = 0; this.flowMods = 0; this.latencies = []; this.sentAt.clear(); this.outstanding = 0;
+    this.responses = 0; this.flowMods = 0; this.latencies = []; this.sentAt = []; this.outstanding = 0;
   }
 
-  clearPending(): void { this.sentAt.clear(); }
+  clearPending(): void { this.sentAt = []; }
   close(): void { this.sock.destroy(); }
 }
 

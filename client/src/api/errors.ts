@@ -69,6 +69,6 @@ export function errorFromResponse(url: string, status: number, problem: Problem 
       return new ApiError('LANGUAGE_ERRORS', `The slices have ${n} error${n === 1 ? '' : 's'}${suffix ? suffix : ''}.`, url, status, problem);
     }
     default:
-      return new ApiError('HTTP', `The runtime answered ${status}${suffix}.`, url, status, problem);
+      return new ApiError('HTTP', `The runtime answered ${status}${problem?.code ? ` (${problem.code})` : ''}${suffix}.`, url, status, problem);
   }
 }

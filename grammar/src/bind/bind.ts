@@ -237,14 +237,13 @@ class Binder {
     let info: SliceInfo | undefined;
     if (decl.name && name !== undefined) {
       const id = this.symbol('slice', name, file, decl.name.range, decl.range);
+      // A duplicate is reported and still checked as a slice of its own (tags, admission,
+      // overlap): the checker never drops a declaration because of another problem.
+      info = { symbolId: id, name, file, decl, rules: [], classes: [] };
+      this.program.slices.push(info);
       const existing = this.program.sliceByName.get(name);
-      if (existing) {
-        this.duplicate(file, decl.name, 'slice', existing.symbolId);
-      } else {
-        info = { symbolId: id, name, file, decl, rules: [], classes: [] };
-        this.program.slices.push(info);
-        this.program.sliceByName.set(name, info);
-      }
+      if (existing) this.duplicate(file, decl.name, 'slice', existing.symbolId);
+      else this.program.sliceByName.set(name, info);
     }
     const sliceName = name ?? '?';
     const ruleIds = new Map<string, number>();
@@ -256,10 +255,9 @@ class Binder {
             const id = this.symbol('rule', r.name.name, file, r.name.range, r.range, sliceName);
             const first = ruleIds.get(r.name.name);
             if (first !== undefined) this.duplicate(file, r.name, `rule in slice '${sliceName}'`, first);
-            else {
-              ruleIds.set(r.name.name, id);
-              info?.rules.push({ symbolId: id, name: r.name.name, slice: sliceName, file, decl: r });
-            }
+            else ruleIds.set(r.name.name, id);
+            // A duplicate rule still owns its flowspace: it is checked for overlaps too.
+            info?.rules.push({ symbolId: id, name: r.name.name, slice: sliceName, file, decl: r });
           }
           for (const loc of r.locations ?? []) if (loc.kind === 'PortRef') this.bindPortRef(file, loc);
         }

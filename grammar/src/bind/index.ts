@@ -2,3 +2,4 @@ export * from './program.js';
 export * from './bind.js';
 export * from './lookup.js';
 export * from './locations.js';
+export * from './view.js';

@@ -86,6 +86,7 @@ export interface SliceInfo {
   name: string;
   file: string;
   decl: SliceDecl;
+  /** Every named rule, a duplicate name included (it still owns flowspace). */
   rules: RuleInfo[];
   classes: ClassInfo[];
 }
@@ -108,7 +109,12 @@ export interface Program {
   links: LinkInfo[];
   /** By direction-free key (`linkKey`). */
   linkByKey: Map<string, LinkInfo>;
+  /**
+   * Every slice declaration in file order, duplicates of a name included: each is checked on
+   * its own. (A plan is only built when there are no errors, so there names are unique.)
+   */
   slices: SliceInfo[];
+  /** The first declaration of each slice name. */
   sliceByName: Map<string, SliceInfo>;
 }
 

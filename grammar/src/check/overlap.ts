@@ -1,17 +1,26 @@
 // SL301/SL303: flowspace overlap between slices, exact over locations × header space.
 //
+// A location is a (switch, port) and, at a port that carries overlay tags, the tag: at a
+// port of a declared link between two switches of a slice's view, that slice's traffic
+// carries its overlay tag, so there two slices with different tags never overlap. At an
+// edge port (and, for a slice, at any port that is not one of its link ports) the traffic
+// is untagged as far as the slice is concerned: the tag is a wildcard there.
+//
 // Not quadratic: rule locations are bucketed by (switch, port); rules on all ports of
-// a switch join every port bucket of that switch and one switch-wide bucket. Inside a
-// bucket a sweep over the most selective field's intervals only compares rules whose
-// intervals on that field intersect; the full box test then decides. Each pair of
-// rules is tested and reported once.
+// a switch (or a wide range) join every port bucket of that switch and one switch-wide
+// list. Inside a bucket a sweep over the most selective dimension (a header field or the
+// overlay tag) only compares rules whose intervals on it intersect; the full box and tag
+// test then decides. Each pair of rules is tested and reported once.
 import type { Diagnostic } from '../api.js';
 import { diagnostic, related } from './diagnostic.js';
 import { FIELDS } from '../headerspace/fields.js';
-import { type HeaderBox, boxesOverlap, formatPacket, intersectBoxes, isWildcard, toBox, witnessInBox } from '../headerspace/space.js';
+import { type Bound, type HeaderBox, boxesOverlap, formatPacket, intersectBoxes, isWildcard, toBox, witnessInBox } from '../headerspace/space.js';
 import { resolveLocations, sortedSwitches } from '../bind/locations.js';
-import type { Program, RuleInfo } from '../bind/program.js';
+import type { Program, RuleInfo, SliceInfo, SwitchInfo } from '../bind/program.js';
+import { switchHasPort } from '../bind/program.js';
+import { sliceViewPorts } from '../bind/view.js';
 import { lowerMatch } from '../compile/match.js';
+import { explicitOverlay } from '../compile/overlay.js';
 import type { Range } from '../syntax/ast.js';
 
 interface RuleEntry {
@@ -28,6 +37,12 @@ interface LocEntry {
   hi: number;
   /** On every port of the switch (or a wide range). */
   wide: boolean;
+  /** The whole switch (bare name, `s:*` or `all`). */
+  whole: boolean;
+  /** The overlay tag (an id per distinct tag) the slice's traffic carries here; null: any (edge port). */
+  tag: number | null;
+  /** Ports of lo..hi this entry leaves out: the slice's link ports, which have tagged entries of their own. */
+  except: Set<number> | undefined;
 }
 
 export interface Overlap {
@@ -42,15 +57,34 @@ export interface Overlap {
 const MAX_PORT = 0xffffffff;
 /** Port ranges wider than this are treated as switch-wide entries. */
 const NARROW_SPAN = 64;
+/** The sweep's extra dimension after the header fields: the overlay tag (wildcard = 0..TAG_ANY). */
+const TAG_AXIS = FIELDS.length;
+const TAG_ANY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A key per distinct overlay tag. An explicit tag is its type and number; a slice without one
+ * gets a compiler-chosen tag, which never equals another slice's (see compile/overlay.ts), so its
+ * key is its own.
+ */
+function tagKey(slice: SliceInfo, sliceIndex: number): string {
+  const e = explicitOverlay(slice.decl);
+  return e ? `${e.type} ${e.tag}` : `auto #${sliceIndex}`;
+}
 
 /** Finds overlapping rule pairs of different slices (each pair once). */
 export function findOverlaps(program: Program): Overlap[] {
   const rules: RuleEntry[] = [];
   const perSwitch = new Map<string, LocEntry[]>();
+  const tagIds = new Map<string, number>();
   program.slices.forEach((slice, sliceIndex) => {
+    const key = tagKey(slice, sliceIndex);
+    let tag = tagIds.get(key);
+    if (tag === undefined) tagIds.set(key, (tag = tagIds.size + 1));
+    let linkPorts: Map<string, Set<number>> | undefined;
     for (const rule of slice.rules) {
       const box = toBox(lowerMatch(rule.decl.match).match);
       if (!box) continue; // matches nothing
+      linkPorts ??= sliceViewPorts(program, slice).link;
       const perms = rule.decl.permissions;
       const write = perms === undefined || perms.some((p) => p.value === 'write');
       const r: RuleEntry = { rule, index: rules.length, sliceIndex, box, write };
@@ -58,8 +92,16 @@ export function findOverlaps(program: Program): Overlap[] {
       for (const loc of resolveLocations(program, rule.decl.locations)) {
         let list = perSwitch.get(loc.switch.name);
         if (!list) perSwitch.set(loc.switch.name, (list = []));
-        if (loc.ports === 'all') list.push({ r, lo: 0, hi: MAX_PORT, wide: true });
-        else list.push({ r, lo: loc.ports.lo, hi: loc.ports.hi, wide: loc.ports.hi - loc.ports.lo >= NARROW_SPAN });
+        const whole = loc.ports === 'all';
+        const lo = whole ? 0 : (loc.ports as { lo: number }).lo;
+        const hi = whole ? MAX_PORT : (loc.ports as { hi: number }).hi;
+        let except: Set<number> | undefined;
+        for (const p of linkPorts.get(loc.switch.name) ?? []) {
+          if (p < lo || p > hi) continue;
+          (except ??= new Set()).add(p);
+          list.push({ r, lo: p, hi: p, wide: false, whole: false, tag, except: undefined });
+        }
+        list.push({ r, lo, hi, wide: whole || hi - lo >= NARROW_SPAN, whole, tag: null, except });
       }
     }
   });
@@ -69,6 +111,7 @@ export function findOverlaps(program: Program): Overlap[] {
   const n = rules.length;
 
   const test = (x: LocEntry, y: LocEntry, where: string): void => {
+    if (x.tag !== null && y.tag !== null && x.tag !== y.tag) return; // different overlay tags on a link port
     const a = x.r.index < y.r.index ? x.r : y.r;
     const b = a === x.r ? y.r : x.r;
     const key = a.index * n + b.index;
@@ -87,39 +130,62 @@ export function findOverlaps(program: Program): Overlap[] {
     for (const e of entries) {
       if (e.wide) continue;
       for (let p = e.lo; p <= e.hi; p++) {
+        if (e.except?.has(p)) continue;
         let b = buckets.get(p);
         if (!b) buckets.set(p, (b = []));
         b.push(e);
       }
     }
-    const ports = [...buckets.keys()].sort((a, b) => a - b);
+    const ports = [...buckets.keys()].filter((p) => switchHasPort(sw, p)).sort((a, b) => a - b);
     for (const p of ports) {
       const bucket = buckets.get(p)!;
-      const withWide = wide.filter((w) => w.lo <= p && p <= w.hi);
+      const withWide = wide.filter((w) => w.lo <= p && p <= w.hi && !w.except?.has(p));
       sweep(bucket.concat(withWide), (x, y) => !(x.wide && y.wide), (x, y) => test(x, y, `${sw.name}:${p}`));
     }
     if (wide.length > 1) {
-      sweep(wide, (x, y) => x.lo <= y.hi && y.lo <= x.hi, (x, y) => {
-        const lo = Math.max(x.lo, y.lo);
-        const hi = Math.min(x.hi, y.hi);
-        test(x, y, lo === 0 && hi === MAX_PORT ? sw.name : `${sw.name}:${lo}`);
-      });
+      sweep(wide, (x, y) => wideMeet(sw, x, y) !== undefined, (x, y) => test(x, y, wideMeet(sw, x, y)!));
     }
   }
   return found;
 }
 
-/** The sweep's axis: the field with the most distinct interval starts (the most selective). */
+/** Where two switch-wide entries meet: the switch, or its first port both cover; undefined when none. */
+function wideMeet(sw: SwitchInfo, x: LocEntry, y: LocEntry): string | undefined {
+  const lo = Math.max(x.lo, y.lo, 1);
+  const hi = Math.min(x.hi, y.hi);
+  const ranges: Array<[number, number]> = sw.ports ? sw.ports.map((p) => [p.first, p.last]) : [[1, MAX_PORT]];
+  let first: number | undefined;
+  for (const [a, b] of ranges) {
+    let p = Math.max(a, lo);
+    const end = Math.min(b, hi);
+    while (p <= end && (x.except?.has(p) || y.except?.has(p))) p++;
+    if (p <= end && (first === undefined || p < first)) first = p;
+  }
+  if (first === undefined) return undefined;
+  return x.whole && y.whole && !x.except && !y.except ? sw.name : `${sw.name}:${first}`;
+}
+
+function axisLo(e: LocEntry, axis: number): Bound {
+  return axis === TAG_AXIS ? (e.tag ?? 0) : e.r.box.lo[axis];
+}
+
+function axisHi(e: LocEntry, axis: number): Bound {
+  return axis === TAG_AXIS ? (e.tag ?? TAG_ANY) : e.r.box.hi[axis];
+}
+
+/** The sweep's axis: the dimension with the most distinct interval starts (the most selective). */
 function pickAxis(items: LocEntry[]): number {
   let best = 0;
   let bestCount = -1;
-  const seen = new Set<number | bigint>();
+  const seen = new Set<Bound>();
   for (let i = 0; i < FIELDS.length; i++) {
     seen.clear();
     for (const it of items) if (!isWildcard(it.r.box, i)) seen.add(it.r.box.lo[i]);
     if (seen.size > bestCount) { best = i; bestCount = seen.size; }
   }
-  return best;
+  seen.clear();
+  for (const it of items) if (it.tag !== null) seen.add(it.tag);
+  return seen.size > bestCount ? TAG_AXIS : best;
 }
 
 /** Calls `visit` for every pair of entries of different slices whose axis intervals intersect. */
@@ -127,16 +193,16 @@ function sweep(items: LocEntry[], allow: (x: LocEntry, y: LocEntry) => boolean, 
   if (items.length < 2) return;
   const axis = pickAxis(items);
   const sorted = items.slice().sort((x, y) => {
-    const a = x.r.box.lo[axis];
-    const b = y.r.box.lo[axis];
+    const a = axisLo(x, axis);
+    const b = axisLo(y, axis);
     return a < b ? -1 : a > b ? 1 : x.r.index - y.r.index;
   });
   let active: LocEntry[] = [];
   for (const x of sorted) {
-    const lo = x.r.box.lo[axis];
+    const lo = axisLo(x, axis);
     const next: LocEntry[] = [];
     for (const a of active) {
-      if (a.r.box.hi[axis] < lo) continue;
+      if (axisHi(a, axis) < lo) continue;
       next.push(a);
       if (a.r.sliceIndex !== x.r.sliceIndex && allow(a, x)) visit(a, x);
     }

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../api.js';
 import { diagnostic, related } from './diagnostic.js';
 import { lowerMatch } from '../compile/match.js';
 import { parseEndpoint } from '../compile/endpoint.js';
+import { checkEmptyPermit } from './permit.js';
 import type {
   FieldMatch, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit,
 } from '../syntax/ast.js';
@@ -67,7 +68,7 @@ export function checkValues(file: SourceFile): Diagnostic[] {
         }
       }
     } else {
-      checkSlice(item, f, out, { int, rate, msgRate, portRef, match, err });
+      checkSlice(item, file, out, { int, rate, msgRate, portRef, match, err });
     }
   }
   return out;
@@ -82,7 +83,8 @@ interface Helpers {
   err(range: Range, message: string, data?: Record<string, unknown>): void;
 }
 
-function checkSlice(s: SliceDecl, f: string, out: Diagnostic[], h: Helpers): void {
+function checkSlice(s: SliceDecl, file: SourceFile, out: Diagnostic[], h: Helpers): void {
+  const f = file.path;
   const name = s.name?.name ?? '?';
   const where = s.name?.range ?? s.range;
   const firsts = new Map<string, Range>();
@@ -118,6 +120,8 @@ function checkSlice(s: SliceDecl, f: string, out: Diagnostic[], h: Helpers): voi
           h.match(r.match);
           for (const l of r.locations ?? []) if (l.kind === 'PortRef') h.portRef(l);
           h.int(r.priority, 0, 65535, 'priority');
+          const permit = checkEmptyPermit(file, r);
+          if (permit) out.push(permit);
         }
         break;
       case 'Qos':

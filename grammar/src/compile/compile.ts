@@ -1,6 +1,7 @@
 // The compiler: a checked workspace → a deployable Plan (only when there are no errors).
 import type { Diagnostic } from '../api.js';
 import { resolveLocations } from '../bind/locations.js';
+import { sliceViewPorts } from '../bind/view.js';
 import type { LinkInfo, Program, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { reservationsByLink } from '../check/admission.js';
 import { checkWorkspace, hasErrors } from '../check/workspace.js';
@@ -57,7 +58,7 @@ export function buildPlan(program: Program): Plan {
   let nextMeter = 1;
 
   for (const s of slices) {
-    const view = sliceView(program, s, links);
+    const view = sliceView(program, s);
     // Flowspace entries per (rule, switch, in-port).
     for (const r of s.rules) {
       const match = withPrerequisites(lowerMatch(r.decl.match).match);
@@ -167,33 +168,15 @@ function planPorts(sw: SwitchInfo): PlanSwitch['ports'] {
 }
 
 /** The switches and ports a slice sees (see the language page, "What a slice sees"). */
-function sliceView(program: Program, s: SliceInfo, links: LinkInfo[]): PlanSliceSwitchView[] {
-  const ports = new Map<string, Set<number> | '*'>();
-  for (const r of s.rules) {
-    for (const loc of resolveLocations(program, r.decl.locations)) {
-      const cur = ports.get(loc.switch.name);
-      if (loc.ports === 'all' || cur === '*') { ports.set(loc.switch.name, '*'); continue; }
-      const set = cur ?? new Set<number>();
-      for (let p = loc.ports.lo; p <= loc.ports.hi; p++) set.add(p);
-      ports.set(loc.switch.name, set);
-    }
-  }
-  const linkPorts = new Map<string, Set<number>>();
-  for (const l of links) {
-    if (!ports.has(l.a.switch) || !ports.has(l.b.switch)) continue;
-    for (const e of [l.a, l.b]) {
-      let set = linkPorts.get(e.switch);
-      if (!set) linkPorts.set(e.switch, (set = new Set()));
-      set.add(e.port);
-    }
-  }
+function sliceView(program: Program, s: SliceInfo): PlanSliceSwitchView[] {
+  const { edge, link } = sliceViewPorts(program, s);
   const num = (a: number, b: number): number => a - b;
-  return [...ports.entries()]
+  return [...edge.entries()]
     .map(([name, p]) => ({
       dpid: dpidHex(program.switches.get(name)!.dpid),
       switch: name,
       ports: p === '*' ? '*' as const : [...p].sort(num),
-      linkPorts: [...(linkPorts.get(name) ?? [])].sort(num),
+      linkPorts: [...(link.get(name) ?? [])].sort(num),
     }))
     .sort((a, b) => cmp(a.dpid, b.dpid));
 }

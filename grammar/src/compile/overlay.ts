@@ -3,6 +3,10 @@
 // in slice-name order, the lowest VLAN id in 2..4094 that no other slice holds
 // (VLAN 1 is left to the switches' default VLAN); when no VLAN id is free, the lowest
 // free MPLS label from 16 up. Deterministic: depends only on the set of slices.
+// With the tags of a previous plan, a slice that had a tag in those pools keeps it while
+// no explicit tag and no earlier (by name) slice keeping its own holds it; the others are
+// then allocated as above around the kept ones. So adding or removing a slice never
+// renumbers another slice's tag.
 import type { SliceDecl } from '../syntax/ast.js';
 
 export type OverlayType = 'vlan' | 'mpls';
@@ -31,8 +35,19 @@ function lowestFree(used: Set<number>, first: number, last: number): number | un
   return undefined;
 }
 
-/** Assigns a tag to every slice (by name). */
-export function allocateOverlays(slices: Array<{ name: string; decl: SliceDecl }>): Map<string, OverlayAssignment> {
+function inPool(type: OverlayType, tag: number): boolean {
+  const pool = type === 'vlan' ? VLAN_POOL : MPLS_POOL;
+  return Number.isInteger(tag) && tag >= pool.first && tag <= pool.last;
+}
+
+/**
+ * Assigns a tag to every slice (by name). `previous`: slice name → the tag it had in the
+ * previous plan (auto or explicit); kept for auto slices when it is in the pools and free.
+ */
+export function allocateOverlays(
+  slices: Array<{ name: string; decl: SliceDecl }>,
+  previous?: ReadonlyMap<string, { type: OverlayType; tag: number }>,
+): Map<string, OverlayAssignment> {
   const out = new Map<string, OverlayAssignment>();
   const used: Record<OverlayType, Set<number>> = { vlan: new Set(), mpls: new Set() };
   const auto: string[] = [];
@@ -46,9 +61,19 @@ export function allocateOverlays(slices: Array<{ name: string; decl: SliceDecl }
     }
   }
   auto.sort();
+  const fresh: string[] = [];
+  for (const name of auto) {
+    const p = previous?.get(name);
+    if (p && (p.type === 'vlan' || p.type === 'mpls') && inPool(p.type, p.tag) && !used[p.type].has(p.tag) && !out.has(name)) {
+      used[p.type].add(p.tag);
+      out.set(name, { type: p.type, tag: p.tag, auto: true });
+    } else {
+      fresh.push(name);
+    }
+  }
   let vlanFrom: number = VLAN_POOL.first;
   let mplsFrom: number = MPLS_POOL.first;
-  for (const name of auto) {
+  for (const name of fresh) {
     let t = vlanFrom <= VLAN_POOL.last ? lowestFree(used.vlan, vlanFrom, VLAN_POOL.last) : undefined;
     if (t !== undefined) {
       used.vlan.add(t);

@@ -1,10 +1,10 @@
 // Completion candidates by context. The context (which block, which part of
 // the statement) comes from a small tolerant scan of the text before the
 // cursor, so it works while the user is typing broken text; names (switches,
-// ports, links, slices) come from the workspace index.
+// ports, links, slices) come from the bound program.
 import type { SourceFile } from '../syntax/ast.js';
 import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES, formatRate } from './docs.js';
-import { remainingBps, type WorkspaceIndex } from './index-model.js';
+import { linkLabel, portsText, remainingBps, type IdeModel } from './model.js';
 
 export type CandidateKind = 'keyword' | 'field' | 'value' | 'switch' | 'port' | 'link' | 'slice' | 'snippet' | 'unit' | 'number';
 
@@ -163,44 +163,44 @@ function fieldValues(field: string): CompletionCandidate[] {
   return [{ label: f.example, kind: 'value', detail: `example ${f.name} value`, documentation: `Values: ${f.values}.`, sortText: '0' }];
 }
 
-function switches(index: WorkspaceIndex): CompletionCandidate[] {
-  return [...index.switches.entries()].map(([name, infos]) => ({
-    label: name, kind: 'switch' as const, detail: infos[0]!.decl.dpid ? `dpid ${infos[0]!.decl.dpid.text}` : 'switch',
-    documentation: `switch **${name}**${infos[0]!.decl.ports ? ` with ports ${infos[0]!.decl.ports.map((p) => p.first?.text + (p.last ? '..' + p.last.text : '')).join(', ')}` : ' (any port)'}`,
-    sortText: '1' + name,
-  }));
+function switches(model: IdeModel): CompletionCandidate[] {
+  return [...model.program.switches.values()].map((sw) => {
+    const ports = portsText(sw);
+    return {
+      label: sw.name, kind: 'switch' as const, detail: sw.decl.dpid ? `dpid ${sw.decl.dpid.text}` : 'switch',
+      documentation: `switch **${sw.name}**${ports !== undefined ? ` with ports ${ports}` : ' (any port)'}`,
+      sortText: '1' + sw.name,
+    };
+  });
 }
 
-function portsOf(index: WorkspaceIndex, sw: string, withSwitch: boolean): CompletionCandidate[] {
-  const decl = index.switches.get(sw)?.[0]?.decl;
-  if (!decl?.ports) return [];
+function portsOf(model: IdeModel, swName: string, withSwitch: boolean): CompletionCandidate[] {
+  const ports = model.program.switches.get(swName)?.ports;
+  if (!ports) return [];
   const out: CompletionCandidate[] = [];
-  for (const p of decl.ports) {
-    const first = p.first?.value;
-    if (first === undefined) continue;
-    const last = p.last?.value ?? first;
-    for (let n = first; n <= last && n - first < 256; n++) {
-      const label = withSwitch ? `${sw}:${n}` : String(n);
+  for (const p of ports) {
+    for (let n = p.first; n <= p.last && n - p.first < 256; n++) {
+      const label = withSwitch ? `${swName}:${n}` : String(n);
       out.push({
-        label, kind: 'port', detail: [p.label?.value, p.speed?.text].filter(Boolean).join(' ') || `port of ${sw}`,
-        documentation: `port ${n} of switch **${sw}**${p.label ? ` "${p.label.value}"` : ''}${p.speed?.bps !== undefined ? `, ${formatRate(p.speed.bps)}` : ''}`,
-        sortText: '2' + sw + String(n).padStart(6, '0'),
+        label, kind: 'port', detail: [p.label, p.decl.speed?.text].filter(Boolean).join(' ') || `port of ${swName}`,
+        documentation: `port ${n} of switch **${swName}**${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps)}` : ''}`,
+        sortText: '2' + swName + String(n).padStart(6, '0'),
       });
     }
   }
-  if (!withSwitch) out.push({ label: '*', kind: 'port', detail: 'every port', documentation: `every port of **${sw}**`, sortText: '3*' });
+  if (!withSwitch) out.push({ label: '*', kind: 'port', detail: 'every port', documentation: `every port of **${swName}**`, sortText: '3*' });
   return out;
 }
 
 /** Port references: switch names and `switch:port` pairs. Large networks get the pairs only once a prefix narrows them. */
-function locations(index: WorkspaceIndex, prefix: string, out: { incomplete: boolean }): CompletionCandidate[] {
+function locations(model: IdeModel, prefix: string, out: { incomplete: boolean }): CompletionCandidate[] {
   const colon = prefix.indexOf(':');
-  if (colon >= 0) return portsOf(index, prefix.slice(0, colon), true);
-  const res = switches(index);
+  if (colon >= 0) return portsOf(model, prefix.slice(0, colon), true);
+  const res = switches(model);
   const pairs: CompletionCandidate[] = [];
-  for (const name of index.switches.keys()) {
+  for (const name of model.program.switches.keys()) {
     if (prefix && !name.startsWith(prefix)) continue;
-    pairs.push(...portsOf(index, name, true));
+    pairs.push(...portsOf(model, name, true));
     if (pairs.length > PAIR_BUDGET) break;
   }
   if (pairs.length > PAIR_BUDGET) { out.incomplete = true; return res; }
@@ -210,10 +210,10 @@ function locations(index: WorkspaceIndex, prefix: string, out: { incomplete: boo
 /** Most `switch:port` pairs offered at once; beyond it the list is incomplete and the editor asks again as the user types. */
 const PAIR_BUDGET = 300;
 
-function links(index: WorkspaceIndex): CompletionCandidate[] {
-  return index.links.map((l) => {
+function links(model: IdeModel): CompletionCandidate[] {
+  return model.links.map((l) => {
     const rem = remainingBps(l);
-    const label = `${l.a.switch}:${l.a.port} <-> ${l.b.switch}:${l.b.port}`;
+    const label = linkLabel(l);
     return {
       label, kind: 'link' as const,
       detail: l.capacityBps === undefined ? 'unbounded' : `${formatRate(rem!)} free of ${formatRate(l.capacityBps)}`,
@@ -223,12 +223,19 @@ function links(index: WorkspaceIndex): CompletionCandidate[] {
   });
 }
 
-function freeTag(index: WorkspaceIndex, mode: 'vlan' | 'mpls'): number {
+/** Overlay tags of a mode that some slice uses. */
+export function usedTags(model: IdeModel, mode: 'vlan' | 'mpls'): Set<number> {
   const used = new Set<number>();
-  for (const infos of index.slices.values()) for (const { decl } of infos) for (const st of decl.statements) {
+  for (const s of model.program.slices) for (const st of s.decl.statements) {
     if (st.kind === 'Overlay' && st.mode === mode && st.tag?.value !== undefined) used.add(st.tag.value);
   }
-  let t = mode === 'vlan' ? 100 : 1000;
+  return used;
+}
+
+/** The first tag of a mode no slice uses, from `from`. */
+export function freeTag(model: IdeModel, mode: 'vlan' | 'mpls', from: number): number {
+  const used = usedTags(model, mode);
+  let t = from;
   while (used.has(t)) t++;
   return t;
 }
@@ -242,14 +249,14 @@ function rateUnits(prefix: string): CompletionCandidate[] {
 }
 
 /** Completion candidates at an offset of a file. */
-export function completeAt(index: WorkspaceIndex, file: SourceFile, offset: number): CompletionResult {
+export function completeAt(model: IdeModel, file: SourceFile, offset: number): CompletionResult {
   const ctx = completionContext(file.text, offset);
   const flags = { incomplete: false };
-  const items = candidates(index, ctx, flags);
+  const items = candidates(model, ctx, flags);
   return { incomplete: flags.incomplete, replaceStart: ctx.prefixStart, replaceEnd: offset, items };
 }
 
-function candidates(index: WorkspaceIndex, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
+function candidates(model: IdeModel, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   const first = st[0];
@@ -258,14 +265,14 @@ function candidates(index: WorkspaceIndex, ctx: CompletionContext, flags: { inco
       if (st.length === 0) return [kw('network'), kw('slice'), SNIPPETS['network']!, SNIPPETS['slice']!];
       if (first === 'slice' && st.length === 1) {
         // Existing slice names, for reference (a new slice needs a new name).
-        return [...index.slices.keys()].map((n) => ({ label: n, kind: 'slice' as const, detail: 'existing slice', documentation: `slice **${n}** already exists`, sortText: '9' + n }));
+        return [...model.program.sliceByName.keys()].map((n) => ({ label: n, kind: 'slice' as const, detail: 'existing slice', documentation: `slice **${n}** already exists`, sortText: '9' + n }));
       }
       return [];
     case 'network':
       if (st.length === 0) return [kw('switch'), kw('link'), SNIPPETS['switch']!, SNIPPETS['link']!];
       if (first === 'switch' && st.length === 2) return [kw('dpid')];
       if (first === 'link') {
-        if (st.length === 1 || last === '<->') return locations(index, ctx.prefix, flags);
+        if (st.length === 1 || last === '<->') return locations(model, ctx.prefix, flags);
         if (st.length === 2) return [{ label: '<->', kind: 'keyword', documentation: KEYWORDS['link'] }];
         if (st.length === 4) return [kw('capacity')];
         if (last === 'capacity') return rateUnits(ctx.prefix);
@@ -283,20 +290,20 @@ function candidates(index: WorkspaceIndex, ctx: CompletionContext, flags: { inco
       }
       if (first === 'overlay' && st.length === 1) return [kw('vlan'), kw('mpls'), kw('auto')];
       if (first === 'overlay' && st.length === 2 && (last === 'vlan' || last === 'mpls')) {
-        const t = freeTag(index, last);
+        const t = freeTag(model, last, last === 'vlan' ? 100 : 1000);
         return [{ label: String(t), kind: 'number', detail: `free ${last} tag`, documentation: `No other slice uses ${last} ${t}.`, sortText: '0' }];
       }
       if (first === 'controller') return [{ label: '"tcp:127.0.0.1:6633"', kind: 'value', detail: 'controller endpoint', documentation: KEYWORDS['controller'] }];
       return [];
     case 'flowspace':
-      return flowRule(index, ctx, flags);
+      return flowRule(model, ctx, flags);
     case 'qos':
       if (st.length === 0) return [kw('guarantee'), kw('cap'), kw('class'), SNIPPETS['class']!];
       if ((first === 'guarantee' || first === 'cap') && st.length === 1) return rateUnits(ctx.prefix);
       if (first === 'guarantee') {
         if (st.length === 2) return [kw('on')];
-        if (last === 'on' || last === ',') return links(index);
-        if (last === '<->') return locations(index, ctx.prefix, flags);
+        if (last === 'on' || last === ',') return links(model);
+        if (last === '<->') return locations(model, ctx.prefix, flags);
       }
       return [];
     case 'class':
@@ -304,7 +311,7 @@ function candidates(index: WorkspaceIndex, ctx: CompletionContext, flags: { inco
     case 'limits':
       if (st.length === 0) return ['flow_entries', 'control_rate', 'packet_in_rate'].map((k) => kw(k));
       if (first === 'flow_entries' && st.length === 2) return [kw('on')];
-      if (first === 'flow_entries' && last === 'on') return switches(index);
+      if (first === 'flow_entries' && last === 'on') return switches(model);
       return [];
     default:
       return [];
@@ -324,7 +331,7 @@ function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate
   return [...fields(), ...after.map((k) => kw(k, '5'))];
 }
 
-function flowRule(index: WorkspaceIndex, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
+function flowRule(model: IdeModel, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   if (st.length === 0) return [SNIPPETS['rule']!];
@@ -334,8 +341,8 @@ function flowRule(index: WorkspaceIndex, ctx: CompletionContext, flags: { incomp
   if (last === 'priority') return [];
   if (pi >= 0 && pi > oi) return ['read', 'write', 'delegate', 'priority'].map((k) => kw(k));
   if (oi >= 0) {
-    if (last === 'on' || last === ',') return [kw('all', '0'), ...locations(index, ctx.prefix, flags)];
-    return [kw('permit'), kw('priority'), ...(ctx.prefix.includes(':') ? locations(index, ctx.prefix, flags) : [])];
+    if (last === 'on' || last === ',') return [kw('all', '0'), ...locations(model, ctx.prefix, flags)];
+    return [kw('permit'), kw('priority'), ...(ctx.prefix.includes(':') ? locations(model, ctx.prefix, flags) : [])];
   }
   return matchPart(ctx, ['on']);
 }

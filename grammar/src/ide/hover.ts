@@ -1,10 +1,11 @@
 // Hover contents (Markdown) for switches, ports, links, slices, rates and fields.
+import type { PortInfo, SwitchInfo } from '../bind/program.js';
 import type { Plan } from '../plan/types.js';
-import type { FieldMatch, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
+import type { FieldMatch, PortRef, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
 import { fieldInfo, formatBits, formatRate, KEYWORDS, VALUE_NAMES } from './docs.js';
-import { findLink, findPortDecl, remainingBps, type LinkInfo, type WorkspaceIndex } from './index-model.js';
+import { linkLabel, linkOfRef, linksAt, remainingBps, type IdeModel, type LinkLoad } from './model.js';
 import { symbolAt } from './navigation.js';
-import { pathAt, type AnyRanged } from './walk.js';
+import { pathAt, rangeOf, type AnyRanged } from './walk.js';
 
 export interface HoverInfo {
   range: Range;
@@ -20,33 +21,46 @@ function dpidHex(v: bigint | undefined): string {
   return v === undefined ? '?' : v.toString(16).padStart(16, '0').replace(/(..)(?!$)/g, '$1:');
 }
 
-export function linkLine(l: LinkInfo): string {
+export function linkLine(l: LinkLoad): string {
   const cap = l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps);
   const rem = remainingBps(l);
   const free = rem === undefined ? '' : `, ${formatRate(rem)} free`;
-  return `\`${l.a.switch}:${l.a.port} <-> ${l.b.switch}:${l.b.port}\`: ${cap}, ${formatRate(l.reservedBps)} guaranteed${free}`;
+  return `\`${linkLabel(l)}\`: ${cap}, ${formatRate(l.reservedBps)} guaranteed${free}`;
 }
 
-function switchHover(index: WorkspaceIndex, name: string): string | undefined {
-  const infos = index.switches.get(name);
-  if (!infos?.length) return undefined;
-  const sw = infos[0]!.decl;
-  const lines = [`**switch ${name}**`, '', `dpid \`${dpidHex(sw.dpid?.value)}\`${sw.dpid?.value !== undefined ? ` (${sw.dpid.value})` : ''}`, ''];
+function portLine(p: PortInfo): string {
+  const num = p.first === p.last ? String(p.first) : `${p.first}..${p.last}`;
+  return `${num}${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? ` ${formatRate(p.speedBps)}` : ''}`;
+}
+
+function switchHover(model: IdeModel, sw: SwitchInfo): string {
+  const dpid = sw.dpid;
+  const lines = [`**switch ${sw.name}**`, '', `dpid \`${dpidHex(dpid)}\`${dpid !== undefined ? ` (${dpid})` : ''}`, ''];
   if (sw.ports === undefined) lines.push('Ports: any port number (no port list)');
   else if (sw.ports.length === 0) lines.push('Ports: none declared');
   else {
     lines.push('Ports:');
-    for (const p of sw.ports) {
-      const num = `${p.first?.text ?? '?'}${p.last ? '..' + p.last.text : ''}`;
-      lines.push(`- ${num}${p.label ? ` "${p.label.value}"` : ''}${p.speed?.bps !== undefined ? ` ${formatRate(p.speed.bps)}` : ''}`);
-    }
+    for (const p of sw.ports) lines.push(`- ${portLine(p)}`);
   }
-  const links = index.links.filter((l) => l.a.switch === name || l.b.switch === name);
+  const links = linksAt(model, sw.name);
   if (links.length) {
     lines.push('', 'Links:');
     for (const l of links) lines.push(`- ${linkLine(l)}`);
   }
   return lines.join('\n');
+}
+
+/** A port of a switch, declared or not (`s1:7` on a switch with ports 1..4, or on one that accepts any). */
+function portHover(model: IdeModel, swName: string, port: number): string {
+  const sw = model.program.switches.get(swName);
+  const p = sw?.ports?.find((q) => q.first <= port && port <= q.last);
+  let md = `**port ${swName}:${port}**`;
+  if (!sw) md += ' (unknown switch)';
+  else if (p) md += `${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps)}` : ''}`;
+  else md += sw.ports === undefined ? ' (switch accepts any port)' : ' (not declared)';
+  const links = linksAt(model, swName, port);
+  if (links.length) md += '\n\n' + links.map((l) => `- ${linkLine(l)}`).join('\n');
+  return md;
 }
 
 function overlayText(slice: SliceDecl, name: string, plan: Plan | undefined): string {
@@ -57,22 +71,21 @@ function overlayText(slice: SliceDecl, name: string, plan: Plan | undefined): st
   return `${ov.mode} ${ov.tag?.text ?? '?'}`;
 }
 
-function sliceHover(index: WorkspaceIndex, name: string, plan: Plan | undefined): string | undefined {
-  const infos = index.slices.get(name);
-  if (!infos?.length) return undefined;
-  const s = infos[0]!.decl;
+function sliceHover(model: IdeModel, name: string, plan: Plan | undefined): string | undefined {
+  const s = model.program.sliceByName.get(name)?.decl;
+  if (!s) return undefined;
   const owner = s.statements.find((x) => x.kind === 'Owner');
   const lines = [`**slice ${name}**`, ''];
   lines.push(`- owner: ${owner && owner.kind === 'Owner' && owner.value ? owner.value.value : '(none)'}`);
   lines.push(`- overlay: ${overlayText(s, name, plan)}`);
-  const links = index.links.filter((l) => l.guarantees.some((g) => g.slice === name));
+  const links = model.links.filter((l) => l.guarantees.some((g) => g.slice === name));
   if (links.length === 0) lines.push('- guarantees: none');
   else {
     lines.push('', 'Guarantees:');
     for (const l of links) {
       const mine = l.guarantees.filter((g) => g.slice === name).reduce((a, g) => a + g.bps, 0);
       const rem = remainingBps(l);
-      lines.push(`- ${formatRate(mine)} on \`${l.a.switch}:${l.a.port} <-> ${l.b.switch}:${l.b.port}\`` +
+      lines.push(`- ${formatRate(mine)} on \`${linkLabel(l)}\`` +
         (l.capacityBps === undefined ? ' (unbounded link)' : ` (capacity ${formatRate(l.capacityBps)}, ${formatRate(rem!)} remaining)`));
     }
   }
@@ -86,25 +99,26 @@ function fieldHover(name: string): string | undefined {
 }
 
 /** Hover at an offset of a file, or undefined when there is nothing to say. */
-export function hoverAt(index: WorkspaceIndex, file: SourceFile, offset: number, options: HoverOptions = {}): HoverInfo | undefined {
-  const hit = symbolAt(index, file.path, offset);
+export function hoverAt(model: IdeModel, file: SourceFile, offset: number, options: HoverOptions = {}): HoverInfo | undefined {
+  const hit = symbolAt(model, file, offset);
   if (hit) {
+    const { program } = model;
+    const s = hit.symbol;
     let md: string | undefined;
-    const k = hit.key;
-    if (k.kind === 'switch') md = switchHover(index, k.name);
-    else if (k.kind === 'slice') md = sliceHover(index, k.name, options.plan);
-    else if (k.kind === 'network') md = `**network ${k.name}**\n\n${index.switches.size} switches, ${index.links.length} links`;
-    else if (k.kind === 'port' && k.container) {
-      const sw = index.switches.get(k.container)?.[0]?.decl;
-      const p = sw && findPortDecl(sw, Number(k.name));
-      md = `**port ${k.container}:${k.name}**` + (p ? `${p.label ? ` "${p.label.value}"` : ''}${p.speed?.bps !== undefined ? `, ${formatRate(p.speed.bps)}` : ''}` : (sw?.ports === undefined ? ' (switch accepts any port)' : ' (not declared)'));
-      const links = index.links.filter((l) => (l.a.switch === k.container && String(l.a.port) === k.name) || (l.b.switch === k.container && String(l.b.port) === k.name));
-      if (links.length) md += '\n\n' + links.map((l) => `- ${linkLine(l)}`).join('\n');
-    } else if (k.kind === 'link') {
-      const l = index.links.find((x) => x.id === k.name);
+    if (s.kind === 'switch') {
+      const sw = program.switches.get(s.name);
+      if (sw) md = switchHover(model, sw);
+    } else if (s.kind === 'slice') md = sliceHover(model, s.name, options.plan);
+    else if (s.kind === 'network') md = `**network ${s.name}**\n\n${program.switches.size} switches, ${program.links.length} links`;
+    else if (s.kind === 'port' && s.container !== undefined) {
+      // On a reference the number written (`s1:2`); on a declaration its first port.
+      const port = Number(file.text.slice(hit.range.start.offset, hit.range.end.offset).split('..')[0]);
+      if (Number.isInteger(port)) md = portHover(model, s.container, port);
+    } else if (s.kind === 'link') {
+      const l = model.links.find((x) => x.link.symbolId === s.id);
       if (l) md = `**link** ${linkLine(l)}` + (l.guarantees.length ? '\n\n' + l.guarantees.map((g) => `- ${g.slice}: ${formatRate(g.bps)}`).join('\n') : '');
-    } else if (k.kind === 'rule') md = `**rule ${k.name}** of slice ${k.container}`;
-    else if (k.kind === 'class') md = `**class ${k.name}** of slice ${k.container}`;
+    } else if (s.kind === 'rule') md = `**rule ${s.name}** of slice ${s.container}`;
+    else if (s.kind === 'class') md = `**class ${s.name}** of slice ${s.container}`;
     if (md) return { range: hit.range, markdown: md };
   }
   const path = pathAt(file, offset);
@@ -119,8 +133,15 @@ export function hoverAt(index: WorkspaceIndex, file: SourceFile, offset: number,
       return { range: n.range, markdown: `\`${String(n['text'])}\` = ${String(n['perSecond'] ?? '?')} messages per second` };
     }
     if (n.kind === 'LinkRef') {
-      const l = findLink(index, n as never);
+      const l = linkOfRef(model, n as never);
       if (l) return { range: n.range, markdown: `**link** ${linkLine(l)}` };
+    }
+    if (n.kind === 'PortRef') {
+      // A port the binder could not resolve to a declaration (undeclared, or on a switch that accepts any).
+      const ref = n as unknown as PortRef;
+      if (ref.ports.form === 'single' && ref.ports.port.value !== undefined && offset >= ref.ports.port.range.start.offset) {
+        return { range: ref.ports.port.range, markdown: portHover(model, ref.switch.name, ref.ports.port.value) };
+      }
     }
     if (n.kind === 'FieldMatch') {
       const fm = n as unknown as FieldMatch;
@@ -135,21 +156,13 @@ export function hoverAt(index: WorkspaceIndex, file: SourceFile, offset: number,
   // Keywords: the word under the cursor.
   const w = wordAt(file.text, offset);
   if (w && KEYWORDS[w.word] && !inComment(file, offset)) {
-    const start = { ...posAt(file, w.start) };
-    return { range: { start, end: posAt(file, w.end) }, markdown: `**${w.word}**: ${KEYWORDS[w.word]}` };
+    return { range: rangeOf(file, w.start, w.end), markdown: `**${w.word}**: ${KEYWORDS[w.word]}` };
   }
   return undefined;
 }
 
 function inComment(file: SourceFile, offset: number): boolean {
   return file.comments.some((c) => c.range.start.offset <= offset && offset < c.range.end.offset);
-}
-
-function posAt(file: SourceFile, offset: number) {
-  let line = 0;
-  let ls = 0;
-  for (let i = 0; i < offset && i < file.text.length; i++) if (file.text.charCodeAt(i) === 10) { line++; ls = i + 1; }
-  return { line, character: offset - ls, offset };
 }
 
 export function wordAt(text: string, offset: number): { word: string; start: number; end: number } | undefined {

@@ -1,7 +1,7 @@
 // Inlay hint values: normalised rates and remaining link capacity.
 import type { Position, RateLit, SourceFile } from '../syntax/ast.js';
 import { formatRate } from './docs.js';
-import { findLink, remainingBps, type LinkInfo, type WorkspaceIndex } from './index-model.js';
+import { linkOfRef, remainingBps, type IdeModel, type LinkLoad } from './model.js';
 import { walk } from './walk.js';
 
 export interface InlayHintValue {
@@ -15,13 +15,13 @@ function compact(s: string): string {
   return s.replace(/\s+/g, '').replace('bit/s', 'bps');
 }
 
-function capacityHint(l: LinkInfo): string {
+function capacityHint(l: LinkLoad): string {
   if (l.capacityBps === undefined) return 'unbounded';
   return `${formatRate(remainingBps(l)!)} free of ${formatRate(l.capacityBps)}`;
 }
 
 /** Hints for a file, limited to [startOffset, endOffset) when given. */
-export function inlayHints(index: WorkspaceIndex, file: SourceFile, startOffset = 0, endOffset = Number.MAX_SAFE_INTEGER): InlayHintValue[] {
+export function inlayHints(model: IdeModel, file: SourceFile, startOffset = 0, endOffset = Number.MAX_SAFE_INTEGER): InlayHintValue[] {
   const out: InlayHintValue[] = [];
   const inView = (p: Position) => p.offset >= startOffset && p.offset <= endOffset;
   walk(file, (n) => {
@@ -36,9 +36,10 @@ export function inlayHints(index: WorkspaceIndex, file: SourceFile, startOffset 
       }
     }
   });
-  for (const l of index.links) {
-    if (l.file !== file.path || !inView(l.decl.range.end)) continue;
-    out.push({ position: l.decl.range.end, label: capacityHint(l), kind: 'capacity', tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps)}`).join('\n') || 'no guarantees' });
+  for (const l of model.links) {
+    const decl = l.link.decl;
+    if (l.link.file !== file.path || !inView(decl.range.end)) continue;
+    out.push({ position: decl.range.end, label: capacityHint(l), kind: 'capacity', tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps)}`).join('\n') || 'no guarantees' });
   }
   for (const item of file.items) {
     if (item.kind !== 'Slice') continue;
@@ -47,7 +48,7 @@ export function inlayHints(index: WorkspaceIndex, file: SourceFile, startOffset 
       for (const q of st.items) {
         if (q.kind !== 'Guarantee') continue;
         for (const lr of q.links) {
-          const l = findLink(index, lr);
+          const l = linkOfRef(model, lr);
           if (!l || !inView(lr.range.end)) continue;
           out.push({ position: lr.range.end, label: capacityHint(l), kind: 'capacity' });
         }

@@ -1,6 +1,7 @@
 // Document outline, workspace symbol search, folding and selection ranges.
 import type { Range, SourceFile } from '../syntax/ast.js';
-import type { SymbolKind, WorkspaceIndex } from './index-model.js';
+import type { SymbolKind } from '../bind/program.js';
+import type { IdeModel } from './model.js';
 import { pathAt } from './walk.js';
 
 export interface OutlineItem {
@@ -78,12 +79,12 @@ export function fuzzyMatch(query: string, name: string): boolean {
 }
 
 /** Named declarations across the workspace matching a query (ports and links left out). */
-export function workspaceSymbols(index: WorkspaceIndex, query: string, limit = 500): WorkspaceSymbol[] {
+export function workspaceSymbols(model: IdeModel, query: string, limit = 500): WorkspaceSymbol[] {
   const out: WorkspaceSymbol[] = [];
-  for (const d of index.decls) {
-    if (d.key.kind === 'port' || d.key.kind === 'link') continue;
-    if (!fuzzyMatch(query, d.key.name)) continue;
-    out.push({ name: d.key.name, kind: d.key.kind, container: d.key.container, file: d.file, range: d.nameRange });
+  for (const s of model.program.symbols) {
+    if (s.kind === 'port' || s.kind === 'link') continue;
+    if (!fuzzyMatch(query, s.name)) continue;
+    out.push({ name: s.name, kind: s.kind, container: s.container, file: s.file, range: s.range });
     if (out.length >= limit) break;
   }
   return out;

@@ -2,6 +2,7 @@
 // around an offset, offset/position conversion. Works on any node shape that
 // has `kind` and `range`, so it keeps working when the AST gains fields.
 import type { Position, Range, SourceFile } from '../syntax/ast.js';
+import { LineIndex } from '../syntax/positions.js';
 
 /** Anything in the tree with a kind and a range (AST nodes and field values). */
 export interface AnyRanged {
@@ -63,37 +64,25 @@ export function pathAt(file: SourceFile, offset: number): AnyRanged[] {
   return path;
 }
 
-/** Line-start offsets of a text. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) { if (text.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
-  }
-  return starts;
+const lineIndexes = new WeakMap<SourceFile, LineIndex>();
+
+/** The line index of a parsed file (built once per file, shared by every lookup). */
+export function lineIndexOf(file: SourceFile): LineIndex {
+  let index = lineIndexes.get(file);
+  if (!index) lineIndexes.set(file, (index = new LineIndex(file.text)));
+  return index;
 }
 
-/** Offset of a 0-based line/character, clamped to the text. */
-export function offsetAt(text: string, line: number, character: number, starts = lineStarts(text)): number {
-  if (line < 0) return 0;
-  if (line >= starts.length) return text.length;
-  const lineEnd = line + 1 < starts.length ? starts[line + 1]! : text.length;
-  return Math.max(starts[line]!, Math.min(starts[line]! + Math.max(0, character), lineEnd));
+/** Offset of a 0-based line/character, clamped to the file's text. */
+export function offsetAt(file: SourceFile, line: number, character: number): number {
+  return lineIndexOf(file).offset(line, character);
 }
 
-/** Position of an offset. */
-export function positionAt(text: string, offset: number, starts = lineStarts(text)): Position {
-  const o = Math.max(0, Math.min(offset, text.length));
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= o) lo = mid; else hi = mid - 1;
-  }
-  return { line: lo, character: o - starts[lo]!, offset: o };
+/** LSP position of an offset of a file. */
+export function positionAt(file: SourceFile, offset: number): Position {
+  return lineIndexOf(file).position(offset);
 }
 
-export function rangeOf(text: string, start: number, end: number, starts = lineStarts(text)): Range {
-  return { start: positionAt(text, start, starts), end: positionAt(text, end, starts) };
+export function rangeOf(file: SourceFile, start: number, end: number): Range {
+  return lineIndexOf(file).range(start, end);
 }

@@ -1,73 +1,61 @@
 // CST (Chevrotain) → syntax tree (ast.ts). Tolerates partial (recovered) CST
 // nodes: a missing token gives an `undefined` field, never an exception.
+// One pass, no re-walks: a node's range comes from the offsets Chevrotain
+// tracked while parsing (real tokens only), positions are shared per offset.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as A from './ast.js';
-import { LineIndex } from './positions.js';
+import type { PositionTable } from './positions.js';
 import { dpidValue, messageRateValue, numberValue, rateValue, stringValue } from './literals.js';
 
 type Children = Record<string, CstElement[] | undefined>;
 
-function isNode(e: CstElement): e is CstNode {
-  return (e as CstNode).children !== undefined;
-}
-
 function isReal(t: IToken): boolean {
-  return t.isInsertedInRecovery !== true && Number.isFinite(t.startOffset);
+  return t.isInsertedInRecovery !== true && t.startOffset === t.startOffset; // NaN for virtual tokens
 }
 
-function tokens(children: Children, key: string): IToken[] {
-  const list = children[key];
-  if (!list) return [];
-  return list.filter((e): e is IToken => !isNode(e) && isReal(e));
-}
-
+/** The first real token under a key. */
 function token(children: Children, key: string): IToken | undefined {
-  return tokens(children, key)[0];
+  const list = children[key] as IToken[] | undefined;
+  if (list === undefined) return undefined;
+  for (let i = 0; i < list.length; i++) if (isReal(list[i]!)) return list[i];
+  return undefined;
 }
 
-function subnodes(children: Children, key: string): CstNode[] {
-  const list = children[key];
-  if (!list) return [];
-  return list.filter(isNode);
+/** Every real token under a key. */
+function tokens(children: Children, key: string): IToken[] {
+  const list = children[key] as IToken[] | undefined;
+  if (list === undefined) return [];
+  let allReal = true;
+  for (let i = 0; i < list.length && allReal; i++) allReal = isReal(list[i]!);
+  return allReal ? list : list.filter(isReal);
 }
 
-/** Offsets [start, end) spanned by the real tokens of a CST node, or undefined when it has none. */
-function span(node: CstNode): [number, number] | undefined {
-  let start = Infinity;
-  let end = -Infinity;
-  const visit = (n: CstNode): void => {
-    for (const list of Object.values(n.children)) {
-      if (!list) continue;
-      for (const e of list) {
-        if (isNode(e)) visit(e);
-        else if (isReal(e)) {
-          if (e.startOffset < start) start = e.startOffset;
-          const tokEnd = e.startOffset + e.image.length;
-          if (tokEnd > end) end = tokEnd;
-        }
-      }
-    }
-  };
-  visit(node);
-  return start === Infinity ? undefined : [start, end];
+/** The first sub-node under a key. */
+function subnode(children: Children, key: string): CstNode | undefined {
+  return (children[key] as CstNode[] | undefined)?.[0];
 }
 
 const MAC_FIELDS = new Set(['eth_src', 'eth_dst']);
 const IPV6_FIELDS = new Set(['ipv6_src', 'ipv6_dst']);
+const OVERLAY_MODES = new Set(['vlan', 'mpls', 'auto']);
+
+type Make<T> = (n: CstNode, r: A.Range) => T | undefined;
 
 export class AstBuilder {
   constructor(
-    private readonly index: LineIndex,
+    private readonly positions: PositionTable,
     private readonly text: string,
   ) {}
 
   private tokRange(t: IToken): A.Range {
-    return this.index.range(t.startOffset, t.startOffset + t.image.length);
+    return this.positions.range(t.startOffset, t.startOffset + t.image.length);
   }
 
+  /** The range of a CST node's real tokens, or undefined when it has none. */
   private nodeRange(n: CstNode): A.Range | undefined {
-    const s = span(n);
-    return s ? this.index.range(s[0], s[1]) : undefined;
+    const loc = n.location;
+    if (loc === undefined || loc.startOffset !== loc.startOffset || loc.endOffset === undefined || loc.endOffset !== loc.endOffset) return undefined;
+    return this.positions.range(loc.startOffset, loc.endOffset + 1);
   }
 
   private ident(t: IToken | undefined): A.Ident | undefined {
@@ -92,25 +80,38 @@ export class AstBuilder {
     return t ? { kind: 'String', text: t.image, value: stringValue(t.image), range: this.tokRange(t) } : undefined;
   }
 
-  /** Items of a few kinds, in source order. */
-  private ordered<T extends { range: A.Range }>(children: Children, makers: Record<string, (n: CstNode, r: A.Range) => T | undefined>): T[] {
-    const out: T[] = [];
-    for (const [key, make] of Object.entries(makers)) {
-      for (const n of subnodes(children, key)) {
-        const r = this.nodeRange(n);
-        if (!r) continue;
-        const item = make(n, r);
-        if (item) out.push(item);
-      }
+  /** The nodes under one key that have real tokens, made into AST nodes (source order). */
+  private each<T>(children: Children, key: string, make: Make<T>, out: T[] = []): T[] {
+    const list = children[key] as CstNode[] | undefined;
+    if (list === undefined) return out;
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i]!;
+      const r = this.nodeRange(n);
+      if (r === undefined) continue;
+      const item = make(n, r);
+      if (item !== undefined) out.push(item);
     }
-    return out.sort((a, b) => a.range.start.offset - b.range.start.offset);
+    return out;
+  }
+
+  /** Items of a few kinds (one CST key each), merged into source order. */
+  private ordered<T extends { range: A.Range }>(children: Children, makers: Array<[string, Make<T>]>): T[] {
+    const out: T[] = [];
+    let kinds = 0;
+    for (const [key, make] of makers) {
+      const before = out.length;
+      this.each(children, key, make, out);
+      if (out.length > before) kinds++;
+    }
+    if (kinds > 1) out.sort((a, b) => a.range.start.offset - b.range.start.offset);
+    return out;
   }
 
   items(file: CstNode): A.TopLevel[] {
-    return this.ordered<A.TopLevel>(file.children, {
-      network: (n, r) => this.network(n, r),
-      slice: (n, r) => this.slice(n, r),
-    });
+    return this.ordered<A.TopLevel>(file.children, [
+      ['network', (n, r) => this.network(n, r)],
+      ['slice', (n, r) => this.slice(n, r)],
+    ]);
   }
 
   // ------------------------------------------------------------ network
@@ -120,23 +121,20 @@ export class AstBuilder {
     return {
       kind: 'Network',
       name: this.ident(token(c, 'name')),
-      members: this.ordered<A.NetworkMember>(c, {
-        switchDecl: (s, r) => this.switchDecl(s, r),
-        linkDecl: (l, r) => this.linkDecl(l, r),
-      }),
+      members: this.ordered<A.NetworkMember>(c, [
+        ['switchDecl', (s, r) => this.switchDecl(s, r)],
+        ['linkDecl', (l, r) => this.linkDecl(l, r)],
+      ]),
       range,
     };
   }
 
   private switchDecl(n: CstNode, range: A.Range): A.SwitchDecl {
     const c = n.children;
-    const dpidNode = subnodes(c, 'dpidValue')[0];
+    const dpidNode = subnode(c, 'dpidValue');
     const dpidTok = dpidNode ? (token(dpidNode.children, 'HexColon') ?? token(dpidNode.children, 'Number')) : undefined;
-    const body = subnodes(c, 'switchBody')[0];
-    let ports: A.PortDecl[] | undefined;
-    if (body && span(body)) {
-      ports = this.ordered<A.PortDecl>(body.children, { portDecl: (p, r) => this.portDecl(p, r) });
-    }
+    const body = subnode(c, 'switchBody');
+    const ports = body && this.nodeRange(body) ? this.each<A.PortDecl>(body.children, 'portDecl', (p, r) => this.portDecl(p, r)) : undefined;
     return {
       kind: 'Switch',
       name: this.ident(token(c, 'name')),
@@ -153,7 +151,7 @@ export class AstBuilder {
       first: this.num(token(c, 'first')),
       last: this.num(token(c, 'last')),
       label: this.str(token(c, 'label')),
-      speed: this.rate(subnodes(c, 'speed')[0]),
+      speed: this.rate(subnode(c, 'speed')),
       range,
     };
   }
@@ -162,9 +160,9 @@ export class AstBuilder {
     const c = n.children;
     return {
       kind: 'Link',
-      a: this.portRefOf(subnodes(c, 'a')[0]),
-      b: this.portRefOf(subnodes(c, 'b')[0]),
-      capacity: this.rate(subnodes(c, 'capacity')[0]),
+      a: this.portRefOf(subnode(c, 'a')),
+      b: this.portRefOf(subnode(c, 'b')),
+      capacity: this.rate(subnode(c, 'capacity')),
       range,
     };
   }
@@ -172,16 +170,19 @@ export class AstBuilder {
   private portRefOf(n: CstNode | undefined): A.PortRef | undefined {
     if (!n) return undefined;
     const range = this.nodeRange(n);
-    const sw = this.ident(token(n.children, 'switch'));
-    if (!range || !sw) return undefined;
+    const sw = range && this.ident(token(n.children, 'switch'));
+    return range && sw ? this.portRef(n, range, sw) : undefined;
+  }
+
+  private portRef(n: CstNode, range: A.Range, sw: A.Ident): A.PortRef {
     const c = n.children;
     const first = this.num(token(c, 'first'));
-    const last = this.num(token(c, 'last'));
     let ports: A.PortRef['ports'];
     if (token(c, 'Star')) ports = { form: 'any' };
-    else if (first && last) ports = { form: 'range', first, last };
-    else if (first) ports = { form: 'single', port: first };
-    else ports = { form: 'switch' };
+    else if (first) {
+      const last = this.num(token(c, 'last'));
+      ports = last ? { form: 'range', first, last } : { form: 'single', port: first };
+    } else ports = { form: 'switch' };
     return { kind: 'PortRef', switch: sw, ports, range };
   }
 
@@ -192,29 +193,29 @@ export class AstBuilder {
     return {
       kind: 'Slice',
       name: this.ident(token(c, 'name')),
-      statements: this.ordered<A.SliceStatement>(c, {
-        ownerStmt: (s, r) => ({ kind: 'Owner', value: this.str(token(s.children, 'String')), range: r }),
-        controllerStmt: (s, r) => ({
+      statements: this.ordered<A.SliceStatement>(c, [
+        ['ownerStmt', (s, r) => ({ kind: 'Owner', value: this.str(token(s.children, 'String')), range: r })],
+        ['controllerStmt', (s, r) => ({
           kind: 'Controller',
           endpoints: tokens(s.children, 'String').map((t) => this.str(t)!),
           range: r,
-        }),
-        overlayStmt: (s, r) => this.overlay(s, r),
-        flowspaceBlock: (s, r) => ({
+        })],
+        ['overlayStmt', (s, r) => this.overlay(s, r)],
+        ['flowspaceBlock', (s, r) => ({
           kind: 'Flowspace',
-          rules: this.ordered<A.FlowRule>(s.children, { flowRule: (f, fr) => this.flowRule(f, fr) }),
+          rules: this.each<A.FlowRule>(s.children, 'flowRule', (f, fr) => this.flowRule(f, fr)),
           range: r,
-        }),
-        qosBlock: (s, r) => this.qos(s, r),
-        limitsBlock: (s, r) => this.limits(s, r),
-      }),
+        })],
+        ['qosBlock', (s, r) => this.qos(s, r)],
+        ['limitsBlock', (s, r) => this.limits(s, r)],
+      ]),
       range,
     };
   }
 
   private overlay(n: CstNode, range: A.Range): A.OverlayStmt {
     const modeTok = token(n.children, 'mode');
-    const mode = modeTok && ['vlan', 'mpls', 'auto'].includes(modeTok.image) ? (modeTok.image as 'vlan' | 'mpls' | 'auto') : undefined;
+    const mode = modeTok && OVERLAY_MODES.has(modeTok.image) ? (modeTok.image as 'vlan' | 'mpls' | 'auto') : undefined;
     return {
       kind: 'Overlay',
       mode,
@@ -224,23 +225,22 @@ export class AstBuilder {
     };
   }
 
+  private location(p: CstNode, r: A.Range): A.PortRef | A.AllLocations | undefined {
+    const sw = this.ident(token(p.children, 'switch'));
+    if (!sw) return undefined;
+    const ref = this.portRef(p, r, sw);
+    return sw.name === 'all' && ref.ports.form === 'switch' ? { kind: 'AllLocations', range: r } : ref;
+  }
+
   private flowRule(n: CstNode, range: A.Range): A.FlowRule {
     const c = n.children;
     const hasOn = token(c, 'Kw_on') !== undefined;
     const hasPermit = token(c, 'Kw_permit') !== undefined;
-    const locations = hasOn
-      ? subnodes(c, 'location')
-          .map((p) => this.portRefOf(p))
-          .filter((p): p is A.PortRef => p !== undefined)
-          .map((p): A.PortRef | A.AllLocations =>
-            p.switch.name === 'all' && p.ports.form === 'switch' ? { kind: 'AllLocations', range: p.range } : p,
-          )
-      : undefined;
     return {
       kind: 'FlowRule',
       name: this.ident(token(c, 'name')),
       match: this.fieldMatches(c),
-      locations,
+      locations: hasOn ? this.each(c, 'location', (p, r) => this.location(p, r)) : undefined,
       permissions: hasPermit
         ? tokens(c, 'permission').map((t) => ({ kind: 'Permission', value: t.image as A.Permission, range: this.tokRange(t) }))
         : undefined,
@@ -250,12 +250,10 @@ export class AstBuilder {
   }
 
   private fieldMatches(c: Children): A.FieldMatch[] {
-    return this.ordered<A.FieldMatch>(c, {
-      fieldMatch: (f, r) => {
-        const field = this.ident(token(f.children, 'field'));
-        if (!field) return undefined;
-        return { kind: 'FieldMatch', field, value: this.fieldValue(field.name, subnodes(f.children, 'fieldValue')[0]), range: r };
-      },
+    return this.each<A.FieldMatch>(c, 'fieldMatch', (f, r) => {
+      const field = this.ident(token(f.children, 'field'));
+      if (!field) return undefined;
+      return { kind: 'FieldMatch', field, value: this.fieldValue(field.name, subnode(f.children, 'fieldValue')), range: r };
     });
   }
 
@@ -266,8 +264,8 @@ export class AstBuilder {
     if (first) {
       const last = this.num(token(c, 'last'));
       if (last) {
-        const range = this.index.range(first.range.start.offset, last.range.end.offset);
-        const text = this.textOf(range);
+        const range = this.positions.range(first.range.start.offset, last.range.end.offset);
+        const text = this.text.slice(range.start.offset, range.end.offset);
         return { kind: 'NumberRange', text, first, last, range };
       }
       return { kind: 'Number', text: first.text, value: first.value, range: first.range };
@@ -285,60 +283,53 @@ export class AstBuilder {
     return undefined;
   }
 
-  private textOf(r: A.Range): string {
-    return this.text.slice(r.start.offset, r.end.offset);
-  }
-
   private qos(n: CstNode, range: A.Range): A.QosBlock {
     return {
       kind: 'Qos',
-      items: this.ordered<A.QosItem>(n.children, {
-        guaranteeStmt: (g, r) => ({
+      items: this.ordered<A.QosItem>(n.children, [
+        ['guaranteeStmt', (g, r) => ({
           kind: 'Guarantee',
-          rate: this.rate(subnodes(g.children, 'rate')[0]),
-          links: subnodes(g.children, 'linkRef')
-            .map((l) => this.linkRef(l))
-            .filter((l): l is A.LinkRef => l !== undefined),
+          rate: this.rate(subnode(g.children, 'rate')),
+          links: this.each<A.LinkRef>(g.children, 'linkRef', (l, lr) => this.linkRef(l, lr)),
           range: r,
-        }),
-        capStmt: (s, r) => ({ kind: 'Cap', rate: this.rate(subnodes(s.children, 'rate')[0]), range: r }),
-        classDecl: (s, r) => {
-          const body: Children = subnodes(s.children, 'classContent')[0]?.children ?? {};
+        })],
+        ['capStmt', (s, r) => ({ kind: 'Cap', rate: this.rate(subnode(s.children, 'rate')), range: r })],
+        ['classDecl', (s, r) => {
+          const body: Children = subnode(s.children, 'classContent')?.children ?? {};
           return {
             kind: 'Class',
             name: this.ident(token(s.children, 'name')),
             match: this.fieldMatches(body),
-            min: this.rate(subnodes(body, 'min')[0]),
-            max: this.rate(subnodes(body, 'max')[0]),
+            min: this.rate(subnode(body, 'min')),
+            max: this.rate(subnode(body, 'max')),
             priority: this.num(token(body, 'priority')),
             range: r,
           };
-        },
-      }),
+        }],
+      ]),
       range,
     };
   }
 
-  private linkRef(n: CstNode): A.LinkRef | undefined {
-    const range = this.nodeRange(n);
-    const a = this.portRefOf(subnodes(n.children, 'a')[0]);
-    if (!range || !a) return undefined;
-    return { kind: 'LinkRef', a, b: this.portRefOf(subnodes(n.children, 'b')[0]), range };
+  private linkRef(n: CstNode, range: A.Range): A.LinkRef | undefined {
+    const a = this.portRefOf(subnode(n.children, 'a'));
+    if (!a) return undefined;
+    return { kind: 'LinkRef', a, b: this.portRefOf(subnode(n.children, 'b')), range };
   }
 
   private limits(n: CstNode, range: A.Range): A.LimitsBlock {
     return {
       kind: 'Limits',
-      items: this.ordered<A.LimitItem>(n.children, {
-        flowEntriesStmt: (s, r) => ({
+      items: this.ordered<A.LimitItem>(n.children, [
+        ['flowEntriesStmt', (s, r) => ({
           kind: 'FlowEntries',
           count: this.num(token(s.children, 'Number')),
           on: this.ident(token(s.children, 'switch')),
           range: r,
-        }),
-        controlRateStmt: (s, r) => ({ kind: 'ControlRate', rate: this.msgRate(subnodes(s.children, 'messageRate')[0]), range: r }),
-        packetInRateStmt: (s, r) => ({ kind: 'PacketInRate', rate: this.msgRate(subnodes(s.children, 'messageRate')[0]), range: r }),
-      }),
+        })],
+        ['controlRateStmt', (s, r) => ({ kind: 'ControlRate', rate: this.msgRate(subnode(s.children, 'messageRate')), range: r })],
+        ['packetInRateStmt', (s, r) => ({ kind: 'PacketInRate', rate: this.msgRate(subnode(s.children, 'messageRate')), range: r })],
+      ]),
       range,
     };
   }

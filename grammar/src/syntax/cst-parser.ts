@@ -13,7 +13,8 @@ export class SliceCstParser extends CstParser {
       recoveryEnabled: true,
       maxLookahead: 3,
       errorMessageProvider: sliceErrorMessages,
-      nodeLocationTracking: 'none',
+      // Chevrotain tracks each node's span of real tokens (offsets only): the AST builder's ranges.
+      nodeLocationTracking: 'onlyOffset',
     });
     this.performSelfAnalysis();
   }

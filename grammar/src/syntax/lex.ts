@@ -57,7 +57,7 @@ function hexColonClass(text: string): TokenClass {
 /** Every token and comment in source order; unlexable characters come out as `invalid`. Never throws. */
 export function lex(text: string): LexToken[] {
   const index = new LineIndex(text);
-  const result = T.sliceLexer.tokenize(text);
+  const result = T.tokenize(text);
   const out: LexToken[] = [];
   for (const t of [...result.tokens, ...(result.groups['comments'] ?? [])]) {
     const cls = t.tokenType === T.HexColon ? hexColonClass(t.image) : (CLASS_OF.get(t.tokenType) ?? 'invalid');

@@ -5,8 +5,8 @@ import { AstBuilder } from './build-ast.js';
 import { parseTokens } from './cst-parser.js';
 import { isClosedString } from './literals.js';
 import { shorten } from './messages.js';
-import { LineIndex } from './positions.js';
-import { sliceLexer, StringLiteral } from './tokens.js';
+import { LineIndex, PositionTable } from './positions.js';
+import { StringLiteral, tokenize } from './tokens.js';
 
 export function parse(text: string, path: string): A.SourceFile {
   const source = typeof text === 'string' ? text : String(text ?? '');
@@ -30,7 +30,7 @@ export function parse(text: string, path: string): A.SourceFile {
 }
 
 function parseUnsafe(text: string, path: string, index: LineIndex, fileRange: A.Range): A.SourceFile {
-  const lexed = sliceLexer.tokenize(text);
+  const lexed = tokenize(text);
   const errors: A.SyntaxDiagnostic[] = [];
   const err = (message: string, start: number, end: number): void => {
     errors.push({ code: 'SL001', message, range: index.range(start, end) });
@@ -75,6 +75,6 @@ function parseUnsafe(text: string, path: string, index: LineIndex, fileRange: A.
   }
   errors.sort((a, b) => a.range.start.offset - b.range.start.offset);
 
-  const items = new AstBuilder(index, text).items(cst);
+  const items = new AstBuilder(new PositionTable(index), text).items(cst);
   return { kind: 'File', path, text, items, comments, errors, range: fileRange };
 }

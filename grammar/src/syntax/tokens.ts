@@ -10,7 +10,7 @@
 //
 // Keywords are "soft": each keyword token has the Identifier category, so a
 // switch may be called `port` or `all` wherever a name is expected.
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type ILexingResult, type TokenType } from 'chevrotain';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_-]*/, label: 'a name' });
 
@@ -111,6 +111,7 @@ export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" });
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: "'}'" });
 
+/** Every token type the parser knows (keywords included). */
 export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
@@ -132,9 +133,39 @@ export const allTokens: TokenType[] = [
   Identifier,
 ];
 
+/**
+ * What the lexer matches: keywords are not patterns of their own (32 patterns
+ * tried at every word); a word lexes as an Identifier and `tokenize` turns the
+ * exact keyword spellings into keyword tokens (a longer word stays a name).
+ */
+const lexerTokens: TokenType[] = allTokens.filter((t) => !keywordTokens.includes(t));
+
+const KEYWORD_BY_WORD = new Map<string, TokenType>(keywordTokens.map((k) => [(k.PATTERN as RegExp).source, k]));
+
 /** Built once; Chevrotain lexers are reusable and stateless between calls. */
-export const sliceLexer = new Lexer(allTokens, {
+export const sliceLexer = new Lexer(lexerTokens, {
   positionTracking: 'onlyOffset',
   ensureOptimizations: false,
   skipValidations: false,
 });
+
+/**
+ * Lexes a text: tokens (keywords classified, each with its inclusive `endOffset`,
+ * which Chevrotain's node location tracking reads), comments and errors. Never throws.
+ */
+export function tokenize(text: string): ILexingResult {
+  const result = sliceLexer.tokenize(text);
+  const toks = result.tokens;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (t.tokenType === Identifier) {
+      const kw = KEYWORD_BY_WORD.get(t.image);
+      if (kw !== undefined) {
+        t.tokenType = kw;
+        t.tokenTypeIdx = kw.tokenTypeIdx!;
+      }
+    }
+    t.endOffset = t.startOffset + t.image.length - 1;
+  }
+  return result;
+}

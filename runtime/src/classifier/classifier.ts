@@ -14,15 +14,19 @@ import { indexEntry, isIndexError } from './validate.js';
 /** The rules of one switch: per in-port, plus those for any port. */
 class SwitchRules {
   readonly byPort = new Map<number, TupleSpace>();
-  readonly anyPort = new TupleSpace();
+  readonly anyPort: TupleSpace;
   size = 0;
+
+  constructor(private readonly keyMask: number) {
+    this.anyPort = new TupleSpace(keyMask);
+  }
 
   add(e: IndexedEntry): void {
     const port = e.entry.inPort;
     if (port === null) this.anyPort.add(e);
     else {
       let s = this.byPort.get(port);
-      if (!s) this.byPort.set(port, (s = new TupleSpace()));
+      if (!s) this.byPort.set(port, (s = new TupleSpace(this.keyMask)));
       s.add(e);
     }
     this.size++;
@@ -49,10 +53,11 @@ class SwitchRules {
 /** Rules by dpid. */
 class Locations {
   readonly bySwitch = new Map<DpidHex, SwitchRules>();
+  constructor(private readonly keyMask: number) {}
 
   add(e: IndexedEntry): void {
     let s = this.bySwitch.get(e.entry.dpid);
-    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules()));
+    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules(this.keyMask)));
     s.add(e);
   }
 
@@ -70,15 +75,29 @@ export interface ClassifierBuild {
   errors: ClassifierError[];
 }
 
+export interface ClassifierOptions {
+  /** Bits of each tuple hash used as map key (1..30, default 30); tests use few to force collisions. */
+  hashBits?: number;
+}
+
 export class Classifier implements FlowspaceClassifier {
   private readonly byId = new Map<number, IndexedEntry>();
-  private readonly all = new Locations();
-  /** The same entries again per slice, so a slice's flow-mods look only at its own rules. */
-  private readonly bySlice = new Map<string, Locations>();
+  private readonly all: Locations;
+  /**
+   * The same entries per slice and dpid, so a slice's flow-mods look only at its own rules
+   * there (a plain set: a slice has few rules per switch, and a tuple space per slice and
+   * switch would cost far more memory than it saves).
+   */
+  private readonly bySlice = new Map<string, Map<DpidHex, Set<IndexedEntry>>>();
 
   /** Builds a classifier from a plan's flowspace; malformed entries are reported and left out. */
-  static build(entries: readonly FlowspaceEntry[]): ClassifierBuild {
-    const classifier = new Classifier();
+  constructor(options: ClassifierOptions = {}) {
+    const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
+    this.all = new Locations(2 ** bits - 1);
+  }
+
+  static build(entries: readonly FlowspaceEntry[], options: ClassifierOptions = {}): ClassifierBuild {
+    const classifier = new Classifier(options);
     const errors = classifier.addAll(entries);
     return { classifier, errors };
   }
@@ -110,8 +129,10 @@ export class Classifier implements FlowspaceClassifier {
     this.byId.set(entry.id, e);
     this.all.add(e);
     let s = this.bySlice.get(entry.slice);
-    if (!s) this.bySlice.set(entry.slice, (s = new Locations()));
-    s.add(e);
+    if (!s) this.bySlice.set(entry.slice, (s = new Map()));
+    let set = s.get(entry.dpid);
+    if (!set) s.set(entry.dpid, (set = new Set()));
+    set.add(e);
     return null;
   }
 
@@ -131,9 +152,11 @@ export class Classifier implements FlowspaceClassifier {
     this.byId.delete(id);
     this.all.remove(e);
     const s = this.bySlice.get(e.entry.slice);
-    if (s) {
-      s.remove(e);
-      if (s.bySwitch.size === 0) this.bySlice.delete(e.entry.slice);
+    const set = s?.get(e.entry.dpid);
+    if (s && set) {
+      set.delete(e);
+      if (set.size === 0) s.delete(e.entry.dpid);
+      if (s.size === 0) this.bySlice.delete(e.entry.slice);
     }
     return true;
   }
@@ -143,9 +166,7 @@ export class Classifier implements FlowspaceClassifier {
     const s = this.bySlice.get(slice);
     if (!s) return 0;
     const ids: number[] = [];
-    for (const sw of s.bySwitch.values()) {
-      for (const space of sw.spaces(null)) for (const e of space.entries()) ids.push(e.entry.id);
-    }
+    for (const set of s.values()) for (const e of set) ids.push(e.entry.id);
     for (const id of ids) this.remove(id);
     return ids.length;
   }
@@ -191,17 +212,22 @@ export class Classifier implements FlowspaceClassifier {
   entriesForMatch(dpid: DpidHex, inPort: number | null, match: Match, filter: EntryFilter = {}): HitsResult {
     const q = compileMatch(match);
     if (isCompileError(q)) return { ok: false, error: q };
-    const locations = filter.slice === undefined ? this.all : this.bySlice.get(filter.slice);
-    const sw = locations?.bySwitch.get(dpid);
-    if (!sw) return { ok: true, hits: [] };
-    const profile = queryProfile(q);
     const hits: FlowspaceHit[] = [];
-    for (const space of sw.spaces(inPort)) {
-      space.forCandidates(profile, (e) => {
-        if (filter.permission !== undefined && !e.entry.permissions.includes(filter.permission)) return;
-        const m = intersectCompiled(e.compiled, q);
-        if (m !== null) hits.push({ entry: e.entry, inPort: e.entry.inPort ?? inPort, match: m });
-      });
+    const visit = (e: IndexedEntry): void => {
+      if (filter.permission !== undefined && !e.entry.permissions.includes(filter.permission)) return;
+      const m = intersectCompiled(e.compiled, q);
+      if (m !== null) hits.push({ entry: e.entry, inPort: e.entry.inPort ?? inPort, match: m });
+    };
+    if (filter.slice !== undefined) {
+      const set = this.bySlice.get(filter.slice)?.get(dpid);
+      if (set) {
+        for (const e of set) if (inPort === null || e.entry.inPort === null || e.entry.inPort === inPort) visit(e);
+      }
+    } else {
+      const sw = this.all.bySwitch.get(dpid);
+      if (!sw) return { ok: true, hits: [] };
+      const profile = queryProfile(q);
+      for (const space of sw.spaces(inPort)) space.forCandidates(profile, visit);
     }
     hits.sort((a, b) => compareEntries(a.entry, b.entry));
     return { ok: true, hits };

@@ -1,5 +1,5 @@
 // The flowspace classifier: packet-in and flow-mod lookups over a plan's flowspace.
-export { Classifier, bestPerSlice, type ClassifierBuild } from './classifier.js';
+export { Classifier, bestPerSlice, type ClassifierBuild, type ClassifierOptions } from './classifier.js';
 export { LinearClassifier } from './linear.js';
 export type { ClassifierError, ClassifierErrorCode } from './errors.js';
 export { normalizePacket, type NormalizedPacket, type PacketHeaders } from './packet.js';

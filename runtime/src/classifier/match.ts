@@ -14,7 +14,7 @@ export type Constraint =
   | { kind: 'range'; field: number; slot: number; min: number; max: number };
 
 export interface CompiledMatch {
-  /** One constraint per constrained field, in field order. /0 prefixes are wildcards and left out. */
+  /** One constraint per constrained field, in field order. /0 prefixes and full port ranges are wildcards and left out. */
   constraints: Constraint[];
   /** Presence bits (1 << field id) of the fields a packet must carry to match. */
   required: number;
@@ -57,6 +57,8 @@ export function compileMatch(match: Match): CompiledMatch | ClassifierError {
       case 'port': {
         const r = portRange(raw as PortMatch);
         if (!r) return bad('not a port (0..65535) or a range min..max');
+        // The full range 0..65535 is a wildcard, like a /0 prefix (as in the grammar's header space).
+        if (r.min === 0 && r.max === 0xffff) break;
         c = r.min === r.max
           ? { kind: 'exact', field, slot: info.slot, value: r.min }
           : { kind: 'range', field, slot: info.slot, min: r.min, max: r.max };

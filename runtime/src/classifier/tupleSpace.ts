@@ -12,8 +12,6 @@ import { matchesPacket, type CompiledMatch } from './match.js';
 export interface IndexedEntry {
   entry: FlowspaceEntry;
   compiled: CompiledMatch;
-  /** The same constraints as a value vector (exact values, masked prefixes), for hashing. */
-  vector: number[];
 }
 
 const SCALAR = 0;
@@ -38,17 +36,23 @@ interface HashPart {
 }
 
 class Tuple {
-  readonly buckets = new Map<number, IndexedEntry[]>();
   size = 0;
   /** Fields hashed exactly (scalars and single ports). */
   readonly exactFields: number;
   readonly hash: HashFn;
-  constructor(signature: string, readonly parts: readonly HashPart[], readonly required: number) {
+  constructor(signature: string, readonly parts: readonly HashPart[], readonly required: number, readonly salt: number) {
     let ex = 0;
     for (const p of parts) if (p.kind === SCALAR) ex |= 1 << p.field;
     this.exactFields = ex;
     this.hash = hashFor(signature, parts);
   }
+}
+
+/** The entries of one tuple with one hash; buckets of different tuples may share a key (chained). */
+interface Bucket {
+  tuple: Tuple;
+  entries: IndexedEntry[];
+  next: Bucket | undefined;
 }
 
 /** The value vector of a compiled match: exact values and masked prefix words at their slots. */
@@ -151,8 +155,26 @@ export function queryProfile(q: CompiledMatch): QueryProfile {
 
 export class TupleSpace {
   private readonly tuples = new Map<string, Tuple>();
+  /** Every bucket of every tuple of this location in one map, keyed by (tuple hash ^ tuple salt). */
+  private readonly buckets = new Map<number, Bucket>();
+  // The tuples as parallel arrays, so a lookup reads contiguous memory and touches a tuple
+  // object only where its probe finds a bucket.
   private list: Tuple[] = [];
+  private required = new Int32Array(0);
+  private salts = new Int32Array(0);
+  private hashes: HashFn[] = [];
   private count = 0;
+  private nextSalt = 1;
+
+  /** @param keyMask the bits of the hash used as key (tests use few bits to force collisions). */
+  constructor(private readonly keyMask = 0x3fffffff) {}
+
+  private relist(list: Tuple[]): void {
+    this.list = list;
+    this.required = Int32Array.from(list, (t) => t.required);
+    this.salts = Int32Array.from(list, (t) => t.salt);
+    this.hashes = list.map((t) => t.hash);
+  }
 
   get size(): number {
     return this.count;
@@ -162,18 +184,24 @@ export class TupleSpace {
     return this.list.length;
   }
 
+  private find(t: Tuple, key: number): Bucket | undefined {
+    let b = this.buckets.get(key);
+    while (b !== undefined && b.tuple !== t) b = b.next;
+    return b;
+  }
+
   add(e: IndexedEntry): void {
     const { signature, parts } = shapeOf(e.compiled);
     let t = this.tuples.get(signature);
     if (!t) {
-      t = new Tuple(signature, parts, e.compiled.required);
+      t = new Tuple(signature, parts, e.compiled.required, Math.imul(this.nextSalt++, 0x9e3779b1));
       this.tuples.set(signature, t);
-      this.list.push(t);
+      this.relist([...this.list, t]);
     }
-    const h = t.hash(e.vector);
-    const bucket = t.buckets.get(h);
-    if (bucket) bucket.push(e);
-    else t.buckets.set(h, [e]);
+    const key = (t.hash(constraintVector(e.compiled)) ^ t.salt) & this.keyMask;
+    const b = this.find(t, key);
+    if (b) b.entries.push(e);
+    else this.buckets.set(key, { tuple: t, entries: [e], next: this.buckets.get(key) });
     t.size++;
     this.count++;
   }
@@ -182,55 +210,80 @@ export class TupleSpace {
     const { signature } = shapeOf(e.compiled);
     const t = this.tuples.get(signature);
     if (!t) return false;
-    const h = t.hash(e.vector);
-    const bucket = t.buckets.get(h);
-    const i = bucket ? bucket.indexOf(e) : -1;
-    if (!bucket || i < 0) return false;
-    bucket.splice(i, 1);
-    if (bucket.length === 0) t.buckets.delete(h);
+    const key = (t.hash(constraintVector(e.compiled)) ^ t.salt) & this.keyMask;
+    const b = this.find(t, key);
+    const i = b ? b.entries.indexOf(e) : -1;
+    if (!b || i < 0) return false;
+    b.entries.splice(i, 1);
+    if (b.entries.length === 0) this.unlink(key, b);
     t.size--;
     this.count--;
     if (t.size === 0) {
       this.tuples.delete(signature);
-      this.list = this.list.filter((x) => x !== t);
+      this.relist(this.list.filter((x) => x !== t));
     }
     return true;
   }
 
+  private unlink(key: number, target: Bucket): void {
+    const head = this.buckets.get(key)!;
+    if (head === target) {
+      if (target.next) this.buckets.set(key, target.next);
+      else this.buckets.delete(key);
+      return;
+    }
+    let b = head;
+    while (b.next !== target) b = b.next!;
+    b.next = target.next;
+  }
+
   /** Appends the entries whose match the packet satisfies (unordered). */
   collectPacket(values: readonly number[], present: number, out: IndexedEntry[]): void {
+    const required = this.required;
+    const salts = this.salts;
+    const hashes = this.hashes;
     const list = this.list;
-    for (let i = 0; i < list.length; i++) {
+    const buckets = this.buckets;
+    const keyMask = this.keyMask;
+    const absent = ~present;
+    for (let i = 0; i < required.length; i++) {
+      if ((required[i] & absent) !== 0) continue;
+      let b = buckets.get((hashes[i](values) ^ salts[i]) & keyMask);
+      if (b === undefined) continue;
       const t = list[i];
-      if ((t.required & ~present) !== 0) continue;
-      const bucket = t.buckets.get(t.hash(values));
-      if (bucket === undefined) continue;
-      for (let j = 0; j < bucket.length; j++) {
-        const e = bucket[j];
-        if (matchesPacket(e.compiled, values, present)) out.push(e);
+      while (b !== undefined && b.tuple !== t) b = b.next;
+      if (b === undefined) continue;
+      const es = b.entries;
+      for (let j = 0; j < es.length; j++) {
+        if (matchesPacket(es[j].compiled, values, present)) out.push(es[j]);
       }
     }
   }
 
   /**
    * Calls `visit` for every entry that may intersect the query: one probe in tuples whose
-   * hashed fields the query pins down at least as finely, a scan of the others.
-   * The caller computes the exact intersection.
+   * hashed fields the query pins down at least as finely, one pass over the buckets of
+   * the others. The caller computes the exact intersection.
    */
   forCandidates(q: QueryProfile, visit: (e: IndexedEntry) => void): void {
+    let scan: Set<Tuple> | undefined;
     for (const t of this.list) {
       if (determines(q, t)) {
-        const bucket = t.buckets.get(t.hash(q.vector));
-        if (bucket) for (const e of bucket) visit(e);
+        const b = this.find(t, (t.hash(q.vector) ^ t.salt) & this.keyMask);
+        if (b) for (const e of b.entries) visit(e);
       } else {
-        for (const bucket of t.buckets.values()) for (const e of bucket) visit(e);
+        (scan ??= new Set()).add(t);
       }
+    }
+    if (!scan) return;
+    for (let b of this.buckets.values()) {
+      for (; b !== undefined; b = b.next!) if (scan.has(b.tuple)) for (const e of b.entries) visit(e);
     }
   }
 
   /** Every entry, unordered. */
   *entries(): IterableIterator<IndexedEntry> {
-    for (const t of this.list) for (const b of t.buckets.values()) yield* b;
+    for (let b of this.buckets.values()) for (; b !== undefined; b = b.next!) yield* b.entries;
   }
 }
 

@@ -2,7 +2,7 @@
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import type { ClassifierError } from './errors.js';
 import { compileMatch, isCompileError } from './match.js';
-import { constraintVector, type IndexedEntry } from './tupleSpace.js';
+import type { IndexedEntry } from './tupleSpace.js';
 
 const DPID = /^[0-9a-f]{16}$/;
 
@@ -21,7 +21,7 @@ export function indexEntry(entry: FlowspaceEntry): IndexedEntry | ClassifierErro
   if (!Array.isArray(entry.permissions)) return bad(`entry ${entry.id}: permissions is not a list`);
   const compiled = compileMatch(entry.match ?? {});
   if (isCompileError(compiled)) return { ...compiled, entryId: entry.id, message: `entry ${entry.id}: ${compiled.message}` };
-  return { entry, compiled, vector: constraintVector(compiled) };
+  return { entry, compiled };
 }
 
 export function isIndexError(x: IndexedEntry | ClassifierError): x is ClassifierError {

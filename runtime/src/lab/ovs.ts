@@ -124,8 +124,8 @@ export class OvsSandbox {
       this.ovs('ovs-appctl', ['-t', 'ovs-vswitchd', 'exit', '--cleanup'], true);
       for (const pidFile of ['ovs-vswitchd.pid', 'ovsdb-server.pid']) {
         const p = join(this.dir, pidFile);
-        if (!existsSync(p)) continue;
-        const pid = Number(readFileSync(p, 'utf8').trim());
+        let pid = 0;
+        try { pid = Number(readFileSync(p, 'utf8').trim()); } catch { continue; /* removed by exit --cleanup */ }
         if (pid > 0) { try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ } }
       }
     }

@@ -111,7 +111,12 @@ export class RuntimeNode {
       await dataPath.start();
       await node.applyActive();
       tier.on((e) => {
-        if (e.map === 'revisions' && e.key === 'current') node!.applyActive();
+        if (e.map === 'revisions' && e.key === 'current') {
+          // Pushed to this node's local tier: announce it (the cluster benchmark times propagation by it).
+          const rev = (e.type === 'put' ? (e.value as { revision?: number } | null)?.revision : undefined) ?? 0;
+          events.publish({ type: 'revision-arrived', revision: rev, node: config.nodeId, at: Date.now() });
+          node!.applyActive();
+        }
         if (e.map === 'stats') events.publish({ type: 'stats', slice: e.key.split('/')[0] });
       });
       await node.heartbeat();

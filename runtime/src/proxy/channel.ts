@@ -1,9 +1,14 @@
-// One OpenFlow TCP connection: framing, decoding, version negotiation and sending.
-// Never throws into the caller: malformed input closes the connection with a log line.
+// One OpenFlow TCP connection of the proxy, on the project's codec (OpenFlowConnection: framing,
+// decoding, echo replies, OpenFlow errors for undecodable messages). Adds the hello exchange
+// and version negotiation, translation to the proxy's neutral messages, and write batching:
+// every write made while handling one round of input goes out in one corked flush.
+// Never throws into the caller: malformed input gets an OpenFlow error or closes the connection
+// with a log line.
 import type { Socket } from 'node:net';
-import { decodeMessage, encodeMessage, Framer, negotiate, WireError } from './wire/index.js';
-import type { OfMessage, OfVersion } from './wire/model.js';
-import { OFP10, OFP13 } from './wire/model.js';
+import { encodeMessage, negotiateVersion, OpenFlowConnection, versionBitmap, type OfMessage as WireMessage } from '../openflow/index.js';
+import type { OfMessage, OfVersion } from './model.js';
+import { errorCode, OFP10, OFP13 } from './model.js';
+import { fromWire, toWire, Untranslatable } from './translate.js';
 
 export interface Logger {
   debug(obj: object | string, msg?: string): void;
@@ -24,24 +29,24 @@ export const SLOW_PEER_BYTES = 4 << 20;
 
 export class OfChannel {
   version: OfVersion | null = null;
-  private framer = new Framer();
+  private readonly conn: OpenFlowConnection;
   private nextXid = 1;
+  private corked = false;
   closed = false;
-  onMessage: (m: OfMessage) => void = () => {};
+  onMessage: (m: OfMessage, raw: Buffer) => void = () => {};
   onReady: (v: OfVersion) => void = () => {};
   onClose: (why: string) => void = () => {};
 
   constructor(readonly socket: Socket, private readonly log: Logger, private readonly versions: OfVersion[] = [OFP13, OFP10]) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (e) => this.close(`socket error: ${e.message}`));
-    socket.on('close', () => this.close('closed by peer'));
+    this.conn = new OpenFlowConnection(socket, { logger: log, autoEchoReply: true, replyToInvalid: true });
+    this.conn.on('message', (m, raw) => this.onWire(m, raw));
+    this.conn.on('close', (why) => this.finish(why));
   }
 
-  /** Sends our hello (call once the socket is connected). */
+  /** Sends our hello with a version bitmap (call once the socket is connected). */
   hello(): void {
-    const top = Math.max(...this.versions) as OfVersion;
-    this.sendRaw(encodeMessage({ version: top, xid: this.xid(), type: 'hello', versions: this.versions }));
+    const top = Math.max(...this.versions);
+    this.sendWire({ version: top, type: 'hello', xid: this.xid(), elements: [versionBitmap(this.versions)] });
   }
 
   xid(): number {
@@ -51,59 +56,82 @@ export class OfChannel {
 
   get slow(): boolean { return this.socket.writableLength > SLOW_PEER_BYTES; }
 
-  private onData(chunk: Buffer): void {
-    let frames: Buffer[];
-    try { frames = this.framer.push(chunk); } catch (e) { this.close(`framing: ${(e as Error).message}`); return; }
-    for (const f of frames) {
-      if (this.closed) return;
-      let m: OfMessage;
-      try {
-        m = decodeMessage(f);
-      } catch (e) {
-        if (e instanceof WireError && this.version !== null) {
-          this.log.warn({ err: e.message, type: f[1] }, 'undecodable message refused');
-          // OFPET_BAD_REQUEST / OFPBRC_BAD_TYPE (1/1) with the offending bytes, same code in 1.0 and 1.3.
-          this.send({ version: this.version, xid: f.readUInt32BE(4), type: 'error', errType: 1, code: 1, data: Buffer.from(f.subarray(0, Math.min(64, f.length))) });
-          continue;
-        }
-        this.close(`decode: ${(e as Error).message}`);
+  private onWire(w: WireMessage, raw: Buffer): void {
+    if (this.closed) return;
+    if (w.type === 'hello') {
+      if (this.version !== null) return;
+      const v = negotiateVersion(this.versions, w);
+      if (v !== OFP10 && v !== OFP13) {
+        this.sendWire({ version: OFP10, xid: w.xid, type: 'error', errorType: 0, code: 0, data: Buffer.from('no common OpenFlow version') });
+        this.log.warn({ peerVersion: w.version }, 'no common OpenFlow version');
+        this.close('no common version');
         return;
       }
-      if (m.type === 'hello' && this.version === null) {
-        const v = negotiate(this.versions, { version: f[0], versions: m.versions });
-        if (v === null) {
-          this.send({ version: OFP10, xid: m.xid, type: 'error', errType: 0, code: 0, data: Buffer.from('no common OpenFlow version') });
-          this.close('no common version');
-          return;
-        }
-        this.version = v;
-        this.onReady(v);
-        continue;
-      }
-      if (this.version === null) { this.close('message before hello'); return; }
-      if (m.type === 'echo_request') { this.send({ version: this.version, xid: m.xid, type: 'echo_reply', data: m.data }); continue; }
-      this.onMessage(m);
+      this.version = v;
+      this.conn.version = v;
+      this.onReady(v);
+      return;
     }
+    if (this.version === null) { this.log.warn({ type: w.type }, 'OpenFlow message before hello'); this.close('message before hello'); return; }
+    if (w.version !== this.version) {
+      this.log.warn({ got: w.version, negotiated: this.version, type: w.type }, 'message in another OpenFlow version refused');
+      this.sendError(raw, 1, 0);
+      return;
+    }
+    if (w.type === 'echo_request') return; // answered by the connection
+    let m: OfMessage;
+    try {
+      m = fromWire(w);
+    } catch (e) {
+      if (!(e instanceof Untranslatable)) throw e;
+      this.log.warn({ type: w.type, err: e.message }, 'OpenFlow message the proxy cannot slice refused');
+      const { errType, code } = errorCode(this.version, e.kind);
+      this.sendError(raw, errType, code);
+      return;
+    }
+    this.onMessage(m, raw);
   }
 
-  /** Encodes and sends; returns an error message when the peer's version cannot express it. */
+  private sendError(raw: Buffer, errorType: number, code: number): void {
+    this.sendWire({ version: this.version ?? OFP13, xid: raw.readUInt32BE(4), type: 'error', errorType, code, data: Buffer.from(raw.subarray(0, 64)) });
+  }
+
+  /** Translates, encodes and sends; returns an error text when the peer's version cannot express it. */
   send(m: OfMessage): string | null {
     if (this.closed) return 'closed';
     let bytes: Buffer;
-    try { bytes = encodeMessage(m); } catch (e) { return (e as Error).message; }
+    try { bytes = encodeMessage(toWire(m)); } catch (e) { return (e as Error).message; }
     this.sendRaw(bytes);
     return null;
   }
 
+  sendWire(w: WireMessage): void {
+    this.sendRaw(encodeMessage(w));
+  }
+
+  /** Writes bytes; writes made in the same tick are flushed together. */
   sendRaw(bytes: Buffer): void {
-    if (this.closed) return;
+    if (this.closed || this.socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      // Flush once the current round of socket reads has been handled: a burst of input becomes
+      // one write per peer instead of one per message.
+      setImmediate(() => { this.corked = false; this.socket.uncork(); });
+    }
     this.socket.write(bytes);
   }
 
   close(why: string): void {
     if (this.closed) return;
-    this.closed = true;
+    this.conn.close(why);
     this.socket.destroy();
+    this.finish(why);
+  }
+
+  private finish(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
     this.onClose(why);
   }
 }

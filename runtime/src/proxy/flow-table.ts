@@ -1,8 +1,8 @@
 // The proxy's record of one slice's flows on one switch: tenant rule (its own cookie, match,
 // priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
 // the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
-import type { FlowMatch, FlowMod, Instruction } from './wire/model.js';
-import { matchEquals, matchSubsumes } from './wire/fields.js';
+import type { FlowMatch, FlowMod, Instruction } from './model.js';
+import { matchEquals, matchSubsumes } from './match.js';
 import { matchKey } from './rewrite.js';
 
 export interface TenantRule {
@@ -14,7 +14,7 @@ export interface TenantRule {
   idleTimeout: number;
   hardTimeout: number;
   instructions: Instruction[];
-  physical: Set<string>;     // matchKey of each physical rule still on the switch
+  physical: number;          // physical rules of it still on the switch
   deleted: boolean;          // deleted by the tenant; waiting for the switch's flow-removed
 }
 
@@ -36,9 +36,9 @@ export class SliceFlowTable {
   add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: FlowMod[]): TenantRule {
     const key = tenantKey(rule.match, rule.priority);
     const old = this.byKey.get(key);
-    if (old) { this.count -= old.physical.size; this.byCookie.delete(old.cookie); }
-    const r: TenantRule = { ...rule, physical: new Set(physical.map((p) => matchKey(p.match))), deleted: false };
-    this.count += r.physical.size;
+    if (old) { this.count -= old.physical; this.byCookie.delete(old.cookie); }
+    const r: TenantRule = { ...rule, physical: physical.length, deleted: false };
+    this.count += r.physical;
     this.byKey.set(key, r);
     this.byCookie.set(r.cookie, r);
     return r;
@@ -52,26 +52,24 @@ export class SliceFlowTable {
       const hit = strict ? matchEquals(r.match, m) && r.priority === priority : matchSubsumes(m, r.match);
       if (!hit) continue;
       r.deleted = true;
-      this.count -= r.physical.size;
+      this.count -= r.physical;
       this.byKey.delete(tenantKey(r.match, r.priority));
       n++;
     }
     return n;
   }
 
-  /** A physical rule left the switch. Returns the tenant rule when its last physical rule went. */
+  /**
+   * A physical rule left the switch (its cookie names the tenant rule; each physical rule is
+   * removed once). Returns the tenant rule when its last physical rule went.
+   */
   removed(cookie: bigint, physicalMatch: FlowMatch): TenantRule | null {
+    void physicalMatch;
     const r = this.byCookie.get(cookie);
-    if (!r) return null;
-    const key = matchKey(physicalMatch);
-    if (!r.physical.delete(key)) {
-      // The switch may print a match differently; the cookie still names the rule.
-      const first = r.physical.values().next();
-      if (first.done) return null;
-      r.physical.delete(first.value);
-    }
+    if (!r || r.physical === 0) return null;
+    r.physical--;
     if (!r.deleted) this.count -= 1;
-    if (r.physical.size > 0) return null;
+    if (r.physical > 0) return null;
     this.byCookie.delete(cookie);
     if (!r.deleted) this.byKey.delete(tenantKey(r.match, r.priority));
     return r;

@@ -1,7 +1,8 @@
 // Minimal Ethernet/VLAN/IPv4/ARP/TCP/UDP/ICMP parsing of packet-in data into match fields,
 // and VLAN tag stripping, for classifying packet-ins by headers.
-import type { FlowMatch } from './wire/model.js';
-import { OFPVID_PRESENT } from './wire/model.js';
+import type { FlowMatch } from './model.js';
+import type { PacketHeaders } from '../classifier/index.js';
+import { OFPVID_PRESENT } from './model.js';
 
 export interface ParsedPacket {
   fields: FlowMatch;
@@ -54,6 +55,48 @@ export function parsePacket(data: Buffer): ParsedPacket {
     f.arp_tpa = v(data.readUInt32BE(l3 + 24));
   }
   return { fields: f, vlan };
+}
+
+/** What packet-in classification needs, as plain numbers (no bigint, no field objects). */
+export interface PacketSummary {
+  headers: PacketHeaders;
+  /** The outer VLAN id when the frame is 802.1Q-tagged. */
+  vlan: number | null;
+  /** The ethertype after any VLAN tag (-1 when the frame is too short). */
+  ethType: number;
+}
+
+export function summarizePacket(data: Buffer): PacketSummary {
+  const h: PacketHeaders = {};
+  if (data.length < 14) return { headers: h, vlan: null, ethType: -1 };
+  h.eth_dst = data.readUIntBE(0, 6);
+  h.eth_src = data.readUIntBE(6, 6);
+  let off = 12;
+  let type = data.readUInt16BE(off);
+  let vlan: number | null = null;
+  if (type === 0x8100 && data.length >= 18) {
+    const tci = data.readUInt16BE(14);
+    vlan = tci & 0xfff;
+    h.vlan_vid = vlan;
+    h.vlan_pcp = tci >> 13;
+    off = 16;
+    type = data.readUInt16BE(off);
+  }
+  h.eth_type = type;
+  const l3 = off + 2;
+  if (type === 0x0800 && data.length >= l3 + 20) {
+    const ihl = (data[l3]! & 0x0f) * 4;
+    h.ip_dscp = data[l3 + 1]! >> 2;
+    const proto = data[l3 + 9]!;
+    h.ip_proto = proto;
+    h.ipv4_src = data.readUInt32BE(l3 + 12);
+    h.ipv4_dst = data.readUInt32BE(l3 + 16);
+    const l4 = l3 + ihl;
+    if ((proto === 6 || proto === 17) && data.length >= l4 + 4) {
+      if (proto === 6) { h.tcp_src = data.readUInt16BE(l4); h.tcp_dst = data.readUInt16BE(l4 + 2); } else { h.udp_src = data.readUInt16BE(l4); h.udp_dst = data.readUInt16BE(l4 + 2); }
+    }
+  }
+  return { headers: h, vlan, ethType: type };
 }
 
 /** The frame without its outer 802.1Q tag (unchanged when untagged). */

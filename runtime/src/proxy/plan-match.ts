@@ -1,9 +1,9 @@
 // Plan matches (grammar/src/plan/types.ts Match) → the proxy's OXM-style FlowMatch alternatives.
 // Port ranges become a few masked prefixes (a disjunction), so one plan Match may give several.
 import type { Match, PortMatch } from '@dfvisor/grammar';
-import type { FieldName, FlowMatch } from './wire/model.js';
-import { OFPVID_PRESENT } from './wire/model.js';
-import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './wire/fields.js';
+import type { FieldName, FlowMatch } from './model.js';
+import { OFPVID_PRESENT } from './model.js';
+import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match.js';
 
 /** Splits an inclusive range [lo, hi] of `bits`-wide values into value/mask prefixes. */
 export function rangeToPrefixes(lo: number, hi: number, bits = 16): Array<{ value: bigint; mask: bigint }> {

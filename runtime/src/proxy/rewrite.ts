@@ -3,9 +3,9 @@
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
 // class queues added. Pure functions: no I/O, errors as values.
-import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './wire/model.js';
-import { FC, OFPP, OFPVID_PRESENT } from './wire/model.js';
-import { intersectMatches, matchSubsumes } from './wire/fields.js';
+import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
+import { FC, OFPP, OFPVID_PRESENT } from './model.js';
+import { FIELD_ORDER, intersectMatches, matchSubsumes } from './match.js';
 import type { SliceOnSwitch } from './slice-model.js';
 
 /** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
@@ -137,7 +137,7 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     inPorts = slicePorts(ctx);
   }
   const out: Array<{ inPort: number; tagged: boolean; match: FlowMatch }> = [];
-  const seen = new Set<string>();
+  let seen: Set<string> | undefined;
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
     if (isLinkPort(ctx, p)) {
@@ -156,9 +156,13 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
         m = intersectMatches(m, inPortMatch);
         if (!m) continue;
         if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m = { ...m, vlan_vid: { value: 0n } };
-        const key = matchKey(m);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        // Duplicates are only possible once there are two results: key them lazily.
+        if (out.length > 0) {
+          seen ??= new Set(out.map((o) => matchKey(o.match)));
+          const key = matchKey(m);
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         out.push({ inPort: p, tagged: false, match: m });
         if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
       }
@@ -175,8 +179,19 @@ function l2Only(m: FlowMatch): FlowMatch {
   return out;
 }
 
+const keys = new WeakMap<FlowMatch, string>();
+
+/** A canonical text key of a match (fields in OXM order); matches are never mutated once keyed. */
 export function matchKey(m: FlowMatch): string {
-  return Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v!.value.toString(16)}/${v!.mask?.toString(16) ?? '*'}`).join(',');
+  let key = keys.get(m);
+  if (key !== undefined) return key;
+  key = '';
+  for (const k of FIELD_ORDER) {
+    const v = m[k];
+    if (v) key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
+  }
+  keys.set(m, key);
+  return key;
 }
 
 /** Rewrites a tenant flow-mod into the physical flow-mods for the switch. */

@@ -2,16 +2,16 @@
 // TenantLink per slice that sees the switch, and the per-direction message slicing.
 import type { OfChannel, Logger } from './channel.js';
 import { childLogger } from './channel.js';
-import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, OfMessage, OfVersion, Port, Unversioned } from './wire/model.js';
-import { errorCode, FC, FF_SEND_FLOW_REM, MP, NO_BUFFER, OFP13, OFPP } from './wire/model.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, OfMessage, OfVersion, Port, Unversioned } from './model.js';
+import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP } from './model.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
 import { SliceFlowTable } from './flow-table.js';
 import { TenantLink } from './tenant-link.js';
 import { TokenBucket } from './rate.js';
-import { parsePacket, stripVlan } from './packet.js';
+import { parsePacket, stripVlan, summarizePacket } from './packet.js';
 import type { SliceCounters } from './counters.js';
-import { packetMatches, matchSubsumes } from './wire/fields.js';
+import { packetMatches, matchSubsumes } from './match.js';
 import type { PacketHeaders } from '../classifier/index.js';
 import { baseDropRule, hvSliceCookie, HV_COOKIE_PREFIX, sliceSetup, sliceTeardown, type MeterMod } from '../dataplane/base-rules.js';
 
@@ -40,15 +40,11 @@ interface Binding {
 type Pending =
   | { kind: 'tenant'; binding: Binding; tenantXid: number }
   | { kind: 'barrier'; binding: Binding; tenantXid: number }
-  | { kind: 'stats'; binding: Binding; tenantXid: number; mpType: number; request: { match: FlowMatch; outPort: number; cookie: bigint; cookieMask: bigint }; acc: FlowStats[] }
+  | { kind: 'stats'; binding: Binding; tenantXid: number; mpType: string; request: { match: FlowMatch; outPort: number; cookie: bigint; cookieMask: bigint }; acc: FlowStats[] }
   | { kind: 'apply'; errors: string[]; done?: () => void };
 
 const MISS_COOKIE_SEQ = 0x8000;
-const DESC_BODY = (slice: string, dpid: string) => {
-  const b = Buffer.alloc(1056);
-  b.write('DFVisor', 0); b.write(`virtual switch of slice ${slice}`, 256); b.write('dfvisor 0.1', 512); b.write(dpid, 768); b.write(`slice ${slice} on ${dpid}`, 800);
-  return b;
-};
+const sliceDesc = (slice: string, dpid: string) => ({ mfrDesc: 'DFVisor', hwDesc: `virtual switch of slice ${slice}`, swDesc: 'dfvisor 0.1', serialNum: dpid, dpDesc: `slice ${slice} on ${dpid}` });
 
 export class SwitchSession {
   dpid: bigint | null = null;
@@ -91,7 +87,7 @@ export class SwitchSession {
         this.dpid = m.dpid; this.dpidHex = dpidHex(m.dpid); this.capabilities = m.capabilities;
         this.log = childLogger(this.host.log, { dpid: this.dpidHex });
         if (m.version === OFP13) {
-          this.channel.send({ version: m.version, xid: this.channel.xid(), type: 'multipart_request', mpType: MP.PORT_DESC, flags: 0, body: Buffer.alloc(0) });
+          this.channel.send({ version: m.version, xid: this.channel.xid(), type: 'multipart_request', mpType: 'port_desc', flags: 0 });
         } else {
           for (const p of m.ports) this.ports.set(p.portNo, p);
           this.becomeReady();
@@ -99,7 +95,7 @@ export class SwitchSession {
         return;
       }
       case 'multipart_reply':
-        if (m.mpType === MP.PORT_DESC && m.ports && !this.ready) {
+        if (m.mpType === 'port_desc' && m.ports && !this.ready) {
           for (const p of m.ports) this.ports.set(p.portNo, p);
           if (!(m.flags & 1)) this.becomeReady();
           return;
@@ -140,6 +136,16 @@ export class SwitchSession {
       if (this.pending.size > 8192) this.pending.delete(this.pending.keys().next().value as number);
     }
     return this.channel.send({ ...m, version: this.version!, xid } as OfMessage);
+  }
+
+  /** Forwards a tenant's message unchanged but for the xid (same version on both sides). */
+  private forwardToSwitch(raw: Buffer, pending: Pending): void {
+    const xid = this.channel.xid();
+    this.pending.set(xid, pending);
+    if (this.pending.size > 8192) this.pending.delete(this.pending.keys().next().value as number);
+    const copy = Buffer.from(raw);
+    copy.writeUInt32BE(xid, 4);
+    this.channel.sendRaw(copy);
   }
 
   private sendMeter(mm: MeterMod, pending: Pending): void {
@@ -183,7 +189,7 @@ export class SwitchSession {
   private addBinding(v: SliceOnSwitch, networkLinkPorts: Set<number> | undefined): void {
     const ctx: SliceContext = { view: v, edgePorts: edgePortsOf(v, this.portNumbers(), networkLinkPorts), meters: this.meterCapable };
     const log = childLogger(this.log, { slice: v.slice });
-    const link = new TenantLink(v.slice, v.controllers, log, (l, m) => this.fromTenant(b, m), (l, ver) => this.tenantReady(b, ver));
+    const link = new TenantLink(v.slice, v.controllers, log, (l, m, raw) => this.fromTenant(b, m, raw), (l, ver) => this.tenantReady(b, ver));
     const b: Binding = {
       view: v, ctx, link, table: new SliceFlowTable(),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
@@ -235,10 +241,10 @@ export class SwitchSession {
     if (err && err !== 'not connected') this.log.warn({ slice: b.view.slice, err, type: m.type }, 'cannot send to tenant');
   }
 
-  private refuse(b: Binding, m: OfMessage, kind: ErrorKind, reason: string): void {
+  private refuse(b: Binding, m: OfMessage, kind: ErrorKind, reason: string, raw?: Buffer): void {
     const { errType, code } = errorCode(m.version, kind);
-    let data: Buffer = Buffer.alloc(0);
-    try { data = encodeForError(m); } catch { /* keep empty */ }
+    // The first 64 bytes of the offending request, as the specification asks.
+    const data = raw ? Buffer.from(raw.subarray(0, 64)) : errorHeader(m);
     this.toTenant(b, { type: 'error', xid: m.xid, errType, code, data });
     this.host.counters(b.view.slice).errorsSent++;
     this.log.info({ slice: b.view.slice, kind, reason, type: m.type }, 'tenant message refused');
@@ -249,9 +255,9 @@ export class SwitchSession {
     return [...this.ports.values()].filter((p) => nums.has(p.portNo));
   }
 
-  private fromTenant(b: Binding, m: OfMessage): void {
+  private fromTenant(b: Binding, m: OfMessage, raw: Buffer): void {
     const c = this.host.counters(b.view.slice);
-    if (b.control && !b.control.take()) { c.controlRateDrops++; this.refuse(b, m, 'eperm_request', 'control_rate exceeded'); return; }
+    if (b.control && !b.control.take()) { c.controlRateDrops++; this.refuse(b, m, 'eperm_request', 'control_rate exceeded', raw); return; }
     switch (m.type) {
       case 'features_request':
         this.toTenant(b, { type: 'features_reply', xid: m.xid, dpid: this.dpid!, nBuffers: 0, nTables: 1, auxiliaryId: 0, capabilities: this.capabilities & 0x4f, actions: 0xfff, ports: m.version === OFP13 ? [] : this.slicePorts(b) });
@@ -261,27 +267,27 @@ export class SwitchSession {
       case 'barrier_request': this.sendToSwitch({ type: 'barrier_request' }, { kind: 'barrier', binding: b, tenantXid: m.xid }); return;
       case 'role_request': this.toTenant(b, { type: 'role_reply', xid: m.xid, role: m.role, generationId: m.generationId }); return;
       case 'echo_reply': case 'hello': case 'error': return;
-      case 'multipart_request': this.tenantStats(b, m); return;
-      case 'flow_mod': this.tenantFlowMod(b, m); return;
-      case 'packet_out': this.tenantPacketOut(b, m); return;
-      default: this.refuse(b, m, m.type === 'other' ? 'bad_type' : 'eperm_request', `${m.type} is not available to slices`);
+      case 'multipart_request': this.tenantStats(b, m, raw); return;
+      case 'flow_mod': this.tenantFlowMod(b, m, raw); return;
+      case 'packet_out': this.tenantPacketOut(b, m, raw); return;
+      default: this.refuse(b, m, m.type === 'other' ? 'bad_type' : 'eperm_request', `${m.type} is not available to slices`, raw);
     }
   }
 
-  private tenantFlowMod(b: Binding, m: Extract<OfMessage, { type: 'flow_mod' }>): void {
+  private tenantFlowMod(b: Binding, m: Extract<OfMessage, { type: 'flow_mod' }>, raw: Buffer): void {
     const c = this.host.counters(b.view.slice);
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
     const existing = isDelete ? undefined : b.table.existing(m.match, m.priority);
     const cookie = existing?.cookie ?? sliceCookie(b.view.index, ++b.seq);
     const r = rewriteFlowMod(b.ctx, m, cookie);
-    if (!r.ok) { c.flowModsRejected++; this.refuse(b, m, r.error, r.reason); return; }
+    if (!r.ok) { c.flowModsRejected++; this.refuse(b, m, r.error, r.reason, raw); return; }
     if (m.command === FC.ADD) {
-      const delta = r.value.length - (existing?.physical.size ?? 0);
+      const delta = r.value.length - (existing?.physical ?? 0);
       const perSwitch = b.view.limits.flowEntriesSwitch;
       const total = b.view.limits.flowEntriesTotal;
       if ((perSwitch !== null && b.table.entries + delta > perSwitch) || (total !== null && this.host.totalEntries(b.view.slice) + delta > total)) {
         c.flowModsRejected++;
-        this.refuse(b, m, 'table_full', `flow_entries limit reached (${b.table.entries} on this switch)`);
+        this.refuse(b, m, 'table_full', `flow_entries limit reached (${b.table.entries} on this switch)`, raw);
         return;
       }
       b.table.add({ cookie, tenantCookie: m.cookie, match: m.match, priority: m.priority, flags: m.flags, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, instructions: m.instructions }, r.value);
@@ -294,40 +300,45 @@ export class SwitchSession {
     c.flowModsAccepted++;
     for (const fm of r.value) {
       const err = this.sendToSwitch({ type: 'flow_mod', ...fm }, { kind: 'tenant', binding: b, tenantXid: m.xid });
-      if (err) { this.refuse(b, m, 'eperm_flow', err); return; }
+      if (err) { this.refuse(b, m, 'eperm_flow', err, raw); return; }
     }
   }
 
-  private tenantPacketOut(b: Binding, m: Extract<OfMessage, { type: 'packet_out' }>): void {
+  private tenantPacketOut(b: Binding, m: Extract<OfMessage, { type: 'packet_out' }>, raw: Buffer): void {
     const c = this.host.counters(b.view.slice);
     const r = rewritePacketOut(b.ctx, m.inPort, m.actions);
-    if (!r.ok) { c.packetOutsRejected++; this.refuse(b, m, r.error, r.reason); return; }
-    if (m.bufferId !== NO_BUFFER && m.data.length === 0) { c.packetOutsRejected++; this.refuse(b, m, 'eperm_request', 'buffered packet-outs are not supported'); return; }
+    if (!r.ok) { c.packetOutsRejected++; this.refuse(b, m, r.error, r.reason, raw); return; }
+    if (m.bufferId !== NO_BUFFER && m.data.length === 0) { c.packetOutsRejected++; this.refuse(b, m, 'eperm_request', 'buffered packet-outs are not supported', raw); return; }
     c.packetOuts++;
     const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
+    if (m.version === this.version && m.bufferId === NO_BUFFER && inPort === m.inPort && sameActions(r.value, m.actions)) {
+      // Nothing to rewrite (outputs to the slice's own edge ports): pass the bytes through.
+      this.forwardToSwitch(raw, { kind: 'tenant', binding: b, tenantXid: m.xid });
+      return;
+    }
     const err = this.sendToSwitch({ type: 'packet_out', bufferId: NO_BUFFER, inPort, actions: r.value, data: m.data }, { kind: 'tenant', binding: b, tenantXid: m.xid });
-    if (err) this.refuse(b, m, 'eperm_action', err);
+    if (err) this.refuse(b, m, 'eperm_action', err, raw);
   }
 
-  private tenantStats(b: Binding, m: Extract<OfMessage, { type: 'multipart_request' }>): void {
+  private tenantStats(b: Binding, m: Extract<OfMessage, { type: 'multipart_request' }>, raw: Buffer): void {
     switch (m.mpType) {
-      case MP.PORT_DESC:
+      case 'port_desc':
         if (m.version !== OFP13) break;
-        this.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: MP.PORT_DESC, flags: 0, body: Buffer.alloc(0), ports: this.slicePorts(b) });
+        this.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: 'port_desc', flags: 0, ports: this.slicePorts(b) });
         return;
-      case MP.DESC:
-        this.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: MP.DESC, flags: 0, body: DESC_BODY(b.view.slice, this.dpidHex) });
+      case 'desc':
+        this.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: 'desc', flags: 0, desc: sliceDesc(b.view.slice, this.dpidHex) });
         return;
-      case MP.FLOW: case MP.AGGREGATE: {
+      case 'flow': case 'aggregate': {
         const req = m.flow ?? { match: {}, outPort: OFPP.ANY, cookie: 0n, cookieMask: 0n, tableId: 0xff, outGroup: 0xffffffff };
         const physical = { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: sliceCookie(b.view.index, 0), cookieMask: this.version === OFP13 ? SLICE_COOKIE_MASK : 0n, match: {} };
-        this.sendToSwitch({ type: 'multipart_request', mpType: MP.FLOW, flags: 0, body: Buffer.alloc(0), flow: physical },
+        this.sendToSwitch({ type: 'multipart_request', mpType: 'flow', flags: 0, flow: physical },
           { kind: 'stats', binding: b, tenantXid: m.xid, mpType: m.mpType, request: req, acc: [] });
         return;
       }
       default: break;
     }
-    this.refuse(b, m, 'bad_multipart', `multipart type ${m.mpType} is not sliced`);
+    this.refuse(b, m, 'bad_multipart', `multipart type ${m.mpType} is not sliced`, raw);
   }
 
   // ---- switch → tenant ----
@@ -352,15 +363,12 @@ export class SwitchSession {
       byRule.set(r.cookie, { ...f, tableId: 0, cookie: r.tenantCookie, priority: r.priority, match: r.match, instructions: r.instructions, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout, flags: r.flags });
     }
     const flows = [...byRule.values()];
-    if (p.mpType === MP.AGGREGATE) {
-      const body = Buffer.alloc(24);
-      body.writeBigUInt64BE(flows.reduce((a, f) => a + f.packetCount, 0n), 0);
-      body.writeBigUInt64BE(flows.reduce((a, f) => a + f.byteCount, 0n), 8);
-      body.writeUInt32BE(flows.length, 16);
-      this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: MP.AGGREGATE, flags: 0, body: b.link.version === OFP13 ? body : body.subarray(0, 24) });
+    if (p.mpType === 'aggregate') {
+      const aggregate = { packetCount: flows.reduce((a, f) => a + f.packetCount, 0n), byteCount: flows.reduce((a, f) => a + f.byteCount, 0n), flowCount: flows.length };
+      this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: 'aggregate', flags: 0, aggregate });
       return;
     }
-    this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: MP.FLOW, flags: 0, body: Buffer.alloc(0), flows });
+    this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: 'flow', flags: 0, flows });
   }
 
   private switchError(m: Extract<OfMessage, { type: 'error' }>): void {
@@ -395,14 +403,15 @@ export class SwitchSession {
     }
   }
 
-  private readersOf(inPort: number, fields: FlowMatch): Set<string> {
+  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer): Set<string> {
     const out = new Set<string>();
     const model = this.model;
     if (!model) return out;
     try {
-      for (const e of model.classifier.classifyPacket(this.dpidHex, inPort, headersOf(fields))) if (e.permissions.includes('read')) out.add(e.slice);
+      for (const e of model.classifier.classifyPacket(this.dpidHex, inPort, headers)) if (e.permissions.includes('read')) out.add(e.slice);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
+      const fields = parsePacket(data).fields;
       for (const b of this.bindings.values()) {
         if (b.view.rules.some((r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)))) out.add(b.view.slice);
       }
@@ -413,18 +422,18 @@ export class SwitchSession {
   /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
   private packetIn(m: Extract<OfMessage, { type: 'packet_in' }>): void {
     const inPort = Number(m.match.in_port?.value ?? -1);
-    const pkt = parsePacket(m.data);
+    const pkt = summarizePacket(m.data);
     const targets: Array<{ b: Binding; tagged: boolean }> = [];
     let readers: Set<string> | null = null;
     for (const b of this.bindings.values()) {
       if (b.view.linkPorts.has(inPort)) {
         if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
-        else if (b.view.overlay.type === 'mpls' && pkt.fields.eth_type?.value === 0x8847n && m.data.length >= 18 && (m.data.readUInt32BE(14) >>> 12) === b.view.overlay.tag) targets.push({ b, tagged: true });
+        else if (b.view.overlay.type === 'mpls' && pkt.ethType === 0x8847 && m.data.length >= 18 && (m.data.readUInt32BE(14) >>> 12) === b.view.overlay.tag) targets.push({ b, tagged: true });
         continue;
       }
       if (!b.ctx.edgePorts.includes(inPort) || pkt.vlan !== null) continue;
       // Location + headers through the indexed classifier (once per packet-in).
-      readers ??= this.readersOf(inPort, pkt.fields);
+      readers ??= this.readersOf(inPort, pkt.headers, m.data);
       if (readers.has(b.view.slice)) targets.push({ b, tagged: false });
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
@@ -441,7 +450,7 @@ export class SwitchSession {
       const c = this.host.counters(b.view.slice);
       if (!b.link.connected || b.link.channel!.slow || (b.packetIn && !b.packetIn.take())) { c.packetInsDropped++; continue; }
       let data = m.data;
-      if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data, pkt);
+      if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data);
       // Learning controllers only act on table misses: report the tenant's table-miss rule (and
       // the 1.0 miss emulation) as NO_MATCH, like a real table miss.
       const tenantMiss = tenantRule ? tenantRule.priority === 0 && Object.keys(tenantRule.match).length === 0 : false;
@@ -452,23 +461,24 @@ export class SwitchSession {
   }
 }
 
-function headersOf(f: FlowMatch): PacketHeaders {
-  const n = (k: keyof FlowMatch) => (f[k] ? Number(f[k]!.value) : undefined);
-  const h: PacketHeaders = { eth_src: n('eth_src'), eth_dst: n('eth_dst'), eth_type: n('eth_type'), ip_proto: n('ip_proto'), ip_dscp: n('ip_dscp'), ipv4_src: n('ipv4_src'), ipv4_dst: n('ipv4_dst'), tcp_src: n('tcp_src'), tcp_dst: n('tcp_dst'), udp_src: n('udp_src'), udp_dst: n('udp_dst') };
-  for (const k of Object.keys(h) as Array<keyof PacketHeaders>) if (h[k] === undefined) delete h[k];
-  return h;
-}
-
-function stripMpls(data: Buffer, pkt: ReturnType<typeof parsePacket>): Buffer {
-  void pkt;
+function stripMpls(data: Buffer): Buffer {
   if (data.length < 18) return data;
   const out = Buffer.concat([data.subarray(0, 12), Buffer.from([0x08, 0x00]), data.subarray(18)]);
   return out;
 }
 
-function encodeForError(m: OfMessage): Buffer {
-  // The first 64 bytes of the offending request, re-encoded in the tenant's version.
-  // (Re-encoding keeps the xid and type, which is what controllers look at.)
+function sameActions(a: readonly Action[], b: readonly Action[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x === y) continue;
+    if (x.type !== 'output' || y.type !== 'output' || x.port !== y.port || x.maxLen !== y.maxLen) return false;
+  }
+  return true;
+}
+
+function errorHeader(m: OfMessage): Buffer {
+  // Without the raw request: a bare header with its version and xid.
   const hdr = Buffer.alloc(8);
   hdr[0] = m.version; hdr[1] = 0; hdr.writeUInt16BE(8, 2); hdr.writeUInt32BE(m.xid >>> 0, 4);
   return hdr;

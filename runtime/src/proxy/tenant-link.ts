@@ -2,7 +2,7 @@
 // endpoint, fails over to the next, reconnects with backoff, and speaks as a virtual switch.
 import { connect } from 'node:net';
 import { OfChannel, type Logger } from './channel.js';
-import type { OfMessage, OfVersion, Unversioned } from './wire/model.js';
+import type { OfMessage, OfVersion, Unversioned } from './model.js';
 
 export interface Endpoint { host: string; port: number }
 
@@ -20,7 +20,7 @@ export class TenantLink {
     readonly slice: string,
     private endpoints: Endpoint[],
     private readonly log: Logger,
-    private readonly onMessage: (link: TenantLink, m: OfMessage) => void,
+    private readonly onMessage: (link: TenantLink, m: OfMessage, raw: Buffer) => void,
     private readonly onReady: (link: TenantLink, v: OfVersion) => void,
   ) {}
 
@@ -50,7 +50,7 @@ export class TenantLink {
       this.log.info({ slice: this.slice, controller: `${ep.host}:${ep.port}`, version: v }, 'tenant controller connected');
       this.onReady(this, v);
     };
-    ch.onMessage = (m) => this.onMessage(this, m);
+    ch.onMessage = (m, raw) => this.onMessage(this, m, raw);
     ch.onClose = (why) => {
       if (this.channel === ch) this.channel = null;
       this.connectedTo = null;

@@ -81,8 +81,9 @@ describe('classifier edge cases', () => {
     assert.deepEqual(at(5011), [4]);
     assert.deepEqual(at(0), [4]);
     assert.deepEqual(at(65535), [4]);
-    // A UDP rule never matches a packet without a UDP port (even the full range).
-    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ip_proto: 17 })), []);
+    // A UDP port rule never matches a packet without a UDP port; the full range is a wildcard.
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ip_proto: 17 })), [4]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ip_proto: 6, tcp_dst: 5004 })), []);
   });
 
   it('an empty match is a wildcard for everything at its location', () => {

@@ -52,6 +52,7 @@ export function fieldInterval(key: keyof Match, v: unknown): Interval {
 }
 
 function fullInterval(key: keyof Match): Interval | undefined {
+  if (key === 'tcp_src' || key === 'tcp_dst' || key === 'udp_src' || key === 'udp_dst') return [0n, 65535n];
   if (key === 'ipv4_src' || key === 'ipv4_dst') return [0n, (1n << 32n) - 1n];
   if (key === 'ipv6_src' || key === 'ipv6_dst') return [0n, (1n << 128n) - 1n];
   return undefined;
@@ -66,7 +67,7 @@ function packetValue(key: keyof Match, h: PacketHeaders): bigint | undefined {
   return BigInt(v as number);
 }
 
-/** Does a packet at (dpid, inPort) fall in an entry? A /0 prefix is a wildcard. */
+/** Does a packet at (dpid, inPort) fall in an entry? A /0 prefix or a full port range is a wildcard. */
 export function naiveMatches(e: FlowspaceEntry, dpid: string, inPort: number, h: PacketHeaders): boolean {
   if (e.dpid !== dpid || (e.inPort !== null && e.inPort !== inPort)) return false;
   for (const key of KEYS) {
@@ -81,7 +82,7 @@ export function naiveMatches(e: FlowspaceEntry, dpid: string, inPort: number, h:
   return true;
 }
 
-/** Field intervals of a match, /0 prefixes left out (they are wildcards). */
+/** Field intervals of a match, /0 prefixes and full port ranges left out (they are wildcards). */
 export function matchIntervals(m: Match): Map<keyof Match, Interval> {
   const out = new Map<keyof Match, Interval>();
   for (const key of KEYS) {

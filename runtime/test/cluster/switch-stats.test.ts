@@ -2,6 +2,7 @@
 // statistics bodies as Open vSwitch sends them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { StatsCollector } from '../../src/cluster/stats-collector.js';
 import { decodeMeterStats, decodePortStats, sliceOfCookie, sumFlowsBySlice } from '../../src/cluster/switch-stats.js';
 import { sliceCookie } from '../../src/proxy/rewrite.js';
 import { hvSliceCookie, HV_DROP_COOKIE } from '../../src/dataplane/base-rules.js';
@@ -48,5 +49,36 @@ describe('switch statistics', () => {
     m.writeUInt32BE(4, 56); m.writeUInt16BE(200, 60); // length beyond the body
     assert.deepEqual(decodeMeterStats(m), [{ meterId: 3, flowCount: 2, packetsIn: 100, bytesIn: 6400, bandPackets: 7, bandBytes: 700 }]);
     assert.deepEqual(decodeMeterStats(Buffer.alloc(10)), []);
+  });
+});
+
+describe('stats collector', () => {
+  it('sums the switches this node masters per slice name and forgets switches it no longer masters', async () => {
+    let mastered = ['01', '02'];
+    let asked = 0;
+    const collector = new StatsCollector({
+      mastered: () => mastered,
+      sliceName: (i) => ['alpha', 'beta'][i],
+      async collect(dpid) {
+        asked++;
+        const n = dpid === '01' ? 1n : 2n;
+        return { dpid, at: Date.now(), ports: [], meters: [], flows: [
+          { cookie: sliceCookie(0, 1), packetCount: 10n * n, byteCount: 100n * n },
+          { cookie: sliceCookie(1, 1), packetCount: n, byteCount: 64n * n },
+          { cookie: sliceCookie(7, 1), packetCount: 5n, byteCount: 5n }, // no such slice
+        ] };
+      },
+    }, 1000);
+    await collector.round();
+    assert.equal(asked, 2);
+    assert.deepEqual(collector.sliceCounters('alpha'), { packets: 30, bytes: 300, flows: 2, perSwitch: [
+      { dpid: '01', packets: 10, bytes: 100, flows: 1 }, { dpid: '02', packets: 20, bytes: 200, flows: 1 },
+    ] });
+    mastered = ['02'];
+    await collector.round();
+    assert.deepEqual(collector.sliceCounters('beta'), { packets: 2, bytes: 128, flows: 1, perSwitch: [{ dpid: '02', packets: 2, bytes: 128, flows: 1 }] });
+    mastered = [];
+    await collector.round();
+    assert.equal(collector.sliceCounters('alpha'), undefined);
   });
 });

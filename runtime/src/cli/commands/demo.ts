@@ -35,6 +35,7 @@ and python3-os-ken (sudo bash .ci/install-system.sh).
   --duration SECONDS   stop by itself after this long (default: run until Ctrl-C)
   --api HOST:PORT      where the runtime's API listens (default 127.0.0.1:8181; a free port if taken)
   --slices DIR         the .slice files to deploy (default samples/demo)
+  --log-level LEVEL    runtime log level on stderr (default warn)
 `;
 
 const REQUIRED = ['ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-ofctl', 'ovs-testcontroller', 'ip', 'ethtool', 'ping'];
@@ -59,7 +60,7 @@ interface SliceHosts {
 }
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommandArgs(argv, { duration: { type: 'string' }, api: { type: 'string' }, slices: { type: 'string' } }, false);
+  const p = parseCommandArgs(argv, { duration: { type: 'string' }, api: { type: 'string' }, slices: { type: 'string' }, 'log-level': { type: 'string' } }, false);
   if (flag(p, 'help')) return io.out(demoHelp), 0;
   const duration = str(p, 'duration') === undefined ? 0 : Number(str(p, 'duration'));
   if (!(duration >= 0)) throw new UsageError('--duration is a number of seconds');
@@ -96,8 +97,8 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dfvisor-demo-'));
   const adminToken = generateAdminToken();
   const apiPort = await portOrFree(api.port, api.host);
-  const config: NodeConfig = { ...DEFAULTS, nodeId: 'demo', dataDir, ofListen: { host: '127.0.0.1', port: 0 }, api: { host: api.host, port: apiPort }, adminToken, logLevel: 'warn' };
-  const logger = pino({ level: 'warn', base: { node: 'demo' } }, destination(2));
+  const config: NodeConfig = { ...DEFAULTS, nodeId: 'demo', dataDir, ofListen: { host: '127.0.0.1', port: 0 }, api: { host: api.host, port: apiPort }, adminToken, logLevel: str(p, 'log-level') ?? 'warn' };
+  const logger = pino({ level: config.logLevel, base: { node: 'demo' } }, destination(2));
   const ovs = new OvsSandbox();
   const tenants: SliceHosts[] = [];
   let node: RuntimeNode | undefined;
@@ -150,7 +151,9 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
       }
     }
     for (const sw of plan.network.switches) ovs.setController(sw.name, `tcp:127.0.0.1:${config.ofListen.port}`);
-    await waitFor('switches to connect', () => node!.dataPath.status().switches.length === plan.network.switches.length, 30_000, 100);
+    io.err(`  waiting for the switches to connect …\n`);
+    await waitFor('switches to connect', () => stopping || node!.dataPath.status().switches.length === plan.network.switches.length, 90_000, 100);
+    if (stopping) return 0;
     io.err(`  ${plan.network.switches.length} switches connected\n`);
 
     const admin = { kind: 'admin' as const, owner: 'admin', tokenId: 'demo' };

@@ -1,37 +1,24 @@
-// The proxy's version-neutral view of OpenFlow messages. Both OpenFlow 1.3 and 1.0 decode
-// into these shapes and encode from them, so a 1.0 tenant can drive a 1.3 switch and back.
-// Matches are OXM-style (field → value/mask as bigint), ports use OpenFlow 1.3 numbering.
-//
-// This is a deliberately small wire layer, just what the slicing proxy rewrites; the project's
-// full codec lives in runtime/src/openflow/.
+// The proxy's version-neutral view of the OpenFlow messages it slices. The project's codec
+// (runtime/src/openflow) decodes and encodes the wire; translate.ts maps its 1.0 and 1.3 messages
+// onto these shapes and back, so a 1.0 tenant can drive a 1.3 switch and the reverse.
+// Matches are OXM-style (field → value/mask as bigint) so that flowspace algebra is exact;
+// ports use OpenFlow 1.3 numbering.
+import type { OxmFieldName, Port13 } from '../openflow/index.js';
+import { errorNumbers, OFP10_VERSION, OFP13_VERSION, OFPP13, OFPFC, OFP_NO_BUFFER, OFPVID_PRESENT } from '../openflow/index.js';
 
-export const OFP10 = 0x01;
-export const OFP13 = 0x04;
+export const OFP10 = OFP10_VERSION as 1;
+export const OFP13 = OFP13_VERSION as 4;
 export type OfVersion = typeof OFP10 | typeof OFP13;
 
 /** OpenFlow 1.3 reserved port numbers (1.0 ones are mapped onto these). */
-export const OFPP = {
-  MAX: 0xffffff00,
-  IN_PORT: 0xfffffff8,
-  TABLE: 0xfffffff9,
-  NORMAL: 0xfffffffa,
-  FLOOD: 0xfffffffb,
-  ALL: 0xfffffffc,
-  CONTROLLER: 0xfffffffd,
-  LOCAL: 0xfffffffe,
-  ANY: 0xffffffff,
-} as const;
+export const OFPP = OFPP13;
+export const NO_BUFFER = OFP_NO_BUFFER;
+export { OFPVID_PRESENT };
+export const FC = OFPFC;
+export const FF_SEND_FLOW_REM = 1;
 
-export const NO_BUFFER = 0xffffffff;
-export const OFPVID_PRESENT = 0x1000;
-
-export type FieldName =
-  | 'in_port' | 'metadata' | 'eth_dst' | 'eth_src' | 'eth_type' | 'vlan_vid' | 'vlan_pcp'
-  | 'ip_dscp' | 'ip_ecn' | 'ip_proto' | 'ipv4_src' | 'ipv4_dst' | 'tcp_src' | 'tcp_dst'
-  | 'udp_src' | 'udp_dst' | 'sctp_src' | 'sctp_dst' | 'icmpv4_type' | 'icmpv4_code' | 'arp_op'
-  | 'arp_spa' | 'arp_tpa' | 'arp_sha' | 'arp_tha' | 'ipv6_src' | 'ipv6_dst' | 'ipv6_flabel'
-  | 'icmpv6_type' | 'icmpv6_code' | 'ipv6_nd_target' | 'ipv6_nd_sll' | 'ipv6_nd_tll'
-  | 'mpls_label' | 'mpls_tc' | 'mpls_bos';
+/** The match fields the proxy understands (a subset of the codec's OXM basic fields). */
+export type FieldName = Exclude<OxmFieldName, 'in_phy_port' | 'pbb_isid' | 'tunnel_id' | 'ipv6_exthdr'>;
 
 /** A field constraint: packets with (field & mask) == value. No mask: exact. */
 export interface FieldValue { value: bigint; mask?: bigint }
@@ -59,22 +46,8 @@ export type Instruction =
   | { type: 'write_metadata'; metadata: bigint; mask: bigint }
   | { type: 'unsupported'; code: number };
 
-export interface Port {
-  portNo: number;
-  hwAddr: Buffer;
-  name: string;
-  config: number;
-  state: number;
-  curr: number;
-  advertised: number;
-  supported: number;
-  peer: number;
-  currSpeed: number;
-  maxSpeed: number;
-}
-
-export const FC = { ADD: 0, MODIFY: 1, MODIFY_STRICT: 2, DELETE: 3, DELETE_STRICT: 4 } as const;
-export const FF_SEND_FLOW_REM = 1;
+/** A port as tenants see it (the codec's 1.3 port; 1.0 ports get zero speeds). */
+export type Port = Port13;
 
 export interface FlowMod {
   cookie: bigint;
@@ -111,8 +84,8 @@ export interface FlowStatsRequest { tableId: number; outPort: number; outGroup: 
 
 export interface MeterBand { type: 'drop'; rate: number; burst: number }
 
-/** Multipart (1.3) / stats (1.0) types, in 1.3 numbering. */
-export const MP = { DESC: 0, FLOW: 1, AGGREGATE: 2, TABLE: 3, PORT_STATS: 4, QUEUE: 5, GROUP: 6, GROUP_DESC: 7, GROUP_FEATURES: 8, METER: 9, METER_CONFIG: 10, METER_FEATURES: 11, TABLE_FEATURES: 12, PORT_DESC: 13 } as const;
+/** Multipart (1.3) / stats (1.0) kinds by the codec's names ('desc', 'flow', 'port_desc', …). */
+export type MpKind = string;
 
 interface Base { version: OfVersion; xid: number }
 
@@ -132,48 +105,36 @@ export type OfMessage = Base & (
   | { type: 'packet_out'; bufferId: number; inPort: number; actions: Action[]; data: Buffer }
   | ({ type: 'flow_mod' } & FlowMod)
   | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
-  | { type: 'multipart_request'; mpType: number; flags: number; body: Buffer; flow?: FlowStatsRequest }
-  | { type: 'multipart_reply'; mpType: number; flags: number; body: Buffer; ports?: Port[]; flows?: FlowStats[] }
+  | { type: 'multipart_request'; mpType: MpKind; flags: number; flow?: FlowStatsRequest; portNo?: number; queueId?: number }
+  | { type: 'multipart_reply'; mpType: MpKind; flags: number; ports?: Port[]; flows?: FlowStats[]; aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number }; desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string }; queues?: Array<{ portNo: number; queueId: number }> }
   | { type: 'barrier_request' }
   | { type: 'barrier_reply' }
   | { type: 'role_request'; role: number; generationId: bigint }
   | { type: 'role_reply'; role: number; generationId: bigint }
-  /** Any other message: kept raw (type in the peer's own numbering). */
-  | { type: 'other'; rawType: number; body: Buffer }
+  /** Any other message (group_mod, port_mod, experimenter…): the proxy does not slice it. */
+  | { type: 'other'; name: string }
 );
 
 export type MessageOf<T extends OfMessage['type']> = Extract<OfMessage, { type: T }>;
 
-/** OpenFlow error (type, code) pairs the proxy sends, per version. */
-export const ERR = {
-  13: {
-    BAD_REQUEST: 1, BRC_BAD_TYPE: 1, BRC_BAD_MULTIPART: 2, BRC_EPERM: 5,
-    BAD_ACTION: 2, BAC_BAD_OUT_PORT: 4, BAC_EPERM: 6,
-    FLOW_MOD_FAILED: 5, FMFC_TABLE_FULL: 1, FMFC_EPERM: 6,
-    BAD_MATCH: 4, BMC_EPERM: 11,
-  },
-  10: {
-    BAD_REQUEST: 1, BRC_BAD_TYPE: 1, BRC_BAD_MULTIPART: 2, BRC_EPERM: 5,
-    BAD_ACTION: 2, BAC_BAD_OUT_PORT: 4, BAC_EPERM: 6,
-    FLOW_MOD_FAILED: 3, FMFC_TABLE_FULL: 0, FMFC_EPERM: 2,
-    BAD_MATCH: 1, BMC_EPERM: 5,
-  },
-} as const;
-
 export type ErrorKind = 'eperm_request' | 'eperm_flow' | 'eperm_action' | 'bad_out_port' | 'table_full' | 'eperm_match' | 'bad_type' | 'bad_multipart';
 
+const ERROR_NAMES: Record<ErrorKind, Record<OfVersion, [string, string]>> = {
+  eperm_request: { 4: ['BAD_REQUEST', 'EPERM'], 1: ['BAD_REQUEST', 'EPERM'] },
+  bad_type: { 4: ['BAD_REQUEST', 'BAD_TYPE'], 1: ['BAD_REQUEST', 'BAD_TYPE'] },
+  bad_multipart: { 4: ['BAD_REQUEST', 'BAD_MULTIPART'], 1: ['BAD_REQUEST', 'BAD_STAT'] },
+  eperm_flow: { 4: ['FLOW_MOD_FAILED', 'EPERM'], 1: ['FLOW_MOD_FAILED', 'EPERM'] },
+  table_full: { 4: ['FLOW_MOD_FAILED', 'TABLE_FULL'], 1: ['FLOW_MOD_FAILED', 'ALL_TABLES_FULL'] },
+  eperm_action: { 4: ['BAD_ACTION', 'EPERM'], 1: ['BAD_ACTION', 'EPERM'] },
+  bad_out_port: { 4: ['BAD_ACTION', 'BAD_OUT_PORT'], 1: ['BAD_ACTION', 'BAD_OUT_PORT'] },
+  eperm_match: { 4: ['BAD_MATCH', 'EPERM'], 1: ['BAD_REQUEST', 'EPERM'] },
+};
+
+/** The OpenFlow (type, code) numbers the proxy sends for a refusal, by the codec's error tables. */
 export function errorCode(version: OfVersion, kind: ErrorKind): { errType: number; code: number } {
-  const t = version === OFP13 ? ERR[13] : ERR[10];
-  switch (kind) {
-    case 'eperm_request': return { errType: t.BAD_REQUEST, code: t.BRC_EPERM };
-    case 'bad_type': return { errType: t.BAD_REQUEST, code: t.BRC_BAD_TYPE };
-    case 'bad_multipart': return { errType: t.BAD_REQUEST, code: t.BRC_BAD_MULTIPART };
-    case 'eperm_flow': return { errType: t.FLOW_MOD_FAILED, code: t.FMFC_EPERM };
-    case 'table_full': return { errType: t.FLOW_MOD_FAILED, code: t.FMFC_TABLE_FULL };
-    case 'eperm_action': return { errType: t.BAD_ACTION, code: t.BAC_EPERM };
-    case 'bad_out_port': return { errType: t.BAD_ACTION, code: t.BAC_BAD_OUT_PORT };
-    case 'eperm_match': return { errType: t.BAD_REQUEST, code: t.BRC_EPERM };
-  }
+  const [type, code] = ERROR_NAMES[kind][version];
+  const n = errorNumbers(version, type, code);
+  return { errType: n.type, code: n.code };
 }
 
 type DistOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

