@@ -5,7 +5,7 @@
 //         dist-e2e/suite/*.cjs (the mocha suite that @vscode/test-electron's runTests loads).
 // The language core is bundled from its TypeScript sources, so the build does not depend on `tsc -b` order.
 import { build } from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,9 @@ export async function bundle({ outDir = here, production: prod = production, par
   if (parts.includes('server')) {
     if (!existsSync(serverMain)) throw new Error(`esbuild: ${serverMain} not found: the extension needs its language server`);
     await build({ ...opts, entryPoints: [serverMain], outfile: join(outDir, 'dist-bundle', 'server.cjs') });
+    // The server links each diagnostic to the nearest docs/language.md above it: ship a copy.
+    mkdirSync(join(outDir, 'docs'), { recursive: true });
+    copyFileSync(join(repo, 'docs', 'language.md'), join(outDir, 'docs', 'language.md'));
   }
   if (parts.includes('suite')) {
     const suiteDir = join(here, 'test', 'e2e', 'suite');

@@ -35,7 +35,7 @@ describe('vsix package', () => {
   after(() => rmSync(stage, { recursive: true, force: true }));
 
   test('holds the bundles, grammar, snippets and language configuration, and no sources', () => {
-    for (const f of ['dist-bundle/extension.cjs', 'dist-bundle/server.cjs', 'syntaxes/slice.tmLanguage.json', 'snippets/slice.json', 'language-configuration.json', 'package.json', 'LICENSE', 'README.md', 'media/dfvisor.svg']) {
+    for (const f of ['dist-bundle/extension.cjs', 'dist-bundle/server.cjs', 'docs/language.md', 'syntaxes/slice.tmLanguage.json', 'snippets/slice.json', 'language-configuration.json', 'package.json', 'LICENSE', 'README.md', 'media/dfvisor.svg']) {
       assert.ok(listing.includes(f), `${f} missing from the vsix: ${listing.join(', ')}`);
     }
     assert.ok(!listing.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.startsWith('node_modules/')), listing.join(', '));

@@ -1,15 +1,31 @@
-// Analysis snapshots: parsed files and the workspace index for one
-// generation of the workspace (parsing only files whose text changed), and
-// checker diagnostics per file, computed on demand and cached per generation.
-import { ide, type Diagnostic, type Plan, type SourceFile } from '@dfvisor/grammar';
+// Analysis snapshots: the parsed files of one generation of the workspace
+// (re-parsing only files whose text changed) and, on demand, the bound model
+// (bind/'s Program plus link loads). Checker diagnostics per file are computed on
+// demand and cached per generation; a check hands its bound program to the
+// snapshot of the same generation, so an edit binds the workspace once, not twice.
+import { ide, type Diagnostic, type Plan, type Program, type SourceFile } from '@dfvisor/grammar';
 import { check, parse, planOf, type Checked } from './core.js';
 import type { WorkspaceModel } from './workspace.js';
 
-export interface Snapshot {
-  generation: number;
-  files: SourceFile[];
-  byUri: Map<string, SourceFile>;
-  index: ide.WorkspaceIndex;
+export class Snapshot {
+  private bound: ide.IdeModel | undefined;
+
+  constructor(
+    readonly generation: number,
+    readonly files: SourceFile[],
+    readonly byUri: Map<string, SourceFile>,
+  ) {}
+
+  /** The bound model of these files (bound on first use). */
+  get model(): ide.IdeModel {
+    this.bound ??= ide.buildModel(this.files);
+    return this.bound;
+  }
+
+  /** Uses a program bound from these same files (by a check) instead of binding again. */
+  adopt(program: Program): void {
+    this.bound ??= ide.modelOf(program);
+  }
 }
 
 export interface CheckResult {
@@ -37,7 +53,7 @@ export class Analysis {
     }
     this.parsed = next;
     const files = [...next.values()];
-    this.snap = { generation: this.ws.generation, files, byUri: next, index: ide.buildIndex(files) };
+    this.snap = new Snapshot(this.ws.generation, files, next);
     return this.snap;
   }
 
@@ -59,6 +75,7 @@ export class Analysis {
     const snap = this.snapshot();
     const byUri = new Map<string, Diagnostic[]>(snap.files.map((f) => [f.path, []]));
     const checked = check(snap.files);
+    if (checked.program) snap.adopt(checked.program);
     for (const d of checked.diagnostics) {
       const list = byUri.get(d.file);
       if (list) list.push(d); else byUri.set(d.file, [d]);

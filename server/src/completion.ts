@@ -23,8 +23,8 @@ export function registerCompletion(ctx: ServerContext): void {
   ctx.connection.onCompletion(guard(ctx.connection, 'textDocument/completion', (params): CompletionList | null => {
     const at = locate(ctx, params.textDocument.uri, params.position);
     if (!at) return null;
-    const res = ide.completeAt(at.snap.index, at.file, at.offset);
-    const range = toRange(ide.rangeOf(at.file.text, res.replaceStart, res.replaceEnd));
+    const res = ide.completeAt(at.snap.model, at.file, at.offset);
+    const range = toRange(ide.rangeOf(at.file, res.replaceStart, res.replaceEnd));
     const items: CompletionItem[] = [];
     for (const c of res.items) {
       if (c.snippet && !ctx.client.snippets) continue;

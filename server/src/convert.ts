@@ -1,10 +1,35 @@
 // Conversions between the core's plain data and LSP types.
 import type { Diagnostic as CoreDiagnostic, Range as CoreRange, ide } from '@dfvisor/grammar';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Position, type Range, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node.js';
 
-export const DEFAULT_DOCS_BASE = 'https://dfvisor.dev/docs/language';
+/** Where the language docs are published; used when no local copy is found. */
+export const PUBLIC_DOCS_BASE = 'https://dfvisor.dev/docs/language';
+
+/**
+ * The docs the server links diagnostics to: the nearest `docs/language.md` above the running
+ * script (the repository's, or the copy the VS Code extension ships), as a file URI; else the
+ * public URL. Clients may override it with the `docsBaseUrl` initialization option.
+ */
+export function findDocsBase(start: string | undefined = process.argv[1]): string {
+  if (start) {
+    let dir = dirname(resolve(start));
+    for (;;) {
+      const candidate = join(dir, 'docs', 'language.md');
+      if (existsSync(candidate)) return pathToFileURL(candidate).toString();
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return PUBLIC_DOCS_BASE;
+}
+
+export const DEFAULT_DOCS_BASE = findDocsBase();
 
 export function toRange(r: CoreRange): Range {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };

@@ -10,7 +10,7 @@ export function registerDefinition(ctx: ServerContext): void {
   ctx.connection.onDefinition(guard(ctx.connection, 'textDocument/definition', (params): Location[] | null => {
     const at = locate(ctx, params.textDocument.uri, params.position);
     if (!at) return null;
-    const locs = ide.definitionAt(at.snap.index, at.file.path, at.offset);
+    const locs = ide.definitionAt(at.snap.model, at.file, at.offset);
     return locs.length ? locs.map((l) => ({ uri: l.file, range: toRange(l.range) })) : null;
   }));
 }

@@ -16,7 +16,7 @@ export class DiagnosticsFeature {
   private timer: NodeJS.Timeout | undefined;
   private warm: NodeJS.Immediate | undefined;
   private publishedGeneration = -1;
-  /** What was last sent per file, to clear files that have gone. */
+  /** What was last sent per file (version and content hash): to skip resending it, and to clear files that have gone. */
   private published = new Map<string, string>();
   readonly pull: boolean;
 
@@ -47,6 +47,11 @@ export class DiagnosticsFeature {
         const version = this.ctx.workspace.document(uri)?.version ?? null;
         if (prev.get(uri)?.split(':')[1] === resultId.split(':')[1]) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
         else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version, resultId, items: ds });
+      }
+      // Files the client still holds results for that are gone (deleted, moved): report them empty,
+      // or their diagnostics would stay in the client's problem list.
+      for (const uri of prev.keys()) {
+        if (!result.byUri.has(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: `${result.generation}:gone`, items: [] });
       }
       return { items };
     }));
@@ -95,7 +100,10 @@ export class DiagnosticsFeature {
       seen.add(uri);
       const diagnostics = this.lsp(core);
       const version = workspace.document(uri)?.version;
-      const key = hash(diagnostics);
+      // A file whose diagnostics and version are what the client already has is not sent again:
+      // after a one-line edit usually only the edited file goes over the wire.
+      const key = `${version ?? ''}|${hash(diagnostics)}`;
+      if (this.published.get(uri) === key) continue;
       this.published.set(uri, key);
       void connection.sendDiagnostics({ uri, version, diagnostics });
     }

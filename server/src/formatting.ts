@@ -18,7 +18,7 @@ export function minimalEdit(file: SourceFile, after: string): TextEdit[] {
   while (s < before.length && s < after.length && before[s] === after[s]) s++;
   let e = 0;
   while (e < before.length - s && e < after.length - s && before[before.length - 1 - e] === after[after.length - 1 - e]) e++;
-  return [{ range: toRange(ide.rangeOf(before, s, before.length - e)), newText: after.slice(s, after.length - e) }];
+  return [{ range: toRange(ide.rangeOf(file, s, before.length - e)), newText: after.slice(s, after.length - e) }];
 }
 
 export function registerFormatting(ctx: ServerContext): void {

@@ -11,14 +11,14 @@ export function registerHover(ctx: ServerContext): void {
     const at = locate(ctx, params.textDocument.uri, params.position);
     if (!at) return null;
     // The plan (auto overlay tags) only matters when hovering a slice that asks for an auto tag.
-    const hit = ide.symbolAt(at.snap.index, at.file.path, at.offset);
+    const hit = ide.symbolAt(at.snap.model, at.file, at.offset);
     let plan;
-    if (hit?.key.kind === 'slice') {
-      const decl = at.snap.index.slices.get(hit.key.name)?.[0]?.decl;
+    if (hit?.symbol.kind === 'slice') {
+      const decl = at.snap.model.program.sliceByName.get(hit.symbol.name)?.decl;
       const ov = decl?.statements.find((s) => s.kind === 'Overlay');
       if (!ov || (ov.kind === 'Overlay' && ov.mode === 'auto')) plan = ctx.analysis.compiledPlan();
     }
-    const h = ide.hoverAt(at.snap.index, at.file, at.offset, { plan });
+    const h = ide.hoverAt(at.snap.model, at.file, at.offset, { plan });
     if (!h) return null;
     return { range: toRange(h.range), contents: { kind: ctx.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown } };
   }));

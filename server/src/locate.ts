@@ -5,16 +5,8 @@ import type { Snapshot } from './analysis.js';
 import type { ServerContext } from './context.js';
 import { normalizeUri } from './uri.js';
 
-const starts = new WeakMap<SourceFile, number[]>();
-
-export function lineStartsOf(file: SourceFile): number[] {
-  let s = starts.get(file);
-  if (!s) { s = ide.lineStarts(file.text); starts.set(file, s); }
-  return s;
-}
-
 export function offsetOf(file: SourceFile, p: Position): number {
-  return ide.offsetAt(file.text, p.line, p.character, lineStartsOf(file));
+  return ide.offsetAt(file, p.line, p.character);
 }
 
 export interface Located {

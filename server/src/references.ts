@@ -10,7 +10,7 @@ export function registerReferences(ctx: ServerContext): void {
   ctx.connection.onReferences(guard(ctx.connection, 'textDocument/references', (params): Location[] | null => {
     const at = locate(ctx, params.textDocument.uri, params.position);
     if (!at) return null;
-    return ide.referencesAt(at.snap.index, at.file.path, at.offset, params.context?.includeDeclaration ?? true)
+    return ide.referencesAt(at.snap.model, at.file, at.offset, params.context?.includeDeclaration ?? true)
       .map((l) => ({ uri: l.file, range: toRange(l.range) }));
   }));
 }

@@ -41,7 +41,7 @@ export function registerSymbols(ctx: ServerContext): void {
   }));
   ctx.connection.onWorkspaceSymbol(guard(ctx.connection, 'workspace/symbol', (params): SymbolInformation[] => {
     const snap = ctx.analysis.snapshot();
-    return ide.workspaceSymbols(snap.index, params.query ?? '').map((s) => ({
+    return ide.workspaceSymbols(snap.model, params.query ?? '').map((s) => ({
       name: s.name, kind: KIND[s.kind], containerName: s.container, location: { uri: s.file, range: toRange(s.range) },
     }));
   }));

@@ -110,7 +110,9 @@ export class LspClient {
   private constructor(readonly proc: ChildProcess, readonly conn: ProtocolConnection) {}
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // SLICE_LS_NODE_ARGS: extra node flags for the server process (e.g. `--cpu-prof` when profiling a benchmark).
+    const nodeArgs = (process.env['SLICE_LS_NODE_ARGS'] ?? '').split(' ').filter((x) => x !== '');
+    const proc = spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn);
     proc.stderr!.on('data', (b: Buffer) => client.stderr.push(b.toString()));

@@ -2,7 +2,8 @@
 // workspaces, changes on disk, debounced and ordered re-checks, pull mode.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { applyEdits, expectDiagnostics, LspClient, tempWorkspace, type TempWorkspace } from '../test-support/harness.js';
@@ -44,7 +45,10 @@ describe('diagnostics', () => {
     const conflict = p.find((d) => d.code === 'SL301')!;
     assert.equal(conflict.severity, 1);
     assert.equal(conflict.source, 'slice');
-    assert.equal(conflict.codeDescription?.href, 'https://dfvisor.dev/docs/language#sl301');
+    // The docs link points at the repository's docs/language.md, whose #sl301 anchor exists.
+    const href = conflict.codeDescription?.href ?? '';
+    assert.match(href, /^file:\/\/.*\/docs\/language\.md#sl301$/);
+    assert.match(readFileSync(fileURLToPath(href.split('#')[0]), 'utf8'), /<a id="sl301"><\/a>/);
     assert.match(conflict.message, /research/);
     assert.equal(conflict.relatedInformation?.[0]?.location.uri, ws.uri('research.slice'));
     const back = r.find((d) => d.code === 'SL301')!;
@@ -126,6 +130,29 @@ describe('diagnostics', () => {
     await client.open(ws.uri('production.slice'), PROD);
     await client.until(() => client.refreshes > refreshes, 'a diagnostic refresh');
     assert.equal(client.published.length, 0, 'nothing is pushed in pull mode');
+  });
+
+  it('pull mode: a deleted file is reported empty so its problems leave the client', async () => {
+    const { ws, client } = await setup({ 'network.slice': NETWORK, 'research.slice': RESEARCH, 'production.slice': PROD }, {
+      capabilities: {
+        textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true } },
+        workspace: { diagnostics: { refreshSupport: true } },
+      },
+    });
+    type Report = { items: Array<{ uri: string; kind: string; resultId: string; items?: Diagnostic[] }> };
+    const first = await client.request<Report>('workspace/diagnostic', { previousResultIds: [] });
+    const prodUri = ws.uri('production.slice');
+    assert.ok(first.items.find((i) => i.uri === prodUri)?.items?.length, 'production.slice has problems');
+    rmSync(join(ws.dir, 'production.slice'));
+    const refreshes = client.refreshes;
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: prodUri, type: 3 }] });
+    await client.until(() => client.refreshes > refreshes, 'a diagnostic refresh');
+    const second = await client.request<Report>('workspace/diagnostic', { previousResultIds: first.items.map((i) => ({ uri: i.uri, value: i.resultId })) });
+    const gone = second.items.find((i) => i.uri === prodUri);
+    assert.equal(gone?.kind, 'full');
+    assert.deepEqual(gone?.items, []);
+    const research = second.items.find((i) => i.uri === ws.uri('research.slice'));
+    assert.ok(research, 'the remaining file is still reported');
   });
 });
 

@@ -99,10 +99,7 @@ class Binder {
     const name = decl.name.name;
     const id = this.symbol('switch', name, file, decl.name.range, decl.range);
     const existing = this.program.switches.get(name);
-    if (existing) {
-      this.duplicate(file, decl.name, 'switch', existing.symbolId);
-      return;
-    }
+    if (existing) this.duplicate(file, decl.name, 'switch', existing.symbolId);
     const info: SwitchInfo = { symbolId: id, name, file, decl, dpid: decl.dpid?.value, ports: undefined };
     if (decl.ports) {
       info.ports = [];
@@ -125,10 +122,13 @@ class Binder {
         info.ports.push(pi);
       }
     }
-    this.program.switches.set(name, info);
+    // A duplicate's ports and dpid are still checked; references resolve to the first one.
+    if (!existing) this.program.switches.set(name, info);
     if (info.dpid !== undefined) {
       const other = this.dpids.get(info.dpid);
-      if (other) {
+      if (other && other.name === name) {
+        // A repeated declaration of the same switch with its own dpid: SL104 says it all.
+      } else if (other) {
         const o = this.sym(other.symbolId);
         this.diags.push(diagnostic(file, decl.dpid!.range, 'error', 'SL105',
           `duplicate dpid ${decl.dpid!.text}: switches '${name}' and '${other.name}' have the same datapath id`,

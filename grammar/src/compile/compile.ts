@@ -3,7 +3,7 @@ import type { Diagnostic } from '../api.js';
 import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
 import type { LinkInfo, Program, SliceInfo, SwitchInfo } from '../bind/program.js';
-import { reservationsByLink } from '../check/admission.js';
+import { reservationsByLink, type Reservation } from '../check/admission.js';
 import { checkWorkspace, hasErrors } from '../check/workspace.js';
 import { withPrerequisites } from '../headerspace/space.js';
 import type {
@@ -12,17 +12,28 @@ import type {
 import type { Permission, SourceFile } from '../syntax/ast.js';
 import { parseEndpoint } from './endpoint.js';
 import { lowerMatch } from './match.js';
+import { allocateIds, METER_POOL, QUEUE_POOL, type IdRequest } from './ids.js';
 import { allocateOverlays } from './overlay.js';
+import { previousIds, queueKey, type PreviousIds } from './previous.js';
 
 export interface CompileResult {
   plan: Plan | undefined;
   diagnostics: Diagnostic[];
 }
 
-export function compile(files: SourceFile[]): CompileResult {
+export interface CompileOptions {
+  /**
+   * The plan deployed before: slices that still exist keep its overlay tags (when auto),
+   * meter ids and queue ids while those are free, so a deploy that adds or removes one
+   * slice does not renumber the others (docs/plan.md, "Stable ids across deploys").
+   */
+  previous?: Plan;
+}
+
+export function compile(files: SourceFile[], options: CompileOptions = {}): CompileResult {
   const { program, diagnostics } = checkWorkspace(files);
   if (hasErrors(diagnostics)) return { plan: undefined, diagnostics };
-  return { plan: buildPlan(program), diagnostics };
+  return { plan: buildPlan(program, options), diagnostics };
 }
 
 export function dpidHex(v: bigint | undefined): DpidHex {
@@ -34,14 +45,62 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const PERMISSION_ORDER: Permission[] = ['read', 'write', 'delegate'];
 
+/** The guarantee per link key of every slice (summed when a slice names a link twice). */
+function guaranteesBySlice(reservations: Map<string, Reservation[]>): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const [key, list] of reservations) {
+    for (const r of list) {
+      let mine = out.get(r.slice);
+      if (!mine) out.set(r.slice, (mine = new Map()));
+      mine.set(key, (mine.get(key) ?? 0) + r.bps);
+    }
+  }
+  return out;
+}
+
+function capOf(s: SliceInfo): number | null {
+  for (const st of s.decl.statements) {
+    if (st.kind !== 'Qos') continue;
+    for (const q of st.items) if (q.kind === 'Cap' && q.rate?.bps !== undefined) return q.rate.bps;
+  }
+  return null;
+}
+
+/**
+ * Meter and queue ids for every slice, in slice-name order: a capped slice's meter; a slice
+ * with guarantees takes a guarantee queue, then each class (by name) a queue. Ids of the
+ * previous plan are kept where free (compile/ids.ts).
+ */
+function allocateQosIds(slices: SliceInfo[], guarantees: Map<string, Map<string, number>>, previous: PreviousIds): {
+  meters: Map<string, number>; queues: Map<string, number>;
+} {
+  const meterRequests: IdRequest[] = [];
+  const queueRequests: IdRequest[] = [];
+  for (const s of slices) {
+    if (capOf(s) !== null) meterRequests.push({ key: s.name, previous: previous.meters.get(s.name) });
+    if (guarantees.get(s.name)?.size) {
+      const key = queueKey(s.name, null);
+      queueRequests.push({ key, previous: previous.queues.get(key) });
+    }
+    for (const c of [...s.classes].sort(byName)) {
+      const key = queueKey(s.name, c.name);
+      queueRequests.push({ key, previous: previous.queues.get(key) });
+    }
+  }
+  return { meters: allocateIds(meterRequests, METER_POOL), queues: allocateIds(queueRequests, QUEUE_POOL) };
+}
+
 /** Builds the plan of a program that has no errors. */
-export function buildPlan(program: Program): Plan {
+export function buildPlan(program: Program, options: CompileOptions = {}): Plan {
   const switches = [...program.switches.values()].sort((a, b) => (a.dpid! < b.dpid! ? -1 : a.dpid! > b.dpid! ? 1 : byName(a, b)));
   const dpidOf = (name: string): DpidHex => dpidHex(program.switches.get(name)!.dpid);
   const links = [...program.links].sort((a, b) => cmp(a.id, b.id));
   const slices = [...program.slices].sort(byName);
-  const overlays = allocateOverlays(slices);
+  const previous = previousIds(options.previous);
+  const overlays = allocateOverlays(slices, previous.overlays);
   const reservations = reservationsByLink(program);
+  const guarantees = guaranteesBySlice(reservations);
+  const ids = allocateQosIds(slices, guarantees, previous);
 
   const planSwitches: PlanSwitch[] = switches.map((sw) => ({ name: sw.name, dpid: dpidHex(sw.dpid), ports: planPorts(sw) }));
   const planLinks: PlanLink[] = links.map((l) => ({
@@ -54,8 +113,6 @@ export function buildPlan(program: Program): Plan {
   const flowspace: Array<Omit<FlowspaceEntry, 'id'>> = [];
   const planSlices: PlanSlice[] = [];
   const qos: PlanQos = { meters: [], queues: [], links: [] };
-  let nextQueue = 1;
-  let nextMeter = 1;
 
   for (const s of slices) {
     const view = sliceView(program, s);
@@ -79,28 +136,18 @@ export function buildPlan(program: Program): Plan {
       }
     }
     // QoS.
-    let capBps: number | null = null;
+    const capBps = capOf(s);
     const classes: PlanSlice['qos']['classes'] = [];
-    const guaranteeByLink = new Map<string, number>();
-    for (const st of s.decl.statements) {
-      if (st.kind !== 'Qos') continue;
-      for (const q of st.items) {
-        if (q.kind === 'Cap' && capBps === null && q.rate?.bps !== undefined) capBps = q.rate.bps;
-      }
-    }
-    for (const [key, list] of reservations) {
-      const mine = list.filter((r) => r.slice === s.name).reduce((a, r) => a + r.bps, 0);
-      if (mine > 0) guaranteeByLink.set(key, mine);
-    }
-    const guaranteedLinks = links.filter((l) => guaranteeByLink.has(l.key));
-    const guaranteeQueue = guaranteedLinks.length ? nextQueue++ : 0;
+    const guaranteeByLink = guarantees.get(s.name) ?? new Map<string, number>();
+    const guaranteedLinks = links.filter((l) => (guaranteeByLink.get(l.key) ?? 0) > 0);
+    const guaranteeQueue = ids.queues.get(queueKey(s.name, null)) ?? 0;
     for (const l of guaranteedLinks) {
       for (const end of [l.a, l.b]) {
         qos.queues.push({ dpid: dpidOf(end.switch), port: end.port, queueId: guaranteeQueue, slice: s.name, class: null, minBps: guaranteeByLink.get(l.key)!, maxBps: capBps });
       }
     }
     for (const c of [...s.classes].sort(byName)) {
-      const queueId = nextQueue++;
+      const queueId = ids.queues.get(queueKey(s.name, c.name))!;
       const minBps = c.decl.min?.bps ?? null;
       const maxBps = c.decl.max?.bps ?? null;
       classes.push({
@@ -114,7 +161,7 @@ export function buildPlan(program: Program): Plan {
       }
     }
     if (capBps !== null) {
-      const meterId = nextMeter++;
+      const meterId = ids.meters.get(s.name)!;
       const rateKbps = Math.ceil(capBps / 1000);
       for (const v of view) qos.meters.push({ dpid: v.dpid, meterId, slice: s.name, rateKbps, burstKb: Math.max(1, Math.ceil(rateKbps / 10)) });
     }

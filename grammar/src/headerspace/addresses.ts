@@ -54,18 +54,23 @@ export function formatIpv4(v: number): string {
   return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
 }
 
-/** `10.1.0.0/16` or `10.1.0.1` (→ /32). Host bits are allowed here; use ipv4PrefixRange to mask. */
-export function parseIpv4Prefix(text: string): Prefix<number> | undefined {
+/** `ADDR/LEN` or a bare `ADDR` (→ /bits), the address read by `parseAddr`. */
+function parsePrefix<T>(text: string, parseAddr: (t: string) => T | undefined, bits: number): Prefix<T> | undefined {
   const slash = text.indexOf('/');
-  const addr = parseIpv4(slash < 0 ? text : text.slice(0, slash));
+  const addr = parseAddr(slash < 0 ? text : text.slice(0, slash));
   if (addr === undefined) return undefined;
-  let length = 32;
+  let length = bits;
   if (slash >= 0) {
     const l = text.slice(slash + 1);
-    if (!/^[0-9]{1,2}$/.test(l) || Number(l) > 32) return undefined;
+    if (!/^[0-9]+$/.test(l) || l.length > String(bits).length || Number(l) > bits) return undefined;
     length = Number(l);
   }
   return { value: addr, length };
+}
+
+/** `10.1.0.0/16` or `10.1.0.1` (→ /32). Host bits are allowed here; use ipv4PrefixRange to mask. */
+export function parseIpv4Prefix(text: string): Prefix<number> | undefined {
+  return parsePrefix(text, parseIpv4, 32);
 }
 
 /** The inclusive interval of addresses of an IPv4 prefix (host bits masked off). */
@@ -141,17 +146,9 @@ export function formatIpv6(v: bigint): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
+/** `2001:db8::/32` or a bare address (→ /128). */
 export function parseIpv6Prefix(text: string): Prefix<bigint> | undefined {
-  const slash = text.indexOf('/');
-  const addr = parseIpv6(slash < 0 ? text : text.slice(0, slash));
-  if (addr === undefined) return undefined;
-  let length = 128;
-  if (slash >= 0) {
-    const l = text.slice(slash + 1);
-    if (!/^[0-9]{1,3}$/.test(l) || Number(l) > 128) return undefined;
-    length = Number(l);
-  }
-  return { value: addr, length };
+  return parsePrefix(text, parseIpv6, 128);
 }
 
 export function ipv6PrefixRange(p: Prefix<bigint>): [bigint, bigint] {

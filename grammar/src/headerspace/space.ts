@@ -7,7 +7,7 @@ import {
   canonicalIpv4Prefix, canonicalIpv6Prefix, formatIpv4, formatIpv6, formatMac,
   parseIpv4, parseIpv4Prefix, parseIpv6, parseIpv6Prefix, parseMac, ipv4PrefixRange, ipv6PrefixRange,
 } from './addresses.js';
-import { ETH_TYPE, FIELDS, FIELD_INDEX, IP_PROTO, ethTypeName, fieldMax, ipProtoName } from './fields.js';
+import { ETH_TYPE, FIELDS, FIELD_INDEX, IP_PROTO, ethTypeName, fieldMax, ipProtoName, type FieldSpec } from './fields.js';
 
 export type Bound = number | bigint;
 
@@ -44,6 +44,16 @@ function portBounds(p: PortMatch): [number, number] {
   return typeof p === 'number' ? [p, p] : [p.min, p.max];
 }
 
+/** The address interval of an IPv4 or IPv6 prefix text; undefined when malformed. */
+function prefixBounds(kind: 'ipv4' | 'ipv6', text: string): [Bound, Bound] | undefined {
+  if (kind === 'ipv4') {
+    const p = parseIpv4Prefix(text);
+    return p && ipv4PrefixRange(p);
+  }
+  const p = parseIpv6Prefix(text);
+  return p && ipv6PrefixRange(p);
+}
+
 /**
  * The box of a match with its prerequisites applied; null when the match is
  * contradictory (matches no packet) or a value is malformed.
@@ -59,18 +69,9 @@ export function toBox(m: Match): HeaderBox | null {
       case 'int': ok = typeof v === 'number' && restrict(box, i, v, v); break;
       case 'port': { const [a, b] = portBounds(v as PortMatch); ok = restrict(box, i, a, b); break; }
       case 'mac': { const n = parseMac(String(v)); ok = n !== undefined && restrict(box, i, n, n); break; }
-      case 'ipv4': {
-        const p = parseIpv4Prefix(String(v));
-        if (!p) return null;
-        const [a, b] = ipv4PrefixRange(p);
-        ok = restrict(box, i, a, b);
-        break;
-      }
-      case 'ipv6': {
-        const p = parseIpv6Prefix(String(v));
-        if (!p) return null;
-        const [a, b] = ipv6PrefixRange(p);
-        ok = restrict(box, i, a, b);
+      case 'ipv4': case 'ipv6': {
+        const bounds = prefixBounds(f.kind, String(v));
+        ok = bounds !== undefined && restrict(box, i, bounds[0], bounds[1]);
         break;
       }
     }
@@ -135,15 +136,16 @@ function prefixLength(lo: bigint, hi: bigint, bits: number): number {
   return len;
 }
 
+/** Calls `visit` with every field the box constrains (not a wildcard), in FIELDS order. */
+function eachConstrained(box: HeaderBox, visit: (f: FieldSpec, lo: Bound, hi: Bound) => void): void {
+  for (let i = 0; i < FIELDS.length; i++) if (!isWildcard(box, i)) visit(FIELDS[i], box.lo[i], box.hi[i]);
+}
+
 /** A box back to an OXM-style match (wildcard fields omitted; prerequisites included). */
 export function fromBox(box: HeaderBox): Match {
   const m: Match = {};
   const out = m as Record<string, unknown>;
-  for (let i = 0; i < FIELDS.length; i++) {
-    if (isWildcard(box, i)) continue;
-    const f = FIELDS[i];
-    const lo = box.lo[i];
-    const hi = box.hi[i];
+  eachConstrained(box, (f, lo, hi) => {
     switch (f.kind) {
       case 'int': out[f.key] = Number(lo); break;
       case 'mac': out[f.key] = formatMac(Number(lo)); break;
@@ -151,7 +153,7 @@ export function fromBox(box: HeaderBox): Match {
       case 'ipv4': out[f.key] = canonicalIpv4Prefix({ value: Number(lo), length: prefixLength(BigInt(lo), BigInt(hi), 32) }); break;
       case 'ipv6': out[f.key] = canonicalIpv6Prefix({ value: lo as bigint, length: prefixLength(lo as bigint, hi as bigint, 128) }); break;
     }
-  }
+  });
   return m;
 }
 
@@ -181,11 +183,7 @@ export function matchCovers(a: Match, b: Match): boolean {
 /** A concrete packet in a box: the fields the box constrains, each with one value. */
 export function witnessInBox(box: HeaderBox): Packet {
   const p: Packet = {};
-  for (let i = 0; i < FIELDS.length; i++) {
-    if (isWildcard(box, i)) continue;
-    const f = FIELDS[i];
-    const lo = box.lo[i];
-    const hi = box.hi[i];
+  eachConstrained(box, (f, lo, hi) => {
     switch (f.kind) {
       case 'int': case 'port': p[f.key] = Number(lo); break;
       case 'mac': p[f.key] = formatMac(Number(lo)); break;
@@ -193,7 +191,7 @@ export function witnessInBox(box: HeaderBox): Packet {
       case 'ipv4': p[f.key] = formatIpv4(Number(hi) - Number(lo) >= 2 ? Number(lo) + 1 : Number(lo)); break;
       case 'ipv6': p[f.key] = formatIpv6((hi as bigint) - (lo as bigint) >= 2n ? (lo as bigint) + 1n : (lo as bigint)); break;
     }
-  }
+  });
   return p;
 }
 

@@ -3,9 +3,10 @@
 import type { Diagnostic } from '../api.js';
 import type { PortRef, Range, SourceFile } from '../syntax/ast.js';
 import { rateLiteral, formatRate } from './docs.js';
-import { findLink, type LinkInfo, type WorkspaceIndex } from './index-model.js';
+import { freeTag as firstFreeTag } from './completion.js';
+import { linkLabel, linkOfRef, type IdeModel, type LinkLoad } from './model.js';
 import type { FileEdit } from './navigation.js';
-import { pathAt, touches, type AnyRanged } from './walk.js';
+import { pathAt, positionAt, touches, type AnyRanged } from './walk.js';
 
 export interface QuickFix {
   title: string;
@@ -47,98 +48,80 @@ function appendInBlock(file: SourceFile, block: Range, line: string): FileEdit |
   const onlySpaceBefore = /^[ \t]*$/.test(file.text.slice(ls, close));
   const pos = onlySpaceBefore ? ls : close;
   const text = onlySpaceBefore ? `${innerIndent}${line}\n` : `\n${innerIndent}${line}\n${indent}`;
-  const p = offsetPos(file, pos);
+  const p = positionAt(file, pos);
   return { file: file.path, range: { start: p, end: p }, newText: text };
 }
 
-function offsetPos(file: SourceFile, offset: number) {
-  let line = 0;
-  let ls = 0;
-  for (let i = 0; i < offset; i++) if (file.text.charCodeAt(i) === 10) { line++; ls = i + 1; }
-  return { line, character: offset - ls, offset };
-}
-
-function addPort(index: WorkspaceIndex, file: SourceFile, d: Diagnostic): QuickFix[] {
+function addPort(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ref = portRefAt(file, d.range);
   const swName = (d.data?.['switch'] as string | undefined) ?? ref?.switch.name;
   const port = (d.data?.['port'] as number | undefined) ?? (ref?.ports.form === 'single' ? ref.ports.port.value : undefined);
   if (!swName || port === undefined) return [];
-  const info = index.switches.get(swName)?.[0];
+  const info = model.program.switches.get(swName);
   if (!info?.decl.ports) return [];
-  const swFile = index.files.get(info.file);
+  const swFile = model.files.get(info.file);
   if (!swFile) return [];
   const edit = appendInBlock(swFile, info.decl.range, `port ${port}`);
   return edit ? [{ title: `Add port ${port} to switch ${swName}`, code: d.code, edits: [edit], preferred: true }] : [];
 }
 
-function freeDpid(index: WorkspaceIndex): number {
+function freeDpid(model: IdeModel): number {
   let max = 0n;
-  for (const infos of index.switches.values()) for (const { decl } of infos) if (decl.dpid?.value !== undefined && decl.dpid.value > max) max = decl.dpid.value;
+  for (const sw of model.program.switches.values()) if (sw.dpid !== undefined && sw.dpid > max) max = sw.dpid;
   return Number(max + 1n);
 }
 
-function addSwitch(index: WorkspaceIndex, file: SourceFile, d: Diagnostic): QuickFix[] {
+function addSwitch(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ref = portRefAt(file, d.range);
   const ident = nodeAt<{ name: string }>(file, d.range, 'Ident');
   const name = (d.data?.['switch'] as string | undefined) ?? ref?.switch.name ?? ident?.name;
   if (!name) return [];
-  const line = `switch ${name} dpid ${freeDpid(index)}`;
-  const net = index.networks[0];
+  const line = `switch ${name} dpid ${freeDpid(model)}`;
+  const net = model.program.network;
   if (net) {
-    const netFile = index.files.get(net.file);
+    const netFile = model.files.get(net.file);
     const edit = netFile && appendInBlock(netFile, net.decl.range, line);
     return edit ? [{ title: `Add switch ${name} to network ${net.decl.name?.name ?? ''}`.trim(), code: d.code, edits: [edit], preferred: true }] : [];
   }
-  const p = offsetPos(file, 0);
+  const p = positionAt(file, 0);
   return [{ title: `Add switch ${name} in a new network`, code: d.code, edits: [{ file: file.path, range: { start: p, end: p }, newText: `network net {\n  ${line}\n}\n\n` }], preferred: true }];
 }
 
-function usedTags(index: WorkspaceIndex, mode: string): Set<number> {
-  const used = new Set<number>();
-  for (const infos of index.slices.values()) for (const { decl } of infos) for (const st of decl.statements) {
-    if (st.kind === 'Overlay' && st.mode === mode && st.tag?.value !== undefined) used.add(st.tag.value);
-  }
-  return used;
-}
-
-function freeTag(file: SourceFile, index: WorkspaceIndex, d: Diagnostic): QuickFix[] {
+function freeTag(file: SourceFile, model: IdeModel, d: Diagnostic): QuickFix[] {
   const ov = nodeAt<{ kind: 'Overlay'; mode?: string; tag?: { range: Range; value?: number } }>(file, d.range, 'Overlay');
   if (!ov?.tag || (ov.mode !== 'vlan' && ov.mode !== 'mpls')) return [];
   let tag = d.data?.['freeTag'] as number | undefined;
-  if (tag === undefined) {
-    const used = usedTags(index, ov.mode);
-    tag = ov.mode === 'vlan' ? 1 : 16;
-    while (used.has(tag)) tag++;
-  }
+  tag ??= firstFreeTag(model, ov.mode, ov.mode === 'vlan' ? 1 : 16);
   return [{ title: `Use free ${ov.mode} tag ${tag}`, code: d.code, edits: [{ file: file.path, range: ov.tag.range, newText: String(tag) }], preferred: true }];
 }
 
-function renameDuplicate(index: WorkspaceIndex, file: SourceFile, d: Diagnostic): QuickFix[] {
+function renameDuplicate(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ident = nodeAt<{ kind: 'Ident'; name: string; range: Range }>(file, d.range, 'Ident');
   if (!ident) return [];
-  const taken = new Set(index.decls.map((x) => x.key.name));
+  const taken = new Set(model.program.symbols.map((x) => x.name));
   let i = 2;
   while (taken.has(`${ident.name}_${i}`)) i++;
   const name = `${ident.name}_${i}`;
   return [{ title: `Rename to ${name}`, code: d.code, edits: [{ file: file.path, range: ident.range, newText: name }], preferred: true }];
 }
 
-function linkFor(index: WorkspaceIndex, file: SourceFile, d: Diagnostic): LinkInfo | undefined {
+function linkFor(model: IdeModel, file: SourceFile, d: Diagnostic): LinkLoad | undefined {
   const id = d.data?.['link'];
   if (typeof id === 'string') {
     const norm = id.replace(/\s/g, '');
-    const l = index.links.find((x) => x.id === norm || `${x.b.switch}:${x.b.port}<->${x.a.switch}:${x.a.port}` === norm);
+    const l = model.links.find((x) => x.link.id === norm || linkLabel(x).replace(/\s/g, '') === norm
+      || `${x.link.b.switch}:${x.link.b.port}<->${x.link.a.switch}:${x.link.a.port}` === norm);
     if (l) return l;
   }
   const lr = nodeAt<never>(file, d.range, 'LinkRef');
-  if (lr) return findLink(index, lr);
+  if (lr) return linkOfRef(model, lr);
   const ld = nodeAt<AnyRanged>(file, d.range, 'Link');
-  if (ld) return index.links.find((x) => x.decl === (ld as unknown));
-  return index.links.find((x) => x.file === file.path && touches(x.decl.range, d.range.start.offset));
+  if (ld) return model.links.find((x) => x.link.decl === (ld as unknown));
+  return model.links.find((x) => x.link.file === file.path && touches(x.link.decl.range, d.range.start.offset));
 }
 
-function lowerGuarantee(index: WorkspaceIndex, file: SourceFile, d: Diagnostic): QuickFix[] {
-  const link = linkFor(index, file, d);
+function lowerGuarantee(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
+  const link = linkFor(model, file, d);
   if (!link || link.capacityBps === undefined) return [];
   const out: QuickFix[] = [];
   const seen = new Set<string>();
@@ -148,7 +131,7 @@ function lowerGuarantee(index: WorkspaceIndex, file: SourceFile, d: Diagnostic):
     const key = `${g.file}#${g.range.start.offset}`;
     if (fit <= 0 || fit >= g.bps || seen.has(key)) continue;
     seen.add(key);
-    const gFile = index.files.get(g.file);
+    const gFile = model.files.get(g.file);
     const stmt = gFile && nodeAt<{ kind: 'Guarantee'; rate?: { range: Range } }>(gFile, g.range, 'Guarantee');
     if (!stmt?.rate) continue;
     const here = g.file === file.path && touches(g.range, d.range.start.offset);
@@ -164,13 +147,13 @@ function lowerGuarantee(index: WorkspaceIndex, file: SourceFile, d: Diagnostic):
 }
 
 /** Quick fixes for one checker diagnostic of `file`. */
-export function quickFixes(index: WorkspaceIndex, file: SourceFile, d: Diagnostic): QuickFix[] {
+export function quickFixes(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
   switch (d.code) {
-    case 'SL101': return addSwitch(index, file, d);
-    case 'SL102': return addPort(index, file, d);
-    case 'SL104': return renameDuplicate(index, file, d);
-    case 'SL302': return freeTag(file, index, d);
-    case 'SL401': return lowerGuarantee(index, file, d);
+    case 'SL101': return addSwitch(model, file, d);
+    case 'SL102': return addPort(model, file, d);
+    case 'SL104': return renameDuplicate(model, file, d);
+    case 'SL302': return freeTag(file, model, d);
+    case 'SL401': return lowerGuarantee(model, file, d);
     default: return [];
   }
 }

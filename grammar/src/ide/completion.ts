@@ -128,25 +128,25 @@ export function completionContext(text: string, offset: number): CompletionConte
 
 const kw = (word: string, sort = '1'): CompletionCandidate => ({ label: word, kind: 'keyword', documentation: KEYWORDS[word], sortText: sort + word });
 
+/** A snippet candidate; its documentation is the keyword's (`doc`, default the key). */
+const snippet = (key: string, label: string, detail: string, insertText: string, doc = key): CompletionCandidate =>
+  ({ label, kind: 'snippet', detail, documentation: KEYWORDS[doc], snippet: true, sortText: '2' + key, insertText });
+
 const SNIPPETS: Record<string, CompletionCandidate> = {
-  network: { label: 'network block', kind: 'snippet', detail: 'network NAME { … }', documentation: KEYWORDS['network'], snippet: true, sortText: '2network',
-    insertText: 'network ${1:name} {\n\tswitch ${2:s1} dpid ${3:1} {\n\t\tport ${4:1..4} speed ${5:1Gbps}\n\t}\n}' },
-  slice: { label: 'slice block', kind: 'snippet', detail: 'slice NAME { … }', documentation: KEYWORDS['slice'], snippet: true, sortText: '2slice',
-    insertText: 'slice ${1:name} {\n\towner "${2:owner@example.org}"\n\tcontroller "tcp:${3:127.0.0.1}:${4:6633}"\n\toverlay ${5:auto}\n\tflowspace {\n\t\t${6:rule}: match ${7:eth_type ipv4} on ${8:all}\n\t}\n}' },
-  flowspace: { label: 'flowspace block', kind: 'snippet', detail: 'flowspace { … }', documentation: KEYWORDS['flowspace'], snippet: true, sortText: '2flowspace',
-    insertText: 'flowspace {\n\t${1:rule}: match ${2:eth_type ipv4} on ${3:all} permit ${4:read write}\n}' },
-  qos: { label: 'qos block', kind: 'snippet', detail: 'qos { … }', documentation: KEYWORDS['qos'], snippet: true, sortText: '2qos',
-    insertText: 'qos {\n\tguarantee ${1:100Mbps} on ${2:link}\n\tcap ${3:500Mbps}\n}' },
-  limits: { label: 'limits block', kind: 'snippet', detail: 'limits { … }', documentation: KEYWORDS['limits'], snippet: true, sortText: '2limits',
-    insertText: 'limits {\n\tflow_entries ${1:1000}\n\tcontrol_rate ${2:100}/s\n\tpacket_in_rate ${3:50}/s\n}' },
-  class: { label: 'class block', kind: 'snippet', detail: 'class NAME { … }', documentation: KEYWORDS['class'], snippet: true, sortText: '2class',
-    insertText: 'class ${1:name} { match ${2:udp_dst 5004..5010} min ${3:50Mbps} max ${4:100Mbps} priority ${5:6} }' },
-  rule: { label: 'flowspace rule', kind: 'snippet', detail: 'NAME: match … on …', documentation: KEYWORDS['flowspace'], snippet: true, sortText: '2rule',
-    insertText: '${1:rule}: match ${2:eth_type ipv4} on ${3:all}' },
-  switch: { label: 'switch declaration', kind: 'snippet', detail: 'switch NAME dpid N { port … }', documentation: KEYWORDS['switch'], snippet: true, sortText: '2switch',
-    insertText: 'switch ${1:s1} dpid ${2:1} {\n\tport ${3:1..4} speed ${4:1Gbps}\n}' },
-  link: { label: 'link declaration', kind: 'snippet', detail: 'link A <-> B capacity RATE', documentation: KEYWORDS['link'], snippet: true, sortText: '2link',
-    insertText: 'link ${1:s1:1} <-> ${2:s2:1} capacity ${3:1Gbps}' },
+  network: snippet('network', 'network block', 'network NAME { … }',
+    'network ${1:name} {\n\tswitch ${2:s1} dpid ${3:1} {\n\t\tport ${4:1..4} speed ${5:1Gbps}\n\t}\n}'),
+  slice: snippet('slice', 'slice block', 'slice NAME { … }',
+    'slice ${1:name} {\n\towner "${2:owner@example.org}"\n\tcontroller "tcp:${3:127.0.0.1}:${4:6633}"\n\toverlay ${5:auto}\n\tflowspace {\n\t\t${6:rule}: match ${7:eth_type ipv4} on ${8:all}\n\t}\n}'),
+  flowspace: snippet('flowspace', 'flowspace block', 'flowspace { … }',
+    'flowspace {\n\t${1:rule}: match ${2:eth_type ipv4} on ${3:all} permit ${4:read write}\n}'),
+  qos: snippet('qos', 'qos block', 'qos { … }', 'qos {\n\tguarantee ${1:100Mbps} on ${2:link}\n\tcap ${3:500Mbps}\n}'),
+  limits: snippet('limits', 'limits block', 'limits { … }',
+    'limits {\n\tflow_entries ${1:1000}\n\tcontrol_rate ${2:100}/s\n\tpacket_in_rate ${3:50}/s\n}'),
+  class: snippet('class', 'class block', 'class NAME { … }',
+    'class ${1:name} { match ${2:udp_dst 5004..5010} min ${3:50Mbps} max ${4:100Mbps} priority ${5:6} }'),
+  rule: snippet('rule', 'flowspace rule', 'NAME: match … on …', '${1:rule}: match ${2:eth_type ipv4} on ${3:all}', 'flowspace'),
+  switch: snippet('switch', 'switch declaration', 'switch NAME dpid N { port … }', 'switch ${1:s1} dpid ${2:1} {\n\tport ${3:1..4} speed ${4:1Gbps}\n}'),
+  link: snippet('link', 'link declaration', 'link A <-> B capacity RATE', 'link ${1:s1:1} <-> ${2:s2:1} capacity ${3:1Gbps}'),
 };
 
 function fields(): CompletionCandidate[] {

@@ -25,14 +25,14 @@ slice b {
 
 function ws() {
   const files = [parse(NET, 'net.slice'), parse(TEN, 'ten.slice')];
-  return { files, index: ide.buildIndex(files), ten: files[1]! };
+  return { files, model: ide.buildModel(files), ten: files[1]! };
 }
 
-describe('ide: index and admission', () => {
+describe('ide: model and admission', () => {
   it('derives link capacity from port speeds and sums guarantees in either direction', () => {
-    const { index } = ws();
-    assert.equal(index.links.length, 1);
-    const l = index.links[0]!;
+    const { model } = ws();
+    assert.equal(model.links.length, 1);
+    const l = model.links[0]!;
     assert.equal(l.capacityBps, 1e9);
     assert.equal(l.reservedBps, 9e8);
     assert.equal(ide.remainingBps(l), 1e8);
@@ -41,14 +41,14 @@ describe('ide: index and admission', () => {
 
 describe('ide: navigation', () => {
   it('resolves references across files and renames them', () => {
-    const { index, ten } = ws();
+    const { model, ten } = ws();
     const off = TEN.indexOf('s2 }');
-    const defs = ide.definitionAt(index, ten.path, off);
+    const defs = ide.definitionAt(model, ten, off);
     assert.deepEqual(defs.map((d) => [d.file, d.range.start.line, d.range.start.character]), [['net.slice', 2, 9]]);
-    const r = ide.renameAt(index, ten.path, off, 'core');
+    const r = ide.renameAt(model, ten, off, 'core');
     assert.ok(r.ok);
     if (r.ok) assert.equal(r.edits.length, 5, 'declaration, link end, rule location, one end in each guarantee');
-    assert.equal(ide.renameAt(index, ten.path, off, '9x').ok, false);
+    assert.equal(ide.renameAt(model, ten, off, '9x').ok, false);
   });
 });
 
@@ -67,10 +67,10 @@ describe('ide: completion context', () => {
   });
 
   it('offers field values after a field and locations after on', () => {
-    const { index } = ws();
+    const { model } = ws();
     const text = 'slice c {\n  flowspace {\n    r: match eth_type \n  }\n}\n';
     const f = parse(text, 'c.slice');
-    const labels = ide.completeAt(index, f, text.indexOf('eth_type ') + 9).items.map((i) => i.label);
+    const labels = ide.completeAt(model, f, text.indexOf('eth_type ') + 9).items.map((i) => i.label);
     assert.deepEqual(labels, ['ipv4', 'ipv6', 'arp', 'lldp']);
   });
 });
@@ -87,11 +87,10 @@ describe('ide: rates', () => {
 
 describe('ide: quick fixes', () => {
   it('lowers a guarantee to what fits and prefers the one the diagnostic is on', () => {
-    const { index, ten } = ws();
     const text = TEN.replace('300Mbps', '500Mbps');
     const t = parse(text, 'ten.slice');
     const files = [parse(NET, 'net.slice'), t];
-    const idx = ide.buildIndex(files);
+    const idx = ide.buildModel(files);
     const start = text.indexOf('s2:3 <-> s1:3');
     const pos = (o: number) => ({ line: text.slice(0, o).split('\n').length - 1, character: o - text.lastIndexOf('\n', o - 1) - 1, offset: o });
     const d = { file: 'ten.slice', range: { start: pos(start), end: pos(start + 13) }, severity: 'error' as const, code: 'SL401', message: '', related: [] };
@@ -99,7 +98,6 @@ describe('ide: quick fixes', () => {
     assert.equal(fixes[0]!.title, 'Lower the guarantee of slice b to 400 Mbit/s');
     assert.equal(fixes[0]!.edits[0]!.newText, '400Mbps');
     assert.equal(fixes[1]!.title, 'Lower the guarantee of slice a to 500 Mbit/s');
-    void index; void ten;
   });
 });
 
@@ -111,5 +109,39 @@ describe('ide: structure', () => {
     const sel = ide.selectionRanges(ten, TEN.indexOf('s2 }'));
     assert.equal(TEN.slice(sel[0]!.start.offset, sel[0]!.end.offset), 's2');
     assert.equal(sel[sel.length - 1]!.end.offset, TEN.length);
+  });
+});
+
+describe('ide: one model (the bound program)', () => {
+  it('hovers ports: declared, undeclared, and on a switch that accepts any', () => {
+    const net = 'network n {\n  switch s1 dpid 1 { port 1..3 "edge" speed 1Gbps }\n  switch s9 dpid 9\n}\n';
+    const ten = 'slice a {\n  controller "tcp:127.0.0.1:1"\n  flowspace { r: match on s1:2, s1:7, s9:5 }\n}\n';
+    const files = [parse(net, 'net.slice'), parse(ten, 'ten.slice')];
+    const model = ide.buildModel(files);
+    const hover = (needle: string) => ide.hoverAt(model, files[1]!, ten.indexOf(needle) + needle.length - 1)?.markdown ?? '';
+    assert.match(hover('s1:2'), /^\*\*port s1:2\*\* "edge", 1 Gbit\/s/);
+    assert.match(hover('s1:7'), /port s1:7\*\* \(not declared\)/);
+    assert.match(hover('s9:5'), /port s9:5\*\* \(switch accepts any port\)/);
+  });
+
+  it('finds references, refuses to rename a port, and renames a network split over two blocks', () => {
+    const a = 'network n {\n  switch s1 dpid 1 { port 1..2 }\n}\n';
+    const b = 'network n {\n  switch s2 dpid 2 { port 1..2 }\n  link s1:1 <-> s2:1\n}\n';
+    const files = [parse(a, 'a.slice'), parse(b, 'b.slice')];
+    const model = ide.buildModel(files);
+    const refs = ide.referencesAt(model, files[0]!, a.indexOf('s1'), false);
+    assert.deepEqual(refs.map((r) => [r.file, r.range.start.line]), [['b.slice', 2]]);
+    assert.equal(ide.prepareRenameAt(model, files[1]!, b.indexOf('s1:1') + 3).ok, false, 'a port is a number');
+    const r = ide.renameAt(model, files[1]!, b.indexOf('n {'), 'campus');
+    assert.ok(r.ok);
+    if (r.ok) assert.deepEqual(r.edits.map((e) => e.file).sort(), ['a.slice', 'b.slice']);
+    assert.deepEqual(ide.workspaceSymbols(model, 's').map((s) => s.name).sort(), ['s1', 's2'], 'ports and links are not listed');
+  });
+
+  it('reads the same link loads from a checked program as from its own binding', async () => {
+    const { files, model } = ws();
+    const { checkWorkspace } = await import('../../src/check/workspace.js');
+    const again = ide.modelOf(checkWorkspace(files).program);
+    assert.deepEqual(again.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]), model.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]));
   });
 });

@@ -5,7 +5,8 @@ import type { DpidHex, FlowspaceEntry, Match, Permission } from '@dfvisor/gramma
 import type { ClassifierError } from './errors.js';
 import { intersectCompiled } from './intersect.js';
 import { compileMatch, isCompileError } from './match.js';
-import { normalizePacket, type NormalizedPacket, type PacketHeaders } from './packet.js';
+import { normalizeInto, type NormalizedPacket, type PacketHeaders } from './packet.js';
+import { SLOT_COUNT } from './fields.js';
 import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
@@ -85,17 +86,18 @@ export class Classifier implements FlowspaceClassifier {
   private readonly all: Locations;
   /**
    * The same entries per slice and dpid, so a slice's flow-mods look only at its own rules
-   * there (a plain set: a slice has few rules per switch, and a tuple space per slice and
+   * there (a plain list: a slice has few rules per switch, and a tuple space per slice and
    * switch would cost far more memory than it saves).
    */
-  private readonly bySlice = new Map<string, Map<DpidHex, Set<IndexedEntry>>>();
+  private readonly bySlice = new Map<string, Map<DpidHex, IndexedEntry[]>>();
+  private readonly scratch = new Array<number>(SLOT_COUNT).fill(-1);
 
-  /** Builds a classifier from a plan's flowspace; malformed entries are reported and left out. */
   constructor(options: ClassifierOptions = {}) {
     const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
     this.all = new Locations(2 ** bits - 1);
   }
 
+  /** Builds a classifier from a plan's flowspace; malformed entries are reported and left out. */
   static build(entries: readonly FlowspaceEntry[], options: ClassifierOptions = {}): ClassifierBuild {
     const classifier = new Classifier(options);
     const errors = classifier.addAll(entries);
@@ -119,7 +121,10 @@ export class Classifier implements FlowspaceClassifier {
     return [...this.byId.values()].map((e) => e.entry).sort(compareEntries);
   }
 
-  /** Adds one entry; returns an error (and changes nothing) when it is malformed or its id is taken. */
+  /**
+   * Adds one entry; returns an error (and changes nothing) when it is malformed or its id is
+   * taken. Entries are plan data: do not mutate one after adding it (remove and re-add instead).
+   */
   add(entry: FlowspaceEntry): ClassifierError | null {
     const e = indexEntry(entry);
     if (isIndexError(e)) return e;
@@ -130,9 +135,9 @@ export class Classifier implements FlowspaceClassifier {
     this.all.add(e);
     let s = this.bySlice.get(entry.slice);
     if (!s) this.bySlice.set(entry.slice, (s = new Map()));
-    let set = s.get(entry.dpid);
-    if (!set) s.set(entry.dpid, (set = new Set()));
-    set.add(e);
+    const list = s.get(entry.dpid);
+    if (list) list.push(e);
+    else s.set(entry.dpid, [e]);
     return null;
   }
 
@@ -152,10 +157,11 @@ export class Classifier implements FlowspaceClassifier {
     this.byId.delete(id);
     this.all.remove(e);
     const s = this.bySlice.get(e.entry.slice);
-    const set = s?.get(e.entry.dpid);
-    if (s && set) {
-      set.delete(e);
-      if (set.size === 0) s.delete(e.entry.dpid);
+    const list = s?.get(e.entry.dpid);
+    const at = list ? list.indexOf(e) : -1;
+    if (s && list && at >= 0) {
+      list.splice(at, 1);
+      if (list.length === 0) s.delete(e.entry.dpid);
       if (s.size === 0) this.bySlice.delete(e.entry.slice);
     }
     return true;
@@ -166,7 +172,7 @@ export class Classifier implements FlowspaceClassifier {
     const s = this.bySlice.get(slice);
     if (!s) return 0;
     const ids: number[] = [];
-    for (const set of s.values()) for (const e of set) ids.push(e.entry.id);
+    for (const list of s.values()) for (const e of list) ids.push(e.entry.id);
     for (const id of ids) this.remove(id);
     return ids.length;
   }
@@ -187,21 +193,18 @@ export class Classifier implements FlowspaceClassifier {
   }
 
   classifyPacket(dpid: DpidHex, inPort: number, headers: PacketHeaders): FlowspaceEntry[] {
-    return this.classifyNormalized(dpid, inPort, normalizePacket(headers));
+    const sw = this.all.bySwitch.get(dpid);
+    if (!sw) return [];
+    // One value vector reused by every call (lookups are synchronous and keep no reference to it).
+    const present = normalizeInto(headers, this.scratch);
+    return classifyAt(sw, inPort, this.scratch, present);
   }
 
   /** classifyPacket for headers already in normal form (normalize once, classify many times). */
   classifyNormalized(dpid: DpidHex, inPort: number, packet: NormalizedPacket): FlowspaceEntry[] {
     const sw = this.all.bySwitch.get(dpid);
     if (!sw) return [];
-    const found: IndexedEntry[] = [];
-    const port = sw.byPort.get(inPort);
-    if (port) port.collectPacket(packet.values, packet.present, found);
-    sw.anyPort.collectPacket(packet.values, packet.present, found);
-    const out = new Array<FlowspaceEntry>(found.length);
-    for (let i = 0; i < found.length; i++) out[i] = found[i].entry;
-    if (out.length > 1) out.sort(compareEntries);
-    return out;
+    return classifyAt(sw, inPort, packet.values, packet.present);
   }
 
   /** The best matching entry of each slice (optionally only entries granting a permission). */
@@ -219,9 +222,9 @@ export class Classifier implements FlowspaceClassifier {
       if (m !== null) hits.push({ entry: e.entry, inPort: e.entry.inPort ?? inPort, match: m });
     };
     if (filter.slice !== undefined) {
-      const set = this.bySlice.get(filter.slice)?.get(dpid);
-      if (set) {
-        for (const e of set) if (inPort === null || e.entry.inPort === null || e.entry.inPort === inPort) visit(e);
+      const list = this.bySlice.get(filter.slice)?.get(dpid);
+      if (list) {
+        for (const e of list) if (inPort === null || e.entry.inPort === null || e.entry.inPort === inPort) visit(e);
       }
     } else {
       const sw = this.all.bySwitch.get(dpid);
@@ -239,6 +242,22 @@ export class Classifier implements FlowspaceClassifier {
     for (const sw of this.all.bySwitch.values()) for (const s of sw.spaces(null)) tuples += s.tupleCount;
     return { entries: this.size, switches: this.all.bySwitch.size, slices: this.bySlice.size, tuples };
   }
+}
+
+/** The entries of one switch matching a normalized packet at `inPort`, in classifier order. */
+function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], present: number): FlowspaceEntry[] {
+  const found: IndexedEntry[] = [];
+  const port = sw.byPort.get(inPort);
+  if (port) port.collectPacket(values, present, found);
+  sw.anyPort.collectPacket(values, present, found);
+  if (found.length > 1) found.sort(byPriorityThenId);
+  const out = new Array<FlowspaceEntry>(found.length);
+  for (let i = 0; i < found.length; i++) out[i] = found[i].entry;
+  return out;
+}
+
+function byPriorityThenId(a: IndexedEntry, b: IndexedEntry): number {
+  return b.priority - a.priority || a.id - b.id;
 }
 
 /** From matches in classifier order: the first (best) entry of each slice. */

@@ -70,7 +70,7 @@ export function compileMatch(match: Match): CompiledMatch | ClassifierError {
       required |= 1 << field;
     }
   }
-  return { constraints, required };
+  return { constraints: constraints.slice(), required }; // slice: no spare capacity kept
 }
 
 function portRange(raw: PortMatch): { min: number; max: number } | undefined {

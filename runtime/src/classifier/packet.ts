@@ -1,7 +1,7 @@
 // Concrete packet headers (what a packet-in carries) and their normal form: a value vector
 // indexed by slot plus presence bits, computed once per packet.
 import {
-  FIELDS, SLOT_COUNT, parseIpv4, parseIpv6, parseMac, type Words128,
+  FIELD_ID, FIELDS, SLOT_COUNT, parseIpv4, parseIpv6, parseMac, type Words128,
 } from './fields.js';
 
 /**
@@ -40,40 +40,72 @@ export interface NormalizedPacket {
  */
 export function normalizePacket(h: PacketHeaders): NormalizedPacket {
   const values = new Array<number>(SLOT_COUNT).fill(-1);
+  return { values, present: normalizeInto(h, values) };
+}
+
+const F = FIELD_ID;
+const S = (key: keyof typeof FIELD_ID): number => FIELDS[FIELD_ID[key]]!.slot;
+const M = (key: keyof typeof FIELD_ID): number => FIELDS[FIELD_ID[key]]!.max;
+const MAX = {
+  mac: M('eth_src'), eth_type: M('eth_type'), vlan_vid: M('vlan_vid'), vlan_pcp: M('vlan_pcp'), ip_proto: M('ip_proto'),
+  ip_dscp: M('ip_dscp'), port: M('tcp_src'),
+};
+const SLOT = {
+  eth_src: S('eth_src'), eth_dst: S('eth_dst'), eth_type: S('eth_type'), vlan_vid: S('vlan_vid'), vlan_pcp: S('vlan_pcp'),
+  ip_proto: S('ip_proto'), ip_dscp: S('ip_dscp'), ipv4_src: S('ipv4_src'), ipv4_dst: S('ipv4_dst'), ipv6_src: S('ipv6_src'),
+  ipv6_dst: S('ipv6_dst'), tcp_src: S('tcp_src'), tcp_dst: S('tcp_dst'), udp_src: S('udp_src'), udp_dst: S('udp_dst'),
+};
+
+/** An integer in 0..max written at `slot`: its presence bit, or 0 (malformed or absent). */
+function scalar(values: number[], slot: number, raw: unknown, max: number, bit: number): number {
+  if (typeof raw !== 'number' || !(raw >= 0 && raw <= max) || Math.floor(raw) !== raw) return 0;
+  values[slot] = raw;
+  return bit;
+}
+
+function mac(values: number[], slot: number, raw: string | number | undefined, bit: number): number {
+  return scalar(values, slot, typeof raw === 'string' ? parseMac(raw) : raw, MAX.mac, bit);
+}
+
+function ipv4(values: number[], slot: number, raw: string | number | undefined, bit: number): number {
+  return scalar(values, slot, typeof raw === 'string' ? parseIpv4(raw) : raw, 0xffffffff, bit);
+}
+
+function ipv6(values: number[], slot: number, raw: string | readonly number[] | Uint8Array | undefined, bit: number): number {
+  if (raw === undefined || raw === null) return 0;
+  const w = ipv6Words(raw);
+  if (!w) return 0;
+  values[slot] = w[0];
+  values[slot + 1] = w[1];
+  values[slot + 2] = w[2];
+  values[slot + 3] = w[3];
+  return bit;
+}
+
+/**
+ * `normalizePacket` into a caller's vector of SLOT_COUNT numbers (overwritten); returns the
+ * presence bits. Reads each field by name once (no loop over a field table), so it stays fast
+ * whatever shape the headers object has.
+ */
+export function normalizeInto(h: PacketHeaders, values: number[]): number {
+  for (let i = 0; i < SLOT_COUNT; i++) values[i] = -1;
   let present = 0;
-  for (let field = 0; field < FIELDS.length; field++) {
-    const info = FIELDS[field];
-    const raw = h[info.key];
-    if (raw === undefined || raw === null) continue;
-    switch (info.kind) {
-      case 'exact':
-      case 'port': {
-        const v = typeof raw === 'string' ? (info.key === 'eth_src' || info.key === 'eth_dst' ? parseMac(raw) : undefined) : raw;
-        if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= info.max) {
-          values[info.slot] = v;
-          present |= 1 << field;
-        }
-        break;
-      }
-      case 'prefix32': {
-        const v = typeof raw === 'string' ? parseIpv4(raw) : raw;
-        if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
-          values[info.slot] = v;
-          present |= 1 << field;
-        }
-        break;
-      }
-      case 'prefix128': {
-        const w = ipv6Words(raw as string | readonly number[] | Uint8Array);
-        if (w) {
-          for (let i = 0; i < 4; i++) values[info.slot + i] = w[i];
-          present |= 1 << field;
-        }
-        break;
-      }
-    }
-  }
-  return { values, present };
+  if (h.eth_src !== undefined) present |= mac(values, SLOT.eth_src, h.eth_src, 1 << F.eth_src);
+  if (h.eth_dst !== undefined) present |= mac(values, SLOT.eth_dst, h.eth_dst, 1 << F.eth_dst);
+  if (h.eth_type !== undefined) present |= scalar(values, SLOT.eth_type, h.eth_type, MAX.eth_type, 1 << F.eth_type);
+  if (h.vlan_vid !== undefined) present |= scalar(values, SLOT.vlan_vid, h.vlan_vid, MAX.vlan_vid, 1 << F.vlan_vid);
+  if (h.vlan_pcp !== undefined) present |= scalar(values, SLOT.vlan_pcp, h.vlan_pcp, MAX.vlan_pcp, 1 << F.vlan_pcp);
+  if (h.ip_proto !== undefined) present |= scalar(values, SLOT.ip_proto, h.ip_proto, MAX.ip_proto, 1 << F.ip_proto);
+  if (h.ip_dscp !== undefined) present |= scalar(values, SLOT.ip_dscp, h.ip_dscp, MAX.ip_dscp, 1 << F.ip_dscp);
+  if (h.ipv4_src !== undefined) present |= ipv4(values, SLOT.ipv4_src, h.ipv4_src, 1 << F.ipv4_src);
+  if (h.ipv4_dst !== undefined) present |= ipv4(values, SLOT.ipv4_dst, h.ipv4_dst, 1 << F.ipv4_dst);
+  if (h.ipv6_src !== undefined) present |= ipv6(values, SLOT.ipv6_src, h.ipv6_src, 1 << F.ipv6_src);
+  if (h.ipv6_dst !== undefined) present |= ipv6(values, SLOT.ipv6_dst, h.ipv6_dst, 1 << F.ipv6_dst);
+  if (h.tcp_src !== undefined) present |= scalar(values, SLOT.tcp_src, h.tcp_src, MAX.port, 1 << F.tcp_src);
+  if (h.tcp_dst !== undefined) present |= scalar(values, SLOT.tcp_dst, h.tcp_dst, MAX.port, 1 << F.tcp_dst);
+  if (h.udp_src !== undefined) present |= scalar(values, SLOT.udp_src, h.udp_src, MAX.port, 1 << F.udp_src);
+  if (h.udp_dst !== undefined) present |= scalar(values, SLOT.udp_dst, h.udp_dst, MAX.port, 1 << F.udp_dst);
+  return present;
 }
 
 function ipv6Words(raw: string | readonly number[] | Uint8Array): Words128 | undefined {

@@ -3,15 +3,24 @@
 // to a few levels, which port fields are ranges); inside a tuple, a hash of the exact values
 // and prefix bits finds the candidate bucket in one Map lookup. Port ranges and prefix bits
 // below the level are not hashed: they are checked on the few candidates.
-// A lookup costs one hash probe per tuple, not one test per rule.
+// A lookup costs one hash probe per tuple, not one test per rule. A rule's exact eth_type and
+// ip_proto are part of its tuple's identity, not of the hash: a packet skips every tuple whose
+// fixed eth_type/ip_proto differs from its own with two integer compares (no hash, no probe).
 import type { FlowspaceEntry } from '@dfvisor/grammar';
-import { SLOT_COUNT, wordBits } from './fields.js';
-import { matchesPacket, type CompiledMatch } from './match.js';
+import { FIELD_ID, FIELDS, SLOT_COUNT, wordBits } from './fields.js';
+import type { CompiledMatch } from './match.js';
+import { passes } from './flatCheck.js';
 
 /** A flowspace entry with its compiled match, shared by every index that holds it. */
 export interface IndexedEntry {
   entry: FlowspaceEntry;
   compiled: CompiledMatch;
+  /** Copied from the entry so the hot path sorts and checks without touching it. */
+  priority: number;
+  id: number;
+  required: number;
+  /** The match as flat records (see flatCheck.ts). */
+  check: number[];
 }
 
 const SCALAR = 0;
@@ -35,12 +44,25 @@ interface HashPart {
   len: number;
 }
 
+const ETH_TYPE = FIELD_ID.eth_type;
+const IP_PROTO = FIELD_ID.ip_proto;
+const ETH_TYPE_SLOT = FIELDS[ETH_TYPE]!.slot;
+const IP_PROTO_SLOT = FIELDS[IP_PROTO]!.slot;
+
 class Tuple {
   size = 0;
   /** Fields hashed exactly (scalars and single ports). */
   readonly exactFields: number;
   readonly hash: HashFn;
-  constructor(signature: string, readonly parts: readonly HashPart[], readonly required: number, readonly salt: number) {
+  constructor(
+    signature: string,
+    readonly parts: readonly HashPart[],
+    readonly required: number,
+    readonly salt: number,
+    /** The eth_type / ip_proto every entry of this tuple fixes, or -1 (not hashed: compared). */
+    readonly ethType: number,
+    readonly ipProto: number,
+  ) {
     let ex = 0;
     for (const p of parts) if (p.kind === SCALAR) ex |= 1 << p.field;
     this.exactFields = ex;
@@ -66,14 +88,36 @@ export function constraintVector(m: CompiledMatch): number[] {
   return v;
 }
 
-function shapeOf(m: CompiledMatch): { signature: string; parts: HashPart[] } {
+interface Shape {
+  /** The hashed shape (shared by tuples that differ only in their fixed eth_type/ip_proto). */
+  signature: string;
+  /** The tuple's identity: the shape plus the fixed eth_type/ip_proto values. */
+  key: string;
+  parts: HashPart[];
+  ethType: number;
+  ipProto: number;
+}
+
+function shapeOf(m: CompiledMatch): Shape {
   const parts: HashPart[] = [];
-  let signature = '';
+  const sig: string[] = [];
+  let ethType = -1;
+  let ipProto = -1;
   for (const c of m.constraints) {
     switch (c.kind) {
       case 'exact':
+        if (c.field === ETH_TYPE) {
+          ethType = c.value;
+          sig.push(`${c.field}:`);
+          break;
+        }
+        if (c.field === IP_PROTO) {
+          ipProto = c.value;
+          sig.push(`${c.field}:`);
+          break;
+        }
         parts.push({ kind: SCALAR, field: c.field, slot: c.slot, len: 0 });
-        signature += `${c.field}=;`;
+        sig.push(`${c.field}=`);
         break;
       case 'prefix32':
       case 'prefix128': {
@@ -81,15 +125,16 @@ function shapeOf(m: CompiledMatch): { signature: string; parts: HashPart[] } {
         // checked against the full prefix. Below the first level it is not hashed at all.
         const level = hashLevel(c.kind === 'prefix32' ? V4_LEVELS : V6_LEVELS, c.len);
         if (level > 0) parts.push({ kind: c.kind === 'prefix32' ? V4 : V6, field: c.field, slot: c.slot, len: level });
-        signature += `${c.field}/${level};`;
+        sig.push(`${c.field}/${level}`);
         break;
       }
       case 'range':
-        signature += `${c.field}~;`;
+        sig.push(`${c.field}~`);
         break;
     }
   }
-  return { signature, parts };
+  const signature = sig.join(';');
+  return { signature, key: `${signature}#${ethType}#${ipProto}`, parts, ethType, ipProto };
 }
 
 type HashFn = (values: readonly number[]) => number;
@@ -162,6 +207,8 @@ export class TupleSpace {
   private list: Tuple[] = [];
   private required = new Int32Array(0);
   private salts = new Int32Array(0);
+  private ethTypes = new Int32Array(0);
+  private ipProtos = new Int32Array(0);
   private hashes: HashFn[] = [];
   private count = 0;
   private nextSalt = 1;
@@ -173,6 +220,8 @@ export class TupleSpace {
     this.list = list;
     this.required = Int32Array.from(list, (t) => t.required);
     this.salts = Int32Array.from(list, (t) => t.salt);
+    this.ethTypes = Int32Array.from(list, (t) => t.ethType);
+    this.ipProtos = Int32Array.from(list, (t) => t.ipProto);
     this.hashes = list.map((t) => t.hash);
   }
 
@@ -191,11 +240,11 @@ export class TupleSpace {
   }
 
   add(e: IndexedEntry): void {
-    const { signature, parts } = shapeOf(e.compiled);
-    let t = this.tuples.get(signature);
+    const shape = shapeOf(e.compiled);
+    let t = this.tuples.get(shape.key);
     if (!t) {
-      t = new Tuple(signature, parts, e.compiled.required, Math.imul(this.nextSalt++, 0x9e3779b1));
-      this.tuples.set(signature, t);
+      t = new Tuple(shape.signature, shape.parts, e.compiled.required, Math.imul(this.nextSalt++, 0x9e3779b1), shape.ethType, shape.ipProto);
+      this.tuples.set(shape.key, t);
       this.relist([...this.list, t]);
     }
     const key = (t.hash(constraintVector(e.compiled)) ^ t.salt) & this.keyMask;
@@ -207,8 +256,8 @@ export class TupleSpace {
   }
 
   remove(e: IndexedEntry): boolean {
-    const { signature } = shapeOf(e.compiled);
-    const t = this.tuples.get(signature);
+    const { key: tupleKey } = shapeOf(e.compiled);
+    const t = this.tuples.get(tupleKey);
     if (!t) return false;
     const key = (t.hash(constraintVector(e.compiled)) ^ t.salt) & this.keyMask;
     const b = this.find(t, key);
@@ -219,7 +268,7 @@ export class TupleSpace {
     t.size--;
     this.count--;
     if (t.size === 0) {
-      this.tuples.delete(signature);
+      this.tuples.delete(tupleKey);
       this.relist(this.list.filter((x) => x !== t));
     }
     return true;
@@ -245,9 +294,17 @@ export class TupleSpace {
     const list = this.list;
     const buckets = this.buckets;
     const keyMask = this.keyMask;
+    const ethTypes = this.ethTypes;
+    const ipProtos = this.ipProtos;
+    const ethType = values[ETH_TYPE_SLOT]!;
+    const ipProto = values[IP_PROTO_SLOT]!;
     const absent = ~present;
     for (let i = 0; i < required.length; i++) {
       if ((required[i] & absent) !== 0) continue;
+      const et = ethTypes[i]!;
+      if (et >= 0 && et !== ethType) continue;
+      const pr = ipProtos[i]!;
+      if (pr >= 0 && pr !== ipProto) continue;
       let b = buckets.get((hashes[i](values) ^ salts[i]) & keyMask);
       if (b === undefined) continue;
       const t = list[i];
@@ -255,7 +312,8 @@ export class TupleSpace {
       if (b === undefined) continue;
       const es = b.entries;
       for (let j = 0; j < es.length; j++) {
-        if (matchesPacket(es[j].compiled, values, present)) out.push(es[j]);
+        const e = es[j];
+        if ((e.required & absent) === 0 && passes(e.check, values)) out.push(e);
       }
     }
   }
@@ -267,7 +325,12 @@ export class TupleSpace {
    */
   forCandidates(q: QueryProfile, visit: (e: IndexedEntry) => void): void {
     let scan: Set<Tuple> | undefined;
+    const ethType = q.exactFields & (1 << ETH_TYPE) ? q.vector[ETH_TYPE_SLOT]! : -1;
+    const ipProto = q.exactFields & (1 << IP_PROTO) ? q.vector[IP_PROTO_SLOT]! : -1;
     for (const t of this.list) {
+      // A query fixing another eth_type/ip_proto than the tuple's cannot intersect its entries.
+      if (ethType >= 0 && t.ethType >= 0 && t.ethType !== ethType) continue;
+      if (ipProto >= 0 && t.ipProto >= 0 && t.ipProto !== ipProto) continue;
       if (determines(q, t)) {
         const b = this.find(t, (t.hash(q.vector) ^ t.salt) & this.keyMask);
         if (b) for (const e of b.entries) visit(e);

@@ -3,6 +3,7 @@ import type { FlowspaceEntry } from '@dfvisor/grammar';
 import type { ClassifierError } from './errors.js';
 import { compileMatch, isCompileError } from './match.js';
 import type { IndexedEntry } from './tupleSpace.js';
+import { flattenMatch } from './flatCheck.js';
 
 const DPID = /^[0-9a-f]{16}$/;
 
@@ -21,7 +22,7 @@ export function indexEntry(entry: FlowspaceEntry): IndexedEntry | ClassifierErro
   if (!Array.isArray(entry.permissions)) return bad(`entry ${entry.id}: permissions is not a list`);
   const compiled = compileMatch(entry.match ?? {});
   if (isCompileError(compiled)) return { ...compiled, entryId: entry.id, message: `entry ${entry.id}: ${compiled.message}` };
-  return { entry, compiled };
+  return { entry, compiled, priority: entry.priority, id: entry.id, required: compiled.required, check: flattenMatch(compiled) };
 }
 
 export function isIndexError(x: IndexedEntry | ClassifierError): x is ClassifierError {

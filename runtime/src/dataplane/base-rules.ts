@@ -56,7 +56,7 @@ export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boole
       notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap not enforced there`);
     }
   }
-  if (v.classes.length) notes.push(`slice ${v.slice}: class queues are set per flow (set_queue); queue creation needs OVSDB/QoS on the switch`);
+  if (v.classes.length) notes.push(`slice ${v.slice}: class queues are selected per flow (set_queue); the queues themselves are configured on the switch (docs/dataplane.md)`);
   return { flowMods, meterMods, notes };
 }
 

@@ -89,7 +89,7 @@ export class DeployService {
     if (Object.keys(active.slices).length === 0 && active.network.length === 0) {
       plan = { ...active.plan, slices: active.plan.slices.filter((s) => s.name !== slice), flowspace: active.plan.flowspace.filter((e) => e.slice !== slice), qos: { ...active.plan.qos, meters: active.plan.qos.meters.filter((m) => m.slice !== slice), queues: active.plan.qos.queues.filter((q) => q.slice !== slice) } };
     } else {
-      const compiled = this.compileStored(active.network, slices);
+      const compiled = this.compileStored(active.network, slices, active.plan);
       if (!compiled.plan) return this.refuse(p, 'undeploy', slice, problem(422, 'LANGUAGE_ERRORS', 'The remaining slices do not compile', 'removing this slice leaves a workspace with errors', compiled.diagnostics));
       plan = compiled.plan;
       diagnostics = compiled.diagnostics;
@@ -115,12 +115,12 @@ export class DeployService {
     return (this.deps.now?.() ?? new Date()).toISOString();
   }
 
-  private compileStored(network: SourceText[], slices: Record<string, SourceText>) {
+  private compileStored(network: SourceText[], slices: Record<string, SourceText>, previous: Plan) {
     const files: SourceText[] = [
       ...network.map((n, i) => ({ path: `${DEPLOYED_PREFIX}network-${i + 1}.slice`, text: n.text })),
       ...Object.entries(slices).map(([name, s]) => ({ path: `${DEPLOYED_PREFIX}${name}.slice`, text: s.text })),
     ];
-    return compileTexts(files);
+    return compileTexts(files, previous);
   }
 
   private preparePlan(p: Principal, plan: Plan): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
@@ -144,7 +144,7 @@ export class DeployService {
     if (p.kind === 'tenant' && !active) return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
     if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0) return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
 
-    const { plan, diagnostics } = compile(ws.files);
+    const { plan, diagnostics } = compile(ws.files, { previous: active?.plan });
     if (!plan) return problem(422, 'LANGUAGE_ERRORS', 'The slices have errors', summarizeErrors(diagnostics), diagnostics);
 
     if (p.kind === 'tenant') {
@@ -197,8 +197,9 @@ export class DeployService {
   }
 }
 
-export function compileTexts(files: SourceText[]) {
-  return compile(files.map((f) => parse(f.text, f.path)));
+/** Compiles source texts; with `previous`, ids of slices that stay keep their values (stable deploys). */
+export function compileTexts(files: SourceText[], previous?: Plan) {
+  return compile(files.map((f) => parse(f.text, f.path)), { previous });
 }
 
 function summarizeErrors(diags: Diagnostic[]): string {

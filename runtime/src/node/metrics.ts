@@ -1,11 +1,13 @@
 // Prometheus metrics (prom-client): per-slice and per-switch series, read at scrape time.
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface MetricsSource {
   revision(): number;
   sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number }>;
   switches(): Array<{ dpid: string; connected: boolean; master: boolean }>;
   controllers(): Array<{ slice: string; url: string; connected: boolean }>;
+  /** Statistics messages of this node's data path (push collector and tenant polls). */
+  statsMessages?(): { requestsToSwitches: number; tenantPollsFromCache: number; tenantPollsForwarded: number } | undefined;
 }
 
 export function buildMetrics(src: MetricsSource): Registry {
@@ -21,5 +23,18 @@ export function buildMetrics(src: MetricsSource): Registry {
   gauge('dfvisor_switch_connected', 'Whether a switch is connected to this node (1) or not (0)', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.connected ? 1 : 0)));
   gauge('dfvisor_switch_master', 'Whether this node is the master of a switch', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.master ? 1 : 0)));
   gauge('dfvisor_controller_connected', 'Whether a tenant controller connection is up', ['slice', 'url'], (g) => src.controllers().forEach((c) => g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0)));
+  // Counters read from the data path at scrape time (monotonic: counted since the node started).
+  const counter = (name: string, help: string, labelNames: string[], collect: (c: Counter) => void) =>
+    new Counter({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
+  counter('dfvisor_stats_requests_to_switches_total', 'Statistics requests this node sent to switches (push collection rounds and tenant polls sent on)', [], (c) => {
+    const m = src.statsMessages?.();
+    if (m) c.inc(m.requestsToSwitches);
+  });
+  counter('dfvisor_tenant_stats_polls_total', 'Tenant flow/aggregate/port stats polls, by how they were answered (cache: from the last collected snapshot; switch: sent on)', ['answered'], (c) => {
+    const m = src.statsMessages?.();
+    if (!m) return;
+    c.inc({ answered: 'cache' }, m.tenantPollsFromCache);
+    c.inc({ answered: 'switch' }, m.tenantPollsForwarded);
+  });
   return registry;
 }

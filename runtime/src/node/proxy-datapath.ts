@@ -1,25 +1,57 @@
-// Adapts the slicing proxy to what a runtime node needs (DataPath).
+// Adapts the slicing proxy to what a runtime node needs (DataPath), with per-switch mastership:
+// every switch that connects contends for its lease through the SwitchArbiter; the arbiter's
+// role decisions become OpenFlow role requests and programming in the proxy; the statistics
+// collector asks only the switches this node masters, and sliceCounters() reports its sums.
+// With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
-import { SlicingProxy } from '../proxy/index.js';
+import { SlicingProxy, type SessionStats } from '../proxy/index.js';
+import { SwitchArbiter, type SwitchStatsSnapshot } from '../cluster/index.js';
 import type { ApplyResult } from '../deploy/service.js';
-import type { DataPath, DataPathStatus, SliceCounters } from './datapath.js';
+import type { DataPath, DataPathStatus, SliceCounters, StatsMessageCounts } from './datapath.js';
 import type { DataPathContext } from './runtime-node.js';
 
 export class ProxyDataPath implements DataPath {
   readonly proxy: SlicingProxy;
+  readonly arbiter: SwitchArbiter;
   private plan: Plan | undefined;
 
   constructor(private readonly ctx: DataPathContext) {
-    this.proxy = new SlicingProxy({ ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`, logger: ctx.logger });
+    const interval = Math.max(200, ctx.config.statsIntervalMs);
+    let arbiter: SwitchArbiter | undefined;
+    this.proxy = new SlicingProxy({
+      ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
+      logger: ctx.logger,
+      roles: { switchUp: (dpid) => arbiter?.switchUp(dpid), switchDown: (dpid) => void arbiter?.switchDown(dpid) },
+      // Tenant polls are answered from the collector's last round while it is recent.
+      statsCacheMs: 3 * interval,
+    });
+    this.arbiter = arbiter = new SwitchArbiter({
+      store: ctx.store,
+      tier: ctx.tier,
+      nodeId: ctx.config.nodeId,
+      statsIntervalMs: interval,
+      logger: ctx.logger,
+      control: {
+        setRole: async (dpid, role, generationId) => {
+          const r = await this.proxy.setRole(dpid, role, generationId);
+          if (r && !r.ok) ctx.logger.warn({ dpid, errors: r.errors }, 'programming the switch as its new master failed');
+        },
+        collectStats: async (dpid) => toSnapshot(dpid, await this.proxy.collectStats(dpid)),
+        sliceName: (i) => this.proxy.sliceNameOf(i),
+      },
+    });
   }
 
   async start(): Promise<void> {
     const bound = await this.proxy.start();
     this.ctx.config.ofListen = { host: bound.host, port: bound.port };
+    this.arbiter.start();
   }
 
-  stop(): Promise<void> {
-    return this.proxy.stop();
+  async stop(): Promise<void> {
+    // Leases released first: the other nodes take the switches over at once.
+    await this.arbiter.stop().catch((e) => this.ctx.logger.warn({ err: e }, 'stopping the mastership failed'));
+    await this.proxy.stop();
   }
 
   async applyPlan(plan: Plan | undefined): Promise<ApplyResult> {
@@ -30,7 +62,7 @@ export class ProxyDataPath implements DataPath {
 
   status(): DataPathStatus {
     const st = this.proxy.status();
-    const switches = st.switches.map((s) => ({ dpid: s.dpid, connected: true, master: true }));
+    const switches = st.switches.map((s) => ({ dpid: s.dpid, connected: true, master: s.role === 'master' && this.arbiter.mayProgram(s.dpid), role: s.role, generationId: s.generationId }));
     const slices = (this.plan?.slices ?? []).map((s) => {
       const bindings = st.switches.flatMap((sw) => sw.slices.filter((b) => b.slice === s.name));
       return {
@@ -44,17 +76,34 @@ export class ProxyDataPath implements DataPath {
     return { switches, slices };
   }
 
+  /** This node's share: packets, bytes and tenant flows of the switches it masters (collected), packet-ins it delivered. */
   sliceCounters(slice: string): SliceCounters | undefined {
     const c = this.proxy.sliceCounters()[slice];
-    if (!c) return undefined;
-    const perSwitch = this.proxy.status().switches.map((sw) => ({
-      dpid: sw.dpid,
-      packets: 0,
-      bytes: 0,
-      flows: sw.slices.filter((b) => b.slice === slice).reduce((n, b) => n + b.flowEntries, 0),
-    }));
-    return { packets: 0, bytes: 0, flows: c.flowEntries, packetIns: c.packetInsDelivered, perSwitch };
+    const collected = this.arbiter.stats.sliceCounters(slice);
+    if (!c && !collected) return undefined;
+    return {
+      packets: collected?.packets ?? 0,
+      bytes: collected?.bytes ?? 0,
+      flows: collected?.flows ?? 0,
+      packetIns: c?.packetInsDelivered ?? 0,
+      perSwitch: collected?.perSwitch ?? [],
+    };
   }
+
+  statsMessages(): StatsMessageCounts {
+    return this.proxy.statsMessageCounts();
+  }
+}
+
+function toSnapshot(dpid: string, s: SessionStats | undefined): SwitchStatsSnapshot | undefined {
+  if (!s) return undefined;
+  return {
+    dpid,
+    at: s.at,
+    flows: s.flows.map((f) => ({ cookie: f.cookie, packetCount: f.packetCount, byteCount: f.byteCount })),
+    ports: s.ports.map((p) => ({ portNo: p.portNo, rxPackets: Number(p.rxPackets), txPackets: Number(p.txPackets), rxBytes: Number(p.rxBytes), txBytes: Number(p.txBytes), rxDropped: Number(p.rxDropped), txDropped: Number(p.txDropped) })),
+    meters: s.meters.map((m) => ({ meterId: m.meterId, flowCount: m.flowCount, packetsIn: Number(m.packetInCount), bytesIn: Number(m.byteInCount), bandPackets: Number(m.bandPackets), bandBytes: Number(m.bandBytes) })),
+  };
 }
 
 export function createProxyDataPath(ctx: DataPathContext): DataPath {

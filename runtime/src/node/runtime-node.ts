@@ -101,6 +101,7 @@ export class RuntimeNode {
       sliceTotals: () => (deploy.activePlan()?.slices ?? []).map((s) => node!.sliceStats(s.name)),
       switches: () => dataPath.status().switches,
       controllers: () => dataPath.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
+      statsMessages: () => dataPath.statsMessages?.(),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
@@ -187,8 +188,11 @@ export class RuntimeNode {
   /** Per-slice statistics from the local tier: the sum of every node's pushed aggregate. */
   sliceStats(slice: string): SliceStats {
     const out: SliceStats = { slice, updatedAt: null, packets: 0, bytes: 0, flows: 0, packetIns: 0, perSwitch: [] };
+    // Aggregates of nodes that left (no heartbeat) are skipped: their switches have new masters.
+    const alive = new Set([...this.tier.entries('nodes')].map(([id]) => id));
     for (const [key, v] of this.tier.entries('stats')) {
       if (key.slice(0, key.lastIndexOf('/')) !== slice) continue;
+      if (!alive.has(key.slice(key.lastIndexOf('/') + 1))) continue;
       const c = v.value as unknown as SliceCounters & { updatedAt: string };
       out.packets += c.packets;
       out.bytes += c.bytes;

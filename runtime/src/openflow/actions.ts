@@ -1,7 +1,7 @@
 /** OpenFlow 1.3 actions and instructions, OpenFlow 1.0 actions. */
-import { Reader, Writer, ipv4ToBytes, ipv4ToString, macToBytes, macToString } from './bytes.js';
+import { Reader, type Writer } from './bytes.js';
 import { SUGGEST } from './constants.js';
-import { OxmTlv, oxmLength, readOxm, writeOxm } from './oxm.js';
+import { type OxmTlv, oxmLength, readOxm, writeOxm } from './oxm.js';
 
 // ---------------------------------------------------------------- OpenFlow 1.3 actions
 export type Action13 =
@@ -30,42 +30,74 @@ export const ACTION13_CODES = {
   set_field: 25, push_pbb: 26, pop_pbb: 27, experimenter: 0xffff,
 } as const;
 
+function badActionLen(r: Reader, type: number, len: number, want: number, start: number): never {
+  return r.fail('bad_length', `action type ${type} has length ${len}, expected ${want}`, SUGGEST.badActionLen, start);
+}
+
 function readAction13(r: Reader): Action13 {
   const start = r.pos;
   r.need(4, 'action header');
   const type = r.u16();
   const len = r.u16();
   if (len < 8 || len % 8 !== 0) r.fail('bad_length', `action type ${type} has bad length ${len}`, SUGGEST.badActionLen, start);
-  const b = r.sub(len - 4, 'action', SUGGEST.badActionLen);
-  const exact = (want: number) => {
-    if (len !== want) r.fail('bad_length', `action type ${type} has length ${len}, expected ${want}`, SUGGEST.badActionLen, start);
-  };
+  if (start + len > r.end) r.fail('bad_length', `action: length ${len - 4} at offset ${start + 4} exceeds the ${r.end - start - 4} bytes left`, SUGGEST.badActionLen);
+  const end = start + len;
+  // Fixed-size actions are read in place; their body is inside [start + 4, end).
+  let a: Action13;
   switch (type) {
-    case 0: { exact(16); const port = b.u32(); const maxLen = b.u16(); return { type: 'output', port, maxLen }; }
-    case 11: exact(8); return { type: 'copy_ttl_out' };
-    case 12: exact(8); return { type: 'copy_ttl_in' };
-    case 15: exact(8); return { type: 'set_mpls_ttl', ttl: b.u8() };
-    case 16: exact(8); return { type: 'dec_mpls_ttl' };
-    case 17: exact(8); return { type: 'push_vlan', ethertype: b.u16() };
-    case 18: exact(8); return { type: 'pop_vlan' };
-    case 19: exact(8); return { type: 'push_mpls', ethertype: b.u16() };
-    case 20: exact(8); return { type: 'pop_mpls', ethertype: b.u16() };
-    case 21: exact(8); return { type: 'set_queue', queueId: b.u32() };
-    case 22: exact(8); return { type: 'group', groupId: b.u32() };
-    case 23: exact(8); return { type: 'set_nw_ttl', ttl: b.u8() };
-    case 24: exact(8); return { type: 'dec_nw_ttl' };
+    case 0: {
+      if (len !== 16) badActionLen(r, type, len, 16, start);
+      const port = r.u32(); const maxLen = r.u16();
+      a = { type: 'output', port, maxLen };
+      break;
+    }
+    case 11: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'copy_ttl_out' }; break;
+    case 12: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'copy_ttl_in' }; break;
+    case 15: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'set_mpls_ttl', ttl: r.u8() }; break;
+    case 16: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'dec_mpls_ttl' }; break;
+    case 17: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'push_vlan', ethertype: r.u16() }; break;
+    case 18: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'pop_vlan' }; break;
+    case 19: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'push_mpls', ethertype: r.u16() }; break;
+    case 20: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'pop_mpls', ethertype: r.u16() }; break;
+    case 21: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'set_queue', queueId: r.u32() }; break;
+    case 22: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'group', groupId: r.u32() }; break;
+    case 23: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'set_nw_ttl', ttl: r.u8() }; break;
+    case 24: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'dec_nw_ttl' }; break;
     case 25: {
-      const inner = new Reader(b.buf, b.pos, b.end, SUGGEST.badSetLen13);
+      const inner = new Reader(r.buf, r.pos, end, SUGGEST.badSetLen13);
       const field = readOxm(inner);
       if (len !== ((4 + oxmLength(field) + 7) & ~7)) r.fail('bad_length', `set_field length ${len} does not fit its OXM`, SUGGEST.badSetLen13, start);
-      return { type: 'set_field', field };
+      a = { type: 'set_field', field };
+      break;
     }
-    case 26: exact(8); return { type: 'push_pbb', ethertype: b.u16() };
-    case 27: exact(8); return { type: 'pop_pbb' };
-    case 0xffff: return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
+    case 26: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'push_pbb', ethertype: r.u16() }; break;
+    case 27: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'pop_pbb' }; break;
+    case 0xffff: {
+      const b = new Reader(r.buf, r.pos, end, SUGGEST.badActionLen);
+      a = { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
+      break;
+    }
     default:
       return r.fail('bad_action_type', `unknown OpenFlow 1.3 action type ${type}`, SUGGEST.badActionType, start);
   }
+  r.pos = end;
+  return a;
+}
+
+/** Byte length of an OpenFlow 1.3 action. */
+export function action13Length(a: Action13): number {
+  switch (a.type) {
+    case 'output': return 16;
+    case 'set_field': return (4 + oxmLength(a.field) + 7) & ~7;
+    case 'experimenter': return (8 + a.data.length + 7) & ~7;
+    default: return 8;
+  }
+}
+
+export function actions13Length(actions: readonly Action13[]): number {
+  let n = 0;
+  for (let i = 0; i < actions.length; i++) n += action13Length(actions[i]!);
+  return n;
 }
 
 function writeAction13(w: Writer, a: Action13): void {
@@ -87,12 +119,12 @@ function writeAction13(w: Writer, a: Action13): void {
 
 export function readActions13(r: Reader): Action13[] {
   const out: Action13[] = [];
-  while (r.remaining > 0) out.push(readAction13(r));
+  while (r.pos < r.end) out.push(readAction13(r));
   return out;
 }
 
 export function writeActions13(w: Writer, actions: readonly Action13[]): void {
-  for (const a of actions) writeAction13(w, a);
+  for (let i = 0; i < actions.length; i++) writeAction13(w, actions[i]!);
 }
 
 // ---------------------------------------------------------------- OpenFlow 1.3 instructions
@@ -117,23 +149,38 @@ function readInstruction(r: Reader): Instruction {
   const len = r.u16();
   if (len < 8 || len % 8 !== 0) r.fail('bad_length', `instruction type ${type} has bad length ${len}`, SUGGEST.badInstructionLen13, start);
   const b = r.sub(len - 4, 'instruction', SUGGEST.badInstructionLen13);
-  const exact = (want: number) => {
-    if (len !== want) r.fail('bad_length', `instruction type ${type} has length ${len}, expected ${want}`, SUGGEST.badInstructionLen13, start);
-  };
+  const want = type === 2 ? 24 : type === 1 || type === 5 || type === 6 ? 8 : len;
+  if (len !== want) r.fail('bad_length', `instruction type ${type} has length ${len}, expected ${want}`, SUGGEST.badInstructionLen13, start);
   switch (type) {
-    case 1: exact(8); return { type: 'goto_table', tableId: b.u8() };
-    case 2: { exact(24); b.skip(4); const metadata = b.u64(); return { type: 'write_metadata', metadata, mask: b.u64() }; }
+    case 1: return { type: 'goto_table', tableId: b.u8() };
+    case 2: { b.skip(4); const metadata = b.u64(); return { type: 'write_metadata', metadata, mask: b.u64() }; }
     case 3: case 4: {
       b.skip(4);
       const actions = readActions13(b);
       return { type: type === 3 ? 'write_actions' : 'apply_actions', actions };
     }
-    case 5: exact(8); return { type: 'clear_actions' };
-    case 6: exact(8); return { type: 'meter', meterId: b.u32() };
+    case 5: return { type: 'clear_actions' };
+    case 6: return { type: 'meter', meterId: b.u32() };
     case 0xffff: return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
     default:
       return r.fail('bad_instruction_type', `unknown instruction type ${type}`, SUGGEST.badInstruction13, start);
   }
+}
+
+/** Byte length of an instruction. */
+export function instructionLength(i: Instruction): number {
+  switch (i.type) {
+    case 'write_metadata': return 24;
+    case 'write_actions': case 'apply_actions': return 8 + actions13Length(i.actions);
+    case 'experimenter': return (8 + i.data.length + 7) & ~7;
+    default: return 8;
+  }
+}
+
+export function instructionsLength(list: readonly Instruction[]): number {
+  let n = 0;
+  for (let i = 0; i < list.length; i++) n += instructionLength(list[i]!);
+  return n;
 }
 
 export function readInstructions(r: Reader): Instruction[] {
@@ -143,7 +190,8 @@ export function readInstructions(r: Reader): Instruction[] {
 }
 
 export function writeInstructions(w: Writer, list: readonly Instruction[]): void {
-  for (const i of list) {
+  for (let k = 0; k < list.length; k++) {
+    const i = list[k]!;
     const start = w.pos;
     w.u16(INSTRUCTION_CODES[i.type]);
     const slot = w.lenSlot();
@@ -190,17 +238,15 @@ function readAction10(r: Reader): Action10 {
   const exact = (want: number) => {
     if (len !== want) r.fail('bad_length', `action type ${type} has length ${len}, expected ${want}`, SUGGEST.badActionLen, start);
   };
-  const mac = () => { b.need(6, 'mac'); b.pos += 6; return macToString(b.buf, b.pos - 6); };
-  const ip = () => { b.need(4, 'ipv4'); b.pos += 4; return ipv4ToString(b.buf, b.pos - 4); };
   switch (type) {
     case 0: { exact(8); const port = b.u16(); return { type: 'output', port, maxLen: b.u16() }; }
     case 1: exact(8); return { type: 'set_vlan_vid', vlanVid: b.u16() };
     case 2: exact(8); return { type: 'set_vlan_pcp', vlanPcp: b.u8() };
     case 3: exact(8); return { type: 'strip_vlan' };
-    case 4: exact(16); return { type: 'set_dl_src', mac: mac() };
-    case 5: exact(16); return { type: 'set_dl_dst', mac: mac() };
-    case 6: exact(8); return { type: 'set_nw_src', ip: ip() };
-    case 7: exact(8); return { type: 'set_nw_dst', ip: ip() };
+    case 4: exact(16); return { type: 'set_dl_src', mac: b.mac() };
+    case 5: exact(16); return { type: 'set_dl_dst', mac: b.mac() };
+    case 6: exact(8); return { type: 'set_nw_src', ip: b.ipv4() };
+    case 7: exact(8); return { type: 'set_nw_dst', ip: b.ipv4() };
     case 8: exact(8); return { type: 'set_nw_tos', tos: b.u8() };
     case 9: exact(8); return { type: 'set_tp_src', port: b.u16() };
     case 10: exact(8); return { type: 'set_tp_dst', port: b.u16() };
@@ -213,12 +259,28 @@ function readAction10(r: Reader): Action10 {
 
 export function readActions10(r: Reader): Action10[] {
   const out: Action10[] = [];
-  while (r.remaining > 0) out.push(readAction10(r));
+  while (r.pos < r.end) out.push(readAction10(r));
   return out;
 }
 
+/** Byte length of an OpenFlow 1.0 action. */
+export function action10Length(a: Action10): number {
+  switch (a.type) {
+    case 'set_dl_src': case 'set_dl_dst': case 'enqueue': return 16;
+    case 'experimenter': return (8 + a.data.length + 7) & ~7;
+    default: return 8;
+  }
+}
+
+export function actions10Length(actions: readonly Action10[]): number {
+  let n = 0;
+  for (let i = 0; i < actions.length; i++) n += action10Length(actions[i]!);
+  return n;
+}
+
 export function writeActions10(w: Writer, actions: readonly Action10[]): void {
-  for (const a of actions) {
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i]!;
     const start = w.pos;
     w.u16(ACTION10_CODES[a.type]);
     const slot = w.lenSlot();
@@ -227,8 +289,8 @@ export function writeActions10(w: Writer, actions: readonly Action10[]): void {
       case 'set_vlan_vid': w.u16(a.vlanVid); w.zeros(2); break;
       case 'set_vlan_pcp': w.u8(a.vlanPcp); w.zeros(3); break;
       case 'strip_vlan': w.zeros(4); break;
-      case 'set_dl_src': case 'set_dl_dst': w.bytes(macToBytes(a.mac)); w.zeros(6); break;
-      case 'set_nw_src': case 'set_nw_dst': w.bytes(ipv4ToBytes(a.ip)); break;
+      case 'set_dl_src': case 'set_dl_dst': w.mac(a.mac); w.zeros(6); break;
+      case 'set_nw_src': case 'set_nw_dst': w.ipv4(a.ip); break;
       case 'set_nw_tos': w.u8(a.tos); w.zeros(3); break;
       case 'set_tp_src': case 'set_tp_dst': w.u16(a.port); w.zeros(2); break;
       case 'enqueue': w.u16(a.port); w.zeros(6); w.u32(a.queueId); break;
@@ -268,9 +330,8 @@ export function readMatch10(r: Reader): Match10 {
   r.need(MATCH10_LEN, 'OpenFlow 1.0 match');
   const wildcards = r.u32();
   const inPort = r.u16();
-  const dlSrc = macToString(r.buf, r.pos);
-  const dlDst = macToString(r.buf, r.pos + 6);
-  r.pos += 12;
+  const dlSrc = r.mac();
+  const dlDst = r.mac();
   const dlVlan = r.u16();
   const dlVlanPcp = r.u8();
   r.skip(1);
@@ -278,9 +339,8 @@ export function readMatch10(r: Reader): Match10 {
   const nwTos = r.u8();
   const nwProto = r.u8();
   r.skip(2);
-  const nwSrc = ipv4ToString(r.buf, r.pos);
-  const nwDst = ipv4ToString(r.buf, r.pos + 4);
-  r.pos += 8;
+  const nwSrc = r.ipv4();
+  const nwDst = r.ipv4();
   const tpSrc = r.u16();
   const tpDst = r.u16();
   return { wildcards, inPort, dlSrc, dlDst, dlVlan, dlVlanPcp, dlType, nwTos, nwProto, nwSrc, nwDst, tpSrc, tpDst };
@@ -289,8 +349,8 @@ export function readMatch10(r: Reader): Match10 {
 export function writeMatch10(w: Writer, m: Match10): void {
   w.u32(m.wildcards);
   w.u16(m.inPort);
-  w.bytes(macToBytes(m.dlSrc));
-  w.bytes(macToBytes(m.dlDst));
+  w.mac(m.dlSrc);
+  w.mac(m.dlDst);
   w.u16(m.dlVlan);
   w.u8(m.dlVlanPcp);
   w.zeros(1);
@@ -298,8 +358,8 @@ export function writeMatch10(w: Writer, m: Match10): void {
   w.u8(m.nwTos);
   w.u8(m.nwProto);
   w.zeros(2);
-  w.bytes(ipv4ToBytes(m.nwSrc));
-  w.bytes(ipv4ToBytes(m.nwDst));
+  w.ipv4(m.nwSrc);
+  w.ipv4(m.nwDst);
   w.u16(m.tpSrc);
   w.u16(m.tpDst);
 }

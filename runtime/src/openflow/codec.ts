@@ -1,18 +1,18 @@
 /** decodeMessage / encodeMessage: whole OpenFlow messages (header + body) for versions 1.0 and 1.3. */
-import { CodecFault, Reader, Writer, macToBytes, macToString } from './bytes.js';
+import { CodecFault, Reader, Writer } from './bytes.js';
 import { KNOWN_WIRE_VERSIONS, OFP_HEADER_LEN, SUGGEST, typeCode, typeName } from './constants.js';
 import {
-  readActions10, readActions13, readInstructions, readMatch10, writeActions10, writeActions13, writeInstructions,
-  writeMatch10,
+  actions10Length, actions13Length, instructionsLength, MATCH10_LEN, readActions10, readActions13, readInstructions,
+  readMatch10, writeActions10, writeActions13, writeInstructions, writeMatch10,
 } from './actions.js';
-import { readMatch13, writeMatch13 } from './oxm.js';
+import { match13Length, readMatch13, writeMatch13 } from './oxm.js';
 import {
-  readBands, readBuckets, readPort10, readPort13, readQueues, writeBands, writeBuckets, writePort10, writePort13,
-  writeQueues,
+  bandsLength, bucketsLength, PORT10_LEN, PORT13_LEN, queuesLength, readBands, readBuckets, readPort10, readPort13,
+  readQueues, writeBands, writeBuckets, writePort10, writePort13, writeQueues,
 } from './structs.js';
 import {
-  mp10Code, mp13Code, readMpReply10, readMpReply13, readMpRequest10, readMpRequest13, writeMpReply10,
-  writeMpReply13, writeMpRequest10, writeMpRequest13,
+  mp10Code, mp13Code, mpReply10Length, mpReply13Length, mpRequest10Length, mpRequest13Length, readMpReply10,
+  readMpReply13, readMpRequest10, readMpRequest13, writeMpReply10, writeMpReply13, writeMpRequest10, writeMpRequest13,
 } from './multipart.js';
 import type { Hello, HelloElement, Message10, Message13, OfMessage, Port10 } from './types.js';
 
@@ -131,7 +131,7 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
     }
     case 'port_mod': {
       const portNo = r.u32(); r.skip(4);
-      r.need(6, 'hw_addr'); const hwAddr = macToString(r.buf, r.pos); r.pos += 6; r.skip(2);
+      const hwAddr = r.mac('hw_addr'); r.skip(2);
       const config = r.u32(); const mask = r.u32(); const advertise = r.u32(); r.skip(4);
       return { version, type: name, xid, portNo, hwAddr, config, mask, advertise };
     }
@@ -157,8 +157,9 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
       return { version, type: name, xid, role, generationId: r.u64() };
     }
     case 'get_async_reply': case 'set_async': {
-      const m = (): [number, number] => [r.u32(), r.u32()];
-      const packetInMask = m(); const portStatusMask = m(); const flowRemovedMask = m();
+      const packetInMask: [number, number] = [r.u32(), r.u32()];
+      const portStatusMask: [number, number] = [r.u32(), r.u32()];
+      const flowRemovedMask: [number, number] = [r.u32(), r.u32()];
       return { version, type: name, xid, packetInMask, portStatusMask, flowRemovedMask };
     }
     case 'meter_mod': {
@@ -204,7 +205,7 @@ function encode13(w: Writer, m: Message13): void {
       writeMatch13(w, m.match); writeInstructions(w, m.instructions); return;
     case 'group_mod': w.u16(m.command); w.u8(m.groupType); w.zeros(1); w.u32(m.groupId); writeBuckets(w, m.buckets); return;
     case 'port_mod':
-      w.u32(m.portNo); w.zeros(4); w.bytes(macToBytes(m.hwAddr)); w.zeros(2); w.u32(m.config); w.u32(m.mask);
+      w.u32(m.portNo); w.zeros(4); w.mac(m.hwAddr); w.zeros(2); w.u32(m.config); w.u32(m.mask);
       w.u32(m.advertise); w.zeros(4); return;
     case 'table_mod': w.u8(m.tableId); w.zeros(3); w.u32(m.config); return;
     case 'multipart_request': w.u16(mp13Code(m.body.mpType)); w.u16(m.flags); w.zeros(4); writeMpRequest13(w, m.body); return;
@@ -213,9 +214,37 @@ function encode13(w: Writer, m: Message13): void {
     case 'queue_get_config_reply': w.u32(m.port); w.zeros(4); writeQueues(w, m.queues, 4); return;
     case 'role_request': case 'role_reply': w.u32(m.role); w.zeros(4); w.u64(m.generationId); return;
     case 'get_async_reply': case 'set_async':
-      for (const pair of [m.packetInMask, m.portStatusMask, m.flowRemovedMask]) { w.u32(pair[0]); w.u32(pair[1]); }
+      w.u32(m.packetInMask[0]); w.u32(m.packetInMask[1]); w.u32(m.portStatusMask[0]); w.u32(m.portStatusMask[1]);
+      w.u32(m.flowRemovedMask[0]); w.u32(m.flowRemovedMask[1]);
       return;
     case 'meter_mod': w.u16(m.command); w.u16(m.flags); w.u32(m.meterId); writeBands(w, m.bands); return;
+  }
+}
+
+/** Body length (after the 8-byte header) of a 1.3 message, as `encode13` writes it. */
+function size13(m: Message13): number {
+  switch (m.type) {
+    case 'error': return 4 + (m.errorType === 0xffff ? 4 : 0) + m.data.length;
+    case 'echo_request': case 'echo_reply': return m.data.length;
+    case 'experimenter': return 8 + m.data.length;
+    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': case 'get_async_request': return 0;
+    case 'features_reply': return 24;
+    case 'get_config_reply': case 'set_config': return 4;
+    case 'packet_in': return 16 + match13Length(m.match) + 2 + m.data.length;
+    case 'flow_removed': return 40 + match13Length(m.match);
+    case 'port_status': return 8 + PORT13_LEN;
+    case 'packet_out': return 16 + actions13Length(m.actions) + m.data.length;
+    case 'flow_mod': return 40 + match13Length(m.match) + instructionsLength(m.instructions);
+    case 'group_mod': return 8 + bucketsLength(m.buckets);
+    case 'port_mod': return 32;
+    case 'table_mod': return 8;
+    case 'multipart_request': return 8 + mpRequest13Length(m.body);
+    case 'multipart_reply': return 8 + mpReply13Length(m.body);
+    case 'queue_get_config_request': return 8;
+    case 'queue_get_config_reply': return 8 + queuesLength(m.queues, 4);
+    case 'role_request': case 'role_reply': return 16;
+    case 'get_async_reply': case 'set_async': return 24;
+    case 'meter_mod': return 8 + bandsLength(m.bands);
   }
 }
 
@@ -262,7 +291,7 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
       return { version, type: name, xid, match, cookie, command, idleTimeout, hardTimeout, priority, bufferId, outPort, flags, actions: readActions10(r) };
     }
     case 'port_mod': {
-      const portNo = r.u16(); r.need(6, 'hw_addr'); const hwAddr = macToString(r.buf, r.pos); r.pos += 6;
+      const portNo = r.u16(); const hwAddr = r.mac('hw_addr');
       const config = r.u32(); const mask = r.u32(); const advertise = r.u32(); r.skip(4);
       return { version, type: name, xid, portNo, hwAddr, config, mask, advertise };
     }
@@ -306,12 +335,48 @@ function encode10(w: Writer, m: Message10): void {
       writeMatch10(w, m.match); w.u64(m.cookie); w.u16(m.command); w.u16(m.idleTimeout); w.u16(m.hardTimeout);
       w.u16(m.priority); w.u32(m.bufferId); w.u16(m.outPort); w.u16(m.flags); writeActions10(w, m.actions); return;
     case 'port_mod':
-      w.u16(m.portNo); w.bytes(macToBytes(m.hwAddr)); w.u32(m.config); w.u32(m.mask); w.u32(m.advertise); w.zeros(4); return;
+      w.u16(m.portNo); w.mac(m.hwAddr); w.u32(m.config); w.u32(m.mask); w.u32(m.advertise); w.zeros(4); return;
     case 'multipart_request': w.u16(mp10Code(m.body.mpType)); w.u16(m.flags); writeMpRequest10(w, m.body); return;
     case 'multipart_reply': w.u16(mp10Code(m.body.mpType)); w.u16(m.flags); writeMpReply10(w, m.body); return;
     case 'queue_get_config_request': w.u16(m.port); w.zeros(2); return;
     case 'queue_get_config_reply': w.u16(m.port); w.zeros(6); writeQueues(w, m.queues, 1); return;
   }
+}
+
+/** Body length (after the 8-byte header) of a 1.0 message, as `encode10` writes it. */
+function size10(m: Message10): number {
+  switch (m.type) {
+    case 'error': return 4 + m.data.length;
+    case 'echo_request': case 'echo_reply': return m.data.length;
+    case 'experimenter': return 4 + m.data.length;
+    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': return 0;
+    case 'features_reply': return 24 + PORT10_LEN * m.ports.length;
+    case 'get_config_reply': case 'set_config': return 4;
+    case 'packet_in': return 10 + m.data.length;
+    case 'flow_removed': return MATCH10_LEN + 40;
+    case 'port_status': return 8 + PORT10_LEN;
+    case 'packet_out': return 8 + actions10Length(m.actions) + m.data.length;
+    case 'flow_mod': return MATCH10_LEN + 24 + actions10Length(m.actions);
+    case 'port_mod': return 24;
+    case 'multipart_request': return 4 + mpRequest10Length(m.body);
+    case 'multipart_reply': return 4 + mpReply10Length(m.body);
+    case 'queue_get_config_request': return 4;
+    case 'queue_get_config_reply': return 8 + queuesLength(m.queues, 1);
+  }
+}
+
+function helloSize(elements: readonly HelloElement[]): number {
+  let n = 0;
+  for (const e of elements) n += (4 + (e.type === 'versionbitmap' ? 4 * e.bitmaps.length : e.data.length) + 7) & ~7;
+  return n;
+}
+
+/** Encoded length of a message (header included); RangeError for a type its version does not have. */
+export function messageLength(msg: OfMessage): number {
+  if (msg.type === 'hello') return OFP_HEADER_LEN + helloSize(msg.elements);
+  if (msg.version === 4) return OFP_HEADER_LEN + size13(msg as Message13);
+  if (msg.version === 1) return OFP_HEADER_LEN + size10(msg as Message10);
+  throw new RangeError(`cannot encode ${(msg as OfMessage).type} for OpenFlow version ${(msg as OfMessage).version}`);
 }
 
 // ---------------------------------------------------------------- public API
@@ -364,18 +429,19 @@ export function decodeMessage(buf: Buffer): DecodeResult {
  * 1.3-only message with version 1, a malformed MAC string or a message longer than 65535 bytes).
  */
 export function encodeMessage(msg: OfMessage): Buffer {
-  const w = new Writer(64);
+  const code = msg.type === 'hello' ? 0 : typeCode(msg.version, msg.type);
+  const size = messageLength(msg);
+  if (size > 0xffff) throw new RangeError(`message too long: ${size} bytes`);
+  const w = new Writer(size);
   w.u8(msg.version);
-  w.u8(msg.type === 'hello' ? 0 : typeCode(msg.version, msg.type));
-  w.u16(0);
+  w.u8(code);
+  w.u16(size);
   w.u32(msg.xid);
   if (msg.type === 'hello') writeHelloElements(w, msg.elements);
   else if (msg.version === 4) encode13(w, msg as Message13);
-  else if (msg.version === 1) encode10(w, msg as Message10);
-  else throw new RangeError(`cannot encode ${(msg as OfMessage).type} for OpenFlow version ${(msg as OfMessage).version}`);
-  if (w.pos > 0xffff) throw new RangeError(`message too long: ${w.pos} bytes`);
-  w.buf.writeUInt16BE(w.pos, 2);
-  return Buffer.from(w.done());
+  else encode10(w, msg as Message10);
+  if (w.pos !== size) throw new Error(`internal codec error: ${msg.type} sized ${size} bytes but ${w.pos} written`);
+  return w.buf;
 }
 
 // ---------------------------------------------------------------- helpers for callers

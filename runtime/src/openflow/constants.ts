@@ -32,9 +32,11 @@ export const OF10_TYPES: readonly MessageTypeName[] = [
   'barrier_reply', 'queue_get_config_request', 'queue_get_config_reply',
 ];
 
+const OF13_CODES = new Map<string, number>(OF13_TYPES.map((n, i) => [n, i]));
+const OF10_CODES = new Map<string, number>(OF10_TYPES.map((n, i) => [n, i]));
+
 export function typeCode(version: number, name: MessageTypeName): number {
-  const table = version === OFP10_VERSION ? OF10_TYPES : OF13_TYPES;
-  const i = table.indexOf(name);
+  const i = (version === OFP10_VERSION ? OF10_CODES : OF13_CODES).get(name) ?? -1;
   if (i < 0) throw new RangeError(`message type ${name} does not exist in OpenFlow version ${version}`);
   return i;
 }

@@ -5,6 +5,8 @@
  * - `decodeMessage(buf)` → `{ ok: true, msg } | { ok: false, error: { code, message, offset, ofError } }`
  *   (never throws; `ofError` is the OpenFlow error type/code to send back, see `errorReplyFor`).
  * - `encodeMessage(msg)` → Buffer (lengths and padding computed; throws RangeError on unencodable values).
+ *   The message's exact size is computed first (`messageLength`) and it is written into one buffer of
+ *   that size; address text is parsed by hand-written char-code parsers straight into that buffer.
  * - `OfMessage` and per-message types (`FlowMod13`, `FlowMod10`, `PacketIn13`, …): plain data with
  *   `version` (1 | 4), `type` (shared names: 'flow_mod', 'packet_in', 'multipart_reply'…) and `xid`.
  * - OXM matches: ordered `OxmTlv[]` of `{ field, value, mask? }` (numbers; bigint for 64-bit; MAC/IP as
@@ -23,7 +25,7 @@ export * from './actions.js';
 export * from './types.js';
 export * from './multipart-types.js';
 export * from './structs.js';
-export { decodeMessage, encodeMessage, errorReplyFor, helloVersions, negotiateVersion, versionBitmap } from './codec.js';
+export { decodeMessage, encodeMessage, errorReplyFor, helloVersions, messageLength, negotiateVersion, versionBitmap } from './codec.js';
 export type { DecodeError, DecodeResult } from './codec.js';
 export * from './framer.js';
 export * from './connection.js';

@@ -1,9 +1,14 @@
 /** Multipart (1.3) and stats (1.0) bodies. */
 import { Reader, Writer } from './bytes.js';
 import { SUGGEST } from './constants.js';
-import { readActions10, readInstructions, readMatch10, writeActions10, writeInstructions, writeMatch10 } from './actions.js';
-import { readMatch13, writeMatch13 } from './oxm.js';
-import { PORT13_LEN, readBands, readBuckets, readPort13, writeBands, writeBuckets, writePort13 } from './structs.js';
+import {
+  actions10Length, instructionsLength, MATCH10_LEN, readActions10, readInstructions, readMatch10, writeActions10, writeInstructions,
+  writeMatch10,
+} from './actions.js';
+import { match13Length, readMatch13, writeMatch13 } from './oxm.js';
+import {
+  bandsLength, bucketsLength, PORT13_LEN, readBands, readBuckets, readPort13, writeBands, writeBuckets, writePort13,
+} from './structs.js';
 import {
   Desc, FlowStats10, FlowStats13, GroupDesc, GroupStats, MeterConfig, MeterStats, MP10_CODES, MP13_CODES,
   MultipartReplyBody10, MultipartReplyBody13, MultipartRequestBody10, MultipartRequestBody13, PortCounters,
@@ -121,12 +126,13 @@ function readFlowStats13(r: Reader): FlowStats13 {
   return { tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags, cookie, packetCount, byteCount, match, instructions: readInstructions(r) };
 }
 function writeFlowStats13(w: Writer, s: FlowStats13): void {
-  lengthPrefixed(w, () => {
-    w.u8(s.tableId); w.zeros(1); w.u32(s.durationSec); w.u32(s.durationNsec);
-    w.u16(s.priority); w.u16(s.idleTimeout); w.u16(s.hardTimeout); w.u16(s.flags); w.zeros(4);
-    w.u64(s.cookie); w.u64(s.packetCount); w.u64(s.byteCount);
-    writeMatch13(w, s.match); writeInstructions(w, s.instructions);
-  });
+  const start = w.pos;
+  const slot = w.lenSlot();
+  w.u8(s.tableId); w.zeros(1); w.u32(s.durationSec); w.u32(s.durationNsec);
+  w.u16(s.priority); w.u16(s.idleTimeout); w.u16(s.hardTimeout); w.u16(s.flags); w.zeros(4);
+  w.u64(s.cookie); w.u64(s.packetCount); w.u64(s.byteCount);
+  writeMatch13(w, s.match); writeInstructions(w, s.instructions);
+  w.patchLen(slot, start);
 }
 
 function readGroupStats(r: Reader): GroupStats {
@@ -305,11 +311,14 @@ export function writeMpReply10(w: Writer, b: MultipartReplyBody10): void {
   switch (b.mpType) {
     case 'desc': return writeDesc(w, b);
     case 'flow':
-      for (const s of b.stats) lengthPrefixed(w, () => {
+      for (const s of b.stats) {
+        const start = w.pos;
+        const slot = w.lenSlot();
         w.u8(s.tableId); w.zeros(1); writeMatch10(w, s.match); w.u32(s.durationSec); w.u32(s.durationNsec);
         w.u16(s.priority); w.u16(s.idleTimeout); w.u16(s.hardTimeout); w.zeros(6);
         w.u64(s.cookie); w.u64(s.packetCount); w.u64(s.byteCount); writeActions10(w, s.actions);
-      });
+        w.patchLen(slot, start);
+      }
       return;
     case 'aggregate': w.u64(b.packetCount); w.u64(b.byteCount); w.u32(b.flowCount); w.zeros(4); return;
     case 'table':
@@ -321,5 +330,60 @@ export function writeMpReply10(w: Writer, b: MultipartReplyBody10): void {
     case 'port_stats': for (const s of b.stats) { w.u16(s.portNo); w.zeros(6); writeCounters(w, s); } return;
     case 'queue': for (const s of b.stats) { w.u16(s.portNo); w.zeros(2); w.u32(s.queueId); w.u64(s.txBytes); w.u64(s.txPackets); w.u64(s.txErrors); } return;
     case 'experimenter': w.u32(b.experimenter); w.bytes(b.data); return;
+  }
+}
+
+// ---------------------------------------------------------------- body sizes (for exact-size encoding)
+export function mpRequest13Length(b: MultipartRequestBody13): number {
+  switch (b.mpType) {
+    case 'desc': case 'table': case 'group_desc': case 'group_features': case 'meter_features': case 'port_desc': return 0;
+    case 'flow': case 'aggregate': return 32 + match13Length(b.match);
+    case 'port_stats': case 'queue': case 'group': case 'meter': case 'meter_config': return 8;
+    case 'table_features': return b.data.length;
+    case 'experimenter': return 8 + b.data.length;
+  }
+}
+
+export function mpReply13Length(b: MultipartReplyBody13): number {
+  let n = 0;
+  switch (b.mpType) {
+    case 'desc': return 1056;
+    case 'flow':
+      for (const s of b.stats) n += 48 + match13Length(s.match) + instructionsLength(s.instructions);
+      return n;
+    case 'aggregate': return 24;
+    case 'table': return 24 * b.stats.length;
+    case 'port_stats': return 112 * b.stats.length;
+    case 'queue': return 40 * b.stats.length;
+    case 'group': for (const s of b.stats) n += 40 + 16 * s.bucketStats.length; return n;
+    case 'group_desc': for (const g of b.groups) n += 8 + bucketsLength(g.buckets); return n;
+    case 'meter': for (const s of b.stats) n += 40 + 16 * s.bandStats.length; return n;
+    case 'meter_config': for (const c of b.configs) n += 8 + bandsLength(c.bands); return n;
+    case 'meter_features': return 16;
+    case 'port_desc': return PORT13_LEN * b.ports.length;
+    case 'group_features': case 'table_features': return b.data.length;
+    case 'experimenter': return 8 + b.data.length;
+  }
+}
+
+export function mpRequest10Length(b: MultipartRequestBody10): number {
+  switch (b.mpType) {
+    case 'desc': case 'table': return 0;
+    case 'flow': case 'aggregate': return MATCH10_LEN + 4;
+    case 'port_stats': case 'queue': return 8;
+    case 'experimenter': return 4 + b.data.length;
+  }
+}
+
+export function mpReply10Length(b: MultipartReplyBody10): number {
+  let n = 0;
+  switch (b.mpType) {
+    case 'desc': return 1056;
+    case 'flow': for (const s of b.stats) n += 48 + MATCH10_LEN + actions10Length(s.actions); return n;
+    case 'aggregate': return 24;
+    case 'table': return 64 * b.stats.length;
+    case 'port_stats': return 104 * b.stats.length;
+    case 'queue': return 32 * b.stats.length;
+    case 'experimenter': return 4 + b.data.length;
   }
 }

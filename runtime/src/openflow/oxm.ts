@@ -8,7 +8,7 @@
  * - fields of other OXM classes (NXM, experimenter) or unknown basic fields: kept raw as Buffers.
  * A mask, when present, has the same representation as the value.
  */
-import { Reader, Writer, ipv4ToBytes, ipv4ToString, ipv6ToBytes, ipv6ToString, macToBytes, macToString } from './bytes.js';
+import type { Reader, Writer } from './bytes.js';
 import { SUGGEST } from './constants.js';
 
 export const OFPXMC_OPENFLOW_BASIC = 0x8000;
@@ -26,9 +26,15 @@ export type OxmFieldName =
 interface FieldDef {
   readonly name: OxmFieldName;
   readonly kind: Kind;
+  /** Value size in bytes. */
+  readonly size: number;
+  /** OXM field number in class OPENFLOW_BASIC. */
+  readonly number: number;
 }
 
-const d = (name: OxmFieldName, kind: Kind): FieldDef => ({ name, kind });
+const KIND_SIZE: Record<Kind, number> = { u8: 1, u16: 2, u24: 3, u32: 4, u64: 8, mac: 6, ipv4: 4, ipv6: 16 };
+let nextNumber = 0;
+const d = (name: OxmFieldName, kind: Kind): FieldDef => ({ name, kind, size: KIND_SIZE[kind], number: nextNumber++ });
 
 /** Index = OXM field number in class OPENFLOW_BASIC. */
 export const OXM_FIELDS: readonly FieldDef[] = [
@@ -43,8 +49,7 @@ export const OXM_FIELDS: readonly FieldDef[] = [
   d('tunnel_id', 'u64'), d('ipv6_exthdr', 'u16'),
 ];
 
-const FIELD_NUMBER = new Map<OxmFieldName, number>(OXM_FIELDS.map((f, i) => [f.name, i]));
-const KIND_SIZE: Record<Kind, number> = { u8: 1, u16: 2, u24: 3, u32: 4, u64: 8, mac: 6, ipv4: 4, ipv6: 16 };
+const FIELD_BY_NAME = new Map<string, FieldDef>(OXM_FIELDS.map((f) => [f.name, f]));
 
 export type OxmValue = number | bigint | string;
 
@@ -69,9 +74,9 @@ export interface OxmRaw {
 export type OxmTlv = OxmBasic | OxmRaw;
 
 export function oxmFieldSize(name: OxmFieldName): number {
-  const n = FIELD_NUMBER.get(name);
-  if (n === undefined) throw new RangeError(`unknown OXM field ${name}`);
-  return KIND_SIZE[OXM_FIELDS[n]!.kind];
+  const def = FIELD_BY_NAME.get(name);
+  if (def === undefined) throw new RangeError(`unknown OXM field ${name}`);
+  return def.size;
 }
 
 function readValue(r: Reader, kind: Kind): OxmValue {
@@ -81,30 +86,29 @@ function readValue(r: Reader, kind: Kind): OxmValue {
     case 'u24': return r.u24();
     case 'u32': return r.u32();
     case 'u64': return r.u64();
-    case 'mac': r.need(6, 'mac'); r.pos += 6; return macToString(r.buf, r.pos - 6);
-    case 'ipv4': r.need(4, 'ipv4'); r.pos += 4; return ipv4ToString(r.buf, r.pos - 4);
-    case 'ipv6': r.need(16, 'ipv6'); r.pos += 16; return ipv6ToString(r.buf, r.pos - 16);
+    case 'mac': return r.mac();
+    case 'ipv4': return r.ipv4();
+    case 'ipv6': return r.ipv6();
   }
 }
 
+function wrongType(name: string, want: string, v: unknown): never {
+  throw new RangeError(`OXM ${name} needs a ${want}, got ${typeof v}`);
+}
+
 function writeValue(w: Writer, kind: Kind, v: OxmValue, name: string): void {
-  const num = (): number => {
-    if (typeof v !== 'number') throw new RangeError(`OXM ${name} needs a number, got ${typeof v}`);
-    return v;
-  };
-  const str = (): string => {
-    if (typeof v !== 'string') throw new RangeError(`OXM ${name} needs a string, got ${typeof v}`);
-    return v;
-  };
   switch (kind) {
-    case 'u8': return w.u8(num());
-    case 'u16': return w.u16(num());
-    case 'u24': return w.u24(num());
-    case 'u32': return w.u32(num());
-    case 'u64': return w.u64(typeof v === 'bigint' ? v : BigInt(num()));
-    case 'mac': return w.bytes(macToBytes(str()));
-    case 'ipv4': return w.bytes(ipv4ToBytes(str()));
-    case 'ipv6': return w.bytes(ipv6ToBytes(str()));
+    case 'u8': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u8(v);
+    case 'u16': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u16(v);
+    case 'u24': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u24(v);
+    case 'u32': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u32(v);
+    case 'u64':
+      if (typeof v === 'bigint') return w.u64(v);
+      if (typeof v !== 'number') wrongType(name, 'number', v);
+      return w.u64(BigInt(v));
+    case 'mac': if (typeof v !== 'string') wrongType(name, 'string', v); return w.mac(v);
+    case 'ipv4': if (typeof v !== 'string') wrongType(name, 'string', v); return w.ipv4(v);
+    case 'ipv6': if (typeof v !== 'string') wrongType(name, 'string', v); return w.ipv6(v);
   }
 }
 
@@ -112,25 +116,30 @@ function writeValue(w: Writer, kind: Kind, v: OxmValue, name: string): void {
 export function readOxm(r: Reader): OxmTlv {
   const start = r.pos;
   r.need(4, 'OXM header');
-  const oxmClass = r.u16();
-  const fh = r.u8();
-  const len = r.u8();
+  const buf = r.buf;
+  const oxmClass = (buf[start]! << 8) | buf[start + 1]!;
+  const fh = buf[start + 2]!;
+  const len = buf[start + 3]!;
   const oxmField = fh >> 1;
   const hasMask = (fh & 1) === 1;
-  const body = r.sub(len, 'OXM payload', SUGGEST.badMatchLen13);
+  const at = start + 4;
+  r.pos = at;
+  if (at + len > r.end) {
+    r.fail('bad_length', `OXM payload: length ${len} at offset ${at} exceeds the ${r.end - at} bytes left`, SUGGEST.badMatchLen13);
+  }
   const def = oxmClass === OFPXMC_OPENFLOW_BASIC ? OXM_FIELDS[oxmField] : undefined;
   if (!def) {
     if (hasMask && len % 2 !== 0) r.fail('bad_length', `masked OXM ${oxmClass}:${oxmField} has odd length ${len}`, SUGGEST.badMatchLen13, start);
     const half = hasMask ? len / 2 : len;
-    const value = body.bytes(half);
-    return hasMask ? { field: 'raw', oxmClass, oxmField, value, mask: body.bytes(half) } : { field: 'raw', oxmClass, oxmField, value };
+    const value = r.bytes(half);
+    return hasMask ? { field: 'raw', oxmClass, oxmField, value, mask: r.bytes(half) } : { field: 'raw', oxmClass, oxmField, value };
   }
-  const size = KIND_SIZE[def.kind];
+  const size = def.size;
   if (len !== (hasMask ? size * 2 : size)) {
     r.fail('bad_length', `OXM ${def.name} has length ${len}, expected ${hasMask ? size * 2 : size}`, SUGGEST.badMatchLen13, start);
   }
-  const value = readValue(body, def.kind);
-  return hasMask ? { field: def.name, value, mask: readValue(body, def.kind) } : { field: def.name, value };
+  const value = readValue(r, def.kind);
+  return hasMask ? { field: def.name, value, mask: readValue(r, def.kind) } : { field: def.name, value };
 }
 
 export function writeOxm(w: Writer, t: OxmTlv): void {
@@ -143,13 +152,12 @@ export function writeOxm(w: Writer, t: OxmTlv): void {
     if (t.mask) w.bytes(t.mask);
     return;
   }
-  const n = FIELD_NUMBER.get(t.field);
-  if (n === undefined) throw new RangeError(`unknown OXM field ${String(t.field)}`);
-  const def = OXM_FIELDS[n]!;
-  const size = KIND_SIZE[def.kind];
+  const def = FIELD_BY_NAME.get(t.field);
+  if (def === undefined) throw new RangeError(`unknown OXM field ${String(t.field)}`);
+  const size = def.size;
   const hasMask = t.mask !== undefined;
   w.u16(OFPXMC_OPENFLOW_BASIC);
-  w.u8((n << 1) | (hasMask ? 1 : 0));
+  w.u8((def.number << 1) | (hasMask ? 1 : 0));
   w.u8(hasMask ? size * 2 : size);
   writeValue(w, def.kind, t.value, t.field);
   if (hasMask) writeValue(w, def.kind, t.mask!, t.field);
@@ -158,8 +166,9 @@ export function writeOxm(w: Writer, t: OxmTlv): void {
 /** Byte length of an OXM TLV (header included). */
 export function oxmLength(t: OxmTlv): number {
   if (t.field === 'raw') return 4 + t.value.length + (t.mask ? t.mask.length : 0);
-  const size = oxmFieldSize(t.field);
-  return 4 + (t.mask !== undefined ? size * 2 : size);
+  const def = FIELD_BY_NAME.get(t.field);
+  if (def === undefined) throw new RangeError(`unknown OXM field ${String(t.field)}`);
+  return 4 + (t.mask !== undefined ? def.size * 2 : def.size);
 }
 
 export const OFPMT_OXM = 1;
@@ -174,17 +183,24 @@ export function readMatch13(r: Reader): OxmTlv[] {
   if (length < 4) r.fail('bad_length', `match length ${length} < 4`, SUGGEST.badMatchLen13, start);
   const body = r.sub(length - 4, 'match', SUGGEST.badMatchLen13);
   const out: OxmTlv[] = [];
-  while (body.remaining > 0) out.push(readOxm(body));
+  while (body.pos < body.end) out.push(readOxm(body));
   const pad = (8 - (length % 8)) % 8;
   r.skip(pad, 'match padding');
   return out;
+}
+
+/** Byte length of an ofp_match (OXM) with its padding. */
+export function match13Length(fields: readonly OxmTlv[]): number {
+  let len = 4;
+  for (let i = 0; i < fields.length; i++) len += oxmLength(fields[i]!);
+  return (len + 7) & ~7;
 }
 
 export function writeMatch13(w: Writer, fields: readonly OxmTlv[]): void {
   const start = w.pos;
   w.u16(OFPMT_OXM);
   const slot = w.lenSlot();
-  for (const f of fields) writeOxm(w, f);
+  for (let i = 0; i < fields.length; i++) writeOxm(w, fields[i]!);
   w.patchLen(slot, start);
   w.align(start, 8);
 }

@@ -1,16 +1,14 @@
 /** Shared sub-structures: ports, group buckets, meter bands, packet queues. */
-import { Reader, Writer, macToBytes, macToString } from './bytes.js';
+import { Reader, type Writer } from './bytes.js';
 import { SUGGEST } from './constants.js';
-import { readActions13, writeActions13 } from './actions.js';
+import { actions13Length, readActions13, writeActions13 } from './actions.js';
 import type { Bucket, MeterBand, PacketQueue, Port10, Port13, QueueProperty } from './types.js';
 
 export const PORT13_LEN = 64;
 export const PORT10_LEN = 48;
 
 function mac(r: Reader): string {
-  r.need(6, 'hw_addr');
-  r.pos += 6;
-  return macToString(r.buf, r.pos - 6);
+  return r.mac('hw_addr');
 }
 
 export function readPort13(r: Reader): Port13 {
@@ -29,10 +27,11 @@ export function readPort13(r: Reader): Port13 {
 export function writePort13(w: Writer, p: Port13): void {
   w.u32(p.portNo);
   w.zeros(4);
-  w.bytes(macToBytes(p.hwAddr));
+  w.mac(p.hwAddr);
   w.zeros(2);
   w.str(p.name, 16);
-  for (const v of [p.config, p.state, p.curr, p.advertised, p.supported, p.peer, p.currSpeed, p.maxSpeed]) w.u32(v);
+  w.u32(p.config); w.u32(p.state); w.u32(p.curr); w.u32(p.advertised); w.u32(p.supported); w.u32(p.peer);
+  w.u32(p.currSpeed); w.u32(p.maxSpeed);
 }
 
 export function readPort10(r: Reader): Port10 {
@@ -48,9 +47,9 @@ export function readPort10(r: Reader): Port10 {
 
 export function writePort10(w: Writer, p: Port10): void {
   w.u16(p.portNo);
-  w.bytes(macToBytes(p.hwAddr));
+  w.mac(p.hwAddr);
   w.str(p.name, 16);
-  for (const v of [p.config, p.state, p.curr, p.advertised, p.supported, p.peer]) w.u32(v);
+  w.u32(p.config); w.u32(p.state); w.u32(p.curr); w.u32(p.advertised); w.u32(p.supported); w.u32(p.peer);
 }
 
 export function readBuckets(r: Reader): Bucket[] {
@@ -68,6 +67,12 @@ export function readBuckets(r: Reader): Bucket[] {
     out.push({ weight, watchPort, watchGroup, actions: readActions13(b) });
   }
   return out;
+}
+
+export function bucketsLength(buckets: readonly Bucket[]): number {
+  let n = 0;
+  for (const b of buckets) n += 16 + actions13Length(b.actions);
+  return n;
 }
 
 export function writeBuckets(w: Writer, buckets: readonly Bucket[]): void {
@@ -107,6 +112,12 @@ export function readBands(r: Reader): MeterBand[] {
     }
   }
   return out;
+}
+
+export function bandsLength(bands: readonly MeterBand[]): number {
+  let n = 0;
+  for (const b of bands) n += b.type === 'experimenter' ? (16 + b.data.length + 7) & ~7 : 16;
+  return n;
 }
 
 export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
@@ -177,6 +188,15 @@ export function readQueues(r: Reader, version: 1 | 4): PacketQueue[] {
     }
   }
   return out;
+}
+
+export function queuesLength(queues: readonly PacketQueue[], version: 1 | 4): number {
+  let n = 0;
+  for (const q of queues) {
+    n += version === 4 ? 16 : 8;
+    for (const p of q.properties) n += 'rate' in p ? 16 : 8 + p.data.length;
+  }
+  return n;
 }
 
 export function writeQueues(w: Writer, queues: readonly PacketQueue[], version: 1 | 4): void {

@@ -84,6 +84,31 @@ export interface FlowStatsRequest { tableId: number; outPort: number; outGroup: 
 
 export interface MeterBand { type: 'drop'; rate: number; burst: number }
 
+/** One port's counters (1.3 numbering; 1.0 replies get zero durations). */
+export interface PortStats {
+  portNo: number;
+  rxPackets: bigint; txPackets: bigint; rxBytes: bigint; txBytes: bigint; rxDropped: bigint; txDropped: bigint;
+  rxErrors: bigint; txErrors: bigint; rxFrameErr: bigint; rxOverErr: bigint; rxCrcErr: bigint; collisions: bigint;
+  durationSec: number; durationNsec: number;
+}
+
+/** One meter's counters (OpenFlow 1.3 only). */
+export interface MeterStats {
+  meterId: number;
+  flowCount: number;
+  packetInCount: bigint;
+  byteInCount: bigint;
+  /** Summed over the meter's bands: what the bands acted on (dropped over the cap). */
+  bandPackets: bigint;
+  bandBytes: bigint;
+}
+
+/** OpenFlow 1.3 controller roles (ofp_controller_role). */
+export const ROLE = { NOCHANGE: 0, EQUAL: 1, MASTER: 2, SLAVE: 3 } as const;
+/** OFPET_ROLE_REQUEST_FAILED and its codes. */
+export const ROLE_REQUEST_FAILED = 11;
+export const ROLE_ERROR = { STALE: 0, UNSUP: 1, BAD_ROLE: 2 } as const;
+
 /** Multipart (1.3) / stats (1.0) kinds by the codec's names ('desc', 'flow', 'port_desc', …). */
 export type MpKind = string;
 
@@ -105,8 +130,8 @@ export type OfMessage = Base & (
   | { type: 'packet_out'; bufferId: number; inPort: number; actions: Action[]; data: Buffer }
   | ({ type: 'flow_mod' } & FlowMod)
   | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
-  | { type: 'multipart_request'; mpType: MpKind; flags: number; flow?: FlowStatsRequest; portNo?: number; queueId?: number }
-  | { type: 'multipart_reply'; mpType: MpKind; flags: number; ports?: Port[]; flows?: FlowStats[]; aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number }; desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string }; queues?: Array<{ portNo: number; queueId: number }> }
+  | { type: 'multipart_request'; mpType: MpKind; flags: number; flow?: FlowStatsRequest; portNo?: number; queueId?: number; meterId?: number }
+  | { type: 'multipart_reply'; mpType: MpKind; flags: number; ports?: Port[]; flows?: FlowStats[]; aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number }; desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string }; queues?: Array<{ portNo: number; queueId: number }>; portStats?: PortStats[]; meterStats?: MeterStats[] }
   | { type: 'barrier_request' }
   | { type: 'barrier_reply' }
   | { type: 'role_request'; role: number; generationId: bigint }

@@ -224,7 +224,8 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
     const instructions: Instruction[] = [];
     if (!isDelete) {
       if (ctx.meters && ctx.view.meterId !== null) instructions.push({ type: 'meter', meterId: ctx.view.meterId });
-      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.match.eth_type?.value);
+      // The inner ethertype for an MPLS pop is the tenant's (a link-port rule matches 0x8847).
+      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), fm.match.eth_type?.value);
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
     }
     mods.push({

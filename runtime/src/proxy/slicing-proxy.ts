@@ -4,20 +4,36 @@ import { createServer, type Server } from 'node:net';
 import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { buildPlanModel, type PlanModel } from './slice-model.js';
-import { SwitchSession, type SwitchApplyResult } from './switch-session.js';
+import { SwitchSession, type SessionRole, type SessionStats, type SwitchApplyResult } from './switch-session.js';
 import { emptyCounters, type SliceCounters } from './counters.js';
 
 export interface SlicingProxyOptions {
   /** "HOST:PORT"; default 127.0.0.1:6653. Port 0 picks a free port (see `address()`). */
   ofListen?: string;
   logger?: Logger;
+  /**
+   * Several runtime nodes share the switches: a session waits for setRole before it programs
+   * its switch, and these hooks tell the arbiter when a switch connects and goes. Without
+   * them every session is master at once (one node).
+   */
+  roles?: { switchUp(dpid: string): void; switchDown(dpid: string): void };
+  /** Answer tenant stats polls from a statistics round younger than this (ms); default: no cache. */
+  statsCacheMs?: number;
+}
+
+/** Statistics messages, for the push-vs-pull comparison. */
+export interface StatsMessageCounts {
+  /** Multipart/stats requests this proxy sent to switches (collection rounds and forwarded polls). */
+  requestsToSwitches: number;
+  tenantPollsFromCache: number;
+  tenantPollsForwarded: number;
 }
 
 export interface ApplyResult { ok: boolean; switches: SwitchApplyResult[] }
 
 export interface ProxyStatus {
   listening: { host: string; port: number } | null;
-  switches: Array<{ dpid: string; version: number | null; ports: number[]; slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }> }>;
+  switches: Array<{ dpid: string; version: number | null; role: SessionRole; generationId: string; ports: number[]; slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }> }>;
   slices: Record<string, SliceCounters>;
 }
 
@@ -31,12 +47,15 @@ export class SlicingProxy {
   private readonly host: string;
   private readonly port: number;
   private bound: { host: string; port: number } | null = null;
+  private readonly statsCounts: StatsMessageCounts = { requestsToSwitches: 0, tenantPollsFromCache: 0, tenantPollsForwarded: 0 };
 
   constructor(opts: SlicingProxyOptions = {}) {
     const [h, p] = splitHostPort(opts.ofListen ?? '127.0.0.1:6653');
     this.host = h; this.port = p;
     this.log = childLogger(opts.logger ?? silentLogger, { component: 'proxy' });
+    this.opts = opts;
   }
+  private readonly opts: SlicingProxyOptions;
 
   start(): Promise<{ host: string; port: number }> {
     return new Promise((resolve, reject) => {
@@ -60,8 +79,15 @@ export class SlicingProxy {
       log: this.log,
       counters: (slice) => this.countersOf(slice),
       totalEntries: (slice) => this.countersOf(slice).flowEntries,
-      sessionReady: () => {},
-      sessionClosed: (s) => this.sessions.delete(s),
+      sessionReady: (s) => this.opts.roles?.switchUp(s.dpidHex),
+      sessionClosed: (s) => {
+        this.sessions.delete(s);
+        if (s.ready && s.dpidHex) this.opts.roles?.switchDown(s.dpidHex);
+      },
+      arbitrated: this.opts.roles !== undefined,
+      statsCacheMs: this.opts.statsCacheMs ?? null,
+      statsRequestsSent: (n) => { this.statsCounts.requestsToSwitches += n; },
+      tenantPoll: (a) => { if (a === 'cache') this.statsCounts.tenantPollsFromCache++; else this.statsCounts.tenantPollsForwarded++; },
     }, () => this.model);
     this.sessions.add(session);
   }
@@ -99,6 +125,42 @@ export class SlicingProxy {
     return { ok, switches: results };
   }
 
+  /** The ready sessions of a switch, newest first (a reconnecting switch may have two for a moment). */
+  private sessionsOf(dpid: string): SwitchSession[] {
+    return [...this.sessions].filter((s) => s.ready && !s.channel.closed && s.dpidHex === dpid).sort((a, b) => b.connectedAt - a.connectedAt);
+  }
+
+  /**
+   * The arbiter's decision for a switch: the newest session takes the role (OpenFlow 1.3 role
+   * request with the generation id, then programming as master or tenant shutdown as slave);
+   * an older session of the same switch becomes slave.
+   */
+  async setRole(dpid: string, role: 'master' | 'slave', generationId: bigint): Promise<SwitchApplyResult | undefined> {
+    const [newest, ...older] = this.sessionsOf(dpid);
+    for (const s of older) await s.setRole('slave', generationId);
+    return newest?.setRole(role, generationId);
+  }
+
+  roleOf(dpid: string): SessionRole | undefined {
+    return this.sessionsOf(dpid)[0]?.role;
+  }
+
+  /** One statistics round over the switch's connection (flow, port, meter stats). */
+  collectStats(dpid: string): Promise<SessionStats | undefined> {
+    const s = this.sessionsOf(dpid)[0];
+    return s ? s.collectStats() : Promise.resolve(undefined);
+  }
+
+  /** The slice whose cookies carry `index` (this proxy's numbering). */
+  sliceNameOf(index: number): string | undefined {
+    for (const [name, id] of this.sliceIds) if (id === index) return name;
+    return undefined;
+  }
+
+  statsMessageCounts(): StatsMessageCounts {
+    return { ...this.statsCounts };
+  }
+
   currentPlan(): Plan | null { return this.model?.plan ?? null; }
 
   sliceCounters(): Record<string, SliceCounters> {
@@ -111,6 +173,8 @@ export class SlicingProxy {
       switches: [...this.sessions].filter((s) => s.ready).map((s) => ({
         dpid: s.dpidHex,
         version: s.version,
+        role: s.role,
+        generationId: String(s.generationId),
         ports: [...s.ports.keys()].filter((p) => p < 0xffffff00).sort((a, b) => a - b),
         slices: [...s.bindings.values()].map((b) => ({
           slice: b.view.slice,

@@ -2,8 +2,8 @@
 // TenantLink per slice that sees the switch, and the per-direction message slicing.
 import type { OfChannel, Logger } from './channel.js';
 import { childLogger } from './channel.js';
-import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, OfMessage, OfVersion, Port, Unversioned } from './model.js';
-import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP } from './model.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, MeterStats, OfMessage, OfVersion, Port, PortStats, Unversioned } from './model.js';
+import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './model.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
 import { SliceFlowTable } from './flow-table.js';
@@ -22,7 +22,31 @@ export interface SessionHost {
   totalEntries(slice: string): number;
   sessionReady(s: SwitchSession): void;
   sessionClosed(s: SwitchSession): void;
+  /**
+   * Whether sessions wait for setRole before programming (several runtime nodes share the
+   * switch). false: every session is master at once and programs the switch on connect.
+   */
+  arbitrated: boolean;
+  /** Tenant stats polls are answered from a statistics snapshot younger than this; null: no cache. */
+  statsCacheMs: number | null;
+  /** Statistics requests this proxy sent to a switch (collection rounds and forwarded tenant polls). */
+  statsRequestsSent(n: number): void;
+  /** A tenant's flow/aggregate/port stats poll, answered from the cache or sent on to the switch. */
+  tenantPoll(answered: 'cache' | 'switch'): void;
 }
+
+/** This node's role for a switch: 'pending' until the arbiter decides (arbitrated proxies only). */
+export type SessionRole = 'master' | 'slave' | 'pending';
+
+/** One statistics round's answers (flow, port and, on 1.3, meter statistics). */
+export interface SessionStats {
+  at: number;
+  flows: FlowStats[];
+  ports: PortStats[];
+  meters: MeterStats[];
+}
+
+interface Collect { acc: SessionStats; outstanding: number; done: (ok: boolean) => void }
 
 export interface SwitchApplyResult { dpid: string; ok: boolean; errors: string[]; notes: string[]; slicesAdded: string[]; slicesRemoved: string[] }
 
@@ -41,7 +65,11 @@ type Pending =
   | { kind: 'tenant'; binding: Binding; tenantXid: number }
   | { kind: 'barrier'; binding: Binding; tenantXid: number }
   | { kind: 'stats'; binding: Binding; tenantXid: number; mpType: string; request: { match: FlowMatch; outPort: number; cookie: bigint; cookieMask: bigint }; acc: FlowStats[] }
-  | { kind: 'apply'; errors: string[]; done?: () => void };
+  | { kind: 'apply'; errors: string[]; done?: () => void }
+  | { kind: 'queues'; wanted: Array<{ port: number; queueId: number; slice: string }>; seen: Set<string>; notes: string[] }
+  | { kind: 'collect'; collect: Collect }
+  | { kind: 'ports'; binding: Binding; tenantXid: number; portNo: number; acc: PortStats[] }
+  | { kind: 'role'; role: SessionRole; generationId: bigint };
 
 const MISS_COOKIE_SEQ = 0x8000;
 const sliceDesc = (slice: string, dpid: string) => ({ mfrDesc: 'DFVisor', hwDesc: `virtual switch of slice ${slice}`, swDesc: 'dfvisor 0.1', serialNum: dpid, dpDesc: `slice ${slice} on ${dpid}` });
@@ -59,16 +87,25 @@ export class SwitchSession {
   private model: PlanModel | null = null;
   private log: Logger;
   connectedAt = Date.now();
+  role: SessionRole;
+  generationId = 0n;
+  /** The last statistics round (collector or tenant-triggered). */
+  lastStats: SessionStats | null = null;
+  private collecting: Promise<SessionStats | undefined> | null = null;
 
   constructor(readonly channel: OfChannel, private readonly host: SessionHost, initialModel: () => PlanModel | null) {
     this.log = host.log;
+    this.role = host.arbitrated ? 'pending' : 'master';
     channel.onReady = (v) => { this.version = v; channel.send({ version: v, xid: channel.xid(), type: 'features_request' }); };
     channel.onMessage = (m) => { try { this.fromSwitch(m); } catch (e) { this.log.error({ err: (e as Error).stack }, 'switch message handling failed'); } };
     channel.onClose = (why) => {
       this.log.info({ dpid: this.dpidHex, why }, 'switch disconnected');
       for (const b of this.bindings.values()) b.link.stop();
       this.bindings.clear();
-      for (const p of this.pending.values()) if (p.kind === 'apply') p.done?.();
+      for (const p of this.pending.values()) {
+        if (p.kind === 'apply') p.done?.();
+        if (p.kind === 'collect') p.collect.done(false);
+      }
       this.host.sessionClosed(this);
     };
     this.getModel = initialModel;
@@ -106,6 +143,11 @@ export class SwitchSession {
       case 'port_status': this.portStatus(m); return;
       case 'flow_removed': this.flowRemoved(m); return;
       case 'error': this.switchError(m); return;
+      case 'role_reply': {
+        const p = this.pending.get(m.xid);
+        if (p?.kind === 'role') this.pending.delete(m.xid);
+        return;
+      }
       case 'barrier_reply': {
         const p = this.pending.get(m.xid);
         if (!p) return;
@@ -124,7 +166,115 @@ export class SwitchSession {
     this.channel.send({ version: this.version!, xid: this.channel.xid(), type: 'set_config', flags: 0, missSendLen: 0xffff });
     this.log.info({ version: this.version, ports: this.portNumbers().filter((p) => p < OFPP.MAX) }, 'switch connected');
     this.host.sessionReady(this);
-    void this.apply(this.getModel());
+    if (this.role === 'master') void this.apply(this.getModel());
+  }
+
+  // ---- mastership (OpenFlow 1.3 roles) ----
+
+  /** Whether this node writes to the switch: pushes rules and connects the tenant controllers. */
+  get mayProgram(): boolean { return this.role === 'master'; }
+
+  /**
+   * Takes a role decided by the arbiter. 1.3: ROLE_REQUEST with the generation id first (the
+   * switch handles messages in order, so what follows is sent as that role). master: program
+   * the active plan and connect the tenants; slave: drop this node's tenant connections for
+   * the switch and keep its flows. 1.0 has no roles: only what this node does changes.
+   */
+  async setRole(role: 'master' | 'slave', generationId: bigint): Promise<SwitchApplyResult | undefined> {
+    if (!this.ready || this.channel.closed) return undefined;
+    const was = this.role;
+    this.role = role;
+    this.generationId = generationId;
+    if (this.version === OFP13) {
+      this.sendToSwitch({ type: 'role_request', role: role === 'master' ? ROLE.MASTER : ROLE.SLAVE, generationId }, { kind: 'role', role, generationId });
+    }
+    if (role === 'slave') {
+      if (was !== 'slave') this.dropTenants();
+      this.log.info({ generationId: String(generationId) }, 'slave of switch');
+      return undefined;
+    }
+    if (was === 'master') return undefined;
+    this.log.info({ generationId: String(generationId) }, 'master of switch: programming it');
+    await this.learnMeters();
+    if (this.role !== 'master') return undefined;
+    return this.apply(this.getModel());
+  }
+
+  /** Stops this node's tenant connections for the switch; the flows stay (the new master keeps them). */
+  private dropTenants(): void {
+    for (const b of [...this.bindings.values()]) {
+      b.link.stop();
+      this.bindings.delete(b.view.slice);
+      this.host.counters(b.view.slice).flowEntries -= b.table.entries;
+    }
+  }
+
+  /** A new master does not know the meters the previous one added: ask the switch (1.3). */
+  private learnMeters(): Promise<void> {
+    const model = this.getModel();
+    const wanted = (model?.bySwitch.get(this.dpidHex) ?? []).some((v) => v.meterId !== null);
+    if (this.version !== OFP13 || !wanted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const collect: Collect = {
+        acc: { at: Date.now(), flows: [], ports: [], meters: [] }, outstanding: 1,
+        done: () => { clearTimeout(timer); for (const m of collect.acc.meters) this.meters.add(m.meterId); resolve(); },
+      };
+      const timer = setTimeout(() => collect.done(false), 2000);
+      this.sendToSwitch({ type: 'multipart_request', mpType: 'meter', flags: 0, meterId: 0xffffffff }, { kind: 'collect', collect });
+    });
+  }
+
+  private roleError(m: Extract<OfMessage, { type: 'error' }>, p: Extract<Pending, { kind: 'role' }>): void {
+    this.log.warn({ errType: m.errType, code: m.code, role: p.role, generationId: String(p.generationId) }, m.errType === ROLE_REQUEST_FAILED ? 'role request refused by the switch' : 'role request failed');
+  }
+
+  // ---- push-based statistics ----
+
+  /**
+   * One statistics round over this node's switch connection: flow, port and (1.3) meter
+   * statistics. Rounds do not overlap; undefined when the switch did not answer in time.
+   */
+  collectStats(timeoutMs = 3000): Promise<SessionStats | undefined> {
+    if (!this.ready || this.channel.closed) return Promise.resolve(undefined);
+    if (this.collecting) return this.collecting;
+    const requests: Draft[] = [
+      { type: 'multipart_request', mpType: 'flow', flags: 0, flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} } },
+      { type: 'multipart_request', mpType: 'port_stats', flags: 0, portNo: OFPP.ANY },
+    ];
+    if (this.version === OFP13) requests.push({ type: 'multipart_request', mpType: 'meter', flags: 0, meterId: 0xffffffff });
+    const p = new Promise<SessionStats | undefined>((resolve) => {
+      const collect: Collect = {
+        acc: { at: Date.now(), flows: [], ports: [], meters: [] },
+        outstanding: requests.length,
+        done: (ok) => {
+          clearTimeout(timer);
+          this.collecting = null;
+          if (ok) this.lastStats = collect.acc;
+          resolve(ok ? collect.acc : undefined);
+        },
+      };
+      const timer = setTimeout(() => collect.done(false), timeoutMs);
+      for (const r of requests) this.sendToSwitch(r, { kind: 'collect', collect });
+      this.host.statsRequestsSent(requests.length);
+    });
+    this.collecting = p;
+    return p;
+  }
+
+  private collectReply(m: Extract<OfMessage, { type: 'multipart_reply' }>, c: Collect): void {
+    c.acc.flows.push(...(m.flows ?? []));
+    c.acc.ports.push(...(m.portStats ?? []));
+    c.acc.meters.push(...(m.meterStats ?? []));
+    if (m.flags & 1) return;
+    this.pending.delete(m.xid);
+    if (--c.outstanding === 0) c.done(true);
+  }
+
+  /** The last snapshot when it is young enough to answer a tenant's poll. */
+  private cachedStats(): SessionStats | null {
+    const max = this.host.statsCacheMs;
+    if (max === null || !this.lastStats || Date.now() - this.lastStats.at > max) return null;
+    return this.lastStats;
   }
 
   // ---- plan (push-based setup) ----
@@ -159,6 +309,11 @@ export class SwitchSession {
     const result: SwitchApplyResult = { dpid: this.dpidHex, ok: true, errors: [], notes: [], slicesAdded: [], slicesRemoved: [] };
     if (!this.ready || this.channel.closed) return Promise.resolve({ ...result, ok: false, errors: ['switch not ready'] });
     this.model = model;
+    if (!this.mayProgram) {
+      // Only the master writes to the switch; it applies the plan when it gets the plan's push.
+      result.notes.push(`${this.dpidHex}: not programmed here (this node is ${this.role === 'slave' ? 'a slave' : 'waiting for its role'})`);
+      return Promise.resolve(result);
+    }
     const views = model?.bySwitch.get(this.dpidHex) ?? [];
     const wanted = new Map(views.map((v) => [v.slice, v]));
     const applyPending: Pending = { kind: 'apply', errors: result.errors };
@@ -179,11 +334,32 @@ export class SwitchSession {
       this.addBinding(v, linkPorts);
       result.slicesAdded.push(v.slice);
     }
+    this.checkQueues(model, result.notes);
     return new Promise((resolve) => {
       const timer = setTimeout(() => { applyPending.done = undefined; resolve({ ...result, ok: false, errors: [...result.errors, 'no barrier reply from the switch'] }); }, 5000);
       applyPending.done = () => { clearTimeout(timer); resolve({ ...result, ok: result.errors.length === 0 && !this.channel.closed }); };
       this.sendToSwitch({ type: 'barrier_request' }, applyPending);
     });
+  }
+
+  /**
+   * OpenFlow cannot create queues: ask the switch which exist (queue stats) and note the plan's
+   * queues that are missing in the apply result (see docs/dataplane.md for the switch side).
+   */
+  private checkQueues(model: PlanModel | null, notes: string[]): void {
+    const wanted = (model?.plan.qos.queues ?? []).filter((q) => q.dpid === this.dpidHex).map((q) => ({ port: q.port, queueId: q.queueId, slice: q.slice }));
+    if (!wanted.length) return;
+    const portNo = this.version === OFP13 ? OFPP.ANY : OFPP.ALL;
+    this.sendToSwitch({ type: 'multipart_request', mpType: 'queue', flags: 0, portNo, queueId: 0xffffffff }, { kind: 'queues', wanted, seen: new Set(), notes });
+  }
+
+  private queuesReply(m: Extract<OfMessage, { type: 'multipart_reply' }>, p: Extract<Pending, { kind: 'queues' }>): void {
+    for (const q of m.queues ?? []) p.seen.add(`${q.portNo}/${q.queueId}`);
+    if (m.flags & 1) return;
+    this.pending.delete(m.xid);
+    const missing = p.wanted.filter((q) => !p.seen.has(`${q.port}/${q.queueId}`));
+    if (missing.length === 0) p.notes.push(`all ${p.wanted.length} planned queues exist on ${this.dpidHex}`);
+    else p.notes.push(`${this.dpidHex}: ${missing.length} of ${p.wanted.length} planned queues missing (${missing.slice(0, 8).map((q) => `port ${q.port} queue ${q.queueId} of ${q.slice}`).join(', ')}${missing.length > 8 ? ', …' : ''}); create them on the switch (docs/dataplane.md)`);
   }
 
   private addBinding(v: SliceOnSwitch, networkLinkPorts: Set<number> | undefined): void {
@@ -194,7 +370,8 @@ export class SwitchSession {
       view: v, ctx, link, table: new SliceFlowTable(),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
-      missSendLen: 128, seq: 0,
+      // Cookies of a master generation start past the previous masters' ones (no reuse after a failover).
+      missSendLen: 128, seq: Number((this.generationId & 0xffffn) << 32n),
     };
     this.bindings.set(v.slice, b);
     link.start();
@@ -331,9 +508,30 @@ export class SwitchSession {
         return;
       case 'flow': case 'aggregate': {
         const req = m.flow ?? { match: {}, outPort: OFPP.ANY, cookie: 0n, cookieMask: 0n, tableId: 0xff, outGroup: 0xffffffff };
+        const cached = this.cachedStats();
+        if (cached) {
+          this.host.tenantPoll('cache');
+          this.answerFlowStats(b, m.xid, m.mpType, req, cached.flows, true);
+          return;
+        }
+        this.host.tenantPoll('switch');
+        this.host.statsRequestsSent(1);
         const physical = { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: sliceCookie(b.view.index, 0), cookieMask: this.version === OFP13 ? SLICE_COOKIE_MASK : 0n, match: {} };
         this.sendToSwitch({ type: 'multipart_request', mpType: 'flow', flags: 0, flow: physical },
           { kind: 'stats', binding: b, tenantXid: m.xid, mpType: m.mpType, request: req, acc: [] });
+        return;
+      }
+      case 'port_stats': {
+        const portNo = m.portNo ?? OFPP.ANY;
+        const cached = this.cachedStats();
+        if (cached) {
+          this.host.tenantPoll('cache');
+          this.answerPortStats(b, m.xid, portNo, cached.ports);
+          return;
+        }
+        this.host.tenantPoll('switch');
+        this.host.statsRequestsSent(1);
+        this.sendToSwitch({ type: 'multipart_request', mpType: 'port_stats', flags: 0, portNo: OFPP.ANY }, { kind: 'ports', binding: b, tenantXid: m.xid, portNo, acc: [] });
         return;
       }
       default: break;
@@ -345,35 +543,69 @@ export class SwitchSession {
 
   private statsReply(m: Extract<OfMessage, { type: 'multipart_reply' }>): void {
     const p = this.pending.get(m.xid);
+    if (p?.kind === 'queues') { this.queuesReply(m, p); return; }
+    if (p?.kind === 'collect') { this.collectReply(m, p.collect); return; }
+    if (p?.kind === 'ports') {
+      p.acc.push(...(m.portStats ?? []));
+      if (m.flags & 1) return;
+      this.pending.delete(m.xid);
+      this.answerPortStats(p.binding, p.tenantXid, p.portNo, p.acc);
+      return;
+    }
     if (!p || p.kind !== 'stats') return;
     p.acc.push(...(m.flows ?? []));
     if (m.flags & 1) return;
     this.pending.delete(m.xid);
-    const b = p.binding;
-    // Sum the physical rules of each tenant rule; show the tenant's own cookie, match and priority.
+    this.answerFlowStats(p.binding, p.tenantXid, p.mpType, p.request, p.acc, false);
+  }
+
+  /**
+   * A tenant's flow/aggregate stats from the switch's flow statistics: the physical rules of each
+   * tenant rule summed, shown with the tenant's own cookie, match and priority. `withUnseen`: rules
+   * the slice added after the snapshot are listed with zero counters.
+   */
+  private answerFlowStats(b: Binding, tenantXid: number, mpType: string, request: { match: FlowMatch; cookie: bigint; cookieMask: bigint }, physical: readonly FlowStats[], withUnseen: boolean): void {
     const byRule = new Map<bigint, FlowStats>();
-    for (const f of p.acc) {
+    for (const f of physical) {
       if (cookieSlice(f.cookie) !== b.view.index) continue;
       const r = b.table.byProxyCookie(f.cookie);
       if (!r || r.deleted) continue;
-      if (!matchSubsumes(p.request.match, r.match)) continue;
-      if (p.request.cookieMask && (r.tenantCookie & p.request.cookieMask) !== (p.request.cookie & p.request.cookieMask)) continue;
+      if (!matchSubsumes(request.match, r.match)) continue;
+      if (request.cookieMask && (r.tenantCookie & request.cookieMask) !== (request.cookie & request.cookieMask)) continue;
       const acc = byRule.get(r.cookie);
       if (acc) { acc.packetCount += f.packetCount; acc.byteCount += f.byteCount; continue; }
       byRule.set(r.cookie, { ...f, tableId: 0, cookie: r.tenantCookie, priority: r.priority, match: r.match, instructions: r.instructions, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout, flags: r.flags });
     }
+    if (withUnseen) {
+      for (const r of b.table.rules()) {
+        if (r.deleted || byRule.has(r.cookie) || !matchSubsumes(request.match, r.match)) continue;
+        if (request.cookieMask && (r.tenantCookie & request.cookieMask) !== (request.cookie & request.cookieMask)) continue;
+        byRule.set(r.cookie, { tableId: 0, durationSec: 0, durationNsec: 0, packetCount: 0n, byteCount: 0n, cookie: r.tenantCookie, priority: r.priority, match: r.match, instructions: r.instructions, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout, flags: r.flags });
+      }
+    }
     const flows = [...byRule.values()];
-    if (p.mpType === 'aggregate') {
+    if (mpType === 'aggregate') {
       const aggregate = { packetCount: flows.reduce((a, f) => a + f.packetCount, 0n), byteCount: flows.reduce((a, f) => a + f.byteCount, 0n), flowCount: flows.length };
-      this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: 'aggregate', flags: 0, aggregate });
+      this.toTenant(b, { type: 'multipart_reply', xid: tenantXid, mpType: 'aggregate', flags: 0, aggregate });
       return;
     }
-    this.toTenant(b, { type: 'multipart_reply', xid: p.tenantXid, mpType: 'flow', flags: 0, flows });
+    this.toTenant(b, { type: 'multipart_reply', xid: tenantXid, mpType: 'flow', flags: 0, flows });
+  }
+
+  /** A tenant's port stats: only the ports of its slice on this switch. */
+  private answerPortStats(b: Binding, tenantXid: number, portNo: number, ports: readonly PortStats[]): void {
+    const mine = new Set(this.slicePorts(b).map((p) => p.portNo));
+    const portStats = ports.filter((p) => mine.has(p.portNo) && (portNo === OFPP.ANY || portNo === p.portNo)).sort((x, y) => x.portNo - y.portNo);
+    this.toTenant(b, { type: 'multipart_reply', xid: tenantXid, mpType: 'port_stats', flags: 0, portStats });
   }
 
   private switchError(m: Extract<OfMessage, { type: 'error' }>): void {
     const p = this.pending.get(m.xid);
     if (!p) { this.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
+    if (p.kind === 'role') { this.pending.delete(m.xid); this.roleError(m, p); return; }
+    if (p.kind === 'collect') { this.pending.delete(m.xid); if (--p.collect.outstanding === 0) p.collect.done(p.collect.acc.flows.length > 0 || p.collect.acc.ports.length > 0); return; }
+    if (p.kind === 'ports') { this.pending.delete(m.xid); this.toTenant(p.binding, { type: 'error', xid: p.tenantXid, errType: m.errType, code: m.code, data: m.data }); return; }
+    if (p.kind === 'queues') { this.pending.delete(m.xid); p.notes.push(`${this.dpidHex}: queue check refused by the switch (error type ${m.errType} code ${m.code})`); return; }
     if (p.kind === 'apply') { p.errors.push(`switch error type ${m.errType} code ${m.code}`); return; }
     this.pending.delete(m.xid);
     this.toTenant(p.binding, { type: 'error', xid: p.tenantXid, errType: m.errType, code: m.code, data: m.data });

@@ -313,6 +313,8 @@ function from13(w: of.Message13): OfMessage {
         case 'aggregate': return { ...base, aggregate: { packetCount: b.packetCount, byteCount: b.byteCount, flowCount: b.flowCount } };
         case 'desc': return { ...base, desc: { mfrDesc: b.mfrDesc, hwDesc: b.hwDesc, swDesc: b.swDesc, serialNum: b.serialNum, dpDesc: b.dpDesc } };
         case 'queue': return { ...base, queues: b.stats.map((q) => ({ portNo: q.portNo, queueId: q.queueId })) };
+        case 'port_stats': return { ...base, portStats: b.stats.map((p) => ({ ...p })) };
+        case 'meter': return { ...base, meterStats: b.stats.map((x) => ({ meterId: x.meterId, flowCount: x.flowCount, packetInCount: x.packetInCount, byteInCount: x.byteInCount, bandPackets: x.bandStats.reduce((a, y) => a + y.packetBandCount, 0n), bandBytes: x.bandStats.reduce((a, y) => a + y.byteBandCount, 0n) })) };
         default: return base;
       }
     }
@@ -349,6 +351,7 @@ function from10(w: of.Message10): OfMessage {
         case 'aggregate': return { ...base, aggregate: { packetCount: b.packetCount, byteCount: b.byteCount, flowCount: b.flowCount } };
         case 'desc': return { ...base, desc: { mfrDesc: b.mfrDesc, hwDesc: b.hwDesc, swDesc: b.swDesc, serialNum: b.serialNum, dpDesc: b.dpDesc } };
         case 'queue': return { ...base, queues: b.stats.map((q) => ({ portNo: port10to13(q.portNo), queueId: q.queueId })) };
+        case 'port_stats': return { ...base, portStats: b.stats.map((p) => ({ ...p, portNo: port10to13(p.portNo), durationSec: 0, durationNsec: 0 })) };
         default: return base;
       }
     }
@@ -385,6 +388,7 @@ function to13(m: OfMessage): of.Message13 {
         case 'flow': case 'aggregate': return { version, xid, type: 'multipart_request', flags, body: { mpType: m.mpType, ...flowRequest13(m.flow ?? { tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} }) } };
         case 'queue': return { version, xid, type: 'multipart_request', flags, body: { mpType: 'queue', portNo: m.portNo ?? 0xffffffff, queueId: m.queueId ?? 0xffffffff } };
         case 'port_stats': return { version, xid, type: 'multipart_request', flags, body: { mpType: 'port_stats', portNo: m.portNo ?? 0xffffffff } };
+        case 'meter': case 'meter_config': return { version, xid, type: 'multipart_request', flags, body: { mpType: m.mpType, meterId: m.meterId ?? 0xffffffff } };
         case 'desc': case 'table': case 'port_desc': case 'group_desc': case 'group_features': case 'meter_features': return { version, xid, type: 'multipart_request', flags, body: { mpType: m.mpType } };
         default: throw new RangeError(`cannot build a ${m.mpType} multipart request`);
       }
@@ -396,6 +400,7 @@ function to13(m: OfMessage): of.Message13 {
         case 'desc': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'desc', ...m.desc! } };
         case 'aggregate': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'aggregate', ...m.aggregate! } };
         case 'flow': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'flow', stats: (m.flows ?? []).map((f) => ({ ...f, match: matchToOxm(f.match), instructions: instructionsTo13(f.instructions) })) } };
+        case 'port_stats': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'port_stats', stats: (m.portStats ?? []).map((p) => ({ ...p })) } };
         default: throw new RangeError(`cannot build a ${m.mpType} multipart reply`);
       }
     }
@@ -436,6 +441,7 @@ function to10(m: OfMessage): of.Message10 {
         case 'desc': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'desc', ...m.desc! } };
         case 'aggregate': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'aggregate', ...m.aggregate! } };
         case 'flow': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'flow', stats: (m.flows ?? []).map((f) => ({ tableId: f.tableId, match: matchTo10(f.match), durationSec: f.durationSec, durationNsec: f.durationNsec, priority: f.priority, idleTimeout: f.idleTimeout, hardTimeout: f.hardTimeout, cookie: f.cookie, packetCount: f.packetCount, byteCount: f.byteCount, actions: instructionsTo10(f.instructions) })) } };
+        case 'port_stats': return { version, xid, type: 'multipart_reply', flags, body: { mpType: 'port_stats', stats: (m.portStats ?? []).map(({ durationSec: _s, durationNsec: _n, ...p }) => ({ ...p, portNo: port13to10(p.portNo) })) } };
         default: throw new RangeError(`OpenFlow 1.0 has no ${m.mpType} stats reply`);
       }
     }

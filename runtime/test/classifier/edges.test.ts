@@ -186,6 +186,39 @@ describe('classifier edge cases', () => {
       { eth_type: 0x86dd, ipv6_dst: '2001:db8::/127' });
   });
 
+  it('rules of one shape that fix different eth_type/ip_proto values are told apart (tuples split by those values)', () => {
+    const es = [
+      entry({ eth_type: 0x0800, ip_proto: 6, ipv4_dst: '10.0.0.0/24' }, { id: 9001 }),
+      entry({ eth_type: 0x0800, ip_proto: 17, ipv4_dst: '10.0.0.0/24' }, { id: 9002 }),
+      entry({ eth_type: 0x0800, ip_proto: 1, ipv4_dst: '10.0.0.0/24' }, { id: 9003 }),
+      entry({ eth_type: 0x0806 }, { id: 9004 }),
+      entry({ eth_type: 0x86dd }, { id: 9005 }),
+      entry({ ip_proto: 6 }, { id: 9006, priority: 50 }),
+    ];
+    const c = build(es);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, tcp('1.1.1.1', '10.0.0.7', 1, 80))), [9001, 9006]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ip_proto: 17, ipv4_dst: '10.0.0.7', udp_dst: 53 })), [9002]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ip_proto: 1, ipv4_dst: '10.0.0.7' })), [9003]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0806 })), [9004]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x86dd, ip_proto: 6 })), [9005, 9006]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, {})), []);
+    const q = (match: Match): number[] => {
+      const r = c.entriesForMatch(D1, 1, match);
+      assert.ok(r.ok);
+      return r.hits.map((h) => h.entry.id).sort((a, b) => a - b);
+    };
+    // A query fixing eth_type/ip_proto skips the tuples fixing other values; one that leaves them open sees all.
+    assert.deepEqual(q({ eth_type: 0x0800, ip_proto: 17, ipv4_dst: '10.0.0.1/32' }), [9002]);
+    assert.deepEqual(q({ eth_type: 0x0800, ipv4_dst: '10.0.0.1/32' }), [9001, 9002, 9003, 9006]);
+    assert.deepEqual(q({ ipv4_dst: '10.0.0.1/32' }), [9001, 9002, 9003, 9006]);
+    assert.deepEqual(q({}), [9001, 9002, 9003, 9004, 9005, 9006]);
+    assert.deepEqual(q({ eth_type: 0x86dd }), [9005, 9006]);
+    // Removing one rule of a split tuple leaves its siblings in place.
+    assert.ok(c.remove(9002));
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ip_proto: 17, ipv4_dst: '10.0.0.7' })), []);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, tcp('1.1.1.1', '10.0.0.7', 1, 80))), [9001, 9006]);
+  });
+
   it('malformed entries and queries become error values, never exceptions', () => {
     const bad: Array<[Partial<FlowspaceEntry>, string]> = [
       [{ match: { eth_src: 'zz:00:00:00:00:00' } }, 'CLS_BAD_FIELD'],

@@ -118,3 +118,23 @@ test('samples/campus checks clean across several files', async () => {
   const r = await dfvisor(['check', join(repoRoot, 'samples/campus')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
+
+test('compile --previous keeps the other slices byte-identical when a slice is added', async () => {
+  const d = tmp();
+  const first = await dfvisor(['compile', 'samples/lab', '-o', join(d, 'a.json')]);
+  assert.equal(first.code, 0, first.stderr);
+  mkdirSync(join(d, 'ws'));
+  writeFileSync(join(d, 'ws', 'lab.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8'));
+  writeFileSync(join(d, 'ws', 'aaa.slice'), 'slice aaa {\n  controller "tcp:127.0.0.1:7100"\n  overlay auto\n  flowspace { r: match ip_src 10.77.0.0/16 on s2:1 }\n  qos { cap 10Mbps guarantee 10Mbps on s1:3 <-> s2:3 }\n}\n');
+  const withPrev = await dfvisor(['compile', '--previous', join(d, 'a.json'), join(d, 'ws')]);
+  assert.equal(withPrev.code, 0, withPrev.stderr);
+  const a = JSON.parse(readFileSync(join(d, 'a.json'), 'utf8'));
+  const b = JSON.parse(withPrev.stdout);
+  for (const name of ['research', 'production']) {
+    const pick = (p: any) => JSON.stringify({ s: p.slices.find((x: any) => x.name === name), m: p.qos.meters.filter((x: any) => x.slice === name), q: p.qos.queues.filter((x: any) => x.slice === name) });
+    assert.equal(pick(b), pick(a), `${name} unchanged`);
+  }
+  const bad = await dfvisor(['compile', '--previous', join(d, 'missing.json'), 'samples/lab']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /cannot read the previous plan/);
+});

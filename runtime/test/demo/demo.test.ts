@@ -9,7 +9,7 @@ const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8
 
 test('dfvisor demo: both slices ping their own hosts over the same addresses, then everything is removed', { timeout: 240_000 }, async () => {
   const before = namespaces().length;
-  const r = await dfvisor(['demo', '--duration', '45', '--api', '127.0.0.1:0']);
+  const r = await dfvisor(['demo', '--duration', '75', '--api', '127.0.0.1:0']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stderr, /deployed revision 1: blue, red/);
   const rounds = r.stdout.split(/\n(?=\[\d\d:\d\d:\d\d\] round)/);

@@ -15,6 +15,8 @@ export interface SliceSpec {
   controlRate?: number;
   packetInRate?: number;
   classes?: PlanSlice['qos']['classes'];
+  /** Overlay type (default vlan; the tag is `vlan`). */
+  overlay?: 'vlan' | 'mpls';
 }
 
 /** A line s1 — s2 — s3: s1:3 <-> s2:1, s2:2 <-> s3:3; edge ports 1, 2 (and 4) on s1 and s3. */
@@ -47,7 +49,7 @@ export function linePlan(slices: SliceSpec[]): Plan {
     planSlices.push({
       name: s.name, owner: null,
       controllers: (s.controllerPorts ?? [s.controllerPort]).map((p) => ({ url: `tcp:127.0.0.1:${p}`, host: '127.0.0.1', port: p })),
-      overlay: { type: 'vlan', tag: s.vlan, auto: false },
+      overlay: { type: s.overlay ?? 'vlan', tag: s.vlan, auto: false },
       view,
       qos: { capBps: s.capKbps ? s.capKbps * 1000 : null, guarantees: [], classes: s.classes ?? [] },
       limits: { flowEntries: s.flowEntries ?? null, flowEntriesPerSwitch: {}, controlRate: s.controlRate ?? null, packetInRate: s.packetInRate ?? null },

@@ -197,4 +197,62 @@ describe('slicing proxy with OpenFlow 1.0 switches and controllers', { timeout: 
     assert.equal(await neighbourMac(rig, b1, '10.0.0.2'), b3.mac);
     assert.notEqual((await rig.ovs.ping(a1, '10.0.0.9', 2)).code, 0);
   });
+
+  test('OpenFlow 1.0 undeploy removes the slice\'s flows (no cookies in 1.0: by flowspace) and keeps the other slice', async () => {
+    const plan = rig.proxy.currentPlan()!;
+    const r = await rig.proxy.applyPlan({ ...plan, slices: plan.slices.filter((s) => s.name !== 'alpha'), flowspace: plan.flowspace.filter((e) => e.slice !== 'alpha') });
+    assert.ok(r.ok, JSON.stringify(r));
+    for (const br of ['s1', 's3']) {
+      const flows = rig.ovs.dumpFlows(br, 'OpenFlow10');
+      assert.ok(!flows.some((f) => /in_port=1\b/.test(f) && !f.includes('priority=0')), `${br}: ${flows.join('\n')}`);
+    }
+    assert.ok(!rig.ovs.dumpFlows('s2', 'OpenFlow10').some((f) => f.includes('dl_vlan=101')));
+    await rig.ovs.inNs(rig.hosts.a1, 'ip', ['neigh', 'flush', 'all']);
+    assert.notEqual((await rig.ovs.ping(rig.hosts.a1, '10.0.0.2', 2)).code, 0, 'alpha is gone');
+    assert.equal((await rig.ovs.ping(rig.hosts.b1, '10.0.0.2', 2)).code, 0, 'beta still works');
+  });
+});
+
+describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout: 90_000 }, () => {
+  const ovs = new OvsSandbox();
+  const proxy = new SlicingProxy({ ofListen: '127.0.0.1:0' });
+  let ctl: TenantController | undefined;
+  const hosts: Record<string, Host> = {};
+  before(async () => {
+    ovs.start();
+    for (const n of [1, 2, 3]) ovs.addBridge(`s${n}`, n, 'OpenFlow13');
+    ovs.link('s1', 3, 's2', 1);
+    ovs.link('s2', 2, 's3', 3);
+    hosts.m1 = ovs.addHost({ name: 'm1', bridge: 's1', ofport: 1, ip: '10.5.0.1/24' });
+    hosts.m3 = ovs.addHost({ name: 'm3', bridge: 's3', ofport: 1, ip: '10.5.0.3/24' });
+    // ARP has no ethertype under an MPLS label: the hosts know each other (IPv4 crosses the core).
+    await ovs.inNs(hosts.m1, 'ip', ['neigh', 'replace', '10.5.0.3', 'lladdr', hosts.m3.mac, 'dev', 'eth0', 'nud', 'permanent']);
+    await ovs.inNs(hosts.m3, 'ip', ['neigh', 'replace', '10.5.0.1', 'lladdr', hosts.m1.mac, 'dev', 'eth0', 'nud', 'permanent']);
+    const port = await freePort();
+    ctl = await startTestController(port, 'OpenFlow13');
+    const { port: of } = await proxy.start();
+    await proxy.applyPlan(linePlan([{ name: 'mp', controllerPort: port, vlan: 1001, overlay: 'mpls', flowspace: [[1, 1, { eth_type: 0x0800 }], [3, 1, { eth_type: 0x0800 }], [2, null, {}]] }]));
+    for (const n of [1, 2, 3]) ovs.setController(`s${n}`, `tcp:127.0.0.1:${of}`);
+    await waitFor('three switches connected', () => proxy.status().switches.length === 3 && proxy.status().switches.every((s) => s.slices.every((b) => b.connected)), 30_000, 100);
+  });
+  after(async () => {
+    await proxy.stop().catch(() => {});
+    await ctl?.stop().catch(() => {});
+    ovs.teardown();
+  });
+
+  test('hosts ping across the core and the core forwards on the slice\'s MPLS label', async () => {
+    await waitFor('m1 reaches m3', async () => (await ovs.ping(hosts.m1!, '10.5.0.3', 1)).code === 0, 25_000, 300);
+    const core = ovs.dumpFlows('s2').join('\n');
+    assert.match(core, /mpls_label=1001/, core);
+    // Once the learning switch has installed both directions, the edges push and pop the label.
+    await waitFor('edge flows installed', async () => {
+      await ovs.ping(hosts.m1!, '10.5.0.3', 2);
+      const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
+      return /push_mpls:0x8847/.test(edges) && /pop_mpls:0x0800/.test(edges);
+    }, 20_000, 200);
+    const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
+    assert.doesNotMatch(edges, /pop_mpls:0x8847/, 'the pop restores the inner IPv4 ethertype');
+    assert.equal((await ovs.ping(hosts.m1!, '10.5.0.3', 3)).code, 0, 'pings through the installed MPLS flows');
+  });
 });

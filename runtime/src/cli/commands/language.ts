@@ -1,6 +1,6 @@
 // `dfvisor check`, `dfvisor compile`, `dfvisor fmt`: the language core on the command line.
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadWorkspace, checkWorkspace, compile, serializePlan, formatResult, type Diagnostic, type SourceFile } from '@dfvisor/grammar';
+import { loadWorkspace, checkWorkspace, compile, serializePlan, formatResult, type Diagnostic, type Plan, type SourceFile } from '@dfvisor/grammar';
 import { parseCommandArgs, str, flag } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -13,10 +13,11 @@ or with --format json an array of {file, range, severity, code, message, related
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage.
 `;
 
-export const compileHelp = `Usage: dfvisor compile [-o plan.json] <file|dir>...
+export const compileHelp = `Usage: dfvisor compile [-o plan.json] [--previous old-plan.json] <file|dir>...
 
 Compiles a workspace of .slice files into a deployable plan (JSON, see docs/plan.md).
 Writes to stdout, or to the file given with -o. Exit 1 (and no plan) if the workspace has errors.
+--previous  keep the auto tags, meter and queue ids that slices had in that plan (stable deploys)
 `;
 
 export const fmtHelp = `Usage: dfvisor fmt [--check] <file|dir>...
@@ -77,10 +78,19 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export async function compileCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommandArgs(argv, { output: { type: 'string', short: 'o' } });
+  const p = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, previous: { type: 'string' } });
   if (flag(p, 'help')) return io.out(compileHelp), 0;
   const files = await load(p.positionals);
-  const { plan, diagnostics } = compile(files);
+  const prevPath = str(p, 'previous');
+  let previous: Plan | undefined;
+  if (prevPath) {
+    try {
+      previous = JSON.parse(await readFile(prevPath, 'utf8')) as Plan;
+    } catch (e) {
+      throw new UserError(`cannot read the previous plan ${prevPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const { plan, diagnostics } = compile(files, { previous });
   for (const d of diagnostics) io.err(formatDiagnosticLine(d) + '\n');
   if (!plan) {
     io.err(`not compiled: ${summary(diagnostics, files.length)}\n`);

@@ -8,6 +8,7 @@ import { UsageError, UserError } from '../errors.js';
 import { renderTable } from '../table.js';
 import { formatDiagnosticLine } from './language.js';
 import type { Io } from '../io.js';
+import type { SliceStats, StatusView } from '../../api/server.js';
 
 const common: Options = {
   api: { type: 'string' },
@@ -137,13 +138,7 @@ export async function undeployCommand(argv: string[], io: Io): Promise<number> {
 export async function statusCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor status\n\nShows the runtime nodes, the switches and the tenant controller connections.', io);
   if (!p) return 0;
-  interface Status {
-    node: string;
-    revision: number;
-    nodes: Array<{ id: string; api: string | null; alive: boolean }>;
-    switches: Array<{ dpid: string; name: string | null; master: string | null; connected: boolean }>;
-    slices: Array<{ name: string; controllers: Array<{ url: string; connected: boolean }> }>;
-  }
+  type Status = StatusView & { revision: number };
   const st = await call(io, () => client(p, io).request<Status>('GET', '/v1/status'));
   print(io, p, st, () =>
     `revision ${st.revision} (answered by node ${st.node})\n\n` +
@@ -162,15 +157,7 @@ export async function slicesCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-interface Stats {
-  slice: string;
-  updatedAt: string | null;
-  packets: number;
-  bytes: number;
-  flows: number;
-  packetIns: number;
-  perSwitch: Array<{ dpid: string; packets: number; bytes: number; flows: number }>;
-}
+type Stats = SliceStats;
 
 export async function statsCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, { watch: { type: 'boolean', short: 'w' }, interval: { type: 'string', default: '2' } },
