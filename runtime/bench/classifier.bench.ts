@@ -6,27 +6,19 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
-import type { FlowspaceEntry, Match } from '@dfvisor/grammar';
+import { formatIpv4, formatMac, type FlowspaceEntry, type Match } from '@dfvisor/grammar';
 import { Classifier, LinearClassifier, type FlowspaceClassifier, type PacketHeaders } from '../src/classifier/index.js';
+import { pick as pickFrom, rng } from '../test/classifier/gen.js';
 
 const SWITCHES = 100;
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 
 // ------------------------------------------------------------------ workload
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG is the classifier tests' (test/classifier/gen.ts); the workload here is larger
+// and shaped like a real deployment, so the rule mix itself is this file's own.
 
 const dpidOf = (i: number): string => i.toString(16).padStart(16, '0');
-const ip = (v: number): string => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+const ip = formatIpv4;
 
 interface Made { entries: FlowspaceEntry[]; packets: Array<{ dpid: string; inPort: number; headers: PacketHeaders }>; queries: Array<{ dpid: string; inPort: number | null; match: Match; slice: string }> }
 
@@ -38,7 +30,7 @@ interface Made { entries: FlowspaceEntry[]; packets: Array<{ dpid: string; inPor
 function makeWorkload(n: number, seed: number): Made {
   const r = rng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => pickFrom(r, xs);
   const slices = Math.max(10, Math.floor(n / 100));
   const entries: FlowspaceEntry[] = [];
   // Per entry, a function that draws a packet inside it.
@@ -90,7 +82,7 @@ function makeWorkload(n: number, seed: number): Made {
         break;
       case 'mac': {
         const mac = int(1, 2 ** 40);
-        match = { eth_src: mac.toString(16).padStart(12, '0').match(/../g)!.join(':') };
+        match = { eth_src: formatMac(mac) };
         pkt = () => v4pkt(int(0, 2 ** 32 - 1), int(0, 2 ** 32 - 1), { eth_src: mac });
         break;
       }

@@ -8,3 +8,9 @@ export * from './store/index.js';
 export * as openflow from './openflow/index.js';
 // The slicing proxy (dfvisor run's data path) and push-based base rules.
 export { SlicingProxy, type SlicingProxyOptions, type ApplyResult, type ProxyStatus, type SwitchApplyResult, type SliceCounters } from './proxy/index.js';
+// A runtime node (what `dfvisor run` starts), the deploy path and the HTTP API.
+export { RuntimeNode, type RuntimeNodeOptions, type DataPathContext } from './node/runtime-node.js';
+export { DEFAULTS as NODE_DEFAULTS, type NodeConfig } from './node/config.js';
+export { DeployService, type PlanApplier, type DeployEvent, type AuditEntry } from './deploy/service.js';
+export { buildApi, type ApiOptions } from './api/server.js';
+export { ApiClient, ApiError } from './client/api-client.js';

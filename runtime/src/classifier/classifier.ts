@@ -10,7 +10,7 @@ import { SLOT_COUNT } from './fields.js';
 import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
-import { indexEntry, isIndexError } from './validate.js';
+import { indexNewEntry, isIndexError } from './validate.js';
 
 /** The rules of one switch: per in-port, plus those for any port. */
 class SwitchRules {
@@ -126,11 +126,8 @@ export class Classifier implements FlowspaceClassifier {
    * taken. Entries are plan data: do not mutate one after adding it (remove and re-add instead).
    */
   add(entry: FlowspaceEntry): ClassifierError | null {
-    const e = indexEntry(entry);
+    const e = indexNewEntry(entry, (id) => this.byId.has(id));
     if (isIndexError(e)) return e;
-    if (this.byId.has(entry.id)) {
-      return { code: 'CLS_DUPLICATE_ID', entryId: entry.id, message: `entry id ${entry.id} is already in the classifier` };
-    }
     this.byId.set(entry.id, e);
     this.all.add(e);
     let s = this.bySlice.get(entry.slice);

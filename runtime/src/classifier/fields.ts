@@ -2,7 +2,7 @@
 // the number forms of addresses it needs (MAC, IPv4, IPv6 words, masked prefixes). Parsers
 // return undefined on malformed text and never throw.
 import {
-  formatIpv4, formatIpv6 as formatIpv6Big, formatMac, parseIpv4, parseIpv4Prefix as parseIpv4PrefixText, parseIpv6 as parseIpv6Big,
+  formatIpv4, formatIpv6Bytes, formatMac, parseIpv4, parseIpv4Prefix as parseIpv4PrefixText, parseIpv6Into,
   parseIpv6Prefix as parseIpv6PrefixText, parseMac, type Match,
 } from '@dfvisor/grammar';
 
@@ -66,19 +66,31 @@ function bigToWords(v: bigint): Words128 {
   return [Number((v >> 96n) & 0xffffffffn), Number((v >> 64n) & 0xffffffffn), Number((v >> 32n) & 0xffffffffn), Number(v & 0xffffffffn)];
 }
 
-function wordsToBig(w: readonly number[]): bigint {
-  return (BigInt(w[0]!) << 96n) | (BigInt(w[1]!) << 64n) | (BigInt(w[2]!) << 32n) | BigInt(w[3]!);
+/** The 16 bytes of the address being parsed or printed (no allocation per call). */
+const ipv6Bytes = new Uint8Array(16);
+
+function word(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+/** The 16 bytes of an IPv6 address (network order) at b[at..at+16) → 4 words. */
+export function ipv6WordsOfBytes(b: Uint8Array, at = 0): Words128 {
+  return [word(b, at), word(b, at + 4), word(b, at + 8), word(b, at + 12)];
 }
 
 /** An IPv6 address in RFC 4291 text form (with `::` and an optional dotted IPv4 tail) → 4 words. */
 export function parseIpv6(text: string): Words128 | undefined {
-  const v = parseIpv6Big(text);
-  return v === undefined ? undefined : bigToWords(v);
+  return parseIpv6Into(text, ipv6Bytes, 0) ? ipv6WordsOfBytes(ipv6Bytes) : undefined;
 }
 
 /** RFC 5952 canonical text: lower case, no leading zeros, the longest zero run (≥2) as `::`. */
 export function formatIpv6(w: readonly number[]): string {
-  return formatIpv6Big(wordsToBig(w));
+  const b = ipv6Bytes;
+  for (let k = 0; k < 4; k++) {
+    const v = w[k]!;
+    b[4 * k] = v >>> 24; b[4 * k + 1] = v >>> 16; b[4 * k + 2] = v >>> 8; b[4 * k + 3] = v;
+  }
+  return formatIpv6Bytes(b, 0);
 }
 
 /** How many bits of word `i` (0..3) a prefix of length `len` covers (0..32). */

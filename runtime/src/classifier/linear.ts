@@ -8,7 +8,7 @@ import { compareEntries } from './order.js';
 import { normalizePacket, type PacketHeaders } from './packet.js';
 import type { IndexedEntry } from './tupleSpace.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
-import { indexEntry, isIndexError } from './validate.js';
+import { indexNewEntry, isIndexError } from './validate.js';
 
 export class LinearClassifier implements FlowspaceClassifier {
   private list: IndexedEntry[] = [];
@@ -29,11 +29,8 @@ export class LinearClassifier implements FlowspaceClassifier {
   }
 
   add(entry: FlowspaceEntry): ClassifierError | null {
-    const e = indexEntry(entry);
+    const e = indexNewEntry(entry, (id) => this.ids.has(id));
     if (isIndexError(e)) return e;
-    if (this.ids.has(entry.id)) {
-      return { code: 'CLS_DUPLICATE_ID', entryId: entry.id, message: `entry id ${entry.id} is already in the classifier` };
-    }
     this.list.push(e);
     this.ids.add(entry.id);
     return null;

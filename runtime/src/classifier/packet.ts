@@ -1,7 +1,7 @@
 // Concrete packet headers (what a packet-in carries) and their normal form: a value vector
 // indexed by slot plus presence bits, computed once per packet.
 import {
-  FIELD_ID, FIELDS, SLOT_COUNT, parseIpv4, parseIpv6, parseMac, type Words128,
+  FIELD_ID, FIELDS, SLOT_COUNT, ipv6WordsOfBytes, parseIpv4, parseIpv6, parseMac, type Words128,
 } from './fields.js';
 
 /**
@@ -110,14 +110,7 @@ export function normalizeInto(h: PacketHeaders, values: number[]): number {
 
 function ipv6Words(raw: string | readonly number[] | Uint8Array): Words128 | undefined {
   if (typeof raw === 'string') return parseIpv6(raw);
-  if (raw instanceof Uint8Array) {
-    if (raw.length !== 16) return undefined;
-    const w: Words128 = [0, 0, 0, 0];
-    for (let i = 0; i < 4; i++) {
-      w[i] = ((raw[4 * i] << 24) | (raw[4 * i + 1] << 16) | (raw[4 * i + 2] << 8) | raw[4 * i + 3]) >>> 0;
-    }
-    return w;
-  }
+  if (raw instanceof Uint8Array) return raw.length === 16 ? ipv6WordsOfBytes(raw) : undefined;
   if (Array.isArray(raw) && raw.length === 4 && raw.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) {
     return [raw[0], raw[1], raw[2], raw[3]];
   }

@@ -25,6 +25,13 @@ export function indexEntry(entry: FlowspaceEntry): IndexedEntry | ClassifierErro
   return { entry, compiled, priority: entry.priority, id: entry.id, required: compiled.required, check: flattenMatch(compiled) };
 }
 
+/** `indexEntry` for an entry about to be added: also an error when `taken(id)` says its id is in use. */
+export function indexNewEntry(entry: FlowspaceEntry, taken: (id: number) => boolean): IndexedEntry | ClassifierError {
+  const e = indexEntry(entry);
+  if (isIndexError(e) || !taken(entry.id)) return e;
+  return { code: 'CLS_DUPLICATE_ID', entryId: entry.id, message: `entry id ${entry.id} is already in the classifier` };
+}
+
 export function isIndexError(x: IndexedEntry | ClassifierError): x is ClassifierError {
   return (x as ClassifierError).code !== undefined;
 }

@@ -4,10 +4,14 @@
  * The reader throws `CodecFault` (an internal exception) when a read would cross its end; the public
  * decode functions catch it at their boundary and turn it into an error value, so callers never see a throw.
  * The writer fills a buffer allocated once at its final size (the encoder computes the size first);
- * it checks value ranges (RangeError) and never grows. MAC and IPv6 text are parsed by hand-written
- * char-code parsers straight into the output (the grammar's split/regex/bigint versions are slower);
- * IPv4 text uses the grammar's parser, which is as fast.
+ * it checks value ranges (RangeError) and never grows. Address text is parsed and printed by the
+ * grammar's char-code parsers (`parseMacInto`, `parseIpv6Into`, `formatIpv6Bytes`, …), straight into
+ * and out of the message buffer.
  */
+
+import {
+  formatIpv4Bytes, formatIpv6Bytes, formatMacBytes, parseIpv4, parseIpv6Into, parseMacInto,
+} from '@dfvisor/grammar';
 
 /** An OpenFlow error (type, code) the caller can send back to the peer. */
 export interface OfErrorSuggestion {
@@ -26,8 +30,6 @@ export class CodecFault extends Error {
     super(message);
   }
 }
-
-import { parseIpv4 } from '@dfvisor/grammar';
 
 /** OFPET_BAD_REQUEST / OFPBRC_BAD_LEN: same numbers in 1.0 and 1.3. */
 export const BAD_LEN: OfErrorSuggestion = { type: 1, code: 6 };
@@ -135,21 +137,21 @@ export class Reader {
     const p = this.pos;
     if (p + 6 > this.end) this.short(6, what);
     this.pos = p + 6;
-    return macToString(this.buf, p);
+    return formatMacBytes(this.buf, p);
   }
   /** Dotted-quad text of the next 4 bytes. */
   ipv4(what = 'ipv4'): string {
     const p = this.pos;
     if (p + 4 > this.end) this.short(4, what);
     this.pos = p + 4;
-    return ipv4ToString(this.buf, p);
+    return formatIpv4Bytes(this.buf, p);
   }
   /** RFC 5952 text of the next 16 bytes. */
   ipv6(what = 'ipv6'): string {
     const p = this.pos;
     if (p + 16 > this.end) this.short(16, what);
     this.pos = p + 16;
-    return ipv6ToString(this.buf, p);
+    return formatIpv6Bytes(this.buf, p);
   }
   /** A reader over the next n bytes; advances this reader past them. */
   sub(n: number, what: string, lenError: OfErrorSuggestion = this.lenError): Reader {
@@ -266,25 +268,18 @@ export class Writer {
   }
   /** "aa:bb:cc:dd:ee:ff" (or with '-') as 6 bytes; RangeError on bad text. */
   mac(s: string): void {
-    if (typeof s !== 'string' || !parseMacInto(s, this.buf, this.pos)) throw new RangeError(`bad MAC address ${JSON.stringify(s)}`);
+    if (typeof s !== 'string' || !parseMacInto(s, this.buf, this.pos)) badAddress('MAC', s);
     this.pos += 6;
   }
-  /** Dotted quad as 4 bytes (parsed by the grammar's `parseIpv4`); RangeError on bad text. */
+  /** Dotted quad as 4 bytes; RangeError on bad text. */
   ipv4(s: string): void {
-    const v = typeof s === 'string' ? parseIpv4(s) : undefined;
-    if (v === undefined) throw new RangeError(`bad IPv4 address ${JSON.stringify(s)}`);
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = v >>> 24; b[p + 1] = v >>> 16; b[p + 2] = v >>> 8; b[p + 3] = v;
-    this.pos = p + 4;
+    writeIpv4(s, this.buf, this.pos);
+    this.pos += 4;
   }
   /** IPv6 text as 16 bytes; RangeError on bad text. */
   ipv6(s: string): void {
-    if (typeof s !== 'string') throw new RangeError(`bad IPv6 address ${JSON.stringify(s)}`);
-    const r = parseIpv6Into(s, this.buf, this.pos);
-    if (r === SLOW) this.bytes(ipv6ToBytesSlow(s));
-    else if (!r) throw new RangeError(`bad IPv6 address ${JSON.stringify(s)}`);
-    else this.pos += 16;
+    if (typeof s !== 'string' || !parseIpv6Into(s, this.buf, this.pos)) badAddress('IPv6', s);
+    this.pos += 16;
   }
   /** Pad with zeros up to a multiple of `align` counted from `from`. */
   align(from: number, align = 8): void {
@@ -313,183 +308,38 @@ export class Writer {
 }
 
 // ---------------------------------------------------------------- address text
+// The parsers and printers are the grammar's (one implementation in the project); these wrappers
+// give the codec its throwing encoder-side forms and its historical names.
 
-const HEX = '0123456789abcdef';
-/** Two lower-case hex digits per byte value. */
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, v) => HEX[v >> 4]! + HEX[v & 15]!);
+export { formatMacBytes as macToString, formatIpv4Bytes as ipv4ToString, formatIpv6Bytes as ipv6ToString };
 
-export function macToString(b: Uint8Array, at = 0): string {
-  return `${HEX2[b[at]!]}:${HEX2[b[at + 1]!]}:${HEX2[b[at + 2]!]}:${HEX2[b[at + 3]!]}:${HEX2[b[at + 4]!]}:${HEX2[b[at + 5]!]}`;
-}
-
-/** Value of a hex digit's char code, or -1. */
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 32;
-  return l >= 97 && l <= 102 ? l - 87 : -1;
-}
-
-/** Parses "aa:bb:cc:dd:ee:ff" (1–2 hex digits per group, ':' or '-') into out[at..at+6); false if malformed. */
-export function parseMacInto(s: string, out: Uint8Array, at: number): boolean {
-  const n = s.length;
-  let i = 0;
-  for (let g = 0; g < 6; g++) {
-    if (g > 0) {
-      const c = s.charCodeAt(i);
-      if (c !== 58 && c !== 45) return false;
-      i++;
-    }
-    const h1 = hexDigit(s.charCodeAt(i));
-    if (h1 < 0) return false;
-    i++;
-    let v = h1;
-    const h2 = i < n ? hexDigit(s.charCodeAt(i)) : -1;
-    if (h2 >= 0) {
-      v = v * 16 + h2;
-      i++;
-    }
-    out[at + g] = v;
-  }
-  return i === n;
+function badAddress(kind: string, s: unknown): never {
+  throw new RangeError(`bad ${kind} address ${JSON.stringify(s)}`);
 }
 
 /** Parse "aa:bb:cc:dd:ee:ff" (or with '-'); throws RangeError on bad input (encoder side). */
 export function macToBytes(s: string): Buffer {
   const out = Buffer.allocUnsafe(6);
-  if (typeof s !== 'string' || !parseMacInto(s, out, 0)) throw new RangeError(`bad MAC address ${JSON.stringify(s)}`);
+  if (typeof s !== 'string' || !parseMacInto(s, out, 0)) badAddress('MAC', s);
   return out;
 }
 
-export function ipv4ToString(b: Uint8Array, at = 0): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
-}
-
-/** Dotted quad → 4 bytes (the grammar's parser); throws RangeError on bad input (encoder side). */
+/** Dotted quad → 4 bytes; throws RangeError on bad input (encoder side). */
 export function ipv4ToBytes(s: string): Buffer {
-  const v = typeof s === 'string' ? parseIpv4(s) : undefined;
-  if (v === undefined) throw new RangeError(`bad IPv4 address ${JSON.stringify(s)}`);
   const out = Buffer.allocUnsafe(4);
-  out[0] = v >>> 24; out[1] = v >>> 16; out[2] = v >>> 8; out[3] = v;
+  writeIpv4(s, out, 0);
   return out;
 }
 
-/** RFC 5952 canonical text (lower case, longest zero run of 2+ groups compressed, leftmost on ties). */
-export function ipv6ToString(b: Uint8Array, at = 0): string {
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (b[at + 2 * i] !== 0 || b[at + 2 * i + 1] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < 8 && b[at + 2 * j] === 0 && b[at + 2 * j + 1] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  let s = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      s += '::';
-      i += bestLen - 1;
-      continue;
-    }
-    if (s.length > 0 && i !== bestStart + bestLen) s += ':';
-    const hi = b[at + 2 * i]!;
-    const lo = b[at + 2 * i + 1]!;
-    s += hi === 0 ? lo.toString(16) : hi < 16 ? HEX[hi]! + HEX2[lo]! : HEX2[hi]! + HEX2[lo]!;
-  }
-  return s;
-}
-
-const SLOW = 2;
-const groups = new Uint16Array(8);
-
-/**
- * Parses IPv6 text made of hex groups and at most one '::' into out[at..at+16). Returns 1 when
- * done, 0 when malformed, SLOW when the text has a dotted IPv4 tail (left to `ipv6ToBytesSlow`).
- */
-function parseIpv6Into(s: string, out: Uint8Array, at: number): 0 | 1 | typeof SLOW {
-  const n = s.length;
-  if (n === 0) return 0;
-  if (s.indexOf('.') >= 0) return SLOW;
-  let i = 0;
-  let count = 0;
-  let gap = -1;
-  if (s.charCodeAt(0) === 58) {
-    if (n < 2 || s.charCodeAt(1) !== 58) return 0;
-    gap = 0;
-    i = 2;
-  }
-  while (i < n) {
-    let v = 0;
-    let digits = 0;
-    while (i < n && digits < 5) {
-      const h = hexDigit(s.charCodeAt(i));
-      if (h < 0) break;
-      v = v * 16 + h;
-      digits++;
-      i++;
-    }
-    if (digits === 0 || digits > 4 || count === 8) return 0;
-    groups[count++] = v;
-    if (i === n) break;
-    if (s.charCodeAt(i) !== 58) return 0;
-    i++;
-    if (i === n) return 0; // a single trailing ':'
-    if (s.charCodeAt(i) === 58) {
-      if (gap >= 0) return 0;
-      gap = count;
-      i++;
-    }
-  }
-  if (gap < 0 ? count !== 8 : count > 7) return 0;
-  const fill = 8 - count;
-  let g = 0;
-  for (let k = 0; k < 8; k++) {
-    const v = gap >= 0 && k >= gap && k < gap + fill ? 0 : groups[g++]!;
-    out[at + 2 * k] = v >>> 8;
-    out[at + 2 * k + 1] = v & 0xff;
-  }
-  return 1;
-}
-
-/** The general parser (also handles a dotted IPv4 tail such as "::ffff:10.0.0.1"). */
-function ipv6ToBytesSlow(s: string): Buffer {
-  const bad = () => new RangeError(`bad IPv6 address ${JSON.stringify(s)}`);
-  let text = s;
-  const tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const b = ipv4ToBytes(v4[1]!);
-    tail.push(b.readUInt16BE(0), b.readUInt16BE(2));
-    text = text.slice(0, -v4[1]!.length);
-    if (text.endsWith(':') && !text.endsWith('::')) text = text.slice(0, -1);
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) throw bad();
-  const parse = (h: string) => (h === '' ? [] : h.split(':').map((p) => {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(p)) throw bad();
-    return parseInt(p, 16);
-  }));
-  const head = parse(halves[0]!);
-  const back = halves.length === 2 ? parse(halves[1]!) : [];
-  const fill = 8 - head.length - back.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) throw bad();
-  const all = [...head, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...back, ...tail];
-  const out = Buffer.alloc(16);
-  all.forEach((x, i) => out.writeUInt16BE(x, i * 2));
-  return out;
-}
-
+/** IPv6 text (with `::` and an optional dotted IPv4 tail) → 16 bytes; throws RangeError on bad input. */
 export function ipv6ToBytes(s: string): Buffer {
-  if (typeof s !== 'string') throw new RangeError(`bad IPv6 address ${JSON.stringify(s)}`);
   const out = Buffer.allocUnsafe(16);
-  const r = parseIpv6Into(s, out, 0);
-  if (r === SLOW) return ipv6ToBytesSlow(s);
-  if (!r) throw new RangeError(`bad IPv6 address ${JSON.stringify(s)}`);
+  if (typeof s !== 'string' || !parseIpv6Into(s, out, 0)) badAddress('IPv6', s);
   return out;
+}
+
+function writeIpv4(s: string, out: Uint8Array, at: number): void {
+  const v = typeof s === 'string' ? parseIpv4(s) : undefined;
+  if (v === undefined) badAddress('IPv4', s);
+  out[at] = v >>> 24; out[at + 1] = v >>> 16; out[at + 2] = v >>> 8; out[at + 3] = v;
 }

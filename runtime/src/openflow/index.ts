@@ -6,7 +6,7 @@
  *   (never throws; `ofError` is the OpenFlow error type/code to send back, see `errorReplyFor`).
  * - `encodeMessage(msg)` → Buffer (lengths and padding computed; throws RangeError on unencodable values).
  *   The message's exact size is computed first (`messageLength`) and it is written into one buffer of
- *   that size; address text is parsed by hand-written char-code parsers straight into that buffer.
+ *   that size; address text is parsed by the grammar's char-code parsers (@dfvisor/grammar) straight into it.
  * - `OfMessage` and per-message types (`FlowMod13`, `FlowMod10`, `PacketIn13`, …): plain data with
  *   `version` (1 | 4), `type` (shared names: 'flow_mod', 'packet_in', 'multipart_reply'…) and `xid`.
  * - OXM matches: ordered `OxmTlv[]` of `{ field, value, mask? }` (numbers; bigint for 64-bit; MAC/IP as

@@ -38,17 +38,21 @@ export interface Desc {
   readonly dpDesc: string;
 }
 
-export interface FlowStats13 {
+/** The flow-stats fields 1.0 and 1.3 share. */
+export interface FlowStatsFields {
   readonly tableId: number;
   readonly durationSec: number;
   readonly durationNsec: number;
   readonly priority: number;
   readonly idleTimeout: number;
   readonly hardTimeout: number;
-  readonly flags: number;
   readonly cookie: bigint;
   readonly packetCount: bigint;
   readonly byteCount: bigint;
+}
+
+export interface FlowStats13 extends FlowStatsFields {
+  readonly flags: number;
   readonly match: readonly OxmTlv[];
   readonly instructions: readonly Instruction[];
 }
@@ -176,17 +180,8 @@ export type MultipartRequestBody10 =
   | { readonly mpType: 'queue'; readonly portNo: number; readonly queueId: number }
   | { readonly mpType: 'experimenter'; readonly experimenter: number; readonly data: Buffer };
 
-export interface FlowStats10 {
-  readonly tableId: number;
+export interface FlowStats10 extends FlowStatsFields {
   readonly match: Match10;
-  readonly durationSec: number;
-  readonly durationNsec: number;
-  readonly priority: number;
-  readonly idleTimeout: number;
-  readonly hardTimeout: number;
-  readonly cookie: bigint;
-  readonly packetCount: bigint;
-  readonly byteCount: bigint;
   readonly actions: readonly Action10[];
 }
 

@@ -10,7 +10,7 @@ import {
   bandsLength, bucketsLength, PORT13_LEN, readBands, readBuckets, readPort13, writeBands, writeBuckets, writePort13,
 } from './structs.js';
 import {
-  Desc, FlowStats10, FlowStats13, GroupDesc, GroupStats, MeterConfig, MeterStats, MP10_CODES, MP13_CODES,
+  AggregateStats, Desc, FlowStats10, FlowStats13, GroupDesc, GroupStats, MeterConfig, MeterStats, MP10_CODES, MP13_CODES,
   MultipartReplyBody10, MultipartReplyBody13, MultipartRequestBody10, MultipartRequestBody13, PortCounters,
 } from './multipart-types.js';
 
@@ -59,6 +59,14 @@ function readDesc(r: Reader): Desc {
 }
 function writeDesc(w: Writer, d: Desc): void {
   w.str(d.mfrDesc, 256); w.str(d.hwDesc, 256); w.str(d.swDesc, 256); w.str(d.serialNum, 32); w.str(d.dpDesc, 256);
+}
+
+function readAggregate(r: Reader): AggregateStats {
+  const packetCount = r.u64(); const byteCount = r.u64(); const flowCount = r.u32(); r.skip(4);
+  return { packetCount, byteCount, flowCount };
+}
+function writeAggregate(w: Writer, a: AggregateStats): void {
+  w.u64(a.packetCount); w.u64(a.byteCount); w.u32(a.flowCount); w.zeros(4);
 }
 
 const COUNTER_KEYS = [
@@ -178,7 +186,7 @@ export function readMpReply13(r: Reader, code: number): MultipartReplyBody13 {
   switch (mpType) {
     case 'desc': return { mpType, ...readDesc(r) };
     case 'flow': return { mpType, stats: records(r, readFlowStats13, 56) };
-    case 'aggregate': { const packetCount = r.u64(); const byteCount = r.u64(); const flowCount = r.u32(); r.skip(4); return { mpType, packetCount, byteCount, flowCount }; }
+    case 'aggregate': return { mpType, ...readAggregate(r) };
     case 'table': return {
       mpType,
       stats: records(r, (b) => { const tableId = b.u8(); b.skip(3); return { tableId, activeCount: b.u32(), lookupCount: b.u64(), matchedCount: b.u64() }; }, 24, 24),
@@ -215,7 +223,7 @@ export function writeMpReply13(w: Writer, b: MultipartReplyBody13): void {
   switch (b.mpType) {
     case 'desc': return writeDesc(w, b);
     case 'flow': for (const s of b.stats) writeFlowStats13(w, s); return;
-    case 'aggregate': w.u64(b.packetCount); w.u64(b.byteCount); w.u32(b.flowCount); w.zeros(4); return;
+    case 'aggregate': return writeAggregate(w, b);
     case 'table': for (const s of b.stats) { w.u8(s.tableId); w.zeros(3); w.u32(s.activeCount); w.u64(s.lookupCount); w.u64(s.matchedCount); } return;
     case 'port_stats': for (const s of b.stats) { w.u32(s.portNo); w.zeros(4); writeCounters(w, s); w.u32(s.durationSec); w.u32(s.durationNsec); } return;
     case 'queue': for (const s of b.stats) { w.u32(s.portNo); w.u32(s.queueId); w.u64(s.txBytes); w.u64(s.txPackets); w.u64(s.txErrors); w.u32(s.durationSec); w.u32(s.durationNsec); } return;
@@ -289,7 +297,7 @@ export function readMpReply10(r: Reader, code: number): MultipartReplyBody10 {
   switch (mpType) {
     case 'desc': return { mpType, ...readDesc(r) };
     case 'flow': return { mpType, stats: records(r, readFlowStats10, 88) };
-    case 'aggregate': { const packetCount = r.u64(); const byteCount = r.u64(); const flowCount = r.u32(); r.skip(4); return { mpType, packetCount, byteCount, flowCount }; }
+    case 'aggregate': return { mpType, ...readAggregate(r) };
     case 'table': return {
       mpType,
       stats: records(r, (b) => {
@@ -320,7 +328,7 @@ export function writeMpReply10(w: Writer, b: MultipartReplyBody10): void {
         w.patchLen(slot, start);
       }
       return;
-    case 'aggregate': w.u64(b.packetCount); w.u64(b.byteCount); w.u32(b.flowCount); w.zeros(4); return;
+    case 'aggregate': return writeAggregate(w, b);
     case 'table':
       for (const s of b.stats) {
         w.u8(s.tableId); w.zeros(3); w.str(s.name, 32); w.u32(s.wildcards); w.u32(s.maxEntries); w.u32(s.activeCount);

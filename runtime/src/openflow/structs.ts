@@ -7,21 +7,26 @@ import type { Bucket, MeterBand, PacketQueue, Port10, Port13, QueueProperty } fr
 export const PORT13_LEN = 64;
 export const PORT10_LEN = 48;
 
-function mac(r: Reader): string {
-  return r.mac('hw_addr');
+/** The port fields after the name, the same six u32s in 1.0 and 1.3. */
+type PortProps = Pick<Port10, 'config' | 'state' | 'curr' | 'advertised' | 'supported' | 'peer'>;
+
+function readPortProps(r: Reader): PortProps {
+  return { config: r.u32(), state: r.u32(), curr: r.u32(), advertised: r.u32(), supported: r.u32(), peer: r.u32() };
+}
+
+function writePortProps(w: Writer, p: PortProps): void {
+  w.u32(p.config); w.u32(p.state); w.u32(p.curr); w.u32(p.advertised); w.u32(p.supported); w.u32(p.peer);
 }
 
 export function readPort13(r: Reader): Port13 {
   r.need(PORT13_LEN, 'port');
   const portNo = r.u32();
   r.skip(4);
-  const hwAddr = mac(r);
+  const hwAddr = r.mac('hw_addr');
   r.skip(2);
   const name = r.str(16);
-  return {
-    portNo, hwAddr, name, config: r.u32(), state: r.u32(), curr: r.u32(), advertised: r.u32(),
-    supported: r.u32(), peer: r.u32(), currSpeed: r.u32(), maxSpeed: r.u32(),
-  };
+  const props = readPortProps(r);
+  return { portNo, hwAddr, name, ...props, currSpeed: r.u32(), maxSpeed: r.u32() };
 }
 
 export function writePort13(w: Writer, p: Port13): void {
@@ -30,26 +35,23 @@ export function writePort13(w: Writer, p: Port13): void {
   w.mac(p.hwAddr);
   w.zeros(2);
   w.str(p.name, 16);
-  w.u32(p.config); w.u32(p.state); w.u32(p.curr); w.u32(p.advertised); w.u32(p.supported); w.u32(p.peer);
+  writePortProps(w, p);
   w.u32(p.currSpeed); w.u32(p.maxSpeed);
 }
 
 export function readPort10(r: Reader): Port10 {
   r.need(PORT10_LEN, 'port');
   const portNo = r.u16();
-  const hwAddr = mac(r);
+  const hwAddr = r.mac('hw_addr');
   const name = r.str(16);
-  return {
-    portNo, hwAddr, name, config: r.u32(), state: r.u32(), curr: r.u32(), advertised: r.u32(),
-    supported: r.u32(), peer: r.u32(),
-  };
+  return { portNo, hwAddr, name, ...readPortProps(r) };
 }
 
 export function writePort10(w: Writer, p: Port10): void {
   w.u16(p.portNo);
   w.mac(p.hwAddr);
   w.str(p.name, 16);
-  w.u32(p.config); w.u32(p.state); w.u32(p.curr); w.u32(p.advertised); w.u32(p.supported); w.u32(p.peer);
+  writePortProps(w, p);
 }
 
 export function readBuckets(r: Reader): Bucket[] {

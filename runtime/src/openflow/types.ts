@@ -83,19 +83,6 @@ export interface SwitchConfig<V extends OfVersion = OfVersion> extends Base<V, '
   readonly missSendLen: number;
 }
 
-export interface Port13 {
-  readonly portNo: number;
-  readonly hwAddr: string;
-  readonly name: string;
-  readonly config: number;
-  readonly state: number;
-  readonly curr: number;
-  readonly advertised: number;
-  readonly supported: number;
-  readonly peer: number;
-  readonly currSpeed: number;
-  readonly maxSpeed: number;
-}
 export interface Port10 {
   readonly portNo: number;
   readonly hwAddr: string;
@@ -106,6 +93,11 @@ export interface Port10 {
   readonly advertised: number;
   readonly supported: number;
   readonly peer: number;
+}
+/** A 1.3 port: the 1.0 fields (port numbers widened to 32 bits) and the current and maximum speed. */
+export interface Port13 extends Port10 {
+  readonly currSpeed: number;
+  readonly maxSpeed: number;
 }
 
 export interface PacketIn13 extends Base<4, 'packet_in'> {
@@ -172,31 +164,26 @@ export interface PacketOut10 extends Base<1, 'packet_out'> {
   readonly data: Buffer;
 }
 
-export interface FlowMod13 extends Base<4, 'flow_mod'> {
+/** The flow-mod fields 1.0 and 1.3 share. */
+export interface FlowModFields {
   readonly cookie: bigint;
-  readonly cookieMask: bigint;
-  readonly tableId: number;
   readonly command: number;
   readonly idleTimeout: number;
   readonly hardTimeout: number;
   readonly priority: number;
   readonly bufferId: number;
   readonly outPort: number;
-  readonly outGroup: number;
   readonly flags: number;
+}
+export interface FlowMod13 extends Base<4, 'flow_mod'>, FlowModFields {
+  readonly cookieMask: bigint;
+  readonly tableId: number;
+  readonly outGroup: number;
   readonly match: readonly OxmTlv[];
   readonly instructions: readonly Instruction[];
 }
-export interface FlowMod10 extends Base<1, 'flow_mod'> {
+export interface FlowMod10 extends Base<1, 'flow_mod'>, FlowModFields {
   readonly match: Match10;
-  readonly cookie: bigint;
-  readonly command: number;
-  readonly idleTimeout: number;
-  readonly hardTimeout: number;
-  readonly priority: number;
-  readonly bufferId: number;
-  readonly outPort: number;
-  readonly flags: number;
   readonly actions: readonly Action10[];
 }
 
@@ -213,20 +200,16 @@ export interface GroupMod extends Base<4, 'group_mod'> {
   readonly buckets: readonly Bucket[];
 }
 
-export interface PortMod13 extends Base<4, 'port_mod'> {
+/** The port-mod fields (the same in 1.0 and 1.3; only their widths on the wire differ). */
+export interface PortModFields {
   readonly portNo: number;
   readonly hwAddr: string;
   readonly config: number;
   readonly mask: number;
   readonly advertise: number;
 }
-export interface PortMod10 extends Base<1, 'port_mod'> {
-  readonly portNo: number;
-  readonly hwAddr: string;
-  readonly config: number;
-  readonly mask: number;
-  readonly advertise: number;
-}
+export interface PortMod13 extends Base<4, 'port_mod'>, PortModFields {}
+export interface PortMod10 extends Base<1, 'port_mod'>, PortModFields {}
 
 export interface TableMod extends Base<4, 'table_mod'> {
   readonly tableId: number;

@@ -58,7 +58,6 @@ interface Binding {
   control: TokenBucket | null;
   packetIn: TokenBucket | null;
   missSendLen: number;
-  seq: number;
 }
 
 type Pending =
@@ -92,6 +91,12 @@ export class SwitchSession {
   /** The last statistics round (collector or tenant-triggered). */
   lastStats: SessionStats | null = null;
   private collecting: Promise<SessionStats | undefined> | null = null;
+  /**
+   * Sequence of tenant rule cookies, never reused on this connection: a slice that is set up
+   * again must not take the cookies of its removed rules, whose flow_removed messages may
+   * still be on the way. A master generation starts past the previous masters' cookies.
+   */
+  private cookieSeq = 0;
 
   constructor(readonly channel: OfChannel, private readonly host: SessionHost, initialModel: () => PlanModel | null) {
     this.log = host.log;
@@ -198,6 +203,11 @@ export class SwitchSession {
     await this.learnMeters();
     if (this.role !== 'master') return undefined;
     return this.apply(this.getModel());
+  }
+
+  private nextCookieSeq(): number {
+    this.cookieSeq = Math.max(this.cookieSeq + 1, Number((this.generationId & 0xffffn) << 32n) + 1);
+    return this.cookieSeq;
   }
 
   /** Stops this node's tenant connections for the switch; the flows stay (the new master keeps them). */
@@ -370,8 +380,7 @@ export class SwitchSession {
       view: v, ctx, link, table: new SliceFlowTable(),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
-      // Cookies of a master generation start past the previous masters' ones (no reuse after a failover).
-      missSendLen: 128, seq: Number((this.generationId & 0xffffn) << 32n),
+      missSendLen: 128,
     };
     this.bindings.set(v.slice, b);
     link.start();
@@ -455,7 +464,7 @@ export class SwitchSession {
     const c = this.host.counters(b.view.slice);
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
     const existing = isDelete ? undefined : b.table.existing(m.match, m.priority);
-    const cookie = existing?.cookie ?? sliceCookie(b.view.index, ++b.seq);
+    const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.nextCookieSeq());
     const r = rewriteFlowMod(b.ctx, m, cookie);
     if (!r.ok) { c.flowModsRejected++; this.refuse(b, m, r.error, r.reason, raw); return; }
     if (m.command === FC.ADD) {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Journal, type MapState } from './journal.js';
 import { cloneJson } from './record.js';
-import { closed, conflict, describeError, invalid, leaseHeld, leaseLost } from './errors.js';
+import { closed, describeError, invalid, leaseHeld, leaseLost, staleWrite } from './errors.js';
 import {
   EPHEMERAL_MAPS,
   MAP_NAMES,
@@ -98,9 +98,8 @@ export class EmbeddedStore implements GlobalStore {
     if (copy === undefined) return invalid(`${map}/${key}: the value is not JSON data`);
     const entries = this.entriesOf(map);
     const current = entries.get(key)?.version ?? 0;
-    if (options.expectVersion !== undefined && options.expectVersion !== current) {
-      return conflict(map, key, options.expectVersion, current);
-    }
+    const stale = staleWrite(map, key, options, current);
+    if (stale) return stale;
     const version = current + 1;
     entries.set(key, { version, value: copy });
     this.clearTimer(map, key);
@@ -112,9 +111,8 @@ export class EmbeddedStore implements GlobalStore {
     if (bad) return bad;
     const entries = this.entriesOf(map);
     const current = entries.get(key)?.version ?? 0;
-    if (options.expectVersion !== undefined && options.expectVersion !== current) {
-      return conflict(map, key, options.expectVersion, current);
-    }
+    const stale = staleWrite(map, key, options, current);
+    if (stale) return stale;
     if (current === 0) return ok({ version: 0 });
     entries.delete(key);
     this.clearTimer(map, key);

@@ -1,5 +1,5 @@
 // Constructors for the store's error values, so every tier words them the same way.
-import { fail, type MapName, type StoreResult } from './types.js';
+import { fail, type MapName, type StoreResult, type WriteOptions } from './types.js';
 
 export function conflict<T>(map: MapName, key: string, expectedVersion: number, actualVersion: number): StoreResult<T> {
   return fail({
@@ -10,6 +10,11 @@ export function conflict<T>(map: MapName, key: string, expectedVersion: number, 
     expectedVersion,
     actualVersion,
   });
+}
+
+/** The conflict a versioned write meets when the entry is not at the version it expects (current: 0 = no entry). */
+export function staleWrite(map: MapName, key: string, options: WriteOptions, current: number): StoreResult<{ version: number }> | undefined {
+  return options.expectVersion !== undefined && options.expectVersion !== current ? conflict(map, key, options.expectVersion, current) : undefined;
 }
 
 export function leaseHeld<T>(name: string, holder: string): StoreResult<T> {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import hazelcast from 'hazelcast-client';
 import type { Client as HzClient, IMap, ITopic } from 'hazelcast-client';
-import { conflict, describeError, invalid, leaseHeld, leaseLost, unavailable, closed } from './errors.js';
+import { conflict, describeError, invalid, leaseHeld, leaseLost, staleWrite, unavailable, closed } from './errors.js';
 import { cloneJson, decodeRecord, encodeRecord } from './record.js';
 import {
   isMapName,
@@ -51,6 +51,11 @@ const MAX_CAS_ATTEMPTS = 50;
 /** Hazelcast keeps TTLs in whole seconds; round up so an entry never lives shorter than asked. */
 function ttlSeconds(ms: number): number {
   return Math.ceil(ms / 1000) * 1000;
+}
+
+/** The version of a stored record string; 0 when there is no entry. */
+function versionOf(raw: string | null | undefined): number {
+  return raw === null || raw === undefined ? 0 : (decodeRecord(raw)?.version ?? 0);
 }
 
 export class HazelcastStore implements GlobalStore {
@@ -179,18 +184,14 @@ export class HazelcastStore implements GlobalStore {
       const m = await this.imap(map);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await m.get(key);
-        const current = raw === null || raw === undefined ? 0 : (decodeRecord(raw)?.version ?? 0);
-        if (options.expectVersion !== undefined && options.expectVersion !== current) {
-          return conflict(map, key, options.expectVersion, current);
-        }
+        const current = versionOf(raw);
+        const stale = staleWrite(map, key, options, current);
+        if (stale) return stale;
         const next = encodeRecord(current + 1, copy);
-        const done = current === 0 && (raw === null || raw === undefined) ? (await m.putIfAbsent(key, next)) === null : await m.replaceIfSame(key, raw, next);
+        const done = raw === null || raw === undefined ? (await m.putIfAbsent(key, next)) === null : await m.replaceIfSame(key, raw, next);
         if (done) return ok({ version: current + 1 });
         // Someone wrote in between: a versioned write has lost; a blind write tries again.
-        if (options.expectVersion !== undefined) {
-          const now = decodeRecord(await m.get(key))?.version ?? 0;
-          return conflict(map, key, options.expectVersion, now);
-        }
+        if (options.expectVersion !== undefined) return conflict(map, key, options.expectVersion, versionOf(await m.get(key)));
       }
       return conflict(map, key, -1, decodeRecord(await m.get(key))?.version ?? 0);
     });
@@ -203,15 +204,12 @@ export class HazelcastStore implements GlobalStore {
       const m = await this.imap(map);
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         const raw = await m.get(key);
-        const current = raw === null || raw === undefined ? 0 : (decodeRecord(raw)?.version ?? 0);
-        if (options.expectVersion !== undefined && options.expectVersion !== current) {
-          return conflict(map, key, options.expectVersion, current);
-        }
+        const current = versionOf(raw);
+        const stale = staleWrite(map, key, options, current);
+        if (stale) return stale;
         if (raw === null || raw === undefined) return ok({ version: 0 });
         if ((await m.remove(key, raw)) === true) return ok({ version: current });
-        if (options.expectVersion !== undefined) {
-          return conflict(map, key, options.expectVersion, decodeRecord(await m.get(key))?.version ?? 0);
-        }
+        if (options.expectVersion !== undefined) return conflict(map, key, options.expectVersion, versionOf(await m.get(key)));
       }
       return conflict(map, key, -1, decodeRecord(await m.get(key))?.version ?? 0);
     });

@@ -25,7 +25,8 @@ function refIpv4(s: string): Buffer | undefined {
 function refIpv6(s: string): Buffer | undefined {
   let text = s;
   const tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  // The dotted tail is a whole group: after a ':' ("::a1.2.3.4" is malformed).
+  const v4 = /(?<=^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {
     const b = refIpv4(v4[1]!);
     if (!b) return undefined;
@@ -102,7 +103,7 @@ test('IPv4 text parses exactly like the reference', () => {
 test('IPv6 text parses exactly like the reference, and prints RFC 5952 text like it', () => {
   for (const s of ['::', '::1', '1::', 'fe80::', '2001:db8::1', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1::2::3',
     ':::', ':1::', '1:::2', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', '::ffff:10.0.0.1', '::10.0.0.1', '1:2:3:4:5:6:1.2.3.4',
-    'ABCD:EF01::', '1:', ':1', '', 'g::']) {
+    'ABCD:EF01::', '1:', ':1', '', 'g::', '::a1.2.3.4', '::1.2.3.4:5']) {
     same(ipv6ToBytes, refIpv6, s);
   }
   const groups = fc.array(fc.constantFrom(0, 0, 0, 1, 0xab, 0x1234, 0xffff), { minLength: 8, maxLength: 8 });
