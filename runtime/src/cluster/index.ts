@@ -5,3 +5,4 @@ export { claimOwnership, isOwnership, type Ownership } from './ownership.js';
 export { StatsCollector, type StatsSource, type SwitchStatsSnapshot, type CollectedSliceCounters } from './stats-collector.js';
 export * from './switch-stats.js';
 export { SwitchArbiter, type SwitchControl, type SwitchArbiterOptions } from './switch-arbiter.js';
+export { sliceIdsFromHistory, type NamedSlices } from './slice-ids.js';

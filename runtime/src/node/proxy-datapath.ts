@@ -5,7 +5,8 @@
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, type SessionStats } from '../proxy/index.js';
-import { SwitchArbiter, type SwitchStatsSnapshot } from '../cluster/index.js';
+import { SwitchArbiter, sliceIdsFromHistory, type SwitchStatsSnapshot } from '../cluster/index.js';
+import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { DataPath, DataPathStatus, SliceCounters, StatsMessageCounts } from './datapath.js';
 import type { DataPathContext } from './runtime-node.js';
@@ -56,7 +57,9 @@ export class ProxyDataPath implements DataPath {
 
   async applyPlan(plan: Plan | undefined): Promise<ApplyResult> {
     this.plan = plan;
-    const r = await this.proxy.applyPlan(plan ?? null);
+    // Slice ids from the shared revision chain: every node numbers the slices alike.
+    const history = localRevisionHistory(this.ctx.tier).reverse().map((rev) => (rev.body as { plan?: Plan } | null)?.plan);
+    const r = await this.proxy.applyPlan(plan ?? null, plan ? sliceIdsFromHistory([...history, plan]) : undefined);
     return { ok: r.ok, errors: r.switches.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)) };
   }
 

@@ -74,6 +74,8 @@ export class SlicingProxy {
   address(): { host: string; port: number } | null { return this.bound; }
 
   private accept(sock: import('node:net').Socket): void {
+    // A switch that reconnects while the proxy stops must not keep server.close() waiting.
+    if (!this.server) { sock.destroy(); return; }
     const ch = new OfChannel(sock, this.log);
     const session = new SwitchSession(ch, {
       log: this.log,
@@ -113,8 +115,16 @@ export class SlicingProxy {
    * Deploys a plan by diff against the current one: removed or changed slices are torn down on
    * every connected switch, new ones set up (base rules, meters) and their controllers connected.
    * `null` undeploys everything. Per-switch results allow a rollback by applying the old plan.
+   * `sliceIds`: the slices' ids (cookie prefixes) when they are decided outside this proxy.
    */
-  async applyPlan(plan: Plan | null): Promise<ApplyResult> {
+  async applyPlan(plan: Plan | null, sliceIds?: ReadonlyMap<string, number>): Promise<ApplyResult> {
+    if (sliceIds && plan) {
+      // Cluster-wide ids (several nodes program the same switches). A slice whose id changes is
+      // set up again under the new id; removed slices keep theirs until their teardown below.
+      const keep = new Map([...this.sliceIds].filter(([name, id]) => !plan.slices.some((s) => s.name === name) && ![...sliceIds.values()].includes(id)));
+      for (const s of plan.slices) { const id = sliceIds.get(s.name); if (id !== undefined) keep.set(s.name, id); }
+      this.sliceIds = keep;
+    }
     const model = plan ? buildPlanModel(plan, (s) => this.idOf(s)) : null;
     this.model = model;
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
@@ -189,11 +199,12 @@ export class SlicingProxy {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sessions) s.close();
-    this.sessions.clear();
     const server = this.server;
     this.server = null;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    for (const s of this.sessions) s.close();
+    this.sessions.clear();
+    await closed;
   }
 }
 

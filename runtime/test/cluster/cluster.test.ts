@@ -68,6 +68,29 @@ describe('cluster: 3 nodes, 3 Hazelcast members, Open vSwitch', { timeout: 240_0
     await rig.pingUntil('b1', '10.0.0.2', 30_000);
   }));
 
+  it('push statistics: each master collects its switches, every node answers the slice totals from the global tier', step(async () => {
+    const masters = await rig.settledMasters();
+    await rig.pingUntil('a1', '10.0.0.2', 30_000);
+    for (let i = 0; i < 3; i++) await rig.ping('a1', '10.0.0.2');
+    for (const n of rig.alive()) {
+      await waitFor(`${n.id} shows alpha's traffic on all three switches`, async () => {
+        const r = await rig.api(n, 'GET', '/v1/slices/alpha/stats');
+        const per = r.body.perSwitch as Array<{ dpid: string; packets: number }>;
+        return r.status === 200 && r.body.packets > 0 && DPIDS.every((d) => per.some((p) => p.dpid === d && p.packets > 0)) && per.length === DPIDS.length;
+      }, 15_000, 200);
+    }
+    // Each node sent statistics requests only to the switches it masters.
+    for (const n of rig.alive()) {
+      const m = String((await rig.api(n, 'GET', '/metrics')).body);
+      const sent = Number(/^dfvisor_stats_requests_to_switches_total (\S+)$/m.exec(m)?.[1] ?? NaN);
+      const mastersHere = Object.values(masters).filter((x) => x === n.id).length;
+      if (mastersHere > 0) assert.ok(sent > 0, `${n.id} masters ${mastersHere} switch(es) and collected their statistics`);
+      else assert.equal(sent, 0, `${n.id} masters no switch and sent no statistics request`);
+      const st = await rig.api(n, 'GET', '/v1/status');
+      for (const sw of st.body.switches as Array<{ dpid: string; master: string }>) assert.equal(sw.master, masters[sw.dpid]);
+    }
+  }));
+
   it('kill -9 of the master of s1: a new master within seconds, traffic flows again, no revision lost', step(async () => {
     const before = await rig.settledMasters();
     const victim = before[DPIDS[0]];
