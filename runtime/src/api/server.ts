@@ -18,6 +18,10 @@ export interface SliceStats {
   flows: number;
   packetIns: number;
   perSwitch: Array<{ dpid: string; packets: number; bytes: number; flows: number }>;
+  /** The part of packets/bytes from flows the switches removed (totals do not drop when flows expire). */
+  removed?: { packets: number; bytes: number };
+  /** The slice's queues (the plan's qos.queues) with their transmit counters. */
+  queues?: Array<{ dpid: string; port: number; queueId: number; txPackets: number; txBytes: number; txErrors: number }>;
 }
 
 export interface StatusView {

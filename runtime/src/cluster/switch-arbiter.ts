@@ -19,6 +19,8 @@ export interface SwitchControl {
   setRole(dpid: string, role: Role, generationId: bigint): Promise<void> | void;
   collectStats(dpid: string): Promise<SwitchStatsSnapshot | undefined>;
   sliceName(index: number): string | undefined;
+  /** The slice a queue belongs to (the plan's qos.queues). */
+  queueSlice?(dpid: string, port: number, queueId: number): string | undefined;
 }
 
 export interface SwitchArbiterOptions {
@@ -45,6 +47,7 @@ export class SwitchArbiter {
       mastered: () => this.mastership.mastered(),
       collect: (dpid) => o.control.collectStats(dpid),
       sliceName: (i) => o.control.sliceName(i),
+      queueSlice: (dpid, port, queueId) => o.control.queueSlice?.(dpid, port, queueId),
     }, o.statsIntervalMs);
   }
 

@@ -11,6 +11,38 @@ export interface FlowCounter {
   cookie: bigint;
   packetCount: bigint;
   byteCount: bigint;
+  /** Identity of the physical entry (cookie, priority, match); pairs it with its flow-removed. */
+  key?: string;
+}
+
+/** One queue's counters from a switch's queue statistics. */
+export interface QueueCounters {
+  portNo: number;
+  queueId: number;
+  txPackets: number;
+  txBytes: number;
+  txErrors: number;
+}
+
+/** A slice's queue on one switch (from the plan's qos.queues) with its counters. */
+export interface SliceQueueCounters {
+  dpid: string;
+  port: number;
+  queueId: number;
+  txPackets: number;
+  txBytes: number;
+  txErrors: number;
+}
+
+/** The final counters of a flow entry the switch removed (expiry, delete, eviction). */
+export interface RemovedFlowCounters {
+  dpid: string;
+  cookie: bigint;
+  key?: string;
+  packetCount: bigint;
+  byteCount: bigint;
+  /** When this node received the flow-removed message (ms since the epoch). */
+  at: number;
 }
 
 export interface PortCounters {
@@ -68,6 +100,35 @@ export function sumFlowsBySlice(flows: readonly FlowCounter[]): Map<number, Slic
     c.bytes += Number(f.byteCount);
     if (s.tenant) c.flows++;
   }
+  return out;
+}
+
+/** Who owns which queue: the plan's qos.queues as a lookup (dpid, port, queue id → slice). */
+export type QueueOwners = ReadonlyMap<string, string>;
+
+export const queueKey = (dpid: string, port: number, queueId: number): string => `${dpid}/${port}/${queueId}`;
+
+/** Builds the queue lookup from the plan's qos.queues (the first slice named for a queue wins). */
+export function queueOwners(queues: ReadonlyArray<{ dpid: string; port: number; queueId: number; slice: string }>): QueueOwners {
+  const out = new Map<string, string>();
+  for (const q of queues) {
+    const k = queueKey(q.dpid, q.port, q.queueId);
+    if (!out.has(k)) out.set(k, q.slice);
+  }
+  return out;
+}
+
+/** A switch's queue counters per slice; queues the plan gives to no slice are left out. */
+export function attributeQueues(dpid: string, queues: readonly QueueCounters[], owner: (dpid: string, port: number, queueId: number) => string | undefined): Map<string, SliceQueueCounters[]> {
+  const out = new Map<string, SliceQueueCounters[]>();
+  for (const q of queues) {
+    const slice = owner(dpid, q.portNo, q.queueId);
+    if (!slice) continue;
+    let list = out.get(slice);
+    if (!list) out.set(slice, (list = []));
+    list.push({ dpid, port: q.portNo, queueId: q.queueId, txPackets: q.txPackets, txBytes: q.txBytes, txErrors: q.txErrors });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.port - b.port || a.queueId - b.queueId);
   return out;
 }
 

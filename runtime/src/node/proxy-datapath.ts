@@ -4,8 +4,8 @@
 // collector asks only the switches this node masters, and sliceCounters() reports its sums.
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
-import { SlicingProxy, type SessionStats } from '../proxy/index.js';
-import { SwitchArbiter, sliceIdsFromHistory, type SwitchStatsSnapshot } from '../cluster/index.js';
+import { SlicingProxy, flowKey, type SessionStats } from '../proxy/index.js';
+import { SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { DataPath, DataPathStatus, SliceCounters, StatsMessageCounts } from './datapath.js';
@@ -15,6 +15,7 @@ export class ProxyDataPath implements DataPath {
   readonly proxy: SlicingProxy;
   readonly arbiter: SwitchArbiter;
   private plan: Plan | undefined;
+  private queues: QueueOwners = new Map();
 
   constructor(private readonly ctx: DataPathContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
@@ -25,6 +26,8 @@ export class ProxyDataPath implements DataPath {
       roles: { switchUp: (dpid) => arbiter?.switchUp(dpid), switchDown: (dpid) => void arbiter?.switchDown(dpid) },
       // Tenant polls are answered from the collector's last round while it is recent.
       statsCacheMs: 3 * interval,
+      // Final counters of removed flows keep the slice's totals from dropping.
+      onFlowRemoved: (e) => arbiter?.stats.flowRemoved(e),
     });
     this.arbiter = arbiter = new SwitchArbiter({
       store: ctx.store,
@@ -39,6 +42,7 @@ export class ProxyDataPath implements DataPath {
         },
         collectStats: async (dpid) => toSnapshot(dpid, await this.proxy.collectStats(dpid)),
         sliceName: (i) => this.proxy.sliceNameOf(i),
+        queueSlice: (dpid, port, queueId) => this.queues.get(queueKey(dpid, port, queueId)),
       },
     });
   }
@@ -57,6 +61,7 @@ export class ProxyDataPath implements DataPath {
 
   async applyPlan(plan: Plan | undefined): Promise<ApplyResult> {
     this.plan = plan;
+    this.queues = queueOwners(plan?.qos.queues ?? []);
     // Slice ids from the shared revision chain: every node numbers the slices alike.
     const history = localRevisionHistory(this.ctx.tier).reverse().map((rev) => (rev.body as { plan?: Plan } | null)?.plan);
     const r = await this.proxy.applyPlan(plan ?? null, plan ? sliceIdsFromHistory([...history, plan]) : undefined);
@@ -90,6 +95,8 @@ export class ProxyDataPath implements DataPath {
       flows: collected?.flows ?? 0,
       packetIns: c?.packetInsDelivered ?? 0,
       perSwitch: collected?.perSwitch ?? [],
+      removed: collected?.removed ?? { packets: 0, bytes: 0 },
+      queues: collected?.queues ?? [],
     };
   }
 
@@ -103,8 +110,9 @@ function toSnapshot(dpid: string, s: SessionStats | undefined): SwitchStatsSnaps
   return {
     dpid,
     at: s.at,
-    flows: s.flows.map((f) => ({ cookie: f.cookie, packetCount: f.packetCount, byteCount: f.byteCount })),
+    flows: s.flows.map((f) => ({ cookie: f.cookie, packetCount: f.packetCount, byteCount: f.byteCount, key: flowKey(f.cookie, f.priority, f.match) })),
     ports: s.ports.map((p) => ({ portNo: p.portNo, rxPackets: Number(p.rxPackets), txPackets: Number(p.txPackets), rxBytes: Number(p.rxBytes), txBytes: Number(p.txBytes), rxDropped: Number(p.rxDropped), txDropped: Number(p.txDropped) })),
+    queues: s.queues.map((q) => ({ portNo: q.portNo, queueId: q.queueId, txPackets: Number(q.txPackets), txBytes: Number(q.txBytes), txErrors: Number(q.txErrors) })),
     meters: s.meters.map((m) => ({ meterId: m.meterId, flowCount: m.flowCount, packetsIn: Number(m.packetInCount), bytesIn: Number(m.byteInCount), bandPackets: Number(m.bandPackets), bandBytes: Number(m.bandBytes) })),
   };
 }

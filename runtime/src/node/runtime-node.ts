@@ -179,7 +179,7 @@ export class RuntimeNode {
       if (!c) continue;
       const key = `${s.name}/${this.config.nodeId}`;
       const prev = this.tier.get('stats', key)?.value as unknown as (SliceCounters & { updatedAt: string }) | undefined;
-      if (prev && prev.packets === c.packets && prev.bytes === c.bytes && prev.flows === c.flows && prev.packetIns === c.packetIns) continue;
+      if (prev && prev.packets === c.packets && prev.bytes === c.bytes && prev.flows === c.flows && prev.packetIns === c.packetIns && JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? [])) continue;
       const r = await this.store.put('stats', key, { ...c, updatedAt: new Date().toISOString() } as unknown as Json);
       if (!r.ok) this.logger.warn({ error: r.error }, 'stats push failed');
     }
@@ -187,7 +187,7 @@ export class RuntimeNode {
 
   /** Per-slice statistics from the local tier: the sum of every node's pushed aggregate. */
   sliceStats(slice: string): SliceStats {
-    const out: SliceStats = { slice, updatedAt: null, packets: 0, bytes: 0, flows: 0, packetIns: 0, perSwitch: [] };
+    const out: SliceStats = { slice, updatedAt: null, packets: 0, bytes: 0, flows: 0, packetIns: 0, perSwitch: [], removed: { packets: 0, bytes: 0 }, queues: [] };
     // Aggregates of nodes that left (no heartbeat) are skipped: their switches have new masters.
     const alive = new Set([...this.tier.entries('nodes')].map(([id]) => id));
     for (const [key, v] of this.tier.entries('stats')) {
@@ -199,9 +199,13 @@ export class RuntimeNode {
       out.flows += c.flows;
       out.packetIns += c.packetIns;
       out.perSwitch.push(...c.perSwitch);
+      out.removed!.packets += c.removed?.packets ?? 0;
+      out.removed!.bytes += c.removed?.bytes ?? 0;
+      out.queues!.push(...(c.queues ?? []));
       if (!out.updatedAt || c.updatedAt > out.updatedAt) out.updatedAt = c.updatedAt;
     }
     out.perSwitch.sort((a, b) => a.dpid.localeCompare(b.dpid));
+    out.queues!.sort((a, b) => a.dpid.localeCompare(b.dpid) || a.port - b.port || a.queueId - b.queueId);
     return out;
   }
 

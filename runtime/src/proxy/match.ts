@@ -3,6 +3,7 @@
 // codec's OXM value representation (numbers, MAC/IP strings, bigint for 64-bit fields).
 import { OXM_FIELDS, oxmFieldSize, type OxmValue } from '../openflow/index.js';
 import type { FieldName, FieldValue, FlowMatch } from './model.js';
+import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6, parseMac } from '@dfvisor/grammar';
 
 const NOT_PROXY_FIELDS = new Set(['in_phy_port', 'pbb_isid', 'tunnel_id', 'ipv6_exthdr']);
 /** Canonical field order (by OXM number) so that rewritten matches are deterministic. */
@@ -114,21 +115,23 @@ export function prefixMask(bits: number, len: number): bigint {
   return ((1n << BigInt(len)) - 1n) << BigInt(bits - len);
 }
 
-// ---- bigint ⇄ text values -------------------------------------------------------------
+// ---- bigint ⇄ text values (the grammar's address parsers and printers; one implementation) ----
+
+function must<T>(v: T | undefined, what: string, text: string): T {
+  if (v === undefined) throw new RangeError(`not a valid ${what}: '${text}'`);
+  return v;
+}
 
 export function macToBigint(mac: string): bigint {
-  return BigInt(parseInt(mac.replace(/:/g, ''), 16));
+  return BigInt(must(parseMac(mac), 'MAC address', mac));
 }
 
 export function bigintToMac(v: bigint): string {
-  const h = Number(v).toString(16).padStart(12, '0');
-  return `${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}:${h.slice(10, 12)}`;
+  return formatMac(Number(v));
 }
 
 export function ipv4ToNumber(ip: string): number {
-  let n = 0;
-  for (const o of ip.split('.')) n = n * 256 + Number(o);
-  return n;
+  return must(parseIpv4(ip), 'IPv4 address', ip);
 }
 
 export function ipv4ToBigint(ip: string): bigint {
@@ -136,22 +139,15 @@ export function ipv4ToBigint(ip: string): bigint {
 }
 
 export function bigintToIpv4(v: bigint): string {
-  const n = Number(v);
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  return formatIpv4(Number(v));
 }
 
 export function ipv6ToBigint(ip: string): bigint {
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, null];
-  const h = head ? head.split(':') : [];
-  const t = tail !== null && tail ? tail.split(':') : [];
-  const groups = tail === null ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+  return must(parseIpv6(ip), 'IPv6 address', ip);
 }
 
 export function bigintToIpv6(v: bigint): string {
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((v >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return groups.join(':');
+  return formatIpv6(v);
 }
 
 type Kind = 'num' | 'u64' | 'mac' | 'ipv4' | 'ipv6';

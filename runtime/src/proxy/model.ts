@@ -103,6 +103,9 @@ export interface MeterStats {
   bandBytes: bigint;
 }
 
+/** One queue's counters (queue statistics; 1.3 port numbering). */
+export interface QueueStats { portNo: number; queueId: number; txPackets: bigint; txBytes: bigint; txErrors: bigint }
+
 /** OpenFlow 1.3 controller roles (ofp_controller_role). */
 export const ROLE = { NOCHANGE: 0, EQUAL: 1, MASTER: 2, SLAVE: 3 } as const;
 /** OFPET_ROLE_REQUEST_FAILED and its codes. */
@@ -131,7 +134,7 @@ export type OfMessage = Base & (
   | ({ type: 'flow_mod' } & FlowMod)
   | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
   | { type: 'multipart_request'; mpType: MpKind; flags: number; flow?: FlowStatsRequest; portNo?: number; queueId?: number; meterId?: number }
-  | { type: 'multipart_reply'; mpType: MpKind; flags: number; ports?: Port[]; flows?: FlowStats[]; aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number }; desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string }; queues?: Array<{ portNo: number; queueId: number }>; portStats?: PortStats[]; meterStats?: MeterStats[] }
+  | { type: 'multipart_reply'; mpType: MpKind; flags: number; ports?: Port[]; flows?: FlowStats[]; aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number }; desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string }; queues?: QueueStats[]; portStats?: PortStats[]; meterStats?: MeterStats[] }
   | { type: 'barrier_request' }
   | { type: 'barrier_reply' }
   | { type: 'role_request'; role: number; generationId: bigint }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { buildPlanModel, type PlanModel } from './slice-model.js';
-import { SwitchSession, type SessionRole, type SessionStats, type SwitchApplyResult } from './switch-session.js';
+import { SwitchSession, type RemovedFlow, type SessionRole, type SessionStats, type SwitchApplyResult } from './switch-session.js';
 import { emptyCounters, type SliceCounters } from './counters.js';
 
 export interface SlicingProxyOptions {
@@ -19,6 +19,8 @@ export interface SlicingProxyOptions {
   roles?: { switchUp(dpid: string): void; switchDown(dpid: string): void };
   /** Answer tenant stats polls from a statistics round younger than this (ms); default: no cache. */
   statsCacheMs?: number;
+  /** Called with the final counters of every slice flow entry a switch removes. */
+  onFlowRemoved?: (e: RemovedFlow) => void;
 }
 
 /** Statistics messages, for the push-vs-pull comparison. */
@@ -89,6 +91,7 @@ export class SlicingProxy {
       arbitrated: this.opts.roles !== undefined,
       statsCacheMs: this.opts.statsCacheMs ?? null,
       statsRequestsSent: (n) => { this.statsCounts.requestsToSwitches += n; },
+      flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
       tenantPoll: (a) => { if (a === 'cache') this.statsCounts.tenantPollsFromCache++; else this.statsCounts.tenantPollsForwarded++; },
     }, () => this.model);
     this.sessions.add(session);

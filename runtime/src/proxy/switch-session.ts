@@ -2,7 +2,7 @@
 // TenantLink per slice that sees the switch, and the per-direction message slicing.
 import type { OfChannel, Logger } from './channel.js';
 import { childLogger } from './channel.js';
-import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, MeterStats, OfMessage, OfVersion, Port, PortStats, Unversioned } from './model.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './model.js';
 import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './model.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
@@ -14,6 +14,9 @@ import type { SliceCounters } from './counters.js';
 import { packetMatches, matchSubsumes } from './match.js';
 import type { PacketHeaders } from '../classifier/index.js';
 import { baseDropRule, hvSliceCookie, HV_COOKIE_PREFIX, sliceSetup, sliceTeardown, type MeterMod } from '../dataplane/base-rules.js';
+/** OFPET_BAD_REQUEST / OFPBRC_IS_SLAVE: the switch refuses writes from a slave controller. */
+const OFPET_BAD_REQUEST = 1;
+const OFPBRC_IS_SLAVE = 10;
 
 export interface SessionHost {
   log: Logger;
@@ -33,17 +36,32 @@ export interface SessionHost {
   statsRequestsSent(n: number): void;
   /** A tenant's flow/aggregate/port stats poll, answered from the cache or sent on to the switch. */
   tenantPoll(answered: 'cache' | 'switch'): void;
+  /** A flow entry of a slice (tenant rule or base rule) left the switch, with its final counters. */
+  flowRemoved?(e: RemovedFlow): void;
+}
+
+/** A removed flow entry's final counters; `key` pairs it with its line in the flow statistics. */
+export interface RemovedFlow { dpid: string; cookie: bigint; key: string; packetCount: bigint; byteCount: bigint; at: number }
+
+/** The identity of a physical flow entry: cookie, priority and match (field order ignored). */
+export function flowKey(cookie: bigint, priority: number, match: FlowMatch): string {
+  const fields = Object.keys(match).sort().map((k) => {
+    const f = (match as Record<string, { value: unknown; mask?: unknown } | undefined>)[k];
+    return `${k}=${String(f?.value)}/${f?.mask === undefined ? '' : String(f.mask)}`;
+  });
+  return `${cookie.toString(16)}|${priority}|${fields.join(',')}`;
 }
 
 /** This node's role for a switch: 'pending' until the arbiter decides (arbitrated proxies only). */
 export type SessionRole = 'master' | 'slave' | 'pending';
 
-/** One statistics round's answers (flow, port and, on 1.3, meter statistics). */
+/** One statistics round's answers (flow, port, queue and, on 1.3, meter statistics). */
 export interface SessionStats {
   at: number;
   flows: FlowStats[];
   ports: PortStats[];
   meters: MeterStats[];
+  queues: QueueStats[];
 }
 
 interface Collect { acc: SessionStats; outstanding: number; done: (ok: boolean) => void }
@@ -64,7 +82,7 @@ type Pending =
   | { kind: 'tenant'; binding: Binding; tenantXid: number }
   | { kind: 'barrier'; binding: Binding; tenantXid: number }
   | { kind: 'stats'; binding: Binding; tenantXid: number; mpType: string; request: { match: FlowMatch; outPort: number; cookie: bigint; cookieMask: bigint }; acc: FlowStats[] }
-  | { kind: 'apply'; errors: string[]; done?: () => void }
+  | { kind: 'apply'; errors: string[]; notes: string[]; done?: () => void }
   | { kind: 'queues'; wanted: Array<{ port: number; queueId: number; slice: string }>; seen: Set<string>; notes: string[] }
   | { kind: 'collect'; collect: Collect }
   | { kind: 'ports'; binding: Binding; tenantXid: number; portNo: number; acc: PortStats[] }
@@ -226,7 +244,7 @@ export class SwitchSession {
     if (this.version !== OFP13 || !wanted) return Promise.resolve();
     return new Promise((resolve) => {
       const collect: Collect = {
-        acc: { at: Date.now(), flows: [], ports: [], meters: [] }, outstanding: 1,
+        acc: { at: Date.now(), flows: [], ports: [], meters: [], queues: [] }, outstanding: 1,
         done: () => { clearTimeout(timer); for (const m of collect.acc.meters) this.meters.add(m.meterId); resolve(); },
       };
       const timer = setTimeout(() => collect.done(false), 2000);
@@ -250,11 +268,12 @@ export class SwitchSession {
     const requests: Draft[] = [
       { type: 'multipart_request', mpType: 'flow', flags: 0, flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} } },
       { type: 'multipart_request', mpType: 'port_stats', flags: 0, portNo: OFPP.ANY },
+      { type: 'multipart_request', mpType: 'queue', flags: 0, portNo: this.version === OFP13 ? OFPP.ANY : OFPP.ALL, queueId: 0xffffffff },
     ];
     if (this.version === OFP13) requests.push({ type: 'multipart_request', mpType: 'meter', flags: 0, meterId: 0xffffffff });
     const p = new Promise<SessionStats | undefined>((resolve) => {
       const collect: Collect = {
-        acc: { at: Date.now(), flows: [], ports: [], meters: [] },
+        acc: { at: Date.now(), flows: [], ports: [], meters: [], queues: [] },
         outstanding: requests.length,
         done: (ok) => {
           clearTimeout(timer);
@@ -275,6 +294,7 @@ export class SwitchSession {
     c.acc.flows.push(...(m.flows ?? []));
     c.acc.ports.push(...(m.portStats ?? []));
     c.acc.meters.push(...(m.meterStats ?? []));
+    c.acc.queues.push(...(m.queues ?? []));
     if (m.flags & 1) return;
     this.pending.delete(m.xid);
     if (--c.outstanding === 0) c.done(true);
@@ -326,7 +346,7 @@ export class SwitchSession {
     }
     const views = model?.bySwitch.get(this.dpidHex) ?? [];
     const wanted = new Map(views.map((v) => [v.slice, v]));
-    const applyPending: Pending = { kind: 'apply', errors: result.errors };
+    const applyPending: Pending = { kind: 'apply', errors: result.errors, notes: result.notes };
     const linkPorts = model?.networkLinkPorts.get(this.dpidHex);
     for (const [name, b] of [...this.bindings]) {
       const next = wanted.get(name);
@@ -608,6 +628,17 @@ export class SwitchSession {
     this.toTenant(b, { type: 'multipart_reply', xid: tenantXid, mpType: 'port_stats', flags: 0, portStats });
   }
 
+  /** The switch refused a write because another controller is master: act as a slave from now on. */
+  private loseMastership(notes: string[]): void {
+    if (this.role === 'master') {
+      this.role = 'slave';
+      this.dropTenants();
+      this.log.warn({ generationId: String(this.generationId) }, 'the switch says another node is master: acting as slave');
+    }
+    const note = `${this.dpidHex}: not programmed here (the switch answered IS_SLAVE: another node is master)`;
+    if (!notes.includes(note)) notes.push(note);
+  }
+
   private switchError(m: Extract<OfMessage, { type: 'error' }>): void {
     const p = this.pending.get(m.xid);
     if (!p) { this.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
@@ -615,7 +646,16 @@ export class SwitchSession {
     if (p.kind === 'collect') { this.pending.delete(m.xid); if (--p.collect.outstanding === 0) p.collect.done(p.collect.acc.flows.length > 0 || p.collect.acc.ports.length > 0); return; }
     if (p.kind === 'ports') { this.pending.delete(m.xid); this.toTenant(p.binding, { type: 'error', xid: p.tenantXid, errType: m.errType, code: m.code, data: m.data }); return; }
     if (p.kind === 'queues') { this.pending.delete(m.xid); p.notes.push(`${this.dpidHex}: queue check refused by the switch (error type ${m.errType} code ${m.code})`); return; }
-    if (p.kind === 'apply') { p.errors.push(`switch error type ${m.errType} code ${m.code}`); return; }
+    if (p.kind === 'apply') {
+      if (m.errType === OFPET_BAD_REQUEST && m.code === OFPBRC_IS_SLAVE) {
+        // Fenced: another node became master with a newer generation id before this one learnt it
+        // lost its lease. Not a failure of the plan: the real master programs the switch.
+        this.loseMastership(p.notes);
+        return;
+      }
+      p.errors.push(`switch error type ${m.errType} code ${m.code}`);
+      return;
+    }
     this.pending.delete(m.xid);
     this.toTenant(p.binding, { type: 'error', xid: p.tenantXid, errType: m.errType, code: m.code, data: m.data });
     this.host.counters(p.binding.view.slice).errorsSent++;
@@ -632,6 +672,9 @@ export class SwitchSession {
   }
 
   private flowRemoved(m: Extract<OfMessage, { type: 'flow_removed' }>): void {
+    // Every removal counts toward the slice's totals (the collector keeps the final counters),
+    // also when the slice's binding is gone; what the tenant sees is decided below.
+    this.host.flowRemoved?.({ dpid: this.dpidHex, cookie: m.cookie, key: flowKey(m.cookie, m.priority, m.match), packetCount: m.packetCount, byteCount: m.byteCount, at: Date.now() });
     if ((m.cookie & (0xffffn << 48n)) === HV_COOKIE_PREFIX) return;
     const idx = cookieSlice(m.cookie);
     const b = [...this.bindings.values()].find((x) => x.view.index === idx);

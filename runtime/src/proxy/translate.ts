@@ -312,7 +312,7 @@ function from13(w: of.Message13): OfMessage {
         case 'flow': return { ...base, flows: b.stats.map(flowStatsFrom13) };
         case 'aggregate': return { ...base, aggregate: { packetCount: b.packetCount, byteCount: b.byteCount, flowCount: b.flowCount } };
         case 'desc': return { ...base, desc: { mfrDesc: b.mfrDesc, hwDesc: b.hwDesc, swDesc: b.swDesc, serialNum: b.serialNum, dpDesc: b.dpDesc } };
-        case 'queue': return { ...base, queues: b.stats.map((q) => ({ portNo: q.portNo, queueId: q.queueId })) };
+        case 'queue': return { ...base, queues: b.stats.map((q) => ({ portNo: q.portNo, queueId: q.queueId, txPackets: q.txPackets, txBytes: q.txBytes, txErrors: q.txErrors })) };
         case 'port_stats': return { ...base, portStats: b.stats.map((p) => ({ ...p })) };
         case 'meter': return { ...base, meterStats: b.stats.map((x) => ({ meterId: x.meterId, flowCount: x.flowCount, packetInCount: x.packetInCount, byteInCount: x.byteInCount, bandPackets: x.bandStats.reduce((a, y) => a + y.packetBandCount, 0n), bandBytes: x.bandStats.reduce((a, y) => a + y.byteBandCount, 0n) })) };
         default: return base;
@@ -350,7 +350,7 @@ function from10(w: of.Message10): OfMessage {
         case 'flow': return { ...base, flows: b.stats.map(flowStatsFrom10) };
         case 'aggregate': return { ...base, aggregate: { packetCount: b.packetCount, byteCount: b.byteCount, flowCount: b.flowCount } };
         case 'desc': return { ...base, desc: { mfrDesc: b.mfrDesc, hwDesc: b.hwDesc, swDesc: b.swDesc, serialNum: b.serialNum, dpDesc: b.dpDesc } };
-        case 'queue': return { ...base, queues: b.stats.map((q) => ({ portNo: port10to13(q.portNo), queueId: q.queueId })) };
+        case 'queue': return { ...base, queues: b.stats.map((q) => ({ portNo: port10to13(q.portNo), queueId: q.queueId, txPackets: q.txPackets, txBytes: q.txBytes, txErrors: q.txErrors })) };
         case 'port_stats': return { ...base, portStats: b.stats.map((p) => ({ ...p, portNo: port10to13(p.portNo), durationSec: 0, durationNsec: 0 })) };
         default: return base;
       }

@@ -46,7 +46,7 @@ describe('switch arbiter', () => {
       assert.equal(arbiters[1].mayProgram('01'), false);
       await arbiters[0].stats.round();
       await arbiters[1].stats.round();
-      assert.deepEqual(arbiters[0].stats.sliceCounters('alpha'), { packets: 4, bytes: 400, flows: 1, perSwitch: [{ dpid: '01', packets: 4, bytes: 400, flows: 1 }] });
+      assert.deepEqual(arbiters[0].stats.sliceCounters('alpha'), { packets: 4, bytes: 400, flows: 1, perSwitch: [{ dpid: '01', packets: 4, bytes: 400, flows: 1 }], removed: { packets: 0, bytes: 0 }, queues: [] });
       assert.equal(arbiters[1].stats.sliceCounters('alpha'), undefined, 'a slave collects nothing');
       await arbiters[0].switchDown('01');
       await until(() => logs[1].includes('01 master 2'));

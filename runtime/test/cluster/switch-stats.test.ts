@@ -73,10 +73,10 @@ describe('stats collector', () => {
     assert.equal(asked, 2);
     assert.deepEqual(collector.sliceCounters('alpha'), { packets: 30, bytes: 300, flows: 2, perSwitch: [
       { dpid: '01', packets: 10, bytes: 100, flows: 1 }, { dpid: '02', packets: 20, bytes: 200, flows: 1 },
-    ] });
+    ], removed: { packets: 0, bytes: 0 }, queues: [] });
     mastered = ['02'];
     await collector.round();
-    assert.deepEqual(collector.sliceCounters('beta'), { packets: 2, bytes: 128, flows: 1, perSwitch: [{ dpid: '02', packets: 2, bytes: 128, flows: 1 }] });
+    assert.deepEqual(collector.sliceCounters('beta'), { packets: 2, bytes: 128, flows: 1, perSwitch: [{ dpid: '02', packets: 2, bytes: 128, flows: 1 }], removed: { packets: 0, bytes: 0 }, queues: [] });
     mastered = [];
     await collector.round();
     assert.equal(collector.sliceCounters('alpha'), undefined);

@@ -14,6 +14,7 @@ import { NO_BUFFER, OFPP, type OfMessage } from '../../src/proxy/model.js';
 import { encodeMessage, versionBitmap } from '../../src/openflow/index.js';
 import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted-controller.js';
 import { linePlan } from './fixtures.js';
+import { attributeQueues, queueKey, queueOwners } from '../../src/cluster/switch-stats.js';
 
 /** A logger that keeps every line (to prove malformed input is logged). */
 function recordingLogger(lines: string[]): Logger {
@@ -170,6 +171,14 @@ describe('slicing proxy limits and robustness (OVS + scripted tenants)', { timeo
       return n.some((x) => x.includes('all 1 planned queues exist')) ? n : null;
     }, 10_000, 500);
     assert.ok(present.length > 0);
+    // Each statistics round asks for queue statistics too; the plan's qos.queues name the slice.
+    const stats = await proxy.collectStats(s1.dpid);
+    assert.ok(stats, 'the switch answered the round');
+    const q = stats.queues.find((e) => e.portNo === 3 && e.queueId === 1);
+    assert.ok(q, JSON.stringify(stats.queues, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    const owners = queueOwners(withQueues.qos.queues);
+    const bySlice = attributeQueues(s1.dpid, stats.queues.map((e) => ({ portNo: e.portNo, queueId: e.queueId, txPackets: Number(e.txPackets), txBytes: Number(e.txBytes), txErrors: Number(e.txErrors) })), (d, p, id) => owners.get(queueKey(d, p, id)));
+    assert.deepEqual(bySlice.get('x')?.map((e) => [e.dpid, e.port, e.queueId]), [[s1.dpid, 3, 1]]);
     await proxy.applyPlan(plan);
   });
 

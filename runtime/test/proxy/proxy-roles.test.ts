@@ -8,17 +8,17 @@ import assert from 'node:assert/strict';
 import { OvsSandbox } from '../../src/lab/ovs.js';
 import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted-controller.js';
 import { freePort, waitFor, sleep } from '../../src/lab/proc.js';
-import { SlicingProxy } from '../../src/proxy/index.js';
+import { SlicingProxy, flowKey, type RemovedFlow } from '../../src/proxy/index.js';
 import { linePlan } from './fixtures.js';
 import { FC, NO_BUFFER, OFPP, type OfMessage } from '../../src/proxy/model.js';
 
 const DPID = '0000000000000001';
 
-interface Node { proxy: SlicingProxy; up: string[]; down: string[]; port: number }
+interface Node { proxy: SlicingProxy; up: string[]; down: string[]; removed: RemovedFlow[]; port: number }
 
 async function startNode(statsCacheMs?: number): Promise<Node> {
-  const n: Node = { up: [], down: [], port: 0, proxy: undefined as unknown as SlicingProxy };
-  n.proxy = new SlicingProxy({ ofListen: '127.0.0.1:0', statsCacheMs, roles: { switchUp: (d) => n.up.push(d), switchDown: (d) => n.down.push(d) } });
+  const n: Node = { up: [], down: [], removed: [], port: 0, proxy: undefined as unknown as SlicingProxy };
+  n.proxy = new SlicingProxy({ ofListen: '127.0.0.1:0', statsCacheMs, roles: { switchUp: (d) => n.up.push(d), switchDown: (d) => n.down.push(d) }, onFlowRemoved: (e) => n.removed.push(e) });
   n.port = (await n.proxy.start()).port;
   return n;
 }
@@ -93,14 +93,15 @@ describe('slicing proxies arbitrated by OpenFlow 1.3 roles (OVS + scripted tenan
     assert.equal(ovs.dumpFlows('s1').length, before);
   });
 
-  test('statistics: a round asks flow, port and meter stats once; tenant polls are answered from it', async () => {
+  test('statistics: a round asks flow, port, meter and queue stats once; tenant polls are answered from it', async () => {
     const xid = tenant!.send(conn, tableMiss);
     await tenant!.settle(conn, [xid]);
     const snap = await a!.proxy.collectStats(DPID);
     assert.ok(snap, 'the switch answered the round');
     assert.ok(snap.flows.some((f) => f.cookie >> 48n === 1n), 'the tenant rule is in the flow statistics');
     assert.ok(snap.ports.some((p) => p.portNo === OFPP.LOCAL || p.portNo < 0xffffff00));
-    assert.equal(a!.proxy.statsMessageCounts().requestsToSwitches, 3);
+    assert.deepEqual(snap.queues, [], 'no queues configured on the bridge');
+    assert.equal(a!.proxy.statsMessageCounts().requestsToSwitches, 4);
     const poll = tenant!.send(conn, { type: 'multipart_request', mpType: 'flow', flags: 0, flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} } });
     const reply = (await tenant!.reply(conn, poll)) as Extract<OfMessage, { type: 'multipart_reply' }>;
     assert.equal(reply.mpType, 'flow');
@@ -112,7 +113,25 @@ describe('slicing proxies arbitrated by OpenFlow 1.3 roles (OVS + scripted tenan
     const counts = a!.proxy.statsMessageCounts();
     assert.equal(counts.tenantPollsFromCache, 2);
     assert.equal(counts.tenantPollsForwarded, 0);
-    assert.equal(counts.requestsToSwitches, 3, 'no tenant poll reached the switch');
+    assert.equal(counts.requestsToSwitches, 4, 'no tenant poll reached the switch');
+  });
+
+  test('flow-removed: an expiring tenant rule reports its final counters under its flow-statistics key; the tenant did not ask and sees nothing', async () => {
+    const expiring = { ...tableMiss, cookie: 0x88n, priority: 7, hardTimeout: 1, flags: 0, match: { eth_type: { value: 0x86ddn } } };
+    const xid = tenant!.send(conn, expiring);
+    await tenant!.settle(conn, [xid]);
+    const snap = await a!.proxy.collectStats(DPID);
+    const live = snap?.flows.filter((f) => f.hardTimeout === 1) ?? [];
+    assert.ok(live.length > 0, 'the rule is in the flow statistics');
+    assert.ok(live.every((f) => f.cookie >> 48n === 1n && (f.flags & 1) === 1), 'tenant rules ask the switch for flow-removed');
+    const keys = new Set(live.map((f) => flowKey(f.cookie, f.priority, f.match)));
+    const removed = await waitFor('the switch removes the expired rule', () => {
+      const r = a!.removed.filter((e) => keys.has(e.key));
+      return r.length === keys.size ? r : null;
+    }, 10_000, 100);
+    assert.ok(removed.every((e) => e.dpid === DPID && typeof e.packetCount === 'bigint'));
+    await sleep(200);
+    assert.ok(!conn.received.some((m) => m.type === 'flow_removed'), 'the tenant did not set SEND_FLOW_REM: no flow_removed for it');
   });
 
   test('failover: the slave becomes master with a newer generation, keeps the flows and connects the tenant', async () => {
@@ -184,5 +203,54 @@ describe('OpenFlow 1.0 switch: no roles at the switch, the arbiter alone decides
     const r2 = await b.proxy.setRole(DPID, 'master', 2n);
     assert.ok(r2?.ok, JSON.stringify(r2));
     await waitFor('the tenant reconnects through the new master', () => tenant!.conns.filter((c) => !c.channel.closed && c.dpid === 1n).length === 1 && tenant!.conns.length === 2, 10_000, 50);
+  });
+});
+
+describe('fencing: a stale master that the switch has demoted', { timeout: 90_000 }, () => {
+  const ovs = new OvsSandbox();
+  let a: Node | undefined;
+  let b: Node | undefined;
+  let tenant: ScriptedController | undefined;
+  const plan = (vlan: number, port: number) => linePlan([{ name: 'alpha', controllerPort: port, vlan, flowspace: [[1, 1, {}], [1, 2, {}]] }]);
+
+  before(async () => {
+    ovs.start();
+    ovs.addBridge('s1', 1, 'OpenFlow13');
+    tenant = new ScriptedController(await freePort());
+    await tenant.start();
+    a = await startNode();
+    b = await startNode();
+    await a.proxy.applyPlan(plan(101, tenant.port));
+    await b.proxy.applyPlan(plan(101, tenant.port));
+    ovs.setController('s1', `tcp:127.0.0.1:${a.port}`, `tcp:127.0.0.1:${b.port}`);
+    await waitFor('both proxies see the switch', () => a!.up.includes(DPID) && b!.up.includes(DPID), 20_000, 50);
+  });
+
+  after(async () => {
+    await a?.proxy.stop().catch(() => undefined);
+    await b?.proxy.stop().catch(() => undefined);
+    await tenant?.stop().catch(() => undefined);
+    ovs.teardown();
+  });
+
+  test('its deploy is refused by the switch (IS_SLAVE): not a failure, nothing written, it becomes a slave', async () => {
+    const ra = await a!.proxy.setRole(DPID, 'master', 1n);
+    assert.ok(ra?.ok, JSON.stringify(ra));
+    // B takes over with a newer generation; A has not been told (its lease has not lapsed yet).
+    const rb = await b!.proxy.setRole(DPID, 'master', 2n);
+    assert.ok(rb?.ok, JSON.stringify(rb));
+    await waitFor('OVS reports B master and A slave', () => {
+      const roles = ovsRoles(ovs);
+      return roles[`tcp:127.0.0.1:${b!.port}`] === 'master' && roles[`tcp:127.0.0.1:${a!.port}`] === 'slave';
+    }, 15_000, 200);
+    const before = ovs.dumpFlows('s1').map((l) => l.replace(/duration=[^,]*,|n_packets=\d+,|n_bytes=\d+,|idle_age=\d+,?/g, '')).sort();
+    assert.equal(a!.proxy.roleOf(DPID), 'master', 'A still believes it is master');
+    const r = await a!.proxy.applyPlan(plan(102, tenant!.port));
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.match(r.switches[0]!.notes.join(' '), /IS_SLAVE/);
+    assert.equal(a!.proxy.roleOf(DPID), 'slave');
+    const after = ovs.dumpFlows('s1').map((l) => l.replace(/duration=[^,]*,|n_packets=\d+,|n_bytes=\d+,|idle_age=\d+,?/g, '')).sort();
+    assert.ok(!after.some((l) => /dl_vlan=102|vlan_vid=102|4198/.test(l)), 'nothing of the stale plan reached the switch');
+    assert.deepEqual(after, before);
   });
 });
