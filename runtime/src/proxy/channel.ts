@@ -1,7 +1,7 @@
 // One OpenFlow TCP connection of the proxy, on the project's codec (OpenFlowConnection: framing,
 // decoding, echo replies, OpenFlow errors for undecodable messages). Adds the hello exchange
 // and version negotiation, translation to the proxy's neutral messages, and write batching:
-// every write made while handling one round of input goes out in one corked flush.
+// every write made while handling one round of input goes out in one flush.
 // Never throws into the caller: malformed input gets an OpenFlow error or closes the connection
 // with a log line.
 import type { Socket } from 'node:net';
@@ -31,7 +31,10 @@ export class OfChannel {
   version: OfVersion | null = null;
   private readonly conn: OpenFlowConnection;
   private nextXid = 1;
-  private corked = false;
+  /** Bytes written in this round of input, flushed together as one buffer. */
+  private outQueue: Buffer[] = [];
+  private outBytes = 0;
+  private flushScheduled = false;
   closed = false;
   onMessage: (m: OfMessage, raw: Buffer) => void = () => {};
   onReady: (v: OfVersion) => void = () => {};
@@ -54,7 +57,7 @@ export class OfChannel {
     return this.nextXid;
   }
 
-  get slow(): boolean { return this.socket.writableLength > SLOW_PEER_BYTES; }
+  get slow(): boolean { return this.socket.writableLength + this.outBytes > SLOW_PEER_BYTES; }
 
   private onWire(w: WireMessage, raw: Buffer): void {
     if (this.closed) return;
@@ -112,15 +115,25 @@ export class OfChannel {
   /** Writes bytes; writes made in the same tick are flushed together. */
   sendRaw(bytes: Buffer): void {
     if (this.closed || this.socket.destroyed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
+    this.outQueue.push(bytes);
+    this.outBytes += bytes.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
       // Flush once the current round of socket reads has been handled: a burst of input becomes
-      // one write per peer instead of one per message.
-      setImmediate(() => { this.corked = false; this.socket.uncork(); });
+      // one write (one buffer) per peer instead of one per message.
+      setImmediate(this.flush);
     }
-    this.socket.write(bytes);
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const q = this.outQueue;
+    if (q.length === 0) return;
+    this.outQueue = [];
+    this.outBytes = 0;
+    if (this.closed || this.socket.destroyed) return;
+    this.socket.write(q.length === 1 ? q[0]! : Buffer.concat(q));
+  };
 
   close(why: string): void {
     if (this.closed) return;

@@ -37,7 +37,10 @@ export class SliceFlowTable {
     const key = tenantKey(rule.match, rule.priority);
     const old = this.byKey.get(key);
     if (old) { this.count -= old.physical; this.byCookie.delete(old.cookie); }
-    const r: TenantRule = { ...rule, physical: physical.length, deleted: false };
+    const r: TenantRule = {
+      cookie: rule.cookie, tenantCookie: rule.tenantCookie, match: rule.match, priority: rule.priority, flags: rule.flags,
+      idleTimeout: rule.idleTimeout, hardTimeout: rule.hardTimeout, instructions: rule.instructions, physical: physical.length, deleted: false,
+    };
     this.count += r.physical;
     this.byKey.set(key, r);
     this.byCookie.set(r.cookie, r);

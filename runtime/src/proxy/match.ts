@@ -156,6 +156,24 @@ const IPV4_FIELDS = new Set(['ipv4_src', 'ipv4_dst', 'arp_spa', 'arp_tpa']);
 const IPV6_FIELDS = new Set(['ipv6_src', 'ipv6_dst', 'ipv6_nd_target']);
 const KIND = new Map<FieldName, Kind>(FIELD_ORDER.map((n) => [n, MAC_FIELDS.has(n) ? 'mac' : IPV4_FIELDS.has(n) ? 'ipv4' : IPV6_FIELDS.has(n) ? 'ipv6' : n === 'metadata' ? 'u64' : 'num']));
 
+/** Position of each field in FIELD_ORDER (OXM order). */
+export const FIELD_INDEX: Readonly<Record<string, number | undefined>> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(FIELD_ORDER.map((n, i) => [n, i])));
+
+/** The fields a match constrains, in OXM order (matches are usually built in order: sorted only when not). */
+export function presentFields(m: FlowMatch): FieldName[] {
+  const names: FieldName[] = [];
+  let sorted = true, last = -1;
+  for (const k in m) {
+    const i = FIELD_INDEX[k];
+    if (i === undefined || !m[k as FieldName]) continue;
+    if (i < last) sorted = false;
+    last = i;
+    names.push(k as FieldName);
+  }
+  if (!sorted) names.sort((a, b) => FIELD_INDEX[a]! - FIELD_INDEX[b]!);
+  return names;
+}
+
 /** A codec OXM value as a bigint. */
 export function oxmToBigint(name: FieldName, v: OxmValue): bigint {
   if (typeof v === 'bigint') return v;

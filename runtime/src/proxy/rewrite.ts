@@ -5,7 +5,7 @@
 // class queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
 import { FC, OFPP, OFPVID_PRESENT } from './model.js';
-import { FIELD_ORDER, intersectMatches, matchSubsumes } from './match.js';
+import { intersectMatches, matchSubsumes, presentFields } from './match.js';
 import type { SliceOnSwitch } from './slice-model.js';
 
 /** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
@@ -153,9 +153,12 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       for (const alt of r.alternatives) {
         let m = intersectMatches(tenant, alt);
         if (!m) continue;
-        m = intersectMatches(m, inPortMatch);
+        // Usually the tenant already names this in_port exactly: no second intersection then.
+        const ip = m.in_port;
+        if (!ip || ip.mask !== undefined || ip.value !== inPortMatch.in_port!.value) m = intersectMatches(m, inPortMatch);
         if (!m) continue;
-        if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m = { ...m, vlan_vid: { value: 0n } };
+        // m is a fresh object from intersectMatches (not keyed yet): completed in place.
+        if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
         // Duplicates are only possible once there are two results: key them lazily.
         if (out.length > 0) {
           seen ??= new Set(out.map((o) => matchKey(o.match)));
@@ -186,9 +189,9 @@ export function matchKey(m: FlowMatch): string {
   let key = keys.get(m);
   if (key !== undefined) return key;
   key = '';
-  for (const k of FIELD_ORDER) {
-    const v = m[k];
-    if (v) key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
+  for (const k of presentFields(m)) {
+    const v = m[k]!;
+    key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
   }
   keys.set(m, key);
   return key;

@@ -2,7 +2,7 @@
 // TenantLink per slice that sees the switch, and the per-direction message slicing.
 import type { OfChannel, Logger } from './channel.js';
 import { childLogger } from './channel.js';
-import type { Action, Draft, ErrorKind, FlowMatch, FlowStats, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './model.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowMod, FlowStats, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './model.js';
 import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './model.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
@@ -318,6 +318,14 @@ export class SwitchSession {
     return this.channel.send({ ...m, version: this.version!, xid } as OfMessage);
   }
 
+  /** sendToSwitch for a rewritten flow-mod: one copy of it, with this connection's version and xid. */
+  private sendFlowMod(fm: FlowMod, pending: Pending): string | null {
+    const xid = this.channel.xid();
+    this.pending.set(xid, pending);
+    if (this.pending.size > 8192) this.pending.delete(this.pending.keys().next().value as number);
+    return this.channel.send({ ...fm, type: 'flow_mod', version: this.version!, xid });
+  }
+
   /** Forwards a tenant's message unchanged but for the xid (same version on both sides). */
   private forwardToSwitch(raw: Buffer, pending: Pending): void {
     const xid = this.channel.xid();
@@ -504,8 +512,9 @@ export class SwitchSession {
       c.flowEntries -= before - b.table.entries;
     }
     c.flowModsAccepted++;
+    const pending: Pending = { kind: 'tenant', binding: b, tenantXid: m.xid };
     for (const fm of r.value) {
-      const err = this.sendToSwitch({ type: 'flow_mod', ...fm }, { kind: 'tenant', binding: b, tenantXid: m.xid });
+      const err = this.sendFlowMod(fm, pending);
       if (err) { this.refuse(b, m, 'eperm_flow', err, raw); return; }
     }
   }

@@ -4,9 +4,9 @@
 // RangeError for what the target version cannot express (e.g. a masked MAC in OpenFlow 1.0).
 import type * as of from '../openflow/index.js';
 import { ACTION13_CODES, ACTION10_CODES, helloVersions, INSTRUCTION_CODES, MATCH10_ALL, OFPFW10 } from '../openflow/index.js';
-import type { Action, ErrorKind, FieldName, FieldValue, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './model.js';
+import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './model.js';
 import { OFP10, OFP13, OFPVID_PRESENT } from './model.js';
-import { bigintToIpv4, bigintToMac, bigintToOxm, FIELD_ORDER, fullMask, ipv4ToBigint, isFieldName, macToBigint, oxmToBigint, prefixMask } from './match.js';
+import { bigintToIpv4, bigintToMac, bigintToOxm, fullMask, ipv4ToBigint, isFieldName, macToBigint, oxmToBigint, prefixMask, presentFields } from './match.js';
 
 export class Untranslatable extends Error {
   constructor(readonly kind: ErrorKind, message: string) { super(message); }
@@ -18,12 +18,6 @@ export const port13to10 = (p: number): number => (p >= 0xffffff00 ? p & 0xffff :
 
 // ---- matches ---------------------------------------------------------------------------
 
-/**
- * The OXM a field value was decoded from. Rewriting keeps untouched field values by identity,
- * so encoding them again reuses the codec's value instead of converting bigint → text → bytes.
- */
-const decodedFrom = new WeakMap<FieldValue, of.OxmTlv>();
-
 export function matchFromOxm(tlvs: readonly of.OxmTlv[]): FlowMatch {
   const m: FlowMatch = {};
   for (const t of tlvs) {
@@ -31,20 +25,18 @@ export function matchFromOxm(tlvs: readonly of.OxmTlv[]): FlowMatch {
       throw new Untranslatable('eperm_match', t.field === 'raw' ? `OXM class 0x${t.oxmClass.toString(16)} field ${t.oxmField} is not sliced` : `match on ${t.field} is not sliced`);
     }
     const value = oxmToBigint(t.field, t.value);
-    const fv: FieldValue = t.mask === undefined ? { value } : { value, mask: oxmToBigint(t.field, t.mask) };
-    decodedFrom.set(fv, t);
-    m[t.field] = fv;
+    // No link back to the decoded OXM is kept: converting an address back to text on encode is
+    // cheaper than the weak-map entry per field (measured with openflow-load.bench).
+    m[t.field] = t.mask === undefined ? { value } : { value, mask: oxmToBigint(t.field, t.mask) };
   }
   return m;
 }
 
 export function matchToOxm(m: FlowMatch): of.OxmTlv[] {
+  const names = presentFields(m);
   const out: of.OxmTlv[] = [];
-  for (const name of FIELD_ORDER) {
-    const fv = m[name];
-    if (!fv) continue;
-    const known = decodedFrom.get(fv);
-    if (known) { out.push(known); continue; }
+  for (const name of names) {
+    const fv = m[name]!;
     const value = bigintToOxm(name, fv.value);
     out.push(fv.mask === undefined || fv.mask === fullMask(name) ? { field: name, value } : { field: name, value, mask: bigintToOxm(name, fv.mask) });
   }
