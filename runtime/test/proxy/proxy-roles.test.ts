@@ -36,32 +36,40 @@ function ovsRoles(ovs: OvsSandbox): Record<string, string> {
 
 const tableMiss = { type: 'flow_mod' as const, cookie: 0x77n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 1, match: {}, instructions: [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: OFPP.CONTROLLER, maxLen: 0xffff }] }] };
 
+const alphaPlan = (vlan: number, port: number) => linePlan([{ name: 'alpha', controllerPort: port, vlan, flowspace: [[1, 1, {}], [1, 2, {}]] }]);
+
+/** One OpenFlow 1.3 bridge s1 with two proxies as controller targets, both given alpha's plan, and alpha's scripted tenant. */
+async function twoProxiesOnOneBridge(ovs: OvsSandbox, statsCacheMs?: number): Promise<{ a: Node; b: Node; tenant: ScriptedController }> {
+  ovs.start();
+  ovs.addBridge('s1', 1, 'OpenFlow13');
+  const tenant = new ScriptedController(await freePort());
+  await tenant.start();
+  const a = await startNode(statsCacheMs);
+  const b = await startNode(statsCacheMs);
+  await a.proxy.applyPlan(alphaPlan(101, tenant.port));
+  await b.proxy.applyPlan(alphaPlan(101, tenant.port));
+  ovs.setController('s1', `tcp:127.0.0.1:${a.port}`, `tcp:127.0.0.1:${b.port}`);
+  await waitFor('both proxies see the switch', () => a.up.includes(DPID) && b.up.includes(DPID), 20_000, 50);
+  return { a, b, tenant };
+}
+
+async function stopAll(ovs: OvsSandbox, ...parts: Array<{ stop(): Promise<void> } | undefined>): Promise<void> {
+  for (const p of parts) await p?.stop().catch(() => undefined);
+  ovs.teardown();
+}
+
 describe('slicing proxies arbitrated by OpenFlow 1.3 roles (OVS + scripted tenant)', { timeout: 120_000 }, () => {
   const ovs = new OvsSandbox();
   let a: Node | undefined;
   let b: Node | undefined;
   let tenant: ScriptedController | undefined;
-  const plan = (vlan: number, port: number) => linePlan([{ name: 'alpha', controllerPort: port, vlan, flowspace: [[1, 1, {}], [1, 2, {}]] }]);
+  const plan = alphaPlan;
 
   before(async () => {
-    ovs.start();
-    ovs.addBridge('s1', 1, 'OpenFlow13');
-    tenant = new ScriptedController(await freePort());
-    await tenant.start();
-    a = await startNode(60_000);
-    b = await startNode(60_000);
-    await a.proxy.applyPlan(plan(101, tenant.port));
-    await b.proxy.applyPlan(plan(101, tenant.port));
-    ovs.setController('s1', `tcp:127.0.0.1:${a.port}`, `tcp:127.0.0.1:${b.port}`);
-    await waitFor('both proxies see the switch', () => a!.up.includes(DPID) && b!.up.includes(DPID), 20_000, 50);
+    ({ a, b, tenant } = await twoProxiesOnOneBridge(ovs, 60_000));
   });
 
-  after(async () => {
-    await a?.proxy.stop().catch(() => undefined);
-    await b?.proxy.stop().catch(() => undefined);
-    await tenant?.stop().catch(() => undefined);
-    ovs.teardown();
-  });
+  after(() => stopAll(ovs, a?.proxy, b?.proxy, tenant));
 
   test('before a role, neither proxy programs the switch nor connects the tenant', async () => {
     await sleep(300);
@@ -211,27 +219,13 @@ describe('fencing: a stale master that the switch has demoted', { timeout: 90_00
   let a: Node | undefined;
   let b: Node | undefined;
   let tenant: ScriptedController | undefined;
-  const plan = (vlan: number, port: number) => linePlan([{ name: 'alpha', controllerPort: port, vlan, flowspace: [[1, 1, {}], [1, 2, {}]] }]);
+  const plan = alphaPlan;
 
   before(async () => {
-    ovs.start();
-    ovs.addBridge('s1', 1, 'OpenFlow13');
-    tenant = new ScriptedController(await freePort());
-    await tenant.start();
-    a = await startNode();
-    b = await startNode();
-    await a.proxy.applyPlan(plan(101, tenant.port));
-    await b.proxy.applyPlan(plan(101, tenant.port));
-    ovs.setController('s1', `tcp:127.0.0.1:${a.port}`, `tcp:127.0.0.1:${b.port}`);
-    await waitFor('both proxies see the switch', () => a!.up.includes(DPID) && b!.up.includes(DPID), 20_000, 50);
+    ({ a, b, tenant } = await twoProxiesOnOneBridge(ovs));
   });
 
-  after(async () => {
-    await a?.proxy.stop().catch(() => undefined);
-    await b?.proxy.stop().catch(() => undefined);
-    await tenant?.stop().catch(() => undefined);
-    ovs.teardown();
-  });
+  after(() => stopAll(ovs, a?.proxy, b?.proxy, tenant));
 
   test('its deploy is refused by the switch (IS_SLAVE): not a failure, nothing written, it becomes a slave', async () => {
     const ra = await a!.proxy.setRole(DPID, 'master', 1n);
