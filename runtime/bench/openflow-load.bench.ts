@@ -206,7 +206,7 @@ async function proxyChild(): Promise<void> {
 }
 
 async function startProxyChild(plan: Plan): Promise<{ child: ChildProcess; port: number; applyMs: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--proxy-child'], { stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), ['--proxy-child'], { stdio: 'inherit', execArgv: [...process.execArgv, ...(process.env.PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
   const reply = await new Promise<{ port: number; applyMs: number }>((res, rej) => {
     child.once('message', (m) => res(m as { port: number; applyMs: number }));
     child.once('exit', (c) => rej(new Error(`proxy child exited ${c}`)));
@@ -221,6 +221,8 @@ async function main(): Promise<void> {
   const seconds = Number(arg('--seconds', '3'));
   const counts = arg('--switches', '1,4,16').split(',').map(Number);
   const rules = Number(arg('--rules', '10000'));
+  // --only proxy|direct: one side (profiling); the table then has no ratio.
+  const only = arg('--only', 'both');
   const results: RunResult[] = [];
   const ctlPort = await freePort();
   const ctl = await startTestController(ctlPort, 'OpenFlow13');
@@ -228,16 +230,17 @@ async function main(): Promise<void> {
   const { child, port: proxyPort, applyMs } = await startProxyChild(plan);
   try {
     for (const n of counts) {
-      results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds));
-      results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds));
+      if (only !== 'proxy') results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds));
+      if (only !== 'direct') results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds));
     }
   } finally {
     child.disconnect();
     await ctl.stop();
   }
   const rows = counts.map((n) => {
-    const d = results.find((r) => r.switches === n && r.mode === 'direct')!;
-    const p = results.find((r) => r.switches === n && r.mode === 'proxy')!;
+    const none: RunResult = { switches: n, mode: 'direct', flowModsPerSec: NaN, responsesPerSec: NaN, p50us: NaN, p99us: NaN };
+    const d = results.find((r) => r.switches === n && r.mode === 'direct') ?? none;
+    const p = results.find((r) => r.switches === n && r.mode === 'proxy') ?? { ...none, mode: 'proxy' as const };
     return { switches: n, directPerSec: Math.round(d.responsesPerSec), proxyPerSec: Math.round(p.responsesPerSec), directFlowModsPerSec: Math.round(d.flowModsPerSec), proxyFlowModsPerSec: Math.round(p.flowModsPerSec), ratio: +(p.responsesPerSec / d.responsesPerSec).toFixed(3),
       directP50us: Math.round(d.p50us), proxyP50us: Math.round(p.p50us), addedP50us: Math.round(p.p50us - d.p50us),
       directP99us: Math.round(d.p99us), proxyP99us: Math.round(p.p99us), addedP99us: Math.round(p.p99us - d.p99us) };

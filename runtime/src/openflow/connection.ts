@@ -25,6 +25,11 @@ export interface OpenFlowConnectionOptions {
   readonly logContext?: object;
   /** First xid handed out by nextXid() (default 1). */
   readonly firstXid?: number;
+  /**
+   * Sees every frame before it is decoded; true means it took the frame (no decode, no event).
+   * For owners with a faster reader of some message types; what it declines is decoded as usual.
+   */
+  readonly intercept?: (raw: Buffer) => boolean;
 }
 
 export interface OpenFlowConnectionEvents {
@@ -119,6 +124,7 @@ export class OpenFlowConnection extends EventEmitter<OpenFlowConnectionEvents> {
   }
 
   private onFrame(raw: Buffer): void {
+    if (this.options.intercept?.(raw)) return;
     const result = decodeMessage(raw);
     if (!result.ok) {
       this.options.logger?.warn({ ...this.options.logContext, err: result.error }, 'undecodable OpenFlow message');

@@ -9,6 +9,7 @@ import { encodeMessage, negotiateVersion, OpenFlowConnection, versionBitmap, typ
 import type { OfMessage, OfVersion } from './model.js';
 import { errorCode, OFP10, OFP13 } from './model.js';
 import { fromWire, toWire, Untranslatable } from './translate.js';
+import { readHot13, writeHot13 } from './wire13.js';
 
 export interface Logger {
   debug(obj: object | string, msg?: string): void;
@@ -41,7 +42,7 @@ export class OfChannel {
   onClose: (why: string) => void = () => {};
 
   constructor(readonly socket: Socket, private readonly log: Logger, private readonly versions: OfVersion[] = [OFP13, OFP10]) {
-    this.conn = new OpenFlowConnection(socket, { logger: log, autoEchoReply: true, replyToInvalid: true });
+    this.conn = new OpenFlowConnection(socket, { logger: log, autoEchoReply: true, replyToInvalid: true, intercept: (raw) => this.hot(raw) });
     this.conn.on('message', (m, raw) => this.onWire(m, raw));
     this.conn.on('close', (why) => this.finish(why));
   }
@@ -95,6 +96,15 @@ export class OfChannel {
     this.onMessage(m, raw);
   }
 
+  /** Packet-ins, flow-mods and packet-outs of a 1.3 peer straight from bytes (wire13.ts); false: decode as usual. */
+  private hot(raw: Buffer): boolean {
+    if (this.closed || this.version !== OFP13 || raw[0] !== OFP13) return false;
+    const m = readHot13(raw);
+    if (!m) return false;
+    this.onMessage(m, raw);
+    return true;
+  }
+
   private sendError(raw: Buffer, errorType: number, code: number): void {
     this.sendWire({ version: this.version ?? OFP13, xid: raw.readUInt32BE(4), type: 'error', errorType, code, data: Buffer.from(raw.subarray(0, 64)) });
   }
@@ -103,7 +113,7 @@ export class OfChannel {
   send(m: OfMessage): string | null {
     if (this.closed) return 'closed';
     let bytes: Buffer;
-    try { bytes = encodeMessage(toWire(m)); } catch (e) { return (e as Error).message; }
+    try { bytes = writeHot13(m) ?? encodeMessage(toWire(m)); } catch (e) { return (e as Error).message; }
     this.sendRaw(bytes);
     return null;
   }

@@ -1,9 +1,9 @@
 // The proxy's record of one slice's flows on one switch: tenant rule (its own cookie, match,
 // priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
 // the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
-import type { FlowMatch, FlowMod, Instruction } from './model.js';
+import type { FlowMatch, Instruction } from './model.js';
 import { matchEquals, matchSubsumes } from './match.js';
-import { matchKey } from './rewrite.js';
+import { matchKey } from './wire13.js';
 
 export interface TenantRule {
   cookie: bigint;            // the proxy's cookie on the switch
@@ -18,7 +18,8 @@ export interface TenantRule {
   deleted: boolean;          // deleted by the tenant; waiting for the switch's flow-removed
 }
 
-const tenantKey = (m: FlowMatch, priority: number) => `${priority}|${matchKey(m)}`;
+/** The identity of a tenant rule: priority and match (an ADD with both the same replaces it). */
+export const tenantKey = (m: FlowMatch, priority: number): string => `${priority}|${matchKey(m)}`;
 
 export class SliceFlowTable {
   private byCookie = new Map<bigint, TenantRule>();
@@ -27,14 +28,13 @@ export class SliceFlowTable {
 
   get entries(): number { return this.count; }
 
-  /** The rule a tenant ADD would replace (same match and priority), if any. */
-  existing(m: FlowMatch, priority: number): TenantRule | undefined {
-    return this.byKey.get(tenantKey(m, priority));
+  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is tenantKey's. */
+  existing(m: FlowMatch, priority: number, key = tenantKey(m, priority)): TenantRule | undefined {
+    return this.byKey.get(key);
   }
 
   /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
-  add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: FlowMod[]): TenantRule {
-    const key = tenantKey(rule.match, rule.priority);
+  add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: readonly unknown[], key = tenantKey(rule.match, rule.priority)): TenantRule {
     const old = this.byKey.get(key);
     if (old) { this.count -= old.physical; this.byCookie.delete(old.cookie); }
     const r: TenantRule = {

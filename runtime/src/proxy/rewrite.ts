@@ -5,8 +5,9 @@
 // class queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
 import { FC, OFPP, OFPVID_PRESENT } from './model.js';
-import { intersectMatches, matchSubsumes, presentFields } from './match.js';
+import { intersectMatches, matchSubsumes } from './match.js';
 import type { SliceOnSwitch } from './slice-model.js';
+import { matchKey } from './wire13.js';
 
 /** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
 export const TENANT_BAND = { min: 16, max: 65519 } as const;
@@ -182,20 +183,7 @@ function l2Only(m: FlowMatch): FlowMatch {
   return out;
 }
 
-const keys = new WeakMap<FlowMatch, string>();
-
-/** A canonical text key of a match (fields in OXM order); matches are never mutated once keyed. */
-export function matchKey(m: FlowMatch): string {
-  let key = keys.get(m);
-  if (key !== undefined) return key;
-  key = '';
-  for (const k of presentFields(m)) {
-    const v = m[k]!;
-    key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
-  }
-  keys.set(m, key);
-  return key;
-}
+export { matchKey };
 
 /** Rewrites a tenant flow-mod into the physical flow-mods for the switch. */
 export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): Rewrite<FlowMod[]> {
@@ -231,11 +219,14 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
       const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), fm.match.eth_type?.value);
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
     }
+    // Built field by field (no spread of the tenant's message): this runs for every flow-mod.
     mods.push({
-      ...fm,
-      tableId: isDelete ? 0 : 0,
       cookie: isDelete ? sliceCookie(ctx.view.index, 0) : cookie,
       cookieMask: isDelete || fm.command === FC.MODIFY || fm.command === FC.MODIFY_STRICT ? SLICE_COOKIE_MASK : 0n,
+      tableId: 0,
+      command: fm.command,
+      idleTimeout: fm.idleTimeout,
+      hardTimeout: fm.hardTimeout,
       priority: mapPriority(fm.priority),
       bufferId: 0xffffffff,
       outPort,

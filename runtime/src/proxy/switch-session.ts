@@ -2,11 +2,11 @@
 // TenantLink per slice that sees the switch, and the per-direction message slicing.
 import type { OfChannel, Logger } from './channel.js';
 import { childLogger } from './channel.js';
-import type { Action, Draft, ErrorKind, FlowMatch, FlowMod, FlowStats, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './model.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowMod, FlowStats, MessageOf, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './model.js';
 import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './model.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
-import { SliceFlowTable } from './flow-table.js';
+import { SliceFlowTable, tenantKey } from './flow-table.js';
 import { TenantLink } from './tenant-link.js';
 import { TokenBucket } from './rate.js';
 import { parsePacket, stripVlan, summarizePacket } from './packet.js';
@@ -79,7 +79,6 @@ interface Binding {
 }
 
 type Pending =
-  | { kind: 'tenant'; binding: Binding; tenantXid: number }
   | { kind: 'barrier'; binding: Binding; tenantXid: number }
   | { kind: 'stats'; binding: Binding; tenantXid: number; mpType: string; request: { match: FlowMatch; outPort: number; cookie: bigint; cookieMask: bigint }; acc: FlowStats[] }
   | { kind: 'apply'; errors: string[]; notes: string[]; done?: () => void }
@@ -89,6 +88,8 @@ type Pending =
   | { kind: 'role'; role: SessionRole; generationId: bigint };
 
 const MISS_COOKIE_SEQ = 0x8000;
+/** Tenant requests remembered for the switch's errors (a power of two). */
+const TENANT_RING = 8192;
 const sliceDesc = (slice: string, dpid: string) => ({ mfrDesc: 'DFVisor', hwDesc: `virtual switch of slice ${slice}`, swDesc: 'dfvisor 0.1', serialNum: dpid, dpDesc: `slice ${slice} on ${dpid}` });
 
 export class SwitchSession {
@@ -100,6 +101,9 @@ export class SwitchSession {
   ready = false;
   readonly bindings = new Map<string, Binding>();
   private pending = new Map<number, Pending>();
+  private readonly ringXid = new Uint32Array(TENANT_RING);
+  private readonly ringTenantXid = new Uint32Array(TENANT_RING);
+  private readonly ringBinding: Array<Binding | undefined> = new Array<Binding | undefined>(TENANT_RING);
   private meters = new Set<number>();
   private model: PlanModel | null = null;
   private log: Logger;
@@ -318,19 +322,39 @@ export class SwitchSession {
     return this.channel.send({ ...m, version: this.version!, xid } as OfMessage);
   }
 
-  /** sendToSwitch for a rewritten flow-mod: one copy of it, with this connection's version and xid. */
-  private sendFlowMod(fm: FlowMod, pending: Pending): string | null {
+  /**
+   * Remembers which tenant request a switch xid carries, for the switch's error about it (the
+   * only answer flow-mods and packet-outs get). A ring indexed by xid: the last TENANT_RING
+   * requests, no map entry per message.
+   */
+  private trackTenant(xid: number, b: Binding, tenantXid: number): void {
+    const i = xid & (TENANT_RING - 1);
+    this.ringXid[i] = xid;
+    this.ringTenantXid[i] = tenantXid;
+    this.ringBinding[i] = b;
+  }
+
+  private trackedTenant(xid: number): { binding: Binding; tenantXid: number } | undefined {
+    const i = xid & (TENANT_RING - 1);
+    const binding = this.ringBinding[i];
+    if (!binding || this.ringXid[i] !== xid) return undefined;
+    return { binding, tenantXid: this.ringTenantXid[i]! };
+  }
+
+  /** A rewritten flow-mod of a tenant's request, with this connection's version and a fresh xid. */
+  private sendFlowMod(fm: FlowMod, b: Binding, tenantXid: number): string | null {
     const xid = this.channel.xid();
-    this.pending.set(xid, pending);
-    if (this.pending.size > 8192) this.pending.delete(this.pending.keys().next().value as number);
-    return this.channel.send({ ...fm, type: 'flow_mod', version: this.version!, xid });
+    this.trackTenant(xid, b, tenantXid);
+    // The rewrite's fresh object becomes the message (no copy per physical rule).
+    const msg = fm as MessageOf<'flow_mod'>;
+    msg.type = 'flow_mod'; msg.version = this.version!; msg.xid = xid;
+    return this.channel.send(msg);
   }
 
   /** Forwards a tenant's message unchanged but for the xid (same version on both sides). */
-  private forwardToSwitch(raw: Buffer, pending: Pending): void {
+  private forwardToSwitch(raw: Buffer, b: Binding, tenantXid: number): void {
     const xid = this.channel.xid();
-    this.pending.set(xid, pending);
-    if (this.pending.size > 8192) this.pending.delete(this.pending.keys().next().value as number);
+    this.trackTenant(xid, b, tenantXid);
     const copy = Buffer.from(raw);
     copy.writeUInt32BE(xid, 4);
     this.channel.sendRaw(copy);
@@ -491,7 +515,8 @@ export class SwitchSession {
   private tenantFlowMod(b: Binding, m: Extract<OfMessage, { type: 'flow_mod' }>, raw: Buffer): void {
     const c = this.host.counters(b.view.slice);
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
-    const existing = isDelete ? undefined : b.table.existing(m.match, m.priority);
+    const key = isDelete ? '' : tenantKey(m.match, m.priority);
+    const existing = isDelete ? undefined : b.table.existing(m.match, m.priority, key);
     const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.nextCookieSeq());
     const r = rewriteFlowMod(b.ctx, m, cookie);
     if (!r.ok) { c.flowModsRejected++; this.refuse(b, m, r.error, r.reason, raw); return; }
@@ -504,7 +529,7 @@ export class SwitchSession {
         this.refuse(b, m, 'table_full', `flow_entries limit reached (${b.table.entries} on this switch)`, raw);
         return;
       }
-      b.table.add({ cookie, tenantCookie: m.cookie, match: m.match, priority: m.priority, flags: m.flags, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, instructions: m.instructions }, r.value);
+      b.table.add({ cookie, tenantCookie: m.cookie, match: m.match, priority: m.priority, flags: m.flags, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, instructions: m.instructions }, r.value, key);
       c.flowEntries += delta;
     } else if (isDelete) {
       const before = b.table.entries;
@@ -512,9 +537,8 @@ export class SwitchSession {
       c.flowEntries -= before - b.table.entries;
     }
     c.flowModsAccepted++;
-    const pending: Pending = { kind: 'tenant', binding: b, tenantXid: m.xid };
     for (const fm of r.value) {
-      const err = this.sendFlowMod(fm, pending);
+      const err = this.sendFlowMod(fm, b, m.xid);
       if (err) { this.refuse(b, m, 'eperm_flow', err, raw); return; }
     }
   }
@@ -528,10 +552,12 @@ export class SwitchSession {
     const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
     if (m.version === this.version && m.bufferId === NO_BUFFER && inPort === m.inPort && sameActions(r.value, m.actions)) {
       // Nothing to rewrite (outputs to the slice's own edge ports): pass the bytes through.
-      this.forwardToSwitch(raw, { kind: 'tenant', binding: b, tenantXid: m.xid });
+      this.forwardToSwitch(raw, b, m.xid);
       return;
     }
-    const err = this.sendToSwitch({ type: 'packet_out', bufferId: NO_BUFFER, inPort, actions: r.value, data: m.data }, { kind: 'tenant', binding: b, tenantXid: m.xid });
+    const xid = this.channel.xid();
+    this.trackTenant(xid, b, m.xid);
+    const err = this.channel.send({ type: 'packet_out', version: this.version!, xid, bufferId: NO_BUFFER, inPort, actions: r.value, data: m.data });
     if (err) this.refuse(b, m, 'eperm_action', err, raw);
   }
 
@@ -650,7 +676,13 @@ export class SwitchSession {
 
   private switchError(m: Extract<OfMessage, { type: 'error' }>): void {
     const p = this.pending.get(m.xid);
-    if (!p) { this.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
+    if (!p) {
+      const t = this.trackedTenant(m.xid);
+      if (!t) { this.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
+      this.toTenant(t.binding, { type: 'error', xid: t.tenantXid, errType: m.errType, code: m.code, data: m.data });
+      this.host.counters(t.binding.view.slice).errorsSent++;
+      return;
+    }
     if (p.kind === 'role') { this.pending.delete(m.xid); this.roleError(m, p); return; }
     if (p.kind === 'collect') { this.pending.delete(m.xid); if (--p.collect.outstanding === 0) p.collect.done(p.collect.acc.flows.length > 0 || p.collect.acc.ports.length > 0); return; }
     if (p.kind === 'ports') { this.pending.delete(m.xid); this.toTenant(p.binding, { type: 'error', xid: p.tenantXid, errType: m.errType, code: m.code, data: m.data }); return; }

@@ -77,7 +77,9 @@ export class TenantLink {
   send(m: Unversioned): string | null {
     const ch = this.channel;
     if (!ch || ch.version === null) return 'not connected';
-    return ch.send({ ...m, version: ch.version } as OfMessage);
+    // The message is the link's from here on: its version is filled in place (no copy per message).
+    (m as OfMessage).version = ch.version;
+    return ch.send(m as OfMessage);
   }
 
   stop(): void {
