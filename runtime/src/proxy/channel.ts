@@ -131,7 +131,7 @@ export class OfChannel {
       this.flushScheduled = true;
       // Flush once the current round of socket reads has been handled: a burst of input becomes
       // one write (one buffer) per peer instead of one per message.
-      setImmediate(this.flush);
+      process.nextTick(this.flush);
     }
   }
 

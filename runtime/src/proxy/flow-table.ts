@@ -19,7 +19,7 @@ export interface TenantRule {
 }
 
 /** The identity of a tenant rule: priority and match (an ADD with both the same replaces it). */
-export const tenantKey = (m: FlowMatch, priority: number): string => `${priority}|${matchKey(m)}`;
+export const tenantKey = (m: FlowMatch, priority: number, known?: string): string => `${priority}|${known ?? matchKey(m)}`;
 
 export class SliceFlowTable {
   private byCookie = new Map<bigint, TenantRule>();

@@ -126,8 +126,13 @@ export function macToBigint(mac: string): bigint {
   return BigInt(must(parseMac(mac), 'MAC address', mac));
 }
 
+function inRange(v: bigint, bits: number, what: string): bigint {
+  if (v < 0n || v >> BigInt(bits)) throw new RangeError(`${v} is not a ${what} (${bits} bits)`);
+  return v;
+}
+
 export function bigintToMac(v: bigint): string {
-  return formatMac(Number(v));
+  return formatMac(Number(inRange(v, 48, 'MAC address')));
 }
 
 export function ipv4ToNumber(ip: string): number {
@@ -139,7 +144,7 @@ export function ipv4ToBigint(ip: string): bigint {
 }
 
 export function bigintToIpv4(v: bigint): string {
-  return formatIpv4(Number(v));
+  return formatIpv4(Number(inRange(v, 32, 'IPv4 address')));
 }
 
 export function ipv6ToBigint(ip: string): bigint {
@@ -147,7 +152,7 @@ export function ipv6ToBigint(ip: string): bigint {
 }
 
 export function bigintToIpv6(v: bigint): string {
-  return formatIpv6(v);
+  return formatIpv6(inRange(v, 128, 'IPv6 address'));
 }
 
 type Kind = 'num' | 'u64' | 'mac' | 'ipv4' | 'ipv6';

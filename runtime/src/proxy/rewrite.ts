@@ -125,9 +125,12 @@ function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
  */
 export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Array<{ inPort: number; tagged: boolean; match: FlowMatch }>> {
   // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
-  const tenant: FlowMatch = { ...tenantIn };
-  if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) { delete tenant.vlan_vid; delete tenant.vlan_pcp; }
-  for (const f of Object.keys(tenant)) if (OVERLAY_FIELDS.has(f)) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  let tenant = tenantIn;
+  if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
+    tenant = { ...tenantIn };
+    delete tenant.vlan_vid; delete tenant.vlan_pcp;
+  }
+  for (const f in tenant) if (OVERLAY_FIELDS.has(f) && tenant[f as keyof FlowMatch]) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
   let inPorts: number[];
   if (tenant.in_port) {
     if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');

@@ -515,7 +515,7 @@ export class SwitchSession {
   private tenantFlowMod(b: Binding, m: Extract<OfMessage, { type: 'flow_mod' }>, raw: Buffer): void {
     const c = this.host.counters(b.view.slice);
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
-    const key = isDelete ? '' : tenantKey(m.match, m.priority);
+    const key = isDelete ? '' : tenantKey(m.match, m.priority, m.matchKey);
     const existing = isDelete ? undefined : b.table.existing(m.match, m.priority, key);
     const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.nextCookieSeq());
     const r = rewriteFlowMod(b.ctx, m, cookie);

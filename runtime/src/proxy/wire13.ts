@@ -4,11 +4,12 @@
 // encodeMessage(toWire(m)) give (test/proxy/wire13.test.ts holds them to that on random and
 // mutated messages), but only for the common case: a reader answers null for anything else
 // (malformed, unknown fields, experimenter actions…) and a writer answers null for what it does not
-// write, and the caller takes the codec path, which owns every error.
+// write, and the caller takes the codec path, which owns every error. Unlike the codec, readers
+// give packet data as a view of the frame (frames are views of the socket's fresh read buffers).
 import { OXM_FIELDS } from '../openflow/index.js';
 import type { Action, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './model.js';
 import { OFP13 } from './model.js';
-import { fullMask, isFieldName, presentFields } from './match.js';
+import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf } from './match.js';
 
 const OFPT_PACKET_IN = 10;
 const OFPT_PACKET_OUT = 13;
@@ -16,15 +17,22 @@ const OFPT_FLOW_MOD = 14;
 const OFPXMC_OPENFLOW_BASIC = 0x8000;
 const MAX_LEN = 0xffff;
 
-interface FieldInfo { readonly name: FieldName; readonly number: number; readonly size: number; readonly full: bigint }
+interface FieldInfo {
+  readonly name: FieldName;
+  readonly number: number;
+  readonly size: number;
+  readonly full: bigint;
+  /** Position in the canonical field order (FIELD_ORDER). */
+  readonly order: number;
+}
 /** The proxy's match fields by OXM field number, and by name. */
 const BY_NUMBER: Array<FieldInfo | undefined> = [];
-const BY_NAME = new Map<string, FieldInfo>();
+const BY_NAME: Record<string, FieldInfo | undefined> = Object.create(null) as Record<string, FieldInfo | undefined>;
 for (const f of OXM_FIELDS) {
   if (!isFieldName(f.name)) continue;
-  const info: FieldInfo = { name: f.name, number: f.number, size: f.size, full: fullMask(f.name) };
+  const info: FieldInfo = { name: f.name, number: f.number, size: f.size, full: fullMask(f.name), order: FIELD_INDEX[f.name]! };
   BY_NUMBER[f.number] = info;
-  BY_NAME.set(f.name, info);
+  BY_NAME[f.name] = info;
 }
 
 // ---- reading ---------------------------------------------------------------------------
@@ -40,8 +48,11 @@ function readBig(b: Buffer, o: number, size: number): bigint {
   }
 }
 
-/** An ofp_match (OXM) at `off`; `end` bounds it with its padding. null: not the common case. */
-function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; next: number } | null {
+/**
+ * An ofp_match (OXM) at `off`; `end` bounds it with its padding. null: not the common case.
+ * `key`: the match's canonical key (see matchKey) when the TLVs already are in canonical form.
+ */
+function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; next: number; key: string | undefined } | null {
   if (off + 4 > end) return null;
   const len = b.readUInt16BE(off + 2);
   if (b.readUInt16BE(off) !== 1 || len < 4) return null;
@@ -49,9 +60,11 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
   const next = off + ((len + 7) & ~7);
   if (next > end) return null;
   const match: FlowMatch = {};
+  let canonical = true;
+  let last = -1;
   let p = off + 4;
   while (p < mEnd) {
-    if (p + 4 > mEnd || b.readUInt16BE(p) !== OFPXMC_OPENFLOW_BASIC) return null;
+    if (p + 4 > mEnd || b[p] !== 0x80 || b[p + 1] !== 0) return null;
     const hdr = b[p + 2]!;
     const info = BY_NUMBER[hdr >> 1];
     const tlvLen = b[p + 3]!;
@@ -59,10 +72,18 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
     const masked = (hdr & 1) === 1;
     if (tlvLen !== (masked ? 2 * info.size : info.size) || p + 4 + tlvLen > mEnd) return null;
     const value = readBig(b, p + 4, info.size);
-    match[info.name] = masked ? { value, mask: readBig(b, p + 4 + info.size, info.size) } : { value };
+    if (masked) {
+      const mask = readBig(b, p + 4 + info.size, info.size);
+      if (mask === info.full) canonical = false;
+      match[info.name] = { value, mask };
+    } else {
+      match[info.name] = { value };
+    }
+    if (info.order <= last) canonical = false;
+    last = info.order;
     p += 4 + tlvLen;
   }
-  return { match, next };
+  return { match, next, key: canonical ? b.toString('latin1', off + 4, mEnd) : undefined };
 }
 
 /** OpenFlow 1.3 actions in [off, end); null for any action outside the common set. */
@@ -147,7 +168,7 @@ export function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> | null {
     cookie: b.readBigUInt64BE(8), cookieMask: b.readBigUInt64BE(16), tableId: b[24]!, command: b[25]!,
     idleTimeout: b.readUInt16BE(26), hardTimeout: b.readUInt16BE(28), priority: b.readUInt16BE(30),
     bufferId: b.readUInt32BE(32), outPort: b.readUInt32BE(36), outGroup: b.readUInt32BE(40), flags: b.readUInt16BE(44),
-    match: m.match, instructions,
+    match: m.match, instructions, matchKey: m.key,
   };
 }
 
@@ -188,6 +209,22 @@ const notHere = new NotHere();
 
 const MAX_BY_SIZE = [0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff];
 
+/** Checked writers for the message's numbers: what the codec's Writer refuses (out of range, fractions, NaN) is left to it. */
+function u8(b: Buffer, o: number, v: number): void {
+  if ((v & 0xff) !== v) throw notHere;
+  b[o] = v;
+}
+
+function u16(b: Buffer, o: number, v: number): void {
+  if ((v & 0xffff) !== v) throw notHere;
+  writeU16(b, o, v);
+}
+
+function u32(b: Buffer, o: number, v: number): void {
+  if (v >>> 0 !== v) throw notHere;
+  writeU32(b, o, v);
+}
+
 function writeU32(b: Buffer, o: number, n: number): void {
   b[o] = n >>> 24; b[o + 1] = (n >>> 16) & 0xff; b[o + 2] = (n >>> 8) & 0xff; b[o + 3] = n & 0xff;
 }
@@ -218,17 +255,24 @@ function writeBig(b: Buffer, o: number, size: number, v: bigint): void {
   b.writeBigUInt64BE(v >> 64n, o); b.writeBigUInt64BE(v & 0xffffffffffffffffn, o + 8);
 }
 
-interface MatchPlan { names: FieldName[]; len: number }
+/** A match's fields in canonical order with their infos, and its length without padding. */
+interface MatchPlan { infos: FieldInfo[]; len: number }
 
 function planMatch(m: FlowMatch): MatchPlan {
-  const names = presentFields(m);
-  let len = 4;
-  for (const name of names) {
-    const fv = m[name]!;
-    const info = BY_NAME.get(name)!;
+  const infos: FieldInfo[] = [];
+  let len = 4, sorted = true, last = -1;
+  for (const k in m) {
+    const fv = m[k as FieldName];
+    if (!fv) continue;
+    const info = BY_NAME[k];
+    if (!info) throw notHere;
     len += 4 + (fv.mask === undefined || fv.mask === info.full ? info.size : 2 * info.size);
+    if (info.order < last) sorted = false;
+    last = info.order;
+    infos.push(info);
   }
-  return { names, len };
+  if (!sorted) infos.sort((a, b) => a.order - b.order);
+  return { infos, len };
 }
 
 const padded = (n: number) => (n + 7) & ~7;
@@ -237,9 +281,8 @@ function writeMatch(b: Buffer, off: number, m: FlowMatch, plan: MatchPlan): numb
   writeU16(b, off, 1);
   writeU16(b, off + 2, plan.len);
   let p = off + 4;
-  for (const name of plan.names) {
-    const fv = m[name]!;
-    const info = BY_NAME.get(name)!;
+  for (const info of plan.infos) {
+    const fv = m[info.name]!;
     const masked = fv.mask !== undefined && fv.mask !== info.full;
     b[p] = 0x80; b[p + 1] = 0;
     b[p + 2] = (info.number << 1) | (masked ? 1 : 0);
@@ -256,7 +299,7 @@ function writeMatch(b: Buffer, off: number, m: FlowMatch, plan: MatchPlan): numb
 function actionLength(a: Action): number {
   switch (a.type) {
     case 'output': return 16;
-    case 'set_field': { const info = BY_NAME.get(a.field); if (!info) throw notHere; return padded(8 + info.size); }
+    case 'set_field': { const info = BY_NAME[a.field]; if (!info) throw notHere; return padded(8 + info.size); }
     case 'unsupported': throw notHere;
     default: return 8;
   }
@@ -275,16 +318,16 @@ function writeActions(b: Buffer, off: number, list: readonly Action[]): number {
     zero(b, p, p + len);
     writeU16(b, p + 2, len);
     switch (a.type) {
-      case 'output': b.writeUInt16BE(0, p); b.writeUInt32BE(a.port, p + 4); b.writeUInt16BE(a.maxLen, p + 8); break;
+      case 'output': writeU16(b, p, 0); u32(b, p + 4, a.port); u16(b, p + 8, a.maxLen); break;
       case 'push_vlan': case 'push_mpls': case 'pop_mpls':
-        b.writeUInt16BE(a.type === 'push_vlan' ? 17 : a.type === 'push_mpls' ? 19 : 20, p); b.writeUInt16BE(a.ethertype, p + 4); break;
-      case 'pop_vlan': b.writeUInt16BE(18, p); break;
-      case 'dec_nw_ttl': b.writeUInt16BE(24, p); break;
-      case 'set_queue': b.writeUInt16BE(21, p); b.writeUInt32BE(a.queueId, p + 4); break;
-      case 'group': b.writeUInt16BE(22, p); b.writeUInt32BE(a.groupId, p + 4); break;
+        writeU16(b, p, a.type === 'push_vlan' ? 17 : a.type === 'push_mpls' ? 19 : 20); u16(b, p + 4, a.ethertype); break;
+      case 'pop_vlan': writeU16(b, p, 18); break;
+      case 'dec_nw_ttl': writeU16(b, p, 24); break;
+      case 'set_queue': writeU16(b, p, 21); u32(b, p + 4, a.queueId); break;
+      case 'group': writeU16(b, p, 22); u32(b, p + 4, a.groupId); break;
       case 'set_field': {
-        const info = BY_NAME.get(a.field)!;
-        b.writeUInt16BE(25, p); b.writeUInt16BE(OFPXMC_OPENFLOW_BASIC, p + 4); b[p + 6] = info.number << 1; b[p + 7] = info.size;
+        const info = BY_NAME[a.field]!;
+        writeU16(b, p, 25); writeU16(b, p + 4, OFPXMC_OPENFLOW_BASIC); b[p + 6] = info.number << 1; b[p + 7] = info.size;
         writeBig(b, p + 8, info.size, a.value);
         break;
       }
@@ -308,14 +351,14 @@ function writeInstructions(b: Buffer, off: number, list: readonly Instruction[])
   let p = off;
   for (const i of list) {
     const len = instructionLength(i);
-    b.writeUInt16BE(len, p + 2);
-    b.writeUInt32BE(0, p + 4);
+    writeU16(b, p + 2, len);
+    writeU32(b, p + 4, 0);
     switch (i.type) {
-      case 'apply_actions': case 'write_actions': b.writeUInt16BE(i.type === 'apply_actions' ? 4 : 3, p); writeActions(b, p + 8, i.actions); break;
-      case 'goto_table': b.writeUInt16BE(1, p); b.writeUInt8(i.tableId, p + 4); break;
-      case 'write_metadata': b.writeUInt16BE(2, p); writeBig(b, p + 8, 8, i.metadata); writeBig(b, p + 16, 8, i.mask); break;
-      case 'clear_actions': b.writeUInt16BE(5, p); break;
-      case 'meter': b.writeUInt16BE(6, p); b.writeUInt32BE(i.meterId, p + 4); break;
+      case 'apply_actions': case 'write_actions': writeU16(b, p, i.type === 'apply_actions' ? 4 : 3); writeActions(b, p + 8, i.actions); break;
+      case 'goto_table': writeU16(b, p, 1); u8(b, p + 4, i.tableId); break;
+      case 'write_metadata': writeU16(b, p, 2); writeBig(b, p + 8, 8, i.metadata); writeBig(b, p + 16, 8, i.mask); break;
+      case 'clear_actions': writeU16(b, p, 5); break;
+      case 'meter': writeU16(b, p, 6); u32(b, p + 4, i.meterId); break;
       case 'unsupported': throw notHere;
     }
     p += len;
@@ -326,7 +369,7 @@ function writeInstructions(b: Buffer, off: number, list: readonly Instruction[])
 function header(len: number, type: number, xid: number): Buffer {
   if (len > MAX_LEN) throw notHere;
   const b = Buffer.allocUnsafe(len);
-  b[0] = OFP13; b[1] = type; writeU16(b, 2, len); b.writeUInt32BE(xid, 4);
+  b[0] = OFP13; b[1] = type; writeU16(b, 2, len); u32(b, 4, xid);
   return b;
 }
 
@@ -336,9 +379,9 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   for (const i of m.instructions) instrLen += instructionLength(i);
   const b = header(48 + padded(mp.len) + instrLen, OFPT_FLOW_MOD, m.xid);
   writeBig(b, 8, 8, m.cookie); writeBig(b, 16, 8, m.cookieMask);
-  b.writeUInt8(m.tableId, 24); b.writeUInt8(m.command, 25); b.writeUInt16BE(m.idleTimeout, 26); b.writeUInt16BE(m.hardTimeout, 28);
-  b.writeUInt16BE(m.priority, 30); b.writeUInt32BE(m.bufferId, 32); b.writeUInt32BE(m.outPort, 36); b.writeUInt32BE(m.outGroup, 40);
-  b.writeUInt16BE(m.flags, 44); b.writeUInt16BE(0, 46);
+  u8(b, 24, m.tableId); u8(b, 25, m.command); u16(b, 26, m.idleTimeout); u16(b, 28, m.hardTimeout);
+  u16(b, 30, m.priority); u32(b, 32, m.bufferId); u32(b, 36, m.outPort); u32(b, 40, m.outGroup);
+  u16(b, 44, m.flags); writeU16(b, 46, 0);
   writeInstructions(b, writeMatch(b, 48, m.match, mp), m.instructions);
   return b;
 }
@@ -346,7 +389,7 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
 function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
   const actionsLen = actionsLength(m.actions);
   const b = header(24 + actionsLen + m.data.length, OFPT_PACKET_OUT, m.xid);
-  b.writeUInt32BE(m.bufferId, 8); b.writeUInt32BE(m.inPort, 12); writeU16(b, 16, actionsLen); zero(b, 18, 24);
+  u32(b, 8, m.bufferId); u32(b, 12, m.inPort); writeU16(b, 16, actionsLen); zero(b, 18, 24);
   m.data.copy(b, writeActions(b, 24, m.actions));
   return b;
 }
@@ -354,7 +397,7 @@ function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
 function writePacketIn(m: MessageOf<'packet_in'>): Buffer {
   const mp = planMatch(m.match);
   const b = header(24 + padded(mp.len) + 2 + m.data.length, OFPT_PACKET_IN, m.xid);
-  b.writeUInt32BE(m.bufferId, 8); b.writeUInt16BE(m.totalLen, 12); b.writeUInt8(m.reason, 14); b.writeUInt8(m.tableId, 15);
+  u32(b, 8, m.bufferId); u16(b, 12, m.totalLen); u8(b, 14, m.reason); u8(b, 15, m.tableId);
   writeBig(b, 16, 8, m.cookie);
   const p = writeMatch(b, 24, m.match, mp);
   b[p] = 0; b[p + 1] = 0;
@@ -377,7 +420,7 @@ export function matchKey(m: FlowMatch): string {
   } catch (e) {
     if (e !== notHere && !(e instanceof RangeError)) throw e;
     let key = '';
-    for (const k of presentFields(m)) {
+    for (const k of presentFieldsOf(m)) {
       const v = m[k]!;
       key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
     }
