@@ -3,7 +3,7 @@
 // through the slicing proxy (in a child process) with 10 000 flowspace rules, in the same run.
 // Prints a table and writes bench/results/openflow-load.json.
 // Run: node runtime/dist/bench/openflow-load.bench.js [--seconds 3] [--switches 1,4,16]
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -137,8 +137,11 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
   while (!cond()) { if (Date.now() > end) throw new Error('timeout'); await new Promise((r) => setTimeout(r, 20)); }
 }
 
+/** direct: straight to the controller; relay: through a plain TCP relay in Node (no OpenFlow); proxy: through the slicing proxy. */
+type Mode = 'direct' | 'relay' | 'proxy';
+
 interface RunResult {
-  switches: number; mode: 'direct' | 'proxy'; flowModsPerSec: number; responsesPerSec: number;
+  switches: number; mode: Mode; flowModsPerSec: number; responsesPerSec: number;
   /** One packet-in in flight at a time over all the switches: the path's own latency. */
   p50us: number; p99us: number;
   /** One packet-in in flight per switch (cbench's latency mode): latency under N concurrent requests. */
@@ -158,7 +161,7 @@ function cpuUs(pid: number): number {
   } catch { return NaN; }
 }
 
-async function runLoad(mode: 'direct' | 'proxy', host: string, port: number, n: number, seconds: number, pids: Record<string, number>): Promise<RunResult> {
+async function runLoad(mode: Mode, host: string, port: number, n: number, seconds: number, pids: Record<string, number>): Promise<RunResult> {
   const sws = Array.from({ length: n }, (_, i) => new EmulatedSwitch(i + 1, host, port));
   const quarter = (seconds * 1000) / 4;
   try {
@@ -240,7 +243,19 @@ function benchPlan(controllerPort: number, maxSwitches: number, rules: number): 
 
 // ---- the proxy as a child process (so it does not share the emulator's event loop) ----
 
+/** DFV_ALLOC_PROFILE=file: the proxy child samples its allocations (collected objects included) into file. */
+async function allocationProfile(file: string): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  process.once('disconnect', () => {
+    void session.post('HeapProfiler.stopSampling').then((r) => writeFileSync(file, JSON.stringify((r as { profile: unknown }).profile)));
+  });
+}
+
 async function proxyChild(): Promise<void> {
+  if (process.env.DFV_ALLOC_PROFILE) await allocationProfile(process.env.DFV_ALLOC_PROFILE);
   const proxy = new SlicingProxy({ ofListen: '127.0.0.1:0' });
   const addr = await proxy.start();
   process.on('message', async (msg: { plan: Plan }) => {
@@ -248,7 +263,33 @@ async function proxyChild(): Promise<void> {
     await proxy.applyPlan(msg.plan);
     process.send!({ port: addr.port, applyMs: performance.now() - t0 });
   });
-  process.on('disconnect', () => { void proxy.stop().then(() => process.exit(0)); });
+  process.on('disconnect', () => { void proxy.stop().then(() => setTimeout(() => process.exit(0), 200)); });
+}
+
+/**
+ * A plain TCP relay in Node (bytes piped both ways, no OpenFlow work): the floor of any user-space
+ * proxy on this machine, so the table can tell the proxy's own cost from the extra hop's.
+ */
+async function relayChild(ctlPort: number): Promise<void> {
+  const server = createServer((down) => {
+    down.setNoDelay(true);
+    const up = connect({ host: '127.0.0.1', port: ctlPort });
+    up.setNoDelay(true);
+    down.pipe(up); up.pipe(down);
+    const end = () => { down.destroy(); up.destroy(); };
+    down.on('error', end); up.on('error', end); down.on('close', end); up.on('close', end);
+  });
+  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+  process.on('disconnect', () => process.exit(0));
+}
+
+async function startRelayChild(ctlPort: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--relay-child', String(ctlPort)], { stdio: 'inherit' });
+  const reply = await new Promise<{ port: number }>((res, rej) => {
+    child.once('message', (m) => res(m as { port: number }));
+    child.once('exit', (c) => rej(new Error(`relay child exited ${c}`)));
+  });
+  return { child, port: reply.port };
 }
 
 async function startProxyChild(plan: Plan): Promise<{ child: ChildProcess; port: number; applyMs: number }> {
@@ -267,7 +308,7 @@ async function main(): Promise<void> {
   const seconds = Number(arg('--seconds', '4'));
   const counts = arg('--switches', '1,4,16').split(',').map(Number);
   const rules = Number(arg('--rules', '10000'));
-  // --only proxy|direct: one side (profiling); the table then has no ratio.
+  // --only proxy|relay|direct: one side (profiling); the table then has no ratio.
   const only = arg('--only', 'both');
   WINDOW = Number(arg('--window', String(WINDOW)));
   const results: RunResult[] = [];
@@ -275,20 +316,24 @@ async function main(): Promise<void> {
   const ctl = await startTestController(ctlPort, 'OpenFlow13');
   const plan = benchPlan(ctlPort, Math.max(...counts), rules);
   const { child, port: proxyPort, applyMs } = await startProxyChild(plan);
+  const relay = await startRelayChild(ctlPort);
   try {
     for (const n of counts) {
-      const pids = { generator: process.pid, controller: ctl.proc.child.pid!, proxy: child.pid! };
-      if (only !== 'proxy') results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds, pids));
-      if (only !== 'direct') results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds, pids));
+      const pids = { generator: process.pid, controller: ctl.proc.child.pid!, proxy: child.pid!, relay: relay.child.pid! };
+      if (only === 'both' || only === 'direct') results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds, pids));
+      if (only === 'both' || only === 'relay') results.push(await runLoad('relay', '127.0.0.1', relay.port, n, seconds, pids));
+      if (only === 'both' || only === 'proxy') results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds, pids));
     }
   } finally {
     child.disconnect();
+    relay.child.disconnect();
     await ctl.stop();
   }
   const rows = counts.map((n) => {
     const none: RunResult = { switches: n, mode: 'direct', flowModsPerSec: NaN, responsesPerSec: NaN, p50us: NaN, p99us: NaN, loadedP50us: NaN, loadedP99us: NaN, cpuUsPerPacketIn: {} };
     const d = results.find((r) => r.switches === n && r.mode === 'direct') ?? none;
     const p = results.find((r) => r.switches === n && r.mode === 'proxy') ?? { ...none, mode: 'proxy' as const };
+    const rl = results.find((r) => r.switches === n && r.mode === 'relay') ?? { ...none, mode: 'relay' as const };
     return {
       switches: n, directPerSec: Math.round(d.responsesPerSec), proxyPerSec: Math.round(p.responsesPerSec),
       directFlowModsPerSec: Math.round(d.flowModsPerSec), proxyFlowModsPerSec: Math.round(p.flowModsPerSec), ratio: +(p.responsesPerSec / d.responsesPerSec).toFixed(3),
@@ -296,20 +341,22 @@ async function main(): Promise<void> {
       directP99us: Math.round(d.p99us), proxyP99us: Math.round(p.p99us), addedP99us: Math.round(p.p99us - d.p99us),
       loadedDirectP50us: Math.round(d.loadedP50us), loadedProxyP50us: Math.round(p.loadedP50us), loadedAddedP50us: Math.round(p.loadedP50us - d.loadedP50us),
       loadedAddedP99us: Math.round(p.loadedP99us - d.loadedP99us),
-      cpuUsPerPacketIn: { direct: d.cpuUsPerPacketIn, proxy: p.cpuUsPerPacketIn },
+      relayPerSec: Math.round(rl.responsesPerSec), relayRatio: +(rl.responsesPerSec / d.responsesPerSec).toFixed(3),
+      relayAddedP50us: Math.round(rl.p50us - d.p50us), relayLoadedAddedP50us: Math.round(rl.loadedP50us - d.loadedP50us),
+      cpuUsPerPacketIn: { direct: d.cpuUsPerPacketIn, relay: rl.cpuUsPerPacketIn, proxy: p.cpuUsPerPacketIn },
     };
   });
   console.log(`OpenFlow load (cbench-like): emulated 1.3 switches → ovs-testcontroller, direct and through the proxy; ${rules} flowspace rules, ${seconds}s per run, window ${WINDOW}; plan applied in ${applyMs.toFixed(0)} ms`);
-  console.log('Throughput (packet-ins answered per second, window of packet-ins per switch) and CPU per packet-in (µs, user+system):');
+  console.log('Throughput (packet-ins answered per second, window of packet-ins per switch), through/direct ratios, and CPU per answered packet-in (µs, user+system); relay = a plain Node TCP relay, the floor of any user-space hop:');
   console.table(rows.map((r) => ({
-    switches: r.switches, directPerSec: r.directPerSec, proxyPerSec: r.proxyPerSec, ratio: r.ratio,
-    proxyCpuUs: r.cpuUsPerPacketIn.proxy.proxy, 'controllerCpuUs direct/proxy': `${r.cpuUsPerPacketIn.direct.controller}/${r.cpuUsPerPacketIn.proxy.controller}`,
+    switches: r.switches, directPerSec: r.directPerSec, relayPerSec: r.relayPerSec, proxyPerSec: r.proxyPerSec, ratio: r.ratio, relayRatio: r.relayRatio,
+    proxyCpuUs: r.cpuUsPerPacketIn.proxy.proxy, relayCpuUs: r.cpuUsPerPacketIn.relay.relay, 'controllerCpuUs direct/proxy': `${r.cpuUsPerPacketIn.direct.controller}/${r.cpuUsPerPacketIn.proxy.controller}`,
     'generatorCpuUs direct/proxy': `${r.cpuUsPerPacketIn.direct.generator}/${r.cpuUsPerPacketIn.proxy.generator}`,
   })));
   console.log('Latency (µs): one packet-in in flight at a time (path latency), and one in flight per switch (cbench latency mode, "loaded"):');
   console.table(rows.map((r) => ({
-    switches: r.switches, directP50: r.directP50us, proxyP50: r.proxyP50us, addedP50: r.addedP50us, addedP99: r.addedP99us,
-    loadedDirectP50: r.loadedDirectP50us, loadedProxyP50: r.loadedProxyP50us, loadedAddedP50: r.loadedAddedP50us, loadedAddedP99: r.loadedAddedP99us,
+    switches: r.switches, directP50: r.directP50us, proxyP50: r.proxyP50us, addedP50: r.addedP50us, addedP99: r.addedP99us, relayAddedP50: r.relayAddedP50us,
+    loadedDirectP50: r.loadedDirectP50us, loadedProxyP50: r.loadedProxyP50us, loadedAddedP50: r.loadedAddedP50us, loadedAddedP99: r.loadedAddedP99us, relayLoadedAddedP50: r.relayLoadedAddedP50us,
   })));
   const at16 = rows.find((r) => r.switches === 16);
   if (at16) console.log(`targets: ratio at 16 switches ${at16.ratio} (≥ 0.7: ${at16.ratio >= 0.7 ? 'met' : 'not met'}); added p50 ${rows.map((r) => `${r.addedP50us} µs at ${r.switches}`).join(', ')} (≤ 200 µs: ${rows.every((r) => r.addedP50us <= 200) ? 'met' : 'not met'})`);
@@ -320,4 +367,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv.includes('--proxy-child')) void proxyChild();
+else if (process.argv.includes('--relay-child')) void relayChild(Number(process.argv[process.argv.indexOf('--relay-child') + 1]));
 else main().catch((e) => { console.error(e); process.exit(1); });

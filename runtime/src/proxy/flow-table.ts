@@ -36,6 +36,14 @@ export class SliceFlowTable {
   /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
   add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: readonly unknown[], key = tenantKey(rule.match, rule.priority)): TenantRule {
     const old = this.byKey.get(key);
+    if (old && old.cookie === rule.cookie && !old.deleted) {
+      // The same rule again (learning controllers re-add flows): updated in place, its match (equal
+      // by key) kept, so that nothing new outlives the message.
+      this.count += physical.length - old.physical;
+      old.tenantCookie = rule.tenantCookie; old.flags = rule.flags; old.idleTimeout = rule.idleTimeout;
+      old.hardTimeout = rule.hardTimeout; old.instructions = rule.instructions; old.physical = physical.length;
+      return old;
+    }
     if (old) { this.count -= old.physical; this.byCookie.delete(old.cookie); }
     const r: TenantRule = {
       cookie: rule.cookie, tenantCookie: rule.tenantCookie, match: rule.match, priority: rule.priority, flags: rule.flags,

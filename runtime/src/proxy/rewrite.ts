@@ -5,7 +5,7 @@
 // class queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
 import { FC, OFPP, OFPVID_PRESENT } from './model.js';
-import { intersectMatches, matchSubsumes } from './match.js';
+import { intersectMatches, matchSubsumes, normField } from './match.js';
 import type { SliceOnSwitch } from './slice-model.js';
 import { matchKey } from './wire13.js';
 
@@ -86,29 +86,35 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
  */
 export function rewriteActions(ctx: SliceContext, actions: Action[], inPort: number | null, enteredTagged: boolean, queueId: number | null, innerEthType: bigint | undefined): Action[] {
   const out: Action[] = [];
-  let tagged = enteredTagged;
-  const emitOutput = (port: number, maxLen: number, physical: number) => {
-    const wantTag = isLinkPort(ctx, physical);
-    if (wantTag && !tagged) { out.push(...pushTag(ctx, innerEthType)); tagged = true; }
-    if (!wantTag && tagged) { out.push(...popTag(ctx, innerEthType)); tagged = false; }
-    if (queueId !== null) out.push({ type: 'set_queue', queueId });
-    out.push({ type: 'output', port, maxLen });
-  };
+  const st = { tagged: enteredTagged };
   for (const a of actions) {
     if (a.type !== 'output') { out.push(a); continue; }
     if (a.port === OFPP.FLOOD || a.port === OFPP.ALL) {
-      for (const p of slicePorts(ctx)) if (p !== inPort) emitOutput(p, a.maxLen, p);
+      for (const p of slicePorts(ctx)) if (p !== inPort) emitOutput(ctx, out, st, p, a.maxLen, p, queueId, innerEthType);
     } else if (a.port === OFPP.IN_PORT) {
-      if (inPort !== null) emitOutput(OFPP.IN_PORT, a.maxLen, inPort);
+      if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType);
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
       // The packet goes back as it entered: the proxy classifies it by tag on link ports.
-      if (tagged !== enteredTagged) { out.push(...(enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType))); tagged = enteredTagged; }
+      if (st.tagged !== enteredTagged) { pushAll(out, enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType)); st.tagged = enteredTagged; }
       out.push(a);
     } else {
-      emitOutput(a.port, a.maxLen, a.port);
+      emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType);
     }
   }
   return out;
+}
+
+function pushAll(out: Action[], xs: Action[]): void {
+  for (const x of xs) out.push(x);
+}
+
+/** An output, with the tag pushed before link ports and popped before edge ports, and the class queue. */
+function emitOutput(ctx: SliceContext, out: Action[], st: { tagged: boolean }, port: number, maxLen: number, physical: number, queueId: number | null, innerEthType: bigint | undefined): void {
+  const wantTag = isLinkPort(ctx, physical);
+  if (wantTag && !st.tagged) { pushAll(out, pushTag(ctx, innerEthType)); st.tagged = true; }
+  if (!wantTag && st.tagged) { pushAll(out, popTag(ctx, innerEthType)); st.tagged = false; }
+  if (queueId !== null) out.push({ type: 'set_queue', queueId });
+  out.push({ type: 'output', port, maxLen });
 }
 
 /** One physical rule produced for a tenant rule. */
@@ -155,7 +161,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       if (need === 'write' ? !r.write : !r.read) continue;
       if (r.inPort !== null && r.inPort !== p) continue;
       for (const alt of r.alternatives) {
-        let m = intersectMatches(tenant, alt);
+        // A whole-port alternative (no field constraint) leaves the tenant's match as it is.
+        let m = isEmpty(alt) ? copyMatch(tenant) : intersectMatches(tenant, alt);
         if (!m) continue;
         // Usually the tenant already names this in_port exactly: no second intersection then.
         const ip = m.in_port;
@@ -176,6 +183,24 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     }
   }
   return { ok: true, value: out };
+}
+
+function isEmpty(m: FlowMatch): boolean {
+  for (const k in m) if (m[k as keyof FlowMatch]) return false;
+  return true;
+}
+
+/** A fresh match with the same (normalised) constraints, fields in the same order. */
+function copyMatch(m: FlowMatch): FlowMatch {
+  const out: FlowMatch = {};
+  for (const k in m) {
+    const name = k as keyof FlowMatch;
+    const fv = m[name];
+    if (!fv) continue;
+    const n = normField(name, fv);
+    if (n) out[name] = n;
+  }
+  return out;
 }
 
 function l2Only(m: FlowMatch): FlowMatch {

@@ -271,7 +271,15 @@ function planMatch(m: FlowMatch): MatchPlan {
     last = info.order;
     infos.push(info);
   }
-  if (!sorted) infos.sort((a, b) => a.order - b.order);
+  if (!sorted) {
+    // Insertion sort: a handful of fields, and no allocation (Array.prototype.sort allocates).
+    for (let i = 1; i < infos.length; i++) {
+      const x = infos[i]!;
+      let j = i - 1;
+      while (j >= 0 && infos[j]!.order > x.order) { infos[j + 1] = infos[j]!; j--; }
+      infos[j + 1] = x;
+    }
+  }
   return { infos, len };
 }
 
