@@ -1,8 +1,14 @@
 // A cbench-like OpenFlow load generator: emulated OpenFlow 1.3 switches send packet-ins and
-// count the flow-mods / packet-outs that come back, against ovs-testcontroller directly and
-// through the slicing proxy (in a child process) with 10 000 flowspace rules, in the same run.
-// Prints a table and writes bench/results/openflow-load.json.
-// Run: node runtime/dist/bench/openflow-load.bench.js [--seconds 3] [--switches 1,4,16]
+// count the flow-mods / packet-outs that come back, against ovs-testcontroller directly, through a
+// plain Node TCP relay (the floor of any user-space hop) and through the slicing proxy (a child
+// process with 10 000 flowspace rules), in the same run. Per path: throughput with a window of
+// packet-ins per switch, latency with one packet-in in flight at a time (the path's own latency)
+// and with one per switch (cbench's latency mode), and CPU per answered packet-in of every
+// process (/proc). Prints tables and writes bench/results/openflow-load.json.
+// Run: node runtime/dist/bench/openflow-load.bench.js [--seconds 4] [--switches 1,4,16] [--rules N]
+//        [--window 64] [--only direct|relay|proxy]
+// Profiling: PROXY_NODE_ARGS="--cpu-prof ..." passes flags to the proxy child;
+// DFV_ALLOC_PROFILE=file samples its allocations.
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -318,8 +324,13 @@ async function main(): Promise<void> {
   const { child, port: proxyPort, applyMs } = await startProxyChild(plan);
   const relay = await startRelayChild(ctlPort);
   try {
+    const pids = { generator: process.pid, controller: ctl.proc.child.pid!, proxy: child.pid!, relay: relay.child.pid! };
+    // Warm-up, not measured: every path once at the largest switch count (JIT tiers, first GCs).
+    const warmN = Math.max(...counts);
+    if (only === 'both' || only === 'direct') await runLoad('direct', '127.0.0.1', ctlPort, warmN, 1, pids);
+    if (only === 'both' || only === 'relay') await runLoad('relay', '127.0.0.1', relay.port, warmN, 1, pids);
+    if (only === 'both' || only === 'proxy') await runLoad('proxy', '127.0.0.1', proxyPort, warmN, 1, pids);
     for (const n of counts) {
-      const pids = { generator: process.pid, controller: ctl.proc.child.pid!, proxy: child.pid!, relay: relay.child.pid! };
       if (only === 'both' || only === 'direct') results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds, pids));
       if (only === 'both' || only === 'relay') results.push(await runLoad('relay', '127.0.0.1', relay.port, n, seconds, pids));
       if (only === 'both' || only === 'proxy') results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds, pids));

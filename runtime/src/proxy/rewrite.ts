@@ -6,7 +6,7 @@
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
 import { FC, OFPP, OFPVID_PRESENT } from './model.js';
 import { intersectMatches, matchSubsumes, normField } from './match.js';
-import type { SliceOnSwitch } from './slice-model.js';
+import type { FlowspaceRule, SliceOnSwitch } from './slice-model.js';
 import { matchKey } from './wire13.js';
 
 /** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
@@ -157,9 +157,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       if (m) out.push({ inPort: p, tagged: true, match: m });
       continue;
     }
-    for (const r of ctx.view.rules) {
+    for (const r of rulesAt(ctx.view, p)) {
       if (need === 'write' ? !r.write : !r.read) continue;
-      if (r.inPort !== null && r.inPort !== p) continue;
       for (const alt of r.alternatives) {
         // A whole-port alternative (no field constraint) leaves the tenant's match as it is.
         let m = isEmpty(alt) ? copyMatch(tenant) : intersectMatches(tenant, alt);
@@ -183,6 +182,17 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     }
   }
   return { ok: true, value: out };
+}
+
+const byPort = new WeakMap<SliceOnSwitch, Map<number, FlowspaceRule[]>>();
+
+/** The slice's flowspace rules that apply at an in-port (its own and port-less ones, in plan order), indexed once per view. */
+export function rulesAt(view: SliceOnSwitch, port: number): FlowspaceRule[] {
+  let index = byPort.get(view);
+  if (!index) { index = new Map(); byPort.set(view, index); }
+  let rules = index.get(port);
+  if (!rules) { rules = view.rules.filter((r) => r.inPort === null || r.inPort === port); index.set(port, rules); }
+  return rules;
 }
 
 function isEmpty(m: FlowMatch): boolean {
