@@ -141,6 +141,22 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     assert.equal(rig.proxy.status().slices.gamma.flowEntries, 3);
   });
 
+  test('a flow-mod the switch itself refuses comes back to the tenant as an error with the tenant\'s xid', async () => {
+    const sc = rig.scripted!;
+    const conn = await sc.connection(1n);
+    const before = rig.proxy.status().slices.gamma.errorsSent;
+    // Within gamma's flowspace and ports, so the proxy passes it on; Open vSwitch refuses it
+    // (set_field ipv6_src on an IPv4 rule: the match does not satisfy the field's prerequisites).
+    const tcp80 = { eth_type: { value: 0x800n }, ip_proto: { value: 6n }, tcp_dst: { value: 80n } };
+    const xid = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ command: FC.MODIFY, match: tcp80, instructions: [{ type: 'apply_actions', actions: [{ type: 'set_field', field: 'ipv6_src', value: 1n }, { type: 'output', port: 4, maxLen: 0 }] }] }) });
+    const replies = await sc.settle(conn, [xid]);
+    const err = replies.find((m) => m.xid === xid && m.type === 'error') as { errType: number; code: number; data: Buffer } | undefined;
+    assert.ok(err, `the switch's refusal reaches the tenant under its own xid: ${JSON.stringify(replies.map((m) => [m.type, m.xid]))}`);
+    assert.equal(err.errType, ofErr('BAD_ACTION', 'EPERM')[0], 'a BAD_ACTION error, as the switch sent it');
+    assert.equal(rig.proxy.status().slices.gamma.errorsSent, before + 1);
+    assert.ok(!rig.ovs.dumpFlows('s1').some((f) => f.includes('ipv6_src') || f.includes('ipv6')), 'the switch kept the rule as it was');
+  });
+
   test('a meter cap limits alpha\'s throughput while beta is unaffected', async (t) => {
     const { a1, a3, b1, b3 } = rig.hosts;
     const rate = async (from: Host, to: Host) => {
