@@ -18,24 +18,41 @@ export interface TenantRule {
   deleted: boolean;          // deleted by the tenant; waiting for the switch's flow-removed
 }
 
-/** The identity of a tenant rule: priority and match (an ADD with both the same replaces it). */
-export const tenantKey = (m: FlowMatch, priority: number, known?: string): string => `${priority}|${known ?? matchKey(m)}`;
+/**
+ * A tenant rule is identified by its priority and its match (an ADD with both the same replaces
+ * it); this is the match's part of the key (`known`: the key a reader took from the frame).
+ */
+export const ruleKey = (m: FlowMatch, known?: string): string => known ?? matchKey(m);
 
 export class SliceFlowTable {
   private byCookie = new Map<bigint, TenantRule>();
-  private byKey = new Map<string, TenantRule>();
+  /** priority → match key → rule (two levels: no key string built per lookup). */
+  private byKey = new Map<number, Map<string, TenantRule>>();
   private count = 0;
 
   get entries(): number { return this.count; }
 
-  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is tenantKey's. */
-  existing(m: FlowMatch, priority: number, key = tenantKey(m, priority)): TenantRule | undefined {
-    return this.byKey.get(key);
+  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
+  existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
+    return this.byKey.get(priority)?.get(key);
+  }
+
+  private setKey(priority: number, key: string, r: TenantRule): void {
+    let at = this.byKey.get(priority);
+    if (!at) { at = new Map(); this.byKey.set(priority, at); }
+    at.set(key, r);
+  }
+
+  private deleteKey(priority: number, key: string): void {
+    const at = this.byKey.get(priority);
+    if (!at) return;
+    at.delete(key);
+    if (at.size === 0) this.byKey.delete(priority);
   }
 
   /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
-  add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: readonly unknown[], key = tenantKey(rule.match, rule.priority)): TenantRule {
-    const old = this.byKey.get(key);
+  add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: readonly unknown[], key = ruleKey(rule.match)): TenantRule {
+    const old = this.existing(rule.match, rule.priority, key);
     if (old && old.cookie === rule.cookie && !old.deleted) {
       // The same rule again (learning controllers re-add flows): updated in place, its match (equal
       // by key) kept, so that nothing new outlives the message.
@@ -50,7 +67,7 @@ export class SliceFlowTable {
       idleTimeout: rule.idleTimeout, hardTimeout: rule.hardTimeout, instructions: rule.instructions, physical: physical.length, deleted: false,
     };
     this.count += r.physical;
-    this.byKey.set(key, r);
+    this.setKey(rule.priority, key, r);
     this.byCookie.set(r.cookie, r);
     return r;
   }
@@ -64,7 +81,7 @@ export class SliceFlowTable {
       if (!hit) continue;
       r.deleted = true;
       this.count -= r.physical;
-      this.byKey.delete(tenantKey(r.match, r.priority));
+      this.deleteKey(r.priority, ruleKey(r.match));
       n++;
     }
     return n;
@@ -82,7 +99,7 @@ export class SliceFlowTable {
     if (!r.deleted) this.count -= 1;
     if (r.physical > 0) return null;
     this.byCookie.delete(cookie);
-    if (!r.deleted) this.byKey.delete(tenantKey(r.match, r.priority));
+    if (!r.deleted) this.deleteKey(r.priority, ruleKey(r.match));
     return r;
   }
 

@@ -56,7 +56,8 @@ function popTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
   return [{ type: 'pop_mpls', ethertype: Number(innerEthType ?? 0x0800n) }];
 }
 
-const OVERLAY_FIELDS = new Set(['vlan_vid', 'vlan_pcp', 'mpls_label', 'mpls_tc', 'mpls_bos']);
+const OVERLAY_FIELD_LIST = ['vlan_vid', 'vlan_pcp', 'mpls_label', 'mpls_tc', 'mpls_bos'] as const;
+const OVERLAY_FIELDS = new Set<string>(OVERLAY_FIELD_LIST);
 
 /** Validates tenant actions (no overlay fiddling, only slice ports) without rewriting them. */
 export function checkActions(ctx: SliceContext, actions: Action[], allowTable: boolean): Rewrite<null> {
@@ -133,10 +134,12 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
   let tenant = tenantIn;
   if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
-    tenant = { ...tenantIn };
-    delete tenant.vlan_vid; delete tenant.vlan_pcp;
+    // A copy without the VLAN fields (not `delete`: that leaves a slow dictionary-mode object).
+    const copy: FlowMatch = {};
+    for (const k in tenantIn) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as keyof FlowMatch] = tenantIn[k as keyof FlowMatch];
+    tenant = copy;
   }
-  for (const f in tenant) if (OVERLAY_FIELDS.has(f) && tenant[f as keyof FlowMatch]) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  for (const f of OVERLAY_FIELD_LIST) if (tenant[f]) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
   let inPorts: number[];
   if (tenant.in_port) {
     if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');

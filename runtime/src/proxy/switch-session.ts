@@ -6,7 +6,7 @@ import type { Action, Draft, ErrorKind, FlowMatch, FlowMod, FlowStats, MessageOf
 import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './model.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
-import { SliceFlowTable, tenantKey } from './flow-table.js';
+import { ruleKey, SliceFlowTable } from './flow-table.js';
 import { TenantLink } from './tenant-link.js';
 import { TokenBucket } from './rate.js';
 import { parsePacket, stripVlan, summarizePacket } from './packet.js';
@@ -515,7 +515,7 @@ export class SwitchSession {
   private tenantFlowMod(b: Binding, m: Extract<OfMessage, { type: 'flow_mod' }>, raw: Buffer): void {
     const c = this.host.counters(b.view.slice);
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
-    const key = isDelete ? '' : tenantKey(m.match, m.priority, m.matchKey);
+    const key = isDelete ? '' : ruleKey(m.match, m.matchKey);
     const existing = isDelete ? undefined : b.table.existing(m.match, m.priority, key);
     const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.nextCookieSeq());
     const r = rewriteFlowMod(b.ctx, m, cookie);
