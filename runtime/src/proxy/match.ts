@@ -35,17 +35,6 @@ export function normField(name: FieldName, fv: FieldValue): FieldValue | null {
   return mask === full ? { value } : { value, mask };
 }
 
-export function normMatch(m: FlowMatch): FlowMatch {
-  const out: FlowMatch = {};
-  for (const name of FIELD_ORDER) {
-    const fv = m[name];
-    if (!fv) continue;
-    const n = normField(name, fv);
-    if (n) out[name] = n;
-  }
-  return out;
-}
-
 /** Intersection of two constraints on one field; null when no value satisfies both. */
 export function intersectField(name: FieldName, a: FieldValue, b: FieldValue): FieldValue | null {
   if (a.mask === undefined && b.mask === undefined) return a.value === b.value ? a : null;

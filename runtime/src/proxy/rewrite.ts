@@ -5,7 +5,7 @@
 // class queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
 import { FC, OFPP, OFPVID_PRESENT } from './model.js';
-import { intersectMatches, matchSubsumes, normField } from './match.js';
+import { intersectMatches, matchSubsumes } from './match.js';
 import type { FlowspaceRule, SliceOnSwitch } from './slice-model.js';
 import { matchKey } from './wire13.js';
 
@@ -163,8 +163,7 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     for (const r of rulesAt(ctx.view, p)) {
       if (need === 'write' ? !r.write : !r.read) continue;
       for (const alt of r.alternatives) {
-        // A whole-port alternative (no field constraint) leaves the tenant's match as it is.
-        let m = isEmpty(alt) ? copyMatch(tenant) : intersectMatches(tenant, alt);
+        let m = intersectMatches(tenant, alt);
         if (!m) continue;
         // Usually the tenant already names this in_port exactly: no second intersection then.
         const ip = m.in_port;
@@ -196,24 +195,6 @@ export function rulesAt(view: SliceOnSwitch, port: number): FlowspaceRule[] {
   let rules = index.get(port);
   if (!rules) { rules = view.rules.filter((r) => r.inPort === null || r.inPort === port); index.set(port, rules); }
   return rules;
-}
-
-function isEmpty(m: FlowMatch): boolean {
-  for (const k in m) if (m[k as keyof FlowMatch]) return false;
-  return true;
-}
-
-/** A fresh match with the same (normalised) constraints, fields in the same order. */
-function copyMatch(m: FlowMatch): FlowMatch {
-  const out: FlowMatch = {};
-  for (const k in m) {
-    const name = k as keyof FlowMatch;
-    const fv = m[name];
-    if (!fv) continue;
-    const n = normField(name, fv);
-    if (n) out[name] = n;
-  }
-  return out;
 }
 
 function l2Only(m: FlowMatch): FlowMatch {
