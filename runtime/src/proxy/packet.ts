@@ -10,53 +10,6 @@ export interface ParsedPacket {
   vlan: number | null;
 }
 
-const v = (n: number | bigint) => ({ value: BigInt(n) });
-
-export function parsePacket(data: Buffer): ParsedPacket {
-  const f: FlowMatch = {};
-  if (data.length < 14) return { fields: f, vlan: null };
-  f.eth_dst = v(data.readUIntBE(0, 6));
-  f.eth_src = v(data.readUIntBE(6, 6));
-  let off = 12;
-  let type = data.readUInt16BE(off);
-  let vlan: number | null = null;
-  if (type === 0x8100 && data.length >= 18) {
-    const tci = data.readUInt16BE(14);
-    vlan = tci & 0xfff;
-    f.vlan_vid = v(vlan | OFPVID_PRESENT);
-    f.vlan_pcp = v(tci >> 13);
-    off = 16;
-    type = data.readUInt16BE(off);
-  } else {
-    f.vlan_vid = v(0);
-  }
-  f.eth_type = v(type);
-  const l3 = off + 2;
-  if (type === 0x0800 && data.length >= l3 + 20) {
-    const ihl = (data[l3] & 0x0f) * 4;
-    f.ip_dscp = v(data[l3 + 1] >> 2);
-    f.ip_ecn = v(data[l3 + 1] & 3);
-    const proto = data[l3 + 9];
-    f.ip_proto = v(proto);
-    f.ipv4_src = v(data.readUInt32BE(l3 + 12));
-    f.ipv4_dst = v(data.readUInt32BE(l3 + 16));
-    const l4 = l3 + ihl;
-    if ((proto === 6 || proto === 17) && data.length >= l4 + 4) {
-      const s = data.readUInt16BE(l4), d = data.readUInt16BE(l4 + 2);
-      if (proto === 6) { f.tcp_src = v(s); f.tcp_dst = v(d); } else { f.udp_src = v(s); f.udp_dst = v(d); }
-    } else if (proto === 1 && data.length >= l4 + 2) {
-      f.icmpv4_type = v(data[l4]); f.icmpv4_code = v(data[l4 + 1]);
-    }
-  } else if (type === 0x0806 && data.length >= l3 + 28) {
-    f.arp_op = v(data.readUInt16BE(l3 + 6));
-    f.arp_sha = v(data.readUIntBE(l3 + 8, 6));
-    f.arp_spa = v(data.readUInt32BE(l3 + 14));
-    f.arp_tha = v(data.readUIntBE(l3 + 18, 6));
-    f.arp_tpa = v(data.readUInt32BE(l3 + 24));
-  }
-  return { fields: f, vlan };
-}
-
 /** What packet-in classification needs, as plain numbers (no bigint, no field objects). */
 export interface PacketSummary {
   headers: PacketHeaders;
@@ -64,11 +17,13 @@ export interface PacketSummary {
   vlan: number | null;
   /** The ethertype after any VLAN tag (-1 when the frame is too short). */
   ethType: number;
+  /** Offset of the header after the ethertype (-1 when the frame is too short). */
+  l3: number;
 }
 
 export function summarizePacket(data: Buffer): PacketSummary {
   const h: PacketHeaders = {};
-  if (data.length < 14) return { headers: h, vlan: null, ethType: -1 };
+  if (data.length < 14) return { headers: h, vlan: null, ethType: -1, l3: -1 };
   h.eth_dst = data.readUIntBE(0, 6);
   h.eth_src = data.readUIntBE(6, 6);
   let off = 12;
@@ -96,7 +51,34 @@ export function summarizePacket(data: Buffer): PacketSummary {
       if (proto === 6) { h.tcp_src = data.readUInt16BE(l4); h.tcp_dst = data.readUInt16BE(l4 + 2); } else { h.udp_src = data.readUInt16BE(l4); h.udp_dst = data.readUInt16BE(l4 + 2); }
     }
   }
-  return { headers: h, vlan, ethType: type };
+  return { headers: h, vlan, ethType: type, l3 };
+}
+
+const v = (n: number) => ({ value: BigInt(n) });
+
+/**
+ * The frame's headers as match fields (bigint values): summarizePacket's, with the VLAN id as
+ * OpenFlow matches it (OFPVID_PRESENT, or 0 for untagged), plus IP ECN, ICMP and ARP fields.
+ */
+export function parsePacket(data: Buffer): ParsedPacket {
+  const s = summarizePacket(data);
+  const f: FlowMatch = {};
+  if (s.l3 < 0) return { fields: f, vlan: null };
+  for (const [k, n] of Object.entries(s.headers) as Array<[keyof PacketHeaders & keyof FlowMatch, number]>) f[k] = v(n);
+  f.vlan_vid = v(s.vlan === null ? 0 : s.vlan | OFPVID_PRESENT);
+  const l3 = s.l3;
+  if (s.ethType === 0x0800 && f.ip_proto) {
+    f.ip_ecn = v(data[l3 + 1]! & 3);
+    const l4 = l3 + (data[l3]! & 0x0f) * 4;
+    if (s.headers.ip_proto === 1 && data.length >= l4 + 2) { f.icmpv4_type = v(data[l4]!); f.icmpv4_code = v(data[l4 + 1]!); }
+  } else if (s.ethType === 0x0806 && data.length >= l3 + 28) {
+    f.arp_op = v(data.readUInt16BE(l3 + 6));
+    f.arp_sha = v(data.readUIntBE(l3 + 8, 6));
+    f.arp_spa = v(data.readUInt32BE(l3 + 14));
+    f.arp_tha = v(data.readUIntBE(l3 + 18, 6));
+    f.arp_tpa = v(data.readUInt32BE(l3 + 24));
+  }
+  return { fields: f, vlan: s.vlan };
 }
 
 /** The frame without its outer 802.1Q tag (unchanged when untagged). */
