@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { EmbeddedStore, HazelcastStore, LocalTier, type GlobalStore, type StoreResult } from '../src/store/index.js';
 import { HazelcastCluster } from '../test/store/hazelcast-cluster.js';
+import { sharedHandle } from '../test/store/shared-handle.js';
 
 const KEYS = 1000;
 const PROPAGATION_SAMPLES = 300;
@@ -101,26 +102,16 @@ async function measure(tier: string, clients: GlobalStore[], budgetMs: number): 
   };
 }
 
-function handle(store: EmbeddedStore): GlobalStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'close') return async () => undefined;
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
-
 async function main(): Promise<void> {
   const results: TierResult[] = [];
 
   const mem = must(await EmbeddedStore.open());
-  results.push(await measure('embedded (memory)', [handle(mem), handle(mem), handle(mem)], 1000));
+  results.push(await measure('embedded (memory)', [sharedHandle(mem), sharedHandle(mem), sharedHandle(mem)], 1000));
   await mem.close();
 
   const dir = mkdtempSync(join(tmpdir(), 'dfv-bench-'));
   const disk = must(await EmbeddedStore.open({ dataDir: dir }));
-  results.push(await measure('embedded (persisted)', [handle(disk), handle(disk), handle(disk)], 1000));
+  results.push(await measure('embedded (persisted)', [sharedHandle(disk), sharedHandle(disk), sharedHandle(disk)], 1000));
   await disk.close();
   rmSync(dir, { recursive: true, force: true });
 

@@ -9,17 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedStore, commitRevision, currentRevision, type GlobalStore } from '../../src/store/index.js';
 import { storeContract, must } from './contract.js';
-
-/** A handle on a shared EmbeddedStore: several "clients" of one in-process global tier. */
-function handle(store: EmbeddedStore): GlobalStore {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'close') return async () => undefined;
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
+import { sharedHandle } from './shared-handle.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'dfv-store-'));
@@ -29,7 +19,7 @@ describe('store contract: embedded (in memory)', () => {
   storeContract({
     async fresh() {
       const store = must(await EmbeddedStore.open());
-      return { open: async () => handle(store), dispose: () => store.close() };
+      return { open: async () => sharedHandle(store), dispose: () => store.close() };
     },
   });
 });
@@ -40,7 +30,7 @@ describe('store contract: embedded (persisted to a data directory)', () => {
       const dir = tempDir();
       const store = must(await EmbeddedStore.open({ dataDir: dir, compactBytes: 4096 }));
       return {
-        open: async () => handle(store),
+        open: async () => sharedHandle(store),
         dispose: async () => {
           await store.close();
           rmSync(dir, { recursive: true, force: true });
