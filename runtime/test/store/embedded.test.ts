@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedStore, commitRevision, currentRevision, type GlobalStore } from '../../src/store/index.js';
+import { EmbeddedStore, commitRevision, currentRevision } from '../../src/store/index.js';
 import { storeContract, must } from './contract.js';
 import { sharedHandle } from './shared-handle.js';
 
