@@ -9,20 +9,10 @@ import type { TokenService } from '../auth/tokens.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { EventHub, type RuntimeEvent } from './events.js';
 import { problem, sendProblem } from './problem.js';
+import type { SliceCounters } from '../node/datapath.js';
 
-export interface SliceStats {
-  slice: string;
-  updatedAt: string | null;
-  packets: number;
-  bytes: number;
-  flows: number;
-  packetIns: number;
-  perSwitch: Array<{ dpid: string; packets: number; bytes: number; flows: number }>;
-  /** The part of packets/bytes from flows the switches removed (totals do not drop when flows expire). */
-  removed?: { packets: number; bytes: number };
-  /** The slice's queues (the plan's qos.queues) with their transmit counters. */
-  queues?: Array<{ dpid: string; port: number; queueId: number; txPackets: number; txBytes: number; txErrors: number }>;
-}
+/** A slice's counters as the API serves them: the data path's, with the slice and their time. */
+export type SliceStats = SliceCounters & { slice: string; updatedAt: string | null };
 
 export interface StatusView {
   node: string;
