@@ -86,72 +86,64 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
   return { match, next, key: canonical ? b.toString('latin1', off + 4, mEnd) : undefined };
 }
 
-/** OpenFlow 1.3 actions in [off, end); null for any action outside the common set. */
-function readActions(b: Buffer, off: number, end: number): Action[] | null {
-  const out: Action[] = [];
-  let p = off;
-  while (p < end) {
+/**
+ * The type-length-value items (actions, instructions: 16-bit type and length, lengths in
+ * multiples of 8) in [off, end), each read by `item`; null when a length is off or `item` says null.
+ */
+function readTlvs<T>(b: Buffer, off: number, end: number, item: (b: Buffer, type: number, p: number, len: number) => T | null): T[] | null {
+  const out: T[] = [];
+  for (let p = off; p < end;) {
     if (p + 4 > end) return null;
-    const type = b.readUInt16BE(p);
     const len = b.readUInt16BE(p + 2);
     if (len < 8 || len % 8 !== 0 || p + len > end) return null;
-    switch (type) {
-      case 0:
-        if (len !== 16) return null;
-        out.push({ type: 'output', port: b.readUInt32BE(p + 4), maxLen: b.readUInt16BE(p + 8) });
-        break;
-      case 17: case 19: case 20:
-        if (len !== 8) return null;
-        out.push({ type: type === 17 ? 'push_vlan' : type === 19 ? 'push_mpls' : 'pop_mpls', ethertype: b.readUInt16BE(p + 4) });
-        break;
-      case 18: case 24:
-        if (len !== 8) return null;
-        out.push({ type: type === 18 ? 'pop_vlan' : 'dec_nw_ttl' });
-        break;
-      case 21: case 22:
-        if (len !== 8) return null;
-        out.push(type === 21 ? { type: 'set_queue', queueId: b.readUInt32BE(p + 4) } : { type: 'group', groupId: b.readUInt32BE(p + 4) });
-        break;
-      case 25: {
-        if (len < 16 || b.readUInt16BE(p + 4) !== OFPXMC_OPENFLOW_BASIC) return null;
-        const hdr = b[p + 6]!;
-        const info = BY_NUMBER[hdr >> 1];
-        if (!info || (hdr & 1) === 1 || b[p + 7] !== info.size || len !== ((8 + info.size + 7) & ~7)) return null;
-        out.push({ type: 'set_field', field: info.name, value: readBig(b, p + 8, info.size) });
-        break;
-      }
-      default: return null;
-    }
+    const x = item(b, b.readUInt16BE(p), p, len);
+    if (x === null) return null;
+    out.push(x);
     p += len;
   }
   return out;
 }
 
-function readInstructions(b: Buffer, off: number, end: number): Instruction[] | null {
-  const out: Instruction[] = [];
-  let p = off;
-  while (p < end) {
-    if (p + 4 > end) return null;
-    const type = b.readUInt16BE(p);
-    const len = b.readUInt16BE(p + 2);
-    if (len < 8 || len % 8 !== 0 || p + len > end) return null;
-    switch (type) {
-      case 3: case 4: {
-        const actions = readActions(b, p + 8, p + len);
-        if (!actions) return null;
-        out.push({ type: type === 4 ? 'apply_actions' : 'write_actions', actions });
-        break;
-      }
-      case 1: if (len !== 8) return null; out.push({ type: 'goto_table', tableId: b[p + 4]! }); break;
-      case 2: if (len !== 24) return null; out.push({ type: 'write_metadata', metadata: b.readBigUInt64BE(p + 8), mask: b.readBigUInt64BE(p + 16) }); break;
-      case 5: if (len !== 8) return null; out.push({ type: 'clear_actions' }); break;
-      case 6: if (len !== 8) return null; out.push({ type: 'meter', meterId: b.readUInt32BE(p + 4) }); break;
-      default: return null;
+/** One OpenFlow 1.3 action; null for any action outside the common set. */
+function readAction(b: Buffer, type: number, p: number, len: number): Action | null {
+  switch (type) {
+    case 0:
+      return len === 16 ? { type: 'output', port: b.readUInt32BE(p + 4), maxLen: b.readUInt16BE(p + 8) } : null;
+    case 17: case 19: case 20:
+      return len === 8 ? { type: type === 17 ? 'push_vlan' : type === 19 ? 'push_mpls' : 'pop_mpls', ethertype: b.readUInt16BE(p + 4) } : null;
+    case 18: case 24:
+      return len === 8 ? { type: type === 18 ? 'pop_vlan' : 'dec_nw_ttl' } : null;
+    case 21: case 22:
+      if (len !== 8) return null;
+      return type === 21 ? { type: 'set_queue', queueId: b.readUInt32BE(p + 4) } : { type: 'group', groupId: b.readUInt32BE(p + 4) };
+    case 25: {
+      if (len < 16 || b.readUInt16BE(p + 4) !== OFPXMC_OPENFLOW_BASIC) return null;
+      const hdr = b[p + 6]!;
+      const info = BY_NUMBER[hdr >> 1];
+      if (!info || (hdr & 1) === 1 || b[p + 7] !== info.size || len !== ((8 + info.size + 7) & ~7)) return null;
+      return { type: 'set_field', field: info.name, value: readBig(b, p + 8, info.size) };
     }
-    p += len;
+    default: return null;
   }
-  return out;
 }
+
+const readActions = (b: Buffer, off: number, end: number): Action[] | null => readTlvs(b, off, end, readAction);
+
+function readInstruction(b: Buffer, type: number, p: number, len: number): Instruction | null {
+  switch (type) {
+    case 3: case 4: {
+      const actions = readActions(b, p + 8, p + len);
+      return actions && { type: type === 4 ? 'apply_actions' : 'write_actions', actions };
+    }
+    case 1: return len === 8 ? { type: 'goto_table', tableId: b[p + 4]! } : null;
+    case 2: return len === 24 ? { type: 'write_metadata', metadata: b.readBigUInt64BE(p + 8), mask: b.readBigUInt64BE(p + 16) } : null;
+    case 5: return len === 8 ? { type: 'clear_actions' } : null;
+    case 6: return len === 8 ? { type: 'meter', meterId: b.readUInt32BE(p + 4) } : null;
+    default: return null;
+  }
+}
+
+const readInstructions = (b: Buffer, off: number, end: number): Instruction[] | null => readTlvs(b, off, end, readInstruction);
 
 function whole(b: Buffer, type: number, min: number): boolean {
   return b.length >= min && b[0] === OFP13 && b[1] === type && b.readUInt16BE(2) === b.length;
