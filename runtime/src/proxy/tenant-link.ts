@@ -6,6 +6,7 @@ import type { OfMessage, OfVersion, Unversioned } from './model.js';
 
 export interface Endpoint { host: string; port: number }
 
+/** Logs through `log`, which carries the slice (the session gives it a child logger with it). */
 export class TenantLink {
   channel: OfChannel | null = null;
   private endpointIndex = 0;
@@ -47,7 +48,7 @@ export class TenantLink {
       this.connects++;
       this.failuresInCycle = 0;
       this.backoffMs = 100;
-      this.log.info({ slice: this.slice, controller: `${ep.host}:${ep.port}`, version: v }, 'tenant controller connected');
+      this.log.info({ controller: `${ep.host}:${ep.port}`, version: v }, 'tenant controller connected');
       this.onReady(this, v);
     };
     ch.onMessage = (m, raw) => this.onMessage(this, m, raw);
@@ -55,7 +56,7 @@ export class TenantLink {
       if (this.channel === ch) this.channel = null;
       this.connectedTo = null;
       if (this.stopped) return;
-      if (opened) this.log.warn({ slice: this.slice, controller: `${ep.host}:${ep.port}`, why }, 'tenant controller disconnected');
+      if (opened) this.log.warn({ controller: `${ep.host}:${ep.port}`, why }, 'tenant controller disconnected');
       this.scheduleNext();
     };
   }
