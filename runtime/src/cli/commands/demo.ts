@@ -30,7 +30,7 @@ Starts an embedded runtime, Open vSwitch bridges (userspace datapath) with hosts
 namespaces, the tenants' controllers (ovs-testcontroller for the first slice, the project's os-ken
 learning switch for the next), deploys the demo slices (samples/demo) and shows each slice's traffic
 every 2 seconds until Ctrl-C. Needs root and Debian's openvswitch-switch, openvswitch-testcontroller
-and python3-os-ken (sudo bash .ci/install-system.sh).
+and python3-os-ken; \`npm start\` in the project folder installs them on Debian or Ubuntu.
 
   --duration SECONDS   stop by itself after this long (default: run until Ctrl-C)
   --api HOST:PORT      where the runtime's API listens (default 127.0.0.1:8181; a free port if taken)
@@ -78,7 +78,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
       `dfvisor demo needs root and Open vSwitch with tenant controllers.\n` +
         (missing.length ? `Missing: ${missing.join(', ')}.\n` : '') +
         (process.getuid?.() !== 0 ? 'It must run as root (it creates network namespaces and bridges).\n' : '') +
-        `On Debian or Ubuntu run:  sudo bash .ci/install-system.sh\n` +
+        `On Debian or Ubuntu, in the project folder run:  sudo npm start  (installs them, then starts the demo)\n` +
         `(apt-get install openvswitch-switch openvswitch-testcontroller python3-os-ken ethtool iproute2 iputils-ping)\n` +
         `Without them you can still try: npx dfvisor check samples  and  npx dfvisor run --deploy samples/lab\n`,
     );
