@@ -63,7 +63,8 @@ export function disableService(service) {
 
 /** The Hazelcast member jar (version in .ci/hazelcast/pom.xml) into .ci/hazelcast/lib/hazelcast.jar. */
 export function fetchHazelcast(paths) {
-  run('mvn', ['-q', '-B', '-f', paths.hazelcastPom, 'dependency:copy'], { inherit: true });
+  // Captured, shown only on failure: with -q mvn prints nothing useful, only colour resets.
+  run('mvn', ['-q', '-B', '-f', paths.hazelcastPom, 'dependency:copy']);
   if (!existsSync(paths.hazelcastJar)) throw new StepError(`mvn ran but ${paths.hazelcastJar} is missing`);
 }
 
