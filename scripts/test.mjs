@@ -15,10 +15,15 @@ const testFiles = (dir) => readdirSync(dir, { withFileTypes: true, recursive: tr
   .filter((e) => e.isFile() && e.name.endsWith('.test.js'))
   .map((e) => resolve(e.parentPath ?? e.path, e.name))
   .sort();
+// The workspaces' compiled tests, then the repository's own checks (scripts/test: import rules, lint/format),
+// which `--only repo` selects.
 const files = ['grammar', 'server', 'runtime', 'client']
   .filter((w) => !only || only.includes(w))
   .map((w) => resolve(root, w, 'dist', 'test'))
   .filter((d) => existsSync(d))
   .flatMap(testFiles);
+if (!only || only.includes('repo')) {
+  files.push(...readdirSync(resolve(root, 'scripts', 'test')).filter((n) => n.endsWith('.test.mjs')).sort().map((n) => resolve(root, 'scripts', 'test', n)));
+}
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...args, ...files], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -12,7 +12,7 @@ import { undeploySlice } from './commands/undeploy.js';
 import { startLanguageClient } from './languageClient.js';
 import type { Services } from './services.js';
 import { Connection } from './settings.js';
-import { RuntimeModel } from './views/model.js';
+import { RuntimeWatch } from './views/runtime-watch.js';
 import { SlicesTreeProvider } from './views/slicesTree.js';
 import { createStatusBar } from './views/statusBar.js';
 
@@ -31,7 +31,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<DfvisorApi> {
   const output = vscode.window.createOutputChannel('DFVisor');
   const connection = new Connection(context.secrets);
-  const model = new RuntimeModel(connection, (l) => output.appendLine(`[view] ${l}`));
+  const model = new RuntimeWatch(connection, (l) => output.appendLine(`[view] ${l}`));
   const deployDiagnostics = vscode.languages.createDiagnosticCollection('dfvisor-deploy');
   const s: Services = { context, connection, model, output, deployDiagnostics, embedded: { current: undefined } };
   services = s;

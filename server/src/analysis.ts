@@ -5,10 +5,10 @@
 // snapshot of the same generation, so an edit binds the workspace once, not twice.
 import { ide, type Diagnostic, type Plan, type Program, type SourceFile } from '@dfvisor/grammar';
 import { check, parse, planOf, type Checked } from './core.js';
-import type { WorkspaceModel } from './workspace.js';
+import type { WorkspaceFiles } from './workspace-files.js';
 
 export class Snapshot {
-  private bound: ide.IdeModel | undefined;
+  private bound: ide.EditorProgram | undefined;
 
   constructor(
     readonly generation: number,
@@ -17,14 +17,14 @@ export class Snapshot {
   ) {}
 
   /** The bound model of these files (bound on first use). */
-  get model(): ide.IdeModel {
-    this.bound ??= ide.buildModel(this.files);
+  get model(): ide.EditorProgram {
+    this.bound ??= ide.buildEditorProgram(this.files);
     return this.bound;
   }
 
   /** Uses a program bound from these same files (by a check) instead of binding again. */
   adopt(program: Program): void {
-    this.bound ??= ide.modelOf(program);
+    this.bound ??= ide.editorProgramOf(program);
   }
 }
 
@@ -40,7 +40,7 @@ export class Analysis {
   private checked: CheckResult | undefined;
   private plan: { generation: number; plan: Plan | undefined } | undefined;
 
-  constructor(private readonly ws: WorkspaceModel) {}
+  constructor(private readonly ws: WorkspaceFiles) {}
 
   snapshot(): Snapshot {
     if (this.snap && this.snap.generation === this.ws.generation) return this.snap;

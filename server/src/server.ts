@@ -23,7 +23,7 @@ import { registerSelection } from './selection.js';
 import { registerSemanticTokens, semanticTokensLegend } from './semantic-tokens.js';
 import { registerSymbols } from './symbols.js';
 import { uriToPath } from './uri.js';
-import { WorkspaceModel } from './workspace.js';
+import { WorkspaceFiles } from './workspace-files.js';
 
 export const SERVER_NAME = 'slice-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -55,7 +55,7 @@ function isSliceDocument(doc: TextDocument): boolean {
 
 /** Starts the server on a connection and returns a handle for in-process use (tests). */
 export function startServer(connection: Connection): { context: () => ServerContext | undefined } {
-  const workspace = new WorkspaceModel();
+  const workspace = new WorkspaceFiles();
   const analysis = new Analysis(workspace);
   const documents = new TextDocuments(TextDocument);
   let ctx: ServerContext | undefined;

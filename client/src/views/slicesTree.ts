@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { SliceStats, SliceSummary } from '../api/types.js';
 import { formatCount } from '../deploy/summary.js';
-import type { RuntimeModel, RuntimeSnapshot } from './model.js';
+import type { RuntimeWatch, RuntimeSnapshot } from './runtime-watch.js';
 
 export type Node =
   | { kind: 'message'; text: string; detail?: string; command?: vscode.Command }
@@ -15,7 +15,7 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly model: RuntimeModel) {
+  constructor(private readonly model: RuntimeWatch) {
     this.sub = model.onDidChange(() => this.changed.fire(undefined));
   }
 

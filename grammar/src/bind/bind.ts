@@ -1,12 +1,12 @@
 // Binds a workspace into one Program: declarations become symbols, name references
 // are resolved, and what cannot be bound is reported (SL101–SL106).
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from '../check/diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import type {
   Ident, LinkDecl, LinkRef, NetworkDecl, PortRef, Range, SliceDecl, SourceFile, SwitchDecl,
 } from '../syntax/ast.js';
 import {
-  findPort, linkEndText, linkKey, switchHasPort,
+  emptyProgram, findPort, linkEndText, linkKey, switchHasPort,
   type LinkEndInfo, type LinkInfo, type PortInfo, type Program, type ProgramSymbol, type SliceInfo,
   type SwitchInfo, type SymbolKind,
 } from './program.js';
@@ -25,14 +25,12 @@ class Binder {
   private readonly diags: Diagnostic[] = [];
   private readonly program: Program;
   private readonly dpids = new Map<bigint, SwitchInfo>();
-  private readonly linkSymbolsByKey = new Map<string, LinkInfo>();
+  private readonly linkSymbolsByKey: Map<string, LinkInfo>;
 
   constructor(input: SourceFile[]) {
-    this.files = [...input].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    this.program = {
-      files: this.files, network: undefined, symbols: [], references: [],
-      switches: new Map(), links: [], linkByKey: this.linkSymbolsByKey, slices: [], sliceByName: new Map(),
-    };
+    this.program = emptyProgram(input);
+    this.files = this.program.files;
+    this.linkSymbolsByKey = this.program.linkByKey;
   }
 
   run(): BindResult {

@@ -118,6 +118,15 @@ export interface Program {
   sliceByName: Map<string, SliceInfo>;
 }
 
+/** A program with nothing bound yet: the files (sorted by path) and empty tables. */
+export function emptyProgram(files: SourceFile[]): Program {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    files: sorted, network: undefined, symbols: [], references: [],
+    switches: new Map(), links: [], linkByKey: new Map(), slices: [], sliceByName: new Map(),
+  };
+}
+
 export function linkEndText(e: LinkEndInfo): string {
   return `${e.switch}:${e.port}`;
 }

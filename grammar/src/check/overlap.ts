@@ -12,15 +12,15 @@
 // overlay tag) only compares rules whose intervals on it intersect; the full box and tag
 // test then decides. Each pair of rules is tested and reported once.
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import { FIELDS } from '../headerspace/fields.js';
 import { type Bound, type HeaderBox, boxesOverlap, formatPacket, intersectBoxes, isWildcard, toBox, witnessInBox } from '../headerspace/space.js';
 import { resolveLocations, sortedSwitches } from '../bind/locations.js';
 import type { Program, RuleInfo, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { switchHasPort } from '../bind/program.js';
 import { sliceViewPorts } from '../bind/view.js';
-import { lowerMatch } from '../compile/match.js';
-import { explicitOverlay } from '../compile/overlay.js';
+import { lowerMatch } from '../lower/field-match.js';
+import { explicitOverlay } from '../lower/overlay.js';
 import type { Range } from '../syntax/ast.js';
 
 interface RuleEntry {

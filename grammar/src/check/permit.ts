@@ -3,7 +3,7 @@
 // tree has no range for the keyword, so it is found in the text after the rule's last
 // location (outside comments). Not reported when a syntax error already covers the spot.
 import type { Diagnostic } from '../api.js';
-import { diagnostic } from './diagnostic.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../syntax/positions.js';
 import type { FlowRule, Range, SourceFile } from '../syntax/ast.js';
 

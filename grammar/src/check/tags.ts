@@ -1,8 +1,8 @@
 // SL302: two slices with the same explicit overlay tag.
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import type { Program } from '../bind/program.js';
-import { allocateOverlays, freeTag } from '../compile/overlay.js';
+import { allocateOverlays, freeTag } from '../lower/overlay.js';
 import type { OverlayStmt } from '../syntax/ast.js';
 
 export function checkTags(program: Program): Diagnostic[] {

@@ -2,9 +2,9 @@
 // endpoints (SL202), missing controller (SL203), duplicate single statements (SL104),
 // slices without flowspace (SL501).
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
-import { lowerMatch } from '../compile/match.js';
-import { parseEndpoint } from '../compile/endpoint.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
+import { lowerMatch } from '../lower/field-match.js';
+import { parseEndpoint } from '../lower/endpoint.js';
 import { checkEmptyPermit } from './permit.js';
 import type {
   FieldMatch, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit,

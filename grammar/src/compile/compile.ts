@@ -6,14 +6,15 @@ import type { LinkInfo, Program, SliceInfo, SwitchInfo } from '../bind/program.j
 import { reservationsByLink, type Reservation } from '../check/admission.js';
 import { checkWorkspace, hasErrors } from '../check/workspace.js';
 import { withPrerequisites } from '../headerspace/space.js';
+import { dpidHex } from '../notation/dpid.js';
 import type {
   DpidHex, FlowspaceEntry, Plan, PlanLink, PlanQos, PlanSlice, PlanSliceSwitchView, PlanSwitch, PlanController,
 } from '../plan/types.js';
 import type { Permission, SourceFile } from '../syntax/ast.js';
-import { parseEndpoint } from './endpoint.js';
-import { lowerMatch } from './match.js';
+import { parseEndpoint } from '../lower/endpoint.js';
+import { lowerMatch } from '../lower/field-match.js';
 import { allocateIds, METER_POOL, QUEUE_POOL, type IdRequest } from './ids.js';
-import { allocateOverlays } from './overlay.js';
+import { allocateOverlays } from '../lower/overlay.js';
 import { previousIds, queueKey, type PreviousIds } from './previous.js';
 
 export interface CompileResult {
@@ -34,10 +35,6 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
   const { program, diagnostics } = checkWorkspace(files);
   if (hasErrors(diagnostics)) return { plan: undefined, diagnostics };
   return { plan: buildPlan(program, options), diagnostics };
-}
-
-export function dpidHex(v: bigint | undefined): DpidHex {
-  return (v ?? 0n).toString(16).padStart(16, '0');
 }
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

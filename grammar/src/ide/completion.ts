@@ -3,8 +3,9 @@
 // cursor, so it works while the user is typing broken text; names (switches,
 // ports, links, slices) come from the bound program.
 import type { SourceFile } from '../syntax/ast.js';
-import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES, formatRate } from './docs.js';
-import { linkLabel, portsText, remainingBps, type IdeModel } from './model.js';
+import { formatRate } from '../notation/rate.js';
+import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
+import { linkLabel, portsText, remainingBps, type EditorProgram } from './editor-program.js';
 
 export type CandidateKind = 'keyword' | 'field' | 'value' | 'switch' | 'port' | 'link' | 'slice' | 'snippet' | 'unit' | 'number';
 
@@ -163,7 +164,7 @@ function fieldValues(field: string): CompletionCandidate[] {
   return [{ label: f.example, kind: 'value', detail: `example ${f.name} value`, documentation: `Values: ${f.values}.`, sortText: '0' }];
 }
 
-function switches(model: IdeModel): CompletionCandidate[] {
+function switches(model: EditorProgram): CompletionCandidate[] {
   return [...model.program.switches.values()].map((sw) => {
     const ports = portsText(sw);
     return {
@@ -174,7 +175,7 @@ function switches(model: IdeModel): CompletionCandidate[] {
   });
 }
 
-function portsOf(model: IdeModel, swName: string, withSwitch: boolean): CompletionCandidate[] {
+function portsOf(model: EditorProgram, swName: string, withSwitch: boolean): CompletionCandidate[] {
   const ports = model.program.switches.get(swName)?.ports;
   if (!ports) return [];
   const out: CompletionCandidate[] = [];
@@ -183,7 +184,7 @@ function portsOf(model: IdeModel, swName: string, withSwitch: boolean): Completi
       const label = withSwitch ? `${swName}:${n}` : String(n);
       out.push({
         label, kind: 'port', detail: [p.label, p.decl.speed?.text].filter(Boolean).join(' ') || `port of ${swName}`,
-        documentation: `port ${n} of switch **${swName}**${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps)}` : ''}`,
+        documentation: `port ${n} of switch **${swName}**${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps, 'spaced')}` : ''}`,
         sortText: '2' + swName + String(n).padStart(6, '0'),
       });
     }
@@ -193,7 +194,7 @@ function portsOf(model: IdeModel, swName: string, withSwitch: boolean): Completi
 }
 
 /** Port references: switch names and `switch:port` pairs. Large networks get the pairs only once a prefix narrows them. */
-function locations(model: IdeModel, prefix: string, out: { incomplete: boolean }): CompletionCandidate[] {
+function locations(model: EditorProgram, prefix: string, out: { incomplete: boolean }): CompletionCandidate[] {
   const colon = prefix.indexOf(':');
   if (colon >= 0) return portsOf(model, prefix.slice(0, colon), true);
   const res = switches(model);
@@ -210,21 +211,21 @@ function locations(model: IdeModel, prefix: string, out: { incomplete: boolean }
 /** Most `switch:port` pairs offered at once; beyond it the list is incomplete and the editor asks again as the user types. */
 const PAIR_BUDGET = 300;
 
-function links(model: IdeModel): CompletionCandidate[] {
+function links(model: EditorProgram): CompletionCandidate[] {
   return model.links.map((l) => {
     const rem = remainingBps(l);
     const label = linkLabel(l);
     return {
       label, kind: 'link' as const,
-      detail: l.capacityBps === undefined ? 'unbounded' : `${formatRate(rem!)} free of ${formatRate(l.capacityBps)}`,
-      documentation: `link **${label}**: capacity ${l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps)}, guaranteed ${formatRate(l.reservedBps)}`,
+      detail: l.capacityBps === undefined ? 'unbounded' : `${formatRate(rem!, 'spaced')} free of ${formatRate(l.capacityBps, 'spaced')}`,
+      documentation: `link **${label}**: capacity ${l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps, 'spaced')}, guaranteed ${formatRate(l.reservedBps, 'spaced')}`,
       sortText: '1' + label,
     };
   });
 }
 
 /** Overlay tags of a mode that some slice uses. */
-export function usedTags(model: IdeModel, mode: 'vlan' | 'mpls'): Set<number> {
+export function usedTags(model: EditorProgram, mode: 'vlan' | 'mpls'): Set<number> {
   const used = new Set<number>();
   for (const s of model.program.slices) for (const st of s.decl.statements) {
     if (st.kind === 'Overlay' && st.mode === mode && st.tag?.value !== undefined) used.add(st.tag.value);
@@ -233,7 +234,7 @@ export function usedTags(model: IdeModel, mode: 'vlan' | 'mpls'): Set<number> {
 }
 
 /** The first tag of a mode no slice uses, from `from`. */
-export function freeTag(model: IdeModel, mode: 'vlan' | 'mpls', from: number): number {
+export function freeTag(model: EditorProgram, mode: 'vlan' | 'mpls', from: number): number {
   const used = usedTags(model, mode);
   let t = from;
   while (used.has(t)) t++;
@@ -249,14 +250,14 @@ function rateUnits(prefix: string): CompletionCandidate[] {
 }
 
 /** Completion candidates at an offset of a file. */
-export function completeAt(model: IdeModel, file: SourceFile, offset: number): CompletionResult {
+export function completeAt(model: EditorProgram, file: SourceFile, offset: number): CompletionResult {
   const ctx = completionContext(file.text, offset);
   const flags = { incomplete: false };
   const items = candidates(model, ctx, flags);
   return { incomplete: flags.incomplete, replaceStart: ctx.prefixStart, replaceEnd: offset, items };
 }
 
-function candidates(model: IdeModel, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
+function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   const first = st[0];
@@ -331,7 +332,7 @@ function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate
   return [...fields(), ...after.map((k) => kw(k, '5'))];
 }
 
-function flowRule(model: IdeModel, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
+function flowRule(model: EditorProgram, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   if (st.length === 0) return [SNIPPETS['rule']!];

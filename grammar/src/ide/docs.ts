@@ -1,5 +1,5 @@
 // Reference text the editor shows: match fields (meaning, OXM name, value
-// format), symbolic values, keywords, and rate formatting.
+// format), symbolic values, keywords (rate text lives in notation/rate.ts).
 import type { FieldName } from '../syntax/ast.js';
 
 export interface FieldInfo {
@@ -83,44 +83,4 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   packet_in_rate: '`packet_in_rate N/s`: packet-ins per second to the slice\'s controller, per switch.',
 };
 
-const UNITS: Array<[number, string]> = [[1e12, 'Tbit/s'], [1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'Kbit/s'], [1, 'bit/s']];
-
-/** `1500000000` → `1.5 Gbit/s`. */
-export function formatRate(bps: number): string {
-  if (!Number.isFinite(bps)) return 'unbounded';
-  const abs = Math.abs(bps);
-  for (const [f, unit] of UNITS) {
-    if (abs >= f || f === 1) {
-      const v = Math.round((bps / f) * 1000) / 1000;
-      return `${v} ${unit}`;
-    }
-  }
-  return `${bps} bit/s`;
-}
-
-/** `1000000000` → `1 000 000 000 bit/s`. */
-export function formatBits(bps: number): string {
-  const [int, frac] = String(bps).split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return `${grouped}${frac ? '.' + frac : ''} bit/s`;
-}
-
-/** A rate written the language's way: `1500000000` → `1.5Gbps`. */
-export function rateLiteral(bps: number): string {
-  const units: Array<[number, string]> = [[1e12, 'Tbps'], [1e9, 'Gbps'], [1e6, 'Mbps'], [1e3, 'Kbps']];
-  for (const [f, u] of units) {
-    if (bps >= f && Number.isInteger(Math.round((bps / f) * 1000) / 1000 * 1000)) {
-      const v = Math.floor((bps / f) * 1000) / 1000;
-      if (v >= 1) return `${v}${u}`;
-    }
-  }
-  return `${Math.floor(bps)}bps`;
-}
-
-/** Parses a rate literal (`1Gbps`, `2.5Mbps`) to bit/s; undefined when malformed. */
-export function parseRate(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(bps|[kK]bps|Mbps|Gbps|Tbps)$/.exec(text.trim());
-  if (!m) return undefined;
-  const f: Record<string, number> = { bps: 1, kbps: 1e3, Kbps: 1e3, Mbps: 1e6, Gbps: 1e9, Tbps: 1e12 };
-  return Math.round(Number(m[1]) * f[m[2]!]!);
-}
+export { formatBits, parseRate, rateLiteral } from '../notation/rate.js';

@@ -1,7 +1,7 @@
 // Document outline, workspace symbol search, folding and selection ranges.
 import type { Range, SourceFile } from '../syntax/ast.js';
 import type { SymbolKind } from '../bind/program.js';
-import type { IdeModel } from './model.js';
+import type { EditorProgram } from './editor-program.js';
 import { pathAt } from './walk.js';
 
 export interface OutlineItem {
@@ -79,7 +79,7 @@ export function fuzzyMatch(query: string, name: string): boolean {
 }
 
 /** Named declarations across the workspace matching a query (ports and links left out). */
-export function workspaceSymbols(model: IdeModel, query: string, limit = 500): WorkspaceSymbol[] {
+export function workspaceSymbols(model: EditorProgram, query: string, limit = 500): WorkspaceSymbol[] {
   const out: WorkspaceSymbol[] = [];
   for (const s of model.program.symbols) {
     if (s.kind === 'port' || s.kind === 'link') continue;

@@ -1,4 +1,4 @@
-// What the runtime looks like right now: deployed slices and their counters. Refreshed on the runtime's
+// RuntimeWatch: what the runtime looks like right now: deployed slices and their counters. Refreshed on the runtime's
 // event stream (slice-changed, revision, stats) or, when that is not available, on a timer.
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors.js';
@@ -17,7 +17,7 @@ export interface RuntimeSnapshot {
   live: boolean;
 }
 
-export class RuntimeModel implements vscode.Disposable {
+export class RuntimeWatch implements vscode.Disposable {
   private snapshot: RuntimeSnapshot = { url: '', reachable: false, slices: [], stats: new Map(), revision: null, embedded: false, live: false };
   private readonly changed = new vscode.EventEmitter<RuntimeSnapshot>();
   readonly onDidChange = this.changed.event;

@@ -1,4 +1,4 @@
-// The workspace model: every `.slice` file under the workspace folders, read
+// The workspace files: every `.slice` file under the workspace folders, read
 // from disk at initialize; open documents override the disk text; kept in step
 // with document events and didChangeWatchedFiles. Every change bumps
 // `generation`, which versions everything computed from the texts.
@@ -13,7 +13,7 @@ export interface OpenDocument {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.e2e', '.artifacts']);
 
-export class WorkspaceModel {
+export class WorkspaceFiles {
   private readonly disk = new Map<string, string>();
   private readonly open = new Map<string, OpenDocument>();
   generation = 0;
