@@ -11,10 +11,19 @@ export const depcruiseBin = resolve(root, 'node_modules/dependency-cruiser/bin/d
 
 /** The folders whose TypeScript is checked (not dist/: `@dfvisor/grammar` resolves there and is not followed). */
 export const SOURCE_DIRS = [
-  'grammar/src', 'grammar/test', 'grammar/bench',
-  'server/src', 'server/test', 'server/test-support', 'server/bench',
-  'client/src', 'client/test', 'client/e2e',
-  'runtime/src', 'runtime/test', 'runtime/bench',
+  'grammar/src',
+  'grammar/test',
+  'grammar/bench',
+  'server/src',
+  'server/test',
+  'server/test-support',
+  'server/bench',
+  'client/src',
+  'client/test',
+  'client/e2e',
+  'runtime/src',
+  'runtime/test',
+  'runtime/bench',
 ];
 
 /** Runs dependency-cruiser in `cwd` over `dirs` with the repository's config. */
@@ -25,7 +34,10 @@ export function depcruise(dirs, { cwd = root, outputType = 'err' } = {}) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const json = process.argv.includes('--json');
-  const r = depcruise(SOURCE_DIRS.filter((d) => existsSync(resolve(root, d))), { outputType: json ? 'json' : 'err' });
+  const r = depcruise(
+    SOURCE_DIRS.filter((d) => existsSync(resolve(root, d))),
+    { outputType: json ? 'json' : 'err' },
+  );
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   process.exit(r.status ?? 1);

@@ -9,12 +9,16 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 let only = null;
 const i = args.indexOf('--only');
-if (i >= 0) { only = args[i + 1].split(','); args.splice(i, 2); }
+if (i >= 0) {
+  only = args[i + 1].split(',');
+  args.splice(i, 2);
+}
 // Only *.test.js files: node 20 would otherwise run every .js below a `test` folder (helpers too).
-const testFiles = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true })
-  .filter((e) => e.isFile() && e.name.endsWith('.test.js'))
-  .map((e) => resolve(e.parentPath ?? e.path, e.name))
-  .sort();
+const testFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.test.js'))
+    .map((e) => resolve(e.parentPath ?? e.path, e.name))
+    .sort();
 // The workspaces' compiled tests, then the repository's own checks (scripts/test: import rules, lint/format),
 // which `--only repo` selects.
 const files = ['grammar', 'server', 'runtime', 'client']
@@ -23,7 +27,12 @@ const files = ['grammar', 'server', 'runtime', 'client']
   .filter((d) => existsSync(d))
   .flatMap(testFiles);
 if (!only || only.includes('repo')) {
-  files.push(...readdirSync(resolve(root, 'scripts', 'test')).filter((n) => n.endsWith('.test.mjs')).sort().map((n) => resolve(root, 'scripts', 'test', n)));
+  files.push(
+    ...readdirSync(resolve(root, 'scripts', 'test'))
+      .filter((n) => n.endsWith('.test.mjs'))
+      .sort()
+      .map((n) => resolve(root, 'scripts', 'test', n)),
+  );
 }
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...args, ...files], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

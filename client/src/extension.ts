@@ -44,7 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     tree,
     vscode.window.createTreeView('dfvisor.slices', { treeDataProvider: tree, showCollapseAll: true }),
     createStatusBar(model),
-    vscode.commands.registerCommand('dfvisor.deploy', (uri?: unknown) => deploySlices(s, { uri: uri instanceof vscode.Uri ? uri : undefined })),
+    vscode.commands.registerCommand('dfvisor.deploy', (uri?: unknown) =>
+      deploySlices(s, { uri: uri instanceof vscode.Uri ? uri : undefined }),
+    ),
     vscode.commands.registerCommand('dfvisor.deploySlice', (...args: unknown[]) => deploySlices(s, lensArgs(args))),
     vscode.commands.registerCommand('dfvisor.checkAdmission', (...args: unknown[]) => deploySlices(s, { ...lensArgs(args), dryRun: true })),
     vscode.commands.registerCommand('dfvisor.undeploy', (arg?: unknown) => undeploySlice(s, arg)),
@@ -65,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     await model.refresh();
     return tree.getChildren().map((n) => {
       const item = tree.getTreeItem(n);
-      const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       return item.description ? `${label} — ${String(item.description)}` : label;
     });
   };

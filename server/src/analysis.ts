@@ -78,7 +78,8 @@ export class Analysis {
     if (checked.program) snap.adopt(checked.program);
     for (const d of checked.diagnostics) {
       const list = byUri.get(d.file);
-      if (list) list.push(d); else byUri.set(d.file, [d]);
+      if (list) list.push(d);
+      else byUri.set(d.file, [d]);
     }
     this.checked = { generation: snap.generation, byUri, checked };
     return this.checked;

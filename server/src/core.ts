@@ -20,10 +20,18 @@ export function check(files: SourceFile[]): Checked {
 /** The plan of a checked program, or undefined when it has errors. */
 export function planOf(checked: Checked): Plan | undefined {
   if (!checked.program || grammar.hasErrors(checked.diagnostics)) return undefined;
-  try { return grammar.buildPlan(checked.program); } catch { return undefined; }
+  try {
+    return grammar.buildPlan(checked.program);
+  } catch {
+    return undefined;
+  }
 }
 
-export interface TextReplace { start: number; end: number; newText: string }
+export interface TextReplace {
+  start: number;
+  end: number;
+  newText: string;
+}
 
 /** Formats a whole file; the text is returned unchanged when it has syntax errors. */
 export function formatText(file: SourceFile): string {

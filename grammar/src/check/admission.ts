@@ -53,9 +53,17 @@ export function checkAdmission(program: Program): Diagnostic[] {
     const linkRel = related(link.file, linkDeclRange(link), `link ${link.id} is declared here`);
     if (link.capacityBps === null) {
       for (const r of list) {
-        out.push(diagnostic(r.file, r.range, 'warning', 'SL403',
-          `guarantee of ${formatRate(r.bps, 'compact')} for slice '${r.slice}' on link ${link.id}, which is unbounded (no capacity and no port speed): nothing can be admitted against it`,
-          [linkRel], { link: link.id }));
+        out.push(
+          diagnostic(
+            r.file,
+            r.range,
+            'warning',
+            'SL403',
+            `guarantee of ${formatRate(r.bps, 'compact')} for slice '${r.slice}' on link ${link.id}, which is unbounded (no capacity and no port speed): nothing can be admitted against it`,
+            [linkRel],
+            { link: link.id },
+          ),
+        );
       }
       continue;
     }
@@ -63,11 +71,20 @@ export function checkAdmission(program: Program): Diagnostic[] {
     const parts = list.map((r) => `${r.slice} ${formatRate(r.bps, 'compact')}`).join(', ');
     for (const r of list) {
       const rel: RelatedInfo[] = [linkRel];
-      for (const o of list) if (o !== r) rel.push(related(o.file, o.range, `slice '${o.slice}' guarantees ${formatRate(o.bps, 'compact')} here`));
+      for (const o of list)
+        if (o !== r) rel.push(related(o.file, o.range, `slice '${o.slice}' guarantees ${formatRate(o.bps, 'compact')} here`));
       const fits = Math.max(0, link.capacityBps - (sum - r.bps));
-      out.push(diagnostic(r.file, r.range, 'error', 'SL401',
-        `guarantees on link ${link.id} add up to ${formatRate(sum, 'compact')}, more than its capacity ${formatRate(link.capacityBps, 'compact')} (${parts})`,
-        rel, { link: link.id, sumBps: sum, capacityBps: link.capacityBps, fitsBps: fits, fits: formatRate(fits, 'compact') }));
+      out.push(
+        diagnostic(
+          r.file,
+          r.range,
+          'error',
+          'SL401',
+          `guarantees on link ${link.id} add up to ${formatRate(sum, 'compact')}, more than its capacity ${formatRate(link.capacityBps, 'compact')} (${parts})`,
+          rel,
+          { link: link.id, sumBps: sum, capacityBps: link.capacityBps, fitsBps: fits, fits: formatRate(fits, 'compact') },
+        ),
+      );
     }
   }
   return out;

@@ -36,8 +36,15 @@ const START: Range = { start: { line: 0, character: 0, offset: 0 }, end: { line:
 /** SL900: a check threw. Reported at the start of the first file, naming the check and the error. */
 function internalError(check: string, files: SourceFile[], e: unknown): Diagnostic {
   const why = e instanceof Error ? e.message : String(e);
-  return diagnostic(files[0]?.path ?? '', START, 'error', 'SL900',
-    `internal error in the '${check}' check: ${why} (the other checks ran; please report this)`, [], { check });
+  return diagnostic(
+    files[0]?.path ?? '',
+    START,
+    'error',
+    'SL900',
+    `internal error in the '${check}' check: ${why} (the other checks ran; please report this)`,
+    [],
+    { check },
+  );
 }
 
 /** Runs `run`, turning a throw into one SL900 diagnostic. */

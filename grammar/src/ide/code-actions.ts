@@ -16,7 +16,6 @@ export interface QuickFix {
   preferred: boolean;
 }
 
-
 function lineIndent(text: string, offset: number): string {
   let s = offset;
   while (s > 0 && text[s - 1] !== '\n') s--;
@@ -41,7 +40,7 @@ function appendInBlock(file: SourceFile, block: Range, line: string): FileEdit |
   const close = block.end.offset - 1;
   if (file.text[close] !== '}') return undefined;
   const indent = lineIndent(file.text, block.start.offset);
-  const innerIndent = indent + '  ';
+  const innerIndent = `${indent}  `;
   // Find the start of the line holding `}`; if `}` shares its line with content, break it.
   let ls = close;
   while (ls > 0 && file.text[ls - 1] !== '\n') ls--;
@@ -81,10 +80,19 @@ function addSwitch(model: EditorProgram, file: SourceFile, d: Diagnostic): Quick
   if (net) {
     const netFile = model.files.get(net.file);
     const edit = netFile && appendInBlock(netFile, net.decl.range, line);
-    return edit ? [{ title: `Add switch ${name} to network ${net.decl.name?.name ?? ''}`.trim(), code: d.code, edits: [edit], preferred: true }] : [];
+    return edit
+      ? [{ title: `Add switch ${name} to network ${net.decl.name?.name ?? ''}`.trim(), code: d.code, edits: [edit], preferred: true }]
+      : [];
   }
   const p = positionAt(file, 0);
-  return [{ title: `Add switch ${name} in a new network`, code: d.code, edits: [{ file: file.path, range: { start: p, end: p }, newText: `network net {\n  ${line}\n}\n\n` }], preferred: true }];
+  return [
+    {
+      title: `Add switch ${name} in a new network`,
+      code: d.code,
+      edits: [{ file: file.path, range: { start: p, end: p }, newText: `network net {\n  ${line}\n}\n\n` }],
+      preferred: true,
+    },
+  ];
 }
 
 function freeTag(file: SourceFile, model: EditorProgram, d: Diagnostic): QuickFix[] {
@@ -92,7 +100,14 @@ function freeTag(file: SourceFile, model: EditorProgram, d: Diagnostic): QuickFi
   if (!ov?.tag || (ov.mode !== 'vlan' && ov.mode !== 'mpls')) return [];
   let tag = d.data?.['freeTag'] as number | undefined;
   tag ??= firstFreeTag(model, ov.mode, ov.mode === 'vlan' ? 1 : 16);
-  return [{ title: `Use free ${ov.mode} tag ${tag}`, code: d.code, edits: [{ file: file.path, range: ov.tag.range, newText: String(tag) }], preferred: true }];
+  return [
+    {
+      title: `Use free ${ov.mode} tag ${tag}`,
+      code: d.code,
+      edits: [{ file: file.path, range: ov.tag.range, newText: String(tag) }],
+      preferred: true,
+    },
+  ];
 }
 
 function renameDuplicate(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
@@ -109,8 +124,12 @@ function linkFor(model: EditorProgram, file: SourceFile, d: Diagnostic): LinkLoa
   const id = d.data?.['link'];
   if (typeof id === 'string') {
     const norm = id.replace(/\s/g, '');
-    const l = model.links.find((x) => x.link.id === norm || linkLabel(x).replace(/\s/g, '') === norm
-      || `${x.link.b.switch}:${x.link.b.port}<->${x.link.a.switch}:${x.link.a.port}` === norm);
+    const l = model.links.find(
+      (x) =>
+        x.link.id === norm ||
+        linkLabel(x).replace(/\s/g, '') === norm ||
+        `${x.link.b.switch}:${x.link.b.port}<->${x.link.a.switch}:${x.link.a.port}` === norm,
+    );
     if (l) return l;
   }
   const lr = nodeAt<never>(file, d.range, 'LinkRef');
@@ -136,8 +155,10 @@ function lowerGuarantee(model: EditorProgram, file: SourceFile, d: Diagnostic): 
     if (!stmt?.rate) continue;
     const here = g.file === file.path && touches(g.range, d.range.start.offset);
     out.push({
-      title: `Lower the guarantee of slice ${g.slice} to ${formatRate(fit, 'spaced')}`, code: d.code,
-      edits: [{ file: g.file, range: stmt.rate.range, newText: rateLiteral(fit) }], preferred: here,
+      title: `Lower the guarantee of slice ${g.slice} to ${formatRate(fit, 'spaced')}`,
+      code: d.code,
+      edits: [{ file: g.file, range: stmt.rate.range, newText: rateLiteral(fit) }],
+      preferred: here,
     });
   }
   // The guarantee the diagnostic is on comes first.
@@ -149,12 +170,17 @@ function lowerGuarantee(model: EditorProgram, file: SourceFile, d: Diagnostic): 
 /** Quick fixes for one checker diagnostic of `file`. */
 export function quickFixes(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   switch (d.code) {
-    case 'SL101': return addSwitch(model, file, d);
-    case 'SL102': return addPort(model, file, d);
-    case 'SL104': return renameDuplicate(model, file, d);
-    case 'SL302': return freeTag(file, model, d);
-    case 'SL401': return lowerGuarantee(model, file, d);
-    default: return [];
+    case 'SL101':
+      return addSwitch(model, file, d);
+    case 'SL102':
+      return addPort(model, file, d);
+    case 'SL104':
+      return renameDuplicate(model, file, d);
+    case 'SL302':
+      return freeTag(file, model, d);
+    case 'SL401':
+      return lowerGuarantee(model, file, d);
+    default:
+      return [];
   }
 }
-

@@ -32,7 +32,12 @@ function portLine(p: PortInfo): string {
 
 function switchHover(model: EditorProgram, sw: SwitchInfo): string {
   const dpid = sw.dpid;
-  const lines = [`**switch ${sw.name}**`, '', `dpid \`${dpid === undefined ? '?' : dpidColons(dpid)}\`${dpid !== undefined ? ` (${dpid})` : ''}`, ''];
+  const lines = [
+    `**switch ${sw.name}**`,
+    '',
+    `dpid \`${dpid === undefined ? '?' : dpidColons(dpid)}\`${dpid !== undefined ? ` (${dpid})` : ''}`,
+    '',
+  ];
   if (sw.ports === undefined) lines.push('Ports: any port number (no port list)');
   else if (sw.ports.length === 0) lines.push('Ports: none declared');
   else {
@@ -53,10 +58,11 @@ function portHover(model: EditorProgram, swName: string, port: number): string {
   const p = sw?.ports?.find((q) => q.first <= port && port <= q.last);
   let md = `**port ${swName}:${port}**`;
   if (!sw) md += ' (unknown switch)';
-  else if (p) md += `${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps, 'spaced')}` : ''}`;
+  else if (p)
+    md += `${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps, 'spaced')}` : ''}`;
   else md += sw.ports === undefined ? ' (switch accepts any port)' : ' (not declared)';
   const links = linksAt(model, swName, port);
-  if (links.length) md += '\n\n' + links.map((l) => `- ${linkLine(l)}`).join('\n');
+  if (links.length) md += `\n\n${links.map((l) => `- ${linkLine(l)}`).join('\n')}`;
   return md;
 }
 
@@ -64,7 +70,7 @@ function overlayText(slice: SliceDecl, name: string, plan: Plan | undefined): st
   const planned = plan?.slices.find((s) => s.name === name);
   if (planned) return `${planned.overlay.type} ${planned.overlay.tag}${planned.overlay.auto ? ' (auto)' : ''}`;
   const ov = slice.statements.find((s) => s.kind === 'Overlay');
-  if (!ov || ov.kind !== 'Overlay' || !ov.mode || ov.mode === 'auto') return 'auto (assigned at compile time)';
+  if (ov?.kind !== 'Overlay' || !ov.mode || ov.mode === 'auto') return 'auto (assigned at compile time)';
   return `${ov.mode} ${ov.tag?.text ?? '?'}`;
 }
 
@@ -82,8 +88,12 @@ function sliceHover(model: EditorProgram, name: string, plan: Plan | undefined):
     for (const l of links) {
       const mine = l.guarantees.filter((g) => g.slice === name).reduce((a, g) => a + g.bps, 0);
       const rem = remainingBps(l);
-      lines.push(`- ${formatRate(mine, 'spaced')} on \`${linkLabel(l)}\`` +
-        (l.capacityBps === undefined ? ' (unbounded link)' : ` (capacity ${formatRate(l.capacityBps, 'spaced')}, ${formatRate(rem!, 'spaced')} remaining)`));
+      lines.push(
+        `- ${formatRate(mine, 'spaced')} on \`${linkLabel(l)}\`` +
+          (l.capacityBps === undefined
+            ? ' (unbounded link)'
+            : ` (capacity ${formatRate(l.capacityBps, 'spaced')}, ${formatRate(rem!, 'spaced')} remaining)`),
+      );
     }
   }
   return lines.join('\n');
@@ -113,7 +123,10 @@ export function hoverAt(model: EditorProgram, file: SourceFile, offset: number, 
       if (Number.isInteger(port)) md = portHover(model, s.container, port);
     } else if (s.kind === 'link') {
       const l = model.links.find((x) => x.link.symbolId === s.id);
-      if (l) md = `**link** ${linkLine(l)}` + (l.guarantees.length ? '\n\n' + l.guarantees.map((g) => `- ${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n') : '');
+      if (l)
+        md =
+          `**link** ${linkLine(l)}` +
+          (l.guarantees.length ? `\n\n${l.guarantees.map((g) => `- ${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n')}` : '');
     } else if (s.kind === 'rule') md = `**rule ${s.name}** of slice ${s.container}`;
     else if (s.kind === 'class') md = `**class ${s.name}** of slice ${s.container}`;
     if (md) return { range: hit.range, markdown: md };

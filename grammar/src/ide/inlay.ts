@@ -39,7 +39,12 @@ export function inlayHints(model: EditorProgram, file: SourceFile, startOffset =
   for (const l of model.links) {
     const decl = l.link.decl;
     if (l.link.file !== file.path || !inView(decl.range.end)) continue;
-    out.push({ position: decl.range.end, label: capacityHint(l), kind: 'capacity', tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n') || 'no guarantees' });
+    out.push({
+      position: decl.range.end,
+      label: capacityHint(l),
+      kind: 'capacity',
+      tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n') || 'no guarantees',
+    });
   }
   for (const item of file.items) {
     if (item.kind !== 'Slice') continue;

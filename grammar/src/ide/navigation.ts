@@ -55,13 +55,14 @@ export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Names a user may rename (ports are numbers, links are named by their ends). */
 const RENAMABLE = new Set<SymbolKind>(['network', 'switch', 'slice', 'rule', 'class']);
 
-export type RenameResult =
-  | { ok: true; edits: FileEdit[] }
-  | { ok: false; code: 'not-renamable' | 'invalid-name'; message: string };
+export type RenameResult = { ok: true; edits: FileEdit[] } | { ok: false; code: 'not-renamable' | 'invalid-name'; message: string };
 
 /** The range and current name that a rename at this offset would change, or why it cannot. */
-export function prepareRenameAt(model: EditorProgram, file: SourceFile, offset: number):
-  { ok: true; range: Range; placeholder: string; symbol: ProgramSymbol } | { ok: false; code: 'not-renamable'; message: string } {
+export function prepareRenameAt(
+  model: EditorProgram,
+  file: SourceFile,
+  offset: number,
+): { ok: true; range: Range; placeholder: string; symbol: ProgramSymbol } | { ok: false; code: 'not-renamable'; message: string } {
   const hit = symbolAt(model, file, offset);
   if (!hit) return { ok: false, code: 'not-renamable', message: 'Nothing to rename here.' };
   if (!RENAMABLE.has(hit.symbol.kind)) return { ok: false, code: 'not-renamable', message: `A ${hit.symbol.kind} cannot be renamed.` };

@@ -8,8 +8,19 @@
  */
 export type RateStyle = 'compact' | 'spaced';
 
-const COMPACT_UNITS: Array<[number, string]> = [[1e12, 'Tbps'], [1e9, 'Gbps'], [1e6, 'Mbps'], [1e3, 'Kbps']];
-const SPACED_UNITS: Array<[number, string]> = [[1e12, 'Tbit/s'], [1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'Kbit/s'], [1, 'bit/s']];
+const COMPACT_UNITS: Array<[number, string]> = [
+  [1e12, 'Tbps'],
+  [1e9, 'Gbps'],
+  [1e6, 'Mbps'],
+  [1e3, 'Kbps'],
+];
+const SPACED_UNITS: Array<[number, string]> = [
+  [1e12, 'Tbit/s'],
+  [1e9, 'Gbit/s'],
+  [1e6, 'Mbit/s'],
+  [1e3, 'Kbit/s'],
+  [1, 'bit/s'],
+];
 
 /** `1500000000` → `1.5Gbps` (`'compact'`) or `1.5 Gbit/s` (`'spaced'`). */
 export function formatRate(bps: number, style: RateStyle): string {

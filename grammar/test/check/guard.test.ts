@@ -10,7 +10,12 @@ const files = [
   parse(`slice b { controller "tcp:127.0.0.1:7002" overlay vlan 10 flowspace { r: match tcp_dst 80 on s1:1 } }\n`, '/w/b.slice'),
 ];
 
-const throwing = (name: string): ProgramCheck => ({ name, run: () => { throw new Error(`${name} broke`); } });
+const throwing = (name: string): ProgramCheck => ({
+  name,
+  run: () => {
+    throw new Error(`${name} broke`);
+  },
+});
 const codes = (ds: Array<{ code: string }>) => ds.map((d) => d.code);
 
 test('without a throw, the checks report as usual and there is no SL900', () => {
@@ -35,7 +40,10 @@ test('a check that throws gives one SL900 naming it, and the other checks still 
 
 test('several throwing checks give one SL900 each', () => {
   const r = checkWorkspace(files, [throwing('first'), ...PROGRAM_CHECKS, throwing('last')]);
-  const named = r.diagnostics.filter((d) => d.code === 'SL900').map((d) => d.data?.['check']).sort();
+  const named = r.diagnostics
+    .filter((d) => d.code === 'SL900')
+    .map((d) => d.data?.['check'])
+    .sort();
   assert.deepEqual(named, ['first', 'last']);
   assert.ok(codes(r.diagnostics).includes('SL302'));
 });

@@ -45,7 +45,10 @@ describe('ide: navigation', () => {
     const { model, ten } = ws();
     const off = TEN.indexOf('s2 }');
     const defs = ide.definitionAt(model, ten, off);
-    assert.deepEqual(defs.map((d) => [d.file, d.range.start.line, d.range.start.character]), [['net.slice', 2, 9]]);
+    assert.deepEqual(
+      defs.map((d) => [d.file, d.range.start.line, d.range.start.character]),
+      [['net.slice', 2, 9]],
+    );
     const r = ide.renameAt(model, ten, off, 'core');
     assert.ok(r.ok);
     if (r.ok) assert.equal(r.edits.length, 5, 'declaration, link end, rule location, one end in each guarantee');
@@ -105,8 +108,19 @@ describe('ide: quick fixes', () => {
     const files = [parse(NET, 'net.slice'), t];
     const idx = ide.buildEditorProgram(files);
     const start = text.indexOf('s2:3 <-> s1:3');
-    const pos = (o: number) => ({ line: text.slice(0, o).split('\n').length - 1, character: o - text.lastIndexOf('\n', o - 1) - 1, offset: o });
-    const d = { file: 'ten.slice', range: { start: pos(start), end: pos(start + 13) }, severity: 'error' as const, code: 'SL401', message: '', related: [] };
+    const pos = (o: number) => ({
+      line: text.slice(0, o).split('\n').length - 1,
+      character: o - text.lastIndexOf('\n', o - 1) - 1,
+      offset: o,
+    });
+    const d = {
+      file: 'ten.slice',
+      range: { start: pos(start), end: pos(start + 13) },
+      severity: 'error' as const,
+      code: 'SL401',
+      message: '',
+      related: [],
+    };
     const fixes = ide.quickFixes(idx, t, d);
     assert.equal(fixes[0]!.title, 'Lower the guarantee of slice b to 400 Mbit/s');
     assert.equal(fixes[0]!.edits[0]!.newText, '400Mbps');
@@ -117,7 +131,10 @@ describe('ide: quick fixes', () => {
 describe('ide: structure', () => {
   it('gives outline, folding and selection ranges', () => {
     const { ten } = ws();
-    assert.deepEqual(ide.outline(ten).map((o) => o.name), ['a', 'b']);
+    assert.deepEqual(
+      ide.outline(ten).map((o) => o.name),
+      ['a', 'b'],
+    );
     assert.ok(ide.foldingRanges(ten).some((r) => r.startLine === 0 && r.endLine === 5));
     const sel = ide.selectionRanges(ten, TEN.indexOf('s2 }'));
     assert.equal(TEN.slice(sel[0]!.start.offset, sel[0]!.end.offset), 's2');
@@ -143,18 +160,31 @@ describe('ide: one model (the bound program)', () => {
     const files = [parse(a, 'a.slice'), parse(b, 'b.slice')];
     const model = ide.buildEditorProgram(files);
     const refs = ide.referencesAt(model, files[0]!, a.indexOf('s1'), false);
-    assert.deepEqual(refs.map((r) => [r.file, r.range.start.line]), [['b.slice', 2]]);
+    assert.deepEqual(
+      refs.map((r) => [r.file, r.range.start.line]),
+      [['b.slice', 2]],
+    );
     assert.equal(ide.prepareRenameAt(model, files[1]!, b.indexOf('s1:1') + 3).ok, false, 'a port is a number');
     const r = ide.renameAt(model, files[1]!, b.indexOf('n {'), 'campus');
     assert.ok(r.ok);
     if (r.ok) assert.deepEqual(r.edits.map((e) => e.file).sort(), ['a.slice', 'b.slice']);
-    assert.deepEqual(ide.workspaceSymbols(model, 's').map((s) => s.name).sort(), ['s1', 's2'], 'ports and links are not listed');
+    assert.deepEqual(
+      ide
+        .workspaceSymbols(model, 's')
+        .map((s) => s.name)
+        .sort(),
+      ['s1', 's2'],
+      'ports and links are not listed',
+    );
   });
 
   it('reads the same link loads from a checked program as from its own binding', async () => {
     const { files, model } = ws();
     const { checkWorkspace } = await import('../../src/check/workspace.js');
     const again = ide.editorProgramOf(checkWorkspace(files).program);
-    assert.deepEqual(again.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]), model.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]));
+    assert.deepEqual(
+      again.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]),
+      model.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]),
+    );
   });
 });
