@@ -1,3 +1,4 @@
 export * from './workspace.js';
 export { findOverlaps, checkOverlaps, type Overlap } from './overlap.js';
 export { reservationsByLink, type Reservation } from './admission.js';
+export { checkWithoutNetwork, noNetworkDiagnostic } from './unplaced.js';

@@ -31,7 +31,7 @@ export const PROGRAM_CHECKS: readonly ProgramCheck[] = [
   { name: 'overlaps', run: checkOverlaps },
 ];
 
-const START: Range = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
+export const START: Range = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
 
 /** SL900: a check threw. Reported at the start of the first file, naming the check and the error. */
 function internalError(check: string, files: SourceFile[], e: unknown): Diagnostic {
@@ -48,7 +48,7 @@ function internalError(check: string, files: SourceFile[], e: unknown): Diagnost
 }
 
 /** Runs `run`, turning a throw into one SL900 diagnostic. */
-function guarded<T>(check: string, files: SourceFile[], out: Diagnostic[], run: () => T): T | undefined {
+export function guarded<T>(check: string, files: SourceFile[], out: Diagnostic[], run: () => T): T | undefined {
   try {
     return run();
   } catch (e) {
@@ -61,15 +61,18 @@ export function checkWorkspace(files: SourceFile[], checks: readonly ProgramChec
   const out: Diagnostic[] = [];
   const bound = guarded('bind', files, out, () => bindWorkspace(files));
   const program = bound?.program ?? emptyProgram(files);
-  for (const f of program.files) {
-    for (const e of f.errors) out.push(diagnostic(f.path, e.range, 'error', 'SL001', e.message));
-  }
+  for (const f of program.files) out.push(...syntaxErrors(f));
   if (bound) out.push(...bound.diagnostics);
   for (const c of checks) {
     const found = guarded(c.name, program.files, out, () => c.run(program));
     if (found) out.push(...found);
   }
   return { program, diagnostics: sortDiagnostics(out) };
+}
+
+/** SL001 for each syntax error of the file. */
+export function syntaxErrors(f: SourceFile): Diagnostic[] {
+  return f.errors.map((e) => diagnostic(f.path, e.range, 'error', 'SL001', e.message));
 }
 
 export function hasErrors(ds: Diagnostic[]): boolean {
