@@ -23,7 +23,7 @@ export function registerCodeActions(ctx: ServerContext): void {
       for (const lsp of params.context.diagnostics) {
         const d = core.find((c) => c.code === lsp.code && sameRange(lsp.range, c.range));
         if (!d) continue;
-        for (const fix of ide.quickFixes(f.snap.model, f.file, d)) {
+        for (const fix of ide.quickFixes(f.model, f.file, d)) {
           out.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,

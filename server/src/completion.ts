@@ -24,7 +24,7 @@ export function registerCompletion(ctx: ServerContext): void {
     guard(ctx.connection, 'textDocument/completion', (params): CompletionList | null => {
       const at = locate(ctx, params.textDocument.uri, params.position);
       if (!at) return null;
-      const res = ide.completeAt(at.snap.model, at.file, at.offset);
+      const res = ide.completeAt(at.model, at.file, at.offset);
       const range = toRange(ide.rangeOf(at.file, res.replaceStart, res.replaceEnd));
       const items: CompletionItem[] = [];
       for (const c of res.items) {

@@ -11,7 +11,7 @@ export function registerDefinition(ctx: ServerContext): void {
     guard(ctx.connection, 'textDocument/definition', (params): Location[] | null => {
       const at = locate(ctx, params.textDocument.uri, params.position);
       if (!at) return null;
-      const locs = ide.definitionAt(at.snap.model, at.file, at.offset);
+      const locs = ide.definitionAt(at.model, at.file, at.offset);
       return locs.length ? locs.map((l) => ({ uri: l.file, range: toRange(l.range) })) : null;
     }),
   );

@@ -13,7 +13,7 @@ export function registerInlayHints(ctx: ServerContext): void {
       if (!f) return null;
       const start = offsetOf(f.file, params.range.start);
       const end = offsetOf(f.file, params.range.end);
-      return ide.inlayHints(f.snap.model, f.file, start, end).map((h) => ({
+      return ide.inlayHints(f.model, f.file, start, end).map((h) => ({
         position: toPosition(h.position),
         label: h.label,
         kind: h.kind === 'rate' ? InlayHintKind.Type : InlayHintKind.Parameter,

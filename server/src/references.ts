@@ -12,7 +12,7 @@ export function registerReferences(ctx: ServerContext): void {
       const at = locate(ctx, params.textDocument.uri, params.position);
       if (!at) return null;
       return ide
-        .referencesAt(at.snap.model, at.file, at.offset, params.context?.includeDeclaration ?? true)
+        .referencesAt(at.model, at.file, at.offset, params.context?.includeDeclaration ?? true)
         .map((l) => ({ uri: l.file, range: toRange(l.range) }));
     }),
   );

@@ -11,7 +11,7 @@ export function registerRename(ctx: ServerContext): void {
     guard(ctx.connection, 'textDocument/prepareRename', (params): { range: Range; placeholder: string } | null => {
       const at = locate(ctx, params.textDocument.uri, params.position);
       if (!at) return null;
-      const r = ide.prepareRenameAt(at.snap.model, at.file, at.offset);
+      const r = ide.prepareRenameAt(at.model, at.file, at.offset);
       return r.ok ? { range: toRange(r.range), placeholder: r.placeholder } : null;
     }),
   );
@@ -19,7 +19,7 @@ export function registerRename(ctx: ServerContext): void {
     guard(ctx.connection, 'textDocument/rename', (params): WorkspaceEdit | ResponseError<void> | null => {
       const at = locate(ctx, params.textDocument.uri, params.position);
       if (!at) return null;
-      const r = ide.renameAt(at.snap.model, at.file, at.offset, params.newName);
+      const r = ide.renameAt(at.model, at.file, at.offset, params.newName);
       if (!r.ok) return new ResponseError<void>(ErrorCodes.InvalidParams, r.message);
       return toWorkspaceEdit(r.edits);
     }),

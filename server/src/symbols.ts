@@ -51,12 +51,16 @@ export function registerSymbols(ctx: ServerContext): void {
   ctx.connection.onWorkspaceSymbol(
     guard(ctx.connection, 'workspace/symbol', (params): SymbolInformation[] => {
       const snap = ctx.analysis.snapshot();
-      return ide.workspaceSymbols(snap.model, params.query ?? '').map((s) => ({
-        name: s.name,
-        kind: KIND[s.kind],
-        containerName: s.container,
-        location: { uri: s.file, range: toRange(s.range) },
-      }));
+      return snap
+        .programs()
+        .flatMap((program) => ide.workspaceSymbols(program, params.query ?? ''))
+        .slice(0, 500)
+        .map((s) => ({
+          name: s.name,
+          kind: KIND[s.kind],
+          containerName: s.container,
+          location: { uri: s.file, range: toRange(s.range) },
+        }));
     }),
   );
 }
