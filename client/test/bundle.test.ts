@@ -52,7 +52,8 @@ describe('esbuild bundles (production)', () => {
         uri,
         languageId: 'slice',
         version: 1,
-        text: 'slice t {\n  controller "tcp:127.0.0.1:6633"\n  flowspace { r: match ip_src 10.0.0.0/8 on s9:1 }\n}\n',
+        // With a network in the file, so the slice is checked against it (a slice with no network is SL107).
+        text: 'network n { switch s1 dpid 1 { port 1..2 } }\nslice t {\n  controller "tcp:127.0.0.1:6633"\n  flowspace { r: match ip_src 10.0.0.0/8 on s9:1 }\n}\n',
       },
     });
     const pub = await lsp.waitFor(
