@@ -68,7 +68,7 @@ const CODE_MAP = {
   'client/src': { node: true, may: ['npm:vscode', 'npm:vscode-languageclient'] }, // extension.ts, settings.ts, ... wire the folders
   'client/src/api': { node: true, may: [] }, // HTTP client: no vscode
   'client/src/runtime': { node: true, may: ['npm:vscode', 'client/src/api'] },
-  'client/src/deploy': { node: true, may: ['npm:vscode', 'client/src/api'] },
+  'client/src/deploy': { node: true, may: [GRAMMAR_PACKAGE, 'npm:vscode', 'client/src/api'] }, // the workspace rule from the grammar
   'client/src/views': { node: true, may: ['npm:vscode', 'client/src', 'client/src/api', 'client/src/deploy'] },
   'client/src/commands': { node: true, may: [GRAMMAR_PACKAGE, 'npm:vscode', 'client/src', 'client/src/api', 'client/src/deploy', 'client/src/runtime', 'client/src/views'] },
   'client/test': { node: true, may: ['client/src', GRAMMAR_PACKAGE, 'npm:vscode-languageserver-protocol', 'npm:@vscode/test-electron', 'npm:mocha', 'npm:vscode'] },
