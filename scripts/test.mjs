@@ -1,5 +1,5 @@
 // Runs every workspace's compiled tests in one node:test run, so there is one summary.
-// Usage: node scripts/test.mjs [--only grammar,server] [extra node --test args]
+// Usage: node scripts/test.mjs [--only grammar,server,runtime,client,repo] [extra node --test args]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';

@@ -47,3 +47,14 @@ test('several throwing checks give one SL900 each', () => {
   assert.deepEqual(named, ['first', 'last']);
   assert.ok(codes(r.diagnostics).includes('SL302'));
 });
+
+test('a binder that throws is one SL900 too: the checks then run over an empty program, nothing escapes', () => {
+  const good = files[0]!;
+  // A tree no parser makes (items is not a list): binding it throws.
+  const odd = { ...good, path: '/w/odd.slice', items: null } as unknown as typeof good;
+  const r = checkWorkspace([odd]);
+  const named = r.diagnostics.filter((d) => d.code === 'SL900').map((d) => d.data?.['check']);
+  assert.ok(named.includes('bind'), JSON.stringify(r.diagnostics));
+  assert.equal(r.program.files.length, 1);
+  assert.equal(r.program.switches.size, 0);
+});
