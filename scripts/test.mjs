@@ -1,5 +1,6 @@
 // Runs every workspace's compiled tests in one node:test run, so there is one summary.
-// Usage: node scripts/test.mjs [--only grammar,server,scripts] [--partial] [extra node --test args]
+// Usage: node scripts/test.mjs [--only grammar,server,runtime,client,scripts] [--partial] [extra node --test args]
+// (`repo` is another name for `scripts`: the repository's own checks — setup logic, import rules, lint/format.)
 // Test files that need a system part this machine lacks (scripts/test-needs.mjs says which; `npm test`
 // runs scripts/setup.mjs first, which installs them where it can) are left out and named, and the run
 // then fails unless --partial: "every test" stays honest, --partial is for a machine without apt.
@@ -17,7 +18,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 let only = null;
 const i = args.indexOf('--only');
-if (i >= 0) { only = args[i + 1].split(','); args.splice(i, 2); }
+if (i >= 0) { only = args[i + 1].split(',').map((w) => (w === 'repo' ? 'scripts' : w)); args.splice(i, 2); }
 const partial = args.includes('--partial');
 if (partial) args.splice(args.indexOf('--partial'), 1);
 // Only *.test.js / *.test.mjs files: node 20 would otherwise run every .js below a `test` folder (helpers too).

@@ -12,7 +12,7 @@ import { undeploySlice } from './commands/undeploy.js';
 import { startLanguageClient } from './languageClient.js';
 import type { Services } from './services.js';
 import { Connection } from './settings.js';
-import { RuntimeModel } from './views/model.js';
+import { RuntimeWatch } from './views/runtime-watch.js';
 import { SlicesTreeProvider } from './views/slicesTree.js';
 import { createStatusBar } from './views/statusBar.js';
 
@@ -31,7 +31,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<DfvisorApi> {
   const output = vscode.window.createOutputChannel('DFVisor');
   const connection = new Connection(context.secrets);
-  const model = new RuntimeModel(connection, (l) => output.appendLine(`[view] ${l}`));
+  const model = new RuntimeWatch(connection, (l) => output.appendLine(`[view] ${l}`));
   const deployDiagnostics = vscode.languages.createDiagnosticCollection('dfvisor-deploy');
   const s: Services = { context, connection, model, output, deployDiagnostics, embedded: { current: undefined } };
   services = s;
@@ -44,7 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     tree,
     vscode.window.createTreeView('dfvisor.slices', { treeDataProvider: tree, showCollapseAll: true }),
     createStatusBar(model),
-    vscode.commands.registerCommand('dfvisor.deploy', (uri?: unknown) => deploySlices(s, { uri: uri instanceof vscode.Uri ? uri : undefined })),
+    vscode.commands.registerCommand('dfvisor.deploy', (uri?: unknown) =>
+      deploySlices(s, { uri: uri instanceof vscode.Uri ? uri : undefined }),
+    ),
     vscode.commands.registerCommand('dfvisor.deploySlice', (...args: unknown[]) => deploySlices(s, lensArgs(args))),
     vscode.commands.registerCommand('dfvisor.checkAdmission', (...args: unknown[]) => deploySlices(s, { ...lensArgs(args), dryRun: true })),
     vscode.commands.registerCommand('dfvisor.undeploy', (arg?: unknown) => undeploySlice(s, arg)),
@@ -65,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     await model.refresh();
     return tree.getChildren().map((n) => {
       const item = tree.getTreeItem(n);
-      const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+      const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
       return item.description ? `${label} — ${String(item.description)}` : label;
     });
   };

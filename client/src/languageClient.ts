@@ -12,7 +12,10 @@ export function serverModulePath(extensionPath: string): string | undefined {
   return candidates.find((p) => existsSync(p));
 }
 
-export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): Promise<LanguageClient | undefined> {
+export async function startLanguageClient(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+): Promise<LanguageClient | undefined> {
   const module = serverModulePath(context.extensionPath);
   if (!module) {
     output.appendLine('The slice language server is missing (dist-bundle/server.cjs): run `npm run build -w client`.');

@@ -1,13 +1,13 @@
 // What the commands share. Built once in activate().
 import type * as vscode from 'vscode';
 import type { Connection } from './settings.js';
-import type { RuntimeModel } from './views/model.js';
+import type { RuntimeWatch } from './views/runtime-watch.js';
 import type { EmbeddedRuntime } from './runtime/embedded.js';
 
 export interface Services {
   context: vscode.ExtensionContext;
   connection: Connection;
-  model: RuntimeModel;
+  model: RuntimeWatch;
   output: vscode.OutputChannel;
   /** Diagnostics the runtime returned for the last deploy (separate from the language server's). */
   deployDiagnostics: vscode.DiagnosticCollection;

@@ -47,8 +47,21 @@ describe('esbuild bundles (production)', () => {
     assert.ok(caps.hoverProvider, 'hover');
     lsp.notify('initialized', {});
     const uri = 'file:///tmp/dfvisor-bundle-test/broken.slice';
-    lsp.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'slice', version: 1, text: 'slice t {\n  controller "tcp:127.0.0.1:6633"\n  flowspace { r: match ip_src 10.0.0.0/8 on s9:1 }\n}\n' } });
-    const pub = await lsp.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && (m.params as { uri: string; diagnostics: unknown[] }).uri === uri && (m.params as { diagnostics: unknown[] }).diagnostics.length > 0);
+    lsp.notify('textDocument/didOpen', {
+      textDocument: {
+        uri,
+        languageId: 'slice',
+        version: 1,
+        // With a network in the file, so the slice is checked against it (a slice with no network is SL107).
+        text: 'network n { switch s1 dpid 1 { port 1..2 } }\nslice t {\n  controller "tcp:127.0.0.1:6633"\n  flowspace { r: match ip_src 10.0.0.0/8 on s9:1 }\n}\n',
+      },
+    });
+    const pub = await lsp.waitFor(
+      (m) =>
+        m.method === 'textDocument/publishDiagnostics' &&
+        (m.params as { uri: string; diagnostics: unknown[] }).uri === uri &&
+        (m.params as { diagnostics: unknown[] }).diagnostics.length > 0,
+    );
     const codes = (pub.params as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
     assert.ok(codes.includes('SL101'), `expected SL101, got ${codes.join(', ')}`);
     const shut = await lsp.request('shutdown', null);
@@ -61,5 +74,30 @@ describe('esbuild bundles (production)', () => {
 });
 
 function isBuiltin(name: string): boolean {
-  return ['fs', 'path', 'os', 'util', 'child_process', 'net', 'crypto', 'events', 'stream', 'url', 'assert', 'tty', 'http', 'https', 'zlib', 'buffer', 'string_decoder', 'worker_threads', 'perf_hooks', 'readline', 'module', 'fs/promises', 'timers', 'process'].includes(name);
+  return [
+    'fs',
+    'path',
+    'os',
+    'util',
+    'child_process',
+    'net',
+    'crypto',
+    'events',
+    'stream',
+    'url',
+    'assert',
+    'tty',
+    'http',
+    'https',
+    'zlib',
+    'buffer',
+    'string_decoder',
+    'worker_threads',
+    'perf_hooks',
+    'readline',
+    'module',
+    'fs/promises',
+    'timers',
+    'process',
+  ].includes(name);
 }

@@ -21,8 +21,15 @@ const required: [string, string][] = [
 
 test('extension tests pass in a real VS Code workbench (code-server + chromium)', { timeout: 600_000 }, async () => {
   const missing = required.filter(([, p]) => !existsSync(p)).map(([name, p]) => `${name} (${p})`);
-  assert.deepEqual(missing, [], `the VS Code workbench tooling is missing: ${missing.join(', ')}. Install it with .ci/e2e-install.sh (apt chromium + npm code-server/node@24/playwright-core into .e2e/).`);
-  assert.ok(existsSync(join(repoDir, 'runtime', 'dist', 'src', 'cli', 'main.js')), 'the runtime is not built: run `npx tsc -b runtime` (the deploy tests start `dfvisor run`)');
+  assert.deepEqual(
+    missing,
+    [],
+    `the VS Code workbench tooling is missing: ${missing.join(', ')}. Install it with .ci/e2e-install.sh (apt chromium + npm code-server/node@24/playwright-core into .e2e/).`,
+  );
+  assert.ok(
+    existsSync(join(repoDir, 'runtime', 'dist', 'src', 'cli', 'main.js')),
+    'the runtime is not built: run `npx tsc -b runtime` (the deploy tests start `dfvisor run`)',
+  );
 
   const { bundle } = (await import(pathToFileURL(join(clientDir, 'esbuild.mjs')).href)) as { bundle(o?: object): Promise<void> };
   await bundle({ production: false });
@@ -30,7 +37,12 @@ test('extension tests pass in a real VS Code workbench (code-server + chromium)'
   rmSync(shot, { force: true });
 
   const started = Date.now();
-  const child = spawn(process.execPath, [join(clientDir, 'dist', 'test', 'e2e', 'run.js')], { cwd: repoDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_TEST_CONTEXT: '' } });
+  const child = spawn(process.execPath, [join(clientDir, 'dist', 'test', 'e2e', 'run.js')], {
+    cwd: repoDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_TEST_CONTEXT: '' },
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

@@ -13,32 +13,64 @@ import { binDir, clientDir } from './helpers/paths.js';
 describe('vsix package', () => {
   let stage: string;
   let listing: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: the manifest is read as loose JSON and probed field by field
   let manifest: Record<string, any>;
 
   before(async () => {
     stage = mkdtempSync(join(tmpdir(), 'dfvisor-vsix-'));
-    for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'syntaxes', 'snippets', 'media']) {
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      '.vscodeignore',
+      'language-configuration.json',
+      'syntaxes',
+      'snippets',
+      'media',
+    ]) {
       cpSync(join(clientDir, f), join(stage, f), { recursive: true });
     }
     const { bundle } = (await import(pathToFileURL(join(clientDir, 'esbuild.mjs')).href)) as { bundle(o: object): Promise<void> };
     await bundle({ outDir: stage, production: true, parts: ['extension', 'server'] });
     const vsix = join(stage, 'out.vsix');
-    const r = spawnSync(join(binDir, 'vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: stage, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(join(binDir, 'vsce'), ['package', '--no-dependencies', '--out', vsix], {
+      cwd: stage,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(r.status, 0, `vsce package failed:\n${r.stdout}\n${r.stderr}`);
     assert.ok(existsSync(vsix));
     const l = spawnSync(join(binDir, 'vsce'), ['ls', '--no-dependencies'], { cwd: stage, encoding: 'utf8', timeout: 60_000 });
     assert.equal(l.status, 0, l.stderr);
-    listing = l.stdout.trim().split('\n').map((s) => s.trim()).sort();
+    listing = l.stdout
+      .trim()
+      .split('\n')
+      .map((s) => s.trim())
+      .sort();
     manifest = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'));
   });
 
   after(() => rmSync(stage, { recursive: true, force: true }));
 
   test('holds the bundles, grammar, snippets and language configuration, and no sources', () => {
-    for (const f of ['dist-bundle/extension.cjs', 'dist-bundle/server.cjs', 'docs/language.md', 'syntaxes/slice.tmLanguage.json', 'snippets/slice.json', 'language-configuration.json', 'package.json', 'LICENSE', 'README.md', 'media/dfvisor.svg']) {
+    for (const f of [
+      'dist-bundle/extension.cjs',
+      'dist-bundle/server.cjs',
+      'docs/language.md',
+      'syntaxes/slice.tmLanguage.json',
+      'snippets/slice.json',
+      'language-configuration.json',
+      'package.json',
+      'LICENSE',
+      'README.md',
+      'media/dfvisor.svg',
+    ]) {
       assert.ok(listing.includes(f), `${f} missing from the vsix: ${listing.join(', ')}`);
     }
-    assert.ok(!listing.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.startsWith('node_modules/')), listing.join(', '));
+    assert.ok(
+      !listing.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.startsWith('node_modules/')),
+      listing.join(', '),
+    );
   });
 
   test('the manifest contributes the language, grammar, commands, settings and the view', () => {
@@ -47,7 +79,14 @@ describe('vsix package', () => {
     assert.deepEqual(c.languages[0].extensions, ['.slice']);
     assert.equal(c.grammars[0].scopeName, 'source.slice');
     const titles = c.commands.map((x: { category: string; title: string }) => `${x.category}: ${x.title}`);
-    for (const t of ['DFVisor: Deploy Slices', 'DFVisor: Undeploy Slice', 'DFVisor: Show Runtime Status', 'DFVisor: Start Embedded Runtime', 'DFVisor: Open Plan', 'DFVisor: Set API Token']) {
+    for (const t of [
+      'DFVisor: Deploy Slices',
+      'DFVisor: Undeploy Slice',
+      'DFVisor: Show Runtime Status',
+      'DFVisor: Start Embedded Runtime',
+      'DFVisor: Open Plan',
+      'DFVisor: Set API Token',
+    ]) {
       assert.ok(titles.includes(t), `${t} missing`);
     }
     assert.equal(c.configuration.properties['dfvisor.api.url'].default, 'http://127.0.0.1:8181');

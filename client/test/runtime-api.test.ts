@@ -13,7 +13,10 @@ import { locateRuntime } from '../src/runtime/locate.js';
 import { clientDir, fixtures, repoDir } from './helpers/paths.js';
 
 const lab = { path: 'lab.slice', text: readFileSync(join(fixtures, 'workspace', 'lab.slice'), 'utf8') };
-const broken = { path: 'tenants/broken.slice', text: 'slice broken {\n  controller "tcp:127.0.0.1:6640"\n  flowspace { r1: match ip_src 10.9.0.0/16 on s9:1 }\n}\n' };
+const broken = {
+  path: 'tenants/broken.slice',
+  text: 'slice broken {\n  controller "tcp:127.0.0.1:6640"\n  flowspace { r1: match ip_src 10.9.0.0/16 on s9:1 }\n}\n',
+};
 
 function expectApiError(code: string): (e: unknown) => boolean {
   return (e: unknown) => {
@@ -108,7 +111,10 @@ describe('runtime API client against a real embedded runtime', () => {
   test('undeploy removes one slice; an unknown slice is NOT_FOUND', async () => {
     const r = await api.deleteSlice('production');
     assert.equal(typeof r.revision, 'number');
-    assert.deepEqual((await api.listSlices()).map((s) => s.name), ['research']);
+    assert.deepEqual(
+      (await api.listSlices()).map((s) => s.name),
+      ['research'],
+    );
     await assert.rejects(api.getSlice('nope'), expectApiError('NOT_FOUND'));
   });
 
@@ -134,7 +140,12 @@ test('an address with nothing listening is UNREACHABLE and the message names the
 test('a runtime that exits at once is reported with its output', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dfvisor-client-bad-'));
   try {
-    const runtime = { command: process.execPath, args: ['-e', 'console.error("boom: bad flag"); process.exit(3)', '--'], source: 'setting' as const, viaNode: true };
+    const runtime = {
+      command: process.execPath,
+      args: ['-e', 'console.error("boom: bad flag"); process.exit(3)', '--'],
+      source: 'setting' as const,
+      viaNode: true,
+    };
     await assert.rejects(startEmbeddedRuntime({ runtime, dataDir: dir }), /exited \(code 3\).*boom: bad flag/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

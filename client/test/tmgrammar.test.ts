@@ -19,7 +19,9 @@ function runCli(file: string): { status: number | null; out: string } {
 }
 
 const dir = join(fixtures, 'tmgrammar');
-const files = readdirSync(dir).filter((f) => f.endsWith('.slice')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.slice'))
+  .sort();
 
 test('there is a grammar fixture for every token class', () => {
   assert.deepEqual(files, ['comments.slice', 'declarations.slice', 'flowspace.slice', 'literals.slice', 'qos.slice', 'strings.slice']);

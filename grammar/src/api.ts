@@ -1,6 +1,6 @@
 // The language core's public contract, used by server/ and runtime/.
 // (Helpers fill in the implementations in their modules; these signatures are fixed.)
-import type { Range, SourceFile } from './syntax/ast.js';
+import type { Range } from './syntax/ast.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -13,7 +13,9 @@ const ROOT = process.cwd();
 const TARGETS: Record<string, number> = { completion: 50, hover: 50, 'diagnostics after edit': 500 };
 
 function countLines(dir: string): { files: string[]; lines: number } {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.slice')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.slice'))
+    .sort();
   const lines = files.reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').length, 0);
   return { files, lines };
 }
@@ -36,7 +38,11 @@ function generateOwn(dir: string): void {
   for (let f = 0; f < 10; f++) {
     let text = '';
     for (let k = f * 2; k < f * 2 + 2; k++) {
-      const rules = Array.from({ length: 500 }, (_, j) => `    r${j}: match ip_src 10.${k}.${j >> 6}.${(j & 63) * 4}/30 tcp_dst ${80 + (j % 100)} on s${(k * 7 + (j >> 5)) % 100 + 1}:${(j % 46) + 1}`);
+      const rules = Array.from(
+        { length: 500 },
+        (_, j) =>
+          `    r${j}: match ip_src 10.${k}.${j >> 6}.${(j & 63) * 4}/30 tcp_dst ${80 + (j % 100)} on s${((k * 7 + (j >> 5)) % 100) + 1}:${(j % 46) + 1}`,
+      );
       text += `slice t${k} {\n  controller "tcp:127.0.0.1:${7000 + k}"\n  overlay vlan ${2000 + k}\n  flowspace {\n${rules.join('\n')}\n  }\n}\n`;
     }
     writeFileSync(join(dir, `tenants-${String(f).padStart(3, '0')}.slice`), text);
@@ -73,14 +79,18 @@ async function main(): Promise<void> {
     let current = text;
     for (let i = 0; i < 30; i++) {
       // One-line edit: change the priority (or the tcp port) of one rule.
-      const edited = prio ? rule.replace(/priority \d+/, `priority ${1000 + i}`) : rule.replace(/tcp_dst \d+|udp_dst \d+/, `tcp_dst ${2000 + i}`);
+      const edited = prio
+        ? rule.replace(/priority \d+/, `priority ${1000 + i}`)
+        : rule.replace(/tcp_dst \d+|udp_dst \d+/, `tcp_dst ${2000 + i}`);
       const range = { start: { line: ruleLine, character: 0 }, end: { line: ruleLine, character: current.split('\n')[ruleLine]!.length } };
       const since = client.published.length;
       const t0 = performance.now();
       const v = await client.edit(uri, range, edited);
       await client.until(() => client.published.slice(since).some((p) => p.uri === uri && p.version === v), 'diagnostics');
       diag.push(performance.now() - t0);
-      const ls = current.split('\n'); ls[ruleLine] = edited; current = ls.join('\n');
+      const ls = current.split('\n');
+      ls[ruleLine] = edited;
+      current = ls.join('\n');
     }
 
     const onCol = rule.indexOf(' on ') + 4;
@@ -101,13 +111,21 @@ async function main(): Promise<void> {
       if (i === 0 && !h) throw new Error('no hover');
     }
     const put = (name: string, xs: number[]) => {
-      results[name] = { n: xs.length, p50: +pct(xs, 50).toFixed(1), p95: +pct(xs, 95).toFixed(1), max: +Math.max(...xs).toFixed(1), targetP95: TARGETS[name]! };
+      results[name] = {
+        n: xs.length,
+        p50: +pct(xs, 50).toFixed(1),
+        p95: +pct(xs, 95).toFixed(1),
+        max: +Math.max(...xs).toFixed(1),
+        targetP95: TARGETS[name]!,
+      };
     };
     put('diagnostics after edit', diag);
     put('completion', completion);
     put('hover', hover);
 
-    console.log(`workspace: ${ws.generated ? 'generated' : 'samples/large'}, ${files.length} files, ${lines} lines; first full check ${firstCheck.toFixed(0)} ms`);
+    console.log(
+      `workspace: ${ws.generated ? 'generated' : 'samples/large'}, ${files.length} files, ${lines} lines; first full check ${firstCheck.toFixed(0)} ms`,
+    );
     console.log('| operation | n | p50 ms | p95 ms | max ms | target p95 ms | ok |');
     console.log('|---|---|---|---|---|---|---|');
     for (const [name, r] of Object.entries(results)) {
@@ -115,15 +133,29 @@ async function main(): Promise<void> {
     }
     const out = resolve(ROOT, 'bench', 'results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'lsp.json'), JSON.stringify({
-      benchmark: 'lsp', date: new Date().toISOString(), node: process.version,
-      workspace: { source: ws.generated ? 'generated' : 'samples/large', files: files.length, lines },
-      debounceMs: 150, firstCheckMs: +firstCheck.toFixed(1), results,
-    }, null, 2) + '\n');
+    writeFileSync(
+      join(out, 'lsp.json'),
+      `${JSON.stringify(
+        {
+          benchmark: 'lsp',
+          date: new Date().toISOString(),
+          node: process.version,
+          workspace: { source: ws.generated ? 'generated' : 'samples/large', files: files.length, lines },
+          debounceMs: 150,
+          firstCheckMs: +firstCheck.toFixed(1),
+          results,
+        },
+        null,
+        2,
+      )}\n`,
+    );
   } finally {
     await client.stop();
     ws.cleanup();
   }
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 1; });
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,46 +1,81 @@
-// Analysis snapshots: the parsed files of one generation of the workspace
-// (re-parsing only files whose text changed) and, on demand, the bound model
-// (bind/'s Program plus link loads). Checker diagnostics per file are computed on
-// demand and cached per generation; a check hands its bound program to the
-// snapshot of the same generation, so an edit binds the workspace once, not twice.
-import { ide, type Diagnostic, type Plan, type Program, type SourceFile } from '@dfvisor/grammar';
-import { check, parse, planOf, type Checked } from './core.js';
-import type { WorkspaceModel } from './workspace.js';
+// Analysis snapshots: the parsed files of one generation of the workspace (re-parsing only files whose
+// text changed), split into network workspaces by the grammar's rule (`partitionByNetwork`: each file
+// belongs to the nearest folder at or above it that declares a network; files with no network above
+// them form one group of their own). Each group has, on demand, its editor program (bind/'s Program
+// plus link loads). Checker diagnostics per file are computed on demand and cached per generation; a
+// check hands each group's bound program to the snapshot of the same generation, so an edit binds
+// each workspace once, not twice.
+import { ide, partitionByNetwork, type Diagnostic, type Plan, type Program, type SourceFile } from '@dfvisor/grammar';
+import { check, checkUnplaced, parse, planOf, type Checked } from './core.js';
+import type { WorkspaceFiles } from './workspace-files.js';
+
+/** The key of the group of files with no network above them (a network's group is keyed by its folder). */
+export const UNPLACED = '\0no-network';
+
+/** The files of one network workspace (or of the files without a network). */
+export interface FileGroup {
+  key: string;
+  files: SourceFile[];
+}
 
 export class Snapshot {
-  private bound: ide.IdeModel | undefined;
+  private readonly bound = new Map<string, ide.EditorProgram>();
+  private readonly groupOf = new Map<string, FileGroup>();
+  /** Network workspaces by folder, then the unplaced files' group (when there are any). */
+  readonly groups: FileGroup[];
 
   constructor(
     readonly generation: number,
     readonly files: SourceFile[],
     readonly byUri: Map<string, SourceFile>,
-  ) {}
-
-  /** The bound model of these files (bound on first use). */
-  get model(): ide.IdeModel {
-    this.bound ??= ide.buildModel(this.files);
-    return this.bound;
+  ) {
+    const { workspaces, unplaced } = partitionByNetwork(files);
+    this.groups = workspaces.map((w) => ({ key: w.root, files: w.files }));
+    if (unplaced.length > 0) this.groups.push({ key: UNPLACED, files: unplaced });
+    for (const g of this.groups) for (const f of g.files) this.groupOf.set(f.path, g);
   }
 
-  /** Uses a program bound from these same files (by a check) instead of binding again. */
-  adopt(program: Program): void {
-    this.bound ??= ide.modelOf(program);
+  /** The group a file belongs to. */
+  group(uri: string): FileGroup | undefined {
+    return this.groupOf.get(uri);
+  }
+
+  /** The editor program of the file's workspace (bound on first use). */
+  programFor(uri: string): ide.EditorProgram {
+    const g = this.groupOf.get(uri) ?? { key: UNPLACED, files: [] };
+    let p = this.bound.get(g.key);
+    if (!p) {
+      p = ide.buildEditorProgram(g.files);
+      this.bound.set(g.key, p);
+    }
+    return p;
+  }
+
+  /** Every group's editor program (for workspace-wide requests such as workspace symbols). */
+  programs(): ide.EditorProgram[] {
+    return this.groups.map((g) => this.programFor(g.files[0]!.path));
+  }
+
+  /** Uses a program bound from a group's files (by a check) instead of binding again. */
+  adopt(key: string, program: Program): void {
+    if (!this.bound.has(key)) this.bound.set(key, ide.editorProgramOf(program));
   }
 }
 
 export interface CheckResult {
   generation: number;
   byUri: Map<string, Diagnostic[]>;
-  checked: Checked;
+  /** The check of each group, by group key. */
+  checked: Map<string, Checked>;
 }
 
 export class Analysis {
   private parsed = new Map<string, SourceFile>();
   private snap: Snapshot | undefined;
   private checked: CheckResult | undefined;
-  private plan: { generation: number; plan: Plan | undefined } | undefined;
+  private plans: { generation: number; byKey: Map<string, Plan | undefined> } | undefined;
 
-  constructor(private readonly ws: WorkspaceModel) {}
+  constructor(private readonly ws: WorkspaceFiles) {}
 
   snapshot(): Snapshot {
     if (this.snap && this.snap.generation === this.ws.generation) return this.snap;
@@ -70,24 +105,36 @@ export class Analysis {
     return this.checked;
   }
 
+  /** Checks each network workspace as one program, and the files without a network on their own. */
   check(): CheckResult {
     if (this.checked && this.checked.generation === this.ws.generation) return this.checked;
     const snap = this.snapshot();
     const byUri = new Map<string, Diagnostic[]>(snap.files.map((f) => [f.path, []]));
-    const checked = check(snap.files);
-    if (checked.program) snap.adopt(checked.program);
-    for (const d of checked.diagnostics) {
-      const list = byUri.get(d.file);
-      if (list) list.push(d); else byUri.set(d.file, [d]);
+    const checked = new Map<string, Checked>();
+    for (const g of snap.groups) {
+      const c = g.key === UNPLACED ? checkUnplaced(g.files) : check(g.files);
+      if (c.program) snap.adopt(g.key, c.program);
+      checked.set(g.key, c);
+      for (const d of c.diagnostics) {
+        const list = byUri.get(d.file);
+        if (list) list.push(d);
+        else byUri.set(d.file, [d]);
+      }
     }
     this.checked = { generation: snap.generation, byUri, checked };
     return this.checked;
   }
 
-  compiledPlan(): Plan | undefined {
-    if (this.plan?.generation === this.ws.generation) return this.plan.plan;
+  /** The plan of the file's network workspace, or undefined when it has errors (or no network). */
+  compiledPlan(uri: string): Plan | undefined {
     const c = this.check();
-    this.plan = { generation: c.generation, plan: planOf(c.checked) };
-    return this.plan.plan;
+    if (this.plans?.generation !== c.generation) this.plans = { generation: c.generation, byKey: new Map() };
+    const key = this.snapshot().group(uri)?.key;
+    if (key === undefined || key === UNPLACED) return undefined;
+    if (!this.plans.byKey.has(key)) {
+      const checked = c.checked.get(key);
+      this.plans.byKey.set(key, checked ? planOf(checked) : undefined);
+    }
+    return this.plans.byKey.get(key);
   }
 }

@@ -20,25 +20,29 @@ const KIND: Record<ide.CandidateKind, CompletionItemKind> = {
 };
 
 export function registerCompletion(ctx: ServerContext): void {
-  ctx.connection.onCompletion(guard(ctx.connection, 'textDocument/completion', (params): CompletionList | null => {
-    const at = locate(ctx, params.textDocument.uri, params.position);
-    if (!at) return null;
-    const res = ide.completeAt(at.snap.model, at.file, at.offset);
-    const range = toRange(ide.rangeOf(at.file, res.replaceStart, res.replaceEnd));
-    const items: CompletionItem[] = [];
-    for (const c of res.items) {
-      if (c.snippet && !ctx.client.snippets) continue;
-      items.push({
-        label: c.label,
-        kind: KIND[c.kind],
-        detail: c.detail,
-        documentation: c.documentation ? { kind: ctx.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: c.documentation } : undefined,
-        sortText: c.sortText,
-        filterText: c.label,
-        insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-        textEdit: { range, newText: c.insertText ?? c.label },
-      });
-    }
-    return { isIncomplete: res.incomplete, items };
-  }));
+  ctx.connection.onCompletion(
+    guard(ctx.connection, 'textDocument/completion', (params): CompletionList | null => {
+      const at = locate(ctx, params.textDocument.uri, params.position);
+      if (!at) return null;
+      const res = ide.completeAt(at.model, at.file, at.offset);
+      const range = toRange(ide.rangeOf(at.file, res.replaceStart, res.replaceEnd));
+      const items: CompletionItem[] = [];
+      for (const c of res.items) {
+        if (c.snippet && !ctx.client.snippets) continue;
+        items.push({
+          label: c.label,
+          kind: KIND[c.kind],
+          detail: c.detail,
+          documentation: c.documentation
+            ? { kind: ctx.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: c.documentation }
+            : undefined,
+          sortText: c.sortText,
+          filterText: c.label,
+          insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          textEdit: { range, newText: c.insertText ?? c.label },
+        });
+      }
+      return { isIncomplete: res.incomplete, items };
+    }),
+  );
 }

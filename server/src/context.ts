@@ -1,7 +1,7 @@
 // What every feature module receives: the connection, the workspace, the analysis and settings.
 import type { Connection } from 'vscode-languageserver/node.js';
 import type { Analysis } from './analysis.js';
-import type { WorkspaceModel } from './workspace.js';
+import type { WorkspaceFiles } from './workspace-files.js';
 
 export interface ServerSettings {
   /** Base URL of the diagnostics' codeDescription links. */
@@ -23,7 +23,7 @@ export interface ClientSupport {
 
 export interface ServerContext {
   connection: Connection;
-  workspace: WorkspaceModel;
+  workspace: WorkspaceFiles;
   analysis: Analysis;
   settings: ServerSettings;
   client: ClientSupport;

@@ -4,7 +4,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Position, type Range, type TextEdit, type WorkspaceEdit,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Diagnostic,
+  type Position,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node.js';
 
 /** Where the language docs are published; used when no local copy is found. */

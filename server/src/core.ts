@@ -17,13 +17,26 @@ export function check(files: SourceFile[]): Checked {
   return { diagnostics: r.diagnostics, program: r.program };
 }
 
+/** The files with no network above them: their own checks and one SL107 each; no program. */
+export function checkUnplaced(files: SourceFile[]): Checked {
+  return { diagnostics: grammar.checkWithoutNetwork(files), program: undefined };
+}
+
 /** The plan of a checked program, or undefined when it has errors. */
 export function planOf(checked: Checked): Plan | undefined {
   if (!checked.program || grammar.hasErrors(checked.diagnostics)) return undefined;
-  try { return grammar.buildPlan(checked.program); } catch { return undefined; }
+  try {
+    return grammar.buildPlan(checked.program);
+  } catch {
+    return undefined;
+  }
 }
 
-export interface TextReplace { start: number; end: number; newText: string }
+export interface TextReplace {
+  start: number;
+  end: number;
+  newText: string;
+}
 
 /** Formats a whole file; the text is returned unchanged when it has syntax errors. */
 export function formatText(file: SourceFile): string {

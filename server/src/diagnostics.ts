@@ -6,7 +6,10 @@
 // a result older than what was last published is never sent.
 import type { Diagnostic as CoreDiagnostic } from '@dfvisor/grammar';
 import {
-  DocumentDiagnosticReportKind, type Diagnostic, type DocumentDiagnosticReport, type WorkspaceDocumentDiagnosticReport,
+  DocumentDiagnosticReportKind,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node.js';
 import type { ServerContext } from './context.js';
 import { toLspDiagnostic } from './convert.js';
@@ -28,33 +31,39 @@ export class DiagnosticsFeature {
   register(): void {
     const { connection } = this.ctx;
     if (!this.pull) return;
-    connection.languages.diagnostics.on(guard(connection, 'textDocument/diagnostic', (params): DocumentDiagnosticReport => {
-      const result = this.ctx.analysis.check();
-      const ds = this.lsp(result.byUri.get(params.textDocument.uri) ?? []);
-      const resultId = `${result.generation}:${hash(ds)}`;
-      if (params.previousResultId && params.previousResultId.split(':')[1] === resultId.split(':')[1]) {
-        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      }
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: ds };
-    }));
-    connection.languages.diagnostics.onWorkspace(guard(connection, 'workspace/diagnostic', (params) => {
-      const result = this.ctx.analysis.check();
-      const prev = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
-      const items: WorkspaceDocumentDiagnosticReport[] = [];
-      for (const [uri, core] of result.byUri) {
-        const ds = this.lsp(core);
+    connection.languages.diagnostics.on(
+      guard(connection, 'textDocument/diagnostic', (params): DocumentDiagnosticReport => {
+        const result = this.ctx.analysis.check();
+        const ds = this.lsp(result.byUri.get(params.textDocument.uri) ?? []);
         const resultId = `${result.generation}:${hash(ds)}`;
-        const version = this.ctx.workspace.document(uri)?.version ?? null;
-        if (prev.get(uri)?.split(':')[1] === resultId.split(':')[1]) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
-        else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version, resultId, items: ds });
-      }
-      // Files the client still holds results for that are gone (deleted, moved): report them empty,
-      // or their diagnostics would stay in the client's problem list.
-      for (const uri of prev.keys()) {
-        if (!result.byUri.has(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: `${result.generation}:gone`, items: [] });
-      }
-      return { items };
-    }));
+        if (params.previousResultId && params.previousResultId.split(':')[1] === resultId.split(':')[1]) {
+          return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+        }
+        return { kind: DocumentDiagnosticReportKind.Full, resultId, items: ds };
+      }),
+    );
+    connection.languages.diagnostics.onWorkspace(
+      guard(connection, 'workspace/diagnostic', (params) => {
+        const result = this.ctx.analysis.check();
+        const prev = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+        const items: WorkspaceDocumentDiagnosticReport[] = [];
+        for (const [uri, core] of result.byUri) {
+          const ds = this.lsp(core);
+          const resultId = `${result.generation}:${hash(ds)}`;
+          const version = this.ctx.workspace.document(uri)?.version ?? null;
+          if (prev.get(uri)?.split(':')[1] === resultId.split(':')[1])
+            items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version, resultId });
+          else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version, resultId, items: ds });
+        }
+        // Files the client still holds results for that are gone (deleted, moved): report them empty,
+        // or their diagnostics would stay in the client's problem list.
+        for (const uri of prev.keys()) {
+          if (!result.byUri.has(uri))
+            items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: `${result.generation}:gone`, items: [] });
+        }
+        return { items };
+      }),
+    );
   }
 
   private lsp(ds: CoreDiagnostic[]): Diagnostic[] {
@@ -68,10 +77,17 @@ export class DiagnosticsFeature {
     if (!this.warm) {
       this.warm = setImmediate(() => {
         this.warm = undefined;
-        try { this.ctx.analysis.snapshot(); } catch { /* the check reports it */ }
+        try {
+          this.ctx.analysis.snapshot();
+        } catch {
+          /* the check reports it */
+        }
       });
     }
-    this.timer = setTimeout(() => { this.timer = undefined; this.run(); }, delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, delay);
   }
 
   dispose(): void {
@@ -81,11 +97,11 @@ export class DiagnosticsFeature {
   /** Checks the current texts and publishes (or asks the client to pull). */
   run(): void {
     const { connection, analysis, workspace } = this.ctx;
-    let result;
+    let result: ReturnType<typeof analysis.check>;
     try {
       result = analysis.check();
     } catch (e) {
-      connection.console.error(`check failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      connection.console.error(`check failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return;
     }
     // A newer change arrived while checking: its own timer will publish.
@@ -118,6 +134,9 @@ export class DiagnosticsFeature {
 function hash(ds: Diagnostic[]): string {
   const s = JSON.stringify(ds);
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return (h >>> 0).toString(16);
 }

@@ -22,16 +22,20 @@ export function minimalEdit(file: SourceFile, after: string): TextEdit[] {
 }
 
 export function registerFormatting(ctx: ServerContext): void {
-  ctx.connection.onDocumentFormatting(guard(ctx.connection, 'textDocument/formatting', (params): TextEdit[] => {
-    const f = fileOf(ctx, params.textDocument.uri);
-    if (!f) return [];
-    return minimalEdit(f.file, formatText(f.file));
-  }));
-  ctx.connection.onDocumentRangeFormatting(guard(ctx.connection, 'textDocument/rangeFormatting', (params): TextEdit[] => {
-    const f = fileOf(ctx, params.textDocument.uri);
-    if (!f) return [];
-    const start = offsetOf(f.file, params.range.start);
-    const end = offsetOf(f.file, params.range.end);
-    return formatRangeEdits(f.file, start, end).map((e) => ({ range: toRange(e.range), newText: e.newText }));
-  }));
+  ctx.connection.onDocumentFormatting(
+    guard(ctx.connection, 'textDocument/formatting', (params): TextEdit[] => {
+      const f = fileOf(ctx, params.textDocument.uri);
+      if (!f) return [];
+      return minimalEdit(f.file, formatText(f.file));
+    }),
+  );
+  ctx.connection.onDocumentRangeFormatting(
+    guard(ctx.connection, 'textDocument/rangeFormatting', (params): TextEdit[] => {
+      const f = fileOf(ctx, params.textDocument.uri);
+      if (!f) return [];
+      const start = offsetOf(f.file, params.range.start);
+      const end = offsetOf(f.file, params.range.end);
+      return formatRangeEdits(f.file, start, end).map((e) => ({ range: toRange(e.range), newText: e.newText }));
+    }),
+  );
 }

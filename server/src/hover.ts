@@ -1,5 +1,5 @@
 // textDocument/hover.
-import { ide } from '@dfvisor/grammar';
+import { ide, type Plan } from '@dfvisor/grammar';
 import { MarkupKind, type Hover } from 'vscode-languageserver/node.js';
 import type { ServerContext } from './context.js';
 import { toRange } from './convert.js';
@@ -7,19 +7,24 @@ import { guard } from './guard.js';
 import { locate } from './locate.js';
 
 export function registerHover(ctx: ServerContext): void {
-  ctx.connection.onHover(guard(ctx.connection, 'textDocument/hover', (params): Hover | null => {
-    const at = locate(ctx, params.textDocument.uri, params.position);
-    if (!at) return null;
-    // The plan (auto overlay tags) only matters when hovering a slice that asks for an auto tag.
-    const hit = ide.symbolAt(at.snap.model, at.file, at.offset);
-    let plan;
-    if (hit?.symbol.kind === 'slice') {
-      const decl = at.snap.model.program.sliceByName.get(hit.symbol.name)?.decl;
-      const ov = decl?.statements.find((s) => s.kind === 'Overlay');
-      if (!ov || (ov.kind === 'Overlay' && ov.mode === 'auto')) plan = ctx.analysis.compiledPlan();
-    }
-    const h = ide.hoverAt(at.snap.model, at.file, at.offset, { plan });
-    if (!h) return null;
-    return { range: toRange(h.range), contents: { kind: ctx.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown } };
-  }));
+  ctx.connection.onHover(
+    guard(ctx.connection, 'textDocument/hover', (params): Hover | null => {
+      const at = locate(ctx, params.textDocument.uri, params.position);
+      if (!at) return null;
+      // The plan (auto overlay tags) only matters when hovering a slice that asks for an auto tag.
+      const hit = ide.symbolAt(at.model, at.file, at.offset);
+      let plan: Plan | undefined;
+      if (hit?.symbol.kind === 'slice') {
+        const decl = at.model.program.sliceByName.get(hit.symbol.name)?.decl;
+        const ov = decl?.statements.find((s) => s.kind === 'Overlay');
+        if (!ov || (ov.kind === 'Overlay' && ov.mode === 'auto')) plan = ctx.analysis.compiledPlan(at.file.path);
+      }
+      const h = ide.hoverAt(at.model, at.file, at.offset, { plan });
+      if (!h) return null;
+      return {
+        range: toRange(h.range),
+        contents: { kind: ctx.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown },
+      };
+    }),
+  );
 }

@@ -12,13 +12,15 @@ export function offsetOf(file: SourceFile, p: Position): number {
 export interface Located {
   snap: Snapshot;
   file: SourceFile;
+  /** The editor program of the file's network workspace. */
+  model: ide.EditorProgram;
   offset: number;
 }
 
-export function fileOf(ctx: ServerContext, uri: string): { snap: Snapshot; file: SourceFile } | undefined {
+export function fileOf(ctx: ServerContext, uri: string): { snap: Snapshot; file: SourceFile; model: ide.EditorProgram } | undefined {
   const snap = ctx.analysis.snapshot();
   const file = snap.byUri.get(normalizeUri(uri));
-  return file ? { snap, file } : undefined;
+  return file ? { snap, file, model: snap.programFor(file.path) } : undefined;
 }
 
 export function locate(ctx: ServerContext, uri: string, position: Position): Located | undefined {

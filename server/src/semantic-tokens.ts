@@ -11,15 +11,17 @@ export const semanticTokensLegend: SemanticTokensLegend = {
 };
 
 export function registerSemanticTokens(ctx: ServerContext): void {
-  ctx.connection.languages.semanticTokens.on(guard(ctx.connection, 'textDocument/semanticTokens/full', (params) => {
-    const builder = new SemanticTokensBuilder();
-    const f = fileOf(ctx, params.textDocument.uri);
-    if (!f) return builder.build();
-    for (const t of ide.semanticTokens(f.file)) {
-      const type = ide.SEMANTIC_TOKEN_TYPES.indexOf(t.type);
-      const mods = t.modifiers.reduce((m, x) => m | (1 << ide.SEMANTIC_TOKEN_MODIFIERS.indexOf(x)), 0);
-      builder.push(t.line, t.character, t.length, type, mods);
-    }
-    return builder.build();
-  }));
+  ctx.connection.languages.semanticTokens.on(
+    guard(ctx.connection, 'textDocument/semanticTokens/full', (params) => {
+      const builder = new SemanticTokensBuilder();
+      const f = fileOf(ctx, params.textDocument.uri);
+      if (!f) return builder.build();
+      for (const t of ide.semanticTokens(f.file)) {
+        const type = ide.SEMANTIC_TOKEN_TYPES.indexOf(t.type);
+        const mods = t.modifiers.reduce((m, x) => m | (1 << ide.SEMANTIC_TOKEN_MODIFIERS.indexOf(x)), 0);
+        builder.push(t.line, t.character, t.length, type, mods);
+      }
+      return builder.build();
+    }),
+  );
 }

@@ -1,8 +1,13 @@
 // Wires the workspace model, the analysis and every feature module onto a connection.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
-  type Connection, type InitializeParams, type InitializeResult,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { Analysis } from './analysis.js';
 import { registerCodeActions } from './code-actions.js';
@@ -23,7 +28,7 @@ import { registerSelection } from './selection.js';
 import { registerSemanticTokens, semanticTokensLegend } from './semantic-tokens.js';
 import { registerSymbols } from './symbols.js';
 import { uriToPath } from './uri.js';
-import { WorkspaceModel } from './workspace.js';
+import { WorkspaceFiles } from './workspace-files.js';
 
 export const SERVER_NAME = 'slice-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -55,17 +60,16 @@ function isSliceDocument(doc: TextDocument): boolean {
 
 /** Starts the server on a connection and returns a handle for in-process use (tests). */
 export function startServer(connection: Connection): { context: () => ServerContext | undefined } {
-  const workspace = new WorkspaceModel();
+  const workspace = new WorkspaceFiles();
   const analysis = new Analysis(workspace);
   const documents = new TextDocuments(TextDocument);
   let ctx: ServerContext | undefined;
   let diagnostics: DiagnosticsFeature | undefined;
 
   connection.onInitialize((init): InitializeResult => {
-    const folders = init.workspaceFolders?.map((f) => f.uri)
-      ?? (init.rootUri ? [init.rootUri] : init.rootPath ? [init.rootPath] : []);
+    const folders = init.workspaceFolders?.map((f) => f.uri) ?? (init.rootUri ? [init.rootUri] : init.rootPath ? [init.rootPath] : []);
     try {
-      workspace.loadFolders(folders.map((f) => (f.startsWith('file:') ? uriToPath(f) ?? f : f)));
+      workspace.loadFolders(folders.map((f) => (f.startsWith('file:') ? (uriToPath(f) ?? f) : f)));
     } catch (e) {
       connection.console.error(`reading the workspace failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -112,35 +116,47 @@ export function startServer(connection: Connection): { context: () => ServerCont
 
   connection.onInitialized(() => {
     if (ctx?.client.watchedFilesDynamic) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.slice' }] }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.slice' }] })
+        .catch(() => undefined);
     }
     // First diagnostics for the whole workspace, without waiting for an edit.
     diagnostics?.schedule(0);
   });
 
-  documents.onDidOpen(guardNotification(connection, 'didOpen', (e) => {
-    if (!isSliceDocument(e.document)) return;
-    workspace.openDocument(e.document.uri, e.document.getText(), e.document.version);
-    diagnostics?.schedule();
-  }));
-  documents.onDidChangeContent(guardNotification(connection, 'didChange', (e) => {
-    if (!isSliceDocument(e.document)) return;
-    workspace.changeDocument(e.document.uri, e.document.getText(), e.document.version);
-    diagnostics?.schedule();
-  }));
-  documents.onDidClose(guardNotification(connection, 'didClose', (e) => {
-    if (!isSliceDocument(e.document)) return;
-    workspace.closeDocument(e.document.uri);
-    diagnostics?.schedule();
-  }));
-  connection.onDidChangeWatchedFiles(guardNotification(connection, 'didChangeWatchedFiles', (p) => {
-    for (const c of p.changes) {
-      // An open document's text wins over the disk; the model keeps both.
-      workspace.diskChanged(c.uri, c.type === FileChangeType.Deleted);
-    }
-    diagnostics?.schedule();
-  }));
-  connection.onShutdown(() => { diagnostics?.dispose(); });
+  documents.onDidOpen(
+    guardNotification(connection, 'didOpen', (e) => {
+      if (!isSliceDocument(e.document)) return;
+      workspace.openDocument(e.document.uri, e.document.getText(), e.document.version);
+      diagnostics?.schedule();
+    }),
+  );
+  documents.onDidChangeContent(
+    guardNotification(connection, 'didChange', (e) => {
+      if (!isSliceDocument(e.document)) return;
+      workspace.changeDocument(e.document.uri, e.document.getText(), e.document.version);
+      diagnostics?.schedule();
+    }),
+  );
+  documents.onDidClose(
+    guardNotification(connection, 'didClose', (e) => {
+      if (!isSliceDocument(e.document)) return;
+      workspace.closeDocument(e.document.uri);
+      diagnostics?.schedule();
+    }),
+  );
+  connection.onDidChangeWatchedFiles(
+    guardNotification(connection, 'didChangeWatchedFiles', (p) => {
+      for (const c of p.changes) {
+        // An open document's text wins over the disk; the model keeps both.
+        workspace.diskChanged(c.uri, c.type === FileChangeType.Deleted);
+      }
+      diagnostics?.schedule();
+    }),
+  );
+  connection.onShutdown(() => {
+    diagnostics?.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

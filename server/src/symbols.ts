@@ -21,7 +21,14 @@ const KIND: Record<ide.OutlineItem['kind'], SymbolKind> = {
 };
 
 function toDocumentSymbol(o: ide.OutlineItem): DocumentSymbol {
-  return { name: o.name, kind: KIND[o.kind], detail: o.detail, range: toRange(o.range), selectionRange: toRange(o.selectionRange), children: o.children.map(toDocumentSymbol) };
+  return {
+    name: o.name,
+    kind: KIND[o.kind],
+    detail: o.detail,
+    range: toRange(o.range),
+    selectionRange: toRange(o.selectionRange),
+    children: o.children.map(toDocumentSymbol),
+  };
 }
 
 function flatten(uri: string, items: ide.OutlineItem[], container?: string, out: SymbolInformation[] = []): SymbolInformation[] {
@@ -33,16 +40,27 @@ function flatten(uri: string, items: ide.OutlineItem[], container?: string, out:
 }
 
 export function registerSymbols(ctx: ServerContext): void {
-  ctx.connection.onDocumentSymbol(guard(ctx.connection, 'textDocument/documentSymbol', (params): DocumentSymbol[] | SymbolInformation[] | null => {
-    const f = fileOf(ctx, params.textDocument.uri);
-    if (!f) return null;
-    const items = ide.outline(f.file);
-    return ctx.client.hierarchicalSymbols ? items.map(toDocumentSymbol) : flatten(f.file.path, items);
-  }));
-  ctx.connection.onWorkspaceSymbol(guard(ctx.connection, 'workspace/symbol', (params): SymbolInformation[] => {
-    const snap = ctx.analysis.snapshot();
-    return ide.workspaceSymbols(snap.model, params.query ?? '').map((s) => ({
-      name: s.name, kind: KIND[s.kind], containerName: s.container, location: { uri: s.file, range: toRange(s.range) },
-    }));
-  }));
+  ctx.connection.onDocumentSymbol(
+    guard(ctx.connection, 'textDocument/documentSymbol', (params): DocumentSymbol[] | SymbolInformation[] | null => {
+      const f = fileOf(ctx, params.textDocument.uri);
+      if (!f) return null;
+      const items = ide.outline(f.file);
+      return ctx.client.hierarchicalSymbols ? items.map(toDocumentSymbol) : flatten(f.file.path, items);
+    }),
+  );
+  ctx.connection.onWorkspaceSymbol(
+    guard(ctx.connection, 'workspace/symbol', (params): SymbolInformation[] => {
+      const snap = ctx.analysis.snapshot();
+      return snap
+        .programs()
+        .flatMap((program) => ide.workspaceSymbols(program, params.query ?? ''))
+        .slice(0, 500)
+        .map((s) => ({
+          name: s.name,
+          kind: KIND[s.kind],
+          containerName: s.container,
+          location: { uri: s.file, range: toRange(s.range) },
+        }));
+    }),
+  );
 }

@@ -3,12 +3,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export function normalizeUri(uri: string): string {
   if (!uri.startsWith('file:')) return uri;
-  try { return pathToFileURL(fileURLToPath(uri)).href; } catch { return uri; }
+  try {
+    return pathToFileURL(fileURLToPath(uri)).href;
+  } catch {
+    return uri;
+  }
 }
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
-  try { return fileURLToPath(uri); } catch { return undefined; }
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }
 
 export function pathToUri(path: string): string {

@@ -7,12 +7,22 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node.js';
 import type {
-  ClientCapabilities, CompletionItem, CompletionList, Diagnostic, Hover, InitializeResult, Location, Position,
-  PublishDiagnosticsParams, Range,
+  ClientCapabilities,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  Hover,
+  InitializeResult,
+  Location,
+  Position,
+  PublishDiagnosticsParams,
+  Range,
 } from 'vscode-languageserver-protocol';
 
 export const SERVER_BIN = resolve(process.cwd(), 'server', 'bin', 'slice-language-server.js');
@@ -30,7 +40,11 @@ export interface Fixture {
 function posAt(text: string, offset: number): Position {
   let line = 0;
   let ls = 0;
-  for (let i = 0; i < offset; i++) if (text[i] === '\n') { line++; ls = i + 1; }
+  for (let i = 0; i < offset; i++)
+    if (text[i] === '\n') {
+      line++;
+      ls = i + 1;
+    }
   return { line, character: offset - ls };
 }
 
@@ -40,10 +54,22 @@ export function fixture(marked: string): Fixture {
   const cursorOffsets: number[] = [];
   const rangeOffsets: Array<[number, number]> = [];
   const open: number[] = [];
-  for (let i = 0; i < marked.length;) {
-    if (marked.startsWith('<|>', i)) { cursorOffsets.push(text.length); i += 3; continue; }
-    if (marked.startsWith('<|', i)) { open.push(text.length); i += 2; continue; }
-    if (marked.startsWith('|>', i) && open.length) { rangeOffsets.push([open.pop()!, text.length]); i += 2; continue; }
+  for (let i = 0; i < marked.length; ) {
+    if (marked.startsWith('<|>', i)) {
+      cursorOffsets.push(text.length);
+      i += 3;
+      continue;
+    }
+    if (marked.startsWith('<|', i)) {
+      open.push(text.length);
+      i += 2;
+      continue;
+    }
+    if (marked.startsWith('|>', i) && open.length) {
+      rangeOffsets.push([open.pop()!, text.length]);
+      i += 2;
+      continue;
+    }
     text += marked[i++];
   }
   rangeOffsets.sort((a, b) => a[0] - b[0]);
@@ -107,7 +133,10 @@ export class LspClient {
   readonly stderr: string[] = [];
   initializeResult!: InitializeResult;
 
-  private constructor(readonly proc: ChildProcess, readonly conn: ProtocolConnection) {}
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {}
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
     // SLICE_LS_NODE_ARGS: extra node flags for the server process (e.g. `--cpu-prof` when profiling a benchmark).
@@ -122,20 +151,24 @@ export class LspClient {
     });
     conn.onNotification('window/logMessage', () => undefined);
     conn.onRequest('client/registerCapability', () => null);
-    conn.onRequest('workspace/diagnostic/refresh', () => { client.refreshes++; client.wake(); return null; });
+    conn.onRequest('workspace/diagnostic/refresh', () => {
+      client.refreshes++;
+      client.wake();
+      return null;
+    });
     conn.onRequest('workspace/semanticTokens/refresh', () => null);
     conn.onRequest('workspace/inlayHint/refresh', () => null);
     conn.onRequest('workspace/codeLens/refresh', () => null);
     conn.listen();
     try {
       const ws = opts.workspace;
-      client.initializeResult = await conn.sendRequest('initialize', {
+      client.initializeResult = (await conn.sendRequest('initialize', {
         processId: process.pid,
         rootUri: ws ? pathToFileURL(ws).href : null,
         workspaceFolders: ws ? [{ uri: pathToFileURL(ws).href, name: 'ws' }] : null,
         capabilities: opts.capabilities ?? DEFAULT_CAPABILITIES,
         initializationOptions: opts.initializationOptions ?? { debounceMs: 30 },
-      }) as InitializeResult;
+      })) as InitializeResult;
       await conn.sendNotification('initialized', {});
     } catch (e) {
       client.kill();
@@ -162,7 +195,10 @@ export class LspClient {
       if (left <= 0) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((res) => {
         const t = setTimeout(res, Math.min(left, 250));
-        this.waiters.push(() => { clearTimeout(t); res(); });
+        this.waiters.push(() => {
+          clearTimeout(t);
+          res();
+        });
       });
     }
   }
@@ -176,7 +212,10 @@ export class LspClient {
   /** Waits for a publish for `uri` (after `since` publishes) whose diagnostics satisfy `pred`. */
   async waitForDiagnostics(uri: string, pred: (ds: Diagnostic[]) => boolean = () => true, since = 0): Promise<Diagnostic[]> {
     return this.until(() => {
-      const l = this.published.slice(since).filter((p) => p.uri === uri).pop();
+      const l = this.published
+        .slice(since)
+        .filter((p) => p.uri === uri)
+        .pop();
       return l && pred(l.diagnostics) ? l.diagnostics : undefined;
     }, `diagnostics for ${uri}`);
   }
@@ -230,7 +269,9 @@ export class LspClient {
     try {
       await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       await this.conn.sendNotification('exit');
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
     const t = setTimeout(() => this.kill(), 3000);
     await exited;
     clearTimeout(t);
@@ -249,8 +290,12 @@ export class LspClient {
 
 // ------------------------------------------------------------------ expectations
 
-export async function expectCompletion(client: LspClient, uri: string, position: Position,
-  expected: { includes?: string[]; excludes?: string[]; documented?: boolean }): Promise<CompletionItem[]> {
+export async function expectCompletion(
+  client: LspClient,
+  uri: string,
+  position: Position,
+  expected: { includes?: string[]; excludes?: string[]; documented?: boolean },
+): Promise<CompletionItem[]> {
   const items = await client.completion(uri, position);
   const labels = items.map((i) => i.label);
   for (const l of expected.includes ?? []) assert.ok(labels.includes(l), `completion should offer '${l}'; got ${labels.join(', ')}`);
@@ -267,7 +312,12 @@ export function hoverText(h: Hover | null): string {
   return (c as { value: string }).value;
 }
 
-export async function expectHover(client: LspClient, uri: string, position: Position, ...contains: Array<string | RegExp>): Promise<string> {
+export async function expectHover(
+  client: LspClient,
+  uri: string,
+  position: Position,
+  ...contains: Array<string | RegExp>
+): Promise<string> {
   const text = hoverText(await client.hover(uri, position));
   for (const c of contains) {
     if (typeof c === 'string') assert.ok(text.includes(c), `hover should contain '${c}'; got:\n${text}`);
@@ -276,32 +326,58 @@ export async function expectHover(client: LspClient, uri: string, position: Posi
   return text;
 }
 
-export async function expectDefinition(client: LspClient, uri: string, position: Position, target: { uri: string; range: Range }): Promise<void> {
+export async function expectDefinition(
+  client: LspClient,
+  uri: string,
+  position: Position,
+  target: { uri: string; range: Range },
+): Promise<void> {
   const locs = await client.definition(uri, position);
   assert.ok(locs && locs.length > 0, 'a definition is found');
-  assert.ok(locs.some((l) => l.uri === target.uri && sameRange(l.range, target.range)),
-    `definition ${JSON.stringify(locs)} should include ${JSON.stringify(target)}`);
+  assert.ok(
+    locs.some((l) => l.uri === target.uri && sameRange(l.range, target.range)),
+    `definition ${JSON.stringify(locs)} should include ${JSON.stringify(target)}`,
+  );
 }
 
 export async function expectDiagnostics(client: LspClient, uri: string, codes: string[], since = 0): Promise<Diagnostic[]> {
   const want = [...codes].sort().join(',');
   try {
-    return await client.waitForDiagnostics(uri, (ds) => ds.map((d) => String(d.code)).sort().join(',') === want, since);
+    return await client.waitForDiagnostics(
+      uri,
+      (ds) =>
+        ds
+          .map((d) => String(d.code))
+          .sort()
+          .join(',') === want,
+      since,
+    );
   } catch (e) {
-    const got = client.latest(uri)?.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n');
+    const got = client
+      .latest(uri)
+      ?.diagnostics.map((d) => `${d.code} ${d.message}`)
+      .join('\n');
     throw new Error(`${(e as Error).message}: wanted [${want}], last got:\n${got ?? '(nothing)'}`);
   }
 }
 
 export function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /** Applies LSP text edits to a text. */
 export function applyEdits(text: string, edits: Array<{ range: Range; newText: string }>): string {
   const off = (p: Position) => {
     let o = 0;
-    for (let l = 0; l < p.line; l++) { const n = text.indexOf('\n', o); o = n < 0 ? text.length : n + 1; }
+    for (let l = 0; l < p.line; l++) {
+      const n = text.indexOf('\n', o);
+      o = n < 0 ? text.length : n + 1;
+    }
     return o + p.character;
   };
   const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));

@@ -19,9 +19,14 @@ const PROD = `slice production {
 `;
 
 const cleanups: Array<() => Promise<void> | void> = [];
-after(async () => { for (const c of cleanups.reverse()) await c(); });
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
-async function setup(files: Record<string, string>, opts: Parameters<typeof LspClient.start>[0] = {}): Promise<{ ws: TempWorkspace; client: LspClient }> {
+async function setup(
+  files: Record<string, string>,
+  opts: Parameters<typeof LspClient.start>[0] = {},
+): Promise<{ ws: TempWorkspace; client: LspClient }> {
   const ws = tempWorkspace(files);
   cleanups.push(() => ws.cleanup());
   const client = await LspClient.start({ workspace: ws.dir, ...opts });
@@ -35,7 +40,10 @@ describe('diagnostics', () => {
     await expectDiagnostics(client, ws.uri('network.slice'), []);
     await expectDiagnostics(client, ws.uri('research.slice'), []);
     const ds = await client.waitForDiagnostics(ws.uri('broken.slice'), (d) => d.length > 0);
-    assert.ok(ds.every((d) => d.code === 'SL001' || d.code === 'SL203' || d.code === 'SL501'), JSON.stringify(ds));
+    assert.ok(
+      ds.every((d) => d.code === 'SL001' || d.code === 'SL203' || d.code === 'SL501'),
+      JSON.stringify(ds),
+    );
   });
 
   it('shows a conflict between two files in both, with code, docs link and related information', async () => {
@@ -77,7 +85,7 @@ describe('diagnostics', () => {
     await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: prodUri, type: 1 }] });
     await expectDiagnostics(client, res, ['SL301', 'SL302'], since);
     // A switch removed from the network on disk: the tenant now points at an unknown switch.
-    writeFileSync(join(ws.dir, 'network.slice'), NETWORK.replace(/  switch s3 .*\n/, '').replace(/  link s2:4 .*\n/, ''));
+    writeFileSync(join(ws.dir, 'network.slice'), NETWORK.replace(/ {2}switch s3 .*\n/, '').replace(/ {2}link s2:4 .*\n/, ''));
     since = client.published.length;
     await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.uri('network.slice'), type: 2 }] });
     const ds = await client.waitForDiagnostics(res, (d) => d.some((x) => x.code === 'SL101'), since);
@@ -103,26 +111,40 @@ describe('diagnostics', () => {
     await client.request('workspace/symbol', { query: '' });
     const mine = client.published.slice(since).filter((p) => p.uri === uri);
     const versions = mine.map((p) => p.version ?? 0);
-    assert.deepEqual([...versions].sort((a, b) => a - b), versions, 'publishes come in version order');
+    assert.deepEqual(
+      [...versions].sort((a, b) => a - b),
+      versions,
+      'publishes come in version order',
+    );
     assert.equal(mine[mine.length - 1]!.version, last);
     assert.deepEqual(mine[mine.length - 1]!.diagnostics, []);
     assert.ok(mine.length <= 2, `debounce coalesced the burst (${mine.length} publishes)`);
   });
 
   it('serves pull diagnostics when the client supports them', async () => {
-    const { ws, client } = await setup({ 'network.slice': NETWORK, 'research.slice': RESEARCH, 'production.slice': PROD }, {
-      capabilities: {
-        textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true } },
-        workspace: { diagnostics: { refreshSupport: true } },
+    const { ws, client } = await setup(
+      { 'network.slice': NETWORK, 'research.slice': RESEARCH, 'production.slice': PROD },
+      {
+        capabilities: {
+          textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true } },
+          workspace: { diagnostics: { refreshSupport: true } },
+        },
       },
-    });
+    );
     assert.ok(client.initializeResult.capabilities.diagnosticProvider, 'diagnosticProvider announced');
-    const rep = await client.request<{ kind: string; items: Diagnostic[]; resultId: string }>('textDocument/diagnostic', { textDocument: { uri: ws.uri('production.slice') } });
+    const rep = await client.request<{ kind: string; items: Diagnostic[]; resultId: string }>('textDocument/diagnostic', {
+      textDocument: { uri: ws.uri('production.slice') },
+    });
     assert.equal(rep.kind, 'full');
     assert.deepEqual(rep.items.map((d) => d.code).sort(), ['SL301', 'SL302']);
-    const again = await client.request<{ kind: string }>('textDocument/diagnostic', { textDocument: { uri: ws.uri('production.slice') }, previousResultId: rep.resultId });
+    const again = await client.request<{ kind: string }>('textDocument/diagnostic', {
+      textDocument: { uri: ws.uri('production.slice') },
+      previousResultId: rep.resultId,
+    });
     assert.equal(again.kind, 'unchanged');
-    const all = await client.request<{ items: Array<{ uri: string; items?: Diagnostic[] }> }>('workspace/diagnostic', { previousResultIds: [] });
+    const all = await client.request<{ items: Array<{ uri: string; items?: Diagnostic[] }> }>('workspace/diagnostic', {
+      previousResultIds: [],
+    });
     const research = all.items.find((i) => i.uri === ws.uri('research.slice'));
     assert.deepEqual(research?.items?.map((d) => d.code).sort(), ['SL301', 'SL302']);
     // After an edit the server asks the client to pull again.
@@ -133,12 +155,15 @@ describe('diagnostics', () => {
   });
 
   it('pull mode: a deleted file is reported empty so its problems leave the client', async () => {
-    const { ws, client } = await setup({ 'network.slice': NETWORK, 'research.slice': RESEARCH, 'production.slice': PROD }, {
-      capabilities: {
-        textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true } },
-        workspace: { diagnostics: { refreshSupport: true } },
+    const { ws, client } = await setup(
+      { 'network.slice': NETWORK, 'research.slice': RESEARCH, 'production.slice': PROD },
+      {
+        capabilities: {
+          textDocument: { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true } },
+          workspace: { diagnostics: { refreshSupport: true } },
+        },
       },
-    });
+    );
     type Report = { items: Array<{ uri: string; kind: string; resultId: string; items?: Diagnostic[] }> };
     const first = await client.request<Report>('workspace/diagnostic', { previousResultIds: [] });
     const prodUri = ws.uri('production.slice');
@@ -147,7 +172,9 @@ describe('diagnostics', () => {
     const refreshes = client.refreshes;
     await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: prodUri, type: 3 }] });
     await client.until(() => client.refreshes > refreshes, 'a diagnostic refresh');
-    const second = await client.request<Report>('workspace/diagnostic', { previousResultIds: first.items.map((i) => ({ uri: i.uri, value: i.resultId })) });
+    const second = await client.request<Report>('workspace/diagnostic', {
+      previousResultIds: first.items.map((i) => ({ uri: i.uri, value: i.resultId })),
+    });
     const gone = second.items.find((i) => i.uri === prodUri);
     assert.equal(gone?.kind, 'full');
     assert.deepEqual(gone?.items, []);
@@ -171,7 +198,11 @@ slice twin { controller "tcp:127.0.0.1:2" flowspace { y: match on s2:2 } }
 `;
 
   async function actionsFor(client: LspClient, uri: string, d: Diagnostic): Promise<CodeAction[]> {
-    return client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+    return client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    });
   }
 
   it('offers the quick fixes, and each one removes its diagnostic', async () => {
@@ -179,8 +210,13 @@ slice twin { controller "tcp:127.0.0.1:2" flowspace { y: match on s2:2 } }
     const p = ws.uri('p.slice');
     const dup = ws.uri('dup.slice');
     const ds = await client.waitForDiagnostics(p, (x) => ['SL101', 'SL102', 'SL302', 'SL401'].every((c) => x.some((d) => d.code === c)));
-    ds.push(...await client.waitForDiagnostics(dup, (x) => x.some((d) => d.code === 'SL104')));
-    const texts: Record<string, string> = { [p]: BAD, [dup]: DUP, [ws.uri('network.slice')]: NETWORK, [ws.uri('research.slice')]: RESEARCH };
+    ds.push(...(await client.waitForDiagnostics(dup, (x) => x.some((d) => d.code === 'SL104'))));
+    const texts: Record<string, string> = {
+      [p]: BAD,
+      [dup]: DUP,
+      [ws.uri('network.slice')]: NETWORK,
+      [ws.uri('research.slice')]: RESEARCH,
+    };
     const titles: string[] = [];
     const pending: Record<string, Array<{ range: Diagnostic['range']; newText: string }>> = {};
     for (const code of ['SL102', 'SL101', 'SL302', 'SL104', 'SL401']) {
@@ -196,15 +232,24 @@ slice twin { controller "tcp:127.0.0.1:2" flowspace { y: match on s2:2 } }
     assert.match(titles[2]!, /^Use free vlan tag \d+$/);
     titles[2] = 'Use free vlan tag N';
     assert.deepEqual(titles, [
-      'Add port 9 to switch s1', 'Add switch s7 to network campus', 'Use free vlan tag N', 'Rename to twin_2',
+      'Add port 9 to switch s1',
+      'Add switch s7 to network campus',
+      'Use free vlan tag N',
+      'Rename to twin_2',
       'Lower the guarantee of slice p to 800 Mbit/s',
     ]);
     assert.match(texts[ws.uri('network.slice')]!, /port 9\n/);
     assert.match(texts[ws.uri('network.slice')]!, /switch s7 dpid 4\n}/);
     // Apply the edits as the editor would and check that those diagnostics are gone.
     const since = client.published.length;
-    for (const [uri, text] of Object.entries(texts)) { await client.open(uri, text); }
-    const after = await client.waitForDiagnostics(p, (x) => !x.some((d) => ['SL101', 'SL102', 'SL302', 'SL401', 'SL104'].includes(String(d.code))), since);
+    for (const [uri, text] of Object.entries(texts)) {
+      await client.open(uri, text);
+    }
+    const after = await client.waitForDiagnostics(
+      p,
+      (x) => !x.some((d) => ['SL101', 'SL102', 'SL302', 'SL401', 'SL104'].includes(String(d.code))),
+      since,
+    );
     assert.ok(!after.some((d) => d.severity === 1 && d.code !== 'SL301'), JSON.stringify(after.map((d) => d.code)));
     await client.waitForDiagnostics(dup, (x) => !x.some((d) => d.code === 'SL104'), since);
   });

@@ -2,10 +2,25 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
-  CodeLens, DocumentSymbol, FoldingRange, InlayHint, Location, SelectionRange, SemanticTokens, SymbolInformation, WorkspaceEdit,
+  CodeLens,
+  DocumentSymbol,
+  FoldingRange,
+  InlayHint,
+  Location,
+  SelectionRange,
+  SemanticTokens,
+  SymbolInformation,
+  WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import {
-  applyEdits, expectCompletion, expectDefinition, expectHover, fixture, LspClient, tempWorkspace, type TempWorkspace,
+  applyEdits,
+  expectCompletion,
+  expectDefinition,
+  expectHover,
+  fixture,
+  LspClient,
+  tempWorkspace,
+  type TempWorkspace,
 } from '../test-support/harness.js';
 import { NETWORK, RESEARCH } from '../test-support/fixtures.js';
 
@@ -28,10 +43,23 @@ describe('language features', () => {
 
   it('announces every feature in its capabilities', () => {
     const c = client.initializeResult.capabilities;
-    for (const k of ['completionProvider', 'hoverProvider', 'definitionProvider', 'referencesProvider', 'renameProvider',
-      'documentSymbolProvider', 'workspaceSymbolProvider', 'foldingRangeProvider', 'selectionRangeProvider',
-      'semanticTokensProvider', 'documentFormattingProvider', 'documentRangeFormattingProvider', 'codeActionProvider',
-      'inlayHintProvider', 'codeLensProvider'] as const) {
+    for (const k of [
+      'completionProvider',
+      'hoverProvider',
+      'definitionProvider',
+      'referencesProvider',
+      'renameProvider',
+      'documentSymbolProvider',
+      'workspaceSymbolProvider',
+      'foldingRangeProvider',
+      'selectionRangeProvider',
+      'semanticTokensProvider',
+      'documentFormattingProvider',
+      'documentRangeFormattingProvider',
+      'codeActionProvider',
+      'inlayHintProvider',
+      'codeLensProvider',
+    ] as const) {
       assert.ok(c[k], `${k} is announced`);
     }
     assert.equal(client.initializeResult.serverInfo?.name, 'slice-language-server');
@@ -54,14 +82,20 @@ describe('language features', () => {
     const f = fixture('<|>\n');
     const uri = ws.uri('c2.slice');
     await client.open(uri, f.text);
-    await expectCompletion(client, uri, f.cursors[0]!, { includes: ['network', 'slice', 'slice block', 'network block'], excludes: ['owner'] });
+    await expectCompletion(client, uri, f.cursors[0]!, {
+      includes: ['network', 'slice', 'slice block', 'network block'],
+      excludes: ['owner'],
+    });
   });
 
   it('completes match fields and their values', async () => {
     const f = fixture('slice t {\n  flowspace {\n    r: match <|> eth_type <|>\n  }\n}\n');
     const uri = ws.uri('c3.slice');
     await client.open(uri, f.text);
-    const fields = await expectCompletion(client, uri, f.cursors[0]!, { includes: ['eth_type', 'ip_src', 'tcp_dst', 'udp_dst', 'vlan_vid'], documented: true });
+    const fields = await expectCompletion(client, uri, f.cursors[0]!, {
+      includes: ['eth_type', 'ip_src', 'tcp_dst', 'udp_dst', 'vlan_vid'],
+      documented: true,
+    });
     assert.match(String((fields.find((i) => i.label === 'tcp_dst')!.documentation as { value: string }).value), /OXM_OF_TCP_DST/);
     await expectCompletion(client, uri, f.cursors[1]!, { includes: ['ipv4', 'arp', 'ipv6', 'lldp'], excludes: ['tcp_dst'] });
   });
@@ -77,7 +111,10 @@ describe('language features', () => {
     const f = fixture('slice t {\n  flowspace {\n    r: match eth_type arp on <|>\n    q: match eth_type arp on s1:<|>\n  }\n}\n');
     const uri = ws.uri('c5.slice');
     await client.open(uri, f.text);
-    await expectCompletion(client, uri, f.cursors[0]!, { includes: ['all', 's1', 's2', 's3', 's1:1', 's1:3', 's2:4'], excludes: ['s1:4', 'eth_type'] });
+    await expectCompletion(client, uri, f.cursors[0]!, {
+      includes: ['all', 's1', 's2', 's3', 's1:1', 's1:3', 's2:4'],
+      excludes: ['s1:4', 'eth_type'],
+    });
     const ports = await expectCompletion(client, uri, f.cursors[1]!, { includes: ['s1:1', 's1:2', 's1:3'], excludes: ['s2:1', 's1:4'] });
     const p1 = ports.find((p) => p.label === 's1:1')!;
     assert.equal(p1.detail, 'host-a 1Gbps');
@@ -95,7 +132,9 @@ describe('language features', () => {
   });
 
   it('completes overlay modes, a free tag, permissions, limits and switch names after flow_entries on', async () => {
-    const f = fixture('slice t {\n  overlay <|>\n  overlay vlan <|>\n  flowspace {\n    r: match on s1 permit <|>\n  }\n  limits {\n    flow_entries 10 on <|>\n  }\n}\n');
+    const f = fixture(
+      'slice t {\n  overlay <|>\n  overlay vlan <|>\n  flowspace {\n    r: match on s1 permit <|>\n  }\n  limits {\n    flow_entries 10 on <|>\n  }\n}\n',
+    );
     const uri = ws.uri('c7.slice');
     await client.open(uri, f.text);
     await expectCompletion(client, uri, f.cursors[0]!, { includes: ['vlan', 'mpls', 'auto'] });
@@ -116,7 +155,16 @@ describe('language features', () => {
     const f = fixture('slice h {\n  flowspace { r: match on s<|>2:1 }\n}\n');
     const uri = ws.uri('h1.slice');
     await client.open(uri, f.text);
-    await expectHover(client, uri, f.cursors[0]!, '**switch s2**', '00:00:00:00:00:00:00:02', '1..4 10 Gbit/s', 's1:3 <-> s2:3', '800 Mbit/s free');
+    await expectHover(
+      client,
+      uri,
+      f.cursors[0]!,
+      '**switch s2**',
+      '00:00:00:00:00:00:00:02',
+      '1..4 10 Gbit/s',
+      's1:3 <-> s2:3',
+      '800 Mbit/s free',
+    );
   });
 
   it('hovers a rate with its normalised value', async () => {
@@ -128,7 +176,16 @@ describe('language features', () => {
 
   it('hovers a slice with owner, tag, guarantees and remaining capacity', async () => {
     const f = fixture(RESEARCH.replace('slice research', 'slice res<|>earch'));
-    await expectHover(client, ten, f.cursors[0]!, '**slice research**', 'alice@example.org', 'vlan 101', '200 Mbit/s on `s1:3 <-> s2:3`', '800 Mbit/s remaining');
+    await expectHover(
+      client,
+      ten,
+      f.cursors[0]!,
+      '**slice research**',
+      'alice@example.org',
+      'vlan 101',
+      '200 Mbit/s on `s1:3 <-> s2:3`',
+      '800 Mbit/s remaining',
+    );
   });
 
   it('hovers a field with its meaning and OXM name', async () => {
@@ -150,7 +207,11 @@ describe('language features', () => {
 
   it('finds references of a switch across files', async () => {
     const pos = fixture(NETWORK.replace('switch s2 dpid', 'switch <|>s2 dpid')).cursors[0]!;
-    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri: net }, position: pos, context: { includeDeclaration: true } });
+    const refs = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: net },
+      position: pos,
+      context: { includeDeclaration: true },
+    });
     const inNet = refs.filter((r) => r.uri === net).length;
     const inTen = refs.filter((r) => r.uri === ten).length;
     assert.equal(inNet, 3, 'declaration + two links');
@@ -182,7 +243,8 @@ describe('language features', () => {
     const pos = fixture(RESEARCH.replace('on s1:1, s3:1', 'on s1:1, s<|>3:1')).cursors[0]!;
     const [sel] = await client.request<SelectionRange[]>('textDocument/selectionRange', { textDocument: { uri: ten }, positions: [pos] });
     const chain: string[] = [];
-    for (let s: SelectionRange | undefined = sel; s; s = s.parent) chain.push(`${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`);
+    for (let s: SelectionRange | undefined = sel; s; s = s.parent)
+      chain.push(`${s.range.start.line}:${s.range.start.character}-${s.range.end.line}:${s.range.end.character}`);
     assert.ok(chain.length >= 5, `a chain of ranges: ${chain.join(' ')}`);
     assert.equal(chain[0], `5:${pos.character - 1}-5:${pos.character + 1}`, 'innermost is the name s3');
     assert.equal(chain[chain.length - 1], '0:0-18:0', 'outermost is the file');
@@ -193,7 +255,8 @@ describe('language features', () => {
     const toks = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri: net } });
     assert.equal(toks.data.length % 5, 0);
     // Decode and find the switch declaration `s1` on line 2.
-    let line = 0; let ch = 0;
+    let line = 0;
+    let ch = 0;
     const decoded: Array<{ line: number; ch: number; len: number; type: string }> = [];
     for (let i = 0; i < toks.data.length; i += 5) {
       line += toks.data[i]!;
@@ -210,24 +273,43 @@ describe('language features', () => {
     const f = fixture('slice i {\n  qos {\n    guarantee 1500Mbps on s2:4 <-> s3:3\n  }\n}\n');
     const uri = ws.uri('inlay.slice');
     await client.open(uri, f.text);
-    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } } });
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } },
+    });
     const labels = hints.map((h) => String(h.label));
     assert.ok(labels.includes('= 1.5 Gbit/s'), labels.join(' | '));
-    assert.ok(labels.some((l) => /free of 1 Gbit\/s/.test(l)), labels.join(' | '));
+    assert.ok(
+      labels.some((l) => /free of 1 Gbit\/s/.test(l)),
+      labels.join(' | '),
+    );
   });
 
   it('puts Deploy and Check admission code lenses on each slice', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: ten } });
-    assert.deepEqual(lenses.map((l) => l.command?.command), ['dfvisor.deploySlice', 'dfvisor.checkAdmission']);
+    assert.deepEqual(
+      lenses.map((l) => l.command?.command),
+      ['dfvisor.deploySlice', 'dfvisor.checkAdmission'],
+    );
     assert.deepEqual(lenses[0]!.command!.arguments, ['research', ten]);
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['Deploy', 'Check admission']);
+    assert.deepEqual(
+      lenses.map((l) => l.command?.title),
+      ['Deploy', 'Check admission'],
+    );
   });
 
   it('prepares a rename and renames a switch across files', async () => {
     const pos = fixture(RESEARCH.replace('on s1:1, s3:1', 'on s1:1, s<|>3:1')).cursors[0]!;
-    const prep = await client.request<{ range: unknown; placeholder: string }>('textDocument/prepareRename', { textDocument: { uri: ten }, position: pos });
+    const prep = await client.request<{ range: unknown; placeholder: string }>('textDocument/prepareRename', {
+      textDocument: { uri: ten },
+      position: pos,
+    });
     assert.equal(prep.placeholder, 's3');
-    const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: ten }, position: pos, newName: 'edge3' });
+    const edit = await client.request<WorkspaceEdit>('textDocument/rename', {
+      textDocument: { uri: ten },
+      position: pos,
+      newName: 'edge3',
+    });
     const netText = applyEdits(NETWORK, edit.changes![net]!);
     const tenText = applyEdits(RESEARCH, edit.changes![ten]!);
     assert.match(netText, /switch edge3 dpid 0x3/);
@@ -243,6 +325,9 @@ describe('language features', () => {
     const prep = await client.request<unknown>('textDocument/prepareRename', { textDocument: { uri: ten }, position: portPos });
     assert.equal(prep, null);
     const slicePos = fixture(RESEARCH.replace('slice research', 'slice re<|>search')).cursors[0]!;
-    await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: ten }, position: slicePos, newName: '1bad name' }), /not a valid name/);
+    await assert.rejects(
+      client.request('textDocument/rename', { textDocument: { uri: ten }, position: slicePos, newName: '1bad name' }),
+      /not a valid name/,
+    );
   });
 });

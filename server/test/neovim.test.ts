@@ -56,12 +56,27 @@ describe('neovim smoke test', () => {
       detached: true,
     });
     let stderr = '';
-    nvim.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
-    const code = await new Promise<number | null>((res) => {
-      const t = setTimeout(() => { try { process.kill(-nvim.pid!, 'SIGKILL'); } catch { /* gone */ } }, 50000);
-      nvim.on('exit', (c) => { clearTimeout(t); res(c); });
+    nvim.stderr!.on('data', (b: Buffer) => {
+      stderr += b.toString();
     });
-    try { process.kill(-nvim.pid!, 'SIGKILL'); } catch { /* group already gone */ }
+    const code = await new Promise<number | null>((res) => {
+      const t = setTimeout(() => {
+        try {
+          process.kill(-nvim.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 50000);
+      nvim.on('exit', (c) => {
+        clearTimeout(t);
+        res(c);
+      });
+    });
+    try {
+      process.kill(-nvim.pid!, 'SIGKILL');
+    } catch {
+      /* group already gone */
+    }
     assert.ok(existsSync(out), `nvim wrote its diagnostics (exit ${code}): ${stderr}`);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.ok(!lines.some((l) => l === 'TIMEOUT' || l.startsWith('ERROR')), lines.join('\n'));

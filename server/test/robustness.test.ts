@@ -12,7 +12,10 @@ describe('robustness', () => {
     ws = tempWorkspace({ 'network.slice': NETWORK });
     client = await LspClient.start({ workspace: ws.dir });
   });
-  after(async () => { await client?.stop(); ws?.cleanup(); });
+  after(async () => {
+    await client?.stop();
+    ws?.cleanup();
+  });
 
   it('answers a request with broken parameters with an error and keeps running', async () => {
     const uri = ws.uri('network.slice');
@@ -25,7 +28,10 @@ describe('robustness', () => {
   });
 
   it('answers requests for unknown documents with nothing', async () => {
-    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: 'file:///nowhere.slice' }, position: { line: 0, character: 0 } });
+    const h = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: 'file:///nowhere.slice' },
+      position: { line: 0, character: 0 },
+    });
     assert.equal(h, null);
     const items = await client.completion('untitled:Untitled-1', { line: 0, character: 0 });
     assert.deepEqual(items, []);
@@ -35,10 +41,22 @@ describe('robustness', () => {
     const uri = ws.uri('garbage.slice');
     await client.open(uri, '}}}{{ slice ::: <-> "unterminated\n/* open comment\n\u0000\u00ff network');
     await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'SL001'));
-    for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/completion', 'textDocument/references', 'textDocument/prepareRename']) {
+    for (const method of [
+      'textDocument/hover',
+      'textDocument/definition',
+      'textDocument/completion',
+      'textDocument/references',
+      'textDocument/prepareRename',
+    ]) {
       await client.request(method, { textDocument: { uri }, position: { line: 99, character: 99 }, context: { includeDeclaration: true } });
     }
-    for (const method of ['textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/semanticTokens/full', 'textDocument/codeLens', 'textDocument/formatting']) {
+    for (const method of [
+      'textDocument/documentSymbol',
+      'textDocument/foldingRange',
+      'textDocument/semanticTokens/full',
+      'textDocument/codeLens',
+      'textDocument/formatting',
+    ]) {
       await client.request(method, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
     }
     assert.ok(client.alive);

@@ -1,15 +1,6 @@
 // A small HTTP client for the runtime's API (fetch). No VS Code imports: unit-testable under node.
 import { ApiError, errorFromResponse, unreachableMessage } from './errors.js';
-import type {
-  DeployResult,
-  Problem,
-  RevisionInfo,
-  RuntimeStatus,
-  SliceDetail,
-  SliceFile,
-  SliceStats,
-  SliceSummary,
-} from './types.js';
+import type { DeployResult, Problem, RevisionInfo, RuntimeStatus, SliceDetail, SliceFile, SliceStats, SliceSummary } from './types.js';
 
 export interface ApiConnection {
   /** Base URL, e.g. http://127.0.0.1:8181 (a trailing slash is fine). */
@@ -97,7 +88,7 @@ export class RuntimeApi {
       throw new ApiError('UNREACHABLE', unreachableMessage(this.base, causeOf(e)), url);
     }
     const text = await res.text().catch(() => '');
-    let json: unknown = undefined;
+    let json: unknown;
     if (text) {
       try {
         json = JSON.parse(text);

@@ -52,23 +52,53 @@ export function errorFromResponse(url: string, status: number, problem: Problem 
   const suffix = detail ? `: ${detail}` : '';
   switch (status) {
     case 401:
-      return new ApiError('UNAUTHORIZED', `The runtime rejected the API token (401)${suffix}. Run "DFVisor: Set API Token".`, url, status, problem);
+      return new ApiError(
+        'UNAUTHORIZED',
+        `The runtime rejected the API token (401)${suffix}. Run "DFVisor: Set API Token".`,
+        url,
+        status,
+        problem,
+      );
     case 403:
       return new ApiError('FORBIDDEN', `Not allowed (403)${suffix}.`, url, status, problem);
     case 404:
       return new ApiError('NOT_FOUND', `Not found (404)${suffix}.`, url, status, problem);
     case 409:
-      return new ApiError('CONFLICT', `Another deploy changed the runtime at the same time (409)${suffix}. Try again.`, url, status, problem);
+      return new ApiError(
+        'CONFLICT',
+        `Another deploy changed the runtime at the same time (409)${suffix}. Try again.`,
+        url,
+        status,
+        problem,
+      );
     case 413:
       return new ApiError('TOO_LARGE', `The request is too large for the runtime (413)${suffix}.`, url, status, problem);
     case 422: {
       const n = problem?.diagnostics?.length ?? 0;
       if (problem?.code === 'ADMISSION') {
-        return new ApiError('ADMISSION', `Admission failed${suffix}${n ? ` (${n} problem${n === 1 ? '' : 's'})` : ''}.`, url, status, problem);
+        return new ApiError(
+          'ADMISSION',
+          `Admission failed${suffix}${n ? ` (${n} problem${n === 1 ? '' : 's'})` : ''}.`,
+          url,
+          status,
+          problem,
+        );
       }
-      return new ApiError('LANGUAGE_ERRORS', `The slices have ${n} error${n === 1 ? '' : 's'}${suffix ? suffix : ''}.`, url, status, problem);
+      return new ApiError(
+        'LANGUAGE_ERRORS',
+        `The slices have ${n} error${n === 1 ? '' : 's'}${suffix ? suffix : ''}.`,
+        url,
+        status,
+        problem,
+      );
     }
     default:
-      return new ApiError('HTTP', `The runtime answered ${status}${problem?.code ? ` (${problem.code})` : ''}${suffix}.`, url, status, problem);
+      return new ApiError(
+        'HTTP',
+        `The runtime answered ${status}${problem?.code ? ` (${problem.code})` : ''}${suffix}.`,
+        url,
+        status,
+        problem,
+      );
   }
 }

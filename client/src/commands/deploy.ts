@@ -44,7 +44,9 @@ export async function deploySlices(s: Services, opts: DeployOptions = {}): Promi
         s.output.appendLine(`[deploy] ${summary}`);
         for (const line of sliceLines(result)) s.output.appendLine(`[deploy]   ${line}`);
         const focus = opts.slice ? result.slices?.find((x) => x.name === opts.slice) : undefined;
-        const msg = focus ? `${summary} ${focus.name}: ${focus.status}.` : `${summary}${result.slices?.length ? ` ${sliceLines(result).join('; ')}` : ''}`;
+        const msg = focus
+          ? `${summary} ${focus.name}: ${focus.status}.`
+          : `${summary}${result.slices?.length ? ` ${sliceLines(result).join('; ')}` : ''}`;
         void vscode.window.showInformationMessage(msg, 'Show Output').then((pick) => pick && s.output.show(true));
         if (!opts.dryRun) void s.model.refresh();
         return { ok: true, value: result };
@@ -55,7 +57,9 @@ export async function deploySlices(s: Services, opts: DeployOptions = {}): Promi
         s.deployDiagnostics.clear();
         if (isApiError(e) && e.diagnostics.length > 0) {
           for (const [uri, diags] of toVsDiagnostics(e.diagnostics, uris, active).values()) s.deployDiagnostics.set(uri, diags);
-          void vscode.window.showErrorMessage(`DFVisor: ${message}`, 'Show Problems').then((pick) => pick && vscode.commands.executeCommand('workbench.actions.view.problems'));
+          void vscode.window
+            .showErrorMessage(`DFVisor: ${message}`, 'Show Problems')
+            .then((pick) => pick && vscode.commands.executeCommand('workbench.actions.view.problems'));
         } else {
           void vscode.window.showErrorMessage(`DFVisor: ${message}`);
         }

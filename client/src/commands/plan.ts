@@ -18,7 +18,9 @@ export async function openPlan(s: Services): Promise<Outcome<{ document: vscode.
   if (!result.plan) {
     const first = errors[0];
     const message = `The slices have ${errors.length} error${errors.length === 1 ? '' : 's'}; no plan${first ? ` (first: ${first.file}:${first.range.start.line + 1} ${first.code} ${first.message})` : ''}.`;
-    void vscode.window.showErrorMessage(`DFVisor: ${message}`, 'Show Problems').then((p) => p && vscode.commands.executeCommand('workbench.actions.view.problems'));
+    void vscode.window
+      .showErrorMessage(`DFVisor: ${message}`, 'Show Problems')
+      .then((p) => p && vscode.commands.executeCommand('workbench.actions.view.problems'));
     return { ok: false, code: 'LANGUAGE_ERRORS', message };
   }
   const document = await vscode.workspace.openTextDocument({ language: 'json', content: serializePlan(result.plan) });

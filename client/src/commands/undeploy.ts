@@ -13,7 +13,11 @@ export async function undeploySlice(s: Services, arg?: unknown): Promise<Outcome
         return { ok: false, code: 'NOTHING', message: 'no slices deployed' };
       }
       const pick = await vscode.window.showQuickPick(
-        slices.map((x) => ({ label: x.name, description: [x.owner, x.overlay ? `${x.overlay.type} ${x.overlay.tag ?? ''}` : ''].filter(Boolean).join(' · '), detail: `${x.switches.length} switches` })),
+        slices.map((x) => ({
+          label: x.name,
+          description: [x.owner, x.overlay ? `${x.overlay.type} ${x.overlay.tag ?? ''}` : ''].filter(Boolean).join(' · '),
+          detail: `${x.switches.length} switches`,
+        })),
         { title: 'Undeploy which slice?', placeHolder: 'slice name' },
       );
       if (!pick) return { ok: false, code: 'CANCELLED', message: 'cancelled' };

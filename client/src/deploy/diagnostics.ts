@@ -8,13 +8,22 @@ export function toVsRange(r: ApiDiagnostic['range'] | undefined): vscode.Range {
 }
 
 function severity(s: ApiDiagnostic['severity']): vscode.DiagnosticSeverity {
-  return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  return s === 'error'
+    ? vscode.DiagnosticSeverity.Error
+    : s === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information;
 }
 
 /** Groups API diagnostics by document; ones whose file is unknown go to `fallback`. */
-export function toVsDiagnostics(diags: ApiDiagnostic[], uris: Map<string, vscode.Uri>, fallback?: vscode.Uri): Map<string, [vscode.Uri, vscode.Diagnostic[]]> {
+export function toVsDiagnostics(
+  diags: ApiDiagnostic[],
+  uris: Map<string, vscode.Uri>,
+  fallback?: vscode.Uri,
+): Map<string, [vscode.Uri, vscode.Diagnostic[]]> {
   const out = new Map<string, [vscode.Uri, vscode.Diagnostic[]]>();
-  const resolve = (file: string): vscode.Uri | undefined => uris.get(file) ?? [...uris.entries()].find(([p]) => file.endsWith(p) || p.endsWith(file))?.[1] ?? fallback;
+  const resolve = (file: string): vscode.Uri | undefined =>
+    uris.get(file) ?? [...uris.entries()].find(([p]) => file.endsWith(p) || p.endsWith(file))?.[1] ?? fallback;
   for (const d of diags) {
     const uri = resolve(d.file);
     if (!uri) continue;

@@ -1,4 +1,5 @@
 // Which .slice files a deploy sends, and how API paths map back to documents.
+import { parse, partitionByNetwork } from '@dfvisor/grammar';
 import * as vscode from 'vscode';
 import type { SliceFile } from '../api/types.js';
 
@@ -9,8 +10,10 @@ export interface CollectedFiles {
 }
 
 /**
- * All .slice files of the workspace (the workspace is one program), with the text of open editors (unsaved
- * changes included). Without a workspace folder: the active .slice document alone.
+ * The .slice files of the active document's network workspace (the grammar's rule: the nearest folder at or
+ * above a file that declares a network; the language server uses the same), with the text of open editors
+ * (unsaved changes included). Without an active .slice document among them: every file (the runtime then
+ * reports a second network). Without a workspace folder: the active .slice document alone.
  */
 export async function collectSliceFiles(active?: vscode.Uri): Promise<CollectedFiles> {
   const uris = new Map<string, vscode.Uri>();
@@ -20,13 +23,25 @@ export async function collectSliceFiles(active?: vscode.Uri): Promise<CollectedF
   if (folders.length > 0) found = await vscode.workspace.findFiles('**/*.slice', '**/{node_modules,.git,dist}/**');
   if (found.length === 0 && active) found = [active];
   found.sort((a, b) => a.toString().localeCompare(b.toString()));
-  for (const uri of found) {
-    const text = await readText(uri);
+  const texts = new Map<string, string>();
+  for (const uri of found) texts.set(uri.toString(), await readText(uri));
+  for (const uri of sameNetwork(found, texts, active)) {
+    const text = texts.get(uri.toString()) ?? '';
     const path = apiPathOf(uri, folders.length > 1);
     files.push({ path, text });
     uris.set(path, uri);
   }
   return { files, uris };
+}
+
+/** The files in the active file's network workspace (or its group of files with no network above them). */
+function sameNetwork(found: vscode.Uri[], texts: Map<string, string>, active: vscode.Uri | undefined): vscode.Uri[] {
+  const { workspaces, unplaced } = partitionByNetwork(found.map((u) => parse(texts.get(u.toString()) ?? '', u.toString())));
+  const groups = [...workspaces.map((w) => w.files), unplaced].map((fs) => new Set(fs.map((f) => f.path)));
+  const key = active?.toString();
+  const mine = key === undefined ? undefined : groups.find((g) => g.has(key));
+  if (mine) return found.filter((u) => mine.has(u.toString()));
+  return found;
 }
 
 async function readText(uri: vscode.Uri): Promise<string> {

@@ -46,7 +46,10 @@ export async function freePort(): Promise<number> {
 }
 
 export class EmbeddedRuntimeError extends Error {
-  constructor(message: string, readonly output: string) {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
     super(message);
     this.name = 'EmbeddedRuntimeError';
   }
@@ -60,10 +63,14 @@ export async function startEmbeddedRuntime(opts: EmbeddedRuntimeOptions): Promis
   const args = [
     ...opts.runtime.args,
     'run',
-    '--api', `127.0.0.1:${apiPort}`,
-    '--of-listen', `127.0.0.1:${ofPort}`,
-    '--store', 'embedded',
-    '--data-dir', opts.dataDir,
+    '--api',
+    `127.0.0.1:${apiPort}`,
+    '--of-listen',
+    `127.0.0.1:${ofPort}`,
+    '--store',
+    'embedded',
+    '--data-dir',
+    opts.dataDir,
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, DFVISOR_ADMIN_TOKEN: token };
   if (opts.runtime.viaNode) env.ELECTRON_RUN_AS_NODE = '1';
@@ -105,7 +112,7 @@ export async function startEmbeddedRuntime(opts: EmbeddedRuntimeOptions): Promis
     }
     try {
       const h = await api.healthz({ timeoutMs: 2000 });
-      if (h && h.ok) break;
+      if (h?.ok) break;
     } catch {
       /* not up yet */
     }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { SliceStats, SliceSummary } from '../api/types.js';
 import { formatCount } from '../deploy/summary.js';
-import type { RuntimeModel, RuntimeSnapshot } from './model.js';
+import type { RuntimeWatch, RuntimeSnapshot } from './runtime-watch.js';
 
 export type Node =
   | { kind: 'message'; text: string; detail?: string; command?: vscode.Command }
@@ -15,7 +15,7 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly model: RuntimeModel) {
+  constructor(private readonly model: RuntimeWatch) {
     this.sub = model.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -25,7 +25,12 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (node.kind === 'slice') return sliceChildren(node.slice, node.stats);
     if (node.kind === 'group' && node.group === 'switches') return switchLeaves(node.slice, node.stats);
     if (node.kind === 'group' && node.group === 'controllers') {
-      return node.slice.controllers.map((c) => ({ kind: 'leaf', label: c.url, description: c.connected ? 'connected' : 'not connected', icon: c.connected ? 'pass' : 'error' }));
+      return node.slice.controllers.map((c) => ({
+        kind: 'leaf',
+        label: c.url,
+        description: c.connected ? 'connected' : 'not connected',
+        icon: c.connected ? 'pass' : 'error',
+      }));
     }
     return [];
   }
@@ -50,14 +55,20 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         const counters = node.stats ? `${formatCount(node.stats.packets)} pkts · ${formatCount(node.stats.flows)} flows` : '';
         item.description = [tag, `${s.switches.length} sw`, counters].filter(Boolean).join(' · ');
         item.tooltip = new vscode.MarkdownString(
-          [`**${s.name}**`, s.owner ? `owner: ${s.owner}` : '', tag ? `overlay: ${tag}` : '', node.stats ? `packets ${node.stats.packets}, bytes ${node.stats.bytes}, flows ${node.stats.flows}` : '']
+          [
+            `**${s.name}**`,
+            s.owner ? `owner: ${s.owner}` : '',
+            tag ? `overlay: ${tag}` : '',
+            node.stats ? `packets ${node.stats.packets}, bytes ${node.stats.bytes}, flows ${node.stats.flows}` : '',
+          ]
             .filter(Boolean)
             .join('  \n'),
         );
         return item;
       }
       case 'group': {
-        const label = node.group === 'switches' ? `switches (${node.slice.switches.length})` : `controllers (${node.slice.controllers.length})`;
+        const label =
+          node.group === 'switches' ? `switches (${node.slice.switches.length})` : `controllers (${node.slice.controllers.length})`;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `slice:${node.slice.name}:${node.group}`;
         item.iconPath = new vscode.ThemeIcon(node.group === 'switches' ? 'circuit-board' : 'plug');
@@ -81,7 +92,14 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
 
 function roots(snap: RuntimeSnapshot): Node[] {
   if (!snap.reachable) {
-    return [{ kind: 'message', text: snap.error ? 'Runtime not reachable' : 'Connecting…', detail: snap.error, command: { command: 'dfvisor.startRuntime', title: 'Start Embedded Runtime' } }];
+    return [
+      {
+        kind: 'message',
+        text: snap.error ? 'Runtime not reachable' : 'Connecting…',
+        detail: snap.error,
+        command: { command: 'dfvisor.startRuntime', title: 'Start Embedded Runtime' },
+      },
+    ];
   }
   if (snap.slices.length === 0) return [{ kind: 'message', text: `No slices deployed on ${snap.url}` }];
   return snap.slices.map((slice) => ({ kind: 'slice', slice, stats: snap.stats.get(slice.name) }));
@@ -90,9 +108,16 @@ function roots(snap: RuntimeSnapshot): Node[] {
 function sliceChildren(slice: SliceSummary, stats?: SliceStats): Node[] {
   const out: Node[] = [];
   if (slice.owner) out.push({ kind: 'leaf', label: 'owner', description: slice.owner, icon: 'person' });
-  if (slice.overlay) out.push({ kind: 'leaf', label: 'overlay', description: `${slice.overlay.type} ${slice.overlay.tag ?? ''}`.trim(), icon: 'tag' });
+  if (slice.overlay)
+    out.push({ kind: 'leaf', label: 'overlay', description: `${slice.overlay.type} ${slice.overlay.tag ?? ''}`.trim(), icon: 'tag' });
   if (stats) {
-    out.push({ kind: 'leaf', label: 'traffic', description: `${formatCount(stats.packets)} packets · ${formatCount(stats.bytes)} bytes · ${stats.flows} flows`, icon: 'pulse', tooltip: stats.updatedAt ? `updated ${stats.updatedAt}` : undefined });
+    out.push({
+      kind: 'leaf',
+      label: 'traffic',
+      description: `${formatCount(stats.packets)} packets · ${formatCount(stats.bytes)} bytes · ${stats.flows} flows`,
+      icon: 'pulse',
+      tooltip: stats.updatedAt ? `updated ${stats.updatedAt}` : undefined,
+    });
   }
   out.push({ kind: 'group', slice, stats, group: 'controllers' });
   out.push({ kind: 'group', slice, stats, group: 'switches' });

@@ -1,8 +1,8 @@
 // A status bar item: where the extension deploys to, and whether that runtime answers.
 import * as vscode from 'vscode';
-import type { RuntimeModel, RuntimeSnapshot } from './model.js';
+import type { RuntimeWatch, RuntimeSnapshot } from './runtime-watch.js';
 
-export function createStatusBar(model: RuntimeModel): vscode.Disposable {
+export function createStatusBar(model: RuntimeWatch): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('dfvisor.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'DFVisor';
   item.command = 'dfvisor.showStatus';

@@ -1,14 +1,22 @@
 // Binds a workspace into one Program: declarations become symbols, name references
 // are resolved, and what cannot be bound is reported (SL101–SL106).
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from '../check/diagnostic.js';
-import type {
-  Ident, LinkDecl, LinkRef, NetworkDecl, PortRef, Range, SliceDecl, SourceFile, SwitchDecl,
-} from '../syntax/ast.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
+import type { Ident, LinkDecl, LinkRef, NetworkDecl, PortRef, Range, SliceDecl, SourceFile, SwitchDecl } from '../syntax/ast.js';
 import {
-  findPort, linkEndText, linkKey, switchHasPort,
-  type LinkEndInfo, type LinkInfo, type PortInfo, type Program, type ProgramSymbol, type SliceInfo,
-  type SwitchInfo, type SymbolKind,
+  emptyProgram,
+  findPort,
+  linkEndText,
+  linkKey,
+  switchHasPort,
+  type LinkEndInfo,
+  type LinkInfo,
+  type PortInfo,
+  type Program,
+  type ProgramSymbol,
+  type SliceInfo,
+  type SwitchInfo,
+  type SymbolKind,
 } from './program.js';
 
 export interface BindResult {
@@ -25,14 +33,12 @@ class Binder {
   private readonly diags: Diagnostic[] = [];
   private readonly program: Program;
   private readonly dpids = new Map<bigint, SwitchInfo>();
-  private readonly linkSymbolsByKey = new Map<string, LinkInfo>();
+  private readonly linkSymbolsByKey: Map<string, LinkInfo>;
 
   constructor(input: SourceFile[]) {
-    this.files = [...input].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    this.program = {
-      files: this.files, network: undefined, symbols: [], references: [],
-      switches: new Map(), links: [], linkByKey: this.linkSymbolsByKey, slices: [], sliceByName: new Map(),
-    };
+    this.program = emptyProgram(input);
+    this.files = this.program.files;
+    this.linkSymbolsByKey = this.program.linkByKey;
   }
 
   run(): BindResult {
@@ -69,8 +75,11 @@ class Binder {
 
   private duplicate(file: string, name: Ident, what: string, firstId: number): void {
     const first = this.sym(firstId);
-    this.diags.push(diagnostic(file, name.range, 'error', 'SL104', `duplicate ${what} '${name.name}'`,
-      [related(first.file, first.range, `'${name.name}' is first declared here`)]));
+    this.diags.push(
+      diagnostic(file, name.range, 'error', 'SL104', `duplicate ${what} '${name.name}'`, [
+        related(first.file, first.range, `'${name.name}' is first declared here`),
+      ]),
+    );
   }
 
   // ------------------------------------------------------------ network
@@ -88,10 +97,17 @@ class Binder {
       if (netSym) this.ref(file, decl.name.range, netSym.id);
       return;
     }
-    this.diags.push(diagnostic(file, decl.name.range, 'error', 'SL106',
-      `network '${decl.name.name}' is a second network: this workspace's network is '${net.name}' (blocks of one network must share its name)`,
-      [related(net.file, net.decl.name!.range, `network '${net.name}' is declared here`)],
-      { expected: net.name }));
+    this.diags.push(
+      diagnostic(
+        file,
+        decl.name.range,
+        'error',
+        'SL106',
+        `network '${decl.name.name}' is a second network: this workspace's network is '${net.name}' (blocks of one network must share its name)`,
+        [related(net.file, net.decl.name!.range, `network '${net.name}' is declared here`)],
+        { expected: net.name },
+      ),
+    );
   }
 
   private bindSwitch(file: string, decl: SwitchDecl): void {
@@ -112,8 +128,11 @@ class Binder {
         const clash = info.ports.find((q) => q.first <= last && first <= q.last);
         if (clash) {
           const c = this.sym(clash.symbolId);
-          this.diags.push(diagnostic(file, this.sym(pid).range, 'error', 'SL104',
-            `duplicate port ${text} on switch '${name}'`, [related(c.file, c.range, `port ${c.name} of '${name}' is declared here`)]));
+          this.diags.push(
+            diagnostic(file, this.sym(pid).range, 'error', 'SL104', `duplicate port ${text} on switch '${name}'`, [
+              related(c.file, c.range, `port ${c.name} of '${name}' is declared here`),
+            ]),
+          );
           continue;
         }
         const pi: PortInfo = { symbolId: pid, first, last, decl: p };
@@ -130,9 +149,16 @@ class Binder {
         // A repeated declaration of the same switch with its own dpid: SL104 says it all.
       } else if (other) {
         const o = this.sym(other.symbolId);
-        this.diags.push(diagnostic(file, decl.dpid!.range, 'error', 'SL105',
-          `duplicate dpid ${decl.dpid!.text}: switches '${name}' and '${other.name}' have the same datapath id`,
-          [related(o.file, other.decl.dpid!.range, `switch '${other.name}' has dpid ${other.decl.dpid!.text}`)]));
+        this.diags.push(
+          diagnostic(
+            file,
+            decl.dpid!.range,
+            'error',
+            'SL105',
+            `duplicate dpid ${decl.dpid!.text}: switches '${name}' and '${other.name}' have the same datapath id`,
+            [related(o.file, other.decl.dpid!.range, `switch '${other.name}' has dpid ${other.decl.dpid!.text}`)],
+          ),
+        );
       } else {
         this.dpids.set(info.dpid, info);
       }
@@ -144,8 +170,13 @@ class Binder {
     const sw = this.program.switches.get(ident.name);
     if (!sw) {
       const known = [...this.program.switches.keys()];
-      this.diags.push(diagnostic(file, ident.range, 'error', 'SL101', `unknown switch '${ident.name}'`, [],
-        { switch: ident.name, name: ident.name, known: known.slice(0, 50) }));
+      this.diags.push(
+        diagnostic(file, ident.range, 'error', 'SL101', `unknown switch '${ident.name}'`, [], {
+          switch: ident.name,
+          name: ident.name,
+          known: known.slice(0, 50),
+        }),
+      );
       return undefined;
     }
     this.ref(file, ident.range, sw.symbolId);
@@ -159,8 +190,17 @@ class Binder {
       return true;
     }
     const s = this.sym(sw.symbolId);
-    this.diags.push(diagnostic(file, range, 'error', 'SL102', `port ${port} is not declared on switch '${sw.name}'`,
-      [related(s.file, s.range, `switch '${sw.name}' is declared here`)], { switch: sw.name, port }));
+    this.diags.push(
+      diagnostic(
+        file,
+        range,
+        'error',
+        'SL102',
+        `port ${port} is not declared on switch '${sw.name}'`,
+        [related(s.file, s.range, `switch '${sw.name}' is declared here`)],
+        { switch: sw.name, port },
+      ),
+    );
     return false;
   }
 
@@ -171,8 +211,13 @@ class Binder {
     const ports = ref.ports;
     if (ports.form === 'single' && ports.port.value !== undefined) {
       this.checkPort(file, sw, ports.port.value, ports.port.range);
-    } else if (ports.form === 'range' && ports.first.value !== undefined && ports.last.value !== undefined
-      && ports.first.value <= ports.last.value && sw.ports) {
+    } else if (
+      ports.form === 'range' &&
+      ports.first.value !== undefined &&
+      ports.last.value !== undefined &&
+      ports.first.value <= ports.last.value &&
+      sw.ports
+    ) {
       const missing: number[] = [];
       for (let p = ports.first.value; p <= ports.last.value && missing.length < 1000; p++) {
         if (!switchHasPort(sw, p)) missing.push(p);
@@ -180,9 +225,17 @@ class Binder {
       if (missing.length) {
         const s = this.sym(sw.symbolId);
         const range = rangeOf(ports.first.range, ports.last.range);
-        this.diags.push(diagnostic(file, range, 'error', 'SL102',
-          `port${missing.length > 1 ? 's' : ''} ${compactPorts(missing)} ${missing.length > 1 ? 'are' : 'is'} not declared on switch '${sw.name}'`,
-          [related(s.file, s.range, `switch '${sw.name}' is declared here`)], { switch: sw.name, port: missing[0], ports: missing }));
+        this.diags.push(
+          diagnostic(
+            file,
+            range,
+            'error',
+            'SL102',
+            `port${missing.length > 1 ? 's' : ''} ${compactPorts(missing)} ${missing.length > 1 ? 'are' : 'is'} not declared on switch '${sw.name}'`,
+            [related(s.file, s.range, `switch '${sw.name}' is declared here`)],
+            { switch: sw.name, port: missing[0], ports: missing },
+          ),
+        );
       }
     }
     return sw;
@@ -213,7 +266,11 @@ class Binder {
     const existing = this.linkSymbolsByKey.get(key);
     if (existing) {
       const e = this.sym(existing.symbolId);
-      this.diags.push(diagnostic(file, nameRange, 'error', 'SL104', `duplicate link ${id}`, [related(e.file, e.range, `link ${e.name} is declared here`)]));
+      this.diags.push(
+        diagnostic(file, nameRange, 'error', 'SL104', `duplicate link ${id}`, [
+          related(e.file, e.range, `link ${e.name} is declared here`),
+        ]),
+      );
       return;
     }
     let capacityBps: number | null = null;
@@ -290,9 +347,17 @@ class Binder {
       this.ref(file, l.range, link.symbolId);
       return;
     }
-    this.diags.push(diagnostic(file, l.range, 'error', 'SL103',
-      `no link ${linkEndText(a)} <-> ${linkEndText(b)} is declared in network '${this.program.network?.name ?? '?'}'`, [],
-      { a: linkEndText(a), b: linkEndText(b) }));
+    this.diags.push(
+      diagnostic(
+        file,
+        l.range,
+        'error',
+        'SL103',
+        `no link ${linkEndText(a)} <-> ${linkEndText(b)} is declared in network '${this.program.network?.name ?? '?'}'`,
+        [],
+        { a: linkEndText(a), b: linkEndText(b) },
+      ),
+    );
   }
 }
 
@@ -303,10 +368,14 @@ export function rangeOf(a: Range, b: Range): Range {
 function rangeText(ref: PortRef): string {
   const p = ref.ports;
   switch (p.form) {
-    case 'single': return `${ref.switch.name}:${p.port.text}`;
-    case 'range': return `${ref.switch.name}:${p.first.text}..${p.last.text}`;
-    case 'any': return `${ref.switch.name}:*`;
-    case 'switch': return ref.switch.name;
+    case 'single':
+      return `${ref.switch.name}:${p.port.text}`;
+    case 'range':
+      return `${ref.switch.name}:${p.first.text}..${p.last.text}`;
+    case 'any':
+      return `${ref.switch.name}:*`;
+    case 'switch':
+      return ref.switch.name;
   }
 }
 

@@ -1,9 +1,7 @@
 // The bound program: every declaration of a workspace as a symbol, every name
 // reference resolved to one, and the network/slice model the checks and the
 // compiler read. Plain data (Maps for lookups by name).
-import type {
-  ClassDecl, FlowRule, LinkDecl, NetworkDecl, PortDecl, Range, SliceDecl, SourceFile, SwitchDecl,
-} from '../syntax/ast.js';
+import type { ClassDecl, FlowRule, LinkDecl, NetworkDecl, PortDecl, Range, SliceDecl, SourceFile, SwitchDecl } from '../syntax/ast.js';
 
 export type SymbolKind = 'network' | 'switch' | 'port' | 'link' | 'slice' | 'rule' | 'class';
 
@@ -116,6 +114,22 @@ export interface Program {
   slices: SliceInfo[];
   /** The first declaration of each slice name. */
   sliceByName: Map<string, SliceInfo>;
+}
+
+/** A program with nothing bound yet: the files (sorted by path) and empty tables. */
+export function emptyProgram(files: SourceFile[]): Program {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    files: sorted,
+    network: undefined,
+    symbols: [],
+    references: [],
+    switches: new Map(),
+    links: [],
+    linkByKey: new Map(),
+    slices: [],
+    sliceByName: new Map(),
+  };
 }
 
 export function linkEndText(e: LinkEndInfo): string {

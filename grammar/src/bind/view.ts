@@ -35,7 +35,10 @@ export function sliceViewPorts(program: Program, slice: SliceInfo): SliceViewPor
   for (const r of slice.rules) {
     for (const loc of resolveLocations(program, r.decl.locations)) {
       const cur = edge.get(loc.switch.name);
-      if (loc.ports === 'all' || cur === '*') { edge.set(loc.switch.name, '*'); continue; }
+      if (loc.ports === 'all' || cur === '*') {
+        edge.set(loc.switch.name, '*');
+        continue;
+      }
       const set = cur ?? new Set<number>();
       for (let p = loc.ports.lo; p <= loc.ports.hi; p++) set.add(p);
       edge.set(loc.switch.name, set);

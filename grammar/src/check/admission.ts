@@ -1,10 +1,10 @@
 // SL401 (guarantees above a link's capacity) and SL403 (guarantee on an unbounded link).
 // Guarantees are summed per link in either direction.
 import type { Diagnostic, RelatedInfo } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import type { LinkInfo, Program } from '../bind/program.js';
 import { linkKey } from '../bind/program.js';
-import { formatRate } from '../compile/rates.js';
+import { formatRate } from '../notation/rate.js';
 import type { Range } from '../syntax/ast.js';
 
 export interface Reservation {
@@ -53,21 +53,38 @@ export function checkAdmission(program: Program): Diagnostic[] {
     const linkRel = related(link.file, linkDeclRange(link), `link ${link.id} is declared here`);
     if (link.capacityBps === null) {
       for (const r of list) {
-        out.push(diagnostic(r.file, r.range, 'warning', 'SL403',
-          `guarantee of ${formatRate(r.bps)} for slice '${r.slice}' on link ${link.id}, which is unbounded (no capacity and no port speed): nothing can be admitted against it`,
-          [linkRel], { link: link.id }));
+        out.push(
+          diagnostic(
+            r.file,
+            r.range,
+            'warning',
+            'SL403',
+            `guarantee of ${formatRate(r.bps, 'compact')} for slice '${r.slice}' on link ${link.id}, which is unbounded (no capacity and no port speed): nothing can be admitted against it`,
+            [linkRel],
+            { link: link.id },
+          ),
+        );
       }
       continue;
     }
     if (sum <= link.capacityBps) continue;
-    const parts = list.map((r) => `${r.slice} ${formatRate(r.bps)}`).join(', ');
+    const parts = list.map((r) => `${r.slice} ${formatRate(r.bps, 'compact')}`).join(', ');
     for (const r of list) {
       const rel: RelatedInfo[] = [linkRel];
-      for (const o of list) if (o !== r) rel.push(related(o.file, o.range, `slice '${o.slice}' guarantees ${formatRate(o.bps)} here`));
+      for (const o of list)
+        if (o !== r) rel.push(related(o.file, o.range, `slice '${o.slice}' guarantees ${formatRate(o.bps, 'compact')} here`));
       const fits = Math.max(0, link.capacityBps - (sum - r.bps));
-      out.push(diagnostic(r.file, r.range, 'error', 'SL401',
-        `guarantees on link ${link.id} add up to ${formatRate(sum)}, more than its capacity ${formatRate(link.capacityBps)} (${parts})`,
-        rel, { link: link.id, sumBps: sum, capacityBps: link.capacityBps, fitsBps: fits, fits: formatRate(fits) }));
+      out.push(
+        diagnostic(
+          r.file,
+          r.range,
+          'error',
+          'SL401',
+          `guarantees on link ${link.id} add up to ${formatRate(sum, 'compact')}, more than its capacity ${formatRate(link.capacityBps, 'compact')} (${parts})`,
+          rel,
+          { link: link.id, sumBps: sum, capacityBps: link.capacityBps, fitsBps: fits, fits: formatRate(fits, 'compact') },
+        ),
+      );
     }
   }
   return out;

@@ -1,8 +1,8 @@
 // SL402: a class's min above its max, or the classes' minimums above the slice's cap.
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import type { Program } from '../bind/program.js';
-import { formatRate } from '../compile/rates.js';
+import { formatRate } from '../notation/rate.js';
 import type { CapStmt, ClassDecl } from '../syntax/ast.js';
 
 export function checkClasses(program: Program): Diagnostic[] {
@@ -21,9 +21,17 @@ export function checkClasses(program: Program): Diagnostic[] {
       const min = c.min?.bps;
       const max = c.max?.bps;
       if (min !== undefined && max !== undefined && min > max) {
-        out.push(diagnostic(s.file, c.min!.range, 'error', 'SL402',
-          `class '${c.name?.name ?? '?'}' of slice '${s.name}' has min ${formatRate(min)} above its max ${formatRate(max)}`,
-          [related(s.file, c.max!.range, 'max is set here')], { minBps: min, maxBps: max }));
+        out.push(
+          diagnostic(
+            s.file,
+            c.min!.range,
+            'error',
+            'SL402',
+            `class '${c.name?.name ?? '?'}' of slice '${s.name}' has min ${formatRate(min, 'compact')} above its max ${formatRate(max, 'compact')}`,
+            [related(s.file, c.max!.range, 'max is set here')],
+            { minBps: min, maxBps: max },
+          ),
+        );
       }
     }
     const capBps = cap?.rate?.bps;
@@ -31,10 +39,17 @@ export function checkClasses(program: Program): Diagnostic[] {
       const withMin = classes.filter((c) => c.min?.bps !== undefined);
       const sum = withMin.reduce((a, c) => a + c.min!.bps!, 0);
       if (sum > capBps) {
-        out.push(diagnostic(s.file, cap.range, 'error', 'SL402',
-          `the class minimums of slice '${s.name}' add up to ${formatRate(sum)}, above its cap ${formatRate(capBps)}`,
-          withMin.map((c) => related(s.file, c.min!.range, `class '${c.name?.name ?? '?'}' min ${formatRate(c.min!.bps!)}`)),
-          { sumBps: sum, capBps }));
+        out.push(
+          diagnostic(
+            s.file,
+            cap.range,
+            'error',
+            'SL402',
+            `the class minimums of slice '${s.name}' add up to ${formatRate(sum, 'compact')}, above its cap ${formatRate(capBps, 'compact')}`,
+            withMin.map((c) => related(s.file, c.min!.range, `class '${c.name?.name ?? '?'}' min ${formatRate(c.min!.bps!, 'compact')}`)),
+            { sumBps: sum, capBps },
+          ),
+        );
       }
     }
   }

@@ -12,15 +12,24 @@
 // overlay tag) only compares rules whose intervals on it intersect; the full box and tag
 // test then decides. Each pair of rules is tested and reported once.
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import { FIELDS } from '../headerspace/fields.js';
-import { type Bound, type HeaderBox, boxesOverlap, formatPacket, intersectBoxes, isWildcard, toBox, witnessInBox } from '../headerspace/space.js';
+import {
+  type Bound,
+  type HeaderBox,
+  boxesOverlap,
+  formatPacket,
+  intersectBoxes,
+  isWildcard,
+  toBox,
+  witnessInBox,
+} from '../headerspace/space.js';
 import { resolveLocations, sortedSwitches } from '../bind/locations.js';
 import type { Program, RuleInfo, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { switchHasPort } from '../bind/program.js';
 import { sliceViewPorts } from '../bind/view.js';
-import { lowerMatch } from '../compile/match.js';
-import { explicitOverlay } from '../compile/overlay.js';
+import { lowerMatch } from '../lower/field-match.js';
+import { explicitOverlay } from '../lower/overlay.js';
 import type { Range } from '../syntax/ast.js';
 
 interface RuleEntry {
@@ -140,10 +149,18 @@ export function findOverlaps(program: Program): Overlap[] {
     for (const p of ports) {
       const bucket = buckets.get(p)!;
       const withWide = wide.filter((w) => w.lo <= p && p <= w.hi && !w.except?.has(p));
-      sweep(bucket.concat(withWide), (x, y) => !(x.wide && y.wide), (x, y) => test(x, y, `${sw.name}:${p}`));
+      sweep(
+        bucket.concat(withWide),
+        (x, y) => !(x.wide && y.wide),
+        (x, y) => test(x, y, `${sw.name}:${p}`),
+      );
     }
     if (wide.length > 1) {
-      sweep(wide, (x, y) => wideMeet(sw, x, y) !== undefined, (x, y) => test(x, y, wideMeet(sw, x, y)!));
+      sweep(
+        wide,
+        (x, y) => wideMeet(sw, x, y) !== undefined,
+        (x, y) => test(x, y, wideMeet(sw, x, y)!),
+      );
     }
   }
   return found;
@@ -181,7 +198,10 @@ function pickAxis(items: LocEntry[]): number {
   for (let i = 0; i < FIELDS.length; i++) {
     seen.clear();
     for (const it of items) if (!isWildcard(it.r.box, i)) seen.add(it.r.box.lo[i]);
-    if (seen.size > bestCount) { best = i; bestCount = seen.size; }
+    if (seen.size > bestCount) {
+      best = i;
+      bestCount = seen.size;
+    }
   }
   seen.clear();
   for (const it of items) if (it.tag !== null) seen.add(it.tag);
@@ -222,13 +242,24 @@ export function checkOverlaps(program: Program): Diagnostic[] {
     const both = o.aWrites && o.bWrites;
     const code = both ? 'SL301' : 'SL303';
     const severity = both ? 'error' : 'warning';
-    for (const [self, other, selfW, otherW] of [[o.a, o.b, o.aWrites, o.bWrites], [o.b, o.a, o.bWrites, o.aWrites]] as const) {
+    for (const [self, other, selfW, otherW] of [
+      [o.a, o.b, o.aWrites, o.bWrites],
+      [o.b, o.a, o.bWrites, o.aWrites],
+    ] as const) {
       const message = both
         ? `slices ${self.slice} and ${other.slice} both write packets like ${o.witness} at ${o.location} (rules ${self.slice}.${self.name} and ${other.slice}.${other.name})`
         : `slices ${self.slice} and ${other.slice} overlap on packets like ${o.witness} at ${o.location}; ${readOnly(self, selfW, other, otherW)} (rules ${self.slice}.${self.name} and ${other.slice}.${other.name})`;
-      out.push(diagnostic(self.file, ruleRange(self), severity, code, message,
-        [related(other.file, ruleRange(other), `slice ${other.slice}, rule ${other.name}`)],
-        { otherSlice: other.slice, otherRule: other.name, witness: o.witness, location: o.location }));
+      out.push(
+        diagnostic(
+          self.file,
+          ruleRange(self),
+          severity,
+          code,
+          message,
+          [related(other.file, ruleRange(other), `slice ${other.slice}, rule ${other.name}`)],
+          { otherSlice: other.slice, otherRule: other.name, witness: o.witness, location: o.location },
+        ),
+      );
     }
   }
   return out;

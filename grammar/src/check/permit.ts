@@ -3,7 +3,7 @@
 // tree has no range for the keyword, so it is found in the text after the rule's last
 // location (outside comments). Not reported when a syntax error already covers the spot.
 import type { Diagnostic } from '../api.js';
-import { diagnostic } from './diagnostic.js';
+import { diagnostic } from '../diagnostics/diagnostic.js';
 import { LineIndex } from '../syntax/positions.js';
 import type { FlowRule, Range, SourceFile } from '../syntax/ast.js';
 
@@ -45,7 +45,13 @@ export function checkEmptyPermit(file: SourceFile, rule: FlowRule): Diagnostic |
   if (file.errors.some((e) => e.range.start.offset >= start && e.range.start.offset <= upTo)) return undefined;
   const range: Range = new LineIndex(file.text).range(start, end);
   const name = rule.name?.name ?? '?';
-  return diagnostic(file.path, range, 'error', 'SL201',
+  return diagnostic(
+    file.path,
+    range,
+    'error',
+    'SL201',
     `permit needs read, write or delegate (rule '${name}'); without \`permit\` a rule has read write`,
-    [], { rule: name, permissions: ['read', 'write', 'delegate'] });
+    [],
+    { rule: name, permissions: ['read', 'write', 'delegate'] },
+  );
 }

@@ -1,8 +1,8 @@
 // SL302: two slices with the same explicit overlay tag.
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import type { Program } from '../bind/program.js';
-import { allocateOverlays, freeTag } from '../compile/overlay.js';
+import { allocateOverlays, freeTag } from '../lower/overlay.js';
 import type { OverlayStmt } from '../syntax/ast.js';
 
 export function checkTags(program: Program): Diagnostic[] {
@@ -23,10 +23,17 @@ export function checkTags(program: Program): Diagnostic[] {
     const free = freeTag(alloc, type);
     for (const me of list) {
       const others = list.filter((o) => o !== me);
-      out.push(diagnostic(me.file, me.stmt.tag!.range, 'error', 'SL302',
-        `overlay ${key} of slice '${me.slice}' is also used by slice${others.length > 1 ? 's' : ''} ${others.map((o) => `'${o.slice}'`).join(', ')}: their traffic would mix in the core`,
-        others.map((o) => related(o.file, o.stmt.tag!.range, `slice '${o.slice}' uses overlay ${key}`)),
-        { type, tag: me.stmt.tag!.value, freeTag: free }));
+      out.push(
+        diagnostic(
+          me.file,
+          me.stmt.tag!.range,
+          'error',
+          'SL302',
+          `overlay ${key} of slice '${me.slice}' is also used by slice${others.length > 1 ? 's' : ''} ${others.map((o) => `'${o.slice}'`).join(', ')}: their traffic would mix in the core`,
+          others.map((o) => related(o.file, o.stmt.tag!.range, `slice '${o.slice}' uses overlay ${key}`)),
+          { type, tag: me.stmt.tag!.value, freeTag: free },
+        ),
+      );
     }
   }
   return out;

@@ -2,13 +2,11 @@
 // endpoints (SL202), missing controller (SL203), duplicate single statements (SL104),
 // slices without flowspace (SL501).
 import type { Diagnostic } from '../api.js';
-import { diagnostic, related } from './diagnostic.js';
-import { lowerMatch } from '../compile/match.js';
-import { parseEndpoint } from '../compile/endpoint.js';
+import { diagnostic, related } from '../diagnostics/diagnostic.js';
+import { lowerMatch } from '../lower/field-match.js';
+import { parseEndpoint } from '../lower/endpoint.js';
 import { checkEmptyPermit } from './permit.js';
-import type {
-  FieldMatch, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit,
-} from '../syntax/ast.js';
+import type { FieldMatch, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit } from '../syntax/ast.js';
 
 const MAX_OF_PORT = 0xffffff00;
 
@@ -34,7 +32,10 @@ export function checkValues(file: SourceFile): Diagnostic[] {
     int(first, 1, MAX_OF_PORT, what);
     int(last, 1, MAX_OF_PORT, what);
     if (first.value !== undefined && last.value !== undefined && first.value > last.value) {
-      err({ start: first.range.start, end: last.range.end }, `port range ${first.text}..${last.text} is empty (${first.value} > ${last.value})`);
+      err(
+        { start: first.range.start, end: last.range.end },
+        `port range ${first.text}..${last.text} is empty (${first.value} > ${last.value})`,
+      );
     }
   };
   const portRef = (p: PortRef): void => {
@@ -44,7 +45,11 @@ export function checkValues(file: SourceFile): Diagnostic[] {
   const match = (fields: FieldMatch[]): void => {
     for (const p of lowerMatch(fields).problems) {
       // A value the parser already reported as missing is not reported twice.
-      if (p.data?.missingValue && file.errors.some((e) => e.range.start.offset <= p.range.end.offset && p.range.start.offset <= e.range.end.offset)) continue;
+      if (
+        p.data?.missingValue &&
+        file.errors.some((e) => e.range.start.offset <= p.range.end.offset && p.range.start.offset <= e.range.end.offset)
+      )
+        continue;
       err(p.range, p.message, p.data);
     }
   };
@@ -91,7 +96,9 @@ function checkSlice(s: SliceDecl, file: SourceFile, out: Diagnostic[], h: Helper
   const once = (key: string, range: Range, what: string): void => {
     const first = firsts.get(key);
     if (first) {
-      out.push(diagnostic(f, range, 'error', 'SL104', `duplicate ${what} in slice '${name}'`, [related(f, first, `first ${what} of '${name}'`)]));
+      out.push(
+        diagnostic(f, range, 'error', 'SL104', `duplicate ${what} in slice '${name}'`, [related(f, first, `first ${what} of '${name}'`)]),
+      );
     } else {
       firsts.set(key, range);
     }
@@ -100,7 +107,9 @@ function checkSlice(s: SliceDecl, file: SourceFile, out: Diagnostic[], h: Helper
   let rules = 0;
   for (const st of s.statements) {
     switch (st.kind) {
-      case 'Owner': once('owner', st.range, '`owner` statement'); break;
+      case 'Owner':
+        once('owner', st.range, '`owner` statement');
+        break;
       case 'Controller':
         once('controller', st.range, '`controller` statement');
         hasController = true;
@@ -126,10 +135,15 @@ function checkSlice(s: SliceDecl, file: SourceFile, out: Diagnostic[], h: Helper
         break;
       case 'Qos':
         for (const q of st.items) {
-          if (q.kind === 'Cap') { once('cap', q.range, '`cap` statement'); h.rate(q.rate, 'cap'); }
-          else if (q.kind === 'Guarantee') {
+          if (q.kind === 'Cap') {
+            once('cap', q.range, '`cap` statement');
+            h.rate(q.rate, 'cap');
+          } else if (q.kind === 'Guarantee') {
             h.rate(q.rate, 'guarantee');
-            for (const l of q.links) { h.portRef(l.a); if (l.b) h.portRef(l.b); }
+            for (const l of q.links) {
+              h.portRef(l.a);
+              if (l.b) h.portRef(l.b);
+            }
           } else {
             h.match(q.match);
             h.rate(q.min, 'min');
@@ -155,7 +169,11 @@ function checkSlice(s: SliceDecl, file: SourceFile, out: Diagnostic[], h: Helper
     }
   }
   if (!hasController) {
-    out.push(diagnostic(f, where, 'error', 'SL203', `slice '${name}' has no controller (add: controller "tcp:127.0.0.1:6633")`, [], { slice: name }));
+    out.push(
+      diagnostic(f, where, 'error', 'SL203', `slice '${name}' has no controller (add: controller "tcp:127.0.0.1:6633")`, [], {
+        slice: name,
+      }),
+    );
   }
   if (rules === 0) {
     out.push(diagnostic(f, where, 'warning', 'SL501', `slice '${name}' has no flowspace: it owns no traffic`, [], { slice: name }));

@@ -2,18 +2,27 @@
 import type { Diagnostic } from '../api.js';
 import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
-import type { LinkInfo, Program, SliceInfo, SwitchInfo } from '../bind/program.js';
+import type { Program, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
 import { checkWorkspace, hasErrors } from '../check/workspace.js';
 import { withPrerequisites } from '../headerspace/space.js';
+import { dpidHex } from '../notation/dpid.js';
 import type {
-  DpidHex, FlowspaceEntry, Plan, PlanLink, PlanQos, PlanSlice, PlanSliceSwitchView, PlanSwitch, PlanController,
+  DpidHex,
+  FlowspaceEntry,
+  Plan,
+  PlanLink,
+  PlanQos,
+  PlanSlice,
+  PlanSliceSwitchView,
+  PlanSwitch,
+  PlanController,
 } from '../plan/types.js';
 import type { Permission, SourceFile } from '../syntax/ast.js';
-import { parseEndpoint } from './endpoint.js';
-import { lowerMatch } from './match.js';
+import { parseEndpoint } from '../lower/endpoint.js';
+import { lowerMatch } from '../lower/field-match.js';
 import { allocateIds, METER_POOL, QUEUE_POOL, type IdRequest } from './ids.js';
-import { allocateOverlays } from './overlay.js';
+import { allocateOverlays } from '../lower/overlay.js';
 import { previousIds, queueKey, type PreviousIds } from './previous.js';
 
 export interface CompileResult {
@@ -34,10 +43,6 @@ export function compile(files: SourceFile[], options: CompileOptions = {}): Comp
   const { program, diagnostics } = checkWorkspace(files);
   if (hasErrors(diagnostics)) return { plan: undefined, diagnostics };
   return { plan: buildPlan(program, options), diagnostics };
-}
-
-export function dpidHex(v: bigint | undefined): DpidHex {
-  return (v ?? 0n).toString(16).padStart(16, '0');
 }
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -71,8 +76,13 @@ function capOf(s: SliceInfo): number | null {
  * with guarantees takes a guarantee queue, then each class (by name) a queue. Ids of the
  * previous plan are kept where free (compile/ids.ts).
  */
-function allocateQosIds(slices: SliceInfo[], guarantees: Map<string, Map<string, number>>, previous: PreviousIds): {
-  meters: Map<string, number>; queues: Map<string, number>;
+function allocateQosIds(
+  slices: SliceInfo[],
+  guarantees: Map<string, Map<string, number>>,
+  previous: PreviousIds,
+): {
+  meters: Map<string, number>;
+  queues: Map<string, number>;
 } {
   const meterRequests: IdRequest[] = [];
   const queueRequests: IdRequest[] = [];
@@ -120,7 +130,9 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
     for (const r of s.rules) {
       const match = withPrerequisites(lowerMatch(r.decl.match).match);
       if (!match) continue; // a contradictory match owns no packet
-      const perms = r.decl.permissions ? PERMISSION_ORDER.filter((p) => r.decl.permissions!.some((q) => q.value === p)) : ['read', 'write'] as Permission[];
+      const perms = r.decl.permissions
+        ? PERMISSION_ORDER.filter((p) => r.decl.permissions!.some((q) => q.value === p))
+        : (['read', 'write'] as Permission[]);
       const priority = r.decl.priority?.value ?? 100;
       const seen = new Set<string>();
       for (const loc of resolveLocations(program, r.decl.locations)) {
@@ -143,7 +155,15 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
     const guaranteeQueue = ids.queues.get(queueKey(s.name, null)) ?? 0;
     for (const l of guaranteedLinks) {
       for (const end of [l.a, l.b]) {
-        qos.queues.push({ dpid: dpidOf(end.switch), port: end.port, queueId: guaranteeQueue, slice: s.name, class: null, minBps: guaranteeByLink.get(l.key)!, maxBps: capBps });
+        qos.queues.push({
+          dpid: dpidOf(end.switch),
+          port: end.port,
+          queueId: guaranteeQueue,
+          slice: s.name,
+          class: null,
+          minBps: guaranteeByLink.get(l.key)!,
+          maxBps: capBps,
+        });
       }
     }
     for (const c of [...s.classes].sort(byName)) {
@@ -151,8 +171,12 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
       const minBps = c.decl.min?.bps ?? null;
       const maxBps = c.decl.max?.bps ?? null;
       classes.push({
-        name: c.name, match: withPrerequisites(lowerMatch(c.decl.match).match) ?? {},
-        minBps, maxBps, priority: c.decl.priority?.value ?? null, queueId,
+        name: c.name,
+        match: withPrerequisites(lowerMatch(c.decl.match).match) ?? {},
+        minBps,
+        maxBps,
+        priority: c.decl.priority?.value ?? null,
+        queueId,
       });
       for (const v of view) {
         for (const port of viewPorts(program.switches.get(v.switch)!, v)) {
@@ -163,7 +187,8 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
     if (capBps !== null) {
       const meterId = ids.meters.get(s.name)!;
       const rateKbps = Math.ceil(capBps / 1000);
-      for (const v of view) qos.meters.push({ dpid: v.dpid, meterId, slice: s.name, rateKbps, burstKb: Math.max(1, Math.ceil(rateKbps / 10)) });
+      for (const v of view)
+        qos.meters.push({ dpid: v.dpid, meterId, slice: s.name, rateKbps, burstKb: Math.max(1, Math.ceil(rateKbps / 10)) });
     }
     const overlay = overlays.get(s.name)!;
     planSlices.push({
@@ -183,13 +208,20 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
 
   for (const l of links) {
     const reserved = (reservations.get(l.key) ?? []).reduce((a, r) => a + r.bps, 0);
-    qos.links.push({ id: l.id, capacityBps: l.capacityBps, reservedBps: reserved, remainingBps: l.capacityBps === null ? null : l.capacityBps - reserved });
+    qos.links.push({
+      id: l.id,
+      capacityBps: l.capacityBps,
+      reservedBps: reserved,
+      remainingBps: l.capacityBps === null ? null : l.capacityBps - reserved,
+    });
   }
   qos.meters.sort((a, b) => cmp(a.dpid, b.dpid) || a.meterId - b.meterId);
   qos.queues.sort((a, b) => cmp(a.dpid, b.dpid) || a.port - b.port || a.queueId - b.queueId);
 
-  flowspace.sort((a, b) => cmp(a.dpid, b.dpid) || b.priority - a.priority || cmp(a.slice, b.slice) || cmp(a.rule, b.rule)
-    || (a.inPort ?? -1) - (b.inPort ?? -1));
+  flowspace.sort(
+    (a, b) =>
+      cmp(a.dpid, b.dpid) || b.priority - a.priority || cmp(a.slice, b.slice) || cmp(a.rule, b.rule) || (a.inPort ?? -1) - (b.inPort ?? -1),
+  );
   return {
     format: 'dfvisor-plan',
     version: 1,
@@ -222,7 +254,7 @@ function sliceView(program: Program, s: SliceInfo): PlanSliceSwitchView[] {
     .map(([name, p]) => ({
       dpid: dpidHex(program.switches.get(name)!.dpid),
       switch: name,
-      ports: p === '*' ? '*' as const : [...p].sort(num),
+      ports: p === '*' ? ('*' as const) : [...p].sort(num),
       linkPorts: [...(link.get(name) ?? [])].sort(num),
     }))
     .sort((a, b) => cmp(a.dpid, b.dpid));
@@ -271,4 +303,3 @@ function limitsOf(program: Program, s: SliceInfo): PlanSlice['limits'] {
   }
   return limits;
 }
-

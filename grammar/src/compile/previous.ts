@@ -2,7 +2,7 @@
 // defensively: the plan may come from disk, from an older version or be hand-edited, so
 // anything malformed is ignored rather than trusted.
 import type { Plan } from '../plan/types.js';
-import type { OverlayType } from './overlay.js';
+import type { OverlayType } from '../lower/overlay.js';
 
 export interface PreviousIds {
   /** Slice → its overlay tag. */

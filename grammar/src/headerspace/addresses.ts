@@ -224,8 +224,12 @@ export function parseIpv6Into(text: string, out: Uint8Array, at: number): boolea
 export function parseIpv6(text: string): bigint | undefined {
   if (!parseIpv6Groups(text)) return undefined;
   const g = groups;
-  return (BigInt(g[0]! * 0x10000 + g[1]!) << 96n) | (BigInt(g[2]! * 0x10000 + g[3]!) << 64n)
-    | (BigInt(g[4]! * 0x10000 + g[5]!) << 32n) | BigInt(g[6]! * 0x10000 + g[7]!);
+  return (
+    (BigInt(g[0]! * 0x10000 + g[1]!) << 96n) |
+    (BigInt(g[2]! * 0x10000 + g[3]!) << 64n) |
+    (BigInt(g[4]! * 0x10000 + g[5]!) << 32n) |
+    BigInt(g[6]! * 0x10000 + g[7]!)
+  );
 }
 
 /** RFC 5952 text of the 16 bytes at b[at..at+16): lower case, leftmost longest run (≥ 2) of zero groups as `::`. */
@@ -233,10 +237,16 @@ export function formatIpv6Bytes(b: Uint8Array, at = 0): string {
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (b[at + 2 * i] !== 0 || b[at + 2 * i + 1] !== 0) { i++; continue; }
+    if (b[at + 2 * i] !== 0 || b[at + 2 * i + 1] !== 0) {
+      i++;
+      continue;
+    }
     let j = i + 1;
     while (j < 8 && b[at + 2 * j] === 0 && b[at + 2 * j + 1] === 0) j++;
-    if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   let s = '';
@@ -261,7 +271,10 @@ export function formatIpv6(v: bigint): string {
   const b = ipv6Scratch;
   for (let k = 0; k < 4; k++) {
     const w = Number((v >> BigInt(96 - 32 * k)) & 0xffffffffn);
-    b[4 * k] = w >>> 24; b[4 * k + 1] = w >>> 16; b[4 * k + 2] = w >>> 8; b[4 * k + 3] = w;
+    b[4 * k] = w >>> 24;
+    b[4 * k + 1] = w >>> 16;
+    b[4 * k + 2] = w >>> 8;
+    b[4 * k + 3] = w;
   }
   return formatIpv6Bytes(b, 0);
 }

@@ -31,9 +31,10 @@ export const FIELDS: readonly FieldSpec[] = [
   { key: 'udp_dst', langName: 'udp_dst', kind: 'port', bits: 16 },
 ];
 
-export const FIELD_INDEX: Readonly<Record<keyof Match, number>> = Object.fromEntries(
-  FIELDS.map((f, i) => [f.key, i]),
-) as Record<keyof Match, number>;
+export const FIELD_INDEX: Readonly<Record<keyof Match, number>> = Object.fromEntries(FIELDS.map((f, i) => [f.key, i])) as Record<
+  keyof Match,
+  number
+>;
 
 export const ETH_TYPE = { ipv4: 0x0800, arp: 0x0806, ipv6: 0x86dd, lldp: 0x88cc, vlan: 0x8100, mpls: 0x8847 } as const;
 export const IP_PROTO = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58 } as const;

@@ -4,8 +4,18 @@
 // boxes intersect exactly when some packet matches both matches.
 import type { Match, PortMatch } from '../plan/types.js';
 import {
-  canonicalIpv4Prefix, canonicalIpv6Prefix, formatIpv4, formatIpv6, formatMac,
-  parseIpv4, parseIpv4Prefix, parseIpv6, parseIpv6Prefix, parseMac, ipv4PrefixRange, ipv6PrefixRange,
+  canonicalIpv4Prefix,
+  canonicalIpv6Prefix,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  parseIpv4,
+  parseIpv4Prefix,
+  parseIpv6,
+  parseIpv6Prefix,
+  parseMac,
+  ipv4PrefixRange,
+  ipv6PrefixRange,
 } from './addresses.js';
 import { ETH_TYPE, FIELDS, FIELD_INDEX, IP_PROTO, ethTypeName, fieldMax, ipProtoName, type FieldSpec } from './fields.js';
 
@@ -66,10 +76,21 @@ export function toBox(m: Match): HeaderBox | null {
     const i = I[f.key];
     let ok: boolean;
     switch (f.kind) {
-      case 'int': ok = typeof v === 'number' && restrict(box, i, v, v); break;
-      case 'port': { const [a, b] = portBounds(v as PortMatch); ok = restrict(box, i, a, b); break; }
-      case 'mac': { const n = parseMac(String(v)); ok = n !== undefined && restrict(box, i, n, n); break; }
-      case 'ipv4': case 'ipv6': {
+      case 'int':
+        ok = typeof v === 'number' && restrict(box, i, v, v);
+        break;
+      case 'port': {
+        const [a, b] = portBounds(v as PortMatch);
+        ok = restrict(box, i, a, b);
+        break;
+      }
+      case 'mac': {
+        const n = parseMac(String(v));
+        ok = n !== undefined && restrict(box, i, n, n);
+        break;
+      }
+      case 'ipv4':
+      case 'ipv6': {
         const bounds = prefixBounds(f.kind, String(v));
         ok = bounds !== undefined && restrict(box, i, bounds[0], bounds[1]);
         break;
@@ -104,7 +125,9 @@ export function intersectBoxes(a: HeaderBox, b: HeaderBox): HeaderBox | null {
   const lo: Bound[] = new Array(a.lo.length);
   const hi: Bound[] = new Array(a.lo.length);
   for (let i = 0; i < a.lo.length; i++) {
+    // biome-ignore lint/complexity/useMathMinMax: bounds may be bigint, which Math.max does not take
     const l = a.lo[i] > b.lo[i] ? a.lo[i] : b.lo[i];
+    // biome-ignore lint/complexity/useMathMinMax: as above
     const h = a.hi[i] < b.hi[i] ? a.hi[i] : b.hi[i];
     if (l > h) return null;
     lo[i] = l;
@@ -132,7 +155,10 @@ export function boxCovers(outer: HeaderBox, inner: HeaderBox): boolean {
 function prefixLength(lo: bigint, hi: bigint, bits: number): number {
   let size = hi - lo + 1n;
   let len = bits;
-  while (size > 1n) { size >>= 1n; len--; }
+  while (size > 1n) {
+    size >>= 1n;
+    len--;
+  }
   return len;
 }
 
@@ -147,11 +173,21 @@ export function fromBox(box: HeaderBox): Match {
   const out = m as Record<string, unknown>;
   eachConstrained(box, (f, lo, hi) => {
     switch (f.kind) {
-      case 'int': out[f.key] = Number(lo); break;
-      case 'mac': out[f.key] = formatMac(Number(lo)); break;
-      case 'port': out[f.key] = lo === hi ? Number(lo) : { min: Number(lo), max: Number(hi) }; break;
-      case 'ipv4': out[f.key] = canonicalIpv4Prefix({ value: Number(lo), length: prefixLength(BigInt(lo), BigInt(hi), 32) }); break;
-      case 'ipv6': out[f.key] = canonicalIpv6Prefix({ value: lo as bigint, length: prefixLength(lo as bigint, hi as bigint, 128) }); break;
+      case 'int':
+        out[f.key] = Number(lo);
+        break;
+      case 'mac':
+        out[f.key] = formatMac(Number(lo));
+        break;
+      case 'port':
+        out[f.key] = lo === hi ? Number(lo) : { min: Number(lo), max: Number(hi) };
+        break;
+      case 'ipv4':
+        out[f.key] = canonicalIpv4Prefix({ value: Number(lo), length: prefixLength(BigInt(lo), BigInt(hi), 32) });
+        break;
+      case 'ipv6':
+        out[f.key] = canonicalIpv6Prefix({ value: lo as bigint, length: prefixLength(lo as bigint, hi as bigint, 128) });
+        break;
     }
   });
   return m;
@@ -185,11 +221,20 @@ export function witnessInBox(box: HeaderBox): Packet {
   const p: Packet = {};
   eachConstrained(box, (f, lo, hi) => {
     switch (f.kind) {
-      case 'int': case 'port': p[f.key] = Number(lo); break;
-      case 'mac': p[f.key] = formatMac(Number(lo)); break;
+      case 'int':
+      case 'port':
+        p[f.key] = Number(lo);
+        break;
+      case 'mac':
+        p[f.key] = formatMac(Number(lo));
+        break;
       // Prefer a host address over the network address when there is one.
-      case 'ipv4': p[f.key] = formatIpv4(Number(hi) - Number(lo) >= 2 ? Number(lo) + 1 : Number(lo)); break;
-      case 'ipv6': p[f.key] = formatIpv6((hi as bigint) - (lo as bigint) >= 2n ? (lo as bigint) + 1n : (lo as bigint)); break;
+      case 'ipv4':
+        p[f.key] = formatIpv4(Number(hi) - Number(lo) >= 2 ? Number(lo) + 1 : Number(lo));
+        break;
+      case 'ipv6':
+        p[f.key] = formatIpv6((hi as bigint) - (lo as bigint) >= 2n ? (lo as bigint) + 1n : (lo as bigint));
+        break;
     }
   });
   return p;
@@ -203,10 +248,15 @@ export function witnessPacket(m: Match): Packet | null {
 
 function packetValue(f: (typeof FIELDS)[number], v: number | string): Bound | undefined {
   switch (f.kind) {
-    case 'int': case 'port': return typeof v === 'number' ? v : undefined;
-    case 'mac': return parseMac(String(v));
-    case 'ipv4': return parseIpv4(String(v));
-    case 'ipv6': return parseIpv6(String(v));
+    case 'int':
+    case 'port':
+      return typeof v === 'number' ? v : undefined;
+    case 'mac':
+      return parseMac(String(v));
+    case 'ipv4':
+      return parseIpv4(String(v));
+    case 'ipv6':
+      return parseIpv6(String(v));
   }
 }
 

@@ -2,9 +2,9 @@
 // switch, pick a free overlay tag, rename a duplicate, lower a guarantee to fit.
 import type { Diagnostic } from '../api.js';
 import type { PortRef, Range, SourceFile } from '../syntax/ast.js';
-import { rateLiteral, formatRate } from './docs.js';
+import { formatRate, rateLiteral } from '../notation/rate.js';
 import { freeTag as firstFreeTag } from './completion.js';
-import { linkLabel, linkOfRef, type IdeModel, type LinkLoad } from './model.js';
+import { linkLabel, linkOfRef, type EditorProgram, type LinkLoad } from './editor-program.js';
 import type { FileEdit } from './navigation.js';
 import { pathAt, positionAt, touches, type AnyRanged } from './walk.js';
 
@@ -15,7 +15,6 @@ export interface QuickFix {
   edits: FileEdit[];
   preferred: boolean;
 }
-
 
 function lineIndent(text: string, offset: number): string {
   let s = offset;
@@ -41,7 +40,7 @@ function appendInBlock(file: SourceFile, block: Range, line: string): FileEdit |
   const close = block.end.offset - 1;
   if (file.text[close] !== '}') return undefined;
   const indent = lineIndent(file.text, block.start.offset);
-  const innerIndent = indent + '  ';
+  const innerIndent = `${indent}  `;
   // Find the start of the line holding `}`; if `}` shares its line with content, break it.
   let ls = close;
   while (ls > 0 && file.text[ls - 1] !== '\n') ls--;
@@ -52,7 +51,7 @@ function appendInBlock(file: SourceFile, block: Range, line: string): FileEdit |
   return { file: file.path, range: { start: p, end: p }, newText: text };
 }
 
-function addPort(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
+function addPort(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ref = portRefAt(file, d.range);
   const swName = (d.data?.['switch'] as string | undefined) ?? ref?.switch.name;
   const port = (d.data?.['port'] as number | undefined) ?? (ref?.ports.form === 'single' ? ref.ports.port.value : undefined);
@@ -65,13 +64,13 @@ function addPort(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
   return edit ? [{ title: `Add port ${port} to switch ${swName}`, code: d.code, edits: [edit], preferred: true }] : [];
 }
 
-function freeDpid(model: IdeModel): number {
+function freeDpid(model: EditorProgram): number {
   let max = 0n;
   for (const sw of model.program.switches.values()) if (sw.dpid !== undefined && sw.dpid > max) max = sw.dpid;
   return Number(max + 1n);
 }
 
-function addSwitch(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
+function addSwitch(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ref = portRefAt(file, d.range);
   const ident = nodeAt<{ name: string }>(file, d.range, 'Ident');
   const name = (d.data?.['switch'] as string | undefined) ?? ref?.switch.name ?? ident?.name;
@@ -81,21 +80,37 @@ function addSwitch(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[]
   if (net) {
     const netFile = model.files.get(net.file);
     const edit = netFile && appendInBlock(netFile, net.decl.range, line);
-    return edit ? [{ title: `Add switch ${name} to network ${net.decl.name?.name ?? ''}`.trim(), code: d.code, edits: [edit], preferred: true }] : [];
+    return edit
+      ? [{ title: `Add switch ${name} to network ${net.decl.name?.name ?? ''}`.trim(), code: d.code, edits: [edit], preferred: true }]
+      : [];
   }
   const p = positionAt(file, 0);
-  return [{ title: `Add switch ${name} in a new network`, code: d.code, edits: [{ file: file.path, range: { start: p, end: p }, newText: `network net {\n  ${line}\n}\n\n` }], preferred: true }];
+  return [
+    {
+      title: `Add switch ${name} in a new network`,
+      code: d.code,
+      edits: [{ file: file.path, range: { start: p, end: p }, newText: `network net {\n  ${line}\n}\n\n` }],
+      preferred: true,
+    },
+  ];
 }
 
-function freeTag(file: SourceFile, model: IdeModel, d: Diagnostic): QuickFix[] {
+function freeTag(file: SourceFile, model: EditorProgram, d: Diagnostic): QuickFix[] {
   const ov = nodeAt<{ kind: 'Overlay'; mode?: string; tag?: { range: Range; value?: number } }>(file, d.range, 'Overlay');
   if (!ov?.tag || (ov.mode !== 'vlan' && ov.mode !== 'mpls')) return [];
   let tag = d.data?.['freeTag'] as number | undefined;
   tag ??= firstFreeTag(model, ov.mode, ov.mode === 'vlan' ? 1 : 16);
-  return [{ title: `Use free ${ov.mode} tag ${tag}`, code: d.code, edits: [{ file: file.path, range: ov.tag.range, newText: String(tag) }], preferred: true }];
+  return [
+    {
+      title: `Use free ${ov.mode} tag ${tag}`,
+      code: d.code,
+      edits: [{ file: file.path, range: ov.tag.range, newText: String(tag) }],
+      preferred: true,
+    },
+  ];
 }
 
-function renameDuplicate(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
+function renameDuplicate(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ident = nodeAt<{ kind: 'Ident'; name: string; range: Range }>(file, d.range, 'Ident');
   if (!ident) return [];
   const taken = new Set(model.program.symbols.map((x) => x.name));
@@ -105,12 +120,16 @@ function renameDuplicate(model: IdeModel, file: SourceFile, d: Diagnostic): Quic
   return [{ title: `Rename to ${name}`, code: d.code, edits: [{ file: file.path, range: ident.range, newText: name }], preferred: true }];
 }
 
-function linkFor(model: IdeModel, file: SourceFile, d: Diagnostic): LinkLoad | undefined {
+function linkFor(model: EditorProgram, file: SourceFile, d: Diagnostic): LinkLoad | undefined {
   const id = d.data?.['link'];
   if (typeof id === 'string') {
     const norm = id.replace(/\s/g, '');
-    const l = model.links.find((x) => x.link.id === norm || linkLabel(x).replace(/\s/g, '') === norm
-      || `${x.link.b.switch}:${x.link.b.port}<->${x.link.a.switch}:${x.link.a.port}` === norm);
+    const l = model.links.find(
+      (x) =>
+        x.link.id === norm ||
+        linkLabel(x).replace(/\s/g, '') === norm ||
+        `${x.link.b.switch}:${x.link.b.port}<->${x.link.a.switch}:${x.link.a.port}` === norm,
+    );
     if (l) return l;
   }
   const lr = nodeAt<never>(file, d.range, 'LinkRef');
@@ -120,7 +139,7 @@ function linkFor(model: IdeModel, file: SourceFile, d: Diagnostic): LinkLoad | u
   return model.links.find((x) => x.link.file === file.path && touches(x.link.decl.range, d.range.start.offset));
 }
 
-function lowerGuarantee(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
+function lowerGuarantee(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   const link = linkFor(model, file, d);
   if (!link || link.capacityBps === undefined) return [];
   const out: QuickFix[] = [];
@@ -136,8 +155,10 @@ function lowerGuarantee(model: IdeModel, file: SourceFile, d: Diagnostic): Quick
     if (!stmt?.rate) continue;
     const here = g.file === file.path && touches(g.range, d.range.start.offset);
     out.push({
-      title: `Lower the guarantee of slice ${g.slice} to ${formatRate(fit)}`, code: d.code,
-      edits: [{ file: g.file, range: stmt.rate.range, newText: rateLiteral(fit) }], preferred: here,
+      title: `Lower the guarantee of slice ${g.slice} to ${formatRate(fit, 'spaced')}`,
+      code: d.code,
+      edits: [{ file: g.file, range: stmt.rate.range, newText: rateLiteral(fit) }],
+      preferred: here,
     });
   }
   // The guarantee the diagnostic is on comes first.
@@ -147,14 +168,19 @@ function lowerGuarantee(model: IdeModel, file: SourceFile, d: Diagnostic): Quick
 }
 
 /** Quick fixes for one checker diagnostic of `file`. */
-export function quickFixes(model: IdeModel, file: SourceFile, d: Diagnostic): QuickFix[] {
+export function quickFixes(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   switch (d.code) {
-    case 'SL101': return addSwitch(model, file, d);
-    case 'SL102': return addPort(model, file, d);
-    case 'SL104': return renameDuplicate(model, file, d);
-    case 'SL302': return freeTag(file, model, d);
-    case 'SL401': return lowerGuarantee(model, file, d);
-    default: return [];
+    case 'SL101':
+      return addSwitch(model, file, d);
+    case 'SL102':
+      return addPort(model, file, d);
+    case 'SL104':
+      return renameDuplicate(model, file, d);
+    case 'SL302':
+      return freeTag(file, model, d);
+    case 'SL401':
+      return lowerGuarantee(model, file, d);
+    default:
+      return [];
   }
 }
-

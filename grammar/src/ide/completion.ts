@@ -3,8 +3,9 @@
 // cursor, so it works while the user is typing broken text; names (switches,
 // ports, links, slices) come from the bound program.
 import type { SourceFile } from '../syntax/ast.js';
-import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES, formatRate } from './docs.js';
-import { linkLabel, portsText, remainingBps, type IdeModel } from './model.js';
+import { formatRate } from '../notation/rate.js';
+import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
+import { linkLabel, portsText, remainingBps, type EditorProgram } from './editor-program.js';
 
 export type CandidateKind = 'keyword' | 'field' | 'value' | 'switch' | 'port' | 'link' | 'slice' | 'snippet' | 'unit' | 'number';
 
@@ -31,9 +32,12 @@ export interface CompletionResult {
 
 export type BlockKind = 'top' | 'network' | 'switch' | 'slice' | 'flowspace' | 'qos' | 'class' | 'limits' | 'unknown';
 
-interface Tok { text: string; start: number }
+interface Tok {
+  text: string;
+  start: number;
+}
 
-const WORD_CHARS = /[A-Za-z0-9_:.*/\-]/;
+const WORD_CHARS = /[A-Za-z0-9_:.*/-]/;
 
 /** Tolerant tokens of `text[0, end)`: words, `{`, `}`, `,`, `<->`; comments and strings dropped (strings kept as `"`). */
 function scan(text: string, end: number): Tok[] {
@@ -41,17 +45,35 @@ function scan(text: string, end: number): Tok[] {
   let i = 0;
   while (i < end) {
     const c = text[i]!;
-    if (c === '/' && text[i + 1] === '/') { while (i < end && text[i] !== '\n') i++; continue; }
-    if (c === '/' && text[i + 1] === '*') { const j = text.indexOf('*/', i + 2); i = j < 0 ? end : j + 2; continue; }
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < end && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const j = text.indexOf('*/', i + 2);
+      i = j < 0 ? end : j + 2;
+      continue;
+    }
     if (c === '"') {
       const s = i++;
-      while (i < end && text[i] !== '"' && text[i] !== '\n') { if (text[i] === '\\') i++; i++; }
+      while (i < end && text[i] !== '"' && text[i] !== '\n') {
+        if (text[i] === '\\') i++;
+        i++;
+      }
       i++;
       out.push({ text: '"', start: s });
       continue;
     }
-    if (c === '{' || c === '}' || c === ',') { out.push({ text: c, start: i }); i++; continue; }
-    if (c === '<' && text.startsWith('<->', i)) { out.push({ text: '<->', start: i }); i += 3; continue; }
+    if (c === '{' || c === '}' || c === ',') {
+      out.push({ text: c, start: i });
+      i++;
+      continue;
+    }
+    if (c === '<' && text.startsWith('<->', i)) {
+      out.push({ text: '<->', start: i });
+      i += 3;
+      continue;
+    }
     if (WORD_CHARS.test(c)) {
       const s = i;
       while (i < end && WORD_CHARS.test(text[i]!)) i++;
@@ -77,12 +99,20 @@ const STATEMENT_STARTS: Record<BlockKind, string[]> = {
 
 function blockFor(parent: BlockKind, header: string | undefined): BlockKind {
   switch (header) {
-    case 'network': return parent === 'top' ? 'network' : 'unknown';
-    case 'switch': return parent === 'network' ? 'switch' : 'unknown';
-    case 'slice': return parent === 'top' ? 'slice' : 'unknown';
-    case 'flowspace': case 'qos': case 'limits': return parent === 'slice' ? header : 'unknown';
-    case 'class': return parent === 'qos' ? 'class' : 'unknown';
-    default: return 'unknown';
+    case 'network':
+      return parent === 'top' ? 'network' : 'unknown';
+    case 'switch':
+      return parent === 'network' ? 'switch' : 'unknown';
+    case 'slice':
+      return parent === 'top' ? 'slice' : 'unknown';
+    case 'flowspace':
+    case 'qos':
+    case 'limits':
+      return parent === 'slice' ? header : 'unknown';
+    case 'class':
+      return parent === 'qos' ? 'class' : 'unknown';
+    default:
+      return 'unknown';
   }
 }
 
@@ -126,32 +156,72 @@ export function completionContext(text: string, offset: number): CompletionConte
   return { block: top.kind, statement: top.stmt, prefix: text.slice(ps, offset), prefixStart: ps, slice };
 }
 
-const kw = (word: string, sort = '1'): CompletionCandidate => ({ label: word, kind: 'keyword', documentation: KEYWORDS[word], sortText: sort + word });
+const kw = (word: string, sort = '1'): CompletionCandidate => ({
+  label: word,
+  kind: 'keyword',
+  documentation: KEYWORDS[word],
+  sortText: sort + word,
+});
 
 /** A snippet candidate; its documentation is the keyword's (`doc`, default the key). */
-const snippet = (key: string, label: string, detail: string, insertText: string, doc = key): CompletionCandidate =>
-  ({ label, kind: 'snippet', detail, documentation: KEYWORDS[doc], snippet: true, sortText: '2' + key, insertText });
+const snippet = (key: string, label: string, detail: string, insertText: string, doc = key): CompletionCandidate => ({
+  label,
+  kind: 'snippet',
+  detail,
+  documentation: KEYWORDS[doc],
+  snippet: true,
+  sortText: `2${key}`,
+  insertText,
+});
 
 const SNIPPETS: Record<string, CompletionCandidate> = {
-  network: snippet('network', 'network block', 'network NAME { … }',
-    'network ${1:name} {\n\tswitch ${2:s1} dpid ${3:1} {\n\t\tport ${4:1..4} speed ${5:1Gbps}\n\t}\n}'),
-  slice: snippet('slice', 'slice block', 'slice NAME { … }',
-    'slice ${1:name} {\n\towner "${2:owner@example.org}"\n\tcontroller "tcp:${3:127.0.0.1}:${4:6633}"\n\toverlay ${5:auto}\n\tflowspace {\n\t\t${6:rule}: match ${7:eth_type ipv4} on ${8:all}\n\t}\n}'),
-  flowspace: snippet('flowspace', 'flowspace block', 'flowspace { … }',
-    'flowspace {\n\t${1:rule}: match ${2:eth_type ipv4} on ${3:all} permit ${4:read write}\n}'),
+  network: snippet(
+    'network',
+    'network block',
+    'network NAME { … }',
+    'network ${1:name} {\n\tswitch ${2:s1} dpid ${3:1} {\n\t\tport ${4:1..4} speed ${5:1Gbps}\n\t}\n}',
+  ),
+  slice: snippet(
+    'slice',
+    'slice block',
+    'slice NAME { … }',
+    'slice ${1:name} {\n\towner "${2:owner@example.org}"\n\tcontroller "tcp:${3:127.0.0.1}:${4:6633}"\n\toverlay ${5:auto}\n\tflowspace {\n\t\t${6:rule}: match ${7:eth_type ipv4} on ${8:all}\n\t}\n}',
+  ),
+  flowspace: snippet(
+    'flowspace',
+    'flowspace block',
+    'flowspace { … }',
+    'flowspace {\n\t${1:rule}: match ${2:eth_type ipv4} on ${3:all} permit ${4:read write}\n}',
+  ),
   qos: snippet('qos', 'qos block', 'qos { … }', 'qos {\n\tguarantee ${1:100Mbps} on ${2:link}\n\tcap ${3:500Mbps}\n}'),
-  limits: snippet('limits', 'limits block', 'limits { … }',
-    'limits {\n\tflow_entries ${1:1000}\n\tcontrol_rate ${2:100}/s\n\tpacket_in_rate ${3:50}/s\n}'),
-  class: snippet('class', 'class block', 'class NAME { … }',
-    'class ${1:name} { match ${2:udp_dst 5004..5010} min ${3:50Mbps} max ${4:100Mbps} priority ${5:6} }'),
+  limits: snippet(
+    'limits',
+    'limits block',
+    'limits { … }',
+    'limits {\n\tflow_entries ${1:1000}\n\tcontrol_rate ${2:100}/s\n\tpacket_in_rate ${3:50}/s\n}',
+  ),
+  class: snippet(
+    'class',
+    'class block',
+    'class NAME { … }',
+    'class ${1:name} { match ${2:udp_dst 5004..5010} min ${3:50Mbps} max ${4:100Mbps} priority ${5:6} }',
+  ),
   rule: snippet('rule', 'flowspace rule', 'NAME: match … on …', '${1:rule}: match ${2:eth_type ipv4} on ${3:all}', 'flowspace'),
-  switch: snippet('switch', 'switch declaration', 'switch NAME dpid N { port … }', 'switch ${1:s1} dpid ${2:1} {\n\tport ${3:1..4} speed ${4:1Gbps}\n}'),
+  switch: snippet(
+    'switch',
+    'switch declaration',
+    'switch NAME dpid N { port … }',
+    'switch ${1:s1} dpid ${2:1} {\n\tport ${3:1..4} speed ${4:1Gbps}\n}',
+  ),
   link: snippet('link', 'link declaration', 'link A <-> B capacity RATE', 'link ${1:s1:1} <-> ${2:s2:1} capacity ${3:1Gbps}'),
 };
 
 function fields(): CompletionCandidate[] {
   return FIELDS.map((f) => ({
-    label: f.name, kind: 'field' as const, detail: f.oxm, sortText: '0' + f.name,
+    label: f.name,
+    kind: 'field' as const,
+    detail: f.oxm,
+    sortText: `0${f.name}`,
     documentation: `${f.meaning}.\n\nOpenFlow: \`${f.oxm}\`. Values: ${f.values}.`,
   }));
 }
@@ -159,22 +229,31 @@ function fields(): CompletionCandidate[] {
 function fieldValues(field: string): CompletionCandidate[] {
   const f = fieldInfo(field);
   if (!f) return [];
-  if (f.names.length) return f.names.map((n) => ({ label: n, kind: 'value' as const, detail: VALUE_NAMES[n], documentation: `\`${f.name} ${n}\`: ${VALUE_NAMES[n] ?? ''}`, sortText: '0' + n }));
+  if (f.names.length)
+    return f.names.map((n) => ({
+      label: n,
+      kind: 'value' as const,
+      detail: VALUE_NAMES[n],
+      documentation: `\`${f.name} ${n}\`: ${VALUE_NAMES[n] ?? ''}`,
+      sortText: `0${n}`,
+    }));
   return [{ label: f.example, kind: 'value', detail: `example ${f.name} value`, documentation: `Values: ${f.values}.`, sortText: '0' }];
 }
 
-function switches(model: IdeModel): CompletionCandidate[] {
+function switches(model: EditorProgram): CompletionCandidate[] {
   return [...model.program.switches.values()].map((sw) => {
     const ports = portsText(sw);
     return {
-      label: sw.name, kind: 'switch' as const, detail: sw.decl.dpid ? `dpid ${sw.decl.dpid.text}` : 'switch',
+      label: sw.name,
+      kind: 'switch' as const,
+      detail: sw.decl.dpid ? `dpid ${sw.decl.dpid.text}` : 'switch',
       documentation: `switch **${sw.name}**${ports !== undefined ? ` with ports ${ports}` : ' (any port)'}`,
-      sortText: '1' + sw.name,
+      sortText: `1${sw.name}`,
     };
   });
 }
 
-function portsOf(model: IdeModel, swName: string, withSwitch: boolean): CompletionCandidate[] {
+function portsOf(model: EditorProgram, swName: string, withSwitch: boolean): CompletionCandidate[] {
   const ports = model.program.switches.get(swName)?.ports;
   if (!ports) return [];
   const out: CompletionCandidate[] = [];
@@ -182,18 +261,21 @@ function portsOf(model: IdeModel, swName: string, withSwitch: boolean): Completi
     for (let n = p.first; n <= p.last && n - p.first < 256; n++) {
       const label = withSwitch ? `${swName}:${n}` : String(n);
       out.push({
-        label, kind: 'port', detail: [p.label, p.decl.speed?.text].filter(Boolean).join(' ') || `port of ${swName}`,
-        documentation: `port ${n} of switch **${swName}**${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps)}` : ''}`,
-        sortText: '2' + swName + String(n).padStart(6, '0'),
+        label,
+        kind: 'port',
+        detail: [p.label, p.decl.speed?.text].filter(Boolean).join(' ') || `port of ${swName}`,
+        documentation: `port ${n} of switch **${swName}**${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps, 'spaced')}` : ''}`,
+        sortText: `2${swName}${String(n).padStart(6, '0')}`,
       });
     }
   }
-  if (!withSwitch) out.push({ label: '*', kind: 'port', detail: 'every port', documentation: `every port of **${swName}**`, sortText: '3*' });
+  if (!withSwitch)
+    out.push({ label: '*', kind: 'port', detail: 'every port', documentation: `every port of **${swName}**`, sortText: '3*' });
   return out;
 }
 
 /** Port references: switch names and `switch:port` pairs. Large networks get the pairs only once a prefix narrows them. */
-function locations(model: IdeModel, prefix: string, out: { incomplete: boolean }): CompletionCandidate[] {
+function locations(model: EditorProgram, prefix: string, out: { incomplete: boolean }): CompletionCandidate[] {
   const colon = prefix.indexOf(':');
   if (colon >= 0) return portsOf(model, prefix.slice(0, colon), true);
   const res = switches(model);
@@ -203,37 +285,42 @@ function locations(model: IdeModel, prefix: string, out: { incomplete: boolean }
     pairs.push(...portsOf(model, name, true));
     if (pairs.length > PAIR_BUDGET) break;
   }
-  if (pairs.length > PAIR_BUDGET) { out.incomplete = true; return res; }
+  if (pairs.length > PAIR_BUDGET) {
+    out.incomplete = true;
+    return res;
+  }
   return res.concat(pairs);
 }
 
 /** Most `switch:port` pairs offered at once; beyond it the list is incomplete and the editor asks again as the user types. */
 const PAIR_BUDGET = 300;
 
-function links(model: IdeModel): CompletionCandidate[] {
+function links(model: EditorProgram): CompletionCandidate[] {
   return model.links.map((l) => {
     const rem = remainingBps(l);
     const label = linkLabel(l);
     return {
-      label, kind: 'link' as const,
-      detail: l.capacityBps === undefined ? 'unbounded' : `${formatRate(rem!)} free of ${formatRate(l.capacityBps)}`,
-      documentation: `link **${label}**: capacity ${l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps)}, guaranteed ${formatRate(l.reservedBps)}`,
-      sortText: '1' + label,
+      label,
+      kind: 'link' as const,
+      detail: l.capacityBps === undefined ? 'unbounded' : `${formatRate(rem!, 'spaced')} free of ${formatRate(l.capacityBps, 'spaced')}`,
+      documentation: `link **${label}**: capacity ${l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps, 'spaced')}, guaranteed ${formatRate(l.reservedBps, 'spaced')}`,
+      sortText: `1${label}`,
     };
   });
 }
 
 /** Overlay tags of a mode that some slice uses. */
-export function usedTags(model: IdeModel, mode: 'vlan' | 'mpls'): Set<number> {
+export function usedTags(model: EditorProgram, mode: 'vlan' | 'mpls'): Set<number> {
   const used = new Set<number>();
-  for (const s of model.program.slices) for (const st of s.decl.statements) {
-    if (st.kind === 'Overlay' && st.mode === mode && st.tag?.value !== undefined) used.add(st.tag.value);
-  }
+  for (const s of model.program.slices)
+    for (const st of s.decl.statements) {
+      if (st.kind === 'Overlay' && st.mode === mode && st.tag?.value !== undefined) used.add(st.tag.value);
+    }
   return used;
 }
 
 /** The first tag of a mode no slice uses, from `from`. */
-export function freeTag(model: IdeModel, mode: 'vlan' | 'mpls', from: number): number {
+export function freeTag(model: EditorProgram, mode: 'vlan' | 'mpls', from: number): number {
   const used = usedTags(model, mode);
   let t = from;
   while (used.has(t)) t++;
@@ -245,18 +332,24 @@ const RATE_UNITS = ['Mbps', 'Gbps', 'Kbps', 'bps', 'Tbps'];
 function rateUnits(prefix: string): CompletionCandidate[] {
   const m = /^(\d+(?:\.\d+)?)/.exec(prefix);
   if (!m) return [];
-  return RATE_UNITS.map((u, i) => ({ label: m[1] + u, kind: 'unit' as const, detail: u, documentation: `${m[1]} ${u}`, sortText: String(i) }));
+  return RATE_UNITS.map((u, i) => ({
+    label: m[1] + u,
+    kind: 'unit' as const,
+    detail: u,
+    documentation: `${m[1]} ${u}`,
+    sortText: String(i),
+  }));
 }
 
 /** Completion candidates at an offset of a file. */
-export function completeAt(model: IdeModel, file: SourceFile, offset: number): CompletionResult {
+export function completeAt(model: EditorProgram, file: SourceFile, offset: number): CompletionResult {
   const ctx = completionContext(file.text, offset);
   const flags = { incomplete: false };
   const items = candidates(model, ctx, flags);
   return { incomplete: flags.incomplete, replaceStart: ctx.prefixStart, replaceEnd: offset, items };
 }
 
-function candidates(model: IdeModel, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
+function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   const first = st[0];
@@ -265,7 +358,13 @@ function candidates(model: IdeModel, ctx: CompletionContext, flags: { incomplete
       if (st.length === 0) return [kw('network'), kw('slice'), SNIPPETS['network']!, SNIPPETS['slice']!];
       if (first === 'slice' && st.length === 1) {
         // Existing slice names, for reference (a new slice needs a new name).
-        return [...model.program.sliceByName.keys()].map((n) => ({ label: n, kind: 'slice' as const, detail: 'existing slice', documentation: `slice **${n}** already exists`, sortText: '9' + n }));
+        return [...model.program.sliceByName.keys()].map((n) => ({
+          label: n,
+          kind: 'slice' as const,
+          detail: 'existing slice',
+          documentation: `slice **${n}** already exists`,
+          sortText: `9${n}`,
+        }));
       }
       return [];
     case 'network':
@@ -285,15 +384,25 @@ function candidates(model: IdeModel, ctx: CompletionContext, flags: { incomplete
       return [];
     case 'slice':
       if (st.length === 0) {
-        return ['owner', 'controller', 'overlay', 'flowspace', 'qos', 'limits'].map((k) => kw(k))
+        return ['owner', 'controller', 'overlay', 'flowspace', 'qos', 'limits']
+          .map((k) => kw(k))
           .concat([SNIPPETS['flowspace']!, SNIPPETS['qos']!, SNIPPETS['limits']!]);
       }
       if (first === 'overlay' && st.length === 1) return [kw('vlan'), kw('mpls'), kw('auto')];
       if (first === 'overlay' && st.length === 2 && (last === 'vlan' || last === 'mpls')) {
         const t = freeTag(model, last, last === 'vlan' ? 100 : 1000);
-        return [{ label: String(t), kind: 'number', detail: `free ${last} tag`, documentation: `No other slice uses ${last} ${t}.`, sortText: '0' }];
+        return [
+          {
+            label: String(t),
+            kind: 'number',
+            detail: `free ${last} tag`,
+            documentation: `No other slice uses ${last} ${t}.`,
+            sortText: '0',
+          },
+        ];
       }
-      if (first === 'controller') return [{ label: '"tcp:127.0.0.1:6633"', kind: 'value', detail: 'controller endpoint', documentation: KEYWORDS['controller'] }];
+      if (first === 'controller')
+        return [{ label: '"tcp:127.0.0.1:6633"', kind: 'value', detail: 'controller endpoint', documentation: KEYWORDS['controller'] }];
       return [];
     case 'flowspace':
       return flowRule(model, ctx, flags);
@@ -331,7 +440,7 @@ function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate
   return [...fields(), ...after.map((k) => kw(k, '5'))];
 }
 
-function flowRule(model: IdeModel, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
+function flowRule(model: EditorProgram, ctx: CompletionContext, flags: { incomplete: boolean }): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   if (st.length === 0) return [SNIPPETS['rule']!];

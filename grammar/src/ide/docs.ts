@@ -1,5 +1,5 @@
 // Reference text the editor shows: match fields (meaning, OXM name, value
-// format), symbolic values, keywords, and rate formatting.
+// format), symbolic values, keywords (rate text lives in notation/rate.ts).
 import type { FieldName } from '../syntax/ast.js';
 
 export interface FieldInfo {
@@ -14,21 +14,105 @@ export interface FieldInfo {
 }
 
 export const FIELDS: readonly FieldInfo[] = [
-  { name: 'eth_src', meaning: 'Ethernet source address', oxm: 'OXM_OF_ETH_SRC', values: 'a MAC address `aa:bb:cc:dd:ee:ff`', example: '00:00:00:00:00:01', names: [] },
-  { name: 'eth_dst', meaning: 'Ethernet destination address', oxm: 'OXM_OF_ETH_DST', values: 'a MAC address `aa:bb:cc:dd:ee:ff`', example: '00:00:00:00:00:01', names: [] },
-  { name: 'eth_type', meaning: 'Ethernet type of the payload', oxm: 'OXM_OF_ETH_TYPE', values: '`ipv4`, `ipv6`, `arp`, `lldp` or a number', example: 'ipv4', names: ['ipv4', 'ipv6', 'arp', 'lldp'] },
+  {
+    name: 'eth_src',
+    meaning: 'Ethernet source address',
+    oxm: 'OXM_OF_ETH_SRC',
+    values: 'a MAC address `aa:bb:cc:dd:ee:ff`',
+    example: '00:00:00:00:00:01',
+    names: [],
+  },
+  {
+    name: 'eth_dst',
+    meaning: 'Ethernet destination address',
+    oxm: 'OXM_OF_ETH_DST',
+    values: 'a MAC address `aa:bb:cc:dd:ee:ff`',
+    example: '00:00:00:00:00:01',
+    names: [],
+  },
+  {
+    name: 'eth_type',
+    meaning: 'Ethernet type of the payload',
+    oxm: 'OXM_OF_ETH_TYPE',
+    values: '`ipv4`, `ipv6`, `arp`, `lldp` or a number',
+    example: 'ipv4',
+    names: ['ipv4', 'ipv6', 'arp', 'lldp'],
+  },
   { name: 'vlan_vid', meaning: 'VLAN id', oxm: 'OXM_OF_VLAN_VID', values: '0–4095', example: '10', names: [] },
   { name: 'vlan_pcp', meaning: 'VLAN priority code point', oxm: 'OXM_OF_VLAN_PCP', values: '0–7', example: '0', names: [] },
-  { name: 'ip_proto', meaning: 'IP protocol number', oxm: 'OXM_OF_IP_PROTO', values: '`tcp`, `udp`, `icmp` or a number', example: 'tcp', names: ['tcp', 'udp', 'icmp'] },
-  { name: 'ip_src', meaning: 'IPv4 source address', oxm: 'OXM_OF_IPV4_SRC', values: 'an IPv4 address with optional prefix `10.0.0.0/8`', example: '10.0.0.0/8', names: [] },
-  { name: 'ip_dst', meaning: 'IPv4 destination address', oxm: 'OXM_OF_IPV4_DST', values: 'an IPv4 address with optional prefix `10.0.0.0/8`', example: '10.0.0.0/8', names: [] },
-  { name: 'ipv6_src', meaning: 'IPv6 source address', oxm: 'OXM_OF_IPV6_SRC', values: 'an IPv6 address with optional prefix `2001:db8::/32`', example: '2001:db8::/32', names: [] },
-  { name: 'ipv6_dst', meaning: 'IPv6 destination address', oxm: 'OXM_OF_IPV6_DST', values: 'an IPv6 address with optional prefix `2001:db8::/32`', example: '2001:db8::/32', names: [] },
+  {
+    name: 'ip_proto',
+    meaning: 'IP protocol number',
+    oxm: 'OXM_OF_IP_PROTO',
+    values: '`tcp`, `udp`, `icmp` or a number',
+    example: 'tcp',
+    names: ['tcp', 'udp', 'icmp'],
+  },
+  {
+    name: 'ip_src',
+    meaning: 'IPv4 source address',
+    oxm: 'OXM_OF_IPV4_SRC',
+    values: 'an IPv4 address with optional prefix `10.0.0.0/8`',
+    example: '10.0.0.0/8',
+    names: [],
+  },
+  {
+    name: 'ip_dst',
+    meaning: 'IPv4 destination address',
+    oxm: 'OXM_OF_IPV4_DST',
+    values: 'an IPv4 address with optional prefix `10.0.0.0/8`',
+    example: '10.0.0.0/8',
+    names: [],
+  },
+  {
+    name: 'ipv6_src',
+    meaning: 'IPv6 source address',
+    oxm: 'OXM_OF_IPV6_SRC',
+    values: 'an IPv6 address with optional prefix `2001:db8::/32`',
+    example: '2001:db8::/32',
+    names: [],
+  },
+  {
+    name: 'ipv6_dst',
+    meaning: 'IPv6 destination address',
+    oxm: 'OXM_OF_IPV6_DST',
+    values: 'an IPv6 address with optional prefix `2001:db8::/32`',
+    example: '2001:db8::/32',
+    names: [],
+  },
   { name: 'ip_dscp', meaning: 'IP DSCP (6 bits of the ToS field)', oxm: 'OXM_OF_IP_DSCP', values: '0–63', example: '46', names: [] },
-  { name: 'tcp_src', meaning: 'TCP source port', oxm: 'OXM_OF_TCP_SRC', values: 'a port or `first..last` (implies ip_proto tcp, eth_type ipv4)', example: '80', names: [] },
-  { name: 'tcp_dst', meaning: 'TCP destination port', oxm: 'OXM_OF_TCP_DST', values: 'a port or `first..last` (implies ip_proto tcp, eth_type ipv4)', example: '80', names: [] },
-  { name: 'udp_src', meaning: 'UDP source port', oxm: 'OXM_OF_UDP_SRC', values: 'a port or `first..last` (implies ip_proto udp, eth_type ipv4)', example: '5004', names: [] },
-  { name: 'udp_dst', meaning: 'UDP destination port', oxm: 'OXM_OF_UDP_DST', values: 'a port or `first..last` (implies ip_proto udp, eth_type ipv4)', example: '5004', names: [] },
+  {
+    name: 'tcp_src',
+    meaning: 'TCP source port',
+    oxm: 'OXM_OF_TCP_SRC',
+    values: 'a port or `first..last` (implies ip_proto tcp, eth_type ipv4)',
+    example: '80',
+    names: [],
+  },
+  {
+    name: 'tcp_dst',
+    meaning: 'TCP destination port',
+    oxm: 'OXM_OF_TCP_DST',
+    values: 'a port or `first..last` (implies ip_proto tcp, eth_type ipv4)',
+    example: '80',
+    names: [],
+  },
+  {
+    name: 'udp_src',
+    meaning: 'UDP source port',
+    oxm: 'OXM_OF_UDP_SRC',
+    values: 'a port or `first..last` (implies ip_proto udp, eth_type ipv4)',
+    example: '5004',
+    names: [],
+  },
+  {
+    name: 'udp_dst',
+    meaning: 'UDP destination port',
+    oxm: 'OXM_OF_UDP_DST',
+    values: 'a port or `first..last` (implies ip_proto udp, eth_type ipv4)',
+    example: '5004',
+    names: [],
+  },
 ];
 
 export function fieldInfo(name: string): FieldInfo | undefined {
@@ -48,7 +132,8 @@ export const VALUE_NAMES: Readonly<Record<string, string>> = {
 
 /** Keywords and their documentation. */
 export const KEYWORDS: Readonly<Record<string, string>> = {
-  network: 'Declares the physical network: switches, ports and links. A workspace has one network, possibly split over several blocks of the same name.',
+  network:
+    'Declares the physical network: switches, ports and links. A workspace has one network, possibly split over several blocks of the same name.',
   switch: '`switch NAME dpid DPID [{ port … }]`: a switch and its datapath id. Without a body it accepts any port number.',
   dpid: 'The datapath id: `00:00:00:00:00:00:00:01`, a decimal or a hex number.',
   port: '`port N` or `port N..M`, an optional name string and an optional `speed RATE`.',
@@ -58,7 +143,7 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   slice: 'Declares a tenant slice: its flowspace, controller, overlay tag, QoS and limits.',
   owner: '`owner STRING`: the contact, shown in status and used for API authorisation.',
   controller: '`controller STRING[, STRING…]`: endpoints `tcp:HOST:PORT`; the first is primary. Required.',
-  overlay: '`overlay vlan N` | `overlay mpls N` | `overlay auto`: the tag carrying this slice\'s traffic between switches.',
+  overlay: "`overlay vlan N` | `overlay mpls N` | `overlay auto`: the tag carrying this slice's traffic between switches.",
   vlan: 'VLAN tag 1–4094.',
   mpls: 'MPLS label 16–1048575.',
   auto: 'Ask the compiler for a free tag.',
@@ -66,7 +151,7 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   match: '`match FIELD VALUE …`: fields are ANDed; an absent field is a wildcard.',
   on: '`on LOCATIONS`: switches and ports (`s1`, `s1:3`, `s1:1..3`, `s1:*`), comma-separated, or `all`.',
   all: 'Every switch and port of the network.',
-  permit: '`permit read|write|delegate…`: the slice\'s permissions on this flowspace (default `read write`).',
+  permit: "`permit read|write|delegate…`: the slice's permissions on this flowspace (default `read write`).",
   read: 'Receive packet-ins and see flows and stats.',
   write: 'Install flows.',
   delegate: 'May hand a sub-flowspace on (reserved).',
@@ -75,52 +160,12 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   guarantee: '`guarantee RATE on LINK[, LINK…]`: minimum bandwidth reserved for the slice on those links.',
   cap: '`cap RATE`: the most the slice may send into any one port (an OpenFlow meter).',
   class: '`class NAME { match … [min RATE] [max RATE] [priority 0..7] }`: a traffic class in its own queue.',
-  min: '`min RATE`: the class\'s minimum rate.',
-  max: '`max RATE`: the class\'s maximum rate.',
+  min: "`min RATE`: the class's minimum rate.",
+  max: "`max RATE`: the class's maximum rate.",
   limits: '`limits { flow_entries N [on SWITCH]; control_rate N/s; packet_in_rate N/s }`.',
   flow_entries: '`flow_entries N [on SWITCH]`: the most flow entries the slice may install (per switch when `on` is given).',
-  control_rate: '`control_rate N/s`: messages per second from the slice\'s controller, per switch.',
-  packet_in_rate: '`packet_in_rate N/s`: packet-ins per second to the slice\'s controller, per switch.',
+  control_rate: "`control_rate N/s`: messages per second from the slice's controller, per switch.",
+  packet_in_rate: "`packet_in_rate N/s`: packet-ins per second to the slice's controller, per switch.",
 };
 
-const UNITS: Array<[number, string]> = [[1e12, 'Tbit/s'], [1e9, 'Gbit/s'], [1e6, 'Mbit/s'], [1e3, 'Kbit/s'], [1, 'bit/s']];
-
-/** `1500000000` → `1.5 Gbit/s`. */
-export function formatRate(bps: number): string {
-  if (!Number.isFinite(bps)) return 'unbounded';
-  const abs = Math.abs(bps);
-  for (const [f, unit] of UNITS) {
-    if (abs >= f || f === 1) {
-      const v = Math.round((bps / f) * 1000) / 1000;
-      return `${v} ${unit}`;
-    }
-  }
-  return `${bps} bit/s`;
-}
-
-/** `1000000000` → `1 000 000 000 bit/s`. */
-export function formatBits(bps: number): string {
-  const [int, frac] = String(bps).split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  return `${grouped}${frac ? '.' + frac : ''} bit/s`;
-}
-
-/** A rate written the language's way: `1500000000` → `1.5Gbps`. */
-export function rateLiteral(bps: number): string {
-  const units: Array<[number, string]> = [[1e12, 'Tbps'], [1e9, 'Gbps'], [1e6, 'Mbps'], [1e3, 'Kbps']];
-  for (const [f, u] of units) {
-    if (bps >= f && Number.isInteger(Math.round((bps / f) * 1000) / 1000 * 1000)) {
-      const v = Math.floor((bps / f) * 1000) / 1000;
-      if (v >= 1) return `${v}${u}`;
-    }
-  }
-  return `${Math.floor(bps)}bps`;
-}
-
-/** Parses a rate literal (`1Gbps`, `2.5Mbps`) to bit/s; undefined when malformed. */
-export function parseRate(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(bps|[kK]bps|Mbps|Gbps|Tbps)$/.exec(text.trim());
-  if (!m) return undefined;
-  const f: Record<string, number> = { bps: 1, kbps: 1e3, Kbps: 1e3, Mbps: 1e6, Gbps: 1e9, Tbps: 1e12 };
-  return Math.round(Number(m[1]) * f[m[2]!]!);
-}
+export { formatBits, parseRate, rateLiteral } from '../notation/rate.js';

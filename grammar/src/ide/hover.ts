@@ -2,8 +2,9 @@
 import type { PortInfo, SwitchInfo } from '../bind/program.js';
 import type { Plan } from '../plan/types.js';
 import type { FieldMatch, PortRef, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
-import { fieldInfo, formatBits, formatRate, KEYWORDS, VALUE_NAMES } from './docs.js';
-import { linkLabel, linkOfRef, linksAt, remainingBps, type IdeModel, type LinkLoad } from './model.js';
+import { dpidColons, formatBits, formatRate } from '../notation/index.js';
+import { fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
+import { linkLabel, linkOfRef, linksAt, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { symbolAt } from './navigation.js';
 import { pathAt, rangeOf, type AnyRanged } from './walk.js';
 
@@ -17,25 +18,26 @@ export interface HoverOptions {
   plan?: Plan;
 }
 
-function dpidHex(v: bigint | undefined): string {
-  return v === undefined ? '?' : v.toString(16).padStart(16, '0').replace(/(..)(?!$)/g, '$1:');
-}
-
 export function linkLine(l: LinkLoad): string {
-  const cap = l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps);
+  const cap = l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps, 'spaced');
   const rem = remainingBps(l);
-  const free = rem === undefined ? '' : `, ${formatRate(rem)} free`;
-  return `\`${linkLabel(l)}\`: ${cap}, ${formatRate(l.reservedBps)} guaranteed${free}`;
+  const free = rem === undefined ? '' : `, ${formatRate(rem, 'spaced')} free`;
+  return `\`${linkLabel(l)}\`: ${cap}, ${formatRate(l.reservedBps, 'spaced')} guaranteed${free}`;
 }
 
 function portLine(p: PortInfo): string {
   const num = p.first === p.last ? String(p.first) : `${p.first}..${p.last}`;
-  return `${num}${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? ` ${formatRate(p.speedBps)}` : ''}`;
+  return `${num}${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? ` ${formatRate(p.speedBps, 'spaced')}` : ''}`;
 }
 
-function switchHover(model: IdeModel, sw: SwitchInfo): string {
+function switchHover(model: EditorProgram, sw: SwitchInfo): string {
   const dpid = sw.dpid;
-  const lines = [`**switch ${sw.name}**`, '', `dpid \`${dpidHex(dpid)}\`${dpid !== undefined ? ` (${dpid})` : ''}`, ''];
+  const lines = [
+    `**switch ${sw.name}**`,
+    '',
+    `dpid \`${dpid === undefined ? '?' : dpidColons(dpid)}\`${dpid !== undefined ? ` (${dpid})` : ''}`,
+    '',
+  ];
   if (sw.ports === undefined) lines.push('Ports: any port number (no port list)');
   else if (sw.ports.length === 0) lines.push('Ports: none declared');
   else {
@@ -51,15 +53,16 @@ function switchHover(model: IdeModel, sw: SwitchInfo): string {
 }
 
 /** A port of a switch, declared or not (`s1:7` on a switch with ports 1..4, or on one that accepts any). */
-function portHover(model: IdeModel, swName: string, port: number): string {
+function portHover(model: EditorProgram, swName: string, port: number): string {
   const sw = model.program.switches.get(swName);
   const p = sw?.ports?.find((q) => q.first <= port && port <= q.last);
   let md = `**port ${swName}:${port}**`;
   if (!sw) md += ' (unknown switch)';
-  else if (p) md += `${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps)}` : ''}`;
+  else if (p)
+    md += `${p.label !== undefined ? ` "${p.label}"` : ''}${p.speedBps !== undefined ? `, ${formatRate(p.speedBps, 'spaced')}` : ''}`;
   else md += sw.ports === undefined ? ' (switch accepts any port)' : ' (not declared)';
   const links = linksAt(model, swName, port);
-  if (links.length) md += '\n\n' + links.map((l) => `- ${linkLine(l)}`).join('\n');
+  if (links.length) md += `\n\n${links.map((l) => `- ${linkLine(l)}`).join('\n')}`;
   return md;
 }
 
@@ -67,11 +70,11 @@ function overlayText(slice: SliceDecl, name: string, plan: Plan | undefined): st
   const planned = plan?.slices.find((s) => s.name === name);
   if (planned) return `${planned.overlay.type} ${planned.overlay.tag}${planned.overlay.auto ? ' (auto)' : ''}`;
   const ov = slice.statements.find((s) => s.kind === 'Overlay');
-  if (!ov || ov.kind !== 'Overlay' || !ov.mode || ov.mode === 'auto') return 'auto (assigned at compile time)';
+  if (ov?.kind !== 'Overlay' || !ov.mode || ov.mode === 'auto') return 'auto (assigned at compile time)';
   return `${ov.mode} ${ov.tag?.text ?? '?'}`;
 }
 
-function sliceHover(model: IdeModel, name: string, plan: Plan | undefined): string | undefined {
+function sliceHover(model: EditorProgram, name: string, plan: Plan | undefined): string | undefined {
   const s = model.program.sliceByName.get(name)?.decl;
   if (!s) return undefined;
   const owner = s.statements.find((x) => x.kind === 'Owner');
@@ -85,8 +88,12 @@ function sliceHover(model: IdeModel, name: string, plan: Plan | undefined): stri
     for (const l of links) {
       const mine = l.guarantees.filter((g) => g.slice === name).reduce((a, g) => a + g.bps, 0);
       const rem = remainingBps(l);
-      lines.push(`- ${formatRate(mine)} on \`${linkLabel(l)}\`` +
-        (l.capacityBps === undefined ? ' (unbounded link)' : ` (capacity ${formatRate(l.capacityBps)}, ${formatRate(rem!)} remaining)`));
+      lines.push(
+        `- ${formatRate(mine, 'spaced')} on \`${linkLabel(l)}\`` +
+          (l.capacityBps === undefined
+            ? ' (unbounded link)'
+            : ` (capacity ${formatRate(l.capacityBps, 'spaced')}, ${formatRate(rem!, 'spaced')} remaining)`),
+      );
     }
   }
   return lines.join('\n');
@@ -99,7 +106,7 @@ function fieldHover(name: string): string | undefined {
 }
 
 /** Hover at an offset of a file, or undefined when there is nothing to say. */
-export function hoverAt(model: IdeModel, file: SourceFile, offset: number, options: HoverOptions = {}): HoverInfo | undefined {
+export function hoverAt(model: EditorProgram, file: SourceFile, offset: number, options: HoverOptions = {}): HoverInfo | undefined {
   const hit = symbolAt(model, file, offset);
   if (hit) {
     const { program } = model;
@@ -116,7 +123,10 @@ export function hoverAt(model: IdeModel, file: SourceFile, offset: number, optio
       if (Number.isInteger(port)) md = portHover(model, s.container, port);
     } else if (s.kind === 'link') {
       const l = model.links.find((x) => x.link.symbolId === s.id);
-      if (l) md = `**link** ${linkLine(l)}` + (l.guarantees.length ? '\n\n' + l.guarantees.map((g) => `- ${g.slice}: ${formatRate(g.bps)}`).join('\n') : '');
+      if (l)
+        md =
+          `**link** ${linkLine(l)}` +
+          (l.guarantees.length ? `\n\n${l.guarantees.map((g) => `- ${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n')}` : '');
     } else if (s.kind === 'rule') md = `**rule ${s.name}** of slice ${s.container}`;
     else if (s.kind === 'class') md = `**class ${s.name}** of slice ${s.container}`;
     if (md) return { range: hit.range, markdown: md };
@@ -127,7 +137,7 @@ export function hoverAt(model: IdeModel, file: SourceFile, offset: number, optio
     if (n.kind === 'Rate') {
       const bps = n['bps'] as number | undefined;
       if (bps === undefined) return { range: n.range, markdown: `\`${String(n['text'])}\`: malformed rate` };
-      return { range: n.range, markdown: `\`${String(n['text'])}\` = ${formatRate(bps)} (${formatBits(bps)})` };
+      return { range: n.range, markdown: `\`${String(n['text'])}\` = ${formatRate(bps, 'spaced')} (${formatBits(bps)})` };
     }
     if (n.kind === 'MessageRate') {
       return { range: n.range, markdown: `\`${String(n['text'])}\` = ${String(n['perSecond'] ?? '?')} messages per second` };

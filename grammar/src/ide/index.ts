@@ -1,7 +1,7 @@
 // Editor-agnostic language features over the syntax trees (plain data, no LSP types).
 export * from './walk.js';
 export * from './docs.js';
-export * from './model.js';
+export * from './editor-program.js';
 export * from './navigation.js';
 export * from './outline.js';
 export * from './hover.js';

@@ -1,7 +1,7 @@
 // Inlay hint values: normalised rates and remaining link capacity.
 import type { Position, RateLit, SourceFile } from '../syntax/ast.js';
-import { formatRate } from './docs.js';
-import { linkOfRef, remainingBps, type IdeModel, type LinkLoad } from './model.js';
+import { formatRate } from '../notation/rate.js';
+import { linkOfRef, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { walk } from './walk.js';
 
 export interface InlayHintValue {
@@ -17,11 +17,11 @@ function compact(s: string): string {
 
 function capacityHint(l: LinkLoad): string {
   if (l.capacityBps === undefined) return 'unbounded';
-  return `${formatRate(remainingBps(l)!)} free of ${formatRate(l.capacityBps)}`;
+  return `${formatRate(remainingBps(l)!, 'spaced')} free of ${formatRate(l.capacityBps, 'spaced')}`;
 }
 
 /** Hints for a file, limited to [startOffset, endOffset) when given. */
-export function inlayHints(model: IdeModel, file: SourceFile, startOffset = 0, endOffset = Number.MAX_SAFE_INTEGER): InlayHintValue[] {
+export function inlayHints(model: EditorProgram, file: SourceFile, startOffset = 0, endOffset = Number.MAX_SAFE_INTEGER): InlayHintValue[] {
   const out: InlayHintValue[] = [];
   const inView = (p: Position) => p.offset >= startOffset && p.offset <= endOffset;
   walk(file, (n) => {
@@ -29,7 +29,7 @@ export function inlayHints(model: IdeModel, file: SourceFile, startOffset = 0, e
     if (n.kind === 'Rate') {
       const r = n as RateLit;
       if (r.bps === undefined) return;
-      const norm = formatRate(r.bps);
+      const norm = formatRate(r.bps, 'spaced');
       // Only when the literal is not already in its normal form (e.g. `1500Mbps` → 1.5 Gbit/s).
       if (compact(norm).toLowerCase() !== r.text.toLowerCase()) {
         out.push({ position: r.range.end, label: `= ${norm}`, kind: 'rate', tooltip: `${r.bps} bit/s` });
@@ -39,7 +39,12 @@ export function inlayHints(model: IdeModel, file: SourceFile, startOffset = 0, e
   for (const l of model.links) {
     const decl = l.link.decl;
     if (l.link.file !== file.path || !inView(decl.range.end)) continue;
-    out.push({ position: decl.range.end, label: capacityHint(l), kind: 'capacity', tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps)}`).join('\n') || 'no guarantees' });
+    out.push({
+      position: decl.range.end,
+      label: capacityHint(l),
+      kind: 'capacity',
+      tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n') || 'no guarantees',
+    });
   }
   for (const item of file.items) {
     if (item.kind !== 'Slice') continue;

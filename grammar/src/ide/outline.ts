@@ -1,7 +1,7 @@
 // Document outline, workspace symbol search, folding and selection ranges.
 import type { Range, SourceFile } from '../syntax/ast.js';
 import type { SymbolKind } from '../bind/program.js';
-import type { IdeModel } from './model.js';
+import type { EditorProgram } from './editor-program.js';
 import { pathAt } from './walk.js';
 
 export interface OutlineItem {
@@ -21,33 +21,75 @@ export function outline(file: SourceFile): OutlineItem[] {
       const children: OutlineItem[] = [];
       for (const m of item.members) {
         if (m.kind === 'Switch' && m.name) {
-          const ports = (m.ports ?? []).filter((p) => p.first).map((p) => ({
-            name: `port ${p.first!.text}${p.last ? '..' + p.last.text : ''}`,
-            kind: 'port' as const,
-            detail: [p.label?.value, p.speed?.text].filter(Boolean).join(' ') || undefined,
-            range: p.range, selectionRange: p.first!.range, children: [],
-          }));
-          children.push({ name: m.name.name, kind: 'switch', detail: m.dpid ? `dpid ${m.dpid.text}` : undefined, range: m.range, selectionRange: m.name.range, children: ports });
+          const ports = (m.ports ?? [])
+            .filter((p) => p.first)
+            .map((p) => ({
+              name: `port ${p.first!.text}${p.last ? `..${p.last.text}` : ''}`,
+              kind: 'port' as const,
+              detail: [p.label?.value, p.speed?.text].filter(Boolean).join(' ') || undefined,
+              range: p.range,
+              selectionRange: p.first!.range,
+              children: [],
+            }));
+          children.push({
+            name: m.name.name,
+            kind: 'switch',
+            detail: m.dpid ? `dpid ${m.dpid.text}` : undefined,
+            range: m.range,
+            selectionRange: m.name.range,
+            children: ports,
+          });
         } else if (m.kind === 'Link' && m.a && m.b) {
           const txt = (r: typeof m.a) => file.text.slice(r!.range.start.offset, r!.range.end.offset);
-          children.push({ name: `${txt(m.a)} <-> ${txt(m.b)}`, kind: 'link', detail: m.capacity?.text, range: m.range, selectionRange: m.range, children: [] });
+          children.push({
+            name: `${txt(m.a)} <-> ${txt(m.b)}`,
+            kind: 'link',
+            detail: m.capacity?.text,
+            range: m.range,
+            selectionRange: m.range,
+            children: [],
+          });
         }
       }
-      out.push({ name: item.name?.name ?? '(network)', kind: 'network', range: item.range, selectionRange: item.name?.range ?? item.range, children });
+      out.push({
+        name: item.name?.name ?? '(network)',
+        kind: 'network',
+        range: item.range,
+        selectionRange: item.name?.range ?? item.range,
+        children,
+      });
     } else if (item.kind === 'Slice') {
       const children: OutlineItem[] = [];
       for (const st of item.statements) {
         if (st.kind === 'Flowspace') {
           children.push({
-            name: 'flowspace', kind: 'flowspace', range: st.range, selectionRange: st.range,
-            children: st.rules.filter((r) => r.name).map((r) => ({ name: r.name!.name, kind: 'rule' as const, range: r.range, selectionRange: r.name!.range, children: [] })),
+            name: 'flowspace',
+            kind: 'flowspace',
+            range: st.range,
+            selectionRange: st.range,
+            children: st.rules
+              .filter((r) => r.name)
+              .map((r) => ({ name: r.name!.name, kind: 'rule' as const, range: r.range, selectionRange: r.name!.range, children: [] })),
           });
         } else if (st.kind === 'Qos') {
           children.push({
-            name: 'qos', kind: 'qos', range: st.range, selectionRange: st.range,
+            name: 'qos',
+            kind: 'qos',
+            range: st.range,
+            selectionRange: st.range,
             children: st.items.flatMap((q): OutlineItem[] => {
-              if (q.kind === 'Class' && q.name) return [{ name: q.name.name, kind: 'class', range: q.range, selectionRange: q.name.range, children: [] }];
-              if (q.kind === 'Guarantee') return [{ name: `guarantee ${q.rate?.text ?? ''}`.trim(), kind: 'guarantee', range: q.range, selectionRange: q.range, children: [] }];
+              if (q.kind === 'Class' && q.name)
+                return [{ name: q.name.name, kind: 'class', range: q.range, selectionRange: q.name.range, children: [] }];
+              if (q.kind === 'Guarantee')
+                return [
+                  {
+                    name: `guarantee ${q.rate?.text ?? ''}`.trim(),
+                    kind: 'guarantee',
+                    range: q.range,
+                    selectionRange: q.range,
+                    children: [],
+                  },
+                ];
               return [];
             }),
           });
@@ -55,7 +97,13 @@ export function outline(file: SourceFile): OutlineItem[] {
           children.push({ name: 'limits', kind: 'limits', range: st.range, selectionRange: st.range, children: [] });
         }
       }
-      out.push({ name: item.name?.name ?? '(slice)', kind: 'slice', range: item.range, selectionRange: item.name?.range ?? item.range, children });
+      out.push({
+        name: item.name?.name ?? '(slice)',
+        kind: 'slice',
+        range: item.range,
+        selectionRange: item.name?.range ?? item.range,
+        children,
+      });
     }
   }
   return out;
@@ -79,7 +127,7 @@ export function fuzzyMatch(query: string, name: string): boolean {
 }
 
 /** Named declarations across the workspace matching a query (ports and links left out). */
-export function workspaceSymbols(model: IdeModel, query: string, limit = 500): WorkspaceSymbol[] {
+export function workspaceSymbols(model: EditorProgram, query: string, limit = 500): WorkspaceSymbol[] {
   const out: WorkspaceSymbol[] = [];
   for (const s of model.program.symbols) {
     if (s.kind === 'port' || s.kind === 'link') continue;
@@ -99,7 +147,9 @@ export interface FoldRange {
 /** Folding ranges: multi-line blocks and comments (runs of line comments fold together). */
 export function foldingRanges(file: SourceFile): FoldRange[] {
   const out: FoldRange[] = [];
-  const block = (r: Range) => { if (r.end.line > r.start.line) out.push({ startLine: r.start.line, endLine: r.end.line, kind: 'region' }); };
+  const block = (r: Range) => {
+    if (r.end.line > r.start.line) out.push({ startLine: r.start.line, endLine: r.end.line, kind: 'region' });
+  };
   for (const item of file.items) {
     block(item.range);
     if (item.kind === 'Network') {
@@ -113,11 +163,21 @@ export function foldingRanges(file: SourceFile): FoldRange[] {
     }
   }
   let run: { start: number; end: number } | undefined;
-  const flush = () => { if (run && run.end > run.start) out.push({ startLine: run.start, endLine: run.end, kind: 'comment' }); run = undefined; };
+  const flush = () => {
+    if (run && run.end > run.start) out.push({ startLine: run.start, endLine: run.end, kind: 'comment' });
+    run = undefined;
+  };
   for (const c of [...file.comments].sort((a, b) => a.range.start.offset - b.range.start.offset)) {
-    if (c.block) { flush(); if (c.range.end.line > c.range.start.line) out.push({ startLine: c.range.start.line, endLine: c.range.end.line, kind: 'comment' }); continue; }
+    if (c.block) {
+      flush();
+      if (c.range.end.line > c.range.start.line) out.push({ startLine: c.range.start.line, endLine: c.range.end.line, kind: 'comment' });
+      continue;
+    }
     if (run && c.range.start.line === run.end + 1) run.end = c.range.start.line;
-    else { flush(); run = { start: c.range.start.line, end: c.range.start.line }; }
+    else {
+      flush();
+      run = { start: c.range.start.line, end: c.range.start.line };
+    }
   }
   flush();
   out.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);

@@ -4,11 +4,21 @@ import type { SourceFile } from '../syntax/ast.js';
 import { walk, type AnyRanged } from './walk.js';
 
 export const SEMANTIC_TOKEN_TYPES = [
-  'namespace', 'type', 'class', 'function', 'property', 'enumMember', 'variable', 'number', 'string', 'comment', 'keyword',
+  'namespace',
+  'type',
+  'class',
+  'function',
+  'property',
+  'enumMember',
+  'variable',
+  'number',
+  'string',
+  'comment',
+  'keyword',
 ] as const;
-export type SemanticTokenType = typeof SEMANTIC_TOKEN_TYPES[number];
+export type SemanticTokenType = (typeof SEMANTIC_TOKEN_TYPES)[number];
 export const SEMANTIC_TOKEN_MODIFIERS = ['declaration', 'readonly'] as const;
-export type SemanticTokenModifier = typeof SEMANTIC_TOKEN_MODIFIERS[number];
+export type SemanticTokenModifier = (typeof SEMANTIC_TOKEN_MODIFIERS)[number];
 
 export interface SemanticToken {
   line: number;
@@ -24,7 +34,8 @@ export function semanticTokens(file: SourceFile): SemanticToken[] {
   const add = (n: AnyRanged, type: SemanticTokenType, modifiers: SemanticTokenModifier[] = []) => {
     const { start, end } = n.range;
     if (end.line === start.line) {
-      if (end.character > start.character) out.push({ line: start.line, character: start.character, length: end.character - start.character, type, modifiers });
+      if (end.character > start.character)
+        out.push({ line: start.line, character: start.character, length: end.character - start.character, type, modifiers });
       return;
     }
     // Multi-line (block comments): one token per line.
@@ -39,23 +50,51 @@ export function semanticTokens(file: SourceFile): SemanticToken[] {
       case 'Ident': {
         const decl = parent && parent['name'] === n;
         switch (parent?.kind) {
-          case 'Network': add(n, 'namespace', ['declaration']); break;
-          case 'Switch': add(n, 'type', ['declaration']); break;
-          case 'PortRef': case 'FlowEntries': add(n, 'type'); break;
-          case 'Slice': add(n, 'class', ['declaration']); break;
-          case 'FlowRule': add(n, 'function', ['declaration']); break;
-          case 'Class': add(n, 'variable', ['declaration']); break;
-          case 'FieldMatch': add(n, 'property'); break;
-          default: if (decl) add(n, 'variable', ['declaration']);
+          case 'Network':
+            add(n, 'namespace', ['declaration']);
+            break;
+          case 'Switch':
+            add(n, 'type', ['declaration']);
+            break;
+          case 'PortRef':
+          case 'FlowEntries':
+            add(n, 'type');
+            break;
+          case 'Slice':
+            add(n, 'class', ['declaration']);
+            break;
+          case 'FlowRule':
+            add(n, 'function', ['declaration']);
+            break;
+          case 'Class':
+            add(n, 'variable', ['declaration']);
+            break;
+          case 'FieldMatch':
+            add(n, 'property');
+            break;
+          default:
+            if (decl) add(n, 'variable', ['declaration']);
         }
         break;
       }
-      case 'Number': case 'Rate': case 'MessageRate': case 'Dpid': case 'Mac': case 'Ipv4': case 'Ipv6':
+      case 'Number':
+      case 'Rate':
+      case 'MessageRate':
+      case 'Dpid':
+      case 'Mac':
+      case 'Ipv4':
+      case 'Ipv6':
         add(n, 'number');
         break;
-      case 'Name': add(n, 'enumMember', ['readonly']); break;
-      case 'String': add(n, 'string'); break;
-      case 'Permission': add(n, 'keyword'); break;
+      case 'Name':
+        add(n, 'enumMember', ['readonly']);
+        break;
+      case 'String':
+        add(n, 'string');
+        break;
+      case 'Permission':
+        add(n, 'keyword');
+        break;
     }
   });
   for (const c of file.comments) add(c, 'comment');
@@ -69,4 +108,3 @@ export function semanticTokens(file: SourceFile): SemanticToken[] {
   }
   return res;
 }
-

@@ -11,8 +11,13 @@ export interface AnyRanged {
 }
 
 function isRanged(v: unknown): v is AnyRanged {
-  return typeof v === 'object' && v !== null && typeof (v as AnyRanged).kind === 'string'
-    && typeof (v as AnyRanged).range === 'object' && (v as AnyRanged).range !== null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AnyRanged).kind === 'string' &&
+    typeof (v as AnyRanged).range === 'object' &&
+    (v as AnyRanged).range !== null
+  );
 }
 
 const SKIP_KEYS = new Set(['range', 'modeRange', 'errors', 'comments', 'text', 'path']);
@@ -21,8 +26,14 @@ const SKIP_KEYS = new Set(['range', 'modeRange', 'errors', 'comments', 'text', '
 export function childrenOf(node: AnyRanged): AnyRanged[] {
   const out: AnyRanged[] = [];
   const visit = (v: unknown): void => {
-    if (Array.isArray(v)) { for (const x of v) visit(x); return; }
-    if (isRanged(v)) { out.push(v); return; }
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+      return;
+    }
+    if (isRanged(v)) {
+      out.push(v);
+      return;
+    }
     if (typeof v === 'object' && v !== null) {
       for (const [k, x] of Object.entries(v)) if (!SKIP_KEYS.has(k)) visit(x);
     }

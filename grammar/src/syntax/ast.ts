@@ -129,11 +129,7 @@ export interface LinkDecl extends NodeBase {
 export interface PortRef extends NodeBase {
   kind: 'PortRef';
   switch: Ident;
-  ports:
-    | { form: 'single'; port: NumberLit }
-    | { form: 'range'; first: NumberLit; last: NumberLit }
-    | { form: 'any' }
-    | { form: 'switch' };
+  ports: { form: 'single'; port: NumberLit } | { form: 'range'; first: NumberLit; last: NumberLit } | { form: 'any' } | { form: 'switch' };
 }
 
 /** `all` in a location list. */
@@ -150,13 +146,7 @@ export interface SliceDecl extends NodeBase {
   statements: SliceStatement[];
 }
 
-export type SliceStatement =
-  | OwnerStmt
-  | ControllerStmt
-  | OverlayStmt
-  | FlowspaceBlock
-  | QosBlock
-  | LimitsBlock;
+export type SliceStatement = OwnerStmt | ControllerStmt | OverlayStmt | FlowspaceBlock | QosBlock | LimitsBlock;
 
 export interface OwnerStmt extends NodeBase {
   kind: 'Owner';
@@ -202,9 +192,21 @@ export interface PermissionLit extends NodeBase {
 
 /** The match fields of the language. */
 export type FieldName =
-  | 'eth_src' | 'eth_dst' | 'eth_type' | 'vlan_vid' | 'vlan_pcp'
-  | 'ip_proto' | 'ip_src' | 'ip_dst' | 'ipv6_src' | 'ipv6_dst' | 'ip_dscp'
-  | 'tcp_src' | 'tcp_dst' | 'udp_src' | 'udp_dst';
+  | 'eth_src'
+  | 'eth_dst'
+  | 'eth_type'
+  | 'vlan_vid'
+  | 'vlan_pcp'
+  | 'ip_proto'
+  | 'ip_src'
+  | 'ip_dst'
+  | 'ipv6_src'
+  | 'ipv6_dst'
+  | 'ip_dscp'
+  | 'tcp_src'
+  | 'tcp_dst'
+  | 'udp_src'
+  | 'udp_dst';
 
 export interface FieldMatch extends NodeBase {
   kind: 'FieldMatch';
@@ -271,6 +273,25 @@ export type LimitItem =
   | { kind: 'PacketInRate'; rate: MessageRateLit | undefined; range: Range };
 
 export type AnyNode =
-  | SourceFile | NetworkDecl | SwitchDecl | PortDecl | LinkDecl | PortRef | AllLocations
-  | SliceDecl | SliceStatement | FlowRule | FieldMatch | PermissionLit | QosItem | LinkRef
-  | LimitItem | Ident | NumberLit | RateLit | MessageRateLit | StringLit | DpidLit | Comment;
+  | SourceFile
+  | NetworkDecl
+  | SwitchDecl
+  | PortDecl
+  | LinkDecl
+  | PortRef
+  | AllLocations
+  | SliceDecl
+  | SliceStatement
+  | FlowRule
+  | FieldMatch
+  | PermissionLit
+  | QosItem
+  | LinkRef
+  | LimitItem
+  | Ident
+  | NumberLit
+  | RateLit
+  | MessageRateLit
+  | StringLit
+  | DpidLit
+  | Comment;

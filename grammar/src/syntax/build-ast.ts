@@ -10,7 +10,7 @@ import { dpidValue, messageRateValue, numberValue, rateValue, stringValue } from
 type Children = Record<string, CstElement[] | undefined>;
 
 function isReal(t: IToken): boolean {
-  return t.isInsertedInRecovery !== true && t.startOffset === t.startOffset; // NaN for virtual tokens
+  return t.isInsertedInRecovery !== true && !Number.isNaN(t.startOffset); // NaN for virtual tokens
 }
 
 /** The first real token under a key. */
@@ -54,7 +54,7 @@ export class AstBuilder {
   /** The range of a CST node's real tokens, or undefined when it has none. */
   private nodeRange(n: CstNode): A.Range | undefined {
     const loc = n.location;
-    if (loc === undefined || loc.startOffset !== loc.startOffset || loc.endOffset === undefined || loc.endOffset !== loc.endOffset) return undefined;
+    if (loc === undefined || Number.isNaN(loc.startOffset) || loc.endOffset === undefined || Number.isNaN(loc.endOffset)) return undefined;
     return this.positions.range(loc.startOffset, loc.endOffset + 1);
   }
 
@@ -134,7 +134,8 @@ export class AstBuilder {
     const dpidNode = subnode(c, 'dpidValue');
     const dpidTok = dpidNode ? (token(dpidNode.children, 'HexColon') ?? token(dpidNode.children, 'Number')) : undefined;
     const body = subnode(c, 'switchBody');
-    const ports = body && this.nodeRange(body) ? this.each<A.PortDecl>(body.children, 'portDecl', (p, r) => this.portDecl(p, r)) : undefined;
+    const ports =
+      body && this.nodeRange(body) ? this.each<A.PortDecl>(body.children, 'portDecl', (p, r) => this.portDecl(p, r)) : undefined;
     return {
       kind: 'Switch',
       name: this.ident(token(c, 'name')),
@@ -195,17 +196,23 @@ export class AstBuilder {
       name: this.ident(token(c, 'name')),
       statements: this.ordered<A.SliceStatement>(c, [
         ['ownerStmt', (s, r) => ({ kind: 'Owner', value: this.str(token(s.children, 'String')), range: r })],
-        ['controllerStmt', (s, r) => ({
-          kind: 'Controller',
-          endpoints: tokens(s.children, 'String').map((t) => this.str(t)!),
-          range: r,
-        })],
+        [
+          'controllerStmt',
+          (s, r) => ({
+            kind: 'Controller',
+            endpoints: tokens(s.children, 'String').map((t) => this.str(t)!),
+            range: r,
+          }),
+        ],
         ['overlayStmt', (s, r) => this.overlay(s, r)],
-        ['flowspaceBlock', (s, r) => ({
-          kind: 'Flowspace',
-          rules: this.each<A.FlowRule>(s.children, 'flowRule', (f, fr) => this.flowRule(f, fr)),
-          range: r,
-        })],
+        [
+          'flowspaceBlock',
+          (s, r) => ({
+            kind: 'Flowspace',
+            rules: this.each<A.FlowRule>(s.children, 'flowRule', (f, fr) => this.flowRule(f, fr)),
+            range: r,
+          }),
+        ],
         ['qosBlock', (s, r) => this.qos(s, r)],
         ['limitsBlock', (s, r) => this.limits(s, r)],
       ]),
@@ -287,25 +294,31 @@ export class AstBuilder {
     return {
       kind: 'Qos',
       items: this.ordered<A.QosItem>(n.children, [
-        ['guaranteeStmt', (g, r) => ({
-          kind: 'Guarantee',
-          rate: this.rate(subnode(g.children, 'rate')),
-          links: this.each<A.LinkRef>(g.children, 'linkRef', (l, lr) => this.linkRef(l, lr)),
-          range: r,
-        })],
-        ['capStmt', (s, r) => ({ kind: 'Cap', rate: this.rate(subnode(s.children, 'rate')), range: r })],
-        ['classDecl', (s, r) => {
-          const body: Children = subnode(s.children, 'classContent')?.children ?? {};
-          return {
-            kind: 'Class',
-            name: this.ident(token(s.children, 'name')),
-            match: this.fieldMatches(body),
-            min: this.rate(subnode(body, 'min')),
-            max: this.rate(subnode(body, 'max')),
-            priority: this.num(token(body, 'priority')),
+        [
+          'guaranteeStmt',
+          (g, r) => ({
+            kind: 'Guarantee',
+            rate: this.rate(subnode(g.children, 'rate')),
+            links: this.each<A.LinkRef>(g.children, 'linkRef', (l, lr) => this.linkRef(l, lr)),
             range: r,
-          };
-        }],
+          }),
+        ],
+        ['capStmt', (s, r) => ({ kind: 'Cap', rate: this.rate(subnode(s.children, 'rate')), range: r })],
+        [
+          'classDecl',
+          (s, r) => {
+            const body: Children = subnode(s.children, 'classContent')?.children ?? {};
+            return {
+              kind: 'Class',
+              name: this.ident(token(s.children, 'name')),
+              match: this.fieldMatches(body),
+              min: this.rate(subnode(body, 'min')),
+              max: this.rate(subnode(body, 'max')),
+              priority: this.num(token(body, 'priority')),
+              range: r,
+            };
+          },
+        ],
       ]),
       range,
     };
@@ -321,12 +334,15 @@ export class AstBuilder {
     return {
       kind: 'Limits',
       items: this.ordered<A.LimitItem>(n.children, [
-        ['flowEntriesStmt', (s, r) => ({
-          kind: 'FlowEntries',
-          count: this.num(token(s.children, 'Number')),
-          on: this.ident(token(s.children, 'switch')),
-          range: r,
-        })],
+        [
+          'flowEntriesStmt',
+          (s, r) => ({
+            kind: 'FlowEntries',
+            count: this.num(token(s.children, 'Number')),
+            on: this.ident(token(s.children, 'switch')),
+            range: r,
+          }),
+        ],
         ['controlRateStmt', (s, r) => ({ kind: 'ControlRate', rate: this.msgRate(subnode(s.children, 'messageRate')), range: r })],
         ['packetInRateStmt', (s, r) => ({ kind: 'PacketInRate', rate: this.msgRate(subnode(s.children, 'messageRate')), range: r })],
       ]),

@@ -55,7 +55,10 @@ export class SliceCstParser extends CstParser {
     this.pendingResyncSkip = undefined;
     const skipped: IToken[] = [];
     if (skip !== undefined) {
-      for (let i = 0; i < skip; i++) skipped.push(this.LA(1)), self.SKIP_TOKEN();
+      for (let i = 0; i < skip; i++) {
+        skipped.push(this.LA(1));
+        self.SKIP_TOKEN();
+      }
       return skipped;
     }
     while (!tokenMatcher(this.LA(1), tokType) && this.LA(1).tokenType !== EOF) {
@@ -77,10 +80,7 @@ export class SliceCstParser extends CstParser {
 
   public file = this.RULE('file', () => {
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.network) },
-        { ALT: () => this.SUBRULE(this.slice) },
-      ]);
+      this.OR([{ ALT: () => this.SUBRULE(this.network) }, { ALT: () => this.SUBRULE(this.slice) }]);
     });
   });
 
@@ -91,10 +91,7 @@ export class SliceCstParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.switchDecl) },
-        { ALT: () => this.SUBRULE(this.linkDecl) },
-      ]);
+      this.OR([{ ALT: () => this.SUBRULE(this.switchDecl) }, { ALT: () => this.SUBRULE(this.linkDecl) }]);
     });
     this.CONSUME(T.RCurly);
   });
@@ -115,11 +112,9 @@ export class SliceCstParser extends CstParser {
 
   public dpidValue = this.RULE('dpidValue', () => {
     this.OR({
-      ERR_MSG: "a dpid (00:00:00:00:00:00:00:01 or a number)",
-      DEF: [
-      { ALT: () => this.CONSUME(T.HexColon) },
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-    ]});
+      ERR_MSG: 'a dpid (00:00:00:00:00:00:00:01 or a number)',
+      DEF: [{ ALT: () => this.CONSUME(T.HexColon) }, { ALT: () => this.CONSUME(T.NumberLiteral) }],
+    });
   });
 
   public portDecl = this.RULE('portDecl', () => {
@@ -261,21 +256,22 @@ export class SliceCstParser extends CstParser {
 
   public fieldValue = this.RULE('fieldValue', () => {
     this.OR({
-      ERR_MSG: "a field value",
+      ERR_MSG: 'a field value',
       DEF: [
-      {
-        ALT: () => {
-          this.CONSUME(T.NumberLiteral, { LABEL: 'first' });
-          this.OPTION(() => {
-            this.CONSUME(T.DotDot);
-            this.CONSUME2(T.NumberLiteral, { LABEL: 'last' });
-          });
+        {
+          ALT: () => {
+            this.CONSUME(T.NumberLiteral, { LABEL: 'first' });
+            this.OPTION(() => {
+              this.CONSUME(T.DotDot);
+              this.CONSUME2(T.NumberLiteral, { LABEL: 'last' });
+            });
+          },
         },
-      },
-      { ALT: () => this.CONSUME(T.HexColon) },
-      { ALT: () => this.CONSUME(T.Ipv4) },
-      { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'name' }) },
-    ]});
+        { ALT: () => this.CONSUME(T.HexColon) },
+        { ALT: () => this.CONSUME(T.Ipv4) },
+        { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'name' }) },
+      ],
+    });
   });
 
   public qosBlock = this.RULE('qosBlock', () => {
@@ -344,21 +340,20 @@ export class SliceCstParser extends CstParser {
   /** A rate; a bare number is accepted here and kept as a malformed rate (SL201, not a syntax error). */
   public rate = this.RULE('rate', () => {
     this.OR({
-      ERR_MSG: "a rate (e.g. 1Gbps)",
-      DEF: [
-      { ALT: () => this.CONSUME(T.Rate, { LABEL: 'value' }) },
-      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'value' }) },
-    ]});
+      ERR_MSG: 'a rate (e.g. 1Gbps)',
+      DEF: [{ ALT: () => this.CONSUME(T.Rate, { LABEL: 'value' }) }, { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'value' }) }],
+    });
   });
 
   /** A message rate `N/s`; a bare number is kept as a malformed one. */
   public messageRate = this.RULE('messageRate', () => {
     this.OR({
-      ERR_MSG: "a message rate (e.g. 100/s)",
+      ERR_MSG: 'a message rate (e.g. 100/s)',
       DEF: [
-      { ALT: () => this.CONSUME(T.MessageRate, { LABEL: 'value' }) },
-      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'value' }) },
-    ]});
+        { ALT: () => this.CONSUME(T.MessageRate, { LABEL: 'value' }) },
+        { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'value' }) },
+      ],
+    });
   });
 
   public limitsBlock = this.RULE('limitsBlock', () => {

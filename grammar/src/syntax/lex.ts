@@ -64,7 +64,12 @@ export function lex(text: string): LexToken[] {
     out.push({ class: cls, type: t.tokenType.name, text: t.image, range: index.range(t.startOffset, t.startOffset + t.image.length) });
   }
   for (const e of result.errors) {
-    out.push({ class: 'invalid', type: 'Invalid', text: text.slice(e.offset, e.offset + e.length), range: index.range(e.offset, e.offset + e.length) });
+    out.push({
+      class: 'invalid',
+      type: 'Invalid',
+      text: text.slice(e.offset, e.offset + e.length),
+      range: index.range(e.offset, e.offset + e.length),
+    });
   }
   return out.sort((a, b) => a.range.start.offset - b.range.start.offset);
 }

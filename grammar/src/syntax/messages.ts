@@ -20,6 +20,7 @@ export function describeFound(token: IToken | undefined): string {
 }
 
 export function shorten(image: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this escapes
   const oneLine = image.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return oneLine.length > 24 ? `${oneLine.slice(0, 23)}…` : oneLine;
 }

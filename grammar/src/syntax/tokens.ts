@@ -58,9 +58,38 @@ export const ControlRate = keyword('control_rate');
 export const PacketInRate = keyword('packet_in_rate');
 
 export const keywordTokens: TokenType[] = [
-  Network, Switch, Dpid, Port, Speed, Link, Capacity, Slice, Owner, Controller, Overlay, Vlan, Mpls,
-  Auto, Flowspace, Match, On, Permit, Read, Write, Delegate, Priority, Qos, Guarantee, Cap, Class,
-  Min, Max, Limits, FlowEntries, ControlRate, PacketInRate,
+  Network,
+  Switch,
+  Dpid,
+  Port,
+  Speed,
+  Link,
+  Capacity,
+  Slice,
+  Owner,
+  Controller,
+  Overlay,
+  Vlan,
+  Mpls,
+  Auto,
+  Flowspace,
+  Match,
+  On,
+  Permit,
+  Read,
+  Write,
+  Delegate,
+  Priority,
+  Qos,
+  Guarantee,
+  Cap,
+  Class,
+  Min,
+  Max,
+  Limits,
+  FlowEntries,
+  ControlRate,
+  PacketInRate,
 ];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff\u2028\u2029]+/, group: Lexer.SKIPPED });
@@ -93,7 +122,11 @@ export const HexColon = createToken({
 /** Dotted decimal with optional prefix; also malformed ones (`10.0.0`, `10.0.0.0/33`). */
 export const Ipv4 = createToken({ name: 'Ipv4', pattern: /[0-9]+(?:\.[0-9]+){2,}(?:\/[0-9]*)?/, label: 'an IPv4 address' });
 /** `100/s`. */
-export const MessageRate = createToken({ name: 'MessageRate', pattern: /[0-9]+(?:\.[0-9]+)?\/s(?![A-Za-z0-9_])/, label: 'a message rate (N/s)' });
+export const MessageRate = createToken({
+  name: 'MessageRate',
+  pattern: /[0-9]+(?:\.[0-9]+)?\/s(?![A-Za-z0-9_])/,
+  label: 'a message rate (N/s)',
+});
 /** A number with a unit suffix: `1Gbps`, `2.5Mbps`; unknown units (`5Xbps`) lex too and are malformed. */
 export const Rate = createToken({ name: 'Rate', pattern: /[0-9]+(?:\.[0-9]+)?[A-Za-z_][A-Za-z0-9_]*/, label: 'a rate (e.g. 1Gbps)' });
 export const NumberLiteral = createToken({

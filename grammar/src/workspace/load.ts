@@ -16,7 +16,7 @@ export interface LoadedWorkspace {
 }
 
 async function collect(dir: string, out: string[], errors: LoadError[]): Promise<void> {
-  let entries;
+  let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
@@ -36,11 +36,14 @@ export async function findSliceFiles(paths: string[]): Promise<{ paths: string[]
   const out: string[] = [];
   const errors: LoadError[] = [];
   for (const p of paths) {
-    let st;
+    let st: import('node:fs').Stats;
     try {
       st = await stat(p);
     } catch (e) {
-      errors.push({ path: p, message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message });
+      errors.push({
+        path: p,
+        message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message,
+      });
       continue;
     }
     if (st.isDirectory()) await collect(p, out, errors);

@@ -23,7 +23,10 @@ const tenant = `slice t {
 test('symbols and references across files, looked up by position', () => {
   const { program, diagnostics } = bindWorkspace([parse(tenant, 'b/t.slice'), parse(net, 'a/net.slice')]);
   assert.deepEqual(diagnostics, []);
-  assert.deepEqual(program.files.map((f) => f.path), ['a/net.slice', 'b/t.slice']);
+  assert.deepEqual(
+    program.files.map((f) => f.path),
+    ['a/net.slice', 'b/t.slice'],
+  );
   const kinds = program.symbols.map((s) => `${s.kind}:${s.name}${s.container ? `@${s.container}` : ''}`);
   assert.deepEqual(kinds, ['network:n', 'switch:s1', 'port:1..4@s1', 'switch:s2', 'link:s1:4<->s2:1', 'slice:t', 'rule:web@t']);
   // `s1` in `on s1:2` (line 2, after "on ") resolves to the switch in the other file.
@@ -36,7 +39,10 @@ test('symbols and references across files, looked up by position', () => {
   assert.equal(symbolAt(program, 'b/t.slice', { line: 2, character: line.indexOf('s1:2') + 3 })!.symbol.name, '1..4');
   const s1 = program.switches.get('s1')!;
   const refs = referencesTo(program, s1.symbolId);
-  assert.deepEqual(refs.map((r) => `${r.file}:${r.range.start.line}`), ['a/net.slice:3', 'b/t.slice:2', 'b/t.slice:3', 'b/t.slice:4']);
+  assert.deepEqual(
+    refs.map((r) => `${r.file}:${r.range.start.line}`),
+    ['a/net.slice:3', 'b/t.slice:2', 'b/t.slice:3', 'b/t.slice:4'],
+  );
   // The guarantee, written in the other direction, references the link.
   const link = program.links[0];
   assert.equal(referencesTo(program, link.symbolId).length, 1);
@@ -46,7 +52,9 @@ test('symbols and references across files, looked up by position', () => {
 });
 
 test('a broken file is still checked past its syntax error', () => {
-  const { diagnostics } = checkWorkspace([parse(net + 'slice x { controller "tcp:1.2.3.4:1" flowspace { r: match on s9 } }\nslice ( \n', 'w.slice')]);
+  const { diagnostics } = checkWorkspace([
+    parse(`${net}slice x { controller "tcp:1.2.3.4:1" flowspace { r: match on s9 } }\nslice ( \n`, 'w.slice'),
+  ]);
   assert.ok(diagnostics.some((d) => d.code === 'SL001'));
   assert.ok(diagnostics.some((d) => d.code === 'SL101' && d.message.includes("'s9'")));
 });
@@ -64,7 +72,10 @@ test('loadWorkspace: files and directories, sorted, dot-dirs and node_modules sk
     writeFileSync(join(dir, '.hidden', 'h.slice'), 'garbage');
     writeFileSync(join(dir, 'node_modules', 'n.slice'), 'garbage');
     const ws = await loadWorkspace([join(dir, 'tenants'), join(dir, 'net.slice'), join(dir, 'missing')]);
-    assert.deepEqual(ws.files.map((f) => f.path.slice(dir.length + 1)), ['net.slice', 'tenants/a.slice', 'tenants/deep/t.slice']);
+    assert.deepEqual(
+      ws.files.map((f) => f.path.slice(dir.length + 1)),
+      ['net.slice', 'tenants/a.slice', 'tenants/deep/t.slice'],
+    );
     assert.equal(ws.errors.length, 1);
     assert.match(ws.errors[0].message, /no such file/);
     assert.deepEqual(checkWorkspace(ws.files).diagnostics, []);

@@ -10,14 +10,20 @@ import { checkWorkspace, loadWorkspace } from '../../src/index.js';
 
 const casesDir = fileURLToPath(new URL('../../../test/cases/', import.meta.url));
 
-interface Expected { code: string; line: number; message: string; file?: string }
+interface Expected {
+  code: string;
+  line: number;
+  message: string;
+  file?: string;
+}
 
 function cases(): Array<{ name: string; paths: string[]; expectedFile: string; root: string }> {
   const out = [];
   for (const e of readdirSync(casesDir).sort()) {
     const p = join(casesDir, e);
     if (statSync(p).isDirectory()) out.push({ name: e, paths: [p], expectedFile: join(p, 'expected.json'), root: p });
-    else if (e.endsWith('.slice')) out.push({ name: e.replace(/\.slice$/, ''), paths: [p], expectedFile: p.replace(/\.slice$/, '.expected.json'), root: casesDir });
+    else if (e.endsWith('.slice'))
+      out.push({ name: e.replace(/\.slice$/, ''), paths: [p], expectedFile: p.replace(/\.slice$/, '.expected.json'), root: casesDir });
   }
   return out;
 }
@@ -29,13 +35,17 @@ for (const c of cases()) {
     assert.deepEqual(ws.errors, []);
     const { diagnostics } = checkWorkspace(ws.files);
     const actual = diagnostics.map((d) => ({
-      code: d.code, line: d.range.start.line + 1, message: d.message, file: relative(c.root, d.file),
+      code: d.code,
+      line: d.range.start.line + 1,
+      message: d.message,
+      file: relative(c.root, d.file),
     }));
     const unmatched = [...actual];
     const missing: Expected[] = [];
     for (const e of expected) {
-      const i = unmatched.findIndex((a) => a.code === e.code && a.line === e.line && a.message.includes(e.message)
-        && (e.file === undefined || a.file === e.file));
+      const i = unmatched.findIndex(
+        (a) => a.code === e.code && a.line === e.line && a.message.includes(e.message) && (e.file === undefined || a.file === e.file),
+      );
       if (i < 0) missing.push(e);
       else unmatched.splice(i, 1);
     }
@@ -50,9 +60,29 @@ for (const c of cases()) {
 }
 
 test('every diagnostic code of the language page has a case', () => {
-  const codes = ['SL001', 'SL101', 'SL102', 'SL103', 'SL104', 'SL105', 'SL106', 'SL201', 'SL202', 'SL203',
-    'SL301', 'SL302', 'SL303', 'SL401', 'SL402', 'SL403', 'SL501'];
+  const codes = [
+    'SL001',
+    'SL101',
+    'SL102',
+    'SL103',
+    'SL104',
+    'SL105',
+    'SL106',
+    'SL201',
+    'SL202',
+    'SL203',
+    'SL301',
+    'SL302',
+    'SL303',
+    'SL401',
+    'SL402',
+    'SL403',
+    'SL501',
+  ];
   const covered = new Set<string>();
   for (const c of cases()) for (const e of JSON.parse(readFileSync(c.expectedFile, 'utf8')) as Expected[]) covered.add(e.code);
-  assert.deepEqual(codes.filter((x) => !covered.has(x)), []);
+  assert.deepEqual(
+    codes.filter((x) => !covered.has(x)),
+    [],
+  );
 });

@@ -27,10 +27,32 @@ const NETWORK = `network n {
   link s1:3 <-> s2:3 link s2:2 <-> s3:3 link s4:1 <-> s1:2 link s4:2 <-> s3:2
 }`;
 const PORTS: Record<number, number[]> = { 1: [1, 2, 3, 50, 99], 2: [1, 2, 3, 50, 99], 3: [1, 2, 3], 4: [1, 2] };
-const LINKS: Array<[[number, number], [number, number]]> = [[[1, 3], [2, 3]], [[2, 2], [3, 3]], [[4, 1], [1, 2]], [[4, 2], [3, 2]]];
+const LINKS: Array<[[number, number], [number, number]]> = [
+  [
+    [1, 3],
+    [2, 3],
+  ],
+  [
+    [2, 2],
+    [3, 3],
+  ],
+  [
+    [4, 1],
+    [1, 2],
+  ],
+  [
+    [4, 2],
+    [3, 2],
+  ],
+];
 const OVERLAYS = ['overlay vlan 101', 'overlay vlan 102', 'overlay mpls 101', ''] as const;
 
-interface Pkt { eth: 'arp' | 'ipv4' | 'ipv6'; proto?: 'tcp' | 'udp' | 'icmp'; src?: number; port?: number }
+interface Pkt {
+  eth: 'arp' | 'ipv4' | 'ipv6';
+  proto?: 'tcp' | 'udp' | 'icmp';
+  src?: number;
+  port?: number;
+}
 
 const packets: Pkt[] = [{ eth: 'arp' }];
 for (const eth of ['ipv4', 'ipv6'] as const) {
@@ -87,24 +109,40 @@ function ruleText(s: Spec, name: string): string {
 }
 
 const arbPrefix = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 }));
-const arbSpec: fc.Arbitrary<Spec> = fc.record({
-  eth_type: fc.option(fc.constantFrom('arp' as const, 'ipv4' as const, 'ipv6' as const), { nil: undefined }),
-  ip_proto: fc.option(fc.constantFrom('tcp' as const, 'udp' as const, 'icmp' as const), { nil: undefined }),
-  ip_src: fc.option(arbPrefix, { nil: undefined }),
-  ipv6_src: fc.option(arbPrefix, { nil: undefined }),
-  l4: fc.option(fc.tuple(fc.constantFrom('tcp' as const, 'udp' as const), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))
-    .map(([proto, a, b]) => ({ proto, lo: Math.min(a, b), hi: Math.max(a, b) })), { nil: undefined }),
-  loc: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 3 }), fc.constant('wide' as const)))
-    .map(([sw, p]): Loc => [sw, sw >= 3 && p === 'wide' ? null : sw === 4 && p === 3 ? 2 : p]), { minLength: 1, maxLength: 3, selector: locText }),
-  write: fc.boolean(),
-}, { requiredKeys: ['loc', 'write'] }).map((s) => {
-  // The 3-bit prefix bases are only meaningful when aligned to their length.
-  if (s.ip_src) s.ip_src = [s.ip_src[0] - (s.ip_src[0] % 2 ** (3 - s.ip_src[1])), s.ip_src[1]];
-  if (s.ipv6_src) s.ipv6_src = [s.ipv6_src[0] - (s.ipv6_src[0] % 2 ** (3 - s.ipv6_src[1])), s.ipv6_src[1]];
-  return s;
-});
+const arbSpec: fc.Arbitrary<Spec> = fc
+  .record(
+    {
+      eth_type: fc.option(fc.constantFrom('arp' as const, 'ipv4' as const, 'ipv6' as const), { nil: undefined }),
+      ip_proto: fc.option(fc.constantFrom('tcp' as const, 'udp' as const, 'icmp' as const), { nil: undefined }),
+      ip_src: fc.option(arbPrefix, { nil: undefined }),
+      ipv6_src: fc.option(arbPrefix, { nil: undefined }),
+      l4: fc.option(
+        fc
+          .tuple(fc.constantFrom('tcp' as const, 'udp' as const), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))
+          .map(([proto, a, b]) => ({ proto, lo: Math.min(a, b), hi: Math.max(a, b) })),
+        { nil: undefined },
+      ),
+      loc: fc.uniqueArray(
+        fc
+          .tuple(fc.integer({ min: 1, max: 4 }), fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 3 }), fc.constant('wide' as const)))
+          .map(([sw, p]): Loc => [sw, sw >= 3 && p === 'wide' ? null : sw === 4 && p === 3 ? 2 : p]),
+        { minLength: 1, maxLength: 3, selector: locText },
+      ),
+      write: fc.boolean(),
+    },
+    { requiredKeys: ['loc', 'write'] },
+  )
+  .map((s) => {
+    // The 3-bit prefix bases are only meaningful when aligned to their length.
+    if (s.ip_src) s.ip_src = [s.ip_src[0] - (s.ip_src[0] % 2 ** (3 - s.ip_src[1])), s.ip_src[1]];
+    if (s.ipv6_src) s.ipv6_src = [s.ipv6_src[0] - (s.ipv6_src[0] % 2 ** (3 - s.ipv6_src[1])), s.ipv6_src[1]];
+    return s;
+  });
 
-interface SliceSpec { overlay: (typeof OVERLAYS)[number]; rules: Spec[] }
+interface SliceSpec {
+  overlay: (typeof OVERLAYS)[number];
+  rules: Spec[];
+}
 
 /** Some port both rules are on, where the slices' tags can be equal, and some packet both match. */
 function refOverlap(x: SliceSpec, i: number, a: Spec, y: SliceSpec, j: number, b: Spec): boolean {
@@ -126,24 +164,33 @@ const arbSlice: fc.Arbitrary<SliceSpec> = fc.record({
 });
 
 test('property: findOverlaps equals the brute-force reference', () => {
-  fc.assert(fc.property(fc.array(arbSlice, { minLength: 2, maxLength: 3 }), (slices) => {
-    const text = [NETWORK];
-    slices.forEach((sl, i) => {
-      text.push(`slice t${i} { controller "tcp:127.0.0.1:${6633 + i}" ${sl.overlay} flowspace {`);
-      sl.rules.forEach((r, j) => text.push(`  ${ruleText(r, `r${j}`)}`));
-      text.push('} }');
-    });
-    const file = parse(text.join('\n'), 'rand.slice');
-    assert.deepEqual(file.errors, [], text.join('\n'));
-    const { program } = bindWorkspace([file]);
-    const got = new Set(findOverlaps(program).map((o) => [`${o.a.slice}.${o.a.name}`, `${o.b.slice}.${o.b.name}`].sort().join(' ')));
-    const want = new Set<string>();
-    slices.forEach((x, i) => slices.forEach((y, j) => {
-      if (j <= i) return;
-      x.rules.forEach((a, ai) => y.rules.forEach((b, bi) => {
-        if (refOverlap(x, i, a, y, j, b)) want.add(`t${i}.r${ai} t${j}.r${bi}`);
-      }));
-    }));
-    assert.deepEqual([...got].sort(), [...want].sort(), text.join('\n'));
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(fc.array(arbSlice, { minLength: 2, maxLength: 3 }), (slices) => {
+      const text = [NETWORK];
+      slices.forEach((sl, i) => {
+        text.push(`slice t${i} { controller "tcp:127.0.0.1:${6633 + i}" ${sl.overlay} flowspace {`);
+        sl.rules.forEach((r, j) => {
+          text.push(`  ${ruleText(r, `r${j}`)}`);
+        });
+        text.push('} }');
+      });
+      const file = parse(text.join('\n'), 'rand.slice');
+      assert.deepEqual(file.errors, [], text.join('\n'));
+      const { program } = bindWorkspace([file]);
+      const got = new Set(findOverlaps(program).map((o) => [`${o.a.slice}.${o.a.name}`, `${o.b.slice}.${o.b.name}`].sort().join(' ')));
+      const want = new Set<string>();
+      for (const [i, x] of slices.entries()) {
+        for (const [j, y] of slices.entries()) {
+          if (j <= i) continue;
+          for (const [ai, a] of x.rules.entries()) {
+            for (const [bi, b] of y.rules.entries()) {
+              if (refOverlap(x, i, a, y, j, b)) want.add(`t${i}.r${ai} t${j}.r${bi}`);
+            }
+          }
+        }
+      }
+      assert.deepEqual([...got].sort(), [...want].sort(), text.join('\n'));
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -11,7 +11,10 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 test('samples/demo checks clean: red and blue share the transit switch s2 with different tags', async () => {
   const ws = await loadWorkspace([`${root}samples/demo`]);
   const files = ws.files.map((f) => parse(f.text, relative(root, f.path)));
-  assert.deepEqual(checkWorkspace(files).diagnostics.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code} ${d.message}`), []);
+  assert.deepEqual(
+    checkWorkspace(files).diagnostics.map((d) => `${d.file}:${d.range.start.line + 1} ${d.code} ${d.message}`),
+    [],
+  );
   const plan = compile(files).plan!;
   for (const name of ['red', 'blue']) {
     const s2 = plan.slices.find((s) => s.name === name)!.view.find((v) => v.switch === 's2')!;

@@ -17,7 +17,10 @@ async function campus(): Promise<SourceFile[]> {
 
 function compileOk(files: SourceFile[], previous?: Plan): Plan {
   const r = compile(files, previous ? { previous } : {});
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.range.start.line + 1} ${d.code} ${d.message}`), []);
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.range.start.line + 1} ${d.code} ${d.message}`),
+    [],
+  );
   return r.plan!;
 }
 
@@ -74,7 +77,8 @@ test('removing a slice keeps the others; a later add does not take back their id
   for (const gone of ['guests', 'research', 'staff']) {
     const without = files.filter((f) => !f.path.endsWith(`/${gone}.slice`));
     const after = compileOk(without, before);
-    for (const s of after.slices) assert.equal(sliceParts(after, s.name), sliceParts(before, s.name), `removing ${gone} renumbered ${s.name}`);
+    for (const s of after.slices)
+      assert.equal(sliceParts(after, s.name), sliceParts(before, s.name), `removing ${gone} renumbered ${s.name}`);
     // The removed slice comes back: it gets its ids again (they are still free).
     assert.equal(serializePlan(compileOk(files, after)), serializePlan(compileOk(files, before)));
   }
@@ -102,8 +106,14 @@ test('a kept id that now collides goes to its new explicit owner; the old holder
 test('a previous plan that is malformed or from elsewhere is ignored where it does not fit', async () => {
   const files = await campus();
   const plain = serializePlan(compileOk(files));
-  const junk = { slices: [{ name: 'guests', overlay: { type: 'vlan', tag: 99999 } }, { name: 'research', overlay: 'x', qos: { classes: [{ name: 'experiment', queueId: -3 }] } }, 7],
-    qos: { meters: [{ slice: 'guests', meterId: 1.5 }], queues: 'nope' } } as unknown as Plan;
+  const junk = {
+    slices: [
+      { name: 'guests', overlay: { type: 'vlan', tag: 99999 } },
+      { name: 'research', overlay: 'x', qos: { classes: [{ name: 'experiment', queueId: -3 }] } },
+      7,
+    ],
+    qos: { meters: [{ slice: 'guests', meterId: 1.5 }], queues: 'nope' },
+  } as unknown as Plan;
   assert.equal(serializePlan(compileOk(files, junk)), plain);
   assert.equal(serializePlan(compileOk(files, {} as Plan)), plain);
   // Two slices claiming one id: the first by name keeps it.
@@ -117,10 +127,54 @@ test('a previous plan that is malformed or from elsewhere is ignored where it do
 
 test('allocateIds: previous ids kept when free, the rest lowest-free in order', () => {
   const pool = { first: 1, last: 100 };
-  assert.deepEqual([...allocateIds([{ key: 'a', previous: undefined }, { key: 'b', previous: undefined }], pool)], [['a', 1], ['b', 2]]);
-  assert.deepEqual([...allocateIds([{ key: 'new', previous: undefined }, { key: 'b', previous: 1 }, { key: 'c', previous: 3 }], pool)],
-    [['b', 1], ['c', 3], ['new', 2]]);
+  assert.deepEqual(
+    [
+      ...allocateIds(
+        [
+          { key: 'a', previous: undefined },
+          { key: 'b', previous: undefined },
+        ],
+        pool,
+      ),
+    ],
+    [
+      ['a', 1],
+      ['b', 2],
+    ],
+  );
+  assert.deepEqual(
+    [
+      ...allocateIds(
+        [
+          { key: 'new', previous: undefined },
+          { key: 'b', previous: 1 },
+          { key: 'c', previous: 3 },
+        ],
+        pool,
+      ),
+    ],
+    [
+      ['b', 1],
+      ['c', 3],
+      ['new', 2],
+    ],
+  );
   // Collision and out-of-pool: the first keeps it, the others are fresh.
-  assert.deepEqual([...allocateIds([{ key: 'x', previous: 2 }, { key: 'y', previous: 2 }, { key: 'z', previous: 0 }], pool)],
-    [['x', 2], ['y', 1], ['z', 3]]);
+  assert.deepEqual(
+    [
+      ...allocateIds(
+        [
+          { key: 'x', previous: 2 },
+          { key: 'y', previous: 2 },
+          { key: 'z', previous: 0 },
+        ],
+        pool,
+      ),
+    ],
+    [
+      ['x', 2],
+      ['y', 1],
+      ['z', 3],
+    ],
+  );
 });

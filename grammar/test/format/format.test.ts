@@ -31,7 +31,11 @@ const SAMPLES = [CAMPUS, KITCHEN_SINK, COMMENTED, '', '// only\n', 'slice a {}',
 
 /** Tree shape with whitespace-insensitive literal texts (`1 .. 3` and `1..3` are the same value). */
 function meaning(text: string): unknown {
-  return JSON.parse(JSON.stringify(shape(parse(text, 't')), (k, v: unknown) => (k === 'text' && typeof v === 'string' && !v.startsWith('/') ? v.replace(/\s+/g, '') : v)));
+  return JSON.parse(
+    JSON.stringify(shape(parse(text, 't')), (k, v: unknown) =>
+      k === 'text' && typeof v === 'string' && !v.startsWith('/') ? v.replace(/\s+/g, '') : v,
+    ),
+  );
 }
 
 function commentTexts(text: string): string[] {
@@ -49,7 +53,9 @@ test('the language page example formats to the canonical layout', () => {
 });
 
 test('canonical spacing and literal spellings kept', () => {
-  const out = format('network  n{switch s1 dpid 0x0A{port 1..2   "a\\"b"  speed 2.50Mbps}\nlink s1 : 1<->s1:2}\nslice t{limits{control_rate 5/s}}');
+  const out = format(
+    'network  n{switch s1 dpid 0x0A{port 1..2   "a\\"b"  speed 2.50Mbps}\nlink s1 : 1<->s1:2}\nslice t{limits{control_rate 5/s}}',
+  );
   assert.equal(
     out,
     'network n {\n  switch s1 dpid 0x0A {\n    port 1..2 "a\\"b" speed 2.50Mbps\n  }\n  link s1:1 <-> s1:2\n}\n\nslice t {\n  limits {\n    control_rate 5/s\n  }\n}\n',
@@ -152,22 +158,46 @@ function respaced(base: string): fc.Arbitrary<string> {
 }
 
 const IDENT = fc.constantFrom('s1', 's2', 'port', 'all', 'x-y', 'a_b');
-const FIELD = fc.constantFrom('ip_src 10.0.0.0/8', 'tcp_dst 80', 'udp_src 1..9', 'eth_type arp', 'eth_src aa:bb:cc:dd:ee:ff', 'ipv6_dst ::1');
+const FIELD = fc.constantFrom(
+  'ip_src 10.0.0.0/8',
+  'tcp_dst 80',
+  'udp_src 1..9',
+  'eth_type arp',
+  'eth_src aa:bb:cc:dd:ee:ff',
+  'ipv6_dst ::1',
+);
 const LOC = fc.constantFrom('s1', 's1:1', 's2:1..3', 'port:*', 'all');
 const rule = fc
-  .tuple(IDENT, fc.array(FIELD, { maxLength: 3 }), fc.array(LOC, { minLength: 1, maxLength: 3 }), fc.option(fc.constantFrom('permit read', 'permit read write', 'permit')), fc.option(fc.nat(65535)))
+  .tuple(
+    IDENT,
+    fc.array(FIELD, { maxLength: 3 }),
+    fc.array(LOC, { minLength: 1, maxLength: 3 }),
+    fc.option(fc.constantFrom('permit read', 'permit read write', 'permit')),
+    fc.option(fc.nat(65535)),
+  )
   .map(([n, f, l, p, pr]) => `${n}: match ${f.join(' ')} on ${l.join(', ')}${p ? ` ${p}` : ''}${pr !== null ? ` priority ${pr}` : ''}`);
 const sliceStmt = fc.oneof(
   fc.constant('owner "o@x"'),
   fc.constant('controller "tcp:127.0.0.1:1", "tcp:127.0.0.1:2"'),
   fc.constantFrom('overlay vlan 7', 'overlay mpls 100', 'overlay auto'),
   fc.array(rule, { maxLength: 4 }).map((rs) => `flowspace { ${rs.join('\n')} }`),
-  fc.constant('qos { guarantee 1Mbps on s1:1 <-> s2:1, s2:2 <-> s3:1 cap 2Gbps class k { match tcp_dst 1 min 1bps max 2Kbps priority 3 } }'),
+  fc.constant(
+    'qos { guarantee 1Mbps on s1:1 <-> s2:1, s2:2 <-> s3:1 cap 2Gbps class k { match tcp_dst 1 min 1bps max 2Kbps priority 3 } }',
+  ),
   fc.constant('limits { flow_entries 5 on s1 control_rate 5/s packet_in_rate 1/s }'),
 );
 const sliceDecl = fc.tuple(IDENT, fc.array(sliceStmt, { maxLength: 5 })).map(([n, st]) => `slice ${n} { ${st.join('\n')} }`);
 const networkDecl = fc
-  .array(fc.constantFrom('switch s1 dpid 1', 'switch s2 dpid 0x2 { port 1..4 speed 1Gbps }', 'switch s3 dpid 00:00:00:00:00:00:00:03 {}', 'link s1:1 <-> s2:1 capacity 1Gbps', 'link s2:2<->s3:1'), { maxLength: 5 })
+  .array(
+    fc.constantFrom(
+      'switch s1 dpid 1',
+      'switch s2 dpid 0x2 { port 1..4 speed 1Gbps }',
+      'switch s3 dpid 00:00:00:00:00:00:00:03 {}',
+      'link s1:1 <-> s2:1 capacity 1Gbps',
+      'link s2:2<->s3:1',
+    ),
+    { maxLength: 5 },
+  )
   .map((ms) => `network n { ${ms.join(' ')} }`);
 const generated = fc.array(fc.oneof(sliceDecl, networkDecl), { maxLength: 4 }).map((items) => items.join('\n'));
 
@@ -184,5 +214,11 @@ test('fuzz: re-spaced and commented samples format idempotently with comments an
 });
 
 test('fuzz: generated valid files format idempotently with meaning kept', () => {
-  fc.assert(fc.property(generated.chain((g) => fc.oneof(fc.constant(g), respaced(g))), checkFormatting), { numRuns: 200 });
+  fc.assert(
+    fc.property(
+      generated.chain((g) => fc.oneof(fc.constant(g), respaced(g))),
+      checkFormatting,
+    ),
+    { numRuns: 200 },
+  );
 });

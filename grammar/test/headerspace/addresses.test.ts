@@ -5,8 +5,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  formatIpv4, formatIpv4Bytes, formatIpv6, formatIpv6Bytes, formatMac, formatMacBytes, parseIpv4, parseIpv6, parseIpv6Into,
-  parseIpv6Prefix, parseMac, parseMacInto,
+  formatIpv4,
+  formatIpv4Bytes,
+  formatIpv6,
+  formatIpv6Bytes,
+  formatMac,
+  formatMacBytes,
+  parseIpv4,
+  parseIpv6,
+  parseIpv6Into,
+  parseIpv6Prefix,
+  parseMac,
+  parseMacInto,
 } from '../../src/index.js';
 
 // ---------------------------------------------------------------- references (the old grammar code)
@@ -42,11 +52,21 @@ function refIpv6(text: string): bigint | undefined {
   const zeros = 8 - count(left!) - (right === undefined ? 0 : count(right));
   if (right === undefined ? zeros !== 0 : zeros < 1) return undefined;
   const full = right === undefined ? left! : [left, ...Array<string>(zeros).fill('0'), right].filter((g) => g !== '').join(':');
-  return BigInt(`0x${full.split(':').map((g) => g.padStart(4, '0')).join('')}`);
+  return BigInt(
+    `0x${full
+      .split(':')
+      .map((g) => g.padStart(4, '0'))
+      .join('')}`,
+  );
 }
 /** RFC 5952 by regular expressions: groups without leading zeros, the leftmost longest `0:0…` run as `::`. */
 function refIpv6Text(v: bigint): string {
-  const full = v.toString(16).padStart(32, '0').match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+  const full = v
+    .toString(16)
+    .padStart(32, '0')
+    .match(/.{4}/g)!
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':');
   let best: RegExpMatchArray | undefined;
   for (const m of full.matchAll(/(?<![^:])0(?::0)+(?![^:])/g)) if (!best || m[0].length > best[0].length) best = m;
   if (!best) return full;
@@ -81,14 +101,32 @@ function sameIpv6(s: string): void {
   assert.equal(parseIpv6(s), want, JSON.stringify(s));
   const out = new Uint8Array(20).fill(0xee);
   assert.equal(parseIpv6Into(s, out, 2), want !== undefined, JSON.stringify(s));
-  if (want === undefined) assert.ok(out.every((x) => x === 0xee), `${JSON.stringify(s)}: output untouched on failure`);
+  if (want === undefined)
+    assert.ok(
+      out.every((x) => x === 0xee),
+      `${JSON.stringify(s)}: output untouched on failure`,
+    );
   else assert.equal(bytesToBig(out, 2), want, JSON.stringify(s));
 }
 
 test('MAC text parses like the reference into numbers and bytes, and prints lower case', () => {
-  for (const s of ['aa:bb:cc:dd:ee:ff', 'AA-bb-CC-dd-EE-ff', '0:1:2:3:4:5', 'a:b:c:d:e:f', '00:11:22:33:44:55:', ':00:11:22:33:44:55',
-    '00:11:22:33:44', '000:11:22:33:44:55', '00:11:22:33:44:5g', '', '00:11:22:33:44::55', '00:11-22:33-44:55', ' 0:1:2:3:4:5',
-    'ff:ff:ff:ff:ff:ff', '80:00:00:00:00:00']) {
+  for (const s of [
+    'aa:bb:cc:dd:ee:ff',
+    'AA-bb-CC-dd-EE-ff',
+    '0:1:2:3:4:5',
+    'a:b:c:d:e:f',
+    '00:11:22:33:44:55:',
+    ':00:11:22:33:44:55',
+    '00:11:22:33:44',
+    '000:11:22:33:44:55',
+    '00:11:22:33:44:5g',
+    '',
+    '00:11:22:33:44::55',
+    '00:11-22:33-44:55',
+    ' 0:1:2:3:4:5',
+    'ff:ff:ff:ff:ff:ff',
+    '80:00:00:00:00:00',
+  ]) {
     sameMac(s);
   }
   assert.equal(parseMac('ff:ff:ff:ff:ff:ff'), 2 ** 48 - 1);
@@ -99,24 +137,75 @@ test('MAC text parses like the reference into numbers and bytes, and prints lowe
 });
 
 test('IPv4 text parses like the reference and prints dotted quads from numbers and bytes', () => {
-  for (const s of ['0.0.0.0', '255.255.255.255', '10.0.0.1', '010.001.0.1', '256.0.0.1', '1.2.3', '1.2.3.4.', '.1.2.3.4', '1..2.3',
-    '1.2.3.4 ', '1234.1.1.1', '', '1.2.3.-4']) {
+  for (const s of [
+    '0.0.0.0',
+    '255.255.255.255',
+    '10.0.0.1',
+    '010.001.0.1',
+    '256.0.0.1',
+    '1.2.3',
+    '1.2.3.4.',
+    '.1.2.3.4',
+    '1..2.3',
+    '1.2.3.4 ',
+    '1234.1.1.1',
+    '',
+    '1.2.3.-4',
+  ]) {
     assert.equal(parseIpv4(s), refIpv4(s), JSON.stringify(s));
   }
-  fc.assert(fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
-    const v = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-    assert.equal(formatIpv4Bytes(b), formatIpv4(v));
-    assert.equal(parseIpv4(formatIpv4(v)), v);
-  }));
-  fc.assert(fc.property(addrText('0123456789.', 18), (s) => assert.equal(parseIpv4(s), refIpv4(s), JSON.stringify(s))), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
+      const v = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+      assert.equal(formatIpv4Bytes(b), formatIpv4(v));
+      assert.equal(parseIpv4(formatIpv4(v)), v);
+    }),
+  );
+  fc.assert(
+    fc.property(addrText('0123456789.', 18), (s) => assert.equal(parseIpv4(s), refIpv4(s), JSON.stringify(s))),
+    { numRuns: 3000 },
+  );
 });
 
 test('IPv6 text parses like the reference into bigints and bytes (dotted tails included)', () => {
-  for (const s of ['::', '::1', '1::', 'fe80::', '2001:db8::1', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1::2::3',
-    ':::', ':1::', '1:::2', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', '::ffff:10.0.0.1', '::10.0.0.1', '1:2:3:4:5:6:1.2.3.4',
-    'ABCD:EF01::', '1:', ':1', '', 'g::', '::a1.2.3.4', '1.2.3.4', '::1.2.3', '::1.2.3.4.5', '1:2:3:4:5:6:7:1.2.3.4', '1:2:3:4:5:6::1.2.3.4',
-    '1:2:3:4:5::1.2.3.4', '::1.2.3.4:5', '1.2::3', ':::1.2.3.4', '::256.0.0.1', '0000:0000:0000:0000:0000:0000:255.255.255.255',
-    '0000:0000:0000:0000:0000:0000:0255.255.255.255']) {
+  for (const s of [
+    '::',
+    '::1',
+    '1::',
+    'fe80::',
+    '2001:db8::1',
+    '1:2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7::',
+    '::2:3:4:5:6:7:8',
+    '1::2::3',
+    ':::',
+    ':1::',
+    '1:::2',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '12345::',
+    '::ffff:10.0.0.1',
+    '::10.0.0.1',
+    '1:2:3:4:5:6:1.2.3.4',
+    'ABCD:EF01::',
+    '1:',
+    ':1',
+    '',
+    'g::',
+    '::a1.2.3.4',
+    '1.2.3.4',
+    '::1.2.3',
+    '::1.2.3.4.5',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    '1:2:3:4:5:6::1.2.3.4',
+    '1:2:3:4:5::1.2.3.4',
+    '::1.2.3.4:5',
+    '1.2::3',
+    ':::1.2.3.4',
+    '::256.0.0.1',
+    '0000:0000:0000:0000:0000:0000:255.255.255.255',
+    '0000:0000:0000:0000:0000:0000:0255.255.255.255',
+  ]) {
     sameIpv6(s);
   }
   fc.assert(fc.property(addrText('0123456789abcdefF:.', 24), sameIpv6), { numRuns: 5000 });
@@ -124,14 +213,18 @@ test('IPv6 text parses like the reference into bigints and bytes (dotted tails i
 });
 
 test('IPv6 prints RFC 5952 text from bigints and bytes, and it parses back', () => {
-  const groups = fc.array(fc.constantFrom(0, 0, 0, 1, 0xab, 0x1234, 0xffff), { minLength: 8, maxLength: 8 })
+  const groups = fc
+    .array(fc.constantFrom(0, 0, 0, 1, 0xab, 0x1234, 0xffff), { minLength: 8, maxLength: 8 })
     .map((g) => g.reduce((v, x) => (v << 16n) | BigInt(x), 0n));
-  fc.assert(fc.property(fc.oneof(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), groups), (v) => {
-    const text = formatIpv6(v);
-    assert.equal(text, refIpv6Text(v));
-    assert.equal(formatIpv6Bytes(bigToBytes(v)), text);
-    assert.equal(parseIpv6(text), v);
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.oneof(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), groups), (v) => {
+      const text = formatIpv6(v);
+      assert.equal(text, refIpv6Text(v));
+      assert.equal(formatIpv6Bytes(bigToBytes(v)), text);
+      assert.equal(parseIpv6(text), v);
+    }),
+    { numRuns: 3000 },
+  );
   assert.deepEqual(parseIpv6Prefix('2001:db8::ff/120'), { value: 0x20010db80000000000000000000000ffn, length: 120 });
   assert.equal(parseIpv6Prefix('2001:db8::/129'), undefined);
 });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../src/syntax/parse.js';
 import * as ide from '../../src/ide/index.js';
+import { dpidColons, dpidHex, formatRate } from '../../src/notation/index.js';
 
 const NET = `network n {
   switch s1 dpid 1 { port 1..3 speed 1Gbps }
@@ -25,7 +26,7 @@ slice b {
 
 function ws() {
   const files = [parse(NET, 'net.slice'), parse(TEN, 'ten.slice')];
-  return { files, model: ide.buildModel(files), ten: files[1]! };
+  return { files, model: ide.buildEditorProgram(files), ten: files[1]! };
 }
 
 describe('ide: model and admission', () => {
@@ -44,7 +45,10 @@ describe('ide: navigation', () => {
     const { model, ten } = ws();
     const off = TEN.indexOf('s2 }');
     const defs = ide.definitionAt(model, ten, off);
-    assert.deepEqual(defs.map((d) => [d.file, d.range.start.line, d.range.start.character]), [['net.slice', 2, 9]]);
+    assert.deepEqual(
+      defs.map((d) => [d.file, d.range.start.line, d.range.start.character]),
+      [['net.slice', 2, 9]],
+    );
     const r = ide.renameAt(model, ten, off, 'core');
     assert.ok(r.ok);
     if (r.ok) assert.equal(r.edits.length, 5, 'declaration, link end, rule location, one end in each guarantee');
@@ -77,11 +81,23 @@ describe('ide: completion context', () => {
 
 describe('ide: rates', () => {
   it('formats and writes rates', () => {
-    assert.equal(ide.formatRate(1.5e9), '1.5 Gbit/s');
+    assert.equal(formatRate(1.5e9, 'spaced'), '1.5 Gbit/s');
     assert.equal(ide.formatBits(1e9), '1 000 000 000 bit/s');
     assert.equal(ide.rateLiteral(8e8), '800Mbps');
     assert.equal(ide.rateLiteral(1.5e9), '1.5Gbps');
     assert.equal(ide.parseRate('2.5Mbps'), 2.5e6);
+  });
+  it('has one formatRate with an explicit style: compact in diagnostics, spaced in the editor', () => {
+    assert.equal(formatRate(1.5e9, 'compact'), '1.5Gbps');
+    assert.equal(formatRate(1500, 'compact'), '1.5Kbps');
+    assert.equal(formatRate(999, 'compact'), '999bps');
+    assert.equal(formatRate(Infinity, 'spaced'), 'unbounded');
+    assert.equal(formatRate(800, 'spaced'), '800 bit/s');
+  });
+  it('writes datapath ids the plan way and the switch way', () => {
+    assert.equal(dpidHex(10n), '000000000000000a');
+    assert.equal(dpidHex(undefined), '0000000000000000');
+    assert.equal(dpidColons(0xabn), '00:00:00:00:00:00:00:ab');
   });
 });
 
@@ -90,10 +106,21 @@ describe('ide: quick fixes', () => {
     const text = TEN.replace('300Mbps', '500Mbps');
     const t = parse(text, 'ten.slice');
     const files = [parse(NET, 'net.slice'), t];
-    const idx = ide.buildModel(files);
+    const idx = ide.buildEditorProgram(files);
     const start = text.indexOf('s2:3 <-> s1:3');
-    const pos = (o: number) => ({ line: text.slice(0, o).split('\n').length - 1, character: o - text.lastIndexOf('\n', o - 1) - 1, offset: o });
-    const d = { file: 'ten.slice', range: { start: pos(start), end: pos(start + 13) }, severity: 'error' as const, code: 'SL401', message: '', related: [] };
+    const pos = (o: number) => ({
+      line: text.slice(0, o).split('\n').length - 1,
+      character: o - text.lastIndexOf('\n', o - 1) - 1,
+      offset: o,
+    });
+    const d = {
+      file: 'ten.slice',
+      range: { start: pos(start), end: pos(start + 13) },
+      severity: 'error' as const,
+      code: 'SL401',
+      message: '',
+      related: [],
+    };
     const fixes = ide.quickFixes(idx, t, d);
     assert.equal(fixes[0]!.title, 'Lower the guarantee of slice b to 400 Mbit/s');
     assert.equal(fixes[0]!.edits[0]!.newText, '400Mbps');
@@ -104,7 +131,10 @@ describe('ide: quick fixes', () => {
 describe('ide: structure', () => {
   it('gives outline, folding and selection ranges', () => {
     const { ten } = ws();
-    assert.deepEqual(ide.outline(ten).map((o) => o.name), ['a', 'b']);
+    assert.deepEqual(
+      ide.outline(ten).map((o) => o.name),
+      ['a', 'b'],
+    );
     assert.ok(ide.foldingRanges(ten).some((r) => r.startLine === 0 && r.endLine === 5));
     const sel = ide.selectionRanges(ten, TEN.indexOf('s2 }'));
     assert.equal(TEN.slice(sel[0]!.start.offset, sel[0]!.end.offset), 's2');
@@ -117,7 +147,7 @@ describe('ide: one model (the bound program)', () => {
     const net = 'network n {\n  switch s1 dpid 1 { port 1..3 "edge" speed 1Gbps }\n  switch s9 dpid 9\n}\n';
     const ten = 'slice a {\n  controller "tcp:127.0.0.1:1"\n  flowspace { r: match on s1:2, s1:7, s9:5 }\n}\n';
     const files = [parse(net, 'net.slice'), parse(ten, 'ten.slice')];
-    const model = ide.buildModel(files);
+    const model = ide.buildEditorProgram(files);
     const hover = (needle: string) => ide.hoverAt(model, files[1]!, ten.indexOf(needle) + needle.length - 1)?.markdown ?? '';
     assert.match(hover('s1:2'), /^\*\*port s1:2\*\* "edge", 1 Gbit\/s/);
     assert.match(hover('s1:7'), /port s1:7\*\* \(not declared\)/);
@@ -128,20 +158,33 @@ describe('ide: one model (the bound program)', () => {
     const a = 'network n {\n  switch s1 dpid 1 { port 1..2 }\n}\n';
     const b = 'network n {\n  switch s2 dpid 2 { port 1..2 }\n  link s1:1 <-> s2:1\n}\n';
     const files = [parse(a, 'a.slice'), parse(b, 'b.slice')];
-    const model = ide.buildModel(files);
+    const model = ide.buildEditorProgram(files);
     const refs = ide.referencesAt(model, files[0]!, a.indexOf('s1'), false);
-    assert.deepEqual(refs.map((r) => [r.file, r.range.start.line]), [['b.slice', 2]]);
+    assert.deepEqual(
+      refs.map((r) => [r.file, r.range.start.line]),
+      [['b.slice', 2]],
+    );
     assert.equal(ide.prepareRenameAt(model, files[1]!, b.indexOf('s1:1') + 3).ok, false, 'a port is a number');
     const r = ide.renameAt(model, files[1]!, b.indexOf('n {'), 'campus');
     assert.ok(r.ok);
     if (r.ok) assert.deepEqual(r.edits.map((e) => e.file).sort(), ['a.slice', 'b.slice']);
-    assert.deepEqual(ide.workspaceSymbols(model, 's').map((s) => s.name).sort(), ['s1', 's2'], 'ports and links are not listed');
+    assert.deepEqual(
+      ide
+        .workspaceSymbols(model, 's')
+        .map((s) => s.name)
+        .sort(),
+      ['s1', 's2'],
+      'ports and links are not listed',
+    );
   });
 
   it('reads the same link loads from a checked program as from its own binding', async () => {
     const { files, model } = ws();
     const { checkWorkspace } = await import('../../src/check/workspace.js');
-    const again = ide.modelOf(checkWorkspace(files).program);
-    assert.deepEqual(again.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]), model.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]));
+    const again = ide.editorProgramOf(checkWorkspace(files).program);
+    assert.deepEqual(
+      again.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]),
+      model.links.map((l) => [l.link.id, l.reservedBps, l.capacityBps]),
+    );
   });
 });

@@ -22,7 +22,10 @@ export function assertRangesValid(file: SourceFile, opts: { exactPositions?: boo
   const len = file.text.length;
   for (const { path, range } of nodesWithRanges(file)) {
     const { start, end } = range;
-    assert.ok(start.offset >= 0 && end.offset <= len && start.offset <= end.offset, `${path}: ${start.offset}..${end.offset} outside 0..${len}`);
+    assert.ok(
+      start.offset >= 0 && end.offset <= len && start.offset <= end.offset,
+      `${path}: ${start.offset}..${end.offset} outside 0..${len}`,
+    );
     assert.ok(start.line >= 0 && start.character >= 0 && end.line >= start.line, `${path}: bad line/character`);
     if (opts.exactPositions) {
       assert.deepEqual(start, naivePosition(file.text, start.offset), `${path}: start`);

@@ -7,11 +7,64 @@ import { CAMPUS, KITCHEN_SINK } from './samples.js';
 import { assertRangesValid } from './check-ranges.js';
 
 const VOCAB = [
-  'network', 'switch', 'dpid', 'port', 'speed', 'link', 'capacity', 'slice', 'owner', 'controller', 'overlay',
-  'vlan', 'mpls', 'auto', 'flowspace', 'match', 'on', 'permit', 'read', 'write', 'priority', 'qos', 'guarantee',
-  'cap', 'class', 'min', 'max', 'limits', 'flow_entries', 'control_rate', 'packet_in_rate', 'all', 's1', 'x',
-  '{', '}', ':', ',', '<->', '..', '*', '1', '0x1f', '1Gbps', '5/s', '"str"', '"open', '10.0.0.0/8',
-  'aa:bb:cc:dd:ee:ff', '::1', '00:00:00:00:00:00:00:01', '// c\n', '/* b */', '/*', '\n', ' ', '@', '\u0000',
+  'network',
+  'switch',
+  'dpid',
+  'port',
+  'speed',
+  'link',
+  'capacity',
+  'slice',
+  'owner',
+  'controller',
+  'overlay',
+  'vlan',
+  'mpls',
+  'auto',
+  'flowspace',
+  'match',
+  'on',
+  'permit',
+  'read',
+  'write',
+  'priority',
+  'qos',
+  'guarantee',
+  'cap',
+  'class',
+  'min',
+  'max',
+  'limits',
+  'flow_entries',
+  'control_rate',
+  'packet_in_rate',
+  'all',
+  's1',
+  'x',
+  '{',
+  '}',
+  ':',
+  ',',
+  '<->',
+  '..',
+  '*',
+  '1',
+  '0x1f',
+  '1Gbps',
+  '5/s',
+  '"str"',
+  '"open',
+  '10.0.0.0/8',
+  'aa:bb:cc:dd:ee:ff',
+  '::1',
+  '00:00:00:00:00:00:00:01',
+  '// c\n',
+  '/* b */',
+  '/*',
+  '\n',
+  ' ',
+  '@',
+  '\u0000',
 ];
 
 function check(text: string): void {
@@ -72,6 +125,9 @@ test('a single deleted token in a valid file gives errors but keeps later top-le
   for (let i = start; i < start + 40; i++) {
     const mutated = [...toks.slice(0, i), ...toks.slice(i + 1)].join(' ');
     const f = parse(mutated, 'm');
-    assert.ok(f.items.some((it) => it.kind === 'Slice' && it.name?.name === 'production'), `deleting token ${i} '${toks[i]}' lost slice production`);
+    assert.ok(
+      f.items.some((it) => it.kind === 'Slice' && it.name?.name === 'production'),
+      `deleting token ${i} '${toks[i]}' lost slice production`,
+    );
   }
 });

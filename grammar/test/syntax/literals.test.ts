@@ -105,23 +105,29 @@ test('number values: decimal, hex, fractions and overflow', () => {
   const f = parse('network n { switch s dpid 1 { port 1 port 0x1F port 1.5 port 99999999999999999999 } }', 't');
   assert.deepEqual(f.errors, []);
   const ports = ((f.items[0] as A.NetworkDecl).members[0] as A.SwitchDecl).ports!;
-  assert.deepEqual(ports.map((p) => [p.first?.text, p.first?.value]), [
-    ['1', 1],
-    ['0x1F', 31],
-    ['1.5', undefined],
-    ['99999999999999999999', undefined],
-  ]);
+  assert.deepEqual(
+    ports.map((p) => [p.first?.text, p.first?.value]),
+    [
+      ['1', 1],
+      ['0x1F', 31],
+      ['1.5', undefined],
+      ['99999999999999999999', undefined],
+    ],
+  );
 });
 
 test('message rates: N/s, and a bare number kept as malformed', () => {
   const f = parse('slice x { limits { control_rate 100/s packet_in_rate 2.5/s control_rate 7 } }', 't');
   assert.deepEqual(f.errors, []);
   const items = ((f.items[0] as A.SliceDecl).statements[0] as A.LimitsBlock).items;
-  assert.deepEqual(items.map((i) => (i.kind === 'FlowEntries' ? null : [i.rate?.text, i.rate?.perSecond])), [
-    ['100/s', 100],
-    ['2.5/s', 2.5],
-    ['7', undefined],
-  ]);
+  assert.deepEqual(
+    items.map((i) => (i.kind === 'FlowEntries' ? null : [i.rate?.text, i.rate?.perSecond])),
+    [
+      ['100/s', 100],
+      ['2.5/s', 2.5],
+      ['7', undefined],
+    ],
+  );
 });
 
 test('strings: escapes and unicode', () => {
@@ -143,7 +149,10 @@ test('port references: single, range, any, bare, spacing variants', () => {
     if (ports.form === 'range') return `${p.switch.name}:${ports.first.value}..${ports.last.value}`;
     return `${p.switch.name}:${ports.form}`;
   };
-  assert.deepEqual(links.map((l) => `${desc(l.a)}|${desc(l.b)}`), ['a:1|b:2..4', 'c:any|d:switch', 'e:5|f:6']);
+  assert.deepEqual(
+    links.map((l) => `${desc(l.a)}|${desc(l.b)}`),
+    ['a:1|b:2..4', 'c:any|d:switch', 'e:5|f:6'],
+  );
 });
 
 test('identifiers: keywords are names where a name is expected; dashes and underscores', () => {
@@ -151,14 +160,25 @@ test('identifiers: keywords are names where a name is expected; dashes and under
   assert.deepEqual(f.errors, []);
   const net = f.items[0] as A.NetworkDecl;
   assert.equal(net.name?.name, 'network');
-  assert.deepEqual(net.members.map((m) => (m.kind === 'Switch' ? m.name?.name : m.a?.switch.name)), ['slice', 'my-sw_2', 'slice']);
+  assert.deepEqual(
+    net.members.map((m) => (m.kind === 'Switch' ? m.name?.name : m.a?.switch.name)),
+    ['slice', 'my-sw_2', 'slice'],
+  );
 });
 
 test('overlay forms', () => {
   const f = parse('slice x { overlay vlan 101 overlay mpls 0x10 overlay auto overlay vlan 5000 }', 't');
   assert.deepEqual(f.errors, []);
   const ovs = (f.items[0] as A.SliceDecl).statements as A.OverlayStmt[];
-  assert.deepEqual(ovs.map((o) => [o.mode, o.tag?.value]), [['vlan', 101], ['mpls', 16], ['auto', undefined], ['vlan', 5000]]);
+  assert.deepEqual(
+    ovs.map((o) => [o.mode, o.tag?.value]),
+    [
+      ['vlan', 101],
+      ['mpls', 16],
+      ['auto', undefined],
+      ['vlan', 5000],
+    ],
+  );
   assert.ok(ovs[0]!.modeRange);
   assert.equal(ovs[0]!.modeRange!.start.character, 18);
 });

@@ -21,7 +21,10 @@ test('the language page example parses without errors', () => {
   assert.deepEqual(f.errors, []);
   assert.equal(f.kind, 'File');
   assert.equal(f.path, 'campus.slice');
-  assert.deepEqual(f.items.map((i) => `${i.kind}:${i.name?.name}`), ['Network:campus', 'Slice:research', 'Slice:production']);
+  assert.deepEqual(
+    f.items.map((i) => `${i.kind}:${i.name?.name}`),
+    ['Network:campus', 'Slice:research', 'Slice:production'],
+  );
   assert.equal(f.comments.length, 1);
   assert.equal(f.comments[0]!.text, '// campus.slice: two tenants on a three-switch line');
 });
@@ -29,11 +32,14 @@ test('the language page example parses without errors', () => {
 test('example: network switches, ports and links', () => {
   const net = parse(CAMPUS, 'c').items[0] as A.NetworkDecl;
   const switches = net.members.filter((m): m is A.SwitchDecl => m.kind === 'Switch');
-  assert.deepEqual(switches.map((s) => [s.name?.name, s.dpid?.text, s.dpid?.value]), [
-    ['s1', '00:00:00:00:00:00:00:01', 1n],
-    ['s2', '2', 2n],
-    ['s3', '0x3', 3n],
-  ]);
+  assert.deepEqual(
+    switches.map((s) => [s.name?.name, s.dpid?.text, s.dpid?.value]),
+    [
+      ['s1', '00:00:00:00:00:00:00:01', 1n],
+      ['s2', '2', 2n],
+      ['s3', '0x3', 3n],
+    ],
+  );
   const p1 = switches[0]!.ports!;
   assert.equal(p1.length, 2);
   assert.equal(p1[0]!.first?.value, 1);
@@ -54,9 +60,15 @@ test('example: network switches, ports and links', () => {
 
 test('example: slice research statements', () => {
   const s = slice(parse(CAMPUS, 'c'), 'research');
-  assert.deepEqual(s.statements.map((x) => x.kind), ['Owner', 'Controller', 'Overlay', 'Flowspace', 'Qos', 'Limits']);
+  assert.deepEqual(
+    s.statements.map((x) => x.kind),
+    ['Owner', 'Controller', 'Overlay', 'Flowspace', 'Qos', 'Limits'],
+  );
   assert.equal(stmt(s, 'Owner').value?.value, 'alice@example.org');
-  assert.deepEqual(stmt(s, 'Controller').endpoints.map((e) => e.value), ['tcp:127.0.0.1:6634']);
+  assert.deepEqual(
+    stmt(s, 'Controller').endpoints.map((e) => e.value),
+    ['tcp:127.0.0.1:6634'],
+  );
   const ov = stmt(s, 'Overlay');
   assert.equal(ov.mode, 'vlan');
   assert.equal(ov.tag?.value, 101);
@@ -64,24 +76,48 @@ test('example: slice research statements', () => {
   assert.equal(rules.length, 2);
   const web = rules[0]!;
   assert.equal(web.name?.name, 'web');
-  assert.deepEqual(web.match.map((m) => [m.field.name, m.value?.kind, m.value?.text]), [
-    ['ip_src', 'Ipv4', '10.1.0.0/16'],
-    ['tcp_dst', 'Number', '80'],
-  ]);
-  assert.deepEqual(web.locations?.map((l) => (l.kind === 'PortRef' ? `${l.switch.name}:${l.ports.form}` : 'all')), ['s1:single', 's3:single']);
-  assert.deepEqual(web.permissions?.map((p) => p.value), ['read', 'write']);
+  assert.deepEqual(
+    web.match.map((m) => [m.field.name, m.value?.kind, m.value?.text]),
+    [
+      ['ip_src', 'Ipv4', '10.1.0.0/16'],
+      ['tcp_dst', 'Number', '80'],
+    ],
+  );
+  assert.deepEqual(
+    web.locations?.map((l) => (l.kind === 'PortRef' ? `${l.switch.name}:${l.ports.form}` : 'all')),
+    ['s1:single', 's3:single'],
+  );
+  assert.deepEqual(
+    web.permissions?.map((p) => p.value),
+    ['read', 'write'],
+  );
   assert.equal(web.priority?.value, 100);
   const arp = rules[1]!;
-  assert.deepEqual(arp.match.map((m) => [m.field.name, m.value?.kind, m.value?.text]), [['eth_type', 'Name', 'arp']]);
-  assert.deepEqual(arp.locations?.map((l) => (l.kind === 'PortRef' ? `${l.switch.name}:${l.ports.form}` : 'all')), ['s1:switch', 's2:switch', 's3:switch']);
-  assert.deepEqual(arp.permissions?.map((p) => p.value), ['read']);
+  assert.deepEqual(
+    arp.match.map((m) => [m.field.name, m.value?.kind, m.value?.text]),
+    [['eth_type', 'Name', 'arp']],
+  );
+  assert.deepEqual(
+    arp.locations?.map((l) => (l.kind === 'PortRef' ? `${l.switch.name}:${l.ports.form}` : 'all')),
+    ['s1:switch', 's2:switch', 's3:switch'],
+  );
+  assert.deepEqual(
+    arp.permissions?.map((p) => p.value),
+    ['read'],
+  );
   assert.equal(arp.priority, undefined);
 
   const qos = stmt(s, 'Qos').items;
-  assert.deepEqual(qos.map((q) => q.kind), ['Guarantee', 'Cap', 'Class']);
+  assert.deepEqual(
+    qos.map((q) => q.kind),
+    ['Guarantee', 'Cap', 'Class'],
+  );
   const g = qos[0] as A.GuaranteeStmt;
   assert.equal(g.rate?.bps, 200e6);
-  assert.deepEqual(g.links.map((l) => `${l.a.switch.name}<->${l.b?.switch.name}`), ['s1<->s2', 's2<->s3']);
+  assert.deepEqual(
+    g.links.map((l) => `${l.a.switch.name}<->${l.b?.switch.name}`),
+    ['s1<->s2', 's2<->s3'],
+  );
   assert.equal((qos[1] as A.CapStmt).rate?.bps, 500e6);
   const cls = qos[2] as A.ClassDecl;
   assert.equal(cls.name?.name, 'video');
@@ -92,7 +128,10 @@ test('example: slice research statements', () => {
   assert.deepEqual([cls.min?.bps, cls.max?.bps, cls.priority?.value], [50e6, 100e6, 6]);
 
   const limits = stmt(s, 'Limits').items;
-  assert.deepEqual(limits.map((l) => l.kind), ['FlowEntries', 'FlowEntries', 'ControlRate', 'PacketInRate']);
+  assert.deepEqual(
+    limits.map((l) => l.kind),
+    ['FlowEntries', 'FlowEntries', 'ControlRate', 'PacketInRate'],
+  );
   const [fe1, fe2, cr, pr] = limits;
   assert.ok(fe1?.kind === 'FlowEntries' && fe2?.kind === 'FlowEntries' && cr?.kind === 'ControlRate' && pr?.kind === 'PacketInRate');
   assert.deepEqual([fe1.count?.value, fe1.on], [1000, undefined]);
@@ -103,20 +142,29 @@ test('example: slice research statements', () => {
 
 test('example: slice production (rule named all, two controllers, mpls)', () => {
   const s = slice(parse(CAMPUS, 'c'), 'production');
-  assert.deepEqual(stmt(s, 'Controller').endpoints.map((e) => e.value), ['tcp:127.0.0.1:6635', 'tcp:127.0.0.1:6636']);
+  assert.deepEqual(
+    stmt(s, 'Controller').endpoints.map((e) => e.value),
+    ['tcp:127.0.0.1:6635', 'tcp:127.0.0.1:6636'],
+  );
   assert.deepEqual([stmt(s, 'Overlay').mode, stmt(s, 'Overlay').tag?.value], ['mpls', 5001]);
   const rule = stmt(s, 'Flowspace').rules[0]!;
   assert.equal(rule.name?.name, 'all');
   assert.equal(rule.permissions, undefined);
   assert.equal(rule.locations?.length, 2);
   assert.equal(stmt(s, 'Qos').items.length, 1);
-  assert.equal(s.statements.some((x) => x.kind === 'Owner'), false);
+  assert.equal(
+    s.statements.some((x) => x.kind === 'Owner'),
+    false,
+  );
 });
 
 test('kitchen sink: every construct parses without errors', () => {
   const f = parse(KITCHEN_SINK, 'k.slice');
   assert.deepEqual(f.errors, []);
-  assert.deepEqual(f.items.map((i) => i.name?.name), ['lab', 'tenant_a-1', 'empty']);
+  assert.deepEqual(
+    f.items.map((i) => i.name?.name),
+    ['lab', 'tenant_a-1', 'empty'],
+  );
   assert.equal(f.comments.length, 5);
   const net = f.items[0] as A.NetworkDecl;
   const [port, all, s2] = net.members as A.SwitchDecl[];
@@ -138,17 +186,41 @@ test('kitchen sink: every construct parses without errors', () => {
   assert.equal(stmt(t, 'Overlay').mode, 'auto');
   assert.equal(stmt(t, 'Overlay').tag, undefined);
   const rules = stmt(t, 'Flowspace').rules;
-  assert.deepEqual(rules.map((r) => r.name?.name), ['everything', 'macs', 'v6', 'vlan']);
+  assert.deepEqual(
+    rules.map((r) => r.name?.name),
+    ['everything', 'macs', 'v6', 'vlan'],
+  );
   assert.deepEqual(rules[0]!.match, []);
-  assert.deepEqual(rules[0]!.locations?.map((l) => l.kind), ['AllLocations']);
-  assert.deepEqual(rules[1]!.match.map((m) => m.value?.kind), ['Mac', 'Mac']);
+  assert.deepEqual(
+    rules[0]!.locations?.map((l) => l.kind),
+    ['AllLocations'],
+  );
+  assert.deepEqual(
+    rules[1]!.match.map((m) => m.value?.kind),
+    ['Mac', 'Mac'],
+  );
   const locs = rules[1]!.locations!;
   assert.ok(locs[0]?.kind === 'PortRef' && locs[0].ports.form === 'any');
-  assert.ok(locs[1]?.kind === 'PortRef' && locs[1].ports.form === 'range' && locs[1].ports.first.value === 1 && locs[1].ports.last.value === 3);
-  assert.deepEqual(rules[2]!.match.map((m) => [m.value?.kind, m.value?.text]), [['Name', 'ipv6'], ['Ipv6', '2001:db8::/32'], ['Ipv6', '::1']]);
-  assert.deepEqual(rules[3]!.match.map((m) => m.value?.kind), ['Number', 'Number', 'Number', 'Name', 'NumberRange']);
+  assert.ok(
+    locs[1]?.kind === 'PortRef' && locs[1].ports.form === 'range' && locs[1].ports.first.value === 1 && locs[1].ports.last.value === 3,
+  );
+  assert.deepEqual(
+    rules[2]!.match.map((m) => [m.value?.kind, m.value?.text]),
+    [
+      ['Name', 'ipv6'],
+      ['Ipv6', '2001:db8::/32'],
+      ['Ipv6', '::1'],
+    ],
+  );
+  assert.deepEqual(
+    rules[3]!.match.map((m) => m.value?.kind),
+    ['Number', 'Number', 'Number', 'Name', 'NumberRange'],
+  );
   assert.equal(rules[3]!.match[0]!.value?.kind === 'Number' ? rules[3]!.match[0]!.value.value : -1, 100);
-  assert.deepEqual(rules[3]!.permissions?.map((p) => p.value), ['read', 'write', 'delegate']);
+  assert.deepEqual(
+    rules[3]!.permissions?.map((p) => p.value),
+    ['read', 'write', 'delegate'],
+  );
   assert.ok(rules[3]!.locations?.[0]?.kind === 'PortRef', 'all:2 is a port of the switch called all');
   const qos = stmt(t, 'Qos').items;
   assert.equal((qos[0] as A.GuaranteeStmt).rate?.bps, 1);
@@ -158,7 +230,10 @@ test('kitchen sink: every construct parses without errors', () => {
   const voice = qos[3] as A.ClassDecl;
   assert.deepEqual([voice.min?.bps, voice.max, voice.priority?.value], [1e6, undefined, 7]);
   const lim = stmt(t, 'Limits').items;
-  assert.deepEqual(lim.map((l) => l.kind), ['FlowEntries', 'ControlRate', 'PacketInRate']);
+  assert.deepEqual(
+    lim.map((l) => l.kind),
+    ['FlowEntries', 'ControlRate', 'PacketInRate'],
+  );
   assert.equal(lim[0]?.kind === 'FlowEntries' ? lim[0].on?.name : '', 'port');
   assert.deepEqual((f.items[2] as A.SliceDecl).statements, []);
 });

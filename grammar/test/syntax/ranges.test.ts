@@ -74,8 +74,11 @@ test('syntax error ranges point at the offending token, and at the end for end o
 test('comments carry their text, kind and range', () => {
   const text = '// one\nnetwork n { /* two\nlines */ }';
   const f = parse(text, 't');
-  assert.deepEqual(f.comments.map((c) => [c.text, c.block, c.range.start.line, c.range.end.line]), [
-    ['// one', false, 0, 0],
-    ['/* two\nlines */', true, 1, 2],
-  ]);
+  assert.deepEqual(
+    f.comments.map((c) => [c.text, c.block, c.range.start.line, c.range.end.line]),
+    [
+      ['// one', false, 0, 0],
+      ['/* two\nlines */', true, 1, 2],
+    ],
+  );
 });

@@ -65,18 +65,33 @@ test('a port line error does not close the switch', () => {
   const f = parse('network n { switch s1 dpid 1 {\n  port 1\n  foo bar\n  port 2\n}\n link s1:1 <-> s1:2 }', 't');
   const net = f.items[0] as A.NetworkDecl;
   assert.equal(net.members.length, 2);
-  assert.deepEqual((net.members[0] as A.SwitchDecl).ports?.map((p) => p.first?.value), [1, 2]);
+  assert.deepEqual(
+    (net.members[0] as A.SwitchDecl).ports?.map((p) => p.first?.value),
+    [1, 2],
+  );
   assert.equal(f.errors[0]!.message, "expected '}' or a port line, found 'foo'");
 });
 
 test('a broken statement does not take a nested block brace for its parent', () => {
-  const f = parse('network n { switch s1 dpid { port 1 } link a:1 <-> b:1 }\nslice x { qos { class c { match udp_dst 5 min } cap 1Gbps } limits { control_rate 5/s } }', 't');
+  const f = parse(
+    'network n { switch s1 dpid { port 1 } link a:1 <-> b:1 }\nslice x { qos { class c { match udp_dst 5 min } cap 1Gbps } limits { control_rate 5/s } }',
+    't',
+  );
   assert.deepEqual(names(f), ['Network:n', 'Slice:x']);
   const net = f.items[0] as A.NetworkDecl;
-  assert.deepEqual(net.members.map((m) => m.kind), ['Switch', 'Link']);
+  assert.deepEqual(
+    net.members.map((m) => m.kind),
+    ['Switch', 'Link'],
+  );
   const sl = f.items[1] as A.SliceDecl;
-  assert.deepEqual(sl.statements.map((s) => s.kind), ['Qos', 'Limits']);
-  assert.deepEqual((sl.statements[0] as A.QosBlock).items.map((i) => i.kind), ['Class', 'Cap']);
+  assert.deepEqual(
+    sl.statements.map((s) => s.kind),
+    ['Qos', 'Limits'],
+  );
+  assert.deepEqual(
+    (sl.statements[0] as A.QosBlock).items.map((i) => i.kind),
+    ['Class', 'Cap'],
+  );
   assert.equal(f.errors.length, 2);
   assert.match(f.errors[0]!.message, /^expected a dpid .*found '\{'$/);
   assert.equal(f.errors[1]!.message, "expected a rate (e.g. 1Gbps), found '}'");
@@ -107,7 +122,10 @@ test('unclosed string and unclosed comment are reported; tree kept', () => {
 test('several errors in one block are each reported', () => {
   const f = parse('slice s {\n  limits {\n    flow_entries x\n    control_rate 5/s\n  }\n  overlay vlan\n}\nslice t {}', 't');
   assert.deepEqual(names(f), ['Slice:s', 'Slice:t']);
-  assert.deepEqual(f.errors.map((e) => e.range.start.line), [2, 6]);
+  assert.deepEqual(
+    f.errors.map((e) => e.range.start.line),
+    [2, 6],
+  );
 });
 
 test('empty, whitespace and comment-only files', () => {
@@ -119,7 +137,15 @@ test('empty, whitespace and comment-only files', () => {
 });
 
 test('binary garbage and odd inputs never throw', () => {
-  const inputs = ['\u0000\u0001\uffff', '{'.repeat(10000), '}'.repeat(10000), 'slice a { '.repeat(3000), '"'.repeat(999), '\ud800', 'network'];
+  const inputs = [
+    '\u0000\u0001\uffff',
+    '{'.repeat(10000),
+    '}'.repeat(10000),
+    'slice a { '.repeat(3000),
+    '"'.repeat(999),
+    '\ud800',
+    'network',
+  ];
   for (const text of inputs) {
     const f = parse(text, 't');
     assert.equal(f.kind, 'File');

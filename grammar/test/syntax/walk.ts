@@ -6,7 +6,9 @@ export function nodesWithRanges(file: SourceFile): Array<{ path: string; range: 
   const out: Array<{ path: string; range: Range; node: Record<string, unknown> }> = [];
   const visit = (v: unknown, path: string): void => {
     if (Array.isArray(v)) {
-      v.forEach((x, i) => visit(x, `${path}[${i}]`));
+      v.forEach((x, i) => {
+        visit(x, `${path}[${i}]`);
+      });
       return;
     }
     if (v === null || typeof v !== 'object') return;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
 import { files } from './fixtures.js';
-import { repoRoot } from '../cli/run-cli.js';
+import { repoRoot } from '../support/paths.js';
 
 let rt: RuntimeProcess;
 let admin: string;

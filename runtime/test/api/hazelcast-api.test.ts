@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HazelcastCluster } from '../store/hazelcast-cluster.js';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
 import { files } from './fixtures.js';
-import { repoRoot } from '../cli/run-cli.js';
+import { repoRoot } from '../support/paths.js';
 import { waitFor } from '../../src/lab/proc.js';
 
 let cluster: HazelcastCluster;

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dfvisorBin } from '../cli/run-cli.js';
+import { dfvisorBin } from '../support/paths.js';
 
 export interface RuntimeProcess {
   url: string;

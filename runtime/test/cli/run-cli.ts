@@ -1,10 +1,8 @@
 // Runs the real `dfvisor` binary (runtime/bin/dfvisor.js) as a child process.
 import { spawn } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dfvisorBin, repoRoot } from '../support/paths.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const dfvisorBin = resolve(repoRoot, 'runtime/bin/dfvisor.js');
+export { dfvisorBin, repoRoot };
 
 export interface CliResult {
   code: number;

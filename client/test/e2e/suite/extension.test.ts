@@ -21,28 +21,39 @@ slice broken {
 }
 `;
 
-describe('DFVisor extension in a VS Code workbench', function () {
+describe('DFVisor extension in a VS Code workbench', () => {
   let api: DfvisorApi;
 
-  before(async function () {
+  before(async () => {
     const ext = vscode.extensions.getExtension<DfvisorApi>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
     api = await ext.activate();
-    console.log(`  (VS Code ${vscode.version}, uiKind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'})`);
+    console.log(
+      `  (VS Code ${vscode.version}, uiKind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'})`,
+    );
   });
 
-  it('registers the slice language and the DFVisor commands', async function () {
+  it('registers the slice language and the DFVisor commands', async () => {
     const langs = await vscode.languages.getLanguages();
     assert.ok(langs.includes('slice'), 'language "slice" is not registered');
     const doc = await vscode.workspace.openTextDocument(workspaceUri('lab.slice'));
     assert.equal(doc.languageId, 'slice');
     const cmds = await vscode.commands.getCommands(true);
-    for (const c of ['dfvisor.deploy', 'dfvisor.undeploy', 'dfvisor.showStatus', 'dfvisor.startRuntime', 'dfvisor.openPlan', 'dfvisor.setToken', 'dfvisor.deploySlice', 'dfvisor.checkAdmission']) {
+    for (const c of [
+      'dfvisor.deploy',
+      'dfvisor.undeploy',
+      'dfvisor.showStatus',
+      'dfvisor.startRuntime',
+      'dfvisor.openPlan',
+      'dfvisor.setToken',
+      'dfvisor.deploySlice',
+      'dfvisor.checkAdmission',
+    ]) {
       assert.ok(cmds.includes(c), `command ${c} is not registered`);
     }
   });
 
-  it('shows the language server diagnostics of a broken file (SL101 unknown switch)', async function () {
+  it('shows the language server diagnostics of a broken file (SL101 unknown switch)', async () => {
     const uri = workspaceUri('broken.slice');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(BROKEN));
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -62,37 +73,48 @@ describe('DFVisor extension in a VS Code workbench', function () {
     if (file) console.log(`  screenshot: ${file}`);
   });
 
-  it('completes switch names after "on" and match fields after "match"', async function () {
+  it('completes switch names after "on" and match fields after "match"', async () => {
     const doc = await vscode.workspace.openTextDocument(workspaceUri('lab.slice'));
     await vscode.window.showTextDocument(doc);
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('arp: match eth_type arp on'));
+    const line = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('arp: match eth_type arp on'));
     assert.ok(line > 0, 'lab.slice has the arp rule');
     const lineText = doc.lineAt(line).text;
     const afterOn = new vscode.Position(line, lineText.indexOf(' on ') + 4);
     const switches = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, afterOn);
     const labels = switches.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const s of ['s1', 's2', 's3']) assert.ok(labels.some((l) => l === s || l.startsWith(`${s}:`)), `no completion for switch ${s}; got ${labels.slice(0, 30).join(', ')}`);
+    for (const s of ['s1', 's2', 's3'])
+      assert.ok(
+        labels.some((l) => l === s || l.startsWith(`${s}:`)),
+        `no completion for switch ${s}; got ${labels.slice(0, 30).join(', ')}`,
+      );
     const afterMatch = new vscode.Position(line, lineText.indexOf('match ') + 6);
     const fields = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, afterMatch);
     const fieldLabels = fields.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
-    for (const f of ['ip_src', 'tcp_dst', 'eth_type']) assert.ok(fieldLabels.includes(f), `no completion for field ${f}; got ${fieldLabels.slice(0, 30).join(', ')}`);
+    for (const f of ['ip_src', 'tcp_dst', 'eth_type'])
+      assert.ok(fieldLabels.includes(f), `no completion for field ${f}; got ${fieldLabels.slice(0, 30).join(', ')}`);
   });
 
   describe('deploy to a real embedded runtime', function () {
     this.timeout(120_000);
     let started = false;
 
-    before(function () {
+    before(() => {
       const repo = process.env.DFVISOR_REPO;
       const cli = repo ? join(repo, 'runtime', 'dist', 'src', 'cli', 'main.js') : undefined;
-      assert.ok(cli && existsSync(cli), `the runtime is not built (${cli ?? 'DFVISOR_REPO unset'}): run \`npx tsc -b runtime\` — the deploy tests need \`dfvisor run\``);
+      assert.ok(
+        cli && existsSync(cli),
+        `the runtime is not built (${cli ?? 'DFVISOR_REPO unset'}): run \`npx tsc -b runtime\` — the deploy tests need \`dfvisor run\``,
+      );
     });
 
-    after(async function () {
+    after(async () => {
       if (started) await vscode.commands.executeCommand('dfvisor.stopRuntime');
     });
 
-    it('starts the embedded runtime from the command palette command', async function () {
+    it('starts the embedded runtime from the command palette command', async () => {
       const r = await vscode.commands.executeCommand<Outcome<{ url: string; pid: number }>>('dfvisor.startRuntime');
       assert.ok(r.ok, `Start Embedded Runtime failed: ${!r.ok ? r.message : ''}`);
       started = true;
@@ -102,7 +124,7 @@ describe('DFVisor extension in a VS Code workbench', function () {
       assert.deepEqual(await new RuntimeApi(conn).healthz(), { ok: true });
     });
 
-    it('reports the language errors the API returns as diagnostics', async function () {
+    it('reports the language errors the API returns as diagnostics', async () => {
       const r = await vscode.commands.executeCommand<Outcome<DeployResult>>('dfvisor.deploy');
       assert.equal(r.ok, false, 'a workspace with errors must not deploy');
       if (r.ok) return;
@@ -111,7 +133,7 @@ describe('DFVisor extension in a VS Code workbench', function () {
       await waitForDiagnostics(uri, (d) => d.some((x) => x.source === 'dfvisor deploy' && codeOf(x) === 'SL101'), 'the deploy diagnostic');
     });
 
-    it('deploys the workspace and the slices appear in GET /v1/slices', async function () {
+    it('deploys the workspace and the slices appear in GET /v1/slices', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.workspace.fs.delete(workspaceUri('broken.slice'));
       const r = await vscode.commands.executeCommand<Outcome<DeployResult>>('dfvisor.deploy');
@@ -125,7 +147,7 @@ describe('DFVisor extension in a VS Code workbench', function () {
       assert.deepEqual(research.overlay, { type: 'vlan', tag: 101 });
     });
 
-    it('shows the deployed slices with their counters in the DFVisor view', async function () {
+    it('shows the deployed slices with their counters in the DFVisor view', async () => {
       const rows = await api.slicesView();
       assert.equal(rows.length, 2, rows.join(' | '));
       assert.match(rows.find((r) => r.startsWith('research'))!, /^research — vlan 101 · 3 sw · \d+ pkts · \d+ flows$/);
@@ -135,7 +157,7 @@ describe('DFVisor extension in a VS Code workbench', function () {
       if (file) console.log(`  screenshot: ${file}`);
     });
 
-    it('shows the runtime status and opens the compiled plan', async function () {
+    it('shows the runtime status and opens the compiled plan', async () => {
       const st = await vscode.commands.executeCommand<Outcome<{ revision: number | null }>>('dfvisor.showStatus');
       assert.ok(st.ok, !st.ok ? st.message : '');
       assert.ok(typeof st.value.revision === 'number' && st.value.revision >= 1);
@@ -146,12 +168,18 @@ describe('DFVisor extension in a VS Code workbench', function () {
       assert.deepEqual(json.slices.map((x) => x.name).sort(), ['production', 'research']);
     });
 
-    it('undeploys a slice', async function () {
+    it('undeploys a slice', async () => {
       const r = await vscode.commands.executeCommand<Outcome<{ slice: string; revision: number }>>('dfvisor.undeploy', 'production');
       assert.ok(r.ok, `undeploy failed: ${!r.ok ? r.message : ''}`);
       const slices = await new RuntimeApi(await api.connection()).listSlices();
-      assert.deepEqual(slices.map((s) => s.name), ['research']);
-      assert.deepEqual((await api.slicesView()).map((r) => r.split(' — ')[0]), ['research']);
+      assert.deepEqual(
+        slices.map((s) => s.name),
+        ['research'],
+      );
+      assert.deepEqual(
+        (await api.slicesView()).map((r) => r.split(' — ')[0]),
+        ['research'],
+      );
     });
   });
 });

@@ -2,7 +2,12 @@
 import * as vscode from 'vscode';
 
 /** Resolves with the document's diagnostics once `accept` holds; checks now and on every diagnostics change. */
-export function waitForDiagnostics(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean, what: string, timeoutMs = 30_000): Promise<readonly vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (d: readonly vscode.Diagnostic[]) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<readonly vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const d = vscode.languages.getDiagnostics(uri);
@@ -17,7 +22,9 @@ export function waitForDiagnostics(uri: vscode.Uri, accept: (d: readonly vscode.
     // A guard so a broken run fails with a message instead of hanging: not a wait for the result.
     const guard = setTimeout(() => {
       cleanup();
-      const now = vscode.languages.getDiagnostics(uri).map((d) => `${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`);
+      const now = vscode.languages
+        .getDiagnostics(uri)
+        .map((d) => `${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.message}`);
       reject(new Error(`timed out waiting for ${what} on ${uri.path}; diagnostics now: ${JSON.stringify(now)}`));
     }, timeoutMs);
     const cleanup = () => {

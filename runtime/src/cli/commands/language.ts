@@ -1,13 +1,28 @@
 // `dfvisor check`, `dfvisor compile`, `dfvisor fmt`: the language core on the command line.
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadWorkspace, checkWorkspace, compile, serializePlan, formatResult, type Diagnostic, type Plan, type SourceFile } from '@dfvisor/grammar';
+import {
+  checkWithoutNetwork,
+  checkWorkspace,
+  compile,
+  formatResult,
+  loadWorkspace,
+  NO_NETWORK_MESSAGE,
+  partitionByNetwork,
+  serializePlan,
+  type Diagnostic,
+  type Plan,
+  type SourceFile,
+} from '@dfvisor/grammar';
 import { parseCommandArgs, str, flag } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 
 export const checkHelp = `Usage: dfvisor check [--format text|json] <file|dir>...
 
-Checks .slice files (a directory means every .slice file below it, as one program).
+Checks .slice files (a directory means every .slice file below it). Each file belongs to the
+workspace of the nearest folder at or above it that declares a network; each workspace is checked
+as one program, with one summary line per workspace. Slices with no network above them are checked
+without one and reported once ("no network for these slices").
 Prints one line per problem: path:line:col: severity CODE message (1-based positions),
 or with --format json an array of {file, range, severity, code, message, related} (0-based, LSP style).
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage.
@@ -16,6 +31,7 @@ Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage.
 export const compileHelp = `Usage: dfvisor compile [-o plan.json] [--previous old-plan.json] <file|dir>...
 
 Compiles a workspace of .slice files into a deployable plan (JSON, see docs/plan.md).
+The files must hold one network (one workspace: the network's folder and the folders below it).
 Writes to stdout, or to the file given with -o. Exit 1 (and no plan) if the workspace has errors.
 --previous  keep the auto tags, meter and queue ids that slices had in that plan (stable deploys)
 `;
@@ -56,6 +72,36 @@ function toJson(d: Diagnostic) {
   };
 }
 
+/** One group the language commands report on: a network's workspace, or the files with no network. */
+interface CheckedGroup {
+  /** The network's folder; undefined for the files with no network above them. */
+  root: string | undefined;
+  files: SourceFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** Checks each network workspace as one program, and the files with no network without one. */
+function checkByNetwork(files: SourceFile[]): CheckedGroup[] {
+  const { workspaces, unplaced } = partitionByNetwork(files);
+  const groups: CheckedGroup[] = workspaces.map((w) => ({ root: w.root, files: w.files, diagnostics: checkWorkspace(w.files).diagnostics }));
+  if (unplaced.length > 0) groups.push({ root: undefined, files: unplaced, diagnostics: checkWithoutNetwork(unplaced) });
+  return groups;
+}
+
+/** `no network for these slices: a.slice, b.slice` (the files' SL107 diagnostics, said once). */
+export function noNetworkLine(files: SourceFile[]): string {
+  return `${NO_NETWORK_MESSAGE}: ${files.map((f) => f.path).join(', ')} (no folder at or above them declares a network)`;
+}
+
+/** Only the network workspace of `files`, or a user error saying why there is not exactly one. */
+export function requireOneNetwork(files: SourceFile[], what: string): { files: SourceFile[]; unplaced: SourceFile[] } {
+  const { workspaces, unplaced } = partitionByNetwork(files);
+  if (workspaces.length > 1) {
+    throw new UserError(`${what} takes one network at a time; these files hold ${workspaces.length}: ${workspaces.map((w) => w.root || '.').join(', ')}`);
+  }
+  return { files: workspaces[0]?.files ?? [], unplaced };
+}
+
 function summary(diags: Diagnostic[], files: number): string {
   const n = (k: string) => diags.filter((d) => d.severity === k).length;
   const plural = (c: number, w: string) => `${c} ${w}${c === 1 ? '' : 's'}`;
@@ -68,11 +114,17 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const format = str(p, 'format');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const files = await load(p.positionals);
-  const { diagnostics } = checkWorkspace(files);
+  const groups = checkByNetwork(files);
+  const diagnostics = groups.flatMap((g) => g.diagnostics);
   if (format === 'json') io.out(JSON.stringify(diagnostics.map(toJson), null, 2) + '\n');
   else {
-    for (const d of diagnostics) io.out(formatDiagnosticLine(d) + '\n');
-    io.err(summary(diagnostics, files.length) + '\n');
+    // SL107 is said once for all the files with no network (the summary line), not once per file.
+    for (const d of diagnostics) if (d.code !== 'SL107') io.out(formatDiagnosticLine(d) + '\n');
+    const several = groups.length > 1;
+    for (const g of groups) {
+      if (g.root === undefined) io.err(`${noNetworkLine(g.files)}; ${summary(g.diagnostics.filter((d) => d.code !== 'SL107'), g.files.length)}\n`);
+      else io.err(`${several ? `${g.root || '.'}: ` : ''}${summary(g.diagnostics, g.files.length)}\n`);
+    }
   }
   return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
@@ -80,7 +132,13 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
 export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const p = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, previous: { type: 'string' } });
   if (flag(p, 'help')) return io.out(compileHelp), 0;
-  const files = await load(p.positionals);
+  const { files, unplaced } = requireOneNetwork(await load(p.positionals), 'compile');
+  if (unplaced.length > 0) {
+    // What can be said without a network (syntax, values), then why there is no plan.
+    for (const d of checkWithoutNetwork(unplaced)) if (d.code !== 'SL107') io.err(formatDiagnosticLine(d) + '\n');
+    io.err(`not compiled: ${noNetworkLine(unplaced)}\n`);
+    return 1;
+  }
   const prevPath = str(p, 'previous');
   let previous: Plan | undefined;
   if (prevPath) {

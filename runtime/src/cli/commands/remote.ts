@@ -6,7 +6,7 @@ import { ApiClient, ApiError } from '../../client/api-client.js';
 import { parseCommandArgs, str, flag, type Options, type Parsed } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { renderTable } from '../table.js';
-import { formatDiagnosticLine } from './language.js';
+import { formatDiagnosticLine, requireOneNetwork } from './language.js';
 import type { Io } from '../io.js';
 import type { SliceStats, StatusView } from '../../api/server.js';
 
@@ -79,7 +79,9 @@ export async function deployCommand(argv: string[], io: Io): Promise<number> {
     `Usage: dfvisor deploy [--dry-run] [--prune] [--slice NAME]... <file|dir>...
 
 Sends the .slice files to the runtime, which checks them, admits them against link capacities,
-computes the difference from what is deployed and applies it as one revision.
+computes the difference from what is deployed and applies it as one revision. The files may hold
+one network (its folder and the folders below it); slices with no network above them are checked
+against the runtime's network.
   --dry-run      only show the difference and the diagnostics
   --prune        also remove your deployed slices that the files no longer declare
   --slice NAME   deploy only these slices of the files (repeatable)`, io);
@@ -88,6 +90,9 @@ computes the difference from what is deployed and applies it as one revision.
   const { files, errors } = await loadWorkspace(p.positionals);
   if (errors.length > 0) throw new UserError(errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
   if (files.length === 0) throw new UserError(`no .slice files found in ${p.positionals.join(', ')}`);
+  // One network per deploy; slices with no network above them go along and the runtime checks them
+  // against the network it has (the submitted one, or the deployed one).
+  requireOneNetwork(files, 'deploy');
   const api = client(p, io);
   const dryRun = flag(p, 'dry-run');
   const query = new URLSearchParams();

@@ -1,7 +1,7 @@
-// The editor's view of a workspace: the bound Program from bind/ (symbols,
-// references, switches, links, slices: the one semantic model the checker
-// and the compiler use too) plus what only the editor shows: the files by
-// path and each link's load (guarantees reserved on it, remaining capacity).
+// The editor's program: the bound Program from bind/ (symbols, references, switches, links,
+// slices: the one semantic model the checker and the compiler use too) plus what only the
+// editor shows: the files by path and each link's load (guarantees reserved on it, remaining
+// capacity). Named for what it is, so it is not confused with the server's or the extension's state.
 import { bindWorkspace } from '../bind/bind.js';
 import { linkKey, type LinkInfo, type Program, type SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
@@ -17,7 +17,7 @@ export interface LinkLoad {
   guarantees: Reservation[];
 }
 
-export interface IdeModel {
+export interface EditorProgram {
   program: Program;
   files: Map<string, SourceFile>;
   /** One per declared link, in declaration order. */
@@ -27,7 +27,7 @@ export interface IdeModel {
 }
 
 /** The model of an already bound program (e.g. the one a check returned). */
-export function modelOf(program: Program): IdeModel {
+export function editorProgramOf(program: Program): EditorProgram {
   const reservations = reservationsByLink(program);
   const links: LinkLoad[] = [];
   const linkByKey = new Map<string, LinkLoad>();
@@ -43,8 +43,8 @@ export function modelOf(program: Program): IdeModel {
 }
 
 /** Binds the files and builds the model. */
-export function buildModel(files: readonly SourceFile[]): IdeModel {
-  return modelOf(bindWorkspace([...files]).program);
+export function buildEditorProgram(files: readonly SourceFile[]): EditorProgram {
+  return editorProgramOf(bindWorkspace([...files]).program);
 }
 
 /** Remaining capacity of a link (undefined when unbounded). */
@@ -63,7 +63,7 @@ export function singlePort(ref: PortRef): number | undefined {
 }
 
 /** The declared link a guarantee's `PORT <-> PORT` names, if any. */
-export function linkOfRef(model: IdeModel, ref: LinkRef): LinkLoad | undefined {
+export function linkOfRef(model: EditorProgram, ref: LinkRef): LinkLoad | undefined {
   const a = singlePort(ref.a);
   const b = ref.b && singlePort(ref.b);
   if (a === undefined || b === undefined || !ref.b) return undefined;
@@ -71,7 +71,7 @@ export function linkOfRef(model: IdeModel, ref: LinkRef): LinkLoad | undefined {
 }
 
 /** The links touching a switch (or one of its ports). */
-export function linksAt(model: IdeModel, sw: string, port?: number): LinkLoad[] {
+export function linksAt(model: EditorProgram, sw: string, port?: number): LinkLoad[] {
   const at = (e: { switch: string; port: number }) => e.switch === sw && (port === undefined || e.port === port);
   return model.links.filter((l) => at(l.link.a) || at(l.link.b));
 }

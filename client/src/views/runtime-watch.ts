@@ -1,4 +1,4 @@
-// What the runtime looks like right now: deployed slices and their counters. Refreshed on the runtime's
+// RuntimeWatch: what the runtime looks like right now: deployed slices and their counters. Refreshed on the runtime's
 // event stream (slice-changed, revision, stats) or, when that is not available, on a timer.
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors.js';
@@ -17,8 +17,16 @@ export interface RuntimeSnapshot {
   live: boolean;
 }
 
-export class RuntimeModel implements vscode.Disposable {
-  private snapshot: RuntimeSnapshot = { url: '', reachable: false, slices: [], stats: new Map(), revision: null, embedded: false, live: false };
+export class RuntimeWatch implements vscode.Disposable {
+  private snapshot: RuntimeSnapshot = {
+    url: '',
+    reachable: false,
+    slices: [],
+    stats: new Map(),
+    revision: null,
+    embedded: false,
+    live: false,
+  };
   private readonly changed = new vscode.EventEmitter<RuntimeSnapshot>();
   readonly onDidChange = this.changed.event;
   private events: SseSubscription | undefined;
@@ -29,7 +37,10 @@ export class RuntimeModel implements vscode.Disposable {
   private disposed = false;
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(private readonly connection: Connection, private readonly log: (line: string) => void) {
+  constructor(
+    private readonly connection: Connection,
+    private readonly log: (line: string) => void,
+  ) {
     this.subs.push(connection.onDidChange(() => this.restart()));
   }
 
@@ -60,13 +71,26 @@ export class RuntimeModel implements vscode.Disposable {
   private async load(): Promise<RuntimeSnapshot> {
     const conn = await this.connection.current();
     const api = await this.connection.api();
-    const next: RuntimeSnapshot = { url: api.base, reachable: false, slices: [], stats: new Map(), revision: null, embedded: this.connection.embedded, live: this.events !== undefined };
+    const next: RuntimeSnapshot = {
+      url: api.base,
+      reachable: false,
+      slices: [],
+      stats: new Map(),
+      revision: null,
+      embedded: this.connection.embedded,
+      live: this.events !== undefined,
+    };
     try {
       next.slices = await api.listSlices({ timeoutMs: 5000 });
       next.reachable = true;
       const stats = await Promise.all(next.slices.map((s) => api.sliceStats(s.name, { timeoutMs: 5000 }).catch(() => undefined)));
-      stats.forEach((st, i) => st && next.stats.set(next.slices[i].name, st));
-      next.revision = next.slices.reduce<number | null>((m, s) => (typeof s.revision === 'number' && (m === null || s.revision > m) ? s.revision : m), null);
+      stats.forEach((st, i) => {
+        if (st) next.stats.set(next.slices[i].name, st);
+      });
+      next.revision = next.slices.reduce<number | null>(
+        (m, s) => (typeof s.revision === 'number' && (m === null || s.revision > m) ? s.revision : m),
+        null,
+      );
     } catch (e) {
       next.error = isApiError(e) ? e.message : String(e);
       if (!conn.token && isApiError(e) && e.code === 'UNAUTHORIZED') next.error += ' (no token set)';
@@ -106,7 +130,8 @@ export class RuntimeModel implements vscode.Disposable {
     const api = await this.connection.api();
     if (this.disposed || this.events) return;
     const sub = subscribe(`${api.base}/v1/events`, api.headers(), (ev) => {
-      if (ev.event === 'slice-changed' || ev.event === 'revision' || ev.event === 'stats' || ev.event === 'deploy-progress') this.schedule();
+      if (ev.event === 'slice-changed' || ev.event === 'revision' || ev.event === 'stats' || ev.event === 'deploy-progress')
+        this.schedule();
     });
     this.events = sub;
     const err = await sub.done;
@@ -120,7 +145,7 @@ export class RuntimeModel implements vscode.Disposable {
     this.events?.close();
     if (this.timer) clearInterval(this.timer);
     if (this.pending) clearTimeout(this.pending);
-    this.subs.forEach((d) => d.dispose());
+    for (const d of this.subs) d.dispose();
     this.changed.dispose();
   }
 }

@@ -1,4 +1,4 @@
-// The workspace model: every `.slice` file under the workspace folders, read
+// The workspace files: every `.slice` file under the workspace folders, read
 // from disk at initialize; open documents override the disk text; kept in step
 // with document events and didChangeWatchedFiles. Every change bumps
 // `generation`, which versions everything computed from the texts.
@@ -13,7 +13,7 @@ export interface OpenDocument {
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.e2e', '.artifacts']);
 
-export class WorkspaceModel {
+export class WorkspaceFiles {
   private readonly disk = new Map<string, string>();
   private readonly open = new Map<string, OpenDocument>();
   generation = 0;
@@ -21,7 +21,7 @@ export class WorkspaceModel {
 
   /** Reads every `.slice` file under the folders (URIs or paths). */
   loadFolders(folders: string[]): void {
-    this.folders = folders.map((f) => (f.startsWith('file:') ? uriToPath(f) ?? f : f));
+    this.folders = folders.map((f) => (f.startsWith('file:') ? (uriToPath(f) ?? f) : f));
     for (const dir of this.folders) {
       for (const p of findSliceFiles(dir)) {
         const text = readText(p);
@@ -33,7 +33,7 @@ export class WorkspaceModel {
 
   isInWorkspace(uri: string): boolean {
     const p = uriToPath(uri);
-    return p !== undefined && this.folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : f + '/'));
+    return p !== undefined && this.folders.some((f) => p === f || p.startsWith(f.endsWith('/') ? f : `${f}/`));
   }
 
   openDocument(uri: string, text: string, version: number): void {
@@ -56,7 +56,8 @@ export class WorkspaceModel {
     const p = uriToPath(u);
     if (p && this.isInWorkspace(u)) {
       const text = readText(p);
-      if (text !== undefined) this.disk.set(u, text); else this.disk.delete(u);
+      if (text !== undefined) this.disk.set(u, text);
+      else this.disk.delete(u);
     }
     this.generation++;
   }
@@ -69,7 +70,8 @@ export class WorkspaceModel {
     else {
       const p = uriToPath(u);
       const text = p ? readText(p) : undefined;
-      if (text === undefined) this.disk.delete(u); else this.disk.set(u, text);
+      if (text === undefined) this.disk.delete(u);
+      else this.disk.set(u, text);
     }
     this.generation++;
   }
@@ -93,18 +95,30 @@ export class WorkspaceModel {
 }
 
 function readText(p: string): string | undefined {
-  try { return readFileSync(p, 'utf8'); } catch { return undefined; }
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function findSliceFiles(dir: string, out: string[] = [], depth = 0): string[] {
   if (depth > 20) return out;
   let entries: string[];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries.sort()) {
     if (SKIP_DIRS.has(name)) continue;
     const p = join(dir, name);
-    let st;
-    try { st = statSync(p); } catch { continue; }
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
     if (st.isDirectory()) findSliceFiles(p, out, depth + 1);
     else if (name.endsWith('.slice')) out.push(p);
   }

@@ -1,0 +1,1 @@
+export { diagnostic, related, sortDiagnostics } from './diagnostic.js';

@@ -1,0 +1,5 @@
+// Lowering: source values (match fields, controller endpoints, overlay lines) to the plan's shapes.
+// Below both check/ (which reports what cannot be lowered) and compile/ (which builds the plan).
+export { lowerMatch, FIELD_NAMES, type LoweredMatch, type ValueProblem } from './field-match.js';
+export { parseEndpoint } from './endpoint.js';
+export { allocateOverlays, freeTag, VLAN_POOL, MPLS_POOL, type OverlayAssignment, type OverlayType } from './overlay.js';
