@@ -68,7 +68,8 @@ export function main(argv, io = {}) {
   try {
     if (!plan.blocked && plan.apt.length) steps.step(`apt-get install ${plan.apt.join(' ')}`, () => steps.aptInstall(plan.apt), out);
     if (plan.fetch.includes('hazelcast')) steps.step('Hazelcast member jar (Maven Central)', () => steps.fetchHazelcast(paths), out);
-    if (plan.fetch.includes('workbench')) steps.step('VS Code workbench tooling into .e2e/ (a few minutes the first time)', () => steps.fetchWorkbench(paths), out);
+    if (plan.fetch.includes('workbench'))
+      steps.step('VS Code workbench tooling into .e2e/ (a few minutes the first time)', () => steps.fetchWorkbench(paths), out);
   } catch (e) {
     err.write(`set-up (${target}) failed: ${e.message}\n`);
     return 1;

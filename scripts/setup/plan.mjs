@@ -66,12 +66,20 @@ export function planSetup(names, m, o) {
   } else if (broken.length) {
     blocked = {
       reason: 'broken',
-      message: broken.map((u) => `${u.commands.join(', ')} not found although ${NEEDS[u.name].packages.join(', ')} ${NEEDS[u.name].packages.length > 1 ? 'are' : 'is'} installed: check PATH`).join('\n') + '\n',
+      message:
+        broken
+          .map(
+            (u) =>
+              `${u.commands.join(', ')} not found although ${NEEDS[u.name].packages.join(', ')} ${NEEDS[u.name].packages.length > 1 ? 'are' : 'is'} installed: check PATH`,
+          )
+          .join('\n') + '\n',
     };
   }
   // When blocked, still fetch what needs nothing from apt (the jar, the .e2e tooling need no root).
   const fetchable = blocked
-    ? unmet.filter((u) => u.fetch && !u.commands.length && (NEEDS[u.name].buildPackages ?? []).every((p) => !apt.includes(p))).map((u) => u.fetch)
+    ? unmet
+        .filter((u) => u.fetch && !u.commands.length && (NEEDS[u.name].buildPackages ?? []).every((p) => !apt.includes(p)))
+        .map((u) => u.fetch)
     : fetch;
   return { met, unmet: unmet.map((u) => u.name), apt, fetch: fetchable, blocked };
 }

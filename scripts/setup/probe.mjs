@@ -40,11 +40,19 @@ export function probeMachine(root, env = process.env) {
     has: (command) => dirs.some((d) => executable(join(d, command))),
     installed: (packages) => {
       const r = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Abbrev} ${Package}\\n', ...packages], { encoding: 'utf8' });
-      return new Set((r.stdout ?? '').split('\n').filter((l) => l.startsWith('ii ')).map((l) => l.split(/\s+/)[1].split(':')[0]));
+      return new Set(
+        (r.stdout ?? '')
+          .split('\n')
+          .filter((l) => l.startsWith('ii '))
+          .map((l) => l.split(/\s+/)[1].split(':')[0]),
+      );
     },
     fetched: (kind) =>
       kind === 'hazelcast'
         ? existsSync(paths.hazelcastJar) && statSync(paths.hazelcastJar).size > 0
-        : existsSync(paths.e2eStamp) && executable(join(paths.node24, 'bin', 'node')) && executable(paths.codeServer) && existsSync(paths.playwright),
+        : existsSync(paths.e2eStamp) &&
+          executable(join(paths.node24, 'bin', 'node')) &&
+          executable(paths.codeServer) &&
+          existsSync(paths.playwright),
   };
 }

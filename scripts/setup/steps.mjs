@@ -84,7 +84,11 @@ export function fetchWorkbench(paths) {
   }
   const node24 = join(paths.node24, 'bin', 'node');
   if (!existsSync(node24) || !existsSync(join(paths.node24, 'include', 'node', 'common.gypi'))) {
-    run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `node@${WORKBENCH.node}`], { cwd: join(paths.e2e, 'node24'), env: base, inherit: true });
+    run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `node@${WORKBENCH.node}`], {
+      cwd: join(paths.e2e, 'node24'),
+      env: base,
+      inherit: true,
+    });
   }
   const env = {
     ...base,
@@ -93,8 +97,22 @@ export function fetchWorkbench(paths) {
     npm_config_build_from_source: 'true',
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
   };
-  run('npm', ['install', '--no-audit', '--no-fund', '--save-exact', `code-server@${WORKBENCH.codeServer}`, `playwright-core@${WORKBENCH.playwright}`], { cwd: join(paths.e2e, 'tools'), env, inherit: true });
-  run(paths.codeServer, ['--version'], { env: { ...env, XDG_CONFIG_HOME: join(paths.e2e, 'xdg-config'), XDG_DATA_HOME: join(paths.e2e, 'xdg-data') }, inherit: true });
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--save-exact',
+      `code-server@${WORKBENCH.codeServer}`,
+      `playwright-core@${WORKBENCH.playwright}`,
+    ],
+    { cwd: join(paths.e2e, 'tools'), env, inherit: true },
+  );
+  run(paths.codeServer, ['--version'], {
+    env: { ...env, XDG_CONFIG_HOME: join(paths.e2e, 'xdg-config'), XDG_DATA_HOME: join(paths.e2e, 'xdg-data') },
+    inherit: true,
+  });
   for (const f of readdirSync(paths.e2e)) if (f.startsWith('.installed-')) rmSync(join(paths.e2e, f));
   writeFileSync(paths.e2eStamp, '');
 }

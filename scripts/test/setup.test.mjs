@@ -11,7 +11,6 @@ import { NEEDS, TARGETS } from '../setup/needs.mjs';
 import { planSetup } from '../setup/plan.mjs';
 import { policyRcD } from '../setup/steps.mjs';
 
-const allCommands = Object.values(NEEDS).flatMap((n) => n.commands);
 const allPackages = Object.values(NEEDS).flatMap((n) => [...n.packages, ...(n.buildPackages ?? [])]);
 
 /** A fake machine whose state the fake steps change, so main()'s re-check after installing is real. */
@@ -23,7 +22,8 @@ function fakeMachine({ root = true, apt = true, missingPackages = [], fetched = 
     installBreaks: false,
   };
   // A command is there when every package of a need that lists it is installed (or it came another way).
-  const has = (c) => extraCommands.includes(c) || Object.values(NEEDS).some((n) => n.commands.includes(c) && n.packages.every((p) => state.packages.has(p)));
+  const has = (c) =>
+    extraCommands.includes(c) || Object.values(NEEDS).some((n) => n.commands.includes(c) && n.packages.every((p) => state.packages.has(p)));
   const machine = () => ({
     isRoot: root,
     hasApt: apt,
@@ -38,8 +38,14 @@ function fakeMachine({ root = true, apt = true, missingPackages = [], fetched = 
       if (state.installBreaks) throw new Error('apt-get install failed (exit 100)');
       for (const p of pkgs) state.packages.add(p);
     },
-    fetchHazelcast: () => (state.calls.push(['hazelcast']), state.fetched.add('hazelcast')),
-    fetchWorkbench: () => (state.calls.push(['workbench']), state.fetched.add('workbench')),
+    fetchHazelcast: () => {
+      state.calls.push(['hazelcast']);
+      state.fetched.add('hazelcast');
+    },
+    fetchWorkbench: () => {
+      state.calls.push(['workbench']);
+      state.fetched.add('workbench');
+    },
   };
   return { state, machine, steps };
 }
@@ -47,7 +53,13 @@ function fakeMachine({ root = true, apt = true, missingPackages = [], fetched = 
 function runMain(argv, fake) {
   let out = '';
   let err = '';
-  const code = main(argv, { machine: fake.machine, steps: fake.steps, paths: {}, out: { write: (s) => (out += s) }, err: { write: (s) => (err += s) } });
+  const code = main(argv, {
+    machine: fake.machine,
+    steps: fake.steps,
+    paths: {},
+    out: { write: (s) => (out += s) },
+    err: { write: (s) => (err += s) },
+  });
   return { code, out, err };
 }
 
@@ -92,7 +104,7 @@ test('not root: prints the one sudo command, installs nothing, exits non-zero', 
   const r = runMain(['demo'], fake);
   assert.equal(r.code, 1);
   assert.match(r.err, /installing Debian packages \(openvswitch-testcontroller\)/);
-  assert.match(r.err, /\n  sudo npm start\n/);
+  assert.match(r.err, /\n {2}sudo npm start\n/);
   assert.equal((r.err.match(/sudo /g) ?? []).length, 1, 'exactly one sudo command');
   assert.deepEqual(fake.state.calls, []);
 });
@@ -113,11 +125,18 @@ test('not root, --best-effort (npm test): says sudo npm test, still fetches what
 });
 
 test('no apt (macOS): lists what to install by hand with the commands, exits non-zero; --best-effort exits 0', () => {
-  const fake = fakeMachine({ apt: false, root: false, missingPackages: allPackages, fetched: [], extraCommands: ['openssl', 'java', 'mvn'] });
+  const fake = fakeMachine({
+    apt: false,
+    root: false,
+    missingPackages: allPackages,
+    fetched: [],
+    extraCommands: ['openssl', 'java', 'mvn'],
+  });
   const r = runMain(['test'], fake);
   assert.equal(r.code, 1);
   assert.match(r.err, /no apt-get/);
-  for (const n of ['ovs', 'iperf3', 'tshark', 'nvim', 'promtool', 'workbench']) assert.ok(r.err.includes(NEEDS[n].what), `${n} listed:\n${r.err}`);
+  for (const n of ['ovs', 'iperf3', 'tshark', 'nvim', 'promtool', 'workbench'])
+    assert.ok(r.err.includes(NEEDS[n].what), `${n} listed:\n${r.err}`);
   assert.match(r.err, /commands ovsdb-server, ovs-vswitchd/);
   assert.match(r.err, /run as root/);
   assert.ok(!r.err.includes(NEEDS.openssl.what), 'openssl is there, so not listed');

@@ -17,7 +17,10 @@ test('a need is found in the test itself and in test helpers it imports, not in 
     const t = join(dir, 'dist', 'test');
     mkdirSync(join(t, 'store'), { recursive: true });
     mkdirSync(join(dir, 'dist', 'src', 'lab'), { recursive: true });
-    writeFileSync(join(t, 'a.test.js'), "import { cluster } from './store/rig.js';\nimport { x } from '../src/lab/thing.js';\nexecFileSync('tshark', []);\n");
+    writeFileSync(
+      join(t, 'a.test.js'),
+      "import { cluster } from './store/rig.js';\nimport { x } from '../src/lab/thing.js';\nexecFileSync('tshark', []);\n",
+    );
     writeFileSync(join(t, 'store', 'rig.js'), "import { OvsSandbox } from '../../src/lab/ovs.js';\nimport { a } from '../a.test.js';\n");
     writeFileSync(join(dir, 'dist', 'src', 'lab', 'thing.js'), "spawn('promtool');\n");
     writeFileSync(join(t, 'plain.test.js'), "import { parse } from '../src/parse.js';\n// mentions tshark only in a comment\n");
