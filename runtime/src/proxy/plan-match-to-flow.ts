@@ -3,7 +3,7 @@
 import type { Match, PortMatch } from '@dfvisor/grammar';
 import type { FieldName, FlowMatch } from './model.js';
 import { OFPVID_PRESENT } from './model.js';
-import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match.js';
+import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match-algebra.js';
 
 /** Splits an inclusive range [lo, hi] of `bits`-wide values into value/mask prefixes. */
 export function rangeToPrefixes(lo: number, hi: number, bits = 16): Array<{ value: bigint; mask: bigint }> {
