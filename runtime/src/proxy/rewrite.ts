@@ -4,7 +4,7 @@
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
 // class queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
-import { FC, OFPP, OFPVID_PRESENT } from './model.js';
+import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
 import type { FlowspaceRule, SliceOnSwitch } from './slice-views.js';
 import { matchKey } from './wire13.js';
@@ -240,11 +240,12 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
       idleTimeout: fm.idleTimeout,
       hardTimeout: fm.hardTimeout,
       priority: mapPriority(fm.priority),
-      bufferId: 0xffffffff,
+      bufferId: OFP_NO_BUFFER,
       outPort,
-      outGroup: 0xffffffff,
-      // Always ask for flow-removed: the proxy counts the slice's entries.
-      flags: isDelete ? fm.flags : (fm.flags | 1) & ~0x4,
+      outGroup: OFPG_ANY,
+      // Always ask for flow-removed: the proxy counts the slice's entries. Flag 0x4 is cleared in
+      // both versions (1.3 RESET_COUNTS, 1.0 EMERG: OFPFF10.EMERG has the same value).
+      flags: isDelete ? fm.flags : (fm.flags | OFPFF13.SEND_FLOW_REM) & ~OFPFF13.RESET_COUNTS,
       match: e.match,
       instructions,
     });

@@ -5,6 +5,7 @@ import type { DpidHex, Plan, PlanSlice } from '@dfvisor/grammar';
 import type { FlowMatch } from './model.js';
 import { planMatchToFlowMatches } from './plan-match-to-flow.js';
 import { Classifier } from '../classifier/index.js';
+import { OFPP13 } from '../openflow/constants.js';
 
 export interface FlowspaceRule {
   id: number;
@@ -104,7 +105,7 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
 /** The slice's edge ports on a switch given the switch's actual ports ('*' resolved). */
 export function edgePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLinkPorts: Set<number> | undefined): number[] {
   if (v.edgePorts !== '*') return [...v.edgePorts].sort((a, b) => a - b);
-  return switchPorts.filter((p) => p < 0xffffff00 && !v.linkPorts.has(p) && !(networkLinkPorts?.has(p))).sort((a, b) => a - b);
+  return switchPorts.filter((p) => p < OFPP13.MAX && !v.linkPorts.has(p) && !(networkLinkPorts?.has(p))).sort((a, b) => a - b);
 }
 
 /** All ports the slice's controller sees on the switch. */
