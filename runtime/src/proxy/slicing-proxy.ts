@@ -36,7 +36,7 @@ export interface ProxyStatus {
 export class SlicingProxy {
   private server: Server | null = null;
   private sessions = new Set<SwitchSession>();
-  private model: PlanViews | null = null;
+  private views: PlanViews | null = null;
   private counters = new Map<string, SliceControlCounters>();
   private sliceIds = new Map<string, number>();
   private readonly log: Logger;
@@ -87,7 +87,7 @@ export class SlicingProxy {
       statsRequestsSent: (n) => { this.statsCounts.requestsToSwitches += n; },
       flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
       tenantPoll: (a) => { if (a === 'cache') this.statsCounts.tenantPollsFromCache++; else this.statsCounts.tenantPollsForwarded++; },
-    }, () => this.model);
+    }, () => this.views);
     this.sessions.add(session);
   }
 
@@ -122,10 +122,10 @@ export class SlicingProxy {
       for (const s of plan.slices) { const id = sliceIds.get(s.name); if (id !== undefined) keep.set(s.name, id); }
       this.sliceIds = keep;
     }
-    const model = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
-    this.model = model;
+    const views = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
+    this.views = views;
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
-    const results = await Promise.all([...this.sessions].filter((s) => s.ready).map((s) => s.apply(model)));
+    const results = await Promise.all([...this.sessions].filter((s) => s.ready).map((s) => s.apply(views)));
     for (const name of [...this.sliceIds.keys()]) if (!keep.has(name)) { this.sliceIds.delete(name); this.counters.delete(name); }
     const ok = results.every((r) => r.ok);
     this.log.info({ slices: [...keep], switches: results.length, ok }, 'plan applied');
@@ -168,7 +168,7 @@ export class SlicingProxy {
     return { ...this.statsCounts };
   }
 
-  currentPlan(): Plan | null { return this.model?.plan ?? null; }
+  currentPlan(): Plan | null { return this.views?.plan ?? null; }
 
   sliceCounters(): Record<string, SliceControlCounters> {
     return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));

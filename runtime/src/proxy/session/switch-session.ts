@@ -6,7 +6,7 @@
 import { childLogger } from '../channel.js';
 import type { OfMessage, OfVersion, Port } from '../model.js';
 import { OFP13 } from '../model.js';
-import { OFPCML_NO_BUFFER, OFPMPF_REPLY_MORE, OFPP13 as OFPP } from '../../openflow/constants.js';
+import { OFPCML_NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
 import { dpidHex } from '@dfvisor/grammar';
 import type { PlanViews } from '../slice-views.js';
 import { SessionContext, type Binding, type SessionHost, type SessionRole, type SwitchChannel } from './context.js';
@@ -87,22 +87,19 @@ export class SwitchSession {
         s.dpidValue = m.dpid; s.dpid = dpidHex(m.dpid); s.capabilities = m.capabilities;
         s.log = childLogger(s.host.log, { dpid: s.dpid });
         if (m.version === OFP13) {
-          s.send({ type: 'multipart_request', mpType: 'port_desc', flags: 0 });
+          s.request({ type: 'multipart_request', mpType: 'port_desc', flags: 0 }, null, 'multipart_reply', {
+            reply: (parts) => {
+              for (const part of parts) for (const p of part.ports ?? []) s.ports.set(p.portNo, p);
+              this.becomeReady();
+            },
+          });
         } else {
           for (const p of m.ports) s.ports.set(p.portNo, p);
           this.becomeReady();
         }
         return;
       }
-      case 'multipart_reply':
-        if (m.mpType === 'port_desc' && m.ports && !s.ready) {
-          for (const p of m.ports) s.ports.set(p.portNo, p);
-          if (!(m.flags & OFPMPF_REPLY_MORE)) this.becomeReady();
-          return;
-        }
-        s.requests.answer(m);
-        return;
-      case 'barrier_reply': case 'role_reply': s.requests.answer(m); return;
+      case 'multipart_reply': case 'barrier_reply': case 'role_reply': s.requests.answer(m); return;
       case 'error': if (!s.requests.error(m)) this.fromSwitchSide.error(m); return;
       case 'packet_in': this.fromSwitchSide.packetIn(m); return;
       case 'port_status': this.fromSwitchSide.portStatus(m); return;
