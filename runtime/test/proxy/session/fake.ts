@@ -1,7 +1,8 @@
 // In-memory stand-ins for the switch session's unit tests: a switch channel that records what the
 // session sends and lets the test inject the switch's messages, tenant connections that record
 // what their controller gets and inject what it sends, and a host that records its calls.
-import type { OfMessage, OfVersion, Port, Unversioned } from '../../../src/proxy/model.js';
+import type { FlowMod, OfMessage, OfVersion, Port, Unversioned } from '../../../src/proxy/model.js';
+import { OFPFC, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
 import { OFP13 } from '../../../src/proxy/model.js';
 import type { RemovedFlow, SessionHost, SwitchChannel, TenantConnection, TenantEvents } from '../../../src/proxy/session/index.js';
 import { SwitchSession } from '../../../src/proxy/session/index.js';
@@ -91,6 +92,15 @@ export class FakeTenant implements TenantConnection {
   of<T extends OfMessage['type']>(type: T): Array<Extract<Unversioned, { type: T }>> {
     return this.received.filter((m): m is Extract<Unversioned, { type: T }> => m.type === type);
   }
+}
+
+/** A controller's flow-mod: ADD, priority 10, output to port 1, unless `over` says otherwise. */
+export function flowMod(over: Partial<FlowMod> & { xid: number }): Extract<Incoming, { type: 'flow_mod' }> {
+  return {
+    type: 'flow_mod', cookie: 0x77n, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 10,
+    bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: OFPG_ANY, flags: 0, match: {},
+    instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }], ...over,
+  };
 }
 
 export function header(version: number, xid: number): Buffer {

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OFP10 } from '../../../src/proxy/model.js';
-import { OFPCR_ROLE, OFPFC, OFPMC, OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
+import { OFPCR_ROLE, OFPMC } from '../../../src/openflow/constants.js';
 import { firstRuleNumber } from '../../../src/dataplane/cookies.js';
-import { connectSession, recordingLogger } from './fake.js';
+import { connectSession, flowMod, recordingLogger } from './fake.js';
 import { plan } from './plan.js';
 
 test('master: role request with the generation id, the switch\'s meters learnt, then the plan', async () => {
@@ -37,7 +37,7 @@ test('slave: role request, tenants dropped, their entries no longer counted here
   channel.answerBarriers();
   const x = host.tenants.get('x')!;
   x.ready();
-  x.sendToProxy({ type: 'flow_mod', xid: 1, cookie: 1n, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 1, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: { in_port: { value: 1n } }, instructions: [] });
+  x.sendToProxy(flowMod({ xid: 1, match: { in_port: { value: 1n } }, instructions: [] }));
   assert.equal(host.sliceCounters.get('x')!.flowEntries, 1);
   const flowMods = channel.of('flow_mod').length;
   assert.equal(await session.setRole('slave', 9n), undefined);
@@ -81,7 +81,7 @@ test('a new master\'s tenant rules are numbered past its generation (cookies nev
   await becoming;
   const x = host.tenants.get('x')!;
   x.ready();
-  x.sendToProxy({ type: 'flow_mod', xid: 1, cookie: 1n, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 1, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: { in_port: { value: 1n } }, instructions: [] });
+  x.sendToProxy(flowMod({ xid: 1, match: { in_port: { value: 1n } }, instructions: [] }));
   const rule = Number(channel.last('flow_mod').cookie & 0xffffffffffffn);
   assert.equal(rule, firstRuleNumber(5n));
   assert.equal(rule, 5 * 2 ** 32 + 1);

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowStats, PortStats } from '../../../src/proxy/model.js';
-import { OFP_NO_BUFFER, OFPFC, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
+import { OFPP13 as OFPP } from '../../../src/openflow/constants.js';
 import { sliceCookie, SLICE_COOKIE_MASK } from '../../../src/dataplane/cookies.js';
 import { SliceFlowTable } from '../../../src/proxy/flow-table.js';
 import { aggregateOf, flowKey, queueCheckNote, tenantFlowStats, tenantPortStats } from '../../../src/proxy/session/stats-answers.js';
-import { connectSession } from './fake.js';
+import { connectSession, flowMod } from './fake.js';
 import { plan } from './plan.js';
 
 const stat = (cookie: bigint, packets: bigint, over: Partial<FlowStats> = {}): FlowStats =>
@@ -84,7 +84,7 @@ test('a tenant\'s flow poll goes to the switch for the slice\'s rules, unless a 
   channel.answerBarriers();
   const x = host.tenants.get('x')!;
   x.ready();
-  x.sendToProxy({ type: 'flow_mod', xid: 1, cookie: 0x55n, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 3, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: { in_port: { value: 1n } }, instructions: [] });
+  x.sendToProxy(flowMod({ xid: 1, cookie: 0x55n, priority: 3, match: { in_port: { value: 1n } }, instructions: [] }));
   const physical = channel.last('flow_mod');
   x.sendToProxy({ type: 'multipart_request', xid: 2, mpType: 'aggregate', flags: 0, flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} } });
   const req = channel.last('multipart_request');

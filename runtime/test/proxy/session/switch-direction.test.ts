@@ -3,9 +3,9 @@
 // removals in the tenant's terms; errors nobody asked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OFPFC, OFP_NO_BUFFER, OFPP13 as OFPP, OFPPR } from '../../../src/openflow/constants.js';
+import { OFP_NO_BUFFER, OFPP13 as OFPP, OFPPR } from '../../../src/openflow/constants.js';
 import { HV_DROP_COOKIE, NO_COOKIE } from '../../../src/dataplane/cookies.js';
-import { connectSession, port } from './fake.js';
+import { connectSession, flowMod, port } from './fake.js';
 import { ipv4Frame, plan } from './plan.js';
 import { dp } from '../fixtures.js';
 
@@ -45,7 +45,8 @@ test('a tagged packet-in on a link port goes, untagged, to the slice of the tag'
 
 test('a packet-in of a tenant rule goes to that slice only, with the tenant\'s cookie; its table-miss rule reads as NO_MATCH', () => {
   const { channel, x } = ready();
-  x.sendToProxy({ type: 'flow_mod', xid: 5, cookie: 0xc0ffeen, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff }] }] });
+  const toController = [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: OFPP.CONTROLLER, maxLen: 0xffff }] }];
+  x.sendToProxy(flowMod({ xid: 5, cookie: 0xc0ffeen, priority: 0, instructions: toController }));
   const physical = channel.last('flow_mod');
   channel.inject(packetIn(1, ipv4Frame('10.2.0.1', '10.2.0.2'), physical.cookie, 1));
   const got = x.of('packet_in')[0]!;
@@ -77,7 +78,7 @@ test('port changes go to the slices that see the port', () => {
 
 test('a flow removal is counted for the host and shown to the tenant in its own terms', () => {
   const { channel, x, host } = ready();
-  x.sendToProxy({ type: 'flow_mod', xid: 5, cookie: 0xabcn, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 30, hardTimeout: 0, priority: 7, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 1, match: { in_port: { value: 1n } }, instructions: [] });
+  x.sendToProxy(flowMod({ xid: 5, cookie: 0xabcn, idleTimeout: 30, priority: 7, flags: 1, match: { in_port: { value: 1n } }, instructions: [] }));
   const physical = channel.last('flow_mod');
   assert.equal(host.sliceCounters.get('x')!.flowEntries, 1);
   const removal = { type: 'flow_removed' as const, xid: 0, cookie: physical.cookie, priority: physical.priority, reason: 0, tableId: 0, durationSec: 1, durationNsec: 0, idleTimeout: 30, hardTimeout: 0, packetCount: 4n, byteCount: 400n, match: physical.match };

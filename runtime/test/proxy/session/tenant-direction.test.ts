@@ -3,16 +3,13 @@
 // tenant's terms, packet-outs passed through or rewritten, barriers, control_rate, 1.0 tenants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OFP10, type FlowMod, type OfMessage } from '../../../src/proxy/model.js';
-import { OFPFC, OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
+import { OFP10 } from '../../../src/proxy/model.js';
+import { OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
 import { cookieSlice, hvSliceCookie, MISS_EMULATION_SEQ } from '../../../src/dataplane/cookies.js';
 import { mapPriority, MISS_EMULATION_PRIORITY } from '../../../src/dataplane/priorities.js';
-import { connectSession, header } from './fake.js';
+import { connectSession, flowMod, header } from './fake.js';
 import { plan } from './plan.js';
 import { dp } from '../fixtures.js';
-
-const flowMod = (over: Partial<FlowMod> & { xid: number }): Extract<OfMessage, { type: 'flow_mod' }> extends infer M ? Omit<M, 'version'> : never =>
-  ({ type: 'flow_mod', cookie: 0x77n, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 10, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }], ...over }) as never;
 
 function ready() {
   const rig = connectSession(plan);
