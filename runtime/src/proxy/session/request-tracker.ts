@@ -61,6 +61,7 @@ export class RequestTracker<O extends object> {
    */
   expect<T extends ReplyType>(xid: number, owner: O | null, expects: T | null, handlers: RequestHandlers<T>): void {
     const h = handlers as unknown as RequestHandlers<ReplyType>;
+    this.forget(xid); // xids wrap around after 2^32 requests
     const entry: Entry<O> = { owner, expects, handlers: h, parts: [], timer: null };
     if (h.timeoutMs !== undefined) entry.timer = setTimeout(() => this.giveUp(xid), h.timeoutMs);
     this.entries.set(xid, entry);
