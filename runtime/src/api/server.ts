@@ -9,7 +9,7 @@ import type { TokenService } from '../auth/tokens.js';
 import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
 import { EventHub, type RuntimeEvent } from './events.js';
 import { problem, sendProblem } from './problem.js';
-import type { SliceCounters } from '../node/datapath.js';
+import type { SliceCounters } from '../node/forwarding-plane.js';
 
 /** A slice's counters as the API serves them: the data path's, with the slice and their time. */
 export type SliceStats = SliceCounters & { slice: string; updatedAt: string | null };

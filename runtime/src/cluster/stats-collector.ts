@@ -7,8 +7,9 @@
 // which go to a per-slice, per-switch "removed" accumulator; a slice's packets/bytes are the live
 // flow statistics plus that accumulator. The removed entry is taken out of the last snapshot at
 // once (and out of a round that was already under way), so it is never counted twice.
+import { sliceOfCookie } from '../dataplane/cookies.js';
 import {
-  attributeQueues, sliceOfCookie, sumFlowsBySlice,
+  attributeQueues, sumFlowsBySlice,
   type FlowCounter, type MeterCounters, type PortCounters, type QueueCounters, type RemovedFlowCounters, type SliceQueueCounters, type SliceSwitchCounters,
 } from './switch-stats.js';
 

@@ -2,10 +2,8 @@
 // returns, and summing a switch's flow statistics per slice by cookie. The collector in the data
 // path asks the switches this node masters on an interval; the runtime node pushes the sums.
 //
-// Cookies (see proxy/rewrite.ts and dataplane/base-rules.ts):
-//   tenant rules      (slice index + 1) << 48 | seq
-//   base rules        0xffff << 48 | (slice index + 1) << 16 | seq
-//   isolation drop    0xffff << 48 | 1   (no slice)
+// Flows are attributed to slices by their cookies (the layout: runtime/src/dataplane/cookies.ts).
+import { sliceOfCookie } from '../dataplane/cookies.js';
 
 export interface FlowCounter {
   cookie: bigint;
@@ -70,19 +68,6 @@ export interface SliceSwitchCounters {
   bytes: number;
   /** Tenant flow entries of the slice on the switch (base rules not counted). */
   flows: number;
-}
-
-const HV_PREFIX = 0xffffn;
-
-/** Which slice index a cookie belongs to, and whether it is a tenant rule; null for no slice. */
-export function sliceOfCookie(cookie: bigint): { index: number; tenant: boolean } | null {
-  const top = cookie >> 48n;
-  if (top === HV_PREFIX) {
-    const id = Number((cookie >> 16n) & 0xffffffffn);
-    return id === 0 ? null : { index: id - 1, tenant: false };
-  }
-  if (top === 0n) return null;
-  return { index: Number(top) - 1, tenant: true };
 }
 
 /**
@@ -168,18 +153,4 @@ export function decodeMeterStats(body: Buffer): MeterCounters[] {
     off += len;
   }
   return out;
-}
-
-/** Counts the statistics requests that reach the switches (push collector vs forwarded tenant polls). */
-export interface StatsMessageCounts {
-  /** Multipart/stats requests this node's collector sent to switches. */
-  collectorRequests: number;
-  /** Tenant flow/aggregate/port stats requests answered from the cache (no switch round trip). */
-  tenantPollsFromCache: number;
-  /** Tenant stats requests forwarded to a switch (cache cold). */
-  tenantPollsForwarded: number;
-}
-
-export function emptyStatsMessageCounts(): StatsMessageCounts {
-  return { collectorRequests: 0, tenantPollsFromCache: 0, tenantPollsForwarded: 0 };
 }

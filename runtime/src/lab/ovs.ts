@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { dpidHex } from '@dfvisor/grammar';
 import { run, runAsync, type RunResult } from './proc.js';
 
 export interface HostSpec { name: string; bridge: string; ofport: number; ip: string; mac?: string }
@@ -48,7 +49,7 @@ export class OvsSandbox {
   }
 
   addBridge(name: string, dpid: number | string, protocols = 'OpenFlow10,OpenFlow13'): void {
-    const dp = typeof dpid === 'number' ? dpid.toString(16).padStart(16, '0') : dpid;
+    const dp = typeof dpid === 'number' ? dpidHex(BigInt(dpid)) : dpid;
     this.vsctl('add-br', name, '--', 'set', 'bridge', name, 'datapath_type=netdev', 'fail-mode=secure',
       `protocols=${protocols}`, `other-config:datapath-id=${dp}`);
     this.bridges.push(name);

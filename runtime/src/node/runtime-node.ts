@@ -1,4 +1,4 @@
-// One runtime node: store (global + local tier), data path (slicing proxy), deploy service, API,
+// One runtime node: store (global + local tier), forwarding plane (slicing proxy), deploy service, API,
 // membership heartbeat and the push of statistics aggregates. `dfvisor run` starts one.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,10 +16,10 @@ import { buildApi, type SliceStats, type StatusView } from '../api/server.js';
 import { EventHub } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
-import type { DataPath, SliceCounters } from './datapath.js';
+import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
 import type { NodeConfig } from './config.js';
 
-export interface DataPathContext {
+export interface ForwardingPlaneContext {
   config: NodeConfig;
   store: GlobalStore;
   tier: LocalTier;
@@ -28,7 +28,7 @@ export interface DataPathContext {
 
 export interface RuntimeNodeOptions {
   logger: Logger;
-  createDataPath: (ctx: DataPathContext) => DataPath;
+  createForwardingPlane: (ctx: ForwardingPlaneContext) => ForwardingPlane;
   /** Called once when the node generated a fresh admin token (print it for the operator). */
   onAdminTokenGenerated?: (token: string) => void;
 }
@@ -46,7 +46,7 @@ export class RuntimeNode {
     readonly config: NodeConfig,
     readonly store: GlobalStore,
     readonly tier: LocalTier,
-    readonly dataPath: DataPath,
+    readonly forwardingPlane: ForwardingPlane,
     readonly deploy: DeployService,
     readonly events: EventHub,
     readonly api: FastifyInstance,
@@ -77,11 +77,11 @@ export class RuntimeNode {
     const tokens = new TokenService(adminHash, new StoreTokenRepository(store, tier));
     const events = new EventHub();
     const audit = new FileAuditLog(config.dataDir, 10_000, (e) => log.warn({ err: e }, 'audit log write failed'));
-    const dataPath = o.createDataPath({ config, store, tier, logger: log });
+    const forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log });
     const repository = new StoreRevisionRepository(store, tier);
     const deploy = new DeployService({
       repository,
-      applier: { apply: (plan) => dataPath.applyPlan(plan) },
+      applier: { apply: (plan) => forwardingPlane.applyPlan(plan) },
       emit: (e) => events.publish(e),
       audit: (e) => {
         audit.record(e);
@@ -93,23 +93,23 @@ export class RuntimeNode {
     const runtimeView = {
       status: (): StatusView => node!.statusView(),
       sliceStats: (slice: string) => node!.sliceStats(slice),
-      connectedControllers: (slice: string) => dataPath.status().slices.find((s) => s.name === slice)?.controllers ?? [],
-      connectedSwitches: () => dataPath.status().switches.filter((s) => s.connected).map((s) => s.dpid),
+      connectedControllers: (slice: string) => forwardingPlane.status().slices.find((s) => s.name === slice)?.controllers ?? [],
+      connectedSwitches: () => forwardingPlane.status().switches.filter((s) => s.connected).map((s) => s.dpid),
     };
     const metrics = buildMetrics({
       revision: () => localCurrentRevision(tier)?.revision ?? 0,
       sliceTotals: () => (deploy.activePlan()?.slices ?? []).map((s) => node!.sliceStats(s.name)),
-      switches: () => dataPath.status().switches,
-      controllers: () => dataPath.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
-      statsMessages: () => dataPath.statsMessages?.(),
+      switches: () => forwardingPlane.status().switches,
+      controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
+      statsMessages: () => forwardingPlane.statsMessages?.(),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
     const api = await buildApi({ deploy, tokens, runtime: runtimeView, events, audit, metrics, bodyLimit: config.bodyLimitBytes, https, limiter: new FailedAuthLimiter(config.authFailuresPerMinute, 60_000) });
-    node = new RuntimeNode(config, store, tier, dataPath, deploy, events, api, log);
+    node = new RuntimeNode(config, store, tier, forwardingPlane, deploy, events, api, log);
 
     try {
-      await dataPath.start();
+      await forwardingPlane.start();
       await node.applyActive();
       tier.on((e) => {
         if (e.map === 'revisions' && e.key === 'current') {
@@ -150,7 +150,7 @@ export class RuntimeNode {
       const rev = current?.revision ?? 0;
       if (rev === this.appliedRevision || this.stopped) return;
       const plan = (current?.body as unknown as Revision | undefined)?.plan;
-      const r = await this.dataPath.applyPlan(plan);
+      const r = await this.forwardingPlane.applyPlan(plan);
       this.appliedRevision = rev;
       if (r.ok) this.logger.info({ revision: rev }, 'revision applied to the switches');
       else this.logger.error({ revision: rev, errors: r.errors }, 'revision not fully applied');
@@ -175,7 +175,7 @@ export class RuntimeNode {
   private async pushStats() {
     const plan = this.deploy.activePlan();
     for (const s of plan?.slices ?? []) {
-      const c = this.dataPath.sliceCounters(s.name);
+      const c = this.forwardingPlane.sliceCounters(s.name);
       if (!c) continue;
       const key = `${s.name}/${this.config.nodeId}`;
       const prev = this.tier.get('stats', key)?.value as unknown as (SliceCounters & { updatedAt: string }) | undefined;
@@ -210,7 +210,7 @@ export class RuntimeNode {
   }
 
   statusView(): StatusView {
-    const dp = this.dataPath.status();
+    const dp = this.forwardingPlane.status();
     const plan: Plan | undefined = this.deploy.activePlan();
     const nodes = [...this.tier.entries('nodes')].map(([id, v]) => ({ id, api: ((v.value as { api?: string }).api ?? null) as string | null, alive: true }));
     const local = new Map(dp.switches.map((s) => [s.dpid, s]));
@@ -249,7 +249,7 @@ export class RuntimeNode {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     await this.api.close().catch(() => undefined);
-    await this.dataPath.stop().catch((e) => this.logger.warn({ err: e }, 'data path stop failed'));
+    await this.forwardingPlane.stop().catch((e) => this.logger.warn({ err: e }, 'forwarding plane stop failed'));
     await this.store.leave(this.config.nodeId).catch(() => undefined);
     await this.tier.close().catch(() => undefined);
     await this.store.close().catch(() => undefined);

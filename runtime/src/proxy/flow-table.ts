@@ -2,7 +2,7 @@
 // priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
 // the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
 import type { FlowMatch, Instruction } from './model.js';
-import { matchEquals, matchSubsumes } from './match.js';
+import { matchEquals, matchSubsumes } from './match-algebra.js';
 import { matchKey } from './wire13.js';
 
 export interface TenantRule {

@@ -1,8 +1,9 @@
 // The slicing proxy: public surface used by `dfvisor run`.
-export { SlicingProxy, type SlicingProxyOptions, type ApplyResult, type ProxyStatus, type StatsMessageCounts } from './slicing-proxy.js';
-export type { SwitchApplyResult, SessionRole, SessionStats, RemovedFlow } from './switch-session.js';
-export { flowKey } from './switch-session.js';
-export type { SliceCounters } from './counters.js';
+export { SlicingProxy, type SlicingProxyOptions, type ProxyApplyResult, type ProxyStatus } from './slicing-proxy.js';
+export type { SwitchApplyResult, SessionRole, SessionStats, RemovedFlow } from './session/index.js';
+export { flowKey } from './session/index.js';
+export type { SliceControlCounters, StatsMessageCounts } from './counters.js';
 export type { Logger } from './channel.js';
-export { buildPlanModel, type PlanModel, type SliceOnSwitch } from './slice-model.js';
-export { rewriteFlowMod, rewritePacketOut, expandMatch, mapPriority, TENANT_BAND } from './rewrite.js';
+export { buildPlanViews, type PlanViews, type SliceOnSwitch } from './slice-views.js';
+export { rewriteFlowMod, rewritePacketOut, expandMatch } from './rewrite.js';
+export { mapPriority, TENANT_BAND } from '../dataplane/priorities.js';

@@ -2,7 +2,7 @@
 // and VLAN tag stripping, for classifying packet-ins by headers.
 import type { FlowMatch } from './model.js';
 import type { PacketHeaders } from '../classifier/index.js';
-import { OFPVID_PRESENT } from './model.js';
+import { OFPVID_PRESENT } from '../openflow/constants.js';
 
 export interface ParsedPacket {
   fields: FlowMatch;

@@ -4,20 +4,15 @@
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
 // class queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
-import { FC, OFPP, OFPVID_PRESENT } from './model.js';
-import { intersectMatches, matchSubsumes } from './match.js';
-import type { FlowspaceRule, SliceOnSwitch } from './slice-model.js';
+import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
+import { intersectMatches, matchSubsumes } from './match-algebra.js';
+import type { FlowspaceRule, SliceOnSwitch } from './slice-views.js';
 import { matchKey } from './wire13.js';
+import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
+import { mapPriority } from '../dataplane/priorities.js';
 
-/** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
-export const TENANT_BAND = { min: 16, max: 65519 } as const;
-export const BASE_DROP_PRIORITY = 0;
 /** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
 export const MAX_EXPANSION = 256;
-
-export function mapPriority(p: number): number {
-  return Math.min(TENANT_BAND.min + p, TENANT_BAND.max);
-}
 
 export interface SliceContext {
   view: SliceOnSwitch;
@@ -33,11 +28,6 @@ const fail = <T>(error: ErrorKind, reason: string): Rewrite<T> => ({ ok: false, 
 export function isLinkPort(ctx: SliceContext, p: number): boolean { return ctx.view.linkPorts.has(p); }
 export function isSlicePort(ctx: SliceContext, p: number): boolean { return ctx.view.linkPorts.has(p) || ctx.edgePorts.includes(p); }
 export function slicePorts(ctx: SliceContext): number[] { return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts])].sort((a, b) => a - b); }
-
-/** Cookie layout: top 16 bits = slice index + 1, low 48 bits = the proxy's rule number. */
-export const SLICE_COOKIE_MASK = 0xffffn << 48n;
-export function sliceCookie(index: number, seq: number | bigint): bigint { return (BigInt(index + 1) << 48n) | (BigInt(seq) & 0xffffffffffffn); }
-export function cookieSlice(cookie: bigint): number { return Number(cookie >> 48n) - 1; }
 
 /** The overlay tag's match on a link port. */
 export function tagMatch(ctx: SliceContext): FlowMatch {
@@ -250,11 +240,12 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
       idleTimeout: fm.idleTimeout,
       hardTimeout: fm.hardTimeout,
       priority: mapPriority(fm.priority),
-      bufferId: 0xffffffff,
+      bufferId: OFP_NO_BUFFER,
       outPort,
-      outGroup: 0xffffffff,
-      // Always ask for flow-removed: the proxy counts the slice's entries.
-      flags: isDelete ? fm.flags : (fm.flags | 1) & ~0x4,
+      outGroup: OFPG_ANY,
+      // Always ask for flow-removed: the proxy counts the slice's entries. Flag 0x4 is cleared in
+      // both versions (1.3 RESET_COUNTS, 1.0 EMERG: OFPFF10.EMERG has the same value).
+      flags: isDelete ? fm.flags : (fm.flags | OFPFF13.SEND_FLOW_REM) & ~OFPFF13.RESET_COUNTS,
       match: e.match,
       instructions,
     });

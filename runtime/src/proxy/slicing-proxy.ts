@@ -3,9 +3,10 @@
 import { createServer, type Server } from 'node:net';
 import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
-import { buildPlanModel, type PlanModel } from './slice-model.js';
-import { SwitchSession, type RemovedFlow, type SessionRole, type SessionStats, type SwitchApplyResult } from './switch-session.js';
-import { emptyCounters, type SliceCounters } from './counters.js';
+import { buildPlanViews, type PlanViews } from './slice-views.js';
+import { OFPP13 } from '../openflow/constants.js';
+import { SwitchSession, type RemovedFlow, type SessionRole, type SessionStats, type SwitchApplyResult } from './session/index.js';
+import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
 export interface SlicingProxyOptions {
   /** "HOST:PORT"; default 127.0.0.1:6653. Port 0 picks a free port (see `address()`). */
@@ -23,33 +24,26 @@ export interface SlicingProxyOptions {
   onFlowRemoved?: (e: RemovedFlow) => void;
 }
 
-/** Statistics messages, for the push-vs-pull comparison. */
-export interface StatsMessageCounts {
-  /** Multipart/stats requests this proxy sent to switches (collection rounds and forwarded polls). */
-  requestsToSwitches: number;
-  tenantPollsFromCache: number;
-  tenantPollsForwarded: number;
-}
-
-export interface ApplyResult { ok: boolean; switches: SwitchApplyResult[] }
+/** A plan applied to every switch connected to this proxy: one result per switch. */
+export interface ProxyApplyResult { ok: boolean; switches: SwitchApplyResult[] }
 
 export interface ProxyStatus {
   listening: { host: string; port: number } | null;
   switches: Array<{ dpid: string; version: number | null; role: SessionRole; generationId: string; ports: number[]; slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }> }>;
-  slices: Record<string, SliceCounters>;
+  slices: Record<string, SliceControlCounters>;
 }
 
 export class SlicingProxy {
   private server: Server | null = null;
   private sessions = new Set<SwitchSession>();
-  private model: PlanModel | null = null;
-  private counters = new Map<string, SliceCounters>();
+  private views: PlanViews | null = null;
+  private counters = new Map<string, SliceControlCounters>();
   private sliceIds = new Map<string, number>();
   private readonly log: Logger;
   private readonly host: string;
   private readonly port: number;
   private bound: { host: string; port: number } | null = null;
-  private readonly statsCounts: StatsMessageCounts = { requestsToSwitches: 0, tenantPollsFromCache: 0, tenantPollsForwarded: 0 };
+  private readonly statsCounts: StatsMessageCounts = emptyStatsMessageCounts();
 
   constructor(opts: SlicingProxyOptions = {}) {
     const [h, p] = splitHostPort(opts.ofListen ?? '127.0.0.1:6653');
@@ -79,25 +73,25 @@ export class SlicingProxy {
     // A switch that reconnects while the proxy stops must not keep server.close() waiting.
     if (!this.server) { sock.destroy(); return; }
     const ch = new OfChannel(sock, this.log);
-    const session = new SwitchSession(ch, {
+    const session: SwitchSession = new SwitchSession(ch, {
       log: this.log,
       counters: (slice) => this.countersOf(slice),
       totalEntries: (slice) => this.countersOf(slice).flowEntries,
-      sessionReady: (s) => this.opts.roles?.switchUp(s.dpidHex),
-      sessionClosed: (s) => {
-        this.sessions.delete(s);
-        if (s.ready && s.dpidHex) this.opts.roles?.switchDown(s.dpidHex);
+      sessionReady: () => this.opts.roles?.switchUp(session.dpid),
+      sessionClosed: () => {
+        this.sessions.delete(session);
+        if (session.ready && session.dpid) this.opts.roles?.switchDown(session.dpid);
       },
       arbitrated: this.opts.roles !== undefined,
       statsCacheMs: this.opts.statsCacheMs ?? null,
       statsRequestsSent: (n) => { this.statsCounts.requestsToSwitches += n; },
       flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
       tenantPoll: (a) => { if (a === 'cache') this.statsCounts.tenantPollsFromCache++; else this.statsCounts.tenantPollsForwarded++; },
-    }, () => this.model);
+    }, () => this.views);
     this.sessions.add(session);
   }
 
-  private countersOf(slice: string): SliceCounters {
+  private countersOf(slice: string): SliceControlCounters {
     let c = this.counters.get(slice);
     if (!c) { c = emptyCounters(); this.counters.set(slice, c); }
     return c;
@@ -120,7 +114,7 @@ export class SlicingProxy {
    * `null` undeploys everything. Per-switch results allow a rollback by applying the old plan.
    * `sliceIds`: the slices' ids (cookie prefixes) when they are decided outside this proxy.
    */
-  async applyPlan(plan: Plan | null, sliceIds?: ReadonlyMap<string, number>): Promise<ApplyResult> {
+  async applyPlan(plan: Plan | null, sliceIds?: ReadonlyMap<string, number>): Promise<ProxyApplyResult> {
     if (sliceIds && plan) {
       // Cluster-wide ids (several nodes program the same switches). A slice whose id changes is
       // set up again under the new id; removed slices keep theirs until their teardown below.
@@ -128,10 +122,10 @@ export class SlicingProxy {
       for (const s of plan.slices) { const id = sliceIds.get(s.name); if (id !== undefined) keep.set(s.name, id); }
       this.sliceIds = keep;
     }
-    const model = plan ? buildPlanModel(plan, (s) => this.idOf(s)) : null;
-    this.model = model;
+    const views = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
+    this.views = views;
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
-    const results = await Promise.all([...this.sessions].filter((s) => s.ready).map((s) => s.apply(model)));
+    const results = await Promise.all([...this.sessions].filter((s) => s.ready).map((s) => s.apply(views)));
     for (const name of [...this.sliceIds.keys()]) if (!keep.has(name)) { this.sliceIds.delete(name); this.counters.delete(name); }
     const ok = results.every((r) => r.ok);
     this.log.info({ slices: [...keep], switches: results.length, ok }, 'plan applied');
@@ -140,7 +134,7 @@ export class SlicingProxy {
 
   /** The ready sessions of a switch, newest first (a reconnecting switch may have two for a moment). */
   private sessionsOf(dpid: string): SwitchSession[] {
-    return [...this.sessions].filter((s) => s.ready && !s.channel.closed && s.dpidHex === dpid).sort((a, b) => b.connectedAt - a.connectedAt);
+    return [...this.sessions].filter((s) => s.ready && !s.channel.closed && s.dpid === dpid).sort((a, b) => b.connectedAt - a.connectedAt);
   }
 
   /**
@@ -174,9 +168,9 @@ export class SlicingProxy {
     return { ...this.statsCounts };
   }
 
-  currentPlan(): Plan | null { return this.model?.plan ?? null; }
+  currentPlan(): Plan | null { return this.views?.plan ?? null; }
 
-  sliceCounters(): Record<string, SliceCounters> {
+  sliceCounters(): Record<string, SliceControlCounters> {
     return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));
   }
 
@@ -184,11 +178,11 @@ export class SlicingProxy {
     return {
       listening: this.bound,
       switches: [...this.sessions].filter((s) => s.ready).map((s) => ({
-        dpid: s.dpidHex,
+        dpid: s.dpid,
         version: s.version,
         role: s.role,
         generationId: String(s.generationId),
-        ports: [...s.ports.keys()].filter((p) => p < 0xffffff00).sort((a, b) => a - b),
+        ports: [...s.ports.keys()].filter((p) => p < OFPP13.MAX).sort((a, b) => a - b),
         slices: [...s.bindings.values()].map((b) => ({
           slice: b.view.slice,
           controller: b.link.connectedTo ? `${b.link.connectedTo.host}:${b.link.connectedTo.port}` : null,

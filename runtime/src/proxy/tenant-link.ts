@@ -27,6 +27,8 @@ export class TenantLink {
 
   get connected(): boolean { return this.channel !== null && this.channel.version !== null && !this.channel.closed; }
   get version(): OfVersion | null { return this.channel?.version ?? null; }
+  /** The controller reads too slowly (its socket's queue is over SLOW_PEER_BYTES). */
+  get slow(): boolean { return this.channel?.slow ?? false; }
 
   start(): void { this.attempt(); }
 

@@ -6,7 +6,7 @@ import type * as of from '../openflow/index.js';
 import { ACTION13_CODES, ACTION10_CODES, helloVersions, INSTRUCTION_CODES, MATCH10_ALL, OFPFW10 } from '../openflow/index.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './model.js';
 import { OFP10, OFP13, OFPVID_PRESENT } from './model.js';
-import { bigintToIpv4, bigintToMac, bigintToOxm, fullMask, ipv4ToBigint, isFieldName, macToBigint, oxmToBigint, prefixMask, presentFields } from './match.js';
+import { bigintToIpv4, bigintToMac, bigintToOxm, fullMask, ipv4ToBigint, isFieldName, macToBigint, oxmToBigint, prefixMask, presentFields } from './match-algebra.js';
 
 export class Untranslatable extends Error {
   constructor(readonly kind: ErrorKind, message: string) { super(message); }

@@ -9,7 +9,7 @@
 import { OXM_FIELDS } from '../openflow/index.js';
 import type { Action, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './model.js';
 import { OFP13 } from './model.js';
-import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf } from './match.js';
+import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf } from './match-algebra.js';
 
 const OFPT_PACKET_IN = 10;
 const OFPT_PACKET_OUT = 13;

@@ -5,9 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatsCollector, type SwitchStatsSnapshot } from '../../src/cluster/stats-collector.js';
 import { attributeQueues, queueKey, queueOwners, type FlowCounter, type QueueCounters } from '../../src/cluster/switch-stats.js';
-import { flowKey } from '../../src/proxy/switch-session.js';
-import { sliceCookie } from '../../src/proxy/rewrite.js';
-import { hvSliceCookie, HV_DROP_COOKIE } from '../../src/dataplane/base-rules.js';
+import { flowKey } from '../../src/proxy/index.js';
+import { hvSliceCookie, HV_DROP_COOKIE, sliceCookie } from '../../src/dataplane/cookies.js';
 
 const DP = '0000000000000001';
 const planQueues = [

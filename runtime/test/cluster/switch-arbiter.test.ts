@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EmbeddedStore, LocalTier } from '../../src/store/index.js';
 import { SwitchArbiter, type SwitchControl } from '../../src/cluster/index.js';
-import { sliceCookie } from '../../src/proxy/rewrite.js';
+import { sliceCookie } from '../../src/dataplane/cookies.js';
 
 function fakeControl(log: string[]): SwitchControl {
   return {

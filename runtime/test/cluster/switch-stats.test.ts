@@ -3,9 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatsCollector } from '../../src/cluster/stats-collector.js';
-import { decodeMeterStats, decodePortStats, sliceOfCookie, sumFlowsBySlice } from '../../src/cluster/switch-stats.js';
-import { sliceCookie } from '../../src/proxy/rewrite.js';
-import { hvSliceCookie, HV_DROP_COOKIE } from '../../src/dataplane/base-rules.js';
+import { decodeMeterStats, decodePortStats, sumFlowsBySlice } from '../../src/cluster/switch-stats.js';
+import { hvSliceCookie, HV_DROP_COOKIE, sliceCookie, sliceOfCookie } from '../../src/dataplane/cookies.js';
 
 describe('switch statistics', () => {
   it('maps tenant and base-rule cookies to their slice and the isolation rule to none', () => {

@@ -2,21 +2,22 @@
 // intersection, priority band, port checks, FLOOD expansion, overlay push/pop, meters, limits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildPlanModel } from '../../src/proxy/slice-model.js';
-import { expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, TENANT_BAND, type SliceContext } from '../../src/proxy/rewrite.js';
-import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match.js';
-import { intersectMatches, matchSubsumes } from '../../src/proxy/match.js';
+import { buildPlanViews } from '../../src/proxy/slice-views.js';
+import { expandMatch, rewriteFlowMod, rewritePacketOut, type SliceContext } from '../../src/proxy/rewrite.js';
+import { mapPriority, TENANT_BAND } from '../../src/dataplane/priorities.js';
+import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match-to-flow.js';
+import { intersectMatches, matchSubsumes } from '../../src/proxy/match-algebra.js';
 import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/model.js';
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
-import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/dataplane/base-rules.js';
+import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-rules.js';
 import { linePlan, dp } from './fixtures.js';
 
 const plan = linePlan([
   { name: 'alpha', controllerPort: 1, vlan: 101, flowspace: [[1, 1, { eth_type: 0x800, ipv4_src: '10.1.0.0/16' }], [3, 1, {}], [2, null, {}]], capKbps: 1000 },
   { name: 'beta', controllerPort: 2, vlan: 102, flowspace: [[1, 2, {}], [1, 4, { eth_type: 0x800, ip_proto: 6, tcp_dst: { min: 80, max: 83 } }, ['read']]] },
 ]);
-const model = buildPlanModel(plan);
+const model = buildPlanViews(plan);
 const ctxOf = (slice: string, sw: number, edgePorts: number[]): SliceContext => ({ view: model.bySwitch.get(dp(sw))!.find((v) => v.slice === slice)!, edgePorts, meters: true });
 const fm = (over: Partial<FlowMod>): FlowMod => ({ cookie: 7n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 5, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [], ...over });
 const apply = (...actions: Action[]) => [{ type: 'apply_actions' as const, actions }];

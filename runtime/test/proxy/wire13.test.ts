@@ -14,7 +14,7 @@ import {
   type Action13, type FlowMod13, type Instruction as Instruction13, type Message13, type OfMessage as WireMessage, type OxmTlv,
 } from '../../src/openflow/index.js';
 import { fromWire, matchToOxm, toWire, Untranslatable } from '../../src/proxy/translate.js';
-import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match.js';
+import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match-algebra.js';
 import {
   OFP10, OFP13, type Action, type FieldName, type FieldValue, type FlowMatch, type Instruction, type MessageOf, type OfMessage,
 } from '../../src/proxy/model.js';

@@ -13,7 +13,7 @@ import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { DEFAULTS, parseHostPort, type NodeConfig } from '../../node/config.js';
 import { RuntimeNode } from '../../node/runtime-node.js';
-import { createProxyDataPath } from '../../node/proxy-datapath.js';
+import { createProxyForwardingPlane } from '../../node/proxy-forwarding-plane.js';
 import { generateAdminToken } from '../../auth/tokens.js';
 import { OvsSandbox, type Host } from '../../lab/ovs.js';
 import { startOsken, startTestController, type TenantController } from '../../lab/controllers.js';
@@ -122,7 +122,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
 
   try {
     io.err(`starting the runtime (embedded store) …\n`);
-    node = await RuntimeNode.start(config, { logger, createDataPath: createProxyDataPath });
+    node = await RuntimeNode.start(config, { logger, createForwardingPlane: createProxyForwardingPlane });
     io.err(`  API ${node.apiUrl()}  admin token ${adminToken}\n  OpenFlow 127.0.0.1:${config.ofListen.port}\n`);
 
     io.err(`starting tenant controllers …\n`);
@@ -152,7 +152,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     }
     for (const sw of plan.network.switches) ovs.setController(sw.name, `tcp:127.0.0.1:${config.ofListen.port}`);
     io.err(`  waiting for the switches to connect …\n`);
-    await waitFor('switches to connect', () => stopping || node!.dataPath.status().switches.length === plan.network.switches.length, 90_000, 100);
+    await waitFor('switches to connect', () => stopping || node!.forwardingPlane.status().switches.length === plan.network.switches.length, 90_000, 100);
     if (stopping) return 0;
     io.err(`  ${plan.network.switches.length} switches connected\n`);
 
@@ -172,8 +172,8 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
         const r = await ovs.ping(a, b.ip, 1, ['-W', '2']);
         const rtt = /time=([\d.]+) ms/.exec(r.stdout)?.[1];
         const stats = node.sliceStats(t.slice);
-        const counters = node.dataPath.sliceCounters(t.slice);
-        const ctl = node.dataPath.status().slices.find((s) => s.name === t.slice)?.controllers[0];
+        const counters = node.forwardingPlane.sliceCounters(t.slice);
+        const ctl = node.forwardingPlane.status().slices.find((s) => s.name === t.slice)?.controllers[0];
         rows.push([t.slice, `${a.name}@${a.sw}:${a.port} -> ${b.ip}@${b.sw}:${b.port}`, r.code === 0 ? `ok ${rtt} ms` : 'no reply', counters?.packetIns ?? stats.packetIns, counters?.flows ?? stats.flows, ctl?.connected ? 'up' : 'down']);
       }
       io.out(`\n[${new Date().toISOString().slice(11, 19)}] round ${round}\n` + renderTable(['SLICE', 'PING (same IPs in every slice)', 'RESULT', 'PACKET-INS', 'FLOWS', 'CONTROLLER'], rows));

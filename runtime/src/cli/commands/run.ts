@@ -5,7 +5,7 @@ import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
 import { DEFAULTS, parseHostPort, readConfigFile, type NodeConfig } from '../../node/config.js';
 import { RuntimeNode } from '../../node/runtime-node.js';
-import { createProxyDataPath } from '../../node/proxy-datapath.js';
+import { createProxyForwardingPlane } from '../../node/proxy-forwarding-plane.js';
 import { storeConfigFromFlags } from '../../store/index.js';
 import { resolve } from 'node:path';
 
@@ -108,7 +108,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   try {
     node = await RuntimeNode.start(cfg, {
       logger,
-      createDataPath: createProxyDataPath,
+      createForwardingPlane: createProxyForwardingPlane,
       onAdminTokenGenerated: (t) => io.err(`\nadmin token (shown once, store it now; or set DFVISOR_ADMIN_TOKEN):\n  ${t}\n\n`),
     });
   } catch (e) {

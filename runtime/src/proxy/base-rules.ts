@@ -1,18 +1,13 @@
 // Push-based setup: the rules and meters the hypervisor installs on a switch for a plan, before
 // any packet arrives, and the messages that remove a slice's state on undeploy. Pure functions
-// over the proxy's plan model; the proxy sends the result.
-import type { FlowMod, MeterBand } from '../proxy/model.js';
-import { FC, OFPP } from '../proxy/model.js';
-import type { SliceOnSwitch } from '../proxy/slice-model.js';
-import { BASE_DROP_PRIORITY, SLICE_COOKIE_MASK, sliceCookie, tagMatch, type SliceContext } from '../proxy/rewrite.js';
-
-/** Cookies of hypervisor-owned rules: top 16 bits all ones. */
-export const HV_COOKIE_PREFIX = 0xffffn << 48n;
-export const HV_DROP_COOKIE = HV_COOKIE_PREFIX | 1n;
-/** Per-slice base rules: 0xffff | slice id (16 bits) | sequence. */
-export function hvSliceCookie(sliceId: number, seq: number): bigint { return HV_COOKIE_PREFIX | (BigInt(sliceId + 1) << 16n) | BigInt(seq); }
-export const HV_SLICE_COOKIE_MASK = (0xffffn << 48n) | (0xffffffffn << 16n);
-export const LLDP_PRIORITY = 65530;
+// over the slice views; the switch session sends the result. Cookies and priorities follow the
+// data-plane layout (runtime/src/dataplane/).
+import type { FlowMatch, FlowMod, MeterBand } from './model.js';
+import { OFPCML_NO_BUFFER, OFPFC as FC, OFPG_ANY, OFPMF, OFP_NO_BUFFER, OFPP13 as OFPP, OFPTT_ALL } from '../openflow/constants.js';
+import type { SliceOnSwitch } from './slice-views.js';
+import { tagMatch, type SliceContext } from './rewrite.js';
+import { HV_DROP_COOKIE, HV_SLICE_COOKIE_MASK, hvSliceCookie, MISS_EMULATION_SEQ, SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
+import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY } from '../dataplane/priorities.js';
 
 export interface MeterMod { command: 'add' | 'modify' | 'delete'; meterId: number; flags: number; bands: MeterBand[] }
 
@@ -24,7 +19,7 @@ export interface SwitchSetup {
 }
 
 function flow(partial: Partial<FlowMod> & Pick<FlowMod, 'match' | 'priority' | 'cookie' | 'instructions'>): FlowMod {
-  return { cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, ...partial };
+  return { cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: OFPG_ANY, flags: 0, ...partial };
 }
 
 /** The default isolation rule: anything no slice rule matches is dropped. */
@@ -32,7 +27,12 @@ export function baseDropRule(): FlowMod {
   return flow({ match: {}, priority: BASE_DROP_PRIORITY, cookie: HV_DROP_COOKIE, instructions: [] });
 }
 
-export const METER_KBPS = 1, METER_BURST = 4, METER_STATS = 8;
+const toController = (): FlowMod['instructions'] => [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: OFPCML_NO_BUFFER }] }];
+
+/** OpenFlow 1.0 sends table misses to the controller: a slice's emulation rule for one of its read matches. */
+export function missEmulationRule(sliceId: number, match: FlowMatch): FlowMod {
+  return flow({ match, priority: MISS_EMULATION_PRIORITY, cookie: hvSliceCookie(sliceId, MISS_EMULATION_SEQ), instructions: toController() });
+}
 
 /** Base rules and meters for one slice on one switch. */
 export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boolean): SwitchSetup {
@@ -46,12 +46,12 @@ export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boole
       ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx), eth_type: { value: 0x88ccn } }
       : { in_port: { value: BigInt(p) }, ...tagMatch(ctx) };
     if (v.overlay.type === 'mpls') { seq++; continue; }
-    flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff }] }] }));
+    flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
   }
   const meterMods: MeterMod[] = [];
   if (v.meterId !== null && v.meterRateKbps !== null) {
     if (meters) {
-      meterMods.push({ command: meterExists ? 'modify' : 'add', meterId: v.meterId, flags: METER_KBPS | METER_BURST | METER_STATS, bands: [{ type: 'drop', rate: v.meterRateKbps, burst: v.meterBurstKb ?? Math.max(1, Math.round(v.meterRateKbps / 10)) }] });
+      meterMods.push({ command: meterExists ? 'modify' : 'add', meterId: v.meterId, flags: OFPMF.KBPS | OFPMF.BURST | OFPMF.STATS, bands: [{ type: 'drop', rate: v.meterRateKbps, burst: v.meterBurstKb ?? Math.max(1, Math.round(v.meterRateKbps / 10)) }] });
     } else {
       notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap not enforced there`);
     }
@@ -62,7 +62,7 @@ export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boole
 
 /** Removes everything of a slice from a switch: its tenant flows, its base rules, its meter. */
 export function sliceTeardown(sliceId: number, meterId: number | null, meters: boolean): SwitchSetup {
-  const del = (cookie: bigint, mask: bigint) => flow({ command: FC.DELETE, tableId: 0xff, match: {}, priority: 0, cookie, cookieMask: mask, instructions: [] });
+  const del = (cookie: bigint, mask: bigint) => flow({ command: FC.DELETE, tableId: OFPTT_ALL, match: {}, priority: 0, cookie, cookieMask: mask, instructions: [] });
   return {
     flowMods: [del(sliceCookie(sliceId, 0), SLICE_COOKIE_MASK), del(hvSliceCookie(sliceId, 0), HV_SLICE_COOKIE_MASK)],
     meterMods: meters && meterId !== null ? [{ command: 'delete', meterId, flags: 0, bands: [] }] : [],

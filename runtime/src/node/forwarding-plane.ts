@@ -1,6 +1,9 @@
-// What a runtime node needs from the OpenFlow side (the slicing proxy).
+// The forwarding plane as a runtime node sees it: what the node needs from the OpenFlow side
+// (the slicing proxy and the switches it programs) — applying plans, status, counters.
+// (Not an OpenFlow "datapath": that is one switch.)
 import type { Plan } from '@dfvisor/grammar';
 import type { ApplyResult } from '../deploy/service.js';
+import type { StatsMessageCounts } from '../proxy/index.js';
 
 export interface SliceCounters {
   packets: number;
@@ -17,30 +20,20 @@ export interface SliceCounters {
 /** One queue of a slice with the switch's counters for it. */
 export interface SliceQueueStats { dpid: string; port: number; queueId: number; txPackets: number; txBytes: number; txErrors: number }
 
-export interface DataPathStatus {
+export interface ForwardingPlaneStatus {
   /** master: this node is the switch's master (only the master programs it and connects tenants). */
   switches: Array<{ dpid: string; connected: boolean; master: boolean; role?: 'master' | 'slave' | 'pending'; generationId?: string }>;
   slices: Array<{ name: string; controllers: Array<{ url: string; connected: boolean }> }>;
 }
 
-/** Statistics messages, for the push-vs-pull comparison (counted since the node started). */
-export interface StatsMessageCounts {
-  /** Multipart/stats requests sent to switches (collection rounds and forwarded tenant polls). */
-  requestsToSwitches: number;
-  /** Tenant stats polls answered from the last collected snapshot (no switch round trip). */
-  tenantPollsFromCache: number;
-  /** Tenant stats polls sent on to the switch (no recent snapshot). */
-  tenantPollsForwarded: number;
-}
-
-export interface DataPath {
+export interface ForwardingPlane {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Makes the switches this node masters carry `plan` (undefined: nothing deployed). */
   applyPlan(plan: Plan | undefined): Promise<ApplyResult>;
-  status(): DataPathStatus;
+  status(): ForwardingPlaneStatus;
   /** Counters this node collected for one slice (from the switches it masters). */
   sliceCounters(slice: string): SliceCounters | undefined;
-  /** Statistics messages counted by this node's data path (optional). */
+  /** Statistics messages counted by this node's forwarding plane (optional). */
   statsMessages?(): StatsMessageCounts;
 }

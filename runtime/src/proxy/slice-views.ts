@@ -1,10 +1,11 @@
-// The plan as the proxy needs it: per switch, the slices that see it, with their edge and link
-// ports, overlay tag, write/read flowspace (as FlowMatches), meter, class queues and limits.
-// Plain data, built once per applied plan.
+// The plan as each switch sees it (slice views): per switch, the slices that see it, with their
+// edge and link ports, overlay tag, write/read flowspace (as FlowMatches), meter, class queues and
+// limits, and the plan's classifier for packet-ins. Plain data, built once per applied plan.
 import type { DpidHex, Plan, PlanSlice } from '@dfvisor/grammar';
 import type { FlowMatch } from './model.js';
-import { planMatchToFlowMatches } from './plan-match.js';
+import { planMatchToFlowMatches } from './plan-match-to-flow.js';
 import { Classifier } from '../classifier/index.js';
+import { OFPP13 } from '../openflow/constants.js';
 
 export interface FlowspaceRule {
   id: number;
@@ -36,7 +37,7 @@ export interface SliceOnSwitch {
   controllers: Array<{ host: string; port: number; url: string }>;
 }
 
-export interface PlanModel {
+export interface PlanViews {
   plan: Plan;
   /** dpid → slices that see the switch. */
   bySwitch: Map<DpidHex, SliceOnSwitch[]>;
@@ -47,12 +48,8 @@ export interface PlanModel {
   classifier: Classifier;
 }
 
-export function dpidHex(dpid: bigint): DpidHex {
-  return dpid.toString(16).padStart(16, '0');
-}
-
-/** `idOf` gives each slice a stable small id (cookie prefix); default: position by name. */
-export function buildPlanModel(plan: Plan, idOf?: (slice: string) => number): PlanModel {
+/** The plan's slice views; `idOf` gives each slice a stable small id (cookie prefix); default: position by name. */
+export function buildPlanViews(plan: Plan, idOf?: (slice: string) => number): PlanViews {
   const sliceNames = plan.slices.map((s) => s.name).sort();
   const networkLinkPorts = new Map<DpidHex, Set<number>>();
   for (const l of plan.network.links) {
@@ -108,7 +105,7 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
 /** The slice's edge ports on a switch given the switch's actual ports ('*' resolved). */
 export function edgePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLinkPorts: Set<number> | undefined): number[] {
   if (v.edgePorts !== '*') return [...v.edgePorts].sort((a, b) => a - b);
-  return switchPorts.filter((p) => p < 0xffffff00 && !v.linkPorts.has(p) && !(networkLinkPorts?.has(p))).sort((a, b) => a - b);
+  return switchPorts.filter((p) => p < OFPP13.MAX && !v.linkPorts.has(p) && !(networkLinkPorts?.has(p))).sort((a, b) => a - b);
 }
 
 /** All ports the slice's controller sees on the switch. */

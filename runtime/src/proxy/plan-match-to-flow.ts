@@ -2,8 +2,8 @@
 // Port ranges become a few masked prefixes (a disjunction), so one plan Match may give several.
 import type { Match, PortMatch } from '@dfvisor/grammar';
 import type { FieldName, FlowMatch } from './model.js';
-import { OFPVID_PRESENT } from './model.js';
-import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match.js';
+import { OFPVID_PRESENT } from '../openflow/constants.js';
+import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match-algebra.js';
 
 /** Splits an inclusive range [lo, hi] of `bits`-wide values into value/mask prefixes. */
 export function rangeToPrefixes(lo: number, hi: number, bits = 16): Array<{ value: bigint; mask: bigint }> {

@@ -1,23 +1,23 @@
-// Adapts the slicing proxy to what a runtime node needs (DataPath), with per-switch mastership:
+// Adapts the slicing proxy to what a runtime node needs (ForwardingPlane), with per-switch mastership:
 // every switch that connects contends for its lease through the SwitchArbiter; the arbiter's
 // role decisions become OpenFlow role requests and programming in the proxy; the statistics
 // collector asks only the switches this node masters, and sliceCounters() reports its sums.
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
-import { SlicingProxy, flowKey, type SessionStats } from '../proxy/index.js';
+import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
 import { SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
-import type { DataPath, DataPathStatus, SliceCounters, StatsMessageCounts } from './datapath.js';
-import type { DataPathContext } from './runtime-node.js';
+import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
+import type { ForwardingPlaneContext } from './runtime-node.js';
 
-export class ProxyDataPath implements DataPath {
+export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
   readonly arbiter: SwitchArbiter;
   private plan: Plan | undefined;
   private queues: QueueOwners = new Map();
 
-  constructor(private readonly ctx: DataPathContext) {
+  constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
     let arbiter: SwitchArbiter | undefined;
     this.proxy = new SlicingProxy({
@@ -68,7 +68,7 @@ export class ProxyDataPath implements DataPath {
     return { ok: r.ok, errors: r.switches.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)) };
   }
 
-  status(): DataPathStatus {
+  status(): ForwardingPlaneStatus {
     const st = this.proxy.status();
     const switches = st.switches.map((s) => ({ dpid: s.dpid, connected: true, master: s.role === 'master' && this.arbiter.mayProgram(s.dpid), role: s.role, generationId: s.generationId }));
     const slices = (this.plan?.slices ?? []).map((s) => {
@@ -117,6 +117,6 @@ function toSnapshot(dpid: string, s: SessionStats | undefined): SwitchStatsSnaps
   };
 }
 
-export function createProxyDataPath(ctx: DataPathContext): DataPath {
-  return new ProxyDataPath(ctx);
+export function createProxyForwardingPlane(ctx: ForwardingPlaneContext): ForwardingPlane {
+  return new ProxyForwardingPlane(ctx);
 }

@@ -1,0 +1,17 @@
+// The priority bands of DFVisor's flow entries on a switch (table 0): the hypervisor's base rules
+// below and above the tenant band, tenant priorities moved into it. docs/dataplane.md, "Table,
+// priorities and cookies". Imports nothing.
+
+/** Priorities tenant rules are moved into (tenant priority p becomes min(16 + p, 65519)). */
+export const TENANT_BAND = { min: 16, max: 65519 } as const;
+/** The isolation default: drop everything no slice rule matches. */
+export const BASE_DROP_PRIORITY = 0;
+/** OpenFlow 1.0 tenants only: the table-miss emulation rule, just below the tenant band. */
+export const MISS_EMULATION_PRIORITY = TENANT_BAND.min - 1;
+/** LLDP carrying a slice's tag on its link ports, to the slice's controller. */
+export const LLDP_PRIORITY = 65530;
+
+/** A tenant rule's priority on the switch. */
+export function mapPriority(p: number): number {
+  return Math.min(TENANT_BAND.min + p, TENANT_BAND.max);
+}

@@ -1,0 +1,168 @@
+// What the parts of one switch session share: the switch connection and what the handshake
+// learnt (dpid, version, ports), the slices bound to the switch (one tenant connection each),
+// the plan last applied here, this node's role, the request tracker, and the few operations
+// every part uses (send to the switch, answer or refuse a tenant). The host is the slicing proxy.
+import type { Logger } from '../channel.js';
+import type { Draft, ErrorKind, OfMessage, OfVersion, Port, Unversioned } from '../model.js';
+import { errorCode } from '../model.js';
+import type { SliceControlCounters } from '../counters.js';
+import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
+import { slicePortsOf } from '../slice-views.js';
+import type { SliceContext } from '../rewrite.js';
+import type { SliceFlowTable } from '../flow-table.js';
+import type { TokenBucket } from '../rate.js';
+import { RequestTracker, type ReplyType, type RequestHandlers } from './request-tracker.js';
+
+/** The switch connection as the session uses it (OfChannel; a fake one in unit tests). */
+export interface SwitchChannel {
+  onMessage: (m: OfMessage, raw: Buffer) => void;
+  onReady: (v: OfVersion) => void;
+  onClose: (why: string) => void;
+  readonly closed: boolean;
+  hello(): void;
+  xid(): number;
+  /** Sends a message; an error text when the switch's version cannot express it. */
+  send(m: OfMessage): string | null;
+  sendRaw(bytes: Buffer): void;
+  close(why: string): void;
+}
+
+/** One slice's controller connection as the session uses it (TenantLink; a fake one in unit tests). */
+export interface TenantConnection {
+  readonly connected: boolean;
+  /** The tenant reads too slowly: packet-ins are dropped, not queued. */
+  readonly slow: boolean;
+  readonly connectedTo: { host: string; port: number } | null;
+  readonly connects: number;
+  start(): void;
+  stop(): void;
+  /** Sends in the tenant's version; an error text when not connected or not expressible. */
+  send(m: Unversioned): string | null;
+}
+
+export interface TenantEvents {
+  onMessage(m: OfMessage, raw: Buffer): void;
+  onReady(v: OfVersion): void;
+}
+
+/** A removed flow entry's final counters; `key` pairs it with its line in the flow statistics. */
+export interface RemovedFlow { dpid: string; cookie: bigint; key: string; packetCount: bigint; byteCount: bigint; at: number }
+
+export interface SessionHost {
+  log: Logger;
+  counters(slice: string): SliceControlCounters;
+  /** Entries of the slice over every switch (for the slice-wide flow_entries limit). */
+  totalEntries(slice: string): number;
+  /** The handshake is done (dpid, version and ports known). */
+  sessionReady(): void;
+  /** The switch connection closed. */
+  sessionClosed(): void;
+  /**
+   * Whether sessions wait for setRole before programming (several runtime nodes share the
+   * switch). false: every session is master at once and programs the switch on connect.
+   */
+  arbitrated: boolean;
+  /** Tenant stats polls are answered from a statistics snapshot younger than this; null: no cache. */
+  statsCacheMs: number | null;
+  /** Statistics requests this proxy sent to a switch (collection rounds and forwarded tenant polls). */
+  statsRequestsSent(n: number): void;
+  /** A tenant's flow/aggregate/port stats poll, answered from the cache or sent on to the switch. */
+  tenantPoll(answered: 'cache' | 'switch'): void;
+  /** A flow entry of a slice (tenant rule or base rule) left the switch, with its final counters. */
+  flowRemoved?(e: RemovedFlow): void;
+  /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
+  connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
+}
+
+/** This node's role for a switch: 'pending' until the arbiter decides (arbitrated proxies only). */
+export type SessionRole = 'master' | 'slave' | 'pending';
+
+/** One slice bound to the switch: its view, its controller connection and its rules here. */
+export interface Binding {
+  view: SliceOnSwitch;
+  ctx: SliceContext;
+  link: TenantConnection;
+  table: SliceFlowTable;
+  control: TokenBucket | null;
+  packetIn: TokenBucket | null;
+  missSendLen: number;
+}
+
+export class SessionContext {
+  /** The switch's datapath id as 16 hex digits (how every layer names a switch). */
+  dpid = '';
+  /** The same id as a number (features replies to tenants). */
+  dpidValue = 0n;
+  version: OfVersion | null = null;
+  readonly ports = new Map<number, Port>();
+  capabilities = 0;
+  ready = false;
+  readonly bindings = new Map<string, Binding>();
+  readonly requests = new RequestTracker<Binding>();
+  /** The plan last applied to this switch (null before the first apply). */
+  views: PlanViews | null = null;
+  role: SessionRole;
+  generationId = 0n;
+  log: Logger;
+
+  constructor(readonly channel: SwitchChannel, readonly host: SessionHost) {
+    this.log = host.log;
+    this.role = host.arbitrated ? 'pending' : 'master';
+  }
+
+  portNumbers(): number[] { return [...this.ports.keys()]; }
+
+  /** Link ports of the network on this switch (never edge ports of a '*' slice). */
+  networkLinkPorts(): Set<number> | undefined { return this.views?.networkLinkPorts.get(this.dpid); }
+
+  counters(b: Binding): SliceControlCounters { return this.host.counters(b.view.slice); }
+
+  /** Sends a message of the hypervisor's own with this connection's version and a fresh xid. */
+  send(m: Draft): { xid: number; err: string | null } {
+    const xid = this.channel.xid();
+    return { xid, err: this.channel.send({ ...m, version: this.version!, xid } as OfMessage) };
+  }
+
+  /** Sends a request and waits for its answer (owner null: the hypervisor's own request). */
+  request<T extends ReplyType>(m: Draft, owner: Binding | null, expects: T | null, handlers: RequestHandlers<T>): number {
+    const xid = this.channel.xid();
+    this.requests.expect(xid, owner, expects, handlers);
+    this.channel.send({ ...m, version: this.version!, xid } as OfMessage);
+    return xid;
+  }
+
+  toTenant(b: Binding, m: Unversioned): void {
+    const err = b.link.send(m);
+    if (err && err !== 'not connected') this.log.warn({ slice: b.view.slice, err, type: m.type }, 'cannot send to tenant');
+  }
+
+  /** Answers a tenant's request with an OpenFlow error (counted) and logs why. */
+  refuse(b: Binding, m: OfMessage, kind: ErrorKind, reason: string, raw?: Buffer): void {
+    const { errType, code } = errorCode(m.version, kind);
+    // The first 64 bytes of the offending request, as the specification asks.
+    const data = raw ? Buffer.from(raw.subarray(0, 64)) : errorHeader(m);
+    this.toTenant(b, { type: 'error', xid: m.xid, errType, code, data });
+    this.counters(b).errorsSent++;
+    this.log.info({ slice: b.view.slice, kind, reason, type: m.type }, 'tenant message refused');
+  }
+
+  /** The switch's ports a slice's controller sees. */
+  slicePorts(b: Binding): Port[] {
+    const nums = new Set(slicePortsOf(b.view, this.portNumbers(), this.networkLinkPorts()));
+    return [...this.ports.values()].filter((p) => nums.has(p.portNo));
+  }
+
+  /** Ends a slice's tenant connection here and forgets its requests (its flows stay on the switch). */
+  unbind(b: Binding): void {
+    b.link.stop();
+    this.bindings.delete(b.view.slice);
+    this.requests.forgetOwner(b);
+  }
+}
+
+function errorHeader(m: OfMessage): Buffer {
+  // Without the raw request: a bare header with its version and xid.
+  const hdr = Buffer.alloc(8);
+  hdr[0] = m.version; hdr[1] = 0; hdr.writeUInt16BE(8, 2); hdr.writeUInt32BE(m.xid >>> 0, 4);
+  return hdr;
+}

@@ -1,0 +1,125 @@
+// Switch → tenant: what the switch sends that is not an answer to the hypervisor's own requests.
+// Packet-ins are classified by location, overlay tag, headers and the rule's cookie and
+// delivered untagged to the slices that may read them; port changes go to the slices that see
+// the port; flow removals are counted and shown to the tenant in its own terms; errors about a
+// tenant's flow-mod or packet-out go back to that tenant.
+import type { MessageOf } from '../model.js';
+import { OFP13 } from '../model.js';
+import { OFP_NO_BUFFER as NO_BUFFER, OFPFF13, OFPPR } from '../../openflow/constants.js';
+import { cookieSlice, isHypervisorCookie, isMissEmulationCookie, NO_COOKIE } from '../../dataplane/cookies.js';
+import { edgePortsOf } from '../slice-views.js';
+import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
+import { packetMatches } from '../match-algebra.js';
+import type { SliceFlowTable } from '../flow-table.js';
+import type { PacketHeaders } from '../../classifier/index.js';
+import type { Binding, SessionContext } from './context.js';
+import { flowKey } from './stats-answers.js';
+
+const MPLS_ETHERTYPE = 0x8847;
+
+export class SwitchDirection {
+  constructor(private readonly s: SessionContext) {}
+
+  /** A switch error no request of the hypervisor waits for: back to the tenant whose message it was. */
+  error(m: MessageOf<'error'>): void {
+    const s = this.s;
+    const t = s.requests.tenantOf(m.xid);
+    if (!t) { s.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
+    s.toTenant(t.owner, { type: 'error', xid: t.tenantXid, errType: m.errType, code: m.code, data: m.data });
+    s.counters(t.owner).errorsSent++;
+  }
+
+  portStatus(m: MessageOf<'port_status'>): void {
+    const s = this.s;
+    const deleted = m.reason === OFPPR.DELETE;
+    if (deleted) s.ports.delete(m.port.portNo); else s.ports.set(m.port.portNo, m.port);
+    for (const b of s.bindings.values()) {
+      b.ctx.edgePorts = edgePortsOf(b.view, s.portNumbers(), s.networkLinkPorts());
+      if (b.view.linkPorts.has(m.port.portNo) || b.ctx.edgePorts.includes(m.port.portNo) || (deleted && b.view.edgePorts === '*')) {
+        s.toTenant(b, { type: 'port_status', xid: 0, reason: m.reason, port: m.port });
+      }
+    }
+  }
+
+  flowRemoved(m: MessageOf<'flow_removed'>): void {
+    const s = this.s;
+    // Every removal counts toward the slice's totals (the collector keeps the final counters),
+    // also when the slice's binding is gone; what the tenant sees is decided below.
+    s.host.flowRemoved?.({ dpid: s.dpid, cookie: m.cookie, key: flowKey(m.cookie, m.priority, m.match), packetCount: m.packetCount, byteCount: m.byteCount, at: Date.now() });
+    if (isHypervisorCookie(m.cookie)) return;
+    const idx = cookieSlice(m.cookie);
+    const b = [...s.bindings.values()].find((x) => x.view.index === idx);
+    if (!b) return;
+    const before = b.table.entries;
+    const r = b.table.removed(m.cookie, m.match);
+    s.counters(b).flowEntries -= before - b.table.entries;
+    if (r && r.flags & OFPFF13.SEND_FLOW_REM) {
+      s.toTenant(b, { ...m, xid: 0, cookie: r.tenantCookie, priority: r.priority, match: r.match, tableId: 0, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout });
+    }
+  }
+
+  /** The slices whose read flowspace at `inPort` matches the packet. */
+  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer): Set<string> {
+    const s = this.s;
+    const out = new Set<string>();
+    const views = s.views;
+    if (!views) return out;
+    try {
+      for (const e of views.classifier.classifyPacket(s.dpid, inPort, headers)) if (e.permissions.includes('read')) out.add(e.slice);
+    } catch (err) {
+      s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
+      const fields = parsePacket(data).fields;
+      for (const b of s.bindings.values()) {
+        if (b.view.rules.some((r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)))) out.add(b.view.slice);
+      }
+    }
+    return out;
+  }
+
+  /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
+  packetIn(m: MessageOf<'packet_in'>): void {
+    const s = this.s;
+    const inPort = Number(m.match.in_port?.value ?? -1);
+    const pkt = summarizePacket(m.data);
+    const targets: Array<{ b: Binding; tagged: boolean }> = [];
+    let readers: Set<string> | null = null;
+    for (const b of s.bindings.values()) {
+      if (b.view.linkPorts.has(inPort)) {
+        if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
+        else if (b.view.overlay.type === 'mpls' && pkt.ethType === MPLS_ETHERTYPE && m.data.length >= 18 && (m.data.readUInt32BE(14) >>> 12) === b.view.overlay.tag) targets.push({ b, tagged: true });
+        continue;
+      }
+      if (!b.ctx.edgePorts.includes(inPort) || pkt.vlan !== null) continue;
+      // Location + headers through the indexed classifier (once per packet-in).
+      readers ??= this.readersOf(inPort, pkt.headers, m.data);
+      if (readers.has(b.view.slice)) targets.push({ b, tagged: false });
+    }
+    // A rule's cookie names the slice that asked for the packet: it alone gets it.
+    const hvRule = isHypervisorCookie(m.cookie);
+    let chosen = targets;
+    let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
+    if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
+      const idx = cookieSlice(m.cookie);
+      const hit = targets.filter((t) => t.b.view.index === idx);
+      if (hit.length) { chosen = hit; tenantRule = hit[0]!.b.table.byProxyCookie(m.cookie); }
+    }
+    const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
+    for (const { b, tagged } of chosen) {
+      const c = s.counters(b);
+      if (!b.link.connected || b.link.slow || (b.packetIn && !b.packetIn.take())) { c.packetInsDropped++; continue; }
+      let data = m.data;
+      if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data);
+      // Learning controllers only act on table misses: report the tenant's table-miss rule (and
+      // the 1.0 miss emulation) as NO_MATCH, like a real table miss.
+      const tenantMiss = tenantRule ? tenantRule.priority === 0 && Object.keys(tenantRule.match).length === 0 : false;
+      const reason = tenantMiss || isMissEmulation || (m.version !== OFP13 && !hvRule) ? 0 : m.reason;
+      c.packetInsDelivered++;
+      s.toTenant(b, { type: 'packet_in', xid: 0, bufferId: NO_BUFFER, totalLen: data.length, reason, tableId: 0, cookie: tenantRule?.tenantCookie ?? NO_COOKIE, match: { in_port: { value: BigInt(inPort) } }, data });
+    }
+  }
+}
+
+function stripMpls(data: Buffer): Buffer {
+  if (data.length < 18) return data;
+  return Buffer.concat([data.subarray(0, 12), Buffer.from([0x08, 0x00]), data.subarray(18)]);
+}

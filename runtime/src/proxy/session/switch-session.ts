@@ -1,0 +1,120 @@
+// One physical switch connected to the proxy: the handshake (features, 1.3 port descriptions,
+// config), the session's lifecycle, and the dispatch of the switch's messages to the parts that
+// handle them: the request tracker (answers to requests), the switch direction (packet-ins,
+// port changes, flow removals, tenants' errors), plan application, mastership and statistics.
+// The parts share one SessionContext; this class is what the slicing proxy sees.
+import { childLogger } from '../channel.js';
+import type { OfMessage, OfVersion, Port } from '../model.js';
+import { OFP13 } from '../model.js';
+import { OFPCML_NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
+import { dpidHex } from '@dfvisor/grammar';
+import type { PlanViews } from '../slice-views.js';
+import { SessionContext, type Binding, type SessionHost, type SessionRole, type SwitchChannel } from './context.js';
+import { Mastership } from './mastership.js';
+import { PlanApplication, type SwitchApplyResult } from './plan-apply.js';
+import { Statistics, type SessionStats } from './statistics.js';
+import { SwitchDirection } from './switch-direction.js';
+import { TenantDirection } from './tenant-direction.js';
+
+export class SwitchSession {
+  readonly connectedAt = Date.now();
+  private readonly s: SessionContext;
+  private readonly mastership: Mastership;
+  private readonly stats: Statistics;
+  private readonly plan: PlanApplication;
+  private readonly fromSwitchSide: SwitchDirection;
+
+  /** `currentViews`: the plan the proxy carries now (a new master programs it). */
+  constructor(readonly channel: SwitchChannel, host: SessionHost, private readonly currentViews: () => PlanViews | null) {
+    const s = (this.s = new SessionContext(channel, host));
+    this.mastership = new Mastership(s);
+    this.stats = new Statistics(s);
+    this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
+    this.fromSwitchSide = new SwitchDirection(s);
+    channel.onReady = (v) => { s.version = v; s.send({ type: 'features_request' }); };
+    channel.onMessage = (m) => { try { this.fromSwitch(m); } catch (e) { s.log.error({ err: (e as Error).stack }, 'switch message handling failed'); } };
+    channel.onClose = (why) => {
+      s.log.info({ dpid: s.dpid, why }, 'switch disconnected');
+      for (const b of s.bindings.values()) b.link.stop();
+      s.bindings.clear();
+      s.requests.closeAll();
+      host.sessionClosed();
+    };
+    channel.hello();
+  }
+
+  /** The switch's datapath id (16 hex digits; '' before the handshake). */
+  get dpid(): string { return this.s.dpid; }
+  get version(): OfVersion | null { return this.s.version; }
+  get ports(): ReadonlyMap<number, Port> { return this.s.ports; }
+  get ready(): boolean { return this.s.ready; }
+  get role(): SessionRole { return this.s.role; }
+  get generationId(): bigint { return this.s.generationId; }
+  /** The slices bound to this switch, by name. */
+  get bindings(): ReadonlyMap<string, Binding> { return this.s.bindings; }
+  /** The last statistics round (collector or tenant-triggered). */
+  get lastStats(): SessionStats | null { return this.stats.lastStats; }
+  /** Whether this node writes to the switch: pushes rules and connects the tenant controllers. */
+  get mayProgram(): boolean { return this.mastership.mayProgram; }
+
+  /** Applies the plan's views to this switch: removes changed/removed slices, installs new ones. */
+  apply(views: PlanViews | null): Promise<SwitchApplyResult> { return this.plan.apply(views); }
+
+  /**
+   * Takes a role decided by the arbiter (see Mastership.take). A new master learns the switch's
+   * meters and programs the current plan; its result is returned.
+   */
+  async setRole(role: 'master' | 'slave', generationId: bigint): Promise<SwitchApplyResult | undefined> {
+    if (!this.s.ready || this.channel.closed) return undefined;
+    if (!this.mastership.take(role, generationId)) return undefined;
+    await this.plan.learnMeters(this.currentViews());
+    if (this.s.role !== 'master') return undefined;
+    return this.plan.apply(this.currentViews());
+  }
+
+  /** One statistics round over this switch connection (see Statistics.collect). */
+  collectStats(timeoutMs = 3000): Promise<SessionStats | undefined> { return this.stats.collect(timeoutMs); }
+
+  close(): void {
+    for (const b of this.s.bindings.values()) b.link.stop();
+    this.channel.close('proxy stopping');
+  }
+
+  private fromSwitch(m: OfMessage): void {
+    const s = this.s;
+    switch (m.type) {
+      case 'features_reply': {
+        s.dpidValue = m.dpid; s.dpid = dpidHex(m.dpid); s.capabilities = m.capabilities;
+        s.log = childLogger(s.host.log, { dpid: s.dpid });
+        if (m.version === OFP13) {
+          s.request({ type: 'multipart_request', mpType: 'port_desc', flags: 0 }, null, 'multipart_reply', {
+            reply: (parts) => {
+              for (const part of parts) for (const p of part.ports ?? []) s.ports.set(p.portNo, p);
+              this.becomeReady();
+            },
+          });
+        } else {
+          for (const p of m.ports) s.ports.set(p.portNo, p);
+          this.becomeReady();
+        }
+        return;
+      }
+      case 'multipart_reply': case 'barrier_reply': case 'role_reply': s.requests.answer(m); return;
+      case 'error': if (!s.requests.error(m)) this.fromSwitchSide.error(m); return;
+      case 'packet_in': this.fromSwitchSide.packetIn(m); return;
+      case 'port_status': this.fromSwitchSide.portStatus(m); return;
+      case 'flow_removed': this.fromSwitchSide.flowRemoved(m); return;
+      default: return;
+    }
+  }
+
+  private becomeReady(): void {
+    const s = this.s;
+    if (s.ready) return;
+    s.ready = true;
+    s.send({ type: 'set_config', flags: 0, missSendLen: OFPCML_NO_BUFFER });
+    s.log.info({ version: s.version, ports: s.portNumbers().filter((p) => p < OFPP.MAX) }, 'switch connected');
+    s.host.sessionReady();
+    if (s.role === 'master') void this.plan.apply(this.currentViews());
+  }
+}
