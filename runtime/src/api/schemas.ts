@@ -198,7 +198,7 @@ export const components = [
   },
 ] as const;
 
-const problem = { $ref: 'Problem#' } as const;
+const problem = { description: 'an RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } } as const;
 /** Problem answers every authenticated route can give. */
 const authProblems = { 401: problem, 429: problem } as const;
 const json = (schema: object, description: string) => ({ description, ...schema });

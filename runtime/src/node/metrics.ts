@@ -15,6 +15,9 @@ export interface MetricsSource {
 export function buildMetrics(src: MetricsSource): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'dfvisor_' });
+  // prom-client's totals of active handles/requests/resources are gauges named `_total`, which
+  // Prometheus' naming rules refuse; the per-type gauges (dfvisor_nodejs_active_handles{type}) stay.
+  for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`dfvisor_nodejs_active_${name}_total`);
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
   gauge('dfvisor_active_revision', 'Active deployed revision', [], (g) => g.set(src.revision()));
