@@ -31,7 +31,7 @@ export class StoreRevisionRepository implements RevisionRepository {
       // Our own write arrives in the local tier by push; wait for it so a read right after sees it.
       await this.tier.waitFor(() => (this.active()?.revision ?? 0) >= next.revision, 10_000);
       // Pruning is housekeeping: a failure leaves more history, never a broken commit.
-      await pruneRevisions(this.store, this.keep).catch(() => undefined);
+      await pruneRevisions(this.store, this.keep, [...this.tier.entries('revisions')]).catch(() => undefined);
       return { ok: true };
     }
     if (r.error.code === 'conflict') return { ok: false, reason: 'conflict', detail: `another deploy changed the active revision first (${r.error.message}); fetch and retry` };

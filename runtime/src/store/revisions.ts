@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { conflict } from './errors.js';
 import type { LocalTier } from './local-tier.js';
-import { fail, ok, type GlobalStore, type Json, type StoreResult } from './types.js';
+import { fail, ok, type GlobalStore, type Json, type StoreResult, type Versioned } from './types.js';
 
 export const CURRENT_KEY = 'current';
 
@@ -117,8 +117,9 @@ function walkChain(values: Map<string, Json>): CommittedRevision[] {
  * one. Bodies newer than the chain's head (a commit under way elsewhere) are never touched.
  * Returns how many bodies were deleted.
  */
-export async function pruneRevisions(store: GlobalStore, keep: number): Promise<StoreResult<number>> {
-  const all = await store.entries('revisions');
+export async function pruneRevisions(store: GlobalStore, keep: number, snapshot?: Array<[string, Versioned]>): Promise<StoreResult<number>> {
+  // A node passes its local tier's copy (in memory) rather than reading every body from the store.
+  const all = snapshot ? ok(snapshot) : await store.entries('revisions');
   if (!all.ok) return fail(all.error);
   const chain = walkChain(new Map(all.value.map(([k, v]) => [k, v.value])));
   const kept = chain.slice(0, Math.max(2, keep));

@@ -136,7 +136,7 @@ test('event streams: tenants get no revision or deploy-progress events; capped p
   for (const r of open) await r.body!.cancel();
 });
 
-test('a flood of event-stream requests is refused without growing the process', async () => {
+test('a flood of event-stream requests is refused without growing the process', async (t) => {
   const rss0 = rssMiB(rt.child.pid!);
   const streams: Response[] = [];
   let refused = 0;
@@ -151,10 +151,11 @@ test('a flood of event-stream requests is refused without growing the process', 
   assert.ok(streams.length <= 5, `${streams.length} streams open`);
   assert.ok(refused >= 295);
   for (const r of streams) await r.body!.cancel();
+  t.diagnostic(`RSS ${rss0.toFixed(0)} -> ${rssMiB(rt.child.pid!).toFixed(0)} MiB after 300 stream requests`);
   assert.ok(rssMiB(rt.child.pid!) - rss0 < 100, `RSS grew from ${rss0} to ${rssMiB(rt.child.pid!)} MiB`);
 });
 
-test('a huge deploy is answered, its audit entry stays small, memory stays bounded', async () => {
+test('a huge deploy is answered, its audit entry stays small, memory stays bounded', async (t) => {
   const rss0 = rssMiB(rt.child.pid!);
   const many = Array.from({ length: 10_000 }, (_, i) => [`dir/file-${i}.slice`, `// ${'x'.repeat(900)}\n`] as [string, string]);
   const r = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(...many) });
@@ -166,6 +167,7 @@ test('a huge deploy is answered, its audit entry stays small, memory stays bound
   assert.ok(JSON.stringify(last).length < 1024, JSON.stringify(last).length.toString());
   const line = readFileSync(join(rt.dataDir, 'audit.log'), 'utf8').trim().split('\n').at(-1)!;
   assert.ok(line.length < 1024);
+  t.diagnostic(`RSS ${rss0.toFixed(0)} -> ${rssMiB(rt.child.pid!).toFixed(0)} MiB after a ${(JSON.stringify(files(...many)).length / 2 ** 20).toFixed(1)} MiB deploy`);
   assert.ok(rssMiB(rt.child.pid!) - rss0 < 300, `RSS grew from ${rss0} to ${rssMiB(rt.child.pid!)} MiB`);
 });
 
