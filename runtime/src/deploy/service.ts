@@ -133,7 +133,8 @@ export class DeployService {
   private forTenant(p: Principal, outcome: DeployOutcome, plan: Plan | undefined): DeployOutcome {
     if (outcome.ok || !outcome.problem.diagnostics || p.kind === 'admin') return outcome;
     const diagnostics = diagnosticsFor(p, outcome.problem.diagnostics, plan, deployedFile);
-    return { ok: false, problem: { ...outcome.problem, diagnostics, detail: summarizeErrors(diagnostics) } };
+    const own = diagnostics.some((d) => d.severity === 'error');
+    return { ok: false, problem: { ...outcome.problem, diagnostics, detail: own ? summarizeErrors(diagnostics) : 'the submission conflicts with slices of other owners' } };
   }
 
   private compileStored(network: SourceText[], slices: Record<string, SourceText>, previous: Plan) {
