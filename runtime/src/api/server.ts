@@ -78,7 +78,7 @@ function frameworkProblem(err: Error & { statusCode?: number; code?: string; val
   }
   if (status === 413) return problem(413, 'TOO_LARGE', 'Request too large', `the body exceeds ${bodyLimit} bytes`);
   if (status === 415) return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send application/json');
-  if (status === 400 && /JSON/i.test(err.code ?? '') ) return problem(400, 'BAD_REQUEST', 'Bad request', 'the body is not valid JSON');
+  if (status === 400 && (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')) return problem(400, 'BAD_REQUEST', 'Bad request', 'the body is not valid JSON');
   if (status >= 400 && status < 500) {
     const ours = err.code && !err.code.startsWith('FST_') ? err.code : 'BAD_REQUEST';
     return problem(status, ours, 'Bad request', err.code?.startsWith('FST_') ? 'the request is malformed' : err.message);
