@@ -1,91 +1,24 @@
-// The runtime's HTTP API as this extension sees it (issue 5's contract). Plain JSON shapes only.
+// The runtime's HTTP API as this extension sees it: names for the schemas of the generated
+// openapi.ts (scripts/openapi.mjs turns docs/openapi.yaml, itself generated from the runtime's
+// route schemas, into TypeScript), so these types cannot drift from the API. Plain JSON shapes.
+import type { components } from './openapi.js';
 
-/** A grammar diagnostic as the API returns it (grammar/src/api.ts `Diagnostic`, positions 0-based). */
-export interface ApiDiagnostic {
-  file: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  severity: 'error' | 'warning' | 'info';
-  code: string;
-  message: string;
-  related?: { file: string; range: ApiDiagnostic['range']; message: string }[];
-}
+type Schemas = components['schemas'];
 
-export interface SliceFile {
-  path: string;
-  text: string;
-}
-
-export interface DeployDiff {
-  added: string[];
-  changed: string[];
-  removed: string[];
-  unchanged: string[];
-}
-
-export interface DeploySliceResult {
-  name: string;
-  owner?: string;
-  status: string;
-}
-
-export interface DeployResult {
-  revision: number;
-  dryRun: boolean;
-  diff: DeployDiff;
-  slices: DeploySliceResult[];
-  diagnostics: ApiDiagnostic[];
-}
-
-export interface ControllerState {
-  url: string;
-  connected: boolean;
-}
-
-export interface SliceSummary {
-  name: string;
-  owner?: string;
-  overlay?: { type: string; tag: number | null };
-  switches: string[];
-  controllers: ControllerState[];
-  revision?: number;
-}
-
-export interface SliceDetail extends SliceSummary {
-  flowspace?: unknown[];
-  qos?: unknown;
-  limits?: unknown;
-}
-
-export interface SliceStats {
-  slice: string;
-  updatedAt?: string | number;
-  packets: number;
-  bytes: number;
-  flows: number;
-  packetIns?: number;
-  perSwitch?: { dpid: string; packets: number; bytes: number; flows: number }[];
-}
-
-export interface RuntimeStatus {
-  nodes: { id: string; api?: string; alive: boolean }[];
-  switches: { dpid: string; master?: string; connected: boolean }[];
-  slices: { name: string; controllers: ControllerState[] }[];
-  revision: number | null;
-}
-
-export interface RevisionInfo {
-  revision: number;
-  createdAt: string;
-  by?: string;
-  slices: string[];
-}
-
-/** RFC 9457 problem details, plus the runtime's `code` and `diagnostics`. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  diagnostics?: ApiDiagnostic[];
-}
+/** A grammar diagnostic as the API returns it (positions 0-based). */
+export type ApiDiagnostic = Schemas['Diagnostic'];
+export type SliceFile = Schemas['SourceFile'];
+export type DeployResult = Schemas['DeployResult'];
+export type DeployDiff = DeployResult['diff'];
+export type DeploySliceResult = DeployResult['slices'][number];
+export type ControllerState = Schemas['ControllerState'];
+export type SliceSummary = Schemas['SliceSummary'];
+export type SliceDetail = Schemas['SliceDetail'];
+export type SliceStats = Schemas['SliceStats'];
+export type RuntimeStatus = Schemas['RuntimeStatus'];
+export type RevisionInfo = Schemas['RevisionInfo'];
+/**
+ * RFC 9457 problem details, plus the runtime's `code`, `diagnostics` and schema `errors`. Every
+ * field optional: an error answer may come from something in front of the runtime (a proxy).
+ */
+export type Problem = Partial<Schemas['Problem']>;

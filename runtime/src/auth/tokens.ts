@@ -1,6 +1,7 @@
 // API tokens: one admin token and tenant tokens bound to an owner. Only hashes are stored.
 // A token reads `dfv_<id>_<secret>`; the id finds the record, the secret's hash is compared in
-// constant time. The admin token may be any string (config file or DFVISOR_ADMIN_TOKEN).
+// constant time. The admin token (config file or DFVISOR_ADMIN_TOKEN) must be a long random
+// secret: adminTokenWeakness refuses short or repetitive ones.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Principal } from '../deploy/types.js';
 
@@ -43,6 +44,13 @@ export class TokenService {
     return { kind: 'tenant', owner: rec.owner, tokenId: rec.id };
   }
 
+  /** Whether the principal's token is still valid (tenant tokens can be revoked). */
+  stillValid(p: Principal): boolean {
+    if (p.kind === 'admin') return true;
+    const rec = this.repo.get(p.tokenId);
+    return rec !== undefined && !rec.revokedAt;
+  }
+
   async create(owner: string): Promise<{ token: string; record: TokenRecord }> {
     const id = randomBytes(6).toString('hex');
     const token = `dfv_${id}_${randomBytes(24).toString('base64url')}`;
@@ -65,4 +73,20 @@ export class TokenService {
 
 export function generateAdminToken(): string {
   return `dfv_admin_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The id a presented token claims (`dfv_<id>_…`), for keying failed attempts; never the secret. */
+export function presentedTokenId(token: string | undefined): string {
+  if (token === undefined) return '-';
+  return /^dfv_([a-z0-9]{8,32})_/.exec(token)?.[1] ?? 'other';
+}
+
+export const ADMIN_TOKEN_MIN_LENGTH = 24;
+
+/** Why a configured admin token is not a long random secret, or undefined when it is one. */
+export function adminTokenWeakness(token: string): string | undefined {
+  if (token.length < ADMIN_TOKEN_MIN_LENGTH) return `the admin token has ${token.length} characters; it must be a random secret of at least ${ADMIN_TOKEN_MIN_LENGTH} (e.g. openssl rand -hex 24)`;
+  if (new Set(token).size < 10) return 'the admin token repeats a few characters; it must be a random secret (e.g. openssl rand -hex 24)';
+  if (/\s/.test(token)) return 'the admin token contains white space';
+  return undefined;
 }

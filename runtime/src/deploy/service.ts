@@ -5,6 +5,9 @@ import { buildDeployWorkspace, DEPLOYED_PREFIX } from './workspace.js';
 import { diffPlans, networkChanged } from './diff.js';
 import type { RevisionRepository, RevisionSummary } from './repository.js';
 import type { DeployOutcome, DeployProblem, DeployRequest, Principal, Revision, SourceText } from './types.js';
+import { diagnosticsFor } from './tenant-diagnostics.js';
+import { validatePlan } from '../validation/plan-schema.js';
+import type { SchemaError } from '../validation/json-schema.js';
 
 export interface ApplyResult {
   ok: boolean;
@@ -39,10 +42,20 @@ export interface DeployServiceDeps {
   now?: () => Date;
 }
 
-const problem = (status: DeployProblem['status'], code: string, title: string, detail: string, diagnostics?: Diagnostic[]): DeployOutcome => ({
+const problem = (status: DeployProblem['status'], code: string, title: string, detail: string, diagnostics?: Diagnostic[], errors?: SchemaError[]): DeployOutcome => ({
   ok: false,
-  problem: { status, code, title, detail, ...(diagnostics ? { diagnostics } : {}) },
+  problem: { status, code, title, detail, ...(diagnostics ? { diagnostics } : {}), ...(errors ? { errors } : {}) },
 });
+
+/** An audit target names at most a few submitted paths (a deploy may carry thousands). */
+function auditTarget(req: DeployRequest): string {
+  if (!req.files) return 'plan';
+  const shown = req.files.slice(0, 3).map((f) => (f.path.length > 80 ? f.path.slice(0, 77) + '...' : f.path));
+  return shown.join(',') + (req.files.length > 3 ? ` (+${req.files.length - 3} more files)` : '');
+}
+
+/** What a revision deploys, without when, by whom and its number: equal contents, nothing to store. */
+const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.plan]);
 
 export class DeployService {
   constructor(private readonly deps: DeployServiceDeps) {}
@@ -65,12 +78,13 @@ export class DeployService {
   }
 
   async deploy(p: Principal, req: DeployRequest): Promise<DeployOutcome> {
-    const target = req.files ? req.files.map((f) => f.path).join(',') : 'plan';
+    const target = auditTarget(req);
     this.emit({ type: 'deploy-progress', stage: 'checking' });
-    const prepared = req.plan ? this.preparePlan(p, req.plan) : this.prepareSources(p, req);
-    if ('ok' in prepared) return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, prepared);
-    const { revision, diagnostics } = prepared;
     const before = this.deps.repository.active();
+    const prepared = req.plan ? this.preparePlan(p, req.plan) : this.prepareSources(p, req);
+    if ('ok' in prepared) return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, this.forTenant(p, prepared, before?.plan));
+    const { revision } = prepared;
+    const diagnostics = diagnosticsFor(p, prepared.diagnostics, before?.plan, deployedFile);
     const diff = diffPlans(before?.plan, revision.plan);
     if (req.dryRun) return { ok: true, revision: before?.revision ?? 0, dryRun: true, diff, diagnostics, plan: revision.plan };
     return this.commitAndApply(p, 'deploy', target, revision, diagnostics);
@@ -79,9 +93,9 @@ export class DeployService {
   async undeploy(p: Principal, slice: string): Promise<DeployOutcome> {
     const active = this.deps.repository.active();
     const stored = active?.plan.slices.find((s) => s.name === slice);
-    if (!active || !stored) return this.refuse(p, 'undeploy', slice, problem(404, 'UNKNOWN_SLICE', 'Unknown slice', `no deployed slice named '${slice}'`));
-    if (p.kind !== 'admin' && stored.owner !== p.owner)
-      return this.refuse(p, 'undeploy', slice, problem(403, 'FORBIDDEN', 'Forbidden', `slice '${slice}' belongs to ${stored.owner ?? 'no owner'}, not ${p.owner}`));
+    // Another owner's slice is not found either: a tenant learns nothing about other owners.
+    if (!active || !stored || (p.kind !== 'admin' && stored.owner !== p.owner))
+      return this.refuse(p, 'undeploy', slice, problem(404, 'UNKNOWN_SLICE', 'Unknown slice', `no deployed slice named '${slice}'`));
     const slices = { ...active.slices };
     delete slices[slice];
     let plan: Plan;
@@ -90,9 +104,9 @@ export class DeployService {
       plan = { ...active.plan, slices: active.plan.slices.filter((s) => s.name !== slice), flowspace: active.plan.flowspace.filter((e) => e.slice !== slice), qos: { ...active.plan.qos, meters: active.plan.qos.meters.filter((m) => m.slice !== slice), queues: active.plan.qos.queues.filter((q) => q.slice !== slice) } };
     } else {
       const compiled = this.compileStored(active.network, slices, active.plan);
-      if (!compiled.plan) return this.refuse(p, 'undeploy', slice, problem(422, 'LANGUAGE_ERRORS', 'The remaining slices do not compile', 'removing this slice leaves a workspace with errors', compiled.diagnostics));
+      if (!compiled.plan) return this.refuse(p, 'undeploy', slice, problem(422, 'LANGUAGE_ERRORS', 'The remaining slices do not compile', 'removing this slice leaves a workspace with errors', diagnosticsFor(p, compiled.diagnostics, active.plan, deployedFile)));
       plan = compiled.plan;
-      diagnostics = compiled.diagnostics;
+      diagnostics = diagnosticsFor(p, compiled.diagnostics, active.plan, deployedFile);
     }
     const next: Revision = { revision: active.revision + 1, createdAt: this.nowIso(), by: p.owner, action: 'undeploy', network: active.network, slices, plan };
     return this.commitAndApply(p, 'undeploy', slice, next, diagnostics);
@@ -115,6 +129,14 @@ export class DeployService {
     return (this.deps.now?.() ?? new Date()).toISOString();
   }
 
+  /** A refusal as a tenant may read it: diagnostics without other owners' sources. */
+  private forTenant(p: Principal, outcome: DeployOutcome, plan: Plan | undefined): DeployOutcome {
+    if (outcome.ok || !outcome.problem.diagnostics || p.kind === 'admin') return outcome;
+    const diagnostics = diagnosticsFor(p, outcome.problem.diagnostics, plan, deployedFile);
+    const own = diagnostics.some((d) => d.severity === 'error');
+    return { ok: false, problem: { ...outcome.problem, diagnostics, detail: own ? summarizeErrors(diagnostics) : 'the submission conflicts with slices of other owners' } };
+  }
+
   private compileStored(network: SourceText[], slices: Record<string, SourceText>, previous: Plan) {
     const files: SourceText[] = [
       ...network.map((n, i) => ({ path: `${DEPLOYED_PREFIX}network-${i + 1}.slice`, text: n.text })),
@@ -125,6 +147,8 @@ export class DeployService {
 
   private preparePlan(p: Principal, plan: Plan): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
     if (p.kind !== 'admin') return problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may deploy a compiled plan; tenants deploy .slice sources');
+    const checked = validatePlan(plan);
+    if (!checked.ok) return problem(400, 'INVALID_PLAN', 'The plan does not match plan.schema.json', `${checked.errors.length} schema error(s); first: ${checked.errors[0].path || '(top level)'} ${checked.errors[0].message}`, undefined, checked.errors);
     const active = this.deps.repository.active();
     return {
       revision: { revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'deploy', network: [], slices: {}, plan },
@@ -151,9 +175,10 @@ export class DeployService {
       if (ws.network.length > 0 && networkChanged(active?.plan, plan))
         return problem(403, 'FORBIDDEN', 'Forbidden', 'tenants may not change the network section');
       for (const name of [...ws.submitted.keys(), ...ws.removed]) {
-        const owner = plan.slices.find((s) => s.name === name)?.owner ?? owners.get(name) ?? null;
+        // Checked first, and without naming the owner: the name is taken, nothing more is told.
+        if (owners.has(name) && owners.get(name) !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `the slice name '${name}' is taken by another owner`);
+        const owner = plan.slices.find((s) => s.name === name)?.owner ?? null;
         if (owner !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `slice '${name}' has owner ${owner === null ? '(none)' : JSON.stringify(owner)}; this token may only deploy slices of ${JSON.stringify(p.owner)}`);
-        if (owners.has(name) && owners.get(name) !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `slice '${name}' is deployed by another owner`);
       }
     }
 
@@ -172,6 +197,11 @@ export class DeployService {
   private async commitAndApply(p: Principal, action: string, target: string, next: Revision, diagnostics: Diagnostic[]): Promise<DeployOutcome> {
     const before = this.deps.repository.active();
     const diff = diffPlans(before?.plan, next.plan);
+    // A deploy that changes nothing stores nothing: the active revision stays.
+    if (before && content(before) === content(next)) {
+      this.audit(p, action, target, 'ok', before.revision, 'no change');
+      return { ok: true, revision: before.revision, dryRun: false, diff, diagnostics, plan: before.plan };
+    }
     this.emit({ type: 'deploy-progress', stage: 'committing', revision: next.revision });
     const committed = await this.deps.repository.commit(next, before?.revision ?? 0);
     if (!committed.ok) {
@@ -201,6 +231,8 @@ export class DeployService {
 export function compileTexts(files: SourceText[], previous?: Plan) {
   return compile(files.map((f) => parse(f.text, f.path)), { previous });
 }
+
+const deployedFile = (slice: string) => `${DEPLOYED_PREFIX}${slice}.slice`;
 
 function summarizeErrors(diags: Diagnostic[]): string {
   const errors = diags.filter((d) => d.severity === 'error');

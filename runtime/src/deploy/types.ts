@@ -43,6 +43,8 @@ export interface DeployProblem {
   title: string;
   detail: string;
   diagnostics?: Diagnostic[];
+  /** Schema errors of a submitted plan (INVALID_PLAN). */
+  errors?: Array<{ path: string; message: string }>;
 }
 
 export type DeployOutcome =

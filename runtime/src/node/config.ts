@@ -1,8 +1,10 @@
-// A runtime node's configuration: defaults, then the config file (JSON), then flags.
+// A runtime node's configuration: defaults, then the config file (JSON, checked against
+// CONFIG_SCHEMA), then flags.
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { StoreConfig } from '../store/index.js';
+import { compileValidator, formatSchemaErrors } from '../validation/json-schema.js';
 
 export interface HostPort {
   host: string;
@@ -22,8 +24,13 @@ export interface NodeConfig {
   logLevel: string;
   /** Interval of the push of statistics aggregates to the global tier. */
   statsIntervalMs: number;
-  /** Failed authentications per address and minute before the address gets 429. */
+  /** Failed authentications per address and presented token id and minute before 429. */
   authFailuresPerMinute: number;
+  /** Revisions kept in the store (older ones are pruned unless a rollback needs them). */
+  revisionsKept: number;
+  /** Open event streams (GET /v1/events) per token and in total. */
+  eventStreamsPerToken: number;
+  eventStreamsTotal: number;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -37,7 +44,45 @@ export const DEFAULTS: NodeConfig = {
   logLevel: 'info',
   statsIntervalMs: 2000,
   authFailuresPerMinute: 30,
+  revisionsKept: 50,
+  eventStreamsPerToken: 4,
+  eventStreamsTotal: 64,
 };
+
+const hostPort = { oneOf: [{ type: 'string', minLength: 3 }, { type: 'object', additionalProperties: false, required: ['host', 'port'], properties: { host: { type: 'string' }, port: { type: 'integer', minimum: 0, maximum: 65535 } } }] };
+const positive = { type: 'integer', minimum: 1 };
+
+/** The config file's schema: unknown keys are errors so typos do not pass silently. */
+export const CONFIG_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'dfvisor run --config',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    nodeId: { type: 'string', minLength: 1 },
+    dataDir: { type: 'string', minLength: 1 },
+    ofListen: hostPort,
+    api: hostPort,
+    store: {
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'embedded' }, dataDir: { type: 'string' } } },
+        { type: 'object', additionalProperties: false, required: ['kind', 'members', 'clusterName'], properties: { kind: { const: 'hazelcast' }, members: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$' } }, clusterName: { type: 'string', minLength: 1 }, connectTimeoutMs: positive, prefix: { type: 'string' } } },
+      ],
+    },
+    adminToken: { type: 'string' },
+    tls: { type: 'object', additionalProperties: false, required: ['certFile', 'keyFile'], properties: { certFile: { type: 'string' }, keyFile: { type: 'string' } } },
+    bodyLimitBytes: { type: 'integer', minimum: 1024 },
+    deploy: { type: 'array', items: { type: 'string' } },
+    logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
+    statsIntervalMs: { type: 'integer', minimum: 100 },
+    authFailuresPerMinute: positive,
+    revisionsKept: positive,
+    eventStreamsPerToken: positive,
+    eventStreamsTotal: positive,
+  },
+} as const;
+
+const validateConfig = compileValidator<Record<string, unknown>>(CONFIG_SCHEMA);
 
 export function parseHostPort(s: string, what: string): HostPort {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(s.trim());
@@ -54,15 +99,15 @@ export async function readConfigFile(path: string): Promise<Partial<NodeConfig> 
   } catch (e) {
     throw new Error(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let data: Record<string, unknown>;
+  let parsed: unknown;
   try {
-    data = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new Error(`config ${path} is not valid JSON: ${(e as Error).message}`);
   }
-  const known = new Set([...Object.keys(DEFAULTS), 'adminToken', 'tls']);
-  const unknown = Object.keys(data).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new Error(`config ${path}: unknown key(s) ${unknown.join(', ')}`);
+  const checked = validateConfig(parsed);
+  if (!checked.ok) throw new Error(`config ${path} does not match its schema: ${formatSchemaErrors(checked.errors)}`);
+  const data = checked.value;
   const out: Record<string, unknown> = { ...data };
   if (typeof data.ofListen === 'string') out.ofListen = parseHostPort(data.ofListen, 'ofListen');
   if (typeof data.api === 'string') out.api = parseHostPort(data.api, 'api');

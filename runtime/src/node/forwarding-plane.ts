@@ -5,20 +5,8 @@ import type { Plan } from '@dfvisor/grammar';
 import type { ApplyResult } from '../deploy/service.js';
 import type { StatsMessageCounts } from '../proxy/index.js';
 
-export interface SliceCounters {
-  packets: number;
-  bytes: number;
-  flows: number;
-  packetIns: number;
-  perSwitch: Array<{ dpid: string; packets: number; bytes: number; flows: number }>;
-  /** The part of packets/bytes from flows the switches removed (expired or deleted). */
-  removed?: { packets: number; bytes: number };
-  /** The slice's queues (the plan's qos.queues) on the switches this node masters. */
-  queues?: SliceQueueStats[];
-}
-
-/** One queue of a slice with the switch's counters for it. */
-export interface SliceQueueStats { dpid: string; port: number; queueId: number; txPackets: number; txBytes: number; txErrors: number }
+export type { SliceCounters, SliceQueueStats } from '../view/runtime-view.js';
+import type { SliceCounters } from '../view/runtime-view.js';
 
 export interface ForwardingPlaneStatus {
   /** master: this node is the switch's master (only the master programs it and connects tenants). */

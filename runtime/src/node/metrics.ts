@@ -1,4 +1,6 @@
 // Prometheus metrics (prom-client): per-slice and per-switch series, read at scrape time.
+// Cumulative values are counters named `_total` (bytes: `_bytes_total`); states are gauges;
+// process metrics carry the `dfvisor_` prefix once (dfvisor_process_cpu_seconds_total).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface MetricsSource {
@@ -12,20 +14,24 @@ export interface MetricsSource {
 
 export function buildMetrics(src: MetricsSource): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'dfvisor_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'dfvisor_' });
+  // prom-client's totals of active handles/requests/resources are gauges named `_total`, which
+  // Prometheus' naming rules refuse; the per-type gauges (dfvisor_nodejs_active_handles{type}) stay.
+  for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`dfvisor_nodejs_active_${name}_total`);
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
     new Gauge({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
   gauge('dfvisor_active_revision', 'Active deployed revision', [], (g) => g.set(src.revision()));
-  gauge('dfvisor_slice_packets', 'Packets counted for a slice (pushed aggregates, all nodes)', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.packets)));
-  gauge('dfvisor_slice_bytes', 'Bytes counted for a slice (pushed aggregates, all nodes)', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.bytes)));
   gauge('dfvisor_slice_flows', 'Flow entries a slice has installed', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.flows)));
-  gauge('dfvisor_slice_packet_ins', 'Packet-ins delivered to a slice', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.packetIns)));
   gauge('dfvisor_switch_connected', 'Whether a switch is connected to this node (1) or not (0)', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.connected ? 1 : 0)));
   gauge('dfvisor_switch_master', 'Whether this node is the master of a switch', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.master ? 1 : 0)));
   gauge('dfvisor_controller_connected', 'Whether a tenant controller connection is up', ['slice', 'url'], (g) => src.controllers().forEach((c) => g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0)));
   // Counters read from the data path at scrape time (monotonic: counted since the node started).
   const counter = (name: string, help: string, labelNames: string[], collect: (c: Counter) => void) =>
     new Counter({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
+  // Per-slice sums of every live node's pushed aggregates (they drop when a node leaves: a reset).
+  counter('dfvisor_slice_packets_total', 'Packets counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) => src.sliceTotals().forEach((s) => c.inc({ slice: s.slice }, s.packets)));
+  counter('dfvisor_slice_bytes_total', 'Bytes counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) => src.sliceTotals().forEach((s) => c.inc({ slice: s.slice }, s.bytes)));
+  counter('dfvisor_slice_packet_ins_total', 'Packet-ins delivered to a slice', ['slice'], (c) => src.sliceTotals().forEach((s) => c.inc({ slice: s.slice }, s.packetIns)));
   counter('dfvisor_stats_requests_to_switches_total', 'Statistics requests this node sent to switches (push collection rounds and tenant polls sent on)', [], (c) => {
     const m = src.statsMessages?.();
     if (m) c.inc(m.requestsToSwitches);

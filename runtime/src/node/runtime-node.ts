@@ -1,6 +1,6 @@
 // One runtime node: store (global + local tier), forwarding plane (slicing proxy), deploy service, API,
 // membership heartbeat and the push of statistics aggregates. `dfvisor run` starts one.
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -9,10 +9,10 @@ import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json
 import { DeployService } from '../deploy/service.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
 import type { Revision } from '../deploy/types.js';
-import { TokenService, generateAdminToken, sha256 } from '../auth/tokens.js';
-import { FailedAuthLimiter } from '../auth/failed-auth-limiter.js';
+import { TokenService, adminTokenWeakness, generateAdminToken, sha256 } from '../auth/tokens.js';
 import { StoreTokenRepository } from '../auth/store-token-repository.js';
-import { buildApi, type SliceStats, type StatusView } from '../api/server.js';
+import { buildApi } from '../api/server.js';
+import type { SliceStats, StatusView } from '../view/runtime-view.js';
 import { EventHub } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
@@ -29,8 +29,8 @@ export interface ForwardingPlaneContext {
 export interface RuntimeNodeOptions {
   logger: Logger;
   createForwardingPlane: (ctx: ForwardingPlaneContext) => ForwardingPlane;
-  /** Called once when the node generated a fresh admin token (print it for the operator). */
-  onAdminTokenGenerated?: (token: string) => void;
+  /** Called once when the node generated a fresh admin token, with the 0600 file that holds it. */
+  onAdminTokenGenerated?: (file: string) => void;
 }
 
 const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership'];
@@ -73,12 +73,19 @@ export class RuntimeNode {
     }
     const tier = tierR.value;
 
-    const adminHash = await resolveAdminHash(store, tier, config.adminToken, o.onAdminTokenGenerated);
+    let adminHash: string;
+    try {
+      adminHash = await resolveAdminHash(store, tier, config, o.onAdminTokenGenerated);
+    } catch (e) {
+      await tier.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      throw e;
+    }
     const tokens = new TokenService(adminHash, new StoreTokenRepository(store, tier));
     const events = new EventHub();
     const audit = new FileAuditLog(config.dataDir, 10_000, (e) => log.warn({ err: e }, 'audit log write failed'));
     const forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log });
-    const repository = new StoreRevisionRepository(store, tier);
+    const repository = new StoreRevisionRepository(store, tier, config.revisionsKept);
     const deploy = new DeployService({
       repository,
       applier: { apply: (plan) => forwardingPlane.applyPlan(plan) },
@@ -105,7 +112,13 @@ export class RuntimeNode {
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
-    const api = await buildApi({ deploy, tokens, runtime: runtimeView, events, audit, metrics, bodyLimit: config.bodyLimitBytes, https, limiter: new FailedAuthLimiter(config.authFailuresPerMinute, 60_000) });
+    const api = await buildApi({
+      deploy, tokens, runtime: runtimeView, events, audit, metrics, https, logger: log,
+      bodyLimit: config.bodyLimitBytes,
+      authFailuresPerMinute: config.authFailuresPerMinute,
+      sse: { perToken: config.eventStreamsPerToken, total: config.eventStreamsTotal },
+      onTokensChanged: (listener) => tier.on((e) => e.map === 'tokens' && listener()),
+    });
     node = new RuntimeNode(config, store, tier, forwardingPlane, deploy, events, api, log);
 
     try {
@@ -256,15 +269,28 @@ export class RuntimeNode {
   }
 }
 
-/** The admin token's hash: from the config/env, else the stored one, else a new token (shown once). */
-async function resolveAdminHash(store: GlobalStore, tier: LocalTier, given: string | undefined, shown?: (t: string) => void): Promise<string> {
-  if (given) return sha256(given);
+/**
+ * The admin token's hash: from the config/env (a long random secret, else the node refuses to
+ * start), else the stored one, else a new token written to a 0600 file in the data dir (never to
+ * the log).
+ */
+async function resolveAdminHash(store: GlobalStore, tier: LocalTier, config: NodeConfig, shown?: (file: string) => void): Promise<string> {
+  const given = config.adminToken;
+  if (given !== undefined && given !== '') {
+    const weak = adminTokenWeakness(given);
+    if (weak) throw new Error(`refusing to start: ${weak}`);
+    return sha256(given);
+  }
   const stored = tier.get('meta', 'admin')?.value as { hash?: string } | undefined;
   if (stored?.hash) return stored.hash;
   const token = generateAdminToken();
   const r = await store.put('meta', 'admin', { hash: sha256(token) }, { expectVersion: 0 });
   if (r.ok) {
-    shown?.(token);
+    const file = join(config.dataDir, 'admin-token');
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(file, token + '\n', { mode: 0o600 });
+    await chmod(file, 0o600);
+    shown?.(file);
     return sha256(token);
   }
   const again = await store.get('meta', 'admin');

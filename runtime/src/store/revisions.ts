@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { conflict } from './errors.js';
 import type { LocalTier } from './local-tier.js';
-import { fail, ok, type GlobalStore, type Json, type StoreResult } from './types.js';
+import { fail, ok, type GlobalStore, type Json, type StoreResult, type Versioned } from './types.js';
 
 export const CURRENT_KEY = 'current';
 
@@ -109,4 +109,30 @@ function walkChain(values: Map<string, Json>): CommittedRevision[] {
     key = e.previous;
   }
   return out;
+}
+
+/**
+ * Deletes revision bodies beyond the newest `keep` on the chain (at least 2: the active one and
+ * the one a failed apply restores), and leftovers of failed attempts older than the oldest kept
+ * one. Bodies newer than the chain's head (a commit under way elsewhere) are never touched.
+ * Returns how many bodies were deleted.
+ */
+export async function pruneRevisions(store: GlobalStore, keep: number, snapshot?: Array<[string, Versioned]>): Promise<StoreResult<number>> {
+  // A node passes its local tier's copy (in memory) rather than reading every body from the store.
+  const all = snapshot ? ok(snapshot) : await store.entries('revisions');
+  if (!all.ok) return fail(all.error);
+  const chain = walkChain(new Map(all.value.map(([k, v]) => [k, v.value])));
+  const kept = chain.slice(0, Math.max(2, keep));
+  if (kept.length === chain.length) return ok(0);
+  const oldestKept = kept[kept.length - 1].revision;
+  const keepKeys = new Set(kept.map((r) => r.key));
+  let deleted = 0;
+  for (const [key, v] of all.value) {
+    if (key === CURRENT_KEY || keepKeys.has(key)) continue;
+    const rev = (v.value as unknown as RevisionEntry | null)?.revision;
+    if (typeof rev !== 'number' || rev >= oldestKept) continue;
+    const r = await store.delete('revisions', key, { expectVersion: v.version });
+    if (r.ok) deleted++;
+  }
+  return ok(deleted);
 }

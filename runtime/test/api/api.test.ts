@@ -73,7 +73,7 @@ test('deploy the lab: dry run changes nothing, then one revision with the diff',
   const metrics = await http(rt, 'GET', '/metrics', { token: admin });
   assert.equal(metrics.status, 200);
   assert.match(metrics.body, /dfvisor_active_revision \d+/);
-  assert.match(metrics.body, /dfvisor_slice_packets\{slice="research"\}/);
+  assert.match(metrics.body, /dfvisor_slice_packets_total\{slice="research"\}/);
 });
 
 test('bad requests: bad JSON 400, schema 400, oversized 413, unknown slice 404, unknown route 404', async () => {
@@ -188,17 +188,27 @@ test('SSE: a deploy streams progress and the new revision', async () => {
   assert.match(seen, /event: revision/);
 });
 
-test('failed authentication is rate limited (429) per address', async () => {
+test('failed authentication is rate limited (429) per address and token id; valid tokens keep access', async () => {
   const rt2 = await startRuntime({ args: ['--auth-failures-per-minute', '5'] });
   try {
+    const tenant = (await http(rt2, 'POST', '/v1/tokens', { token: rt2.adminToken, body: { owner: 'carol' } })).body.token as string;
+    const id = /^dfv_([a-z0-9]+)_/.exec(tenant)![1];
     let last = 0;
     for (let i = 0; i < 6; i++) last = (await http(rt2, 'GET', '/v1/slices', { token: `wrong-${i}` })).status;
     assert.equal(last, 429);
-    const blocked = await http(rt2, 'GET', '/v1/slices', { token: rt2.adminToken });
-    assert.equal(blocked.status, 429, 'even a good token waits out the window');
-    assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+    const limited = await http(rt2, 'GET', '/v1/slices', { token: 'wrong-again' });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.body.code, 'TOO_MANY_FAILED_LOGINS');
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    // The admin (same address) keeps access, and so does a tenant token.
+    assert.equal((await http(rt2, 'GET', '/v1/slices', { token: rt2.adminToken })).status, 200, 'the admin is not locked out');
+    assert.equal((await http(rt2, 'GET', '/v1/slices', { token: tenant })).status, 200);
+    // Failures with another token id are counted on their own: 401, not 429.
+    const guess = `dfv_${id}_${'x'.repeat(32)}`;
+    for (let i = 0; i < 5; i++) assert.equal((await http(rt2, 'GET', '/v1/slices', { token: guess })).status, 401, `guess ${i}`);
+    assert.equal((await http(rt2, 'GET', '/v1/slices', { token: guess })).status, 429, 'guessing one token id is limited');
+    assert.equal((await http(rt2, 'GET', '/v1/slices', { token: tenant })).status, 200, 'the real token still gets in');
   } finally {
     await rt2.stop();
   }
 });
-

@@ -59,10 +59,12 @@ test("a tenant changing another owner's slice (same name, own owner) is refused"
   assert.equal(await state(), before);
 });
 
-test("deleting another's slice is refused (403), nothing changes", async () => {
+test("deleting another's slice answers 404 (as if it did not exist), nothing changes", async () => {
   const before = await state();
   const r = await http(rt, 'DELETE', '/v1/slices/bobnet', { token: alice });
-  assert.equal(r.status, 403);
+  assert.equal(r.status, 404);
+  assert.equal(r.body.code, 'UNKNOWN_SLICE');
+  assert.equal(JSON.stringify(r.body).includes('bob"'), false, 'the owner is not named');
   assert.equal(await state(), before);
 });
 

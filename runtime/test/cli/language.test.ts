@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dfvisor, repoRoot } from './run-cli.js';
+import { dfvisor, repoRoot } from '../support/run-cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dfv-cli-'));
 

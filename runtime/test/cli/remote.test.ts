@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dfvisor, repoRoot } from './run-cli.js';
+import { dfvisor, repoRoot } from '../support/run-cli.js';
 import { startRuntime, type RuntimeProcess } from '../api/runtime-process.js';
 
 let rt: RuntimeProcess;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dfvisor } from './run-cli.js';
+import { dfvisor } from '../support/run-cli.js';
 
 const NET = (name: string) => `network ${name} {\n  switch s1 dpid 1 { port 1..4 }\n}\n`;
 const SLICE = (name: string, port = 1) =>

@@ -16,6 +16,8 @@ import {
 import { parseCommandArgs, str, flag } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
+import { validatePlan } from '../../validation/plan-schema.js';
+import { formatSchemaErrors } from '../../validation/json-schema.js';
 
 export const checkHelp = `Usage: dfvisor check [--format text|json] <file|dir>...
 
@@ -142,11 +144,15 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const prevPath = str(p, 'previous');
   let previous: Plan | undefined;
   if (prevPath) {
+    let data: unknown;
     try {
-      previous = JSON.parse(await readFile(prevPath, 'utf8')) as Plan;
+      data = JSON.parse(await readFile(prevPath, 'utf8'));
     } catch (e) {
       throw new UserError(`cannot read the previous plan ${prevPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    const checked = validatePlan(data);
+    if (!checked.ok) throw new UserError(`--previous ${prevPath} is not a plan (grammar/plan.schema.json): ${formatSchemaErrors(checked.errors)}`, 2);
+    previous = checked.value;
   }
   const { plan, diagnostics } = compile(files, { previous });
   for (const d of diagnostics) io.err(formatDiagnosticLine(d) + '\n');

@@ -17,7 +17,9 @@ Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, u
   --api HOST:PORT         where the HTTP API listens (default 127.0.0.1:8181)
   --deploy FILE|DIR       deploy these .slice files at start (repeatable)
   --config FILE           JSON config file (keys: nodeId, dataDir, ofListen, api, store, adminToken,
-                          tls {certFile,keyFile}, bodyLimitBytes, deploy, logLevel, statsIntervalMs)
+                          tls {certFile,keyFile}, bodyLimitBytes, deploy, logLevel, statsIntervalMs,
+                          authFailuresPerMinute, revisionsKept, eventStreamsPerToken,
+                          eventStreamsTotal); checked against its schema
   --store embedded|hazelcast   global tier (default embedded)
   --hazelcast HOST:PORT[,…]    Hazelcast members (with --store hazelcast; default 127.0.0.1:5701)
   --cluster-name NAME     Hazelcast cluster name (default dfvisor)
@@ -26,10 +28,12 @@ Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, u
   --tls-cert FILE --tls-key FILE   serve the API over HTTPS
   --log-level LEVEL       trace|debug|info|warn|error (default info)
   --body-limit BYTES      largest API request body (default 10 MiB; larger ones get 413)
-  --auth-failures-per-minute N   failed authentications per address and minute before 429 (default 30)
+  --auth-failures-per-minute N   failed authentications per address and presented token id
+                          and minute before 429 (default 30; valid tokens always get in)
 
-The admin token comes from DFVISOR_ADMIN_TOKEN or the config file; if neither gives one and the
-store has none, a new one is generated and printed once on stderr.
+The admin token comes from DFVISOR_ADMIN_TOKEN or the config file and must be a long random
+secret (at least 24 characters; e.g. openssl rand -hex 24). If neither gives one and the store has
+none, a new one is generated and written to <data-dir>/admin-token (mode 0600), never to the log.
 `;
 
 export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | undefined> {
@@ -109,7 +113,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     node = await RuntimeNode.start(cfg, {
       logger,
       createForwardingPlane: createProxyForwardingPlane,
-      onAdminTokenGenerated: (t) => io.err(`\nadmin token (shown once, store it now; or set DFVISOR_ADMIN_TOKEN):\n  ${t}\n\n`),
+      onAdminTokenGenerated: (file) => io.err(`\ndfvisor: generated an admin token, readable only by this user, in ${file}\n  (or set DFVISOR_ADMIN_TOKEN to a long random secret)\n\n`),
     });
   } catch (e) {
     throw new UserError((e as Error).message);

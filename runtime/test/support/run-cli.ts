@@ -1,6 +1,6 @@
 // Runs the real `dfvisor` binary (runtime/bin/dfvisor.js) as a child process.
 import { spawn } from 'node:child_process';
-import { dfvisorBin, repoRoot } from '../support/paths.js';
+import { dfvisorBin, repoRoot } from './paths.js';
 
 export { dfvisorBin, repoRoot };
 

@@ -1,0 +1,264 @@
+// The API's JSON Schemas: shared components (added to Fastify with addSchema and referenced as
+// `Name#`) and the schema of every route. Fastify validates requests and serializes responses
+// with them, and @fastify/swagger generates the OpenAPI document (docs/openapi.yaml) from them.
+
+/** A free-form object (plan sections): serialized as it is. */
+const anyObject = { type: 'object', additionalProperties: true } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
+const sliceName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' } as const;
+
+const position = { type: 'object', required: ['line', 'character'], properties: { line: { type: 'integer' }, character: { type: 'integer' }, offset: { type: 'integer' } } } as const;
+const range = { type: 'object', required: ['start', 'end'], properties: { start: position, end: position } } as const;
+
+export const components = [
+  {
+    $id: 'Diagnostic',
+    type: 'object',
+    description: "A checker diagnostic (as `dfvisor check --format json` prints it), positions 0-based",
+    required: ['file', 'range', 'severity', 'code', 'message'],
+    properties: {
+      file: { type: 'string' },
+      range,
+      severity: { enum: ['error', 'warning', 'info'] },
+      code: { type: 'string', examples: ['SL301'] },
+      message: { type: 'string' },
+      related: { type: 'array', items: { type: 'object', required: ['file', 'range', 'message'], properties: { file: { type: 'string' }, range, message: { type: 'string' } } } },
+      data: { type: 'object', additionalProperties: true, description: 'machine-readable data for quick fixes' },
+    },
+  },
+  {
+    $id: 'SchemaError',
+    type: 'object',
+    description: 'One JSON Schema violation: a JSON pointer into the request and what is wrong there',
+    required: ['path', 'message'],
+    properties: { path: { type: 'string' }, message: { type: 'string' } },
+  },
+  {
+    $id: 'Problem',
+    type: 'object',
+    description: 'RFC 9457 problem details with the runtime\'s error code',
+    required: ['type', 'title', 'status', 'detail', 'code'],
+    additionalProperties: true,
+    properties: {
+      type: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      code: { type: 'string' },
+      diagnostics: { type: 'array', items: { $ref: 'Diagnostic#' } },
+      errors: { type: 'array', items: { $ref: 'SchemaError#' } },
+    },
+  },
+  {
+    $id: 'SourceFile',
+    type: 'object',
+    required: ['path', 'text'],
+    additionalProperties: false,
+    properties: { path: { type: 'string', minLength: 1, maxLength: 4096 }, text: { type: 'string' } },
+  },
+  {
+    $id: 'DeployRequest',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      files: { type: 'array', items: { $ref: 'SourceFile#' }, minItems: 1, maxItems: 10000 },
+      plan: {
+        type: 'object',
+        description: 'A compiled plan (admin only), validated against grammar/plan.schema.json',
+        required: ['format', 'version', 'network', 'slices', 'flowspace', 'qos'],
+        properties: { format: { const: 'dfvisor-plan' }, version: { const: 1 } },
+      },
+    },
+    oneOf: [{ required: ['files'] }, { required: ['plan'] }],
+  },
+  {
+    $id: 'DeployResult',
+    type: 'object',
+    required: ['revision', 'dryRun', 'diff', 'slices', 'diagnostics'],
+    properties: {
+      revision: { type: 'integer' },
+      dryRun: { type: 'boolean' },
+      diff: { type: 'object', required: ['added', 'changed', 'removed', 'unchanged'], properties: { added: strings, changed: strings, removed: strings, unchanged: strings } },
+      slices: {
+        type: 'array',
+        items: { type: 'object', required: ['name', 'owner', 'status'], properties: { name: { type: 'string' }, owner: { type: ['string', 'null'] }, status: { enum: ['added', 'changed', 'unchanged'] } } },
+      },
+      diagnostics: { type: 'array', items: { $ref: 'Diagnostic#' } },
+    },
+  },
+  {
+    $id: 'ControllerState',
+    type: 'object',
+    required: ['url', 'connected'],
+    properties: { url: { type: 'string' }, connected: { type: 'boolean' } },
+  },
+  {
+    $id: 'SliceSummary',
+    type: 'object',
+    required: ['name', 'owner', 'overlay', 'switches', 'controllers', 'revision'],
+    properties: {
+      name: { type: 'string' },
+      owner: { type: ['string', 'null'] },
+      overlay: { type: 'object', required: ['type', 'tag'], properties: { type: { enum: ['vlan', 'mpls'] }, tag: { type: 'integer' } } },
+      switches: { type: 'array', items: { type: 'string', description: 'dpid, 16 hex digits' } },
+      controllers: { type: 'array', items: { $ref: 'ControllerState#' } },
+      revision: { type: 'integer' },
+    },
+  },
+  {
+    $id: 'SliceDetail',
+    type: 'object',
+    required: ['name', 'owner', 'overlay', 'switches', 'controllers', 'revision', 'view', 'flowspace', 'qos', 'limits'],
+    properties: {
+      name: { type: 'string' },
+      owner: { type: ['string', 'null'] },
+      overlay: { type: 'object', required: ['type', 'tag'], properties: { type: { enum: ['vlan', 'mpls'] }, tag: { type: 'integer' } } },
+      switches: { type: 'array', items: { type: 'string' } },
+      controllers: { type: 'array', items: { $ref: 'ControllerState#' } },
+      revision: { type: 'integer' },
+      view: { type: 'array', items: anyObject, description: "the slice's switches and ports (plan `view`)" },
+      flowspace: { type: 'array', items: anyObject, description: "the slice's flowspace entries (plan `flowspace`)" },
+      qos: { ...anyObject, description: "the slice's QoS with its meters and queues" },
+      limits: { ...anyObject, description: "the slice's limits (plan `limits`)" },
+    },
+  },
+  {
+    $id: 'SliceStats',
+    type: 'object',
+    required: ['slice', 'updatedAt', 'packets', 'bytes', 'flows', 'packetIns', 'perSwitch'],
+    properties: {
+      slice: { type: 'string' },
+      updatedAt: { type: ['string', 'null'], format: 'date-time' },
+      packets: { type: 'integer' },
+      bytes: { type: 'integer' },
+      flows: { type: 'integer' },
+      packetIns: { type: 'integer' },
+      perSwitch: {
+        type: 'array',
+        items: { type: 'object', required: ['dpid', 'packets', 'bytes', 'flows'], properties: { dpid: { type: 'string' }, packets: { type: 'integer' }, bytes: { type: 'integer' }, flows: { type: 'integer' } } },
+      },
+      removed: { type: 'object', required: ['packets', 'bytes'], properties: { packets: { type: 'integer' }, bytes: { type: 'integer' } } },
+      queues: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['dpid', 'port', 'queueId', 'txPackets', 'txBytes', 'txErrors'],
+          properties: { dpid: { type: 'string' }, port: { type: 'integer' }, queueId: { type: 'integer' }, txPackets: { type: 'integer' }, txBytes: { type: 'integer' }, txErrors: { type: 'integer' } },
+        },
+      },
+    },
+  },
+  {
+    $id: 'RevisionInfo',
+    type: 'object',
+    required: ['revision', 'createdAt', 'action', 'slices'],
+    properties: {
+      revision: { type: 'integer' },
+      createdAt: { type: 'string', format: 'date-time' },
+      by: { type: 'string', description: 'who made it (to tenants only when they did)' },
+      action: { enum: ['deploy', 'undeploy', 'rollback'] },
+      slices: strings,
+    },
+  },
+  {
+    $id: 'RuntimeStatus',
+    type: 'object',
+    required: ['node', 'revision', 'nodes', 'switches', 'slices'],
+    properties: {
+      node: { type: 'string' },
+      revision: { type: 'integer' },
+      nodes: { type: 'array', items: { type: 'object', required: ['id', 'api', 'alive'], properties: { id: { type: 'string' }, api: { type: ['string', 'null'] }, alive: { type: 'boolean' } } } },
+      switches: {
+        type: 'array',
+        items: { type: 'object', required: ['dpid', 'name', 'master', 'connected'], properties: { dpid: { type: 'string' }, name: { type: ['string', 'null'] }, master: { type: ['string', 'null'] }, connected: { type: 'boolean' } } },
+      },
+      slices: { type: 'array', items: { type: 'object', required: ['name', 'controllers'], properties: { name: { type: 'string' }, controllers: { type: 'array', items: { $ref: 'ControllerState#' } } } } },
+    },
+  },
+  {
+    $id: 'Topology',
+    type: 'object',
+    required: ['switches', 'links'],
+    properties: {
+      switches: { type: 'array', items: { type: 'object', required: ['name', 'dpid', 'ports', 'connected'], additionalProperties: true, properties: { name: { type: 'string' }, dpid: { type: 'string' }, ports: { type: ['array', 'null'], items: anyObject }, connected: { type: 'boolean' } } } },
+      links: { type: 'array', items: anyObject },
+    },
+  },
+  {
+    $id: 'AuditEntry',
+    type: 'object',
+    required: ['at', 'who', 'action', 'target', 'outcome'],
+    properties: { at: { type: 'string' }, who: { type: 'string' }, action: { type: 'string' }, target: { type: 'string' }, outcome: { enum: ['ok', 'refused', 'failed'] }, revision: { type: 'integer' }, detail: { type: 'string' } },
+  },
+  {
+    $id: 'TokenInfo',
+    type: 'object',
+    required: ['id', 'owner', 'createdAt'],
+    properties: { id: { type: 'string' }, owner: { type: 'string' }, createdAt: { type: 'string' }, revokedAt: { type: 'string' } },
+  },
+] as const;
+
+const problem = { description: 'an RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } } as const;
+/** Problem answers every authenticated route can give. */
+const authProblems = { 401: problem, 429: problem } as const;
+const json = (schema: object, description: string) => ({ description, ...schema });
+
+const nameParams = { type: 'object', required: ['name'], properties: { name: sliceName } } as const;
+
+export const routes = {
+  healthz: { summary: 'Liveness (no token)', tags: ['runtime'], security: [], response: { 200: json({ type: 'object', required: ['ok'], properties: { ok: { const: true } } }, 'alive') } },
+  openapi: { summary: 'This OpenAPI document (no token)', tags: ['runtime'], security: [], response: { 200: json(anyObject, 'the OpenAPI 3.1 document') } },
+  deploy: {
+    summary: 'Deploy .slice sources or a compiled plan as one revision',
+    tags: ['deploy'],
+    querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, prune: { type: 'boolean' }, slices: { type: 'string', description: 'comma-separated slice names' } } },
+    body: { $ref: 'DeployRequest#' },
+    response: { 200: json({ $ref: 'DeployResult#' }, 'deployed (or dry run)'), 400: problem, ...authProblems, 403: problem, 409: problem, 413: problem, 415: problem, 422: problem, 502: problem },
+  },
+  slices: { summary: 'Deployed slices (tenants: their own)', tags: ['slices'], response: { 200: json({ type: 'object', required: ['slices'], properties: { slices: { type: 'array', items: { $ref: 'SliceSummary#' } } } }, 'slices'), ...authProblems } },
+  slice: { summary: 'One slice with view, flowspace, qos and limits', tags: ['slices'], params: nameParams, response: { 200: json({ $ref: 'SliceDetail#' }, 'the slice'), ...authProblems, 404: problem } },
+  undeploy: { summary: 'Remove a slice (a new revision)', tags: ['deploy'], params: nameParams, response: { 200: json({ $ref: 'DeployResult#' }, 'undeployed'), ...authProblems, 404: problem, 409: problem, 422: problem, 502: problem } },
+  sliceStats: { summary: "A slice's pushed counters", tags: ['slices'], params: nameParams, response: { 200: json({ $ref: 'SliceStats#' }, 'per-slice counters summed over nodes'), ...authProblems, 404: problem } },
+  revisions: {
+    summary: 'Revision history, oldest first (tenants: their slices, and `by` only for their own revisions)',
+    tags: ['deploy'],
+    response: { 200: json({ type: 'object', required: ['active', 'revisions'], properties: { active: { type: 'integer' }, revisions: { type: 'array', items: { $ref: 'RevisionInfo#' } } } }, 'revisions'), ...authProblems },
+  },
+  rollback: {
+    summary: "Deploy an earlier revision's content again (admin)",
+    tags: ['deploy'],
+    params: { type: 'object', required: ['rev'], properties: { rev: { type: 'integer', minimum: 1 } } },
+    response: { 200: json({ $ref: 'DeployResult#' }, 'rolled back'), ...authProblems, 403: problem, 404: problem, 409: problem, 502: problem },
+  },
+  status: { summary: 'Nodes, switches and controller connections (tenants: their switches and slices)', tags: ['runtime'], response: { 200: json({ $ref: 'RuntimeStatus#' }, 'status'), ...authProblems } },
+  topology: { summary: 'Deployed switches and links (tenants: those their slices see)', tags: ['runtime'], response: { 200: json({ $ref: 'Topology#' }, 'switches and links'), ...authProblems } },
+  events: {
+    summary: 'Server-Sent Events: deploy-progress, revision, stats (tenants: only events of their slices)',
+    tags: ['runtime'],
+    response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...authProblems },
+  },
+  audit: {
+    summary: 'Recent audit entries (admin)',
+    tags: ['admin'],
+    querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 10000 } } },
+    response: { 200: json({ type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: { $ref: 'AuditEntry#' } } } }, 'audit entries'), ...authProblems, 403: problem },
+  },
+  createToken: {
+    summary: 'Issue a tenant token (admin); the token is shown once',
+    tags: ['admin'],
+    body: { type: 'object', required: ['owner'], additionalProperties: false, properties: { owner: { type: 'string', minLength: 1, maxLength: 320 } } },
+    response: { 201: json({ type: 'object', required: ['token', 'id', 'owner', 'createdAt'], properties: { token: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' }, createdAt: { type: 'string' } } }, 'the new token'), 400: problem, ...authProblems, 403: problem },
+  },
+  tokens: { summary: 'Tenant tokens without secrets (admin)', tags: ['admin'], response: { 200: json({ type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: { $ref: 'TokenInfo#' } } } }, 'tokens'), ...authProblems, 403: problem } },
+  revokeToken: {
+    summary: 'Revoke a tenant token (admin); its event streams close',
+    tags: ['admin'],
+    params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z0-9]{8,32}$' } } },
+    response: { 200: json({ type: 'object', required: ['revoked'], properties: { revoked: { type: 'string' } } }, 'revoked'), ...authProblems, 403: problem, 404: problem },
+  },
+  metrics: {
+    summary: 'Prometheus text exposition (tenants: only their slices\' series)',
+    tags: ['runtime'],
+    response: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } }, ...authProblems },
+  },
+} as const;
