@@ -2,7 +2,7 @@
 // stats, revisions, rollback, token. Exit codes: 0 ok, 1 refused (language/admission errors, apply
 // failure), 2 usage, 3 unauthorised/forbidden, 4 runtime unreachable, 5 conflict, 6 not found.
 import { loadWorkspace } from '@dfvisor/grammar';
-import { ApiClient, ApiError } from '../../client/api-client.js';
+import { ApiClient, ApiError } from '../../api-client/api-client.js';
 import { parseCommandArgs, str, flag, type Options, type Parsed } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { renderTable } from '../table.js';
