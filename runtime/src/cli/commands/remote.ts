@@ -103,7 +103,7 @@ computes the difference from what is deployed and applies it as one revision.
     api.events((type, data) => {
       const d = data as { stage?: string; revision?: number; detail?: string };
       if (type === 'deploy-progress' && d.stage) io.err(`  ${d.stage}${d.revision ? ` revision ${d.revision}` : ''}${d.detail ? `: ${d.detail}` : ''}\n`);
-    }, progress.signal).catch(() => undefined);
+    }, progress.signal, (problem) => io.err(`  ${problem.message}\n`)).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
   }
   try {
