@@ -1,12 +1,17 @@
-// Where a command writes: real stdout/stderr in the binary, buffers in tests.
+// Where a command writes (and reads a secret from): real stdout/stderr/stdin in the binary, buffers in tests.
+import { text } from 'node:stream/consumers';
+
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** All of standard input, read once (for `--token-stdin`). */
+  stdin(): Promise<string>;
 }
 
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   env: process.env,
+  stdin: () => text(process.stdin),
 };
