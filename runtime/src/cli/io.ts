@@ -15,3 +15,14 @@ export const processIo: Io = {
   env: process.env,
   stdin: () => text(process.stdin),
 };
+
+/**
+ * A reader that stops early (`dfvisor stats --watch --json | head -n 3`) closes the pipe: end quietly with
+ * exit 0, as other Unix tools do, instead of crashing on EPIPE.
+ */
+export function endQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
+}

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dfvisor, dfvisorUntil, repoRoot } from './run-cli.js';
+import { spawn } from 'node:child_process';
+import { dfvisor, dfvisorBin, dfvisorUntil, repoRoot } from './run-cli.js';
 import { startRuntime, type RuntimeProcess } from '../api/runtime-process.js';
 
 let rt: RuntimeProcess;
@@ -140,4 +141,14 @@ test('stats --watch --json prints NDJSON (one object per slice and line); the to
   const slices = lines(one.stdout).map((l) => JSON.parse(l).slice);
   assert.ok(slices.length >= 2);
   assert.deepEqual(new Set(slices), new Set(['research']));
+});
+
+test('a reader that closes the pipe early ends stats --watch quietly (exit 0, no EPIPE crash)', async () => {
+  const child = spawn(process.execPath, [dfvisorBin, 'stats', '--watch', '--json', '--interval', '0.1'], { cwd: repoRoot, env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });

@@ -80,7 +80,7 @@ async function call<T>(io: Io, fn: () => Promise<T>): Promise<T> {
 function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | undefined {
   const p = parseCommandArgs(argv, { ...common, ...extra });
   if (flag(p, 'help')) {
-    io.out(help + commonHelp);
+    io.out(help.trimEnd() + '\n' + commonHelp);
     return undefined;
   }
   return p;
@@ -235,11 +235,11 @@ export async function tokenCommand(argv: string[], io: Io): Promise<number> {
 Tenant tokens (admin only). A tenant token may deploy, change, read and remove only the
 slices whose owner is OWNER. 'create' prints the new token once.`;
   if (sub === undefined) {
-    io.err(help + commonHelp);
+    io.err(help.trimEnd() + '\n' + commonHelp);
     return 2;
   }
   if (sub === '--help' || sub === '-h') {
-    io.out(help + commonHelp);
+    io.out(help.trimEnd() + '\n' + commonHelp);
     return 0;
   }
   if (sub === 'create') {
