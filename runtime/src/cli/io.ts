@@ -1,19 +1,32 @@
 // Where a command writes (and reads a secret from): real stdout/stderr/stdin in the binary, buffers in tests.
-import { text } from 'node:stream/consumers';
+import { createInterface } from 'node:readline';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
-  /** All of standard input, read once (for `--token-stdin`). */
-  stdin(): Promise<string>;
+  /** The first line of standard input ('' when it is empty), for `--token-stdin`; a typed line needs no Ctrl-D. */
+  stdinLine(): Promise<string>;
 }
 
 export const processIo: Io = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   env: process.env,
-  stdin: () => text(process.stdin),
+  stdinLine: () =>
+    new Promise((resolve, reject) => {
+      const lines = createInterface({ input: process.stdin, terminal: false });
+      let first: string | undefined;
+      lines.once('line', (l) => {
+        first = l;
+        lines.close();
+      });
+      lines.once('close', () => {
+        process.stdin.destroy();
+        resolve(first ?? '');
+      });
+      process.stdin.once('error', reject);
+    }),
 };
 
 /**

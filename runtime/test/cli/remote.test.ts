@@ -101,7 +101,7 @@ test('token create/list/revoke; a tenant token is limited; exit codes 3 and 4', 
   assert.equal(usage.code, 2);
 });
 
-test('--token-file and --token-stdin authenticate like --token; DFVISOR_TOKEN is not needed', async () => {
+test('--token-file and --token-stdin authenticate like --token; DFVISOR_TOKEN is not needed', { timeout: 60_000 }, async () => {
   const noToken = { DFVISOR_API: rt.url, DFVISOR_TOKEN: '' };
   const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
   const file = join(dir, 'token');
@@ -112,6 +112,15 @@ test('--token-file and --token-stdin authenticate like --token; DFVISOR_TOKEN is
   const viaStdin = await dfvisor(['token', 'list', '--token-stdin'], { env: noToken, input: `${rt.adminToken}\n` });
   assert.equal(viaStdin.code, 0, viaStdin.stderr);
   assert.match(viaStdin.stdout, /^ID\s+OWNER/m);
+  // A typed line is enough: the command does not wait for the end of standard input.
+  const typed = spawn(process.execPath, [dfvisorBin, 'slices', '--json', '--token-stdin'], { cwd: repoRoot, env: { ...process.env, ...noToken }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let typedOut = '';
+  typed.stdout.on('data', (d) => (typedOut += d));
+  typed.stdin.write(`${rt.adminToken}\n`);
+  const typedCode = await new Promise<number | null>((r) => typed.on('close', (c) => r(c)));
+  typed.stdin.destroy();
+  assert.equal(typedCode, 0);
+  assert.ok(Array.isArray(JSON.parse(typedOut).slices));
   const none = await dfvisor(['token', 'list'], { env: noToken });
   assert.equal(none.code, 3, 'without a token the runtime refuses');
   writeFileSync(file, 'not-the-token\n');

@@ -50,7 +50,7 @@ async function token(p: Parsed, io: Io): Promise<string | undefined> {
     } catch (e) {
       throw new UsageError(`cannot read --token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-  } else if (flag(p, 'token-stdin')) text = await io.stdin();
+  } else if (flag(p, 'token-stdin')) text = await io.stdinLine();
   else return str(p, 'token') ?? io.env.DFVISOR_TOKEN;
   const t = text.split(/\r?\n/)[0].trim();
   if (!t) throw new UsageError(`no token in ${file !== undefined ? `--token-file ${file}` : 'standard input'}`);
