@@ -77,6 +77,11 @@ async function call<T>(io: Io, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One API request with the connection options of `p`; API failures become UserErrors with their exit code. */
+function request<T>(p: Parsed, io: Io, method: string, path: string, body?: unknown): Promise<T> {
+  return call(io, async () => (await client(p, io)).request<T>(method, path, body));
+}
+
 function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | undefined {
   const p = parseCommandArgs(argv, { ...common, ...extra });
   if (flag(p, 'help')) {
@@ -154,7 +159,7 @@ export async function undeployCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor undeploy <slice>\n\nRemoves a deployed slice (a new revision).', io);
   if (!p) return 0;
   if (p.positionals.length !== 1) throw new UsageError('give exactly one slice name');
-  const res = await call(io, async () => (await client(p, io)).request<DeployResponse>('DELETE', `/v1/slices/${encodeURIComponent(p.positionals[0])}`));
+  const res = await request<DeployResponse>(p, io, 'DELETE', `/v1/slices/${encodeURIComponent(p.positionals[0])}`);
   print(io, p, res, () => `slice ${p.positionals[0]} removed; revision ${res.revision} is active\n`);
   return 0;
 }
@@ -163,7 +168,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor status\n\nShows the runtime nodes, the switches and the tenant controller connections.', io);
   if (!p) return 0;
   type Status = StatusView & { revision: number };
-  const st = await call(io, async () => (await client(p, io)).request<Status>('GET', '/v1/status'));
+  const st = await request<Status>(p, io, 'GET', '/v1/status');
   print(io, p, st, () =>
     `revision ${st.revision} (answered by node ${st.node})\n\n` +
     renderTable(['NODE', 'API', 'ALIVE'], st.nodes.map((n) => [n.id, n.api, n.alive ? 'yes' : 'no'])) + '\n' +
@@ -175,7 +180,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
 export async function slicesCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor slices\n\nLists the deployed slices you may see.', io);
   if (!p) return 0;
-  const res = await call(io, async () => (await client(p, io)).request<{ slices: Array<{ name: string; owner: string | null; overlay: { type: string; tag: number }; switches: string[]; controllers: Array<{ url: string; connected: boolean }>; revision: number }> }>('GET', '/v1/slices'));
+  const res = await request<{ slices: Array<{ name: string; owner: string | null; overlay: { type: string; tag: number }; switches: string[]; controllers: Array<{ url: string; connected: boolean }>; revision: number }> }>(p, io, 'GET', '/v1/slices');
   print(io, p, res, () => renderTable(['SLICE', 'OWNER', 'OVERLAY', 'SWITCHES', 'CONTROLLERS UP'],
     res.slices.map((s) => [s.name, s.owner, `${s.overlay.type} ${s.overlay.tag}`, s.switches.length, `${s.controllers.filter((c) => c.connected).length}/${s.controllers.length}`])));
   return 0;
@@ -212,7 +217,7 @@ export async function statsCommand(argv: string[], io: Io): Promise<number> {
 export async function revisionsCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor revisions\n\nLists the deployed revisions (the active one is marked).', io);
   if (!p) return 0;
-  const res = await call(io, async () => (await client(p, io)).request<{ active: number; revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }> }>('GET', '/v1/revisions'));
+  const res = await request<{ active: number; revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }> }>(p, io, 'GET', '/v1/revisions');
   print(io, p, res, () => renderTable(['REV', '', 'CREATED', 'BY', 'ACTION', 'SLICES'],
     res.revisions.map((r) => [r.revision, r.revision === res.active ? '*' : '', r.createdAt, r.by, r.action, r.slices.join(',')])));
   return 0;
@@ -223,7 +228,7 @@ export async function rollbackCommand(argv: string[], io: Io): Promise<number> {
   if (!p) return 0;
   const rev = Number(p.positionals[0]);
   if (p.positionals.length !== 1 || !Number.isInteger(rev) || rev < 1) throw new UsageError('give one revision number');
-  const res = await call(io, async () => (await client(p, io)).request<DeployResponse>('POST', `/v1/rollback/${rev}`));
+  const res = await request<DeployResponse>(p, io, 'POST', `/v1/rollback/${rev}`);
   print(io, p, res, () => `rolled back to the content of revision ${rev}; revision ${res.revision} is active\n`);
   return 0;
 }
@@ -247,7 +252,7 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
     if (!p) return 0;
     const owner = str(p, 'owner');
     if (!owner) throw new UsageError('--owner is required');
-    const res = await call(io, async () => (await client(p, io)).request<{ token: string; id: string; owner: string }>('POST', '/v1/tokens', { owner }));
+    const res = await request<{ token: string; id: string; owner: string }>(p, io, 'POST', '/v1/tokens', { owner });
     if (flag(p, 'json')) io.out(JSON.stringify({ token: res.token, id: res.id, owner: res.owner }) + '\n');
     else {
       io.out(`${res.token}\n`);
@@ -258,7 +263,7 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
   if (sub === 'list') {
     const p = parse(rest, {}, help, io);
     if (!p) return 0;
-    const res = await call(io, async () => (await client(p, io)).request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>('GET', '/v1/tokens'));
+    const res = await request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>(p, io, 'GET', '/v1/tokens');
     print(io, p, res, () => renderTable(['ID', 'OWNER', 'CREATED', 'REVOKED'], res.tokens.map((t) => [t.id, t.owner, t.createdAt, t.revokedAt])));
     return 0;
   }
@@ -266,7 +271,7 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
     const p = parse(rest, {}, help, io);
     if (!p) return 0;
     if (p.positionals.length !== 1) throw new UsageError('give one token id');
-    const res = await call(io, async () => (await client(p, io)).request<{ revoked: string }>('DELETE', `/v1/tokens/${encodeURIComponent(p.positionals[0])}`));
+    const res = await request<{ revoked: string }>(p, io, 'DELETE', `/v1/tokens/${encodeURIComponent(p.positionals[0])}`);
     print(io, p, res, () => `token ${res.revoked} revoked\n`);
     return 0;
   }
