@@ -62,7 +62,7 @@ const CODE_MAP = {
 
   // ---- client/: the VS Code extension. Talks to the runtime over HTTP only (no runtime import).
   'client/src': { node: true, may: ['npm:vscode', 'npm:vscode-languageclient'] }, // extension.ts, settings.ts, ... wire the folders
-  'client/src/api': { node: true, may: [] }, // HTTP client: no vscode
+  'client/src/api': { node: true, may: ['npm:eventsource-parser'] }, // HTTP client: no vscode
   'client/src/runtime': { node: true, may: ['npm:vscode', 'client/src/api'] },
   'client/src/deploy': { node: true, may: [GRAMMAR_PACKAGE, 'npm:vscode', 'client/src/api'] }, // the workspace rule from the grammar
   'client/src/views': { node: true, may: ['npm:vscode', 'client/src', 'client/src/api', 'client/src/deploy'] },
@@ -92,11 +92,10 @@ const CODE_MAP = {
     may: [GRAMMAR_PACKAGE, rt('api'), rt('auth'), rt('cluster'), rt('deploy'), rt('proxy'), rt('dataplane'), rt('openflow'), rt('view'), rt('validation'),
       rt('classifier'), rt('store'), 'npm:pino', 'npm:prom-client', 'npm:fastify'],
   },
-  [rt('client')]: { node: true, may: [] }, // the CLI's HTTP client of the API (being renamed api-client)
-  [rt('api-client')]: { node: true, may: [] },
+  [rt('api-client')]: { node: true, may: ['npm:eventsource-parser'] }, // the CLI's HTTP client of the API
   [rt('cli')]: {
     node: true,
-    may: [GRAMMAR_PACKAGE, rt('api'), rt('auth'), rt('client'), rt('api-client'), rt('lab'), rt('node'), rt('store'), rt('deploy'), rt('validation')],
+    may: [GRAMMAR_PACKAGE, rt('api'), rt('auth'), rt('api-client'), rt('lab'), rt('node'), rt('store'), rt('deploy'), rt('validation')],
   },
   'runtime/test': { node: true, may: ['runtime/src', 'runtime/test', GRAMMAR_PACKAGE, 'npm:fast-check', 'npm:ajv', 'npm:pino', 'npm:fastify', 'npm:hazelcast-client'] },
   'runtime/bench': { node: true, may: ['runtime/src', 'runtime/test', 'runtime/bench', GRAMMAR_PACKAGE, 'npm:pino'] },

@@ -11,6 +11,9 @@
 // opens the workbench with the test payload, relays the test output (codeAutomationLog) and exits with the
 // extension host's exit code (codeAutomationExit). Everything it starts is stopped on exit, also on failure.
 //
+// Like VS Code's CLI, `--install-extension FILE.vsix --extensions-dir D` only installs the package into D (with
+// code-server's own installer) and exits with its code, so tests can run against the installed extension.
+//
 // For the tests it also serves a small control endpoint on loopback, passed to the extension host as
 // DFVISOR_E2E_CONTROL: POST /screenshot?name=N[&waitFor=CSS] saves a PNG of the workbench under DFVISOR_E2E_ARTIFACTS.
 //
@@ -42,8 +45,8 @@ const log = (msg) => process.stdout.write(`[launcher] ${msg}\n`);
 
 /** Parses the VS Code command line that runTests builds. */
 export function parseArgs(argv) {
-  const out = { folder: undefined, extensionDevelopmentPath: [], extensionTestsPath: undefined, userDataDir: undefined, extensionsDir: undefined, ignored: [] };
-  const valued = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir']);
+  const out = { folder: undefined, extensionDevelopmentPath: [], extensionTestsPath: undefined, userDataDir: undefined, extensionsDir: undefined, installExtension: [], ignored: [] };
+  const valued = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir', 'install-extension']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) {
@@ -58,6 +61,7 @@ export function parseArgs(argv) {
     else if (name === 'extensionTestsPath') out.extensionTestsPath = resolve(value);
     else if (name === 'user-data-dir') out.userDataDir = resolve(value);
     else if (name === 'extensions-dir') out.extensionsDir = resolve(value);
+    else if (name === 'install-extension') out.installExtension.push(resolve(value));
     else out.ignored.push(a);
   }
   return out;
@@ -106,6 +110,7 @@ async function main() {
     log(`the VS Code workbench tooling is missing: ${missing.join(', ')}. Run .ci/e2e-install.sh first.`);
     return 2;
   }
+  if (args.installExtension.length > 0) return installExtensions(args);
   if (!args.extensionTestsPath || args.extensionDevelopmentPath.length === 0) {
     log('usage: code-server-launcher.mjs --extensionDevelopmentPath=DIR --extensionTestsPath=FILE [--user-data-dir=D] [--extensions-dir=D] [FOLDER]');
     return 2;
@@ -261,6 +266,32 @@ async function main() {
     return 1;
   } finally {
     await cleanup();
+  }
+}
+
+/** `code-server --install-extension` for each package, into --extensions-dir; the exit code of the first failure. */
+async function installExtensions(args) {
+  if (!args.extensionsDir) {
+    log('usage: code-server-launcher.mjs --install-extension FILE.vsix --extensions-dir DIR');
+    return 2;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'dfvisor-e2e-install-'));
+  try {
+    const env = { ...process.env, PATH: `${dirname(node24)}:${process.env.PATH}`, XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_DATA_HOME: join(tmp, 'xdg-data') };
+    for (const vsix of args.installExtension) {
+      const cs = spawn(node24, [codeServerEntry, '--extensions-dir', args.extensionsDir, '--user-data-dir', args.userDataDir || join(tmp, 'user-data'), '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      cs.stdout.on('data', (d) => process.stdout.write(d));
+      cs.stderr.on('data', (d) => process.stdout.write(d));
+      const code = await new Promise((r) => cs.on('exit', (c, sig) => r(c ?? (sig ? 1 : 0))));
+      if (code !== 0) {
+        log(`installing ${vsix} failed (exit ${code})`);
+        return code;
+      }
+      log(`installed ${vsix} into ${args.extensionsDir}`);
+    }
+    return 0;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

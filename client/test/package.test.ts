@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,21 +13,14 @@ import { binDir, clientDir } from './helpers/paths.js';
 describe('vsix package', () => {
   let stage: string;
   let listing: string[];
-  // biome-ignore lint/suspicious/noExplicitAny: the manifest is read as loose JSON and probed field by field
   let manifest: Record<string, any>;
 
   before(async () => {
     stage = mkdtempSync(join(tmpdir(), 'dfvisor-vsix-'));
-    for (const f of [
-      'package.json',
-      'README.md',
-      'LICENSE',
-      '.vscodeignore',
-      'language-configuration.json',
-      'syntaxes',
-      'snippets',
-      'media',
-    ]) {
+    // Everything in the client folder that is not built or installed, so .vscodeignore must leave dev files out.
+    for (const f of readdirSync(clientDir).filter(
+      (f) => !['node_modules', 'dist', 'dist-bundle', 'dist-e2e', 'docs'].includes(f) && !f.endsWith('.vsix'),
+    )) {
       cpSync(join(clientDir, f), join(stage, f), { recursive: true });
     }
     const { bundle } = (await import(pathToFileURL(join(clientDir, 'esbuild.mjs')).href)) as { bundle(o: object): Promise<void> };
@@ -52,7 +45,7 @@ describe('vsix package', () => {
 
   after(() => rmSync(stage, { recursive: true, force: true }));
 
-  test('holds the bundles, grammar, snippets and language configuration, and no sources', () => {
+  test('holds the bundles, grammar, snippets, language configuration, icon, README and CHANGELOG, and no dev files', () => {
     for (const f of [
       'dist-bundle/extension.cjs',
       'dist-bundle/server.cjs',
@@ -63,14 +56,35 @@ describe('vsix package', () => {
       'package.json',
       'LICENSE',
       'README.md',
+      'CHANGELOG.md',
       'media/dfvisor.svg',
+      'media/icon.png',
     ]) {
       assert.ok(listing.includes(f), `${f} missing from the vsix: ${listing.join(', ')}`);
     }
-    assert.ok(
-      !listing.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.map') || f.startsWith('node_modules/')),
-      listing.join(', '),
+    const dev = /^(src|test|e2e|scripts|images|node_modules)\/|\.map$|\.ts$|^tsconfig.*\.json$|^esbuild\.mjs$|^\.vscodeignore$|\.vsix$/;
+    assert.deepEqual(
+      listing.filter((f) => dev.test(f)),
+      [],
+      'dev files in the vsix',
     );
+  });
+
+  test('the icon is a 128x128 PNG', () => {
+    assert.equal(manifest.icon, 'media/icon.png');
+    const png = readFileSync(join(stage, 'media', 'icon.png'));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'IHDR width and height');
+  });
+
+  test('activation, workspace trust and machine-scoped settings', () => {
+    // VS Code derives onLanguage/onCommand/onView from the contributions: declaring them again is redundant.
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.slice']);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.match(manifest.capabilities.untrustedWorkspaces.description, /Start Embedded Runtime/);
+    const props = manifest.contributes.configuration.properties;
+    assert.equal(props['dfvisor.api.url'].scope, 'machine');
+    assert.equal(props['dfvisor.runtime.path'].scope, 'machine');
   });
 
   test('the manifest contributes the language, grammar, commands, settings and the view', () => {

@@ -13,4 +13,4 @@ export { RuntimeNode, type RuntimeNodeOptions, type ForwardingPlaneContext } fro
 export { DEFAULTS as NODE_DEFAULTS, type NodeConfig } from './node/config.js';
 export { DeployService, type PlanApplier, type DeployEvent, type AuditEntry } from './deploy/service.js';
 export { buildApi, type ApiOptions } from './api/server.js';
-export { ApiClient, ApiError } from './client/api-client.js';
+export { ApiClient, ApiError } from './api-client/api-client.js';

@@ -1,5 +1,7 @@
-// A text/event-stream reader over fetch: parses events per the HTML spec (event, data, id; blank line ends
-// an event; lines starting with ':' are comments). No VS Code imports.
+// A text/event-stream reader over fetch. Parsing (CRLF/CR/LF line ends, `data:` with or without a space,
+// multi-line data, comments) is eventsource-parser's, the same parser the `dfvisor` CLI uses; this module
+// keeps the last event id across events as the HTML spec does. No VS Code imports.
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 
 export interface SseEvent {
   event: string;
@@ -9,48 +11,27 @@ export interface SseEvent {
 
 /** Incremental parser: feed chunks of text, get whole events back. */
 export class SseParser {
-  private buffer = '';
-  private event = '';
-  private data: string[] = [];
-  private id: string | undefined;
+  private readonly parser: EventSourceParser;
+  private ready: SseEvent[] = [];
+  private lastId: string | undefined;
 
-  push(chunk: string): SseEvent[] {
-    this.buffer += chunk;
-    const out: SseEvent[] = [];
-    for (;;) {
-      const m = /\r\n|\r|\n/.exec(this.buffer);
-      if (!m) break;
-      // A lone trailing "\r" might be the first half of "\r\n": wait for more.
-      if (m[0] === '\r' && m.index === this.buffer.length - 1) break;
-      const line = this.buffer.slice(0, m.index);
-      this.buffer = this.buffer.slice(m.index + m[0].length);
-      const ev = this.line(line);
-      if (ev) out.push(ev);
-    }
-    return out;
+  constructor(onProblem: (message: string) => void = () => undefined) {
+    this.parser = createParser({
+      onEvent: (ev) => {
+        if (ev.id !== undefined) this.lastId = ev.id;
+        const out: SseEvent = { event: ev.event ?? 'message', data: ev.data };
+        if (this.lastId !== undefined) out.id = this.lastId;
+        this.ready.push(out);
+      },
+      onError: (e) => onProblem(`event stream: ${e.message}`),
+    });
   }
 
-  private line(line: string): SseEvent | undefined {
-    if (line === '') {
-      if (this.data.length === 0) {
-        this.event = '';
-        return undefined;
-      }
-      const ev: SseEvent = { event: this.event || 'message', data: this.data.join('\n') };
-      if (this.id !== undefined) ev.id = this.id;
-      this.event = '';
-      this.data = [];
-      return ev;
-    }
-    if (line.startsWith(':')) return undefined;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    let value = colon < 0 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') this.event = value;
-    else if (field === 'data') this.data.push(value);
-    else if (field === 'id') this.id = value;
-    return undefined;
+  push(chunk: string): SseEvent[] {
+    this.parser.feed(chunk);
+    const out = this.ready;
+    this.ready = [];
+    return out;
   }
 }
 

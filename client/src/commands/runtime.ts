@@ -18,6 +18,11 @@ export async function startRuntime(s: Services): Promise<Outcome<StartedRuntime>
     void vscode.window.showInformationMessage(`DFVisor: the embedded runtime is already running at ${cur.url}.`);
     return { ok: true, value: { url: cur.url, pid: cur.pid, source: 'running' } };
   }
+  if (!vscode.workspace.isTrusted) {
+    const message = 'Start Embedded Runtime runs a program: trust this workspace first (Workspaces: Manage Workspace Trust).';
+    void vscode.window.showWarningMessage(`DFVisor: ${message}`);
+    return { ok: false, code: 'UNTRUSTED_WORKSPACE', message };
+  }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const runtime = locateRuntime(runtimePathSetting(), s.context.extensionPath, process.execPath, folder);
   const storage = s.context.storageUri ?? s.context.globalStorageUri;

@@ -26,3 +26,20 @@ export function str(p: Parsed, name: string): string | undefined {
 export function flag(p: Parsed, name: string): boolean {
   return p.values[name] === true;
 }
+
+/** The options before `--` (after it, everything is a positional). */
+function optionsPart(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return end < 0 ? argv : argv.slice(0, end);
+}
+
+/** True when `name` (e.g. `--version`) is given as an option, not after `--`. */
+export function hasOption(argv: string[], ...names: string[]): boolean {
+  return optionsPart(argv).some((a) => names.includes(a));
+}
+
+/** Replaces the option `name` (before `--`) with `replacement`, e.g. `--json` → `--format json`. */
+export function replaceOption(argv: string[], name: string, replacement: string[]): string[] {
+  const i = optionsPart(argv).indexOf(name);
+  return i < 0 ? argv : [...argv.slice(0, i), ...replacement, ...argv.slice(i + 1)];
+}

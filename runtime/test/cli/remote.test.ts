@@ -1,11 +1,12 @@
 // The real `dfvisor` binary against a real runtime: deploy, status, slices, stats, revisions,
-// rollback, undeploy, token; exit codes CI can use.
+// rollback, undeploy, token; exit codes CI can use; tokens from a file or stdin; NDJSON from stats --watch.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dfvisor, repoRoot } from '../support/run-cli.js';
+import { spawn } from 'node:child_process';
+import { dfvisor, dfvisorBin, dfvisorUntil, repoRoot } from '../support/run-cli.js';
 import { startRuntime, type RuntimeProcess } from '../api/runtime-process.js';
 
 let rt: RuntimeProcess;
@@ -98,4 +99,65 @@ test('token create/list/revoke; a tenant token is limited; exit codes 3 and 4', 
   assert.match(down.stderr, /cannot reach/);
   const usage = await dfvisor(['token', 'create'], { env: env() });
   assert.equal(usage.code, 2);
+});
+
+test('--token-file and --token-stdin authenticate like --token; DFVISOR_TOKEN is not needed', { timeout: 60_000 }, async () => {
+  const noToken = { DFVISOR_API: rt.url, DFVISOR_TOKEN: '' };
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
+  const file = join(dir, 'token');
+  writeFileSync(file, `${rt.adminToken}\n`, { mode: 0o600 });
+  const viaFile = await dfvisor(['revisions', '--json', '--token-file', file], { env: noToken });
+  assert.equal(viaFile.code, 0, viaFile.stderr);
+  assert.ok(JSON.parse(viaFile.stdout).active >= 1);
+  const viaStdin = await dfvisor(['token', 'list', '--token-stdin'], { env: noToken, input: `${rt.adminToken}\n` });
+  assert.equal(viaStdin.code, 0, viaStdin.stderr);
+  assert.match(viaStdin.stdout, /^ID\s+OWNER/m);
+  // A typed line is enough: the command does not wait for the end of standard input.
+  const typed = spawn(process.execPath, [dfvisorBin, 'slices', '--json', '--token-stdin'], { cwd: repoRoot, env: { ...process.env, ...noToken }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let typedOut = '';
+  typed.stdout.on('data', (d) => (typedOut += d));
+  typed.stdin.write(`${rt.adminToken}\n`);
+  const typedCode = await new Promise<number | null>((r) => typed.on('close', (c) => r(c)));
+  typed.stdin.destroy();
+  assert.equal(typedCode, 0);
+  assert.ok(Array.isArray(JSON.parse(typedOut).slices));
+  const none = await dfvisor(['token', 'list'], { env: noToken });
+  assert.equal(none.code, 3, 'without a token the runtime refuses');
+  writeFileSync(file, 'not-the-token\n');
+  const wrong = await dfvisor(['token', 'list', '--token-file', file], { env: noToken });
+  assert.equal(wrong.code, 3, 'the file is really read');
+});
+
+test('stats --watch --json prints NDJSON (one object per slice and line); the token stays out of the command line', async () => {
+  const d = await dfvisor(['deploy', '--json', 'samples/lab'], { env: env() });
+  assert.equal(d.code, 0, d.stderr);
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
+  writeFileSync(join(dir, 'token'), rt.adminToken, { mode: 0o600 });
+  let cmdline = '';
+  const lines = (out: string) => out.split('\n').filter((l) => l !== '');
+  const r = await dfvisorUntil(['stats', '--watch', '--json', '--interval', '0.2', '--token-file', join(dir, 'token')], (out) => lines(out).length >= 6, {
+    env: { DFVISOR_API: rt.url, DFVISOR_TOKEN: '' },
+    whileRunning: (pid) => (cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')),
+  });
+  assert.equal(r.stderr, '');
+  const objects = lines(r.stdout).map((l) => JSON.parse(l) as { slice: string; packets: number });
+  assert.ok(objects.length >= 6);
+  assert.deepEqual(new Set(objects.map((o) => o.slice)), new Set(['production', 'research']));
+  for (const o of objects) assert.equal(typeof o.packets, 'number');
+  assert.match(cmdline, /stats --watch --json/);
+  assert.ok(!cmdline.includes(rt.adminToken), 'the token is not in the process arguments');
+  const one = await dfvisorUntil(['stats', 'research', '--watch', '--json', '--interval', '0.2'], (out) => lines(out).length >= 2, { env: env() });
+  const slices = lines(one.stdout).map((l) => JSON.parse(l).slice);
+  assert.ok(slices.length >= 2);
+  assert.deepEqual(new Set(slices), new Set(['research']));
+});
+
+test('a reader that closes the pipe early ends stats --watch quietly (exit 0, no EPIPE crash)', async () => {
+  const child = spawn(process.execPath, [dfvisorBin, 'stats', '--watch', '--json', '--interval', '0.1'], { cwd: repoRoot, env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
 });

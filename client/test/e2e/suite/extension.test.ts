@@ -1,7 +1,7 @@
 // Extension tests in a real VS Code workbench: language contribution, live diagnostics from the language
 // server, completion, and Deploy against a real embedded runtime (`dfvisor run`).
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeApi } from '../../../src/api/client.js';
@@ -27,9 +27,25 @@ describe('DFVisor extension in a VS Code workbench', () => {
   before(async () => {
     const ext = vscode.extensions.getExtension<DfvisorApi>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+    // Run against the .vsix installed into the extensions folder (run.ts --vsix), not the development path.
+    const installedIn = process.env.DFVISOR_E2E_INSTALLED_IN;
+    if (installedIn) {
+      assert.ok(
+        ext.extensionPath.startsWith(installedIn + '/'),
+        `the extension runs from ${ext.extensionPath}, not from the installed package in ${installedIn}`,
+      );
+      assert.equal(ext.packageJSON.icon, 'media/icon.png');
+      // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md.
+      const files = readdirSync(ext.extensionPath).map((f) => f.toLowerCase());
+      assert.ok(
+        existsSync(join(ext.extensionPath, 'media', 'icon.png')) && files.includes('changelog.md') && files.includes('readme.md'),
+        `icon, README and CHANGELOG are installed: ${files.join(', ')}`,
+      );
+      assert.ok(!existsSync(join(ext.extensionPath, 'src')), 'no sources in the installed package');
+    }
     api = await ext.activate();
     console.log(
-      `  (VS Code ${vscode.version}, uiKind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'})`,
+      `  (VS Code ${vscode.version}, extension ${installedIn ? 'installed from the .vsix' : 'from the development path'}, uiKind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remote ${vscode.env.remoteName ?? 'none'})`,
     );
   });
 
@@ -97,6 +113,22 @@ describe('DFVisor extension in a VS Code workbench', () => {
       assert.ok(fieldLabels.includes(f), `no completion for field ${f}; got ${fieldLabels.slice(0, 30).join(', ')}`);
   });
 
+  it('keeps the API URL and the runtime path out of workspace settings (machine scope)', async () => {
+    const config = () => vscode.workspace.getConfiguration('dfvisor');
+    for (const key of ['api.url', 'runtime.path']) {
+      await assert.rejects(
+        Promise.resolve(config().update(key, 'http://attacker.invalid:1', vscode.ConfigurationTarget.Workspace)),
+        (e: Error) => /user settings|machine|does not support/i.test(e.message),
+        `a workspace could set dfvisor.${key}`,
+      );
+    }
+    assert.equal(config().get('api.url'), 'http://127.0.0.1:8181');
+    // The same call succeeds for a setting that a workspace may change: the refusal above is the scope.
+    await config().update('stats.refreshSeconds', 7, vscode.ConfigurationTarget.Workspace);
+    assert.equal(config().inspect('stats.refreshSeconds')?.workspaceValue, 7);
+    await config().update('stats.refreshSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
   describe('deploy to a real embedded runtime', function () {
     this.timeout(120_000);
     let started = false;
@@ -110,6 +142,15 @@ describe('DFVisor extension in a VS Code workbench', () => {
       );
     });
 
+    before(async () => {
+      // Installed from the .vsix there is no repository next to the extension: name the runtime in the
+      // (machine) setting, as a user without `dfvisor` on the PATH would.
+      if (!process.env.DFVISOR_E2E_INSTALLED_IN) return;
+      const program = join(process.env.DFVISOR_REPO!, 'runtime', 'bin', 'dfvisor.js');
+      await vscode.workspace.getConfiguration('dfvisor').update('runtime.path', program, vscode.ConfigurationTarget.Global);
+      assert.equal(vscode.workspace.getConfiguration('dfvisor').get('runtime.path'), program);
+    });
+
     after(async () => {
       if (started) await vscode.commands.executeCommand('dfvisor.stopRuntime');
     });
@@ -118,6 +159,8 @@ describe('DFVisor extension in a VS Code workbench', () => {
       const r = await vscode.commands.executeCommand<Outcome<{ url: string; pid: number }>>('dfvisor.startRuntime');
       assert.ok(r.ok, `Start Embedded Runtime failed: ${!r.ok ? r.message : ''}`);
       started = true;
+      // From the development path the runtime next to the extension is found; installed, the setting names it.
+      assert.equal((r.value as { source?: string }).source, process.env.DFVISOR_E2E_INSTALLED_IN ? 'setting' : 'repository');
       const conn = await api.connection();
       assert.equal(conn.url, r.value.url);
       assert.ok(conn.token, 'the extension generated an admin token');

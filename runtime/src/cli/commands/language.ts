@@ -42,6 +42,7 @@ export const fmtHelp = `Usage: dfvisor fmt [--check] <file|dir>...
 
 Formats .slice files in place in the canonical layout (comments kept).
 --check  change nothing; list the files that are not formatted and exit 1 if there are any.
+--json   print {"files": [{path, status}]} with status formatted, unformatted (--check) or syntax-error.
 Files with syntax errors are left as they are and reported.
 `;
 
@@ -174,29 +175,35 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export async function fmtCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommandArgs(argv, { check: { type: 'boolean' } });
+  const p = parseCommandArgs(argv, { check: { type: 'boolean' }, json: { type: 'boolean' } });
   if (flag(p, 'help')) return io.out(fmtHelp), 0;
   const check = flag(p, 'check');
+  const json = flag(p, 'json');
   const files = await load(p.positionals);
   let unformatted = 0;
   let broken = 0;
+  const report: Array<{ path: string; status: 'formatted' | 'unformatted' | 'syntax-error' }> = [];
   for (const f of files) {
     const original = await readFile(f.path, 'utf8');
     const r = formatResult(original);
     if (r.errors.length > 0) {
       broken++;
+      report.push({ path: f.path, status: 'syntax-error' });
       const e = r.errors[0];
       io.err(`${f.path}:${e.range.start.line + 1}:${e.range.start.character + 1}: not formatted, syntax error: ${e.message}\n`);
       continue;
     }
     if (!r.changed) continue;
     unformatted++;
-    if (check) io.out(`${f.path}\n`);
-    else {
+    report.push({ path: f.path, status: check ? 'unformatted' : 'formatted' });
+    if (check) {
+      if (!json) io.out(`${f.path}\n`);
+    } else {
       await writeFile(f.path, r.text);
       io.err(`formatted ${f.path}\n`);
     }
   }
+  if (json) io.out(JSON.stringify({ files: report }, null, 2) + '\n');
   if (check && unformatted > 0) io.err(`${unformatted} file(s) need formatting\n`);
   return broken > 0 || (check && unformatted > 0) ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 // Commands that talk to a running runtime over its HTTP API: deploy, undeploy, status, slices,
 // stats, revisions, rollback, token. Exit codes: 0 ok, 1 refused (language/admission errors, apply
 // failure), 2 usage, 3 unauthorised/forbidden, 4 runtime unreachable, 5 conflict, 6 not found.
+import { readFile } from 'node:fs/promises';
 import { loadWorkspace } from '@dfvisor/grammar';
-import { ApiClient, ApiError } from '../../client/api-client.js';
+import { ApiClient, ApiError } from '../../api-client/api-client.js';
 import { parseCommandArgs, str, flag, type Options, type Parsed } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import { renderTable } from '../table.js';
@@ -13,24 +14,47 @@ import type { SliceStats, StatusView } from '../../api/server.js';
 const common: Options = {
   api: { type: 'string' },
   token: { type: 'string' },
+  'token-file': { type: 'string' },
+  'token-stdin': { type: 'boolean' },
   json: { type: 'boolean' },
 };
 
 const commonHelp = `
 Connection options:
-  --api URL      runtime API (default $DFVISOR_API or http://127.0.0.1:8181)
-  --token TOKEN  bearer token (default $DFVISOR_TOKEN)
-  --json         print the API's JSON instead of a table
+  --api URL          runtime API (default $DFVISOR_API or http://127.0.0.1:8181)
+  --token TOKEN      bearer token (default $DFVISOR_TOKEN); visible to other users in 'ps'
+  --token-file PATH  read the bearer token from this file (first line)
+  --token-stdin      read the bearer token from standard input
+  --json             print the API's JSON instead of a table
 `;
 
-function client(p: Parsed, io: Io): ApiClient {
+async function client(p: Parsed, io: Io): Promise<ApiClient> {
   const api = str(p, 'api') ?? io.env.DFVISOR_API ?? 'http://127.0.0.1:8181';
   try {
     new URL(api);
   } catch {
     throw new UsageError(`--api must be a URL like http://127.0.0.1:8181, not '${api}'`);
   }
-  return new ApiClient(api, str(p, 'token') ?? io.env.DFVISOR_TOKEN);
+  return new ApiClient(api, await token(p, io));
+}
+
+/** The bearer token from --token, --token-file, --token-stdin (at most one) or $DFVISOR_TOKEN. */
+async function token(p: Parsed, io: Io): Promise<string | undefined> {
+  const file = str(p, 'token-file');
+  const given = [str(p, 'token') !== undefined && '--token', file !== undefined && '--token-file', flag(p, 'token-stdin') && '--token-stdin'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one of ${given.join(', ')}`);
+  let text: string;
+  if (file !== undefined) {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --token-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else if (flag(p, 'token-stdin')) text = await io.stdinLine();
+  else return str(p, 'token') ?? io.env.DFVISOR_TOKEN;
+  const t = text.split(/\r?\n/)[0].trim();
+  if (!t) throw new UsageError(`no token in ${file !== undefined ? `--token-file ${file}` : 'standard input'}`);
+  return t;
 }
 
 function exitFor(e: ApiError): number {
@@ -53,10 +77,15 @@ async function call<T>(io: Io, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** One API request with the connection options of `p`; API failures become UserErrors with their exit code. */
+function request<T>(p: Parsed, io: Io, method: string, path: string, body?: unknown): Promise<T> {
+  return call(io, async () => (await client(p, io)).request<T>(method, path, body));
+}
+
 function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | undefined {
   const p = parseCommandArgs(argv, { ...common, ...extra });
   if (flag(p, 'help')) {
-    io.out(help + commonHelp);
+    io.out(help.trimEnd() + '\n' + commonHelp);
     return undefined;
   }
   return p;
@@ -93,7 +122,7 @@ against the runtime's network.
   // One network per deploy; slices with no network above them go along and the runtime checks them
   // against the network it has (the submitted one, or the deployed one).
   requireOneNetwork(files, 'deploy');
-  const api = client(p, io);
+  const api = await client(p, io);
   const dryRun = flag(p, 'dry-run');
   const query = new URLSearchParams();
   if (dryRun) query.set('dryRun', 'true');
@@ -108,7 +137,7 @@ against the runtime's network.
     api.events((type, data) => {
       const d = data as { stage?: string; revision?: number; detail?: string };
       if (type === 'deploy-progress' && d.stage) io.err(`  ${d.stage}${d.revision ? ` revision ${d.revision}` : ''}${d.detail ? `: ${d.detail}` : ''}\n`);
-    }, progress.signal).catch(() => undefined);
+    }, progress.signal, (problem) => io.err(`  ${problem.message}\n`)).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
   }
   try {
@@ -135,7 +164,7 @@ export async function undeployCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor undeploy <slice>\n\nRemoves a deployed slice (a new revision).', io);
   if (!p) return 0;
   if (p.positionals.length !== 1) throw new UsageError('give exactly one slice name');
-  const res = await call(io, () => client(p, io).request<DeployResponse>('DELETE', `/v1/slices/${encodeURIComponent(p.positionals[0])}`));
+  const res = await request<DeployResponse>(p, io, 'DELETE', `/v1/slices/${encodeURIComponent(p.positionals[0])}`);
   print(io, p, res, () => `slice ${p.positionals[0]} removed; revision ${res.revision} is active\n`);
   return 0;
 }
@@ -144,7 +173,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor status\n\nShows the runtime nodes, the switches and the tenant controller connections.', io);
   if (!p) return 0;
   type Status = StatusView & { revision: number };
-  const st = await call(io, () => client(p, io).request<Status>('GET', '/v1/status'));
+  const st = await request<Status>(p, io, 'GET', '/v1/status');
   print(io, p, st, () =>
     `revision ${st.revision} (answered by node ${st.node})\n\n` +
     renderTable(['NODE', 'API', 'ALIVE'], st.nodes.map((n) => [n.id, n.api, n.alive ? 'yes' : 'no'])) + '\n' +
@@ -156,7 +185,7 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
 export async function slicesCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor slices\n\nLists the deployed slices you may see.', io);
   if (!p) return 0;
-  const res = await call(io, () => client(p, io).request<{ slices: Array<{ name: string; owner: string | null; overlay: { type: string; tag: number }; switches: string[]; controllers: Array<{ url: string; connected: boolean }>; revision: number }> }>('GET', '/v1/slices'));
+  const res = await request<{ slices: Array<{ name: string; owner: string | null; overlay: { type: string; tag: number }; switches: string[]; controllers: Array<{ url: string; connected: boolean }>; revision: number }> }>(p, io, 'GET', '/v1/slices');
   print(io, p, res, () => renderTable(['SLICE', 'OWNER', 'OVERLAY', 'SWITCHES', 'CONTROLLERS UP'],
     res.slices.map((s) => [s.name, s.owner, `${s.overlay.type} ${s.overlay.tag}`, s.switches.length, `${s.controllers.filter((c) => c.connected).length}/${s.controllers.length}`])));
   return 0;
@@ -166,20 +195,23 @@ type Stats = SliceStats;
 
 export async function statsCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, { watch: { type: 'boolean', short: 'w' }, interval: { type: 'string', default: '2' } },
-    'Usage: dfvisor stats [slice] [--watch] [--interval SECONDS]\n\nPer-slice counters, pushed by the runtime nodes (no switch is polled for this).', io);
+    'Usage: dfvisor stats [slice] [--watch] [--interval SECONDS]\n\nPer-slice counters, pushed by the runtime nodes (no switch is polled for this).\nWith --watch --json: NDJSON, one JSON object per slice and line, every interval.', io);
   if (!p) return 0;
   if (p.positionals.length > 1) throw new UsageError('give at most one slice name');
   const interval = Number(str(p, 'interval'));
   if (!(interval > 0)) throw new UsageError('--interval must be a positive number of seconds');
-  const api = client(p, io);
+  const api = await client(p, io);
+  const watch = flag(p, 'watch');
   const once = async () => {
     const names = p.positionals.length === 1 ? p.positionals : (await call(io, () => api.request<{ slices: Array<{ name: string }> }>('GET', '/v1/slices'))).slices.map((s) => s.name);
     const all = await Promise.all(names.map((n) => call(io, () => api.request<Stats>('GET', `/v1/slices/${encodeURIComponent(n)}/stats`))));
+    // Watching with --json: NDJSON, one slice's counters per line, so a stream reader can take each line.
+    if (watch && flag(p, 'json')) return all.forEach((s) => io.out(JSON.stringify(s) + '\n'));
     print(io, p, p.positionals.length === 1 ? all[0] : all, () =>
       renderTable(['SLICE', 'PACKETS', 'BYTES', 'FLOWS', 'PACKET-INS', 'UPDATED'], all.map((s) => [s.slice, s.packets, s.bytes, s.flows, s.packetIns, s.updatedAt])));
   };
   await once();
-  if (!flag(p, 'watch')) return 0;
+  if (!watch) return 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, interval * 1000));
     if (!flag(p, 'json')) io.out('\n');
@@ -190,7 +222,7 @@ export async function statsCommand(argv: string[], io: Io): Promise<number> {
 export async function revisionsCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor revisions\n\nLists the deployed revisions (the active one is marked).', io);
   if (!p) return 0;
-  const res = await call(io, () => client(p, io).request<{ active: number; revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }> }>('GET', '/v1/revisions'));
+  const res = await request<{ active: number; revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }> }>(p, io, 'GET', '/v1/revisions');
   print(io, p, res, () => renderTable(['REV', '', 'CREATED', 'BY', 'ACTION', 'SLICES'],
     res.revisions.map((r) => [r.revision, r.revision === res.active ? '*' : '', r.createdAt, r.by, r.action, r.slices.join(',')])));
   return 0;
@@ -201,7 +233,7 @@ export async function rollbackCommand(argv: string[], io: Io): Promise<number> {
   if (!p) return 0;
   const rev = Number(p.positionals[0]);
   if (p.positionals.length !== 1 || !Number.isInteger(rev) || rev < 1) throw new UsageError('give one revision number');
-  const res = await call(io, () => client(p, io).request<DeployResponse>('POST', `/v1/rollback/${rev}`));
+  const res = await request<DeployResponse>(p, io, 'POST', `/v1/rollback/${rev}`);
   print(io, p, res, () => `rolled back to the content of revision ${rev}; revision ${res.revision} is active\n`);
   return 0;
 }
@@ -212,16 +244,20 @@ export async function tokenCommand(argv: string[], io: Io): Promise<number> {
 
 Tenant tokens (admin only). A tenant token may deploy, change, read and remove only the
 slices whose owner is OWNER. 'create' prints the new token once.`;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
-    io.out(help + commonHelp);
-    return sub === undefined ? 2 : 0;
+  if (sub === undefined) {
+    io.err(help.trimEnd() + '\n' + commonHelp);
+    return 2;
+  }
+  if (sub === '--help' || sub === '-h') {
+    io.out(help.trimEnd() + '\n' + commonHelp);
+    return 0;
   }
   if (sub === 'create') {
     const p = parse(rest, { owner: { type: 'string' } }, help, io);
     if (!p) return 0;
     const owner = str(p, 'owner');
     if (!owner) throw new UsageError('--owner is required');
-    const res = await call(io, () => client(p, io).request<{ token: string; id: string; owner: string }>('POST', '/v1/tokens', { owner }));
+    const res = await request<{ token: string; id: string; owner: string }>(p, io, 'POST', '/v1/tokens', { owner });
     if (flag(p, 'json')) io.out(JSON.stringify({ token: res.token, id: res.id, owner: res.owner }) + '\n');
     else {
       io.out(`${res.token}\n`);
@@ -232,7 +268,7 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
   if (sub === 'list') {
     const p = parse(rest, {}, help, io);
     if (!p) return 0;
-    const res = await call(io, () => client(p, io).request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>('GET', '/v1/tokens'));
+    const res = await request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>(p, io, 'GET', '/v1/tokens');
     print(io, p, res, () => renderTable(['ID', 'OWNER', 'CREATED', 'REVOKED'], res.tokens.map((t) => [t.id, t.owner, t.createdAt, t.revokedAt])));
     return 0;
   }
@@ -240,7 +276,7 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
     const p = parse(rest, {}, help, io);
     if (!p) return 0;
     if (p.positionals.length !== 1) throw new UsageError('give one token id');
-    const res = await call(io, () => client(p, io).request<{ revoked: string }>('DELETE', `/v1/tokens/${encodeURIComponent(p.positionals[0])}`));
+    const res = await request<{ revoked: string }>(p, io, 'DELETE', `/v1/tokens/${encodeURIComponent(p.positionals[0])}`);
     print(io, p, res, () => `token ${res.revoked} revoked\n`);
     return 0;
   }

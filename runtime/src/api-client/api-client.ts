@@ -1,4 +1,5 @@
 // A small HTTP client for the runtime API, used by the CLI (and tests).
+import { readEventStream, type StreamProblem } from './sse.js';
 export interface ApiProblem {
   status: number;
   code: string;
@@ -46,26 +47,14 @@ export class ApiClient {
     return data as T;
   }
 
-  /** Follows the SSE stream until `signal` aborts; calls `onEvent` per event. */
-  async events(onEvent: (type: string, data: unknown) => void, signal: AbortSignal): Promise<void> {
-    const res = await fetch(new URL('/v1/events', this.baseUrl), { headers: this.token ? { authorization: `Bearer ${this.token}` } : {}, signal });
+  /**
+   * Follows the SSE stream until `signal` aborts; calls `onEvent` per event whose data is JSON and
+   * `onProblem` for a malformed one (the stream goes on).
+   */
+  async events(onEvent: (type: string, data: unknown) => void, signal: AbortSignal, onProblem: (p: StreamProblem) => void = () => undefined): Promise<void> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+    const res = await fetch(new URL('/v1/events', this.baseUrl), { headers, signal });
     if (!res.ok || !res.body) throw new ApiError({ status: res.status, code: `HTTP_${res.status}`, title: 'Event stream refused', detail: await res.text() });
-    const decoder = new TextDecoder();
-    let buf = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        let type = 'message';
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) type = line.slice(7);
-          else if (line.startsWith('data: ')) data.push(line.slice(6));
-        }
-        if (data.length > 0) onEvent(type, JSON.parse(data.join('\n')));
-      }
-    }
+    await readEventStream(res.body as unknown as AsyncIterable<Uint8Array>, (e) => onEvent(e.type, e.data), onProblem);
   }
 }
