@@ -13,6 +13,7 @@ import { binDir, clientDir } from './helpers/paths.js';
 describe('vsix package', () => {
   let stage: string;
   let listing: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: the manifest is read as loose JSON and probed field by field
   let manifest: Record<string, any>;
 
   before(async () => {

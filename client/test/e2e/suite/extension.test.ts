@@ -133,16 +133,14 @@ describe('DFVisor extension in a VS Code workbench', () => {
     this.timeout(120_000);
     let started = false;
 
-    before(() => {
+    before(async () => {
       const repo = process.env.DFVISOR_REPO;
       const cli = repo ? join(repo, 'runtime', 'dist', 'src', 'cli', 'main.js') : undefined;
       assert.ok(
         cli && existsSync(cli),
         `the runtime is not built (${cli ?? 'DFVISOR_REPO unset'}): run \`npx tsc -b runtime\` — the deploy tests need \`dfvisor run\``,
       );
-    });
 
-    before(async () => {
       // Installed from the .vsix there is no repository next to the extension: name the runtime in the
       // (machine) setting, as a user without `dfvisor` on the PATH would.
       if (!process.env.DFVISOR_E2E_INSTALLED_IN) return;
