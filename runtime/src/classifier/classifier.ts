@@ -247,14 +247,25 @@ function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], 
   const port = sw.byPort.get(inPort);
   if (port) port.collectPacket(values, present, found);
   sw.anyPort.collectPacket(values, present, found);
-  if (found.length > 1) found.sort(byPriorityThenId);
+  // Priority high to low, then id: insertion sort for the usual handful of matches.
   const out = new Array<FlowspaceEntry>(found.length);
-  for (let i = 0; i < found.length; i++) out[i] = found[i].entry;
+  if (found.length > 16) found.sort(byPriorityThenId);
+  else for (let i = 1; i < found.length; i++) {
+    const e = found[i]!;
+    let j = i - 1;
+    while (j >= 0 && before(e, found[j]!)) { found[j + 1] = found[j]!; j--; }
+    found[j + 1] = e;
+  }
+  for (let i = 0; i < found.length; i++) out[i] = found[i]!.entry;
   return out;
 }
 
 function byPriorityThenId(a: IndexedEntry, b: IndexedEntry): number {
   return b.priority - a.priority || a.id - b.id;
+}
+
+function before(a: IndexedEntry, b: IndexedEntry): boolean {
+  return a.priority > b.priority || (a.priority === b.priority && a.id < b.id);
 }
 
 /** From matches in classifier order: the first (best) entry of each slice. */
