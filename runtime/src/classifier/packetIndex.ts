@@ -4,7 +4,7 @@
 // tuple. Built from the tuple space's entries on the first lookup after a change (the owner drops
 // it on every add and remove); holds no state of its own.
 import { FIELD_ID, FIELDS, wordBits } from './fields.js';
-import { passes } from './flatCheck.js';
+import { CHECK_EQ, CHECK_PREFIX } from './flatCheck.js';
 
 /** What the packet index needs of a tuple (see tupleSpace.ts). */
 export interface IndexTuple {
@@ -51,6 +51,12 @@ export class PacketIndex<E extends IndexEntry> {
   private readonly filter: Int32Array;
   private readonly filterShift: number;
   private readonly entries: E[] = [];
+  /**
+   * Per entry, side by side for the entries of one key: required fields, index in `entries`,
+   * record count, then its flat check records (flatCheck.ts), so candidates are checked without
+   * touching their objects; Float64 because MACs are 48-bit.
+   */
+  private readonly checks: Float64Array;
 
   /** @param groups per tuple (in `tuples` order), its entries with their constraint vectors. */
   constructor(tuples: readonly IndexTuple[], groups: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>) {
@@ -94,6 +100,7 @@ export class PacketIndex<E extends IndexEntry> {
     while (1 << filterBits < count * 16) filterBits++;
     this.filter = new Int32Array(1 << (filterBits - 5));
     this.filterShift = 32 - filterBits;
+    const checks: number[] = [];
     byKey.forEach((keys, t) => {
       for (const [k, list] of keys) {
         const f = Math.imul(k, 0x9e3779b1) >>> this.filterShift;
@@ -101,10 +108,14 @@ export class PacketIndex<E extends IndexEntry> {
         let i = k & this.mask;
         while (this.table[i * SLOT_STRIDE] !== 0) i = (i + 1) & this.mask;
         const s = i * SLOT_STRIDE;
-        this.table[s] = k + 1; this.table[s + 1] = t; this.table[s + 2] = this.entries.length; this.table[s + 3] = list.length;
-        for (const e of list) this.entries.push(e);
+        this.table[s] = k + 1; this.table[s + 1] = t; this.table[s + 2] = checks.length; this.table[s + 3] = list.length;
+        for (const e of list) {
+          checks.push(e.required, this.entries.length, e.check.length / 4, ...e.check);
+          this.entries.push(e);
+        }
       }
     });
+    this.checks = Float64Array.from(checks);
   }
 
   /** The key of tuple `t` for a value vector holding every hashed field (30 bits, tuple-seeded). */
@@ -125,6 +136,7 @@ export class PacketIndex<E extends IndexEntry> {
     const table = this.table;
     const mask = this.mask;
     const entries = this.entries;
+    const checks = this.checks;
     const filter = this.filter;
     const filterShift = this.filterShift;
     const ethType = values[ETH_TYPE_SLOT]!;
@@ -144,9 +156,18 @@ export class PacketIndex<E extends IndexEntry> {
         const stored = table[s]!;
         if (stored === 0) break;
         if (stored !== k + 1 || table[s + 1] !== t) continue;
-        for (let j = table[s + 2]!, end = j + table[s + 3]!; j < end; j++) {
-          const e = entries[j]!;
-          if ((e.required & absent) === 0 && passes(e.check, values)) out.push(e);
+        for (let j = table[s + 2]!, n = table[s + 3]!; n > 0; n--) {
+          const end = j + 3 + checks[j + 2]! * 4;
+          let ok = (checks[j]! & absent) === 0;
+          for (let r = j + 3; ok && r < end; r += 4) {
+            const v = values[checks[r + 1]!]!;
+            const op = checks[r]!;
+            if (op === CHECK_EQ) ok = v === checks[r + 2];
+            else if (op === CHECK_PREFIX) ok = ((v ^ checks[r + 2]!) >>> checks[r + 3]!) === 0;
+            else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
+          }
+          if (ok) out.push(entries[checks[j + 1]!]!);
+          j = end;
         }
         break;
       }
