@@ -18,7 +18,9 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(','
 // The seeded PRNG is the classifier tests' (test/classifier/gen.ts); the workload here is larger
 // and shaped like a real deployment, so the rule mix itself is this file's own.
 
-const dpidOf = (i: number): string => i.toString(16).padStart(16, '0');
+// One string per switch, as the proxy passes its session's dpid (not a new string per packet).
+const DPIDS = Array.from({ length: SWITCHES + 1 }, (_, i) => i.toString(16).padStart(16, '0'));
+const dpidOf = (i: number): string => DPIDS[i]!;
 const ip = formatIpv4;
 
 interface Made { entries: FlowspaceEntry[]; packets: Array<{ dpid: string; inPort: number; headers: PacketHeaders }>; queries: Array<{ dpid: string; inPort: number | null; match: Match; slice: string }> }

@@ -39,6 +39,17 @@ function mix(h: number, x: number): number {
   return h ^ (h >>> 15);
 }
 
+/** The key of tuple `t` for a value vector holding every hashed field (30 bits, tuple-seeded). */
+function keyOf(tuples: Int32Array, terms: Int32Array, t: number, values: readonly number[]): number {
+  let h = Math.imul(t + 1, 0x9e3779b1);
+  for (let k = tuples[t * TUPLE_STRIDE + 3]!, end = tuples[t * TUPLE_STRIDE + 4]!; k < end; k += 3) {
+    const v = values[terms[k + 1]!]!;
+    const op = terms[k]!;
+    h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
+  }
+  return h & 0x3fffffff;
+}
+
 export class PacketIndex<E extends IndexEntry> {
   private readonly tuples: Int32Array;
   private readonly terms: Int32Array;
@@ -61,10 +72,9 @@ export class PacketIndex<E extends IndexEntry> {
   /** @param groups per tuple (in `tuples` order), its entries with their constraint vectors. */
   constructor(tuples: readonly IndexTuple[], groups: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>) {
     const terms: number[] = [];
-    this.tuples = new Int32Array(tuples.length * TUPLE_STRIDE);
-    tuples.forEach((t, i) => {
-      const m = i * TUPLE_STRIDE;
-      this.tuples[m] = t.required; this.tuples[m + 1] = t.ethType; this.tuples[m + 2] = t.ipProto; this.tuples[m + 3] = terms.length;
+    const meta: number[] = [];
+    tuples.forEach((t) => {
+      meta.push(t.required, t.ethType, t.ipProto, terms.length);
       for (const p of t.parts) {
         if (p.kind === SCALAR) {
           terms.push(LOW, p.slot, 0);
@@ -78,14 +88,15 @@ export class PacketIndex<E extends IndexEntry> {
           }
         }
       }
-      this.tuples[m + 4] = terms.length;
+      meta.push(terms.length);
     });
-    this.terms = Int32Array.from(terms);
+    const tupleArr = Int32Array.from(meta);
+    const termArr = Int32Array.from(terms);
     // Group each tuple's entries by key; a key's entries sit side by side in `entries`.
     const byKey: Array<Map<number, E[]>> = groups.map((g, t) => {
       const keys = new Map<number, E[]>();
       for (const { entry, vector } of g) {
-        const k = this.key(t, vector);
+        const k = keyOf(tupleArr, termArr, t, vector);
         const list = keys.get(k);
         if (list) list.push(entry); else keys.set(k, [entry]);
       }
@@ -95,12 +106,22 @@ export class PacketIndex<E extends IndexEntry> {
     let size = 8;
     while (size < count * 2) size *= 2;
     this.mask = size - 1;
-    this.table = new Int32Array(size * SLOT_STRIDE);
     let filterBits = 6;
     while (1 << filterBits < count * 16) filterBits++;
-    this.filter = new Int32Array(1 << (filterBits - 5));
     this.filterShift = 32 - filterBits;
-    const checks: number[] = [];
+    const checkCount = groups.reduce((a, g) => a + g.reduce((b, { entry }) => b + 3 + entry.check.length, 0), 0);
+    // One block of memory per location, in the order a lookup reads it: tuples, hash terms,
+    // filter, table, checks (a lookup on a cold location then streams adjacent lines).
+    const ints = meta.length + terms.length + (1 << (filterBits - 5)) + size * SLOT_STRIDE;
+    const buffer = new ArrayBuffer(Math.ceil(ints / 2) * 8 + checkCount * 8);
+    let at = 0;
+    const view = (n: number): Int32Array => { const v = new Int32Array(buffer, at * 4, n); at += n; return v; };
+    this.tuples = view(meta.length); this.tuples.set(tupleArr);
+    this.terms = view(terms.length); this.terms.set(termArr);
+    this.filter = view(1 << (filterBits - 5));
+    this.table = view(size * SLOT_STRIDE);
+    this.checks = new Float64Array(buffer, Math.ceil(ints / 2) * 8, checkCount);
+    let c = 0;
     byKey.forEach((keys, t) => {
       for (const [k, list] of keys) {
         const f = Math.imul(k, 0x9e3779b1) >>> this.filterShift;
@@ -108,31 +129,20 @@ export class PacketIndex<E extends IndexEntry> {
         let i = k & this.mask;
         while (this.table[i * SLOT_STRIDE] !== 0) i = (i + 1) & this.mask;
         const s = i * SLOT_STRIDE;
-        this.table[s] = k + 1; this.table[s + 1] = t; this.table[s + 2] = checks.length; this.table[s + 3] = list.length;
+        this.table[s] = k + 1; this.table[s + 1] = t; this.table[s + 2] = c; this.table[s + 3] = list.length;
         for (const e of list) {
-          checks.push(e.required, this.entries.length, e.check.length / 4, ...e.check);
+          this.checks[c++] = e.required; this.checks[c++] = this.entries.length; this.checks[c++] = e.check.length / 4;
+          for (const x of e.check) this.checks[c++] = x;
           this.entries.push(e);
         }
       }
     });
-    this.checks = Float64Array.from(checks);
-  }
-
-  /** The key of tuple `t` for a value vector holding every hashed field (30 bits, tuple-seeded). */
-  private key(t: number, values: readonly number[]): number {
-    const terms = this.terms;
-    let h = Math.imul(t + 1, 0x9e3779b1);
-    for (let k = this.tuples[t * TUPLE_STRIDE + 3]!, end = this.tuples[t * TUPLE_STRIDE + 4]!; k < end; k += 3) {
-      const v = values[terms[k + 1]!]!;
-      const op = terms[k]!;
-      h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
-    }
-    return h & 0x3fffffff;
   }
 
   /** Appends the entries whose match the packet satisfies (unordered). */
   collect(values: readonly number[], present: number, out: E[]): void {
     const tuples = this.tuples;
+    const terms = this.terms;
     const table = this.table;
     const mask = this.mask;
     const entries = this.entries;
@@ -148,7 +158,7 @@ export class PacketIndex<E extends IndexEntry> {
       if (et >= 0 && et !== ethType) continue;
       const pr = tuples[m + 2]!;
       if (pr >= 0 && pr !== ipProto) continue;
-      const k = this.key(t, values);
+      const k = keyOf(tuples, terms, t, values);
       const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
       if ((filter[f >>> 5]! & (1 << (f & 31))) === 0) continue;
       for (let i = k & mask; ; i = (i + 1) & mask) {
