@@ -247,25 +247,38 @@ function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], 
   const port = sw.byPort.get(inPort);
   if (port) port.collectPacket(values, present, found);
   sw.anyPort.collectPacket(values, present, found);
-  // Priority high to low, then id: insertion sort for the usual handful of matches.
+  if (found.length > 1) sortMatches(found);
   const out = new Array<FlowspaceEntry>(found.length);
-  if (found.length > 16) found.sort(byPriorityThenId);
-  else for (let i = 1; i < found.length; i++) {
-    const e = found[i]!;
-    let j = i - 1;
-    while (j >= 0 && before(e, found[j]!)) { found[j + 1] = found[j]!; j--; }
-    found[j + 1] = e;
-  }
   for (let i = 0; i < found.length; i++) out[i] = found[i]!.entry;
   return out;
 }
 
-function byPriorityThenId(a: IndexedEntry, b: IndexedEntry): number {
-  return b.priority - a.priority || a.id - b.id;
+/** Order keys of the matches being sorted (lookups are synchronous: one scratch array will do). */
+let sortKeys = new Float64Array(64);
+
+/** Priority high to low, then id: an insertion sort on the entries' order keys, moving the entries alongside. */
+function sortMatches(found: IndexedEntry[]): void {
+  const n = found.length;
+  if (n > 256) { found.sort(byPriorityThenId); return; } // insertion sort is quadratic
+  if (sortKeys.length < n) sortKeys = new Float64Array(n * 2);
+  const keys = sortKeys;
+  for (let i = 0; i < n; i++) {
+    const k = found[i]!.order;
+    if (k !== k) { found.sort(byPriorityThenId); return; } // an id without an exact key
+    keys[i] = k;
+  }
+  for (let i = 1; i < n; i++) {
+    const k = keys[i]!;
+    const e = found[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) { keys[j + 1] = keys[j]!; found[j + 1] = found[j]!; j--; }
+    keys[j + 1] = k;
+    found[j + 1] = e;
+  }
 }
 
-function before(a: IndexedEntry, b: IndexedEntry): boolean {
-  return a.priority > b.priority || (a.priority === b.priority && a.id < b.id);
+function byPriorityThenId(a: IndexedEntry, b: IndexedEntry): number {
+  return b.priority - a.priority || a.id - b.id;
 }
 
 /** From matches in classifier order: the first (best) entry of each slice. */

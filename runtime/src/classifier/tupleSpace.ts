@@ -20,6 +20,8 @@ export interface IndexedEntry {
   /** Copied from the entry so the hot path sorts and checks without touching it. */
   priority: number;
   id: number;
+  /** priority and id as one number (order.ts orderKey), NaN when the id does not fit. */
+  order: number;
   required: number;
   /** The match as flat records (see flatCheck.ts). */
   check: number[];

@@ -72,3 +72,28 @@ describe('packet index', () => {
     assert.equal(got.length, 40);
   });
 });
+
+describe('match order', () => {
+  const entry = (id: number, priority: number): FlowspaceEntry => ({ id, slice: 't', rule: `r${id}`, dpid: DPID, inPort: null, priority, match: {}, permissions: ['read'] });
+  const classify = (entries: FlowspaceEntry[]) => ids(Classifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
+  const expected = (entries: FlowspaceEntry[]) => ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
+
+  it('orders by priority then id whatever the ids (negative, beyond 2^37) and however many match', () => {
+    const r = rng(5);
+    for (const n of [2, 17, 64, 257, 600]) {
+      for (const wide of [false, true]) {
+        const used = new Set<number>();
+        const entries: FlowspaceEntry[] = [];
+        while (entries.length < n) {
+          const id = wide && r() < 0.2 ? (r() < 0.5 ? -1 : 1) * Math.floor(r() * 2 ** 45) : Math.floor(r() * 10_000);
+          if (used.has(id)) continue;
+          used.add(id);
+          entries.push(entry(id, r() < 0.1 ? 65535 : Math.floor(r() * 4) * 1000));
+        }
+        const got = classify(entries);
+        assert.equal(got.length, n);
+        assert.deepEqual(got, expected(entries), `n=${n} wide=${wide}`);
+      }
+    }
+  });
+});
