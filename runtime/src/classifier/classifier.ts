@@ -144,7 +144,20 @@ export class Classifier implements FlowspaceClassifier {
       const err = this.add(entry);
       if (err) errors.push(err);
     }
+    this.prepare();
     return errors;
+  }
+
+  /**
+   * Compiles the packet index of every location a change touched, so the first packet-ins after
+   * a plan is applied do not pay for it (addAll, removeSlice and replaceSlice call it; after a
+   * single add or remove the next lookup at that location does).
+   */
+  prepare(): void {
+    for (const sw of this.all.bySwitch.values()) {
+      sw.anyPort.prepare();
+      for (const s of sw.byPort.values()) s.prepare();
+    }
   }
 
   /** Removes the entry with this id; false when there is none. */
@@ -171,6 +184,7 @@ export class Classifier implements FlowspaceClassifier {
     const ids: number[] = [];
     for (const list of s.values()) for (const e of list) ids.push(e.entry.id);
     for (const id of ids) this.remove(id);
+    this.prepare();
     return ids.length;
   }
 
@@ -186,6 +200,7 @@ export class Classifier implements FlowspaceClassifier {
       const err = this.add(entry);
       if (err) errors.push(err);
     }
+    this.prepare();
     return errors;
   }
 

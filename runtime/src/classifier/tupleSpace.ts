@@ -293,6 +293,11 @@ export class TupleSpace {
     b.next = target.next;
   }
 
+  /** Compiles the packet index now if a change dropped it (else the next lookup does). */
+  prepare(): void {
+    this.packets ??= this.buildPacketIndex();
+  }
+
   /** Appends the entries whose match the packet satisfies (unordered). */
   collectPacket(values: readonly number[], present: number, out: IndexedEntry[]): void {
     (this.packets ??= this.buildPacketIndex()).collect(values, present, out);
