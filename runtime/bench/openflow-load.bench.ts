@@ -1,6 +1,8 @@
 // The cbench-style load benchmark of issue 17: emulated switches (bench/load/fake-switch.ts, cbench's
 // packet-ins from its own encoder) against ovs-testcontroller, three ways in the same run: direct, through a
-// bare Node TCP relay, and through `dfvisor run` (10 000 decoy flowspace rules besides the tenant's).
+// bare Node TCP relay, and through `dfvisor run` (10 000 decoy flowspace rules besides the tenants').
+// ovs-testcontroller takes at most 16 switches: each 16 switches get a controller (and a relay, and a
+// tenant slice), CPU of the controllers summed.
 // Per OpenFlow version, per load (switches × packet-ins in flight per switch, buffered or not, fresh or
 // cycled source MACs) and per path: flow setups per second, latency p50/p99/p99.9 (and what the path adds
 // to direct), and CPU µs per flow setup of every process (generator, controller, relay or proxy) from
@@ -18,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { FakeSwitch, type OfVersion } from './load/fake-switch.js';
 import { cpuPerUnit, cpuSnapshot, rssMb } from './load/proc-stats.js';
-import { startController, startDfvisor, startRelay } from './load/paths.js';
+import { startController, startDfvisor, startRelay, SWITCHES_PER_CONTROLLER } from './load/paths.js';
 import { REFERENCE, TARGETS } from './load/reference.js';
 
 type Path = 'direct' | 'relay' | 'proxy';
@@ -65,8 +67,10 @@ function pct(xs: Float64Array, p: number): number {
 }
 
 /** Connects the switches, teaches the controller the destination MACs, warms up, then measures for SECONDS. */
-async function runLoad(version: OfVersion, load: Load, port: number, pids: Record<string, number>): Promise<Omit<Run, 'version' | 'load' | 'path'>> {
-  const sws = Array.from({ length: load.switches }, (_, i) => new FakeSwitch({ id: i + 1, version, buffered: load.buffered, macs: MACS[load.macs] }, '127.0.0.1', port));
+/** `ports[g]` serves switches 16g+1..16g+16 (one port for all through the proxy). */
+async function runLoad(version: OfVersion, load: Load, ports: readonly number[], pids: Record<string, readonly number[]>): Promise<Omit<Run, 'version' | 'load' | 'path'>> {
+  const portOf = (i: number): number => ports[Math.min(ports.length - 1, Math.floor(i / SWITCHES_PER_CONTROLLER))]!;
+  const sws = Array.from({ length: load.switches }, (_, i) => new FakeSwitch({ id: i + 1, version, buffered: load.buffered, macs: MACS[load.macs] }, '127.0.0.1', portOf(i)));
   try {
     await Promise.all(sws.map((s) => s.learn(60_000)));
     let running = true;
@@ -143,21 +147,22 @@ interface VersionResult { runs: Run[]; rss: { idleMb: number; peakMb: number; af
 
 async function benchVersion(v: '1.0' | '1.3', loads: Load[]): Promise<VersionResult> {
   const version: OfVersion = v === '1.0' ? 1 : 4;
-  const ctl = await startController(version);
-  const relay = await startRelay(ctl.port);
   const planSwitches = Math.max(16, ...loads.map((l) => l.switches));
-  const proxy = PATHS.includes('proxy') ? await startDfvisor(planSwitches, ctl.port, RULES) : null;
+  const ctls = await Promise.all(Array.from({ length: Math.ceil(planSwitches / SWITCHES_PER_CONTROLLER) }, () => startController(version)));
+  const relays = await Promise.all(ctls.map((c) => startRelay(c.port)));
+  const proxy = PATHS.includes('proxy') ? await startDfvisor(planSwitches, ctls.map((c) => c.port), RULES) : null;
   const runs: Run[] = [];
   let rss = { idleMb: NaN, peakMb: NaN, afterMb: NaN };
   let memory: MemoryRun | null = null;
   try {
     if (proxy) { await sleep(1000); rss.idleMb = Math.round(rssMb(proxy.pid).rss); }
-    const pids: Record<Path, Record<string, number>> = {
-      direct: { generator: process.pid, controller: ctl.proc.child.pid! },
-      relay: { generator: process.pid, controller: ctl.proc.child.pid!, relay: relay.child.pid! },
-      proxy: { generator: process.pid, controller: ctl.proc.child.pid!, proxy: proxy?.pid ?? 0 },
+    const controllers = ctls.map((c) => c.proc.child.pid!);
+    const pids: Record<Path, Record<string, number[]>> = {
+      direct: { generator: [process.pid], controller: controllers },
+      relay: { generator: [process.pid], controller: controllers, relay: relays.map((r) => r.child.pid!) },
+      proxy: { generator: [process.pid], controller: controllers, proxy: proxy ? [proxy.pid] : [] },
     };
-    const ports: Record<Path, number> = { direct: ctl.port, relay: relay.port, proxy: proxy?.ofPort ?? 0 };
+    const ports: Record<Path, number[]> = { direct: ctls.map((c) => c.port), relay: relays.map((r) => r.port), proxy: [proxy?.ofPort ?? 0] };
     for (const load of loads) {
       for (const path of PATHS) {
         try {
@@ -177,8 +182,8 @@ async function benchVersion(v: '1.0' | '1.3', loads: Load[]): Promise<VersionRes
     }
   } finally {
     await proxy?.stop();
-    relay.stop();
-    await ctl.stop();
+    for (const r of relays) r.stop();
+    await Promise.all(ctls.map((c) => c.stop()));
   }
   return { runs, rss, memory, planSwitches };
 }

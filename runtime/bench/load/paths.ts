@@ -1,7 +1,8 @@
 // The three paths of the load benchmark, each a process of its own: ovs-testcontroller (the tenant;
 // "direct" connects the emulated switches straight to it), a bare Node TCP relay in front of it, and
 // `dfvisor run` (the product as users start it) deploying a generated slice workspace whose tenant
-// slice points at the controller.
+// slices point at the controllers. ovs-testcontroller takes at most 16 switches, so switch i goes
+// to controller floor((i - 1) / 16) (and its relay); in the workspace, one tenant slice per controller.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,9 @@ import { startTestController, type TenantController } from '../../src/lab/contro
 import { freePort, waitFor } from '../../src/lab/proc.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** Switches per controller: ovs-testcontroller accepts at most 16 switch connections. */
+export const SWITCHES_PER_CONTROLLER = 16;
 
 export async function startController(version: 1 | 4): Promise<TenantController> {
   return startTestController(await freePort(), version === 1 ? 'OpenFlow10' : 'OpenFlow13');
@@ -27,36 +31,39 @@ export async function startRelay(ctlPort: number): Promise<{ child: ChildProcess
 }
 
 /**
- * The slice workspace: switches s1..sN with ports 1..4; slice `tenant` (controller ctlPort) holds
- * the cbench traffic (IPv4 from 192.168.0.0/16 and ARP) on every port; slice `decoy` (read only,
- * a controller nobody listens on) holds `decoys` /32 rules from 172.16.0.0/12 spread over the
- * switches' ports, only there to load the classifier.
+ * The slice workspace: switches s1..sN with ports 1..4; slice `tenantG` (controller ctlPorts[G])
+ * holds the cbench traffic (IPv4 from 192.168.0.0/16 and ARP) on every port of switches
+ * 16G+1..16G+16; slice `decoy` (read only, a controller nobody listens on) holds `decoys` /32 rules
+ * from 172.16.0.0/12 spread over the switches' ports, only there to load the classifier.
  */
-export function sliceWorkspace(dir: string, switches: number, ctlPort: number, decoys: number): void {
+export function sliceWorkspace(dir: string, switches: number, ctlPorts: readonly number[], decoys: number): void {
   const sw = Array.from({ length: switches }, (_, i) => i + 1);
   const net = ['network bench {', ...sw.map((n) => `  switch s${n} dpid ${n} { port 1..4 speed 10Gbps }`), '}'];
-  const all = sw.map((n) => `s${n}`).join(', ');
-  const tenant = [
-    'slice tenant {', `  controller "tcp:127.0.0.1:${ctlPort}"`, '  overlay vlan 100', '  flowspace {',
-    `    ip: match ip_src 192.168.0.0/16 on ${all}`, `    arp: match eth_type arp on ${all}`, '  }', '}',
-  ];
-  const decoy = ['slice decoy {', '  controller "tcp:127.0.0.1:9"', '  overlay vlan 200', '  flowspace {'];
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'network.slice'), net.join('\n') + '\n');
+  ctlPorts.forEach((port, g) => {
+    const mine = sw.filter((n) => Math.floor((n - 1) / SWITCHES_PER_CONTROLLER) === g).map((n) => `s${n}`).join(', ');
+    if (!mine) return;
+    const tenant = [
+      `slice tenant${g} {`, `  controller "tcp:127.0.0.1:${port}"`, `  overlay vlan ${100 + g}`, '  flowspace {',
+      `    ip: match ip_src 192.168.0.0/16 on ${mine}`, `    arp: match eth_type arp on ${mine}`, '  }', '}',
+    ];
+    writeFileSync(join(dir, `tenant${g}.slice`), tenant.join('\n') + '\n');
+  });
+  const decoy = ['slice decoy {', '  controller "tcp:127.0.0.1:9"', '  overlay vlan 4000', '  flowspace {'];
   for (let i = 0; i < decoys; i++) {
     decoy.push(`    d${i}: match ip_src 172.${16 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}/32 on s${(i % switches) + 1}:${((i >> 6) % 4) + 1} permit read priority 200`);
   }
   decoy.push('  }', '}');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'network.slice'), net.join('\n') + '\n');
-  writeFileSync(join(dir, 'tenant.slice'), tenant.join('\n') + '\n');
   if (decoys > 0) writeFileSync(join(dir, 'decoy.slice'), decoy.join('\n') + '\n');
 }
 
 export interface ProxyProcess { pid: number; ofPort: number; stop(): Promise<void>; log(): string }
 
 /** `dfvisor run` with the workspace deployed at start; PROXY_NODE_ARGS adds node flags (e.g. --cpu-prof). */
-export async function startDfvisor(switches: number, ctlPort: number, decoys: number): Promise<ProxyProcess> {
+export async function startDfvisor(switches: number, ctlPorts: readonly number[], decoys: number): Promise<ProxyProcess> {
   const work = mkdtempSync(join(tmpdir(), 'dfv-load-'));
-  sliceWorkspace(join(work, 'slices'), switches, ctlPort, decoys);
+  sliceWorkspace(join(work, 'slices'), switches, ctlPorts, decoys);
   const ofPort = await freePort();
   const api = await freePort();
   const bin = resolve(here, '..', '..', '..', 'bin', 'dfvisor.js');

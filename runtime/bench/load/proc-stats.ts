@@ -19,11 +19,13 @@ export function rssMb(pid: number): { rss: number; peak: number } {
   } catch { return { rss: NaN, peak: NaN }; }
 }
 
-/** CPU of several processes between two points: snapshot() then perUnit(snapshot, units). */
-export function cpuSnapshot(pids: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuUs(pid)]));
+/** CPU of named groups of processes between two points: cpuSnapshot() then cpuPerUnit(snapshot, units). */
+export function cpuSnapshot(pids: Record<string, readonly number[]>): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([k, ps]) => [k, sumCpu(ps)]));
 }
 
-export function cpuPerUnit(pids: Record<string, number>, before: Record<string, number>, units: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, units > 0 ? +((cpuUs(pid) - before[k]!) / units).toFixed(1) : NaN]));
+export function cpuPerUnit(pids: Record<string, readonly number[]>, before: Record<string, number>, units: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(pids).map(([k, ps]) => [k, units > 0 ? +((sumCpu(ps) - before[k]!) / units).toFixed(1) : NaN]));
 }
+
+const sumCpu = (pids: readonly number[]): number => pids.reduce((a, p) => a + cpuUs(p), 0);
