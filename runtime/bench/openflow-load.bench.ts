@@ -1,385 +1,275 @@
-// A cbench-like OpenFlow load generator: emulated OpenFlow 1.3 switches send packet-ins and
-// count the flow-mods / packet-outs that come back, against ovs-testcontroller directly, through a
-// plain Node TCP relay (the floor of any user-space hop) and through the slicing proxy (a child
-// process with 10 000 flowspace rules), in the same run. Per path: throughput with a window of
-// packet-ins per switch, latency with one packet-in in flight at a time (the path's own latency)
-// and with one per switch (cbench's latency mode), and CPU per answered packet-in of every
-// process (/proc). Prints tables and writes bench/results/openflow-load.json.
-// Run: node runtime/dist/bench/openflow-load.bench.js [--seconds 4] [--switches 1,4,16] [--rules N]
-//        [--window 64] [--only direct|relay|proxy]
-// Profiling: PROXY_NODE_ARGS="--cpu-prof ..." passes flags to the proxy child;
-// DFV_ALLOC_PROFILE=file samples its allocations.
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// The cbench-style load benchmark of issue 17: emulated switches (bench/load/fake-switch.ts, cbench's
+// packet-ins from its own encoder) against ovs-testcontroller, three ways in the same run: direct, through a
+// bare Node TCP relay, and through `dfvisor run` (10 000 decoy flowspace rules besides the tenants').
+// ovs-testcontroller takes at most 16 switches: each 16 switches get a controller (and a relay, and a
+// tenant slice), CPU of the controllers summed.
+// Per OpenFlow version, per load (switches × packet-ins in flight per switch, buffered or not, fresh or
+// cycled source MACs) and per path: flow setups per second, latency p50/p99/p99.9 (and what the path adds
+// to direct), and CPU µs per flow setup of every process (generator, controller, relay or proxy) from
+// /proc; RSS of the proxy idle → peak → after the runs; a memory run (RSS through N distinct flow
+// setups); and the figures of issue 17 (FlowVisor 1.4, DFVisor main) printed beside ours as the reference.
+// Default matrix: the issue's table (16 switches × 64, fresh MACs, buffered) plus cycled MACs, unbuffered
+// and one packet-in in flight, both versions. BENCH_FULL=1 (or --full): 1/4/16/64 switches × windows 1/64 ×
+// buffered/unbuffered × fresh/cycled, and the memory run through 2 million setups.
+// Run: node runtime/dist/bench/openflow-load.bench.js [--full] [--seconds 3] [--rules 10000]
+//        [--memory-setups N] [--versions 1.0,1.3] [--paths direct,relay,proxy] [--loads issue]
+// Profiling: PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes flags to `dfvisor run`.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { FlowspaceEntry, Plan } from '@dfvisor/grammar';
-import { decodeMessage, encodeMessage, OpenFlowFramer, versionBitmap, type OfMessage, type Port13 } from '../src/openflow/index.js';
-import { SlicingProxy } from '../src/proxy/index.js';
-import { startTestController } from '../src/lab/controllers.js';
-import { freePort } from '../src/lab/proc.js';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { FakeSwitch, type OfVersion } from './load/fake-switch.js';
+import { cpuPerUnit, cpuSnapshot, rssMb } from './load/proc-stats.js';
+import { startController, startDfvisor, startRelay, SWITCHES_PER_CONTROLLER } from './load/paths.js';
+import { REFERENCE, TARGETS } from './load/reference.js';
 
-const HOSTS_PER_SWITCH = 100;
-const PORTS = 4;
-let WINDOW = 64;
-
-const dp = (n: number) => n.toString(16).padStart(16, '0');
-const mac = (sw: number, h: number) => Buffer.from([0x02, 0, 0, sw & 0xff, (h >> 8) & 0xff, h & 0xff]);
-
-function frame(sw: number, src: number, dst: number): Buffer {
-  const f = Buffer.alloc(60);
-  mac(sw, dst).copy(f, 0); mac(sw, src).copy(f, 6);
-  f.writeUInt16BE(0x0800, 12);
-  f[14] = 0x45; f.writeUInt16BE(46, 16); f[22] = 64; f[23] = 17;
-  f.writeUInt32BE(0x0a000000 | (sw << 8) | src, 26); f.writeUInt32BE(0x0a000000 | (sw << 8) | dst, 30);
-  f.writeUInt16BE(1000, 34); f.writeUInt16BE(2000, 36);
-  return f;
+type Path = 'direct' | 'relay' | 'proxy';
+interface Load { switches: number; window: number; buffered: boolean; macs: 'fresh' | 'cycled' }
+interface Run {
+  version: '1.0' | '1.3'; load: Load; path: Path;
+  setupsPerSec: number; floods: number; packetOutsPerSetup: number;
+  p50us: number; p99us: number; p999us: number;
+  /** CPU (user + system) per flow setup, µs, of each process on the path. */
+  cpuUsPerSetup: Record<string, number>;
 }
 
-function port(no: number): Port13 {
-  return { portNo: no, hwAddr: `02:00:00:00:00:0${no}`, name: `p${no}`, config: 0, state: 4, curr: 0x820, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 10_000_000 };
+const args = process.argv.slice(2);
+const arg = (k: string, d: string): string => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
+const FULL = args.includes('--full') || process.env.BENCH_FULL === '1';
+const SECONDS = Number(arg('--seconds', process.env.BENCH_SECONDS ?? '3'));
+const RULES = Number(arg('--rules', '10000'));
+const MEMORY_SETUPS = Number(arg('--memory-setups', process.env.BENCH_MEMORY_SETUPS ?? (FULL ? '2000000' : '300000')));
+const VERSIONS = arg('--versions', '1.0,1.3').split(',') as Array<'1.0' | '1.3'>;
+const PATHS = arg('--paths', 'direct,relay,proxy').split(',') as Path[];
+/** cbench's default: 100 000 source MACs per switch (every packet-in of a run is a new flow); cycled: 100. */
+const MACS = { fresh: 100_000, cycled: 100 };
+
+function matrix(): Load[] {
+  // --loads issue: only the issue's load (16 × 64, fresh MACs, buffered), e.g. to profile the proxy under it.
+  if (arg('--loads', '') === 'issue') return [{ switches: 16, window: 64, buffered: true, macs: 'fresh' }];
+  if (!FULL) {
+    return [
+      { switches: 16, window: 64, buffered: true, macs: 'fresh' },
+      { switches: 16, window: 64, buffered: true, macs: 'cycled' },
+      { switches: 16, window: 64, buffered: false, macs: 'fresh' },
+      { switches: 1, window: 1, buffered: true, macs: 'fresh' },
+    ];
+  }
+  const out: Load[] = [];
+  for (const switches of [1, 4, 16, 64]) for (const window of [1, 64]) for (const buffered of [true, false]) for (const macs of ['fresh', 'cycled'] as const) out.push({ switches, window, buffered, macs });
+  return out;
 }
 
-/** One emulated switch: answers the handshake, then sends packet-ins (pre-encoded, xid patched). */
-class EmulatedSwitch {
-  private sock: Socket;
-  private framer = new OpenFlowFramer();
-  private xid = 1;
-  ready = false;
-  responses = 0;
-  flowMods = 0;
-  outstanding = 0;
-  private sentAt: number[] = [];
-  latencies: number[] = [];
-  private seq = 0;
-  private readonly templates: Buffer[];
-  onResponse: () => void = () => {};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function pct(xs: Float64Array, p: number): number {
+  if (xs.length === 0) return NaN;
+  return xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! * 1000;
+}
 
-  constructor(readonly n: number, host: string, port: number) {
-    this.templates = Array.from({ length: HOSTS_PER_SWITCH }, (_, h) => this.packetInBytes(h, (h + 1) % HOSTS_PER_SWITCH));
-    this.sock = connect({ host, port });
-    this.sock.setNoDelay(true);
-    this.sock.on('connect', () => this.send({ version: 4, xid: 0, type: 'hello', elements: [versionBitmap([4])] }));
-    this.sock.on('data', (c: Buffer) => {
-      for (const f of this.framer.push(c).frames) {
-        // Packet-outs and flow-mods are counted by type byte: no decode on the hot path.
-        if (f[1] === 13) this.onPacketOut();
-        else if (f[1] === 14 && this.ready) this.flowMods++;
-        else { const d = decodeMessage(f); if (d.ok) this.on(d.msg); }
+/** Connects the switches, teaches the controller the destination MACs, warms up, then measures for SECONDS. */
+/** `ports[g]` serves switches 16g+1..16g+16 (one port for all through the proxy). */
+async function runLoad(version: OfVersion, load: Load, ports: readonly number[], pids: Record<string, readonly number[]>): Promise<Omit<Run, 'version' | 'load' | 'path'>> {
+  const portOf = (i: number): number => ports[Math.min(ports.length - 1, Math.floor(i / SWITCHES_PER_CONTROLLER))]!;
+  const sws = Array.from({ length: load.switches }, (_, i) => new FakeSwitch({ id: i + 1, version, buffered: load.buffered, macs: MACS[load.macs] }, '127.0.0.1', portOf(i)));
+  try {
+    await Promise.all(sws.map((s) => s.learn(60_000)));
+    let running = true;
+    for (const s of sws) {
+      s.onAnswer = () => { if (running && s.outstanding < load.window) s.send(load.window - s.outstanding); };
+    }
+    // Warm-up (not measured): the first connections' JIT and buffers.
+    for (const s of sws) { s.recordLatency = false; s.send(load.window); }
+    await sleep(Math.min(1000, SECONDS * 300));
+    for (const s of sws) { s.reset(); s.recordLatency = true; }
+    const cpu0 = cpuSnapshot(pids);
+    const t0 = performance.now();
+    await sleep(SECONDS * 1000);
+    const setups = sws.reduce((a, s) => a + s.flowSetups, 0);
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu = cpuPerUnit(pids, cpu0, setups);
+    running = false;
+    const floods = sws.reduce((a, s) => a + s.floods, 0);
+    const packetOuts = sws.reduce((a, s) => a + s.packetOuts, 0);
+    const lat = Float64Array.from(sws.flatMap((s) => s.latenciesMs)).sort();
+    await sleep(300); // let the last answers drain before the sockets close
+    return {
+      setupsPerSec: Math.round(setups / elapsed), floods, packetOutsPerSetup: setups ? +(packetOuts / setups).toFixed(2) : NaN,
+      p50us: Math.round(pct(lat, 50)), p99us: Math.round(pct(lat, 99)), p999us: Math.round(pct(lat, 99.9)), cpuUsPerSetup: cpu,
+    };
+  } finally {
+    for (const s of sws) s.close();
+    await sleep(200);
+  }
+}
+
+interface MemoryRun { version: '1.0' | '1.3'; setups: number; seconds: number; rssBeforeMb: number; rssPeakMb: number; rssEndMb: number; rssAfterMb: number; bytesPerSetup: number }
+
+/** RSS of the proxy through `total` distinct flow setups (16 switches × 64, buffered, never-repeating MACs). */
+async function memoryRun(version: OfVersion, port: number, pid: number, total: number): Promise<Omit<MemoryRun, 'version'>> {
+  const sws = Array.from({ length: 16 }, (_, i) => new FakeSwitch({ id: i + 1, version, buffered: true, macs: 0 }, '127.0.0.1', port));
+  try {
+    await Promise.all(sws.map((s) => s.learn(60_000)));
+    const before = rssMb(pid).rss;
+    let peak = before;
+    let done = 0;
+    let running = true;
+    const finished = new Promise<void>((res) => {
+      for (const s of sws) {
+        s.recordLatency = false;
+        s.onAnswer = () => {
+          if (!running) return;
+          if (++done >= total) { running = false; res(); return; }
+          if (s.outstanding < 64) s.send(64 - s.outstanding);
+        };
+        s.send(64);
       }
     });
-    this.sock.on('error', () => {});
-  }
-
-  private packetInBytes(src: number, dst: number): Buffer {
-    return encodeMessage({ version: 4, xid: 0, type: 'packet_in', bufferId: 0xffffffff, totalLen: 60, reason: 0, tableId: 0, cookie: 0xffffffffffffffffn, match: [{ field: 'in_port', value: (src % PORTS) + 1 }], data: frame(this.n, src, dst) });
-  }
-
-  private send(m: OfMessage): void { this.sock.write(encodeMessage(m)); }
-
-  private on(m: OfMessage): void {
-    if (m.version !== 4) return;
-    switch (m.type) {
-      case 'features_request': this.send({ version: 4, xid: m.xid, type: 'features_reply', datapathId: BigInt(this.n), nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 }); break;
-      case 'multipart_request':
-        if (m.body.mpType === 'port_desc') this.send({ version: 4, xid: m.xid, type: 'multipart_reply', flags: 0, body: { mpType: 'port_desc', ports: [1, 2, 3, 4].map(port) } });
-        break;
-      case 'barrier_request': this.send({ version: 4, xid: m.xid, type: 'barrier_reply' }); break;
-      case 'echo_request': this.send({ version: 4, xid: m.xid, type: 'echo_reply', data: m.data }); break;
-      case 'flow_mod':
-        // The table-miss rule (no eth_dst) marks the handshake done.
-        if (!m.match.some((t) => t.field === 'eth_dst')) this.ready = true; else this.flowMods++;
-        break;
-      default: break;
-    }
-  }
-
-  private onPacketOut(): void {
-    // Every packet-in gets exactly one packet-out back from a learning switch.
-    this.responses++;
-    if (this.outstanding > 0) this.outstanding--;
-    const t = this.sentAt.shift();
-    if (t !== undefined) this.latencies.push(performance.now() - t);
-    this.onResponse();
-  }
-
-  private out: Buffer[] = [];
-
-  /** Queues a packet-in (xid patched); what one callback queues goes out in one write, like cbench's buffered fake switch. */
-  private write(bytes: Buffer): void {
-    const b = Buffer.from(bytes);
-    b.writeUInt32BE(this.xid++ >>> 0, 4);
-    if (this.out.push(b) === 1) process.nextTick(this.flush);
-  }
-
-  private readonly flush = (): void => {
-    const q = this.out;
-    this.out = [];
-    if (q.length && !this.sock.destroyed) this.sock.write(q.length === 1 ? q[0]! : Buffer.concat(q));
-  };
-
-  /** Sends one packet-in; host pairs cycle so the learning switch answers with flow-mods. */
-  packetIn(): void {
-    const h = this.seq++ % HOSTS_PER_SWITCH;
-    this.sentAt.push(performance.now());
-    this.outstanding++;
-    this.write(this.templates[h]!);
-  }
-
-  /** Teaches the controller every host (one packet-in each), waiting for the answers. */
-  async warm(): Promise<void> {
-    for (let h = 0; h < HOSTS_PER_SWITCH; h++) this.write(this.packetInBytes(h, 0xff));
-    await new Promise((r) => setTimeout(r, 300));
-    this.responses = 0; this.flowMods = 0; this.latencies = []; this.sentAt = []; this.outstanding = 0;
-  }
-
-  clearPending(): void { this.sentAt = []; }
-  close(): void { this.sock.destroy(); }
-}
-
-async function waitUntil(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) { if (Date.now() > end) throw new Error('timeout'); await new Promise((r) => setTimeout(r, 20)); }
-}
-
-/** direct: straight to the controller; relay: through a plain TCP relay in Node (no OpenFlow); proxy: through the slicing proxy. */
-type Mode = 'direct' | 'relay' | 'proxy';
-
-interface RunResult {
-  switches: number; mode: Mode; flowModsPerSec: number; responsesPerSec: number;
-  /** One packet-in in flight at a time over all the switches: the path's own latency. */
-  p50us: number; p99us: number;
-  /** One packet-in in flight per switch (cbench's latency mode): latency under N concurrent requests. */
-  loadedP50us: number; loadedP99us: number;
-  /** CPU time (user + system) per answered packet-in in the throughput phase, by process. */
-  cpuUsPerPacketIn: Record<string, number>;
-}
-
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN; };
-
-/** utime + stime of a process in µs (Linux /proc; clock ticks of 10 ms). */
-function cpuUs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) * 10_000;
-  } catch { return NaN; }
-}
-
-async function runLoad(mode: Mode, host: string, port: number, n: number, seconds: number, pids: Record<string, number>): Promise<RunResult> {
-  const sws = Array.from({ length: n }, (_, i) => new EmulatedSwitch(i + 1, host, port));
-  const quarter = (seconds * 1000) / 4;
-  try {
-    // Readiness: the controller's table-miss flow-mod (OpenFlow 1.3 learning switch) arrives.
-    await waitUntil(() => sws.every((s) => s.ready), 15_000);
-    await Promise.all(sws.map((s) => s.warm()));
-    // Latency of the path: one packet-in in flight at a time, the switches taking turns.
-    const isolated = await new Promise<number[]>((res) => {
-      const end = performance.now() + quarter;
-      let turn = 0;
-      const next = () => {
-        if (performance.now() >= end) { res(sws.flatMap((s) => s.latencies)); return; }
-        sws[turn++ % n]!.packetIn();
-      };
-      for (const s of sws) s.onResponse = next;
-      next();
-      setTimeout(() => res(sws.flatMap((s) => s.latencies)), quarter + 1000);
-    });
-    for (const s of sws) { s.latencies = []; s.outstanding = 0; s.clearPending(); }
-    // Latency under load (cbench's latency mode): one packet-in outstanding per switch.
-    const latEnd = performance.now() + quarter;
-    await Promise.all(sws.map((s) => new Promise<void>((res) => {
-      s.onResponse = () => { if (performance.now() < latEnd) s.packetIn(); else res(); };
-      s.packetIn();
-      setTimeout(res, quarter + 1000);
-    })));
-    const loaded = sws.flatMap((s) => s.latencies);
-    // Throughput: a window of packet-ins outstanding per switch.
-    for (const s of sws) { s.responses = 0; s.flowMods = 0; s.latencies = []; s.outstanding = 0; s.clearPending(); }
-    const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuUs(pid)]));
     const t0 = performance.now();
-    const thrEnd = t0 + 2 * quarter;
-    for (const s of sws) {
-      s.onResponse = () => { if (performance.now() < thrEnd) while (s.outstanding < WINDOW) s.packetIn(); };
-      while (s.outstanding < WINDOW) s.packetIn();
-    }
-    await new Promise((r) => setTimeout(r, 2 * quarter));
-    const total = sws.reduce((a, s) => a + s.responses, 0);
-    const flowMods = sws.reduce((a, s) => a + s.flowMods, 0);
-    const elapsed = (performance.now() - t0) / 1000;
-    const cpuUsPerPacketIn = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, +((cpuUs(pid) - cpu0[k]!) / total).toFixed(1)]));
-    return {
-      switches: n, mode, flowModsPerSec: flowMods / elapsed, responsesPerSec: total / elapsed,
-      p50us: pct(isolated, 50) * 1000, p99us: pct(isolated, 99) * 1000, loadedP50us: pct(loaded, 50) * 1000, loadedP99us: pct(loaded, 99) * 1000,
-      cpuUsPerPacketIn,
-    };
+    const sampler = setInterval(() => { peak = Math.max(peak, rssMb(pid).rss); }, 250);
+    // A stall (no answer for 15 s) ends the run early: the table then shows fewer setups than asked.
+    let last = -1;
+    const stalled = new Promise<void>((res) => { const t = setInterval(() => { if (!running || done === last) { clearInterval(t); running = false; res(); } last = done; }, 15_000); });
+    await Promise.race([finished, stalled]);
+    clearInterval(sampler);
+    const seconds = (performance.now() - t0) / 1000;
+    const end = rssMb(pid).rss;
+    peak = Math.max(peak, end);
+    for (const s of sws) s.close();
+    await sleep(3000);
+    const after = rssMb(pid).rss;
+    return { setups: done, seconds: +seconds.toFixed(1), rssBeforeMb: Math.round(before), rssPeakMb: Math.round(peak), rssEndMb: Math.round(end), rssAfterMb: Math.round(after), bytesPerSetup: Math.round(((end - before) * 1024 * 1024) / done) };
   } finally {
     for (const s of sws) s.close();
   }
 }
 
-/** 10 000 flowspace rules: decoys on every emulated switch's ports, plus the slice's own traffic. */
-function benchPlan(controllerPort: number, maxSwitches: number, rules: number): Plan {
-  const flowspace: FlowspaceEntry[] = [];
-  let id = 1;
-  const perSwitch = Math.floor(rules / maxSwitches);
-  for (let sw = 1; sw <= maxSwitches; sw++) {
-    for (let i = 0; i < perSwitch - PORTS; i++) {
-      flowspace.push({ id: id++, slice: 'decoy', rule: `d${i}`, dpid: dp(sw), inPort: (i % PORTS) + 1, priority: 200, match: { eth_type: 0x0800, ipv4_src: `172.${16 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}/32` }, permissions: ['read'] });
+interface VersionResult { runs: Run[]; rss: { idleMb: number; peakMb: number; afterMb: number }; memory: MemoryRun | null; planSwitches: number }
+
+async function benchVersion(v: '1.0' | '1.3', loads: Load[]): Promise<VersionResult> {
+  const version: OfVersion = v === '1.0' ? 1 : 4;
+  const planSwitches = Math.max(16, ...loads.map((l) => l.switches));
+  const ctls = await Promise.all(Array.from({ length: Math.ceil(planSwitches / SWITCHES_PER_CONTROLLER) }, () => startController(version)));
+  const relays = await Promise.all(ctls.map((c) => startRelay(c.port)));
+  const proxy = PATHS.includes('proxy') ? await startDfvisor(planSwitches, ctls.map((c) => c.port), RULES) : null;
+  const runs: Run[] = [];
+  let rss = { idleMb: NaN, peakMb: NaN, afterMb: NaN };
+  let memory: MemoryRun | null = null;
+  try {
+    if (proxy) { await sleep(1000); rss.idleMb = Math.round(rssMb(proxy.pid).rss); }
+    const controllers = ctls.map((c) => c.proc.child.pid!);
+    const pids: Record<Path, Record<string, number[]>> = {
+      direct: { generator: [process.pid], controller: controllers },
+      relay: { generator: [process.pid], controller: controllers, relay: relays.map((r) => r.child.pid!) },
+      proxy: { generator: [process.pid], controller: controllers, proxy: proxy ? [proxy.pid] : [] },
+    };
+    const ports: Record<Path, number[]> = { direct: ctls.map((c) => c.port), relay: relays.map((r) => r.port), proxy: [proxy?.ofPort ?? 0] };
+    for (const load of loads) {
+      for (const path of PATHS) {
+        try {
+          const r = await runLoad(version, load, ports[path], pids[path]);
+          runs.push({ version: v, load, path, ...r });
+          process.stderr.write(`  OF ${v} ${label(load)} ${path}: ${r.setupsPerSec} setups/s, p50 ${r.p50us} µs, CPU ${JSON.stringify(r.cpuUsPerSetup)}${r.floods ? `, ${r.floods} floods` : ''}\n`);
+        } catch (e) {
+          process.stderr.write(`  OF ${v} ${label(load)} ${path}: FAILED ${(e as Error).message}\n${path === 'proxy' ? proxy?.log().slice(-2000) : ''}\n`);
+        }
+      }
     }
-    for (let p = 1; p <= PORTS; p++) flowspace.push({ id: id++, slice: 'tenant', rule: 'all', dpid: dp(sw), inPort: p, priority: 100, match: {}, permissions: ['read', 'write'] });
+    if (proxy) {
+      await sleep(2000);
+      const m = rssMb(proxy.pid);
+      rss = { idleMb: rss.idleMb, peakMb: Math.round(m.peak), afterMb: Math.round(m.rss) };
+      if (MEMORY_SETUPS > 0) memory = { version: v, ...(await memoryRun(version, proxy.ofPort, proxy.pid, MEMORY_SETUPS)) };
+    }
+  } finally {
+    await proxy?.stop();
+    for (const r of relays) r.stop();
+    await Promise.all(ctls.map((c) => c.stop()));
   }
-  const sws = Array.from({ length: maxSwitches }, (_, i) => i + 1);
-  const slice = (name: string, port: number, tag: number) => ({
-    name, owner: null, controllers: [{ url: `tcp:127.0.0.1:${port}`, host: '127.0.0.1', port }], overlay: { type: 'vlan' as const, tag, auto: false },
-    view: sws.map((sw) => ({ dpid: dp(sw), switch: `s${sw}`, ports: [1, 2, 3, 4], linkPorts: [] })),
-    qos: { capBps: null, guarantees: [], classes: [] },
-    limits: { flowEntries: null, flowEntriesPerSwitch: {}, controlRate: null, packetInRate: null },
-  });
-  return {
-    format: 'dfvisor-plan', version: 1,
-    network: { name: 'bench', switches: sws.map((sw) => ({ name: `s${sw}`, dpid: dp(sw), ports: null })), links: [] },
-    // The decoy entries name no deployed slice: they only load the classifier (10 000 rules in all).
-    slices: [slice('tenant', controllerPort, 100)],
-    flowspace,
-    qos: { meters: [], queues: [], links: [] },
+  return { runs, rss, memory, planSwitches };
+}
+
+const label = (l: Load): string => `${l.switches}×${l.window} ${l.buffered ? 'buffered' : 'unbuffered'} ${l.macs}`;
+const sameLoad = (a: Load, b: Load): boolean => a.switches === b.switches && a.window === b.window && a.buffered === b.buffered && a.macs === b.macs;
+
+function report(results: Record<string, VersionResult>, loads: Load[]): void {
+  const all = Object.values(results).flatMap((r) => r.runs);
+  const find = (v: string, l: Load, p: Path) => all.find((r) => r.version === v && r.path === p && sameLoad(r.load, l));
+  console.log(`OpenFlow load (cbench-style generator → ovs-testcontroller): direct, bare Node TCP relay, and \`dfvisor run\` with ${RULES} decoy flowspace rules; ${SECONDS} s per run${FULL ? ' (FULL matrix)' : ''}; ${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log('Per load and path: flow setups/s (ratio to direct), latency from packet-in to its flow-mod (µs; added = path − direct), CPU µs per flow setup of each process (/proc utime+stime):');
+  const rows = [];
+  for (const v of Object.keys(results)) {
+    for (const l of loads) {
+      const d = find(v, l, 'direct');
+      for (const p of PATHS) {
+        const r = find(v, l, p);
+        if (!r) continue;
+        rows.push({
+          OF: v, load: label(l), path: p, 'setups/s': r.setupsPerSec, ratio: d ? +(r.setupsPerSec / d.setupsPerSec).toFixed(2) : NaN,
+          p50: r.p50us, p99: r.p99us, 'p99.9': r.p999us, 'added p50': d && p !== 'direct' ? r.p50us - d.p50us : '',
+          'added p99': d && p !== 'direct' ? r.p99us - d.p99us : '',
+          'CPU µs gen': r.cpuUsPerSetup.generator, 'CPU µs ctl': r.cpuUsPerSetup.controller, 'CPU µs hop': r.cpuUsPerSetup.proxy ?? r.cpuUsPerSetup.relay ?? '',
+          'pkt-out/setup': r.packetOutsPerSetup, floods: r.floods,
+        });
+      }
+    }
+  }
+  console.table(rows);
+  // The issue's table: 16 × 64, fresh MACs, buffered; one in flight = 1 switch × window 1.
+  const main = { switches: 16, window: 64, buffered: true, macs: 'fresh' } as const;
+  const one = { switches: 1, window: 1, buffered: true, macs: 'fresh' } as const;
+  const ours = (v: '1.0' | '1.3') => {
+    const d = find(v, main, 'direct'); const p = find(v, main, 'proxy'); const d1 = find(v, one, 'direct'); const p1 = find(v, one, 'proxy');
+    const r = results[v];
+    return {
+      directPerSec: d?.setupsPerSec ?? NaN, perSec: p?.setupsPerSec ?? NaN, ratio: d && p ? (p.setupsPerSec / d.setupsPerSec).toFixed(2) : '—',
+      cpu: p?.cpuUsPerSetup.proxy ?? NaN, added: d1 && p1 ? p1.p50us - d1.p50us : NaN,
+      rss: r ? `${r.rss.idleMb} → ${r.rss.peakMb} → ${r.rss.afterMb} MB` : '—',
+    };
   };
-}
-
-// ---- the proxy as a child process (so it does not share the emulator's event loop) ----
-
-/** DFV_ALLOC_PROFILE=file: the proxy child samples its allocations (collected objects included) into file. */
-async function allocationProfile(file: string): Promise<void> {
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
-  process.once('disconnect', () => {
-    void session.post('HeapProfiler.stopSampling').then((r) => writeFileSync(file, JSON.stringify((r as { profile: unknown }).profile)));
-  });
-}
-
-async function proxyChild(): Promise<void> {
-  if (process.env.DFV_ALLOC_PROFILE) await allocationProfile(process.env.DFV_ALLOC_PROFILE);
-  const proxy = new SlicingProxy({ ofListen: '127.0.0.1:0' });
-  const addr = await proxy.start();
-  process.on('message', async (msg: { plan: Plan }) => {
-    const t0 = performance.now();
-    await proxy.applyPlan(msg.plan);
-    process.send!({ port: addr.port, applyMs: performance.now() - t0 });
-  });
-  process.on('disconnect', () => { void proxy.stop().then(() => setTimeout(() => process.exit(0), 200)); });
-}
-
-/**
- * A plain TCP relay in Node (bytes piped both ways, no OpenFlow work): the floor of any user-space
- * proxy on this machine, so the table can tell the proxy's own cost from the extra hop's.
- */
-async function relayChild(ctlPort: number): Promise<void> {
-  const server = createServer((down) => {
-    down.setNoDelay(true);
-    const up = connect({ host: '127.0.0.1', port: ctlPort });
-    up.setNoDelay(true);
-    down.pipe(up); up.pipe(down);
-    const end = () => { down.destroy(); up.destroy(); };
-    down.on('error', end); up.on('error', end); down.on('close', end); up.on('close', end);
-  });
-  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
-  process.on('disconnect', () => process.exit(0));
-}
-
-async function startRelayChild(ctlPort: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--relay-child', String(ctlPort)], { stdio: 'inherit' });
-  const reply = await new Promise<{ port: number }>((res, rej) => {
-    child.once('message', (m) => res(m as { port: number }));
-    child.once('exit', (c) => rej(new Error(`relay child exited ${c}`)));
-  });
-  return { child, port: reply.port };
-}
-
-async function startProxyChild(plan: Plan): Promise<{ child: ChildProcess; port: number; applyMs: number }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--proxy-child'], { stdio: 'inherit', execArgv: [...process.execArgv, ...(process.env.PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
-  const reply = await new Promise<{ port: number; applyMs: number }>((res, rej) => {
-    child.once('message', (m) => res(m as { port: number; applyMs: number }));
-    child.once('exit', (c) => rej(new Error(`proxy child exited ${c}`)));
-    child.send({ plan });
-  });
-  return { child, ...reply };
+  const o10 = ours('1.0'); const o13 = ours('1.3');
+  console.log('\nIssue 17 table (16 switches × 64 in flight, fresh MACs, buffered; one in flight = 1 switch × 1), this run beside the issue\'s reference figures:');
+  console.table([
+    { figure: 'OF 1.0 direct setups/s', 'this run': o10.directPerSec, [REFERENCE[0]!.name]: REFERENCE[0]!.of10.directPerSec, [REFERENCE[1]!.name]: REFERENCE[1]!.of10.directPerSec },
+    { figure: 'OF 1.0 hypervisor setups/s (ratio)', 'this run': `${o10.perSec} (${o10.ratio})`, [REFERENCE[0]!.name]: `${REFERENCE[0]!.of10.perSec} (${REFERENCE[0]!.of10.ratio})`, [REFERENCE[1]!.name]: `${REFERENCE[1]!.of10.perSec} (${REFERENCE[1]!.of10.ratio})` },
+    { figure: 'OF 1.0 hypervisor CPU µs/setup', 'this run': o10.cpu, [REFERENCE[0]!.name]: REFERENCE[0]!.of10.cpuUsPerSetup, [REFERENCE[1]!.name]: REFERENCE[1]!.of10.cpuUsPerSetup },
+    { figure: 'OF 1.0 one in flight, added p50 µs', 'this run': o10.added, [REFERENCE[0]!.name]: REFERENCE[0]!.of10.addedP50OneInFlight, [REFERENCE[1]!.name]: REFERENCE[1]!.of10.addedP50OneInFlight },
+    { figure: 'OF 1.3 direct setups/s', 'this run': o13.directPerSec, [REFERENCE[0]!.name]: REFERENCE[0]!.of13.directPerSec, [REFERENCE[1]!.name]: REFERENCE[1]!.of13.directPerSec },
+    { figure: 'OF 1.3 hypervisor setups/s (ratio)', 'this run': `${o13.perSec} (${o13.ratio})`, [REFERENCE[0]!.name]: REFERENCE[0]!.of13.ratio, [REFERENCE[1]!.name]: `${REFERENCE[1]!.of13.perSec} (${REFERENCE[1]!.of13.ratio})` },
+    { figure: 'OF 1.3 hypervisor CPU µs/setup', 'this run': o13.cpu, [REFERENCE[0]!.name]: REFERENCE[0]!.of13.cpuUsPerSetup, [REFERENCE[1]!.name]: REFERENCE[1]!.of13.cpuUsPerSetup },
+    { figure: 'OF 1.3 one in flight, added p50 µs', 'this run': o13.added, [REFERENCE[0]!.name]: REFERENCE[0]!.of13.addedP50OneInFlight, [REFERENCE[1]!.name]: REFERENCE[1]!.of13.addedP50OneInFlight },
+    { figure: 'RSS idle → peak → after the runs', 'this run': `1.0: ${o10.rss}; 1.3: ${o13.rss}`, [REFERENCE[0]!.name]: REFERENCE[0]!.rss, [REFERENCE[1]!.name]: REFERENCE[1]!.rss },
+  ]);
+  const mem = Object.values(results).map((r) => r.memory).filter((m): m is MemoryRun => m !== null);
+  if (mem.length) {
+    console.log(`Memory run: RSS of the proxy through N distinct flow setups (16 switches × 64, buffered, source MACs never repeat); target < ${TARGETS.rssMbThrough2M} MB through 2 million:`);
+    console.table(mem.map((m) => ({ OF: m.version, setups: m.setups, seconds: m.seconds, 'RSS before MB': m.rssBeforeMb, 'peak MB': m.rssPeakMb, 'end MB': m.rssEndMb, 'after 3 s idle MB': m.rssAfterMb, 'bytes/setup': m.bytesPerSetup })));
+  }
+  const cpuOk = [o10.cpu, o13.cpu].every((c) => c <= TARGETS.cpuUsPerSetup);
+  const latOk = [o10.added, o13.added].every((a) => a <= TARGETS.addedP50OneInFlightUs);
+  console.log(`targets (issue 17): hypervisor CPU ≤ ${TARGETS.cpuUsPerSetup} µs/setup: ${cpuOk ? 'met' : 'not met'} (1.0 ${o10.cpu}, 1.3 ${o13.cpu}); added p50 one in flight ≤ ${TARGETS.addedP50OneInFlightUs} µs: ${latOk ? 'met' : 'not met'} (1.0 ${o10.added}, 1.3 ${o13.added})`);
+  const floods = all.filter((r) => r.floods > 0);
+  if (floods.length) console.log(`note: ${floods.length} run(s) had packet-outs without a flow-mod (floods): the controller did not know the destination`);
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d; };
-  const seconds = Number(arg('--seconds', '4'));
-  const counts = arg('--switches', '1,4,16').split(',').map(Number);
-  const rules = Number(arg('--rules', '10000'));
-  // --only proxy|relay|direct: one side (profiling); the table then has no ratio.
-  const only = arg('--only', 'both');
-  WINDOW = Number(arg('--window', String(WINDOW)));
-  const results: RunResult[] = [];
-  const ctlPort = await freePort();
-  const ctl = await startTestController(ctlPort, 'OpenFlow13');
-  const plan = benchPlan(ctlPort, Math.max(...counts), rules);
-  const { child, port: proxyPort, applyMs } = await startProxyChild(plan);
-  const relay = await startRelayChild(ctlPort);
-  try {
-    const pids = { generator: process.pid, controller: ctl.proc.child.pid!, proxy: child.pid!, relay: relay.child.pid! };
-    // Warm-up, not measured: every path once at the largest switch count (JIT tiers, first GCs).
-    const warmN = Math.max(...counts);
-    if (only === 'both' || only === 'direct') await runLoad('direct', '127.0.0.1', ctlPort, warmN, 1, pids);
-    if (only === 'both' || only === 'relay') await runLoad('relay', '127.0.0.1', relay.port, warmN, 1, pids);
-    if (only === 'both' || only === 'proxy') await runLoad('proxy', '127.0.0.1', proxyPort, warmN, 1, pids);
-    for (const n of counts) {
-      if (only === 'both' || only === 'direct') results.push(await runLoad('direct', '127.0.0.1', ctlPort, n, seconds, pids));
-      if (only === 'both' || only === 'relay') results.push(await runLoad('relay', '127.0.0.1', relay.port, n, seconds, pids));
-      if (only === 'both' || only === 'proxy') results.push(await runLoad('proxy', '127.0.0.1', proxyPort, n, seconds, pids));
-    }
-  } finally {
-    child.disconnect();
-    relay.child.disconnect();
-    await ctl.stop();
+  const loads = matrix();
+  const results: Record<string, VersionResult> = {};
+  const t0 = Date.now();
+  for (const v of VERSIONS) {
+    process.stderr.write(`OpenFlow ${v}: ${loads.length} loads × ${PATHS.join('/')}\n`);
+    results[v] = await benchVersion(v, loads);
   }
-  const rows = counts.map((n) => {
-    const none: RunResult = { switches: n, mode: 'direct', flowModsPerSec: NaN, responsesPerSec: NaN, p50us: NaN, p99us: NaN, loadedP50us: NaN, loadedP99us: NaN, cpuUsPerPacketIn: {} };
-    const d = results.find((r) => r.switches === n && r.mode === 'direct') ?? none;
-    const p = results.find((r) => r.switches === n && r.mode === 'proxy') ?? { ...none, mode: 'proxy' as const };
-    const rl = results.find((r) => r.switches === n && r.mode === 'relay') ?? { ...none, mode: 'relay' as const };
-    return {
-      switches: n, directPerSec: Math.round(d.responsesPerSec), proxyPerSec: Math.round(p.responsesPerSec),
-      directFlowModsPerSec: Math.round(d.flowModsPerSec), proxyFlowModsPerSec: Math.round(p.flowModsPerSec), ratio: +(p.responsesPerSec / d.responsesPerSec).toFixed(3),
-      directP50us: Math.round(d.p50us), proxyP50us: Math.round(p.p50us), addedP50us: Math.round(p.p50us - d.p50us),
-      directP99us: Math.round(d.p99us), proxyP99us: Math.round(p.p99us), addedP99us: Math.round(p.p99us - d.p99us),
-      loadedDirectP50us: Math.round(d.loadedP50us), loadedProxyP50us: Math.round(p.loadedP50us), loadedAddedP50us: Math.round(p.loadedP50us - d.loadedP50us),
-      loadedAddedP99us: Math.round(p.loadedP99us - d.loadedP99us),
-      relayPerSec: Math.round(rl.responsesPerSec), relayRatio: +(rl.responsesPerSec / d.responsesPerSec).toFixed(3),
-      relayAddedP50us: Math.round(rl.p50us - d.p50us), relayLoadedAddedP50us: Math.round(rl.loadedP50us - d.loadedP50us),
-      cpuUsPerPacketIn: { direct: d.cpuUsPerPacketIn, relay: rl.cpuUsPerPacketIn, proxy: p.cpuUsPerPacketIn },
-    };
-  });
-  console.log(`OpenFlow load (cbench-like): emulated 1.3 switches → ovs-testcontroller, direct and through the proxy; ${rules} flowspace rules, ${seconds}s per run, window ${WINDOW}; plan applied in ${applyMs.toFixed(0)} ms`);
-  console.log('Throughput (packet-ins answered per second, window of packet-ins per switch), through/direct ratios, and CPU per answered packet-in (µs, user+system); relay = a plain Node TCP relay, the floor of any user-space hop:');
-  console.table(rows.map((r) => ({
-    switches: r.switches, directPerSec: r.directPerSec, relayPerSec: r.relayPerSec, proxyPerSec: r.proxyPerSec, ratio: r.ratio, relayRatio: r.relayRatio,
-    proxyCpuUs: r.cpuUsPerPacketIn.proxy.proxy, relayCpuUs: r.cpuUsPerPacketIn.relay.relay, 'controllerCpuUs direct/proxy': `${r.cpuUsPerPacketIn.direct.controller}/${r.cpuUsPerPacketIn.proxy.controller}`,
-    'generatorCpuUs direct/proxy': `${r.cpuUsPerPacketIn.direct.generator}/${r.cpuUsPerPacketIn.proxy.generator}`,
-  })));
-  console.log('Latency (µs): one packet-in in flight at a time (path latency), and one in flight per switch (cbench latency mode, "loaded"):');
-  console.table(rows.map((r) => ({
-    switches: r.switches, directP50: r.directP50us, proxyP50: r.proxyP50us, addedP50: r.addedP50us, addedP99: r.addedP99us, relayAddedP50: r.relayAddedP50us,
-    loadedDirectP50: r.loadedDirectP50us, loadedProxyP50: r.loadedProxyP50us, loadedAddedP50: r.loadedAddedP50us, loadedAddedP99: r.loadedAddedP99us, relayLoadedAddedP50: r.relayLoadedAddedP50us,
-  })));
-  const at16 = rows.find((r) => r.switches === 16);
-  if (at16) {
-    console.log(`targets: ratio at 16 switches ${at16.ratio} (≥ 0.7: ${at16.ratio >= 0.7 ? 'met' : 'not met'}); added p50 of the path (one packet-in in flight) ${rows.map((r) => `${r.addedP50us} µs at ${r.switches}`).join(', ')} (≤ 200 µs: ${rows.every((r) => r.addedP50us <= 200) ? 'met' : 'not met'})`);
-    console.log(`loaded (one in flight per switch): added p50 ${rows.map((r) => `${r.loadedAddedP50us} µs at ${r.switches}`).join(', ')}; a bare relay adds ${rows.map((r) => `${r.relayLoadedAddedP50us} µs at ${r.switches}`).join(', ')}`);
-  }
+  report(results, loads);
   const out = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'openflow-load.json'), JSON.stringify({ date: new Date().toISOString(), rules, seconds, window: WINDOW, planApplyMs: applyMs, rows }, null, 2));
-  console.log(`wrote ${join(out, 'openflow-load.json')}`);
+  writeFileSync(join(out, 'openflow-load.json'), JSON.stringify({
+    benchmark: 'openflow-load', date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAverageAtEnd: os.loadavg(),
+    full: FULL, seconds: SECONDS, rules: RULES, macs: MACS, wallSeconds: Math.round((Date.now() - t0) / 1000),
+    reference: REFERENCE, targets: TARGETS, results,
+  }, null, 2) + '\n');
+  console.log(`wrote ${join(out, 'openflow-load.json')} (${Math.round((Date.now() - t0) / 1000)} s)`);
+  const failed = VERSIONS.some((v) => results[v]!.runs.length < loads.length * PATHS.length);
+  if (failed) process.exitCode = 1;
 }
 
-if (process.argv.includes('--proxy-child')) void proxyChild();
-else if (process.argv.includes('--relay-child')) void relayChild(Number(process.argv[process.argv.indexOf('--relay-child') + 1]));
-else main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -144,7 +144,20 @@ export class Classifier implements FlowspaceClassifier {
       const err = this.add(entry);
       if (err) errors.push(err);
     }
+    this.prepare();
     return errors;
+  }
+
+  /**
+   * Compiles the packet index of every location a change touched, so the first packet-ins after
+   * a plan is applied do not pay for it (addAll, removeSlice and replaceSlice call it; after a
+   * single add or remove the next lookup at that location does).
+   */
+  prepare(): void {
+    for (const sw of this.all.bySwitch.values()) {
+      sw.anyPort.prepare();
+      for (const s of sw.byPort.values()) s.prepare();
+    }
   }
 
   /** Removes the entry with this id; false when there is none. */
@@ -171,6 +184,7 @@ export class Classifier implements FlowspaceClassifier {
     const ids: number[] = [];
     for (const list of s.values()) for (const e of list) ids.push(e.entry.id);
     for (const id of ids) this.remove(id);
+    this.prepare();
     return ids.length;
   }
 
@@ -186,6 +200,7 @@ export class Classifier implements FlowspaceClassifier {
       const err = this.add(entry);
       if (err) errors.push(err);
     }
+    this.prepare();
     return errors;
   }
 
@@ -247,10 +262,34 @@ function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], 
   const port = sw.byPort.get(inPort);
   if (port) port.collectPacket(values, present, found);
   sw.anyPort.collectPacket(values, present, found);
-  if (found.length > 1) found.sort(byPriorityThenId);
+  if (found.length > 1) sortMatches(found);
   const out = new Array<FlowspaceEntry>(found.length);
-  for (let i = 0; i < found.length; i++) out[i] = found[i].entry;
+  for (let i = 0; i < found.length; i++) out[i] = found[i]!.entry;
   return out;
+}
+
+/** Order keys of the matches being sorted (lookups are synchronous: one scratch array will do). */
+let sortKeys = new Float64Array(64);
+
+/** Priority high to low, then id: an insertion sort on the entries' order keys, moving the entries alongside. */
+function sortMatches(found: IndexedEntry[]): void {
+  const n = found.length;
+  if (n > 256) { found.sort(byPriorityThenId); return; } // insertion sort is quadratic
+  if (sortKeys.length < n) sortKeys = new Float64Array(n * 2);
+  const keys = sortKeys;
+  for (let i = 0; i < n; i++) {
+    const k = found[i]!.order;
+    if (k !== k) { found.sort(byPriorityThenId); return; } // an id without an exact key
+    keys[i] = k;
+  }
+  for (let i = 1; i < n; i++) {
+    const k = keys[i]!;
+    const e = found[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) { keys[j + 1] = keys[j]!; found[j + 1] = found[j]!; j--; }
+    keys[j + 1] = k;
+    found[j + 1] = e;
+  }
 }
 
 function byPriorityThenId(a: IndexedEntry, b: IndexedEntry): number {

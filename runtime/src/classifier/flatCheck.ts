@@ -8,6 +8,9 @@ import type { CompiledMatch } from './match.js';
 const EQ = 0;
 const PREFIX = 1;
 const RANGE = 2;
+/** The record operations, for readers of copied records (packetIndex.ts). */
+export const CHECK_EQ = EQ;
+export const CHECK_PREFIX = PREFIX;
 
 export function flattenMatch(m: CompiledMatch): number[] {
   const out: number[] = [];

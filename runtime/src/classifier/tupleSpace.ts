@@ -6,10 +6,12 @@
 // A lookup costs one hash probe per tuple, not one test per rule. A rule's exact eth_type and
 // ip_proto are part of its tuple's identity, not of the hash: a packet skips every tuple whose
 // fixed eth_type/ip_proto differs from its own with two integer compares (no hash, no probe).
+// Packet lookups read the same tuples compiled into typed arrays (packetIndex.ts); flow-mod
+// queries and updates use the map of buckets here.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import { FIELD_ID, FIELDS, SLOT_COUNT, wordBits } from './fields.js';
 import type { CompiledMatch } from './match.js';
-import { passes } from './flatCheck.js';
+import { PacketIndex } from './packetIndex.js';
 
 /** A flowspace entry with its compiled match, shared by every index that holds it. */
 export interface IndexedEntry {
@@ -18,6 +20,8 @@ export interface IndexedEntry {
   /** Copied from the entry so the hot path sorts and checks without touching it. */
   priority: number;
   id: number;
+  /** priority and id as one number (order.ts orderKey), NaN when the id does not fit. */
+  order: number;
   required: number;
   /** The match as flat records (see flatCheck.ts). */
   check: number[];
@@ -205,24 +209,25 @@ export class TupleSpace {
   // The tuples as parallel arrays, so a lookup reads contiguous memory and touches a tuple
   // object only where its probe finds a bucket.
   private list: Tuple[] = [];
-  private required = new Int32Array(0);
-  private salts = new Int32Array(0);
-  private ethTypes = new Int32Array(0);
-  private ipProtos = new Int32Array(0);
-  private hashes: HashFn[] = [];
   private count = 0;
   private nextSalt = 1;
+  /** The same rules compiled for packet lookups; dropped on every change, rebuilt on the next lookup. */
+  private packets: PacketIndex<IndexedEntry> | null = null;
 
   /** @param keyMask the bits of the hash used as key (tests use few bits to force collisions). */
   constructor(private readonly keyMask = 0x3fffffff) {}
 
   private relist(list: Tuple[]): void {
     this.list = list;
-    this.required = Int32Array.from(list, (t) => t.required);
-    this.salts = Int32Array.from(list, (t) => t.salt);
-    this.ethTypes = Int32Array.from(list, (t) => t.ethType);
-    this.ipProtos = Int32Array.from(list, (t) => t.ipProto);
-    this.hashes = list.map((t) => t.hash);
+  }
+
+  private buildPacketIndex(): PacketIndex<IndexedEntry> {
+    const at = new Map(this.list.map((t, i) => [t, i]));
+    const groups = this.list.map(() => [] as Array<{ entry: IndexedEntry; vector: number[] }>);
+    for (let b of this.buckets.values()) {
+      for (; b !== undefined; b = b.next!) for (const e of b.entries) groups[at.get(b.tuple)!]!.push({ entry: e, vector: constraintVector(e.compiled) });
+    }
+    return new PacketIndex(this.list, groups);
   }
 
   get size(): number {
@@ -249,6 +254,7 @@ export class TupleSpace {
     }
     const key = (t.hash(constraintVector(e.compiled)) ^ t.salt) & this.keyMask;
     const b = this.find(t, key);
+    this.packets = null;
     if (b) b.entries.push(e);
     else this.buckets.set(key, { tuple: t, entries: [e], next: this.buckets.get(key) });
     t.size++;
@@ -263,6 +269,7 @@ export class TupleSpace {
     const b = this.find(t, key);
     const i = b ? b.entries.indexOf(e) : -1;
     if (!b || i < 0) return false;
+    this.packets = null;
     b.entries.splice(i, 1);
     if (b.entries.length === 0) this.unlink(key, b);
     t.size--;
@@ -286,36 +293,14 @@ export class TupleSpace {
     b.next = target.next;
   }
 
+  /** Compiles the packet index now if a change dropped it (else the next lookup does). */
+  prepare(): void {
+    this.packets ??= this.buildPacketIndex();
+  }
+
   /** Appends the entries whose match the packet satisfies (unordered). */
   collectPacket(values: readonly number[], present: number, out: IndexedEntry[]): void {
-    const required = this.required;
-    const salts = this.salts;
-    const hashes = this.hashes;
-    const list = this.list;
-    const buckets = this.buckets;
-    const keyMask = this.keyMask;
-    const ethTypes = this.ethTypes;
-    const ipProtos = this.ipProtos;
-    const ethType = values[ETH_TYPE_SLOT]!;
-    const ipProto = values[IP_PROTO_SLOT]!;
-    const absent = ~present;
-    for (let i = 0; i < required.length; i++) {
-      if ((required[i] & absent) !== 0) continue;
-      const et = ethTypes[i]!;
-      if (et >= 0 && et !== ethType) continue;
-      const pr = ipProtos[i]!;
-      if (pr >= 0 && pr !== ipProto) continue;
-      let b = buckets.get((hashes[i](values) ^ salts[i]) & keyMask);
-      if (b === undefined) continue;
-      const t = list[i];
-      while (b !== undefined && b.tuple !== t) b = b.next;
-      if (b === undefined) continue;
-      const es = b.entries;
-      for (let j = 0; j < es.length; j++) {
-        const e = es[j];
-        if ((e.required & absent) === 0 && passes(e.check, values)) out.push(e);
-      }
-    }
+    (this.packets ??= this.buildPacketIndex()).collect(values, present, out);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { ClassifierError } from './errors.js';
 import { compileMatch, isCompileError } from './match.js';
 import type { IndexedEntry } from './tupleSpace.js';
 import { flattenMatch } from './flatCheck.js';
+import { orderKey } from './order.js';
 
 const DPID = /^[0-9a-f]{16}$/;
 
@@ -22,7 +23,7 @@ export function indexEntry(entry: FlowspaceEntry): IndexedEntry | ClassifierErro
   if (!Array.isArray(entry.permissions)) return bad(`entry ${entry.id}: permissions is not a list`);
   const compiled = compileMatch(entry.match ?? {});
   if (isCompileError(compiled)) return { ...compiled, entryId: entry.id, message: `entry ${entry.id}: ${compiled.message}` };
-  return { entry, compiled, priority: entry.priority, id: entry.id, required: compiled.required, check: flattenMatch(compiled) };
+  return { entry, compiled, priority: entry.priority, id: entry.id, order: orderKey(entry.priority, entry.id), required: compiled.required, check: flattenMatch(compiled) };
 }
 
 /** `indexEntry` for an entry about to be added: also an error when `taken(id)` says its id is in use. */

@@ -1,0 +1,99 @@
+// The packet index (a tuple space compiled into typed arrays for packet-ins): its open-addressing
+// table and key filter never lose an entry, whatever the table's fill; and it is rebuilt after every
+// change, so lookups between adds and removes agree with a linear scan.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatIpv4, formatMac, type FlowspaceEntry } from '@dfvisor/grammar';
+import { Classifier, LinearClassifier, type PacketHeaders } from '../../src/classifier/index.js';
+import { randomEntries, randomPacket, rng } from './gen.js';
+
+const ids = (es: readonly FlowspaceEntry[]): number[] => es.map((e) => e.id);
+const DPID = '0000000000000001';
+
+describe('packet index', () => {
+  it('finds every one of many exact and prefix rules at one location, and nothing for absent values', () => {
+    for (const n of [1, 7, 8, 9, 100, 3000]) {
+      // Many keys in few tuples: long probe runs in the table, a full filter.
+      const entries: FlowspaceEntry[] = [];
+      for (let i = 0; i < n; i++) {
+        const match = i % 3 === 0 ? { eth_src: formatMac(0x020000000000 + i) }
+          : i % 3 === 1 ? { eth_type: 0x0800, ipv4_src: `${formatIpv4((10 << 24) + i * 256)}/24` }
+            : { eth_type: 0x0800, ip_proto: 6, ipv4_dst: `${formatIpv4((172 << 24) + i)}/32`, tcp_dst: 80 };
+        entries.push({ id: i + 1, slice: `s${i % 5}`, rule: `r${i}`, dpid: DPID, inPort: i % 2 ? 1 : null, priority: i % 7, match, permissions: ['read'] });
+      }
+      const c = Classifier.build(entries).classifier;
+      const lin = LinearClassifier.build(entries).classifier;
+      const packets: PacketHeaders[] = [];
+      for (let i = 0; i < n + 50; i++) {
+        packets.push({ eth_src: 0x020000000000 + i, eth_type: 0x0800, ip_proto: 6, ipv4_src: (10 << 24) + i * 256 + 7, ipv4_dst: (172 << 24) + i, tcp_dst: i % 4 ? 80 : 81 });
+        packets.push({ eth_src: 0x030000000000 + i, eth_type: 0x0806 });
+      }
+      let found = 0;
+      for (const h of packets) {
+        for (const port of [1, 2]) {
+          const got = ids(c.classifyPacket(DPID, port, h));
+          assert.deepEqual(got, ids(lin.classifyPacket(DPID, port, h)), `n=${n} port ${port} ${JSON.stringify(h)}`);
+          found += got.length;
+        }
+      }
+      assert.ok(found >= n, `n=${n}: every rule is found by some packet (found ${found})`);
+    }
+  });
+
+  it('agrees with a linear scan when adds, removes and re-adds come between lookups', () => {
+    const r = rng(11);
+    const pool = randomEntries(r, 800);
+    const c = Classifier.build(pool.slice(0, 100)).classifier;
+    const live = new Map(pool.slice(0, 100).map((e) => [e.id, e]));
+    const check = (): void => {
+      const lin = LinearClassifier.build([...live.values()]).classifier;
+      for (let i = 0; i < 150; i++) {
+        const p = randomPacket(r);
+        assert.deepEqual(ids(c.classifyPacket(p.dpid, p.inPort, p.headers)), ids(lin.classifyPacket(p.dpid, p.inPort, p.headers)));
+      }
+    };
+    check();
+    for (let round = 0; round < 6; round++) {
+      for (const e of pool.slice(100 + round * 100, 200 + round * 100)) { assert.equal(c.add(e), null); live.set(e.id, e); }
+      check();
+      for (const id of [...live.keys()].filter(() => r() < 0.3)) { assert.ok(c.remove(id)); live.delete(id); }
+      check();
+      for (const e of pool.filter((x) => !live.has(x.id)).slice(0, 20)) { assert.equal(c.add(e), null); live.set(e.id, e); }
+      check();
+    }
+  });
+
+  it('orders many matches (more than the insertion-sort cut-off) by priority, then id', () => {
+    const entries: FlowspaceEntry[] = Array.from({ length: 40 }, (_, i) => ({
+      id: 100 - i, slice: 't', rule: `r${i}`, dpid: DPID, inPort: null, priority: i % 4, match: {}, permissions: ['read'],
+    }));
+    const got = Classifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 });
+    assert.deepEqual(ids(got), ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 })));
+    assert.equal(got.length, 40);
+  });
+});
+
+describe('match order', () => {
+  const entry = (id: number, priority: number): FlowspaceEntry => ({ id, slice: 't', rule: `r${id}`, dpid: DPID, inPort: null, priority, match: {}, permissions: ['read'] });
+  const classify = (entries: FlowspaceEntry[]) => ids(Classifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
+  const expected = (entries: FlowspaceEntry[]) => ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
+
+  it('orders by priority then id whatever the ids (negative, beyond 2^37) and however many match', () => {
+    const r = rng(5);
+    for (const n of [2, 17, 64, 257, 600]) {
+      for (const wide of [false, true]) {
+        const used = new Set<number>();
+        const entries: FlowspaceEntry[] = [];
+        while (entries.length < n) {
+          const id = wide && r() < 0.2 ? (r() < 0.5 ? -1 : 1) * Math.floor(r() * 2 ** 45) : Math.floor(r() * 10_000);
+          if (used.has(id)) continue;
+          used.add(id);
+          entries.push(entry(id, r() < 0.1 ? 65535 : Math.floor(r() * 4) * 1000));
+        }
+        const got = classify(entries);
+        assert.equal(got.length, n);
+        assert.deepEqual(got, expected(entries), `n=${n} wide=${wide}`);
+      }
+    }
+  });
+});
