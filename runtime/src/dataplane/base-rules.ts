@@ -1,8 +1,8 @@
 // Push-based setup: the rules and meters the hypervisor installs on a switch for a plan, before
 // any packet arrives, and the messages that remove a slice's state on undeploy. Pure functions
 // over the proxy's plan model; the proxy sends the result.
-import type { FlowMod, MeterBand } from '../proxy/model.js';
-import { FC, OFPP } from '../proxy/model.js';
+import type { FlowMod, MeterBand } from '../proxy/messages.js';
+import { FC, OFPP } from '../proxy/messages.js';
 import type { SliceOnSwitch } from '../proxy/slice-model.js';
 import { BASE_DROP_PRIORITY, SLICE_COOKIE_MASK, sliceCookie, tagMatch, type SliceContext } from '../proxy/rewrite.js';
 

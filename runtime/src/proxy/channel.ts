@@ -6,8 +6,8 @@
 // with a log line.
 import type { Socket } from 'node:net';
 import { encodeMessage, negotiateVersion, OpenFlowConnection, versionBitmap, type OfMessage as WireMessage } from '../openflow/index.js';
-import type { OfMessage, OfVersion } from './model.js';
-import { errorCode, OFP10, OFP13 } from './model.js';
+import type { OfMessage, OfVersion } from './messages.js';
+import { errorCode, OFP10, OFP13 } from './messages.js';
 import { fromWire, toWire, Untranslatable } from './translate.js';
 import { readHot13, writeHot13 } from './wire13.js';
 

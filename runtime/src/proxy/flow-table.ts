@@ -1,7 +1,7 @@
 // The proxy's record of one slice's flows on one switch: tenant rule (its own cookie, match,
 // priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
 // the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
-import type { FlowMatch, Instruction } from './model.js';
+import type { FlowMatch, Instruction } from './messages.js';
 import { matchEquals, matchSubsumes } from './match.js';
 import { matchKey } from './wire13.js';
 

@@ -2,7 +2,7 @@
 // intersection, subsumption, packet matching, and conversions between bigint values and the
 // codec's OXM value representation (numbers, MAC/IP strings, bigint for 64-bit fields).
 import { OXM_FIELDS, oxmFieldSize, type OxmValue } from '../openflow/index.js';
-import type { FieldName, FieldValue, FlowMatch } from './model.js';
+import type { FieldName, FieldValue, FlowMatch } from './messages.js';
 import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6, parseMac } from '@dfvisor/grammar';
 
 const NOT_PROXY_FIELDS = new Set(['in_phy_port', 'pbb_isid', 'tunnel_id', 'ipv6_exthdr']);

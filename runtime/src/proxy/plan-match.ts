@@ -1,8 +1,8 @@
 // Plan matches (grammar/src/plan/types.ts Match) → the proxy's OXM-style FlowMatch alternatives.
 // Port ranges become a few masked prefixes (a disjunction), so one plan Match may give several.
 import type { Match, PortMatch } from '@dfvisor/grammar';
-import type { FieldName, FlowMatch } from './model.js';
-import { OFPVID_PRESENT } from './model.js';
+import type { FieldName, FlowMatch } from './messages.js';
+import { OFPVID_PRESENT } from './messages.js';
 import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match.js';
 
 /** Splits an inclusive range [lo, hi] of `bits`-wide values into value/mask prefixes. */

@@ -3,8 +3,8 @@
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
 // class queues added. Pure functions: no I/O, errors as values.
-import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
-import { FC, OFPP, OFPVID_PRESENT } from './model.js';
+import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
+import { FC, OFPP, OFPVID_PRESENT } from './messages.js';
 import { intersectMatches, matchSubsumes } from './match.js';
 import type { FlowspaceRule, SliceOnSwitch } from './slice-model.js';
 import { matchKey } from './wire13.js';

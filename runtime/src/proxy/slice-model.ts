@@ -2,7 +2,7 @@
 // ports, overlay tag, write/read flowspace (as FlowMatches), meter, class queues and limits.
 // Plain data, built once per applied plan.
 import type { DpidHex, Plan, PlanSlice } from '@dfvisor/grammar';
-import type { FlowMatch } from './model.js';
+import type { FlowMatch } from './messages.js';
 import { planMatchToFlowMatches } from './plan-match.js';
 import { Classifier } from '../classifier/index.js';
 

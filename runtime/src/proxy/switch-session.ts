@@ -2,8 +2,8 @@
 // TenantLink per slice that sees the switch, and the per-direction message slicing.
 import type { OfChannel, Logger } from './channel.js';
 import { childLogger } from './channel.js';
-import type { Action, Draft, ErrorKind, FlowMatch, FlowMod, FlowStats, MessageOf, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './model.js';
-import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './model.js';
+import type { Action, Draft, ErrorKind, FlowMatch, FlowMod, FlowStats, MessageOf, MeterStats, OfMessage, OfVersion, Port, PortStats, QueueStats, Unversioned } from './messages.js';
+import { errorCode, FC, FF_SEND_FLOW_REM, NO_BUFFER, OFP13, OFPP, ROLE, ROLE_REQUEST_FAILED } from './messages.js';
 import { dpidHex, slicePortsOf, edgePortsOf, type PlanModel, type SliceOnSwitch } from './slice-model.js';
 import { cookieSlice, expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, sliceCookie, SLICE_COOKIE_MASK, TENANT_BAND, type SliceContext } from './rewrite.js';
 import { ruleKey, SliceFlowTable } from './flow-table.js';

@@ -2,7 +2,7 @@
 // endpoint, fails over to the next, reconnects with backoff, and speaks as a virtual switch.
 import { connect } from 'node:net';
 import { OfChannel, type Logger } from './channel.js';
-import type { OfMessage, OfVersion, Unversioned } from './model.js';
+import type { OfMessage, OfVersion, Unversioned } from './messages.js';
 
 export interface Endpoint { host: string; port: number }
 

@@ -1,11 +1,11 @@
 // The codec's OpenFlow 1.0 / 1.3 messages (runtime/src/openflow) ⇄ the proxy's version-neutral
-// messages (model.ts). Semantic mapping only: the codec owns the bytes. `fromWire` returns an
+// messages (messages.ts). Semantic mapping only: the codec owns the bytes. `fromWire` returns an
 // error kind for what the proxy cannot represent (unknown match fields); `toWire` throws a
 // RangeError for what the target version cannot express (e.g. a masked MAC in OpenFlow 1.0).
 import type * as of from '../openflow/index.js';
 import { ACTION13_CODES, ACTION10_CODES, helloVersions, INSTRUCTION_CODES, MATCH10_ALL, OFPFW10 } from '../openflow/index.js';
-import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './model.js';
-import { OFP10, OFP13, OFPVID_PRESENT } from './model.js';
+import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './messages.js';
+import { OFP10, OFP13, OFPVID_PRESENT } from './messages.js';
 import { bigintToIpv4, bigintToMac, bigintToOxm, fullMask, ipv4ToBigint, isFieldName, macToBigint, oxmToBigint, prefixMask, presentFields } from './match.js';
 
 export class Untranslatable extends Error {

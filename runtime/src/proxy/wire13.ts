@@ -1,5 +1,5 @@
 // Direct OpenFlow 1.3 wire forms of the proxy's three hot messages (packet-in, flow-mod,
-// packet-out): bytes ⇄ neutral messages (model.ts) without the codec's object model and the text
+// packet-out): bytes ⇄ neutral messages (messages.ts) without the codec's object model and the text
 // forms of addresses on the way. They give exactly what fromWire(decodeMessage(b)) and
 // encodeMessage(toWire(m)) give (test/proxy/wire13.test.ts holds them to that on random and
 // mutated messages), but only for the common case: a reader answers null for anything else
@@ -7,8 +7,8 @@
 // write, and the caller takes the codec path, which owns every error. Unlike the codec, readers
 // give packet data as a view of the frame (frames are views of the socket's fresh read buffers).
 import { OXM_FIELDS } from '../openflow/index.js';
-import type { Action, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './model.js';
-import { OFP13 } from './model.js';
+import type { Action, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
+import { OFP13 } from './messages.js';
 import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf } from './match.js';
 
 const OFPT_PACKET_IN = 10;

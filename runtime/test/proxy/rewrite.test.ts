@@ -6,7 +6,7 @@ import { buildPlanModel } from '../../src/proxy/slice-model.js';
 import { expandMatch, mapPriority, rewriteFlowMod, rewritePacketOut, TENANT_BAND, type SliceContext } from '../../src/proxy/rewrite.js';
 import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match.js';
 import { intersectMatches, matchSubsumes } from '../../src/proxy/match.js';
-import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/model.js';
+import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js';
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/dataplane/base-rules.js';

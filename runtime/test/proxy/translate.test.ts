@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { decodeMessage, encodeMessage } from '../../src/openflow/index.js';
 import { fromWire, toWire, matchFrom10, matchTo10, Untranslatable } from '../../src/proxy/translate.js';
-import { FC, OFP10, OFP13, OFPP, type OfMessage } from '../../src/proxy/model.js';
+import { FC, OFP10, OFP13, OFPP, type OfMessage } from '../../src/proxy/messages.js';
 
 const flowMod = (version: typeof OFP10 | typeof OFP13): OfMessage => ({
   version, xid: 9, type: 'flow_mod', cookie: 0x10000000000002n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 60, hardTimeout: 0, priority: 116,

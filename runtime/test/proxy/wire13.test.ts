@@ -17,7 +17,7 @@ import { fromWire, matchToOxm, toWire, Untranslatable } from '../../src/proxy/tr
 import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match.js';
 import {
   OFP10, OFP13, type Action, type FieldName, type FieldValue, type FlowMatch, type Instruction, type MessageOf, type OfMessage,
-} from '../../src/proxy/model.js';
+} from '../../src/proxy/messages.js';
 import { matchKey, readFlowMod13, readHot13, readPacketIn13, readPacketOut13, writeHot13 } from '../../src/proxy/wire13.js';
 
 const RUNS = 300;
