@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { decodeMessage, encodeMessage } from '../../src/openflow/index.js';
+import { decodeMessage, encodeMessage, macText } from '../../src/openflow/index.js';
 import { fromWire, toWire, matchFrom10, matchTo10, Untranslatable } from '../../src/proxy/translate.js';
 import { FC, OFP10, OFP13, OFPP, type OfMessage } from '../../src/proxy/messages.js';
 
@@ -47,7 +47,7 @@ test('OpenFlow 1.0 matches: reserved ports move to 1.3 numbering, prerequisites 
   const m = { in_port: { value: BigInt(OFPP.LOCAL) }, eth_type: { value: 0x800n }, ip_proto: { value: 17n }, udp_dst: { value: 53n }, eth_dst: { value: 0x020000000001n } };
   const x = matchTo10(m);
   assert.equal(x.inPort, 0xfffe);
-  assert.equal(x.dlDst, '02:00:00:00:00:01');
+  assert.equal(macText(x.dlDst), '02:00:00:00:00:01');
   assert.deepEqual(matchFrom10(x), m);
   assert.throws(() => matchTo10({ ipv4_src: { value: 0x0a000000n, mask: 0xff00ff00n } }), /prefix masks/);
   assert.throws(() => matchTo10({ ipv6_src: { value: 1n } }), /cannot match ipv6_src/);
