@@ -7,7 +7,7 @@ import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messa
 import { FC, OFPP, OFPVID_PRESENT } from './messages.js';
 import { intersectMatches, matchSubsumes } from './match.js';
 import type { FlowspaceRule, SliceOnSwitch } from './slice-model.js';
-import { matchKey } from './wire13.js';
+import { matchKey } from './hot-messages.js';
 
 /** Priorities reserved for the hypervisor: base rules live below and above the tenant band. */
 export const TENANT_BAND = { min: 16, max: 65519 } as const;

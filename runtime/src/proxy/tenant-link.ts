@@ -36,7 +36,7 @@ export class TenantLink {
     if (this.stopped || this.endpoints.length === 0) return;
     const ep = this.endpoints[this.endpointIndex % this.endpoints.length];
     const sock = connect({ host: ep.host, port: ep.port });
-    const ch = new OfChannel(sock, this.log);
+    const ch = new OfChannel(sock, this.log, undefined, 'tenant');
     this.channel = ch;
     let opened = false;
     sock.once('connect', () => {

@@ -237,7 +237,7 @@ export function instructionsTo13(list: readonly Instruction[]): of.Instruction[]
 }
 
 /** Flattens instructions to a 1.0 action list (meters and clear-actions have no 1.0 form). */
-function instructionsTo10(list: readonly Instruction[]): of.Action10[] {
+export function instructionsTo10(list: readonly Instruction[]): of.Action10[] {
   const out: Action[] = [];
   for (const i of list) {
     if (i.type === 'apply_actions' || i.type === 'write_actions') out.push(...i.actions);
