@@ -80,27 +80,34 @@ function readBig(b: Buffer, o: number, size: number): bigint {
   }
 }
 
+/** What oxmAt found besides the field: the has-mask bit and the payload length (no object per TLV). */
+let oxmMasked = false;
+let oxmLen = 0;
+
 /**
  * Checks one OXM TLV at p (inside [p, end)) as the codec's readOxm does and returns its field info
- * when the proxy slices on it; otherwise records why not (`refuse`) and returns null.
+ * when the proxy slices on it; otherwise records why not (`refuse`, when `refuseAs`) and returns
+ * null. Sets oxmMasked and oxmLen.
  */
-function oxmAt(b: Buffer, p: number, end: number, refuseAs: ErrorKind | null): { info: FieldInfo | null; masked: boolean; len: number } {
+function oxmAt(b: Buffer, p: number, end: number, refuseAs: ErrorKind | null): FieldInfo | null {
   if (p + 4 > end) bad();
   const cls = b.readUInt16BE(p);
   const hdr = b[p + 2]!;
   const len = b[p + 3]!;
   const masked = (hdr & 1) === 1;
   if (p + 4 + len > end) bad();
+  oxmMasked = masked;
+  oxmLen = len;
   const def = cls === OFPXMC_OPENFLOW_BASIC ? OXM_FIELDS[hdr >> 1] : undefined;
   if (!def) {
     if (masked && len % 2 !== 0) bad();
     if (refuseAs) refuse(refuseAs, `OXM class 0x${cls.toString(16)} field ${hdr >> 1} is not sliced`);
-    return { info: null, masked, len };
+    return null;
   }
   if (len !== (masked ? 2 * def.size : def.size)) bad();
   const info = BY_NUMBER[hdr >> 1];
   if (!info && refuseAs) refuse(refuseAs, `match on ${def.name} is not sliced`);
-  return { info: info ?? null, masked, len };
+  return info ?? null;
 }
 
 /**
@@ -119,11 +126,10 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
   let last = -1;
   let p = off + 4;
   while (p < mEnd) {
-    const t = oxmAt(b, p, mEnd, 'eperm_match');
-    const info = t.info;
+    const info = oxmAt(b, p, mEnd, 'eperm_match');
     if (info) {
       const value = readBig(b, p + 4, info.size);
-      if (t.masked) {
+      if (oxmMasked) {
         const mask = readBig(b, p + 4 + info.size, info.size);
         if (mask === info.full) canonical = false;
         match[info.name] = { value, mask };
@@ -133,7 +139,7 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
       if (info.order <= last) canonical = false;
       last = info.order;
     }
-    p += 4 + t.len;
+    p += 4 + oxmLen;
   }
   return { match, next, key: canonical && refusal === null ? b.toString('latin1', off + 4, mEnd) : undefined };
 }
@@ -172,10 +178,10 @@ function readAction(b: Buffer, type: number, p: number, len: number): Action {
       if (len !== 8) bad();
       return type === 21 ? { type: 'set_queue', queueId: b.readUInt32BE(p + 4) } : { type: 'group', groupId: b.readUInt32BE(p + 4) };
     case 25: {
-      const t = oxmAt(b, p + 4, p + len, null);
-      if (len !== ((8 + t.len + 7) & ~7)) bad();
-      if (!t.info || t.masked) return { type: 'unsupported', code: ACTION13_CODES.set_field };
-      return { type: 'set_field', field: t.info.name, value: readBig(b, p + 8, t.info.size) };
+      const info = oxmAt(b, p + 4, p + len, null);
+      if (len !== ((8 + oxmLen + 7) & ~7)) bad();
+      if (!info || oxmMasked) return { type: 'unsupported', code: ACTION13_CODES.set_field };
+      return { type: 'set_field', field: info.name, value: readBig(b, p + 8, info.size) };
     }
     case ACTION13_CODES.experimenter: return { type: 'unsupported', code: type };
     default:

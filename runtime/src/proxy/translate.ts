@@ -1,7 +1,11 @@
 // The codec's OpenFlow 1.0 / 1.3 messages (runtime/src/openflow) ⇄ the proxy's version-neutral
-// messages (messages.ts). Semantic mapping only: the codec owns the bytes. `fromWire` returns an
-// error kind for what the proxy cannot represent (unknown match fields); `toWire` throws a
-// RangeError for what the target version cannot express (e.g. a masked MAC in OpenFlow 1.0).
+// messages (messages.ts). Semantic mapping only: the codec owns the bytes. Part of the one
+// translation (wire.ts): the proxy takes this way for every type but packet-in, flow-mod and
+// packet-out, which hot-messages.ts reads and writes from bytes with the same 1.0 mapping (matchFrom10,
+// actionsFrom10, matchTo10, actionsTo10 here); for those three types `fromWire`/`toWire` are the
+// codec-level view the tests hold hot-messages.ts to. `fromWire` throws Untranslatable for what the
+// proxy cannot represent (unknown match fields); `toWire` throws a RangeError for what the target
+// version cannot express (e.g. a masked MAC in OpenFlow 1.0).
 import type * as of from '../openflow/index.js';
 import { ACTION13_CODES, ACTION10_CODES, helloVersions, INSTRUCTION_CODES, MATCH10_ALL, OFPFW10 } from '../openflow/index.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './messages.js';
