@@ -126,10 +126,23 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
   let last = -1;
   let p = off + 4;
   while (p < mEnd) {
-    const info = oxmAt(b, p, mEnd, 'eperm_match');
+    // The common case inline (a basic field the proxy slices, of its size); anything else by oxmAt.
+    let info = p + 4 <= mEnd && b[p] === 0x80 && b[p + 1] === 0 ? BY_NUMBER[b[p + 2]! >> 1] : undefined;
+    let masked = false;
+    let len = 0;
+    if (info) {
+      masked = (b[p + 2]! & 1) === 1;
+      len = b[p + 3]!;
+      if (len !== (masked ? 2 * info.size : info.size) || p + 4 + len > mEnd) info = undefined;
+    }
+    if (!info) {
+      info = oxmAt(b, p, mEnd, 'eperm_match') ?? undefined;
+      masked = oxmMasked;
+      len = oxmLen;
+    }
     if (info) {
       const value = readBig(b, p + 4, info.size);
-      if (oxmMasked) {
+      if (masked) {
         const mask = readBig(b, p + 4 + info.size, info.size);
         if (mask === info.full) canonical = false;
         match[info.name] = { value, mask };
@@ -139,7 +152,7 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
       if (info.order <= last) canonical = false;
       last = info.order;
     }
-    p += 4 + oxmLen;
+    p += 4 + len;
   }
   return { match, next, key: canonical && refusal === null ? b.toString('latin1', off + 4, mEnd) : undefined };
 }
