@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { encodeMessage, errorReplyFor, negotiateVersion, OpenFlowConnection, versionBitmap, type OfMessage as WireMessage } from '../openflow/index.js';
 import type { OfMessage, OfVersion } from './messages.js';
 import { errorCode, OFP10, OFP13 } from './messages.js';
-import { decodeFrame, encodeNeutral } from './wire.js';
+import { DecodeFailure, decodeFrame, EncodeFailure, encodeNeutral } from './wire.js';
 import type { WirePeer } from './wire-counts.js';
 
 const OFPT_HELLO = 0;
@@ -103,11 +103,11 @@ export class OfChannel {
     const v = this.version;
     if (this.closed || v === null || raw[0] !== v || raw[1] === OFPT_HELLO || raw[1] === OFPT_ECHO_REQUEST) return false;
     const d = decodeFrame(raw, this.peer);
-    if (d.ok) {
-      this.onMessage(d.msg, raw);
+    if (!(d instanceof DecodeFailure)) {
+      this.onMessage(d, raw);
     } else if (d.kind === 'malformed') {
       this.log.warn({ err: d.error }, 'undecodable OpenFlow message');
-      this.sendWire(errorReplyFor(raw, d.error, v));
+      this.sendWire(errorReplyFor(raw, d.error!, v));
     } else {
       this.log.warn({ type: raw[1], err: d.message }, 'OpenFlow message the proxy cannot slice refused');
       const { errType, code } = errorCode(v, d.kind);
@@ -123,9 +123,9 @@ export class OfChannel {
   /** Translates, encodes and sends; returns an error text when the peer's version cannot express it. */
   send(m: OfMessage): string | null {
     if (this.closed) return 'closed';
-    const e = encodeNeutral(m, this.peer);
-    if (!e.ok) return e.message;
-    this.sendRaw(e.bytes);
+    const bytes = encodeNeutral(m, this.peer);
+    if (bytes instanceof EncodeFailure) return bytes.message;
+    this.sendRaw(bytes);
     return null;
   }
 

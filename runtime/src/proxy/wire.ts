@@ -11,17 +11,29 @@ import type { ErrorKind, OfMessage } from './messages.js';
 import { fromWire, toWire, Untranslatable } from './translate.js';
 import { countWire, type WirePeer } from './wire-counts.js';
 
-export type Decoded =
-  | { ok: true; msg: OfMessage }
-  /** The proxy cannot slice it: answer with errorCode(version, kind). */
-  | { ok: false; kind: ErrorKind; message: string }
-  /** The frame is not valid OpenFlow: answer with the codec's error (errorReplyFor). */
-  | { ok: false; kind: 'malformed'; error: DecodeError };
+/** A frame the proxy does not take: `kind` says how to answer it. */
+export class DecodeFailure {
+  constructor(
+    /** An ErrorKind: the proxy cannot slice it (answer with errorCode(version, kind)); 'malformed': not valid OpenFlow. */
+    readonly kind: ErrorKind | 'malformed',
+    readonly message: string,
+    /** For 'malformed': the codec's diagnostic (answer with errorReplyFor). */
+    readonly error?: DecodeError,
+  ) {}
+}
+
+/** A neutral message its version cannot express. */
+export class EncodeFailure {
+  constructor(readonly message: string) {}
+}
+
+/** The message, or an error value (no wrapper object per message: this runs for every message). */
+export type Decoded = OfMessage | DecodeFailure;
 
 const wireType = (raw: Buffer): string => (raw.length >= 2 ? typeName(raw[0]!, raw[1]!) ?? 'unknown' : 'unknown');
 
 /**
- * A frame (one whole OpenFlow message) as a neutral message, or an error value. Never throws.
+ * A frame (one whole OpenFlow message) as a neutral message, or a DecodeFailure. Never throws.
  * Hellos are negotiated by the channel and do not come here.
  */
 export function decodeFrame(raw: Buffer, peer: WirePeer): Decoded {
@@ -29,47 +41,47 @@ export function decodeFrame(raw: Buffer, peer: WirePeer): Decoded {
   if (hot !== null) {
     if (!isRefusal(hot)) {
       countWire(peer, 'in', 'direct', hot.type);
-      return { ok: true, msg: hot };
+      return hot;
     }
     if (hot.refused !== 'malformed') {
       countWire(peer, 'in', 'refused', wireType(raw));
-      return { ok: false, kind: hot.refused, message: hot.message };
+      return new DecodeFailure(hot.refused, hot.message);
     }
     countWire(peer, 'in', 'malformed', wireType(raw));
     // The codec owns the diagnostic (error type/code and text) of an invalid frame.
     const d = decodeMessage(raw);
     const error: DecodeError = d.ok ? { code: 'bad_length', message: `${hot.message} (the codec decodes it: report this)`, offset: 0, ofError: { type: 1, code: 6 } } : d.error;
-    return { ok: false, kind: 'malformed', error };
+    return new DecodeFailure('malformed', error.message, error);
   }
   const d = decodeMessage(raw);
   if (!d.ok) {
     countWire(peer, 'in', 'malformed', wireType(raw));
-    return { ok: false, kind: 'malformed', error: d.error };
+    return new DecodeFailure('malformed', d.error.message, d.error);
   }
   try {
     const msg = fromWire(d.msg);
     countWire(peer, 'in', 'codec', msg.type);
-    return { ok: true, msg };
+    return msg;
   } catch (e) {
     if (!(e instanceof Untranslatable)) throw e;
     countWire(peer, 'in', 'refused', d.msg.type);
-    return { ok: false, kind: e.kind, message: e.message };
+    return new DecodeFailure(e.kind, e.message);
   }
 }
 
-/** The bytes of a neutral message in its version, or why that version cannot express it. Never throws. */
-export function encodeNeutral(m: OfMessage, peer: WirePeer): { ok: true; bytes: Buffer } | { ok: false; message: string } {
+/** The bytes of a neutral message in its version, or an EncodeFailure saying why that version cannot express it. Never throws. */
+export function encodeNeutral(m: OfMessage, peer: WirePeer): Buffer | EncodeFailure {
   try {
     const direct = writeHot(m);
     if (direct !== null) {
       countWire(peer, 'out', 'direct', m.type);
-      return { ok: true, bytes: direct };
+      return direct;
     }
     const bytes = encodeMessage(toWire(m));
     countWire(peer, 'out', 'codec', m.type);
-    return { ok: true, bytes };
+    return bytes;
   } catch (e) {
     countWire(peer, 'out', 'unencodable', m.type);
-    return { ok: false, message: (e as Error).message };
+    return new EncodeFailure((e as Error).message);
   }
 }
