@@ -8,20 +8,6 @@
 // import from inside itself (its subfolders included, unless a subfolder has a key of its own, which
 // then applies to that subfolder). Node's standard library is allowed where `node: true`.
 
-// ---------------------------------------------------------------------------------------------------
-// TEMPORARY EXCEPTIONS — known import circles in runtime/ that other branches are removing right now.
-// Each entry allows exactly one edge that closes a circle (and exempts it from the circle rules).
-// Delete an entry once its fix is merged; delete this block when it is empty.
-const KNOWN_CIRCLES = [
-  // openflow/types.ts <-> openflow/multipart-types.ts
-  {
-    from: '^runtime/src/openflow/multipart-types\\.ts$',
-    to: '^runtime/src/openflow/types\\.ts$',
-    members: ['^runtime/src/openflow/multipart-types\\.ts$', '^runtime/src/openflow/types\\.ts$'],
-  },
-];
-// ---------------------------------------------------------------------------------------------------
-
 const grammar = (folder) => `grammar/src/${folder}`;
 const rt = (folder) => `runtime/src/${folder}`;
 // What `@dfvisor/grammar` resolves to (the built package): importing it means importing grammar/src.
@@ -119,14 +105,10 @@ const allowed = [
   ...keys.filter((key) => CODE_MAP[key].node).map((key) => ({ from: fromOf(key), to: { dependencyTypes: ['core'] } })),
   // `vscode` is provided by the editor at run time (only @types/vscode is installed).
   { from: { path: '^client/' }, to: { path: '^vscode$', couldNotResolve: true } },
-  ...KNOWN_CIRCLES.map((c) => ({ from: { path: c.from }, to: { path: c.to } })),
 ];
 
-// Files and folders on a known circle: the circle rules do not start from them (until the entry is deleted).
-const knownCircleMembers = KNOWN_CIRCLES.flatMap((c) => c.members);
-
-/** No circle (between files, or between folders), except the temporary known ones. */
-const circleRule = (name, scope, comment) => ({ name, comment, severity: 'error', scope, from: { pathNot: knownCircleMembers }, to: { circular: true } });
+/** No circle, between files or between folders. */
+const circleRule = (name, scope, comment) => ({ name, comment, severity: 'error', scope, from: {}, to: { circular: true } });
 
 module.exports = {
   forbidden: [

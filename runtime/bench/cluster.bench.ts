@@ -21,7 +21,7 @@ import { HazelcastStore, LocalTier, CURRENT_KEY } from '../src/store/index.js';
 import { ClusterRig, lineSlices, DPIDS, ADMIN, type NodeHandle } from '../test/cluster/rig.js';
 import { ScriptedController, type ScriptedSwitchConn } from '../test/harness/scripted-controller.js';
 import { freePort } from '../src/lab/proc.js';
-import { OFPP } from '../src/proxy/model.js';
+import { OFPP } from '../src/proxy/messages.js';
 
 const DEPLOYS = Number(process.env.DEPLOYS ?? 50);
 const POLL_S = [1, 30];

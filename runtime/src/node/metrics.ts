@@ -2,6 +2,7 @@
 // Cumulative values are counters named `_total` (bytes: `_bytes_total`); states are gauges;
 // process metrics carry the `dfvisor_` prefix once (dfvisor_process_cpu_seconds_total).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
 
 export interface MetricsSource {
   revision(): number;
@@ -41,6 +42,14 @@ export function buildMetrics(src: MetricsSource): Registry {
     if (!m) return;
     c.inc({ answered: 'cache' }, m.tenantPollsFromCache);
     c.inc({ answered: 'switch' }, m.tenantPollsForwarded);
+  });
+  // The proxy's one translation (proxy/wire.ts), process-wide: which path each message took, and
+  // where a fast structure could not answer (proxy/wire-counts.ts).
+  counter('dfvisor_openflow_messages_total', 'OpenFlow messages the proxy translated, by type, direction (in: decoded, out: encoded), peer (switch/tenant) and path (direct: frame to neutral message without a codec object; codec: through the codec; refused, malformed, unencodable: error values)', ['type', 'direction', 'peer', 'path'], (c) => {
+    for (const x of wireCounts()) c.inc({ type: x.type, direction: x.direction, peer: x.peer, path: x.path }, x.count);
+  });
+  counter('dfvisor_proxy_fallbacks_total', 'Times a fast structure of the proxy could not answer and a slower way was taken (e.g. structure="classifier": packet classification fell back to a scan)', ['structure', 'reason'], (c) => {
+    for (const x of fallbackCounts()) c.inc({ structure: x.structure, reason: x.reason }, x.count);
   });
   return registry;
 }

@@ -301,19 +301,23 @@ export function writeActions10(w: Writer, actions: readonly Action10[]): void {
 }
 
 // ---------------------------------------------------------------- OpenFlow 1.0 match
-/** The fixed 40-byte OpenFlow 1.0 match: every field is present; `wildcards` says which are ignored. */
+/**
+ * The fixed 40-byte OpenFlow 1.0 match: every field is present; `wildcards` says which are ignored.
+ * Addresses in binary form, as OXM values (MAC: 48-bit bigint, IPv4: unsigned 32-bit number); the
+ * encoder also accepts their text.
+ */
 export interface Match10 {
   readonly wildcards: number;
   readonly inPort: number;
-  readonly dlSrc: string;
-  readonly dlDst: string;
+  readonly dlSrc: bigint | string;
+  readonly dlDst: bigint | string;
   readonly dlVlan: number;
   readonly dlVlanPcp: number;
   readonly dlType: number;
   readonly nwTos: number;
   readonly nwProto: number;
-  readonly nwSrc: string;
-  readonly nwDst: string;
+  readonly nwSrc: number | string;
+  readonly nwDst: number | string;
   readonly tpSrc: number;
   readonly tpDst: number;
 }
@@ -322,16 +326,16 @@ export const MATCH10_LEN = 40;
 
 /** A match-all 1.0 match (all wildcard bits set, all fields zero). */
 export const MATCH10_ALL: Match10 = {
-  wildcards: (1 << 22) - 1, inPort: 0, dlSrc: '00:00:00:00:00:00', dlDst: '00:00:00:00:00:00', dlVlan: 0,
-  dlVlanPcp: 0, dlType: 0, nwTos: 0, nwProto: 0, nwSrc: '0.0.0.0', nwDst: '0.0.0.0', tpSrc: 0, tpDst: 0,
+  wildcards: (1 << 22) - 1, inPort: 0, dlSrc: 0n, dlDst: 0n, dlVlan: 0,
+  dlVlanPcp: 0, dlType: 0, nwTos: 0, nwProto: 0, nwSrc: 0, nwDst: 0, tpSrc: 0, tpDst: 0,
 };
 
 export function readMatch10(r: Reader): Match10 {
   r.need(MATCH10_LEN, 'OpenFlow 1.0 match');
   const wildcards = r.u32();
   const inPort = r.u16();
-  const dlSrc = r.mac();
-  const dlDst = r.mac();
+  const dlSrc = r.macBin();
+  const dlDst = r.macBin();
   const dlVlan = r.u16();
   const dlVlanPcp = r.u8();
   r.skip(1);
@@ -339,8 +343,8 @@ export function readMatch10(r: Reader): Match10 {
   const nwTos = r.u8();
   const nwProto = r.u8();
   r.skip(2);
-  const nwSrc = r.ipv4();
-  const nwDst = r.ipv4();
+  const nwSrc = r.ipv4Bin();
+  const nwDst = r.ipv4Bin();
   const tpSrc = r.u16();
   const tpDst = r.u16();
   return { wildcards, inPort, dlSrc, dlDst, dlVlan, dlVlanPcp, dlType, nwTos, nwProto, nwSrc, nwDst, tpSrc, tpDst };
@@ -349,8 +353,8 @@ export function readMatch10(r: Reader): Match10 {
 export function writeMatch10(w: Writer, m: Match10): void {
   w.u32(m.wildcards);
   w.u16(m.inPort);
-  w.mac(m.dlSrc);
-  w.mac(m.dlDst);
+  w.macAddr(m.dlSrc);
+  w.macAddr(m.dlDst);
   w.u16(m.dlVlan);
   w.u8(m.dlVlanPcp);
   w.zeros(1);
@@ -358,8 +362,8 @@ export function writeMatch10(w: Writer, m: Match10): void {
   w.u8(m.nwTos);
   w.u8(m.nwProto);
   w.zeros(2);
-  w.ipv4(m.nwSrc);
-  w.ipv4(m.nwDst);
+  w.ipv4Addr(m.nwSrc);
+  w.ipv4Addr(m.nwDst);
   w.u16(m.tpSrc);
   w.u16(m.tpDst);
 }

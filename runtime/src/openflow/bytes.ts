@@ -153,6 +153,27 @@ export class Reader {
     this.pos = p + 16;
     return formatIpv6Bytes(this.buf, p);
   }
+  /** The next 6 bytes (a MAC address) as a 48-bit bigint: the codec's binary form of addresses. */
+  macBin(what = 'mac'): bigint {
+    const p = this.pos;
+    if (p + 6 > this.end) this.short(6, what);
+    this.pos = p + 6;
+    return BigInt(this.buf.readUIntBE(p, 6));
+  }
+  /** The next 4 bytes (an IPv4 address) as an unsigned 32-bit number. */
+  ipv4Bin(what = 'ipv4'): number {
+    const p = this.pos;
+    if (p + 4 > this.end) this.short(4, what);
+    this.pos = p + 4;
+    return this.buf.readUInt32BE(p);
+  }
+  /** The next 16 bytes (an IPv6 address) as a 128-bit bigint. */
+  ipv6Bin(what = 'ipv6'): bigint {
+    const p = this.pos;
+    if (p + 16 > this.end) this.short(16, what);
+    this.pos = p + 16;
+    return (this.buf.readBigUInt64BE(p) << 64n) | this.buf.readBigUInt64BE(p + 8);
+  }
   /** A reader over the next n bytes; advances this reader past them. */
   sub(n: number, what: string, lenError: OfErrorSuggestion = this.lenError): Reader {
     if (n < 0 || this.pos + n > this.end) {
@@ -281,6 +302,26 @@ export class Writer {
     if (typeof s !== 'string' || !parseIpv6Into(s, this.buf, this.pos)) badAddress('IPv6', s);
     this.pos += 16;
   }
+  /** A MAC address in binary form (48-bit bigint) or as text. RangeError when out of range or bad text. */
+  macAddr(v: bigint | string): void {
+    if (typeof v !== 'bigint') return this.mac(v);
+    if (v < 0n || v > 0xffffffffffffn) throw new RangeError(`MAC ${v} is out of range`);
+    this.buf.writeUIntBE(Number(v), this.pos, 6);
+    this.pos += 6;
+  }
+  /** An IPv4 address as an unsigned 32-bit number or as text. */
+  ipv4Addr(v: number | string): void {
+    if (typeof v !== 'number') return this.ipv4(v);
+    this.u32(v);
+  }
+  /** An IPv6 address as a 128-bit bigint or as text. */
+  ipv6Addr(v: bigint | string): void {
+    if (typeof v !== 'bigint') return this.ipv6(v);
+    if (v < 0n || v >> 128n) throw new RangeError(`IPv6 address ${v} is out of range`);
+    this.buf.writeBigUInt64BE(v >> 64n, this.pos);
+    this.buf.writeBigUInt64BE(v & 0xffffffffffffffffn, this.pos + 8);
+    this.pos += 16;
+  }
   /** Pad with zeros up to a multiple of `align` counted from `from`. */
   align(from: number, align = 8): void {
     const len = this.pos - from;
@@ -342,4 +383,29 @@ function writeIpv4(s: string, out: Uint8Array, at: number): void {
   const v = typeof s === 'string' ? parseIpv4(s) : undefined;
   if (v === undefined) badAddress('IPv4', s);
   out[at] = v >>> 24; out[at + 1] = v >>> 16; out[at + 2] = v >>> 8; out[at + 3] = v;
+}
+
+/** Text of a MAC address in binary form (or already text): "aa:bb:cc:dd:ee:ff". For printing and the API. */
+export function macText(v: bigint | string): string {
+  if (typeof v === 'string') return v;
+  const b = Buffer.alloc(6);
+  b.writeUIntBE(Number(v & 0xffffffffffffn), 0, 6);
+  return formatMacBytes(b, 0);
+}
+
+/** Dotted-quad text of an IPv4 address in binary form (or already text). */
+export function ipv4Text(v: number | string): string {
+  if (typeof v === 'string') return v;
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v >>> 0, 0);
+  return formatIpv4Bytes(b, 0);
+}
+
+/** RFC 5952 text of an IPv6 address in binary form (or already text). */
+export function ipv6Text(v: bigint | string): string {
+  if (typeof v === 'string') return v;
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64BE((v >> 64n) & 0xffffffffffffffffn, 0);
+  b.writeBigUInt64BE(v & 0xffffffffffffffffn, 8);
+  return formatIpv6Bytes(b, 0);
 }

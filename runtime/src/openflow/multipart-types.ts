@@ -1,7 +1,7 @@
 /** Bodies of multipart (1.3) and stats (1.0) requests and replies, discriminated by `mpType`. */
 import type { Action10, Instruction, Match10 } from './actions.js';
 import type { OxmTlv } from './oxm.js';
-import type { Bucket, MeterBand, Port10, Port13 } from './types.js';
+import type { Bucket, MeterBand, Port10, Port13 } from './shared-types.js';
 
 export const MP13_CODES = {
   desc: 0, flow: 1, aggregate: 2, table: 3, port_stats: 4, queue: 5, group: 6, group_desc: 7,

@@ -1,14 +1,16 @@
 /**
  * OpenFlow 1.3 OXM (OpenFlow eXtensible Match) fields and the ofp_match structure.
  *
- * Value representation (chosen for a proxy that rewrites matches):
- * - 8/16/24/32-bit fields: `number` (vlan_vid includes the OFPVID_PRESENT bit 0x1000 as on the wire);
- * - 64-bit fields (metadata, tunnel_id): `bigint`;
- * - MAC addresses: lower-case "aa:bb:cc:dd:ee:ff"; IPv4: dotted quad; IPv6: RFC 5952 canonical text;
+ * Value representation: binary, as on the wire (text only when printing: `oxmValueText`):
+ * - 8/16/24/32-bit fields and IPv4 addresses: `number` (vlan_vid includes the OFPVID_PRESENT bit 0x1000
+ *   as on the wire; an IPv4 address is its unsigned 32-bit value);
+ * - 64-bit fields (metadata, tunnel_id), MAC addresses (48 bits) and IPv6 addresses (128 bits): `bigint`;
  * - fields of other OXM classes (NXM, experimenter) or unknown basic fields: kept raw as Buffers.
- * A mask, when present, has the same representation as the value.
+ * A mask, when present, has the same representation as the value. The decoder always gives the binary
+ * form; the encoder also accepts address text ("aa:bb:cc:dd:ee:ff", dotted quad, IPv6 text) from
+ * message builders.
  */
-import type { Reader, Writer } from './bytes.js';
+import { ipv4Text, ipv6Text, macText, type Reader, type Writer } from './bytes.js';
 import { SUGGEST } from './constants.js';
 
 export const OFPXMC_OPENFLOW_BASIC = 0x8000;
@@ -86,9 +88,20 @@ function readValue(r: Reader, kind: Kind): OxmValue {
     case 'u24': return r.u24();
     case 'u32': return r.u32();
     case 'u64': return r.u64();
-    case 'mac': return r.mac();
-    case 'ipv4': return r.ipv4();
-    case 'ipv6': return r.ipv6();
+    case 'mac': return r.macBin();
+    case 'ipv4': return r.ipv4Bin();
+    case 'ipv6': return r.ipv6Bin();
+  }
+}
+
+/** A basic field's value (or mask) as text: addresses in their usual notation, numbers in decimal. For printing. */
+export function oxmValueText(field: OxmFieldName, v: OxmValue): string {
+  const def = FIELD_BY_NAME.get(field);
+  switch (def?.kind) {
+    case 'mac': return typeof v === 'number' ? macText(BigInt(v)) : macText(v);
+    case 'ipv4': return typeof v === 'bigint' ? ipv4Text(Number(v)) : ipv4Text(v);
+    case 'ipv6': return typeof v === 'number' ? ipv6Text(BigInt(v)) : ipv6Text(v);
+    default: return String(v);
   }
 }
 
@@ -106,9 +119,9 @@ function writeValue(w: Writer, kind: Kind, v: OxmValue, name: string): void {
       if (typeof v === 'bigint') return w.u64(v);
       if (typeof v !== 'number') wrongType(name, 'number', v);
       return w.u64(BigInt(v));
-    case 'mac': if (typeof v !== 'string') wrongType(name, 'string', v); return w.mac(v);
-    case 'ipv4': if (typeof v !== 'string') wrongType(name, 'string', v); return w.ipv4(v);
-    case 'ipv6': if (typeof v !== 'string') wrongType(name, 'string', v); return w.ipv6(v);
+    case 'mac': if (typeof v === 'number') wrongType(name, 'bigint or text', v); return w.macAddr(v);
+    case 'ipv4': if (typeof v === 'bigint') wrongType(name, 'number or text', v); return w.ipv4Addr(v);
+    case 'ipv6': if (typeof v === 'number') wrongType(name, 'bigint or text', v); return w.ipv6Addr(v);
   }
 }
 

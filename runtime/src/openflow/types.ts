@@ -9,7 +9,10 @@
  */
 import type { Action10, Action13, Instruction, Match10 } from './actions.js';
 import type { OxmTlv } from './oxm.js';
+import type { Bucket, MeterBand, Port10, Port13 } from './shared-types.js';
 import type { MultipartReplyBody10, MultipartReplyBody13, MultipartRequestBody10, MultipartRequestBody13 } from './multipart-types.js';
+
+export type { Bucket, MeterBand, Port10, Port13 } from './shared-types.js';
 
 export type OfVersion = 1 | 4;
 
@@ -83,22 +86,6 @@ export interface SwitchConfig<V extends OfVersion = OfVersion> extends Base<V, '
   readonly missSendLen: number;
 }
 
-export interface Port10 {
-  readonly portNo: number;
-  readonly hwAddr: string;
-  readonly name: string;
-  readonly config: number;
-  readonly state: number;
-  readonly curr: number;
-  readonly advertised: number;
-  readonly supported: number;
-  readonly peer: number;
-}
-/** A 1.3 port: the 1.0 fields (port numbers widened to 32 bits) and the current and maximum speed. */
-export interface Port13 extends Port10 {
-  readonly currSpeed: number;
-  readonly maxSpeed: number;
-}
 
 export interface PacketIn13 extends Base<4, 'packet_in'> {
   readonly bufferId: number;
@@ -187,12 +174,6 @@ export interface FlowMod10 extends Base<1, 'flow_mod'>, FlowModFields {
   readonly actions: readonly Action10[];
 }
 
-export interface Bucket {
-  readonly weight: number;
-  readonly watchPort: number;
-  readonly watchGroup: number;
-  readonly actions: readonly Action13[];
-}
 export interface GroupMod extends Base<4, 'group_mod'> {
   readonly command: number;
   readonly groupType: number;
@@ -263,10 +244,6 @@ export interface AsyncConfig extends Base<4, 'get_async_reply' | 'set_async'> {
   readonly flowRemovedMask: readonly [number, number];
 }
 
-export type MeterBand =
-  | { readonly type: 'drop'; readonly rate: number; readonly burstSize: number }
-  | { readonly type: 'dscp_remark'; readonly rate: number; readonly burstSize: number; readonly precLevel: number }
-  | { readonly type: 'experimenter'; readonly rate: number; readonly burstSize: number; readonly experimenter: number; readonly data: Buffer };
 
 export interface MeterMod extends Base<4, 'meter_mod'> {
   readonly command: number;

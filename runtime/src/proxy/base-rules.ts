@@ -2,7 +2,7 @@
 // any packet arrives, and the messages that remove a slice's state on undeploy. Pure functions
 // over the slice views; the switch session sends the result. Cookies and priorities follow the
 // data-plane layout (runtime/src/dataplane/).
-import type { FlowMatch, FlowMod, MeterBand } from './model.js';
+import type { FlowMatch, FlowMod, MeterBand } from './messages.js';
 import { OFPCML_NO_BUFFER, OFPFC as FC, OFPG_ANY, OFPMF, OFP_NO_BUFFER, OFPP13 as OFPP, OFPTT_ALL } from '../openflow/constants.js';
 import type { SliceOnSwitch } from './slice-views.js';
 import { tagMatch, type SliceContext } from './rewrite.js';

@@ -1,15 +1,19 @@
 // One OpenFlow TCP connection of the proxy, on the project's codec (OpenFlowConnection: framing,
-// decoding, echo replies, OpenFlow errors for undecodable messages). Adds the hello exchange
-// and version negotiation, translation to the proxy's neutral messages, and write batching:
-// every write made while handling one round of input goes out in one flush.
+// hellos, echo replies). Adds the hello exchange and version negotiation, the one translation
+// between frames and the proxy's neutral messages (wire.ts: every message after the hello, errors
+// answered as OpenFlow errors), and write batching: every write made while handling one round of
+// input goes out in one flush.
 // Never throws into the caller: malformed input gets an OpenFlow error or closes the connection
 // with a log line.
 import type { Socket } from 'node:net';
-import { encodeMessage, negotiateVersion, OpenFlowConnection, versionBitmap, type OfMessage as WireMessage } from '../openflow/index.js';
-import type { OfMessage, OfVersion } from './model.js';
-import { errorCode, OFP10, OFP13 } from './model.js';
-import { fromWire, toWire, Untranslatable } from './translate.js';
-import { readHot13, writeHot13 } from './wire13.js';
+import { encodeMessage, errorReplyFor, negotiateVersion, OpenFlowConnection, versionBitmap, type OfMessage as WireMessage } from '../openflow/index.js';
+import type { OfMessage, OfVersion } from './messages.js';
+import { errorCode, OFP10, OFP13 } from './messages.js';
+import { DecodeFailure, decodeFrame, EncodeFailure, encodeNeutral } from './wire.js';
+import type { WirePeer } from './wire-counts.js';
+
+const OFPT_HELLO = 0;
+const OFPT_ECHO_REQUEST = 2;
 
 export interface Logger {
   debug(obj: object | string, msg?: string): void;
@@ -41,8 +45,9 @@ export class OfChannel {
   onReady: (v: OfVersion) => void = () => {};
   onClose: (why: string) => void = () => {};
 
-  constructor(readonly socket: Socket, private readonly log: Logger, private readonly versions: OfVersion[] = [OFP13, OFP10]) {
-    this.conn = new OpenFlowConnection(socket, { logger: log, autoEchoReply: true, replyToInvalid: true, intercept: (raw) => this.hot(raw) });
+  /** `peer`: which side of the proxy this channel talks to (labels the translation counters). */
+  constructor(readonly socket: Socket, private readonly log: Logger, private readonly versions: OfVersion[] = [OFP13, OFP10], readonly peer: WirePeer = 'switch') {
+    this.conn = new OpenFlowConnection(socket, { logger: log, autoEchoReply: true, replyToInvalid: true, intercept: (raw) => this.frame(raw) });
     this.conn.on('message', (m, raw) => this.onWire(m, raw));
     this.conn.on('close', (why) => this.finish(why));
   }
@@ -82,26 +87,32 @@ export class OfChannel {
       this.sendError(raw, 1, 0);
       return;
     }
-    if (w.type === 'echo_request') return; // answered by the connection
-    let m: OfMessage;
-    try {
-      m = fromWire(w);
-    } catch (e) {
-      if (!(e instanceof Untranslatable)) throw e;
-      this.log.warn({ type: w.type, err: e.message }, 'OpenFlow message the proxy cannot slice refused');
-      const { errType, code } = errorCode(this.version, e.kind);
-      this.sendError(raw, errType, code);
-      return;
-    }
-    this.onMessage(m, raw);
+    // Only hellos, echo requests (answered by the connection) and messages in another version
+    // than the negotiated one come here: everything else is taken by frame().
+    if (w.type === 'echo_request') return;
+    this.log.warn({ type: w.type }, 'OpenFlow message outside the translation refused');
+    this.sendError(raw, 1, 1);
   }
 
-  /** Packet-ins, flow-mods and packet-outs of a 1.3 peer straight from bytes (wire13.ts); false: decode as usual. */
-  private hot(raw: Buffer): boolean {
-    if (this.closed || this.version !== OFP13 || raw[0] !== OFP13) return false;
-    const m = readHot13(raw);
-    if (!m) return false;
-    this.onMessage(m, raw);
+  /**
+   * Every frame after the hello exchange in the negotiated version (but echo requests): through the
+   * one translation (wire.ts); errors are answered here. false: the connection decodes it (hellos,
+   * echo requests, other versions, anything before negotiation).
+   */
+  private frame(raw: Buffer): boolean {
+    const v = this.version;
+    if (this.closed || v === null || raw[0] !== v || raw[1] === OFPT_HELLO || raw[1] === OFPT_ECHO_REQUEST) return false;
+    const d = decodeFrame(raw, this.peer);
+    if (!(d instanceof DecodeFailure)) {
+      this.onMessage(d, raw);
+    } else if (d.kind === 'malformed') {
+      this.log.warn({ err: d.error }, 'undecodable OpenFlow message');
+      this.sendWire(errorReplyFor(raw, d.error!, v));
+    } else {
+      this.log.warn({ type: raw[1], err: d.message }, 'OpenFlow message the proxy cannot slice refused');
+      const { errType, code } = errorCode(v, d.kind);
+      this.sendError(raw, errType, code);
+    }
     return true;
   }
 
@@ -112,8 +123,8 @@ export class OfChannel {
   /** Translates, encodes and sends; returns an error text when the peer's version cannot express it. */
   send(m: OfMessage): string | null {
     if (this.closed) return 'closed';
-    let bytes: Buffer;
-    try { bytes = writeHot13(m) ?? encodeMessage(toWire(m)); } catch (e) { return (e as Error).message; }
+    const bytes = encodeNeutral(m, this.peer);
+    if (bytes instanceof EncodeFailure) return bytes.message;
     this.sendRaw(bytes);
     return null;
   }

@@ -1,9 +1,9 @@
 // The proxy's record of one slice's flows on one switch: tenant rule (its own cookie, match,
 // priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
 // the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
-import type { FlowMatch, Instruction } from './model.js';
+import type { FlowMatch, Instruction } from './messages.js';
 import { matchEquals, matchSubsumes } from './match-algebra.js';
-import { matchKey } from './wire13.js';
+import { matchKey } from './hot-messages.js';
 
 export interface TenantRule {
   cookie: bigint;            // the proxy's cookie on the switch
@@ -20,7 +20,9 @@ export interface TenantRule {
 
 /**
  * A tenant rule is identified by its priority and its match (an ADD with both the same replaces
- * it); this is the match's part of the key (`known`: the key a reader took from the frame).
+ * it); this is the match's part of the key: the match's canonical OXM bytes as the one translation
+ * writes them (hot-messages.ts `matchKey`; `known`: the same bytes its decoder took from the frame
+ * when they already were canonical), for 1.3 and 1.0 flow-mods alike.
  */
 export const ruleKey = (m: FlowMatch, known?: string): string => known ?? matchKey(m);
 

@@ -2,7 +2,7 @@
 // intersection, subsumption, packet matching, and conversions between bigint values and the
 // codec's OXM value representation (numbers, MAC/IP strings, bigint for 64-bit fields).
 import { OXM_FIELDS, oxmFieldSize, type OxmValue } from '../openflow/index.js';
-import type { FieldName, FieldValue, FlowMatch } from './model.js';
+import type { FieldName, FieldValue, FlowMatch } from './messages.js';
 import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6, parseMac } from '@dfvisor/grammar';
 
 const NOT_PROXY_FIELDS = new Set(['in_phy_port', 'pbb_isid', 'tunnel_id', 'ipv6_exthdr']);
@@ -124,6 +124,15 @@ export function bigintToMac(v: bigint): string {
   return formatMac(Number(inRange(v, 48, 'MAC address')));
 }
 
+/** A codec MAC value (binary, or text from a builder) as a bigint. */
+export const macValue = (v: bigint | string): bigint => (typeof v === 'bigint' ? v : macToBigint(v));
+/** A codec IPv4 value (binary, or text from a builder) as a bigint. */
+export const ipv4Value = (v: number | string): bigint => (typeof v === 'number' ? BigInt(v) : ipv4ToBigint(v));
+/** A neutral MAC value in the codec's binary form (RangeError beyond 48 bits). */
+export const macBinary = (v: bigint): bigint => inRange(v, 48, 'MAC address');
+/** A neutral IPv4 value in the codec's binary form (RangeError beyond 32 bits). */
+export const ipv4Binary = (v: bigint): number => Number(inRange(v, 32, 'IPv4 address'));
+
 export function ipv4ToNumber(ip: string): number {
   return must(parseIpv4(ip), 'IPv4 address', ip);
 }
@@ -183,9 +192,9 @@ export function oxmToBigint(name: FieldName, v: OxmValue): bigint {
 /** A bigint as the codec's OXM value for that field. */
 export function bigintToOxm(name: FieldName, v: bigint): OxmValue {
   switch (KIND.get(name)) {
-    case 'mac': return bigintToMac(v);
-    case 'ipv4': return bigintToIpv4(v);
-    case 'ipv6': return bigintToIpv6(v);
+    case 'mac': return inRange(v, 48, 'MAC address');
+    case 'ipv4': return Number(inRange(v, 32, 'IPv4 address'));
+    case 'ipv6': return inRange(v, 128, 'IPv6 address');
     case 'u64': return v;
     default: return Number(v);
   }

@@ -1,6 +1,6 @@
 // Minimal Ethernet/VLAN/IPv4/ARP/TCP/UDP/ICMP parsing of packet-in data into match fields,
 // and VLAN tag stripping, for classifying packet-ins by headers.
-import type { FlowMatch } from './model.js';
+import type { FlowMatch } from './messages.js';
 import type { PacketHeaders } from '../classifier/index.js';
 import { OFPVID_PRESENT } from '../openflow/constants.js';
 

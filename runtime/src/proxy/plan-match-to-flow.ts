@@ -1,7 +1,7 @@
 // Plan matches (grammar/src/plan/types.ts Match) → the proxy's OXM-style FlowMatch alternatives.
 // Port ranges become a few masked prefixes (a disjunction), so one plan Match may give several.
 import type { Match, PortMatch } from '@dfvisor/grammar';
-import type { FieldName, FlowMatch } from './model.js';
+import type { FieldName, FlowMatch } from './messages.js';
 import { OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, ipv4ToBigint, ipv6ToBigint, macToBigint, prefixMask } from './match-algebra.js';
 

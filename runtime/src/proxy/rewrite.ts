@@ -3,11 +3,11 @@
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
 // class queues added. Pure functions: no I/O, errors as values.
-import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './model.js';
+import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
 import type { FlowspaceRule, SliceOnSwitch } from './slice-views.js';
-import { matchKey } from './wire13.js';
+import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
 

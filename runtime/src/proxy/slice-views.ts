@@ -2,7 +2,7 @@
 // edge and link ports, overlay tag, write/read flowspace (as FlowMatches), meter, class queues and
 // limits, and the plan's classifier for packet-ins. Plain data, built once per applied plan.
 import type { DpidHex, Plan, PlanSlice } from '@dfvisor/grammar';
-import type { FlowMatch } from './model.js';
+import type { FlowMatch } from './messages.js';
 import { planMatchToFlowMatches } from './plan-match-to-flow.js';
 import { Classifier } from '../classifier/index.js';
 import { OFPP13 } from '../openflow/constants.js';

@@ -2,7 +2,7 @@
 // endpoint, fails over to the next, reconnects with backoff, and speaks as a virtual switch.
 import { connect } from 'node:net';
 import { OfChannel, type Logger } from './channel.js';
-import type { OfMessage, OfVersion, Unversioned } from './model.js';
+import type { OfMessage, OfVersion, Unversioned } from './messages.js';
 
 export interface Endpoint { host: string; port: number }
 
@@ -38,7 +38,7 @@ export class TenantLink {
     if (this.stopped || this.endpoints.length === 0) return;
     const ep = this.endpoints[this.endpointIndex % this.endpoints.length];
     const sock = connect({ host: ep.host, port: ep.port });
-    const ch = new OfChannel(sock, this.log);
+    const ch = new OfChannel(sock, this.log, undefined, 'tenant');
     this.channel = ch;
     let opened = false;
     sock.once('connect', () => {

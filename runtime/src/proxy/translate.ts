@@ -1,12 +1,16 @@
 // The codec's OpenFlow 1.0 / 1.3 messages (runtime/src/openflow) ⇄ the proxy's version-neutral
-// messages (model.ts). Semantic mapping only: the codec owns the bytes. `fromWire` returns an
-// error kind for what the proxy cannot represent (unknown match fields); `toWire` throws a
-// RangeError for what the target version cannot express (e.g. a masked MAC in OpenFlow 1.0).
+// messages (messages.ts). Semantic mapping only: the codec owns the bytes. Part of the one
+// translation (wire.ts): the proxy takes this way for every type but packet-in, flow-mod and
+// packet-out, which hot-messages.ts reads and writes from bytes with the same 1.0 mapping (matchFrom10,
+// actionsFrom10, matchTo10, actionsTo10 here); for those three types `fromWire`/`toWire` are the
+// codec-level view the tests hold hot-messages.ts to. `fromWire` throws Untranslatable for what the
+// proxy cannot represent (unknown match fields); `toWire` throws a RangeError for what the target
+// version cannot express (e.g. a masked MAC in OpenFlow 1.0).
 import type * as of from '../openflow/index.js';
 import { ACTION13_CODES, ACTION10_CODES, helloVersions, INSTRUCTION_CODES, MATCH10_ALL, OFPFW10 } from '../openflow/index.js';
-import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './model.js';
-import { OFP10, OFP13, OFPVID_PRESENT } from './model.js';
-import { bigintToIpv4, bigintToMac, bigintToOxm, fullMask, ipv4ToBigint, isFieldName, macToBigint, oxmToBigint, prefixMask, presentFields } from './match-algebra.js';
+import type { Action, ErrorKind, FieldName, FlowMatch, FlowStats, FlowStatsRequest, Instruction, OfMessage, Port } from './messages.js';
+import { OFP10, OFP13, OFPVID_PRESENT } from './messages.js';
+import { bigintToIpv4, bigintToMac, bigintToOxm, fullMask, ipv4Binary, ipv4ToBigint, ipv4Value, isFieldName, macBinary, macToBigint, macValue, oxmToBigint, prefixMask, presentFields } from './match-algebra.js';
 
 export class Untranslatable extends Error {
   constructor(readonly kind: ErrorKind, message: string) { super(message); }
@@ -49,8 +53,8 @@ export function matchFrom10(x: of.Match10): FlowMatch {
   const wc = x.wildcards;
   const m: FlowMatch = {};
   if (!(wc & W.IN_PORT)) m.in_port = { value: BigInt(port10to13(x.inPort)) };
-  if (!(wc & W.DL_SRC)) m.eth_src = { value: macToBigint(x.dlSrc) };
-  if (!(wc & W.DL_DST)) m.eth_dst = { value: macToBigint(x.dlDst) };
+  if (!(wc & W.DL_SRC)) m.eth_src = { value: macValue(x.dlSrc) };
+  if (!(wc & W.DL_DST)) m.eth_dst = { value: macValue(x.dlDst) };
   if (!(wc & W.DL_VLAN)) m.vlan_vid = { value: BigInt(x.dlVlan === 0xffff ? 0 : (x.dlVlan & 0xfff) | OFPVID_PRESENT) };
   if (!(wc & W.DL_VLAN_PCP)) m.vlan_pcp = { value: BigInt(x.dlVlanPcp & 7) };
   const dlType = wc & W.DL_TYPE ? null : x.dlType;
@@ -61,11 +65,11 @@ export function matchFrom10(x: of.Match10): FlowMatch {
   const proto = wc & W.NW_PROTO ? null : x.nwProto;
   if (proto !== null && isArp) m.arp_op = { value: BigInt(proto) };
   if (proto !== null && isIp) m.ip_proto = { value: BigInt(proto) };
-  const nw = (shift: number, addr: string, ipName: 'ipv4_src' | 'ipv4_dst', arpName: 'arp_spa' | 'arp_tpa') => {
+  const nw = (shift: number, addr: number | string, ipName: 'ipv4_src' | 'ipv4_dst', arpName: 'arp_spa' | 'arp_tpa') => {
     const n = Math.min(32, (wc >> shift) & 0x3f);
     if (n >= 32 || !(isIp || isArp)) return;
     const mask = prefixMask(32, 32 - n);
-    const value = ipv4ToBigint(addr) & mask;
+    const value = ipv4Value(addr) & mask;
     m[isArp ? arpName : ipName] = n === 0 ? { value } : { value, mask };
   };
   nw(W.NW_SRC_SHIFT, x.nwSrc, 'ipv4_src', 'arp_spa');
@@ -102,8 +106,8 @@ export function matchTo10(m: FlowMatch): of.Match10 {
   };
   let f;
   if ((f = exact('in_port'))) { wc &= ~W.IN_PORT; x.inPort = port13to10(Number(f.value)); }
-  if ((f = exact('eth_src'))) { wc &= ~W.DL_SRC; x.dlSrc = bigintToMac(f.value); }
-  if ((f = exact('eth_dst'))) { wc &= ~W.DL_DST; x.dlDst = bigintToMac(f.value); }
+  if ((f = exact('eth_src'))) { wc &= ~W.DL_SRC; x.dlSrc = macBinary(f.value); }
+  if ((f = exact('eth_dst'))) { wc &= ~W.DL_DST; x.dlDst = macBinary(f.value); }
   if ((f = m.vlan_vid)) {
     wc &= ~W.DL_VLAN;
     const v = Number(f.value);
@@ -118,7 +122,7 @@ export function matchTo10(m: FlowMatch): of.Match10 {
     if (!v) return;
     const len = v.mask === undefined ? 32 : prefixLen(v.mask);
     wc = (wc & ~(0x3f << shift)) | ((32 - len) << shift);
-    x[key] = bigintToIpv4(v.value);
+    x[key] = ipv4Binary(v.value);
   };
   nw('ipv4_src', W.NW_SRC_SHIFT, 'nwSrc'); nw('arp_spa', W.NW_SRC_SHIFT, 'nwSrc');
   nw('ipv4_dst', W.NW_DST_SHIFT, 'nwDst'); nw('arp_tpa', W.NW_DST_SHIFT, 'nwDst');
@@ -237,7 +241,7 @@ export function instructionsTo13(list: readonly Instruction[]): of.Instruction[]
 }
 
 /** Flattens instructions to a 1.0 action list (meters and clear-actions have no 1.0 form). */
-function instructionsTo10(list: readonly Instruction[]): of.Action10[] {
+export function instructionsTo10(list: readonly Instruction[]): of.Action10[] {
   const out: Action[] = [];
   for (const i of list) {
     if (i.type === 'apply_actions' || i.type === 'write_actions') out.push(...i.actions);

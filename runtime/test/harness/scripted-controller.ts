@@ -3,8 +3,8 @@
 // replies (errors, barrier replies) by xid.
 import { createServer, type Server, type Socket } from 'node:net';
 import { OfChannel, silentLogger } from '../../src/proxy/channel.js';
-import type { OfMessage, Unversioned } from '../../src/proxy/model.js';
-import { OFP10, OFP13, type OfVersion } from '../../src/proxy/model.js';
+import type { OfMessage, Unversioned } from '../../src/proxy/messages.js';
+import { OFP10, OFP13, type OfVersion } from '../../src/proxy/messages.js';
 import { waitFor } from '../../src/lab/proc.js';
 
 export interface ScriptedSwitchConn { channel: OfChannel; dpid: bigint | null; received: OfMessage[] }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  OXM_FIELDS, OpenFlowFramer, decodeMessage, encodeMessage, ipv6ToString, type Action13, type Action10, type Instruction,
+  OXM_FIELDS, OpenFlowFramer, decodeMessage, encodeMessage, ipv6ToBytes, ipv6ToString, type Action13, type Action10, type Instruction,
   type OfMessage, type OxmTlv, type Match10, type MeterBand,
 } from '../../src/openflow/index.js';
 import { samples10, samples13 } from './samples.js';
@@ -21,6 +21,10 @@ const ipv6 = fc.oneof(
     return b;
   }),
 ).map((b) => ipv6ToString(Buffer.from(b)));
+// The codec's binary form of addresses (OXM values and the 1.0 match; the decoder gives these).
+const macBin = fc.bigInt({ min: 0n, max: (1n << 48n) - 1n });
+const ipv4Bin = u32;
+const ipv6Bin = ipv6.map((s) => BigInt(`0x${ipv6ToBytes(s).toString('hex')}`));
 
 function valueArb(kind: string): fc.Arbitrary<number | bigint | string> {
   switch (kind) {
@@ -29,9 +33,9 @@ function valueArb(kind: string): fc.Arbitrary<number | bigint | string> {
     case 'u24': return fc.integer({ min: 0, max: 0xffffff });
     case 'u32': return u32;
     case 'u64': return u64;
-    case 'mac': return mac;
-    case 'ipv4': return ipv4;
-    default: return ipv6;
+    case 'mac': return macBin;
+    case 'ipv4': return ipv4Bin;
+    default: return ipv6Bin;
   }
 }
 const kindOf = (name: string) => {
@@ -84,8 +88,8 @@ const action10: fc.Arbitrary<Action10> = fc.oneof(
   fc.record({ type: fc.constant('experimenter' as const), experimenter: u32, data: padded8 }),
 );
 const match10: fc.Arbitrary<Match10> = fc.record({
-  wildcards: u32, inPort: u16, dlSrc: mac, dlDst: mac, dlVlan: u16, dlVlanPcp: u8, dlType: u16, nwTos: u8, nwProto: u8,
-  nwSrc: ipv4, nwDst: ipv4, tpSrc: u16, tpDst: u16,
+  wildcards: u32, inPort: u16, dlSrc: macBin, dlDst: macBin, dlVlan: u16, dlVlanPcp: u8, dlType: u16, nwTos: u8, nwProto: u8,
+  nwSrc: ipv4Bin, nwDst: ipv4Bin, tpSrc: u16, tpDst: u16,
 });
 const band: fc.Arbitrary<MeterBand> = fc.oneof(
   fc.record({ type: fc.constant('drop' as const), rate: u32, burstSize: u32 }),

@@ -1,8 +1,13 @@
 /** A wide set of hand-built messages of every type, shared by round-trip and cross-check tests. */
 import {
   MATCH10_ALL, OFPVID_PRESENT, OFP_NO_BUFFER, type OfMessage, type OxmTlv, type Port13, type Port10,
-  type Match10, versionBitmap,
+  type Match10, versionBitmap, ipv4ToBytes, ipv6ToBytes, macToBytes,
 } from '../../src/openflow/index.js';
+
+/** Address values in the codec's binary form (the decoder gives these; text only when printing). */
+export const MAC = (s: string): bigint => BigInt(`0x${macToBytes(s).toString('hex')}`);
+export const IP4 = (s: string): number => ipv4ToBytes(s).readUInt32BE(0);
+export const IP6 = (s: string): bigint => BigInt(`0x${ipv6ToBytes(s).toString('hex')}`);
 
 export const port13: Port13 = {
   portNo: 3, hwAddr: '52:54:00:ab:cd:ef', name: 'veth-s1-3', config: 0, state: 4, curr: 0x2840, advertised: 0,
@@ -17,40 +22,40 @@ export const richMatch: OxmTlv[] = [
   { field: 'in_port', value: 7 },
   { field: 'in_phy_port', value: 8 },
   { field: 'metadata', value: 0x0123456789abcdefn, mask: 0xffffffff00000000n },
-  { field: 'eth_dst', value: 'aa:bb:cc:dd:ee:ff' },
-  { field: 'eth_src', value: '00:11:22:33:44:00', mask: 'ff:ff:ff:ff:ff:00' },
+  { field: 'eth_dst', value: MAC('aa:bb:cc:dd:ee:ff') },
+  { field: 'eth_src', value: MAC('00:11:22:33:44:00'), mask: MAC('ff:ff:ff:ff:ff:00') },
   { field: 'eth_type', value: 0x0800 },
   { field: 'vlan_vid', value: OFPVID_PRESENT | 100 },
   { field: 'vlan_pcp', value: 5 },
   { field: 'ip_dscp', value: 46 },
   { field: 'ip_ecn', value: 2 },
   { field: 'ip_proto', value: 6 },
-  { field: 'ipv4_src', value: '10.0.0.0', mask: '255.255.255.0' },
-  { field: 'ipv4_dst', value: '192.168.1.20' },
+  { field: 'ipv4_src', value: IP4('10.0.0.0'), mask: IP4('255.255.255.0') },
+  { field: 'ipv4_dst', value: IP4('192.168.1.20') },
   { field: 'tcp_src', value: 12345 },
   { field: 'tcp_dst', value: 80 },
 ];
 
 export const ipv6Match: OxmTlv[] = [
   { field: 'eth_type', value: 0x86dd },
-  { field: 'ipv6_src', value: '2001:db8::1' },
-  { field: 'ipv6_dst', value: 'fe80::', mask: 'ffff:ffff:ffff:ffff::' },
+  { field: 'ipv6_src', value: IP6('2001:db8::1') },
+  { field: 'ipv6_dst', value: IP6('fe80::'), mask: IP6('ffff:ffff:ffff:ffff::') },
   { field: 'ipv6_flabel', value: 0x12345 },
   { field: 'ip_proto', value: 58 },
   { field: 'icmpv6_type', value: 135 },
   { field: 'icmpv6_code', value: 0 },
-  { field: 'ipv6_nd_target', value: '2001:db8::2' },
-  { field: 'ipv6_nd_sll', value: '00:00:00:00:00:01' },
+  { field: 'ipv6_nd_target', value: IP6('2001:db8::2') },
+  { field: 'ipv6_nd_sll', value: MAC('00:00:00:00:00:01') },
   { field: 'ipv6_exthdr', value: 0x100, mask: 0x1ff },
 ];
 
 export const arpMatch: OxmTlv[] = [
   { field: 'eth_type', value: 0x0806 },
   { field: 'arp_op', value: 1 },
-  { field: 'arp_spa', value: '10.0.0.1' },
-  { field: 'arp_tpa', value: '10.0.0.0', mask: '255.0.0.0' },
-  { field: 'arp_sha', value: '00:00:00:00:00:0a' },
-  { field: 'arp_tha', value: '00:00:00:00:00:0b' },
+  { field: 'arp_spa', value: IP4('10.0.0.1') },
+  { field: 'arp_tpa', value: IP4('10.0.0.0'), mask: IP4('255.0.0.0') },
+  { field: 'arp_sha', value: MAC('00:00:00:00:00:0a') },
+  { field: 'arp_tha', value: MAC('00:00:00:00:00:0b') },
 ];
 
 export const mplsMatch: OxmTlv[] = [
@@ -69,15 +74,15 @@ export const miscMatch: OxmTlv[] = [
   { field: 'sctp_dst', value: 2 },
   { field: 'icmpv4_type', value: 8 },
   { field: 'icmpv4_code', value: 0 },
-  { field: 'ipv6_nd_tll', value: '00:00:00:00:00:02' },
+  { field: 'ipv6_nd_tll', value: MAC('00:00:00:00:00:02') },
   { field: 'raw', oxmClass: 0x0001, oxmField: 0, value: Buffer.from([0, 0, 0, 5]) },
 ];
 
 export const match10: Match10 = {
   ...MATCH10_ALL,
   wildcards: 0x3820e0 & ~0x1 & ~0x10,
-  inPort: 1, dlType: 0x0800, nwSrc: '10.0.0.1', nwDst: '10.0.0.2', nwProto: 6, tpSrc: 1000, tpDst: 22,
-  dlSrc: '00:00:00:00:00:01', dlDst: '00:00:00:00:00:02',
+  inPort: 1, dlType: 0x0800, nwSrc: IP4('10.0.0.1'), nwDst: IP4('10.0.0.2'), nwProto: 6, tpSrc: 1000, tpDst: 22,
+  dlSrc: MAC('00:00:00:00:00:01'), dlDst: MAC('00:00:00:00:00:02'),
 };
 
 const frame = Buffer.from('ffffffffffff000000000001080600010800060400010000000000010a0000010000000000000a000002', 'hex');
@@ -111,8 +116,8 @@ export const samples13: OfMessage[] = [
         type: 'apply_actions', actions: [
           { type: 'push_vlan', ethertype: 0x8100 },
           { type: 'set_field', field: { field: 'vlan_vid', value: OFPVID_PRESENT | 42 } },
-          { type: 'set_field', field: { field: 'ipv4_dst', value: '10.1.2.3' } },
-          { type: 'set_field', field: { field: 'eth_src', value: '02:00:00:00:00:01' } },
+          { type: 'set_field', field: { field: 'ipv4_dst', value: IP4('10.1.2.3') } },
+          { type: 'set_field', field: { field: 'eth_src', value: MAC('02:00:00:00:00:01') } },
           { type: 'set_queue', queueId: 2 },
           { type: 'output', port: 2, maxLen: 0 },
           { type: 'output', port: 0xfffffffd, maxLen: 0xffff },

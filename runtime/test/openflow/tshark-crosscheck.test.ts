@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  encodeMessage, OXM_FIELDS, typeCode, type Action13, type Instruction, type OfMessage, type OxmTlv, type Port13, type MeterBand, type Bucket,
+  encodeMessage, OXM_FIELDS, oxmValueText, typeCode, type Action13, type Instruction, type OfMessage, type OxmTlv, type Port13, type MeterBand, type Bucket,
 } from '../../src/openflow/index.js';
 import { Writer } from '../../src/openflow/bytes.js';
 import { writeOxm } from '../../src/openflow/oxm.js';
@@ -41,16 +41,16 @@ function oxmPairs(t: OxmTlv): Pairs {
     case 'ip_proto': out.push([`${P}oxm.value_ipproto`, String(v)]); break;
     case 'vlan_vid': out.push([`${P}oxm.value_vlan_present`, String(((v as number) >> 12) & 1)], [`${P}oxm.value_vlan_vid`, String((v as number) & 0xfff)]); break;
     case 'eth_src': case 'eth_dst': case 'arp_sha': case 'arp_tha': case 'ipv6_nd_sll': case 'ipv6_nd_tll':
-      out.push([`${P}oxm.value_etheraddr`, String(v)]);
-      if (t.mask !== undefined) out.push([`${P}oxm.ether_mask`, String(t.mask)]);
+      out.push([`${P}oxm.value_etheraddr`, oxmValueText(t.field, v)]);
+      if (t.mask !== undefined) out.push([`${P}oxm.ether_mask`, oxmValueText(t.field, t.mask)]);
       break;
     case 'ipv4_src': case 'ipv4_dst': case 'arp_spa': case 'arp_tpa':
-      out.push([`${P}oxm.value_ipv4addr`, String(v)]);
-      if (t.mask !== undefined) out.push([`${P}oxm.ipv4_mask`, String(t.mask)]);
+      out.push([`${P}oxm.value_ipv4addr`, oxmValueText(t.field, v)]);
+      if (t.mask !== undefined) out.push([`${P}oxm.ipv4_mask`, oxmValueText(t.field, t.mask)]);
       break;
     case 'ipv6_src': case 'ipv6_dst':
-      out.push([`${P}oxm.value_ipv6addr`, String(v)]);
-      if (t.mask !== undefined) out.push([`${P}oxm.ipv6_mask`, String(t.mask)]);
+      out.push([`${P}oxm.value_ipv6addr`, oxmValueText(t.field, v)]);
+      if (t.mask !== undefined) out.push([`${P}oxm.ipv6_mask`, oxmValueText(t.field, t.mask)]);
       break;
     default:
       out.push([`${P}oxm.value`, colonHex(value)]);

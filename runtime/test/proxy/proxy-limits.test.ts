@@ -10,7 +10,7 @@ import { OvsSandbox } from '../../src/lab/ovs.js';
 import { freePort, waitFor, sleep } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
 import type { Logger } from '../../src/proxy/channel.js';
-import { NO_BUFFER, OFPP, type OfMessage } from '../../src/proxy/model.js';
+import { NO_BUFFER, OFPP, type OfMessage } from '../../src/proxy/messages.js';
 import { encodeMessage, versionBitmap } from '../../src/openflow/index.js';
 import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted-controller.js';
 import { linePlan } from './fixtures.js';

@@ -9,7 +9,7 @@ import { ScriptedController } from '../harness/scripted-controller.js';
 import { freePort, waitFor, spawnOwned, sleep } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
 import { linePlan } from './fixtures.js';
-import { FC, OFPP, type FlowMod } from '../../src/proxy/model.js';
+import { FC, OFPP, type FlowMod } from '../../src/proxy/messages.js';
 import { errorNumbers } from '../../src/openflow/index.js';
 
 const ofErr = (type: string, code: string) => { const n = errorNumbers(4, type, code); return [n.type, n.code]; };

@@ -10,7 +10,7 @@ import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted
 import { freePort, waitFor, sleep } from '../../src/lab/proc.js';
 import { SlicingProxy, flowKey, type RemovedFlow } from '../../src/proxy/index.js';
 import { linePlan } from './fixtures.js';
-import { FC, NO_BUFFER, OFPP, type OfMessage } from '../../src/proxy/model.js';
+import { FC, NO_BUFFER, OFPP, type OfMessage } from '../../src/proxy/messages.js';
 
 const DPID = '0000000000000001';
 

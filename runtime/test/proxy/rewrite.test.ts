@@ -7,7 +7,7 @@ import { expandMatch, rewriteFlowMod, rewritePacketOut, type SliceContext } from
 import { mapPriority, TENANT_BAND } from '../../src/dataplane/priorities.js';
 import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match-to-flow.js';
 import { intersectMatches, matchSubsumes } from '../../src/proxy/match-algebra.js';
-import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/model.js';
+import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js';
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-rules.js';

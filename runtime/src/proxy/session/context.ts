@@ -3,8 +3,8 @@
 // the plan last applied here, this node's role, the request tracker, and the few operations
 // every part uses (send to the switch, answer or refuse a tenant). The host is the slicing proxy.
 import type { Logger } from '../channel.js';
-import type { Draft, ErrorKind, OfMessage, OfVersion, Port, Unversioned } from '../model.js';
-import { errorCode } from '../model.js';
+import type { Draft, ErrorKind, OfMessage, OfVersion, Port, Unversioned } from '../messages.js';
+import { errorCode } from '../messages.js';
 import type { SliceControlCounters } from '../counters.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
 import { slicePortsOf } from '../slice-views.js';

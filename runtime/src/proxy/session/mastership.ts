@@ -2,8 +2,8 @@
 // (role request with the generation id), dropping this node's tenant connections as a slave,
 // acting as a slave when the switch answers a write with IS_SLAVE, and the tenant rule numbers,
 // which start past the previous masters' so cookies are never reused on the switch.
-import type { MessageOf } from '../model.js';
-import { OFP13 } from '../model.js';
+import type { MessageOf } from '../messages.js';
+import { OFP13 } from '../messages.js';
 import { errorName, errorNumbers, OFP13_VERSION, OFPCR_ROLE } from '../../openflow/constants.js';
 import { firstRuleNumber } from '../../dataplane/cookies.js';
 import type { SessionContext } from './context.js';

@@ -5,8 +5,8 @@
 // IS_SLAVE error means another node is master. A new master first learns the switch's meters.
 import type { Logger } from '../channel.js';
 import { childLogger } from '../channel.js';
-import type { MessageOf } from '../model.js';
-import { OFP13 } from '../model.js';
+import type { MessageOf } from '../messages.js';
+import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFPMC, OFPM, OFPP13 as OFPP, OFPTT_ALL } from '../../openflow/constants.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
 import { edgePortsOf } from '../slice-views.js';

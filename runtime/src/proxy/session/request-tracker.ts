@@ -6,7 +6,7 @@
 // so a tenant flooding barriers never pushes out another tenant's or a deploy's requests.
 // Also the ring of tenant flow-mods and packet-outs sent on to the switch, whose only answer is
 // an error: the last RING_SIZE of them by xid, no map entry per message.
-import type { MessageOf } from '../model.js';
+import type { MessageOf } from '../messages.js';
 import { OFPMPF_REPLY_MORE } from '../../openflow/constants.js';
 
 /** The messages that answer a request. */

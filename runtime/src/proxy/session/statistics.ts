@@ -2,8 +2,8 @@
 // meter statistics; the push collector and the tenant-poll cache use them) and the slices'
 // multipart requests (port descriptions, description, flow/aggregate and port statistics),
 // answered from a recent round when the host allows it, otherwise through the switch.
-import type { Draft, FlowStats, MessageOf, MeterStats, OfMessage, PortStats, QueueStats } from '../model.js';
-import { OFP13 } from '../model.js';
+import type { Draft, FlowStats, MessageOf, MeterStats, OfMessage, PortStats, QueueStats } from '../messages.js';
+import { OFP13 } from '../messages.js';
 import { OFPG_ANY, OFPM, OFPP13 as OFPP, OFPTT_ALL } from '../../openflow/constants.js';
 import { sliceCookie, SLICE_COOKIE_MASK } from '../../dataplane/cookies.js';
 import type { Binding, SessionContext } from './context.js';

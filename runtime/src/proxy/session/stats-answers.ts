@@ -3,7 +3,7 @@
 // tenant rule summed, shown with the tenant's own cookie, match and priority), its port
 // statistics (its own ports only), the description of its virtual switch, the identity of a
 // physical flow entry, and the note on the plan's queues after a queue check.
-import type { FlowMatch, FlowStats, PortStats } from '../model.js';
+import type { FlowMatch, FlowStats, PortStats } from '../messages.js';
 import { OFPP13 as OFPP } from '../../openflow/constants.js';
 import { cookieSlice } from '../../dataplane/cookies.js';
 import { matchSubsumes } from '../match-algebra.js';

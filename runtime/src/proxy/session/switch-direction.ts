@@ -3,8 +3,9 @@
 // delivered untagged to the slices that may read them; port changes go to the slices that see
 // the port; flow removals are counted and shown to the tenant in its own terms; errors about a
 // tenant's flow-mod or packet-out go back to that tenant.
-import type { MessageOf } from '../model.js';
-import { OFP13 } from '../model.js';
+import { countFallback } from '../wire-counts.js';
+import type { MessageOf } from '../messages.js';
+import { OFP13 } from '../messages.js';
 import { OFP_NO_BUFFER as NO_BUFFER, OFPFF13, OFPPR } from '../../openflow/constants.js';
 import { cookieSlice, isHypervisorCookie, isMissEmulationCookie, NO_COOKIE } from '../../dataplane/cookies.js';
 import { edgePortsOf } from '../slice-views.js';
@@ -67,6 +68,7 @@ export class SwitchDirection {
     try {
       for (const e of views.classifier.classifyPacket(s.dpid, inPort, headers)) if (e.permissions.includes('read')) out.add(e.slice);
     } catch (err) {
+      countFallback('classifier', 'error');
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
       const fields = parsePacket(data).fields;
       for (const b of s.bindings.values()) {

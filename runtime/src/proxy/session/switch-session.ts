@@ -4,8 +4,8 @@
 // port changes, flow removals, tenants' errors), plan application, mastership and statistics.
 // The parts share one SessionContext; this class is what the slicing proxy sees.
 import { childLogger } from '../channel.js';
-import type { OfMessage, OfVersion, Port } from '../model.js';
-import { OFP13 } from '../model.js';
+import type { OfMessage, OfVersion, Port } from '../messages.js';
+import { OFP13 } from '../messages.js';
 import { OFPCML_NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
 import { dpidHex } from '@dfvisor/grammar';
 import type { PlanViews } from '../slice-views.js';

@@ -3,8 +3,8 @@
 // flowspace (limits checked, the slice's flow table kept) and packet-outs onto its ports,
 // forwards barriers and statistics requests, and refuses everything else with an OpenFlow error.
 // Flow-mods and packet-outs sent on are remembered in the tracker's ring for the switch's errors.
-import type { Action, MessageOf, OfMessage, OfVersion } from '../model.js';
-import { OFP13 } from '../model.js';
+import type { Action, MessageOf, OfMessage, OfVersion } from '../messages.js';
+import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
 import { sliceCookie } from '../../dataplane/cookies.js';
 import { expandMatch, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';

@@ -1,9 +1,9 @@
 // In-memory stand-ins for the switch session's unit tests: a switch channel that records what the
 // session sends and lets the test inject the switch's messages, tenant connections that record
 // what their controller gets and inject what it sends, and a host that records its calls.
-import type { FlowMod, OfMessage, OfVersion, Port, Unversioned } from '../../../src/proxy/model.js';
+import type { FlowMod, OfMessage, OfVersion, Port, Unversioned } from '../../../src/proxy/messages.js';
 import { OFPFC, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
-import { OFP13 } from '../../../src/proxy/model.js';
+import { OFP13 } from '../../../src/proxy/messages.js';
 import type { RemovedFlow, SessionHost, SwitchChannel, TenantConnection, TenantEvents } from '../../../src/proxy/session/index.js';
 import { SwitchSession } from '../../../src/proxy/session/index.js';
 import { emptyCounters, type SliceControlCounters } from '../../../src/proxy/counters.js';

@@ -3,7 +3,7 @@
 // drops its tenants and keeps the flows; tenant rule numbers start past the generation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OFP10 } from '../../../src/proxy/model.js';
+import { OFP10 } from '../../../src/proxy/messages.js';
 import { OFPCR_ROLE, OFPMC } from '../../../src/openflow/constants.js';
 import { firstRuleNumber } from '../../../src/dataplane/cookies.js';
 import { connectSession, flowMod, recordingLogger } from './fake.js';

@@ -4,7 +4,7 @@
 // barriers never pushes out the deploy's own barrier.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OFP13 } from '../../../src/proxy/model.js';
+import { OFP13 } from '../../../src/proxy/messages.js';
 import { OFPFC, OFPMC } from '../../../src/openflow/constants.js';
 import { HV_DROP_COOKIE, HV_SLICE_COOKIE_MASK, hvSliceCookie, SLICE_COOKIE_MASK, sliceCookie } from '../../../src/dataplane/cookies.js';
 import { BASE_DROP_PRIORITY, LLDP_PRIORITY } from '../../../src/dataplane/priorities.js';

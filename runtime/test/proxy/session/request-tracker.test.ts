@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestTracker, RING_SIZE } from '../../../src/proxy/session/request-tracker.js';
-import type { MessageOf } from '../../../src/proxy/model.js';
+import type { MessageOf } from '../../../src/proxy/messages.js';
 
 const part = (xid: number, more: boolean, portNo: number): MessageOf<'multipart_reply'> =>
   ({ version: 4, xid, type: 'multipart_reply', mpType: 'port_stats', flags: more ? 1 : 0, portStats: [{ portNo } as never] });

@@ -3,7 +3,7 @@
 // replies and tenant polls answered from a recent round or through the switch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlowStats, PortStats } from '../../../src/proxy/model.js';
+import type { FlowStats, PortStats } from '../../../src/proxy/messages.js';
 import { OFPP13 as OFPP } from '../../../src/openflow/constants.js';
 import { sliceCookie, SLICE_COOKIE_MASK } from '../../../src/dataplane/cookies.js';
 import { SliceFlowTable } from '../../../src/proxy/flow-table.js';

@@ -2,7 +2,7 @@
 // 1.0, multi-part port descriptions, readiness, and what a closed connection ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OFP10, OFP13 } from '../../../src/proxy/model.js';
+import { OFP10, OFP13 } from '../../../src/proxy/messages.js';
 import { SwitchSession } from '../../../src/proxy/session/index.js';
 import { connectSession, fakeHost, FakeSwitchChannel, port } from './fake.js';
 import { plan } from './plan.js';

@@ -3,7 +3,7 @@
 // tenant's terms, packet-outs passed through or rewritten, barriers, control_rate, 1.0 tenants.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OFP10 } from '../../../src/proxy/model.js';
+import { OFP10 } from '../../../src/proxy/messages.js';
 import { OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
 import { cookieSlice, hvSliceCookie, MISS_EMULATION_SEQ } from '../../../src/dataplane/cookies.js';
 import { mapPriority, MISS_EMULATION_PRIORITY } from '../../../src/dataplane/priorities.js';

@@ -1,24 +1,31 @@
-// wire13.ts (the proxy's hot path for 1.3 packet-ins, flow-mods and packet-outs, straight from and to
-// bytes) held to its contract against the codec path:
-// - a reader answers exactly fromWire(decodeMessage(bytes).msg), or null (a flow-mod may also carry
-//   a `matchKey` hint, which must then be matchKey(match));
-// - a writer answers exactly encodeMessage(toWire(msg)), or null;
-// on generated common-case messages, on messages with uncommon parts, on mutated bytes and on
-// out-of-range values; plus matchKey's canonical keys and a few fixed examples.
+// hot-messages.ts (the only decoder and encoder of packet-ins, flow-mods and packet-outs, 1.3 and
+// 1.0, straight from and to bytes) held to its contract with the codec path as the oracle:
+// - the reader answers every frame of those types: exactly fromWire(decodeMessage(bytes).msg) (a
+//   flow-mod may also carry a `matchKey` hint, which must then be matchKey(match)), or the error
+//   value for what fromWire refuses (same kind and text), or `malformed` exactly when the codec
+//   rejects the frame; it never throws;
+// - the writer answers exactly encodeMessage(toWire(msg)), and throws a RangeError exactly when that
+//   throws (wire.ts makes it an error value);
+// on generated common-case messages, on messages with uncommon parts, on mutated and random bytes and
+// on out-of-range values; plus matchKey's canonical keys and a few fixed examples.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import {
-  decodeMessage, encodeMessage, oxmFieldSize, OFPP13, OFPVID_PRESENT,
+  decodeMessage, encodeMessage, oxmFieldSize, OFPFW10, OFPP13, OFPVID_PRESENT, type Action10, type Match10,
   type Action13, type FlowMod13, type Instruction as Instruction13, type Message13, type OfMessage as WireMessage, type OxmTlv,
 } from '../../src/openflow/index.js';
 import { fromWire, matchToOxm, toWire, Untranslatable } from '../../src/proxy/translate.js';
+import { EncodeFailure, encodeNeutral } from '../../src/proxy/wire.js';
 import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match-algebra.js';
 import {
   OFP10, OFP13, type Action, type FieldName, type FieldValue, type FlowMatch, type Instruction, type MessageOf, type OfMessage,
-} from '../../src/proxy/model.js';
-import { matchKey, readFlowMod13, readHot13, readPacketIn13, readPacketOut13, writeHot13 } from '../../src/proxy/wire13.js';
+} from '../../src/proxy/messages.js';
+import { isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
+
+/** The reader's message, or null for an error value or a frame of another type. */
+const readMsg = (b: Buffer): OfMessage | null => { const r = readHot(b); return r === null || isRefusal(r) ? null : r; };
 
 const RUNS = 300;
 
@@ -60,37 +67,43 @@ function withoutHint(fast: OfMessage): OfMessage {
 }
 
 /**
- * Checks the read contract on `b`: readHot13 (and the reader for its type byte) is null or exactly
- * fromWire(decodeMessage(b).msg) (plus a correct matchKey hint on flow-mods). Returns the fast read.
+ * Checks the read contract on `b`: readHot answers null exactly for frames of other types, and for
+ * hot ones exactly what the codec path says (message, refusal, malformed). Returns the message read,
+ * or null.
  */
 function checkRead(b: Buffer): OfMessage | null {
-  const fast = readHot13(b);
-  const byType = b[1] === 14 ? readFlowMod13(b) : b[1] === 13 ? readPacketOut13(b) : b[1] === 10 ? readPacketIn13(b) : null;
-  assert.deepEqual(plain(byType), plain(fast), `readHot13 and the reader for type ${b[1]} disagree on ${b.toString('hex')}`);
-  // The other readers never take a message of another type.
-  for (const [t, read] of [[14, readFlowMod13], [13, readPacketOut13], [10, readPacketIn13]] as const) {
-    if (b[1] !== t) assert.equal(read(b), null, `reader for type ${t} took a type ${b[1]} message`);
+  let fast: ReturnType<typeof readHot> = null;
+  assert.doesNotThrow(() => { fast = readHot(b); }, `readHot threw on ${b.toString('hex')}`);
+  if (b.length < 8 || !isHot(b[0]!, b[1]!)) {
+    assert.equal(fast, null, `readHot answered for a frame of another type: ${b.toString('hex')}`);
+    return null;
   }
-  if (fast === null) return null;
+  const got = fast as ReturnType<typeof readHot>;
+  assert.ok(got !== null, `readHot gave no answer for a hot frame: ${b.toString('hex')}`);
   const d = decodeMessage(b);
-  assert.ok(d.ok, `the fast reader answered for bytes the codec rejects (${d.ok ? '' : `${d.error.code}: ${d.error.message}`}): ${b.toString('hex')}`);
+  if (!d.ok) {
+    assert.ok(isRefusal(got) && got.refused === 'malformed', `the reader answered ${show(got)} for bytes the codec rejects (${d.error.code}: ${d.error.message}): ${b.toString('hex')}`);
+    return null;
+  }
   let slow: OfMessage;
   try {
     slow = fromWire(d.msg);
   } catch (e) {
-    if (e instanceof Untranslatable) assert.fail(`the fast reader answered ${show(fast)} but fromWire says untranslatable (${e.message}): ${b.toString('hex')}`);
-    throw e;
+    if (!(e instanceof Untranslatable)) throw e;
+    assert.deepEqual(got, { refused: e.kind, message: e.message }, `fromWire refuses (${e.kind}: ${e.message}) but the reader answered ${show(got)}: ${b.toString('hex')}`);
+    return null;
   }
-  assert.deepEqual(plain(withoutHint(fast)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
-  return fast;
+  assert.ok(!isRefusal(got), `the reader refused (${show(got)}) what the codec path reads: ${b.toString('hex')}`);
+  assert.deepEqual(plain(withoutHint(got)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
+  return got;
 }
 
 /** Checks the write contract on a common-case message (the writer must answer) and the read contract on its bytes. */
 function checkCommon(m: OfMessage): void {
   const slow = slowWrite(m);
   assert.ok(slow.ok, `codec path failed on a generated message: ${String(!slow.ok && slow.error)} ${show(m)}`);
-  const fast = writeHot13(m);
-  assert.ok(fast, `writeHot13 declined a common-case message: ${show(m)}`);
+  const fast = writeHot(m);
+  assert.ok(fast, `writeHot declined a common-case message: ${show(m)}`);
   assert.equal(fast.toString('hex'), slow.bytes.toString('hex'), `writer bytes differ for ${show(m)}`);
   const read = checkRead(slow.bytes);
   assert.ok(read, `a reader declined a common-case message: ${slow.bytes.toString('hex')}`);
@@ -288,9 +301,9 @@ test('property: generated 1.3 packet-ins are written and read exactly as by the 
 
 test('property: reading back what was written gives the message with full masks dropped (order-independent)', () => {
   fc.assert(fc.property(hotArb, (m) => {
-    const bytes = writeHot13(m);
+    const bytes = writeHot(m);
     assert.ok(bytes);
-    const fast = readHot13(bytes);
+    const fast = readMsg(bytes);
     assert.ok(fast);
     const back = withoutHint(fast);
     const norm = (x: FlowMatch): FlowMatch => Object.fromEntries(Object.entries(x).map(([k, fv]) =>
@@ -300,7 +313,7 @@ test('property: reading back what was written gives the message with full masks 
   }), { numRuns: RUNS });
 });
 
-test('property: matches in non-canonical form (out of order, full masks spelled out, repeated fields): readers answer null or exactly fromWire, with a correct matchKey hint if any', () => {
+test('property: matches in non-canonical form (out of order, full masks spelled out, repeated fields): read exactly as fromWire, with a correct matchKey hint if any', () => {
   let answered = 0;
   fc.assert(fc.property(nonCanonicalWireArb, (w) => {
     if (checkRead(encodeMessage(w))) answered++;
@@ -308,14 +321,15 @@ test('property: matches in non-canonical form (out of order, full masks spelled 
   assert.ok(answered > RUNS / 2, `only ${answered} of ${RUNS} valid non-canonical matches were read by the fast path`);
 });
 
-test('property: messages with uncommon parts (experimenter, masked or non-proxy set-field, other OXM classes…): readers answer null or exactly fromWire', () => {
+test('property: messages with uncommon parts (experimenter, masked or non-proxy set-field, other OXM classes…): read exactly as fromWire, or refused exactly as fromWire refuses', () => {
   let answered = 0;
   fc.assert(fc.property(uncommonWireArb, (w) => {
     const bytes = encodeMessage(w);
     if (checkRead(bytes)) answered++;
   }), { numRuns: RUNS });
-  // Messages whose uncommon part was dropped (e.g. an action for a packet-in) are still common ones.
-  assert.ok(answered < RUNS, 'every message with an uncommon part was read');
+  // Unsupported actions are read (as `unsupported`); match fields the proxy does not slice are refused.
+  assert.ok(answered < RUNS, 'no message with an uncommon part was refused');
+  assert.ok(answered > 0, 'every message with an uncommon part was refused');
 });
 
 // ---------------------------------------------------------------- property 2: mutated bytes
@@ -408,7 +422,7 @@ const baseBytesArb: fc.Arbitrary<Buffer> = fc.oneof(
   { arbitrary: nonCanonicalWireArb.map((w) => encodeMessage(w)), weight: 1 },
 );
 
-test('property: mutated messages (bytes overwritten or flipped, lengths changed, truncated, grown): whenever a fast reader answers, it is exactly fromWire(decodeMessage(b))', () => {
+test('property: mutated messages (bytes overwritten or flipped, lengths changed, truncated, grown): the reader answers exactly as the codec path (message, refusal or malformed)', () => {
   let answered = 0;
   const runs = 5 * RUNS;
   fc.assert(fc.property(
@@ -423,7 +437,7 @@ test('property: mutated messages (bytes overwritten or flipped, lengths changed,
   assert.ok(answered > runs / 10, `only ${answered} of ${runs} mutated messages were read by the fast path`);
 });
 
-test('property: random bytes under a 1.3 hot-message header: readers never throw, and answer null or exactly the codec path', () => {
+test('property: random bytes under a 1.3 hot-message header: the reader never throws, and answers exactly as the codec path', () => {
   fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 200 }), fc.constantFrom(10, 13, 14), (bytes, type) => {
     const b = Buffer.from(bytes);
     b[0] = OFP13; b[1] = type; b.writeUInt16BE(b.length, 2);
@@ -460,18 +474,20 @@ function replaceAt(v: unknown, path: Path, x: unknown): unknown {
   return { ...o, [h!]: replaceAt(o[h!], rest, x) };
 }
 
-/** The write contract on any message: never throws; null, or exactly the codec's bytes; null whenever the codec path throws. */
+/** The write contract on any message: the writer's bytes are exactly the codec's; it throws a RangeError exactly when the codec path throws. */
 function checkWriteContract(m: OfMessage): void {
-  let fast: Buffer | null;
+  let fast: Buffer | null | Error;
   try {
-    fast = writeHot13(m);
+    fast = writeHot(m);
   } catch (e) {
-    assert.fail(`writeHot13 threw ${String(e)} on ${show(m)}`);
+    assert.ok(e instanceof RangeError, `writeHot threw ${String(e)} (not a RangeError) on ${show(m)}`);
+    fast = e;
   }
   const slow = slowWrite(m);
   if (!slow.ok) {
-    assert.equal(fast, null, `writeHot13 wrote ${fast?.toString('hex')} where the codec path throws ${String(slow.error)}: ${show(m)}`);
-  } else if (fast !== null) {
+    assert.ok(fast instanceof Error, `writeHot wrote ${Buffer.isBuffer(fast) ? fast.toString('hex') : String(fast)} where the codec path throws ${String(slow.error)}: ${show(m)}`);
+  } else {
+    assert.ok(Buffer.isBuffer(fast), `writeHot answered ${String(fast)} where the codec path writes ${slow.bytes.toString('hex')}: ${show(m)}`);
     assert.equal(fast.toString('hex'), slow.bytes.toString('hex'), `writer bytes differ for ${show(m)}`);
   }
 }
@@ -479,7 +495,7 @@ function checkWriteContract(m: OfMessage): void {
 const wideInteger = fc.constantFrom(-1, -0x100, 0x100, 0x10000, 0x1000000, 2 ** 32, 2 ** 33, 2 ** 48, 2 ** 53, 2 ** 64);
 const wideBigint = fc.constantFrom(-1n, -(1n << 64n), 1n << 8n, 1n << 13n, 1n << 16n, 1n << 20n, 1n << 32n, 1n << 48n, 1n << 50n, 1n << 64n, 1n << 128n, (1n << 130n) + 5n);
 
-test('property: one value replaced by an out-of-range integer (negative, wider than its field or number): writer never throws, and answers null or exactly the codec bytes (null whenever the codec path throws)', () => {
+test('property: one value replaced by an out-of-range integer (negative, wider than its field or number): the writer gives exactly the codec bytes, or a RangeError exactly when the codec path throws', () => {
   fc.assert(fc.property(hotArb, fc.nat(), wideInteger, wideBigint, (m, pick, n, big) => {
     const paths = numericPaths(m);
     const path = paths[pick % paths.length]!;
@@ -488,7 +504,7 @@ test('property: one value replaced by an out-of-range integer (negative, wider t
   }), { numRuns: RUNS });
 });
 
-test('property: one number replaced by a non-integer (1.5, NaN, Infinity): writer never throws, and answers null or exactly the codec bytes (null whenever the codec path throws)', () => {
+test('property: one number replaced by a non-integer (1.5, NaN, Infinity): the writer gives exactly the codec bytes, or a RangeError exactly when the codec path throws', () => {
   fc.assert(fc.property(hotArb, fc.nat(), fc.constantFrom(0.5, 1.5, 255.5, 65535.5, NaN, Infinity, -Infinity), (m, pick, x) => {
     const paths = numericPaths(m).filter((p) => typeof getAt(m, p) === 'number');
     const path = paths[pick % paths.length]!;
@@ -510,7 +526,7 @@ const basePacketIn: MessageOf<'packet_in'> = {
 const fmMatch = (match: FlowMatch): OfMessage => ({ ...baseFlowMod, match });
 const fmActions = (actions: Action[]): OfMessage => ({ ...baseFlowMod, instructions: [{ type: 'apply_actions', actions }] });
 
-/** Messages the hot writers must leave to the codec path, which must refuse them. */
+/** Messages the writers cannot encode (and neither can the codec path). */
 const UNWRITABLE: Array<[string, OfMessage]> = [
   ['unsupported action in a flow-mod', fmActions([{ type: 'output', port: 1, maxLen: 0 }, { type: 'unsupported', code: 11 }])],
   ['unsupported action in a write_actions', { ...baseFlowMod, instructions: [{ type: 'write_actions', actions: [{ type: 'unsupported', code: 0xffff }] }] }],
@@ -543,15 +559,14 @@ const UNWRITABLE: Array<[string, OfMessage]> = [
   ['packet-out longer than 65535 bytes', { ...basePacketOut, data: Buffer.alloc(0x10000) }],
 ];
 
-test('writers answer null (and do not throw) for unsupported actions/instructions and values too wide for their field', () => {
+test('writers throw a RangeError, and encodeNeutral gives an error value, for unsupported actions/instructions and values too wide for their field', () => {
   for (const [what, m] of UNWRITABLE) {
-    let fast: Buffer | null = null;
-    assert.doesNotThrow(() => { fast = writeHot13(m); }, what);
-    assert.equal(fast, null, `${what}: writeHot13 wrote bytes`);
+    assert.throws(() => writeHot(m), RangeError, what);
+    assert.ok(encodeNeutral(m, 'switch') instanceof EncodeFailure, `${what}: encodeNeutral encoded it`);
   }
 });
 
-test('the codec path throws for those same messages (so the caller\'s fallback reports the error)', () => {
+test('the codec path throws for those same messages', () => {
   const accepted: string[] = [];
   for (const [what, m] of UNWRITABLE) {
     const slow = slowWrite(m);
@@ -560,11 +575,11 @@ test('the codec path throws for those same messages (so the caller\'s fallback r
   assert.deepEqual(accepted, [], `encodeMessage(toWire(m)) did not throw for:\n  ${accepted.join('\n  ')}`);
 });
 
-test('writers answer null for other versions and other message types', () => {
-  assert.equal(writeHot13({ ...baseFlowMod, version: OFP10 }), null);
-  assert.equal(writeHot13({ ...basePacketOut, version: OFP10 }), null);
-  assert.equal(writeHot13({ version: OFP13, xid: 1, type: 'barrier_request' }), null);
-  assert.equal(writeHot13({ version: OFP13, xid: 1, type: 'echo_request', data: Buffer.alloc(0) }), null);
+test('writers answer null for other message types, and write 1.0 hot messages exactly as the codec path', () => {
+  assert.equal(writeHot({ version: OFP13, xid: 1, type: 'barrier_request' }), null);
+  assert.equal(writeHot({ version: OFP13, xid: 1, type: 'echo_request', data: Buffer.alloc(0) }), null);
+  assert.equal(writeHot({ version: OFP10, xid: 1, type: 'barrier_request' }), null);
+  for (const m of [{ ...baseFlowMod, version: OFP10 }, { ...basePacketOut, version: OFP10 }, { ...basePacketIn, version: OFP10 }] as OfMessage[]) checkWriteContract(m);
 });
 
 // ---------------------------------------------------------------- property 4: matchKey
@@ -664,9 +679,8 @@ test('a learning-switch flow-mod built by the codec is read with concrete values
     instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
   };
   const bytes = encodeMessage(wire);
-  const m = readFlowMod13(bytes);
-  assert.ok(m);
-  assert.equal(m.type, 'flow_mod');
+  const m = readMsg(bytes);
+  assert.ok(m && m.type === 'flow_mod');
   assert.equal(m.version, OFP13);
   assert.equal(m.xid, 0x1234);
   assert.equal(m.cookie, 0x20n);
@@ -677,9 +691,8 @@ test('a learning-switch flow-mod built by the codec is read with concrete values
   assert.equal(m.flags, 1);
   assert.deepEqual(m.match, { in_port: { value: 1n }, eth_dst: { value: 0x001122334455n }, eth_src: { value: 0x66778899aabbn } });
   assert.deepEqual(m.instructions, [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }]);
-  assert.deepEqual(plain(readHot13(bytes)), plain(m));
   checkRead(bytes);
-  const out = writeHot13(m);
+  const out = writeHot(m);
   assert.ok(out);
   assert.equal(out.toString('hex'), bytes.toString('hex'));
 });
@@ -691,8 +704,8 @@ test('fixed examples: a packet-in with a masked match and a flood packet-out, re
     match: [{ field: 'in_port', value: 7 }, { field: 'vlan_vid', value: OFPVID_PRESENT | 10, mask: OFPVID_PRESENT | 0xff }, { field: 'ipv6_src', value: '2001:db8::1', mask: 'ffff:ffff::' }],
     data: frame,
   });
-  const pin = readPacketIn13(pinBytes);
-  assert.ok(pin);
+  const pin = readMsg(pinBytes);
+  assert.ok(pin && pin.type === 'packet_in');
   assert.equal(pin.tableId, 3);
   assert.equal(pin.cookie, 0xabcdn);
   assert.equal(pin.totalLen, frame.length);
@@ -703,37 +716,106 @@ test('fixed examples: a packet-in with a masked match and a flood packet-out, re
   });
   assert.equal(pin.data.toString('hex'), frame.toString('hex'));
   checkRead(pinBytes);
-  assert.equal(writeHot13(pin)?.toString('hex'), pinBytes.toString('hex'));
+  assert.equal(writeHot(pin)?.toString('hex'), pinBytes.toString('hex'));
 
   const poBytes = encodeMessage({
     version: 4, type: 'packet_out', xid: 5, bufferId: 0xffffffff, inPort: 1,
     actions: [{ type: 'set_field', field: { field: 'eth_dst', value: '0a:0b:0c:0d:0e:0f' } }, { type: 'output', port: OFPP13.FLOOD, maxLen: 0 }],
     data: frame,
   });
-  const po = readPacketOut13(poBytes);
-  assert.ok(po);
+  const po = readMsg(poBytes);
+  assert.ok(po && po.type === 'packet_out');
   assert.equal(po.inPort, 1);
   assert.deepEqual(po.actions, [{ type: 'set_field', field: 'eth_dst', value: 0x0a0b0c0d0e0fn }, { type: 'output', port: OFPP13.FLOOD, maxLen: 0 }]);
   assert.equal(po.data.toString('hex'), frame.toString('hex'));
   checkRead(poBytes);
-  assert.equal(writeHot13(po)?.toString('hex'), poBytes.toString('hex'));
+  assert.equal(writeHot(po)?.toString('hex'), poBytes.toString('hex'));
 });
 
-test('fixed examples the readers decline: other versions, wrong lengths, masked set-field, experimenter action, non-proxy match field', () => {
+test('fixed examples of error values and uncommon parts: wrong lengths, masked set-field, experimenter action, non-proxy match field, 1.0 flow-mod', () => {
   const fm = encodeMessage(toWire(baseFlowMod));
-  // A 1.0 flow-mod, and a 1.3 one whose header length is off by one.
-  assert.equal(readHot13(encodeMessage(toWire({ ...baseFlowMod, version: OFP10 }))), null);
+  // A 1.0 flow-mod is read on the same path.
+  const fm10 = readMsg(encodeMessage(toWire({ ...baseFlowMod, version: OFP10 })));
+  assert.ok(fm10 && fm10.type === 'flow_mod' && fm10.version === OFP10);
+  assert.deepEqual(fm10.match, baseFlowMod.match);
+  // A 1.3 one whose header length is off by one, a stray byte, a truncated one: malformed.
   const longer = Buffer.concat([fm, Buffer.alloc(1)]);
-  assert.equal(readHot13(longer), null);
+  assert.deepEqual(readHot(longer), { refused: 'malformed', message: 'malformed' });
   longer.writeUInt16BE(longer.length, 2);
-  assert.equal(readHot13(longer), null, 'a stray byte after the instructions');
-  assert.equal(readHot13(fm.subarray(0, 40)), null);
-  assert.equal(readHot13(Buffer.alloc(0)), null);
+  assert.equal((readHot(longer) as { refused?: string }).refused, 'malformed', 'a stray byte after the instructions');
+  assert.equal((readHot(fm.subarray(0, 40)) as { refused?: string }).refused, 'malformed');
+  assert.equal(readHot(Buffer.alloc(0)), null);
   const fm13 = toWire(baseFlowMod) as FlowMod13;
   const withAction = (a: Action13) => encodeMessage({ ...fm13, instructions: [{ type: 'apply_actions', actions: [a] }] });
-  assert.equal(readHot13(withAction({ type: 'set_field', field: { field: 'ipv4_src', value: '10.0.0.1', mask: '255.0.0.0' } })), null);
-  assert.equal(readHot13(withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) })), null);
-  assert.equal(readHot13(withAction({ type: 'set_field', field: { field: 'tunnel_id', value: 1n } })), null);
-  assert.equal(readHot13(encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] })), null);
-  assert.equal(readHot13(encodeMessage({ version: 4, type: 'barrier_request', xid: 1 })), null);
+  const actionsOf = (b: Buffer) => { const m = readMsg(b); assert.ok(m && m.type === 'flow_mod'); return m.instructions; };
+  assert.deepEqual(actionsOf(withAction({ type: 'set_field', field: { field: 'ipv4_src', value: '10.0.0.1', mask: '255.0.0.0' } })), [{ type: 'apply_actions', actions: [{ type: 'unsupported', code: 25 }] }]);
+  assert.deepEqual(actionsOf(withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) })), [{ type: 'apply_actions', actions: [{ type: 'unsupported', code: 0xffff }] }]);
+  assert.deepEqual(actionsOf(withAction({ type: 'set_field', field: { field: 'tunnel_id', value: 1n } })), [{ type: 'apply_actions', actions: [{ type: 'unsupported', code: 25 }] }]);
+  assert.deepEqual(readHot(encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] })), { refused: 'eperm_match', message: 'match on tunnel_id is not sliced' });
+  for (const b of [withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) }), encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] }), longer]) checkRead(b);
+  assert.equal(readHot(encodeMessage({ version: 4, type: 'barrier_request', xid: 1 })), null);
+});
+
+// ---------------------------------------------------------------- 6: OpenFlow 1.0 on the same path
+
+const mac10 = fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':'));
+const ip10 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => [...b].join('.'));
+const match10Arb: fc.Arbitrary<Match10> = fc.record({
+  wildcards: fc.oneof(fc.constantFrom(0, OFPFW10.ALL, OFPFW10.ALL & ~OFPFW10.IN_PORT, 0x3820ff), u32),
+  inPort: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xfffe, 0xffff), u16),
+  dlSrc: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }), dlDst: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }),
+  dlVlan: fc.oneof(fc.constantFrom(0xffff, 0, 100), u16), dlVlanPcp: fc.oneof(fc.integer({ min: 0, max: 7 }), u8),
+  dlType: fc.oneof(fc.constantFrom(0x0800, 0x0806, 0x86dd), u16), nwTos: u8, nwProto: fc.oneof(fc.constantFrom(1, 6, 17), u8),
+  nwSrc: u32, nwDst: u32, tpSrc: u16, tpDst: u16,
+});
+const action10Arb: fc.Arbitrary<Action10> = fc.oneof(
+  fc.record({ type: fc.constant('output' as const), port: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xffff), u16), maxLen: u16 }),
+  fc.record({ type: fc.constant('set_vlan_vid' as const), vlanVid: u16 }),
+  fc.record({ type: fc.constant('set_vlan_pcp' as const), vlanPcp: u8 }),
+  fc.constant<Action10>({ type: 'strip_vlan' }),
+  fc.record({ type: fc.constantFrom('set_dl_src' as const, 'set_dl_dst' as const), mac: mac10 }),
+  fc.record({ type: fc.constantFrom('set_nw_src' as const, 'set_nw_dst' as const), ip: ip10 }),
+  fc.record({ type: fc.constant('set_nw_tos' as const), tos: u8 }),
+  fc.record({ type: fc.constantFrom('set_tp_src' as const, 'set_tp_dst' as const), port: u16 }),
+  fc.record({ type: fc.constant('enqueue' as const), port: u16, queueId: u32 }),
+  fc.record({ type: fc.constant('experimenter' as const), experimenter: u32, data: fc.constantFrom(4, 12).map((n) => Buffer.alloc(n, 7)) }),
+);
+const actions10Arb = fc.array(action10Arb, { maxLength: 4 });
+const hot10Arb: fc.Arbitrary<WireMessage> = fc.oneof(
+  fc.record({
+    version: fc.constant(1 as const), type: fc.constant('flow_mod' as const), xid: u32, match: match10Arb, cookie: u64, command: fc.oneof(fc.integer({ min: 0, max: 4 }), u16),
+    idleTimeout: u16, hardTimeout: u16, priority: u16, bufferId: fc.oneof(u32, fc.constant(0xffffffff)), outPort: fc.oneof(fc.constant(0xffff), u16), flags: u16, actions: actions10Arb,
+  }),
+  fc.record({ version: fc.constant(1 as const), type: fc.constant('packet_out' as const), xid: u32, bufferId: fc.oneof(u32, fc.constant(0xffffffff)), inPort: fc.oneof(fc.constant(0xfffd), u16), actions: actions10Arb, data: dataArb }),
+  fc.record({ version: fc.constant(1 as const), type: fc.constant('packet_in' as const), xid: u32, bufferId: u32, totalLen: u16, inPort: u16, reason: u8, data: dataArb }),
+);
+
+test('property: OpenFlow 1.0 packet-ins, flow-mods and packet-outs are read exactly as fromWire(decodeMessage(b)), and what is read is written exactly as encodeMessage(toWire(m))', () => {
+  let read = 0;
+  fc.assert(fc.property(hot10Arb, (w) => {
+    const m = checkRead(encodeMessage(w));
+    if (!m) return;
+    read++;
+    assert.equal(m.version, OFP10);
+    checkWriteContract(m);
+  }), { numRuns: RUNS });
+  assert.ok(read > RUNS / 2, `only ${read} of ${RUNS} generated 1.0 messages were read`);
+});
+
+test('property: mutated and random OpenFlow 1.0 hot frames: the reader never throws and answers exactly as the codec path', () => {
+  let read = 0;
+  fc.assert(fc.property(hot10Arb, fc.array(fc.tuple(fc.nat(), u8), { minLength: 1, maxLength: 3 }), fc.nat(), fc.boolean(), (w, sets, cut, truncate) => {
+    let b = Buffer.from(encodeMessage(w));
+    for (const [at, v] of sets) b[8 + (at % Math.max(1, b.length - 8))] = v;
+    if (truncate) b = b.subarray(0, Math.max(8, cut % (b.length + 1)));
+    b[0] = OFP10; b[1] = w.type === 'flow_mod' ? 14 : w.type === 'packet_out' ? 13 : 10;
+    if (cut % 3 !== 0) b.writeUInt16BE(b.length, 2);
+    if (checkRead(b)) read++;
+  }), { numRuns: 3 * RUNS });
+  assert.ok(read > RUNS / 10, `only ${read} mutated 1.0 frames were read`);
+  fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 120 }), fc.constantFrom(10, 13, 14), (bytes, type) => {
+    const b = Buffer.from(bytes);
+    b[0] = OFP10; b[1] = type; b.writeUInt16BE(b.length, 2);
+    checkRead(b);
+  }), { numRuns: 1000 });
 });

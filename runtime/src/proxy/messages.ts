@@ -131,7 +131,7 @@ export type OfMessage = Base & (
   | { type: 'flow_removed'; cookie: bigint; priority: number; reason: number; tableId: number; durationSec: number; durationNsec: number; idleTimeout: number; hardTimeout: number; packetCount: bigint; byteCount: bigint; match: FlowMatch }
   | { type: 'port_status'; reason: number; port: Port }
   | { type: 'packet_out'; bufferId: number; inPort: number; actions: Action[]; data: Buffer }
-  /** `matchKey`: the match's canonical key (wire13's matchKey) when a reader had it from the bytes for free. */
+  /** `matchKey`: the match's canonical key (hot-messages.ts's matchKey) when a reader had it from the bytes for free. */
   | ({ type: 'flow_mod'; matchKey?: string } & FlowMod)
   | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
   | { type: 'multipart_request'; mpType: MpKind; flags: number; flow?: FlowStatsRequest; portNo?: number; queueId?: number; meterId?: number }
