@@ -24,7 +24,11 @@ if (benches.length === 0) {
 let failed = 0;
 for (const b of benches) {
   console.log(`\n=== ${b.slice(root.length + 1)}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', b], { stdio: 'inherit', cwd: root, env: full ? { ...process.env, BENCH_FULL: '1' } : process.env });
+  const r = spawnSync(process.execPath, ['--expose-gc', b], {
+    stdio: 'inherit',
+    cwd: root,
+    env: full ? { ...process.env, BENCH_FULL: '1' } : process.env,
+  });
   if (r.status !== 0) failed++;
 }
 console.log(`\n${benches.length - failed} benchmarks ran, ${failed} failed; results in bench/results/`);

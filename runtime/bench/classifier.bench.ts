@@ -23,7 +23,11 @@ const DPIDS = Array.from({ length: SWITCHES + 1 }, (_, i) => i.toString(16).padS
 const dpidOf = (i: number): string => DPIDS[i]!;
 const ip = formatIpv4;
 
-interface Made { entries: FlowspaceEntry[]; packets: Array<{ dpid: string; inPort: number; headers: PacketHeaders }>; queries: Array<{ dpid: string; inPort: number | null; match: Match; slice: string }> }
+interface Made {
+  entries: FlowspaceEntry[];
+  packets: Array<{ dpid: string; inPort: number; headers: PacketHeaders }>;
+  queries: Array<{ dpid: string; inPort: number | null; match: Match; slice: string }>;
+}
 
 /**
  * A realistic mix: tenants own /16 blocks; rules are source/destination prefixes (/8../32),
@@ -48,8 +52,17 @@ function makeWorkload(n: number, seed: number): Made {
     const kind = pick(['src', 'src', 'src', 'dst', 'dst', 'tcp', 'tcp', 'tcp', 'udp', 'v6', 'arp', 'mac', 'vlan', 'port']);
     let match: Match;
     let pkt: () => PacketHeaders;
-    const v4pkt = (src: number, dst: number, extra: PacketHeaders = {}): PacketHeaders =>
-      ({ eth_src: int(1, 2 ** 40), eth_dst: int(1, 2 ** 40), eth_type: 0x0800, ip_proto: 6, ipv4_src: src, ipv4_dst: dst, tcp_src: int(1024, 65535), tcp_dst: pick([80, 443, 22]), ...extra });
+    const v4pkt = (src: number, dst: number, extra: PacketHeaders = {}): PacketHeaders => ({
+      eth_src: int(1, 2 ** 40),
+      eth_dst: int(1, 2 ** 40),
+      eth_type: 0x0800,
+      ip_proto: 6,
+      ipv4_src: src,
+      ipv4_dst: dst,
+      tcp_src: int(1024, 65535),
+      tcp_dst: pick([80, 443, 22]),
+      ...extra,
+    });
     switch (kind) {
       case 'src':
         match = { eth_type: 0x0800, ipv4_src: `${ip(net)}/${len}` };
@@ -69,14 +82,28 @@ function makeWorkload(n: number, seed: number): Made {
         const lo = int(1024, 60000);
         const hi = lo + pick([0, 6, 100, 5000]);
         match = { eth_type: 0x0800, ip_proto: 17, ipv4_src: `${ip(net)}/${len}`, udp_dst: { min: lo, max: hi } };
-        pkt = () => ({ eth_type: 0x0800, ip_proto: 17, ipv4_src: inNet(), ipv4_dst: int(0, 2 ** 32 - 1), udp_src: int(1024, 65535), udp_dst: int(lo, hi) });
+        pkt = () => ({
+          eth_type: 0x0800,
+          ip_proto: 17,
+          ipv4_src: inNet(),
+          ipv4_dst: int(0, 2 ** 32 - 1),
+          udp_src: int(1024, 65535),
+          udp_dst: int(lo, hi),
+        });
         break;
       }
       case 'v6': {
         const g = sliceNo.toString(16);
         const plen = pick([48, 64]);
         match = { eth_type: 0x86dd, ipv6_src: `2001:db8:${g}::/${plen}` };
-        pkt = () => ({ eth_type: 0x86dd, ip_proto: 6, ipv6_src: [0x20010db8, (sliceNo << 16) >>> 0, int(0, 2 ** 32 - 1), int(0, 2 ** 32 - 1)], ipv6_dst: [0x20010db8, 1, 2, 3], tcp_src: 1, tcp_dst: 80 });
+        pkt = () => ({
+          eth_type: 0x86dd,
+          ip_proto: 6,
+          ipv6_src: [0x20010db8, (sliceNo << 16) >>> 0, int(0, 2 ** 32 - 1), int(0, 2 ** 32 - 1)],
+          ipv6_dst: [0x20010db8, 1, 2, 3],
+          tcp_src: 1,
+          tcp_dst: 80,
+        });
         break;
       }
       case 'arp':
@@ -102,9 +129,14 @@ function makeWorkload(n: number, seed: number): Made {
     // Whole-port, ARP and VLAN rules sit on edge ports; the rest half on a port, half switch-wide.
     const onPort = kind === 'port' || kind === 'arp' || kind === 'vlan' ? r() < 0.95 : r() < 0.5;
     entries.push({
-      id, slice: `tenant${sliceNo}`, rule: `r${id}`, dpid: dpidOf(int(1, SWITCHES)),
-      inPort: onPort ? int(1, 48) : null, priority: pick([100, 100, 100, 200, 50, int(0, 65535)]),
-      match, permissions: r() < 0.2 ? ['read'] : ['read', 'write'],
+      id,
+      slice: `tenant${sliceNo}`,
+      rule: `r${id}`,
+      dpid: dpidOf(int(1, SWITCHES)),
+      inPort: onPort ? int(1, 48) : null,
+      priority: pick([100, 100, 100, 200, 50, int(0, 65535)]),
+      match,
+      permissions: r() < 0.2 ? ['read'] : ['read', 'write'],
     });
     inside.push(pkt);
   }
@@ -127,9 +159,15 @@ function makeWorkload(n: number, seed: number): Made {
     const match: Match = wide
       ? { eth_type: 0x0800 }
       : h.eth_type === 0x0800 && typeof h.ipv4_dst === 'number'
-        ? { eth_type: 0x0800, ip_proto: 6, ipv4_src: `${ip(h.ipv4_src as number)}/32`, ipv4_dst: `${ip(h.ipv4_dst)}/24`, tcp_dst: (h.tcp_dst ?? 80) }
+        ? {
+            eth_type: 0x0800,
+            ip_proto: 6,
+            ipv4_src: `${ip(h.ipv4_src as number)}/32`,
+            ipv4_dst: `${ip(h.ipv4_dst)}/24`,
+            tcp_dst: h.tcp_dst ?? 80,
+          }
         : { eth_type: h.eth_type ?? 0x0806 };
-    queries.push({ dpid: e.dpid, inPort: r() < 0.3 ? null : e.inPort ?? int(1, 48), match, slice: e.slice });
+    queries.push({ dpid: e.dpid, inPort: r() < 0.3 ? null : (e.inPort ?? int(1, 48)), match, slice: e.slice });
   }
   return { entries, packets, queries };
 }
@@ -184,8 +222,14 @@ function benchOne(n: number): Row {
   const linear: FlowspaceClassifier = lin.classifier;
   const P = w.packets;
   const Q = w.queries;
-  const pkt = (cl: FlowspaceClassifier) => (i: number) => { const p = P[i % P.length]; return cl.classifyPacket(p.dpid, p.inPort, p.headers); };
-  const fm = (cl: FlowspaceClassifier) => (i: number) => { const q = Q[i % Q.length]; return cl.entriesForMatch(q.dpid, q.inPort, q.match, { slice: q.slice }); };
+  const pkt = (cl: FlowspaceClassifier) => (i: number) => {
+    const p = P[i % P.length];
+    return cl.classifyPacket(p.dpid, p.inPort, p.headers);
+  };
+  const fm = (cl: FlowspaceClassifier) => (i: number) => {
+    const q = Q[i % Q.length];
+    return cl.entriesForMatch(q.dpid, q.inPort, q.match, { slice: q.slice });
+  };
 
   const linearSamples = Math.max(200, Math.floor(20_000_000 / n));
   const packetIndexed = rate(200_000, pkt(c));
@@ -211,15 +255,22 @@ function benchOne(n: number): Row {
   }
   const s = c.stats();
   return {
-    entries: n, switches: s.switches, tuples: s.tuples,
-    buildMsIndexed: round(buildMsIndexed), buildMsLinear: round(buildMsLinear),
-    packetLookupsPerSecIndexed: Math.round(packetIndexed.wall), packetLookupsPerCpuSecIndexed: Math.round(packetIndexed.cpu),
+    entries: n,
+    switches: s.switches,
+    tuples: s.tuples,
+    buildMsIndexed: round(buildMsIndexed),
+    buildMsLinear: round(buildMsLinear),
+    packetLookupsPerSecIndexed: Math.round(packetIndexed.wall),
+    packetLookupsPerCpuSecIndexed: Math.round(packetIndexed.cpu),
     packetLookupsPerSecLinear: Math.round(packetLinear.wall),
-    linearPacketSamples: linearSamples, packetSpeedup: round(packetIndexed.wall / packetLinear.wall),
-    flowModLookupsPerSecIndexed: Math.round(fmIndexed.wall), flowModLookupsPerCpuSecIndexed: Math.round(fmIndexed.cpu),
+    linearPacketSamples: linearSamples,
+    packetSpeedup: round(packetIndexed.wall / packetLinear.wall),
+    flowModLookupsPerSecIndexed: Math.round(fmIndexed.wall),
+    flowModLookupsPerCpuSecIndexed: Math.round(fmIndexed.cpu),
     flowModLookupsPerSecLinear: Math.round(fmLinear.wall),
     flowModSpeedup: round(fmIndexed.wall / fmLinear.wall),
-    avgMatchesPerPacket: round(matched / checks), mismatches,
+    avgMatchesPerPacket: round(matched / checks),
+    mismatches,
   };
 }
 
@@ -229,26 +280,45 @@ function main(): void {
   const rows = SIZES.map(benchOne);
   const fmt = (x: number): string => x.toLocaleString('en-US');
   console.log('Flowspace classifier: indexed (dpid → in-port → tuple space) vs linear scan, one core');
-  console.table(rows.map((r) => ({
-    entries: fmt(r.entries),
-    'tuples (all switches)': r.tuples,
-    'build ms (index / linear)': `${r.buildMsIndexed} / ${r.buildMsLinear}`,
-    'packet-in lookups/s indexed (per CPU-s)': `${fmt(r.packetLookupsPerSecIndexed)} (${fmt(r.packetLookupsPerCpuSecIndexed)})`,
-    'packet-in lookups/s linear': fmt(r.packetLookupsPerSecLinear),
-    'packet speedup': `${r.packetSpeedup}×`,
-    'flow-mod lookups/s indexed (per CPU-s)': `${fmt(r.flowModLookupsPerSecIndexed)} (${fmt(r.flowModLookupsPerCpuSecIndexed)})`,
-    'flow-mod lookups/s linear': fmt(r.flowModLookupsPerSecLinear),
-    'matches/pkt': r.avgMatchesPerPacket,
-    mismatches: r.mismatches,
-  })));
+  console.table(
+    rows.map((r) => ({
+      entries: fmt(r.entries),
+      'tuples (all switches)': r.tuples,
+      'build ms (index / linear)': `${r.buildMsIndexed} / ${r.buildMsLinear}`,
+      'packet-in lookups/s indexed (per CPU-s)': `${fmt(r.packetLookupsPerSecIndexed)} (${fmt(r.packetLookupsPerCpuSecIndexed)})`,
+      'packet-in lookups/s linear': fmt(r.packetLookupsPerSecLinear),
+      'packet speedup': `${r.packetSpeedup}×`,
+      'flow-mod lookups/s indexed (per CPU-s)': `${fmt(r.flowModLookupsPerSecIndexed)} (${fmt(r.flowModLookupsPerCpuSecIndexed)})`,
+      'flow-mod lookups/s linear': fmt(r.flowModLookupsPerSecLinear),
+      'matches/pkt': r.avgMatchesPerPacket,
+      mismatches: r.mismatches,
+    })),
+  );
   const out = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/results/classifier.json');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({
-    benchmark: 'classifier', date: new Date().toISOString(), node: process.version, switches: SWITCHES,
-    cpus: os.cpus().length, loadAverageAtEnd: os.loadavg(),
-    target: 'issue 17: at 100k and 1M entries, at least 1 000 000 packet lookups/s on one core', rows,
-  }, null, 2) + '\n');
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs; wrote ${out}`);
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        benchmark: 'classifier',
+        date: new Date().toISOString(),
+        node: process.version,
+        switches: SWITCHES,
+        cpus: os.cpus().length,
+        loadAverageAtEnd: os.loadavg(),
+        target: 'issue 17: at 100k and 1M entries, at least 1 000 000 packet lookups/s on one core',
+        rows,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${os.cpus().length} CPUs; wrote ${out}`,
+  );
   if (rows.some((r) => r.mismatches > 0)) process.exitCode = 1;
 }
 

@@ -63,13 +63,17 @@ async function listen(n: NodeHandle, on: (type: string, data: any) => void): Pro
 async function propagation(rig: ClusterRig): Promise<{ p50: number; p99: number; max: number; samples: number }> {
   const arrivals = new Map<number, Map<string, number>>();
   const committing = new Map<number, number>();
-  const streams = await Promise.all(rig.nodes.map((n) => listen(n, (type, d) => {
-    const now = performance.now();
-    if (type === 'revision-arrived') {
-      if (!arrivals.has(d.revision)) arrivals.set(d.revision, new Map());
-      arrivals.get(d.revision)!.set(d.node, now);
-    } else if (type === 'deploy-progress' && d.stage === 'committing' && n.id === 'n1') committing.set(d.revision, now);
-  })));
+  const streams = await Promise.all(
+    rig.nodes.map((n) =>
+      listen(n, (type, d) => {
+        const now = performance.now();
+        if (type === 'revision-arrived') {
+          if (!arrivals.has(d.revision)) arrivals.set(d.revision, new Map());
+          arrivals.get(d.revision)!.set(d.node, now);
+        } else if (type === 'deploy-progress' && d.stage === 'committing' && n.id === 'n1') committing.set(d.revision, now);
+      }),
+    ),
+  );
   const samples: number[] = [];
   try {
     const n1 = rig.node('n1');
@@ -198,7 +202,8 @@ async function statsMessages(rig: ClusterRig, poller: ScriptedController, window
   // Warm up: one collection round so that the polls find a snapshot.
   await new Promise((r) => setTimeout(r, 2500));
   const a = await read();
-  if (a.push === null || a.cache === null || a.forwarded === null) throw new Error('the nodes export no dfvisor_stats_requests_to_switches_total / dfvisor_tenant_stats_polls_total');
+  if (a.push === null || a.cache === null || a.forwarded === null)
+    throw new Error('the nodes export no dfvisor_stats_requests_to_switches_total / dfvisor_tenant_stats_polls_total');
   const t0 = performance.now();
   let polls = 0;
   let answered = 0;
@@ -206,7 +211,12 @@ async function statsMessages(rig: ClusterRig, poller: ScriptedController, window
     const tick = performance.now();
     for (const c of conns) {
       for (const m of [
-        { type: 'multipart_request' as const, mpType: 'flow', flags: 0, flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} } },
+        {
+          type: 'multipart_request' as const,
+          mpType: 'flow',
+          flags: 0,
+          flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} },
+        },
         { type: 'multipart_request' as const, mpType: 'port_stats', flags: 0, portNo: OFPP.ANY },
       ]) {
         const xid = poller.send(c, m);
@@ -220,7 +230,10 @@ async function statsMessages(rig: ClusterRig, poller: ScriptedController, window
   const b = await read();
   if (answered !== polls) throw new Error(`${polls - answered} of ${polls} tenant polls were not answered`);
   const st = await rig.api(rig.alive()[0], 'GET', '/v1/slices');
-  const pairs = (st.body.slices as Array<{ switches?: unknown[] }>).reduce((n, x) => n + (Array.isArray(x.switches) ? x.switches.length : DPIDS.length), 0);
+  const pairs = (st.body.slices as Array<{ switches?: unknown[] }>).reduce(
+    (n, x) => n + (Array.isArray(x.switches) ? x.switches.length : DPIDS.length),
+    0,
+  );
   const cache = b.cache! - a.cache;
   const forwarded = b.forwarded! - a.forwarded;
   return {
@@ -238,7 +251,13 @@ async function statsMessages(rig: ClusterRig, poller: ScriptedController, window
 async function main(): Promise<void> {
   const rig = await ClusterRig.start({ args: ['--log-level', 'warn'] });
   const poller = new ScriptedController(await freePort());
-  const out: Record<string, unknown> = { benchmark: 'cluster', date: new Date().toISOString(), node: process.version, nodes: 3, hazelcastMembers: 3 };
+  const out: Record<string, unknown> = {
+    benchmark: 'cluster',
+    date: new Date().toISOString(),
+    node: process.version,
+    nodes: 3,
+    hazelcastMembers: 3,
+  };
   try {
     await poller.start();
     const first = await rig.deploy(rig.node('n1'), lineSlices(rig.ctlPorts[0], rig.ctlPorts[1], pollerSlice(poller.port)));
@@ -259,16 +278,37 @@ async function main(): Promise<void> {
     ['config propagation p50 (3 nodes)', `${p.p50.toFixed(1)} ms`, ''],
     ['config propagation p99 (3 nodes)', `${p.p99.toFixed(1)} ms`, p.p99 < 100 ? 'target < 100 ms: met' : 'target < 100 ms: MISSED'],
     ['local-tier reads', `${Math.round(r.localPerSec).toLocaleString('en')} /s`, ''],
-    ['global-tier reads (Hazelcast, one at a time)', `${Math.round(r.globalPerSec).toLocaleString('en')} /s`, `${(r.localPerSec / r.globalPerSec).toFixed(0)}× slower`],
+    [
+      'global-tier reads (Hazelcast, one at a time)',
+      `${Math.round(r.globalPerSec).toLocaleString('en')} /s`,
+      `${(r.localPerSec / r.globalPerSec).toFixed(0)}× slower`,
+    ],
     ['failover: kill -9 → new master', f.error ? f.error : `${f.newMasterMs?.toFixed(0)} ms`, ''],
-    ['failover: kill -9 → ping flows', f.error ? f.error : `${f.trafficMs?.toFixed(0)} ms`, f.trafficMs !== undefined && f.trafficMs < 3000 ? 'target < 3 s: met (rules stay on the switches)' : 'target < 3 s: MISSED'],
-    ['failover: kill -9 → new flow set up via new master', f.error ? f.error : `${f.flowSetupMs?.toFixed(0)} ms`, f.flowSetupMs !== undefined && f.flowSetupMs < 3000 ? 'target < 3 s: met' : 'target < 3 s: MISSED'],
+    [
+      'failover: kill -9 → ping flows',
+      f.error ? f.error : `${f.trafficMs?.toFixed(0)} ms`,
+      f.trafficMs !== undefined && f.trafficMs < 3000 ? 'target < 3 s: met (rules stay on the switches)' : 'target < 3 s: MISSED',
+    ],
+    [
+      'failover: kill -9 → new flow set up via new master',
+      f.error ? f.error : `${f.flowSetupMs?.toFixed(0)} ms`,
+      f.flowSetupMs !== undefined && f.flowSetupMs < 3000 ? 'target < 3 s: met' : 'target < 3 s: MISSED',
+    ],
   ];
   if ('pushRequestsPerSec' in s) {
-    rows.push(['stats requests at switches, push (3 switches, every 2 s)', `${s.pushRequestsPerSec.toFixed(2)} /s`, `counted by the nodes over ${s.windowS.toFixed(1)} s`]);
-    rows.push(['tenant stats polls (1 tenant, 2 switches, 1 s)', `${s.tenantPollsPerSec.toFixed(2)} /s`, `${s.tenantPollsAnsweredFromCache} from cache, ${s.tenantPollsForwarded} sent on`]);
+    rows.push([
+      'stats requests at switches, push (3 switches, every 2 s)',
+      `${s.pushRequestsPerSec.toFixed(2)} /s`,
+      `counted by the nodes over ${s.windowS.toFixed(1)} s`,
+    ]);
+    rows.push([
+      'tenant stats polls (1 tenant, 2 switches, 1 s)',
+      `${s.tenantPollsPerSec.toFixed(2)} /s`,
+      `${s.tenantPollsAnsweredFromCache} from cache, ${s.tenantPollsForwarded} sent on`,
+    ]);
     rows.push(['stats requests at switches, FlowVisor pull (same polls)', `${s.pullRequestsPerSec.toFixed(2)} /s`, 'every poll forwarded']);
-    for (const [k, v] of Object.entries(s.pullIfEveryConnectionPolls)) rows.push([`FlowVisor pull, all ${s.tenantSwitchPairs} tenant connections (${k})`, `${v.toFixed(2)} /s`, 'flow + port stats']);
+    for (const [k, v] of Object.entries(s.pullIfEveryConnectionPolls))
+      rows.push([`FlowVisor pull, all ${s.tenantSwitchPairs} tenant connections (${k})`, `${v.toFixed(2)} /s`, 'flow + port stats']);
   } else rows.push(['stats requests at switches', 'not measured', s.error]);
   const w = Math.max(...rows.map((x) => x[0].length));
   console.log(rows.map(([a, b, c]) => `${a.padEnd(w)}  ${b.padStart(14)}  ${c}`).join('\n'));

@@ -118,7 +118,9 @@ async function main(): Promise<void> {
   const cluster = await HazelcastCluster.start(3);
   try {
     const clients = await Promise.all(
-      [0, 1, 2].map(async () => must(await HazelcastStore.open({ members: cluster.addresses, clusterName: cluster.clusterName, prefix: 'bench.' }))),
+      [0, 1, 2].map(async () =>
+        must(await HazelcastStore.open({ members: cluster.addresses, clusterName: cluster.clusterName, prefix: 'bench.' })),
+      ),
     );
     results.push(await measure('hazelcast (3 members)', clients, 2000));
     for (const c of clients) await c.close();
@@ -148,7 +150,18 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,
-    JSON.stringify({ benchmark: 'store', date: new Date().toISOString(), node: process.version, keys: KEYS, propagationSamples: PROPAGATION_SAMPLES, results }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        benchmark: 'store',
+        date: new Date().toISOString(),
+        node: process.version,
+        keys: KEYS,
+        propagationSamples: PROPAGATION_SAMPLES,
+        results,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`wrote ${out}`);
 }

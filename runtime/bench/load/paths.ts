@@ -42,23 +42,39 @@ export function sliceWorkspace(dir: string, switches: number, ctlPorts: readonly
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'network.slice'), net.join('\n') + '\n');
   ctlPorts.forEach((port, g) => {
-    const mine = sw.filter((n) => Math.floor((n - 1) / SWITCHES_PER_CONTROLLER) === g).map((n) => `s${n}`).join(', ');
+    const mine = sw
+      .filter((n) => Math.floor((n - 1) / SWITCHES_PER_CONTROLLER) === g)
+      .map((n) => `s${n}`)
+      .join(', ');
     if (!mine) return;
     const tenant = [
-      `slice tenant${g} {`, `  controller "tcp:127.0.0.1:${port}"`, `  overlay vlan ${100 + g}`, '  flowspace {',
-      `    ip: match ip_src 192.168.0.0/16 on ${mine}`, `    arp: match eth_type arp on ${mine}`, '  }', '}',
+      `slice tenant${g} {`,
+      `  controller "tcp:127.0.0.1:${port}"`,
+      `  overlay vlan ${100 + g}`,
+      '  flowspace {',
+      `    ip: match ip_src 192.168.0.0/16 on ${mine}`,
+      `    arp: match eth_type arp on ${mine}`,
+      '  }',
+      '}',
     ];
     writeFileSync(join(dir, `tenant${g}.slice`), tenant.join('\n') + '\n');
   });
   const decoy = ['slice decoy {', '  controller "tcp:127.0.0.1:9"', '  overlay vlan 4000', '  flowspace {'];
   for (let i = 0; i < decoys; i++) {
-    decoy.push(`    d${i}: match ip_src 172.${16 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}/32 on s${(i % switches) + 1}:${((i >> 6) % 4) + 1} permit read priority 200`);
+    decoy.push(
+      `    d${i}: match ip_src 172.${16 + (i >> 16)}.${(i >> 8) & 0xff}.${i & 0xff}/32 on s${(i % switches) + 1}:${((i >> 6) % 4) + 1} permit read priority 200`,
+    );
   }
   decoy.push('  }', '}');
   if (decoys > 0) writeFileSync(join(dir, 'decoy.slice'), decoy.join('\n') + '\n');
 }
 
-export interface ProxyProcess { pid: number; ofPort: number; stop(): Promise<void>; log(): string }
+export interface ProxyProcess {
+  pid: number;
+  ofPort: number;
+  stop(): Promise<void>;
+  log(): string;
+}
 
 /** `dfvisor run` with the workspace deployed at start; PROXY_NODE_ARGS adds node flags (e.g. --cpu-prof). */
 export async function startDfvisor(switches: number, ctlPorts: readonly number[], decoys: number): Promise<ProxyProcess> {
@@ -68,21 +84,53 @@ export async function startDfvisor(switches: number, ctlPorts: readonly number[]
   const api = await freePort();
   const bin = resolve(here, '..', '..', '..', 'bin', 'dfvisor.js');
   const nodeArgs = (process.env.PROXY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, bin, 'run', '--of-listen', `127.0.0.1:${ofPort}`, '--api', `127.0.0.1:${api}`,
-    '--data-dir', join(work, 'data'), '--deploy', join(work, 'slices'), '--node-id', 'bench'],
-  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DFVISOR_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef' } });
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      bin,
+      'run',
+      '--of-listen',
+      `127.0.0.1:${ofPort}`,
+      '--api',
+      `127.0.0.1:${api}`,
+      '--data-dir',
+      join(work, 'data'),
+      '--deploy',
+      join(work, 'slices'),
+      '--node-id',
+      'bench',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DFVISOR_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef' } },
+  );
   const tail: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => { tail.push(d.toString()); if (tail.length > 200) tail.splice(0, 100); });
+  child.stderr!.on('data', (d: Buffer) => {
+    tail.push(d.toString());
+    if (tail.length > 200) tail.splice(0, 100);
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const listening = () => new Promise<boolean>((res) => { const s = connect({ host: '127.0.0.1', port: ofPort }, () => { s.destroy(); res(true); }); s.on('error', () => res(false)); });
+  const listening = () =>
+    new Promise<boolean>((res) => {
+      const s = connect({ host: '127.0.0.1', port: ofPort }, () => {
+        s.destroy();
+        res(true);
+      });
+      s.on('error', () => res(false));
+    });
   try {
-    await waitFor('dfvisor run listening', async () => child.exitCode === null ? listening() : Promise.reject(new Error('exited')), 120_000, 100);
+    await waitFor(
+      'dfvisor run listening',
+      async () => (child.exitCode === null ? listening() : Promise.reject(new Error('exited'))),
+      120_000,
+      100,
+    );
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${String(e)}\n${tail.join('')}`);
   }
   return {
-    pid: child.pid!, ofPort,
+    pid: child.pid!,
+    ofPort,
     log: () => tail.join(''),
     async stop() {
       if (child.exitCode === null) {

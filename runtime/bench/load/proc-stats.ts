@@ -7,7 +7,9 @@ export function cpuUs(pid: number): number {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
     return (Number(rest[11]) + Number(rest[12])) * 10_000;
-  } catch { return NaN; }
+  } catch {
+    return NaN;
+  }
 }
 
 /** Resident set size now and its high-water mark, in MB (/proc/<pid>/status VmRSS, VmHWM). */
@@ -16,7 +18,9 @@ export function rssMb(pid: number): { rss: number; peak: number } {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(/\s(\d+) kB/.exec(s.slice(s.indexOf(k + ':')))?.[1] ?? NaN);
     return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-  } catch { return { rss: NaN, peak: NaN }; }
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
 }
 
 /** CPU of named groups of processes between two points: cpuSnapshot() then cpuPerUnit(snapshot, units). */

@@ -8,9 +8,16 @@ const server = createServer((down) => {
   down.setNoDelay(true);
   const up = connect({ host: '127.0.0.1', port: ctlPort });
   up.setNoDelay(true);
-  down.pipe(up); up.pipe(down);
-  const end = () => { down.destroy(); up.destroy(); };
-  down.on('error', end); up.on('error', end); down.on('close', end); up.on('close', end);
+  down.pipe(up);
+  up.pipe(down);
+  const end = () => {
+    down.destroy();
+    up.destroy();
+  };
+  down.on('error', end);
+  up.on('error', end);
+  down.on('close', end);
+  up.on('close', end);
 });
 server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
 process.on('disconnect', () => process.exit(0));

@@ -15,7 +15,10 @@ export class ApiError extends Error {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string, private readonly token: string | undefined) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = new URL(path, this.baseUrl.endsWith('/') ? this.baseUrl : this.baseUrl + '/');
@@ -31,7 +34,12 @@ export class ApiClient {
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-      throw new ApiError({ status: 0, code: 'UNREACHABLE', title: 'Runtime unreachable', detail: `cannot reach ${this.baseUrl} (${cause}); is 'dfvisor run' running? set --api or DFVISOR_API` });
+      throw new ApiError({
+        status: 0,
+        code: 'UNREACHABLE',
+        title: 'Runtime unreachable',
+        detail: `cannot reach ${this.baseUrl} (${cause}); is 'dfvisor run' running? set --api or DFVISOR_API`,
+      });
     }
     const text = await res.text();
     let data: unknown;
@@ -42,7 +50,13 @@ export class ApiClient {
     }
     if (!res.ok) {
       const p = (data && typeof data === 'object' ? data : {}) as Partial<ApiProblem>;
-      throw new ApiError({ status: res.status, code: p.code ?? `HTTP_${res.status}`, title: p.title ?? res.statusText, detail: p.detail ?? String(text).slice(0, 200), diagnostics: p.diagnostics });
+      throw new ApiError({
+        status: res.status,
+        code: p.code ?? `HTTP_${res.status}`,
+        title: p.title ?? res.statusText,
+        detail: p.detail ?? String(text).slice(0, 200),
+        diagnostics: p.diagnostics,
+      });
     }
     return data as T;
   }
@@ -51,10 +65,18 @@ export class ApiClient {
    * Follows the SSE stream until `signal` aborts; calls `onEvent` per event whose data is JSON and
    * `onProblem` for a malformed one (the stream goes on).
    */
-  async events(onEvent: (type: string, data: unknown) => void, signal: AbortSignal, onProblem: (p: StreamProblem) => void = () => undefined): Promise<void> {
-    const headers: Record<string, string> = { accept: 'text/event-stream', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) };
+  async events(
+    onEvent: (type: string, data: unknown) => void,
+    signal: AbortSignal,
+    onProblem: (p: StreamProblem) => void = () => undefined,
+  ): Promise<void> {
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+    };
     const res = await fetch(new URL('/v1/events', this.baseUrl), { headers, signal });
-    if (!res.ok || !res.body) throw new ApiError({ status: res.status, code: `HTTP_${res.status}`, title: 'Event stream refused', detail: await res.text() });
+    if (!res.ok || !res.body)
+      throw new ApiError({ status: res.status, code: `HTTP_${res.status}`, title: 'Event stream refused', detail: await res.text() });
     await readEventStream(res.body as unknown as AsyncIterable<Uint8Array>, (e) => onEvent(e.type, e.data), onProblem);
   }
 }

@@ -26,7 +26,10 @@ export async function readEventStream(
       try {
         data = JSON.parse(ev.data);
       } catch (e) {
-        onError({ code: 'SSE_BAD_JSON', message: `event '${type}' carries data that is not JSON (${(e as Error).message}): ${ev.data.slice(0, 80)}` });
+        onError({
+          code: 'SSE_BAD_JSON',
+          message: `event '${type}' carries data that is not JSON (${(e as Error).message}): ${ev.data.slice(0, 80)}`,
+        });
         return;
       }
       onEvent({ type, data });

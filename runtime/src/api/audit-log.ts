@@ -11,14 +11,24 @@ export const FIELD_MAX = 512;
 const cut = (s: string) => (s.length > FIELD_MAX ? `${s.slice(0, FIELD_MAX - 20)}... (${s.length} chars)` : s);
 
 export function boundedEntry(e: AuditEntry): AuditEntry {
-  return { ...e, who: cut(e.who), action: cut(e.action), target: cut(e.target), ...(e.detail !== undefined ? { detail: cut(e.detail) } : {}) };
+  return {
+    ...e,
+    who: cut(e.who),
+    action: cut(e.action),
+    target: cut(e.target),
+    ...(e.detail !== undefined ? { detail: cut(e.detail) } : {}),
+  };
 }
 
 export class FileAuditLog implements AuditLog {
   private readonly ring: AuditEntry[] = [];
   private readonly path: string | undefined;
 
-  constructor(dataDir: string | undefined, private readonly capacity = 10_000, private readonly onError: (e: Error) => void = () => undefined) {
+  constructor(
+    dataDir: string | undefined,
+    private readonly capacity = 10_000,
+    private readonly onError: (e: Error) => void = () => undefined,
+  ) {
     if (dataDir) {
       mkdirSync(dataDir, { recursive: true });
       this.path = join(dataDir, 'audit.log');

@@ -47,10 +47,33 @@ export async function registerAuthentication(app: FastifyInstance, o: AuthOption
     const limit = await countFailure(req);
     if (!limit.isAllowed && limit.isExceeded) {
       reply.header('retry-after', String(Math.max(1, limit.ttlInSeconds)));
-      return sendProblem(reply, problem(429, 'TOO_MANY_FAILED_LOGINS', 'Too many failed authentications', 'too many failed authentications from this address with this token id; wait before trying again'));
+      return sendProblem(
+        reply,
+        problem(
+          429,
+          'TOO_MANY_FAILED_LOGINS',
+          'Too many failed authentications',
+          'too many failed authentications from this address with this token id; wait before trying again',
+        ),
+      );
     }
-    o.audit.record({ at: new Date().toISOString(), who: `anonymous@${req.ip}`, action: `${req.method} ${req.url.split('?')[0].slice(0, 200)}`, target: '-', outcome: 'refused', detail: token ? 'invalid token' : 'no token' });
+    o.audit.record({
+      at: new Date().toISOString(),
+      who: `anonymous@${req.ip}`,
+      action: `${req.method} ${req.url.split('?')[0].slice(0, 200)}`,
+      target: '-',
+      outcome: 'refused',
+      detail: token ? 'invalid token' : 'no token',
+    });
     reply.header('www-authenticate', 'Bearer realm="dfvisor"');
-    return sendProblem(reply, problem(401, 'UNAUTHORIZED', 'Unauthorized', token ? 'the token is not valid (unknown, revoked or malformed)' : 'send Authorization: Bearer <token>'));
+    return sendProblem(
+      reply,
+      problem(
+        401,
+        'UNAUTHORIZED',
+        'Unauthorized',
+        token ? 'the token is not valid (unknown, revoked or malformed)' : 'send Authorization: Bearer <token>',
+      ),
+    );
   });
 }

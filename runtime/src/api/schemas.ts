@@ -7,14 +7,18 @@ const anyObject = { type: 'object', additionalProperties: true } as const;
 const strings = { type: 'array', items: { type: 'string' } } as const;
 const sliceName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' } as const;
 
-const position = { type: 'object', required: ['line', 'character'], properties: { line: { type: 'integer' }, character: { type: 'integer' }, offset: { type: 'integer' } } } as const;
+const position = {
+  type: 'object',
+  required: ['line', 'character'],
+  properties: { line: { type: 'integer' }, character: { type: 'integer' }, offset: { type: 'integer' } },
+} as const;
 const range = { type: 'object', required: ['start', 'end'], properties: { start: position, end: position } } as const;
 
 export const components = [
   {
     $id: 'Diagnostic',
     type: 'object',
-    description: "A checker diagnostic (as `dfvisor check --format json` prints it), positions 0-based",
+    description: 'A checker diagnostic (as `dfvisor check --format json` prints it), positions 0-based',
     required: ['file', 'range', 'severity', 'code', 'message'],
     properties: {
       file: { type: 'string' },
@@ -22,7 +26,14 @@ export const components = [
       severity: { enum: ['error', 'warning', 'info'] },
       code: { type: 'string', examples: ['SL301'] },
       message: { type: 'string' },
-      related: { type: 'array', items: { type: 'object', required: ['file', 'range', 'message'], properties: { file: { type: 'string' }, range, message: { type: 'string' } } } },
+      related: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['file', 'range', 'message'],
+          properties: { file: { type: 'string' }, range, message: { type: 'string' } },
+        },
+      },
       data: { type: 'object', additionalProperties: true, description: 'machine-readable data for quick fixes' },
     },
   },
@@ -36,7 +47,7 @@ export const components = [
   {
     $id: 'Problem',
     type: 'object',
-    description: 'RFC 9457 problem details with the runtime\'s error code',
+    description: "RFC 9457 problem details with the runtime's error code",
     required: ['type', 'title', 'status', 'detail', 'code'],
     additionalProperties: true,
     properties: {
@@ -78,10 +89,22 @@ export const components = [
     properties: {
       revision: { type: 'integer' },
       dryRun: { type: 'boolean' },
-      diff: { type: 'object', required: ['added', 'changed', 'removed', 'unchanged'], properties: { added: strings, changed: strings, removed: strings, unchanged: strings } },
+      diff: {
+        type: 'object',
+        required: ['added', 'changed', 'removed', 'unchanged'],
+        properties: { added: strings, changed: strings, removed: strings, unchanged: strings },
+      },
       slices: {
         type: 'array',
-        items: { type: 'object', required: ['name', 'owner', 'status'], properties: { name: { type: 'string' }, owner: { type: ['string', 'null'] }, status: { enum: ['added', 'changed', 'unchanged'] } } },
+        items: {
+          type: 'object',
+          required: ['name', 'owner', 'status'],
+          properties: {
+            name: { type: 'string' },
+            owner: { type: ['string', 'null'] },
+            status: { enum: ['added', 'changed', 'unchanged'] },
+          },
+        },
       },
       diagnostics: { type: 'array', items: { $ref: 'Diagnostic#' } },
     },
@@ -135,7 +158,11 @@ export const components = [
       packetIns: { type: 'integer' },
       perSwitch: {
         type: 'array',
-        items: { type: 'object', required: ['dpid', 'packets', 'bytes', 'flows'], properties: { dpid: { type: 'string' }, packets: { type: 'integer' }, bytes: { type: 'integer' }, flows: { type: 'integer' } } },
+        items: {
+          type: 'object',
+          required: ['dpid', 'packets', 'bytes', 'flows'],
+          properties: { dpid: { type: 'string' }, packets: { type: 'integer' }, bytes: { type: 'integer' }, flows: { type: 'integer' } },
+        },
       },
       removed: { type: 'object', required: ['packets', 'bytes'], properties: { packets: { type: 'integer' }, bytes: { type: 'integer' } } },
       queues: {
@@ -143,7 +170,14 @@ export const components = [
         items: {
           type: 'object',
           required: ['dpid', 'port', 'queueId', 'txPackets', 'txBytes', 'txErrors'],
-          properties: { dpid: { type: 'string' }, port: { type: 'integer' }, queueId: { type: 'integer' }, txPackets: { type: 'integer' }, txBytes: { type: 'integer' }, txErrors: { type: 'integer' } },
+          properties: {
+            dpid: { type: 'string' },
+            port: { type: 'integer' },
+            queueId: { type: 'integer' },
+            txPackets: { type: 'integer' },
+            txBytes: { type: 'integer' },
+            txErrors: { type: 'integer' },
+          },
         },
       },
     },
@@ -167,12 +201,35 @@ export const components = [
     properties: {
       node: { type: 'string' },
       revision: { type: 'integer' },
-      nodes: { type: 'array', items: { type: 'object', required: ['id', 'api', 'alive'], properties: { id: { type: 'string' }, api: { type: ['string', 'null'] }, alive: { type: 'boolean' } } } },
+      nodes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id', 'api', 'alive'],
+          properties: { id: { type: 'string' }, api: { type: ['string', 'null'] }, alive: { type: 'boolean' } },
+        },
+      },
       switches: {
         type: 'array',
-        items: { type: 'object', required: ['dpid', 'name', 'master', 'connected'], properties: { dpid: { type: 'string' }, name: { type: ['string', 'null'] }, master: { type: ['string', 'null'] }, connected: { type: 'boolean' } } },
+        items: {
+          type: 'object',
+          required: ['dpid', 'name', 'master', 'connected'],
+          properties: {
+            dpid: { type: 'string' },
+            name: { type: ['string', 'null'] },
+            master: { type: ['string', 'null'] },
+            connected: { type: 'boolean' },
+          },
+        },
       },
-      slices: { type: 'array', items: { type: 'object', required: ['name', 'controllers'], properties: { name: { type: 'string' }, controllers: { type: 'array', items: { $ref: 'ControllerState#' } } } } },
+      slices: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'controllers'],
+          properties: { name: { type: 'string' }, controllers: { type: 'array', items: { $ref: 'ControllerState#' } } },
+        },
+      },
     },
   },
   {
@@ -180,7 +237,20 @@ export const components = [
     type: 'object',
     required: ['switches', 'links'],
     properties: {
-      switches: { type: 'array', items: { type: 'object', required: ['name', 'dpid', 'ports', 'connected'], additionalProperties: true, properties: { name: { type: 'string' }, dpid: { type: 'string' }, ports: { type: ['array', 'null'], items: anyObject }, connected: { type: 'boolean' } } } },
+      switches: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['name', 'dpid', 'ports', 'connected'],
+          additionalProperties: true,
+          properties: {
+            name: { type: 'string' },
+            dpid: { type: 'string' },
+            ports: { type: ['array', 'null'], items: anyObject },
+            connected: { type: 'boolean' },
+          },
+        },
+      },
       links: { type: 'array', items: anyObject },
     },
   },
@@ -188,7 +258,15 @@ export const components = [
     $id: 'AuditEntry',
     type: 'object',
     required: ['at', 'who', 'action', 'target', 'outcome'],
-    properties: { at: { type: 'string' }, who: { type: 'string' }, action: { type: 'string' }, target: { type: 'string' }, outcome: { enum: ['ok', 'refused', 'failed'] }, revision: { type: 'integer' }, detail: { type: 'string' } },
+    properties: {
+      at: { type: 'string' },
+      who: { type: 'string' },
+      action: { type: 'string' },
+      target: { type: 'string' },
+      outcome: { enum: ['ok', 'refused', 'failed'] },
+      revision: { type: 'integer' },
+      detail: { type: 'string' },
+    },
   },
   {
     $id: 'TokenInfo',
@@ -206,59 +284,189 @@ const json = (schema: object, description: string) => ({ description, ...schema 
 const nameParams = { type: 'object', required: ['name'], properties: { name: sliceName } } as const;
 
 export const routes = {
-  healthz: { summary: 'Liveness (no token)', tags: ['runtime'], security: [], response: { 200: json({ type: 'object', required: ['ok'], properties: { ok: { const: true } } }, 'alive') } },
-  openapi: { summary: 'This OpenAPI document (no token)', tags: ['runtime'], security: [], response: { 200: json(anyObject, 'the OpenAPI 3.1 document') } },
+  healthz: {
+    summary: 'Liveness (no token)',
+    tags: ['runtime'],
+    security: [],
+    response: { 200: json({ type: 'object', required: ['ok'], properties: { ok: { const: true } } }, 'alive') },
+  },
+  openapi: {
+    summary: 'This OpenAPI document (no token)',
+    tags: ['runtime'],
+    security: [],
+    response: { 200: json(anyObject, 'the OpenAPI 3.1 document') },
+  },
   deploy: {
     summary: 'Deploy .slice sources or a compiled plan as one revision',
     tags: ['deploy'],
-    querystring: { type: 'object', properties: { dryRun: { type: 'boolean' }, prune: { type: 'boolean' }, slices: { type: 'string', description: 'comma-separated slice names' } } },
+    querystring: {
+      type: 'object',
+      properties: {
+        dryRun: { type: 'boolean' },
+        prune: { type: 'boolean' },
+        slices: { type: 'string', description: 'comma-separated slice names' },
+      },
+    },
     body: { $ref: 'DeployRequest#' },
-    response: { 200: json({ $ref: 'DeployResult#' }, 'deployed (or dry run)'), 400: problem, ...authProblems, 403: problem, 409: problem, 413: problem, 415: problem, 422: problem, 502: problem },
+    response: {
+      200: json({ $ref: 'DeployResult#' }, 'deployed (or dry run)'),
+      400: problem,
+      ...authProblems,
+      403: problem,
+      409: problem,
+      413: problem,
+      415: problem,
+      422: problem,
+      502: problem,
+    },
   },
-  slices: { summary: 'Deployed slices (tenants: their own)', tags: ['slices'], response: { 200: json({ type: 'object', required: ['slices'], properties: { slices: { type: 'array', items: { $ref: 'SliceSummary#' } } } }, 'slices'), ...authProblems } },
-  slice: { summary: 'One slice with view, flowspace, qos and limits', tags: ['slices'], params: nameParams, response: { 200: json({ $ref: 'SliceDetail#' }, 'the slice'), ...authProblems, 404: problem } },
-  undeploy: { summary: 'Remove a slice (a new revision)', tags: ['deploy'], params: nameParams, response: { 200: json({ $ref: 'DeployResult#' }, 'undeployed'), ...authProblems, 404: problem, 409: problem, 422: problem, 502: problem } },
-  sliceStats: { summary: "A slice's pushed counters", tags: ['slices'], params: nameParams, response: { 200: json({ $ref: 'SliceStats#' }, 'per-slice counters summed over nodes'), ...authProblems, 404: problem } },
+  slices: {
+    summary: 'Deployed slices (tenants: their own)',
+    tags: ['slices'],
+    response: {
+      200: json(
+        { type: 'object', required: ['slices'], properties: { slices: { type: 'array', items: { $ref: 'SliceSummary#' } } } },
+        'slices',
+      ),
+      ...authProblems,
+    },
+  },
+  slice: {
+    summary: 'One slice with view, flowspace, qos and limits',
+    tags: ['slices'],
+    params: nameParams,
+    response: { 200: json({ $ref: 'SliceDetail#' }, 'the slice'), ...authProblems, 404: problem },
+  },
+  undeploy: {
+    summary: 'Remove a slice (a new revision)',
+    tags: ['deploy'],
+    params: nameParams,
+    response: {
+      200: json({ $ref: 'DeployResult#' }, 'undeployed'),
+      ...authProblems,
+      404: problem,
+      409: problem,
+      422: problem,
+      502: problem,
+    },
+  },
+  sliceStats: {
+    summary: "A slice's pushed counters",
+    tags: ['slices'],
+    params: nameParams,
+    response: { 200: json({ $ref: 'SliceStats#' }, 'per-slice counters summed over nodes'), ...authProblems, 404: problem },
+  },
   revisions: {
     summary: 'Revision history, oldest first (tenants: their slices, and `by` only for their own revisions)',
     tags: ['deploy'],
-    response: { 200: json({ type: 'object', required: ['active', 'revisions'], properties: { active: { type: 'integer' }, revisions: { type: 'array', items: { $ref: 'RevisionInfo#' } } } }, 'revisions'), ...authProblems },
+    response: {
+      200: json(
+        {
+          type: 'object',
+          required: ['active', 'revisions'],
+          properties: { active: { type: 'integer' }, revisions: { type: 'array', items: { $ref: 'RevisionInfo#' } } },
+        },
+        'revisions',
+      ),
+      ...authProblems,
+    },
   },
   rollback: {
     summary: "Deploy an earlier revision's content again (admin)",
     tags: ['deploy'],
     params: { type: 'object', required: ['rev'], properties: { rev: { type: 'integer', minimum: 1 } } },
-    response: { 200: json({ $ref: 'DeployResult#' }, 'rolled back'), ...authProblems, 403: problem, 404: problem, 409: problem, 502: problem },
+    response: {
+      200: json({ $ref: 'DeployResult#' }, 'rolled back'),
+      ...authProblems,
+      403: problem,
+      404: problem,
+      409: problem,
+      502: problem,
+    },
   },
-  status: { summary: 'Nodes, switches and controller connections (tenants: their switches and slices)', tags: ['runtime'], response: { 200: json({ $ref: 'RuntimeStatus#' }, 'status'), ...authProblems } },
-  topology: { summary: 'Deployed switches and links (tenants: those their slices see)', tags: ['runtime'], response: { 200: json({ $ref: 'Topology#' }, 'switches and links'), ...authProblems } },
+  status: {
+    summary: 'Nodes, switches and controller connections (tenants: their switches and slices)',
+    tags: ['runtime'],
+    response: { 200: json({ $ref: 'RuntimeStatus#' }, 'status'), ...authProblems },
+  },
+  topology: {
+    summary: 'Deployed switches and links (tenants: those their slices see)',
+    tags: ['runtime'],
+    response: { 200: json({ $ref: 'Topology#' }, 'switches and links'), ...authProblems },
+  },
   events: {
     summary: 'Server-Sent Events: deploy-progress, revision, stats (tenants: only events of their slices)',
     tags: ['runtime'],
-    response: { 200: { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...authProblems },
+    response: {
+      200: { description: 'an event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+      ...authProblems,
+    },
   },
   audit: {
     summary: 'Recent audit entries (admin)',
     tags: ['admin'],
     querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 10000 } } },
-    response: { 200: json({ type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: { $ref: 'AuditEntry#' } } } }, 'audit entries'), ...authProblems, 403: problem },
+    response: {
+      200: json(
+        { type: 'object', required: ['entries'], properties: { entries: { type: 'array', items: { $ref: 'AuditEntry#' } } } },
+        'audit entries',
+      ),
+      ...authProblems,
+      403: problem,
+    },
   },
   createToken: {
     summary: 'Issue a tenant token (admin); the token is shown once',
     tags: ['admin'],
-    body: { type: 'object', required: ['owner'], additionalProperties: false, properties: { owner: { type: 'string', minLength: 1, maxLength: 320 } } },
-    response: { 201: json({ type: 'object', required: ['token', 'id', 'owner', 'createdAt'], properties: { token: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' }, createdAt: { type: 'string' } } }, 'the new token'), 400: problem, ...authProblems, 403: problem },
+    body: {
+      type: 'object',
+      required: ['owner'],
+      additionalProperties: false,
+      properties: { owner: { type: 'string', minLength: 1, maxLength: 320 } },
+    },
+    response: {
+      201: json(
+        {
+          type: 'object',
+          required: ['token', 'id', 'owner', 'createdAt'],
+          properties: { token: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' }, createdAt: { type: 'string' } },
+        },
+        'the new token',
+      ),
+      400: problem,
+      ...authProblems,
+      403: problem,
+    },
   },
-  tokens: { summary: 'Tenant tokens without secrets (admin)', tags: ['admin'], response: { 200: json({ type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: { $ref: 'TokenInfo#' } } } }, 'tokens'), ...authProblems, 403: problem } },
+  tokens: {
+    summary: 'Tenant tokens without secrets (admin)',
+    tags: ['admin'],
+    response: {
+      200: json(
+        { type: 'object', required: ['tokens'], properties: { tokens: { type: 'array', items: { $ref: 'TokenInfo#' } } } },
+        'tokens',
+      ),
+      ...authProblems,
+      403: problem,
+    },
+  },
   revokeToken: {
     summary: 'Revoke a tenant token (admin); its event streams close',
     tags: ['admin'],
     params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z0-9]{8,32}$' } } },
-    response: { 200: json({ type: 'object', required: ['revoked'], properties: { revoked: { type: 'string' } } }, 'revoked'), ...authProblems, 403: problem, 404: problem },
+    response: {
+      200: json({ type: 'object', required: ['revoked'], properties: { revoked: { type: 'string' } } }, 'revoked'),
+      ...authProblems,
+      403: problem,
+      404: problem,
+    },
   },
   metrics: {
-    summary: 'Prometheus text exposition (tenants: only their slices\' series)',
+    summary: "Prometheus text exposition (tenants: only their slices' series)",
     tags: ['runtime'],
-    response: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } }, ...authProblems },
+    response: {
+      200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+      ...authProblems,
+    },
   },
 } as const;

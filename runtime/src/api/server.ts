@@ -11,7 +11,7 @@ import type { DeployService, AuditEntry } from '../deploy/service.js';
 import type { DeployOutcome } from '../deploy/types.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { RuntimeView } from '../view/runtime-view.js';
-import { EventHub } from './events.js';
+import type { EventHub } from './events.js';
 import { problem, sendProblem } from './problem.js';
 import { components, routes } from './schemas.js';
 import { registerAuthentication } from './authenticate.js';
@@ -44,7 +44,15 @@ export interface ApiOptions {
 }
 
 /** Where the logger never writes values: bearer tokens and token fields, wherever they appear. */
-export const REDACT_PATHS = ['req.headers.authorization', 'headers.authorization', 'authorization', 'token', '*.token', 'adminToken', '*.adminToken'];
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  'token',
+  '*.token',
+  'adminToken',
+  '*.adminToken',
+];
 
 export const API_VERSION = '1.0.0';
 
@@ -69,16 +77,29 @@ export function sliceView(s: PlanSlice, plan: Plan, revision: number, runtime: R
 }
 
 /** Problem bodies for Fastify's own errors: our codes and words, never `FST_ERR_*` or its messages. */
-function frameworkProblem(err: Error & { statusCode?: number; code?: string; validation?: Array<{ instancePath: string; message?: string }> }, bodyLimit: number) {
+function frameworkProblem(
+  err: Error & { statusCode?: number; code?: string; validation?: Array<{ instancePath: string; message?: string }> },
+  bodyLimit: number,
+) {
   const status = err.statusCode ?? 500;
   if (err.validation) {
     const errors = err.validation.slice(0, 20).map((v) => ({ path: v.instancePath, message: v.message ?? 'is invalid' }));
     const where = (err as { validationContext?: string }).validationContext ?? 'request';
-    return problem(400, 'BAD_REQUEST', 'Invalid request', `the ${where} does not match the schema: ${errors.map((e) => `${e.path || '(top level)'} ${e.message}`).join('; ')}`, { errors });
+    return problem(
+      400,
+      'BAD_REQUEST',
+      'Invalid request',
+      `the ${where} does not match the schema: ${errors.map((e) => `${e.path || '(top level)'} ${e.message}`).join('; ')}`,
+      { errors },
+    );
   }
   if (status === 413) return problem(413, 'TOO_LARGE', 'Request too large', `the body exceeds ${bodyLimit} bytes`);
   if (status === 415) return problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send application/json');
-  if (status === 400 && (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')) return problem(400, 'BAD_REQUEST', 'Bad request', 'the body is not valid JSON');
+  if (
+    status === 400 &&
+    (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+  )
+    return problem(400, 'BAD_REQUEST', 'Bad request', 'the body is not valid JSON');
   if (status >= 400 && status < 500) {
     const ours = err.code && !err.code.startsWith('FST_') ? err.code : 'BAD_REQUEST';
     return problem(status, ours, 'Bad request', err.code?.startsWith('FST_') ? 'the request is malformed' : err.message);
@@ -104,42 +125,68 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     const p = frameworkProblem(err, bodyLimit);
     if (p) return sendProblem(reply, p);
     req.log.error({ err }, 'request failed');
-    return sendProblem(reply, problem(500, 'INTERNAL', 'Internal error', `the runtime failed to handle this request (request id ${req.id}); see its log`));
+    return sendProblem(
+      reply,
+      problem(500, 'INTERNAL', 'Internal error', `the runtime failed to handle this request (request id ${req.id}); see its log`),
+    );
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem(404, 'NOT_FOUND', 'Not found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problem(404, 'NOT_FOUND', 'Not found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
 
   for (const c of components) app.addSchema(c);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'DFVisor runtime API', version: API_VERSION, description: 'Deploy and observe slices on a DFVisor runtime. See docs/api.md. Generated from the route schemas (runtime/src/api/schemas.ts): do not edit by hand, run `npm run openapi`.' },
+      info: {
+        title: 'DFVisor runtime API',
+        version: API_VERSION,
+        description:
+          'Deploy and observe slices on a DFVisor runtime. See docs/api.md. Generated from the route schemas (runtime/src/api/schemas.ts): do not edit by hand, run `npm run openapi`.',
+      },
       servers: [{ url: 'http://127.0.0.1:8181' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    refResolver: { buildLocalReference: (json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json: { $id?: unknown }, _base: unknown, _fragment: unknown, i: number) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
   });
 
-  await registerAuthentication(app, { tokens: o.tokens, audit: o.audit, failuresPerMinute: o.authFailuresPerMinute ?? 30, publicPaths: ['/healthz', '/v1/openapi.json'] });
+  await registerAuthentication(app, {
+    tokens: o.tokens,
+    audit: o.audit,
+    failuresPerMinute: o.authFailuresPerMinute ?? 30,
+    publicPaths: ['/healthz', '/v1/openapi.json'],
+  });
   const streams = new SseStreams(o.events, o.sse ?? { perToken: 4, total: 64 });
   o.onTokensChanged?.(() => streams.revalidate());
   app.addHook('onClose', async () => streams.closeAll());
 
   const requireAdmin = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.principal.kind !== 'admin') return sendProblem(reply, problem(403, 'FORBIDDEN', 'Forbidden', 'this call needs the admin token'));
+    if (req.principal.kind !== 'admin')
+      return sendProblem(reply, problem(403, 'FORBIDDEN', 'Forbidden', 'this call needs the admin token'));
   };
 
   const send = (reply: FastifyReply, outcome: DeployOutcome) => {
     if (!outcome.ok) {
       const { status, code, title, detail, diagnostics, errors } = outcome.problem;
-      return sendProblem(reply, problem(status, code, title, detail, { ...(diagnostics ? { diagnostics } : {}), ...(errors ? { errors } : {}) }));
+      return sendProblem(
+        reply,
+        problem(status, code, title, detail, { ...(diagnostics ? { diagnostics } : {}), ...(errors ? { errors } : {}) }),
+      );
     }
     const { plan, diff } = outcome;
     return reply.send({
       revision: outcome.revision,
       dryRun: outcome.dryRun,
       diff,
-      slices: plan.slices.map((s) => ({ name: s.name, owner: s.owner, status: diff.added.includes(s.name) ? 'added' : diff.changed.includes(s.name) ? 'changed' : 'unchanged' })),
+      slices: plan.slices.map((s) => ({
+        name: s.name,
+        owner: s.owner,
+        status: diff.added.includes(s.name) ? 'added' : diff.changed.includes(s.name) ? 'changed' : 'unchanged',
+      })),
       diagnostics: outcome.diagnostics,
     });
   };
@@ -153,8 +200,22 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   app.post('/v1/deploy', { schema: routes.deploy }, async (req, reply) => {
     const body = req.body as { files?: Array<{ path: string; text: string }>; plan?: Plan };
     const q = req.query as { dryRun?: boolean; prune?: boolean; slices?: string };
-    const only = q.slices ? q.slices.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-    return send(reply, await o.deploy.deploy(req.principal, { files: body.files, plan: body.plan, dryRun: q.dryRun === true, prune: q.prune === true, only }));
+    const only = q.slices
+      ? q.slices
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined;
+    return send(
+      reply,
+      await o.deploy.deploy(req.principal, {
+        files: body.files,
+        plan: body.plan,
+        dryRun: q.dryRun === true,
+        prune: q.prune === true,
+        only,
+      }),
+    );
   });
 
   app.get('/v1/slices', { schema: routes.slices }, async (req) => {
@@ -206,7 +267,9 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     return { ...statusFor(req.principal, st, active()), revision: await activeRevision() };
   });
 
-  app.get('/v1/topology', { schema: routes.topology }, async (req) => topologyFor(req.principal, active(), new Set(o.runtime.connectedSwitches())));
+  app.get('/v1/topology', { schema: routes.topology }, async (req) =>
+    topologyFor(req.principal, active(), new Set(o.runtime.connectedSwitches())),
+  );
 
   app.get('/v1/audit', { preHandler: requireAdmin, schema: routes.audit }, async (req) => {
     const { limit } = req.query as { limit?: number };
@@ -216,7 +279,14 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   app.post('/v1/tokens', { preHandler: requireAdmin, schema: routes.createToken }, async (req, reply) => {
     const { owner } = req.body as { owner: string };
     const { token, record } = await o.tokens.create(owner);
-    o.audit.record({ at: new Date().toISOString(), who: 'admin', action: 'token-create', target: record.id, outcome: 'ok', detail: `owner ${owner}` });
+    o.audit.record({
+      at: new Date().toISOString(),
+      who: 'admin',
+      action: 'token-create',
+      target: record.id,
+      outcome: 'ok',
+      detail: `owner ${owner}`,
+    });
     return reply.code(201).send({ token, id: record.id, owner: record.owner, createdAt: record.createdAt });
   });
 
@@ -239,7 +309,11 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
       return sendProblem(reply, problem(429, 'TOO_MANY_STREAMS', 'Too many event streams', refused));
     }
     reply.hijack();
-    streams.open(reply.raw, { principal, visible: (e) => eventVisible(principal, e, active()), stillValid: () => o.tokens.stillValid(principal) });
+    streams.open(reply.raw, {
+      principal,
+      visible: (e) => eventVisible(principal, e, active()),
+      stillValid: () => o.tokens.stillValid(principal),
+    });
   });
 
   app.get('/metrics', { schema: routes.metrics }, async (req, reply) => {

@@ -33,7 +33,10 @@ export class SseStreams {
   private readonly maxQueued: number;
   private readonly pingMs: number;
 
-  constructor(private readonly hub: EventHub, private readonly limits: SseLimits) {
+  constructor(
+    private readonly hub: EventHub,
+    private readonly limits: SseLimits,
+  ) {
     this.maxQueued = limits.maxQueued ?? 256;
     this.pingMs = limits.pingMs ?? 15_000;
   }
@@ -52,7 +55,12 @@ export class SseStreams {
 
   /** Streams events to `res` (already hijacked from Fastify) until the client or the runtime ends it. */
   open(res: ServerResponse, o: StreamOptions): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     const queue: string[] = [];
     let draining = false;
     let closed = false;

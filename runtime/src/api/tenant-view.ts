@@ -46,7 +46,11 @@ export function topologyFor(p: Principal, plan: Plan | undefined, connected: Set
   return {
     switches: switches
       .filter((s) => views.has(s.dpid))
-      .map((s) => ({ ...s, ports: s.ports === null ? null : s.ports.filter((port) => portSeen(s.dpid, port.number)), connected: connected.has(s.dpid) })),
+      .map((s) => ({
+        ...s,
+        ports: s.ports === null ? null : s.ports.filter((port) => portSeen(s.dpid, port.number)),
+        connected: connected.has(s.dpid),
+      })),
     links: links.filter((l) => portSeen(l.a.dpid, l.a.port) && portSeen(l.b.dpid, l.b.port)),
   };
 }
@@ -63,7 +67,11 @@ export function statusFor(p: Principal, st: StatusView, plan: Plan | undefined):
 export function revisionsFor(p: Principal, list: RevisionSummary[], plan: Plan | undefined): RevisionSummary[] {
   if (isAdmin(p)) return list;
   const names = ownSliceNames(p, plan);
-  return list.map(({ by, ...r }) => ({ ...r, slices: r.slices.filter((n) => names.has(n)), ...(by === p.owner ? { by } : {}) })) as RevisionSummary[];
+  return list.map(({ by, ...r }) => ({
+    ...r,
+    slices: r.slices.filter((n) => names.has(n)),
+    ...(by === p.owner ? { by } : {}),
+  })) as RevisionSummary[];
 }
 
 /** Prometheus text with only the samples of the principal's slices (families without them go). */

@@ -3,7 +3,10 @@ import type { GlobalStore, Json, LocalTier } from '../store/index.js';
 import type { TokenRecord, TokenRepository } from './tokens.js';
 
 export class StoreTokenRepository implements TokenRepository {
-  constructor(private readonly store: GlobalStore, private readonly tier: LocalTier) {}
+  constructor(
+    private readonly store: GlobalStore,
+    private readonly tier: LocalTier,
+  ) {}
 
   get(id: string): TokenRecord | undefined {
     return this.tier.get('tokens', id)?.value as unknown as TokenRecord | undefined;

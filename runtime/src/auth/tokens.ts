@@ -31,7 +31,11 @@ function equalHex(a: string, b: string): boolean {
 
 export class TokenService {
   /** `adminHash` is sha256(admin token) in hex: the admin token itself is never stored. */
-  constructor(private readonly adminHash: string, private readonly repo: TokenRepository, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly adminHash: string,
+    private readonly repo: TokenRepository,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   /** Who presents this token, or undefined. Constant-time in the secret. */
   authenticate(token: string): Principal | undefined {
@@ -60,7 +64,10 @@ export class TokenService {
   }
 
   list(): Array<Omit<TokenRecord, 'hash'>> {
-    return this.repo.list().map(({ hash: _h, ...r }) => r).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return this.repo
+      .list()
+      .map(({ hash: _h, ...r }) => r)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -85,7 +92,8 @@ export const ADMIN_TOKEN_MIN_LENGTH = 24;
 
 /** Why a configured admin token is not a long random secret, or undefined when it is one. */
 export function adminTokenWeakness(token: string): string | undefined {
-  if (token.length < ADMIN_TOKEN_MIN_LENGTH) return `the admin token has ${token.length} characters; it must be a random secret of at least ${ADMIN_TOKEN_MIN_LENGTH} (e.g. openssl rand -hex 24)`;
+  if (token.length < ADMIN_TOKEN_MIN_LENGTH)
+    return `the admin token has ${token.length} characters; it must be a random secret of at least ${ADMIN_TOKEN_MIN_LENGTH} (e.g. openssl rand -hex 24)`;
   if (new Set(token).size < 10) return 'the admin token repeats a few characters; it must be a random secret (e.g. openssl rand -hex 24)';
   if (/\s/.test(token)) return 'the admin token contains white space';
   return undefined;

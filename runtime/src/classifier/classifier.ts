@@ -194,7 +194,11 @@ export class Classifier implements FlowspaceClassifier {
     const errors: ClassifierError[] = [];
     for (const entry of entries) {
       if (entry.slice !== slice) {
-        errors.push({ code: 'CLS_BAD_ENTRY', entryId: entry.id, message: `entry ${entry.id} belongs to slice ${entry.slice}, not ${slice}` });
+        errors.push({
+          code: 'CLS_BAD_ENTRY',
+          entryId: entry.id,
+          message: `entry ${entry.id} belongs to slice ${entry.slice}, not ${slice}`,
+        });
         continue;
       }
       const err = this.add(entry);
@@ -274,19 +278,29 @@ let sortKeys = new Float64Array(64);
 /** Priority high to low, then id: an insertion sort on the entries' order keys, moving the entries alongside. */
 function sortMatches(found: IndexedEntry[]): void {
   const n = found.length;
-  if (n > 256) { found.sort(byPriorityThenId); return; } // insertion sort is quadratic
+  if (n > 256) {
+    found.sort(byPriorityThenId);
+    return;
+  } // insertion sort is quadratic
   if (sortKeys.length < n) sortKeys = new Float64Array(n * 2);
   const keys = sortKeys;
   for (let i = 0; i < n; i++) {
     const k = found[i]!.order;
-    if (k !== k) { found.sort(byPriorityThenId); return; } // an id without an exact key
+    if (Number.isNaN(k)) {
+      found.sort(byPriorityThenId);
+      return;
+    } // an id without an exact key
     keys[i] = k;
   }
   for (let i = 1; i < n; i++) {
     const k = keys[i]!;
     const e = found[i]!;
     let j = i - 1;
-    while (j >= 0 && keys[j]! > k) { keys[j + 1] = keys[j]!; found[j + 1] = found[j]!; j--; }
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      found[j + 1] = found[j]!;
+      j--;
+    }
     keys[j + 1] = k;
     found[j + 1] = e;
   }

@@ -2,8 +2,15 @@
 // the number forms of addresses it needs (MAC, IPv4, IPv6 words, masked prefixes). Parsers
 // return undefined on malformed text and never throw.
 import {
-  formatIpv4, formatIpv6Bytes, formatMac, parseIpv4, parseIpv4Prefix as parseIpv4PrefixText, parseIpv6Into,
-  parseIpv6Prefix as parseIpv6PrefixText, parseMac, type Match,
+  formatIpv4,
+  formatIpv6Bytes,
+  formatMac,
+  parseIpv4,
+  parseIpv4Prefix as parseIpv4PrefixText,
+  parseIpv6Into,
+  parseIpv6Prefix as parseIpv6PrefixText,
+  parseMac,
+  type Match,
 } from '@dfvisor/grammar';
 
 export type FieldKind = 'exact' | 'prefix32' | 'prefix128' | 'port';
@@ -38,9 +45,10 @@ export const FIELDS: readonly FieldInfo[] = [
 
 export const SLOT_COUNT = 21;
 
-export const FIELD_ID: Readonly<Record<keyof Match, number>> = Object.fromEntries(
-  FIELDS.map((f, i) => [f.key, i]),
-) as Record<keyof Match, number>;
+export const FIELD_ID: Readonly<Record<keyof Match, number>> = Object.fromEntries(FIELDS.map((f, i) => [f.key, i])) as Record<
+  keyof Match,
+  number
+>;
 
 export const ETH_TYPE_IPV4 = 0x0800;
 export const ETH_TYPE_IPV6 = 0x86dd;
@@ -88,7 +96,10 @@ export function formatIpv6(w: readonly number[]): string {
   const b = ipv6Bytes;
   for (let k = 0; k < 4; k++) {
     const v = w[k]!;
-    b[4 * k] = v >>> 24; b[4 * k + 1] = v >>> 16; b[4 * k + 2] = v >>> 8; b[4 * k + 3] = v;
+    b[4 * k] = v >>> 24;
+    b[4 * k + 1] = v >>> 16;
+    b[4 * k + 2] = v >>> 8;
+    b[4 * k + 3] = v;
   }
   return formatIpv6Bytes(b, 0);
 }
@@ -100,13 +111,20 @@ export function wordBits(len: number, i: number): number {
 }
 
 export function maskIpv6(w: readonly number[], len: number): Words128 {
-  return [maskIpv4(w[0]!, wordBits(len, 0)), maskIpv4(w[1]!, wordBits(len, 1)),
-    maskIpv4(w[2]!, wordBits(len, 2)), maskIpv4(w[3]!, wordBits(len, 3))];
+  return [
+    maskIpv4(w[0]!, wordBits(len, 0)),
+    maskIpv4(w[1]!, wordBits(len, 1)),
+    maskIpv4(w[2]!, wordBits(len, 2)),
+    maskIpv4(w[3]!, wordBits(len, 3)),
+  ];
 }
 
 // ---------------------------------------------------------------- prefixes
 
-export interface ParsedPrefix<T> { addr: T; len: number }
+export interface ParsedPrefix<T> {
+  addr: T;
+  len: number;
+}
 
 /** `10.1.0.0/16` (or a bare address, /32) → masked address and length. */
 export function parseIpv4Prefix(text: string): ParsedPrefix<number> | undefined {

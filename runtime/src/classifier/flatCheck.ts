@@ -16,15 +16,21 @@ export function flattenMatch(m: CompiledMatch): number[] {
   const out: number[] = [];
   for (const c of m.constraints) {
     switch (c.kind) {
-      case 'exact': out.push(EQ, c.slot, c.value, 0); break;
-      case 'prefix32': out.push(PREFIX, c.slot, c.addr, 32 - c.len); break;
+      case 'exact':
+        out.push(EQ, c.slot, c.value, 0);
+        break;
+      case 'prefix32':
+        out.push(PREFIX, c.slot, c.addr, 32 - c.len);
+        break;
       case 'prefix128':
         for (let w = 0; w < 4; w++) {
           const bits = wordBits(c.len, w);
           if (bits > 0) out.push(PREFIX, c.slot + w, c.words[w], 32 - bits);
         }
         break;
-      case 'range': out.push(RANGE, c.slot, c.min, c.max); break;
+      case 'range':
+        out.push(RANGE, c.slot, c.min, c.max);
+        break;
     }
   }
   return out.slice(); // exact length: arrays grown by push keep spare capacity

@@ -2,9 +2,7 @@
 // ranges), or null when no packet can match both.
 import type { Match } from '@dfvisor/grammar';
 import type { ClassifierError } from './errors.js';
-import {
-  ETH_TYPE_IPV4, ETH_TYPE_IPV6, FIELDS, FIELD_ID, IP_PROTO_TCP, IP_PROTO_UDP, wordBits,
-} from './fields.js';
+import { ETH_TYPE_IPV4, ETH_TYPE_IPV6, FIELDS, FIELD_ID, IP_PROTO_TCP, IP_PROTO_UDP, wordBits } from './fields.js';
 import { compileMatch, isCompileError, renderMatch, type CompiledMatch, type Constraint } from './match.js';
 
 /** The constraints of the intersection, in field order, or null when it is empty. */
@@ -17,8 +15,16 @@ export function intersectConstraints(a: CompiledMatch, b: CompiledMatch): Constr
   while (i < xs.length || j < ys.length) {
     const x = xs[i];
     const y = ys[j];
-    if (y === undefined || (x !== undefined && x.field < y.field)) { out.push(x); i++; continue; }
-    if (x === undefined || y.field < x.field) { out.push(y); j++; continue; }
+    if (y === undefined || (x !== undefined && x.field < y.field)) {
+      out.push(x);
+      i++;
+      continue;
+    }
+    if (x === undefined || y.field < x.field) {
+      out.push(y);
+      j++;
+      continue;
+    }
     const c = intersectField(x, y);
     if (c === null) return null;
     out.push(c);
@@ -79,16 +85,16 @@ function consistent(cs: readonly Constraint[]): boolean {
     if (c.kind === 'exact' && c.field === F.eth_type) ethType = c.value;
     if (c.kind === 'exact' && c.field === F.ip_proto) ipProto = c.value;
   }
-  if ((have & V4) && (have & V6)) return false;
-  if ((have & TCP) && (have & UDP)) return false;
+  if (have & V4 && have & V6) return false;
+  if (have & TCP && have & UDP) return false;
   if (ethType >= 0) {
-    if ((have & IP) && ethType !== ETH_TYPE_IPV4 && ethType !== ETH_TYPE_IPV6) return false;
-    if ((have & V4) && ethType !== ETH_TYPE_IPV4) return false;
-    if ((have & V6) && ethType !== ETH_TYPE_IPV6) return false;
+    if (have & IP && ethType !== ETH_TYPE_IPV4 && ethType !== ETH_TYPE_IPV6) return false;
+    if (have & V4 && ethType !== ETH_TYPE_IPV4) return false;
+    if (have & V6 && ethType !== ETH_TYPE_IPV6) return false;
   }
   if (ipProto >= 0) {
-    if ((have & TCP) && ipProto !== IP_PROTO_TCP) return false;
-    if ((have & UDP) && ipProto !== IP_PROTO_UDP) return false;
+    if (have & TCP && ipProto !== IP_PROTO_TCP) return false;
+    if (have & UDP && ipProto !== IP_PROTO_UDP) return false;
   }
   return true;
 }

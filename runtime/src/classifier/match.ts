@@ -3,8 +3,15 @@
 import type { Match, PortMatch } from '@dfvisor/grammar';
 import type { ClassifierError } from './errors.js';
 import {
-  FIELDS, formatIpv4, formatIpv6, formatMac, parseIpv4Prefix, parseIpv6Prefix, parseMac,
-  wordBits, type Words128,
+  FIELDS,
+  formatIpv4,
+  formatIpv6,
+  formatMac,
+  parseIpv4Prefix,
+  parseIpv6Prefix,
+  parseMac,
+  wordBits,
+  type Words128,
 } from './fields.js';
 
 export type Constraint =
@@ -29,7 +36,9 @@ export function compileMatch(match: Match): CompiledMatch | ClassifierError {
     const raw = (match as Record<string, unknown>)[info.key];
     if (raw === undefined) continue;
     const bad = (why: string): ClassifierError => ({
-      code: 'CLS_BAD_FIELD', field: info.key, message: `${info.key}: ${why} (${JSON.stringify(raw)})`,
+      code: 'CLS_BAD_FIELD',
+      field: info.key,
+      message: `${info.key}: ${why} (${JSON.stringify(raw)})`,
     });
     let c: Constraint | undefined;
     switch (info.kind) {
@@ -59,9 +68,10 @@ export function compileMatch(match: Match): CompiledMatch | ClassifierError {
         if (!r) return bad('not a port (0..65535) or a range min..max');
         // The full range 0..65535 is a wildcard, like a /0 prefix (as in the grammar's header space).
         if (r.min === 0 && r.max === 0xffff) break;
-        c = r.min === r.max
-          ? { kind: 'exact', field, slot: info.slot, value: r.min }
-          : { kind: 'range', field, slot: info.slot, min: r.min, max: r.max };
+        c =
+          r.min === r.max
+            ? { kind: 'exact', field, slot: info.slot, value: r.min }
+            : { kind: 'range', field, slot: info.slot, min: r.min, max: r.max };
         break;
       }
     }

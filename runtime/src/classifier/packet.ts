@@ -1,8 +1,6 @@
 // Concrete packet headers (what a packet-in carries) and their normal form: a value vector
 // indexed by slot plus presence bits, computed once per packet.
-import {
-  FIELD_ID, FIELDS, SLOT_COUNT, ipv6WordsOfBytes, parseIpv4, parseIpv6, parseMac, type Words128,
-} from './fields.js';
+import { FIELD_ID, FIELDS, SLOT_COUNT, ipv6WordsOfBytes, parseIpv4, parseIpv6, parseMac, type Words128 } from './fields.js';
 
 /**
  * Concrete header fields of one packet; an absent field is one the packet does not carry
@@ -47,13 +45,30 @@ const F = FIELD_ID;
 const S = (key: keyof typeof FIELD_ID): number => FIELDS[FIELD_ID[key]]!.slot;
 const M = (key: keyof typeof FIELD_ID): number => FIELDS[FIELD_ID[key]]!.max;
 const MAX = {
-  mac: M('eth_src'), eth_type: M('eth_type'), vlan_vid: M('vlan_vid'), vlan_pcp: M('vlan_pcp'), ip_proto: M('ip_proto'),
-  ip_dscp: M('ip_dscp'), port: M('tcp_src'),
+  mac: M('eth_src'),
+  eth_type: M('eth_type'),
+  vlan_vid: M('vlan_vid'),
+  vlan_pcp: M('vlan_pcp'),
+  ip_proto: M('ip_proto'),
+  ip_dscp: M('ip_dscp'),
+  port: M('tcp_src'),
 };
 const SLOT = {
-  eth_src: S('eth_src'), eth_dst: S('eth_dst'), eth_type: S('eth_type'), vlan_vid: S('vlan_vid'), vlan_pcp: S('vlan_pcp'),
-  ip_proto: S('ip_proto'), ip_dscp: S('ip_dscp'), ipv4_src: S('ipv4_src'), ipv4_dst: S('ipv4_dst'), ipv6_src: S('ipv6_src'),
-  ipv6_dst: S('ipv6_dst'), tcp_src: S('tcp_src'), tcp_dst: S('tcp_dst'), udp_src: S('udp_src'), udp_dst: S('udp_dst'),
+  eth_src: S('eth_src'),
+  eth_dst: S('eth_dst'),
+  eth_type: S('eth_type'),
+  vlan_vid: S('vlan_vid'),
+  vlan_pcp: S('vlan_pcp'),
+  ip_proto: S('ip_proto'),
+  ip_dscp: S('ip_dscp'),
+  ipv4_src: S('ipv4_src'),
+  ipv4_dst: S('ipv4_dst'),
+  ipv6_src: S('ipv6_src'),
+  ipv6_dst: S('ipv6_dst'),
+  tcp_src: S('tcp_src'),
+  tcp_dst: S('tcp_dst'),
+  udp_src: S('udp_src'),
+  udp_dst: S('udp_dst'),
 };
 
 /** An integer in 0..max written at `slot`: its presence bit, or 0 (malformed or absent). */

@@ -98,7 +98,8 @@ export class PacketIndex<E extends IndexEntry> {
       for (const { entry, vector } of g) {
         const k = keyOf(tupleArr, termArr, t, vector);
         const list = keys.get(k);
-        if (list) list.push(entry); else keys.set(k, [entry]);
+        if (list) list.push(entry);
+        else keys.set(k, [entry]);
       }
       return keys;
     });
@@ -115,9 +116,15 @@ export class PacketIndex<E extends IndexEntry> {
     const ints = meta.length + terms.length + (1 << (filterBits - 5)) + size * SLOT_STRIDE;
     const buffer = new ArrayBuffer(Math.ceil(ints / 2) * 8 + checkCount * 8);
     let at = 0;
-    const view = (n: number): Int32Array => { const v = new Int32Array(buffer, at * 4, n); at += n; return v; };
-    this.tuples = view(meta.length); this.tuples.set(tupleArr);
-    this.terms = view(terms.length); this.terms.set(termArr);
+    const view = (n: number): Int32Array => {
+      const v = new Int32Array(buffer, at * 4, n);
+      at += n;
+      return v;
+    };
+    this.tuples = view(meta.length);
+    this.tuples.set(tupleArr);
+    this.terms = view(terms.length);
+    this.terms.set(termArr);
     this.filter = view(1 << (filterBits - 5));
     this.table = view(size * SLOT_STRIDE);
     this.checks = new Float64Array(buffer, Math.ceil(ints / 2) * 8, checkCount);
@@ -129,9 +136,14 @@ export class PacketIndex<E extends IndexEntry> {
         let i = k & this.mask;
         while (this.table[i * SLOT_STRIDE] !== 0) i = (i + 1) & this.mask;
         const s = i * SLOT_STRIDE;
-        this.table[s] = k + 1; this.table[s + 1] = t; this.table[s + 2] = c; this.table[s + 3] = list.length;
+        this.table[s] = k + 1;
+        this.table[s + 1] = t;
+        this.table[s + 2] = c;
+        this.table[s + 3] = list.length;
         for (const e of list) {
-          this.checks[c++] = e.required; this.checks[c++] = this.entries.length; this.checks[c++] = e.check.length / 4;
+          this.checks[c++] = e.required;
+          this.checks[c++] = this.entries.length;
+          this.checks[c++] = e.check.length / 4;
           for (const x of e.check) this.checks[c++] = x;
           this.entries.push(e);
         }
@@ -173,7 +185,7 @@ export class PacketIndex<E extends IndexEntry> {
             const v = values[checks[r + 1]!]!;
             const op = checks[r]!;
             if (op === CHECK_EQ) ok = v === checks[r + 2];
-            else if (op === CHECK_PREFIX) ok = ((v ^ checks[r + 2]!) >>> checks[r + 3]!) === 0;
+            else if (op === CHECK_PREFIX) ok = (v ^ checks[r + 2]!) >>> checks[r + 3]! === 0;
             else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
           }
           if (ok) out.push(entries[checks[j + 1]!]!);

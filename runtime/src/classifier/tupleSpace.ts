@@ -225,7 +225,8 @@ export class TupleSpace {
     const at = new Map(this.list.map((t, i) => [t, i]));
     const groups = this.list.map(() => [] as Array<{ entry: IndexedEntry; vector: number[] }>);
     for (let b of this.buckets.values()) {
-      for (; b !== undefined; b = b.next!) for (const e of b.entries) groups[at.get(b.tuple)!]!.push({ entry: e, vector: constraintVector(e.compiled) });
+      for (; b !== undefined; b = b.next!)
+        for (const e of b.entries) groups[at.get(b.tuple)!]!.push({ entry: e, vector: constraintVector(e.compiled) });
     }
     return new PacketIndex(this.list, groups);
   }
@@ -248,7 +249,14 @@ export class TupleSpace {
     const shape = shapeOf(e.compiled);
     let t = this.tuples.get(shape.key);
     if (!t) {
-      t = new Tuple(shape.signature, shape.parts, e.compiled.required, Math.imul(this.nextSalt++, 0x9e3779b1), shape.ethType, shape.ipProto);
+      t = new Tuple(
+        shape.signature,
+        shape.parts,
+        e.compiled.required,
+        Math.imul(this.nextSalt++, 0x9e3779b1),
+        shape.ethType,
+        shape.ipProto,
+      );
       this.tuples.set(shape.key, t);
       this.relist([...this.list, t]);
     }

@@ -12,7 +12,8 @@ export function indexEntry(entry: FlowspaceEntry): IndexedEntry | ClassifierErro
   const bad = (message: string): ClassifierError => ({ code: 'CLS_BAD_ENTRY', entryId: entry?.id, message });
   if (!entry || typeof entry !== 'object') return bad('not a flowspace entry');
   if (!Number.isInteger(entry.id)) return bad(`entry id ${String(entry.id)} is not an integer`);
-  if (typeof entry.dpid !== 'string' || !DPID.test(entry.dpid)) return bad(`entry ${entry.id}: dpid ${String(entry.dpid)} is not 16 lower-case hex digits`);
+  if (typeof entry.dpid !== 'string' || !DPID.test(entry.dpid))
+    return bad(`entry ${entry.id}: dpid ${String(entry.dpid)} is not 16 lower-case hex digits`);
   if (entry.inPort !== null && !(Number.isInteger(entry.inPort) && entry.inPort >= 0 && entry.inPort <= 0xffffffff)) {
     return bad(`entry ${entry.id}: in-port ${String(entry.inPort)} is not a port number`);
   }
@@ -23,7 +24,15 @@ export function indexEntry(entry: FlowspaceEntry): IndexedEntry | ClassifierErro
   if (!Array.isArray(entry.permissions)) return bad(`entry ${entry.id}: permissions is not a list`);
   const compiled = compileMatch(entry.match ?? {});
   if (isCompileError(compiled)) return { ...compiled, entryId: entry.id, message: `entry ${entry.id}: ${compiled.message}` };
-  return { entry, compiled, priority: entry.priority, id: entry.id, order: orderKey(entry.priority, entry.id), required: compiled.required, check: flattenMatch(compiled) };
+  return {
+    entry,
+    compiled,
+    priority: entry.priority,
+    id: entry.id,
+    order: orderKey(entry.priority, entry.id),
+    required: compiled.required,
+    check: flattenMatch(compiled),
+  };
 }
 
 /** `indexEntry` for an entry about to be added: also an error when `taken(id)` says its id is in use. */

@@ -7,7 +7,10 @@ export class UsageError extends Error {
 
 /** A user-level failure (unreadable file, API refused, …): exit code 1 unless told otherwise. */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

@@ -21,15 +21,25 @@ interface CommandSpec {
   json?: JsonMode;
 }
 
-const lazy = (load: () => Promise<Command>): Command => async (argv, io) => (await load())(argv, io);
-const remote = (name: keyof typeof import('./commands/remote.js')) => lazy(async () => (await import('./commands/remote.js'))[name] as Command);
+const lazy =
+  (load: () => Promise<Command>): Command =>
+  async (argv, io) =>
+    (await load())(argv, io);
+const remote = (name: keyof typeof import('./commands/remote.js')) =>
+  lazy(async () => (await import('./commands/remote.js'))[name] as Command);
 
 const commands: Record<string, CommandSpec> = {
   check: { run: checkCommand, summary: 'check .slice files and print diagnostics', json: ['--format', 'json'] },
   compile: { run: compileCommand, summary: 'compile .slice files into a deployable plan (JSON)', json: [] },
   fmt: { run: fmtCommand, summary: 'format .slice files in the canonical layout', json: 'native' },
-  run: { run: lazy(async () => (await import('./commands/run.js')).runCommand), summary: 'run a runtime node (OpenFlow proxy + API) until SIGINT/SIGTERM' },
-  demo: { run: lazy(async () => (await import('./commands/demo.js')).demoCommand), summary: 'start a runtime, Open vSwitch switches and tenant controllers, deploy samples/' },
+  run: {
+    run: lazy(async () => (await import('./commands/run.js')).runCommand),
+    summary: 'run a runtime node (OpenFlow proxy + API) until SIGINT/SIGTERM',
+  },
+  demo: {
+    run: lazy(async () => (await import('./commands/demo.js')).demoCommand),
+    summary: 'start a runtime, Open vSwitch switches and tenant controllers, deploy samples/',
+  },
   deploy: { run: remote('deployCommand'), summary: 'deploy .slice files (or a plan) to a runtime', json: 'native' },
   undeploy: { run: remote('undeployCommand'), summary: 'remove a deployed slice', json: 'native' },
   status: { run: remote('statusCommand'), summary: 'show nodes, switches and controller connections', json: 'native' },
@@ -59,7 +69,14 @@ function commonOptionsHelp(spec: CommandSpec): string {
   const json = Array.isArray(spec.json)
     ? [`  --json         ${spec.json.length ? `the same as ${spec.json.join(' ')}` : 'accepted; the output is JSON already'}`]
     : [];
-  return ['', 'Common options:', ...json, '  --help, -h     print this help and exit', '  --version      print the version and exit', ''].join('\n');
+  return [
+    '',
+    'Common options:',
+    ...json,
+    '  --help, -h     print this help and exit',
+    '  --version      print the version and exit',
+    '',
+  ].join('\n');
 }
 
 /** Turns `--json` into what it stands for in the command's own options; refuses both at once. */

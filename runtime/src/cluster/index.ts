@@ -1,6 +1,14 @@
 // The distributed runtime: per-switch mastership through leases, ownership records with OpenFlow
 // role generation ids, and push-based statistics.
-export { Mastership, leaseName, DEFAULT_MASTERSHIP_TTL_MS, type Role, type RoleChange, type MastershipOptions, type MastershipEvents } from './mastership.js';
+export {
+  Mastership,
+  leaseName,
+  DEFAULT_MASTERSHIP_TTL_MS,
+  type Role,
+  type RoleChange,
+  type MastershipOptions,
+  type MastershipEvents,
+} from './mastership.js';
 export { claimOwnership, isOwnership, type Ownership } from './ownership.js';
 export { StatsCollector, type StatsSource, type SwitchStatsSnapshot, type CollectedSliceCounters } from './stats-collector.js';
 export * from './switch-stats.js';

@@ -131,7 +131,10 @@ export class Mastership extends EventEmitter<MastershipEvents> {
 
   /** Switches this node currently masters. */
   mastered(): string[] {
-    return [...this.switches].filter(([, s]) => s.role === 'master').map(([d]) => d).sort();
+    return [...this.switches]
+      .filter(([, s]) => s.role === 'master')
+      .map(([d]) => d)
+      .sort();
   }
 
   private async becomeMaster(dpid: string, s: SwitchEntry): Promise<void> {
@@ -141,7 +144,9 @@ export class Mastership extends EventEmitter<MastershipEvents> {
     if (!claimed.ok) {
       // Without an ownership record the switch cannot be fenced: give the lease up and retry.
       this.emit('error', { ...claimed.error, dpid });
-      const retry = setTimeout(() => { if (s.keeper.held && s.role !== 'master') void this.becomeMaster(dpid, s); }, 500);
+      const retry = setTimeout(() => {
+        if (s.keeper.held && s.role !== 'master') void this.becomeMaster(dpid, s);
+      }, 500);
       retry.unref();
       return;
     }

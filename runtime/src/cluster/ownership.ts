@@ -11,7 +11,9 @@ export interface Ownership {
 }
 
 export function isOwnership(v: unknown): v is Ownership {
-  return typeof v === 'object' && v !== null && typeof (v as Ownership).master === 'string' && typeof (v as Ownership).generationId === 'number';
+  return (
+    typeof v === 'object' && v !== null && typeof (v as Ownership).master === 'string' && typeof (v as Ownership).generationId === 'number'
+  );
 }
 
 /**

@@ -18,7 +18,10 @@ export function sliceIdsFromHistory(plans: ReadonlyArray<NamedSlices | undefined
     const next = new Map<string, number>();
     for (const name of names) {
       const had = ids.get(name);
-      if (had !== undefined) { next.set(name, had); continue; }
+      if (had !== undefined) {
+        next.set(name, had);
+        continue;
+      }
       let id = 0;
       while (used.has(id)) id++;
       used.add(id);

@@ -9,8 +9,15 @@
 // once (and out of a round that was already under way), so it is never counted twice.
 import { sliceOfCookie } from '../dataplane/cookies.js';
 import {
-  attributeQueues, sumFlowsBySlice,
-  type FlowCounter, type MeterCounters, type PortCounters, type QueueCounters, type RemovedFlowCounters, type SliceQueueCounters, type SliceSwitchCounters,
+  attributeQueues,
+  sumFlowsBySlice,
+  type FlowCounter,
+  type MeterCounters,
+  type PortCounters,
+  type QueueCounters,
+  type RemovedFlowCounters,
+  type SliceQueueCounters,
+  type SliceSwitchCounters,
 } from './switch-stats.js';
 
 export interface SwitchStatsSnapshot {
@@ -80,10 +87,12 @@ export class StatsCollector {
     try {
       const mastered = new Set(this.source.mastered());
       for (const dpid of [...this.latest.keys()]) if (!mastered.has(dpid)) this.latest.delete(dpid);
-      await Promise.all([...mastered].map(async (dpid) => {
-        const snap = await this.source.collect(dpid);
-        if (snap) this.take(dpid, snap);
-      }));
+      await Promise.all(
+        [...mastered].map(async (dpid) => {
+          const snap = await this.source.collect(dpid);
+          if (snap) this.take(dpid, snap);
+        }),
+      );
       this.rounds++;
     } finally {
       this.running = false;
@@ -159,7 +168,10 @@ export class StatsCollector {
       const c = l?.bySlice.get(slice);
       const r = removed?.get(dpid);
       const q = l?.queues.get(slice);
-      if (q) { out.queues.push(...q); reported = true; }
+      if (q) {
+        out.queues.push(...q);
+        reported = true;
+      }
       if (!c && !r) continue;
       reported = true;
       const sw = { dpid, packets: (c?.packets ?? 0) + (r?.packets ?? 0), bytes: (c?.bytes ?? 0) + (r?.bytes ?? 0), flows: c?.flows ?? 0 };

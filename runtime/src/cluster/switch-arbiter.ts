@@ -40,15 +40,20 @@ export class SwitchArbiter {
   constructor(private readonly o: SwitchArbiterOptions) {
     this.mastership = new Mastership({ store: o.store, tier: o.tier, nodeId: o.nodeId, ttlMs: o.leaseTtlMs, logger: o.logger });
     this.mastership.on('role', (c) => {
-      Promise.resolve(o.control.setRole(c.dpid, c.role, c.generationId)).catch((e) => o.logger?.warn({ err: e, dpid: c.dpid }, 'role change failed'));
+      Promise.resolve(o.control.setRole(c.dpid, c.role, c.generationId)).catch((e) =>
+        o.logger?.warn({ err: e, dpid: c.dpid }, 'role change failed'),
+      );
     });
     this.mastership.on('error', (e) => o.logger?.warn({ error: e }, 'mastership store error'));
-    this.stats = new StatsCollector({
-      mastered: () => this.mastership.mastered(),
-      collect: (dpid) => o.control.collectStats(dpid),
-      sliceName: (i) => o.control.sliceName(i),
-      queueSlice: (dpid, port, queueId) => o.control.queueSlice?.(dpid, port, queueId),
-    }, o.statsIntervalMs);
+    this.stats = new StatsCollector(
+      {
+        mastered: () => this.mastership.mastered(),
+        collect: (dpid) => o.control.collectStats(dpid),
+        sliceName: (i) => o.control.sliceName(i),
+        queueSlice: (dpid, port, queueId) => o.control.queueSlice?.(dpid, port, queueId),
+      },
+      o.statsIntervalMs,
+    );
   }
 
   start(): void {

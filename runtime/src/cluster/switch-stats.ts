@@ -104,7 +104,11 @@ export function queueOwners(queues: ReadonlyArray<{ dpid: string; port: number; 
 }
 
 /** A switch's queue counters per slice; queues the plan gives to no slice are left out. */
-export function attributeQueues(dpid: string, queues: readonly QueueCounters[], owner: (dpid: string, port: number, queueId: number) => string | undefined): Map<string, SliceQueueCounters[]> {
+export function attributeQueues(
+  dpid: string,
+  queues: readonly QueueCounters[],
+  owner: (dpid: string, port: number, queueId: number) => string | undefined,
+): Map<string, SliceQueueCounters[]> {
   const out = new Map<string, SliceQueueCounters[]>();
   for (const q of queues) {
     const slice = owner(dpid, q.portNo, q.queueId);

@@ -21,8 +21,19 @@ export interface PlanApplier {
 }
 
 export type DeployEvent =
-  | { type: 'deploy-progress'; stage: 'checking' | 'committing' | 'applying' | 'rolling-back' | 'done' | 'failed'; revision?: number; detail?: string }
-  | { type: 'revision'; revision: number; by: string; action: Revision['action']; diff: { added: string[]; changed: string[]; removed: string[] } };
+  | {
+      type: 'deploy-progress';
+      stage: 'checking' | 'committing' | 'applying' | 'rolling-back' | 'done' | 'failed';
+      revision?: number;
+      detail?: string;
+    }
+  | {
+      type: 'revision';
+      revision: number;
+      by: string;
+      action: Revision['action'];
+      diff: { added: string[]; changed: string[]; removed: string[] };
+    };
 
 export interface AuditEntry {
   at: string;
@@ -42,7 +53,14 @@ export interface DeployServiceDeps {
   now?: () => Date;
 }
 
-const problem = (status: DeployProblem['status'], code: string, title: string, detail: string, diagnostics?: Diagnostic[], errors?: SchemaError[]): DeployOutcome => ({
+const problem = (
+  status: DeployProblem['status'],
+  code: string,
+  title: string,
+  detail: string,
+  diagnostics?: Diagnostic[],
+  errors?: SchemaError[],
+): DeployOutcome => ({
   ok: false,
   problem: { status, code, title, detail, ...(diagnostics ? { diagnostics } : {}), ...(errors ? { errors } : {}) },
 });
@@ -65,7 +83,15 @@ export class DeployService {
   }
 
   private audit(p: Principal, action: string, target: string, outcome: AuditEntry['outcome'], revision?: number, detail?: string) {
-    this.deps.audit?.({ at: (this.deps.now?.() ?? new Date()).toISOString(), who: p.kind === 'admin' ? 'admin' : `tenant:${p.owner}`, action, target, outcome, revision, detail });
+    this.deps.audit?.({
+      at: (this.deps.now?.() ?? new Date()).toISOString(),
+      who: p.kind === 'admin' ? 'admin' : `tenant:${p.owner}`,
+      action,
+      target,
+      outcome,
+      revision,
+      detail,
+    });
   }
 
   private refuse(p: Principal, action: string, target: string, outcome: DeployOutcome): DeployOutcome {
@@ -82,7 +108,8 @@ export class DeployService {
     this.emit({ type: 'deploy-progress', stage: 'checking' });
     const before = this.deps.repository.active();
     const prepared = req.plan ? this.preparePlan(p, req.plan) : this.prepareSources(p, req);
-    if ('ok' in prepared) return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, this.forTenant(p, prepared, before?.plan));
+    if ('ok' in prepared)
+      return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, this.forTenant(p, prepared, before?.plan));
     const { revision } = prepared;
     const diagnostics = diagnosticsFor(p, prepared.diagnostics, before?.plan, deployedFile);
     const diff = diffPlans(before?.plan, revision.plan);
@@ -101,19 +128,49 @@ export class DeployService {
     let plan: Plan;
     let diagnostics: Diagnostic[] = [];
     if (Object.keys(active.slices).length === 0 && active.network.length === 0) {
-      plan = { ...active.plan, slices: active.plan.slices.filter((s) => s.name !== slice), flowspace: active.plan.flowspace.filter((e) => e.slice !== slice), qos: { ...active.plan.qos, meters: active.plan.qos.meters.filter((m) => m.slice !== slice), queues: active.plan.qos.queues.filter((q) => q.slice !== slice) } };
+      plan = {
+        ...active.plan,
+        slices: active.plan.slices.filter((s) => s.name !== slice),
+        flowspace: active.plan.flowspace.filter((e) => e.slice !== slice),
+        qos: {
+          ...active.plan.qos,
+          meters: active.plan.qos.meters.filter((m) => m.slice !== slice),
+          queues: active.plan.qos.queues.filter((q) => q.slice !== slice),
+        },
+      };
     } else {
       const compiled = this.compileStored(active.network, slices, active.plan);
-      if (!compiled.plan) return this.refuse(p, 'undeploy', slice, problem(422, 'LANGUAGE_ERRORS', 'The remaining slices do not compile', 'removing this slice leaves a workspace with errors', diagnosticsFor(p, compiled.diagnostics, active.plan, deployedFile)));
+      if (!compiled.plan)
+        return this.refuse(
+          p,
+          'undeploy',
+          slice,
+          problem(
+            422,
+            'LANGUAGE_ERRORS',
+            'The remaining slices do not compile',
+            'removing this slice leaves a workspace with errors',
+            diagnosticsFor(p, compiled.diagnostics, active.plan, deployedFile),
+          ),
+        );
       plan = compiled.plan;
       diagnostics = diagnosticsFor(p, compiled.diagnostics, active.plan, deployedFile);
     }
-    const next: Revision = { revision: active.revision + 1, createdAt: this.nowIso(), by: p.owner, action: 'undeploy', network: active.network, slices, plan };
+    const next: Revision = {
+      revision: active.revision + 1,
+      createdAt: this.nowIso(),
+      by: p.owner,
+      action: 'undeploy',
+      network: active.network,
+      slices,
+      plan,
+    };
     return this.commitAndApply(p, 'undeploy', slice, next, diagnostics);
   }
 
   async rollback(p: Principal, to: number): Promise<DeployOutcome> {
-    if (p.kind !== 'admin') return this.refuse(p, 'rollback', String(to), problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may roll back'));
+    if (p.kind !== 'admin')
+      return this.refuse(p, 'rollback', String(to), problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may roll back'));
     const old = await this.deps.repository.get(to);
     if (!old) return this.refuse(p, 'rollback', String(to), problem(404, 'UNKNOWN_REVISION', 'Unknown revision', `no revision ${to}`));
     const active = this.deps.repository.active();
@@ -134,7 +191,14 @@ export class DeployService {
     if (outcome.ok || !outcome.problem.diagnostics || p.kind === 'admin') return outcome;
     const diagnostics = diagnosticsFor(p, outcome.problem.diagnostics, plan, deployedFile);
     const own = diagnostics.some((d) => d.severity === 'error');
-    return { ok: false, problem: { ...outcome.problem, diagnostics, detail: own ? summarizeErrors(diagnostics) : 'the submission conflicts with slices of other owners' } };
+    return {
+      ok: false,
+      problem: {
+        ...outcome.problem,
+        diagnostics,
+        detail: own ? summarizeErrors(diagnostics) : 'the submission conflicts with slices of other owners',
+      },
+    };
   }
 
   private compileStored(network: SourceText[], slices: Record<string, SourceText>, previous: Plan) {
@@ -146,12 +210,29 @@ export class DeployService {
   }
 
   private preparePlan(p: Principal, plan: Plan): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
-    if (p.kind !== 'admin') return problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may deploy a compiled plan; tenants deploy .slice sources');
+    if (p.kind !== 'admin')
+      return problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin may deploy a compiled plan; tenants deploy .slice sources');
     const checked = validatePlan(plan);
-    if (!checked.ok) return problem(400, 'INVALID_PLAN', 'The plan does not match plan.schema.json', `${checked.errors.length} schema error(s); first: ${checked.errors[0].path || '(top level)'} ${checked.errors[0].message}`, undefined, checked.errors);
+    if (!checked.ok)
+      return problem(
+        400,
+        'INVALID_PLAN',
+        'The plan does not match plan.schema.json',
+        `${checked.errors.length} schema error(s); first: ${checked.errors[0].path || '(top level)'} ${checked.errors[0].message}`,
+        undefined,
+        checked.errors,
+      );
     const active = this.deps.repository.active();
     return {
-      revision: { revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'deploy', network: [], slices: {}, plan },
+      revision: {
+        revision: (active?.revision ?? 0) + 1,
+        createdAt: this.nowIso(),
+        by: p.owner,
+        action: 'deploy',
+        network: [],
+        slices: {},
+        plan,
+      },
       diagnostics: [],
     };
   }
@@ -161,12 +242,19 @@ export class DeployService {
     const files = req.files ?? [];
     if (files.length === 0) return problem(400, 'NO_SOURCES', 'Nothing to deploy', 'the request has neither files nor a plan');
     if (p.kind === 'tenant' && active && active.network.length === 0 && active.plan.slices.length > 0)
-      return problem(409, 'PLAN_REVISION', 'Active revision has no sources', 'the active revision was deployed from a compiled plan; ask the admin to deploy sources');
+      return problem(
+        409,
+        'PLAN_REVISION',
+        'Active revision has no sources',
+        'the active revision was deployed from a compiled plan; ask the admin to deploy sources',
+      );
     const owners = new Map(active?.plan.slices.map((s) => [s.name, s.owner]) ?? []);
     const mine = (slice: string) => p.kind === 'admin' || owners.get(slice) === p.owner;
     const ws = buildDeployWorkspace(active, files, { only: req.only, prune: req.prune, mayRemove: mine });
-    if (p.kind === 'tenant' && !active) return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
-    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0) return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
+    if (p.kind === 'tenant' && !active)
+      return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
+    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0)
+      return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
 
     const { plan, diagnostics } = compile(ws.files, { previous: active?.plan });
     if (!plan) return problem(422, 'LANGUAGE_ERRORS', 'The slices have errors', summarizeErrors(diagnostics), diagnostics);
@@ -176,9 +264,16 @@ export class DeployService {
         return problem(403, 'FORBIDDEN', 'Forbidden', 'tenants may not change the network section');
       for (const name of [...ws.submitted.keys(), ...ws.removed]) {
         // Checked first, and without naming the owner: the name is taken, nothing more is told.
-        if (owners.has(name) && owners.get(name) !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `the slice name '${name}' is taken by another owner`);
+        if (owners.has(name) && owners.get(name) !== p.owner)
+          return problem(403, 'FORBIDDEN', 'Forbidden', `the slice name '${name}' is taken by another owner`);
         const owner = plan.slices.find((s) => s.name === name)?.owner ?? null;
-        if (owner !== p.owner) return problem(403, 'FORBIDDEN', 'Forbidden', `slice '${name}' has owner ${owner === null ? '(none)' : JSON.stringify(owner)}; this token may only deploy slices of ${JSON.stringify(p.owner)}`);
+        if (owner !== p.owner)
+          return problem(
+            403,
+            'FORBIDDEN',
+            'Forbidden',
+            `slice '${name}' has owner ${owner === null ? '(none)' : JSON.stringify(owner)}; this token may only deploy slices of ${JSON.stringify(p.owner)}`,
+          );
       }
     }
 
@@ -187,14 +282,20 @@ export class DeployService {
       const text = ws.submitted.get(s.name) ?? active?.slices[s.name];
       if (text) slices[s.name] = text;
     }
-    const network = ws.network.length > 0 ? ws.network : active?.network ?? [];
+    const network = ws.network.length > 0 ? ws.network : (active?.network ?? []);
     return {
       revision: { revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'deploy', network, slices, plan },
       diagnostics,
     };
   }
 
-  private async commitAndApply(p: Principal, action: string, target: string, next: Revision, diagnostics: Diagnostic[]): Promise<DeployOutcome> {
+  private async commitAndApply(
+    p: Principal,
+    action: string,
+    target: string,
+    next: Revision,
+    diagnostics: Diagnostic[],
+  ): Promise<DeployOutcome> {
     const before = this.deps.repository.active();
     const diff = diffPlans(before?.plan, next.plan);
     // A deploy that changes nothing stores nothing: the active revision stays.
@@ -207,13 +308,29 @@ export class DeployService {
     if (!committed.ok) {
       this.emit({ type: 'deploy-progress', stage: 'failed', revision: next.revision, detail: committed.detail });
       const status = committed.reason === 'conflict' ? 409 : 502;
-      return this.refuse(p, action, target, problem(status, committed.reason === 'conflict' ? 'CONFLICT' : 'STORE_UNAVAILABLE', committed.reason === 'conflict' ? 'Conflict' : 'Store unavailable', committed.detail));
+      return this.refuse(
+        p,
+        action,
+        target,
+        problem(
+          status,
+          committed.reason === 'conflict' ? 'CONFLICT' : 'STORE_UNAVAILABLE',
+          committed.reason === 'conflict' ? 'Conflict' : 'Store unavailable',
+          committed.detail,
+        ),
+      );
     }
     this.emit({ type: 'deploy-progress', stage: 'applying', revision: next.revision });
     const applied = await this.deps.applier.apply(next.plan);
     if (!applied.ok) {
       this.emit({ type: 'deploy-progress', stage: 'rolling-back', revision: next.revision, detail: applied.errors.join('; ') });
-      const restore: Revision | undefined = before && { ...before, revision: next.revision + 1, createdAt: this.nowIso(), by: p.owner, action: 'rollback' };
+      const restore: Revision | undefined = before && {
+        ...before,
+        revision: next.revision + 1,
+        createdAt: this.nowIso(),
+        by: p.owner,
+        action: 'rollback',
+      };
       if (restore) await this.deps.repository.commit(restore, next.revision);
       await this.deps.applier.apply(before?.plan);
       this.audit(p, action, target, 'failed', next.revision, applied.errors.join('; '));
@@ -221,7 +338,13 @@ export class DeployService {
       return problem(502, 'APPLY_FAILED', 'The switches refused the revision; rolled back', applied.errors.join('; '));
     }
     this.audit(p, action, target, 'ok', next.revision);
-    this.emit({ type: 'revision', revision: next.revision, by: next.by, action: next.action, diff: { added: diff.added, changed: diff.changed, removed: diff.removed } });
+    this.emit({
+      type: 'revision',
+      revision: next.revision,
+      by: next.by,
+      action: next.action,
+      diff: { added: diff.added, changed: diff.changed, removed: diff.removed },
+    });
     this.emit({ type: 'deploy-progress', stage: 'done', revision: next.revision });
     return { ok: true, revision: next.revision, dryRun: false, diff, diagnostics, plan: next.plan };
   }
@@ -229,7 +352,10 @@ export class DeployService {
 
 /** Compiles source texts; with `previous`, ids of slices that stay keep their values (stable deploys). */
 export function compileTexts(files: SourceText[], previous?: Plan) {
-  return compile(files.map((f) => parse(f.text, f.path)), { previous });
+  return compile(
+    files.map((f) => parse(f.text, f.path)),
+    { previous },
+  );
 }
 
 const deployedFile = (slice: string) => `${DEPLOYED_PREFIX}${slice}.slice`;
@@ -237,5 +363,8 @@ const deployedFile = (slice: string) => `${DEPLOYED_PREFIX}${slice}.slice`;
 function summarizeErrors(diags: Diagnostic[]): string {
   const errors = diags.filter((d) => d.severity === 'error');
   const first = errors[0];
-  return `${errors.length} error(s)` + (first ? `; first: ${first.file}:${first.range.start.line + 1}:${first.range.start.character + 1} ${first.code} ${first.message}` : '');
+  return (
+    `${errors.length} error(s)` +
+    (first ? `; first: ${first.file}:${first.range.start.line + 1}:${first.range.start.character + 1} ${first.code} ${first.message}` : '')
+  );
 }

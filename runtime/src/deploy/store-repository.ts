@@ -1,12 +1,25 @@
 // RevisionRepository over the two-level store: commits go to the global tier (compare-and-set on
 // the revision pointer), reads of the active revision come from the node's local tier; after a
 // commit, revisions beyond the newest `keep` are pruned.
-import { commitRevision, pruneRevisions, localCurrentRevision, localRevisionHistory, revisionHistory, type GlobalStore, type Json, type LocalTier } from '../store/index.js';
+import {
+  commitRevision,
+  pruneRevisions,
+  localCurrentRevision,
+  localRevisionHistory,
+  revisionHistory,
+  type GlobalStore,
+  type Json,
+  type LocalTier,
+} from '../store/index.js';
 import { summarize, type CommitResult, type RevisionRepository, type RevisionSummary } from './repository.js';
 import type { Revision } from './types.js';
 
 export class StoreRevisionRepository implements RevisionRepository {
-  constructor(private readonly store: GlobalStore, private readonly tier: LocalTier, private readonly keep = 50) {}
+  constructor(
+    private readonly store: GlobalStore,
+    private readonly tier: LocalTier,
+    private readonly keep = 50,
+  ) {}
 
   active(): Revision | undefined {
     return localCurrentRevision(this.tier)?.body as unknown as Revision | undefined;
@@ -34,7 +47,12 @@ export class StoreRevisionRepository implements RevisionRepository {
       await pruneRevisions(this.store, this.keep, [...this.tier.entries('revisions')]).catch(() => undefined);
       return { ok: true };
     }
-    if (r.error.code === 'conflict') return { ok: false, reason: 'conflict', detail: `another deploy changed the active revision first (${r.error.message}); fetch and retry` };
+    if (r.error.code === 'conflict')
+      return {
+        ok: false,
+        reason: 'conflict',
+        detail: `another deploy changed the active revision first (${r.error.message}); fetch and retry`,
+      };
     return { ok: false, reason: 'unavailable', detail: r.error.message };
   }
 }

@@ -66,7 +66,7 @@ export function buildDeployWorkspace(active: Revision | undefined, sources: Sour
     files.push(parse(stored.text, `${DEPLOYED_PREFIX}${name}.slice`));
   }
   if (network.length === 0 && active) {
-    active.network.forEach((n, i) => files.push(parse(n.text, `${DEPLOYED_PREFIX}network-${i + 1}.slice`)));
+    for (const [i, n] of active.network.entries()) files.push(parse(n.text, `${DEPLOYED_PREFIX}network-${i + 1}.slice`));
   }
   removed.sort();
   return { files, submitted, network, removed };

@@ -19,7 +19,10 @@ export interface TenantController {
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
     s.on('error', () => resolve(false));
   });
 }
@@ -32,7 +35,10 @@ export async function startTestController(port: number, version: OfVersionName =
   proc.child.once('exit', () => rmSync(rundir, { recursive: true, force: true }));
   try {
     await waitFor(`ovs-testcontroller on ${port}`, () => listening(port), 10_000, 50);
-  } catch (e) { await proc.stop(); throw new Error(`${String(e)}\n${proc.output.join('')}`); }
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`${String(e)}\n${proc.output.join('')}`);
+  }
   return { kind: 'ovs-testcontroller', port, proc, stop: () => proc.stop() };
 }
 
@@ -47,9 +53,19 @@ export function oskenAppPath(): string {
 }
 
 export async function startOsken(port: number): Promise<TenantController> {
-  const proc = spawnOwned('osken-manager', '/usr/bin/python3', ['/usr/bin/osken-manager', '--ofp-listen-host', '127.0.0.1', '--ofp-tcp-listen-port', String(port), oskenAppPath()]);
+  const proc = spawnOwned('osken-manager', '/usr/bin/python3', [
+    '/usr/bin/osken-manager',
+    '--ofp-listen-host',
+    '127.0.0.1',
+    '--ofp-tcp-listen-port',
+    String(port),
+    oskenAppPath(),
+  ]);
   try {
     await waitFor(`os-ken on ${port}`, () => listening(port), 20_000, 100);
-  } catch (e) { await proc.stop(); throw new Error(`${String(e)}\n${proc.output.join('')}`); }
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`${String(e)}\n${proc.output.join('')}`);
+  }
   return { kind: 'os-ken', port, proc, stop: () => proc.stop('SIGKILL') };
 }

@@ -8,8 +8,19 @@ import { randomBytes } from 'node:crypto';
 import { dpidHex } from '@dfvisor/grammar';
 import { run, runAsync, type RunResult } from './proc.js';
 
-export interface HostSpec { name: string; bridge: string; ofport: number; ip: string; mac?: string }
-export interface Host { name: string; ns: string; ip: string; mac: string }
+export interface HostSpec {
+  name: string;
+  bridge: string;
+  ofport: number;
+  ip: string;
+  mac?: string;
+}
+export interface Host {
+  name: string;
+  ns: string;
+  ip: string;
+  mac: string;
+}
 
 export class OvsSandbox {
   readonly dir: string;
@@ -34,10 +45,24 @@ export class OvsSandbox {
   start(): void {
     const d = this.dir;
     this.ovs('ovsdb-tool', ['create', join(d, 'conf.db'), '/usr/share/openvswitch/vswitch.ovsschema']);
-    this.ovs('ovsdb-server', [join(d, 'conf.db'), `--remote=punix:${d}/db.sock`, `--pidfile=${d}/ovsdb-server.pid`, '--detach', '--no-chdir', `--log-file=${d}/ovsdb-server.log`]);
+    this.ovs('ovsdb-server', [
+      join(d, 'conf.db'),
+      `--remote=punix:${d}/db.sock`,
+      `--pidfile=${d}/ovsdb-server.pid`,
+      '--detach',
+      '--no-chdir',
+      `--log-file=${d}/ovsdb-server.log`,
+    ]);
     this.started = true;
     this.vsctl('--no-wait', 'init');
-    this.ovs('ovs-vswitchd', [`unix:${d}/db.sock`, '--disable-system', `--pidfile=${d}/ovs-vswitchd.pid`, '--detach', '--no-chdir', `--log-file=${d}/ovs-vswitchd.log`]);
+    this.ovs('ovs-vswitchd', [
+      `unix:${d}/db.sock`,
+      '--disable-system',
+      `--pidfile=${d}/ovs-vswitchd.pid`,
+      '--detach',
+      '--no-chdir',
+      `--log-file=${d}/ovs-vswitchd.log`,
+    ]);
   }
 
   vsctl(...args: string[]): string {
@@ -50,8 +75,18 @@ export class OvsSandbox {
 
   addBridge(name: string, dpid: number | string, protocols = 'OpenFlow10,OpenFlow13'): void {
     const dp = typeof dpid === 'number' ? dpidHex(BigInt(dpid)) : dpid;
-    this.vsctl('add-br', name, '--', 'set', 'bridge', name, 'datapath_type=netdev', 'fail-mode=secure',
-      `protocols=${protocols}`, `other-config:datapath-id=${dp}`);
+    this.vsctl(
+      'add-br',
+      name,
+      '--',
+      'set',
+      'bridge',
+      name,
+      'datapath_type=netdev',
+      'fail-mode=secure',
+      `protocols=${protocols}`,
+      `other-config:datapath-id=${dp}`,
+    );
     this.bridges.push(name);
   }
 
@@ -73,7 +108,7 @@ export class OvsSandbox {
     const inner = `${outer}x`.slice(0, 15);
     run('ip', ['link', 'set', inner, 'netns', ns]);
     run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', inner, 'name', 'eth0']);
-    const mac = spec.mac ?? `02:00:00:00:${this.id.slice(0, 2)}:${(this.namespaces.length).toString(16).padStart(2, '0')}`;
+    const mac = spec.mac ?? `02:00:00:00:${this.id.slice(0, 2)}:${this.namespaces.length.toString(16).padStart(2, '0')}`;
     run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'eth0', 'address', mac]);
     run('ip', ['netns', 'exec', ns, 'ip', 'addr', 'add', spec.ip, 'dev', 'eth0']);
     run('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'eth0', 'up']);
@@ -98,7 +133,10 @@ export class OvsSandbox {
 
   /** Flows as `ovs-ofctl -O <version> dump-flows` prints them (one per line, header dropped). */
   dumpFlows(bridge: string, version = 'OpenFlow13'): string[] {
-    return this.ofctl('-O', version, 'dump-flows', bridge).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('OFPST_FLOW') && !l.startsWith('NXST_FLOW'));
+    return this.ofctl('-O', version, 'dump-flows', bridge)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('OFPST_FLOW') && !l.startsWith('NXST_FLOW'));
   }
 
   dumpMeters(bridge: string): string {
@@ -106,7 +144,9 @@ export class OvsSandbox {
   }
 
   ping(from: Host, to: string, count = 3, extra: string[] = []): Promise<RunResult> {
-    return runAsync('ip', ['netns', 'exec', from.ns, 'ping', '-c', String(count), '-W', '1', '-i', '0.2', ...extra, to], { timeoutMs: 30_000 });
+    return runAsync('ip', ['netns', 'exec', from.ns, 'ping', '-c', String(count), '-W', '1', '-i', '0.2', ...extra, to], {
+      timeoutMs: 30_000,
+    });
   }
 
   inNs(host: Host, cmd: string, args: string[], timeoutMs = 30_000): Promise<RunResult> {
@@ -126,13 +166,25 @@ export class OvsSandbox {
       for (const pidFile of ['ovs-vswitchd.pid', 'ovsdb-server.pid']) {
         const p = join(this.dir, pidFile);
         let pid = 0;
-        try { pid = Number(readFileSync(p, 'utf8').trim()); } catch { continue; /* removed by exit --cleanup */ }
-        if (pid > 0) { try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ } }
+        try {
+          pid = Number(readFileSync(p, 'utf8').trim());
+        } catch {
+          continue; /* removed by exit --cleanup */
+        }
+        if (pid > 0) {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {
+            /* already gone */
+          }
+        }
       }
     }
     for (const ns of this.namespaces) run('ip', ['netns', 'del', ns], { allowFail: true });
     for (const l of this.links) run('ip', ['link', 'del', l], { allowFail: true });
-    this.bridges = []; this.namespaces = []; this.links = [];
+    this.bridges = [];
+    this.namespaces = [];
+    this.links = [];
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

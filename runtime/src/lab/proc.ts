@@ -7,12 +7,25 @@ import { promisify } from 'node:util';
 
 const execFileP = promisify(execFile);
 
-export interface RunResult { stdout: string; stderr: string; code: number }
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
 
 /** Runs a command synchronously; throws with stderr on failure unless `allowFail`. */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; allowFail?: boolean; timeoutMs?: number } = {}): RunResult {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; allowFail?: boolean; timeoutMs?: number } = {},
+): RunResult {
   try {
-    const stdout = execFileSync(cmd, args, { env: opts.env ?? process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 30_000 });
+    const stdout = execFileSync(cmd, args, {
+      env: opts.env ?? process.env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: opts.timeoutMs ?? 30_000,
+    });
     return { stdout, stderr: '', code: 0 };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; status?: number; message: string };
@@ -22,13 +35,26 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
 }
 
 /** Async variant (for long-running commands like ping/iperf3 that must not block the event loop). */
-export async function runAsync(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function runAsync(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   try {
-    const r = await execFileP(cmd, args, { env: opts.env ?? process.env, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 << 20 });
+    const r = await execFileP(cmd, args, {
+      env: opts.env ?? process.env,
+      encoding: 'utf8',
+      timeout: opts.timeoutMs ?? 60_000,
+      maxBuffer: 16 << 20,
+    });
     return { stdout: r.stdout, stderr: r.stderr, code: 0 };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; code?: number | string; message: string };
-    return { stdout: String(err.stdout ?? ''), stderr: String(err.stderr ?? err.message), code: typeof err.code === 'number' ? err.code : 1 };
+    return {
+      stdout: String(err.stdout ?? ''),
+      stderr: String(err.stderr ?? err.message),
+      code: typeof err.code === 'number' ? err.code : 1,
+    };
   }
 }
 
@@ -44,7 +70,9 @@ export async function waitFor<T>(what: string, cond: () => T | Promise<T>, timeo
     try {
       const v = await cond();
       if (v) return v as NonNullable<T>;
-    } catch (e) { last = e; }
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(stepMs);
   }
@@ -66,7 +94,10 @@ export function freePort(): Promise<number> {
 /** A spawned long-running child we own; `stop()` kills it (and its process group) and waits. */
 export class OwnedProcess {
   readonly output: string[] = [];
-  constructor(readonly child: ChildProcess, readonly name: string) {
+  constructor(
+    readonly child: ChildProcess,
+    readonly name: string,
+  ) {
     child.stdout?.on('data', (d: Buffer) => this.push(d));
     child.stderr?.on('data', (d: Buffer) => this.push(d));
   }
@@ -74,12 +105,28 @@ export class OwnedProcess {
     this.output.push(d.toString());
     if (this.output.length > 400) this.output.splice(0, 200);
   }
-  get alive(): boolean { return this.child.exitCode === null && this.child.signalCode === null; }
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (!this.alive) return;
     const done = new Promise<void>((r) => this.child.once('exit', () => r()));
-    try { process.kill(-this.child.pid!, signal); } catch { try { this.child.kill(signal); } catch { /* gone */ } }
-    const t = setTimeout(() => { try { process.kill(-this.child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 2000);
+    try {
+      process.kill(-this.child.pid!, signal);
+    } catch {
+      try {
+        this.child.kill(signal);
+      } catch {
+        /* gone */
+      }
+    }
+    const t = setTimeout(() => {
+      try {
+        process.kill(-this.child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 2000);
     await done;
     clearTimeout(t);
   }

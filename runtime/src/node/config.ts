@@ -49,7 +49,17 @@ export const DEFAULTS: NodeConfig = {
   eventStreamsTotal: 64,
 };
 
-const hostPort = { oneOf: [{ type: 'string', minLength: 3 }, { type: 'object', additionalProperties: false, required: ['host', 'port'], properties: { host: { type: 'string' }, port: { type: 'integer', minimum: 0, maximum: 65535 } } }] };
+const hostPort = {
+  oneOf: [
+    { type: 'string', minLength: 3 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port'],
+      properties: { host: { type: 'string' }, port: { type: 'integer', minimum: 0, maximum: 65535 } },
+    },
+  ],
+};
 const positive = { type: 'integer', minimum: 1 };
 
 /** The config file's schema: unknown keys are errors so typos do not pass silently. */
@@ -65,12 +75,33 @@ export const CONFIG_SCHEMA = {
     api: hostPort,
     store: {
       oneOf: [
-        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'embedded' }, dataDir: { type: 'string' } } },
-        { type: 'object', additionalProperties: false, required: ['kind', 'members', 'clusterName'], properties: { kind: { const: 'hazelcast' }, members: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$' } }, clusterName: { type: 'string', minLength: 1 }, connectTimeoutMs: positive, prefix: { type: 'string' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind'],
+          properties: { kind: { const: 'embedded' }, dataDir: { type: 'string' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'members', 'clusterName'],
+          properties: {
+            kind: { const: 'hazelcast' },
+            members: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:\\d{1,5}$' } },
+            clusterName: { type: 'string', minLength: 1 },
+            connectTimeoutMs: positive,
+            prefix: { type: 'string' },
+          },
+        },
       ],
     },
     adminToken: { type: 'string' },
-    tls: { type: 'object', additionalProperties: false, required: ['certFile', 'keyFile'], properties: { certFile: { type: 'string' }, keyFile: { type: 'string' } } },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['certFile', 'keyFile'],
+      properties: { certFile: { type: 'string' }, keyFile: { type: 'string' } },
+    },
     bodyLimitBytes: { type: 'integer', minimum: 1024 },
     deploy: { type: 'array', items: { type: 'string' } },
     logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
@@ -92,7 +123,9 @@ export function parseHostPort(s: string, what: string): HostPort {
 }
 
 /** Reads a JSON config file; unknown keys are errors so typos do not pass silently. */
-export async function readConfigFile(path: string): Promise<Partial<NodeConfig> & { ofListen?: HostPort | string; api?: HostPort | string }> {
+export async function readConfigFile(
+  path: string,
+): Promise<Partial<NodeConfig> & { ofListen?: HostPort | string; api?: HostPort | string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

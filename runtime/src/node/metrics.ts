@@ -20,36 +20,102 @@ export function buildMetrics(src: MetricsSource): Registry {
   // Prometheus' naming rules refuse; the per-type gauges (dfvisor_nodejs_active_handles{type}) stay.
   for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`dfvisor_nodejs_active_${name}_total`);
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void) =>
-    new Gauge({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        collect(this);
+      },
+    });
   gauge('dfvisor_active_revision', 'Active deployed revision', [], (g) => g.set(src.revision()));
-  gauge('dfvisor_slice_flows', 'Flow entries a slice has installed', ['slice'], (g) => src.sliceTotals().forEach((s) => g.set({ slice: s.slice }, s.flows)));
-  gauge('dfvisor_switch_connected', 'Whether a switch is connected to this node (1) or not (0)', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.connected ? 1 : 0)));
-  gauge('dfvisor_switch_master', 'Whether this node is the master of a switch', ['dpid'], (g) => src.switches().forEach((s) => g.set({ dpid: s.dpid }, s.master ? 1 : 0)));
-  gauge('dfvisor_controller_connected', 'Whether a tenant controller connection is up', ['slice', 'url'], (g) => src.controllers().forEach((c) => g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0)));
+  gauge('dfvisor_slice_flows', 'Flow entries a slice has installed', ['slice'], (g) =>
+    src.sliceTotals().forEach((s) => {
+      g.set({ slice: s.slice }, s.flows);
+    }),
+  );
+  gauge('dfvisor_switch_connected', 'Whether a switch is connected to this node (1) or not (0)', ['dpid'], (g) =>
+    src.switches().forEach((s) => {
+      g.set({ dpid: s.dpid }, s.connected ? 1 : 0);
+    }),
+  );
+  gauge('dfvisor_switch_master', 'Whether this node is the master of a switch', ['dpid'], (g) =>
+    src.switches().forEach((s) => {
+      g.set({ dpid: s.dpid }, s.master ? 1 : 0);
+    }),
+  );
+  gauge('dfvisor_controller_connected', 'Whether a tenant controller connection is up', ['slice', 'url'], (g) =>
+    src.controllers().forEach((c) => {
+      g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0);
+    }),
+  );
   // Counters read from the data path at scrape time (monotonic: counted since the node started).
   const counter = (name: string, help: string, labelNames: string[], collect: (c: Counter) => void) =>
-    new Counter({ name, help, labelNames, registers: [registry], collect() { this.reset(); collect(this); } });
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        collect(this);
+      },
+    });
   // Per-slice sums of every live node's pushed aggregates (they drop when a node leaves: a reset).
-  counter('dfvisor_slice_packets_total', 'Packets counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) => src.sliceTotals().forEach((s) => c.inc({ slice: s.slice }, s.packets)));
-  counter('dfvisor_slice_bytes_total', 'Bytes counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) => src.sliceTotals().forEach((s) => c.inc({ slice: s.slice }, s.bytes)));
-  counter('dfvisor_slice_packet_ins_total', 'Packet-ins delivered to a slice', ['slice'], (c) => src.sliceTotals().forEach((s) => c.inc({ slice: s.slice }, s.packetIns)));
-  counter('dfvisor_stats_requests_to_switches_total', 'Statistics requests this node sent to switches (push collection rounds and tenant polls sent on)', [], (c) => {
-    const m = src.statsMessages?.();
-    if (m) c.inc(m.requestsToSwitches);
-  });
-  counter('dfvisor_tenant_stats_polls_total', 'Tenant flow/aggregate/port stats polls, by how they were answered (cache: from the last collected snapshot; switch: sent on)', ['answered'], (c) => {
-    const m = src.statsMessages?.();
-    if (!m) return;
-    c.inc({ answered: 'cache' }, m.tenantPollsFromCache);
-    c.inc({ answered: 'switch' }, m.tenantPollsForwarded);
-  });
+  counter('dfvisor_slice_packets_total', 'Packets counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) =>
+    src.sliceTotals().forEach((s) => {
+      c.inc({ slice: s.slice }, s.packets);
+    }),
+  );
+  counter('dfvisor_slice_bytes_total', 'Bytes counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) =>
+    src.sliceTotals().forEach((s) => {
+      c.inc({ slice: s.slice }, s.bytes);
+    }),
+  );
+  counter('dfvisor_slice_packet_ins_total', 'Packet-ins delivered to a slice', ['slice'], (c) =>
+    src.sliceTotals().forEach((s) => {
+      c.inc({ slice: s.slice }, s.packetIns);
+    }),
+  );
+  counter(
+    'dfvisor_stats_requests_to_switches_total',
+    'Statistics requests this node sent to switches (push collection rounds and tenant polls sent on)',
+    [],
+    (c) => {
+      const m = src.statsMessages?.();
+      if (m) c.inc(m.requestsToSwitches);
+    },
+  );
+  counter(
+    'dfvisor_tenant_stats_polls_total',
+    'Tenant flow/aggregate/port stats polls, by how they were answered (cache: from the last collected snapshot; switch: sent on)',
+    ['answered'],
+    (c) => {
+      const m = src.statsMessages?.();
+      if (!m) return;
+      c.inc({ answered: 'cache' }, m.tenantPollsFromCache);
+      c.inc({ answered: 'switch' }, m.tenantPollsForwarded);
+    },
+  );
   // The proxy's one translation (proxy/wire.ts), process-wide: which path each message took, and
   // where a fast structure could not answer (proxy/wire-counts.ts).
-  counter('dfvisor_openflow_messages_total', 'OpenFlow messages the proxy translated, by type, direction (in: decoded, out: encoded), peer (switch/tenant) and path (direct: frame to neutral message without a codec object; codec: through the codec; refused, malformed, unencodable: error values)', ['type', 'direction', 'peer', 'path'], (c) => {
-    for (const x of wireCounts()) c.inc({ type: x.type, direction: x.direction, peer: x.peer, path: x.path }, x.count);
-  });
-  counter('dfvisor_proxy_fallbacks_total', 'Times a fast structure of the proxy could not answer and a slower way was taken (e.g. structure="classifier": packet classification fell back to a scan)', ['structure', 'reason'], (c) => {
-    for (const x of fallbackCounts()) c.inc({ structure: x.structure, reason: x.reason }, x.count);
-  });
+  counter(
+    'dfvisor_openflow_messages_total',
+    'OpenFlow messages the proxy translated, by type, direction (in: decoded, out: encoded), peer (switch/tenant) and path (direct: frame to neutral message without a codec object; codec: through the codec; refused, malformed, unencodable: error values)',
+    ['type', 'direction', 'peer', 'path'],
+    (c) => {
+      for (const x of wireCounts()) c.inc({ type: x.type, direction: x.direction, peer: x.peer, path: x.path }, x.count);
+    },
+  );
+  counter(
+    'dfvisor_proxy_fallbacks_total',
+    'Times a fast structure of the proxy could not answer and a slower way was taken (e.g. structure="classifier": packet classification fell back to a scan)',
+    ['structure', 'reason'],
+    (c) => {
+      for (const x of fallbackCounts()) c.inc({ structure: x.structure, reason: x.reason }, x.count);
+    },
+  );
   return registry;
 }

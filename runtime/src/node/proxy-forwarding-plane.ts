@@ -63,14 +63,22 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     this.plan = plan;
     this.queues = queueOwners(plan?.qos.queues ?? []);
     // Slice ids from the shared revision chain: every node numbers the slices alike.
-    const history = localRevisionHistory(this.ctx.tier).reverse().map((rev) => (rev.body as { plan?: Plan } | null)?.plan);
+    const history = localRevisionHistory(this.ctx.tier)
+      .reverse()
+      .map((rev) => (rev.body as { plan?: Plan } | null)?.plan);
     const r = await this.proxy.applyPlan(plan ?? null, plan ? sliceIdsFromHistory([...history, plan]) : undefined);
     return { ok: r.ok, errors: r.switches.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)) };
   }
 
   status(): ForwardingPlaneStatus {
     const st = this.proxy.status();
-    const switches = st.switches.map((s) => ({ dpid: s.dpid, connected: true, master: s.role === 'master' && this.arbiter.mayProgram(s.dpid), role: s.role, generationId: s.generationId }));
+    const switches = st.switches.map((s) => ({
+      dpid: s.dpid,
+      connected: true,
+      master: s.role === 'master' && this.arbiter.mayProgram(s.dpid),
+      role: s.role,
+      generationId: s.generationId,
+    }));
     const slices = (this.plan?.slices ?? []).map((s) => {
       const bindings = st.switches.flatMap((sw) => sw.slices.filter((b) => b.slice === s.name));
       return {
@@ -110,10 +118,36 @@ function toSnapshot(dpid: string, s: SessionStats | undefined): SwitchStatsSnaps
   return {
     dpid,
     at: s.at,
-    flows: s.flows.map((f) => ({ cookie: f.cookie, packetCount: f.packetCount, byteCount: f.byteCount, key: flowKey(f.cookie, f.priority, f.match) })),
-    ports: s.ports.map((p) => ({ portNo: p.portNo, rxPackets: Number(p.rxPackets), txPackets: Number(p.txPackets), rxBytes: Number(p.rxBytes), txBytes: Number(p.txBytes), rxDropped: Number(p.rxDropped), txDropped: Number(p.txDropped) })),
-    queues: s.queues.map((q) => ({ portNo: q.portNo, queueId: q.queueId, txPackets: Number(q.txPackets), txBytes: Number(q.txBytes), txErrors: Number(q.txErrors) })),
-    meters: s.meters.map((m) => ({ meterId: m.meterId, flowCount: m.flowCount, packetsIn: Number(m.packetInCount), bytesIn: Number(m.byteInCount), bandPackets: Number(m.bandPackets), bandBytes: Number(m.bandBytes) })),
+    flows: s.flows.map((f) => ({
+      cookie: f.cookie,
+      packetCount: f.packetCount,
+      byteCount: f.byteCount,
+      key: flowKey(f.cookie, f.priority, f.match),
+    })),
+    ports: s.ports.map((p) => ({
+      portNo: p.portNo,
+      rxPackets: Number(p.rxPackets),
+      txPackets: Number(p.txPackets),
+      rxBytes: Number(p.rxBytes),
+      txBytes: Number(p.txBytes),
+      rxDropped: Number(p.rxDropped),
+      txDropped: Number(p.txDropped),
+    })),
+    queues: s.queues.map((q) => ({
+      portNo: q.portNo,
+      queueId: q.queueId,
+      txPackets: Number(q.txPackets),
+      txBytes: Number(q.txBytes),
+      txErrors: Number(q.txErrors),
+    })),
+    meters: s.meters.map((m) => ({
+      meterId: m.meterId,
+      flowCount: m.flowCount,
+      packetsIn: Number(m.packetInCount),
+      bytesIn: Number(m.byteInCount),
+      bandPackets: Number(m.bandPackets),
+      bandBytes: Number(m.bandBytes),
+    })),
   };
 }
 

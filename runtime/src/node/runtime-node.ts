@@ -62,7 +62,8 @@ export class RuntimeNode {
 
   static async start(config: NodeConfig, o: RuntimeNodeOptions): Promise<RuntimeNode> {
     const log = o.logger;
-    const storeConfig = config.store.kind === 'embedded' ? { ...config.store, dataDir: config.store.dataDir ?? join(config.dataDir, 'store') } : config.store;
+    const storeConfig =
+      config.store.kind === 'embedded' ? { ...config.store, dataDir: config.store.dataDir ?? join(config.dataDir, 'store') } : config.store;
     const opened = await openStore(storeConfig);
     if (!opened.ok) throw new Error(`cannot open the ${config.store.kind} store: ${opened.error.message}`);
     const store = opened.value;
@@ -101,7 +102,11 @@ export class RuntimeNode {
       status: (): StatusView => node!.statusView(),
       sliceStats: (slice: string) => node!.sliceStats(slice),
       connectedControllers: (slice: string) => forwardingPlane.status().slices.find((s) => s.name === slice)?.controllers ?? [],
-      connectedSwitches: () => forwardingPlane.status().switches.filter((s) => s.connected).map((s) => s.dpid),
+      connectedSwitches: () =>
+        forwardingPlane
+          .status()
+          .switches.filter((s) => s.connected)
+          .map((s) => s.dpid),
     };
     const metrics = buildMetrics({
       revision: () => localCurrentRevision(tier)?.revision ?? 0,
@@ -113,7 +118,14 @@ export class RuntimeNode {
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
     const api = await buildApi({
-      deploy, tokens, runtime: runtimeView, events, audit, metrics, https, logger: log,
+      deploy,
+      tokens,
+      runtime: runtimeView,
+      events,
+      audit,
+      metrics,
+      https,
+      logger: log,
       bodyLimit: config.bodyLimitBytes,
       authFailuresPerMinute: config.authFailuresPerMinute,
       sse: { perToken: config.eventStreamsPerToken, total: config.eventStreamsTotal },
@@ -142,7 +154,10 @@ export class RuntimeNode {
       await node.stop();
       throw e;
     }
-    log.info({ api: node.apiUrl(), openflow: `${config.ofListen.host}:${config.ofListen.port}`, store: store.kind, node: config.nodeId }, 'runtime node started');
+    log.info(
+      { api: node.apiUrl(), openflow: `${config.ofListen.host}:${config.ofListen.port}`, store: store.kind, node: config.nodeId },
+      'runtime node started',
+    );
     return node;
   }
 
@@ -158,21 +173,31 @@ export class RuntimeNode {
 
   /** Puts the active revision on the switches, once per revision, in order. */
   applyActive(): Promise<unknown> {
-    this.applying = this.applying.then(async () => {
-      const current = localCurrentRevision(this.tier);
-      const rev = current?.revision ?? 0;
-      if (rev === this.appliedRevision || this.stopped) return;
-      const plan = (current?.body as unknown as Revision | undefined)?.plan;
-      const r = await this.forwardingPlane.applyPlan(plan);
-      this.appliedRevision = rev;
-      if (r.ok) this.logger.info({ revision: rev }, 'revision applied to the switches');
-      else this.logger.error({ revision: rev, errors: r.errors }, 'revision not fully applied');
-    }).catch((e) => this.logger.error({ err: e }, 'applying the active revision failed'));
+    this.applying = this.applying
+      .then(async () => {
+        const current = localCurrentRevision(this.tier);
+        const rev = current?.revision ?? 0;
+        if (rev === this.appliedRevision || this.stopped) return;
+        const plan = (current?.body as unknown as Revision | undefined)?.plan;
+        const r = await this.forwardingPlane.applyPlan(plan);
+        this.appliedRevision = rev;
+        if (r.ok) this.logger.info({ revision: rev }, 'revision applied to the switches');
+        else this.logger.error({ revision: rev, errors: r.errors }, 'revision not fully applied');
+      })
+      .catch((e) => this.logger.error({ err: e }, 'applying the active revision failed'));
     return this.applying;
   }
 
   private async heartbeat() {
-    const r = await this.store.heartbeat({ id: this.config.nodeId, api: this.apiUrlSafe(), openflow: `tcp:${this.config.ofListen.host}:${this.config.ofListen.port}`, startedAt: Date.now() }, HEARTBEAT_TTL_MS);
+    const r = await this.store.heartbeat(
+      {
+        id: this.config.nodeId,
+        api: this.apiUrlSafe(),
+        openflow: `tcp:${this.config.ofListen.host}:${this.config.ofListen.port}`,
+        startedAt: Date.now(),
+      },
+      HEARTBEAT_TTL_MS,
+    );
     if (!r.ok) this.logger.warn({ error: r.error }, 'heartbeat failed');
   }
 
@@ -192,7 +217,15 @@ export class RuntimeNode {
       if (!c) continue;
       const key = `${s.name}/${this.config.nodeId}`;
       const prev = this.tier.get('stats', key)?.value as unknown as (SliceCounters & { updatedAt: string }) | undefined;
-      if (prev && prev.packets === c.packets && prev.bytes === c.bytes && prev.flows === c.flows && prev.packetIns === c.packetIns && JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? [])) continue;
+      if (
+        prev &&
+        prev.packets === c.packets &&
+        prev.bytes === c.bytes &&
+        prev.flows === c.flows &&
+        prev.packetIns === c.packetIns &&
+        JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? [])
+      )
+        continue;
       const r = await this.store.put('stats', key, { ...c, updatedAt: new Date().toISOString() } as unknown as Json);
       if (!r.ok) this.logger.warn({ error: r.error }, 'stats push failed');
     }
@@ -200,7 +233,17 @@ export class RuntimeNode {
 
   /** Per-slice statistics from the local tier: the sum of every node's pushed aggregate. */
   sliceStats(slice: string): SliceStats {
-    const out: SliceStats = { slice, updatedAt: null, packets: 0, bytes: 0, flows: 0, packetIns: 0, perSwitch: [], removed: { packets: 0, bytes: 0 }, queues: [] };
+    const out: SliceStats = {
+      slice,
+      updatedAt: null,
+      packets: 0,
+      bytes: 0,
+      flows: 0,
+      packetIns: 0,
+      perSwitch: [],
+      removed: { packets: 0, bytes: 0 },
+      queues: [],
+    };
     // Aggregates of nodes that left (no heartbeat) are skipped: their switches have new masters.
     const alive = new Set([...this.tier.entries('nodes')].map(([id]) => id));
     for (const [key, v] of this.tier.entries('stats')) {
@@ -225,7 +268,11 @@ export class RuntimeNode {
   statusView(): StatusView {
     const dp = this.forwardingPlane.status();
     const plan: Plan | undefined = this.deploy.activePlan();
-    const nodes = [...this.tier.entries('nodes')].map(([id, v]) => ({ id, api: ((v.value as { api?: string }).api ?? null) as string | null, alive: true }));
+    const nodes = [...this.tier.entries('nodes')].map(([id, v]) => ({
+      id,
+      api: ((v.value as { api?: string }).api ?? null) as string | null,
+      alive: true,
+    }));
     const local = new Map(dp.switches.map((s) => [s.dpid, s]));
     const known = new Set([...(plan?.network.switches.map((s) => s.dpid) ?? []), ...local.keys()]);
     const switches = [...known].sort().map((dpid) => {

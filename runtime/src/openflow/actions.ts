@@ -25,9 +25,23 @@ export type Action13 =
   | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Buffer };
 
 export const ACTION13_CODES = {
-  output: 0, copy_ttl_out: 11, copy_ttl_in: 12, set_mpls_ttl: 15, dec_mpls_ttl: 16, push_vlan: 17,
-  pop_vlan: 18, push_mpls: 19, pop_mpls: 20, set_queue: 21, group: 22, set_nw_ttl: 23, dec_nw_ttl: 24,
-  set_field: 25, push_pbb: 26, pop_pbb: 27, experimenter: 0xffff,
+  output: 0,
+  copy_ttl_out: 11,
+  copy_ttl_in: 12,
+  set_mpls_ttl: 15,
+  dec_mpls_ttl: 16,
+  push_vlan: 17,
+  pop_vlan: 18,
+  push_mpls: 19,
+  pop_mpls: 20,
+  set_queue: 21,
+  group: 22,
+  set_nw_ttl: 23,
+  dec_nw_ttl: 24,
+  set_field: 25,
+  push_pbb: 26,
+  pop_pbb: 27,
+  experimenter: 0xffff,
 } as const;
 
 function badActionLen(r: Reader, type: number, len: number, want: number, start: number): never {
@@ -40,38 +54,87 @@ function readAction13(r: Reader): Action13 {
   const type = r.u16();
   const len = r.u16();
   if (len < 8 || len % 8 !== 0) r.fail('bad_length', `action type ${type} has bad length ${len}`, SUGGEST.badActionLen, start);
-  if (start + len > r.end) r.fail('bad_length', `action: length ${len - 4} at offset ${start + 4} exceeds the ${r.end - start - 4} bytes left`, SUGGEST.badActionLen);
+  if (start + len > r.end)
+    r.fail(
+      'bad_length',
+      `action: length ${len - 4} at offset ${start + 4} exceeds the ${r.end - start - 4} bytes left`,
+      SUGGEST.badActionLen,
+    );
   const end = start + len;
   // Fixed-size actions are read in place; their body is inside [start + 4, end).
   let a: Action13;
   switch (type) {
     case 0: {
       if (len !== 16) badActionLen(r, type, len, 16, start);
-      const port = r.u32(); const maxLen = r.u16();
+      const port = r.u32();
+      const maxLen = r.u16();
       a = { type: 'output', port, maxLen };
       break;
     }
-    case 11: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'copy_ttl_out' }; break;
-    case 12: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'copy_ttl_in' }; break;
-    case 15: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'set_mpls_ttl', ttl: r.u8() }; break;
-    case 16: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'dec_mpls_ttl' }; break;
-    case 17: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'push_vlan', ethertype: r.u16() }; break;
-    case 18: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'pop_vlan' }; break;
-    case 19: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'push_mpls', ethertype: r.u16() }; break;
-    case 20: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'pop_mpls', ethertype: r.u16() }; break;
-    case 21: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'set_queue', queueId: r.u32() }; break;
-    case 22: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'group', groupId: r.u32() }; break;
-    case 23: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'set_nw_ttl', ttl: r.u8() }; break;
-    case 24: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'dec_nw_ttl' }; break;
+    case 11:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'copy_ttl_out' };
+      break;
+    case 12:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'copy_ttl_in' };
+      break;
+    case 15:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'set_mpls_ttl', ttl: r.u8() };
+      break;
+    case 16:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'dec_mpls_ttl' };
+      break;
+    case 17:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'push_vlan', ethertype: r.u16() };
+      break;
+    case 18:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'pop_vlan' };
+      break;
+    case 19:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'push_mpls', ethertype: r.u16() };
+      break;
+    case 20:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'pop_mpls', ethertype: r.u16() };
+      break;
+    case 21:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'set_queue', queueId: r.u32() };
+      break;
+    case 22:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'group', groupId: r.u32() };
+      break;
+    case 23:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'set_nw_ttl', ttl: r.u8() };
+      break;
+    case 24:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'dec_nw_ttl' };
+      break;
     case 25: {
       const inner = new Reader(r.buf, r.pos, end, SUGGEST.badSetLen13);
       const field = readOxm(inner);
-      if (len !== ((4 + oxmLength(field) + 7) & ~7)) r.fail('bad_length', `set_field length ${len} does not fit its OXM`, SUGGEST.badSetLen13, start);
+      if (len !== ((4 + oxmLength(field) + 7) & ~7))
+        r.fail('bad_length', `set_field length ${len} does not fit its OXM`, SUGGEST.badSetLen13, start);
       a = { type: 'set_field', field };
       break;
     }
-    case 26: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'push_pbb', ethertype: r.u16() }; break;
-    case 27: if (len !== 8) badActionLen(r, type, len, 8, start); a = { type: 'pop_pbb' }; break;
+    case 26:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'push_pbb', ethertype: r.u16() };
+      break;
+    case 27:
+      if (len !== 8) badActionLen(r, type, len, 8, start);
+      a = { type: 'pop_pbb' };
+      break;
     case 0xffff: {
       const b = new Reader(r.buf, r.pos, end, SUGGEST.badActionLen);
       a = { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
@@ -87,10 +150,14 @@ function readAction13(r: Reader): Action13 {
 /** Byte length of an OpenFlow 1.3 action. */
 export function action13Length(a: Action13): number {
   switch (a.type) {
-    case 'output': return 16;
-    case 'set_field': return (4 + oxmLength(a.field) + 7) & ~7;
-    case 'experimenter': return (8 + a.data.length + 7) & ~7;
-    default: return 8;
+    case 'output':
+      return 16;
+    case 'set_field':
+      return (4 + oxmLength(a.field) + 7) & ~7;
+    case 'experimenter':
+      return (8 + a.data.length + 7) & ~7;
+    default:
+      return 8;
   }
 }
 
@@ -105,14 +172,40 @@ function writeAction13(w: Writer, a: Action13): void {
   w.u16(ACTION13_CODES[a.type]);
   const slot = w.lenSlot();
   switch (a.type) {
-    case 'output': w.u32(a.port); w.u16(a.maxLen); w.zeros(6); break;
-    case 'set_mpls_ttl': case 'set_nw_ttl': w.u8(a.ttl); w.zeros(3); break;
-    case 'push_vlan': case 'push_mpls': case 'pop_mpls': case 'push_pbb': w.u16(a.ethertype); w.zeros(2); break;
-    case 'set_queue': w.u32(a.queueId); break;
-    case 'group': w.u32(a.groupId); break;
-    case 'set_field': writeOxm(w, a.field); w.align(start, 8); break;
-    case 'experimenter': w.u32(a.experimenter); w.bytes(a.data); w.align(start, 8); break;
-    default: w.zeros(4);
+    case 'output':
+      w.u32(a.port);
+      w.u16(a.maxLen);
+      w.zeros(6);
+      break;
+    case 'set_mpls_ttl':
+    case 'set_nw_ttl':
+      w.u8(a.ttl);
+      w.zeros(3);
+      break;
+    case 'push_vlan':
+    case 'push_mpls':
+    case 'pop_mpls':
+    case 'push_pbb':
+      w.u16(a.ethertype);
+      w.zeros(2);
+      break;
+    case 'set_queue':
+      w.u32(a.queueId);
+      break;
+    case 'group':
+      w.u32(a.groupId);
+      break;
+    case 'set_field':
+      writeOxm(w, a.field);
+      w.align(start, 8);
+      break;
+    case 'experimenter':
+      w.u32(a.experimenter);
+      w.bytes(a.data);
+      w.align(start, 8);
+      break;
+    default:
+      w.zeros(4);
   }
   w.patchLen(slot, start);
 }
@@ -138,7 +231,12 @@ export type Instruction =
   | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Buffer };
 
 export const INSTRUCTION_CODES = {
-  goto_table: 1, write_metadata: 2, write_actions: 3, apply_actions: 4, clear_actions: 5, meter: 6,
+  goto_table: 1,
+  write_metadata: 2,
+  write_actions: 3,
+  apply_actions: 4,
+  clear_actions: 5,
+  meter: 6,
   experimenter: 0xffff,
 } as const;
 
@@ -150,18 +248,28 @@ function readInstruction(r: Reader): Instruction {
   if (len < 8 || len % 8 !== 0) r.fail('bad_length', `instruction type ${type} has bad length ${len}`, SUGGEST.badInstructionLen13, start);
   const b = r.sub(len - 4, 'instruction', SUGGEST.badInstructionLen13);
   const want = type === 2 ? 24 : type === 1 || type === 5 || type === 6 ? 8 : len;
-  if (len !== want) r.fail('bad_length', `instruction type ${type} has length ${len}, expected ${want}`, SUGGEST.badInstructionLen13, start);
+  if (len !== want)
+    r.fail('bad_length', `instruction type ${type} has length ${len}, expected ${want}`, SUGGEST.badInstructionLen13, start);
   switch (type) {
-    case 1: return { type: 'goto_table', tableId: b.u8() };
-    case 2: { b.skip(4); const metadata = b.u64(); return { type: 'write_metadata', metadata, mask: b.u64() }; }
-    case 3: case 4: {
+    case 1:
+      return { type: 'goto_table', tableId: b.u8() };
+    case 2: {
+      b.skip(4);
+      const metadata = b.u64();
+      return { type: 'write_metadata', metadata, mask: b.u64() };
+    }
+    case 3:
+    case 4: {
       b.skip(4);
       const actions = readActions13(b);
       return { type: type === 3 ? 'write_actions' : 'apply_actions', actions };
     }
-    case 5: return { type: 'clear_actions' };
-    case 6: return { type: 'meter', meterId: b.u32() };
-    case 0xffff: return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
+    case 5:
+      return { type: 'clear_actions' };
+    case 6:
+      return { type: 'meter', meterId: b.u32() };
+    case 0xffff:
+      return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
     default:
       return r.fail('bad_instruction_type', `unknown instruction type ${type}`, SUGGEST.badInstruction13, start);
   }
@@ -170,10 +278,15 @@ function readInstruction(r: Reader): Instruction {
 /** Byte length of an instruction. */
 export function instructionLength(i: Instruction): number {
   switch (i.type) {
-    case 'write_metadata': return 24;
-    case 'write_actions': case 'apply_actions': return 8 + actions13Length(i.actions);
-    case 'experimenter': return (8 + i.data.length + 7) & ~7;
-    default: return 8;
+    case 'write_metadata':
+      return 24;
+    case 'write_actions':
+    case 'apply_actions':
+      return 8 + actions13Length(i.actions);
+    case 'experimenter':
+      return (8 + i.data.length + 7) & ~7;
+    default:
+      return 8;
   }
 }
 
@@ -196,12 +309,31 @@ export function writeInstructions(w: Writer, list: readonly Instruction[]): void
     w.u16(INSTRUCTION_CODES[i.type]);
     const slot = w.lenSlot();
     switch (i.type) {
-      case 'goto_table': w.u8(i.tableId); w.zeros(3); break;
-      case 'write_metadata': w.zeros(4); w.u64(i.metadata); w.u64(i.mask); break;
-      case 'write_actions': case 'apply_actions': w.zeros(4); writeActions13(w, i.actions); break;
-      case 'clear_actions': w.zeros(4); break;
-      case 'meter': w.u32(i.meterId); break;
-      case 'experimenter': w.u32(i.experimenter); w.bytes(i.data); w.align(start, 8); break;
+      case 'goto_table':
+        w.u8(i.tableId);
+        w.zeros(3);
+        break;
+      case 'write_metadata':
+        w.zeros(4);
+        w.u64(i.metadata);
+        w.u64(i.mask);
+        break;
+      case 'write_actions':
+      case 'apply_actions':
+        w.zeros(4);
+        writeActions13(w, i.actions);
+        break;
+      case 'clear_actions':
+        w.zeros(4);
+        break;
+      case 'meter':
+        w.u32(i.meterId);
+        break;
+      case 'experimenter':
+        w.u32(i.experimenter);
+        w.bytes(i.data);
+        w.align(start, 8);
+        break;
     }
     w.patchLen(slot, start);
   }
@@ -224,8 +356,19 @@ export type Action10 =
   | { readonly type: 'experimenter'; readonly experimenter: number; readonly data: Buffer };
 
 export const ACTION10_CODES = {
-  output: 0, set_vlan_vid: 1, set_vlan_pcp: 2, strip_vlan: 3, set_dl_src: 4, set_dl_dst: 5, set_nw_src: 6,
-  set_nw_dst: 7, set_nw_tos: 8, set_tp_src: 9, set_tp_dst: 10, enqueue: 11, experimenter: 0xffff,
+  output: 0,
+  set_vlan_vid: 1,
+  set_vlan_pcp: 2,
+  strip_vlan: 3,
+  set_dl_src: 4,
+  set_dl_dst: 5,
+  set_nw_src: 6,
+  set_nw_dst: 7,
+  set_nw_tos: 8,
+  set_tp_src: 9,
+  set_tp_dst: 10,
+  enqueue: 11,
+  experimenter: 0xffff,
 } as const;
 
 function readAction10(r: Reader): Action10 {
@@ -239,19 +382,49 @@ function readAction10(r: Reader): Action10 {
     if (len !== want) r.fail('bad_length', `action type ${type} has length ${len}, expected ${want}`, SUGGEST.badActionLen, start);
   };
   switch (type) {
-    case 0: { exact(8); const port = b.u16(); return { type: 'output', port, maxLen: b.u16() }; }
-    case 1: exact(8); return { type: 'set_vlan_vid', vlanVid: b.u16() };
-    case 2: exact(8); return { type: 'set_vlan_pcp', vlanPcp: b.u8() };
-    case 3: exact(8); return { type: 'strip_vlan' };
-    case 4: exact(16); return { type: 'set_dl_src', mac: b.mac() };
-    case 5: exact(16); return { type: 'set_dl_dst', mac: b.mac() };
-    case 6: exact(8); return { type: 'set_nw_src', ip: b.ipv4() };
-    case 7: exact(8); return { type: 'set_nw_dst', ip: b.ipv4() };
-    case 8: exact(8); return { type: 'set_nw_tos', tos: b.u8() };
-    case 9: exact(8); return { type: 'set_tp_src', port: b.u16() };
-    case 10: exact(8); return { type: 'set_tp_dst', port: b.u16() };
-    case 11: { exact(16); const port = b.u16(); b.skip(6); return { type: 'enqueue', port, queueId: b.u32() }; }
-    case 0xffff: return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
+    case 0: {
+      exact(8);
+      const port = b.u16();
+      return { type: 'output', port, maxLen: b.u16() };
+    }
+    case 1:
+      exact(8);
+      return { type: 'set_vlan_vid', vlanVid: b.u16() };
+    case 2:
+      exact(8);
+      return { type: 'set_vlan_pcp', vlanPcp: b.u8() };
+    case 3:
+      exact(8);
+      return { type: 'strip_vlan' };
+    case 4:
+      exact(16);
+      return { type: 'set_dl_src', mac: b.mac() };
+    case 5:
+      exact(16);
+      return { type: 'set_dl_dst', mac: b.mac() };
+    case 6:
+      exact(8);
+      return { type: 'set_nw_src', ip: b.ipv4() };
+    case 7:
+      exact(8);
+      return { type: 'set_nw_dst', ip: b.ipv4() };
+    case 8:
+      exact(8);
+      return { type: 'set_nw_tos', tos: b.u8() };
+    case 9:
+      exact(8);
+      return { type: 'set_tp_src', port: b.u16() };
+    case 10:
+      exact(8);
+      return { type: 'set_tp_dst', port: b.u16() };
+    case 11: {
+      exact(16);
+      const port = b.u16();
+      b.skip(6);
+      return { type: 'enqueue', port, queueId: b.u32() };
+    }
+    case 0xffff:
+      return { type: 'experimenter', experimenter: b.u32(), data: b.rest() };
     default:
       return r.fail('bad_action_type', `unknown OpenFlow 1.0 action type ${type}`, SUGGEST.badActionType, start);
   }
@@ -266,9 +439,14 @@ export function readActions10(r: Reader): Action10[] {
 /** Byte length of an OpenFlow 1.0 action. */
 export function action10Length(a: Action10): number {
   switch (a.type) {
-    case 'set_dl_src': case 'set_dl_dst': case 'enqueue': return 16;
-    case 'experimenter': return (8 + a.data.length + 7) & ~7;
-    default: return 8;
+    case 'set_dl_src':
+    case 'set_dl_dst':
+    case 'enqueue':
+      return 16;
+    case 'experimenter':
+      return (8 + a.data.length + 7) & ~7;
+    default:
+      return 8;
   }
 }
 
@@ -285,16 +463,49 @@ export function writeActions10(w: Writer, actions: readonly Action10[]): void {
     w.u16(ACTION10_CODES[a.type]);
     const slot = w.lenSlot();
     switch (a.type) {
-      case 'output': w.u16(a.port); w.u16(a.maxLen); break;
-      case 'set_vlan_vid': w.u16(a.vlanVid); w.zeros(2); break;
-      case 'set_vlan_pcp': w.u8(a.vlanPcp); w.zeros(3); break;
-      case 'strip_vlan': w.zeros(4); break;
-      case 'set_dl_src': case 'set_dl_dst': w.mac(a.mac); w.zeros(6); break;
-      case 'set_nw_src': case 'set_nw_dst': w.ipv4(a.ip); break;
-      case 'set_nw_tos': w.u8(a.tos); w.zeros(3); break;
-      case 'set_tp_src': case 'set_tp_dst': w.u16(a.port); w.zeros(2); break;
-      case 'enqueue': w.u16(a.port); w.zeros(6); w.u32(a.queueId); break;
-      case 'experimenter': w.u32(a.experimenter); w.bytes(a.data); w.align(start, 8); break;
+      case 'output':
+        w.u16(a.port);
+        w.u16(a.maxLen);
+        break;
+      case 'set_vlan_vid':
+        w.u16(a.vlanVid);
+        w.zeros(2);
+        break;
+      case 'set_vlan_pcp':
+        w.u8(a.vlanPcp);
+        w.zeros(3);
+        break;
+      case 'strip_vlan':
+        w.zeros(4);
+        break;
+      case 'set_dl_src':
+      case 'set_dl_dst':
+        w.mac(a.mac);
+        w.zeros(6);
+        break;
+      case 'set_nw_src':
+      case 'set_nw_dst':
+        w.ipv4(a.ip);
+        break;
+      case 'set_nw_tos':
+        w.u8(a.tos);
+        w.zeros(3);
+        break;
+      case 'set_tp_src':
+      case 'set_tp_dst':
+        w.u16(a.port);
+        w.zeros(2);
+        break;
+      case 'enqueue':
+        w.u16(a.port);
+        w.zeros(6);
+        w.u32(a.queueId);
+        break;
+      case 'experimenter':
+        w.u32(a.experimenter);
+        w.bytes(a.data);
+        w.align(start, 8);
+        break;
     }
     w.patchLen(slot, start);
   }
@@ -326,8 +537,19 @@ export const MATCH10_LEN = 40;
 
 /** A match-all 1.0 match (all wildcard bits set, all fields zero). */
 export const MATCH10_ALL: Match10 = {
-  wildcards: (1 << 22) - 1, inPort: 0, dlSrc: 0n, dlDst: 0n, dlVlan: 0,
-  dlVlanPcp: 0, dlType: 0, nwTos: 0, nwProto: 0, nwSrc: 0, nwDst: 0, tpSrc: 0, tpDst: 0,
+  wildcards: (1 << 22) - 1,
+  inPort: 0,
+  dlSrc: 0n,
+  dlDst: 0n,
+  dlVlan: 0,
+  dlVlanPcp: 0,
+  dlType: 0,
+  nwTos: 0,
+  nwProto: 0,
+  nwSrc: 0,
+  nwDst: 0,
+  tpSrc: 0,
+  tpDst: 0,
 };
 
 export function readMatch10(r: Reader): Match10 {

@@ -9,9 +9,7 @@
  * and out of the message buffer.
  */
 
-import {
-  formatIpv4Bytes, formatIpv6Bytes, formatMacBytes, parseIpv4, parseIpv6Into, parseMacInto,
-} from '@dfvisor/grammar';
+import { formatIpv4Bytes, formatIpv6Bytes, formatMacBytes, parseIpv4, parseIpv6Into, parseMacInto } from '@dfvisor/grammar';
 
 /** An OpenFlow error (type, code) the caller can send back to the peer. */
 export interface OfErrorSuggestion {
@@ -63,7 +61,11 @@ export class Reader {
   }
 
   private short(n: number, what: string | undefined): never {
-    return this.fail('truncated', `${what ?? 'value'}: need ${n} bytes at offset ${this.pos}, only ${this.end - this.pos} left`, this.lenError);
+    return this.fail(
+      'truncated',
+      `${what ?? 'value'}: need ${n} bytes at offset ${this.pos}, only ${this.end - this.pos} left`,
+      this.lenError,
+    );
   }
 
   u8(what?: string): number {
@@ -258,8 +260,14 @@ export class Writer {
     }
     const b = this.buf;
     const p = this.pos;
-    b[p] = hi >>> 24; b[p + 1] = hi >>> 16; b[p + 2] = hi >>> 8; b[p + 3] = hi;
-    b[p + 4] = lo >>> 24; b[p + 5] = lo >>> 16; b[p + 6] = lo >>> 8; b[p + 7] = lo;
+    b[p] = hi >>> 24;
+    b[p + 1] = hi >>> 16;
+    b[p + 2] = hi >>> 8;
+    b[p + 3] = hi;
+    b[p + 4] = lo >>> 24;
+    b[p + 5] = lo >>> 16;
+    b[p + 6] = lo >>> 8;
+    b[p + 7] = lo;
     this.pos = p + 8;
   }
   zeros(n: number): void {
@@ -382,7 +390,10 @@ export function ipv6ToBytes(s: string): Buffer {
 function writeIpv4(s: string, out: Uint8Array, at: number): void {
   const v = typeof s === 'string' ? parseIpv4(s) : undefined;
   if (v === undefined) badAddress('IPv4', s);
-  out[at] = v >>> 24; out[at + 1] = v >>> 16; out[at + 2] = v >>> 8; out[at + 3] = v;
+  out[at] = v >>> 24;
+  out[at + 1] = v >>> 16;
+  out[at + 2] = v >>> 8;
+  out[at + 3] = v;
 }
 
 /** Text of a MAC address in binary form (or already text): "aa:bb:cc:dd:ee:ff". For printing and the API. */

@@ -2,17 +2,52 @@
 import { CodecFault, Reader, Writer } from './bytes.js';
 import { KNOWN_WIRE_VERSIONS, OFP_HEADER_LEN, SUGGEST, typeCode, typeName } from './constants.js';
 import {
-  actions10Length, actions13Length, instructionsLength, MATCH10_LEN, readActions10, readActions13, readInstructions,
-  readMatch10, writeActions10, writeActions13, writeInstructions, writeMatch10,
+  actions10Length,
+  actions13Length,
+  instructionsLength,
+  MATCH10_LEN,
+  readActions10,
+  readActions13,
+  readInstructions,
+  readMatch10,
+  writeActions10,
+  writeActions13,
+  writeInstructions,
+  writeMatch10,
 } from './actions.js';
 import { match13Length, readMatch13, writeMatch13 } from './oxm.js';
 import {
-  bandsLength, bucketsLength, PORT10_LEN, PORT13_LEN, queuesLength, readBands, readBuckets, readPort10, readPort13,
-  readQueues, writeBands, writeBuckets, writePort10, writePort13, writeQueues,
+  bandsLength,
+  bucketsLength,
+  PORT10_LEN,
+  PORT13_LEN,
+  queuesLength,
+  readBands,
+  readBuckets,
+  readPort10,
+  readPort13,
+  readQueues,
+  writeBands,
+  writeBuckets,
+  writePort10,
+  writePort13,
+  writeQueues,
 } from './structs.js';
 import {
-  mp10Code, mp13Code, mpReply10Length, mpReply13Length, mpRequest10Length, mpRequest13Length, readMpReply10,
-  readMpReply13, readMpRequest10, readMpRequest13, writeMpReply10, writeMpReply13, writeMpRequest10, writeMpRequest13,
+  mp10Code,
+  mp13Code,
+  mpReply10Length,
+  mpReply13Length,
+  mpRequest10Length,
+  mpRequest13Length,
+  readMpReply10,
+  readMpReply13,
+  readMpRequest10,
+  readMpRequest13,
+  writeMpReply10,
+  writeMpReply13,
+  writeMpRequest10,
+  writeMpRequest13,
 } from './multipart.js';
 import type { Hello, HelloElement, Message10, Message13, OfMessage, Port10 } from './types.js';
 
@@ -78,95 +113,178 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
       }
       return { version, type: name, xid, errorType, code: c, data: r.rest() };
     }
-    case 'echo_request': case 'echo_reply':
+    case 'echo_request':
+    case 'echo_reply':
       return { version, type: name, xid, data: r.rest() };
     case 'experimenter': {
       const experimenter = r.u32();
       const expType = r.u32();
       return { version, type: name, xid, experimenter, expType, data: r.rest() };
     }
-    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': case 'get_async_request':
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
+    case 'get_async_request':
       return { version, type: name, xid };
     case 'features_reply': {
-      const datapathId = r.u64(); const nBuffers = r.u32(); const nTables = r.u8(); const auxiliaryId = r.u8();
+      const datapathId = r.u64();
+      const nBuffers = r.u32();
+      const nTables = r.u8();
+      const auxiliaryId = r.u8();
       r.skip(2);
       return { version, type: name, xid, datapathId, nBuffers, nTables, auxiliaryId, capabilities: r.u32(), reserved: r.u32() };
     }
-    case 'get_config_reply': case 'set_config':
+    case 'get_config_reply':
+    case 'set_config':
       return { version, type: name, xid, flags: r.u16(), missSendLen: r.u16() };
     case 'packet_in': {
-      const bufferId = r.u32(); const totalLen = r.u16(); const reason = r.u8(); const tableId = r.u8(); const cookie = r.u64();
+      const bufferId = r.u32();
+      const totalLen = r.u16();
+      const reason = r.u8();
+      const tableId = r.u8();
+      const cookie = r.u64();
       const match = readMatch13(r);
       r.skip(2);
       return { version, type: name, xid, bufferId, totalLen, reason, tableId, cookie, match, data: r.rest() };
     }
     case 'flow_removed': {
-      const cookie = r.u64(); const priority = r.u16(); const reason = r.u8(); const tableId = r.u8();
-      const durationSec = r.u32(); const durationNsec = r.u32(); const idleTimeout = r.u16(); const hardTimeout = r.u16();
-      const packetCount = r.u64(); const byteCount = r.u64();
-      return { version, type: name, xid, cookie, priority, reason, tableId, durationSec, durationNsec, idleTimeout, hardTimeout, packetCount, byteCount, match: readMatch13(r) };
+      const cookie = r.u64();
+      const priority = r.u16();
+      const reason = r.u8();
+      const tableId = r.u8();
+      const durationSec = r.u32();
+      const durationNsec = r.u32();
+      const idleTimeout = r.u16();
+      const hardTimeout = r.u16();
+      const packetCount = r.u64();
+      const byteCount = r.u64();
+      return {
+        version,
+        type: name,
+        xid,
+        cookie,
+        priority,
+        reason,
+        tableId,
+        durationSec,
+        durationNsec,
+        idleTimeout,
+        hardTimeout,
+        packetCount,
+        byteCount,
+        match: readMatch13(r),
+      };
     }
     case 'port_status': {
-      const reason = r.u8(); r.skip(7);
+      const reason = r.u8();
+      r.skip(7);
       return { version, type: name, xid, reason, port: readPort13(r) };
     }
     case 'packet_out': {
-      const bufferId = r.u32(); const inPort = r.u32(); const actionsLen = r.u16(); r.skip(6);
+      const bufferId = r.u32();
+      const inPort = r.u32();
+      const actionsLen = r.u16();
+      r.skip(6);
       const actions = readActions13(r.sub(actionsLen, 'packet_out actions', SUGGEST.badLen));
       return { version, type: name, xid, bufferId, inPort, actions, data: r.rest() };
     }
     case 'flow_mod': {
-      const cookie = r.u64(); const cookieMask = r.u64(); const tableId = r.u8(); const command = r.u8();
-      const idleTimeout = r.u16(); const hardTimeout = r.u16(); const priority = r.u16(); const bufferId = r.u32();
-      const outPort = r.u32(); const outGroup = r.u32(); const flags = r.u16(); r.skip(2);
+      const cookie = r.u64();
+      const cookieMask = r.u64();
+      const tableId = r.u8();
+      const command = r.u8();
+      const idleTimeout = r.u16();
+      const hardTimeout = r.u16();
+      const priority = r.u16();
+      const bufferId = r.u32();
+      const outPort = r.u32();
+      const outGroup = r.u32();
+      const flags = r.u16();
+      r.skip(2);
       const match = readMatch13(r);
       return {
-        version, type: name, xid, cookie, cookieMask, tableId, command, idleTimeout, hardTimeout, priority, bufferId,
-        outPort, outGroup, flags, match, instructions: readInstructions(r),
+        version,
+        type: name,
+        xid,
+        cookie,
+        cookieMask,
+        tableId,
+        command,
+        idleTimeout,
+        hardTimeout,
+        priority,
+        bufferId,
+        outPort,
+        outGroup,
+        flags,
+        match,
+        instructions: readInstructions(r),
       };
     }
     case 'group_mod': {
-      const command = r.u16(); const groupType = r.u8(); r.skip(1); const groupId = r.u32();
+      const command = r.u16();
+      const groupType = r.u8();
+      r.skip(1);
+      const groupId = r.u32();
       return { version, type: name, xid, command, groupType, groupId, buckets: readBuckets(r) };
     }
     case 'port_mod': {
-      const portNo = r.u32(); r.skip(4);
-      const hwAddr = r.mac('hw_addr'); r.skip(2);
-      const config = r.u32(); const mask = r.u32(); const advertise = r.u32(); r.skip(4);
+      const portNo = r.u32();
+      r.skip(4);
+      const hwAddr = r.mac('hw_addr');
+      r.skip(2);
+      const config = r.u32();
+      const mask = r.u32();
+      const advertise = r.u32();
+      r.skip(4);
       return { version, type: name, xid, portNo, hwAddr, config, mask, advertise };
     }
     case 'table_mod': {
-      const tableId = r.u8(); r.skip(3);
+      const tableId = r.u8();
+      r.skip(3);
       return { version, type: name, xid, tableId, config: r.u32() };
     }
-    case 'multipart_request': case 'multipart_reply': {
-      const mp = r.u16(); const flags = r.u16(); r.skip(4);
+    case 'multipart_request':
+    case 'multipart_reply': {
+      const mp = r.u16();
+      const flags = r.u16();
+      r.skip(4);
       if (name === 'multipart_request') return { version, type: name, xid, flags, body: readMpRequest13(r, mp) };
       return { version, type: name, xid, flags, body: readMpReply13(r, mp) };
     }
     case 'queue_get_config_request': {
-      const port = r.u32(); r.skip(4);
+      const port = r.u32();
+      r.skip(4);
       return { version, type: name, xid, port };
     }
     case 'queue_get_config_reply': {
-      const port = r.u32(); r.skip(4);
+      const port = r.u32();
+      r.skip(4);
       return { version, type: name, xid, port, queues: readQueues(r, 4) };
     }
-    case 'role_request': case 'role_reply': {
-      const role = r.u32(); r.skip(4);
+    case 'role_request':
+    case 'role_reply': {
+      const role = r.u32();
+      r.skip(4);
       return { version, type: name, xid, role, generationId: r.u64() };
     }
-    case 'get_async_reply': case 'set_async': {
+    case 'get_async_reply':
+    case 'set_async': {
       const packetInMask: [number, number] = [r.u32(), r.u32()];
       const portStatusMask: [number, number] = [r.u32(), r.u32()];
       const flowRemovedMask: [number, number] = [r.u32(), r.u32()];
       return { version, type: name, xid, packetInMask, portStatusMask, flowRemovedMask };
     }
     case 'meter_mod': {
-      const command = r.u16(); const flags = r.u16(); const meterId = r.u32();
+      const command = r.u16();
+      const flags = r.u16();
+      const meterId = r.u32();
       return { version, type: name, xid, command, flags, meterId, bands: readBands(r) };
     }
-    case 'hello': case undefined: default:
+    case 'hello':
+    case undefined:
+    default:
       return r.fail('bad_type', `unknown OpenFlow 1.3 message type ${code}`, SUGGEST.badType, 1);
   }
 }
@@ -174,77 +292,215 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
 function encode13(w: Writer, m: Message13): void {
   switch (m.type) {
     case 'error':
-      w.u16(m.errorType); w.u16(m.code);
+      w.u16(m.errorType);
+      w.u16(m.code);
       if (m.errorType === 0xffff) w.u32(m.experimenter ?? 0);
-      w.bytes(m.data); return;
-    case 'echo_request': case 'echo_reply': w.bytes(m.data); return;
-    case 'experimenter': w.u32(m.experimenter); w.u32(m.expType); w.bytes(m.data); return;
-    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': case 'get_async_request': return;
+      w.bytes(m.data);
+      return;
+    case 'echo_request':
+    case 'echo_reply':
+      w.bytes(m.data);
+      return;
+    case 'experimenter':
+      w.u32(m.experimenter);
+      w.u32(m.expType);
+      w.bytes(m.data);
+      return;
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
+    case 'get_async_request':
+      return;
     case 'features_reply':
-      w.u64(m.datapathId); w.u32(m.nBuffers); w.u8(m.nTables); w.u8(m.auxiliaryId); w.zeros(2);
-      w.u32(m.capabilities); w.u32(m.reserved); return;
-    case 'get_config_reply': case 'set_config': w.u16(m.flags); w.u16(m.missSendLen); return;
+      w.u64(m.datapathId);
+      w.u32(m.nBuffers);
+      w.u8(m.nTables);
+      w.u8(m.auxiliaryId);
+      w.zeros(2);
+      w.u32(m.capabilities);
+      w.u32(m.reserved);
+      return;
+    case 'get_config_reply':
+    case 'set_config':
+      w.u16(m.flags);
+      w.u16(m.missSendLen);
+      return;
     case 'packet_in':
-      w.u32(m.bufferId); w.u16(m.totalLen); w.u8(m.reason); w.u8(m.tableId); w.u64(m.cookie);
-      writeMatch13(w, m.match); w.zeros(2); w.bytes(m.data); return;
+      w.u32(m.bufferId);
+      w.u16(m.totalLen);
+      w.u8(m.reason);
+      w.u8(m.tableId);
+      w.u64(m.cookie);
+      writeMatch13(w, m.match);
+      w.zeros(2);
+      w.bytes(m.data);
+      return;
     case 'flow_removed':
-      w.u64(m.cookie); w.u16(m.priority); w.u8(m.reason); w.u8(m.tableId); w.u32(m.durationSec); w.u32(m.durationNsec);
-      w.u16(m.idleTimeout); w.u16(m.hardTimeout); w.u64(m.packetCount); w.u64(m.byteCount); writeMatch13(w, m.match); return;
-    case 'port_status': w.u8(m.reason); w.zeros(7); writePort13(w, m.port); return;
+      w.u64(m.cookie);
+      w.u16(m.priority);
+      w.u8(m.reason);
+      w.u8(m.tableId);
+      w.u32(m.durationSec);
+      w.u32(m.durationNsec);
+      w.u16(m.idleTimeout);
+      w.u16(m.hardTimeout);
+      w.u64(m.packetCount);
+      w.u64(m.byteCount);
+      writeMatch13(w, m.match);
+      return;
+    case 'port_status':
+      w.u8(m.reason);
+      w.zeros(7);
+      writePort13(w, m.port);
+      return;
     case 'packet_out': {
-      w.u32(m.bufferId); w.u32(m.inPort);
-      const slot = w.lenSlot(); w.zeros(6);
+      w.u32(m.bufferId);
+      w.u32(m.inPort);
+      const slot = w.lenSlot();
+      w.zeros(6);
       const start = w.pos;
       writeActions13(w, m.actions);
       w.patchLen(slot, start);
-      w.bytes(m.data); return;
+      w.bytes(m.data);
+      return;
     }
     case 'flow_mod':
-      w.u64(m.cookie); w.u64(m.cookieMask); w.u8(m.tableId); w.u8(m.command); w.u16(m.idleTimeout); w.u16(m.hardTimeout);
-      w.u16(m.priority); w.u32(m.bufferId); w.u32(m.outPort); w.u32(m.outGroup); w.u16(m.flags); w.zeros(2);
-      writeMatch13(w, m.match); writeInstructions(w, m.instructions); return;
-    case 'group_mod': w.u16(m.command); w.u8(m.groupType); w.zeros(1); w.u32(m.groupId); writeBuckets(w, m.buckets); return;
-    case 'port_mod':
-      w.u32(m.portNo); w.zeros(4); w.mac(m.hwAddr); w.zeros(2); w.u32(m.config); w.u32(m.mask);
-      w.u32(m.advertise); w.zeros(4); return;
-    case 'table_mod': w.u8(m.tableId); w.zeros(3); w.u32(m.config); return;
-    case 'multipart_request': w.u16(mp13Code(m.body.mpType)); w.u16(m.flags); w.zeros(4); writeMpRequest13(w, m.body); return;
-    case 'multipart_reply': w.u16(mp13Code(m.body.mpType)); w.u16(m.flags); w.zeros(4); writeMpReply13(w, m.body); return;
-    case 'queue_get_config_request': w.u32(m.port); w.zeros(4); return;
-    case 'queue_get_config_reply': w.u32(m.port); w.zeros(4); writeQueues(w, m.queues, 4); return;
-    case 'role_request': case 'role_reply': w.u32(m.role); w.zeros(4); w.u64(m.generationId); return;
-    case 'get_async_reply': case 'set_async':
-      w.u32(m.packetInMask[0]); w.u32(m.packetInMask[1]); w.u32(m.portStatusMask[0]); w.u32(m.portStatusMask[1]);
-      w.u32(m.flowRemovedMask[0]); w.u32(m.flowRemovedMask[1]);
+      w.u64(m.cookie);
+      w.u64(m.cookieMask);
+      w.u8(m.tableId);
+      w.u8(m.command);
+      w.u16(m.idleTimeout);
+      w.u16(m.hardTimeout);
+      w.u16(m.priority);
+      w.u32(m.bufferId);
+      w.u32(m.outPort);
+      w.u32(m.outGroup);
+      w.u16(m.flags);
+      w.zeros(2);
+      writeMatch13(w, m.match);
+      writeInstructions(w, m.instructions);
       return;
-    case 'meter_mod': w.u16(m.command); w.u16(m.flags); w.u32(m.meterId); writeBands(w, m.bands); return;
+    case 'group_mod':
+      w.u16(m.command);
+      w.u8(m.groupType);
+      w.zeros(1);
+      w.u32(m.groupId);
+      writeBuckets(w, m.buckets);
+      return;
+    case 'port_mod':
+      w.u32(m.portNo);
+      w.zeros(4);
+      w.mac(m.hwAddr);
+      w.zeros(2);
+      w.u32(m.config);
+      w.u32(m.mask);
+      w.u32(m.advertise);
+      w.zeros(4);
+      return;
+    case 'table_mod':
+      w.u8(m.tableId);
+      w.zeros(3);
+      w.u32(m.config);
+      return;
+    case 'multipart_request':
+      w.u16(mp13Code(m.body.mpType));
+      w.u16(m.flags);
+      w.zeros(4);
+      writeMpRequest13(w, m.body);
+      return;
+    case 'multipart_reply':
+      w.u16(mp13Code(m.body.mpType));
+      w.u16(m.flags);
+      w.zeros(4);
+      writeMpReply13(w, m.body);
+      return;
+    case 'queue_get_config_request':
+      w.u32(m.port);
+      w.zeros(4);
+      return;
+    case 'queue_get_config_reply':
+      w.u32(m.port);
+      w.zeros(4);
+      writeQueues(w, m.queues, 4);
+      return;
+    case 'role_request':
+    case 'role_reply':
+      w.u32(m.role);
+      w.zeros(4);
+      w.u64(m.generationId);
+      return;
+    case 'get_async_reply':
+    case 'set_async':
+      w.u32(m.packetInMask[0]);
+      w.u32(m.packetInMask[1]);
+      w.u32(m.portStatusMask[0]);
+      w.u32(m.portStatusMask[1]);
+      w.u32(m.flowRemovedMask[0]);
+      w.u32(m.flowRemovedMask[1]);
+      return;
+    case 'meter_mod':
+      w.u16(m.command);
+      w.u16(m.flags);
+      w.u32(m.meterId);
+      writeBands(w, m.bands);
+      return;
   }
 }
 
 /** Body length (after the 8-byte header) of a 1.3 message, as `encode13` writes it. */
 function size13(m: Message13): number {
   switch (m.type) {
-    case 'error': return 4 + (m.errorType === 0xffff ? 4 : 0) + m.data.length;
-    case 'echo_request': case 'echo_reply': return m.data.length;
-    case 'experimenter': return 8 + m.data.length;
-    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': case 'get_async_request': return 0;
-    case 'features_reply': return 24;
-    case 'get_config_reply': case 'set_config': return 4;
-    case 'packet_in': return 16 + match13Length(m.match) + 2 + m.data.length;
-    case 'flow_removed': return 40 + match13Length(m.match);
-    case 'port_status': return 8 + PORT13_LEN;
-    case 'packet_out': return 16 + actions13Length(m.actions) + m.data.length;
-    case 'flow_mod': return 40 + match13Length(m.match) + instructionsLength(m.instructions);
-    case 'group_mod': return 8 + bucketsLength(m.buckets);
-    case 'port_mod': return 32;
-    case 'table_mod': return 8;
-    case 'multipart_request': return 8 + mpRequest13Length(m.body);
-    case 'multipart_reply': return 8 + mpReply13Length(m.body);
-    case 'queue_get_config_request': return 8;
-    case 'queue_get_config_reply': return 8 + queuesLength(m.queues, 4);
-    case 'role_request': case 'role_reply': return 16;
-    case 'get_async_reply': case 'set_async': return 24;
-    case 'meter_mod': return 8 + bandsLength(m.bands);
+    case 'error':
+      return 4 + (m.errorType === 0xffff ? 4 : 0) + m.data.length;
+    case 'echo_request':
+    case 'echo_reply':
+      return m.data.length;
+    case 'experimenter':
+      return 8 + m.data.length;
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
+    case 'get_async_request':
+      return 0;
+    case 'features_reply':
+      return 24;
+    case 'get_config_reply':
+    case 'set_config':
+      return 4;
+    case 'packet_in':
+      return 16 + match13Length(m.match) + 2 + m.data.length;
+    case 'flow_removed':
+      return 40 + match13Length(m.match);
+    case 'port_status':
+      return 8 + PORT13_LEN;
+    case 'packet_out':
+      return 16 + actions13Length(m.actions) + m.data.length;
+    case 'flow_mod':
+      return 40 + match13Length(m.match) + instructionsLength(m.instructions);
+    case 'group_mod':
+      return 8 + bucketsLength(m.buckets);
+    case 'port_mod':
+      return 32;
+    case 'table_mod':
+      return 8;
+    case 'multipart_request':
+      return 8 + mpRequest13Length(m.body);
+    case 'multipart_reply':
+      return 8 + mpReply13Length(m.body);
+    case 'queue_get_config_request':
+      return 8;
+    case 'queue_get_config_reply':
+      return 8 + queuesLength(m.queues, 4);
+    case 'role_request':
+    case 'role_reply':
+      return 16;
+    case 'get_async_reply':
+    case 'set_async':
+      return 24;
+    case 'meter_mod':
+      return 8 + bandsLength(m.bands);
   }
 }
 
@@ -254,54 +510,133 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
   const name = typeName(1, code);
   switch (name) {
     case 'error': {
-      const errorType = r.u16(); const c = r.u16();
+      const errorType = r.u16();
+      const c = r.u16();
       return { version, type: name, xid, errorType, code: c, data: r.rest() };
     }
-    case 'echo_request': case 'echo_reply': return { version, type: name, xid, data: r.rest() };
-    case 'experimenter': return { version, type: name, xid, experimenter: r.u32(), data: r.rest() };
-    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply':
+    case 'echo_request':
+    case 'echo_reply':
+      return { version, type: name, xid, data: r.rest() };
+    case 'experimenter':
+      return { version, type: name, xid, experimenter: r.u32(), data: r.rest() };
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
       return { version, type: name, xid };
     case 'features_reply': {
-      const datapathId = r.u64(); const nBuffers = r.u32(); const nTables = r.u8(); r.skip(3);
-      const capabilities = r.u32(); const actions = r.u32();
-      if (r.remaining % 48 !== 0) r.fail('bad_length', `features_reply ports length ${r.remaining} is not a multiple of 48`, SUGGEST.badLen);
+      const datapathId = r.u64();
+      const nBuffers = r.u32();
+      const nTables = r.u8();
+      r.skip(3);
+      const capabilities = r.u32();
+      const actions = r.u32();
+      if (r.remaining % 48 !== 0)
+        r.fail('bad_length', `features_reply ports length ${r.remaining} is not a multiple of 48`, SUGGEST.badLen);
       const ports: Port10[] = [];
       while (r.remaining > 0) ports.push(readPort10(r));
       return { version, type: name, xid, datapathId, nBuffers, nTables, capabilities, actions, ports };
     }
-    case 'get_config_reply': case 'set_config': return { version, type: name, xid, flags: r.u16(), missSendLen: r.u16() };
+    case 'get_config_reply':
+    case 'set_config':
+      return { version, type: name, xid, flags: r.u16(), missSendLen: r.u16() };
     case 'packet_in': {
-      const bufferId = r.u32(); const totalLen = r.u16(); const inPort = r.u16(); const reason = r.u8(); r.skip(1);
+      const bufferId = r.u32();
+      const totalLen = r.u16();
+      const inPort = r.u16();
+      const reason = r.u8();
+      r.skip(1);
       return { version, type: name, xid, bufferId, totalLen, inPort, reason, data: r.rest() };
     }
     case 'flow_removed': {
-      const match = readMatch10(r); const cookie = r.u64(); const priority = r.u16(); const reason = r.u8(); r.skip(1);
-      const durationSec = r.u32(); const durationNsec = r.u32(); const idleTimeout = r.u16(); r.skip(2);
-      return { version, type: name, xid, match, cookie, priority, reason, durationSec, durationNsec, idleTimeout, packetCount: r.u64(), byteCount: r.u64() };
+      const match = readMatch10(r);
+      const cookie = r.u64();
+      const priority = r.u16();
+      const reason = r.u8();
+      r.skip(1);
+      const durationSec = r.u32();
+      const durationNsec = r.u32();
+      const idleTimeout = r.u16();
+      r.skip(2);
+      return {
+        version,
+        type: name,
+        xid,
+        match,
+        cookie,
+        priority,
+        reason,
+        durationSec,
+        durationNsec,
+        idleTimeout,
+        packetCount: r.u64(),
+        byteCount: r.u64(),
+      };
     }
-    case 'port_status': { const reason = r.u8(); r.skip(7); return { version, type: name, xid, reason, port: readPort10(r) }; }
+    case 'port_status': {
+      const reason = r.u8();
+      r.skip(7);
+      return { version, type: name, xid, reason, port: readPort10(r) };
+    }
     case 'packet_out': {
-      const bufferId = r.u32(); const inPort = r.u16(); const actionsLen = r.u16();
+      const bufferId = r.u32();
+      const inPort = r.u16();
+      const actionsLen = r.u16();
       const actions = readActions10(r.sub(actionsLen, 'packet_out actions', SUGGEST.badLen));
       return { version, type: name, xid, bufferId, inPort, actions, data: r.rest() };
     }
     case 'flow_mod': {
-      const match = readMatch10(r); const cookie = r.u64(); const command = r.u16(); const idleTimeout = r.u16();
-      const hardTimeout = r.u16(); const priority = r.u16(); const bufferId = r.u32(); const outPort = r.u16(); const flags = r.u16();
-      return { version, type: name, xid, match, cookie, command, idleTimeout, hardTimeout, priority, bufferId, outPort, flags, actions: readActions10(r) };
+      const match = readMatch10(r);
+      const cookie = r.u64();
+      const command = r.u16();
+      const idleTimeout = r.u16();
+      const hardTimeout = r.u16();
+      const priority = r.u16();
+      const bufferId = r.u32();
+      const outPort = r.u16();
+      const flags = r.u16();
+      return {
+        version,
+        type: name,
+        xid,
+        match,
+        cookie,
+        command,
+        idleTimeout,
+        hardTimeout,
+        priority,
+        bufferId,
+        outPort,
+        flags,
+        actions: readActions10(r),
+      };
     }
     case 'port_mod': {
-      const portNo = r.u16(); const hwAddr = r.mac('hw_addr');
-      const config = r.u32(); const mask = r.u32(); const advertise = r.u32(); r.skip(4);
+      const portNo = r.u16();
+      const hwAddr = r.mac('hw_addr');
+      const config = r.u32();
+      const mask = r.u32();
+      const advertise = r.u32();
+      r.skip(4);
       return { version, type: name, xid, portNo, hwAddr, config, mask, advertise };
     }
-    case 'multipart_request': case 'multipart_reply': {
-      const mp = r.u16(); const flags = r.u16();
+    case 'multipart_request':
+    case 'multipart_reply': {
+      const mp = r.u16();
+      const flags = r.u16();
       if (name === 'multipart_request') return { version, type: name, xid, flags, body: readMpRequest10(r, mp) };
       return { version, type: name, xid, flags, body: readMpReply10(r, mp) };
     }
-    case 'queue_get_config_request': { const port = r.u16(); r.skip(2); return { version, type: name, xid, port }; }
-    case 'queue_get_config_reply': { const port = r.u16(); r.skip(6); return { version, type: name, xid, port, queues: readQueues(r, 1) }; }
+    case 'queue_get_config_request': {
+      const port = r.u16();
+      r.skip(2);
+      return { version, type: name, xid, port };
+    }
+    case 'queue_get_config_reply': {
+      const port = r.u16();
+      r.skip(6);
+      return { version, type: name, xid, port, queues: readQueues(r, 1) };
+    }
     default:
       return r.fail('bad_type', `unknown OpenFlow 1.0 message type ${code}`, SUGGEST.badType, 1);
   }
@@ -309,59 +644,156 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
 
 function encode10(w: Writer, m: Message10): void {
   switch (m.type) {
-    case 'error': w.u16(m.errorType); w.u16(m.code); w.bytes(m.data); return;
-    case 'echo_request': case 'echo_reply': w.bytes(m.data); return;
-    case 'experimenter': w.u32(m.experimenter); w.bytes(m.data); return;
-    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': return;
+    case 'error':
+      w.u16(m.errorType);
+      w.u16(m.code);
+      w.bytes(m.data);
+      return;
+    case 'echo_request':
+    case 'echo_reply':
+      w.bytes(m.data);
+      return;
+    case 'experimenter':
+      w.u32(m.experimenter);
+      w.bytes(m.data);
+      return;
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
+      return;
     case 'features_reply':
-      w.u64(m.datapathId); w.u32(m.nBuffers); w.u8(m.nTables); w.zeros(3); w.u32(m.capabilities); w.u32(m.actions);
+      w.u64(m.datapathId);
+      w.u32(m.nBuffers);
+      w.u8(m.nTables);
+      w.zeros(3);
+      w.u32(m.capabilities);
+      w.u32(m.actions);
       for (const p of m.ports) writePort10(w, p);
       return;
-    case 'get_config_reply': case 'set_config': w.u16(m.flags); w.u16(m.missSendLen); return;
-    case 'packet_in': w.u32(m.bufferId); w.u16(m.totalLen); w.u16(m.inPort); w.u8(m.reason); w.zeros(1); w.bytes(m.data); return;
+    case 'get_config_reply':
+    case 'set_config':
+      w.u16(m.flags);
+      w.u16(m.missSendLen);
+      return;
+    case 'packet_in':
+      w.u32(m.bufferId);
+      w.u16(m.totalLen);
+      w.u16(m.inPort);
+      w.u8(m.reason);
+      w.zeros(1);
+      w.bytes(m.data);
+      return;
     case 'flow_removed':
-      writeMatch10(w, m.match); w.u64(m.cookie); w.u16(m.priority); w.u8(m.reason); w.zeros(1); w.u32(m.durationSec);
-      w.u32(m.durationNsec); w.u16(m.idleTimeout); w.zeros(2); w.u64(m.packetCount); w.u64(m.byteCount); return;
-    case 'port_status': w.u8(m.reason); w.zeros(7); writePort10(w, m.port); return;
+      writeMatch10(w, m.match);
+      w.u64(m.cookie);
+      w.u16(m.priority);
+      w.u8(m.reason);
+      w.zeros(1);
+      w.u32(m.durationSec);
+      w.u32(m.durationNsec);
+      w.u16(m.idleTimeout);
+      w.zeros(2);
+      w.u64(m.packetCount);
+      w.u64(m.byteCount);
+      return;
+    case 'port_status':
+      w.u8(m.reason);
+      w.zeros(7);
+      writePort10(w, m.port);
+      return;
     case 'packet_out': {
-      w.u32(m.bufferId); w.u16(m.inPort);
+      w.u32(m.bufferId);
+      w.u16(m.inPort);
       const slot = w.lenSlot();
       const start = w.pos;
       writeActions10(w, m.actions);
       w.patchLen(slot, start);
-      w.bytes(m.data); return;
+      w.bytes(m.data);
+      return;
     }
     case 'flow_mod':
-      writeMatch10(w, m.match); w.u64(m.cookie); w.u16(m.command); w.u16(m.idleTimeout); w.u16(m.hardTimeout);
-      w.u16(m.priority); w.u32(m.bufferId); w.u16(m.outPort); w.u16(m.flags); writeActions10(w, m.actions); return;
+      writeMatch10(w, m.match);
+      w.u64(m.cookie);
+      w.u16(m.command);
+      w.u16(m.idleTimeout);
+      w.u16(m.hardTimeout);
+      w.u16(m.priority);
+      w.u32(m.bufferId);
+      w.u16(m.outPort);
+      w.u16(m.flags);
+      writeActions10(w, m.actions);
+      return;
     case 'port_mod':
-      w.u16(m.portNo); w.mac(m.hwAddr); w.u32(m.config); w.u32(m.mask); w.u32(m.advertise); w.zeros(4); return;
-    case 'multipart_request': w.u16(mp10Code(m.body.mpType)); w.u16(m.flags); writeMpRequest10(w, m.body); return;
-    case 'multipart_reply': w.u16(mp10Code(m.body.mpType)); w.u16(m.flags); writeMpReply10(w, m.body); return;
-    case 'queue_get_config_request': w.u16(m.port); w.zeros(2); return;
-    case 'queue_get_config_reply': w.u16(m.port); w.zeros(6); writeQueues(w, m.queues, 1); return;
+      w.u16(m.portNo);
+      w.mac(m.hwAddr);
+      w.u32(m.config);
+      w.u32(m.mask);
+      w.u32(m.advertise);
+      w.zeros(4);
+      return;
+    case 'multipart_request':
+      w.u16(mp10Code(m.body.mpType));
+      w.u16(m.flags);
+      writeMpRequest10(w, m.body);
+      return;
+    case 'multipart_reply':
+      w.u16(mp10Code(m.body.mpType));
+      w.u16(m.flags);
+      writeMpReply10(w, m.body);
+      return;
+    case 'queue_get_config_request':
+      w.u16(m.port);
+      w.zeros(2);
+      return;
+    case 'queue_get_config_reply':
+      w.u16(m.port);
+      w.zeros(6);
+      writeQueues(w, m.queues, 1);
+      return;
   }
 }
 
 /** Body length (after the 8-byte header) of a 1.0 message, as `encode10` writes it. */
 function size10(m: Message10): number {
   switch (m.type) {
-    case 'error': return 4 + m.data.length;
-    case 'echo_request': case 'echo_reply': return m.data.length;
-    case 'experimenter': return 4 + m.data.length;
-    case 'features_request': case 'get_config_request': case 'barrier_request': case 'barrier_reply': return 0;
-    case 'features_reply': return 24 + PORT10_LEN * m.ports.length;
-    case 'get_config_reply': case 'set_config': return 4;
-    case 'packet_in': return 10 + m.data.length;
-    case 'flow_removed': return MATCH10_LEN + 40;
-    case 'port_status': return 8 + PORT10_LEN;
-    case 'packet_out': return 8 + actions10Length(m.actions) + m.data.length;
-    case 'flow_mod': return MATCH10_LEN + 24 + actions10Length(m.actions);
-    case 'port_mod': return 24;
-    case 'multipart_request': return 4 + mpRequest10Length(m.body);
-    case 'multipart_reply': return 4 + mpReply10Length(m.body);
-    case 'queue_get_config_request': return 4;
-    case 'queue_get_config_reply': return 8 + queuesLength(m.queues, 1);
+    case 'error':
+      return 4 + m.data.length;
+    case 'echo_request':
+    case 'echo_reply':
+      return m.data.length;
+    case 'experimenter':
+      return 4 + m.data.length;
+    case 'features_request':
+    case 'get_config_request':
+    case 'barrier_request':
+    case 'barrier_reply':
+      return 0;
+    case 'features_reply':
+      return 24 + PORT10_LEN * m.ports.length;
+    case 'get_config_reply':
+    case 'set_config':
+      return 4;
+    case 'packet_in':
+      return 10 + m.data.length;
+    case 'flow_removed':
+      return MATCH10_LEN + 40;
+    case 'port_status':
+      return 8 + PORT10_LEN;
+    case 'packet_out':
+      return 8 + actions10Length(m.actions) + m.data.length;
+    case 'flow_mod':
+      return MATCH10_LEN + 24 + actions10Length(m.actions);
+    case 'port_mod':
+      return 24;
+    case 'multipart_request':
+      return 4 + mpRequest10Length(m.body);
+    case 'multipart_reply':
+      return 4 + mpReply10Length(m.body);
+    case 'queue_get_config_request':
+      return 4;
+    case 'queue_get_config_reply':
+      return 8 + queuesLength(m.queues, 1);
   }
 }
 
@@ -394,14 +826,25 @@ function fault(e: unknown): DecodeError {
 export function decodeMessage(buf: Buffer): DecodeResult {
   try {
     if (buf.length < OFP_HEADER_LEN) {
-      return { ok: false, error: { code: 'truncated', message: `message of ${buf.length} bytes is shorter than the 8-byte header`, offset: 0, ofError: SUGGEST.badLen } };
+      return {
+        ok: false,
+        error: {
+          code: 'truncated',
+          message: `message of ${buf.length} bytes is shorter than the 8-byte header`,
+          offset: 0,
+          ofError: SUGGEST.badLen,
+        },
+      };
     }
     const version = buf[0]!;
     const code = buf[1]!;
     const length = buf.readUInt16BE(2);
     const xid = buf.readUInt32BE(4);
     if (length !== buf.length) {
-      return { ok: false, error: { code: 'bad_length', message: `header length ${length} but ${buf.length} bytes given`, offset: 2, ofError: SUGGEST.badLen } };
+      return {
+        ok: false,
+        error: { code: 'bad_length', message: `header length ${length} but ${buf.length} bytes given`, offset: 2, ofError: SUGGEST.badLen },
+      };
     }
     const r = new Reader(buf, OFP_HEADER_LEN, length);
     let msg: OfMessage;
@@ -413,10 +856,21 @@ export function decodeMessage(buf: Buffer): DecodeResult {
     } else if (version === 1) {
       msg = decode10(r, code, xid);
     } else {
-      return { ok: false, error: { code: 'bad_version', message: `unsupported OpenFlow version ${version}`, offset: 0, ofError: SUGGEST.badVersion } };
+      return {
+        ok: false,
+        error: { code: 'bad_version', message: `unsupported OpenFlow version ${version}`, offset: 0, ofError: SUGGEST.badVersion },
+      };
     }
     if (r.remaining > 0) {
-      return { ok: false, error: { code: 'bad_length', message: `${r.remaining} unexpected trailing bytes in ${msg.type}`, offset: r.pos, ofError: SUGGEST.badLen } };
+      return {
+        ok: false,
+        error: {
+          code: 'bad_length',
+          message: `${r.remaining} unexpected trailing bytes in ${msg.type}`,
+          offset: r.pos,
+          ofError: SUGGEST.badLen,
+        },
+      };
     }
     return { ok: true, msg };
   } catch (e) {

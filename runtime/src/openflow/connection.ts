@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { DecodeError, decodeMessage, encodeMessage, errorReplyFor } from './codec.js';
+import { type DecodeError, decodeMessage, encodeMessage, errorReplyFor } from './codec.js';
 import { OpenFlowFramer } from './framer.js';
 import type { OfMessage } from './types.js';
 

@@ -10,26 +10,93 @@ export const OFP_MAX_MESSAGE_LEN = 0xffff;
 
 /** Message type names shared by both versions (1.0 "vendor" = experimenter, "stats" = multipart). */
 export type MessageTypeName =
-  | 'hello' | 'error' | 'echo_request' | 'echo_reply' | 'experimenter'
-  | 'features_request' | 'features_reply' | 'get_config_request' | 'get_config_reply' | 'set_config'
-  | 'packet_in' | 'flow_removed' | 'port_status' | 'packet_out' | 'flow_mod' | 'group_mod' | 'port_mod'
-  | 'table_mod' | 'multipart_request' | 'multipart_reply' | 'barrier_request' | 'barrier_reply'
-  | 'queue_get_config_request' | 'queue_get_config_reply' | 'role_request' | 'role_reply'
-  | 'get_async_request' | 'get_async_reply' | 'set_async' | 'meter_mod';
+  | 'hello'
+  | 'error'
+  | 'echo_request'
+  | 'echo_reply'
+  | 'experimenter'
+  | 'features_request'
+  | 'features_reply'
+  | 'get_config_request'
+  | 'get_config_reply'
+  | 'set_config'
+  | 'packet_in'
+  | 'flow_removed'
+  | 'port_status'
+  | 'packet_out'
+  | 'flow_mod'
+  | 'group_mod'
+  | 'port_mod'
+  | 'table_mod'
+  | 'multipart_request'
+  | 'multipart_reply'
+  | 'barrier_request'
+  | 'barrier_reply'
+  | 'queue_get_config_request'
+  | 'queue_get_config_reply'
+  | 'role_request'
+  | 'role_reply'
+  | 'get_async_request'
+  | 'get_async_reply'
+  | 'set_async'
+  | 'meter_mod';
 
 export const OF13_TYPES: readonly MessageTypeName[] = [
-  'hello', 'error', 'echo_request', 'echo_reply', 'experimenter', 'features_request', 'features_reply',
-  'get_config_request', 'get_config_reply', 'set_config', 'packet_in', 'flow_removed', 'port_status',
-  'packet_out', 'flow_mod', 'group_mod', 'port_mod', 'table_mod', 'multipart_request', 'multipart_reply',
-  'barrier_request', 'barrier_reply', 'queue_get_config_request', 'queue_get_config_reply', 'role_request',
-  'role_reply', 'get_async_request', 'get_async_reply', 'set_async', 'meter_mod',
+  'hello',
+  'error',
+  'echo_request',
+  'echo_reply',
+  'experimenter',
+  'features_request',
+  'features_reply',
+  'get_config_request',
+  'get_config_reply',
+  'set_config',
+  'packet_in',
+  'flow_removed',
+  'port_status',
+  'packet_out',
+  'flow_mod',
+  'group_mod',
+  'port_mod',
+  'table_mod',
+  'multipart_request',
+  'multipart_reply',
+  'barrier_request',
+  'barrier_reply',
+  'queue_get_config_request',
+  'queue_get_config_reply',
+  'role_request',
+  'role_reply',
+  'get_async_request',
+  'get_async_reply',
+  'set_async',
+  'meter_mod',
 ];
 
 export const OF10_TYPES: readonly MessageTypeName[] = [
-  'hello', 'error', 'echo_request', 'echo_reply', 'experimenter', 'features_request', 'features_reply',
-  'get_config_request', 'get_config_reply', 'set_config', 'packet_in', 'flow_removed', 'port_status',
-  'packet_out', 'flow_mod', 'port_mod', 'multipart_request', 'multipart_reply', 'barrier_request',
-  'barrier_reply', 'queue_get_config_request', 'queue_get_config_reply',
+  'hello',
+  'error',
+  'echo_request',
+  'echo_reply',
+  'experimenter',
+  'features_request',
+  'features_reply',
+  'get_config_request',
+  'get_config_reply',
+  'set_config',
+  'packet_in',
+  'flow_removed',
+  'port_status',
+  'packet_out',
+  'flow_mod',
+  'port_mod',
+  'multipart_request',
+  'multipart_reply',
+  'barrier_request',
+  'barrier_reply',
+  'queue_get_config_request',
+  'queue_get_config_reply',
 ];
 
 const OF13_CODES = new Map<string, number>(OF13_TYPES.map((n, i) => [n, i]));
@@ -47,12 +114,26 @@ export function typeName(version: number, code: number): MessageTypeName | undef
 
 // ---- Ports, buffers, tables, groups, meters (1.3 values are 32-bit, 1.0 16-bit).
 export const OFPP13 = {
-  MAX: 0xffffff00, IN_PORT: 0xfffffff8, TABLE: 0xfffffff9, NORMAL: 0xfffffffa, FLOOD: 0xfffffffb,
-  ALL: 0xfffffffc, CONTROLLER: 0xfffffffd, LOCAL: 0xfffffffe, ANY: 0xffffffff,
+  MAX: 0xffffff00,
+  IN_PORT: 0xfffffff8,
+  TABLE: 0xfffffff9,
+  NORMAL: 0xfffffffa,
+  FLOOD: 0xfffffffb,
+  ALL: 0xfffffffc,
+  CONTROLLER: 0xfffffffd,
+  LOCAL: 0xfffffffe,
+  ANY: 0xffffffff,
 } as const;
 export const OFPP10 = {
-  MAX: 0xff00, IN_PORT: 0xfff8, TABLE: 0xfff9, NORMAL: 0xfffa, FLOOD: 0xfffb, ALL: 0xfffc,
-  CONTROLLER: 0xfffd, LOCAL: 0xfffe, NONE: 0xffff,
+  MAX: 0xff00,
+  IN_PORT: 0xfff8,
+  TABLE: 0xfff9,
+  NORMAL: 0xfffa,
+  FLOOD: 0xfffb,
+  ALL: 0xfffc,
+  CONTROLLER: 0xfffd,
+  LOCAL: 0xfffe,
+  NONE: 0xffff,
 } as const;
 export const OFP_NO_BUFFER = 0xffffffff;
 export const OFPTT_ALL = 0xff;
@@ -78,40 +159,78 @@ export const OFPMPF_REPLY_MORE = 1;
 
 /** OpenFlow 1.0 match wildcard bits. */
 export const OFPFW10 = {
-  IN_PORT: 1 << 0, DL_VLAN: 1 << 1, DL_SRC: 1 << 2, DL_DST: 1 << 3, DL_TYPE: 1 << 4, NW_PROTO: 1 << 5,
-  TP_SRC: 1 << 6, TP_DST: 1 << 7, NW_SRC_SHIFT: 8, NW_SRC_MASK: 0x3f << 8, NW_DST_SHIFT: 14,
-  NW_DST_MASK: 0x3f << 14, DL_VLAN_PCP: 1 << 20, NW_TOS: 1 << 21, ALL: (1 << 22) - 1,
+  IN_PORT: 1 << 0,
+  DL_VLAN: 1 << 1,
+  DL_SRC: 1 << 2,
+  DL_DST: 1 << 3,
+  DL_TYPE: 1 << 4,
+  NW_PROTO: 1 << 5,
+  TP_SRC: 1 << 6,
+  TP_DST: 1 << 7,
+  NW_SRC_SHIFT: 8,
+  NW_SRC_MASK: 0x3f << 8,
+  NW_DST_SHIFT: 14,
+  NW_DST_MASK: 0x3f << 14,
+  DL_VLAN_PCP: 1 << 20,
+  NW_TOS: 1 << 21,
+  ALL: (1 << 22) - 1,
 } as const;
 
 // ---- Errors.
 export const OFPET13_NAMES: Record<number, string> = {
-  0: 'HELLO_FAILED', 1: 'BAD_REQUEST', 2: 'BAD_ACTION', 3: 'BAD_INSTRUCTION', 4: 'BAD_MATCH',
-  5: 'FLOW_MOD_FAILED', 6: 'GROUP_MOD_FAILED', 7: 'PORT_MOD_FAILED', 8: 'TABLE_MOD_FAILED',
-  9: 'QUEUE_OP_FAILED', 10: 'SWITCH_CONFIG_FAILED', 11: 'ROLE_REQUEST_FAILED', 12: 'METER_MOD_FAILED',
-  13: 'TABLE_FEATURES_FAILED', 0xffff: 'EXPERIMENTER',
+  0: 'HELLO_FAILED',
+  1: 'BAD_REQUEST',
+  2: 'BAD_ACTION',
+  3: 'BAD_INSTRUCTION',
+  4: 'BAD_MATCH',
+  5: 'FLOW_MOD_FAILED',
+  6: 'GROUP_MOD_FAILED',
+  7: 'PORT_MOD_FAILED',
+  8: 'TABLE_MOD_FAILED',
+  9: 'QUEUE_OP_FAILED',
+  10: 'SWITCH_CONFIG_FAILED',
+  11: 'ROLE_REQUEST_FAILED',
+  12: 'METER_MOD_FAILED',
+  13: 'TABLE_FEATURES_FAILED',
+  65535: 'EXPERIMENTER',
 };
 export const OFPET10_NAMES: Record<number, string> = {
-  0: 'HELLO_FAILED', 1: 'BAD_REQUEST', 2: 'BAD_ACTION', 3: 'FLOW_MOD_FAILED', 4: 'PORT_MOD_FAILED',
+  0: 'HELLO_FAILED',
+  1: 'BAD_REQUEST',
+  2: 'BAD_ACTION',
+  3: 'FLOW_MOD_FAILED',
+  4: 'PORT_MOD_FAILED',
   5: 'QUEUE_OP_FAILED',
 };
 
-const names = (s: string): Record<number, string> =>
-  Object.fromEntries(s.split(' ').map((n, i) => [i, n] as const));
+const names = (s: string): Record<number, string> => Object.fromEntries(s.split(' ').map((n, i) => [i, n] as const));
 
 const ERROR_CODES_13: Record<string, Record<number, string>> = {
   HELLO_FAILED: names('INCOMPATIBLE EPERM'),
-  BAD_REQUEST: names('BAD_VERSION BAD_TYPE BAD_MULTIPART BAD_EXPERIMENTER BAD_EXP_TYPE EPERM BAD_LEN BUFFER_EMPTY BUFFER_UNKNOWN BAD_TABLE_ID IS_SLAVE BAD_PORT BAD_PACKET MULTIPART_BUFFER_OVERFLOW'),
-  BAD_ACTION: names('BAD_TYPE BAD_LEN BAD_EXPERIMENTER BAD_EXP_TYPE BAD_OUT_PORT BAD_ARGUMENT EPERM TOO_MANY BAD_QUEUE BAD_OUT_GROUP MATCH_INCONSISTENT UNSUPPORTED_ORDER BAD_TAG BAD_SET_TYPE BAD_SET_LEN BAD_SET_ARGUMENT'),
-  BAD_INSTRUCTION: names('UNKNOWN_INST UNSUP_INST BAD_TABLE_ID UNSUP_METADATA UNSUP_METADATA_MASK BAD_EXPERIMENTER BAD_EXP_TYPE BAD_LEN EPERM'),
-  BAD_MATCH: names('BAD_TYPE BAD_LEN BAD_TAG BAD_DL_ADDR_MASK BAD_NW_ADDR_MASK BAD_WILDCARDS BAD_FIELD BAD_VALUE BAD_MASK BAD_PREREQ DUP_FIELD EPERM'),
+  BAD_REQUEST: names(
+    'BAD_VERSION BAD_TYPE BAD_MULTIPART BAD_EXPERIMENTER BAD_EXP_TYPE EPERM BAD_LEN BUFFER_EMPTY BUFFER_UNKNOWN BAD_TABLE_ID IS_SLAVE BAD_PORT BAD_PACKET MULTIPART_BUFFER_OVERFLOW',
+  ),
+  BAD_ACTION: names(
+    'BAD_TYPE BAD_LEN BAD_EXPERIMENTER BAD_EXP_TYPE BAD_OUT_PORT BAD_ARGUMENT EPERM TOO_MANY BAD_QUEUE BAD_OUT_GROUP MATCH_INCONSISTENT UNSUPPORTED_ORDER BAD_TAG BAD_SET_TYPE BAD_SET_LEN BAD_SET_ARGUMENT',
+  ),
+  BAD_INSTRUCTION: names(
+    'UNKNOWN_INST UNSUP_INST BAD_TABLE_ID UNSUP_METADATA UNSUP_METADATA_MASK BAD_EXPERIMENTER BAD_EXP_TYPE BAD_LEN EPERM',
+  ),
+  BAD_MATCH: names(
+    'BAD_TYPE BAD_LEN BAD_TAG BAD_DL_ADDR_MASK BAD_NW_ADDR_MASK BAD_WILDCARDS BAD_FIELD BAD_VALUE BAD_MASK BAD_PREREQ DUP_FIELD EPERM',
+  ),
   FLOW_MOD_FAILED: names('UNKNOWN TABLE_FULL BAD_TABLE_ID OVERLAP EPERM BAD_TIMEOUT BAD_COMMAND BAD_FLAGS'),
-  GROUP_MOD_FAILED: names('GROUP_EXISTS INVALID_GROUP WEIGHT_UNSUPPORTED OUT_OF_GROUPS OUT_OF_BUCKETS CHAINING_UNSUPPORTED WATCH_UNSUPPORTED LOOP UNKNOWN_GROUP CHAINED_GROUP BAD_TYPE BAD_COMMAND BAD_BUCKET BAD_WATCH EPERM'),
+  GROUP_MOD_FAILED: names(
+    'GROUP_EXISTS INVALID_GROUP WEIGHT_UNSUPPORTED OUT_OF_GROUPS OUT_OF_BUCKETS CHAINING_UNSUPPORTED WATCH_UNSUPPORTED LOOP UNKNOWN_GROUP CHAINED_GROUP BAD_TYPE BAD_COMMAND BAD_BUCKET BAD_WATCH EPERM',
+  ),
   PORT_MOD_FAILED: names('BAD_PORT BAD_HW_ADDR BAD_CONFIG BAD_ADVERTISE EPERM'),
   TABLE_MOD_FAILED: names('BAD_TABLE BAD_CONFIG EPERM'),
   QUEUE_OP_FAILED: names('BAD_PORT BAD_QUEUE EPERM'),
   SWITCH_CONFIG_FAILED: names('BAD_FLAGS BAD_LEN EPERM'),
   ROLE_REQUEST_FAILED: names('STALE UNSUP BAD_ROLE'),
-  METER_MOD_FAILED: names('UNKNOWN METER_EXISTS INVALID_METER UNKNOWN_METER BAD_COMMAND BAD_FLAGS BAD_RATE BAD_BURST BAD_BAND BAD_BAND_VALUE OUT_OF_METERS OUT_OF_BANDS'),
+  METER_MOD_FAILED: names(
+    'UNKNOWN METER_EXISTS INVALID_METER UNKNOWN_METER BAD_COMMAND BAD_FLAGS BAD_RATE BAD_BURST BAD_BAND BAD_BAND_VALUE OUT_OF_METERS OUT_OF_BANDS',
+  ),
   TABLE_FEATURES_FAILED: names('BAD_TABLE BAD_METADATA BAD_TYPE BAD_LEN BAD_ARGUMENT EPERM'),
 };
 const ERROR_CODES_10: Record<string, Record<number, string>> = {

@@ -4,8 +4,20 @@ import type { OxmTlv } from './oxm.js';
 import type { Bucket, MeterBand, Port10, Port13 } from './shared-types.js';
 
 export const MP13_CODES = {
-  desc: 0, flow: 1, aggregate: 2, table: 3, port_stats: 4, queue: 5, group: 6, group_desc: 7,
-  group_features: 8, meter: 9, meter_config: 10, meter_features: 11, table_features: 12, port_desc: 13,
+  desc: 0,
+  flow: 1,
+  aggregate: 2,
+  table: 3,
+  port_stats: 4,
+  queue: 5,
+  group: 6,
+  group_desc: 7,
+  group_features: 8,
+  meter: 9,
+  meter_config: 10,
+  meter_features: 11,
+  table_features: 12,
+  port_desc: 13,
   experimenter: 0xffff,
 } as const;
 export const MP10_CODES = { desc: 0, flow: 1, aggregate: 2, table: 3, port_stats: 4, queue: 5, experimenter: 0xffff } as const;
@@ -203,4 +215,3 @@ export type MultipartReplyBody10 =
   | { readonly mpType: 'port_stats'; readonly stats: readonly PortStats10[] }
   | { readonly mpType: 'queue'; readonly stats: readonly QueueStats10[] }
   | { readonly mpType: 'experimenter'; readonly experimenter: number; readonly data: Buffer };
-

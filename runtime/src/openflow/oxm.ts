@@ -18,11 +18,45 @@ export const OFPXMC_OPENFLOW_BASIC = 0x8000;
 type Kind = 'u8' | 'u16' | 'u24' | 'u32' | 'u64' | 'mac' | 'ipv4' | 'ipv6';
 
 export type OxmFieldName =
-  | 'in_port' | 'in_phy_port' | 'metadata' | 'eth_dst' | 'eth_src' | 'eth_type' | 'vlan_vid' | 'vlan_pcp'
-  | 'ip_dscp' | 'ip_ecn' | 'ip_proto' | 'ipv4_src' | 'ipv4_dst' | 'tcp_src' | 'tcp_dst' | 'udp_src' | 'udp_dst'
-  | 'sctp_src' | 'sctp_dst' | 'icmpv4_type' | 'icmpv4_code' | 'arp_op' | 'arp_spa' | 'arp_tpa' | 'arp_sha'
-  | 'arp_tha' | 'ipv6_src' | 'ipv6_dst' | 'ipv6_flabel' | 'icmpv6_type' | 'icmpv6_code' | 'ipv6_nd_target'
-  | 'ipv6_nd_sll' | 'ipv6_nd_tll' | 'mpls_label' | 'mpls_tc' | 'mpls_bos' | 'pbb_isid' | 'tunnel_id'
+  | 'in_port'
+  | 'in_phy_port'
+  | 'metadata'
+  | 'eth_dst'
+  | 'eth_src'
+  | 'eth_type'
+  | 'vlan_vid'
+  | 'vlan_pcp'
+  | 'ip_dscp'
+  | 'ip_ecn'
+  | 'ip_proto'
+  | 'ipv4_src'
+  | 'ipv4_dst'
+  | 'tcp_src'
+  | 'tcp_dst'
+  | 'udp_src'
+  | 'udp_dst'
+  | 'sctp_src'
+  | 'sctp_dst'
+  | 'icmpv4_type'
+  | 'icmpv4_code'
+  | 'arp_op'
+  | 'arp_spa'
+  | 'arp_tpa'
+  | 'arp_sha'
+  | 'arp_tha'
+  | 'ipv6_src'
+  | 'ipv6_dst'
+  | 'ipv6_flabel'
+  | 'icmpv6_type'
+  | 'icmpv6_code'
+  | 'ipv6_nd_target'
+  | 'ipv6_nd_sll'
+  | 'ipv6_nd_tll'
+  | 'mpls_label'
+  | 'mpls_tc'
+  | 'mpls_bos'
+  | 'pbb_isid'
+  | 'tunnel_id'
   | 'ipv6_exthdr';
 
 interface FieldDef {
@@ -40,15 +74,46 @@ const d = (name: OxmFieldName, kind: Kind): FieldDef => ({ name, kind, size: KIN
 
 /** Index = OXM field number in class OPENFLOW_BASIC. */
 export const OXM_FIELDS: readonly FieldDef[] = [
-  d('in_port', 'u32'), d('in_phy_port', 'u32'), d('metadata', 'u64'), d('eth_dst', 'mac'), d('eth_src', 'mac'),
-  d('eth_type', 'u16'), d('vlan_vid', 'u16'), d('vlan_pcp', 'u8'), d('ip_dscp', 'u8'), d('ip_ecn', 'u8'),
-  d('ip_proto', 'u8'), d('ipv4_src', 'ipv4'), d('ipv4_dst', 'ipv4'), d('tcp_src', 'u16'), d('tcp_dst', 'u16'),
-  d('udp_src', 'u16'), d('udp_dst', 'u16'), d('sctp_src', 'u16'), d('sctp_dst', 'u16'), d('icmpv4_type', 'u8'),
-  d('icmpv4_code', 'u8'), d('arp_op', 'u16'), d('arp_spa', 'ipv4'), d('arp_tpa', 'ipv4'), d('arp_sha', 'mac'),
-  d('arp_tha', 'mac'), d('ipv6_src', 'ipv6'), d('ipv6_dst', 'ipv6'), d('ipv6_flabel', 'u32'),
-  d('icmpv6_type', 'u8'), d('icmpv6_code', 'u8'), d('ipv6_nd_target', 'ipv6'), d('ipv6_nd_sll', 'mac'),
-  d('ipv6_nd_tll', 'mac'), d('mpls_label', 'u32'), d('mpls_tc', 'u8'), d('mpls_bos', 'u8'), d('pbb_isid', 'u24'),
-  d('tunnel_id', 'u64'), d('ipv6_exthdr', 'u16'),
+  d('in_port', 'u32'),
+  d('in_phy_port', 'u32'),
+  d('metadata', 'u64'),
+  d('eth_dst', 'mac'),
+  d('eth_src', 'mac'),
+  d('eth_type', 'u16'),
+  d('vlan_vid', 'u16'),
+  d('vlan_pcp', 'u8'),
+  d('ip_dscp', 'u8'),
+  d('ip_ecn', 'u8'),
+  d('ip_proto', 'u8'),
+  d('ipv4_src', 'ipv4'),
+  d('ipv4_dst', 'ipv4'),
+  d('tcp_src', 'u16'),
+  d('tcp_dst', 'u16'),
+  d('udp_src', 'u16'),
+  d('udp_dst', 'u16'),
+  d('sctp_src', 'u16'),
+  d('sctp_dst', 'u16'),
+  d('icmpv4_type', 'u8'),
+  d('icmpv4_code', 'u8'),
+  d('arp_op', 'u16'),
+  d('arp_spa', 'ipv4'),
+  d('arp_tpa', 'ipv4'),
+  d('arp_sha', 'mac'),
+  d('arp_tha', 'mac'),
+  d('ipv6_src', 'ipv6'),
+  d('ipv6_dst', 'ipv6'),
+  d('ipv6_flabel', 'u32'),
+  d('icmpv6_type', 'u8'),
+  d('icmpv6_code', 'u8'),
+  d('ipv6_nd_target', 'ipv6'),
+  d('ipv6_nd_sll', 'mac'),
+  d('ipv6_nd_tll', 'mac'),
+  d('mpls_label', 'u32'),
+  d('mpls_tc', 'u8'),
+  d('mpls_bos', 'u8'),
+  d('pbb_isid', 'u24'),
+  d('tunnel_id', 'u64'),
+  d('ipv6_exthdr', 'u16'),
 ];
 
 const FIELD_BY_NAME = new Map<string, FieldDef>(OXM_FIELDS.map((f) => [f.name, f]));
@@ -83,14 +148,22 @@ export function oxmFieldSize(name: OxmFieldName): number {
 
 function readValue(r: Reader, kind: Kind): OxmValue {
   switch (kind) {
-    case 'u8': return r.u8();
-    case 'u16': return r.u16();
-    case 'u24': return r.u24();
-    case 'u32': return r.u32();
-    case 'u64': return r.u64();
-    case 'mac': return r.macBin();
-    case 'ipv4': return r.ipv4Bin();
-    case 'ipv6': return r.ipv6Bin();
+    case 'u8':
+      return r.u8();
+    case 'u16':
+      return r.u16();
+    case 'u24':
+      return r.u24();
+    case 'u32':
+      return r.u32();
+    case 'u64':
+      return r.u64();
+    case 'mac':
+      return r.macBin();
+    case 'ipv4':
+      return r.ipv4Bin();
+    case 'ipv6':
+      return r.ipv6Bin();
   }
 }
 
@@ -98,10 +171,14 @@ function readValue(r: Reader, kind: Kind): OxmValue {
 export function oxmValueText(field: OxmFieldName, v: OxmValue): string {
   const def = FIELD_BY_NAME.get(field);
   switch (def?.kind) {
-    case 'mac': return typeof v === 'number' ? macText(BigInt(v)) : macText(v);
-    case 'ipv4': return typeof v === 'bigint' ? ipv4Text(Number(v)) : ipv4Text(v);
-    case 'ipv6': return typeof v === 'number' ? ipv6Text(BigInt(v)) : ipv6Text(v);
-    default: return String(v);
+    case 'mac':
+      return typeof v === 'number' ? macText(BigInt(v)) : macText(v);
+    case 'ipv4':
+      return typeof v === 'bigint' ? ipv4Text(Number(v)) : ipv4Text(v);
+    case 'ipv6':
+      return typeof v === 'number' ? ipv6Text(BigInt(v)) : ipv6Text(v);
+    default:
+      return String(v);
   }
 }
 
@@ -111,17 +188,31 @@ function wrongType(name: string, want: string, v: unknown): never {
 
 function writeValue(w: Writer, kind: Kind, v: OxmValue, name: string): void {
   switch (kind) {
-    case 'u8': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u8(v);
-    case 'u16': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u16(v);
-    case 'u24': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u24(v);
-    case 'u32': if (typeof v !== 'number') wrongType(name, 'number', v); return w.u32(v);
+    case 'u8':
+      if (typeof v !== 'number') wrongType(name, 'number', v);
+      return w.u8(v);
+    case 'u16':
+      if (typeof v !== 'number') wrongType(name, 'number', v);
+      return w.u16(v);
+    case 'u24':
+      if (typeof v !== 'number') wrongType(name, 'number', v);
+      return w.u24(v);
+    case 'u32':
+      if (typeof v !== 'number') wrongType(name, 'number', v);
+      return w.u32(v);
     case 'u64':
       if (typeof v === 'bigint') return w.u64(v);
       if (typeof v !== 'number') wrongType(name, 'number', v);
       return w.u64(BigInt(v));
-    case 'mac': if (typeof v === 'number') wrongType(name, 'bigint or text', v); return w.macAddr(v);
-    case 'ipv4': if (typeof v === 'bigint') wrongType(name, 'number or text', v); return w.ipv4Addr(v);
-    case 'ipv6': if (typeof v === 'number') wrongType(name, 'bigint or text', v); return w.ipv6Addr(v);
+    case 'mac':
+      if (typeof v === 'number') wrongType(name, 'bigint or text', v);
+      return w.macAddr(v);
+    case 'ipv4':
+      if (typeof v === 'bigint') wrongType(name, 'number or text', v);
+      return w.ipv4Addr(v);
+    case 'ipv6':
+      if (typeof v === 'number') wrongType(name, 'bigint or text', v);
+      return w.ipv6Addr(v);
   }
 }
 
@@ -142,7 +233,8 @@ export function readOxm(r: Reader): OxmTlv {
   }
   const def = oxmClass === OFPXMC_OPENFLOW_BASIC ? OXM_FIELDS[oxmField] : undefined;
   if (!def) {
-    if (hasMask && len % 2 !== 0) r.fail('bad_length', `masked OXM ${oxmClass}:${oxmField} has odd length ${len}`, SUGGEST.badMatchLen13, start);
+    if (hasMask && len % 2 !== 0)
+      r.fail('bad_length', `masked OXM ${oxmClass}:${oxmField} has odd length ${len}`, SUGGEST.badMatchLen13, start);
     const half = hasMask ? len / 2 : len;
     const value = r.bytes(half);
     return hasMask ? { field: 'raw', oxmClass, oxmField, value, mask: r.bytes(half) } : { field: 'raw', oxmClass, oxmField, value };

@@ -30,4 +30,10 @@ export interface Bucket {
 export type MeterBand =
   | { readonly type: 'drop'; readonly rate: number; readonly burstSize: number }
   | { readonly type: 'dscp_remark'; readonly rate: number; readonly burstSize: number; readonly precLevel: number }
-  | { readonly type: 'experimenter'; readonly rate: number; readonly burstSize: number; readonly experimenter: number; readonly data: Buffer };
+  | {
+      readonly type: 'experimenter';
+      readonly rate: number;
+      readonly burstSize: number;
+      readonly experimenter: number;
+      readonly data: Buffer;
+    };

@@ -15,7 +15,12 @@ function readPortProps(r: Reader): PortProps {
 }
 
 function writePortProps(w: Writer, p: PortProps): void {
-  w.u32(p.config); w.u32(p.state); w.u32(p.curr); w.u32(p.advertised); w.u32(p.supported); w.u32(p.peer);
+  w.u32(p.config);
+  w.u32(p.state);
+  w.u32(p.curr);
+  w.u32(p.advertised);
+  w.u32(p.supported);
+  w.u32(p.peer);
 }
 
 export function readPort13(r: Reader): Port13 {
@@ -36,7 +41,8 @@ export function writePort13(w: Writer, p: Port13): void {
   w.zeros(2);
   w.str(p.name, 16);
   writePortProps(w, p);
-  w.u32(p.currSpeed); w.u32(p.maxSpeed);
+  w.u32(p.currSpeed);
+  w.u32(p.maxSpeed);
 }
 
 export function readPort10(r: Reader): Port10 {
@@ -130,8 +136,14 @@ export function writeBands(w: Writer, bands: readonly MeterBand[]): void {
     w.u32(band.rate);
     w.u32(band.burstSize);
     if (band.type === 'drop') w.zeros(4);
-    else if (band.type === 'dscp_remark') { w.u8(band.precLevel); w.zeros(3); }
-    else { w.u32(band.experimenter); w.bytes(band.data); w.align(start, 8); }
+    else if (band.type === 'dscp_remark') {
+      w.u8(band.precLevel);
+      w.zeros(3);
+    } else {
+      w.u32(band.experimenter);
+      w.bytes(band.data);
+      w.align(start, 8);
+    }
     w.patchLen(slot, start);
   }
 }
@@ -162,7 +174,10 @@ function writeQueueProps(w: Writer, props: readonly QueueProperty[]): void {
     w.u16(p.property);
     const slot = w.lenSlot();
     w.zeros(4);
-    if ('rate' in p) { w.u16(p.rate); w.zeros(6); } else w.bytes(p.data);
+    if ('rate' in p) {
+      w.u16(p.rate);
+      w.zeros(6);
+    } else w.bytes(p.data);
     w.patchLen(slot, start);
   }
 }

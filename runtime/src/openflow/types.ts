@@ -86,7 +86,6 @@ export interface SwitchConfig<V extends OfVersion = OfVersion> extends Base<V, '
   readonly missSendLen: number;
 }
 
-
 export interface PacketIn13 extends Base<4, 'packet_in'> {
   readonly bufferId: number;
   readonly totalLen: number;
@@ -219,8 +218,7 @@ export interface QueueGetConfigRequest<V extends OfVersion = OfVersion> extends 
 }
 export type QueueProperty =
   /** min_rate (1) / max_rate (2): rate in 1/10 of a percent; > 1000 means disabled. */
-  | { readonly property: 1 | 2; readonly rate: number }
-  | { readonly property: number; readonly data: Buffer };
+  { readonly property: 1 | 2; readonly rate: number } | { readonly property: number; readonly data: Buffer };
 export interface PacketQueue {
   readonly queueId: number;
   /** 1.3 only (1.0 packet queues have no port field). */
@@ -244,7 +242,6 @@ export interface AsyncConfig extends Base<4, 'get_async_reply' | 'set_async'> {
   readonly flowRemovedMask: readonly [number, number];
 }
 
-
 export interface MeterMod extends Base<4, 'meter_mod'> {
   readonly command: number;
   readonly flags: number;
@@ -253,15 +250,45 @@ export interface MeterMod extends Base<4, 'meter_mod'> {
 }
 
 export type Message13 =
-  | ErrorMsg<4> | Echo<4> | Experimenter13 | Empty<4> | FeaturesReply13 | SwitchConfig<4> | PacketIn13
-  | FlowRemoved13 | PortStatus13 | PacketOut13 | FlowMod13 | GroupMod | PortMod13 | TableMod
-  | MultipartRequest13 | MultipartReply13 | QueueGetConfigRequest<4> | QueueGetConfigReply<4> | Role
-  | AsyncConfig | MeterMod;
+  | ErrorMsg<4>
+  | Echo<4>
+  | Experimenter13
+  | Empty<4>
+  | FeaturesReply13
+  | SwitchConfig<4>
+  | PacketIn13
+  | FlowRemoved13
+  | PortStatus13
+  | PacketOut13
+  | FlowMod13
+  | GroupMod
+  | PortMod13
+  | TableMod
+  | MultipartRequest13
+  | MultipartReply13
+  | QueueGetConfigRequest<4>
+  | QueueGetConfigReply<4>
+  | Role
+  | AsyncConfig
+  | MeterMod;
 
 export type Message10 =
-  | ErrorMsg<1> | Echo<1> | Experimenter10 | Empty<1> | FeaturesReply10 | SwitchConfig<1> | PacketIn10
-  | FlowRemoved10 | PortStatus10 | PacketOut10 | FlowMod10 | PortMod10 | MultipartRequest10
-  | MultipartReply10 | QueueGetConfigRequest<1> | QueueGetConfigReply<1>;
+  | ErrorMsg<1>
+  | Echo<1>
+  | Experimenter10
+  | Empty<1>
+  | FeaturesReply10
+  | SwitchConfig<1>
+  | PacketIn10
+  | FlowRemoved10
+  | PortStatus10
+  | PacketOut10
+  | FlowMod10
+  | PortMod10
+  | MultipartRequest10
+  | MultipartReply10
+  | QueueGetConfigRequest<1>
+  | QueueGetConfigReply<1>;
 
 /** Any message this codec decodes or encodes. */
 export type OfMessage = Hello | Message13 | Message10;

@@ -6,10 +6,22 @@ import type { FlowMatch, FlowMod, MeterBand } from './messages.js';
 import { OFPCML_NO_BUFFER, OFPFC as FC, OFPG_ANY, OFPMF, OFP_NO_BUFFER, OFPP13 as OFPP, OFPTT_ALL } from '../openflow/constants.js';
 import type { SliceOnSwitch } from './slice-views.js';
 import { tagMatch, type SliceContext } from './rewrite.js';
-import { HV_DROP_COOKIE, HV_SLICE_COOKIE_MASK, hvSliceCookie, MISS_EMULATION_SEQ, SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
+import {
+  HV_DROP_COOKIE,
+  HV_SLICE_COOKIE_MASK,
+  hvSliceCookie,
+  MISS_EMULATION_SEQ,
+  SLICE_COOKIE_MASK,
+  sliceCookie,
+} from '../dataplane/cookies.js';
 import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY } from '../dataplane/priorities.js';
 
-export interface MeterMod { command: 'add' | 'modify' | 'delete'; meterId: number; flags: number; bands: MeterBand[] }
+export interface MeterMod {
+  command: 'add' | 'modify' | 'delete';
+  meterId: number;
+  flags: number;
+  bands: MeterBand[];
+}
 
 export interface SwitchSetup {
   flowMods: FlowMod[];
@@ -19,7 +31,18 @@ export interface SwitchSetup {
 }
 
 function flow(partial: Partial<FlowMod> & Pick<FlowMod, 'match' | 'priority' | 'cookie' | 'instructions'>): FlowMod {
-  return { cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: OFPG_ANY, flags: 0, ...partial };
+  return {
+    cookieMask: 0n,
+    tableId: 0,
+    command: FC.ADD,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    bufferId: OFP_NO_BUFFER,
+    outPort: OFPP.ANY,
+    outGroup: OFPG_ANY,
+    flags: 0,
+    ...partial,
+  };
 }
 
 /** The default isolation rule: anything no slice rule matches is dropped. */
@@ -27,11 +50,18 @@ export function baseDropRule(): FlowMod {
   return flow({ match: {}, priority: BASE_DROP_PRIORITY, cookie: HV_DROP_COOKIE, instructions: [] });
 }
 
-const toController = (): FlowMod['instructions'] => [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: OFPCML_NO_BUFFER }] }];
+const toController = (): FlowMod['instructions'] => [
+  { type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: OFPCML_NO_BUFFER }] },
+];
 
 /** OpenFlow 1.0 sends table misses to the controller: a slice's emulation rule for one of its read matches. */
 export function missEmulationRule(sliceId: number, match: FlowMatch): FlowMod {
-  return flow({ match, priority: MISS_EMULATION_PRIORITY, cookie: hvSliceCookie(sliceId, MISS_EMULATION_SEQ), instructions: toController() });
+  return flow({
+    match,
+    priority: MISS_EMULATION_PRIORITY,
+    cookie: hvSliceCookie(sliceId, MISS_EMULATION_SEQ),
+    instructions: toController(),
+  });
 }
 
 /** Base rules and meters for one slice on one switch. */
@@ -42,27 +72,40 @@ export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boole
   // LLDP a slice sends over its links comes back tagged: hand it to the slice's controller.
   let seq = 1;
   for (const p of [...v.linkPorts].sort((a, b) => a - b)) {
-    const m = v.overlay.type === 'vlan'
-      ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx), eth_type: { value: 0x88ccn } }
-      : { in_port: { value: BigInt(p) }, ...tagMatch(ctx) };
-    if (v.overlay.type === 'mpls') { seq++; continue; }
+    const m =
+      v.overlay.type === 'vlan'
+        ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx), eth_type: { value: 0x88ccn } }
+        : { in_port: { value: BigInt(p) }, ...tagMatch(ctx) };
+    if (v.overlay.type === 'mpls') {
+      seq++;
+      continue;
+    }
     flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
   }
   const meterMods: MeterMod[] = [];
   if (v.meterId !== null && v.meterRateKbps !== null) {
     if (meters) {
-      meterMods.push({ command: meterExists ? 'modify' : 'add', meterId: v.meterId, flags: OFPMF.KBPS | OFPMF.BURST | OFPMF.STATS, bands: [{ type: 'drop', rate: v.meterRateKbps, burst: v.meterBurstKb ?? Math.max(1, Math.round(v.meterRateKbps / 10)) }] });
+      meterMods.push({
+        command: meterExists ? 'modify' : 'add',
+        meterId: v.meterId,
+        flags: OFPMF.KBPS | OFPMF.BURST | OFPMF.STATS,
+        bands: [{ type: 'drop', rate: v.meterRateKbps, burst: v.meterBurstKb ?? Math.max(1, Math.round(v.meterRateKbps / 10)) }],
+      });
     } else {
       notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap not enforced there`);
     }
   }
-  if (v.classes.length) notes.push(`slice ${v.slice}: class queues are selected per flow (set_queue); the queues themselves are configured on the switch (docs/dataplane.md)`);
+  if (v.classes.length)
+    notes.push(
+      `slice ${v.slice}: class queues are selected per flow (set_queue); the queues themselves are configured on the switch (docs/dataplane.md)`,
+    );
   return { flowMods, meterMods, notes };
 }
 
 /** Removes everything of a slice from a switch: its tenant flows, its base rules, its meter. */
 export function sliceTeardown(sliceId: number, meterId: number | null, meters: boolean): SwitchSetup {
-  const del = (cookie: bigint, mask: bigint) => flow({ command: FC.DELETE, tableId: OFPTT_ALL, match: {}, priority: 0, cookie, cookieMask: mask, instructions: [] });
+  const del = (cookie: bigint, mask: bigint) =>
+    flow({ command: FC.DELETE, tableId: OFPTT_ALL, match: {}, priority: 0, cookie, cookieMask: mask, instructions: [] });
   return {
     flowMods: [del(sliceCookie(sliceId, 0), SLICE_COOKIE_MASK), del(hvSliceCookie(sliceId, 0), HV_SLICE_COOKIE_MASK)],
     meterMods: meters && meterId !== null ? [{ command: 'delete', meterId, flags: 0, bands: [] }] : [],

@@ -6,7 +6,14 @@
 // Never throws into the caller: malformed input gets an OpenFlow error or closes the connection
 // with a log line.
 import type { Socket } from 'node:net';
-import { encodeMessage, errorReplyFor, negotiateVersion, OpenFlowConnection, versionBitmap, type OfMessage as WireMessage } from '../openflow/index.js';
+import {
+  encodeMessage,
+  errorReplyFor,
+  negotiateVersion,
+  OpenFlowConnection,
+  versionBitmap,
+  type OfMessage as WireMessage,
+} from '../openflow/index.js';
 import type { OfMessage, OfVersion } from './messages.js';
 import { errorCode, OFP10, OFP13 } from './messages.js';
 import { DecodeFailure, decodeFrame, EncodeFailure, encodeNeutral } from './wire.js';
@@ -46,8 +53,18 @@ export class OfChannel {
   onClose: (why: string) => void = () => {};
 
   /** `peer`: which side of the proxy this channel talks to (labels the translation counters). */
-  constructor(readonly socket: Socket, private readonly log: Logger, private readonly versions: OfVersion[] = [OFP13, OFP10], readonly peer: WirePeer = 'switch') {
-    this.conn = new OpenFlowConnection(socket, { logger: log, autoEchoReply: true, replyToInvalid: true, intercept: (raw) => this.frame(raw) });
+  constructor(
+    readonly socket: Socket,
+    private readonly log: Logger,
+    private readonly versions: OfVersion[] = [OFP13, OFP10],
+    readonly peer: WirePeer = 'switch',
+  ) {
+    this.conn = new OpenFlowConnection(socket, {
+      logger: log,
+      autoEchoReply: true,
+      replyToInvalid: true,
+      intercept: (raw) => this.frame(raw),
+    });
     this.conn.on('message', (m, raw) => this.onWire(m, raw));
     this.conn.on('close', (why) => this.finish(why));
   }
@@ -63,7 +80,9 @@ export class OfChannel {
     return this.nextXid;
   }
 
-  get slow(): boolean { return this.socket.writableLength + this.outBytes > SLOW_PEER_BYTES; }
+  get slow(): boolean {
+    return this.socket.writableLength + this.outBytes > SLOW_PEER_BYTES;
+  }
 
   private onWire(w: WireMessage, raw: Buffer): void {
     if (this.closed) return;
@@ -71,7 +90,14 @@ export class OfChannel {
       if (this.version !== null) return;
       const v = negotiateVersion(this.versions, w);
       if (v !== OFP10 && v !== OFP13) {
-        this.sendWire({ version: OFP10, xid: w.xid, type: 'error', errorType: 0, code: 0, data: Buffer.from('no common OpenFlow version') });
+        this.sendWire({
+          version: OFP10,
+          xid: w.xid,
+          type: 'error',
+          errorType: 0,
+          code: 0,
+          data: Buffer.from('no common OpenFlow version'),
+        });
         this.log.warn({ peerVersion: w.version }, 'no common OpenFlow version');
         this.close('no common version');
         return;
@@ -81,7 +107,11 @@ export class OfChannel {
       this.onReady(v);
       return;
     }
-    if (this.version === null) { this.log.warn({ type: w.type }, 'OpenFlow message before hello'); this.close('message before hello'); return; }
+    if (this.version === null) {
+      this.log.warn({ type: w.type }, 'OpenFlow message before hello');
+      this.close('message before hello');
+      return;
+    }
     if (w.version !== this.version) {
       this.log.warn({ got: w.version, negotiated: this.version, type: w.type }, 'message in another OpenFlow version refused');
       this.sendError(raw, 1, 0);
@@ -117,7 +147,14 @@ export class OfChannel {
   }
 
   private sendError(raw: Buffer, errorType: number, code: number): void {
-    this.sendWire({ version: this.version ?? OFP13, xid: raw.readUInt32BE(4), type: 'error', errorType, code, data: Buffer.from(raw.subarray(0, 64)) });
+    this.sendWire({
+      version: this.version ?? OFP13,
+      xid: raw.readUInt32BE(4),
+      type: 'error',
+      errorType,
+      code,
+      data: Buffer.from(raw.subarray(0, 64)),
+    });
   }
 
   /** Translates, encodes and sends; returns an error text when the peer's version cannot express it. */

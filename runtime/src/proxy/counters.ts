@@ -15,7 +15,17 @@ export interface SliceControlCounters {
 }
 
 export function emptyCounters(): SliceControlCounters {
-  return { packetInsDelivered: 0, packetInsDropped: 0, flowModsAccepted: 0, flowModsRejected: 0, packetOuts: 0, packetOutsRejected: 0, controlRateDrops: 0, errorsSent: 0, flowEntries: 0 };
+  return {
+    packetInsDelivered: 0,
+    packetInsDropped: 0,
+    flowModsAccepted: 0,
+    flowModsRejected: 0,
+    packetOuts: 0,
+    packetOutsRejected: 0,
+    controlRateDrops: 0,
+    errorsSent: 0,
+    flowEntries: 0,
+  };
 }
 
 /** Statistics messages, for the push-vs-pull comparison (counted since the proxy started). */

@@ -6,16 +6,16 @@ import { matchEquals, matchSubsumes } from './match-algebra.js';
 import { matchKey } from './hot-messages.js';
 
 export interface TenantRule {
-  cookie: bigint;            // the proxy's cookie on the switch
+  cookie: bigint; // the proxy's cookie on the switch
   tenantCookie: bigint;
-  match: FlowMatch;          // the tenant's own match
-  priority: number;          // the tenant's own priority
+  match: FlowMatch; // the tenant's own match
+  priority: number; // the tenant's own priority
   flags: number;
   idleTimeout: number;
   hardTimeout: number;
   instructions: Instruction[];
-  physical: number;          // physical rules of it still on the switch
-  deleted: boolean;          // deleted by the tenant; waiting for the switch's flow-removed
+  physical: number; // physical rules of it still on the switch
+  deleted: boolean; // deleted by the tenant; waiting for the switch's flow-removed
 }
 
 /**
@@ -32,7 +32,9 @@ export class SliceFlowTable {
   private byKey = new Map<number, Map<string, TenantRule>>();
   private count = 0;
 
-  get entries(): number { return this.count; }
+  get entries(): number {
+    return this.count;
+  }
 
   /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
   existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
@@ -41,7 +43,10 @@ export class SliceFlowTable {
 
   private setKey(priority: number, key: string, r: TenantRule): void {
     let at = this.byKey.get(priority);
-    if (!at) { at = new Map(); this.byKey.set(priority, at); }
+    if (!at) {
+      at = new Map();
+      this.byKey.set(priority, at);
+    }
     at.set(key, r);
   }
 
@@ -59,14 +64,29 @@ export class SliceFlowTable {
       // The same rule again (learning controllers re-add flows): updated in place, its match (equal
       // by key) kept, so that nothing new outlives the message.
       this.count += physical.length - old.physical;
-      old.tenantCookie = rule.tenantCookie; old.flags = rule.flags; old.idleTimeout = rule.idleTimeout;
-      old.hardTimeout = rule.hardTimeout; old.instructions = rule.instructions; old.physical = physical.length;
+      old.tenantCookie = rule.tenantCookie;
+      old.flags = rule.flags;
+      old.idleTimeout = rule.idleTimeout;
+      old.hardTimeout = rule.hardTimeout;
+      old.instructions = rule.instructions;
+      old.physical = physical.length;
       return old;
     }
-    if (old) { this.count -= old.physical; this.byCookie.delete(old.cookie); }
+    if (old) {
+      this.count -= old.physical;
+      this.byCookie.delete(old.cookie);
+    }
     const r: TenantRule = {
-      cookie: rule.cookie, tenantCookie: rule.tenantCookie, match: rule.match, priority: rule.priority, flags: rule.flags,
-      idleTimeout: rule.idleTimeout, hardTimeout: rule.hardTimeout, instructions: rule.instructions, physical: physical.length, deleted: false,
+      cookie: rule.cookie,
+      tenantCookie: rule.tenantCookie,
+      match: rule.match,
+      priority: rule.priority,
+      flags: rule.flags,
+      idleTimeout: rule.idleTimeout,
+      hardTimeout: rule.hardTimeout,
+      instructions: rule.instructions,
+      physical: physical.length,
+      deleted: false,
     };
     this.count += r.physical;
     this.setKey(rule.priority, key, r);
@@ -105,9 +125,17 @@ export class SliceFlowTable {
     return r;
   }
 
-  byProxyCookie(cookie: bigint): TenantRule | undefined { return this.byCookie.get(cookie); }
+  byProxyCookie(cookie: bigint): TenantRule | undefined {
+    return this.byCookie.get(cookie);
+  }
 
-  rules(): TenantRule[] { return [...this.byCookie.values()].filter((r) => !r.deleted); }
+  rules(): TenantRule[] {
+    return [...this.byCookie.values()].filter((r) => !r.deleted);
+  }
 
-  clear(): void { this.byCookie.clear(); this.byKey.clear(); this.count = 0; }
+  clear(): void {
+    this.byCookie.clear();
+    this.byKey.clear();
+    this.count = 0;
+  }
 }

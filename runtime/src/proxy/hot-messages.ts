@@ -9,7 +9,17 @@
 // codec's own structure readers and writers (runtime/src/openflow/actions.ts) and the 1.0 mapping of
 // translate.ts. test/proxy/hot-messages.test.ts holds it to the codec path on random and mutated
 // frames. Readers give packet data as a view of the frame (frames are views of fresh read buffers).
-import { OXM_FIELDS, ACTION13_CODES, INSTRUCTION_CODES, MATCH10_LEN, readActions10, readMatch10, writeActions10, writeMatch10, actions10Length } from '../openflow/index.js';
+import {
+  OXM_FIELDS,
+  ACTION13_CODES,
+  INSTRUCTION_CODES,
+  MATCH10_LEN,
+  readActions10,
+  readMatch10,
+  writeActions10,
+  writeMatch10,
+  actions10Length,
+} from '../openflow/index.js';
 import { CodecFault, Reader, Writer } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
@@ -26,7 +36,10 @@ const OFPXMC_OPENFLOW_BASIC = 0x8000;
 const MAX_LEN = 0xffff;
 
 /** An error value instead of a message: what the proxy cannot slice, or a frame the codec rejects. */
-export interface Refusal { readonly refused: ErrorKind | 'malformed'; readonly message: string }
+export interface Refusal {
+  readonly refused: ErrorKind | 'malformed';
+  readonly message: string;
+}
 export type HotRead = OfMessage | Refusal;
 export const isRefusal = (r: HotRead): r is Refusal => 'refused' in r;
 
@@ -55,13 +68,14 @@ for (const f of OXM_FIELDS) {
   BY_NAME[f.name] = info;
 }
 
-
 // ---- reading ---------------------------------------------------------------------------
 
 /** Thrown inside the readers for a frame the codec rejects; never escapes this module. */
 class Malformed extends Error {}
 const malformed = new Malformed();
-function bad(): never { throw malformed; }
+function bad(): never {
+  throw malformed;
+}
 
 /** The first thing the current read found that the proxy cannot slice (the rest is still checked). */
 let refusal: Refusal | null = null;
@@ -71,12 +85,18 @@ function refuse(kind: ErrorKind, message: string): void {
 
 function readBig(b: Buffer, o: number, size: number): bigint {
   switch (size) {
-    case 1: return BigInt(b[o]!);
-    case 2: return BigInt(b.readUInt16BE(o));
-    case 4: return BigInt(b.readUInt32BE(o));
-    case 6: return BigInt(b.readUIntBE(o, 6));
-    case 8: return b.readBigUInt64BE(o);
-    default: return (b.readBigUInt64BE(o) << 64n) | b.readBigUInt64BE(o + 8);
+    case 1:
+      return BigInt(b[o]!);
+    case 2:
+      return BigInt(b.readUInt16BE(o));
+    case 4:
+      return BigInt(b.readUInt32BE(o));
+    case 6:
+      return BigInt(b.readUIntBE(o, 6));
+    case 8:
+      return b.readBigUInt64BE(o);
+    default:
+      return (b.readBigUInt64BE(o) << 64n) | b.readBigUInt64BE(o + 8);
   }
 }
 
@@ -163,7 +183,7 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
  */
 function readTlvs<T>(b: Buffer, off: number, end: number, item: (b: Buffer, type: number, p: number, len: number) => T): T[] {
   const out: T[] = [];
-  for (let p = off; p < end;) {
+  for (let p = off; p < end; ) {
     if (p + 4 > end) bad();
     const len = b.readUInt16BE(p + 2);
     if (len < 8 || len % 8 !== 0 || p + len > end) bad();
@@ -173,7 +193,15 @@ function readTlvs<T>(b: Buffer, off: number, end: number, item: (b: Buffer, type
   return out;
 }
 
-const UNSUPPORTED_8: ReadonlySet<number> = new Set([ACTION13_CODES.copy_ttl_out, ACTION13_CODES.copy_ttl_in, ACTION13_CODES.set_mpls_ttl, ACTION13_CODES.dec_mpls_ttl, ACTION13_CODES.set_nw_ttl, ACTION13_CODES.push_pbb, ACTION13_CODES.pop_pbb]);
+const UNSUPPORTED_8: ReadonlySet<number> = new Set([
+  ACTION13_CODES.copy_ttl_out,
+  ACTION13_CODES.copy_ttl_in,
+  ACTION13_CODES.set_mpls_ttl,
+  ACTION13_CODES.dec_mpls_ttl,
+  ACTION13_CODES.set_nw_ttl,
+  ACTION13_CODES.push_pbb,
+  ACTION13_CODES.pop_pbb,
+]);
 
 /** One OpenFlow 1.3 action; the ones the proxy does not model become `unsupported` with their code. */
 function readAction(b: Buffer, type: number, p: number, len: number): Action {
@@ -181,13 +209,17 @@ function readAction(b: Buffer, type: number, p: number, len: number): Action {
     case 0:
       if (len !== 16) bad();
       return { type: 'output', port: b.readUInt32BE(p + 4), maxLen: b.readUInt16BE(p + 8) };
-    case 17: case 19: case 20:
+    case 17:
+    case 19:
+    case 20:
       if (len !== 8) bad();
       return { type: type === 17 ? 'push_vlan' : type === 19 ? 'push_mpls' : 'pop_mpls', ethertype: b.readUInt16BE(p + 4) };
-    case 18: case 24:
+    case 18:
+    case 24:
       if (len !== 8) bad();
       return { type: type === 18 ? 'pop_vlan' : 'dec_nw_ttl' };
-    case 21: case 22:
+    case 21:
+    case 22:
       if (len !== 8) bad();
       return type === 21 ? { type: 'set_queue', queueId: b.readUInt32BE(p + 4) } : { type: 'group', groupId: b.readUInt32BE(p + 4) };
     case 25: {
@@ -196,7 +228,8 @@ function readAction(b: Buffer, type: number, p: number, len: number): Action {
       if (!info || oxmMasked) return { type: 'unsupported', code: ACTION13_CODES.set_field };
       return { type: 'set_field', field: info.name, value: readBig(b, p + 8, info.size) };
     }
-    case ACTION13_CODES.experimenter: return { type: 'unsupported', code: type };
+    case ACTION13_CODES.experimenter:
+      return { type: 'unsupported', code: type };
     default:
       if (!UNSUPPORTED_8.has(type) || len !== 8) bad();
       return { type: 'unsupported', code: type };
@@ -207,13 +240,25 @@ const readActions = (b: Buffer, off: number, end: number): Action[] => readTlvs(
 
 function readInstruction(b: Buffer, type: number, p: number, len: number): Instruction {
   switch (type) {
-    case 3: case 4: return { type: type === 4 ? 'apply_actions' : 'write_actions', actions: readActions(b, p + 8, p + len) };
-    case 1: if (len !== 8) bad(); return { type: 'goto_table', tableId: b[p + 4]! };
-    case 2: if (len !== 24) bad(); return { type: 'write_metadata', metadata: b.readBigUInt64BE(p + 8), mask: b.readBigUInt64BE(p + 16) };
-    case 5: if (len !== 8) bad(); return { type: 'clear_actions' };
-    case 6: if (len !== 8) bad(); return { type: 'meter', meterId: b.readUInt32BE(p + 4) };
-    case INSTRUCTION_CODES.experimenter: return { type: 'unsupported', code: type };
-    default: return bad();
+    case 3:
+    case 4:
+      return { type: type === 4 ? 'apply_actions' : 'write_actions', actions: readActions(b, p + 8, p + len) };
+    case 1:
+      if (len !== 8) bad();
+      return { type: 'goto_table', tableId: b[p + 4]! };
+    case 2:
+      if (len !== 24) bad();
+      return { type: 'write_metadata', metadata: b.readBigUInt64BE(p + 8), mask: b.readBigUInt64BE(p + 16) };
+    case 5:
+      if (len !== 8) bad();
+      return { type: 'clear_actions' };
+    case 6:
+      if (len !== 8) bad();
+      return { type: 'meter', meterId: b.readUInt32BE(p + 4) };
+    case INSTRUCTION_CODES.experimenter:
+      return { type: 'unsupported', code: type };
+    default:
+      return bad();
   }
 }
 
@@ -228,11 +273,23 @@ function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
   const m = readMatch(b, 48, b.length);
   const instructions = readInstructions(b, m.next, b.length);
   return {
-    version: OFP13, xid: b.readUInt32BE(4), type: 'flow_mod',
-    cookie: b.readBigUInt64BE(8), cookieMask: b.readBigUInt64BE(16), tableId: b[24]!, command: b[25]!,
-    idleTimeout: b.readUInt16BE(26), hardTimeout: b.readUInt16BE(28), priority: b.readUInt16BE(30),
-    bufferId: b.readUInt32BE(32), outPort: b.readUInt32BE(36), outGroup: b.readUInt32BE(40), flags: b.readUInt16BE(44),
-    match: m.match, instructions, matchKey: m.key,
+    version: OFP13,
+    xid: b.readUInt32BE(4),
+    type: 'flow_mod',
+    cookie: b.readBigUInt64BE(8),
+    cookieMask: b.readBigUInt64BE(16),
+    tableId: b[24]!,
+    command: b[25]!,
+    idleTimeout: b.readUInt16BE(26),
+    hardTimeout: b.readUInt16BE(28),
+    priority: b.readUInt16BE(30),
+    bufferId: b.readUInt32BE(32),
+    outPort: b.readUInt32BE(36),
+    outGroup: b.readUInt32BE(40),
+    flags: b.readUInt16BE(44),
+    match: m.match,
+    instructions,
+    matchKey: m.key,
   };
 }
 
@@ -241,7 +298,15 @@ function readPacketOut13(b: Buffer): MessageOf<'packet_out'> {
   const actionsEnd = 24 + b.readUInt16BE(16);
   if (actionsEnd > b.length) bad();
   const actions = readActions(b, 24, actionsEnd);
-  return { version: OFP13, xid: b.readUInt32BE(4), type: 'packet_out', bufferId: b.readUInt32BE(8), inPort: b.readUInt32BE(12), actions, data: b.subarray(actionsEnd) };
+  return {
+    version: OFP13,
+    xid: b.readUInt32BE(4),
+    type: 'packet_out',
+    bufferId: b.readUInt32BE(8),
+    inPort: b.readUInt32BE(12),
+    actions,
+    data: b.subarray(actionsEnd),
+  };
 }
 
 function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
@@ -249,8 +314,16 @@ function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
   const m = readMatch(b, 24, b.length);
   if (m.next + 2 > b.length) bad();
   return {
-    version: OFP13, xid: b.readUInt32BE(4), type: 'packet_in', bufferId: b.readUInt32BE(8), totalLen: b.readUInt16BE(12),
-    reason: b[14]!, tableId: b[15]!, cookie: b.readBigUInt64BE(16), match: m.match, data: b.subarray(m.next + 2),
+    version: OFP13,
+    xid: b.readUInt32BE(4),
+    type: 'packet_in',
+    bufferId: b.readUInt32BE(8),
+    totalLen: b.readUInt16BE(12),
+    reason: b[14]!,
+    tableId: b[15]!,
+    cookie: b.readBigUInt64BE(16),
+    match: m.match,
+    data: b.subarray(m.next + 2),
   };
 }
 
@@ -263,10 +336,22 @@ function readFlowMod10(b: Buffer): MessageOf<'flow_mod'> {
   r.pos = 8 + MATCH10_LEN + 24;
   const actions = actionsFrom10(readActions10(r));
   return {
-    version: OFP10, xid: b.readUInt32BE(4), type: 'flow_mod', cookie: b.readBigUInt64BE(48), cookieMask: 0n, tableId: 0,
-    command: b.readUInt16BE(56), idleTimeout: b.readUInt16BE(58), hardTimeout: b.readUInt16BE(60), priority: b.readUInt16BE(62),
-    bufferId: b.readUInt32BE(64), outPort: port10to13(b.readUInt16BE(68)), outGroup: 0xffffffff, flags: b.readUInt16BE(70),
-    match, instructions: [{ type: 'apply_actions', actions }],
+    version: OFP10,
+    xid: b.readUInt32BE(4),
+    type: 'flow_mod',
+    cookie: b.readBigUInt64BE(48),
+    cookieMask: 0n,
+    tableId: 0,
+    command: b.readUInt16BE(56),
+    idleTimeout: b.readUInt16BE(58),
+    hardTimeout: b.readUInt16BE(60),
+    priority: b.readUInt16BE(62),
+    bufferId: b.readUInt32BE(64),
+    outPort: port10to13(b.readUInt16BE(68)),
+    outGroup: 0xffffffff,
+    flags: b.readUInt16BE(70),
+    match,
+    instructions: [{ type: 'apply_actions', actions }],
   };
 }
 
@@ -275,29 +360,51 @@ function readPacketOut10(b: Buffer): MessageOf<'packet_out'> {
   const actionsEnd = 16 + b.readUInt16BE(14);
   if (actionsEnd > b.length) bad();
   const actions = actionsFrom10(readActions10(new Reader(b, 16, actionsEnd)));
-  return { version: OFP10, xid: b.readUInt32BE(4), type: 'packet_out', bufferId: b.readUInt32BE(8), inPort: port10to13(b.readUInt16BE(12)), actions, data: b.subarray(actionsEnd) };
+  return {
+    version: OFP10,
+    xid: b.readUInt32BE(4),
+    type: 'packet_out',
+    bufferId: b.readUInt32BE(8),
+    inPort: port10to13(b.readUInt16BE(12)),
+    actions,
+    data: b.subarray(actionsEnd),
+  };
 }
 
 function readPacketIn10(b: Buffer): MessageOf<'packet_in'> {
   whole(b, 18);
   return {
-    version: OFP10, xid: b.readUInt32BE(4), type: 'packet_in', bufferId: b.readUInt32BE(8), totalLen: b.readUInt16BE(12), reason: b[16]!,
-    tableId: 0, cookie: 0n, match: { in_port: { value: BigInt(port10to13(b.readUInt16BE(14))) } }, data: b.subarray(18),
+    version: OFP10,
+    xid: b.readUInt32BE(4),
+    type: 'packet_in',
+    bufferId: b.readUInt32BE(8),
+    totalLen: b.readUInt16BE(12),
+    reason: b[16]!,
+    tableId: 0,
+    cookie: 0n,
+    match: { in_port: { value: BigInt(port10to13(b.readUInt16BE(14))) } },
+    data: b.subarray(18),
   };
 }
 
 function readByType(b: Buffer): OfMessage {
   if (b[0] === OFP13) {
     switch (b[1]) {
-      case OFPT_FLOW_MOD: return readFlowMod13(b);
-      case OFPT_PACKET_OUT: return readPacketOut13(b);
-      default: return readPacketIn13(b);
+      case OFPT_FLOW_MOD:
+        return readFlowMod13(b);
+      case OFPT_PACKET_OUT:
+        return readPacketOut13(b);
+      default:
+        return readPacketIn13(b);
     }
   }
   switch (b[1]) {
-    case OFPT10_FLOW_MOD: return readFlowMod10(b);
-    case OFPT10_PACKET_OUT: return readPacketOut10(b);
-    default: return readPacketIn10(b);
+    case OFPT10_FLOW_MOD:
+      return readFlowMod10(b);
+    case OFPT10_PACKET_OUT:
+      return readPacketOut10(b);
+    default:
+      return readPacketIn10(b);
   }
 }
 
@@ -312,7 +419,8 @@ export function readHot(b: Buffer): HotRead | null {
     const m = readByType(b);
     return refusal ?? m;
   } catch (e) {
-    if (e === malformed || e instanceof CodecFault || e instanceof RangeError) return { refused: 'malformed', message: e === malformed ? 'malformed' : (e as Error).message };
+    if (e === malformed || e instanceof CodecFault || e instanceof RangeError)
+      return { refused: 'malformed', message: e === malformed ? 'malformed' : (e as Error).message };
     throw e;
   } finally {
     refusal = null;
@@ -322,7 +430,9 @@ export function readHot(b: Buffer): HotRead | null {
 // ---- writing ---------------------------------------------------------------------------
 
 /** What the writers cannot encode: a RangeError, as the codec's encoder throws (wire.ts makes it a value). */
-function cannot(what: string): never { throw new RangeError(what); }
+function cannot(what: string): never {
+  throw new RangeError(what);
+}
 
 const MAX_BY_SIZE = [0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff];
 
@@ -343,11 +453,15 @@ function u32(b: Buffer, o: number, v: number): void {
 }
 
 function writeU32(b: Buffer, o: number, n: number): void {
-  b[o] = n >>> 24; b[o + 1] = (n >>> 16) & 0xff; b[o + 2] = (n >>> 8) & 0xff; b[o + 3] = n & 0xff;
+  b[o] = n >>> 24;
+  b[o + 1] = (n >>> 16) & 0xff;
+  b[o + 2] = (n >>> 8) & 0xff;
+  b[o + 3] = n & 0xff;
 }
 
 function writeU16(b: Buffer, o: number, n: number): void {
-  b[o] = n >>> 8; b[o + 1] = n & 0xff;
+  b[o] = n >>> 8;
+  b[o + 1] = n & 0xff;
 }
 
 function zero(b: Buffer, from: number, to: number): void {
@@ -360,24 +474,44 @@ function writeBig(b: Buffer, o: number, size: number, v: bigint): void {
     const n = Number(v);
     if (!(n >= 0 && n <= MAX_BY_SIZE[size]!)) cannot(`${v} does not fit ${size} bytes`);
     switch (size) {
-      case 1: b[o] = n; return;
-      case 2: writeU16(b, o, n); return;
-      case 4: writeU32(b, o, n); return;
-      case 6: writeU16(b, o, Math.floor(n / 0x100000000)); writeU32(b, o + 2, n >>> 0); return;
-      default: b.writeUIntBE(n, o, size); return;
+      case 1:
+        b[o] = n;
+        return;
+      case 2:
+        writeU16(b, o, n);
+        return;
+      case 4:
+        writeU32(b, o, n);
+        return;
+      case 6:
+        writeU16(b, o, Math.floor(n / 0x100000000));
+        writeU32(b, o + 2, n >>> 0);
+        return;
+      default:
+        b.writeUIntBE(n, o, size);
+        return;
     }
   }
-  if (size === 8) { b.writeBigUInt64BE(v, o); return; }
+  if (size === 8) {
+    b.writeBigUInt64BE(v, o);
+    return;
+  }
   if (v < 0n || v >> 128n) cannot(`${v} does not fit 16 bytes`);
-  b.writeBigUInt64BE(v >> 64n, o); b.writeBigUInt64BE(v & 0xffffffffffffffffn, o + 8);
+  b.writeBigUInt64BE(v >> 64n, o);
+  b.writeBigUInt64BE(v & 0xffffffffffffffffn, o + 8);
 }
 
 /** A match's fields in canonical order with their infos, and its length without padding. */
-interface MatchPlan { infos: FieldInfo[]; len: number }
+interface MatchPlan {
+  infos: FieldInfo[];
+  len: number;
+}
 
 function planMatch(m: FlowMatch): MatchPlan {
   const infos: FieldInfo[] = [];
-  let len = 4, sorted = true, last = -1;
+  let len = 4,
+    sorted = true,
+    last = -1;
   for (const k in m) {
     const fv = m[k as FieldName];
     if (!fv) continue;
@@ -393,7 +527,10 @@ function planMatch(m: FlowMatch): MatchPlan {
     for (let i = 1; i < infos.length; i++) {
       const x = infos[i]!;
       let j = i - 1;
-      while (j >= 0 && infos[j]!.order > x.order) { infos[j + 1] = infos[j]!; j--; }
+      while (j >= 0 && infos[j]!.order > x.order) {
+        infos[j + 1] = infos[j]!;
+        j--;
+      }
       infos[j + 1] = x;
     }
   }
@@ -409,7 +546,8 @@ function writeMatch(b: Buffer, off: number, m: FlowMatch, plan: MatchPlan): numb
   for (const info of plan.infos) {
     const fv = m[info.name]!;
     const masked = fv.mask !== undefined && fv.mask !== info.full;
-    b[p] = 0x80; b[p + 1] = 0;
+    b[p] = 0x80;
+    b[p + 1] = 0;
     b[p + 2] = (info.number << 1) | (masked ? 1 : 0);
     b[p + 3] = masked ? 2 * info.size : info.size;
     writeBig(b, p + 4, info.size, fv.value);
@@ -423,10 +561,17 @@ function writeMatch(b: Buffer, off: number, m: FlowMatch, plan: MatchPlan): numb
 
 function actionLength(a: Action): number {
   switch (a.type) {
-    case 'output': return 16;
-    case 'set_field': { const info = BY_NAME[a.field]; if (!info) cannot(`cannot set ${a.field}`); return padded(8 + info.size); }
-    case 'unsupported': return cannot(`cannot encode unsupported action ${a.code}`);
-    default: return 8;
+    case 'output':
+      return 16;
+    case 'set_field': {
+      const info = BY_NAME[a.field];
+      if (!info) cannot(`cannot set ${a.field}`);
+      return padded(8 + info.size);
+    }
+    case 'unsupported':
+      return cannot(`cannot encode unsupported action ${a.code}`);
+    default:
+      return 8;
   }
 }
 
@@ -443,20 +588,42 @@ function writeActions(b: Buffer, off: number, list: readonly Action[]): number {
     zero(b, p, p + len);
     writeU16(b, p + 2, len);
     switch (a.type) {
-      case 'output': writeU16(b, p, 0); u32(b, p + 4, a.port); u16(b, p + 8, a.maxLen); break;
-      case 'push_vlan': case 'push_mpls': case 'pop_mpls':
-        writeU16(b, p, a.type === 'push_vlan' ? 17 : a.type === 'push_mpls' ? 19 : 20); u16(b, p + 4, a.ethertype); break;
-      case 'pop_vlan': writeU16(b, p, 18); break;
-      case 'dec_nw_ttl': writeU16(b, p, 24); break;
-      case 'set_queue': writeU16(b, p, 21); u32(b, p + 4, a.queueId); break;
-      case 'group': writeU16(b, p, 22); u32(b, p + 4, a.groupId); break;
+      case 'output':
+        writeU16(b, p, 0);
+        u32(b, p + 4, a.port);
+        u16(b, p + 8, a.maxLen);
+        break;
+      case 'push_vlan':
+      case 'push_mpls':
+      case 'pop_mpls':
+        writeU16(b, p, a.type === 'push_vlan' ? 17 : a.type === 'push_mpls' ? 19 : 20);
+        u16(b, p + 4, a.ethertype);
+        break;
+      case 'pop_vlan':
+        writeU16(b, p, 18);
+        break;
+      case 'dec_nw_ttl':
+        writeU16(b, p, 24);
+        break;
+      case 'set_queue':
+        writeU16(b, p, 21);
+        u32(b, p + 4, a.queueId);
+        break;
+      case 'group':
+        writeU16(b, p, 22);
+        u32(b, p + 4, a.groupId);
+        break;
       case 'set_field': {
         const info = BY_NAME[a.field]!;
-        writeU16(b, p, 25); writeU16(b, p + 4, OFPXMC_OPENFLOW_BASIC); b[p + 6] = info.number << 1; b[p + 7] = info.size;
+        writeU16(b, p, 25);
+        writeU16(b, p + 4, OFPXMC_OPENFLOW_BASIC);
+        b[p + 6] = info.number << 1;
+        b[p + 7] = info.size;
         writeBig(b, p + 8, info.size, a.value);
         break;
       }
-      case 'unsupported': cannot(`cannot encode unsupported action ${a.code}`);
+      case 'unsupported':
+        cannot(`cannot encode unsupported action ${a.code}`);
     }
     p += len;
   }
@@ -465,10 +632,15 @@ function writeActions(b: Buffer, off: number, list: readonly Action[]): number {
 
 function instructionLength(i: Instruction): number {
   switch (i.type) {
-    case 'apply_actions': case 'write_actions': return 8 + actionsLength(i.actions);
-    case 'write_metadata': return 24;
-    case 'unsupported': return cannot(`cannot encode unsupported instruction ${i.code}`);
-    default: return 8;
+    case 'apply_actions':
+    case 'write_actions':
+      return 8 + actionsLength(i.actions);
+    case 'write_metadata':
+      return 24;
+    case 'unsupported':
+      return cannot(`cannot encode unsupported instruction ${i.code}`);
+    default:
+      return 8;
   }
 }
 
@@ -479,12 +651,29 @@ function writeInstructions(b: Buffer, off: number, list: readonly Instruction[])
     writeU16(b, p + 2, len);
     writeU32(b, p + 4, 0);
     switch (i.type) {
-      case 'apply_actions': case 'write_actions': writeU16(b, p, i.type === 'apply_actions' ? 4 : 3); writeActions(b, p + 8, i.actions); break;
-      case 'goto_table': writeU16(b, p, 1); u8(b, p + 4, i.tableId); break;
-      case 'write_metadata': writeU16(b, p, 2); writeBig(b, p + 8, 8, i.metadata); writeBig(b, p + 16, 8, i.mask); break;
-      case 'clear_actions': writeU16(b, p, 5); break;
-      case 'meter': writeU16(b, p, 6); u32(b, p + 4, i.meterId); break;
-      case 'unsupported': cannot(`cannot encode unsupported instruction ${i.code}`);
+      case 'apply_actions':
+      case 'write_actions':
+        writeU16(b, p, i.type === 'apply_actions' ? 4 : 3);
+        writeActions(b, p + 8, i.actions);
+        break;
+      case 'goto_table':
+        writeU16(b, p, 1);
+        u8(b, p + 4, i.tableId);
+        break;
+      case 'write_metadata':
+        writeU16(b, p, 2);
+        writeBig(b, p + 8, 8, i.metadata);
+        writeBig(b, p + 16, 8, i.mask);
+        break;
+      case 'clear_actions':
+        writeU16(b, p, 5);
+        break;
+      case 'meter':
+        writeU16(b, p, 6);
+        u32(b, p + 4, i.meterId);
+        break;
+      case 'unsupported':
+        cannot(`cannot encode unsupported instruction ${i.code}`);
     }
     p += len;
   }
@@ -494,7 +683,10 @@ function writeInstructions(b: Buffer, off: number, list: readonly Instruction[])
 function header(len: number, type: number, xid: number): Buffer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
   const b = Buffer.allocUnsafe(len);
-  b[0] = OFP13; b[1] = type; writeU16(b, 2, len); u32(b, 4, xid);
+  b[0] = OFP13;
+  b[1] = type;
+  writeU16(b, 2, len);
+  u32(b, 4, xid);
   return b;
 }
 
@@ -503,10 +695,18 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   let instrLen = 0;
   for (const i of m.instructions) instrLen += instructionLength(i);
   const b = header(48 + padded(mp.len) + instrLen, OFPT_FLOW_MOD, m.xid);
-  writeBig(b, 8, 8, m.cookie); writeBig(b, 16, 8, m.cookieMask);
-  u8(b, 24, m.tableId); u8(b, 25, m.command); u16(b, 26, m.idleTimeout); u16(b, 28, m.hardTimeout);
-  u16(b, 30, m.priority); u32(b, 32, m.bufferId); u32(b, 36, m.outPort); u32(b, 40, m.outGroup);
-  u16(b, 44, m.flags); writeU16(b, 46, 0);
+  writeBig(b, 8, 8, m.cookie);
+  writeBig(b, 16, 8, m.cookieMask);
+  u8(b, 24, m.tableId);
+  u8(b, 25, m.command);
+  u16(b, 26, m.idleTimeout);
+  u16(b, 28, m.hardTimeout);
+  u16(b, 30, m.priority);
+  u32(b, 32, m.bufferId);
+  u32(b, 36, m.outPort);
+  u32(b, 40, m.outGroup);
+  u16(b, 44, m.flags);
+  writeU16(b, 46, 0);
   writeInstructions(b, writeMatch(b, 48, m.match, mp), m.instructions);
   return b;
 }
@@ -514,7 +714,10 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
 function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
   const actionsLen = actionsLength(m.actions);
   const b = header(24 + actionsLen + m.data.length, OFPT_PACKET_OUT, m.xid);
-  u32(b, 8, m.bufferId); u32(b, 12, m.inPort); writeU16(b, 16, actionsLen); zero(b, 18, 24);
+  u32(b, 8, m.bufferId);
+  u32(b, 12, m.inPort);
+  writeU16(b, 16, actionsLen);
+  zero(b, 18, 24);
   m.data.copy(b, writeActions(b, 24, m.actions));
   return b;
 }
@@ -522,10 +725,14 @@ function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
 function writePacketIn(m: MessageOf<'packet_in'>): Buffer {
   const mp = planMatch(m.match);
   const b = header(24 + padded(mp.len) + 2 + m.data.length, OFPT_PACKET_IN, m.xid);
-  u32(b, 8, m.bufferId); u16(b, 12, m.totalLen); u8(b, 14, m.reason); u8(b, 15, m.tableId);
+  u32(b, 8, m.bufferId);
+  u16(b, 12, m.totalLen);
+  u8(b, 14, m.reason);
+  u8(b, 15, m.tableId);
   writeBig(b, 16, 8, m.cookie);
   const p = writeMatch(b, 24, m.match, mp);
-  b[p] = 0; b[p + 1] = 0;
+  b[p] = 0;
+  b[p + 1] = 0;
   m.data.copy(b, p + 2);
   return b;
 }
@@ -558,7 +765,10 @@ export function matchKey(m: FlowMatch): string {
 function writer10(len: number, type: number, xid: number): Writer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
   const w = new Writer(len);
-  w.u8(OFP10); w.u8(type); w.u16(len); w.u32(xid);
+  w.u8(OFP10);
+  w.u8(type);
+  w.u16(len);
+  w.u32(xid);
   return w;
 }
 
@@ -567,8 +777,14 @@ function writeFlowMod10(m: MessageOf<'flow_mod'>): Buffer {
   const actions = instructionsTo10(m.instructions);
   const w = writer10(8 + MATCH10_LEN + 24 + actions10Length(actions), OFPT10_FLOW_MOD, m.xid);
   writeMatch10(w, match);
-  w.u64(m.cookie); w.u16(m.command); w.u16(m.idleTimeout); w.u16(m.hardTimeout); w.u16(m.priority);
-  w.u32(m.bufferId); w.u16(port13to10(m.outPort)); w.u16(m.flags & 0x7);
+  w.u64(m.cookie);
+  w.u16(m.command);
+  w.u16(m.idleTimeout);
+  w.u16(m.hardTimeout);
+  w.u16(m.priority);
+  w.u32(m.bufferId);
+  w.u16(port13to10(m.outPort));
+  w.u16(m.flags & 0x7);
   writeActions10(w, actions);
   return w.buf;
 }
@@ -577,7 +793,9 @@ function writePacketOut10(m: MessageOf<'packet_out'>): Buffer {
   const actions = actionsTo10(m.actions);
   const actionsLen = actions10Length(actions);
   const w = writer10(16 + actionsLen + m.data.length, OFPT10_PACKET_OUT, m.xid);
-  w.u32(m.bufferId); w.u16(port13to10(m.inPort)); w.u16(actionsLen);
+  w.u32(m.bufferId);
+  w.u16(port13to10(m.inPort));
+  w.u16(actionsLen);
   writeActions10(w, actions);
   w.bytes(m.data);
   return w.buf;
@@ -585,7 +803,11 @@ function writePacketOut10(m: MessageOf<'packet_out'>): Buffer {
 
 function writePacketIn10(m: MessageOf<'packet_in'>): Buffer {
   const w = writer10(18 + m.data.length, OFPT10_PACKET_IN, m.xid);
-  w.u32(m.bufferId); w.u16(m.totalLen); w.u16(port13to10(Number(m.match.in_port?.value ?? 0n))); w.u8(m.reason); w.u8(0);
+  w.u32(m.bufferId);
+  w.u16(m.totalLen);
+  w.u16(port13to10(Number(m.match.in_port?.value ?? 0n)));
+  w.u8(m.reason);
+  w.u8(0);
   w.bytes(m.data);
   return w.buf;
 }
@@ -597,16 +819,24 @@ function writePacketIn10(m: MessageOf<'packet_in'>): Buffer {
 export function writeHot(m: OfMessage): Buffer | null {
   if (m.version === OFP13) {
     switch (m.type) {
-      case 'flow_mod': return writeFlowMod(m);
-      case 'packet_out': return writePacketOut(m);
-      case 'packet_in': return writePacketIn(m);
-      default: return null;
+      case 'flow_mod':
+        return writeFlowMod(m);
+      case 'packet_out':
+        return writePacketOut(m);
+      case 'packet_in':
+        return writePacketIn(m);
+      default:
+        return null;
     }
   }
   switch (m.type) {
-    case 'flow_mod': return writeFlowMod10(m);
-    case 'packet_out': return writePacketOut10(m);
-    case 'packet_in': return writePacketIn10(m);
-    default: return null;
+    case 'flow_mod':
+      return writeFlowMod10(m);
+    case 'packet_out':
+      return writePacketOut10(m);
+    case 'packet_in':
+      return writePacketIn10(m);
+    default:
+      return null;
   }
 }

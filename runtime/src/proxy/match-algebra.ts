@@ -12,7 +12,16 @@ const FIELD_SET = new Set<string>(FIELD_ORDER);
 export const isFieldName = (s: string): s is FieldName => FIELD_SET.has(s);
 
 /** Fields narrower than their OXM payload. */
-const NARROW: Partial<Record<FieldName, number>> = { vlan_vid: 13, vlan_pcp: 3, ip_dscp: 6, ip_ecn: 2, ipv6_flabel: 20, mpls_label: 20, mpls_tc: 3, mpls_bos: 1 };
+const NARROW: Partial<Record<FieldName, number>> = {
+  vlan_vid: 13,
+  vlan_pcp: 3,
+  ip_dscp: 6,
+  ip_ecn: 2,
+  ipv6_flabel: 20,
+  mpls_label: 20,
+  mpls_tc: 3,
+  mpls_bos: 1,
+};
 const FULL = new Map<FieldName, bigint>(FIELD_ORDER.map((n) => [n, (1n << BigInt(NARROW[n] ?? oxmFieldSize(n) * 8)) - 1n]));
 
 export function fullMask(name: FieldName): bigint {
@@ -38,7 +47,8 @@ export function normField(name: FieldName, fv: FieldValue): FieldValue | null {
 /** Intersection of two constraints on one field; null when no value satisfies both. */
 export function intersectField(name: FieldName, a: FieldValue, b: FieldValue): FieldValue | null {
   if (a.mask === undefined && b.mask === undefined) return a.value === b.value ? a : null;
-  const ma = maskOf(name, a), mb = maskOf(name, b);
+  const ma = maskOf(name, a),
+    mb = maskOf(name, b);
   const common = ma & mb;
   if ((a.value & common) !== (b.value & common)) return null;
   return normField(name, { value: (a.value & ma) | (b.value & mb), mask: ma | mb }) ?? { value: 0n, mask: 0n };
@@ -49,7 +59,8 @@ export function intersectMatches(a: FlowMatch, b: FlowMatch): FlowMatch | null {
   const out: FlowMatch = {};
   for (const k in a) {
     const name = k as FieldName;
-    const x = a[name]!, y = b[name];
+    const x = a[name]!,
+      y = b[name];
     if (y) {
       const r = intersectField(name, x, y);
       if (!r) return null;
@@ -75,7 +86,8 @@ export function matchSubsumes(outer: FlowMatch, inner: FlowMatch): boolean {
     if (!o) continue;
     const i = inner[name];
     if (!i) return false;
-    const mo = maskOf(name, o), mi = maskOf(name, i);
+    const mo = maskOf(name, o),
+      mi = maskOf(name, i);
     if ((mo & mi) !== mo) return false;
     if ((i.value & mo) !== (o.value & mo)) return false;
   }
@@ -157,15 +169,24 @@ type Kind = 'num' | 'u64' | 'mac' | 'ipv4' | 'ipv6';
 const MAC_FIELDS = new Set(['eth_dst', 'eth_src', 'arp_sha', 'arp_tha', 'ipv6_nd_sll', 'ipv6_nd_tll']);
 const IPV4_FIELDS = new Set(['ipv4_src', 'ipv4_dst', 'arp_spa', 'arp_tpa']);
 const IPV6_FIELDS = new Set(['ipv6_src', 'ipv6_dst', 'ipv6_nd_target']);
-const KIND = new Map<FieldName, Kind>(FIELD_ORDER.map((n) => [n, MAC_FIELDS.has(n) ? 'mac' : IPV4_FIELDS.has(n) ? 'ipv4' : IPV6_FIELDS.has(n) ? 'ipv6' : n === 'metadata' ? 'u64' : 'num']));
+const KIND = new Map<FieldName, Kind>(
+  FIELD_ORDER.map((n) => [
+    n,
+    MAC_FIELDS.has(n) ? 'mac' : IPV4_FIELDS.has(n) ? 'ipv4' : IPV6_FIELDS.has(n) ? 'ipv6' : n === 'metadata' ? 'u64' : 'num',
+  ]),
+);
 
 /** Position of each field in FIELD_ORDER (OXM order). */
-export const FIELD_INDEX: Readonly<Record<string, number | undefined>> = Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(FIELD_ORDER.map((n, i) => [n, i])));
+export const FIELD_INDEX: Readonly<Record<string, number | undefined>> = Object.assign(
+  Object.create(null) as Record<string, number>,
+  Object.fromEntries(FIELD_ORDER.map((n, i) => [n, i])),
+);
 
 /** The fields a match constrains, in OXM order (matches are usually built in order: sorted only when not). */
 export function presentFields(m: FlowMatch): FieldName[] {
   const names: FieldName[] = [];
-  let sorted = true, last = -1;
+  let sorted = true,
+    last = -1;
   for (const k in m) {
     const i = FIELD_INDEX[k];
     if (i === undefined || !m[k as FieldName]) continue;
@@ -182,20 +203,29 @@ export function oxmToBigint(name: FieldName, v: OxmValue): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number') return BigInt(v);
   switch (KIND.get(name)) {
-    case 'mac': return macToBigint(v);
-    case 'ipv4': return ipv4ToBigint(v);
-    case 'ipv6': return ipv6ToBigint(v);
-    default: return BigInt(v);
+    case 'mac':
+      return macToBigint(v);
+    case 'ipv4':
+      return ipv4ToBigint(v);
+    case 'ipv6':
+      return ipv6ToBigint(v);
+    default:
+      return BigInt(v);
   }
 }
 
 /** A bigint as the codec's OXM value for that field. */
 export function bigintToOxm(name: FieldName, v: bigint): OxmValue {
   switch (KIND.get(name)) {
-    case 'mac': return inRange(v, 48, 'MAC address');
-    case 'ipv4': return Number(inRange(v, 32, 'IPv4 address'));
-    case 'ipv6': return inRange(v, 128, 'IPv6 address');
-    case 'u64': return v;
-    default: return Number(v);
+    case 'mac':
+      return inRange(v, 48, 'MAC address');
+    case 'ipv4':
+      return Number(inRange(v, 32, 'IPv4 address'));
+    case 'ipv6':
+      return inRange(v, 128, 'IPv6 address');
+    case 'u64':
+      return v;
+    default:
+      return Number(v);
   }
 }

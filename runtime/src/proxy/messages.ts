@@ -21,7 +21,10 @@ export const FF_SEND_FLOW_REM = 1;
 export type FieldName = Exclude<OxmFieldName, 'in_phy_port' | 'pbb_isid' | 'tunnel_id' | 'ipv6_exthdr'>;
 
 /** A field constraint: packets with (field & mask) == value. No mask: exact. */
-export interface FieldValue { value: bigint; mask?: bigint }
+export interface FieldValue {
+  value: bigint;
+  mask?: bigint;
+}
 
 export type FlowMatch = Partial<Record<FieldName, FieldValue>>;
 
@@ -80,16 +83,38 @@ export interface FlowStats {
   instructions: Instruction[];
 }
 
-export interface FlowStatsRequest { tableId: number; outPort: number; outGroup: number; cookie: bigint; cookieMask: bigint; match: FlowMatch }
+export interface FlowStatsRequest {
+  tableId: number;
+  outPort: number;
+  outGroup: number;
+  cookie: bigint;
+  cookieMask: bigint;
+  match: FlowMatch;
+}
 
-export interface MeterBand { type: 'drop'; rate: number; burst: number }
+export interface MeterBand {
+  type: 'drop';
+  rate: number;
+  burst: number;
+}
 
 /** One port's counters (1.3 numbering; 1.0 replies get zero durations). */
 export interface PortStats {
   portNo: number;
-  rxPackets: bigint; txPackets: bigint; rxBytes: bigint; txBytes: bigint; rxDropped: bigint; txDropped: bigint;
-  rxErrors: bigint; txErrors: bigint; rxFrameErr: bigint; rxOverErr: bigint; rxCrcErr: bigint; collisions: bigint;
-  durationSec: number; durationNsec: number;
+  rxPackets: bigint;
+  txPackets: bigint;
+  rxBytes: bigint;
+  txBytes: bigint;
+  rxDropped: bigint;
+  txDropped: bigint;
+  rxErrors: bigint;
+  txErrors: bigint;
+  rxFrameErr: bigint;
+  rxOverErr: bigint;
+  rxCrcErr: bigint;
+  collisions: bigint;
+  durationSec: number;
+  durationNsec: number;
 }
 
 /** One meter's counters (OpenFlow 1.3 only). */
@@ -104,7 +129,13 @@ export interface MeterStats {
 }
 
 /** One queue's counters (queue statistics; 1.3 port numbering). */
-export interface QueueStats { portNo: number; queueId: number; txPackets: bigint; txBytes: bigint; txErrors: bigint }
+export interface QueueStats {
+  portNo: number;
+  queueId: number;
+  txPackets: bigint;
+  txBytes: bigint;
+  txErrors: bigint;
+}
 
 /** OpenFlow 1.3 controller roles (ofp_controller_role). */
 export const ROLE = { NOCHANGE: 0, EQUAL: 1, MASTER: 2, SLAVE: 3 } as const;
@@ -115,38 +146,100 @@ export const ROLE_ERROR = { STALE: 0, UNSUP: 1, BAD_ROLE: 2 } as const;
 /** Multipart (1.3) / stats (1.0) kinds by the codec's names ('desc', 'flow', 'port_desc', …). */
 export type MpKind = string;
 
-interface Base { version: OfVersion; xid: number }
+interface Base {
+  version: OfVersion;
+  xid: number;
+}
 
-export type OfMessage = Base & (
-  | { type: 'hello'; versions: number[] }
-  | { type: 'error'; errType: number; code: number; data: Buffer }
-  | { type: 'echo_request'; data: Buffer }
-  | { type: 'echo_reply'; data: Buffer }
-  | { type: 'features_request' }
-  | { type: 'features_reply'; dpid: bigint; nBuffers: number; nTables: number; auxiliaryId: number; capabilities: number; actions: number; ports: Port[] }
-  | { type: 'get_config_request' }
-  | { type: 'get_config_reply'; flags: number; missSendLen: number }
-  | { type: 'set_config'; flags: number; missSendLen: number }
-  | { type: 'packet_in'; bufferId: number; totalLen: number; reason: number; tableId: number; cookie: bigint; match: FlowMatch; data: Buffer }
-  | { type: 'flow_removed'; cookie: bigint; priority: number; reason: number; tableId: number; durationSec: number; durationNsec: number; idleTimeout: number; hardTimeout: number; packetCount: bigint; byteCount: bigint; match: FlowMatch }
-  | { type: 'port_status'; reason: number; port: Port }
-  | { type: 'packet_out'; bufferId: number; inPort: number; actions: Action[]; data: Buffer }
-  /** `matchKey`: the match's canonical key (hot-messages.ts's matchKey) when a reader had it from the bytes for free. */
-  | ({ type: 'flow_mod'; matchKey?: string } & FlowMod)
-  | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
-  | { type: 'multipart_request'; mpType: MpKind; flags: number; flow?: FlowStatsRequest; portNo?: number; queueId?: number; meterId?: number }
-  | { type: 'multipart_reply'; mpType: MpKind; flags: number; ports?: Port[]; flows?: FlowStats[]; aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number }; desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string }; queues?: QueueStats[]; portStats?: PortStats[]; meterStats?: MeterStats[] }
-  | { type: 'barrier_request' }
-  | { type: 'barrier_reply' }
-  | { type: 'role_request'; role: number; generationId: bigint }
-  | { type: 'role_reply'; role: number; generationId: bigint }
-  /** Any other message (group_mod, port_mod, experimenter…): the proxy does not slice it. */
-  | { type: 'other'; name: string }
-);
+export type OfMessage = Base &
+  (
+    | { type: 'hello'; versions: number[] }
+    | { type: 'error'; errType: number; code: number; data: Buffer }
+    | { type: 'echo_request'; data: Buffer }
+    | { type: 'echo_reply'; data: Buffer }
+    | { type: 'features_request' }
+    | {
+        type: 'features_reply';
+        dpid: bigint;
+        nBuffers: number;
+        nTables: number;
+        auxiliaryId: number;
+        capabilities: number;
+        actions: number;
+        ports: Port[];
+      }
+    | { type: 'get_config_request' }
+    | { type: 'get_config_reply'; flags: number; missSendLen: number }
+    | { type: 'set_config'; flags: number; missSendLen: number }
+    | {
+        type: 'packet_in';
+        bufferId: number;
+        totalLen: number;
+        reason: number;
+        tableId: number;
+        cookie: bigint;
+        match: FlowMatch;
+        data: Buffer;
+      }
+    | {
+        type: 'flow_removed';
+        cookie: bigint;
+        priority: number;
+        reason: number;
+        tableId: number;
+        durationSec: number;
+        durationNsec: number;
+        idleTimeout: number;
+        hardTimeout: number;
+        packetCount: bigint;
+        byteCount: bigint;
+        match: FlowMatch;
+      }
+    | { type: 'port_status'; reason: number; port: Port }
+    | { type: 'packet_out'; bufferId: number; inPort: number; actions: Action[]; data: Buffer }
+    /** `matchKey`: the match's canonical key (hot-messages.ts's matchKey) when a reader had it from the bytes for free. */
+    | ({ type: 'flow_mod'; matchKey?: string } & FlowMod)
+    | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
+    | {
+        type: 'multipart_request';
+        mpType: MpKind;
+        flags: number;
+        flow?: FlowStatsRequest;
+        portNo?: number;
+        queueId?: number;
+        meterId?: number;
+      }
+    | {
+        type: 'multipart_reply';
+        mpType: MpKind;
+        flags: number;
+        ports?: Port[];
+        flows?: FlowStats[];
+        aggregate?: { packetCount: bigint; byteCount: bigint; flowCount: number };
+        desc?: { mfrDesc: string; hwDesc: string; swDesc: string; serialNum: string; dpDesc: string };
+        queues?: QueueStats[];
+        portStats?: PortStats[];
+        meterStats?: MeterStats[];
+      }
+    | { type: 'barrier_request' }
+    | { type: 'barrier_reply' }
+    | { type: 'role_request'; role: number; generationId: bigint }
+    | { type: 'role_reply'; role: number; generationId: bigint }
+    /** Any other message (group_mod, port_mod, experimenter…): the proxy does not slice it. */
+    | { type: 'other'; name: string }
+  );
 
 export type MessageOf<T extends OfMessage['type']> = Extract<OfMessage, { type: T }>;
 
-export type ErrorKind = 'eperm_request' | 'eperm_flow' | 'eperm_action' | 'bad_out_port' | 'table_full' | 'eperm_match' | 'bad_type' | 'bad_multipart';
+export type ErrorKind =
+  | 'eperm_request'
+  | 'eperm_flow'
+  | 'eperm_action'
+  | 'bad_out_port'
+  | 'table_full'
+  | 'eperm_match'
+  | 'bad_type'
+  | 'bad_multipart';
 
 const ERROR_NAMES: Record<ErrorKind, Record<OfVersion, [string, string]>> = {
   eperm_request: { 4: ['BAD_REQUEST', 'EPERM'], 1: ['BAD_REQUEST', 'EPERM'] },

@@ -48,7 +48,13 @@ export function summarizePacket(data: Buffer): PacketSummary {
     h.ipv4_dst = data.readUInt32BE(l3 + 16);
     const l4 = l3 + ihl;
     if ((proto === 6 || proto === 17) && data.length >= l4 + 4) {
-      if (proto === 6) { h.tcp_src = data.readUInt16BE(l4); h.tcp_dst = data.readUInt16BE(l4 + 2); } else { h.udp_src = data.readUInt16BE(l4); h.udp_dst = data.readUInt16BE(l4 + 2); }
+      if (proto === 6) {
+        h.tcp_src = data.readUInt16BE(l4);
+        h.tcp_dst = data.readUInt16BE(l4 + 2);
+      } else {
+        h.udp_src = data.readUInt16BE(l4);
+        h.udp_dst = data.readUInt16BE(l4 + 2);
+      }
     }
   }
   return { headers: h, vlan, ethType: type, l3 };
@@ -70,7 +76,10 @@ export function parsePacket(data: Buffer): ParsedPacket {
   if (s.ethType === 0x0800 && f.ip_proto) {
     f.ip_ecn = v(data[l3 + 1]! & 3);
     const l4 = l3 + (data[l3]! & 0x0f) * 4;
-    if (s.headers.ip_proto === 1 && data.length >= l4 + 2) { f.icmpv4_type = v(data[l4]!); f.icmpv4_code = v(data[l4 + 1]!); }
+    if (s.headers.ip_proto === 1 && data.length >= l4 + 2) {
+      f.icmpv4_type = v(data[l4]!);
+      f.icmpv4_code = v(data[l4 + 1]!);
+    }
   } else if (s.ethType === 0x0806 && data.length >= l3 + 28) {
     f.arp_op = v(data.readUInt16BE(l3 + 6));
     f.arp_sha = v(data.readUIntBE(l3 + 8, 6));

@@ -50,7 +50,11 @@ export function planMatchToFlowMatches(m: Match): FlowMatch[] {
     const pm = m[name];
     if (pm === undefined) continue;
     const next: FlowMatch[] = [];
-    for (const a of alts) for (const p of portAlternatives(name, pm)) { const x = intersectMatches(a, p); if (x) next.push(x); }
+    for (const a of alts)
+      for (const p of portAlternatives(name, pm)) {
+        const x = intersectMatches(a, p);
+        if (x) next.push(x);
+      }
     alts = next;
   }
   return alts;

@@ -2,7 +2,10 @@
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  constructor(private readonly rate: number, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.tokens = Math.max(1, rate);
     this.last = now();
   }
@@ -10,7 +13,10 @@ export class TokenBucket {
     const t = this.now();
     this.tokens = Math.min(Math.max(1, this.rate), this.tokens + ((t - this.last) / 1000) * this.rate);
     this.last = t;
-    if (this.tokens >= 1) { this.tokens -= 1; return true; }
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
     return false;
   }
 }

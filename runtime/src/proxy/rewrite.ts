@@ -25,9 +25,15 @@ export interface SliceContext {
 export type Rewrite<T> = { ok: true; value: T } | { ok: false; error: ErrorKind; reason: string };
 const fail = <T>(error: ErrorKind, reason: string): Rewrite<T> => ({ ok: false, error, reason });
 
-export function isLinkPort(ctx: SliceContext, p: number): boolean { return ctx.view.linkPorts.has(p); }
-export function isSlicePort(ctx: SliceContext, p: number): boolean { return ctx.view.linkPorts.has(p) || ctx.edgePorts.includes(p); }
-export function slicePorts(ctx: SliceContext): number[] { return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts])].sort((a, b) => a - b); }
+export function isLinkPort(ctx: SliceContext, p: number): boolean {
+  return ctx.view.linkPorts.has(p);
+}
+export function isSlicePort(ctx: SliceContext, p: number): boolean {
+  return ctx.view.linkPorts.has(p) || ctx.edgePorts.includes(p);
+}
+export function slicePorts(ctx: SliceContext): number[] {
+  return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts])].sort((a, b) => a - b);
+}
 
 /** The overlay tag's match on a link port. */
 export function tagMatch(ctx: SliceContext): FlowMatch {
@@ -36,9 +42,16 @@ export function tagMatch(ctx: SliceContext): FlowMatch {
 }
 
 function pushTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
-  if (ctx.view.overlay.type === 'vlan') return [{ type: 'push_vlan', ethertype: 0x8100 }, { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) }];
+  if (ctx.view.overlay.type === 'vlan')
+    return [
+      { type: 'push_vlan', ethertype: 0x8100 },
+      { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) },
+    ];
   void innerEthType;
-  return [{ type: 'push_mpls', ethertype: 0x8847 }, { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) }];
+  return [
+    { type: 'push_mpls', ethertype: 0x8847 },
+    { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) },
+  ];
 }
 
 function popTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
@@ -60,12 +73,22 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
         if (p >= OFPP.MAX || !isSlicePort(ctx, p)) return fail('bad_out_port', `output to port ${p >>> 0} outside the slice`);
         break;
       }
-      case 'set_field': if (OVERLAY_FIELDS.has(a.field)) return fail('eperm_action', `set_field ${a.field} is reserved for the overlay`); break;
-      case 'push_vlan': case 'pop_vlan': case 'push_mpls': case 'pop_mpls': return fail('eperm_action', `${a.type} is reserved for the overlay`);
-      case 'set_queue': return fail('eperm_action', 'queues are assigned by the slice\'s classes');
-      case 'group': return fail('eperm_action', 'groups are not sliced');
-      case 'unsupported': return fail('eperm_action', `unsupported action type ${a.code}`);
-      case 'dec_nw_ttl': break;
+      case 'set_field':
+        if (OVERLAY_FIELDS.has(a.field)) return fail('eperm_action', `set_field ${a.field} is reserved for the overlay`);
+        break;
+      case 'push_vlan':
+      case 'pop_vlan':
+      case 'push_mpls':
+      case 'pop_mpls':
+        return fail('eperm_action', `${a.type} is reserved for the overlay`);
+      case 'set_queue':
+        return fail('eperm_action', "queues are assigned by the slice's classes");
+      case 'group':
+        return fail('eperm_action', 'groups are not sliced');
+      case 'unsupported':
+        return fail('eperm_action', `unsupported action type ${a.code}`);
+      case 'dec_nw_ttl':
+        break;
     }
   }
   return { ok: true, value: null };
@@ -75,18 +98,31 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
  * Rewrites an action list for a packet that enters the list tagged or untagged; `inPort` is
  * the physical in-port (or null for packet-outs from the controller).
  */
-export function rewriteActions(ctx: SliceContext, actions: Action[], inPort: number | null, enteredTagged: boolean, queueId: number | null, innerEthType: bigint | undefined): Action[] {
+export function rewriteActions(
+  ctx: SliceContext,
+  actions: Action[],
+  inPort: number | null,
+  enteredTagged: boolean,
+  queueId: number | null,
+  innerEthType: bigint | undefined,
+): Action[] {
   const out: Action[] = [];
   const st = { tagged: enteredTagged };
   for (const a of actions) {
-    if (a.type !== 'output') { out.push(a); continue; }
+    if (a.type !== 'output') {
+      out.push(a);
+      continue;
+    }
     if (a.port === OFPP.FLOOD || a.port === OFPP.ALL) {
       for (const p of slicePorts(ctx)) if (p !== inPort) emitOutput(ctx, out, st, p, a.maxLen, p, queueId, innerEthType);
     } else if (a.port === OFPP.IN_PORT) {
       if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType);
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
       // The packet goes back as it entered: the proxy classifies it by tag on link ports.
-      if (st.tagged !== enteredTagged) { pushAll(out, enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType)); st.tagged = enteredTagged; }
+      if (st.tagged !== enteredTagged) {
+        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType));
+        st.tagged = enteredTagged;
+      }
       out.push(a);
     } else {
       emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType);
@@ -100,16 +136,35 @@ function pushAll(out: Action[], xs: Action[]): void {
 }
 
 /** An output, with the tag pushed before link ports and popped before edge ports, and the class queue. */
-function emitOutput(ctx: SliceContext, out: Action[], st: { tagged: boolean }, port: number, maxLen: number, physical: number, queueId: number | null, innerEthType: bigint | undefined): void {
+function emitOutput(
+  ctx: SliceContext,
+  out: Action[],
+  st: { tagged: boolean },
+  port: number,
+  maxLen: number,
+  physical: number,
+  queueId: number | null,
+  innerEthType: bigint | undefined,
+): void {
   const wantTag = isLinkPort(ctx, physical);
-  if (wantTag && !st.tagged) { pushAll(out, pushTag(ctx, innerEthType)); st.tagged = true; }
-  if (!wantTag && st.tagged) { pushAll(out, popTag(ctx, innerEthType)); st.tagged = false; }
+  if (wantTag && !st.tagged) {
+    pushAll(out, pushTag(ctx, innerEthType));
+    st.tagged = true;
+  }
+  if (!wantTag && st.tagged) {
+    pushAll(out, popTag(ctx, innerEthType));
+    st.tagged = false;
+  }
   if (queueId !== null) out.push({ type: 'set_queue', queueId });
   out.push({ type: 'output', port, maxLen });
 }
 
 /** One physical rule produced for a tenant rule. */
-export interface PhysicalRule { inPort: number; match: FlowMatch; instructions: Instruction[] }
+export interface PhysicalRule {
+  inPort: number;
+  match: FlowMatch;
+  instructions: Instruction[];
+}
 
 function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
   for (const c of ctx.view.classes) for (const alt of c.alternatives) if (matchSubsumes(alt, m)) return c.queueId;
@@ -120,7 +175,11 @@ function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
  * The physical matches for a tenant match: per in-port of the slice, the tenant match ANDed
  * with the slice's write flowspace (edge ports) or with the overlay tag (link ports).
  */
-export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Array<{ inPort: number; tagged: boolean; match: FlowMatch }>> {
+export function expandMatch(
+  ctx: SliceContext,
+  tenantIn: FlowMatch,
+  need: 'write' | 'read' = 'write',
+): Rewrite<Array<{ inPort: number; tagged: boolean; match: FlowMatch }>> {
   // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
   let tenant = tenantIn;
   if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
@@ -169,7 +228,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
           seen.add(key);
         }
         out.push({ inPort: p, tagged: false, match: m });
-        if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
+        if (out.length > MAX_EXPANSION)
+          return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
       }
     }
   }
@@ -181,9 +241,15 @@ const byPort = new WeakMap<SliceOnSwitch, Map<number, FlowspaceRule[]>>();
 /** The slice's flowspace rules that apply at an in-port (its own and port-less ones, in plan order), indexed once per view. */
 export function rulesAt(view: SliceOnSwitch, port: number): FlowspaceRule[] {
   let index = byPort.get(view);
-  if (!index) { index = new Map(); byPort.set(view, index); }
+  if (!index) {
+    index = new Map();
+    byPort.set(view, index);
+  }
   let rules = index.get(port);
-  if (!rules) { rules = view.rules.filter((r) => r.inPort === null || r.inPort === port); index.set(port, rules); }
+  if (!rules) {
+    rules = view.rules.filter((r) => r.inPort === null || r.inPort === port);
+    index.set(port, rules);
+  }
   return rules;
 }
 
@@ -217,7 +283,7 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
   if (!expanded.ok) return expanded;
   if (expanded.value.length === 0) {
     if (isDelete) return { ok: true, value: [] };
-    return fail('eperm_flow', 'the rule does not intersect the slice\'s writable flowspace');
+    return fail('eperm_flow', "the rule does not intersect the slice's writable flowspace");
   }
   let outPort = fm.outPort;
   if (isDelete && outPort !== OFPP.ANY && outPort < OFPP.MAX && !isSlicePort(ctx, outPort)) return { ok: true, value: [] };

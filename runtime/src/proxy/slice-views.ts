@@ -17,7 +17,11 @@ export interface FlowspaceRule {
   write: boolean;
 }
 
-export interface ClassQueue { name: string; queueId: number; alternatives: FlowMatch[] }
+export interface ClassQueue {
+  name: string;
+  queueId: number;
+  alternatives: FlowMatch[];
+}
 
 export interface SliceOnSwitch {
   slice: string;
@@ -77,13 +81,19 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
   const rules: FlowspaceRule[] = plan.flowspace
     .filter((e) => e.slice === s.name && e.dpid === dpid)
     .map((e) => ({
-      id: e.id, rule: e.rule, inPort: e.inPort, priority: e.priority,
+      id: e.id,
+      rule: e.rule,
+      inPort: e.inPort,
+      priority: e.priority,
       alternatives: planMatchToFlowMatches(e.match),
-      read: e.permissions.includes('read'), write: e.permissions.includes('write'),
+      read: e.permissions.includes('read'),
+      write: e.permissions.includes('write'),
     }));
   const meter = plan.qos.meters.find((m) => m.dpid === dpid && m.slice === s.name) ?? null;
   return {
-    slice: s.name, index, dpid,
+    slice: s.name,
+    index,
+    dpid,
     edgePorts: ports === '*' ? '*' : new Set(ports.filter((p) => !link.has(p))),
     linkPorts: link,
     overlay: { type: s.overlay.type, tag: s.overlay.tag },
@@ -105,7 +115,7 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
 /** The slice's edge ports on a switch given the switch's actual ports ('*' resolved). */
 export function edgePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLinkPorts: Set<number> | undefined): number[] {
   if (v.edgePorts !== '*') return [...v.edgePorts].sort((a, b) => a - b);
-  return switchPorts.filter((p) => p < OFPP13.MAX && !v.linkPorts.has(p) && !(networkLinkPorts?.has(p))).sort((a, b) => a - b);
+  return switchPorts.filter((p) => p < OFPP13.MAX && !v.linkPorts.has(p) && !networkLinkPorts?.has(p)).sort((a, b) => a - b);
 }
 
 /** All ports the slice's controller sees on the switch. */

@@ -25,11 +25,21 @@ export interface SlicingProxyOptions {
 }
 
 /** A plan applied to every switch connected to this proxy: one result per switch. */
-export interface ProxyApplyResult { ok: boolean; switches: SwitchApplyResult[] }
+export interface ProxyApplyResult {
+  ok: boolean;
+  switches: SwitchApplyResult[];
+}
 
 export interface ProxyStatus {
   listening: { host: string; port: number } | null;
-  switches: Array<{ dpid: string; version: number | null; role: SessionRole; generationId: string; ports: number[]; slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }> }>;
+  switches: Array<{
+    dpid: string;
+    version: number | null;
+    role: SessionRole;
+    generationId: string;
+    ports: number[];
+    slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
+  }>;
   slices: Record<string, SliceControlCounters>;
 }
 
@@ -47,7 +57,8 @@ export class SlicingProxy {
 
   constructor(opts: SlicingProxyOptions = {}) {
     const [h, p] = splitHostPort(opts.ofListen ?? '127.0.0.1:6653');
-    this.host = h; this.port = p;
+    this.host = h;
+    this.port = p;
     this.log = childLogger(opts.logger ?? silentLogger, { component: 'proxy' });
     this.opts = opts;
   }
@@ -67,33 +78,50 @@ export class SlicingProxy {
     });
   }
 
-  address(): { host: string; port: number } | null { return this.bound; }
+  address(): { host: string; port: number } | null {
+    return this.bound;
+  }
 
   private accept(sock: import('node:net').Socket): void {
     // A switch that reconnects while the proxy stops must not keep server.close() waiting.
-    if (!this.server) { sock.destroy(); return; }
+    if (!this.server) {
+      sock.destroy();
+      return;
+    }
     const ch = new OfChannel(sock, this.log);
-    const session: SwitchSession = new SwitchSession(ch, {
-      log: this.log,
-      counters: (slice) => this.countersOf(slice),
-      totalEntries: (slice) => this.countersOf(slice).flowEntries,
-      sessionReady: () => this.opts.roles?.switchUp(session.dpid),
-      sessionClosed: () => {
-        this.sessions.delete(session);
-        if (session.ready && session.dpid) this.opts.roles?.switchDown(session.dpid);
+    const session: SwitchSession = new SwitchSession(
+      ch,
+      {
+        log: this.log,
+        counters: (slice) => this.countersOf(slice),
+        totalEntries: (slice) => this.countersOf(slice).flowEntries,
+        sessionReady: () => this.opts.roles?.switchUp(session.dpid),
+        sessionClosed: () => {
+          this.sessions.delete(session);
+          if (session.ready && session.dpid) this.opts.roles?.switchDown(session.dpid);
+        },
+        arbitrated: this.opts.roles !== undefined,
+        statsCacheMs: this.opts.statsCacheMs ?? null,
+        statsRequestsSent: (n) => {
+          this.statsCounts.requestsToSwitches += n;
+        },
+        flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
+        tenantPoll: (a) => {
+          if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
+          else this.statsCounts.tenantPollsForwarded++;
+        },
       },
-      arbitrated: this.opts.roles !== undefined,
-      statsCacheMs: this.opts.statsCacheMs ?? null,
-      statsRequestsSent: (n) => { this.statsCounts.requestsToSwitches += n; },
-      flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
-      tenantPoll: (a) => { if (a === 'cache') this.statsCounts.tenantPollsFromCache++; else this.statsCounts.tenantPollsForwarded++; },
-    }, () => this.views);
+      () => this.views,
+    );
     this.sessions.add(session);
   }
 
   private countersOf(slice: string): SliceControlCounters {
     let c = this.counters.get(slice);
-    if (!c) { c = emptyCounters(); this.counters.set(slice, c); }
+    if (!c) {
+      c = emptyCounters();
+      this.counters.set(slice, c);
+    }
     return c;
   }
 
@@ -118,15 +146,24 @@ export class SlicingProxy {
     if (sliceIds && plan) {
       // Cluster-wide ids (several nodes program the same switches). A slice whose id changes is
       // set up again under the new id; removed slices keep theirs until their teardown below.
-      const keep = new Map([...this.sliceIds].filter(([name, id]) => !plan.slices.some((s) => s.name === name) && ![...sliceIds.values()].includes(id)));
-      for (const s of plan.slices) { const id = sliceIds.get(s.name); if (id !== undefined) keep.set(s.name, id); }
+      const keep = new Map(
+        [...this.sliceIds].filter(([name, id]) => !plan.slices.some((s) => s.name === name) && ![...sliceIds.values()].includes(id)),
+      );
+      for (const s of plan.slices) {
+        const id = sliceIds.get(s.name);
+        if (id !== undefined) keep.set(s.name, id);
+      }
       this.sliceIds = keep;
     }
     const views = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
     this.views = views;
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
     const results = await Promise.all([...this.sessions].filter((s) => s.ready).map((s) => s.apply(views)));
-    for (const name of [...this.sliceIds.keys()]) if (!keep.has(name)) { this.sliceIds.delete(name); this.counters.delete(name); }
+    for (const name of [...this.sliceIds.keys()])
+      if (!keep.has(name)) {
+        this.sliceIds.delete(name);
+        this.counters.delete(name);
+      }
     const ok = results.every((r) => r.ok);
     this.log.info({ slices: [...keep], switches: results.length, ok }, 'plan applied');
     return { ok, switches: results };
@@ -168,7 +205,9 @@ export class SlicingProxy {
     return { ...this.statsCounts };
   }
 
-  currentPlan(): Plan | null { return this.views?.plan ?? null; }
+  currentPlan(): Plan | null {
+    return this.views?.plan ?? null;
+  }
 
   sliceCounters(): Record<string, SliceControlCounters> {
     return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));
@@ -177,20 +216,23 @@ export class SlicingProxy {
   status(): ProxyStatus {
     return {
       listening: this.bound,
-      switches: [...this.sessions].filter((s) => s.ready).map((s) => ({
-        dpid: s.dpid,
-        version: s.version,
-        role: s.role,
-        generationId: String(s.generationId),
-        ports: [...s.ports.keys()].filter((p) => p < OFPP13.MAX).sort((a, b) => a - b),
-        slices: [...s.bindings.values()].map((b) => ({
-          slice: b.view.slice,
-          controller: b.link.connectedTo ? `${b.link.connectedTo.host}:${b.link.connectedTo.port}` : null,
-          connected: b.link.connected,
-          connects: b.link.connects,
-          flowEntries: b.table.entries,
-        })),
-      })).sort((a, b) => (a.dpid < b.dpid ? -1 : 1)),
+      switches: [...this.sessions]
+        .filter((s) => s.ready)
+        .map((s) => ({
+          dpid: s.dpid,
+          version: s.version,
+          role: s.role,
+          generationId: String(s.generationId),
+          ports: [...s.ports.keys()].filter((p) => p < OFPP13.MAX).sort((a, b) => a - b),
+          slices: [...s.bindings.values()].map((b) => ({
+            slice: b.view.slice,
+            controller: b.link.connectedTo ? `${b.link.connectedTo.host}:${b.link.connectedTo.port}` : null,
+            connected: b.link.connected,
+            connects: b.link.connects,
+            flowEntries: b.table.entries,
+          })),
+        }))
+        .sort((a, b) => (a.dpid < b.dpid ? -1 : 1)),
       slices: this.sliceCounters(),
     };
   }

@@ -4,7 +4,10 @@ import { connect } from 'node:net';
 import { OfChannel, type Logger } from './channel.js';
 import type { OfMessage, OfVersion, Unversioned } from './messages.js';
 
-export interface Endpoint { host: string; port: number }
+export interface Endpoint {
+  host: string;
+  port: number;
+}
 
 /** Logs through `log`, which carries the slice (the session gives it a child logger with it). */
 export class TenantLink {
@@ -25,14 +28,24 @@ export class TenantLink {
     private readonly onReady: (link: TenantLink, v: OfVersion) => void,
   ) {}
 
-  get connected(): boolean { return this.channel !== null && this.channel.version !== null && !this.channel.closed; }
-  get version(): OfVersion | null { return this.channel?.version ?? null; }
+  get connected(): boolean {
+    return this.channel !== null && this.channel.version !== null && !this.channel.closed;
+  }
+  get version(): OfVersion | null {
+    return this.channel?.version ?? null;
+  }
   /** The controller reads too slowly (its socket's queue is over SLOW_PEER_BYTES). */
-  get slow(): boolean { return this.channel?.slow ?? false; }
+  get slow(): boolean {
+    return this.channel?.slow ?? false;
+  }
 
-  start(): void { this.attempt(); }
+  start(): void {
+    this.attempt();
+  }
 
-  setEndpoints(endpoints: Endpoint[]): void { this.endpoints = endpoints; }
+  setEndpoints(endpoints: Endpoint[]): void {
+    this.endpoints = endpoints;
+  }
 
   private attempt(): void {
     if (this.stopped || this.endpoints.length === 0) return;
@@ -74,7 +87,10 @@ export class TenantLink {
       this.backoffMs = Math.min(this.backoffMs * 2, 2000);
       this.failuresInCycle = 0;
     }
-    this.timer = setTimeout(() => { this.timer = null; this.attempt(); }, delay);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.attempt();
+    }, delay);
   }
 
   send(m: Unversioned): string | null {

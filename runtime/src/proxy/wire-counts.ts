@@ -21,9 +21,29 @@ const PEERS: readonly WirePeer[] = ['switch', 'tenant'];
 const DIRECTIONS: readonly WireDirection[] = ['in', 'out'];
 const PATHS: readonly WirePath[] = ['direct', 'codec', 'refused', 'malformed', 'unencodable'];
 const TYPES: ReadonlyArray<OfMessage['type'] | 'unknown'> = [
-  'hello', 'error', 'echo_request', 'echo_reply', 'features_request', 'features_reply', 'get_config_request', 'get_config_reply',
-  'set_config', 'packet_in', 'flow_removed', 'port_status', 'packet_out', 'flow_mod', 'meter_mod', 'multipart_request',
-  'multipart_reply', 'barrier_request', 'barrier_reply', 'role_request', 'role_reply', 'other', 'unknown',
+  'hello',
+  'error',
+  'echo_request',
+  'echo_reply',
+  'features_request',
+  'features_reply',
+  'get_config_request',
+  'get_config_reply',
+  'set_config',
+  'packet_in',
+  'flow_removed',
+  'port_status',
+  'packet_out',
+  'flow_mod',
+  'meter_mod',
+  'multipart_request',
+  'multipart_reply',
+  'barrier_request',
+  'barrier_reply',
+  'role_request',
+  'role_reply',
+  'other',
+  'unknown',
 ];
 const TYPE_INDEX = new Map<string, number>(TYPES.map((t, i) => [t, i]));
 const UNKNOWN = TYPES.length - 1;
@@ -32,22 +52,32 @@ const PATH_INDEX: Readonly<Record<WirePath, number>> = { direct: 0, codec: 1, re
 const counts = new Float64Array(PEERS.length * DIRECTIONS.length * PATHS.length * TYPES.length);
 // Counted for every message: plain comparisons and one map lookup, no string built.
 const slot = (peer: WirePeer, dir: WireDirection, path: WirePath, type: string): number =>
-  (((peer === 'switch' ? 0 : 2) + (dir === 'in' ? 0 : 1)) * PATHS.length + PATH_INDEX[path]) * TYPES.length + (TYPE_INDEX.get(type) ?? UNKNOWN);
+  (((peer === 'switch' ? 0 : 2) + (dir === 'in' ? 0 : 1)) * PATHS.length + PATH_INDEX[path]) * TYPES.length +
+  (TYPE_INDEX.get(type) ?? UNKNOWN);
 
 /** Counts one message (`type`: the neutral type name, or the codec's for a frame that did not decode). */
 export function countWire(peer: WirePeer, dir: WireDirection, path: WirePath, type: string): void {
   counts[slot(peer, dir, path, type)]!++;
 }
 
-export interface WireCount { peer: WirePeer; direction: WireDirection; path: WirePath; type: string; count: number }
+export interface WireCount {
+  peer: WirePeer;
+  direction: WireDirection;
+  path: WirePath;
+  type: string;
+  count: number;
+}
 
 /** Every non-zero count since the process started. */
 export function wireCounts(): WireCount[] {
   const out: WireCount[] = [];
-  for (const peer of PEERS) for (const direction of DIRECTIONS) for (const path of PATHS) for (const type of TYPES) {
-    const count = counts[slot(peer, direction, path, type)]!;
-    if (count > 0) out.push({ peer, direction, path, type, count });
-  }
+  for (const peer of PEERS)
+    for (const direction of DIRECTIONS)
+      for (const path of PATHS)
+        for (const type of TYPES) {
+          const count = counts[slot(peer, direction, path, type)]!;
+          if (count > 0) out.push({ peer, direction, path, type, count });
+        }
   return out;
 }
 

@@ -30,7 +30,7 @@ export class EncodeFailure {
 /** The message, or an error value (no wrapper object per message: this runs for every message). */
 export type Decoded = OfMessage | DecodeFailure;
 
-const wireType = (raw: Buffer): string => (raw.length >= 2 ? typeName(raw[0]!, raw[1]!) ?? 'unknown' : 'unknown');
+const wireType = (raw: Buffer): string => (raw.length >= 2 ? (typeName(raw[0]!, raw[1]!) ?? 'unknown') : 'unknown');
 
 /**
  * A frame (one whole OpenFlow message) as a neutral message, or a DecodeFailure. Never throws.
@@ -50,7 +50,9 @@ export function decodeFrame(raw: Buffer, peer: WirePeer): Decoded {
     countWire(peer, 'in', 'malformed', wireType(raw));
     // The codec owns the diagnostic (error type/code and text) of an invalid frame.
     const d = decodeMessage(raw);
-    const error: DecodeError = d.ok ? { code: 'bad_length', message: `${hot.message} (the codec decodes it: report this)`, offset: 0, ofError: { type: 1, code: 6 } } : d.error;
+    const error: DecodeError = d.ok
+      ? { code: 'bad_length', message: `${hot.message} (the codec decodes it: report this)`, offset: 0, ofError: { type: 1, code: 6 } }
+      : d.error;
     return new DecodeFailure('malformed', error.message, error);
   }
   const d = decodeMessage(raw);

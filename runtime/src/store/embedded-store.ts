@@ -130,7 +130,12 @@ export class EmbeddedStore implements GlobalStore {
       try {
         await this.journal.append(record);
       } catch (e) {
-        return fail({ code: 'io', message: `cannot persist ${event.map}/${event.key}: ${describeError(e)}`, map: event.map, key: event.key });
+        return fail({
+          code: 'io',
+          message: `cannot persist ${event.map}/${event.key}: ${describeError(e)}`,
+          map: event.map,
+          key: event.key,
+        });
       }
     }
     this.emit(event);

@@ -13,8 +13,15 @@ export function conflict<T>(map: MapName, key: string, expectedVersion: number, 
 }
 
 /** The conflict a versioned write meets when the entry is not at the version it expects (current: 0 = no entry). */
-export function staleWrite(map: MapName, key: string, options: WriteOptions, current: number): StoreResult<{ version: number }> | undefined {
-  return options.expectVersion !== undefined && options.expectVersion !== current ? conflict(map, key, options.expectVersion, current) : undefined;
+export function staleWrite(
+  map: MapName,
+  key: string,
+  options: WriteOptions,
+  current: number,
+): StoreResult<{ version: number }> | undefined {
+  return options.expectVersion !== undefined && options.expectVersion !== current
+    ? conflict(map, key, options.expectVersion, current)
+    : undefined;
 }
 
 export function leaseHeld<T>(name: string, holder: string): StoreResult<T> {

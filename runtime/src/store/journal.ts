@@ -12,9 +12,7 @@ import type { Json, Versioned } from './types.js';
 
 export type MapState = Map<string, Map<string, Versioned>>;
 
-export type JournalRecord =
-  | { s: number; m: string; k: string; v: number; d: Json }
-  | { s: number; m: string; k: string; x: 1 };
+export type JournalRecord = { s: number; m: string; k: string; v: number; d: Json } | { s: number; m: string; k: string; x: 1 };
 
 export interface LoadedState {
   seq: number;
@@ -234,4 +232,3 @@ function isAlive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-

@@ -7,7 +7,17 @@
 // buffered events over the snapshot, skipping those older than what the snapshot already has.
 // After the global tier reports 'connected' following 'disconnected' (events may have been
 // missed), the maps are read again and differences are published as events.
-import { fail, ok, type ChangeEvent, type GlobalStore, type Json, type MapName, type StoreResult, type Unsubscribe, type Versioned } from './types.js';
+import {
+  fail,
+  ok,
+  type ChangeEvent,
+  type GlobalStore,
+  type Json,
+  type MapName,
+  type StoreResult,
+  type Unsubscribe,
+  type Versioned,
+} from './types.js';
 
 export type LocalListener = (event: ChangeEvent) => void;
 

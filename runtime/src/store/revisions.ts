@@ -29,7 +29,12 @@ export interface CommittedRevision extends RevisionEntry {
 }
 
 function isPointer(v: unknown): v is RevisionPointer {
-  return typeof v === 'object' && v !== null && typeof (v as RevisionPointer).revision === 'number' && typeof (v as RevisionPointer).key === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as RevisionPointer).revision === 'number' &&
+    typeof (v as RevisionPointer).key === 'string'
+  );
 }
 
 /**
@@ -60,7 +65,8 @@ export async function commitRevision(store: GlobalStore, body: Json, expectRevis
   const moved = await store.put('revisions', CURRENT_KEY, next as unknown as Json, { expectVersion: ptr.value?.version ?? 0 });
   if (!moved.ok) {
     await store.delete('revisions', key, { expectVersion: wrote.value.version });
-    if (moved.error.code === 'conflict') return conflict('revisions', CURRENT_KEY, ptr.value?.version ?? 0, moved.error.actualVersion ?? -1);
+    if (moved.error.code === 'conflict')
+      return conflict('revisions', CURRENT_KEY, ptr.value?.version ?? 0, moved.error.actualVersion ?? -1);
     return fail(moved.error);
   }
   return ok({ ...entry, key });
@@ -117,7 +123,11 @@ function walkChain(values: Map<string, Json>): CommittedRevision[] {
  * one. Bodies newer than the chain's head (a commit under way elsewhere) are never touched.
  * Returns how many bodies were deleted.
  */
-export async function pruneRevisions(store: GlobalStore, keep: number, snapshot?: Array<[string, Versioned]>): Promise<StoreResult<number>> {
+export async function pruneRevisions(
+  store: GlobalStore,
+  keep: number,
+  snapshot?: Array<[string, Versioned]>,
+): Promise<StoreResult<number>> {
   // A node passes its local tier's copy (in memory) rather than reading every body from the store.
   const all = snapshot ? ok(snapshot) : await store.entries('revisions');
   if (!all.ok) return fail(all.error);

@@ -15,7 +15,14 @@ export interface SliceCounters {
 }
 
 /** One queue of a slice with the switch's counters for it. */
-export interface SliceQueueStats { dpid: string; port: number; queueId: number; txPackets: number; txBytes: number; txErrors: number }
+export interface SliceQueueStats {
+  dpid: string;
+  port: number;
+  queueId: number;
+  txPackets: number;
+  txBytes: number;
+  txErrors: number;
+}
 
 /** A slice's counters as the API serves them: the data path's, with the slice and their time. */
 export type SliceStats = SliceCounters & { slice: string; updatedAt: string | null };

@@ -15,7 +15,11 @@ async function* chunks(text: string, size: number): AsyncIterable<Uint8Array> {
 async function read(text: string, size = 1): Promise<{ events: StreamEvent[]; problems: StreamProblem[] }> {
   const events: StreamEvent[] = [];
   const problems: StreamProblem[] = [];
-  await readEventStream(chunks(text, size), (e) => events.push(e), (p) => problems.push(p));
+  await readEventStream(
+    chunks(text, size),
+    (e) => events.push(e),
+    (p) => problems.push(p),
+  );
   return { events, problems };
 }
 
@@ -23,16 +27,22 @@ test('CRLF and lone CR line ends, split anywhere (also inside a UTF-8 character)
   const text = 'event: stats\r\ndata: {"slice":"é"}\r\n\r\nevent: revision\rdata: {"revision":2}\r\r';
   for (const size of [1, 2, 3, 7, 1000]) {
     const { events, problems } = await read(text, size);
-    assert.deepEqual(events, [
-      { type: 'stats', data: { slice: 'é' } },
-      { type: 'revision', data: { revision: 2 } },
-    ], `chunk size ${size}`);
+    assert.deepEqual(
+      events,
+      [
+        { type: 'stats', data: { slice: 'é' } },
+        { type: 'revision', data: { revision: 2 } },
+      ],
+      `chunk size ${size}`,
+    );
     assert.deepEqual(problems, []);
   }
 });
 
 test('`data:` without a space, multi-line data and comments', async () => {
-  const { events, problems } = await read(': keep-alive\nevent:deploy-progress\ndata:{"stage":\ndata: "applied",\ndata:"revision":4}\n\n:another comment\n\ndata:[1,2]\n\n');
+  const { events, problems } = await read(
+    ': keep-alive\nevent:deploy-progress\ndata:{"stage":\ndata: "applied",\ndata:"revision":4}\n\n:another comment\n\ndata:[1,2]\n\n',
+  );
   assert.deepEqual(events, [
     { type: 'deploy-progress', data: { stage: 'applied', revision: 4 } },
     { type: 'message', data: [1, 2] },
@@ -62,10 +72,20 @@ test('ApiClient.events over a real HTTP response, with the bearer token', async 
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const got: Array<[string, unknown]> = [];
     const problems: StreamProblem[] = [];
-    await new ApiClient(url, 'tok').events((t, d) => got.push([t, d]), new AbortController().signal, (p) => problems.push(p));
+    await new ApiClient(url, 'tok').events(
+      (t, d) => got.push([t, d]),
+      new AbortController().signal,
+      (p) => problems.push(p),
+    );
     assert.equal(auth, 'Bearer tok');
-    assert.deepEqual(got, [['revision', { revision: 1 }], ['slice-changed', { name: 'research' }]]);
-    assert.deepEqual(problems.map((p) => p.code), ['SSE_BAD_JSON']);
+    assert.deepEqual(got, [
+      ['revision', { revision: 1 }],
+      ['slice-changed', { name: 'research' }],
+    ]);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['SSE_BAD_JSON'],
+    );
   } finally {
     server.close();
   }

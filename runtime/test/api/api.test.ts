@@ -26,7 +26,14 @@ test('GET /healthz needs no token', async () => {
 });
 
 test('every other route needs a valid bearer token: 401 problem+json', async () => {
-  for (const [m, p] of [['GET', '/v1/slices'], ['GET', '/v1/status'], ['POST', '/v1/deploy'], ['GET', '/metrics'], ['GET', '/v1/revisions'], ['DELETE', '/v1/slices/x']] as const) {
+  for (const [m, p] of [
+    ['GET', '/v1/slices'],
+    ['GET', '/v1/status'],
+    ['POST', '/v1/deploy'],
+    ['GET', '/metrics'],
+    ['GET', '/v1/revisions'],
+    ['DELETE', '/v1/slices/x'],
+  ] as const) {
     const none = await http(rt, m, p);
     assert.equal(none.status, 401, `${m} ${p}`);
     assert.equal(none.headers.get('content-type')?.split(';')[0], 'application/problem+json');
@@ -67,7 +74,10 @@ test('deploy the lab: dry run changes nothing, then one revision with the diff',
   const status = await http(rt, 'GET', '/v1/status', { token: admin });
   assert.equal(status.status, 200);
   assert.ok(status.body.nodes.length >= 1);
-  assert.deepEqual(status.body.switches.map((s: { dpid: string }) => s.dpid), ['0000000000000001', '0000000000000002', '0000000000000003']);
+  assert.deepEqual(
+    status.body.switches.map((s: { dpid: string }) => s.dpid),
+    ['0000000000000001', '0000000000000002', '0000000000000003'],
+  );
   const topo = await http(rt, 'GET', '/v1/topology', { token: admin });
   assert.equal(topo.body.links.length, 2);
   const metrics = await http(rt, 'GET', '/metrics', { token: admin });
@@ -94,14 +104,23 @@ test('bad requests: bad JSON 400, schema 400, oversized 413, unknown slice 404, 
 
 test('language errors and admission failures: 422 with diagnostics, nothing changes', async () => {
   const before = (await http(rt, 'GET', '/v1/revisions', { token: admin })).body.active;
-  const broken = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['lab.slice', labText], ['x.slice', 'slice x { controller "tcp:127.0.0.1:1" flowspace { r: match ip_src 10.9.0.0/16 on s7:1 } }']) });
+  const broken = await http(rt, 'POST', '/v1/deploy', {
+    token: admin,
+    body: files(
+      ['lab.slice', labText],
+      ['x.slice', 'slice x { controller "tcp:127.0.0.1:1" flowspace { r: match ip_src 10.9.0.0/16 on s7:1 } }'],
+    ),
+  });
   assert.equal(broken.status, 422);
   assert.equal(broken.body.code, 'LANGUAGE_ERRORS');
   assert.ok(broken.body.diagnostics.some((d: { code: string; file: string }) => d.code === 'SL101' && d.file === 'x.slice'));
   const greedy = labText.replace('guarantee 700Mbps', 'guarantee 900Mbps');
   const admission = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['lab.slice', greedy]) });
   assert.equal(admission.status, 422);
-  assert.ok(admission.body.diagnostics.some((d: { code: string }) => d.code === 'SL401'), JSON.stringify(admission.body.diagnostics));
+  assert.ok(
+    admission.body.diagnostics.some((d: { code: string }) => d.code === 'SL401'),
+    JSON.stringify(admission.body.diagnostics),
+  );
   assert.equal((await http(rt, 'GET', '/v1/revisions', { token: admin })).body.active, before);
 });
 

@@ -27,7 +27,14 @@ let admin: string;
 before(async () => {
   rt = await startRuntime();
   admin = rt.adminToken;
-  const d = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['net.slice', NETWORK], ['a.slice', sliceText('alpha', 'alice', { port: 1, tag: 100 })], ['b.slice', sliceText('beta', 'bob', { port: 2, tag: 200, prefix: '10.2.0.0/16' })]) });
+  const d = await http(rt, 'POST', '/v1/deploy', {
+    token: admin,
+    body: files(
+      ['net.slice', NETWORK],
+      ['a.slice', sliceText('alpha', 'alice', { port: 1, tag: 100 })],
+      ['b.slice', sliceText('beta', 'bob', { port: 2, tag: 200, prefix: '10.2.0.0/16' })],
+    ),
+  });
   assert.equal(d.status, 200, JSON.stringify(d.body));
 });
 after(async () => {
@@ -42,10 +49,24 @@ test('requests are logged with request ids; tokens never reach the log', async (
   const id = r.headers.get('x-request-id');
   assert.match(id ?? '', /^[0-9a-f-]{36}$/);
   assert.equal((await http(rt, 'GET', '/v1/slices', { token: wrong })).status, 401);
-  await waitFor('the request logged', () => rt.logs().split('\n').some((l) => l.includes(id!) && l.includes('request completed')), 10_000);
+  await waitFor(
+    'the request logged',
+    () =>
+      rt
+        .logs()
+        .split('\n')
+        .some((l) => l.includes(id!) && l.includes('request completed')),
+    10_000,
+  );
   const logs = rt.logs();
-  const lines = logs.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.ok(lines.some((l) => l.reqId === id && l.msg === 'incoming request'), 'the request is logged with its id');
+  const lines = logs
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.ok(
+    lines.some((l) => l.reqId === id && l.msg === 'incoming request'),
+    'the request is logged with its id',
+  );
   assert.ok(lines.some((l) => l.reqId === id && l.msg === 'request completed'));
   for (const secret of [admin, tenant, wrong, tenant.split('_')[2]]) assert.equal(logs.includes(secret), false, 'a token is in the log');
 });
@@ -54,11 +75,22 @@ test('a 500 is logged with its request id; the answer is a problem without inter
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
   const records = new Map<string, TokenRecord>();
-  const tokens = new TokenService(sha256('x'.repeat(40)), { get: (id) => records.get(id), list: () => [...records.values()], put: async (r) => void records.set(r.id, r) });
+  const tokens = new TokenService(sha256('x'.repeat(40)), {
+    get: (id) => records.get(id),
+    list: () => [...records.values()],
+    put: async (r) => void records.set(r.id, r),
+  });
   const app = await buildApi({
     deploy: { activePlan: () => undefined, listRevisions: async () => [] } as unknown as DeployService,
     tokens,
-    runtime: { status: () => { throw new Error('status exploded'); }, sliceStats: () => undefined, connectedControllers: () => [], connectedSwitches: () => [] },
+    runtime: {
+      status: () => {
+        throw new Error('status exploded');
+      },
+      sliceStats: () => undefined,
+      connectedControllers: () => [],
+      connectedSwitches: () => [],
+    },
     events: new EventHub(),
     audit: { record: () => undefined, recent: () => [] },
     metrics: new Registry(),
@@ -81,14 +113,25 @@ test('a 500 is logged with its request id; the answer is a problem without inter
 });
 
 test('a submitted plan is validated against plan.schema.json: 400 INVALID_PLAN with the schema errors', async () => {
-  const plan = { format: 'dfvisor-plan', version: 1, network: { name: 'n', switches: [{ name: 's1', dpid: 'nothex', ports: null }], links: [] }, slices: [], flowspace: [], qos: { meters: [], queues: [] }, extra: 1 };
+  const plan = {
+    format: 'dfvisor-plan',
+    version: 1,
+    network: { name: 'n', switches: [{ name: 's1', dpid: 'nothex', ports: null }], links: [] },
+    slices: [],
+    flowspace: [],
+    qos: { meters: [], queues: [] },
+    extra: 1,
+  };
   const r = await http(rt, 'POST', '/v1/deploy', { token: admin, body: { plan } });
   assert.equal(r.status, 400, JSON.stringify(r.body));
   assert.equal(r.headers.get('content-type')?.split(';')[0], 'application/problem+json');
   assert.equal(r.body.code, 'INVALID_PLAN');
   const paths = r.body.errors.map((e: { path: string }) => e.path);
   assert.ok(paths.includes('/network/switches/0/dpid'), JSON.stringify(r.body.errors));
-  assert.ok(r.body.errors.some((e: { path: string; message: string }) => e.path === '' && /extra/.test(e.message)), JSON.stringify(r.body.errors));
+  assert.ok(
+    r.body.errors.some((e: { path: string; message: string }) => e.path === '' && /extra/.test(e.message)),
+    JSON.stringify(r.body.errors),
+  );
 });
 
 test('route schema errors list where and what; Fastify codes never appear in problems', async () => {
@@ -117,7 +160,23 @@ test('the OpenAPI document is served at /v1/openapi.json (no token) and is the g
   assert.equal(r.body.openapi, '3.1.0');
   const paths = r.body.paths as Record<string, unknown>;
   assert.deepEqual(r.body, await openApiDocument('json'));
-  for (const p of ['/v1/deploy', '/v1/slices', '/v1/slices/{name}', '/v1/slices/{name}/stats', '/v1/revisions', '/v1/rollback/{rev}', '/v1/status', '/v1/topology', '/v1/events', '/v1/tokens', '/v1/tokens/{id}', '/v1/audit', '/metrics', '/healthz']) assert.ok(paths[p], p);
+  for (const p of [
+    '/v1/deploy',
+    '/v1/slices',
+    '/v1/slices/{name}',
+    '/v1/slices/{name}/stats',
+    '/v1/revisions',
+    '/v1/rollback/{rev}',
+    '/v1/status',
+    '/v1/topology',
+    '/v1/events',
+    '/v1/tokens',
+    '/v1/tokens/{id}',
+    '/v1/audit',
+    '/metrics',
+    '/healthz',
+  ])
+    assert.ok(paths[p], p);
 });
 
 test('the checked-in docs/openapi.yaml and client/src/api/openapi.ts are current', () => {
@@ -127,9 +186,15 @@ test('the checked-in docs/openapi.yaml and client/src/api/openapi.ts are current
   const stale = mkdtempSync(join(tmpdir(), 'dfv-openapi-'));
   mkdirSync(join(stale, 'docs'));
   mkdirSync(join(stale, 'client/src/api'), { recursive: true });
-  writeFileSync(join(stale, 'docs/openapi.yaml'), readFileSync(join(repoRoot, 'docs/openapi.yaml'), 'utf8').replace('  /v1/topology:', '  /v1/topo:'));
+  writeFileSync(
+    join(stale, 'docs/openapi.yaml'),
+    readFileSync(join(repoRoot, 'docs/openapi.yaml'), 'utf8').replace('  /v1/topology:', '  /v1/topo:'),
+  );
   writeFileSync(join(stale, 'client/src/api/openapi.ts'), readFileSync(join(repoRoot, 'client/src/api/openapi.ts'), 'utf8'));
-  const s = spawnSync(process.execPath, [join(repoRoot, 'scripts/openapi.mjs'), '--check'], { encoding: 'utf8', env: { ...process.env, DFVISOR_OPENAPI_ROOT: stale + '/' } });
+  const s = spawnSync(process.execPath, [join(repoRoot, 'scripts/openapi.mjs'), '--check'], {
+    encoding: 'utf8',
+    env: { ...process.env, DFVISOR_OPENAPI_ROOT: stale + '/' },
+  });
   assert.equal(s.status, 1);
   assert.match(s.stderr, /docs\/openapi\.yaml is stale/);
 });

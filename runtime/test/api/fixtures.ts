@@ -6,7 +6,11 @@ export const NETWORK = `network lab {
 }
 `;
 
-export const sliceText = (name: string, owner: string, opts: { port?: number; prefix?: string; guarantee?: string; tag?: number; ctl?: number } = {}) => `slice ${name} {
+export const sliceText = (
+  name: string,
+  owner: string,
+  opts: { port?: number; prefix?: string; guarantee?: string; tag?: number; ctl?: number } = {},
+) => `slice ${name} {
   owner "${owner}"
   controller "tcp:127.0.0.1:${opts.ctl ?? 7001}"
   overlay vlan ${opts.tag ?? 100}

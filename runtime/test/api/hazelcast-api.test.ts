@@ -30,14 +30,24 @@ test('a deploy on node a is visible on node b; tokens issued on b work on a', as
   const [a, b] = nodes;
   const d = await http(a, 'POST', '/v1/deploy', { token: ADMIN, body: files(['lab.slice', labText]) });
   assert.equal(d.status, 200, JSON.stringify(d.body));
-  await waitFor('revision on b', async () => (await http(b, 'GET', '/v1/revisions', { token: ADMIN })).body.active === d.body.revision, 10_000);
+  await waitFor(
+    'revision on b',
+    async () => (await http(b, 'GET', '/v1/revisions', { token: ADMIN })).body.active === d.body.revision,
+    10_000,
+  );
   const slices = await http(b, 'GET', '/v1/slices', { token: ADMIN });
-  assert.deepEqual(slices.body.slices.map((s: { name: string }) => s.name), ['production', 'research']);
+  assert.deepEqual(
+    slices.body.slices.map((s: { name: string }) => s.name),
+    ['production', 'research'],
+  );
   const t = await http(b, 'POST', '/v1/tokens', { token: ADMIN, body: { owner: 'alice@example.org' } });
   assert.equal(t.status, 201);
   await waitFor('token on a', async () => (await http(a, 'GET', '/v1/slices', { token: t.body.token })).status === 200, 10_000);
   const mine = await http(a, 'GET', '/v1/slices', { token: t.body.token });
-  assert.deepEqual(mine.body.slices.map((s: { name: string }) => s.name), ['research']);
+  assert.deepEqual(
+    mine.body.slices.map((s: { name: string }) => s.name),
+    ['research'],
+  );
   const status = await http(a, 'GET', '/v1/status', { token: ADMIN });
   assert.deepEqual(status.body.nodes.map((n: { id: string }) => n.id).sort(), ['a', 'b']);
 });
@@ -53,12 +63,19 @@ test('concurrent deploys on two nodes: one wins, the other gets 409, nothing hal
     ]);
     for (const x of r) assert.ok(x.status === 200 || x.status === 409, JSON.stringify(x.body));
     conflicts += r.filter((x) => x.status === 409).length;
-    assert.ok(r.some((x) => x.status === 200), 'one of them always wins');
+    assert.ok(
+      r.some((x) => x.status === 200),
+      'one of them always wins',
+    );
   }
   assert.ok(conflicts > 0, 'two nodes deploying from the same revision at once conflict');
   const end = (await http(a, 'GET', '/v1/revisions', { token: ADMIN })).body;
   const history = end.revisions.map((r: { revision: number }) => r.revision);
-  assert.deepEqual(history, [...history].sort((x: number, y: number) => x - y), 'a linear history');
+  assert.deepEqual(
+    history,
+    [...history].sort((x: number, y: number) => x - y),
+    'a linear history',
+  );
   assert.ok(end.active > start);
   const cap = (await http(b, 'GET', '/v1/slices/research', { token: ADMIN })).body.qos.capBps;
   assert.ok(cap >= 200e6 && cap < 310e6, String(cap));

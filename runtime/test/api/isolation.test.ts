@@ -36,12 +36,18 @@ before(async () => {
   writeFileSync(config, JSON.stringify({ revisionsKept: 3, eventStreamsPerToken: 2, eventStreamsTotal: 5 }));
   rt = await startRuntime({ args: ['--config', config] });
   admin = rt.adminToken;
-  const net = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['net.slice', NETWORK], ['bob.slice', sliceText('bobnet', 'bob', { port: 2, tag: 200, ctl: 7002 })]) });
+  const net = await http(rt, 'POST', '/v1/deploy', {
+    token: admin,
+    body: files(['net.slice', NETWORK], ['bob.slice', sliceText('bobnet', 'bob', { port: 2, tag: 200, ctl: 7002 })]),
+  });
   assert.equal(net.status, 200, JSON.stringify(net.body));
   const created = (await http(rt, 'POST', '/v1/tokens', { token: admin, body: { owner: 'alice' } })).body;
   alice = created.token;
   aliceId = created.id;
-  const mine = await http(rt, 'POST', '/v1/deploy', { token: alice, body: files(['alice.slice', sliceText('alicenet', 'alice', { port: 1, tag: 100 })]) });
+  const mine = await http(rt, 'POST', '/v1/deploy', {
+    token: alice,
+    body: files(['alice.slice', sliceText('alicenet', 'alice', { port: 1, tag: 100 })]),
+  });
   assert.equal(mine.status, 200, JSON.stringify(mine.body));
 });
 after(async () => {
@@ -55,7 +61,7 @@ test("a tenant's /metrics carries only its own slices' samples; the admin's all"
   assert.match(mine, /dfvisor_slice_packets_total\{slice="alicenet"\}/);
   assert.equal(mine.includes('bobnet'), false);
   assert.equal(mine.includes('7002'), false, "another slice's controller URL");
-  assert.equal(/dfvisor_process_|dfvisor_switch_/.test(mine), false, 'node-wide series are the admin\'s');
+  assert.equal(/dfvisor_process_|dfvisor_switch_/.test(mine), false, "node-wide series are the admin's");
 });
 
 test('a tenant sees only the switches and links its slices see; the admin the whole network', async () => {
@@ -64,14 +70,22 @@ test('a tenant sees only the switches and links its slices see; the admin the wh
   const mine = (await http(rt, 'GET', '/v1/topology', { token: alice })).body;
   const dpids = mine.switches.map((s: { dpid: string }) => s.dpid).sort();
   assert.deepEqual(dpids, ['0000000000000001', '0000000000000002']);
-  for (const s of mine.switches) assert.deepEqual(s.ports.map((p: { number: number }) => p.number).sort(), [1, 4], 'only the ports of its view');
+  for (const s of mine.switches)
+    assert.deepEqual(s.ports.map((p: { number: number }) => p.number).sort(), [1, 4], 'only the ports of its view');
   assert.equal(mine.links.length, 1);
   const status = (await http(rt, 'GET', '/v1/status', { token: alice })).body;
-  assert.deepEqual(status.slices.map((s: { name: string }) => s.name), ['alicenet']);
+  assert.deepEqual(
+    status.slices.map((s: { name: string }) => s.name),
+    ['alicenet'],
+  );
 });
 
 test("other owners' slices are 404 everywhere", async () => {
-  for (const [m, p] of [['GET', '/v1/slices/bobnet'], ['GET', '/v1/slices/bobnet/stats'], ['DELETE', '/v1/slices/bobnet']] as const) {
+  for (const [m, p] of [
+    ['GET', '/v1/slices/bobnet'],
+    ['GET', '/v1/slices/bobnet/stats'],
+    ['DELETE', '/v1/slices/bobnet'],
+  ] as const) {
     const r = await http(rt, m, p, { token: alice });
     assert.equal(r.status, 404, `${m} ${p}`);
     assert.equal(JSON.stringify(r.body).includes('"bob'), false);
@@ -80,7 +94,10 @@ test("other owners' slices are 404 everywhere", async () => {
 });
 
 test("a tenant's deploy answer never quotes other tenants' files, slices or rules", async () => {
-  const r = await http(rt, 'POST', '/v1/deploy', { token: alice, body: files(['clash.slice', sliceText('clash', 'alice', { port: 2, tag: 300, prefix: '10.1.0.0/16' })]) });
+  const r = await http(rt, 'POST', '/v1/deploy', {
+    token: alice,
+    body: files(['clash.slice', sliceText('clash', 'alice', { port: 2, tag: 300, prefix: '10.1.0.0/16' })]),
+  });
   assert.equal(r.status, 422, JSON.stringify(r.body));
   const codes = r.body.diagnostics.map((d: { code: string }) => d.code);
   assert.ok(codes.includes('SL301'), codes.join(','));
@@ -89,7 +106,10 @@ test("a tenant's deploy answer never quotes other tenants' files, slices or rule
   assert.equal(text.includes('deployed:'), false, text);
   assert.ok(r.body.diagnostics.every((d: { file: string }) => d.file === 'clash.slice'));
   // The admin sees the whole picture.
-  const a = await http(rt, 'POST', '/v1/deploy?dryRun=true', { token: admin, body: files(['clash.slice', sliceText('clash', 'alice', { port: 2, tag: 300, prefix: '10.1.0.0/16' })]) });
+  const a = await http(rt, 'POST', '/v1/deploy?dryRun=true', {
+    token: admin,
+    body: files(['clash.slice', sliceText('clash', 'alice', { port: 2, tag: 300, prefix: '10.1.0.0/16' })]),
+  });
   assert.ok(JSON.stringify(a.body).includes('bobnet'));
 });
 
@@ -115,7 +135,10 @@ test('event streams: tenants get no revision or deploy-progress events; capped p
   await second.body!.cancel();
 
   const tenantText = readAll(tenantStream);
-  const d = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['bob.slice', sliceText('bobnet', 'bob', { port: 2, tag: 200, ctl: 7002, guarantee: '120Mbps' })]) });
+  const d = await http(rt, 'POST', '/v1/deploy', {
+    token: admin,
+    body: files(['bob.slice', sliceText('bobnet', 'bob', { port: 2, tag: 200, ctl: 7002, guarantee: '120Mbps' })]),
+  });
   assert.equal(d.status, 200, JSON.stringify(d.body));
   // Revoking alice's token ends her stream (after everything the deploy sent).
   assert.equal((await http(rt, 'DELETE', `/v1/tokens/${aliceId}`, { token: admin })).status, 200);
@@ -167,7 +190,9 @@ test('a huge deploy is answered, its audit entry stays small, memory stays bound
   assert.ok(JSON.stringify(last).length < 1024, JSON.stringify(last).length.toString());
   const line = readFileSync(join(rt.dataDir, 'audit.log'), 'utf8').trim().split('\n').at(-1)!;
   assert.ok(line.length < 1024);
-  t.diagnostic(`RSS ${rss0.toFixed(0)} -> ${rssMiB(rt.child.pid!).toFixed(0)} MiB after a ${(JSON.stringify(files(...many)).length / 2 ** 20).toFixed(1)} MiB deploy`);
+  t.diagnostic(
+    `RSS ${rss0.toFixed(0)} -> ${rssMiB(rt.child.pid!).toFixed(0)} MiB after a ${(JSON.stringify(files(...many)).length / 2 ** 20).toFixed(1)} MiB deploy`,
+  );
   assert.ok(rssMiB(rt.child.pid!) - rss0 < 300, `RSS grew from ${rss0} to ${rssMiB(rt.child.pid!)} MiB`);
 });
 
@@ -179,18 +204,27 @@ test('no-op deploys store nothing; revisions beyond revisionsKept are pruned', a
   assert.equal(again.body.revision, before);
   assert.equal((await http(rt, 'GET', '/v1/revisions', { token: admin })).body.active, before, 'a no-op deploy made a revision');
   for (const g of ['130Mbps', '140Mbps', '150Mbps', '160Mbps']) {
-    const d = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['bob.slice', sliceText('bobnet', 'bob', { port: 2, tag: 200, ctl: 7002, guarantee: g })]) });
+    const d = await http(rt, 'POST', '/v1/deploy', {
+      token: admin,
+      body: files(['bob.slice', sliceText('bobnet', 'bob', { port: 2, tag: 200, ctl: 7002, guarantee: g })]),
+    });
     assert.equal(d.status, 200, JSON.stringify(d.body));
   }
   const revs = (await http(rt, 'GET', '/v1/revisions', { token: admin })).body;
   assert.equal(revs.revisions.length, 3);
-  assert.deepEqual(revs.revisions.map((r: { revision: number }) => r.revision), [revs.active - 2, revs.active - 1, revs.active]);
+  assert.deepEqual(
+    revs.revisions.map((r: { revision: number }) => r.revision),
+    [revs.active - 2, revs.active - 1, revs.active],
+  );
   assert.equal((await http(rt, 'POST', `/v1/rollback/${revs.active - 3}`, { token: admin })).status, 404, 'a pruned revision is gone');
   assert.equal((await http(rt, 'POST', `/v1/rollback/${revs.active - 1}`, { token: admin })).status, 200, 'a kept one rolls back');
 });
 
 test('a short admin token is refused at start with a clear error', async () => {
-  await assert.rejects(startRuntime({ adminToken: 'secret' }), /refusing to start: the admin token has 6 characters; it must be a random secret of at least 24/);
+  await assert.rejects(
+    startRuntime({ adminToken: 'secret' }),
+    /refusing to start: the admin token has 6 characters; it must be a random secret of at least 24/,
+  );
   await assert.rejects(startRuntime({ adminToken: 'a'.repeat(40) }), /refusing to start: the admin token repeats a few characters/);
 });
 

@@ -15,10 +15,19 @@ test('kill -9 and restart: same revision active, rules pushed to the switch agai
     ovs.start();
     ovs.addBridge('s1', 1, 'OpenFlow13');
     ovs.setController('s1', `tcp:127.0.0.1:${ofPort}`);
-    await waitFor('switch connected', async () => (await http(rt, 'GET', '/v1/status', { token: rt.adminToken })).body.switches.some((s: { connected: boolean }) => s.connected), 20_000);
-    const d = await http(rt, 'POST', '/v1/deploy', { token: rt.adminToken, body: files(['net.slice', NETWORK], ['a.slice', sliceText('alpha', 'alice', { port: 1, tag: 100 })]) });
+    await waitFor(
+      'switch connected',
+      async () =>
+        (await http(rt, 'GET', '/v1/status', { token: rt.adminToken })).body.switches.some((s: { connected: boolean }) => s.connected),
+      20_000,
+    );
+    const d = await http(rt, 'POST', '/v1/deploy', {
+      token: rt.adminToken,
+      body: files(['net.slice', NETWORK], ['a.slice', sliceText('alpha', 'alice', { port: 1, tag: 100 })]),
+    });
     assert.equal(d.status, 200, JSON.stringify(d.body));
-    const tagged = () => ovs.dumpFlows('s1').some((f) => /dl_vlan=100|vlan_vid=100|push_vlan|mod_vlan_vid:100|set_field:4196->vlan_vid/.test(f));
+    const tagged = () =>
+      ovs.dumpFlows('s1').some((f) => /dl_vlan=100|vlan_vid=100|push_vlan|mod_vlan_vid:100|set_field:4196->vlan_vid/.test(f));
     await waitFor('base rules of alpha on s1', () => tagged(), 20_000);
     const before = ovs.dumpFlows('s1').length;
 
@@ -30,7 +39,10 @@ test('kill -9 and restart: same revision active, rules pushed to the switch agai
     const revs = await http(rt, 'GET', '/v1/revisions', { token: rt.adminToken });
     assert.equal(revs.body.active, 1);
     const slices = await http(rt, 'GET', '/v1/slices', { token: rt.adminToken });
-    assert.deepEqual(slices.body.slices.map((s: { name: string }) => s.name), ['alpha']);
+    assert.deepEqual(
+      slices.body.slices.map((s: { name: string }) => s.name),
+      ['alpha'],
+    );
     await waitFor('rules pushed again after restart', () => tagged(), 30_000);
     assert.ok(ovs.dumpFlows('s1').length >= before, 'all base rules back');
   } finally {

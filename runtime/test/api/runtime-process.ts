@@ -27,10 +27,26 @@ export interface StartOptions {
 export async function startRuntime(o: StartOptions = {}): Promise<RuntimeProcess> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'dfv-rt-'));
   const adminToken = o.adminToken ?? 'test-admin-token-0123456789';
-  const child = spawn(process.execPath, [dfvisorBin, 'run', '--api', '127.0.0.1:0', '--of-listen', `127.0.0.1:${o.ofPort ?? 0}`, '--data-dir', dataDir, '--log-level', 'info', ...(o.args ?? [])], {
-    env: { ...process.env, DFVISOR_ADMIN_TOKEN: adminToken, ...o.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      dfvisorBin,
+      'run',
+      '--api',
+      '127.0.0.1:0',
+      '--of-listen',
+      `127.0.0.1:${o.ofPort ?? 0}`,
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'info',
+      ...(o.args ?? []),
+    ],
+    {
+      env: { ...process.env, DFVISOR_ADMIN_TOKEN: adminToken, ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -53,7 +69,7 @@ export async function startRuntime(o: StartOptions = {}): Promise<RuntimeProcess
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     url,
-    ofPort: ofPortMatch ? Number(ofPortMatch[1]) : o.ofPort ?? 0,
+    ofPort: ofPortMatch ? Number(ofPortMatch[1]) : (o.ofPort ?? 0),
     dataDir,
     adminToken,
     child,
@@ -77,7 +93,12 @@ export interface HttpResult<T = any> {
   headers: Headers;
 }
 
-export async function http<T = any>(rt: { url: string }, method: string, path: string, o: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}): Promise<HttpResult<T>> {
+export async function http<T = any>(
+  rt: { url: string },
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; raw?: string; contentType?: string } = {},
+): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined || o.raw !== undefined) headers['content-type'] = o.contentType ?? 'application/json';

@@ -51,7 +51,11 @@ test('a stream of a revoked token closes at the next event; its events stop', ()
     this.written.push(chunk);
     return true;
   };
-  streams.open(res as unknown as ServerResponse, { principal: { kind: 'tenant', owner: 'a', tokenId: 't1' }, visible: () => true, stillValid: () => valid });
+  streams.open(res as unknown as ServerResponse, {
+    principal: { kind: 'tenant', owner: 'a', tokenId: 't1' },
+    visible: () => true,
+    stillValid: () => valid,
+  });
   hub.publish({ type: 'stats', slice: 's' });
   assert.equal(res.written.filter((w) => w.startsWith('event: stats')).length, 1);
   valid = false;
@@ -62,7 +66,14 @@ test('a stream of a revoked token closes at the next event; its events stop', ()
 });
 
 test('audit entries are bounded whatever the request', () => {
-  const e = boundedEntry({ at: 'now', who: 'w'.repeat(10_000), action: 'deploy', target: 't'.repeat(100_000), outcome: 'refused', detail: 'd'.repeat(1_000_000) });
+  const e = boundedEntry({
+    at: 'now',
+    who: 'w'.repeat(10_000),
+    action: 'deploy',
+    target: 't'.repeat(100_000),
+    outcome: 'refused',
+    detail: 'd'.repeat(1_000_000),
+  });
   assert.ok(JSON.stringify(e).length < 4 * FIELD_MAX);
   assert.match(e.detail!, /\(1000000 chars\)$/);
 });

@@ -24,7 +24,27 @@ test('--tls-cert/--tls-key serve the API over HTTPS, with authentication as usua
   const dir = mkdtempSync(join(tmpdir(), 'dfv-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const rt = await startRuntime({ args: ['--tls-cert', cert, '--tls-key', key] });
   try {
     assert.match(rt.url, /^https:\/\/127\.0\.0\.1:\d+$/);

@@ -12,8 +12,14 @@ function entry(match: Match, more: Partial<FlowspaceEntry> = {}): FlowspaceEntry
   const id = more.id ?? nextId++;
   return { id, slice: 's', rule: `r${id}`, dpid: D1, inPort: null, priority: 100, match, permissions: ['read', 'write'], ...more };
 }
-const tcp = (src: string, dst: string, sport: number, dport: number) =>
-  ({ eth_type: 0x0800, ip_proto: 6, ipv4_src: src, ipv4_dst: dst, tcp_src: sport, tcp_dst: dport });
+const tcp = (src: string, dst: string, sport: number, dport: number) => ({
+  eth_type: 0x0800,
+  ip_proto: 6,
+  ipv4_src: src,
+  ipv4_dst: dst,
+  tcp_src: sport,
+  tcp_dst: dport,
+});
 const ids = (es: readonly FlowspaceEntry[]): number[] => es.map((e) => e.id);
 
 function build(entries: FlowspaceEntry[]): Classifier {
@@ -40,7 +46,7 @@ describe('classifier edge cases', () => {
   it('prefix host bits are masked; numbers and text give the same answer', () => {
     const c = build([entry({ eth_type: 0x0800, ipv4_dst: '192.168.7.99/16' }, { id: 1 })]);
     assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ipv4_dst: '192.168.200.1' })), [1]);
-    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ipv4_dst: (192 * 2 ** 24 + 168 * 2 ** 16 + 1) })), [1]);
+    assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ipv4_dst: 192 * 2 ** 24 + 168 * 2 ** 16 + 1 })), [1]);
     assert.deepEqual(ids(c.classifyPacket(D1, 1, { eth_type: 0x0800, ipv4_dst: '192.169.0.1' })), []);
   });
 
@@ -107,10 +113,25 @@ describe('classifier edge cases', () => {
     // Flow-mod queries: a concrete port sees its own and the any-port entries; null sees all.
     const q = c.entriesForMatch(D1, 3, {});
     assert.ok(q.ok);
-    assert.deepEqual(q.hits.map((h) => [h.entry.id, h.inPort]), [[2, 3], [1, 3], [4, 3]]);
+    assert.deepEqual(
+      q.hits.map((h) => [h.entry.id, h.inPort]),
+      [
+        [2, 3],
+        [1, 3],
+        [4, 3],
+      ],
+    );
     const all = c.entriesForMatch(D1, null, {});
     assert.ok(all.ok);
-    assert.deepEqual(all.hits.map((h) => [h.entry.id, h.inPort]), [[3, 4], [2, 3], [1, null], [4, 3]]);
+    assert.deepEqual(
+      all.hits.map((h) => [h.entry.id, h.inPort]),
+      [
+        [3, 4],
+        [2, 3],
+        [1, null],
+        [4, 3],
+      ],
+    );
   });
 
   it('priority ties are resolved by id, whatever the insertion order', () => {
@@ -127,11 +148,26 @@ describe('classifier edge cases', () => {
       entry({}, { id: 3, slice: 'b', priority: 70, permissions: ['write'] }),
     ]);
     const best = c.bestPerSlice(D1, 1, {});
-    assert.deepEqual([...best].map(([s, e]) => [s, e.id]), [['b', 3], ['a', 1]]);
+    assert.deepEqual(
+      [...best].map(([s, e]) => [s, e.id]),
+      [
+        ['b', 3],
+        ['a', 1],
+      ],
+    );
     const writers = bestPerSlice(c.classifyPacket(D1, 1, {}), 'write');
-    assert.deepEqual([...writers].map(([s, e]) => [s, e.id]), [['b', 3], ['a', 2]]);
+    assert.deepEqual(
+      [...writers].map(([s, e]) => [s, e.id]),
+      [
+        ['b', 3],
+        ['a', 2],
+      ],
+    );
     const readers = c.bestPerSlice(D1, 1, {}, 'read');
-    assert.deepEqual([...readers].map(([s, e]) => [s, e.id]), [['a', 1]]);
+    assert.deepEqual(
+      [...readers].map(([s, e]) => [s, e.id]),
+      [['a', 1]],
+    );
   });
 
   it('entriesForMatch narrows a wide tenant match and filters by slice and permission', () => {
@@ -143,24 +179,39 @@ describe('classifier edge cases', () => {
     // A tenant flow-mod for all IPv4 from 10.0.0.0/8.
     const r = c.entriesForMatch(D1, 1, { eth_type: 0x0800, ipv4_src: '10.9.9.9/8' }, { slice: 'web' });
     assert.ok(r.ok);
-    assert.deepEqual(r.hits.map((h) => h.match), [
-      { eth_type: 0x0800, ip_proto: 6, ipv4_src: '10.1.0.0/16', tcp_dst: 80 },
-      { eth_type: 0x0800, ipv4_src: '10.2.0.0/16' },
-    ]);
+    assert.deepEqual(
+      r.hits.map((h) => h.match),
+      [
+        { eth_type: 0x0800, ip_proto: 6, ipv4_src: '10.1.0.0/16', tcp_dst: 80 },
+        { eth_type: 0x0800, ipv4_src: '10.2.0.0/16' },
+      ],
+    );
     const w = c.entriesForMatch(D1, 1, { eth_type: 0x0800, ipv4_src: '10.0.0.0/8' }, { slice: 'web', permission: 'write' });
     assert.ok(w.ok);
-    assert.deepEqual(w.hits.map((h) => h.entry.id), [1]);
+    assert.deepEqual(
+      w.hits.map((h) => h.entry.id),
+      [1],
+    );
     // Narrower than the flowspace: the tenant's own match comes back.
     const n = c.entriesForMatch(D1, 2, { eth_type: 0x0800, ipv4_src: '10.1.2.3/32', ip_proto: 6, tcp_dst: 80 });
     assert.ok(n.ok);
-    assert.deepEqual(n.hits.map((h) => [h.entry.id, h.match]), [[1, { eth_type: 0x0800, ip_proto: 6, ipv4_src: '10.1.2.3/32', tcp_dst: 80 }]]);
+    assert.deepEqual(
+      n.hits.map((h) => [h.entry.id, h.match]),
+      [[1, { eth_type: 0x0800, ip_proto: 6, ipv4_src: '10.1.2.3/32', tcp_dst: 80 }]],
+    );
     // Port ranges intersect to a range or a single port.
     const v = c.entriesForMatch(D1, 1, { eth_type: 0x0800, ip_proto: 17, udp_dst: { min: 5010, max: 6000 } }, { slice: 'video' });
     assert.ok(v.ok);
-    assert.deepEqual(v.hits.map((h) => h.match.udp_dst), [5010]);
+    assert.deepEqual(
+      v.hits.map((h) => h.match.udp_dst),
+      [5010],
+    );
     const v2 = c.entriesForMatch(D1, 1, { eth_type: 0x0800, ip_proto: 17, udp_dst: { min: 4000, max: 5005 } }, { slice: 'video' });
     assert.ok(v2.ok);
-    assert.deepEqual(v2.hits.map((h) => h.match.udp_dst), [{ min: 5000, max: 5005 }]);
+    assert.deepEqual(
+      v2.hits.map((h) => h.match.udp_dst),
+      [{ min: 5000, max: 5005 }],
+    );
     // Disjoint: no hits; unknown slice: no hits.
     const d = c.entriesForMatch(D1, 1, { eth_type: 0x0800, ipv4_src: '11.0.0.0/8' }, { slice: 'web' });
     assert.ok(d.ok);
@@ -182,8 +233,10 @@ describe('classifier edge cases', () => {
     assert.equal(m({ ip_proto: 17 }, { tcp_src: 1 }), null);
     assert.deepEqual(m({ ip_proto: 6 }, { tcp_src: 1 }), { ip_proto: 6, tcp_src: 1 });
     assert.deepEqual(m({ eth_src: 'AA:BB:CC:DD:EE:FF' }, {}), { eth_src: 'aa:bb:cc:dd:ee:ff' });
-    assert.deepEqual(m({ ipv6_dst: '2001:0db8:0000:0000:0000:0000:0000:0001/127' }, { eth_type: 0x86dd }),
-      { eth_type: 0x86dd, ipv6_dst: '2001:db8::/127' });
+    assert.deepEqual(m({ ipv6_dst: '2001:0db8:0000:0000:0000:0000:0000:0001/127' }, { eth_type: 0x86dd }), {
+      eth_type: 0x86dd,
+      ipv6_dst: '2001:db8::/127',
+    });
   });
 
   it('rules of one shape that fix different eth_type/ip_proto values are told apart (tuples split by those values)', () => {
@@ -242,7 +295,10 @@ describe('classifier edge cases', () => {
     assert.equal(c.size, 0);
     const { classifier, errors } = Classifier.build([entry({}, { id: 1 }), entry({}, { id: 1 }), entry({ ipv4_dst: 'x' }, { id: 2 })]);
     assert.equal(classifier.size, 1);
-    assert.deepEqual(errors.map((e) => e.code), ['CLS_DUPLICATE_ID', 'CLS_BAD_FIELD']);
+    assert.deepEqual(
+      errors.map((e) => e.code),
+      ['CLS_DUPLICATE_ID', 'CLS_BAD_FIELD'],
+    );
     assert.equal(errors[1].field, 'ipv4_dst');
     const q = classifier.entriesForMatch(D1, 1, { ipv4_src: 'nonsense' });
     assert.equal(q.ok, false);

@@ -26,7 +26,16 @@ describe('classifier fields', () => {
     assert.deepEqual(parseIpv6('1::'), [0x00010000, 0, 0, 0]);
     assert.deepEqual(parseIpv6('::ffff:1.2.3.4'), [0, 0, 0xffff, 0x01020304]);
     assert.deepEqual(parseIpv6('1:2:3:4:5:6:1.2.3.4'), [0x00010002, 0x00030004, 0x00050006, 0x01020304]);
-    for (const bad of ['1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1:::2', '1::2::3', 'g::1', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::', '::1.2.3']) {
+    for (const bad of [
+      '1:2:3:4:5:6:7',
+      '1:2:3:4:5:6:7:8:9',
+      '1:::2',
+      '1::2::3',
+      'g::1',
+      ':1:2:3:4:5:6:7',
+      '1:2:3:4:5:6:7:8::',
+      '::1.2.3',
+    ]) {
       assert.equal(parseIpv6(bad), undefined, bad);
     }
     assert.deepEqual(parseIpv6Prefix('2001:db8::ff/120'), { addr: [0x20010db8, 0, 0, 0], len: 120 });
@@ -40,10 +49,13 @@ describe('classifier fields', () => {
     assert.equal(formatIpv6([0x20010db8, 0x00000001, 0x00010001, 0x00010001]), '2001:db8:0:1:1:1:1:1');
     assert.equal(formatIpv6([0x20010000, 0x00000001, 0x00000000, 0x00000001]), '2001:0:0:1::1');
     assert.equal(formatIpv6([0, 0, 0, 0]), '::');
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), (w) => {
-      const text = formatIpv6(w as [number, number, number, number]);
-      assert.deepEqual(parseIpv6(text), w);
-      assert.equal(v6ToBig(text), wordsToBig(w));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), (w) => {
+        const text = formatIpv6(w as [number, number, number, number]);
+        assert.deepEqual(parseIpv6(text), w);
+        assert.equal(v6ToBig(text), wordsToBig(w));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

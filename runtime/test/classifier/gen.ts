@@ -101,16 +101,31 @@ export function randomEntries(r: Rng, n: number, firstId = 1): FlowspaceEntry[] 
 
 export function randomPacket(r: Rng): { dpid: string; inPort: number; headers: PacketHeaders } {
   const h: PacketHeaders = { eth_src: pick(r, MACS), eth_dst: pick(r, MACS) };
-  if (chance(r, 0.3)) { h.vlan_vid = pick(r, [0, 1, 4095]); h.vlan_pcp = pick(r, [0, 7]); }
+  if (chance(r, 0.3)) {
+    h.vlan_vid = pick(r, [0, 1, 4095]);
+    h.vlan_pcp = pick(r, [0, 7]);
+  }
   const l3 = pick(r, ['v4', 'v4', 'v4', 'v6', 'arp', 'lldp']);
   h.eth_type = { v4: 0x0800, v6: 0x86dd, arp: 0x0806, lldp: 0x88cc }[l3];
   if (l3 === 'v4' || l3 === 'v6') {
-    if (l3 === 'v4') { h.ipv4_src = v4(r); h.ipv4_dst = v4(r); } else { h.ipv6_src = v6(r); h.ipv6_dst = v6(r); }
+    if (l3 === 'v4') {
+      h.ipv4_src = v4(r);
+      h.ipv4_dst = v4(r);
+    } else {
+      h.ipv6_src = v6(r);
+      h.ipv6_dst = v6(r);
+    }
     h.ip_dscp = pick(r, [0, 46]);
     const l4 = pick(r, ['tcp', 'tcp', 'udp', 'icmp']);
     h.ip_proto = { tcp: 6, udp: 17, icmp: 1 }[l4];
-    if (l4 === 'tcp') { h.tcp_src = pick(r, PORT_VALUES); h.tcp_dst = pick(r, PORT_VALUES); }
-    if (l4 === 'udp') { h.udp_src = pick(r, PORT_VALUES); h.udp_dst = pick(r, PORT_VALUES); }
+    if (l4 === 'tcp') {
+      h.tcp_src = pick(r, PORT_VALUES);
+      h.tcp_dst = pick(r, PORT_VALUES);
+    }
+    if (l4 === 'udp') {
+      h.udp_src = pick(r, PORT_VALUES);
+      h.udp_dst = pick(r, PORT_VALUES);
+    }
   }
   return { dpid: pick(r, DPIDS), inPort: pick(r, PORTS), headers: h };
 }

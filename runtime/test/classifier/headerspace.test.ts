@@ -7,8 +7,7 @@ import { intersectMatches } from '../../src/classifier/index.js';
 import { randomMatch, rng } from './gen.js';
 import { matchIntervals } from './oracle.js';
 
-const view = (m: Parameters<typeof matchIntervals>[0]) =>
-  [...matchIntervals(m)].map(([k, v]) => [k, String(v[0]), String(v[1])]).sort();
+const view = (m: Parameters<typeof matchIntervals>[0]) => [...matchIntervals(m)].map(([k, v]) => [k, String(v[0]), String(v[1])]).sort();
 
 describe('classifier intersection vs grammar header space', () => {
   it('same emptiness and the same field intervals on 20 000 random pairs', () => {

@@ -35,7 +35,10 @@ describe('incremental updates', () => {
             const e = pick(r, pool);
             const err = c.add(e);
             if (live.has(e.id)) assert.equal(err?.code, 'CLS_DUPLICATE_ID');
-            else { assert.equal(err, null); live.set(e.id, e); }
+            else {
+              assert.equal(err, null);
+              live.set(e.id, e);
+            }
           }
         } else {
           for (let k = 0; k < 10; k++) {

@@ -7,8 +7,21 @@ import type { PacketHeaders } from '../../src/classifier/index.js';
 
 type Interval = [bigint, bigint];
 const KEYS: Array<keyof Match> = [
-  'eth_src', 'eth_dst', 'eth_type', 'vlan_vid', 'vlan_pcp', 'ip_proto', 'ip_dscp', 'ipv4_src',
-  'ipv4_dst', 'ipv6_src', 'ipv6_dst', 'tcp_src', 'tcp_dst', 'udp_src', 'udp_dst',
+  'eth_src',
+  'eth_dst',
+  'eth_type',
+  'vlan_vid',
+  'vlan_pcp',
+  'ip_proto',
+  'ip_dscp',
+  'ipv4_src',
+  'ipv4_dst',
+  'ipv6_src',
+  'ipv6_dst',
+  'tcp_src',
+  'tcp_dst',
+  'udp_src',
+  'udp_dst',
 ];
 
 export function v4ToBig(s: string): bigint {
@@ -40,14 +53,26 @@ function prefixInterval(text: string, bits: number, parse: (a: string) => bigint
 
 export function fieldInterval(key: keyof Match, v: unknown): Interval {
   switch (key) {
-    case 'eth_src': case 'eth_dst': { const x = macToBig(v as string); return [x, x]; }
-    case 'ipv4_src': case 'ipv4_dst': return prefixInterval(v as string, 32, v4ToBig);
-    case 'ipv6_src': case 'ipv6_dst': return prefixInterval(v as string, 128, v6ToBig);
-    case 'tcp_src': case 'tcp_dst': case 'udp_src': case 'udp_dst': {
+    case 'eth_src':
+    case 'eth_dst': {
+      const x = macToBig(v as string);
+      return [x, x];
+    }
+    case 'ipv4_src':
+    case 'ipv4_dst':
+      return prefixInterval(v as string, 32, v4ToBig);
+    case 'ipv6_src':
+    case 'ipv6_dst':
+      return prefixInterval(v as string, 128, v6ToBig);
+    case 'tcp_src':
+    case 'tcp_dst':
+    case 'udp_src':
+    case 'udp_dst': {
       const p = v as PortMatch;
       return typeof p === 'number' ? [BigInt(p), BigInt(p)] : [BigInt(p.min), BigInt(p.max)];
     }
-    default: return [BigInt(v as number), BigInt(v as number)];
+    default:
+      return [BigInt(v as number), BigInt(v as number)];
   }
 }
 
@@ -104,7 +129,10 @@ export function naiveIntersect(a: Match, b: Match): Map<keyof Match, Interval> |
     const x = ia.get(key);
     const y = ib.get(key);
     if (!x && !y) continue;
-    if (!x || !y) { out.set(key, (x ?? y)!); continue; }
+    if (!x || !y) {
+      out.set(key, (x ?? y)!);
+      continue;
+    }
     const lo = x[0] > y[0] ? x[0] : y[0];
     const hi = x[1] < y[1] ? x[1] : y[1];
     if (lo > hi) return null;

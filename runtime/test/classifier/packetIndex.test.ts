@@ -16,16 +16,35 @@ describe('packet index', () => {
       // Many keys in few tuples: long probe runs in the table, a full filter.
       const entries: FlowspaceEntry[] = [];
       for (let i = 0; i < n; i++) {
-        const match = i % 3 === 0 ? { eth_src: formatMac(0x020000000000 + i) }
-          : i % 3 === 1 ? { eth_type: 0x0800, ipv4_src: `${formatIpv4((10 << 24) + i * 256)}/24` }
-            : { eth_type: 0x0800, ip_proto: 6, ipv4_dst: `${formatIpv4((172 << 24) + i)}/32`, tcp_dst: 80 };
-        entries.push({ id: i + 1, slice: `s${i % 5}`, rule: `r${i}`, dpid: DPID, inPort: i % 2 ? 1 : null, priority: i % 7, match, permissions: ['read'] });
+        const match =
+          i % 3 === 0
+            ? { eth_src: formatMac(0x020000000000 + i) }
+            : i % 3 === 1
+              ? { eth_type: 0x0800, ipv4_src: `${formatIpv4((10 << 24) + i * 256)}/24` }
+              : { eth_type: 0x0800, ip_proto: 6, ipv4_dst: `${formatIpv4((172 << 24) + i)}/32`, tcp_dst: 80 };
+        entries.push({
+          id: i + 1,
+          slice: `s${i % 5}`,
+          rule: `r${i}`,
+          dpid: DPID,
+          inPort: i % 2 ? 1 : null,
+          priority: i % 7,
+          match,
+          permissions: ['read'],
+        });
       }
       const c = Classifier.build(entries).classifier;
       const lin = LinearClassifier.build(entries).classifier;
       const packets: PacketHeaders[] = [];
       for (let i = 0; i < n + 50; i++) {
-        packets.push({ eth_src: 0x020000000000 + i, eth_type: 0x0800, ip_proto: 6, ipv4_src: (10 << 24) + i * 256 + 7, ipv4_dst: (172 << 24) + i, tcp_dst: i % 4 ? 80 : 81 });
+        packets.push({
+          eth_src: 0x020000000000 + i,
+          eth_type: 0x0800,
+          ip_proto: 6,
+          ipv4_src: (10 << 24) + i * 256 + 7,
+          ipv4_dst: (172 << 24) + i,
+          tcp_dst: i % 4 ? 80 : 81,
+        });
         packets.push({ eth_src: 0x030000000000 + i, eth_type: 0x0806 });
       }
       let found = 0;
@@ -54,18 +73,34 @@ describe('packet index', () => {
     };
     check();
     for (let round = 0; round < 6; round++) {
-      for (const e of pool.slice(100 + round * 100, 200 + round * 100)) { assert.equal(c.add(e), null); live.set(e.id, e); }
+      for (const e of pool.slice(100 + round * 100, 200 + round * 100)) {
+        assert.equal(c.add(e), null);
+        live.set(e.id, e);
+      }
       check();
-      for (const id of [...live.keys()].filter(() => r() < 0.3)) { assert.ok(c.remove(id)); live.delete(id); }
+      for (const id of [...live.keys()].filter(() => r() < 0.3)) {
+        assert.ok(c.remove(id));
+        live.delete(id);
+      }
       check();
-      for (const e of pool.filter((x) => !live.has(x.id)).slice(0, 20)) { assert.equal(c.add(e), null); live.set(e.id, e); }
+      for (const e of pool.filter((x) => !live.has(x.id)).slice(0, 20)) {
+        assert.equal(c.add(e), null);
+        live.set(e.id, e);
+      }
       check();
     }
   });
 
   it('orders many matches (more than the insertion-sort cut-off) by priority, then id', () => {
     const entries: FlowspaceEntry[] = Array.from({ length: 40 }, (_, i) => ({
-      id: 100 - i, slice: 't', rule: `r${i}`, dpid: DPID, inPort: null, priority: i % 4, match: {}, permissions: ['read'],
+      id: 100 - i,
+      slice: 't',
+      rule: `r${i}`,
+      dpid: DPID,
+      inPort: null,
+      priority: i % 4,
+      match: {},
+      permissions: ['read'],
     }));
     const got = Classifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 });
     assert.deepEqual(ids(got), ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 })));
@@ -74,9 +109,19 @@ describe('packet index', () => {
 });
 
 describe('match order', () => {
-  const entry = (id: number, priority: number): FlowspaceEntry => ({ id, slice: 't', rule: `r${id}`, dpid: DPID, inPort: null, priority, match: {}, permissions: ['read'] });
+  const entry = (id: number, priority: number): FlowspaceEntry => ({
+    id,
+    slice: 't',
+    rule: `r${id}`,
+    dpid: DPID,
+    inPort: null,
+    priority,
+    match: {},
+    permissions: ['read'],
+  });
   const classify = (entries: FlowspaceEntry[]) => ids(Classifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
-  const expected = (entries: FlowspaceEntry[]) => ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
+  const expected = (entries: FlowspaceEntry[]) =>
+    ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 }));
 
   it('orders by priority then id whatever the ids (negative, beyond 2^37) and however many match', () => {
     const r = rng(5);

@@ -59,7 +59,11 @@ describe('classifier vs naive oracle on random flowspaces', () => {
           .sort((a, b) => byPriorityThenId(a.e, b.e));
         const got = classifier.entriesForMatch(dpid, inPort, q, { slice });
         assert.ok(got.ok);
-        assert.deepEqual(got.hits.map((h) => h.entry.id), expected.map((x) => x.e.id), `seed ${seed} query ${JSON.stringify(q)}`);
+        assert.deepEqual(
+          got.hits.map((h) => h.entry.id),
+          expected.map((x) => x.e.id),
+          `seed ${seed} query ${JSON.stringify(q)}`,
+        );
         for (let k = 0; k < got.hits.length; k++) {
           const h: FlowspaceHit = got.hits[k];
           assert.equal(h.inPort, h.entry.inPort ?? inPort);

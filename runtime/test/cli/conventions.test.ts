@@ -10,8 +10,22 @@ import { dfvisor, repoRoot } from '../support/run-cli.js';
 const version = JSON.parse(readFileSync(join(repoRoot, 'runtime/package.json'), 'utf8')).version as string;
 
 const commands = [
-  ['check'], ['compile'], ['fmt'], ['run'], ['demo'], ['deploy'], ['undeploy'], ['status'], ['slices'], ['stats'],
-  ['revisions'], ['rollback'], ['token'], ['token', 'create'], ['token', 'list'], ['token', 'revoke'],
+  ['check'],
+  ['compile'],
+  ['fmt'],
+  ['run'],
+  ['demo'],
+  ['deploy'],
+  ['undeploy'],
+  ['status'],
+  ['slices'],
+  ['stats'],
+  ['revisions'],
+  ['rollback'],
+  ['token'],
+  ['token', 'create'],
+  ['token', 'list'],
+  ['token', 'revoke'],
 ];
 
 test('--help on every command and subcommand: its usage on stdout, the common options, exit 0', async () => {
@@ -41,10 +55,18 @@ test('--version on every command and subcommand, wherever it stands, ignoring ot
 
 test('usage errors: message on stderr, nothing on stdout, exit 2', async () => {
   const cases = [
-    [], ['nosuch'], ['check', '--nope', 'samples/lab'], ['token'], ['token', 'nosuch'], ['stats', '--interval', '0'],
-    ['check', '--json', '--format', 'text', 'samples/lab'], ['check', '--format=json', '--json', 'samples/lab'],
-    ['status', '--token', 'a', '--token-file', '/dev/null'], ['status', '--token-file', '/nonexistent/token'],
-    ['status', '--token-file', '/dev/null'], ['slices', '--token-stdin'],
+    [],
+    ['nosuch'],
+    ['check', '--nope', 'samples/lab'],
+    ['token'],
+    ['token', 'nosuch'],
+    ['stats', '--interval', '0'],
+    ['check', '--json', '--format', 'text', 'samples/lab'],
+    ['check', '--format=json', '--json', 'samples/lab'],
+    ['status', '--token', 'a', '--token-file', '/dev/null'],
+    ['status', '--token-file', '/nonexistent/token'],
+    ['status', '--token-file', '/dev/null'],
+    ['slices', '--token-stdin'],
   ];
   for (const args of cases) {
     const r = await dfvisor(args, { env: { DFVISOR_API: 'http://127.0.0.1:9' } });
@@ -63,7 +85,10 @@ test('usage errors: message on stderr, nothing on stdout, exit 2', async () => {
 
 test('check --json is check --format json', async () => {
   const d = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
-  writeFileSync(join(d, 'x.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('guarantee 700Mbps', 'guarantee 990Mbps'));
+  writeFileSync(
+    join(d, 'x.slice'),
+    readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('guarantee 700Mbps', 'guarantee 990Mbps'),
+  );
   const viaFormat = await dfvisor(['check', '--format', 'json', d]);
   const viaJson = await dfvisor(['check', d, '--json']);
   assert.equal(viaJson.code, 1, viaJson.stderr);

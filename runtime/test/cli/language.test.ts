@@ -25,7 +25,10 @@ test('check on the lab sample: no errors, exit 0', async () => {
 test('check prints path:line:col: error CODE message and exits 1', async () => {
   const d = tmp();
   writeFileSync(join(d, 'net.slice'), NET);
-  writeFileSync(join(d, 'bad.slice'), `slice a {\n  controller "tcp:127.0.0.1:7001"\n  flowspace {\n    r: match ip_src 10.0.0.0/8 on s9:1\n  }\n}\n`);
+  writeFileSync(
+    join(d, 'bad.slice'),
+    `slice a {\n  controller "tcp:127.0.0.1:7001"\n  flowspace {\n    r: match ip_src 10.0.0.0/8 on s9:1\n  }\n}\n`,
+  );
   const r = await dfvisor(['check', d]);
   assert.equal(r.code, 1, r.stderr);
   const line = r.stdout.split('\n').find((l) => l.includes('SL101'));
@@ -36,11 +39,23 @@ test('check prints path:line:col: error CODE message and exits 1', async () => {
 test('check --format json gives 0-based LSP ranges and related information', async () => {
   const d = tmp();
   writeFileSync(join(d, 'net.slice'), NET);
-  writeFileSync(join(d, 'a.slice'), `slice a {\n  controller "tcp:127.0.0.1:7001"\n  overlay vlan 10\n  flowspace { r: match ip_src 10.0.0.0/8 on s1:1 }\n}\n`);
-  writeFileSync(join(d, 'b.slice'), `slice b {\n  controller "tcp:127.0.0.1:7002"\n  overlay vlan 10\n  flowspace { r: match tcp_dst 80 on s1 }\n}\n`);
+  writeFileSync(
+    join(d, 'a.slice'),
+    `slice a {\n  controller "tcp:127.0.0.1:7001"\n  overlay vlan 10\n  flowspace { r: match ip_src 10.0.0.0/8 on s1:1 }\n}\n`,
+  );
+  writeFileSync(
+    join(d, 'b.slice'),
+    `slice b {\n  controller "tcp:127.0.0.1:7002"\n  overlay vlan 10\n  flowspace { r: match tcp_dst 80 on s1 }\n}\n`,
+  );
   const r = await dfvisor(['check', '--format', 'json', d]);
   assert.equal(r.code, 1, r.stderr);
-  const diags = JSON.parse(r.stdout) as Array<{ file: string; code: string; severity: string; range: { start: { line: number; character: number } }; related: Array<{ file: string }> }>;
+  const diags = JSON.parse(r.stdout) as Array<{
+    file: string;
+    code: string;
+    severity: string;
+    range: { start: { line: number; character: number } };
+    related: Array<{ file: string }>;
+  }>;
   const overlap = diags.filter((x) => x.code === 'SL301');
   assert.ok(overlap.length >= 1, r.stdout);
   assert.ok(overlap.some((x) => x.related.length > 0));
@@ -125,13 +140,21 @@ test('compile --previous keeps the other slices byte-identical when a slice is a
   assert.equal(first.code, 0, first.stderr);
   mkdirSync(join(d, 'ws'));
   writeFileSync(join(d, 'ws', 'lab.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8'));
-  writeFileSync(join(d, 'ws', 'aaa.slice'), 'slice aaa {\n  controller "tcp:127.0.0.1:7100"\n  overlay auto\n  flowspace { r: match ip_src 10.77.0.0/16 on s2:1 }\n  qos { cap 10Mbps guarantee 10Mbps on s1:3 <-> s2:3 }\n}\n');
+  writeFileSync(
+    join(d, 'ws', 'aaa.slice'),
+    'slice aaa {\n  controller "tcp:127.0.0.1:7100"\n  overlay auto\n  flowspace { r: match ip_src 10.77.0.0/16 on s2:1 }\n  qos { cap 10Mbps guarantee 10Mbps on s1:3 <-> s2:3 }\n}\n',
+  );
   const withPrev = await dfvisor(['compile', '--previous', join(d, 'a.json'), join(d, 'ws')]);
   assert.equal(withPrev.code, 0, withPrev.stderr);
   const a = JSON.parse(readFileSync(join(d, 'a.json'), 'utf8'));
   const b = JSON.parse(withPrev.stdout);
   for (const name of ['research', 'production']) {
-    const pick = (p: any) => JSON.stringify({ s: p.slices.find((x: any) => x.name === name), m: p.qos.meters.filter((x: any) => x.slice === name), q: p.qos.queues.filter((x: any) => x.slice === name) });
+    const pick = (p: any) =>
+      JSON.stringify({
+        s: p.slices.find((x: any) => x.name === name),
+        m: p.qos.meters.filter((x: any) => x.slice === name),
+        q: p.qos.queues.filter((x: any) => x.slice === name),
+      });
     assert.equal(pick(b), pick(a), `${name} unchanged`);
   }
   const bad = await dfvisor(['compile', '--previous', join(d, 'missing.json'), 'samples/lab']);

@@ -52,7 +52,10 @@ test('deploy --dry-run, deploy, slices, status, revisions', async () => {
 
 test('language errors: exit 1 with diagnostics on stderr', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
-  writeFileSync(join(dir, 'x.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('guarantee 700Mbps', 'guarantee 990Mbps'));
+  writeFileSync(
+    join(dir, 'x.slice'),
+    readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('guarantee 700Mbps', 'guarantee 990Mbps'),
+  );
   const r = await dfvisor(['deploy', dir], { env: env() });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /SL401/);
@@ -60,7 +63,10 @@ test('language errors: exit 1 with diagnostics on stderr', async () => {
 
 test('rollback, undeploy, revisions', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
-  writeFileSync(join(dir, 'lab.slice'), readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('cap 500Mbps', 'cap 100Mbps'));
+  writeFileSync(
+    join(dir, 'lab.slice'),
+    readFileSync(join(repoRoot, 'samples/lab/lab.slice'), 'utf8').replace('cap 500Mbps', 'cap 100Mbps'),
+  );
   const c = await dfvisor(['deploy', '--json', dir], { env: env() });
   assert.equal(c.code, 0, c.stderr);
   assert.deepEqual(JSON.parse(c.stdout).diff.changed, ['research']);
@@ -71,7 +77,10 @@ test('rollback, undeploy, revisions', async () => {
   assert.equal(u.code, 0, u.stderr);
   const revs = JSON.parse((await dfvisor(['revisions', '--json'], { env: env() })).stdout);
   assert.equal(revs.active, 4);
-  assert.deepEqual(revs.revisions.map((r: { action: string }) => r.action), ['deploy', 'deploy', 'rollback', 'undeploy']);
+  assert.deepEqual(
+    revs.revisions.map((r: { action: string }) => r.action),
+    ['deploy', 'deploy', 'rollback', 'undeploy'],
+  );
   const missing = await dfvisor(['undeploy', 'production'], { env: env() });
   assert.equal(missing.code, 6);
 });
@@ -87,7 +96,9 @@ test('token create/list/revoke; a tenant token is limited; exit codes 3 and 4', 
   assert.match(list.stdout, /dave/);
   const asTenant = await dfvisor(['token', 'list'], { env: { ...env(), DFVISOR_TOKEN: token } });
   assert.equal(asTenant.code, 3);
-  const id = JSON.parse((await dfvisor(['token', 'list', '--json'], { env: env() })).stdout).tokens.find((t: { owner: string }) => t.owner === 'dave').id;
+  const id = JSON.parse((await dfvisor(['token', 'list', '--json'], { env: env() })).stdout).tokens.find(
+    (t: { owner: string }) => t.owner === 'dave',
+  ).id;
   assert.equal((await dfvisor(['token', 'revoke', id], { env: env() })).code, 0);
   const revoked = await dfvisor(['slices'], { env: { ...env(), DFVISOR_TOKEN: token } });
   assert.equal(revoked.code, 3);
@@ -113,7 +124,11 @@ test('--token-file and --token-stdin authenticate like --token; DFVISOR_TOKEN is
   assert.equal(viaStdin.code, 0, viaStdin.stderr);
   assert.match(viaStdin.stdout, /^ID\s+OWNER/m);
   // A typed line is enough: the command does not wait for the end of standard input.
-  const typed = spawn(process.execPath, [dfvisorBin, 'slices', '--json', '--token-stdin'], { cwd: repoRoot, env: { ...process.env, ...noToken }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const typed = spawn(process.execPath, [dfvisorBin, 'slices', '--json', '--token-stdin'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...noToken },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let typedOut = '';
   typed.stdout.on('data', (d) => (typedOut += d));
   typed.stdin.write(`${rt.adminToken}\n`);
@@ -135,10 +150,14 @@ test('stats --watch --json prints NDJSON (one object per slice and line); the to
   writeFileSync(join(dir, 'token'), rt.adminToken, { mode: 0o600 });
   let cmdline = '';
   const lines = (out: string) => out.split('\n').filter((l) => l !== '');
-  const r = await dfvisorUntil(['stats', '--watch', '--json', '--interval', '0.2', '--token-file', join(dir, 'token')], (out) => lines(out).length >= 6, {
-    env: { DFVISOR_API: rt.url, DFVISOR_TOKEN: '' },
-    whileRunning: (pid) => (cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')),
-  });
+  const r = await dfvisorUntil(
+    ['stats', '--watch', '--json', '--interval', '0.2', '--token-file', join(dir, 'token')],
+    (out) => lines(out).length >= 6,
+    {
+      env: { DFVISOR_API: rt.url, DFVISOR_TOKEN: '' },
+      whileRunning: (pid) => (cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')),
+    },
+  );
   assert.equal(r.stderr, '');
   const objects = lines(r.stdout).map((l) => JSON.parse(l) as { slice: string; packets: number });
   assert.ok(objects.length >= 6);
@@ -146,14 +165,20 @@ test('stats --watch --json prints NDJSON (one object per slice and line); the to
   for (const o of objects) assert.equal(typeof o.packets, 'number');
   assert.match(cmdline, /stats --watch --json/);
   assert.ok(!cmdline.includes(rt.adminToken), 'the token is not in the process arguments');
-  const one = await dfvisorUntil(['stats', 'research', '--watch', '--json', '--interval', '0.2'], (out) => lines(out).length >= 2, { env: env() });
+  const one = await dfvisorUntil(['stats', 'research', '--watch', '--json', '--interval', '0.2'], (out) => lines(out).length >= 2, {
+    env: env(),
+  });
   const slices = lines(one.stdout).map((l) => JSON.parse(l).slice);
   assert.ok(slices.length >= 2);
   assert.deepEqual(new Set(slices), new Set(['research']));
 });
 
 test('a reader that closes the pipe early ends stats --watch quietly (exit 0, no EPIPE crash)', async () => {
-  const child = spawn(process.execPath, [dfvisorBin, 'stats', '--watch', '--json', '--interval', '0.1'], { cwd: repoRoot, env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [dfvisorBin, 'stats', '--watch', '--json', '--interval', '0.1'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.once('data', () => child.stdout.destroy());

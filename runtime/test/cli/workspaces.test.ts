@@ -28,7 +28,11 @@ test('check samples: one summary per example network and only the real errors of
   assert.equal(r.code, 1, r.stderr);
   const problems = r.stdout.split('\n').filter((l) => / (error|warning) SL/.test(l));
   assert.ok(problems.length > 0);
-  assert.deepEqual(problems.filter((l) => !l.startsWith('samples/broken/')), [], 'no error outside samples/broken');
+  assert.deepEqual(
+    problems.filter((l) => !l.startsWith('samples/broken/')),
+    [],
+    'no error outside samples/broken',
+  );
   assert.deepEqual(r.stderr.trim().split('\n'), [
     'samples/broken: 21 errors, 5 warnings in 1 file',
     'samples/campus: 0 errors, 0 warnings in 6 files',
@@ -43,7 +47,10 @@ test('a tenants folder is checked with the network above it; each network is its
   const r = await dfvisor(['check', d]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.deepEqual(
-    r.stdout.split('\n').filter((l) => / SL\d+ /.test(l)).map((l) => l.replace(d, '')),
+    r.stdout
+      .split('\n')
+      .filter((l) => / SL\d+ /.test(l))
+      .map((l) => l.replace(d, '')),
     ["/lab/b.slice:3:41: error SL102 port 9 is not declared on switch 's1'"],
   );
   assert.match(r.stderr, new RegExp(`${d}/campus: 0 errors, 0 warnings in 2 files`));
@@ -81,7 +88,10 @@ test('compile and deploy take one network: several networks or unplaced slices a
   assert.equal(c.stdout, '');
   const campus = await dfvisor(['compile', join(d, 'campus', 'tenants'), join(d, 'campus', 'network.slice')]);
   assert.equal(campus.code, 0, campus.stderr);
-  assert.deepEqual((JSON.parse(campus.stdout) as { slices: Array<{ name: string }> }).slices.map((s) => s.name), ['a']);
+  assert.deepEqual(
+    (JSON.parse(campus.stdout) as { slices: Array<{ name: string }> }).slices.map((s) => s.name),
+    ['a'],
+  );
   const loose = await dfvisor(['compile', join(d, 'campus', 'tenants')]);
   assert.equal(loose.code, 1);
   assert.match(loose.stderr, /^not compiled: no network for these slices: .*a\.slice/m);

@@ -50,12 +50,19 @@ describe('mastership (embedded store)', () => {
     const nodes = await Promise.all(['a', 'b', 'c'].map((id) => node(store, id)));
     try {
       for (const n of nodes) n.m.switchUp('0000000000000001');
-      await until('one master, two slaves', () => nodes.filter((n) => n.m.isMaster('0000000000000001')).length === 1 && nodes.filter((n) => n.m.role('0000000000000001') === 'slave').length === 2);
+      await until(
+        'one master, two slaves',
+        () =>
+          nodes.filter((n) => n.m.isMaster('0000000000000001')).length === 1 &&
+          nodes.filter((n) => n.m.role('0000000000000001') === 'slave').length === 2,
+      );
       const master = nodes.find((n) => n.m.isMaster('0000000000000001'))!;
-      const own = (await store.get('ownership', '0000000000000001'));
+      const own = await store.get('ownership', '0000000000000001');
       assert.ok(own.ok);
       assert.deepEqual({ ...(own.value!.value as object), since: undefined }, { master: master.id, generationId: 1, since: undefined });
-      await until('slaves know the master and its generation', () => nodes.filter((n) => n !== master).every((n) => n.changes.at(-1)?.master === master.id && n.changes.at(-1)?.generationId === 1n));
+      await until('slaves know the master and its generation', () =>
+        nodes.filter((n) => n !== master).every((n) => n.changes.at(-1)?.master === master.id && n.changes.at(-1)?.generationId === 1n),
+      );
       assert.equal(master.changes.at(-1)?.generationId, 1n);
     } finally {
       await close(nodes);
@@ -80,7 +87,7 @@ describe('mastership (embedded store)', () => {
     }
   });
 
-  it('hands a dead master\'s switch to a slave with a higher generation id', async () => {
+  it("hands a dead master's switch to a slave with a higher generation id", async () => {
     const store = await embedded();
     const nodes = await Promise.all(['a', 'b', 'c'].map((id) => node(store, id)));
     try {
@@ -96,7 +103,10 @@ describe('mastership (embedded store)', () => {
       assert.equal(second.changes.at(-1)?.generationId, 2n);
       assert.ok(tookMs < 3000, `failover took ${tookMs} ms with a 1 s lease`);
       const other = rest.find((n) => n !== second)!;
-      await until('the other slave learns generation 2', () => other.changes.at(-1)?.generationId === 2n && other.changes.at(-1)?.master === second.id);
+      await until(
+        'the other slave learns generation 2',
+        () => other.changes.at(-1)?.generationId === 2n && other.changes.at(-1)?.master === second.id,
+      );
       assert.equal(other.m.role('05'), 'slave');
     } finally {
       await close(nodes);

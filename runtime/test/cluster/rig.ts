@@ -113,7 +113,17 @@ export class ClusterRig {
     const proc = await startRuntime({
       adminToken: ADMIN,
       ofPort,
-      args: ['--store', 'hazelcast', '--hazelcast', this.hz!.addresses.join(','), '--cluster-name', this.hz!.clusterName, '--node-id', id, ...(this.o.args ?? [])],
+      args: [
+        '--store',
+        'hazelcast',
+        '--hazelcast',
+        this.hz!.addresses.join(','),
+        '--cluster-name',
+        this.hz!.clusterName,
+        '--node-id',
+        id,
+        ...(this.o.args ?? []),
+      ],
     });
     live.add(proc);
     const h: NodeHandle = { id, ofPort, proc };
@@ -150,7 +160,9 @@ export class ClusterRig {
     const views = await Promise.all(this.alive().map((n) => this.api(n, 'GET', '/v1/status')));
     const out: Record<string, string | undefined> = {};
     for (const dpid of DPIDS) {
-      const seen = new Set(views.map((v) => (v.body.switches as Array<{ dpid: string; master: string | null }>).find((s) => s.dpid === dpid)?.master ?? null));
+      const seen = new Set(
+        views.map((v) => (v.body.switches as Array<{ dpid: string; master: string | null }>).find((s) => s.dpid === dpid)?.master ?? null),
+      );
       out[dpid] = seen.size === 1 ? ([...seen][0] ?? undefined) : undefined;
     }
     return out;
@@ -159,10 +171,15 @@ export class ClusterRig {
   /** Waits until every switch has one master that every live node agrees on and that is alive. */
   async settledMasters(timeoutMs = 30_000): Promise<Record<string, string>> {
     const aliveIds = () => new Set(this.alive().map((n) => n.id));
-    return waitFor('every switch mastered by a live node, all nodes agreeing', async () => {
-      const m = await this.masters();
-      return DPIDS.every((d) => m[d] && aliveIds().has(m[d]!)) ? (m as Record<string, string>) : null;
-    }, timeoutMs, 100);
+    return waitFor(
+      'every switch mastered by a live node, all nodes agreeing',
+      async () => {
+        const m = await this.masters();
+        return DPIDS.every((d) => m[d] && aliveIds().has(m[d]!)) ? (m as Record<string, string>) : null;
+      },
+      timeoutMs,
+      100,
+    );
   }
 
   ping(from: string, to: string) {

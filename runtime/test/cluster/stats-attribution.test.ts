@@ -20,30 +20,43 @@ const q = (portNo: number, queueId: number, n: number): QueueCounters => ({ port
 /** A switch whose answers the test sets between rounds. */
 function fakeSwitch() {
   const owners = queueOwners(planQueues);
-  const state: { flows: FlowCounter[]; queues: QueueCounters[]; at: number; hold: Promise<void> | null } = { flows: [], queues: [], at: 0, hold: null };
-  const collector = new StatsCollector({
-    mastered: () => [DP],
-    sliceName: (i) => ['alpha', 'beta'][i],
-    queueSlice: (dpid, port, queueId) => owners.get(queueKey(dpid, port, queueId)),
-    async collect(dpid): Promise<SwitchStatsSnapshot> {
-      // The round's content is what the switch had when the request left.
-      const snap = { dpid, at: state.at, flows: [...state.flows], ports: [], meters: [], queues: [...state.queues] };
-      if (state.hold) await state.hold;
-      return snap;
+  const state: { flows: FlowCounter[]; queues: QueueCounters[]; at: number; hold: Promise<void> | null } = {
+    flows: [],
+    queues: [],
+    at: 0,
+    hold: null,
+  };
+  const collector = new StatsCollector(
+    {
+      mastered: () => [DP],
+      sliceName: (i) => ['alpha', 'beta'][i],
+      queueSlice: (dpid, port, queueId) => owners.get(queueKey(dpid, port, queueId)),
+      async collect(dpid): Promise<SwitchStatsSnapshot> {
+        // The round's content is what the switch had when the request left.
+        const snap = { dpid, at: state.at, flows: [...state.flows], ports: [], meters: [], queues: [...state.queues] };
+        if (state.hold) await state.hold;
+        return snap;
+      },
     },
-  }, 1000);
+    1000,
+  );
   return { state, collector };
 }
 
 const flow = (cookie: bigint, priority: number, inPort: number, packets: number): FlowCounter & { priority: number } => ({
-  cookie, priority, packetCount: BigInt(packets), byteCount: BigInt(packets * 100),
+  cookie,
+  priority,
+  packetCount: BigInt(packets),
+  byteCount: BigInt(packets * 100),
   key: flowKey(cookie, priority, { in_port: { value: BigInt(inPort) } }),
 });
 
 describe('queue statistics attribution', () => {
   it('gives each planned queue to its slice and leaves unplanned queues out', () => {
     const owners = queueOwners(planQueues);
-    const by = attributeQueues(DP, [q(1, 2, 5), q(1, 1, 3), q(2, 1, 4), q(3, 7, 99), q(1, 0, 50)], (d, p, id) => owners.get(queueKey(d, p, id)));
+    const by = attributeQueues(DP, [q(1, 2, 5), q(1, 1, 3), q(2, 1, 4), q(3, 7, 99), q(1, 0, 50)], (d, p, id) =>
+      owners.get(queueKey(d, p, id)),
+    );
     assert.deepEqual(by.get('alpha'), [
       { dpid: DP, port: 1, queueId: 1, txPackets: 3, txBytes: 300, txErrors: 0 },
       { dpid: DP, port: 2, queueId: 1, txPackets: 4, txBytes: 400, txErrors: 0 },
@@ -52,13 +65,13 @@ describe('queue statistics attribution', () => {
     assert.equal(by.size, 2);
   });
 
-  it('the same port and queue id on another switch belongs to that switch\'s slice', () => {
+  it("the same port and queue id on another switch belongs to that switch's slice", () => {
     const owners = queueOwners(planQueues);
     const by = attributeQueues('0000000000000002', [q(1, 1, 8)], (d, p, id) => owners.get(queueKey(d, p, id)));
     assert.deepEqual([...by.keys()], ['beta']);
   });
 
-  it('the collector reports a slice\'s queues in its counters, even with no flows', async () => {
+  it("the collector reports a slice's queues in its counters, even with no flows", async () => {
     const { state, collector } = fakeSwitch();
     state.queues = [q(1, 1, 3), q(1, 2, 5)];
     await collector.round();
@@ -66,7 +79,10 @@ describe('queue statistics attribution', () => {
     assert.ok(beta);
     assert.equal(beta.packets, 0);
     assert.deepEqual(beta.queues, [{ dpid: DP, port: 1, queueId: 2, txPackets: 5, txBytes: 500, txErrors: 0 }]);
-    assert.deepEqual(collector.sliceCounters('alpha')?.queues.map((x) => [x.port, x.queueId, x.txPackets]), [[1, 1, 3]]);
+    assert.deepEqual(
+      collector.sliceCounters('alpha')?.queues.map((x) => [x.port, x.queueId, x.txPackets]),
+      [[1, 1, 3]],
+    );
     assert.equal(collector.sliceCounters('gamma'), undefined);
   });
 });
@@ -110,7 +126,9 @@ describe('flow-removed accumulation', () => {
     state.flows = [a];
     state.at = 10;
     let release!: () => void;
-    state.hold = new Promise((r) => { release = r; });
+    state.hold = new Promise((r) => {
+      release = r;
+    });
     const round = collector.round();
     // The switch answered with a listed before it removed it; the removal is seen first.
     collector.flowRemoved({ dpid: DP, cookie: a.cookie, key: a.key, packetCount: 11n, byteCount: 1100n, at: 11 });
@@ -150,21 +168,34 @@ describe('flow-removed accumulation', () => {
   it('removed counters stay with the slice after this node stops mastering the switch', async () => {
     let mastered = [DP];
     const a = flow(sliceCookie(0, 1), 100, 1, 10);
-    const collector = new StatsCollector({
-      mastered: () => mastered,
-      sliceName: (i) => ['alpha'][i],
-      collect: async (dpid) => ({ dpid, at: 0, flows: [a], ports: [], meters: [] }),
-    }, 1000);
+    const collector = new StatsCollector(
+      {
+        mastered: () => mastered,
+        sliceName: (i) => ['alpha'][i],
+        collect: async (dpid) => ({ dpid, at: 0, flows: [a], ports: [], meters: [] }),
+      },
+      1000,
+    );
     await collector.round();
     collector.flowRemoved({ dpid: DP, cookie: a.cookie, key: a.key, packetCount: 10n, byteCount: 1000n, at: 1 });
     mastered = [];
     await collector.round();
-    assert.deepEqual(collector.sliceCounters('alpha'), { packets: 10, bytes: 1000, flows: 0, perSwitch: [{ dpid: DP, packets: 10, bytes: 1000, flows: 0 }], removed: { packets: 10, bytes: 1000 }, queues: [] });
+    assert.deepEqual(collector.sliceCounters('alpha'), {
+      packets: 10,
+      bytes: 1000,
+      flows: 0,
+      perSwitch: [{ dpid: DP, packets: 10, bytes: 1000, flows: 0 }],
+      removed: { packets: 10, bytes: 1000 },
+      queues: [],
+    });
   });
 
   it('flowKey ignores field order and tells masks apart', () => {
     const c = sliceCookie(0, 1);
-    assert.equal(flowKey(c, 5, { in_port: { value: 1n }, eth_type: { value: 0x800n } }), flowKey(c, 5, { eth_type: { value: 0x800n }, in_port: { value: 1n } }));
+    assert.equal(
+      flowKey(c, 5, { in_port: { value: 1n }, eth_type: { value: 0x800n } }),
+      flowKey(c, 5, { eth_type: { value: 0x800n }, in_port: { value: 1n } }),
+    );
     assert.notEqual(flowKey(c, 5, { ipv4_dst: { value: 1n, mask: 0xffn } }), flowKey(c, 5, { ipv4_dst: { value: 1n } }));
     assert.notEqual(flowKey(c, 5, {}), flowKey(c, 6, {}));
   });

@@ -9,8 +9,16 @@ import { sliceCookie } from '../../src/dataplane/cookies.js';
 
 function fakeControl(log: string[]): SwitchControl {
   return {
-    setRole: (dpid, role, gen) => { log.push(`${dpid} ${role} ${gen}`); },
-    collectStats: async (dpid) => ({ dpid, at: Date.now(), ports: [], meters: [], flows: [{ cookie: sliceCookie(0, 1), packetCount: 4n, byteCount: 400n }] }),
+    setRole: (dpid, role, gen) => {
+      log.push(`${dpid} ${role} ${gen}`);
+    },
+    collectStats: async (dpid) => ({
+      dpid,
+      at: Date.now(),
+      ports: [],
+      meters: [],
+      flows: [{ cookie: sliceCookie(0, 1), packetCount: 4n, byteCount: 400n }],
+    }),
     sliceName: (i) => (i === 0 ? 'alpha' : undefined),
   };
 }
@@ -36,7 +44,16 @@ describe('switch arbiter', () => {
         const t = await LocalTier.open(store, ['ownership']);
         assert.ok(t.ok);
         tiers.push(t.value);
-        arbiters.push(new SwitchArbiter({ store, tier: t.value, nodeId: `n${i}`, control: fakeControl(logs[i]), leaseTtlMs: 1000, statsIntervalMs: 60_000 }));
+        arbiters.push(
+          new SwitchArbiter({
+            store,
+            tier: t.value,
+            nodeId: `n${i}`,
+            control: fakeControl(logs[i]),
+            leaseTtlMs: 1000,
+            statsIntervalMs: 60_000,
+          }),
+        );
       }
       arbiters[0].switchUp('01');
       await until(() => arbiters[0].mayProgram('01'));
@@ -46,7 +63,14 @@ describe('switch arbiter', () => {
       assert.equal(arbiters[1].mayProgram('01'), false);
       await arbiters[0].stats.round();
       await arbiters[1].stats.round();
-      assert.deepEqual(arbiters[0].stats.sliceCounters('alpha'), { packets: 4, bytes: 400, flows: 1, perSwitch: [{ dpid: '01', packets: 4, bytes: 400, flows: 1 }], removed: { packets: 0, bytes: 0 }, queues: [] });
+      assert.deepEqual(arbiters[0].stats.sliceCounters('alpha'), {
+        packets: 4,
+        bytes: 400,
+        flows: 1,
+        perSwitch: [{ dpid: '01', packets: 4, bytes: 400, flows: 1 }],
+        removed: { packets: 0, bytes: 0 },
+        queues: [],
+      });
       assert.equal(arbiters[1].stats.sliceCounters('alpha'), undefined, 'a slave collects nothing');
       await arbiters[0].switchDown('01');
       await until(() => logs[1].includes('01 master 2'));

@@ -5,9 +5,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { dfvisor } from '../support/run-cli.js';
 
-const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('dfv'));
+const namespaces = () =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.startsWith('dfv'));
 
-test('dfvisor demo: both slices ping their own hosts over the same addresses, then everything is removed', { timeout: 240_000 }, async () => {
+test('dfvisor demo: both slices ping their own hosts over the same addresses, then everything is removed', {
+  timeout: 240_000,
+}, async () => {
   const before = namespaces().length;
   const r = await dfvisor(['demo', '--duration', '75', '--api', '127.0.0.1:0']);
   assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -20,11 +20,17 @@ async function setup() {
   const applier = {
     async apply(plan: Plan | undefined): Promise<ApplyResult> {
       applied.push(plan);
-      return refuse && plan?.slices.some((s) => s.name === 'bad') ? { ok: false, errors: ['0000000000000001: meter-mod refused (OFPMMFC_OUT_OF_METERS)'] } : { ok: true, errors: [] };
+      return refuse && plan?.slices.some((s) => s.name === 'bad')
+        ? { ok: false, errors: ['0000000000000001: meter-mod refused (OFPMMFC_OUT_OF_METERS)'] }
+        : { ok: true, errors: [] };
     },
   };
   const audit: string[] = [];
-  const svc = new DeployService({ repository: new StoreRevisionRepository(store, tier.value), applier, audit: (e) => audit.push(`${e.action}:${e.outcome}`) });
+  const svc = new DeployService({
+    repository: new StoreRevisionRepository(store, tier.value),
+    applier,
+    audit: (e) => audit.push(`${e.action}:${e.outcome}`),
+  });
   return { svc, applied, audit, setRefuse: (v: boolean) => (refuse = v), repo: new StoreRevisionRepository(store, tier.value) };
 }
 
@@ -41,9 +47,15 @@ test('a revision the switches refuse is rolled back to the previous one', async 
   if (!bad.ok) assert.equal(bad.problem.code, 'APPLY_FAILED');
   // The active revision carries the old content again, and the switches got the old plan back.
   const active = repo.active()!;
-  assert.deepEqual(active.plan.slices.map((s) => s.name), ['good']);
+  assert.deepEqual(
+    active.plan.slices.map((s) => s.name),
+    ['good'],
+  );
   assert.equal(active.action, 'rollback');
-  assert.deepEqual(applied.at(-1)?.slices.map((s) => s.name), ['good']);
+  assert.deepEqual(
+    applied.at(-1)?.slices.map((s) => s.name),
+    ['good'],
+  );
   assert.ok(audit.includes('deploy:failed'));
 });
 
@@ -56,9 +68,20 @@ test('scope: a file replaces its own slices, --slice narrows, prune removes the 
   const r1 = await svc.deploy(admin, { files: [f('t.slice', sliceText('one', 'x', { port: 1, tag: 10 }))] });
   assert.ok(r1.ok);
   if (r1.ok) assert.deepEqual(r1.diff.removed, ['two']);
-  assert.deepEqual(repo.active()!.plan.slices.map((s) => s.name), ['one', 'other']);
+  assert.deepEqual(
+    repo.active()!.plan.slices.map((s) => s.name),
+    ['one', 'other'],
+  );
   // --slice: only 'three' of a file that also changes 'one'.
-  const r2 = await svc.deploy(admin, { only: ['three'], files: [f('t.slice', `${sliceText('one', 'x', { port: 1, tag: 11 })}\n${sliceText('three', 'x', { port: 4, tag: 40, prefix: '10.4.0.0/16' })}`)] });
+  const r2 = await svc.deploy(admin, {
+    only: ['three'],
+    files: [
+      f(
+        't.slice',
+        `${sliceText('one', 'x', { port: 1, tag: 11 })}\n${sliceText('three', 'x', { port: 4, tag: 40, prefix: '10.4.0.0/16' })}`,
+      ),
+    ],
+  });
   assert.ok(r2.ok, JSON.stringify(r2));
   if (r2.ok) {
     assert.deepEqual(r2.diff.added, ['three']);

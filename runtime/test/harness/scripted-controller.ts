@@ -7,12 +7,19 @@ import type { OfMessage, Unversioned } from '../../src/proxy/messages.js';
 import { OFP10, OFP13, type OfVersion } from '../../src/proxy/messages.js';
 import { waitFor } from '../../src/lab/proc.js';
 
-export interface ScriptedSwitchConn { channel: OfChannel; dpid: bigint | null; received: OfMessage[] }
+export interface ScriptedSwitchConn {
+  channel: OfChannel;
+  dpid: bigint | null;
+  received: OfMessage[];
+}
 
 export class ScriptedController {
   private server: Server | null = null;
   readonly conns: ScriptedSwitchConn[] = [];
-  constructor(readonly port: number, private readonly versions: OfVersion[] = [OFP13, OFP10]) {}
+  constructor(
+    readonly port: number,
+    private readonly versions: OfVersion[] = [OFP13, OFP10],
+  ) {}
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {

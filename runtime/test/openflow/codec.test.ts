@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeMessage, encodeMessage, errorName, errorNumbers, errorReplyFor, helloVersions, ipv6ToBytes, ipv6ToString,
-  negotiateVersion, versionBitmap, type OfMessage,
+  decodeMessage,
+  encodeMessage,
+  errorName,
+  errorNumbers,
+  errorReplyFor,
+  helloVersions,
+  ipv6ToBytes,
+  ipv6ToString,
+  negotiateVersion,
+  versionBitmap,
+  type OfMessage,
 } from '../../src/openflow/index.js';
 import { samples10, samples13 } from './samples.js';
 
@@ -33,21 +42,50 @@ test('every 1.3 message type is covered by the samples', () => {
 });
 
 test('known byte layouts: hello with bitmap, barrier, echo', () => {
-  assert.equal(encodeMessage({ version: 4, type: 'hello', xid: 1, elements: [versionBitmap([1, 4])] }).toString('hex'), '04000010000000010001000800000012');
+  assert.equal(
+    encodeMessage({ version: 4, type: 'hello', xid: 1, elements: [versionBitmap([1, 4])] }).toString('hex'),
+    '04000010000000010001000800000012',
+  );
   assert.equal(encodeMessage({ version: 4, type: 'barrier_request', xid: 0x10 }).toString('hex'), '0414000800000010');
-  assert.equal(encodeMessage({ version: 1, type: 'echo_request', xid: 2, data: Buffer.from([0xab]) }).toString('hex'), '010200090000000' + '2ab');
+  assert.equal(
+    encodeMessage({ version: 1, type: 'echo_request', xid: 2, data: Buffer.from([0xab]) }).toString('hex'),
+    '010200090000000' + '2ab',
+  );
 });
 
 test('flow_mod 1.3 with in_port match and output action matches the spec layout', () => {
   const bytes = encodeMessage({
-    version: 4, type: 'flow_mod', xid: 2, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0,
-    priority: 0x8000, bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0,
+    version: 4,
+    type: 'flow_mod',
+    xid: 2,
+    cookie: 0n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: 0,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 0x8000,
+    bufferId: 0xffffffff,
+    outPort: 0xffffffff,
+    outGroup: 0xffffffff,
+    flags: 0,
     match: [{ field: 'in_port', value: 1 }],
     instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
   });
-  assert.equal(bytes.toString('hex'),
-    '040e005800000002' + '0000000000000000' + '0000000000000000' + '0000000000008000' + 'ffffffffffffffff' +
-    'ffffffff00000000' + '0001000c80000004' + '0000000100000000' + '0004001800000000' + '0000001000000002' + '0000000000000000');
+  assert.equal(
+    bytes.toString('hex'),
+    '040e005800000002' +
+      '0000000000000000' +
+      '0000000000000000' +
+      '0000000000008000' +
+      'ffffffffffffffff' +
+      'ffffffff00000000' +
+      '0001000c80000004' +
+      '0000000100000000' +
+      '0004001800000000' +
+      '0000001000000002' +
+      '0000000000000000',
+  );
 });
 
 test('hello negotiation helpers', () => {
@@ -87,8 +125,13 @@ test('errorReplyFor keeps version, xid and the first 64 bytes', () => {
 test('IPv6 text is RFC 5952 canonical', () => {
   for (const [input, want] of [
     ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
-    ['::', '::'], ['::1', '::1'], ['fe80::', 'fe80::'], ['1:0:0:2:0:0:0:3', '1:0:0:2::3'], ['1:0:2:0:3:0:4:0', '1:0:2:0:3:0:4:0'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['fe80::', 'fe80::'],
+    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['1:0:2:0:3:0:4:0', '1:0:2:0:3:0:4:0'],
     ['::ffff:10.0.0.1', '::ffff:a00:1'],
-  ] as const) assert.equal(ipv6ToString(ipv6ToBytes(input)), want);
+  ] as const)
+    assert.equal(ipv6ToString(ipv6ToBytes(input)), want);
   assert.throws(() => ipv6ToBytes('1::2::3'), RangeError);
 });

@@ -16,7 +16,11 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.hex'));
 test('the corpus is present', () => assert.ok(files.length >= 2));
 
 for (const file of files) {
-  const frames = readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).map((l) => Buffer.from(l, 'hex'));
+  const frames = readFileSync(join(dir, file), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => Buffer.from(l, 'hex'));
   test(`corpus ${file}: ${frames.length} messages decode and re-encode byte for byte`, () => {
     assert.ok(frames.length > 10);
     for (const f of frames) {
@@ -30,6 +34,9 @@ for (const file of files) {
     const framer = new OpenFlowFramer();
     const out = [];
     for (let at = 0; at < stream.length; at += 97) out.push(...framer.push(stream.subarray(at, at + 97)).frames);
-    assert.deepEqual(out.map((b) => b.toString('hex')), frames.map((b) => b.toString('hex')));
+    assert.deepEqual(
+      out.map((b) => b.toString('hex')),
+      frames.map((b) => b.toString('hex')),
+    );
   });
 }

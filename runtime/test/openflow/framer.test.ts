@@ -12,7 +12,10 @@ test('framer: one chunk with many coalesced messages', () => {
   const f = new OpenFlowFramer();
   const { frames, error } = f.push(stream);
   assert.equal(error, undefined);
-  assert.deepEqual(frames.map((b) => b.toString('hex')), expected);
+  assert.deepEqual(
+    frames.map((b) => b.toString('hex')),
+    expected,
+  );
   assert.equal(f.buffered, 0);
 });
 
@@ -22,7 +25,11 @@ test('framer: the stream split at every byte boundary', () => {
     const a = f.push(stream.subarray(0, cut));
     const b = f.push(stream.subarray(cut));
     assert.equal(a.error ?? b.error, undefined);
-    assert.deepEqual([...a.frames, ...b.frames].map((x) => x.toString('hex')), expected, `cut at ${cut}`);
+    assert.deepEqual(
+      [...a.frames, ...b.frames].map((x) => x.toString('hex')),
+      expected,
+      `cut at ${cut}`,
+    );
   }
 });
 
@@ -47,7 +54,7 @@ test('framer: random chunking keeps every message intact (1.0 and 1.3 mixed)', (
       at += n;
     }
     assert.equal(got.length, all.length);
-    got.forEach((g, i) => assert.ok(g.equals(all[i]!)));
+    for (const [i, g] of got.entries()) assert.ok(g.equals(all[i]!));
     for (const g of got) assert.ok(decodeMessage(g).ok);
   }
 });
@@ -102,7 +109,9 @@ test('connection: echo auto-reply, request/reply by xid, error reply to bad mess
     assert.ok(reply.type === 'echo_reply' && reply.data.toString() === 'hi');
     // a frame that does not decode gets an OpenFlow error back with the same xid
     const errs: OfMessage[] = [];
-    ctl.on('message', (m) => { if (m.type === 'error') errs.push(m); });
+    ctl.on('message', (m) => {
+      if (m.type === 'error') errs.push(m);
+    });
     ctl.socket.write(Buffer.from('04ee000800000abc', 'hex'));
     ctl.socket.write(Buffer.from('040e000c00000abd00000000', 'hex'));
     ctl.send({ version: 4, type: 'barrier_request', xid: ctl.nextXid() });

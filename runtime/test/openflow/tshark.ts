@@ -19,10 +19,11 @@ export function tsharkDecode(messages: Buffer[]): { layer: string; pairs: Pairs;
     const hex = messages.map((m) => `0000 ${[...m].map((b) => b.toString(16).padStart(2, '0')).join(' ')}\n`).join('');
     writeFileSync(join(dir, 'in.txt'), hex);
     execFileSync('text2pcap', ['-q', '-l', '147', join(dir, 'in.txt'), join(dir, 'o.pcap')], { stdio: 'ignore' });
-    const json = execFileSync('tshark', [
-      '-r', join(dir, 'o.pcap'), '-o', 'uat:user_dlts:"User 0 (DLT=147)","openflow","0","","0",""',
-      '-T', 'json', '--no-duplicate-keys',
-    ], { maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, HOME: dir } }).toString();
+    const json = execFileSync(
+      'tshark',
+      ['-r', join(dir, 'o.pcap'), '-o', 'uat:user_dlts:"User 0 (DLT=147)","openflow","0","","0",""', '-T', 'json', '--no-duplicate-keys'],
+      { maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, HOME: dir } },
+    ).toString();
     const packets = JSON.parse(json) as { _source: { layers: Record<string, unknown> } }[];
     return packets.map((p) => {
       const layers = p._source.layers;

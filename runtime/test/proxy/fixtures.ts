@@ -35,28 +35,57 @@ export function linePlan(slices: SliceSpec[]): Plan {
     const view = sws.map((sw) => {
       const entries = s.flowspace.filter(([x]) => x === sw);
       const bare = entries.some(([, p]) => p === null);
-      return { dpid: dp(sw), switch: `s${sw}`, ports: bare ? ('*' as const) : entries.map(([, p]) => p as number), linkPorts: linkPortsOf[sw].filter((lp) => {
-        // link ports of declared links between two switches of the view
-        const l = links.find((k) => (k.a.dpid === dp(sw) && k.a.port === lp) || (k.b.dpid === dp(sw) && k.b.port === lp))!;
-        const other = l.a.dpid === dp(sw) ? l.b.dpid : l.a.dpid;
-        return sws.some((o) => dp(o) === other);
-      }) };
+      return {
+        dpid: dp(sw),
+        switch: `s${sw}`,
+        ports: bare ? ('*' as const) : entries.map(([, p]) => p as number),
+        linkPorts: linkPortsOf[sw].filter((lp) => {
+          // link ports of declared links between two switches of the view
+          const l = links.find((k) => (k.a.dpid === dp(sw) && k.a.port === lp) || (k.b.dpid === dp(sw) && k.b.port === lp))!;
+          const other = l.a.dpid === dp(sw) ? l.b.dpid : l.a.dpid;
+          return sws.some((o) => dp(o) === other);
+        }),
+      };
     });
     for (const [sw, port, match, perms] of s.flowspace) {
-      flowspace.push({ id: id++, slice: s.name, rule: `r${id}`, dpid: dp(sw), inPort: port, priority: 100, match, permissions: perms ?? ['read', 'write'] });
+      flowspace.push({
+        id: id++,
+        slice: s.name,
+        rule: `r${id}`,
+        dpid: dp(sw),
+        inPort: port,
+        priority: 100,
+        match,
+        permissions: perms ?? ['read', 'write'],
+      });
     }
-    if (s.capKbps) for (const sw of sws) meters.push({ dpid: dp(sw), meterId: planSlices.length + 1, slice: s.name, rateKbps: s.capKbps, burstKb: Math.max(10, Math.round(s.capKbps / 20)) });
+    if (s.capKbps)
+      for (const sw of sws)
+        meters.push({
+          dpid: dp(sw),
+          meterId: planSlices.length + 1,
+          slice: s.name,
+          rateKbps: s.capKbps,
+          burstKb: Math.max(10, Math.round(s.capKbps / 20)),
+        });
     planSlices.push({
-      name: s.name, owner: null,
+      name: s.name,
+      owner: null,
       controllers: (s.controllerPorts ?? [s.controllerPort]).map((p) => ({ url: `tcp:127.0.0.1:${p}`, host: '127.0.0.1', port: p })),
       overlay: { type: s.overlay ?? 'vlan', tag: s.vlan, auto: false },
       view,
       qos: { capBps: s.capKbps ? s.capKbps * 1000 : null, guarantees: [], classes: s.classes ?? [] },
-      limits: { flowEntries: s.flowEntries ?? null, flowEntriesPerSwitch: {}, controlRate: s.controlRate ?? null, packetInRate: s.packetInRate ?? null },
+      limits: {
+        flowEntries: s.flowEntries ?? null,
+        flowEntriesPerSwitch: {},
+        controlRate: s.controlRate ?? null,
+        packetInRate: s.packetInRate ?? null,
+      },
     });
   }
   return {
-    format: 'dfvisor-plan', version: 1,
+    format: 'dfvisor-plan',
+    version: 1,
     network: {
       name: 'line',
       switches: [1, 2, 3].map((n) => ({ name: `s${n}`, dpid: dp(n), ports: [1, 2, 3, 4].map((p) => ({ number: p })) })),

@@ -13,19 +13,42 @@ import assert from 'node:assert/strict';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import {
-  decodeMessage, encodeMessage, oxmFieldSize, OFPFW10, OFPP13, OFPVID_PRESENT, type Action10, type Match10,
-  type Action13, type FlowMod13, type Instruction as Instruction13, type Message13, type OfMessage as WireMessage, type OxmTlv,
+  decodeMessage,
+  encodeMessage,
+  oxmFieldSize,
+  OFPFW10,
+  OFPP13,
+  OFPVID_PRESENT,
+  type Action10,
+  type Match10,
+  type Action13,
+  type FlowMod13,
+  type Instruction as Instruction13,
+  type Message13,
+  type OfMessage as WireMessage,
+  type OxmTlv,
 } from '../../src/openflow/index.js';
 import { fromWire, matchToOxm, toWire, Untranslatable } from '../../src/proxy/translate.js';
 import { EncodeFailure, encodeNeutral } from '../../src/proxy/wire.js';
 import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match-algebra.js';
 import {
-  OFP10, OFP13, type Action, type FieldName, type FieldValue, type FlowMatch, type Instruction, type MessageOf, type OfMessage,
+  OFP10,
+  OFP13,
+  type Action,
+  type FieldName,
+  type FieldValue,
+  type FlowMatch,
+  type Instruction,
+  type MessageOf,
+  type OfMessage,
 } from '../../src/proxy/messages.js';
 import { isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
 
 /** The reader's message, or null for an error value or a frame of another type. */
-const readMsg = (b: Buffer): OfMessage | null => { const r = readHot(b); return r === null || isRefusal(r) ? null : r; };
+const readMsg = (b: Buffer): OfMessage | null => {
+  const r = readHot(b);
+  return r === null || isRefusal(r) ? null : r;
+};
 
 const RUNS = 300;
 
@@ -62,7 +85,8 @@ function withoutHint(fast: OfMessage): OfMessage {
   if (!('matchKey' in fast)) return fast;
   const { matchKey: hint, ...rest } = fast as OfMessage & { matchKey?: string; match?: FlowMatch };
   assert.equal(fast.type, 'flow_mod', 'a matchKey hint on a message other than a flow-mod');
-  if (hint !== undefined) assert.equal(hint, matchKey(rest.match!), `the reader's matchKey hint is not matchKey(match) for ${show(rest.match)}`);
+  if (hint !== undefined)
+    assert.equal(hint, matchKey(rest.match!), `the reader's matchKey hint is not matchKey(match) for ${show(rest.match)}`);
   return rest as OfMessage;
 }
 
@@ -73,7 +97,12 @@ function withoutHint(fast: OfMessage): OfMessage {
  */
 function checkRead(b: Buffer): OfMessage | null {
   let fast: ReturnType<typeof readHot> = null;
-  assert.doesNotThrow(() => { fast = readHot(b); }, `readHot threw on ${b.toString('hex')}`);
+  assert.doesNotThrow(
+    () => {
+      fast = readHot(b);
+    },
+    `readHot threw on ${b.toString('hex')}`,
+  );
   if (b.length < 8 || !isHot(b[0]!, b[1]!)) {
     assert.equal(fast, null, `readHot answered for a frame of another type: ${b.toString('hex')}`);
     return null;
@@ -82,7 +111,10 @@ function checkRead(b: Buffer): OfMessage | null {
   assert.ok(got !== null, `readHot gave no answer for a hot frame: ${b.toString('hex')}`);
   const d = decodeMessage(b);
   if (!d.ok) {
-    assert.ok(isRefusal(got) && got.refused === 'malformed', `the reader answered ${show(got)} for bytes the codec rejects (${d.error.code}: ${d.error.message}): ${b.toString('hex')}`);
+    assert.ok(
+      isRefusal(got) && got.refused === 'malformed',
+      `the reader answered ${show(got)} for bytes the codec rejects (${d.error.code}: ${d.error.message}): ${b.toString('hex')}`,
+    );
     return null;
   }
   let slow: OfMessage;
@@ -90,7 +122,11 @@ function checkRead(b: Buffer): OfMessage | null {
     slow = fromWire(d.msg);
   } catch (e) {
     if (!(e instanceof Untranslatable)) throw e;
-    assert.deepEqual(got, { refused: e.kind, message: e.message }, `fromWire refuses (${e.kind}: ${e.message}) but the reader answered ${show(got)}: ${b.toString('hex')}`);
+    assert.deepEqual(
+      got,
+      { refused: e.kind, message: e.message },
+      `fromWire refuses (${e.kind}: ${e.message}) but the reader answered ${show(got)}: ${b.toString('hex')}`,
+    );
     return null;
   }
   assert.ok(!isRefusal(got), `the reader refused (${show(got)}) what the codec path reads: ${b.toString('hex')}`);
@@ -108,7 +144,8 @@ function checkCommon(m: OfMessage): void {
   const read = checkRead(slow.bytes);
   assert.ok(read, `a reader declined a common-case message: ${slow.bytes.toString('hex')}`);
   // The writer's matches are canonical: a flow-mod read back carries the key of the match written.
-  if (m.type === 'flow_mod') assert.equal((read as { matchKey?: string }).matchKey, matchKey(m.match), `matchKey hint of ${slow.bytes.toString('hex')}`);
+  if (m.type === 'flow_mod')
+    assert.equal((read as { matchKey?: string }).matchKey, matchKey(m.match), `matchKey hint of ${slow.bytes.toString('hex')}`);
 }
 
 // ---------------------------------------------------------------- generators (neutral messages)
@@ -125,7 +162,11 @@ const toBig = (bytes: readonly number[]): bigint => bytes.reduce((a, x) => (a <<
 /** A 128-bit value with runs of zero groups, IPv4-mapped / -compatible forms, or any bits. */
 const ipv6Value = fc.oneof(
   fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
-  fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xff }), u16), { minLength: 8, maxLength: 8 })
+  fc
+    .array(fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xff }), u16), {
+      minLength: 8,
+      maxLength: 8,
+    })
     .map((g) => g.reduce((a, x) => (a << 16n) | BigInt(x), 0n)),
   u32.map((v) => (0xffffn << 32n) | BigInt(v)),
   u32.map((v) => BigInt(v)),
@@ -160,25 +201,32 @@ function fieldMask(name: FieldName): fc.Arbitrary<bigint> {
 }
 
 const fieldConstraint = (name: FieldName): fc.Arbitrary<FieldValue> =>
-  fc.tuple(fieldValue(name), fc.option(fieldMask(name), { nil: undefined, freq: 2 }))
+  fc
+    .tuple(fieldValue(name), fc.option(fieldMask(name), { nil: undefined, freq: 2 }))
     .map(([value, mask]): FieldValue => (mask === undefined ? { value } : { value, mask }));
 
 /** A match over many fields, inserted in random order (duplicates overwrite). */
-const matchArb: fc.Arbitrary<FlowMatch> = fc.array(
-  fc.constantFrom(...FIELD_ORDER).chain((name) => fieldConstraint(name).map((fv) => [name, fv] as const)),
-  { maxLength: 8 },
-).map((entries) => {
-  const m: FlowMatch = {};
-  for (const [name, fv] of entries) m[name] = fv;
-  return m;
-});
+const matchArb: fc.Arbitrary<FlowMatch> = fc
+  .array(
+    fc.constantFrom(...FIELD_ORDER).chain((name) => fieldConstraint(name).map((fv) => [name, fv] as const)),
+    { maxLength: 8 },
+  )
+  .map((entries) => {
+    const m: FlowMatch = {};
+    for (const [name, fv] of entries) m[name] = fv;
+    return m;
+  });
 
-const setFieldArb: fc.Arbitrary<Action> = fc.constantFrom(...FIELD_ORDER)
+const setFieldArb: fc.Arbitrary<Action> = fc
+  .constantFrom(...FIELD_ORDER)
   .chain((field) => fieldValue(field).map((value): Action => ({ type: 'set_field', field, value })));
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('output' as const), port, maxLen: fc.oneof(u16, fc.constantFrom(0, 0xffff, 0xffe5)) }),
-  fc.record({ type: fc.constantFrom('push_vlan' as const, 'push_mpls' as const, 'pop_mpls' as const), ethertype: fc.oneof(fc.constantFrom(0x8100, 0x88a8, 0x8847, 0x8848, 0x0800), u16) }),
+  fc.record({
+    type: fc.constantFrom('push_vlan' as const, 'push_mpls' as const, 'pop_mpls' as const),
+    ethertype: fc.oneof(fc.constantFrom(0x8100, 0x88a8, 0x8847, 0x8848, 0x0800), u16),
+  }),
   fc.constantFrom<Action>({ type: 'pop_vlan' }, { type: 'dec_nw_ttl' }),
   fc.record({ type: fc.constant('set_queue' as const), queueId: u32 }),
   fc.record({ type: fc.constant('group' as const), groupId: u32 }),
@@ -197,22 +245,45 @@ const instructionArb: fc.Arbitrary<Instruction> = fc.oneof(
 const dataArb = fc.uint8Array({ maxLength: 160 }).map((b) => Buffer.from(b));
 
 const flowModArb: fc.Arbitrary<MessageOf<'flow_mod'>> = fc.record({
-  version: fc.constant(OFP13), xid: u32, type: fc.constant('flow_mod' as const),
-  cookie: u64, cookieMask: u64, tableId: u8, command: fc.oneof(fc.integer({ min: 0, max: 4 }), u8),
-  idleTimeout: u16, hardTimeout: u16, priority: u16, bufferId: fc.oneof(u32, fc.constant(0xffffffff)),
-  outPort: port, outGroup: fc.oneof(u32, fc.constant(0xffffffff)), flags: u16,
-  match: matchArb, instructions: fc.array(instructionArb, { maxLength: 4 }),
+  version: fc.constant(OFP13),
+  xid: u32,
+  type: fc.constant('flow_mod' as const),
+  cookie: u64,
+  cookieMask: u64,
+  tableId: u8,
+  command: fc.oneof(fc.integer({ min: 0, max: 4 }), u8),
+  idleTimeout: u16,
+  hardTimeout: u16,
+  priority: u16,
+  bufferId: fc.oneof(u32, fc.constant(0xffffffff)),
+  outPort: port,
+  outGroup: fc.oneof(u32, fc.constant(0xffffffff)),
+  flags: u16,
+  match: matchArb,
+  instructions: fc.array(instructionArb, { maxLength: 4 }),
 });
 
 const packetOutArb: fc.Arbitrary<MessageOf<'packet_out'>> = fc.record({
-  version: fc.constant(OFP13), xid: u32, type: fc.constant('packet_out' as const),
-  bufferId: fc.oneof(u32, fc.constant(0xffffffff)), inPort: port, actions: actionsArb, data: dataArb,
+  version: fc.constant(OFP13),
+  xid: u32,
+  type: fc.constant('packet_out' as const),
+  bufferId: fc.oneof(u32, fc.constant(0xffffffff)),
+  inPort: port,
+  actions: actionsArb,
+  data: dataArb,
 });
 
 const packetInArb: fc.Arbitrary<MessageOf<'packet_in'>> = fc.record({
-  version: fc.constant(OFP13), xid: u32, type: fc.constant('packet_in' as const),
-  bufferId: fc.oneof(u32, fc.constant(0xffffffff)), totalLen: u16, reason: u8, tableId: u8, cookie: u64,
-  match: matchArb, data: dataArb,
+  version: fc.constant(OFP13),
+  xid: u32,
+  type: fc.constant('packet_in' as const),
+  bufferId: fc.oneof(u32, fc.constant(0xffffffff)),
+  totalLen: u16,
+  reason: u8,
+  tableId: u8,
+  cookie: u64,
+  match: matchArb,
+  data: dataArb,
 });
 
 const hotArb: fc.Arbitrary<OfMessage> = fc.oneof(flowModArb, packetOutArb, packetInArb);
@@ -220,70 +291,113 @@ const hotArb: fc.Arbitrary<OfMessage> = fc.oneof(flowModArb, packetOutArb, packe
 // ---------------------------------------------------------------- generators (codec messages with uncommon parts)
 
 const notProxyField = fc.constantFrom<OxmTlv>(
-  { field: 'tunnel_id', value: 5n }, { field: 'pbb_isid', value: 0x123456 }, { field: 'in_phy_port', value: 3 }, { field: 'ipv6_exthdr', value: 0x1ff },
+  { field: 'tunnel_id', value: 5n },
+  { field: 'pbb_isid', value: 0x123456 },
+  { field: 'in_phy_port', value: 3 },
+  { field: 'ipv6_exthdr', value: 0x1ff },
   { field: 'tunnel_id', value: 5n, mask: 0xffn },
 );
-const rawOxm: fc.Arbitrary<OxmTlv> = fc.record({
-  oxmClass: fc.constantFrom(0x0000, 0x0001, 0x8000, 0xffff), oxmField: fc.integer({ min: 40, max: 127 }), len: fc.integer({ min: 0, max: 12 }), masked: fc.boolean(),
-}).chain(({ oxmClass, oxmField, len, masked }) => fc.uint8Array({ minLength: len, maxLength: len }).map((v): OxmTlv => {
-  const value = Buffer.from(v);
-  return masked ? { field: 'raw', oxmClass, oxmField, value, mask: Buffer.from(value).reverse() } : { field: 'raw', oxmClass, oxmField, value };
-}));
+const rawOxm: fc.Arbitrary<OxmTlv> = fc
+  .record({
+    oxmClass: fc.constantFrom(0x0000, 0x0001, 0x8000, 0xffff),
+    oxmField: fc.integer({ min: 40, max: 127 }),
+    len: fc.integer({ min: 0, max: 12 }),
+    masked: fc.boolean(),
+  })
+  .chain(({ oxmClass, oxmField, len, masked }) =>
+    fc.uint8Array({ minLength: len, maxLength: len }).map((v): OxmTlv => {
+      const value = Buffer.from(v);
+      return masked
+        ? { field: 'raw', oxmClass, oxmField, value, mask: Buffer.from(value).reverse() }
+        : { field: 'raw', oxmClass, oxmField, value };
+    }),
+  );
 /** A masked set-field of a proxy field (the codec reads it; the proxy calls it unsupported). */
 const maskedSetField: fc.Arbitrary<Action13> = fc.constantFrom(...FIELD_ORDER).chain((name) =>
-  fc.tuple(fieldValue(name), fieldMask(name)).map(([value, mask]): Action13 =>
-    ({ type: 'set_field', field: { field: name, value: bigintToOxm(name, value), mask: bigintToOxm(name, mask) } })));
+  fc.tuple(fieldValue(name), fieldMask(name)).map(
+    ([value, mask]): Action13 => ({
+      type: 'set_field',
+      field: { field: name, value: bigintToOxm(name, value), mask: bigintToOxm(name, mask) },
+    }),
+  ),
+);
 const uncommonAction: fc.Arbitrary<Action13> = fc.oneof(
   fc.constantFrom<Action13>({ type: 'copy_ttl_out' }, { type: 'copy_ttl_in' }, { type: 'dec_mpls_ttl' }, { type: 'pop_pbb' }),
   fc.record({ type: fc.constantFrom('set_mpls_ttl' as const, 'set_nw_ttl' as const), ttl: u8 }),
   fc.record({ type: fc.constant('push_pbb' as const), ethertype: u16 }),
-  fc.record({ type: fc.constant('experimenter' as const), experimenter: fc.constantFrom(0x2320, 0x4f4e4600), data: fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)) }),
+  fc.record({
+    type: fc.constant('experimenter' as const),
+    experimenter: fc.constantFrom(0x2320, 0x4f4e4600),
+    data: fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)),
+  }),
   maskedSetField,
   fc.oneof(notProxyField, rawOxm).map((field): Action13 => ({ type: 'set_field', field })),
 );
 const uncommonInstruction: fc.Arbitrary<Instruction13> = fc.oneof(
-  fc.record({ type: fc.constant('experimenter' as const), experimenter: fc.constantFrom(0x2320, 0xff000001), data: fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)) }),
-  fc.record({ type: fc.constantFrom('apply_actions' as const, 'write_actions' as const), actions: fc.array(uncommonAction, { minLength: 1, maxLength: 2 }) }),
+  fc.record({
+    type: fc.constant('experimenter' as const),
+    experimenter: fc.constantFrom(0x2320, 0xff000001),
+    data: fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)),
+  }),
+  fc.record({
+    type: fc.constantFrom('apply_actions' as const, 'write_actions' as const),
+    actions: fc.array(uncommonAction, { minLength: 1, maxLength: 2 }),
+  }),
 );
 
-const insertAt = <T>(list: readonly T[], at: number, x: T): T[] => [...list.slice(0, at % (list.length + 1)), x, ...list.slice(at % (list.length + 1))];
+const insertAt = <T>(list: readonly T[], at: number, x: T): T[] => [
+  ...list.slice(0, at % (list.length + 1)),
+  x,
+  ...list.slice(at % (list.length + 1)),
+];
 
 /** A hot message at codec level with one uncommon part spliced in (match field, action or instruction). */
-const uncommonWireArb: fc.Arbitrary<WireMessage> = fc.tuple(hotArb, fc.nat(), fc.oneof(
-  fc.oneof(notProxyField, rawOxm).map((t) => ({ kind: 'match' as const, t })),
-  uncommonAction.map((a) => ({ kind: 'action' as const, a })),
-  uncommonInstruction.map((i) => ({ kind: 'instruction' as const, i })),
-)).map(([m, at, part]): WireMessage => {
-  const w = toWire(m) as Message13;
-  if (w.type === 'flow_mod') {
-    if (part.kind === 'match') return { ...w, match: insertAt(w.match, at, part.t) };
-    if (part.kind === 'instruction') return { ...w, instructions: insertAt(w.instructions, at, part.i) };
-    return { ...w, instructions: insertAt(w.instructions, at, { type: 'apply_actions', actions: [part.a] }) };
-  }
-  if (w.type === 'packet_in') return part.kind === 'match' ? { ...w, match: insertAt(w.match, at, part.t) } : w;
-  if (w.type === 'packet_out') return part.kind === 'action' ? { ...w, actions: insertAt(w.actions, at, part.a) } : w;
-  return w;
-});
+const uncommonWireArb: fc.Arbitrary<WireMessage> = fc
+  .tuple(
+    hotArb,
+    fc.nat(),
+    fc.oneof(
+      fc.oneof(notProxyField, rawOxm).map((t) => ({ kind: 'match' as const, t })),
+      uncommonAction.map((a) => ({ kind: 'action' as const, a })),
+      uncommonInstruction.map((i) => ({ kind: 'instruction' as const, i })),
+    ),
+  )
+  .map(([m, at, part]): WireMessage => {
+    const w = toWire(m) as Message13;
+    if (w.type === 'flow_mod') {
+      if (part.kind === 'match') return { ...w, match: insertAt(w.match, at, part.t) };
+      if (part.kind === 'instruction') return { ...w, instructions: insertAt(w.instructions, at, part.i) };
+      return { ...w, instructions: insertAt(w.instructions, at, { type: 'apply_actions', actions: [part.a] }) };
+    }
+    if (w.type === 'packet_in') return part.kind === 'match' ? { ...w, match: insertAt(w.match, at, part.t) } : w;
+    if (w.type === 'packet_out') return part.kind === 'action' ? { ...w, actions: insertAt(w.actions, at, part.a) } : w;
+    return w;
+  });
 
 /**
  * A flow-mod or packet-in whose match is valid but not in canonical form: TLVs out of field order,
  * full masks spelled out, a field repeated (the codec path keeps the last one).
  */
-const nonCanonicalWireArb: fc.Arbitrary<WireMessage> = fc.tuple(
-  fc.oneof(flowModArb, packetInArb).filter((m) => Object.keys(m.match).length > 0),
-  fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
-  fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
-  fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
-).map(([m, order, spellMask, dup]): WireMessage => {
-  let tlvs = matchToOxm(m.match).map((t, i): OxmTlv => {
-    if (t.field === 'raw' || t.mask !== undefined || !spellMask[i]) return t;
-    return { ...t, mask: bigintToOxm(t.field as FieldName, fullMask(t.field as FieldName)) };
+const nonCanonicalWireArb: fc.Arbitrary<WireMessage> = fc
+  .tuple(
+    fc.oneof(flowModArb, packetInArb).filter((m) => Object.keys(m.match).length > 0),
+    fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
+    fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
+  )
+  .map(([m, order, spellMask, dup]): WireMessage => {
+    let tlvs = matchToOxm(m.match).map((t, i): OxmTlv => {
+      if (t.field === 'raw' || t.mask !== undefined || !spellMask[i]) return t;
+      return { ...t, mask: bigintToOxm(t.field as FieldName, fullMask(t.field as FieldName)) };
+    });
+    tlvs = tlvs
+      .map((t, i) => [t, order[i]!] as const)
+      .sort((a, b) => a[1] - b[1])
+      .map(([t]) => t);
+    if (dup) tlvs = insertAt(tlvs, dup[1], tlvs[dup[0] % tlvs.length]!);
+    const w = toWire(m) as Message13;
+    return w.type === 'flow_mod' || w.type === 'packet_in' ? { ...w, match: tlvs } : w;
   });
-  tlvs = tlvs.map((t, i) => [t, order[i]!] as const).sort((a, b) => a[1] - b[1]).map(([t]) => t);
-  if (dup) tlvs = insertAt(tlvs, dup[1], tlvs[dup[0] % tlvs.length]!);
-  const w = toWire(m) as Message13;
-  return w.type === 'flow_mod' || w.type === 'packet_in' ? { ...w, match: tlvs } : w;
-});
 
 // ---------------------------------------------------------------- property 1: common-case messages
 
@@ -300,33 +414,47 @@ test('property: generated 1.3 packet-ins are written and read exactly as by the 
 });
 
 test('property: reading back what was written gives the message with full masks dropped (order-independent)', () => {
-  fc.assert(fc.property(hotArb, (m) => {
-    const bytes = writeHot(m);
-    assert.ok(bytes);
-    const fast = readMsg(bytes);
-    assert.ok(fast);
-    const back = withoutHint(fast);
-    const norm = (x: FlowMatch): FlowMatch => Object.fromEntries(Object.entries(x).map(([k, fv]) =>
-      [k, fv!.mask === undefined || fv!.mask === fullMask(k as FieldName) ? { value: fv!.value } : { value: fv!.value, mask: fv!.mask }]));
-    const expected = 'match' in m ? { ...m, match: norm(m.match) } : m;
-    assert.deepEqual(plain(back), plain(expected));
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(hotArb, (m) => {
+      const bytes = writeHot(m);
+      assert.ok(bytes);
+      const fast = readMsg(bytes);
+      assert.ok(fast);
+      const back = withoutHint(fast);
+      const norm = (x: FlowMatch): FlowMatch =>
+        Object.fromEntries(
+          Object.entries(x).map(([k, fv]) => [
+            k,
+            fv!.mask === undefined || fv!.mask === fullMask(k as FieldName) ? { value: fv!.value } : { value: fv!.value, mask: fv!.mask },
+          ]),
+        );
+      const expected = 'match' in m ? { ...m, match: norm(m.match) } : m;
+      assert.deepEqual(plain(back), plain(expected));
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 test('property: matches in non-canonical form (out of order, full masks spelled out, repeated fields): read exactly as fromWire, with a correct matchKey hint if any', () => {
   let answered = 0;
-  fc.assert(fc.property(nonCanonicalWireArb, (w) => {
-    if (checkRead(encodeMessage(w))) answered++;
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(nonCanonicalWireArb, (w) => {
+      if (checkRead(encodeMessage(w))) answered++;
+    }),
+    { numRuns: RUNS },
+  );
   assert.ok(answered > RUNS / 2, `only ${answered} of ${RUNS} valid non-canonical matches were read by the fast path`);
 });
 
 test('property: messages with uncommon parts (experimenter, masked or non-proxy set-field, other OXM classes…): read exactly as fromWire, or refused exactly as fromWire refuses', () => {
   let answered = 0;
-  fc.assert(fc.property(uncommonWireArb, (w) => {
-    const bytes = encodeMessage(w);
-    if (checkRead(bytes)) answered++;
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(uncommonWireArb, (w) => {
+      const bytes = encodeMessage(w);
+      if (checkRead(bytes)) answered++;
+    }),
+    { numRuns: RUNS },
+  );
   // Unsupported actions are read (as `unsupported`); match fields the proxy does not slice are refused.
   assert.ok(answered < RUNS, 'no message with an uncommon part was refused');
   assert.ok(answered > 0, 'every message with an uncommon part was refused');
@@ -341,7 +469,7 @@ function lengthFields(b: Buffer): Array<[number, 1 | 2]> {
     for (let p = from; p + 4 <= to; p += 4 + b[p + 3]!) out.push([p + 3, 1]);
   };
   const actions = (from: number, to: number) => {
-    for (let p = from; p + 4 <= to;) {
+    for (let p = from; p + 4 <= to; ) {
       const len = b.readUInt16BE(p + 2);
       out.push([p + 2, 2]);
       if (b.readUInt16BE(p) === 25) out.push([p + 7, 1]);
@@ -357,7 +485,7 @@ function lengthFields(b: Buffer): Array<[number, 1 | 2]> {
   };
   switch (b[1]) {
     case 14: {
-      for (let p = match(48); p + 4 <= b.length;) {
+      for (let p = match(48); p + 4 <= b.length; ) {
         const len = b.readUInt16BE(p + 2);
         out.push([p + 2, 2]);
         const type = b.readUInt16BE(p);
@@ -367,8 +495,13 @@ function lengthFields(b: Buffer): Array<[number, 1 | 2]> {
       }
       break;
     }
-    case 13: out.push([16, 2]); actions(24, 24 + b.readUInt16BE(16)); break;
-    case 10: match(24); break;
+    case 13:
+      out.push([16, 2]);
+      actions(24, 24 + b.readUInt16BE(16));
+      break;
+    case 10:
+      match(24);
+      break;
   }
   return out;
 }
@@ -382,11 +515,30 @@ type Mutation =
   | { kind: 'delete'; at: number; n: number };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('set' as const), at: fc.nat(), v: fc.oneof(u8, fc.constantFrom(0, 1, 4, 8, 0x10, 0x80, 0xff)) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('set' as const),
+      at: fc.nat(),
+      v: fc.oneof(u8, fc.constantFrom(0, 1, 4, 8, 0x10, 0x80, 0xff)),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('length' as const), which: fc.nat(), delta: fc.constantFrom(-16, -8, -4, -2, -1, 1, 2, 4, 8, 16), v: fc.oneof(u16, fc.integer({ min: 0, max: 40 })), absolute: fc.boolean() }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('length' as const),
+      which: fc.nat(),
+      delta: fc.constantFrom(-16, -8, -4, -2, -1, 1, 2, 4, 8, 16),
+      v: fc.oneof(u16, fc.integer({ min: 0, max: 40 })),
+      absolute: fc.boolean(),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), n: fc.integer({ min: 1, max: 16 }) }), weight: 1 },
 );
 
@@ -396,20 +548,35 @@ function mutate(orig: Buffer, muts: readonly Mutation[], fixLength: boolean): Bu
   for (const m of muts) {
     if (b.length === 0) break;
     switch (m.kind) {
-      case 'set': b[m.at % b.length] = m.v; break;
-      case 'flip': b[m.at % b.length]! ^= 1 << m.bit; break;
+      case 'set':
+        b[m.at % b.length] = m.v;
+        break;
+      case 'flip':
+        b[m.at % b.length]! ^= 1 << m.bit;
+        break;
       case 'length': {
         const [at, width] = lens[m.which % lens.length]!;
         if (at + width > b.length) break;
         const max = width === 1 ? 0xff : 0xffff;
         const old = width === 1 ? b[at]! : b.readUInt16BE(at);
         const v = m.absolute ? m.v & max : (old + m.delta + max + 1) & max;
-        if (width === 1) b[at] = v; else b.writeUInt16BE(v, at);
+        if (width === 1) b[at] = v;
+        else b.writeUInt16BE(v, at);
         break;
       }
-      case 'truncate': b = b.subarray(0, m.at % (b.length + 1)); break;
-      case 'insert': { const at = m.at % (b.length + 1); b = Buffer.concat([b.subarray(0, at), m.bytes, b.subarray(at)]); break; }
-      case 'delete': { const at = m.at % b.length; b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.n)]); break; }
+      case 'truncate':
+        b = b.subarray(0, m.at % (b.length + 1));
+        break;
+      case 'insert': {
+        const at = m.at % (b.length + 1);
+        b = Buffer.concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
+        break;
+      }
+      case 'delete': {
+        const at = m.at % b.length;
+        b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.n)]);
+        break;
+      }
     }
   }
   if (fixLength && b.length >= 4 && b.length <= 0xffff) b.writeUInt16BE(b.length, 2);
@@ -425,30 +592,38 @@ const baseBytesArb: fc.Arbitrary<Buffer> = fc.oneof(
 test('property: mutated messages (bytes overwritten or flipped, lengths changed, truncated, grown): the reader answers exactly as the codec path (message, refusal or malformed)', () => {
   let answered = 0;
   const runs = 5 * RUNS;
-  fc.assert(fc.property(
-    baseBytesArb,
-    fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
-    fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
-    (orig, muts, fixLength) => {
-      if (checkRead(mutate(orig, muts, fixLength))) answered++;
-    },
-  ), { numRuns: runs });
+  fc.assert(
+    fc.property(
+      baseBytesArb,
+      fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+      fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+      (orig, muts, fixLength) => {
+        if (checkRead(mutate(orig, muts, fixLength))) answered++;
+      },
+    ),
+    { numRuns: runs },
+  );
   // The mutations must leave enough messages readable for the comparison to mean something.
   assert.ok(answered > runs / 10, `only ${answered} of ${runs} mutated messages were read by the fast path`);
 });
 
 test('property: random bytes under a 1.3 hot-message header: the reader never throws, and answers exactly as the codec path', () => {
-  fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 200 }), fc.constantFrom(10, 13, 14), (bytes, type) => {
-    const b = Buffer.from(bytes);
-    b[0] = OFP13; b[1] = type; b.writeUInt16BE(b.length, 2);
-    // Give the match / actions headers plausible values half of the time so readers go deeper.
-    if (b.length >= 52 && (b[5]! & 1)) {
-      if (type === 14) b.writeUInt16BE(1, 48);
-      if (type === 10 && b.length >= 28) b.writeUInt16BE(1, 24);
-      if (type === 13) b.writeUInt16BE(Math.min(b.length - 24, b[6]! & 0xf8), 16);
-    }
-    checkRead(b);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 8, maxLength: 200 }), fc.constantFrom(10, 13, 14), (bytes, type) => {
+      const b = Buffer.from(bytes);
+      b[0] = OFP13;
+      b[1] = type;
+      b.writeUInt16BE(b.length, 2);
+      // Give the match / actions headers plausible values half of the time so readers go deeper.
+      if (b.length >= 52 && b[5]! & 1) {
+        if (type === 14) b.writeUInt16BE(1, 48);
+        if (type === 10 && b.length >= 28) b.writeUInt16BE(1, 24);
+        if (type === 13) b.writeUInt16BE(Math.min(b.length - 24, b[6]! & 0xf8), 16);
+      }
+      checkRead(b);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 // ---------------------------------------------------------------- property 3: writers and values they cannot write
@@ -459,8 +634,10 @@ type Path = Array<string | number>;
 function numericPaths(v: unknown, path: Path = [], out: Path[] = []): Path[] {
   if (typeof v === 'number' || typeof v === 'bigint') out.push(path);
   else if (Buffer.isBuffer(v)) return out;
-  else if (Array.isArray(v)) v.forEach((x, i) => numericPaths(x, [...path, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== 'version') numericPaths(x, [...path, k], out);
+  else if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) numericPaths(x, [...path, i], out);
+  } else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) if (k !== 'version') numericPaths(x, [...path, k], out);
   return out;
 }
 
@@ -485,51 +662,113 @@ function checkWriteContract(m: OfMessage): void {
   }
   const slow = slowWrite(m);
   if (!slow.ok) {
-    assert.ok(fast instanceof Error, `writeHot wrote ${Buffer.isBuffer(fast) ? fast.toString('hex') : String(fast)} where the codec path throws ${String(slow.error)}: ${show(m)}`);
+    assert.ok(
+      fast instanceof Error,
+      `writeHot wrote ${Buffer.isBuffer(fast) ? fast.toString('hex') : String(fast)} where the codec path throws ${String(slow.error)}: ${show(m)}`,
+    );
   } else {
-    assert.ok(Buffer.isBuffer(fast), `writeHot answered ${String(fast)} where the codec path writes ${slow.bytes.toString('hex')}: ${show(m)}`);
+    assert.ok(
+      Buffer.isBuffer(fast),
+      `writeHot answered ${String(fast)} where the codec path writes ${slow.bytes.toString('hex')}: ${show(m)}`,
+    );
     assert.equal(fast.toString('hex'), slow.bytes.toString('hex'), `writer bytes differ for ${show(m)}`);
   }
 }
 
 const wideInteger = fc.constantFrom(-1, -0x100, 0x100, 0x10000, 0x1000000, 2 ** 32, 2 ** 33, 2 ** 48, 2 ** 53, 2 ** 64);
-const wideBigint = fc.constantFrom(-1n, -(1n << 64n), 1n << 8n, 1n << 13n, 1n << 16n, 1n << 20n, 1n << 32n, 1n << 48n, 1n << 50n, 1n << 64n, 1n << 128n, (1n << 130n) + 5n);
+const wideBigint = fc.constantFrom(
+  -1n,
+  -(1n << 64n),
+  1n << 8n,
+  1n << 13n,
+  1n << 16n,
+  1n << 20n,
+  1n << 32n,
+  1n << 48n,
+  1n << 50n,
+  1n << 64n,
+  1n << 128n,
+  (1n << 130n) + 5n,
+);
 
 test('property: one value replaced by an out-of-range integer (negative, wider than its field or number): the writer gives exactly the codec bytes, or a RangeError exactly when the codec path throws', () => {
-  fc.assert(fc.property(hotArb, fc.nat(), wideInteger, wideBigint, (m, pick, n, big) => {
-    const paths = numericPaths(m);
-    const path = paths[pick % paths.length]!;
-    const old = getAt(m, path);
-    checkWriteContract(replaceAt(m, path, typeof old === 'bigint' ? big : n) as OfMessage);
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(hotArb, fc.nat(), wideInteger, wideBigint, (m, pick, n, big) => {
+      const paths = numericPaths(m);
+      const path = paths[pick % paths.length]!;
+      const old = getAt(m, path);
+      checkWriteContract(replaceAt(m, path, typeof old === 'bigint' ? big : n) as OfMessage);
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 test('property: one number replaced by a non-integer (1.5, NaN, Infinity): the writer gives exactly the codec bytes, or a RangeError exactly when the codec path throws', () => {
-  fc.assert(fc.property(hotArb, fc.nat(), fc.constantFrom(0.5, 1.5, 255.5, 65535.5, NaN, Infinity, -Infinity), (m, pick, x) => {
-    const paths = numericPaths(m).filter((p) => typeof getAt(m, p) === 'number');
-    const path = paths[pick % paths.length]!;
-    checkWriteContract(replaceAt(m, path, x) as OfMessage);
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(hotArb, fc.nat(), fc.constantFrom(0.5, 1.5, 255.5, 65535.5, NaN, Infinity, -Infinity), (m, pick, x) => {
+      const paths = numericPaths(m).filter((p) => typeof getAt(m, p) === 'number');
+      const path = paths[pick % paths.length]!;
+      checkWriteContract(replaceAt(m, path, x) as OfMessage);
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 const baseFlowMod: MessageOf<'flow_mod'> = {
-  version: OFP13, xid: 7, type: 'flow_mod', cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0,
-  priority: 100, bufferId: 0xffffffff, outPort: OFPP13.ANY, outGroup: 0xffffffff, flags: 0,
-  match: { in_port: { value: 1n } }, instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
+  version: OFP13,
+  xid: 7,
+  type: 'flow_mod',
+  cookie: 0n,
+  cookieMask: 0n,
+  tableId: 0,
+  command: 0,
+  idleTimeout: 0,
+  hardTimeout: 0,
+  priority: 100,
+  bufferId: 0xffffffff,
+  outPort: OFPP13.ANY,
+  outGroup: 0xffffffff,
+  flags: 0,
+  match: { in_port: { value: 1n } },
+  instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
 };
 const basePacketOut: MessageOf<'packet_out'> = {
-  version: OFP13, xid: 8, type: 'packet_out', bufferId: 0xffffffff, inPort: OFPP13.CONTROLLER, actions: [{ type: 'output', port: 1, maxLen: 0 }], data: Buffer.from('abc'),
+  version: OFP13,
+  xid: 8,
+  type: 'packet_out',
+  bufferId: 0xffffffff,
+  inPort: OFPP13.CONTROLLER,
+  actions: [{ type: 'output', port: 1, maxLen: 0 }],
+  data: Buffer.from('abc'),
 };
 const basePacketIn: MessageOf<'packet_in'> = {
-  version: OFP13, xid: 9, type: 'packet_in', bufferId: 0xffffffff, totalLen: 3, reason: 0, tableId: 0, cookie: 0n, match: { in_port: { value: 1n } }, data: Buffer.from('abc'),
+  version: OFP13,
+  xid: 9,
+  type: 'packet_in',
+  bufferId: 0xffffffff,
+  totalLen: 3,
+  reason: 0,
+  tableId: 0,
+  cookie: 0n,
+  match: { in_port: { value: 1n } },
+  data: Buffer.from('abc'),
 };
 const fmMatch = (match: FlowMatch): OfMessage => ({ ...baseFlowMod, match });
 const fmActions = (actions: Action[]): OfMessage => ({ ...baseFlowMod, instructions: [{ type: 'apply_actions', actions }] });
 
 /** Messages the writers cannot encode (and neither can the codec path). */
 const UNWRITABLE: Array<[string, OfMessage]> = [
-  ['unsupported action in a flow-mod', fmActions([{ type: 'output', port: 1, maxLen: 0 }, { type: 'unsupported', code: 11 }])],
-  ['unsupported action in a write_actions', { ...baseFlowMod, instructions: [{ type: 'write_actions', actions: [{ type: 'unsupported', code: 0xffff }] }] }],
+  [
+    'unsupported action in a flow-mod',
+    fmActions([
+      { type: 'output', port: 1, maxLen: 0 },
+      { type: 'unsupported', code: 11 },
+    ]),
+  ],
+  [
+    'unsupported action in a write_actions',
+    { ...baseFlowMod, instructions: [{ type: 'write_actions', actions: [{ type: 'unsupported', code: 0xffff }] }] },
+  ],
   ['unsupported action in a packet-out', { ...basePacketOut, actions: [{ type: 'unsupported', code: 23 }] }],
   ['unsupported instruction', { ...baseFlowMod, instructions: [{ type: 'unsupported', code: 0xffff }] }],
   ['match in_port 2**33', fmMatch({ in_port: { value: 2n ** 33n } })],
@@ -579,7 +818,12 @@ test('writers answer null for other message types, and write 1.0 hot messages ex
   assert.equal(writeHot({ version: OFP13, xid: 1, type: 'barrier_request' }), null);
   assert.equal(writeHot({ version: OFP13, xid: 1, type: 'echo_request', data: Buffer.alloc(0) }), null);
   assert.equal(writeHot({ version: OFP10, xid: 1, type: 'barrier_request' }), null);
-  for (const m of [{ ...baseFlowMod, version: OFP10 }, { ...basePacketOut, version: OFP10 }, { ...basePacketIn, version: OFP10 }] as OfMessage[]) checkWriteContract(m);
+  for (const m of [
+    { ...baseFlowMod, version: OFP10 },
+    { ...basePacketOut, version: OFP10 },
+    { ...basePacketIn, version: OFP10 },
+  ] as OfMessage[])
+    checkWriteContract(m);
 });
 
 // ---------------------------------------------------------------- property 4: matchKey
@@ -587,41 +831,57 @@ test('writers answer null for other message types, and write 1.0 hot messages ex
 const shuffleArb = <T>(xs: readonly T[]): fc.Arbitrary<T[]> => fc.shuffledSubarray([...xs], { minLength: xs.length, maxLength: xs.length });
 
 test('property: matchKey is the same whatever the insertion order of the fields and whether full masks are given or not', () => {
-  fc.assert(fc.property(matchArb.chain((m) => fc.tuple(fc.constant(m), shuffleArb(Object.keys(m) as FieldName[]), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }))),
-    ([m, order, flips]) => {
-      const other: FlowMatch = {};
-      order.forEach((name, i) => {
-        const fv = m[name]!;
-        const full = fullMask(name);
-        // Toggle between "no mask" and "mask = whole field" where the constraint is exact.
-        if (flips[i] && fv.mask === undefined) other[name] = { value: fv.value, mask: full };
-        else if (flips[i] && fv.mask === full) other[name] = { value: fv.value };
-        else other[name] = { ...fv };
-      });
-      assert.equal(matchKey(other), matchKey(m), `${show(m)} vs ${show(other)}`);
-    }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(
+      matchArb.chain((m) =>
+        fc.tuple(fc.constant(m), shuffleArb(Object.keys(m) as FieldName[]), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 })),
+      ),
+      ([m, order, flips]) => {
+        const other: FlowMatch = {};
+        order.forEach((name, i) => {
+          const fv = m[name]!;
+          const full = fullMask(name);
+          // Toggle between "no mask" and "mask = whole field" where the constraint is exact.
+          if (flips[i] && fv.mask === undefined) other[name] = { value: fv.value, mask: full };
+          else if (flips[i] && fv.mask === full) other[name] = { value: fv.value };
+          else other[name] = { ...fv };
+        });
+        assert.equal(matchKey(other), matchKey(m), `${show(m)} vs ${show(other)}`);
+      },
+    ),
+    { numRuns: RUNS },
+  );
 });
 
 /** Small domains so that equal matches come up often. */
 const KEY_FIELDS: FieldName[] = ['in_port', 'eth_src', 'vlan_vid', 'ipv4_dst', 'tcp_src', 'udp_src', 'metadata', 'ipv6_src'];
-const smallMatchArb: fc.Arbitrary<FlowMatch> = fc.array(
-  fc.constantFrom(...KEY_FIELDS).chain((name) => fc.tuple(
-    fc.constant(name),
-    fc.constantFrom(0n, 1n, fullMask(name)),
-    fc.constantFrom<bigint | undefined>(undefined, undefined, fullMask(name), 1n, 0n),
-  )),
-  { maxLength: 3 },
-).map((entries) => {
-  const m: FlowMatch = {};
-  for (const [name, value, mask] of entries) m[name] = mask === undefined ? { value } : { value, mask };
-  return m;
-});
+const smallMatchArb: fc.Arbitrary<FlowMatch> = fc
+  .array(
+    fc
+      .constantFrom(...KEY_FIELDS)
+      .chain((name) =>
+        fc.tuple(
+          fc.constant(name),
+          fc.constantFrom(0n, 1n, fullMask(name)),
+          fc.constantFrom<bigint | undefined>(undefined, undefined, fullMask(name), 1n, 0n),
+        ),
+      ),
+    { maxLength: 3 },
+  )
+  .map((entries) => {
+    const m: FlowMatch = {};
+    for (const [name, value, mask] of entries) m[name] = mask === undefined ? { value } : { value, mask };
+    return m;
+  });
 
 test('property: matchKey(a) === matchKey(b) exactly when a and b have the same OXM form (same fields, values and non-full masks)', () => {
-  fc.assert(fc.property(smallMatchArb, smallMatchArb, (a, b) => {
-    const sameForm = isDeepStrictEqual(matchToOxm(a), matchToOxm(b));
-    assert.equal(matchKey(a) === matchKey(b), sameForm, `${show(a)} vs ${show(b)}`);
-  }), { numRuns: 2 * RUNS });
+  fc.assert(
+    fc.property(smallMatchArb, smallMatchArb, (a, b) => {
+      const sameForm = isDeepStrictEqual(matchToOxm(a), matchToOxm(b));
+      assert.equal(matchKey(a) === matchKey(b), sameForm, `${show(a)} vs ${show(b)}`);
+    }),
+    { numRuns: 2 * RUNS },
+  );
 });
 
 test('matchKey: fixed cases (order, full masks, different values / masks / fields, too-wide values fall back to text)', () => {
@@ -652,16 +912,24 @@ test('matchKey: fixed cases (order, full masks, different values / masks / field
 
   // Too-wide values: no throw, a text key, distinct from each other and from the wrapped in-range values.
   const wide: FlowMatch[] = [
-    { eth_src: { value: 2n ** 50n } }, { eth_src: { value: 2n ** 51n } }, { eth_src: { value: 0n } },
-    { in_port: { value: 2n ** 33n } }, { in_port: { value: 0n } },
-    { metadata: { value: 2n ** 64n } }, { metadata: { value: 0n } },
-    { ipv6_src: { value: 2n ** 128n } }, { ipv6_src: { value: 0n } },
-    { eth_src: { value: -1n } }, { eth_src: { value: 0xffffffffffffn } },
+    { eth_src: { value: 2n ** 50n } },
+    { eth_src: { value: 2n ** 51n } },
+    { eth_src: { value: 0n } },
+    { in_port: { value: 2n ** 33n } },
+    { in_port: { value: 0n } },
+    { metadata: { value: 2n ** 64n } },
+    { metadata: { value: 0n } },
+    { ipv6_src: { value: 2n ** 128n } },
+    { ipv6_src: { value: 0n } },
+    { eth_src: { value: -1n } },
+    { eth_src: { value: 0xffffffffffffn } },
     { in_port: { value: 1n }, ipv4_src: { value: 2n ** 32n, mask: 2n ** 33n } },
   ];
   const wideKeys = wide.map((m) => {
     let k = '';
-    assert.doesNotThrow(() => { k = matchKey(m); }, show(m));
+    assert.doesNotThrow(() => {
+      k = matchKey(m);
+    }, show(m));
     assert.equal(typeof k, 'string');
     return k;
   });
@@ -673,9 +941,25 @@ test('matchKey: fixed cases (order, full masks, different values / masks / field
 
 test('a learning-switch flow-mod built by the codec is read with concrete values, and written back to the same bytes', () => {
   const wire: WireMessage = {
-    version: 4, type: 'flow_mod', xid: 0x1234, cookie: 0x20n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 60, hardTimeout: 0,
-    priority: 1, bufferId: 0xffffffff, outPort: OFPP13.ANY, outGroup: 0xffffffff, flags: 1,
-    match: [{ field: 'in_port', value: 1 }, { field: 'eth_dst', value: '00:11:22:33:44:55' }, { field: 'eth_src', value: '66:77:88:99:aa:bb' }],
+    version: 4,
+    type: 'flow_mod',
+    xid: 0x1234,
+    cookie: 0x20n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: 0,
+    idleTimeout: 60,
+    hardTimeout: 0,
+    priority: 1,
+    bufferId: 0xffffffff,
+    outPort: OFPP13.ANY,
+    outGroup: 0xffffffff,
+    flags: 1,
+    match: [
+      { field: 'in_port', value: 1 },
+      { field: 'eth_dst', value: '00:11:22:33:44:55' },
+      { field: 'eth_src', value: '66:77:88:99:aa:bb' },
+    ],
     instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
   };
   const bytes = encodeMessage(wire);
@@ -700,8 +984,19 @@ test('a learning-switch flow-mod built by the codec is read with concrete values
 test('fixed examples: a packet-in with a masked match and a flood packet-out, read with concrete values', () => {
   const frame = Buffer.from('ffffffffffff00112233445508060001', 'hex');
   const pinBytes = encodeMessage({
-    version: 4, type: 'packet_in', xid: 0, bufferId: 0xffffffff, totalLen: frame.length, reason: 0, tableId: 3, cookie: 0xabcdn,
-    match: [{ field: 'in_port', value: 7 }, { field: 'vlan_vid', value: OFPVID_PRESENT | 10, mask: OFPVID_PRESENT | 0xff }, { field: 'ipv6_src', value: '2001:db8::1', mask: 'ffff:ffff::' }],
+    version: 4,
+    type: 'packet_in',
+    xid: 0,
+    bufferId: 0xffffffff,
+    totalLen: frame.length,
+    reason: 0,
+    tableId: 3,
+    cookie: 0xabcdn,
+    match: [
+      { field: 'in_port', value: 7 },
+      { field: 'vlan_vid', value: OFPVID_PRESENT | 10, mask: OFPVID_PRESENT | 0xff },
+      { field: 'ipv6_src', value: '2001:db8::1', mask: 'ffff:ffff::' },
+    ],
     data: frame,
   });
   const pin = readMsg(pinBytes);
@@ -719,14 +1014,24 @@ test('fixed examples: a packet-in with a masked match and a flood packet-out, re
   assert.equal(writeHot(pin)?.toString('hex'), pinBytes.toString('hex'));
 
   const poBytes = encodeMessage({
-    version: 4, type: 'packet_out', xid: 5, bufferId: 0xffffffff, inPort: 1,
-    actions: [{ type: 'set_field', field: { field: 'eth_dst', value: '0a:0b:0c:0d:0e:0f' } }, { type: 'output', port: OFPP13.FLOOD, maxLen: 0 }],
+    version: 4,
+    type: 'packet_out',
+    xid: 5,
+    bufferId: 0xffffffff,
+    inPort: 1,
+    actions: [
+      { type: 'set_field', field: { field: 'eth_dst', value: '0a:0b:0c:0d:0e:0f' } },
+      { type: 'output', port: OFPP13.FLOOD, maxLen: 0 },
+    ],
     data: frame,
   });
   const po = readMsg(poBytes);
   assert.ok(po && po.type === 'packet_out');
   assert.equal(po.inPort, 1);
-  assert.deepEqual(po.actions, [{ type: 'set_field', field: 'eth_dst', value: 0x0a0b0c0d0e0fn }, { type: 'output', port: OFPP13.FLOOD, maxLen: 0 }]);
+  assert.deepEqual(po.actions, [
+    { type: 'set_field', field: 'eth_dst', value: 0x0a0b0c0d0e0fn },
+    { type: 'output', port: OFPP13.FLOOD, maxLen: 0 },
+  ]);
   assert.equal(po.data.toString('hex'), frame.toString('hex'));
   checkRead(poBytes);
   assert.equal(writeHot(po)?.toString('hex'), poBytes.toString('hex'));
@@ -747,12 +1052,30 @@ test('fixed examples of error values and uncommon parts: wrong lengths, masked s
   assert.equal(readHot(Buffer.alloc(0)), null);
   const fm13 = toWire(baseFlowMod) as FlowMod13;
   const withAction = (a: Action13) => encodeMessage({ ...fm13, instructions: [{ type: 'apply_actions', actions: [a] }] });
-  const actionsOf = (b: Buffer) => { const m = readMsg(b); assert.ok(m && m.type === 'flow_mod'); return m.instructions; };
-  assert.deepEqual(actionsOf(withAction({ type: 'set_field', field: { field: 'ipv4_src', value: '10.0.0.1', mask: '255.0.0.0' } })), [{ type: 'apply_actions', actions: [{ type: 'unsupported', code: 25 }] }]);
-  assert.deepEqual(actionsOf(withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) })), [{ type: 'apply_actions', actions: [{ type: 'unsupported', code: 0xffff }] }]);
-  assert.deepEqual(actionsOf(withAction({ type: 'set_field', field: { field: 'tunnel_id', value: 1n } })), [{ type: 'apply_actions', actions: [{ type: 'unsupported', code: 25 }] }]);
-  assert.deepEqual(readHot(encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] })), { refused: 'eperm_match', message: 'match on tunnel_id is not sliced' });
-  for (const b of [withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) }), encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] }), longer]) checkRead(b);
+  const actionsOf = (b: Buffer) => {
+    const m = readMsg(b);
+    assert.ok(m && m.type === 'flow_mod');
+    return m.instructions;
+  };
+  assert.deepEqual(actionsOf(withAction({ type: 'set_field', field: { field: 'ipv4_src', value: '10.0.0.1', mask: '255.0.0.0' } })), [
+    { type: 'apply_actions', actions: [{ type: 'unsupported', code: 25 }] },
+  ]);
+  assert.deepEqual(actionsOf(withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) })), [
+    { type: 'apply_actions', actions: [{ type: 'unsupported', code: 0xffff }] },
+  ]);
+  assert.deepEqual(actionsOf(withAction({ type: 'set_field', field: { field: 'tunnel_id', value: 1n } })), [
+    { type: 'apply_actions', actions: [{ type: 'unsupported', code: 25 }] },
+  ]);
+  assert.deepEqual(readHot(encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] })), {
+    refused: 'eperm_match',
+    message: 'match on tunnel_id is not sliced',
+  });
+  for (const b of [
+    withAction({ type: 'experimenter', experimenter: 0x2320, data: Buffer.alloc(4) }),
+    encodeMessage({ ...fm13, match: [{ field: 'tunnel_id', value: 1n }] }),
+    longer,
+  ])
+    checkRead(b);
   assert.equal(readHot(encodeMessage({ version: 4, type: 'barrier_request', xid: 1 })), null);
 });
 
@@ -763,13 +1086,24 @@ const ip10 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => [...b].joi
 const match10Arb: fc.Arbitrary<Match10> = fc.record({
   wildcards: fc.oneof(fc.constantFrom(0, OFPFW10.ALL, OFPFW10.ALL & ~OFPFW10.IN_PORT, 0x3820ff), u32),
   inPort: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xfffe, 0xffff), u16),
-  dlSrc: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }), dlDst: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }),
-  dlVlan: fc.oneof(fc.constantFrom(0xffff, 0, 100), u16), dlVlanPcp: fc.oneof(fc.integer({ min: 0, max: 7 }), u8),
-  dlType: fc.oneof(fc.constantFrom(0x0800, 0x0806, 0x86dd), u16), nwTos: u8, nwProto: fc.oneof(fc.constantFrom(1, 6, 17), u8),
-  nwSrc: u32, nwDst: u32, tpSrc: u16, tpDst: u16,
+  dlSrc: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }),
+  dlDst: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }),
+  dlVlan: fc.oneof(fc.constantFrom(0xffff, 0, 100), u16),
+  dlVlanPcp: fc.oneof(fc.integer({ min: 0, max: 7 }), u8),
+  dlType: fc.oneof(fc.constantFrom(0x0800, 0x0806, 0x86dd), u16),
+  nwTos: u8,
+  nwProto: fc.oneof(fc.constantFrom(1, 6, 17), u8),
+  nwSrc: u32,
+  nwDst: u32,
+  tpSrc: u16,
+  tpDst: u16,
 });
 const action10Arb: fc.Arbitrary<Action10> = fc.oneof(
-  fc.record({ type: fc.constant('output' as const), port: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xffff), u16), maxLen: u16 }),
+  fc.record({
+    type: fc.constant('output' as const),
+    port: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xffff), u16),
+    maxLen: u16,
+  }),
   fc.record({ type: fc.constant('set_vlan_vid' as const), vlanVid: u16 }),
   fc.record({ type: fc.constant('set_vlan_pcp' as const), vlanPcp: u8 }),
   fc.constant<Action10>({ type: 'strip_vlan' }),
@@ -783,39 +1117,85 @@ const action10Arb: fc.Arbitrary<Action10> = fc.oneof(
 const actions10Arb = fc.array(action10Arb, { maxLength: 4 });
 const hot10Arb: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({
-    version: fc.constant(1 as const), type: fc.constant('flow_mod' as const), xid: u32, match: match10Arb, cookie: u64, command: fc.oneof(fc.integer({ min: 0, max: 4 }), u16),
-    idleTimeout: u16, hardTimeout: u16, priority: u16, bufferId: fc.oneof(u32, fc.constant(0xffffffff)), outPort: fc.oneof(fc.constant(0xffff), u16), flags: u16, actions: actions10Arb,
+    version: fc.constant(1 as const),
+    type: fc.constant('flow_mod' as const),
+    xid: u32,
+    match: match10Arb,
+    cookie: u64,
+    command: fc.oneof(fc.integer({ min: 0, max: 4 }), u16),
+    idleTimeout: u16,
+    hardTimeout: u16,
+    priority: u16,
+    bufferId: fc.oneof(u32, fc.constant(0xffffffff)),
+    outPort: fc.oneof(fc.constant(0xffff), u16),
+    flags: u16,
+    actions: actions10Arb,
   }),
-  fc.record({ version: fc.constant(1 as const), type: fc.constant('packet_out' as const), xid: u32, bufferId: fc.oneof(u32, fc.constant(0xffffffff)), inPort: fc.oneof(fc.constant(0xfffd), u16), actions: actions10Arb, data: dataArb }),
-  fc.record({ version: fc.constant(1 as const), type: fc.constant('packet_in' as const), xid: u32, bufferId: u32, totalLen: u16, inPort: u16, reason: u8, data: dataArb }),
+  fc.record({
+    version: fc.constant(1 as const),
+    type: fc.constant('packet_out' as const),
+    xid: u32,
+    bufferId: fc.oneof(u32, fc.constant(0xffffffff)),
+    inPort: fc.oneof(fc.constant(0xfffd), u16),
+    actions: actions10Arb,
+    data: dataArb,
+  }),
+  fc.record({
+    version: fc.constant(1 as const),
+    type: fc.constant('packet_in' as const),
+    xid: u32,
+    bufferId: u32,
+    totalLen: u16,
+    inPort: u16,
+    reason: u8,
+    data: dataArb,
+  }),
 );
 
 test('property: OpenFlow 1.0 packet-ins, flow-mods and packet-outs are read exactly as fromWire(decodeMessage(b)), and what is read is written exactly as encodeMessage(toWire(m))', () => {
   let read = 0;
-  fc.assert(fc.property(hot10Arb, (w) => {
-    const m = checkRead(encodeMessage(w));
-    if (!m) return;
-    read++;
-    assert.equal(m.version, OFP10);
-    checkWriteContract(m);
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(hot10Arb, (w) => {
+      const m = checkRead(encodeMessage(w));
+      if (!m) return;
+      read++;
+      assert.equal(m.version, OFP10);
+      checkWriteContract(m);
+    }),
+    { numRuns: RUNS },
+  );
   assert.ok(read > RUNS / 2, `only ${read} of ${RUNS} generated 1.0 messages were read`);
 });
 
 test('property: mutated and random OpenFlow 1.0 hot frames: the reader never throws and answers exactly as the codec path', () => {
   let read = 0;
-  fc.assert(fc.property(hot10Arb, fc.array(fc.tuple(fc.nat(), u8), { minLength: 1, maxLength: 3 }), fc.nat(), fc.boolean(), (w, sets, cut, truncate) => {
-    let b = Buffer.from(encodeMessage(w));
-    for (const [at, v] of sets) b[8 + (at % Math.max(1, b.length - 8))] = v;
-    if (truncate) b = b.subarray(0, Math.max(8, cut % (b.length + 1)));
-    b[0] = OFP10; b[1] = w.type === 'flow_mod' ? 14 : w.type === 'packet_out' ? 13 : 10;
-    if (cut % 3 !== 0) b.writeUInt16BE(b.length, 2);
-    if (checkRead(b)) read++;
-  }), { numRuns: 3 * RUNS });
+  fc.assert(
+    fc.property(
+      hot10Arb,
+      fc.array(fc.tuple(fc.nat(), u8), { minLength: 1, maxLength: 3 }),
+      fc.nat(),
+      fc.boolean(),
+      (w, sets, cut, truncate) => {
+        let b = Buffer.from(encodeMessage(w));
+        for (const [at, v] of sets) b[8 + (at % Math.max(1, b.length - 8))] = v;
+        if (truncate) b = b.subarray(0, Math.max(8, cut % (b.length + 1)));
+        b[0] = OFP10;
+        b[1] = w.type === 'flow_mod' ? 14 : w.type === 'packet_out' ? 13 : 10;
+        if (cut % 3 !== 0) b.writeUInt16BE(b.length, 2);
+        if (checkRead(b)) read++;
+      },
+    ),
+    { numRuns: 3 * RUNS },
+  );
   assert.ok(read > RUNS / 10, `only ${read} mutated 1.0 frames were read`);
-  fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 120 }), fc.constantFrom(10, 13, 14), (bytes, type) => {
-    const b = Buffer.from(bytes);
-    b[0] = OFP10; b[1] = type; b.writeUInt16BE(b.length, 2);
-    checkRead(b);
-  }), { numRuns: 1000 });
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 8, maxLength: 120 }), fc.constantFrom(10, 13, 14), (bytes, type) => {
+      const b = Buffer.from(bytes);
+      b[0] = OFP10;
+      b[1] = type;
+      b.writeUInt16BE(b.length, 2);
+      checkRead(b);
+    }),
+    { numRuns: 1000 },
+  );
 });

@@ -12,7 +12,10 @@ import { linePlan } from './fixtures.js';
 import { FC, OFPP, type FlowMod } from '../../src/proxy/messages.js';
 import { errorNumbers } from '../../src/openflow/index.js';
 
-const ofErr = (type: string, code: string) => { const n = errorNumbers(4, type, code); return [n.type, n.code]; };
+const ofErr = (type: string, code: string) => {
+  const n = errorNumbers(4, type, code);
+  return [n.type, n.code];
+};
 
 interface Rig {
   ovs: OvsSandbox;
@@ -25,7 +28,13 @@ interface Rig {
 
 async function setUp(version: 'OpenFlow13' | 'OpenFlow10', capKbps?: number): Promise<Rig> {
   const ovs = new OvsSandbox();
-  const rig: Rig = { ovs, proxy: new SlicingProxy({ ofListen: '127.0.0.1:0' }), ctl: {}, hosts: {}, ports: { alpha: await freePort(), beta: await freePort(), gamma: await freePort() } };
+  const rig: Rig = {
+    ovs,
+    proxy: new SlicingProxy({ ofListen: '127.0.0.1:0' }),
+    ctl: {},
+    hosts: {},
+    ports: { alpha: await freePort(), beta: await freePort(), gamma: await freePort() },
+  };
   try {
     ovs.start();
     for (const n of [1, 2, 3]) ovs.addBridge(`s${n}`, n, version);
@@ -43,16 +52,46 @@ async function setUp(version: 'OpenFlow13' | 'OpenFlow10', capKbps?: number): Pr
     await rig.scripted.start();
     const { port } = await rig.proxy.start();
     const plan = linePlan([
-      { name: 'alpha', controllerPort: rig.ports.alpha, vlan: 101, flowspace: [[1, 1, {}], [3, 1, {}], [2, null, {}]], capKbps },
-      { name: 'beta', controllerPort: rig.ports.beta, vlan: 102, flowspace: [[1, 2, {}], [3, 2, {}], [2, null, {}]] },
-      { name: 'gamma', controllerPort: rig.ports.gamma, vlan: 103, flowspace: [[1, 4, { eth_type: 0x0800, ipv4_src: '10.9.0.0/16' }]], flowEntries: 3 },
+      {
+        name: 'alpha',
+        controllerPort: rig.ports.alpha,
+        vlan: 101,
+        flowspace: [
+          [1, 1, {}],
+          [3, 1, {}],
+          [2, null, {}],
+        ],
+        capKbps,
+      },
+      {
+        name: 'beta',
+        controllerPort: rig.ports.beta,
+        vlan: 102,
+        flowspace: [
+          [1, 2, {}],
+          [3, 2, {}],
+          [2, null, {}],
+        ],
+      },
+      {
+        name: 'gamma',
+        controllerPort: rig.ports.gamma,
+        vlan: 103,
+        flowspace: [[1, 4, { eth_type: 0x0800, ipv4_src: '10.9.0.0/16' }]],
+        flowEntries: 3,
+      },
     ]);
     await rig.proxy.applyPlan(plan);
     for (const n of [1, 2, 3]) ovs.setController(`s${n}`, `tcp:127.0.0.1:${port}`);
-    await waitFor('three switches and their tenants connected', () => {
-      const st = rig.proxy.status();
-      return st.switches.length === 3 && st.switches.every((s) => s.slices.length > 0 && s.slices.every((x) => x.connected));
-    }, 30_000, 100);
+    await waitFor(
+      'three switches and their tenants connected',
+      () => {
+        const st = rig.proxy.status();
+        return st.switches.length === 3 && st.switches.every((s) => s.slices.length > 0 && s.slices.every((x) => x.connected));
+      },
+      30_000,
+      100,
+    );
     return rig;
   } catch (e) {
     await tearDown(rig);
@@ -78,24 +117,46 @@ async function neighbourMac(rig: Rig, h: Host, ip: string): Promise<string | nul
 }
 
 function baseFlowMod(over: Partial<FlowMod>): FlowMod {
-  return { cookie: 0x42n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 10, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [], ...over };
+  return {
+    cookie: 0x42n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: FC.ADD,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 10,
+    bufferId: 0xffffffff,
+    outPort: OFPP.ANY,
+    outGroup: 0xffffffff,
+    flags: 0,
+    match: {},
+    instructions: [],
+    ...over,
+  };
 }
 
 describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ken tenants', { timeout: 150_000 }, () => {
   let rig: Rig;
-  before(async () => { rig = await setUp('OpenFlow13', 2000); });
-  after(async () => { if (rig) await tearDown(rig); });
+  before(async () => {
+    rig = await setUp('OpenFlow13', 2000);
+  });
+  after(async () => {
+    if (rig) await tearDown(rig);
+  });
 
   test('push-based setup: base drop rule, LLDP-per-slice rules and meters are on every switch before traffic', () => {
     for (const br of ['s1', 's2', 's3']) {
       const flows = rig.ovs.dumpFlows(br).join('\n');
       assert.match(flows, /priority=0 actions=drop/, `${br}: ${flows}`);
     }
-    assert.match(rig.ovs.dumpFlows('s2').join('\n'), /priority=65530,dl_vlan=101,in_port=1,dl_type=0x88cc|priority=65530,lldp,in_port=1,dl_vlan=101|dl_vlan=101/);
+    assert.match(
+      rig.ovs.dumpFlows('s2').join('\n'),
+      /priority=65530,dl_vlan=101,in_port=1,dl_type=0x88cc|priority=65530,lldp,in_port=1,dl_vlan=101|dl_vlan=101/,
+    );
     assert.match(rig.ovs.dumpMeters('s1'), /meter=1 kbps burst stats bands=\s*type=drop rate=2000/);
   });
 
-  test('two slices on the same subnet each ping their own hosts across three switches, never the other\'s', async () => {
+  test("two slices on the same subnet each ping their own hosts across three switches, never the other's", async () => {
     const { a1, a3, b1, b3 } = rig.hosts;
     await pingUntil(rig, a1, '10.0.0.2');
     await pingUntil(rig, b1, '10.0.0.2');
@@ -117,13 +178,24 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     const conn = await sc.connection(1n);
     const out = (port: number) => [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port, maxLen: 0 }] }];
     // 1. outside the flowspace (10.1/16 is not gamma's)
-    const x1 = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ match: { eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a010000n, mask: 0xffff0000n } }, instructions: out(4) }) });
+    const x1 = sc.send(conn, {
+      type: 'flow_mod',
+      ...baseFlowMod({ match: { eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a010000n, mask: 0xffff0000n } }, instructions: out(4) }),
+    });
     // 2. output to a foreign port (alpha's port 1)
     const x2 = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ match: { in_port: { value: 4n } }, instructions: out(1) }) });
     // 3. a wider rule: becomes the intersection with gamma's flowspace
     const x3 = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ priority: 7, instructions: out(OFPP.CONTROLLER) }) });
     // 4. limit: flow_entries 3 → the 3rd and 4th of these (4 total with the wide one) fail
-    const more = [80, 81, 82].map((p) => sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ match: { eth_type: { value: 0x800n }, ip_proto: { value: 6n }, tcp_dst: { value: BigInt(p) } }, instructions: out(4) }) }));
+    const more = [80, 81, 82].map((p) =>
+      sc.send(conn, {
+        type: 'flow_mod',
+        ...baseFlowMod({
+          match: { eth_type: { value: 0x800n }, ip_proto: { value: 6n }, tcp_dst: { value: BigInt(p) } },
+          instructions: out(4),
+        }),
+      }),
+    );
     const replies = await sc.settle(conn, [x1, x2, x3, ...more]);
     const err = (xid: number) => replies.find((m) => m.xid === xid && m.type === 'error') as { errType: number; code: number } | undefined;
     assert.deepEqual(err(x1) && [err(x1)!.errType, err(x1)!.code], ofErr('FLOW_MOD_FAILED', 'EPERM'));
@@ -136,19 +208,37 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     const gamma = flows.filter((f) => f.includes('in_port=4'));
     assert.ok(!flows.some((f) => f.includes('nw_src=10.1.0.0/16')), 'no flow of the refused flowspace');
     assert.ok(!gamma.some((f) => /actions=.*output:1\b/.test(f)), 'no gamma flow to a foreign port');
-    assert.ok(gamma.some((f) => f.includes('nw_src=10.9.0.0/16') && f.includes('CONTROLLER')), `wide rule intersected: ${gamma.join('\n')}`);
+    assert.ok(
+      gamma.some((f) => f.includes('nw_src=10.9.0.0/16') && f.includes('CONTROLLER')),
+      `wide rule intersected: ${gamma.join('\n')}`,
+    );
     assert.equal(gamma.filter((f) => f.includes('tp_dst=8')).length, 2, 'only the flows within the limit');
     assert.equal(rig.proxy.status().slices.gamma.flowEntries, 3);
   });
 
-  test('a flow-mod the switch itself refuses comes back to the tenant as an error with the tenant\'s xid', async () => {
+  test("a flow-mod the switch itself refuses comes back to the tenant as an error with the tenant's xid", async () => {
     const sc = rig.scripted!;
     const conn = await sc.connection(1n);
     const before = rig.proxy.status().slices.gamma.errorsSent;
     // Within gamma's flowspace and ports, so the proxy passes it on; Open vSwitch refuses it
     // (set_field ipv6_src on an IPv4 rule: the match does not satisfy the field's prerequisites).
     const tcp80 = { eth_type: { value: 0x800n }, ip_proto: { value: 6n }, tcp_dst: { value: 80n } };
-    const xid = sc.send(conn, { type: 'flow_mod', ...baseFlowMod({ command: FC.MODIFY, match: tcp80, instructions: [{ type: 'apply_actions', actions: [{ type: 'set_field', field: 'ipv6_src', value: 1n }, { type: 'output', port: 4, maxLen: 0 }] }] }) });
+    const xid = sc.send(conn, {
+      type: 'flow_mod',
+      ...baseFlowMod({
+        command: FC.MODIFY,
+        match: tcp80,
+        instructions: [
+          {
+            type: 'apply_actions',
+            actions: [
+              { type: 'set_field', field: 'ipv6_src', value: 1n },
+              { type: 'output', port: 4, maxLen: 0 },
+            ],
+          },
+        ],
+      }),
+    });
     const replies = await sc.settle(conn, [xid]);
     const err = replies.find((m) => m.xid === xid && m.type === 'error') as { errType: number; code: number; data: Buffer } | undefined;
     assert.ok(err, `the switch's refusal reaches the tenant under its own xid: ${JSON.stringify(replies.map((m) => [m.type, m.xid]))}`);
@@ -157,21 +247,30 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     assert.ok(!rig.ovs.dumpFlows('s1').some((f) => f.includes('ipv6_src') || f.includes('ipv6')), 'the switch kept the rule as it was');
   });
 
-  test('a meter cap limits alpha\'s throughput while beta is unaffected', async (t) => {
+  test("a meter cap limits alpha's throughput while beta is unaffected", async (t) => {
     const { a1, a3, b1, b3 } = rig.hosts;
     const rate = async (from: Host, to: Host) => {
       const port = await freePort();
       const srv = spawnOwned('iperf3', 'ip', ['netns', 'exec', to.ns, 'iperf3', '-s', '-1', '-p', String(port)]);
       try {
         await sleep(300);
-        const r = await rig.ovs.inNs(from, 'iperf3', ['-c', '10.0.0.2', '-p', String(port), '-u', '-b', '20M', '-t', '2', '-l', '1200', '-J'], 20_000);
+        const r = await rig.ovs.inNs(
+          from,
+          'iperf3',
+          ['-c', '10.0.0.2', '-p', String(port), '-u', '-b', '20M', '-t', '2', '-l', '1200', '-J'],
+          20_000,
+        );
         const j = JSON.parse(r.stdout) as { end: { sum: { bits_per_second: number; lost_percent: number } } };
         return j.end.sum;
-      } finally { await srv.stop(); }
+      } finally {
+        await srv.stop();
+      }
     };
     const capped = await rate(a1, a3);
     const free = await rate(b1, b3);
-    t.diagnostic(`alpha (cap 2 Mbps): ${(capped.bits_per_second / 1e6).toFixed(2)} Mbps sent, ${capped.lost_percent.toFixed(1)}% lost; beta: ${free.lost_percent.toFixed(1)}% lost`);
+    t.diagnostic(
+      `alpha (cap 2 Mbps): ${(capped.bits_per_second / 1e6).toFixed(2)} Mbps sent, ${capped.lost_percent.toFixed(1)}% lost; beta: ${free.lost_percent.toFixed(1)}% lost`,
+    );
     assert.ok(capped.lost_percent > 50, `alpha capped at 2 Mbps loses most of 20 Mbps: ${JSON.stringify(capped)}`);
     assert.ok(free.lost_percent < 20, `beta is not capped: ${JSON.stringify(free)}`);
   });
@@ -179,9 +278,17 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
   test('a killed and restarted tenant controller comes back', async () => {
     const { a1 } = rig.hosts;
     await rig.ctl.alpha!.proc.stop('SIGKILL');
-    await waitFor('alpha disconnected', () => rig.proxy.status().switches.every((s) => s.slices.find((x) => x.slice === 'alpha')?.connected === false), 10_000);
+    await waitFor(
+      'alpha disconnected',
+      () => rig.proxy.status().switches.every((s) => s.slices.find((x) => x.slice === 'alpha')?.connected === false),
+      10_000,
+    );
     rig.ctl.alpha = await startTestController(rig.ports.alpha, 'OpenFlow13');
-    await waitFor('alpha reconnected on every switch', () => rig.proxy.status().switches.every((s) => s.slices.find((x) => x.slice === 'alpha')?.connected === true), 15_000);
+    await waitFor(
+      'alpha reconnected on every switch',
+      () => rig.proxy.status().switches.every((s) => s.slices.find((x) => x.slice === 'alpha')?.connected === true),
+      15_000,
+    );
     // The new controller drives the slice: a fresh ARP broadcast goes to it as a packet-in.
     const before = rig.proxy.status().slices.alpha.packetInsDelivered;
     await rig.ovs.inNs(a1, 'ip', ['neigh', 'flush', 'all']);
@@ -189,11 +296,17 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     assert.ok(rig.proxy.status().slices.alpha.packetInsDelivered > before, 'packet-ins reach the restarted controller');
   });
 
-  test('undeploy removes a slice\'s rules and meter from every switch', async () => {
+  test("undeploy removes a slice's rules and meter from every switch", async () => {
     const plan = rig.proxy.currentPlan()!;
-    const r = await rig.proxy.applyPlan({ ...plan, slices: plan.slices.filter((s) => s.name !== 'alpha'), flowspace: plan.flowspace.filter((e) => e.slice !== 'alpha'), qos: { ...plan.qos, meters: [] } });
+    const r = await rig.proxy.applyPlan({
+      ...plan,
+      slices: plan.slices.filter((s) => s.name !== 'alpha'),
+      flowspace: plan.flowspace.filter((e) => e.slice !== 'alpha'),
+      qos: { ...plan.qos, meters: [] },
+    });
     assert.ok(r.ok, JSON.stringify(r));
-    for (const br of ['s1', 's2', 's3']) assert.ok(!rig.ovs.dumpFlows(br).some((f) => f.includes('dl_vlan=101') || f.includes('in_port=1,') && br !== 's2'), br);
+    for (const br of ['s1', 's2', 's3'])
+      assert.ok(!rig.ovs.dumpFlows(br).some((f) => f.includes('dl_vlan=101') || (f.includes('in_port=1,') && br !== 's2')), br);
     assert.doesNotMatch(rig.ovs.dumpMeters('s1'), /meter=1/);
     assert.equal((await rig.ovs.ping(rig.hosts.a1, '10.0.0.2', 1)).code === 0, false);
     assert.equal((await rig.ovs.ping(rig.hosts.b1, '10.0.0.2', 1)).code, 0);
@@ -202,8 +315,12 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
 
 describe('slicing proxy with OpenFlow 1.0 switches and controllers', { timeout: 90_000 }, () => {
   let rig: Rig;
-  before(async () => { rig = await setUp('OpenFlow10'); });
-  after(async () => { if (rig) await tearDown(rig); });
+  before(async () => {
+    rig = await setUp('OpenFlow10');
+  });
+  after(async () => {
+    if (rig) await tearDown(rig);
+  });
 
   test('two OpenFlow 1.0 tenants on the same subnet reach only their own hosts', async () => {
     const { a1, a3, b1, b3 } = rig.hosts;
@@ -214,9 +331,13 @@ describe('slicing proxy with OpenFlow 1.0 switches and controllers', { timeout: 
     assert.notEqual((await rig.ovs.ping(a1, '10.0.0.9', 2)).code, 0);
   });
 
-  test('OpenFlow 1.0 undeploy removes the slice\'s flows (no cookies in 1.0: by flowspace) and keeps the other slice', async () => {
+  test("OpenFlow 1.0 undeploy removes the slice's flows (no cookies in 1.0: by flowspace) and keeps the other slice", async () => {
     const plan = rig.proxy.currentPlan()!;
-    const r = await rig.proxy.applyPlan({ ...plan, slices: plan.slices.filter((s) => s.name !== 'alpha'), flowspace: plan.flowspace.filter((e) => e.slice !== 'alpha') });
+    const r = await rig.proxy.applyPlan({
+      ...plan,
+      slices: plan.slices.filter((s) => s.name !== 'alpha'),
+      flowspace: plan.flowspace.filter((e) => e.slice !== 'alpha'),
+    });
     assert.ok(r.ok, JSON.stringify(r));
     for (const br of ['s1', 's3']) {
       const flows = rig.ovs.dumpFlows(br, 'OpenFlow10');
@@ -247,9 +368,28 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     const port = await freePort();
     ctl = await startTestController(port, 'OpenFlow13');
     const { port: of } = await proxy.start();
-    await proxy.applyPlan(linePlan([{ name: 'mp', controllerPort: port, vlan: 1001, overlay: 'mpls', flowspace: [[1, 1, { eth_type: 0x0800 }], [3, 1, { eth_type: 0x0800 }], [2, null, {}]] }]));
+    await proxy.applyPlan(
+      linePlan([
+        {
+          name: 'mp',
+          controllerPort: port,
+          vlan: 1001,
+          overlay: 'mpls',
+          flowspace: [
+            [1, 1, { eth_type: 0x0800 }],
+            [3, 1, { eth_type: 0x0800 }],
+            [2, null, {}],
+          ],
+        },
+      ]),
+    );
     for (const n of [1, 2, 3]) ovs.setController(`s${n}`, `tcp:127.0.0.1:${of}`);
-    await waitFor('three switches connected', () => proxy.status().switches.length === 3 && proxy.status().switches.every((s) => s.slices.every((b) => b.connected)), 30_000, 100);
+    await waitFor(
+      'three switches connected',
+      () => proxy.status().switches.length === 3 && proxy.status().switches.every((s) => s.slices.every((b) => b.connected)),
+      30_000,
+      100,
+    );
   });
   after(async () => {
     await proxy.stop().catch(() => {});
@@ -257,16 +397,21 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     ovs.teardown();
   });
 
-  test('hosts ping across the core and the core forwards on the slice\'s MPLS label', async () => {
+  test("hosts ping across the core and the core forwards on the slice's MPLS label", async () => {
     await waitFor('m1 reaches m3', async () => (await ovs.ping(hosts.m1!, '10.5.0.3', 1)).code === 0, 25_000, 300);
     const core = ovs.dumpFlows('s2').join('\n');
     assert.match(core, /mpls_label=1001/, core);
     // Once the learning switch has installed both directions, the edges push and pop the label.
-    await waitFor('edge flows installed', async () => {
-      await ovs.ping(hosts.m1!, '10.5.0.3', 2);
-      const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
-      return /push_mpls:0x8847/.test(edges) && /pop_mpls:0x0800/.test(edges);
-    }, 20_000, 200);
+    await waitFor(
+      'edge flows installed',
+      async () => {
+        await ovs.ping(hosts.m1!, '10.5.0.3', 2);
+        const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
+        return /push_mpls:0x8847/.test(edges) && /pop_mpls:0x0800/.test(edges);
+      },
+      20_000,
+      200,
+    );
     const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
     assert.doesNotMatch(edges, /pop_mpls:0x8847/, 'the pop restores the inner IPv4 ethertype');
     assert.equal((await ovs.ping(hosts.m1!, '10.5.0.3', 3)).code, 0, 'pings through the installed MPLS flows');

@@ -14,28 +14,75 @@ import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-ru
 import { linePlan, dp } from './fixtures.js';
 
 const plan = linePlan([
-  { name: 'alpha', controllerPort: 1, vlan: 101, flowspace: [[1, 1, { eth_type: 0x800, ipv4_src: '10.1.0.0/16' }], [3, 1, {}], [2, null, {}]], capKbps: 1000 },
-  { name: 'beta', controllerPort: 2, vlan: 102, flowspace: [[1, 2, {}], [1, 4, { eth_type: 0x800, ip_proto: 6, tcp_dst: { min: 80, max: 83 } }, ['read']]] },
+  {
+    name: 'alpha',
+    controllerPort: 1,
+    vlan: 101,
+    flowspace: [
+      [1, 1, { eth_type: 0x800, ipv4_src: '10.1.0.0/16' }],
+      [3, 1, {}],
+      [2, null, {}],
+    ],
+    capKbps: 1000,
+  },
+  {
+    name: 'beta',
+    controllerPort: 2,
+    vlan: 102,
+    flowspace: [
+      [1, 2, {}],
+      [1, 4, { eth_type: 0x800, ip_proto: 6, tcp_dst: { min: 80, max: 83 } }, ['read']],
+    ],
+  },
 ]);
 const model = buildPlanViews(plan);
-const ctxOf = (slice: string, sw: number, edgePorts: number[]): SliceContext => ({ view: model.bySwitch.get(dp(sw))!.find((v) => v.slice === slice)!, edgePorts, meters: true });
-const fm = (over: Partial<FlowMod>): FlowMod => ({ cookie: 7n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 5, bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 0, match: {}, instructions: [], ...over });
+const ctxOf = (slice: string, sw: number, edgePorts: number[]): SliceContext => ({
+  view: model.bySwitch.get(dp(sw))!.find((v) => v.slice === slice)!,
+  edgePorts,
+  meters: true,
+});
+const fm = (over: Partial<FlowMod>): FlowMod => ({
+  cookie: 7n,
+  cookieMask: 0n,
+  tableId: 0,
+  command: FC.ADD,
+  idleTimeout: 0,
+  hardTimeout: 0,
+  priority: 5,
+  bufferId: 0xffffffff,
+  outPort: OFPP.ANY,
+  outGroup: 0xffffffff,
+  flags: 0,
+  match: {},
+  instructions: [],
+  ...over,
+});
 const apply = (...actions: Action[]) => [{ type: 'apply_actions' as const, actions }];
 const out = (port: number): Action => ({ type: 'output', port, maxLen: 0 });
 
 test('plan model: per-switch views with edge and link ports, meter and limits', () => {
   const s1 = model.bySwitch.get(dp(1))!;
-  assert.deepEqual(s1.map((v) => v.slice), ['alpha', 'beta']);
+  assert.deepEqual(
+    s1.map((v) => v.slice),
+    ['alpha', 'beta'],
+  );
   const a1 = s1[0];
   assert.deepEqual([...(a1.edgePorts as Set<number>)], [1]);
   assert.deepEqual([...a1.linkPorts], [3]);
   assert.equal(a1.meterId, 1);
-  assert.deepEqual(model.bySwitch.get(dp(2))!.map((v) => v.slice), ['alpha'], 'beta does not see s2');
+  assert.deepEqual(
+    model.bySwitch.get(dp(2))!.map((v) => v.slice),
+    ['alpha'],
+    'beta does not see s2',
+  );
   assert.deepEqual([...model.bySwitch.get(dp(1))![1].linkPorts], [], 'beta has no link ports (s2 not in its view)');
 });
 
 test('port ranges become exact masked prefixes', () => {
-  assert.deepEqual(rangeToPrefixes(80, 83).map((p) => [Number(p.value), Number(p.mask)]), [[80, 0xfffc]]);
+  assert.deepEqual(
+    rangeToPrefixes(80, 83).map((p) => [Number(p.value), Number(p.mask)]),
+    [[80, 0xfffc]],
+  );
   const ps = rangeToPrefixes(5004, 5010);
   const covered = new Set<number>();
   for (let v = 0; v < 65536; v++) if (ps.some((p) => (BigInt(v) & p.mask) === p.value)) covered.add(v);
@@ -70,7 +117,14 @@ test('a wider tenant rule becomes its intersection with the flowspace, priority 
 
 test('outside the flowspace, foreign ports, overlay fields and other tables are refused', () => {
   const ctx = ctxOf('alpha', 1, [1]);
-  const outside = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a020000n, mask: 0xffff0000n } }, instructions: apply(out(3)) }), 1n);
+  const outside = rewriteFlowMod(
+    ctx,
+    fm({
+      match: { in_port: { value: 1n }, eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a020000n, mask: 0xffff0000n } },
+      instructions: apply(out(3)),
+    }),
+    1n,
+  );
   assert.deepEqual(!outside.ok && outside.error, 'eperm_flow');
   const foreign = rewriteFlowMod(ctx, fm({ instructions: apply(out(2)) }), 1n);
   assert.deepEqual(!foreign.ok && foreign.error, 'bad_out_port');
@@ -90,10 +144,16 @@ test('overlay: tag pushed before link ports, popped before edge ports, FLOOD exp
   assert.ok(r.ok);
   const acts = (i: number) => (r.value[i].instructions.find((x) => x.type === 'apply_actions') as { actions: Action[] }).actions;
   // from edge port 1: push tag, out 3
-  assert.deepEqual(acts(0).map((a) => a.type), ['push_vlan', 'set_field', 'output']);
+  assert.deepEqual(
+    acts(0).map((a) => a.type),
+    ['push_vlan', 'set_field', 'output'],
+  );
   assert.equal((acts(0)[2] as { port: number }).port, 3);
   // from link port 3: pop tag, out 1
-  assert.deepEqual(acts(1).map((a) => a.type), ['pop_vlan', 'output']);
+  assert.deepEqual(
+    acts(1).map((a) => a.type),
+    ['pop_vlan', 'output'],
+  );
   assert.equal((acts(1)[1] as { port: number }).port, 1);
   // core switch: tag kept from link to link
   const core = rewriteFlowMod(ctxOf('alpha', 2, []), fm({ match: { in_port: { value: 1n } }, instructions: apply(out(2)) }), 1n);
@@ -105,7 +165,10 @@ test('packet-outs: slice ports only, untagged data tagged on the way into links'
   const ctx = ctxOf('alpha', 1, [1]);
   const r = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(OFPP.FLOOD)]);
   assert.ok(r.ok);
-  assert.deepEqual(r.value.map((a) => a.type), ['output', 'push_vlan', 'set_field', 'output']);
+  assert.deepEqual(
+    r.value.map((a) => a.type),
+    ['output', 'push_vlan', 'set_field', 'output'],
+  );
   const bad = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(2)]);
   assert.deepEqual(!bad.ok && bad.error, 'bad_out_port');
   const badIn = rewritePacketOut(ctx, 2, [out(1)]);
@@ -122,7 +185,10 @@ test('read flowspace for packet-in classification includes read-only rules', () 
 test('flow table counts physical entries, replaces same match+priority, translates removals', () => {
   const t = new SliceFlowTable();
   const m = { eth_dst: { value: 1n } };
-  const phys = [fm({ match: { in_port: { value: 1n }, eth_dst: { value: 1n } } }), fm({ match: { in_port: { value: 3n }, eth_dst: { value: 1n } } })];
+  const phys = [
+    fm({ match: { in_port: { value: 1n }, eth_dst: { value: 1n } } }),
+    fm({ match: { in_port: { value: 3n }, eth_dst: { value: 1n } } }),
+  ];
   t.add({ cookie: 10n, tenantCookie: 5n, match: m, priority: 1, flags: 1, idleTimeout: 0, hardTimeout: 0, instructions: [] }, phys);
   assert.equal(t.entries, 2);
   t.add({ cookie: 10n, tenantCookie: 6n, match: m, priority: 1, flags: 1, idleTimeout: 0, hardTimeout: 0, instructions: [] }, phys);
@@ -134,7 +200,10 @@ test('flow table counts physical entries, replaces same match+priority, translat
 });
 
 test('packet parsing and VLAN stripping', () => {
-  const tagged = Buffer.from('ffffffffffff020000000001810000650806' + '0001080006040001020000000001' + '0a000001' + '000000000000' + '0a000002', 'hex');
+  const tagged = Buffer.from(
+    'ffffffffffff020000000001810000650806' + '0001080006040001020000000001' + '0a000001' + '000000000000' + '0a000002',
+    'hex',
+  );
   const p = parsePacket(tagged);
   assert.equal(p.vlan, 101);
   assert.equal(p.fields.arp_tpa!.value, 0x0a000002n);
@@ -150,7 +219,10 @@ test('base rules: drop default, LLDP per slice on link ports, meter add/modify, 
   const s = sliceSetup(v, true, false);
   assert.equal(s.flowMods.length, 1);
   assert.equal(s.flowMods[0].match.eth_type!.value, 0x88ccn);
-  assert.deepEqual(s.meterMods.map((m) => [m.command, m.meterId, m.bands[0].rate]), [['add', 1, 1000]]);
+  assert.deepEqual(
+    s.meterMods.map((m) => [m.command, m.meterId, m.bands[0].rate]),
+    [['add', 1, 1000]],
+  );
   assert.equal(sliceSetup(v, true, true).meterMods[0].command, 'modify');
   assert.equal(sliceSetup(v, false, false).meterMods.length, 0, 'no meters on OpenFlow 1.0');
   const td = sliceTeardown(v.index, 1, true);

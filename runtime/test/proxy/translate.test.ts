@@ -11,16 +11,41 @@ import { FC, OFP10, OFP13, OFPP, type OfMessage } from '../../src/proxy/messages
 import { DecodeFailure, decodeFrame, EncodeFailure, encodeNeutral } from '../../src/proxy/wire.js';
 
 const flowMod = (version: typeof OFP10 | typeof OFP13): OfMessage => ({
-  version, xid: 9, type: 'flow_mod', cookie: 0x10000000000002n, cookieMask: 0n, tableId: 0, command: FC.ADD, idleTimeout: 60, hardTimeout: 0, priority: 116,
-  bufferId: 0xffffffff, outPort: OFPP.ANY, outGroup: 0xffffffff, flags: 1,
+  version,
+  xid: 9,
+  type: 'flow_mod',
+  cookie: 0x10000000000002n,
+  cookieMask: 0n,
+  tableId: 0,
+  command: FC.ADD,
+  idleTimeout: 60,
+  hardTimeout: 0,
+  priority: 116,
+  bufferId: 0xffffffff,
+  outPort: OFPP.ANY,
+  outGroup: 0xffffffff,
+  flags: 1,
   match: { in_port: { value: 1n }, eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a010000n, mask: 0xffff0000n } },
-  instructions: [{ type: 'apply_actions', actions: [{ type: 'push_vlan', ethertype: 0x8100 }, { type: 'set_field', field: 'vlan_vid', value: 0x1065n }, { type: 'output', port: 3, maxLen: 0 }] }],
+  instructions: [
+    {
+      type: 'apply_actions',
+      actions: [
+        { type: 'push_vlan', ethertype: 0x8100 },
+        { type: 'set_field', field: 'vlan_vid', value: 0x1065n },
+        { type: 'output', port: 3, maxLen: 0 },
+      ],
+    },
+  ],
 });
 
 const roundTrip = (m: OfMessage): { bytes: Buffer; back: OfMessage } => {
   const bytes = encodeNeutral(m, 'tenant');
   assert.ok(Buffer.isBuffer(bytes), bytes instanceof EncodeFailure ? bytes.message : '');
-  assert.equal(bytes.toString('hex'), encodeMessage(toWire(m)).toString('hex'), 'the one translation and the codec path write the same bytes');
+  assert.equal(
+    bytes.toString('hex'),
+    encodeMessage(toWire(m)).toString('hex'),
+    'the one translation and the codec path write the same bytes',
+  );
   const d = decodeFrame(bytes, 'switch');
   assert.ok(!(d instanceof DecodeFailure), d instanceof DecodeFailure ? d.message : '');
   const c = decodeMessage(bytes);
@@ -52,7 +77,13 @@ test('OpenFlow 1.0 flow-mod: push_vlan + set vlan_vid becomes mod_vlan_vid, matc
 });
 
 test('OpenFlow 1.0 matches: reserved ports move to 1.3 numbering, prerequisites decide tp fields, masks must be prefixes', () => {
-  const m = { in_port: { value: BigInt(OFPP.LOCAL) }, eth_type: { value: 0x800n }, ip_proto: { value: 17n }, udp_dst: { value: 53n }, eth_dst: { value: 0x020000000001n } };
+  const m = {
+    in_port: { value: BigInt(OFPP.LOCAL) },
+    eth_type: { value: 0x800n },
+    ip_proto: { value: 17n },
+    udp_dst: { value: 53n },
+    eth_dst: { value: 0x020000000001n },
+  };
   const x = matchTo10(m);
   assert.equal(x.inPort, 0xfffe);
   assert.equal(macText(x.dlDst), '02:00:00:00:00:01');
@@ -62,8 +93,36 @@ test('OpenFlow 1.0 matches: reserved ports move to 1.3 numbering, prerequisites 
 });
 
 test('messages the neutral model cannot slice: foreign OXM classes are refused, unknown types become "other"', () => {
-  assert.throws(() => fromWire({ version: 4, type: 'flow_mod', xid: 1, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 1, bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0,
-    match: [{ field: 'raw', oxmClass: 1, oxmField: 3, value: Buffer.from([0, 1]) }], instructions: [] }), (e: unknown) => e instanceof Untranslatable && e.kind === 'eperm_match');
-  assert.deepEqual(fromWire({ version: 4, type: 'group_mod', xid: 3, command: 0, groupType: 0, groupId: 1, buckets: [] }), { version: 4, xid: 3, type: 'other', name: 'group_mod' });
-  assert.throws(() => toWire({ version: OFP10, xid: 1, type: 'meter_mod', command: 0, flags: 0, meterId: 1, bands: [] }), /OpenFlow 1\.0 has no meter_mod/);
+  assert.throws(
+    () =>
+      fromWire({
+        version: 4,
+        type: 'flow_mod',
+        xid: 1,
+        cookie: 0n,
+        cookieMask: 0n,
+        tableId: 0,
+        command: 0,
+        idleTimeout: 0,
+        hardTimeout: 0,
+        priority: 1,
+        bufferId: 0xffffffff,
+        outPort: 0xffffffff,
+        outGroup: 0xffffffff,
+        flags: 0,
+        match: [{ field: 'raw', oxmClass: 1, oxmField: 3, value: Buffer.from([0, 1]) }],
+        instructions: [],
+      }),
+    (e: unknown) => e instanceof Untranslatable && e.kind === 'eperm_match',
+  );
+  assert.deepEqual(fromWire({ version: 4, type: 'group_mod', xid: 3, command: 0, groupType: 0, groupId: 1, buckets: [] }), {
+    version: 4,
+    xid: 3,
+    type: 'other',
+    name: 'group_mod',
+  });
+  assert.throws(
+    () => toWire({ version: OFP10, xid: 1, type: 'meter_mod', command: 0, flags: 0, meterId: 1, bands: [] }),
+    /OpenFlow 1\.0 has no meter_mod/,
+  );
 });

@@ -19,8 +19,15 @@ import { samples10, samples13 } from '../openflow/samples.js';
 import { buildMetrics } from '../../src/node/metrics.js';
 
 const dir = fileURLToPath(new URL('../../../test/fixtures/openflow/', import.meta.url));
-const corpus = readdirSync(dir).filter((f) => f.endsWith('.hex'))
-  .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean).map((l) => Buffer.from(l, 'hex')));
+const corpus = readdirSync(dir)
+  .filter((f) => f.endsWith('.hex'))
+  .flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => Buffer.from(l, 'hex')),
+  );
 const frames = [...corpus, ...[...samples13, ...samples10].map((m) => encodeMessage(m))];
 
 /** Buffers compared by content. */
@@ -39,12 +46,20 @@ test('every corpus and sample frame decodes through decodeFrame exactly as the c
     const d = decodeFrame(b, 'switch');
     const oracle = decodeMessage(b);
     if (!oracle.ok) {
-      assert.ok(d instanceof DecodeFailure && d.kind === 'malformed', `${b.toString('hex')}: the codec rejects it but decodeFrame answered`);
-      assert.deepEqual(d.error, oracle.error, 'the codec\'s diagnostic');
+      assert.ok(
+        d instanceof DecodeFailure && d.kind === 'malformed',
+        `${b.toString('hex')}: the codec rejects it but decodeFrame answered`,
+      );
+      assert.deepEqual(d.error, oracle.error, "the codec's diagnostic");
       continue;
     }
     let expected: OfMessage | Untranslatable;
-    try { expected = fromWire(oracle.msg); } catch (e) { if (!(e instanceof Untranslatable)) throw e; expected = e; }
+    try {
+      expected = fromWire(oracle.msg);
+    } catch (e) {
+      if (!(e instanceof Untranslatable)) throw e;
+      expected = e;
+    }
     if (expected instanceof Untranslatable) {
       assert.ok(d instanceof DecodeFailure, b.toString('hex'));
       assert.deepEqual([d.kind, d.message], [expected.kind, expected.message], b.toString('hex'));
@@ -62,17 +77,28 @@ test('every corpus and sample frame decodes through decodeFrame exactly as the c
     assert.deepEqual(plain(withoutHint(back)), plain(withoutHint(d)), `${d.type} round trip`);
     roundTrips++;
   }
-  for (const t of ['packet_in', 'flow_mod', 'packet_out', 'features_reply', 'multipart_reply', 'refused']) assert.ok(paths.has(t), `no ${t} in the corpus and samples`);
+  for (const t of ['packet_in', 'flow_mod', 'packet_out', 'features_reply', 'multipart_reply', 'refused'])
+    assert.ok(paths.has(t), `no ${t} in the corpus and samples`);
   assert.ok(roundTrips > 40, `only ${roundTrips} round trips`);
 });
 
 test('property: random frames of any type and version never make decodeFrame throw', () => {
-  fc.assert(fc.property(fc.uint8Array({ minLength: 8, maxLength: 160 }), fc.constantFrom(1, 4, 5), fc.integer({ min: 0, max: 30 }), (bytes, version, type) => {
-    const b = Buffer.from(bytes);
-    b[0] = version; b[1] = type; b.writeUInt16BE(b.length, 2);
-    const d = decodeFrame(b, 'tenant');
-    assert.ok(d instanceof DecodeFailure || typeof d.type === 'string');
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 8, maxLength: 160 }),
+      fc.constantFrom(1, 4, 5),
+      fc.integer({ min: 0, max: 30 }),
+      (bytes, version, type) => {
+        const b = Buffer.from(bytes);
+        b[0] = version;
+        b[1] = type;
+        b.writeUInt16BE(b.length, 2);
+        const d = decodeFrame(b, 'tenant');
+        assert.ok(d instanceof DecodeFailure || typeof d.type === 'string');
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });
 
 const countOf = (c: WireCount[], peer: string, direction: string, path: string, type: string): number =>
@@ -80,16 +106,47 @@ const countOf = (c: WireCount[], peer: string, direction: string, path: string, 
 
 test('every message is counted by peer, direction, path and type; fallbacks are counted by structure and reason', () => {
   const fields = { cookie: 0n, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 1, bufferId: 0xffffffff, flags: 0 };
-  const fm = encodeMessage({ version: 4, type: 'flow_mod', xid: 1, ...fields, cookieMask: 0n, tableId: 0, outPort: 0xffffffff, outGroup: 0xffffffff, match: [{ field: 'in_port', value: 1 }], instructions: [] });
-  const fm10 = encodeMessage({ version: 1, type: 'flow_mod', xid: 2, ...fields, outPort: 0xffff, match: { ...MATCH10_ALL, wildcards: MATCH10_ALL.wildcards & ~1, inPort: 1 }, actions: [] });
+  const fm = encodeMessage({
+    version: 4,
+    type: 'flow_mod',
+    xid: 1,
+    ...fields,
+    cookieMask: 0n,
+    tableId: 0,
+    outPort: 0xffffffff,
+    outGroup: 0xffffffff,
+    match: [{ field: 'in_port', value: 1 }],
+    instructions: [],
+  });
+  const fm10 = encodeMessage({
+    version: 1,
+    type: 'flow_mod',
+    xid: 2,
+    ...fields,
+    outPort: 0xffff,
+    match: { ...MATCH10_ALL, wildcards: MATCH10_ALL.wildcards & ~1, inPort: 1 },
+    actions: [],
+  });
   const barrier = encodeMessage({ version: 4, type: 'barrier_request', xid: 3 });
   const before = wireCounts();
   for (const b of [fm, fm10, barrier]) assert.ok(!(decodeFrame(b, 'tenant') instanceof DecodeFailure));
   assert.ok(decodeFrame(fm.subarray(0, 20), 'tenant') instanceof DecodeFailure);
-  const sent = encodeNeutral({ version: OFP13, xid: 1, type: 'packet_out', bufferId: 0xffffffff, inPort: 1, actions: [{ type: 'unsupported', code: 11 }], data: Buffer.alloc(0) }, 'switch');
+  const sent = encodeNeutral(
+    {
+      version: OFP13,
+      xid: 1,
+      type: 'packet_out',
+      bufferId: 0xffffffff,
+      inPort: 1,
+      actions: [{ type: 'unsupported', code: 11 }],
+      data: Buffer.alloc(0),
+    },
+    'switch',
+  );
   assert.ok(sent instanceof EncodeFailure);
   const after = wireCounts();
-  const delta = (peer: string, dir: string, path: string, type: string) => countOf(after, peer, dir, path, type) - countOf(before, peer, dir, path, type);
+  const delta = (peer: string, dir: string, path: string, type: string) =>
+    countOf(after, peer, dir, path, type) - countOf(before, peer, dir, path, type);
   assert.equal(delta('tenant', 'in', 'direct', 'flow_mod'), 2);
   assert.equal(delta('tenant', 'in', 'codec', 'barrier_request'), 1);
   assert.equal(delta('tenant', 'in', 'malformed', 'flow_mod'), 1);

@@ -158,7 +158,10 @@ export function storeContract(fx: ContractFixture): void {
       assert.equal(cur.revision, 2);
       assert.deepEqual(cur.body, winner.body);
       const history = must(await revisionHistory(a));
-      assert.deepEqual(history.map((h) => h.revision), [2, 1]);
+      assert.deepEqual(
+        history.map((h) => h.revision),
+        [2, 1],
+      );
       // The loser's body was removed again: only the pointer and the two committed bodies remain.
       assert.equal(must(await a.entries('revisions')).length, 3);
       // A deploy based on an old revision is refused.
@@ -200,7 +203,11 @@ export function storeContract(fx: ContractFixture): void {
         must(await commitRevision(b, { plan: 'p1' }, 0));
         const converged = await tier.waitFor((t) => {
           const want = 20 + 50 - 10;
-          return t.size('slices') === want && (t.value('slices', 'k-0') as { i: unknown })?.i === 'changed' && localCurrentRevision(t)?.revision === 1;
+          return (
+            t.size('slices') === want &&
+            (t.value('slices', 'k-0') as { i: unknown })?.i === 'changed' &&
+            localCurrentRevision(t)?.revision === 1
+          );
         }, 15_000);
         assert.ok(converged, `local tier converged (has ${tier.size('slices')} slices)`);
         const global = new Map(must(await b.entries('slices')));
@@ -227,14 +234,16 @@ export function storeContract(fx: ContractFixture): void {
         await new Promise((r) => setTimeout(r, 800));
         renewed = must(await a.renewLease(renewed));
       }
-      assert.equal((must(await b.get('leases', 'switch/0000000000000001'))?.value as unknown as LeaseRecord).owner, 'node-a');
+      const held = must(await b.get('leases', 'switch/0000000000000001'));
+      assert.ok(held, 'the renewed lease is in the store');
+      assert.equal((held.value as unknown as LeaseRecord).owner, 'node-a');
       // node-a "dies": stops renewing. The lease expires and subscribers hear it.
       const t0 = Date.now();
       await events.until(2, 15_000);
       const expired = events.events.find((e) => e.type === 'expire');
       assert.ok(expired, `an expire event: ${JSON.stringify(events.events)}`);
       assert.equal(expired.key, 'switch/0000000000000001');
-      assert.ok(Date.now() - t0 < 12_000, 'a dead holder\'s lease expires within seconds');
+      assert.ok(Date.now() - t0 < 12_000, "a dead holder's lease expires within seconds");
       const lb = must(await b.acquireLease('switch/0000000000000001', 'node-b', 3000));
       assert.equal(lb.owner, 'node-b');
       const lost = await a.renewLease(renewed);
@@ -277,7 +286,10 @@ export function storeContract(fx: ContractFixture): void {
       for (let i = 0; i < 5; i++) must(await a.publish('stats/node-a', { slice: 's1', packets: i }));
       const deadline = Date.now() + 10_000;
       while (got.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(got, [0, 1, 2, 3, 4].map((i) => ({ slice: 's1', packets: i })));
+      assert.deepEqual(
+        got,
+        [0, 1, 2, 3, 4].map((i) => ({ slice: 's1', packets: i })),
+      );
       assert.equal(other.length, 0);
       await unsub();
       await unsubOther();

@@ -29,12 +29,18 @@ const JVM_FLAGS = [
   '-XX:+UseSerialGC',
   '-XX:TieredStopAtLevel=1',
   '-Xshare:auto',
-  '--add-modules', 'java.se',
-  '--add-exports', 'java.base/jdk.internal.ref=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang=ALL-UNNAMED',
-  '--add-opens', 'java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens', 'java.management/sun.management=ALL-UNNAMED',
-  '--add-opens', 'jdk.management/com.sun.management.internal=ALL-UNNAMED',
+  '--add-modules',
+  'java.se',
+  '--add-exports',
+  'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.lang=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens',
+  'java.management/sun.management=ALL-UNNAMED',
+  '--add-opens',
+  'jdk.management/com.sun.management.internal=ALL-UNNAMED',
 ];
 
 const live = new Set<ChildProcess>();
@@ -51,11 +57,15 @@ process.on('exit', () => {
 /** Free TCP ports on 127.0.0.1 (held together while choosing, so they differ). */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => res(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<import('node:net').Server>((res, rej) => {
+          const s = createServer();
+          s.once('error', rej);
+          s.listen(0, '127.0.0.1', () => res(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -125,10 +135,12 @@ export class HazelcastCluster {
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     live.add(child);
-    const exited = new Promise<void>((res) => child.once('exit', () => {
-      live.delete(child);
-      res();
-    }));
+    const exited = new Promise<void>((res) =>
+      child.once('exit', () => {
+        live.delete(child);
+        res();
+      }),
+    );
     return { port, address: `127.0.0.1:${port}`, process: child, log, exited };
   }
 
@@ -148,7 +160,9 @@ export class HazelcastCluster {
       const ready = members.every((m) => lastClusterSize(m.log) === size && readLog(m.log).includes('is STARTED'));
       if (ready && members.length === size) return;
       if (Date.now() > deadline) {
-        throw new Error(`Hazelcast cluster not at ${size} members after ${timeoutMs} ms; log of ${members[0]?.address}:\n${tail(members[0]?.log ?? '')}`);
+        throw new Error(
+          `Hazelcast cluster not at ${size} members after ${timeoutMs} ms; log of ${members[0]?.address}:\n${tail(members[0]?.log ?? '')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -11,7 +11,9 @@ import { HazelcastCluster, freePorts } from './hazelcast-cluster.js';
 let cluster: HazelcastCluster | undefined;
 
 function openClient(prefix: string): Promise<HazelcastStore> {
-  return HazelcastStore.open({ members: cluster!.addresses, clusterName: cluster!.clusterName, prefix, connectTimeoutMs: 15_000 }).then(must);
+  return HazelcastStore.open({ members: cluster!.addresses, clusterName: cluster!.clusterName, prefix, connectTimeoutMs: 15_000 }).then(
+    must,
+  );
 }
 
 describe('store contract: Hazelcast (3 members)', () => {
@@ -30,7 +32,9 @@ describe('store contract: Hazelcast (3 members)', () => {
   });
 
   it('reads the store options from command-line flags and opens the cluster with them', async () => {
-    const cfg = must(storeConfigFromFlags({ store: 'hazelcast', hazelcast: cluster!.addresses.join(','), clusterName: cluster!.clusterName }));
+    const cfg = must(
+      storeConfigFromFlags({ store: 'hazelcast', hazelcast: cluster!.addresses.join(','), clusterName: cluster!.clusterName }),
+    );
     assert.deepEqual(cfg, { kind: 'hazelcast', members: cluster!.addresses, clusterName: cluster!.clusterName });
     const store = must(await openStore({ ...cfg, prefix: `f${randomUUID().slice(0, 8)}.` }));
     try {
@@ -63,7 +67,10 @@ describe('store contract: Hazelcast (3 members)', () => {
       for (let i = 200; i < 250; i++) must(await writer.put('flowspace', `e${i}`, { i }));
       must(await writer.put('flowspace', 'e0', { i: 'after the kill' }, { expectVersion: 1 }));
       assert.ok(
-        await tier.waitFor((t) => t.size('flowspace') === 250 && (t.value('flowspace', 'e0') as { i: unknown }).i === 'after the kill', 15_000),
+        await tier.waitFor(
+          (t) => t.size('flowspace') === 250 && (t.value('flowspace', 'e0') as { i: unknown }).i === 'after the kill',
+          15_000,
+        ),
         `the local tier kept converging (${tier.size('flowspace')} entries)`,
       );
       const lease = must(await writer.acquireLease('switch/00000000000000aa', 'node-a', 2000));
@@ -90,7 +97,14 @@ describe('Hazelcast store without a cluster', () => {
   it('turns calls into `unavailable` after the whole cluster is gone', async () => {
     const solo = await HazelcastCluster.start(1);
     try {
-      const store = must(await HazelcastStore.open({ members: solo.addresses, clusterName: solo.clusterName, connectTimeoutMs: 1000, invocationTimeoutMs: 2000 }));
+      const store = must(
+        await HazelcastStore.open({
+          members: solo.addresses,
+          clusterName: solo.clusterName,
+          connectTimeoutMs: 1000,
+          invocationTimeoutMs: 2000,
+        }),
+      );
       try {
         must(await store.put('meta', 'k', 1));
         const statuses: string[] = [];

@@ -13,12 +13,18 @@ test('pruneRevisions keeps the newest N (at least 2) and drops older bodies and 
     must(await store.put('revisions', '2:leftover', { revision: 2, previous: null, body: {} }));
     assert.equal(must(await pruneRevisions(store, 3)), 4);
     const history = must(await revisionHistory(store));
-    assert.deepEqual(history.map((r) => r.revision), [6, 5, 4]);
+    assert.deepEqual(
+      history.map((r) => r.revision),
+      [6, 5, 4],
+    );
     const keys = must(await store.entries('revisions')).map(([k]) => k);
     assert.equal(keys.length, 4, keys.join(','));
     assert.equal(must(await pruneRevisions(store, 3)), 0, 'nothing more to prune');
     assert.equal(must(await pruneRevisions(store, 1)), 1, 'keep is at least 2');
-    assert.deepEqual(must(await revisionHistory(store)).map((r) => r.revision), [6, 5]);
+    assert.deepEqual(
+      must(await revisionHistory(store)).map((r) => r.revision),
+      [6, 5],
+    );
   } finally {
     await store.close();
   }

@@ -60,11 +60,15 @@ interface SliceHosts {
 }
 
 export async function demoCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommandArgs(argv, { duration: { type: 'string' }, api: { type: 'string' }, slices: { type: 'string' }, 'log-level': { type: 'string' } }, false);
-  if (flag(p, 'help')) return io.out(demoHelp), 0;
+  const p = parseCommandArgs(
+    argv,
+    { duration: { type: 'string' }, api: { type: 'string' }, slices: { type: 'string' }, 'log-level': { type: 'string' } },
+    false,
+  );
+  if (flag(p, 'help')) return (io.out(demoHelp), 0);
   const duration = str(p, 'duration') === undefined ? 0 : Number(str(p, 'duration'));
   if (!(duration >= 0)) throw new UsageError('--duration is a number of seconds');
-  let api;
+  let api: ReturnType<typeof parseHostPort>;
   try {
     api = parseHostPort(str(p, 'api') ?? '127.0.0.1:8181', '--api');
   } catch (e) {
@@ -97,7 +101,15 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dfvisor-demo-'));
   const adminToken = generateAdminToken();
   const apiPort = await portOrFree(api.port, api.host);
-  const config: NodeConfig = { ...DEFAULTS, nodeId: 'demo', dataDir, ofListen: { host: '127.0.0.1', port: 0 }, api: { host: api.host, port: apiPort }, adminToken, logLevel: str(p, 'log-level') ?? 'warn' };
+  const config: NodeConfig = {
+    ...DEFAULTS,
+    nodeId: 'demo',
+    dataDir,
+    ofListen: { host: '127.0.0.1', port: 0 },
+    api: { host: api.host, port: apiPort },
+    adminToken,
+    logLevel: str(p, 'log-level') ?? 'warn',
+  };
   const logger = pino({ level: config.logLevel, base: { node: 'demo' } }, destination(2));
   const ovs = new OvsSandbox();
   const tenants: SliceHosts[] = [];
@@ -145,14 +157,25 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
         for (const port of v.ports) {
           hostNo++;
           k++;
-          const h = ovs.addHost({ name: `h${hostNo}`, bridge: v.switch, ofport: port, ip: `10.0.0.${k}/24`, mac: `02:00:00:00:${(i + 1).toString(16).padStart(2, '0')}:${k.toString(16).padStart(2, '0')}` });
+          const h = ovs.addHost({
+            name: `h${hostNo}`,
+            bridge: v.switch,
+            ofport: port,
+            ip: `10.0.0.${k}/24`,
+            mac: `02:00:00:00:${(i + 1).toString(16).padStart(2, '0')}:${k.toString(16).padStart(2, '0')}`,
+          });
           tenants[i].hosts.push({ ...h, sw: v.switch, port });
         }
       }
     }
     for (const sw of plan.network.switches) ovs.setController(sw.name, `tcp:127.0.0.1:${config.ofListen.port}`);
     io.err(`  waiting for the switches to connect …\n`);
-    await waitFor('switches to connect', () => stopping || node!.forwardingPlane.status().switches.length === plan.network.switches.length, 90_000, 100);
+    await waitFor(
+      'switches to connect',
+      () => stopping || node!.forwardingPlane.status().switches.length === plan.network.switches.length,
+      90_000,
+      100,
+    );
     if (stopping) return 0;
     io.err(`  ${plan.network.switches.length} switches connected\n`);
 
@@ -174,9 +197,19 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
         const stats = node.sliceStats(t.slice);
         const counters = node.forwardingPlane.sliceCounters(t.slice);
         const ctl = node.forwardingPlane.status().slices.find((s) => s.name === t.slice)?.controllers[0];
-        rows.push([t.slice, `${a.name}@${a.sw}:${a.port} -> ${b.ip}@${b.sw}:${b.port}`, r.code === 0 ? `ok ${rtt} ms` : 'no reply', counters?.packetIns ?? stats.packetIns, counters?.flows ?? stats.flows, ctl?.connected ? 'up' : 'down']);
+        rows.push([
+          t.slice,
+          `${a.name}@${a.sw}:${a.port} -> ${b.ip}@${b.sw}:${b.port}`,
+          r.code === 0 ? `ok ${rtt} ms` : 'no reply',
+          counters?.packetIns ?? stats.packetIns,
+          counters?.flows ?? stats.flows,
+          ctl?.connected ? 'up' : 'down',
+        ]);
       }
-      io.out(`\n[${new Date().toISOString().slice(11, 19)}] round ${round}\n` + renderTable(['SLICE', 'PING (same IPs in every slice)', 'RESULT', 'PACKET-INS', 'FLOWS', 'CONTROLLER'], rows));
+      io.out(
+        `\n[${new Date().toISOString().slice(11, 19)}] round ${round}\n` +
+          renderTable(['SLICE', 'PING (same IPs in every slice)', 'RESULT', 'PACKET-INS', 'FLOWS', 'CONTROLLER'], rows),
+      );
       await Promise.race([stopPromise, new Promise((r) => setTimeout(r, 2000))]);
     }
     return 0;

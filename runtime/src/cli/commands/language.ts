@@ -86,7 +86,11 @@ interface CheckedGroup {
 /** Checks each network workspace as one program, and the files with no network without one. */
 function checkByNetwork(files: SourceFile[]): CheckedGroup[] {
   const { workspaces, unplaced } = partitionByNetwork(files);
-  const groups: CheckedGroup[] = workspaces.map((w) => ({ root: w.root, files: w.files, diagnostics: checkWorkspace(w.files).diagnostics }));
+  const groups: CheckedGroup[] = workspaces.map((w) => ({
+    root: w.root,
+    files: w.files,
+    diagnostics: checkWorkspace(w.files).diagnostics,
+  }));
   if (unplaced.length > 0) groups.push({ root: undefined, files: unplaced, diagnostics: checkWithoutNetwork(unplaced) });
   return groups;
 }
@@ -100,7 +104,9 @@ export function noNetworkLine(files: SourceFile[]): string {
 export function requireOneNetwork(files: SourceFile[], what: string): { files: SourceFile[]; unplaced: SourceFile[] } {
   const { workspaces, unplaced } = partitionByNetwork(files);
   if (workspaces.length > 1) {
-    throw new UserError(`${what} takes one network at a time; these files hold ${workspaces.length}: ${workspaces.map((w) => w.root || '.').join(', ')}`);
+    throw new UserError(
+      `${what} takes one network at a time; these files hold ${workspaces.length}: ${workspaces.map((w) => w.root || '.').join(', ')}`,
+    );
   }
   return { files: workspaces[0]?.files ?? [], unplaced };
 }
@@ -113,7 +119,7 @@ function summary(diags: Diagnostic[], files: number): string {
 
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const p = parseCommandArgs(argv, { format: { type: 'string', default: 'text' } });
-  if (flag(p, 'help')) return io.out(checkHelp), 0;
+  if (flag(p, 'help')) return (io.out(checkHelp), 0);
   const format = str(p, 'format');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const files = await load(p.positionals);
@@ -125,7 +131,13 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     for (const d of diagnostics) if (d.code !== 'SL107') io.out(formatDiagnosticLine(d) + '\n');
     const several = groups.length > 1;
     for (const g of groups) {
-      if (g.root === undefined) io.err(`${noNetworkLine(g.files)}; ${summary(g.diagnostics.filter((d) => d.code !== 'SL107'), g.files.length)}\n`);
+      if (g.root === undefined)
+        io.err(
+          `${noNetworkLine(g.files)}; ${summary(
+            g.diagnostics.filter((d) => d.code !== 'SL107'),
+            g.files.length,
+          )}\n`,
+        );
       else io.err(`${several ? `${g.root || '.'}: ` : ''}${summary(g.diagnostics, g.files.length)}\n`);
     }
   }
@@ -134,7 +146,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
 
 export async function compileCommand(argv: string[], io: Io): Promise<number> {
   const p = parseCommandArgs(argv, { output: { type: 'string', short: 'o' }, previous: { type: 'string' } });
-  if (flag(p, 'help')) return io.out(compileHelp), 0;
+  if (flag(p, 'help')) return (io.out(compileHelp), 0);
   const { files, unplaced } = requireOneNetwork(await load(p.positionals), 'compile');
   if (unplaced.length > 0) {
     // What can be said without a network (syntax, values), then why there is no plan.
@@ -152,7 +164,8 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
       throw new UserError(`cannot read the previous plan ${prevPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     const checked = validatePlan(data);
-    if (!checked.ok) throw new UserError(`--previous ${prevPath} is not a plan (grammar/plan.schema.json): ${formatSchemaErrors(checked.errors)}`, 2);
+    if (!checked.ok)
+      throw new UserError(`--previous ${prevPath} is not a plan (grammar/plan.schema.json): ${formatSchemaErrors(checked.errors)}`, 2);
     previous = checked.value;
   }
   const { plan, diagnostics } = compile(files, { previous });
@@ -176,7 +189,7 @@ export async function compileCommand(argv: string[], io: Io): Promise<number> {
 
 export async function fmtCommand(argv: string[], io: Io): Promise<number> {
   const p = parseCommandArgs(argv, { check: { type: 'boolean' }, json: { type: 'boolean' } });
-  if (flag(p, 'help')) return io.out(fmtHelp), 0;
+  if (flag(p, 'help')) return (io.out(fmtHelp), 0);
   const check = flag(p, 'check');
   const json = flag(p, 'json');
   const files = await load(p.positionals);

@@ -41,7 +41,11 @@ async function client(p: Parsed, io: Io): Promise<ApiClient> {
 /** The bearer token from --token, --token-file, --token-stdin (at most one) or $DFVISOR_TOKEN. */
 async function token(p: Parsed, io: Io): Promise<string | undefined> {
   const file = str(p, 'token-file');
-  const given = [str(p, 'token') !== undefined && '--token', file !== undefined && '--token-file', flag(p, 'token-stdin') && '--token-stdin'].filter(Boolean);
+  const given = [
+    str(p, 'token') !== undefined && '--token',
+    file !== undefined && '--token-file',
+    flag(p, 'token-stdin') && '--token-stdin',
+  ].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one of ${given.join(', ')}`);
   let text: string;
   if (file !== undefined) {
@@ -91,7 +95,8 @@ function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | u
   return p;
 }
 
-const print = (io: Io, p: Parsed, data: unknown, table: () => string) => io.out(flag(p, 'json') ? JSON.stringify(data, null, 2) + '\n' : table());
+const print = (io: Io, p: Parsed, data: unknown, table: () => string) =>
+  io.out(flag(p, 'json') ? JSON.stringify(data, null, 2) + '\n' : table());
 
 // ------------------------------------------------------------------ deploy
 
@@ -104,7 +109,9 @@ interface DeployResponse {
 }
 
 export async function deployCommand(argv: string[], io: Io): Promise<number> {
-  const p = parse(argv, { 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' }, slice: { type: 'string', multiple: true } },
+  const p = parse(
+    argv,
+    { 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' }, slice: { type: 'string', multiple: true } },
     `Usage: dfvisor deploy [--dry-run] [--prune] [--slice NAME]... <file|dir>...
 
 Sends the .slice files to the runtime, which checks them, admits them against link capacities,
@@ -113,7 +120,9 @@ one network (its folder and the folders below it); slices with no network above 
 against the runtime's network.
   --dry-run      only show the difference and the diagnostics
   --prune        also remove your deployed slices that the files no longer declare
-  --slice NAME   deploy only these slices of the files (repeatable)`, io);
+  --slice NAME   deploy only these slices of the files (repeatable)`,
+    io,
+  );
   if (!p) return 0;
   if (p.positionals.length === 0) throw new UsageError('no files or directories given');
   const { files, errors } = await loadWorkspace(p.positionals);
@@ -134,14 +143,25 @@ against the runtime's network.
 
   const progress = new AbortController();
   if (!json && !dryRun) {
-    api.events((type, data) => {
-      const d = data as { stage?: string; revision?: number; detail?: string };
-      if (type === 'deploy-progress' && d.stage) io.err(`  ${d.stage}${d.revision ? ` revision ${d.revision}` : ''}${d.detail ? `: ${d.detail}` : ''}\n`);
-    }, progress.signal, (problem) => io.err(`  ${problem.message}\n`)).catch(() => undefined);
+    api
+      .events(
+        (type, data) => {
+          const d = data as { stage?: string; revision?: number; detail?: string };
+          if (type === 'deploy-progress' && d.stage)
+            io.err(`  ${d.stage}${d.revision ? ` revision ${d.revision}` : ''}${d.detail ? `: ${d.detail}` : ''}\n`);
+        },
+        progress.signal,
+        (problem) => io.err(`  ${problem.message}\n`),
+      )
+      .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
   }
   try {
-    const res = await call(io, () => api.request<DeployResponse>('POST', `/v1/deploy${query.size ? `?${query}` : ''}`, { files: files.map((f) => ({ path: f.path, text: f.text })) }));
+    const res = await call(io, () =>
+      api.request<DeployResponse>('POST', `/v1/deploy${query.size ? `?${query}` : ''}`, {
+        files: files.map((f) => ({ path: f.path, text: f.text })),
+      }),
+    );
     if (json) io.out(JSON.stringify(res, null, 2) + '\n');
     else {
       for (const d of res.diagnostics) io.err(formatDiagnosticLine(d) + '\n');
@@ -174,28 +194,67 @@ export async function statusCommand(argv: string[], io: Io): Promise<number> {
   if (!p) return 0;
   type Status = StatusView & { revision: number };
   const st = await request<Status>(p, io, 'GET', '/v1/status');
-  print(io, p, st, () =>
-    `revision ${st.revision} (answered by node ${st.node})\n\n` +
-    renderTable(['NODE', 'API', 'ALIVE'], st.nodes.map((n) => [n.id, n.api, n.alive ? 'yes' : 'no'])) + '\n' +
-    renderTable(['SWITCH', 'DPID', 'MASTER', 'CONNECTED'], st.switches.map((s) => [s.name, s.dpid, s.master, s.connected ? 'yes' : 'no'])) + '\n' +
-    renderTable(['SLICE', 'CONTROLLERS'], st.slices.map((s) => [s.name, s.controllers.map((c) => `${c.url}${c.connected ? ' (up)' : ' (down)'}`).join(', ')])));
+  print(
+    io,
+    p,
+    st,
+    () =>
+      `revision ${st.revision} (answered by node ${st.node})\n\n` +
+      renderTable(
+        ['NODE', 'API', 'ALIVE'],
+        st.nodes.map((n) => [n.id, n.api, n.alive ? 'yes' : 'no']),
+      ) +
+      '\n' +
+      renderTable(
+        ['SWITCH', 'DPID', 'MASTER', 'CONNECTED'],
+        st.switches.map((s) => [s.name, s.dpid, s.master, s.connected ? 'yes' : 'no']),
+      ) +
+      '\n' +
+      renderTable(
+        ['SLICE', 'CONTROLLERS'],
+        st.slices.map((s) => [s.name, s.controllers.map((c) => `${c.url}${c.connected ? ' (up)' : ' (down)'}`).join(', ')]),
+      ),
+  );
   return 0;
 }
 
 export async function slicesCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor slices\n\nLists the deployed slices you may see.', io);
   if (!p) return 0;
-  const res = await request<{ slices: Array<{ name: string; owner: string | null; overlay: { type: string; tag: number }; switches: string[]; controllers: Array<{ url: string; connected: boolean }>; revision: number }> }>(p, io, 'GET', '/v1/slices');
-  print(io, p, res, () => renderTable(['SLICE', 'OWNER', 'OVERLAY', 'SWITCHES', 'CONTROLLERS UP'],
-    res.slices.map((s) => [s.name, s.owner, `${s.overlay.type} ${s.overlay.tag}`, s.switches.length, `${s.controllers.filter((c) => c.connected).length}/${s.controllers.length}`])));
+  const res = await request<{
+    slices: Array<{
+      name: string;
+      owner: string | null;
+      overlay: { type: string; tag: number };
+      switches: string[];
+      controllers: Array<{ url: string; connected: boolean }>;
+      revision: number;
+    }>;
+  }>(p, io, 'GET', '/v1/slices');
+  print(io, p, res, () =>
+    renderTable(
+      ['SLICE', 'OWNER', 'OVERLAY', 'SWITCHES', 'CONTROLLERS UP'],
+      res.slices.map((s) => [
+        s.name,
+        s.owner,
+        `${s.overlay.type} ${s.overlay.tag}`,
+        s.switches.length,
+        `${s.controllers.filter((c) => c.connected).length}/${s.controllers.length}`,
+      ]),
+    ),
+  );
   return 0;
 }
 
 type Stats = SliceStats;
 
 export async function statsCommand(argv: string[], io: Io): Promise<number> {
-  const p = parse(argv, { watch: { type: 'boolean', short: 'w' }, interval: { type: 'string', default: '2' } },
-    'Usage: dfvisor stats [slice] [--watch] [--interval SECONDS]\n\nPer-slice counters, pushed by the runtime nodes (no switch is polled for this).\nWith --watch --json: NDJSON, one JSON object per slice and line, every interval.', io);
+  const p = parse(
+    argv,
+    { watch: { type: 'boolean', short: 'w' }, interval: { type: 'string', default: '2' } },
+    'Usage: dfvisor stats [slice] [--watch] [--interval SECONDS]\n\nPer-slice counters, pushed by the runtime nodes (no switch is polled for this).\nWith --watch --json: NDJSON, one JSON object per slice and line, every interval.',
+    io,
+  );
   if (!p) return 0;
   if (p.positionals.length > 1) throw new UsageError('give at most one slice name');
   const interval = Number(str(p, 'interval'));
@@ -203,12 +262,22 @@ export async function statsCommand(argv: string[], io: Io): Promise<number> {
   const api = await client(p, io);
   const watch = flag(p, 'watch');
   const once = async () => {
-    const names = p.positionals.length === 1 ? p.positionals : (await call(io, () => api.request<{ slices: Array<{ name: string }> }>('GET', '/v1/slices'))).slices.map((s) => s.name);
+    const names =
+      p.positionals.length === 1
+        ? p.positionals
+        : (await call(io, () => api.request<{ slices: Array<{ name: string }> }>('GET', '/v1/slices'))).slices.map((s) => s.name);
     const all = await Promise.all(names.map((n) => call(io, () => api.request<Stats>('GET', `/v1/slices/${encodeURIComponent(n)}/stats`))));
     // Watching with --json: NDJSON, one slice's counters per line, so a stream reader can take each line.
-    if (watch && flag(p, 'json')) return all.forEach((s) => io.out(JSON.stringify(s) + '\n'));
+    if (watch && flag(p, 'json')) {
+      for (const s of all) io.out(`${JSON.stringify(s)}\n`);
+      return;
+    }
     print(io, p, p.positionals.length === 1 ? all[0] : all, () =>
-      renderTable(['SLICE', 'PACKETS', 'BYTES', 'FLOWS', 'PACKET-INS', 'UPDATED'], all.map((s) => [s.slice, s.packets, s.bytes, s.flows, s.packetIns, s.updatedAt])));
+      renderTable(
+        ['SLICE', 'PACKETS', 'BYTES', 'FLOWS', 'PACKET-INS', 'UPDATED'],
+        all.map((s) => [s.slice, s.packets, s.bytes, s.flows, s.packetIns, s.updatedAt]),
+      ),
+    );
   };
   await once();
   if (!watch) return 0;
@@ -222,9 +291,16 @@ export async function statsCommand(argv: string[], io: Io): Promise<number> {
 export async function revisionsCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, 'Usage: dfvisor revisions\n\nLists the deployed revisions (the active one is marked).', io);
   if (!p) return 0;
-  const res = await request<{ active: number; revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }> }>(p, io, 'GET', '/v1/revisions');
-  print(io, p, res, () => renderTable(['REV', '', 'CREATED', 'BY', 'ACTION', 'SLICES'],
-    res.revisions.map((r) => [r.revision, r.revision === res.active ? '*' : '', r.createdAt, r.by, r.action, r.slices.join(',')])));
+  const res = await request<{
+    active: number;
+    revisions: Array<{ revision: number; createdAt: string; by: string; action: string; slices: string[] }>;
+  }>(p, io, 'GET', '/v1/revisions');
+  print(io, p, res, () =>
+    renderTable(
+      ['REV', '', 'CREATED', 'BY', 'ACTION', 'SLICES'],
+      res.revisions.map((r) => [r.revision, r.revision === res.active ? '*' : '', r.createdAt, r.by, r.action, r.slices.join(',')]),
+    ),
+  );
   return 0;
 }
 
@@ -268,8 +344,18 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
   if (sub === 'list') {
     const p = parse(rest, {}, help, io);
     if (!p) return 0;
-    const res = await request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>(p, io, 'GET', '/v1/tokens');
-    print(io, p, res, () => renderTable(['ID', 'OWNER', 'CREATED', 'REVOKED'], res.tokens.map((t) => [t.id, t.owner, t.createdAt, t.revokedAt])));
+    const res = await request<{ tokens: Array<{ id: string; owner: string; createdAt: string; revokedAt?: string }> }>(
+      p,
+      io,
+      'GET',
+      '/v1/tokens',
+    );
+    print(io, p, res, () =>
+      renderTable(
+        ['ID', 'OWNER', 'CREATED', 'REVOKED'],
+        res.tokens.map((t) => [t.id, t.owner, t.createdAt, t.revokedAt]),
+      ),
+    );
     return 0;
   }
   if (sub === 'revoke') {
@@ -282,5 +368,3 @@ slices whose owner is OWNER. 'create' prints the new token once.`;
   }
   throw new UsageError(`unknown token subcommand '${sub}' (create, list, revoke)`);
 }
-
-

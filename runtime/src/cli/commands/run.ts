@@ -37,22 +37,26 @@ none, a new one is generated and written to <data-dir>/admin-token (mode 0600), 
 `;
 
 export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | undefined> {
-  const p = parseCommandArgs(argv, {
-    'of-listen': { type: 'string' },
-    api: { type: 'string' },
-    deploy: { type: 'string', multiple: true },
-    config: { type: 'string' },
-    store: { type: 'string' },
-    hazelcast: { type: 'string' },
-    'cluster-name': { type: 'string' },
-    'data-dir': { type: 'string' },
-    'node-id': { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    'log-level': { type: 'string' },
-    'body-limit': { type: 'string' },
-    'auth-failures-per-minute': { type: 'string' },
-  }, false);
+  const p = parseCommandArgs(
+    argv,
+    {
+      'of-listen': { type: 'string' },
+      api: { type: 'string' },
+      deploy: { type: 'string', multiple: true },
+      config: { type: 'string' },
+      store: { type: 'string' },
+      hazelcast: { type: 'string' },
+      'cluster-name': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'node-id': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'log-level': { type: 'string' },
+      'body-limit': { type: 'string' },
+      'auth-failures-per-minute': { type: 'string' },
+    },
+    false,
+  );
   if (flag(p, 'help')) {
     io.out(runHelp);
     return undefined;
@@ -85,7 +89,8 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
   if (cert && key) cfg.tls = { certFile: cert, keyFile: key };
   const level = str(p, 'log-level');
   if (level) {
-    if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level)) throw new UsageError(`--log-level must be trace, debug, info, warn or error, not '${level}'`);
+    if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level))
+      throw new UsageError(`--log-level must be trace, debug, info, warn or error, not '${level}'`);
     cfg.logLevel = level;
   }
   const limit = str(p, 'body-limit');
@@ -113,12 +118,17 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     node = await RuntimeNode.start(cfg, {
       logger,
       createForwardingPlane: createProxyForwardingPlane,
-      onAdminTokenGenerated: (file) => io.err(`\ndfvisor: generated an admin token, readable only by this user, in ${file}\n  (or set DFVISOR_ADMIN_TOKEN to a long random secret)\n\n`),
+      onAdminTokenGenerated: (file) =>
+        io.err(
+          `\ndfvisor: generated an admin token, readable only by this user, in ${file}\n  (or set DFVISOR_ADMIN_TOKEN to a long random secret)\n\n`,
+        ),
     });
   } catch (e) {
     throw new UserError((e as Error).message);
   }
-  io.err(`dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofListen.host}:${cfg.ofListen.port}, store ${cfg.store.kind}\n`);
+  io.err(
+    `dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofListen.host}:${cfg.ofListen.port}, store ${cfg.store.kind}\n`,
+  );
   await new Promise<void>((resolveStop) => {
     const stop = (sig: string) => {
       logger.info({ signal: sig }, 'shutting down');

@@ -46,7 +46,14 @@ export interface TenantEvents {
 }
 
 /** A removed flow entry's final counters; `key` pairs it with its line in the flow statistics. */
-export interface RemovedFlow { dpid: string; cookie: bigint; key: string; packetCount: bigint; byteCount: bigint; at: number }
+export interface RemovedFlow {
+  dpid: string;
+  cookie: bigint;
+  key: string;
+  packetCount: bigint;
+  byteCount: bigint;
+  at: number;
+}
 
 export interface SessionHost {
   log: Logger;
@@ -105,17 +112,26 @@ export class SessionContext {
   generationId = 0n;
   log: Logger;
 
-  constructor(readonly channel: SwitchChannel, readonly host: SessionHost) {
+  constructor(
+    readonly channel: SwitchChannel,
+    readonly host: SessionHost,
+  ) {
     this.log = host.log;
     this.role = host.arbitrated ? 'pending' : 'master';
   }
 
-  portNumbers(): number[] { return [...this.ports.keys()]; }
+  portNumbers(): number[] {
+    return [...this.ports.keys()];
+  }
 
   /** Link ports of the network on this switch (never edge ports of a '*' slice). */
-  networkLinkPorts(): Set<number> | undefined { return this.views?.networkLinkPorts.get(this.dpid); }
+  networkLinkPorts(): Set<number> | undefined {
+    return this.views?.networkLinkPorts.get(this.dpid);
+  }
 
-  counters(b: Binding): SliceControlCounters { return this.host.counters(b.view.slice); }
+  counters(b: Binding): SliceControlCounters {
+    return this.host.counters(b.view.slice);
+  }
 
   /** Sends a message of the hypervisor's own with this connection's version and a fresh xid. */
   send(m: Draft): { xid: number; err: string | null } {
@@ -163,6 +179,9 @@ export class SessionContext {
 function errorHeader(m: OfMessage): Buffer {
   // Without the raw request: a bare header with its version and xid.
   const hdr = Buffer.alloc(8);
-  hdr[0] = m.version; hdr[1] = 0; hdr.writeUInt16BE(8, 2); hdr.writeUInt32BE(m.xid >>> 0, 4);
+  hdr[0] = m.version;
+  hdr[1] = 0;
+  hdr.writeUInt16BE(8, 2);
+  hdr.writeUInt32BE(m.xid >>> 0, 4);
   return hdr;
 }

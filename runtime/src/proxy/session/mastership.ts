@@ -25,7 +25,9 @@ export class Mastership {
   constructor(private readonly s: SessionContext) {}
 
   /** Whether this node writes to the switch: pushes rules and connects the tenant controllers. */
-  get mayProgram(): boolean { return this.s.role === 'master'; }
+  get mayProgram(): boolean {
+    return this.s.role === 'master';
+  }
 
   /**
    * Takes a role decided by the arbiter. 1.3: ROLE_REQUEST with the generation id first (the
@@ -39,9 +41,14 @@ export class Mastership {
     s.role = role;
     s.generationId = generationId;
     if (s.version === OFP13) {
-      s.request({ type: 'role_request', role: role === 'master' ? OFPCR_ROLE.MASTER : OFPCR_ROLE.SLAVE, generationId }, null, 'role_reply', {
-        error: (e) => this.roleRefused(e, role, generationId),
-      });
+      s.request(
+        { type: 'role_request', role: role === 'master' ? OFPCR_ROLE.MASTER : OFPCR_ROLE.SLAVE, generationId },
+        null,
+        'role_reply',
+        {
+          error: (e) => this.roleRefused(e, role, generationId),
+        },
+      );
     }
     if (role === 'slave') {
       if (was !== 'slave') this.dropTenants();
@@ -82,6 +89,9 @@ export class Mastership {
 
   private roleRefused(e: MessageOf<'error'>, role: 'master' | 'slave', generationId: bigint): void {
     const refused = errorName(OFP13_VERSION, e.errType, e.code).type === 'ROLE_REQUEST_FAILED';
-    this.s.log.warn({ errType: e.errType, code: e.code, role, generationId: String(generationId) }, refused ? 'role request refused by the switch' : 'role request failed');
+    this.s.log.warn(
+      { errType: e.errType, code: e.code, role, generationId: String(generationId) },
+      refused ? 'role request refused by the switch' : 'role request failed',
+    );
   }
 }

@@ -22,7 +22,14 @@ import { ALL_QUEUES } from './statistics.js';
 import { queueCheckNote, type PlannedQueue } from './stats-answers.js';
 import type { RequestHandlers } from './request-tracker.js';
 
-export interface SwitchApplyResult { dpid: string; ok: boolean; errors: string[]; notes: string[]; slicesAdded: string[]; slicesRemoved: string[] }
+export interface SwitchApplyResult {
+  dpid: string;
+  ok: boolean;
+  errors: string[];
+  notes: string[];
+  slicesAdded: string[];
+  slicesRemoved: string[];
+}
 
 /** How long an apply waits for the switch's barrier reply. */
 const APPLY_TIMEOUT_MS = 5000;
@@ -30,15 +37,25 @@ const APPLY_TIMEOUT_MS = 5000;
 const METERS_TIMEOUT_MS = 2000;
 
 /** The messages of one apply: the switch's errors about any of them go into its result. */
-interface ApplyRound { result: SwitchApplyResult; xids: number[]; handlers: RequestHandlers<never> }
+interface ApplyRound {
+  result: SwitchApplyResult;
+  xids: number[];
+  handlers: RequestHandlers<never>;
+}
 
 export class PlanApplication {
   /** Meters this node knows exist on the switch (added here, or learnt as a new master). */
   private readonly meters = new Set<number>();
 
-  constructor(private readonly s: SessionContext, private readonly mastership: Mastership, private readonly tenants: TenantDirection) {}
+  constructor(
+    private readonly s: SessionContext,
+    private readonly mastership: Mastership,
+    private readonly tenants: TenantDirection,
+  ) {}
 
-  get meterCapable(): boolean { return this.s.version === OFP13; }
+  get meterCapable(): boolean {
+    return this.s.version === OFP13;
+  }
 
   /** Applies the plan's views to this switch: removes changed/removed slices, installs new ones. */
   apply(views: PlanViews | null): Promise<SwitchApplyResult> {
@@ -73,7 +90,12 @@ export class PlanApplication {
     this.checkQueues(views, result.notes);
     return new Promise((resolve) => {
       let finished = false;
-      const finish = (r: SwitchApplyResult) => { if (!finished) { finished = true; resolve(r); } };
+      const finish = (r: SwitchApplyResult) => {
+        if (!finished) {
+          finished = true;
+          resolve(r);
+        }
+      };
       const closed = () => finish({ ...result, ok: false });
       // Every message of the round reports a closed connection (the barrier may be given up first).
       round.handlers.closed = closed;
@@ -109,7 +131,8 @@ export class PlanApplication {
   private sendMeter(round: ApplyRound, mm: MeterMod): void {
     const command = mm.command === 'add' ? OFPMC.ADD : mm.command === 'modify' ? OFPMC.MODIFY : OFPMC.DELETE;
     this.send(round, { type: 'meter_mod', command, flags: mm.flags, meterId: mm.meterId, bands: mm.bands });
-    if (mm.command === 'delete') this.meters.delete(mm.meterId); else this.meters.add(mm.meterId);
+    if (mm.command === 'delete') this.meters.delete(mm.meterId);
+    else this.meters.add(mm.meterId);
   }
 
   /**
@@ -118,11 +141,14 @@ export class PlanApplication {
    */
   private checkQueues(views: PlanViews | null, notes: string[]): void {
     const s = this.s;
-    const wanted: PlannedQueue[] = (views?.plan.qos.queues ?? []).filter((q) => q.dpid === s.dpid).map((q) => ({ port: q.port, queueId: q.queueId, slice: q.slice }));
+    const wanted: PlannedQueue[] = (views?.plan.qos.queues ?? [])
+      .filter((q) => q.dpid === s.dpid)
+      .map((q) => ({ port: q.port, queueId: q.queueId, slice: q.slice }));
     if (!wanted.length) return;
     const portNo = s.version === OFP13 ? OFPP.ANY : OFPP.ALL;
     s.request({ type: 'multipart_request', mpType: 'queue', flags: 0, portNo, queueId: ALL_QUEUES }, null, 'multipart_reply', {
-      reply: (parts) => notes.push(queueCheckNote(s.dpid, wanted, new Set(parts.flatMap((p) => (p.queues ?? []).map((q) => `${q.portNo}/${q.queueId}`))))),
+      reply: (parts) =>
+        notes.push(queueCheckNote(s.dpid, wanted, new Set(parts.flatMap((p) => (p.queues ?? []).map((q) => `${q.portNo}/${q.queueId}`))))),
       error: (e) => notes.push(`${s.dpid}: queue check refused by the switch (error type ${e.errType} code ${e.code})`),
     });
   }
@@ -150,9 +176,15 @@ export class PlanApplication {
     const s = this.s;
     const ctx: SliceContext = { view: v, edgePorts: edgePortsOf(v, s.portNumbers(), s.networkLinkPorts()), meters: this.meterCapable };
     const log = childLogger(s.log, { slice: v.slice });
-    const events: TenantEvents = { onMessage: (m, raw) => this.tenants.fromTenant(b, m, raw), onReady: (ver) => this.tenants.ready(b, ver) };
+    const events: TenantEvents = {
+      onMessage: (m, raw) => this.tenants.fromTenant(b, m, raw),
+      onReady: (ver) => this.tenants.ready(b, ver),
+    };
     const b: Binding = {
-      view: v, ctx, link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events), table: new SliceFlowTable(),
+      view: v,
+      ctx,
+      link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
+      table: new SliceFlowTable(),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,
@@ -179,10 +211,17 @@ export class PlanApplication {
 }
 
 function tenantLink(v: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection {
-  return new TenantLink(v.slice, v.controllers, log, (_l, m, raw) => events.onMessage(m, raw), (_l, ver) => events.onReady(ver));
+  return new TenantLink(
+    v.slice,
+    v.controllers,
+    log,
+    (_l, m, raw) => events.onMessage(m, raw),
+    (_l, ver) => events.onReady(ver),
+  );
 }
 
 function sameView(a: SliceOnSwitch, b: SliceOnSwitch): boolean {
-  const norm = (v: SliceOnSwitch) => JSON.stringify(v, (_k, x) => (x instanceof Set ? [...x].sort() : typeof x === 'bigint' ? x.toString() : x));
+  const norm = (v: SliceOnSwitch) =>
+    JSON.stringify(v, (_k, x) => (x instanceof Set ? [...x].sort() : typeof x === 'bigint' ? x.toString() : x));
   return norm(a) === norm(b);
 }

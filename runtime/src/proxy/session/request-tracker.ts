@@ -50,10 +50,12 @@ export class RequestTracker<O extends object> {
 
   /** Outstanding requests (all owners, or one). */
   size(owner?: O | null): number {
-    return owner === undefined ? this.entries.size : this.byOwner.get(owner)?.size ?? 0;
+    return owner === undefined ? this.entries.size : (this.byOwner.get(owner)?.size ?? 0);
   }
 
-  has(xid: number): boolean { return this.entries.has(xid); }
+  has(xid: number): boolean {
+    return this.entries.has(xid);
+  }
 
   /**
    * Waits for the answer of type `expects` to the request sent with `xid` (null: a message with

@@ -40,7 +40,12 @@ export class Statistics {
     if (this.collecting) return this.collecting;
     const v13 = s.version === OFP13;
     const requests: Draft[] = [
-      { type: 'multipart_request', mpType: 'flow', flags: 0, flow: { tableId: OFPTT_ALL, outPort: OFPP.ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: {} } },
+      {
+        type: 'multipart_request',
+        mpType: 'flow',
+        flags: 0,
+        flow: { tableId: OFPTT_ALL, outPort: OFPP.ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: {} },
+      },
       { type: 'multipart_request', mpType: 'port_stats', flags: 0, portNo: OFPP.ANY },
       { type: 'multipart_request', mpType: 'queue', flags: 0, portNo: v13 ? OFPP.ANY : OFPP.ALL, queueId: ALL_QUEUES },
     ];
@@ -61,15 +66,19 @@ export class Statistics {
       };
       const timer = setTimeout(() => done(false), timeoutMs);
       for (const r of requests) {
-        xids.push(s.request(r, null, 'multipart_reply', {
-          reply: (parts) => {
-            for (const m of parts) addReply(acc, m);
-            if (--outstanding === 0) done(true);
-          },
-          // A refused kind (e.g. no queue statistics) still leaves a usable round.
-          error: () => { if (--outstanding === 0) done(acc.flows.length > 0 || acc.ports.length > 0); },
-          closed: () => done(false),
-        }));
+        xids.push(
+          s.request(r, null, 'multipart_reply', {
+            reply: (parts) => {
+              for (const m of parts) addReply(acc, m);
+              if (--outstanding === 0) done(true);
+            },
+            // A refused kind (e.g. no queue statistics) still leaves a usable round.
+            error: () => {
+              if (--outstanding === 0) done(acc.flows.length > 0 || acc.ports.length > 0);
+            },
+            closed: () => done(false),
+          }),
+        );
       }
       s.host.statsRequestsSent(requests.length);
     });
@@ -95,9 +104,15 @@ export class Statistics {
       case 'desc':
         s.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: 'desc', flags: 0, desc: sliceDesc(b.view.slice, s.dpid) });
         return;
-      case 'flow': case 'aggregate': this.flowPoll(b, m); return;
-      case 'port_stats': this.portPoll(b, m); return;
-      default: break;
+      case 'flow':
+      case 'aggregate':
+        this.flowPoll(b, m);
+        return;
+      case 'port_stats':
+        this.portPoll(b, m);
+        return;
+      default:
+        break;
     }
     s.refuse(b, m, 'bad_multipart', `multipart type ${m.mpType} is not sliced`, raw);
   }
@@ -114,9 +129,28 @@ export class Statistics {
     s.host.tenantPoll('switch');
     s.host.statsRequestsSent(1);
     // The slice's own rules only (1.0 has no cookie mask: every rule, filtered by cookie here).
-    const physical = { tableId: OFPTT_ALL, outPort: OFPP.ANY, outGroup: OFPG_ANY, cookie: sliceCookie(b.view.index, 0), cookieMask: s.version === OFP13 ? SLICE_COOKIE_MASK : 0n, match: {} };
+    const physical = {
+      tableId: OFPTT_ALL,
+      outPort: OFPP.ANY,
+      outGroup: OFPG_ANY,
+      cookie: sliceCookie(b.view.index, 0),
+      cookieMask: s.version === OFP13 ? SLICE_COOKIE_MASK : 0n,
+      match: {},
+    };
     s.request({ type: 'multipart_request', mpType: 'flow', flags: 0, flow: physical }, b, 'multipart_reply', {
-      reply: (parts) => this.answerFlows(b, m.xid, m.mpType, tenantFlowStats(b.view.index, b.table, sel, parts.flatMap((p) => p.flows ?? []), false)),
+      reply: (parts) =>
+        this.answerFlows(
+          b,
+          m.xid,
+          m.mpType,
+          tenantFlowStats(
+            b.view.index,
+            b.table,
+            sel,
+            parts.flatMap((p) => p.flows ?? []),
+            false,
+          ),
+        ),
       error: (e) => {
         s.toTenant(b, { type: 'error', xid: m.xid, errType: e.errType, code: e.code, data: e.data });
         s.counters(b).errorsSent++;
@@ -125,7 +159,8 @@ export class Statistics {
   }
 
   private answerFlows(b: Binding, xid: number, mpType: string, flows: FlowStats[]): void {
-    if (mpType === 'aggregate') this.s.toTenant(b, { type: 'multipart_reply', xid, mpType: 'aggregate', flags: 0, aggregate: aggregateOf(flows) });
+    if (mpType === 'aggregate')
+      this.s.toTenant(b, { type: 'multipart_reply', xid, mpType: 'aggregate', flags: 0, aggregate: aggregateOf(flows) });
     else this.s.toTenant(b, { type: 'multipart_reply', xid, mpType: 'flow', flags: 0, flows });
   }
 
@@ -134,7 +169,13 @@ export class Statistics {
     const portNo = m.portNo ?? OFPP.ANY;
     const answer = (ports: readonly PortStats[]) => {
       const mine = new Set(s.slicePorts(b).map((p) => p.portNo));
-      s.toTenant(b, { type: 'multipart_reply', xid: m.xid, mpType: 'port_stats', flags: 0, portStats: tenantPortStats(mine, portNo, ports) });
+      s.toTenant(b, {
+        type: 'multipart_reply',
+        xid: m.xid,
+        mpType: 'port_stats',
+        flags: 0,
+        portStats: tenantPortStats(mine, portNo, ports),
+      });
     };
     const cached = this.cached();
     if (cached) {

@@ -25,7 +25,10 @@ export class SwitchDirection {
   error(m: MessageOf<'error'>): void {
     const s = this.s;
     const t = s.requests.tenantOf(m.xid);
-    if (!t) { s.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request'); return; }
+    if (!t) {
+      s.log.warn({ errType: m.errType, code: m.code }, 'switch error for an unknown request');
+      return;
+    }
     s.toTenant(t.owner, { type: 'error', xid: t.tenantXid, errType: m.errType, code: m.code, data: m.data });
     s.counters(t.owner).errorsSent++;
   }
@@ -33,7 +36,8 @@ export class SwitchDirection {
   portStatus(m: MessageOf<'port_status'>): void {
     const s = this.s;
     const deleted = m.reason === OFPPR.DELETE;
-    if (deleted) s.ports.delete(m.port.portNo); else s.ports.set(m.port.portNo, m.port);
+    if (deleted) s.ports.delete(m.port.portNo);
+    else s.ports.set(m.port.portNo, m.port);
     for (const b of s.bindings.values()) {
       b.ctx.edgePorts = edgePortsOf(b.view, s.portNumbers(), s.networkLinkPorts());
       if (b.view.linkPorts.has(m.port.portNo) || b.ctx.edgePorts.includes(m.port.portNo) || (deleted && b.view.edgePorts === '*')) {
@@ -46,7 +50,14 @@ export class SwitchDirection {
     const s = this.s;
     // Every removal counts toward the slice's totals (the collector keeps the final counters),
     // also when the slice's binding is gone; what the tenant sees is decided below.
-    s.host.flowRemoved?.({ dpid: s.dpid, cookie: m.cookie, key: flowKey(m.cookie, m.priority, m.match), packetCount: m.packetCount, byteCount: m.byteCount, at: Date.now() });
+    s.host.flowRemoved?.({
+      dpid: s.dpid,
+      cookie: m.cookie,
+      key: flowKey(m.cookie, m.priority, m.match),
+      packetCount: m.packetCount,
+      byteCount: m.byteCount,
+      at: Date.now(),
+    });
     if (isHypervisorCookie(m.cookie)) return;
     const idx = cookieSlice(m.cookie);
     const b = [...s.bindings.values()].find((x) => x.view.index === idx);
@@ -55,7 +66,16 @@ export class SwitchDirection {
     const r = b.table.removed(m.cookie, m.match);
     s.counters(b).flowEntries -= before - b.table.entries;
     if (r && r.flags & OFPFF13.SEND_FLOW_REM) {
-      s.toTenant(b, { ...m, xid: 0, cookie: r.tenantCookie, priority: r.priority, match: r.match, tableId: 0, idleTimeout: r.idleTimeout, hardTimeout: r.hardTimeout });
+      s.toTenant(b, {
+        ...m,
+        xid: 0,
+        cookie: r.tenantCookie,
+        priority: r.priority,
+        match: r.match,
+        tableId: 0,
+        idleTimeout: r.idleTimeout,
+        hardTimeout: r.hardTimeout,
+      });
     }
   }
 
@@ -72,7 +92,12 @@ export class SwitchDirection {
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
       const fields = parsePacket(data).fields;
       for (const b of s.bindings.values()) {
-        if (b.view.rules.some((r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)))) out.add(b.view.slice);
+        if (
+          b.view.rules.some(
+            (r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)),
+          )
+        )
+          out.add(b.view.slice);
       }
     }
     return out;
@@ -88,7 +113,13 @@ export class SwitchDirection {
     for (const b of s.bindings.values()) {
       if (b.view.linkPorts.has(inPort)) {
         if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
-        else if (b.view.overlay.type === 'mpls' && pkt.ethType === MPLS_ETHERTYPE && m.data.length >= 18 && (m.data.readUInt32BE(14) >>> 12) === b.view.overlay.tag) targets.push({ b, tagged: true });
+        else if (
+          b.view.overlay.type === 'mpls' &&
+          pkt.ethType === MPLS_ETHERTYPE &&
+          m.data.length >= 18 &&
+          m.data.readUInt32BE(14) >>> 12 === b.view.overlay.tag
+        )
+          targets.push({ b, tagged: true });
         continue;
       }
       if (!b.ctx.edgePorts.includes(inPort) || pkt.vlan !== null) continue;
@@ -103,12 +134,18 @@ export class SwitchDirection {
     if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
       const idx = cookieSlice(m.cookie);
       const hit = targets.filter((t) => t.b.view.index === idx);
-      if (hit.length) { chosen = hit; tenantRule = hit[0]!.b.table.byProxyCookie(m.cookie); }
+      if (hit.length) {
+        chosen = hit;
+        tenantRule = hit[0]!.b.table.byProxyCookie(m.cookie);
+      }
     }
     const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
     for (const { b, tagged } of chosen) {
       const c = s.counters(b);
-      if (!b.link.connected || b.link.slow || (b.packetIn && !b.packetIn.take())) { c.packetInsDropped++; continue; }
+      if (!b.link.connected || b.link.slow || (b.packetIn && !b.packetIn.take())) {
+        c.packetInsDropped++;
+        continue;
+      }
       let data = m.data;
       if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data);
       // Learning controllers only act on table misses: report the tenant's table-miss rule (and
@@ -116,7 +153,17 @@ export class SwitchDirection {
       const tenantMiss = tenantRule ? tenantRule.priority === 0 && Object.keys(tenantRule.match).length === 0 : false;
       const reason = tenantMiss || isMissEmulation || (m.version !== OFP13 && !hvRule) ? 0 : m.reason;
       c.packetInsDelivered++;
-      s.toTenant(b, { type: 'packet_in', xid: 0, bufferId: NO_BUFFER, totalLen: data.length, reason, tableId: 0, cookie: tenantRule?.tenantCookie ?? NO_COOKIE, match: { in_port: { value: BigInt(inPort) } }, data });
+      s.toTenant(b, {
+        type: 'packet_in',
+        xid: 0,
+        bufferId: NO_BUFFER,
+        totalLen: data.length,
+        reason,
+        tableId: 0,
+        cookie: tenantRule?.tenantCookie ?? NO_COOKIE,
+        match: { in_port: { value: BigInt(inPort) } },
+        data,
+      });
     }
   }
 }

@@ -25,14 +25,27 @@ export class SwitchSession {
   private readonly fromSwitchSide: SwitchDirection;
 
   /** `currentViews`: the plan the proxy carries now (a new master programs it). */
-  constructor(readonly channel: SwitchChannel, host: SessionHost, private readonly currentViews: () => PlanViews | null) {
+  constructor(
+    readonly channel: SwitchChannel,
+    host: SessionHost,
+    private readonly currentViews: () => PlanViews | null,
+  ) {
     const s = (this.s = new SessionContext(channel, host));
     this.mastership = new Mastership(s);
     this.stats = new Statistics(s);
     this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
     this.fromSwitchSide = new SwitchDirection(s);
-    channel.onReady = (v) => { s.version = v; s.send({ type: 'features_request' }); };
-    channel.onMessage = (m) => { try { this.fromSwitch(m); } catch (e) { s.log.error({ err: (e as Error).stack }, 'switch message handling failed'); } };
+    channel.onReady = (v) => {
+      s.version = v;
+      s.send({ type: 'features_request' });
+    };
+    channel.onMessage = (m) => {
+      try {
+        this.fromSwitch(m);
+      } catch (e) {
+        s.log.error({ err: (e as Error).stack }, 'switch message handling failed');
+      }
+    };
     channel.onClose = (why) => {
       s.log.info({ dpid: s.dpid, why }, 'switch disconnected');
       for (const b of s.bindings.values()) b.link.stop();
@@ -44,21 +57,41 @@ export class SwitchSession {
   }
 
   /** The switch's datapath id (16 hex digits; '' before the handshake). */
-  get dpid(): string { return this.s.dpid; }
-  get version(): OfVersion | null { return this.s.version; }
-  get ports(): ReadonlyMap<number, Port> { return this.s.ports; }
-  get ready(): boolean { return this.s.ready; }
-  get role(): SessionRole { return this.s.role; }
-  get generationId(): bigint { return this.s.generationId; }
+  get dpid(): string {
+    return this.s.dpid;
+  }
+  get version(): OfVersion | null {
+    return this.s.version;
+  }
+  get ports(): ReadonlyMap<number, Port> {
+    return this.s.ports;
+  }
+  get ready(): boolean {
+    return this.s.ready;
+  }
+  get role(): SessionRole {
+    return this.s.role;
+  }
+  get generationId(): bigint {
+    return this.s.generationId;
+  }
   /** The slices bound to this switch, by name. */
-  get bindings(): ReadonlyMap<string, Binding> { return this.s.bindings; }
+  get bindings(): ReadonlyMap<string, Binding> {
+    return this.s.bindings;
+  }
   /** The last statistics round (collector or tenant-triggered). */
-  get lastStats(): SessionStats | null { return this.stats.lastStats; }
+  get lastStats(): SessionStats | null {
+    return this.stats.lastStats;
+  }
   /** Whether this node writes to the switch: pushes rules and connects the tenant controllers. */
-  get mayProgram(): boolean { return this.mastership.mayProgram; }
+  get mayProgram(): boolean {
+    return this.mastership.mayProgram;
+  }
 
   /** Applies the plan's views to this switch: removes changed/removed slices, installs new ones. */
-  apply(views: PlanViews | null): Promise<SwitchApplyResult> { return this.plan.apply(views); }
+  apply(views: PlanViews | null): Promise<SwitchApplyResult> {
+    return this.plan.apply(views);
+  }
 
   /**
    * Takes a role decided by the arbiter (see Mastership.take). A new master learns the switch's
@@ -73,7 +106,9 @@ export class SwitchSession {
   }
 
   /** One statistics round over this switch connection (see Statistics.collect). */
-  collectStats(timeoutMs = 3000): Promise<SessionStats | undefined> { return this.stats.collect(timeoutMs); }
+  collectStats(timeoutMs = 3000): Promise<SessionStats | undefined> {
+    return this.stats.collect(timeoutMs);
+  }
 
   close(): void {
     for (const b of this.s.bindings.values()) b.link.stop();
@@ -84,7 +119,9 @@ export class SwitchSession {
     const s = this.s;
     switch (m.type) {
       case 'features_reply': {
-        s.dpidValue = m.dpid; s.dpid = dpidHex(m.dpid); s.capabilities = m.capabilities;
+        s.dpidValue = m.dpid;
+        s.dpid = dpidHex(m.dpid);
+        s.capabilities = m.capabilities;
         s.log = childLogger(s.host.log, { dpid: s.dpid });
         if (m.version === OFP13) {
           s.request({ type: 'multipart_request', mpType: 'port_desc', flags: 0 }, null, 'multipart_reply', {
@@ -99,12 +136,25 @@ export class SwitchSession {
         }
         return;
       }
-      case 'multipart_reply': case 'barrier_reply': case 'role_reply': s.requests.answer(m); return;
-      case 'error': if (!s.requests.error(m)) this.fromSwitchSide.error(m); return;
-      case 'packet_in': this.fromSwitchSide.packetIn(m); return;
-      case 'port_status': this.fromSwitchSide.portStatus(m); return;
-      case 'flow_removed': this.fromSwitchSide.flowRemoved(m); return;
-      default: return;
+      case 'multipart_reply':
+      case 'barrier_reply':
+      case 'role_reply':
+        s.requests.answer(m);
+        return;
+      case 'error':
+        if (!s.requests.error(m)) this.fromSwitchSide.error(m);
+        return;
+      case 'packet_in':
+        this.fromSwitchSide.packetIn(m);
+        return;
+      case 'port_status':
+        this.fromSwitchSide.portStatus(m);
+        return;
+      case 'flow_removed':
+        this.fromSwitchSide.flowRemoved(m);
+        return;
+      default:
+        return;
     }
   }
 

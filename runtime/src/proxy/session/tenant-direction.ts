@@ -15,17 +15,39 @@ import type { Mastership } from './mastership.js';
 import type { Statistics } from './statistics.js';
 
 export class TenantDirection {
-  constructor(private readonly s: SessionContext, private readonly mastership: Mastership, private readonly stats: Statistics) {}
+  constructor(
+    private readonly s: SessionContext,
+    private readonly mastership: Mastership,
+    private readonly stats: Statistics,
+  ) {}
 
   fromTenant(b: Binding, m: OfMessage, raw: Buffer): void {
     const s = this.s;
-    if (b.control && !b.control.take()) { s.counters(b).controlRateDrops++; s.refuse(b, m, 'eperm_request', 'control_rate exceeded', raw); return; }
+    if (b.control && !b.control.take()) {
+      s.counters(b).controlRateDrops++;
+      s.refuse(b, m, 'eperm_request', 'control_rate exceeded', raw);
+      return;
+    }
     switch (m.type) {
       case 'features_request':
-        s.toTenant(b, { type: 'features_reply', xid: m.xid, dpid: s.dpidValue, nBuffers: 0, nTables: 1, auxiliaryId: 0, capabilities: s.capabilities & 0x4f, actions: 0xfff, ports: m.version === OFP13 ? [] : s.slicePorts(b) });
+        s.toTenant(b, {
+          type: 'features_reply',
+          xid: m.xid,
+          dpid: s.dpidValue,
+          nBuffers: 0,
+          nTables: 1,
+          auxiliaryId: 0,
+          capabilities: s.capabilities & 0x4f,
+          actions: 0xfff,
+          ports: m.version === OFP13 ? [] : s.slicePorts(b),
+        });
         return;
-      case 'get_config_request': s.toTenant(b, { type: 'get_config_reply', xid: m.xid, flags: 0, missSendLen: b.missSendLen }); return;
-      case 'set_config': b.missSendLen = m.missSendLen; return;
+      case 'get_config_request':
+        s.toTenant(b, { type: 'get_config_reply', xid: m.xid, flags: 0, missSendLen: b.missSendLen });
+        return;
+      case 'set_config':
+        b.missSendLen = m.missSendLen;
+        return;
       case 'barrier_request':
         s.request({ type: 'barrier_request' }, b, 'barrier_reply', {
           reply: () => s.toTenant(b, { type: 'barrier_reply', xid: m.xid }),
@@ -35,12 +57,24 @@ export class TenantDirection {
           },
         });
         return;
-      case 'role_request': s.toTenant(b, { type: 'role_reply', xid: m.xid, role: m.role, generationId: m.generationId }); return;
-      case 'echo_reply': case 'hello': case 'error': return;
-      case 'multipart_request': this.stats.tenantRequest(b, m, raw); return;
-      case 'flow_mod': this.flowMod(b, m, raw); return;
-      case 'packet_out': this.packetOut(b, m, raw); return;
-      default: s.refuse(b, m, m.type === 'other' ? 'bad_type' : 'eperm_request', `${m.type} is not available to slices`, raw);
+      case 'role_request':
+        s.toTenant(b, { type: 'role_reply', xid: m.xid, role: m.role, generationId: m.generationId });
+        return;
+      case 'echo_reply':
+      case 'hello':
+      case 'error':
+        return;
+      case 'multipart_request':
+        this.stats.tenantRequest(b, m, raw);
+        return;
+      case 'flow_mod':
+        this.flowMod(b, m, raw);
+        return;
+      case 'packet_out':
+        this.packetOut(b, m, raw);
+        return;
+      default:
+        s.refuse(b, m, m.type === 'other' ? 'bad_type' : 'eperm_request', `${m.type} is not available to slices`, raw);
     }
   }
 
@@ -60,17 +94,37 @@ export class TenantDirection {
     const existing = isDelete ? undefined : b.table.existing(m.match, m.priority, key);
     const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.mastership.nextRuleNumber());
     const r = rewriteFlowMod(b.ctx, m, cookie);
-    if (!r.ok) { c.flowModsRejected++; s.refuse(b, m, r.error, r.reason, raw); return; }
+    if (!r.ok) {
+      c.flowModsRejected++;
+      s.refuse(b, m, r.error, r.reason, raw);
+      return;
+    }
     if (m.command === FC.ADD) {
       const delta = r.value.length - (existing?.physical ?? 0);
       const perSwitch = b.view.limits.flowEntriesSwitch;
       const total = b.view.limits.flowEntriesTotal;
-      if ((perSwitch !== null && b.table.entries + delta > perSwitch) || (total !== null && s.host.totalEntries(b.view.slice) + delta > total)) {
+      if (
+        (perSwitch !== null && b.table.entries + delta > perSwitch) ||
+        (total !== null && s.host.totalEntries(b.view.slice) + delta > total)
+      ) {
         c.flowModsRejected++;
         s.refuse(b, m, 'table_full', `flow_entries limit reached (${b.table.entries} on this switch)`, raw);
         return;
       }
-      b.table.add({ cookie, tenantCookie: m.cookie, match: m.match, priority: m.priority, flags: m.flags, idleTimeout: m.idleTimeout, hardTimeout: m.hardTimeout, instructions: m.instructions }, r.value, key);
+      b.table.add(
+        {
+          cookie,
+          tenantCookie: m.cookie,
+          match: m.match,
+          priority: m.priority,
+          flags: m.flags,
+          idleTimeout: m.idleTimeout,
+          hardTimeout: m.hardTimeout,
+          instructions: m.instructions,
+        },
+        r.value,
+        key,
+      );
       c.flowEntries += delta;
     } else if (isDelete) {
       const before = b.table.entries;
@@ -83,9 +137,14 @@ export class TenantDirection {
       s.requests.rememberTenant(xid, b, m.xid);
       // The rewrite's fresh object becomes the message (no copy per physical rule).
       const msg = fm as MessageOf<'flow_mod'>;
-      msg.type = 'flow_mod'; msg.version = s.version!; msg.xid = xid;
+      msg.type = 'flow_mod';
+      msg.version = s.version!;
+      msg.xid = xid;
       const err = s.channel.send(msg);
-      if (err) { s.refuse(b, m, 'eperm_flow', err, raw); return; }
+      if (err) {
+        s.refuse(b, m, 'eperm_flow', err, raw);
+        return;
+      }
     }
   }
 
@@ -93,8 +152,16 @@ export class TenantDirection {
     const s = this.s;
     const c = s.counters(b);
     const r = rewritePacketOut(b.ctx, m.inPort, m.actions);
-    if (!r.ok) { c.packetOutsRejected++; s.refuse(b, m, r.error, r.reason, raw); return; }
-    if (m.bufferId !== NO_BUFFER && m.data.length === 0) { c.packetOutsRejected++; s.refuse(b, m, 'eperm_request', 'buffered packet-outs are not supported', raw); return; }
+    if (!r.ok) {
+      c.packetOutsRejected++;
+      s.refuse(b, m, r.error, r.reason, raw);
+      return;
+    }
+    if (m.bufferId !== NO_BUFFER && m.data.length === 0) {
+      c.packetOutsRejected++;
+      s.refuse(b, m, 'eperm_request', 'buffered packet-outs are not supported', raw);
+      return;
+    }
     c.packetOuts++;
     const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
     const xid = s.channel.xid();
@@ -106,7 +173,15 @@ export class TenantDirection {
       s.channel.sendRaw(copy);
       return;
     }
-    const err = s.channel.send({ type: 'packet_out', version: s.version!, xid, bufferId: NO_BUFFER, inPort, actions: r.value, data: m.data });
+    const err = s.channel.send({
+      type: 'packet_out',
+      version: s.version!,
+      xid,
+      bufferId: NO_BUFFER,
+      inPort,
+      actions: r.value,
+      data: m.data,
+    });
     if (err) s.refuse(b, m, 'eperm_action', err, raw);
   }
 }
@@ -114,7 +189,8 @@ export class TenantDirection {
 function sameActions(a: readonly Action[], b: readonly Action[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!;
+    const x = a[i]!,
+      y = b[i]!;
     if (x === y) continue;
     if (x.type !== 'output' || y.type !== 'output' || x.port !== y.port || x.maxLen !== y.maxLen) return false;
   }

@@ -26,14 +26,20 @@ export class FakeSwitchChannel implements SwitchChannel {
   version: OfVersion = OFP13;
   private nextXid = 100;
 
-  hello(): void { this.hellos++; }
-  xid(): number { return ++this.nextXid; }
+  hello(): void {
+    this.hellos++;
+  }
+  xid(): number {
+    return ++this.nextXid;
+  }
   send(m: OfMessage): string | null {
     if (this.closed) return 'closed';
     this.sent.push(m);
     return null;
   }
-  sendRaw(bytes: Buffer): void { if (!this.closed) this.raw.push(bytes); }
+  sendRaw(bytes: Buffer): void {
+    if (!this.closed) this.raw.push(bytes);
+  }
   close(why: string): void {
     if (this.closed) return;
     this.closed = true;
@@ -41,10 +47,17 @@ export class FakeSwitchChannel implements SwitchChannel {
   }
 
   // ---- the test's side ----
-  negotiate(v: OfVersion): void { this.version = v; this.onReady(v); }
-  inject(m: Incoming): void { this.onMessage({ ...m, version: this.version } as OfMessage, Buffer.alloc(0)); }
+  negotiate(v: OfVersion): void {
+    this.version = v;
+    this.onReady(v);
+  }
+  inject(m: Incoming): void {
+    this.onMessage({ ...m, version: this.version } as OfMessage, Buffer.alloc(0));
+  }
   /** What the session sent of one type (in order). */
-  of<T extends OfMessage['type']>(type: T): Array<Of<T>> { return this.sent.filter((m): m is Of<T> => m.type === type); }
+  of<T extends OfMessage['type']>(type: T): Array<Of<T>> {
+    return this.sent.filter((m): m is Of<T> => m.type === type);
+  }
   last<T extends OfMessage['type']>(type: T): Of<T> {
     const all = this.of(type);
     if (!all.length) throw new Error(`the session sent no ${type}`);
@@ -71,11 +84,20 @@ export class FakeTenant implements TenantConnection {
   stopped = false;
   readonly received: Unversioned[] = [];
 
-  constructor(readonly view: SliceOnSwitch, readonly events: TenantEvents, public version: OfVersion = OFP13) {
+  constructor(
+    readonly view: SliceOnSwitch,
+    readonly events: TenantEvents,
+    public version: OfVersion = OFP13,
+  ) {
     this.connectedTo = view.controllers[0] ? { host: view.controllers[0].host, port: view.controllers[0].port } : null;
   }
-  start(): void { this.started = true; }
-  stop(): void { this.stopped = true; this.connected = false; }
+  start(): void {
+    this.started = true;
+  }
+  stop(): void {
+    this.stopped = true;
+    this.connected = false;
+  }
   send(m: Unversioned): string | null {
     if (!this.connected) return 'not connected';
     this.received.push(m);
@@ -84,7 +106,10 @@ export class FakeTenant implements TenantConnection {
 
   // ---- the controller's side ----
   /** The controller says hello in `version`. */
-  ready(version: OfVersion = this.version): void { this.version = version; this.events.onReady(version); }
+  ready(version: OfVersion = this.version): void {
+    this.version = version;
+    this.events.onReady(version);
+  }
   /** Sends a message; `raw` defaults to a bare header with the message's xid and a marker byte. */
   sendToProxy(m: Incoming, raw?: Buffer): void {
     this.events.onMessage({ ...m, version: this.version } as OfMessage, raw ?? header(this.version, m.xid));
@@ -97,23 +122,46 @@ export class FakeTenant implements TenantConnection {
 /** A controller's flow-mod: ADD, priority 10, output to port 1, unless `over` says otherwise. */
 export function flowMod(over: Partial<FlowMod> & { xid: number }): Extract<Incoming, { type: 'flow_mod' }> {
   return {
-    type: 'flow_mod', cookie: 0x77n, cookieMask: 0n, tableId: 0, command: OFPFC.ADD, idleTimeout: 0, hardTimeout: 0, priority: 10,
-    bufferId: OFP_NO_BUFFER, outPort: OFPP.ANY, outGroup: OFPG_ANY, flags: 0, match: {},
-    instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }], ...over,
+    type: 'flow_mod',
+    cookie: 0x77n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: OFPFC.ADD,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 10,
+    bufferId: OFP_NO_BUFFER,
+    outPort: OFPP.ANY,
+    outGroup: OFPG_ANY,
+    flags: 0,
+    match: {},
+    instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }],
+    ...over,
   };
 }
 
 export function header(version: number, xid: number): Buffer {
   const b = Buffer.alloc(9);
-  b[0] = version; b[1] = 13; b.writeUInt16BE(9, 2); b.writeUInt32BE(xid >>> 0, 4); b[8] = 0xab;
+  b[0] = version;
+  b[1] = 13;
+  b.writeUInt16BE(9, 2);
+  b.writeUInt32BE(xid >>> 0, 4);
+  b[8] = 0xab;
   return b;
 }
 
-export interface HostOptions { arbitrated?: boolean; statsCacheMs?: number | null; tenantVersion?: OfVersion; log?: Logger }
+export interface HostOptions {
+  arbitrated?: boolean;
+  statsCacheMs?: number | null;
+  tenantVersion?: OfVersion;
+  log?: Logger;
+}
 
 /** A logger that keeps `level message` lines. */
 export function recordingLogger(lines: string[]): Logger {
-  const rec = (level: string) => (obj: object | string, msg?: string) => { lines.push(`${level} ${msg ?? (typeof obj === 'string' ? obj : '')}`); };
+  const rec = (level: string) => (obj: object | string, msg?: string) => {
+    lines.push(`${level} ${msg ?? (typeof obj === 'string' ? obj : '')}`);
+  };
   const l: Logger = { debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error'), child: () => l };
   return l;
 }
@@ -138,16 +186,32 @@ export function fakeHost(o: HostOptions = {}): FakeHost {
   };
   const host: FakeHost = {
     log: o.log ?? silentLogger,
-    tenants, sliceCounters, removed: [], readyCalls: 0, closedCalls: 0, statsSent: 0, polls: [],
+    tenants,
+    sliceCounters,
+    removed: [],
+    readyCalls: 0,
+    closedCalls: 0,
+    statsSent: 0,
+    polls: [],
     counters,
     totalEntries: (slice) => counters(slice).flowEntries,
-    sessionReady: () => { host.readyCalls++; },
-    sessionClosed: () => { host.closedCalls++; },
+    sessionReady: () => {
+      host.readyCalls++;
+    },
+    sessionClosed: () => {
+      host.closedCalls++;
+    },
     arbitrated: o.arbitrated ?? false,
     statsCacheMs: o.statsCacheMs ?? null,
-    statsRequestsSent: (n) => { host.statsSent += n; },
-    tenantPoll: (a) => { host.polls.push(a); },
-    flowRemoved: (e) => { host.removed.push(e); },
+    statsRequestsSent: (n) => {
+      host.statsSent += n;
+    },
+    tenantPoll: (a) => {
+      host.polls.push(a);
+    },
+    flowRemoved: (e) => {
+      host.removed.push(e);
+    },
     connectTenant: (view, _log, events) => {
       const t = new FakeTenant(view, events, o.tenantVersion ?? OFP13);
       tenants.set(view.slice, t);
@@ -158,7 +222,19 @@ export function fakeHost(o: HostOptions = {}): FakeHost {
 }
 
 export function port(no: number): Port {
-  return { portNo: no, hwAddr: `02:00:00:00:00:${no.toString(16).padStart(2, '0')}`, name: `p${no}`, config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 };
+  return {
+    portNo: no,
+    hwAddr: `02:00:00:00:00:${no.toString(16).padStart(2, '0')}`,
+    name: `p${no}`,
+    config: 0,
+    state: 0,
+    curr: 0,
+    advertised: 0,
+    supported: 0,
+    peer: 0,
+    currSpeed: 0,
+    maxSpeed: 0,
+  };
 }
 
 export interface Rig {
@@ -182,7 +258,28 @@ export function connectSession(plan: Plan | null, o: HostOptions & { dpid?: bigi
   const version = o.version ?? OFP13;
   const ports = (o.ports ?? [1, 2, 3, 4]).map(port);
   channel.negotiate(version);
-  channel.inject({ type: 'features_reply', xid: channel.last('features_request').xid, dpid: o.dpid ?? 1n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, actions: 0, ports: version === OFP13 ? [] : ports });
-  if (version === OFP13) channel.inject({ type: 'multipart_reply', xid: channel.last('multipart_request').xid, mpType: 'port_desc', flags: 0, ports });
-  return { session, channel, host, get views() { return views; }, setViews: (v) => { views = v; } };
+  channel.inject({
+    type: 'features_reply',
+    xid: channel.last('features_request').xid,
+    dpid: o.dpid ?? 1n,
+    nBuffers: 0,
+    nTables: 254,
+    auxiliaryId: 0,
+    capabilities: 0x4f,
+    actions: 0,
+    ports: version === OFP13 ? [] : ports,
+  });
+  if (version === OFP13)
+    channel.inject({ type: 'multipart_reply', xid: channel.last('multipart_request').xid, mpType: 'port_desc', flags: 0, ports });
+  return {
+    session,
+    channel,
+    host,
+    get views() {
+      return views;
+    },
+    setViews: (v) => {
+      views = v;
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { firstRuleNumber } from '../../../src/dataplane/cookies.js';
 import { connectSession, flowMod, recordingLogger } from './fake.js';
 import { plan } from './plan.js';
 
-test('master: role request with the generation id, the switch\'s meters learnt, then the plan', async () => {
+test("master: role request with the generation id, the switch's meters learnt, then the plan", async () => {
   const { session, channel, host } = connectSession(plan, { arbitrated: true });
   const becoming = session.setRole('master', 7n);
   const rr = channel.last('role_request');
@@ -18,10 +18,19 @@ test('master: role request with the generation id, the switch\'s meters learnt, 
   assert.equal(meters.mpType, 'meter');
   assert.equal(channel.of('flow_mod').length, 0, 'nothing programmed before the meters are known');
   // The previous master added meter 1 already: this one modifies it.
-  channel.inject({ type: 'multipart_reply', xid: meters.xid, mpType: 'meter', flags: 0, meterStats: [{ meterId: 1, flowCount: 0, packetInCount: 0n, byteInCount: 0n, bandPackets: 0n, bandBytes: 0n }] });
+  channel.inject({
+    type: 'multipart_reply',
+    xid: meters.xid,
+    mpType: 'meter',
+    flags: 0,
+    meterStats: [{ meterId: 1, flowCount: 0, packetInCount: 0n, byteInCount: 0n, bandPackets: 0n, bandBytes: 0n }],
+  });
   channel.inject({ type: 'role_reply', xid: rr.xid, role: OFPCR_ROLE.MASTER, generationId: 7n });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(channel.of('meter_mod').map((m) => [m.command, m.meterId]), [[OFPMC.MODIFY, 1]]);
+  assert.deepEqual(
+    channel.of('meter_mod').map((m) => [m.command, m.meterId]),
+    [[OFPMC.MODIFY, 1]],
+  );
   channel.answerBarriers();
   const r = await becoming;
   assert.equal(r?.ok, true);
@@ -57,7 +66,10 @@ test('a refused role request is logged; the session goes on', async () => {
   channel.inject({ type: 'error', xid: channel.last('role_request').xid, errType: 11, code: 0, data: Buffer.alloc(0) });
   void session.setRole('master', 2n);
   channel.inject({ type: 'error', xid: channel.last('role_request').xid, errType: 1, code: 5, data: Buffer.alloc(0) });
-  assert.deepEqual(lines.filter((l) => l.startsWith('warn')), ['warn role request refused by the switch', 'warn role request failed']);
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('warn')),
+    ['warn role request refused by the switch', 'warn role request failed'],
+  );
   assert.equal(session.role, 'master');
 });
 
@@ -72,7 +84,7 @@ test('OpenFlow 1.0 has no roles: only what this node does changes', async () => 
   assert.deepEqual([r?.ok, r?.slicesAdded], [true, []]);
 });
 
-test('a new master\'s tenant rules are numbered past its generation (cookies never reused)', async () => {
+test("a new master's tenant rules are numbered past its generation (cookies never reused)", async () => {
   const { session, channel, host } = connectSession(plan, { arbitrated: true });
   const becoming = session.setRole('master', 5n);
   channel.inject({ type: 'multipart_reply', xid: channel.last('multipart_request').xid, mpType: 'meter', flags: 0, meterStats: [] });

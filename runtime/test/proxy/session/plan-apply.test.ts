@@ -13,23 +13,31 @@ import { connectSession } from './fake.js';
 import { plan } from './plan.js';
 import { dp } from '../fixtures.js';
 
-test('a plan installs the isolation rule, each slice\'s base rules and meter, and binds its controller', async () => {
+test("a plan installs the isolation rule, each slice's base rules and meter, and binds its controller", async () => {
   const { session, channel, host } = connectSession(null);
   const applying = session.apply(buildPlanViews(plan));
   const fms = channel.of('flow_mod');
-  assert.deepEqual(fms.map((f) => [f.cookie, f.priority]), [
-    [HV_DROP_COOKIE, BASE_DROP_PRIORITY],
-    [hvSliceCookie(0, 1), LLDP_PRIORITY],
-    [hvSliceCookie(1, 1), LLDP_PRIORITY],
-  ]);
+  assert.deepEqual(
+    fms.map((f) => [f.cookie, f.priority]),
+    [
+      [HV_DROP_COOKIE, BASE_DROP_PRIORITY],
+      [hvSliceCookie(0, 1), LLDP_PRIORITY],
+      [hvSliceCookie(1, 1), LLDP_PRIORITY],
+    ],
+  );
   assert.equal(fms[1]!.match.in_port?.value, 3n, 'LLDP from the link port');
   assert.equal(fms[1]!.match.vlan_vid?.value, BigInt(201 | 0x1000));
   const meters = channel.of('meter_mod');
-  assert.deepEqual(meters.map((m) => [m.command, m.meterId, m.bands[0]!.rate]), [[OFPMC.ADD, 1, 1000]]);
+  assert.deepEqual(
+    meters.map((m) => [m.command, m.meterId, m.bands[0]!.rate]),
+    [[OFPMC.ADD, 1, 1000]],
+  );
   assert.deepEqual([...host.tenants.keys()], ['x', 'y']);
   assert.ok([...host.tenants.values()].every((t) => t.started));
   let settled = false;
-  void applying.then(() => { settled = true; });
+  void applying.then(() => {
+    settled = true;
+  });
   await Promise.resolve();
   assert.equal(settled, false, 'the apply waits for the barrier reply');
   channel.answerBarriers();
@@ -38,18 +46,26 @@ test('a plan installs the isolation rule, each slice\'s base rules and meter, an
   assert.ok(r.notes.every((n) => !n.includes('error')));
 });
 
-test('undeploy removes each slice\'s tenant rules, base rules and meter, and stops its controller', async () => {
+test("undeploy removes each slice's tenant rules, base rules and meter, and stops its controller", async () => {
   const { session, channel, host } = connectSession(plan);
   channel.answerBarriers();
   const before = channel.sent.length;
   const undeploy = session.apply(null);
   const sent = channel.sent.slice(before);
   const deletes = sent.filter((m) => m.type === 'flow_mod');
-  assert.deepEqual(deletes.map((f) => f.type === 'flow_mod' && [f.command, f.cookie, f.cookieMask]), [
-    [OFPFC.DELETE, sliceCookie(0, 0), SLICE_COOKIE_MASK], [OFPFC.DELETE, hvSliceCookie(0, 0), HV_SLICE_COOKIE_MASK],
-    [OFPFC.DELETE, sliceCookie(1, 0), SLICE_COOKIE_MASK], [OFPFC.DELETE, hvSliceCookie(1, 0), HV_SLICE_COOKIE_MASK],
-  ]);
-  assert.deepEqual(sent.filter((m) => m.type === 'meter_mod').map((m) => m.type === 'meter_mod' && [m.command, m.meterId]), [[OFPMC.DELETE, 1]]);
+  assert.deepEqual(
+    deletes.map((f) => f.type === 'flow_mod' && [f.command, f.cookie, f.cookieMask]),
+    [
+      [OFPFC.DELETE, sliceCookie(0, 0), SLICE_COOKIE_MASK],
+      [OFPFC.DELETE, hvSliceCookie(0, 0), HV_SLICE_COOKIE_MASK],
+      [OFPFC.DELETE, sliceCookie(1, 0), SLICE_COOKIE_MASK],
+      [OFPFC.DELETE, hvSliceCookie(1, 0), HV_SLICE_COOKIE_MASK],
+    ],
+  );
+  assert.deepEqual(
+    sent.filter((m) => m.type === 'meter_mod').map((m) => m.type === 'meter_mod' && [m.command, m.meterId]),
+    [[OFPMC.DELETE, 1]],
+  );
   channel.answerBarriers();
   const r = await undeploy;
   assert.equal(r.ok, true);
@@ -82,17 +98,41 @@ test('a switch error about a message of the apply fails it; IS_SLAVE makes this 
   }
 });
 
-test('the plan\'s queues are checked: the apply notes the missing ones', async () => {
-  const withQueues = { ...plan, qos: { ...plan.qos, queues: [{ dpid: dp(1), port: 1, queueId: 1, slice: 'x', class: null, minBps: null, maxBps: null }, { dpid: dp(1), port: 2, queueId: 7, slice: 'y', class: null, minBps: null, maxBps: null }] } };
+test("the plan's queues are checked: the apply notes the missing ones", async () => {
+  const withQueues = {
+    ...plan,
+    qos: {
+      ...plan.qos,
+      queues: [
+        { dpid: dp(1), port: 1, queueId: 1, slice: 'x', class: null, minBps: null, maxBps: null },
+        { dpid: dp(1), port: 2, queueId: 7, slice: 'y', class: null, minBps: null, maxBps: null },
+      ],
+    },
+  };
   const { session, channel } = connectSession(null);
   const applying = session.apply(buildPlanViews(withQueues));
   const q = channel.last('multipart_request');
   assert.equal(q.mpType, 'queue');
-  channel.inject({ type: 'multipart_reply', xid: q.xid, mpType: 'queue', flags: 1, queues: [{ portNo: 1, queueId: 1, txPackets: 0n, txBytes: 0n, txErrors: 0n }] });
-  channel.inject({ type: 'multipart_reply', xid: q.xid, mpType: 'queue', flags: 0, queues: [{ portNo: 3, queueId: 7, txPackets: 0n, txBytes: 0n, txErrors: 0n }] });
+  channel.inject({
+    type: 'multipart_reply',
+    xid: q.xid,
+    mpType: 'queue',
+    flags: 1,
+    queues: [{ portNo: 1, queueId: 1, txPackets: 0n, txBytes: 0n, txErrors: 0n }],
+  });
+  channel.inject({
+    type: 'multipart_reply',
+    xid: q.xid,
+    mpType: 'queue',
+    flags: 0,
+    queues: [{ portNo: 3, queueId: 7, txPackets: 0n, txBytes: 0n, txErrors: 0n }],
+  });
   channel.answerBarriers();
   const r = await applying;
-  assert.ok(r.notes.includes(`${dp(1)}: 1 of 2 planned queues missing (port 2 queue 7 of y); create them on the switch (docs/dataplane.md)`), r.notes.join('\n'));
+  assert.ok(
+    r.notes.includes(`${dp(1)}: 1 of 2 planned queues missing (port 2 queue 7 of y); create them on the switch (docs/dataplane.md)`),
+    r.notes.join('\n'),
+  );
 });
 
 test('a node waiting for its role does not program the switch', async () => {
@@ -104,12 +144,18 @@ test('a node waiting for its role does not program the switch', async () => {
   assert.equal(channel.of('flow_mod').length, 0);
 });
 
-test('9 000 barriers from one tenant do not push out the deploy\'s own barrier', async () => {
+test("9 000 barriers from one tenant do not push out the deploy's own barrier", async () => {
   const { session, channel, host } = connectSession(plan);
   channel.answerBarriers();
   const x = host.tenants.get('x')!;
   x.ready();
-  const undeployY = session.apply(buildPlanViews({ ...plan, slices: plan.slices.filter((s) => s.name === 'x'), flowspace: plan.flowspace.filter((e) => e.slice === 'x') }));
+  const undeployY = session.apply(
+    buildPlanViews({
+      ...plan,
+      slices: plan.slices.filter((s) => s.name === 'x'),
+      flowspace: plan.flowspace.filter((e) => e.slice === 'x'),
+    }),
+  );
   const deployBarrier = channel.last('barrier_request').xid;
   for (let i = 0; i < 9000; i++) x.sendToProxy({ type: 'barrier_request', xid: 50_000 + i });
   channel.inject({ type: 'barrier_reply', xid: deployBarrier });
@@ -119,6 +165,9 @@ test('9 000 barriers from one tenant do not push out the deploy\'s own barrier',
   // The tenant's newest barriers are still answered in its own terms.
   const last = channel.last('barrier_request');
   channel.inject({ type: 'barrier_reply', xid: last.xid });
-  assert.deepEqual(x.of('barrier_reply').map((m) => m.xid), [50_000 + 8999]);
+  assert.deepEqual(
+    x.of('barrier_reply').map((m) => m.xid),
+    [50_000 + 8999],
+  );
   assert.equal(session.version, OFP13);
 });

@@ -5,8 +5,14 @@ import assert from 'node:assert/strict';
 import { RequestTracker, RING_SIZE } from '../../../src/proxy/session/request-tracker.js';
 import type { MessageOf } from '../../../src/proxy/messages.js';
 
-const part = (xid: number, more: boolean, portNo: number): MessageOf<'multipart_reply'> =>
-  ({ version: 4, xid, type: 'multipart_reply', mpType: 'port_stats', flags: more ? 1 : 0, portStats: [{ portNo } as never] });
+const part = (xid: number, more: boolean, portNo: number): MessageOf<'multipart_reply'> => ({
+  version: 4,
+  xid,
+  type: 'multipart_reply',
+  mpType: 'port_stats',
+  flags: more ? 1 : 0,
+  portStats: [{ portNo } as never],
+});
 const err = (xid: number): MessageOf<'error'> => ({ version: 4, xid, type: 'error', errType: 1, code: 5, data: Buffer.alloc(0) });
 const owner = (name: string) => ({ name });
 
@@ -26,7 +32,11 @@ test('a multipart reply is answered once, with every part in order', () => {
 test('a reply of another type or for an unknown xid is not taken', () => {
   const t = new RequestTracker<{ name: string }>();
   let replies = 0;
-  t.expect(3, null, 'barrier_reply', { reply: () => { replies++; } });
+  t.expect(3, null, 'barrier_reply', {
+    reply: () => {
+      replies++;
+    },
+  });
   assert.equal(t.answer(part(3, false, 1)), false);
   assert.equal(t.answer({ version: 4, xid: 4, type: 'barrier_reply' }), false);
   assert.equal(t.has(3), true);
@@ -47,11 +57,16 @@ test('errors go to the request that caused them; a request with no reply type is
   assert.equal(t.size(), 0);
 });
 
-test('closing runs every outstanding request\'s closed handler once', () => {
+test("closing runs every outstanding request's closed handler once", () => {
   const t = new RequestTracker<{ name: string }>();
   const a = owner('a');
   let closed = 0;
-  for (let x = 1; x <= 3; x++) t.expect(x, x === 2 ? a : null, 'barrier_reply', { closed: () => { closed++; } });
+  for (let x = 1; x <= 3; x++)
+    t.expect(x, x === 2 ? a : null, 'barrier_reply', {
+      closed: () => {
+        closed++;
+      },
+    });
   t.closeAll();
   assert.equal(closed, 3);
   assert.equal(t.size(), 0);
@@ -63,21 +78,32 @@ test('a request not answered in time is given up (its timeout handler runs, a la
   const t = new RequestTracker<{ name: string }>();
   let outcome = '';
   await new Promise<void>((resolve) => {
-    t.expect(5, null, 'barrier_reply', { reply: () => { outcome = 'reply'; resolve(); }, timeout: () => { outcome = 'timeout'; resolve(); }, timeoutMs: 1 });
+    t.expect(5, null, 'barrier_reply', {
+      reply: () => {
+        outcome = 'reply';
+        resolve();
+      },
+      timeout: () => {
+        outcome = 'timeout';
+        resolve();
+      },
+      timeoutMs: 1,
+    });
   });
   assert.equal(outcome, 'timeout');
   assert.equal(t.answer({ version: 4, xid: 5, type: 'barrier_reply' }), false);
   assert.equal(outcome, 'timeout');
 });
 
-test('an owner over its budget loses its own oldest request, never another owner\'s or the hypervisor\'s', () => {
+test("an owner over its budget loses its own oldest request, never another owner's or the hypervisor's", () => {
   const t = new RequestTracker<{ name: string }>(4);
-  const flooder = owner('flooder'), quiet = owner('quiet');
+  const flooder = owner('flooder'),
+    quiet = owner('quiet');
   const given: number[] = [];
   t.expect(1, null, 'barrier_reply', { timeout: () => given.push(1) });
   t.expect(2, quiet, 'barrier_reply', { timeout: () => given.push(2) });
   for (let x = 100; x < 110; x++) t.expect(x, flooder, 'barrier_reply', { timeout: () => given.push(x) });
-  assert.deepEqual(given, [100, 101, 102, 103, 104, 105], 'the flooder\'s six oldest');
+  assert.deepEqual(given, [100, 101, 102, 103, 104, 105], "the flooder's six oldest");
   assert.equal(t.size(flooder), 4);
   assert.equal(t.has(1), true);
   assert.equal(t.has(2), true);
@@ -89,7 +115,17 @@ test('forgetting an owner drops its requests without running handlers', () => {
   const t = new RequestTracker<{ name: string }>();
   const a = owner('a');
   let ran = 0;
-  t.expect(1, a, 'barrier_reply', { reply: () => { ran++; }, closed: () => { ran++; }, timeout: () => { ran++; } });
+  t.expect(1, a, 'barrier_reply', {
+    reply: () => {
+      ran++;
+    },
+    closed: () => {
+      ran++;
+    },
+    timeout: () => {
+      ran++;
+    },
+  });
   t.expect(2, null, 'barrier_reply', {});
   t.forgetOwner(a);
   assert.equal(t.size(a), 0);
@@ -100,7 +136,8 @@ test('forgetting an owner drops its requests without running handlers', () => {
 
 test('the tenant ring remembers the last RING_SIZE forwarded requests by xid', () => {
   const t = new RequestTracker<{ name: string }>();
-  const a = owner('a'), b = owner('b');
+  const a = owner('a'),
+    b = owner('b');
   t.rememberTenant(1000, a, 7);
   t.rememberTenant(1001, b, 8);
   assert.deepEqual(t.tenantOf(1000), { owner: a, tenantXid: 7 });

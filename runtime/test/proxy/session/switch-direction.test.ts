@@ -12,21 +12,39 @@ import { dp } from '../fixtures.js';
 function ready(p = plan) {
   const rig = connectSession(p);
   rig.channel.answerBarriers();
-  const x = rig.host.tenants.get('x')!, y = rig.host.tenants.get('y')!;
-  x.ready(); y.ready();
+  const x = rig.host.tenants.get('x')!,
+    y = rig.host.tenants.get('y')!;
+  x.ready();
+  y.ready();
   return { ...rig, x, y };
 }
 
-const packetIn = (inPort: number, data: Buffer, cookie = NO_COOKIE, reason = 0) =>
-  ({ type: 'packet_in' as const, xid: 0, bufferId: OFP_NO_BUFFER, totalLen: data.length, reason, tableId: 0, cookie, match: { in_port: { value: BigInt(inPort) } }, data });
+const packetIn = (inPort: number, data: Buffer, cookie = NO_COOKIE, reason = 0) => ({
+  type: 'packet_in' as const,
+  xid: 0,
+  bufferId: OFP_NO_BUFFER,
+  totalLen: data.length,
+  reason,
+  tableId: 0,
+  cookie,
+  match: { in_port: { value: BigInt(inPort) } },
+  data,
+});
 
 test('a packet-in goes to the slices whose read flowspace at its port matches it', () => {
   const { channel, x, y, host } = ready();
   channel.inject(packetIn(1, ipv4Frame('10.2.0.1', '10.2.0.2')));
   channel.inject(packetIn(2, ipv4Frame('10.2.0.1', '10.2.0.2')));
   channel.inject(packetIn(2, ipv4Frame('10.9.0.1', '10.2.0.2')));
-  assert.deepEqual(x.of('packet_in').map((m) => m.match.in_port?.value), [1n]);
-  assert.deepEqual(y.of('packet_in').map((m) => m.match.in_port?.value), [2n], 'y reads 10.2/16 only');
+  assert.deepEqual(
+    x.of('packet_in').map((m) => m.match.in_port?.value),
+    [1n],
+  );
+  assert.deepEqual(
+    y.of('packet_in').map((m) => m.match.in_port?.value),
+    [2n],
+    'y reads 10.2/16 only',
+  );
   assert.equal(x.of('packet_in')[0]!.cookie, NO_COOKIE);
   assert.deepEqual([host.sliceCounters.get('x')!.packetInsDelivered, host.sliceCounters.get('y')!.packetInsDelivered], [1, 1]);
 });
@@ -43,7 +61,7 @@ test('a tagged packet-in on a link port goes, untagged, to the slice of the tag'
   assert.equal(y.of('packet_in').length, 1, 'a foreign tag reaches nobody');
 });
 
-test('a packet-in of a tenant rule goes to that slice only, with the tenant\'s cookie; its table-miss rule reads as NO_MATCH', () => {
+test("a packet-in of a tenant rule goes to that slice only, with the tenant's cookie; its table-miss rule reads as NO_MATCH", () => {
   const { channel, x } = ready();
   const toController = [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: OFPP.CONTROLLER, maxLen: 0xffff }] }];
   x.sendToProxy(flowMod({ xid: 5, cookie: 0xc0ffeen, priority: 0, instructions: toController }));
@@ -71,23 +89,54 @@ test('port changes go to the slices that see the port', () => {
   channel.inject({ type: 'port_status', xid: 0, reason: OFPPR.MODIFY, port: port(1) });
   channel.inject({ type: 'port_status', xid: 0, reason: OFPPR.MODIFY, port: port(3) });
   channel.inject({ type: 'port_status', xid: 0, reason: OFPPR.DELETE, port: port(4) });
-  assert.deepEqual(x.of('port_status').map((m) => m.port.portNo), [1, 3]);
-  assert.deepEqual(y.of('port_status').map((m) => m.port.portNo), [3]);
+  assert.deepEqual(
+    x.of('port_status').map((m) => m.port.portNo),
+    [1, 3],
+  );
+  assert.deepEqual(
+    y.of('port_status').map((m) => m.port.portNo),
+    [3],
+  );
   assert.deepEqual([...session.ports.keys()].sort(), [1, 2, 3]);
 });
 
 test('a flow removal is counted for the host and shown to the tenant in its own terms', () => {
   const { channel, x, host } = ready();
-  x.sendToProxy(flowMod({ xid: 5, cookie: 0xabcn, idleTimeout: 30, priority: 7, flags: 1, match: { in_port: { value: 1n } }, instructions: [] }));
+  x.sendToProxy(
+    flowMod({ xid: 5, cookie: 0xabcn, idleTimeout: 30, priority: 7, flags: 1, match: { in_port: { value: 1n } }, instructions: [] }),
+  );
   const physical = channel.last('flow_mod');
   assert.equal(host.sliceCounters.get('x')!.flowEntries, 1);
-  const removal = { type: 'flow_removed' as const, xid: 0, cookie: physical.cookie, priority: physical.priority, reason: 0, tableId: 0, durationSec: 1, durationNsec: 0, idleTimeout: 30, hardTimeout: 0, packetCount: 4n, byteCount: 400n, match: physical.match };
+  const removal = {
+    type: 'flow_removed' as const,
+    xid: 0,
+    cookie: physical.cookie,
+    priority: physical.priority,
+    reason: 0,
+    tableId: 0,
+    durationSec: 1,
+    durationNsec: 0,
+    idleTimeout: 30,
+    hardTimeout: 0,
+    packetCount: 4n,
+    byteCount: 400n,
+    match: physical.match,
+  };
   channel.inject(removal);
   channel.inject({ ...removal, cookie: HV_DROP_COOKIE, match: {}, priority: 0 });
-  assert.deepEqual(host.removed.map((r) => [r.dpid, r.cookie, r.packetCount]), [[dp(1), physical.cookie, 4n], [dp(1), HV_DROP_COOKIE, 4n]]);
+  assert.deepEqual(
+    host.removed.map((r) => [r.dpid, r.cookie, r.packetCount]),
+    [
+      [dp(1), physical.cookie, 4n],
+      [dp(1), HV_DROP_COOKIE, 4n],
+    ],
+  );
   assert.equal(host.sliceCounters.get('x')!.flowEntries, 0);
   const seen = x.of('flow_removed');
-  assert.deepEqual(seen.map((m) => [m.cookie, m.priority, m.match.in_port?.value, m.packetCount]), [[0xabcn, 7, 1n, 4n]]);
+  assert.deepEqual(
+    seen.map((m) => [m.cookie, m.priority, m.match.in_port?.value, m.packetCount]),
+    [[0xabcn, 7, 1n, 4n]],
+  );
 });
 
 test('an error for a request nobody waits for is logged and dropped', () => {

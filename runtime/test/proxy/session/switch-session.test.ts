@@ -15,7 +15,17 @@ test('1.3 handshake: hello, features, port descriptions (all parts), config, the
   channel.negotiate(OFP13);
   const fr = channel.last('features_request');
   assert.equal(fr.version, OFP13);
-  channel.inject({ type: 'features_reply', xid: fr.xid, dpid: 0xabn, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, actions: 0, ports: [] });
+  channel.inject({
+    type: 'features_reply',
+    xid: fr.xid,
+    dpid: 0xabn,
+    nBuffers: 0,
+    nTables: 254,
+    auxiliaryId: 0,
+    capabilities: 0x4f,
+    actions: 0,
+    ports: [],
+  });
   assert.equal(session.dpid, '00000000000000ab');
   const pd = channel.last('multipart_request');
   assert.equal(pd.mpType, 'port_desc');
@@ -65,6 +75,18 @@ test('a closed connection stops the tenants, ends the apply under way and tells 
 test('a message the session cannot handle is logged, not thrown', () => {
   const { channel, session } = connectSession(null);
   // A packet-in without data: the classifier's packet summary cannot read it.
-  assert.doesNotThrow(() => channel.inject({ type: 'packet_in', xid: 0, bufferId: 0, totalLen: 0, reason: 0, tableId: 0, cookie: 0n, match: {}, data: undefined as unknown as Buffer }));
+  assert.doesNotThrow(() =>
+    channel.inject({
+      type: 'packet_in',
+      xid: 0,
+      bufferId: 0,
+      totalLen: 0,
+      reason: 0,
+      tableId: 0,
+      cookie: 0n,
+      match: {},
+      data: undefined as unknown as Buffer,
+    }),
+  );
   assert.equal(session.ready, true);
 });

@@ -14,12 +14,14 @@ import { dp } from '../fixtures.js';
 function ready() {
   const rig = connectSession(plan);
   rig.channel.answerBarriers();
-  const x = rig.host.tenants.get('x')!, y = rig.host.tenants.get('y')!;
-  x.ready(); y.ready();
+  const x = rig.host.tenants.get('x')!,
+    y = rig.host.tenants.get('y')!;
+  x.ready();
+  y.ready();
   return { ...rig, x, y, before: rig.channel.sent.length };
 }
 
-test('the proxy answers as the slice\'s virtual switch: features, config, role, description, ports', () => {
+test("the proxy answers as the slice's virtual switch: features, config, role, description, ports", () => {
   const { x, channel, before } = ready();
   x.sendToProxy({ type: 'features_request', xid: 1 });
   x.sendToProxy({ type: 'set_config', xid: 2, flags: 0, missSendLen: 256 });
@@ -29,19 +31,33 @@ test('the proxy answers as the slice\'s virtual switch: features, config, role, 
   x.sendToProxy({ type: 'multipart_request', xid: 6, mpType: 'port_desc', flags: 0 });
   const fr = x.of('features_reply')[0]!;
   assert.deepEqual([fr.xid, fr.dpid, fr.nTables, fr.capabilities], [1, 1n, 1, 0x4f]);
-  assert.deepEqual(x.of('get_config_reply').map((m) => [m.xid, m.missSendLen]), [[3, 256]]);
-  assert.deepEqual(x.of('role_reply').map((m) => [m.xid, m.role, m.generationId]), [[4, 2, 9n]]);
+  assert.deepEqual(
+    x.of('get_config_reply').map((m) => [m.xid, m.missSendLen]),
+    [[3, 256]],
+  );
+  assert.deepEqual(
+    x.of('role_reply').map((m) => [m.xid, m.role, m.generationId]),
+    [[4, 2, 9n]],
+  );
   const [desc, ports] = x.of('multipart_reply');
   assert.equal(desc!.desc!.dpDesc, `slice x on ${dp(1)}`);
-  assert.deepEqual(ports!.ports!.map((p) => p.portNo), [1, 3], 'its edge port and the link port');
+  assert.deepEqual(
+    ports!.ports!.map((p) => p.portNo),
+    [1, 3],
+    'its edge port and the link port',
+  );
   assert.equal(channel.sent.length, before, 'nothing reached the switch');
 });
 
-test('a flow-mod becomes the slice\'s physical rules; the switch\'s error comes back with the tenant\'s xid', () => {
+test("a flow-mod becomes the slice's physical rules; the switch's error comes back with the tenant's xid", () => {
   const { x, channel, host, before } = ready();
   x.sendToProxy(flowMod({ xid: 21, match: { eth_type: { value: 0x800n } } }));
   const sent = channel.sent.slice(before).filter((m) => m.type === 'flow_mod');
-  assert.deepEqual(sent.map((f) => f.type === 'flow_mod' && f.match.in_port?.value), [1n, 3n], 'edge port and (tagged) link port');
+  assert.deepEqual(
+    sent.map((f) => f.type === 'flow_mod' && f.match.in_port?.value),
+    [1n, 3n],
+    'edge port and (tagged) link port',
+  );
   for (const f of sent) {
     assert.ok(f.type === 'flow_mod');
     assert.equal(cookieSlice(f.cookie), 0);
@@ -51,7 +67,10 @@ test('a flow-mod becomes the slice\'s physical rules; the switch\'s error comes 
   const c = host.sliceCounters.get('x')!;
   assert.deepEqual([c.flowModsAccepted, c.flowEntries], [1, 2]);
   channel.inject({ type: 'error', xid: sent[1]!.xid, errType: 5, code: 1, data: Buffer.from('x') });
-  assert.deepEqual(x.of('error').map((e) => [e.xid, e.errType, e.code]), [[21, 5, 1]]);
+  assert.deepEqual(
+    x.of('error').map((e) => [e.xid, e.errType, e.code]),
+    [[21, 5, 1]],
+  );
   assert.equal(c.errorsSent, 1);
 });
 
@@ -76,45 +95,98 @@ test('flow-mods outside the slice or over its flow_entries limit are refused wit
   const toPort2 = [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: 2, maxLen: 0 }] }];
   y.sendToProxy(flowMod({ xid: 41, match: { eth_dst: { value: 1n } }, instructions: toPort2 }));
   y.sendToProxy(flowMod({ xid: 42, match: { eth_dst: { value: 2n } }, instructions: toPort2 }));
-  assert.deepEqual(y.of('error').map((m) => [m.xid, m.errType, m.code]), [[42, 5, 1]], 'FLOW_MOD_FAILED / TABLE_FULL');
+  assert.deepEqual(
+    y.of('error').map((m) => [m.xid, m.errType, m.code]),
+    [[42, 5, 1]],
+    'FLOW_MOD_FAILED / TABLE_FULL',
+  );
   assert.equal(host.sliceCounters.get('y')!.flowEntries, 2);
   assert.equal(channel.sent.slice(before).filter((m) => m.type === 'flow_mod').length, 2);
 });
 
-test('a packet-out to the slice\'s own port passes through with a new xid; FLOOD is rewritten', () => {
+test("a packet-out to the slice's own port passes through with a new xid; FLOOD is rewritten", () => {
   const { x, channel, before } = ready();
   const raw = Buffer.concat([header(4, 51), Buffer.from('payload')]);
-  x.sendToProxy({ type: 'packet_out', xid: 51, bufferId: OFP_NO_BUFFER, inPort: OFPP.CONTROLLER, actions: [{ type: 'output', port: 1, maxLen: 0 }], data: Buffer.from('frame') }, raw);
+  x.sendToProxy(
+    {
+      type: 'packet_out',
+      xid: 51,
+      bufferId: OFP_NO_BUFFER,
+      inPort: OFPP.CONTROLLER,
+      actions: [{ type: 'output', port: 1, maxLen: 0 }],
+      data: Buffer.from('frame'),
+    },
+    raw,
+  );
   assert.equal(channel.raw.length, 1);
   const passed = channel.raw[0]!;
   assert.notEqual(passed.readUInt32BE(4), 51);
   assert.deepEqual(passed.subarray(8), raw.subarray(8));
-  x.sendToProxy({ type: 'packet_out', xid: 52, bufferId: OFP_NO_BUFFER, inPort: 1, actions: [{ type: 'output', port: OFPP.FLOOD, maxLen: 0 }], data: Buffer.from('frame') });
+  x.sendToProxy({
+    type: 'packet_out',
+    xid: 52,
+    bufferId: OFP_NO_BUFFER,
+    inPort: 1,
+    actions: [{ type: 'output', port: OFPP.FLOOD, maxLen: 0 }],
+    data: Buffer.from('frame'),
+  });
   const po = channel.sent.slice(before).find((m) => m.type === 'packet_out');
   assert.ok(po && po.type === 'packet_out');
-  assert.deepEqual(po.actions.map((a) => a.type), ['push_vlan', 'set_field', 'output'], 'tagged out of the link port only');
-  x.sendToProxy({ type: 'packet_out', xid: 53, bufferId: OFP_NO_BUFFER, inPort: OFPP.CONTROLLER, actions: [{ type: 'output', port: 2, maxLen: 0 }], data: Buffer.from('frame') });
-  assert.deepEqual(x.of('error').map((m) => [m.xid, m.errType]), [[53, 2]], 'BAD_ACTION: port 2 is y\'s');
+  assert.deepEqual(
+    po.actions.map((a) => a.type),
+    ['push_vlan', 'set_field', 'output'],
+    'tagged out of the link port only',
+  );
+  x.sendToProxy({
+    type: 'packet_out',
+    xid: 53,
+    bufferId: OFP_NO_BUFFER,
+    inPort: OFPP.CONTROLLER,
+    actions: [{ type: 'output', port: 2, maxLen: 0 }],
+    data: Buffer.from('frame'),
+  });
+  assert.deepEqual(
+    x.of('error').map((m) => [m.xid, m.errType]),
+    [[53, 2]],
+    "BAD_ACTION: port 2 is y's",
+  );
 });
 
-test('barriers are forwarded and answered with the tenant\'s xid; other messages are refused', () => {
+test("barriers are forwarded and answered with the tenant's xid; other messages are refused", () => {
   const { x, channel } = ready();
   x.sendToProxy({ type: 'barrier_request', xid: 61 });
   channel.inject({ type: 'barrier_reply', xid: channel.last('barrier_request').xid });
-  assert.deepEqual(x.of('barrier_reply').map((m) => m.xid), [61]);
+  assert.deepEqual(
+    x.of('barrier_reply').map((m) => m.xid),
+    [61],
+  );
   x.sendToProxy({ type: 'other', xid: 62, name: 'group_mod' });
   x.sendToProxy({ type: 'multipart_request', xid: 63, mpType: 'table', flags: 0 });
-  assert.deepEqual(x.of('error').map((m) => [m.xid, m.errType, m.code]), [[62, 1, 1], [63, 1, 2]], 'BAD_TYPE, BAD_MULTIPART');
+  assert.deepEqual(
+    x.of('error').map((m) => [m.xid, m.errType, m.code]),
+    [
+      [62, 1, 1],
+      [63, 1, 2],
+    ],
+    'BAD_TYPE, BAD_MULTIPART',
+  );
 });
 
-test('control_rate: requests over the slice\'s rate are refused and counted', () => {
+test("control_rate: requests over the slice's rate are refused and counted", () => {
   const limited = { ...plan, slices: plan.slices.map((s) => (s.name === 'x' ? { ...s, limits: { ...s.limits, controlRate: 2 } } : s)) };
   const rig = connectSession(limited);
   const x = rig.host.tenants.get('x')!;
   x.ready();
   for (let i = 0; i < 5; i++) x.sendToProxy({ type: 'get_config_request', xid: 70 + i });
   assert.equal(x.of('get_config_reply').length, 2);
-  assert.deepEqual(x.of('error').map((m) => [m.xid, m.errType, m.code]), [[72, 1, 5], [73, 1, 5], [74, 1, 5]]);
+  assert.deepEqual(
+    x.of('error').map((m) => [m.xid, m.errType, m.code]),
+    [
+      [72, 1, 5],
+      [73, 1, 5],
+      [74, 1, 5],
+    ],
+  );
   assert.equal(rig.host.sliceCounters.get('x')!.controlRateDrops, 3);
 });
 
