@@ -20,7 +20,7 @@ interface Req { method: string; params: unknown[]; id: unknown }
 type Handler = (req: Req, sock: Socket) => void;
 
 /** A fake server: each request (and reply to its own requests) goes to `handler`. */
-async function fakeServer(handler: Handler): Promise<{ address: string; server: Server; received: unknown[] }> {
+async function fakeServer(handler: Handler, transport: 'unix' | 'tcp' = 'unix'): Promise<{ address: string; server: Server; received: unknown[] }> {
   const path = join(dir, `s${n++}.sock`);
   const received: unknown[] = [];
   const server = createServer((sock) => {
@@ -30,10 +30,12 @@ async function fakeServer(handler: Handler): Promise<{ address: string; server: 
     });
     sock.on('error', () => { /* the client may go away */ });
   });
-  server.listen(path);
+  if (transport === 'unix') server.listen(path);
+  else server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   after(() => server.close());
-  return { address: `unix:${path}`, server, received };
+  const tcpPort = transport === 'tcp' ? (server.address() as { port: number }).port : 0;
+  return { address: transport === 'unix' ? `unix:${path}` : `tcp:127.0.0.1:${tcpPort}`, server, received };
 }
 
 async function connected(address: string, timeoutMs = 2000): Promise<OvsdbClient> {
@@ -66,6 +68,14 @@ test('list_dbs and get_schema; replies split across writes and coalesced in one 
   assert.deepEqual(Object.keys(schema.value.tables), ['QoS']);
   assert.deepEqual(notes, ['update']);
   c.close();
+});
+
+test('tcp: a transact round trip, with the request sent as JSON-RPC 1.0 (method, params, id)', async () => {
+  const s = await fakeServer((req, sock) => { sock.write(JSON.stringify({ id: req.id, result: [{ rows: [{ name: 'br0' }] }], error: null })); }, 'tcp');
+  const c = await connected(s.address);
+  const r = await c.transact('Open_vSwitch', [{ op: 'select', table: 'Bridge', where: [], columns: ['name'] }]);
+  assert.deepEqual(r, { ok: true, value: [{ rows: [{ name: 'br0' }] }] });
+  assert.deepEqual(s.received, [{ method: 'transact', params: ['Open_vSwitch', { op: 'select', table: 'Bridge', where: [], columns: ['name'] }], id: 1 }]);
 });
 
 test("the server's echo is answered with its params and the same id", async () => {
