@@ -152,7 +152,10 @@ export class OvsdbClient {
     }
     const m = v as { method?: unknown; params?: unknown; id?: unknown; result?: unknown; error?: unknown };
     if (typeof m.method === 'string') {
-      if (m.id === null || m.id === undefined) { this.opts.onNotification?.(m.method, m.params); return; }
+      if (m.id === null || m.id === undefined) {
+        try { this.opts.onNotification?.(m.method, m.params); } catch { /* a listener's bug must not break the connection */ }
+        return;
+      }
       if (m.method === 'echo') this.send({ result: m.params ?? [], error: null, id: m.id });
       else this.send({ result: null, error: `unknown method ${m.method}`, id: m.id });
       return;

@@ -175,3 +175,14 @@ test('nobody listening, and bad addresses, are errors as values', async () => {
   assert.deepEqual(parseOvsdbAddress('tcp:[::1]:6640'), { ok: true, address: { kind: 'tcp', host: '::1', port: 6640 } });
   assert.deepEqual(parseOvsdbAddress('tcp:127.0.0.1:6640'), { ok: true, address: { kind: 'tcp', host: '127.0.0.1', port: 6640 } });
 });
+
+test('a notification listener that throws does not break the connection', async () => {
+  const s = await fakeServer((req, sock) => {
+    sock.write(JSON.stringify({ method: 'update', params: ['x', {}], id: null }) + JSON.stringify({ id: req.id, result: ['db'], error: null }));
+  });
+  const c0 = await OvsdbClient.connect(s.address, { onNotification: () => { throw new Error('listener bug'); } });
+  assert.ok(c0.ok);
+  after(() => c0.value.close());
+  assert.deepEqual(await c0.value.listDbs(), { ok: true, value: ['db'] });
+  assert.equal(c0.value.closed, undefined);
+});
