@@ -1,11 +1,12 @@
 // The queue reconciler against a real ovsdb-server + ovs-vswitchd (OvsSandbox): what a deploy,
 // a repeat, a changed guarantee, a removed slice and an undeploy leave in OVSDB, read back with
-// ovs-vsctl; and that rows DFVisor did not create (a hand-made QoS and Queue, bridge external_ids,
+// ovs-vsctl and as the switch reports them in OpenFlow queue stats; and that rows DFVisor did not create (a hand-made QoS and Queue, bridge external_ids,
 // other ports' qos, the same owner's rows of another switch) are byte-for-byte untouched throughout.
 // Run under `flock /tmp/dfv-integration.lock`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { OvsSandbox } from '../../src/lab/ovs.js';
+import { waitFor } from '../../src/lab/proc.js';
 import { OvsdbClient } from '../../src/ovsdb/client.js';
 import { reconcileQueues, type QueueReconcileResult } from '../../src/ovsdb/queue-reconciler.js';
 import type { SwitchQueues } from '../../src/ovsdb/queues.js';
@@ -32,6 +33,12 @@ function list(table: string): OvsRow[] {
     return d;
   };
   return out.data.map((row) => Object.fromEntries(out.headings.map((h, i) => [h, plain(row[i])])) as OvsRow);
+}
+
+/** The (port, queue id) pairs ovs-vswitchd reports in OpenFlow queue stats (what the proxy's apply check asks), queue 0 (the default class) left out. */
+function switchQueues(bridge: string): string[] {
+  return [...ovs.ofctl('-O', 'OpenFlow13', 'queue-stats', bridge).matchAll(/port (\d+) queue (\d+):/g)]
+    .filter((m) => m[2] !== '0').map((m) => `${m[1]}/${m[2]}`).sort();
 }
 
 const portQos = (name: string) => ovs.vsctl('get', 'port', name, 'qos').trim();
@@ -146,6 +153,11 @@ test('deploy: one linux-htb QoS per port, one Queue per plan queue id, Port.qos 
     2: { type: 'linux-htb', other_config: {}, queues: { 1: { 'min-rate': '5000000', slice: 'a', class: null, queueId: '1' } } },
   });
   assert.equal(untouched(), baseline);
+  // ovs-vswitchd applied them: the switch reports exactly the plan's queue ids over OpenFlow
+  // (the hand-made queue 7 on port 3 too), and a flow steers into one by that id.
+  await waitFor('the switch to report the new queues', () => JSON.stringify(switchQueues('s1')) === JSON.stringify(['1/1', '1/2', '1/3', '2/1', '3/7']));
+  ovs.ofctl('-O', 'OpenFlow13', 'add-flow', 's1', 'priority=100,in_port=2,actions=set_queue:2,output:1');
+  assert.ok(ovs.dumpFlows('s1').some((f) => f.includes('in_port=2') && f.includes('actions=set_queue:2,output:1')));
 });
 
 test('the same input again changes nothing (read only)', async () => {
@@ -195,6 +207,7 @@ test('undeploy: every QoS and Queue of ours on s1 is deleted and Port.qos cleare
   // The hand-made QoS on s1 port 3 still has its queue; s2's rows (same owner) are still there.
   assert.notEqual(portQos(names.s1[3]), '[]');
   assert.notEqual(portQos(names.s2[2]), '[]');
+  await waitFor('the switch to drop our queues', () => JSON.stringify(switchQueues('s1')) === JSON.stringify(['3/7']));
   const again = await reconcile({ dpid: S1, ports: [] });
   assert.equal(again.changed, false);
 });
