@@ -219,3 +219,23 @@ test('a switch that is not in the database is an error value', async () => {
   assert.deepEqual(!bad.ok && bad.error.code, 'bad_input');
   assert.match(!bad.ok ? bad.error.message : '', /capacity -5 is not a rate.*queue id 8589934592 out of range/);
 });
+
+test('two nodes reconciling the same switch at once end with one set of rows (the Port.qos guard)', async () => {
+  const other = await OvsdbClient.connect(`unix:${ovs.dir}/db.sock`);
+  assert.ok(other.ok);
+  try {
+    const d = desiredS1(30 * M, true);
+    const [a, b] = await Promise.all([reconcileQueues(client, d, { owner: OWNER }), reconcileQueues(other.value, d, { owner: OWNER })]);
+    assert.ok(a.ok && b.ok, JSON.stringify([a, b]));
+    const mine = (x: OvsRow) => (x.external_ids as Record<string, string>)['dfvisor-owner'] === OWNER && (x.external_ids as Record<string, string>)['dfvisor-dpid'] === S1;
+    assert.equal(list('qos').filter(mine).length, 2);
+    assert.equal(list('queue').filter(mine).length, 4);
+    assert.deepEqual(Object.keys(ourS1State()), ['1', '2']);
+    assert.equal(untouched(), baseline);
+    const undeploy = await reconcile({ dpid: S1, ports: [] });
+    assert.equal(undeploy.report.removed.length, 6);
+    assert.equal([...list('qos'), ...list('queue')].filter(mine).length, 0);
+  } finally {
+    other.value.close();
+  }
+});
