@@ -61,6 +61,7 @@ const CODE_MAP = {
   [rt('openflow')]: { node: true, may: [GRAMMAR_PACKAGE] },
   [rt('classifier')]: { node: true, may: [GRAMMAR_PACKAGE] },
   [rt('store')]: { node: true, may: ['npm:hazelcast-client'] },
+  [rt('ovsdb')]: { node: true, may: [GRAMMAR_PACKAGE] }, // OVSDB client and queue reconciler (plan types only)
   [rt('lab')]: { node: true, may: [GRAMMAR_PACKAGE] },
   [rt('proxy')]: { node: true, may: [GRAMMAR_PACKAGE, rt('openflow'), rt('classifier'), rt('dataplane'), 'npm:pino'] },
   [rt('dataplane')]: { node: true, may: [] }, // the cookie layout and priority bands: below the proxy and the cluster

@@ -29,3 +29,5 @@ export { DEFAULTS as NODE_DEFAULTS, type NodeConfig } from './node/config.js';
 export { DeployService, type PlanApplier, type DeployEvent, type AuditEntry } from './deploy/service.js';
 export { buildApi, type ApiOptions } from './api/server.js';
 export { ApiClient, ApiError } from './api-client/api-client.js';
+// OVSDB (RFC 7047) client and the switch queue reconciler (namespaced: short type names).
+export * as ovsdb from './ovsdb/index.js';
