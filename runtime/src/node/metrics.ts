@@ -3,6 +3,7 @@
 // process metrics carry the `dfvisor_` prefix once (dfvisor_process_cpu_seconds_total).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
+import type { StatsMessageCounts } from '../proxy/counters.js';
 
 export interface MetricsSource {
   revision(): number;
@@ -10,7 +11,7 @@ export interface MetricsSource {
   switches(): Array<{ dpid: string; connected: boolean; master: boolean }>;
   controllers(): Array<{ slice: string; url: string; connected: boolean }>;
   /** Statistics messages of this node's data path (push collector and tenant polls). */
-  statsMessages?(): { requestsToSwitches: number; tenantPollsFromCache: number; tenantPollsForwarded: number } | undefined;
+  statsMessages?(): StatsMessageCounts | undefined;
 }
 
 export function buildMetrics(src: MetricsSource): Registry {

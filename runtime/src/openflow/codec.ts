@@ -105,13 +105,13 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
   const name = typeName(4, code);
   switch (name) {
     case 'error': {
-      const errorType = r.u16();
+      const errType = r.u16();
       const c = r.u16();
-      if (errorType === 0xffff) {
+      if (errType === 0xffff) {
         const experimenter = r.u32();
-        return { version, type: name, xid, errorType, code: c, experimenter, data: r.rest() };
+        return { version, type: name, xid, errType, code: c, experimenter, data: r.rest() };
       }
-      return { version, type: name, xid, errorType, code: c, data: r.rest() };
+      return { version, type: name, xid, errType, code: c, data: r.rest() };
     }
     case 'echo_request':
     case 'echo_reply':
@@ -128,12 +128,12 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
     case 'get_async_request':
       return { version, type: name, xid };
     case 'features_reply': {
-      const datapathId = r.u64();
+      const dpid = r.u64();
       const nBuffers = r.u32();
       const nTables = r.u8();
       const auxiliaryId = r.u8();
       r.skip(2);
-      return { version, type: name, xid, datapathId, nBuffers, nTables, auxiliaryId, capabilities: r.u32(), reserved: r.u32() };
+      return { version, type: name, xid, dpid, nBuffers, nTables, auxiliaryId, capabilities: r.u32(), reserved: r.u32() };
     }
     case 'get_config_reply':
     case 'set_config':
@@ -292,9 +292,9 @@ function decode13(r: Reader, code: number, xid: number): Message13 {
 function encode13(w: Writer, m: Message13): void {
   switch (m.type) {
     case 'error':
-      w.u16(m.errorType);
+      w.u16(m.errType);
       w.u16(m.code);
-      if (m.errorType === 0xffff) w.u32(m.experimenter ?? 0);
+      if (m.errType === 0xffff) w.u32(m.experimenter ?? 0);
       w.bytes(m.data);
       return;
     case 'echo_request':
@@ -313,7 +313,7 @@ function encode13(w: Writer, m: Message13): void {
     case 'get_async_request':
       return;
     case 'features_reply':
-      w.u64(m.datapathId);
+      w.u64(m.dpid);
       w.u32(m.nBuffers);
       w.u8(m.nTables);
       w.u8(m.auxiliaryId);
@@ -452,7 +452,7 @@ function encode13(w: Writer, m: Message13): void {
 function size13(m: Message13): number {
   switch (m.type) {
     case 'error':
-      return 4 + (m.errorType === 0xffff ? 4 : 0) + m.data.length;
+      return 4 + (m.errType === 0xffff ? 4 : 0) + m.data.length;
     case 'echo_request':
     case 'echo_reply':
       return m.data.length;
@@ -510,9 +510,9 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
   const name = typeName(1, code);
   switch (name) {
     case 'error': {
-      const errorType = r.u16();
+      const errType = r.u16();
       const c = r.u16();
-      return { version, type: name, xid, errorType, code: c, data: r.rest() };
+      return { version, type: name, xid, errType, code: c, data: r.rest() };
     }
     case 'echo_request':
     case 'echo_reply':
@@ -525,7 +525,7 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
     case 'barrier_reply':
       return { version, type: name, xid };
     case 'features_reply': {
-      const datapathId = r.u64();
+      const dpid = r.u64();
       const nBuffers = r.u32();
       const nTables = r.u8();
       r.skip(3);
@@ -535,7 +535,7 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
         r.fail('bad_length', `features_reply ports length ${r.remaining} is not a multiple of 48`, SUGGEST.badLen);
       const ports: Port10[] = [];
       while (r.remaining > 0) ports.push(readPort10(r));
-      return { version, type: name, xid, datapathId, nBuffers, nTables, capabilities, actions, ports };
+      return { version, type: name, xid, dpid, nBuffers, nTables, capabilities, actions, ports };
     }
     case 'get_config_reply':
     case 'set_config':
@@ -645,7 +645,7 @@ function decode10(r: Reader, code: number, xid: number): Message10 {
 function encode10(w: Writer, m: Message10): void {
   switch (m.type) {
     case 'error':
-      w.u16(m.errorType);
+      w.u16(m.errType);
       w.u16(m.code);
       w.bytes(m.data);
       return;
@@ -663,7 +663,7 @@ function encode10(w: Writer, m: Message10): void {
     case 'barrier_reply':
       return;
     case 'features_reply':
-      w.u64(m.datapathId);
+      w.u64(m.dpid);
       w.u32(m.nBuffers);
       w.u8(m.nTables);
       w.zeros(3);
@@ -934,5 +934,5 @@ export function errorReplyFor(offending: Buffer, err: DecodeError, fallbackVersi
   const v = offending[0];
   const version: 1 | 4 = v === 1 || v === 4 ? v : fallbackVersion;
   const xid = offending.length >= 8 ? offending.readUInt32BE(4) : 0;
-  return { version, type: 'error', xid, errorType: err.ofError.type, code: err.ofError.code, data: Buffer.from(offending.subarray(0, 64)) };
+  return { version, type: 'error', xid, errType: err.ofError.type, code: err.ofError.code, data: Buffer.from(offending.subarray(0, 64)) };
 }

@@ -138,6 +138,8 @@ export const OFPP10 = {
 export const OFP_NO_BUFFER = 0xffffffff;
 export const OFPTT_ALL = 0xff;
 export const OFPG_ANY = 0xffffffff;
+/** All queues of a port (queue statistics requests). */
+export const OFPQ_ALL = 0xffffffff;
 export const OFPG_ALL = 0xfffffffc;
 export const OFPM = { MAX: 0xffff0000, SLOWPATH: 0xfffffffd, CONTROLLER: 0xfffffffe, ALL: 0xffffffff } as const;
 export const OFPCML_NO_BUFFER = 0xffff;

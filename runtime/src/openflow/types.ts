@@ -37,10 +37,10 @@ export interface Hello {
 }
 
 export interface ErrorMsg<V extends OfVersion = OfVersion> extends Base<V, 'error'> {
-  readonly errorType: number;
-  /** For errorType 0xffff (experimenter, 1.3 only) this is the exp_type. */
+  readonly errType: number;
+  /** For errType 0xffff (experimenter, 1.3 only) this is the exp_type. */
   readonly code: number;
-  /** Only for errorType 0xffff. */
+  /** Only for errType 0xffff. */
   readonly experimenter?: number;
   readonly data: Buffer;
 }
@@ -65,7 +65,7 @@ export type Empty<V extends OfVersion> = Base<
 >;
 
 export interface FeaturesReply13 extends Base<4, 'features_reply'> {
-  readonly datapathId: bigint;
+  readonly dpid: bigint;
   readonly nBuffers: number;
   readonly nTables: number;
   readonly auxiliaryId: number;
@@ -73,7 +73,7 @@ export interface FeaturesReply13 extends Base<4, 'features_reply'> {
   readonly reserved: number;
 }
 export interface FeaturesReply10 extends Base<1, 'features_reply'> {
-  readonly datapathId: bigint;
+  readonly dpid: bigint;
   readonly nBuffers: number;
   readonly nTables: number;
   readonly capabilities: number;

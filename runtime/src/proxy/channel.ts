@@ -94,7 +94,7 @@ export class OfChannel {
           version: OFP10,
           xid: w.xid,
           type: 'error',
-          errorType: 0,
+          errType: 0,
           code: 0,
           data: Buffer.from('no common OpenFlow version'),
         });
@@ -146,12 +146,12 @@ export class OfChannel {
     return true;
   }
 
-  private sendError(raw: Buffer, errorType: number, code: number): void {
+  private sendError(raw: Buffer, errType: number, code: number): void {
     this.sendWire({
       version: this.version ?? OFP13,
       xid: raw.readUInt32BE(4),
       type: 'error',
-      errorType,
+      errType,
       code,
       data: Buffer.from(raw.subarray(0, 64)),
     });

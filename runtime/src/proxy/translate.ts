@@ -461,7 +461,7 @@ function from13(w: of.Message13): OfMessage {
     xid = w.xid;
   switch (w.type) {
     case 'error':
-      return { version, xid, type: 'error', errType: w.errorType, code: w.code, data: w.data };
+      return { version, xid, type: 'error', errType: w.errType, code: w.code, data: w.data };
     case 'echo_request':
     case 'echo_reply':
       return { version, xid, type: w.type, data: w.data };
@@ -475,7 +475,7 @@ function from13(w: of.Message13): OfMessage {
         version,
         xid,
         type: 'features_reply',
-        dpid: w.datapathId,
+        dpid: w.dpid,
         nBuffers: w.nBuffers,
         nTables: w.nTables,
         auxiliaryId: w.auxiliaryId,
@@ -630,7 +630,7 @@ function from10(w: of.Message10): OfMessage {
     xid = w.xid;
   switch (w.type) {
     case 'error':
-      return { version, xid, type: 'error', errType: w.errorType, code: w.code, data: w.data };
+      return { version, xid, type: 'error', errType: w.errType, code: w.code, data: w.data };
     case 'echo_request':
     case 'echo_reply':
       return { version, xid, type: w.type, data: w.data };
@@ -644,7 +644,7 @@ function from10(w: of.Message10): OfMessage {
         version,
         xid,
         type: 'features_reply',
-        dpid: w.datapathId,
+        dpid: w.dpid,
         nBuffers: w.nBuffers,
         nTables: w.nTables,
         auxiliaryId: 0,
@@ -787,7 +787,7 @@ function to13(m: OfMessage): of.Message13 {
     xid = m.xid;
   switch (m.type) {
     case 'error':
-      return { version, xid, type: 'error', errorType: m.errType, code: m.code, data: m.data };
+      return { version, xid, type: 'error', errType: m.errType, code: m.code, data: m.data };
     case 'echo_request':
     case 'echo_reply':
       return { version, xid, type: m.type, data: m.data };
@@ -801,7 +801,7 @@ function to13(m: OfMessage): of.Message13 {
         version,
         xid,
         type: 'features_reply',
-        datapathId: m.dpid,
+        dpid: m.dpid,
         nBuffers: m.nBuffers,
         nTables: m.nTables,
         auxiliaryId: m.auxiliaryId,
@@ -962,7 +962,7 @@ function to10(m: OfMessage): of.Message10 {
     xid = m.xid;
   switch (m.type) {
     case 'error':
-      return { version, xid, type: 'error', errorType: m.errType, code: m.code, data: m.data };
+      return { version, xid, type: 'error', errType: m.errType, code: m.code, data: m.data };
     case 'echo_request':
     case 'echo_reply':
       return { version, xid, type: m.type, data: m.data };
@@ -976,7 +976,7 @@ function to10(m: OfMessage): of.Message10 {
         version,
         xid,
         type: 'features_reply',
-        datapathId: m.dpid,
+        dpid: m.dpid,
         nBuffers: m.nBuffers,
         nTables: m.nTables,
         capabilities: m.capabilities,

@@ -117,7 +117,7 @@ test('errorReplyFor keeps version, xid and the first 64 bytes', () => {
   assert.equal(reply.version, 4);
   assert.equal(reply.xid, 0x77);
   assert.ok(reply.type === 'error');
-  assert.equal(reply.errorType, 1);
+  assert.equal(reply.errType, 1);
   assert.equal(reply.code, 1);
   assert.equal(reply.data.length, 64);
 });

@@ -119,8 +119,8 @@ test('connection: echo auto-reply, request/reply by xid, error reply to bad mess
     await ctl.request({ version: 4, type: 'echo_request', xid: ctl.nextXid(), data: Buffer.alloc(0) });
     assert.equal(errs.length, 2);
     const [e1, e2] = errs;
-    assert.ok(e1?.type === 'error' && e1.xid === 0xabc && e1.errorType === 1 && e1.code === 1);
-    assert.ok(e2?.type === 'error' && e2.xid === 0xabd && e2.errorType === 1 && e2.code === 6);
+    assert.ok(e1?.type === 'error' && e1.xid === 0xabc && e1.errType === 1 && e1.code === 1);
+    assert.ok(e2?.type === 'error' && e2.xid === 0xabd && e2.errType === 1 && e2.code === 6);
     assert.ok(received.some((m) => m.type === 'barrier_request'));
     // framing error closes the connection with a logged reason
     const closed = once(sw, 'close');

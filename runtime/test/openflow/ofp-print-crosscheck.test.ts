@@ -193,7 +193,7 @@ const cases: [OfMessage, string[]][] = [
       version: 4,
       type: 'features_reply',
       xid: 0x35,
-      datapathId: 0x1n,
+      dpid: 0x1n,
       nBuffers: 0,
       nTables: 254,
       auxiliaryId: 0,
@@ -269,7 +269,7 @@ const cases: [OfMessage, string[]][] = [
   ],
   [{ version: 4, type: 'barrier_request', xid: 0x3c }, ['OFPT_BARRIER_REQUEST (OF1.3)']],
   [
-    { version: 4, type: 'error', xid: 0x3d, errorType: 5, code: 4, data: Buffer.from('0414000800000001', 'hex') },
+    { version: 4, type: 'error', xid: 0x3d, errType: 5, code: 4, data: Buffer.from('0414000800000001', 'hex') },
     ['OFPT_ERROR (OF1.3)', 'OFPFMFC_EPERM'],
   ],
   [
@@ -332,7 +332,7 @@ const cases: [OfMessage, string[]][] = [
       version: 1,
       type: 'features_reply',
       xid: 0x43,
-      datapathId: 0x2n,
+      dpid: 0x2n,
       nBuffers: 256,
       nTables: 254,
       capabilities: 0xc7,

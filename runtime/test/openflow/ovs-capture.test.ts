@@ -419,7 +419,7 @@ test('Open vSwitch 1.3 and 1.0 messages decode and re-encode byte for byte', { t
       // OVS accepted everything we sent except the two deliberate mistakes (duplicate in_port, unknown port)
       const errors = frames
         .map((f) => decodeMessage(f))
-        .flatMap((r) => (r.ok && r.msg.type === 'error' ? [`${r.msg.errorType}/${r.msg.code}`] : []));
+        .flatMap((r) => (r.ok && r.msg.type === 'error' ? [`${r.msg.errType}/${r.msg.code}`] : []));
       assert.deepEqual(errors, version === 4 ? ['4/10'] : ['4/0']);
       for (const w of want) assert.ok(types.has(w), `OVS sent no ${w} (got ${[...types].join(', ')})`);
       if (process.env['DFV_WRITE_CORPUS'] === '1') {

@@ -125,8 +125,8 @@ const frame = Buffer.from('ffffffffffff00000000000108060001080006040001000000000
 export const samples13: OfMessage[] = [
   { version: 4, type: 'hello', xid: 1, elements: [versionBitmap([1, 4])] },
   { version: 4, type: 'hello', xid: 2, elements: [] },
-  { version: 4, type: 'error', xid: 3, errorType: 1, code: 6, data: Buffer.from('04140008000000ff', 'hex') },
-  { version: 4, type: 'error', xid: 4, errorType: 0xffff, code: 7, experimenter: 0x2320, data: Buffer.alloc(0) },
+  { version: 4, type: 'error', xid: 3, errType: 1, code: 6, data: Buffer.from('04140008000000ff', 'hex') },
+  { version: 4, type: 'error', xid: 4, errType: 0xffff, code: 7, experimenter: 0x2320, data: Buffer.alloc(0) },
   { version: 4, type: 'echo_request', xid: 5, data: Buffer.from('ping') },
   { version: 4, type: 'echo_reply', xid: 5, data: Buffer.alloc(0) },
   { version: 4, type: 'experimenter', xid: 6, experimenter: 0x2320, expType: 21, data: Buffer.from([1, 2, 3, 4]) },
@@ -135,7 +135,7 @@ export const samples13: OfMessage[] = [
     version: 4,
     type: 'features_reply',
     xid: 7,
-    datapathId: 0x0000000000000001n,
+    dpid: 0x0000000000000001n,
     nBuffers: 0,
     nTables: 254,
     auxiliaryId: 0,
@@ -628,7 +628,7 @@ export const samples13: OfMessage[] = [
 /** One or more messages of every type in OpenFlow 1.0. */
 export const samples10: OfMessage[] = [
   { version: 1, type: 'hello', xid: 1, elements: [] },
-  { version: 1, type: 'error', xid: 2, errorType: 3, code: 2, data: Buffer.from('010e0048', 'hex') },
+  { version: 1, type: 'error', xid: 2, errType: 3, code: 2, data: Buffer.from('010e0048', 'hex') },
   { version: 1, type: 'echo_request', xid: 3, data: Buffer.alloc(0) },
   { version: 1, type: 'echo_reply', xid: 3, data: Buffer.from([1, 2]) },
   { version: 1, type: 'experimenter', xid: 4, experimenter: 0x2320, data: Buffer.from('0000000a', 'hex') },
@@ -637,7 +637,7 @@ export const samples10: OfMessage[] = [
     version: 1,
     type: 'features_reply',
     xid: 5,
-    datapathId: 0x2n,
+    dpid: 0x2n,
     nBuffers: 256,
     nTables: 254,
     capabilities: 0xc7,

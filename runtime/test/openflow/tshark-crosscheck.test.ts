@@ -230,7 +230,7 @@ function bodyPairs(m: OfMessage): Pairs {
       );
     case 'error':
       return [
-        [`${P}error.type`, String(m.errorType)],
+        [`${P}error.type`, String(m.errType)],
         [`${P}error.code`, String(m.code)],
       ];
     case 'echo_request':
@@ -243,7 +243,7 @@ function bodyPairs(m: OfMessage): Pairs {
       ];
     case 'features_reply':
       return [
-        [`${P}switch_features.datapath_id`, hex(m.datapathId, 16)],
+        [`${P}switch_features.datapath_id`, hex(m.dpid, 16)],
         [`${P}switch_features.n_buffers`, String(m.nBuffers)],
         [`${P}switch_features.n_tables`, String(m.nTables)],
         [`${P}switch_features.capabilities`, hex(m.capabilities, 8)],
@@ -484,7 +484,7 @@ test('tshark decodes every encoded OpenFlow 1.0 message header and the fields it
     }
     if (m.type === 'features_reply' && m.version === 1)
       expected.push(
-        ['openflow.datapath_id', hex(m.datapathId, 16)],
+        ['openflow.datapath_id', hex(m.dpid, 16)],
         ['openflow.n_buffers', String(m.nBuffers)],
         ['openflow.n_tables', String(m.nTables)],
       );

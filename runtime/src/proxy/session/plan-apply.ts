@@ -7,7 +7,7 @@ import type { Logger } from '../channel.js';
 import { childLogger } from '../channel.js';
 import type { MessageOf } from '../messages.js';
 import { OFP13 } from '../messages.js';
-import { OFPFC as FC, OFPMC, OFPM, OFPP13 as OFPP, OFPTT_ALL } from '../../openflow/constants.js';
+import { OFPFC as FC, OFPMC, OFPM, OFPP13 as OFPP, OFPQ_ALL, OFPTT_ALL } from '../../openflow/constants.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
 import { edgePortsOf } from '../slice-views.js';
 import { rewriteFlowMod, type SliceContext } from '../rewrite.js';
@@ -18,7 +18,6 @@ import { TokenBucket } from '../rate.js';
 import type { Binding, SessionContext, TenantConnection, TenantEvents } from './context.js';
 import { isSlaveError, type Mastership } from './mastership.js';
 import type { TenantDirection } from './tenant-direction.js';
-import { ALL_QUEUES } from './statistics.js';
 import { queueCheckNote, type PlannedQueue } from './stats-answers.js';
 import type { RequestHandlers } from './request-tracker.js';
 
@@ -146,7 +145,7 @@ export class PlanApplication {
       .map((q) => ({ port: q.port, queueId: q.queueId, slice: q.slice }));
     if (!wanted.length) return;
     const portNo = s.version === OFP13 ? OFPP.ANY : OFPP.ALL;
-    s.request({ type: 'multipart_request', mpType: 'queue', flags: 0, portNo, queueId: ALL_QUEUES }, null, 'multipart_reply', {
+    s.request({ type: 'multipart_request', mpType: 'queue', flags: 0, portNo, queueId: OFPQ_ALL }, null, 'multipart_reply', {
       reply: (parts) =>
         notes.push(queueCheckNote(s.dpid, wanted, new Set(parts.flatMap((p) => (p.queues ?? []).map((q) => `${q.portNo}/${q.queueId}`))))),
       error: (e) => notes.push(`${s.dpid}: queue check refused by the switch (error type ${e.errType} code ${e.code})`),

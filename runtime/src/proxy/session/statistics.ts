@@ -4,13 +4,10 @@
 // answered from a recent round when the host allows it, otherwise through the switch.
 import type { Draft, FlowStats, MessageOf, MeterStats, OfMessage, PortStats, QueueStats } from '../messages.js';
 import { OFP13 } from '../messages.js';
-import { OFPG_ANY, OFPM, OFPP13 as OFPP, OFPTT_ALL } from '../../openflow/constants.js';
+import { OFPG_ANY, OFPM, OFPP13 as OFPP, OFPQ_ALL, OFPTT_ALL } from '../../openflow/constants.js';
 import { sliceCookie, SLICE_COOKIE_MASK } from '../../dataplane/cookies.js';
 import type { Binding, SessionContext } from './context.js';
 import { aggregateOf, sliceDesc, tenantFlowStats, tenantPortStats, type FlowSelector } from './stats-answers.js';
-
-/** All queues of a port (OFPQ_ALL, queue statistics; openflow/constants.ts has no name for it yet). */
-export const ALL_QUEUES = 0xffffffff;
 
 /** One statistics round's answers (flow, port, queue and, on 1.3, meter statistics). */
 export interface SessionStats {
@@ -47,7 +44,7 @@ export class Statistics {
         flow: { tableId: OFPTT_ALL, outPort: OFPP.ANY, outGroup: OFPG_ANY, cookie: 0n, cookieMask: 0n, match: {} },
       },
       { type: 'multipart_request', mpType: 'port_stats', flags: 0, portNo: OFPP.ANY },
-      { type: 'multipart_request', mpType: 'queue', flags: 0, portNo: v13 ? OFPP.ANY : OFPP.ALL, queueId: ALL_QUEUES },
+      { type: 'multipart_request', mpType: 'queue', flags: 0, portNo: v13 ? OFPP.ANY : OFPP.ALL, queueId: OFPQ_ALL },
     ];
     if (v13) requests.push({ type: 'multipart_request', mpType: 'meter', flags: 0, meterId: OFPM.ALL });
     const p = new Promise<SessionStats | undefined>((resolve) => {
