@@ -2,8 +2,8 @@
 // tenant controllers, deploys samples/demo and shows both slices' pings succeeding, then cleans up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { dfvisor } from '../support/run-cli.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { dfvisor, dfvisorBin, repoRoot } from '../support/run-cli.js';
 
 const namespaces = () =>
   execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -23,5 +23,32 @@ test('dfvisor demo: both slices ping their own hosts over the same addresses, th
   assert.ok(ok('red'), `red never reached its host:\n${r.stdout}`);
   assert.ok(ok('blue'), `blue never reached its host:\n${r.stdout}`);
   assert.match(r.stderr, /everything removed/);
+  assert.equal(namespaces().length, before, 'the demo removed its namespaces');
+});
+
+test('dfvisor demo: Ctrl-C twice (the terminal, then npm) still removes everything', { timeout: 240_000 }, async () => {
+  const before = namespaces().length;
+  const child = spawn(process.execPath, [dfvisorBin, 'demo', '--api', '127.0.0.1:0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.on('close', (code) => resolveExit(code)));
+  await new Promise<void>((resolveRound, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (/round 1/.test(stdout)) resolveRound();
+    });
+    child.on('close', () => reject(new Error(`the demo ended before its first round:\n${stdout}${stderr}`)));
+  });
+  // As a terminal's Ctrl-C on `npm start` does: the process group gets SIGINT, and npm signals its child again.
+  child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  child.kill('SIGTERM');
+  const code = await exited;
+  assert.match(stderr, /demo stopped, everything removed/, stderr);
+  assert.equal(code, 0, stderr);
   assert.equal(namespaces().length, before, 'the demo removed its namespaces');
 });

@@ -115,6 +115,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
   const tenants: SliceHosts[] = [];
   let node: RuntimeNode | undefined;
   let stopping = false;
+  let removeSignalHandlers = () => {};
   const cleanup = async () => {
     for (const t of tenants) await t.controller.stop().catch(() => undefined);
     await node?.stop().catch(() => undefined);
@@ -127,8 +128,17 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
       stopping = true;
       resolveStop();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: Ctrl-C on `npm start` signals the whole process group, and npm then signals
+    // its child again; a second signal must not end the process half-way through the clean-up
+    // (leftover bridges named like the next run's would break it). Removed once cleaned up.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
+    removeSignalHandlers = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.off('SIGHUP', stop);
+    };
     if (duration > 0) setTimeout(stop, duration * 1000).unref();
   });
 
@@ -220,6 +230,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     await cleanup();
     logger.flush();
     io.err('demo stopped, everything removed\n');
+    removeSignalHandlers();
   }
 }
 
