@@ -239,7 +239,8 @@ export type ErrorKind =
   | 'table_full'
   | 'eperm_match'
   | 'bad_type'
-  | 'bad_multipart';
+  | 'bad_multipart'
+  | 'buffer_unknown';
 
 const ERROR_NAMES: Record<ErrorKind, Record<OfVersion, [string, string]>> = {
   eperm_request: { 4: ['BAD_REQUEST', 'EPERM'], 1: ['BAD_REQUEST', 'EPERM'] },
@@ -250,6 +251,7 @@ const ERROR_NAMES: Record<ErrorKind, Record<OfVersion, [string, string]>> = {
   eperm_action: { 4: ['BAD_ACTION', 'EPERM'], 1: ['BAD_ACTION', 'EPERM'] },
   bad_out_port: { 4: ['BAD_ACTION', 'BAD_OUT_PORT'], 1: ['BAD_ACTION', 'BAD_OUT_PORT'] },
   eperm_match: { 4: ['BAD_MATCH', 'EPERM'], 1: ['BAD_REQUEST', 'EPERM'] },
+  buffer_unknown: { 4: ['BAD_REQUEST', 'BUFFER_UNKNOWN'], 1: ['BAD_REQUEST', 'BUFFER_UNKNOWN'] },
 };
 
 /** The OpenFlow (type, code) numbers the proxy sends for a refusal, by the codec's error tables. */

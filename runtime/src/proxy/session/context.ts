@@ -12,6 +12,7 @@ import type { SliceContext } from '../rewrite.js';
 import type { SliceFlowTable } from '../flow-table.js';
 import type { TokenBucket } from '../rate.js';
 import { RequestTracker, type ReplyType, type RequestHandlers } from './request-tracker.js';
+import { BufferOwners } from './buffer-owners.js';
 
 /** The switch connection as the session uses it (OfChannel; a fake one in unit tests). */
 export interface SwitchChannel {
@@ -79,6 +80,8 @@ export interface SessionHost {
   flowRemoved?(e: RemovedFlow): void;
   /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
+  /** The clock buffer ids expire by (ms); default Date.now. */
+  now?(): number;
 }
 
 /** This node's role for a switch: 'pending' until the arbiter decides (arbitrated proxies only). */
@@ -106,6 +109,8 @@ export class SessionContext {
   ready = false;
   readonly bindings = new Map<string, Binding>();
   readonly requests = new RequestTracker<Binding>();
+  /** The slice each kept buffer id was delivered to (see buffer-owners.ts). */
+  readonly buffers: BufferOwners;
   /** The plan last applied to this switch (null before the first apply). */
   views: PlanViews | null = null;
   role: SessionRole;
@@ -117,6 +122,7 @@ export class SessionContext {
     readonly host: SessionHost,
   ) {
     this.log = host.log;
+    this.buffers = new BufferOwners(host.now ? () => host.now!() : Date.now);
     this.role = host.arbitrated ? 'pending' : 'master';
   }
 
@@ -173,6 +179,7 @@ export class SessionContext {
     b.link.stop();
     this.bindings.delete(b.view.slice);
     this.requests.forgetOwner(b);
+    this.buffers.forgetSlice(b.view.index);
   }
 }
 

@@ -1,6 +1,7 @@
 // Switch → tenant: what the switch sends that is not an answer to the hypervisor's own requests.
 // Packet-ins are classified by location, overlay tag, headers and the rule's cookie and
-// delivered untagged to the slices that may read them; port changes go to the slices that see
+// delivered untagged to the slices that may read them (a buffered one keeps its buffer id when it
+// reaches one slice untagged, remembered in the session's BufferOwners); port changes go to the slices that see
 // the port; flow removals are counted and shown to the tenant in its own terms; errors about a
 // tenant's flow-mod or packet-out go back to that tenant.
 import { countFallback } from '../wire-counts.js';
@@ -140,24 +141,32 @@ export class SwitchDirection {
       }
     }
     const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
-    for (const { b, tagged } of chosen) {
+    // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted).
+    const receivers = chosen.filter(({ b }) => {
+      if (b.link.connected && !b.link.slow && (!b.packetIn || b.packetIn.take())) return true;
+      s.counters(b).packetInsDropped++;
+      return false;
+    });
+    // The buffer rule: the buffer id is kept only when one slice gets the packet and sees the
+    // buffered frame itself (no overlay tag stripped); it alone may then use the id, once.
+    // Every other delivery carries OFP_NO_BUFFER and the data.
+    const keepBuffer = m.bufferId !== NO_BUFFER && receivers.length === 1;
+    for (const { b, tagged } of receivers) {
       const c = s.counters(b);
-      if (!b.link.connected || b.link.slow || (b.packetIn && !b.packetIn.take())) {
-        c.packetInsDropped++;
-        continue;
-      }
       let data = m.data;
       if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data);
       // Learning controllers only act on table misses: report the tenant's table-miss rule (and
       // the 1.0 miss emulation) as NO_MATCH, like a real table miss.
       const tenantMiss = tenantRule ? tenantRule.priority === 0 && Object.keys(tenantRule.match).length === 0 : false;
       const reason = tenantMiss || isMissEmulation || (m.version !== OFP13 && !hvRule) ? 0 : m.reason;
+      const keep = keepBuffer && !tagged;
+      if (keep) s.buffers.delivered(m.bufferId, b.view.index, inPort);
       c.packetInsDelivered++;
       s.toTenant(b, {
         type: 'packet_in',
         xid: 0,
-        bufferId: NO_BUFFER,
-        totalLen: data.length,
+        bufferId: keep ? m.bufferId : NO_BUFFER,
+        totalLen: keep ? m.totalLen : data.length,
         reason,
         tableId: 0,
         cookie: tenantRule?.tenantCookie ?? NO_COOKIE,

@@ -3,7 +3,9 @@
 // flowspace (limits checked, the slice's flow table kept) and packet-outs onto its ports,
 // forwards barriers and statistics requests, and refuses everything else with an OpenFlow error.
 // Flow-mods and packet-outs sent on are remembered in the tracker's ring for the switch's errors.
-import type { Action, MessageOf, OfMessage, OfVersion } from '../messages.js';
+// A buffer id in a flow-mod or packet-out is accepted only from the slice its packet-in was
+// delivered to, once (BufferOwners); anything else is refused with BAD_REQUEST/BUFFER_UNKNOWN.
+import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
 import { sliceCookie } from '../../dataplane/cookies.js';
@@ -93,6 +95,13 @@ export class TenantDirection {
     const key = isDelete ? '' : ruleKey(m.match, m.matchKey);
     const existing = isDelete ? undefined : b.table.existing(m.match, m.priority, key);
     const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.mastership.nextRuleNumber());
+    // OpenFlow applies a buffer to an added or modified flow's actions; deletes ignore it.
+    const buffered = m.bufferId !== NO_BUFFER && !isDelete;
+    if (buffered && s.buffers.use(m.bufferId, b.view.index, false) === null) {
+      c.flowModsRejected++;
+      s.refuse(b, m, 'buffer_unknown', `buffer ${m.bufferId} was not delivered to this slice (or has expired)`, raw);
+      return;
+    }
     const r = rewriteFlowMod(b.ctx, m, cookie);
     if (!r.ok) {
       c.flowModsRejected++;
@@ -132,6 +141,7 @@ export class TenantDirection {
       c.flowEntries -= before - b.table.entries;
     }
     c.flowModsAccepted++;
+    if (buffered) withBuffer(r.value, m.bufferId, s.buffers.use(m.bufferId, b.view.index, true)!);
     for (const fm of r.value) {
       const xid = s.channel.xid();
       s.requests.rememberTenant(xid, b, m.xid);
@@ -157,16 +167,16 @@ export class TenantDirection {
       s.refuse(b, m, r.error, r.reason, raw);
       return;
     }
-    if (m.bufferId !== NO_BUFFER && m.data.length === 0) {
+    if (m.bufferId !== NO_BUFFER && s.buffers.use(m.bufferId, b.view.index, true) === null) {
       c.packetOutsRejected++;
-      s.refuse(b, m, 'eperm_request', 'buffered packet-outs are not supported', raw);
+      s.refuse(b, m, 'buffer_unknown', `buffer ${m.bufferId} was not delivered to this slice (or has expired)`, raw);
       return;
     }
     c.packetOuts++;
     const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
     const xid = s.channel.xid();
     s.requests.rememberTenant(xid, b, m.xid);
-    if (m.version === s.version && m.bufferId === NO_BUFFER && inPort === m.inPort && sameActions(r.value, m.actions)) {
+    if (m.version === s.version && inPort === m.inPort && sameActions(r.value, m.actions)) {
       // Nothing to rewrite (outputs to the slice's own edge ports): pass the bytes on, new xid.
       const copy = Buffer.from(raw);
       copy.writeUInt32BE(xid, 4);
@@ -177,13 +187,25 @@ export class TenantDirection {
       type: 'packet_out',
       version: s.version!,
       xid,
-      bufferId: NO_BUFFER,
+      bufferId: m.bufferId,
       inPort,
       actions: r.value,
       data: m.data,
     });
     if (err) s.refuse(b, m, 'eperm_action', err, raw);
   }
+}
+
+/**
+ * A buffered flow-mod's buffer goes on one of its physical rules (the switch applies that rule's
+ * actions to the buffered packet): the one for the packet's in_port, else one without an in_port,
+ * else the first. The others keep OFP_NO_BUFFER.
+ */
+function withBuffer(mods: FlowMod[], bufferId: number, inPort: number): void {
+  if (mods.length === 0) return;
+  const port = BigInt(inPort);
+  const target = mods.find((fm) => fm.match.in_port?.value === port) ?? mods.find((fm) => fm.match.in_port === undefined) ?? mods[0]!;
+  target.bufferId = bufferId;
 }
 
 function sameActions(a: readonly Action[], b: readonly Action[]): boolean {

@@ -155,6 +155,8 @@ export interface HostOptions {
   statsCacheMs?: number | null;
   tenantVersion?: OfVersion;
   log?: Logger;
+  /** The clock buffer ids expire by (default Date.now). */
+  now?: () => number;
 }
 
 /** A logger that keeps `level message` lines. */
@@ -212,6 +214,7 @@ export function fakeHost(o: HostOptions = {}): FakeHost {
     flowRemoved: (e) => {
       host.removed.push(e);
     },
+    ...(o.now ? { now: o.now } : {}),
     connectTenant: (view, _log, events) => {
       const t = new FakeTenant(view, events, o.tenantVersion ?? OFP13);
       tenants.set(view.slice, t);
