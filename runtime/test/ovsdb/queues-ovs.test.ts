@@ -50,14 +50,19 @@ function switchQueues(bridge: string): string[] {
 const portQos = (name: string) => ovs.vsctl('get', 'port', name, 'qos').trim();
 
 /** Everything DFVisor must not touch: rows not marked with our owner for s1, and other ports' qos. */
+/** Every row of a table, in uuid order (ovsdb-server lists rows in no fixed order). */
+const sortedRows = (table: string) => list(table).sort((x, y) => String(x._uuid).localeCompare(String(y._uuid)));
+
 function untouched(): string {
   const mine = (r: OvsRow) =>
     (r.external_ids as Record<string, string>)['dfvisor-owner'] === OWNER &&
     (r.external_ids as Record<string, string>)['dfvisor-dpid'] === S1;
   return JSON.stringify({
-    qos: list('qos').filter((r) => !mine(r)),
-    queue: list('queue').filter((r) => !mine(r)),
-    bridges: list('bridge').map((b) => [b.name, b.external_ids, b.other_config]),
+    qos: sortedRows('qos').filter((r) => !mine(r)),
+    queue: sortedRows('queue').filter((r) => !mine(r)),
+    bridges: list('bridge')
+      .map((b) => [b.name, b.external_ids, b.other_config])
+      .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     otherPorts: [names.s1[3], names.s2[1], names.s2[2]].map((n) => [n, portQos(n)]),
   });
 }
@@ -231,12 +236,12 @@ test('deploy: one linux-htb QoS per port, one Queue per plan queue id, Port.qos 
 });
 
 test('the same input again changes nothing (read only)', async () => {
-  const before = JSON.stringify([list('qos'), list('queue'), list('port')]);
+  const before = JSON.stringify([sortedRows('qos'), sortedRows('queue'), sortedRows('port')]);
   const r = await reconcile(desiredS1(30 * M, true));
   assert.equal(r.changed, false);
   assert.equal(r.transactions, 1);
   assert.deepEqual([r.report.created, r.report.updated, r.report.removed], [[], [], []]);
-  assert.equal(JSON.stringify([list('qos'), list('queue'), list('port')]), before);
+  assert.equal(JSON.stringify([sortedRows('qos'), sortedRows('queue'), sortedRows('port')]), before);
 });
 
 test('a changed guarantee updates that Queue row in place', async () => {
