@@ -3,8 +3,13 @@
 // request, how long it has to answer, and how many switch connections the listener holds at once.
 // Every connection these bounds close is counted here per peer and cause (process-wide plain
 // counters like wire-counts.ts; node/metrics.ts exposes them in /metrics) and logged once per cause.
-import type { Logger } from './channel.js';
 import type { WirePeer } from './wire-counts.js';
+
+/** The part of the proxy's logger used here (channel.ts' Logger has it). */
+interface LimitLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
 
 export interface ChannelLimits {
   /** A peer that has not completed the handshake (hello; for switches also features) by then is closed. */
@@ -37,7 +42,7 @@ const logged = new Set<string>();
  * Counts one connection closed by a bound; the first of each peer and cause is logged as a
  * warning (later ones at debug: a flood of them must not flood the log).
  */
-export function countLimit(log: Logger, peer: WirePeer, cause: LimitCause, context: object = {}): void {
+export function countLimit(log: LimitLogger, peer: WirePeer, cause: LimitCause, context: object = {}): void {
   const key = `${peer}\0${cause}`;
   counts.set(key, (counts.get(key) ?? 0) + 1);
   const line = { ...context, peer, cause };
