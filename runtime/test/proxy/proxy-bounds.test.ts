@@ -5,10 +5,11 @@
 // Every closing is counted (channel-limits.ts, exposed in /metrics).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { SlicingProxy } from '../../src/proxy/index.js';
 import { limitCounts, type LimitCause, type ListenerLimits } from '../../src/proxy/channel-limits.js';
+import { linePlan } from './fixtures.js';
 import { decodeMessage, encodeMessage, OpenFlowFramer, versionBitmap, type OfMessage } from '../../src/openflow/index.js';
 
 const countOf = (cause: LimitCause, peer: 'switch' | 'tenant' = 'switch') =>
@@ -21,12 +22,19 @@ class RawPeer {
   readonly closedP: Promise<void>;
   private readonly framer = new OpenFlowFramer();
   private waiters: Array<() => void> = [];
+  /** Answer barriers and echo requests like a switch (for peers that must stay up). */
+  answer = false;
   constructor(readonly sock: Socket) {
     sock.setNoDelay(true);
     sock.on('data', (c: Buffer) => {
       for (const f of this.framer.push(c).frames) {
         const d = decodeMessage(f);
-        if (d.ok) this.got.push(d.msg);
+        if (!d.ok) continue;
+        this.got.push(d.msg);
+        if (this.answer && d.msg.type === 'barrier_request')
+          this.send({ version: d.msg.version, type: 'barrier_reply', xid: d.msg.xid } as OfMessage);
+        if (this.answer && d.msg.type === 'echo_request')
+          this.send({ version: d.msg.version, type: 'echo_reply', xid: d.msg.xid, data: d.msg.data } as OfMessage);
       }
       for (const w of this.waiters.splice(0)) w();
     });
@@ -189,4 +197,34 @@ test('a peer sending a byte at a time does not grow the memory (RSS) beyond a bo
     assert.ok(peak - rss0 < 64 << 20, `RSS grew by ${((peak - rss0) / 1048576).toFixed(1)} MB`);
     p.sock.destroy();
   });
+});
+
+test('a tenant controller that accepts the connection but never says hello is dropped at the handshake bound and retried', async () => {
+  // A "controller" that accepts and stays silent.
+  const silent = createServer((s) => {
+    accepted.push(s);
+    s.on('error', () => {});
+  });
+  const accepted: Socket[] = [];
+  silent.listen(0, '127.0.0.1');
+  await once(silent, 'listening');
+  const ctlPort = (silent.address() as AddressInfo).port;
+  try {
+    await withProxy({ handshakeMs: 300, idleMs: 60_000, echoTimeoutMs: 60_000 }, async (port, proxy) => {
+      const before = countOf('handshake_timeout', 'tenant');
+      await proxy.applyPlan(linePlan([{ name: 'mute', controllerPort: ctlPort, vlan: 201, flowspace: [[1, null, {}]] }]));
+      const sw = await RawPeer.open(port);
+      sw.answer = true;
+      await sw.handshake(1n);
+      // Two bounds passed: the link was dropped and a new connection tried (counted each time).
+      for (let i = 0; i < 200 && (countOf('handshake_timeout', 'tenant') < before + 2 || accepted.length < 2); i++) await sleep(50);
+      assert.ok(countOf('handshake_timeout', 'tenant') >= before + 2, 'the silent controller was dropped at the bound, twice');
+      assert.ok(accepted.length >= 2, 'and the link reconnected');
+      assert.equal(sw.closed, false, 'the switch stays connected');
+      sw.sock.destroy();
+    });
+  } finally {
+    for (const s of accepted) s.destroy();
+    silent.close();
+  }
 });
