@@ -228,3 +228,36 @@ test('a tenant controller that accepts the connection but never says hello is dr
     silent.close();
   }
 });
+
+test('a tenant controller that says hello and then never answers an echo request is dropped at the echo bound', async () => {
+  // A "controller" that sends its hello and then reads everything without answering.
+  const accepted: RawPeer[] = [];
+  const mute = createServer((s) => {
+    const p = new RawPeer(s);
+    accepted.push(p);
+    p.send({ version: 4, type: 'hello', xid: 1, elements: [versionBitmap([4])] });
+  });
+  mute.listen(0, '127.0.0.1');
+  await once(mute, 'listening');
+  const ctlPort = (mute.address() as AddressInfo).port;
+  try {
+    await withProxy({ handshakeMs: 5_000, idleMs: 200, echoTimeoutMs: 300 }, async (port, proxy) => {
+      const before = countOf('echo_timeout', 'tenant');
+      await proxy.applyPlan(linePlan([{ name: 'deaf', controllerPort: ctlPort, vlan: 202, flowspace: [[1, null, {}]] }]));
+      const sw = await RawPeer.open(port);
+      sw.answer = true;
+      await sw.handshake(1n);
+      for (let i = 0; i < 200 && !accepted[0]?.closed; i++) await sleep(50);
+      const first = accepted[0];
+      assert.ok(first, 'the tenant link connected');
+      assert.ok(await first.next('echo_request'), 'the silent controller was sent an echo request');
+      await first.closedP;
+      assert.ok(countOf('echo_timeout', 'tenant') >= before + 1, 'dropped at the echo bound and counted');
+      assert.equal(sw.closed, false, 'the switch (answering its echoes) stays connected');
+      sw.sock.destroy();
+    });
+  } finally {
+    for (const p of accepted) p.sock.destroy();
+    mute.close();
+  }
+});
