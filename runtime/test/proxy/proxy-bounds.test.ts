@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { SlicingProxy } from '../../src/proxy/index.js';
 import { limitCounts, type LimitCause, type ListenerLimits } from '../../src/proxy/channel-limits.js';
 import { linePlan } from './fixtures.js';
+import { buildMetrics } from '../../src/node/metrics.js';
 import { decodeMessage, encodeMessage, OpenFlowFramer, versionBitmap, type OfMessage } from '../../src/openflow/index.js';
 
 const countOf = (cause: LimitCause, peer: 'switch' | 'tenant' = 'switch') =>
@@ -260,4 +261,18 @@ test('a tenant controller that says hello and then never answers an echo request
     for (const p of accepted) p.sock.destroy();
     mute.close();
   }
+});
+
+test('/metrics exposes the closings by peer and cause (prom-client registry of node/metrics.ts)', async () => {
+  // The tests above closed connections for every cause; the registry reads the same counters.
+  const registry = buildMetrics({ revision: () => 0, sliceTotals: () => [], switches: () => [], controllers: () => [] });
+  const text = await registry.metrics();
+  for (const c of limitCounts()) {
+    const line = new RegExp(
+      `^dfvisor_openflow_connections_closed_by_limit_total\\{peer="${c.peer}",cause="${c.cause}"\\} ${c.count}$`,
+      'm',
+    );
+    assert.match(text, line);
+  }
+  for (const cause of ['handshake_timeout', 'echo_timeout', 'over_cap'] as const) assert.ok(countOf(cause) > 0, cause);
 });
