@@ -64,7 +64,8 @@ export function limitCounts(): Array<{ peer: WirePeer; cause: LimitCause; count:
 
 /**
  * The bounds tenant links use (the proxy is the client there). Process-wide: set from the node's
- * config by the slicing proxy (one node per process); tenant links read it when they connect.
+ * config by the slicing proxy when it is constructed (one node per process); tenant links read it
+ * when they connect.
  */
 let tenantLimits: ChannelLimits = DEFAULT_LISTENER_LIMITS;
 export function setTenantLinkLimits(l: ChannelLimits): void {

@@ -68,7 +68,8 @@ export class SlicingProxy {
     this.log = childLogger(opts.logger ?? silentLogger, { component: 'proxy' });
     this.opts = opts;
     this.limits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
-    if (opts.limits) setTenantLinkLimits(this.limits);
+    // Tenant links read their bounds process-wide (one node per process): the newest proxy's.
+    setTenantLinkLimits(this.limits);
   }
   private readonly opts: SlicingProxyOptions;
   private readonly limits: ListenerLimits;
