@@ -187,7 +187,8 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
       '-c',
       [
         'import socket, sys, time',
-        's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))',
+        // ETH_P_ALL: a protocol-bound packet socket does not see outgoing frames.
+        's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))',
         "s.bind(('eth0', 0)); s.settimeout(0.2)",
         "s.send(bytes.fromhex('ffffffffffff') + bytes.fromhex('020000000b01') + bytes.fromhex('88b5') + b'self' * 12)",
         "print('ready', flush=True)",
@@ -195,6 +196,7 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
         'while time.time() < end:',
         '    try: d, a = s.recvfrom(2048)',
         '    except socket.timeout: continue',
+        "    if d[12:14] != bytes.fromhex('88b5'): continue",
         '    if a[2] == socket.PACKET_OUTGOING: out += 1',
         '    else: inc += 1',
         "print('in', inc, 'out', out, flush=True)",
