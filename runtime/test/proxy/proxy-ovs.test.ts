@@ -190,7 +190,9 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
         // ETH_P_ALL: a protocol-bound packet socket does not see outgoing frames.
         's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))',
         "s.bind(('eth0', 0)); s.settimeout(0.2)",
-        "s.send(bytes.fromhex('ffffffffffff') + bytes.fromhex('020000000b01') + bytes.fromhex('88b5') + b'self' * 12)",
+        // Sent from a second socket: a packet socket never sees its own transmissions.
+        "t = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); t.bind(('eth0', 0))",
+        "t.send(bytes.fromhex('ffffffffffff') + bytes.fromhex('020000000b01') + bytes.fromhex('88b5') + b'self' * 12)",
         "print('ready', flush=True)",
         'inc = out = 0; end = time.time() + 4',
         'while time.time() < end:',
