@@ -31,6 +31,11 @@ export interface NodeConfig {
   /** Open event streams (GET /v1/events) per token and in total. */
   eventStreamsPerToken: number;
   eventStreamsTotal: number;
+  /** OpenFlow connections: handshake bound, idle interval before an echo, echo answer bound (ms), switch connection cap. */
+  ofHandshakeTimeoutMs: number;
+  ofIdleMs: number;
+  ofEchoTimeoutMs: number;
+  ofMaxSwitchConnections: number;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -47,6 +52,10 @@ export const DEFAULTS: NodeConfig = {
   revisionsKept: 50,
   eventStreamsPerToken: 4,
   eventStreamsTotal: 64,
+  ofHandshakeTimeoutMs: 10_000,
+  ofIdleMs: 15_000,
+  ofEchoTimeoutMs: 10_000,
+  ofMaxSwitchConnections: 1024,
 };
 
 const hostPort = {
@@ -110,6 +119,10 @@ export const CONFIG_SCHEMA = {
     revisionsKept: positive,
     eventStreamsPerToken: positive,
     eventStreamsTotal: positive,
+    ofHandshakeTimeoutMs: { type: 'integer', minimum: 10 },
+    ofIdleMs: { type: 'integer', minimum: 10 },
+    ofEchoTimeoutMs: { type: 'integer', minimum: 10 },
+    ofMaxSwitchConnections: positive,
   },
 } as const;
 

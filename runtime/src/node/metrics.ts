@@ -3,6 +3,7 @@
 // process metrics carry the `dfvisor_` prefix once (dfvisor_process_cpu_seconds_total).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
+import { limitCounts } from '../proxy/channel-limits.js';
 import type { StatsMessageCounts } from '../proxy/counters.js';
 
 export interface MetricsSource {
@@ -116,6 +117,14 @@ export function buildMetrics(src: MetricsSource): Registry {
     ['structure', 'reason'],
     (c) => {
       for (const x of fallbackCounts()) c.inc({ structure: x.structure, reason: x.reason }, x.count);
+    },
+  );
+  counter(
+    'dfvisor_openflow_connections_closed_by_limit_total',
+    'OpenFlow connections closed by a bound, by peer (switch/tenant) and cause (handshake_timeout, echo_timeout, over_cap: refused at accept over the switch connection cap)',
+    ['peer', 'cause'],
+    (c) => {
+      for (const x of limitCounts()) c.inc({ peer: x.peer, cause: x.cause }, x.count);
     },
   );
   return registry;

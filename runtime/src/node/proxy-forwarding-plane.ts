@@ -28,6 +28,12 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       statsCacheMs: 3 * interval,
       // Final counters of removed flows keep the slice's totals from dropping.
       onFlowRemoved: (e) => arbiter?.stats.flowRemoved(e),
+      limits: {
+        handshakeMs: ctx.config.ofHandshakeTimeoutMs,
+        idleMs: ctx.config.ofIdleMs,
+        echoTimeoutMs: ctx.config.ofEchoTimeoutMs,
+        maxSwitchConnections: ctx.config.ofMaxSwitchConnections,
+      },
     });
     this.arbiter = arbiter = new SwitchArbiter({
       store: ctx.store,

@@ -3,6 +3,8 @@
 // between frames and the proxy's neutral messages (wire.ts: every message after the hello, errors
 // answered as OpenFlow errors), and write batching: every write made while handling one round of
 // input goes out in one flush.
+// With limits: a peer that does not complete the handshake in time is closed, and an established
+// peer silent for the idle interval is sent an echo request and closed if it does not answer.
 // Never throws into the caller: malformed input gets an OpenFlow error or closes the connection
 // with a log line.
 import type { Socket } from 'node:net';
@@ -18,6 +20,7 @@ import type { OfMessage, OfVersion } from './messages.js';
 import { errorCode, OFP10, OFP13 } from './messages.js';
 import { DecodeFailure, decodeFrame, EncodeFailure, encodeNeutral } from './wire.js';
 import type { WirePeer } from './wire-counts.js';
+import { type ChannelLimits, countLimit } from './channel-limits.js';
 
 const OFPT_HELLO = 0;
 const OFPT_ECHO_REQUEST = 2;
@@ -51,13 +54,21 @@ export class OfChannel {
   onMessage: (m: OfMessage, raw: Buffer) => void = () => {};
   onReady: (v: OfVersion) => void = () => {};
   onClose: (why: string) => void = () => {};
+  private handshakeTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private echoTimer: NodeJS.Timeout | null = null;
 
-  /** `peer`: which side of the proxy this channel talks to (labels the translation counters). */
+  /**
+   * `peer`: which side of the proxy this channel talks to (labels the translation counters).
+   * `limits`: the handshake must end (the owner calls established()) within handshakeMs; after
+   * that, silence for idleMs brings an echo request that must be answered within echoTimeoutMs.
+   */
   constructor(
     readonly socket: Socket,
     private readonly log: Logger,
     private readonly versions: OfVersion[] = [OFP13, OFP10],
     readonly peer: WirePeer = 'switch',
+    private readonly limits?: ChannelLimits,
   ) {
     this.conn = new OpenFlowConnection(socket, {
       logger: log,
@@ -67,6 +78,42 @@ export class OfChannel {
     });
     this.conn.on('message', (m, raw) => this.onWire(m, raw));
     this.conn.on('close', (why) => this.finish(why));
+    if (limits) {
+      this.handshakeTimer = setTimeout(() => this.overLimit('handshake_timeout', 'handshake timeout'), limits.handshakeMs);
+      this.handshakeTimer.unref();
+      socket.on('data', this.heard);
+    }
+  }
+
+  /** The handshake is complete: the handshake bound ends and the idle bound starts. */
+  established(): void {
+    if (!this.limits || this.closed || this.idleTimer) return;
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
+    this.idleTimer = setTimeout(this.idle, this.limits.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Any input is a sign of life: the idle interval starts again and a pending echo is answered. */
+  private readonly heard = (): void => {
+    this.idleTimer?.refresh();
+    if (this.echoTimer) {
+      clearTimeout(this.echoTimer);
+      this.echoTimer = null;
+    }
+  };
+
+  private readonly idle = (): void => {
+    if (this.closed || !this.limits || this.version === null || this.echoTimer) return;
+    this.sendWire({ version: this.version, type: 'echo_request', xid: this.xid(), data: Buffer.alloc(0) });
+    this.echoTimer = setTimeout(() => this.overLimit('echo_timeout', 'echo timeout'), this.limits.echoTimeoutMs);
+    this.echoTimer.unref();
+  };
+
+  private overLimit(cause: 'handshake_timeout' | 'echo_timeout', why: string): void {
+    if (this.closed) return;
+    countLimit(this.log, this.peer, cause, { remote: `${this.socket.remoteAddress}:${this.socket.remotePort}` });
+    this.close(why);
   }
 
   /** Sends our hello with a version bitmap (call once the socket is connected). */
@@ -203,6 +250,8 @@ export class OfChannel {
   private finish(why: string): void {
     if (this.closed) return;
     this.closed = true;
+    for (const t of [this.handshakeTimer, this.idleTimer, this.echoTimer]) if (t) clearTimeout(t);
+    this.handshakeTimer = this.idleTimer = this.echoTimer = null;
     this.onClose(why);
   }
 }

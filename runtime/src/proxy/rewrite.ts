@@ -61,8 +61,14 @@ function popTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
 
 const OVERLAY_FIELD_LIST = ['vlan_vid', 'vlan_pcp', 'mpls_label', 'mpls_tc', 'mpls_bos'] as const;
 const OVERLAY_FIELDS = new Set<string>(OVERLAY_FIELD_LIST);
+/**
+ * Fields that say where a packet entered: never writable by a tenant (a rewritten in_port plus
+ * OUTPUT IN_PORT would send the packet out of another slice's port). 1.0 has no action that sets
+ * them; a 1.3 set_field in_phy_port is already decoded as unsupported.
+ */
+const INGRESS_FIELDS = new Set<string>(['in_port', 'in_phy_port']);
 
-/** Validates tenant actions (no overlay fiddling, only slice ports) without rewriting them. */
+/** Validates tenant actions (no overlay fiddling, no in_port rewrite, only slice ports) without rewriting them. */
 export function checkActions(ctx: SliceContext, actions: Action[], allowTable: boolean): Rewrite<null> {
   for (const a of actions) {
     switch (a.type) {
@@ -75,6 +81,7 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
       }
       case 'set_field':
         if (OVERLAY_FIELDS.has(a.field)) return fail('eperm_action', `set_field ${a.field} is reserved for the overlay`);
+        if (INGRESS_FIELDS.has(a.field)) return fail('eperm_action', `set_field ${a.field}: the ingress port is never writable`);
         break;
       case 'push_vlan':
       case 'pop_vlan':

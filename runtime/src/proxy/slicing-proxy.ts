@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:net';
 import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
+import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
 import { OFPP13 } from '../openflow/constants.js';
 import { SwitchSession, type RemovedFlow, type SessionRole, type SessionStats, type SwitchApplyResult } from './session/index.js';
@@ -22,6 +23,11 @@ export interface SlicingProxyOptions {
   statsCacheMs?: number;
   /** Called with the final counters of every slice flow entry a switch removes. */
   onFlowRemoved?: (e: RemovedFlow) => void;
+  /**
+   * Bounds of the OpenFlow connections (defaults: DEFAULT_LISTENER_LIMITS): handshake, idle and
+   * echo times apply to switches and (process-wide) to tenant links; the cap to switch connections.
+   */
+  limits?: Partial<ListenerLimits>;
 }
 
 /** A plan applied to every switch connected to this proxy: one result per switch. */
@@ -61,8 +67,12 @@ export class SlicingProxy {
     this.port = p;
     this.log = childLogger(opts.logger ?? silentLogger, { component: 'proxy' });
     this.opts = opts;
+    this.limits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
+    // Tenant links read their bounds process-wide (one node per process): the newest proxy's.
+    setTenantLinkLimits(this.limits);
   }
   private readonly opts: SlicingProxyOptions;
+  private readonly limits: ListenerLimits;
 
   start(): Promise<{ host: string; port: number }> {
     return new Promise((resolve, reject) => {
@@ -88,14 +98,27 @@ export class SlicingProxy {
       sock.destroy();
       return;
     }
-    const ch = new OfChannel(sock, this.log);
+    if (this.sessions.size >= this.limits.maxSwitchConnections) {
+      countLimit(this.log, 'switch', 'over_cap', {
+        remote: `${sock.remoteAddress}:${sock.remotePort}`,
+        cap: this.limits.maxSwitchConnections,
+      });
+      sock.on('error', () => {});
+      sock.destroy();
+      return;
+    }
+    // The handshake (hello, features, port descriptions) must end within the bound; then idle/echo.
+    const ch = new OfChannel(sock, this.log, undefined, 'switch', this.limits);
     const session: SwitchSession = new SwitchSession(
       ch,
       {
         log: this.log,
         counters: (slice) => this.countersOf(slice),
         totalEntries: (slice) => this.countersOf(slice).flowEntries,
-        sessionReady: () => this.opts.roles?.switchUp(session.dpid),
+        sessionReady: () => {
+          ch.established();
+          this.opts.roles?.switchUp(session.dpid);
+        },
         sessionClosed: () => {
           this.sessions.delete(session);
           if (session.ready && session.dpid) this.opts.roles?.switchDown(session.dpid);

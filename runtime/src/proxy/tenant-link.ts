@@ -1,7 +1,10 @@
 // The connection from one switch's session to one slice's controller: connects to the first
 // endpoint, fails over to the next, reconnects with backoff, and speaks as a virtual switch.
+// A controller that does not finish the hello in time, or stops answering echoes, is dropped and
+// the next endpoint tried (channel-limits.ts).
 import { connect } from 'node:net';
 import { OfChannel, type Logger } from './channel.js';
+import { tenantLinkLimits } from './channel-limits.js';
 import type { OfMessage, OfVersion, Unversioned } from './messages.js';
 
 export interface Endpoint {
@@ -51,7 +54,7 @@ export class TenantLink {
     if (this.stopped || this.endpoints.length === 0) return;
     const ep = this.endpoints[this.endpointIndex % this.endpoints.length];
     const sock = connect({ host: ep.host, port: ep.port });
-    const ch = new OfChannel(sock, this.log, undefined, 'tenant');
+    const ch = new OfChannel(sock, this.log, undefined, 'tenant', tenantLinkLimits());
     this.channel = ch;
     let opened = false;
     sock.once('connect', () => {
@@ -60,6 +63,7 @@ export class TenantLink {
       ch.hello();
     });
     ch.onReady = (v) => {
+      ch.established();
       this.connects++;
       this.failuresInCycle = 0;
       this.backoffMs = 100;

@@ -173,6 +173,77 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     assert.ok(st.slices.alpha.packetInsDelivered > 0 && st.slices.beta.packetInsDelivered > 0);
   });
 
+  test("in_port is never writable: a hostile tenant's set_field in_port is refused, never in the table, nothing reaches the other slice", async () => {
+    const sc = rig.scripted!;
+    const conn = await sc.connection(1n);
+    const { b1 } = rig.hosts;
+    // A sniffer on beta's host b1 (port 2 of s1) counts frames of an experimental ethertype
+    // (0x88b5): received ones, and its own sent one (proof that it sees the wire).
+    const sniffer = spawnOwned('sniffer', 'ip', [
+      'netns',
+      'exec',
+      b1.ns,
+      'python3',
+      '-c',
+      [
+        'import socket, sys, time',
+        // ETH_P_ALL: a protocol-bound packet socket does not see outgoing frames.
+        's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))',
+        "s.bind(('eth0', 0)); s.settimeout(0.2)",
+        // Sent from a second socket: a packet socket never sees its own transmissions.
+        "t = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); t.bind(('eth0', 0))",
+        "t.send(bytes.fromhex('ffffffffffff') + bytes.fromhex('020000000b01') + bytes.fromhex('88b5') + b'self' * 12)",
+        "print('ready', flush=True)",
+        'inc = out = 0; end = time.time() + 4',
+        'while time.time() < end:',
+        '    try: d, a = s.recvfrom(2048)',
+        '    except socket.timeout: continue',
+        "    if d[12:14] != bytes.fromhex('88b5'): continue",
+        '    if a[2] == socket.PACKET_OUTGOING: out += 1',
+        '    else: inc += 1',
+        "print('in', inc, 'out', out, flush=True)",
+      ].join('\n'),
+    ]);
+    try {
+      const said = () => sniffer.output.join('');
+      await waitFor('sniffer ready', () => said().includes('ready'), 10_000, 50);
+      const frame = Buffer.concat([Buffer.from('ffffffffffff02000000cc04' + '88b5', 'hex'), Buffer.alloc(46, 0x77)]);
+      const setIn = (port: number) => ({ type: 'set_field' as const, field: 'in_port' as const, value: BigInt(port) });
+      const inPortOut = { type: 'output' as const, port: OFPP.IN_PORT, maxLen: 0 };
+      const xids = [
+        // Packet-outs from gamma's own port and from the controller, rewritten to beta's port and to LOCAL.
+        sc.send(conn, { type: 'packet_out', bufferId: 0xffffffff, inPort: 4, actions: [setIn(2), inPortOut], data: frame }),
+        sc.send(conn, { type: 'packet_out', bufferId: 0xffffffff, inPort: OFPP.CONTROLLER, actions: [setIn(2), inPortOut], data: frame }),
+        sc.send(conn, { type: 'packet_out', bufferId: 0xffffffff, inPort: 4, actions: [setIn(OFPP.LOCAL), inPortOut], data: frame }),
+        // A flow-mod on gamma's own traffic doing the same.
+        sc.send(conn, {
+          type: 'flow_mod',
+          ...baseFlowMod({
+            match: { in_port: { value: 4n }, eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a090000n, mask: 0xffff0000n } },
+            instructions: [{ type: 'apply_actions', actions: [setIn(2), inPortOut] }],
+          }),
+        }),
+      ];
+      const replies = await sc.settle(conn, xids);
+      for (const xid of xids) {
+        const e = replies.find((m) => m.xid === xid && m.type === 'error') as { errType: number; code: number } | undefined;
+        assert.deepEqual(e && [e.errType, e.code], ofErr('BAD_ACTION', 'EPERM'), `xid ${xid} refused with BAD_ACTION/EPERM`);
+      }
+      const flows = rig.ovs.dumpFlows('s1');
+      assert.ok(
+        !flows.some((f) => /in_port->|->in_port|set_field:[^,]*in_port|IN_PORT/i.test(f.split('actions=')[1] ?? '')),
+        flows.join('\n'),
+      );
+      await waitFor('sniffer done', () => !sniffer.alive, 15_000, 100);
+      const m = /in (\d+) out (\d+)/.exec(said());
+      assert.ok(m, `sniffer output: ${said()}`);
+      assert.equal(Number(m[2]), 1, 'the sniffer saw its own frame (it sees the wire)');
+      assert.equal(Number(m[1]), 0, "no frame reached the other slice's host");
+    } finally {
+      await sniffer.stop();
+    }
+  });
+
   test('refused tenant flows get OpenFlow errors and leave nothing in the switch table', async () => {
     const sc = rig.scripted!;
     const conn = await sc.connection(1n);

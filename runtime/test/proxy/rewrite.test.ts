@@ -175,6 +175,29 @@ test('packet-outs: slice ports only, untagged data tagged on the way into links'
   assert.deepEqual(!badIn.ok && badIn.error, 'eperm_request');
 });
 
+test('in_port is never writable: set_field in_port is refused in flow-mods and packet-outs on 1.3 and 1.0 switches', () => {
+  for (const meters of [true, false]) {
+    const ctx = { ...ctxOf('alpha', 1, [1]), meters };
+    for (const target of [2n, 3n, BigInt(OFPP.LOCAL)]) {
+      const setIn: Action = { type: 'set_field', field: 'in_port', value: target };
+      for (const instructions of [apply(setIn, out(OFPP.IN_PORT)), [{ type: 'write_actions' as const, actions: [setIn, out(3)] }]]) {
+        const r = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions }), 1n);
+        assert.ok(!r.ok, `flow-mod with set_field in_port=${target} must be refused`);
+        assert.equal(r.error, 'eperm_action');
+        assert.match(r.reason, /in_port/);
+      }
+      for (const inPort of [1, OFPP.CONTROLLER]) {
+        const p = rewritePacketOut(ctx, inPort, [setIn, out(OFPP.IN_PORT)]);
+        assert.ok(!p.ok, `packet-out with set_field in_port=${target} must be refused`);
+        assert.equal(p.error, 'eperm_action');
+      }
+    }
+    // The same rule without the rewrite passes: the refusal is the set_field's.
+    assert.ok(rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions: apply(out(OFPP.IN_PORT)) }), 1n).ok);
+    assert.ok(rewritePacketOut(ctx, 1, [out(OFPP.IN_PORT)]).ok);
+  }
+});
+
 test('read flowspace for packet-in classification includes read-only rules', () => {
   const ctx = ctxOf('beta', 1, [2, 4]);
   const r = expandMatch(ctx, {}, 'read');

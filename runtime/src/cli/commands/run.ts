@@ -19,7 +19,8 @@ Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, u
   --config FILE           JSON config file (keys: nodeId, dataDir, ofListen, api, store, adminToken,
                           tls {certFile,keyFile}, bodyLimitBytes, deploy, logLevel, statsIntervalMs,
                           authFailuresPerMinute, revisionsKept, eventStreamsPerToken,
-                          eventStreamsTotal); checked against its schema
+                          eventStreamsTotal, ofHandshakeTimeoutMs, ofIdleMs, ofEchoTimeoutMs,
+                          ofMaxSwitchConnections); checked against its schema
   --store embedded|hazelcast   global tier (default embedded)
   --hazelcast HOST:PORT[,…]    Hazelcast members (with --store hazelcast; default 127.0.0.1:5701)
   --cluster-name NAME     Hazelcast cluster name (default dfvisor)
