@@ -65,6 +65,12 @@ export interface SessionHost {
   /** The switch connection closed. */
   sessionClosed(): void;
   /**
+   * The switch named its datapath id (features reply): 'accept' goes on with the handshake,
+   * 'refuse' answers an OpenFlow error (HELLO_FAILED/EPERM) and closes, 'wait' keeps the
+   * connection unserved until `SwitchSession.proceed()`. Absent: every switch is accepted.
+   */
+  admit?(dpid: string): 'accept' | 'refuse' | 'wait';
+  /**
    * Whether sessions wait for setRole before programming (several runtime nodes share the
    * switch). false: every session is master at once and programs the switch on connect.
    */
