@@ -73,7 +73,9 @@ export function controllerProblems(plan: Plan, policy: ControllerPolicy, checked
       if (isListener(c.host, c.port, listeners))
         out.push(`slice ${s.name}: controller ${c.url} is one of the runtime's own listeners (OpenFlow or API)`);
       else if (ranges && !allowed(c.host, ranges))
-        out.push(`slice ${s.name}: controller ${c.url} is outside the allowed controller addresses (controllerAllow: ${policy.allow!.join(', ')})`);
+        out.push(
+          `slice ${s.name}: controller ${c.url} is outside the allowed controller addresses (controllerAllow: ${policy.allow!.join(', ')})`,
+        );
     }
   }
   return out;

@@ -9,7 +9,14 @@ import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
 import { OFPP13 } from '../openflow/constants.js';
-import { SwitchSession, type SwitchChannel, type RemovedFlow, type SessionRole, type SessionStats, type SwitchApplyResult } from './session/index.js';
+import {
+  SwitchSession,
+  type SwitchChannel,
+  type RemovedFlow,
+  type SessionRole,
+  type SessionStats,
+  type SwitchApplyResult,
+} from './session/index.js';
 import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
 export interface SlicingProxyOptions {

@@ -4,9 +4,9 @@
 // /v1/topology, never in a tenant's; a slice naming the runtime's own listener is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
 import { NETWORK, sliceText, files } from './fixtures.js';
+import { emulatedSwitch } from '../harness/emulated-switch.js';
 
 let rt: RuntimeProcess;
 let alice: string;
@@ -23,44 +23,10 @@ after(async () => {
   await rt?.stop();
 });
 
-/**
- * An OpenFlow 1.3 switch of its own (hello, then a features reply naming `dpid`): resolves with
- * the message types it received (and the first error's type/code) once the proxy closes it.
- */
-function emulatedSwitch(dpid: bigint): Promise<{ types: number[]; error?: [number, number] }> {
-  return new Promise((resolve, reject) => {
-    const types: number[] = [];
-    let error: [number, number] | undefined;
-    let buf = Buffer.alloc(0);
-    const sock = connect(rt.ofPort, '127.0.0.1', () => sock.write(Buffer.from([4, 0, 0, 8, 0, 0, 0, 1])));
-    sock.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      while (buf.length >= 8 && buf.length >= buf.readUInt16BE(2)) {
-        const len = buf.readUInt16BE(2);
-        const m = buf.subarray(0, len);
-        buf = buf.subarray(len);
-        types.push(m[1]!);
-        if (m[1] === 1 && !error) error = [m.readUInt16BE(8), m.readUInt16BE(10)];
-        if (m[1] === 5) {
-          const r = Buffer.alloc(32);
-          r[0] = 4;
-          r[1] = 6;
-          r.writeUInt16BE(32, 2);
-          r.writeUInt32BE(m.readUInt32BE(4), 4);
-          r.writeBigUInt64BE(dpid, 8);
-          r[20] = 254;
-          sock.write(r);
-        }
-      }
-    });
-    sock.on('error', reject);
-    sock.on('close', () => resolve({ types, error }));
-  });
-}
-
 test('an undeclared dpid is refused with HELLO_FAILED/EPERM, counted, and listed for the admin only', async () => {
   for (let i = 0; i < 3; i++) {
-    const r = await emulatedSwitch(0x77n);
+    const r = emulatedSwitch(rt.ofPort, 0x77n);
+    await r.closed;
     assert.deepEqual(r.error, [0, 1], 'OFPET_HELLO_FAILED / OFPHFC_EPERM');
     assert.equal(r.types.includes(18), false, 'no multipart request (port descriptions) to a refused switch');
   }
@@ -78,7 +44,13 @@ test('an undeclared dpid is refused with HELLO_FAILED/EPERM, counted, and listed
   const tenantMetrics = (await http(rt, 'GET', '/metrics', { token: alice })).body as string;
   assert.equal(tenantMetrics.includes('refused'), false);
   // One log line for the three refusals (no flood from a reconnecting switch).
-  assert.equal(rt.logs().split('\n').filter((l) => l.includes('switch refused')).length, 1);
+  assert.equal(
+    rt
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('switch refused')).length,
+    1,
+  );
 });
 
 test("a slice naming the runtime's own OpenFlow listener is refused with a problem body", async () => {

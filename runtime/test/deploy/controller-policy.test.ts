@@ -42,7 +42,10 @@ test("a slice naming the runtime's OpenFlow or API listener is refused at deploy
     assert.match(r.problem.detail, new RegExp(`slice a: controller tcp:127.0.0.1:${ctl} is one of the runtime's own listeners`));
   }
   // A dry run is refused alike; nothing reached the switches.
-  const dry = await svc.deploy(admin, { dryRun: true, files: [f('n.slice', NETWORK), f('a.slice', sliceText('a', 'alice', { ctl: 6653 }))] });
+  const dry = await svc.deploy(admin, {
+    dryRun: true,
+    files: [f('n.slice', NETWORK), f('a.slice', sliceText('a', 'alice', { ctl: 6653 }))],
+  });
   assert.equal(dry.ok, false);
   assert.equal(applied.length, 0);
   // Another port of the same host is fine.
@@ -59,8 +62,13 @@ test('controllerAllow: only addresses inside the ranges; a tenant is checked on 
   assert.equal((await open.svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', sliceText('a', 'alice'))] })).ok, true);
   // Alice's deploy is judged on her slice ('c' names the API listener).
   const t = await service({ listeners, allow: ['127.0.0.1/32'] });
-  assert.equal((await t.svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', sliceText('a', 'alice', { ctl: 7001 }))] })).ok, true);
-  const mine = await t.svc.deploy(alice, { files: [f('c.slice', sliceText('c', 'alice', { ctl: 8181, port: 2, tag: 300, prefix: '10.3.0.0/16' }))] });
+  assert.equal(
+    (await t.svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', sliceText('a', 'alice', { ctl: 7001 }))] })).ok,
+    true,
+  );
+  const mine = await t.svc.deploy(alice, {
+    files: [f('c.slice', sliceText('c', 'alice', { ctl: 8181, port: 2, tag: 300, prefix: '10.3.0.0/16' }))],
+  });
   assert.equal(mine.ok, false);
   if (!mine.ok) assert.equal(mine.problem.code, 'CONTROLLER_NOT_ALLOWED');
 });

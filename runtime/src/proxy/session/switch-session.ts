@@ -175,7 +175,6 @@ export class SwitchSession {
         this.echoes.get(m.xid)?.(true);
         return;
       case 'multipart_reply':
-      case 'multipart_reply':
       case 'barrier_reply':
       case 'role_reply':
         s.requests.answer(m);
