@@ -156,6 +156,8 @@ export class SwitchSession {
 
   private fromSwitch(m: OfMessage): void {
     const s = this.s;
+    // A connection waiting for the dpid's live session gets no service: what it sends is dropped.
+    if (this.held) return;
     switch (m.type) {
       case 'features_reply': {
         if (s.dpid) return; // one identity per connection
