@@ -3,6 +3,10 @@
 // a tenant is checked on its own slices only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readConfigFile } from '../../src/node/config.js';
 import { EmbeddedStore, LocalTier } from '../../src/store/index.js';
 import { DeployService } from '../../src/deploy/service.js';
 import { parseAddressRange, type ControllerPolicy } from '../../src/deploy/controller-policy.js';
@@ -78,4 +82,14 @@ test('address ranges come from the grammar parsers: IPv4 and IPv6 prefixes, noth
   assert.deepEqual(parseAddressRange('127.0.0.1'), { v: 4, lo: 0x7f000001, hi: 0x7f000001 });
   assert.equal(parseAddressRange('fd00::/8')?.v, 6);
   for (const bad of ['10.0.0.0/33', 'example.com', '', '10.0.0/8']) assert.equal(parseAddressRange(bad), undefined, bad);
+});
+
+test('the config file refuses a controllerAllow entry that is not an address range', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-cfg-'));
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ controllerAllow: ['10.0.0.0/8', 'ten.example'] }));
+  await assert.rejects(readConfigFile(bad), /controllerAllow entry 'ten\.example' is not an IPv4 or IPv6 address range/);
+  const good = join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify({ controllerAllow: ['10.0.0.0/8', '::1/128'] }));
+  assert.deepEqual((await readConfigFile(good)).controllerAllow, ['10.0.0.0/8', '::1/128']);
 });
