@@ -1,7 +1,8 @@
 // Switch identity seen through a running node (`dfvisor run`): an emulated switch whose features
 // reply names a dpid the deployed network does not declare gets an OpenFlow error and a closed
 // connection; it is counted in /metrics and listed (address, count, last seen) in the admin's
-// /v1/topology, never in a tenant's; a slice naming the runtime's own listener is refused.
+// /v1/topology, never in a tenant's; a live connection that stops answering echoes loses its dpid
+// to a second connection claiming it; a slice naming the runtime's own listener is refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
@@ -68,3 +69,21 @@ test("a slice naming the runtime's own OpenFlow listener is refused with a probl
   });
   assert.equal(viaApi.status, 422, JSON.stringify(viaApi.body));
 });
+
+test('a live switch that stops answering echoes is closed when another connection claims its dpid, which takes over', async () => {
+  const silent = emulatedSwitch(rt.ofPort, 2n, { answerEchoes: false });
+  await silent.identified;
+  await eventually(() => silent.types.includes(18), 'the first connection is asked for its ports');
+  const successor = emulatedSwitch(rt.ofPort, 2n);
+  await successor.identified;
+  await silent.closed; // it failed the echo
+  assert.ok(silent.types.includes(2), 'the live connection was sent an echo request');
+  await eventually(() => successor.types.includes(18), 'the successor is asked for its ports (its handshake goes on)');
+  successor.close();
+  await successor.closed;
+});
+
+async function eventually(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(cond(), what);
+}
