@@ -75,6 +75,11 @@ export interface ProxyStatus {
   refused: RefusedSwitch[];
 }
 
+/** Connections that may wait for one dpid's live session; more are refused. */
+const MAX_WAITING = 8;
+/** Refused dpids remembered (for /v1/topology and /metrics). */
+const MAX_REFUSED = 1024;
+
 export class SlicingProxy {
   private server: Server | null = null;
   private sessions = new Set<SwitchSession>();
@@ -177,6 +182,7 @@ export class SlicingProxy {
     }
     const live = this.live.get(dpid);
     if (live && !live.channel.closed) {
+      if ((this.waiting.get(dpid)?.length ?? 0) >= MAX_WAITING) return 'refuse';
       this.waiting.set(dpid, [...(this.waiting.get(dpid) ?? []), session]);
       this.log.warn({ dpid, address }, 'a second connection claims a connected switch: it waits until the live one fails an echo');
       this.probe(dpid);
@@ -196,7 +202,11 @@ export class SlicingProxy {
       r.loggedAt = now;
       this.log.warn({ dpid, address, count: r.count }, 'switch refused: its datapath id is not declared in the deployed network');
     }
+    // Newest last; past the bound the least recently refused dpid is forgotten (a peer cycling
+    // through made-up dpids cannot grow this without bound).
+    this.refused.delete(dpid);
     this.refused.set(dpid, r);
+    if (this.refused.size > MAX_REFUSED) this.refused.delete(this.refused.keys().next().value!);
   }
 
   /** Echoes the dpid's live session while connections wait for it; one that fails is closed. */

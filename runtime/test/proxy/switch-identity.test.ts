@@ -159,3 +159,14 @@ test('when the live connection closes, the oldest waiting one takes over', async
   assert.deepEqual(served(proxy), ['0000000000000001']);
   await proxy.stop();
 });
+
+test('at most 8 connections wait for one dpid; more are refused', async () => {
+  const proxy = new SlicingProxy({ echoTimeoutMs: 60_000 });
+  connect(proxy, 1n);
+  const waiting = Array.from({ length: 8 }, () => connect(proxy, 1n));
+  assert.ok(waiting.every((w) => !w.closed));
+  const ninth = connect(proxy, 1n);
+  assert.equal(ninth.closed, true);
+  assert.deepEqual([ninth.last('error').errType, ninth.last('error').code], [0, 1]);
+  await proxy.stop();
+});

@@ -167,7 +167,11 @@ export class SwitchSession {
         s.log = childLogger(s.host.log, { dpid: s.dpid });
         const admission = s.host.admit?.(s.dpid) ?? 'accept';
         if (admission === 'refuse') {
-          s.send({ type: 'error', ...REFUSED, data: Buffer.from(`datapath id ${s.dpid} is not declared in the deployed network`) });
+          s.send({
+            type: 'error',
+            ...REFUSED,
+            data: Buffer.from(`datapath id ${s.dpid} refused: not declared in the deployed network, or too many connections claim it`),
+          });
           this.channel.close('datapath id not declared');
         } else if (admission === 'wait') this.held = m;
         else this.handshake(m);
