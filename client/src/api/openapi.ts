@@ -1318,6 +1318,16 @@ export interface components {
             links: {
                 [key: string]: unknown;
             }[];
+            /** @description admin only: switches refused because the deployed network does not declare their datapath id */
+            refused?: {
+                /** @description the last refused connection (HOST:PORT) */
+                address: string;
+                /** @description connections refused since the node started */
+                count: number;
+                dpid: string;
+                /** Format: date-time */
+                lastSeen: string;
+            }[];
             switches: ({
                 connected: boolean;
                 dpid: string;

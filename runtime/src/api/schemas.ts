@@ -252,6 +252,20 @@ export const components = [
         },
       },
       links: { type: 'array', items: anyObject },
+      refused: {
+        description: 'admin only: switches refused because the deployed network does not declare their datapath id',
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['dpid', 'address', 'count', 'lastSeen'],
+          properties: {
+            dpid: { type: 'string' },
+            address: { type: 'string', description: 'the last refused connection (HOST:PORT)' },
+            count: { type: 'integer', description: 'connections refused since the node started' },
+            lastSeen: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
     },
   },
   {

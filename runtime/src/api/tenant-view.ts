@@ -4,7 +4,7 @@ import type { Plan, PlanSlice } from '@dfvisor/grammar';
 import type { Principal } from '../deploy/types.js';
 import type { RevisionSummary } from '../deploy/repository.js';
 import type { RuntimeEvent } from './events.js';
-import type { StatusView } from '../view/runtime-view.js';
+import type { RefusedSwitchView, StatusView } from '../view/runtime-view.js';
 
 export const isAdmin = (p: Principal) => p.kind === 'admin';
 
@@ -26,10 +26,11 @@ export function eventVisible(p: Principal, e: RuntimeEvent, plan: Plan | undefin
   return typeof e.slice === 'string' && ownSliceNames(p, plan).has(e.slice);
 }
 
-export function topologyFor(p: Principal, plan: Plan | undefined, connected: Set<string>) {
+/** The admin also sees the switches refused for an undeclared dpid (`refused`); tenants never. */
+export function topologyFor(p: Principal, plan: Plan | undefined, connected: Set<string>, refused: RefusedSwitchView[] = []) {
   const switches = plan?.network.switches ?? [];
   const links = plan?.network.links ?? [];
-  if (isAdmin(p)) return { switches: switches.map((s) => ({ ...s, connected: connected.has(s.dpid) })), links };
+  if (isAdmin(p)) return { switches: switches.map((s) => ({ ...s, connected: connected.has(s.dpid) })), links, refused };
   const views = new Map<string, Set<number> | '*'>();
   for (const s of plan?.slices ?? []) {
     if (!ownsSlice(p, s)) continue;

@@ -8,6 +8,7 @@ import type { DeployOutcome, DeployProblem, DeployRequest, Principal, Revision, 
 import { diagnosticsFor } from './tenant-diagnostics.js';
 import { validatePlan } from '../validation/plan-schema.js';
 import type { SchemaError } from '../validation/json-schema.js';
+import { controllerProblems, type ControllerPolicy } from './controller-policy.js';
 
 export interface ApplyResult {
   ok: boolean;
@@ -51,6 +52,8 @@ export interface DeployServiceDeps {
   emit?: (e: DeployEvent) => void;
   audit?: (e: AuditEntry) => void;
   now?: () => Date;
+  /** Controller endpoints a deploy may name (absent: any). */
+  controllers?: ControllerPolicy;
 }
 
 const problem = (
@@ -111,6 +114,17 @@ export class DeployService {
     if ('ok' in prepared)
       return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, this.forTenant(p, prepared, before?.plan));
     const { revision } = prepared;
+    // Only the deployer's own slices: a tenant is not refused for (nor told about) another's.
+    const refused = this.deps.controllers
+      ? controllerProblems(revision.plan, this.deps.controllers, (s) => p.kind === 'admin' || s.owner === p.owner)
+      : [];
+    if (refused.length > 0)
+      return this.refuse(
+        p,
+        req.dryRun ? 'deploy-dry-run' : 'deploy',
+        target,
+        problem(422, 'CONTROLLER_NOT_ALLOWED', 'Controller endpoint not allowed', refused.join('; ')),
+      );
     const diagnostics = diagnosticsFor(p, prepared.diagnostics, before?.plan, deployedFile);
     const diff = diffPlans(before?.plan, revision.plan);
     if (req.dryRun) return { ok: true, revision: before?.revision ?? 0, dryRun: true, diff, diagnostics, plan: revision.plan };

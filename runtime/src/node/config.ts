@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { StoreConfig } from '../store/index.js';
+import { parseAddressRange } from '../deploy/controller-policy.js';
 import { compileValidator, formatSchemaErrors } from '../validation/json-schema.js';
 
 export interface HostPort {
@@ -36,6 +37,8 @@ export interface NodeConfig {
   ofIdleMs: number;
   ofEchoTimeoutMs: number;
   ofMaxSwitchConnections: number;
+  /** Address ranges tenant controllers may be at (absent: anywhere but the runtime's own listeners). */
+  controllerAllow?: string[];
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -123,6 +126,7 @@ export const CONFIG_SCHEMA = {
     ofIdleMs: { type: 'integer', minimum: 10 },
     ofEchoTimeoutMs: { type: 'integer', minimum: 10 },
     ofMaxSwitchConnections: positive,
+    controllerAllow: { type: 'array', items: { type: 'string', minLength: 1 } },
   },
 } as const;
 
@@ -154,6 +158,9 @@ export async function readConfigFile(
   const checked = validateConfig(parsed);
   if (!checked.ok) throw new Error(`config ${path} does not match its schema: ${formatSchemaErrors(checked.errors)}`);
   const data = checked.value;
+  const badRange = ((data.controllerAllow as string[] | undefined) ?? []).find((r) => parseAddressRange(r) === undefined);
+  if (badRange !== undefined)
+    throw new Error(`config ${path}: controllerAllow entry '${badRange}' is not an IPv4 or IPv6 address range (e.g. 10.0.0.0/8)`);
   const out: Record<string, unknown> = { ...data };
   if (typeof data.ofListen === 'string') out.ofListen = parseHostPort(data.ofListen, 'ofListen');
   if (typeof data.api === 'string') out.api = parseHostPort(data.api, 'api');

@@ -6,12 +6,14 @@ import type { ApplyResult } from '../deploy/service.js';
 import type { StatsMessageCounts } from '../proxy/index.js';
 
 export type { SliceCounters, SliceQueueStats } from '../view/runtime-view.js';
-import type { SliceCounters } from '../view/runtime-view.js';
+import type { RefusedSwitchView, SliceCounters } from '../view/runtime-view.js';
 
 export interface ForwardingPlaneStatus {
   /** master: this node is the switch's master (only the master programs it and connects tenants). */
   switches: Array<{ dpid: string; connected: boolean; master: boolean; role?: 'master' | 'slave' | 'pending'; generationId?: string }>;
   slices: Array<{ name: string; controllers: Array<{ url: string; connected: boolean }> }>;
+  /** Switches refused for a datapath id the deployed network does not declare. */
+  refused?: RefusedSwitchView[];
 }
 
 export interface ForwardingPlane {

@@ -10,6 +10,8 @@ export interface MetricsSource {
   revision(): number;
   sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number }>;
   switches(): Array<{ dpid: string; connected: boolean; master: boolean }>;
+  /** Switches refused for an undeclared datapath id, with their refused connections. */
+  refusedSwitches?(): Array<{ dpid: string; count: number }>;
   controllers(): Array<{ slice: string; url: string; connected: boolean }>;
   /** Statistics messages of this node's data path (push collector and tenant polls). */
   statsMessages?(): StatsMessageCounts | undefined;
@@ -100,6 +102,15 @@ export function buildMetrics(src: MetricsSource): Registry {
       c.inc({ answered: 'cache' }, m.tenantPollsFromCache);
       c.inc({ answered: 'switch' }, m.tenantPollsForwarded);
     },
+  );
+  counter(
+    'dfvisor_switch_refused_total',
+    'Switch connections refused because the deployed network does not declare their datapath id',
+    ['dpid'],
+    (c) =>
+      src.refusedSwitches?.().forEach((r) => {
+        c.inc({ dpid: r.dpid }, r.count);
+      }),
   );
   // The proxy's one translation (proxy/wire.ts), process-wide: which path each message took, and
   // where a fast structure could not answer (proxy/wire-counts.ts).

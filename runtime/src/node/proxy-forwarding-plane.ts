@@ -95,7 +95,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         })),
       };
     });
-    return { switches, slices };
+    return { switches, slices, refused: st.refused };
   }
 
   /** This node's share: packets, bytes and tenant flows of the switches it masters (collected), packet-ins it delivered. */

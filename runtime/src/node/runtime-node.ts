@@ -55,9 +55,7 @@ export class RuntimeNode {
 
   /** Where the API listens (the real port when 0 was asked for). */
   apiUrl(): string {
-    const addr = this.api.server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : this.config.api.port;
-    return `${this.config.tls ? 'https' : 'http'}://${this.config.api.host}:${port}`;
+    return `${this.config.tls ? 'https' : 'http'}://${this.config.api.host}:${boundApi(this.config, this.api).port}`;
   }
 
   static async start(config: NodeConfig, o: RuntimeNodeOptions): Promise<RuntimeNode> {
@@ -90,6 +88,10 @@ export class RuntimeNode {
     const deploy = new DeployService({
       repository,
       applier: { apply: (plan) => forwardingPlane.applyPlan(plan) },
+      controllers: {
+        listeners: () => [config.ofListen, boundApi(config, node?.api)],
+        allow: config.controllerAllow,
+      },
       emit: (e) => events.publish(e),
       audit: (e) => {
         audit.record(e);
@@ -107,11 +109,13 @@ export class RuntimeNode {
           .status()
           .switches.filter((s) => s.connected)
           .map((s) => s.dpid),
+      refusedSwitches: () => forwardingPlane.status().refused ?? [],
     };
     const metrics = buildMetrics({
       revision: () => localCurrentRevision(tier)?.revision ?? 0,
       sliceTotals: () => (deploy.activePlan()?.slices ?? []).map((s) => node!.sliceStats(s.name)),
       switches: () => forwardingPlane.status().switches,
+      refusedSwitches: () => forwardingPlane.status().refused ?? [],
       controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
       statsMessages: () => forwardingPlane.statsMessages?.(),
     });
@@ -344,4 +348,10 @@ async function resolveAdminHash(store: GlobalStore, tier: LocalTier, config: Nod
   const hash = again.ok ? (again.value?.value as { hash?: string } | undefined)?.hash : undefined;
   if (!hash) throw new Error(`cannot store the admin token: ${r.error.message}`);
   return hash;
+}
+
+/** The API's listener as bound (a port 0 in the config is the real port once listening). */
+function boundApi(config: NodeConfig, api: FastifyInstance | undefined): { host: string; port: number } {
+  const addr = api?.server.address();
+  return { host: config.api.host, port: typeof addr === 'object' && addr ? addr.port : config.api.port };
 }

@@ -242,6 +242,8 @@ export class OfChannel {
 
   close(why: string): void {
     if (this.closed) return;
+    // What was sent just before (e.g. the error that says why) goes out first.
+    this.flush();
     this.conn.close(why);
     this.socket.destroy();
     this.finish(why);

@@ -1,5 +1,5 @@
 // The slicing proxy: public surface used by `dfvisor run`.
-export { SlicingProxy, type SlicingProxyOptions, type ProxyApplyResult, type ProxyStatus } from './slicing-proxy.js';
+export { SlicingProxy, type SlicingProxyOptions, type ProxyApplyResult, type ProxyStatus, type RefusedSwitch } from './slicing-proxy.js';
 export type { SwitchApplyResult, SessionRole, SessionStats, RemovedFlow } from './session/index.js';
 export { flowKey } from './session/index.js';
 export type { SliceControlCounters, StatsMessageCounts } from './counters.js';

@@ -1,12 +1,23 @@
 // The slicing proxy (`dfvisor run`'s data path): accepts switches, applies plans to them
 // (push-based setup, deploy/undeploy by diff), and reports status and per-slice counters.
+// Switch identity: once a plan is deployed only the datapath ids its network declares are
+// served (others are refused, logged once per dpid and interval, and counted); with no plan
+// every switch is accepted. A dpid has one live session: a second connection naming it waits,
+// unserved, while the live one answers echoes, and takes over only when it fails one.
 import { createServer, type Server } from 'node:net';
 import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
 import { OFPP13 } from '../openflow/constants.js';
-import { SwitchSession, type RemovedFlow, type SessionRole, type SessionStats, type SwitchApplyResult } from './session/index.js';
+import {
+  SwitchSession,
+  type SwitchChannel,
+  type RemovedFlow,
+  type SessionRole,
+  type SessionStats,
+  type SwitchApplyResult,
+} from './session/index.js';
 import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
 export interface SlicingProxyOptions {
@@ -28,6 +39,25 @@ export interface SlicingProxyOptions {
    * echo times apply to switches and (process-wide) to tenant links; the cap to switch connections.
    */
   limits?: Partial<ListenerLimits>;
+  /**
+   * A second connection for a dpid with a live session: the live one must answer an echo within
+   * this bound (ms), every such interval while the newcomer waits, or it is closed and the
+   * newcomer takes over. Default 3000.
+   */
+  echoTimeoutMs?: number;
+  /** A refused dpid is logged at most once per this interval (ms). Default 60000. */
+  refusedLogIntervalMs?: number;
+}
+
+/** A switch refused because its datapath id is not declared in the deployed network. */
+export interface RefusedSwitch {
+  dpid: string;
+  /** The last connection's remote address ("HOST:PORT"). */
+  address: string;
+  /** Connections refused since the node started. */
+  count: number;
+  /** When the last one was refused (ISO 8601). */
+  lastSeen: string;
 }
 
 /** A plan applied to every switch connected to this proxy: one result per switch. */
@@ -47,7 +77,14 @@ export interface ProxyStatus {
     slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
   }>;
   slices: Record<string, SliceControlCounters>;
+  /** Switches refused for an undeclared datapath id, by dpid. */
+  refused: RefusedSwitch[];
 }
+
+/** Connections that may wait for one dpid's live session; more are refused. */
+const MAX_WAITING = 8;
+/** Refused dpids remembered (for /v1/topology and /metrics). */
+const MAX_REFUSED = 1024;
 
 export class SlicingProxy {
   private server: Server | null = null;
@@ -60,6 +97,13 @@ export class SlicingProxy {
   private readonly port: number;
   private bound: { host: string; port: number } | null = null;
   private readonly statsCounts: StatsMessageCounts = emptyStatsMessageCounts();
+  /** The admitted session of each dpid (in handshake or ready) and the connections waiting for it. */
+  private readonly live = new Map<string, SwitchSession>();
+  private readonly waiting = new Map<string, SwitchSession[]>();
+  private readonly probes = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly addresses = new WeakMap<SwitchSession, string>();
+  private stopped = false;
+  private readonly refused = new Map<string, RefusedSwitch & { loggedAt: number }>();
 
   constructor(opts: SlicingProxyOptions = {}) {
     const [h, p] = splitHostPort(opts.ofListen ?? '127.0.0.1:6653');
@@ -108,7 +152,11 @@ export class SlicingProxy {
       return;
     }
     // The handshake (hello, features, port descriptions) must end within the bound; then idle/echo.
-    const ch = new OfChannel(sock, this.log, undefined, 'switch', this.limits);
+    this.attach(new OfChannel(sock, this.log, undefined, 'switch', this.limits), `${sock.remoteAddress}:${sock.remotePort}`);
+  }
+
+  /** Serves one switch connection (`address`: its remote end, for the refused list). */
+  attach(ch: SwitchChannel, address: string): SwitchSession {
     const session: SwitchSession = new SwitchSession(
       ch,
       {
@@ -116,13 +164,15 @@ export class SlicingProxy {
         counters: (slice) => this.countersOf(slice),
         totalEntries: (slice) => this.countersOf(slice).flowEntries,
         sessionReady: () => {
-          ch.established();
+          ch.established?.();
           this.opts.roles?.switchUp(session.dpid);
         },
         sessionClosed: () => {
           this.sessions.delete(session);
           if (session.ready && session.dpid) this.opts.roles?.switchDown(session.dpid);
+          this.released(session);
         },
+        admit: (dpid) => this.admit(session, dpid, address),
         arbitrated: this.opts.roles !== undefined,
         statsCacheMs: this.opts.statsCacheMs ?? null,
         statsRequestsSent: (n) => {
@@ -137,6 +187,102 @@ export class SlicingProxy {
       () => this.views,
     );
     this.sessions.add(session);
+    this.addresses.set(session, address);
+    return session;
+  }
+
+  /** The datapath ids the deployed network declares; null with no plan (every switch accepted). */
+  private declared(): Set<string> | null {
+    const plan = this.views?.plan;
+    return plan ? new Set(plan.network.switches.map((s) => s.dpid)) : null;
+  }
+
+  private admit(session: SwitchSession, dpid: string, address: string): 'accept' | 'refuse' | 'wait' {
+    const declared = this.declared();
+    if (declared && !declared.has(dpid)) {
+      this.refuse(dpid, address);
+      return 'refuse';
+    }
+    const live = this.live.get(dpid);
+    if (live && !live.channel.closed) {
+      if ((this.waiting.get(dpid)?.length ?? 0) >= MAX_WAITING) return 'refuse';
+      this.waiting.set(dpid, [...(this.waiting.get(dpid) ?? []), session]);
+      this.log.warn({ dpid, address }, 'a second connection claims a connected switch: it waits until the live one fails an echo');
+      this.probe(dpid);
+      return 'wait';
+    }
+    this.live.set(dpid, session);
+    return 'accept';
+  }
+
+  private refuse(dpid: string, address: string): void {
+    const now = Date.now();
+    const r = this.refused.get(dpid) ?? { dpid, address, count: 0, lastSeen: '', loggedAt: -Infinity };
+    r.address = address;
+    r.count++;
+    r.lastSeen = new Date(now).toISOString();
+    if (now - r.loggedAt >= (this.opts.refusedLogIntervalMs ?? 60_000)) {
+      r.loggedAt = now;
+      this.log.warn({ dpid, address, count: r.count }, 'switch refused: its datapath id is not declared in the deployed network');
+    }
+    // Newest last; past the bound the least recently refused dpid is forgotten (a peer cycling
+    // through made-up dpids cannot grow this without bound).
+    this.refused.delete(dpid);
+    this.refused.set(dpid, r);
+    if (this.refused.size > MAX_REFUSED) this.refused.delete(this.refused.keys().next().value!);
+  }
+
+  /** Echoes the dpid's live session while connections wait for it; one that fails is closed. */
+  private probe(dpid: string, delayMs = 0): void {
+    if (this.probes.has(dpid) || this.stopped) return;
+    const bound = this.opts.echoTimeoutMs ?? 3000;
+    const t = setTimeout(async () => {
+      const live = this.live.get(dpid);
+      const ok = live ? await live.echo(bound) : false;
+      this.probes.delete(dpid);
+      if (this.stopped) return;
+      if (!ok && live && this.live.get(dpid) === live) {
+        this.log.warn({ dpid }, 'switch failed an echo while another connection claims its dpid: closing it');
+        live.channel.close('no echo reply while another connection claims the datapath id');
+        return; // released() hands the dpid to the oldest waiting connection
+      }
+      if ((this.waiting.get(dpid) ?? []).length > 0) this.probe(dpid, bound);
+    }, delayMs);
+    t.unref?.();
+    this.probes.set(dpid, t);
+  }
+
+  /** A connection closed: it leaves the waiting list, or, the live one, hands over to the oldest waiter. */
+  private released(session: SwitchSession): void {
+    const dpid = session.dpid;
+    if (!dpid) return;
+    const queue = (this.waiting.get(dpid) ?? []).filter((w) => w !== session && !w.channel.closed);
+    if (this.live.get(dpid) === session) {
+      this.live.delete(dpid);
+      const next = queue.shift();
+      if (next) {
+        this.live.set(dpid, next);
+        this.log.info({ dpid }, 'a waiting connection takes the switch over');
+        next.proceed();
+      }
+    }
+    if (queue.length > 0) this.waiting.set(dpid, queue);
+    else {
+      this.waiting.delete(dpid);
+      clearTimeout(this.probes.get(dpid));
+      this.probes.delete(dpid);
+    }
+  }
+
+  /** After a deploy: connections of dpids the new network does not declare are refused and closed. */
+  private refuseUndeclared(): void {
+    const declared = this.declared();
+    if (!declared) return;
+    for (const s of [...this.sessions])
+      if (s.dpid && !declared.has(s.dpid)) {
+        this.refuse(s.dpid, this.addresses.get(s) ?? '');
+        s.channel.close('datapath id not declared in the deployed network');
+      }
   }
 
   private countersOf(slice: string): SliceControlCounters {
@@ -180,6 +326,7 @@ export class SlicingProxy {
     }
     const views = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
     this.views = views;
+    this.refuseUndeclared();
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
     const results = await Promise.all([...this.sessions].filter((s) => s.ready).map((s) => s.apply(views)));
     for (const name of [...this.sliceIds.keys()])
@@ -257,12 +404,16 @@ export class SlicingProxy {
         }))
         .sort((a, b) => (a.dpid < b.dpid ? -1 : 1)),
       slices: this.sliceCounters(),
+      refused: [...this.refused.values()].map(({ loggedAt: _, ...r }) => r).sort((a, b) => (a.dpid < b.dpid ? -1 : 1)),
     };
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
+    this.stopped = true;
+    for (const t of this.probes.values()) clearTimeout(t);
+    this.probes.clear();
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
     for (const s of this.sessions) s.close();
     this.sessions.clear();

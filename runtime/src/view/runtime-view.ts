@@ -34,10 +34,22 @@ export interface StatusView {
   slices: Array<{ name: string; controllers: Array<{ url: string; connected: boolean }> }>;
 }
 
+/** A switch refused because its datapath id is not declared in the deployed network. */
+export interface RefusedSwitchView {
+  dpid: string;
+  /** The last refused connection's remote address. */
+  address: string;
+  count: number;
+  /** ISO 8601. */
+  lastSeen: string;
+}
+
 /** What the API reads from the running node. */
 export interface RuntimeView {
   status(): Promise<StatusView> | StatusView;
   sliceStats(slice: string): SliceStats | undefined;
   connectedControllers(slice: string): Array<{ url: string; connected: boolean }>;
   connectedSwitches(): string[];
+  /** Switches refused for an undeclared dpid (admin only: topology). Absent: none. */
+  refusedSwitches?(): RefusedSwitchView[];
 }

@@ -1,5 +1,6 @@
 // Hand-built plans for the proxy tests (plain data in the shape of grammar/src/plan/types.ts).
 import type { FlowspaceEntry, Match, Plan, PlanSlice } from '@dfvisor/grammar';
+import { FC, OFPP, type FlowMod } from '../../src/proxy/messages.js';
 
 export const dp = (n: number) => n.toString(16).padStart(16, '0');
 
@@ -94,5 +95,25 @@ export function linePlan(slices: SliceSpec[]): Plan {
     slices: planSlices,
     flowspace,
     qos: { meters, queues: [], links: [] },
+  };
+}
+
+/** A tenant flow-mod (ADD, priority 10, no buffer, any out port) with `over` applied. */
+export function baseFlowMod(over: Partial<FlowMod>): FlowMod {
+  return {
+    cookie: 0x42n,
+    cookieMask: 0n,
+    tableId: 0,
+    command: FC.ADD,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 10,
+    bufferId: 0xffffffff,
+    outPort: OFPP.ANY,
+    outGroup: 0xffffffff,
+    flags: 0,
+    match: {},
+    instructions: [],
+    ...over,
   };
 }

@@ -8,8 +8,8 @@ import { startOsken, startTestController, type TenantController } from '../../sr
 import { ScriptedController } from '../harness/scripted-controller.js';
 import { freePort, waitFor, spawnOwned, sleep } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
-import { linePlan } from './fixtures.js';
-import { FC, OFPP, type FlowMod } from '../../src/proxy/messages.js';
+import { baseFlowMod, linePlan } from './fixtures.js';
+import { FC, OFPP } from '../../src/proxy/messages.js';
 import { errorNumbers } from '../../src/openflow/index.js';
 
 const ofErr = (type: string, code: string) => {
@@ -114,25 +114,6 @@ async function pingUntil(rig: Rig, from: Host, to: string, timeoutMs = 20_000): 
 async function neighbourMac(rig: Rig, h: Host, ip: string): Promise<string | null> {
   const r = await rig.ovs.inNs(h, 'ip', ['neigh', 'show', ip]);
   return /lladdr ([0-9a-f:]+)/.exec(r.stdout)?.[1] ?? null;
-}
-
-function baseFlowMod(over: Partial<FlowMod>): FlowMod {
-  return {
-    cookie: 0x42n,
-    cookieMask: 0n,
-    tableId: 0,
-    command: FC.ADD,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    priority: 10,
-    bufferId: 0xffffffff,
-    outPort: OFPP.ANY,
-    outGroup: 0xffffffff,
-    flags: 0,
-    match: {},
-    instructions: [],
-    ...over,
-  };
 }
 
 describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ken tenants', { timeout: 150_000 }, () => {

@@ -26,6 +26,8 @@ export interface SwitchChannel {
   send(m: OfMessage): string | null;
   sendRaw(bytes: Buffer): void;
   close(why: string): void;
+  /** The handshake is over: from now on the idle/echo bound applies (OfChannel; absent in fakes). */
+  established?(): void;
 }
 
 /** One slice's controller connection as the session uses it (TenantLink; a fake one in unit tests). */
@@ -65,6 +67,12 @@ export interface SessionHost {
   sessionReady(): void;
   /** The switch connection closed. */
   sessionClosed(): void;
+  /**
+   * The switch named its datapath id (features reply): 'accept' goes on with the handshake,
+   * 'refuse' answers an OpenFlow error (HELLO_FAILED/EPERM) and closes, 'wait' keeps the
+   * connection unserved until `SwitchSession.proceed()`. Absent: every switch is accepted.
+   */
+  admit?(dpid: string): 'accept' | 'refuse' | 'wait';
   /**
    * Whether sessions wait for setRole before programming (several runtime nodes share the
    * switch). false: every session is master at once and programs the switch on connect.

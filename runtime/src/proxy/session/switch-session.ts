@@ -16,6 +16,9 @@ import { Statistics, type SessionStats } from './statistics.js';
 import { SwitchDirection } from './switch-direction.js';
 import { TenantDirection } from './tenant-direction.js';
 
+/** OFPET_HELLO_FAILED / OFPHFC_EPERM (the same numbers in 1.0 and 1.3): a switch refused. */
+const REFUSED = { errType: 0, code: 1 } as const;
+
 export class SwitchSession {
   readonly connectedAt = Date.now();
   private readonly s: SessionContext;
@@ -23,6 +26,9 @@ export class SwitchSession {
   private readonly stats: Statistics;
   private readonly plan: PlanApplication;
   private readonly fromSwitchSide: SwitchDirection;
+  /** A features reply held while the session waits for the dpid's live session to fail an echo. */
+  private held: Extract<OfMessage, { type: 'features_reply' }> | null = null;
+  private readonly echoes = new Map<number, (ok: boolean) => void>();
 
   /** `currentViews`: the plan the proxy carries now (a new master programs it). */
   constructor(
@@ -51,6 +57,8 @@ export class SwitchSession {
       for (const b of s.bindings.values()) b.link.stop();
       s.bindings.clear();
       s.requests.closeAll();
+      for (const done of this.echoes.values()) done(false);
+      this.echoes.clear();
       host.sessionClosed();
     };
     channel.hello();
@@ -83,6 +91,10 @@ export class SwitchSession {
   get lastStats(): SessionStats | null {
     return this.stats.lastStats;
   }
+  /** Waiting for the dpid's live session to fail an echo (unserved until then). */
+  get waiting(): boolean {
+    return this.held !== null;
+  }
   /** Whether this node writes to the switch: pushes rules and connects the tenant controllers. */
   get mayProgram(): boolean {
     return this.mastership.mayProgram;
@@ -110,6 +122,33 @@ export class SwitchSession {
     return this.stats.collect(timeoutMs);
   }
 
+  /**
+   * Sends an echo request; true when the switch answers within `timeoutMs`, false when it does
+   * not or the connection closes first.
+   */
+  echo(timeoutMs: number): Promise<boolean> {
+    if (this.channel.closed || !this.s.version) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const { xid, err } = this.s.send({ type: 'echo_request', data: Buffer.alloc(0) });
+      if (err) return resolve(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      timer.unref?.();
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.echoes.delete(xid);
+        resolve(ok);
+      };
+      this.echoes.set(xid, done);
+    });
+  }
+
+  /** Ends the wait of a session the host answered 'wait': the handshake goes on. */
+  proceed(): void {
+    const m = this.held;
+    this.held = null;
+    if (m && !this.channel.closed) this.handshake(m);
+  }
+
   close(): void {
     for (const b of this.s.bindings.values()) b.link.stop();
     this.channel.close('proxy stopping');
@@ -117,25 +156,30 @@ export class SwitchSession {
 
   private fromSwitch(m: OfMessage): void {
     const s = this.s;
+    // A connection waiting for the dpid's live session gets no service: what it sends is dropped.
+    if (this.held) return;
     switch (m.type) {
       case 'features_reply': {
+        if (s.dpid) return; // one identity per connection
         s.dpidValue = m.dpid;
         s.dpid = dpidHex(m.dpid);
         s.capabilities = m.capabilities;
         s.log = childLogger(s.host.log, { dpid: s.dpid });
-        if (m.version === OFP13) {
-          s.request({ type: 'multipart_request', mpType: 'port_desc', flags: 0 }, null, 'multipart_reply', {
-            reply: (parts) => {
-              for (const part of parts) for (const p of part.ports ?? []) s.ports.set(p.portNo, p);
-              this.becomeReady();
-            },
+        const admission = s.host.admit?.(s.dpid) ?? 'accept';
+        if (admission === 'refuse') {
+          s.send({
+            type: 'error',
+            ...REFUSED,
+            data: Buffer.from(`datapath id ${s.dpid} refused: not declared in the deployed network, or too many connections claim it`),
           });
-        } else {
-          for (const p of m.ports) s.ports.set(p.portNo, p);
-          this.becomeReady();
-        }
+          this.channel.close('datapath id not declared');
+        } else if (admission === 'wait') this.held = m;
+        else this.handshake(m);
         return;
       }
+      case 'echo_reply':
+        this.echoes.get(m.xid)?.(true);
+        return;
       case 'multipart_reply':
       case 'barrier_reply':
       case 'role_reply':
@@ -155,6 +199,22 @@ export class SwitchSession {
         return;
       default:
         return;
+    }
+  }
+
+  /** After the switch is admitted: its ports (1.3: a port description request), then ready. */
+  private handshake(m: Extract<OfMessage, { type: 'features_reply' }>): void {
+    const s = this.s;
+    if (m.version === OFP13) {
+      s.request({ type: 'multipart_request', mpType: 'port_desc', flags: 0 }, null, 'multipart_reply', {
+        reply: (parts) => {
+          for (const part of parts) for (const p of part.ports ?? []) s.ports.set(p.portNo, p);
+          this.becomeReady();
+        },
+      });
+    } else {
+      for (const p of m.ports) s.ports.set(p.portNo, p);
+      this.becomeReady();
     }
   }
 
