@@ -142,7 +142,7 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   capacity: '`capacity RATE`: the link capacity that guarantees are admitted against.',
   slice: 'Declares a tenant slice: its flowspace, controller, overlay tag, QoS and limits.',
   owner: '`owner STRING`: the contact, shown in status and used for API authorisation.',
-  controller: '`controller STRING[, STRING…]`: endpoints `tcp:HOST:PORT`; the first is primary. Required.',
+  controller: '`controller STRING[, STRING…]`: endpoints `tcp:HOST:PORT` or `ssl:HOST:PORT` (TLS); the first is primary. Required.',
   overlay: "`overlay vlan N` | `overlay mpls N` | `overlay auto`: the tag carrying this slice's traffic between switches.",
   vlan: 'VLAN tag 1–4094.',
   mpls: 'MPLS label 16–1048575.',

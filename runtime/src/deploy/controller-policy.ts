@@ -1,6 +1,7 @@
 // Which tenant controller endpoints a deploy may name: never one of the runtime's own listeners
-// (its OpenFlow listener, its API), and, when the admin sets `controllerAllow`, only addresses
-// inside those ranges. Pure: the listeners and ranges come from the node's config.
+// (its OpenFlow listeners, TLS and plain, and its API), and, when the admin sets `controllerAllow`,
+// only addresses inside those ranges; an `ssl:` endpoint only when the node has a client
+// certificate for tenant controllers. Pure: the listeners and ranges come from the node's config.
 import { ipv4PrefixRange, parseIpv4, parseIpv4Prefix, parseIpv6, parseIpv6Prefix, type Plan, type PlanSlice } from '@dfvisor/grammar';
 import { networkInterfaces } from 'node:os';
 
@@ -9,6 +10,8 @@ export interface ControllerPolicy {
   listeners(): Array<{ host: string; port: number }>;
   /** Allowed address ranges (IPv4/IPv6 prefixes or addresses); undefined: any but the listeners. */
   allow?: string[];
+  /** The node has TLS material for `ssl:` controllers (--tenant-tls-*); absent: false. */
+  tenantTls?: boolean;
 }
 
 type Range = { v: 4; lo: number; hi: number } | { v: 6; lo: bigint; hi: bigint };
@@ -70,7 +73,11 @@ export function controllerProblems(plan: Plan, policy: ControllerPolicy, checked
   for (const s of plan.slices) {
     if (!checked(s)) continue;
     for (const c of s.controllers) {
-      if (isListener(c.host, c.port, listeners))
+      if (c.url.startsWith('ssl:') && !policy.tenantTls)
+        out.push(
+          `slice ${s.name}: controller ${c.url} needs TLS toward tenant controllers, which this runtime is not configured for (--tenant-tls-cert, --tenant-tls-key, --tenant-tls-ca)`,
+        );
+      else if (isListener(c.host, c.port, listeners))
         out.push(`slice ${s.name}: controller ${c.url} is one of the runtime's own listeners (OpenFlow or API)`);
       else if (ranges && !allowed(c.host, ranges))
         out.push(

@@ -27,11 +27,22 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-/** ovs-testcontroller listening on 127.0.0.1:port (learning switch, flows with idle timeout). */
-export async function startTestController(port: number, version: OfVersionName = 'OpenFlow13'): Promise<TenantController> {
+/** PEM files for a controller listening with TLS: its key and certificate, and the CA its peers' certificates chain to. */
+export interface ControllerTls {
+  key: string;
+  cert: string;
+  ca: string;
+}
+
+/**
+ * ovs-testcontroller listening on 127.0.0.1:port (learning switch, flows with idle timeout);
+ * with `tls`, OpenFlow over TLS (`pssl:`), peers' certificates verified against its CA.
+ */
+export async function startTestController(port: number, version: OfVersionName = 'OpenFlow13', tls?: ControllerTls): Promise<TenantController> {
   const rundir = mkdtempSync(join(tmpdir(), 'dfv-tc-'));
   const env = { ...process.env, OVS_RUNDIR: rundir, OVS_LOGDIR: rundir };
-  const proc = spawnOwned('ovs-testcontroller', 'ovs-testcontroller', ['-O', version, `ptcp:${port}:127.0.0.1`], env);
+  const listen = tls ? ['-p', tls.key, '-c', tls.cert, '-C', tls.ca, `pssl:${port}:127.0.0.1`] : [`ptcp:${port}:127.0.0.1`];
+  const proc = spawnOwned('ovs-testcontroller', 'ovs-testcontroller', ['-O', version, ...listen], env);
   proc.child.once('exit', () => rmSync(rundir, { recursive: true, force: true }));
   try {
     await waitFor(`ovs-testcontroller on ${port}`, () => listening(port), 10_000, 50);

@@ -1,5 +1,6 @@
 // A runtime node's configuration: defaults, then the config file (JSON, checked against
 // CONFIG_SCHEMA), then flags.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -10,6 +11,13 @@ import { compileValidator, formatSchemaErrors } from '../validation/json-schema.
 export interface HostPort {
   host: string;
   port: number;
+}
+
+/** PEM files: this side's certificate and key, and the CA the other side's certificate must chain to. */
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
 }
 
 export interface NodeConfig {
@@ -39,6 +47,12 @@ export interface NodeConfig {
   ofMaxSwitchConnections: number;
   /** Address ranges tenant controllers may be at (absent: anywhere but the runtime's own listeners). */
   controllerAllow?: string[];
+  /** Mutual TLS on the OpenFlow listener (`ofListen` then speaks TLS only). */
+  ofTls?: TlsFiles;
+  /** With `ofTls`: a plain TCP OpenFlow listener too, here. */
+  ofPlainListen?: HostPort;
+  /** Client certificate, key and CA for `ssl:` tenant controllers. */
+  tenantTls?: TlsFiles;
 }
 
 export const DEFAULTS: NodeConfig = {
@@ -73,6 +87,12 @@ const hostPort = {
   ],
 };
 const positive = { type: 'integer', minimum: 1 };
+const tlsFiles = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['certFile', 'keyFile', 'caFile'],
+  properties: { certFile: { type: 'string', minLength: 1 }, keyFile: { type: 'string', minLength: 1 }, caFile: { type: 'string', minLength: 1 } },
+};
 
 /** The config file's schema: unknown keys are errors so typos do not pass silently. */
 export const CONFIG_SCHEMA = {
@@ -127,6 +147,9 @@ export const CONFIG_SCHEMA = {
     ofEchoTimeoutMs: { type: 'integer', minimum: 10 },
     ofMaxSwitchConnections: positive,
     controllerAllow: { type: 'array', items: { type: 'string', minLength: 1 } },
+    ofTls: tlsFiles,
+    ofPlainListen: hostPort,
+    tenantTls: tlsFiles,
   },
 } as const;
 
@@ -139,10 +162,25 @@ export function parseHostPort(s: string, what: string): HostPort {
   return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
+/**
+ * Reads the PEM files of `files` (`what` names them in errors, e.g. 'ofTls'); the texts are checked
+ * when the proxy builds its TLS context.
+ */
+export function readTlsFiles(files: TlsFiles, what: string): { cert: Buffer; key: Buffer; ca: Buffer } {
+  const read = (path: string, which: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new Error(`cannot read the ${what} ${which} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  return { cert: read(files.certFile, 'certificate'), key: read(files.keyFile, 'key'), ca: read(files.caFile, 'CA certificate') };
+}
+
 /** Reads a JSON config file; unknown keys are errors so typos do not pass silently. */
 export async function readConfigFile(
   path: string,
-): Promise<Partial<NodeConfig> & { ofListen?: HostPort | string; api?: HostPort | string }> {
+): Promise<Partial<NodeConfig>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -164,5 +202,6 @@ export async function readConfigFile(
   const out: Record<string, unknown> = { ...data };
   if (typeof data.ofListen === 'string') out.ofListen = parseHostPort(data.ofListen, 'ofListen');
   if (typeof data.api === 'string') out.api = parseHostPort(data.api, 'api');
+  if (typeof data.ofPlainListen === 'string') out.ofPlainListen = parseHostPort(data.ofPlainListen, 'ofPlainListen');
   return out as Partial<NodeConfig>;
 }

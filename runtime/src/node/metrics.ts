@@ -4,6 +4,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
 import { limitCounts } from '../proxy/channel-limits.js';
+import { tlsRefusalCounts } from '../proxy/openflow-tls.js';
 import type { StatsMessageCounts } from '../proxy/counters.js';
 
 export interface MetricsSource {
@@ -136,6 +137,14 @@ export function buildMetrics(src: MetricsSource): Registry {
     ['peer', 'cause'],
     (c) => {
       for (const x of limitCounts()) c.inc({ peer: x.peer, cause: x.cause }, x.count);
+    },
+  );
+  counter(
+    'dfvisor_openflow_tls_refused_total',
+    'OpenFlow TLS connections refused, by peer (switch: at the TLS listener; tenant: an ssl: controller) and reason (handshake_failed: not TLS or no usable handshake; unauthorized: a certificate the CA did not sign, or none, or one naming another host)',
+    ['peer', 'reason'],
+    (c) => {
+      for (const x of tlsRefusalCounts()) c.inc({ peer: x.peer, reason: x.reason }, x.count);
     },
   );
   return registry;

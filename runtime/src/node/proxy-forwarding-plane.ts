@@ -10,6 +10,7 @@ import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
 import type { ForwardingPlaneContext } from './runtime-node.js';
+import { readTlsFiles } from './config.js';
 
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
@@ -20,8 +21,12 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
     let arbiter: SwitchArbiter | undefined;
+    const { ofTls, ofPlainListen, tenantTls } = ctx.config;
     this.proxy = new SlicingProxy({
       ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
+      ofTls: ofTls && readTlsFiles(ofTls, 'OpenFlow TLS (--of-tls-*)'),
+      ofPlainListen: ofPlainListen && `${ofPlainListen.host}:${ofPlainListen.port}`,
+      tenantTls: tenantTls && readTlsFiles(tenantTls, 'tenant controller TLS (--tenant-tls-*)'),
       logger: ctx.logger,
       roles: { switchUp: (dpid) => arbiter?.switchUp(dpid), switchDown: (dpid) => void arbiter?.switchDown(dpid) },
       // Tenant polls are answered from the collector's last round while it is recent.
@@ -56,6 +61,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   async start(): Promise<void> {
     const bound = await this.proxy.start();
     this.ctx.config.ofListen = { host: bound.host, port: bound.port };
+    const plain = this.proxy.plainAddress();
+    if (plain) this.ctx.config.ofPlainListen = plain;
     this.arbiter.start();
   }
 

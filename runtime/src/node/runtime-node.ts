@@ -83,14 +83,23 @@ export class RuntimeNode {
     const tokens = new TokenService(adminHash, new StoreTokenRepository(store, tier));
     const events = new EventHub();
     const audit = new FileAuditLog(config.dataDir, 10_000, (e) => log.warn({ err: e }, 'audit log write failed'));
-    const forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log });
+    let forwardingPlane: ForwardingPlane;
+    try {
+      // Unreadable or unusable TLS material fails here, with the store closed again.
+      forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log });
+    } catch (e) {
+      await tier.close().catch(() => undefined);
+      await store.close().catch(() => undefined);
+      throw e;
+    }
     const repository = new StoreRevisionRepository(store, tier, config.revisionsKept);
     const deploy = new DeployService({
       repository,
       applier: { apply: (plan) => forwardingPlane.applyPlan(plan) },
       controllers: {
-        listeners: () => [config.ofListen, boundApi(config, node?.api)],
+        listeners: () => [config.ofListen, ...(config.ofPlainListen ? [config.ofPlainListen] : []), boundApi(config, node?.api)],
         allow: config.controllerAllow,
+        tenantTls: config.tenantTls !== undefined,
       },
       emit: (e) => events.publish(e),
       audit: (e) => {
@@ -197,7 +206,7 @@ export class RuntimeNode {
       {
         id: this.config.nodeId,
         api: this.apiUrlSafe(),
-        openflow: `tcp:${this.config.ofListen.host}:${this.config.ofListen.port}`,
+        openflow: `${this.config.ofTls ? 'ssl' : 'tcp'}:${this.config.ofListen.host}:${this.config.ofListen.port}`,
         startedAt: Date.now(),
       },
       HEARTBEAT_TTL_MS,

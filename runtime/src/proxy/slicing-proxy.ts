@@ -4,11 +4,14 @@
 // served (others are refused, logged once per dpid and interval, and counted); with no plan
 // every switch is accepted. A dpid has one live session: a second connection naming it waits,
 // unserved, while the live one answers echoes, and takes over only when it fails one.
-import { createServer, type Server } from 'node:net';
+// With TLS material the listener speaks mutual TLS only (openflow-tls.ts); a plain TCP listener
+// is then opened only where `ofPlainListen` asks for one.
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
+import { remoteOf, secureContextOf, setTenantTls, TlsAcceptor, type TlsMaterial } from './openflow-tls.js';
 import { OFPP13 } from '../openflow/constants.js';
 import {
   SwitchSession,
@@ -47,6 +50,15 @@ export interface SlicingProxyOptions {
   echoTimeoutMs?: number;
   /** A refused dpid is logged at most once per this interval (ms). Default 60000. */
   refusedLogIntervalMs?: number;
+  /**
+   * Mutual TLS on the OpenFlow listener (`ofListen`): a switch must present a certificate the CA
+   * signed. With it the listener speaks TLS only.
+   */
+  ofTls?: TlsMaterial;
+  /** With `ofTls`: a plain TCP listener too, at "HOST:PORT" (port 0: a free one, see `plainAddress()`). */
+  ofPlainListen?: string;
+  /** Client certificate, key and CA for `ssl:` tenant controllers (process-wide, like the limits). */
+  tenantTls?: TlsMaterial;
 }
 
 /** A switch refused because its datapath id is not declared in the deployed network. */
@@ -68,6 +80,8 @@ export interface ProxyApplyResult {
 
 export interface ProxyStatus {
   listening: { host: string; port: number } | null;
+  /** Every OpenFlow listener: the main one (TLS when configured) and a plain one beside it. */
+  listeners: Array<{ host: string; port: number; tls: boolean }>;
   switches: Array<{
     dpid: string;
     version: number | null;
@@ -88,6 +102,11 @@ const MAX_REFUSED = 1024;
 
 export class SlicingProxy {
   private server: Server | null = null;
+  private plainServer: Server | null = null;
+  private plainBound: { host: string; port: number } | null = null;
+  /** Switch connections in their TLS handshake, by remote address (they count against the connection cap). */
+  private readonly tlsPending = new Map<string, Socket>();
+  private readonly tls: TlsAcceptor | null;
   private sessions = new Set<SwitchSession>();
   private views: PlanViews | null = null;
   private counters = new Map<string, SliceControlCounters>();
@@ -114,21 +133,47 @@ export class SlicingProxy {
     this.limits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
     // Tenant links read their bounds process-wide (one node per process): the newest proxy's.
     setTenantLinkLimits(this.limits);
+    // Bad PEM texts fail here, at start, not at the first connection.
+    if (opts.ofTls) secureContextOf(opts.ofTls, 'OpenFlow listener TLS');
+    this.tls = opts.ofTls
+      ? new TlsAcceptor(opts.ofTls, this.limits.handshakeMs, this.log, (sock) => {
+          this.tlsPending.delete(remoteOf(sock));
+          if (!this.server) sock.destroy();
+          else this.serve(sock, remoteOf(sock));
+        })
+      : null;
+    setTenantTls(opts.tenantTls ? secureContextOf(opts.tenantTls, 'tenant controller TLS') : null);
   }
   private readonly opts: SlicingProxyOptions;
   private readonly limits: ListenerLimits;
 
-  start(): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      const server = createServer((sock) => this.accept(sock));
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => {
-        const a = server.address();
-        this.bound = { host: this.host, port: typeof a === 'object' && a ? a.port : this.port };
-        this.log.info(this.bound, 'OpenFlow listener up');
-        resolve(this.bound);
+  async start(): Promise<{ host: string; port: number }> {
+    const tls = this.tls;
+    const main = await this.listen(this.host, this.port, tls ? (s) => this.acceptTls(s, tls) : (s) => this.accept(s));
+    this.server = main.server;
+    this.bound = main.bound;
+    this.log.info({ ...this.bound, tls: tls !== null }, 'OpenFlow listener up');
+    if (tls && this.opts.ofPlainListen) {
+      const [h, p] = splitHostPort(this.opts.ofPlainListen);
+      const plain = await this.listen(h, p, (s) => this.accept(s)).catch(async (e) => {
+        await this.stop();
+        throw e;
       });
-      this.server = server;
+      this.plainServer = plain.server;
+      this.plainBound = plain.bound;
+      this.log.info({ ...this.plainBound, tls: false }, 'plain OpenFlow listener up');
+    }
+    return this.bound;
+  }
+
+  private listen(host: string, port: number, onSocket: (s: Socket) => void): Promise<{ server: Server; bound: { host: string; port: number } }> {
+    return new Promise((resolve, reject) => {
+      const server = createServer(onSocket);
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        const a = server.address();
+        resolve({ server, bound: { host, port: typeof a === 'object' && a ? a.port : port } });
+      });
     });
   }
 
@@ -136,23 +181,47 @@ export class SlicingProxy {
     return this.bound;
   }
 
-  private accept(sock: import('node:net').Socket): void {
+  /** The plain TCP listener beside a TLS one (`ofPlainListen`), once started. */
+  plainAddress(): { host: string; port: number } | null {
+    return this.plainBound;
+  }
+
+  /** A switch on the TLS listener: counted against the cap during its TLS handshake, then served like any other. */
+  private acceptTls(raw: Socket, tls: TlsAcceptor): void {
+    if (!this.server || this.overCap(raw)) return;
+    const key = remoteOf(raw);
+    this.tlsPending.set(key, raw);
+    raw.once('close', () => {
+      if (this.tlsPending.get(key) === raw) this.tlsPending.delete(key);
+    });
+    tls.accept(raw);
+  }
+
+  /** Over the connection cap: counted, and the socket closed before a byte is read or sent. */
+  private overCap(sock: Socket): boolean {
+    if (this.sessions.size + this.tlsPending.size < this.limits.maxSwitchConnections) return false;
+    countLimit(this.log, 'switch', 'over_cap', {
+      remote: `${sock.remoteAddress}:${sock.remotePort}`,
+      cap: this.limits.maxSwitchConnections,
+    });
+    sock.on('error', () => {});
+    sock.destroy();
+    return true;
+  }
+
+  private accept(sock: Socket): void {
     // A switch that reconnects while the proxy stops must not keep server.close() waiting.
     if (!this.server) {
       sock.destroy();
       return;
     }
-    if (this.sessions.size >= this.limits.maxSwitchConnections) {
-      countLimit(this.log, 'switch', 'over_cap', {
-        remote: `${sock.remoteAddress}:${sock.remotePort}`,
-        cap: this.limits.maxSwitchConnections,
-      });
-      sock.on('error', () => {});
-      sock.destroy();
-      return;
-    }
+    if (this.overCap(sock)) return;
+    this.serve(sock, `${sock.remoteAddress}:${sock.remotePort}`);
+  }
+
+  private serve(sock: Socket, address: string): void {
     // The handshake (hello, features, port descriptions) must end within the bound; then idle/echo.
-    this.attach(new OfChannel(sock, this.log, undefined, 'switch', this.limits), `${sock.remoteAddress}:${sock.remotePort}`);
+    this.attach(new OfChannel(sock, this.log, undefined, 'switch', this.limits), address);
   }
 
   /** Serves one switch connection (`address`: its remote end, for the refused list). */
@@ -386,6 +455,10 @@ export class SlicingProxy {
   status(): ProxyStatus {
     return {
       listening: this.bound,
+      listeners: [
+        ...(this.bound ? [{ ...this.bound, tls: this.tls !== null }] : []),
+        ...(this.plainBound ? [{ ...this.plainBound, tls: false }] : []),
+      ],
       switches: [...this.sessions]
         .filter((s) => s.ready)
         .map((s) => ({
@@ -409,13 +482,15 @@ export class SlicingProxy {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
+    const servers = [this.server, this.plainServer].filter((x): x is Server => x !== null);
+    this.server = this.plainServer = null;
     this.stopped = true;
     for (const t of this.probes.values()) clearTimeout(t);
     this.probes.clear();
-    const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+    const closed = Promise.all(servers.map((server) => new Promise<void>((r) => server.close(() => r()))));
     for (const s of this.sessions) s.close();
+    for (const raw of this.tlsPending.values()) raw.destroy();
+    this.tlsPending.clear();
     this.sessions.clear();
     await closed;
   }

@@ -1,8 +1,10 @@
 // The connection from one switch's session to one slice's controller: connects to the first
 // endpoint, fails over to the next, reconnects with backoff, and speaks as a virtual switch.
 // A controller that does not finish the hello in time, or stops answering echoes, is dropped and
-// the next endpoint tried (channel-limits.ts).
+// the next endpoint tried (channel-limits.ts). `ssl:` endpoints are dialled over TLS with the
+// node's client certificate, the controller's certificate verified against its CA (openflow-tls.ts).
 import { connect } from 'node:net';
+import { connectTls, tenantTls } from './openflow-tls.js';
 import { OfChannel, type Logger } from './channel.js';
 import { tenantLinkLimits } from './channel-limits.js';
 import type { OfMessage, OfVersion, Unversioned } from './messages.js';
@@ -10,6 +12,8 @@ import type { OfMessage, OfVersion, Unversioned } from './messages.js';
 export interface Endpoint {
   host: string;
   port: number;
+  /** The endpoint as written (`tcp:` or `ssl:HOST:PORT`); `ssl:` means TLS. */
+  url?: string;
 }
 
 /** Logs through `log`, which carries the slice (the session gives it a child logger with it). */
@@ -53,11 +57,19 @@ export class TenantLink {
   private attempt(): void {
     if (this.stopped || this.endpoints.length === 0) return;
     const ep = this.endpoints[this.endpointIndex % this.endpoints.length];
-    const sock = connect({ host: ep.host, port: ep.port });
+    const tls = ep.url?.startsWith('ssl:') ?? false;
+    const context = tenantTls();
+    if (tls && !context) {
+      // A deploy refuses ssl: controllers without TLS configured; a rollback may still name one.
+      this.log.warn({ controller: ep.url }, 'ssl: controller but no tenant TLS configured (--tenant-tls-cert/-key/-ca): not connecting');
+      this.scheduleNext();
+      return;
+    }
+    const sock = tls ? connectTls(ep.host, ep.port, context!, this.log) : connect({ host: ep.host, port: ep.port });
     const ch = new OfChannel(sock, this.log, undefined, 'tenant', tenantLinkLimits());
     this.channel = ch;
     let opened = false;
-    sock.once('connect', () => {
+    sock.once(tls ? 'secureConnect' : 'connect', () => {
       opened = true;
       this.connectedTo = ep;
       ch.hello();

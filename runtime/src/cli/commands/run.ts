@@ -1,9 +1,9 @@
 // `dfvisor run`: a headless runtime node until SIGINT/SIGTERM.
 import { pino, destination } from 'pino';
-import { parseCommandArgs, str, flag } from '../args.js';
+import { parseCommandArgs, str, flag, type Parsed } from '../args.js';
 import { UsageError, UserError } from '../errors.js';
 import type { Io } from '../io.js';
-import { DEFAULTS, parseHostPort, readConfigFile, type NodeConfig } from '../../node/config.js';
+import { DEFAULTS, parseHostPort, readConfigFile, type NodeConfig, type TlsFiles } from '../../node/config.js';
 import { RuntimeNode } from '../../node/runtime-node.js';
 import { createProxyForwardingPlane } from '../../node/proxy-forwarding-plane.js';
 import { storeConfigFromFlags } from '../../store/index.js';
@@ -14,13 +14,21 @@ export const runHelp = `Usage: dfvisor run [options]
 Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, until SIGINT/SIGTERM.
 
   --of-listen HOST:PORT   where switches connect (default 127.0.0.1:6653)
+  --of-tls-cert FILE --of-tls-key FILE --of-tls-ca FILE
+                          OpenFlow over mutual TLS on --of-listen (which then speaks TLS only): a
+                          switch must present a certificate the CA signed (ovs-vsctl set-ssl)
+  --of-plain-listen HOST:PORT   with --of-tls-*: a plain TCP OpenFlow listener too, here
+  --tenant-tls-cert FILE --tenant-tls-key FILE --tenant-tls-ca FILE
+                          client certificate and key for ssl: tenant controllers, whose
+                          certificates must chain to the CA and name their host
   --api HOST:PORT         where the HTTP API listens (default 127.0.0.1:8181)
   --deploy FILE|DIR       deploy these .slice files at start (repeatable)
   --config FILE           JSON config file (keys: nodeId, dataDir, ofListen, api, store, adminToken,
                           tls {certFile,keyFile}, bodyLimitBytes, deploy, logLevel, statsIntervalMs,
                           authFailuresPerMinute, revisionsKept, eventStreamsPerToken,
                           eventStreamsTotal, ofHandshakeTimeoutMs, ofIdleMs, ofEchoTimeoutMs,
-                          ofMaxSwitchConnections); checked against its schema
+                          ofMaxSwitchConnections, controllerAllow, ofTls {certFile,keyFile,caFile},
+                          ofPlainListen, tenantTls {certFile,keyFile,caFile}); checked against its schema
   --store embedded|hazelcast   global tier (default embedded)
   --hazelcast HOST:PORT[,…]    Hazelcast members (with --store hazelcast; default 127.0.0.1:5701)
   --cluster-name NAME     Hazelcast cluster name (default dfvisor)
@@ -55,6 +63,13 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
       'log-level': { type: 'string' },
       'body-limit': { type: 'string' },
       'auth-failures-per-minute': { type: 'string' },
+      'of-tls-cert': { type: 'string' },
+      'of-tls-key': { type: 'string' },
+      'of-tls-ca': { type: 'string' },
+      'of-plain-listen': { type: 'string' },
+      'tenant-tls-cert': { type: 'string' },
+      'tenant-tls-key': { type: 'string' },
+      'tenant-tls-ca': { type: 'string' },
     },
     false,
   );
@@ -70,6 +85,8 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
     if (of) cfg.ofListen = parseHostPort(of, '--of-listen');
     const api = str(p, 'api');
     if (api) cfg.api = parseHostPort(api, '--api');
+    const plain = str(p, 'of-plain-listen');
+    if (plain) cfg.ofPlainListen = parseHostPort(plain, '--of-plain-listen');
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -88,6 +105,10 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
   const key = str(p, 'tls-key');
   if ((cert && !key) || (key && !cert)) throw new UsageError('--tls-cert and --tls-key go together');
   if (cert && key) cfg.tls = { certFile: cert, keyFile: key };
+  cfg.ofTls = tlsFlags(p, 'of-tls') ?? cfg.ofTls;
+  cfg.tenantTls = tlsFlags(p, 'tenant-tls') ?? cfg.tenantTls;
+  if (cfg.ofPlainListen && !cfg.ofTls)
+    throw new UsageError('--of-plain-listen (ofPlainListen) goes with --of-tls-* (ofTls): without TLS --of-listen is the plain listener');
   const level = str(p, 'log-level');
   if (level) {
     if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level))
@@ -110,6 +131,14 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
   return cfg;
 }
 
+/** --PREFIX-cert/-key/-ca: all three or none. */
+function tlsFlags(p: Parsed, prefix: string): TlsFiles | undefined {
+  const [certFile, keyFile, caFile] = ['cert', 'key', 'ca'].map((k) => str(p, `${prefix}-${k}`));
+  if (!certFile && !keyFile && !caFile) return undefined;
+  if (!certFile || !keyFile || !caFile) throw new UsageError(`--${prefix}-cert, --${prefix}-key and --${prefix}-ca go together`);
+  return { certFile, keyFile, caFile };
+}
+
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const cfg = await buildConfig(argv, io);
   if (!cfg) return 0;
@@ -128,7 +157,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw new UserError((e as Error).message);
   }
   io.err(
-    `dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofListen.host}:${cfg.ofListen.port}, store ${cfg.store.kind}\n`,
+    `dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofTls ? 'ssl' : 'tcp'}:${cfg.ofListen.host}:${cfg.ofListen.port}${cfg.ofPlainListen ? ` and tcp:${cfg.ofPlainListen.host}:${cfg.ofPlainListen.port}` : ''}, store ${cfg.store.kind}\n`,
   );
   await new Promise<void>((resolveStop) => {
     const stop = (sig: string) => {
