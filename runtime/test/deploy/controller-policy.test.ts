@@ -93,3 +93,23 @@ test('the config file refuses a controllerAllow entry that is not an address ran
   writeFileSync(good, JSON.stringify({ controllerAllow: ['10.0.0.0/8', '::1/128'] }));
   assert.deepEqual((await readConfigFile(good)).controllerAllow, ['10.0.0.0/8', '::1/128']);
 });
+
+test('ssl: controllers: refused without tenant TLS, checked against the listeners like tcp: ones with it', async () => {
+  const ssl = (ctl: number) => sliceText('a', 'alice', { ctl }).replace('"tcp:', '"ssl:');
+  const without = await service({ listeners });
+  const r = await without.svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', ssl(7001))] });
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.problem.code, 'CONTROLLER_NOT_ALLOWED');
+    assert.match(r.problem.detail, /slice a: controller ssl:127\.0\.0\.1:7001 needs TLS toward tenant controllers/);
+  }
+  assert.equal(without.applied.length, 0);
+  const withTls = await service({ listeners, tenantTls: true });
+  const own = await withTls.svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', ssl(6653))] });
+  assert.equal(own.ok, false);
+  if (!own.ok) assert.match(own.problem.detail, /controller ssl:127\.0\.0\.1:6653 is one of the runtime's own listeners/);
+  const ok = await withTls.svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', ssl(7001))] });
+  assert.equal(ok.ok, true);
+  const plan = withTls.applied[0] as { slices: Array<{ controllers: Array<{ url: string; host: string; port: number }> }> };
+  assert.deepEqual(plan.slices[0]!.controllers, [{ url: 'ssl:127.0.0.1:7001', host: '127.0.0.1', port: 7001 }]);
+});

@@ -47,6 +47,7 @@ before(async () => {
     ofListen: '127.0.0.1:0',
     ofTls: material(proxyPair, ca),
     tenantTls: material(proxyPair, ca),
+    ofPlainListen: '127.0.0.1:0',
     limits: { handshakeMs: 3000 },
   });
   ovs.start();
@@ -114,7 +115,10 @@ function tlsPeer(o: { cert?: KeyPair }): Promise<{ received: number; secure: boo
 
 test('hosts ping through a slice whose switch and controller both speak OpenFlow over TLS', async () => {
   const st = proxy.status();
-  assert.deepEqual(st.listeners, [{ host: '127.0.0.1', port: ofPort, tls: true }]);
+  assert.deepEqual(st.listeners, [
+    { host: '127.0.0.1', port: ofPort, tls: true },
+    { host: '127.0.0.1', port: proxy.plainAddress()!.port, tls: false },
+  ]);
   assert.equal(st.switches.length, 1);
   assert.equal(st.switches[0]!.dpid, '0000000000000001');
   await pings();
@@ -177,4 +181,14 @@ test('an ssl: controller whose certificate another CA signed is refused and coun
   } finally {
     await impostor.stop();
   }
+});
+
+test('the plain listener beside the TLS one (ofPlainListen) serves a plain switch', async () => {
+  const plain = emulatedSwitch(proxy.plainAddress()!.port, 2n);
+  await plain.identified;
+  // Asked for its port descriptions: past the handshake and admitted, like a switch on the TLS listener.
+  await waitFor('the plain switch is asked for its ports', () => plain.types.includes(18), 10_000, 50);
+  assert.equal(plain.error, undefined, 'no OpenFlow error: the plain switch is served');
+  plain.close();
+  await plain.closed;
 });

@@ -157,7 +157,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     throw new UserError((e as Error).message);
   }
   io.err(
-    `dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofTls ? 'ssl' : 'tcp'}:${cfg.ofListen.host}:${cfg.ofListen.port}${cfg.ofPlainListen ? ` and tcp:${cfg.ofPlainListen.host}:${cfg.ofPlainListen.port}` : ''}, store ${cfg.store.kind}\n`,
+    `dfvisor: runtime node ${cfg.nodeId} up: API ${node.apiUrl()}, OpenFlow ${cfg.ofListen.host}:${cfg.ofListen.port}${cfg.ofTls ? ' (TLS)' : ''}${cfg.ofPlainListen ? `, plain OpenFlow ${cfg.ofPlainListen.host}:${cfg.ofPlainListen.port}` : ''}, store ${cfg.store.kind}\n`,
   );
   await new Promise<void>((resolveStop) => {
     const stop = (sig: string) => {
