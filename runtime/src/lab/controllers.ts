@@ -38,7 +38,11 @@ export interface ControllerTls {
  * ovs-testcontroller listening on 127.0.0.1:port (learning switch, flows with idle timeout);
  * with `tls`, OpenFlow over TLS (`pssl:`), peers' certificates verified against its CA.
  */
-export async function startTestController(port: number, version: OfVersionName = 'OpenFlow13', tls?: ControllerTls): Promise<TenantController> {
+export async function startTestController(
+  port: number,
+  version: OfVersionName = 'OpenFlow13',
+  tls?: ControllerTls,
+): Promise<TenantController> {
   const rundir = mkdtempSync(join(tmpdir(), 'dfv-tc-'));
   const env = { ...process.env, OVS_RUNDIR: rundir, OVS_LOGDIR: rundir };
   const listen = tls ? ['-p', tls.key, '-c', tls.cert, '-C', tls.ca, `pssl:${port}:127.0.0.1`] : [`ptcp:${port}:127.0.0.1`];
@@ -63,13 +67,16 @@ export function oskenAppPath(): string {
   throw new Error('osken_learning_switch.py not found');
 }
 
-export async function startOsken(port: number): Promise<TenantController> {
+/** With `tls`, os-ken listens for OpenFlow over TLS only, peers' certificates verified against its CA. */
+export async function startOsken(port: number, tls?: ControllerTls): Promise<TenantController> {
+  const listen = tls
+    ? ['--ctl-privkey', tls.key, '--ctl-cert', tls.cert, '--ca-certs', tls.ca, '--ofp-ssl-listen-port', String(port)]
+    : ['--ofp-tcp-listen-port', String(port)];
   const proc = spawnOwned('osken-manager', '/usr/bin/python3', [
     '/usr/bin/osken-manager',
     '--ofp-listen-host',
     '127.0.0.1',
-    '--ofp-tcp-listen-port',
-    String(port),
+    ...listen,
     oskenAppPath(),
   ]);
   try {

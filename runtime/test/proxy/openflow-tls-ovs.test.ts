@@ -1,6 +1,7 @@
 // OpenFlow over TLS on both sides of the proxy, against real processes: an Open vSwitch bridge
-// connecting with `ovs-vsctl set-ssl` + `set-controller ssl:`, the tenant an ovs-testcontroller
-// listening on `pssl:` (it checks the proxy's client certificate against its CA). Certificates are
+// connecting with `ovs-vsctl set-ssl` + `set-controller ssl:`, the tenants an ovs-testcontroller
+// listening on `pssl:` and os-ken with --ctl-privkey/--ctl-cert/--ca-certs (both check the proxy's
+// client certificate against their CA). Certificates are
 // made here with openssl. Hosts ping through the slice; a switch whose certificate another CA
 // signed, a peer with no certificate, a plain-TCP peer and a silent peer on the TLS port are
 // refused (and counted) while the real switch keeps being served.
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import { connect as tcpConnect } from 'node:net';
 import { OvsSandbox, type Host } from '../../src/lab/ovs.js';
-import { startTestController, type TenantController } from '../../src/lab/controllers.js';
+import { startOsken, startTestController, type TenantController } from '../../src/lab/controllers.js';
 import { freePort, waitFor } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
 import { tlsRefusalCounts } from '../../src/proxy/openflow-tls.js';
@@ -23,6 +24,7 @@ const pki = new TestPki();
 const ovs = new OvsSandbox();
 let proxy: SlicingProxy;
 let ctl: TenantController | undefined;
+let osken: TenantController | undefined;
 let ofPort: number;
 let ca: KeyPair;
 let rogueCa: KeyPair;
@@ -54,8 +56,13 @@ before(async () => {
   ovs.addBridge('s1', 1, 'OpenFlow13');
   hosts.h1 = ovs.addHost({ name: 'h1', bridge: 's1', ofport: 1, ip: '10.0.0.1/24' });
   hosts.h2 = ovs.addHost({ name: 'h2', bridge: 's1', ofport: 2, ip: '10.0.0.2/24' });
+  hosts.h3 = ovs.addHost({ name: 'h3', bridge: 's1', ofport: 3, ip: '10.0.0.3/24' });
+  hosts.h4 = ovs.addHost({ name: 'h4', bridge: 's1', ofport: 4, ip: '10.0.0.4/24' });
   const ctlPort = await freePort();
-  ctl = await startTestController(ctlPort, 'OpenFlow13', { key: ctlPair.key, cert: ctlPair.cert, ca: ca.cert });
+  const oskenPort = await freePort();
+  const ctlTls = { key: ctlPair.key, cert: ctlPair.cert, ca: ca.cert };
+  ctl = await startTestController(ctlPort, 'OpenFlow13', ctlTls);
+  osken = await startOsken(oskenPort, ctlTls);
   ofPort = (await proxy.start()).port;
   const plan = linePlan([
     {
@@ -67,14 +74,24 @@ before(async () => {
         [1, 2, {}],
       ],
     },
+    {
+      name: 'beta',
+      controllerPort: oskenPort,
+      vlan: 102,
+      flowspace: [
+        [1, 3, {}],
+        [1, 4, {}],
+      ],
+    },
   ]);
   plan.slices[0]!.controllers = [{ url: `ssl:127.0.0.1:${ctlPort}`, host: '127.0.0.1', port: ctlPort }];
+  plan.slices[1]!.controllers = [{ url: `ssl:127.0.0.1:${oskenPort}`, host: '127.0.0.1', port: oskenPort }];
   await proxy.applyPlan(plan);
   ovs.vsctl('set-ssl', switchPair.key, switchPair.cert, ca.cert);
   ovs.setController('s1', `ssl:127.0.0.1:${ofPort}`);
   await waitFor(
-    's1 over TLS and its ssl: tenant connected',
-    () => proxy.status().switches.some((s) => s.slices.some((b) => b.connected)),
+    's1 over TLS and both ssl: tenants connected',
+    () => proxy.status().switches.some((s) => s.slices.filter((b) => b.connected).length === 2),
     30_000,
     100,
   );
@@ -83,6 +100,7 @@ before(async () => {
 after(async () => {
   await proxy?.stop().catch(() => {});
   await ctl?.stop().catch(() => {});
+  await osken?.stop().catch(() => {});
   ovs.teardown();
   pki.remove();
 });
@@ -113,7 +131,7 @@ function tlsPeer(o: { cert?: KeyPair }): Promise<{ received: number; secure: boo
   });
 }
 
-test('hosts ping through a slice whose switch and controller both speak OpenFlow over TLS', async () => {
+test('hosts ping through slices whose switch and controllers (ovs-testcontroller, os-ken) all speak OpenFlow over TLS', async () => {
   const st = proxy.status();
   assert.deepEqual(st.listeners, [
     { host: '127.0.0.1', port: ofPort, tls: true },
@@ -122,6 +140,8 @@ test('hosts ping through a slice whose switch and controller both speak OpenFlow
   assert.equal(st.switches.length, 1);
   assert.equal(st.switches[0]!.dpid, '0000000000000001');
   await pings();
+  await waitFor('h3 reaches h4 (os-ken over TLS)', async () => (await ovs.ping(hosts.h3!, '10.0.0.4', 1)).code === 0, 20_000, 200);
+  assert.notEqual((await ovs.ping(hosts.h1!, '10.0.0.3', 1)).code, 0, "alpha's host does not reach beta's");
   // ovs-testcontroller's learned flows reached the switch through both TLS connections.
   await waitFor(
     'tenant flows on s1',
@@ -171,13 +191,10 @@ test('an ssl: controller whose certificate another CA signed is refused and coun
     next.slices[0]!.controllers = [{ url: `ssl:127.0.0.1:${port}`, host: '127.0.0.1', port }];
     await proxy.applyPlan(next);
     await waitFor('the rogue controller refused', () => refusals('tenant', 'unauthorized') > before, 20_000, 100);
-    assert.equal(
-      proxy.status().switches[0]!.slices.some((b) => b.connected),
-      false,
-      'the slice is not connected to the rogue controller',
-    );
+    const alpha = () => proxy.status().switches[0]!.slices.find((b) => b.slice === 'alpha');
+    assert.equal(alpha()?.connected, false, 'alpha is not connected to the rogue controller');
     await proxy.applyPlan(plan);
-    await waitFor('back on the real controller', () => proxy.status().switches.some((s) => s.slices.some((b) => b.connected)), 20_000, 100);
+    await waitFor('back on the real controller', () => alpha()?.connected, 20_000, 100);
   } finally {
     await impostor.stop();
   }
