@@ -91,7 +91,11 @@ const tlsFiles = {
   type: 'object',
   additionalProperties: false,
   required: ['certFile', 'keyFile', 'caFile'],
-  properties: { certFile: { type: 'string', minLength: 1 }, keyFile: { type: 'string', minLength: 1 }, caFile: { type: 'string', minLength: 1 } },
+  properties: {
+    certFile: { type: 'string', minLength: 1 },
+    keyFile: { type: 'string', minLength: 1 },
+    caFile: { type: 'string', minLength: 1 },
+  },
 };
 
 /** The config file's schema: unknown keys are errors so typos do not pass silently. */
@@ -178,9 +182,7 @@ export function readTlsFiles(files: TlsFiles, what: string): { cert: Buffer; key
 }
 
 /** Reads a JSON config file; unknown keys are errors so typos do not pass silently. */
-export async function readConfigFile(
-  path: string,
-): Promise<Partial<NodeConfig>> {
+export async function readConfigFile(path: string): Promise<Partial<NodeConfig>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -166,7 +166,11 @@ export class SlicingProxy {
     return this.bound;
   }
 
-  private listen(host: string, port: number, onSocket: (s: Socket) => void): Promise<{ server: Server; bound: { host: string; port: number } }> {
+  private listen(
+    host: string,
+    port: number,
+    onSocket: (s: Socket) => void,
+  ): Promise<{ server: Server; bound: { host: string; port: number } }> {
     return new Promise((resolve, reject) => {
       const server = createServer(onSocket);
       server.once('error', reject);
