@@ -1,9 +1,8 @@
 // OpenFlow over TLS, both sides of the proxy (node:tls):
 // - switches: mutual TLS on the listener (TlsAcceptor). The switch must present a certificate that
-//   chains to the configured CA (as Open vSwitch's `ssl:`
-//   connections expect: `ovs-vsctl set-ssl KEY CERT CACERT`). Nothing of OpenFlow is read or sent
-//   before the peer is verified; a peer that does not finish the TLS handshake within the handshake
-//   bound is closed like a slow OpenFlow handshake.
+//   chains to the configured CA, as Open vSwitch's `ssl:` connections expect (`ovs-vsctl set-ssl KEY
+//   CERT CACERT`). Nothing of OpenFlow is read or sent before the peer is verified; a peer that does
+//   not finish the TLS handshake within the handshake bound is closed like a slow OpenFlow handshake.
 // - tenant controllers: `ssl:HOST:PORT` endpoints are dialled with the proxy's client certificate,
 //   and the controller's certificate is verified against the CA (chain and host name).
 // Every TLS refusal is counted per peer and reason (process-wide, like channel-limits.ts;
