@@ -2,8 +2,8 @@
 // packets a rule matches (already narrowed to the slice) or a packet-out's frame, after the
 // set-fields that precede each output, must lie in the slice's flowspace at the place the output
 // sends them: an edge port (explicit, IN_PORT, FLOOD/ALL) needs the slice's write flowspace
-// there; CONTROLLER from an edge port needs its read flowspace at the in-port (the packet-in is
-// classified there); TABLE (packet-outs) its write flowspace at the in-port. Link ports carry the
+// there; CONTROLLER and TABLE (packet-outs) from an edge port need it at the in-port (where the
+// packet-in is classified, where the table sees the packet). Link ports carry the
 // slice's own overlay tag, so anything may go there. Flow-mods are narrowed exactly (the packets
 // whose copies would leave no longer match); a packet-out's frame either stays or is refused.
 // Pure functions over match-algebra boxes: no I/O, errors as values.
@@ -118,8 +118,9 @@ function requirements(ctx: SliceContext, actions: readonly Action[], inPort: num
       // From a link port the packet goes back tagged and is classified by its tag; from the
       // controller (no in-port) CONTROLLER is answered locally and TABLE is refused earlier.
       if (tagged || inPort === null) continue;
-      const need = p === OFPP.CONTROLLER ? 'read' : 'write';
-      out.push({ writes, alts: alternativesAt(view, inPort, need), where: `${portName(p)} at in_port ${inPort}` });
+      // Write flowspace (disjoint between slices): a packet-in classified by its headers (1.0)
+      // reaches no other slice that controls those packets.
+      out.push({ writes, alts: alternativesAt(view, inPort, 'write'), where: `${portName(p)} at in_port ${inPort}` });
     } else if (p < OFPP.MAX) {
       at(p, p);
     }
