@@ -15,7 +15,7 @@ import { OvsSandbox, type Host } from '../../src/lab/ovs.js';
 import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted-controller.js';
 import { freePort, waitFor, spawnOwned, type OwnedProcess } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
-import { baseFlowMod, ipv4Frame, linePlan } from './fixtures.js';
+import { baseFlowMod, ipv4Frame, linePlan, type SliceSpec } from './fixtures.js';
 import { OFPP, type Action, type OfMessage } from '../../src/proxy/messages.js';
 import { errorNumbers } from '../../src/openflow/index.js';
 
@@ -97,29 +97,14 @@ describe('a hostile tenant cannot move its packets into another slice sharing it
     hosts.r2 = ovs.addHost({ name: 'r2', bridge: 's1', ofport: 2, ip: '10.0.1.2/24', mac: '02:00:00:00:01:02' });
     hosts.b3 = ovs.addHost({ name: 'b3', bridge: 's1', ofport: 3, ip: '10.0.2.3/24', mac: '02:00:00:00:02:03' });
     const { port } = await proxy.start();
-    const ipv4 = (src: string) => ({ eth_type: 0x800, ipv4_src: src });
-    await proxy.applyPlan(
-      linePlan([
-        {
-          name: 'red',
-          controllerPort: redCtl.port,
-          vlan: 101,
-          flowspace: [
-            [1, 1, ipv4('10.0.1.0/24')],
-            [1, 2, ipv4('10.0.1.0/24')],
-          ],
-        },
-        {
-          name: 'blue',
-          controllerPort: blueCtl.port,
-          vlan: 102,
-          flowspace: [
-            [1, 1, ipv4('10.0.2.0/24')],
-            [1, 3, ipv4('10.0.2.0/24')],
-          ],
-        },
-      ]),
-    );
+    // Each slice: the shared port 1 and a port of its own, its source /24 on both.
+    const slice = (name: string, controllerPort: number, vlan: number, own: number, src: string): SliceSpec => ({
+      name,
+      controllerPort,
+      vlan,
+      flowspace: [1, own].map((p): SliceSpec['flowspace'][number] => [1, p, { eth_type: 0x800, ipv4_src: src }]),
+    });
+    await proxy.applyPlan(linePlan([slice('red', redCtl.port, 101, 2, '10.0.1.0/24'), slice('blue', blueCtl.port, 102, 3, '10.0.2.0/24')]));
     ovs.setController('s1', `tcp:127.0.0.1:${port}`);
     red = await redCtl.connection(1n, 30_000);
     blue = await blueCtl.connection(1n, 30_000);
@@ -218,11 +203,7 @@ describe('a hostile tenant cannot move its packets into another slice sharing it
         if (!spaces.has(prefix)) spaces.set(prefix, new Set());
         spaces.get(prefix)!.add(/nw_src=([0-9./]+)/.exec(f)?.[1] ?? 'any');
       }
-      assert.deepEqual(
-        [...spaces.values()].map((v) => [...v]).sort(),
-        [['10.0.1.0/24'], ['10.0.2.0/24']],
-        flows.join('\n'),
-      );
+      assert.deepEqual([...spaces.values()].map((v) => [...v]).sort(), [['10.0.1.0/24'], ['10.0.2.0/24']], flows.join('\n'));
     } finally {
       for (const p of Object.values(sniffers)) await p.stop();
     }
