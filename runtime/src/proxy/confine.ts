@@ -6,11 +6,14 @@
 // packet-in is classified, where the table sees the packet). Link ports carry the
 // slice's own overlay tag, so anything may go there. Flow-mods are narrowed exactly (the packets
 // whose copies would leave no longer match); a packet-out's frame either stays or is refused.
-// Pure functions over match-algebra boxes: no I/O, errors as values.
+// Pure functions over match-algebra boxes (frames judged on their summary where it suffices):
+// no I/O, errors as values.
 import type { Action, FieldName, FlowMatch } from './messages.js';
 import { OFPP13 as OFPP } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
 import type { SliceOnSwitch } from './slice-views.js';
+import type { PacketHeaders } from '../classifier/index.js';
+import { parsePacket, summarizePacket } from './packet.js';
 import { isLinkPort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
 
 export type Confined<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -22,24 +25,31 @@ type Writes = ReadonlyArray<readonly [FieldName, bigint]>;
 interface Requirement {
   writes: Writes;
   alts: FlowMatch[];
-  where: string;
+  /** The output's port (a reserved one for CONTROLLER/TABLE) and, for IN_PORT/FLOOD/ALL, the physical port. */
+  via: number;
+  port: number;
 }
 
-const altsCache = new WeakMap<SliceOnSwitch, Map<string, FlowMatch[]>>();
+function where(req: Requirement): string {
+  if (req.via === OFPP.CONTROLLER || req.via === OFPP.TABLE) return `${portName(req.via)} at in_port ${req.port}`;
+  return req.via === req.port ? `port ${req.port}` : `${portName(req.via)} (port ${req.port})`;
+}
+
+const altsCache = new WeakMap<SliceOnSwitch, { read: Map<number, FlowMatch[]>; write: Map<number, FlowMatch[]> }>();
 
 /** The slice's flowspace alternatives at a port with a permission, indexed once per view. */
 export function alternativesAt(view: SliceOnSwitch, port: number, need: 'read' | 'write'): FlowMatch[] {
   let index = altsCache.get(view);
   if (!index) {
-    index = new Map();
+    index = { read: new Map(), write: new Map() };
     altsCache.set(view, index);
   }
-  const key = `${need}:${port}`;
-  let alts = index.get(key);
+  const byPort = index[need];
+  let alts = byPort.get(port);
   if (!alts) {
     alts = [];
     for (const r of rulesAt(view, port)) if (need === 'read' ? r.read : r.write) alts.push(...r.alternatives);
-    index.set(key, alts);
+    byPort.set(port, alts);
   }
   return alts;
 }
@@ -97,11 +107,7 @@ function requirements(ctx: SliceContext, actions: readonly Action[], inPort: num
   let writes: Writes = [];
   const at = (port: number, via: number) => {
     if (isLinkPort(ctx, port)) return;
-    out.push({
-      writes,
-      alts: alternativesAt(view, port, 'write'),
-      where: via === port ? `port ${port}` : `${portName(via)} (port ${port})`,
-    });
+    out.push({ writes, alts: alternativesAt(view, port, 'write'), via, port });
   };
   for (const a of actions) {
     if (a.type === 'set_field') {
@@ -120,7 +126,7 @@ function requirements(ctx: SliceContext, actions: readonly Action[], inPort: num
       if (tagged || inPort === null) continue;
       // Write flowspace (disjoint between slices): a packet-in classified by its headers (1.0)
       // reaches no other slice that controls those packets.
-      out.push({ writes, alts: alternativesAt(view, inPort, 'write'), where: `${portName(p)} at in_port ${inPort}` });
+      out.push({ writes, alts: alternativesAt(view, inPort, 'write'), via: p, port: inPort });
     } else if (p < OFPP.MAX) {
       at(p, p);
     }
@@ -138,7 +144,24 @@ function fits(box: FlowMatch, req: Requirement, source: FlowMatch | undefined): 
 
 function leaves(req: Requirement, slice: string): string {
   const w = req.writes.length ? ` after set_field ${req.writes.map(([f]) => f).join(', ')}` : '';
-  return `the packets would leave slice ${slice}${w}: output to ${req.where} is outside its flowspace there`;
+  return `the packets would leave slice ${slice}${w}: output to ${where(req)} is outside its flowspace there`;
+}
+
+/**
+ * The hot path, without allocating: no set-field, and every output goes to a link port, back to
+ * the in-port (IN_PORT, CONTROLLER) or to an edge port whose write flowspace holds the very
+ * alternative the rule was built from. FLOOD/ALL and everything else take the general path.
+ */
+function staysAsIs(ctx: SliceContext, actions: readonly Action[], e: { inPort: number; tagged: boolean; source?: FlowMatch }): boolean {
+  if (e.source === undefined || e.tagged) return false;
+  for (const a of actions) {
+    if (a.type === 'set_field') return false;
+    if (a.type !== 'output') continue;
+    const p = a.port;
+    if (p === OFPP.IN_PORT || p === OFPP.CONTROLLER || p === e.inPort || isLinkPort(ctx, p)) continue;
+    if (p >= OFPP.MAX || !alternativesAt(ctx.view, p, 'write').includes(e.source)) return false;
+  }
+  return true;
 }
 
 /**
@@ -152,6 +175,7 @@ export function narrowRule(
   e: { inPort: number; tagged: boolean; match: FlowMatch; source?: FlowMatch },
   maxBoxes: number,
 ): Confined<FlowMatch[]> & { why?: string } {
+  if (staysAsIs(ctx, actions, e)) return { ok: true, value: [e.match] };
   const reqs = requirements(ctx, actions, e.inPort, e.tagged);
   let boxes = [e.match];
   for (const req of reqs) {
@@ -177,17 +201,70 @@ export function narrowRule(
   return { ok: true, value: boxes };
 }
 
+/** Fields summarizePacket gives as plain numbers (VLAN fields are not: tagged frames are refused before). */
+const SUMMARY_FIELDS = new Set([
+  'eth_dst',
+  'eth_src',
+  'eth_type',
+  'ip_dscp',
+  'ip_proto',
+  'ipv4_src',
+  'ipv4_dst',
+  'tcp_src',
+  'tcp_dst',
+  'udp_src',
+  'udp_dst',
+]);
+
 /**
- * A packet-out's frame (its header fields, exact values) at `inPort` (null: from the
- * controller): it must belong to the slice there (write flowspace at an edge in-port), and its
- * transformed copies must stay in the slice at every place they are sent.
+ * Is the frame in one of the alternatives, judged on its summary (numbers, no parse)? null when an
+ * alternative constrains a field the summary does not carry (the caller parses the frame then).
  */
-export function checkFrame(ctx: SliceContext, fields: FlowMatch, actions: readonly Action[], inPort: number | null): Confined<null> {
+function summaryIn(alts: readonly FlowMatch[], h: PacketHeaders): boolean | null {
+  const hit = summaryHit(alts, h);
+  return hit === undefined ? null : hit !== null;
+}
+
+/** The first alternative holding the frame (by its summary); null: none; undefined: the summary does not tell. */
+function summaryHit(alts: readonly FlowMatch[], h: PacketHeaders): FlowMatch | null | undefined {
+  next: for (const alt of alts) {
+    for (const k in alt) {
+      const c = alt[k as FieldName]!;
+      if (!SUMMARY_FIELDS.has(k)) return undefined;
+      const v = h[k as keyof PacketHeaders];
+      if (v === undefined) continue next;
+      if (typeof v !== 'number') return undefined;
+      if (c.mask === undefined ? BigInt(v) !== c.value : (BigInt(v) & c.mask) !== (c.value & c.mask)) continue next;
+    }
+    return alt;
+  }
+  return null;
+}
+
+/**
+ * A packet-out's frame at `inPort` (null: from the controller): it must belong to the slice
+ * there (write flowspace at an edge in-port), and its transformed copies must stay in the slice
+ * at every place they are sent. The frame is parsed into match fields only when a set-field or
+ * the flowspace needs more than its summary.
+ */
+export function checkFrame(ctx: SliceContext, data: Buffer, actions: readonly Action[], inPort: number | null): Confined<null> {
   const tagged = inPort !== null && isLinkPort(ctx, inPort);
-  if (inPort !== null && !tagged && !alternativesAt(ctx.view, inPort, 'write').some((alt) => matchSubsumes(alt, fields)))
-    return { ok: false, reason: `the packet-out's frame at in_port ${inPort} is not in slice ${ctx.view.slice}'s flowspace there` };
-  for (const req of requirements(ctx, actions, inPort, tagged))
-    if (!fits(fields, req, undefined)) return { ok: false, reason: leaves(req, ctx.view.slice) };
+  const summary = summarizePacket(data).headers;
+  let fields: FlowMatch | undefined;
+  const parsed = () => (fields ??= parsePacket(data).fields);
+  const member = (alts: readonly FlowMatch[]) => summaryIn(alts, summary) ?? alts.some((alt) => matchSubsumes(alt, parsed()));
+  if (inPort !== null && !tagged) {
+    const alts = alternativesAt(ctx.view, inPort, 'write');
+    const hit = summaryHit(alts, summary);
+    if (hit === null || (hit === undefined && !alts.some((alt) => matchSubsumes(alt, parsed()))))
+      return { ok: false, reason: `the packet-out's frame at in_port ${inPort} is not in slice ${ctx.view.slice}'s flowspace there` };
+    // Hot path: no set-field, outputs to ports whose flowspace holds the same alternative.
+    if (hit && staysAsIs(ctx, actions, { inPort, tagged: false, source: hit })) return { ok: true, value: null };
+  }
+  for (const req of requirements(ctx, actions, inPort, tagged)) {
+    const ok = req.writes.length === 0 ? member(req.alts) : fits(parsed(), req, undefined);
+    if (!ok) return { ok: false, reason: leaves(req, ctx.view.slice) };
+  }
   return { ok: true, value: null };
 }
 

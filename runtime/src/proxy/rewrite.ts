@@ -2,13 +2,14 @@
 // the slice's flowspace (one physical rule per in-port and flowspace alternative), priorities
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
-// class queues added. Pure functions: no I/O, errors as values.
+// class queues added; the actions are confined to the slice as transformations of packets
+// (confine.ts: rules narrowed, packet-out frames classified, tagged frames refused). Pure
+// functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
 import { checkBuffered, checkFrame, narrowRule } from './confine.js';
-import { parsePacket } from './packet.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
@@ -364,7 +365,7 @@ export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Act
       return fail('eperm_action', 'set_field before OUTPUT CONTROLLER in a packet-out: the frame returns unchanged');
   }
   if (!buffered && carriesTag(data)) return fail('eperm_request', 'the frame carries a VLAN or MPLS header: tags belong to the overlay');
-  const confined = buffered ? checkBuffered(ctx, actions, physIn) : checkFrame(ctx, parsePacket(data).fields, actions, physIn);
+  const confined = buffered ? checkBuffered(ctx, actions, physIn) : checkFrame(ctx, data, actions, physIn);
   if (!confined.ok) return fail(buffered || confined.reason.startsWith('the packets') ? 'eperm_action' : 'eperm_request', confined.reason);
   const acts = toController === null ? actions : actions.filter((a) => a.type !== 'output' || a.port !== OFPP.CONTROLLER);
   return { ok: true, value: rewriteActions(ctx, acts, physIn, false, null, undefined) };
