@@ -2,11 +2,14 @@
 // the slice's flowspace (one physical rule per in-port and flowspace alternative), priorities
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
-// class queues added. Pure functions: no I/O, errors as values.
+// class queues added; the actions are confined to the slice as transformations of packets
+// (confine.ts: rules narrowed, packet-out frames classified, tagged frames refused). Pure
+// functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
-import type { FlowspaceRule, SliceOnSwitch } from './slice-views.js';
+import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
+import { checkBuffered, checkFrame, narrowRule } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
@@ -14,26 +17,11 @@ import { mapPriority } from '../dataplane/priorities.js';
 /** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
 export const MAX_EXPANSION = 256;
 
-export interface SliceContext {
-  view: SliceOnSwitch;
-  /** Edge ports resolved against the switch's actual ports. */
-  edgePorts: number[];
-  /** Whether the switch speaks OpenFlow 1.3 (meters) or 1.0. */
-  meters: boolean;
-}
+export type { SliceContext };
+export { isLinkPort, isSlicePort, slicePorts, rulesAt };
 
 export type Rewrite<T> = { ok: true; value: T } | { ok: false; error: ErrorKind; reason: string };
 const fail = <T>(error: ErrorKind, reason: string): Rewrite<T> => ({ ok: false, error, reason });
-
-export function isLinkPort(ctx: SliceContext, p: number): boolean {
-  return ctx.view.linkPorts.has(p);
-}
-export function isSlicePort(ctx: SliceContext, p: number): boolean {
-  return ctx.view.linkPorts.has(p) || ctx.edgePorts.includes(p);
-}
-export function slicePorts(ctx: SliceContext): number[] {
-  return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts])].sort((a, b) => a - b);
-}
 
 /** The overlay tag's match on a link port. */
 export function tagMatch(ctx: SliceContext): FlowMatch {
@@ -178,15 +166,19 @@ function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
   return null;
 }
 
+/** One physical match of a tenant rule: its in-port, whether it is a link port (tagged), and the flowspace alternative it came from. */
+export interface Expansion {
+  inPort: number;
+  tagged: boolean;
+  match: FlowMatch;
+  source?: FlowMatch;
+}
+
 /**
  * The physical matches for a tenant match: per in-port of the slice, the tenant match ANDed
  * with the slice's write flowspace (edge ports) or with the overlay tag (link ports).
  */
-export function expandMatch(
-  ctx: SliceContext,
-  tenantIn: FlowMatch,
-  need: 'write' | 'read' = 'write',
-): Rewrite<Array<{ inPort: number; tagged: boolean; match: FlowMatch }>> {
+export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Expansion[]> {
   // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
   let tenant = tenantIn;
   if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
@@ -205,7 +197,7 @@ export function expandMatch(
   } else {
     inPorts = slicePorts(ctx);
   }
-  const out: Array<{ inPort: number; tagged: boolean; match: FlowMatch }> = [];
+  const out: Expansion[] = [];
   let seen: Set<string> | undefined;
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
@@ -234,30 +226,13 @@ export function expandMatch(
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        out.push({ inPort: p, tagged: false, match: m });
+        out.push({ inPort: p, tagged: false, match: m, source: alt });
         if (out.length > MAX_EXPANSION)
           return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
       }
     }
   }
   return { ok: true, value: out };
-}
-
-const byPort = new WeakMap<SliceOnSwitch, Map<number, FlowspaceRule[]>>();
-
-/** The slice's flowspace rules that apply at an in-port (its own and port-less ones, in plan order), indexed once per view. */
-export function rulesAt(view: SliceOnSwitch, port: number): FlowspaceRule[] {
-  let index = byPort.get(view);
-  if (!index) {
-    index = new Map();
-    byPort.set(view, index);
-  }
-  let rules = index.get(port);
-  if (!rules) {
-    rules = view.rules.filter((r) => r.inPort === null || r.inPort === port);
-    index.set(port, rules);
-  }
-  return rules;
 }
 
 function l2Only(m: FlowMatch): FlowMatch {
@@ -286,7 +261,9 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
     const chk = checkActions(ctx, actions, false);
     if (!chk.ok) return chk;
   }
-  const expanded = expandMatch(ctx, fm.match);
+  const expandedAll = expandMatch(ctx, fm.match);
+  if (!expandedAll.ok) return expandedAll;
+  const expanded = isDelete ? expandedAll : confineExpansions(ctx, actions, expandedAll.value);
   if (!expanded.ok) return expanded;
   if (expanded.value.length === 0) {
     if (isDelete) return { ok: true, value: [] };
@@ -326,8 +303,52 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
   return { ok: true, value: mods };
 }
 
-/** Rewrites a tenant packet-out's actions (the data is untagged: tenants never see tags). */
-export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Action[]): Rewrite<Action[]> {
+/**
+ * A flow-mod's expansions narrowed exactly to the packets whose transformed copies stay in the
+ * slice at every output (confine.ts); refused when no packet of the rule would. Under an MPLS
+ * overlay a link port's rule sees only L2 fields and the label: it is not narrowed (see
+ * docs/security.md, "Tenant messages").
+ */
+function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Expansion[]): Rewrite<Expansion[]> {
+  let out: Expansion[] | null = null;
+  let why: string | undefined;
+  for (let i = 0; i < expansions.length; i++) {
+    const e = expansions[i]!;
+    if (e.tagged && ctx.view.overlay.type === 'mpls') {
+      out?.push(e);
+      continue;
+    }
+    const r = narrowRule(ctx, actions, e, MAX_EXPANSION);
+    if (!r.ok) return fail('eperm_flow', r.reason);
+    if (r.value.length === 1 && r.value[0] === e.match) {
+      out?.push(e);
+      continue;
+    }
+    out ??= expansions.slice(0, i);
+    why ??= r.why;
+    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match });
+    if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
+  }
+  if (out === null) return { ok: true, value: expansions };
+  if (out.length === 0 && expansions.length > 0) return fail('eperm_action', why ?? 'the packets would leave the slice');
+  return { ok: true, value: out };
+}
+
+const ETH_TAGS = new Set([0x8100, 0x88a8, 0x9100, 0x8847, 0x8848]);
+
+/** Whether a frame carries a VLAN or MPLS header (what overlays use). */
+export function carriesTag(data: Buffer): boolean {
+  return data.length >= 14 && ETH_TAGS.has(data.readUInt16BE(12));
+}
+
+/**
+ * Rewrites a tenant packet-out's actions (the data is untagged: tenants never see tags). The
+ * frame (or, buffered, the packets the slice may have been given at the in-port) is checked as a
+ * transformation of packets (confine.ts). OUTPUT CONTROLLER is not sent to the switch: the
+ * session returns the frame to the slice's own controller (`returnsToController`), so it is
+ * dropped from the result.
+ */
+export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Action[], data: Buffer, bufferId: number): Rewrite<Action[]> {
   const special = inPort === OFPP.CONTROLLER || inPort === OFPP.ANY || inPort === OFPP.LOCAL;
   if (!special && !isSlicePort(ctx, inPort)) return fail('eperm_request', `packet-out in_port ${inPort} outside the slice`);
   const chk = checkActions(ctx, actions, !special);
@@ -336,5 +357,26 @@ export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Act
   if (physIn !== null && isLinkPort(ctx, physIn) && actions.some((a) => a.type === 'output' && a.port === OFPP.TABLE)) {
     return fail('eperm_action', 'output to TABLE from a link port is not available to slices');
   }
-  return { ok: true, value: rewriteActions(ctx, actions, physIn, false, null, undefined) };
+  const buffered = bufferId !== OFP_NO_BUFFER;
+  const toController = returnsToController(actions);
+  if (toController !== null) {
+    if (buffered) return fail('eperm_action', 'OUTPUT CONTROLLER in a buffered packet-out: send the frame itself');
+    if (toController === 'rewritten')
+      return fail('eperm_action', 'set_field before OUTPUT CONTROLLER in a packet-out: the frame returns unchanged');
+  }
+  if (!buffered && carriesTag(data)) return fail('eperm_request', 'the frame carries a VLAN or MPLS header: tags belong to the overlay');
+  const confined = buffered ? checkBuffered(ctx, actions, physIn) : checkFrame(ctx, data, actions, physIn);
+  if (!confined.ok) return fail(buffered || confined.reason.startsWith('the packets') ? 'eperm_action' : 'eperm_request', confined.reason);
+  const acts = toController === null ? actions : actions.filter((a) => a.type !== 'output' || a.port !== OFPP.CONTROLLER);
+  return { ok: true, value: rewriteActions(ctx, acts, physIn, false, null, undefined) };
+}
+
+/** Whether a packet-out's actions send the frame to the controller: null (no), 'plain', or 'rewritten' (after a set_field). */
+export function returnsToController(actions: readonly Action[]): null | 'plain' | 'rewritten' {
+  let written = false;
+  for (const a of actions) {
+    if (a.type === 'set_field') written = true;
+    else if (a.type === 'output' && a.port === OFPP.CONTROLLER) return written ? 'rewritten' : 'plain';
+  }
+  return null;
 }

@@ -78,6 +78,16 @@ export function buildPlanViews(plan: Plan, idOf?: (slice: string) => number): Pl
 
 function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, ports: number[] | '*', linkPorts: number[]): SliceOnSwitch {
   const link = new Set(linkPorts);
+  // Equal alternatives share one object (per view): the tenant-message checks recognise an
+  // output port's flowspace holding the rule's own alternative by identity (confine.ts).
+  const interned = new Map<string, FlowMatch>();
+  const intern = (m: FlowMatch) => {
+    const key = JSON.stringify(m, (_, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const known = interned.get(key);
+    if (known) return known;
+    interned.set(key, m);
+    return m;
+  };
   const rules: FlowspaceRule[] = plan.flowspace
     .filter((e) => e.slice === s.name && e.dpid === dpid)
     .map((e) => ({
@@ -85,7 +95,7 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
       rule: e.rule,
       inPort: e.inPort,
       priority: e.priority,
-      alternatives: planMatchToFlowMatches(e.match),
+      alternatives: planMatchToFlowMatches(e.match).map(intern),
       read: e.permissions.includes('read'),
       write: e.permissions.includes('write'),
     }));

@@ -117,3 +117,36 @@ export function baseFlowMod(over: Partial<FlowMod>): FlowMod {
     ...over,
   };
 }
+
+/** An Ethernet + IPv4 + UDP frame (checksums zero), optionally behind an 802.1Q tag or an MPLS label. */
+export function ipv4Frame(
+  src: string,
+  dst: string,
+  opts: { vlan?: number; mpls?: number; srcMac?: string; dstMac?: string; payload?: Buffer } = {},
+): Buffer {
+  const mac = (m: string) => Buffer.from(m.replace(/:/g, ''), 'hex');
+  const payload = opts.payload ?? Buffer.alloc(0);
+  const ip = Buffer.alloc(28 + payload.length);
+  payload.copy(ip, 28);
+  ip.writeUInt8(0x45, 0);
+  ip.writeUInt16BE(28 + payload.length, 2);
+  ip.writeUInt8(64, 8);
+  ip.writeUInt8(17, 9);
+  for (const [i, o] of src.split('.').entries()) ip.writeUInt8(Number(o), 12 + i);
+  for (const [i, o] of dst.split('.').entries()) ip.writeUInt8(Number(o), 16 + i);
+  ip.writeUInt16BE(5000, 20);
+  ip.writeUInt16BE(6000, 22);
+  ip.writeUInt16BE(8 + payload.length, 24);
+  const tag: Buffer[] = [];
+  if (opts.vlan !== undefined) tag.push(Buffer.from([0x81, 0x00, (opts.vlan >> 8) & 0x0f, opts.vlan & 0xff]));
+  const type = Buffer.alloc(2);
+  if (opts.mpls !== undefined) {
+    type.writeUInt16BE(0x8847);
+    const label = Buffer.alloc(4);
+    label.writeUInt32BE(((opts.mpls << 12) | 0x100 | 64) >>> 0);
+    tag.push(type, label);
+    return Buffer.concat([mac(opts.dstMac ?? 'ff:ff:ff:ff:ff:ff'), mac(opts.srcMac ?? '02:00:00:00:00:01'), ...tag, ip]);
+  }
+  type.writeUInt16BE(0x0800);
+  return Buffer.concat([mac(opts.dstMac ?? 'ff:ff:ff:ff:ff:ff'), mac(opts.srcMac ?? '02:00:00:00:00:01'), ...tag, type, ip]);
+}

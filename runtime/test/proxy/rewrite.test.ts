@@ -11,7 +11,10 @@ import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-rules.js';
-import { linePlan, dp } from './fixtures.js';
+import { linePlan, dp, ipv4Frame } from './fixtures.js';
+
+const NO_BUF = 0xffffffff;
+const alphaFrame = ipv4Frame('10.1.0.5', '10.1.0.6');
 
 const plan = linePlan([
   {
@@ -163,15 +166,15 @@ test('overlay: tag pushed before link ports, popped before edge ports, FLOOD exp
 
 test('packet-outs: slice ports only, untagged data tagged on the way into links', () => {
   const ctx = ctxOf('alpha', 1, [1]);
-  const r = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(OFPP.FLOOD)]);
+  const r = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(OFPP.FLOOD)], alphaFrame, NO_BUF);
   assert.ok(r.ok);
   assert.deepEqual(
     r.value.map((a) => a.type),
     ['output', 'push_vlan', 'set_field', 'output'],
   );
-  const bad = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(2)]);
+  const bad = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(2)], alphaFrame, NO_BUF);
   assert.deepEqual(!bad.ok && bad.error, 'bad_out_port');
-  const badIn = rewritePacketOut(ctx, 2, [out(1)]);
+  const badIn = rewritePacketOut(ctx, 2, [out(1)], alphaFrame, NO_BUF);
   assert.deepEqual(!badIn.ok && badIn.error, 'eperm_request');
 });
 
@@ -187,14 +190,14 @@ test('in_port is never writable: set_field in_port is refused in flow-mods and p
         assert.match(r.reason, /in_port/);
       }
       for (const inPort of [1, OFPP.CONTROLLER]) {
-        const p = rewritePacketOut(ctx, inPort, [setIn, out(OFPP.IN_PORT)]);
+        const p = rewritePacketOut(ctx, inPort, [setIn, out(OFPP.IN_PORT)], alphaFrame, NO_BUF);
         assert.ok(!p.ok, `packet-out with set_field in_port=${target} must be refused`);
         assert.equal(p.error, 'eperm_action');
       }
     }
     // The same rule without the rewrite passes: the refusal is the set_field's.
     assert.ok(rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions: apply(out(OFPP.IN_PORT)) }), 1n).ok);
-    assert.ok(rewritePacketOut(ctx, 1, [out(OFPP.IN_PORT)]).ok);
+    assert.ok(rewritePacketOut(ctx, 1, [out(OFPP.IN_PORT)], alphaFrame, NO_BUF).ok);
   }
 });
 

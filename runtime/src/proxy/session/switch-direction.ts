@@ -1,6 +1,7 @@
 // Switch → tenant: what the switch sends that is not an answer to the hypervisor's own requests.
 // Packet-ins are classified by location, overlay tag, headers and the rule's cookie and
-// delivered untagged to the slices that may read them (a buffered one keeps its buffer id when it
+// delivered untagged to the slices that may read them (one caused by a tenant's rule, by its
+// cookie, only to that tenant) (a buffered one keeps its buffer id when it
 // reaches one slice untagged, remembered in the session's BufferOwners); port changes go to the slices that see
 // the port; flow removals are counted and shown to the tenant in its own terms; errors about a
 // tenant's flow-mod or packet-out go back to that tenant.
@@ -133,12 +134,13 @@ export class SwitchDirection {
     let chosen = targets;
     let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
     if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
+      // A tenant rule's packet-in goes to that tenant or to nobody, never to another slice by
+      // its headers (its actions were confined to the slice: an empty hit is a stray, dropped).
       const idx = cookieSlice(m.cookie);
-      const hit = targets.filter((t) => t.b.view.index === idx);
-      if (hit.length) {
-        chosen = hit;
-        tenantRule = hit[0]!.b.table.byProxyCookie(m.cookie);
-      }
+      chosen = targets.filter((t) => t.b.view.index === idx);
+      if (chosen.length) tenantRule = chosen[0]!.b.table.byProxyCookie(m.cookie);
+      else if (targets.length)
+        s.log.warn({ cookie: m.cookie.toString(16), inPort }, "a tenant rule's packet-in outside its slice: dropped");
     }
     const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
     // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted).

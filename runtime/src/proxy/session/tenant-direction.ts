@@ -5,11 +5,15 @@
 // Flow-mods and packet-outs sent on are remembered in the tracker's ring for the switch's errors.
 // A buffer id in a flow-mod or packet-out is accepted only from the slice its packet-in was
 // delivered to, once (BufferOwners); anything else is refused with BAD_REQUEST/BUFFER_UNKNOWN.
+// A packet-out's OUTPUT CONTROLLER is answered here: the frame goes back to the same slice.
 import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
-import { sliceCookie } from '../../dataplane/cookies.js';
-import { expandMatch, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
+import { NO_COOKIE, sliceCookie } from '../../dataplane/cookies.js';
+
+/** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
+const OFPR_ACTION = 1;
+import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
 import { ruleKey } from '../flow-table.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
@@ -161,7 +165,7 @@ export class TenantDirection {
   private packetOut(b: Binding, m: MessageOf<'packet_out'>, raw: Buffer): void {
     const s = this.s;
     const c = s.counters(b);
-    const r = rewritePacketOut(b.ctx, m.inPort, m.actions);
+    const r = rewritePacketOut(b.ctx, m.inPort, m.actions, m.data, m.bufferId);
     if (!r.ok) {
       c.packetOutsRejected++;
       s.refuse(b, m, r.error, r.reason, raw);
@@ -174,6 +178,23 @@ export class TenantDirection {
     }
     c.packetOuts++;
     const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
+    if (returnsToController(m.actions) !== null) {
+      // OUTPUT CONTROLLER goes back to this slice alone, never through the switch (where the
+      // packet-in would carry no slice's cookie and be classified by its headers).
+      c.packetInsDelivered++;
+      s.toTenant(b, {
+        type: 'packet_in',
+        xid: 0,
+        bufferId: NO_BUFFER,
+        totalLen: m.data.length,
+        reason: OFPR_ACTION,
+        tableId: 0,
+        cookie: NO_COOKIE,
+        match: { in_port: { value: BigInt(inPort) } },
+        data: m.data,
+      });
+      if (r.value.length === 0) return;
+    }
     const xid = s.channel.xid();
     s.requests.rememberTenant(xid, b, m.xid);
     if (m.version === s.version && inPort === m.inPort && sameActions(r.value, m.actions)) {

@@ -72,6 +72,20 @@ test("a packet-in of a tenant rule goes to that slice only, with the tenant's co
   assert.equal(got.reason, 0);
 });
 
+test("a tenant rule's packet-in whose headers belong to another slice goes to nobody, never to that slice by its headers", () => {
+  const { channel, x, y } = ready();
+  const toController = [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: OFPP.CONTROLLER, maxLen: 0xffff }] }];
+  x.sendToProxy(flowMod({ xid: 5, cookie: 0xc0ffeen, priority: 0, instructions: toController }));
+  const physical = channel.last('flow_mod');
+  // At y's port with y's headers but x's rule cookie (what a rewrite escaping x would look like).
+  channel.inject(packetIn(2, ipv4Frame('10.2.0.1', '10.2.0.2'), physical.cookie, 1));
+  assert.equal(y.of('packet_in').length, 0, "y never gets x's packet-in");
+  assert.equal(x.of('packet_in').length, 0, 'x does not get a packet outside its slice either');
+  // The same headers without a tenant cookie (a table miss) are y's, as before.
+  channel.inject(packetIn(2, ipv4Frame('10.2.0.1', '10.2.0.2')));
+  assert.equal(y.of('packet_in').length, 1);
+});
+
 test('a slow tenant or one over its packet_in_rate loses packet-ins (counted), the switch is never held up', () => {
   const limited = { ...plan, slices: plan.slices.map((s) => (s.name === 'x' ? { ...s, limits: { ...s.limits, packetInRate: 2 } } : s)) };
   const { channel, x, y, host } = ready(limited);

@@ -203,3 +203,53 @@ test('an OpenFlow 1.0 controller gets table-miss emulation rules on its edge por
     assert.equal(f.priority, MISS_EMULATION_PRIORITY);
   }
 });
+
+test("a packet-out's OUTPUT CONTROLLER comes back to the same slice as a packet-in and never reaches the switch", () => {
+  const { x, y, channel, before } = ready();
+  const frame = Buffer.from('a frame of slice x');
+  x.sendToProxy({
+    type: 'packet_out',
+    xid: 71,
+    bufferId: OFP_NO_BUFFER,
+    inPort: 1,
+    actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff }],
+    data: frame,
+  });
+  const back = x.of('packet_in');
+  assert.equal(back.length, 1);
+  assert.deepEqual([back[0]!.reason, back[0]!.match.in_port?.value, back[0]!.data], [1, 1n, frame]);
+  assert.equal(y.of('packet_in').length, 0, 'the other slice gets nothing');
+  assert.equal(channel.sent.length + channel.raw.length, before, 'nothing reached the switch');
+  // With a port as well, only the port's output goes to the switch.
+  x.sendToProxy({
+    type: 'packet_out',
+    xid: 72,
+    bufferId: OFP_NO_BUFFER,
+    inPort: OFPP.CONTROLLER,
+    actions: [
+      { type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff },
+      { type: 'output', port: 1, maxLen: 0 },
+    ],
+    data: frame,
+  });
+  const po = channel.sent.slice(before).find((m) => m.type === 'packet_out');
+  assert.ok(po && po.type === 'packet_out');
+  assert.deepEqual(po.actions, [{ type: 'output', port: 1, maxLen: 0 }]);
+  assert.equal(x.of('packet_in').length, 2);
+  // A set_field before it is refused (the frame comes back unchanged).
+  x.sendToProxy({
+    type: 'packet_out',
+    xid: 73,
+    bufferId: OFP_NO_BUFFER,
+    inPort: 1,
+    actions: [
+      { type: 'set_field', field: 'eth_dst', value: 1n },
+      { type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff },
+    ],
+    data: frame,
+  });
+  assert.deepEqual(
+    x.of('error').map((m) => m.xid),
+    [73],
+  );
+});
