@@ -262,9 +262,13 @@ export class SliceFlowTable {
     this.schedule(r, now + REMOVED_GRACE_MS);
   }
 
-  /** A modify reached the rule: new instructions (cookie, timeouts and flags stay, as OpenFlow says). */
-  modified(r: TenantRule, instructions: Instruction[]): void {
+  /**
+   * A modify reached the rule: new instructions; timeouts and flags stay. The cookie stays on 1.3;
+   * an OpenFlow 1.0 modify gives the rule its cookie (`newCookie`; all ones: keep), as Open vSwitch does.
+   */
+  modified(r: TenantRule, instructions: Instruction[], newCookie?: bigint): void {
     r.instructions = internInstructions(instructions);
+    if (newCookie !== undefined && newCookie !== 0xffffffffffffffffn) r.tenantCookie = newCookie;
   }
 
   /**

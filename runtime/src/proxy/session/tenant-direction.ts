@@ -160,7 +160,7 @@ export class TenantDirection {
         if (!mr.ok) continue;
         for (const fm of mr.value) fm.cookieMask = ALL_ONES;
         out.push(...mr.value);
-        b.table.modified(h, m.instructions);
+        b.table.modified(h, m.instructions, m.version === OFP13 ? undefined : m.cookie);
       }
     }
     c.flowModsAccepted++;
