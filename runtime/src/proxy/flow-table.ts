@@ -22,39 +22,6 @@ export const ruleKey = (m: FlowMatch, known?: string): string => known ?? matchK
 /** How long a deleted or expired rule is kept for the switch's flow-removed (then forgotten). */
 export const REMOVED_GRACE_MS = 10_000;
 
-/** Matches of the rare rules whose key is the text form (matchOfKey cannot decode it). */
-const textMatches = new WeakMap<TenantRule, FlowMatch>();
-
-export class TenantRule {
-  constructor(
-    /** The proxy's cookie on the switch. */
-    readonly cookie: bigint,
-    /** The match's canonical key (ruleKey). */
-    readonly key: string,
-    /** The tenant's own priority. */
-    readonly priority: number,
-    public tenantCookie: bigint,
-    public flags: number,
-    public idleTimeout: number,
-    public hardTimeout: number,
-    /** The tenant's instructions (shared between rules with equal ones: never mutate). */
-    public instructions: Instruction[],
-    /** Physical rules of it still on the switch. */
-    public physical: number,
-    /** Live: when its hard timeout ends (table clock, ms; 0: never). Deleted: when it is forgotten. */
-    public deadline: number,
-    /** The table's statistics round when it was (re)added (rounds before it cannot show it). */
-    public round: number,
-    /** Deleted by the tenant, expired, or gone from the switch's report: waiting for flow-removed. */
-    public deleted = false,
-  ) {}
-
-  /** The tenant's own match (decoded from the key; not kept per rule). */
-  get match(): FlowMatch {
-    return matchOfKey(this.key) ?? textMatches.get(this) ?? {};
-  }
-}
-
 /** What a tenant's modify or delete selects, in the tenant's own terms. */
 export interface FlowSelection {
   strict: boolean;
@@ -116,15 +83,173 @@ export function internInstructions(ins: Instruction[]): Instruction[] {
   return ins;
 }
 
-/** Rules whose deadline falls in one second of the table clock. */
-type Bucket = TenantRule[];
+/** One tenant rule as the session reads it (a view of the table's slot, or a copy of a removed rule). */
+export interface TenantRule {
+  /** The proxy's cookie on the switch. */
+  readonly cookie: bigint;
+  /** The match's canonical key (ruleKey). */
+  readonly key: string;
+  /** The tenant's own match (decoded from the key on each read). */
+  readonly match: FlowMatch;
+  /** The tenant's own priority and cookie. */
+  readonly priority: number;
+  readonly tenantCookie: bigint;
+  readonly flags: number;
+  readonly idleTimeout: number;
+  readonly hardTimeout: number;
+  /** The tenant's instructions (shared between rules with equal ones: never mutate). */
+  readonly instructions: Instruction[];
+  /** Physical rules of it still on the switch. */
+  readonly physical: number;
+  /** Deleted by the tenant, expired, or gone from the switch's report: waiting for its flow-removed. */
+  readonly deleted: boolean;
+}
+
+const FREE = 0;
+const LIVE = 1;
+const DELETED = 2;
+const RULE_BITS = 0xffffffffffffn;
+
+/**
+ * The rules' fields, one typed-array column each, indexed by slot (no object per rule: about
+ * 50 bytes of columns, the key string and two map entries per rule). Slots are reused.
+ */
+class Slots {
+  cap = 0;
+  cookie = new BigUint64Array(0);
+  tenantCookie = new BigUint64Array(0);
+  deadline = new Float64Array(0);
+  round = new Uint32Array(0);
+  priority = new Uint16Array(0);
+  flags = new Uint16Array(0);
+  idle = new Uint16Array(0);
+  hard = new Uint16Array(0);
+  physical = new Uint32Array(0);
+  state = new Uint8Array(0);
+  keys: string[] = [];
+  instructions: Instruction[][] = [];
+  /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
+  textMatches = new Map<number, FlowMatch>();
+  private free: number[] = [];
+  private used = 0;
+
+  alloc(): number {
+    const f = this.free.pop();
+    if (f !== undefined) return f;
+    if (this.used === this.cap) this.grow();
+    return this.used++;
+  }
+
+  release(slot: number): void {
+    this.state[slot] = FREE;
+    this.keys[slot] = '';
+    this.instructions[slot] = NO_INSTRUCTIONS;
+    this.textMatches.delete(slot);
+    this.free.push(slot);
+  }
+
+  private grow(): void {
+    const cap = Math.max(64, this.cap * 2);
+    const g = <T extends { length: number; set(a: ArrayLike<number | bigint>): void }>(old: T, make: (n: number) => T): T => {
+      const n = make(cap);
+      n.set(old as unknown as ArrayLike<number | bigint>);
+      return n;
+    };
+    this.cookie = g(this.cookie, (n) => new BigUint64Array(n));
+    this.tenantCookie = g(this.tenantCookie, (n) => new BigUint64Array(n));
+    this.deadline = g(this.deadline, (n) => new Float64Array(n));
+    this.round = g(this.round, (n) => new Uint32Array(n));
+    this.priority = g(this.priority, (n) => new Uint16Array(n));
+    this.flags = g(this.flags, (n) => new Uint16Array(n));
+    this.idle = g(this.idle, (n) => new Uint16Array(n));
+    this.hard = g(this.hard, (n) => new Uint16Array(n));
+    this.physical = g(this.physical, (n) => new Uint32Array(n));
+    this.state = g(this.state, (n) => new Uint8Array(n));
+    this.cap = cap;
+  }
+
+  matchOf(slot: number): FlowMatch {
+    return matchOfKey(this.keys[slot]!) ?? this.textMatches.get(slot) ?? {};
+  }
+
+  reset(): void {
+    Object.assign(this, new Slots());
+  }
+}
+
+const NO_INSTRUCTIONS: Instruction[] = [];
+
+/** A live view of one slot (read right away: the slot is reused once the rule is forgotten). */
+class SlotView implements TenantRule {
+  constructor(
+    private readonly s: Slots,
+    readonly slot: number,
+  ) {}
+  get cookie(): bigint {
+    return this.s.cookie[this.slot]!;
+  }
+  get key(): string {
+    return this.s.keys[this.slot]!;
+  }
+  get match(): FlowMatch {
+    return this.s.matchOf(this.slot);
+  }
+  get priority(): number {
+    return this.s.priority[this.slot]!;
+  }
+  get tenantCookie(): bigint {
+    return this.s.tenantCookie[this.slot]!;
+  }
+  get flags(): number {
+    return this.s.flags[this.slot]!;
+  }
+  get idleTimeout(): number {
+    return this.s.idle[this.slot]!;
+  }
+  get hardTimeout(): number {
+    return this.s.hard[this.slot]!;
+  }
+  get instructions(): Instruction[] {
+    return this.s.instructions[this.slot]!;
+  }
+  get physical(): number {
+    return this.s.physical[this.slot]!;
+  }
+  get deleted(): boolean {
+    return this.s.state[this.slot] !== LIVE;
+  }
+}
+
+/** A removed rule's fields, copied before its slot is reused. */
+function copyOf(v: TenantRule): TenantRule {
+  const key = v.key;
+  const match = v.match;
+  return {
+    cookie: v.cookie,
+    key,
+    match,
+    priority: v.priority,
+    tenantCookie: v.tenantCookie,
+    flags: v.flags,
+    idleTimeout: v.idleTimeout,
+    hardTimeout: v.hardTimeout,
+    instructions: v.instructions,
+    physical: 0,
+    deleted: true,
+  };
+}
+
+/** The map key of a proxy cookie: its rule bits (the slice's prefix is the same for the whole table). */
+const cookieId = (cookie: bigint): number => Number(cookie & RULE_BITS);
 
 export class SliceFlowTable {
-  private readonly byCookie = new Map<bigint, TenantRule>();
-  /** priority → match key → live rule (two levels: no key string built per lookup). */
-  private readonly byKey = new Map<number, Map<string, TenantRule>>();
-  /** Hard-timeout and forget deadlines by second (table clock): swept by `sweep`. */
-  private readonly due = new Map<number, Bucket>();
+  private readonly s = new Slots();
+  /** Rule bits of the proxy cookie → slot (live and deleted rules). */
+  private readonly byCookie = new Map<number, number>();
+  /** priority → match key → slot of the live rule (two levels: no key string built per lookup). */
+  private readonly byKey = new Map<number, Map<string, number>>();
+  /** Slots whose hard-timeout or forget deadline falls in a second of the table clock. */
+  private readonly due = new Map<number, number[]>();
   private nextDue = Infinity;
   private count = 0;
   private statsRound = 0;
@@ -141,37 +266,54 @@ export class SliceFlowTable {
     return this.byCookie.size;
   }
 
-  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
-  existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
+  private slotOf(cookie: bigint): number | undefined {
+    const slot = this.byCookie.get(cookieId(cookie));
+    return slot !== undefined && this.s.cookie[slot] === cookie ? slot : undefined;
+  }
+
+  private liveSlot(priority: number, key: string): number | undefined {
     return this.byKey.get(priority)?.get(key);
   }
 
-  private setKey(priority: number, key: string, r: TenantRule): void {
+  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
+  existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
+    const slot = this.liveSlot(priority, key);
+    return slot === undefined ? undefined : new SlotView(this.s, slot);
+  }
+
+  private setKey(priority: number, key: string, slot: number): void {
     let at = this.byKey.get(priority);
     if (!at) {
       at = new Map();
       this.byKey.set(priority, at);
     }
-    at.set(key, r);
+    at.set(key, slot);
   }
 
-  private deleteKey(r: TenantRule): void {
-    const at = this.byKey.get(r.priority);
-    if (!at || at.get(r.key) !== r) return;
-    at.delete(r.key);
-    if (at.size === 0) this.byKey.delete(r.priority);
+  private deleteKey(slot: number): void {
+    const priority = this.s.priority[slot]!;
+    const key = this.s.keys[slot]!;
+    const at = this.byKey.get(priority);
+    if (!at || at.get(key) !== slot) return;
+    at.delete(key);
+    if (at.size === 0) this.byKey.delete(priority);
   }
 
-  private schedule(r: TenantRule, at: number): void {
-    r.deadline = at;
+  private schedule(slot: number, at: number): void {
+    this.s.deadline[slot] = at;
     const sec = Math.ceil(at / 1000);
     let b = this.due.get(sec);
     if (!b) {
       b = [];
       this.due.set(sec, b);
     }
-    b.push(r);
-    if (sec * 1000 < this.nextDue) this.nextDue = (sec - 1) * 1000;
+    b.push(slot);
+    if ((sec - 1) * 1000 < this.nextDue) this.nextDue = (sec - 1) * 1000;
+  }
+
+  private forget(slot: number): void {
+    this.byCookie.delete(cookieId(this.s.cookie[slot]!));
+    this.s.release(slot);
   }
 
   /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
@@ -189,39 +331,40 @@ export class SliceFlowTable {
     physical: readonly unknown[] | number,
     key = ruleKey(rule.match),
   ): TenantRule {
+    const s = this.s;
     const n = typeof physical === 'number' ? physical : physical.length;
-    const now = this.now();
-    const ins = internInstructions(rule.instructions);
-    const tenantCookie = rule.tenantCookie === 0n ? 0n : rule.tenantCookie;
-    const old = this.existing(rule.match, rule.priority, key);
-    if (old && old.cookie === rule.cookie) {
-      // The same rule again (learning controllers re-add flows): replaced in place, as the switch
-      // replaces it (new timeouts, flags and instructions), so that nothing new outlives the message.
-      this.count += n - old.physical;
-      old.tenantCookie = tenantCookie;
-      old.flags = rule.flags;
-      old.idleTimeout = rule.idleTimeout;
-      old.hardTimeout = rule.hardTimeout;
-      old.instructions = ins;
-      old.physical = n;
-      old.round = this.statsRound;
-      old.deadline = 0;
-      if (rule.hardTimeout > 0) this.schedule(old, now + rule.hardTimeout * 1000);
-      return old;
-    }
-    if (old) {
+    let slot = this.liveSlot(rule.priority, key);
+    if (slot !== undefined && s.cookie[slot] !== rule.cookie) {
       // A rule with the same match and priority under another cookie: the switch replaced it.
-      this.count -= old.physical;
-      this.deleteKey(old);
-      this.byCookie.delete(old.cookie);
+      this.count -= s.physical[slot]!;
+      this.deleteKey(slot);
+      this.forget(slot);
+      slot = undefined;
     }
-    const r = new TenantRule(rule.cookie, key, rule.priority, tenantCookie, rule.flags, rule.idleTimeout, rule.hardTimeout, ins, n, 0, this.statsRound);
-    if (key.length > 0 && key.charCodeAt(0) !== 0x80) textMatches.set(r, rule.match); // matchKey's text form
-    this.count += n;
-    this.setKey(rule.priority, key, r);
-    this.byCookie.set(r.cookie, r);
-    if (rule.hardTimeout > 0) this.schedule(r, now + rule.hardTimeout * 1000);
-    return r;
+    if (slot === undefined) {
+      slot = s.alloc();
+      s.cookie[slot] = rule.cookie;
+      s.keys[slot] = key;
+      s.priority[slot] = rule.priority;
+      s.state[slot] = LIVE;
+      s.physical[slot] = 0;
+      if (key.length > 0 && key.charCodeAt(0) !== 0x80) s.textMatches.set(slot, rule.match); // matchKey's text form
+      this.setKey(rule.priority, key, slot);
+      this.byCookie.set(cookieId(rule.cookie), slot);
+    }
+    // New or the same rule again (learning controllers re-add flows): the switch replaces it
+    // (new timeouts, flags and instructions).
+    this.count += n - s.physical[slot]!;
+    s.physical[slot] = n;
+    s.tenantCookie[slot] = rule.tenantCookie;
+    s.flags[slot] = rule.flags;
+    s.idle[slot] = rule.idleTimeout;
+    s.hard[slot] = rule.hardTimeout;
+    s.instructions[slot] = internInstructions(rule.instructions);
+    s.round[slot] = this.statsRound;
+    s.deadline[slot] = 0;
+    if (rule.hardTimeout > 0) this.schedule(slot, this.now() + rule.hardTimeout * 1000);
+    return new SlotView(s, slot);
   }
 
   /**
@@ -230,20 +373,25 @@ export class SliceFlowTable {
    * cookie under the mask, and for deletes the out_port and out_group filters.
    */
   select(sel: FlowSelection): TenantRule[] {
+    const s = this.s;
     const hits: TenantRule[] = [];
-    const filters = (r: TenantRule): boolean =>
-      (sel.cookieMask === 0n || (r.tenantCookie & sel.cookieMask) === (sel.cookie & sel.cookieMask)) &&
-      (sel.outPort === OFPP.ANY || outputsTo(r.instructions, sel.outPort)) &&
-      (sel.outGroup === OFPG_ANY || usesGroup(r.instructions, sel.outGroup));
+    const filters = (slot: number): boolean => {
+      const ins = s.instructions[slot]!;
+      return (
+        (sel.cookieMask === 0n || (s.tenantCookie[slot]! & sel.cookieMask) === (sel.cookie & sel.cookieMask)) &&
+        (sel.outPort === OFPP.ANY || outputsTo(ins, sel.outPort)) &&
+        (sel.outGroup === OFPG_ANY || usesGroup(ins, sel.outGroup))
+      );
+    };
     if (sel.strict) {
-      const r = this.byKey.get(sel.priority)?.get(sel.key);
-      if (r && filters(r)) hits.push(r);
+      const slot = this.liveSlot(sel.priority, sel.key);
+      if (slot !== undefined && filters(slot)) hits.push(new SlotView(s, slot));
       return hits;
     }
     const all = Object.keys(sel.match).length === 0;
-    for (const r of this.byCookie.values()) {
-      if (r.deleted) continue;
-      if ((all || matchSubsumes(sel.match, r.match)) && filters(r)) hits.push(r);
+    for (const slot of this.byCookie.values()) {
+      if (s.state[slot] !== LIVE) continue;
+      if ((all || matchSubsumes(sel.match, s.matchOf(slot))) && filters(slot)) hits.push(new SlotView(s, slot));
     }
     return hits;
   }
@@ -251,15 +399,19 @@ export class SliceFlowTable {
   /** The tenant deleted these rules (the proxy deletes their physical rules): no longer counted. */
   delete(rules: readonly TenantRule[]): void {
     const now = this.now();
-    for (const r of rules) this.gone(r, now);
+    for (const r of rules) {
+      const slot = this.slotOf(r.cookie);
+      if (slot !== undefined) this.gone(slot, now);
+    }
   }
 
-  private gone(r: TenantRule, now: number): void {
-    if (r.deleted) return;
-    r.deleted = true;
-    this.count -= r.physical;
-    this.deleteKey(r);
-    this.schedule(r, now + REMOVED_GRACE_MS);
+  private gone(slot: number, now: number): void {
+    const s = this.s;
+    if (s.state[slot] !== LIVE) return;
+    s.state[slot] = DELETED;
+    this.count -= s.physical[slot]!;
+    this.deleteKey(slot);
+    this.schedule(slot, now + REMOVED_GRACE_MS);
   }
 
   /**
@@ -267,25 +419,29 @@ export class SliceFlowTable {
    * an OpenFlow 1.0 modify gives the rule its cookie (`newCookie`; all ones: keep), as Open vSwitch does.
    */
   modified(r: TenantRule, instructions: Instruction[], newCookie?: bigint): void {
-    r.instructions = internInstructions(instructions);
-    if (newCookie !== undefined && newCookie !== 0xffffffffffffffffn) r.tenantCookie = newCookie;
+    const slot = this.slotOf(r.cookie);
+    if (slot === undefined) return;
+    this.s.instructions[slot] = internInstructions(instructions);
+    if (newCookie !== undefined && newCookie !== 0xffffffffffffffffn) this.s.tenantCookie[slot] = newCookie;
   }
 
   /**
    * A physical rule left the switch (its cookie names the tenant rule; each physical rule is
-   * removed once). Returns the tenant rule when its last physical rule went.
+   * removed once). Returns (a copy of) the tenant rule when its last physical rule went.
    */
   removed(cookie: bigint, physicalMatch?: FlowMatch): TenantRule | null {
     void physicalMatch;
-    const r = this.byCookie.get(cookie);
-    if (!r || r.physical === 0) return null;
-    r.physical--;
-    if (!r.deleted) this.count -= 1;
-    if (r.physical > 0) return null;
-    this.byCookie.delete(cookie);
-    if (!r.deleted) this.deleteKey(r);
-    r.deleted = true;
-    return r;
+    const s = this.s;
+    const slot = this.slotOf(cookie);
+    if (slot === undefined || s.physical[slot] === 0) return null;
+    s.physical[slot]--;
+    const live = s.state[slot] === LIVE;
+    if (live) this.count -= 1;
+    if (s.physical[slot]! > 0) return null;
+    const copy = copyOf(new SlotView(s, slot));
+    if (live) this.deleteKey(slot);
+    this.forget(slot);
+    return copy;
   }
 
   /**
@@ -294,29 +450,25 @@ export class SliceFlowTable {
    */
   sweep(now = this.now()): void {
     if (now < this.nextDue) return;
-    let next = Infinity;
+    const s = this.s;
     for (const [sec, bucket] of this.due) {
-      if ((sec - 1) * 1000 > now) {
-        next = Math.min(next, (sec - 1) * 1000);
-        continue;
-      }
-      const keep: TenantRule[] = [];
-      for (const r of bucket) {
-        if (this.byCookie.get(r.cookie) !== r) continue; // forgotten already
-        if (r.deadline === 0 || Math.ceil(r.deadline / 1000) !== sec) continue; // rescheduled
-        if (r.deadline > now) {
-          keep.push(r);
+      if ((sec - 1) * 1000 > now) continue;
+      const keep: number[] = [];
+      for (const slot of bucket) {
+        const st = s.state[slot];
+        const deadline = s.deadline[slot]!;
+        if (st === FREE || deadline === 0 || Math.ceil(deadline / 1000) !== sec) continue; // forgotten or rescheduled
+        if (deadline > now) {
+          keep.push(slot);
           continue;
         }
-        if (r.deleted) this.byCookie.delete(r.cookie);
-        else this.gone(r, r.deadline); // hard timeout: the switch removed it at its deadline
+        if (st === DELETED) this.forget(slot);
+        else this.gone(slot, deadline); // hard timeout: the switch removed it at its deadline
       }
-      if (keep.length) {
-        this.due.set(sec, keep);
-        next = Math.min(next, keep.reduce((a, r) => Math.min(a, r.deadline), Infinity));
-      } else this.due.delete(sec);
+      if (keep.length) this.due.set(sec, keep);
+      else this.due.delete(sec);
     }
-    // gone() may have scheduled into buckets already visited or new ones.
+    let next = Infinity;
     for (const sec of this.due.keys()) next = Math.min(next, (sec - 1) * 1000);
     this.nextDue = next;
   }
@@ -332,32 +484,39 @@ export class SliceFlowTable {
    * missing from it left the switch (idle timeout, or a flow-removed that never came).
    */
   reconcile(round: number, present: ReadonlyMap<bigint, number>): void {
+    const s = this.s;
     const now = this.now();
-    for (const r of this.byCookie.values()) {
-      if (r.deleted || r.round >= round) continue;
-      const n = present.get(r.cookie) ?? 0;
-      if (n >= r.physical) continue;
+    for (const slot of this.byCookie.values()) {
+      if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
+      const n = present.get(s.cookie[slot]!) ?? 0;
+      const had = s.physical[slot]!;
+      if (n >= had) continue;
       if (n === 0) {
-        this.gone(r, now);
+        this.gone(slot, now);
         continue;
       }
-      this.count -= r.physical - n;
-      r.physical = n;
+      this.count -= had - n;
+      s.physical[slot] = n;
     }
   }
 
   byProxyCookie(cookie: bigint): TenantRule | undefined {
-    return this.byCookie.get(cookie);
+    const slot = this.slotOf(cookie);
+    return slot === undefined ? undefined : new SlotView(this.s, slot);
   }
 
+  /** The live rules. */
   rules(): TenantRule[] {
-    return [...this.byCookie.values()].filter((r) => !r.deleted);
+    const out: TenantRule[] = [];
+    for (const slot of this.byCookie.values()) if (this.s.state[slot] === LIVE) out.push(new SlotView(this.s, slot));
+    return out;
   }
 
   clear(): void {
     this.byCookie.clear();
     this.byKey.clear();
     this.due.clear();
+    this.s.reset();
     this.nextDue = Infinity;
     this.count = 0;
   }

@@ -15,26 +15,13 @@ import type { FlowMatch, FlowMod, FlowStats, Instruction, OfMessage } from '../.
 import { FC, OFP10, OFP13, OFPP } from '../../src/proxy/messages.js';
 import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted-controller.js';
 import { baseFlowMod as base, linePlan } from './fixtures.js';
+import { pick, rng } from '../classifier/gen.js';
 
 const baseFlowMod = (over: Partial<FlowMod>) => ({ type: 'flow_mod' as const, ...base(over) });
 
 type Version = 'OpenFlow13' | 'OpenFlow10';
 const ANY_GROUP = 0xffffffff;
 const REF_DPID = 9n;
-
-/** A small deterministic generator (mulberry32): failures replay from the seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 /**
  * Matches from a small pool, so that adds collide and non-strict selections nest. Priority 20
