@@ -5,7 +5,7 @@
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
-import { SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
+import { SliceTotals, SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
@@ -14,13 +14,17 @@ import type { ForwardingPlaneContext } from './runtime-node.js';
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
   readonly arbiter: SwitchArbiter;
+  readonly totals: SliceTotals;
   private plan: Plan | undefined;
   private queues: QueueOwners = new Map();
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
     let arbiter: SwitchArbiter | undefined;
+    let totals: SliceTotals | undefined;
     this.proxy = new SlicingProxy({
+      // Slice-wide flow_entries count every node's switches (published through the global tier).
+      sliceEntries: (slice) => totals?.total(slice) ?? 0,
       ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
       logger: ctx.logger,
       roles: { switchUp: (dpid) => arbiter?.switchUp(dpid), switchDown: (dpid) => void arbiter?.switchDown(dpid) },
@@ -34,6 +38,13 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         echoTimeoutMs: ctx.config.ofEchoTimeoutMs,
         maxSwitchConnections: ctx.config.ofMaxSwitchConnections,
       },
+    });
+    this.totals = totals = new SliceTotals({
+      store: ctx.store,
+      tier: ctx.tier,
+      nodeId: ctx.config.nodeId,
+      local: () => this.proxy.entriesBySwitch(),
+      onError: (message) => ctx.logger.warn({ err: message }, 'slice entry counts not published'),
     });
     this.arbiter = arbiter = new SwitchArbiter({
       store: ctx.store,
@@ -57,9 +68,11 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     const bound = await this.proxy.start();
     this.ctx.config.ofListen = { host: bound.host, port: bound.port };
     this.arbiter.start();
+    this.totals.start();
   }
 
   async stop(): Promise<void> {
+    this.totals.stop();
     // Leases released first: the other nodes take the switches over at once.
     await this.arbiter.stop().catch((e) => this.ctx.logger.warn({ err: e }, 'stopping the mastership failed'));
     await this.proxy.stop();

@@ -47,6 +47,11 @@ export interface SlicingProxyOptions {
   echoTimeoutMs?: number;
   /** A refused dpid is logged at most once per this interval (ms). Default 60000. */
   refusedLogIntervalMs?: number;
+  /**
+   * A slice's flow entries over the whole cluster, for its slice-wide flow_entries limit
+   * (cluster/slice-totals.ts; see `entriesBySwitch`). Default: this node's own count.
+   */
+  sliceEntries?: (slice: string) => number;
 }
 
 /** A switch refused because its datapath id is not declared in the deployed network. */
@@ -162,7 +167,7 @@ export class SlicingProxy {
       {
         log: this.log,
         counters: (slice) => this.countersOf(slice),
-        totalEntries: (slice) => this.countersOf(slice).flowEntries,
+        totalEntries: (slice) => this.opts.sliceEntries?.(slice) ?? this.countersOf(slice).flowEntries,
         sessionReady: () => {
           ch.established?.();
           this.opts.roles?.switchUp(session.dpid);
@@ -377,6 +382,16 @@ export class SlicingProxy {
 
   currentPlan(): Plan | null {
     return this.views?.plan ?? null;
+  }
+
+  /** Tenant entries per slice on each switch this node masters (what it publishes for slice-wide limits). */
+  entriesBySwitch(): Array<{ slice: string; dpid: string; entries: number }> {
+    const out: Array<{ slice: string; dpid: string; entries: number }> = [];
+    for (const s of this.sessions) {
+      if (!s.ready || s.role !== 'master' || s.channel.closed) continue;
+      for (const b of s.bindings.values()) out.push({ slice: b.view.slice, dpid: s.dpid, entries: b.table.entries });
+    }
+    return out;
   }
 
   sliceCounters(): Record<string, SliceControlCounters> {
