@@ -58,6 +58,7 @@ export function usesGroup(instructions: readonly Instruction[], group: number): 
 
 const INTERN_MAX = 4096;
 const interned = new Map<string, Instruction[]>();
+const singleOutputs = new Map<number, Instruction[]>();
 
 /**
  * One shared array per distinct instruction list (learning controllers send a few distinct
@@ -65,6 +66,15 @@ const interned = new Map<string, Instruction[]>();
  * built by hand; others go through JSON. Past INTERN_MAX distinct lists, lists are kept as given.
  */
 export function internInstructions(ins: Instruction[]): Instruction[] {
+  // The commonest list, one output (a learning switch's rule), by number: no string built.
+  const first = ins.length === 1 && ins[0]!.type === 'apply_actions' ? ins[0]!.actions : null;
+  if (first && first.length === 1 && first[0]!.type === 'output') {
+    const id = first[0]!.port * 65536 + first[0]!.maxLen;
+    const hit = singleOutputs.get(id);
+    if (hit) return hit;
+    if (singleOutputs.size < INTERN_MAX) singleOutputs.set(id, ins);
+    return ins;
+  }
   let fp = '';
   if (ins.length === 1 && ins[0]!.type === 'apply_actions') {
     fp = 'a';
@@ -485,14 +495,17 @@ export class SliceFlowTable {
    */
   reconcile(round: number, present: ReadonlyMap<bigint, number>): void {
     const s = this.s;
-    const now = this.now();
     for (const slot of this.byCookie.values()) {
       if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
       const n = present.get(s.cookie[slot]!) ?? 0;
       const had = s.physical[slot]!;
       if (n >= had) continue;
       if (n === 0) {
-        this.gone(slot, now);
+        // Gone from the switch before its report: a flow-removed for it would have come first
+        // (same connection, in order), so nothing is waited for.
+        this.count -= had;
+        this.deleteKey(slot);
+        this.forget(slot);
         continue;
       }
       this.count -= had - n;
