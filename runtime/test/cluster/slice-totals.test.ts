@@ -4,7 +4,8 @@
 // slice's 10, the other refuses every rule (k nodes do not allow k × N).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EmbeddedStore, LocalTier } from '../../src/store/index.js';
+import { EmbeddedStore, HazelcastStore, LocalTier, type GlobalStore } from '../../src/store/index.js';
+import { HazelcastCluster } from '../store/hazelcast-cluster.js';
 import { SliceTotals, entriesKey, parseEntriesKey, sliceTotal } from '../../src/cluster/index.js';
 import { OvsSandbox } from '../../src/lab/ovs.js';
 import { freePort, waitFor } from '../../src/lab/proc.js';
@@ -26,6 +27,65 @@ test('a slice total is the live local counts plus the published counts of switch
   assert.deepEqual(parseEntriesKey(entriesKey('red', '0000000000000001')), { slice: 'red', dpid: '0000000000000001' });
   assert.equal(parseEntriesKey('other/red/1'), null);
   assert.equal(parseEntriesKey('flow-entries/red/'), null);
+});
+
+/**
+ * Two nodes' SliceTotals over one global tier (`open` gives each node its own client): what one
+ * node publishes the other counts; its own switches count live, not as published.
+ */
+async function twoNodes(open: () => Promise<GlobalStore>): Promise<void> {
+  const counts = [new Map<string, number>(), new Map<string, number>()];
+  const stores = [await open(), await open()];
+  const tiers: LocalTier[] = [];
+  const totals: SliceTotals[] = [];
+  try {
+    for (const [i, store] of stores.entries()) {
+      const t = await LocalTier.open(store, ['meta']);
+      assert.ok(t.ok);
+      tiers.push(t.value);
+      const local = () => [...counts[i]!].map(([dpid, entries]) => ({ slice: 'q', dpid, entries }));
+      totals.push(new SliceTotals({ store, tier: t.value, nodeId: `n${i}`, local, intervalMs: 50 }));
+      totals[i]!.start();
+    }
+    counts[0]!.set('0000000000000001', 10);
+    counts[1]!.set('0000000000000002', 0);
+    assert.ok(await tiers[1]!.waitFor(() => totals[1]!.total('q') === 10, 15_000), "node 2 counts node 1's switch");
+    assert.equal(totals[0]!.total('q'), 10);
+    counts[1]!.set('0000000000000002', 4);
+    assert.equal(totals[1]!.total('q'), 14, 'its own switch live at once');
+    assert.ok(await tiers[0]!.waitFor(() => totals[0]!.total('q') === 14, 15_000));
+    // A switch moves to node 2 (node 1 no longer masters it): node 2's live count replaces the published one.
+    counts[0]!.delete('0000000000000001');
+    counts[1]!.set('0000000000000001', 3);
+    assert.equal(totals[1]!.total('q'), 7);
+    assert.ok(await tiers[0]!.waitFor(() => totals[0]!.total('q') === 7, 15_000));
+  } finally {
+    for (const t of totals) t.stop();
+    for (const t of tiers) await t.close();
+    for (const s of stores) await s.close();
+  }
+}
+
+test('two nodes on the embedded global tier count each other’s switches', async () => {
+  const opened = await EmbeddedStore.open();
+  assert.ok(opened.ok);
+  const store = opened.value;
+  await twoNodes(async () => sharedHandle(store));
+  await store.close();
+});
+
+test('two nodes on a Hazelcast global tier count each other’s switches', { timeout: 120_000 }, async () => {
+  const cluster = await HazelcastCluster.start(1);
+  try {
+    const prefix = `totals-${Date.now().toString(36)}`;
+    await twoNodes(async () => {
+      const r = await HazelcastStore.open({ members: cluster.addresses, clusterName: cluster.clusterName, prefix, connectTimeoutMs: 15_000 });
+      assert.ok(r.ok, r.ok ? '' : r.error.message);
+      return r.value;
+    });
+  } finally {
+    await cluster.stop();
+  }
 });
 
 const dst = (i: number): FlowMatch => ({ eth_type: { value: 0x800n }, ipv4_dst: { value: 0x0a010000n + BigInt(i) } });

@@ -139,6 +139,7 @@ test("reconcile: rules missing from the switch's flow statistics leave; rules ad
     ]),
   );
   assert.equal(tbl.entries, 2, 'rule 1 keeps one physical rule, rule 2 left, rule 3 is newer than the round');
+  assert.equal(tbl.size, 2, 'rule 2 is forgotten at once: its flow-removed would have come before the report');
   assert.deepEqual(
     tbl.rules().map((r) => r.cookie),
     [1n, 3n],
