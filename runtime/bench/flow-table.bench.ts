@@ -40,7 +40,9 @@ const shapes: Record<string, (i: number) => FlowMatch> = {
 };
 
 // A learning controller's instructions: a handful of distinct outputs.
-const outputs: Instruction[][] = Array.from({ length: 16 }, (_, p) => [{ type: 'apply_actions', actions: [{ type: 'output', port: p + 1, maxLen: 0 }] }]);
+const outputs: Instruction[][] = Array.from({ length: 16 }, (_, p) => [
+  { type: 'apply_actions', actions: [{ type: 'output', port: p + 1, maxLen: 0 }] },
+]);
 
 interface Row {
   shape: string;
@@ -65,7 +67,16 @@ function measure(shape: string, make: (i: number) => FlowMatch): Row {
   for (let i = 0; i < N; i++) {
     const match = make(i);
     table.add(
-      { cookie: base + BigInt(i), tenantCookie: 0n, match, priority: 1, flags: 1, idleTimeout: 60, hardTimeout: 0, instructions: outputs[i & 15]! },
+      {
+        cookie: base + BigInt(i),
+        tenantCookie: 0n,
+        match,
+        priority: 1,
+        flags: 1,
+        idleTimeout: 60,
+        hardTimeout: 0,
+        instructions: outputs[i & 15]!,
+      },
       1,
       ruleKey(match),
     );
@@ -79,7 +90,20 @@ function measure(shape: string, make: (i: number) => FlowMatch): Row {
     const match = make(i);
     const key = ruleKey(match);
     const old = table.existing(match, 1, key)!;
-    table.add({ cookie: old.cookie, tenantCookie: 0n, match, priority: 1, flags: 1, idleTimeout: 60, hardTimeout: 0, instructions: outputs[i & 15]! }, 1, key);
+    table.add(
+      {
+        cookie: old.cookie,
+        tenantCookie: 0n,
+        match,
+        priority: 1,
+        flags: 1,
+        idleTimeout: 60,
+        hardTimeout: 0,
+        instructions: outputs[i & 15]!,
+      },
+      1,
+      key,
+    );
   }
   const reAddUs = ((performance.now() - t1) * 1000) / k;
   if (table.entries !== N) throw new Error(`expected ${N} entries, got ${table.entries}`);
@@ -94,7 +118,16 @@ function measure(shape: string, make: (i: number) => FlowMatch): Row {
   for (let i = 0; i < m; i++) {
     fresh.existing(matches[i]!, 1, keys[i]);
     fresh.add(
-      { cookie: base + BigInt(i), tenantCookie: 0n, match: matches[i]!, priority: 1, flags: 1, idleTimeout: 60, hardTimeout: 0, instructions: outputs[i & 15]! },
+      {
+        cookie: base + BigInt(i),
+        tenantCookie: 0n,
+        match: matches[i]!,
+        priority: 1,
+        flags: 1,
+        idleTimeout: 60,
+        hardTimeout: 0,
+        instructions: outputs[i & 15]!,
+      },
       1,
       keys[i],
     );

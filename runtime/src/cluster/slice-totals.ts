@@ -41,7 +41,7 @@ function isPublished(v: unknown): v is PublishedEntries {
  * Pure: a slice's total over the cluster: `local` (switches served here, live counts) plus the
  * published count of every switch not served here.
  */
-export function sliceTotal(slice: string, local: ReadonlyMap<string, number>, published: ReadonlyMap<string, number> | undefined): number {
+export function sliceTotal(local: ReadonlyMap<string, number>, published: ReadonlyMap<string, number> | undefined): number {
   let total = 0;
   for (const n of local.values()) total += n;
   if (published) for (const [dpid, n] of published) if (!local.has(dpid)) total += n;
@@ -101,7 +101,7 @@ export class SliceTotals {
   total(slice: string): number {
     const local = new Map<string, number>();
     for (const e of this.o.local()) if (e.slice === slice) local.set(e.dpid, (local.get(e.dpid) ?? 0) + e.entries);
-    return sliceTotal(slice, local, this.published.get(slice));
+    return sliceTotal(local, this.published.get(slice));
   }
 
   /** Writes the counts that changed since the last write (one write in flight at a time). */

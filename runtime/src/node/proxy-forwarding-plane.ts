@@ -5,7 +5,15 @@
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
-import { SliceTotals, SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
+import {
+  SliceTotals,
+  SwitchArbiter,
+  queueKey,
+  queueOwners,
+  sliceIdsFromHistory,
+  type QueueOwners,
+  type SwitchStatsSnapshot,
+} from '../cluster/index.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';

@@ -21,9 +21,9 @@ test('a slice total is the live local counts plus the published counts of switch
     ['a', 7],
     ['b', 4],
   ]);
-  assert.equal(sliceTotal('s', local, published), 7, "a switch served here counts live, not as published");
-  assert.equal(sliceTotal('s', new Map(), published), 11);
-  assert.equal(sliceTotal('s', local, undefined), 3);
+  assert.equal(sliceTotal(local, published), 7, 'a switch served here counts live, not as published');
+  assert.equal(sliceTotal(new Map(), published), 11);
+  assert.equal(sliceTotal(local, undefined), 3);
   assert.deepEqual(parseEntriesKey(entriesKey('red', '0000000000000001')), { slice: 'red', dpid: '0000000000000001' });
   assert.equal(parseEntriesKey('other/red/1'), null);
   assert.equal(parseEntriesKey('flow-entries/red/'), null);
@@ -79,7 +79,12 @@ test('two nodes on a Hazelcast global tier count each other’s switches', { tim
   try {
     const prefix = `totals-${Date.now().toString(36)}`;
     await twoNodes(async () => {
-      const r = await HazelcastStore.open({ members: cluster.addresses, clusterName: cluster.clusterName, prefix, connectTimeoutMs: 15_000 });
+      const r = await HazelcastStore.open({
+        members: cluster.addresses,
+        clusterName: cluster.clusterName,
+        prefix,
+        connectTimeoutMs: 15_000,
+      });
       assert.ok(r.ok, r.ok ? '' : r.error.message);
       return r.value;
     });
@@ -155,18 +160,17 @@ describe('slice-wide flow_entries over two nodes on the embedded global tier, wi
     const c1 = await tenant.connection(1n, 30_000);
     const c2 = await tenant.connection(2n, 30_000);
     // Each rule is 2 physical entries on s1 (edge port 1 and the tagged link port 3).
-    const x1 = Array.from({ length: 8 }, (_, i) => tenant.send(c1, { type: 'flow_mod', ...baseFlowMod({ match: dst(i), instructions: [] }) }));
+    const x1 = Array.from({ length: 8 }, (_, i) =>
+      tenant.send(c1, { type: 'flow_mod', ...baseFlowMod({ match: dst(i), instructions: [] }) }),
+    );
     const a1 = await tenant.settle(c1, x1);
     assert.equal(a1.filter((m) => m.type === 'error').length, 3, '5 rules (10 entries) fit on node 1');
     assert.equal(nodes[0]!.proxy.status().slices.q!.flowEntries, 10);
     // Node 2 learns node 1's count through the global tier.
-    await waitFor(
-      "node 2 sees node 1's entries",
-      () => nodes[1]!.totals.total('q') === 10,
-      10_000,
-      20,
+    await waitFor("node 2 sees node 1's entries", () => nodes[1]!.totals.total('q') === 10, 10_000, 20);
+    const x2 = Array.from({ length: 5 }, (_, i) =>
+      tenant.send(c2, { type: 'flow_mod', ...baseFlowMod({ match: dst(100 + i), instructions: [] }) }),
     );
-    const x2 = Array.from({ length: 5 }, (_, i) => tenant.send(c2, { type: 'flow_mod', ...baseFlowMod({ match: dst(100 + i), instructions: [] }) }));
     const a2 = await tenant.settle(c2, x2);
     assert.equal(a2.filter((m) => m.type === 'error').length, 5, 'node 2 refuses all: the slice is full cluster-wide');
     assert.equal(ovs.dumpFlows('s2').filter((l) => /nw_dst=10\.1\./.test(l)).length, 0);

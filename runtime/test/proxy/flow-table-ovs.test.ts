@@ -78,7 +78,8 @@ function randomFlowMod(r: () => number, v13: boolean) {
 function ruleView(f: FlowStats): string {
   const outs: number[] = [];
   for (const ins of f.instructions)
-    if (ins.type === 'apply_actions' || ins.type === 'write_actions') for (const a of ins.actions) if (a.type === 'output') outs.push(a.port);
+    if (ins.type === 'apply_actions' || ins.type === 'write_actions')
+      for (const a of ins.actions) if (a.type === 'output') outs.push(a.port);
   return `cookie=${f.cookie.toString(16)} priority=${f.priority} match=${Buffer.from(matchKey(f.match), 'latin1').toString('hex')} out=${outs.join(',')}`;
 }
 
@@ -90,7 +91,9 @@ async function tableOf(sc: ScriptedController, conn: ScriptedSwitchConn): Promis
     flow: { tableId: 0xff, outPort: OFPP.ANY, outGroup: ANY_GROUP, cookie: 0n, cookieMask: 0n, match: {} },
   });
   await waitFor('flow statistics', () => conn.received.some((m) => m.xid === xid && m.type === 'multipart_reply'), 10_000, 10);
-  const parts = conn.received.filter((m): m is Extract<OfMessage, { type: 'multipart_reply' }> => m.xid === xid && m.type === 'multipart_reply');
+  const parts = conn.received.filter(
+    (m): m is Extract<OfMessage, { type: 'multipart_reply' }> => m.xid === xid && m.type === 'multipart_reply',
+  );
   return parts
     .flatMap((p) => p.flows ?? [])
     .map(ruleView)
@@ -190,7 +193,10 @@ for (const version of ['OpenFlow13', 'OpenFlow10'] as const) {
       const status = () => rig.proxy.status().slices.p!;
       const tenantCookie = (c: bigint) => c >> 48n !== 0xffffn && c >> 48n !== 0n && (c >> 48n) - 1n === BigInt(sliceIdP);
       // The slice's id: the prefix of its rules' cookies (learnt from a first rule).
-      const probe = rig.tenant.send(tenant, baseFlowMod({ match: { tcp_dst: { value: 1n }, ip_proto: { value: 6n }, eth_type: { value: 0x800n } } }));
+      const probe = rig.tenant.send(
+        tenant,
+        baseFlowMod({ match: { tcp_dst: { value: 1n }, ip_proto: { value: 6n }, eth_type: { value: 0x800n } } }),
+      );
       await rig.tenant.settle(tenant, [probe]);
       const probeLine = rig.ovs.dumpFlows('s1', version).find((l) => /tp_dst=1\b/.test(l))!;
       const sliceIdP = Number(BigInt(`0x${/cookie=0x([0-9a-f]+)/.exec(probeLine)![1]}`) >> 48n) - 1;
@@ -206,7 +212,9 @@ for (const version of ['OpenFlow13', 'OpenFlow10'] as const) {
           const sent: string[] = [];
           for (let i = 0; i < 8; i++) {
             const fm = randomFlowMod(r, v13);
-            sent.push(`${fm.command} prio=${fm.priority} cookie=${fm.cookie}/${fm.cookieMask} out=${fm.outPort} ${Object.keys(fm.match).join(',')}`);
+            sent.push(
+              `${fm.command} prio=${fm.priority} cookie=${fm.cookie}/${fm.cookieMask} out=${fm.outPort} ${Object.keys(fm.match).join(',')}`,
+            );
             xids.push(rig.tenant.send(tenant, fm));
             refXids.push(rig.ref.send(ref, fm));
           }

@@ -93,7 +93,9 @@ test('1.0: a modify that selects nothing is an ADD, counted and held to flow_ent
   const { y, host, session } = ready(OFP10);
   // Slice y: edge port 2 and the tagged link port, 2 physical rules per rule, flow_entries 3.
   for (let i = 0; i < 3; i++)
-    y.sendToProxy(flowMod({ xid: 10 + i, command: FC.MODIFY_STRICT, match: { ...dst(i), ipv4_src: { value: 0x0a020001n } }, instructions: [] }));
+    y.sendToProxy(
+      flowMod({ xid: 10 + i, command: FC.MODIFY_STRICT, match: { ...dst(i), ipv4_src: { value: 0x0a020001n } }, instructions: [] }),
+    );
   const c = host.sliceCounters.get('y')!;
   assert.equal(session.bindings.get('y')!.table.entries, 2);
   assert.equal(c.flowEntries, 2);
@@ -126,7 +128,10 @@ test('hard timeouts expire on the table clock, exactly at their deadline, and fr
 test("reconcile: rules missing from the switch's flow statistics leave; rules added after the round started stay", () => {
   const tbl = new SliceFlowTable(() => 0);
   const add = (cookie: bigint, n: number) =>
-    tbl.add({ cookie, tenantCookie: 0n, match: dst(Number(cookie)), priority: 1, flags: 0, idleTimeout: 10, hardTimeout: 0, instructions: [] }, n);
+    tbl.add(
+      { cookie, tenantCookie: 0n, match: dst(Number(cookie)), priority: 1, flags: 0, idleTimeout: 10, hardTimeout: 0, instructions: [] },
+      n,
+    );
   add(1n, 2);
   add(2n, 1);
   const round = tbl.startRound();
@@ -149,8 +154,14 @@ test("reconcile: rules missing from the switch's flow statistics leave; rules ad
 test('rules keep their match as a key and share equal instructions', () => {
   const tbl = new SliceFlowTable();
   const m = { ...dst(1), ip_proto: { value: 17n }, udp_dst: { value: 53n } };
-  const r1 = tbl.add({ cookie: 1n, tenantCookie: 0n, match: m, priority: 1, flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: out(3) }, 1);
-  const r2 = tbl.add({ cookie: 2n, tenantCookie: 0n, match: dst(2), priority: 1, flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: out(3) }, 1);
+  const r1 = tbl.add(
+    { cookie: 1n, tenantCookie: 0n, match: m, priority: 1, flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: out(3) },
+    1,
+  );
+  const r2 = tbl.add(
+    { cookie: 2n, tenantCookie: 0n, match: dst(2), priority: 1, flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: out(3) },
+    1,
+  );
   assert.deepEqual(r1.match, m);
   assert.equal(r1.instructions, r2.instructions);
   assert.equal(internInstructions(out(3)), r1.instructions);
