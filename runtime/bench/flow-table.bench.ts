@@ -59,6 +59,15 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** What tenant-direction.ts records for the i-th learning-switch rule. */
+function addRule(table: SliceFlowTable, cookie: bigint, i: number, match: FlowMatch, key: string): void {
+  table.add(
+    { cookie, tenantCookie: 0n, match, priority: 1, flags: 1, idleTimeout: 60, hardTimeout: 0, instructions: outputs[i & 15]! },
+    1,
+    key,
+  );
+}
+
 function measure(shape: string, make: (i: number) => FlowMatch): Row {
   const base = 0x1000000000000n;
   let table: SliceFlowTable | null = new SliceFlowTable();
@@ -66,20 +75,7 @@ function measure(shape: string, make: (i: number) => FlowMatch): Row {
   const t0 = performance.now();
   for (let i = 0; i < N; i++) {
     const match = make(i);
-    table.add(
-      {
-        cookie: base + BigInt(i),
-        tenantCookie: 0n,
-        match,
-        priority: 1,
-        flags: 1,
-        idleTimeout: 60,
-        hardTimeout: 0,
-        instructions: outputs[i & 15]!,
-      },
-      1,
-      ruleKey(match),
-    );
+    addRule(table, base + BigInt(i), i, match, ruleKey(match));
   }
   const addUs = ((performance.now() - t0) * 1000) / N;
   const bytesPerRule = (heap() - before) / N;
@@ -90,20 +86,7 @@ function measure(shape: string, make: (i: number) => FlowMatch): Row {
     const match = make(i);
     const key = ruleKey(match);
     const old = table.existing(match, 1, key)!;
-    table.add(
-      {
-        cookie: old.cookie,
-        tenantCookie: 0n,
-        match,
-        priority: 1,
-        flags: 1,
-        idleTimeout: 60,
-        hardTimeout: 0,
-        instructions: outputs[i & 15]!,
-      },
-      1,
-      key,
-    );
+    addRule(table, old.cookie, i, match, key);
   }
   const reAddUs = ((performance.now() - t1) * 1000) / k;
   if (table.entries !== N) throw new Error(`expected ${N} entries, got ${table.entries}`);
@@ -117,20 +100,7 @@ function measure(shape: string, make: (i: number) => FlowMatch): Row {
   const t2 = performance.now();
   for (let i = 0; i < m; i++) {
     fresh.existing(matches[i]!, 1, keys[i]);
-    fresh.add(
-      {
-        cookie: base + BigInt(i),
-        tenantCookie: 0n,
-        match: matches[i]!,
-        priority: 1,
-        flags: 1,
-        idleTimeout: 60,
-        hardTimeout: 0,
-        instructions: outputs[i & 15]!,
-      },
-      1,
-      keys[i],
-    );
+    addRule(fresh, base + BigInt(i), i, matches[i]!, keys[i]!);
   }
   const tableUs = ((performance.now() - t2) * 1000) / m;
   return { shape, rules: N, bytesPerRule, addUs, reAddUs, tableUs };
