@@ -14,3 +14,13 @@ export { StatsCollector, type StatsSource, type SwitchStatsSnapshot, type Collec
 export * from './switch-stats.js';
 export { SwitchArbiter, type SwitchControl, type SwitchArbiterOptions } from './switch-arbiter.js';
 export { sliceIdsFromHistory, type NamedSlices } from './slice-ids.js';
+export {
+  SliceTotals,
+  sliceTotal,
+  entriesKey,
+  parseEntriesKey,
+  ENTRIES_PREFIX,
+  type SwitchEntries,
+  type PublishedEntries,
+  type SliceTotalsOptions,
+} from './slice-totals.js';

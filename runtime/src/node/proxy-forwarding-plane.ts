@@ -5,7 +5,15 @@
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
-import { SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
+import {
+  SliceTotals,
+  SwitchArbiter,
+  queueKey,
+  queueOwners,
+  sliceIdsFromHistory,
+  type QueueOwners,
+  type SwitchStatsSnapshot,
+} from '../cluster/index.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
@@ -15,6 +23,7 @@ import { readTlsFiles } from './config.js';
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
   readonly arbiter: SwitchArbiter;
+  readonly totals: SliceTotals;
   private plan: Plan | undefined;
   private queues: QueueOwners = new Map();
 
@@ -22,7 +31,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
     let arbiter: SwitchArbiter | undefined;
     const { ofTls, ofPlainListen, tenantTls } = ctx.config;
+    let totals: SliceTotals | undefined;
     this.proxy = new SlicingProxy({
+      // Slice-wide flow_entries count every node's switches (published through the global tier).
+      sliceEntries: (slice) => totals?.total(slice) ?? 0,
       ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
       ofTls: ofTls && readTlsFiles(ofTls, 'OpenFlow TLS (--of-tls-*)'),
       ofPlainListen: ofPlainListen && `${ofPlainListen.host}:${ofPlainListen.port}`,
@@ -39,6 +51,13 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         echoTimeoutMs: ctx.config.ofEchoTimeoutMs,
         maxSwitchConnections: ctx.config.ofMaxSwitchConnections,
       },
+    });
+    this.totals = totals = new SliceTotals({
+      store: ctx.store,
+      tier: ctx.tier,
+      nodeId: ctx.config.nodeId,
+      local: () => this.proxy.entriesBySwitch(),
+      onError: (message) => ctx.logger.warn({ err: message }, 'slice entry counts not published'),
     });
     this.arbiter = arbiter = new SwitchArbiter({
       store: ctx.store,
@@ -64,9 +83,11 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     const plain = this.proxy.plainAddress();
     if (plain) this.ctx.config.ofPlainListen = plain;
     this.arbiter.start();
+    this.totals.start();
   }
 
   async stop(): Promise<void> {
+    this.totals.stop();
     // Leases released first: the other nodes take the switches over at once.
     await this.arbiter.stop().catch((e) => this.ctx.logger.warn({ err: e }, 'stopping the mastership failed'));
     await this.proxy.stop();

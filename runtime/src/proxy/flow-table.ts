@@ -1,22 +1,15 @@
 // The proxy's record of one slice's flows on one switch: tenant rule (its own cookie, match,
-// priority, instructions) ↔ the physical rules it became (by proxy cookie). Counts entries for
-// the flow_entries limit, and translates flow-removed and flow stats back to the tenant's view.
+// priority, instructions) ↔ the physical rules it became (by proxy cookie). It decides, with
+// OpenFlow's own rules, which tenant rules a modify or delete selects (strict/non-strict, cookie
+// mask, out_port, out_group), counts entries for the flow_entries limit, expires hard timeouts
+// itself, reconciles with the switch's flow statistics (idle timeouts, lost flow-removed), and
+// translates flow-removed and flow stats back to the tenant's view. docs/dataplane.md, "The
+// tenant flow table". Memory: a rule keeps its match as the canonical key string (the match
+// object is decoded on demand) and shares its instructions with equal rules.
 import type { FlowMatch, Instruction } from './messages.js';
-import { matchEquals, matchSubsumes } from './match-algebra.js';
-import { matchKey } from './hot-messages.js';
-
-export interface TenantRule {
-  cookie: bigint; // the proxy's cookie on the switch
-  tenantCookie: bigint;
-  match: FlowMatch; // the tenant's own match
-  priority: number; // the tenant's own priority
-  flags: number;
-  idleTimeout: number;
-  hardTimeout: number;
-  instructions: Instruction[];
-  physical: number; // physical rules of it still on the switch
-  deleted: boolean; // deleted by the tenant; waiting for the switch's flow-removed
-}
+import { matchSubsumes } from './match-algebra.js';
+import { matchKey, matchOfKey } from './hot-messages.js';
+import { OFPG_ANY, OFPP13 as OFPP } from '../openflow/constants.js';
 
 /**
  * A tenant rule is identified by its priority and its match (an ADD with both the same replaces
@@ -26,116 +19,518 @@ export interface TenantRule {
  */
 export const ruleKey = (m: FlowMatch, known?: string): string => known ?? matchKey(m);
 
-export class SliceFlowTable {
-  private byCookie = new Map<bigint, TenantRule>();
-  /** priority → match key → rule (two levels: no key string built per lookup). */
-  private byKey = new Map<number, Map<string, TenantRule>>();
-  private count = 0;
+/** How long a deleted or expired rule is kept for the switch's flow-removed (then forgotten). */
+export const REMOVED_GRACE_MS = 10_000;
 
+/** What a tenant's modify or delete selects, in the tenant's own terms. */
+export interface FlowSelection {
+  strict: boolean;
+  match: FlowMatch;
+  /** ruleKey of `match` (strict selections compare keys). */
+  key: string;
+  priority: number;
+  /** 0n: any cookie (OpenFlow 1.0 has no cookie mask). */
+  cookie: bigint;
+  cookieMask: bigint;
+  /** OFPP ANY: any (deletes only; modifies ignore out_port). */
+  outPort: number;
+  /** OFPG ANY: any (1.3 deletes only). */
+  outGroup: number;
+}
+
+/** Whether a rule's instructions output to `port` (OpenFlow's out_port filter: output actions). */
+export function outputsTo(instructions: readonly Instruction[], port: number): boolean {
+  for (const ins of instructions) {
+    if (ins.type !== 'apply_actions' && ins.type !== 'write_actions') continue;
+    for (const a of ins.actions) if (a.type === 'output' && a.port === port) return true;
+  }
+  return false;
+}
+
+/** Whether a rule's instructions use group `group` (OpenFlow 1.3's out_group filter). */
+export function usesGroup(instructions: readonly Instruction[], group: number): boolean {
+  for (const ins of instructions) {
+    if (ins.type !== 'apply_actions' && ins.type !== 'write_actions') continue;
+    for (const a of ins.actions) if (a.type === 'group' && a.groupId === group) return true;
+  }
+  return false;
+}
+
+const INTERN_MAX = 4096;
+const interned = new Map<string, Instruction[]>();
+const singleOutputs = new Map<number, Instruction[]>();
+
+/**
+ * One shared array per distinct instruction list (learning controllers send a few distinct
+ * outputs for millions of rules). The fingerprint of the usual case (apply: outputs only) is
+ * built by hand; others go through JSON. Past INTERN_MAX distinct lists, lists are kept as given.
+ */
+export function internInstructions(ins: Instruction[]): Instruction[] {
+  // The commonest list, one output (a learning switch's rule), by number: no string built.
+  const first = ins.length === 1 && ins[0]!.type === 'apply_actions' ? ins[0]!.actions : null;
+  if (first && first.length === 1 && first[0]!.type === 'output') {
+    const id = first[0]!.port * 65536 + first[0]!.maxLen;
+    const hit = singleOutputs.get(id);
+    if (hit) return hit;
+    if (singleOutputs.size < INTERN_MAX) singleOutputs.set(id, ins);
+    return ins;
+  }
+  let fp = '';
+  if (ins.length === 1 && ins[0]!.type === 'apply_actions') {
+    fp = 'a';
+    for (const a of ins[0]!.actions) {
+      if (a.type !== 'output') {
+        fp = '';
+        break;
+      }
+      fp += `${a.port}/${a.maxLen},`;
+    }
+  } else if (ins.length === 0) fp = '-';
+  if (fp === '') fp = JSON.stringify(ins, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  const hit = interned.get(fp);
+  if (hit) return hit;
+  if (interned.size < INTERN_MAX) interned.set(fp, ins);
+  return ins;
+}
+
+/** One tenant rule as the session reads it (a view of the table's slot, or a copy of a removed rule). */
+export interface TenantRule {
+  /** The proxy's cookie on the switch. */
+  readonly cookie: bigint;
+  /** The match's canonical key (ruleKey). */
+  readonly key: string;
+  /** The tenant's own match (decoded from the key on each read). */
+  readonly match: FlowMatch;
+  /** The tenant's own priority and cookie. */
+  readonly priority: number;
+  readonly tenantCookie: bigint;
+  readonly flags: number;
+  readonly idleTimeout: number;
+  readonly hardTimeout: number;
+  /** The tenant's instructions (shared between rules with equal ones: never mutate). */
+  readonly instructions: Instruction[];
+  /** Physical rules of it still on the switch. */
+  readonly physical: number;
+  /** Deleted by the tenant, expired, or gone from the switch's report: waiting for its flow-removed. */
+  readonly deleted: boolean;
+}
+
+const FREE = 0;
+const LIVE = 1;
+const DELETED = 2;
+const RULE_BITS = 0xffffffffffffn;
+
+/**
+ * The rules' fields, one typed-array column each, indexed by slot (no object per rule: about
+ * 50 bytes of columns, the key string and two map entries per rule). Slots are reused.
+ */
+class Slots {
+  cap = 0;
+  cookie = new BigUint64Array(0);
+  tenantCookie = new BigUint64Array(0);
+  deadline = new Float64Array(0);
+  round = new Uint32Array(0);
+  priority = new Uint16Array(0);
+  flags = new Uint16Array(0);
+  idle = new Uint16Array(0);
+  hard = new Uint16Array(0);
+  physical = new Uint32Array(0);
+  state = new Uint8Array(0);
+  keys: string[] = [];
+  instructions: Instruction[][] = [];
+  /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
+  textMatches = new Map<number, FlowMatch>();
+  private free: number[] = [];
+  private used = 0;
+
+  alloc(): number {
+    const f = this.free.pop();
+    if (f !== undefined) return f;
+    if (this.used === this.cap) this.grow();
+    return this.used++;
+  }
+
+  release(slot: number): void {
+    this.state[slot] = FREE;
+    this.keys[slot] = '';
+    this.instructions[slot] = NO_INSTRUCTIONS;
+    this.textMatches.delete(slot);
+    this.free.push(slot);
+  }
+
+  private grow(): void {
+    const cap = Math.max(64, this.cap * 2);
+    const g = <T extends { length: number; set(a: ArrayLike<number | bigint>): void }>(old: T, make: (n: number) => T): T => {
+      const n = make(cap);
+      n.set(old as unknown as ArrayLike<number | bigint>);
+      return n;
+    };
+    this.cookie = g(this.cookie, (n) => new BigUint64Array(n));
+    this.tenantCookie = g(this.tenantCookie, (n) => new BigUint64Array(n));
+    this.deadline = g(this.deadline, (n) => new Float64Array(n));
+    this.round = g(this.round, (n) => new Uint32Array(n));
+    this.priority = g(this.priority, (n) => new Uint16Array(n));
+    this.flags = g(this.flags, (n) => new Uint16Array(n));
+    this.idle = g(this.idle, (n) => new Uint16Array(n));
+    this.hard = g(this.hard, (n) => new Uint16Array(n));
+    this.physical = g(this.physical, (n) => new Uint32Array(n));
+    this.state = g(this.state, (n) => new Uint8Array(n));
+    this.cap = cap;
+  }
+
+  matchOf(slot: number): FlowMatch {
+    return matchOfKey(this.keys[slot]!) ?? this.textMatches.get(slot) ?? {};
+  }
+
+  reset(): void {
+    Object.assign(this, new Slots());
+  }
+}
+
+const NO_INSTRUCTIONS: Instruction[] = [];
+
+/** A live view of one slot (read right away: the slot is reused once the rule is forgotten). */
+class SlotView implements TenantRule {
+  constructor(
+    private readonly s: Slots,
+    readonly slot: number,
+  ) {}
+  get cookie(): bigint {
+    return this.s.cookie[this.slot]!;
+  }
+  get key(): string {
+    return this.s.keys[this.slot]!;
+  }
+  get match(): FlowMatch {
+    return this.s.matchOf(this.slot);
+  }
+  get priority(): number {
+    return this.s.priority[this.slot]!;
+  }
+  get tenantCookie(): bigint {
+    return this.s.tenantCookie[this.slot]!;
+  }
+  get flags(): number {
+    return this.s.flags[this.slot]!;
+  }
+  get idleTimeout(): number {
+    return this.s.idle[this.slot]!;
+  }
+  get hardTimeout(): number {
+    return this.s.hard[this.slot]!;
+  }
+  get instructions(): Instruction[] {
+    return this.s.instructions[this.slot]!;
+  }
+  get physical(): number {
+    return this.s.physical[this.slot]!;
+  }
+  get deleted(): boolean {
+    return this.s.state[this.slot] !== LIVE;
+  }
+}
+
+/** A removed rule's fields, copied before its slot is reused. */
+function copyOf(v: TenantRule): TenantRule {
+  const key = v.key;
+  const match = v.match;
+  return {
+    cookie: v.cookie,
+    key,
+    match,
+    priority: v.priority,
+    tenantCookie: v.tenantCookie,
+    flags: v.flags,
+    idleTimeout: v.idleTimeout,
+    hardTimeout: v.hardTimeout,
+    instructions: v.instructions,
+    physical: 0,
+    deleted: true,
+  };
+}
+
+/** The map key of a proxy cookie: its rule bits (the slice's prefix is the same for the whole table). */
+const cookieId = (cookie: bigint): number => Number(cookie & RULE_BITS);
+
+export class SliceFlowTable {
+  private readonly s = new Slots();
+  /** Rule bits of the proxy cookie → slot (live and deleted rules). */
+  private readonly byCookie = new Map<number, number>();
+  /** priority → match key → slot of the live rule (two levels: no key string built per lookup). */
+  private readonly byKey = new Map<number, Map<string, number>>();
+  /** Slots whose hard-timeout or forget deadline falls in a second of the table clock. */
+  private readonly due = new Map<number, number[]>();
+  private nextDue = Infinity;
+  private count = 0;
+  private statsRound = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Physical entries of the slice's live rules on the switch. */
   get entries(): number {
     return this.count;
   }
 
-  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
-  existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
+  /** Tracked tenant rules (live and waiting for their flow-removed). */
+  get size(): number {
+    return this.byCookie.size;
+  }
+
+  private slotOf(cookie: bigint): number | undefined {
+    const slot = this.byCookie.get(cookieId(cookie));
+    return slot !== undefined && this.s.cookie[slot] === cookie ? slot : undefined;
+  }
+
+  private liveSlot(priority: number, key: string): number | undefined {
     return this.byKey.get(priority)?.get(key);
   }
 
-  private setKey(priority: number, key: string, r: TenantRule): void {
+  /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
+  existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
+    const slot = this.liveSlot(priority, key);
+    return slot === undefined ? undefined : new SlotView(this.s, slot);
+  }
+
+  private setKey(priority: number, key: string, slot: number): void {
     let at = this.byKey.get(priority);
     if (!at) {
       at = new Map();
       this.byKey.set(priority, at);
     }
-    at.set(key, r);
+    at.set(key, slot);
   }
 
-  private deleteKey(priority: number, key: string): void {
+  private deleteKey(slot: number): void {
+    const priority = this.s.priority[slot]!;
+    const key = this.s.keys[slot]!;
     const at = this.byKey.get(priority);
-    if (!at) return;
+    if (!at || at.get(key) !== slot) return;
     at.delete(key);
     if (at.size === 0) this.byKey.delete(priority);
   }
 
-  /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
-  add(rule: Omit<TenantRule, 'physical' | 'deleted'>, physical: readonly unknown[], key = ruleKey(rule.match)): TenantRule {
-    const old = this.existing(rule.match, rule.priority, key);
-    if (old && old.cookie === rule.cookie && !old.deleted) {
-      // The same rule again (learning controllers re-add flows): updated in place, its match (equal
-      // by key) kept, so that nothing new outlives the message.
-      this.count += physical.length - old.physical;
-      old.tenantCookie = rule.tenantCookie;
-      old.flags = rule.flags;
-      old.idleTimeout = rule.idleTimeout;
-      old.hardTimeout = rule.hardTimeout;
-      old.instructions = rule.instructions;
-      old.physical = physical.length;
-      return old;
+  private schedule(slot: number, at: number): void {
+    this.s.deadline[slot] = at;
+    const sec = Math.ceil(at / 1000);
+    let b = this.due.get(sec);
+    if (!b) {
+      b = [];
+      this.due.set(sec, b);
     }
-    if (old) {
-      this.count -= old.physical;
-      this.byCookie.delete(old.cookie);
-    }
-    const r: TenantRule = {
-      cookie: rule.cookie,
-      tenantCookie: rule.tenantCookie,
-      match: rule.match,
-      priority: rule.priority,
-      flags: rule.flags,
-      idleTimeout: rule.idleTimeout,
-      hardTimeout: rule.hardTimeout,
-      instructions: rule.instructions,
-      physical: physical.length,
-      deleted: false,
-    };
-    this.count += r.physical;
-    this.setKey(rule.priority, key, r);
-    this.byCookie.set(r.cookie, r);
-    return r;
+    b.push(slot);
+    if ((sec - 1) * 1000 < this.nextDue) this.nextDue = (sec - 1) * 1000;
   }
 
-  /** Marks the tenant rules a delete removes (strict: same match and priority). */
-  markDeleted(m: FlowMatch, priority: number, strict: boolean): number {
-    let n = 0;
-    for (const r of this.byCookie.values()) {
-      if (r.deleted) continue;
-      const hit = strict ? matchEquals(r.match, m) && r.priority === priority : matchSubsumes(m, r.match);
-      if (!hit) continue;
-      r.deleted = true;
-      this.count -= r.physical;
-      this.deleteKey(r.priority, ruleKey(r.match));
-      n++;
+  private forget(slot: number): void {
+    this.byCookie.delete(cookieId(this.s.cookie[slot]!));
+    this.s.release(slot);
+  }
+
+  /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
+  add(
+    rule: {
+      cookie: bigint;
+      tenantCookie: bigint;
+      match: FlowMatch;
+      priority: number;
+      flags: number;
+      idleTimeout: number;
+      hardTimeout: number;
+      instructions: Instruction[];
+    },
+    physical: readonly unknown[] | number,
+    key = ruleKey(rule.match),
+  ): TenantRule {
+    const s = this.s;
+    const n = typeof physical === 'number' ? physical : physical.length;
+    let slot = this.liveSlot(rule.priority, key);
+    if (slot !== undefined && s.cookie[slot] !== rule.cookie) {
+      // A rule with the same match and priority under another cookie: the switch replaced it.
+      this.count -= s.physical[slot]!;
+      this.deleteKey(slot);
+      this.forget(slot);
+      slot = undefined;
     }
-    return n;
+    if (slot === undefined) {
+      slot = s.alloc();
+      s.cookie[slot] = rule.cookie;
+      s.keys[slot] = key;
+      s.priority[slot] = rule.priority;
+      s.state[slot] = LIVE;
+      s.physical[slot] = 0;
+      if (key.length > 0 && key.charCodeAt(0) !== 0x80) s.textMatches.set(slot, rule.match); // matchKey's text form
+      this.setKey(rule.priority, key, slot);
+      this.byCookie.set(cookieId(rule.cookie), slot);
+    }
+    // New or the same rule again (learning controllers re-add flows): the switch replaces it
+    // (new timeouts, flags and instructions).
+    this.count += n - s.physical[slot]!;
+    s.physical[slot] = n;
+    s.tenantCookie[slot] = rule.tenantCookie;
+    s.flags[slot] = rule.flags;
+    s.idle[slot] = rule.idleTimeout;
+    s.hard[slot] = rule.hardTimeout;
+    s.instructions[slot] = internInstructions(rule.instructions);
+    s.round[slot] = this.statsRound;
+    s.deadline[slot] = 0;
+    if (rule.hardTimeout > 0) this.schedule(slot, this.now() + rule.hardTimeout * 1000);
+    return new SlotView(s, slot);
+  }
+
+  /**
+   * The live rules a modify or delete selects, as OpenFlow defines it: strict: the same match and
+   * priority; non-strict: every rule whose match is at least as specific (any priority); then the
+   * cookie under the mask, and for deletes the out_port and out_group filters.
+   */
+  select(sel: FlowSelection): TenantRule[] {
+    const s = this.s;
+    const hits: TenantRule[] = [];
+    const filters = (slot: number): boolean => {
+      const ins = s.instructions[slot]!;
+      return (
+        (sel.cookieMask === 0n || (s.tenantCookie[slot]! & sel.cookieMask) === (sel.cookie & sel.cookieMask)) &&
+        (sel.outPort === OFPP.ANY || outputsTo(ins, sel.outPort)) &&
+        (sel.outGroup === OFPG_ANY || usesGroup(ins, sel.outGroup))
+      );
+    };
+    if (sel.strict) {
+      const slot = this.liveSlot(sel.priority, sel.key);
+      if (slot !== undefined && filters(slot)) hits.push(new SlotView(s, slot));
+      return hits;
+    }
+    const all = Object.keys(sel.match).length === 0;
+    for (const slot of this.byCookie.values()) {
+      if (s.state[slot] !== LIVE) continue;
+      if ((all || matchSubsumes(sel.match, s.matchOf(slot))) && filters(slot)) hits.push(new SlotView(s, slot));
+    }
+    return hits;
+  }
+
+  /** The tenant deleted these rules (the proxy deletes their physical rules): no longer counted. */
+  delete(rules: readonly TenantRule[]): void {
+    const now = this.now();
+    for (const r of rules) {
+      const slot = this.slotOf(r.cookie);
+      if (slot !== undefined) this.gone(slot, now);
+    }
+  }
+
+  private gone(slot: number, now: number): void {
+    const s = this.s;
+    if (s.state[slot] !== LIVE) return;
+    s.state[slot] = DELETED;
+    this.count -= s.physical[slot]!;
+    this.deleteKey(slot);
+    this.schedule(slot, now + REMOVED_GRACE_MS);
+  }
+
+  /**
+   * A modify reached the rule: new instructions; timeouts and flags stay. The cookie stays on 1.3;
+   * an OpenFlow 1.0 modify gives the rule its cookie (`newCookie`; all ones: keep), as Open vSwitch does.
+   */
+  modified(r: TenantRule, instructions: Instruction[], newCookie?: bigint): void {
+    const slot = this.slotOf(r.cookie);
+    if (slot === undefined) return;
+    this.s.instructions[slot] = internInstructions(instructions);
+    if (newCookie !== undefined && newCookie !== 0xffffffffffffffffn) this.s.tenantCookie[slot] = newCookie;
   }
 
   /**
    * A physical rule left the switch (its cookie names the tenant rule; each physical rule is
-   * removed once). Returns the tenant rule when its last physical rule went.
+   * removed once). Returns (a copy of) the tenant rule when its last physical rule went.
    */
-  removed(cookie: bigint, physicalMatch: FlowMatch): TenantRule | null {
+  removed(cookie: bigint, physicalMatch?: FlowMatch): TenantRule | null {
     void physicalMatch;
-    const r = this.byCookie.get(cookie);
-    if (!r || r.physical === 0) return null;
-    r.physical--;
-    if (!r.deleted) this.count -= 1;
-    if (r.physical > 0) return null;
-    this.byCookie.delete(cookie);
-    if (!r.deleted) this.deleteKey(r.priority, ruleKey(r.match));
-    return r;
+    const s = this.s;
+    const slot = this.slotOf(cookie);
+    if (slot === undefined || s.physical[slot] === 0) return null;
+    s.physical[slot]--;
+    const live = s.state[slot] === LIVE;
+    if (live) this.count -= 1;
+    if (s.physical[slot]! > 0) return null;
+    const copy = copyOf(new SlotView(s, slot));
+    if (live) this.deleteKey(slot);
+    this.forget(slot);
+    return copy;
+  }
+
+  /**
+   * Hard timeouts that ended and deleted rules past their grace, at the table clock's now (cheap
+   * when nothing is due: callers run it before every limit check).
+   */
+  sweep(now = this.now()): void {
+    if (now < this.nextDue) return;
+    const s = this.s;
+    for (const [sec, bucket] of this.due) {
+      if ((sec - 1) * 1000 > now) continue;
+      const keep: number[] = [];
+      for (const slot of bucket) {
+        const st = s.state[slot];
+        const deadline = s.deadline[slot]!;
+        if (st === FREE || deadline === 0 || Math.ceil(deadline / 1000) !== sec) continue; // forgotten or rescheduled
+        if (deadline > now) {
+          keep.push(slot);
+          continue;
+        }
+        if (st === DELETED) this.forget(slot);
+        else this.gone(slot, deadline); // hard timeout: the switch removed it at its deadline
+      }
+      if (keep.length) this.due.set(sec, keep);
+      else this.due.delete(sec);
+    }
+    let next = Infinity;
+    for (const sec of this.due.keys()) next = Math.min(next, (sec - 1) * 1000);
+    this.nextDue = next;
+  }
+
+  /** A statistics round starts: rules added from now on may be missing from its answer. */
+  startRound(): number {
+    return ++this.statsRound;
+  }
+
+  /**
+   * The switch's flow statistics of round `round` (started before its request was sent):
+   * `present` counts each proxy cookie's physical rules. A live rule added before the round and
+   * missing from it left the switch (idle timeout, or a flow-removed that never came).
+   */
+  reconcile(round: number, present: ReadonlyMap<bigint, number>): void {
+    const s = this.s;
+    for (const slot of this.byCookie.values()) {
+      if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
+      const n = present.get(s.cookie[slot]!) ?? 0;
+      const had = s.physical[slot]!;
+      if (n >= had) continue;
+      if (n === 0) {
+        // Gone from the switch before its report: a flow-removed for it would have come first
+        // (same connection, in order), so nothing is waited for.
+        this.count -= had;
+        this.deleteKey(slot);
+        this.forget(slot);
+        continue;
+      }
+      this.count -= had - n;
+      s.physical[slot] = n;
+    }
   }
 
   byProxyCookie(cookie: bigint): TenantRule | undefined {
-    return this.byCookie.get(cookie);
+    const slot = this.slotOf(cookie);
+    return slot === undefined ? undefined : new SlotView(this.s, slot);
   }
 
+  /** The live rules. */
   rules(): TenantRule[] {
-    return [...this.byCookie.values()].filter((r) => !r.deleted);
+    const out: TenantRule[] = [];
+    for (const slot of this.byCookie.values()) if (this.s.state[slot] === LIVE) out.push(new SlotView(this.s, slot));
+    return out;
   }
 
   clear(): void {
     this.byCookie.clear();
     this.byKey.clear();
+    this.due.clear();
+    this.s.reset();
+    this.nextDue = Infinity;
     this.count = 0;
   }
 }

@@ -760,6 +760,20 @@ export function matchKey(m: FlowMatch): string {
   }
 }
 
+/**
+ * The match a binary matchKey was made from (the flow table keeps keys, not match objects);
+ * null for the text form (values that did not fit their field).
+ */
+export function matchOfKey(key: string): FlowMatch | null {
+  if (key.length > 0 && key.charCodeAt(0) !== 0x80) return null;
+  const len = 4 + key.length;
+  const b = Buffer.alloc((len + 7) & ~7);
+  b.writeUInt16BE(1, 0);
+  b.writeUInt16BE(len, 2);
+  b.write(key, 4, 'latin1');
+  return readMatch(b, 0, b.length).match;
+}
+
 // OpenFlow 1.0: the 1.0 mapping of translate.ts, written with the codec's match and action writers.
 
 function writer10(len: number, type: number, xid: number): Writer {

@@ -59,6 +59,11 @@ export interface SlicingProxyOptions {
   ofPlainListen?: string;
   /** Client certificate, key and CA for `ssl:` tenant controllers (process-wide, like the limits). */
   tenantTls?: TlsMaterial;
+  /**
+   * A slice's flow entries over the whole cluster, for its slice-wide flow_entries limit
+   * (cluster/slice-totals.ts; see `entriesBySwitch`). Default: this node's own count.
+   */
+  sliceEntries?: (slice: string) => number;
 }
 
 /** A switch refused because its datapath id is not declared in the deployed network. */
@@ -235,7 +240,7 @@ export class SlicingProxy {
       {
         log: this.log,
         counters: (slice) => this.countersOf(slice),
-        totalEntries: (slice) => this.countersOf(slice).flowEntries,
+        totalEntries: (slice) => this.opts.sliceEntries?.(slice) ?? this.countersOf(slice).flowEntries,
         sessionReady: () => {
           ch.established?.();
           this.opts.roles?.switchUp(session.dpid);
@@ -450,6 +455,16 @@ export class SlicingProxy {
 
   currentPlan(): Plan | null {
     return this.views?.plan ?? null;
+  }
+
+  /** Tenant entries per slice on each switch this node masters (what it publishes for slice-wide limits). */
+  entriesBySwitch(): Array<{ slice: string; dpid: string; entries: number }> {
+    const out: Array<{ slice: string; dpid: string; entries: number }> = [];
+    for (const s of this.sessions) {
+      if (!s.ready || s.role !== 'master' || s.channel.closed) continue;
+      for (const b of s.bindings.values()) out.push({ slice: b.view.slice, dpid: s.dpid, entries: b.table.entries });
+    }
+    return out;
   }
 
   sliceCounters(): Record<string, SliceControlCounters> {

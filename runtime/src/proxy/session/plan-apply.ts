@@ -183,7 +183,7 @@ export class PlanApplication {
       view: v,
       ctx,
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
-      table: new SliceFlowTable(),
+      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,

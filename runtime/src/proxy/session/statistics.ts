@@ -52,6 +52,9 @@ export class Statistics {
       const xids: number[] = [];
       let outstanding = requests.length;
       let finished = false;
+      // The slices' flow tables learn from the switch's whole flow statistics (reconcileTables).
+      const rounds = new Map([...s.bindings.values()].map((b) => [b, b.table.startRound()] as const));
+      let flowsAnswered = false;
       const done = (ok: boolean): void => {
         if (finished) return;
         finished = true;
@@ -59,6 +62,7 @@ export class Statistics {
         for (const x of xids) s.requests.forget(x);
         this.collecting = null;
         if (ok) this.lastStats = acc;
+        if (ok && flowsAnswered) this.reconcileTables(rounds, acc.flows);
         resolve(ok ? acc : undefined);
       };
       const timer = setTimeout(() => done(false), timeoutMs);
@@ -66,6 +70,7 @@ export class Statistics {
         xids.push(
           s.request(r, null, 'multipart_reply', {
             reply: (parts) => {
+              if (r.type === 'multipart_request' && r.mpType === 'flow') flowsAnswered = true;
               for (const m of parts) addReply(acc, m);
               if (--outstanding === 0) done(true);
             },
@@ -81,6 +86,21 @@ export class Statistics {
     });
     this.collecting = p;
     return p;
+  }
+
+  /**
+   * A round's whole flow statistics: each slice's tenant rules added before the round and missing
+   * from it left the switch without a flow-removed (idle timeouts of a switch that sends none).
+   */
+  private reconcileTables(rounds: ReadonlyMap<Binding, number>, flows: readonly FlowStats[]): void {
+    const present = new Map<bigint, number>();
+    for (const f of flows) present.set(f.cookie, (present.get(f.cookie) ?? 0) + 1);
+    for (const [b, round] of rounds) {
+      if (this.s.bindings.get(b.view.slice) !== b) continue;
+      const before = b.table.entries;
+      b.table.reconcile(round, present);
+      this.s.counters(b).flowEntries -= before - b.table.entries;
+    }
   }
 
   /** The last round when it is young enough to answer a tenant's poll. */

@@ -159,7 +159,7 @@ export class SwitchDirection {
       if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data);
       // Learning controllers only act on table misses: report the tenant's table-miss rule (and
       // the 1.0 miss emulation) as NO_MATCH, like a real table miss.
-      const tenantMiss = tenantRule ? tenantRule.priority === 0 && Object.keys(tenantRule.match).length === 0 : false;
+      const tenantMiss = tenantRule ? tenantRule.priority === 0 && tenantRule.key === '' : false; // the empty match's key is ''
       const reason = tenantMiss || isMissEmulation || (m.version !== OFP13 && !hvRule) ? 0 : m.reason;
       const keep = keepBuffer && !tagged;
       if (keep) s.buffers.delivered(m.bufferId, b.view.index, inPort);

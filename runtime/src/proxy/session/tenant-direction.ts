@@ -8,13 +8,13 @@
 // A packet-out's OUTPUT CONTROLLER is answered here: the frame goes back to the same slice.
 import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
-import { OFPFC as FC, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
+import { OFPFC as FC, OFPG_ANY, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
 import { NO_COOKIE, sliceCookie } from '../../dataplane/cookies.js';
 
 /** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
 const OFPR_ACTION = 1;
 import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
-import { ruleKey } from '../flow-table.js';
+import { ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
 import type { Mastership } from './mastership.js';
@@ -95,10 +95,18 @@ export class TenantDirection {
   private flowMod(b: Binding, m: MessageOf<'flow_mod'>, raw: Buffer): void {
     const s = this.s;
     const c = s.counters(b);
+    const before = b.table.entries;
+    b.table.sweep(); // hard timeouts that ended free their entries before any limit check
+    c.flowEntries += b.table.entries - before;
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
-    const key = isDelete ? '' : ruleKey(m.match, m.matchKey);
-    const existing = isDelete ? undefined : b.table.existing(m.match, m.priority, key);
-    const cookie = existing?.cookie ?? sliceCookie(b.view.index, this.mastership.nextRuleNumber());
+    const isModify = m.command === FC.MODIFY || m.command === FC.MODIFY_STRICT;
+    const key = isDelete && m.command !== FC.DELETE_STRICT ? '' : ruleKey(m.match, m.matchKey);
+    // What a modify or delete selects, by OpenFlow's rules over the slice's table (its own terms).
+    const hits = isDelete || isModify ? b.table.select(selectionOf(m, key)) : [];
+    // OpenFlow 1.0: a modify that selects nothing acts as an ADD (1.3: it does nothing).
+    const asAdd = m.command === FC.ADD || (isModify && hits.length === 0 && m.version !== OFP13);
+    const existing = asAdd ? b.table.existing(m.match, m.priority, key) : undefined;
+    const cookie = asAdd ? (existing?.cookie ?? sliceCookie(b.view.index, this.mastership.nextRuleNumber())) : 0n;
     // OpenFlow applies a buffer to an added or modified flow's actions; deletes ignore it.
     const buffered = m.bufferId !== NO_BUFFER && !isDelete;
     if (buffered && s.buffers.use(m.bufferId, b.view.index, false) === null) {
@@ -106,13 +114,14 @@ export class TenantDirection {
       s.refuse(b, m, 'buffer_unknown', `buffer ${m.bufferId} was not delivered to this slice (or has expired)`, raw);
       return;
     }
-    const r = rewriteFlowMod(b.ctx, m, cookie);
+    const r = rewriteFlowMod(b.ctx, asAdd && m.command !== FC.ADD ? { ...m, command: FC.ADD, cookieMask: 0n } : m, cookie);
     if (!r.ok) {
       c.flowModsRejected++;
       s.refuse(b, m, r.error, r.reason, raw);
       return;
     }
-    if (m.command === FC.ADD) {
+    let out: FlowMod[];
+    if (asAdd) {
       const delta = r.value.length - (existing?.physical ?? 0);
       const perSwitch = b.view.limits.flowEntriesSwitch;
       const total = b.view.limits.flowEntriesTotal;
@@ -139,14 +148,28 @@ export class TenantDirection {
         key,
       );
       c.flowEntries += delta;
+      out = r.value;
     } else if (isDelete) {
-      const before = b.table.entries;
-      b.table.markDeleted(m.match, m.priority, m.command === FC.DELETE_STRICT);
-      c.flowEntries -= before - b.table.entries;
+      // Exactly the selected rules' physical rules go (by their own cookies on 1.3).
+      out = [];
+      for (const h of hits) out.push(...this.physicalDeletes(b, h));
+      const was = b.table.entries;
+      b.table.delete(hits);
+      c.flowEntries -= was - b.table.entries;
+    } else {
+      // Each selected rule's physical rules get the new actions, strictly, under its own cookie.
+      out = [];
+      for (const h of hits) {
+        const mr = rewriteFlowMod(b.ctx, { ...m, command: FC.MODIFY_STRICT, match: h.match, priority: h.priority }, h.cookie);
+        if (!mr.ok) continue;
+        for (const fm of mr.value) fm.cookieMask = ALL_ONES;
+        out.push(...mr.value);
+        b.table.modified(h, m.instructions, m.version === OFP13 ? undefined : m.cookie);
+      }
     }
     c.flowModsAccepted++;
-    if (buffered) withBuffer(r.value, m.bufferId, s.buffers.use(m.bufferId, b.view.index, true)!);
-    for (const fm of r.value) {
+    if (buffered && out.length) withBuffer(out, m.bufferId, s.buffers.use(m.bufferId, b.view.index, true)!);
+    for (const fm of out) {
       const xid = s.channel.xid();
       s.requests.rememberTenant(xid, b, m.xid);
       // The rewrite's fresh object becomes the message (no copy per physical rule).
@@ -160,6 +183,52 @@ export class TenantDirection {
         return;
       }
     }
+  }
+
+  /**
+   * The switch commands that delete one tenant rule's physical rules and nothing else: on 1.3 one
+   * delete by its cookie; on 1.0 (no cookie masks) one strict delete per physical match.
+   */
+  private physicalDeletes(b: Binding, h: TenantRule): FlowMod[] {
+    if (this.s.version === OFP13) {
+      return [
+        {
+          cookie: h.cookie,
+          cookieMask: ALL_ONES,
+          tableId: 0,
+          command: FC.DELETE,
+          idleTimeout: 0,
+          hardTimeout: 0,
+          priority: 0,
+          bufferId: NO_BUFFER,
+          outPort: OFPP.ANY,
+          outGroup: OFPG_ANY,
+          flags: 0,
+          match: {},
+          instructions: [],
+        },
+      ];
+    }
+    const r = rewriteFlowMod(
+      b.ctx,
+      {
+        cookie: h.cookie,
+        cookieMask: 0n,
+        tableId: 0,
+        command: FC.DELETE_STRICT,
+        idleTimeout: 0,
+        hardTimeout: 0,
+        priority: h.priority,
+        bufferId: NO_BUFFER,
+        outPort: OFPP.ANY,
+        outGroup: OFPG_ANY,
+        flags: 0,
+        match: h.match,
+        instructions: [],
+      },
+      h.cookie,
+    );
+    return r.ok ? r.value : [];
   }
 
   private packetOut(b: Binding, m: MessageOf<'packet_out'>, raw: Buffer): void {
@@ -215,6 +284,27 @@ export class TenantDirection {
     });
     if (err) s.refuse(b, m, 'eperm_action', err, raw);
   }
+}
+
+const ALL_ONES = 0xffffffffffffffffn;
+
+/**
+ * What a tenant's modify or delete selects: strictness, match, priority, the cookie under its mask
+ * (1.3 only: 1.0 has no cookie mask), and for deletes out_port and (1.3) out_group.
+ */
+function selectionOf(m: MessageOf<'flow_mod'>, key: string): FlowSelection {
+  const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
+  const v13 = m.version === OFP13;
+  return {
+    strict: m.command === FC.DELETE_STRICT || m.command === FC.MODIFY_STRICT,
+    match: m.match,
+    key,
+    priority: m.priority,
+    cookie: v13 ? m.cookie : 0n,
+    cookieMask: v13 ? m.cookieMask : 0n,
+    outPort: isDelete ? m.outPort : OFPP.ANY,
+    outGroup: isDelete && v13 ? m.outGroup : OFPG_ANY,
+  };
 }
 
 /**
