@@ -14,3 +14,12 @@ export { StatsCollector, type StatsSource, type SwitchStatsSnapshot, type Collec
 export * from './switch-stats.js';
 export { SwitchArbiter, type SwitchControl, type SwitchArbiterOptions } from './switch-arbiter.js';
 export { sliceIdsFromHistory, type NamedSlices } from './slice-ids.js';
+export {
+  awaitApplyReports,
+  writeApplyReport,
+  isApplyReport,
+  APPLY_MAP,
+  type SwitchApplyReport,
+  type SwitchApplyOutcome,
+  type AwaitReportsOptions,
+} from './apply-reports.js';

@@ -19,8 +19,11 @@ export interface ForwardingPlaneStatus {
 export interface ForwardingPlane {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Makes the switches this node masters carry `plan` (undefined: nothing deployed). */
-  applyPlan(plan: Plan | undefined): Promise<ApplyResult>;
+  /**
+   * Makes the switches this node masters carry `plan` (undefined: nothing deployed); with
+   * `revision`, reports each switch it programmed to the global tier (cluster-wide apply).
+   */
+  applyPlan(plan: Plan | undefined, revision?: number): Promise<ApplyResult>;
   status(): ForwardingPlaneStatus;
   /** Counters this node collected for one slice (from the switches it masters). */
   sliceCounters(slice: string): SliceCounters | undefined;

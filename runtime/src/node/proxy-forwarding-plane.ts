@@ -5,7 +5,16 @@
 // With one node (the embedded store) the node wins every lease at once and programs every switch.
 import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
-import { SwitchArbiter, queueKey, queueOwners, sliceIdsFromHistory, type QueueOwners, type SwitchStatsSnapshot } from '../cluster/index.js';
+import {
+  SwitchArbiter,
+  queueKey,
+  queueOwners,
+  sliceIdsFromHistory,
+  writeApplyReport,
+  type QueueOwners,
+  type SwitchStatsSnapshot,
+} from '../cluster/index.js';
+import type { SwitchApplyResult } from '../proxy/session/index.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
@@ -15,6 +24,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
   readonly arbiter: SwitchArbiter;
   private plan: Plan | undefined;
+  /** The revision of `plan` (reported with each switch this node programs). */
+  private revision: number | undefined;
   private queues: QueueOwners = new Map();
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
@@ -45,6 +56,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         setRole: async (dpid, role, generationId) => {
           const r = await this.proxy.setRole(dpid, role, generationId);
           if (r && !r.ok) ctx.logger.warn({ dpid, errors: r.errors }, 'programming the switch as its new master failed');
+          // A switch that comes back (or a new master) carries the current revision now: say so.
+          if (r) await this.report(r);
         },
         collectStats: async (dpid) => toSnapshot(dpid, await this.proxy.collectStats(dpid)),
         sliceName: (i) => this.proxy.sliceNameOf(i),
@@ -65,15 +78,37 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     await this.proxy.stop();
   }
 
-  async applyPlan(plan: Plan | undefined): Promise<ApplyResult> {
+  async applyPlan(plan: Plan | undefined, revision?: number): Promise<ApplyResult> {
     this.plan = plan;
+    this.revision = revision;
     this.queues = queueOwners(plan?.qos.queues ?? []);
     // Slice ids from the shared revision chain: every node numbers the slices alike.
     const history = localRevisionHistory(this.ctx.tier)
       .reverse()
       .map((rev) => (rev.body as { plan?: Plan } | null)?.plan);
     const r = await this.proxy.applyPlan(plan ?? null, plan ? sliceIdsFromHistory([...history, plan]) : undefined);
+    await Promise.all(r.switches.map((s) => this.report(s)));
     return { ok: r.ok, errors: r.switches.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)) };
+  }
+
+  /** What this node, as the switch's master, made of the current revision (cluster/apply-reports.ts). */
+  private async report(r: SwitchApplyResult): Promise<void> {
+    if (this.revision === undefined || r.notProgrammed || !this.arbiter.mayProgram(r.dpid)) return;
+    // The connection closed during the apply: not a refusal; the switch's next master reports.
+    if (!r.ok && r.errors.length === 0) return;
+    await writeApplyReport(
+      this.ctx.store,
+      {
+        dpid: r.dpid,
+        revision: this.revision,
+        status: r.ok ? 'applied' : 'refused',
+        errors: r.ok ? [] : r.errors,
+        node: this.ctx.config.nodeId,
+        generationId: String(this.arbiter.mastership.generation(r.dpid)),
+        at: new Date().toISOString(),
+      },
+      this.ctx.logger,
+    );
   }
 
   status(): ForwardingPlaneStatus {

@@ -6,9 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadWorkspace, type Plan } from '@dfvisor/grammar';
 import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
-import { DeployService } from '../deploy/service.js';
+import { DeployService, type ApplyResult } from '../deploy/service.js';
+import { APPLY_MAP, awaitApplyReports } from '../cluster/index.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
-import type { Revision } from '../deploy/types.js';
+import type { Revision, SwitchApplyOutcome } from '../deploy/types.js';
 import { TokenService, adminTokenWeakness, generateAdminToken, sha256 } from '../auth/tokens.js';
 import { StoreTokenRepository } from '../auth/store-token-repository.js';
 import { buildApi } from '../api/server.js';
@@ -33,7 +34,7 @@ export interface RuntimeNodeOptions {
   onAdminTokenGenerated?: (file: string) => void;
 }
 
-const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership'];
+const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership', APPLY_MAP];
 const HEARTBEAT_TTL_MS = 5000;
 
 export class RuntimeNode {
@@ -87,7 +88,7 @@ export class RuntimeNode {
     const repository = new StoreRevisionRepository(store, tier, config.revisionsKept);
     const deploy = new DeployService({
       repository,
-      applier: { apply: (plan) => forwardingPlane.applyPlan(plan) },
+      applier: { apply: (plan, revision, progress) => node!.applyAcrossCluster(plan, revision, progress) },
       controllers: {
         listeners: () => [config.ofListen, boundApi(config, node?.api)],
         allow: config.controllerAllow,
@@ -177,19 +178,52 @@ export class RuntimeNode {
 
   /** Puts the active revision on the switches, once per revision, in order. */
   applyActive(): Promise<unknown> {
+    return this.applyRevision(() => {
+      const current = localCurrentRevision(this.tier);
+      return { revision: current?.revision ?? 0, plan: (current?.body as unknown as Revision | undefined)?.plan };
+    });
+  }
+
+  /**
+   * Puts a revision on the switches this node masters (each reported to the global tier), after
+   * the applies queued before it; a revision older than the one applied is skipped.
+   */
+  private applyRevision(which: () => { revision: number; plan: Plan | undefined }): Promise<unknown> {
     this.applying = this.applying
       .then(async () => {
-        const current = localCurrentRevision(this.tier);
-        const rev = current?.revision ?? 0;
-        if (rev === this.appliedRevision || this.stopped) return;
-        const plan = (current?.body as unknown as Revision | undefined)?.plan;
-        const r = await this.forwardingPlane.applyPlan(plan);
+        const { revision: rev, plan } = which();
+        if (rev <= this.appliedRevision || this.stopped) return;
+        const r = await this.forwardingPlane.applyPlan(plan, rev);
         this.appliedRevision = rev;
         if (r.ok) this.logger.info({ revision: rev }, 'revision applied to the switches');
         else this.logger.error({ revision: rev, errors: r.errors }, 'revision not fully applied');
       })
       .catch((e) => this.logger.error({ err: e }, 'applying the active revision failed'));
     return this.applying;
+  }
+
+  /**
+   * The deploy path's applier: this node applies the revision to the switches it masters, every
+   * other master applies it from the pushed revision, and each reports per switch; this waits
+   * (at most deployWaitMs) for the reports of every switch the plan declares.
+   */
+  async applyAcrossCluster(plan: Plan | undefined, revision?: number, progress?: (s: SwitchApplyOutcome) => void): Promise<ApplyResult> {
+    if (revision === undefined) {
+      // No revision of its own (a restore that could not be committed): carry what the tier says.
+      await this.applyActive();
+      return { ok: true, errors: [] };
+    }
+    await this.applyRevision(() => ({ revision, plan }));
+    const switches = await awaitApplyReports({
+      store: this.store,
+      tier: this.tier,
+      revision,
+      dpids: plan?.network.switches.map((s) => s.dpid) ?? [],
+      waitMs: this.config.deployWaitMs,
+      progress,
+    });
+    const refused = switches.filter((s) => s.status === 'refused');
+    return { ok: refused.length === 0, errors: refused.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)), switches };
   }
 
   private async heartbeat() {

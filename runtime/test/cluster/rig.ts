@@ -39,6 +39,23 @@ slice beta {
 ${extra}`;
 }
 
+/**
+ * Makes the steps of a suite that shares one rig: on the first failure the nodes' last log lines
+ * are printed (then the error is rethrown).
+ */
+export function stepper(rig: () => ClusterRig | undefined): (fn: () => Promise<void>) => () => Promise<void> {
+  let failed = false;
+  return (fn) => async () => {
+    try {
+      await fn();
+    } catch (e) {
+      if (!failed) console.error(rig()?.logs());
+      failed = true;
+      throw e;
+    }
+  };
+}
+
 const live = new Set<RuntimeProcess>();
 process.on('exit', () => {
   for (const n of live) {

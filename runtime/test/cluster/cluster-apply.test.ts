@@ -1,0 +1,148 @@
+// Cluster-wide apply with real processes (2 `dfvisor run --store hazelcast` nodes, 1 Hazelcast
+// member, three Open vSwitch bridges with both nodes as controller targets, hosts and tenant
+// controllers): a deploy answers per switch as each switch's master reported it; one switch that
+// refuses (its flow table is full) rolls the whole cluster back and the 502 names it; a switch connected to no node is
+// "unreachable" and gets the current revision when it comes back.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ClusterRig, DPIDS, lineSlices, stepper } from './rig.js';
+import { freePort, waitFor } from '../../src/lab/proc.js';
+
+let rig: ClusterRig;
+const step = stepper(() => rig);
+
+let spare = 0;
+/** The line network with a fifth port on s2 (so new slices can span all three switches), and `extra` slices. */
+const text = (extra = '') =>
+  lineSlices(rig.ctlPorts[0], rig.ctlPorts[1], extra).replace('switch s2 dpid 2 { port 1..4', 'switch s2 dpid 2 { port 1..5');
+const slice = (name: string, vlan: number, edge: string) => `slice ${name} {
+  controller "tcp:127.0.0.1:${spare}"
+  overlay vlan ${vlan}
+  flowspace { edge: match on ${edge} }
+}
+`;
+
+/** Rules on a bridge of slice id `id`: base rules (0xffff << 48 | (id+1) << 16 | seq) and tenant rules ((id+1) << 48 | n). */
+function sliceRules(bridge: string, id: number): string[] {
+  const base = new RegExp(`cookie=0xffff0000${(id + 1).toString(16).padStart(4, '0')}[0-9a-f]{4},`);
+  const tenant = new RegExp(`cookie=0x${(id + 1).toString(16)}[0-9a-f]{12},`);
+  return rig.ovs.dumpFlows(bridge).filter((l) => base.test(l) || tenant.test(l));
+}
+
+interface Outcome {
+  dpid: string;
+  status: string;
+  node: string | null;
+  errors: string[];
+}
+
+async function revisions(): Promise<Array<{ revision: number; action: string }>> {
+  const r = await rig.api(rig.nodes[0], 'GET', '/v1/revisions');
+  return r.body.revisions;
+}
+
+describe('cluster-wide apply: 2 nodes, 1 Hazelcast member, Open vSwitch', { timeout: 240_000 }, () => {
+  before(async () => {
+    rig = await ClusterRig.start({ nodes: 2, members: 1 });
+    spare = await freePort();
+    // Port 4 of s1 and s3 (free in the line network) exists, so slices on it get rules there.
+    for (const b of ['s1', 's3'])
+      rig.ovs.vsctl('add-port', b, `${b}p4`, '--', 'set', 'interface', `${b}p4`, 'type=internal', 'ofport_request=4');
+  });
+  after(async () => {
+    await rig?.teardown();
+  });
+
+  it(
+    'a deploy answers once every switch master reported the revision applied',
+    step(async () => {
+      const masters = await rig.settledMasters();
+      assert.ok(new Set(Object.values(masters)).size >= 1);
+      const r = await rig.deploy(rig.node('n1'), text());
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const sw = r.body.switches as Outcome[];
+      assert.deepEqual(
+        sw.map((s) => [s.dpid, s.status, s.node]),
+        DPIDS.map((d) => [d, 'applied', masters[d]]),
+      );
+      assert.equal(r.body.unreachable, false);
+    }),
+  );
+
+  it(
+    'one switch refuses: the 502 lists it with its error, and every switch is back on the previous revision',
+    step(async () => {
+      const masters = await rig.settledMasters();
+      // s1's table 0 is full: it refuses every new rule (OFPFMFC_TABLE_FULL), replacing and deleting still work.
+      const n = rig.ovs.dumpFlows('s1').length;
+      assert.ok(sliceRules('s1', 0).length > 0, "alpha's rules are on s1");
+      rig.ovs.vsctl(
+        '--',
+        '--id=@ft',
+        'create',
+        'Flow_Table',
+        `flow_limit=${n}`,
+        'overflow_policy=refuse',
+        '--',
+        'set',
+        'Bridge',
+        's1',
+        'flow_tables:0=@ft',
+      );
+      // gamma has rules on every switch; its id is 2 (alpha 0, beta 1).
+      const r = await rig.deploy(rig.node('n1'), text(slice('gamma', 103, 's1:4, s2:5, s3:4')));
+      rig.ovs.vsctl('clear', 'Bridge', 's1', 'flow_tables');
+      assert.equal(r.status, 502, JSON.stringify(r.body));
+      assert.equal(r.body.code, 'APPLY_FAILED');
+      const sw = r.body.switches as Outcome[];
+      const s1 = sw.find((s) => s.dpid === DPIDS[0])!;
+      assert.equal(s1.status, 'refused', JSON.stringify(sw));
+      assert.equal(s1.node, masters[DPIDS[0]]);
+      assert.ok(s1.errors.length > 0 && s1.errors.every((e) => /switch error type 5 code 1/.test(e)), JSON.stringify(s1));
+      assert.match(r.body.detail, /0000000000000001: switch error type 5 code 1/);
+      for (const d of [DPIDS[1], DPIDS[2]]) assert.equal(sw.find((s) => s.dpid === d)?.status, 'applied', JSON.stringify(sw));
+      // Revision 2 (gamma) was rolled back by revision 3, which every switch carries: no gamma rule anywhere.
+      assert.deepEqual(
+        (await revisions()).map((x) => [x.revision, x.action]),
+        [
+          [1, 'deploy'],
+          [2, 'deploy'],
+          [3, 'rollback'],
+        ],
+      );
+      for (const b of ['s1', 's2', 's3']) assert.deepEqual(sliceRules(b, 2), [], `no rule of gamma on ${b}`);
+      assert.ok(sliceRules('s1', 0).length > 0, "alpha's rules stay on s1");
+    }),
+  );
+
+  it(
+    'a switch connected to no node is unreachable; it gets the current revision when it comes back',
+    step(async () => {
+      rig.ovs.vsctl('del-controller', 's3');
+      await waitFor(
+        'no node connected to s3',
+        async () => {
+          for (const n of rig.alive()) {
+            const st = await rig.api(n, 'GET', '/v1/status');
+            if ((st.body.switches as Array<{ dpid: string; connected: boolean }>).some((s) => s.dpid === DPIDS[2] && s.connected))
+              return false;
+          }
+          return true;
+        },
+        15_000,
+        100,
+      );
+      const r = await rig.deploy(rig.node('n2'), text(slice('delta', 104, 's1:4, s2:5, s3:4')));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.unreachable, true);
+      const sw = r.body.switches as Outcome[];
+      assert.equal(sw.find((s) => s.dpid === DPIDS[2])?.status, 'unreachable', JSON.stringify(sw));
+      assert.equal(sw.find((s) => s.dpid === DPIDS[0])?.status, 'applied', JSON.stringify(sw));
+      // delta takes id 2 (gamma's freed id).
+      assert.ok(sliceRules('s1', 2).length > 0, 'delta is on s1');
+      assert.deepEqual(sliceRules('s3', 2), [], 's3 has not got delta yet');
+      rig.ovs.setController('s3', ...rig.nodes.map((n) => `tcp:127.0.0.1:${n.ofPort}`));
+      await waitFor('s3 gets delta from its new master', () => sliceRules('s3', 2).length > 0, 20_000, 100);
+    }),
+  );
+});
