@@ -29,4 +29,6 @@ export interface ForwardingPlane {
   sliceCounters(slice: string): SliceCounters | undefined;
   /** Statistics messages counted by this node's forwarding plane (optional). */
   statsMessages?(): StatsMessageCounts;
+  /** Rules the reconciliation of switch tables removed and restored (optional). */
+  reconciled?(): { removed: number; restored: number };
 }

@@ -27,6 +27,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   /** The revision of `plan` (reported with each switch this node programs). */
   private revision: number | undefined;
   private queues: QueueOwners = new Map();
+  private readonly reconciledRules = { removed: 0, restored: 0 };
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
@@ -39,6 +40,12 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       statsCacheMs: 3 * interval,
       // Final counters of removed flows keep the slice's totals from dropping.
       onFlowRemoved: (e) => arbiter?.stats.flowRemoved(e),
+      // Stale rules removed / missing base rules restored by a master: counted and announced.
+      onReconciled: (r) => {
+        this.reconciledRules.removed += r.removed;
+        this.reconciledRules.restored += r.restored;
+        ctx.publish?.({ type: 'switch-reconciled', ...r });
+      },
       limits: {
         handshakeMs: ctx.config.ofHandshakeTimeoutMs,
         idleMs: ctx.config.ofIdleMs,
@@ -151,6 +158,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
 
   statsMessages(): StatsMessageCounts {
     return this.proxy.statsMessageCounts();
+  }
+
+  reconciled(): { removed: number; restored: number } {
+    return { ...this.reconciledRules };
   }
 }
 

@@ -14,7 +14,7 @@ import { TokenService, adminTokenWeakness, generateAdminToken, sha256 } from '..
 import { StoreTokenRepository } from '../auth/store-token-repository.js';
 import { buildApi } from '../api/server.js';
 import type { SliceStats, StatusView } from '../view/runtime-view.js';
-import { EventHub } from '../api/events.js';
+import { EventHub, type RuntimeEvent } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
 import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
@@ -25,6 +25,8 @@ export interface ForwardingPlaneContext {
   store: GlobalStore;
   tier: LocalTier;
   logger: Logger;
+  /** Publishes a runtime event (GET /v1/events). */
+  publish?: (e: RuntimeEvent) => void;
 }
 
 export interface RuntimeNodeOptions {
@@ -84,7 +86,7 @@ export class RuntimeNode {
     const tokens = new TokenService(adminHash, new StoreTokenRepository(store, tier));
     const events = new EventHub();
     const audit = new FileAuditLog(config.dataDir, 10_000, (e) => log.warn({ err: e }, 'audit log write failed'));
-    const forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log });
+    const forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log, publish: (e) => events.publish(e) });
     const repository = new StoreRevisionRepository(store, tier, config.revisionsKept);
     const deploy = new DeployService({
       repository,
@@ -119,6 +121,7 @@ export class RuntimeNode {
       refusedSwitches: () => forwardingPlane.status().refused ?? [],
       controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
       statsMessages: () => forwardingPlane.statsMessages?.(),
+      reconciled: () => forwardingPlane.reconciled?.(),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };

@@ -14,6 +14,7 @@ import {
   SwitchSession,
   type SwitchChannel,
   type RemovedFlow,
+  type ReconcileResult,
   type SessionRole,
   type SessionStats,
   type SwitchApplyResult,
@@ -34,6 +35,8 @@ export interface SlicingProxyOptions {
   statsCacheMs?: number;
   /** Called with the final counters of every slice flow entry a switch removes. */
   onFlowRemoved?: (e: RemovedFlow) => void;
+  /** Called when a master removed stale rules from a switch or restored missing base rules. */
+  onReconciled?: (r: ReconcileResult) => void;
   /**
    * Bounds of the OpenFlow connections (defaults: DEFAULT_LISTENER_LIMITS): handshake, idle and
    * echo times apply to switches and (process-wide) to tenant links; the cap to switch connections.
@@ -179,6 +182,7 @@ export class SlicingProxy {
           this.statsCounts.requestsToSwitches += n;
         },
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
+        reconciled: (r) => this.opts.onReconciled?.(r),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
           else this.statsCounts.tenantPollsForwarded++;

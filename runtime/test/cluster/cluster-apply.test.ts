@@ -145,4 +145,43 @@ describe('cluster-wide apply: 2 nodes, 1 Hazelcast member, Open vSwitch', { time
       await waitFor('s3 gets delta from its new master', () => sliceRules('s3', 2).length > 0, 20_000, 100);
     }),
   );
+
+  it(
+    'reconciliation: stale hypervisor rules injected with ovs-ofctl disappear, a missing base rule comes back, foreign rules stay',
+    step(async () => {
+      await rig.settledMasters();
+      const of = (...a: string[]) => rig.ovs.ofctl('-O', 'OpenFlow13', ...a);
+      // Slice id 9 is in no plan: a tenant rule and a base rule of it. Base rule 0x77 of alpha (id 0) is one its setup never makes.
+      of('add-flow', 's2', 'cookie=0x000a000000000001,priority=16,in_port=4,actions=drop');
+      of('add-flow', 's2', 'cookie=0xffff0000000a0001,priority=65530,in_port=1,dl_vlan=199,dl_type=0x88cc,actions=drop');
+      of('add-flow', 's2', 'cookie=0xffff000000010077,priority=65530,in_port=2,dl_vlan=777,dl_type=0x88cc,actions=drop');
+      of('add-flow', 's2', 'cookie=0x0,priority=5,in_port=4,actions=drop');
+      // alpha's LLDP rule on s1's link port goes missing.
+      const lldp = 'cookie=0xffff000000010001,';
+      assert.ok(rig.ovs.dumpFlows('s1').some((l) => l.startsWith(lldp)));
+      of('del-flows', 's1', 'cookie=0xffff000000010001/-1');
+      assert.ok(!rig.ovs.dumpFlows('s1').some((l) => l.startsWith(lldp)));
+      const stale = ['cookie=0xa000000000001,', 'cookie=0xffff0000000a0001,', 'cookie=0xffff000000010077,'];
+      await waitFor(
+        'the stale rules are gone from s2',
+        () => !rig.ovs.dumpFlows('s2').some((l) => stale.some((c) => l.startsWith(c))),
+        20_000,
+        100,
+      );
+      await waitFor("alpha's LLDP rule is back on s1", () => rig.ovs.dumpFlows('s1').some((l) => l.startsWith(lldp)), 20_000, 100);
+      assert.ok(
+        rig.ovs.dumpFlows('s2').some((l) => l.startsWith('cookie=0x0,') && l.includes('priority=5,in_port=4')),
+        'a rule DFVisor did not write stays',
+      );
+      let removed = 0;
+      let restored = 0;
+      for (const n of rig.alive()) {
+        const m = String((await rig.api(n, 'GET', '/metrics')).body);
+        removed += Number(/^dfvisor_reconciled_rules_total\{change="removed"\} (\S+)$/m.exec(m)?.[1] ?? 0);
+        restored += Number(/^dfvisor_reconciled_rules_total\{change="restored"\} (\S+)$/m.exec(m)?.[1] ?? 0);
+      }
+      assert.ok(removed >= 3, `removed ${removed}`);
+      assert.ok(restored >= 1, `restored ${restored}`);
+    }),
+  );
 });

@@ -2,6 +2,7 @@
 // learnt (dpid, version, ports), the slices bound to the switch (one tenant connection each),
 // the plan last applied here, this node's role, the request tracker, and the few operations
 // every part uses (send to the switch, answer or refuse a tenant). The host is the slicing proxy.
+import type { ReconcileResult } from './reconcile.js';
 import type { Logger } from '../channel.js';
 import type { Draft, ErrorKind, OfMessage, OfVersion, Port, Unversioned } from '../messages.js';
 import { errorCode } from '../messages.js';
@@ -86,6 +87,8 @@ export interface SessionHost {
   tenantPoll(answered: 'cache' | 'switch'): void;
   /** A flow entry of a slice (tenant rule or base rule) left the switch, with its final counters. */
   flowRemoved?(e: RemovedFlow): void;
+  /** The master removed stale rules from the switch or installed missing base rules (reconcile.ts). */
+  reconciled?(r: ReconcileResult): void;
   /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
   /** The clock buffer ids expire by (ms); default Date.now. */
