@@ -11,7 +11,7 @@ import { OFP13, type FlowMod } from '../messages.js';
 import { OFPFC as FC, OFPTT_ALL } from '../../openflow/constants.js';
 import { decodeCookie, HV_DROP_COOKIE, MISS_EMULATION_SEQ } from '../../dataplane/cookies.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../base-rules.js';
-import type { SliceOnSwitch } from '../slice-views.js';
+import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
 import type { SessionContext } from './context.js';
 
 /** What one reconciliation changed on a switch. */
@@ -55,16 +55,24 @@ export function planReconcile(cookies: readonly bigint[], bound: readonly SliceO
 }
 
 export class Reconciliation {
-  constructor(private readonly s: SessionContext) {}
+  /** Set once this node, as master, has programmed the switch (its bindings are then the plan's). */
+  armed = false;
+
+  constructor(
+    private readonly s: SessionContext,
+    private readonly currentViews: () => PlanViews | null,
+  ) {}
 
   /**
-   * Reconciles the switch's table with a flow statistics round. Runs only as master on 1.3, and
-   * only while the bindings are the plan's slices for this switch (not between taking the role
-   * and programming the switch). undefined when it did not run.
+   * Reconciles the switch's table with a flow statistics round. Runs only as master on 1.3, once
+   * this master has programmed the switch, and only while the bindings are the current plan's
+   * slices for this switch. undefined when it did not run.
    */
   run(cookies: readonly bigint[]): ReconcileResult | undefined {
     const s = this.s;
-    if (s.role !== 'master' || s.version !== OFP13 || !s.ready || s.channel.closed) return undefined;
+    if (!this.armed || s.role !== 'master' || s.version !== OFP13 || !s.ready || s.channel.closed) return undefined;
+    // A plan on its way to this switch (the proxy has it, the session not yet): next round.
+    if (s.views !== this.currentViews()) return undefined;
     const wanted = s.views?.bySwitch.get(s.dpid) ?? [];
     const bound = [...s.bindings.values()].map((b) => b.view);
     if (wanted.length !== bound.length || wanted.some((v) => s.bindings.get(v.slice)?.view.index !== v.index)) return undefined;

@@ -44,7 +44,7 @@ export class SwitchSession {
     this.stats = new Statistics(s);
     this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
     this.fromSwitchSide = new SwitchDirection(s);
-    this.reconciliation = new Reconciliation(s);
+    this.reconciliation = new Reconciliation(s, currentViews);
     channel.onReady = (v) => {
       s.version = v;
       s.send({ type: 'features_request' });
@@ -115,11 +115,15 @@ export class SwitchSession {
    */
   async setRole(role: 'master' | 'slave', generationId: bigint): Promise<SwitchApplyResult | undefined> {
     if (!this.s.ready || this.channel.closed) return undefined;
-    if (!this.mastership.take(role, generationId)) return undefined;
+    const became = this.mastership.take(role, generationId);
+    // Until this master has programmed the plan, its bindings say nothing about the table.
+    if (became || this.s.role !== 'master') this.reconciliation.armed = false;
+    if (!became) return undefined;
     await this.plan.learnMeters(this.currentViews());
     if (this.s.role !== 'master') return undefined;
     const r = await this.plan.apply(this.currentViews());
     // A new master (also of a switch that came back) compares the table with the plan at once.
+    this.reconciliation.armed = this.s.role === 'master';
     void this.collectStats();
     return r;
   }
@@ -246,6 +250,9 @@ export class SwitchSession {
     s.send({ type: 'set_config', flags: 0, missSendLen: OFPCML_NO_BUFFER });
     s.log.info({ version: s.version, ports: s.portNumbers().filter((p) => p < OFPP.MAX) }, 'switch connected');
     s.host.sessionReady();
-    if (s.role === 'master') void this.plan.apply(this.currentViews());
+    if (s.role === 'master')
+      void this.plan.apply(this.currentViews()).then(() => {
+        this.reconciliation.armed = s.role === 'master';
+      });
   }
 }
