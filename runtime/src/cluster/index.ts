@@ -23,3 +23,4 @@ export {
   type SwitchApplyOutcome,
   type AwaitReportsOptions,
 } from './apply-reports.js';
+export { RemovedCounters, removedTotals, removedKey, REMOVED_MAP } from './removed-counters.js';

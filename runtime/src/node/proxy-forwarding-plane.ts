@@ -6,6 +6,7 @@
 import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
 import {
+  RemovedCounters,
   SwitchArbiter,
   queueKey,
   queueOwners,
@@ -15,6 +16,7 @@ import {
   type SwitchStatsSnapshot,
 } from '../cluster/index.js';
 import type { SwitchApplyResult } from '../proxy/session/index.js';
+import { sliceOfCookie } from '../dataplane/cookies.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
@@ -28,9 +30,11 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   private revision: number | undefined;
   private queues: QueueOwners = new Map();
   private readonly reconciledRules = { removed: 0, restored: 0 };
+  private readonly removedCounters: RemovedCounters;
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
+    this.removedCounters = new RemovedCounters(ctx.store, 200, ctx.logger);
     let arbiter: SwitchArbiter | undefined;
     this.proxy = new SlicingProxy({
       ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
@@ -39,7 +43,13 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       // Tenant polls are answered from the collector's last round while it is recent.
       statsCacheMs: 3 * interval,
       // Final counters of removed flows keep the slice's totals from dropping.
-      onFlowRemoved: (e) => arbiter?.stats.flowRemoved(e),
+      onFlowRemoved: (e) => {
+        arbiter?.stats.flowRemoved(e);
+        // The final counters also go to the global tier: the slice keeps them if this node dies.
+        const owner = sliceOfCookie(e.cookie);
+        const slice = owner ? this.proxy.sliceNameOf(owner.index) : undefined;
+        if (slice) this.removedCounters.add(slice, e.dpid, Number(e.packetCount), Number(e.byteCount));
+      },
       // Stale rules removed / missing base rules restored by a master: counted and announced.
       onReconciled: (r) => {
         this.reconciledRules.removed += r.removed;
@@ -83,6 +93,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     // Leases released first: the other nodes take the switches over at once.
     await this.arbiter.stop().catch((e) => this.ctx.logger.warn({ err: e }, 'stopping the mastership failed'));
     await this.proxy.stop();
+    await this.removedCounters.close();
   }
 
   async applyPlan(plan: Plan | undefined, revision?: number): Promise<ApplyResult> {
@@ -143,7 +154,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   /** This node's share: packets, bytes and tenant flows of the switches it masters (collected), packet-ins it delivered. */
   sliceCounters(slice: string): SliceCounters | undefined {
     const c = this.proxy.sliceCounters()[slice];
-    const collected = this.arbiter.stats.sliceCounters(slice);
+    // Live flow statistics only: removed flows' counters are in the global tier (removed-counters.ts).
+    const collected = this.arbiter.stats.sliceCounters(slice, false);
     if (!c && !collected) return undefined;
     return {
       packets: collected?.packets ?? 0,

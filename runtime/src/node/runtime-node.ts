@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { loadWorkspace, type Plan } from '@dfvisor/grammar';
 import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
 import { DeployService, type ApplyResult } from '../deploy/service.js';
-import { APPLY_MAP, awaitApplyReports } from '../cluster/index.js';
+import { APPLY_MAP, REMOVED_MAP, awaitApplyReports, removedTotals } from '../cluster/index.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
 import type { Revision, SwitchApplyOutcome } from '../deploy/types.js';
 import { TokenService, adminTokenWeakness, generateAdminToken, sha256 } from '../auth/tokens.js';
@@ -36,7 +36,7 @@ export interface RuntimeNodeOptions {
   onAdminTokenGenerated?: (file: string) => void;
 }
 
-const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership', APPLY_MAP];
+const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership', APPLY_MAP, REMOVED_MAP];
 const HEARTBEAT_TTL_MS = 5000;
 
 export class RuntimeNode {
@@ -151,7 +151,7 @@ export class RuntimeNode {
           events.publish({ type: 'revision-arrived', revision: rev, node: config.nodeId, at: Date.now() });
           node!.applyActive();
         }
-        if (e.map === 'stats') events.publish({ type: 'stats', slice: e.key.split('/')[0] });
+        if (e.map === 'stats' || e.map === REMOVED_MAP) events.publish({ type: 'stats', slice: e.key.split('/')[0] });
       });
       await node.heartbeat();
       node.every(1500, () => node!.heartbeat());
@@ -300,6 +300,19 @@ export class RuntimeNode {
       out.removed!.bytes += c.removed?.bytes ?? 0;
       out.queues!.push(...(c.queues ?? []));
       if (!out.updatedAt || c.updatedAt > out.updatedAt) out.updatedAt = c.updatedAt;
+    }
+    // Removed flows' final counters, from the global tier (they outlive the node that got them).
+    const removed = removedTotals(this.tier, slice);
+    out.packets += removed.packets;
+    out.bytes += removed.bytes;
+    out.removed!.packets += removed.packets;
+    out.removed!.bytes += removed.bytes;
+    for (const [dpid, r] of removed.perSwitch) {
+      const sw = out.perSwitch.find((p) => p.dpid === dpid);
+      if (sw) {
+        sw.packets += r.packets;
+        sw.bytes += r.bytes;
+      } else out.perSwitch.push({ dpid, packets: r.packets, bytes: r.bytes, flows: 0 });
     }
     out.perSwitch.sort((a, b) => a.dpid.localeCompare(b.dpid));
     out.queues!.sort((a, b) => a.dpid.localeCompare(b.dpid) || a.port - b.port || a.queueId - b.queueId);

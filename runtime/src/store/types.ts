@@ -20,6 +20,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * - nodes: node membership, ephemeral heartbeat entries by node id; see heartbeat
  * - meta: anything small the runtime needs to share (cluster-wide settings, audit counters)
  * - applied: per switch (key = dpid): its master's report of the last revision it applied or refused
+ * - removed: final counters of removed flow entries, key "<slice>/<dpid>" (merged with compare-and-set)
  */
 export const MAP_NAMES = [
   'network',
@@ -33,6 +34,7 @@ export const MAP_NAMES = [
   'nodes',
   'meta',
   'applied',
+  'removed',
 ] as const;
 export type MapName = (typeof MAP_NAMES)[number];
 

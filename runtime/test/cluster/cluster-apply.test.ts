@@ -184,4 +184,47 @@ describe('cluster-wide apply: 2 nodes, 1 Hazelcast member, Open vSwitch', { time
       assert.ok(restored >= 1, `restored ${restored}`);
     }),
   );
+
+  it(
+    "kill -9 of the node that got a switch's flow-removed messages keeps the slice's removed counters",
+    step(async () => {
+      const masters = await rig.settledMasters();
+      await rig.pingUntil('a1', '10.0.0.2', 30_000);
+      for (let i = 0; i < 5; i++) await rig.ping('a1', '10.0.0.2');
+      const victim = rig.node(masters[DPIDS[0]]);
+      const survivor = rig.alive().find((n) => n !== victim)!;
+      type Stats = { packets: number; removed: { packets: number } };
+      const stats = async (n: typeof victim) => (await rig.api<Stats>(n, 'GET', '/v1/slices/alpha/stats')).body;
+      // alpha's tenant rules on s1 go: the master of s1 gets their final counters (flow-removed).
+      assert.ok(
+        sliceRules('s1', 0).some((l) => l.startsWith('cookie=0x1') && !/n_packets=0,/.test(l)),
+        'alpha has used tenant rules on s1',
+      );
+      rig.ovs.ofctl('-O', 'OpenFlow13', 'del-flows', 's1', 'cookie=0x1000000000000/0xffff000000000000');
+      const before = await waitFor(
+        'the survivor sees the removed counters',
+        async () => {
+          const st = await stats(survivor);
+          return st.removed.packets > 0 ? st : null;
+        },
+        15_000,
+        100,
+      );
+      await rig.kill9(victim.id);
+      await rig.settledMasters(20_000);
+      // The victim's own aggregate leaves the sums once its heartbeat entry expires.
+      await waitFor(
+        `${survivor.id} no longer lists ${victim.id}`,
+        async () => !((await rig.api(survivor, 'GET', '/v1/status')).body.nodes as Array<{ id: string }>).some((x) => x.id === victim.id),
+        20_000,
+        200,
+      );
+      // Rounds of the new master come and go; the removed part never drops.
+      for (let i = 0; i < 5; i++) {
+        const st = await stats(survivor);
+        assert.ok(st.removed.packets >= before.removed.packets, `removed ${st.removed.packets} < ${before.removed.packets}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }),
+  );
 });
