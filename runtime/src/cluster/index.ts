@@ -24,3 +24,4 @@ export {
   type AwaitReportsOptions,
 } from './apply-reports.js';
 export { RemovedCounters, removedTotals, removedKey, REMOVED_MAP } from './removed-counters.js';
+export { PeerLiveness, type LivenessOptions, type LivenessEvents } from './liveness.js';

@@ -29,6 +29,8 @@ export interface ForwardingPlane {
   sliceCounters(slice: string): SliceCounters | undefined;
   /** Statistics messages counted by this node's forwarding plane (optional). */
   statsMessages?(): StatsMessageCounts;
+  /** Another node died (seen by the liveness channel): take over its switches at once (optional). */
+  peerDown?(nodeId: string): Promise<unknown>;
   /** Rules the reconciliation of switch tables removed and restored (optional). */
   reconciled?(): { removed: number; restored: number };
 }

@@ -172,6 +172,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     return this.proxy.statsMessageCounts();
   }
 
+  peerDown(nodeId: string): Promise<string[]> {
+    return this.arbiter.mastership.peerDown(nodeId);
+  }
+
   reconciled(): { removed: number; restored: number } {
     return { ...this.reconciledRules };
   }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { loadWorkspace, type Plan } from '@dfvisor/grammar';
 import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
 import { DeployService, type ApplyResult } from '../deploy/service.js';
-import { APPLY_MAP, REMOVED_MAP, awaitApplyReports, removedTotals } from '../cluster/index.js';
+import { APPLY_MAP, PeerLiveness, REMOVED_MAP, awaitApplyReports, removedTotals } from '../cluster/index.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
 import type { Revision, SwitchApplyOutcome } from '../deploy/types.js';
 import { TokenService, adminTokenWeakness, generateAdminToken, sha256 } from '../auth/tokens.js';
@@ -44,6 +44,8 @@ export class RuntimeNode {
   private appliedRevision = -1;
   private applying: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** The crash-detection channel to the other nodes (a shared global tier only). */
+  private liveness: PeerLiveness | undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -153,6 +155,11 @@ export class RuntimeNode {
         }
         if (e.map === 'stats' || e.map === REMOVED_MAP) events.publish({ type: 'stats', slice: e.key.split('/')[0] });
       });
+      if (store.kind !== 'embedded') {
+        const liveness = (node.liveness = new PeerLiveness({ nodeId: config.nodeId, host: config.ofListen.host, tier, logger: log }));
+        liveness.on('down', (peer) => void forwardingPlane.peerDown?.(peer));
+        await liveness.start();
+      }
       await node.heartbeat();
       node.every(1500, () => node!.heartbeat());
       node.every(config.statsIntervalMs, () => node!.pushStats());
@@ -235,6 +242,7 @@ export class RuntimeNode {
         id: this.config.nodeId,
         api: this.apiUrlSafe(),
         openflow: `tcp:${this.config.ofListen.host}:${this.config.ofListen.port}`,
+        ...(this.liveness?.address ? { liveness: this.liveness.address } : {}),
         startedAt: Date.now(),
       },
       HEARTBEAT_TTL_MS,
@@ -364,6 +372,8 @@ export class RuntimeNode {
     for (const t of this.timers) clearInterval(t);
     await this.api.close().catch(() => undefined);
     await this.forwardingPlane.stop().catch((e) => this.logger.warn({ err: e }, 'forwarding plane stop failed'));
+    // After the leases are released: the others see this node's liveness connections end.
+    await this.liveness?.stop().catch(() => undefined);
     await this.store.leave(this.config.nodeId).catch(() => undefined);
     await this.tier.close().catch(() => undefined);
     await this.store.close().catch(() => undefined);
