@@ -125,6 +125,16 @@ export class Mastership extends EventEmitter<MastershipEvents> {
     return this.switches.get(dpid)?.role === 'master';
   }
 
+  /**
+   * Whether this node may write to the switch now: master, and its lease still valid by this
+   * process's clock (a node paused past its lease's time to live must renew first).
+   */
+  holdsLease(dpid: string): boolean {
+    const s = this.switches.get(dpid);
+    const l = s?.keeper.held;
+    return s?.role === 'master' && l !== undefined && l.expiresAt > Date.now();
+  }
+
   generation(dpid: string): bigint {
     return this.switches.get(dpid)?.generationId ?? 0n;
   }

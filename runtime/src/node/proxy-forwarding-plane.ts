@@ -39,7 +39,11 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     this.proxy = new SlicingProxy({
       ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
       logger: ctx.logger,
-      roles: { switchUp: (dpid) => arbiter?.switchUp(dpid), switchDown: (dpid) => void arbiter?.switchDown(dpid) },
+      roles: {
+        switchUp: (dpid) => arbiter?.switchUp(dpid),
+        switchDown: (dpid) => void arbiter?.switchDown(dpid),
+        mayWrite: (dpid) => arbiter?.mastership.holdsLease(dpid) ?? false,
+      },
       // Tenant polls are answered from the collector's last round while it is recent.
       statsCacheMs: 3 * interval,
       // Final counters of removed flows keep the slice's totals from dropping.

@@ -30,7 +30,12 @@ export interface SlicingProxyOptions {
    * its switch, and these hooks tell the arbiter when a switch connects and goes. Without
    * them every session is master at once (one node).
    */
-  roles?: { switchUp(dpid: string): void; switchDown(dpid: string): void };
+  roles?: {
+    switchUp(dpid: string): void;
+    switchDown(dpid: string): void;
+    /** The fence before a master writes: this node's lease on the switch is still valid (default: yes). */
+    mayWrite?(dpid: string): boolean;
+  };
   /** Answer tenant stats polls from a statistics round younger than this (ms); default: no cache. */
   statsCacheMs?: number;
   /** Called with the final counters of every slice flow entry a switch removes. */
@@ -177,6 +182,7 @@ export class SlicingProxy {
         },
         admit: (dpid) => this.admit(session, dpid, address),
         arbitrated: this.opts.roles !== undefined,
+        mayWrite: (dpid) => this.opts.roles?.mayWrite?.(dpid) ?? true,
         statsCacheMs: this.opts.statsCacheMs ?? null,
         statsRequestsSent: (n) => {
           this.statsCounts.requestsToSwitches += n;

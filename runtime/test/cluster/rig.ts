@@ -160,6 +160,27 @@ export class ClusterRig {
     return this.nodes.filter((n) => n.proc.child.exitCode === null && n.proc.child.signalCode === null);
   }
 
+  /** Cuts a node off while it keeps running: SIGSTOP (its sockets stay open, it answers nothing). */
+  pause(id: string): void {
+    this.node(id).proc.child.kill('SIGSTOP');
+  }
+
+  resume(id: string): void {
+    this.node(id).proc.child.kill('SIGCONT');
+  }
+
+  /** The targets of the bridge's controllers that Open vSwitch has as master now (role column). */
+  masterTargets(bridge: string): string[] {
+    const ids = this.ovs
+      .vsctl('get', 'bridge', bridge, 'controller')
+      .replace(/[[\]\s]/g, '')
+      .split(',')
+      .filter(Boolean);
+    return ids
+      .filter((u) => this.ovs.vsctl('--if-exists', 'get', 'controller', u, 'role').trim() === 'master')
+      .map((u) => this.ovs.vsctl('get', 'controller', u, 'target').trim().replace(/"/g, ''));
+  }
+
   async kill9(id: string): Promise<void> {
     await this.node(id).proc.kill9();
   }

@@ -79,6 +79,12 @@ export interface SessionHost {
    * switch). false: every session is master at once and programs the switch on connect.
    */
   arbitrated: boolean;
+  /**
+   * The fence a master checks before it writes to the switch (plan, reconciliation): its lease
+   * is still valid by its own clock. A node that was paused past its lease's time to live writes
+   * nothing until it renews (the switch's generation id check fences what gets through anyway).
+   */
+  mayWrite?(dpid: string): boolean;
   /** Tenant stats polls are answered from a statistics snapshot younger than this; null: no cache. */
   statsCacheMs: number | null;
   /** Statistics requests this proxy sent to a switch (collection rounds and forwarded tenant polls). */

@@ -71,6 +71,7 @@ export class Reconciliation {
   run(cookies: readonly bigint[]): ReconcileResult | undefined {
     const s = this.s;
     if (!this.armed || s.role !== 'master' || s.version !== OFP13 || !s.ready || s.channel.closed) return undefined;
+    if (s.host.mayWrite?.(s.dpid) === false) return undefined;
     // A plan on its way to this switch (the proxy has it, the session not yet): next round.
     if (s.views !== this.currentViews()) return undefined;
     const wanted = s.views?.bySwitch.get(s.dpid) ?? [];
