@@ -5,10 +5,10 @@
 // and gets the current revision from its master when it comes back (the master reports then).
 import type { Logger } from 'pino';
 import type { GlobalStore, Json, LocalTier } from '../store/index.js';
-import type { SwitchApplyOutcome } from '../deploy/types.js';
 import { leaseName } from './mastership.js';
 
-export type { SwitchApplyOutcome };
+/** One switch's outcome of a revision as a deploy reports it (the deploy layer's SwitchApplyOutcome). */
+export type SwitchApplyOutcome = { dpid: string; status: 'applied' | 'refused' | 'unreachable'; node: string | null; errors: string[] };
 
 /** What a master wrote for one switch and revision. */
 export interface SwitchApplyReport {

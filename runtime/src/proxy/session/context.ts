@@ -2,7 +2,6 @@
 // learnt (dpid, version, ports), the slices bound to the switch (one tenant connection each),
 // the plan last applied here, this node's role, the request tracker, and the few operations
 // every part uses (send to the switch, answer or refuse a tenant). The host is the slicing proxy.
-import type { ReconcileResult } from './reconcile.js';
 import type { Logger } from '../channel.js';
 import type { Draft, ErrorKind, OfMessage, OfVersion, Port, Unversioned } from '../messages.js';
 import { errorCode } from '../messages.js';
@@ -57,6 +56,17 @@ export interface RemovedFlow {
   packetCount: bigint;
   byteCount: bigint;
   at: number;
+}
+
+/** What one reconciliation changed on a switch (reconcile.ts). */
+export interface ReconcileResult {
+  dpid: string;
+  /** Rules removed (stale slices count each rule seen in the round). */
+  removed: number;
+  /** Base rules (and the isolation rule) installed again. */
+  restored: number;
+  /** Slice ids whose rules were removed. */
+  staleSlices: number[];
 }
 
 export interface SessionHost {

@@ -5,25 +5,16 @@
 // that its setup does not make), and the bound slices' base rules and the isolation rule that
 // are missing are installed again. Tenant rules of bound slices stay: a new master keeps the
 // previous master's flows (see docs/cluster.md). Rules whose cookie DFVisor does not write
-// (prefix 0) are never touched. The master runs it after taking the switch and with every
-// statistics round (runtime/src/proxy/session/switch-session.ts).
+// (prefix 0) are never touched. The master runs it with every statistics round once it has
+// programmed the switch (so also at most one interval after taking it or after it reconnects).
 import { OFP13, type FlowMod } from '../messages.js';
 import { OFPFC as FC, OFPTT_ALL } from '../../openflow/constants.js';
 import { decodeCookie, HV_DROP_COOKIE, MISS_EMULATION_SEQ } from '../../dataplane/cookies.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../base-rules.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
-import type { SessionContext } from './context.js';
+import type { ReconcileResult, SessionContext } from './context.js';
 
-/** What one reconciliation changed on a switch. */
-export interface ReconcileResult {
-  dpid: string;
-  /** Rules removed (stale slices count each rule seen in the round). */
-  removed: number;
-  /** Base rules (and the isolation rule) installed again. */
-  restored: number;
-  /** Slice ids whose rules were removed. */
-  staleSlices: number[];
-}
+export type { ReconcileResult };
 
 /** What to change, decided from the cookies a round saw and the slices bound here (pure). */
 export interface ReconcilePlan {

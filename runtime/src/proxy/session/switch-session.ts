@@ -122,9 +122,8 @@ export class SwitchSession {
     await this.plan.learnMeters(this.currentViews());
     if (this.s.role !== 'master') return undefined;
     const r = await this.plan.apply(this.currentViews());
-    // A new master (also of a switch that came back) compares the table with the plan at once.
+    // From the next statistics round on (≤ one interval), the table is compared with the plan.
     this.reconciliation.armed = this.s.role === 'master';
-    void this.collectStats();
     return r;
   }
 
