@@ -1149,6 +1149,10 @@ export interface components {
                 /** @enum {unknown} */
                 status: "added" | "changed" | "unchanged";
             }[];
+            /** @description each declared switch's outcome, as its master reported it (absent for a dry run or no change) */
+            switches?: components["schemas"]["SwitchApplyOutcome"][];
+            /** @description some switch could not be reached; it gets the revision when it comes back */
+            unreachable?: boolean;
         };
         /** @description A checker diagnostic (as `dfvisor check --format json` prints it), positions 0-based */
         Diagnostic: {
@@ -1198,6 +1202,8 @@ export interface components {
             diagnostics?: components["schemas"]["Diagnostic"][];
             errors?: components["schemas"]["SchemaError"][];
             status: number;
+            /** @description APPLY_FAILED: each switch and its error */
+            switches?: components["schemas"]["SwitchApplyOutcome"][];
             title: string;
             type: string;
         } & {
@@ -1307,6 +1313,13 @@ export interface components {
         SourceFile: {
             path: string;
             text: string;
+        };
+        SwitchApplyOutcome: {
+            dpid: string;
+            errors: string[];
+            node: string | null;
+            /** @enum {unknown} */
+            status: "applied" | "refused" | "unreachable";
         };
         TokenInfo: {
             createdAt: string;

@@ -58,6 +58,7 @@ export const components = [
       code: { type: 'string' },
       diagnostics: { type: 'array', items: { $ref: 'Diagnostic#' } },
       errors: { type: 'array', items: { $ref: 'SchemaError#' } },
+      switches: { type: 'array', items: { $ref: 'SwitchApplyOutcome#' }, description: 'APPLY_FAILED: each switch and its error' },
     },
   },
   {
@@ -107,6 +108,23 @@ export const components = [
         },
       },
       diagnostics: { type: 'array', items: { $ref: 'Diagnostic#' } },
+      switches: {
+        type: 'array',
+        description: "each declared switch's outcome, as its master reported it (absent for a dry run or no change)",
+        items: { $ref: 'SwitchApplyOutcome#' },
+      },
+      unreachable: { type: 'boolean', description: 'some switch could not be reached; it gets the revision when it comes back' },
+    },
+  },
+  {
+    $id: 'SwitchApplyOutcome',
+    type: 'object',
+    required: ['dpid', 'status', 'node', 'errors'],
+    properties: {
+      dpid: { type: 'string' },
+      status: { enum: ['applied', 'refused', 'unreachable'] },
+      node: { type: ['string', 'null'] },
+      errors: strings,
     },
   },
   {

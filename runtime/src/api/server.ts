@@ -171,10 +171,14 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
 
   const send = (reply: FastifyReply, outcome: DeployOutcome) => {
     if (!outcome.ok) {
-      const { status, code, title, detail, diagnostics, errors } = outcome.problem;
+      const { status, code, title, detail, diagnostics, errors, switches } = outcome.problem;
       return sendProblem(
         reply,
-        problem(status, code, title, detail, { ...(diagnostics ? { diagnostics } : {}), ...(errors ? { errors } : {}) }),
+        problem(status, code, title, detail, {
+          ...(diagnostics ? { diagnostics } : {}),
+          ...(errors ? { errors } : {}),
+          ...(switches ? { switches } : {}),
+        }),
       );
     }
     const { plan, diff } = outcome;
@@ -188,6 +192,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
         status: diff.added.includes(s.name) ? 'added' : diff.changed.includes(s.name) ? 'changed' : 'unchanged',
       })),
       diagnostics: outcome.diagnostics,
+      ...(outcome.switches ? { switches: outcome.switches, unreachable: outcome.switches.some((s) => s.status === 'unreachable') } : {}),
     });
   };
 

@@ -24,3 +24,14 @@ export {
   type PublishedEntries,
   type SliceTotalsOptions,
 } from './slice-totals.js';
+export {
+  awaitApplyReports,
+  writeApplyReport,
+  isApplyReport,
+  APPLY_MAP,
+  type SwitchApplyReport,
+  type SwitchApplyOutcome,
+  type AwaitReportsOptions,
+} from './apply-reports.js';
+export { RemovedCounters, removedTotals, removedKey, REMOVED_MAP } from './removed-counters.js';
+export { PeerLiveness, type LivenessOptions, type LivenessEvents } from './liveness.js';

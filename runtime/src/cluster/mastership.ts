@@ -12,7 +12,7 @@
 // and connects tenants; the switch itself accepts writes from every connected node (no fencing).
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { LeaseKeeper, type GlobalStore, type LocalTier, type StoreError } from '../store/index.js';
+import { LeaseKeeper, type GlobalStore, type LeaseRecord, type LocalTier, type StoreError } from '../store/index.js';
 import { claimOwnership, isOwnership } from './ownership.js';
 
 export type Role = 'master' | 'slave';
@@ -125,6 +125,16 @@ export class Mastership extends EventEmitter<MastershipEvents> {
     return this.switches.get(dpid)?.role === 'master';
   }
 
+  /**
+   * Whether this node may write to the switch now: master, and its lease still valid by this
+   * process's clock (a node paused past its lease's time to live must renew first).
+   */
+  holdsLease(dpid: string): boolean {
+    const s = this.switches.get(dpid);
+    const l = s?.keeper.held;
+    return s?.role === 'master' && l !== undefined && l.expiresAt > Date.now();
+  }
+
   generation(dpid: string): bigint {
     return this.switches.get(dpid)?.generationId ?? 0n;
   }
@@ -168,6 +178,28 @@ export class Mastership extends EventEmitter<MastershipEvents> {
   private report(dpid: string, s: SwitchEntry): void {
     if (!s.role) return;
     this.emit('role', { dpid, role: s.role, generationId: s.generationId, master: s.master });
+  }
+
+  /**
+   * Another node is known to have died (its liveness connection closed and a reconnect was
+   * refused): the leases it holds on switches this node is connected to are freed (checked by
+   * the lease's token), so a slave takes each over at once instead of after the lease's time to
+   * live; the new master bumps the generation id as always. Returns the switches freed.
+   */
+  async peerDown(nodeId: string): Promise<string[]> {
+    if (nodeId === this.o.nodeId || this.stopped) return [];
+    const freed: string[] = [];
+    await Promise.all(
+      [...this.switches.keys()].map(async (dpid) => {
+        const got = await this.o.store.get('leases', leaseName(dpid));
+        const held = got.ok ? (got.value?.value as unknown as LeaseRecord | undefined) : undefined;
+        if (!held || held.owner !== nodeId) return;
+        const r = await this.o.store.releaseLease({ name: leaseName(dpid), ...held, expiresAt: 0 });
+        if (r.ok) freed.push(dpid);
+      }),
+    );
+    if (freed.length) this.o.logger?.info({ peer: nodeId, switches: freed.sort() }, 'freed the switch leases of a node that died');
+    return freed;
   }
 
   /** Stops contending. `abandon`: leases are left to expire (as if this node died). */

@@ -157,10 +157,14 @@ export class StatsCollector {
     return this.latest.get(dpid)?.snapshot;
   }
 
-  /** Sums over the switches this node masters (and flows removed on them); undefined when nothing reported the slice. */
-  sliceCounters(slice: string): CollectedSliceCounters | undefined {
+  /**
+   * Sums over the switches this node masters (and flows removed on them); undefined when nothing
+   * reported the slice. `withRemoved` false: live flow statistics only (the removed part is kept
+   * in the global tier, see removed-counters.ts).
+   */
+  sliceCounters(slice: string, withRemoved = true): CollectedSliceCounters | undefined {
     const out: CollectedSliceCounters = { packets: 0, bytes: 0, flows: 0, perSwitch: [], removed: { packets: 0, bytes: 0 }, queues: [] };
-    const removed = this.removed.get(slice);
+    const removed = withRemoved ? this.removed.get(slice) : undefined;
     const dpids = new Set([...this.latest.keys(), ...(removed?.keys() ?? [])]);
     let reported = false;
     for (const dpid of [...dpids].sort((a, b) => a.localeCompare(b))) {

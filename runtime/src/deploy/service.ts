@@ -4,7 +4,7 @@ import { compile, parse, type Diagnostic, type Plan } from '@dfvisor/grammar';
 import { buildDeployWorkspace, DEPLOYED_PREFIX } from './workspace.js';
 import { diffPlans, networkChanged } from './diff.js';
 import type { RevisionRepository, RevisionSummary } from './repository.js';
-import type { DeployOutcome, DeployProblem, DeployRequest, Principal, Revision, SourceText } from './types.js';
+import type { DeployOutcome, DeployProblem, DeployRequest, Principal, Revision, SourceText, SwitchApplyOutcome } from './types.js';
 import { diagnosticsFor } from './tenant-diagnostics.js';
 import { validatePlan } from '../validation/plan-schema.js';
 import type { SchemaError } from '../validation/json-schema.js';
@@ -14,11 +14,16 @@ export interface ApplyResult {
   ok: boolean;
   /** Per switch errors when not ok. */
   errors: string[];
+  /** Every declared switch's outcome, when the applier waited for the whole cluster. */
+  switches?: SwitchApplyOutcome[];
 }
 
-/** Puts a plan on the switches this node masters (the proxy). */
+/**
+ * Puts a revision's plan on the switches: every switch's master applies it and reports, and the
+ * applier waits (bounded) for the reports, telling `progress` about each switch as it is known.
+ */
 export interface PlanApplier {
-  apply(plan: Plan | undefined): Promise<ApplyResult>;
+  apply(plan: Plan | undefined, revision?: number, progress?: (s: SwitchApplyOutcome) => void): Promise<ApplyResult>;
 }
 
 export type DeployEvent =
@@ -34,7 +39,8 @@ export type DeployEvent =
       by: string;
       action: Revision['action'];
       diff: { added: string[]; changed: string[]; removed: string[] };
-    };
+    }
+  | ({ type: 'switch-applied'; revision: number } & SwitchApplyOutcome);
 
 export interface AuditEntry {
   at: string;
@@ -335,7 +341,7 @@ export class DeployService {
       );
     }
     this.emit({ type: 'deploy-progress', stage: 'applying', revision: next.revision });
-    const applied = await this.deps.applier.apply(next.plan);
+    const applied = await this.deps.applier.apply(next.plan, next.revision, this.progress(next.revision));
     if (!applied.ok) {
       this.emit({ type: 'deploy-progress', stage: 'rolling-back', revision: next.revision, detail: applied.errors.join('; ') });
       const restore: Revision | undefined = before && {
@@ -345,11 +351,13 @@ export class DeployService {
         by: p.owner,
         action: 'rollback',
       };
-      if (restore) await this.deps.repository.commit(restore, next.revision);
-      await this.deps.applier.apply(before?.plan);
+      const restored = restore ? await this.deps.repository.commit(restore, next.revision) : undefined;
+      await this.deps.applier.apply(before?.plan, restored?.ok ? restore!.revision : undefined, this.progress(restore?.revision));
       this.audit(p, action, target, 'failed', next.revision, applied.errors.join('; '));
       this.emit({ type: 'deploy-progress', stage: 'failed', revision: next.revision, detail: 'rolled back' });
-      return problem(502, 'APPLY_FAILED', 'The switches refused the revision; rolled back', applied.errors.join('; '));
+      const refused = problem(502, 'APPLY_FAILED', 'The switches refused the revision; rolled back', applied.errors.join('; '));
+      if (!refused.ok && applied.switches) refused.problem.switches = applied.switches;
+      return refused;
     }
     this.audit(p, action, target, 'ok', next.revision);
     this.emit({
@@ -359,8 +367,32 @@ export class DeployService {
       action: next.action,
       diff: { added: diff.added, changed: diff.changed, removed: diff.removed },
     });
-    this.emit({ type: 'deploy-progress', stage: 'done', revision: next.revision });
-    return { ok: true, revision: next.revision, dryRun: false, diff, diagnostics, plan: next.plan };
+    const unreachable = (applied.switches ?? []).filter((s) => s.status === 'unreachable').map((s) => s.dpid);
+    this.emit({
+      type: 'deploy-progress',
+      stage: 'done',
+      revision: next.revision,
+      ...(unreachable.length ? { detail: `not reachable (they get it when they come back): ${unreachable.join(', ')}` } : {}),
+    });
+    return {
+      ok: true,
+      revision: next.revision,
+      dryRun: false,
+      diff,
+      diagnostics,
+      plan: next.plan,
+      ...(applied.switches ? { switches: applied.switches } : {}),
+    };
+  }
+
+  /** Each switch's outcome as it is known: an event, and a progress line for the CLI and the extension. */
+  private progress(revision: number | undefined) {
+    return (s: SwitchApplyOutcome) => {
+      if (revision === undefined) return;
+      this.emit({ type: 'switch-applied', revision, ...s });
+      const detail = `${s.dpid} ${s.status}${s.node ? ` by ${s.node}` : ''}${s.errors.length ? `: ${s.errors.join('; ')}` : ''}`;
+      this.emit({ type: 'deploy-progress', stage: 'applying', revision, detail });
+    };
   }
 }
 

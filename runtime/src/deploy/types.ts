@@ -36,6 +36,17 @@ export interface SliceDiff {
   unchanged: string[];
 }
 
+/** One switch's outcome of a deploy across the cluster (reported by the switch's master). */
+// A type literal (not an interface): it travels as a RuntimeEvent, which has an index signature.
+export type SwitchApplyOutcome = {
+  dpid: string;
+  /** unreachable: no node could program the switch (it gets the revision when it comes back). */
+  status: 'applied' | 'refused' | 'unreachable';
+  /** The master that applied or refused (null: none reported). */
+  node: string | null;
+  errors: string[];
+};
+
 /** A refused deploy: maps to an RFC 9457 problem. */
 export interface DeployProblem {
   status: 400 | 403 | 404 | 409 | 422 | 500 | 502;
@@ -45,10 +56,21 @@ export interface DeployProblem {
   diagnostics?: Diagnostic[];
   /** Schema errors of a submitted plan (INVALID_PLAN). */
   errors?: Array<{ path: string; message: string }>;
+  /** APPLY_FAILED: every switch's outcome of the refused revision. */
+  switches?: SwitchApplyOutcome[];
 }
 
 export type DeployOutcome =
-  | { ok: true; revision: number; dryRun: boolean; diff: SliceDiff; diagnostics: Diagnostic[]; plan: Plan }
+  | {
+      ok: true;
+      revision: number;
+      dryRun: boolean;
+      diff: SliceDiff;
+      diagnostics: Diagnostic[];
+      plan: Plan;
+      /** Each switch's outcome (absent for a dry run or a deploy that changed nothing). */
+      switches?: SwitchApplyOutcome[];
+    }
   | { ok: false; problem: DeployProblem };
 
 export interface DeployRequest {

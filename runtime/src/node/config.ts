@@ -45,6 +45,8 @@ export interface NodeConfig {
   ofIdleMs: number;
   ofEchoTimeoutMs: number;
   ofMaxSwitchConnections: number;
+  /** How long a deploy waits for every switch's master to report the revision (ms). */
+  deployWaitMs: number;
   /** Address ranges tenant controllers may be at (absent: anywhere but the runtime's own listeners). */
   controllerAllow?: string[];
   /** Mutual TLS on the OpenFlow listener (`ofListen` then speaks TLS only). */
@@ -73,6 +75,7 @@ export const DEFAULTS: NodeConfig = {
   ofIdleMs: 15_000,
   ofEchoTimeoutMs: 10_000,
   ofMaxSwitchConnections: 1024,
+  deployWaitMs: 5000,
 };
 
 const hostPort = {
@@ -150,6 +153,7 @@ export const CONFIG_SCHEMA = {
     ofIdleMs: { type: 'integer', minimum: 10 },
     ofEchoTimeoutMs: { type: 'integer', minimum: 10 },
     ofMaxSwitchConnections: positive,
+    deployWaitMs: { type: 'integer', minimum: 100 },
     controllerAllow: { type: 'array', items: { type: 'string', minLength: 1 } },
     ofTls: tlsFiles,
     ofPlainListen: hostPort,

@@ -19,11 +19,18 @@ export interface ForwardingPlaneStatus {
 export interface ForwardingPlane {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Makes the switches this node masters carry `plan` (undefined: nothing deployed). */
-  applyPlan(plan: Plan | undefined): Promise<ApplyResult>;
+  /**
+   * Makes the switches this node masters carry `plan` (undefined: nothing deployed); with
+   * `revision`, reports each switch it programmed to the global tier (cluster-wide apply).
+   */
+  applyPlan(plan: Plan | undefined, revision?: number): Promise<ApplyResult>;
   status(): ForwardingPlaneStatus;
   /** Counters this node collected for one slice (from the switches it masters). */
   sliceCounters(slice: string): SliceCounters | undefined;
   /** Statistics messages counted by this node's forwarding plane (optional). */
   statsMessages?(): StatsMessageCounts;
+  /** Another node died (seen by the liveness channel): take over its switches at once (optional). */
+  peerDown?(nodeId: string): Promise<unknown>;
+  /** Rules the reconciliation of switch tables removed and restored (optional). */
+  reconciled?(): { removed: number; restored: number };
 }

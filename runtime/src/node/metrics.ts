@@ -16,6 +16,8 @@ export interface MetricsSource {
   controllers(): Array<{ slice: string; url: string; connected: boolean }>;
   /** Statistics messages of this node's data path (push collector and tenant polls). */
   statsMessages?(): StatsMessageCounts | undefined;
+  /** Rules this node's reconciliation removed from and restored to switches. */
+  reconciled?(): { removed: number; restored: number } | undefined;
 }
 
 export function buildMetrics(src: MetricsSource): Registry {
@@ -102,6 +104,17 @@ export function buildMetrics(src: MetricsSource): Registry {
       if (!m) return;
       c.inc({ answered: 'cache' }, m.tenantPollsFromCache);
       c.inc({ answered: 'switch' }, m.tenantPollsForwarded);
+    },
+  );
+  counter(
+    'dfvisor_reconciled_rules_total',
+    'Rules the reconciliation of switch tables with the plan removed (stale) or installed again (missing base rules)',
+    ['change'],
+    (c) => {
+      const r = src.reconciled?.();
+      if (!r) return;
+      c.inc({ change: 'removed' }, r.removed);
+      c.inc({ change: 'restored' }, r.restored);
     },
   );
   counter(

@@ -7,13 +7,17 @@ import type { Plan } from '@dfvisor/grammar';
 import { SlicingProxy, flowKey, type SessionStats, type StatsMessageCounts } from '../proxy/index.js';
 import {
   SliceTotals,
+  RemovedCounters,
   SwitchArbiter,
   queueKey,
   queueOwners,
   sliceIdsFromHistory,
+  writeApplyReport,
   type QueueOwners,
   type SwitchStatsSnapshot,
 } from '../cluster/index.js';
+import type { SwitchApplyResult } from '../proxy/session/index.js';
+import { sliceOfCookie } from '../dataplane/cookies.js';
 import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
@@ -25,10 +29,15 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   readonly arbiter: SwitchArbiter;
   readonly totals: SliceTotals;
   private plan: Plan | undefined;
+  /** The revision of `plan` (reported with each switch this node programs). */
+  private revision: number | undefined;
   private queues: QueueOwners = new Map();
+  private readonly reconciledRules = { removed: 0, restored: 0 };
+  private readonly removedCounters: RemovedCounters;
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
+    this.removedCounters = new RemovedCounters(ctx.store, 200, ctx.logger);
     let arbiter: SwitchArbiter | undefined;
     const { ofTls, ofPlainListen, tenantTls } = ctx.config;
     let totals: SliceTotals | undefined;
@@ -40,11 +49,27 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       ofPlainListen: ofPlainListen && `${ofPlainListen.host}:${ofPlainListen.port}`,
       tenantTls: tenantTls && readTlsFiles(tenantTls, 'tenant controller TLS (--tenant-tls-*)'),
       logger: ctx.logger,
-      roles: { switchUp: (dpid) => arbiter?.switchUp(dpid), switchDown: (dpid) => void arbiter?.switchDown(dpid) },
+      roles: {
+        switchUp: (dpid) => arbiter?.switchUp(dpid),
+        switchDown: (dpid) => void arbiter?.switchDown(dpid),
+        mayWrite: (dpid) => arbiter?.mastership.holdsLease(dpid) ?? false,
+      },
       // Tenant polls are answered from the collector's last round while it is recent.
       statsCacheMs: 3 * interval,
       // Final counters of removed flows keep the slice's totals from dropping.
-      onFlowRemoved: (e) => arbiter?.stats.flowRemoved(e),
+      onFlowRemoved: (e) => {
+        arbiter?.stats.flowRemoved(e);
+        // The final counters also go to the global tier: the slice keeps them if this node dies.
+        const owner = sliceOfCookie(e.cookie);
+        const slice = owner ? this.proxy.sliceNameOf(owner.index) : undefined;
+        if (slice) this.removedCounters.add(slice, e.dpid, Number(e.packetCount), Number(e.byteCount));
+      },
+      // Stale rules removed / missing base rules restored by a master: counted and announced.
+      onReconciled: (r) => {
+        this.reconciledRules.removed += r.removed;
+        this.reconciledRules.restored += r.restored;
+        ctx.publish?.({ type: 'switch-reconciled', ...r });
+      },
       limits: {
         handshakeMs: ctx.config.ofHandshakeTimeoutMs,
         idleMs: ctx.config.ofIdleMs,
@@ -69,6 +94,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         setRole: async (dpid, role, generationId) => {
           const r = await this.proxy.setRole(dpid, role, generationId);
           if (r && !r.ok) ctx.logger.warn({ dpid, errors: r.errors }, 'programming the switch as its new master failed');
+          // A switch that comes back (or a new master) carries the current revision now: say so.
+          if (r) await this.report(r);
         },
         collectStats: async (dpid) => toSnapshot(dpid, await this.proxy.collectStats(dpid)),
         sliceName: (i) => this.proxy.sliceNameOf(i),
@@ -91,17 +118,40 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     // Leases released first: the other nodes take the switches over at once.
     await this.arbiter.stop().catch((e) => this.ctx.logger.warn({ err: e }, 'stopping the mastership failed'));
     await this.proxy.stop();
+    await this.removedCounters.close();
   }
 
-  async applyPlan(plan: Plan | undefined): Promise<ApplyResult> {
+  async applyPlan(plan: Plan | undefined, revision?: number): Promise<ApplyResult> {
     this.plan = plan;
+    this.revision = revision;
     this.queues = queueOwners(plan?.qos.queues ?? []);
     // Slice ids from the shared revision chain: every node numbers the slices alike.
     const history = localRevisionHistory(this.ctx.tier)
       .reverse()
       .map((rev) => (rev.body as { plan?: Plan } | null)?.plan);
     const r = await this.proxy.applyPlan(plan ?? null, plan ? sliceIdsFromHistory([...history, plan]) : undefined);
+    await Promise.all(r.switches.map((s) => this.report(s)));
     return { ok: r.ok, errors: r.switches.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)) };
+  }
+
+  /** What this node, as the switch's master, made of the current revision (cluster/apply-reports.ts). */
+  private async report(r: SwitchApplyResult): Promise<void> {
+    if (this.revision === undefined || r.notProgrammed || !this.arbiter.mayProgram(r.dpid)) return;
+    // The connection closed during the apply: not a refusal; the switch's next master reports.
+    if (!r.ok && r.errors.length === 0) return;
+    await writeApplyReport(
+      this.ctx.store,
+      {
+        dpid: r.dpid,
+        revision: this.revision,
+        status: r.ok ? 'applied' : 'refused',
+        errors: r.ok ? [] : r.errors,
+        node: this.ctx.config.nodeId,
+        generationId: String(this.arbiter.mastership.generation(r.dpid)),
+        at: new Date().toISOString(),
+      },
+      this.ctx.logger,
+    );
   }
 
   status(): ForwardingPlaneStatus {
@@ -129,7 +179,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   /** This node's share: packets, bytes and tenant flows of the switches it masters (collected), packet-ins it delivered. */
   sliceCounters(slice: string): SliceCounters | undefined {
     const c = this.proxy.sliceCounters()[slice];
-    const collected = this.arbiter.stats.sliceCounters(slice);
+    // Live flow statistics only: removed flows' counters are in the global tier (removed-counters.ts).
+    const collected = this.arbiter.stats.sliceCounters(slice, false);
     if (!c && !collected) return undefined;
     return {
       packets: collected?.packets ?? 0,
@@ -144,6 +195,14 @@ export class ProxyForwardingPlane implements ForwardingPlane {
 
   statsMessages(): StatsMessageCounts {
     return this.proxy.statsMessageCounts();
+  }
+
+  peerDown(nodeId: string): Promise<string[]> {
+    return this.arbiter.mastership.peerDown(nodeId);
+  }
+
+  reconciled(): { removed: number; restored: number } {
+    return { ...this.reconciledRules };
   }
 }
 

@@ -6,14 +6,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadWorkspace, type Plan } from '@dfvisor/grammar';
 import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
-import { DeployService } from '../deploy/service.js';
+import { DeployService, type ApplyResult } from '../deploy/service.js';
+import { APPLY_MAP, PeerLiveness, REMOVED_MAP, awaitApplyReports, removedTotals } from '../cluster/index.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
-import type { Revision } from '../deploy/types.js';
+import type { Revision, SwitchApplyOutcome } from '../deploy/types.js';
 import { TokenService, adminTokenWeakness, generateAdminToken, sha256 } from '../auth/tokens.js';
 import { StoreTokenRepository } from '../auth/store-token-repository.js';
 import { buildApi } from '../api/server.js';
 import type { SliceStats, StatusView } from '../view/runtime-view.js';
-import { EventHub } from '../api/events.js';
+import { EventHub, type RuntimeEvent } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
 import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
@@ -24,6 +25,8 @@ export interface ForwardingPlaneContext {
   store: GlobalStore;
   tier: LocalTier;
   logger: Logger;
+  /** Publishes a runtime event (GET /v1/events). */
+  publish?: (e: RuntimeEvent) => void;
 }
 
 export interface RuntimeNodeOptions {
@@ -33,7 +36,7 @@ export interface RuntimeNodeOptions {
   onAdminTokenGenerated?: (file: string) => void;
 }
 
-const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership'];
+const TIER_MAPS: MapName[] = ['revisions', 'tokens', 'meta', 'nodes', 'stats', 'ownership', APPLY_MAP, REMOVED_MAP];
 const HEARTBEAT_TTL_MS = 5000;
 
 export class RuntimeNode {
@@ -41,6 +44,8 @@ export class RuntimeNode {
   private appliedRevision = -1;
   private applying: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** The crash-detection channel to the other nodes (a shared global tier only). */
+  private liveness: PeerLiveness | undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -86,7 +91,7 @@ export class RuntimeNode {
     let forwardingPlane: ForwardingPlane;
     try {
       // Unreadable or unusable TLS material fails here, with the store closed again.
-      forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log });
+      forwardingPlane = o.createForwardingPlane({ config, store, tier, logger: log, publish: (e) => events.publish(e) });
     } catch (e) {
       await tier.close().catch(() => undefined);
       await store.close().catch(() => undefined);
@@ -95,7 +100,7 @@ export class RuntimeNode {
     const repository = new StoreRevisionRepository(store, tier, config.revisionsKept);
     const deploy = new DeployService({
       repository,
-      applier: { apply: (plan) => forwardingPlane.applyPlan(plan) },
+      applier: { apply: (plan, revision, progress) => node!.applyAcrossCluster(plan, revision, progress) },
       controllers: {
         listeners: () => [config.ofListen, ...(config.ofPlainListen ? [config.ofPlainListen] : []), boundApi(config, node?.api)],
         allow: config.controllerAllow,
@@ -127,6 +132,7 @@ export class RuntimeNode {
       refusedSwitches: () => forwardingPlane.status().refused ?? [],
       controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
       statsMessages: () => forwardingPlane.statsMessages?.(),
+      reconciled: () => forwardingPlane.reconciled?.(),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
@@ -156,8 +162,13 @@ export class RuntimeNode {
           events.publish({ type: 'revision-arrived', revision: rev, node: config.nodeId, at: Date.now() });
           node!.applyActive();
         }
-        if (e.map === 'stats') events.publish({ type: 'stats', slice: e.key.split('/')[0] });
+        if (e.map === 'stats' || e.map === REMOVED_MAP) events.publish({ type: 'stats', slice: e.key.split('/')[0] });
       });
+      if (store.kind !== 'embedded') {
+        const liveness = (node.liveness = new PeerLiveness({ nodeId: config.nodeId, host: config.ofListen.host, tier, logger: log }));
+        liveness.on('down', (peer) => void forwardingPlane.peerDown?.(peer));
+        await liveness.start();
+      }
       await node.heartbeat();
       node.every(1500, () => node!.heartbeat());
       node.every(config.statsIntervalMs, () => node!.pushStats());
@@ -186,13 +197,22 @@ export class RuntimeNode {
 
   /** Puts the active revision on the switches, once per revision, in order. */
   applyActive(): Promise<unknown> {
+    return this.applyRevision(() => {
+      const current = localCurrentRevision(this.tier);
+      return { revision: current?.revision ?? 0, plan: (current?.body as unknown as Revision | undefined)?.plan };
+    });
+  }
+
+  /**
+   * Puts a revision on the switches this node masters (each reported to the global tier), after
+   * the applies queued before it; a revision older than the one applied is skipped.
+   */
+  private applyRevision(which: () => { revision: number; plan: Plan | undefined }): Promise<unknown> {
     this.applying = this.applying
       .then(async () => {
-        const current = localCurrentRevision(this.tier);
-        const rev = current?.revision ?? 0;
-        if (rev === this.appliedRevision || this.stopped) return;
-        const plan = (current?.body as unknown as Revision | undefined)?.plan;
-        const r = await this.forwardingPlane.applyPlan(plan);
+        const { revision: rev, plan } = which();
+        if (rev <= this.appliedRevision || this.stopped) return;
+        const r = await this.forwardingPlane.applyPlan(plan, rev);
         this.appliedRevision = rev;
         if (r.ok) this.logger.info({ revision: rev }, 'revision applied to the switches');
         else this.logger.error({ revision: rev, errors: r.errors }, 'revision not fully applied');
@@ -201,12 +221,37 @@ export class RuntimeNode {
     return this.applying;
   }
 
+  /**
+   * The deploy path's applier: this node applies the revision to the switches it masters, every
+   * other master applies it from the pushed revision, and each reports per switch; this waits
+   * (at most deployWaitMs) for the reports of every switch the plan declares.
+   */
+  async applyAcrossCluster(plan: Plan | undefined, revision?: number, progress?: (s: SwitchApplyOutcome) => void): Promise<ApplyResult> {
+    if (revision === undefined) {
+      // No revision of its own (a restore that could not be committed): carry what the tier says.
+      await this.applyActive();
+      return { ok: true, errors: [] };
+    }
+    await this.applyRevision(() => ({ revision, plan }));
+    const switches = await awaitApplyReports({
+      store: this.store,
+      tier: this.tier,
+      revision,
+      dpids: plan?.network.switches.map((s) => s.dpid) ?? [],
+      waitMs: this.config.deployWaitMs,
+      progress,
+    });
+    const refused = switches.filter((s) => s.status === 'refused');
+    return { ok: refused.length === 0, errors: refused.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)), switches };
+  }
+
   private async heartbeat() {
     const r = await this.store.heartbeat(
       {
         id: this.config.nodeId,
         api: this.apiUrlSafe(),
         openflow: `${this.config.ofTls ? 'ssl' : 'tcp'}:${this.config.ofListen.host}:${this.config.ofListen.port}`,
+        ...(this.liveness?.address ? { liveness: this.liveness.address } : {}),
         startedAt: Date.now(),
       },
       HEARTBEAT_TTL_MS,
@@ -273,6 +318,19 @@ export class RuntimeNode {
       out.queues!.push(...(c.queues ?? []));
       if (!out.updatedAt || c.updatedAt > out.updatedAt) out.updatedAt = c.updatedAt;
     }
+    // Removed flows' final counters, from the global tier (they outlive the node that got them).
+    const removed = removedTotals(this.tier, slice);
+    out.packets += removed.packets;
+    out.bytes += removed.bytes;
+    out.removed!.packets += removed.packets;
+    out.removed!.bytes += removed.bytes;
+    for (const [dpid, r] of removed.perSwitch) {
+      const sw = out.perSwitch.find((p) => p.dpid === dpid);
+      if (sw) {
+        sw.packets += r.packets;
+        sw.bytes += r.bytes;
+      } else out.perSwitch.push({ dpid, packets: r.packets, bytes: r.bytes, flows: 0 });
+    }
     out.perSwitch.sort((a, b) => a.dpid.localeCompare(b.dpid));
     out.queues!.sort((a, b) => a.dpid.localeCompare(b.dpid) || a.port - b.port || a.queueId - b.queueId);
     return out;
@@ -323,6 +381,8 @@ export class RuntimeNode {
     for (const t of this.timers) clearInterval(t);
     await this.api.close().catch(() => undefined);
     await this.forwardingPlane.stop().catch((e) => this.logger.warn({ err: e }, 'forwarding plane stop failed'));
+    // After the leases are released: the others see this node's liveness connections end.
+    await this.liveness?.stop().catch(() => undefined);
     await this.store.leave(this.config.nodeId).catch(() => undefined);
     await this.tier.close().catch(() => undefined);
     await this.store.close().catch(() => undefined);

@@ -17,6 +17,7 @@ import {
   SwitchSession,
   type SwitchChannel,
   type RemovedFlow,
+  type ReconcileResult,
   type SessionRole,
   type SessionStats,
   type SwitchApplyResult,
@@ -32,11 +33,18 @@ export interface SlicingProxyOptions {
    * its switch, and these hooks tell the arbiter when a switch connects and goes. Without
    * them every session is master at once (one node).
    */
-  roles?: { switchUp(dpid: string): void; switchDown(dpid: string): void };
+  roles?: {
+    switchUp(dpid: string): void;
+    switchDown(dpid: string): void;
+    /** The fence before a master writes: this node's lease on the switch is still valid (default: yes). */
+    mayWrite?(dpid: string): boolean;
+  };
   /** Answer tenant stats polls from a statistics round younger than this (ms); default: no cache. */
   statsCacheMs?: number;
   /** Called with the final counters of every slice flow entry a switch removes. */
   onFlowRemoved?: (e: RemovedFlow) => void;
+  /** Called when a master removed stale rules from a switch or restored missing base rules. */
+  onReconciled?: (r: ReconcileResult) => void;
   /**
    * Bounds of the OpenFlow connections (defaults: DEFAULT_LISTENER_LIMITS): handshake, idle and
    * echo times apply to switches and (process-wide) to tenant links; the cap to switch connections.
@@ -252,11 +260,13 @@ export class SlicingProxy {
         },
         admit: (dpid) => this.admit(session, dpid, address),
         arbitrated: this.opts.roles !== undefined,
+        mayWrite: (dpid) => this.opts.roles?.mayWrite?.(dpid) ?? true,
         statsCacheMs: this.opts.statsCacheMs ?? null,
         statsRequestsSent: (n) => {
           this.statsCounts.requestsToSwitches += n;
         },
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
+        reconciled: (r) => this.opts.onReconciled?.(r),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
           else this.statsCounts.tenantPollsForwarded++;

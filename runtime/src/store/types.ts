@@ -19,6 +19,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  * - stats: per-slice statistics aggregates pushed by nodes (key "<slice>/<nodeId>")
  * - nodes: node membership, ephemeral heartbeat entries by node id; see heartbeat
  * - meta: anything small the runtime needs to share (cluster-wide settings, audit counters)
+ * - applied: per switch (key = dpid): its master's report of the last revision it applied or refused
+ * - removed: final counters of removed flow entries, key "<slice>/<dpid>" (merged with compare-and-set)
  */
 export const MAP_NAMES = [
   'network',
@@ -31,6 +33,8 @@ export const MAP_NAMES = [
   'stats',
   'nodes',
   'meta',
+  'applied',
+  'removed',
 ] as const;
 export type MapName = (typeof MAP_NAMES)[number];
 

@@ -4,23 +4,11 @@
 // the steps run in order and each leaves the cluster working for the next.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterRig, DPIDS, lineSlices, type NodeHandle } from './rig.js';
+import { ClusterRig, DPIDS, lineSlices, stepper, type NodeHandle } from './rig.js';
 import { waitFor } from '../../src/lab/proc.js';
 
 let rig: ClusterRig;
-let failed = false;
-/** Runs a step; on failure the nodes' last log lines are printed (then the error is rethrown). */
-function step(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    try {
-      await fn();
-    } catch (e) {
-      if (!failed) console.error(rig?.logs());
-      failed = true;
-      throw e;
-    }
-  };
-}
+const step = stepper(() => rig);
 const bridgeOf = (dpid: string) => `s${Number.parseInt(dpid, 16)}`;
 
 async function revisionsOn(n: NodeHandle): Promise<number[]> {

@@ -39,6 +39,23 @@ slice beta {
 ${extra}`;
 }
 
+/**
+ * Makes the steps of a suite that shares one rig: on the first failure the nodes' last log lines
+ * are printed (then the error is rethrown).
+ */
+export function stepper(rig: () => ClusterRig | undefined): (fn: () => Promise<void>) => () => Promise<void> {
+  let failed = false;
+  return (fn) => async () => {
+    try {
+      await fn();
+    } catch (e) {
+      if (!failed) console.error(rig()?.logs());
+      failed = true;
+      throw e;
+    }
+  };
+}
+
 const live = new Set<RuntimeProcess>();
 process.on('exit', () => {
   for (const n of live) {
@@ -141,6 +158,27 @@ export class ClusterRig {
 
   alive(): NodeHandle[] {
     return this.nodes.filter((n) => n.proc.child.exitCode === null && n.proc.child.signalCode === null);
+  }
+
+  /** Cuts a node off while it keeps running: SIGSTOP (its sockets stay open, it answers nothing). */
+  pause(id: string): void {
+    this.node(id).proc.child.kill('SIGSTOP');
+  }
+
+  resume(id: string): void {
+    this.node(id).proc.child.kill('SIGCONT');
+  }
+
+  /** The targets of the bridge's controllers that Open vSwitch has as master now (role column). */
+  masterTargets(bridge: string): string[] {
+    const ids = this.ovs
+      .vsctl('get', 'bridge', bridge, 'controller')
+      .replace(/[[\]\s]/g, '')
+      .split(',')
+      .filter(Boolean);
+    return ids
+      .filter((u) => this.ovs.vsctl('--if-exists', 'get', 'controller', u, 'role').trim() === 'master')
+      .map((u) => this.ovs.vsctl('get', 'controller', u, 'target').trim().replace(/"/g, ''));
   }
 
   async kill9(id: string): Promise<void> {

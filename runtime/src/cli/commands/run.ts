@@ -28,7 +28,7 @@ Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, u
                           authFailuresPerMinute, revisionsKept, eventStreamsPerToken,
                           eventStreamsTotal, ofHandshakeTimeoutMs, ofIdleMs, ofEchoTimeoutMs,
                           ofMaxSwitchConnections, controllerAllow, ofTls {certFile,keyFile,caFile},
-                          ofPlainListen, tenantTls {certFile,keyFile,caFile}); checked against its schema
+                          ofPlainListen, tenantTls {certFile,keyFile,caFile}, deployWaitMs); checked against its schema
   --store embedded|hazelcast   global tier (default embedded)
   --hazelcast HOST:PORT[,…]    Hazelcast members (with --store hazelcast; default 127.0.0.1:5701)
   --cluster-name NAME     Hazelcast cluster name (default dfvisor)
@@ -39,6 +39,8 @@ Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, u
   --body-limit BYTES      largest API request body (default 10 MiB; larger ones get 413)
   --auth-failures-per-minute N   failed authentications per address and presented token id
                           and minute before 429 (default 30; valid tokens always get in)
+  --deploy-wait-ms MS     how long a deploy waits for every switch's master to report the
+                          revision (default 5000; switches that do not report are "unreachable")
 
 The admin token comes from DFVISOR_ADMIN_TOKEN or the config file and must be a long random
 secret (at least 24 characters; e.g. openssl rand -hex 24). If neither gives one and the store has
@@ -70,6 +72,7 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
       'tenant-tls-cert': { type: 'string' },
       'tenant-tls-key': { type: 'string' },
       'tenant-tls-ca': { type: 'string' },
+      'deploy-wait-ms': { type: 'string' },
     },
     false,
   );
@@ -126,6 +129,12 @@ export async function buildConfig(argv: string[], io: Io): Promise<NodeConfig | 
     const n = Number(af);
     if (!Number.isInteger(n) || n < 1) throw new UsageError('--auth-failures-per-minute is a positive whole number');
     cfg.authFailuresPerMinute = n;
+  }
+  const wait = str(p, 'deploy-wait-ms');
+  if (wait) {
+    const n = Number(wait);
+    if (!Number.isInteger(n) || n < 100) throw new UsageError('--deploy-wait-ms is a number of milliseconds (at least 100)');
+    cfg.deployWaitMs = n;
   }
   cfg.adminToken = io.env.DFVISOR_ADMIN_TOKEN || cfg.adminToken;
   return cfg;

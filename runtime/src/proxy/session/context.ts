@@ -58,6 +58,17 @@ export interface RemovedFlow {
   at: number;
 }
 
+/** What one reconciliation changed on a switch (reconcile.ts). */
+export interface ReconcileResult {
+  dpid: string;
+  /** Rules removed (stale slices count each rule seen in the round). */
+  removed: number;
+  /** Base rules (and the isolation rule) installed again. */
+  restored: number;
+  /** Slice ids whose rules were removed. */
+  staleSlices: number[];
+}
+
 export interface SessionHost {
   log: Logger;
   counters(slice: string): SliceControlCounters;
@@ -78,6 +89,12 @@ export interface SessionHost {
    * switch). false: every session is master at once and programs the switch on connect.
    */
   arbitrated: boolean;
+  /**
+   * The fence a master checks before it writes to the switch (plan, reconciliation): its lease
+   * is still valid by its own clock. A node that was paused past its lease's time to live writes
+   * nothing until it renews (the switch's generation id check fences what gets through anyway).
+   */
+  mayWrite?(dpid: string): boolean;
   /** Tenant stats polls are answered from a statistics snapshot younger than this; null: no cache. */
   statsCacheMs: number | null;
   /** Statistics requests this proxy sent to a switch (collection rounds and forwarded tenant polls). */
@@ -86,6 +103,8 @@ export interface SessionHost {
   tenantPoll(answered: 'cache' | 'switch'): void;
   /** A flow entry of a slice (tenant rule or base rule) left the switch, with its final counters. */
   flowRemoved?(e: RemovedFlow): void;
+  /** The master removed stale rules from the switch or installed missing base rules (reconcile.ts). */
+  reconciled?(r: ReconcileResult): void;
   /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
   /** The clock buffer ids expire by (ms); default Date.now. */

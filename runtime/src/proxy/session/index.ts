@@ -4,3 +4,4 @@ export type { SessionHost, SessionRole, RemovedFlow, SwitchChannel, TenantConnec
 export type { SwitchApplyResult } from './plan-apply.js';
 export type { SessionStats } from './statistics.js';
 export { flowKey } from './stats-answers.js';
+export { Reconciliation, planReconcile, type ReconcileResult, type ReconcilePlan } from './reconcile.js';

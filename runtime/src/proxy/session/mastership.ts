@@ -26,7 +26,7 @@ export class Mastership {
 
   /** Whether this node writes to the switch: pushes rules and connects the tenant controllers. */
   get mayProgram(): boolean {
-    return this.s.role === 'master';
+    return this.s.role === 'master' && (this.s.host.mayWrite?.(this.s.dpid) ?? true);
   }
 
   /**

@@ -28,6 +28,8 @@ export interface SwitchApplyResult {
   notes: string[];
   slicesAdded: string[];
   slicesRemoved: string[];
+  /** Set when this node did not write the plan to the switch (not ready, or not its master). */
+  notProgrammed?: true;
 }
 
 /** How long an apply waits for the switch's barrier reply. */
@@ -60,12 +62,12 @@ export class PlanApplication {
   apply(views: PlanViews | null): Promise<SwitchApplyResult> {
     const s = this.s;
     const result: SwitchApplyResult = { dpid: s.dpid, ok: true, errors: [], notes: [], slicesAdded: [], slicesRemoved: [] };
-    if (!s.ready || s.channel.closed) return Promise.resolve({ ...result, ok: false, errors: ['switch not ready'] });
+    if (!s.ready || s.channel.closed) return Promise.resolve({ ...result, ok: false, errors: ['switch not ready'], notProgrammed: true });
     s.views = views;
     if (!this.mastership.mayProgram) {
       // Only the master writes to the switch; it applies the plan when it gets the plan's push.
       result.notes.push(`${s.dpid}: not programmed here (this node is ${s.role === 'slave' ? 'a slave' : 'waiting for its role'})`);
-      return Promise.resolve(result);
+      return Promise.resolve({ ...result, notProgrammed: true });
     }
     const mine = views?.bySwitch.get(s.dpid) ?? [];
     const wanted = new Map(mine.map((v) => [v.slice, v]));
@@ -117,6 +119,7 @@ export class PlanApplication {
       // Fenced: another node became master with a newer generation id before this one learnt it
       // lost its lease. Not a failure of the plan: the real master programs the switch.
       this.mastership.lose(result.notes);
+      result.notProgrammed = true;
       return;
     }
     result.errors.push(`switch error type ${e.errType} code ${e.code}`);

@@ -13,6 +13,7 @@ import { SessionContext, type Binding, type SessionHost, type SessionRole, type 
 import { Mastership } from './mastership.js';
 import { PlanApplication, type SwitchApplyResult } from './plan-apply.js';
 import { Statistics, type SessionStats } from './statistics.js';
+import { Reconciliation } from './reconcile.js';
 import { SwitchDirection } from './switch-direction.js';
 import { TenantDirection } from './tenant-direction.js';
 
@@ -26,6 +27,8 @@ export class SwitchSession {
   private readonly stats: Statistics;
   private readonly plan: PlanApplication;
   private readonly fromSwitchSide: SwitchDirection;
+  private readonly reconciliation: Reconciliation;
+  private round: { inner: Promise<SessionStats | undefined>; outer: Promise<SessionStats | undefined> } | null = null;
   /** A features reply held while the session waits for the dpid's live session to fail an echo. */
   private held: Extract<OfMessage, { type: 'features_reply' }> | null = null;
   private readonly echoes = new Map<number, (ok: boolean) => void>();
@@ -41,6 +44,7 @@ export class SwitchSession {
     this.stats = new Statistics(s);
     this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
     this.fromSwitchSide = new SwitchDirection(s);
+    this.reconciliation = new Reconciliation(s, currentViews);
     channel.onReady = (v) => {
       s.version = v;
       s.send({ type: 'features_request' });
@@ -111,15 +115,35 @@ export class SwitchSession {
    */
   async setRole(role: 'master' | 'slave', generationId: bigint): Promise<SwitchApplyResult | undefined> {
     if (!this.s.ready || this.channel.closed) return undefined;
-    if (!this.mastership.take(role, generationId)) return undefined;
+    const became = this.mastership.take(role, generationId);
+    // Until this master has programmed the plan, its bindings say nothing about the table.
+    if (became || this.s.role !== 'master') this.reconciliation.armed = false;
+    if (!became) return undefined;
     await this.plan.learnMeters(this.currentViews());
     if (this.s.role !== 'master') return undefined;
-    return this.plan.apply(this.currentViews());
+    const r = await this.plan.apply(this.currentViews());
+    // From the next statistics round on (≤ one interval), the table is compared with the plan.
+    this.reconciliation.armed = this.s.role === 'master';
+    return r;
   }
 
-  /** One statistics round over this switch connection (see Statistics.collect). */
+  /**
+   * One statistics round over this switch connection (see Statistics.collect); as master, the
+   * switch's table is reconciled with the plan from the round's flows (see reconcile.ts).
+   */
   collectStats(timeoutMs = 3000): Promise<SessionStats | undefined> {
-    return this.stats.collect(timeoutMs);
+    const inner = this.stats.collect(timeoutMs);
+    // Rounds do not overlap: a caller during a round gets that round (and one reconciliation).
+    if (this.round?.inner === inner) return this.round.outer;
+    const outer = inner.then((round) => {
+      if (round) {
+        const r = this.reconciliation.run(round.flows.map((f) => f.cookie));
+        if (r && (r.removed > 0 || r.restored > 0)) this.s.host.reconciled?.(r);
+      }
+      return round;
+    });
+    this.round = { inner, outer };
+    return outer;
   }
 
   /**
@@ -225,6 +249,9 @@ export class SwitchSession {
     s.send({ type: 'set_config', flags: 0, missSendLen: OFPCML_NO_BUFFER });
     s.log.info({ version: s.version, ports: s.portNumbers().filter((p) => p < OFPP.MAX) }, 'switch connected');
     s.host.sessionReady();
-    if (s.role === 'master') void this.plan.apply(this.currentViews());
+    if (s.role === 'master')
+      void this.plan.apply(this.currentViews()).then(() => {
+        this.reconciliation.armed = s.role === 'master';
+      });
   }
 }

@@ -1,0 +1,46 @@
+// planReconcile: which hypervisor rules a switch's table holds that the slices bound there do not
+// account for (removed), which of their base rules are missing (installed again), and what is
+// never touched (rules DFVisor did not write, the isolation rule, tenant rules of bound slices).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildPlanViews } from '../../../src/proxy/slice-views.js';
+import { planReconcile } from '../../../src/proxy/session/reconcile.js';
+import { sliceSetup } from '../../../src/proxy/base-rules.js';
+import { hvSliceCookie, HV_DROP_COOKIE, sliceCookie } from '../../../src/dataplane/cookies.js';
+import { plan } from './plan.js';
+
+const views = buildPlanViews(plan, (s) => (s === 'x' ? 0 : 1));
+const onS1 = views.bySwitch.get([...views.bySwitch.keys()][0]!)!;
+const x = onS1.find((v) => v.slice === 'x')!;
+const setupCookies = (v: typeof x) => sliceSetup(v, true, true).flowMods.map((f) => f.cookie);
+
+test('a table that holds exactly the bound slices changes nothing', () => {
+  const cookies = [HV_DROP_COOKIE, ...onS1.flatMap(setupCookies), sliceCookie(0, 5), sliceCookie(1, 9)];
+  assert.deepEqual(planReconcile(cookies, onS1, true), { staleSlices: new Map(), staleBase: [], missing: [] });
+});
+
+test('rules of an unbound slice id and stray base rules of a bound slice are stale; foreign rules stay', () => {
+  const cookies = [
+    HV_DROP_COOKIE,
+    ...setupCookies(x),
+    sliceCookie(7, 1),
+    sliceCookie(7, 2),
+    hvSliceCookie(7, 1),
+    hvSliceCookie(0, 0x77),
+    0n,
+    42n,
+  ];
+  const p = planReconcile(cookies, [x], true);
+  assert.deepEqual([...p.staleSlices], [[7, 3]]);
+  assert.deepEqual(p.staleBase, [hvSliceCookie(0, 0x77)]);
+  assert.deepEqual(p.missing, []);
+});
+
+test("a bound slice's missing base rules and the missing isolation rule are installed again", () => {
+  const wanted = setupCookies(x);
+  assert.ok(wanted.length > 0, 'slice x has base rules on s1');
+  const p = planReconcile([], [x], true);
+  assert.deepEqual(p.missing.map((f) => f.cookie).sort(), [...wanted, HV_DROP_COOKIE].sort());
+  // With no slice bound, an empty table is what the plan says.
+  assert.deepEqual(planReconcile([], [], true).missing, []);
+});
