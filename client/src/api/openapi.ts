@@ -1058,7 +1058,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deployed switches and links (tenants: those their slices see) */
+        /** Deployed switches and links (tenants: those their slices see); admin: refused switches and declared vs discovered (`discovery`) */
         get: {
             parameters: {
                 query?: never;
@@ -1191,6 +1191,12 @@ export interface components {
             /** @enum {unknown} */
             severity: "error" | "warning" | "info";
         };
+        LinkEnd: {
+            dpid: string;
+            port: number;
+            /** @description the declared name; null when the network does not declare the dpid */
+            switch: string | null;
+        };
         /** @description RFC 9457 problem details with the runtime's error code */
         Problem: {
             code: string;
@@ -1315,6 +1321,7 @@ export interface components {
             revokedAt?: string;
         };
         Topology: {
+            discovery?: components["schemas"]["TopologyCheck"];
             links: {
                 [key: string]: unknown;
             }[];
@@ -1338,6 +1345,63 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+        };
+        /** @description admin only: declared vs discovered (the hypervisor's LLDP probes, sent by the master of each switch out of every port every `intervalMs`) */
+        TopologyCheck: {
+            /** @description false when discoveryIntervalMs is 0 */
+            enabled: boolean;
+            /** @description discovered links between ports no declared link names */
+            extra: {
+                a: components["schemas"]["LinkEnd"];
+                b: components["schemas"]["LinkEnd"];
+                /** Format: date-time */
+                since: string;
+            }[];
+            intervalMs: number;
+            /** @description every declared link: seen as declared, missing (no probe crossed it), or miswired (an end sees another peer) */
+            links: {
+                a: components["schemas"]["LinkEnd"];
+                b: components["schemas"]["LinkEnd"];
+                id: string;
+                /** @description miswired: the links discovered at its ends instead */
+                seen?: {
+                    a: components["schemas"]["LinkEnd"];
+                    b: components["schemas"]["LinkEnd"];
+                    /** Format: date-time */
+                    since: string;
+                }[];
+                /**
+                 * Format: date-time
+                 * @description seen: first sighting
+                 */
+                since?: string;
+                /** @enum {unknown} */
+                state: "seen" | "missing" | "miswired";
+            }[];
+            /** @description ports of connected declared switches that are down */
+            portsDown: {
+                dpid: string;
+                name: string;
+                port: number;
+                /** @enum {unknown} */
+                reason: "link-down" | "admin-down";
+                switch: string | null;
+            }[];
+            /** @description this node's probes since it started: sent, received back, forged (failed the signature or stale; dropped) */
+            probes: {
+                forged: number;
+                received: number;
+                sent: number;
+            };
+            /** @description false until two intervals after the node started (links may still read missing) */
+            settled: boolean;
+            /** @description switches that connect with a datapath id the network does not declare */
+            undeclared: {
+                address: string;
+                dpid: string;
+                /** Format: date-time */
+                lastSeen: string;
+            }[];
         };
     };
     responses: never;

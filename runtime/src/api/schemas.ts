@@ -14,6 +14,13 @@ const position = {
 } as const;
 const range = { type: 'object', required: ['start', 'end'], properties: { start: position, end: position } } as const;
 
+/** A link discovery saw (LLDP probes both ways or one), with its first sighting. */
+const discoveredLink = {
+  type: 'object',
+  required: ['a', 'b', 'since'],
+  properties: { a: { $ref: 'LinkEnd#' }, b: { $ref: 'LinkEnd#' }, since: { type: 'string', format: 'date-time' } },
+} as const;
+
 export const components = [
   {
     $id: 'Diagnostic',
@@ -266,6 +273,84 @@ export const components = [
           },
         },
       },
+      discovery: { $ref: 'TopologyCheck#' },
+    },
+  },
+  {
+    $id: 'LinkEnd',
+    type: 'object',
+    required: ['switch', 'dpid', 'port'],
+    properties: {
+      switch: { type: ['string', 'null'], description: 'the declared name; null when the network does not declare the dpid' },
+      dpid: { type: 'string' },
+      port: { type: 'integer' },
+    },
+  },
+  {
+    $id: 'TopologyCheck',
+    type: 'object',
+    description:
+      "admin only: declared vs discovered (the hypervisor's LLDP probes, sent by the master of each switch out of every port every `intervalMs`)",
+    required: ['enabled', 'intervalMs', 'settled', 'links', 'extra', 'portsDown', 'undeclared', 'probes'],
+    properties: {
+      enabled: { type: 'boolean', description: 'false when discoveryIntervalMs is 0' },
+      intervalMs: { type: 'integer' },
+      settled: { type: 'boolean', description: 'false until two intervals after the node started (links may still read missing)' },
+      links: {
+        type: 'array',
+        description: 'every declared link: seen as declared, missing (no probe crossed it), or miswired (an end sees another peer)',
+        items: {
+          type: 'object',
+          required: ['id', 'a', 'b', 'state'],
+          properties: {
+            id: { type: 'string' },
+            a: { $ref: 'LinkEnd#' },
+            b: { $ref: 'LinkEnd#' },
+            state: { enum: ['seen', 'missing', 'miswired'] },
+            since: { type: 'string', format: 'date-time', description: 'seen: first sighting' },
+            seen: {
+              type: 'array',
+              description: 'miswired: the links discovered at its ends instead',
+              items: discoveredLink,
+            },
+          },
+        },
+      },
+      extra: {
+        type: 'array',
+        description: 'discovered links between ports no declared link names',
+        items: discoveredLink,
+      },
+      portsDown: {
+        type: 'array',
+        description: 'ports of connected declared switches that are down',
+        items: {
+          type: 'object',
+          required: ['switch', 'dpid', 'port', 'name', 'reason'],
+          properties: {
+            switch: { type: ['string', 'null'] },
+            dpid: { type: 'string' },
+            port: { type: 'integer' },
+            name: { type: 'string' },
+            reason: { enum: ['link-down', 'admin-down'] },
+          },
+        },
+      },
+      undeclared: {
+        type: 'array',
+        description: 'switches that connect with a datapath id the network does not declare',
+        items: {
+          type: 'object',
+          required: ['dpid', 'address', 'lastSeen'],
+          properties: { dpid: { type: 'string' }, address: { type: 'string' }, lastSeen: { type: 'string', format: 'date-time' } },
+        },
+      },
+      probes: {
+        type: 'object',
+        description: "this node's probes since it started: sent, received back, forged (failed the signature or stale; dropped)",
+        required: ['sent', 'received', 'forged'],
+        properties: { sent: { type: 'integer' }, received: { type: 'integer' }, forged: { type: 'integer' } },
+      },
     },
   },
   {
@@ -404,7 +489,8 @@ export const routes = {
     response: { 200: json({ $ref: 'RuntimeStatus#' }, 'status'), ...authProblems },
   },
   topology: {
-    summary: 'Deployed switches and links (tenants: those their slices see)',
+    summary:
+      'Deployed switches and links (tenants: those their slices see); admin: refused switches and declared vs discovered (`discovery`)',
     tags: ['runtime'],
     response: { 200: json({ $ref: 'Topology#' }, 'switches and links'), ...authProblems },
   },

@@ -268,7 +268,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   });
 
   app.get('/v1/topology', { schema: routes.topology }, async (req) =>
-    topologyFor(req.principal, active(), new Set(o.runtime.connectedSwitches()), o.runtime.refusedSwitches?.() ?? []),
+    topologyFor(req.principal, active(), new Set(o.runtime.connectedSwitches()), o.runtime.refusedSwitches?.() ?? [], o.runtime.discovery?.()),
   );
 
   app.get('/v1/audit', { preHandler: requireAdmin, schema: routes.audit }, async (req) => {

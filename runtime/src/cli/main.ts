@@ -47,6 +47,11 @@ const commands: Record<string, CommandSpec> = {
   stats: { run: remote('statsCommand'), summary: 'per-slice counters (--watch to follow)', json: 'native' },
   revisions: { run: remote('revisionsCommand'), summary: 'list deployed revisions', json: 'native' },
   rollback: { run: remote('rollbackCommand'), summary: 'make an earlier revision active again', json: 'native' },
+  topology: {
+    run: lazy(async () => (await import('./commands/topology.js')).topologyCommand),
+    summary: 'declared vs discovered network: links seen, missing, miswired; ports down (--format dot)',
+    json: 'native',
+  },
   token: { run: remote('tokenCommand'), summary: 'create, list and revoke tenant API tokens', json: 'native' },
 };
 

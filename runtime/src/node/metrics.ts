@@ -5,6 +5,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
 import { limitCounts } from '../proxy/channel-limits.js';
 import type { StatsMessageCounts } from '../proxy/counters.js';
+import type { TopologyCheckView } from '../view/runtime-view.js';
 
 export interface MetricsSource {
   revision(): number;
@@ -15,6 +16,8 @@ export interface MetricsSource {
   controllers(): Array<{ slice: string; url: string; connected: boolean }>;
   /** Statistics messages of this node's data path (push collector and tenant polls). */
   statsMessages?(): StatsMessageCounts | undefined;
+  /** Declared vs discovered (link discovery); undefined: no discovery. */
+  topology?(): TopologyCheckView | undefined;
 }
 
 export function buildMetrics(src: MetricsSource): Registry {
@@ -55,6 +58,26 @@ export function buildMetrics(src: MetricsSource): Registry {
       g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0);
     }),
   );
+  gauge(
+    'dfvisor_topology_links',
+    'Links by discovery state: seen, missing, miswired (declared links) and extra (discovered, not declared)',
+    ['state'],
+    (g) => {
+      const t = src.topology?.();
+      if (!t?.enabled) return;
+      for (const state of ['seen', 'missing', 'miswired'] as const) g.set({ state }, t.links.filter((l) => l.state === state).length);
+      g.set({ state: 'extra' }, t.extra.length);
+    },
+  );
+  gauge('dfvisor_topology_ports_down', 'Ports of connected declared switches that are down, by reason', ['reason'], (g) => {
+    const t = src.topology?.();
+    if (!t?.enabled) return;
+    for (const reason of ['link-down', 'admin-down'] as const) g.set({ reason }, t.portsDown.filter((p) => p.reason === reason).length);
+  });
+  gauge('dfvisor_topology_undeclared_switches', 'Switches that connected with a datapath id the network does not declare', [], (g) => {
+    const t = src.topology?.();
+    if (t) g.set(t.undeclared.length);
+  });
   // Counters read from the data path at scrape time (monotonic: counted since the node started).
   const counter = (name: string, help: string, labelNames: string[], collect: (c: Counter) => void) =>
     new Counter({
@@ -111,6 +134,16 @@ export function buildMetrics(src: MetricsSource): Registry {
       src.refusedSwitches?.().forEach((r) => {
         c.inc({ dpid: r.dpid }, r.count);
       }),
+  );
+  counter(
+    'dfvisor_lldp_probes_total',
+    "Link discovery probes of this node: sent, received back, forged (DFVisor's probe address with a bad signature or stale; dropped)",
+    ['result'],
+    (c) => {
+      const t = src.topology?.();
+      if (!t?.enabled) return;
+      for (const result of ['sent', 'received', 'forged'] as const) c.inc({ result }, t.probes[result]);
+    },
   );
   // The proxy's one translation (proxy/wire.ts), process-wide: which path each message took, and
   // where a fast structure could not answer (proxy/wire-counts.ts).

@@ -10,16 +10,24 @@ import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
 import type { ForwardingPlaneContext } from './runtime-node.js';
+import type { DiscoveryView } from '../view/runtime-view.js';
+import { discoveryKey, LinkSightings } from './link-sightings.js';
 
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
   readonly arbiter: SwitchArbiter;
   private plan: Plan | undefined;
   private queues: QueueOwners = new Map();
+  /** The probe key: filled from the store in start(), before any switch can connect. */
+  private readonly probeKey = Buffer.alloc(32);
+  private readonly sightings: LinkSightings;
+  private discoveryStartedAt: number | null = null;
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
     let arbiter: SwitchArbiter | undefined;
+    const discoveryMs = ctx.config.discoveryIntervalMs;
+    this.sightings = new LinkSightings(ctx.store, ctx.tier, Math.max(discoveryMs, 1), ctx.logger);
     this.proxy = new SlicingProxy({
       ofListen: `${ctx.config.ofListen.host}:${ctx.config.ofListen.port}`,
       logger: ctx.logger,
@@ -34,6 +42,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         echoTimeoutMs: ctx.config.ofEchoTimeoutMs,
         maxSwitchConnections: ctx.config.ofMaxSwitchConnections,
       },
+      ...(discoveryMs > 0 ? { discovery: { key: this.probeKey, intervalMs: discoveryMs, onLink: (o) => this.sightings.seen(o) } } : {}),
     });
     this.arbiter = arbiter = new SwitchArbiter({
       store: ctx.store,
@@ -54,6 +63,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   }
 
   async start(): Promise<void> {
+    if (this.ctx.config.discoveryIntervalMs > 0) {
+      (await discoveryKey(this.ctx.store)).copy(this.probeKey);
+      this.discoveryStartedAt = Date.now();
+    }
     const bound = await this.proxy.start();
     this.ctx.config.ofListen = { host: bound.host, port: bound.port };
     this.arbiter.start();
@@ -111,6 +124,19 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       perSwitch: collected?.perSwitch ?? [],
       removed: collected?.removed ?? { packets: 0, bytes: 0 },
       queues: collected?.queues ?? [],
+    };
+  }
+
+  discovery(): DiscoveryView {
+    const intervalMs = this.ctx.config.discoveryIntervalMs;
+    const st = this.proxy.status();
+    return {
+      enabled: intervalMs > 0,
+      intervalMs,
+      startedAt: this.discoveryStartedAt === null ? null : new Date(this.discoveryStartedAt).toISOString(),
+      sightings: intervalMs > 0 ? this.sightings.fresh() : [],
+      ports: st.switches.map((s) => ({ dpid: s.dpid, ports: s.portStates })),
+      probes: this.proxy.probeCountsNow(),
     };
   }
 

@@ -16,6 +16,8 @@ import type { SliceStats, StatusView } from '../view/runtime-view.js';
 import { EventHub } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
+import { checkTopology, topologyProblems } from '../api/topology-check.js';
+import type { TopologyCheckView } from '../view/runtime-view.js';
 import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
 import type { NodeConfig } from './config.js';
 
@@ -110,7 +112,12 @@ export class RuntimeNode {
           .switches.filter((s) => s.connected)
           .map((s) => s.dpid),
       refusedSwitches: () => forwardingPlane.status().refused ?? [],
+      ...(forwardingPlane.discovery ? { discovery: () => forwardingPlane.discovery!() } : {}),
     };
+    const topology = () =>
+      forwardingPlane.discovery
+        ? checkTopology(deploy.activePlan()?.network, forwardingPlane.discovery(), forwardingPlane.status().refused ?? [])
+        : undefined;
     const metrics = buildMetrics({
       revision: () => localCurrentRevision(tier)?.revision ?? 0,
       sliceTotals: () => (deploy.activePlan()?.slices ?? []).map((s) => node!.sliceStats(s.name)),
@@ -118,6 +125,7 @@ export class RuntimeNode {
       refusedSwitches: () => forwardingPlane.status().refused ?? [],
       controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
       statsMessages: () => forwardingPlane.statsMessages?.(),
+      topology,
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
@@ -152,6 +160,7 @@ export class RuntimeNode {
       await node.heartbeat();
       node.every(1500, () => node!.heartbeat());
       node.every(config.statsIntervalMs, () => node!.pushStats());
+      if (config.discoveryIntervalMs > 0) node.every(config.discoveryIntervalMs, () => node!.announceTopology(topology()));
       await api.listen({ host: config.api.host, port: config.api.port });
       if (config.deploy.length > 0) await node.deployAtStart(config.deploy);
     } catch (e) {
@@ -190,6 +199,25 @@ export class RuntimeNode {
       })
       .catch((e) => this.logger.error({ err: e }, 'applying the active revision failed'));
     return this.applying;
+  }
+
+  private lastProblems: string[] | null = null;
+
+  /**
+   * A `topology` event when the problems of declared vs discovered change (links missing,
+   * miswired or extra, ports down, undeclared switches): admin streams only (no slice named).
+   * Quiet until discovery has settled (two intervals after start).
+   */
+  private announceTopology(c: TopologyCheckView | undefined): void {
+    if (!c?.settled) return;
+    const now = topologyProblems(c);
+    const before = this.lastProblems ?? [];
+    this.lastProblems = now;
+    const added = now.filter((p) => !before.includes(p));
+    const resolved = before.filter((p) => !now.includes(p));
+    if (added.length + resolved.length === 0) return;
+    this.events.publish({ type: 'topology', at: new Date().toISOString(), problems: now, added, resolved });
+    this.logger.info({ added, resolved }, 'topology changed (declared vs discovered)');
   }
 
   private async heartbeat() {

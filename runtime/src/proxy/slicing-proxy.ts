@@ -17,6 +17,8 @@ import {
   type SessionRole,
   type SessionStats,
   type SwitchApplyResult,
+  type LinkObservation,
+  type DiscoveryHost,
 } from './session/index.js';
 import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
@@ -47,6 +49,29 @@ export interface SlicingProxyOptions {
   echoTimeoutMs?: number;
   /** A refused dpid is logged at most once per this interval (ms). Default 60000. */
   refusedLogIntervalMs?: number;
+  /**
+   * Link discovery: every `intervalMs` the master of each switch sends the hypervisor's LLDP
+   * probes (signed with `key`) out of every port; each one that comes back is an observed link.
+   */
+  discovery?: { key: Buffer; intervalMs: number; onLink(o: LinkObservation): void };
+}
+
+/** The link discovery probes of this proxy since it started. */
+export interface ProbeCounts {
+  sent: number;
+  received: number;
+  /** Frames with DFVisor's probe source MAC that failed the signature or were stale: dropped. */
+  forged: number;
+}
+
+/** A switch port as the switch reports it (features/port description, port status). */
+export interface SwitchPortState {
+  number: number;
+  name: string;
+  /** OFPPS_LINK_DOWN: no link on the port. */
+  linkDown: boolean;
+  /** OFPPC_PORT_DOWN: administratively down. */
+  adminDown: boolean;
 }
 
 /** A switch refused because its datapath id is not declared in the deployed network. */
@@ -74,12 +99,19 @@ export interface ProxyStatus {
     role: SessionRole;
     generationId: string;
     ports: number[];
+    /** The physical ports with their state. */
+    portStates: SwitchPortState[];
     slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
   }>;
   slices: Record<string, SliceControlCounters>;
   /** Switches refused for an undeclared datapath id, by dpid. */
   refused: RefusedSwitch[];
 }
+
+/** Port state bit: no physical link (the same in 1.0 and 1.3). */
+const OFPPS_LINK_DOWN = 1;
+/** Port config bit: administratively down (the same in 1.0 and 1.3). */
+const OFPPC_PORT_DOWN = 1;
 
 /** Connections that may wait for one dpid's live session; more are refused. */
 const MAX_WAITING = 8;
@@ -104,6 +136,8 @@ export class SlicingProxy {
   private readonly addresses = new WeakMap<SwitchSession, string>();
   private stopped = false;
   private readonly refused = new Map<string, RefusedSwitch & { loggedAt: number }>();
+  private readonly probeCounts: ProbeCounts = { sent: 0, received: 0, forged: 0 };
+  private discoveryTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(opts: SlicingProxyOptions = {}) {
     const [h, p] = splitHostPort(opts.ofListen ?? '127.0.0.1:6653');
@@ -126,10 +160,29 @@ export class SlicingProxy {
         const a = server.address();
         this.bound = { host: this.host, port: typeof a === 'object' && a ? a.port : this.port };
         this.log.info(this.bound, 'OpenFlow listener up');
+        this.startDiscovery();
         resolve(this.bound);
       });
       this.server = server;
     });
+  }
+
+  private startDiscovery(): void {
+    const d = this.opts.discovery;
+    if (!d || d.intervalMs <= 0 || this.discoveryTimer) return;
+    this.discoveryTimer = setInterval(() => this.probeLinks(), d.intervalMs);
+    this.discoveryTimer.unref?.();
+  }
+
+  /** One discovery round on every switch this node masters; the probes sent. */
+  probeLinks(): number {
+    let n = 0;
+    for (const s of this.sessions) n += s.probeLinks();
+    return n;
+  }
+
+  probeCountsNow(): ProbeCounts {
+    return { ...this.probeCounts };
   }
 
   address(): { host: string; port: number } | null {
@@ -179,6 +232,7 @@ export class SlicingProxy {
           this.statsCounts.requestsToSwitches += n;
         },
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
+        ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
           else this.statsCounts.tenantPollsForwarded++;
@@ -189,6 +243,19 @@ export class SlicingProxy {
     this.sessions.add(session);
     this.addresses.set(session, address);
     return session;
+  }
+
+  private discoveryHost(d: NonNullable<SlicingProxyOptions['discovery']>): DiscoveryHost {
+    return {
+      key: d.key,
+      // A probe is trusted for three rounds (a slow switch or a busy event loop delays it).
+      maxAgeMs: 3 * Math.max(d.intervalMs, 1000),
+      now: () => Date.now(),
+      seen: (o) => d.onLink(o),
+      counted: (what, n) => {
+        this.probeCounts[what] += n;
+      },
+    };
   }
 
   /** The datapath ids the deployed network declares; null with no plan (every switch accepted). */
@@ -394,6 +461,15 @@ export class SlicingProxy {
           role: s.role,
           generationId: String(s.generationId),
           ports: [...s.ports.keys()].filter((p) => p < OFPP13.MAX).sort((a, b) => a - b),
+          portStates: [...s.ports.values()]
+            .filter((p) => p.portNo < OFPP13.MAX)
+            .sort((a, b) => a.portNo - b.portNo)
+            .map((p) => ({
+              number: p.portNo,
+              name: p.name,
+              linkDown: (p.state & OFPPS_LINK_DOWN) !== 0,
+              adminDown: (p.config & OFPPC_PORT_DOWN) !== 0,
+            })),
           slices: [...s.bindings.values()].map((b) => ({
             slice: b.view.slice,
             controller: b.link.connectedTo ? `${b.link.connectedTo.host}:${b.link.connectedTo.port}` : null,
@@ -412,6 +488,8 @@ export class SlicingProxy {
     const server = this.server;
     this.server = null;
     this.stopped = true;
+    if (this.discoveryTimer) clearInterval(this.discoveryTimer);
+    this.discoveryTimer = null;
     for (const t of this.probes.values()) clearTimeout(t);
     this.probes.clear();
     const closed = server ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();

@@ -52,4 +52,68 @@ export interface RuntimeView {
   connectedSwitches(): string[];
   /** Switches refused for an undeclared dpid (admin only: topology). Absent: none. */
   refusedSwitches?(): RefusedSwitchView[];
+  /** Link discovery's sightings and port states (admin only: topology). Absent: no discovery. */
+  discovery?(): DiscoveryView;
+}
+
+/** One end of a link: the switch's declared name (null: the network does not declare the dpid), its dpid, the port. */
+export interface LinkEndView {
+  switch: string | null;
+  dpid: string;
+  port: number;
+}
+
+/** A probe sent out of `from` came back in at `to` (link discovery), first and last time (ISO 8601). */
+export interface LinkSightingView {
+  from: { dpid: string; port: number };
+  to: { dpid: string; port: number };
+  since: string;
+  lastSeen: string;
+}
+
+/** A switch port as the switch reports it. */
+export interface PortStateView {
+  number: number;
+  name: string;
+  /** No physical link (OFPPS_LINK_DOWN). */
+  linkDown: boolean;
+  /** Administratively down (OFPPC_PORT_DOWN). */
+  adminDown: boolean;
+}
+
+/** What link discovery knows now: fresh sightings (all nodes), connected switches' ports, this node's probe counts. */
+export interface DiscoveryView {
+  enabled: boolean;
+  intervalMs: number;
+  /** When this node's discovery started (ISO 8601): before two intervals have passed links may read missing. */
+  startedAt: string | null;
+  sightings: LinkSightingView[];
+  ports: Array<{ dpid: string; ports: PortStateView[] }>;
+  probes: { sent: number; received: number; forged: number };
+}
+
+/** Declared vs discovered, as /v1/topology serves it (`discovery`). */
+export interface TopologyCheckView {
+  enabled: boolean;
+  intervalMs: number;
+  /** false until two discovery intervals have passed since the node started: missing links may still appear. */
+  settled: boolean;
+  /** The network's links: seen as declared, missing (no probe crossed), or miswired (an end sees another peer: `seen`). */
+  links: Array<{
+    id: string;
+    a: LinkEndView;
+    b: LinkEndView;
+    state: 'seen' | 'missing' | 'miswired';
+    /** seen: since when (ISO 8601). */
+    since?: string;
+    /** miswired: the links discovered at this link's ends instead. */
+    seen?: Array<{ a: LinkEndView; b: LinkEndView; since: string }>;
+  }>;
+  /** Discovered links between ports no declared link names. */
+  extra: Array<{ a: LinkEndView; b: LinkEndView; since: string }>;
+  /** Ports of connected declared switches that are down (no link, or administratively down). */
+  portsDown: Array<{ switch: string | null; dpid: string; port: number; name: string; reason: 'link-down' | 'admin-down' }>;
+  /** Connected switches the network does not declare (refused connections). */
+  undeclared: Array<{ dpid: string; address: string; lastSeen: string }>;
+  probes: { sent: number; received: number; forged: number };
 }

@@ -58,6 +58,24 @@ export interface RemovedFlow {
   at: number;
 }
 
+/** A link seen by discovery: a probe sent out of `from` came back in at `to`. */
+export interface LinkObservation {
+  from: { dpid: string; port: number };
+  to: { dpid: string; port: number };
+  at: number;
+}
+
+/** Link discovery as the sessions use it (link-probes.ts); absent: no discovery. */
+export interface DiscoveryHost {
+  /** The cluster's key the probes are signed with. */
+  key: Buffer;
+  /** A probe older than this (or as far in the future) is not trusted (ms). */
+  maxAgeMs: number;
+  now(): number;
+  seen(o: LinkObservation): void;
+  counted(what: 'sent' | 'received' | 'forged', n: number): void;
+}
+
 export interface SessionHost {
   log: Logger;
   counters(slice: string): SliceControlCounters;
@@ -88,6 +106,8 @@ export interface SessionHost {
   flowRemoved?(e: RemovedFlow): void;
   /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
+  /** Link discovery (the hypervisor's LLDP probes); absent: probes are neither sent nor intercepted. */
+  discovery?: DiscoveryHost;
   /** The clock buffer ids expire by (ms); default Date.now. */
   now?(): number;
 }

@@ -14,6 +14,7 @@ import { Mastership } from './mastership.js';
 import { PlanApplication, type SwitchApplyResult } from './plan-apply.js';
 import { Statistics, type SessionStats } from './statistics.js';
 import { SwitchDirection } from './switch-direction.js';
+import { LinkProbes } from './link-probes.js';
 import { TenantDirection } from './tenant-direction.js';
 
 /** OFPET_HELLO_FAILED / OFPHFC_EPERM (the same numbers in 1.0 and 1.3): a switch refused. */
@@ -26,6 +27,7 @@ export class SwitchSession {
   private readonly stats: Statistics;
   private readonly plan: PlanApplication;
   private readonly fromSwitchSide: SwitchDirection;
+  private readonly probes: LinkProbes;
   /** A features reply held while the session waits for the dpid's live session to fail an echo. */
   private held: Extract<OfMessage, { type: 'features_reply' }> | null = null;
   private readonly echoes = new Map<number, (ok: boolean) => void>();
@@ -40,7 +42,8 @@ export class SwitchSession {
     this.mastership = new Mastership(s);
     this.stats = new Statistics(s);
     this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
-    this.fromSwitchSide = new SwitchDirection(s);
+    this.probes = new LinkProbes(s);
+    this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));
     channel.onReady = (v) => {
       s.version = v;
       s.send({ type: 'features_request' });
@@ -140,6 +143,11 @@ export class SwitchSession {
       };
       this.echoes.set(xid, done);
     });
+  }
+
+  /** One link discovery round (the master only): the probe rule and a probe per port; the probes sent. */
+  probeLinks(): number {
+    return this.probes.probe();
   }
 
   /** Ends the wait of a session the host answered 'wait': the handshake goes on. */
