@@ -21,6 +21,24 @@ const discoveredLink = {
   properties: { a: { $ref: 'LinkEnd#' }, b: { $ref: 'LinkEnd#' }, since: { type: 'string', format: 'date-time' } },
 } as const;
 
+/** Pausing or resuming a slice: the slice and whether it is paused now. */
+function pauseRoute(summary: string) {
+  return {
+    summary,
+    tags: ['slices'],
+    params: nameParams,
+    response: {
+      200: json(
+        { type: 'object', required: ['slice', 'paused'], properties: { slice: { type: 'string' }, paused: { type: 'boolean' } } },
+        'done',
+      ),
+      ...authProblems,
+      404: problem,
+      502: problem,
+    },
+  };
+}
+
 export const components = [
   {
     $id: 'Diagnostic',
@@ -133,6 +151,7 @@ export const components = [
       switches: { type: 'array', items: { type: 'string', description: 'dpid, 16 hex digits' } },
       controllers: { type: 'array', items: { $ref: 'ControllerState#' } },
       revision: { type: 'integer' },
+      paused: { type: 'boolean', description: 'paused: its controller connections are held off (POST /v1/slices/{name}/pause)' },
     },
   },
   {
@@ -184,6 +203,31 @@ export const components = [
             txPackets: { type: 'integer' },
             txBytes: { type: 'integer' },
             txErrors: { type: 'integer' },
+          },
+        },
+      },
+      proxy: {
+        type: 'object',
+        description:
+          "what the proxy held back from or refused to the slice's controllers, summed over the live nodes (each since it started)",
+        required: ['packetInsDropped', 'controlRateDrops', 'flowModsRejected', 'packetOutsRejected', 'refused'],
+        properties: {
+          packetInsDropped: { type: 'integer', description: 'controller down or slow, or over the packet_in_rate' },
+          controlRateDrops: { type: 'integer', description: 'tenant messages over the control rate limit' },
+          flowModsRejected: { type: 'integer' },
+          packetOutsRejected: { type: 'integer' },
+          refused: {
+            type: 'array',
+            description: 'refused tenant messages by message type and reason (the OpenFlow error sent back)',
+            items: {
+              type: 'object',
+              required: ['message', 'reason', 'count'],
+              properties: {
+                message: { type: 'string', examples: ['flow_mod'] },
+                reason: { type: 'string', examples: ['eperm_flow'] },
+                count: { type: 'integer' },
+              },
+            },
           },
         },
       },
@@ -449,6 +493,29 @@ export const routes = {
       502: problem,
     },
   },
+  sources: {
+    summary: 'The deployed sources, grouped into their files (tenants: their own slices only)',
+    tags: ['deploy'],
+    response: {
+      200: json(
+        {
+          type: 'object',
+          required: ['revision', 'files'],
+          properties: {
+            revision: { type: 'integer' },
+            files: {
+              type: 'array',
+              items: { type: 'object', required: ['path', 'text'], properties: { path: { type: 'string' }, text: { type: 'string' } } },
+            },
+          },
+        },
+        'the active revision’s files',
+      ),
+      ...authProblems,
+    },
+  },
+  pause: pauseRoute('Pause a slice: its controller connections close and stay closed; rules, ids and revision stay'),
+  resume: pauseRoute('Resume a paused slice: its controller connections open again'),
   sliceStats: {
     summary: "A slice's pushed counters",
     tags: ['slices'],

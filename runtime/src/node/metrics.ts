@@ -5,11 +5,11 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
 import { limitCounts } from '../proxy/channel-limits.js';
 import type { StatsMessageCounts } from '../proxy/counters.js';
-import type { TopologyCheckView } from '../view/runtime-view.js';
+import type { SliceProxyCounters, TopologyCheckView } from '../view/runtime-view.js';
 
 export interface MetricsSource {
   revision(): number;
-  sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number }>;
+  sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number; proxy?: SliceProxyCounters }>;
   switches(): Array<{ dpid: string; connected: boolean; master: boolean }>;
   /** Switches refused for an undeclared datapath id, with their refused connections. */
   refusedSwitches?(): Array<{ dpid: string; count: number }>;
@@ -105,6 +105,33 @@ export function buildMetrics(src: MetricsSource): Registry {
     src.sliceTotals().forEach((s) => {
       c.inc({ slice: s.slice }, s.packetIns);
     }),
+  );
+  counter(
+    'dfvisor_slice_packet_ins_dropped_total',
+    "Packet-ins not delivered to a slice: its controller was down or slow, or over the slice's packet_in_rate (all nodes)",
+    ['slice'],
+    (c) =>
+      src.sliceTotals().forEach((s) => {
+        c.inc({ slice: s.slice }, s.proxy?.packetInsDropped ?? 0);
+      }),
+  );
+  counter(
+    'dfvisor_slice_control_rate_drops_total',
+    "Tenant messages dropped over the slice's control rate limit (all nodes)",
+    ['slice'],
+    (c) =>
+      src.sliceTotals().forEach((s) => {
+        c.inc({ slice: s.slice }, s.proxy?.controlRateDrops ?? 0);
+      }),
+  );
+  counter(
+    'dfvisor_slice_refused_total',
+    'Tenant messages the proxy refused with an OpenFlow error, by message type and reason (all nodes)',
+    ['slice', 'message', 'reason'],
+    (c) =>
+      src.sliceTotals().forEach((s) => {
+        for (const r of s.proxy?.refused ?? []) c.inc({ slice: s.slice, message: r.message, reason: r.reason }, r.count);
+      }),
   );
   counter(
     'dfvisor_stats_requests_to_switches_total',

@@ -12,6 +12,7 @@ import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './fo
 import type { ForwardingPlaneContext } from './runtime-node.js';
 import type { DiscoveryView } from '../view/runtime-view.js';
 import { discoveryKey, LinkSightings } from './link-sightings.js';
+import { isPausedKey, pausedSlices } from './paused-slices.js';
 
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
@@ -62,7 +63,16 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     });
   }
 
+  /** The paused slices as the store holds them (paused-slices.ts), applied to the proxy. */
+  private syncPaused(): void {
+    this.proxy.setPaused(pausedSlices(this.ctx.tier));
+  }
+
   async start(): Promise<void> {
+    this.syncPaused();
+    this.ctx.tier.on((e) => {
+      if (e.map === 'meta' && isPausedKey(e.key)) this.syncPaused();
+    });
     if (this.ctx.config.discoveryIntervalMs > 0) {
       (await discoveryKey(this.ctx.store)).copy(this.probeKey);
       this.discoveryStartedAt = Date.now();
@@ -124,6 +134,15 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       perSwitch: collected?.perSwitch ?? [],
       removed: collected?.removed ?? { packets: 0, bytes: 0 },
       queues: collected?.queues ?? [],
+      proxy: {
+        packetInsDropped: c?.packetInsDropped ?? 0,
+        controlRateDrops: c?.controlRateDrops ?? 0,
+        flowModsRejected: c?.flowModsRejected ?? 0,
+        packetOutsRejected: c?.packetOutsRejected ?? 0,
+        refused: Object.entries(c?.refused ?? {})
+          .map(([k, count]) => ({ message: k.slice(0, k.indexOf('/')), reason: k.slice(k.indexOf('/') + 1), count }))
+          .sort((a, b) => (a.message + a.reason < b.message + b.reason ? -1 : 1)),
+      },
     };
   }
 

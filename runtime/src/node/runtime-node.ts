@@ -16,8 +16,9 @@ import type { SliceStats, StatusView } from '../view/runtime-view.js';
 import { EventHub } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
+import { pausedSlices, setSlicePaused } from './paused-slices.js';
 import { checkTopology, topologyProblems } from '../api/topology-check.js';
-import type { TopologyCheckView } from '../view/runtime-view.js';
+import type { SliceProxyCounters, TopologyCheckView } from '../view/runtime-view.js';
 import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
 import type { NodeConfig } from './config.js';
 
@@ -113,6 +114,13 @@ export class RuntimeNode {
           .map((s) => s.dpid),
       refusedSwitches: () => forwardingPlane.status().refused ?? [],
       ...(forwardingPlane.discovery ? { discovery: () => forwardingPlane.discovery!() } : {}),
+      deployedSources: () => {
+        const current = localCurrentRevision(tier);
+        const body = current?.body as unknown as Revision | undefined;
+        return body ? { revision: current!.revision, network: body.network, slices: body.slices } : undefined;
+      },
+      pausedSlices: () => pausedSlices(tier),
+      setPaused: (slice: string, paused: boolean, by: string) => setSlicePaused(store, slice, paused, by),
     };
     const topology = () =>
       forwardingPlane.discovery
@@ -255,7 +263,8 @@ export class RuntimeNode {
         prev.bytes === c.bytes &&
         prev.flows === c.flows &&
         prev.packetIns === c.packetIns &&
-        JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? [])
+        JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? []) &&
+        JSON.stringify(prev.proxy ?? null) === JSON.stringify(c.proxy ?? null)
       )
         continue;
       const r = await this.store.put('stats', key, { ...c, updatedAt: new Date().toISOString() } as unknown as Json);
@@ -275,6 +284,7 @@ export class RuntimeNode {
       perSwitch: [],
       removed: { packets: 0, bytes: 0 },
       queues: [],
+      proxy: { packetInsDropped: 0, controlRateDrops: 0, flowModsRejected: 0, packetOutsRejected: 0, refused: [] },
     };
     // Aggregates of nodes that left (no heartbeat) are skipped: their switches have new masters.
     const alive = new Set([...this.tier.entries('nodes')].map(([id]) => id));
@@ -290,6 +300,7 @@ export class RuntimeNode {
       out.removed!.packets += c.removed?.packets ?? 0;
       out.removed!.bytes += c.removed?.bytes ?? 0;
       out.queues!.push(...(c.queues ?? []));
+      if (c.proxy) addProxyCounters(out.proxy!, c.proxy);
       if (!out.updatedAt || c.updatedAt > out.updatedAt) out.updatedAt = c.updatedAt;
     }
     out.perSwitch.sort((a, b) => a.dpid.localeCompare(b.dpid));
@@ -376,6 +387,19 @@ async function resolveAdminHash(store: GlobalStore, tier: LocalTier, config: Nod
   const hash = again.ok ? (again.value?.value as { hash?: string } | undefined)?.hash : undefined;
   if (!hash) throw new Error(`cannot store the admin token: ${r.error.message}`);
   return hash;
+}
+
+/** Adds one node's proxy counters to the sum (refusals matched by message and reason). */
+function addProxyCounters(sum: SliceProxyCounters, c: SliceProxyCounters): void {
+  sum.packetInsDropped += c.packetInsDropped;
+  sum.controlRateDrops += c.controlRateDrops;
+  sum.flowModsRejected += c.flowModsRejected;
+  sum.packetOutsRejected += c.packetOutsRejected;
+  for (const r of c.refused) {
+    const same = sum.refused.find((x) => x.message === r.message && x.reason === r.reason);
+    if (same) same.count += r.count;
+    else sum.refused.push({ ...r });
+  }
 }
 
 /** The API's listener as bound (a port 0 in the config is the real port once listening). */

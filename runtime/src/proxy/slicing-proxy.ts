@@ -136,6 +136,7 @@ export class SlicingProxy {
   private readonly addresses = new WeakMap<SwitchSession, string>();
   private stopped = false;
   private readonly refused = new Map<string, RefusedSwitch & { loggedAt: number }>();
+  private paused = new Set<string>();
   private readonly probeCounts: ProbeCounts = { sent: 0, received: 0, forged: 0 };
   private discoveryTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -179,6 +180,22 @@ export class SlicingProxy {
     let n = 0;
     for (const s of this.sessions) n += s.probeLinks();
     return n;
+  }
+
+  /**
+   * Pauses exactly these slices: their controller connections close and stay closed (packet-ins
+   * for them are dropped and counted, tenant messages cannot arrive); their rules, ids and
+   * bindings stay. Slices no longer named reconnect.
+   */
+  setPaused(slices: Iterable<string>): void {
+    const next = new Set(slices);
+    for (const s of this.sessions)
+      for (const b of s.bindings.values()) {
+        const name = b.view.slice;
+        if (next.has(name) && !this.paused.has(name)) b.link.stop();
+        else if (!next.has(name) && this.paused.has(name)) b.link.start();
+      }
+    this.paused = next;
   }
 
   probeCountsNow(): ProbeCounts {
@@ -232,6 +249,7 @@ export class SlicingProxy {
           this.statsCounts.requestsToSwitches += n;
         },
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
+        paused: (slice) => this.paused.has(slice),
         ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
@@ -447,7 +465,7 @@ export class SlicingProxy {
   }
 
   sliceCounters(): Record<string, SliceControlCounters> {
-    return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));
+    return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v, refused: { ...v.refused } }]));
   }
 
   status(): ProxyStatus {

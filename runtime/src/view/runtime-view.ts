@@ -12,6 +12,20 @@ export interface SliceCounters {
   removed?: { packets: number; bytes: number };
   /** The slice's queues (the plan's qos.queues) on the switches this node masters. */
   queues?: SliceQueueStats[];
+  /** What the proxy held back from or refused to the slice's controllers (summed over nodes). */
+  proxy?: SliceProxyCounters;
+}
+
+/** A slice's control traffic the proxy dropped or refused, since each node started. */
+export interface SliceProxyCounters {
+  /** Packet-ins not delivered: the controller was down or slow, or over the slice's packet_in_rate. */
+  packetInsDropped: number;
+  /** Tenant messages dropped over the slice's control rate limit. */
+  controlRateDrops: number;
+  flowModsRejected: number;
+  packetOutsRejected: number;
+  /** Refused messages by message type and reason (the OpenFlow error the tenant got). */
+  refused: Array<{ message: string; reason: string; count: number }>;
 }
 
 /** One queue of a slice with the switch's counters for it. */
@@ -54,6 +68,19 @@ export interface RuntimeView {
   refusedSwitches?(): RefusedSwitchView[];
   /** Link discovery's sightings and port states (admin only: topology). Absent: no discovery. */
   discovery?(): DiscoveryView;
+  /** The active revision's stored source blocks. Absent: not readable. */
+  deployedSources?(): DeployedSourcesView | undefined;
+  /** The paused slices (sorted). Absent: none. */
+  pausedSlices?(): string[];
+  /** Pauses or resumes a slice (no new revision); an error text when the store refuses. */
+  setPaused?(slice: string, paused: boolean, by: string): Promise<string | null>;
+}
+
+/** The active revision's stored source blocks (deploy/types.ts Revision, without its plan). */
+export interface DeployedSourcesView {
+  revision: number;
+  network: Array<{ path: string; text: string }>;
+  slices: Record<string, { path: string; text: string }>;
 }
 
 /** One end of a link: the switch's declared name (null: the network does not declare the dpid), its dpid, the port. */

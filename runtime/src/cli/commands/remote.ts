@@ -19,7 +19,7 @@ const common: Options = {
   json: { type: 'boolean' },
 };
 
-const commonHelp = `
+export const commonHelp = `
 Connection options:
   --api URL          runtime API (default $DFVISOR_API or http://127.0.0.1:8181)
   --token TOKEN      bearer token (default $DFVISOR_TOKEN); visible to other users in 'ps'

@@ -106,6 +106,8 @@ export interface SessionHost {
   flowRemoved?(e: RemovedFlow): void;
   /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
+  /** Whether a slice is paused (its controller connection held off); absent: none is. */
+  paused?(slice: string): boolean;
   /** Link discovery (the hypervisor's LLDP probes); absent: probes are neither sent nor intercepted. */
   discovery?: DiscoveryHost;
   /** The clock buffer ids expire by (ms); default Date.now. */
@@ -192,7 +194,10 @@ export class SessionContext {
     // The first 64 bytes of the offending request, as the specification asks.
     const data = raw ? Buffer.from(raw.subarray(0, 64)) : errorHeader(m);
     this.toTenant(b, { type: 'error', xid: m.xid, errType, code, data });
-    this.counters(b).errorsSent++;
+    const c = this.counters(b);
+    c.errorsSent++;
+    const why = `${m.type}/${kind}`;
+    c.refused[why] = (c.refused[why] ?? 0) + 1;
     this.log.info({ slice: b.view.slice, kind, reason, type: m.type }, 'tenant message refused');
   }
 
