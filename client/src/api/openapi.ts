@@ -724,6 +724,117 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/slices/{name}/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which switch rules each tenant rule of the slice became (switches this node masters) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description tenant rules with their switch rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the slice's switches this node does not master (ask their master node) */
+                            elsewhere: string[];
+                            /** @description the node that answered */
+                            node: string;
+                            slice: string;
+                            switches: {
+                                dpid: string;
+                                rules: {
+                                    switch: {
+                                        /** @description the proxy's cookie on the switch (hex) */
+                                        cookie: string;
+                                        /** @description physical rules the proxy installed for it */
+                                        expected: number;
+                                        rules: {
+                                            bytes: number;
+                                            instructions: {
+                                                [key: string]: unknown;
+                                            }[];
+                                            match: {
+                                                [key: string]: unknown;
+                                            };
+                                            packets: number;
+                                            priority: number;
+                                        }[];
+                                    };
+                                    tenant: {
+                                        /** @description the tenant's cookie (hex) */
+                                        cookie: string;
+                                        /** @description deleted by the tenant, waiting for the switch to remove it */
+                                        deleted: boolean;
+                                        instructions: {
+                                            [key: string]: unknown;
+                                        }[];
+                                        match: {
+                                            [key: string]: unknown;
+                                        };
+                                        priority: number;
+                                    };
+                                }[];
+                                /**
+                                 * Format: date-time
+                                 * @description when the switch rules were read
+                                 */
+                                statsAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/slices/{name}/pause": {
         parameters: {
             query?: never;

@@ -493,6 +493,80 @@ export const routes = {
       502: problem,
     },
   },
+  sliceFlows: {
+    summary: 'Which switch rules each tenant rule of the slice became (switches this node masters)',
+    tags: ['slices'],
+    params: nameParams,
+    response: {
+      200: json(
+        {
+          type: 'object',
+          required: ['slice', 'node', 'switches', 'elsewhere'],
+          properties: {
+            slice: { type: 'string' },
+            node: { type: 'string', description: 'the node that answered' },
+            switches: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['dpid', 'statsAt', 'rules'],
+                properties: {
+                  dpid: { type: 'string' },
+                  statsAt: { type: ['string', 'null'], format: 'date-time', description: 'when the switch rules were read' },
+                  rules: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['tenant', 'switch'],
+                      properties: {
+                        tenant: {
+                          type: 'object',
+                          required: ['cookie', 'priority', 'match', 'instructions', 'deleted'],
+                          properties: {
+                            cookie: { type: 'string', description: "the tenant's cookie (hex)" },
+                            priority: { type: 'integer' },
+                            match: anyObject,
+                            instructions: { type: 'array', items: anyObject },
+                            deleted: { type: 'boolean', description: 'deleted by the tenant, waiting for the switch to remove it' },
+                          },
+                        },
+                        switch: {
+                          type: 'object',
+                          required: ['cookie', 'expected', 'rules'],
+                          properties: {
+                            cookie: { type: 'string', description: "the proxy's cookie on the switch (hex)" },
+                            expected: { type: 'integer', description: 'physical rules the proxy installed for it' },
+                            rules: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['priority', 'match', 'instructions', 'packets', 'bytes'],
+                                properties: {
+                                  priority: { type: 'integer' },
+                                  match: anyObject,
+                                  instructions: { type: 'array', items: anyObject },
+                                  packets: { type: 'integer' },
+                                  bytes: { type: 'integer' },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            elsewhere: { ...strings, description: "the slice's switches this node does not master (ask their master node)" },
+          },
+        },
+        'tenant rules with their switch rules',
+      ),
+      ...authProblems,
+      404: problem,
+    },
+  },
   sources: {
     summary: 'The deployed sources, grouped into their files (tenants: their own slices only)',
     tags: ['deploy'],

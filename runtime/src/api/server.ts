@@ -267,6 +267,21 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     });
   }
 
+  app.get('/v1/slices/:name/flows', { schema: routes.sliceFlows }, async (req, reply) => {
+    const s = findSlice(req, reply);
+    if (!s) return reply;
+    const st = await o.runtime.status();
+    const here = o.runtime.sliceFlows?.(s.name) ?? [];
+    const answered = new Set(here.map((x) => x.dpid));
+    return {
+      slice: s.name,
+      node: st.node,
+      switches: here,
+      // The slice's switches this node does not program: their master node answers for them.
+      elsewhere: s.view.map((v) => v.dpid).filter((d) => !answered.has(d)),
+    };
+  });
+
   app.get('/v1/sources', { schema: routes.sources }, async (req) => sourcesFor(req.principal, o.runtime.deployedSources?.(), active()));
 
   app.get('/v1/slices/:name/stats', { schema: routes.sliceStats }, async (req, reply) => {

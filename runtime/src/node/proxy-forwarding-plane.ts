@@ -10,7 +10,7 @@ import { localRevisionHistory } from '../store/index.js';
 import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
 import type { ForwardingPlaneContext } from './runtime-node.js';
-import type { DiscoveryView } from '../view/runtime-view.js';
+import type { DiscoveryView, SliceSwitchFlowsView } from '../view/runtime-view.js';
 import { discoveryKey, LinkSightings } from './link-sightings.js';
 import { isPausedKey, pausedSlices } from './paused-slices.js';
 
@@ -144,6 +144,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
           .sort((a, b) => (a.message + a.reason < b.message + b.reason ? -1 : 1)),
       },
     };
+  }
+
+  sliceFlows(slice: string): SliceSwitchFlowsView[] {
+    return this.proxy.sliceFlows(slice);
   }
 
   discovery(): DiscoveryView {

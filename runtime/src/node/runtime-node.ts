@@ -120,6 +120,7 @@ export class RuntimeNode {
         return body ? { revision: current!.revision, network: body.network, slices: body.slices } : undefined;
       },
       pausedSlices: () => pausedSlices(tier),
+      ...(forwardingPlane.sliceFlows ? { sliceFlows: (slice: string) => forwardingPlane.sliceFlows!(slice) } : {}),
       setPaused: (slice: string, paused: boolean, by: string) => setSlicePaused(store, slice, paused, by),
     };
     const topology = () =>

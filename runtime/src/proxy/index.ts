@@ -4,6 +4,7 @@ export type { SwitchApplyResult, SessionRole, SessionStats, RemovedFlow, LinkObs
 export { flowKey } from './session/index.js';
 export type { SliceControlCounters, StatsMessageCounts } from './counters.js';
 export type { Logger } from './channel.js';
+export type { SliceSwitchFlows } from './slice-flows.js';
 export { buildPlanViews, type PlanViews, type SliceOnSwitch } from './slice-views.js';
 export { rewriteFlowMod, rewritePacketOut, expandMatch } from './rewrite.js';
 export { mapPriority, TENANT_BAND } from '../dataplane/priorities.js';

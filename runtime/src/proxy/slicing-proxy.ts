@@ -9,6 +9,7 @@ import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
+import { sliceSwitchFlows, type SliceSwitchFlows } from './slice-flows.js';
 import { OFPP13 } from '../openflow/constants.js';
 import {
   SwitchSession,
@@ -196,6 +197,17 @@ export class SlicingProxy {
         else if (!next.has(name) && this.paused.has(name)) b.link.start();
       }
     this.paused = next;
+  }
+
+  /** A slice's tenant rules and the switch rules they became, on the switches this proxy programs. */
+  sliceFlows(slice: string): SliceSwitchFlows[] {
+    return [...this.sessions]
+      .filter((s) => s.ready && s.mayProgram)
+      .flatMap((s) => {
+        const b = s.bindings.get(slice);
+        return b ? [sliceSwitchFlows(s.dpid, b.table, s.lastStats)] : [];
+      })
+      .sort((a, b) => (a.dpid < b.dpid ? -1 : 1));
   }
 
   probeCountsNow(): ProbeCounts {

@@ -70,6 +70,8 @@ export interface RuntimeView {
   discovery?(): DiscoveryView;
   /** The active revision's stored source blocks. Absent: not readable. */
   deployedSources?(): DeployedSourcesView | undefined;
+  /** A slice's tenant rules and the switch rules they became, on the switches this node masters. */
+  sliceFlows?(slice: string): SliceSwitchFlowsView[];
   /** The paused slices (sorted). Absent: none. */
   pausedSlices?(): string[];
   /** Pauses or resumes a slice (no new revision); an error text when the store refuses. */
@@ -143,4 +145,18 @@ export interface TopologyCheckView {
   /** Connected switches the network does not declare (refused connections). */
   undeclared: Array<{ dpid: string; address: string; lastSeen: string }>;
   probes: { sent: number; received: number; forged: number };
+}
+
+/** One switch's part of GET /v1/slices/{name}/flows (proxy/slice-flows.ts builds it). */
+export interface SliceSwitchFlowsView {
+  dpid: string;
+  statsAt: string | null;
+  rules: Array<{
+    tenant: { cookie: string; priority: number; match: Record<string, unknown>; instructions: unknown[]; deleted: boolean };
+    switch: {
+      cookie: string;
+      expected: number;
+      rules: Array<{ priority: number; match: Record<string, unknown>; instructions: unknown[]; packets: number; bytes: number }>;
+    };
+  }>;
 }
