@@ -1722,6 +1722,8 @@ export interface components {
                 /** @enum {unknown} */
                 state: "seen" | "missing" | "miswired";
             }[];
+            /** @description the deployed network's name */
+            network: string | null;
             /** @description ports of connected declared switches that are down */
             portsDown: {
                 dpid: string;

@@ -335,8 +335,9 @@ export const components = [
     type: 'object',
     description:
       "admin only: declared vs discovered (the hypervisor's LLDP probes, sent by the master of each switch out of every port every `intervalMs`)",
-    required: ['enabled', 'intervalMs', 'settled', 'links', 'extra', 'portsDown', 'undeclared', 'probes'],
+    required: ['network', 'enabled', 'intervalMs', 'settled', 'links', 'extra', 'portsDown', 'undeclared', 'probes'],
     properties: {
+      network: { type: ['string', 'null'], description: "the deployed network's name" },
       enabled: { type: 'boolean', description: 'false when discoveryIntervalMs is 0' },
       intervalMs: { type: 'integer' },
       settled: { type: 'boolean', description: 'false until two intervals after the node started (links may still read missing)' },

@@ -76,6 +76,7 @@ export function checkTopology(
   }
   const startedAt = d?.startedAt ? Date.parse(d.startedAt) : NaN;
   return {
+    network: network?.name ?? null,
     enabled: d?.enabled ?? false,
     intervalMs: d?.intervalMs ?? 0,
     settled: d?.enabled === true && now - startedAt >= 2 * d.intervalMs,

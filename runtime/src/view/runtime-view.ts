@@ -123,6 +123,8 @@ export interface DiscoveryView {
 
 /** Declared vs discovered, as /v1/topology serves it (`discovery`). */
 export interface TopologyCheckView {
+  /** The deployed network's name (null: nothing deployed). */
+  network: string | null;
   enabled: boolean;
   intervalMs: number;
   /** false until two discovery intervals have passed since the node started: missing links may still appear. */
