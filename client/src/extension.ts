@@ -10,6 +10,7 @@ import { showStatus } from './commands/status.js';
 import { setToken } from './commands/token.js';
 import { undeploySlice } from './commands/undeploy.js';
 import { startLanguageClient } from './languageClient.js';
+import { forwardRuntimeTopology } from './views/topology-diagnostics.js';
 import type { Services } from './services.js';
 import { Connection } from './settings.js';
 import { RuntimeWatch } from './views/runtime-watch.js';
@@ -57,9 +58,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     vscode.commands.registerCommand('dfvisor.setToken', (arg?: unknown) => setToken(s, arg)),
     vscode.commands.registerCommand('dfvisor.refreshSlices', () => model.refresh()),
   );
+  // Declared vs discovered: the runtime's view of its network goes to the language server (SL601-SL603).
+  const topology = forwardRuntimeTopology(model, () => client);
+  context.subscriptions.push(topology);
   model.start();
   try {
     client = await startLanguageClient(context, output);
+    topology.flush();
   } catch (e) {
     output.appendLine(`The slice language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   }

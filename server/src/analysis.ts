@@ -74,8 +74,16 @@ export class Analysis {
   private snap: Snapshot | undefined;
   private checked: CheckResult | undefined;
   private plans: { generation: number; byKey: Map<string, Plan | undefined> } | undefined;
+  /** What the connected runtime reports about its network (the client sends it); undefined: not connected. */
+  private runtime: ide.RuntimeTopology | undefined;
 
   constructor(private readonly ws: WorkspaceFiles) {}
+
+  /** The runtime's topology changed (or the client disconnected): the next check judges the declarations again. */
+  setRuntimeTopology(t: ide.RuntimeTopology | undefined): void {
+    this.runtime = t;
+    this.checked = undefined;
+  }
 
   snapshot(): Snapshot {
     if (this.snap && this.snap.generation === this.ws.generation) return this.snap;
@@ -121,6 +129,8 @@ export class Analysis {
         else byUri.set(d.file, [d]);
       }
     }
+    // Declarations the connected runtime contradicts (SL601-SL603).
+    for (const d of ide.runtimeTopologyDiagnostics(snap.files, this.runtime)) byUri.get(d.file)?.push(d);
     this.checked = { generation: snap.generation, byUri, checked };
     return this.checked;
   }

@@ -9,6 +9,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
+import type { ide } from '@dfvisor/grammar';
 import { Analysis } from './analysis.js';
 import { registerCodeActions } from './code-actions.js';
 import { registerCodeLens } from './code-lens.js';
@@ -31,6 +32,24 @@ import { uriToPath } from './uri.js';
 import { WorkspaceFiles } from './workspace-files.js';
 
 export const SERVER_NAME = 'slice-language-server';
+/** Client → server notification: what the connected runtime sees of its network (ide.RuntimeTopology, or null). */
+export const RUNTIME_TOPOLOGY = 'dfvisor/runtimeTopology';
+
+function isRuntimeTopology(t: unknown): t is ide.RuntimeTopology {
+  const x = t as Partial<ide.RuntimeTopology> | null;
+  const end = (e: unknown) => typeof e === 'object' && e !== null && typeof (e as { port?: unknown }).port === 'number';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.network === 'string' &&
+    Array.isArray(x.links) &&
+    x.links.every(
+      (l) => end(l?.a) && end(l?.b) && ['seen', 'missing', 'miswired'].includes(l.state) && (l.seen === undefined || Array.isArray(l.seen)),
+    ) &&
+    Array.isArray(x.portsDown) &&
+    x.portsDown.every((p) => typeof p?.port === 'number')
+  );
+}
 export const SERVER_VERSION = '0.1.0';
 
 function settingsFrom(init: InitializeParams): ServerSettings {
@@ -87,6 +106,18 @@ export function startServer(connection: Connection): { context: () => ServerCont
     registerSemanticTokens(ctx);
     registerFormatting(ctx);
     registerCodeActions(ctx);
+    // The client tells what its connected runtime sees of the deployed network (null: not connected).
+    connection.onNotification(
+      RUNTIME_TOPOLOGY,
+      guardNotification(connection, RUNTIME_TOPOLOGY, (t: unknown) => {
+        if (t !== null && !isRuntimeTopology(t)) {
+          connection.console.error(`${RUNTIME_TOPOLOGY}: not a runtime topology (network, links[], portsDown[]); ignored`);
+          return;
+        }
+        analysis.setRuntimeTopology(t ?? undefined);
+        diagnostics?.schedule(0);
+      }),
+    );
     registerInlayHints(ctx);
     registerCodeLens(ctx);
     return {

@@ -1,6 +1,16 @@
 // A small HTTP client for the runtime's API (fetch). No VS Code imports: unit-testable under node.
 import { ApiError, errorFromResponse, unreachableMessage } from './errors.js';
-import type { DeployResult, Problem, RevisionInfo, RuntimeStatus, SliceDetail, SliceFile, SliceStats, SliceSummary } from './types.js';
+import type {
+  DeployResult,
+  Problem,
+  RevisionInfo,
+  RuntimeStatus,
+  SliceDetail,
+  SliceFile,
+  SliceStats,
+  SliceSummary,
+  Topology,
+} from './types.js';
 
 export interface ApiConnection {
   /** Base URL, e.g. http://127.0.0.1:8181 (a trailing slash is fine). */
@@ -52,6 +62,11 @@ export class RuntimeApi {
 
   status(opts?: RequestOptions): Promise<RuntimeStatus> {
     return this.request('GET', '/v1/status', undefined, opts);
+  }
+
+  /** Deployed switches and links; for the admin also `discovery` (declared vs discovered). */
+  topology(opts?: RequestOptions): Promise<Topology> {
+    return this.request('GET', '/v1/topology', undefined, opts);
   }
 
   revisions(opts?: RequestOptions): Promise<{ revisions: RevisionInfo[]; active: number | null }> {

@@ -724,6 +724,271 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/slices/{name}/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which switch rules each tenant rule of the slice became (switches this node masters) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description tenant rules with their switch rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the slice's switches this node does not master (ask their master node) */
+                            elsewhere: string[];
+                            /** @description the node that answered */
+                            node: string;
+                            slice: string;
+                            switches: {
+                                dpid: string;
+                                rules: {
+                                    switch: {
+                                        /** @description the proxy's cookie on the switch (hex) */
+                                        cookie: string;
+                                        /** @description physical rules the proxy installed for it */
+                                        expected: number;
+                                        rules: {
+                                            bytes: number;
+                                            instructions: {
+                                                [key: string]: unknown;
+                                            }[];
+                                            match: {
+                                                [key: string]: unknown;
+                                            };
+                                            packets: number;
+                                            priority: number;
+                                        }[];
+                                    };
+                                    tenant: {
+                                        /** @description the tenant's cookie (hex) */
+                                        cookie: string;
+                                        /** @description deleted by the tenant, waiting for the switch to remove it */
+                                        deleted: boolean;
+                                        instructions: {
+                                            [key: string]: unknown;
+                                        }[];
+                                        match: {
+                                            [key: string]: unknown;
+                                        };
+                                        priority: number;
+                                    };
+                                }[];
+                                /**
+                                 * Format: date-time
+                                 * @description when the switch rules were read
+                                 */
+                                statsAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/slices/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a slice: its controller connections close and stay closed; rules, ids and revision stay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            paused: boolean;
+                            slice: string;
+                        };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/slices/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused slice: its controller connections open again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            paused: boolean;
+                            slice: string;
+                        };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/slices/{name}/stats": {
         parameters: {
             query?: never;
@@ -763,6 +1028,66 @@ export interface paths {
                 };
                 /** @description an RFC 9457 problem */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deployed sources, grouped into their files (tenants: their own slices only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the active revision’s files */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: {
+                                path: string;
+                                text: string;
+                            }[];
+                            revision: number;
+                        };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1058,7 +1383,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deployed switches and links (tenants: those their slices see) */
+        /** Deployed switches and links (tenants: those their slices see); admin: refused switches and declared vs discovered (`discovery`) */
         get: {
             parameters: {
                 query?: never;
@@ -1195,6 +1520,12 @@ export interface components {
             /** @enum {unknown} */
             severity: "error" | "warning" | "info";
         };
+        LinkEnd: {
+            dpid: string;
+            port: number;
+            /** @description the declared name; null when the network does not declare the dpid */
+            switch: string | null;
+        };
         /** @description RFC 9457 problem details with the runtime's error code */
         Problem: {
             code: string;
@@ -1282,6 +1613,23 @@ export interface components {
                 flows: number;
                 packets: number;
             }[];
+            /** @description what the proxy held back from or refused to the slice's controllers, summed over the live nodes (each since it started) */
+            proxy?: {
+                /** @description tenant messages over the control rate limit */
+                controlRateDrops: number;
+                flowModsRejected: number;
+                /** @description controller down or slow, or over the packet_in_rate */
+                packetInsDropped: number;
+                packetOutsRejected: number;
+                /** @description refused tenant messages by message type and reason (the OpenFlow error sent back) */
+                refused: {
+                    count: number;
+                    /** @example flow_mod */
+                    message: string;
+                    /** @example eperm_flow */
+                    reason: string;
+                }[];
+            };
             queues?: {
                 dpid: string;
                 port: number;
@@ -1307,6 +1655,8 @@ export interface components {
                 type: "vlan" | "mpls";
             };
             owner: string | null;
+            /** @description paused: its controller connections are held off (POST /v1/slices/{name}/pause) */
+            paused?: boolean;
             revision: number;
             switches: string[];
         };
@@ -1328,6 +1678,7 @@ export interface components {
             revokedAt?: string;
         };
         Topology: {
+            discovery?: components["schemas"]["TopologyCheck"];
             links: {
                 [key: string]: unknown;
             }[];
@@ -1351,6 +1702,65 @@ export interface components {
             } & {
                 [key: string]: unknown;
             })[];
+        };
+        /** @description admin only: declared vs discovered (the hypervisor's LLDP probes, sent by the master of each switch out of every port every `intervalMs`) */
+        TopologyCheck: {
+            /** @description false when discoveryIntervalMs is 0 */
+            enabled: boolean;
+            /** @description discovered links between ports no declared link names */
+            extra: {
+                a: components["schemas"]["LinkEnd"];
+                b: components["schemas"]["LinkEnd"];
+                /** Format: date-time */
+                since: string;
+            }[];
+            intervalMs: number;
+            /** @description every declared link: seen as declared, missing (no probe crossed it), or miswired (an end sees another peer) */
+            links: {
+                a: components["schemas"]["LinkEnd"];
+                b: components["schemas"]["LinkEnd"];
+                id: string;
+                /** @description miswired: the links discovered at its ends instead */
+                seen?: {
+                    a: components["schemas"]["LinkEnd"];
+                    b: components["schemas"]["LinkEnd"];
+                    /** Format: date-time */
+                    since: string;
+                }[];
+                /**
+                 * Format: date-time
+                 * @description seen: first sighting
+                 */
+                since?: string;
+                /** @enum {unknown} */
+                state: "seen" | "missing" | "miswired";
+            }[];
+            /** @description the deployed network's name */
+            network: string | null;
+            /** @description ports of connected declared switches that are down */
+            portsDown: {
+                dpid: string;
+                name: string;
+                port: number;
+                /** @enum {unknown} */
+                reason: "link-down" | "admin-down";
+                switch: string | null;
+            }[];
+            /** @description this node's probes since it started: sent, received back, forged (failed the signature or stale; dropped) */
+            probes: {
+                forged: number;
+                received: number;
+                sent: number;
+            };
+            /** @description false until two intervals after the node started (links may still read missing) */
+            settled: boolean;
+            /** @description switches that connect with a datapath id the network does not declare */
+            undeclared: {
+                address: string;
+                dpid: string;
+                /** Format: date-time */
+                lastSeen: string;
+            }[];
         };
     };
     responses: never;

@@ -17,6 +17,8 @@ export type SliceDetail = Schemas['SliceDetail'];
 export type SliceStats = Schemas['SliceStats'];
 export type RuntimeStatus = Schemas['RuntimeStatus'];
 export type RevisionInfo = Schemas['RevisionInfo'];
+export type Topology = Schemas['Topology'];
+export type TopologyCheck = Schemas['TopologyCheck'];
 /**
  * RFC 9457 problem details, plus the runtime's `code`, `diagnostics` and schema `errors`. Every
  * field optional: an error answer may come from something in front of the runtime (a proxy).

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors.js';
 import { subscribe, type SseSubscription } from '../api/sse.js';
-import type { SliceStats, SliceSummary } from '../api/types.js';
+import type { SliceStats, SliceSummary, TopologyCheck } from '../api/types.js';
 import { refreshSecondsSetting, type Connection } from '../settings.js';
 
 export interface RuntimeSnapshot {
@@ -15,6 +15,8 @@ export interface RuntimeSnapshot {
   revision: number | null;
   embedded: boolean;
   live: boolean;
+  /** Declared vs discovered (admin tokens only; undefined otherwise or when unreachable). */
+  topology?: TopologyCheck;
 }
 
 export class RuntimeWatch implements vscode.Disposable {
@@ -87,6 +89,7 @@ export class RuntimeWatch implements vscode.Disposable {
       stats.forEach((st, i) => {
         if (st) next.stats.set(next.slices[i].name, st);
       });
+      next.topology = (await api.topology({ timeoutMs: 5000 }).catch(() => undefined))?.discovery;
       next.revision = next.slices.reduce<number | null>(
         (m, s) => (typeof s.revision === 'number' && (m === null || s.revision > m) ? s.revision : m),
         null,
@@ -130,7 +133,13 @@ export class RuntimeWatch implements vscode.Disposable {
     const api = await this.connection.api();
     if (this.disposed || this.events) return;
     const sub = subscribe(`${api.base}/v1/events`, api.headers(), (ev) => {
-      if (ev.event === 'slice-changed' || ev.event === 'revision' || ev.event === 'stats' || ev.event === 'deploy-progress')
+      if (
+        ev.event === 'slice-changed' ||
+        ev.event === 'revision' ||
+        ev.event === 'stats' ||
+        ev.event === 'deploy-progress' ||
+        ev.event === 'topology'
+      )
         this.schedule();
     });
     this.events = sub;

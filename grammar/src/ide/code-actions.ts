@@ -1,12 +1,13 @@
 // Quick fixes for checker diagnostics, as plain edits: add the missing port or
 // switch, pick a free overlay tag, rename a duplicate, lower a guarantee to fit.
 import type { Diagnostic } from '../api.js';
-import type { PortRef, Range, SourceFile } from '../syntax/ast.js';
+import type { LinkDecl, NetworkDecl, PortRef, Range, SourceFile } from '../syntax/ast.js';
 import { formatRate, rateLiteral } from '../notation/rate.js';
 import { freeTag as firstFreeTag } from './completion.js';
 import { linkLabel, linkOfRef, type EditorProgram, type LinkLoad } from './editor-program.js';
 import type { FileEdit } from './navigation.js';
 import { pathAt, positionAt, touches, type AnyRanged } from './walk.js';
+import { refText } from './runtime-topology.js';
 
 export interface QuickFix {
   title: string;
@@ -180,7 +181,33 @@ export function quickFixes(model: EditorProgram, file: SourceFile, d: Diagnostic
       return freeTag(file, model, d);
     case 'SL401':
       return lowerGuarantee(model, file, d);
+    case 'SL601':
+      return rewriteLinkFix(file, d);
     default:
       return [];
   }
+}
+
+/** SL601's quick fix: the link declaration's ends rewritten to the discovered link. */
+function rewriteLinkFix(file: SourceFile, d: Diagnostic): QuickFix[] {
+  const a = d.data?.['a'];
+  const b = d.data?.['b'];
+  if (d.code !== 'SL601' || typeof a !== 'string' || typeof b !== 'string') return [];
+  const decl = findLink(file, d.range.start.offset);
+  if (!decl?.a || !decl.b) return [];
+  // Keep the declared end the discovered link shares in its place.
+  const [first, second] = refText(decl.b) === a || refText(decl.a) === b ? [b, a] : [a, b];
+  const edit: FileEdit = {
+    file: file.path,
+    range: { start: decl.a.range.start, end: decl.b.range.end },
+    newText: `${first} <-> ${second}`,
+  };
+  return [{ title: `Declare the link as the runtime sees it: ${first} <-> ${second}`, code: 'SL601', edits: [edit], preferred: true }];
+}
+
+function findLink(file: SourceFile, offset: number): LinkDecl | undefined {
+  for (const item of file.items)
+    if (item.kind === 'Network')
+      for (const m of (item as NetworkDecl).members) if (m.kind === 'Link' && m.range.start.offset === offset) return m;
+  return undefined;
 }

@@ -9,3 +9,4 @@ export * from './completion.js';
 export * from './inlay.js';
 export * from './semantic.js';
 export * from './code-actions.js';
+export * from './runtime-topology.js';

@@ -14,6 +14,31 @@ const position = {
 } as const;
 const range = { type: 'object', required: ['start', 'end'], properties: { start: position, end: position } } as const;
 
+/** A link discovery saw (LLDP probes both ways or one), with its first sighting. */
+const discoveredLink = {
+  type: 'object',
+  required: ['a', 'b', 'since'],
+  properties: { a: { $ref: 'LinkEnd#' }, b: { $ref: 'LinkEnd#' }, since: { type: 'string', format: 'date-time' } },
+} as const;
+
+/** Pausing or resuming a slice: the slice and whether it is paused now. */
+function pauseRoute(summary: string) {
+  return {
+    summary,
+    tags: ['slices'],
+    params: nameParams,
+    response: {
+      200: json(
+        { type: 'object', required: ['slice', 'paused'], properties: { slice: { type: 'string' }, paused: { type: 'boolean' } } },
+        'done',
+      ),
+      ...authProblems,
+      404: problem,
+      502: problem,
+    },
+  };
+}
+
 export const components = [
   {
     $id: 'Diagnostic',
@@ -144,6 +169,7 @@ export const components = [
       switches: { type: 'array', items: { type: 'string', description: 'dpid, 16 hex digits' } },
       controllers: { type: 'array', items: { $ref: 'ControllerState#' } },
       revision: { type: 'integer' },
+      paused: { type: 'boolean', description: 'paused: its controller connections are held off (POST /v1/slices/{name}/pause)' },
     },
   },
   {
@@ -195,6 +221,31 @@ export const components = [
             txPackets: { type: 'integer' },
             txBytes: { type: 'integer' },
             txErrors: { type: 'integer' },
+          },
+        },
+      },
+      proxy: {
+        type: 'object',
+        description:
+          "what the proxy held back from or refused to the slice's controllers, summed over the live nodes (each since it started)",
+        required: ['packetInsDropped', 'controlRateDrops', 'flowModsRejected', 'packetOutsRejected', 'refused'],
+        properties: {
+          packetInsDropped: { type: 'integer', description: 'controller down or slow, or over the packet_in_rate' },
+          controlRateDrops: { type: 'integer', description: 'tenant messages over the control rate limit' },
+          flowModsRejected: { type: 'integer' },
+          packetOutsRejected: { type: 'integer' },
+          refused: {
+            type: 'array',
+            description: 'refused tenant messages by message type and reason (the OpenFlow error sent back)',
+            items: {
+              type: 'object',
+              required: ['message', 'reason', 'count'],
+              properties: {
+                message: { type: 'string', examples: ['flow_mod'] },
+                reason: { type: 'string', examples: ['eperm_flow'] },
+                count: { type: 'integer' },
+              },
+            },
           },
         },
       },
@@ -283,6 +334,85 @@ export const components = [
             lastSeen: { type: 'string', format: 'date-time' },
           },
         },
+      },
+      discovery: { $ref: 'TopologyCheck#' },
+    },
+  },
+  {
+    $id: 'LinkEnd',
+    type: 'object',
+    required: ['switch', 'dpid', 'port'],
+    properties: {
+      switch: { type: ['string', 'null'], description: 'the declared name; null when the network does not declare the dpid' },
+      dpid: { type: 'string' },
+      port: { type: 'integer' },
+    },
+  },
+  {
+    $id: 'TopologyCheck',
+    type: 'object',
+    description:
+      "admin only: declared vs discovered (the hypervisor's LLDP probes, sent by the master of each switch out of every port every `intervalMs`)",
+    required: ['network', 'enabled', 'intervalMs', 'settled', 'links', 'extra', 'portsDown', 'undeclared', 'probes'],
+    properties: {
+      network: { type: ['string', 'null'], description: "the deployed network's name" },
+      enabled: { type: 'boolean', description: 'false when discoveryIntervalMs is 0' },
+      intervalMs: { type: 'integer' },
+      settled: { type: 'boolean', description: 'false until two intervals after the node started (links may still read missing)' },
+      links: {
+        type: 'array',
+        description: 'every declared link: seen as declared, missing (no probe crossed it), or miswired (an end sees another peer)',
+        items: {
+          type: 'object',
+          required: ['id', 'a', 'b', 'state'],
+          properties: {
+            id: { type: 'string' },
+            a: { $ref: 'LinkEnd#' },
+            b: { $ref: 'LinkEnd#' },
+            state: { enum: ['seen', 'missing', 'miswired'] },
+            since: { type: 'string', format: 'date-time', description: 'seen: first sighting' },
+            seen: {
+              type: 'array',
+              description: 'miswired: the links discovered at its ends instead',
+              items: discoveredLink,
+            },
+          },
+        },
+      },
+      extra: {
+        type: 'array',
+        description: 'discovered links between ports no declared link names',
+        items: discoveredLink,
+      },
+      portsDown: {
+        type: 'array',
+        description: 'ports of connected declared switches that are down',
+        items: {
+          type: 'object',
+          required: ['switch', 'dpid', 'port', 'name', 'reason'],
+          properties: {
+            switch: { type: ['string', 'null'] },
+            dpid: { type: 'string' },
+            port: { type: 'integer' },
+            name: { type: 'string' },
+            reason: { enum: ['link-down', 'admin-down'] },
+          },
+        },
+      },
+      undeclared: {
+        type: 'array',
+        description: 'switches that connect with a datapath id the network does not declare',
+        items: {
+          type: 'object',
+          required: ['dpid', 'address', 'lastSeen'],
+          properties: { dpid: { type: 'string' }, address: { type: 'string' }, lastSeen: { type: 'string', format: 'date-time' } },
+        },
+      },
+      probes: {
+        type: 'object',
+        description: "this node's probes since it started: sent, received back, forged (failed the signature or stale; dropped)",
+        required: ['sent', 'received', 'forged'],
+        properties: { sent: { type: 'integer' }, received: { type: 'integer' }, forged: { type: 'integer' } },
       },
     },
   },
@@ -382,6 +512,103 @@ export const routes = {
       502: problem,
     },
   },
+  sliceFlows: {
+    summary: 'Which switch rules each tenant rule of the slice became (switches this node masters)',
+    tags: ['slices'],
+    params: nameParams,
+    response: {
+      200: json(
+        {
+          type: 'object',
+          required: ['slice', 'node', 'switches', 'elsewhere'],
+          properties: {
+            slice: { type: 'string' },
+            node: { type: 'string', description: 'the node that answered' },
+            switches: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['dpid', 'statsAt', 'rules'],
+                properties: {
+                  dpid: { type: 'string' },
+                  statsAt: { type: ['string', 'null'], format: 'date-time', description: 'when the switch rules were read' },
+                  rules: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['tenant', 'switch'],
+                      properties: {
+                        tenant: {
+                          type: 'object',
+                          required: ['cookie', 'priority', 'match', 'instructions', 'deleted'],
+                          properties: {
+                            cookie: { type: 'string', description: "the tenant's cookie (hex)" },
+                            priority: { type: 'integer' },
+                            match: anyObject,
+                            instructions: { type: 'array', items: anyObject },
+                            deleted: { type: 'boolean', description: 'deleted by the tenant, waiting for the switch to remove it' },
+                          },
+                        },
+                        switch: {
+                          type: 'object',
+                          required: ['cookie', 'expected', 'rules'],
+                          properties: {
+                            cookie: { type: 'string', description: "the proxy's cookie on the switch (hex)" },
+                            expected: { type: 'integer', description: 'physical rules the proxy installed for it' },
+                            rules: {
+                              type: 'array',
+                              items: {
+                                type: 'object',
+                                required: ['priority', 'match', 'instructions', 'packets', 'bytes'],
+                                properties: {
+                                  priority: { type: 'integer' },
+                                  match: anyObject,
+                                  instructions: { type: 'array', items: anyObject },
+                                  packets: { type: 'integer' },
+                                  bytes: { type: 'integer' },
+                                },
+                              },
+                            },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            elsewhere: { ...strings, description: "the slice's switches this node does not master (ask their master node)" },
+          },
+        },
+        'tenant rules with their switch rules',
+      ),
+      ...authProblems,
+      404: problem,
+    },
+  },
+  sources: {
+    summary: 'The deployed sources, grouped into their files (tenants: their own slices only)',
+    tags: ['deploy'],
+    response: {
+      200: json(
+        {
+          type: 'object',
+          required: ['revision', 'files'],
+          properties: {
+            revision: { type: 'integer' },
+            files: {
+              type: 'array',
+              items: { type: 'object', required: ['path', 'text'], properties: { path: { type: 'string' }, text: { type: 'string' } } },
+            },
+          },
+        },
+        'the active revision’s files',
+      ),
+      ...authProblems,
+    },
+  },
+  pause: pauseRoute('Pause a slice: its controller connections close and stay closed; rules, ids and revision stay'),
+  resume: pauseRoute('Resume a paused slice: its controller connections open again'),
   sliceStats: {
     summary: "A slice's pushed counters",
     tags: ['slices'],
@@ -422,7 +649,8 @@ export const routes = {
     response: { 200: json({ $ref: 'RuntimeStatus#' }, 'status'), ...authProblems },
   },
   topology: {
-    summary: 'Deployed switches and links (tenants: those their slices see)',
+    summary:
+      'Deployed switches and links (tenants: those their slices see); admin: refused switches and declared vs discovered (`discovery`)',
     tags: ['runtime'],
     response: { 200: json({ $ref: 'Topology#' }, 'switches and links'), ...authProblems },
   },

@@ -16,6 +16,7 @@ import { problem, sendProblem } from './problem.js';
 import { components, routes } from './schemas.js';
 import { registerAuthentication } from './authenticate.js';
 import { SseStreams, type SseLimits } from './sse.js';
+import { sourcesFor } from './sources.js';
 import { eventVisible, metricsFor, ownsSlice, revisionsFor, statusFor, topologyFor } from './tenant-view.js';
 
 export type { SliceStats, StatusView, RuntimeView } from '../view/runtime-view.js';
@@ -65,6 +66,7 @@ export function sliceView(s: PlanSlice, plan: Plan, revision: number, runtime: R
     switches: s.view.map((v) => v.dpid),
     controllers: connected.length > 0 ? connected : s.controllers.map((c) => ({ url: c.url, connected: false })),
     revision,
+    paused: runtime.pausedSlices?.().includes(s.name) ?? false,
   };
   if (!detailed) return base;
   return {
@@ -251,6 +253,42 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     return send(reply, await o.deploy.undeploy(req.principal, name));
   });
 
+  for (const paused of [true, false]) {
+    app.post(`/v1/slices/:name/${paused ? 'pause' : 'resume'}`, { schema: paused ? routes.pause : routes.resume }, async (req, reply) => {
+      const s = findSlice(req, reply);
+      if (!s) return reply;
+      const who = req.principal.kind === 'admin' ? 'admin' : `tenant:${req.principal.owner}`;
+      const failed = o.runtime.setPaused ? await o.runtime.setPaused(s.name, paused, who) : 'this runtime cannot pause slices';
+      o.audit.record({
+        at: new Date().toISOString(),
+        who,
+        action: paused ? 'slice-pause' : 'slice-resume',
+        target: s.name,
+        outcome: failed ? 'refused' : 'ok',
+        ...(failed ? { detail: failed } : {}),
+      });
+      if (failed) return sendProblem(reply, problem(502, 'STORE_UNAVAILABLE', 'Store unavailable', failed));
+      return { slice: s.name, paused };
+    });
+  }
+
+  app.get('/v1/slices/:name/flows', { schema: routes.sliceFlows }, async (req, reply) => {
+    const s = findSlice(req, reply);
+    if (!s) return reply;
+    const st = await o.runtime.status();
+    const here = o.runtime.sliceFlows?.(s.name) ?? [];
+    const answered = new Set(here.map((x) => x.dpid));
+    return {
+      slice: s.name,
+      node: st.node,
+      switches: here,
+      // The slice's switches this node does not program: their master node answers for them.
+      elsewhere: s.view.map((v) => v.dpid).filter((d) => !answered.has(d)),
+    };
+  });
+
+  app.get('/v1/sources', { schema: routes.sources }, async (req) => sourcesFor(req.principal, o.runtime.deployedSources?.(), active()));
+
   app.get('/v1/slices/:name/stats', { schema: routes.sliceStats }, async (req, reply) => {
     const s = findSlice(req, reply);
     if (!s) return reply;
@@ -273,7 +311,13 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   });
 
   app.get('/v1/topology', { schema: routes.topology }, async (req) =>
-    topologyFor(req.principal, active(), new Set(o.runtime.connectedSwitches()), o.runtime.refusedSwitches?.() ?? []),
+    topologyFor(
+      req.principal,
+      active(),
+      new Set(o.runtime.connectedSwitches()),
+      o.runtime.refusedSwitches?.() ?? [],
+      o.runtime.discovery?.(),
+    ),
   );
 
   app.get('/v1/audit', { preHandler: requireAdmin, schema: routes.audit }, async (req) => {

@@ -4,7 +4,8 @@ import type { Plan, PlanSlice } from '@dfvisor/grammar';
 import type { Principal } from '../deploy/types.js';
 import type { RevisionSummary } from '../deploy/repository.js';
 import type { RuntimeEvent } from './events.js';
-import type { RefusedSwitchView, StatusView } from '../view/runtime-view.js';
+import type { DiscoveryView, RefusedSwitchView, StatusView } from '../view/runtime-view.js';
+import { checkTopology } from './topology-check.js';
 
 export const isAdmin = (p: Principal) => p.kind === 'admin';
 
@@ -26,11 +27,23 @@ export function eventVisible(p: Principal, e: RuntimeEvent, plan: Plan | undefin
   return typeof e.slice === 'string' && ownSliceNames(p, plan).has(e.slice);
 }
 
-/** The admin also sees the switches refused for an undeclared dpid (`refused`); tenants never. */
-export function topologyFor(p: Principal, plan: Plan | undefined, connected: Set<string>, refused: RefusedSwitchView[] = []) {
+/** The admin also sees the switches refused for an undeclared dpid (`refused`) and declared vs discovered (`discovery`); tenants never. */
+export function topologyFor(
+  p: Principal,
+  plan: Plan | undefined,
+  connected: Set<string>,
+  refused: RefusedSwitchView[] = [],
+  discovery?: DiscoveryView,
+) {
   const switches = plan?.network.switches ?? [];
   const links = plan?.network.links ?? [];
-  if (isAdmin(p)) return { switches: switches.map((s) => ({ ...s, connected: connected.has(s.dpid) })), links, refused };
+  if (isAdmin(p))
+    return {
+      switches: switches.map((s) => ({ ...s, connected: connected.has(s.dpid) })),
+      links,
+      refused,
+      ...(discovery ? { discovery: checkTopology(plan?.network, discovery, refused) } : {}),
+    };
   const views = new Map<string, Set<number> | '*'>();
   for (const s of plan?.slices ?? []) {
     if (!ownsSlice(p, s)) continue;

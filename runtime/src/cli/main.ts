@@ -47,6 +47,21 @@ const commands: Record<string, CommandSpec> = {
   stats: { run: remote('statsCommand'), summary: 'per-slice counters (--watch to follow)', json: 'native' },
   revisions: { run: remote('revisionsCommand'), summary: 'list deployed revisions', json: 'native' },
   rollback: { run: remote('rollbackCommand'), summary: 'make an earlier revision active again', json: 'native' },
+  topology: {
+    run: lazy(async () => (await import('./commands/topology.js')).topologyCommand),
+    summary: 'declared vs discovered network: links seen, missing, miswired; ports down (--format dot)',
+    json: 'native',
+  },
+  slice: {
+    run: lazy(async () => (await import('./commands/operate.js')).sliceCommand),
+    summary: 'pause or resume a slice (its controller connections) without undeploying it',
+    json: 'native',
+  },
+  pull: {
+    run: lazy(async () => (await import('./commands/operate.js')).pullCommand),
+    summary: 'write the deployed sources into a directory',
+    json: 'native',
+  },
   token: { run: remote('tokenCommand'), summary: 'create, list and revoke tenant API tokens', json: 'native' },
 };
 

@@ -7,6 +7,7 @@
 //   tenant rule     (slice id + 1) << 48 | rule number (48 bits: master generation << 32 | sequence)
 //   base rule       0xffff << 48 | (slice id + 1) << 16 | sequence (16 bits)
 //   isolation drop  0xffff << 48 | 1   (no slice)
+//   LLDP probe rule 0xffff << 48 | 2   (no slice; link discovery)
 
 /** The top 16 bits: slice id + 1 on a tenant rule, all ones on the hypervisor's own rules. */
 export const COOKIE_PREFIX_MASK = 0xffffn << 48n;
@@ -16,6 +17,8 @@ export const SLICE_COOKIE_MASK = COOKIE_PREFIX_MASK;
 export const HV_COOKIE_PREFIX = COOKIE_PREFIX_MASK;
 /** The isolation default (drop what no slice rule matches): a hypervisor rule of no slice. */
 export const HV_DROP_COOKIE = HV_COOKIE_PREFIX | 1n;
+/** The rule that sends the hypervisor's own LLDP probes back to it (link discovery): no slice. */
+export const HV_PROBE_COOKIE = HV_COOKIE_PREFIX | 2n;
 /** Cookie mask that selects every base rule of one slice (with `hvSliceCookie(id, 0)`). */
 export const HV_SLICE_COOKIE_MASK = HV_COOKIE_PREFIX | (0xffffffffn << 16n);
 /** The sequence of a slice's OpenFlow 1.0 table-miss emulation rule among its base rules. */

@@ -10,6 +10,8 @@ export const BASE_DROP_PRIORITY = 0;
 export const MISS_EMULATION_PRIORITY = TENANT_BAND.min - 1;
 /** LLDP carrying a slice's tag on its link ports, to the slice's controller. */
 export const LLDP_PRIORITY = 65530;
+/** The hypervisor's own LLDP probes (link discovery), to the controller: above every slice rule. */
+export const PROBE_PRIORITY = 65531;
 
 /** A tenant rule's priority on the switch. */
 export function mapPriority(p: number): number {

@@ -33,6 +33,8 @@ export interface NodeConfig {
   logLevel: string;
   /** Interval of the push of statistics aggregates to the global tier. */
   statsIntervalMs: number;
+  /** Link discovery: the master of each switch sends its LLDP probes on every port at this interval (ms); 0: off. */
+  discoveryIntervalMs: number;
   /** Failed authentications per address and presented token id and minute before 429. */
   authFailuresPerMinute: number;
   /** Revisions kept in the store (older ones are pruned unless a rollback needs them). */
@@ -67,6 +69,7 @@ export const DEFAULTS: NodeConfig = {
   deploy: [],
   logLevel: 'info',
   statsIntervalMs: 2000,
+  discoveryIntervalMs: 5000,
   authFailuresPerMinute: 30,
   revisionsKept: 50,
   eventStreamsPerToken: 4,
@@ -145,6 +148,7 @@ export const CONFIG_SCHEMA = {
     deploy: { type: 'array', items: { type: 'string' } },
     logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
     statsIntervalMs: { type: 'integer', minimum: 100 },
+    discoveryIntervalMs: { anyOf: [{ const: 0 }, { type: 'integer', minimum: 200 }] },
     authFailuresPerMinute: positive,
     revisionsKept: positive,
     eventStreamsPerToken: positive,

@@ -6,7 +6,7 @@ import type { ApplyResult } from '../deploy/service.js';
 import type { StatsMessageCounts } from '../proxy/index.js';
 
 export type { SliceCounters, SliceQueueStats } from '../view/runtime-view.js';
-import type { RefusedSwitchView, SliceCounters } from '../view/runtime-view.js';
+import type { DiscoveryView, RefusedSwitchView, SliceCounters, SliceSwitchFlowsView } from '../view/runtime-view.js';
 
 export interface ForwardingPlaneStatus {
   /** master: this node is the switch's master (only the master programs it and connects tenants). */
@@ -33,4 +33,8 @@ export interface ForwardingPlane {
   peerDown?(nodeId: string): Promise<unknown>;
   /** Rules the reconciliation of switch tables removed and restored (optional). */
   reconciled?(): { removed: number; restored: number };
+  /** A slice's tenant rules and the switch rules they became, on the switches this node masters (optional). */
+  sliceFlows?(slice: string): SliceSwitchFlowsView[];
+  /** Link discovery: sightings (all nodes), the connected switches' ports, this node's probe counts (optional). */
+  discovery?(): DiscoveryView;
 }

@@ -6,10 +6,11 @@ import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
 import { limitCounts } from '../proxy/channel-limits.js';
 import { tlsRefusalCounts } from '../proxy/openflow-tls.js';
 import type { StatsMessageCounts } from '../proxy/counters.js';
+import type { SliceProxyCounters, TopologyCheckView } from '../view/runtime-view.js';
 
 export interface MetricsSource {
   revision(): number;
-  sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number }>;
+  sliceTotals(): Array<{ slice: string; packets: number; bytes: number; flows: number; packetIns: number; proxy?: SliceProxyCounters }>;
   switches(): Array<{ dpid: string; connected: boolean; master: boolean }>;
   /** Switches refused for an undeclared datapath id, with their refused connections. */
   refusedSwitches?(): Array<{ dpid: string; count: number }>;
@@ -18,6 +19,8 @@ export interface MetricsSource {
   statsMessages?(): StatsMessageCounts | undefined;
   /** Rules this node's reconciliation removed from and restored to switches. */
   reconciled?(): { removed: number; restored: number } | undefined;
+  /** Declared vs discovered (link discovery); undefined: no discovery. */
+  topology?(): TopologyCheckView | undefined;
 }
 
 export function buildMetrics(src: MetricsSource): Registry {
@@ -58,6 +61,26 @@ export function buildMetrics(src: MetricsSource): Registry {
       g.set({ slice: c.slice, url: c.url }, c.connected ? 1 : 0);
     }),
   );
+  gauge(
+    'dfvisor_topology_links',
+    'Links by discovery state: seen, missing, miswired (declared links) and extra (discovered, not declared)',
+    ['state'],
+    (g) => {
+      const t = src.topology?.();
+      if (!t?.enabled) return;
+      for (const state of ['seen', 'missing', 'miswired'] as const) g.set({ state }, t.links.filter((l) => l.state === state).length);
+      g.set({ state: 'extra' }, t.extra.length);
+    },
+  );
+  gauge('dfvisor_topology_ports_down', 'Ports of connected declared switches that are down, by reason', ['reason'], (g) => {
+    const t = src.topology?.();
+    if (!t?.enabled) return;
+    for (const reason of ['link-down', 'admin-down'] as const) g.set({ reason }, t.portsDown.filter((p) => p.reason === reason).length);
+  });
+  gauge('dfvisor_topology_undeclared_switches', 'Switches that connected with a datapath id the network does not declare', [], (g) => {
+    const t = src.topology?.();
+    if (t) g.set(t.undeclared.length);
+  });
   // Counters read from the data path at scrape time (monotonic: counted since the node started).
   const counter = (name: string, help: string, labelNames: string[], collect: (c: Counter) => void) =>
     new Counter({
@@ -85,6 +108,33 @@ export function buildMetrics(src: MetricsSource): Registry {
     src.sliceTotals().forEach((s) => {
       c.inc({ slice: s.slice }, s.packetIns);
     }),
+  );
+  counter(
+    'dfvisor_slice_packet_ins_dropped_total',
+    "Packet-ins not delivered to a slice: its controller was down or slow, or over the slice's packet_in_rate (all nodes)",
+    ['slice'],
+    (c) =>
+      src.sliceTotals().forEach((s) => {
+        c.inc({ slice: s.slice }, s.proxy?.packetInsDropped ?? 0);
+      }),
+  );
+  counter(
+    'dfvisor_slice_control_rate_drops_total',
+    "Tenant messages dropped over the slice's control rate limit (all nodes)",
+    ['slice'],
+    (c) =>
+      src.sliceTotals().forEach((s) => {
+        c.inc({ slice: s.slice }, s.proxy?.controlRateDrops ?? 0);
+      }),
+  );
+  counter(
+    'dfvisor_slice_refused_total',
+    'Tenant messages the proxy refused with an OpenFlow error, by message type and reason (all nodes)',
+    ['slice', 'message', 'reason'],
+    (c) =>
+      src.sliceTotals().forEach((s) => {
+        for (const r of s.proxy?.refused ?? []) c.inc({ slice: s.slice, message: r.message, reason: r.reason }, r.count);
+      }),
   );
   counter(
     'dfvisor_stats_requests_to_switches_total',
@@ -125,6 +175,16 @@ export function buildMetrics(src: MetricsSource): Registry {
       src.refusedSwitches?.().forEach((r) => {
         c.inc({ dpid: r.dpid }, r.count);
       }),
+  );
+  counter(
+    'dfvisor_lldp_probes_total',
+    "Link discovery probes of this node: sent, received back, forged (DFVisor's probe address with a bad signature or stale; dropped)",
+    ['result'],
+    (c) => {
+      const t = src.topology?.();
+      if (!t?.enabled) return;
+      for (const result of ['sent', 'received', 'forged'] as const) c.inc({ result }, t.probes[result]);
+    },
   );
   // The proxy's one translation (proxy/wire.ts), process-wide: which path each message took, and
   // where a fast structure could not answer (proxy/wire-counts.ts).

@@ -23,6 +23,9 @@ import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
 import type { ForwardingPlaneContext } from './runtime-node.js';
 import { readTlsFiles } from './config.js';
+import type { DiscoveryView, SliceSwitchFlowsView } from '../view/runtime-view.js';
+import { discoveryKey, LinkSightings } from './link-sightings.js';
+import { isPausedKey, pausedSlices } from './paused-slices.js';
 
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
@@ -34,6 +37,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   private queues: QueueOwners = new Map();
   private readonly reconciledRules = { removed: 0, restored: 0 };
   private readonly removedCounters: RemovedCounters;
+  /** The probe key: filled from the store in start(), before any switch can connect. */
+  private readonly probeKey = Buffer.alloc(32);
+  private readonly sightings: LinkSightings;
+  private discoveryStartedAt: number | null = null;
 
   constructor(private readonly ctx: ForwardingPlaneContext) {
     const interval = Math.max(200, ctx.config.statsIntervalMs);
@@ -41,6 +48,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     let arbiter: SwitchArbiter | undefined;
     const { ofTls, ofPlainListen, tenantTls } = ctx.config;
     let totals: SliceTotals | undefined;
+    const discoveryMs = ctx.config.discoveryIntervalMs;
+    this.sightings = new LinkSightings(ctx.store, ctx.tier, Math.max(discoveryMs, 1), ctx.logger);
     this.proxy = new SlicingProxy({
       // Slice-wide flow_entries count every node's switches (published through the global tier).
       sliceEntries: (slice) => totals?.total(slice) ?? 0,
@@ -76,6 +85,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         echoTimeoutMs: ctx.config.ofEchoTimeoutMs,
         maxSwitchConnections: ctx.config.ofMaxSwitchConnections,
       },
+      ...(discoveryMs > 0 ? { discovery: { key: this.probeKey, intervalMs: discoveryMs, onLink: (o) => this.sightings.seen(o) } } : {}),
     });
     this.totals = totals = new SliceTotals({
       store: ctx.store,
@@ -104,7 +114,20 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     });
   }
 
+  /** The paused slices as the store holds them (paused-slices.ts), applied to the proxy. */
+  private syncPaused(): void {
+    this.proxy.setPaused(pausedSlices(this.ctx.tier));
+  }
+
   async start(): Promise<void> {
+    this.syncPaused();
+    this.ctx.tier.on((e) => {
+      if (e.map === 'meta' && isPausedKey(e.key)) this.syncPaused();
+    });
+    if (this.ctx.config.discoveryIntervalMs > 0) {
+      (await discoveryKey(this.ctx.store)).copy(this.probeKey);
+      this.discoveryStartedAt = Date.now();
+    }
     const bound = await this.proxy.start();
     this.ctx.config.ofListen = { host: bound.host, port: bound.port };
     const plain = this.proxy.plainAddress();
@@ -190,6 +213,32 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       perSwitch: collected?.perSwitch ?? [],
       removed: collected?.removed ?? { packets: 0, bytes: 0 },
       queues: collected?.queues ?? [],
+      proxy: {
+        packetInsDropped: c?.packetInsDropped ?? 0,
+        controlRateDrops: c?.controlRateDrops ?? 0,
+        flowModsRejected: c?.flowModsRejected ?? 0,
+        packetOutsRejected: c?.packetOutsRejected ?? 0,
+        refused: Object.entries(c?.refused ?? {})
+          .map(([k, count]) => ({ message: k.slice(0, k.indexOf('/')), reason: k.slice(k.indexOf('/') + 1), count }))
+          .sort((a, b) => (a.message + a.reason < b.message + b.reason ? -1 : 1)),
+      },
+    };
+  }
+
+  sliceFlows(slice: string): SliceSwitchFlowsView[] {
+    return this.proxy.sliceFlows(slice);
+  }
+
+  discovery(): DiscoveryView {
+    const intervalMs = this.ctx.config.discoveryIntervalMs;
+    const st = this.proxy.status();
+    return {
+      enabled: intervalMs > 0,
+      intervalMs,
+      startedAt: this.discoveryStartedAt === null ? null : new Date(this.discoveryStartedAt).toISOString(),
+      sightings: intervalMs > 0 ? this.sightings.fresh() : [],
+      ports: st.switches.map((s) => ({ dpid: s.dpid, ports: s.portStates })),
+      probes: this.proxy.probeCountsNow(),
     };
   }
 

@@ -17,6 +17,9 @@ import type { SliceStats, StatusView } from '../view/runtime-view.js';
 import { EventHub, type RuntimeEvent } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
+import { pausedSlices, setSlicePaused } from './paused-slices.js';
+import { checkTopology, topologyProblems } from '../api/topology-check.js';
+import type { SliceProxyCounters, TopologyCheckView } from '../view/runtime-view.js';
 import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
 import type { NodeConfig } from './config.js';
 
@@ -124,7 +127,20 @@ export class RuntimeNode {
           .switches.filter((s) => s.connected)
           .map((s) => s.dpid),
       refusedSwitches: () => forwardingPlane.status().refused ?? [],
+      ...(forwardingPlane.discovery ? { discovery: () => forwardingPlane.discovery!() } : {}),
+      deployedSources: () => {
+        const current = localCurrentRevision(tier);
+        const body = current?.body as unknown as Revision | undefined;
+        return body ? { revision: current!.revision, network: body.network, slices: body.slices } : undefined;
+      },
+      pausedSlices: () => pausedSlices(tier),
+      ...(forwardingPlane.sliceFlows ? { sliceFlows: (slice: string) => forwardingPlane.sliceFlows!(slice) } : {}),
+      setPaused: (slice: string, paused: boolean, by: string) => setSlicePaused(store, slice, paused, by),
     };
+    const topology = () =>
+      forwardingPlane.discovery
+        ? checkTopology(deploy.activePlan()?.network, forwardingPlane.discovery(), forwardingPlane.status().refused ?? [])
+        : undefined;
     const metrics = buildMetrics({
       revision: () => localCurrentRevision(tier)?.revision ?? 0,
       sliceTotals: () => (deploy.activePlan()?.slices ?? []).map((s) => node!.sliceStats(s.name)),
@@ -133,6 +149,7 @@ export class RuntimeNode {
       controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
       statsMessages: () => forwardingPlane.statsMessages?.(),
       reconciled: () => forwardingPlane.reconciled?.(),
+      topology,
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };
@@ -172,6 +189,7 @@ export class RuntimeNode {
       await node.heartbeat();
       node.every(1500, () => node!.heartbeat());
       node.every(config.statsIntervalMs, () => node!.pushStats());
+      if (config.discoveryIntervalMs > 0) node.every(config.discoveryIntervalMs, () => node!.announceTopology(topology()));
       await api.listen({ host: config.api.host, port: config.api.port });
       if (config.deploy.length > 0) await node.deployAtStart(config.deploy);
     } catch (e) {
@@ -245,6 +263,25 @@ export class RuntimeNode {
     return { ok: refused.length === 0, errors: refused.flatMap((s) => s.errors.map((e) => `${s.dpid}: ${e}`)), switches };
   }
 
+  private lastProblems: string[] | null = null;
+
+  /**
+   * A `topology` event when the problems of declared vs discovered change (links missing,
+   * miswired or extra, ports down, undeclared switches): admin streams only (no slice named).
+   * Quiet until discovery has settled (two intervals after start).
+   */
+  private announceTopology(c: TopologyCheckView | undefined): void {
+    if (!c?.settled) return;
+    const now = topologyProblems(c);
+    const before = this.lastProblems ?? [];
+    this.lastProblems = now;
+    const added = now.filter((p) => !before.includes(p));
+    const resolved = before.filter((p) => !now.includes(p));
+    if (added.length + resolved.length === 0) return;
+    this.events.publish({ type: 'topology', at: new Date().toISOString(), problems: now, added, resolved });
+    this.logger.info({ added, resolved }, 'topology changed (declared vs discovered)');
+  }
+
   private async heartbeat() {
     const r = await this.store.heartbeat(
       {
@@ -281,7 +318,8 @@ export class RuntimeNode {
         prev.bytes === c.bytes &&
         prev.flows === c.flows &&
         prev.packetIns === c.packetIns &&
-        JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? [])
+        JSON.stringify(prev.queues ?? []) === JSON.stringify(c.queues ?? []) &&
+        JSON.stringify(prev.proxy ?? null) === JSON.stringify(c.proxy ?? null)
       )
         continue;
       const r = await this.store.put('stats', key, { ...c, updatedAt: new Date().toISOString() } as unknown as Json);
@@ -301,6 +339,7 @@ export class RuntimeNode {
       perSwitch: [],
       removed: { packets: 0, bytes: 0 },
       queues: [],
+      proxy: { packetInsDropped: 0, controlRateDrops: 0, flowModsRejected: 0, packetOutsRejected: 0, refused: [] },
     };
     // Aggregates of nodes that left (no heartbeat) are skipped: their switches have new masters.
     const alive = new Set([...this.tier.entries('nodes')].map(([id]) => id));
@@ -316,6 +355,7 @@ export class RuntimeNode {
       out.removed!.packets += c.removed?.packets ?? 0;
       out.removed!.bytes += c.removed?.bytes ?? 0;
       out.queues!.push(...(c.queues ?? []));
+      if (c.proxy) addProxyCounters(out.proxy!, c.proxy);
       if (!out.updatedAt || c.updatedAt > out.updatedAt) out.updatedAt = c.updatedAt;
     }
     // Removed flows' final counters, from the global tier (they outlive the node that got them).
@@ -417,6 +457,19 @@ async function resolveAdminHash(store: GlobalStore, tier: LocalTier, config: Nod
   const hash = again.ok ? (again.value?.value as { hash?: string } | undefined)?.hash : undefined;
   if (!hash) throw new Error(`cannot store the admin token: ${r.error.message}`);
   return hash;
+}
+
+/** Adds one node's proxy counters to the sum (refusals matched by message and reason). */
+function addProxyCounters(sum: SliceProxyCounters, c: SliceProxyCounters): void {
+  sum.packetInsDropped += c.packetInsDropped;
+  sum.controlRateDrops += c.controlRateDrops;
+  sum.flowModsRejected += c.flowModsRejected;
+  sum.packetOutsRejected += c.packetOutsRejected;
+  for (const r of c.refused) {
+    const same = sum.refused.find((x) => x.message === r.message && x.reason === r.reason);
+    if (same) same.count += r.count;
+    else sum.refused.push({ ...r });
+  }
 }
 
 /** The API's listener as bound (a port 0 in the config is the real port once listening). */

@@ -8,13 +8,15 @@ import type { SliceOnSwitch } from './slice-views.js';
 import { tagMatch, type SliceContext } from './rewrite.js';
 import {
   HV_DROP_COOKIE,
+  HV_PROBE_COOKIE,
   HV_SLICE_COOKIE_MASK,
   hvSliceCookie,
   MISS_EMULATION_SEQ,
   SLICE_COOKIE_MASK,
   sliceCookie,
 } from '../dataplane/cookies.js';
-import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY } from '../dataplane/priorities.js';
+import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY, PROBE_PRIORITY } from '../dataplane/priorities.js';
+import { LLDP_ETHERTYPE, PROBE_SRC } from './discovery/lldp.js';
 
 export interface MeterMod {
   command: 'add' | 'modify' | 'delete';
@@ -48,6 +50,16 @@ function flow(partial: Partial<FlowMod> & Pick<FlowMod, 'match' | 'priority' | '
 /** The default isolation rule: anything no slice rule matches is dropped. */
 export function baseDropRule(): FlowMod {
   return flow({ match: {}, priority: BASE_DROP_PRIORITY, cookie: HV_DROP_COOKIE, instructions: [] });
+}
+
+/** Link discovery: the hypervisor's own (untagged) LLDP probes come back to it, never to a slice. */
+export function probeRule(): FlowMod {
+  return flow({
+    match: { eth_type: { value: BigInt(LLDP_ETHERTYPE) }, eth_src: { value: PROBE_SRC }, vlan_vid: { value: 0n } },
+    priority: PROBE_PRIORITY,
+    cookie: HV_PROBE_COOKIE,
+    instructions: toController(),
+  });
 }
 
 const toController = (): FlowMod['instructions'] => [

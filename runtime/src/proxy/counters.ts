@@ -12,6 +12,8 @@ export interface SliceControlCounters {
   controlRateDrops: number;
   errorsSent: number;
   flowEntries: number;
+  /** Tenant messages the proxy refused with an OpenFlow error, by "<message type>/<reason>" (e.g. "flow_mod/eperm_flow"). */
+  refused: Record<string, number>;
 }
 
 export function emptyCounters(): SliceControlCounters {
@@ -25,6 +27,7 @@ export function emptyCounters(): SliceControlCounters {
     controlRateDrops: 0,
     errorsSent: 0,
     flowEntries: 0,
+    refused: {},
   };
 }
 

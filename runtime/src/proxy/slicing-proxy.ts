@@ -12,6 +12,7 @@ import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js'
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
 import { remoteOf, secureContextOf, setTenantTls, TlsAcceptor, type TlsMaterial } from './openflow-tls.js';
+import { sliceSwitchFlows, type SliceSwitchFlows } from './slice-flows.js';
 import { OFPP13 } from '../openflow/constants.js';
 import {
   SwitchSession,
@@ -21,6 +22,8 @@ import {
   type SessionRole,
   type SessionStats,
   type SwitchApplyResult,
+  type LinkObservation,
+  type DiscoveryHost,
 } from './session/index.js';
 import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
@@ -72,6 +75,29 @@ export interface SlicingProxyOptions {
    * (cluster/slice-totals.ts; see `entriesBySwitch`). Default: this node's own count.
    */
   sliceEntries?: (slice: string) => number;
+  /**
+   * Link discovery: every `intervalMs` the master of each switch sends the hypervisor's LLDP
+   * probes (signed with `key`) out of every port; each one that comes back is an observed link.
+   */
+  discovery?: { key: Buffer; intervalMs: number; onLink(o: LinkObservation): void };
+}
+
+/** The link discovery probes of this proxy since it started. */
+export interface ProbeCounts {
+  sent: number;
+  received: number;
+  /** Frames with DFVisor's probe source MAC that failed the signature or were stale: dropped. */
+  forged: number;
+}
+
+/** A switch port as the switch reports it (features/port description, port status). */
+export interface SwitchPortState {
+  number: number;
+  name: string;
+  /** OFPPS_LINK_DOWN: no link on the port. */
+  linkDown: boolean;
+  /** OFPPC_PORT_DOWN: administratively down. */
+  adminDown: boolean;
 }
 
 /** A switch refused because its datapath id is not declared in the deployed network. */
@@ -101,12 +127,19 @@ export interface ProxyStatus {
     role: SessionRole;
     generationId: string;
     ports: number[];
+    /** The physical ports with their state. */
+    portStates: SwitchPortState[];
     slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
   }>;
   slices: Record<string, SliceControlCounters>;
   /** Switches refused for an undeclared datapath id, by dpid. */
   refused: RefusedSwitch[];
 }
+
+/** Port state bit: no physical link (the same in 1.0 and 1.3). */
+const OFPPS_LINK_DOWN = 1;
+/** Port config bit: administratively down (the same in 1.0 and 1.3). */
+const OFPPC_PORT_DOWN = 1;
 
 /** Connections that may wait for one dpid's live session; more are refused. */
 const MAX_WAITING = 8;
@@ -136,6 +169,9 @@ export class SlicingProxy {
   private readonly addresses = new WeakMap<SwitchSession, string>();
   private stopped = false;
   private readonly refused = new Map<string, RefusedSwitch & { loggedAt: number }>();
+  private paused = new Set<string>();
+  private readonly probeCounts: ProbeCounts = { sent: 0, received: 0, forged: 0 };
+  private discoveryTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(opts: SlicingProxyOptions = {}) {
     const [h, p] = splitHostPort(opts.ofListen ?? '127.0.0.1:6653');
@@ -176,6 +212,7 @@ export class SlicingProxy {
       this.plainBound = plain.bound;
       this.log.info({ ...this.plainBound, tls: false }, 'plain OpenFlow listener up');
     }
+    this.startDiscovery();
     return this.bound;
   }
 
@@ -192,6 +229,51 @@ export class SlicingProxy {
         resolve({ server, bound: { host, port: typeof a === 'object' && a ? a.port : port } });
       });
     });
+  }
+
+  private startDiscovery(): void {
+    const d = this.opts.discovery;
+    if (!d || d.intervalMs <= 0 || this.discoveryTimer) return;
+    this.discoveryTimer = setInterval(() => this.probeLinks(), d.intervalMs);
+    this.discoveryTimer.unref?.();
+  }
+
+  /** One discovery round on every switch this node masters; the probes sent. */
+  probeLinks(): number {
+    let n = 0;
+    for (const s of this.sessions) n += s.probeLinks();
+    return n;
+  }
+
+  /**
+   * Pauses exactly these slices: their controller connections close and stay closed (packet-ins
+   * for them are dropped and counted, tenant messages cannot arrive); their rules, ids and
+   * bindings stay. Slices no longer named reconnect.
+   */
+  setPaused(slices: Iterable<string>): void {
+    const next = new Set(slices);
+    for (const s of this.sessions)
+      for (const b of s.bindings.values()) {
+        const name = b.view.slice;
+        if (next.has(name) && !this.paused.has(name)) b.link.stop();
+        else if (!next.has(name) && this.paused.has(name)) b.link.start();
+      }
+    this.paused = next;
+  }
+
+  /** A slice's tenant rules and the switch rules they became, on the switches this proxy programs. */
+  sliceFlows(slice: string): SliceSwitchFlows[] {
+    return [...this.sessions]
+      .filter((s) => s.ready && s.mayProgram)
+      .flatMap((s) => {
+        const b = s.bindings.get(slice);
+        return b ? [sliceSwitchFlows(s.dpid, b.table, s.lastStats)] : [];
+      })
+      .sort((a, b) => (a.dpid < b.dpid ? -1 : 1));
+  }
+
+  probeCountsNow(): ProbeCounts {
+    return { ...this.probeCounts };
   }
 
   address(): { host: string; port: number } | null {
@@ -267,6 +349,8 @@ export class SlicingProxy {
         },
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
         reconciled: (r) => this.opts.onReconciled?.(r),
+        paused: (slice) => this.paused.has(slice),
+        ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
           else this.statsCounts.tenantPollsForwarded++;
@@ -277,6 +361,19 @@ export class SlicingProxy {
     this.sessions.add(session);
     this.addresses.set(session, address);
     return session;
+  }
+
+  private discoveryHost(d: NonNullable<SlicingProxyOptions['discovery']>): DiscoveryHost {
+    return {
+      key: d.key,
+      // A probe is trusted for three rounds (a slow switch or a busy event loop delays it).
+      maxAgeMs: 3 * Math.max(d.intervalMs, 1000),
+      now: () => Date.now(),
+      seen: (o) => d.onLink(o),
+      counted: (what, n) => {
+        this.probeCounts[what] += n;
+      },
+    };
   }
 
   /** The datapath ids the deployed network declares; null with no plan (every switch accepted). */
@@ -478,7 +575,7 @@ export class SlicingProxy {
   }
 
   sliceCounters(): Record<string, SliceControlCounters> {
-    return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v }]));
+    return Object.fromEntries([...this.counters].map(([k, v]) => [k, { ...v, refused: { ...v.refused } }]));
   }
 
   status(): ProxyStatus {
@@ -496,6 +593,15 @@ export class SlicingProxy {
           role: s.role,
           generationId: String(s.generationId),
           ports: [...s.ports.keys()].filter((p) => p < OFPP13.MAX).sort((a, b) => a - b),
+          portStates: [...s.ports.values()]
+            .filter((p) => p.portNo < OFPP13.MAX)
+            .sort((a, b) => a.portNo - b.portNo)
+            .map((p) => ({
+              number: p.portNo,
+              name: p.name,
+              linkDown: (p.state & OFPPS_LINK_DOWN) !== 0,
+              adminDown: (p.config & OFPPC_PORT_DOWN) !== 0,
+            })),
           slices: [...s.bindings.values()].map((b) => ({
             slice: b.view.slice,
             controller: b.link.connectedTo ? `${b.link.connectedTo.host}:${b.link.connectedTo.port}` : null,
@@ -514,6 +620,8 @@ export class SlicingProxy {
     const servers = [this.server, this.plainServer].filter((x): x is Server => x !== null);
     this.server = this.plainServer = null;
     this.stopped = true;
+    if (this.discoveryTimer) clearInterval(this.discoveryTimer);
+    this.discoveryTimer = null;
     for (const t of this.probes.values()) clearTimeout(t);
     this.probes.clear();
     const closed = Promise.all(servers.map((server) => new Promise<void>((r) => server.close(() => r()))));

@@ -46,9 +46,14 @@ export class TenantLink {
     return this.channel?.slow ?? false;
   }
 
+  /** Connects (again after stop(): a paused slice resumes); nothing when already started and not stopped. */
   start(): void {
+    if (this.started && !this.stopped) return;
+    this.started = true;
+    this.stopped = false;
     this.attempt();
   }
+  private started = false;
 
   setEndpoints(endpoints: Endpoint[]): void {
     this.endpoints = endpoints;
@@ -84,9 +89,11 @@ export class TenantLink {
     };
     ch.onMessage = (m, raw) => this.onMessage(this, m, raw);
     ch.onClose = (why) => {
-      if (this.channel === ch) this.channel = null;
-      this.connectedTo = null;
-      if (this.stopped) return;
+      // A connection closed by stop() may report after a resume started a new one: it is no longer current.
+      const current = this.channel === ch;
+      if (current) this.channel = null;
+      if (current || this.channel === null) this.connectedTo = null;
+      if (this.stopped || !current) return;
       if (opened) this.log.warn({ controller: `${ep.host}:${ep.port}`, why }, 'tenant controller disconnected');
       this.scheduleNext();
     };

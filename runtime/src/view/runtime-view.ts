@@ -12,6 +12,20 @@ export interface SliceCounters {
   removed?: { packets: number; bytes: number };
   /** The slice's queues (the plan's qos.queues) on the switches this node masters. */
   queues?: SliceQueueStats[];
+  /** What the proxy held back from or refused to the slice's controllers (summed over nodes). */
+  proxy?: SliceProxyCounters;
+}
+
+/** A slice's control traffic the proxy dropped or refused, since each node started. */
+export interface SliceProxyCounters {
+  /** Packet-ins not delivered: the controller was down or slow, or over the slice's packet_in_rate. */
+  packetInsDropped: number;
+  /** Tenant messages dropped over the slice's control rate limit. */
+  controlRateDrops: number;
+  flowModsRejected: number;
+  packetOutsRejected: number;
+  /** Refused messages by message type and reason (the OpenFlow error the tenant got). */
+  refused: Array<{ message: string; reason: string; count: number }>;
 }
 
 /** One queue of a slice with the switch's counters for it. */
@@ -52,4 +66,99 @@ export interface RuntimeView {
   connectedSwitches(): string[];
   /** Switches refused for an undeclared dpid (admin only: topology). Absent: none. */
   refusedSwitches?(): RefusedSwitchView[];
+  /** Link discovery's sightings and port states (admin only: topology). Absent: no discovery. */
+  discovery?(): DiscoveryView;
+  /** The active revision's stored source blocks. Absent: not readable. */
+  deployedSources?(): DeployedSourcesView | undefined;
+  /** A slice's tenant rules and the switch rules they became, on the switches this node masters. */
+  sliceFlows?(slice: string): SliceSwitchFlowsView[];
+  /** The paused slices (sorted). Absent: none. */
+  pausedSlices?(): string[];
+  /** Pauses or resumes a slice (no new revision); an error text when the store refuses. */
+  setPaused?(slice: string, paused: boolean, by: string): Promise<string | null>;
+}
+
+/** The active revision's stored source blocks (deploy/types.ts Revision, without its plan). */
+export interface DeployedSourcesView {
+  revision: number;
+  network: Array<{ path: string; text: string }>;
+  slices: Record<string, { path: string; text: string }>;
+}
+
+/** One end of a link: the switch's declared name (null: the network does not declare the dpid), its dpid, the port. */
+export interface LinkEndView {
+  switch: string | null;
+  dpid: string;
+  port: number;
+}
+
+/** A probe sent out of `from` came back in at `to` (link discovery), first and last time (ISO 8601). */
+export interface LinkSightingView {
+  from: { dpid: string; port: number };
+  to: { dpid: string; port: number };
+  since: string;
+  lastSeen: string;
+}
+
+/** A switch port as the switch reports it. */
+export interface PortStateView {
+  number: number;
+  name: string;
+  /** No physical link (OFPPS_LINK_DOWN). */
+  linkDown: boolean;
+  /** Administratively down (OFPPC_PORT_DOWN). */
+  adminDown: boolean;
+}
+
+/** What link discovery knows now: fresh sightings (all nodes), connected switches' ports, this node's probe counts. */
+export interface DiscoveryView {
+  enabled: boolean;
+  intervalMs: number;
+  /** When this node's discovery started (ISO 8601): before two intervals have passed links may read missing. */
+  startedAt: string | null;
+  sightings: LinkSightingView[];
+  ports: Array<{ dpid: string; ports: PortStateView[] }>;
+  probes: { sent: number; received: number; forged: number };
+}
+
+/** Declared vs discovered, as /v1/topology serves it (`discovery`). */
+export interface TopologyCheckView {
+  /** The deployed network's name (null: nothing deployed). */
+  network: string | null;
+  enabled: boolean;
+  intervalMs: number;
+  /** false until two discovery intervals have passed since the node started: missing links may still appear. */
+  settled: boolean;
+  /** The network's links: seen as declared, missing (no probe crossed), or miswired (an end sees another peer: `seen`). */
+  links: Array<{
+    id: string;
+    a: LinkEndView;
+    b: LinkEndView;
+    state: 'seen' | 'missing' | 'miswired';
+    /** seen: since when (ISO 8601). */
+    since?: string;
+    /** miswired: the links discovered at this link's ends instead. */
+    seen?: Array<{ a: LinkEndView; b: LinkEndView; since: string }>;
+  }>;
+  /** Discovered links between ports no declared link names. */
+  extra: Array<{ a: LinkEndView; b: LinkEndView; since: string }>;
+  /** Ports of connected declared switches that are down (no link, or administratively down). */
+  portsDown: Array<{ switch: string | null; dpid: string; port: number; name: string; reason: 'link-down' | 'admin-down' }>;
+  /** Connected switches the network does not declare (refused connections). */
+  undeclared: Array<{ dpid: string; address: string; lastSeen: string }>;
+  probes: { sent: number; received: number; forged: number };
+}
+
+/** One switch's part of GET /v1/slices/{name}/flows (proxy/slice-flows.ts builds it). */
+export interface SliceSwitchFlowsView {
+  dpid: string;
+  statsAt: string | null;
+  rules: Array<{
+    tenant: { cookie: string; priority: number; match: Record<string, unknown>; instructions: unknown[]; deleted: boolean };
+    switch: {
+      cookie: string;
+      expected: number;
+      rules: Array<{ priority: number; match: Record<string, unknown>; instructions: unknown[]; packets: number; bytes: number }>;
+    };
+  }>;
 }

@@ -19,7 +19,7 @@ const common: Options = {
   json: { type: 'boolean' },
 };
 
-const commonHelp = `
+export const commonHelp = `
 Connection options:
   --api URL          runtime API (default $DFVISOR_API or http://127.0.0.1:8181)
   --token TOKEN      bearer token (default $DFVISOR_TOKEN); visible to other users in 'ps'
@@ -82,11 +82,11 @@ async function call<T>(io: Io, fn: () => Promise<T>): Promise<T> {
 }
 
 /** One API request with the connection options of `p`; API failures become UserErrors with their exit code. */
-function request<T>(p: Parsed, io: Io, method: string, path: string, body?: unknown): Promise<T> {
+export function request<T>(p: Parsed, io: Io, method: string, path: string, body?: unknown): Promise<T> {
   return call(io, async () => (await client(p, io)).request<T>(method, path, body));
 }
 
-function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | undefined {
+export function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | undefined {
   const p = parseCommandArgs(argv, { ...common, ...extra });
   if (flag(p, 'help')) {
     io.out(help.trimEnd() + '\n' + commonHelp);
@@ -95,7 +95,7 @@ function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | u
   return p;
 }
 
-const print = (io: Io, p: Parsed, data: unknown, table: () => string) =>
+export const print = (io: Io, p: Parsed, data: unknown, table: () => string) =>
   io.out(flag(p, 'json') ? JSON.stringify(data, null, 2) + '\n' : table());
 
 // ------------------------------------------------------------------ deploy

@@ -69,6 +69,24 @@ export interface ReconcileResult {
   staleSlices: number[];
 }
 
+/** A link seen by discovery: a probe sent out of `from` came back in at `to`. */
+export interface LinkObservation {
+  from: { dpid: string; port: number };
+  to: { dpid: string; port: number };
+  at: number;
+}
+
+/** Link discovery as the sessions use it (link-probes.ts); absent: no discovery. */
+export interface DiscoveryHost {
+  /** The cluster's key the probes are signed with. */
+  key: Buffer;
+  /** A probe older than this (or as far in the future) is not trusted (ms). */
+  maxAgeMs: number;
+  now(): number;
+  seen(o: LinkObservation): void;
+  counted(what: 'sent' | 'received' | 'forged', n: number): void;
+}
+
 export interface SessionHost {
   log: Logger;
   counters(slice: string): SliceControlCounters;
@@ -107,6 +125,10 @@ export interface SessionHost {
   reconciled?(r: ReconcileResult): void;
   /** Opens a slice's controller connection; default: a TenantLink (TCP, failover, backoff). */
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
+  /** Whether a slice is paused (its controller connection held off); absent: none is. */
+  paused?(slice: string): boolean;
+  /** Link discovery (the hypervisor's LLDP probes); absent: probes are neither sent nor intercepted. */
+  discovery?: DiscoveryHost;
   /** The clock buffer ids expire by (ms); default Date.now. */
   now?(): number;
 }
@@ -191,7 +213,10 @@ export class SessionContext {
     // The first 64 bytes of the offending request, as the specification asks.
     const data = raw ? Buffer.from(raw.subarray(0, 64)) : errorHeader(m);
     this.toTenant(b, { type: 'error', xid: m.xid, errType, code, data });
-    this.counters(b).errorsSent++;
+    const c = this.counters(b);
+    c.errorsSent++;
+    const why = `${m.type}/${kind}`;
+    c.refused[why] = (c.refused[why] ?? 0) + 1;
     this.log.info({ slice: b.view.slice, kind, reason, type: m.type }, 'tenant message refused');
   }
 

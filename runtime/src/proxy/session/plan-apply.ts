@@ -192,7 +192,8 @@ export class PlanApplication {
       missSendLen: 128,
     };
     s.bindings.set(v.slice, b);
-    b.link.start();
+    // A paused slice keeps its rules and binding; its controller connection waits for resume.
+    if (!s.host.paused?.(v.slice)) b.link.start();
   }
 
   private removeBinding(b: Binding, round: ApplyRound): void {

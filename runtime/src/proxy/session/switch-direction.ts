@@ -21,7 +21,11 @@ import { flowKey } from './stats-answers.js';
 const MPLS_ETHERTYPE = 0x8847;
 
 export class SwitchDirection {
-  constructor(private readonly s: SessionContext) {}
+  /** `intercept`: takes the hypervisor's own packet-ins (link discovery probes) before classification. */
+  constructor(
+    private readonly s: SessionContext,
+    private readonly intercept?: (m: MessageOf<'packet_in'>) => boolean,
+  ) {}
 
   /** A switch error no request of the hypervisor waits for: back to the tenant whose message it was. */
   error(m: MessageOf<'error'>): void {
@@ -107,6 +111,7 @@ export class SwitchDirection {
 
   /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
   packetIn(m: MessageOf<'packet_in'>): void {
+    if (this.intercept?.(m)) return;
     const s = this.s;
     const inPort = Number(m.match.in_port?.value ?? -1);
     const pkt = summarizePacket(m.data);

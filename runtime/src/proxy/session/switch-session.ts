@@ -15,6 +15,7 @@ import { PlanApplication, type SwitchApplyResult } from './plan-apply.js';
 import { Statistics, type SessionStats } from './statistics.js';
 import { Reconciliation } from './reconcile.js';
 import { SwitchDirection } from './switch-direction.js';
+import { LinkProbes } from './link-probes.js';
 import { TenantDirection } from './tenant-direction.js';
 
 /** OFPET_HELLO_FAILED / OFPHFC_EPERM (the same numbers in 1.0 and 1.3): a switch refused. */
@@ -29,6 +30,7 @@ export class SwitchSession {
   private readonly fromSwitchSide: SwitchDirection;
   private readonly reconciliation: Reconciliation;
   private round: { inner: Promise<SessionStats | undefined>; outer: Promise<SessionStats | undefined> } | null = null;
+  private readonly probes: LinkProbes;
   /** A features reply held while the session waits for the dpid's live session to fail an echo. */
   private held: Extract<OfMessage, { type: 'features_reply' }> | null = null;
   private readonly echoes = new Map<number, (ok: boolean) => void>();
@@ -43,7 +45,8 @@ export class SwitchSession {
     this.mastership = new Mastership(s);
     this.stats = new Statistics(s);
     this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
-    this.fromSwitchSide = new SwitchDirection(s);
+    this.probes = new LinkProbes(s);
+    this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));
     this.reconciliation = new Reconciliation(s, currentViews);
     channel.onReady = (v) => {
       s.version = v;
@@ -164,6 +167,11 @@ export class SwitchSession {
       };
       this.echoes.set(xid, done);
     });
+  }
+
+  /** One link discovery round (the master only): the probe rule and a probe per port; the probes sent. */
+  probeLinks(): number {
+    return this.probes.probe();
   }
 
   /** Ends the wait of a session the host answered 'wait': the handshake goes on. */
