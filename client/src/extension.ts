@@ -58,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     vscode.commands.registerCommand('dfvisor.setToken', (arg?: unknown) => setToken(s, arg)),
     vscode.commands.registerCommand('dfvisor.refreshSlices', () => model.refresh()),
   );
-  // Declared vs discovered: the runtime's view of its network goes to the language server (SL601-SL603).
+  // Declared vs discovered: the runtime's view of its network goes to the language server (SL701-SL703).
   const topology = forwardRuntimeTopology(model, () => client);
   context.subscriptions.push(topology);
   model.start();

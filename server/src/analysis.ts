@@ -129,7 +129,7 @@ export class Analysis {
         else byUri.set(d.file, [d]);
       }
     }
-    // Declarations the connected runtime contradicts (SL601-SL603).
+    // Declarations the connected runtime contradicts (SL701-SL703).
     for (const d of ide.runtimeTopologyDiagnostics(snap.files, this.runtime)) byUri.get(d.file)?.push(d);
     this.checked = { generation: snap.generation, byUri, checked };
     return this.checked;

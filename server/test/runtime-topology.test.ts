@@ -1,5 +1,5 @@
 // Declared vs discovered over real JSON-RPC: the client sends what its runtime sees
-// (dfvisor/runtimeTopology); a miswired link becomes SL601 on its `link` line with the quick fix
+// (dfvisor/runtimeTopology); a miswired link becomes SL701 on its `link` line with the quick fix
 // that rewrites it; a malformed notification is ignored (the server keeps serving); null clears.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +42,7 @@ describe('runtime topology diagnostics', () => {
     await client.waitForDiagnostics(uri, (d) => d.length === 0);
     await client.conn.sendNotification('dfvisor/runtimeTopology', { network: 'lab', links: 'nope' });
     await client.conn.sendNotification('dfvisor/runtimeTopology', TOPOLOGY);
-    const [d] = await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'SL601'));
+    const [d] = await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'SL701'));
     assert.equal(d!.range.start.line, 4);
     assert.equal(d!.message, 'declared s1:3 <-> s2:3; the runtime sees s1:3 <-> s3:1 (since 12:04 UTC)');
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {

@@ -1,7 +1,7 @@
 // Declared vs discovered in the editor: what the connected runtime sees of its network (the
 // admin's GET /v1/topology `discovery`, refreshed on `topology` events) is sent to the language
 // server (`dfvisor/runtimeTopology`), which reports the `link` and `switch` declarations it
-// contradicts (SL601–SL603). null when not connected, not admin, or discovery is off.
+// contradicts (SL701–SL703). null when not connected, not admin, or discovery is off.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node.js';
 import type { TopologyCheck } from '../api/types.js';

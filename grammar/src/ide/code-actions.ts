@@ -181,18 +181,18 @@ export function quickFixes(model: EditorProgram, file: SourceFile, d: Diagnostic
       return freeTag(file, model, d);
     case 'SL401':
       return lowerGuarantee(model, file, d);
-    case 'SL601':
+    case 'SL701':
       return rewriteLinkFix(file, d);
     default:
       return [];
   }
 }
 
-/** SL601's quick fix: the link declaration's ends rewritten to the discovered link. */
+/** SL701's quick fix: the link declaration's ends rewritten to the discovered link. */
 function rewriteLinkFix(file: SourceFile, d: Diagnostic): QuickFix[] {
   const a = d.data?.['a'];
   const b = d.data?.['b'];
-  if (d.code !== 'SL601' || typeof a !== 'string' || typeof b !== 'string') return [];
+  if (d.code !== 'SL701' || typeof a !== 'string' || typeof b !== 'string') return [];
   const decl = findLink(file, d.range.start.offset);
   if (!decl?.a || !decl.b) return [];
   // Keep the declared end the discovered link shares in its place.
@@ -202,7 +202,7 @@ function rewriteLinkFix(file: SourceFile, d: Diagnostic): QuickFix[] {
     range: { start: decl.a.range.start, end: decl.b.range.end },
     newText: `${first} <-> ${second}`,
   };
-  return [{ title: `Declare the link as the runtime sees it: ${first} <-> ${second}`, code: 'SL601', edits: [edit], preferred: true }];
+  return [{ title: `Declare the link as the runtime sees it: ${first} <-> ${second}`, code: 'SL701', edits: [edit], preferred: true }];
 }
 
 function findLink(file: SourceFile, offset: number): LinkDecl | undefined {

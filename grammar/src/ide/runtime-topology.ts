@@ -1,8 +1,8 @@
 // Declared vs discovered in the editor: when the editor is connected to a runtime, the
 // runtime's view of its network (GET /v1/topology, `discovery`) becomes diagnostics on the
-// `link` and `switch` declarations it contradicts: SL601 a link cabled differently (with a
-// quick fix that rewrites the declaration to what was discovered), SL602 a declared link no
-// probe crosses, SL603 a declared port that is down. Plain data in and out (no LSP, no network).
+// `link` and `switch` declarations it contradicts: SL701 a link cabled differently (with a
+// quick fix that rewrites the declaration to what was discovered), SL702 a declared link no
+// probe crosses, SL703 a declared port that is down. Plain data in and out (no LSP, no network).
 import type { Diagnostic } from '../api.js';
 import type { LinkDecl, NetworkDecl, PortRef, Range, SourceFile, SwitchDecl } from '../syntax/ast.js';
 
@@ -64,7 +64,7 @@ function linkDiagnostics(f: SourceFile, decl: LinkDecl, t: RuntimeTopology, out:
   if (!l || !decl.a || !decl.b || l.state === 'seen') return;
   const declared = `${refText(decl.a)} <-> ${refText(decl.b)}`;
   if (l.state === 'missing') {
-    out.push(warning(f.path, decl.range, 'SL602', `declared ${declared}; the runtime sees no link there (no probe crossed it)`));
+    out.push(warning(f.path, decl.range, 'SL702', `declared ${declared}; the runtime sees no link there (no probe crossed it)`));
     return;
   }
   const seen = l.seen ?? [];
@@ -72,7 +72,7 @@ function linkDiagnostics(f: SourceFile, decl: LinkDecl, t: RuntimeTopology, out:
   // The rewrite keeps the declared end that the discovered link shares and names its real peer.
   const first = seen.find((s) => s.a.switch !== null && s.b.switch !== null);
   const data = first ? { a: endText(first.a), b: endText(first.b) } : undefined;
-  out.push(warning(f.path, decl.range, 'SL601', `declared ${declared}; the runtime sees ${shown}`, data));
+  out.push(warning(f.path, decl.range, 'SL701', `declared ${declared}; the runtime sees ${shown}`, data));
 }
 
 function switchDiagnostics(f: SourceFile, decl: SwitchDecl, t: RuntimeTopology, out: Diagnostic[]): void {
@@ -81,6 +81,6 @@ function switchDiagnostics(f: SourceFile, decl: SwitchDecl, t: RuntimeTopology, 
   for (const p of t.portsDown.filter((x) => x.switch === name)) {
     const why = p.reason === 'admin-down' ? 'administratively down' : 'down (no link)';
     const label = `${name}:${p.port}${p.name ? ` (${p.name})` : ''}`;
-    out.push(warning(f.path, decl.range, 'SL603', `port ${label} is ${why} on the runtime`, { port: p.port }));
+    out.push(warning(f.path, decl.range, 'SL703', `port ${label} is ${why} on the runtime`, { port: p.port }));
   }
 }

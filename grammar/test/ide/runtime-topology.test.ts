@@ -1,5 +1,5 @@
-// Declared vs discovered as editor diagnostics: a miswired link (SL601, with the quick fix that
-// rewrites it to what the runtime sees), a missing one (SL602), a port down (SL603); nothing for
+// Declared vs discovered as editor diagnostics: a miswired link (SL701, with the quick fix that
+// rewrites it to what the runtime sees), a missing one (SL702), a port down (SL703); nothing for
 // another network's declarations or without a runtime.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,23 +38,23 @@ describe('ide: the runtime topology as diagnostics', () => {
     assert.deepEqual(
       ds.map((d) => [d.code, d.range.start.line, d.severity, d.message]),
       [
-        ['SL603', 1, 'warning', 'port s1:1 (veth-h1) is administratively down on the runtime'],
-        ['SL601', 4, 'warning', 'declared s1:3 <-> s2:3; the runtime sees s1:3 <-> s3:1 (since 12:04 UTC)'],
-        ['SL602', 6, 'warning', 'declared s1:4 <-> s3:2; the runtime sees no link there (no probe crossed it)'],
+        ['SL703', 1, 'warning', 'port s1:1 (veth-h1) is administratively down on the runtime'],
+        ['SL701', 4, 'warning', 'declared s1:3 <-> s2:3; the runtime sees s1:3 <-> s3:1 (since 12:04 UTC)'],
+        ['SL702', 6, 'warning', 'declared s1:4 <-> s3:2; the runtime sees no link there (no probe crossed it)'],
       ],
     );
   });
 
   it('offers the quick fix that rewrites the declaration to what was discovered', () => {
     const f = parse(NET, 'net.slice');
-    const d = ide.runtimeTopologyDiagnostics([f], topology).find((x) => x.code === 'SL601')!;
+    const d = ide.runtimeTopologyDiagnostics([f], topology).find((x) => x.code === 'SL701')!;
     const fixes = ide.quickFixes(ide.buildEditorProgram([f]), f, d);
     assert.equal(fixes.length, 1);
     assert.equal(fixes[0]!.title, 'Declare the link as the runtime sees it: s1:3 <-> s3:1');
     const e = fixes[0]!.edits[0]!;
     const fixed = NET.slice(0, e.range.start.offset) + e.newText + NET.slice(e.range.end.offset);
     assert.match(fixed, /\n {2}link s1:3 <-> s3:1\n/);
-    // After the fix the declaration matches what the runtime sees: no SL601 on it.
+    // After the fix the declaration matches what the runtime sees: no SL701 on it.
     const after = parse(fixed, 'net.slice');
     const seenNow: ide.RuntimeTopology = { ...topology, links: [{ a: end('s1', 1, 3), b: end('s3', 3, 1), state: 'seen' }] };
     assert.deepEqual(ide.runtimeTopologyDiagnostics([after], seenNow), ds603(after));
@@ -68,5 +68,5 @@ describe('ide: the runtime topology as diagnostics', () => {
 });
 
 function ds603(f: ReturnType<typeof parse>) {
-  return ide.runtimeTopologyDiagnostics([f], { ...topology, links: [] }).filter((d) => d.code === 'SL603');
+  return ide.runtimeTopologyDiagnostics([f], { ...topology, links: [] }).filter((d) => d.code === 'SL703');
 }
