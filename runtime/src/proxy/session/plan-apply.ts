@@ -190,6 +190,7 @@ export class PlanApplication {
     };
     s.bindings.set(v.slice, b);
     b.link.start();
+    if (s.switchCongested) b.link.pauseInput?.();
   }
 
   private removeBinding(b: Binding, round: ApplyRound): void {

@@ -41,6 +41,7 @@ export class SwitchSession {
     this.stats = new Statistics(s);
     this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
     this.fromSwitchSide = new SwitchDirection(s);
+    channel.onCongestion = (congested) => s.setSwitchCongested(congested);
     channel.onReady = (v) => {
       s.version = v;
       s.send({ type: 'features_request' });
