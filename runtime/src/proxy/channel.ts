@@ -178,7 +178,11 @@ export class OfChannel {
 
   private readonly drained = (): void => {
     if (!this.congested || this.closed) return;
-    if (this.socket.writableLength + this.outBytes > 0) return;
+    // The socket is empty. Writes still queued for this round's flush: above half the mark, that
+    // flush fills the socket past its own high-water mark again and another 'drain' follows, so
+    // the channel stays congested until then; below it, the channel is free now (no later
+    // 'drain' is promised).
+    if (this.outBytes > HIGH_WATER_BYTES / 2) return;
     this.congested = false;
     this.onCongestion(false);
   };
