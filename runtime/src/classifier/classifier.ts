@@ -272,9 +272,7 @@ function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], 
   sw.anyPort.collectPacket(values, present, sink);
   const n = sink.n;
   if (n > 1 && sink.exact) sink.sort();
-  const out = new Array<FlowspaceEntry>(n);
-  const items = sink.items;
-  for (let i = 0; i < n; i++) out[i] = items[i]!;
+  const out = sink.items.slice(0, n);
   // An id without an exact order key: ordered by comparison.
   if (n > 1 && !sink.exact) out.sort(compareEntries);
   return out;
