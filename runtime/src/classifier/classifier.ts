@@ -9,6 +9,7 @@ import { normalizeInto, type NormalizedPacket, type PacketHeaders } from './pack
 import { SLOT_COUNT } from './fields.js';
 import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
+import { MatchSink } from './packetIndex.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
 import { indexNewEntry, isIndexError } from './validate.js';
 
@@ -260,54 +261,21 @@ export class Classifier implements FlowspaceClassifier {
   }
 }
 
+/** Where lookups collect their matches (lookups are synchronous: one sink will do). */
+const sink = new MatchSink();
+
 /** The entries of one switch matching a normalized packet at `inPort`, in classifier order. */
 function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], present: number): FlowspaceEntry[] {
-  const found: IndexedEntry[] = [];
+  sink.reset();
   const port = sw.byPort.get(inPort);
-  if (port) port.collectPacket(values, present, found);
-  sw.anyPort.collectPacket(values, present, found);
-  if (found.length > 1) sortMatches(found);
-  const out = new Array<FlowspaceEntry>(found.length);
-  for (let i = 0; i < found.length; i++) out[i] = found[i]!.entry;
+  if (port) port.collectPacket(values, present, sink);
+  sw.anyPort.collectPacket(values, present, sink);
+  const n = sink.n;
+  if (n > 1 && sink.exact) sink.sort();
+  const out = sink.items.slice(0, n);
+  // An id without an exact order key: ordered by comparison.
+  if (n > 1 && !sink.exact) out.sort(compareEntries);
   return out;
-}
-
-/** Order keys of the matches being sorted (lookups are synchronous: one scratch array will do). */
-let sortKeys = new Float64Array(64);
-
-/** Priority high to low, then id: an insertion sort on the entries' order keys, moving the entries alongside. */
-function sortMatches(found: IndexedEntry[]): void {
-  const n = found.length;
-  if (n > 256) {
-    found.sort(byPriorityThenId);
-    return;
-  } // insertion sort is quadratic
-  if (sortKeys.length < n) sortKeys = new Float64Array(n * 2);
-  const keys = sortKeys;
-  for (let i = 0; i < n; i++) {
-    const k = found[i]!.order;
-    if (Number.isNaN(k)) {
-      found.sort(byPriorityThenId);
-      return;
-    } // an id without an exact key
-    keys[i] = k;
-  }
-  for (let i = 1; i < n; i++) {
-    const k = keys[i]!;
-    const e = found[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > k) {
-      keys[j + 1] = keys[j]!;
-      found[j + 1] = found[j]!;
-      j--;
-    }
-    keys[j + 1] = k;
-    found[j + 1] = e;
-  }
-}
-
-function byPriorityThenId(a: IndexedEntry, b: IndexedEntry): number {
-  return b.priority - a.priority || a.id - b.id;
 }
 
 /** From matches in classifier order: the first (best) entry of each slice. */

@@ -11,7 +11,7 @@
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import { FIELD_ID, FIELDS, SLOT_COUNT, wordBits } from './fields.js';
 import type { CompiledMatch } from './match.js';
-import { PacketIndex } from './packetIndex.js';
+import { type MatchSink, PacketIndex } from './packetIndex.js';
 
 /** A flowspace entry with its compiled match, shared by every index that holds it. */
 export interface IndexedEntry {
@@ -306,8 +306,8 @@ export class TupleSpace {
     this.packets ??= this.buildPacketIndex();
   }
 
-  /** Appends the entries whose match the packet satisfies (unordered). */
-  collectPacket(values: readonly number[], present: number, out: IndexedEntry[]): void {
+  /** Puts the entries whose match the packet satisfies into `out` (unordered). */
+  collectPacket(values: readonly number[], present: number, out: MatchSink): void {
     (this.packets ??= this.buildPacketIndex()).collect(values, present, out);
   }
 

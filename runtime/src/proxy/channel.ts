@@ -5,6 +5,9 @@
 // input goes out in one flush.
 // With limits: a peer that does not complete the handshake in time is closed, and an established
 // peer silent for the idle interval is sent an echo request and closed if it does not answer.
+// Backpressure: a channel whose queued output passes HIGH_WATER_BYTES is congested until its
+// socket drains (onCongestion tells the owner, which pauses the inputs that feed it); input can be
+// paused for several reasons at once (pauseInput/resumeInput), and the idle bound waits meanwhile.
 // Never throws into the caller: malformed input gets an OpenFlow error or closes the connection
 // with a log line.
 import type { Socket } from 'node:net';
@@ -39,8 +42,18 @@ export function childLogger(l: Logger, bindings: Record<string, unknown>): Logge
   return l.child ? l.child(bindings) : l;
 }
 
-/** Bytes queued on a socket above which it counts as slow (packet-ins are dropped, not queued). */
-export const SLOW_PEER_BYTES = 4 << 20;
+/**
+ * Bytes queued for a peer (socket buffer + this round's writes) above which its channel is
+ * congested: the inputs feeding it are paused, and packet-ins for it are dropped (counted), until
+ * the socket has drained.
+ */
+export const HIGH_WATER_BYTES = 1 << 20;
+/** A congested channel's peer is slow (packet-ins are dropped, not queued). */
+export const SLOW_PEER_BYTES = HIGH_WATER_BYTES;
+
+/** Why a channel's input is paused (bits; input resumes when none is left). */
+export const PAUSE_SELF = 1; // this channel's own output is congested (the peer does not read)
+export const PAUSE_DOWNSTREAM = 2; // the channel its input feeds (the switch) is congested
 
 export class OfChannel {
   version: OfVersion | null = null;
@@ -54,6 +67,12 @@ export class OfChannel {
   onMessage: (m: OfMessage, raw: Buffer) => void = () => {};
   onReady: (v: OfVersion) => void = () => {};
   onClose: (why: string) => void = () => {};
+  /** Output passed the high-water mark (true) or drained (false). */
+  onCongestion: (congested: boolean) => void = () => {};
+  /** Output over the high-water mark, until the socket drains. */
+  congested = false;
+  /** PAUSE_* bits: the socket is paused while any is set. */
+  private pausedBy = 0;
   private handshakeTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private echoTimer: NodeJS.Timeout | null = null;
@@ -78,6 +97,7 @@ export class OfChannel {
     });
     this.conn.on('message', (m, raw) => this.onWire(m, raw));
     this.conn.on('close', (why) => this.finish(why));
+    socket.on('drain', this.drained);
     if (limits) {
       this.handshakeTimer = setTimeout(() => this.overLimit('handshake_timeout', 'handshake timeout'), limits.handshakeMs);
       this.handshakeTimer.unref();
@@ -105,6 +125,11 @@ export class OfChannel {
 
   private readonly idle = (): void => {
     if (this.closed || !this.limits || this.version === null || this.echoTimer) return;
+    // Input paused: the peer's answer could not be heard; the bound waits until input resumes.
+    if (this.pausedBy !== 0) {
+      this.idleTimer?.refresh();
+      return;
+    }
     this.sendWire({ version: this.version, type: 'echo_request', xid: this.xid(), data: Buffer.alloc(0) });
     this.echoTimer = setTimeout(() => this.overLimit('echo_timeout', 'echo timeout'), this.limits.echoTimeoutMs);
     this.echoTimer.unref();
@@ -128,7 +153,44 @@ export class OfChannel {
   }
 
   get slow(): boolean {
-    return this.socket.writableLength + this.outBytes > SLOW_PEER_BYTES;
+    return this.congested || this.socket.writableLength + this.outBytes > SLOW_PEER_BYTES;
+  }
+
+  /** Stops reading from the peer for `reason` (a PAUSE_* bit). */
+  pauseInput(reason: number): void {
+    if (this.closed) return;
+    if (this.pausedBy === 0) this.socket.pause();
+    this.pausedBy |= reason;
+  }
+
+  /** Ends the pause for `reason`; reading resumes when no other reason holds it. */
+  resumeInput(reason: number): void {
+    if (this.pausedBy === 0 || this.closed) return;
+    this.pausedBy &= ~reason;
+    if (this.pausedBy !== 0) return;
+    this.idleTimer?.refresh();
+    this.socket.resume();
+  }
+
+  get inputPaused(): boolean {
+    return this.pausedBy !== 0;
+  }
+
+  private readonly drained = (): void => {
+    if (!this.congested || this.closed) return;
+    // The socket is empty. Writes still queued for this round's flush: above half the mark, that
+    // flush fills the socket past its own high-water mark again and another 'drain' follows, so
+    // the channel stays congested until then; below it, the channel is free now (no later
+    // 'drain' is promised).
+    if (this.outBytes > HIGH_WATER_BYTES / 2) return;
+    this.congested = false;
+    this.onCongestion(false);
+  };
+
+  private checkCongestion(): void {
+    if (this.congested || this.socket.writableLength + this.outBytes <= HIGH_WATER_BYTES) return;
+    this.congested = true;
+    this.onCongestion(true);
   }
 
   private onWire(w: WireMessage, raw: Buffer): void {
@@ -222,6 +284,7 @@ export class OfChannel {
     if (this.closed || this.socket.destroyed) return;
     this.outQueue.push(bytes);
     this.outBytes += bytes.length;
+    if (!this.congested && this.outBytes > HIGH_WATER_BYTES) this.checkCongestion();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // Flush once the current round of socket reads has been handled: a burst of input becomes
@@ -238,6 +301,7 @@ export class OfChannel {
     this.outBytes = 0;
     if (this.closed || this.socket.destroyed) return;
     this.socket.write(q.length === 1 ? q[0]! : Buffer.concat(q));
+    if (!this.congested && this.socket.writableLength > HIGH_WATER_BYTES) this.checkCongestion();
   };
 
   close(why: string): void {

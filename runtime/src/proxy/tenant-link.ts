@@ -3,9 +3,12 @@
 // A controller that does not finish the hello in time, or stops answering echoes, is dropped and
 // the next endpoint tried (channel-limits.ts). `ssl:` endpoints are dialled over TLS with the
 // node's client certificate, the controller's certificate verified against its CA (openflow-tls.ts).
+// Backpressure: a controller that does not read what it is sent (its channel congested) is not
+// read from either until it catches up; the session pauses the link's input while the switch it
+// feeds is congested (pauseInput/resumeInput; a reconnect starts paused if the switch still is).
 import { connect } from 'node:net';
 import { connectTls, tenantTls } from './openflow-tls.js';
-import { OfChannel, type Logger } from './channel.js';
+import { OfChannel, PAUSE_DOWNSTREAM, PAUSE_SELF, type Logger } from './channel.js';
 import { tenantLinkLimits } from './channel-limits.js';
 import type { OfMessage, OfVersion, Unversioned } from './messages.js';
 
@@ -26,6 +29,8 @@ export class TenantLink {
   private stopped = false;
   connectedTo: Endpoint | null = null;
   connects = 0;
+  /** The switch this link feeds is congested: the controller is not read from. */
+  private downstreamPaused = false;
 
   constructor(
     readonly slice: string,
@@ -41,7 +46,7 @@ export class TenantLink {
   get version(): OfVersion | null {
     return this.channel?.version ?? null;
   }
-  /** The controller reads too slowly (its socket's queue is over SLOW_PEER_BYTES). */
+  /** The controller reads too slowly (its channel is congested: queue over HIGH_WATER_BYTES until drained). */
   get slow(): boolean {
     return this.channel?.slow ?? false;
   }
@@ -54,6 +59,22 @@ export class TenantLink {
     this.attempt();
   }
   private started = false;
+
+  /** Stops reading the controller's messages (the switch they go to is congested). */
+  pauseInput(): void {
+    this.downstreamPaused = true;
+    this.channel?.pauseInput(PAUSE_DOWNSTREAM);
+  }
+
+  resumeInput(): void {
+    this.downstreamPaused = false;
+    this.channel?.resumeInput(PAUSE_DOWNSTREAM);
+  }
+
+  /** Whether the controller is not being read from now (for tests and status). */
+  get inputPaused(): boolean {
+    return this.channel?.inputPaused ?? false;
+  }
 
   setEndpoints(endpoints: Endpoint[]): void {
     this.endpoints = endpoints;
@@ -73,6 +94,8 @@ export class TenantLink {
     const sock = tls ? connectTls(ep.host, ep.port, context!, this.log) : connect({ host: ep.host, port: ep.port });
     const ch = new OfChannel(sock, this.log, undefined, 'tenant', tenantLinkLimits());
     this.channel = ch;
+    if (this.downstreamPaused) ch.pauseInput(PAUSE_DOWNSTREAM);
+    ch.onCongestion = (congested) => (congested ? ch.pauseInput(PAUSE_SELF) : ch.resumeInput(PAUSE_SELF));
     let opened = false;
     sock.once(tls ? 'secureConnect' : 'connect', () => {
       opened = true;

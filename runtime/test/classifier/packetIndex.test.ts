@@ -141,4 +141,38 @@ describe('match order', () => {
       }
     }
   });
+  it('orders many matches (past the insertion sort) and ids without an exact order key like the linear scan', () => {
+    const r = rng(7);
+    for (const [n, bigIds] of [
+      [40, false],
+      [300, false],
+      [600, false],
+      [50, true],
+      [400, true],
+    ] as const) {
+      // Whole-port and ARP rules: every ARP packet at port 1 matches most of them.
+      const entries: FlowspaceEntry[] = [];
+      for (let i = 0; i < n; i++) {
+        entries.push({
+          id: bigIds && i % 3 === 0 ? 2 ** 40 + i : i + 1,
+          slice: `s${i % 4}`,
+          rule: `r${i}`,
+          dpid: DPID,
+          inPort: i % 2 ? 1 : null,
+          priority: Math.floor(r() * 5),
+          match: i % 5 === 0 ? { eth_type: 0x0806 } : {},
+          permissions: ['read'],
+        });
+      }
+      const c = Classifier.build(entries).classifier;
+      const lin = LinearClassifier.build(entries).classifier;
+      for (const h of [{ eth_type: 0x0806 }, { eth_type: 0x0800 }] as PacketHeaders[]) {
+        for (const port of [1, 2]) {
+          const got = ids(c.classifyPacket(DPID, port, h));
+          assert.deepEqual(got, ids(lin.classifyPacket(DPID, port, h)), `n=${n} big ids ${bigIds} port ${port}`);
+          assert.ok(got.length > n / 3);
+        }
+      }
+    }
+  });
 });

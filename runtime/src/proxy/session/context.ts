@@ -28,6 +28,8 @@ export interface SwitchChannel {
   close(why: string): void;
   /** The handshake is over: from now on the idle/echo bound applies (OfChannel; absent in fakes). */
   established?(): void;
+  /** Set by the session: the switch's output passed the high-water mark (true) or drained (false). */
+  onCongestion?: (congested: boolean) => void;
 }
 
 /** One slice's controller connection as the session uses it (TenantLink; a fake one in unit tests). */
@@ -39,6 +41,9 @@ export interface TenantConnection {
   readonly connects: number;
   start(): void;
   stop(): void;
+  /** Stops/resumes reading the controller (the switch is congested); absent in fakes that need no backpressure. */
+  pauseInput?(): void;
+  resumeInput?(): void;
   /** Sends in the tenant's version; an error text when not connected or not expressible. */
   send(m: Unversioned): string | null;
 }
@@ -165,6 +170,8 @@ export class SessionContext {
   role: SessionRole;
   generationId = 0n;
   log: Logger;
+  /** The switch's output is over the high-water mark: every tenant link's input is paused until it drains. */
+  switchCongested = false;
 
   constructor(
     readonly channel: SwitchChannel,
@@ -200,6 +207,15 @@ export class SessionContext {
     this.requests.expect(xid, owner, expects, handlers);
     this.channel.send({ ...m, version: this.version!, xid } as OfMessage);
     return xid;
+  }
+
+  /** Backpressure from the switch socket to the tenants that feed it. */
+  setSwitchCongested(congested: boolean): void {
+    this.switchCongested = congested;
+    for (const b of this.bindings.values()) {
+      if (congested) b.link.pauseInput?.();
+      else b.link.resumeInput?.();
+    }
   }
 
   toTenant(b: Binding, m: Unversioned): void {

@@ -194,6 +194,7 @@ export class PlanApplication {
     s.bindings.set(v.slice, b);
     // A paused slice keeps its rules and binding; its controller connection waits for resume.
     if (!s.host.paused?.(v.slice)) b.link.start();
+    if (s.switchCongested) b.link.pauseInput?.();
   }
 
   private removeBinding(b: Binding, round: ApplyRound): void {

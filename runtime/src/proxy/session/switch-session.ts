@@ -48,6 +48,7 @@ export class SwitchSession {
     this.probes = new LinkProbes(s);
     this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));
     this.reconciliation = new Reconciliation(s, currentViews);
+    channel.onCongestion = (congested) => s.setSwitchCongested(congested);
     channel.onReady = (v) => {
       s.version = v;
       s.send({ type: 'features_request' });
