@@ -2,7 +2,7 @@
 // the slice's flowspace (one physical rule per in-port and flowspace alternative), priorities
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
 // the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
-// class queues added. Pure functions: no I/O, errors as values.
+// class and guarantee queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
@@ -142,7 +142,7 @@ function pushAll(out: Action[], xs: Action[]): void {
   for (const x of xs) out.push(x);
 }
 
-/** An output, with the tag pushed before link ports and popped before edge ports, and the class queue. */
+/** An output, with the tag pushed before link ports and popped before edge ports, and the class or guarantee queue. */
 function emitOutput(
   ctx: SliceContext,
   out: Action[],
@@ -162,7 +162,9 @@ function emitOutput(
     pushAll(out, popTag(ctx, innerEthType));
     st.tagged = false;
   }
-  if (queueId !== null) out.push({ type: 'set_queue', queueId });
+  // The class's queue, else the slice's guarantee queue on that port (all its traffic there).
+  const q = queueId ?? ctx.view.guaranteeQueues[physical];
+  if (q !== undefined) out.push({ type: 'set_queue', queueId: q });
   out.push({ type: 'output', port, maxLen });
 }
 

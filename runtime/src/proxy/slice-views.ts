@@ -37,6 +37,11 @@ export interface SliceOnSwitch {
   meterRateKbps: number | null;
   meterBurstKb: number | null;
   classes: ClassQueue[];
+  /**
+   * port → the slice's guarantee queue there (plan `qos.queues` with class null): every output of
+   * the slice to that port is steered into it (set_queue), unless a class queue applies.
+   */
+  guaranteeQueues: Record<number, number>;
   limits: { flowEntriesSwitch: number | null; flowEntriesTotal: number | null; controlRate: number | null; packetInRate: number | null };
   controllers: Array<{ host: string; port: number; url: string }>;
 }
@@ -102,6 +107,9 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
     meterRateKbps: meter?.rateKbps ?? null,
     meterBurstKb: meter?.burstKb ?? null,
     classes: s.qos.classes.map((c) => ({ name: c.name, queueId: c.queueId, alternatives: planMatchToFlowMatches(c.match) })),
+    guaranteeQueues: Object.fromEntries(
+      plan.qos.queues.filter((q) => q.dpid === dpid && q.slice === s.name && q.class === null).map((q) => [q.port, q.queueId]),
+    ),
     limits: {
       flowEntriesSwitch: s.limits.flowEntriesPerSwitch[dpid] ?? null,
       flowEntriesTotal: s.limits.flowEntries,

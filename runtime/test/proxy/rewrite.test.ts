@@ -253,3 +253,40 @@ test('base rules: drop default, LLDP per slice on link ports, meter add/modify, 
   assert.ok(td.flowMods.every((f) => f.command === FC.DELETE && f.cookieMask !== 0n));
   assert.equal(td.meterMods[0].command, 'delete');
 });
+
+test('guarantee queues: every output of the slice to a guaranteed port is steered into its queue (flows, FLOOD, packet-outs)', () => {
+  const queues: typeof plan.qos.queues = [
+    { dpid: dp(1), port: 3, queueId: 1, slice: 'alpha', class: null, minBps: 100e6, maxBps: null },
+    { dpid: dp(2), port: 1, queueId: 1, slice: 'alpha', class: null, minBps: 100e6, maxBps: null },
+  ];
+  const qModel = buildPlanViews({ ...plan, qos: { ...plan.qos, queues } });
+  const ctx: SliceContext = { view: qModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'alpha')!, edgePorts: [1], meters: true };
+  const acts = (r: ReturnType<typeof rewriteFlowMod>, i: number) =>
+    (r.ok ? r.value[i]!.instructions.find((x) => x.type === 'apply_actions') : undefined) as { actions: Action[] };
+  const flood = rewriteFlowMod(ctx, fm({ instructions: apply(out(OFPP.FLOOD)) }), 1n);
+  assert.ok(flood.ok);
+  // into the link port: tagged, then queue 1; back out of the edge port: no queue there
+  assert.deepEqual(
+    acts(flood, 0).actions.map((a) => a.type),
+    ['push_vlan', 'set_field', 'set_queue', 'output'],
+  );
+  assert.deepEqual(acts(flood, 0).actions[2], { type: 'set_queue', queueId: 1 });
+  assert.deepEqual(
+    acts(flood, 1).actions.map((a) => a.type),
+    ['pop_vlan', 'output'],
+  );
+  const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)]);
+  assert.ok(po.ok);
+  assert.deepEqual(po.value.slice(2), [{ type: 'set_queue', queueId: 1 }, out(3)]);
+  // another slice on the same port is not steered into alpha's queue
+  const beta = rewriteFlowMod(
+    { view: qModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'beta')!, edgePorts: [2, 4], meters: true },
+    fm({ match: { in_port: { value: 2n } }, instructions: apply(out(2)) }),
+    1n,
+  );
+  assert.ok(beta.ok);
+  assert.equal(acts(beta, 0).actions.filter((a) => a.type === 'set_queue').length, 0);
+  // a tenant still may not pick a queue itself
+  const own = rewriteFlowMod(ctx, fm({ instructions: apply({ type: 'set_queue', queueId: 1 }, out(3)) }), 1n);
+  assert.deepEqual(!own.ok && own.error, 'eperm_action');
+});

@@ -20,6 +20,7 @@ import { isSlaveError, type Mastership } from './mastership.js';
 import type { TenantDirection } from './tenant-direction.js';
 import { queueCheckNote, type PlannedQueue } from './stats-answers.js';
 import type { RequestHandlers } from './request-tracker.js';
+import { applyPlanQueues, ovsdbAddressOf } from '../../ovsdb/index.js';
 
 export interface SwitchApplyResult {
   dpid: string;
@@ -86,13 +87,15 @@ export class PlanApplication {
       this.addBinding(v);
       result.slicesAdded.push(v.slice);
     }
-    this.checkQueues(views, result.notes);
+    // Queues: created over the switch's OVSDB when the network declares it, else only checked.
+    const queues = applyPlanQueues(views?.plan ?? null, s.dpid);
+    if (ovsdbAddressOf(views?.plan, s.dpid) === undefined) this.checkQueues(views, result.notes);
     return new Promise((resolve) => {
       let finished = false;
       const finish = (r: SwitchApplyResult) => {
         if (!finished) {
           finished = true;
-          resolve(r);
+          void queues.then((notes) => resolve({ ...r, notes: [...r.notes, ...notes] }));
         }
       };
       const closed = () => finish({ ...result, ok: false });
