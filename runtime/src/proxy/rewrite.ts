@@ -1,8 +1,8 @@
 // Rewriting tenant → switch messages for one slice on one switch: flow-mods are intersected with
 // the slice's flowspace (one physical rule per in-port and flowspace alternative), priorities
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
-// the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
-// class and guarantee queues added. Pure functions: no I/O, errors as values.
+// the overlay tag pushed before link ports and popped before edge ports, the slice's meter
+// (its tightest output port's) and class and guarantee queues added. Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
@@ -10,6 +10,7 @@ import type { FlowspaceRule, SliceOnSwitch } from './slice-views.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
+import { portMeterRateKbps, tightestPortMeter } from '../dataplane/port-meters.js';
 
 /** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
 export const MAX_EXPANSION = 256;
@@ -272,6 +273,24 @@ function l2Only(m: FlowMatch): FlowMatch {
 
 export { matchKey };
 
+/** The slice's meter for a flow with these (rewritten) actions: its tightest output port's, or none. */
+function flowMeter(ctx: SliceContext, acts: Action[], inPort: number): number | null {
+  const v = ctx.view;
+  if (v.meterRateKbps === null && !hasKeys(v.portLimitsKbps)) return null;
+  const ports: number[] = [];
+  for (const a of acts) {
+    if (a.type !== 'output') continue;
+    if (a.port < OFPP.MAX) ports.push(a.port);
+    else if (a.port === OFPP.IN_PORT) ports.push(inPort);
+  }
+  return tightestPortMeter(v.index, ports, (p) => portMeterRateKbps(v.meterRateKbps, v.portLimitsKbps, p))?.meterId ?? null;
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Rewrites a tenant flow-mod into the physical flow-mods for the switch. */
 export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): Rewrite<FlowMod[]> {
   const isDelete = fm.command === FC.DELETE || fm.command === FC.DELETE_STRICT;
@@ -301,9 +320,10 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
   for (const e of expanded.value) {
     const instructions: Instruction[] = [];
     if (!isDelete) {
-      if (ctx.meters && ctx.view.meterId !== null) instructions.push({ type: 'meter', meterId: ctx.view.meterId });
       // The inner ethertype for an MPLS pop is the tenant's (a link-port rule matches 0x8847).
       const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), fm.match.eth_type?.value);
+      const meterId = ctx.meters ? flowMeter(ctx, acts, e.inPort) : null;
+      if (meterId !== null) instructions.push({ type: 'meter', meterId });
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
     }
     // Built field by field (no spread of the tenant's message): this runs for every flow-mod.

@@ -111,8 +111,11 @@ test('a wider tenant rule becomes its intersection with the flowspace, priority 
   assert.equal(link.match.vlan_vid!.value, 0x1000n | 101n, 'link traffic carries the slice tag');
   assert.equal(edge.priority, TENANT_BAND.min);
   assert.equal(mapPriority(65535), TENANT_BAND.max);
-  assert.equal(edge.instructions[0].type, 'meter', 'the slice meter comes first');
+  assert.ok(!edge.instructions.some((i) => i.type === 'meter'), 'the cap meters ports: a flow to the controller has no meter');
   assert.ok(edge.flags & 1, 'flow-removed requested so entries can be counted');
+  const toLink = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions: apply(out(3)) }), 1n);
+  assert.ok(toLink.ok);
+  assert.deepEqual(toLink.value[0]!.instructions[0], { type: 'meter', meterId: 0x10003 }, "the slice's meter of port 3 comes first");
 });
 
 test('outside the flowspace, foreign ports, overlay fields and other tables are refused', () => {
@@ -239,16 +242,20 @@ test('packet parsing and VLAN stripping', () => {
 test('base rules: drop default, LLDP per slice on link ports, meter add/modify, teardown by cookie', () => {
   assert.equal(baseDropRule().priority, 0);
   const v = model.bySwitch.get(dp(1))!.find((x) => x.slice === 'alpha')!;
-  const s = sliceSetup(v, true, false);
+  const s = sliceSetup(v, true, () => false, [1, 3]);
   assert.equal(s.flowMods.length, 1);
   assert.equal(s.flowMods[0].match.eth_type!.value, 0x88ccn);
+  // the cap (1000 kbit/s) on each of the slice's ports: meter (slice id + 1) << 16 | port
   assert.deepEqual(
     s.meterMods.map((m) => [m.command, m.meterId, m.bands[0].rate]),
-    [['add', 1, 1000]],
+    [
+      ['add', 0x10001, 1000],
+      ['add', 0x10003, 1000],
+    ],
   );
-  assert.equal(sliceSetup(v, true, true).meterMods[0].command, 'modify');
-  assert.equal(sliceSetup(v, false, false).meterMods.length, 0, 'no meters on OpenFlow 1.0');
-  const td = sliceTeardown(v.index, 1, true);
+  assert.equal(sliceSetup(v, true, () => true, [1, 3]).meterMods[0].command, 'modify');
+  assert.equal(sliceSetup(v, false, () => false, [1, 3]).meterMods.length, 0, 'no meters on OpenFlow 1.0');
+  const td = sliceTeardown(v.index, [0x10001, 0x10003], true);
   assert.equal(td.flowMods.length, 2);
   assert.ok(td.flowMods.every((f) => f.command === FC.DELETE && f.cookieMask !== 0n));
   assert.equal(td.meterMods[0].command, 'delete');

@@ -9,9 +9,9 @@ import type { MessageOf } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFPMC, OFPM, OFPP13 as OFPP, OFPQ_ALL, OFPTT_ALL } from '../../openflow/constants.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
-import { edgePortsOf } from '../slice-views.js';
-import { rewriteFlowMod, type SliceContext } from '../rewrite.js';
-import { baseDropRule, sliceSetup, sliceTeardown, type MeterMod } from '../base-rules.js';
+import { edgePortsOf, slicePortsOf } from '../slice-views.js';
+import { rewriteFlowMod, slicePorts, type SliceContext } from '../rewrite.js';
+import { baseDropRule, sliceMeters, sliceSetup, sliceTeardown, type MeterMod } from '../base-rules.js';
 import { SliceFlowTable } from '../flow-table.js';
 import { TenantLink } from '../tenant-link.js';
 import { TokenBucket } from '../rate.js';
@@ -80,7 +80,8 @@ export class PlanApplication {
     if (mine.length) this.send(round, { type: 'flow_mod', ...baseDropRule() });
     for (const v of mine) {
       if (s.bindings.has(v.slice)) continue;
-      const setup = sliceSetup(v, this.meterCapable, v.meterId !== null && this.meters.has(v.meterId));
+      const ports = slicePortsOf(v, s.portNumbers(), s.networkLinkPorts());
+      const setup = sliceSetup(v, this.meterCapable, (id) => this.meters.has(id), ports);
       for (const fm of setup.flowMods) this.send(round, { type: 'flow_mod', ...fm });
       for (const mm of setup.meterMods) this.sendMeter(round, mm);
       result.notes.push(...setup.notes);
@@ -158,7 +159,7 @@ export class PlanApplication {
   /** A new master does not know the meters the previous one added: ask the switch (1.3). */
   learnMeters(views: PlanViews | null): Promise<void> {
     const s = this.s;
-    const wanted = (views?.bySwitch.get(s.dpid) ?? []).some((v) => v.meterId !== null);
+    const wanted = (views?.bySwitch.get(s.dpid) ?? []).some((v) => v.meterRateKbps !== null || Object.keys(v.portLimitsKbps).length > 0);
     if (s.version !== OFP13 || !wanted) return Promise.resolve();
     return new Promise((resolve) => {
       s.request({ type: 'multipart_request', mpType: 'meter', flags: 0, meterId: OFPM.ALL }, null, 'multipart_reply', {
@@ -198,7 +199,8 @@ export class PlanApplication {
   private removeBinding(b: Binding, round: ApplyRound): void {
     const s = this.s;
     s.unbind(b);
-    const td = sliceTeardown(b.view.index, b.view.meterId, this.meterCapable);
+    const meterIds = sliceMeters(b.view, slicePorts(b.ctx)).map((m) => m.meterId);
+    const td = sliceTeardown(b.view.index, meterIds, this.meterCapable);
     if (s.version === OFP13) {
       for (const fm of td.flowMods) this.send(round, { type: 'flow_mod', ...fm });
     } else {
