@@ -15,6 +15,7 @@ import {
   sliceCookie,
 } from '../dataplane/cookies.js';
 import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY } from '../dataplane/priorities.js';
+import { mplsClassOf } from '../dataplane/mpls-ethertypes.js';
 import { meterBurstKb, portMeterId, portMeterRateKbps } from '../dataplane/port-meters.js';
 
 export interface MeterMod {
@@ -95,14 +96,11 @@ export function sliceSetup(
   // LLDP a slice sends over its links comes back tagged: hand it to the slice's controller.
   let seq = 1;
   for (const p of [...v.linkPorts].sort((a, b) => a - b)) {
+    // Under an MPLS label the inner ethertype is the label's traffic class (LLDP's).
     const m =
       v.overlay.type === 'vlan'
         ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx), eth_type: { value: 0x88ccn } }
-        : { in_port: { value: BigInt(p) }, ...tagMatch(ctx) };
-    if (v.overlay.type === 'mpls') {
-      seq++;
-      continue;
-    }
+        : { in_port: { value: BigInt(p) }, ...tagMatch(ctx), mpls_tc: { value: BigInt(mplsClassOf(0x88cc)!) } };
     flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
   }
   const meterMods: MeterMod[] = [];

@@ -11,6 +11,7 @@ import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
 import { portMeterRateKbps, tightestPortMeter } from '../dataplane/port-meters.js';
+import { MPLS_INNER_CLASSES, mplsClassOf } from '../dataplane/mpls-ethertypes.js';
 
 /** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
 export const MAX_EXPANSION = 256;
@@ -42,16 +43,22 @@ export function tagMatch(ctx: SliceContext): FlowMatch {
   return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(ctx.view.overlay.tag) } };
 }
 
+/** The MPLS traffic class a pushed label carries for a packet of this ethertype (7: none, never popped). */
+const NO_MPLS_CLASS = 7;
+
 function pushTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
   if (ctx.view.overlay.type === 'vlan')
     return [
       { type: 'push_vlan', ethertype: 0x8100 },
       { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) },
     ];
-  void innerEthType;
+  // The inner ethertype travels in the label's traffic class (set always: a push may copy an
+  // IP packet's DSCP into it).
+  const tc = innerEthType === undefined ? null : mplsClassOf(Number(innerEthType));
   return [
     { type: 'push_mpls', ethertype: 0x8847 },
     { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) },
+    { type: 'set_field', field: 'mpls_tc', value: BigInt(tc ?? NO_MPLS_CLASS) },
   ];
 }
 
@@ -181,15 +188,26 @@ function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
   return null;
 }
 
+/** One physical match of a tenant match; `inner`: the packet's own ethertype where the MPLS overlay needs it. */
+export interface ExpandedMatch {
+  inPort: number;
+  tagged: boolean;
+  match: FlowMatch;
+  inner?: bigint;
+}
+
 /**
  * The physical matches for a tenant match: per in-port of the slice, the tenant match ANDed
- * with the slice's write flowspace (edge ports) or with the overlay tag (link ports).
+ * with the slice's write flowspace (edge ports) or with the overlay tag (link ports). On an MPLS
+ * slice every physical match names the inner ethertype (the label's traffic class on link ports,
+ * eth_type on edge ports): a match that leaves it open becomes one match per carried ethertype
+ * (runtime/src/dataplane/mpls-ethertypes.ts), so the push sets and the pop restores it.
  */
 export function expandMatch(
   ctx: SliceContext,
   tenantIn: FlowMatch,
   need: 'write' | 'read' = 'write',
-): Rewrite<Array<{ inPort: number; tagged: boolean; match: FlowMatch }>> {
+): Rewrite<ExpandedMatch[]> {
   // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
   let tenant = tenantIn;
   if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
@@ -208,15 +226,22 @@ export function expandMatch(
   } else {
     inPorts = slicePorts(ctx);
   }
-  const out: Array<{ inPort: number; tagged: boolean; match: FlowMatch }> = [];
+  const out: ExpandedMatch[] = [];
   let seen: Set<string> | undefined;
+  const mpls = ctx.view.overlay.type === 'mpls';
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
     if (isLinkPort(ctx, p)) {
-      // Under an MPLS label only L2 fields stay matchable: the rule keeps those and the label.
-      const base = ctx.view.overlay.type === 'mpls' ? l2Only(tenant) : tenant;
-      const m = intersectMatches(intersectMatches(base, inPortMatch)!, tagMatch(ctx));
-      if (m) out.push({ inPort: p, tagged: true, match: m });
+      if (!mpls) {
+        const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));
+        if (m) out.push({ inPort: p, tagged: true, match: m });
+        continue;
+      }
+      // Under an MPLS label only L2 fields stay matchable: the rule keeps those, the label and
+      // the class of the inner ethertype.
+      const base = intersectMatches(intersectMatches(l2Only(tenant), inPortMatch)!, tagMatch(ctx));
+      if (!base) continue;
+      for (const [ethType, tc] of innerClasses(tenant)) out.push({ inPort: p, tagged: true, match: { ...base, mpls_tc: { value: BigInt(tc) } }, inner: BigInt(ethType) });
       continue;
     }
     for (const r of rulesAt(ctx.view, p)) {
@@ -230,16 +255,18 @@ export function expandMatch(
         if (!m) continue;
         // m is a fresh object from intersectMatches (not keyed yet): completed in place.
         if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
-        // Duplicates are only possible once there are two results: key them lazily.
-        if (out.length > 0) {
-          seen ??= new Set(out.map((o) => matchKey(o.match)));
-          const key = matchKey(m);
-          if (seen.has(key)) continue;
-          seen.add(key);
+        for (const one of mpls && !m.eth_type ? innerClasses(m).map(([t]) => ({ ...m!, eth_type: { value: BigInt(t) } })) : [m]) {
+          // Duplicates are only possible once there are two results: key them lazily.
+          if (out.length > 0) {
+            seen ??= new Set(out.map((o) => matchKey(o.match)));
+            const key = matchKey(one);
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          out.push({ inPort: p, tagged: false, match: one, inner: one.eth_type?.value });
+          if (out.length > MAX_EXPANSION)
+            return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
         }
-        out.push({ inPort: p, tagged: false, match: m });
-        if (out.length > MAX_EXPANSION)
-          return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
       }
     }
   }
@@ -261,6 +288,15 @@ export function rulesAt(view: SliceOnSwitch, port: number): FlowspaceRule[] {
     index.set(port, rules);
   }
   return rules;
+}
+
+/** The [ethertype, traffic class] pairs an MPLS slice's match covers: its eth_type's, or all carried ones. */
+function innerClasses(m: FlowMatch): ReadonlyArray<readonly [number, number]> {
+  const t = m.eth_type;
+  if (!t) return MPLS_INNER_CLASSES;
+  if (t.mask !== undefined) return MPLS_INNER_CLASSES.filter(([e]) => (BigInt(e) & t.mask!) === (t.value & t.mask!));
+  const tc = mplsClassOf(Number(t.value));
+  return tc === null ? [] : [[Number(t.value), tc]];
 }
 
 function l2Only(m: FlowMatch): FlowMatch {
@@ -320,8 +356,8 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
   for (const e of expanded.value) {
     const instructions: Instruction[] = [];
     if (!isDelete) {
-      // The inner ethertype for an MPLS pop is the tenant's (a link-port rule matches 0x8847).
-      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), fm.match.eth_type?.value);
+      // The inner ethertype for an MPLS push or pop is the expansion's (a link-port rule matches 0x8847).
+      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.inner ?? fm.match.eth_type?.value);
       const meterId = ctx.meters ? flowMeter(ctx, acts, e.inPort) : null;
       if (meterId !== null) instructions.push({ type: 'meter', meterId });
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
@@ -348,8 +384,11 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
   return { ok: true, value: mods };
 }
 
-/** Rewrites a tenant packet-out's actions (the data is untagged: tenants never see tags). */
-export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Action[]): Rewrite<Action[]> {
+/**
+ * Rewrites a tenant packet-out's actions (the data is untagged: tenants never see tags);
+ * `dataEthType`: the ethertype of the packet's data, which an MPLS push carries.
+ */
+export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Action[], dataEthType?: number): Rewrite<Action[]> {
   const special = inPort === OFPP.CONTROLLER || inPort === OFPP.ANY || inPort === OFPP.LOCAL;
   if (!special && !isSlicePort(ctx, inPort)) return fail('eperm_request', `packet-out in_port ${inPort} outside the slice`);
   const chk = checkActions(ctx, actions, !special);
@@ -358,5 +397,5 @@ export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Act
   if (physIn !== null && isLinkPort(ctx, physIn) && actions.some((a) => a.type === 'output' && a.port === OFPP.TABLE)) {
     return fail('eperm_action', 'output to TABLE from a link port is not available to slices');
   }
-  return { ok: true, value: rewriteActions(ctx, actions, physIn, false, null, undefined) };
+  return { ok: true, value: rewriteActions(ctx, actions, physIn, false, null, dataEthType === undefined ? undefined : BigInt(dataEthType)) };
 }

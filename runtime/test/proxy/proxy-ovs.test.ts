@@ -415,9 +415,13 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     ovs.link('s2', 2, 's3', 3);
     hosts.m1 = ovs.addHost({ name: 'm1', bridge: 's1', ofport: 1, ip: '10.5.0.1/24' });
     hosts.m3 = ovs.addHost({ name: 'm3', bridge: 's3', ofport: 1, ip: '10.5.0.3/24' });
-    // ARP has no ethertype under an MPLS label: the hosts know each other (IPv4 crosses the core).
-    await ovs.inNs(hosts.m1, 'ip', ['neigh', 'replace', '10.5.0.3', 'lladdr', hosts.m3.mac, 'dev', 'eth0', 'nud', 'permanent']);
-    await ovs.inNs(hosts.m3, 'ip', ['neigh', 'replace', '10.5.0.1', 'lladdr', hosts.m1.mac, 'dev', 'eth0', 'nud', 'permanent']);
+    // No static neighbours: ARP and IPv6 neighbour discovery cross the MPLS core (the inner
+    // ethertype travels in the label's traffic class).
+    for (const [h, n] of [
+      [hosts.m1, 1],
+      [hosts.m3, 3],
+    ] as const)
+      await ovs.inNs(h, 'ip', ['-6', 'addr', 'add', `fd00:5::${n}/64`, 'dev', 'eth0', 'nodad']);
     const port = await freePort();
     ctl = await startTestController(port, 'OpenFlow13');
     const { port: of } = await proxy.start();
@@ -429,8 +433,8 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
           vlan: 1001,
           overlay: 'mpls',
           flowspace: [
-            [1, 1, { eth_type: 0x0800 }],
-            [3, 1, { eth_type: 0x0800 }],
+            [1, 1, {}],
+            [3, 1, {}],
             [2, null, {}],
           ],
         },
@@ -468,5 +472,21 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
     assert.doesNotMatch(edges, /pop_mpls:0x8847/, 'the pop restores the inner IPv4 ethertype');
     assert.equal((await ovs.ping(hosts.m1!, '10.5.0.3', 3)).code, 0, 'pings through the installed MPLS flows');
+    // The hosts learnt each other by ARP across the core (nothing static).
+    const neigh = (await ovs.inNs(hosts.m1!, 'ip', ['neigh', 'show', '10.5.0.3'])).stdout;
+    assert.match(neigh, new RegExp(hosts.m3!.mac), neigh);
+    assert.doesNotMatch(neigh, /PERMANENT/, neigh);
+    assert.match(edges, /pop_mpls:0x0806/, 'ARP is popped as ARP');
+  });
+
+  test('IPv6 crosses the MPLS core: neighbour discovery and ping6', async () => {
+    await waitFor('m1 reaches m3 over IPv6', async () => (await ovs.ping(hosts.m1!, 'fd00:5::3', 1, ['-6'])).code === 0, 25_000, 300);
+    assert.match((await ovs.inNs(hosts.m1!, 'ip', ['-6', 'neigh', 'show', 'fd00:5::3'])).stdout, new RegExp(hosts.m3!.mac));
+    assert.match([...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n'), /pop_mpls:0x86dd/, 'IPv6 is popped as IPv6');
+  });
+
+  test('LLDP stays in its MPLS slice: per link port, the label with the LLDP class goes to the controller', () => {
+    const core = ovs.dumpFlows('s2').join('\n');
+    for (const port of [1, 2]) assert.match(core, new RegExp(`priority=65530,mpls,in_port=${port},mpls_label=1001,mpls_tc=3 actions=CONTROLLER`), core);
   });
 });

@@ -297,3 +297,52 @@ test('guarantee queues: every output of the slice to a guaranteed port is steere
   const own = rewriteFlowMod(ctx, fm({ instructions: apply({ type: 'set_queue', queueId: 1 }, out(3)) }), 1n);
   assert.deepEqual(!own.ok && own.error, 'eperm_action');
 });
+
+test('MPLS overlay: the inner ethertype travels in the label’s traffic class, pushed and restored per ethertype', () => {
+  const mplsModel = buildPlanViews(
+    linePlan([
+      {
+        name: 'mp',
+        controllerPort: 1,
+        vlan: 1001,
+        overlay: 'mpls',
+        flowspace: [
+          [1, 1, {}],
+          [3, 1, {}],
+          [2, null, {}],
+        ],
+      },
+    ]),
+  );
+  const ctx: SliceContext = { view: mplsModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'mp')!, edgePorts: [1], meters: true };
+  const actionsOf = (m: FlowMod) => (m.instructions.find((i) => i.type === 'apply_actions') as { actions: Action[] }).actions;
+  // edge → link: one rule per carried ethertype, each pushing the label with that ethertype's class
+  const push = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions: apply(out(3)) }), 1n);
+  assert.ok(push.ok);
+  assert.deepEqual(
+    push.value.map((m) => [Number(m.match.eth_type!.value), actionsOf(m).find((a) => a.type === 'set_field' && a.field === 'mpls_tc')]),
+    [
+      [0x0800, { type: 'set_field', field: 'mpls_tc', value: 0n }],
+      [0x0806, { type: 'set_field', field: 'mpls_tc', value: 1n }],
+      [0x86dd, { type: 'set_field', field: 'mpls_tc', value: 2n }],
+      [0x88cc, { type: 'set_field', field: 'mpls_tc', value: 3n }],
+      [0x8100, { type: 'set_field', field: 'mpls_tc', value: 4n }],
+      [0x88a8, { type: 'set_field', field: 'mpls_tc', value: 5n }],
+    ],
+  );
+  // link → edge: the class is matched and its ethertype restored by the pop
+  const pop = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x0806n } }, instructions: apply(out(1)) }), 1n);
+  assert.ok(pop.ok);
+  assert.equal(pop.value.length, 1);
+  assert.equal(pop.value[0]!.match.mpls_tc!.value, 1n);
+  assert.deepEqual(actionsOf(pop.value[0]!)[0], { type: 'pop_mpls', ethertype: 0x0806 });
+  // an ethertype the overlay does not carry has no rule on the link port
+  const other = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x88b5n } }, instructions: apply(out(1)) }), 1n);
+  assert.deepEqual(!other.ok && other.error, 'eperm_flow');
+  // packet-outs carry the data's ethertype
+  const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)], 0x86dd);
+  assert.ok(po.ok);
+  assert.deepEqual(po.value.at(-2), { type: 'set_field', field: 'mpls_tc', value: 2n });
+  // and the LLDP base rule matches the LLDP class
+  assert.equal(sliceSetup(ctx.view, true, () => false, [1, 3]).flowMods[0]!.match.mpls_tc!.value, 3n);
+});

@@ -16,6 +16,7 @@ import type { SliceFlowTable } from '../flow-table.js';
 import type { PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
 import { flowKey } from './stats-answers.js';
+import { ethTypeOfMplsClass } from '../../dataplane/mpls-ethertypes.js';
 
 const MPLS_ETHERTYPE = 0x8847;
 
@@ -177,7 +178,11 @@ export class SwitchDirection {
   }
 }
 
+/** The frame under the slice's MPLS label, with its own ethertype restored from the label's traffic class. */
 function stripMpls(data: Buffer): Buffer {
   if (data.length < 18) return data;
-  return Buffer.concat([data.subarray(0, 12), Buffer.from([0x08, 0x00]), data.subarray(18)]);
+  const ethType = ethTypeOfMplsClass((data.readUInt32BE(14) >>> 9) & 7) ?? 0x0800;
+  const type = Buffer.alloc(2);
+  type.writeUInt16BE(ethType);
+  return Buffer.concat([data.subarray(0, 12), type, data.subarray(18)]);
 }

@@ -161,7 +161,8 @@ export class TenantDirection {
   private packetOut(b: Binding, m: MessageOf<'packet_out'>, raw: Buffer): void {
     const s = this.s;
     const c = s.counters(b);
-    const r = rewritePacketOut(b.ctx, m.inPort, m.actions);
+    // The data's ethertype: an MPLS overlay carries it in the label it pushes.
+    const r = rewritePacketOut(b.ctx, m.inPort, m.actions, m.data.length >= 14 ? m.data.readUInt16BE(12) : undefined);
     if (!r.ok) {
       c.packetOutsRejected++;
       s.refuse(b, m, r.error, r.reason, raw);
