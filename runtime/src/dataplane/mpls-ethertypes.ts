@@ -27,3 +27,35 @@ export function ethTypeOfMplsClass(tc: number): number | null {
   for (const [t, c] of MPLS_INNER_CLASSES) if (c === tc) return t;
   return null;
 }
+
+/** Where a frame's ethertype field is: after the customer's VLAN tags (802.1Q, 802.1ad), if any. */
+export function ethTypeOffset(data: Buffer): number {
+  let off = 12;
+  while (data.length >= off + 6 && (data.readUInt16BE(off) === 0x8100 || data.readUInt16BE(off) === 0x88a8)) off += 4;
+  return off;
+}
+
+/** The frame's own ethertype (after any customer VLAN tags), or undefined for a runt. */
+export function innerEthType(data: Buffer): number | undefined {
+  const off = ethTypeOffset(data);
+  return data.length >= off + 2 ? data.readUInt16BE(off) : undefined;
+}
+
+/**
+ * The MPLS label of a frame (the first label after the Ethernet header and any customer VLAN
+ * tags: Open vSwitch pushes the label inside the customer's tags), or null when it has none.
+ */
+export function mplsLabelOf(data: Buffer): number | null {
+  const off = ethTypeOffset(data);
+  if (data.length < off + 6 || data.readUInt16BE(off) !== 0x8847) return null;
+  return data.readUInt32BE(off + 2) >>> 12;
+}
+
+/** The frame without its first MPLS label, its own ethertype restored from the label's traffic class (IPv4 for an unknown class). */
+export function stripMplsLabel(data: Buffer): Buffer {
+  const off = ethTypeOffset(data);
+  if (data.length < off + 6 || data.readUInt16BE(off) !== 0x8847) return data;
+  const type = Buffer.alloc(2);
+  type.writeUInt16BE(ethTypeOfMplsClass((data.readUInt32BE(off + 2) >>> 9) & 7) ?? 0x0800);
+  return Buffer.concat([data.subarray(0, off), type, data.subarray(off + 6)]);
+}

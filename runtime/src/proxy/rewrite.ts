@@ -208,15 +208,18 @@ export function expandMatch(
   tenantIn: FlowMatch,
   need: 'write' | 'read' = 'write',
 ): Rewrite<ExpandedMatch[]> {
-  // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
+  // VLAN-overlay tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match,
+  // nothing else. MPLS-overlay tenants may match customer tags (their flowspace decides which).
   let tenant = tenantIn;
-  if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
+  const mpls = ctx.view.overlay.type === 'mpls';
+  if (!mpls && tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
     // A copy without the VLAN fields (not `delete`: that leaves a slow dictionary-mode object).
     const copy: FlowMatch = {};
     for (const k in tenantIn) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as keyof FlowMatch] = tenantIn[k as keyof FlowMatch];
     tenant = copy;
   }
-  for (const f of OVERLAY_FIELD_LIST) if (tenant[f]) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  for (const f of OVERLAY_FIELD_LIST)
+    if (tenant[f] && !(mpls && (f === 'vlan_vid' || f === 'vlan_pcp'))) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
   let inPorts: number[];
   if (tenant.in_port) {
     if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
@@ -228,7 +231,6 @@ export function expandMatch(
   }
   const out: ExpandedMatch[] = [];
   let seen: Set<string> | undefined;
-  const mpls = ctx.view.overlay.type === 'mpls';
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
     if (isLinkPort(ctx, p)) {
@@ -237,8 +239,8 @@ export function expandMatch(
         if (m) out.push({ inPort: p, tagged: true, match: m });
         continue;
       }
-      // Under an MPLS label only L2 fields stay matchable: the rule keeps those, the label and
-      // the class of the inner ethertype.
+      // Under an MPLS label only L2 fields stay matchable: the rule keeps those (the customer's
+      // VLAN tag, outside the label, included), the label and the class of the inner ethertype.
       const base = intersectMatches(intersectMatches(l2Only(tenant), inPortMatch)!, tagMatch(ctx));
       if (!base) continue;
       for (const [ethType, tc] of innerClasses(tenant)) out.push({ inPort: p, tagged: true, match: { ...base, mpls_tc: { value: BigInt(tc) } }, inner: BigInt(ethType) });
@@ -304,6 +306,8 @@ function l2Only(m: FlowMatch): FlowMatch {
   if (m.in_port) out.in_port = m.in_port;
   if (m.eth_src) out.eth_src = m.eth_src;
   if (m.eth_dst) out.eth_dst = m.eth_dst;
+  if (m.vlan_vid) out.vlan_vid = m.vlan_vid;
+  if (m.vlan_pcp) out.vlan_pcp = m.vlan_pcp;
   return out;
 }
 

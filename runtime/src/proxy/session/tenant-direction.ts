@@ -10,6 +10,7 @@ import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
 import { sliceCookie } from '../../dataplane/cookies.js';
 import { expandMatch, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
+import { innerEthType } from '../../dataplane/mpls-ethertypes.js';
 import { ruleKey } from '../flow-table.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
@@ -162,7 +163,7 @@ export class TenantDirection {
     const s = this.s;
     const c = s.counters(b);
     // The data's ethertype: an MPLS overlay carries it in the label it pushes.
-    const r = rewritePacketOut(b.ctx, m.inPort, m.actions, m.data.length >= 14 ? m.data.readUInt16BE(12) : undefined);
+    const r = rewritePacketOut(b.ctx, m.inPort, m.actions, innerEthType(m.data));
     if (!r.ok) {
       c.packetOutsRejected++;
       s.refuse(b, m, r.error, r.reason, raw);
