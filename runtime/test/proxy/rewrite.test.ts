@@ -346,3 +346,33 @@ test('MPLS overlay: the inner ethertype travels in the label’s traffic class, 
   // and the LLDP base rule matches the LLDP class
   assert.equal(sliceSetup(ctx.view, true, () => false, [1, 3]).flowMods[0]!.match.mpls_tc!.value, 3n);
 });
+
+test('customer VLAN tags: an MPLS slice may match the tag its flowspace owns, also under the label; a VLAN slice may not', () => {
+  const tagged = buildPlanViews(
+    linePlan([
+      {
+        name: 'cust',
+        controllerPort: 1,
+        vlan: 1002,
+        overlay: 'mpls',
+        flowspace: [
+          [1, 1, { vlan_vid: 100 }],
+          [3, 1, { vlan_vid: 100 }],
+          [2, null, {}],
+        ],
+      },
+    ]),
+  );
+  const ctx: SliceContext = { view: tagged.bySwitch.get(dp(1))!.find((v) => v.slice === 'cust')!, edgePorts: [1], meters: true };
+  const vid = { vlan_vid: { value: 0x1000n | 100n } };
+  const edge = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, ...vid }, instructions: apply(out(3)) }), 1n);
+  assert.ok(edge.ok);
+  assert.ok(edge.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n)));
+  const link = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, ...vid }, instructions: apply(out(1)) }), 1n);
+  assert.ok(link.ok);
+  assert.ok(link.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n) && m.match.mpls_label!.value === 1002n), 'the tag stays matchable outside the label');
+  const other = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, vlan_vid: { value: 0x1000n | 200n } }, instructions: apply(out(3)) }), 1n);
+  assert.deepEqual(!other.ok && other.error, 'eperm_flow', 'another tag is outside the flowspace');
+  const vlanSlice = rewriteFlowMod(ctxOf('alpha', 1, [1]), fm({ match: { in_port: { value: 1n }, ...vid }, instructions: apply(out(3)) }), 1n);
+  assert.deepEqual(!vlanSlice.ok && vlanSlice.error, 'eperm_match');
+});
