@@ -257,18 +257,28 @@ export function expandMatch(
         if (!m) continue;
         // m is a fresh object from intersectMatches (not keyed yet): completed in place.
         if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
-        for (const one of mpls && !m.eth_type ? innerClasses(m).map(([t]) => ({ ...m!, eth_type: { value: BigInt(t) } })) : [m]) {
-          // Duplicates are only possible once there are two results: key them lazily.
-          if (out.length > 0) {
-            seen ??= new Set(out.map((o) => matchKey(o.match)));
+        if (mpls && !m.eth_type) {
+          // One rule per ethertype the MPLS overlay carries (the push sets its class).
+          seen ??= new Set(out.map((o) => matchKey(o.match)));
+          for (const [t] of innerClasses(m)) {
+            const one: FlowMatch = { ...m, eth_type: { value: BigInt(t) } };
             const key = matchKey(one);
             if (seen.has(key)) continue;
             seen.add(key);
+            out.push({ inPort: p, tagged: false, match: one, inner: one.eth_type!.value });
           }
-          out.push({ inPort: p, tagged: false, match: one, inner: one.eth_type?.value });
-          if (out.length > MAX_EXPANSION)
-            return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
+        } else {
+          // Duplicates are only possible once there are two results: key them lazily.
+          if (out.length > 0) {
+            seen ??= new Set(out.map((o) => matchKey(o.match)));
+            const key = matchKey(m);
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          out.push({ inPort: p, tagged: false, match: m, inner: m.eth_type?.value });
         }
+        if (out.length > MAX_EXPANSION)
+          return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
       }
     }
   }
