@@ -5,6 +5,7 @@ import type { Diagnostic } from '../api.js';
 import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import { lowerMatch } from '../lower/field-match.js';
 import { parseEndpoint } from '../lower/endpoint.js';
+import { ovsdbAddressProblem } from '../lower/ovsdb-address.js';
 import { checkEmptyPermit } from './permit.js';
 import type { FieldMatch, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit } from '../syntax/ast.js';
 
@@ -60,6 +61,10 @@ export function checkValues(file: SourceFile): Diagnostic[] {
         if (m.kind === 'Switch') {
           if (m.dpid && m.dpid.value === undefined) {
             err(m.dpid.range, `dpid ${m.dpid.text} is malformed: expected 8 hex pairs (00:00:00:00:00:00:00:01) or a number up to 2^64-1`);
+          }
+          if (m.ovsdb) {
+            const problem = ovsdbAddressProblem(m.ovsdb.value);
+            if (problem) err(m.ovsdb.range, `ovsdb address "${m.ovsdb.value}" is malformed: ${problem}`);
           }
           for (const p of m.ports ?? []) {
             if (p.first && p.last) portRange(p.first, p.last, 'port');

@@ -112,7 +112,13 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   const guarantees = guaranteesBySlice(reservations);
   const ids = allocateQosIds(slices, guarantees, previous);
 
-  const planSwitches: PlanSwitch[] = switches.map((sw) => ({ name: sw.name, dpid: dpidHex(sw.dpid), ports: planPorts(sw) }));
+  const planSwitches: PlanSwitch[] = switches.map((sw) => ({
+    name: sw.name,
+    dpid: dpidHex(sw.dpid),
+    ports: planPorts(sw),
+    // Present only when declared: plans of networks without it keep their bytes.
+    ...(sw.decl.ovsdb ? { ovsdb: sw.decl.ovsdb.value } : {}),
+  }));
   const planLinks: PlanLink[] = links.map((l) => ({
     id: l.id,
     a: { switch: l.a.switch, dpid: dpidOf(l.a.switch), port: l.a.port },

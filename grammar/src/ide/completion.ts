@@ -370,6 +370,7 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
     case 'network':
       if (st.length === 0) return [kw('switch'), kw('link'), SNIPPETS['switch']!, SNIPPETS['link']!];
       if (first === 'switch' && st.length === 2) return [kw('dpid')];
+      if (first === 'switch' && st.length === 4) return [kw('ovsdb')];
       if (first === 'link') {
         if (st.length === 1 || last === '<->') return locations(model, ctx.prefix, flags);
         if (st.length === 2) return [{ label: '<->', kind: 'keyword', documentation: KEYWORDS['link'] }];

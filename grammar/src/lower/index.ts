@@ -3,3 +3,4 @@
 export { lowerMatch, FIELD_NAMES, type LoweredMatch, type ValueProblem } from './field-match.js';
 export { parseEndpoint } from './endpoint.js';
 export { allocateOverlays, freeTag, VLAN_POOL, MPLS_POOL, type OverlayAssignment, type OverlayType } from './overlay.js';
+export { ovsdbAddressProblem } from './ovsdb-address.js';

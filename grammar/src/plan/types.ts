@@ -28,6 +28,8 @@ export interface PlanSwitch {
   dpid: DpidHex;
   /** null: the switch declares no ports and accepts any port number. */
   ports: PlanPort[] | null;
+  /** The switch's ovsdb-server (`unix:PATH` or `tcp:HOST:PORT`), when the network declares it. */
+  ovsdb?: string;
 }
 
 export interface PlanPort {

@@ -102,6 +102,8 @@ export interface SwitchDecl extends NodeBase {
   kind: 'Switch';
   name: Ident | undefined;
   dpid: DpidLit | undefined;
+  /** `ovsdb "unix:PATH"` / `"tcp:HOST:PORT"`: the switch's ovsdb-server (queues are created there). */
+  ovsdb: StringLit | undefined;
   /** Undefined when the switch has no `{ … }` body (accepts any port number). */
   ports: PortDecl[] | undefined;
 }

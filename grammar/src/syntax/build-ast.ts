@@ -140,6 +140,7 @@ export class AstBuilder {
       kind: 'Switch',
       name: this.ident(token(c, 'name')),
       dpid: dpidTok ? { kind: 'Dpid', text: dpidTok.image, value: dpidValue(dpidTok.image), range: this.tokRange(dpidTok) } : undefined,
+      ovsdb: this.str(token(c, 'ovsdb')),
       ports,
       range,
     };

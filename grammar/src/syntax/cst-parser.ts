@@ -101,7 +101,11 @@ export class SliceCstParser extends CstParser {
     this.CONSUME(T.Identifier, { LABEL: 'name' });
     this.CONSUME(T.Dpid);
     this.SUBRULE(this.dpidValue);
-    this.OPTION(() => this.SUBRULE(this.switchBody));
+    this.OPTION(() => {
+      this.CONSUME(T.Ovsdb);
+      this.CONSUME(T.StringLiteral, { LABEL: 'ovsdb' });
+    });
+    this.OPTION2(() => this.SUBRULE(this.switchBody));
   });
 
   public switchBody = this.RULE('switchBody', () => {

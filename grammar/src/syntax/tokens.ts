@@ -27,6 +27,7 @@ function keyword(word: string): TokenType {
 export const Network = keyword('network');
 export const Switch = keyword('switch');
 export const Dpid = keyword('dpid');
+export const Ovsdb = keyword('ovsdb');
 export const Port = keyword('port');
 export const Speed = keyword('speed');
 export const Link = keyword('link');
@@ -61,6 +62,7 @@ export const keywordTokens: TokenType[] = [
   Network,
   Switch,
   Dpid,
+  Ovsdb,
   Port,
   Speed,
   Link,

@@ -20,3 +20,4 @@ export {
   type QueueReconcileResult,
   type QueueReconcileError,
 } from './queue-reconciler.js';
+export { applyPlanQueues, ovsdbAddressOf, DFVISOR_QUEUE_OWNER, type PlanQueueOptions } from './plan-queues.js';

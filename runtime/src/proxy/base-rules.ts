@@ -17,6 +17,8 @@ import {
 } from '../dataplane/cookies.js';
 import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY, PROBE_PRIORITY } from '../dataplane/priorities.js';
 import { LLDP_ETHERTYPE, PROBE_SRC } from './discovery/lldp.js';
+import { mplsClassOf } from '../dataplane/mpls-ethertypes.js';
+import { meterBurstKb, portMeterId, portMeterRateKbps } from '../dataplane/port-meters.js';
 
 export interface MeterMod {
   command: 'add' | 'modify' | 'delete';
@@ -76,37 +78,54 @@ export function missEmulationRule(sliceId: number, match: FlowMatch): FlowMod {
   });
 }
 
-/** Base rules and meters for one slice on one switch. */
-export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boolean): SwitchSetup {
+/**
+ * The slice's meters on a switch: one per port of `ports` (the slice's ports there) into which
+ * its traffic is limited (its cap, a guaranteed link port's limit, the tighter of both).
+ */
+export function sliceMeters(v: SliceOnSwitch, ports: readonly number[]): Array<{ meterId: number; port: number; rateKbps: number }> {
+  const out: Array<{ meterId: number; port: number; rateKbps: number }> = [];
+  for (const port of ports) {
+    const rateKbps = portMeterRateKbps(v.meterRateKbps, v.portLimitsKbps, port);
+    const meterId = portMeterId(v.index, port);
+    if (rateKbps !== null && meterId !== null) out.push({ meterId, port, rateKbps });
+  }
+  return out;
+}
+
+/**
+ * Base rules and meters for one slice on one switch; `ports`: the slice's ports on the switch
+ * (edge ports resolved), `meterExists`: whether a meter id is already on the switch.
+ */
+export function sliceSetup(
+  v: SliceOnSwitch,
+  meters: boolean,
+  meterExists: (meterId: number) => boolean,
+  ports: readonly number[],
+): SwitchSetup {
   const ctx: SliceContext = { view: v, edgePorts: [], meters };
   const flowMods: FlowMod[] = [];
   const notes: string[] = [];
   // LLDP a slice sends over its links comes back tagged: hand it to the slice's controller.
   let seq = 1;
   for (const p of [...v.linkPorts].sort((a, b) => a - b)) {
+    // Under an MPLS label the inner ethertype is the label's traffic class (LLDP's).
     const m =
       v.overlay.type === 'vlan'
         ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx), eth_type: { value: 0x88ccn } }
-        : { in_port: { value: BigInt(p) }, ...tagMatch(ctx) };
-    if (v.overlay.type === 'mpls') {
-      seq++;
-      continue;
-    }
+        : { in_port: { value: BigInt(p) }, ...tagMatch(ctx), mpls_tc: { value: BigInt(mplsClassOf(0x88cc)!) } };
     flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
   }
   const meterMods: MeterMod[] = [];
-  if (v.meterId !== null && v.meterRateKbps !== null) {
-    if (meters) {
+  const wanted = sliceMeters(v, ports);
+  if (wanted.length && !meters) notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap and guarantee limits not enforced there`);
+  if (meters)
+    for (const m of wanted)
       meterMods.push({
-        command: meterExists ? 'modify' : 'add',
-        meterId: v.meterId,
+        command: meterExists(m.meterId) ? 'modify' : 'add',
+        meterId: m.meterId,
         flags: OFPMF.KBPS | OFPMF.BURST | OFPMF.STATS,
-        bands: [{ type: 'drop', rate: v.meterRateKbps, burst: v.meterBurstKb ?? Math.max(1, Math.round(v.meterRateKbps / 10)) }],
+        bands: [{ type: 'drop', rate: m.rateKbps, burst: meterBurstKb(m.rateKbps) }],
       });
-    } else {
-      notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap not enforced there`);
-    }
-  }
   if (v.classes.length)
     notes.push(
       `slice ${v.slice}: class queues are selected per flow (set_queue); the queues themselves are configured on the switch (docs/dataplane.md)`,
@@ -114,13 +133,13 @@ export function sliceSetup(v: SliceOnSwitch, meters: boolean, meterExists: boole
   return { flowMods, meterMods, notes };
 }
 
-/** Removes everything of a slice from a switch: its tenant flows, its base rules, its meter. */
-export function sliceTeardown(sliceId: number, meterId: number | null, meters: boolean): SwitchSetup {
+/** Removes everything of a slice from a switch: its tenant flows, its base rules, its meters (`meterIds`, from sliceMeters). */
+export function sliceTeardown(sliceId: number, meterIds: readonly number[], meters: boolean): SwitchSetup {
   const del = (cookie: bigint, mask: bigint) =>
     flow({ command: FC.DELETE, tableId: OFPTT_ALL, match: {}, priority: 0, cookie, cookieMask: mask, instructions: [] });
   return {
     flowMods: [del(sliceCookie(sliceId, 0), SLICE_COOKIE_MASK), del(hvSliceCookie(sliceId, 0), HV_SLICE_COOKIE_MASK)],
-    meterMods: meters && meterId !== null ? [{ command: 'delete', meterId, flags: 0, bands: [] }] : [],
+    meterMods: meters ? meterIds.map((meterId) => ({ command: 'delete' as const, meterId, flags: 0, bands: [] })) : [],
     notes: [],
   };
 }

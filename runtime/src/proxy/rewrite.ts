@@ -1,18 +1,20 @@
 // Rewriting tenant → switch messages for one slice on one switch: flow-mods are intersected with
 // the slice's flowspace (one physical rule per in-port and flowspace alternative), priorities
 // moved into the tenant band, outputs checked against the slice's ports, FLOOD/ALL expanded,
-// the overlay tag pushed before link ports and popped before edge ports, the slice's meter and
-// class queues added; the actions are confined to the slice as transformations of packets
-// (confine.ts: rules narrowed, packet-out frames classified, tagged frames refused). Pure
-// functions: no I/O, errors as values.
+// the overlay tag pushed before link ports and popped before edge ports, the slice's meter
+// (its tightest output port's) and class and guarantee queues added; the actions are confined to
+// the slice as transformations of packets (confine.ts: rules narrowed, packet-out frames
+// classified, tagged frames refused). Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
-import { checkBuffered, checkFrame, narrowRule } from './confine.js';
+import { alternativesAt, checkBuffered, checkFrame, narrowRule } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
+import { portMeterRateKbps, tightestPortMeter } from '../dataplane/port-meters.js';
+import { MPLS_INNER_CLASSES, innerEthType, mplsClassOf } from '../dataplane/mpls-ethertypes.js';
 
 /** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
 export const MAX_EXPANSION = 256;
@@ -29,16 +31,22 @@ export function tagMatch(ctx: SliceContext): FlowMatch {
   return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(ctx.view.overlay.tag) } };
 }
 
+/** The MPLS traffic class a pushed label carries for a packet of this ethertype (7: none, never popped). */
+const NO_MPLS_CLASS = 7;
+
 function pushTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
   if (ctx.view.overlay.type === 'vlan')
     return [
       { type: 'push_vlan', ethertype: 0x8100 },
       { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) },
     ];
-  void innerEthType;
+  // The inner ethertype travels in the label's traffic class (set always: a push may copy an
+  // IP packet's DSCP into it).
+  const tc = innerEthType === undefined ? null : mplsClassOf(Number(innerEthType));
   return [
     { type: 'push_mpls', ethertype: 0x8847 },
     { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) },
+    { type: 'set_field', field: 'mpls_tc', value: BigInt(tc ?? NO_MPLS_CLASS) },
   ];
 }
 
@@ -130,7 +138,7 @@ function pushAll(out: Action[], xs: Action[]): void {
   for (const x of xs) out.push(x);
 }
 
-/** An output, with the tag pushed before link ports and popped before edge ports, and the class queue. */
+/** An output, with the tag pushed before link ports and popped before edge ports, and the class or guarantee queue. */
 function emitOutput(
   ctx: SliceContext,
   out: Action[],
@@ -150,7 +158,9 @@ function emitOutput(
     pushAll(out, popTag(ctx, innerEthType));
     st.tagged = false;
   }
-  if (queueId !== null) out.push({ type: 'set_queue', queueId });
+  // The class's queue, else the slice's guarantee queue on that port (all its traffic there).
+  const q = queueId ?? ctx.view.guaranteeQueues[physical];
+  if (q !== undefined) out.push({ type: 'set_queue', queueId: q });
   out.push({ type: 'output', port, maxLen });
 }
 
@@ -166,28 +176,38 @@ function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
   return null;
 }
 
-/** One physical match of a tenant rule: its in-port, whether it is a link port (tagged), and the flowspace alternative it came from. */
+/**
+ * One physical match of a tenant rule: its in-port, whether it is a link port (tagged), the flowspace
+ * alternative it came from, and `inner`: the packet's own ethertype where the MPLS overlay needs it.
+ */
 export interface Expansion {
   inPort: number;
   tagged: boolean;
   match: FlowMatch;
   source?: FlowMatch;
+  inner?: bigint;
 }
 
 /**
  * The physical matches for a tenant match: per in-port of the slice, the tenant match ANDed
- * with the slice's write flowspace (edge ports) or with the overlay tag (link ports).
+ * with the slice's write flowspace (edge ports) or with the overlay tag (link ports). On an MPLS
+ * slice every physical match names the inner ethertype (the label's traffic class on link ports,
+ * eth_type on edge ports): a match that leaves it open becomes one match per carried ethertype
+ * (runtime/src/dataplane/mpls-ethertypes.ts), so the push sets and the pop restores it.
  */
 export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Expansion[]> {
-  // Tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match, nothing else.
+  // VLAN-overlay tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match,
+  // nothing else. MPLS-overlay tenants may match customer tags (their flowspace decides which).
   let tenant = tenantIn;
-  if (tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
+  const mpls = ctx.view.overlay.type === 'mpls';
+  if (!mpls && tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
     // A copy without the VLAN fields (not `delete`: that leaves a slow dictionary-mode object).
     const copy: FlowMatch = {};
     for (const k in tenantIn) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as keyof FlowMatch] = tenantIn[k as keyof FlowMatch];
     tenant = copy;
   }
-  for (const f of OVERLAY_FIELD_LIST) if (tenant[f]) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  for (const f of OVERLAY_FIELD_LIST)
+    if (tenant[f] && !(mpls && (f === 'vlan_vid' || f === 'vlan_pcp'))) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
   let inPorts: number[];
   if (tenant.in_port) {
     if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
@@ -202,10 +222,16 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
     if (isLinkPort(ctx, p)) {
-      // Under an MPLS label only L2 fields stay matchable: the rule keeps those and the label.
-      const base = ctx.view.overlay.type === 'mpls' ? l2Only(tenant) : tenant;
-      const m = intersectMatches(intersectMatches(base, inPortMatch)!, tagMatch(ctx));
-      if (m) out.push({ inPort: p, tagged: true, match: m });
+      if (!mpls) {
+        const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));
+        if (m) out.push({ inPort: p, tagged: true, match: m });
+        continue;
+      }
+      // Under an MPLS label only L2 fields stay matchable: the rule keeps those (the customer's
+      // VLAN tag, outside the label, included), the label and the class of the inner ethertype.
+      const base = intersectMatches(intersectMatches(l2Only(tenant), inPortMatch)!, tagMatch(ctx));
+      if (!base) continue;
+      for (const [ethType, tc] of innerClasses(tenant)) out.push({ inPort: p, tagged: true, match: { ...base, mpls_tc: { value: BigInt(tc) } }, inner: BigInt(ethType) });
       continue;
     }
     for (const r of rulesAt(ctx.view, p)) {
@@ -219,14 +245,26 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
         if (!m) continue;
         // m is a fresh object from intersectMatches (not keyed yet): completed in place.
         if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
-        // Duplicates are only possible once there are two results: key them lazily.
-        if (out.length > 0) {
+        if (mpls && !m.eth_type) {
+          // One rule per ethertype the MPLS overlay carries (the push sets its class).
           seen ??= new Set(out.map((o) => matchKey(o.match)));
-          const key = matchKey(m);
-          if (seen.has(key)) continue;
-          seen.add(key);
+          for (const [t] of innerClasses(m)) {
+            const one: FlowMatch = { ...m, eth_type: { value: BigInt(t) } };
+            const key = matchKey(one);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            out.push({ inPort: p, tagged: false, match: one, source: alt, inner: one.eth_type!.value });
+          }
+        } else {
+          // Duplicates are only possible once there are two results: key them lazily.
+          if (out.length > 0) {
+            seen ??= new Set(out.map((o) => matchKey(o.match)));
+            const key = matchKey(m);
+            if (seen.has(key)) continue;
+            seen.add(key);
+          }
+          out.push({ inPort: p, tagged: false, match: m, source: alt, inner: m.eth_type?.value });
         }
-        out.push({ inPort: p, tagged: false, match: m, source: alt });
         if (out.length > MAX_EXPANSION)
           return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
       }
@@ -235,15 +273,44 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   return { ok: true, value: out };
 }
 
+/** The [ethertype, traffic class] pairs an MPLS slice's match covers: its eth_type's, or all carried ones. */
+function innerClasses(m: FlowMatch): ReadonlyArray<readonly [number, number]> {
+  const t = m.eth_type;
+  if (!t) return MPLS_INNER_CLASSES;
+  if (t.mask !== undefined) return MPLS_INNER_CLASSES.filter(([e]) => (BigInt(e) & t.mask!) === (t.value & t.mask!));
+  const tc = mplsClassOf(Number(t.value));
+  return tc === null ? [] : [[Number(t.value), tc]];
+}
+
 function l2Only(m: FlowMatch): FlowMatch {
   const out: FlowMatch = {};
   if (m.in_port) out.in_port = m.in_port;
   if (m.eth_src) out.eth_src = m.eth_src;
   if (m.eth_dst) out.eth_dst = m.eth_dst;
+  if (m.vlan_vid) out.vlan_vid = m.vlan_vid;
+  if (m.vlan_pcp) out.vlan_pcp = m.vlan_pcp;
   return out;
 }
 
 export { matchKey };
+
+/** The slice's meter for a flow with these (rewritten) actions: its tightest output port's, or none. */
+function flowMeter(ctx: SliceContext, acts: Action[], inPort: number): number | null {
+  const v = ctx.view;
+  if (v.meterRateKbps === null && !hasKeys(v.portLimitsKbps)) return null;
+  const ports: number[] = [];
+  for (const a of acts) {
+    if (a.type !== 'output') continue;
+    if (a.port < OFPP.MAX) ports.push(a.port);
+    else if (a.port === OFPP.IN_PORT) ports.push(inPort);
+  }
+  return tightestPortMeter(v.index, ports, (p) => portMeterRateKbps(v.meterRateKbps, v.portLimitsKbps, p))?.meterId ?? null;
+}
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
 
 /** Rewrites a tenant flow-mod into the physical flow-mods for the switch. */
 export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): Rewrite<FlowMod[]> {
@@ -276,9 +343,10 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
   for (const e of expanded.value) {
     const instructions: Instruction[] = [];
     if (!isDelete) {
-      if (ctx.meters && ctx.view.meterId !== null) instructions.push({ type: 'meter', meterId: ctx.view.meterId });
-      // The inner ethertype for an MPLS pop is the tenant's (a link-port rule matches 0x8847).
-      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), fm.match.eth_type?.value);
+      // The inner ethertype for an MPLS push or pop is the expansion's (a link-port rule matches 0x8847).
+      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.inner ?? fm.match.eth_type?.value);
+      const meterId = ctx.meters ? flowMeter(ctx, acts, e.inPort) : null;
+      if (meterId !== null) instructions.push({ type: 'meter', meterId });
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
     }
     // Built field by field (no spread of the tenant's message): this runs for every flow-mod.
@@ -326,7 +394,7 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
     }
     out ??= expansions.slice(0, i);
     why ??= r.why;
-    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match });
+    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner });
     if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
   }
   if (out === null) return { ok: true, value: expansions };
@@ -335,10 +403,22 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
 }
 
 const ETH_TAGS = new Set([0x8100, 0x88a8, 0x9100, 0x8847, 0x8848]);
+const VLAN_TAGS = new Set([0x8100, 0x88a8]);
 
 /** Whether a frame carries a VLAN or MPLS header (what overlays use). */
 export function carriesTag(data: Buffer): boolean {
   return data.length >= 14 && ETH_TAGS.has(data.readUInt16BE(12));
+}
+
+/**
+ * Whether a tagged frame may still be sent: only a customer VLAN tag on an MPLS-overlay slice whose
+ * write flowspace at the in-port names that exact vlan_vid (its VLAN slicing, docs/dataplane.md). A
+ * tag the flowspace leaves open could pose as another slice's VLAN overlay on a shared link.
+ */
+function customerTagAllowed(ctx: SliceContext, data: Buffer, inPort: number | null): boolean {
+  if (ctx.view.overlay.type !== 'mpls' || inPort === null || data.length < 18 || !VLAN_TAGS.has(data.readUInt16BE(12))) return false;
+  const vid = BigInt((data.readUInt16BE(14) & 0x0fff) | OFPVID_PRESENT);
+  return alternativesAt(ctx.view, inPort, 'write').some((alt) => alt.vlan_vid !== undefined && alt.vlan_vid.mask === undefined && alt.vlan_vid.value === vid);
 }
 
 /**
@@ -364,11 +444,14 @@ export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Act
     if (toController === 'rewritten')
       return fail('eperm_action', 'set_field before OUTPUT CONTROLLER in a packet-out: the frame returns unchanged');
   }
-  if (!buffered && carriesTag(data)) return fail('eperm_request', 'the frame carries a VLAN or MPLS header: tags belong to the overlay');
+  if (!buffered && carriesTag(data) && !customerTagAllowed(ctx, data, physIn))
+    return fail('eperm_request', 'the frame carries a VLAN or MPLS header: tags belong to the overlay');
   const confined = buffered ? checkBuffered(ctx, actions, physIn) : checkFrame(ctx, data, actions, physIn);
   if (!confined.ok) return fail(buffered || confined.reason.startsWith('the packets') ? 'eperm_action' : 'eperm_request', confined.reason);
   const acts = toController === null ? actions : actions.filter((a) => a.type !== 'output' || a.port !== OFPP.CONTROLLER);
-  return { ok: true, value: rewriteActions(ctx, acts, physIn, false, null, undefined) };
+  // The data's ethertype: an MPLS overlay carries it in the label it pushes.
+  const inner = buffered || ctx.view.overlay.type !== 'mpls' ? undefined : innerEthType(data);
+  return { ok: true, value: rewriteActions(ctx, acts, physIn, false, null, inner === undefined ? undefined : BigInt(inner)) };
 }
 
 /** Whether a packet-out's actions send the frame to the controller: null (no), 'plain', or 'rewritten' (after a set_field). */

@@ -6,6 +6,7 @@ import type { FlowMatch } from './messages.js';
 import { planMatchToFlowMatches } from './plan-match-to-flow.js';
 import { Classifier } from '../classifier/index.js';
 import { OFPP13 } from '../openflow/constants.js';
+import { guaranteeLimitsKbps } from '../dataplane/port-meters.js';
 
 export interface FlowspaceRule {
   id: number;
@@ -33,10 +34,22 @@ export interface SliceOnSwitch {
   linkPorts: Set<number>;
   overlay: { type: 'vlan' | 'mpls'; tag: number };
   rules: FlowspaceRule[];
+  /** The plan's meter record of the slice's cap on this switch (its rate is the cap; see portLimitsKbps). */
   meterId: number | null;
   meterRateKbps: number | null;
   meterBurstKb: number | null;
+  /**
+   * port → the most (kbit/s) the slice may send into that guaranteed link port: the link's
+   * capacity minus the other slices' guarantees there. With the cap, this makes the slice's meter
+   * per output port (runtime/src/dataplane/port-meters.ts).
+   */
+  portLimitsKbps: Record<number, number>;
   classes: ClassQueue[];
+  /**
+   * port → the slice's guarantee queue there (plan `qos.queues` with class null): every output of
+   * the slice to that port is steered into it (set_queue), unless a class queue applies.
+   */
+  guaranteeQueues: Record<number, number>;
   limits: { flowEntriesSwitch: number | null; flowEntriesTotal: number | null; controlRate: number | null; packetInRate: number | null };
   controllers: Array<{ host: string; port: number; url: string }>;
 }
@@ -111,7 +124,11 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
     meterId: meter?.meterId ?? null,
     meterRateKbps: meter?.rateKbps ?? null,
     meterBurstKb: meter?.burstKb ?? null,
+    portLimitsKbps: guaranteeLimitsKbps(plan, s.name, dpid),
     classes: s.qos.classes.map((c) => ({ name: c.name, queueId: c.queueId, alternatives: planMatchToFlowMatches(c.match) })),
+    guaranteeQueues: Object.fromEntries(
+      plan.qos.queues.filter((q) => q.dpid === dpid && q.slice === s.name && q.class === null).map((q) => [q.port, q.queueId]),
+    ),
     limits: {
       flowEntriesSwitch: s.limits.flowEntriesPerSwitch[dpid] ?? null,
       flowEntriesTotal: s.limits.flowEntries,

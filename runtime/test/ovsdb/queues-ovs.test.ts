@@ -10,6 +10,7 @@ import { waitFor } from '../../src/lab/proc.js';
 import { OvsdbClient } from '../../src/ovsdb/client.js';
 import { reconcileQueues, type QueueReconcileResult } from '../../src/ovsdb/queue-reconciler.js';
 import type { SwitchQueues } from '../../src/ovsdb/queues.js';
+import { createOperatorQos, listRows, type OvsRow } from './ovs-rows.js';
 
 const OWNER = 'dfv-test-deployment';
 const S1 = '0000000000000001',
@@ -21,23 +22,7 @@ let client: OvsdbClient;
 /** OpenFlow port → Port name, per bridge. */
 const names: Record<string, Record<number, string>> = { s1: {}, s2: {} };
 
-interface OvsRow {
-  _uuid: string;
-  [column: string]: unknown;
-}
-
-/** `ovs-vsctl --format=json list <table>` as rows of plain values (maps → objects, sets → arrays). */
-function list(table: string): OvsRow[] {
-  const out = JSON.parse(ovs.vsctl('--format=json', 'list', table)) as { headings: string[]; data: unknown[][] };
-  const plain = (d: unknown): unknown => {
-    if (!Array.isArray(d)) return d;
-    if (d[0] === 'uuid') return d[1];
-    if (d[0] === 'set') return (d[1] as unknown[]).map(plain);
-    if (d[0] === 'map') return Object.fromEntries((d[1] as unknown[][]).map(([k, v]) => [String(plain(k)), plain(v)]));
-    return d;
-  };
-  return out.data.map((row) => Object.fromEntries(out.headings.map((h, i) => [h, plain(row[i])])) as OvsRow);
-}
+const list = (table: string): OvsRow[] => listRows(ovs, table);
 
 /** The (port, queue id) pairs ovs-vswitchd reports in OpenFlow queue stats (what the proxy's apply check asks), queue 0 (the default class) left out. */
 function switchQueues(bridge: string): string[] {
@@ -140,26 +125,7 @@ before(async () => {
     if (m) names[m[1]][Number(m[2])] = String(i.name);
   }
   // Someone else's configuration: a QoS with a queue on s1 port 3 and on s2 port 1, bridge external_ids.
-  ovs.vsctl(
-    'set',
-    'port',
-    names.s1[3],
-    'qos=@q',
-    '--',
-    '--id=@q',
-    'create',
-    'qos',
-    'type=linux-htb',
-    'other-config:max-rate=5000000',
-    'queues:7=@q7',
-    'external_ids:made-by=operator',
-    '--',
-    '--id=@q7',
-    'create',
-    'queue',
-    'other-config:min-rate=1000',
-    'external_ids:made-by=operator',
-  );
+  createOperatorQos(ovs, names.s1[3]!);
   ovs.vsctl(
     'set',
     'port',

@@ -216,7 +216,9 @@ describe('slicing proxy limits and robustness (OVS + scripted tenants)', { timeo
       ...plan,
       qos: {
         ...plan.qos,
-        queues: [{ dpid: plan.slices[0]!.view[0]!.dpid, port: 3, queueId: 1, slice: 'x', class: null, minBps: 1e6, maxBps: 1e7 }],
+        // A class queue (the slice declares no such class, so its view and tenant connection stay
+        // as they are; a guarantee queue would steer all of x's traffic there and set x up again).
+        queues: [{ dpid: plan.slices[0]!.view[0]!.dpid, port: 3, queueId: 1, slice: 'x', class: 'bulk', minBps: 1e6, maxBps: 1e7 }],
       },
     };
     const missing = await proxy.applyPlan(withQueues);

@@ -134,7 +134,8 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
       rig.ovs.dumpFlows('s2').join('\n'),
       /priority=65530,dl_vlan=101,in_port=1,dl_type=0x88cc|priority=65530,lldp,in_port=1,dl_vlan=101|dl_vlan=101/,
     );
-    assert.match(rig.ovs.dumpMeters('s1'), /meter=1 kbps burst stats bands=\s*type=drop rate=2000/);
+    // alpha's cap on each of its ports of s1 (1 and 3): meters (slice id + 1) << 16 | port
+    for (const id of [0x10001, 0x10003]) assert.match(rig.ovs.dumpMeters('s1'), new RegExp(`meter=${id} kbps burst stats bands=\\s*type=drop rate=2000`));
   });
 
   test("two slices on the same subnet each ping their own hosts across three switches, never the other's", async () => {
@@ -359,7 +360,7 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
     assert.ok(r.ok, JSON.stringify(r));
     for (const br of ['s1', 's2', 's3'])
       assert.ok(!rig.ovs.dumpFlows(br).some((f) => f.includes('dl_vlan=101') || (f.includes('in_port=1,') && br !== 's2')), br);
-    assert.doesNotMatch(rig.ovs.dumpMeters('s1'), /meter=1/);
+    assert.doesNotMatch(rig.ovs.dumpMeters('s1'), /meter=6553[79]/);
     assert.equal((await rig.ovs.ping(rig.hosts.a1, '10.0.0.2', 1)).code === 0, false);
     assert.equal((await rig.ovs.ping(rig.hosts.b1, '10.0.0.2', 1)).code, 0);
   });
@@ -406,6 +407,8 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
   const ovs = new OvsSandbox();
   const proxy = new SlicingProxy({ ofListen: '127.0.0.1:0' });
   let ctl: TenantController | undefined;
+  /** The VLAN-slicing tenant: customer VLAN 100 at s1:2 and s3:2, over MPLS in the core. */
+  let custCtl: TenantController | undefined;
   const hosts: Record<string, Host> = {};
   before(async () => {
     ovs.start();
@@ -414,11 +417,21 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     ovs.link('s2', 2, 's3', 3);
     hosts.m1 = ovs.addHost({ name: 'm1', bridge: 's1', ofport: 1, ip: '10.5.0.1/24' });
     hosts.m3 = ovs.addHost({ name: 'm3', bridge: 's3', ofport: 1, ip: '10.5.0.3/24' });
-    // ARP has no ethertype under an MPLS label: the hosts know each other (IPv4 crosses the core).
-    await ovs.inNs(hosts.m1, 'ip', ['neigh', 'replace', '10.5.0.3', 'lladdr', hosts.m3.mac, 'dev', 'eth0', 'nud', 'permanent']);
-    await ovs.inNs(hosts.m3, 'ip', ['neigh', 'replace', '10.5.0.1', 'lladdr', hosts.m1.mac, 'dev', 'eth0', 'nud', 'permanent']);
+    // No static neighbours: ARP and IPv6 neighbour discovery cross the MPLS core (the inner
+    // ethertype travels in the label's traffic class).
+    for (const [h, n] of [
+      [hosts.m1, 1],
+      [hosts.m3, 3],
+    ] as const)
+      await ovs.inNs(h, 'ip', ['-6', 'addr', 'add', `fd00:5::${n}/64`, 'dev', 'eth0', 'nodad']);
+    // The VLAN-slicing tenant's hosts: they send and receive raw frames tagged 100 (the test
+    // machine has no 8021q module for VLAN interfaces).
+    hosts.t1 = ovs.addHost({ name: 't1', bridge: 's1', ofport: 2, ip: '10.99.0.1/24' });
+    hosts.t3 = ovs.addHost({ name: 't3', bridge: 's3', ofport: 2, ip: '10.99.0.3/24' });
     const port = await freePort();
     ctl = await startTestController(port, 'OpenFlow13');
+    const custPort = await freePort();
+    custCtl = await startTestController(custPort, 'OpenFlow13');
     const { port: of } = await proxy.start();
     await proxy.applyPlan(
       linePlan([
@@ -428,8 +441,19 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
           vlan: 1001,
           overlay: 'mpls',
           flowspace: [
-            [1, 1, { eth_type: 0x0800 }],
-            [3, 1, { eth_type: 0x0800 }],
+            [1, 1, {}],
+            [3, 1, {}],
+            [2, null, {}],
+          ],
+        },
+        {
+          name: 'cust',
+          controllerPort: custPort,
+          vlan: 1002,
+          overlay: 'mpls',
+          flowspace: [
+            [1, 2, { vlan_vid: 100 }],
+            [3, 2, { vlan_vid: 100 }],
             [2, null, {}],
           ],
         },
@@ -446,6 +470,7 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
   after(async () => {
     await proxy.stop().catch(() => {});
     await ctl?.stop().catch(() => {});
+    await custCtl?.stop().catch(() => {});
     ovs.teardown();
   });
 
@@ -467,5 +492,76 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
     assert.doesNotMatch(edges, /pop_mpls:0x8847/, 'the pop restores the inner IPv4 ethertype');
     assert.equal((await ovs.ping(hosts.m1!, '10.5.0.3', 3)).code, 0, 'pings through the installed MPLS flows');
+    // The hosts learnt each other by ARP across the core (nothing static).
+    const neigh = (await ovs.inNs(hosts.m1!, 'ip', ['neigh', 'show', '10.5.0.3'])).stdout;
+    assert.match(neigh, new RegExp(hosts.m3!.mac), neigh);
+    assert.doesNotMatch(neigh, /PERMANENT/, neigh);
+    assert.match(edges, /pop_mpls:0x0806/, 'ARP is popped as ARP');
+  });
+
+  test('IPv6 crosses the MPLS core: neighbour discovery and ping6', async () => {
+    await waitFor('m1 reaches m3 over IPv6', async () => (await ovs.ping(hosts.m1!, 'fd00:5::3', 1, ['-6'])).code === 0, 25_000, 300);
+    assert.match((await ovs.inNs(hosts.m1!, 'ip', ['-6', 'neigh', 'show', 'fd00:5::3'])).stdout, new RegExp(hosts.m3!.mac));
+    assert.match([...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n'), /pop_mpls:0x86dd/, 'IPv6 is popped as IPv6');
+  });
+
+  test('VLAN slicing: frames tagged 100 at the edge reach the slice that owns vlan_vid 100, tag kept end to end, over MPLS', async () => {
+    // At t3: count the ARP frames from t1 by their VLAN tag (the kernel moves a received tag into
+    // the packet's auxiliary data).
+    const sniffer = spawnOwned('vlan-sniffer', 'ip', [
+      'netns',
+      'exec',
+      hosts.t3!.ns,
+      'python3',
+      '-c',
+      [
+        'import socket, struct, time',
+        's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))',
+        "s.bind(('eth0', 0)); s.settimeout(0.2)",
+        's.setsockopt(263, 8, 1)', // SOL_PACKET, PACKET_AUXDATA
+        "print('ready', flush=True)",
+        'seen = {}; end = time.time() + 8',
+        'while time.time() < end:',
+        '    try: d, anc, flags, a = s.recvmsg(2048, socket.CMSG_SPACE(32))',
+        '    except socket.timeout: continue',
+        `    if d[6:12] != bytes.fromhex('${hosts.t1!.mac.replaceAll(':', '')}'): continue`,
+        '    vid = None',
+        '    if d[12:14] == bytes.fromhex("8100"): vid = struct.unpack("!H", d[14:16])[0] & 0xfff',
+        '    for lvl, typ, data in anc:',
+        '        if lvl == 263 and typ == 8:',
+        '            st, ln, sn, mac, net, tci, tpid = struct.unpack("IIIHHHH", data[:20])',
+        '            if st & 0x10: vid = tci & 0xfff',
+        '    seen[str(vid)] = seen.get(str(vid), 0) + 1',
+        "print('seen', seen, flush=True)",
+      ].join('\n'),
+    ]);
+    try {
+      const said = () => sniffer.output.join('');
+      await waitFor('sniffer ready', () => said().includes('ready'), 10_000, 50);
+      // From t1: ARP requests tagged 100 (the slice's) and untagged (no slice's), a few of each.
+      const arp = (tag: string) =>
+        `bytes.fromhex('ffffffffffff${hosts.t1!.mac.replaceAll(':', '')}${tag}0806000108000604000102000000000a0a0600010000000000000a060003') + bytes(18)`;
+      await ovs.inNs(hosts.t1!, 'python3', [
+        '-c',
+        [
+          'import socket, time',
+          "t = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); t.bind(('eth0', 0))",
+          'for i in range(6):',
+          `    t.send(${arp('81000064')}); t.send(${arp('')}); time.sleep(0.5)`,
+        ].join('\n'),
+      ]);
+      await waitFor('sniffer done', () => said().includes('seen'), 15_000, 100);
+      const seen = JSON.parse(/seen (\{.*\})/.exec(said())![1]!.replaceAll("'", '"')) as Record<string, number>;
+      assert.ok((seen['100'] ?? 0) > 0, `frames tagged 100 arrive at t3 with their tag: ${said()}`);
+      assert.deepEqual(Object.keys(seen), ['100'], `nothing else from t1 arrives (the untagged frames are no slice's): ${said()}`);
+      assert.match(ovs.dumpFlows('s1').join('\n'), /dl_vlan=100/, "the slice's rules match its customer tag");
+    } finally {
+      await sniffer.stop();
+    }
+  });
+
+  test('LLDP stays in its MPLS slice: per link port, the label with the LLDP class goes to the controller', () => {
+    const core = ovs.dumpFlows('s2').join('\n');
+    for (const port of [1, 2]) assert.match(core, new RegExp(`priority=65530,mpls,in_port=${port},mpls_label=1001,mpls_tc=3 actions=CONTROLLER`), core);
   });
 });

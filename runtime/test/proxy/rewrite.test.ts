@@ -15,6 +15,8 @@ import { linePlan, dp, ipv4Frame } from './fixtures.js';
 
 const NO_BUF = 0xffffffff;
 const alphaFrame = ipv4Frame('10.1.0.5', '10.1.0.6');
+/** An IPv6 frame (header only): what an MPLS push must carry as ethertype 0x86dd. */
+const ipv6Frame = Buffer.concat([Buffer.alloc(12, 2), Buffer.from([0x86, 0xdd, 0x60]), Buffer.alloc(39)]);
 
 const plan = linePlan([
   {
@@ -114,8 +116,11 @@ test('a wider tenant rule becomes its intersection with the flowspace, priority 
   assert.equal(link.match.vlan_vid!.value, 0x1000n | 101n, 'link traffic carries the slice tag');
   assert.equal(edge.priority, TENANT_BAND.min);
   assert.equal(mapPriority(65535), TENANT_BAND.max);
-  assert.equal(edge.instructions[0].type, 'meter', 'the slice meter comes first');
+  assert.ok(!edge.instructions.some((i) => i.type === 'meter'), 'the cap meters ports: a flow to the controller has no meter');
   assert.ok(edge.flags & 1, 'flow-removed requested so entries can be counted');
+  const toLink = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions: apply(out(3)) }), 1n);
+  assert.ok(toLink.ok);
+  assert.deepEqual(toLink.value[0]!.instructions[0], { type: 'meter', meterId: 0x10003 }, "the slice's meter of port 3 comes first");
 });
 
 test('outside the flowspace, foreign ports, overlay fields and other tables are refused', () => {
@@ -242,17 +247,137 @@ test('packet parsing and VLAN stripping', () => {
 test('base rules: drop default, LLDP per slice on link ports, meter add/modify, teardown by cookie', () => {
   assert.equal(baseDropRule().priority, 0);
   const v = model.bySwitch.get(dp(1))!.find((x) => x.slice === 'alpha')!;
-  const s = sliceSetup(v, true, false);
+  const s = sliceSetup(v, true, () => false, [1, 3]);
   assert.equal(s.flowMods.length, 1);
   assert.equal(s.flowMods[0].match.eth_type!.value, 0x88ccn);
+  // the cap (1000 kbit/s) on each of the slice's ports: meter (slice id + 1) << 16 | port
   assert.deepEqual(
     s.meterMods.map((m) => [m.command, m.meterId, m.bands[0].rate]),
-    [['add', 1, 1000]],
+    [
+      ['add', 0x10001, 1000],
+      ['add', 0x10003, 1000],
+    ],
   );
-  assert.equal(sliceSetup(v, true, true).meterMods[0].command, 'modify');
-  assert.equal(sliceSetup(v, false, false).meterMods.length, 0, 'no meters on OpenFlow 1.0');
-  const td = sliceTeardown(v.index, 1, true);
+  assert.equal(sliceSetup(v, true, () => true, [1, 3]).meterMods[0].command, 'modify');
+  assert.equal(sliceSetup(v, false, () => false, [1, 3]).meterMods.length, 0, 'no meters on OpenFlow 1.0');
+  const td = sliceTeardown(v.index, [0x10001, 0x10003], true);
   assert.equal(td.flowMods.length, 2);
   assert.ok(td.flowMods.every((f) => f.command === FC.DELETE && f.cookieMask !== 0n));
   assert.equal(td.meterMods[0].command, 'delete');
+});
+
+test('guarantee queues: every output of the slice to a guaranteed port is steered into its queue (flows, FLOOD, packet-outs)', () => {
+  const queues: typeof plan.qos.queues = [
+    { dpid: dp(1), port: 3, queueId: 1, slice: 'alpha', class: null, minBps: 100e6, maxBps: null },
+    { dpid: dp(2), port: 1, queueId: 1, slice: 'alpha', class: null, minBps: 100e6, maxBps: null },
+  ];
+  const qModel = buildPlanViews({ ...plan, qos: { ...plan.qos, queues } });
+  const ctx: SliceContext = { view: qModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'alpha')!, edgePorts: [1], meters: true };
+  const acts = (r: ReturnType<typeof rewriteFlowMod>, i: number) =>
+    (r.ok ? r.value[i]!.instructions.find((x) => x.type === 'apply_actions') : undefined) as { actions: Action[] };
+  const flood = rewriteFlowMod(ctx, fm({ instructions: apply(out(OFPP.FLOOD)) }), 1n);
+  assert.ok(flood.ok);
+  // into the link port: tagged, then queue 1; back out of the edge port: no queue there
+  assert.deepEqual(
+    acts(flood, 0).actions.map((a) => a.type),
+    ['push_vlan', 'set_field', 'set_queue', 'output'],
+  );
+  assert.deepEqual(acts(flood, 0).actions[2], { type: 'set_queue', queueId: 1 });
+  assert.deepEqual(
+    acts(flood, 1).actions.map((a) => a.type),
+    ['pop_vlan', 'output'],
+  );
+  const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)], ipv4Frame('10.0.0.1', '10.0.0.2'), NO_BUF);
+  assert.ok(po.ok);
+  assert.deepEqual(po.value.slice(2), [{ type: 'set_queue', queueId: 1 }, out(3)]);
+  // another slice on the same port is not steered into alpha's queue
+  const beta = rewriteFlowMod(
+    { view: qModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'beta')!, edgePorts: [2, 4], meters: true },
+    fm({ match: { in_port: { value: 2n } }, instructions: apply(out(2)) }),
+    1n,
+  );
+  assert.ok(beta.ok);
+  assert.equal(acts(beta, 0).actions.filter((a) => a.type === 'set_queue').length, 0);
+  // a tenant still may not pick a queue itself
+  const own = rewriteFlowMod(ctx, fm({ instructions: apply({ type: 'set_queue', queueId: 1 }, out(3)) }), 1n);
+  assert.deepEqual(!own.ok && own.error, 'eperm_action');
+});
+
+test('MPLS overlay: the inner ethertype travels in the label’s traffic class, pushed and restored per ethertype', () => {
+  const mplsModel = buildPlanViews(
+    linePlan([
+      {
+        name: 'mp',
+        controllerPort: 1,
+        vlan: 1001,
+        overlay: 'mpls',
+        flowspace: [
+          [1, 1, {}],
+          [3, 1, {}],
+          [2, null, {}],
+        ],
+      },
+    ]),
+  );
+  const ctx: SliceContext = { view: mplsModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'mp')!, edgePorts: [1], meters: true };
+  const actionsOf = (m: FlowMod) => (m.instructions.find((i) => i.type === 'apply_actions') as { actions: Action[] }).actions;
+  // edge → link: one rule per carried ethertype, each pushing the label with that ethertype's class
+  const push = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n } }, instructions: apply(out(3)) }), 1n);
+  assert.ok(push.ok);
+  assert.deepEqual(
+    push.value.map((m) => [Number(m.match.eth_type!.value), actionsOf(m).find((a) => a.type === 'set_field' && a.field === 'mpls_tc')]),
+    [
+      [0x0800, { type: 'set_field', field: 'mpls_tc', value: 0n }],
+      [0x0806, { type: 'set_field', field: 'mpls_tc', value: 1n }],
+      [0x86dd, { type: 'set_field', field: 'mpls_tc', value: 2n }],
+      [0x88cc, { type: 'set_field', field: 'mpls_tc', value: 3n }],
+      [0x8100, { type: 'set_field', field: 'mpls_tc', value: 4n }],
+      [0x88a8, { type: 'set_field', field: 'mpls_tc', value: 5n }],
+    ],
+  );
+  // link → edge: the class is matched and its ethertype restored by the pop
+  const pop = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x0806n } }, instructions: apply(out(1)) }), 1n);
+  assert.ok(pop.ok);
+  assert.equal(pop.value.length, 1);
+  assert.equal(pop.value[0]!.match.mpls_tc!.value, 1n);
+  assert.deepEqual(actionsOf(pop.value[0]!)[0], { type: 'pop_mpls', ethertype: 0x0806 });
+  // an ethertype the overlay does not carry has no rule on the link port
+  const other = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x88b5n } }, instructions: apply(out(1)) }), 1n);
+  assert.deepEqual(!other.ok && other.error, 'eperm_flow');
+  // packet-outs carry the data's ethertype
+  const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)], ipv6Frame, NO_BUF);
+  assert.ok(po.ok);
+  assert.deepEqual(po.value.at(-2), { type: 'set_field', field: 'mpls_tc', value: 2n });
+  // and the LLDP base rule matches the LLDP class
+  assert.equal(sliceSetup(ctx.view, true, () => false, [1, 3]).flowMods[0]!.match.mpls_tc!.value, 3n);
+});
+
+test('customer VLAN tags: an MPLS slice may match the tag its flowspace owns, also under the label; a VLAN slice may not', () => {
+  const tagged = buildPlanViews(
+    linePlan([
+      {
+        name: 'cust',
+        controllerPort: 1,
+        vlan: 1002,
+        overlay: 'mpls',
+        flowspace: [
+          [1, 1, { vlan_vid: 100 }],
+          [3, 1, { vlan_vid: 100 }],
+          [2, null, {}],
+        ],
+      },
+    ]),
+  );
+  const ctx: SliceContext = { view: tagged.bySwitch.get(dp(1))!.find((v) => v.slice === 'cust')!, edgePorts: [1], meters: true };
+  const vid = { vlan_vid: { value: 0x1000n | 100n } };
+  const edge = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, ...vid }, instructions: apply(out(3)) }), 1n);
+  assert.ok(edge.ok);
+  assert.ok(edge.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n)));
+  const link = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, ...vid }, instructions: apply(out(1)) }), 1n);
+  assert.ok(link.ok);
+  assert.ok(link.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n) && m.match.mpls_label!.value === 1002n), 'the tag stays matchable outside the label');
+  const other = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, vlan_vid: { value: 0x1000n | 200n } }, instructions: apply(out(3)) }), 1n);
+  assert.deepEqual(!other.ok && other.error, 'eperm_flow', 'another tag is outside the flowspace');
+  const vlanSlice = rewriteFlowMod(ctxOf('alpha', 1, [1]), fm({ match: { in_port: { value: 1n }, ...vid }, instructions: apply(out(3)) }), 1n);
+  assert.deepEqual(!vlanSlice.ok && vlanSlice.error, 'eperm_match');
 });

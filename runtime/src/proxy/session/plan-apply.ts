@@ -9,9 +9,9 @@ import type { MessageOf } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFPMC, OFPM, OFPP13 as OFPP, OFPQ_ALL, OFPTT_ALL } from '../../openflow/constants.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
-import { edgePortsOf } from '../slice-views.js';
-import { rewriteFlowMod, type SliceContext } from '../rewrite.js';
-import { baseDropRule, sliceSetup, sliceTeardown, type MeterMod } from '../base-rules.js';
+import { edgePortsOf, slicePortsOf } from '../slice-views.js';
+import { rewriteFlowMod, slicePorts, type SliceContext } from '../rewrite.js';
+import { baseDropRule, sliceMeters, sliceSetup, sliceTeardown, type MeterMod } from '../base-rules.js';
 import { SliceFlowTable } from '../flow-table.js';
 import { TenantLink } from '../tenant-link.js';
 import { TokenBucket } from '../rate.js';
@@ -20,6 +20,7 @@ import { isSlaveError, type Mastership } from './mastership.js';
 import type { TenantDirection } from './tenant-direction.js';
 import { queueCheckNote, type PlannedQueue } from './stats-answers.js';
 import type { RequestHandlers } from './request-tracker.js';
+import { applyPlanQueues, ovsdbAddressOf } from '../../ovsdb/index.js';
 
 export interface SwitchApplyResult {
   dpid: string;
@@ -81,20 +82,23 @@ export class PlanApplication {
     if (mine.length) this.send(round, { type: 'flow_mod', ...baseDropRule() });
     for (const v of mine) {
       if (s.bindings.has(v.slice)) continue;
-      const setup = sliceSetup(v, this.meterCapable, v.meterId !== null && this.meters.has(v.meterId));
+      const ports = slicePortsOf(v, s.portNumbers(), s.networkLinkPorts());
+      const setup = sliceSetup(v, this.meterCapable, (id) => this.meters.has(id), ports);
       for (const fm of setup.flowMods) this.send(round, { type: 'flow_mod', ...fm });
       for (const mm of setup.meterMods) this.sendMeter(round, mm);
       result.notes.push(...setup.notes);
       this.addBinding(v);
       result.slicesAdded.push(v.slice);
     }
-    this.checkQueues(views, result.notes);
+    // Queues: created over the switch's OVSDB when the network declares it, else only checked.
+    const queues = applyPlanQueues(views?.plan ?? null, s.dpid);
+    if (ovsdbAddressOf(views?.plan, s.dpid) === undefined) this.checkQueues(views, result.notes);
     return new Promise((resolve) => {
       let finished = false;
       const finish = (r: SwitchApplyResult) => {
         if (!finished) {
           finished = true;
-          resolve(r);
+          void queues.then((notes) => resolve({ ...r, notes: [...r.notes, ...notes] }));
         }
       };
       const closed = () => finish({ ...result, ok: false });
@@ -158,7 +162,7 @@ export class PlanApplication {
   /** A new master does not know the meters the previous one added: ask the switch (1.3). */
   learnMeters(views: PlanViews | null): Promise<void> {
     const s = this.s;
-    const wanted = (views?.bySwitch.get(s.dpid) ?? []).some((v) => v.meterId !== null);
+    const wanted = (views?.bySwitch.get(s.dpid) ?? []).some((v) => v.meterRateKbps !== null || Object.keys(v.portLimitsKbps).length > 0);
     if (s.version !== OFP13 || !wanted) return Promise.resolve();
     return new Promise((resolve) => {
       s.request({ type: 'multipart_request', mpType: 'meter', flags: 0, meterId: OFPM.ALL }, null, 'multipart_reply', {
@@ -200,7 +204,8 @@ export class PlanApplication {
   private removeBinding(b: Binding, round: ApplyRound): void {
     const s = this.s;
     s.unbind(b);
-    const td = sliceTeardown(b.view.index, b.view.meterId, this.meterCapable);
+    const meterIds = sliceMeters(b.view, slicePorts(b.ctx)).map((m) => m.meterId);
+    const td = sliceTeardown(b.view.index, meterIds, this.meterCapable);
     if (s.version === OFP13) {
       for (const fm of td.flowMods) this.send(round, { type: 'flow_mod', ...fm });
     } else {

@@ -29,7 +29,7 @@ export interface ReconcilePlan {
 export function planReconcile(cookies: readonly bigint[], bound: readonly SliceOnSwitch[], meters: boolean): ReconcilePlan {
   const byId = new Map(bound.map((v) => [v.index, v]));
   const expected = new Map<bigint, FlowMod>();
-  for (const v of bound) for (const fm of sliceSetup(v, meters, true).flowMods) expected.set(fm.cookie, fm);
+  for (const v of bound) for (const fm of sliceSetup(v, meters, () => true, []).flowMods) expected.set(fm.cookie, fm);
   if (bound.length > 0) expected.set(HV_DROP_COOKIE, baseDropRule());
   const staleSlices = new Map<number, number>();
   const staleBase = new Set<bigint>();
@@ -71,7 +71,7 @@ export class Reconciliation {
     const plan = planReconcile(cookies, bound, true);
     let removed = 0;
     for (const [id, n] of plan.staleSlices) {
-      for (const fm of sliceTeardown(id, null, false).flowMods) s.send({ type: 'flow_mod', ...fm });
+      for (const fm of sliceTeardown(id, [], false).flowMods) s.send({ type: 'flow_mod', ...fm });
       removed += n;
     }
     for (const cookie of plan.staleBase) {

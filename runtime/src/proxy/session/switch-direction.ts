@@ -17,6 +17,7 @@ import type { SliceFlowTable } from '../flow-table.js';
 import type { PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
 import { flowKey } from './stats-answers.js';
+import { mplsLabelOf, stripMplsLabel } from '../../dataplane/mpls-ethertypes.js';
 
 const MPLS_ETHERTYPE = 0x8847;
 
@@ -120,16 +121,12 @@ export class SwitchDirection {
     for (const b of s.bindings.values()) {
       if (b.view.linkPorts.has(inPort)) {
         if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
-        else if (
-          b.view.overlay.type === 'mpls' &&
-          pkt.ethType === MPLS_ETHERTYPE &&
-          m.data.length >= 18 &&
-          m.data.readUInt32BE(14) >>> 12 === b.view.overlay.tag
-        )
+        else if (b.view.overlay.type === 'mpls' && pkt.ethType === MPLS_ETHERTYPE && mplsLabelOf(m.data) === b.view.overlay.tag)
           targets.push({ b, tagged: true });
         continue;
       }
-      if (!b.ctx.edgePorts.includes(inPort) || pkt.vlan !== null) continue;
+      // Customer-tagged frames at edge ports belong to MPLS slices whose flowspace has the tag.
+      if (!b.ctx.edgePorts.includes(inPort) || (pkt.vlan !== null && b.view.overlay.type === 'vlan')) continue;
       // Location + headers through the indexed classifier (once per packet-in).
       readers ??= this.readersOf(inPort, pkt.headers, m.data);
       if (readers.has(b.view.slice)) targets.push({ b, tagged: false });
@@ -161,7 +158,7 @@ export class SwitchDirection {
     for (const { b, tagged } of receivers) {
       const c = s.counters(b);
       let data = m.data;
-      if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMpls(data);
+      if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMplsLabel(data);
       // Learning controllers only act on table misses: report the tenant's table-miss rule (and
       // the 1.0 miss emulation) as NO_MATCH, like a real table miss.
       const tenantMiss = tenantRule ? tenantRule.priority === 0 && tenantRule.key === '' : false; // the empty match's key is ''
@@ -184,7 +181,3 @@ export class SwitchDirection {
   }
 }
 
-function stripMpls(data: Buffer): Buffer {
-  if (data.length < 18) return data;
-  return Buffer.concat([data.subarray(0, 12), Buffer.from([0x08, 0x00]), data.subarray(18)]);
-}

@@ -17,19 +17,22 @@ test("master: role request with the generation id, the switch's meters learnt, t
   const meters = channel.last('multipart_request');
   assert.equal(meters.mpType, 'meter');
   assert.equal(channel.of('flow_mod').length, 0, 'nothing programmed before the meters are known');
-  // The previous master added meter 1 already: this one modifies it.
+  // The previous master added slice x's meter of port 1 already: this one modifies it, adds port 3's.
   channel.inject({
     type: 'multipart_reply',
     xid: meters.xid,
     mpType: 'meter',
     flags: 0,
-    meterStats: [{ meterId: 1, flowCount: 0, packetInCount: 0n, byteInCount: 0n, bandPackets: 0n, bandBytes: 0n }],
+    meterStats: [{ meterId: 0x10001, flowCount: 0, packetInCount: 0n, byteInCount: 0n, bandPackets: 0n, bandBytes: 0n }],
   });
   channel.inject({ type: 'role_reply', xid: rr.xid, role: OFPCR_ROLE.MASTER, generationId: 7n });
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(
     channel.of('meter_mod').map((m) => [m.command, m.meterId]),
-    [[OFPMC.MODIFY, 1]],
+    [
+      [OFPMC.MODIFY, 0x10001],
+      [OFPMC.ADD, 0x10003],
+    ],
   );
   channel.answerBarriers();
   const r = await becoming;

@@ -13,7 +13,7 @@ import { connectSession } from './fake.js';
 import { plan } from './plan.js';
 import { dp } from '../fixtures.js';
 
-test("a plan installs the isolation rule, each slice's base rules and meter, and binds its controller", async () => {
+test("a plan installs the isolation rule, each slice's base rules and meters (one per port of a capped slice), and binds its controller", async () => {
   const { session, channel, host } = connectSession(null);
   const applying = session.apply(buildPlanViews(plan));
   const fms = channel.of('flow_mod');
@@ -30,7 +30,10 @@ test("a plan installs the isolation rule, each slice's base rules and meter, and
   const meters = channel.of('meter_mod');
   assert.deepEqual(
     meters.map((m) => [m.command, m.meterId, m.bands[0]!.rate]),
-    [[OFPMC.ADD, 1, 1000]],
+    [
+      [OFPMC.ADD, 0x10001, 1000],
+      [OFPMC.ADD, 0x10003, 1000],
+    ],
   );
   assert.deepEqual([...host.tenants.keys()], ['x', 'y']);
   assert.ok([...host.tenants.values()].every((t) => t.started));
@@ -64,7 +67,10 @@ test("undeploy removes each slice's tenant rules, base rules and meter, and stop
   );
   assert.deepEqual(
     sent.filter((m) => m.type === 'meter_mod').map((m) => m.type === 'meter_mod' && [m.command, m.meterId]),
-    [[OFPMC.DELETE, 1]],
+    [
+      [OFPMC.DELETE, 0x10001],
+      [OFPMC.DELETE, 0x10003],
+    ],
   );
   channel.answerBarriers();
   const r = await undeploy;

@@ -12,7 +12,7 @@ import { plan } from './plan.js';
 const views = buildPlanViews(plan, (s) => (s === 'x' ? 0 : 1));
 const onS1 = views.bySwitch.get([...views.bySwitch.keys()][0]!)!;
 const x = onS1.find((v) => v.slice === 'x')!;
-const setupCookies = (v: typeof x) => sliceSetup(v, true, true).flowMods.map((f) => f.cookie);
+const setupCookies = (v: typeof x) => sliceSetup(v, true, () => true, []).flowMods.map((f) => f.cookie);
 
 test('a table that holds exactly the bound slices changes nothing', () => {
   const cookies = [HV_DROP_COOKIE, ...onS1.flatMap(setupCookies), sliceCookie(0, 5), sliceCookie(1, 9)];
