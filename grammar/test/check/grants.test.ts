@@ -1,0 +1,106 @@
+// Grants (SL6xx) beyond the data-driven cases: whom they bind (the GrantScope of a check),
+// witnesses that really are inside the rule and outside the grant, formatting of grant blocks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkWorkspace, compile, format, packetMatches, parse, PROGRAM_CHECKS, type GrantScope, type Packet } from '../../src/index.js';
+
+const net = `network lab {
+  switch s1 dpid 1 { port 1..4 }
+}
+grant "alice@example.org" {
+  ports s1:1..2
+  match ip_src 10.1.0.0/16
+  limits { flow_entries 100 control_rate 50/s }
+}
+`;
+const alice = `slice a {
+  owner "alice@example.org"
+  controller "tcp:127.0.0.1:6633"
+  flowspace { r: match ip_src 10.0.0.0/8 tcp_dst 80 on s1:1 }
+}
+`;
+const bob = `slice b {
+  owner "bob@example.org"
+  controller "tcp:127.0.0.1:6634"
+  flowspace { r: match ip_src 10.2.0.0/16 on s1:3 }
+}
+`;
+
+function codes(scope: GrantScope | undefined): string[] {
+  const files = [parse(net, 'net.slice'), parse(alice, 'a.slice'), parse(bob, 'b.slice')];
+  return checkWorkspace(files, PROGRAM_CHECKS, { grants: scope })
+    .diagnostics.filter((d) => d.code.startsWith('SL6'))
+    .map((d) => `${d.code} ${d.file}`);
+}
+
+test('everyone (default): every slice is checked against its owner grant', () => {
+  assert.deepEqual(codes(undefined), ['SL602 a.slice', 'SL601 b.slice']);
+});
+
+test('a tenant is bound by its grant; other owners are not its business', () => {
+  assert.deepEqual(codes({ kind: 'tenant', owner: 'alice@example.org' }), ['SL602 a.slice']);
+  assert.deepEqual(codes({ kind: 'tenant', owner: 'bob@example.org' }), ['SL601 b.slice']);
+});
+
+test('the admin is not bound by grants', () => {
+  assert.deepEqual(codes({ kind: 'admin' }), []);
+});
+
+test('without any grant nothing changes, even for a tenant', () => {
+  const files = [parse('network lab { switch s1 dpid 1 { port 1..4 } }', 'net.slice'), parse(bob, 'b.slice')];
+  const ds = checkWorkspace(files, PROGRAM_CHECKS, { grants: { kind: 'tenant', owner: 'bob@example.org' } }).diagnostics;
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    [],
+  );
+});
+
+test('the witness of SL602 matches the rule and not the grant', () => {
+  const files = [parse(net, 'net.slice'), parse(alice, 'a.slice')];
+  const d = checkWorkspace(files).diagnostics.find((x) => x.code === 'SL602')!;
+  const witness = String(d.data!.witness);
+  const pkt: Packet = {};
+  for (const part of witness.split(' ')) {
+    const [k, v] = part.split('=');
+    const key = k === 'ip_src' ? 'ipv4_src' : k;
+    (pkt as Record<string, unknown>)[key] = /^\d+$/.test(v!) ? Number(v) : v === 'ipv4' ? 0x800 : v === 'tcp' ? 6 : v;
+  }
+  assert.ok(packetMatches({ ipv4_src: '10.0.0.0/8', tcp_dst: 80, eth_type: 0x800, ip_proto: 6 }, pkt), witness);
+  assert.ok(!packetMatches({ ipv4_src: '10.1.0.0/16', eth_type: 0x800 }, pkt), witness);
+  assert.equal(d.data!.location, 's1:1');
+  assert.equal(d.related[0]!.file, 'net.slice');
+});
+
+test('an absent limit takes the ceiling in the plan; a stated one stays', () => {
+  const inside = alice.replace('10.0.0.0/8', '10.1.0.0/16').replace('flowspace', 'limits { flow_entries 10 }\n  flowspace');
+  const { plan, diagnostics } = compile([parse(net, 'net.slice'), parse(inside, 'a.slice')]);
+  assert.deepEqual(diagnostics, []);
+  const s = plan!.slices.find((x) => x.name === 'a')!;
+  assert.equal(s.limits.flowEntries, 10);
+  assert.equal(s.limits.controlRate, 50);
+  assert.equal(s.limits.packetInRate, null);
+});
+
+test('grant blocks format canonically and idempotently', () => {
+  const messy = `grant "a@x" under "ops@x" {ports s1:1..2,s2
+match ip_src 10.1.0.0/16   tcp_dst 80
+ bandwidth 1Gbps slices 3 limits { flow_entries 5 } controllers 10.0.0.0/8,::1 delegate 2 }`;
+  const once = format(messy, 'g.slice');
+  assert.equal(
+    once,
+    `grant "a@x" under "ops@x" {
+  ports s1:1..2, s2
+  match ip_src 10.1.0.0/16 tcp_dst 80
+  bandwidth 1Gbps
+  slices 3
+  limits {
+    flow_entries 5
+  }
+  controllers 10.0.0.0/8, ::1
+  delegate 2
+}
+`,
+  );
+  assert.equal(format(once, 'g.slice'), once);
+  assert.deepEqual(parse(messy, 'g.slice').errors, []);
+});
