@@ -2,7 +2,7 @@
 // witnesses that really are inside the rule and outside the grant, formatting of grant blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkWorkspace, compile, format, packetMatches, parse, PROGRAM_CHECKS, type GrantScope, type Packet } from '../../src/index.js';
+import { checkWorkspace, compile, format, ide, packetMatches, parse, PROGRAM_CHECKS, type GrantScope, type Packet } from '../../src/index.js';
 
 const net = `network lab {
   switch s1 dpid 1 { port 1..4 }
@@ -103,4 +103,21 @@ match ip_src 10.1.0.0/16   tcp_dst 80
   );
   assert.equal(format(once, 'g.slice'), once);
   assert.deepEqual(parse(messy, 'g.slice').errors, []);
+});
+
+test('an inlay hint after the slice name shows the ceilings it takes from its grant', () => {
+  const slice = `slice a {
+  owner "alice@example.org"
+  controller "tcp:127.0.0.1:6633"
+  limits { flow_entries 10 }
+  flowspace { r: match ip_src 10.1.0.0/16 on s1:1 }
+}
+`;
+  const files = [parse(net, 'net.slice'), parse(slice, 'a.slice')];
+  const model = ide.buildEditorProgram(files);
+  const hints = ide.inlayHints(model, files[1]!).filter((h) => h.kind === 'ceiling');
+  assert.deepEqual(
+    hints.map((h) => [h.position.line, h.position.character, h.label]),
+    [[0, 7, 'limits from grant: control_rate 50/s']],
+  );
 });
