@@ -48,6 +48,7 @@ const commands: Record<string, CommandSpec> = {
   revisions: { run: remote('revisionsCommand'), summary: 'list deployed revisions', json: 'native' },
   rollback: { run: remote('rollbackCommand'), summary: 'make an earlier revision active again', json: 'native' },
   token: { run: remote('tokenCommand'), summary: 'create, list and revoke tenant API tokens', json: 'native' },
+  grant: { run: remote('grantCommand'), summary: "show your token's grant and the network part it may use", json: 'native' },
 };
 
 export function usage(): string {

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
 import { files } from './fixtures.js';
+import { dfvisor } from '../support/run-cli.js';
 
 let rt: RuntimeProcess;
 let admin: string;
@@ -177,4 +178,21 @@ test('GET /v1/grants/mine: the grant in force and the part of the network the te
   assert.equal(none.status, 404);
   assert.equal(none.body.code, 'NO_GRANT');
   assert.equal((await http(rt, 'GET', '/v1/grants/mine', { token: admin })).status, 404);
+});
+
+test('dfvisor grant show: the table, --json and --source; exit 6 without a grant', async () => {
+  const env = (token: string) => ({ DFVISOR_API: rt.url, DFVISOR_TOKEN: token });
+  const t = await dfvisor(['grant', 'show'], { env: env(bob) });
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /^owner\s+bob@example\.org$/m);
+  assert.match(t.stdout, /^ports\s+s1:2, s2:2 \(and the links between them\)$/m);
+  assert.match(t.stdout, /^match\s+eth_type=2048 ipv4_src=10\.2\.0\.0\/16$/m);
+  const j = await dfvisor(['grant', 'show', '--json'], { env: env(bob) });
+  assert.equal(JSON.parse(j.stdout).owner, 'bob@example.org');
+  const src = await dfvisor(['grant', 'show', '--source'], { env: env(bob) });
+  assert.match(src.stdout, /^network lab \{/);
+  assert.match(src.stdout, /grant "bob@example.org"/);
+  const none = await dfvisor(['grant', 'show'], { env: env(carol) });
+  assert.equal(none.code, 6, none.stderr);
+  assert.match(none.stderr, /no grant in force for "carol@example.org"/);
 });
