@@ -95,6 +95,19 @@ function parse(argv: string[], extra: Options, help: string, io: Io): Parsed | u
   return p;
 }
 
+/** A command group's help: exit 2 (on stderr) without a subcommand, 0 for --help; undefined otherwise. */
+function helpOrMissing(sub: string | undefined, help: string, io: Io): number | undefined {
+  if (sub === undefined) {
+    io.err(help.trimEnd() + '\n' + commonHelp);
+    return 2;
+  }
+  if (sub === '--help' || sub === '-h') {
+    io.out(help.trimEnd() + '\n' + commonHelp);
+    return 0;
+  }
+  return undefined;
+}
+
 const print = (io: Io, p: Parsed, data: unknown, table: () => string) =>
   io.out(flag(p, 'json') ? JSON.stringify(data, null, 2) + '\n' : table());
 
@@ -348,14 +361,8 @@ Shows the grant in force for your token's owner: the ports, header space, bandwi
 limit ceilings and controller addresses your slices may use, and the switches and links of the
 network you may use. --source prints it as .slice text (the network part and the grants), to check
 slices against it.`;
-  if (sub === undefined) {
-    io.err(help.trimEnd() + '\n' + commonHelp);
-    return 2;
-  }
-  if (sub === '--help' || sub === '-h') {
-    io.out(help.trimEnd() + '\n' + commonHelp);
-    return 0;
-  }
+  const early = helpOrMissing(sub, help, io);
+  if (early !== undefined) return early;
   if (sub !== 'show') throw new UsageError(`unknown grant subcommand '${sub}' (show)`);
   const p = parse(rest, { source: { type: 'boolean' } }, help, io);
   if (!p) return 0;
@@ -410,14 +417,8 @@ export async function tokenCommand(argv: string[], io: Io): Promise<number> {
 
 Tenant tokens (admin only). A tenant token may deploy, change, read and remove only the
 slices whose owner is OWNER. 'create' prints the new token once.`;
-  if (sub === undefined) {
-    io.err(help.trimEnd() + '\n' + commonHelp);
-    return 2;
-  }
-  if (sub === '--help' || sub === '-h') {
-    io.out(help.trimEnd() + '\n' + commonHelp);
-    return 0;
-  }
+  const early = helpOrMissing(sub, help, io);
+  if (early !== undefined) return early;
   if (sub === 'create') {
     const p = parse(rest, { owner: { type: 'string' } }, help, io);
     if (!p) return 0;
