@@ -6,6 +6,7 @@ import type { SourceFile } from '../syntax/ast.js';
 import { formatRate } from '../notation/rate.js';
 import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
 import { linkLabel, portsText, remainingBps, type EditorProgram } from './editor-program.js';
+import { grantLinkPorts, grantModels } from '../check/grant-model.js';
 
 export type CandidateKind = 'keyword' | 'field' | 'value' | 'switch' | 'port' | 'link' | 'slice' | 'snippet' | 'unit' | 'number';
 
@@ -241,7 +242,10 @@ function fieldValues(field: string): CompletionCandidate[] {
 }
 
 function switches(model: EditorProgram): CompletionCandidate[] {
-  return [...model.program.switches.values()].map((sw) => {
+  const allowed = model.portAllowed;
+  const granted = (sw: { name: string; ports: Array<{ first: number; last: number }> | undefined }) =>
+    !allowed || (sw.ports ?? [{ first: 1, last: 64 }]).some((p) => anyPort(p.first, p.last, (n) => allowed(sw.name, n)));
+  return [...model.program.switches.values()].filter(granted).map((sw) => {
     const ports = portsText(sw);
     return {
       label: sw.name,
@@ -259,6 +263,7 @@ function portsOf(model: EditorProgram, swName: string, withSwitch: boolean): Com
   const out: CompletionCandidate[] = [];
   for (const p of ports) {
     for (let n = p.first; n <= p.last && n - p.first < 256; n++) {
+      if (model.portAllowed && !model.portAllowed(swName, n)) continue;
       const label = withSwitch ? `${swName}:${n}` : String(n);
       out.push({
         label,
@@ -269,7 +274,7 @@ function portsOf(model: EditorProgram, swName: string, withSwitch: boolean): Com
       });
     }
   }
-  if (!withSwitch)
+  if (!withSwitch && !model.portAllowed)
     out.push({ label: '*', kind: 'port', detail: 'every port', documentation: `every port of **${swName}**`, sortText: '3*' });
   return out;
 }
@@ -341,11 +346,32 @@ function rateUnits(prefix: string): CompletionCandidate[] {
   }));
 }
 
+function anyPort(first: number, last: number, ok: (n: number) => boolean): boolean {
+  for (let n = first; n <= last && n - first < 256; n++) if (ok(n)) return true;
+  return false;
+}
+
+/** Inside a slice whose owner has a grant that names ports: only those ports (and its link ports) are offered. */
+function grantScoped(model: EditorProgram, file: SourceFile, offset: number): EditorProgram {
+  const slice = file.items.find((i) => i.kind === 'Slice' && i.range.start.offset <= offset && offset <= i.range.end.offset);
+  if (!slice || slice.kind !== 'Slice' || model.program.grants.length === 0) return model;
+  const owner = slice.statements.find((s) => s.kind === 'Owner');
+  const g = owner?.kind === 'Owner' && owner.value ? grantModels(model.program).get(owner.value.value) : undefined;
+  if (!g?.ports) return model;
+  const ports = g.ports;
+  const links = grantLinkPorts(model.program, g);
+  const portAllowed = (sw: string, n: number): boolean => {
+    const iv = ports.get(sw);
+    return iv === 'all' || links.get(sw)?.has(n) === true || (iv ?? []).some(([a, b]) => a <= n && n <= b);
+  };
+  return { ...model, portAllowed };
+}
+
 /** Completion candidates at an offset of a file. */
 export function completeAt(model: EditorProgram, file: SourceFile, offset: number): CompletionResult {
   const ctx = completionContext(file.text, offset);
   const flags = { incomplete: false };
-  const items = candidates(model, ctx, flags);
+  const items = candidates(grantScoped(model, file, offset), ctx, flags);
   return { incomplete: flags.incomplete, replaceStart: ctx.prefixStart, replaceEnd: offset, items };
 }
 
@@ -355,7 +381,7 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
   const first = st[0];
   switch (ctx.block) {
     case 'top':
-      if (st.length === 0) return [kw('network'), kw('slice'), SNIPPETS['network']!, SNIPPETS['slice']!];
+      if (st.length === 0) return [kw('network'), kw('slice'), kw('grant'), SNIPPETS['network']!, SNIPPETS['slice']!];
       if (first === 'slice' && st.length === 1) {
         // Existing slice names, for reference (a new slice needs a new name).
         return [...model.program.sliceByName.keys()].map((n) => ({
