@@ -89,7 +89,10 @@ after(async () => {
 async function tenantClient(runtimeUrl: string) {
   const ws = tempWorkspace({ 'a.slice': TENANT });
   cleanups.push(() => ws.cleanup());
-  const client = await LspClient.start({ workspace: ws.dir, initializationOptions: { debounceMs: 30, runtime: { url: runtimeUrl, token } } });
+  const client = await LspClient.start({
+    workspace: ws.dir,
+    initializationOptions: { debounceMs: 30, runtime: { url: runtimeUrl, token } },
+  });
   cleanups.push(() => client.stop());
   return { ws, client };
 }
@@ -99,7 +102,10 @@ describe('a tenant workspace checked against the runtime it is connected to', ()
     const { ws, client } = await tenantClient(url);
     const uri = ws.uri('a.slice');
     const ds = await expectDiagnostics(client, uri, ['SL602']);
-    assert.match(ds[0]!.message, /rule a\.wide claims packets like eth_type=ipv4 ip_src=10\.0\.0\.1 at s1:1, outside the grant of "alice@example.org"/);
+    assert.match(
+      ds[0]!.message,
+      /rule a\.wide claims packets like eth_type=ipv4 ip_src=10\.0\.0\.1 at s1:1, outside the grant of "alice@example.org"/,
+    );
     assert.equal(ds[0]!.range.start.line, 5);
   });
 

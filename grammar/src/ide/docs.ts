@@ -169,10 +169,10 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   grant:
     '`grant "OWNER" [under "PARENT"] { ports …; match …; bandwidth RATE; slices N; limits { … }; controllers PREFIX, …; delegate [N] }`: what the slices of one owner may have (docs/language.md, Grants).',
   under: '`under "PARENT"`: this grant is carved out of the grant of PARENT, who must have `delegate`, and must fit inside it.',
-  ports: '`ports LOCATIONS`: where the owner\'s slices may have flowspace; link ports between them follow.',
+  ports: "`ports LOCATIONS`: where the owner's slices may have flowspace; link ports between them follow.",
   bandwidth: "`bandwidth RATE`: per link, the most the owner's guarantees may add up to, and the highest cap.",
   slices: '`slices N`: how many slices the owner may have.',
-  controllers: '`controllers PREFIX, …`: the addresses where the owner\'s controllers may be.',
+  controllers: "`controllers PREFIX, …`: the addresses where the owner's controllers may be.",
 };
 
 export { formatBits, parseRate, rateLiteral } from '../notation/rate.js';

@@ -2,7 +2,18 @@
 // witnesses that really are inside the rule and outside the grant, formatting of grant blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkWorkspace, compile, format, ide, packetMatches, parse, PROGRAM_CHECKS, type GrantScope, type Packet } from '../../src/index.js';
+import {
+  checkWorkspace,
+  compile,
+  format,
+  ide,
+  loadWorkspace,
+  packetMatches,
+  parse,
+  PROGRAM_CHECKS,
+  type GrantScope,
+  type Packet,
+} from '../../src/index.js';
 
 const net = `network lab {
   switch s1 dpid 1 { port 1..4 }
@@ -119,5 +130,23 @@ test('an inlay hint after the slice name shows the ceilings it takes from its gr
   assert.deepEqual(
     hints.map((h) => [h.position.line, h.position.character, h.label]),
     [[0, 7, 'limits from grant: control_rate 50/s']],
+  );
+});
+
+test("samples: alice's own workspace fits her campus grant; reaching for staff ports does not", async () => {
+  const root = new URL('../../../../samples/', import.meta.url).pathname;
+  const campus = (await loadWorkspace([`${root}campus`])).files;
+  const mine = (await loadWorkspace([`${root}campus-alice`])).files;
+  const alice: GrantScope = { kind: 'tenant', owner: 'alice@campus.example' };
+  const clean = checkWorkspace([...campus, ...mine], PROGRAM_CHECKS, { grants: alice }).diagnostics;
+  assert.deepEqual(
+    clean.map((d) => `${d.code} ${d.message}`),
+    [],
+  );
+  const reach = parse(mine[0]!.text.replace('on physics:13..20', 'on physics:1..20'), mine[0]!.path);
+  const bad = checkWorkspace([...campus, reach], PROGRAM_CHECKS, { grants: alice }).diagnostics;
+  assert.deepEqual(
+    bad.map((d) => [d.code, d.data?.location]),
+    [['SL602', 'physics:1']],
   );
 });
