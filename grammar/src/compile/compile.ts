@@ -67,12 +67,14 @@ function guaranteesBySlice(reservations: Map<string, Reservation[]>): Map<string
   return out;
 }
 
-function capOf(s: SliceInfo): number | null {
+/** The slice's cap; without one, the bandwidth of its owner's grant (docs/language.md, Grants). */
+function capOf(s: SliceInfo, grants: Map<string, GrantModel>): number | null {
   for (const st of s.decl.statements) {
     if (st.kind !== 'Qos') continue;
     for (const q of st.items) if (q.kind === 'Cap' && q.rate?.bps !== undefined) return q.rate.bps;
   }
-  return null;
+  const owner = ownerOf(s);
+  return (owner !== null && grants.get(owner)?.bandwidth?.bps) || null;
 }
 
 /**
@@ -82,6 +84,7 @@ function capOf(s: SliceInfo): number | null {
  */
 function allocateQosIds(
   slices: SliceInfo[],
+  grants: Map<string, GrantModel>,
   guarantees: Map<string, Map<string, number>>,
   previous: PreviousIds,
 ): {
@@ -91,7 +94,7 @@ function allocateQosIds(
   const meterRequests: IdRequest[] = [];
   const queueRequests: IdRequest[] = [];
   for (const s of slices) {
-    if (capOf(s) !== null) meterRequests.push({ key: s.name, previous: previous.meters.get(s.name) });
+    if (capOf(s, grants) !== null) meterRequests.push({ key: s.name, previous: previous.meters.get(s.name) });
     if (guarantees.get(s.name)?.size) {
       const key = queueKey(s.name, null);
       queueRequests.push({ key, previous: previous.queues.get(key) });
@@ -114,8 +117,8 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   const overlays = allocateOverlays(slices, previous.overlays);
   const reservations = reservationsByLink(program);
   const guarantees = guaranteesBySlice(reservations);
-  const ids = allocateQosIds(slices, guarantees, previous);
   const grants = grantModels(program);
+  const ids = allocateQosIds(slices, grants, guarantees, previous);
 
   const planSwitches: PlanSwitch[] = switches.map((sw) => ({ name: sw.name, dpid: dpidHex(sw.dpid), ports: planPorts(sw) }));
   const planLinks: PlanLink[] = links.map((l) => ({
@@ -153,7 +156,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
       }
     }
     // QoS.
-    const capBps = capOf(s);
+    const capBps = capOf(s, grants);
     const classes: PlanSlice['qos']['classes'] = [];
     const guaranteeByLink = guarantees.get(s.name) ?? new Map<string, number>();
     const guaranteedLinks = links.filter((l) => (guaranteeByLink.get(l.key) ?? 0) > 0);

@@ -90,6 +90,14 @@ test('an absent limit takes the ceiling in the plan; a stated one stays', () => 
   assert.equal(s.limits.flowEntries, 10);
   assert.equal(s.limits.controlRate, 50);
   assert.equal(s.limits.packetInRate, null);
+  // Without a cap, a slice of an owner whose grant has a bandwidth is capped at it (a meter).
+  const banded = net.replace('limits { flow_entries 100 control_rate 50/s }', 'bandwidth 300Mbps');
+  const capped = compile([parse(banded, 'net.slice'), parse(inside, 'a.slice')]).plan!;
+  assert.equal(capped.slices[0]!.qos.capBps, 300e6);
+  assert.deepEqual(
+    capped.qos.meters.map((m) => [m.slice, m.rateKbps]),
+    [['a', 300000]],
+  );
 });
 
 test('grant blocks format canonically and idempotently', () => {
