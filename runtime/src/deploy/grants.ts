@@ -1,6 +1,6 @@
 // Grants on the deploy path: whether a submission changes the grants in force, and which deployed
 // slices a grant change leaves outside their owner's grant (refused, or undeployed with force).
-import { bindWorkspace, checkGrants, format, type Diagnostic, type SourceFile } from '@dfvisor/grammar';
+import { bindWorkspace, checkGrants, format, parse, type Diagnostic, type SourceFile } from '@dfvisor/grammar';
 import { DEPLOYED_PREFIX } from './workspace.js';
 import type { SourceText } from './types.js';
 
@@ -31,4 +31,26 @@ export function grantsInTheWay(
   );
   const slices = [...new Set(diagnostics.map((d) => byFile.get(d.file)!))].sort();
   return { slices, diagnostics };
+}
+
+/** The parent owner a grant block is carved out of (`under "…"`), if any. */
+function parentOf(g: SourceText): string | undefined {
+  const item = parse(g.text, 'grant.slice').items[0];
+  return item?.kind === 'Grant' ? item.parent?.value : undefined;
+}
+
+/**
+ * The grants a tenant's submission puts in force: the deployed ones, with the grants `under` the
+ * tenant's own owner replaced by the submitted ones of that kind (delegation: docs/language.md,
+ * Grants; whether the tenant may delegate, and how much, is SL607). `forbidden` when the submission
+ * carries another grant that differs from the deployed one. A submission without grant blocks keeps
+ * the deployed grants.
+ */
+export function tenantGrants(owner: string, submitted: SourceText[], deployed: SourceText[]): { grants: SourceText[]; forbidden: boolean } {
+  if (submitted.length === 0) return { grants: deployed, forbidden: false };
+  const delegated = submitted.filter((g) => parentOf(g) === owner);
+  const others = submitted.filter((g) => parentOf(g) !== owner);
+  const kept = deployed.filter((g) => parentOf(g) !== owner);
+  const forbidden = others.length > 0 && !sameGrants(others, kept);
+  return { grants: [...kept, ...delegated], forbidden };
 }

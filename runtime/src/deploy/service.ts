@@ -1,7 +1,7 @@
 // The deploy path: check, authorise, diff, commit a revision, apply it to the switches,
 // roll back when applying fails. Callers (HTTP API, tests) get plain outcomes.
 import { compile, parse, type Diagnostic, type GrantScope, type Plan } from '@dfvisor/grammar';
-import { grantsInTheWay, sameGrants } from './grants.js';
+import { grantsInTheWay, sameGrants, tenantGrants } from './grants.js';
 import { buildDeployWorkspace, DEPLOYED_PREFIX } from './workspace.js';
 import { diffPlans, networkChanged } from './diff.js';
 import type { RevisionRepository, RevisionSummary } from './repository.js';
@@ -77,7 +77,7 @@ function auditTarget(req: DeployRequest): string {
 }
 
 /** What a revision deploys, without when, by whom and its number: equal contents, nothing to store. */
-const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.plan]);
+const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.grants ?? [], r.plan]);
 
 export class DeployService {
   constructor(private readonly deps: DeployServiceDeps) {}
@@ -282,43 +282,54 @@ export class DeployService {
       );
     const owners = new Map(active?.plan.slices.map((s) => [s.name, s.owner]) ?? []);
     const mine = (slice: string) => p.kind === 'admin' || owners.get(slice) === p.owner;
+    let tenantView: { grants: SourceText[]; forbidden: boolean } | undefined;
     const ws = buildDeployWorkspace(active, files, {
       only: req.only,
       prune: req.prune,
       mayRemove: mine,
-      grants: p.kind === 'admin' ? 'submitted' : 'deployed',
+      grants:
+        p.kind === 'admin' ? 'submitted' : (submitted) => (tenantView = tenantGrants(p.owner, submitted, active?.grants ?? [])).grants,
     });
     if (p.kind === 'tenant' && !active)
       return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
     if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0 && ws.grants.length === 0)
       return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
-    const grantsChanged = ws.grants.length > 0 && !sameGrants(ws.grants, active?.grants ?? []);
-    if (p.kind === 'tenant' && grantsChanged)
-      return problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin deploys grants; this submission changes them');
+    if (tenantView?.forbidden)
+      return problem(
+        403,
+        'FORBIDDEN',
+        'Forbidden',
+        `only the admin deploys grants; a tenant may deploy only grants under its own (grant "…" under ${JSON.stringify(p.owner)})`,
+      );
+    const grantsChanged = ws.grants.length > 0 && !sameGrants(ws.grantsInForce, active?.grants ?? []);
 
-    let sources = ws.files;
+    const scope: GrantScope = p.kind === 'admin' ? { kind: 'admin' } : { kind: 'tenant', owner: p.owner };
+    let { plan, diagnostics } = compile(ws.files, { previous: active?.plan, grants: scope });
     let forced: string[] = [];
-    if (p.kind === 'admin' && grantsChanged && active) {
+    // Checked once the workspace compiles (a grant larger than its parent is SL607 first).
+    if (plan && grantsChanged && active) {
       const inTheWay = grantsInTheWay(ws.files, Object.keys(active.slices), ws.submitted);
-      if (inTheWay.slices.length > 0 && !req.force)
+      if (inTheWay.slices.length > 0 && (!req.force || p.kind !== 'admin'))
         return {
           ok: false,
           problem: {
             status: 409,
             code: 'GRANTS_CONFLICT',
             title: 'Deployed slices do not fit the changed grants',
-            detail: `deployed slices outside the changed grants: ${inTheWay.slices.join(', ')} (deploy with force=true to undeploy them)`,
+            detail: `deployed slices outside the changed grants: ${inTheWay.slices.join(', ')}${p.kind === 'admin' ? ' (deploy with force=true to undeploy them)' : ''}`,
             diagnostics: inTheWay.diagnostics,
             slices: inTheWay.slices,
           },
         };
-      forced = inTheWay.slices;
-      const gone = new Set(forced.map(deployedFile));
-      sources = ws.files.filter((f) => !gone.has(f.path));
+      if (inTheWay.slices.length > 0) {
+        forced = inTheWay.slices;
+        const gone = new Set(forced.map(deployedFile));
+        ({ plan, diagnostics } = compile(
+          ws.files.filter((f) => !gone.has(f.path)),
+          { previous: active.plan, grants: scope },
+        ));
+      }
     }
-
-    const scope: GrantScope = p.kind === 'admin' ? { kind: 'admin' } : { kind: 'tenant', owner: p.owner };
-    const { plan, diagnostics } = compile(sources, { previous: active?.plan, grants: scope });
     if (!plan) return problem(422, 'LANGUAGE_ERRORS', 'The slices have errors', summarizeErrors(diagnostics), diagnostics);
 
     if (p.kind === 'tenant') {

@@ -28,10 +28,11 @@ export interface ScopeOptions {
   /** For prune: which deployed slices the caller may remove (tenants: their own). */
   mayRemove: (slice: string) => boolean;
   /**
-   * Which grants the workspace uses: `deployed` (tenants: submitted grant blocks are blanked and
-   * only compared), or `submitted` (the admin: the submission's grants when it has any, else the deployed).
+   * Which grants the workspace uses: `submitted` (the admin: the submission's grants when it has any,
+   * else the deployed), or the given list (tenants: submitted grant blocks are blanked, and the list,
+   * made by the caller from the deployed grants and the tenant's delegated ones, is used).
    */
-  grants: 'deployed' | 'submitted';
+  grants: 'submitted' | ((submitted: SourceText[]) => SourceText[]);
 }
 
 function blank(text: string, start: number, end: number): string {
@@ -57,7 +58,7 @@ export function buildDeployWorkspace(active: Revision | undefined, sources: Sour
       }
       if (item.kind === 'Grant') {
         grants.push({ path: src.path, text: blockText });
-        if (opts.grants === 'deployed') text = blank(text, item.range.start.offset, item.range.end.offset);
+        if (opts.grants !== 'submitted') text = blank(text, item.range.start.offset, item.range.end.offset);
         continue;
       }
       const name = (item as SliceDecl).name?.name;
@@ -86,7 +87,7 @@ export function buildDeployWorkspace(active: Revision | undefined, sources: Sour
     for (const [i, n] of active.network.entries()) files.push(parse(n.text, `${DEPLOYED_PREFIX}network-${i + 1}.slice`));
   }
   const useSubmitted = opts.grants === 'submitted' && grants.length > 0;
-  const grantsInForce = useSubmitted ? grants : (active?.grants ?? []);
+  const grantsInForce = useSubmitted ? grants : opts.grants === 'submitted' ? (active?.grants ?? []) : opts.grants(grants);
   if (!useSubmitted) for (const [i, g] of grantsInForce.entries()) files.push(parse(g.text, `${DEPLOYED_PREFIX}grants-${i + 1}.slice`));
   removed.sort();
   return { files, submitted, network, removed, grants, grantsInForce };

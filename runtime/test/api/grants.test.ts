@@ -196,3 +196,36 @@ test('dfvisor grant show: the table, --json and --source; exit 6 without a grant
   assert.equal(none.code, 6, none.stderr);
   assert.match(none.stderr, /no grant in force for "carol@example.org"/);
 });
+
+test('delegation: a tenant whose grant says delegate deploys grants under its own, no larger', async () => {
+  const withDelegate = grantsText('50Mbps').replace('  match ip_src 10.2.0.0/16\n', '  match ip_src 10.2.0.0/16\n  delegate\n');
+  const admin1 = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['grants.slice', withDelegate]) });
+  assert.equal(admin1.status, 200, JSON.stringify(admin1.body));
+  const dave = (await http(rt, 'POST', '/v1/tokens', { token: admin, body: { owner: 'dave@example.org' } })).body.token as string;
+  const daveGrant = (prefix: string) => `grant "dave@example.org" under "bob@example.org" {\n  ports s1:2\n  match ip_src ${prefix}\n}\n`;
+  const ok = await http(rt, 'POST', '/v1/deploy', { token: bob, body: files(['dave.slice', daveGrant('10.2.1.0/24')]) });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  const mine = await http(rt, 'GET', '/v1/grants/mine', { token: dave });
+  assert.equal(mine.status, 200, JSON.stringify(mine.body));
+  assert.equal(mine.body.parent, 'bob@example.org');
+  assert.match(mine.body.source, /grant "bob@example.org"[\s\S]*grant "dave@example.org" under "bob@example.org"/);
+  const inside = slice('d1', 'dave@example.org', { prefix: '10.2.1.0/24', ports: 's1:2', tag: 130 });
+  assert.equal((await deployAs(dave, 'd1', inside)).status, 200);
+  // Larger than bob's own: SL607, nothing changes.
+  const wide = await http(rt, 'POST', '/v1/deploy', { token: bob, body: files(['dave.slice', daveGrant('10.3.0.0/16')]) });
+  assert.equal(wide.status, 422, JSON.stringify(wide.body));
+  assert.ok(wide.body.diagnostics.some((d: { code: string }) => d.code === 'SL607'));
+  // Narrowing dave's grant under his deployed slice: refused with the slice in the way (no force for tenants).
+  const narrow = await http(rt, 'POST', '/v1/deploy?force=true', { token: bob, body: files(['dave.slice', daveGrant('10.2.2.0/24')]) });
+  assert.equal(narrow.status, 409, JSON.stringify(narrow.body));
+  assert.deepEqual(narrow.body.slices, ['d1']);
+  // alice may not write grants under bob, nor (without delegate) under herself.
+  const foreign = await http(rt, 'POST', '/v1/deploy', { token: alice, body: files(['x.slice', daveGrant('10.2.1.0/25')]) });
+  assert.equal(foreign.status, 403, JSON.stringify(foreign.body));
+  const own = `grant "erin@example.org" under "alice@example.org" {\n  ports s1:1\n}\n`;
+  const noDelegate = await http(rt, 'POST', '/v1/deploy', { token: alice, body: files(['erin.slice', own]) });
+  assert.equal(noDelegate.status, 422, JSON.stringify(noDelegate.body));
+  assert.ok(
+    noDelegate.body.diagnostics.some((d: { code: string; message: string }) => d.code === 'SL607' && /may not delegate/.test(d.message)),
+  );
+});
