@@ -136,4 +136,17 @@ describe('a tenant workspace checked against the runtime it is connected to', ()
     assert.match(d.message, new RegExp(`OFFLINE: the runtime at http://127\\.0\\.0\\.1:${closed} does not answer \\(ECONNREFUSED\\)`));
     assert.ok(!ds.some((x) => x.code === 'SL602'));
   });
+
+  it('takes the runtime from the dfvisor.runtime setting too (as Neovim sends it), and drops it when unset', async () => {
+    const ws = tempWorkspace({ 'a.slice': TENANT });
+    cleanups.push(() => ws.cleanup());
+    const client = await LspClient.start({ workspace: ws.dir });
+    cleanups.push(() => client.stop());
+    const uri = ws.uri('a.slice');
+    await expectDiagnostics(client, uri, ['SL107']);
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { dfvisor: { runtime: { url, token } } } });
+    await expectDiagnostics(client, uri, ['SL602']);
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { dfvisor: { runtime: null } } });
+    await expectDiagnostics(client, uri, ['SL107']);
+  });
 });
