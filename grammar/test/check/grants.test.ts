@@ -158,3 +158,18 @@ test("samples: alice's own workspace fits her campus grant; reaching for staff p
     [['SL602', 'physics:1']],
   );
 });
+
+test('hover on an owner string shows the grant and how many of its slices are used', () => {
+  const files = [parse(net, 'net.slice'), parse(alice, 'a.slice'), parse(bob, 'b.slice')];
+  const model = ide.buildEditorProgram(files);
+  const at = (f: number, text: string) => files[f]!.text.indexOf(text) + 2;
+  const onSlice = ide.hoverAt(model, files[1]!, at(1, '"alice@example.org"'))!;
+  assert.match(onSlice.markdown, /^\*\*grant "alice@example\.org"\*\*/);
+  assert.match(onSlice.markdown, /- ports: s1:1\.\.2 \(and the links between them\)/);
+  assert.match(onSlice.markdown, /- match: eth_type=2048 ipv4_src=10\.1\.0\.0\/16/);
+  assert.match(onSlice.markdown, /- slices: 1 of unlimited/);
+  assert.match(onSlice.markdown, /- limits: flow_entries 100, control_rate 50\/s/);
+  const onGrant = ide.hoverAt(model, files[0]!, at(0, '"alice@example.org"'))!;
+  assert.equal(onGrant.markdown, onSlice.markdown);
+  assert.match(ide.hoverAt(model, files[2]!, at(2, '"bob@example.org"'))!.markdown, /has no grant \(SL601 for its slices\)/);
+});
