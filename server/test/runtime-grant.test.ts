@@ -41,13 +41,13 @@ let url = '';
 let token = '';
 const cleanups: Array<() => Promise<void> | void> = [];
 
-async function api(method: string, path: string, auth: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function api(method: string, path: string, auth: string, body?: unknown): Promise<{ status: number; body: { token?: string } }> {
   const res = await fetch(url + path, {
     method,
     headers: { authorization: `Bearer ${auth}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { token?: string } };
 }
 
 before(async () => {
@@ -74,7 +74,7 @@ before(async () => {
   });
   const deployed = await api('POST', '/v1/deploy', ADMIN, { files: [{ path: 'network.slice', text: NETWORK }] });
   assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
-  token = (await api('POST', '/v1/tokens', ADMIN, { owner: 'alice@example.org' })).body.token;
+  token = (await api('POST', '/v1/tokens', ADMIN, { owner: 'alice@example.org' })).body.token ?? '';
 });
 
 after(async () => {

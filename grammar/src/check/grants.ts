@@ -204,9 +204,9 @@ function checkBandwidth(
       }
     }
   }
-  const mine = new Set(slices.map((s) => s.file + '\0' + s.name));
+  const mine = new Set(slices.map((s) => `${s.file}\0${s.name}`));
   for (const [key, all] of reservations) {
-    const list = all.filter((r) => mine.has(r.file + '\0' + r.slice));
+    const list = all.filter((r) => mine.has(`${r.file}\0${r.slice}`));
     const sum = list.reduce((a, r) => a + r.bps, 0);
     if (sum <= limit) continue;
     const link = program.linkByKey.get(key)!;

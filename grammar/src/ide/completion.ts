@@ -354,7 +354,7 @@ function anyPort(first: number, last: number, ok: (n: number) => boolean): boole
 /** Inside a slice whose owner has a grant that names ports: only those ports (and its link ports) are offered. */
 function grantScoped(model: EditorProgram, file: SourceFile, offset: number): EditorProgram {
   const slice = file.items.find((i) => i.kind === 'Slice' && i.range.start.offset <= offset && offset <= i.range.end.offset);
-  if (!slice || slice.kind !== 'Slice' || model.program.grants.length === 0) return model;
+  if (slice?.kind !== 'Slice' || model.program.grants.length === 0) return model;
   const owner = slice.statements.find((s) => s.kind === 'Owner');
   const g = owner?.kind === 'Owner' && owner.value ? grantModels(model.program).get(owner.value.value) : undefined;
   if (!g?.ports) return model;
