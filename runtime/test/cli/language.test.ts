@@ -142,7 +142,10 @@ test('check --as OWNER checks as that tenant deploys (its grant), --admin as the
   writeFileSync(join(d, 'wide.slice'), outside);
   const asAlice = await dfvisor(['check', '--as', 'alice@example.org', d]);
   assert.equal(asAlice.code, 1, asAlice.stdout + asAlice.stderr);
-  assert.match(asAlice.stdout, /wide\.slice:4:\d+: error SL602 rule wide\.r claims packets like any packet at s1:2, a port outside the grant/);
+  assert.match(
+    asAlice.stdout,
+    /wide\.slice:4:\d+: error SL602 rule wide\.r claims packets like any packet at s1:2, a port outside the grant/,
+  );
   const asBob = await dfvisor(['check', '--as', 'bob@example.org', d]);
   assert.equal(asBob.code, 0, asBob.stdout + asBob.stderr);
   const admin = await dfvisor(['check', '--admin', d]);
