@@ -227,9 +227,17 @@ function fields(): CompletionCandidate[] {
   }));
 }
 
-function fieldValues(field: string): CompletionCandidate[] {
+function fieldValues(field: string, granted: string[] = []): CompletionCandidate[] {
   const f = fieldInfo(field);
   if (!f) return [];
+  if (granted.length)
+    return granted.map((v) => ({
+      label: v,
+      kind: 'value' as const,
+      detail: 'granted',
+      documentation: `\`${f.name} ${v}\` is in your grant (or any part of it)`,
+      sortText: `0${v}`,
+    }));
   if (f.names.length)
     return f.names.map((n) => ({
       label: n,
@@ -353,18 +361,39 @@ function anyPort(first: number, last: number, ok: (n: number) => boolean): boole
 
 /** Inside a slice whose owner has a grant that names ports: only those ports (and its link ports) are offered. */
 function grantScoped(model: EditorProgram, file: SourceFile, offset: number): EditorProgram {
-  const slice = file.items.find((i) => i.kind === 'Slice' && i.range.start.offset <= offset && offset <= i.range.end.offset);
+  // The slice around the cursor; while typing, an unclosed last slice ends before the cursor.
+  const slice = file.items.find(
+    (i, k) => i.kind === 'Slice' && i.range.start.offset <= offset && (offset <= i.range.end.offset || k === file.items.length - 1),
+  );
   if (slice?.kind !== 'Slice' || model.program.grants.length === 0) return model;
   const owner = slice.statements.find((s) => s.kind === 'Owner');
   const g = owner?.kind === 'Owner' && owner.value ? grantModels(model.program).get(owner.value.value) : undefined;
-  if (!g?.ports) return model;
+  if (!g) return model;
+  const scoped: EditorProgram = { ...model, grantValues: grantedValues(model, g.matchAt?.owner) };
   const ports = g.ports;
+  if (!ports) return scoped;
   const links = grantLinkPorts(model.program, g);
-  const portAllowed = (sw: string, n: number): boolean => {
+  scoped.portAllowed = (sw: string, n: number): boolean => {
     const iv = ports.get(sw);
     return iv === 'all' || links.get(sw)?.has(n) === true || (iv ?? []).some(([a, b]) => a <= n && n <= b);
   };
-  return { ...model, portAllowed };
+  return scoped;
+}
+
+/** The values the `match` lines of `owner`'s grant give each field, as written. */
+function grantedValues(model: EditorProgram, owner: string | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const decl = owner === undefined ? undefined : model.program.grantByOwner.get(owner)?.decl;
+  for (const it of decl?.items ?? []) {
+    if (it.kind !== 'GrantMatch') continue;
+    for (const fm of it.match) {
+      if (!fm.value) continue;
+      const list = out.get(fm.field.name) ?? [];
+      if (!list.includes(fm.value.text)) list.push(fm.value.text);
+      out.set(fm.field.name, list);
+    }
+  }
+  return out;
 }
 
 /** Completion candidates at an offset of a file. */
@@ -454,7 +483,7 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
 }
 
 /** After `match`: a field name, or a value for the field just written. */
-function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate[] {
+function matchPart(ctx: CompletionContext, after: string[], model?: EditorProgram): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   const mi = st.lastIndexOf('match');
@@ -462,7 +491,7 @@ function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate
     if (last && ['min', 'max', 'priority'].includes(last)) return last === 'priority' ? [] : rateUnits(ctx.prefix);
     return ['match', ...after].map((k) => kw(k));
   }
-  if (last && fieldInfo(last) && (st.length - mi - 1) % 2 === 1) return fieldValues(last);
+  if (last && fieldInfo(last) && (st.length - mi - 1) % 2 === 1) return fieldValues(last, model?.grantValues?.get(last));
   return [...fields(), ...after.map((k) => kw(k, '5'))];
 }
 
@@ -479,5 +508,5 @@ function flowRule(model: EditorProgram, ctx: CompletionContext, flags: { incompl
     if (last === 'on' || last === ',') return [kw('all', '0'), ...locations(model, ctx.prefix, flags)];
     return [kw('permit'), kw('priority'), ...(ctx.prefix.includes(':') ? locations(model, ctx.prefix, flags) : [])];
   }
-  return matchPart(ctx, ['on']);
+  return matchPart(ctx, ['on'], model);
 }

@@ -173,3 +173,17 @@ test('hover on an owner string shows the grant and how many of its slices are us
   assert.equal(onGrant.markdown, onSlice.markdown);
   assert.match(ide.hoverAt(model, files[2]!, at(2, '"bob@example.org"'))!.markdown, /has no grant \(SL601 for its slices\)/);
 });
+
+test('completion inside a granted slice: only granted ports, and the granted values of a field', () => {
+  const complete = (text: string) => {
+    const files = [parse(net, 'net.slice'), parse(text, 'a.slice')];
+    return ide.completeAt(ide.buildEditorProgram(files), files[1]!, text.length).items.map((i) => i.label);
+  };
+  const head = 'slice a {\n  owner "alice@example.org"\n  controller "tcp:127.0.0.1:6633"\n  flowspace {\n    r: match ip_src ';
+  assert.deepEqual(complete(head), ['10.1.0.0/16']);
+  const ports = complete(`${head}10.1.0.0/16 on s1:`).filter((l) => l.startsWith('s1:'));
+  assert.deepEqual(ports, ['s1:1', 's1:2']);
+  // Another owner's slice (no grant) is offered every declared port.
+  const other = complete(`${head.replace('alice', 'bob')}10.1.0.0/16 on s1:`).filter((l) => l.startsWith('s1:'));
+  assert.deepEqual(other, ['s1:1', 's1:2', 's1:3', 's1:4']);
+});
