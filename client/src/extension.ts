@@ -68,6 +68,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
   } catch (e) {
     output.appendLine(`The slice language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   }
+  // A tenant workspace without the network's files is checked against the connected runtime's grant
+  // (server/README.md, "runtime"): the server is told the connection, and told again when it changes.
+  const tellServer = async () => {
+    const c = await connection.current();
+    await client?.sendNotification('workspace/didChangeConfiguration', {
+      settings: { dfvisor: { runtime: c.token ? { url: c.url, token: c.token } : null } },
+    });
+  };
+  if (client) {
+    void tellServer().catch(() => undefined);
+    context.subscriptions.push(connection.onDidChange(() => void tellServer().catch(() => undefined)));
+  }
   const slicesView = async (): Promise<string[]> => {
     await model.refresh();
     return tree.getChildren().map((n) => {

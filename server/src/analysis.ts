@@ -6,7 +6,8 @@
 // check hands each group's bound program to the snapshot of the same generation, so an edit binds
 // each workspace once, not twice.
 import { ide, partitionByNetwork, type Diagnostic, type Plan, type Program, type SourceFile } from '@dfvisor/grammar';
-import { check, checkUnplaced, parse, planOf, type Checked } from './core.js';
+import { check, checkAgainstGrant, checkUnplaced, parse, planOf, type Checked } from './core.js';
+import { RUNTIME_GRANT_PATH, type RuntimeGrantState } from './runtime-grant.js';
 import type { WorkspaceFiles } from './workspace-files.js';
 
 /** The key of the group of files with no network above them (a network's group is keyed by its folder). */
@@ -28,11 +29,13 @@ export class Snapshot {
     readonly generation: number,
     readonly files: SourceFile[],
     readonly byUri: Map<string, SourceFile>,
+    /** The runtime's network part and grant (runtime-grant.ts): checked with the files that have no network. */
+    runtimeFile?: SourceFile,
   ) {
     const { workspaces, unplaced } = partitionByNetwork(files);
     this.groups = workspaces.map((w) => ({ key: w.root, files: w.files }));
-    if (unplaced.length > 0) this.groups.push({ key: UNPLACED, files: unplaced });
-    for (const g of this.groups) for (const f of g.files) this.groupOf.set(f.path, g);
+    if (unplaced.length > 0) this.groups.push({ key: UNPLACED, files: runtimeFile ? [...unplaced, runtimeFile] : unplaced });
+    for (const g of this.groups) for (const f of g.files) if (f !== runtimeFile) this.groupOf.set(f.path, g);
   }
 
   /** The group a file belongs to. */
@@ -75,13 +78,17 @@ export class Analysis {
   private checked: CheckResult | undefined;
   private plans: { generation: number; byKey: Map<string, Plan | undefined> } | undefined;
   /** What the connected runtime reports about its network (the client sends it); undefined: not connected. */
-  private runtime: ide.RuntimeTopology | undefined;
+  private runtimeTopology: ide.RuntimeTopology | undefined;
 
-  constructor(private readonly ws: WorkspaceFiles) {}
+  constructor(
+    private readonly ws: WorkspaceFiles,
+    /** Where a tenant workspace's network and grant come from (absent: nowhere). */
+    private readonly runtime: () => RuntimeGrantState = () => ({ kind: 'off' }),
+  ) {}
 
   /** The runtime's topology changed (or the client disconnected): the next check judges the declarations again. */
   setRuntimeTopology(t: ide.RuntimeTopology | undefined): void {
-    this.runtime = t;
+    this.runtimeTopology = t;
     this.checked = undefined;
   }
 
@@ -96,8 +103,18 @@ export class Analysis {
     }
     this.parsed = next;
     const files = [...next.values()];
-    this.snap = new Snapshot(this.ws.generation, files, next);
+    this.snap = new Snapshot(this.ws.generation, files, next, this.runtimeFile());
     return this.snap;
+  }
+
+  private runtimeParsed: SourceFile | undefined;
+
+  /** The runtime's source as a virtual file (parsed once per text), when online. */
+  private runtimeFile(): SourceFile | undefined {
+    const rt = this.runtime();
+    if (rt.kind !== 'online') return undefined;
+    if (this.runtimeParsed?.text !== rt.source) this.runtimeParsed = parse(rt.source, RUNTIME_GRANT_PATH);
+    return this.runtimeParsed;
   }
 
   file(uri: string): SourceFile | undefined {
@@ -120,17 +137,20 @@ export class Analysis {
     const byUri = new Map<string, Diagnostic[]>(snap.files.map((f) => [f.path, []]));
     const checked = new Map<string, Checked>();
     for (const g of snap.groups) {
-      const c = g.key === UNPLACED ? checkUnplaced(g.files) : check(g.files);
+      const rt = this.runtime();
+      const c =
+        g.key !== UNPLACED ? check(g.files) : rt.kind === 'online' ? checkAgainstGrant(g.files, rt.owner) : checkUnplaced(g.files, rt);
       if (c.program) snap.adopt(g.key, c.program);
       checked.set(g.key, c);
       for (const d of c.diagnostics) {
+        if (d.file === RUNTIME_GRANT_PATH) continue; // the runtime's text is not the user's to fix
         const list = byUri.get(d.file);
         if (list) list.push(d);
         else byUri.set(d.file, [d]);
       }
     }
     // Declarations the connected runtime contradicts (SL701-SL703).
-    for (const d of ide.runtimeTopologyDiagnostics(snap.files, this.runtime)) byUri.get(d.file)?.push(d);
+    for (const d of ide.runtimeTopologyDiagnostics(snap.files, this.runtimeTopology)) byUri.get(d.file)?.push(d);
     this.checked = { generation: snap.generation, byUri, checked };
     return this.checked;
   }

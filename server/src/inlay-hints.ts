@@ -1,4 +1,4 @@
-// textDocument/inlayHint: normalised rates and remaining link capacity.
+// textDocument/inlayHint: normalised rates, remaining link capacity, limits taken from a grant.
 import { ide } from '@dfvisor/grammar';
 import { InlayHintKind, type InlayHint } from 'vscode-languageserver/node.js';
 import type { ServerContext } from './context.js';

@@ -29,6 +29,7 @@ import { registerSelection } from './selection.js';
 import { registerSemanticTokens, semanticTokensLegend } from './semantic-tokens.js';
 import { registerSymbols } from './symbols.js';
 import { uriToPath } from './uri.js';
+import { RuntimeGrant, runtimeConnectionOf, type RuntimeGrantState } from './runtime-grant.js';
 import { WorkspaceFiles } from './workspace-files.js';
 
 export const SERVER_NAME = 'slice-language-server';
@@ -80,10 +81,17 @@ function isSliceDocument(doc: TextDocument): boolean {
 /** Starts the server on a connection and returns a handle for in-process use (tests). */
 export function startServer(connection: Connection): { context: () => ServerContext | undefined } {
   const workspace = new WorkspaceFiles();
-  const analysis = new Analysis(workspace);
+  let diagnostics: DiagnosticsFeature | undefined;
+  const runtimeGrant = new RuntimeGrant((now, before) =>
+    runtimeChanged(connection, now, before, () => {
+      workspace.touch();
+      diagnostics?.schedule(0);
+    }),
+  );
+  let initialRuntime: unknown;
+  const analysis = new Analysis(workspace, () => runtimeGrant.state);
   const documents = new TextDocuments(TextDocument);
   let ctx: ServerContext | undefined;
-  let diagnostics: DiagnosticsFeature | undefined;
 
   connection.onInitialize((init): InitializeResult => {
     const folders = init.workspaceFolders?.map((f) => f.uri) ?? (init.rootUri ? [init.rootUri] : init.rootPath ? [init.rootPath] : []);
@@ -93,6 +101,7 @@ export function startServer(connection: Connection): { context: () => ServerCont
       connection.console.error(`reading the workspace failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     ctx = { connection, workspace, analysis, settings: settingsFrom(init), client: clientSupport(init) };
+    initialRuntime = (init.initializationOptions as { runtime?: unknown } | undefined)?.runtime;
     diagnostics = new DiagnosticsFeature(ctx);
     diagnostics.register();
     registerCompletion(ctx);
@@ -153,7 +162,14 @@ export function startServer(connection: Connection): { context: () => ServerCont
     }
     // First diagnostics for the whole workspace, without waiting for an edit.
     diagnostics?.schedule(0);
+    runtimeGrant.configure(runtimeConnectionOf(initialRuntime));
   });
+  connection.onDidChangeConfiguration(
+    guardNotification(connection, 'didChangeConfiguration', (p) => {
+      const settings = p.settings as { dfvisor?: { runtime?: unknown } } | undefined;
+      if (settings?.dfvisor && 'runtime' in settings.dfvisor) runtimeGrant.configure(runtimeConnectionOf(settings.dfvisor.runtime));
+    }),
+  );
 
   documents.onDidOpen(
     guardNotification(connection, 'didOpen', (e) => {
@@ -186,10 +202,22 @@ export function startServer(connection: Connection): { context: () => ServerCont
     }),
   );
   connection.onShutdown(() => {
+    runtimeGrant.dispose();
     diagnostics?.dispose();
   });
 
   documents.listen(connection);
   connection.listen();
   return { context: () => ctx };
+}
+
+/** Tells the user when the runtime's grant comes or goes, and re-checks. */
+function runtimeChanged(connection: Connection, now: RuntimeGrantState, before: RuntimeGrantState, recheck: () => void): void {
+  if (now.kind === 'offline' && before.kind !== 'offline')
+    void connection.window.showWarningMessage(
+      `DFVisor: the runtime at ${now.url} is offline or gave no grant (${now.reason}); slices without a network are not checked against it.`,
+    );
+  else if (now.kind === 'online')
+    connection.console.info(`DFVisor: checking slices without a network against the grant of ${now.owner} from ${now.url}`);
+  recheck();
 }

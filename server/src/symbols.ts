@@ -18,6 +18,7 @@ const KIND: Record<ide.OutlineItem['kind'], SymbolKind> = {
   qos: SymbolKind.Object,
   limits: SymbolKind.Object,
   guarantee: SymbolKind.Property,
+  grant: SymbolKind.Key,
 };
 
 function toDocumentSymbol(o: ide.OutlineItem): DocumentSymbol {

@@ -76,6 +76,11 @@ export class WorkspaceFiles {
     this.generation++;
   }
 
+  /** Something the texts are checked with changed (the runtime's grant): everything is computed again. */
+  touch(): void {
+    this.generation++;
+  }
+
   document(uri: string): OpenDocument | undefined {
     return this.open.get(normalizeUri(uri));
   }

@@ -174,6 +174,8 @@ export interface paths {
             parameters: {
                 query?: {
                     dryRun?: boolean;
+                    /** @description admin: a grant change undeploys the deployed slices that no longer fit (audited) */
+                    force?: boolean;
                     prune?: boolean;
                     /** @description comma-separated slice names */
                     slices?: string;
@@ -314,6 +316,69 @@ export interface paths {
                 };
                 /** @description an RFC 9457 problem */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/grants/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's grant in force and the part of the network it may use (tenants) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the grant */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GrantView"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1520,6 +1585,44 @@ export interface components {
             /** @enum {unknown} */
             severity: "error" | "warning" | "info";
         };
+        /** @description A tenant's grant in force (inherited statements included) and the part of the network it may use */
+        GrantView: {
+            grant: {
+                bandwidthBps: number | null;
+                controllers: string[] | null;
+                delegate: number;
+                limits: {
+                    controlRate: number | null;
+                    flowEntries: number | null;
+                    packetInRate: number | null;
+                };
+                /** @description a union of plan matches (null: any packet) */
+                match: {
+                    [key: string]: unknown;
+                }[] | null;
+                /** @description granted ports per switch (null: every port); link ports between them follow */
+                ports: {
+                    dpid: string;
+                    name: string;
+                    ports: "all" | number[][];
+                }[] | null;
+                slices: number | null;
+            };
+            network: {
+                links: {
+                    [key: string]: unknown;
+                }[];
+                name: string;
+                switches: {
+                    [key: string]: unknown;
+                }[];
+            };
+            owner: string;
+            /** @description the owner whose grant this one is carved out of */
+            parent: string | null;
+            /** @description .slice text of that network part and the grants in force, to check slices against */
+            source: string;
+        };
         LinkEnd: {
             dpid: string;
             port: number;
@@ -1532,6 +1635,8 @@ export interface components {
             detail: string;
             diagnostics?: components["schemas"]["Diagnostic"][];
             errors?: components["schemas"]["SchemaError"][];
+            /** @description GRANTS_CONFLICT: the deployed slices in the way of the grant change */
+            slices?: string[];
             status: number;
             /** @description APPLY_FAILED: each switch and its error */
             switches?: components["schemas"]["SwitchApplyOutcome"][];

@@ -2,7 +2,7 @@
 // are resolved, and what cannot be bound is reported (SL101–SL106).
 import type { Diagnostic } from '../api.js';
 import { diagnostic, related } from '../diagnostics/diagnostic.js';
-import type { Ident, LinkDecl, LinkRef, NetworkDecl, PortRef, Range, SliceDecl, SourceFile, SwitchDecl } from '../syntax/ast.js';
+import type { GrantDecl, Ident, LinkDecl, LinkRef, NetworkDecl, PortRef, Range, SliceDecl, SourceFile, SwitchDecl } from '../syntax/ast.js';
 import {
   emptyProgram,
   findPort,
@@ -44,16 +44,19 @@ class Binder {
   run(): BindResult {
     const networks: Array<{ file: string; decl: NetworkDecl }> = [];
     const slices: Array<{ file: string; decl: SliceDecl }> = [];
+    const grants: Array<{ file: string; decl: GrantDecl }> = [];
     for (const f of this.files) {
       for (const item of f.items) {
         if (item.kind === 'Network') networks.push({ file: f.path, decl: item });
         else if (item.kind === 'Slice') slices.push({ file: f.path, decl: item });
+        else grants.push({ file: f.path, decl: item });
       }
     }
     for (const n of networks) this.bindNetwork(n.file, n.decl);
     for (const n of networks) for (const m of n.decl.members) if (m.kind === 'Switch') this.bindSwitch(n.file, m);
     for (const n of networks) for (const m of n.decl.members) if (m.kind === 'Link') this.bindLink(n.file, m);
     for (const s of slices) this.bindSlice(s.file, s.decl);
+    for (const g of grants) this.bindGrant(g.file, g.decl);
     return { program: this.program, diagnostics: this.diags };
   }
 
@@ -336,6 +339,31 @@ class Binder {
         for (const it of st.items) if (it.kind === 'FlowEntries' && it.on) this.resolveSwitch(file, it.on);
       }
     }
+  }
+
+  // ------------------------------------------------------------ grants
+
+  private bindGrant(file: string, decl: GrantDecl): void {
+    for (const it of decl.items) {
+      if (it.kind === 'GrantPorts') {
+        for (const loc of it.ports) if (loc.kind === 'PortRef') this.bindPortRef(file, loc);
+      } else if (it.kind === 'Limits') {
+        for (const l of it.items) if (l.kind === 'FlowEntries' && l.on) this.resolveSwitch(file, l.on);
+      }
+    }
+    if (!decl.owner) return;
+    const owner = decl.owner.value;
+    const first = this.program.grantByOwner.get(owner);
+    this.program.grants.push({ owner, parent: decl.parent?.value, file, decl });
+    if (!first) {
+      this.program.grantByOwner.set(owner, this.program.grants[this.program.grants.length - 1]!);
+      return;
+    }
+    this.diags.push(
+      diagnostic(file, decl.owner.range, 'error', 'SL104', `duplicate grant for ${decl.owner.text}: an owner has one grant`, [
+        related(first.file, first.decl.owner!.range, `the grant for ${decl.owner.text} is first declared here`),
+      ]),
+    );
   }
 
   private bindLinkRef(file: string, l: LinkRef): void {

@@ -1,7 +1,18 @@
 // The bound program: every declaration of a workspace as a symbol, every name
 // reference resolved to one, and the network/slice model the checks and the
 // compiler read. Plain data (Maps for lookups by name).
-import type { ClassDecl, FlowRule, LinkDecl, NetworkDecl, PortDecl, Range, SliceDecl, SourceFile, SwitchDecl } from '../syntax/ast.js';
+import type {
+  ClassDecl,
+  FlowRule,
+  GrantDecl,
+  LinkDecl,
+  NetworkDecl,
+  PortDecl,
+  Range,
+  SliceDecl,
+  SourceFile,
+  SwitchDecl,
+} from '../syntax/ast.js';
 
 export type SymbolKind = 'network' | 'switch' | 'port' | 'link' | 'slice' | 'rule' | 'class';
 
@@ -89,6 +100,16 @@ export interface SliceInfo {
   classes: ClassInfo[];
 }
 
+/** A `grant` block: what the slices of one owner may have (docs/language.md, Grants). */
+export interface GrantInfo {
+  /** The owner string the grant is for. */
+  owner: string;
+  /** The owner whose grant this one is carved out of (`under "…"`). */
+  parent: string | undefined;
+  file: string;
+  decl: GrantDecl;
+}
+
 export interface NetworkInfo {
   name: string;
   file: string;
@@ -114,6 +135,10 @@ export interface Program {
   slices: SliceInfo[];
   /** The first declaration of each slice name. */
   sliceByName: Map<string, SliceInfo>;
+  /** Every grant block with an owner, in file order (a duplicate owner included; SL104). */
+  grants: GrantInfo[];
+  /** The first grant of each owner. */
+  grantByOwner: Map<string, GrantInfo>;
 }
 
 /** A program with nothing bound yet: the files (sorted by path) and empty tables. */
@@ -129,6 +154,8 @@ export function emptyProgram(files: SourceFile[]): Program {
     linkByKey: new Map(),
     slices: [],
     sliceByName: new Map(),
+    grants: [],
+    grantByOwner: new Map(),
   };
 }
 

@@ -7,7 +7,8 @@ import { lowerMatch } from '../lower/field-match.js';
 import { parseEndpoint } from '../lower/endpoint.js';
 import { ovsdbAddressProblem } from '../lower/ovsdb-address.js';
 import { checkEmptyPermit } from './permit.js';
-import type { FieldMatch, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit } from '../syntax/ast.js';
+import type { FieldMatch, GrantDecl, NumberLit, PortRef, Range, RateLit, SliceDecl, SourceFile, MessageRateLit } from '../syntax/ast.js';
+import { parseAddressPrefix } from './grant-model.js';
 
 const MAX_OF_PORT = 0xffffff00;
 
@@ -77,8 +78,10 @@ export function checkValues(file: SourceFile): Diagnostic[] {
           rate(m.capacity, 'capacity');
         }
       }
-    } else {
+    } else if (item.kind === 'Slice') {
       checkSlice(item, file, out, { int, rate, msgRate, portRef, match, err });
+    } else {
+      checkGrant(item, file, out, { int, rate, msgRate, portRef, match, err });
     }
   }
   return out;
@@ -91,6 +94,62 @@ interface Helpers {
   portRef(p: PortRef): void;
   match(fields: FieldMatch[]): void;
   err(range: Range, message: string, data?: Record<string, unknown>): void;
+}
+
+/** Values of a grant (SL201) and its once-only statements (SL104). */
+function checkGrant(g: GrantDecl, file: SourceFile, out: Diagnostic[], h: Helpers): void {
+  const f = file.path;
+  const who = g.owner?.text ?? 'grant';
+  const firsts = new Map<string, Range>();
+  const once = (key: string, range: Range, what: string): void => {
+    const first = firsts.get(key);
+    if (first) out.push(diagnostic(f, range, 'error', 'SL104', `duplicate ${what} in grant ${who}`, [related(f, first, `first ${what}`)]));
+    else firsts.set(key, range);
+  };
+  for (const it of g.items) {
+    switch (it.kind) {
+      case 'GrantPorts':
+        once('ports', it.range, '`ports` statement');
+        for (const l of it.ports) if (l.kind === 'PortRef') h.portRef(l);
+        break;
+      case 'GrantMatch':
+        h.match(it.match);
+        break;
+      case 'GrantBandwidth':
+        once('bandwidth', it.range, '`bandwidth` statement');
+        h.rate(it.rate, 'bandwidth');
+        break;
+      case 'GrantSlices':
+        once('slices', it.range, '`slices` statement');
+        h.int(it.count, 0, 0xffffffff, 'slices');
+        break;
+      case 'GrantControllers':
+        once('controllers', it.range, '`controllers` statement');
+        for (const a of it.addresses) {
+          if (!parseAddressPrefix(a.text))
+            h.err(a.range, `controller address ${a.text} is malformed: expected an IPv4 or IPv6 address or prefix`);
+        }
+        break;
+      case 'GrantDelegate':
+        once('delegate', it.range, '`delegate` statement');
+        h.int(it.depth, 1, 255, 'delegate depth');
+        break;
+      case 'Limits':
+        for (const l of it.items) {
+          if (l.kind === 'FlowEntries') {
+            once(`flow_entries:${l.on?.name ?? ''}`, l.range, '`flow_entries` ceiling');
+            h.int(l.count, 0, 0xffffffff, 'flow_entries');
+          } else if (l.kind === 'ControlRate') {
+            once('control_rate', l.range, '`control_rate` ceiling');
+            h.msgRate(l.rate, 'control_rate');
+          } else {
+            once('packet_in_rate', l.range, '`packet_in_rate` ceiling');
+            h.msgRate(l.rate, 'packet_in_rate');
+          }
+        }
+        break;
+    }
+  }
 }
 
 function checkSlice(s: SliceDecl, file: SourceFile, out: Diagnostic[], h: Helpers): void {

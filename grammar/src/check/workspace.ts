@@ -10,6 +10,12 @@ import { checkClasses } from './classes.js';
 import { checkOverlaps } from './overlap.js';
 import { checkTags } from './tags.js';
 import { checkValues } from './values.js';
+import { checkGrants, type GrantScope } from './grants.js';
+
+/** What a check run needs beyond the files: whom the grants bind (default: everyone). */
+export interface CheckOptions {
+  grants?: GrantScope;
+}
 
 export interface CheckResult {
   program: Program;
@@ -19,7 +25,7 @@ export interface CheckResult {
 /** One named check over a bound program (the name appears in SL900 when it throws). */
 export interface ProgramCheck {
   name: string;
-  run(program: Program): Diagnostic[];
+  run(program: Program, options: CheckOptions): Diagnostic[];
 }
 
 /** The checks `checkWorkspace` runs after binding, in this order. */
@@ -29,6 +35,7 @@ export const PROGRAM_CHECKS: readonly ProgramCheck[] = [
   { name: 'admission', run: checkAdmission },
   { name: 'classes', run: checkClasses },
   { name: 'overlaps', run: checkOverlaps },
+  { name: 'grants', run: (p, o) => checkGrants(p, o.grants) },
 ];
 
 export const START: Range = { start: { line: 0, character: 0, offset: 0 }, end: { line: 0, character: 0, offset: 0 } };
@@ -57,14 +64,18 @@ export function guarded<T>(check: string, files: SourceFile[], out: Diagnostic[]
   }
 }
 
-export function checkWorkspace(files: SourceFile[], checks: readonly ProgramCheck[] = PROGRAM_CHECKS): CheckResult {
+export function checkWorkspace(
+  files: SourceFile[],
+  checks: readonly ProgramCheck[] = PROGRAM_CHECKS,
+  options: CheckOptions = {},
+): CheckResult {
   const out: Diagnostic[] = [];
   const bound = guarded('bind', files, out, () => bindWorkspace(files));
   const program = bound?.program ?? emptyProgram(files);
   for (const f of program.files) out.push(...syntaxErrors(f));
   if (bound) out.push(...bound.diagnostics);
   for (const c of checks) {
-    const found = guarded(c.name, program.files, out, () => c.run(program));
+    const found = guarded(c.name, program.files, out, () => c.run(program, options));
     if (found) out.push(...found);
   }
   return { program, diagnostics: sortDiagnostics(out) };

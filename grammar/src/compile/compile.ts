@@ -4,7 +4,9 @@ import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
 import type { Program, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
-import { checkWorkspace, hasErrors } from '../check/workspace.js';
+import { checkWorkspace, hasErrors, PROGRAM_CHECKS } from '../check/workspace.js';
+import type { GrantScope } from '../check/grants.js';
+import { grantModels, type GrantModel } from '../check/grant-model.js';
 import { withPrerequisites } from '../headerspace/space.js';
 import { dpidHex } from '../notation/dpid.js';
 import type {
@@ -37,10 +39,12 @@ export interface CompileOptions {
    * slice does not renumber the others (docs/plan.md, "Stable ids across deploys").
    */
   previous?: Plan;
+  /** Whom the grants bind (docs/language.md, Grants); default: every slice. */
+  grants?: GrantScope;
 }
 
 export function compile(files: SourceFile[], options: CompileOptions = {}): CompileResult {
-  const { program, diagnostics } = checkWorkspace(files);
+  const { program, diagnostics } = checkWorkspace(files, PROGRAM_CHECKS, { grants: options.grants });
   if (hasErrors(diagnostics)) return { plan: undefined, diagnostics };
   return { plan: buildPlan(program, options), diagnostics };
 }
@@ -63,12 +67,14 @@ function guaranteesBySlice(reservations: Map<string, Reservation[]>): Map<string
   return out;
 }
 
-function capOf(s: SliceInfo): number | null {
+/** The slice's cap; without one, the bandwidth of its owner's grant (docs/language.md, Grants). */
+function capOf(s: SliceInfo, grants: Map<string, GrantModel>): number | null {
   for (const st of s.decl.statements) {
     if (st.kind !== 'Qos') continue;
     for (const q of st.items) if (q.kind === 'Cap' && q.rate?.bps !== undefined) return q.rate.bps;
   }
-  return null;
+  const owner = ownerOf(s);
+  return (owner !== null && grants.get(owner)?.bandwidth?.bps) || null;
 }
 
 /**
@@ -78,6 +84,7 @@ function capOf(s: SliceInfo): number | null {
  */
 function allocateQosIds(
   slices: SliceInfo[],
+  grants: Map<string, GrantModel>,
   guarantees: Map<string, Map<string, number>>,
   previous: PreviousIds,
 ): {
@@ -87,7 +94,7 @@ function allocateQosIds(
   const meterRequests: IdRequest[] = [];
   const queueRequests: IdRequest[] = [];
   for (const s of slices) {
-    if (capOf(s) !== null) meterRequests.push({ key: s.name, previous: previous.meters.get(s.name) });
+    if (capOf(s, grants) !== null) meterRequests.push({ key: s.name, previous: previous.meters.get(s.name) });
     if (guarantees.get(s.name)?.size) {
       const key = queueKey(s.name, null);
       queueRequests.push({ key, previous: previous.queues.get(key) });
@@ -110,7 +117,8 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   const overlays = allocateOverlays(slices, previous.overlays);
   const reservations = reservationsByLink(program);
   const guarantees = guaranteesBySlice(reservations);
-  const ids = allocateQosIds(slices, guarantees, previous);
+  const grants = grantModels(program);
+  const ids = allocateQosIds(slices, grants, guarantees, previous);
 
   const planSwitches: PlanSwitch[] = switches.map((sw) => ({
     name: sw.name,
@@ -154,7 +162,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
       }
     }
     // QoS.
-    const capBps = capOf(s);
+    const capBps = capOf(s, grants);
     const classes: PlanSlice['qos']['classes'] = [];
     const guaranteeByLink = guarantees.get(s.name) ?? new Map<string, number>();
     const guaranteedLinks = links.filter((l) => (guaranteeByLink.get(l.key) ?? 0) > 0);
@@ -208,7 +216,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
         guarantees: guaranteedLinks.map((l) => ({ link: l.id, bps: guaranteeByLink.get(l.key)! })),
         classes,
       },
-      limits: limitsOf(program, s),
+      limits: limitsOf(program, s, grants),
     });
   }
 
@@ -292,7 +300,23 @@ function controllersOf(s: SliceInfo): PlanController[] {
   return [];
 }
 
-function limitsOf(program: Program, s: SliceInfo): PlanSlice['limits'] {
+/** A slice's limits; one its owner's grant caps and the slice leaves out takes the ceiling (docs/language.md, Grants). */
+function limitsOf(program: Program, s: SliceInfo, grants: Map<string, GrantModel>): PlanSlice['limits'] {
+  const limits = statedLimits(program, s);
+  const owner = ownerOf(s);
+  const ceilings = owner === null ? undefined : grants.get(owner)?.limits;
+  if (!ceilings) return limits;
+  limits.flowEntries ??= ceilings.flowEntries?.value ?? null;
+  limits.controlRate ??= ceilings.controlRate?.value ?? null;
+  limits.packetInRate ??= ceilings.packetInRate?.value ?? null;
+  for (const [sw, c] of ceilings.flowEntriesOn) {
+    const key = dpidHex(program.switches.get(sw)?.dpid);
+    if (program.switches.has(sw) && limits.flowEntriesPerSwitch[key] === undefined) limits.flowEntriesPerSwitch[key] = c.value;
+  }
+  return limits;
+}
+
+function statedLimits(program: Program, s: SliceInfo): PlanSlice['limits'] {
   const limits: PlanSlice['limits'] = { flowEntries: null, flowEntriesPerSwitch: {}, controlRate: null, packetInRate: null };
   for (const st of s.decl.statements) {
     if (st.kind !== 'Limits') continue;

@@ -23,6 +23,13 @@ export function layoutOf(file: A.SourceFile): Layout {
       }
       continue;
     }
+    if (item.kind === 'Grant') {
+      for (const g of item.items) {
+        start(g);
+        if (g.kind === 'Limits') g.items.forEach(start);
+      }
+      continue;
+    }
     for (const st of item.statements) {
       start(st);
       if (st.kind === 'Flowspace') st.rules.forEach(start);

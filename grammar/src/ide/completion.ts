@@ -6,6 +6,7 @@ import type { SourceFile } from '../syntax/ast.js';
 import { formatRate } from '../notation/rate.js';
 import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
 import { linkLabel, portsText, remainingBps, type EditorProgram } from './editor-program.js';
+import { grantLinkPorts, grantModels } from '../check/grant-model.js';
 
 export type CandidateKind = 'keyword' | 'field' | 'value' | 'switch' | 'port' | 'link' | 'slice' | 'snippet' | 'unit' | 'number';
 
@@ -226,9 +227,17 @@ function fields(): CompletionCandidate[] {
   }));
 }
 
-function fieldValues(field: string): CompletionCandidate[] {
+function fieldValues(field: string, granted: string[] = []): CompletionCandidate[] {
   const f = fieldInfo(field);
   if (!f) return [];
+  if (granted.length)
+    return granted.map((v) => ({
+      label: v,
+      kind: 'value' as const,
+      detail: 'granted',
+      documentation: `\`${f.name} ${v}\` is in your grant (or any part of it)`,
+      sortText: `0${v}`,
+    }));
   if (f.names.length)
     return f.names.map((n) => ({
       label: n,
@@ -241,7 +250,10 @@ function fieldValues(field: string): CompletionCandidate[] {
 }
 
 function switches(model: EditorProgram): CompletionCandidate[] {
-  return [...model.program.switches.values()].map((sw) => {
+  const allowed = model.portAllowed;
+  const granted = (sw: { name: string; ports: Array<{ first: number; last: number }> | undefined }) =>
+    !allowed || (sw.ports ?? [{ first: 1, last: 64 }]).some((p) => anyPort(p.first, p.last, (n) => allowed(sw.name, n)));
+  return [...model.program.switches.values()].filter(granted).map((sw) => {
     const ports = portsText(sw);
     return {
       label: sw.name,
@@ -259,6 +271,7 @@ function portsOf(model: EditorProgram, swName: string, withSwitch: boolean): Com
   const out: CompletionCandidate[] = [];
   for (const p of ports) {
     for (let n = p.first; n <= p.last && n - p.first < 256; n++) {
+      if (model.portAllowed && !model.portAllowed(swName, n)) continue;
       const label = withSwitch ? `${swName}:${n}` : String(n);
       out.push({
         label,
@@ -269,7 +282,7 @@ function portsOf(model: EditorProgram, swName: string, withSwitch: boolean): Com
       });
     }
   }
-  if (!withSwitch)
+  if (!withSwitch && !model.portAllowed)
     out.push({ label: '*', kind: 'port', detail: 'every port', documentation: `every port of **${swName}**`, sortText: '3*' });
   return out;
 }
@@ -341,11 +354,53 @@ function rateUnits(prefix: string): CompletionCandidate[] {
   }));
 }
 
+function anyPort(first: number, last: number, ok: (n: number) => boolean): boolean {
+  for (let n = first; n <= last && n - first < 256; n++) if (ok(n)) return true;
+  return false;
+}
+
+/** Inside a slice whose owner has a grant that names ports: only those ports (and its link ports) are offered. */
+function grantScoped(model: EditorProgram, file: SourceFile, offset: number): EditorProgram {
+  // The slice around the cursor; while typing, an unclosed last slice ends before the cursor.
+  const slice = file.items.find(
+    (i, k) => i.kind === 'Slice' && i.range.start.offset <= offset && (offset <= i.range.end.offset || k === file.items.length - 1),
+  );
+  if (slice?.kind !== 'Slice' || model.program.grants.length === 0) return model;
+  const owner = slice.statements.find((s) => s.kind === 'Owner');
+  const g = owner?.kind === 'Owner' && owner.value ? grantModels(model.program).get(owner.value.value) : undefined;
+  if (!g) return model;
+  const scoped: EditorProgram = { ...model, grantValues: grantedValues(model, g.matchAt?.owner) };
+  const ports = g.ports;
+  if (!ports) return scoped;
+  const links = grantLinkPorts(model.program, g);
+  scoped.portAllowed = (sw: string, n: number): boolean => {
+    const iv = ports.get(sw);
+    return iv === 'all' || links.get(sw)?.has(n) === true || (iv ?? []).some(([a, b]) => a <= n && n <= b);
+  };
+  return scoped;
+}
+
+/** The values the `match` lines of `owner`'s grant give each field, as written. */
+function grantedValues(model: EditorProgram, owner: string | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const decl = owner === undefined ? undefined : model.program.grantByOwner.get(owner)?.decl;
+  for (const it of decl?.items ?? []) {
+    if (it.kind !== 'GrantMatch') continue;
+    for (const fm of it.match) {
+      if (!fm.value) continue;
+      const list = out.get(fm.field.name) ?? [];
+      if (!list.includes(fm.value.text)) list.push(fm.value.text);
+      out.set(fm.field.name, list);
+    }
+  }
+  return out;
+}
+
 /** Completion candidates at an offset of a file. */
 export function completeAt(model: EditorProgram, file: SourceFile, offset: number): CompletionResult {
   const ctx = completionContext(file.text, offset);
   const flags = { incomplete: false };
-  const items = candidates(model, ctx, flags);
+  const items = candidates(grantScoped(model, file, offset), ctx, flags);
   return { incomplete: flags.incomplete, replaceStart: ctx.prefixStart, replaceEnd: offset, items };
 }
 
@@ -355,7 +410,7 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
   const first = st[0];
   switch (ctx.block) {
     case 'top':
-      if (st.length === 0) return [kw('network'), kw('slice'), SNIPPETS['network']!, SNIPPETS['slice']!];
+      if (st.length === 0) return [kw('network'), kw('slice'), kw('grant'), SNIPPETS['network']!, SNIPPETS['slice']!];
       if (first === 'slice' && st.length === 1) {
         // Existing slice names, for reference (a new slice needs a new name).
         return [...model.program.sliceByName.keys()].map((n) => ({
@@ -429,7 +484,7 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
 }
 
 /** After `match`: a field name, or a value for the field just written. */
-function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate[] {
+function matchPart(ctx: CompletionContext, after: string[], model?: EditorProgram): CompletionCandidate[] {
   const st = ctx.statement;
   const last = st[st.length - 1];
   const mi = st.lastIndexOf('match');
@@ -437,7 +492,7 @@ function matchPart(ctx: CompletionContext, after: string[]): CompletionCandidate
     if (last && ['min', 'max', 'priority'].includes(last)) return last === 'priority' ? [] : rateUnits(ctx.prefix);
     return ['match', ...after].map((k) => kw(k));
   }
-  if (last && fieldInfo(last) && (st.length - mi - 1) % 2 === 1) return fieldValues(last);
+  if (last && fieldInfo(last) && (st.length - mi - 1) % 2 === 1) return fieldValues(last, model?.grantValues?.get(last));
   return [...fields(), ...after.map((k) => kw(k, '5'))];
 }
 
@@ -454,5 +509,5 @@ function flowRule(model: EditorProgram, ctx: CompletionContext, flags: { incompl
     if (last === 'on' || last === ',') return [kw('all', '0'), ...locations(model, ctx.prefix, flags)];
     return [kw('permit'), kw('priority'), ...(ctx.prefix.includes(':') ? locations(model, ctx.prefix, flags) : [])];
   }
-  return matchPart(ctx, ['on']);
+  return matchPart(ctx, ['on'], model);
 }

@@ -167,6 +167,13 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   flow_entries: '`flow_entries N [on SWITCH]`: the most flow entries the slice may install (per switch when `on` is given).',
   control_rate: "`control_rate N/s`: messages per second from the slice's controller, per switch.",
   packet_in_rate: "`packet_in_rate N/s`: packet-ins per second to the slice's controller, per switch.",
+  grant:
+    '`grant "OWNER" [under "PARENT"] { ports …; match …; bandwidth RATE; slices N; limits { … }; controllers PREFIX, …; delegate [N] }`: what the slices of one owner may have (docs/language.md, Grants).',
+  under: '`under "PARENT"`: this grant is carved out of the grant of PARENT, who must have `delegate`, and must fit inside it.',
+  ports: "`ports LOCATIONS`: where the owner's slices may have flowspace; link ports between them follow.",
+  bandwidth: "`bandwidth RATE`: per link, the most the owner's guarantees may add up to, and the highest cap.",
+  slices: '`slices N`: how many slices the owner may have.',
+  controllers: "`controllers PREFIX, …`: the addresses where the owner's controllers may be.",
 };
 
 export { formatBits, parseRate, rateLiteral } from '../notation/rate.js';

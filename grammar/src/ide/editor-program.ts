@@ -24,6 +24,10 @@ export interface EditorProgram {
   links: LinkLoad[];
   /** By direction-free key (bind's `linkKey`). */
   linkByKey: Map<string, LinkLoad>;
+  /** Set while completing inside a slice whose owner has a grant: the ports it may name. */
+  portAllowed?: (sw: string, port: number) => boolean;
+  /** Set while completing inside a slice whose owner's grant has `match` lines: field → granted values. */
+  grantValues?: Map<string, string[]>;
 }
 
 /** The model of an already bound program (e.g. the one a check returned). */

@@ -1,4 +1,4 @@
-// Hover contents (Markdown) for switches, ports, links, slices, rates and fields.
+// Hover contents (Markdown) for switches, ports, links, slices, rates, fields and grants (on an owner string).
 import type { PortInfo, SwitchInfo } from '../bind/program.js';
 import type { Plan } from '../plan/types.js';
 import type { FieldMatch, PortRef, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
@@ -6,6 +6,7 @@ import { dpidColons, formatBits, formatRate } from '../notation/index.js';
 import { fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
 import { linkLabel, linkOfRef, linksAt, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { symbolAt } from './navigation.js';
+import { grantHover } from './grant-hover.js';
 import { pathAt, rangeOf, type AnyRanged } from './walk.js';
 
 export interface HoverInfo {
@@ -138,6 +139,11 @@ export function hoverAt(model: EditorProgram, file: SourceFile, offset: number, 
       const bps = n['bps'] as number | undefined;
       if (bps === undefined) return { range: n.range, markdown: `\`${String(n['text'])}\`: malformed rate` };
       return { range: n.range, markdown: `\`${String(n['text'])}\` = ${formatRate(bps, 'spaced')} (${formatBits(bps)})` };
+    }
+    // The owner string of a slice or a grant: that owner's grant.
+    if (n.kind === 'String' && (path[i - 1]?.kind === 'Owner' || path[i - 1]?.kind === 'Grant')) {
+      const md = grantHover(model, String(n['value']));
+      if (md) return { range: n.range, markdown: md };
     }
     if (n.kind === 'MessageRate') {
       return { range: n.range, markdown: `\`${String(n['text'])}\` = ${String(n['perSecond'] ?? '?')} messages per second` };

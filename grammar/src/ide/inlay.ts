@@ -3,11 +3,13 @@ import type { Position, RateLit, SourceFile } from '../syntax/ast.js';
 import { formatRate } from '../notation/rate.js';
 import { linkOfRef, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { walk } from './walk.js';
+import { grantModels, type GrantModel } from '../check/grant-model.js';
+import type { SliceDecl } from '../syntax/ast.js';
 
 export interface InlayHintValue {
   position: Position;
   label: string;
-  kind: 'rate' | 'capacity';
+  kind: 'rate' | 'capacity' | 'ceiling';
   tooltip?: string;
 }
 
@@ -60,6 +62,35 @@ export function inlayHints(model: EditorProgram, file: SourceFile, startOffset =
       }
     }
   }
+  let grants: Map<string, GrantModel> | undefined;
+  for (const item of file.items) {
+    if (item.kind !== 'Slice' || !item.name || !inView(item.name.range.end)) continue;
+    grants ??= grantModels(model.program);
+    const hint = ceilingHint(item, grants);
+    if (hint) out.push({ position: item.name.range.end, label: hint.label, kind: 'ceiling', tooltip: hint.tooltip });
+  }
   out.sort((a, b) => a.position.offset - b.position.offset);
   return out;
+}
+
+/** The limits a slice leaves out and takes from its owner's grant (docs/language.md, Grants). */
+function ceilingHint(slice: SliceDecl, grants: Map<string, GrantModel>): { label: string; tooltip: string } | undefined {
+  let owner: string | undefined;
+  const stated = new Set<string>();
+  for (const st of slice.statements) {
+    if (st.kind === 'Owner' && st.value) owner ??= st.value.value;
+    if (st.kind === 'Limits')
+      for (const it of st.items) stated.add(it.kind === 'FlowEntries' ? (it.on ? `on ${it.on.name}` : 'flow') : it.kind);
+  }
+  const c = owner === undefined ? undefined : grants.get(owner)?.limits;
+  if (!c) return undefined;
+  const parts: string[] = [];
+  if (c.flowEntries && !stated.has('flow')) parts.push(`flow_entries ${c.flowEntries.value}`);
+  if (c.controlRate && !stated.has('ControlRate')) parts.push(`control_rate ${c.controlRate.value}/s`);
+  if (c.packetInRate && !stated.has('PacketInRate')) parts.push(`packet_in_rate ${c.packetInRate.value}/s`);
+  if (parts.length === 0) return undefined;
+  return {
+    label: `limits from grant: ${parts.join(', ')}`,
+    tooltip: `ceilings of the grant of "${owner}": a limit the slice leaves out takes them`,
+  };
 }

@@ -6,7 +6,7 @@ import { pathAt } from './walk.js';
 
 export interface OutlineItem {
   name: string;
-  kind: SymbolKind | 'flowspace' | 'qos' | 'limits' | 'guarantee';
+  kind: SymbolKind | 'flowspace' | 'qos' | 'limits' | 'guarantee' | 'grant';
   detail?: string;
   range: Range;
   selectionRange: Range;
@@ -104,6 +104,15 @@ export function outline(file: SourceFile): OutlineItem[] {
         selectionRange: item.name?.range ?? item.range,
         children,
       });
+    } else if (item.kind === 'Grant') {
+      out.push({
+        name: `grant ${item.owner?.text ?? ''}`.trim(),
+        kind: 'grant',
+        detail: item.parent ? `under ${item.parent.text}` : undefined,
+        range: item.range,
+        selectionRange: item.owner?.range ?? item.range,
+        children: [],
+      });
     }
   }
   return out;
@@ -154,6 +163,8 @@ export function foldingRanges(file: SourceFile): FoldRange[] {
     block(item.range);
     if (item.kind === 'Network') {
       for (const m of item.members) block(m.range);
+    } else if (item.kind === 'Grant') {
+      for (const g of item.items) block(g.range);
     } else {
       for (const st of item.statements) {
         block(st.range);

@@ -86,7 +86,7 @@ export interface SyntaxDiagnostic {
   range: Range;
 }
 
-export type TopLevel = NetworkDecl | SliceDecl;
+export type TopLevel = NetworkDecl | SliceDecl | GrantDecl;
 
 // ---------------------------------------------------------------- network
 
@@ -274,8 +274,69 @@ export type LimitItem =
   | { kind: 'ControlRate'; rate: MessageRateLit | undefined; range: Range }
   | { kind: 'PacketInRate'; rate: MessageRateLit | undefined; range: Range };
 
+// ---------------------------------------------------------------- grants
+
+/**
+ * `grant "alice@example.org" [under "ops@example.org"] { … }`: what the slices of one owner may
+ * have. `parent` names the grant it is carved out of (a delegated grant).
+ */
+export interface GrantDecl extends NodeBase {
+  kind: 'Grant';
+  /** A grant is named by its owner string, never by an identifier (kept for code reading `item.name`). */
+  name?: undefined;
+  owner: StringLit | undefined;
+  parent: StringLit | undefined;
+  /** In source order; repeated statements are kept (the checker reports them). */
+  items: GrantItem[];
+}
+
+export type GrantItem = GrantPorts | GrantMatch | GrantBandwidth | GrantSlices | LimitsBlock | GrantControllers | GrantDelegate;
+
+/** `ports s1:1..4, s2:1` (or `all`). */
+export interface GrantPorts extends NodeBase {
+  kind: 'GrantPorts';
+  ports: Array<PortRef | AllLocations>;
+}
+
+/** `match ip_src 10.1.0.0/16`: one box of the header space; several `match` lines are a union. */
+export interface GrantMatch extends NodeBase {
+  kind: 'GrantMatch';
+  match: FieldMatch[];
+}
+
+export interface GrantBandwidth extends NodeBase {
+  kind: 'GrantBandwidth';
+  rate: RateLit | undefined;
+}
+
+export interface GrantSlices extends NodeBase {
+  kind: 'GrantSlices';
+  count: NumberLit | undefined;
+}
+
+/** An IPv4 or IPv6 address or prefix in `controllers`. */
+export interface AddressLit extends NodeBase {
+  kind: 'Address';
+  family: 'ipv4' | 'ipv6';
+  text: string;
+}
+
+export interface GrantControllers extends NodeBase {
+  kind: 'GrantControllers';
+  addresses: AddressLit[];
+}
+
+/** `delegate [N]`: the owner may write grants under this one, N levels deep (default 1). */
+export interface GrantDelegate extends NodeBase {
+  kind: 'GrantDelegate';
+  depth: NumberLit | undefined;
+}
+
 export type AnyNode =
   | SourceFile
+  | GrantDecl
+  | GrantItem
+  | AddressLit
   | NetworkDecl
   | SwitchDecl
   | PortDecl

@@ -111,7 +111,44 @@ export class AstBuilder {
     return this.ordered<A.TopLevel>(file.children, [
       ['network', (n, r) => this.network(n, r)],
       ['slice', (n, r) => this.slice(n, r)],
+      ['grant', (n, r) => this.grant(n, r)],
     ]);
+  }
+
+  // ------------------------------------------------------------ grants
+
+  private grant(n: CstNode, range: A.Range): A.GrantDecl {
+    const c = n.children;
+    return {
+      kind: 'Grant',
+      owner: this.str(token(c, 'owner')),
+      parent: this.str(token(c, 'parent')),
+      items: this.ordered<A.GrantItem>(c, [
+        [
+          'grantPorts',
+          (s, r) => ({ kind: 'GrantPorts', ports: this.each(s.children, 'location', (p, pr) => this.location(p, pr)), range: r }),
+        ],
+        ['grantMatch', (s, r) => ({ kind: 'GrantMatch', match: this.fieldMatches(s.children), range: r })],
+        ['grantBandwidth', (s, r) => ({ kind: 'GrantBandwidth', rate: this.rate(subnode(s.children, 'rate')), range: r })],
+        ['grantSlices', (s, r) => ({ kind: 'GrantSlices', count: this.num(token(s.children, 'Number')), range: r })],
+        ['limitsBlock', (s, r) => this.limits(s, r)],
+        [
+          'grantControllers',
+          (s, r) => ({
+            kind: 'GrantControllers',
+            addresses: this.each<A.AddressLit>(s.children, 'address', (a) => {
+              const t = token(a.children, 'value');
+              return (
+                t && { kind: 'Address', family: t.tokenType.name === 'Ipv4' ? 'ipv4' : 'ipv6', text: t.image, range: this.tokRange(t) }
+              );
+            }),
+            range: r,
+          }),
+        ],
+        ['grantDelegate', (s, r) => ({ kind: 'GrantDelegate', depth: this.num(token(s.children, 'depth')), range: r })],
+      ]),
+      range,
+    };
   }
 
   // ------------------------------------------------------------ network

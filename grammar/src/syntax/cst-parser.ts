@@ -5,7 +5,21 @@ import * as T from './tokens.js';
 import { sliceErrorMessages } from './messages.js';
 
 /** Keywords that end a `match` field list (so they are never taken as a field name or value). */
-const MATCH_STOPPERS = new Set<TokenType>([T.On, T.Permit, T.Priority, T.Min, T.Max]);
+const MATCH_STOPPERS = new Set<TokenType>([
+  T.On,
+  T.Permit,
+  T.Priority,
+  T.Min,
+  T.Max,
+  // the statements of a grant that may follow its `match` line
+  T.Match,
+  T.Ports,
+  T.Bandwidth,
+  T.Slices,
+  T.Limits,
+  T.Controllers,
+  T.Delegate,
+]);
 
 export class SliceCstParser extends CstParser {
   constructor() {
@@ -80,8 +94,81 @@ export class SliceCstParser extends CstParser {
 
   public file = this.RULE('file', () => {
     this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.network) }, { ALT: () => this.SUBRULE(this.slice) }]);
+      this.OR([
+        { ALT: () => this.SUBRULE(this.network) },
+        { ALT: () => this.SUBRULE(this.slice) },
+        { ALT: () => this.SUBRULE(this.grant) },
+      ]);
     });
+  });
+
+  // ------------------------------------------------------------ grants
+
+  public grant = this.RULE('grant', () => {
+    this.CONSUME(T.Grant);
+    this.CONSUME(T.StringLiteral, { LABEL: 'owner' });
+    this.OPTION(() => {
+      this.CONSUME(T.Under);
+      this.CONSUME2(T.StringLiteral, { LABEL: 'parent' });
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.grantPorts) },
+        { ALT: () => this.SUBRULE(this.grantMatch) },
+        { ALT: () => this.SUBRULE(this.grantBandwidth) },
+        { ALT: () => this.SUBRULE(this.grantSlices) },
+        { ALT: () => this.SUBRULE(this.limitsBlock) },
+        { ALT: () => this.SUBRULE(this.grantControllers) },
+        { ALT: () => this.SUBRULE(this.grantDelegate) },
+      ]);
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  public grantPorts = this.RULE('grantPorts', () => {
+    this.CONSUME(T.Ports);
+    this.SUBRULE(this.portRef, { LABEL: 'location' });
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.portRef, { LABEL: 'location' });
+    });
+  });
+
+  public grantMatch = this.RULE('grantMatch', () => {
+    this.CONSUME(T.Match);
+    this.MANY({ GATE: () => this.isFieldStart(), DEF: () => this.SUBRULE(this.fieldMatch) });
+  });
+
+  public grantBandwidth = this.RULE('grantBandwidth', () => {
+    this.CONSUME(T.Bandwidth);
+    this.SUBRULE(this.rate);
+  });
+
+  public grantSlices = this.RULE('grantSlices', () => {
+    this.CONSUME(T.Slices);
+    this.CONSUME(T.NumberLiteral);
+  });
+
+  public grantControllers = this.RULE('grantControllers', () => {
+    this.CONSUME(T.Controllers);
+    this.SUBRULE(this.address);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.address);
+    });
+  });
+
+  public address = this.RULE('address', () => {
+    this.OR({
+      ERR_MSG: 'an IPv4 or IPv6 address or prefix',
+      DEF: [{ ALT: () => this.CONSUME(T.Ipv4, { LABEL: 'value' }) }, { ALT: () => this.CONSUME(T.HexColon, { LABEL: 'value' }) }],
+    });
+  });
+
+  public grantDelegate = this.RULE('grantDelegate', () => {
+    this.CONSUME(T.Delegate);
+    this.OPTION(() => this.CONSUME(T.NumberLiteral, { LABEL: 'depth' }));
   });
 
   // ------------------------------------------------------------ network

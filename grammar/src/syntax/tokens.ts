@@ -57,6 +57,12 @@ export const Limits = keyword('limits');
 export const FlowEntries = keyword('flow_entries');
 export const ControlRate = keyword('control_rate');
 export const PacketInRate = keyword('packet_in_rate');
+export const Grant = keyword('grant');
+export const Under = keyword('under');
+export const Ports = keyword('ports');
+export const Bandwidth = keyword('bandwidth');
+export const Slices = keyword('slices');
+export const Controllers = keyword('controllers');
 
 export const keywordTokens: TokenType[] = [
   Network,
@@ -92,6 +98,12 @@ export const keywordTokens: TokenType[] = [
   FlowEntries,
   ControlRate,
   PacketInRate,
+  Grant,
+  Under,
+  Ports,
+  Bandwidth,
+  Slices,
+  Controllers,
 ];
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff\u2028\u2029]+/, group: Lexer.SKIPPED });

@@ -6,7 +6,7 @@ import { parse } from '../../src/syntax/parse.js';
 import type * as A from '../../src/syntax/ast.js';
 
 test('exact keyword spellings are keywords; longer words and other cases stay names', () => {
-  const { tokens, errors } = tokenize('port ports port-1 Port flow_entries flow_entries2 slice');
+  const { tokens, errors } = tokenize('port portal port-1 Port flow_entries flow_entries2 slice');
   assert.deepEqual(errors, []);
   assert.deepEqual(
     tokens.map((t) => t.tokenType),

@@ -56,7 +56,7 @@ test('URIs and Windows paths follow the same rule', () => {
   assert.deepEqual(roots(win).ws, [['C:\\w\\campus', ['C:\\w\\campus\\network.slice', 'C:\\w\\campus\\t\\a.slice']]]);
 });
 
-test('the samples folder is five workspaces, one per example network, and nothing unplaced', async () => {
+test('the samples folder is five workspaces, one per example network, and one tenant workspace without a network', async () => {
   const samples = fileURLToPath(new URL('../../../../samples/', import.meta.url));
   const { files, errors } = await loadWorkspace([samples]);
   assert.deepEqual(errors, []);
@@ -65,7 +65,11 @@ test('the samples folder is five workspaces, one per example network, and nothin
     p.workspaces.map((w) => w.root.slice(samples.length)),
     ['broken', 'campus', 'demo', 'lab', 'large'],
   );
-  assert.deepEqual(p.unplaced, []);
+  // alice's own workspace: checked against a runtime's network and her grant (samples/campus-alice).
+  assert.deepEqual(
+    p.unplaced.map((f) => f.path.slice(samples.length)),
+    ['campus-alice/sandbox.slice'],
+  );
   for (const w of p.workspaces) {
     const errs = checkWorkspace(w.files).diagnostics.filter((d) => d.severity === 'error');
     if (w.root.endsWith('broken')) assert.ok(errs.length > 0);

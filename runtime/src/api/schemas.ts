@@ -84,6 +84,7 @@ export const components = [
       diagnostics: { type: 'array', items: { $ref: 'Diagnostic#' } },
       errors: { type: 'array', items: { $ref: 'SchemaError#' } },
       switches: { type: 'array', items: { $ref: 'SwitchApplyOutcome#' }, description: 'APPLY_FAILED: each switch and its error' },
+      slices: { ...strings, description: 'GRANTS_CONFLICT: the deployed slices in the way of the grant change' },
     },
   },
   {
@@ -431,6 +432,55 @@ export const components = [
     },
   },
   {
+    $id: 'GrantView',
+    type: 'object',
+    description: "A tenant's grant in force (inherited statements included) and the part of the network it may use",
+    required: ['owner', 'parent', 'grant', 'network', 'source'],
+    properties: {
+      owner: { type: 'string' },
+      parent: { type: ['string', 'null'], description: 'the owner whose grant this one is carved out of' },
+      grant: {
+        type: 'object',
+        required: ['ports', 'match', 'bandwidthBps', 'slices', 'limits', 'controllers', 'delegate'],
+        properties: {
+          ports: {
+            type: ['array', 'null'],
+            description: 'granted ports per switch (null: every port); link ports between them follow',
+            items: {
+              type: 'object',
+              required: ['name', 'dpid', 'ports'],
+              properties: {
+                name: { type: 'string' },
+                dpid: { type: 'string' },
+                ports: { oneOf: [{ const: 'all' }, { type: 'array', items: { type: 'array', items: { type: 'integer' } } }] },
+              },
+            },
+          },
+          match: { type: ['array', 'null'], items: anyObject, description: 'a union of plan matches (null: any packet)' },
+          bandwidthBps: { type: ['number', 'null'] },
+          slices: { type: ['integer', 'null'] },
+          limits: {
+            type: 'object',
+            required: ['flowEntries', 'controlRate', 'packetInRate'],
+            properties: {
+              flowEntries: { type: ['integer', 'null'] },
+              controlRate: { type: ['number', 'null'] },
+              packetInRate: { type: ['number', 'null'] },
+            },
+          },
+          controllers: { type: ['array', 'null'], items: { type: 'string' } },
+          delegate: { type: 'integer' },
+        },
+      },
+      network: {
+        type: 'object',
+        required: ['name', 'switches', 'links'],
+        properties: { name: { type: 'string' }, switches: { type: 'array', items: anyObject }, links: { type: 'array', items: anyObject } },
+      },
+      source: { type: 'string', description: '.slice text of that network part and the grants in force, to check slices against' },
+    },
+  },
+  {
     $id: 'TokenInfo',
     type: 'object',
     required: ['id', 'owner', 'createdAt'],
@@ -467,6 +517,7 @@ export const routes = {
         dryRun: { type: 'boolean' },
         prune: { type: 'boolean' },
         slices: { type: 'string', description: 'comma-separated slice names' },
+        force: { type: 'boolean', description: 'admin: a grant change undeploys the deployed slices that no longer fit (audited)' },
       },
     },
     body: { $ref: 'DeployRequest#' },
@@ -642,6 +693,11 @@ export const routes = {
       409: problem,
       502: problem,
     },
+  },
+  grantsMine: {
+    summary: "The caller's grant in force and the part of the network it may use (tenants)",
+    tags: ['grants'],
+    response: { 200: json({ $ref: 'GrantView#' }, 'the grant'), ...authProblems, 404: problem },
   },
   status: {
     summary: 'Nodes, switches and controller connections (tenants: their switches and slices)',

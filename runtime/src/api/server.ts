@@ -17,6 +17,7 @@ import { components, routes } from './schemas.js';
 import { registerAuthentication } from './authenticate.js';
 import { SseStreams, type SseLimits } from './sse.js';
 import { sourcesFor } from './sources.js';
+import { grantViewFor } from './grant-view.js';
 import { eventVisible, metricsFor, ownsSlice, revisionsFor, statusFor, topologyFor } from './tenant-view.js';
 
 export type { SliceStats, StatusView, RuntimeView } from '../view/runtime-view.js';
@@ -173,13 +174,14 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
 
   const send = (reply: FastifyReply, outcome: DeployOutcome) => {
     if (!outcome.ok) {
-      const { status, code, title, detail, diagnostics, errors, switches } = outcome.problem;
+      const { status, code, title, detail, diagnostics, errors, switches, slices } = outcome.problem;
       return sendProblem(
         reply,
         problem(status, code, title, detail, {
           ...(diagnostics ? { diagnostics } : {}),
           ...(errors ? { errors } : {}),
           ...(switches ? { switches } : {}),
+          ...(slices ? { slices } : {}),
         }),
       );
     }
@@ -206,7 +208,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
 
   app.post('/v1/deploy', { schema: routes.deploy }, async (req, reply) => {
     const body = req.body as { files?: Array<{ path: string; text: string }>; plan?: Plan };
-    const q = req.query as { dryRun?: boolean; prune?: boolean; slices?: string };
+    const q = req.query as { dryRun?: boolean; prune?: boolean; slices?: string; force?: boolean };
     const only = q.slices
       ? q.slices
           .split(',')
@@ -221,6 +223,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
         dryRun: q.dryRun === true,
         prune: q.prune === true,
         only,
+        force: q.force === true,
       }),
     );
   });
@@ -303,6 +306,23 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
   app.post('/v1/rollback/:rev', { schema: routes.rollback }, async (req, reply) => {
     const { rev } = req.params as { rev: number };
     return send(reply, await o.deploy.rollback(req.principal, rev));
+  });
+
+  app.get('/v1/grants/mine', { schema: routes.grantsMine }, async (req, reply) => {
+    const p = req.principal;
+    const { network, grants } = o.deploy.grantSources();
+    const view = p.kind === 'tenant' ? grantViewFor(p.owner, network, grants, active()) : undefined;
+    if (!view)
+      return sendProblem(
+        reply,
+        problem(
+          404,
+          'NO_GRANT',
+          'No grant',
+          p.kind === 'admin' ? 'the admin has no grant: it is bound by none' : `no grant in force for ${JSON.stringify(p.owner)}`,
+        ),
+      );
+    return view;
   });
 
   app.get('/v1/status', { schema: routes.status }, async (req) => {

@@ -63,6 +63,7 @@ const commands: Record<string, CommandSpec> = {
     json: 'native',
   },
   token: { run: remote('tokenCommand'), summary: 'create, list and revoke tenant API tokens', json: 'native' },
+  grant: { run: remote('grantCommand'), summary: "show your token's grant and the network part it may use", json: 'native' },
 };
 
 export function usage(): string {

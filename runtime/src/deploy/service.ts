@@ -1,6 +1,7 @@
 // The deploy path: check, authorise, diff, commit a revision, apply it to the switches,
 // roll back when applying fails. Callers (HTTP API, tests) get plain outcomes.
-import { compile, parse, type Diagnostic, type Plan } from '@dfvisor/grammar';
+import { compile, parse, type Diagnostic, type GrantScope, type Plan } from '@dfvisor/grammar';
+import { grantsInTheWay, sameGrants, tenantGrants } from './grants.js';
 import { buildDeployWorkspace, DEPLOYED_PREFIX } from './workspace.js';
 import { diffPlans, networkChanged } from './diff.js';
 import type { RevisionRepository, RevisionSummary } from './repository.js';
@@ -82,7 +83,7 @@ function auditTarget(req: DeployRequest): string {
 }
 
 /** What a revision deploys, without when, by whom and its number: equal contents, nothing to store. */
-const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.plan]);
+const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.grants ?? [], r.plan]);
 
 export class DeployService {
   constructor(private readonly deps: DeployServiceDeps) {}
@@ -108,6 +109,12 @@ export class DeployService {
     return outcome;
   }
 
+  /** The network and grant sources of the active revision (empty when none). */
+  grantSources(): { network: SourceText[]; grants: SourceText[] } {
+    const active = this.deps.repository.active();
+    return { network: active?.network ?? [], grants: active?.grants ?? [] };
+  }
+
   activePlan(): Plan | undefined {
     return this.deps.repository.active()?.plan;
   }
@@ -120,6 +127,7 @@ export class DeployService {
     if ('ok' in prepared)
       return this.refuse(p, req.dryRun ? 'deploy-dry-run' : 'deploy', target, this.forTenant(p, prepared, before?.plan));
     const { revision } = prepared;
+    const forced = (prepared as { forced?: string[] }).forced ?? [];
     // Only the deployer's own slices: a tenant is not refused for (nor told about) another's.
     const refused = this.deps.controllers
       ? controllerProblems(revision.plan, this.deps.controllers, (s) => p.kind === 'admin' || s.owner === p.owner)
@@ -134,7 +142,11 @@ export class DeployService {
     const diagnostics = diagnosticsFor(p, prepared.diagnostics, before?.plan, deployedFile);
     const diff = diffPlans(before?.plan, revision.plan);
     if (req.dryRun) return { ok: true, revision: before?.revision ?? 0, dryRun: true, diff, diagnostics, plan: revision.plan };
-    return this.commitAndApply(p, 'deploy', target, revision, diagnostics);
+    const outcome = await this.commitAndApply(p, 'deploy', target, revision, diagnostics);
+    if (outcome.ok)
+      for (const name of forced)
+        this.audit(p, 'undeploy-forced', name, 'ok', outcome.revision, 'outside the changed grants (deploy with force)');
+    return outcome;
   }
 
   async undeploy(p: Principal, slice: string): Promise<DeployOutcome> {
@@ -159,7 +171,7 @@ export class DeployService {
         },
       };
     } else {
-      const compiled = this.compileStored(active.network, slices, active.plan);
+      const compiled = this.compileStored(active.network, slices, active.plan, active.grants ?? []);
       if (!compiled.plan)
         return this.refuse(
           p,
@@ -183,6 +195,7 @@ export class DeployService {
       action: 'undeploy',
       network: active.network,
       slices,
+      ...(active.grants ? { grants: active.grants } : {}),
       plan,
     };
     return this.commitAndApply(p, 'undeploy', slice, next, diagnostics);
@@ -221,12 +234,14 @@ export class DeployService {
     };
   }
 
-  private compileStored(network: SourceText[], slices: Record<string, SourceText>, previous: Plan) {
+  /** The stored sources recompiled (an undeploy): removing a slice never takes another outside its grant. */
+  private compileStored(network: SourceText[], slices: Record<string, SourceText>, previous: Plan, grants: SourceText[]) {
     const files: SourceText[] = [
       ...network.map((n, i) => ({ path: `${DEPLOYED_PREFIX}network-${i + 1}.slice`, text: n.text })),
+      ...grants.map((g, i) => ({ path: `${DEPLOYED_PREFIX}grants-${i + 1}.slice`, text: g.text })),
       ...Object.entries(slices).map(([name, s]) => ({ path: `${DEPLOYED_PREFIX}${name}.slice`, text: s.text })),
     ];
-    return compileTexts(files, previous);
+    return compileTexts(files, previous, { kind: 'admin' });
   }
 
   private preparePlan(p: Principal, plan: Plan): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
@@ -257,7 +272,10 @@ export class DeployService {
     };
   }
 
-  private prepareSources(p: Principal, req: DeployRequest): { revision: Revision; diagnostics: Diagnostic[] } | DeployOutcome {
+  private prepareSources(
+    p: Principal,
+    req: DeployRequest,
+  ): { revision: Revision; diagnostics: Diagnostic[]; forced?: string[] } | DeployOutcome {
     const active = this.deps.repository.active();
     const files = req.files ?? [];
     if (files.length === 0) return problem(400, 'NO_SOURCES', 'Nothing to deploy', 'the request has neither files nor a plan');
@@ -270,13 +288,54 @@ export class DeployService {
       );
     const owners = new Map(active?.plan.slices.map((s) => [s.name, s.owner]) ?? []);
     const mine = (slice: string) => p.kind === 'admin' || owners.get(slice) === p.owner;
-    const ws = buildDeployWorkspace(active, files, { only: req.only, prune: req.prune, mayRemove: mine });
+    let tenantView: { grants: SourceText[]; forbidden: boolean } | undefined;
+    const ws = buildDeployWorkspace(active, files, {
+      only: req.only,
+      prune: req.prune,
+      mayRemove: mine,
+      grants:
+        p.kind === 'admin' ? 'submitted' : (submitted) => (tenantView = tenantGrants(p.owner, submitted, active?.grants ?? [])).grants,
+    });
     if (p.kind === 'tenant' && !active)
       return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
-    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0)
+    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0 && ws.grants.length === 0)
       return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
+    if (tenantView?.forbidden)
+      return problem(
+        403,
+        'FORBIDDEN',
+        'Forbidden',
+        `only the admin deploys grants; a tenant may deploy only grants under its own (grant "…" under ${JSON.stringify(p.owner)})`,
+      );
+    const grantsChanged = ws.grants.length > 0 && !sameGrants(ws.grantsInForce, active?.grants ?? []);
 
-    const { plan, diagnostics } = compile(ws.files, { previous: active?.plan });
+    const scope: GrantScope = p.kind === 'admin' ? { kind: 'admin' } : { kind: 'tenant', owner: p.owner };
+    let { plan, diagnostics } = compile(ws.files, { previous: active?.plan, grants: scope });
+    let forced: string[] = [];
+    // Checked once the workspace compiles (a grant larger than its parent is SL607 first).
+    if (plan && grantsChanged && active) {
+      const inTheWay = grantsInTheWay(ws.files, Object.keys(active.slices), ws.submitted);
+      if (inTheWay.slices.length > 0 && (!req.force || p.kind !== 'admin'))
+        return {
+          ok: false,
+          problem: {
+            status: 409,
+            code: 'GRANTS_CONFLICT',
+            title: 'Deployed slices do not fit the changed grants',
+            detail: `deployed slices outside the changed grants: ${inTheWay.slices.join(', ')}${p.kind === 'admin' ? ' (deploy with force=true to undeploy them)' : ''}`,
+            diagnostics: inTheWay.diagnostics,
+            slices: inTheWay.slices,
+          },
+        };
+      if (inTheWay.slices.length > 0) {
+        forced = inTheWay.slices;
+        const gone = new Set(forced.map(deployedFile));
+        ({ plan, diagnostics } = compile(
+          ws.files.filter((f) => !gone.has(f.path)),
+          { previous: active.plan, grants: scope },
+        ));
+      }
+    }
     if (!plan) return problem(422, 'LANGUAGE_ERRORS', 'The slices have errors', summarizeErrors(diagnostics), diagnostics);
 
     if (p.kind === 'tenant') {
@@ -303,9 +362,20 @@ export class DeployService {
       if (text) slices[s.name] = text;
     }
     const network = ws.network.length > 0 ? ws.network : (active?.network ?? []);
+    const grants = ws.grantsInForce;
     return {
-      revision: { revision: (active?.revision ?? 0) + 1, createdAt: this.nowIso(), by: p.owner, action: 'deploy', network, slices, plan },
+      revision: {
+        revision: (active?.revision ?? 0) + 1,
+        createdAt: this.nowIso(),
+        by: p.owner,
+        action: 'deploy',
+        network,
+        slices,
+        ...(grants.length > 0 ? { grants } : {}),
+        plan,
+      },
       diagnostics,
+      forced,
     };
   }
 
@@ -397,14 +467,14 @@ export class DeployService {
 }
 
 /** Compiles source texts; with `previous`, ids of slices that stay keep their values (stable deploys). */
-export function compileTexts(files: SourceText[], previous?: Plan) {
+export function compileTexts(files: SourceText[], previous?: Plan, grants?: GrantScope) {
   return compile(
     files.map((f) => parse(f.text, f.path)),
-    { previous },
+    { previous, grants },
   );
 }
 
-const deployedFile = (slice: string) => `${DEPLOYED_PREFIX}${slice}.slice`;
+export const deployedFile = (slice: string) => `${DEPLOYED_PREFIX}${slice}.slice`;
 
 function summarizeErrors(diags: Diagnostic[]): string {
   const errors = diags.filter((d) => d.severity === 'error');

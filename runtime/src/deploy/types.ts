@@ -19,6 +19,8 @@ export interface Revision {
   network: SourceText[];
   /** One entry per slice: the text of its `slice` block. */
   slices: Record<string, SourceText>;
+  /** The `grant` blocks in force (docs/language.md, Grants); absent in revisions made before grants. */
+  grants?: SourceText[];
   plan: Plan;
 }
 
@@ -58,6 +60,8 @@ export interface DeployProblem {
   errors?: Array<{ path: string; message: string }>;
   /** APPLY_FAILED: every switch's outcome of the refused revision. */
   switches?: SwitchApplyOutcome[];
+  /** Deployed slices in the way of a grant change (GRANTS_CONFLICT). */
+  slices?: string[];
 }
 
 export type DeployOutcome =
@@ -81,4 +85,6 @@ export interface DeployRequest {
   prune?: boolean;
   /** Only these slices of the submission are deployed. */
   only?: string[];
+  /** A grant change that deployed slices no longer fit undeploys them (audited) instead of being refused. */
+  force?: boolean;
 }

@@ -1,6 +1,8 @@
 // Builds the workspace a deploy compiles: the submitted files, with the slices outside the
 // request's scope blanked out (positions stay valid), plus the deployed slices and network
-// that the submission leaves in place.
+// that the submission leaves in place. Grant blocks are kept apart from the network: a tenant's
+// submission never brings its own (the deployed grants are checked instead), and an admin's
+// replaces the deployed grants only when it carries at least one.
 import { parse, type SliceDecl, type SourceFile, type NetworkDecl } from '@dfvisor/grammar';
 import type { Revision, SourceText } from './types.js';
 
@@ -14,6 +16,10 @@ export interface DeployWorkspace {
   network: SourceText[];
   /** Deployed slices this deploy removes. */
   removed: string[];
+  /** Grant blocks the submission carries (in every case, for comparison). */
+  grants: SourceText[];
+  /** The grants the workspace is checked with: the submitted ones, or the deployed ones. */
+  grantsInForce: SourceText[];
 }
 
 export interface ScopeOptions {
@@ -21,6 +27,12 @@ export interface ScopeOptions {
   prune?: boolean;
   /** For prune: which deployed slices the caller may remove (tenants: their own). */
   mayRemove: (slice: string) => boolean;
+  /**
+   * Which grants the workspace uses: `submitted` (the admin: the submission's grants when it has any,
+   * else the deployed), or the given list (tenants: submitted grant blocks are blanked, and the list,
+   * made by the caller from the deployed grants and the tenant's delegated ones, is used).
+   */
+  grants: 'submitted' | ((submitted: SourceText[]) => SourceText[]);
 }
 
 function blank(text: string, start: number, end: number): string {
@@ -30,6 +42,7 @@ function blank(text: string, start: number, end: number): string {
 export function buildDeployWorkspace(active: Revision | undefined, sources: SourceText[], opts: ScopeOptions): DeployWorkspace {
   const submitted = new Map<string, SourceText>();
   const network: SourceText[] = [];
+  const grants: SourceText[] = [];
   const files: SourceFile[] = [];
   const submittedPaths = new Set(sources.map((s) => s.path));
   const only = opts.only ? new Set(opts.only) : undefined;
@@ -41,6 +54,11 @@ export function buildDeployWorkspace(active: Revision | undefined, sources: Sour
       const blockText = src.text.slice(item.range.start.offset, item.range.end.offset);
       if (item.kind === 'Network') {
         network.push({ path: src.path, text: blockText });
+        continue;
+      }
+      if (item.kind === 'Grant') {
+        grants.push({ path: src.path, text: blockText });
+        if (opts.grants !== 'submitted') text = blank(text, item.range.start.offset, item.range.end.offset);
         continue;
       }
       const name = (item as SliceDecl).name?.name;
@@ -68,8 +86,11 @@ export function buildDeployWorkspace(active: Revision | undefined, sources: Sour
   if (network.length === 0 && active) {
     for (const [i, n] of active.network.entries()) files.push(parse(n.text, `${DEPLOYED_PREFIX}network-${i + 1}.slice`));
   }
+  const useSubmitted = opts.grants === 'submitted' && grants.length > 0;
+  const grantsInForce = useSubmitted ? grants : opts.grants === 'submitted' ? (active?.grants ?? []) : opts.grants(grants);
+  if (!useSubmitted) for (const [i, g] of grantsInForce.entries()) files.push(parse(g.text, `${DEPLOYED_PREFIX}grants-${i + 1}.slice`));
   removed.sort();
-  return { files, submitted, network, removed };
+  return { files, submitted, network, removed, grants, grantsInForce };
 }
 
 /** Splits a compiled workspace's files back into stored texts (used for plan-free revisions). */
@@ -79,6 +100,7 @@ export function blockTexts(file: SourceFile): { network: SourceText[]; slices: A
   for (const item of file.items) {
     const text = file.text.slice(item.range.start.offset, item.range.end.offset);
     if (item.kind === 'Network') network.push({ path: file.path, text });
+    else if (item.kind === 'Grant') continue;
     else if ((item as SliceDecl).name) slices.push([(item as SliceDecl).name!.name, { path: file.path, text }]);
   }
   return { network, slices };

@@ -9,7 +9,7 @@ import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messa
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
-import { alternativesAt, checkBuffered, checkFrame, narrowRule } from './confine.js';
+import { checkBuffered, checkFrame, narrowRule } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
@@ -412,13 +412,16 @@ export function carriesTag(data: Buffer): boolean {
 
 /**
  * Whether a tagged frame may still be sent: only a customer VLAN tag on an MPLS-overlay slice whose
- * write flowspace at the in-port names that exact vlan_vid (its VLAN slicing, docs/dataplane.md). A
- * tag the flowspace leaves open could pose as another slice's VLAN overlay on a shared link.
+ * write flowspace on this switch names that exact vlan_vid (its VLAN slicing, docs/dataplane.md);
+ * the frame's in-port and outputs are then checked like any other (confine.ts). A tag the
+ * flowspace leaves open could pose as another slice's VLAN overlay on a shared link.
  */
-function customerTagAllowed(ctx: SliceContext, data: Buffer, inPort: number | null): boolean {
-  if (ctx.view.overlay.type !== 'mpls' || inPort === null || data.length < 18 || !VLAN_TAGS.has(data.readUInt16BE(12))) return false;
+function customerTagAllowed(ctx: SliceContext, data: Buffer): boolean {
+  if (ctx.view.overlay.type !== 'mpls' || data.length < 18 || !VLAN_TAGS.has(data.readUInt16BE(12))) return false;
   const vid = BigInt((data.readUInt16BE(14) & 0x0fff) | OFPVID_PRESENT);
-  return alternativesAt(ctx.view, inPort, 'write').some((alt) => alt.vlan_vid !== undefined && alt.vlan_vid.mask === undefined && alt.vlan_vid.value === vid);
+  return ctx.view.rules.some(
+    (r) => r.write && r.alternatives.some((alt) => alt.vlan_vid !== undefined && alt.vlan_vid.mask === undefined && alt.vlan_vid.value === vid),
+  );
 }
 
 /**
@@ -444,7 +447,7 @@ export function rewritePacketOut(ctx: SliceContext, inPort: number, actions: Act
     if (toController === 'rewritten')
       return fail('eperm_action', 'set_field before OUTPUT CONTROLLER in a packet-out: the frame returns unchanged');
   }
-  if (!buffered && carriesTag(data) && !customerTagAllowed(ctx, data, physIn))
+  if (!buffered && carriesTag(data) && !customerTagAllowed(ctx, data))
     return fail('eperm_request', 'the frame carries a VLAN or MPLS header: tags belong to the overlay');
   const confined = buffered ? checkBuffered(ctx, actions, physIn) : checkFrame(ctx, data, actions, physIn);
   if (!confined.ok) return fail(buffered || confined.reason.startsWith('the packets') ? 'eperm_action' : 'eperm_request', confined.reason);

@@ -134,6 +134,26 @@ test('samples/campus checks clean across several files', async () => {
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
 
+test('check --as OWNER checks as that tenant deploys (its grant), --admin as the admin (no grant)', async () => {
+  const d = tmp();
+  const grant = `grant "alice@example.org" {\n  ports s1:1\n}\n`;
+  const outside = `slice wide {\n  owner "alice@example.org"\n  controller "tcp:127.0.0.1:6633"\n  flowspace { r: match on s1:2 }\n}\n`;
+  writeFileSync(join(d, 'net.slice'), NET + grant);
+  writeFileSync(join(d, 'wide.slice'), outside);
+  const asAlice = await dfvisor(['check', '--as', 'alice@example.org', d]);
+  assert.equal(asAlice.code, 1, asAlice.stdout + asAlice.stderr);
+  assert.match(
+    asAlice.stdout,
+    /wide\.slice:4:\d+: error SL602 rule wide\.r claims packets like any packet at s1:2, a port outside the grant/,
+  );
+  const asBob = await dfvisor(['check', '--as', 'bob@example.org', d]);
+  assert.equal(asBob.code, 0, asBob.stdout + asBob.stderr);
+  const admin = await dfvisor(['check', '--admin', d]);
+  assert.equal(admin.code, 0, admin.stdout + admin.stderr);
+  const both = await dfvisor(['check', '--admin', '--as', 'x', d]);
+  assert.equal(both.code, 2);
+});
+
 test('compile --previous keeps the other slices byte-identical when a slice is added', async () => {
   const d = tmp();
   const first = await dfvisor(['compile', 'samples/lab', '-o', join(d, 'a.json')]);

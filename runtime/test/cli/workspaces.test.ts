@@ -35,10 +35,12 @@ test('check samples: one summary per example network and only the real errors of
   );
   assert.deepEqual(r.stderr.trim().split('\n'), [
     'samples/broken: 21 errors, 5 warnings in 1 file',
-    'samples/campus: 0 errors, 0 warnings in 6 files',
+    'samples/campus: 0 errors, 0 warnings in 7 files',
     'samples/demo: 0 errors, 0 warnings in 1 file',
     'samples/lab: 0 errors, 0 warnings in 1 file',
     'samples/large: 0 errors, 0 warnings in 11 files',
+    // alice's own workspace (samples/campus-alice): checked against a runtime's network and her grant
+    'no network for these slices: samples/campus-alice/sandbox.slice (no folder at or above them declares a network); 0 errors, 0 warnings in 1 file',
   ]);
 });
 
@@ -77,7 +79,7 @@ test('slices with no network above them are reported once, with their own checks
 test('one network in one folder: the summary line is unchanged (no workspace prefix)', async () => {
   const r = await dfvisor(['check', 'samples/campus']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, '0 errors, 0 warnings in 6 files\n');
+  assert.equal(r.stderr, '0 errors, 0 warnings in 7 files\n');
 });
 
 test('compile and deploy take one network: several networks or unplaced slices are a clear error', async () => {

@@ -3,6 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import {
   checkWithoutNetwork,
   checkWorkspace,
+  PROGRAM_CHECKS,
+  type GrantScope,
   compile,
   formatResult,
   loadWorkspace,
@@ -19,7 +21,7 @@ import type { Io } from '../io.js';
 import { validatePlan } from '../../validation/plan-schema.js';
 import { formatSchemaErrors } from '../../validation/json-schema.js';
 
-export const checkHelp = `Usage: dfvisor check [--format text|json] <file|dir>...
+export const checkHelp = `Usage: dfvisor check [--format text|json] [--as OWNER | --admin] <file|dir>...
 
 Checks .slice files (a directory means every .slice file below it). Each file belongs to the
 workspace of the nearest folder at or above it that declares a network; each workspace is checked
@@ -27,6 +29,8 @@ as one program, with one summary line per workspace. Slices with no network abov
 without one and reported once ("no network for these slices").
 Prints one line per problem: path:line:col: severity CODE message (1-based positions),
 or with --format json an array of {file, range, severity, code, message, related} (0-based, LSP style).
+Grants (docs/language.md, "Grants") bind every slice by default; --as OWNER checks as that tenant's
+deploy would (only OWNER's slices, against OWNER's grant), --admin as the admin's (bound by none).
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage.
 `;
 
@@ -84,12 +88,12 @@ interface CheckedGroup {
 }
 
 /** Checks each network workspace as one program, and the files with no network without one. */
-function checkByNetwork(files: SourceFile[]): CheckedGroup[] {
+function checkByNetwork(files: SourceFile[], grants?: GrantScope): CheckedGroup[] {
   const { workspaces, unplaced } = partitionByNetwork(files);
   const groups: CheckedGroup[] = workspaces.map((w) => ({
     root: w.root,
     files: w.files,
-    diagnostics: checkWorkspace(w.files).diagnostics,
+    diagnostics: checkWorkspace(w.files, PROGRAM_CHECKS, { grants }).diagnostics,
   }));
   if (unplaced.length > 0) groups.push({ root: undefined, files: unplaced, diagnostics: checkWithoutNetwork(unplaced) });
   return groups;
@@ -118,12 +122,16 @@ function summary(diags: Diagnostic[], files: number): string {
 }
 
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseCommandArgs(argv, { format: { type: 'string', default: 'text' } });
+  const p = parseCommandArgs(argv, { format: { type: 'string', default: 'text' }, as: { type: 'string' }, admin: { type: 'boolean' } });
   if (flag(p, 'help')) return (io.out(checkHelp), 0);
   const format = str(p, 'format');
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const as = str(p, 'as');
+  if (as !== undefined && flag(p, 'admin')) throw new UsageError('give one of --as OWNER and --admin');
+  const grants: GrantScope | undefined =
+    as !== undefined ? { kind: 'tenant', owner: as } : flag(p, 'admin') ? { kind: 'admin' } : undefined;
   const files = await load(p.positionals);
-  const groups = checkByNetwork(files);
+  const groups = checkByNetwork(files, grants);
   const diagnostics = groups.flatMap((g) => g.diagnostics);
   if (format === 'json') io.out(JSON.stringify(diagnostics.map(toJson), null, 2) + '\n');
   else {

@@ -1,5 +1,5 @@
 // Commands that talk to a running runtime over its HTTP API: deploy, undeploy, status, slices,
-// stats, revisions, rollback, token. Exit codes: 0 ok, 1 refused (language/admission errors, apply
+// stats, revisions, rollback, token, grant. Exit codes: 0 ok, 1 refused (language/admission errors, apply
 // failure), 2 usage, 3 unauthorised/forbidden, 4 runtime unreachable, 5 conflict, 6 not found.
 import { readFile } from 'node:fs/promises';
 import { loadWorkspace } from '@dfvisor/grammar';
@@ -95,6 +95,19 @@ export function parse(argv: string[], extra: Options, help: string, io: Io): Par
   return p;
 }
 
+/** A command group's help: exit 2 (on stderr) without a subcommand, 0 for --help; undefined otherwise. */
+function helpOrMissing(sub: string | undefined, help: string, io: Io): number | undefined {
+  if (sub === undefined) {
+    io.err(help.trimEnd() + '\n' + commonHelp);
+    return 2;
+  }
+  if (sub === '--help' || sub === '-h') {
+    io.out(help.trimEnd() + '\n' + commonHelp);
+    return 0;
+  }
+  return undefined;
+}
+
 export const print = (io: Io, p: Parsed, data: unknown, table: () => string) =>
   io.out(flag(p, 'json') ? JSON.stringify(data, null, 2) + '\n' : table());
 
@@ -111,8 +124,13 @@ interface DeployResponse {
 export async function deployCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(
     argv,
-    { 'dry-run': { type: 'boolean' }, prune: { type: 'boolean' }, slice: { type: 'string', multiple: true } },
-    `Usage: dfvisor deploy [--dry-run] [--prune] [--slice NAME]... <file|dir>...
+    {
+      'dry-run': { type: 'boolean' },
+      prune: { type: 'boolean' },
+      slice: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+    },
+    `Usage: dfvisor deploy [--dry-run] [--prune] [--force] [--slice NAME]... <file|dir>...
 
 Sends the .slice files to the runtime, which checks them, admits them against link capacities,
 computes the difference from what is deployed and applies it as one revision. The files may hold
@@ -120,7 +138,9 @@ one network (its folder and the folders below it); slices with no network above 
 against the runtime's network.
   --dry-run      only show the difference and the diagnostics
   --prune        also remove your deployed slices that the files no longer declare
-  --slice NAME   deploy only these slices of the files (repeatable)`,
+  --slice NAME   deploy only these slices of the files (repeatable)
+  --force        admin: a grant change undeploys the deployed slices that no longer fit
+                 (without it such a change is refused, listing them)`,
     io,
   );
   if (!p) return 0;
@@ -136,6 +156,7 @@ against the runtime's network.
   const query = new URLSearchParams();
   if (dryRun) query.set('dryRun', 'true');
   if (flag(p, 'prune')) query.set('prune', 'true');
+  if (flag(p, 'force')) query.set('force', 'true');
   const only = p.values.slice as string[] | undefined;
   if (only?.length) query.set('slices', only.join(','));
   const json = flag(p, 'json');
@@ -314,20 +335,90 @@ export async function rollbackCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
+// ------------------------------------------------------------------ grant
+
+interface GrantView {
+  owner: string;
+  parent: string | null;
+  grant: {
+    ports: Array<{ name: string; ports: Array<[number, number]> | 'all' }> | null;
+    match: Array<Record<string, string | number>> | null;
+    bandwidthBps: number | null;
+    slices: number | null;
+    limits: { flowEntries: number | null; controlRate: number | null; packetInRate: number | null };
+    controllers: string[] | null;
+    delegate: number;
+  };
+  network: { name: string; switches: Array<{ name: string }>; links: Array<{ id: string }> };
+  source: string;
+}
+
+export async function grantCommand(argv: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = argv;
+  const help = `Usage: dfvisor grant show [--source]
+
+Shows the grant in force for your token's owner: the ports, header space, bandwidth, slice count,
+limit ceilings and controller addresses your slices may use, and the switches and links of the
+network you may use. --source prints it as .slice text (the network part and the grants), to check
+slices against it.`;
+  const early = helpOrMissing(sub, help, io);
+  if (early !== undefined) return early;
+  if (sub !== 'show') throw new UsageError(`unknown grant subcommand '${sub}' (show)`);
+  const p = parse(rest, { source: { type: 'boolean' } }, help, io);
+  if (!p) return 0;
+  const res = await request<GrantView>(p, io, 'GET', '/v1/grants/mine');
+  if (flag(p, 'source') && !flag(p, 'json')) {
+    io.out(res.source);
+    return 0;
+  }
+  print(io, p, res, () => grantTable(res));
+  return 0;
+}
+
+function grantTable(v: GrantView): string {
+  const g = v.grant;
+  const any = (x: unknown, text: () => string) => (x === null ? 'any' : text());
+  const ports = any(g.ports, () =>
+    g
+      .ports!.map((s) => (s.ports === 'all' ? s.name : s.ports.map(([a, b]) => `${s.name}:${a === b ? a : `${a}..${b}`}`).join(', ')))
+      .join(', '),
+  );
+  const match = any(g.match, () =>
+    g
+      .match!.map((m) =>
+        Object.entries(m)
+          .map(([k, x]) => `${k}=${x}`)
+          .join(' '),
+      )
+      .join(' | '),
+  );
+  const limits = [
+    g.limits.flowEntries !== null && `flow_entries ${g.limits.flowEntries}`,
+    g.limits.controlRate !== null && `control_rate ${g.limits.controlRate}/s`,
+    g.limits.packetInRate !== null && `packet_in_rate ${g.limits.packetInRate}/s`,
+  ].filter(Boolean);
+  const rows: Array<[string, string]> = [
+    ['owner', v.owner + (v.parent ? ` (under ${v.parent})` : '')],
+    ['ports', ports + (g.ports ? ' (and the links between them)' : '')],
+    ['match', match],
+    ['bandwidth', g.bandwidthBps === null ? 'unbounded' : `${g.bandwidthBps} bit/s per link`],
+    ['slices', g.slices === null ? 'unlimited' : String(g.slices)],
+    ['limits', limits.length ? limits.join(', ') : 'none'],
+    ['controllers', any(g.controllers, () => g.controllers!.join(', '))],
+    ['delegate', g.delegate > 0 ? `${g.delegate} level(s)` : 'no'],
+    ['network', `${v.network.name}: ${v.network.switches.map((s) => s.name).join(', ')}; ${v.network.links.length} link(s)`],
+  ];
+  return renderTable(['GRANT', 'VALUE'], rows);
+}
+
 export async function tokenCommand(argv: string[], io: Io): Promise<number> {
   const [sub, ...rest] = argv;
   const help = `Usage: dfvisor token create --owner OWNER | token list | token revoke <id>
 
 Tenant tokens (admin only). A tenant token may deploy, change, read and remove only the
 slices whose owner is OWNER. 'create' prints the new token once.`;
-  if (sub === undefined) {
-    io.err(help.trimEnd() + '\n' + commonHelp);
-    return 2;
-  }
-  if (sub === '--help' || sub === '-h') {
-    io.out(help.trimEnd() + '\n' + commonHelp);
-    return 0;
-  }
+  const early = helpOrMissing(sub, help, io);
+  if (early !== undefined) return early;
   if (sub === 'create') {
     const p = parse(rest, { owner: { type: 'string' } }, help, io);
     if (!p) return 0;
