@@ -136,7 +136,8 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
     'Declares the physical network: switches, ports and links. A workspace has one network, possibly split over several blocks of the same name.',
   switch: '`switch NAME dpid DPID [ovsdb ADDRESS] [{ port … }]`: a switch and its datapath id. Without a body it accepts any port number.',
   dpid: 'The datapath id: `00:00:00:00:00:00:00:01`, a decimal or a hex number.',
-  ovsdb: '`ovsdb "unix:PATH"` or `ovsdb "tcp:HOST:PORT"`: the switch\'s ovsdb-server; DFVisor creates and removes the guarantee and class queues there.',
+  ovsdb:
+    '`ovsdb "unix:PATH"` or `ovsdb "tcp:HOST:PORT"`: the switch\'s ovsdb-server; DFVisor creates and removes the guarantee and class queues there.',
   port: '`port N` or `port N..M`, an optional name string and an optional `speed RATE`.',
   speed: '`speed RATE`: the port speed, used as link capacity when the link gives none.',
   link: '`link PORT <-> PORT [capacity RATE]`: a link between two switch ports.',

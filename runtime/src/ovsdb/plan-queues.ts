@@ -34,11 +34,7 @@ export function ovsdbAddressOf(plan: Pick<Plan, 'network'> | null | undefined, d
 }
 
 /** Reconciles switch `dpid`'s queues with `plan` (null: none of ours should remain). */
-export function applyPlanQueues(
-  plan: Pick<Plan, 'network' | 'qos'> | null,
-  dpid: DpidHex,
-  opts: PlanQueueOptions = {},
-): Promise<string[]> {
+export function applyPlanQueues(plan: Pick<Plan, 'network' | 'qos'> | null, dpid: DpidHex, opts: PlanQueueOptions = {}): Promise<string[]> {
   const owner = opts.owner ?? DFVISOR_QUEUE_OWNER;
   const key = `${owner}/${dpid}`;
   const prev = running.get(key) ?? Promise.resolve();

@@ -117,7 +117,8 @@ export function sliceSetup(
   }
   const meterMods: MeterMod[] = [];
   const wanted = sliceMeters(v, ports);
-  if (wanted.length && !meters) notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap and guarantee limits not enforced there`);
+  if (wanted.length && !meters)
+    notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no meters; cap and guarantee limits not enforced there`);
   if (meters)
     for (const m of wanted)
       meterMods.push({

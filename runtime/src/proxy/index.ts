@@ -1,5 +1,13 @@
 // The slicing proxy: public surface used by `dfvisor run`.
-export { SlicingProxy, type SlicingProxyOptions, type ProxyApplyResult, type ProxyStatus, type RefusedSwitch, type ProbeCounts, type SwitchPortState } from './slicing-proxy.js';
+export {
+  SlicingProxy,
+  type SlicingProxyOptions,
+  type ProxyApplyResult,
+  type ProxyStatus,
+  type RefusedSwitch,
+  type ProbeCounts,
+  type SwitchPortState,
+} from './slicing-proxy.js';
 export type { SwitchApplyResult, SessionRole, SessionStats, RemovedFlow, LinkObservation } from './session/index.js';
 export { flowKey } from './session/index.js';
 export type { SliceControlCounters, StatsMessageCounts } from './counters.js';

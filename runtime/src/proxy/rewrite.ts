@@ -207,7 +207,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     tenant = copy;
   }
   for (const f of OVERLAY_FIELD_LIST)
-    if (tenant[f] && !(mpls && (f === 'vlan_vid' || f === 'vlan_pcp'))) return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+    if (tenant[f] && !(mpls && (f === 'vlan_vid' || f === 'vlan_pcp')))
+      return fail('eperm_match', `match on ${f} is reserved for the overlay`);
   let inPorts: number[];
   if (tenant.in_port) {
     if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
@@ -231,7 +232,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       // VLAN tag, outside the label, included), the label and the class of the inner ethertype.
       const base = intersectMatches(intersectMatches(l2Only(tenant), inPortMatch)!, tagMatch(ctx));
       if (!base) continue;
-      for (const [ethType, tc] of innerClasses(tenant)) out.push({ inPort: p, tagged: true, match: { ...base, mpls_tc: { value: BigInt(tc) } }, inner: BigInt(ethType) });
+      for (const [ethType, tc] of innerClasses(tenant))
+        out.push({ inPort: p, tagged: true, match: { ...base, mpls_tc: { value: BigInt(tc) } }, inner: BigInt(ethType) });
       continue;
     }
     for (const r of rulesAt(ctx.view, p)) {
@@ -420,7 +422,8 @@ function customerTagAllowed(ctx: SliceContext, data: Buffer): boolean {
   if (ctx.view.overlay.type !== 'mpls' || data.length < 18 || !VLAN_TAGS.has(data.readUInt16BE(12))) return false;
   const vid = BigInt((data.readUInt16BE(14) & 0x0fff) | OFPVID_PRESENT);
   return ctx.view.rules.some(
-    (r) => r.write && r.alternatives.some((alt) => alt.vlan_vid !== undefined && alt.vlan_vid.mask === undefined && alt.vlan_vid.value === vid),
+    (r) =>
+      r.write && r.alternatives.some((alt) => alt.vlan_vid !== undefined && alt.vlan_vid.mask === undefined && alt.vlan_vid.value === vid),
   );
 }
 

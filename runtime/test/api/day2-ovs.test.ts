@@ -151,7 +151,11 @@ test('pause closes the controller connection and keeps rules, ids and revision; 
     10_000,
     100,
   );
-  assert.deepEqual(ovs.dumpFlows('s1').map(stripCounters).filter(Boolean).sort(), before.map(stripCounters).filter(Boolean).sort(), 'the rules stay');
+  assert.deepEqual(
+    ovs.dumpFlows('s1').map(stripCounters).filter(Boolean).sort(),
+    before.map(stripCounters).filter(Boolean).sort(),
+    'the rules stay',
+  );
   assert.ok(
     before.some((f) => /cookie=0xffff00000001[0-9a-f]{4},/.test(f)),
     `the slice's base rules are on s1: ${before.join('\n')}`,
@@ -171,7 +175,11 @@ test('pause closes the controller connection and keeps rules, ids and revision; 
   const after = await sliceSummary();
   assert.equal(after.paused, false);
   assert.equal(after.revision, revision);
-  assert.deepEqual(ovs.dumpFlows('s1').map(stripCounters).filter(Boolean).sort(), before.map(stripCounters).filter(Boolean).sort(), 'same rules, same cookies');
+  assert.deepEqual(
+    ovs.dumpFlows('s1').map(stripCounters).filter(Boolean).sort(),
+    before.map(stripCounters).filter(Boolean).sort(),
+    'same rules, same cookies',
+  );
 });
 
 test("another owner's slice cannot be paused (404), nor an unknown one", async () => {

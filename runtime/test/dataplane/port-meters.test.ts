@@ -33,7 +33,11 @@ test('meter ids: (slice id + 1) << 16 | port, none for ports without a slot', ()
 test('guarantee limits: capacity minus the other slices’ guarantees, at both ends of the link; unbounded links none', () => {
   assert.deepEqual(guaranteeLimitsKbps(plan, 'alpha', end(1, 0).dpid), { 3: 80_000 });
   assert.deepEqual(guaranteeLimitsKbps(plan, 'beta', end(2, 0).dpid), { 1: 70_000 });
-  assert.deepEqual(guaranteeLimitsKbps(plan, 'gamma', end(1, 0).dpid), { 3: 50_000 }, 'the unguaranteed rest: capacity minus all guarantees');
+  assert.deepEqual(
+    guaranteeLimitsKbps(plan, 'gamma', end(1, 0).dpid),
+    { 3: 50_000 },
+    'the unguaranteed rest: capacity minus all guarantees',
+  );
   assert.deepEqual(guaranteeLimitsKbps(plan, 'alpha', end(3, 0).dpid), {});
 });
 
@@ -47,5 +51,8 @@ test('rate into a port: the tighter of the cap and the port limit; a flow takes 
   const rate = (p: number) => portMeterRateKbps(90_000, limits, p);
   assert.deepEqual(tightestPortMeter(0, [1, 3], rate), { meterId: 0x10003, rateKbps: 80_000 });
   assert.deepEqual(tightestPortMeter(0, [1, 2], rate), { meterId: 0x10001, rateKbps: 90_000 }, 'equal rates: the lowest id');
-  assert.equal(tightestPortMeter(0, [1, 3], (p) => portMeterRateKbps(null, {}, p)), null);
+  assert.equal(
+    tightestPortMeter(0, [1, 3], (p) => portMeterRateKbps(null, {}, p)),
+    null,
+  );
 });

@@ -135,7 +135,8 @@ describe('slicing proxy with OpenFlow 1.3 switches, ovs-testcontroller and os-ke
       /priority=65530,dl_vlan=101,in_port=1,dl_type=0x88cc|priority=65530,lldp,in_port=1,dl_vlan=101|dl_vlan=101/,
     );
     // alpha's cap on each of its ports of s1 (1 and 3): meters (slice id + 1) << 16 | port
-    for (const id of [0x10001, 0x10003]) assert.match(rig.ovs.dumpMeters('s1'), new RegExp(`meter=${id} kbps burst stats bands=\\s*type=drop rate=2000`));
+    for (const id of [0x10001, 0x10003])
+      assert.match(rig.ovs.dumpMeters('s1'), new RegExp(`meter=${id} kbps burst stats bands=\\s*type=drop rate=2000`));
   });
 
   test("two slices on the same subnet each ping their own hosts across three switches, never the other's", async () => {
@@ -562,6 +563,7 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
 
   test('LLDP stays in its MPLS slice: per link port, the label with the LLDP class goes to the controller', () => {
     const core = ovs.dumpFlows('s2').join('\n');
-    for (const port of [1, 2]) assert.match(core, new RegExp(`priority=65530,mpls,in_port=${port},mpls_label=1001,mpls_tc=3 actions=CONTROLLER`), core);
+    for (const port of [1, 2])
+      assert.match(core, new RegExp(`priority=65530,mpls,in_port=${port},mpls_label=1001,mpls_tc=3 actions=CONTROLLER`), core);
   });
 });

@@ -83,7 +83,24 @@ async function flood(name: SliceName, bps: number, seconds: number): Promise<num
     await sleep(300);
     const r = await runAsync(
       'ip',
-      ['netns', 'exec', from.ns, 'iperf3', '-c', to.ip, '-p', String(port), '-u', '-b', String(bps), '-t', String(seconds), '-l', '1200', '-J'],
+      [
+        'netns',
+        'exec',
+        from.ns,
+        'iperf3',
+        '-c',
+        to.ip,
+        '-p',
+        String(port),
+        '-u',
+        '-b',
+        String(bps),
+        '-t',
+        String(seconds),
+        '-l',
+        '1200',
+        '-J',
+      ],
       { timeoutMs: (seconds + 20) * 1000 },
     );
     const j = JSON.parse(r.stdout) as { end: { sum: { bits_per_second: number; lost_percent: number } } };
@@ -166,14 +183,22 @@ describe('guarantees and caps on Open vSwitch: OVSDB queues, set_queue and port 
     }
     for (const br of ['s1', 's2']) {
       const linkPort = list('port').find((p) => p.name === portNamed(br, LINK_PORT))!;
-      assert.ok(qos.some((q) => q._uuid === linkPort.qos), `${br}'s link port uses our QoS`);
+      assert.ok(
+        qos.some((q) => q._uuid === linkPort.qos),
+        `${br}'s link port uses our QoS`,
+      );
     }
     assert.equal(notOurs(), operatorRows, "the operator's QoS and Queue rows are untouched");
   });
 
   test("every flow of a slice into the link port carries the slice's guarantee queue and its port meter", async () => {
     for (const name of SLICES)
-      await waitFor(`${name} hosts reach each other`, async () => (await ovs.ping(hosts[`${name}1`]!, hosts[`${name}2`]!.ip, 1)).code === 0, 20_000, 200);
+      await waitFor(
+        `${name} hosts reach each other`,
+        async () => (await ovs.ping(hosts[`${name}1`]!, hosts[`${name}2`]!.ip, 1)).code === 0,
+        20_000,
+        200,
+      );
     for (const br of ['s1', 's2']) {
       const toLink = ovs
         .dumpFlows(br)
@@ -195,7 +220,9 @@ describe('guarantees and caps on Open vSwitch: OVSDB queues, set_queue and port 
       for (const name of SLICES)
         assert.match(
           meters,
-          new RegExp(`meter=${portMeterId(SLICES.indexOf(name), LINK_PORT)} kbps burst stats bands=\\s*type=drop rate=${limit(name) / 1000}\\b`),
+          new RegExp(
+            `meter=${portMeterId(SLICES.indexOf(name), LINK_PORT)} kbps burst stats bands=\\s*type=drop rate=${limit(name) / 1000}\\b`,
+          ),
           `${br}: ${meters}`,
         );
     }

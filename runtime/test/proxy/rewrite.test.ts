@@ -342,7 +342,11 @@ test('MPLS overlay: the inner ethertype travels in the label’s traffic class, 
   assert.equal(pop.value[0]!.match.mpls_tc!.value, 1n);
   assert.deepEqual(actionsOf(pop.value[0]!)[0], { type: 'pop_mpls', ethertype: 0x0806 });
   // an ethertype the overlay does not carry has no rule on the link port
-  const other = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x88b5n } }, instructions: apply(out(1)) }), 1n);
+  const other = rewriteFlowMod(
+    ctx,
+    fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x88b5n } }, instructions: apply(out(1)) }),
+    1n,
+  );
   assert.deepEqual(!other.ok && other.error, 'eperm_flow');
   // packet-outs carry the data's ethertype
   const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)], ipv6Frame, NO_BUF);
@@ -375,9 +379,20 @@ test('customer VLAN tags: an MPLS slice may match the tag its flowspace owns, al
   assert.ok(edge.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n)));
   const link = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, ...vid }, instructions: apply(out(1)) }), 1n);
   assert.ok(link.ok);
-  assert.ok(link.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n) && m.match.mpls_label!.value === 1002n), 'the tag stays matchable outside the label');
-  const other = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, vlan_vid: { value: 0x1000n | 200n } }, instructions: apply(out(3)) }), 1n);
+  assert.ok(
+    link.value.every((m) => m.match.vlan_vid!.value === (0x1000n | 100n) && m.match.mpls_label!.value === 1002n),
+    'the tag stays matchable outside the label',
+  );
+  const other = rewriteFlowMod(
+    ctx,
+    fm({ match: { in_port: { value: 1n }, vlan_vid: { value: 0x1000n | 200n } }, instructions: apply(out(3)) }),
+    1n,
+  );
   assert.deepEqual(!other.ok && other.error, 'eperm_flow', 'another tag is outside the flowspace');
-  const vlanSlice = rewriteFlowMod(ctxOf('alpha', 1, [1]), fm({ match: { in_port: { value: 1n }, ...vid }, instructions: apply(out(3)) }), 1n);
+  const vlanSlice = rewriteFlowMod(
+    ctxOf('alpha', 1, [1]),
+    fm({ match: { in_port: { value: 1n }, ...vid }, instructions: apply(out(3)) }),
+    1n,
+  );
   assert.deepEqual(!vlanSlice.ok && vlanSlice.error, 'eperm_match');
 });
