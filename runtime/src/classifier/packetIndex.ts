@@ -50,7 +50,7 @@ export class MatchSink {
       k.set(this.keys);
       this.keys = k;
     }
-    if (key !== key) this.exact = false;
+    if (Number.isNaN(key)) this.exact = false;
     this.keys[n] = key;
     this.items[n] = item;
     this.n = n + 1;
@@ -102,7 +102,7 @@ const TUPLE_STRIDE = 5; // required, ethType, ipProto, first term, end of terms
 const CHECK_HEAD = 4; // required, result index, record count, order key
 const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple, first entry, entry count
 
-const byOrder = (x: IndexEntry, y: IndexEntry): number => (x.order === y.order ? 0 : x.order < y.order || y.order !== y.order ? -1 : 1);
+const byOrder = (x: IndexEntry, y: IndexEntry): number => (x.order === y.order ? 0 : x.order < y.order || Number.isNaN(y.order) ? -1 : 1);
 
 function mix(h: number, x: number): number {
   h = Math.imul(h ^ x, 0x5bd1e995);

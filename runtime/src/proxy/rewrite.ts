@@ -413,18 +413,13 @@ export function carriesTag(data: Buffer): boolean {
 }
 
 /**
- * Whether a tagged frame may still be sent: only a customer VLAN tag on an MPLS-overlay slice whose
- * write flowspace on this switch names that exact vlan_vid (its VLAN slicing, docs/dataplane.md);
- * the frame's in-port and outputs are then checked like any other (confine.ts). A tag the
- * flowspace leaves open could pose as another slice's VLAN overlay on a shared link.
+ * Whether a tagged frame may still be sent: only a customer VLAN tag (802.1Q/802.1ad) on an
+ * MPLS-overlay slice, whose label goes outside the customer's tags (its VLAN slicing,
+ * docs/dataplane.md). The frame is then classified at its in-port and checked at its outputs like
+ * any other (confine.ts), so at an edge port its vlan_vid must be in the slice's flowspace.
  */
 function customerTagAllowed(ctx: SliceContext, data: Buffer): boolean {
-  if (ctx.view.overlay.type !== 'mpls' || data.length < 18 || !VLAN_TAGS.has(data.readUInt16BE(12))) return false;
-  const vid = BigInt((data.readUInt16BE(14) & 0x0fff) | OFPVID_PRESENT);
-  return ctx.view.rules.some(
-    (r) =>
-      r.write && r.alternatives.some((alt) => alt.vlan_vid !== undefined && alt.vlan_vid.mask === undefined && alt.vlan_vid.value === vid),
-  );
+  return ctx.view.overlay.type === 'mpls' && data.length >= 18 && VLAN_TAGS.has(data.readUInt16BE(12));
 }
 
 /**
