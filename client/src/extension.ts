@@ -10,7 +10,7 @@ import { showStatus } from './commands/status.js';
 import { setToken } from './commands/token.js';
 import { undeploySlice } from './commands/undeploy.js';
 import { startLanguageClient } from './languageClient.js';
-import { NetworkMapPanel } from './map/panel.js';
+import { NetworkMapPanel, type Highlighted } from './map/panel.js';
 import type { RenderReport } from './map/protocol.js';
 import { forwardRuntimeTopology } from './views/topology-diagnostics.js';
 import type { Services } from './services.js';
@@ -30,6 +30,8 @@ export interface DfvisorApi {
   networkMapRendered(accept: (r: RenderReport) => boolean): Promise<RenderReport>;
   /** Highlights a slice in the network map, as picking it in the DFVisor view does. */
   highlightInNetworkMap(slice: string | null): void;
+  /** Fires with what the network map's webview highlighted (elements picked and faded). */
+  onNetworkMapHighlight: vscode.Event<Highlighted>;
 }
 
 let services: Services | undefined;
@@ -94,6 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     slicesView,
     networkMapRendered: (accept) => map.whenRendered(accept),
     highlightInNetworkMap: (slice) => map.highlight(slice),
+    onNetworkMapHighlight: map.onDidHighlight,
   };
 }
 

@@ -11,6 +11,7 @@ import { buildMapModel, rateBetween, type CounterReading, type MapInput, type Ma
 import type { FromWebview, RenderReport, SliceCounters, ToWebview } from './protocol.js';
 
 type View = SliceDetail['view'];
+export type Highlighted = Omit<Extract<FromWebview, { type: 'highlighted' }>, 'type'>;
 
 export class NetworkMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -20,6 +21,9 @@ export class NetworkMapPanel implements vscode.Disposable {
   private readonly readings = new Map<string, CounterReading>();
   private lastReport: RenderReport | undefined;
   private readonly rendered = new vscode.EventEmitter<RenderReport>();
+  private readonly highlighted = new vscode.EventEmitter<Highlighted>();
+  /** What the webview highlighted (elements picked and faded), after each highlight. */
+  readonly onDidHighlight = this.highlighted.event;
   private readonly picks = new vscode.EventEmitter<string | null>();
   /** The slice picked in the map's legend (null: none). */
   readonly onDidPick = this.picks.event;
@@ -88,6 +92,8 @@ export class NetworkMapPanel implements vscode.Disposable {
       this.lastReport = report;
       this.log(`network map drew ${report.nodes} nodes, ${report.edges} edges`);
       this.rendered.fire(report);
+    } else if (m.type === 'highlighted') {
+      this.highlighted.fire({ slice: m.slice, picked: m.picked, faded: m.faded });
     } else if (m.type === 'pick') {
       this.picked = m.slice;
       this.picks.fire(m.slice);
@@ -154,6 +160,7 @@ export class NetworkMapPanel implements vscode.Disposable {
     this.panel?.dispose();
     for (const d of this.subs.splice(0)) d.dispose();
     this.rendered.dispose();
+    this.highlighted.dispose();
     this.picks.dispose();
   }
 }

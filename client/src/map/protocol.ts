@@ -28,4 +28,6 @@ export interface RenderReport {
 export type FromWebview =
   | { type: 'ready' }
   | ({ type: 'rendered' } & RenderReport)
-  | { type: 'pick'; slice: string | null };
+  | { type: 'pick'; slice: string | null }
+  /** After a highlight: how many elements are picked (the slice's) and faded (the rest). */
+  | { type: 'highlighted'; slice: string | null; picked: number; faded: number };

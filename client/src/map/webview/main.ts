@@ -16,6 +16,7 @@ const muted = css('--vscode-descriptionForeground', '#888');
 const cy = cytoscape({
   container: document.getElementById('graph'),
   wheelSensitivity: 0.3,
+  maxZoom: 2.5,
   style: [
     {
       selector: 'node.switch',
@@ -61,6 +62,63 @@ function paintPorts(): void {
   });
 }
 
+/**
+ * Lays the graph out: the library's force layout (cose) on the switch-level graph (one node per switch, one edge
+ * per pair of linked switches), then each switch's ports around it: a link port on the side facing its peer,
+ * the others in the free directions. Compound nodes (the switches) follow their ports.
+ */
+function layout(): void {
+  const switches = cy.nodes('.switch');
+  const switchOf = (portId: string) => cy.getElementById(portId).parent().first().id() || portId;
+  const pairs = new Set<string>();
+  cy.edges('.link').forEach((e) => {
+    const [a, b] = [switchOf(e.source().id()), switchOf(e.target().id())].sort();
+    if (a !== b) pairs.add(`${a}|${b}`);
+  });
+  const skeleton = cytoscape({
+    headless: true,
+    styleEnabled: true,
+    elements: [
+      ...switches.map((n) => ({ group: 'nodes' as const, data: { id: n.id() }, style: { width: 120, height: 120 } })),
+      ...[...pairs].map((p) => ({ group: 'edges' as const, data: { id: p, source: p.split('|')[0], target: p.split('|')[1] } })),
+    ],
+  });
+  skeleton
+    .layout({ name: 'cose', animate: false, randomize: false, idealEdgeLength: () => 120, nodeRepulsion: () => 200_000, nodeOverlap: 40, fit: false })
+    .run();
+  const center = new Map(skeleton.nodes().map((n) => [n.id(), n.position()] as const));
+  skeleton.destroy();
+  switches.forEach((sw) => {
+    const c = center.get(sw.id()) ?? { x: 0, y: 0 };
+    const ports = sw.children();
+    if (ports.length === 0) {
+      sw.position({ ...c });
+      return;
+    }
+    const used: number[] = [];
+    const place = (p: cytoscape.NodeSingular, angle: number) => {
+      used.push(angle);
+      p.position({ x: c.x + 45 * Math.cos(angle), y: c.y + 45 * Math.sin(angle) });
+    };
+    const rest: cytoscape.NodeSingular[] = [];
+    ports.forEach((p) => {
+      const peer = p.connectedEdges('.link').connectedNodes().filter((n) => n.id() !== p.id()).first();
+      const pc = peer.nonempty() ? center.get(switchOf(peer.id())) : undefined;
+      if (pc && (pc.x !== c.x || pc.y !== c.y)) place(p, Math.atan2(pc.y - c.y, pc.x - c.x));
+      else rest.push(p);
+    });
+    const gap = (a: number) => Math.min(...used.map((u) => Math.abs(Math.atan2(Math.sin(a - u), Math.cos(a - u)))), Math.PI);
+    for (const p of rest) {
+      let best = Math.PI / 2;
+      for (let k = 0; k < 16; k++) {
+        const a = (2 * Math.PI * k) / 16 + Math.PI / 2;
+        if (gap(a) > gap(best) + 1e-9) best = a;
+      }
+      place(p, best);
+    }
+  });
+}
+
 let picked: string | null = null;
 let graph: MapGraph | undefined;
 
@@ -73,6 +131,7 @@ function highlight(slice: string | null): void {
     inSlice.addClass('picked');
   }
   document.querySelectorAll<HTMLElement>('#slices li').forEach((li) => li.classList.toggle('picked', li.dataset.slice === slice));
+  vscode.postMessage({ type: 'highlighted', slice, picked: cy.elements('.picked').length, faded: cy.elements('.faded').length });
 }
 
 function render(g: MapGraph): void {
@@ -80,7 +139,7 @@ function render(g: MapGraph): void {
   cy.elements().remove();
   cy.add(g.elements.map((e) => ({ group: e.group, data: e.data, classes: e.classes })));
   paintPorts();
-  cy.layout({ name: 'cose', animate: false, padding: 30, nodeDimensionsIncludeLabels: true, randomize: false }).run();
+  layout();
   cy.fit(undefined, 30);
   renderLegend(g);
   highlight(picked && g.slices.some((s) => s.name === picked) ? picked : null);
