@@ -44,7 +44,7 @@ const cy = cytoscape({
     { selector: 'edge.link.miswired-peer', style: { 'line-style': 'dotted', 'line-color': '#ff7f0e', width: 4 } },
     { selector: 'edge.link.extra', style: { 'line-style': 'dotted', 'line-color': '#9467bd', width: 4 } },
     { selector: 'edge.slice-link', style: { width: 2, 'line-color': 'data(color)' } },
-    { selector: '.faded', style: { opacity: 0.15 } },
+    { selector: '.faded', style: { opacity: 0.25 } },
     { selector: '.picked', style: { 'underlay-color': fg, 'underlay-opacity': 0.15, 'underlay-padding': 4 } },
   ],
 });
@@ -127,7 +127,8 @@ function highlight(slice: string | null): void {
   cy.elements().removeClass('faded picked');
   if (slice) {
     const inSlice = cy.elements().filter((e) => ((e.data('slices') as string[] | undefined) ?? []).includes(slice));
-    cy.elements().not(inSlice).not(inSlice.parents()).addClass('faded');
+    // Differences stay visible whichever slice is picked.
+    cy.elements().not(inSlice).not(inSlice.parents()).not('.missing, .miswired, .miswired-peer, .extra, .down, .undeclared').addClass('faded');
     inSlice.addClass('picked');
   }
   document.querySelectorAll<HTMLElement>('#slices li').forEach((li) => li.classList.toggle('picked', li.dataset.slice === slice));

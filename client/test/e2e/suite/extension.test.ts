@@ -225,6 +225,16 @@ describe('DFVisor extension in a VS Code workbench', () => {
       api.highlightInNetworkMap('research');
       const h = await guarded(lit, 'the map to highlight research');
       assert.ok(h.picked >= 3 && h.faded >= 1, JSON.stringify(h));
+      // No switch connects in this test, so once discovery has settled (two intervals after the runtime
+      // started) the runtime reports both declared links missing (a `topology` event): the map marks them.
+      const marked = await guarded(
+        api.networkMapRendered((r) => r.classes.missing === 2),
+        'the map to mark the two declared links missing once discovery settles',
+        60_000,
+      );
+      assert.equal(marked.classes.link, 2, JSON.stringify(marked));
+      assert.equal(marked.classes.declared ?? 0, 0, 'every link carries its discovery state now');
+
       await vscode.commands.executeCommand('workbench.action.closePanel');
       const file = await screenshot('workbench-network-map', '.webview.ready');
       if (file) console.log(`  screenshot: ${file}`);
