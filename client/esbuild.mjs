@@ -2,6 +2,7 @@
 //   node esbuild.mjs                 development build (source maps)
 //   node esbuild.mjs --production    minified, for the .vsix
 // Output: dist-bundle/extension.cjs, dist-bundle/server.cjs (the language server, started over IPC),
+//         dist-bundle/map.js (the network map's webview script with cytoscape, for the browser),
 //         dist-e2e/suite/*.cjs (the mocha suite that @vscode/test-electron's runTests loads).
 // The language core is bundled from its TypeScript sources, so the build does not depend on `tsc -b` order.
 import { build } from 'esbuild';
@@ -28,10 +29,24 @@ const common = {
  * Writes <outDir>/dist-bundle/{extension,server}.cjs and <outDir>/dist-e2e/suite/*.cjs.
  * Files are overwritten in place (no folder removal), so a concurrent reader never sees them missing.
  */
-export async function bundle({ outDir = here, production: prod = production, parts = ['extension', 'server', 'suite'] } = {}) {
+export async function bundle({ outDir = here, production: prod = production, parts = ['extension', 'server', 'map', 'suite'] } = {}) {
   const opts = { ...common, sourcemap: prod ? false : 'linked', minify: prod };
   if (parts.includes('extension')) {
     await build({ ...opts, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(outDir, 'dist-bundle', 'extension.cjs'), external: ['vscode'] });
+  }
+  if (parts.includes('map')) {
+    // Runs in the webview (a browser page): one self-contained script, loaded by nonce under a strict CSP.
+    await build({
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2020',
+      logLevel: 'warning',
+      sourcemap: prod ? false : 'linked',
+      minify: prod,
+      entryPoints: [join(here, 'src', 'map', 'webview', 'main.ts')],
+      outfile: join(outDir, 'dist-bundle', 'map.js'),
+    });
   }
   const serverMain = join(repo, 'server', 'src', 'main.ts');
   if (parts.includes('server')) {

@@ -1,5 +1,5 @@
 // The DFVisor extension: the slice language client, deploy/undeploy/status/runtime/plan commands, the
-// "DFVisor" view and a status bar item.
+// "DFVisor" view, the network map and a status bar item.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node.js';
 import type { ApiConnection } from './api/client.js';
@@ -10,11 +10,13 @@ import { showStatus } from './commands/status.js';
 import { setToken } from './commands/token.js';
 import { undeploySlice } from './commands/undeploy.js';
 import { startLanguageClient } from './languageClient.js';
+import { NetworkMapPanel, type Highlighted } from './map/panel.js';
+import type { RenderReport } from './map/protocol.js';
 import { forwardRuntimeTopology } from './views/topology-diagnostics.js';
 import type { Services } from './services.js';
 import { Connection } from './settings.js';
 import { RuntimeWatch } from './views/runtime-watch.js';
-import { SlicesTreeProvider } from './views/slicesTree.js';
+import { SlicesTreeProvider, type Node } from './views/slicesTree.js';
 import { createStatusBar } from './views/statusBar.js';
 
 /** What activate() returns: for other extensions and for the extension tests. */
@@ -24,6 +26,12 @@ export interface DfvisorApi {
   languageClient(): LanguageClient | undefined;
   /** Re-reads the runtime and returns the "Deployed Slices" view's top-level rows (label — description). */
   slicesView(): Promise<string[]>;
+  /** The network map's next render report that `accept` holds for (what the webview drew). */
+  networkMapRendered(accept: (r: RenderReport) => boolean): Promise<RenderReport>;
+  /** Highlights a slice in the network map, as picking it in the DFVisor view does. */
+  highlightInNetworkMap(slice: string | null): void;
+  /** Fires with what the network map's webview highlighted (elements picked and faded). */
+  onNetworkMapHighlight: vscode.Event<Highlighted>;
 }
 
 let services: Services | undefined;
@@ -37,13 +45,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
   const s: Services = { context, connection, model, output, deployDiagnostics, embedded: { current: undefined } };
   services = s;
   const tree = new SlicesTreeProvider(model);
+  const treeView = vscode.window.createTreeView('dfvisor.slices', { treeDataProvider: tree, showCollapseAll: true });
+  const map = new NetworkMapPanel(context.extensionUri, model, connection, (l) => output.appendLine(`[map] ${l}`));
   context.subscriptions.push(
     output,
     connection,
     model,
     deployDiagnostics,
     tree,
-    vscode.window.createTreeView('dfvisor.slices', { treeDataProvider: tree, showCollapseAll: true }),
+    treeView,
+    map,
+    // A slice picked in the DFVisor view is highlighted in the network map.
+    treeView.onDidChangeSelection((e) => map.highlight(sliceOf(e.selection[0]))),
     createStatusBar(model),
     vscode.commands.registerCommand('dfvisor.deploy', (uri?: unknown) =>
       deploySlices(s, { uri: uri instanceof vscode.Uri ? uri : undefined }),
@@ -57,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
     vscode.commands.registerCommand('dfvisor.openPlan', () => openPlan(s)),
     vscode.commands.registerCommand('dfvisor.setToken', (arg?: unknown) => setToken(s, arg)),
     vscode.commands.registerCommand('dfvisor.refreshSlices', () => model.refresh()),
+    vscode.commands.registerCommand('dfvisor.showNetworkMap', () => map.show()),
   );
   // Declared vs discovered: the runtime's view of its network goes to the language server (SL701-SL703).
   const topology = forwardRuntimeTopology(model, () => client);
@@ -88,7 +102,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Dfviso
       return item.description ? `${label} — ${String(item.description)}` : label;
     });
   };
-  return { connection: () => connection.current(), languageClient: () => client, slicesView };
+  return {
+    connection: () => connection.current(),
+    languageClient: () => client,
+    slicesView,
+    networkMapRendered: (accept) => map.whenRendered(accept),
+    highlightInNetworkMap: (slice) => map.highlight(slice),
+    onNetworkMapHighlight: map.onDidHighlight,
+  };
+}
+
+function sliceOf(node: Node | undefined): string | null {
+  return node && (node.kind === 'slice' || node.kind === 'group') ? node.slice.name : null;
 }
 
 export async function deactivate(): Promise<void> {

@@ -35,7 +35,7 @@ function checkTooling(): void {
 
 /** Runs test/e2e/run.js (with `args`) in its own process group; checks the mocha summary and the screenshots. */
 async function workbenchRun(args: string[]): Promise<string> {
-  const shots = ['workbench-diagnostic.png', 'workbench-slices-view.png'].map((f) => join(artifacts, f));
+  const shots = ['workbench-diagnostic.png', 'workbench-slices-view.png', 'workbench-network-map.png'].map((f) => join(artifacts, f));
   for (const shot of shots) rmSync(shot, { force: true });
   const started = Date.now();
   const child = spawn(process.execPath, [join(clientDir, 'dist', 'test', 'e2e', 'run.js'), ...args], {

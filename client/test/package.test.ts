@@ -25,7 +25,7 @@ describe('vsix package', () => {
       cpSync(join(clientDir, f), join(stage, f), { recursive: true });
     }
     const { bundle } = (await import(pathToFileURL(join(clientDir, 'esbuild.mjs')).href)) as { bundle(o: object): Promise<void> };
-    await bundle({ outDir: stage, production: true, parts: ['extension', 'server'] });
+    await bundle({ outDir: stage, production: true, parts: ['extension', 'server', 'map'] });
     const vsix = join(stage, 'out.vsix');
     const r = spawnSync(join(binDir, 'vsce'), ['package', '--no-dependencies', '--out', vsix], {
       cwd: stage,
@@ -50,6 +50,7 @@ describe('vsix package', () => {
     for (const f of [
       'dist-bundle/extension.cjs',
       'dist-bundle/server.cjs',
+      'dist-bundle/map.js',
       'docs/language.md',
       'syntaxes/slice.tmLanguage.json',
       'snippets/slice.json',
@@ -101,6 +102,7 @@ describe('vsix package', () => {
       'DFVisor: Start Embedded Runtime',
       'DFVisor: Open Plan',
       'DFVisor: Set API Token',
+      'DFVisor: Show Network Map',
     ]) {
       assert.ok(titles.includes(t), `${t} missing`);
     }

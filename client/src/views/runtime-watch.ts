@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors.js';
 import { subscribe, type SseSubscription } from '../api/sse.js';
-import type { SliceStats, SliceSummary, TopologyCheck } from '../api/types.js';
+import type { SliceStats, SliceSummary, Topology, TopologyCheck } from '../api/types.js';
 import { refreshSecondsSetting, type Connection } from '../settings.js';
 
 export interface RuntimeSnapshot {
@@ -17,6 +17,8 @@ export interface RuntimeSnapshot {
   live: boolean;
   /** Declared vs discovered (admin tokens only; undefined otherwise or when unreachable). */
   topology?: TopologyCheck;
+  /** The deployed network's switches (with `connected`) and declared links, as GET /v1/topology gives them. */
+  network?: Pick<Topology, 'switches' | 'links'>;
 }
 
 export class RuntimeWatch implements vscode.Disposable {
@@ -89,7 +91,9 @@ export class RuntimeWatch implements vscode.Disposable {
       stats.forEach((st, i) => {
         if (st) next.stats.set(next.slices[i].name, st);
       });
-      next.topology = (await api.topology({ timeoutMs: 5000 }).catch(() => undefined))?.discovery;
+      const topology = await api.topology({ timeoutMs: 5000 }).catch(() => undefined);
+      next.topology = topology?.discovery;
+      next.network = topology && { switches: topology.switches, links: topology.links };
       next.revision = next.slices.reduce<number | null>(
         (m, s) => (typeof s.revision === 'number' && (m === null || s.revision > m) ? s.revision : m),
         null,

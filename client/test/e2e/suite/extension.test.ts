@@ -8,7 +8,7 @@ import { RuntimeApi } from '../../../src/api/client.js';
 import type { DeployResult } from '../../../src/api/types.js';
 import type { DfvisorApi } from '../../../src/extension.js';
 import type { Outcome } from '../../../src/services.js';
-import { codeOf, screenshot, waitForDiagnostics, workspaceUri } from './helpers.js';
+import { codeOf, guarded, nextEvent, screenshot, waitForDiagnostics, workspaceUri } from './helpers.js';
 
 const EXTENSION_ID = 'dfvisor.dfvisor-vscode';
 const BROKEN = `// broken.slice: a slice that uses a switch the network does not have
@@ -195,6 +195,48 @@ describe('DFVisor extension in a VS Code workbench', () => {
       assert.match(rows.find((r) => r.startsWith('production'))!, /^production — mpls 5001 · 2 sw · \d+ pkts/);
       await vscode.commands.executeCommand('workbench.view.extension.dfvisor');
       const file = await screenshot('workbench-slices-view', '.monaco-list-row[aria-label*="research"]');
+      if (file) console.log(`  screenshot: ${file}`);
+    });
+
+    it('draws the network and each slice in the network map (webview, cytoscape) and highlights a picked slice', async () => {
+      await vscode.commands.executeCommand('dfvisor.showNetworkMap');
+      const report = await guarded(
+        api.networkMapRendered((r) => r.slices.length === 2),
+        'the network map to draw both slices',
+      );
+      console.log(`  network map: ${JSON.stringify(report)}`);
+      const topo = await new RuntimeApi(await api.connection()).topology();
+      // lab.slice: three switches in a line, two declared links.
+      assert.equal(report.classes.switch, 3, JSON.stringify(report));
+      assert.equal(topo.switches.length, 3);
+      assert.equal(report.classes.link, 2, 'one edge per declared link (no switch connects here, so none is discovered)');
+      const states = ['declared', 'seen', 'missing', 'miswired'].reduce((n, c) => n + (report.classes[c] ?? 0), 0);
+      assert.equal(states, 2, 'each declared link carries its discovery state');
+      assert.deepEqual(report.slices, ['production', 'research']);
+      // research spans s1-s2-s3 over both links (its `arp` rule takes every port of each switch, so it has no
+      // single edge ports); production is on s1:2 and s3:2, with no link between its two switches.
+      assert.equal(report.classes['slice-link'], 2, JSON.stringify(report));
+      assert.equal(report.classes['edge-port'], 2, JSON.stringify(report));
+      assert.equal(report.nodes, 3 + (report.classes.port ?? 0));
+      assert.equal(report.edges, (report.classes.link ?? 0) + (report.classes['slice-link'] ?? 0));
+
+      // Picking a slice (as in the DFVisor view) highlights its elements and fades the rest.
+      const lit = nextEvent(api.onNetworkMapHighlight, (h) => h.slice === 'research');
+      api.highlightInNetworkMap('research');
+      const h = await guarded(lit, 'the map to highlight research');
+      assert.ok(h.picked >= 3 && h.faded >= 1, JSON.stringify(h));
+      // No switch connects in this test, so once discovery has settled (two intervals after the runtime
+      // started) the runtime reports both declared links missing (a `topology` event): the map marks them.
+      const marked = await guarded(
+        api.networkMapRendered((r) => r.classes.missing === 2),
+        'the map to mark the two declared links missing once discovery settles',
+        60_000,
+      );
+      assert.equal(marked.classes.link, 2, JSON.stringify(marked));
+      assert.equal(marked.classes.declared ?? 0, 0, 'every link carries its discovery state now');
+
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+      const file = await screenshot('workbench-network-map', '.webview.ready');
       if (file) console.log(`  screenshot: ${file}`);
     });
 

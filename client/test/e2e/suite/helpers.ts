@@ -60,3 +60,23 @@ export function workspaceUri(...parts: string[]): vscode.Uri {
   if (!folder) throw new Error('the extension tests need a workspace folder (run them through test/e2e/run.ts)');
   return vscode.Uri.joinPath(folder.uri, ...parts);
 }
+
+/** `p`, or a failure naming `what` if it has not settled after `timeoutMs` (a guard against hanging, not a wait). */
+export function guarded<T>(p: Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+  let guard: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    guard = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(guard));
+}
+
+/** Resolves with the first value `event` fires that `accept` holds for. */
+export function nextEvent<T>(event: vscode.Event<T>, accept: (v: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const sub = event((v) => {
+      if (!accept(v)) return;
+      sub.dispose();
+      resolve(v);
+    });
+  });
+}
