@@ -59,7 +59,11 @@ const byId = (els: MapElement[], id: string) => {
   assert.ok(e, `no element ${id} in ${els.map((x) => x.data.id).join(', ')}`);
   return e;
 };
-const withClass = (els: MapElement[], cls: string) => els.filter((e) => e.classes.includes(cls)).map((e) => e.data.id).sort();
+const withClass = (els: MapElement[], cls: string) =>
+  els
+    .filter((e) => e.classes.includes(cls))
+    .map((e) => e.data.id)
+    .sort();
 
 describe('network map model', () => {
   test('draws switches as compound nodes, link ends and slice edge ports as their children, declared links as edges', () => {
@@ -83,13 +87,10 @@ describe('network map model', () => {
   test('gives each slice its colour on its edge ports, switches and links', () => {
     const g = buildMapModel(lab());
     // Sorted by name: production first.
-    assert.deepEqual(
-      g.slices,
-      [
-        { name: 'production', color: SLICE_COLORS[0], paused: true, switches: 2, edgePorts: 2, links: 1 },
-        { name: 'research', color: SLICE_COLORS[1], paused: false, switches: 3, edgePorts: 2, links: 2 },
-      ],
-    );
+    assert.deepEqual(g.slices, [
+      { name: 'production', color: SLICE_COLORS[0], paused: true, switches: 2, edgePorts: 2, links: 1 },
+      { name: 'research', color: SLICE_COLORS[1], paused: false, switches: 3, edgePorts: 2, links: 2 },
+    ]);
     const p11 = byId(g.elements, `port:${dpid(1)}:1`);
     assert.deepEqual(p11.classes, ['port', 'edge-port']);
     assert.deepEqual(p11.data.slices, ['production', 'research']);
@@ -179,7 +180,9 @@ describe('network map model', () => {
   });
 
   test('an undeclared switch that connects is drawn and marked', () => {
-    const g = buildMapModel(lab(check({ undeclared: [{ dpid: dpid(9), address: '127.0.0.1:40000', lastSeen: '2026-12-05T12:00:00.000Z' }] })));
+    const g = buildMapModel(
+      lab(check({ undeclared: [{ dpid: dpid(9), address: '127.0.0.1:40000', lastSeen: '2026-12-05T12:00:00.000Z' }] })),
+    );
     const n = byId(g.elements, `sw:${dpid(9)}`);
     assert.deepEqual(n.classes, ['switch', 'undeclared']);
     assert.equal(n.data.label, dpid(9));
@@ -200,7 +203,10 @@ describe('network map model', () => {
 
 describe('slice rates', () => {
   test('packets/s and bit/s between two readings', () => {
-    assert.deepEqual(rateBetween({ atMs: 1000, packets: 10, bytes: 1000 }, { atMs: 3000, packets: 30, bytes: 3000 }), { pps: 10, bps: 8000 });
+    assert.deepEqual(rateBetween({ atMs: 1000, packets: 10, bytes: 1000 }, { atMs: 3000, packets: 30, bytes: 3000 }), {
+      pps: 10,
+      bps: 8000,
+    });
   });
   test('no rate without an earlier reading, for the same instant, or when the counters went back', () => {
     assert.equal(rateBetween(undefined, { atMs: 1, packets: 1, bytes: 1 }), null);

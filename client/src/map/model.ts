@@ -85,7 +85,8 @@ export function buildMapModel(input: MapInput): MapGraph {
   const addPort = (e: MapLinkEnd) => {
     const id = portId(e.dpid, e.port);
     if (!nodes.has(swId(e.dpid))) addSwitch(e.dpid, e.dpid, ['switch', 'undeclared'], `undeclared switch ${e.dpid}`);
-    if (!nodes.has(id)) nodes.set(id, { group: 'nodes', data: { id, label: String(e.port), parent: swId(e.dpid), title: endName(e) }, classes: ['port'] });
+    if (!nodes.has(id))
+      nodes.set(id, { group: 'nodes', data: { id, label: String(e.port), parent: swId(e.dpid), title: endName(e) }, classes: ['port'] });
     return nodes.get(id)!;
   };
   const mark = (el: MapElement, cls: string) => {
@@ -94,7 +95,12 @@ export function buildMapModel(input: MapInput): MapGraph {
 
   for (const s of input.switches) {
     const connected = s.connected !== false;
-    addSwitch(s.dpid, s.name, ['switch', connected ? 'connected' : 'disconnected'], `${s.name} (${s.dpid})${connected ? '' : ' not connected'}`);
+    addSwitch(
+      s.dpid,
+      s.name,
+      ['switch', connected ? 'connected' : 'disconnected'],
+      `${s.name} (${s.dpid})${connected ? '' : ' not connected'}`,
+    );
   }
   if (marking) {
     for (const u of marking.undeclared) {
@@ -129,7 +135,12 @@ export function buildMapModel(input: MapInput): MapGraph {
         drawn.add(key);
         edges.push({
           group: 'edges',
-          data: { id: `seen:${key}`, source: addPort(s.a).data.id, target: addPort(s.b).data.id, title: `discovered ${endName(s.a)}<->${endName(s.b)} instead of ${l.id}` },
+          data: {
+            id: `seen:${key}`,
+            source: addPort(s.a).data.id,
+            target: addPort(s.b).data.id,
+            title: `discovered ${endName(s.a)}<->${endName(s.b)} instead of ${l.id}`,
+          },
           classes: ['link', 'discovered', 'miswired-peer'],
         });
       }
@@ -143,7 +154,12 @@ export function buildMapModel(input: MapInput): MapGraph {
       drawn.add(key);
       edges.push({
         group: 'edges',
-        data: { id: `extra:${key}`, source: addPort(x.a).data.id, target: addPort(x.b).data.id, title: `discovered, not declared: ${endName(x.a)}<->${endName(x.b)}` },
+        data: {
+          id: `extra:${key}`,
+          source: addPort(x.a).data.id,
+          target: addPort(x.b).data.id,
+          title: `discovered, not declared: ${endName(x.a)}<->${endName(x.b)}`,
+        },
         classes: ['link', 'discovered', 'extra'],
       });
     }

@@ -139,7 +139,7 @@ export class NetworkMapPanel implements vscode.Disposable {
       slices: snap.slices.map((s) => ({
         name: s.name,
         paused: s.paused,
-        view: ((this.views.get(s.name)?.view ?? []) as unknown as MapInput['slices'][number]['view']),
+        view: (this.views.get(s.name)?.view ?? []) as unknown as MapInput['slices'][number]['view'],
       })),
     };
   }
@@ -148,11 +148,22 @@ export class NetworkMapPanel implements vscode.Disposable {
     const now = Date.now();
     return snap.slices.map((s) => {
       const st = snap.stats.get(s.name);
-      const next: CounterReading = { atMs: st?.updatedAt ? Date.parse(st.updatedAt) : now, packets: st?.packets ?? 0, bytes: st?.bytes ?? 0 };
+      const next: CounterReading = {
+        atMs: st?.updatedAt ? Date.parse(st.updatedAt) : now,
+        packets: st?.packets ?? 0,
+        bytes: st?.bytes ?? 0,
+      };
       const prev = this.readings.get(s.name);
       const rate = prev && prev.atMs === next.atMs ? null : rateBetween(prev, next);
       if (!prev || prev.atMs !== next.atMs) this.readings.set(s.name, next);
-      return { slice: s.name, packets: next.packets, bytes: next.bytes, flows: st?.flows ?? 0, pps: rate?.pps ?? null, bps: rate?.bps ?? null };
+      return {
+        slice: s.name,
+        packets: next.packets,
+        bytes: next.bytes,
+        flows: st?.flows ?? 0,
+        pps: rate?.pps ?? null,
+        bps: rate?.bps ?? null,
+      };
     });
   }
 

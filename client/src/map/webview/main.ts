@@ -8,8 +8,7 @@ import type { FromWebview, SliceCounters, ToWebview } from '../protocol.js';
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void };
 const vscode = acquireVsCodeApi();
 
-const css = (name: string, fallback: string) =>
-  getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 const fg = css('--vscode-editor-foreground', '#333');
 const muted = css('--vscode-descriptionForeground', '#888');
 
@@ -37,7 +36,10 @@ const cy = cytoscape({
       selector: 'node.port',
       style: { label: 'data(label)', width: 18, height: 18, 'font-size': 9, 'text-valign': 'center', color: fg, 'background-color': muted },
     },
-    { selector: 'node.port.down', style: { 'background-color': '#d62728', 'border-width': 2, 'border-color': '#d62728', shape: 'diamond' } },
+    {
+      selector: 'node.port.down',
+      style: { 'background-color': '#d62728', 'border-width': 2, 'border-color': '#d62728', shape: 'diamond' },
+    },
     { selector: 'edge', style: { 'curve-style': 'bezier', width: 3, 'line-color': muted } },
     { selector: 'edge.link.missing', style: { 'line-style': 'dashed', 'line-color': '#d62728' } },
     { selector: 'edge.link.miswired', style: { 'line-style': 'dashed', 'line-color': '#ff7f0e' } },
@@ -84,7 +86,15 @@ function layout(): void {
     ],
   });
   skeleton
-    .layout({ name: 'cose', animate: false, randomize: false, idealEdgeLength: () => 120, nodeRepulsion: () => 200_000, nodeOverlap: 40, fit: false })
+    .layout({
+      name: 'cose',
+      animate: false,
+      randomize: false,
+      idealEdgeLength: () => 120,
+      nodeRepulsion: () => 200_000,
+      nodeOverlap: 40,
+      fit: false,
+    })
     .run();
   const center = new Map(skeleton.nodes().map((n) => [n.id(), n.position()] as const));
   skeleton.destroy();
@@ -102,7 +112,11 @@ function layout(): void {
     };
     const rest: cytoscape.NodeSingular[] = [];
     ports.forEach((p) => {
-      const peer = p.connectedEdges('.link').connectedNodes().filter((n) => n.id() !== p.id()).first();
+      const peer = p
+        .connectedEdges('.link')
+        .connectedNodes()
+        .filter((n) => n.id() !== p.id())
+        .first();
       const pc = peer.nonempty() ? center.get(switchOf(peer.id())) : undefined;
       if (pc && (pc.x !== c.x || pc.y !== c.y)) place(p, Math.atan2(pc.y - c.y, pc.x - c.x));
       else rest.push(p);
@@ -128,10 +142,14 @@ function highlight(slice: string | null): void {
   if (slice) {
     const inSlice = cy.elements().filter((e) => ((e.data('slices') as string[] | undefined) ?? []).includes(slice));
     // Differences stay visible whichever slice is picked.
-    cy.elements().not(inSlice).not(inSlice.parents()).not('.missing, .miswired, .miswired-peer, .extra, .down, .undeclared').addClass('faded');
+    cy.elements()
+      .not(inSlice)
+      .not(inSlice.parents())
+      .not('.missing, .miswired, .miswired-peer, .extra, .down, .undeclared')
+      .addClass('faded');
     inSlice.addClass('picked');
   }
-  document.querySelectorAll<HTMLElement>('#slices li').forEach((li) => li.classList.toggle('picked', li.dataset.slice === slice));
+  for (const li of document.querySelectorAll<HTMLElement>('#slices li')) li.classList.toggle('picked', li.dataset.slice === slice);
   vscode.postMessage({ type: 'highlighted', slice, picked: cy.elements('.picked').length, faded: cy.elements('.faded').length });
 }
 
@@ -148,7 +166,13 @@ function render(g: MapGraph): void {
   cy.elements().forEach((e) => {
     for (const c of e.classes()) classes[c] = (classes[c] ?? 0) + 1;
   });
-  vscode.postMessage({ type: 'rendered', nodes: cy.nodes().length, edges: cy.edges().length, classes, slices: g.slices.map((s) => s.name) });
+  vscode.postMessage({
+    type: 'rendered',
+    nodes: cy.nodes().length,
+    edges: cy.edges().length,
+    classes,
+    slices: g.slices.map((s) => s.name),
+  });
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] {
@@ -166,7 +190,11 @@ function renderLegend(g: MapGraph): void {
       li.dataset.slice = s.name;
       const sw = el('span', '', 'swatch');
       sw.style.backgroundColor = s.color;
-      li.append(sw, el('span', s.name + (s.paused ? ' (paused)' : ''), 'name'), el('span', `${s.switches} sw · ${s.edgePorts} ports · ${s.links} links`, 'dim'));
+      li.append(
+        sw,
+        el('span', s.name + (s.paused ? ' (paused)' : ''), 'name'),
+        el('span', `${s.switches} sw · ${s.edgePorts} ports · ${s.links} links`, 'dim'),
+      );
       li.append(el('div', '', 'counters'));
       li.addEventListener('click', () => {
         const next = picked === s.name ? null : s.name;
@@ -181,12 +209,21 @@ function renderLegend(g: MapGraph): void {
     unknown: 'Declared vs discovered: not available (admin token needed)',
     off: 'Link discovery is off on the runtime',
     settling: 'Link discovery is settling…',
-    on: g.problems.length ? `${g.problems.length} difference(s) between declared and discovered:` : 'Discovered topology matches the declaration',
+    on: g.problems.length
+      ? `${g.problems.length} difference(s) between declared and discovered:`
+      : 'Discovered topology matches the declaration',
   }[g.discovery];
   document.getElementById('problems')!.replaceChildren(...g.problems.map((p) => el('li', p)));
 }
 
-const num = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : `${Math.round(n)}`);
+const num = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(1)}G`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)}M`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)}k`
+        : `${Math.round(n)}`;
 
 function renderCounters(at: string, live: boolean, counters: SliceCounters[]): void {
   for (const c of counters) {
