@@ -149,7 +149,8 @@ function highlight(slice: string | null): void {
       .addClass('faded');
     inSlice.addClass('picked');
   }
-  for (const li of document.querySelectorAll<HTMLElement>('#slices li')) li.classList.toggle('picked', li.dataset.slice === slice);
+  for (const li of Array.from(document.querySelectorAll<HTMLElement>('#slices li')))
+    li.classList.toggle('picked', li.dataset.slice === slice);
   vscode.postMessage({ type: 'highlighted', slice, picked: cy.elements('.picked').length, faded: cy.elements('.faded').length });
 }
 
