@@ -122,7 +122,11 @@ function useMplsOverlay(file: SourceFile, d: Diagnostic): QuickFix[] {
   let edit: FileEdit;
   if (ov) edit = { file: file.path, range: ov.range, newText: line };
   else if (first)
-    edit = { file: file.path, range: { start: first.range.start, end: first.range.start }, newText: `${line}\n${lineIndent(file.text, first.range.start.offset)}` };
+    edit = {
+      file: file.path,
+      range: { start: first.range.start, end: first.range.start },
+      newText: `${line}\n${lineIndent(file.text, first.range.start.offset)}`,
+    };
   else return [];
   return [{ title: `Give slice ${slice.name?.name ?? ''} the MPLS overlay ${tag}`, code: d.code, edits: [edit], preferred: true }];
 }

@@ -140,7 +140,11 @@ describe('ide: quick fix for VLAN slicing on a VLAN overlay (SL304)', () => {
     const e = fixes[0]!.edits[0]!;
     const fixed = ten.slice(0, e.range.start.offset) + e.newText + ten.slice(e.range.end.offset);
     const after = [parse(net, 'net.slice'), parse(fixed, 'ten.slice')];
-    assert.deepEqual(checkWorkspace(after).diagnostics.map((x) => x.code), [], 'the fixed workspace is clean');
+    assert.deepEqual(
+      checkWorkspace(after).diagnostics.map((x) => x.code),
+      [],
+      'the fixed workspace is clean',
+    );
     return { title: fixes[0]!.title, fixed };
   };
   it('replaces an overlay vlan line with the lowest free MPLS label', () => {
