@@ -1,7 +1,7 @@
 // VLAN slicing and the overlay (docs/dataplane.md, "Tagged edge traffic"):
 // SL304: a slice whose overlay is (or `auto` resolves to) a VLAN tag matches `vlan_vid` in its
 //   flowspace: its tagged edge frames cannot take the overlay's tag on top, so they reach nothing.
-// SL305: a customer VLAN tag N that an MPLS slice carries across a link (the label is pushed
+// SL305: a customer VLAN tag N that an MPLS slice writes and so carries across a link (the label is pushed
 //   inside the tag) on which another slice's overlay is `vlan N`: that slice would take the
 //   frames for its own.
 import type { Diagnostic } from '../api.js';
@@ -15,15 +15,19 @@ interface VlanUse {
   slice: SliceInfo;
   vid: number;
   field: FieldMatch;
+  /** Whether the rule lets the slice send those frames (only then do they cross its links). */
+  write: boolean;
 }
 
 /** Every `vlan_vid N` of a slice's flowspace, with its syntax node. */
 function vlanUses(slice: SliceInfo): VlanUse[] {
   const out: VlanUse[] = [];
-  for (const r of slice.rules)
+  for (const r of slice.rules) {
+    const write = !r.decl.permissions || r.decl.permissions.some((p) => p.value === 'write');
     for (const fm of r.decl.match)
       if (fm.field.name === 'vlan_vid' && fm.value?.kind === 'Number' && fm.value.value !== undefined)
-        out.push({ slice, vid: fm.value.value, field: fm });
+        out.push({ slice, vid: fm.value.value, field: fm, write });
+  }
   return out;
 }
 
@@ -73,7 +77,8 @@ export function checkVlanSlicing(program: Program): Diagnostic[] {
         );
         continue;
       }
-      // MPLS: the frame crosses each link of the slice's view with the customer tag outermost.
+      // MPLS: a frame the slice may send crosses each link of its view with the customer tag outermost.
+      if (!u.write) continue;
       const mine = portsOf(u.slice);
       for (const other of vlanOverlays) {
         if (other === u.slice || alloc.get(other.name)!.tag !== u.vid) continue;
