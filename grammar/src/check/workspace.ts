@@ -9,6 +9,7 @@ import { checkAdmission } from './admission.js';
 import { checkClasses } from './classes.js';
 import { checkOverlaps } from './overlap.js';
 import { checkTags } from './tags.js';
+import { checkVlanSlicing } from './vlan-slicing.js';
 import { checkValues } from './values.js';
 import { checkGrants, type GrantScope } from './grants.js';
 
@@ -32,6 +33,7 @@ export interface ProgramCheck {
 export const PROGRAM_CHECKS: readonly ProgramCheck[] = [
   { name: 'values', run: (p) => p.files.flatMap((f) => checkValues(f)) },
   { name: 'tags', run: checkTags },
+  { name: 'vlan slicing', run: checkVlanSlicing },
   { name: 'admission', run: checkAdmission },
   { name: 'classes', run: checkClasses },
   { name: 'overlaps', run: checkOverlaps },

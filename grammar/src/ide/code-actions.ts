@@ -1,7 +1,7 @@
 // Quick fixes for checker diagnostics, as plain edits: add the missing port or
-// switch, pick a free overlay tag, rename a duplicate, lower a guarantee to fit.
+// switch, pick a free overlay tag, move a VLAN-slicing slice to an MPLS overlay, rename a duplicate, lower a guarantee to fit.
 import type { Diagnostic } from '../api.js';
-import type { LinkDecl, NetworkDecl, PortRef, Range, SourceFile } from '../syntax/ast.js';
+import type { LinkDecl, NetworkDecl, PortRef, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
 import { formatRate, rateLiteral } from '../notation/rate.js';
 import { freeTag as firstFreeTag } from './completion.js';
 import { linkLabel, linkOfRef, type EditorProgram, type LinkLoad } from './editor-program.js';
@@ -111,6 +111,26 @@ function freeTag(file: SourceFile, model: EditorProgram, d: Diagnostic): QuickFi
   ];
 }
 
+/** SL304's quick fix: the slice's overlay becomes `overlay mpls N` (its line replaced, or one added first). */
+function useMplsOverlay(file: SourceFile, d: Diagnostic): QuickFix[] {
+  const tag = d.data?.['freeTag'];
+  const slice = nodeAt<SliceDecl>(file, d.range, 'Slice');
+  if (typeof tag !== 'number' || !slice) return [];
+  const line = `overlay mpls ${tag}`;
+  const ov = slice.statements.find((x) => x.kind === 'Overlay');
+  const first = slice.statements[0];
+  let edit: FileEdit;
+  if (ov) edit = { file: file.path, range: ov.range, newText: line };
+  else if (first)
+    edit = {
+      file: file.path,
+      range: { start: first.range.start, end: first.range.start },
+      newText: `${line}\n${lineIndent(file.text, first.range.start.offset)}`,
+    };
+  else return [];
+  return [{ title: `Give slice ${slice.name?.name ?? ''} the MPLS overlay ${tag}`, code: d.code, edits: [edit], preferred: true }];
+}
+
 function renameDuplicate(model: EditorProgram, file: SourceFile, d: Diagnostic): QuickFix[] {
   const ident = nodeAt<{ kind: 'Ident'; name: string; range: Range }>(file, d.range, 'Ident');
   if (!ident) return [];
@@ -179,6 +199,8 @@ export function quickFixes(model: EditorProgram, file: SourceFile, d: Diagnostic
       return renameDuplicate(model, file, d);
     case 'SL302':
       return freeTag(file, model, d);
+    case 'SL304':
+      return useMplsOverlay(file, d);
     case 'SL401':
       return lowerGuarantee(model, file, d);
     case 'SL701':

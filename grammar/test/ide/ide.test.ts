@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../src/syntax/parse.js';
 import * as ide from '../../src/ide/index.js';
+import { checkWorkspace } from '../../src/check/index.js';
 import { dpidColons, dpidHex, formatRate } from '../../src/notation/index.js';
 
 const NET = `network n {
@@ -125,6 +126,35 @@ describe('ide: quick fixes', () => {
     assert.equal(fixes[0]!.title, 'Lower the guarantee of slice b to 400 Mbit/s');
     assert.equal(fixes[0]!.edits[0]!.newText, '400Mbps');
     assert.equal(fixes[1]!.title, 'Lower the guarantee of slice a to 500 Mbit/s');
+  });
+});
+
+describe('ide: quick fix for VLAN slicing on a VLAN overlay (SL304)', () => {
+  const net = 'network n {\n  switch s1 dpid 1 { port 1..4 }\n  switch s2 dpid 2 { port 1..4 }\n  link s1:4 <-> s2:4\n}\n';
+  const fix = (ten: string) => {
+    const files = [parse(net, 'net.slice'), parse(ten, 'ten.slice')];
+    const d = checkWorkspace(files).diagnostics.find((x) => x.code === 'SL304')!;
+    assert.ok(d, 'SL304 is reported');
+    const fixes = ide.quickFixes(ide.buildEditorProgram(files), files[1]!, d);
+    assert.equal(fixes.length, 1);
+    const e = fixes[0]!.edits[0]!;
+    const fixed = ten.slice(0, e.range.start.offset) + e.newText + ten.slice(e.range.end.offset);
+    const after = [parse(net, 'net.slice'), parse(fixed, 'ten.slice')];
+    assert.deepEqual(
+      checkWorkspace(after).diagnostics.map((x) => x.code),
+      [],
+      'the fixed workspace is clean',
+    );
+    return { title: fixes[0]!.title, fixed };
+  };
+  it('replaces an overlay vlan line with the lowest free MPLS label', () => {
+    const r = fix('slice t {\n  controller "tcp:127.0.0.1:1"\n  overlay vlan 20\n  flowspace { r: match vlan_vid 100 on s1:1, s2:1 }\n}\n');
+    assert.equal(r.title, 'Give slice t the MPLS overlay 16');
+    assert.match(r.fixed, /\n {2}overlay mpls 16\n {2}flowspace/);
+  });
+  it('adds the overlay line to a slice that had none (auto)', () => {
+    const r = fix('slice t {\n  controller "tcp:127.0.0.1:1"\n  flowspace { r: match vlan_vid 100 on s1:1, s2:1 }\n}\n');
+    assert.match(r.fixed, /^slice t \{\n {2}overlay mpls 16\n {2}controller/);
   });
 });
 
