@@ -480,6 +480,7 @@ export const routes = {
       415: problem,
       422: problem,
       502: problem,
+      503: problem,
     },
   },
   slices: {
@@ -510,6 +511,7 @@ export const routes = {
       409: problem,
       422: problem,
       502: problem,
+      503: problem,
     },
   },
   sliceFlows: {
@@ -641,6 +643,7 @@ export const routes = {
       404: problem,
       409: problem,
       502: problem,
+      503: problem,
     },
   },
   status: {
