@@ -185,16 +185,21 @@ export class ClusterRig {
     this.node(id).proc.child.kill('SIGCONT');
   }
 
-  /** The targets of the bridge's controllers that Open vSwitch has as master now (role column). */
+  /**
+   * The targets of the bridge's controllers that Open vSwitch has as master now (role column),
+   * read in one ovs-vsctl transaction: one consistent snapshot, never a mix of before and after
+   * a role change.
+   */
   masterTargets(bridge: string): string[] {
-    const ids = this.ovs
-      .vsctl('get', 'bridge', bridge, 'controller')
-      .replace(/[[\]\s]/g, '')
-      .split(',')
-      .filter(Boolean);
-    return ids
-      .filter((u) => this.ovs.vsctl('--if-exists', 'get', 'controller', u, 'role').trim() === 'master')
-      .map((u) => this.ovs.vsctl('get', 'controller', u, 'target').trim().replace(/"/g, ''));
+    const [ids, ...rows] = this.ovs
+      .vsctl('--format=csv', '--data=bare', '--no-headings', 'get', 'bridge', bridge, 'controller', '--', '--columns=_uuid,role,target', 'list', 'controller')
+      .trim()
+      .split('\n');
+    const mine = new Set(ids.replace(/[[\]\s]/g, '').split(',').filter(Boolean));
+    return rows
+      .map((r) => r.split(','))
+      .filter(([uuid, role]) => mine.has(uuid) && role === 'master')
+      .map(([, , target]) => target.replace(/"/g, ''));
   }
 
   async kill9(id: string): Promise<void> {
