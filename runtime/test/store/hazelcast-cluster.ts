@@ -190,6 +190,11 @@ export class HazelcastCluster {
     }
   }
 
+  /** The cluster size member `index` last logged (its view of the membership). */
+  sizeSeenBy(index: number): number {
+    return lastClusterSize(this.members[index].log);
+  }
+
   /** kill -9 of one member (no goodbye to the cluster). */
   async kill(index: number): Promise<void> {
     const m = this.members[index];
