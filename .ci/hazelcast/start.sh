@@ -9,6 +9,8 @@ jar="$here/lib/hazelcast.jar"
 [ -s "$jar" ] || { echo "start.sh: $jar missing: run bash .ci/hazelcast/fetch.sh" >&2; exit 1; }
 run="$here/run"; mkdir -p "$run"
 members=""
+# split-brain protection: a majority, from 3 members on (Hazelcast needs a size of at least 2)
+if ((n >= 3)); then quorum=$((n / 2 + 1)); quorum_ref=dfv-majority; else quorum=2; quorum_ref=dfv-none; fi
 for ((i = 0; i < n; i++)); do members+="${members:+,}127.0.0.1:$((base + i))"; done
 for ((i = 0; i < n; i++)); do
   port=$((base + i))
@@ -21,7 +23,8 @@ for ((i = 0; i < n; i++)); do
     --add-opens java.management/sun.management=ALL-UNNAMED \
     --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
     -Dhazelcast.config="$here/member.xml" -Ddfvisor.hz.cluster="$cluster" \
-    -Ddfvisor.hz.port="$port" -Ddfvisor.hz.members="$members" \
+    -Ddfvisor.hz.port="$port" -Ddfvisor.hz.members="$members" -Ddfvisor.hz.host=127.0.0.1 \
+    -Ddfvisor.hz.quorum="$quorum" -Ddfvisor.hz.quorum.ref="$quorum_ref" \
     -cp "$jar" com.hazelcast.core.server.HazelcastMemberStarter >"$run/member-$port.log" 2>&1 &
   echo $! >"$run/member-$port.pid"
 done

@@ -531,6 +531,7 @@ export const routes = {
       415: problem,
       422: problem,
       502: problem,
+      503: problem,
     },
   },
   slices: {
@@ -561,6 +562,7 @@ export const routes = {
       409: problem,
       422: problem,
       502: problem,
+      503: problem,
     },
   },
   sliceFlows: {
@@ -692,6 +694,7 @@ export const routes = {
       404: problem,
       409: problem,
       502: problem,
+      503: problem,
     },
   },
   grantsMine: {

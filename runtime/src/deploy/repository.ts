@@ -10,7 +10,8 @@ export interface RevisionSummary {
   slices: string[];
 }
 
-export type CommitResult = { ok: true } | { ok: false; reason: 'conflict' | 'unavailable'; detail: string };
+/** `no-quorum`: this node is on a partition's minority side of the global tier (nothing was written). */
+export type CommitResult = { ok: true } | { ok: false; reason: 'conflict' | 'unavailable' | 'no-quorum'; detail: string };
 
 export interface RevisionRepository {
   /** The active revision, read from the node's local tier (no round trip). */

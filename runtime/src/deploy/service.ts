@@ -82,6 +82,16 @@ function auditTarget(req: DeployRequest): string {
   return shown.join(',') + (req.files.length > 3 ? ` (+${req.files.length - 3} more files)` : '');
 }
 
+/**
+ * How a refused commit is answered: a conflict (another deploy won), the global tier not
+ * answering, or this node on a partition's minority side (503: retry on a node of the majority).
+ */
+const COMMIT_REFUSALS: Record<'conflict' | 'unavailable' | 'no-quorum', [DeployProblem['status'], string, string]> = {
+  conflict: [409, 'CONFLICT', 'Conflict'],
+  unavailable: [502, 'STORE_UNAVAILABLE', 'Store unavailable'],
+  'no-quorum': [503, 'STORE_NO_QUORUM', 'No majority of the cluster reachable'],
+};
+
 /** What a revision deploys, without when, by whom and its number: equal contents, nothing to store. */
 const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.grants ?? [], r.plan]);
 
@@ -397,18 +407,8 @@ export class DeployService {
     const committed = await this.deps.repository.commit(next, before?.revision ?? 0);
     if (!committed.ok) {
       this.emit({ type: 'deploy-progress', stage: 'failed', revision: next.revision, detail: committed.detail });
-      const status = committed.reason === 'conflict' ? 409 : 502;
-      return this.refuse(
-        p,
-        action,
-        target,
-        problem(
-          status,
-          committed.reason === 'conflict' ? 'CONFLICT' : 'STORE_UNAVAILABLE',
-          committed.reason === 'conflict' ? 'Conflict' : 'Store unavailable',
-          committed.detail,
-        ),
-      );
+      const [status, code, title] = COMMIT_REFUSALS[committed.reason];
+      return this.refuse(p, action, target, problem(status, code, title, committed.detail));
     }
     this.emit({ type: 'deploy-progress', stage: 'applying', revision: next.revision });
     const applied = await this.deps.applier.apply(next.plan, next.revision, this.progress(next.revision));

@@ -1,6 +1,7 @@
 // RevisionRepository over the two-level store: commits go to the global tier (compare-and-set on
 // the revision pointer), reads of the active revision come from the node's local tier; after a
-// commit, revisions beyond the newest `keep` are pruned.
+// commit, revisions beyond the newest `keep` are pruned. A node whose side of the global tier has
+// no majority (store.quorum()) refuses commits at once with `no-quorum`.
 import {
   commitRevision,
   pruneRevisions,
@@ -39,6 +40,9 @@ export class StoreRevisionRepository implements RevisionRepository {
   }
 
   async commit(next: Revision, expectedActive: number): Promise<CommitResult> {
+    // On a partition's minority side: refuse at once rather than after the store's timeout.
+    const quorum = this.store.quorum?.();
+    if (quorum && !quorum.ok) return { ok: false, reason: 'no-quorum', detail: quorum.error.message };
     const r = await commitRevision(this.store, next as unknown as Json, expectedActive);
     if (r.ok) {
       // Our own write arrives in the local tier by push; wait for it so a read right after sees it.
@@ -53,6 +57,6 @@ export class StoreRevisionRepository implements RevisionRepository {
         reason: 'conflict',
         detail: `another deploy changed the active revision first (${r.error.message}); fetch and retry`,
       };
-    return { ok: false, reason: 'unavailable', detail: r.error.message };
+    return { ok: false, reason: r.error.code === 'no-quorum' ? 'no-quorum' : 'unavailable', detail: r.error.message };
   }
 }

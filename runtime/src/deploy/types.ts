@@ -51,7 +51,7 @@ export type SwitchApplyOutcome = {
 
 /** A refused deploy: maps to an RFC 9457 problem. */
 export interface DeployProblem {
-  status: 400 | 403 | 404 | 409 | 422 | 500 | 502;
+  status: 400 | 403 | 404 | 409 | 422 | 500 | 502 | 503;
   code: string;
   title: string;
   detail: string;

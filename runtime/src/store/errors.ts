@@ -44,6 +44,10 @@ export function unavailable<T>(message: string): StoreResult<T> {
   return fail({ code: 'unavailable', message });
 }
 
+export function noQuorum<T>(message: string): StoreResult<T> {
+  return fail({ code: 'no-quorum', message });
+}
+
 export function describeError(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }

@@ -5,11 +5,13 @@
 // Leases and node entries use IMap TTLs: putIfAbsent(..., ttl) to take a lease, setTtl to renew
 // it (replaceIfSame would reset the TTL to infinite), remove(key, exactValue) to release it; an
 // entry that is not renewed expires on the members and listeners get an `expire` event.
-// Every call catches the client's exceptions and answers `unavailable` instead.
+// Every call catches the client's exceptions and answers `unavailable` instead, or `no-quorum`
+// when the members refused it by split-brain protection (.ci/hazelcast/member.xml). `quorum()`
+// compares the client's view of the cluster's members with the majority of the declared ones.
 import { randomUUID } from 'node:crypto';
 import hazelcast from 'hazelcast-client';
 import type { Client as HzClient, IMap, ITopic } from 'hazelcast-client';
-import { conflict, describeError, invalid, leaseHeld, leaseLost, staleWrite, unavailable, closed } from './errors.js';
+import { conflict, describeError, invalid, leaseHeld, leaseLost, noQuorum, staleWrite, unavailable, closed } from './errors.js';
 import { cloneJson, decodeRecord, encodeRecord } from './record.js';
 import {
   isMapName,
@@ -30,7 +32,7 @@ import {
   type WriteOptions,
 } from './types.js';
 
-const { Client } = hazelcast;
+const { Client, SplitBrainProtectionError } = hazelcast;
 
 export interface HazelcastStoreOptions {
   /** Member addresses, "host:port". */
@@ -44,6 +46,17 @@ export interface HazelcastStoreOptions {
   prefix?: string;
   /** Receives the client's warnings and errors (default: dropped). */
   log?: (level: 'warn' | 'error', message: string) => void;
+  /**
+   * The fewest members this node's side of the cluster must see to take writes that need a
+   * majority (deploys). Default: the majority of `members` when 3 or more are declared, else none
+   * (with 1 or 2 members no side can lose one and keep a majority).
+   */
+  quorum?: number;
+}
+
+/** The majority of the declared members, or 0 (no check) for fewer than 3. */
+export function defaultQuorum(declared: number): number {
+  return declared >= 3 ? Math.floor(declared / 2) + 1 : 0;
 }
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -68,6 +81,7 @@ export class HazelcastStore implements GlobalStore {
   private constructor(
     private readonly client: HzClient,
     private readonly prefix: string,
+    private readonly quorumSize: number,
   ) {}
 
   /** Connects to the cluster; `unavailable` (never a throw) when no member answers in time. */
@@ -109,7 +123,7 @@ export class HazelcastStore implements GlobalStore {
         },
         customLogger: logger,
       });
-      const store = new HazelcastStore(client, options.prefix ?? 'dfv.');
+      const store = new HazelcastStore(client, options.prefix ?? 'dfv.', options.quorum ?? defaultQuorum(options.members.length));
       statusRelay.store = store;
       return ok(store);
     } catch (e) {
@@ -145,8 +159,19 @@ export class HazelcastStore implements GlobalStore {
     try {
       return await f();
     } catch (e) {
+      if (e instanceof SplitBrainProtectionError)
+        return noQuorum(`${what}: refused by the Hazelcast members, which are not a majority of the cluster: ${describeError(e)}`);
       return unavailable(`${what}: the Hazelcast cluster did not answer: ${describeError(e)}`);
     }
+  }
+
+  quorum(): StoreResult<void> {
+    if (this.isClosed) return closed(this.kind);
+    if (this.quorumSize === 0) return ok(undefined);
+    const seen = this.client.getCluster().getMembers().length;
+    return seen >= this.quorumSize
+      ? ok(undefined)
+      : noQuorum(`this node's side of the Hazelcast cluster has ${seen} member(s); a majority is ${this.quorumSize}`);
   }
 
   private checkArgs<T>(map: MapName, key: string): StoreResult<T> | undefined {

@@ -65,7 +65,12 @@ export type StoreErrorCode =
   /** The data directory could not be read or written. */
   | 'io'
   /** A lease this owner held has expired or was taken over. */
-  | 'lease-lost';
+  | 'lease-lost'
+  /**
+   * This node's side of the global tier has fewer members than the majority of the declared
+   * ones (a partition's minority, Hazelcast split-brain protection): writes are refused.
+   */
+  | 'no-quorum';
 
 export interface StoreError {
   code: StoreErrorCode;
@@ -177,6 +182,13 @@ export interface GlobalStore {
   /** Fire-and-forget messages on a named channel (e.g. "stats/<nodeId>"), delivered to current subscribers. */
   publish(channel: string, message: Json): Promise<StoreResult<void>>;
   onMessage(channel: string, listener: MessageListener): Promise<StoreResult<Unsubscribe>>;
+
+  /**
+   * Whether this node's side of the global tier holds a majority of the declared members, as far
+   * as the node can tell now (no round trip): `no-quorum` when it does not. Absent (embedded
+   * tier, one process): there is no minority to be on.
+   */
+  quorum?(): StoreResult<void>;
 
   /** Reachability changes (a LocalTier resyncs after 'connected' follows 'disconnected'). */
   onStatus(listener: (status: StoreStatus) => void): () => void;

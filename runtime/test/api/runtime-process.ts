@@ -22,20 +22,27 @@ export interface StartOptions {
   args?: string[];
   env?: NodeJS.ProcessEnv;
   ofPort?: number;
+  /** The address the API and OpenFlow listen on (default 127.0.0.1). */
+  host?: string;
+  /** Command prefix to start it through, e.g. ['ip', 'netns', 'exec', 'ns1'] (default: none). */
+  launcher?: string[];
 }
 
 export async function startRuntime(o: StartOptions = {}): Promise<RuntimeProcess> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'dfv-rt-'));
   const adminToken = o.adminToken ?? 'test-admin-token-0123456789';
+  const host = o.host ?? '127.0.0.1';
+  const command = [...(o.launcher ?? []), process.execPath];
   const child = spawn(
-    process.execPath,
+    command[0],
     [
+      ...command.slice(1),
       dfvisorBin,
       'run',
       '--api',
-      '127.0.0.1:0',
+      `${host}:0`,
       '--of-listen',
-      `127.0.0.1:${o.ofPort ?? 0}`,
+      `${host}:${o.ofPort ?? 0}`,
       '--data-dir',
       dataDir,
       '--log-level',

@@ -1,6 +1,7 @@
 // A real cluster for the cluster tests and the cluster benchmark: N Hazelcast members, N
 // `dfvisor run --store hazelcast` processes, three Open vSwitch bridges in a line with every node
 // as a controller target, hosts in namespaces and two tenant controllers (ovs-testcontroller).
+// With a PartitionNet, member i and node n<i+1> run in namespace i (partition tests cut them off).
 // `teardown()` ends every process and removes every bridge and namespace this rig made, and is
 // safe after a partial setup; a process exit handler kills runtime nodes left behind.
 import { rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { OvsSandbox, type Host } from '../../src/lab/ovs.js';
 import { startTestController, type TenantController } from '../../src/lab/controllers.js';
 import { freePort, waitFor } from '../../src/lab/proc.js';
 import { startRuntime, http, type RuntimeProcess } from '../api/runtime-process.js';
+import type { PartitionNet } from './partition-net.js';
 
 export const ADMIN = 'cluster-admin-token-0123456789';
 export const DPIDS = ['0000000000000001', '0000000000000002', '0000000000000003'];
@@ -69,6 +71,8 @@ process.on('exit', () => {
 
 export interface NodeHandle {
   id: string;
+  /** The address its API and OpenFlow listener are on. */
+  host: string;
   ofPort: number;
   proc: RuntimeProcess;
 }
@@ -80,6 +84,8 @@ export interface RigOptions {
   args?: string[];
   /** Skip hosts and tenant controllers (store-only benchmarks). */
   noTraffic?: boolean;
+  /** Run member i and node n<i+1> in namespace i of this net (as many namespaces as members and nodes). */
+  net?: PartitionNet;
 }
 
 export class ClusterRig {
@@ -105,7 +111,8 @@ export class ClusterRig {
 
   private async setUp(): Promise<void> {
     const members = this.o.members ?? 3;
-    this.hz = await HazelcastCluster.start(members);
+    const net = this.o.net;
+    this.hz = await HazelcastCluster.start(members, net && { hosts: net.hosts, launcher: (i) => net.launcher(i) });
     this.ovs.start();
     for (const n of [1, 2, 3]) this.ovs.addBridge(`s${n}`, n, 'OpenFlow13');
     this.ovs.link('s1', 3, 's2', 1);
@@ -122,14 +129,23 @@ export class ClusterRig {
     const ofPorts: number[] = [];
     for (let i = 0; i < n; i++) ofPorts.push(await freePort());
     await Promise.all(ofPorts.map((p, i) => this.startNode(`n${i + 1}`, p)));
-    for (const b of [1, 2, 3]) this.ovs.setController(`s${b}`, ...ofPorts.map((p) => `tcp:127.0.0.1:${p}`));
+    for (const b of [1, 2, 3]) this.ovs.setController(`s${b}`, ...this.nodes.map((x) => this.target(x)));
+  }
+
+  /** The controller target of a node, as Open vSwitch names it. */
+  target(n: NodeHandle): string {
+    return `tcp:${n.host}:${n.ofPort}`;
   }
 
   /** Starts (or restarts) node `id` with its OpenFlow port fixed, so the switches find it again. */
   async startNode(id: string, ofPort: number): Promise<NodeHandle> {
+    const index = Number(id.slice(1)) - 1;
+    const host = this.o.net?.hosts[index] ?? '127.0.0.1';
     const proc = await startRuntime({
       adminToken: ADMIN,
       ofPort,
+      host,
+      launcher: this.o.net?.launcher(index),
       args: [
         '--store',
         'hazelcast',
@@ -143,7 +159,7 @@ export class ClusterRig {
       ],
     });
     live.add(proc);
-    const h: NodeHandle = { id, ofPort, proc };
+    const h: NodeHandle = { id, host, ofPort, proc };
     const i = this.nodes.findIndex((x) => x.id === id);
     if (i >= 0) this.nodes[i] = h;
     else this.nodes.push(h);
@@ -169,16 +185,38 @@ export class ClusterRig {
     this.node(id).proc.child.kill('SIGCONT');
   }
 
-  /** The targets of the bridge's controllers that Open vSwitch has as master now (role column). */
+  /**
+   * The targets of the bridge's controllers that Open vSwitch has as master now (role column),
+   * read in one ovs-vsctl transaction: one consistent snapshot, never a mix of before and after
+   * a role change.
+   */
   masterTargets(bridge: string): string[] {
-    const ids = this.ovs
-      .vsctl('get', 'bridge', bridge, 'controller')
-      .replace(/[[\]\s]/g, '')
-      .split(',')
-      .filter(Boolean);
-    return ids
-      .filter((u) => this.ovs.vsctl('--if-exists', 'get', 'controller', u, 'role').trim() === 'master')
-      .map((u) => this.ovs.vsctl('get', 'controller', u, 'target').trim().replace(/"/g, ''));
+    const [ids, ...rows] = this.ovs
+      .vsctl(
+        '--format=csv',
+        '--data=bare',
+        '--no-headings',
+        'get',
+        'bridge',
+        bridge,
+        'controller',
+        '--',
+        '--columns=_uuid,role,target',
+        'list',
+        'controller',
+      )
+      .trim()
+      .split('\n');
+    const mine = new Set(
+      ids
+        .replace(/[[\]\s]/g, '')
+        .split(',')
+        .filter(Boolean),
+    );
+    return rows
+      .map((r) => r.split(','))
+      .filter(([uuid, role]) => mine.has(uuid) && role === 'master')
+      .map(([, , target]) => target.replace(/"/g, ''));
   }
 
   async kill9(id: string): Promise<void> {

@@ -1,10 +1,11 @@
 // DeployService over the real embedded store: rollback when the switches refuse a revision, and the
-// deploy workspace rules (scope by file, --slice, prune). The applier here is a stand-in for the proxy
+// deploy workspace rules (scope by file, --slice, prune), and the 503 of a node on a partition's minority side. The applier here is a stand-in for the proxy
 // whose answers the test controls, so that a refusal can be forced.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Plan } from '@dfvisor/grammar';
 import { EmbeddedStore, LocalTier } from '../../src/store/index.js';
+import { noQuorum } from '../../src/store/errors.js';
 import { DeployService, type ApplyResult } from '../../src/deploy/service.js';
 import { StoreRevisionRepository } from '../../src/deploy/store-repository.js';
 import { NETWORK, sliceText } from '../api/fixtures.js';
@@ -91,4 +92,39 @@ test('scope: a file replaces its own slices, --slice narrows, prune removes the 
   const r3 = await svc.deploy(admin, { prune: true, files: [f('t.slice', sliceText('one', 'x', { port: 1, tag: 10 }))] });
   assert.ok(r3.ok);
   if (r3.ok) assert.deepEqual(r3.diff.removed, ['other', 'three']);
+});
+
+test('a node without a majority of the global tier refuses a deploy with 503 STORE_NO_QUORUM and writes nothing', async () => {
+  const opened = await EmbeddedStore.open({});
+  assert.ok(opened.ok);
+  const tier = await LocalTier.open(opened.value, ['revisions']);
+  assert.ok(tier.ok);
+  // The embedded tier as a partition's minority side would report itself (Hazelcast's quorum()).
+  let majority = true;
+  const store = Object.assign(Object.create(opened.value) as typeof opened.value, {
+    quorum: () => (majority ? { ok: true as const, value: undefined } : noQuorum<void>('this side has 1 member(s); a majority is 2')),
+  });
+  const applied: Array<Plan | undefined> = [];
+  const repo = new StoreRevisionRepository(store, tier.value);
+  const svc = new DeployService({
+    repository: repo,
+    applier: { apply: async (plan: Plan | undefined): Promise<ApplyResult> => (applied.push(plan), { ok: true, errors: [] }) },
+    audit: () => undefined,
+  });
+  const first = await svc.deploy(admin, { files: [f('n.slice', NETWORK), f('a.slice', sliceText('good', 'x', { port: 1, tag: 10 }))] });
+  assert.ok(first.ok);
+  majority = false;
+  const refused = await svc.deploy(admin, { files: [f('b.slice', sliceText('other', 'x', { port: 2, tag: 20 }))] });
+  assert.equal(refused.ok, false);
+  if (!refused.ok) {
+    assert.equal(refused.problem.status, 503);
+    assert.equal(refused.problem.code, 'STORE_NO_QUORUM');
+    assert.match(refused.problem.detail, /majority is 2/);
+  }
+  assert.equal(repo.active()?.revision, 1);
+  assert.equal(applied.length, 1);
+  majority = true;
+  const again = await svc.deploy(admin, { files: [f('b.slice', sliceText('other', 'x', { port: 2, tag: 20 }))] });
+  assert.ok(again.ok);
+  assert.equal(repo.active()?.revision, 2);
 });

@@ -1,5 +1,7 @@
-// Test helper: a real Hazelcast cluster of N members on free loopback ports, started from the
-// member jar that .ci/hazelcast/fetch.sh puts in .ci/hazelcast/lib/. Members run in a private temp
+// Test helper: a real Hazelcast cluster of N members on free loopback ports (or, for partition
+// tests, each on its own address inside its own network namespace), started from the
+// member jar that .ci/hazelcast/fetch.sh puts in .ci/hazelcast/lib/. From 3 members on the
+// members refuse writes on a side without a majority (split-brain protection, member.xml). Members run in a private temp
 // directory with small, fast-starting JVMs; stop() ends them (and a process exit handler kills any
 // that are left, so a failing test does not leak JVMs).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -80,6 +82,20 @@ export interface Member {
   exited: Promise<void>;
 }
 
+export interface ClusterOptions {
+  clusterName?: string;
+  timeoutMs?: number;
+  /** Member i binds to hosts[i] (default 127.0.0.1 for all). */
+  hosts?: string[];
+  /** Member i is started through this command prefix, e.g. ['ip', 'netns', 'exec', 'ns1']. */
+  launcher?: (index: number) => string[];
+}
+
+/** The split-brain protection size the members get: a majority from 3 members on (0: off). */
+export function memberQuorum(size: number): number {
+  return size >= 3 ? Math.floor(size / 2) + 1 : 0;
+}
+
 export class HazelcastCluster {
   private constructor(
     readonly clusterName: string,
@@ -96,17 +112,18 @@ export class HazelcastCluster {
    * Starts `size` members as one cluster and waits until each sees all of them.
    * Throws (never skips) when the jar is missing, naming the script that fetches it.
    */
-  static async start(size: number, options: { clusterName?: string; timeoutMs?: number } = {}): Promise<HazelcastCluster> {
+  static async start(size: number, options: ClusterOptions = {}): Promise<HazelcastCluster> {
     if (!existsSync(HAZELCAST_JAR)) {
       throw new Error(`Hazelcast member jar missing at ${HAZELCAST_JAR}: run bash .ci/hazelcast/fetch.sh first`);
     }
     const clusterName = options.clusterName ?? `dfv-test-${process.pid}-${Date.now().toString(36)}`;
     const dir = mkdtempSync(join(tmpdir(), 'dfv-hz-'));
     const ports = await freePorts(size);
-    const memberList = ports.map((p) => `127.0.0.1:${p}`).join(',');
+    const hosts = ports.map((_, i) => options.hosts?.[i] ?? '127.0.0.1');
+    const memberList = ports.map((p, i) => `${hosts[i]}:${p}`).join(',');
     const cluster = new HazelcastCluster(clusterName, [], dir);
     try {
-      for (const port of ports) cluster.members.push(cluster.spawnMember(port, memberList));
+      ports.forEach((port, i) => cluster.members.push(cluster.spawnMember(hosts[i], port, memberList, size, options.launcher?.(i) ?? [])));
       await cluster.waitForSize(size, options.timeoutMs ?? 60_000);
       return cluster;
     } catch (e) {
@@ -115,23 +132,26 @@ export class HazelcastCluster {
     }
   }
 
-  private spawnMember(port: number, memberList: string): Member {
+  private spawnMember(host: string, port: number, memberList: string, size: number, launcher: string[]): Member {
     const log = join(this.dir, `member-${port}.log`);
     const out = createWriteStream(log);
-    const child = spawn(
+    const quorum = memberQuorum(size);
+    const command = [
+      ...launcher,
       'java',
-      [
-        ...JVM_FLAGS,
-        `-Dhazelcast.config=${MEMBER_CONFIG}`,
-        `-Ddfvisor.hz.cluster=${this.clusterName}`,
-        `-Ddfvisor.hz.port=${port}`,
-        `-Ddfvisor.hz.members=${memberList}`,
-        '-cp',
-        HAZELCAST_JAR,
-        'com.hazelcast.core.server.HazelcastMemberStarter',
-      ],
-      { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+      ...JVM_FLAGS,
+      `-Dhazelcast.config=${MEMBER_CONFIG}`,
+      `-Ddfvisor.hz.cluster=${this.clusterName}`,
+      `-Ddfvisor.hz.host=${host}`,
+      `-Ddfvisor.hz.port=${port}`,
+      `-Ddfvisor.hz.members=${memberList}`,
+      `-Ddfvisor.hz.quorum=${quorum || 2}`,
+      `-Ddfvisor.hz.quorum.ref=${quorum > 0 ? 'dfv-majority' : 'dfv-none'}`,
+      '-cp',
+      HAZELCAST_JAR,
+      'com.hazelcast.core.server.HazelcastMemberStarter',
+    ];
+    const child = spawn(command[0], command.slice(1), { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     live.add(child);
@@ -141,7 +161,7 @@ export class HazelcastCluster {
         res();
       }),
     );
-    return { port, address: `127.0.0.1:${port}`, process: child, log, exited };
+    return { port, address: `${host}:${port}`, process: child, log, exited };
   }
 
   private alive(): Member[] {
@@ -166,6 +186,11 @@ export class HazelcastCluster {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** The cluster size member `index` last logged (its view of the membership). */
+  sizeSeenBy(index: number): number {
+    return lastClusterSize(this.members[index].log);
   }
 
   /** kill -9 of one member (no goodbye to the cluster). */
