@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
 import { files } from './fixtures.js';
 import { dfvisor } from '../support/run-cli.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let rt: RuntimeProcess;
 let admin: string;
@@ -242,8 +245,12 @@ test('the admin removes the last grant with removeGrants=true; tenants are then 
   assert.equal(kept.status, 200, JSON.stringify(kept.body));
   const c1 = slice('c1', 'carol@example.org', { prefix: '10.3.0.0/16', ports: 's1:3', tag: 140 });
   assert.equal((await deployAs(carol, 'c1', c1)).status, 422);
-  const removed = await http(rt, 'POST', '/v1/deploy?removeGrants=true', { token: admin, body: empty });
-  assert.equal(removed.status, 200, JSON.stringify(removed.body));
+  // From the CLI: `dfvisor deploy --remove-grants` with one empty grants.slice.
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-nogrants-'));
+  writeFileSync(join(dir, 'grants.slice'), '');
+  const removed = await dfvisor(['deploy', '--remove-grants', dir], { env: { DFVISOR_API: rt.url, DFVISOR_TOKEN: admin } });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(removed.code, 0, removed.stderr);
   assert.equal((await http(rt, 'GET', '/v1/grants/mine', { token: alice })).status, 404);
   const after = await deployAs(carol, 'c1', c1);
   assert.equal(after.status, 200, JSON.stringify(after.body));
