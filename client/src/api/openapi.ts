@@ -177,6 +177,8 @@ export interface paths {
                     /** @description admin: a grant change undeploys the deployed slices that no longer fit (audited) */
                     force?: boolean;
                     prune?: boolean;
+                    /** @description admin: no grants are in force after this deploy (the submission may not carry grant blocks); tenants are then bound by none */
+                    removeGrants?: boolean;
                     /** @description comma-separated slice names */
                     slices?: string;
                 };

@@ -4,6 +4,7 @@
 // runTests download VS Code as usual on a machine with internet.
 //   node client/dist/test/e2e/run.js            (after `npx tsc -b client` and `node client/esbuild.mjs`)
 //   node client/dist/test/e2e/run.js --vsix client/dfvisor-vscode.vsix
+//   node client/dist/test/e2e/run.js --workspace samples/campus-alice --suite tenant   (test/e2e-tenant.test.ts)
 // With --vsix the package is first installed into the test's extensions folder (`--install-extension`, as
 // with VS Code's CLI) and the tests run against that installed copy: the development path is then an empty
 // host extension (test/e2e/host), and the suite points the machine setting dfvisor.runtime.path at the runtime.
@@ -25,12 +26,13 @@ const repoDir = resolve(clientDir, '..');
 /**
  * Runs the suite against a fresh copy of the fixture workspace; resolves with the exit code. With `vsix`, the
  * suite runs against that package installed into the extensions folder instead of the development path.
+ * `folder`: the workspace to copy (default the fixture workspace).
  */
-export async function runExtensionTests(env: Record<string, string> = {}, vsix?: string): Promise<number> {
+export async function runExtensionTests(env: Record<string, string> = {}, vsix?: string, folder = fixturesDir): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'dfvisor-ext-'));
   const workspace = join(work, 'workspace');
   const extensionsDir = join(work, 'extensions');
-  cpSync(fixturesDir, workspace, { recursive: true });
+  cpSync(folder, workspace, { recursive: true });
   try {
     const useDownload = process.env.DFVISOR_E2E_VSCODE === 'download';
     const testsEnv: Record<string, string> = { DFVISOR_REPO: repoDir, ...env };
@@ -60,6 +62,13 @@ export async function runExtensionTests(env: Record<string, string> = {}, vsix?:
 
 // Run directly (not when node:test loads this file as part of dist/test/).
 if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url && !process.env.NODE_TEST_CONTEXT) {
-  const i = process.argv.indexOf('--vsix');
-  runExtensionTests({}, i > 0 ? process.argv[i + 1] : undefined).then((code) => process.exit(code));
+  const arg = (flag: string) => {
+    const i = process.argv.indexOf(flag);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  const suite = arg('--suite');
+  const folder = arg('--workspace');
+  runExtensionTests(suite ? { DFVISOR_E2E_SUITE: suite } : {}, arg('--vsix'), folder ? resolve(folder) : undefined).then((code) =>
+    process.exit(code),
+  );
 }

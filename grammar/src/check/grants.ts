@@ -49,6 +49,7 @@ export function checkGrants(program: Program, scope: GrantScope = { kind: 'every
   const out: Diagnostic[] = [];
   const models = grantModels(program);
   checkNested(program, models, out);
+  checkSiblings(program, models, out);
   if (scope.kind === 'admin' || program.grants.length === 0) return out;
   const byOwner = new Map<string, SliceInfo[]>();
   for (const s of program.slices) {
@@ -410,6 +411,63 @@ function checkNested(program: Program, models: Map<string, GrantModel>, out: Dia
           own.controllers.at.range,
         );
     }
+  }
+}
+
+/**
+ * The grants directly under one parent together: their stated `bandwidth` and `slices` may not add up to
+ * more than the parent's (a child that states none shares the parent's and adds nothing; a child above the
+ * parent on its own is reported by checkNested and left out of the sum). One SL607 per parent and kind, on
+ * the child whose value crosses the parent's, linked to the parent's value and the siblings before it.
+ */
+function checkSiblings(program: Program, models: Map<string, GrantModel>, out: Diagnostic[]): void {
+  const children = new Map<string, GrantModel[]>();
+  for (const info of program.grants) {
+    if (info.parent === undefined || program.grantByOwner.get(info.owner) !== info) continue;
+    const parent = models.get(info.parent);
+    if (!parent || parent.delegate < 1 || chainLoops(program, info.owner)) continue;
+    let list = children.get(info.parent);
+    if (!list) children.set(info.parent, (list = []));
+    list.push(ownModel(program, info));
+  }
+  for (const [parentOwner, kids] of children) {
+    const parent = models.get(parentOwner)!;
+    const sum = (
+      what: 'bandwidth' | 'slices',
+      value: (g: GrantModel) => { value: number; at: Source } | undefined,
+      show: (v: number) => string,
+    ) => {
+      const limit = value(parent);
+      if (!limit) return;
+      let total = 0;
+      const before: Array<{ v: number; at: Source; owner: string }> = [];
+      for (const kid of kids) {
+        const mine = value(kid);
+        if (!mine || mine.value > limit.value) continue;
+        total += mine.value;
+        if (total > limit.value) {
+          out.push(
+            diagnostic(
+              kid.info.file,
+              mine.at.range,
+              'error',
+              'SL607',
+              `the grants under "${parentOwner}" add up to ${what} ${show(total)} with "${kid.info.owner}", above the ${show(limit.value)} of "${parentOwner}"`,
+              [at(limit.at, `${what} of "${parentOwner}"`), ...before.map((b) => at(b.at, `${what} ${show(b.v)} of "${b.owner}"`))],
+              { grant: kid.info.owner, parent: parentOwner, reason: `siblings-${what}`, total: total },
+            ),
+          );
+          return;
+        }
+        before.push({ v: mine.value, at: mine.at, owner: kid.info.owner });
+      }
+    };
+    sum(
+      'bandwidth',
+      (g) => g.bandwidth && { value: g.bandwidth.bps, at: g.bandwidth.at },
+      (v) => formatRate(v, 'compact'),
+    );
+    sum('slices', (g) => g.slices && { value: g.slices.count, at: g.slices.at }, String);
   }
 }
 

@@ -518,6 +518,11 @@ export const routes = {
         prune: { type: 'boolean' },
         slices: { type: 'string', description: 'comma-separated slice names' },
         force: { type: 'boolean', description: 'admin: a grant change undeploys the deployed slices that no longer fit (audited)' },
+        removeGrants: {
+          type: 'boolean',
+          description:
+            'admin: no grants are in force after this deploy (the submission may not carry grant blocks); tenants are then bound by none',
+        },
       },
     },
     body: { $ref: 'DeployRequest#' },

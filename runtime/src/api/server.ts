@@ -208,7 +208,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
 
   app.post('/v1/deploy', { schema: routes.deploy }, async (req, reply) => {
     const body = req.body as { files?: Array<{ path: string; text: string }>; plan?: Plan };
-    const q = req.query as { dryRun?: boolean; prune?: boolean; slices?: string; force?: boolean };
+    const q = req.query as { dryRun?: boolean; prune?: boolean; slices?: string; force?: boolean; removeGrants?: boolean };
     const only = q.slices
       ? q.slices
           .split(',')
@@ -224,6 +224,7 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
         prune: q.prune === true,
         only,
         force: q.force === true,
+        removeGrants: q.removeGrants === true,
       }),
     );
   });

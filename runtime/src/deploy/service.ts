@@ -303,12 +303,23 @@ export class DeployService {
       only: req.only,
       prune: req.prune,
       mayRemove: mine,
-      grants:
-        p.kind === 'admin' ? 'submitted' : (submitted) => (tenantView = tenantGrants(p.owner, submitted, active?.grants ?? [])).grants,
+      grants: req.removeGrants
+        ? () => []
+        : p.kind === 'admin'
+          ? 'submitted'
+          : (submitted) => (tenantView = tenantGrants(p.owner, submitted, active?.grants ?? [])).grants,
     });
+    if (req.removeGrants && p.kind !== 'admin') return problem(403, 'FORBIDDEN', 'Forbidden', 'only the admin removes grants');
+    if (req.removeGrants && ws.grants.length > 0)
+      return problem(
+        400,
+        'BAD_REQUEST',
+        'Grants and removeGrants',
+        'removeGrants=true with grant blocks in the submission: send one or the other',
+      );
     if (p.kind === 'tenant' && !active)
       return problem(403, 'FORBIDDEN', 'Forbidden', 'no network is deployed yet: the admin deploys the network first');
-    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0 && ws.grants.length === 0)
+    if (ws.submitted.size === 0 && ws.removed.length === 0 && ws.network.length === 0 && ws.grants.length === 0 && !req.removeGrants)
       return problem(400, 'NO_SLICES', 'Nothing to deploy', 'the submitted files declare no slice and no network');
     if (tenantView?.forbidden)
       return problem(

@@ -87,4 +87,6 @@ export interface DeployRequest {
   only?: string[];
   /** A grant change that deployed slices no longer fit undeploys them (audited) instead of being refused. */
   force?: boolean;
+  /** Admin: no grants in force after this deploy (removes the last grant; docs/api.md, Grants). */
+  removeGrants?: boolean;
 }

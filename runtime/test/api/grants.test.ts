@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { startRuntime, http, type RuntimeProcess } from './runtime-process.js';
 import { files } from './fixtures.js';
 import { dfvisor } from '../support/run-cli.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let rt: RuntimeProcess;
 let admin: string;
@@ -228,4 +231,29 @@ test('delegation: a tenant whose grant says delegate deploys grants under its ow
   assert.ok(
     noDelegate.body.diagnostics.some((d: { code: string; message: string }) => d.code === 'SL607' && /may not delegate/.test(d.message)),
   );
+});
+
+test('the admin removes the last grant with removeGrants=true; tenants are then bound by none', async () => {
+  const empty = files(['grants.slice', '']);
+  const byTenant = await http(rt, 'POST', '/v1/deploy?removeGrants=true', { token: alice, body: empty });
+  assert.equal(byTenant.status, 403, JSON.stringify(byTenant.body));
+  const both = await http(rt, 'POST', '/v1/deploy?removeGrants=true', { token: admin, body: files(['grants.slice', grantsText()]) });
+  assert.equal(both.status, 400, JSON.stringify(both.body));
+  assert.equal(both.body.code, 'BAD_REQUEST');
+  // Without the flag, a submission with no grant block keeps the grants: carol (no grant) is still refused.
+  const kept = await http(rt, 'POST', '/v1/deploy', { token: admin, body: files(['network.slice', NETWORK]) });
+  assert.equal(kept.status, 200, JSON.stringify(kept.body));
+  const c1 = slice('c1', 'carol@example.org', { prefix: '10.3.0.0/16', ports: 's1:3', tag: 140 });
+  assert.equal((await deployAs(carol, 'c1', c1)).status, 422);
+  // From the CLI: `dfvisor deploy --remove-grants` with one empty grants.slice.
+  const dir = mkdtempSync(join(tmpdir(), 'dfv-nogrants-'));
+  writeFileSync(join(dir, 'grants.slice'), '');
+  const removed = await dfvisor(['deploy', '--remove-grants', dir], { env: { DFVISOR_API: rt.url, DFVISOR_TOKEN: admin } });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.equal((await http(rt, 'GET', '/v1/grants/mine', { token: alice })).status, 404);
+  const after = await deployAs(carol, 'c1', c1);
+  assert.equal(after.status, 200, JSON.stringify(after.body));
+  // Deployed slices stay (dave's, deployed under the delegated grant above).
+  assert.equal((await http(rt, 'GET', '/v1/slices/d1', { token: admin })).status, 200);
 });

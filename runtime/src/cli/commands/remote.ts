@@ -129,8 +129,9 @@ export async function deployCommand(argv: string[], io: Io): Promise<number> {
       prune: { type: 'boolean' },
       slice: { type: 'string', multiple: true },
       force: { type: 'boolean' },
+      'remove-grants': { type: 'boolean' },
     },
-    `Usage: dfvisor deploy [--dry-run] [--prune] [--force] [--slice NAME]... <file|dir>...
+    `Usage: dfvisor deploy [--dry-run] [--prune] [--force] [--remove-grants] [--slice NAME]... <file|dir>...
 
 Sends the .slice files to the runtime, which checks them, admits them against link capacities,
 computes the difference from what is deployed and applies it as one revision. The files may hold
@@ -140,7 +141,9 @@ against the runtime's network.
   --prune        also remove your deployed slices that the files no longer declare
   --slice NAME   deploy only these slices of the files (repeatable)
   --force        admin: a grant change undeploys the deployed slices that no longer fit
-                 (without it such a change is refused, listing them)`,
+                 (without it such a change is refused, listing them)
+  --remove-grants  admin: no grants are in force after this deploy (the files may not hold
+                 grant blocks; an empty grants.slice will do)`,
     io,
   );
   if (!p) return 0;
@@ -157,6 +160,7 @@ against the runtime's network.
   if (dryRun) query.set('dryRun', 'true');
   if (flag(p, 'prune')) query.set('prune', 'true');
   if (flag(p, 'force')) query.set('force', 'true');
+  if (flag(p, 'remove-grants')) query.set('removeGrants', 'true');
   const only = p.values.slice as string[] | undefined;
   if (only?.length) query.set('slices', only.join(','));
   const json = flag(p, 'json');
