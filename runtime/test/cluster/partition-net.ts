@@ -95,7 +95,7 @@ export class PartitionNet {
       }
     };
     for (const ns of this.namespaces) quiet('netns', 'del', ns);
-    this.namespaces.forEach((_, i) => quiet('link', 'del', `dfp${this.tag}v${i + 1}`));
+    for (let i = 0; i < this.namespaces.length; i++) quiet('link', 'del', `dfp${this.tag}v${i + 1}`);
     quiet('link', 'del', this.bridge);
   }
 }

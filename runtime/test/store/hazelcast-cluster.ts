@@ -123,7 +123,8 @@ export class HazelcastCluster {
     const memberList = ports.map((p, i) => `${hosts[i]}:${p}`).join(',');
     const cluster = new HazelcastCluster(clusterName, [], dir);
     try {
-      ports.forEach((port, i) => cluster.members.push(cluster.spawnMember(hosts[i], port, memberList, size, options.launcher?.(i) ?? [])));
+      for (const [i, port] of ports.entries())
+        cluster.members.push(cluster.spawnMember(hosts[i], port, memberList, size, options.launcher?.(i) ?? []));
       await cluster.waitForSize(size, options.timeoutMs ?? 60_000);
       return cluster;
     } catch (e) {
