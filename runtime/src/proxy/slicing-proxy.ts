@@ -360,6 +360,7 @@ export class SlicingProxy {
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
         reconciled: (r) => this.opts.onReconciled?.(r),
         paused: (slice) => this.paused.has(slice),
+        rulesRemoved: (slice) => this.rulesRemoved.has(slice),
         ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;

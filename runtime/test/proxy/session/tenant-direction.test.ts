@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OFP10 } from '../../../src/proxy/messages.js';
 import { OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
-import { cookieSlice, hvSliceCookie, MISS_EMULATION_SEQ } from '../../../src/dataplane/cookies.js';
+import { cookieSlice, HV_SLICE_COOKIE_MASK, hvSliceCookie, MISS_EMULATION_SEQ } from '../../../src/dataplane/cookies.js';
 import { mapPriority, MISS_EMULATION_PRIORITY } from '../../../src/dataplane/priorities.js';
 import { connectSession, flowMod, header } from './fake.js';
 import { plan } from './plan.js';
@@ -302,4 +302,26 @@ test("removing a paused slice's tenant rules (1.0): each rule's physical rules s
     added.map((m) => m.type === 'flow_mod' && [4 /* DELETE_STRICT */, m.priority, m.match.in_port?.value, 2n]),
   );
   assert.equal(host.sliceCounters.get('x')!.flowEntries, 0);
+});
+
+test('a switch that connects while its slice is paused with rules removed loses what it kept of them; base rules are set up', () => {
+  const { channel, host } = connectSession(plan, { paused: ['x'], rulesRemoved: ['x'] });
+  const flowMods = channel.sent.filter((m) => m.type === 'flow_mod');
+  const deletes = flowMods.filter((m) => m.type === 'flow_mod' && m.command === 3 && m.cookieMask === 0xffffn << 48n);
+  assert.deepEqual(
+    deletes.map((m) => m.type === 'flow_mod' && m.cookie),
+    [1n << 48n],
+    "one delete by slice x's tenant prefix; none for slice y",
+  );
+  assert.ok(
+    flowMods.some((m) => m.type === 'flow_mod' && m.command === 0 && (m.cookie & HV_SLICE_COOKIE_MASK) === hvSliceCookie(0, 0)),
+    "slice x's base rules are installed",
+  );
+  assert.equal(host.tenants.get('x')!.started, false, 'its controller is not connected');
+  const kept = connectSession(plan, { paused: ['x'] });
+  assert.equal(
+    kept.channel.sent.filter((m) => m.type === 'flow_mod' && m.command === 3 && m.cookieMask === 0xffffn << 48n).length,
+    0,
+    'paused keeping its rules: nothing deleted',
+  );
 });
