@@ -938,10 +938,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pause a slice: its controller connections close and stay closed; rules, ids and revision stay */
+        /** Pause a slice: its controller connections close and stay closed; ids and revision stay, its tenant rules too unless rules=remove */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the slice's tenant rules on its switches: kept (default) or deleted (base rules, ids and revision stay) */
+                    rules?: "keep" | "remove";
+                };
                 header?: never;
                 path: {
                     name: string;
@@ -958,8 +961,22 @@ export interface paths {
                     content: {
                         "application/json": {
                             paused: boolean;
+                            /**
+                             * @description what the pause did with its tenant rules
+                             * @enum {string}
+                             */
+                            rules?: "keep" | "remove";
                             slice: string;
                         };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
                 /** @description an RFC 9457 problem */

@@ -1,13 +1,15 @@
-// The "Deployed Slices" tree: slices → owner, overlay, controllers, switches, live counters.
+// The "Deployed Slices" tree: slices → owner, overlay, controllers, switches, live counters, and
+// the control traffic the proxy held back or refused (slice-control-counters.ts).
 import * as vscode from 'vscode';
 import type { SliceStats, SliceSummary } from '../api/types.js';
 import { formatCount } from '../deploy/summary.js';
+import { anyHeldBack, controlLeaves, controlSummary, controlTooltip } from './slice-control-counters.js';
 import type { RuntimeWatch, RuntimeSnapshot } from './runtime-watch.js';
 
 export type Node =
   | { kind: 'message'; text: string; detail?: string; command?: vscode.Command }
   | { kind: 'slice'; slice: SliceSummary; stats?: SliceStats }
-  | { kind: 'group'; slice: SliceSummary; stats?: SliceStats; group: 'switches' | 'controllers' }
+  | { kind: 'group'; slice: SliceSummary; stats?: SliceStats; group: 'switches' | 'controllers' | 'control' }
   | { kind: 'leaf'; label: string; description?: string; icon: string; tooltip?: string };
 
 export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -24,6 +26,7 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
     if (!node) return roots(snap);
     if (node.kind === 'slice') return sliceChildren(node.slice, node.stats);
     if (node.kind === 'group' && node.group === 'switches') return switchLeaves(node.slice, node.stats);
+    if (node.kind === 'group' && node.group === 'control') return node.stats?.proxy ? controlLeaves(node.stats.proxy) : [];
     if (node.kind === 'group' && node.group === 'controllers') {
       return node.slice.controllers.map((c) => ({
         kind: 'leaf',
@@ -60,6 +63,7 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
             s.owner ? `owner: ${s.owner}` : '',
             tag ? `overlay: ${tag}` : '',
             node.stats ? `packets ${node.stats.packets}, bytes ${node.stats.bytes}, flows ${node.stats.flows}` : '',
+            node.stats?.proxy ? `control: ${controlSummary(node.stats.proxy)}` : '',
           ]
             .filter(Boolean)
             .join('  \n'),
@@ -67,6 +71,7 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
         return item;
       }
       case 'group': {
+        if (node.group === 'control') return controlItem(node.slice, node.stats);
         const label =
           node.group === 'switches' ? `switches (${node.slice.switches.length})` : `controllers (${node.slice.controllers.length})`;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
@@ -119,6 +124,7 @@ function sliceChildren(slice: SliceSummary, stats?: SliceStats): Node[] {
       tooltip: stats.updatedAt ? `updated ${stats.updatedAt}` : undefined,
     });
   }
+  if (stats?.proxy) out.push({ kind: 'group', slice, stats, group: 'control' });
   out.push({ kind: 'group', slice, stats, group: 'controllers' });
   out.push({ kind: 'group', slice, stats, group: 'switches' });
   return out;
@@ -134,4 +140,17 @@ function switchLeaves(slice: SliceSummary, stats?: SliceStats): Node[] {
       icon: 'server',
     };
   });
+}
+
+/** The slice's "control" node: refusals, rate drops and dropped packet-ins, details in its tooltip and children. */
+function controlItem(slice: SliceSummary, stats?: SliceStats): vscode.TreeItem {
+  const item = new vscode.TreeItem('control', vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `slice:${slice.name}:control`;
+  const c = stats?.proxy;
+  item.iconPath = new vscode.ThemeIcon(c && anyHeldBack(c) ? 'warning' : 'shield');
+  if (c) {
+    item.description = controlSummary(c);
+    item.tooltip = new vscode.MarkdownString(controlTooltip(c));
+  }
+  return item;
 }

@@ -21,17 +21,43 @@ const discoveredLink = {
   properties: { a: { $ref: 'LinkEnd#' }, b: { $ref: 'LinkEnd#' }, since: { type: 'string', format: 'date-time' } },
 } as const;
 
-/** Pausing or resuming a slice: the slice and whether it is paused now. */
-function pauseRoute(summary: string) {
+/** Pausing or resuming a slice: the slice and whether it is paused now (a pause: what became of its rules). */
+function pauseRoute(summary: string, pause: boolean) {
   return {
     summary,
     tags: ['slices'],
     params: nameParams,
+    ...(pause
+      ? {
+          querystring: {
+            type: 'object',
+            properties: {
+              rules: {
+                type: 'string',
+                enum: ['keep', 'remove'],
+                default: 'keep',
+                description: "the slice's tenant rules on its switches: kept (default) or deleted (base rules, ids and revision stay)",
+              },
+            },
+          },
+        }
+      : {}),
     response: {
       200: json(
-        { type: 'object', required: ['slice', 'paused'], properties: { slice: { type: 'string' }, paused: { type: 'boolean' } } },
+        {
+          type: 'object',
+          required: ['slice', 'paused'],
+          properties: {
+            slice: { type: 'string' },
+            paused: { type: 'boolean' },
+            ...(pause
+              ? { rules: { type: 'string', enum: ['keep', 'remove'], description: 'what the pause did with its tenant rules' } }
+              : {}),
+          },
+        },
         'done',
       ),
+      ...(pause ? { 400: problem } : {}),
       ...authProblems,
       404: problem,
       502: problem,
@@ -665,8 +691,11 @@ export const routes = {
       ...authProblems,
     },
   },
-  pause: pauseRoute('Pause a slice: its controller connections close and stay closed; rules, ids and revision stay'),
-  resume: pauseRoute('Resume a paused slice: its controller connections open again'),
+  pause: pauseRoute(
+    'Pause a slice: its controller connections close and stay closed; ids and revision stay, its tenant rules too unless rules=remove',
+    true,
+  ),
+  resume: pauseRoute('Resume a paused slice: its controller connections open again', false),
   sliceStats: {
     summary: "A slice's pushed counters",
     tags: ['slices'],

@@ -262,17 +262,19 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
       const s = findSlice(req, reply);
       if (!s) return reply;
       const who = req.principal.kind === 'admin' ? 'admin' : `tenant:${req.principal.owner}`;
-      const failed = o.runtime.setPaused ? await o.runtime.setPaused(s.name, paused, who) : 'this runtime cannot pause slices';
+      // A pause keeps the slice's tenant rules unless asked to remove them (the query is validated).
+      const rules = paused && (req.query as { rules?: string }).rules === 'remove' ? 'remove' : 'keep';
+      const failed = o.runtime.setPaused ? await o.runtime.setPaused(s.name, paused, who, rules) : 'this runtime cannot pause slices';
       o.audit.record({
         at: new Date().toISOString(),
         who,
         action: paused ? 'slice-pause' : 'slice-resume',
         target: s.name,
         outcome: failed ? 'refused' : 'ok',
-        ...(failed ? { detail: failed } : {}),
+        ...(failed ? { detail: failed } : paused ? { detail: `rules ${rules === 'remove' ? 'removed' : 'kept'}` } : {}),
       });
       if (failed) return sendProblem(reply, problem(502, 'STORE_UNAVAILABLE', 'Store unavailable', failed));
-      return { slice: s.name, paused };
+      return paused ? { slice: s.name, paused, rules } : { slice: s.name, paused };
     });
   }
 

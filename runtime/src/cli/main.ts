@@ -54,7 +54,7 @@ const commands: Record<string, CommandSpec> = {
   },
   slice: {
     run: lazy(async () => (await import('./commands/operate.js')).sliceCommand),
-    summary: 'pause or resume a slice (its controller connections) without undeploying it',
+    summary: 'pause or resume a slice without undeploying it (rules kept or --remove-rules); its refusal counters (stats)',
     json: 'native',
   },
   pull: {

@@ -25,7 +25,7 @@ import type { ForwardingPlaneContext } from './runtime-node.js';
 import { readTlsFiles } from './config.js';
 import type { DiscoveryView, SliceSwitchFlowsView } from '../view/runtime-view.js';
 import { discoveryKey, LinkSightings } from './link-sightings.js';
-import { isPausedKey, pausedSlices } from './paused-slices.js';
+import { isPausedKey, pausedSlices, slicesPausedWithoutRules } from './paused-slices.js';
 
 export class ProxyForwardingPlane implements ForwardingPlane {
   readonly proxy: SlicingProxy;
@@ -116,7 +116,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
 
   /** The paused slices as the store holds them (paused-slices.ts), applied to the proxy. */
   private syncPaused(): void {
-    this.proxy.setPaused(pausedSlices(this.ctx.tier));
+    this.proxy.setPaused(pausedSlices(this.ctx.tier), slicesPausedWithoutRules(this.ctx.tier));
   }
 
   async start(): Promise<void> {

@@ -17,7 +17,7 @@ import type { SliceStats, StatusView } from '../view/runtime-view.js';
 import { EventHub, type RuntimeEvent } from '../api/events.js';
 import { FileAuditLog } from '../api/audit-log.js';
 import { buildMetrics } from './metrics.js';
-import { pausedSlices, setSlicePaused } from './paused-slices.js';
+import { pausedSlices, setSlicePaused, type PausedRules } from './paused-slices.js';
 import { checkTopology, topologyProblems } from '../api/topology-check.js';
 import type { SliceProxyCounters, TopologyCheckView } from '../view/runtime-view.js';
 import type { ForwardingPlane, SliceCounters } from './forwarding-plane.js';
@@ -135,7 +135,7 @@ export class RuntimeNode {
       },
       pausedSlices: () => pausedSlices(tier),
       ...(forwardingPlane.sliceFlows ? { sliceFlows: (slice: string) => forwardingPlane.sliceFlows!(slice) } : {}),
-      setPaused: (slice: string, paused: boolean, by: string) => setSlicePaused(store, slice, paused, by),
+      setPaused: (slice: string, paused: boolean, by: string, rules?: PausedRules) => setSlicePaused(store, slice, paused, by, rules),
     };
     const topology = () =>
       forwardingPlane.discovery

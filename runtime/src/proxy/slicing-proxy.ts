@@ -170,6 +170,8 @@ export class SlicingProxy {
   private stopped = false;
   private readonly refused = new Map<string, RefusedSwitch & { loggedAt: number }>();
   private paused = new Set<string>();
+  /** Paused slices whose tenant rules were removed (setPaused). */
+  private rulesRemoved = new Set<string>();
   private readonly probeCounts: ProbeCounts = { sent: 0, received: 0, forged: 0 };
   private discoveryTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -247,18 +249,26 @@ export class SlicingProxy {
 
   /**
    * Pauses exactly these slices: their controller connections close and stay closed (packet-ins
-   * for them are dropped and counted, tenant messages cannot arrive); their rules, ids and
-   * bindings stay. Slices no longer named reconnect.
+   * for them are dropped and counted, tenant messages cannot arrive); their ids and bindings
+   * stay, and their tenant rules too unless named in `removeRules` (then deleted from the
+   * switches once, when the slice enters that set; base rules stay). Slices no longer named reconnect.
    */
-  setPaused(slices: Iterable<string>): void {
+  setPaused(slices: Iterable<string>, removeRules: Iterable<string> = []): void {
     const next = new Set(slices);
+    const removing = new Set([...removeRules].filter((n) => next.has(n)));
     for (const s of this.sessions)
       for (const b of s.bindings.values()) {
         const name = b.view.slice;
         if (next.has(name) && !this.paused.has(name)) b.link.stop();
         else if (!next.has(name) && this.paused.has(name)) b.link.start();
+        // After the connection closed: a rule the controller sent meanwhile cannot come back.
+        if (removing.has(name) && !this.rulesRemoved.has(name)) {
+          const n = s.removeTenantRules(name);
+          this.log.info({ slice: name, dpid: s.dpid, rules: n }, 'paused slice: tenant rules removed');
+        }
       }
     this.paused = next;
+    this.rulesRemoved = removing;
   }
 
   /** A slice's tenant rules and the switch rules they became, on the switches this proxy programs. */
@@ -350,6 +360,7 @@ export class SlicingProxy {
         flowRemoved: (e) => this.opts.onFlowRemoved?.(e),
         reconciled: (r) => this.opts.onReconciled?.(r),
         paused: (slice) => this.paused.has(slice),
+        rulesRemoved: (slice) => this.rulesRemoved.has(slice),
         ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;

@@ -74,8 +74,11 @@ export interface RuntimeView {
   sliceFlows?(slice: string): SliceSwitchFlowsView[];
   /** The paused slices (sorted). Absent: none. */
   pausedSlices?(): string[];
-  /** Pauses or resumes a slice (no new revision); an error text when the store refuses. */
-  setPaused?(slice: string, paused: boolean, by: string): Promise<string | null>;
+  /**
+   * Pauses or resumes a slice (no new revision); a pause keeps the slice's tenant rules on its
+   * switches or removes them (`rules`, default 'keep'). An error text when the store refuses.
+   */
+  setPaused?(slice: string, paused: boolean, by: string, rules?: 'keep' | 'remove'): Promise<string | null>;
 }
 
 /** The active revision's stored source blocks (deploy/types.ts Revision, without its plan). */

@@ -1,7 +1,9 @@
 // Day-2 controls through a real `dfvisor run` process, Open vSwitch and a scripted tenant
-// controller: a refused tenant flow-mod moves the slice's refusal counters (API and /metrics);
+// controller: a refused tenant flow-mod moves the slice's refusal counters (API, /metrics and
+// `dfvisor slice stats`);
 // pausing a slice closes its controller connection and keeps its rules, ids and revision, and
-// resuming reconnects it; the deployed sources come back byte for byte (`GET /v1/sources`,
+// resuming reconnects it; pausing with --remove-rules deletes its tenant rules (base rules, ids
+// and revision stay) and the resumed controller installs again; the deployed sources come back byte for byte (`GET /v1/sources`,
 // `dfvisor pull`), a tenant's with its own slices only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +86,26 @@ test("a refused tenant flow-mod moves the slice's refusal counters in the API an
     new RegExp(`dfvisor_slice_refused_total\\{slice="alicenet",message="flow_mod",reason="${stats.proxy.refused[0].reason}"\\} 1`),
   );
   assert.match(metrics, /dfvisor_slice_packet_ins_dropped_total\{slice="alicenet"\} \d+/);
+  // The same counters in the CLI: a table with the refusal by reason, and --json.
+  const table = cli(alice, 'slice', 'stats', 'alicenet');
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /^slice alicenet$/m);
+  assert.match(table.stdout, /^flow-mods rejected\s+1$/m);
+  assert.match(table.stdout, new RegExp(`^flow_mod\\s+${stats.proxy.refused[0].reason}\\s+1$`, 'm'));
+  const json = cli(alice, 'slice', 'stats', 'alicenet', '--json');
+  assert.equal(json.status, 0, json.stderr);
+  const j = JSON.parse(json.stdout);
+  assert.deepEqual(Object.keys(j).sort(), [
+    'controlRateDrops',
+    'flowModsRejected',
+    'packetInsDropped',
+    'packetOutsRejected',
+    'refused',
+    'slice',
+  ]);
+  assert.equal(j.slice, 'alicenet');
+  assert.equal(j.flowModsRejected, 1);
+  assert.deepEqual(j.refused, stats.proxy.refused);
 });
 
 test('the flows endpoint shows each tenant rule with the switch rules it became', async () => {
@@ -182,6 +204,66 @@ test('pause closes the controller connection and keeps rules, ids and revision; 
   );
 });
 
+test('pause --remove-rules deletes the tenant rules and keeps the base rules, ids and revision; resume reinstalls', async () => {
+  const revision = (await sliceSummary()).revision;
+  const conn = await ctl.connection(1n);
+  const install = async (c: typeof conn, ip: bigint) => {
+    const xid = ctl.send(c, {
+      type: 'flow_mod',
+      ...baseFlowMod({
+        match: { in_port: { value: 1n }, eth_type: { value: 0x800n }, ipv4_dst: { value: ip } },
+        instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: OFPP.CONTROLLER, maxLen: 0xffff }] }],
+      }),
+    });
+    const [reply] = await ctl.settle(c, [xid]);
+    assert.notEqual(reply?.type, 'error', JSON.stringify(reply));
+  };
+  await install(conn, 0x0a010064n); // 10.1.0.100
+  await waitFor('the tenant rule on s1', () => tenantRules('s1').some((f) => f.includes('nw_dst=10.1.0.100')), 10_000, 100);
+  const slicePrefix = tenantPrefixes('s1');
+  assert.equal(slicePrefix.length, 1, `one slice's tenant rules: ${tenantRules('s1').join('\n')}`);
+  const baseBefore = baseRules('s1');
+  assert.ok(baseBefore.length > 0, 'the base rules are on s1');
+
+  // A bad value is refused and pauses nothing.
+  const bad = await http(rt, 'POST', '/v1/slices/alicenet/pause?rules=drop', { token: alice });
+  assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  assert.equal((await sliceSummary()).paused, false);
+
+  const paused = cli(alice, 'slice', 'pause', 'alicenet', '--remove-rules', '--json');
+  assert.equal(paused.status, 0, paused.stderr);
+  assert.deepEqual(JSON.parse(paused.stdout), { slice: 'alicenet', paused: true, rules: 'remove' });
+  await waitFor('the tenant connection closed', () => conn.channel.closed, 10_000, 50);
+  await waitFor('no tenant rule left on s1', () => tenantRules('s1').length === 0, 10_000, 100);
+  assert.deepEqual(baseRules('s1'), baseBefore, 'the base rules stay');
+  const s = await sliceSummary();
+  assert.equal(s.paused, true);
+  assert.equal(s.revision, revision, 'no new revision');
+  const flows = (await http(rt, 'GET', '/v1/slices/alicenet/flows', { token: alice })).body;
+  assert.deepEqual(flows.switches[0].rules, [], 'the proxy forgot the rules too');
+  const audit = (await http(rt, 'GET', '/v1/audit', { token: rt.adminToken })).body.entries;
+  assert.ok(
+    audit.some(
+      (e: { action: string; target: string; detail?: string }) =>
+        e.action === 'slice-pause' && e.target === 'alicenet' && e.detail === 'rules removed',
+    ),
+    JSON.stringify(audit),
+  );
+
+  const resumed = cli(alice, 'slice', 'resume', 'alicenet');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const again = await ctl.connection(1n, 20_000);
+  assert.notEqual(again, conn, 'a new connection');
+  const after = await sliceSummary();
+  assert.equal(after.paused, false);
+  assert.equal(after.revision, revision, 'same revision');
+  // The controller installs again, as after a reconnect; its rules carry the same slice id.
+  await install(again, 0x0a010065n); // 10.1.0.101
+  await waitFor('the reinstalled rule on s1', () => tenantRules('s1').some((f) => f.includes('nw_dst=10.1.0.101')), 10_000, 100);
+  assert.deepEqual(tenantPrefixes('s1'), slicePrefix, 'same slice id in the cookies');
+  assert.deepEqual(baseRules('s1'), baseBefore, 'same base rules, same cookies');
+});
+
 test("another owner's slice cannot be paused (404), nor an unknown one", async () => {
   const bob = (await http(rt, 'POST', '/v1/tokens', { token: rt.adminToken, body: { owner: 'bob' } })).body.token;
   const r = await http(rt, 'POST', '/v1/slices/alicenet/pause', { token: bob });
@@ -218,4 +300,33 @@ test('the deployed sources come back byte for byte: all for the admin, own slice
 /** A flow line without its counters and age (they move while the test runs); '' for link discovery's probe rule (sent every round). */
 function stripCounters(line: string): string {
   return line.includes('cookie=0xffff000000000002') ? '' : line.replace(/(duration|n_packets|n_bytes|idle_age|hard_age)=[^,]*, ?/g, '');
+}
+
+/** The cookie of a flow line as a number (0n without one). */
+function cookieOf(line: string): bigint {
+  const m = /cookie=(0x[0-9a-f]+)/.exec(line);
+  return m ? BigInt(m[1]!) : 0n;
+}
+
+/** Tenant rules on a bridge: a slice's prefix (slice id + 1) in the cookie's top 16 bits (docs/dataplane.md). */
+function tenantRules(bridge: string): string[] {
+  return ovs.dumpFlows(bridge).filter((f) => {
+    const top = cookieOf(f) >> 48n;
+    return top > 0n && top < 0xffffn;
+  });
+}
+
+/** The distinct slice prefixes of the tenant rules on a bridge. */
+function tenantPrefixes(bridge: string): string[] {
+  return [...new Set(tenantRules(bridge).map((f) => (cookieOf(f) >> 48n).toString(16)))].sort();
+}
+
+/** The hypervisor's own rules of a bridge (base rules, isolation drop), without counters, sorted. */
+function baseRules(bridge: string): string[] {
+  return ovs
+    .dumpFlows(bridge)
+    .filter((f) => cookieOf(f) >> 48n === 0xffffn)
+    .map(stripCounters)
+    .filter(Boolean)
+    .sort();
 }

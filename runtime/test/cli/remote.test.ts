@@ -50,6 +50,31 @@ test('deploy --dry-run, deploy, slices, status, revisions', async () => {
   assert.match(revs.stdout, /^1\s+\*/m);
 });
 
+test('slice stats: the proxy counters as a table and --json; usage errors exit 2', async () => {
+  const t = await dfvisor(['slice', 'stats', 'research'], { env: env() });
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /^slice research$/m);
+  assert.match(t.stdout, /^COUNTER\s+VALUE$/m);
+  for (const row of ['packet-ins dropped', 'control rate drops', 'flow-mods rejected', 'packet-outs rejected'])
+    assert.match(t.stdout, new RegExp(`^${row}\\s+0$`, 'm'), 'no switch connected: nothing counted');
+  assert.match(t.stdout, /^no refused messages$/m);
+  const j = await dfvisor(['slice', 'stats', 'research', '--json'], { env: env() });
+  assert.equal(j.code, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout), {
+    slice: 'research',
+    packetInsDropped: 0,
+    controlRateDrops: 0,
+    flowModsRejected: 0,
+    packetOutsRejected: 0,
+    refused: [],
+  });
+  const unknown = await dfvisor(['slice', 'stats', 'nosuch'], { env: env() });
+  assert.equal(unknown.code, 6, unknown.stderr);
+  assert.equal((await dfvisor(['slice', 'stats'], { env: env() })).code, 2);
+  assert.equal((await dfvisor(['slice', 'stats', 'research', '--remove-rules'], { env: env() })).code, 2, '--remove-rules is a pause flag');
+  assert.equal((await dfvisor(['slice', 'frobnicate', 'research'], { env: env() })).code, 2);
+});
+
 test('language errors: exit 1 with diagnostics on stderr', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dfv-cli-'));
   writeFileSync(

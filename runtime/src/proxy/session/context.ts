@@ -132,6 +132,8 @@ export interface SessionHost {
   connectTenant?(view: SliceOnSwitch, log: Logger, events: TenantEvents): TenantConnection;
   /** Whether a slice is paused (its controller connection held off); absent: none is. */
   paused?(slice: string): boolean;
+  /** Whether a paused slice's tenant rules are removed (a switch that connects meanwhile is cleaned too); absent: none. */
+  rulesRemoved?(slice: string): boolean;
   /** Link discovery (the hypervisor's LLDP probes); absent: probes are neither sent nor intercepted. */
   discovery?: DiscoveryHost;
   /** The clock buffer ids expire by (ms); default Date.now. */

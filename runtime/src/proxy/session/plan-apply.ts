@@ -196,8 +196,10 @@ export class PlanApplication {
       missSendLen: 128,
     };
     s.bindings.set(v.slice, b);
-    // A paused slice keeps its rules and binding; its controller connection waits for resume.
+    // A paused slice keeps its binding; its controller connection waits for resume. Paused with
+    // its rules removed: what a switch kept of them (it reconnected, or a new master took it) goes.
     if (!s.host.paused?.(v.slice)) b.link.start();
+    else if (s.host.rulesRemoved?.(v.slice)) this.tenants.removeAll(b);
     if (s.switchCongested) b.link.pauseInput?.();
   }
 

@@ -27,6 +27,7 @@ export class SwitchSession {
   private readonly mastership: Mastership;
   private readonly stats: Statistics;
   private readonly plan: PlanApplication;
+  private readonly tenants: TenantDirection;
   private readonly fromSwitchSide: SwitchDirection;
   private readonly reconciliation: Reconciliation;
   private round: { inner: Promise<SessionStats | undefined>; outer: Promise<SessionStats | undefined> } | null = null;
@@ -44,7 +45,8 @@ export class SwitchSession {
     const s = (this.s = new SessionContext(channel, host));
     this.mastership = new Mastership(s);
     this.stats = new Statistics(s);
-    this.plan = new PlanApplication(s, this.mastership, new TenantDirection(s, this.mastership, this.stats));
+    this.tenants = new TenantDirection(s, this.mastership, this.stats);
+    this.plan = new PlanApplication(s, this.mastership, this.tenants);
     this.probes = new LinkProbes(s);
     this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));
     this.reconciliation = new Reconciliation(s, currentViews);
@@ -111,6 +113,12 @@ export class SwitchSession {
   /** Applies the plan's views to this switch: removes changed/removed slices, installs new ones. */
   apply(views: PlanViews | null): Promise<SwitchApplyResult> {
     return this.plan.apply(views);
+  }
+
+  /** Removes a bound slice's tenant rules from this switch (a pause with rules removed); the count. */
+  removeTenantRules(slice: string): number {
+    const b = this.s.bindings.get(slice);
+    return b ? this.tenants.removeAll(b) : 0;
   }
 
   /**

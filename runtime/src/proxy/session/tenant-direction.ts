@@ -9,7 +9,7 @@
 import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFPG_ANY, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
-import { NO_COOKIE, sliceCookie } from '../../dataplane/cookies.js';
+import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cookies.js';
 
 /** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
 const OFPR_ACTION = 1;
@@ -186,29 +186,33 @@ export class TenantDirection {
   }
 
   /**
+   * Removes every tenant rule of the slice from this switch (a pause with its rules removed): the
+   * table forgets them and, where this node programs the switch, the switch deletes them (1.3:
+   * one delete by the slice's cookie prefix, rules the table lost track of included; 1.0: each
+   * rule's physical rules strictly). Base rules, ids and the binding stay. The rules removed.
+   */
+  removeAll(b: Binding): number {
+    const s = this.s;
+    const rules = b.table.rules();
+    if (this.mastership.mayProgram && s.ready && !s.channel.closed) {
+      const out: FlowMod[] =
+        s.version === OFP13
+          ? [cookieDelete(sliceCookie(b.view.index, 0), SLICE_COOKIE_MASK)]
+          : rules.flatMap((r) => this.physicalDeletes(b, r));
+      for (const fm of out) s.send({ type: 'flow_mod', ...fm });
+    }
+    const was = b.table.entries;
+    b.table.delete(rules);
+    s.counters(b).flowEntries -= was - b.table.entries;
+    return rules.length;
+  }
+
+  /**
    * The switch commands that delete one tenant rule's physical rules and nothing else: on 1.3 one
    * delete by its cookie; on 1.0 (no cookie masks) one strict delete per physical match.
    */
   private physicalDeletes(b: Binding, h: TenantRule): FlowMod[] {
-    if (this.s.version === OFP13) {
-      return [
-        {
-          cookie: h.cookie,
-          cookieMask: ALL_ONES,
-          tableId: 0,
-          command: FC.DELETE,
-          idleTimeout: 0,
-          hardTimeout: 0,
-          priority: 0,
-          bufferId: NO_BUFFER,
-          outPort: OFPP.ANY,
-          outGroup: OFPG_ANY,
-          flags: 0,
-          match: {},
-          instructions: [],
-        },
-      ];
-    }
+    if (this.s.version === OFP13) return [cookieDelete(h.cookie, ALL_ONES)];
     const r = rewriteFlowMod(
       b.ctx,
       {
@@ -287,6 +291,25 @@ export class TenantDirection {
 }
 
 const ALL_ONES = 0xffffffffffffffffn;
+
+/** An OpenFlow 1.3 delete of the rules whose cookie matches `cookie` under `mask`, in every table position. */
+function cookieDelete(cookie: bigint, mask: bigint): FlowMod {
+  return {
+    cookie,
+    cookieMask: mask,
+    tableId: 0,
+    command: FC.DELETE,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 0,
+    bufferId: NO_BUFFER,
+    outPort: OFPP.ANY,
+    outGroup: OFPG_ANY,
+    flags: 0,
+    match: {},
+    instructions: [],
+  };
+}
 
 /**
  * What a tenant's modify or delete selects: strictness, match, priority, the cookie under its mask

@@ -157,6 +157,9 @@ export interface HostOptions {
   log?: Logger;
   /** The clock buffer ids expire by (default Date.now). */
   now?: () => number;
+  /** Paused slices, and those of them whose tenant rules are removed. */
+  paused?: string[];
+  rulesRemoved?: string[];
 }
 
 /** A logger that keeps `level message` lines. */
@@ -215,6 +218,8 @@ export function fakeHost(o: HostOptions = {}): FakeHost {
       host.removed.push(e);
     },
     ...(o.now ? { now: o.now } : {}),
+    ...(o.paused ? { paused: (slice: string) => o.paused!.includes(slice) } : {}),
+    ...(o.rulesRemoved ? { rulesRemoved: (slice: string) => o.rulesRemoved!.includes(slice) } : {}),
     connectTenant: (view, _log, events) => {
       const t = new FakeTenant(view, events, o.tenantVersion ?? OFP13);
       tenants.set(view.slice, t);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OFP10 } from '../../../src/proxy/messages.js';
 import { OFP_NO_BUFFER, OFPP13 as OFPP } from '../../../src/openflow/constants.js';
-import { cookieSlice, hvSliceCookie, MISS_EMULATION_SEQ } from '../../../src/dataplane/cookies.js';
+import { cookieSlice, HV_SLICE_COOKIE_MASK, hvSliceCookie, MISS_EMULATION_SEQ } from '../../../src/dataplane/cookies.js';
 import { mapPriority, MISS_EMULATION_PRIORITY } from '../../../src/dataplane/priorities.js';
 import { connectSession, flowMod, header } from './fake.js';
 import { plan } from './plan.js';
@@ -251,5 +251,77 @@ test("a packet-out's OUTPUT CONTROLLER comes back to the same slice as a packet-
   assert.deepEqual(
     x.of('error').map((m) => m.xid),
     [73],
+  );
+});
+
+test("removing a paused slice's tenant rules (1.3): one delete by the slice's cookie prefix, base rules untouched, entries freed", () => {
+  const { x, y, channel, host, session, before } = ready();
+  x.sendToProxy(flowMod({ xid: 1, match: { eth_dst: { value: 2n } } }));
+  x.sendToProxy(flowMod({ xid: 2, match: { eth_dst: { value: 3n } } }));
+  y.sendToProxy(
+    flowMod({
+      xid: 3,
+      match: { eth_dst: { value: 4n } },
+      instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }],
+    }),
+  );
+  const yEntries = session.bindings.get('y')!.table.rules().length;
+  assert.equal(yEntries, 1, "the other slice's rule");
+  const c = host.sliceCounters.get('x')!;
+  assert.equal(c.flowEntries, 4, 'two rules, two physical rules each');
+  const mark = channel.sent.length;
+  assert.equal(session.removeTenantRules('x'), 2);
+  const sent = channel.sent.slice(mark);
+  assert.equal(sent.length, 1);
+  const del = sent[0]!;
+  assert.ok(del.type === 'flow_mod');
+  assert.equal(del.command, 3 /* DELETE */);
+  assert.equal(del.cookie, 1n << 48n, 'slice x: id 0, prefix 1');
+  assert.equal(del.cookieMask, 0xffffn << 48n, 'tenant rules only: base rules carry 0xffff there');
+  assert.equal(c.flowEntries, 0);
+  assert.equal(session.bindings.get('x')!.table.rules().length, 0);
+  assert.equal(session.bindings.get('y')!.table.rules().length, yEntries, "the other slice's rules stay");
+  assert.equal(session.removeTenantRules('x'), 0, 'nothing left');
+  assert.equal(session.removeTenantRules('nosuch'), 0);
+  assert.ok(channel.sent.length > before);
+});
+
+test("removing a paused slice's tenant rules (1.0): each rule's physical rules strictly", () => {
+  const { channel, host, session } = connectSession(plan, { version: OFP10 });
+  channel.answerBarriers();
+  const x = host.tenants.get('x')!;
+  x.ready();
+  x.sendToProxy(flowMod({ xid: 1, match: { eth_dst: { value: 2n } } }));
+  const added = channel.sent.filter((m) => m.type === 'flow_mod' && m.command === 0 && m.match.eth_dst?.value === 2n);
+  assert.equal(added.length, 2);
+  const mark = channel.sent.length;
+  assert.equal(session.removeTenantRules('x'), 1);
+  const dels = channel.sent.slice(mark);
+  assert.deepEqual(
+    dels.map((m) => m.type === 'flow_mod' && [m.command, m.priority, m.match.in_port?.value, m.match.eth_dst?.value]),
+    added.map((m) => m.type === 'flow_mod' && [4 /* DELETE_STRICT */, m.priority, m.match.in_port?.value, 2n]),
+  );
+  assert.equal(host.sliceCounters.get('x')!.flowEntries, 0);
+});
+
+test('a switch that connects while its slice is paused with rules removed loses what it kept of them; base rules are set up', () => {
+  const { channel, host } = connectSession(plan, { paused: ['x'], rulesRemoved: ['x'] });
+  const flowMods = channel.sent.filter((m) => m.type === 'flow_mod');
+  const deletes = flowMods.filter((m) => m.type === 'flow_mod' && m.command === 3 && m.cookieMask === 0xffffn << 48n);
+  assert.deepEqual(
+    deletes.map((m) => m.type === 'flow_mod' && m.cookie),
+    [1n << 48n],
+    "one delete by slice x's tenant prefix; none for slice y",
+  );
+  assert.ok(
+    flowMods.some((m) => m.type === 'flow_mod' && m.command === 0 && (m.cookie & HV_SLICE_COOKIE_MASK) === hvSliceCookie(0, 0)),
+    "slice x's base rules are installed",
+  );
+  assert.equal(host.tenants.get('x')!.started, false, 'its controller is not connected');
+  const kept = connectSession(plan, { paused: ['x'] });
+  assert.equal(
+    kept.channel.sent.filter((m) => m.type === 'flow_mod' && m.command === 3 && m.cookieMask === 0xffffn << 48n).length,
+    0,
+    'paused keeping its rules: nothing deleted',
   );
 });
