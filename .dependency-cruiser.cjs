@@ -82,7 +82,7 @@ const CODE_MAP = {
   [rt('api-client')]: { node: true, may: ['npm:eventsource-parser'] }, // the CLI's HTTP client of the API
   [rt('cli')]: {
     node: true,
-    may: [GRAMMAR_PACKAGE, rt('api'), rt('auth'), rt('api-client'), rt('lab'), rt('node'), rt('store'), rt('deploy'), rt('validation')],
+    may: [GRAMMAR_PACKAGE, rt('api'), rt('auth'), rt('api-client'), rt('lab'), rt('node'), rt('store'), rt('deploy'), rt('validation'), rt('view')],
   },
   'runtime/test': { node: true, may: ['runtime/src', 'runtime/test', GRAMMAR_PACKAGE, 'npm:fast-check', 'npm:ajv', 'npm:pino', 'npm:fastify', 'npm:hazelcast-client'] },
   'runtime/bench': { node: true, may: ['runtime/src', 'runtime/test', 'runtime/bench', GRAMMAR_PACKAGE, 'npm:pino'] },
