@@ -1172,7 +1172,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The deployed sources, grouped into their files (tenants: their own slices only) */
+        /** The deployed files, verbatim where the revision holds them whole (tenants: their own slices only) */
         get: {
             parameters: {
                 query?: never;
@@ -1192,6 +1192,8 @@ export interface paths {
                             files: {
                                 path: string;
                                 text: string;
+                                /** @description true: the file as deployed, byte for byte; false: its stored blocks grouped again */
+                                verbatim?: boolean;
                             }[];
                             revision: number;
                         };

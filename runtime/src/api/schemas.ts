@@ -671,7 +671,7 @@ export const routes = {
     },
   },
   sources: {
-    summary: 'The deployed sources, grouped into their files (tenants: their own slices only)',
+    summary: 'The deployed files, verbatim where the revision holds them whole (tenants: their own slices only)',
     tags: ['deploy'],
     response: {
       200: json(
@@ -682,7 +682,15 @@ export const routes = {
             revision: { type: 'integer' },
             files: {
               type: 'array',
-              items: { type: 'object', required: ['path', 'text'], properties: { path: { type: 'string' }, text: { type: 'string' } } },
+              items: {
+                type: 'object',
+                required: ['path', 'text'],
+                properties: {
+                  path: { type: 'string' },
+                  text: { type: 'string' },
+                  verbatim: { type: 'boolean', description: 'true: the file as deployed, byte for byte; false: its stored blocks grouped again' },
+                },
+              },
             },
           },
         },

@@ -3,6 +3,7 @@
 import { compile, parse, type Diagnostic, type GrantScope, type Plan } from '@dfvisor/grammar';
 import { grantsInTheWay, sameGrants, tenantGrants } from './grants.js';
 import { buildDeployWorkspace, DEPLOYED_PREFIX } from './workspace.js';
+import { filesHeld } from './file-texts.js';
 import { diffPlans, networkChanged } from './diff.js';
 import type { RevisionRepository, RevisionSummary } from './repository.js';
 import type { DeployOutcome, DeployProblem, DeployRequest, Principal, Revision, SourceText, SwitchApplyOutcome } from './types.js';
@@ -93,7 +94,7 @@ const COMMIT_REFUSALS: Record<'conflict' | 'unavailable' | 'no-quorum', [DeployP
 };
 
 /** What a revision deploys, without when, by whom and its number: equal contents, nothing to store. */
-const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.grants ?? [], r.plan]);
+const content = (r: Revision) => JSON.stringify([r.network, r.slices, r.grants ?? [], r.files ?? [], r.plan]);
 
 export class DeployService {
   constructor(private readonly deps: DeployServiceDeps) {}
@@ -198,6 +199,7 @@ export class DeployService {
       plan = compiled.plan;
       diagnostics = diagnosticsFor(p, compiled.diagnostics, active.plan, deployedFile);
     }
+    const kept = { network: active.network, slices, grants: active.grants };
     const next: Revision = {
       revision: active.revision + 1,
       createdAt: this.nowIso(),
@@ -206,6 +208,7 @@ export class DeployService {
       network: active.network,
       slices,
       ...(active.grants ? { grants: active.grants } : {}),
+      files: filesHeld(kept, active.files ?? []),
       plan,
     };
     return this.commitAndApply(p, 'undeploy', slice, next, diagnostics);
@@ -384,6 +387,7 @@ export class DeployService {
     }
     const network = ws.network.length > 0 ? ws.network : (active?.network ?? []);
     const grants = ws.grantsInForce;
+    const held = filesHeld({ network, slices, grants }, [...(active?.files ?? []), ...files]);
     return {
       revision: {
         revision: (active?.revision ?? 0) + 1,
@@ -393,6 +397,7 @@ export class DeployService {
         network,
         slices,
         ...(grants.length > 0 ? { grants } : {}),
+        files: held,
         plan,
       },
       diagnostics,

@@ -21,6 +21,11 @@ export interface Revision {
   slices: Record<string, SourceText>;
   /** The `grant` blocks in force (docs/language.md, Grants); absent in revisions made before grants. */
   grants?: SourceText[];
+  /**
+   * The submitted files this revision holds whole, verbatim (deploy/file-texts.ts); absent in
+   * revisions made before file texts were kept (reading back regroups the blocks then).
+   */
+  files?: SourceText[];
   plan: Plan;
 }
 

@@ -131,7 +131,9 @@ export class RuntimeNode {
       deployedSources: () => {
         const current = localCurrentRevision(tier);
         const body = current?.body as unknown as Revision | undefined;
-        return body ? { revision: current!.revision, network: body.network, slices: body.slices } : undefined;
+        return body
+          ? { revision: current!.revision, network: body.network, slices: body.slices, grants: body.grants, files: body.files }
+          : undefined;
       },
       pausedSlices: () => pausedSlices(tier),
       ...(forwardingPlane.sliceFlows ? { sliceFlows: (slice: string) => forwardingPlane.sliceFlows!(slice) } : {}),

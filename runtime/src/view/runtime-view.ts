@@ -86,6 +86,9 @@ export interface DeployedSourcesView {
   revision: number;
   network: Array<{ path: string; text: string }>;
   slices: Record<string, { path: string; text: string }>;
+  grants?: Array<{ path: string; text: string }>;
+  /** The files the revision holds whole, verbatim (absent: a revision stored before they were kept). */
+  files?: Array<{ path: string; text: string }>;
 }
 
 /** One end of a link: the switch's declared name (null: the network does not declare the dpid), its dpid, the port. */
