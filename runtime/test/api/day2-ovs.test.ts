@@ -281,8 +281,8 @@ test('the deployed sources come back byte for byte: all for the admin, own slice
   assert.deepEqual(
     all.files.sort((a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1)),
     [
-      { path: 'lab/alice.slice', text: aliceText },
-      { path: 'lab/net.slice', text: NETWORK },
+      { path: 'lab/alice.slice', text: aliceText, verbatim: true },
+      { path: 'lab/net.slice', text: NETWORK, verbatim: true },
     ],
   );
   const dir = mkdtempSync(join(tmpdir(), 'dfv-pull-'));

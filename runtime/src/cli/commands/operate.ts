@@ -88,9 +88,9 @@ async function sliceStats(p: Parsed, io: Io, name: string): Promise<number> {
 
 const PULL_HELP = `Usage: dfvisor pull <dir>
 
-Writes the deployed sources (the active revision's network and slice blocks, grouped into the
-files they were deployed from) below <dir>, creating folders as needed. Tenants get their own
-slices only. --json prints {revision, files: [paths written]}.`;
+Writes the deployed files below <dir>, creating folders as needed: byte for byte as deployed
+(comments and spacing included) where the active revision holds the file whole, else its deployed
+blocks grouped again. Tenants get their own slices only. --json prints {revision, files: [paths written]}.`;
 
 export async function pullCommand(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, {}, PULL_HELP, io);
