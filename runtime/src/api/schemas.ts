@@ -688,7 +688,10 @@ export const routes = {
                 properties: {
                   path: { type: 'string' },
                   text: { type: 'string' },
-                  verbatim: { type: 'boolean', description: 'true: the file as deployed, byte for byte; false: its stored blocks grouped again' },
+                  verbatim: {
+                    type: 'boolean',
+                    description: 'true: the file as deployed, byte for byte; false: its stored blocks grouped again',
+                  },
                 },
               },
             },

@@ -82,10 +82,7 @@ test("a file with another owner's slice: the admin gets it verbatim, the tenant 
     { path: 'lab/mixed.slice', text: mixed, verbatim: true },
   );
   const mine = (await http(rt, 'GET', '/v1/sources', { token: alice })).body.files;
-  assert.deepEqual(
-    mine.map((f: { path: string }) => f.path).sort(),
-    ['lab/alice.slice', 'lab/mixed.slice'],
-  );
+  assert.deepEqual(mine.map((f: { path: string }) => f.path).sort(), ['lab/alice.slice', 'lab/mixed.slice']);
   const part = mine.find((f: { path: string }) => f.path === 'lab/mixed.slice');
   assert.equal(part.verbatim, false);
   assert.equal(part.text, sliceText('alicemix', 'alice', { tag: 103, port: 4, prefix: '10.4.0.0/16' }));
@@ -117,7 +114,12 @@ test('a revision stored without file texts (an older version) reads back as its 
     slices: { s: { path: 'a.slice', text: 'slice s {\n}' }, t: { path: 'b.slice', text: 'slice t {\n}\n' } },
   };
   const admin = { kind: 'admin' as const, owner: 'admin', tokenId: 'admin' };
-  const plan = { slices: [{ name: 's', owner: 'x' }, { name: 't', owner: 'y' }] } as unknown as Plan;
+  const plan = {
+    slices: [
+      { name: 's', owner: 'x' },
+      { name: 't', owner: 'y' },
+    ],
+  } as unknown as Plan;
   assert.deepEqual(sourcesFor(admin, deployed, plan), {
     revision: 3,
     files: [
