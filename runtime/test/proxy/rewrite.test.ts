@@ -11,7 +11,7 @@ import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-rules.js';
-import { linePlan, dp, ipv4Frame } from './fixtures.js';
+import { baseFlowMod, linePlan, dp, ipv4Frame } from './fixtures.js';
 
 const NO_BUF = 0xffffffff;
 const alphaFrame = ipv4Frame('10.1.0.5', '10.1.0.6');
@@ -46,22 +46,8 @@ const ctxOf = (slice: string, sw: number, edgePorts: number[]): SliceContext => 
   edgePorts,
   meters: true,
 });
-const fm = (over: Partial<FlowMod>): FlowMod => ({
-  cookie: 7n,
-  cookieMask: 0n,
-  tableId: 0,
-  command: FC.ADD,
-  idleTimeout: 0,
-  hardTimeout: 0,
-  priority: 5,
-  bufferId: 0xffffffff,
-  outPort: OFPP.ANY,
-  outGroup: 0xffffffff,
-  flags: 0,
-  match: {},
-  instructions: [],
-  ...over,
-});
+/** A tenant flow-mod as the tests here write it: cookie 7, priority 5. */
+const fm = (over: Partial<FlowMod>): FlowMod => baseFlowMod({ cookie: 7n, priority: 5, ...over });
 const apply = (...actions: Action[]) => [{ type: 'apply_actions' as const, actions }];
 const out = (port: number): Action => ({ type: 'output', port, maxLen: 0 });
 
