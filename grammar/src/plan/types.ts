@@ -21,6 +21,12 @@ export interface PlanNetwork {
   name: string;
   switches: PlanSwitch[];
   links: PlanLink[];
+  /**
+   * Switches the hypervisor manages as the core (the network's `core` declaration), by dpid, sorted.
+   * Absent when the network declares no core. Core switches are in no slice's view: slices cross them
+   * over virtual links (PlanSlice.virtualLinks) whose forwarding the hypervisor installs.
+   */
+  core?: DpidHex[];
 }
 
 export interface PlanSwitch {
@@ -66,6 +72,48 @@ export interface PlanSliceSwitchView {
   ports: number[] | '*';
   /** Ports of declared links between two switches of the view (carry the overlay tag). */
   linkPorts: number[];
+  /** The slice's virtual ports on this edge switch, one per virtual link end, sorted by number. Absent when none. */
+  virtualPorts?: PlanVirtualPort[];
+}
+
+/** A port the slice's controller sees on an edge switch that stands for a virtual link across the core. */
+export interface PlanVirtualPort {
+  /** The port number the tenant sees (from VIRTUAL_PORT_BASE up; never a physical port of the switch). */
+  number: number;
+  /** The virtual link's id (PlanVirtualLink.id). */
+  link: string;
+}
+
+/** First virtual port number: below OpenFlow 1.0's reserved range (0xff00), above any port a switch declares here. */
+export const VIRTUAL_PORT_BASE = 0xfe00;
+
+/**
+ * A virtual link of a slice between two of its edge switches, backed by a physical path through the
+ * managed core that the compiler chose and admitted.
+ */
+export interface PlanVirtualLink {
+  /** "s1<->s3": the two edge switches' names, `a` the lower dpid. */
+  id: string;
+  /** Each end: the edge switch and the virtual port number the tenant sees there. */
+  a: PlanLinkEnd;
+  b: PlanLinkEnd;
+  /** The overlay tag (of the slice's overlay type) this virtual link's frames carry in the core. */
+  tag: number;
+  /** bit/s reserved for the slice on every link of the path in use (0 when the slice has no guarantee there). */
+  bps: number;
+  /** Admissible paths, preferred first (fewest links, then lowest link ids). The runtime uses the first whose links are all up. */
+  paths: PlanCorePath[];
+}
+
+/** One physical path between a virtual link's ends, through core switches only. */
+export interface PlanCorePath {
+  /** Physical link ids (PlanLink.id) along the path, from a to b. */
+  links: string[];
+  /** The physical port on a's switch toward the path, and on b's. */
+  aPort: number;
+  bPort: number;
+  /** One entry per core switch crossed, from a to b: frames from a enter at inPort and leave at outPort (b→a swaps them). */
+  hops: Array<{ dpid: DpidHex; switch: string; inPort: number; outPort: number }>;
 }
 
 export interface PlanSlice {
@@ -74,6 +122,8 @@ export interface PlanSlice {
   controllers: PlanController[];
   overlay: { type: 'vlan' | 'mpls'; tag: number; auto: boolean };
   view: PlanSliceSwitchView[];
+  /** Virtual links across the managed core, sorted by id. Absent when the network declares no core. */
+  virtualLinks?: PlanVirtualLink[];
   qos: {
     capBps: number | null;
     guarantees: Array<{ link: string; bps: number }>;
