@@ -72,7 +72,7 @@ export function checkValues(file: SourceFile): Diagnostic[] {
             else int(p.first, 1, MAX_OF_PORT, 'port');
             rate(p.speed, 'speed');
           }
-        } else {
+        } else if (m.kind === 'Link') {
           if (m.a) portRef(m.a);
           if (m.b) portRef(m.b);
           rate(m.capacity, 'capacity');

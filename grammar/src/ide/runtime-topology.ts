@@ -53,7 +53,7 @@ export function runtimeTopologyDiagnostics(files: readonly SourceFile[], t: Runt
       if (item.kind !== 'Network' || (item as NetworkDecl).name?.name !== t.network) continue;
       for (const m of (item as NetworkDecl).members) {
         if (m.kind === 'Link') linkDiagnostics(f, m, t, out);
-        else switchDiagnostics(f, m, t, out);
+        else if (m.kind === 'Switch') switchDiagnostics(f, m, t, out);
       }
     }
   return out;

@@ -96,7 +96,13 @@ export interface NetworkDecl extends NodeBase {
   members: NetworkMember[];
 }
 
-export type NetworkMember = SwitchDecl | LinkDecl;
+export type NetworkMember = SwitchDecl | LinkDecl | CoreDecl;
+
+/** `core c1, c2, c3`: switches the hypervisor manages as the core; several lines are a union. */
+export interface CoreDecl extends NodeBase {
+  kind: 'Core';
+  switches: Ident[];
+}
 
 export interface SwitchDecl extends NodeBase {
   kind: 'Switch';
@@ -341,6 +347,7 @@ export type AnyNode =
   | SwitchDecl
   | PortDecl
   | LinkDecl
+  | CoreDecl
   | PortRef
   | AllLocations
   | SliceDecl

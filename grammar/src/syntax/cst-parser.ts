@@ -178,7 +178,11 @@ export class SliceCstParser extends CstParser {
     this.OPTION(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
     this.CONSUME(T.LCurly);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.switchDecl) }, { ALT: () => this.SUBRULE(this.linkDecl) }]);
+      this.OR([
+        { ALT: () => this.SUBRULE(this.switchDecl) },
+        { ALT: () => this.SUBRULE(this.linkDecl) },
+        { ALT: () => this.SUBRULE(this.coreDecl) },
+      ]);
     });
     this.CONSUME(T.RCurly);
   });
@@ -230,6 +234,16 @@ export class SliceCstParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(T.Capacity);
       this.SUBRULE(this.rate, { LABEL: 'capacity' });
+    });
+  });
+
+  /** `core c1, c2`: switches the hypervisor manages as the core (docs/language.md, Managed core). */
+  public coreDecl = this.RULE('coreDecl', () => {
+    this.CONSUME(T.Core);
+    this.CONSUME(T.Identifier, { LABEL: 'switch' });
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.CONSUME2(T.Identifier, { LABEL: 'switch' });
     });
   });
 

@@ -32,6 +32,7 @@ export const Port = keyword('port');
 export const Speed = keyword('speed');
 export const Link = keyword('link');
 export const Capacity = keyword('capacity');
+export const Core = keyword('core');
 export const Slice = keyword('slice');
 export const Owner = keyword('owner');
 export const Controller = keyword('controller');
@@ -73,6 +74,7 @@ export const keywordTokens: TokenType[] = [
   Speed,
   Link,
   Capacity,
+  Core,
   Slice,
   Owner,
   Controller,

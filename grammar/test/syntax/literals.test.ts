@@ -161,7 +161,7 @@ test('identifiers: keywords are names where a name is expected; dashes and under
   const net = f.items[0] as A.NetworkDecl;
   assert.equal(net.name?.name, 'network');
   assert.deepEqual(
-    net.members.map((m) => (m.kind === 'Switch' ? m.name?.name : m.a?.switch.name)),
+    net.members.map((m) => (m.kind === 'Switch' ? m.name?.name : m.kind === 'Link' ? m.a?.switch.name : undefined)),
     ['slice', 'my-sw_2', 'slice'],
   );
 });

@@ -56,14 +56,14 @@ test('URIs and Windows paths follow the same rule', () => {
   assert.deepEqual(roots(win).ws, [['C:\\w\\campus', ['C:\\w\\campus\\network.slice', 'C:\\w\\campus\\t\\a.slice']]]);
 });
 
-test('the samples folder is five workspaces, one per example network, and one tenant workspace without a network', async () => {
+test('the samples folder is six workspaces, one per example network, and one tenant workspace without a network', async () => {
   const samples = fileURLToPath(new URL('../../../../samples/', import.meta.url));
   const { files, errors } = await loadWorkspace([samples]);
   assert.deepEqual(errors, []);
   const p = partitionByNetwork(files);
   assert.deepEqual(
     p.workspaces.map((w) => w.root.slice(samples.length)),
-    ['broken', 'campus', 'demo', 'lab', 'large'],
+    ['broken', 'campus', 'core', 'demo', 'lab', 'large'],
   );
   // alice's own workspace: checked against a runtime's network and her grant (samples/campus-alice).
   assert.deepEqual(

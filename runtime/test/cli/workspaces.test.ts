@@ -36,6 +36,7 @@ test('check samples: one summary per example network and only the real errors of
   assert.deepEqual(r.stderr.trim().split('\n'), [
     'samples/broken: 21 errors, 5 warnings in 1 file',
     'samples/campus: 0 errors, 0 warnings in 7 files',
+    'samples/core: 0 errors, 0 warnings in 1 file',
     'samples/demo: 0 errors, 0 warnings in 1 file',
     'samples/lab: 0 errors, 0 warnings in 1 file',
     'samples/large: 0 errors, 0 warnings in 11 files',
