@@ -2,7 +2,19 @@
 // are resolved, and what cannot be bound is reported (SL101–SL106).
 import type { Diagnostic } from '../api.js';
 import { diagnostic, related } from '../diagnostics/diagnostic.js';
-import type { GrantDecl, Ident, LinkDecl, LinkRef, NetworkDecl, PortRef, Range, SliceDecl, SourceFile, SwitchDecl } from '../syntax/ast.js';
+import type {
+  CoreDecl,
+  GrantDecl,
+  Ident,
+  LinkDecl,
+  LinkRef,
+  NetworkDecl,
+  PortRef,
+  Range,
+  SliceDecl,
+  SourceFile,
+  SwitchDecl,
+} from '../syntax/ast.js';
 import {
   emptyProgram,
   findPort,
@@ -55,6 +67,7 @@ class Binder {
     for (const n of networks) this.bindNetwork(n.file, n.decl);
     for (const n of networks) for (const m of n.decl.members) if (m.kind === 'Switch') this.bindSwitch(n.file, m);
     for (const n of networks) for (const m of n.decl.members) if (m.kind === 'Link') this.bindLink(n.file, m);
+    for (const n of networks) for (const m of n.decl.members) if (m.kind === 'Core') this.bindCore(n.file, m);
     for (const s of slices) this.bindSlice(s.file, s.decl);
     for (const g of grants) this.bindGrant(g.file, g.decl);
     return { program: this.program, diagnostics: this.diags };
@@ -290,6 +303,24 @@ class Binder {
     this.linkSymbolsByKey.set(key, info);
   }
 
+  /** `core c1, c2`: known switches (SL101 otherwise), each once (SL104 for a repeat). */
+  private bindCore(file: string, decl: CoreDecl): void {
+    for (const ident of decl.switches) {
+      const sw = this.resolveSwitch(file, ident);
+      if (!sw) continue;
+      const first = this.program.core.get(sw.name);
+      if (first) {
+        this.diags.push(
+          diagnostic(file, ident.range, 'error', 'SL104', `switch '${sw.name}' is already in the core`, [
+            related(first.file, first.range, `'${sw.name}' is first named in the core here`),
+          ]),
+        );
+        continue;
+      }
+      this.program.core.set(sw.name, { switch: sw.name, file, range: ident.range });
+    }
+  }
+
   // ------------------------------------------------------------ slices
 
   private bindSlice(file: string, decl: SliceDecl): void {
@@ -367,6 +398,12 @@ class Binder {
   }
 
   private bindLinkRef(file: string, l: LinkRef): void {
+    if (l.a.ports.form === 'switch' && l.b?.ports.form === 'switch') {
+      // `A <-> B` with two bare switches: a virtual link across the managed core (checked in check/core.ts).
+      this.resolveSwitch(file, l.a.switch);
+      this.resolveSwitch(file, l.b.switch);
+      return;
+    }
     const a = this.bindLinkEnd(file, l.a);
     const b = l.b ? this.bindLinkEnd(file, l.b) : undefined;
     if (!a || !b) return;

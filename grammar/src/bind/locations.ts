@@ -19,7 +19,8 @@ export function resolveLocations(program: Program, locations: Array<PortRef | Al
   const out: ResolvedLocation[] = [];
   for (const loc of locations ?? []) {
     if (loc.kind === 'AllLocations') {
-      for (const sw of sortedSwitches(program)) out.push({ switch: sw, ports: 'all', range: loc.range });
+      // `all`: every port of every switch outside the managed core (a core switch holds no slice's ports).
+      for (const sw of sortedSwitches(program)) if (!program.core.has(sw.name)) out.push({ switch: sw, ports: 'all', range: loc.range });
       continue;
     }
     const sw = program.switches.get(loc.switch.name);

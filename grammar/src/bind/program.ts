@@ -110,6 +110,13 @@ export interface GrantInfo {
   decl: GrantDecl;
 }
 
+/** A switch of the managed core (`core c1, c2`): its first mention. */
+export interface CoreInfo {
+  switch: string;
+  file: string;
+  range: Range;
+}
+
 export interface NetworkInfo {
   name: string;
   file: string;
@@ -126,6 +133,8 @@ export interface Program {
   /** First declaration of each name wins; duplicates are symbols but not here. */
   switches: Map<string, SwitchInfo>;
   links: LinkInfo[];
+  /** The managed core (docs/language.md, Managed core): switch name → its first mention. Empty: no core. */
+  core: Map<string, CoreInfo>;
   /** By direction-free key (`linkKey`). */
   linkByKey: Map<string, LinkInfo>;
   /**
@@ -151,6 +160,7 @@ export function emptyProgram(files: SourceFile[]): Program {
     references: [],
     switches: new Map(),
     links: [],
+    core: new Map(),
     linkByKey: new Map(),
     slices: [],
     sliceByName: new Map(),

@@ -7,6 +7,7 @@ import { diagnostic, sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Range, SourceFile } from '../syntax/ast.js';
 import { checkAdmission } from './admission.js';
 import { checkClasses } from './classes.js';
+import { checkCore } from './core.js';
 import { checkOverlaps } from './overlap.js';
 import { checkTags } from './tags.js';
 import { checkVlanSlicing } from './vlan-slicing.js';
@@ -35,6 +36,7 @@ export const PROGRAM_CHECKS: readonly ProgramCheck[] = [
   { name: 'tags', run: checkTags },
   { name: 'vlan slicing', run: checkVlanSlicing },
   { name: 'admission', run: checkAdmission },
+  { name: 'core', run: checkCore },
   { name: 'classes', run: checkClasses },
   { name: 'overlaps', run: checkOverlaps },
   { name: 'grants', run: (p, o) => checkGrants(p, o.grants) },

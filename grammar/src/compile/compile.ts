@@ -4,6 +4,8 @@ import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
 import type { Program, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
+import { admitCore, type AdmittedVirtualLink } from '../check/core-admission.js';
+import { bySwitchDpid } from '../bind/core-paths.js';
 import { checkWorkspace, hasErrors, PROGRAM_CHECKS } from '../check/workspace.js';
 import type { GrantScope } from '../check/grants.js';
 import { grantModels, type GrantModel } from '../check/grant-model.js';
@@ -19,12 +21,15 @@ import type {
   PlanSliceSwitchView,
   PlanSwitch,
   PlanController,
+  PlanVirtualLink,
+  PlanVirtualPort,
 } from '../plan/types.js';
 import type { Permission, SourceFile } from '../syntax/ast.js';
 import { parseEndpoint } from '../lower/endpoint.js';
 import { lowerMatch } from '../lower/field-match.js';
 import { allocateIds, METER_POOL, QUEUE_POOL, type IdRequest } from './ids.js';
-import { allocateOverlays } from '../lower/overlay.js';
+import { allocateOverlays, allocateVirtualLinkTags } from '../lower/overlay.js';
+import { allocateVirtualPorts } from '../lower/virtual-ports.js';
 import { previousIds, queueKey, type PreviousIds } from './previous.js';
 
 export interface CompileResult {
@@ -119,6 +124,13 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   const guarantees = guaranteesBySlice(reservations);
   const grants = grantModels(program);
   const ids = allocateQosIds(slices, grants, guarantees, previous);
+  const hasCore = program.core.size > 0;
+  const core = admitCore(program);
+  const virtualTags = allocateVirtualLinkTags(
+    slices.flatMap((s) => (core.bySlice.get(s) ?? []).map((v) => ({ key: `${s.name} ${v.link.id}`, type: overlays.get(s.name)!.type }))),
+    overlays,
+    previous.virtualTags,
+  );
 
   const planSwitches: PlanSwitch[] = switches.map((sw) => ({
     name: sw.name,
@@ -139,7 +151,9 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   const qos: PlanQos = { meters: [], queues: [], links: [] };
 
   for (const s of slices) {
-    const view = sliceView(program, s);
+    const admitted = core.bySlice.get(s) ?? [];
+    const virtualPorts = numberVirtualPorts(program, s.name, admitted, previous);
+    const view = sliceView(program, s, virtualPorts);
     // Flowspace entries per (rule, switch, in-port).
     for (const r of s.rules) {
       const match = withPrerequisites(lowerMatch(r.decl.match).match);
@@ -211,6 +225,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
       controllers: controllersOf(s),
       overlay: { type: overlay.type, tag: overlay.tag, auto: overlay.auto },
       view,
+      ...(hasCore ? { virtualLinks: planVirtualLinks(program, s.name, admitted, virtualPorts, virtualTags) } : {}),
       qos: {
         capBps,
         guarantees: guaranteedLinks.map((l) => ({ link: l.id, bps: guaranteeByLink.get(l.key)! })),
@@ -221,7 +236,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   }
 
   for (const l of links) {
-    const reserved = (reservations.get(l.key) ?? []).reduce((a, r) => a + r.bps, 0);
+    const reserved = (reservations.get(l.key) ?? []).reduce((a, r) => a + r.bps, 0) + (core.virtualReservedBps.get(l.key) ?? 0);
     qos.links.push({
       id: l.id,
       capacityBps: l.capacityBps,
@@ -239,7 +254,12 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   return {
     format: 'dfvisor-plan',
     version: 1,
-    network: { name: program.network?.name ?? '', switches: planSwitches, links: planLinks },
+    network: {
+      name: program.network?.name ?? '',
+      switches: planSwitches,
+      links: planLinks,
+      ...(hasCore ? { core: [...program.core.keys()].map((n) => program.switches.get(n)!).sort(bySwitchDpid).map((sw) => dpidHex(sw.dpid)) } : {}),
+    },
     slices: planSlices,
     flowspace: flowspace.map((e, i) => ({ id: i + 1, ...e })),
     qos,
@@ -260,18 +280,79 @@ function planPorts(sw: SwitchInfo): PlanSwitch['ports'] {
   return out.sort((a, b) => a.number - b.number);
 }
 
-/** The switches and ports a slice sees (see the language page, "What a slice sees"). */
-function sliceView(program: Program, s: SliceInfo): PlanSliceSwitchView[] {
+/** The switches and ports a slice sees (see the language page, "What a slice sees"), with its virtual ports. */
+function sliceView(program: Program, s: SliceInfo, virtualPorts: Map<string, PlanVirtualPort[]>): PlanSliceSwitchView[] {
   const { edge, link } = sliceViewPorts(program, s);
   const num = (a: number, b: number): number => a - b;
   return [...edge.entries()]
-    .map(([name, p]) => ({
-      dpid: dpidHex(program.switches.get(name)!.dpid),
-      switch: name,
-      ports: p === '*' ? ('*' as const) : [...p].sort(num),
-      linkPorts: [...(link.get(name) ?? [])].sort(num),
-    }))
+    .map(([name, p]) => {
+      const v: PlanSliceSwitchView = {
+        dpid: dpidHex(program.switches.get(name)!.dpid),
+        switch: name,
+        ports: p === '*' ? ('*' as const) : [...p].sort(num),
+        linkPorts: [...(link.get(name) ?? [])].sort(num),
+      };
+      const vp = virtualPorts.get(name);
+      if (vp?.length) v.virtualPorts = vp;
+      return v;
+    })
     .sort((a, b) => cmp(a.dpid, b.dpid));
+}
+
+/** Switch → the slice's virtual ports there, sorted by number (docs/plan.md, virtual ports). */
+function numberVirtualPorts(
+  program: Program,
+  slice: string,
+  admitted: AdmittedVirtualLink[],
+  previous: PreviousIds,
+): Map<string, PlanVirtualPort[]> {
+  const out = new Map<string, PlanVirtualPort[]>();
+  const ends = new Map<string, string[]>();
+  for (const v of admitted) {
+    for (const e of [v.link.a, v.link.b]) {
+      let ids = ends.get(e);
+      if (!ids) ends.set(e, (ids = []));
+      ids.push(v.link.id);
+    }
+  }
+  for (const [name, ids] of ends) {
+    const sw = program.switches.get(name)!;
+    const numbers = allocateVirtualPorts(
+      ids,
+      (n) => sw.ports !== undefined && sw.ports.some((p) => p.first <= n && n <= p.last),
+      previous.virtualPorts.get(`${slice} ${name}`),
+    );
+    out.set(
+      name,
+      ids.map((link) => ({ number: numbers.get(link)!, link })).sort((a, b) => a.number - b.number),
+    );
+  }
+  return out;
+}
+
+/** A slice's virtual links across the managed core, by id, with their admitted paths. */
+function planVirtualLinks(
+  program: Program,
+  slice: string,
+  admitted: AdmittedVirtualLink[],
+  virtualPorts: Map<string, PlanVirtualPort[]>,
+  tags: Map<string, number | undefined>,
+): PlanVirtualLink[] {
+  const dpidOf = (name: string): DpidHex => dpidHex(program.switches.get(name)!.dpid);
+  const portOf = (sw: string, id: string): number => virtualPorts.get(sw)!.find((p) => p.link === id)!.number;
+  return admitted.map(({ link, bps, paths }) => ({
+    id: link.id,
+    a: { switch: link.a, dpid: dpidOf(link.a), port: portOf(link.a, link.id) },
+    b: { switch: link.b, dpid: dpidOf(link.b), port: portOf(link.b, link.id) },
+    tag: tags.get(`${slice} ${link.id}`)!,
+    bps,
+    paths: paths.map((p) => ({
+      links: p.links.map((l) => l.id),
+      aPort: p.aPort,
+      bPort: p.bPort,
+      hops: p.hops.map((h) => ({ dpid: dpidOf(h.switch), switch: h.switch, inPort: h.inPort, outPort: h.outPort })),
+    })),
+  }));
 }
 
 /** Every concrete port of a view entry: edge ports (declared ports for '*') and link ports. */

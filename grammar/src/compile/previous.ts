@@ -1,4 +1,5 @@
-// The ids a previous plan gave each slice (overlay tag, meter id, queue ids), read
+// The ids a previous plan gave each slice (overlay tag, meter id, queue ids, virtual links' tags
+// and virtual port numbers), read
 // defensively: the plan may come from disk, from an older version or be hand-edited, so
 // anything malformed is ignored rather than trusted.
 import type { Plan } from '../plan/types.js';
@@ -11,6 +12,10 @@ export interface PreviousIds {
   meters: Map<string, number>;
   /** Queue request key (`queueKey`) → queue id. */
   queues: Map<string, number>;
+  /** `slice virtual-link-id` → the virtual link's overlay tag (of the slice's type then). */
+  virtualTags: Map<string, { type: OverlayType; tag: number }>;
+  /** `slice switch` → virtual link id → the virtual port number it had there. */
+  virtualPorts: Map<string, Map<string, number>>;
 }
 
 /** The key of a slice's guarantee queue (class null) or of one of its class queues. */
@@ -23,13 +28,30 @@ const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInte
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export function previousIds(plan: Plan | undefined): PreviousIds {
-  const ids: PreviousIds = { overlays: new Map(), meters: new Map(), queues: new Map() };
+  const ids: PreviousIds = { overlays: new Map(), meters: new Map(), queues: new Map(), virtualTags: new Map(), virtualPorts: new Map() };
   if (!isObject(plan)) return ids;
   for (const s of list(plan.slices)) {
     if (!isObject(s) || typeof s.name !== 'string') continue;
     const o = s.overlay;
     if (isObject(o) && (o.type === 'vlan' || o.type === 'mpls') && isId(o.tag) && !ids.overlays.has(s.name)) {
       ids.overlays.set(s.name, { type: o.type, tag: o.tag });
+    }
+    if (isObject(o) && (o.type === 'vlan' || o.type === 'mpls')) {
+      for (const v of list(s.virtualLinks)) {
+        if (!isObject(v) || typeof v.id !== 'string' || !isId(v.tag)) continue;
+        const key = `${s.name} ${v.id}`;
+        if (!ids.virtualTags.has(key)) ids.virtualTags.set(key, { type: o.type, tag: v.tag });
+      }
+    }
+    for (const w of list(s.view)) {
+      if (!isObject(w) || typeof w.switch !== 'string') continue;
+      const key = `${s.name} ${w.switch}`;
+      for (const p of list(w.virtualPorts)) {
+        if (!isObject(p) || typeof p.link !== 'string' || !isId(p.number)) continue;
+        let ports = ids.virtualPorts.get(key);
+        if (!ports) ids.virtualPorts.set(key, (ports = new Map()));
+        if (!ports.has(p.link)) ports.set(p.link, p.number);
+      }
     }
     const qos: Record<string, unknown> = isObject(s.qos) ? s.qos : {};
     for (const c of list(qos.classes)) {

@@ -97,3 +97,43 @@ export function freeTag(alloc: Map<string, OverlayAssignment>, type: OverlayType
   const pool = type === 'vlan' ? VLAN_POOL : MPLS_POOL;
   return lowestFree(used, pool.first, pool.last);
 }
+
+/** A virtual link asking for an overlay tag of its slice's type (key: `slice id`, see docs/plan.md). */
+export interface VirtualTagRequest {
+  key: string;
+  type: OverlayType;
+}
+
+/**
+ * Tags for virtual links across the managed core, after the slices' own: each takes a tag of its
+ * slice's overlay type that no slice and no other virtual link holds. In request order, a virtual
+ * link first keeps its `previous` tag when it is in the pool, of its type and still free; the rest
+ * then take the lowest free tags in order. Undefined for one when its pool is exhausted.
+ */
+export function allocateVirtualLinkTags(
+  requests: VirtualTagRequest[],
+  slices: Map<string, OverlayAssignment>,
+  previous?: ReadonlyMap<string, { type: OverlayType; tag: number }>,
+): Map<string, number | undefined> {
+  const used: Record<OverlayType, Set<number>> = { vlan: new Set(), mpls: new Set() };
+  for (const a of slices.values()) used[a.type].add(a.tag);
+  const out = new Map<string, number | undefined>();
+  for (const r of requests) {
+    const p = previous?.get(r.key);
+    if (p && p.type === r.type && inPool(r.type, p.tag) && !used[r.type].has(p.tag) && !out.has(r.key)) {
+      used[r.type].add(p.tag);
+      out.set(r.key, p.tag);
+    }
+  }
+  const from: Record<OverlayType, number> = { vlan: VLAN_POOL.first, mpls: MPLS_POOL.first };
+  for (const r of requests) {
+    if (out.has(r.key)) continue;
+    const pool = r.type === 'vlan' ? VLAN_POOL : MPLS_POOL;
+    const t = lowestFree(used[r.type], from[r.type], pool.last);
+    out.set(r.key, t);
+    if (t === undefined) continue;
+    used[r.type].add(t);
+    from[r.type] = t + 1;
+  }
+  return out;
+}
