@@ -36,7 +36,7 @@ function compileOk(files: SourceFile[]): Plan {
   return r.plan;
 }
 
-for (const name of ['lab', 'campus', 'large']) {
+for (const name of ['lab', 'campus', 'core', 'large']) {
   test(`sample ${name}: no diagnostics, plan valid against the schema and equal to the golden plan`, async () => {
     const files = await sample(name);
     const r = compile(files);
