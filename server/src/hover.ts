@@ -11,13 +11,15 @@ export function registerHover(ctx: ServerContext): void {
     guard(ctx.connection, 'textDocument/hover', (params): Hover | null => {
       const at = locate(ctx, params.textDocument.uri, params.position);
       if (!at) return null;
-      // The plan (auto overlay tags) only matters when hovering a slice that asks for an auto tag.
+      // The plan (auto overlay tags; virtual ports and tags across a managed core) only matters when
+      // hovering a slice that asks for an auto tag or crosses a core.
       const hit = ide.symbolAt(at.model, at.file, at.offset);
       let plan: Plan | undefined;
       if (hit?.symbol.kind === 'slice') {
         const decl = at.model.program.sliceByName.get(hit.symbol.name)?.decl;
         const ov = decl?.statements.find((s) => s.kind === 'Overlay');
-        if (!ov || (ov.kind === 'Overlay' && ov.mode === 'auto')) plan = ctx.analysis.compiledPlan(at.file.path);
+        const auto = !ov || (ov.kind === 'Overlay' && ov.mode === 'auto');
+        if (auto || at.model.program.core.size > 0) plan = ctx.analysis.compiledPlan(at.file.path);
       }
       const h = ide.hoverAt(at.model, at.file, at.offset, { plan });
       if (!h) return null;

@@ -19,6 +19,7 @@ const KIND: Record<ide.OutlineItem['kind'], SymbolKind> = {
   limits: SymbolKind.Object,
   guarantee: SymbolKind.Property,
   grant: SymbolKind.Key,
+  core: SymbolKind.Package,
 };
 
 function toDocumentSymbol(o: ide.OutlineItem): DocumentSymbol {

@@ -58,7 +58,9 @@ export function bySwitchDpid(a: SwitchInfo, b: SwitchInfo): number {
 
 /** The end of a link at a switch (the first end for a link from a switch to itself). */
 function endAt(l: LinkInfo, sw: string): { port: number; other: string; otherPort: number } {
-  return l.a.switch === sw ? { port: l.a.port, other: l.b.switch, otherPort: l.b.port } : { port: l.b.port, other: l.a.switch, otherPort: l.a.port };
+  return l.a.switch === sw
+    ? { port: l.a.port, other: l.b.switch, otherPort: l.b.port }
+    : { port: l.b.port, other: l.a.switch, otherPort: l.a.port };
 }
 
 function pathOf(a: string, links: LinkInfo[]): CorePathInfo {

@@ -72,7 +72,11 @@ export function admitCore(program: Program): CoreAdmission {
 
 function computeAdmission(program: Program): CoreAdmission {
   const reserved = new Map<string, number>();
-  for (const [key, list] of reservationsByLink(program)) reserved.set(key, list.reduce((a, r) => a + r.bps, 0));
+  for (const [key, list] of reservationsByLink(program))
+    reserved.set(
+      key,
+      list.reduce((a, r) => a + r.bps, 0),
+    );
   const virtualReservedBps = new Map<string, number>();
   const bySlice = new Map<SliceInfo, AdmittedVirtualLink[]>();
   const slices = [...program.slices].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
@@ -84,7 +88,8 @@ function computeAdmission(program: Program): CoreAdmission {
     for (const vl of view.virtualLinks) {
       const mine = guarantees.filter((g) => (g.a === vl.a && g.b === vl.b) || (g.a === vl.b && g.b === vl.a));
       const bps = mine.reduce((a, g) => a + g.bps, 0);
-      const room = (l: LinkInfo): number => (l.capacityBps === null ? Number.POSITIVE_INFINITY : l.capacityBps - (reserved.get(l.key) ?? 0));
+      const room = (l: LinkInfo): number =>
+        l.capacityBps === null ? Number.POSITIVE_INFINITY : l.capacityBps - (reserved.get(l.key) ?? 0);
       const fits = (p: CorePathInfo): boolean => bps === 0 || p.links.every((l) => room(l) >= bps);
       const paths = vl.paths.filter(fits).slice(0, MAX_PATHS);
       const entry: AdmittedVirtualLink = { slice, link: vl, bps, guarantees: mine, paths };

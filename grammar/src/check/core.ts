@@ -109,7 +109,10 @@ function refused(v: AdmittedVirtualLink, out: Diagnostic[]): void {
   const r = v.refused!;
   const rate = (n: number) => formatRate(n, 'compact');
   const paths = r.paths
-    .map(({ path, full }) => `${path.links.map((l) => l.id).join(', ')} (full: ${full.map((f) => `${f.link.id} has ${rate(f.remainingBps)} left`).join(', ')})`)
+    .map(
+      ({ path, full }) =>
+        `${path.links.map((l) => l.id).join(', ')} (full: ${full.map((f) => `${f.link.id} has ${rate(f.remainingBps)} left`).join(', ')})`,
+    )
     .join('; ');
   for (const g of v.guarantees) {
     out.push(
@@ -119,7 +122,9 @@ function refused(v: AdmittedVirtualLink, out: Diagnostic[]): void {
         'error',
         'SL803',
         `no path through the core admits slice '${v.slice.name}''s guarantee of ${rate(v.bps)} on virtual link ${v.link.id}: ${paths}`,
-        r.paths.flatMap(({ full }) => full.map((f) => related(f.link.file, f.link.decl.range, `link ${f.link.id} has ${rate(f.remainingBps)} left`))),
+        r.paths.flatMap(({ full }) =>
+          full.map((f) => related(f.link.file, f.link.decl.range, `link ${f.link.id} has ${rate(f.remainingBps)} left`)),
+        ),
         {
           slice: v.slice.name,
           link: v.link.id,
@@ -157,9 +162,17 @@ function numbering(program: Program, out: Diagnostic[]): void {
     }
     if (problems.length === 0) continue;
     out.push(
-      diagnostic(s.file, s.decl.name!.range, 'error', 'SL805', `slice '${s.name}' has more virtual links than can be numbered: ${problems.join('; ')}`, [], {
-        slice: s.name,
-      }),
+      diagnostic(
+        s.file,
+        s.decl.name!.range,
+        'error',
+        'SL805',
+        `slice '${s.name}' has more virtual links than can be numbered: ${problems.join('; ')}`,
+        [],
+        {
+          slice: s.name,
+        },
+      ),
     );
   }
 }

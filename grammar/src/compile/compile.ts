@@ -258,7 +258,14 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
       name: program.network?.name ?? '',
       switches: planSwitches,
       links: planLinks,
-      ...(hasCore ? { core: [...program.core.keys()].map((n) => program.switches.get(n)!).sort(bySwitchDpid).map((sw) => dpidHex(sw.dpid)) } : {}),
+      ...(hasCore
+        ? {
+            core: [...program.core.keys()]
+              .map((n) => program.switches.get(n)!)
+              .sort(bySwitchDpid)
+              .map((sw) => dpidHex(sw.dpid)),
+          }
+        : {}),
     },
     slices: planSlices,
     flowspace: flowspace.map((e, i) => ({ id: i + 1, ...e })),

@@ -88,7 +88,7 @@ function scan(text: string, end: number): Tok[] {
 
 const STATEMENT_STARTS: Record<BlockKind, string[]> = {
   top: ['network', 'slice'],
-  network: ['switch', 'link'],
+  network: ['switch', 'link', 'core'],
   switch: ['port'],
   slice: ['owner', 'controller', 'overlay', 'flowspace', 'qos', 'limits'],
   flowspace: [],
@@ -423,7 +423,10 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
       }
       return [];
     case 'network':
-      if (st.length === 0) return [kw('switch'), kw('link'), SNIPPETS['switch']!, SNIPPETS['link']!];
+      if (st.length === 0) return [kw('switch'), kw('link'), kw('core'), SNIPPETS['switch']!, SNIPPETS['link']!];
+      // `core c1, c2`: the switches not in the core yet.
+      if (first === 'core' && (st.length === 1 || last === ','))
+        return switches(model).filter((c) => !model.program.core.has(c.label) && !st.includes(c.label));
       if (first === 'switch' && st.length === 2) return [kw('dpid')];
       if (first === 'switch' && st.length === 4) return [kw('ovsdb')];
       if (first === 'link') {

@@ -142,6 +142,7 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   speed: '`speed RATE`: the port speed, used as link capacity when the link gives none.',
   link: '`link PORT <-> PORT [capacity RATE]`: a link between two switch ports.',
   capacity: '`capacity RATE`: the link capacity that guarantees are admitted against.',
+  core: "`core SWITCH[, SWITCH…]`: switches the hypervisor manages as the core. No slice has ports there or sees them: a slice's edge switches are joined by virtual links (a virtual port on each end) that the hypervisor carries across the core on an admitted path, with one forwarding rule per slice and core link.",
   slice: 'Declares a tenant slice: its flowspace, controller, overlay tag, QoS and limits.',
   owner: '`owner STRING`: the contact, shown in status and used for API authorisation.',
   controller: '`controller STRING[, STRING…]`: endpoints `tcp:HOST:PORT` or `ssl:HOST:PORT` (TLS); the first is primary. Required.',
@@ -159,7 +160,8 @@ export const KEYWORDS: Readonly<Record<string, string>> = {
   delegate: 'May hand a sub-flowspace on (reserved).',
   priority: 'Priority (rules 0–65535, default 100; classes 0–7).',
   qos: '`qos { guarantee …; cap …; class … }`: bandwidth guarantees, caps and traffic classes.',
-  guarantee: '`guarantee RATE on LINK[, LINK…]`: minimum bandwidth reserved for the slice on those links.',
+  guarantee:
+    '`guarantee RATE on LINK[, LINK…]`: minimum bandwidth reserved for the slice on those links. A link is `PORT <-> PORT`, or `SWITCH <-> SWITCH` for a virtual link across the managed core (reserved on its preferred path).',
   cap: '`cap RATE`: the most the slice may send into any one port (an OpenFlow meter).',
   class: '`class NAME { match … [min RATE] [max RATE] [priority 0..7] }`: a traffic class in its own queue.',
   min: "`min RATE`: the class's minimum rate.",

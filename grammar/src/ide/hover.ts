@@ -7,6 +7,8 @@ import { fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
 import { linkLabel, linkOfRef, linksAt, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { symbolAt } from './navigation.js';
 import { grantHover } from './grant-hover.js';
+import { coreSwitchLine, virtualLinkLines } from './core-hover.js';
+import { virtualGuarantees } from '../check/core-admission.js';
 import { pathAt, rangeOf, type AnyRanged } from './walk.js';
 
 export interface HoverInfo {
@@ -50,6 +52,8 @@ function switchHover(model: EditorProgram, sw: SwitchInfo): string {
     lines.push('', 'Links:');
     for (const l of links) lines.push(`- ${linkLine(l)}`);
   }
+  const core = coreSwitchLine(model, sw.name);
+  if (core) lines.push('', core);
   return lines.join('\n');
 }
 
@@ -76,15 +80,18 @@ function overlayText(slice: SliceDecl, name: string, plan: Plan | undefined): st
 }
 
 function sliceHover(model: EditorProgram, name: string, plan: Plan | undefined): string | undefined {
-  const s = model.program.sliceByName.get(name)?.decl;
-  if (!s) return undefined;
+  const info = model.program.sliceByName.get(name);
+  const s = info?.decl;
+  if (!info || !s) return undefined;
   const owner = s.statements.find((x) => x.kind === 'Owner');
   const lines = [`**slice ${name}**`, ''];
   lines.push(`- owner: ${owner && owner.kind === 'Owner' && owner.value ? owner.value.value : '(none)'}`);
   lines.push(`- overlay: ${overlayText(s, name, plan)}`);
   const links = model.links.filter((l) => l.guarantees.some((g) => g.slice === name));
-  if (links.length === 0) lines.push('- guarantees: none');
-  else {
+  if (links.length === 0) {
+    // Guarantees on virtual links only are listed with the virtual links below.
+    if (virtualGuarantees(info).length === 0) lines.push('- guarantees: none');
+  } else {
     lines.push('', 'Guarantees:');
     for (const l of links) {
       const mine = l.guarantees.filter((g) => g.slice === name).reduce((a, g) => a + g.bps, 0);
@@ -97,6 +104,7 @@ function sliceHover(model: EditorProgram, name: string, plan: Plan | undefined):
       );
     }
   }
+  lines.push(...virtualLinkLines(model, info, plan));
   return lines.join('\n');
 }
 

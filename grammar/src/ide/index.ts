@@ -10,3 +10,4 @@ export * from './inlay.js';
 export * from './semantic.js';
 export * from './code-actions.js';
 export * from './runtime-topology.js';
+export * from './core-hover.js';

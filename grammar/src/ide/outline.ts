@@ -6,7 +6,7 @@ import { pathAt } from './walk.js';
 
 export interface OutlineItem {
   name: string;
-  kind: SymbolKind | 'flowspace' | 'qos' | 'limits' | 'guarantee' | 'grant';
+  kind: SymbolKind | 'flowspace' | 'qos' | 'limits' | 'guarantee' | 'grant' | 'core';
   detail?: string;
   range: Range;
   selectionRange: Range;
@@ -47,6 +47,14 @@ export function outline(file: SourceFile): OutlineItem[] {
             detail: m.capacity?.text,
             range: m.range,
             selectionRange: m.range,
+            children: [],
+          });
+        } else if (m.kind === 'Core' && m.switches.length) {
+          children.push({
+            name: `core ${m.switches.map((s) => s.name).join(', ')}`,
+            kind: 'core',
+            range: m.range,
+            selectionRange: m.switches[0]!.range,
             children: [],
           });
         }

@@ -58,6 +58,7 @@ export function semanticTokens(file: SourceFile): SemanticToken[] {
             break;
           case 'PortRef':
           case 'FlowEntries':
+          case 'Core':
             add(n, 'type');
             break;
           case 'Slice':

@@ -21,7 +21,8 @@ export function allocateVirtualPorts(
 ): Map<string, number | undefined> {
   const out = new Map<string, number | undefined>();
   const used = new Set<number>();
-  const free = (n: number): boolean => Number.isInteger(n) && n >= VIRTUAL_PORT_BASE && n <= VIRTUAL_PORT_LAST && !used.has(n) && !physical(n);
+  const free = (n: number): boolean =>
+    Number.isInteger(n) && n >= VIRTUAL_PORT_BASE && n <= VIRTUAL_PORT_LAST && !used.has(n) && !physical(n);
   for (const id of links) {
     const p = previous?.get(id);
     if (p !== undefined && free(p) && !out.has(id)) {

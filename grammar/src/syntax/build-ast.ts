@@ -161,10 +161,7 @@ export class AstBuilder {
       members: this.ordered<A.NetworkMember>(c, [
         ['switchDecl', (s, r) => this.switchDecl(s, r)],
         ['linkDecl', (l, r) => this.linkDecl(l, r)],
-        [
-          'coreDecl',
-          (k, r) => ({ kind: 'Core', switches: tokens(k.children, 'switch').map((t) => this.ident(t)!), range: r }),
-        ],
+        ['coreDecl', (k, r) => ({ kind: 'Core', switches: tokens(k.children, 'switch').map((t) => this.ident(t)!), range: r })],
       ]),
       range,
     };

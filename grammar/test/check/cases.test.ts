@@ -52,7 +52,24 @@ for (const c of cases()) {
     assert.deepEqual({ missing, extra: unmatched }, { missing: [], extra: [] });
     for (const d of diagnostics) {
       assert.ok(d.range.end.offset >= d.range.start.offset, 'range is ordered');
-      if (['SL301', 'SL303', 'SL304', 'SL305', 'SL104', 'SL302', 'SL401', 'SL602', 'SL603', 'SL604', 'SL605', 'SL606', 'SL801', 'SL803'].includes(d.code)) {
+      if (
+        [
+          'SL301',
+          'SL303',
+          'SL304',
+          'SL305',
+          'SL104',
+          'SL302',
+          'SL401',
+          'SL602',
+          'SL603',
+          'SL604',
+          'SL605',
+          'SL606',
+          'SL801',
+          'SL803',
+        ].includes(d.code)
+      ) {
         assert.ok(d.related.length > 0, `${d.code} links the other place`);
       }
     }

@@ -89,12 +89,14 @@ test('a path without room is left out; the next slice takes the other path as it
 });
 
 test('without a guarantee a virtual link reserves nothing and lists its paths; a direct link stays a link port', () => {
-  const text = SAMPLE.replace(/ *qos \{ guarantee 300Mbps on e1 <-> e2 \}\n/g, '').replace(
+  const text = SAMPLE.replace(/ *qos \{\n *guarantee 300Mbps on e1 <-> e2\n *\}\n/g, '').replace(
     '  core c1, c2, c3',
     '  switch e3 dpid 3 { port 1..4 }\n  link e2:4 <-> e3:4\n  core c1, c2, c3',
   );
   const plan = compileOk(
-    text.replace('hosts: match on e1:1, e2:1', 'hosts: match on e1:1, e2:1, e3:1').replace('port 3 "blue-h2"', 'port 3 "blue-h2"\n    port 4'),
+    text
+      .replace('hosts: match on e1:1, e2:1', 'hosts: match on e1:1, e2:1, e3:1')
+      .replace('port 3 "blue-h2"', 'port 3 "blue-h2"\n    port 4'),
   );
   const red = plan.slices.find((s) => s.name === 'red')!;
   assert.deepEqual(
@@ -113,7 +115,7 @@ test('without a guarantee a virtual link reserves nothing and lists its paths; a
 });
 
 test('no core: the plan has no core, no virtual links and no virtual ports (same bytes as before)', () => {
-  const text = SAMPLE.replace('  core c1, c2, c3\n', '').replace(/ *qos \{ guarantee 300Mbps on e1 <-> e2 \}\n/g, '');
+  const text = SAMPLE.replace('  core c1, c2, c3\n', '').replace(/ *qos \{\n *guarantee 300Mbps on e1 <-> e2\n *\}\n/g, '');
   const plan = compileOk(text);
   assert.equal('core' in plan.network, false);
   for (const s of plan.slices) {
@@ -125,13 +127,13 @@ test('no core: the plan has no core, no virtual links and no virtual ports (same
 test('previous plan: a virtual link keeps its tag and its virtual ports when another edge switch joins', () => {
   const first = compileOk(SAMPLE);
   // e1<->e0 sorts before e1<->e2: without the previous plan it would take e1's first virtual port.
-  const grown = SAMPLE.replace(
-    '  core c1, c2, c3',
-    '  switch e0 dpid 0x10 { port 1..3 }\n  link e0:2 <-> c2:3\n  core c1, c2, c3',
-  )
-    .replace('switch c2 dpid 0x12 { port 1..2 speed 1Gbps }', 'switch c2 dpid 0x12 { port 1..3 speed 1Gbps }')
+  const grown = SAMPLE.replace('  core c1, c2, c3', '  switch e0 dpid 0x10 { port 1..3 }\n  link e0:2 <-> c2:3\n  core c1, c2, c3')
+    .replace('port 1..2 speed 1Gbps', 'port 1..3 speed 1Gbps')
     .replace('hosts: match on e1:1, e2:1', 'hosts: match on e0:1, e1:1, e2:1')
-    .replace(/slice blue \{\n {2}owner "blue@example.org"/, 'slice aaa {\n  controller "tcp:127.0.0.1:16655"\n  flowspace { x: match on e0:3 }\n}\n\nslice blue {\n  owner "blue@example.org"');
+    .replace(
+      /slice blue \{\n {2}owner "blue@example.org"/,
+      'slice aaa {\n  controller "tcp:127.0.0.1:16655"\n  flowspace { x: match on e0:3 }\n}\n\nslice blue {\n  owner "blue@example.org"',
+    );
   const fresh = compileOk(grown);
   const kept = compileOk(grown, first);
   const red = (p: Plan) => p.slices.find((s) => s.name === 'red')!;
