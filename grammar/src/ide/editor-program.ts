@@ -5,7 +5,9 @@
 import { bindWorkspace } from '../bind/bind.js';
 import { linkKey, type LinkInfo, type Program, type SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
+import { admitCore } from '../check/core-admission.js';
 import type { LinkRef, PortRef, SourceFile } from '../syntax/ast.js';
+import { formatRate } from '../notation/rate.js';
 
 /** A declared link with the guarantees admitted on it (either direction). */
 export interface LinkLoad {
@@ -15,6 +17,9 @@ export interface LinkLoad {
   /** Sum of the guarantees on this link. */
   reservedBps: number;
   guarantees: Reservation[];
+  /** Guarantees of virtual links whose preferred path crosses this link (managed core), and their sum. */
+  virtual: Array<{ slice: string; link: string; bps: number }>;
+  virtualBps: number;
 }
 
 export interface EditorProgram {
@@ -39,9 +44,21 @@ export function editorProgramOf(program: Program): EditorProgram {
     const guarantees = reservations.get(link.key) ?? [];
     let reservedBps = 0;
     for (const g of guarantees) reservedBps += g.bps;
-    const load: LinkLoad = { link, capacityBps: link.capacityBps ?? undefined, reservedBps, guarantees };
+    const load: LinkLoad = { link, capacityBps: link.capacityBps ?? undefined, reservedBps, guarantees, virtual: [], virtualBps: 0 };
     links.push(load);
     linkByKey.set(link.key, load);
+  }
+  if (program.core.size > 0) {
+    for (const list of admitCore(program).bySlice.values()) {
+      for (const v of list) {
+        if (v.bps === 0) continue;
+        for (const l of v.paths[0]?.links ?? []) {
+          const load = linkByKey.get(l.key)!;
+          load.virtual.push({ slice: v.slice.name, link: v.link.id, bps: v.bps });
+          load.virtualBps += v.bps;
+        }
+      }
+    }
   }
   return { program, files: new Map(program.files.map((f) => [f.path, f])), links, linkByKey };
 }
@@ -51,9 +68,17 @@ export function buildEditorProgram(files: readonly SourceFile[]): EditorProgram 
   return editorProgramOf(bindWorkspace([...files]).program);
 }
 
-/** Remaining capacity of a link (undefined when unbounded). */
+/** Remaining capacity of a link after its guarantees and the virtual links reserved on it (undefined when unbounded). */
 export function remainingBps(l: LinkLoad): number | undefined {
-  return l.capacityBps === undefined ? undefined : l.capacityBps - l.reservedBps;
+  return l.capacityBps === undefined ? undefined : l.capacityBps - l.reservedBps - l.virtualBps;
+}
+
+/** `- red: 300 Mbit/s` per guarantee on a link, then `- blue: 300 Mbit/s (virtual link e1<->e2)`. */
+export function guaranteeLines(l: LinkLoad, bullet: string): string[] {
+  return [
+    ...l.guarantees.map((g) => `${bullet}${g.slice}: ${formatRate(g.bps, 'spaced')}`),
+    ...l.virtual.map((v) => `${bullet}${v.slice}: ${formatRate(v.bps, 'spaced')} (virtual link ${v.link})`),
+  ];
 }
 
 /** `s1:3 <-> s2:3` as declared. */

@@ -4,7 +4,7 @@ import type { Plan } from '../plan/types.js';
 import type { FieldMatch, PortRef, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
 import { dpidColons, formatBits, formatRate } from '../notation/index.js';
 import { fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
-import { linkLabel, linkOfRef, linksAt, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
+import { guaranteeLines, linkLabel, linkOfRef, linksAt, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { symbolAt } from './navigation.js';
 import { grantHover } from './grant-hover.js';
 import { coreSwitchLine, virtualLinkLines } from './core-hover.js';
@@ -25,7 +25,8 @@ export function linkLine(l: LinkLoad): string {
   const cap = l.capacityBps === undefined ? 'unbounded' : formatRate(l.capacityBps, 'spaced');
   const rem = remainingBps(l);
   const free = rem === undefined ? '' : `, ${formatRate(rem, 'spaced')} free`;
-  return `\`${linkLabel(l)}\`: ${cap}, ${formatRate(l.reservedBps, 'spaced')} guaranteed${free}`;
+  const virtual = l.virtualBps > 0 ? ` + ${formatRate(l.virtualBps, 'spaced')} for virtual links` : '';
+  return `\`${linkLabel(l)}\`: ${cap}, ${formatRate(l.reservedBps, 'spaced')} guaranteed${virtual}${free}`;
 }
 
 function portLine(p: PortInfo): string {
@@ -132,10 +133,7 @@ export function hoverAt(model: EditorProgram, file: SourceFile, offset: number, 
       if (Number.isInteger(port)) md = portHover(model, s.container, port);
     } else if (s.kind === 'link') {
       const l = model.links.find((x) => x.link.symbolId === s.id);
-      if (l)
-        md =
-          `**link** ${linkLine(l)}` +
-          (l.guarantees.length ? `\n\n${l.guarantees.map((g) => `- ${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n')}` : '');
+      if (l) md = `**link** ${linkLine(l)}` + (l.guarantees.length || l.virtual.length ? `\n\n${guaranteeLines(l, '- ').join('\n')}` : '');
     } else if (s.kind === 'rule') md = `**rule ${s.name}** of slice ${s.container}`;
     else if (s.kind === 'class') md = `**class ${s.name}** of slice ${s.container}`;
     if (md) return { range: hit.range, markdown: md };

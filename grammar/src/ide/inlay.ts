@@ -1,10 +1,12 @@
 // Inlay hint values: normalised rates and remaining link capacity.
 import type { Position, RateLit, SourceFile } from '../syntax/ast.js';
 import { formatRate } from '../notation/rate.js';
-import { linkOfRef, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
+import { guaranteeLines, linkOfRef, remainingBps, type EditorProgram, type LinkLoad } from './editor-program.js';
 import { walk } from './walk.js';
 import { grantModels, type GrantModel } from '../check/grant-model.js';
 import type { SliceDecl } from '../syntax/ast.js';
+import { admitCore } from '../check/core-admission.js';
+import { corePathText } from './core-hover.js';
 
 export interface InlayHintValue {
   position: Position;
@@ -45,7 +47,7 @@ export function inlayHints(model: EditorProgram, file: SourceFile, startOffset =
       position: decl.range.end,
       label: capacityHint(l),
       kind: 'capacity',
-      tooltip: l.guarantees.map((g) => `${g.slice}: ${formatRate(g.bps, 'spaced')}`).join('\n') || 'no guarantees',
+      tooltip: guaranteeLines(l, '').join('\n') || 'no guarantees',
     });
   }
   for (const item of file.items) {
@@ -55,9 +57,13 @@ export function inlayHints(model: EditorProgram, file: SourceFile, startOffset =
       for (const q of st.items) {
         if (q.kind !== 'Guarantee') continue;
         for (const lr of q.links) {
+          if (!inView(lr.range.end)) continue;
           const l = linkOfRef(model, lr);
-          if (!l || !inView(lr.range.end)) continue;
-          out.push({ position: lr.range.end, label: capacityHint(l), kind: 'capacity' });
+          if (l) out.push({ position: lr.range.end, label: capacityHint(l), kind: 'capacity' });
+          else if (lr.b) {
+            const hint = virtualLinkHint(model, item, lr.a.switch.name, lr.b.switch.name);
+            if (hint) out.push({ position: lr.range.end, kind: 'capacity', ...hint });
+          }
         }
       }
     }
@@ -71,6 +77,23 @@ export function inlayHints(model: EditorProgram, file: SourceFile, startOffset =
   }
   out.sort((a, b) => a.position.offset - b.position.offset);
   return out;
+}
+
+/** `via c1, c3` after a guarantee on a virtual link: the core switches of its preferred path. */
+function virtualLinkHint(model: EditorProgram, slice: SliceDecl, x: string, y: string): { label: string; tooltip: string } | undefined {
+  if (model.program.core.size === 0) return undefined;
+  const info = model.program.slices.find((s) => s.decl === slice);
+  const v =
+    info &&
+    admitCore(model.program)
+      .bySlice.get(info)
+      ?.find((w) => (w.link.a === x && w.link.b === y) || (w.link.a === y && w.link.b === x));
+  const preferred = v?.paths[0];
+  if (!v || !preferred) return undefined;
+  return {
+    label: `via ${preferred.hops.map((h) => h.switch).join(', ')}`,
+    tooltip: v.paths.map((p, i) => `${i === 0 ? 'preferred' : 'alternative'}: ${corePathText(v.link.a, v.link.b, p)}`).join('\n'),
+  };
 }
 
 /** The limits a slice leaves out and takes from its owner's grant (docs/language.md, Grants). */

@@ -99,3 +99,22 @@ test('hover: the core keyword, a core switch, and a slice with its virtual link 
   const bare = ide.hoverAt(m, file, SAMPLE.indexOf('slice red') + 7)!.markdown;
   assert.match(bare, /- `e1<->e2`: 300 Mbit\/s guaranteed\n {2}- preferred: e1:2 → c1/);
 });
+
+test('links of the core count the virtual links reserved on them; a virtual-link guarantee shows its path inlay', () => {
+  const { file, model: m } = model();
+  const direct = m.links.find((l) => l.link.id === 'c1:3<->c3:3')!;
+  assert.equal(direct.reservedBps, 0);
+  assert.equal(direct.virtualBps, 600_000_000);
+  assert.equal(ide.remainingBps(direct), 400_000_000);
+  const hover = ide.hoverAt(m, file, SAMPLE.indexOf('link c1:3 <-> c3:3') + 10)!.markdown;
+  assert.match(hover, /1 Gbit\/s, 0 bit\/s guaranteed \+ 600 Mbit\/s for virtual links, 400 Mbit\/s free/);
+  assert.match(hover, /- blue: 300 Mbit\/s \(virtual link e1<->e2\)\n- red: 300 Mbit\/s \(virtual link e1<->e2\)/);
+  const hints = ide.inlayHints(m, file).filter((h) => h.label.startsWith('via '));
+  assert.deepEqual(
+    hints.map((h) => [h.position.line, h.label, h.tooltip]),
+    [
+      [43, 'via c1, c3', 'preferred: e1:2 → c1 (1→3) → c3 (3→1) → e2:2\nalternative: e1:2 → c1 (1→2) → c2 (1→2) → c3 (2→1) → e2:2'],
+      [56, 'via c1, c3', 'preferred: e1:2 → c1 (1→3) → c3 (3→1) → e2:2\nalternative: e1:2 → c1 (1→2) → c2 (1→2) → c3 (2→1) → e2:2'],
+    ],
+  );
+});
