@@ -60,6 +60,16 @@ export function virtualGuarantees(slice: SliceInfo): VirtualGuarantee[] {
   return out;
 }
 
+/** Every VLAN id a slice matches as a customer tag (`vlan_vid N`): virtual links never take them as tags. */
+export function customerVlanIds(program: Program): Set<number> {
+  const out = new Set<number>();
+  for (const s of program.slices)
+    for (const r of s.rules)
+      for (const fm of r.decl.match)
+        if (fm.field.name === 'vlan_vid' && fm.value?.kind === 'Number' && fm.value.value !== undefined) out.add(fm.value.value);
+  return out;
+}
+
 const cache = new WeakMap<Program, CoreAdmission>();
 
 export function admitCore(program: Program): CoreAdmission {

@@ -10,7 +10,7 @@ import { linksBySwitch, sliceViewPorts } from '../bind/view.js';
 import { formatRate } from '../notation/rate.js';
 import { allocateOverlays, allocateVirtualLinkTags } from '../lower/overlay.js';
 import { allocateVirtualPorts } from '../lower/virtual-ports.js';
-import { admitCore, virtualGuarantees, type AdmittedVirtualLink, type VirtualGuarantee } from './core-admission.js';
+import { admitCore, customerVlanIds, virtualGuarantees, type AdmittedVirtualLink, type VirtualGuarantee } from './core-admission.js';
 
 export function checkCore(program: Program): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -146,7 +146,7 @@ function numbering(program: Program, out: Diagnostic[]): void {
   const requests = slices.flatMap((s) =>
     (sliceCoreView(program, s)?.virtualLinks ?? []).map((v) => ({ key: `${s.name} ${v.id}`, type: overlays.get(s.name)!.type })),
   );
-  const tags = allocateVirtualLinkTags(requests, overlays);
+  const tags = allocateVirtualLinkTags(requests, overlays, undefined, customerVlanIds(program));
   for (const s of slices) {
     const view = sliceCoreView(program, s);
     if (!view) continue;

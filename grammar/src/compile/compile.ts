@@ -4,7 +4,7 @@ import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
 import type { Program, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
-import { admitCore, type AdmittedVirtualLink } from '../check/core-admission.js';
+import { admitCore, customerVlanIds, type AdmittedVirtualLink } from '../check/core-admission.js';
 import { bySwitchDpid } from '../bind/core-paths.js';
 import { checkWorkspace, hasErrors, PROGRAM_CHECKS } from '../check/workspace.js';
 import type { GrantScope } from '../check/grants.js';
@@ -130,6 +130,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
     slices.flatMap((s) => (core.bySlice.get(s) ?? []).map((v) => ({ key: `${s.name} ${v.link.id}`, type: overlays.get(s.name)!.type }))),
     overlays,
     previous.virtualTags,
+    customerVlanIds(program),
   );
 
   const planSwitches: PlanSwitch[] = switches.map((sw) => ({

@@ -109,13 +109,16 @@ export interface VirtualTagRequest {
  * slice's overlay type that no slice and no other virtual link holds. In request order, a virtual
  * link first keeps its `previous` tag when it is in the pool, of its type and still free; the rest
  * then take the lowest free tags in order. Undefined for one when its pool is exhausted.
+ * `customerVlans`: VLAN ids that slices match as customer tags (`vlan_vid`): never given to a virtual
+ * link, so that a customer-tagged frame crossing the core is never taken for a virtual link's.
  */
 export function allocateVirtualLinkTags(
   requests: VirtualTagRequest[],
   slices: Map<string, OverlayAssignment>,
   previous?: ReadonlyMap<string, { type: OverlayType; tag: number }>,
+  customerVlans: Iterable<number> = [],
 ): Map<string, number | undefined> {
-  const used: Record<OverlayType, Set<number>> = { vlan: new Set(), mpls: new Set() };
+  const used: Record<OverlayType, Set<number>> = { vlan: new Set(customerVlans), mpls: new Set() };
   for (const a of slices.values()) used[a.type].add(a.tag);
   const out = new Map<string, number | undefined>();
   for (const r of requests) {

@@ -152,3 +152,23 @@ test('previous plan: a virtual link keeps its tag and its virtual ports when ano
   // Deterministic with a previous plan too.
   assert.equal(serializePlan(compileOk(grown, first)), serializePlan(kept));
 });
+
+test('a virtual link never takes a VLAN id that a slice matches as a customer tag', () => {
+  const text = SAMPLE.replace('overlay vlan 102', 'overlay mpls 16').replace(
+    'hosts: match on e1:3, e2:3',
+    'hosts: match vlan_vid 3 on e1:3, e2:3',
+  );
+  const plan = compileOk(text);
+  const tags = plan.slices.map((s) => [s.name, s.overlay.type, s.virtualLinks![0]!.tag]);
+  // blue's virtual link is MPLS (17: 16 is blue's own label); red's is VLAN 2, the lowest free one.
+  assert.deepEqual(tags, [
+    ['blue', 'mpls', 17],
+    ['red', 'vlan', 2],
+  ]);
+  // With blue matching customer tag 2, red's virtual link skips it.
+  const skipped = compileOk(text.replace('vlan_vid 3', 'vlan_vid 2'));
+  assert.deepEqual(
+    skipped.slices.map((s) => s.virtualLinks![0]!.tag),
+    [17, 3],
+  );
+});
