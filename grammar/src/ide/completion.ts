@@ -2,6 +2,8 @@
 // the statement) comes from a small tolerant scan of the text before the
 // cursor, so it works while the user is typing broken text; names (switches,
 // ports, links, slices) come from the bound program.
+import { sliceCoreView } from '../bind/core-paths.js';
+import { corePathText } from './core-hover.js';
 import type { SourceFile } from '../syntax/ast.js';
 import { formatRate } from '../notation/rate.js';
 import { FIELDS, fieldInfo, KEYWORDS, VALUE_NAMES } from './docs.js';
@@ -322,6 +324,19 @@ function links(model: EditorProgram): CompletionCandidate[] {
   });
 }
 
+/** The virtual links of the slice being edited (managed core): `e1 <-> e2`, first. */
+function virtualLinks(model: EditorProgram, slice: string | undefined): CompletionCandidate[] {
+  const info = slice === undefined ? undefined : model.program.sliceByName.get(slice);
+  const view = info && sliceCoreView(model.program, info);
+  return (view?.virtualLinks ?? []).map((v) => ({
+    label: `${v.a} <-> ${v.b}`,
+    kind: 'link' as const,
+    detail: 'virtual link across the core',
+    documentation: `virtual link **${v.id}**, shortest path ${corePathText(v.a, v.b, v.paths[0]!)}`,
+    sortText: `0${v.id}`,
+  }));
+}
+
 /** Overlay tags of a mode that some slice uses. */
 export function usedTags(model: EditorProgram, mode: 'vlan' | 'mpls'): Set<number> {
   const used = new Set<number>();
@@ -470,7 +485,7 @@ function candidates(model: EditorProgram, ctx: CompletionContext, flags: { incom
       if ((first === 'guarantee' || first === 'cap') && st.length === 1) return rateUnits(ctx.prefix);
       if (first === 'guarantee') {
         if (st.length === 2) return [kw('on')];
-        if (last === 'on' || last === ',') return links(model);
+        if (last === 'on' || last === ',') return [...virtualLinks(model, ctx.slice), ...links(model)];
         if (last === '<->') return locations(model, ctx.prefix, flags);
       }
       return [];

@@ -118,3 +118,14 @@ test('links of the core count the virtual links reserved on them; a virtual-link
     ],
   );
 });
+
+test('completion after guarantee … on offers the slice virtual links first', () => {
+  const text = SAMPLE.replace('guarantee 300Mbps on e1 <-> e2\n  }\n}\n\n// Blue', 'guarantee 300Mbps on \n  }\n}\n\n// Blue');
+  const f = parse(text, 'core.slice');
+  const m = ide.buildEditorProgram([f]);
+  const items = ide.completeAt(m, f, text.indexOf('guarantee 300Mbps on ') + 21).items;
+  assert.deepEqual(
+    items.filter((i) => i.detail === 'virtual link across the core').map((i) => [i.label, i.documentation]),
+    [['e1 <-> e2', 'virtual link **e1<->e2**, shortest path e1:2 → c1 (1→3) → c3 (3→1) → e2:2']],
+  );
+});
