@@ -87,8 +87,19 @@ function compareLinkLists(x: LinkInfo[], y: LinkInfo[]): number {
   return 0;
 }
 
+const pathCache = new WeakMap<Program, Map<string, CorePathInfo[]>>();
+
 /** Paths from a to b whose inner switches are all core switches (at least one), fewest links first, then lowest link ids. */
 export function corePaths(program: Program, a: string, b: string): CorePathInfo[] {
+  let cache = pathCache.get(program);
+  if (!cache) pathCache.set(program, (cache = new Map()));
+  const key = `${a} ${b}`;
+  let paths = cache.get(key);
+  if (!paths) cache.set(key, (paths = searchCorePaths(program, a, b)));
+  return paths;
+}
+
+function searchCorePaths(program: Program, a: string, b: string): CorePathInfo[] {
   const bySwitch = linksBySwitch(program);
   const core = program.core;
   const found: LinkInfo[][] = [];
