@@ -100,6 +100,7 @@ function guaranteeTarget(program: Program, s: SliceInfo, view: SliceCoreView | u
       a: g.a,
       b: g.b,
       reason,
+      ...(direct ? { link: direct.id.replace('<->', ' <-> ') } : {}),
     }),
   );
 }

@@ -1,5 +1,6 @@
 // Quick fixes for checker diagnostics, as plain edits: add the missing port or
-// switch, pick a free overlay tag, move a VLAN-slicing slice to an MPLS overlay, rename a duplicate, lower a guarantee to fit.
+// switch, pick a free overlay tag, move a VLAN-slicing slice to an MPLS overlay, rename a duplicate, lower a guarantee to fit
+// (on a link, or on a virtual link across the core), guarantee a declared link instead of two switches it joins.
 import type { Diagnostic } from '../api.js';
 import type { LinkDecl, NetworkDecl, PortRef, Range, SliceDecl, SourceFile } from '../syntax/ast.js';
 import { formatRate, rateLiteral } from '../notation/rate.js';
@@ -205,9 +206,37 @@ export function quickFixes(model: EditorProgram, file: SourceFile, d: Diagnostic
       return lowerGuarantee(model, file, d);
     case 'SL701':
       return rewriteLinkFix(file, d);
+    case 'SL803':
+      return lowerVirtualGuarantee(file, d);
+    case 'SL804':
+      return guaranteeDirectLink(file, d);
     default:
       return [];
   }
+}
+
+/** SL803's quick fix: the guarantee lowered to the most some core path admits. */
+function lowerVirtualGuarantee(file: SourceFile, d: Diagnostic): QuickFix[] {
+  const fits = d.data?.['fitsBps'];
+  const stmt = nodeAt<{ kind: 'Guarantee'; rate?: { range: Range } }>(file, d.range, 'Guarantee');
+  if (typeof fits !== 'number' || fits <= 0 || !stmt?.rate) return [];
+  const edit: FileEdit = { file: file.path, range: stmt.rate.range, newText: rateLiteral(fits) };
+  return [
+    {
+      title: `Lower the guarantee to ${formatRate(fits, 'spaced')} (the most a path through the core admits)`,
+      code: d.code,
+      edits: [edit],
+      preferred: true,
+    },
+  ];
+}
+
+/** SL804's quick fix when a declared link joins the two switches: guarantee that link by its ports. */
+function guaranteeDirectLink(file: SourceFile, d: Diagnostic): QuickFix[] {
+  const link = d.data?.['link'];
+  if (typeof link !== 'string') return [];
+  const edit: FileEdit = { file: file.path, range: d.range, newText: link };
+  return [{ title: `Guarantee the declared link ${link}`, code: d.code, edits: [edit], preferred: true }];
 }
 
 /** SL701's quick fix: the link declaration's ends rewritten to the discovered link. */

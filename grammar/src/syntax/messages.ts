@@ -4,7 +4,7 @@ import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } fr
 /** What else may stand where a closing brace was expected, per grammar rule. */
 const BLOCK_CONTENT: Record<string, string> = {
   file: "'network' or 'slice'",
-  network: 'a switch or link',
+  network: 'a switch, link or core line',
   switchBody: 'a port line',
   slice: 'a slice statement (owner, controller, overlay, flowspace, qos, limits)',
   flowspaceBlock: 'a rule (NAME: match …)',

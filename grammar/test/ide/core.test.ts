@@ -9,6 +9,7 @@ import { parse } from '../../src/syntax/parse.js';
 import { format } from '../../src/format/format.js';
 import { compile } from '../../src/compile/compile.js';
 import * as ide from '../../src/ide/index.js';
+import { checkWorkspace } from '../../src/check/index.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const SAMPLE = readFileSync(`${root}samples/core/core.slice`, 'utf8');
@@ -129,3 +130,31 @@ test('completion after guarantee … on offers the slice virtual links first', (
     [['e1 <-> e2', 'virtual link **e1<->e2**, shortest path e1:2 → c1 (1→3) → c3 (3→1) → e2:2']],
   );
 });
+
+test('quick fixes: SL803 lowers the guarantee to what a path admits; SL804 on two linked switches names the link', () => {
+  const full = SAMPLE.replace('link c1:3 <-> c3:3 capacity 1Gbps', 'link c1:3 <-> c3:3 capacity 500Mbps').replace(
+    'link c1:2 <-> c2:1 capacity 1Gbps',
+    'link c1:2 <-> c2:1 capacity 250Mbps',
+  );
+  const f = parse(full, 'core.slice');
+  const { diagnostics } = checkWorkspace([f]);
+  const sl803 = diagnostics.find((d) => d.code === 'SL803')!;
+  assert.equal(sl803.data?.['fitsBps'], 250_000_000);
+  const [lower] = ide.quickFixes(ide.buildEditorProgram([f]), f, sl803);
+  assert.equal(lower!.title, 'Lower the guarantee to 250 Mbit/s (the most a path through the core admits)');
+  assert.equal(applyOne(full, lower!.edits[0]!), full.replace(/(slice red[\s\S]*?guarantee )300Mbps/, '$1250Mbps'));
+
+  const linked = SAMPLE.replace('  core c1, c2, c3', '  link e1:4 <-> e2:4\n  core c1, c2, c3')
+    .replace('port 3 "blue-h1"', 'port 3 "blue-h1"\n    port 4')
+    .replace('port 3 "blue-h2"', 'port 3 "blue-h2"\n    port 4');
+  const g = parse(linked, 'core.slice');
+  const sl804 = checkWorkspace([g]).diagnostics.filter((d) => d.code === 'SL804');
+  assert.equal(sl804.length, 2);
+  const [fix] = ide.quickFixes(ide.buildEditorProgram([g]), g, sl804[0]!);
+  assert.equal(fix!.title, 'Guarantee the declared link e1:4 <-> e2:4');
+  assert.match(applyOne(linked, fix!.edits[0]!), /guarantee 300Mbps on e1:4 <-> e2:4\n/);
+});
+
+function applyOne(text: string, e: { range: { start: { offset: number }; end: { offset: number } }; newText: string }): string {
+  return text.slice(0, e.range.start.offset) + e.newText + text.slice(e.range.end.offset);
+}

@@ -42,7 +42,7 @@ test('missing } of a network: the following slices are still in the tree', () =>
   const f = parse('network n {\n  switch s1 dpid 1\nslice s { owner "x" }\nslice t { controller "a" }', 't');
   assert.deepEqual(names(f), ['Network:n', 'Slice:s', 'Slice:t']);
   assert.equal(f.errors.length, 1);
-  assert.equal(f.errors[0]!.message, "expected '}' or a switch or link, found 'slice'");
+  assert.equal(f.errors[0]!.message, "expected '}' or a switch, link or core line, found 'slice'");
   assert.deepEqual([f.errors[0]!.range.start.line, f.errors[0]!.range.start.character], [2, 0]);
 });
 
