@@ -5,6 +5,7 @@ import type { Diagnostic, RelatedInfo } from '../api.js';
 import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import type { Program, SliceInfo } from '../bind/program.js';
 import { type Reservation, reservationsByLink } from './admission.js';
+import { admitCore } from './core-admission.js';
 import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
 import { uncoveredPart } from '../headerspace/difference.js';
@@ -64,7 +65,7 @@ export function checkGrants(program: Program, scope: GrantScope = { kind: 'every
     if (!list) byOwner.set(owner.value, (list = []));
     list.push(s);
   }
-  const reservations = reservationsByLink(program);
+  const reservations = withVirtualGuarantees(program, reservationsByLink(program));
   for (const [owner, slices] of byOwner) {
     const g = models.get(owner)!;
     checkCount(g, slices, out);
@@ -176,6 +177,26 @@ function checkCount(g: GrantModel, slices: SliceInfo[], out: Diagnostic[]): void
 
 // ---------------------------------------------------------------- SL604
 
+/**
+ * The guarantees per link with, in a network with a managed core, each virtual-link guarantee
+ * counted on every link of its preferred path (where it is reserved): a grant's `bandwidth`
+ * bounds those too.
+ */
+function withVirtualGuarantees(program: Program, physical: Map<string, Reservation[]>): Map<string, Reservation[]> {
+  if (program.core.size === 0) return physical;
+  const out = new Map([...physical].map(([k, v]) => [k, [...v]]));
+  for (const list of admitCore(program).bySlice.values()) {
+    for (const v of list) {
+      for (const l of v.paths[0]?.links ?? []) {
+        let rs = out.get(l.key);
+        if (!rs) out.set(l.key, (rs = []));
+        for (const g of v.guarantees) rs.push({ slice: v.slice.name, file: g.file, range: g.range, bps: g.bps });
+      }
+    }
+  }
+  return out;
+}
+
 function checkBandwidth(
   program: Program,
   reservations: Map<string, Reservation[]>,
@@ -206,12 +227,17 @@ function checkBandwidth(
     }
   }
   const mine = new Set(slices.map((s) => `${s.file}\0${s.name}`));
-  for (const [key, all] of reservations) {
+  // A virtual-link guarantee crosses several links: it is reported once, for the first of them (by link key).
+  const reported = new Set<string>();
+  for (const [key, all] of [...reservations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const list = all.filter((r) => mine.has(`${r.file}\0${r.slice}`));
     const sum = list.reduce((a, r) => a + r.bps, 0);
     if (sum <= limit) continue;
     const link = program.linkByKey.get(key)!;
     for (const r of list) {
+      const where = `${r.file}#${r.range.start.offset}`;
+      if (reported.has(where)) continue;
+      reported.add(where);
       const fits = Math.max(0, limit - (sum - r.bps));
       const others = list
         .filter((o) => o !== r)
