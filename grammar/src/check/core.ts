@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../api.js';
 import { diagnostic, related } from '../diagnostics/diagnostic.js';
 import { sliceCoreView, virtualLinkBetween, type SliceCoreView } from '../bind/core-paths.js';
-import { switchHasPort, type Program, type SliceInfo } from '../bind/program.js';
+import { findPort, type Program, type SliceInfo } from '../bind/program.js';
 import { linksBySwitch, sliceViewPorts } from '../bind/view.js';
 import { formatRate } from '../notation/rate.js';
 import { allocateOverlays, allocateVirtualLinkTags } from '../lower/overlay.js';
@@ -157,7 +157,7 @@ function numbering(program: Program, out: Diagnostic[]): void {
     for (const e of view.edges) {
       const ids = view.virtualLinks.filter((v) => v.a === e || v.b === e).map((v) => v.id);
       const sw = program.switches.get(e)!;
-      const ports = allocateVirtualPorts(ids, (n) => sw.ports !== undefined && switchHasPort(sw, n));
+      const ports = allocateVirtualPorts(ids, (n) => findPort(sw, n) !== undefined);
       const missing = ids.filter((id) => ports.get(id) === undefined);
       if (missing.length) problems.push(`no free virtual port on ${e} for ${missing.join(', ')}`);
     }

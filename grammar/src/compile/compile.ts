@@ -4,8 +4,7 @@ import { resolveLocations } from '../bind/locations.js';
 import { sliceViewPorts } from '../bind/view.js';
 import type { Program, SliceInfo, SwitchInfo } from '../bind/program.js';
 import { reservationsByLink, type Reservation } from '../check/admission.js';
-import { admitCore, customerVlanIds, type AdmittedVirtualLink } from '../check/core-admission.js';
-import { bySwitchDpid } from '../bind/core-paths.js';
+import { admitCore, customerVlanIds } from '../check/core-admission.js';
 import { checkWorkspace, hasErrors, PROGRAM_CHECKS } from '../check/workspace.js';
 import type { GrantScope } from '../check/grants.js';
 import { grantModels, type GrantModel } from '../check/grant-model.js';
@@ -21,7 +20,6 @@ import type {
   PlanSliceSwitchView,
   PlanSwitch,
   PlanController,
-  PlanVirtualLink,
   PlanVirtualPort,
 } from '../plan/types.js';
 import type { Permission, SourceFile } from '../syntax/ast.js';
@@ -29,8 +27,8 @@ import { parseEndpoint } from '../lower/endpoint.js';
 import { lowerMatch } from '../lower/field-match.js';
 import { allocateIds, METER_POOL, QUEUE_POOL, type IdRequest } from './ids.js';
 import { allocateOverlays, allocateVirtualLinkTags } from '../lower/overlay.js';
-import { allocateVirtualPorts } from '../lower/virtual-ports.js';
 import { previousIds, queueKey, type PreviousIds } from './previous.js';
+import { numberVirtualPorts, planCore, planVirtualLinks } from './virtual-links.js';
 
 export interface CompileResult {
   plan: Plan | undefined;
@@ -259,14 +257,7 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
       name: program.network?.name ?? '',
       switches: planSwitches,
       links: planLinks,
-      ...(hasCore
-        ? {
-            core: [...program.core.keys()]
-              .map((n) => program.switches.get(n)!)
-              .sort(bySwitchDpid)
-              .map((sw) => dpidHex(sw.dpid)),
-          }
-        : {}),
+      ...(hasCore ? { core: planCore(program) } : {}),
     },
     slices: planSlices,
     flowspace: flowspace.map((e, i) => ({ id: i + 1, ...e })),
@@ -305,62 +296,6 @@ function sliceView(program: Program, s: SliceInfo, virtualPorts: Map<string, Pla
       return v;
     })
     .sort((a, b) => cmp(a.dpid, b.dpid));
-}
-
-/** Switch → the slice's virtual ports there, sorted by number (docs/plan.md, virtual ports). */
-function numberVirtualPorts(
-  program: Program,
-  slice: string,
-  admitted: AdmittedVirtualLink[],
-  previous: PreviousIds,
-): Map<string, PlanVirtualPort[]> {
-  const out = new Map<string, PlanVirtualPort[]>();
-  const ends = new Map<string, string[]>();
-  for (const v of admitted) {
-    for (const e of [v.link.a, v.link.b]) {
-      let ids = ends.get(e);
-      if (!ids) ends.set(e, (ids = []));
-      ids.push(v.link.id);
-    }
-  }
-  for (const [name, ids] of ends) {
-    const sw = program.switches.get(name)!;
-    const numbers = allocateVirtualPorts(
-      ids,
-      (n) => sw.ports !== undefined && sw.ports.some((p) => p.first <= n && n <= p.last),
-      previous.virtualPorts.get(`${slice} ${name}`),
-    );
-    out.set(
-      name,
-      ids.map((link) => ({ number: numbers.get(link)!, link })).sort((a, b) => a.number - b.number),
-    );
-  }
-  return out;
-}
-
-/** A slice's virtual links across the managed core, by id, with their admitted paths. */
-function planVirtualLinks(
-  program: Program,
-  slice: string,
-  admitted: AdmittedVirtualLink[],
-  virtualPorts: Map<string, PlanVirtualPort[]>,
-  tags: Map<string, number | undefined>,
-): PlanVirtualLink[] {
-  const dpidOf = (name: string): DpidHex => dpidHex(program.switches.get(name)!.dpid);
-  const portOf = (sw: string, id: string): number => virtualPorts.get(sw)!.find((p) => p.link === id)!.number;
-  return admitted.map(({ link, bps, paths }) => ({
-    id: link.id,
-    a: { switch: link.a, dpid: dpidOf(link.a), port: portOf(link.a, link.id) },
-    b: { switch: link.b, dpid: dpidOf(link.b), port: portOf(link.b, link.id) },
-    tag: tags.get(`${slice} ${link.id}`)!,
-    bps,
-    paths: paths.map((p) => ({
-      links: p.links.map((l) => l.id),
-      aPort: p.aPort,
-      bPort: p.bPort,
-      hops: p.hops.map((h) => ({ dpid: dpidOf(h.switch), switch: h.switch, inPort: h.inPort, outPort: h.outPort })),
-    })),
-  }));
 }
 
 /** Every concrete port of a view entry: edge ports (declared ports for '*') and link ports. */
