@@ -133,7 +133,10 @@ export function hoverAt(model: EditorProgram, file: SourceFile, offset: number, 
       if (Number.isInteger(port)) md = portHover(model, s.container, port);
     } else if (s.kind === 'link') {
       const l = model.links.find((x) => x.link.symbolId === s.id);
-      if (l) md = `**link** ${linkLine(l)}` + (l.guarantees.length || l.virtual.length ? `\n\n${guaranteeLines(l, '- ').join('\n')}` : '');
+      if (l) {
+        const guarantees = guaranteeLines(l, '- ');
+        md = `**link** ${linkLine(l)}${guarantees.length ? `\n\n${guarantees.join('\n')}` : ''}`;
+      }
     } else if (s.kind === 'rule') md = `**rule ${s.name}** of slice ${s.container}`;
     else if (s.kind === 'class') md = `**class ${s.name}** of slice ${s.container}`;
     if (md) return { range: hit.range, markdown: md };
