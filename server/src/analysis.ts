@@ -86,6 +86,11 @@ export class Analysis {
     private readonly runtime: () => RuntimeGrantState = () => ({ kind: 'off' }),
   ) {}
 
+  /** What the connected runtime reports about its network (undefined: not connected). */
+  currentRuntimeTopology(): ide.RuntimeTopology | undefined {
+    return this.runtimeTopology;
+  }
+
   /** The runtime's topology changed (or the client disconnected): the next check judges the declarations again. */
   setRuntimeTopology(t: ide.RuntimeTopology | undefined): void {
     this.runtimeTopology = t;

@@ -21,7 +21,7 @@ export function registerHover(ctx: ServerContext): void {
         const auto = !ov || (ov.kind === 'Overlay' && ov.mode === 'auto');
         if (auto || at.model.program.core.size > 0) plan = ctx.analysis.compiledPlan(at.file.path);
       }
-      const h = ide.hoverAt(at.model, at.file, at.offset, { plan });
+      const h = ide.hoverAt(at.model, at.file, at.offset, { plan, runtime: ctx.analysis.currentRuntimeTopology() });
       if (!h) return null;
       return {
         range: toRange(h.range),

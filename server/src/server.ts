@@ -48,7 +48,12 @@ function isRuntimeTopology(t: unknown): t is ide.RuntimeTopology {
       (l) => end(l?.a) && end(l?.b) && ['seen', 'missing', 'miswired'].includes(l.state) && (l.seen === undefined || Array.isArray(l.seen)),
     ) &&
     Array.isArray(x.portsDown) &&
-    x.portsDown.every((p) => typeof p?.port === 'number')
+    x.portsDown.every((p) => typeof p?.port === 'number') &&
+    (x.virtualLinks === undefined ||
+      (Array.isArray(x.virtualLinks) &&
+        x.virtualLinks.every(
+          (v) => typeof v?.slice === 'string' && typeof v.id === 'string' && (v.links === null || Array.isArray(v.links)),
+        )))
   );
 }
 export const SERVER_VERSION = '0.1.0';

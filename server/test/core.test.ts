@@ -1,5 +1,6 @@
 // The managed core over real JSON-RPC: a slice's hover lists its virtual link with the compiled
-// paths and, from the compiled plan, its virtual ports and tag.
+// paths, its virtual ports and tag from the compiled plan, and the current path when the connected
+// runtime reports it (dfvisor/runtimeTopology).
 import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,5 +34,19 @@ describe('managed core in the editor', () => {
       'preferred: e1:2 → c1 (1→3) → c3 (3→1) → e2:2',
       'alternative: e1:2 → c1 (1→2) → c2 (1→2) → c3 (2→1) → e2:2',
     );
+  });
+
+  it('shows the path the connected runtime uses now, when it reports one', async () => {
+    const f = fixture(SAMPLE.replace('slice blue', 'slice bl<|>ue'));
+    const uri = ws.uri('core.slice');
+    await client.open(uri, f.text);
+    await client.conn.sendNotification('dfvisor/runtimeTopology', {
+      network: 'managed',
+      links: [],
+      portsDown: [],
+      virtualLinks: [{ slice: 'blue', id: 'e1<->e2', links: ['e1:2<->c1:1', 'c1:2<->c2:1', 'c2:2<->c3:2', 'c3:1<->e2:2'] }],
+    });
+    await expectHover(client, uri, f.cursors[0]!, '- current (runtime): e1:2 → c1 (1→2) → c2 (1→2) → c3 (2→1) → e2:2');
+    await client.conn.sendNotification('dfvisor/runtimeTopology', null);
   });
 });

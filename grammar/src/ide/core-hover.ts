@@ -1,12 +1,14 @@
 // Hover text for the managed core: a slice's virtual links with their paths (preferred first),
 // and a core switch. The paths are the compiled ones (the same admission as the plan); virtual
-// port numbers and tags come from the compiled plan when the caller has one.
+// port numbers and tags come from the compiled plan when the caller has one, and the path each
+// virtual link uses now from the connected runtime when it reports it.
 import type { CorePathInfo } from '../bind/core-paths.js';
 import type { SliceInfo } from '../bind/program.js';
-import { admitCore } from '../check/core-admission.js';
+import { admitCore, type AdmittedVirtualLink } from '../check/core-admission.js';
 import { formatRate } from '../notation/rate.js';
 import type { Plan } from '../plan/types.js';
 import type { EditorProgram } from './editor-program.js';
+import type { RuntimeTopology } from './runtime-topology.js';
 
 /** `e1:2 → c1 (1→3) → c3 (3→1) → e2:2`: from the virtual link's `a` switch to its `b` switch. */
 export function corePathText(a: string, b: string, p: CorePathInfo): string {
@@ -14,7 +16,7 @@ export function corePathText(a: string, b: string, p: CorePathInfo): string {
 }
 
 /** The "Virtual links" lines of a slice's hover; empty when the network has no core. */
-export function virtualLinkLines(model: EditorProgram, slice: SliceInfo, plan: Plan | undefined): string[] {
+export function virtualLinkLines(model: EditorProgram, slice: SliceInfo, plan: Plan | undefined, runtime?: RuntimeTopology): string[] {
   if (model.program.core.size === 0) return [];
   const admitted = admitCore(model.program).bySlice.get(slice) ?? [];
   if (admitted.length === 0) return ['', 'Virtual links: none (the slice has no two edge switches joined only by the core)'];
@@ -29,11 +31,20 @@ export function virtualLinkLines(model: EditorProgram, slice: SliceInfo, plan: P
     for (const [i, path] of v.paths.entries()) {
       lines.push(`  - ${i === 0 ? 'preferred' : 'alternative'}: ${corePathText(v.link.a, v.link.b, path)}`);
     }
+    const now = runtime?.virtualLinks?.find((x) => x.slice === slice.name && x.id === v.link.id);
+    if (now) lines.push(`  - current (runtime): ${currentText(v, now.links)}`);
   }
   return lines;
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** The path the runtime uses now: one of the compiled paths by its links, else the link ids as reported. */
+function currentText(v: AdmittedVirtualLink, links: string[] | null): string {
+  if (links === null) return 'no path is up: the virtual port is down';
+  const known = v.paths.find((p) => p.links.length === links.length && p.links.every((l, i) => l.id === links[i]));
+  return known ? corePathText(v.link.a, v.link.b, known) : links.join(', ');
+}
 
 /** The line a core switch's hover adds. */
 export function coreSwitchLine(model: EditorProgram, name: string): string | undefined {

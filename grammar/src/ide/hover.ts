@@ -8,6 +8,7 @@ import { guaranteeLines, linkLabel, linkOfRef, linksAt, remainingBps, type Edito
 import { symbolAt } from './navigation.js';
 import { grantHover } from './grant-hover.js';
 import { coreSwitchLine, virtualLinkLines } from './core-hover.js';
+import type { RuntimeTopology } from './runtime-topology.js';
 import { virtualGuarantees } from '../check/core-admission.js';
 import { pathAt, rangeOf, type AnyRanged } from './walk.js';
 
@@ -19,6 +20,8 @@ export interface HoverInfo {
 export interface HoverOptions {
   /** The compiled plan, when available: gives auto-assigned overlay tags. */
   plan?: Plan;
+  /** What the connected runtime reports (its virtual links' current paths), when connected. */
+  runtime?: RuntimeTopology;
 }
 
 export function linkLine(l: LinkLoad): string {
@@ -80,7 +83,7 @@ function overlayText(slice: SliceDecl, name: string, plan: Plan | undefined): st
   return `${ov.mode} ${ov.tag?.text ?? '?'}`;
 }
 
-function sliceHover(model: EditorProgram, name: string, plan: Plan | undefined): string | undefined {
+function sliceHover(model: EditorProgram, name: string, { plan, runtime }: HoverOptions): string | undefined {
   const info = model.program.sliceByName.get(name);
   const s = info?.decl;
   if (!info || !s) return undefined;
@@ -105,7 +108,7 @@ function sliceHover(model: EditorProgram, name: string, plan: Plan | undefined):
       );
     }
   }
-  lines.push(...virtualLinkLines(model, info, plan));
+  lines.push(...virtualLinkLines(model, info, plan, runtime));
   return lines.join('\n');
 }
 
@@ -125,7 +128,7 @@ export function hoverAt(model: EditorProgram, file: SourceFile, offset: number, 
     if (s.kind === 'switch') {
       const sw = program.switches.get(s.name);
       if (sw) md = switchHover(model, sw);
-    } else if (s.kind === 'slice') md = sliceHover(model, s.name, options.plan);
+    } else if (s.kind === 'slice') md = sliceHover(model, s.name, options);
     else if (s.kind === 'network') md = `**network ${s.name}**\n\n${program.switches.size} switches, ${program.links.length} links`;
     else if (s.kind === 'port' && s.container !== undefined) {
       // On a reference the number written (`s1:2`); on a declaration its first port.

@@ -24,6 +24,12 @@ export interface RuntimeTopology {
     seen?: Array<{ a: RuntimeLinkEnd; b: RuntimeLinkEnd; since: string }>;
   }>;
   portsDown: Array<{ switch: string | null; port: number; name: string; reason: 'link-down' | 'admin-down' }>;
+  /**
+   * Virtual links across the managed core and the path each uses now (physical link ids from its `a`
+   * end; null: no path is up, the virtual port is down). Optional: a runtime that does not report it
+   * leaves the editor showing the compiled paths only.
+   */
+  virtualLinks?: Array<{ slice: string; id: string; links: string[] | null }>;
 }
 
 const endText = (e: { switch: string | null; dpid: string; port: number }) => `${e.switch ?? e.dpid}:${e.port}`;

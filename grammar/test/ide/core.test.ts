@@ -96,6 +96,20 @@ test('hover: the core keyword, a core switch, and a slice with its virtual link 
     '  - preferred: e1:2 → c1 (1→3) → c3 (3→1) → e2:2',
     '  - alternative: e1:2 → c1 (1→2) → c2 (1→2) → c3 (2→1) → e2:2',
   ]);
+  // The connected runtime's current path: a compiled one by its links, or none up.
+  const runtime = (links: string[] | null) => ({
+    network: 'managed',
+    links: [],
+    portsDown: [],
+    virtualLinks: [{ slice: 'red', id: 'e1<->e2', links }],
+  });
+  const moved = ide.hoverAt(m, file, SAMPLE.indexOf('slice red') + 7, {
+    plan,
+    runtime: runtime(['e1:2<->c1:1', 'c1:2<->c2:1', 'c2:2<->c3:2', 'c3:1<->e2:2']),
+  });
+  assert.match(moved!.markdown, /\n {2}- current \(runtime\): e1:2 → c1 \(1→2\) → c2 \(1→2\) → c3 \(2→1\) → e2:2$/);
+  const down = ide.hoverAt(m, file, SAMPLE.indexOf('slice red') + 7, { plan, runtime: runtime(null) });
+  assert.match(down!.markdown, /- current \(runtime\): no path is up: the virtual port is down$/);
   // Without a plan: the same paths, without ports and tag.
   const bare = ide.hoverAt(m, file, SAMPLE.indexOf('slice red') + 7)!.markdown;
   assert.match(bare, /- `e1<->e2`: 300 Mbit\/s guaranteed\n {2}- preferred: e1:2 → c1/);
