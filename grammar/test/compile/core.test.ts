@@ -172,3 +172,22 @@ test('a virtual link never takes a VLAN id that a slice matches as a customer ta
     [17, 3],
   );
 });
+
+test('same bytes whatever the file order: the network, core line and slices split over files', () => {
+  const netEnd = SAMPLE.indexOf('\n}\n') + 3;
+  const coreLine = '  core c1, c2, c3\n';
+  const network = SAMPLE.slice(0, netEnd).replace(coreLine, '');
+  const files = [
+    parse(network, 'a/network.slice'),
+    parse(`network managed {\n${coreLine}}\n`, 'a/core.slice'),
+    parse(SAMPLE.slice(netEnd), 'a/tenants.slice'),
+  ];
+  const plans = [files, [...files].reverse(), [files[1]!, files[2]!, files[0]!]].map((fs) => {
+    const r = compile(fs);
+    assert.deepEqual(r.diagnostics, []);
+    return serializePlan(r.plan!);
+  });
+  assert.equal(plans[1], plans[0]);
+  assert.equal(plans[2], plans[0]);
+  assert.equal(JSON.parse(plans[0]!).slices[0].virtualLinks.length, 1);
+});
