@@ -117,15 +117,18 @@ export function buildPlan(program: Program, options: CompileOptions = {}): Plan 
   const links = [...program.links].sort((a, b) => cmp(a.id, b.id));
   const slices = [...program.slices].sort(byName);
   const previous = previousIds(options.previous);
-  const overlays = allocateOverlays(slices, previous.overlays);
+  const core = admitCore(program);
+  const virtualKeys = (s: SliceInfo) => (core.bySlice.get(s) ?? []).map((v) => `${s.name} ${v.link.id}`);
+  // Virtual links that had a tag keep it: a slice that gets a fresh tag does not take it.
+  const keptVirtualTags = slices.flatMap((s) => virtualKeys(s).flatMap((k) => previous.virtualTags.get(k) ?? []));
+  const overlays = allocateOverlays(slices, previous.overlays, keptVirtualTags);
   const reservations = reservationsByLink(program);
   const guarantees = guaranteesBySlice(reservations);
   const grants = grantModels(program);
   const ids = allocateQosIds(slices, grants, guarantees, previous);
   const hasCore = program.core.size > 0;
-  const core = admitCore(program);
   const virtualTags = allocateVirtualLinkTags(
-    slices.flatMap((s) => (core.bySlice.get(s) ?? []).map((v) => ({ key: `${s.name} ${v.link.id}`, type: overlays.get(s.name)!.type }))),
+    slices.flatMap((s) => virtualKeys(s).map((key) => ({ key, type: overlays.get(s.name)!.type }))),
     overlays,
     previous.virtualTags,
     customerVlanIds(program),

@@ -43,10 +43,13 @@ function inPool(type: OverlayType, tag: number): boolean {
 /**
  * Assigns a tag to every slice (by name). `previous`: slice name → the tag it had in the
  * previous plan (auto or explicit); kept for auto slices when it is in the pools and free.
+ * `reserved`: tags a slice that gets a fresh tag does not take (the tags of virtual links that
+ * keep theirs from the previous plan), so that a new slice does not re-tag a virtual link.
  */
 export function allocateOverlays(
   slices: Array<{ name: string; decl: SliceDecl }>,
   previous?: ReadonlyMap<string, { type: OverlayType; tag: number }>,
+  reserved?: Iterable<{ type: OverlayType; tag: number }>,
 ): Map<string, OverlayAssignment> {
   const out = new Map<string, OverlayAssignment>();
   const used: Record<OverlayType, Set<number>> = { vlan: new Set(), mpls: new Set() };
@@ -71,6 +74,7 @@ export function allocateOverlays(
       fresh.push(name);
     }
   }
+  for (const r of reserved ?? []) used[r.type].add(r.tag);
   let vlanFrom: number = VLAN_POOL.first;
   let mplsFrom: number = MPLS_POOL.first;
   for (const name of fresh) {

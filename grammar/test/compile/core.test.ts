@@ -146,9 +146,13 @@ test('previous plan: a virtual link keeps its tag and its virtual ports when ano
   assert.equal(e1e2(fresh).a.port, VIRTUAL_PORT_BASE + 1);
   assert.equal(e1e2(kept).a.port, VIRTUAL_PORT_BASE);
   assert.equal(red(kept).virtualLinks!.find((v) => v.id === 'e1<->e0')!.a.port, VIRTUAL_PORT_BASE + 1);
-  // Tag: the new slice aaa's auto tag and its virtual links would take the low tags first.
-  assert.equal(e1e2(kept).tag, e1e2(first).tag);
-  assert.notEqual(e1e2(fresh).tag, e1e2(first).tag);
+  // Tags: without the previous plan the new slice aaa's auto tag and red's new virtual links take the
+  // low tags first; with it, both virtual links keep theirs and aaa takes the next free tag.
+  const blue = (p: Plan) => p.slices.find((s) => s.name === 'blue')!.virtualLinks![0]!.tag;
+  assert.deepEqual([blue(first), e1e2(first).tag], [2, 3]);
+  assert.deepEqual([blue(fresh), e1e2(fresh).tag], [3, 5]);
+  assert.deepEqual([blue(kept), e1e2(kept).tag], [2, 3]);
+  assert.equal(kept.slices.find((s) => s.name === 'aaa')!.overlay.tag, 4);
   // Deterministic with a previous plan too.
   assert.equal(serializePlan(compileOk(grown, first)), serializePlan(kept));
 });
