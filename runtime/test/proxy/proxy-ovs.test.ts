@@ -8,7 +8,7 @@ import { startOsken, startTestController, type TenantController } from '../../sr
 import { ScriptedController } from '../harness/scripted-controller.js';
 import { freePort, waitFor, spawnOwned, sleep } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
-import { baseFlowMod, linePlan } from './fixtures.js';
+import { baseFlowMod, linePlan, mplsSlice } from './fixtures.js';
 import { FC, OFPP } from '../../src/proxy/messages.js';
 import { errorNumbers } from '../../src/openflow/index.js';
 
@@ -436,17 +436,7 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     const { port: of } = await proxy.start();
     await proxy.applyPlan(
       linePlan([
-        {
-          name: 'mp',
-          controllerPort: port,
-          vlan: 1001,
-          overlay: 'mpls',
-          flowspace: [
-            [1, 1, {}],
-            [3, 1, {}],
-            [2, null, {}],
-          ],
-        },
+        mplsSlice(port),
         {
           name: 'cust',
           controllerPort: custPort,
