@@ -268,8 +268,9 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
         if (!m) continue;
         // m is a fresh object from intersectMatches (not keyed yet): completed in place.
         if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
-        if (mpls && !m.eth_type) {
-          // One rule per ethertype the MPLS overlay carries (the push sets its class).
+        if (mpls && (!m.eth_type || m.eth_type.mask !== undefined)) {
+          // One rule per ethertype the MPLS overlay carries (the push sets its class); a masked
+          // eth_type: those of them it covers.
           seen ??= new Set(out.map((o) => matchKey(o.match)));
           for (const [t] of innerClasses(m)) {
             const one: FlowMatch = { ...m, eth_type: { value: BigInt(t) } };

@@ -409,6 +409,20 @@ test('MPLS overlay, other ethertypes: two labels (the ethertype under the sliceâ
     mod.value.map((m) => m.tableId),
     [1],
   );
+  // a masked eth_type at an edge port: one rule per carried ethertype it covers, each pushed with its class
+  const masked = rewriteFlowMod(
+    ctx,
+    fm({ match: { in_port: { value: 1n }, eth_type: { value: 0x0800n, mask: 0xfff0n } }, instructions: apply(out(3)) }),
+    1n,
+  );
+  assert.ok(masked.ok);
+  assert.deepEqual(
+    masked.value.map((m) => [m.match.eth_type, actionsOf(m).find((a) => a.type === 'set_field' && a.field === 'mpls_tc')]),
+    [
+      [{ value: 0x0800n }, { type: 'set_field', field: 'mpls_tc', value: 0n }],
+      [{ value: 0x0806n }, { type: 'set_field', field: 'mpls_tc', value: 1n }],
+    ],
+  );
   const open = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n } }, instructions: apply(out(1)) }), 1n);
   assert.ok(open.ok);
   assert.ok(open.value.every((m) => m.tableId === 0 && m.match.mpls_tc!.value < 7n));
