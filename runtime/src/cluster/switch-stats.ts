@@ -3,7 +3,7 @@
 // path asks the switches this node masters on an interval; the runtime node pushes the sums.
 //
 // Flows are attributed to slices by their cookies (the layout: runtime/src/dataplane/cookies.ts).
-import { sliceOfCookie } from '../dataplane/cookies.js';
+import { isDispatchCookie, sliceOfCookie } from '../dataplane/cookies.js';
 
 export interface FlowCounter {
   cookie: bigint;
@@ -71,14 +71,16 @@ export interface SliceSwitchCounters {
 }
 
 /**
- * Sums one switch's flow statistics per slice index. A packet crosses one rule per table and
- * the proxy uses one table, so the sum over a slice's rules is the slice's traffic on the switch.
+ * Sums one switch's flow statistics per slice index. A packet crosses one rule per table; the
+ * only packets that cross two are an MPLS slice's second-label packets (table 0's dispatch, then
+ * a tenant rule in table 1), so the dispatch rules are left out and the sum over a slice's rules
+ * is the slice's traffic on the switch.
  */
 export function sumFlowsBySlice(flows: readonly FlowCounter[]): Map<number, SliceSwitchCounters> {
   const out = new Map<number, SliceSwitchCounters>();
   for (const f of flows) {
     const s = sliceOfCookie(f.cookie);
-    if (!s) continue;
+    if (!s || isDispatchCookie(f.cookie)) continue;
     let c = out.get(s.index);
     if (!c) out.set(s.index, (c = { packets: 0, bytes: 0, flows: 0 }));
     c.packets += Number(f.packetCount);

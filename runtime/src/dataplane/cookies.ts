@@ -5,7 +5,11 @@
 // docs/dataplane.md, "Table, priorities and cookies". Imports nothing.
 //
 //   tenant rule     (slice id + 1) << 48 | rule number (48 bits: master generation << 32 | sequence)
-//   base rule       0xffff << 48 | (slice id + 1) << 16 | sequence (16 bits)
+//                   (all of a rule's physical rules carry its cookie: table 0, and table 1 for the
+//                   link in-port rules of an ethertype carried in a second MPLS label)
+//   base rule       0xffff << 48 | (slice id + 1) << 16 | sequence (16 bits); the sequence says
+//                   what and where: 1..0x3fff LLDP per link port, 0x4000..0x7fff the second-label
+//                   dispatch per link port (table 0, goto table 1), 0x8000 1.0 miss emulation
 //   isolation drop  0xffff << 48 | 1   (no slice)
 //   LLDP probe rule 0xffff << 48 | 2   (no slice; link discovery)
 
@@ -23,6 +27,8 @@ export const HV_PROBE_COOKIE = HV_COOKIE_PREFIX | 2n;
 export const HV_SLICE_COOKIE_MASK = HV_COOKIE_PREFIX | (0xffffffffn << 16n);
 /** The sequence of a slice's OpenFlow 1.0 table-miss emulation rule among its base rules. */
 export const MISS_EMULATION_SEQ = 0x8000;
+/** The first sequence of a slice's second-label dispatch rules (one per link port, table 0 → table 1). */
+export const DISPATCH_SEQ = 0x4000;
 /** The cookie of a packet-in no rule caused (OpenFlow 1.3: all ones). */
 export const NO_COOKIE = 0xffffffffffffffffn;
 
@@ -52,6 +58,16 @@ export function cookieSlice(cookie: bigint): number {
 /** Whether the cookie is a slice's OpenFlow 1.0 table-miss emulation rule. */
 export function isMissEmulationCookie(cookie: bigint): boolean {
   return isHypervisorCookie(cookie) && (cookie & SEQ_BITS) === BigInt(MISS_EMULATION_SEQ);
+}
+
+/**
+ * Whether the cookie is a second-label dispatch rule (table 0: pops the slice's label and sends
+ * the packet to table 1, where a tenant rule counts it again).
+ */
+export function isDispatchCookie(cookie: bigint): boolean {
+  if (!isHypervisorCookie(cookie)) return false;
+  const seq = Number(cookie & SEQ_BITS);
+  return seq >= DISPATCH_SEQ && seq < MISS_EMULATION_SEQ && ((cookie >> 16n) & 0xffffffffn) !== 0n;
 }
 
 /** Who a cookie belongs to; null: not a cookie DFVisor writes (prefix 0). */

@@ -3,8 +3,9 @@
 // slice's label: the edge that pushes the label sets the class of the packet's ethertype, the core
 // forwards on the label alone, and the edge that pops matches the class and restores that
 // ethertype. Class 0 is IPv4, so single-class deployments before this encoding read the same.
-// Ethertypes without a class do not cross an MPLS core (docs/dataplane.md, "Overlay tags").
-// Imports nothing.
+// Any other ethertype a rule names exactly travels in a second label under the slice's (class 7:
+// the inner label's value is the ethertype; runtime/src/proxy/second-table.ts builds the rules).
+// docs/dataplane.md, "Overlay tags". Imports nothing.
 
 /** [ethertype, mpls_tc]: the ethertypes an MPLS overlay carries. */
 export const MPLS_INNER_CLASSES: ReadonlyArray<readonly [number, number]> = [
@@ -15,6 +16,19 @@ export const MPLS_INNER_CLASSES: ReadonlyArray<readonly [number, number]> = [
   [0x8100, 4], // 802.1Q-tagged (a customer VLAN tag under the label)
   [0x88a8, 5], // 802.1ad-tagged
 ];
+
+/** The class of a label whose inner label (bottom of stack) is the packet's ethertype. */
+export const SECOND_LABEL_CLASS = 7;
+/** The class pushed for a packet no MPLS overlay carries (MPLS in MPLS): no rule pops it. */
+export const NOT_CARRIED_CLASS = 6;
+
+/**
+ * Whether an ethertype without a class crosses the core in a second label: any real ethertype
+ * (0x0600 and up: lower values are 802.3 lengths) but MPLS's own, which a pop could not restore.
+ */
+export function secondLabelCarries(ethType: number): boolean {
+  return ethType >= 0x0600 && ethType <= 0xffff && ethType !== 0x8847 && ethType !== 0x8848 && mplsClassOf(ethType) === null;
+}
 
 /** The traffic class carrying `ethType`, or null when an MPLS overlay cannot carry it. */
 export function mplsClassOf(ethType: number): number | null {
@@ -51,11 +65,20 @@ export function mplsLabelOf(data: Buffer): number | null {
   return data.readUInt32BE(off + 2) >>> 12;
 }
 
-/** The frame without its first MPLS label, its own ethertype restored from the label's traffic class (IPv4 for an unknown class). */
+/**
+ * The frame without the slice's MPLS label, its own ethertype restored from the label's traffic
+ * class (IPv4 for an unknown class); a class-7 label not at the bottom of the stack goes with the
+ * label under it, whose value is the ethertype.
+ */
 export function stripMplsLabel(data: Buffer): Buffer {
   const off = ethTypeOffset(data);
   if (data.length < off + 6 || data.readUInt16BE(off) !== 0x8847) return data;
+  const lse = data.readUInt32BE(off + 2);
   const type = Buffer.alloc(2);
-  type.writeUInt16BE(ethTypeOfMplsClass((data.readUInt32BE(off + 2) >>> 9) & 7) ?? 0x0800);
+  if (((lse >>> 9) & 7) === SECOND_LABEL_CLASS && (lse & 0x100) === 0 && data.length >= off + 10) {
+    type.writeUInt16BE((data.readUInt32BE(off + 6) >>> 12) & 0xffff);
+    return Buffer.concat([data.subarray(0, off), type, data.subarray(off + 10)]);
+  }
+  type.writeUInt16BE(ethTypeOfMplsClass((lse >>> 9) & 7) ?? 0x0800);
   return Buffer.concat([data.subarray(0, off), type, data.subarray(off + 6)]);
 }

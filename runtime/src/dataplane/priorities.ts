@@ -8,6 +8,8 @@ export const TENANT_BAND = { min: 16, max: 65519 } as const;
 export const BASE_DROP_PRIORITY = 0;
 /** OpenFlow 1.0 tenants only: the table-miss emulation rule, just below the tenant band. */
 export const MISS_EMULATION_PRIORITY = TENANT_BAND.min - 1;
+/** MPLS slices: the second-label dispatch on link ports (table 0 → table 1; disjoint from tenant rules). */
+export const DISPATCH_PRIORITY = 65529;
 /** LLDP carrying a slice's tag on its link ports, to the slice's controller. */
 export const LLDP_PRIORITY = 65530;
 /** The hypervisor's own LLDP probes (link discovery), to the controller: above every slice rule. */

@@ -19,6 +19,7 @@ import { BASE_DROP_PRIORITY, LLDP_PRIORITY, MISS_EMULATION_PRIORITY, PROBE_PRIOR
 import { LLDP_ETHERTYPE, PROBE_SRC } from './discovery/lldp.js';
 import { mplsClassOf } from '../dataplane/mpls-ethertypes.js';
 import { meterBurstKb, portMeterId, portMeterRateKbps } from '../dataplane/port-meters.js';
+import { dispatchRules } from './second-table.js';
 
 export interface MeterMod {
   command: 'add' | 'modify' | 'delete';
@@ -115,6 +116,10 @@ export function sliceSetup(
         : { in_port: { value: BigInt(p) }, ...tagMatch(ctx), mpls_tc: { value: BigInt(mplsClassOf(0x88cc)!) } };
     flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
   }
+  // MPLS slices: the second-label dispatch to table 1 per link port (OpenFlow 1.3; 1.0 has no MPLS).
+  if (meters) flowMods.push(...dispatchRules(v));
+  else if (v.overlay.type === 'mpls' && v.linkPorts.size > 0)
+    notes.push(`slice ${v.slice}: OpenFlow 1.0 switch ${v.dpid} has no MPLS; the slice's rules that cross a link are refused there`);
   const meterMods: MeterMod[] = [];
   const wanted = sliceMeters(v, ports);
   if (wanted.length && !meters)

@@ -14,7 +14,8 @@ import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
 import { portMeterRateKbps, tightestPortMeter } from '../dataplane/port-meters.js';
-import { MPLS_INNER_CLASSES, innerEthType, mplsClassOf } from '../dataplane/mpls-ethertypes.js';
+import { MPLS_INNER_CLASSES, NOT_CARRIED_CLASS, innerEthType, mplsClassOf, secondLabelCarries } from '../dataplane/mpls-ethertypes.js';
+import { popStack, pushStack, SECOND_TABLE, secondLabelType, secondTableMatch } from './second-table.js';
 
 /** Most physical rules one tenant rule may expand into before it is refused as inexpressible. */
 export const MAX_EXPANSION = 256;
@@ -31,27 +32,29 @@ export function tagMatch(ctx: SliceContext): FlowMatch {
   return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(ctx.view.overlay.tag) } };
 }
 
-/** The MPLS traffic class a pushed label carries for a packet of this ethertype (7: none, never popped). */
-const NO_MPLS_CLASS = 7;
-
-function pushTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
+/** `innerOnly`: the packet carries the inner label of a two-label stack only (a table-1 rule). */
+function pushTag(ctx: SliceContext, innerEthType: bigint | undefined, innerOnly = false): Action[] {
   if (ctx.view.overlay.type === 'vlan')
     return [
       { type: 'push_vlan', ethertype: 0x8100 },
       { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) },
     ];
   // The inner ethertype travels in the label's traffic class (set always: a push may copy an
-  // IP packet's DSCP into it).
+  // IP packet's DSCP into it). Other ethertypes go in a second label (second-table.ts).
   const tc = innerEthType === undefined ? null : mplsClassOf(Number(innerEthType));
+  if (tc === null && innerEthType !== undefined && secondLabelCarries(Number(innerEthType)))
+    return pushStack(ctx.view.overlay.tag, Number(innerEthType), innerOnly);
   return [
     { type: 'push_mpls', ethertype: 0x8847 },
     { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) },
-    { type: 'set_field', field: 'mpls_tc', value: BigInt(tc ?? NO_MPLS_CLASS) },
+    { type: 'set_field', field: 'mpls_tc', value: BigInt(tc ?? NOT_CARRIED_CLASS) },
   ];
 }
 
-function popTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
+function popTag(ctx: SliceContext, innerEthType: bigint | undefined, innerOnly = false): Action[] {
   if (ctx.view.overlay.type === 'vlan') return [{ type: 'pop_vlan' }];
+  if (innerEthType !== undefined && mplsClassOf(Number(innerEthType)) === null && secondLabelCarries(Number(innerEthType)))
+    return popStack(Number(innerEthType), innerOnly);
   return [{ type: 'pop_mpls', ethertype: Number(innerEthType ?? 0x0800n) }];
 }
 
@@ -99,7 +102,8 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
 
 /**
  * Rewrites an action list for a packet that enters the list tagged or untagged; `inPort` is
- * the physical in-port (or null for packet-outs from the controller).
+ * the physical in-port (or null for packet-outs from the controller). `innerOnly`: it entered
+ * tagged, but with the inner label of its two-label stack only (a table-1 rule, second-table.ts).
  */
 export function rewriteActions(
   ctx: SliceContext,
@@ -108,9 +112,10 @@ export function rewriteActions(
   enteredTagged: boolean,
   queueId: number | null,
   innerEthType: bigint | undefined,
+  innerOnly = false,
 ): Action[] {
   const out: Action[] = [];
-  const st = { tagged: enteredTagged };
+  const st = { tagged: enteredTagged, innerOnly };
   for (const a of actions) {
     if (a.type !== 'output') {
       out.push(a);
@@ -121,10 +126,11 @@ export function rewriteActions(
     } else if (a.port === OFPP.IN_PORT) {
       if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType);
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
-      // The packet goes back as it entered: the proxy classifies it by tag on link ports.
-      if (st.tagged !== enteredTagged) {
-        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType));
+      // The packet goes back as it entered (with its whole stack): the proxy classifies it by tag on link ports.
+      if (st.tagged !== enteredTagged || st.innerOnly) {
+        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType, st.innerOnly) : popTag(ctx, innerEthType));
         st.tagged = enteredTagged;
+        st.innerOnly = false;
       }
       out.push(a);
     } else {
@@ -142,7 +148,7 @@ function pushAll(out: Action[], xs: Action[]): void {
 function emitOutput(
   ctx: SliceContext,
   out: Action[],
-  st: { tagged: boolean },
+  st: { tagged: boolean; innerOnly: boolean },
   port: number,
   maxLen: number,
   physical: number,
@@ -150,13 +156,15 @@ function emitOutput(
   innerEthType: bigint | undefined,
 ): void {
   const wantTag = isLinkPort(ctx, physical);
-  if (wantTag && !st.tagged) {
-    pushAll(out, pushTag(ctx, innerEthType));
+  if (wantTag && (!st.tagged || st.innerOnly)) {
+    pushAll(out, pushTag(ctx, innerEthType, st.innerOnly));
     st.tagged = true;
+    st.innerOnly = false;
   }
   if (!wantTag && st.tagged) {
-    pushAll(out, popTag(ctx, innerEthType));
+    pushAll(out, popTag(ctx, innerEthType, st.innerOnly));
     st.tagged = false;
+    st.innerOnly = false;
   }
   // The class's queue, else the slice's guarantee queue on that port (all its traffic there).
   const q = queueId ?? ctx.view.guaranteeQueues[physical];
@@ -178,7 +186,8 @@ function classQueue(ctx: SliceContext, m: FlowMatch): number | null {
 
 /**
  * One physical match of a tenant rule: its in-port, whether it is a link port (tagged), the flowspace
- * alternative it came from, and `inner`: the packet's own ethertype where the MPLS overlay needs it.
+ * alternative it came from, `inner`: the packet's own ethertype where the MPLS overlay needs it, and
+ * `table`: SECOND_TABLE for a link in-port rule of an ethertype carried in a second label (else 0).
  */
 export interface Expansion {
   inPort: number;
@@ -186,6 +195,7 @@ export interface Expansion {
   match: FlowMatch;
   source?: FlowMatch;
   inner?: bigint;
+  table?: number;
 }
 
 /**
@@ -230,10 +240,21 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       }
       // Under an MPLS label only L2 fields stay matchable: the rule keeps those (the customer's
       // VLAN tag, outside the label, included), the label and the class of the inner ethertype.
-      const base = intersectMatches(intersectMatches(l2Only(tenant), inPortMatch)!, tagMatch(ctx));
+      const l2 = intersectMatches(l2Only(tenant), inPortMatch);
+      const base = l2 && intersectMatches(l2, tagMatch(ctx));
       if (!base) continue;
       for (const [ethType, tc] of innerClasses(tenant))
         out.push({ inPort: p, tagged: true, match: { ...base, mpls_tc: { value: BigInt(tc) } }, inner: BigInt(ethType) });
+      // An ethertype named exactly that has no class: in table 1, under the dispatch (second-table.ts).
+      const second = secondLabelType(tenant);
+      if (second !== null)
+        out.push({
+          inPort: p,
+          tagged: true,
+          match: secondTableMatch(ctx.view.index, l2!, second),
+          inner: BigInt(second),
+          table: SECOND_TABLE,
+        });
       continue;
     }
     for (const r of rulesAt(ctx.view, p)) {
@@ -247,8 +268,9 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
         if (!m) continue;
         // m is a fresh object from intersectMatches (not keyed yet): completed in place.
         if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
-        if (mpls && !m.eth_type) {
-          // One rule per ethertype the MPLS overlay carries (the push sets its class).
+        if (mpls && (!m.eth_type || m.eth_type.mask !== undefined)) {
+          // One rule per ethertype the MPLS overlay carries (the push sets its class); a masked
+          // eth_type: those of them it covers.
           seen ??= new Set(out.map((o) => matchKey(o.match)));
           for (const [t] of innerClasses(m)) {
             const one: FlowMatch = { ...m, eth_type: { value: BigInt(t) } };
@@ -265,7 +287,7 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
             if (seen.has(key)) continue;
             seen.add(key);
           }
-          out.push({ inPort: p, tagged: false, match: m, source: alt, inner: m.eth_type?.value });
+          out.push({ inPort: p, tagged: false, match: m, source: alt, inner: exactEthType(m) });
         }
         if (out.length > MAX_EXPANSION)
           return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
@@ -282,6 +304,11 @@ function innerClasses(m: FlowMatch): ReadonlyArray<readonly [number, number]> {
   if (t.mask !== undefined) return MPLS_INNER_CLASSES.filter(([e]) => (BigInt(e) & t.mask!) === (t.value & t.mask!));
   const tc = mplsClassOf(Number(t.value));
   return tc === null ? [] : [[Number(t.value), tc]];
+}
+
+/** The ethertype a match names exactly (a masked one names no single ethertype to push or pop). */
+function exactEthType(m: FlowMatch): bigint | undefined {
+  return m.eth_type && m.eth_type.mask === undefined ? m.eth_type.value : undefined;
 }
 
 function l2Only(m: FlowMatch): FlowMatch {
@@ -346,7 +373,15 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
     const instructions: Instruction[] = [];
     if (!isDelete) {
       // The inner ethertype for an MPLS push or pop is the expansion's (a link-port rule matches 0x8847).
-      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.inner ?? fm.match.eth_type?.value);
+      const acts = rewriteActions(
+        ctx,
+        actions,
+        e.inPort,
+        e.tagged,
+        classQueue(ctx, e.match),
+        e.inner ?? exactEthType(fm.match),
+        e.table === SECOND_TABLE,
+      );
       const meterId = ctx.meters ? flowMeter(ctx, acts, e.inPort) : null;
       if (meterId !== null) instructions.push({ type: 'meter', meterId });
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
@@ -355,7 +390,7 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
     mods.push({
       cookie: isDelete ? sliceCookie(ctx.view.index, 0) : cookie,
       cookieMask: isDelete || fm.command === FC.MODIFY || fm.command === FC.MODIFY_STRICT ? SLICE_COOKIE_MASK : 0n,
-      tableId: 0,
+      tableId: e.table ?? 0,
       command: fm.command,
       idleTimeout: fm.idleTimeout,
       hardTimeout: fm.hardTimeout,
@@ -396,7 +431,7 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
     }
     out ??= expansions.slice(0, i);
     why ??= r.why;
-    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner });
+    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner, table: e.table });
     if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
   }
   if (out === null) return { ok: true, value: expansions };

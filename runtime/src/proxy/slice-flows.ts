@@ -7,6 +7,8 @@ import type { FlowStats } from './messages.js';
 import type { SliceFlowTable } from './flow-table.js';
 
 export interface SwitchRuleView {
+  /** The switch table (0; 1 for an MPLS slice's second-label rules on link in-ports). */
+  table: number;
   priority: number;
   match: Record<string, unknown>;
   instructions: unknown[];
@@ -58,6 +60,7 @@ export function sliceSwitchFlows(dpid: string, table: SliceFlowTable, stats: { a
         cookie: hex(r.cookie),
         expected: r.physical,
         rules: (byCookie.get(r.cookie) ?? []).map((f) => ({
+          table: f.tableId,
           priority: f.priority,
           match: plain(f.match) as Record<string, unknown>,
           instructions: plain(f.instructions) as unknown[],

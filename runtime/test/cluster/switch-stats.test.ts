@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatsCollector } from '../../src/cluster/stats-collector.js';
 import { decodeMeterStats, decodePortStats, sumFlowsBySlice } from '../../src/cluster/switch-stats.js';
-import { hvSliceCookie, HV_DROP_COOKIE, sliceCookie, sliceOfCookie } from '../../src/dataplane/cookies.js';
+import { DISPATCH_SEQ, hvSliceCookie, HV_DROP_COOKIE, sliceCookie, sliceOfCookie } from '../../src/dataplane/cookies.js';
 
 describe('switch statistics', () => {
   it('maps tenant and base-rule cookies to their slice and the isolation rule to none', () => {
@@ -22,6 +22,8 @@ describe('switch statistics', () => {
       { cookie: hvSliceCookie(0, 1), packetCount: 2n, byteCount: 120n },
       { cookie: sliceCookie(1, 1), packetCount: 1n, byteCount: 60n },
       { cookie: HV_DROP_COOKIE, packetCount: 99n, byteCount: 9999n },
+      // an MPLS second-label dispatch (table 0): its packets are counted again by the table-1 tenant rule
+      { cookie: hvSliceCookie(0, DISPATCH_SEQ), packetCount: 10n, byteCount: 1000n },
     ]);
     assert.deepEqual(sums.get(0), { packets: 17, bytes: 1620, flows: 2 });
     assert.deepEqual(sums.get(1), { packets: 1, bytes: 60, flows: 1 });

@@ -98,6 +98,17 @@ export function linePlan(slices: SliceSpec[]): Plan {
   };
 }
 
+/** The MPLS slice 'mp' (label 1001) of the line: s1:1, s3:1, all of s2, and `more`. */
+export function mplsSlice(controllerPort: number, more: SliceSpec['flowspace'] = []): SliceSpec {
+  return {
+    name: 'mp',
+    controllerPort,
+    vlan: 1001,
+    overlay: 'mpls',
+    flowspace: [[1, 1, {}], [3, 1, {}], [2, null, {}], ...more],
+  };
+}
+
 /** A tenant flow-mod (ADD, priority 10, no buffer, any out port) with `over` applied. */
 export function baseFlowMod(over: Partial<FlowMod>): FlowMod {
   return {

@@ -5,11 +5,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { OvsSandbox, type Host } from '../../src/lab/ovs.js';
 import { startOsken, startTestController, type TenantController } from '../../src/lab/controllers.js';
-import { ScriptedController } from '../harness/scripted-controller.js';
+import { ScriptedController, type ScriptedSwitchConn } from '../harness/scripted-controller.js';
 import { freePort, waitFor, spawnOwned, sleep } from '../../src/lab/proc.js';
 import { SlicingProxy } from '../../src/proxy/index.js';
-import { baseFlowMod, linePlan } from './fixtures.js';
-import { FC, OFPP } from '../../src/proxy/messages.js';
+import { baseFlowMod, dp, linePlan, mplsSlice } from './fixtures.js';
+import { FC, OFP13, OFPP, type FlowStats, type OfMessage } from '../../src/proxy/messages.js';
 import { errorNumbers } from '../../src/openflow/index.js';
 
 const ofErr = (type: string, code: string) => {
@@ -410,6 +410,8 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
   let ctl: TenantController | undefined;
   /** The VLAN-slicing tenant: customer VLAN 100 at s1:2 and s3:2, over MPLS in the core. */
   let custCtl: TenantController | undefined;
+  /** The tenant of 'ety' (s1:4, s3:4, all of s2; MPLS label 1003): rules for ethertype 0x88b5, by hand. */
+  let ety: ScriptedController | undefined;
   const hosts: Record<string, Host> = {};
   before(async () => {
     ovs.start();
@@ -429,6 +431,10 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     // machine has no 8021q module for VLAN interfaces).
     hosts.t1 = ovs.addHost({ name: 't1', bridge: 's1', ofport: 2, ip: '10.99.0.1/24' });
     hosts.t3 = ovs.addHost({ name: 't3', bridge: 's3', ofport: 2, ip: '10.99.0.3/24' });
+    hosts.e1 = ovs.addHost({ name: 'e1', bridge: 's1', ofport: 4, ip: '10.98.0.1/24' });
+    hosts.e3 = ovs.addHost({ name: 'e3', bridge: 's3', ofport: 4, ip: '10.98.0.3/24' });
+    ety = new ScriptedController(await freePort(), [OFP13]);
+    await ety.start();
     const port = await freePort();
     ctl = await startTestController(port, 'OpenFlow13');
     const custPort = await freePort();
@@ -436,17 +442,7 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     const { port: of } = await proxy.start();
     await proxy.applyPlan(
       linePlan([
-        {
-          name: 'mp',
-          controllerPort: port,
-          vlan: 1001,
-          overlay: 'mpls',
-          flowspace: [
-            [1, 1, {}],
-            [3, 1, {}],
-            [2, null, {}],
-          ],
-        },
+        mplsSlice(port),
         {
           name: 'cust',
           controllerPort: custPort,
@@ -455,6 +451,17 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
           flowspace: [
             [1, 2, { vlan_vid: 100 }],
             [3, 2, { vlan_vid: 100 }],
+            [2, null, {}],
+          ],
+        },
+        {
+          name: 'ety',
+          controllerPort: ety.port,
+          vlan: 1003,
+          overlay: 'mpls',
+          flowspace: [
+            [1, 4, {}],
+            [3, 4, {}],
             [2, null, {}],
           ],
         },
@@ -472,6 +479,7 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     await proxy.stop().catch(() => {});
     await ctl?.stop().catch(() => {});
     await custCtl?.stop().catch(() => {});
+    await ety?.stop().catch(() => {});
     ovs.teardown();
   });
 
@@ -491,7 +499,9 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
       200,
     );
     const edges = [...ovs.dumpFlows('s1'), ...ovs.dumpFlows('s3')].join('\n');
-    assert.doesNotMatch(edges, /pop_mpls:0x8847/, 'the pop restores the inner IPv4 ethertype');
+    // (pop_mpls:0x8847 only in the second-label dispatch rules, at priority 65529)
+    const tenantEdges = edges.split('\n').filter((f) => !f.includes('priority=65529'));
+    assert.doesNotMatch(tenantEdges.join('\n'), /pop_mpls:0x8847/, 'the pop restores the inner IPv4 ethertype');
     assert.equal((await ovs.ping(hosts.m1!, '10.5.0.3', 3)).code, 0, 'pings through the installed MPLS flows');
     // The hosts learnt each other by ARP across the core (nothing static).
     const neigh = (await ovs.inNs(hosts.m1!, 'ip', ['neigh', 'show', '10.5.0.3'])).stdout;
@@ -565,5 +575,168 @@ describe('MPLS overlay end to end (OpenFlow 1.3, ovs-testcontroller)', { timeout
     const core = ovs.dumpFlows('s2').join('\n');
     for (const port of [1, 2])
       assert.match(core, new RegExp(`priority=65530,mpls,in_port=${port},mpls_label=1001,mpls_tc=3 actions=CONTROLLER`), core);
+  });
+  test('any ethertype a rule names crosses the MPLS core in a second label (table 1), restored at the far edge; flow stats, modify, delete and flow-removed span both tables', async () => {
+    const sc = ety!;
+    const X = 0x88b5n;
+    const conn = await Promise.all([1n, 2n, 3n].map((d) => sc.connection(d)));
+    const [c1, c2, c3] = conn as [ScriptedSwitchConn, ScriptedSwitchConn, ScriptedSwitchConn];
+    const out = (port: number) => [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port, maxLen: 0xffff }] }];
+    const add = (c: ScriptedSwitchConn, over: Parameters<typeof baseFlowMod>[0]) =>
+      sc.send(c, { type: 'flow_mod', ...baseFlowMod({ flags: 1 /* SEND_FLOW_REM */, ...over }) });
+    const probe = 0x020000000099n;
+    const xids = [
+      add(c1, { match: { in_port: { value: 4n }, eth_type: { value: X } }, instructions: out(3) }),
+      add(c2, { match: { in_port: { value: 1n }, eth_type: { value: X } }, instructions: out(2), cookie: 0x2222n }),
+      add(c3, { match: { in_port: { value: 3n }, eth_type: { value: X } }, instructions: out(4), cookie: 0x3333n }),
+      add(c3, {
+        priority: 20,
+        match: { in_port: { value: 3n }, eth_type: { value: X }, eth_dst: { value: probe } },
+        instructions: out(OFPP.CONTROLLER),
+      }),
+    ];
+    for (const [i, c] of [c1, c2, c3, c3].entries()) {
+      const replies = await sc.settle(c, [xids[i]!]);
+      assert.deepEqual(
+        replies.filter((m) => m.type === 'error'),
+        [],
+        `rule ${i} accepted`,
+      );
+    }
+    const table1 = (br: string) => ovs.dumpFlows(br).filter((f) => f.includes('table=1,'));
+    // The far end reads the ethertype from the second label, behind the dispatch of each link port.
+    assert.equal(table1('s3').length, 2, table1('s3').join('\n'));
+    assert.ok(
+      table1('s3').every((f) => /mpls_label=34997,mpls_bos=1/.test(f) && /metadata=0x/.test(f)),
+      table1('s3').join('\n'),
+    );
+    assert.match(table1('s3').join('\n'), /pop_mpls:0x88b5,output:4/);
+    assert.match(table1('s2').join('\n'), /in_port=1,.*push_mpls:0x8847,set_field:1003->mpls_label,set_field:7->mpls_tc,output:2/);
+    for (const [br, ports] of [
+      ['s2', [1, 2]],
+      ['s3', [3]],
+    ] as const)
+      for (const p of ports)
+        assert.match(
+          ovs.dumpFlows(br).join('\n'),
+          new RegExp(
+            `priority=65529,mpls,in_port=${p},mpls_label=1003,mpls_tc=7,mpls_bos=0 actions=pop_mpls:0x8847,write_metadata:0x[0-9a-f]+,goto_table:1`,
+          ),
+        );
+    assert.match(
+      ovs.dumpFlows('s1').join('\n'),
+      /dl_type=0x88b5 actions=push_mpls:0x8847,set_field:34997->mpls_label,push_mpls:0x8847,set_field:1003->mpls_label,set_field:7->mpls_tc,output:3/,
+    );
+    // Raw 0x88b5 frames from e1 (broadcast, and to the probe MAC that s3 sends to the tenant), seen at e3.
+    const src = hosts.e1!.mac.replaceAll(':', '');
+    const sniffer = spawnOwned('ethertype-sniffer', 'ip', [
+      'netns',
+      'exec',
+      hosts.e3!.ns,
+      'python3',
+      '-c',
+      [
+        'import socket, time',
+        's = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))',
+        "s.bind(('eth0', 0)); s.settimeout(0.2)",
+        "print('ready', flush=True)",
+        'n = 0; end = time.time() + 6',
+        'while time.time() < end:',
+        '    try: d = s.recv(2048)',
+        '    except socket.timeout: continue',
+        `    if d[6:12] == bytes.fromhex('${src}') and d[12:14] == bytes.fromhex('88b5') and d[14:24] == b'dfv-88b5-x': n += 1`,
+        "print('seen', n, flush=True)",
+      ].join('\n'),
+    ]);
+    try {
+      await waitFor('sniffer ready', () => sniffer.output.join('').includes('ready'), 10_000, 50);
+      await ovs.inNs(hosts.e1!, 'python3', [
+        '-c',
+        [
+          'import socket, time',
+          "t = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); t.bind(('eth0', 0))",
+          'for i in range(4):',
+          `    t.send(bytes.fromhex('ffffffffffff${src}88b5') + b'dfv-88b5-x' + bytes(40))`,
+          `    t.send(bytes.fromhex('${probe.toString(16).padStart(12, '0')}${src}88b5') + b'dfv-88b5-c' + bytes(40)); time.sleep(0.3)`,
+        ].join('\n'),
+      ]);
+      await waitFor('sniffer done', () => sniffer.output.join('').includes('seen'), 15_000, 100);
+    } finally {
+      await sniffer.stop();
+    }
+    const seen = Number(/seen (\d+)/.exec(sniffer.output.join(''))?.[1] ?? 0);
+    assert.ok(seen >= 3, `0x88b5 frames arrive at e3 with their ethertype restored: ${sniffer.output.join('')}`);
+    // The probe frames reach the tenant as packet-ins (table 1 → controller with the whole stack), restored.
+    const pins = c3.received.filter(
+      (m): m is Extract<OfMessage, { type: 'packet_in' }> => m.type === 'packet_in' && m.data.subarray(14, 24).toString() === 'dfv-88b5-c',
+    );
+    assert.ok(pins.length >= 3, `packet-ins of the probe frames: ${pins.length}`);
+    assert.ok(
+      pins.every(
+        (m) => m.data.readUInt16BE(12) === 0x88b5 && m.tableId === 0 && m.cookie === 0x42n && Number(m.match.in_port!.value) === 3,
+      ),
+    );
+    // Flow statistics: the tenant's table 0, its own match and cookie, the counters of the table-1 rules.
+    const statsXid = sc.send(c3, {
+      type: 'multipart_request',
+      mpType: 'flow',
+      flags: 0,
+      flow: { tableId: 0, outPort: OFPP.ANY, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: {} },
+    });
+    const stats = ((await sc.reply(c3, statsXid)) as { flows?: FlowStats[] }).flows ?? [];
+    const plain = stats.find((f) => f.cookie === 0x3333n);
+    assert.ok(plain, JSON.stringify(stats.map((f) => f.cookie.toString(16))));
+    assert.deepEqual([plain.tableId, plain.match], [0, { in_port: { value: 3n }, eth_type: { value: X } }]);
+    assert.ok(plain.packetCount >= 3n, `counted in table 1: ${plain.packetCount}`);
+    // A strict modify reaches the table-1 rule.
+    const mod = sc.send(c3, {
+      type: 'flow_mod',
+      ...baseFlowMod({
+        command: FC.MODIFY_STRICT,
+        match: { in_port: { value: 3n }, eth_type: { value: X } },
+        instructions: out(OFPP.CONTROLLER),
+      }),
+    });
+    assert.deepEqual(
+      (await sc.settle(c3, [mod])).filter((m) => m.type === 'error'),
+      [],
+    );
+    assert.match(
+      table1('s3').join('\n'),
+      /priority=26,.*mpls_label=34997.*actions=push_mpls:0x8847,set_field:1003->mpls_label,set_field:7->mpls_tc,CONTROLLER/,
+    );
+    // A non-strict delete by ethertype takes both table-1 rules of s3; a strict one the rule on s2.
+    const del3 = sc.send(c3, { type: 'flow_mod', ...baseFlowMod({ command: FC.DELETE, match: { eth_type: { value: X } } }) });
+    const del2 = sc.send(c2, {
+      type: 'flow_mod',
+      ...baseFlowMod({ command: FC.DELETE_STRICT, match: { in_port: { value: 1n }, eth_type: { value: X } } }),
+    });
+    assert.deepEqual(
+      [...(await sc.settle(c3, [del3])), ...(await sc.settle(c2, [del2]))].filter((m) => m.type === 'error'),
+      [],
+    );
+    assert.deepEqual(table1('s3'), []);
+    assert.deepEqual(table1('s2'), []);
+    assert.equal(
+      ovs.dumpFlows('s3').filter((f) => f.includes('priority=65529') && f.includes('mpls_label=1003')).length,
+      1,
+      'the dispatch stays (a base rule)',
+    );
+    await waitFor(
+      'flow-removed of the table-1 rules',
+      () => {
+        const removed = [...c2.received, ...c3.received]
+          .filter((m) => m.type === 'flow_removed')
+          .map((m) => (m as { cookie: bigint }).cookie);
+        return removed.includes(0x2222n) && removed.includes(0x3333n);
+      },
+      5000,
+      50,
+    );
+    const left = proxy
+      .status()
+      .switches.find((w) => w.dpid === dp(3))!
+      .slices.find((b) => b.slice === 'ety');
+    assert.equal(left?.flowEntries, 0, JSON.stringify(left));
   });
 });

@@ -11,7 +11,9 @@ import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-rules.js';
-import { baseFlowMod, linePlan, dp, ipv4Frame } from './fixtures.js';
+import { isDispatchCookie, sliceOfCookie } from '../../src/dataplane/cookies.js';
+import { secondLabelCarries, stripMplsLabel } from '../../src/dataplane/mpls-ethertypes.js';
+import { baseFlowMod, linePlan, dp, ipv4Frame, mplsSlice } from './fixtures.js';
 
 const NO_BUF = 0xffffffff;
 const alphaFrame = ipv4Frame('10.1.0.5', '10.1.0.6');
@@ -290,21 +292,7 @@ test('guarantee queues: every output of the slice to a guaranteed port is steere
 });
 
 test('MPLS overlay: the inner ethertype travels in the label’s traffic class, pushed and restored per ethertype', () => {
-  const mplsModel = buildPlanViews(
-    linePlan([
-      {
-        name: 'mp',
-        controllerPort: 1,
-        vlan: 1001,
-        overlay: 'mpls',
-        flowspace: [
-          [1, 1, {}],
-          [3, 1, {}],
-          [2, null, {}],
-        ],
-      },
-    ]),
-  );
+  const mplsModel = buildPlanViews(linePlan([mplsSlice(1)]));
   const ctx: SliceContext = { view: mplsModel.bySwitch.get(dp(1))!.find((v) => v.slice === 'mp')!, edgePorts: [1], meters: true };
   const actionsOf = (m: FlowMod) => (m.instructions.find((i) => i.type === 'apply_actions') as { actions: Action[] }).actions;
   // edge → link: one rule per carried ethertype, each pushing the label with that ethertype's class
@@ -327,19 +315,164 @@ test('MPLS overlay: the inner ethertype travels in the label’s traffic class, 
   assert.equal(pop.value.length, 1);
   assert.equal(pop.value[0]!.match.mpls_tc!.value, 1n);
   assert.deepEqual(actionsOf(pop.value[0]!)[0], { type: 'pop_mpls', ethertype: 0x0806 });
-  // an ethertype the overlay does not carry has no rule on the link port
-  const other = rewriteFlowMod(
+  // an ethertype without a class goes in a second label (its own test below); MPLS in MPLS is not carried
+  const mplsInMpls = rewriteFlowMod(
     ctx,
-    fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x88b5n } }, instructions: apply(out(1)) }),
+    fm({ match: { in_port: { value: 3n }, eth_type: { value: 0x8847n } }, instructions: apply(out(1)) }),
     1n,
   );
-  assert.deepEqual(!other.ok && other.error, 'eperm_flow');
+  assert.deepEqual(!mplsInMpls.ok && mplsInMpls.error, 'eperm_flow');
   // packet-outs carry the data's ethertype
   const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)], ipv6Frame, NO_BUF);
   assert.ok(po.ok);
   assert.deepEqual(po.value.at(-2), { type: 'set_field', field: 'mpls_tc', value: 2n });
   // and the LLDP base rule matches the LLDP class
   assert.equal(sliceSetup(ctx.view, true, () => false, [1, 3]).flowMods[0]!.match.mpls_tc!.value, 3n);
+});
+
+test('MPLS overlay, other ethertypes: two labels (the ethertype under the slice’s, class 7), table 1 behind a dispatch per link port', () => {
+  const views = buildPlanViews(linePlan([mplsSlice(1, [[1, 2, {}]])]));
+  const v1 = views.bySwitch.get(dp(1))!.find((v) => v.slice === 'mp')!;
+  const v2 = views.bySwitch.get(dp(2))!.find((v) => v.slice === 'mp')!;
+  const ctx: SliceContext = { view: v1, edgePorts: [1], meters: true };
+  const core: SliceContext = { view: v2, edgePorts: [], meters: true };
+  const S = BigInt(v1.index + 1);
+  const actionsOf = (m: FlowMod) => (m.instructions.find((i) => i.type === 'apply_actions') as { actions: Action[] }).actions;
+  const x = { eth_type: { value: 0x88b5n } };
+  const pushBoth: Action[] = [
+    { type: 'push_mpls', ethertype: 0x8847 },
+    { type: 'set_field', field: 'mpls_label', value: 0x88b5n },
+    { type: 'push_mpls', ethertype: 0x8847 },
+    { type: 'set_field', field: 'mpls_label', value: 1001n },
+    { type: 'set_field', field: 'mpls_tc', value: 7n },
+  ];
+  // edge → link: table 0, both labels pushed
+  const push = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 1n }, ...x }, instructions: apply(out(3)) }), 1n);
+  assert.ok(push.ok);
+  assert.equal(push.value.length, 1);
+  assert.equal(push.value[0]!.tableId, 0);
+  assert.deepEqual(actionsOf(push.value[0]!), [...pushBoth, out(3)]);
+  // link → edge: table 1, in-port + metadata + the inner label at the bottom; pops the inner label
+  const pop = rewriteFlowMod(
+    ctx,
+    fm({ match: { in_port: { value: 3n }, eth_src: { value: 0x020000000001n }, ...x }, instructions: apply(out(1)) }),
+    1n,
+  );
+  assert.ok(pop.ok);
+  assert.equal(pop.value.length, 1);
+  assert.equal(pop.value[0]!.tableId, 1);
+  assert.deepEqual(pop.value[0]!.match, {
+    in_port: { value: 3n },
+    eth_src: { value: 0x020000000001n },
+    metadata: { value: S },
+    eth_type: { value: 0x8847n },
+    mpls_label: { value: 0x88b5n },
+    mpls_bos: { value: 1n },
+  });
+  assert.deepEqual(actionsOf(pop.value[0]!), [{ type: 'pop_mpls', ethertype: 0x88b5 }, out(1)]);
+  // to the controller from table 1: the outer label goes back on (the packet-in carries the whole stack)
+  const toCtl = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n }, ...x }, instructions: apply(out(OFPP.CONTROLLER)) }), 1n);
+  assert.ok(toCtl.ok);
+  assert.deepEqual(actionsOf(toCtl.value[0]!), [...pushBoth.slice(2), out(OFPP.CONTROLLER)]);
+  // transit (core switch): table 1 pushes the outer label again; a rule without in_port: one per link port
+  const transit = rewriteFlowMod(core, fm({ match: x, instructions: apply({ type: 'output', port: OFPP.FLOOD, maxLen: 0 }) }), 1n);
+  assert.ok(transit.ok);
+  assert.deepEqual(
+    transit.value.map((m) => [m.tableId, Number(m.match.in_port!.value), actionsOf(m)]),
+    [
+      [1, 1, [...pushBoth.slice(2), out(2)]],
+      [1, 2, [...pushBoth.slice(2), out(1)]],
+    ],
+  );
+  // an edge rule with both an edge and a link output: pushed for the link, popped (both labels) for the edge
+  const mixed = rewriteFlowMod(
+    { view: v1, edgePorts: [1, 2], meters: true },
+    fm({ match: { in_port: { value: 1n }, ...x }, instructions: apply(out(3), out(2)) }),
+    1n,
+  );
+  assert.ok(mixed.ok);
+  assert.deepEqual(actionsOf(mixed.value[0]!), [
+    ...pushBoth,
+    out(3),
+    { type: 'pop_mpls', ethertype: 0x8847 },
+    { type: 'pop_mpls', ethertype: 0x88b5 },
+    out(2),
+  ]);
+  // a modify of such a rule is strict per table; a rule leaving eth_type open has no table-1 rule
+  const mod = rewriteFlowMod(
+    ctx,
+    fm({ command: FC.MODIFY_STRICT, match: { in_port: { value: 3n }, ...x }, instructions: apply(out(1)) }),
+    9n,
+  );
+  assert.ok(mod.ok);
+  assert.deepEqual(
+    mod.value.map((m) => m.tableId),
+    [1],
+  );
+  // a masked eth_type at an edge port: one rule per carried ethertype it covers, each pushed with its class
+  const masked = rewriteFlowMod(
+    ctx,
+    fm({ match: { in_port: { value: 1n }, eth_type: { value: 0x0800n, mask: 0xfff0n } }, instructions: apply(out(3)) }),
+    1n,
+  );
+  assert.ok(masked.ok);
+  assert.deepEqual(
+    masked.value.map((m) => [m.match.eth_type, actionsOf(m).find((a) => a.type === 'set_field' && a.field === 'mpls_tc')]),
+    [
+      [{ value: 0x0800n }, { type: 'set_field', field: 'mpls_tc', value: 0n }],
+      [{ value: 0x0806n }, { type: 'set_field', field: 'mpls_tc', value: 1n }],
+    ],
+  );
+  const open = rewriteFlowMod(ctx, fm({ match: { in_port: { value: 3n } }, instructions: apply(out(1)) }), 1n);
+  assert.ok(open.ok);
+  assert.ok(open.value.every((m) => m.tableId === 0 && m.match.mpls_tc!.value < 7n));
+  // packet-outs of such a frame push both labels
+  const frame = Buffer.concat([Buffer.alloc(12, 2), Buffer.from([0x88, 0xb5]), Buffer.alloc(46)]);
+  const po = rewritePacketOut(ctx, OFPP.CONTROLLER, [out(3)], frame, NO_BUF);
+  assert.ok(po.ok);
+  assert.deepEqual(po.value, [...pushBoth, out(3)]);
+  // the dispatch rules: per link port, table 0, after the LLDP rules, popping the slice's class-7 label
+  const setup = sliceSetup(v2, true, () => false, [1, 2]);
+  const dispatch = setup.flowMods.filter((m) => m.instructions.some((i) => i.type === 'goto_table'));
+  assert.deepEqual(
+    dispatch.map((m) => [Number(m.match.in_port!.value), m.match.mpls_label!.value, m.match.mpls_tc!.value, m.match.mpls_bos!.value]),
+    [
+      [1, 1001n, 7n, 0n],
+      [2, 1001n, 7n, 0n],
+    ],
+  );
+  assert.deepEqual(dispatch[0]!.instructions, [
+    { type: 'apply_actions', actions: [{ type: 'pop_mpls', ethertype: 0x8847 }] },
+    { type: 'write_metadata', metadata: S, mask: 0xffffffffffffffffn },
+    { type: 'goto_table', tableId: 1 },
+  ]);
+  assert.ok(dispatch.every((m) => isDispatchCookie(m.cookie) && sliceOfCookie(m.cookie)?.index === v2.index));
+  assert.ok(
+    !setup.flowMods.filter((m) => !dispatch.includes(m)).some((m) => isDispatchCookie(m.cookie)),
+    'LLDP rules are not dispatch rules',
+  );
+  // OpenFlow 1.0: no dispatch (no MPLS), and the apply says so
+  const v10 = sliceSetup(v2, false, () => false, [1, 2]);
+  assert.ok(!v10.flowMods.some((m) => m.instructions.some((i) => i.type === 'goto_table')));
+  assert.match(v10.notes.join('\n'), /no MPLS/);
+});
+
+test('MPLS packet-ins: a class-7 label above another is stripped with it, the inner label restoring the ethertype', () => {
+  const payload = Buffer.from('hello');
+  const eth = Buffer.alloc(12, 2);
+  const lse = (label: number, tc: number, bos: boolean) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(((label << 12) | (tc << 9) | (bos ? 0x100 : 0) | 64) >>> 0);
+    return b;
+  };
+  const two = Buffer.concat([eth, Buffer.from([0x88, 0x47]), lse(1001, 7, false), lse(0x88b5, 0, true), payload]);
+  assert.deepEqual(stripMplsLabel(two), Buffer.concat([eth, Buffer.from([0x88, 0xb5]), payload]));
+  const arp = Buffer.concat([eth, Buffer.from([0x88, 0x47]), lse(1001, 1, true), payload]);
+  assert.deepEqual(stripMplsLabel(arp), Buffer.concat([eth, Buffer.from([0x08, 0x06]), payload]));
+  assert.equal(secondLabelCarries(0x88b5), true);
+  assert.equal(secondLabelCarries(0x0806), false, 'ARP has its class');
+  assert.equal(secondLabelCarries(0x8847), false);
+  assert.equal(secondLabelCarries(0x05dc), false, '802.3 length');
 });
 
 test('customer VLAN tags: an MPLS slice may match the tag its flowspace owns, also under the label; a VLAN slice may not', () => {

@@ -8,7 +8,7 @@
 // A packet-out's OUTPUT CONTROLLER is answered here: the frame goes back to the same slice.
 import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
-import { OFPFC as FC, OFPG_ANY, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
+import { OFPFC as FC, OFPG_ANY, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP, OFPTT_ALL } from '../../openflow/constants.js';
 import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cookies.js';
 
 /** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
@@ -292,12 +292,12 @@ export class TenantDirection {
 
 const ALL_ONES = 0xffffffffffffffffn;
 
-/** An OpenFlow 1.3 delete of the rules whose cookie matches `cookie` under `mask`, in every table position. */
+/** An OpenFlow 1.3 delete of the rules whose cookie matches `cookie` under `mask`, in every table (table 1: second-label rules). */
 function cookieDelete(cookie: bigint, mask: bigint): FlowMod {
   return {
     cookie,
     cookieMask: mask,
-    tableId: 0,
+    tableId: OFPTT_ALL,
     command: FC.DELETE,
     idleTimeout: 0,
     hardTimeout: 0,

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { buildPlanViews } from '../../../src/proxy/slice-views.js';
 import { planReconcile } from '../../../src/proxy/session/reconcile.js';
 import { sliceSetup } from '../../../src/proxy/base-rules.js';
-import { hvSliceCookie, HV_DROP_COOKIE, sliceCookie } from '../../../src/dataplane/cookies.js';
+import { DISPATCH_SEQ, hvSliceCookie, HV_DROP_COOKIE, isDispatchCookie, sliceCookie } from '../../../src/dataplane/cookies.js';
 import { plan } from './plan.js';
+import { dp, linePlan, mplsSlice } from '../fixtures.js';
 
 const views = buildPlanViews(plan, (s) => (s === 'x' ? 0 : 1));
 const onS1 = views.bySwitch.get([...views.bySwitch.keys()][0]!)!;
@@ -43,4 +44,29 @@ test("a bound slice's missing base rules and the missing isolation rule are inst
   assert.deepEqual(p.missing.map((f) => f.cookie).sort(), [...wanted, HV_DROP_COOKIE].sort());
   // With no slice bound, an empty table is what the plan says.
   assert.deepEqual(planReconcile([], [], true).missing, []);
+});
+
+test("an MPLS slice's second-label dispatch rules are base rules: expected, restored when missing, stale when the slice goes", () => {
+  const mpls = buildPlanViews(linePlan([mplsSlice(1)]));
+  const core = mpls.bySwitch.get(dp(2))!;
+  const dispatch = [hvSliceCookie(core[0]!.index, DISPATCH_SEQ), hvSliceCookie(core[0]!.index, DISPATCH_SEQ + 1)];
+  const all = sliceSetup(core[0]!, true, () => true, []).flowMods;
+  assert.deepEqual(
+    all.filter((f) => isDispatchCookie(f.cookie)).map((f) => f.cookie),
+    dispatch,
+    'one per link port',
+  );
+  // a table holding everything (table-1 tenant rules carry their rule's cookie) changes nothing
+  const held = [HV_DROP_COOKIE, ...all.map((f) => f.cookie), sliceCookie(core[0]!.index, 3)];
+  assert.deepEqual(planReconcile(held, core, true), { staleSlices: new Map(), staleBase: [], missing: [] });
+  // a lost dispatch rule is installed again, as it was
+  const p = planReconcile(
+    held.filter((c) => c !== dispatch[1]),
+    core,
+    true,
+  );
+  assert.deepEqual(p.missing, [all.find((f) => f.cookie === dispatch[1])]);
+  assert.equal(p.missing[0]!.instructions.at(-1)!.type, 'goto_table');
+  // the slice unbound: its dispatch rules go with its other rules (a delete by its base-rule mask over every table)
+  assert.deepEqual([...planReconcile(held, [], true).staleSlices], [[core[0]!.index, held.length - 1]]);
 });

@@ -9,6 +9,7 @@ import { sliceCookie, SLICE_COOKIE_MASK } from '../../../src/dataplane/cookies.j
 import { SliceFlowTable } from '../../../src/proxy/flow-table.js';
 import { aggregateOf, flowKey, queueCheckNote, tenantFlowStats, tenantPortStats } from '../../../src/proxy/session/stats-answers.js';
 import { connectSession, flowMod } from './fake.js';
+import { sliceSwitchFlows } from '../../../src/proxy/slice-flows.js';
 import { plan } from './plan.js';
 
 const stat = (cookie: bigint, packets: bigint, over: Partial<FlowStats> = {}): FlowStats => ({
@@ -47,12 +48,27 @@ function table(): SliceFlowTable {
 
 test("a slice's flow statistics sum each tenant rule's physical rules, in the tenant's terms", () => {
   const t = table();
-  const physical = [stat(sliceCookie(0, 1), 3n), stat(sliceCookie(0, 1), 4n), stat(sliceCookie(1, 1), 50n), stat(sliceCookie(0, 9), 1n)];
+  // (one physical rule in table 1: an MPLS slice's second-label rule; the tenant sees one table, 0)
+  const physical = [
+    stat(sliceCookie(0, 1), 4n, { tableId: 1 }),
+    stat(sliceCookie(0, 1), 3n),
+    stat(sliceCookie(1, 1), 50n),
+    stat(sliceCookie(0, 9), 1n),
+  ];
   const all = { match: {}, cookie: 0n, cookieMask: 0n };
   const flows = tenantFlowStats(0, t, all, physical, false);
   assert.deepEqual(
-    flows.map((f) => [f.cookie, f.packetCount, f.priority, f.match.eth_dst?.value]),
-    [[0x10n, 7n, 5, 1n]],
+    flows.map((f) => [f.tableId, f.cookie, f.packetCount, f.priority, f.match.eth_dst?.value]),
+    [[0, 0x10n, 7n, 5, 1n]],
+  );
+  // the operator's view (GET /v1/slices/{name}/flows) says which table each switch rule is in
+  const view = sliceSwitchFlows('0000000000000001', t, { at: 0, flows: physical });
+  assert.deepEqual(
+    view.rules[0]!.switch.rules.map((r) => [r.table, r.packets]),
+    [
+      [1, 4],
+      [0, 3],
+    ],
   );
   const withUnseen = tenantFlowStats(0, t, all, physical, true);
   assert.deepEqual(
