@@ -19,6 +19,8 @@ export interface MetricsSource {
   statsMessages?(): StatsMessageCounts | undefined;
   /** Rules this node's reconciliation removed from and restored to switches. */
   reconciled?(): { removed: number; restored: number } | undefined;
+  /** Calls this node made on the global tier, by operation and map (store/counting-store.ts). */
+  storeOps?(): Array<{ op: string; map: string; area: string; count: number }>;
   /** Declared vs discovered (link discovery); undefined: no discovery. */
   topology?(): TopologyCheckView | undefined;
 }
@@ -165,6 +167,14 @@ export function buildMetrics(src: MetricsSource): Registry {
       if (!r) return;
       c.inc({ change: 'removed' }, r.removed);
       c.inc({ change: 'restored' }, r.restored);
+    },
+  );
+  counter(
+    'dfvisor_store_ops_total',
+    'Calls this node made on the global tier (Hazelcast or embedded), by operation (get, put, delete, entries, acquire_lease, renew_lease, release_lease, heartbeat, publish, ...), map, and for the meta map the first key segment (area, e.g. flow-entries)',
+    ['op', 'map', 'area'],
+    (c) => {
+      for (const x of src.storeOps?.() ?? []) c.inc({ op: x.op, map: x.map, area: x.area }, x.count);
     },
   );
   counter(
