@@ -20,6 +20,12 @@ export interface FakeSwitchOptions {
   buffered: boolean;
   /** Distinct source MACs to cycle through; 0 = never repeat (the memory run). */
   macs: number;
+  /**
+   * OpenFlow 1.3 only: flow entries (by cookie) that flow statistics report, their counters
+   * growing by 10 packets of 1000 bytes with every request (the cluster benchmark's traffic).
+   * Absent: flow statistics are empty.
+   */
+  flowCookies?: readonly bigint[];
 }
 
 const NO_BUFFER = 0xffffffff;
@@ -149,6 +155,23 @@ function portDescReply(xid: number): Buffer {
   return b;
 }
 
+/** A 1.3 flow stats reply: one entry per cookie (priority 100, match all), `n` packets and 1000·n bytes each. */
+function flowStatsReply(xid: number, cookies: readonly bigint[], n: number): Buffer {
+  const b = header(4, 19, 16 + 56 * cookies.length, xid);
+  b.writeUInt16BE(1, 8);
+  cookies.forEach((cookie, i) => {
+    const o = 16 + 56 * i;
+    b.writeUInt16BE(56, o);
+    b.writeUInt16BE(100, o + 12);
+    b.writeBigUInt64BE(cookie, o + 24);
+    b.writeBigUInt64BE(BigInt(n), o + 32);
+    b.writeBigUInt64BE(BigInt(n) * 1000n, o + 40);
+    b.writeUInt16BE(1, o + 48); // match: OXM, length 4, padded to 8
+    b.writeUInt16BE(4, o + 50);
+  });
+  return b;
+}
+
 /** A stats (1.0) / multipart (1.3) reply: the description for `desc`, the ports for `port_desc`, else an empty body. */
 function statsReply(version: OfVersion, req: Buffer): Buffer {
   const xid = req.readUInt32BE(4);
@@ -182,6 +205,7 @@ export class FakeSwitch {
   private flushQueued = false;
   private expectPacketOut = 0;
   private learned = false;
+  private flowStatsRounds = 0;
   private learnTimer: NodeJS.Timeout | null = null;
   private onLearned: () => void = () => {};
   connected = false;
@@ -367,7 +391,9 @@ export class FakeSwitch {
         if (v === 1) this.sock.write(statsReply(v, m));
         return; // 1.0 stats request
       case 18:
-        this.sock.write(v === 1 ? header(1, 19, 8, xid) : statsReply(v, m));
+        if (v === 4 && m.readUInt16BE(8) === 1 && this.opts.flowCookies)
+          this.sock.write(flowStatsReply(xid, this.opts.flowCookies, 10 * ++this.flowStatsRounds));
+        else this.sock.write(v === 1 ? header(1, 19, 8, xid) : statsReply(v, m));
         return; // 1.0 barrier / 1.3 multipart
       case 20:
         if (v === 4) this.sock.write(header(4, 21, 8, xid));
