@@ -28,6 +28,11 @@ const BRIDGES = Number(process.env.BRIDGES ?? 6);
 const NODE_COUNTS = (process.env.NODE_COUNTS ?? '1,3,5').split(',').map(Number);
 
 const log = (s: string) => console.log(s);
+const resultFile = (name: string) => {
+  const file = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/results', name);
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+};
 const out: {
   benchmark: string;
   date: string;
@@ -44,7 +49,11 @@ for (const nodes of NODE_COUNTS) {
   const rig = await ClusterRig.start({ nodes, members, noTraffic: true, bridges: BRIDGES });
   try {
     extendLine(rig);
-    out.deploy.push({ ...(await deployLatency(rig, DEPLOYS, log)), hazelcastMembers: members });
+    const d = await deployLatency(rig, DEPLOYS, log);
+    out.deploy.push({ ...d, hazelcastMembers: members });
+    // A deploy with a switch not reported: the nodes' logs go next to the results, for the reason.
+    if (d.incomplete.length)
+      writeFileSync(resultFile(`cluster-scale-${nodes}-nodes.log`), rig.nodes.map((n) => `---- ${n.id}\n${n.proc.logs()}`).join('\n'));
     if (nodes === 3) {
       out.failover = { ...(await failover(rig, KILLS, log)), nodes, hazelcastMembers: members };
       out.storeOps = { ...(await storeOpsCost(rig, SWITCHES, WINDOW_S, log)), hazelcastMembers: members };
@@ -64,6 +73,13 @@ const dist = (s: Summary) => [ms(s.p50), ms(s.p99), `max ${ms(s.max)}, n ${s.n}`
 for (const d of out.deploy) {
   const spread = `masters ${Object.values(d.masters).join('/')}`;
   rows.push([`deploy → 200, all ${d.bridges} switches applied (${d.nodes} node(s), ${d.hazelcastMembers} member(s))`, ...dist(d.response)]);
+  if (d.incomplete.length)
+    rows.push([
+      `deploys answered with a switch not reported (${d.nodes} node(s))`,
+      `${d.incomplete.length} of ${d.deploys}`,
+      '',
+      d.incomplete.map((x) => `#${x.deploy} after ${x.ms.toFixed(0)} ms: ${x.notApplied.length} switch(es)`).join('; '),
+    ]);
   rows.push([`deploy → every table holds the new base rules (${d.nodes} node(s); ${spread})`, ...dist(d.table)]);
 }
 if (out.failover) {
@@ -85,8 +101,7 @@ const w = Math.max(...rows.map((r) => r[0].length));
 console.log(`\n${'measure'.padEnd(w)}  ${'p50 / rate'.padStart(12)}  ${'p99'.padStart(10)}  notes`);
 for (const [a, b, c, d] of rows) console.log(`${a.padEnd(w)}  ${b.padStart(12)}  ${c.padStart(10)}  ${d}`);
 for (const e of out.errors) console.log(`FAILED: ${e.split('\n')[0]}`);
-const file = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/results/cluster-scale.json');
-mkdirSync(dirname(file), { recursive: true });
+const file = resultFile('cluster-scale.json');
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 console.log(`wrote ${file}`);
 if (out.errors.length) process.exitCode = 1;
