@@ -7,7 +7,8 @@
 //  - failover at 3 nodes: KILLS times kill -9 of the master of s1 until a new master, and until it
 //    programs the switch (cluster/failover.ts);
 //  - the global tier's calls per second that leases and statistics cost at 3 nodes × SWITCHES
-//    emulated switches, over WINDOW_S seconds (cluster/store-ops.ts).
+//    emulated switches (each sending its master a flow-removed every REMOVED_EVERY_MS), over
+//    WINDOW_S seconds (cluster/store-ops.ts).
 // Prints one table, writes bench/results/cluster-scale.json.
 // Run: node runtime/dist/bench/cluster-scale.bench.js (root; needs .ci/hazelcast/fetch.sh), or
 // `npm run bench cluster-scale` (`npm run bench cluster` also runs cluster.bench).
@@ -25,6 +26,7 @@ const KILLS = Number(process.env.KILLS ?? 20);
 const SWITCHES = Number(process.env.SWITCHES ?? 100);
 const WINDOW_S = Number(process.env.WINDOW_S ?? 30);
 const BRIDGES = Number(process.env.BRIDGES ?? 6);
+const REMOVED_EVERY_MS = Number(process.env.REMOVED_EVERY_MS ?? 1000);
 const NODE_COUNTS = (process.env.NODE_COUNTS ?? '1,3,5').split(',').map(Number);
 
 const log = (s: string) => console.log(s);
@@ -56,7 +58,7 @@ for (const nodes of NODE_COUNTS) {
       writeFileSync(resultFile(`cluster-scale-${nodes}-nodes.log`), rig.nodes.map((n) => `---- ${n.id}\n${n.proc.logs()}`).join('\n'));
     if (nodes === 3) {
       out.failover = { ...(await failover(rig, KILLS, log)), nodes, hazelcastMembers: members };
-      out.storeOps = { ...(await storeOpsCost(rig, SWITCHES, WINDOW_S, log)), hazelcastMembers: members };
+      out.storeOps = { ...(await storeOpsCost(rig, SWITCHES, WINDOW_S, REMOVED_EVERY_MS, log)), hazelcastMembers: members };
     }
   } catch (e) {
     out.errors.push(`${nodes} node(s): ${(e as Error).stack ?? String(e)}`);
@@ -88,7 +90,7 @@ if (out.failover) {
 }
 if (out.storeOps) {
   const s = out.storeOps;
-  const head = `global tier, ${s.nodes} nodes × ${s.switches} emulated switches`;
+  const head = `global tier, ${s.nodes} nodes × ${s.switches} switches, ${s.flowRemovedPerSec} flow-removed/s`;
   for (const [kind, rate] of Object.entries(s.byKind)) rows.push([`${head}: ${kind}`, `${rate.toFixed(1)} /s`, '', '']);
   rows.push([
     `${head}: all calls`,

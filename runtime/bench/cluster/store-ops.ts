@@ -3,7 +3,8 @@
 // (one connection per node, as Open vSwitch with every node as a controller target), so the
 // leases spread the masters over the nodes. Two slices span every switch; each emulated switch
 // reports one tenant rule of each slice in its flow statistics, with counters growing every round,
-// so the masters' statistics change and are pushed every interval. After a warm-up, the nodes'
+// so the masters' statistics change and are pushed every interval, and sends its master a
+// flow-removed of one of them every `flowRemovedEveryMs` (the durable removed counters). After a warm-up, the nodes'
 // dfvisor_store_ops_total counters (store/counting-store.ts: every call a node makes on the
 // global tier, by operation and map) are read twice, `windowS` seconds apart: calls per second,
 // summed over the nodes. The Open vSwitch bridges of the rig are disconnected first (this network
@@ -60,6 +61,8 @@ export interface StoreOpsResult {
   switches: number;
   windowS: number;
   statsIntervalMs: number;
+  /** Flow-removed messages per second over all switches (each master's switch sends one every flowRemovedEveryMs). */
+  flowRemovedPerSec: number;
   masters: Record<string, number>;
   /** Calls per second by kind (summed over the nodes). */
   byKind: Record<string, number>;
@@ -68,7 +71,13 @@ export interface StoreOpsResult {
   total: number;
 }
 
-export async function storeOpsCost(rig: ClusterRig, switches: number, windowS: number, log: (s: string) => void): Promise<StoreOpsResult> {
+export async function storeOpsCost(
+  rig: ClusterRig,
+  switches: number,
+  windowS: number,
+  flowRemovedEveryMs: number,
+  log: (s: string) => void,
+): Promise<StoreOpsResult> {
   for (let k = 1; k <= rig.dpids.length; k++) rig.ovs.vsctl('del-controller', `s${k}`);
   const r = await rig.deploy(rig.node('n1'), network(switches, await freePort(), await freePort()));
   if (r.status !== 200) throw new Error(`deploy of ${switches} emulated switches: ${r.status} ${JSON.stringify(r.body)}`);
@@ -82,7 +91,9 @@ export async function storeOpsCost(rig: ClusterRig, switches: number, windowS: n
     for (let i = 0; i < switches; i++)
       for (let k = 0; k < nodes.length; k++) {
         const n = nodes[(i + k) % nodes.length];
-        fakes.push(new FakeSwitch({ id: FIRST_DPID + i, version: 4, buffered: false, macs: 1, flowCookies }, n.host, n.ofPort));
+        fakes.push(
+          new FakeSwitch({ id: FIRST_DPID + i, version: 4, buffered: false, macs: 1, flowCookies, flowRemovedEveryMs }, n.host, n.ofPort),
+        );
         if (k === 0) await sleep(20);
       }
     const masters = await waitFor(
@@ -120,7 +131,17 @@ export async function storeOpsCost(rig: ClusterRig, switches: number, windowS: n
     const byKind: Record<string, number> = {};
     for (const [kind, f] of KINDS) byKind[kind] = Object.entries(byCall).reduce((s, [k, v]) => s + (f(k) ? v : 0), 0);
     const total = Object.values(byCall).reduce((s, v) => s + v, 0);
-    return { nodes: rig.alive().length, switches, windowS: secs, statsIntervalMs: 2000, masters, byKind, byCall, total };
+    return {
+      nodes: rig.alive().length,
+      switches,
+      windowS: secs,
+      statsIntervalMs: 2000,
+      flowRemovedPerSec: (switches * 1000) / flowRemovedEveryMs,
+      masters,
+      byKind,
+      byCall,
+      total,
+    };
   } finally {
     for (const f of fakes) f.close();
   }

@@ -26,6 +26,11 @@ export interface FakeSwitchOptions {
    * Absent: flow statistics are empty.
    */
   flowCookies?: readonly bigint[];
+  /**
+   * OpenFlow 1.3 only: while this connection's controller is master (its last role request), one
+   * flow-removed every `flowRemovedEveryMs` for the next of `flowCookies` (10 packets, 1000 bytes).
+   */
+  flowRemovedEveryMs?: number;
 }
 
 const NO_BUFFER = 0xffffffff;
@@ -172,6 +177,20 @@ function flowStatsReply(xid: number, cookies: readonly bigint[], n: number): Buf
   return b;
 }
 
+/** A 1.3 flow-removed (idle timeout) of a match-all rule with `cookie`: 10 packets, 1000 bytes. */
+function flowRemoved(cookie: bigint): Buffer {
+  const b = header(4, 11, 56, 0);
+  b.writeBigUInt64BE(cookie, 8);
+  b.writeUInt16BE(100, 16);
+  b[18] = 0; // OFPRR_IDLE_TIMEOUT
+  b.writeUInt16BE(10, 28);
+  b.writeBigUInt64BE(10n, 32);
+  b.writeBigUInt64BE(1000n, 40);
+  b.writeUInt16BE(1, 48); // match: OXM, length 4, padded to 8
+  b.writeUInt16BE(4, 50);
+  return b;
+}
+
 /** A stats (1.0) / multipart (1.3) reply: the description for `desc`, the ports for `port_desc`, else an empty body. */
 function statsReply(version: OfVersion, req: Buffer): Buffer {
   const xid = req.readUInt32BE(4);
@@ -206,6 +225,9 @@ export class FakeSwitch {
   private expectPacketOut = 0;
   private learned = false;
   private flowStatsRounds = 0;
+  private master = false;
+  private removals = 0;
+  private removedTimer: NodeJS.Timeout | null = null;
   private learnTimer: NodeJS.Timeout | null = null;
   private onLearned: () => void = () => {};
   connected = false;
@@ -241,6 +263,12 @@ export class FakeSwitch {
       this.sock.write(hello);
     });
     this.sock.on('data', (c: Buffer) => this.read(c));
+    const every = opts.flowRemovedEveryMs;
+    const cookies = opts.flowCookies ?? [];
+    if (every && cookies.length && this.version === 4)
+      this.removedTimer = setInterval(() => {
+        if (this.master && !this.sock.destroyed) this.sock.write(flowRemoved(cookies[this.removals++ % cookies.length]!));
+      }, every);
     this.sock.on('error', () => {});
   }
 
@@ -400,6 +428,8 @@ export class FakeSwitch {
         return; // 1.3 barrier
       case 24:
         if (v === 4) {
+          const role = m.readUInt32BE(8);
+          if (role === 2 || role === 3) this.master = role === 2; // OFPCR_ROLE_MASTER / SLAVE
           const r = Buffer.from(m);
           r[1] = 25;
           this.sock.write(r);
@@ -412,6 +442,7 @@ export class FakeSwitch {
 
   close(): void {
     if (this.learnTimer) clearTimeout(this.learnTimer);
+    if (this.removedTimer) clearInterval(this.removedTimer);
     this.sock.destroy();
   }
 }
