@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadWorkspace, type Plan } from '@dfvisor/grammar';
-import { openStore, CountingStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
+import {
+  openStore,
+  completesCurrentRevision,
+  CountingStore,
+  LocalTier,
+  localCurrentRevision,
+  type GlobalStore,
+  type Json,
+  type MapName,
+} from '../store/index.js';
 import { DeployService, type ApplyResult } from '../deploy/service.js';
 import { APPLY_MAP, PeerLiveness, REMOVED_MAP, awaitApplyReports, removedTotals } from '../cluster/index.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
@@ -181,8 +190,9 @@ export class RuntimeNode {
           // Pushed to this node's local tier: announce it (the cluster benchmark times propagation by it).
           const rev = (e.type === 'put' ? (e.value as { revision?: number } | null)?.revision : undefined) ?? 0;
           events.publish({ type: 'revision-arrived', revision: rev, node: config.nodeId, at: Date.now() });
-          node!.applyActive();
         }
+        // Also when the body arrives after its pointer (events of different keys are not ordered).
+        if (completesCurrentRevision(tier, e)) node!.applyActive();
         if (e.map === 'stats' || e.map === REMOVED_MAP) events.publish({ type: 'stats', slice: e.key.split('/')[0] });
       });
       if (store.kind !== 'embedded') {
