@@ -28,7 +28,9 @@ export interface FakeSwitchOptions {
   flowCookies?: readonly bigint[];
   /**
    * OpenFlow 1.3 only: while this connection's controller is master (its last role request), one
-   * flow-removed every `flowRemovedEveryMs` for the next of `flowCookies` (10 packets, 1000 bytes).
+   * flow-removed every `flowRemovedEveryMs` of a rule of the next of `flowCookies`' slices (the
+   * cookie's rule number + 0x10000 + a count, so never a rule the flow statistics list; 10
+   * packets, 1000 bytes).
    */
   flowRemovedEveryMs?: number;
 }
@@ -267,7 +269,11 @@ export class FakeSwitch {
     const cookies = opts.flowCookies ?? [];
     if (every && cookies.length && this.version === 4)
       this.removedTimer = setInterval(() => {
-        if (this.master && !this.sock.destroyed) this.sock.write(flowRemoved(cookies[this.removals++ % cookies.length]!));
+        // A rule of the same slice as flowCookies[i] but never in the flow statistics (its own rule number).
+        if (this.master && !this.sock.destroyed) {
+          const n = this.removals++;
+          this.sock.write(flowRemoved(cookies[n % cookies.length]! + 0x10000n + BigInt(n)));
+        }
       }, every);
     this.sock.on('error', () => {});
   }
