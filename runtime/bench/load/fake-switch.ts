@@ -20,6 +20,19 @@ export interface FakeSwitchOptions {
   buffered: boolean;
   /** Distinct source MACs to cycle through; 0 = never repeat (the memory run). */
   macs: number;
+  /**
+   * OpenFlow 1.3 only: flow entries (by cookie) that flow statistics report, their counters
+   * growing by 10 packets of 1000 bytes with every request (the cluster benchmark's traffic).
+   * Absent: flow statistics are empty.
+   */
+  flowCookies?: readonly bigint[];
+  /**
+   * OpenFlow 1.3 only: while this connection's controller is master (its last role request), one
+   * flow-removed every `flowRemovedEveryMs` of a rule of the next of `flowCookies`' slices (the
+   * cookie's rule number + 0x10000 + a count, so never a rule the flow statistics list; 10
+   * packets, 1000 bytes).
+   */
+  flowRemovedEveryMs?: number;
 }
 
 const NO_BUFFER = 0xffffffff;
@@ -149,6 +162,37 @@ function portDescReply(xid: number): Buffer {
   return b;
 }
 
+/** A 1.3 flow stats reply: one entry per cookie (priority 100, match all), `n` packets and 1000·n bytes each. */
+function flowStatsReply(xid: number, cookies: readonly bigint[], n: number): Buffer {
+  const b = header(4, 19, 16 + 56 * cookies.length, xid);
+  b.writeUInt16BE(1, 8);
+  cookies.forEach((cookie, i) => {
+    const o = 16 + 56 * i;
+    b.writeUInt16BE(56, o);
+    b.writeUInt16BE(100, o + 12);
+    b.writeBigUInt64BE(cookie, o + 24);
+    b.writeBigUInt64BE(BigInt(n), o + 32);
+    b.writeBigUInt64BE(BigInt(n) * 1000n, o + 40);
+    b.writeUInt16BE(1, o + 48); // match: OXM, length 4, padded to 8
+    b.writeUInt16BE(4, o + 50);
+  });
+  return b;
+}
+
+/** A 1.3 flow-removed (idle timeout) of a match-all rule with `cookie`: 10 packets, 1000 bytes. */
+function flowRemoved(cookie: bigint): Buffer {
+  const b = header(4, 11, 56, 0);
+  b.writeBigUInt64BE(cookie, 8);
+  b.writeUInt16BE(100, 16);
+  b[18] = 0; // OFPRR_IDLE_TIMEOUT
+  b.writeUInt16BE(10, 28);
+  b.writeBigUInt64BE(10n, 32);
+  b.writeBigUInt64BE(1000n, 40);
+  b.writeUInt16BE(1, 48); // match: OXM, length 4, padded to 8
+  b.writeUInt16BE(4, 50);
+  return b;
+}
+
 /** A stats (1.0) / multipart (1.3) reply: the description for `desc`, the ports for `port_desc`, else an empty body. */
 function statsReply(version: OfVersion, req: Buffer): Buffer {
   const xid = req.readUInt32BE(4);
@@ -182,6 +226,10 @@ export class FakeSwitch {
   private flushQueued = false;
   private expectPacketOut = 0;
   private learned = false;
+  private flowStatsRounds = 0;
+  private master = false;
+  private removals = 0;
+  private removedTimer: NodeJS.Timeout | null = null;
   private learnTimer: NodeJS.Timeout | null = null;
   private onLearned: () => void = () => {};
   connected = false;
@@ -217,6 +265,16 @@ export class FakeSwitch {
       this.sock.write(hello);
     });
     this.sock.on('data', (c: Buffer) => this.read(c));
+    const every = opts.flowRemovedEveryMs;
+    const cookies = opts.flowCookies ?? [];
+    if (every && cookies.length && this.version === 4)
+      this.removedTimer = setInterval(() => {
+        // A rule of the same slice as flowCookies[i] but never in the flow statistics (its own rule number).
+        if (this.master && !this.sock.destroyed) {
+          const n = this.removals++;
+          this.sock.write(flowRemoved(cookies[n % cookies.length]! + 0x10000n + BigInt(n)));
+        }
+      }, every);
     this.sock.on('error', () => {});
   }
 
@@ -367,13 +425,17 @@ export class FakeSwitch {
         if (v === 1) this.sock.write(statsReply(v, m));
         return; // 1.0 stats request
       case 18:
-        this.sock.write(v === 1 ? header(1, 19, 8, xid) : statsReply(v, m));
+        if (v === 4 && m.readUInt16BE(8) === 1 && this.opts.flowCookies)
+          this.sock.write(flowStatsReply(xid, this.opts.flowCookies, 10 * ++this.flowStatsRounds));
+        else this.sock.write(v === 1 ? header(1, 19, 8, xid) : statsReply(v, m));
         return; // 1.0 barrier / 1.3 multipart
       case 20:
         if (v === 4) this.sock.write(header(4, 21, 8, xid));
         return; // 1.3 barrier
       case 24:
         if (v === 4) {
+          const role = m.readUInt32BE(8);
+          if (role === 2 || role === 3) this.master = role === 2; // OFPCR_ROLE_MASTER / SLAVE
           const r = Buffer.from(m);
           r[1] = 25;
           this.sock.write(r);
@@ -386,6 +448,7 @@ export class FakeSwitch {
 
   close(): void {
     if (this.learnTimer) clearTimeout(this.learnTimer);
+    if (this.removedTimer) clearInterval(this.removedTimer);
     this.sock.destroy();
   }
 }

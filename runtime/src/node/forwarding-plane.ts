@@ -32,7 +32,7 @@ export interface ForwardingPlane {
   /** Another node died (seen by the liveness channel): take over its switches at once (optional). */
   peerDown?(nodeId: string): Promise<unknown>;
   /** Rules the reconciliation of switch tables removed and restored (optional). */
-  reconciled?(): { removed: number; restored: number };
+  reconciled?(): { removed: number; restored: number; metersRemoved?: number; metersRestored?: number };
   /** A slice's tenant rules and the switch rules they became, on the switches this node masters (optional). */
   sliceFlows?(slice: string): SliceSwitchFlowsView[];
   /** Link discovery: sightings (all nodes), the connected switches' ports, this node's probe counts (optional). */

@@ -18,7 +18,9 @@ export interface MetricsSource {
   /** Statistics messages of this node's data path (push collector and tenant polls). */
   statsMessages?(): StatsMessageCounts | undefined;
   /** Rules this node's reconciliation removed from and restored to switches. */
-  reconciled?(): { removed: number; restored: number } | undefined;
+  reconciled?(): { removed: number; restored: number; metersRemoved?: number; metersRestored?: number } | undefined;
+  /** Calls this node made on the global tier, by operation and map (store/counting-store.ts). */
+  storeOps?(): Array<{ op: string; map: string; area: string; count: number }>;
   /** Declared vs discovered (link discovery); undefined: no discovery. */
   topology?(): TopologyCheckView | undefined;
 }
@@ -165,6 +167,25 @@ export function buildMetrics(src: MetricsSource): Registry {
       if (!r) return;
       c.inc({ change: 'removed' }, r.removed);
       c.inc({ change: 'restored' }, r.restored);
+    },
+  );
+  counter(
+    'dfvisor_reconciled_meters_total',
+    'Meters the reconciliation of switches with the plan removed (hypervisor meter ids no slice on the switch accounts for) or installed again (missing)',
+    ['change'],
+    (c) => {
+      const r = src.reconciled?.();
+      if (!r) return;
+      c.inc({ change: 'removed' }, r.metersRemoved ?? 0);
+      c.inc({ change: 'restored' }, r.metersRestored ?? 0);
+    },
+  );
+  counter(
+    'dfvisor_store_ops_total',
+    'Calls this node made on the global tier (Hazelcast or embedded), by operation (get, put, delete, entries, acquire_lease, renew_lease, release_lease, heartbeat, publish, ...), map, and for the meta map the first key segment (area, e.g. flow-entries)',
+    ['op', 'map', 'area'],
+    (c) => {
+      for (const x of src.storeOps?.() ?? []) c.inc({ op: x.op, map: x.map, area: x.area }, x.count);
     },
   );
   counter(

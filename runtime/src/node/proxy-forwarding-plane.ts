@@ -35,7 +35,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
   /** The revision of `plan` (reported with each switch this node programs). */
   private revision: number | undefined;
   private queues: QueueOwners = new Map();
-  private readonly reconciledRules = { removed: 0, restored: 0 };
+  private readonly reconciledRules = { removed: 0, restored: 0, metersRemoved: 0, metersRestored: 0 };
   private readonly removedCounters: RemovedCounters;
   /** The probe key: filled from the store in start(), before any switch can connect. */
   private readonly probeKey = Buffer.alloc(32);
@@ -77,6 +77,8 @@ export class ProxyForwardingPlane implements ForwardingPlane {
       onReconciled: (r) => {
         this.reconciledRules.removed += r.removed;
         this.reconciledRules.restored += r.restored;
+        this.reconciledRules.metersRemoved += r.metersRemoved;
+        this.reconciledRules.metersRestored += r.metersRestored;
         ctx.publish?.({ type: 'switch-reconciled', ...r });
       },
       limits: {
@@ -250,7 +252,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
     return this.arbiter.mastership.peerDown(nodeId);
   }
 
-  reconciled(): { removed: number; restored: number } {
+  reconciled(): { removed: number; restored: number; metersRemoved: number; metersRestored: number } {
     return { ...this.reconciledRules };
   }
 }

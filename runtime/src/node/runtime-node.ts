@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { loadWorkspace, type Plan } from '@dfvisor/grammar';
-import { openStore, LocalTier, localCurrentRevision, type GlobalStore, type Json, type MapName } from '../store/index.js';
+import {
+  openStore,
+  completesCurrentRevision,
+  CountingStore,
+  LocalTier,
+  localCurrentRevision,
+  type GlobalStore,
+  type Json,
+  type MapName,
+} from '../store/index.js';
 import { DeployService, type ApplyResult } from '../deploy/service.js';
 import { APPLY_MAP, PeerLiveness, REMOVED_MAP, awaitApplyReports, removedTotals } from '../cluster/index.js';
 import { StoreRevisionRepository } from '../deploy/store-repository.js';
@@ -72,7 +81,8 @@ export class RuntimeNode {
       config.store.kind === 'embedded' ? { ...config.store, dataDir: config.store.dataDir ?? join(config.dataDir, 'store') } : config.store;
     const opened = await openStore(storeConfig);
     if (!opened.ok) throw new Error(`cannot open the ${config.store.kind} store: ${opened.error.message}`);
-    const store = opened.value;
+    // Every call on the global tier is counted (dfvisor_store_ops_total).
+    const store = new CountingStore(opened.value);
     const tierR = await LocalTier.open(store, TIER_MAPS);
     if (!tierR.ok) {
       await store.close();
@@ -151,6 +161,7 @@ export class RuntimeNode {
       controllers: () => forwardingPlane.status().slices.flatMap((s) => s.controllers.map((c) => ({ slice: s.name, ...c }))),
       statsMessages: () => forwardingPlane.statsMessages?.(),
       reconciled: () => forwardingPlane.reconciled?.(),
+      storeOps: () => store.opCounts(),
       topology,
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
@@ -179,8 +190,9 @@ export class RuntimeNode {
           // Pushed to this node's local tier: announce it (the cluster benchmark times propagation by it).
           const rev = (e.type === 'put' ? (e.value as { revision?: number } | null)?.revision : undefined) ?? 0;
           events.publish({ type: 'revision-arrived', revision: rev, node: config.nodeId, at: Date.now() });
-          node!.applyActive();
         }
+        // Also when the body arrives after its pointer (events of different keys are not ordered).
+        if (completesCurrentRevision(tier, e)) node!.applyActive();
         if (e.map === 'stats' || e.map === REMOVED_MAP) events.publish({ type: 'stats', slice: e.key.split('/')[0] });
       });
       if (store.kind !== 'embedded') {

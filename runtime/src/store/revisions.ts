@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { conflict } from './errors.js';
 import type { LocalTier } from './local-tier.js';
-import { fail, ok, type GlobalStore, type Json, type StoreResult, type Versioned } from './types.js';
+import { fail, ok, type ChangeEvent, type GlobalStore, type Json, type StoreResult, type Versioned } from './types.js';
 
 export const CURRENT_KEY = 'current';
 
@@ -95,6 +95,19 @@ export function localCurrentRevision(tier: LocalTier): CommittedRevision | undef
   if (!isPointer(p)) return undefined;
   const e = tier.value('revisions', p.key) as unknown as RevisionEntry | undefined;
   return e ? { ...e, key: p.key } : undefined;
+}
+
+/**
+ * Whether a change of a node's local tier may have made a newer current revision readable: the
+ * pointer moved, or the body the pointer names arrived. Pushed events of different keys are not
+ * ordered (Hazelcast delivers each partition's events on its own), so the pointer can arrive
+ * before the body it names; a node that reacted to the pointer alone would miss that revision.
+ */
+export function completesCurrentRevision(tier: LocalTier, e: ChangeEvent): boolean {
+  if (e.map !== 'revisions' || e.type !== 'put') return false;
+  if (e.key === CURRENT_KEY) return true;
+  const p = tier.value('revisions', CURRENT_KEY);
+  return isPointer(p) && p.key === e.key;
 }
 
 /** Every committed revision in a node's local tier, newest first. */

@@ -2,7 +2,8 @@
 // member, three Open vSwitch bridges with both nodes as controller targets, hosts and tenant
 // controllers): a deploy answers per switch as each switch's master reported it; one switch that
 // refuses (its flow table is full) rolls the whole cluster back and the 502 names it; a switch connected to no node is
-// "unreachable" and gets the current revision when it comes back.
+// "unreachable" and gets the current revision when it comes back; reconciliation removes stale
+// rules and the meters of a slice removed while its switch's master was dead.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterRig, DPIDS, lineSlices, stepper } from './rig.js';
@@ -39,6 +40,16 @@ interface Outcome {
 async function revisions(): Promise<Array<{ revision: number; action: string }>> {
   const r = await rig.api(rig.nodes[0], 'GET', '/v1/revisions');
   return r.body.revisions;
+}
+
+/** dfvisor_reconciled_meters_total{change="removed"} summed over the live nodes. */
+async function reconciledMeters(): Promise<number> {
+  let n = 0;
+  for (const node of rig.alive()) {
+    const m = String((await rig.api(node, 'GET', '/metrics')).body);
+    n += Number(/^dfvisor_reconciled_meters_total\{change="removed"\} (\S+)$/m.exec(m)?.[1] ?? 0);
+  }
+  return n;
 }
 
 describe('cluster-wide apply: 2 nodes, 1 Hazelcast member, Open vSwitch', { timeout: 240_000 }, () => {
@@ -182,6 +193,56 @@ describe('cluster-wide apply: 2 nodes, 1 Hazelcast member, Open vSwitch', { time
       }
       assert.ok(removed >= 3, `removed ${removed}`);
       assert.ok(restored >= 1, `restored ${restored}`);
+    }),
+  );
+
+  it(
+    "reconciliation: the meters of a capped slice removed while its switch's master was dead are deleted by the new master",
+    step(async () => {
+      // s1 gets a port 5 for capped (delta holds port 4).
+      rig.ovs.vsctl('add-port', 's1', 's1p5', '--', 'set', 'interface', 's1p5', 'type=internal', 'ofport_request=5');
+      const text5 = (extra: string) => text(extra).replace('switch s1 dpid 1 { port 1..4', 'switch s1 dpid 1 { port 1..5');
+      const delta = slice('delta', 104, 's1:4, s2:5, s3:4');
+      const capped = `slice capped {
+  controller "tcp:127.0.0.1:${spare}"
+  overlay vlan 105
+  flowspace { edge: match on s1:5 }
+  qos { cap 10Mbps }
+}
+`;
+      const r = await rig.deploy(rig.node('n1'), text5(delta + capped));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      // capped takes id 3 (alpha 0, beta 1, delta 2): its meter on s1 port 5 is (3 + 1) << 16 | 5
+      // (it has no base rules: no link port; no tenant rules: no controller).
+      const meter = `meter=${(4 << 16) | 5} `;
+      const meters = () => rig.ovs.dumpMeters('s1');
+      await waitFor("capped's meter is on s1", () => meters().includes(meter), 20_000, 100);
+      // s1 is connected to its master only; that master dies; capped is removed on the other node.
+      const masters = await rig.settledMasters();
+      const master = rig.node(masters[DPIDS[0]]);
+      const other = rig.alive().find((n) => n !== master)!;
+      rig.ovs.setController('s1', rig.target(master));
+      await waitFor(
+        `${other.id} no longer connected to s1`,
+        async () =>
+          !((await rig.api(other, 'GET', '/v1/status')).body.switches as Array<{ dpid: string; connected: boolean }>).some(
+            (s) => s.dpid === DPIDS[0] && s.connected,
+          ),
+        15_000,
+        100,
+      );
+      await rig.kill9(master.id);
+      const removedBefore = await reconciledMeters();
+      const d = await rig.deploy(other, text5(delta));
+      assert.equal(d.status, 200, JSON.stringify(d.body));
+      assert.equal((d.body.switches as Outcome[]).find((s) => s.dpid === DPIDS[0])?.status, 'unreachable', JSON.stringify(d.body));
+      assert.ok(meters().includes(meter), "nobody programs s1: capped's meter is still there");
+      // The dead node comes back and s1 gets every node again: its new master programs the plan
+      // (which no longer has capped, so it tears nothing down) and reconciles the rest away.
+      await rig.startNode(master.id, master.ofPort);
+      rig.ovs.setController('s1', ...rig.nodes.map((n) => rig.target(n)));
+      await waitFor("capped's meter is gone from s1", () => !meters().includes(meter), 30_000, 100);
+      await waitFor('a node counted the removed meter', async () => (await reconciledMeters()) > removedBefore, 10_000, 200);
     }),
   );
 

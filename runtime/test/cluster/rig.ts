@@ -86,6 +86,8 @@ export interface RigOptions {
   noTraffic?: boolean;
   /** Run member i and node n<i+1> in namespace i of this net (as many namespaces as members and nodes). */
   net?: PartitionNet;
+  /** Bridges s1..sN with dpids 1..N (default 3); s4 and up are linked to nothing (benchmarks). */
+  bridges?: number;
 }
 
 export class ClusterRig {
@@ -95,8 +97,12 @@ export class ClusterRig {
   readonly ctl: TenantController[] = [];
   readonly hosts: Record<string, Host> = {};
   ctlPorts: number[] = [];
+  /** The bridges' datapath ids (DPIDS, and more with `bridges`). */
+  readonly dpids: string[];
 
-  private constructor(private readonly o: RigOptions) {}
+  private constructor(private readonly o: RigOptions) {
+    this.dpids = Array.from({ length: o.bridges ?? 3 }, (_, i) => (i + 1).toString(16).padStart(16, '0'));
+  }
 
   static async start(o: RigOptions = {}): Promise<ClusterRig> {
     const rig = new ClusterRig(o);
@@ -114,7 +120,7 @@ export class ClusterRig {
     const net = this.o.net;
     this.hz = await HazelcastCluster.start(members, net && { hosts: net.hosts, launcher: (i) => net.launcher(i) });
     this.ovs.start();
-    for (const n of [1, 2, 3]) this.ovs.addBridge(`s${n}`, n, 'OpenFlow13');
+    for (let n = 1; n <= this.dpids.length; n++) this.ovs.addBridge(`s${n}`, n, 'OpenFlow13');
     this.ovs.link('s1', 3, 's2', 1);
     this.ovs.link('s2', 2, 's3', 3);
     if (!this.o.noTraffic) {
@@ -129,7 +135,7 @@ export class ClusterRig {
     const ofPorts: number[] = [];
     for (let i = 0; i < n; i++) ofPorts.push(await freePort());
     await Promise.all(ofPorts.map((p, i) => this.startNode(`n${i + 1}`, p)));
-    for (const b of [1, 2, 3]) this.ovs.setController(`s${b}`, ...this.nodes.map((x) => this.target(x)));
+    for (let b = 1; b <= this.dpids.length; b++) this.ovs.setController(`s${b}`, ...this.nodes.map((x) => this.target(x)));
   }
 
   /** The controller target of a node, as Open vSwitch names it. */
@@ -235,7 +241,7 @@ export class ClusterRig {
   async masters(): Promise<Record<string, string | undefined>> {
     const views = await Promise.all(this.alive().map((n) => this.api(n, 'GET', '/v1/status')));
     const out: Record<string, string | undefined> = {};
-    for (const dpid of DPIDS) {
+    for (const dpid of this.dpids) {
       const seen = new Set(
         views.map((v) => (v.body.switches as Array<{ dpid: string; master: string | null }>).find((s) => s.dpid === dpid)?.master ?? null),
       );
@@ -251,7 +257,7 @@ export class ClusterRig {
       'every switch mastered by a live node, all nodes agreeing',
       async () => {
         const m = await this.masters();
-        return DPIDS.every((d) => m[d] && aliveIds().has(m[d]!)) ? (m as Record<string, string>) : null;
+        return this.dpids.every((d) => m[d] && aliveIds().has(m[d]!)) ? (m as Record<string, string>) : null;
       },
       timeoutMs,
       100,

@@ -72,6 +72,11 @@ export interface ReconcileResult {
   restored: number;
   /** Slice ids whose rules were removed. */
   staleSlices: number[];
+  /** Meters removed (hypervisor meter ids no bound slice accounts for) and installed again. */
+  metersRemoved: number;
+  metersRestored: number;
+  /** The removed meters' ids. */
+  staleMeters?: number[];
 }
 
 /** A link seen by discovery: a probe sent out of `from` came back in at `to`. */

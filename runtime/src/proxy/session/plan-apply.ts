@@ -55,6 +55,11 @@ export class PlanApplication {
     private readonly tenants: TenantDirection,
   ) {}
 
+  /** The meters this session knows are on the switch (the reconciliation keeps it in step). */
+  get knownMeters(): { add(id: number): void; delete(id: number): void } {
+    return this.meters;
+  }
+
   get meterCapable(): boolean {
     return this.s.version === OFP13;
   }

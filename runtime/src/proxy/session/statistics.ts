@@ -16,6 +16,8 @@ export interface SessionStats {
   ports: PortStats[];
   meters: MeterStats[];
   queues: QueueStats[];
+  /** Whether the switch answered the meter statistics request (then `meters` lists every meter). */
+  metersAnswered?: boolean;
 }
 
 type MultipartRequest = MessageOf<'multipart_request'>;
@@ -71,6 +73,7 @@ export class Statistics {
           s.request(r, null, 'multipart_reply', {
             reply: (parts) => {
               if (r.type === 'multipart_request' && r.mpType === 'flow') flowsAnswered = true;
+              if (r.type === 'multipart_request' && r.mpType === 'meter') acc.metersAnswered = true;
               for (const m of parts) addReply(acc, m);
               if (--outstanding === 0) done(true);
             },

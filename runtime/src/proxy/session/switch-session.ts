@@ -49,7 +49,7 @@ export class SwitchSession {
     this.plan = new PlanApplication(s, this.mastership, this.tenants);
     this.probes = new LinkProbes(s);
     this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));
-    this.reconciliation = new Reconciliation(s, currentViews);
+    this.reconciliation = new Reconciliation(s, currentViews, this.plan.knownMeters);
     channel.onCongestion = (congested) => s.setSwitchCongested(congested);
     channel.onReady = (v) => {
       s.version = v;
@@ -147,10 +147,16 @@ export class SwitchSession {
     const inner = this.stats.collect(timeoutMs);
     // Rounds do not overlap: a caller during a round gets that round (and one reconciliation).
     if (this.round?.inner === inner) return this.round.outer;
+    const basis = this.reconciliation.basis();
     const outer = inner.then((round) => {
       if (round) {
-        const r = this.reconciliation.run(round.flows.map((f) => f.cookie));
-        if (r && (r.removed > 0 || r.restored > 0)) this.s.host.reconciled?.(r);
+        const meterIds = round.metersAnswered ? round.meters.map((m) => m.meterId) : undefined;
+        const r = this.reconciliation.run(
+          round.flows.map((f) => f.cookie),
+          meterIds,
+          basis,
+        );
+        if (r && (r.removed > 0 || r.restored > 0 || r.metersRemoved > 0 || r.metersRestored > 0)) this.s.host.reconciled?.(r);
       }
       return round;
     });
