@@ -21,9 +21,9 @@ import {
 import { CodecFault, Reader, Writer } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf } from './match-algebra.js';
+import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
-import { readMatch10At, smallBig, writeMatch10At } from './match10-bytes.js';
+import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 
 const OFPT_PACKET_IN = 10;
 const OFPT_PACKET_OUT = 13;

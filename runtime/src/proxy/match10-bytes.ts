@@ -6,20 +6,13 @@
 // `writeMatch10(w, matchTo10(m))` or throws a RangeError exactly when that does (same checks, same
 // order of precedence between fields) — which test/proxy/hot-messages.test.ts holds it to. Fields
 // are produced in the canonical (OXM) order, so keying the match (matchKey) needs no sort. Small
-// integer values share one bigint each (values are never mutated).
+// integer values share one bigint each (smallBig).
 import { OFPFW10 as W, OFPVID_PRESENT } from '../openflow/constants.js';
 import type { FieldName, FieldValue, FlowMatch } from './messages.js';
-import { fullMask } from './match-algebra.js';
+import { fullMask, smallBig } from './match-algebra.js';
 import { port10to13, port13to10 } from './translate.js';
 
 export const MATCH10_BYTES = 40;
-
-const SMALL: bigint[] = [];
-/** The bigint of a small non-negative integer, shared (one allocation per distinct value < 65 536). */
-export function smallBig(n: number): bigint {
-  if (n >= 0 && n < 0x10000 && Number.isInteger(n)) return (SMALL[n] ??= BigInt(n));
-  return BigInt(n);
-}
 
 const PREFIX: bigint[] = Array.from({ length: 33 }, (_, len) => (len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(32 - len)));
 
