@@ -10,7 +10,7 @@
 import { OFPFW10 as W, OFPVID_PRESENT } from '../openflow/constants.js';
 import type { FieldName, FieldValue, FlowMatch } from './messages.js';
 import { fullMask, smallBig } from './match-algebra.js';
-import { port10to13, port13to10 } from './translate.js';
+import { MATCHABLE_10, port10to13, port13to10 } from './translate.js';
 
 export const MATCH10_BYTES = 40;
 
@@ -81,29 +81,6 @@ function nw(addr: number, wc: number, shift: number): FieldValue | null {
 
 // ---- writing -------------------------------------------------------------------------------
 
-/** The fields a 1.0 match can carry. */
-const MATCHABLE_10: Readonly<Record<string, true | undefined>> = Object.assign(Object.create(null) as Record<string, true>, {
-  in_port: true,
-  eth_src: true,
-  eth_dst: true,
-  vlan_vid: true,
-  vlan_pcp: true,
-  eth_type: true,
-  ip_dscp: true,
-  ip_proto: true,
-  ipv4_src: true,
-  ipv4_dst: true,
-  arp_spa: true,
-  arp_tpa: true,
-  arp_op: true,
-  tcp_src: true,
-  tcp_dst: true,
-  udp_src: true,
-  udp_dst: true,
-  icmpv4_type: true,
-  icmpv4_code: true,
-});
-
 function badValue(v: number, what: string): never {
   throw new RangeError(`value ${JSON.stringify(v)} does not fit ${what}`);
 }
@@ -159,7 +136,7 @@ function nwField(b: Buffer, at: number, f: FieldValue | undefined, wc: number, s
  * lacks, a mask on a field it cannot mask, a value that does not fit), as matchTo10 + writeMatch10.
  */
 export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
-  for (const k in m) if (MATCHABLE_10[k] === undefined) throw new RangeError(`OpenFlow 1.0 cannot match ${k}`);
+  for (const k in m) if (!MATCHABLE_10.has(k)) throw new RangeError(`OpenFlow 1.0 cannot match ${k}`);
   b.fill(0, o, o + MATCH10_BYTES);
   let wc: number = W.ALL;
   let f: FieldValue | undefined;
