@@ -12,7 +12,8 @@
 // and one packet-in in flight, both versions. BENCH_FULL=1 (or --full): 1/4/16/64 switches × windows 1/64 ×
 // buffered/unbuffered × fresh/cycled, and the memory run through 2 million setups.
 // Run: node runtime/dist/bench/openflow-load.bench.js [--full] [--seconds 3] [--rules 10000]
-//        [--memory-setups N] [--versions 1.0,1.3] [--paths direct,relay,proxy] [--loads issue]
+//        [--memory-setups N] [--versions 1.0,1.3] [--paths direct,relay,proxy] [--loads issue|memory]
+// --loads memory: only the memory run, through 2 million distinct setups by default (about a minute per version).
 // Profiling: PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes flags to `dfvisor run`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { FakeSwitch, type OfVersion } from './load/fake-switch.js';
 import { cpuPerUnit, cpuSnapshot, rssMb } from './load/proc-stats.js';
-import { startController, startDfvisor, startRelay, SWITCHES_PER_CONTROLLER } from './load/paths.js';
+import { startController, startDfvisor, startRelay, SWITCHES_PER_CONTROLLER, type ProxyProcess } from './load/paths.js';
 import { REFERENCE, TARGETS } from './load/reference.js';
 
 type Path = 'direct' | 'relay' | 'proxy';
@@ -52,7 +53,9 @@ const arg = (k: string, d: string): string => {
 const FULL = args.includes('--full') || process.env.BENCH_FULL === '1';
 const SECONDS = Number(arg('--seconds', process.env.BENCH_SECONDS ?? '3'));
 const RULES = Number(arg('--rules', '10000'));
-const MEMORY_SETUPS = Number(arg('--memory-setups', process.env.BENCH_MEMORY_SETUPS ?? (FULL ? '2000000' : '300000')));
+/** --loads memory: only the memory run (through 2 million setups unless --memory-setups says otherwise). */
+const MEMORY_ONLY = arg('--loads', '') === 'memory';
+const MEMORY_SETUPS = Number(arg('--memory-setups', process.env.BENCH_MEMORY_SETUPS ?? (FULL || MEMORY_ONLY ? '2000000' : '300000')));
 const VERSIONS = arg('--versions', '1.0,1.3').split(',') as Array<'1.0' | '1.3'>;
 const PATHS = arg('--paths', 'direct,relay,proxy').split(',') as Path[];
 /** cbench's default: 100 000 source MACs per switch (every packet-in of a run is a new flow); cycled: 100. */
@@ -61,6 +64,7 @@ const MACS = { fresh: 100_000, cycled: 100 };
 function matrix(): Load[] {
   // --loads issue: only the issue's load (16 × 64, fresh MACs, buffered), e.g. to profile the proxy under it.
   if (arg('--loads', '') === 'issue') return [{ switches: 16, window: 64, buffered: true, macs: 'fresh' }];
+  if (MEMORY_ONLY) return [];
   if (!FULL) {
     return [
       { switches: 16, window: 64, buffered: true, macs: 'fresh' },
@@ -148,14 +152,24 @@ interface MemoryRun {
   rssEndMb: number;
   rssAfterMb: number;
   bytesPerSetup: number;
+  /** The proxy's V8 heap (used/total) and external memory (MB, from its /metrics) before and at the end. */
+  heapBefore: string;
+  heapEnd: string;
 }
 
+const heapText = (h: Awaited<ReturnType<ProxyProcess['heap']>>): string => (h ? `${h.usedMb}/${h.totalMb} + ${h.externalMb} ext` : '—');
+
 /** RSS of the proxy through `total` distinct flow setups (16 switches × 64, buffered, never-repeating MACs). */
-async function memoryRun(version: OfVersion, port: number, pid: number, total: number): Promise<Omit<MemoryRun, 'version'>> {
-  const sws = Array.from({ length: 16 }, (_, i) => new FakeSwitch({ id: i + 1, version, buffered: true, macs: 0 }, '127.0.0.1', port));
+async function memoryRun(version: OfVersion, proxy: ProxyProcess, total: number): Promise<Omit<MemoryRun, 'version'>> {
+  const pid = proxy.pid;
+  const sws = Array.from(
+    { length: 16 },
+    (_, i) => new FakeSwitch({ id: i + 1, version, buffered: true, macs: 0 }, '127.0.0.1', proxy.ofPort),
+  );
   try {
     await Promise.all(sws.map((s) => s.learn(60_000)));
     const before = rssMb(pid).rss;
+    const heapBefore = heapText(await proxy.heap());
     let peak = before;
     let done = 0;
     let running = true;
@@ -195,6 +209,7 @@ async function memoryRun(version: OfVersion, port: number, pid: number, total: n
     const seconds = (performance.now() - t0) / 1000;
     const end = rssMb(pid).rss;
     peak = Math.max(peak, end);
+    const heapEnd = heapText(await proxy.heap());
     for (const s of sws) s.close();
     await sleep(3000);
     const after = rssMb(pid).rss;
@@ -206,6 +221,8 @@ async function memoryRun(version: OfVersion, port: number, pid: number, total: n
       rssEndMb: Math.round(end),
       rssAfterMb: Math.round(after),
       bytesPerSetup: Math.round(((end - before) * 1024 * 1024) / done),
+      heapBefore,
+      heapEnd,
     };
   } finally {
     for (const s of sws) s.close();
@@ -269,7 +286,7 @@ async function benchVersion(v: '1.0' | '1.3', loads: Load[]): Promise<VersionRes
       await sleep(2000);
       const m = rssMb(proxy.pid);
       rss = { idleMb: rss.idleMb, peakMb: Math.round(m.peak), afterMb: Math.round(m.rss) };
-      if (MEMORY_SETUPS > 0) memory = { version: v, ...(await memoryRun(version, proxy.ofPort, proxy.pid, MEMORY_SETUPS)) };
+      if (MEMORY_SETUPS > 0) memory = { version: v, ...(await memoryRun(version, proxy, MEMORY_SETUPS)) };
     }
   } finally {
     await proxy?.stop();
@@ -419,6 +436,8 @@ function report(results: Record<string, VersionResult>, loads: Load[]): void {
         'end MB': m.rssEndMb,
         'after 3 s idle MB': m.rssAfterMb,
         'bytes/setup': m.bytesPerSetup,
+        'heap used/total + external MB, before': m.heapBefore,
+        'at the end': m.heapEnd,
       })),
     );
   }
@@ -466,7 +485,9 @@ async function main(): Promise<void> {
     ) + '\n',
   );
   console.log(`wrote ${join(out, 'openflow-load.json')} (${Math.round((Date.now() - t0) / 1000)} s)`);
-  const failed = VERSIONS.some((v) => results[v]!.runs.length < loads.length * PATHS.length);
+  const failed = VERSIONS.some(
+    (v) => results[v]!.runs.length < loads.length * PATHS.length || (MEMORY_ONLY && (results[v]!.memory?.setups ?? 0) < MEMORY_SETUPS),
+  );
   if (failed) process.exitCode = 1;
 }
 

@@ -72,8 +72,32 @@ export function sliceWorkspace(dir: string, switches: number, ctlPorts: readonly
 export interface ProxyProcess {
   pid: number;
   ofPort: number;
+  /** The process's memory as its /metrics reports it (MB): V8 heap used and total, external (buffers); null when unreadable. */
+  heap(): Promise<{ usedMb: number; totalMb: number; externalMb: number } | null>;
   stop(): Promise<void>;
   log(): string;
+}
+
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+/** Heap used and total and external memory from the node's /metrics (prom-client's process metrics). */
+async function heapOf(api: number): Promise<{ usedMb: number; totalMb: number; externalMb: number } | null> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${api}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    if (!r.ok) return null;
+    const text = await r.text();
+    const metric = (name: string): number => {
+      const m = new RegExp(`^dfvisor_${name} ([0-9.e+]+)$`, 'm').exec(text);
+      return m ? Math.round(Number(m[1]) / 2 ** 20) : NaN;
+    };
+    return {
+      usedMb: metric('nodejs_heap_size_used_bytes'),
+      totalMb: metric('nodejs_heap_size_total_bytes'),
+      externalMb: metric('nodejs_external_memory_bytes'),
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** `dfvisor run` with the workspace deployed at start; PROXY_NODE_ARGS adds node flags (e.g. --cpu-prof). */
@@ -101,7 +125,7 @@ export async function startDfvisor(switches: number, ctlPorts: readonly number[]
       '--node-id',
       'bench',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DFVISOR_ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef' } },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DFVISOR_ADMIN_TOKEN: ADMIN_TOKEN } },
   );
   const tail: string[] = [];
   child.stderr!.on('data', (d: Buffer) => {
@@ -131,6 +155,7 @@ export async function startDfvisor(switches: number, ctlPorts: readonly number[]
   return {
     pid: child.pid!,
     ofPort,
+    heap: () => heapOf(api),
     log: () => tail.join(''),
     async stop() {
       if (child.exitCode === null) {

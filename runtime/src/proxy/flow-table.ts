@@ -281,8 +281,21 @@ export class SliceFlowTable {
     return slot !== undefined && this.s.cookie[slot] === cookie ? slot : undefined;
   }
 
+  /**
+   * The last lookup (priority, key → slot): a tenant ADD asks `existing` and then `add` for the same
+   * rule, so the second probe of the (large) key map is skipped. Forgotten on every key map change.
+   */
+  private memoKey: string | undefined;
+  private memoPriority = -1;
+  private memoSlot: number | undefined;
+
   private liveSlot(priority: number, key: string): number | undefined {
-    return this.byKey.get(priority)?.get(key);
+    if (key === this.memoKey && priority === this.memoPriority) return this.memoSlot;
+    const slot = this.byKey.get(priority)?.get(key);
+    this.memoKey = key;
+    this.memoPriority = priority;
+    this.memoSlot = slot;
+    return slot;
   }
 
   /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
@@ -292,6 +305,7 @@ export class SliceFlowTable {
   }
 
   private setKey(priority: number, key: string, slot: number): void {
+    this.memoKey = undefined;
     let at = this.byKey.get(priority);
     if (!at) {
       at = new Map();
@@ -301,6 +315,7 @@ export class SliceFlowTable {
   }
 
   private deleteKey(slot: number): void {
+    this.memoKey = undefined;
     const priority = this.s.priority[slot]!;
     const key = this.s.keys[slot]!;
     const at = this.byKey.get(priority);
@@ -526,6 +541,7 @@ export class SliceFlowTable {
   }
 
   clear(): void {
+    this.memoKey = undefined;
     this.byCookie.clear();
     this.byKey.clear();
     this.due.clear();

@@ -15,16 +15,15 @@ import {
   INSTRUCTION_CODES,
   MATCH10_LEN,
   readActions10,
-  readMatch10,
   writeActions10,
-  writeMatch10,
   actions10Length,
 } from '../openflow/index.js';
 import { CodecFault, Reader, Writer } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf } from './match-algebra.js';
-import { actionsFrom10, actionsTo10, instructionsTo10, matchFrom10, matchTo10, port10to13, port13to10 } from './translate.js';
+import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
+import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
+import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 
 const OFPT_PACKET_IN = 10;
 const OFPT_PACKET_OUT = 13;
@@ -86,11 +85,11 @@ function refuse(kind: ErrorKind, message: string): void {
 function readBig(b: Buffer, o: number, size: number): bigint {
   switch (size) {
     case 1:
-      return BigInt(b[o]!);
+      return smallBig(b[o]!);
     case 2:
-      return BigInt(b.readUInt16BE(o));
+      return smallBig(b.readUInt16BE(o));
     case 4:
-      return BigInt(b.readUInt32BE(o));
+      return smallBig(b.readUInt32BE(o));
     case 6:
       return BigInt(b.readUIntBE(o, 6));
     case 8:
@@ -134,7 +133,10 @@ function oxmAt(b: Buffer, p: number, end: number, refuseAs: ErrorKind | null): F
  * An ofp_match (OXM) at `off`; `end` bounds it with its padding.
  * `key`: the match's canonical key (see matchKey) when the TLVs already are in canonical form.
  */
-function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; next: number; key: string | undefined } {
+/** What readMatch found besides the match: the offset after it (padding included) and its canonical key, if any. */
+let matchNext = 0;
+let matchKeyRead: string | undefined;
+function readMatch(b: Buffer, off: number, end: number): FlowMatch {
   if (off + 4 > end) bad();
   const len = b.readUInt16BE(off + 2);
   if (b.readUInt16BE(off) !== 1 || len < 4) bad();
@@ -174,7 +176,9 @@ function readMatch(b: Buffer, off: number, end: number): { match: FlowMatch; nex
     }
     p += 4 + len;
   }
-  return { match, next, key: canonical && refusal === null ? b.toString('latin1', off + 4, mEnd) : undefined };
+  matchNext = next;
+  matchKeyRead = canonical && refusal === null ? b.toString('latin1', off + 4, mEnd) : undefined;
+  return match;
 }
 
 /**
@@ -270,8 +274,9 @@ function whole(b: Buffer, min: number): void {
 
 function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 48);
-  const m = readMatch(b, 48, b.length);
-  const instructions = readInstructions(b, m.next, b.length);
+  const match = readMatch(b, 48, b.length);
+  const matchKey = matchKeyRead;
+  const instructions = readInstructions(b, matchNext, b.length);
   return {
     version: OFP13,
     xid: b.readUInt32BE(4),
@@ -287,9 +292,9 @@ function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
     outPort: b.readUInt32BE(36),
     outGroup: b.readUInt32BE(40),
     flags: b.readUInt16BE(44),
-    match: m.match,
+    match,
     instructions,
-    matchKey: m.key,
+    matchKey,
   };
 }
 
@@ -311,8 +316,9 @@ function readPacketOut13(b: Buffer): MessageOf<'packet_out'> {
 
 function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
   whole(b, 24);
-  const m = readMatch(b, 24, b.length);
-  if (m.next + 2 > b.length) bad();
+  const match = readMatch(b, 24, b.length);
+  const next = matchNext;
+  if (next + 2 > b.length) bad();
   return {
     version: OFP13,
     xid: b.readUInt32BE(4),
@@ -322,8 +328,8 @@ function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
     reason: b[14]!,
     tableId: b[15]!,
     cookie: b.readBigUInt64BE(16),
-    match: m.match,
-    data: b.subarray(m.next + 2),
+    match,
+    data: b.subarray(next + 2),
   };
 }
 
@@ -331,10 +337,8 @@ function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
 
 function readFlowMod10(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 8 + MATCH10_LEN + 24);
-  const r = new Reader(b, 8, b.length);
-  const match = matchFrom10(readMatch10(r));
-  r.pos = 8 + MATCH10_LEN + 24;
-  const actions = actionsFrom10(readActions10(r));
+  const match = readMatch10At(b, 8);
+  const actions = actionsFrom10(readActions10(new Reader(b, 8 + MATCH10_LEN + 24, b.length)));
   return {
     version: OFP10,
     xid: b.readUInt32BE(4),
@@ -382,7 +386,7 @@ function readPacketIn10(b: Buffer): MessageOf<'packet_in'> {
     reason: b[16]!,
     tableId: 0,
     cookie: 0n,
-    match: { in_port: { value: BigInt(port10to13(b.readUInt16BE(14))) } },
+    match: { in_port: { value: smallBig(port10to13(b.readUInt16BE(14))) } },
     data: b.subarray(18),
   };
 }
@@ -501,15 +505,16 @@ function writeBig(b: Buffer, o: number, size: number, v: bigint): void {
   b.writeBigUInt64BE(v & 0xffffffffffffffffn, o + 8);
 }
 
-/** A match's fields in canonical order with their infos, and its length without padding. */
-interface MatchPlan {
-  infos: FieldInfo[];
-  len: number;
-}
+/**
+ * planMatch's answer: the match's fields in canonical order (PLAN[0..planCount)) and its length
+ * without padding. Module scratch, no allocation: each writer plans and writes one match at a time.
+ */
+const PLAN: FieldInfo[] = [];
+let planCount = 0;
 
-function planMatch(m: FlowMatch): MatchPlan {
-  const infos: FieldInfo[] = [];
+function planMatch(m: FlowMatch): number {
   let len = 4,
+    n = 0,
     sorted = true,
     last = -1;
   for (const k in m) {
@@ -520,30 +525,33 @@ function planMatch(m: FlowMatch): MatchPlan {
     len += 4 + (fv.mask === undefined || fv.mask === info.full ? info.size : 2 * info.size);
     if (info.order < last) sorted = false;
     last = info.order;
-    infos.push(info);
+    PLAN[n++] = info;
   }
+  planCount = n;
   if (!sorted) {
     // Insertion sort: a handful of fields, and no allocation (Array.prototype.sort allocates).
-    for (let i = 1; i < infos.length; i++) {
-      const x = infos[i]!;
+    for (let i = 1; i < n; i++) {
+      const x = PLAN[i]!;
       let j = i - 1;
-      while (j >= 0 && infos[j]!.order > x.order) {
-        infos[j + 1] = infos[j]!;
+      while (j >= 0 && PLAN[j]!.order > x.order) {
+        PLAN[j + 1] = PLAN[j]!;
         j--;
       }
-      infos[j + 1] = x;
+      PLAN[j + 1] = x;
     }
   }
-  return { infos, len };
+  return len;
 }
 
 const padded = (n: number) => (n + 7) & ~7;
 
-function writeMatch(b: Buffer, off: number, m: FlowMatch, plan: MatchPlan): number {
+/** Writes the match planMatch just planned (its length `len`) at `off`; returns the offset after its padding. */
+function writeMatch(b: Buffer, off: number, m: FlowMatch, len: number): number {
   writeU16(b, off, 1);
-  writeU16(b, off + 2, plan.len);
+  writeU16(b, off + 2, len);
   let p = off + 4;
-  for (const info of plan.infos) {
+  for (let i = 0; i < planCount; i++) {
+    const info = PLAN[i]!;
     const fv = m[info.name]!;
     const masked = fv.mask !== undefined && fv.mask !== info.full;
     b[p] = 0x80;
@@ -554,7 +562,7 @@ function writeMatch(b: Buffer, off: number, m: FlowMatch, plan: MatchPlan): numb
     if (masked) writeBig(b, p + 4 + info.size, info.size, fv.mask!);
     p += 4 + (masked ? 2 : 1) * info.size;
   }
-  const end = off + padded(plan.len);
+  const end = off + padded(len);
   zero(b, p, end);
   return end;
 }
@@ -694,7 +702,7 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   const mp = planMatch(m.match);
   let instrLen = 0;
   for (const i of m.instructions) instrLen += instructionLength(i);
-  const b = header(48 + padded(mp.len) + instrLen, OFPT_FLOW_MOD, m.xid);
+  const b = header(48 + padded(mp) + instrLen, OFPT_FLOW_MOD, m.xid);
   writeBig(b, 8, 8, m.cookie);
   writeBig(b, 16, 8, m.cookieMask);
   u8(b, 24, m.tableId);
@@ -724,7 +732,7 @@ function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
 
 function writePacketIn(m: MessageOf<'packet_in'>): Buffer {
   const mp = planMatch(m.match);
-  const b = header(24 + padded(mp.len) + 2 + m.data.length, OFPT_PACKET_IN, m.xid);
+  const b = header(24 + padded(mp) + 2 + m.data.length, OFPT_PACKET_IN, m.xid);
   u32(b, 8, m.bufferId);
   u16(b, 12, m.totalLen);
   u8(b, 14, m.reason);
@@ -745,10 +753,10 @@ const keyScratch = Buffer.alloc(4096);
  */
 export function matchKey(m: FlowMatch): string {
   try {
-    const plan = planMatch(m);
-    if (plan.len > keyScratch.length) cannot('match too long for a key');
-    writeMatch(keyScratch, 0, m, plan);
-    return keyScratch.toString('latin1', 4, plan.len);
+    const len = planMatch(m);
+    if (len > keyScratch.length) cannot('match too long for a key');
+    writeMatch(keyScratch, 0, m, len);
+    return keyScratch.toString('latin1', 4, len);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     let key = '';
@@ -771,7 +779,7 @@ export function matchOfKey(key: string): FlowMatch | null {
   b.writeUInt16BE(1, 0);
   b.writeUInt16BE(len, 2);
   b.write(key, 4, 'latin1');
-  return readMatch(b, 0, b.length).match;
+  return readMatch(b, 0, b.length);
 }
 
 // OpenFlow 1.0: the 1.0 mapping of translate.ts, written with the codec's match and action writers.
@@ -787,10 +795,10 @@ function writer10(len: number, type: number, xid: number): Writer {
 }
 
 function writeFlowMod10(m: MessageOf<'flow_mod'>): Buffer {
-  const match = matchTo10(m.match);
   const actions = instructionsTo10(m.instructions);
   const w = writer10(8 + MATCH10_LEN + 24 + actions10Length(actions), OFPT10_FLOW_MOD, m.xid);
-  writeMatch10(w, match);
+  writeMatch10At(w.buf, w.pos, m.match);
+  w.pos += MATCH10_LEN;
   w.u64(m.cookie);
   w.u16(m.command);
   w.u16(m.idleTimeout);

@@ -24,6 +24,16 @@ const NARROW: Partial<Record<FieldName, number>> = {
 };
 const FULL = new Map<FieldName, bigint>(FIELD_ORDER.map((n) => [n, (1n << BigInt(NARROW[n] ?? oxmFieldSize(n) * 8)) - 1n]));
 
+const SMALL: bigint[] = [];
+/**
+ * The bigint of an integer, shared for small non-negative ones (one allocation per distinct value
+ * below 65 536: ports, ethertypes, protocol numbers): the hot path reads them from every message.
+ */
+export function smallBig(n: number): bigint {
+  if (n >= 0 && n < 0x10000 && Number.isInteger(n)) return (SMALL[n] ??= BigInt(n));
+  return BigInt(n);
+}
+
 export function fullMask(name: FieldName): bigint {
   return FULL.get(name)!;
 }

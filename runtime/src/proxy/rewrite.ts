@@ -7,7 +7,7 @@
 // classified, tagged frames refused). Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
-import { intersectMatches, matchSubsumes } from './match-algebra.js';
+import { intersectMatches, matchSubsumes, smallBig } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
 import { checkBuffered, checkFrame, narrowRule } from './confine.js';
 import { matchKey } from './hot-messages.js';
@@ -231,7 +231,7 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   const out: Expansion[] = [];
   let seen: Set<string> | undefined;
   for (const p of inPorts) {
-    const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
+    const inPortMatch: FlowMatch = { in_port: { value: smallBig(p) } };
     if (isLinkPort(ctx, p)) {
       if (!mpls) {
         const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));

@@ -116,7 +116,8 @@ export function matchFrom10(x: of.Match10): FlowMatch {
   return m;
 }
 
-const MATCHABLE_10 = new Set<string>([
+/** The fields an OpenFlow 1.0 match can carry. */
+export const MATCHABLE_10: ReadonlySet<string> = new Set<string>([
   'in_port',
   'eth_src',
   'eth_dst',

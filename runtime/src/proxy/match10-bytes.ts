@@ -1,0 +1,189 @@
+// The OpenFlow 1.0 match (the fixed 40-byte ofp_match) read from a frame straight into the proxy's
+// FlowMatch and written from one straight into an output buffer: the hot path's 1.0 flow-mods and
+// packet-outs take no codec Match10 object, no closures and no field-name arrays per message. It is
+// exactly translate.ts's 1.0 mapping over the codec's match reader and writer — `readMatch10At(b, o)`
+// equals `matchFrom10(readMatch10(reader at o))`, and `writeMatch10At` writes the bytes of
+// `writeMatch10(w, matchTo10(m))` or throws a RangeError exactly when that does (same checks, same
+// order of precedence between fields) — which test/proxy/hot-messages.test.ts holds it to. Fields
+// are produced in the canonical (OXM) order, so keying the match (matchKey) needs no sort. Small
+// integer values share one bigint each (smallBig).
+import { OFPFW10 as W, OFPVID_PRESENT } from '../openflow/constants.js';
+import type { FieldName, FieldValue, FlowMatch } from './messages.js';
+import { fullMask, smallBig } from './match-algebra.js';
+import { MATCHABLE_10, port10to13, port13to10 } from './translate.js';
+
+export const MATCH10_BYTES = 40;
+
+const PREFIX: bigint[] = Array.from({ length: 33 }, (_, len) => (len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(32 - len)));
+
+/** The 1.0 match at `o` (40 bytes, the caller checked the length) as a FlowMatch in OXM field order. */
+export function readMatch10At(b: Buffer, o: number): FlowMatch {
+  const wc = b.readUInt32BE(o);
+  const m: FlowMatch = {};
+  if (!(wc & W.IN_PORT)) m.in_port = { value: smallBig(port10to13(b.readUInt16BE(o + 4))) };
+  if (!(wc & W.DL_DST)) m.eth_dst = { value: BigInt(b.readUIntBE(o + 12, 6)) };
+  if (!(wc & W.DL_SRC)) m.eth_src = { value: BigInt(b.readUIntBE(o + 6, 6)) };
+  const dlType = wc & W.DL_TYPE ? -1 : b.readUInt16BE(o + 22);
+  if (dlType >= 0) m.eth_type = { value: smallBig(dlType) };
+  let noVlan = false;
+  if (!(wc & W.DL_VLAN)) {
+    const dlVlan = b.readUInt16BE(o + 18);
+    noVlan = dlVlan === 0xffff;
+    m.vlan_vid = { value: smallBig(noVlan ? 0 : (dlVlan & 0xfff) | OFPVID_PRESENT) };
+  }
+  // No pcp under "no VLAN" (matchFrom10 drops it).
+  if (!(wc & W.DL_VLAN_PCP) && !noVlan) m.vlan_pcp = { value: smallBig(b[o + 20]! & 7) };
+  const isArp = dlType === 0x0806;
+  const isIp = dlType === 0x0800;
+  // Only fields whose prerequisites hold are kept (exact 1.0 matches carry zeros elsewhere).
+  if (!(wc & W.NW_TOS) && isIp) m.ip_dscp = { value: smallBig(b[o + 24]! >> 2) };
+  const proto = wc & W.NW_PROTO ? -1 : b[o + 25]!;
+  if (proto >= 0 && isIp) m.ip_proto = { value: smallBig(proto) };
+  if (isIp) {
+    const src = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT);
+    if (src) m.ipv4_src = src;
+    const dst = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT);
+    if (dst) m.ipv4_dst = dst;
+    if (proto === 6 || proto === 17 || proto === 1) {
+      const tcp = proto === 6;
+      const udp = proto === 17;
+      if (!(wc & W.TP_SRC)) {
+        const v = b.readUInt16BE(o + 36);
+        if (tcp) m.tcp_src = { value: smallBig(v) };
+        else if (udp) m.udp_src = { value: smallBig(v) };
+        else m.icmpv4_type = { value: smallBig(v & 0xff) };
+      }
+      if (!(wc & W.TP_DST)) {
+        const v = b.readUInt16BE(o + 38);
+        if (tcp) m.tcp_dst = { value: smallBig(v) };
+        else if (udp) m.udp_dst = { value: smallBig(v) };
+        else m.icmpv4_code = { value: smallBig(v & 0xff) };
+      }
+    }
+  }
+  if (isArp) {
+    if (proto >= 0) m.arp_op = { value: smallBig(proto) };
+    const spa = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT);
+    if (spa) m.arp_spa = spa;
+    const tpa = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT);
+    if (tpa) m.arp_tpa = tpa;
+  }
+  return m;
+}
+
+function nw(addr: number, wc: number, shift: number): FieldValue | null {
+  const n = Math.min(32, (wc >> shift) & 0x3f);
+  if (n >= 32) return null;
+  const mask = PREFIX[32 - n]!;
+  const value = BigInt(addr) & mask;
+  return n === 0 ? { value } : { value, mask };
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+function badValue(v: number, what: string): never {
+  throw new RangeError(`value ${JSON.stringify(v)} does not fit ${what}`);
+}
+function u8(b: Buffer, o: number, v: number): void {
+  if ((v & 0xff) !== v) badValue(v, 'u8');
+  b[o] = v;
+}
+function u16(b: Buffer, o: number, v: number): void {
+  if ((v & 0xffff) !== v) badValue(v, 'u16');
+  b[o] = v >>> 8;
+  b[o + 1] = v & 0xff;
+}
+function u32(b: Buffer, o: number, v: number): void {
+  if (v >>> 0 !== v) badValue(v, 'u32');
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 0xff;
+  b[o + 2] = (v >>> 8) & 0xff;
+  b[o + 3] = v & 0xff;
+}
+
+/** The field's value when it is constrained exactly (a whole-field mask counts as none); RangeError when masked. */
+function exact(m: FlowMatch, name: FieldName): FieldValue | undefined {
+  const f = m[name];
+  if (f && f.mask !== undefined && f.mask !== fullMask(name)) throw new RangeError(`OpenFlow 1.0 cannot mask ${name}`);
+  return f;
+}
+
+function mac(b: Buffer, o: number, v: bigint): void {
+  if (v < 0n || v >> 48n) throw new RangeError(`${v} is not a MAC address (48 bits)`);
+  b.writeUIntBE(Number(v), o, 6);
+}
+
+function prefixLen(mask: bigint): number {
+  for (let len = 32; len >= 0; len--) if (PREFIX[len] === mask) return len;
+  throw new RangeError('OpenFlow 1.0 supports only prefix masks on IPv4 addresses');
+}
+
+function ipv4(v: bigint): number {
+  if (v < 0n || v >> 32n) throw new RangeError(`${v} is not a IPv4 address (32 bits)`);
+  return Number(v);
+}
+
+/** One IPv4 field's wildcard bits in `wc` and its address, written at `at` (the later of two fields wins, as matchTo10). */
+function nwField(b: Buffer, at: number, f: FieldValue | undefined, wc: number, shift: number): number {
+  if (!f) return wc;
+  const len = f.mask === undefined ? 32 : prefixLen(f.mask);
+  u32(b, at, ipv4(f.value));
+  return (wc & ~(0x3f << shift)) | ((32 - len) << shift);
+}
+
+/**
+ * Writes `m` as a 1.0 match at `o` (40 bytes); RangeError for what 1.0 cannot express (a field it
+ * lacks, a mask on a field it cannot mask, a value that does not fit), as matchTo10 + writeMatch10.
+ */
+export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
+  for (const k in m) if (!MATCHABLE_10.has(k)) throw new RangeError(`OpenFlow 1.0 cannot match ${k}`);
+  b.fill(0, o, o + MATCH10_BYTES);
+  let wc: number = W.ALL;
+  let f: FieldValue | undefined;
+  if ((f = exact(m, 'in_port'))) {
+    wc &= ~W.IN_PORT;
+    u16(b, o + 4, port13to10(Number(f.value)));
+  }
+  if ((f = exact(m, 'eth_src'))) {
+    wc &= ~W.DL_SRC;
+    mac(b, o + 6, f.value);
+  }
+  if ((f = exact(m, 'eth_dst'))) {
+    wc &= ~W.DL_DST;
+    mac(b, o + 12, f.value);
+  }
+  if ((f = m.vlan_vid)) {
+    wc &= ~W.DL_VLAN;
+    const v = Number(f.value);
+    u16(b, o + 18, v & OFPVID_PRESENT ? v & 0xfff : 0xffff);
+  }
+  if ((f = exact(m, 'vlan_pcp'))) {
+    wc &= ~W.DL_VLAN_PCP;
+    u8(b, o + 20, Number(f.value));
+  }
+  if ((f = exact(m, 'eth_type'))) {
+    wc &= ~W.DL_TYPE;
+    u16(b, o + 22, Number(f.value));
+  }
+  if ((f = exact(m, 'ip_dscp'))) {
+    wc &= ~W.NW_TOS;
+    u8(b, o + 24, Number(f.value) << 2);
+  }
+  if ((f = exact(m, 'ip_proto') ?? exact(m, 'arp_op'))) {
+    wc &= ~W.NW_PROTO;
+    u8(b, o + 25, Number(f.value));
+  }
+  wc = nwField(b, o + 28, m.ipv4_src, wc, W.NW_SRC_SHIFT);
+  wc = nwField(b, o + 28, m.arp_spa, wc, W.NW_SRC_SHIFT);
+  wc = nwField(b, o + 32, m.ipv4_dst, wc, W.NW_DST_SHIFT);
+  wc = nwField(b, o + 32, m.arp_tpa, wc, W.NW_DST_SHIFT);
+  if ((f = exact(m, 'tcp_src') ?? exact(m, 'udp_src') ?? exact(m, 'icmpv4_type'))) {
+    wc &= ~W.TP_SRC;
+    u16(b, o + 36, Number(f.value));
+  }
+  if ((f = exact(m, 'tcp_dst') ?? exact(m, 'udp_dst') ?? exact(m, 'icmpv4_code'))) {
+    wc &= ~W.TP_DST;
+    u16(b, o + 38, Number(f.value));
+  }
+  u32(b, o, wc >>> 0);
+}
