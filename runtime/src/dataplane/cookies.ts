@@ -8,6 +8,7 @@
 //   base rule       0xffff << 48 | (slice id + 1) << 16 | sequence (16 bits)
 //   isolation drop  0xffff << 48 | 1   (no slice)
 //   LLDP probe rule 0xffff << 48 | 2   (no slice; link discovery)
+//   core rule       a base rule of the slice whose sequence has bit 14 set (managed core, see below)
 
 /** The top 16 bits: slice id + 1 on a tenant rule, all ones on the hypervisor's own rules. */
 export const COOKIE_PREFIX_MASK = 0xffffn << 48n;
@@ -23,6 +24,22 @@ export const HV_PROBE_COOKIE = HV_COOKIE_PREFIX | 2n;
 export const HV_SLICE_COOKIE_MASK = HV_COOKIE_PREFIX | (0xffffffffn << 16n);
 /** The sequence of a slice's OpenFlow 1.0 table-miss emulation rule among its base rules. */
 export const MISS_EMULATION_SEQ = 0x8000;
+/**
+ * Base-rule sequences from this bit on are the managed core's forwarding rules (one per virtual
+ * link, path, direction and switch): 0x4000 | link index (8 bits) << 6 | path index (5 bits) << 1 | direction.
+ */
+export const CORE_RULE_SEQ = 0x4000;
+
+/** The cookie of a core forwarding rule (direction 0: from the link's a end to b; 1: back). */
+export function coreRuleCookie(sliceId: number, linkIndex: number, pathIndex: number, dir: 0 | 1): bigint {
+  return hvSliceCookie(sliceId, CORE_RULE_SEQ | ((linkIndex & 0xff) << 6) | ((pathIndex & 0x1f) << 1) | dir);
+}
+
+/** Whether a base-rule sequence is a core forwarding rule's. */
+export function isCoreRuleSeq(seq: number): boolean {
+  return (seq & 0xc000) === CORE_RULE_SEQ;
+}
+
 /** The cookie of a packet-in no rule caused (OpenFlow 1.3: all ones). */
 export const NO_COOKIE = 0xffffffffffffffffn;
 

@@ -8,6 +8,8 @@ export const TENANT_BAND = { min: 16, max: 65519 } as const;
 export const BASE_DROP_PRIORITY = 0;
 /** OpenFlow 1.0 tenants only: the table-miss emulation rule, just below the tenant band. */
 export const MISS_EMULATION_PRIORITY = TENANT_BAND.min - 1;
+/** The managed core's forwarding by virtual link tag (core switches only): above the tenant band. */
+export const CORE_PRIORITY = 65520;
 /** LLDP carrying a slice's tag on its link ports, to the slice's controller. */
 export const LLDP_PRIORITY = 65530;
 /** The hypervisor's own LLDP probes (link discovery), to the controller: above every slice rule. */

@@ -8,7 +8,8 @@
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes } from './match-algebra.js';
-import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
+import { isLinkPort, isSlicePort, rulesAt, slicePorts, virtualPort, type SliceContext } from './rewrite-context.js';
+import { virtualOutput } from './virtual-ports.js';
 import { checkBuffered, checkFrame, narrowRule } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
@@ -25,29 +26,35 @@ export { isLinkPort, isSlicePort, slicePorts, rulesAt };
 export type Rewrite<T> = { ok: true; value: T } | { ok: false; error: ErrorKind; reason: string };
 const fail = <T>(error: ErrorKind, reason: string): Rewrite<T> => ({ ok: false, error, reason });
 
-/** The overlay tag's match on a link port. */
-export function tagMatch(ctx: SliceContext): FlowMatch {
-  if (ctx.view.overlay.type === 'vlan') return { vlan_vid: { value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) } };
-  return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(ctx.view.overlay.tag) } };
+/** The overlay tag's match on a link port (`tag`: a virtual link's instead of the slice's). */
+export function tagMatch(ctx: SliceContext, tag: number = ctx.view.overlay.tag): FlowMatch {
+  if (ctx.view.overlay.type === 'vlan') return { vlan_vid: { value: BigInt(tag | OFPVID_PRESENT) } };
+  return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(tag) } };
 }
 
 /** The MPLS traffic class a pushed label carries for a packet of this ethertype (7: none, never popped). */
 const NO_MPLS_CLASS = 7;
 
-function pushTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
+function pushTag(ctx: SliceContext, innerEthType: bigint | undefined, tag: number = ctx.view.overlay.tag): Action[] {
   if (ctx.view.overlay.type === 'vlan')
     return [
       { type: 'push_vlan', ethertype: 0x8100 },
-      { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) },
+      { type: 'set_field', field: 'vlan_vid', value: BigInt(tag | OFPVID_PRESENT) },
     ];
   // The inner ethertype travels in the label's traffic class (set always: a push may copy an
   // IP packet's DSCP into it).
   const tc = innerEthType === undefined ? null : mplsClassOf(Number(innerEthType));
   return [
     { type: 'push_mpls', ethertype: 0x8847 },
-    { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) },
+    { type: 'set_field', field: 'mpls_label', value: BigInt(tag) },
     { type: 'set_field', field: 'mpls_tc', value: BigInt(tc ?? NO_MPLS_CLASS) },
   ];
+}
+
+/** A tagged frame's tag changed in place (a virtual link's tag and the slice's differ). */
+function retag(ctx: SliceContext, tag: number): Action {
+  if (ctx.view.overlay.type === 'vlan') return { type: 'set_field', field: 'vlan_vid', value: BigInt(tag | OFPVID_PRESENT) };
+  return { type: 'set_field', field: 'mpls_label', value: BigInt(tag) };
 }
 
 function popTag(ctx: SliceContext, innerEthType: bigint | undefined): Action[] {
@@ -108,9 +115,10 @@ export function rewriteActions(
   enteredTagged: boolean,
   queueId: number | null,
   innerEthType: bigint | undefined,
+  enteredTag: number = ctx.view.overlay.tag,
 ): Action[] {
   const out: Action[] = [];
-  const st = { tagged: enteredTagged };
+  const st = { tagged: enteredTagged, tag: enteredTag };
   for (const a of actions) {
     if (a.type !== 'output') {
       out.push(a);
@@ -123,9 +131,10 @@ export function rewriteActions(
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
       // The packet goes back as it entered: the proxy classifies it by tag on link ports.
       if (st.tagged !== enteredTagged) {
-        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType) : popTag(ctx, innerEthType));
+        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType, enteredTag) : popTag(ctx, innerEthType));
         st.tagged = enteredTagged;
-      }
+      } else if (st.tagged && st.tag !== enteredTag) out.push(retag(ctx, enteredTag));
+      st.tag = enteredTag;
       out.push(a);
     } else {
       emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType);
@@ -142,7 +151,7 @@ function pushAll(out: Action[], xs: Action[]): void {
 function emitOutput(
   ctx: SliceContext,
   out: Action[],
-  st: { tagged: boolean },
+  st: { tagged: boolean; tag: number },
   port: number,
   maxLen: number,
   physical: number,
@@ -150,10 +159,14 @@ function emitOutput(
   innerEthType: bigint | undefined,
 ): void {
   const wantTag = isLinkPort(ctx, physical);
+  // A virtual port (managed core): its link's tag, then its group (or the path's port on 1.0).
+  const vp = wantTag ? virtualPort(ctx, physical) : undefined;
+  const tag = vp ? vp.tag : ctx.view.overlay.tag;
   if (wantTag && !st.tagged) {
-    pushAll(out, pushTag(ctx, innerEthType));
+    pushAll(out, pushTag(ctx, innerEthType, tag));
     st.tagged = true;
-  }
+  } else if (wantTag && st.tag !== tag) out.push(retag(ctx, tag));
+  st.tag = tag;
   if (!wantTag && st.tagged) {
     pushAll(out, popTag(ctx, innerEthType));
     st.tagged = false;
@@ -161,6 +174,11 @@ function emitOutput(
   // The class's queue, else the slice's guarantee queue on that port (all its traffic there).
   const q = queueId ?? ctx.view.guaranteeQueues[physical];
   if (q !== undefined) out.push({ type: 'set_queue', queueId: q });
+  if (vp) {
+    const a = virtualOutput(ctx.view.index, vp, ctx.meters, ctx.view.virtualActive(vp), maxLen);
+    if (a) out.push(a);
+    return;
+  }
   out.push({ type: 'output', port, maxLen });
 }
 
@@ -186,6 +204,8 @@ export interface Expansion {
   match: FlowMatch;
   source?: FlowMatch;
   inner?: bigint;
+  /** Entered through a virtual port (inPort is its number): the virtual link's tag. */
+  tag?: number;
 }
 
 /**
@@ -222,6 +242,12 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   let seen: Set<string> | undefined;
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: BigInt(p) } };
+    const vp = virtualPort(ctx, p);
+    if (vp) {
+      // A virtual port: its link's tag on each physical port toward the link's paths.
+      for (const phys of vp.ingress) out.push(...taggedExpansions(ctx, tenant, p, phys, vp.tag));
+      continue;
+    }
     if (isLinkPort(ctx, p)) {
       if (!mpls) {
         const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));
@@ -273,6 +299,25 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     }
   }
   return { ok: true, value: out };
+}
+
+/** A tagged in-port's physical matches: `port` as the tenant names it, `phys` on the switch, `tag` carried. */
+function taggedExpansions(ctx: SliceContext, tenant: FlowMatch, port: number, phys: number, tag: number): Expansion[] {
+  const inPortMatch: FlowMatch = { in_port: { value: BigInt(phys) } };
+  const tenantHere = tenant.in_port ? { ...tenant, in_port: inPortMatch.in_port } : tenant;
+  if (ctx.view.overlay.type !== 'mpls') {
+    const m = intersectMatches(intersectMatches(tenantHere, inPortMatch)!, tagMatch(ctx, tag));
+    return m ? [{ inPort: port, tagged: true, match: m, tag }] : [];
+  }
+  const base = intersectMatches(intersectMatches(l2Only(tenantHere), inPortMatch)!, tagMatch(ctx, tag));
+  if (!base) return [];
+  return innerClasses(tenant).map(([ethType, tc]) => ({
+    inPort: port,
+    tagged: true,
+    match: { ...base, mpls_tc: { value: BigInt(tc) } },
+    inner: BigInt(ethType),
+    tag,
+  }));
 }
 
 /** The [ethertype, traffic class] pairs an MPLS slice's match covers: its eth_type's, or all carried ones. */
@@ -346,7 +391,7 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
     const instructions: Instruction[] = [];
     if (!isDelete) {
       // The inner ethertype for an MPLS push or pop is the expansion's (a link-port rule matches 0x8847).
-      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.inner ?? fm.match.eth_type?.value);
+      const acts = rewriteActions(ctx, actions, e.inPort, e.tagged, classQueue(ctx, e.match), e.inner ?? fm.match.eth_type?.value, e.tag);
       const meterId = ctx.meters ? flowMeter(ctx, acts, e.inPort) : null;
       if (meterId !== null) instructions.push({ type: 'meter', meterId });
       if (acts.length) instructions.push({ type: 'apply_actions', actions: acts });
@@ -396,7 +441,7 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
     }
     out ??= expansions.slice(0, i);
     why ??= r.why;
-    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner });
+    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner, tag: e.tag });
     if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
   }
   if (out === null) return { ok: true, value: expansions };

@@ -11,6 +11,7 @@ import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
+import { CoreState, type PathChange } from '../dataplane/core-paths.js';
 import { remoteOf, secureContextOf, setTenantTls, TlsAcceptor, type TlsMaterial } from './openflow-tls.js';
 import { sliceSwitchFlows, type SliceSwitchFlows } from './slice-flows.js';
 import { OFPP13 } from '../openflow/constants.js';
@@ -155,6 +156,10 @@ export class SlicingProxy {
   private readonly tls: TlsAcceptor | null;
   private sessions = new Set<SwitchSession>();
   private views: PlanViews | null = null;
+  /** The managed core's path state (kept across plans: ports stay down through a redeploy). */
+  private readonly core = new CoreState();
+  /** The last path changes of virtual links (newest last, bounded), for the API. */
+  private readonly pathChanges: Array<PathChange & { at: string }> = [];
   private counters = new Map<string, SliceControlCounters>();
   private sliceIds = new Map<string, number>();
   private readonly log: Logger;
@@ -361,6 +366,7 @@ export class SlicingProxy {
         reconciled: (r) => this.opts.onReconciled?.(r),
         paused: (slice) => this.paused.has(slice),
         rulesRemoved: (slice) => this.rulesRemoved.has(slice),
+        portState: (dpid, port, up) => this.portState(dpid, port, up),
         ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
@@ -520,7 +526,8 @@ export class SlicingProxy {
       }
       this.sliceIds = keep;
     }
-    const views = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
+    this.recordPathChanges(this.core.setPlan(plan));
+    const views = plan ? buildPlanViews(plan, (s) => this.idOf(s), this.core) : null;
     this.views = views;
     this.refuseUndeclared();
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
@@ -533,6 +540,29 @@ export class SlicingProxy {
     const ok = results.every((r) => r.ok);
     this.log.info({ slices: [...keep], switches: results.length, ok }, 'plan applied');
     return { ok, switches: results };
+  }
+
+  /**
+   * A switch port went up or down: virtual links whose path crosses it move to the first admitted
+   * path that is up (or go down), and every switch's core rules and groups follow (managed core).
+   */
+  portState(dpid: string, port: number, up: boolean): void {
+    const changes = this.core.portChanged(dpid, port, up);
+    if (changes.length === 0) return;
+    this.recordPathChanges(changes);
+    this.log.warn({ dpid, port, up, changes }, 'virtual links changed path');
+    for (const s of this.sessions) if (s.ready && !s.channel.closed) s.syncCore();
+  }
+
+  private recordPathChanges(changes: PathChange[]): void {
+    const at = new Date().toISOString();
+    for (const c of changes) this.pathChanges.push({ ...c, at });
+    if (this.pathChanges.length > 256) this.pathChanges.splice(0, this.pathChanges.length - 256);
+  }
+
+  /** The managed core's path state (virtual links, paths in use); the proxy's own instance. */
+  coreState(): CoreState {
+    return this.core;
   }
 
   /** The ready sessions of a switch, newest first (a reconnecting switch may have two for a moment). */

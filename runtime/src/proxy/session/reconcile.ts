@@ -9,7 +9,7 @@
 // programmed the switch (so also at most one interval after taking it or after it reconnects).
 import { OFP13, type FlowMod } from '../messages.js';
 import { OFPFC as FC, OFPTT_ALL } from '../../openflow/constants.js';
-import { decodeCookie, HV_DROP_COOKIE, MISS_EMULATION_SEQ } from '../../dataplane/cookies.js';
+import { decodeCookie, HV_DROP_COOKIE, isCoreRuleSeq, MISS_EMULATION_SEQ } from '../../dataplane/cookies.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../base-rules.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
 import type { ReconcileResult, SessionContext } from './context.js';
@@ -26,11 +26,18 @@ export interface ReconcilePlan {
   missing: FlowMod[];
 }
 
-export function planReconcile(cookies: readonly bigint[], bound: readonly SliceOnSwitch[], meters: boolean): ReconcilePlan {
+/** `core`: the managed core's forwarding rules the switch should hold (core switches; with the isolation rule). */
+export function planReconcile(
+  cookies: readonly bigint[],
+  bound: readonly SliceOnSwitch[],
+  meters: boolean,
+  core: readonly FlowMod[] = [],
+): ReconcilePlan {
   const byId = new Map(bound.map((v) => [v.index, v]));
   const expected = new Map<bigint, FlowMod>();
   for (const v of bound) for (const fm of sliceSetup(v, meters, () => true, []).flowMods) expected.set(fm.cookie, fm);
-  if (bound.length > 0) expected.set(HV_DROP_COOKIE, baseDropRule());
+  if (bound.length > 0 || core.length > 0) expected.set(HV_DROP_COOKIE, baseDropRule());
+  for (const fm of core) expected.set(fm.cookie, fm);
   const staleSlices = new Map<number, number>();
   const staleBase = new Set<bigint>();
   const seen = new Set<bigint>();
@@ -38,7 +45,10 @@ export function planReconcile(cookies: readonly bigint[], bound: readonly SliceO
     seen.add(c);
     const o = decodeCookie(c);
     if (!o || o.kind === 'isolation') continue;
-    if (!byId.has(o.slice)) staleSlices.set(o.slice, (staleSlices.get(o.slice) ?? 0) + 1);
+    // A core rule of no path in use (an old path, a removed link or slice): by its own cookie.
+    if (o.kind === 'base' && isCoreRuleSeq(o.seq)) {
+      if (!expected.has(c)) staleBase.add(c);
+    } else if (!byId.has(o.slice)) staleSlices.set(o.slice, (staleSlices.get(o.slice) ?? 0) + 1);
     else if (o.kind === 'base' && o.seq !== MISS_EMULATION_SEQ && !expected.has(c)) staleBase.add(c);
   }
   const missing = [...expected].filter(([c]) => !seen.has(c)).map(([, fm]) => fm);
@@ -52,6 +62,7 @@ export class Reconciliation {
   constructor(
     private readonly s: SessionContext,
     private readonly currentViews: () => PlanViews | null,
+    private readonly core?: () => FlowMod[],
   ) {}
 
   /**
@@ -68,7 +79,7 @@ export class Reconciliation {
     const wanted = s.views?.bySwitch.get(s.dpid) ?? [];
     const bound = [...s.bindings.values()].map((b) => b.view);
     if (wanted.length !== bound.length || wanted.some((v) => s.bindings.get(v.slice)?.view.index !== v.index)) return undefined;
-    const plan = planReconcile(cookies, bound, true);
+    const plan = planReconcile(cookies, bound, true, this.core?.() ?? []);
     let removed = 0;
     for (const [id, n] of plan.staleSlices) {
       for (const fm of sliceTeardown(id, [], false).flowMods) s.send({ type: 'flow_mod', ...fm });

@@ -6,6 +6,7 @@
 // A buffer id in a flow-mod or packet-out is accepted only from the slice its packet-in was
 // delivered to, once (BufferOwners); anything else is refused with BAD_REQUEST/BUFFER_UNKNOWN.
 // A packet-out's OUTPUT CONTROLLER is answered here: the frame goes back to the same slice.
+import { virtualPortAt } from '../virtual-ports.js';
 import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFPG_ANY, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
@@ -250,7 +251,8 @@ export class TenantDirection {
       return;
     }
     c.packetOuts++;
-    const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
+    // ANY, and a virtual port (no physical port of the switch: the frame comes from the controller).
+    const inPort = m.inPort === OFPP.ANY || virtualPortAt(b.view.virtualPorts, m.inPort) ? OFPP.CONTROLLER : m.inPort;
     if (returnsToController(m.actions) !== null) {
       // OUTPUT CONTROLLER goes back to this slice alone, never through the switch (where the
       // packet-in would carry no slice's cookie and be classified by its headers).
