@@ -137,6 +137,7 @@ export class RuntimeNode {
       },
       pausedSlices: () => pausedSlices(tier),
       ...(forwardingPlane.sliceFlows ? { sliceFlows: (slice: string) => forwardingPlane.sliceFlows!(slice) } : {}),
+      ...(forwardingPlane.virtualLinks ? { virtualLinks: (slice: string) => forwardingPlane.virtualLinks!(slice) } : {}),
       setPaused: (slice: string, paused: boolean, by: string, rules?: PausedRules) => setSlicePaused(store, slice, paused, by, rules),
     };
     const topology = () =>
@@ -152,6 +153,8 @@ export class RuntimeNode {
       statsMessages: () => forwardingPlane.statsMessages?.(),
       reconciled: () => forwardingPlane.reconciled?.(),
       topology,
+      virtualLinks: () =>
+        (deploy.activePlan()?.slices ?? []).flatMap((s) => (forwardingPlane.virtualLinks?.(s.name) ?? []).map((link) => ({ slice: s.name, link }))),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };

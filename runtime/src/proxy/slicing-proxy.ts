@@ -12,6 +12,7 @@ import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js'
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
 import { CoreState, type PathChange } from '../dataplane/core-paths.js';
+import { virtualLinkViews, type VirtualLinkView } from './virtual-link-stats.js';
 import { remoteOf, secureContextOf, setTenantTls, TlsAcceptor, type TlsMaterial } from './openflow-tls.js';
 import { sliceSwitchFlows, type SliceSwitchFlows } from './slice-flows.js';
 import { OFPP13 } from '../openflow/constants.js';
@@ -160,6 +161,8 @@ export class SlicingProxy {
   private readonly core = new CoreState();
   /** The last path changes of virtual links (newest last, bounded), for the API. */
   private readonly pathChanges: Array<PathChange & { at: string }> = [];
+  /** Path changes per virtual link ("slice/link") since this proxy started. */
+  private readonly pathChangeCounts = new Map<string, number>();
   private counters = new Map<string, SliceControlCounters>();
   private sliceIds = new Map<string, number>();
   private readonly log: Logger;
@@ -556,8 +559,22 @@ export class SlicingProxy {
 
   private recordPathChanges(changes: PathChange[]): void {
     const at = new Date().toISOString();
-    for (const c of changes) this.pathChanges.push({ ...c, at });
+    for (const c of changes) {
+      this.pathChanges.push({ ...c, at });
+      if (c.from !== null || c.to !== null) this.pathChangeCounts.set(c.key, (this.pathChangeCounts.get(c.key) ?? 0) + 1);
+    }
     if (this.pathChanges.length > 256) this.pathChanges.splice(0, this.pathChanges.length - 256);
+  }
+
+  /** A slice's virtual links: path in use, state, and counters from this node's statistics rounds. */
+  virtualLinks(slice: string): VirtualLinkView[] {
+    return virtualLinkViews(
+      this.core,
+      slice,
+      this.views?.sliceIndex.get(slice),
+      (dpid) => this.sessionsOf(dpid)[0]?.lastStats ?? undefined,
+      (link) => this.pathChangeCounts.get(`${slice}/${link}`) ?? 0,
+    );
   }
 
   /** The managed core's path state (virtual links, paths in use); the proxy's own instance. */

@@ -134,6 +134,14 @@ describe('managed core on Open vSwitch: virtual links across a three-switch core
     // Tenant rules on the edges output to the virtual port's group; the core has 2 rules per slice and switch.
     assert.match(rig.ovs.dumpFlows('e1').join('\n'), /push_vlan:0x8100,set_field:4297->vlan_vid,group:/);
     assert.deepEqual(coreRules(rig), { c1: 7, c2: 1, c3: 7 });
+    // Per-virtual-link counters from the core rules' statistics (API and /metrics read these).
+    await rig.proxy.collectStats('0000000000000011');
+    await rig.proxy.collectStats('0000000000000013');
+    const [vl] = rig.proxy.virtualLinks('red');
+    assert.equal(vl!.state, 'up');
+    assert.deepEqual(vl!.path, { index: 0, links: ['e1:2<->c1:1', 'c1:3<->c3:3', 'c3:1<->e2:2'], switches: ['c1', 'c3'] });
+    assert.ok(vl!.counters.aToB!.packets > 0 && vl!.counters.bToA!.packets > 0, JSON.stringify(vl!.counters));
+    assert.ok(vl!.counters.aToB!.bytes >= 64 * vl!.counters.aToB!.packets);
   });
 
   test("red's traffic never reaches blue's host of the same address", async () => {
