@@ -29,6 +29,8 @@ export const coreLinkKey = (slice: string, link: string) => `${slice}/${link}`;
 
 export class CoreState {
   private readonly down = new Set<string>();
+  /** Links link discovery stopped seeing (their probes no longer come back), by id. */
+  private readonly lost = new Set<string>();
   private links = new Map<string, CoreLink>();
   /** Physical link id → its two ends (port keys). */
   private ends = new Map<string, [string, string]>();
@@ -57,10 +59,27 @@ export class CoreState {
     return this.recompute(this.links);
   }
 
-  /** Whether a physical link (by id) is up: neither end is known down. */
+  /** Link discovery lost a link (its probes stopped coming back) or sees it again; the virtual links whose path changed. */
+  linkSeen(id: string, seen: boolean): PathChange[] {
+    if (seen === !this.lost.has(id)) return [];
+    if (seen) this.lost.delete(id);
+    else this.lost.add(id);
+    return this.recompute(this.links);
+  }
+
+  /** Whether a physical link (by id) is up: neither end is known down and discovery has not lost it. */
   linkUp(id: string): boolean {
+    if (this.lost.has(id)) return false;
     const e = this.ends.get(id);
     return !e || (!this.down.has(e[0]) && !this.down.has(e[1]));
+  }
+
+  /** The physical link between two ports, by id (either direction). */
+  linkBetween(from: { dpid: DpidHex; port: number }, to: { dpid: DpidHex; port: number }): string | undefined {
+    const a = portKey(from.dpid, from.port);
+    const b = portKey(to.dpid, to.port);
+    for (const [id, e] of this.ends) if ((e[0] === a && e[1] === b) || (e[0] === b && e[1] === a)) return id;
+    return undefined;
   }
 
   /** Whether a port is an end of a link some virtual link's path uses (its changes matter here). */

@@ -161,6 +161,8 @@ export class SlicingProxy {
   private readonly core = new CoreState();
   /** The last path changes of virtual links (newest last, bounded), for the API. */
   private readonly pathChanges: Array<PathChange & { at: string }> = [];
+  /** Link discovery: when each declared link was last seen by a probe (ms), by link id. */
+  private readonly linkSeenAt = new Map<string, number>();
   /** Path changes per virtual link ("slice/link") since this proxy started. */
   private readonly pathChangeCounts = new Map<string, number>();
   private counters = new Map<string, SliceControlCounters>();
@@ -250,6 +252,7 @@ export class SlicingProxy {
 
   /** One discovery round on every switch this node masters; the probes sent. */
   probeLinks(): number {
+    this.checkLostLinks();
     let n = 0;
     for (const s of this.sessions) n += s.probeLinks();
     return n;
@@ -389,7 +392,10 @@ export class SlicingProxy {
       // A probe is trusted for three rounds (a slow switch or a busy event loop delays it).
       maxAgeMs: 3 * Math.max(d.intervalMs, 1000),
       now: () => Date.now(),
-      seen: (o) => d.onLink(o),
+      seen: (o) => {
+        this.sawLink(o);
+        d.onLink(o);
+      },
       counted: (what, n) => {
         this.probeCounts[what] += n;
       },
@@ -550,10 +556,33 @@ export class SlicingProxy {
    * path that is up (or go down), and every switch's core rules and groups follow (managed core).
    */
   portState(dpid: string, port: number, up: boolean): void {
-    const changes = this.core.portChanged(dpid, port, up);
+    this.pathsChanged(this.core.portChanged(dpid, port, up), { dpid, port, up });
+  }
+
+  /** A discovery probe came back over a declared link: it is up for the managed core. */
+  private sawLink(o: LinkObservation): void {
+    const id = this.core.linkBetween(o.from, o.to);
+    if (id === undefined) return;
+    this.linkSeenAt.set(id, o.at);
+    this.pathsChanged(this.core.linkSeen(id, true), { link: id, seen: true });
+  }
+
+  /**
+   * Declared links discovery saw before and has not seen for three rounds are lost for the managed
+   * core (their virtual links move); links never seen are not judged (no probes cross them).
+   */
+  private checkLostLinks(): void {
+    const d = this.opts.discovery;
+    if (!d) return;
+    const now = Date.now();
+    const maxAge = 3 * Math.max(d.intervalMs, 1000);
+    for (const [id, at] of this.linkSeenAt) if (now - at > maxAge) this.pathsChanged(this.core.linkSeen(id, false), { link: id, seen: false });
+  }
+
+  private pathsChanged(changes: PathChange[], why: object): void {
     if (changes.length === 0) return;
     this.recordPathChanges(changes);
-    this.log.warn({ dpid, port, up, changes }, 'virtual links changed path');
+    this.log.warn({ ...why, changes }, 'virtual links changed path');
     for (const s of this.sessions) if (s.ready && !s.channel.closed) s.syncCore();
   }
 

@@ -140,3 +140,42 @@ test('frames from the core are the virtual port\u2019s only with the link tag on
   assert.equal(virtualArrival(red, 1, 201, null), undefined, 'a host port');
   assert.equal(virtualArrival(red, 2, null, null), undefined, 'untagged');
 });
+
+test('a link discovery stopped seeing moves the virtual links like a port going down; seen again, they come back', () => {
+  const { core } = setup();
+  const id = core.linkBetween({ dpid: C3, port: 3 }, { dpid: C1, port: 3 });
+  assert.equal(id, CORE_LINKS.c1c3.id, 'either direction names the link');
+  assert.deepEqual(
+    core.linkSeen(id!, false).map((c) => c.to),
+    [1, 1],
+  );
+  assert.deepEqual(core.linkSeen(id!, false), []);
+  assert.deepEqual(
+    core.linkSeen(id!, true).map((c) => c.to),
+    [0, 0],
+  );
+});
+
+test('on an MPLS slice a virtual port is the link label on the physical port, one rule per carried ethertype', () => {
+  const plan = corePlan([{ name: 'm', controllerPort: 1, vlan: 500, linkTag: 501, hostPort: 1, overlay: 'mpls' }]);
+  const views = buildPlanViews(plan);
+  const m = views.bySwitch.get(E1)![0]!;
+  const r = rewriteFlowMod(ctxOf(m, true), baseFlowMod({ match: { in_port: { value: BigInt(V) } }, instructions: outputs(1) }), 7n);
+  assert.ok(r.ok, show(r));
+  assert.equal(r.value.length, 6);
+  for (const fm of r.value) {
+    assert.equal(fm.match.in_port!.value, 2n);
+    assert.equal(fm.match.mpls_label!.value, 501n);
+  }
+  const out = rewriteFlowMod(ctxOf(m, true), baseFlowMod({ match: { in_port: { value: 1n }, eth_type: { value: 0x0800n } }, instructions: outputs(V) }), 7n);
+  assert.ok(out.ok, show(out));
+  assert.deepEqual((out.value[0]!.instructions[0] as { actions: unknown[] }).actions.slice(0, 3), [
+    { type: 'push_mpls', ethertype: 0x8847 },
+    { type: 'set_field', field: 'mpls_label', value: 501n },
+    { type: 'set_field', field: 'mpls_tc', value: 0n },
+  ]);
+  assert.deepEqual(
+    coreFlowMods(views, C1).map((f) => f.match.mpls_label?.value),
+    [501n, 501n],
+  );
+});
