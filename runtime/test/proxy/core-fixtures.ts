@@ -110,3 +110,23 @@ export function corePlan(slices: CoreSliceSpec[]): Plan {
     qos: { meters: [], queues: [], links: [] },
   };
 }
+
+/**
+ * The same network without a managed core (for comparison): every slice's view holds the edges and
+ * the switches of the preferred path (c1, c3) as transit switches, joined by link ports; its
+ * controller programs each of them.
+ */
+export function transitPlan(slices: CoreSliceSpec[]): Plan {
+  const plan = corePlan(slices);
+  delete plan.network.core;
+  for (const s of plan.slices) {
+    delete s.virtualLinks;
+    s.view = [
+      { dpid: dp(sw.e1), switch: 'e1', ports: s.view[0]!.ports, linkPorts: [2] },
+      { dpid: dp(sw.e2), switch: 'e2', ports: s.view[1]!.ports, linkPorts: [2] },
+      { dpid: dp(sw.c1), switch: 'c1', ports: [], linkPorts: [1, 3] },
+      { dpid: dp(sw.c3), switch: 'c3', ports: [], linkPorts: [1, 3] },
+    ].sort((a, b) => (a.dpid < b.dpid ? -1 : 1));
+  }
+  return plan;
+}
