@@ -176,6 +176,31 @@ describe('managed core on Open vSwitch: virtual links across a three-switch core
     }
   });
 
+  test("a tenant's LLDP sent on its virtual port crosses the core and comes back to it from the far edge's virtual port", async () => {
+    const sc = rig.gamma!;
+    const e1 = await sc.connection(1n);
+    const e2 = await sc.connection(2n);
+    // LLDP: chassis id 'gamma-e1', port id 'fe00', TTL 120, end.
+    const tlv = (type: number, value: Buffer) => Buffer.concat([Buffer.from([(type << 1) | (value.length >> 8), value.length & 0xff]), value]);
+    const lldp = Buffer.concat([
+      Buffer.from('0180c200000e' + '02000000ee01' + '88cc', 'hex'),
+      tlv(1, Buffer.concat([Buffer.from([7]), Buffer.from('gamma-e1')])),
+      tlv(2, Buffer.concat([Buffer.from([7]), Buffer.from('fe00')])),
+      tlv(3, Buffer.from([0, 120])),
+      Buffer.from([0, 0]),
+    ]);
+    const before = e2.received.length;
+    sc.send(e1, { type: 'packet_out', bufferId: 0xffffffff, inPort: OFPP.CONTROLLER, actions: [{ type: 'output', port: V, maxLen: 0 }], data: lldp });
+    const pin = (await waitFor(
+      'the LLDP frame at e2',
+      () => e2.received.slice(before).find((m) => m.type === 'packet_in' && m.data.includes(Buffer.from('gamma-e1'))),
+      10_000,
+      20,
+    )) as Extract<OfMessage, { type: 'packet_in' }>;
+    assert.equal(Number(pin.match.in_port?.value), V, 'it arrived on the virtual port');
+    assert.equal(pin.data.readUInt16BE(12), 0x88cc, 'untagged, as sent');
+  });
+
   test('the core switches hold the same rules after 1 000 tenant flows as after 1', async () => {
     const sc = rig.gamma!;
     const conn = await sc.connection(1n);
