@@ -77,7 +77,10 @@ async function measure(mode: Result['mode']): Promise<Result> {
       for (const [sw, inPort, outPort] of steps)
         tenant.send(conns[sw]!, {
           type: 'flow_mod',
-          ...baseFlowMod({ match: { in_port: { value: BigInt(inPort) }, eth_dst: { value: BigInt(0x020000bb0000 + i) } }, instructions: out(outPort) }),
+          ...baseFlowMod({
+            match: { in_port: { value: BigInt(inPort) }, eth_dst: { value: BigInt(0x020000bb0000 + i) } },
+            instructions: out(outPort),
+          }),
         });
     await Promise.all(views.map((v) => tenant.settle(conns[v]!, [])));
     const setupUs = Number(process.hrtime.bigint() - t0) / 1000 / FLOWS;

@@ -1194,50 +1194,7 @@ export interface paths {
                             /** @description the node that answered */
                             node: string;
                             slice: string;
-                            virtualLinks: {
-                                a: {
-                                    port: number;
-                                    switch: string;
-                                };
-                                b: {
-                                    port: number;
-                                    switch: string;
-                                };
-                                counters: {
-                                    /** @description frames and bytes into the core from that end on the path in use; null: no statistics round here */
-                                    aToB: {
-                                        bytes: number;
-                                        packets: number;
-                                    } | null;
-                                    /** @description frames and bytes into the core from that end on the path in use; null: no statistics round here */
-                                    bToA: {
-                                        bytes: number;
-                                        packets: number;
-                                    } | null;
-                                    /** Format: date-time */
-                                    statsAt: string | null;
-                                };
-                                /** @description "e1<->e2" */
-                                id: string;
-                                path: {
-                                    /** @description position among the admitted paths (0: preferred) */
-                                    index: number;
-                                    links: string[];
-                                    /** @description core switches crossed, from a to b */
-                                    switches: string[];
-                                } | null;
-                                /** @description path changes since this node started */
-                                pathChanges: number;
-                                /** @description admitted paths */
-                                paths: number;
-                                /**
-                                 * @description down: no admitted path is up (the virtual ports are down)
-                                 * @enum {string}
-                                 */
-                                state: "up" | "down";
-                                /** @description the overlay tag the link's frames carry in the core */
-                                tag: number;
-                            }[];
+                            virtualLinks: components["schemas"]["VirtualLink"][];
                         };
                     };
                 };
@@ -2027,6 +1984,51 @@ export interface components {
                 /** Format: date-time */
                 lastSeen: string;
             }[];
+        };
+        /** @description a slice's virtual link across the managed core (docs/dataplane.md, Managed core) */
+        VirtualLink: {
+            a: {
+                port: number;
+                switch: string;
+            };
+            b: {
+                port: number;
+                switch: string;
+            };
+            counters: {
+                /** @description frames and bytes into the core from that end on the path in use; null: no statistics round here */
+                aToB: {
+                    bytes: number;
+                    packets: number;
+                } | null;
+                /** @description frames and bytes into the core from that end on the path in use; null: no statistics round here */
+                bToA: {
+                    bytes: number;
+                    packets: number;
+                } | null;
+                /** Format: date-time */
+                statsAt: string | null;
+            };
+            /** @description "e1<->e2" */
+            id: string;
+            path: {
+                /** @description position among the admitted paths (0: preferred) */
+                index: number;
+                links: string[];
+                /** @description core switches crossed, from a to b */
+                switches: string[];
+            } | null;
+            /** @description path changes since this node started */
+            pathChanges: number;
+            /** @description admitted paths */
+            paths: number;
+            /**
+             * @description down: no admitted path is up (the virtual ports are down)
+             * @enum {string}
+             */
+            state: "up" | "down";
+            /** @description the overlay tag the link's frames carry in the core */
+            tag: number;
         };
     };
     responses: never;

@@ -97,13 +97,19 @@ export function buildMetrics(src: MetricsSource): Registry {
     });
   // The managed core: each virtual link's state, path and counters (this node's statistics rounds).
   gauge('dfvisor_virtual_link_up', 'Whether a virtual link has a path up (1) or its virtual ports are down (0)', ['slice', 'link'], (g) =>
-    src.virtualLinks?.().forEach(({ slice, link }) => g.set({ slice, link: link.id }, link.state === 'up' ? 1 : 0)),
+    src.virtualLinks?.().forEach(({ slice, link }) => {
+      g.set({ slice, link: link.id }, link.state === 'up' ? 1 : 0);
+    }),
   );
   gauge('dfvisor_virtual_link_path', 'The admitted path a virtual link uses (0: preferred; -1: none)', ['slice', 'link'], (g) =>
-    src.virtualLinks?.().forEach(({ slice, link }) => g.set({ slice, link: link.id }, link.path?.index ?? -1)),
+    src.virtualLinks?.().forEach(({ slice, link }) => {
+      g.set({ slice, link: link.id }, link.path?.index ?? -1);
+    }),
   );
   counter('dfvisor_virtual_link_path_changes_total', 'Path changes of a virtual link since the node started', ['slice', 'link'], (c) =>
-    src.virtualLinks?.().forEach(({ slice, link }) => c.inc({ slice, link: link.id }, link.pathChanges)),
+    src.virtualLinks?.().forEach(({ slice, link }) => {
+      c.inc({ slice, link: link.id }, link.pathChanges);
+    }),
   );
   for (const [what, key] of [
     ['packets', 'packets'],

@@ -154,7 +154,9 @@ export class RuntimeNode {
       reconciled: () => forwardingPlane.reconciled?.(),
       topology,
       virtualLinks: () =>
-        (deploy.activePlan()?.slices ?? []).flatMap((s) => (forwardingPlane.virtualLinks?.(s.name) ?? []).map((link) => ({ slice: s.name, link }))),
+        (deploy.activePlan()?.slices ?? []).flatMap((s) =>
+          (forwardingPlane.virtualLinks?.(s.name) ?? []).map((link) => ({ slice: s.name, link })),
+        ),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };

@@ -79,6 +79,13 @@ export function groupModBytes(xid: number, command: 'add' | 'modify' | 'delete',
     buckets:
       command === 'delete'
         ? []
-        : [{ weight: 0, watchPort: OFPP.ANY, watchGroup: OFPG_ANY, actions: g.port === null ? [] : [{ type: 'output', port: g.port, maxLen: 0 }] }],
+        : [
+            {
+              weight: 0,
+              watchPort: OFPP.ANY,
+              watchGroup: OFPG_ANY,
+              actions: g.port === null ? [] : [{ type: 'output', port: g.port, maxLen: 0 }],
+            },
+          ],
   });
 }

@@ -576,7 +576,8 @@ export class SlicingProxy {
     if (!d) return;
     const now = Date.now();
     const maxAge = 3 * Math.max(d.intervalMs, 1000);
-    for (const [id, at] of this.linkSeenAt) if (now - at > maxAge) this.pathsChanged(this.core.linkSeen(id, false), { link: id, seen: false });
+    for (const [id, at] of this.linkSeenAt)
+      if (now - at > maxAge) this.pathsChanged(this.core.linkSeen(id, false), { link: id, seen: false });
   }
 
   private pathsChanged(changes: PathChange[], why: object): void {

@@ -88,7 +88,9 @@ export function corePlan(slices: CoreSliceSpec[]): Plan {
     });
   }
   flowspace.sort((a, b) => (a.dpid < b.dpid ? -1 : a.dpid > b.dpid ? 1 : b.priority - a.priority || a.id - b.id));
-  flowspace.forEach((f, i) => (f.id = i + 1));
+  flowspace.forEach((f, i) => {
+    f.id = i + 1;
+  });
   const ports = (n: number) => Array.from({ length: n }, (_, i) => ({ number: i + 1 }));
   return {
     format: 'dfvisor-plan',

@@ -67,7 +67,9 @@ async function setUp(): Promise<Rig> {
       () => {
         const st = rig.proxy.status();
         const edges = st.switches.filter((s) => s.slices.length > 0);
-        return st.switches.length === 5 && edges.length === 2 && edges.every((s) => s.slices.length === 3 && s.slices.every((x) => x.connected));
+        return (
+          st.switches.length === 5 && edges.length === 2 && edges.every((s) => s.slices.length === 3 && s.slices.every((x) => x.connected))
+        );
       },
       30_000,
       100,
@@ -181,7 +183,8 @@ describe('managed core on Open vSwitch: virtual links across a three-switch core
     const e1 = await sc.connection(1n);
     const e2 = await sc.connection(2n);
     // LLDP: chassis id 'gamma-e1', port id 'fe00', TTL 120, end.
-    const tlv = (type: number, value: Buffer) => Buffer.concat([Buffer.from([(type << 1) | (value.length >> 8), value.length & 0xff]), value]);
+    const tlv = (type: number, value: Buffer) =>
+      Buffer.concat([Buffer.from([(type << 1) | (value.length >> 8), value.length & 0xff]), value]);
     const lldp = Buffer.concat([
       Buffer.from('0180c200000e' + '02000000ee01' + '88cc', 'hex'),
       tlv(1, Buffer.concat([Buffer.from([7]), Buffer.from('gamma-e1')])),
@@ -190,7 +193,13 @@ describe('managed core on Open vSwitch: virtual links across a three-switch core
       Buffer.from([0, 0]),
     ]);
     const before = e2.received.length;
-    sc.send(e1, { type: 'packet_out', bufferId: 0xffffffff, inPort: OFPP.CONTROLLER, actions: [{ type: 'output', port: V, maxLen: 0 }], data: lldp });
+    sc.send(e1, {
+      type: 'packet_out',
+      bufferId: 0xffffffff,
+      inPort: OFPP.CONTROLLER,
+      actions: [{ type: 'output', port: V, maxLen: 0 }],
+      data: lldp,
+    });
     const pin = (await waitFor(
       'the LLDP frame at e2',
       () => e2.received.slice(before).find((m) => m.type === 'packet_in' && m.data.includes(Buffer.from('gamma-e1'))),
@@ -259,7 +268,12 @@ describe('managed core on Open vSwitch: virtual links across a three-switch core
     await waitFor('gamma told its virtual port is down', () => statuses().some((m) => m.port.portNo === V && m.port.state & 1), 10_000, 20);
     assert.equal(rig.proxy.coreState().activePath('gamma', 'e1<->e2'), null);
     rig.ovs.ofctl('-O', 'OpenFlow13', 'mod-port', 'e1', '2', 'up');
-    await waitFor('gamma told its virtual port is up', () => statuses().some((m) => m.port.portNo === V && !(m.port.state & 1)), 10_000, 20);
+    await waitFor(
+      'gamma told its virtual port is up',
+      () => statuses().some((m) => m.port.portNo === V && !(m.port.state & 1)),
+      10_000,
+      20,
+    );
     await sleep(100);
     await pingUntil(rig, rig.hosts.b1!, '10.0.0.2');
   });

@@ -90,7 +90,12 @@ test('core rules: tag + in_port → output both ways on the switches of the path
   const old = [...coreFlowMods(views, C3)];
   core.portChanged(C3, 3, true);
   const now = coreFlowMods(views, C3);
-  const r = planReconcile([...old, ...now].map((f) => f.cookie), [], true, now);
+  const r = planReconcile(
+    [...old, ...now].map((f) => f.cookie),
+    [],
+    true,
+    now,
+  );
   assert.deepEqual(new Set(r.staleBase), new Set(old.map((f) => f.cookie)));
   assert.equal(r.staleSlices.size, 0, 'core rules never make a whole slice stale');
   assert.equal(r.missing.length, 1, 'only the isolation rule is missing');
@@ -118,11 +123,17 @@ test('a tenant match on a virtual port becomes the physical port and the link ta
   assert.ok(r.ok, show(r));
   assert.equal(r.value.length, 1);
   assert.deepEqual(r.value[0]!.match, { in_port: { value: 2n }, vlan_vid: { value: BigInt(201 | 0x1000) } });
-  assert.deepEqual((r.value[0]!.instructions[0] as { actions: unknown[] }).actions, [{ type: 'pop_vlan' }, { type: 'output', port: 1, maxLen: 0 }]);
+  assert.deepEqual((r.value[0]!.instructions[0] as { actions: unknown[] }).actions, [
+    { type: 'pop_vlan' },
+    { type: 'output', port: 1, maxLen: 0 },
+  ]);
   const flood = rewriteFlowMod(ctxOf(red, true), baseFlowMod({ match: { in_port: { value: 1n } }, instructions: outputs(OFPP.FLOOD) }), 7n);
   assert.ok(flood.ok);
   const fa = (flood.value[0]!.instructions[0] as { actions: Array<{ type: string }> }).actions;
-  assert.ok(fa.some((a) => a.type === 'group'), show(fa));
+  assert.ok(
+    fa.some((a) => a.type === 'group'),
+    show(fa),
+  );
   // Another slice's port and a virtual port number the slice does not have stay refused.
   const bad = rewriteFlowMod(ctxOf(red, true), baseFlowMod({ match: { in_port: { value: 1n } }, instructions: outputs(V + 1) }), 7n);
   assert.equal(bad.ok, false);
@@ -167,7 +178,11 @@ test('on an MPLS slice a virtual port is the link label on the physical port, on
     assert.equal(fm.match.in_port!.value, 2n);
     assert.equal(fm.match.mpls_label!.value, 501n);
   }
-  const out = rewriteFlowMod(ctxOf(m, true), baseFlowMod({ match: { in_port: { value: 1n }, eth_type: { value: 0x0800n } }, instructions: outputs(V) }), 7n);
+  const out = rewriteFlowMod(
+    ctxOf(m, true),
+    baseFlowMod({ match: { in_port: { value: 1n }, eth_type: { value: 0x0800n } }, instructions: outputs(V) }),
+    7n,
+  );
   assert.ok(out.ok, show(out));
   assert.deepEqual((out.value[0]!.instructions[0] as { actions: unknown[] }).actions.slice(0, 3), [
     { type: 'push_mpls', ethertype: 0x8847 },

@@ -41,8 +41,7 @@ export class CoreSync {
     const next = new Map(wanted.map((fm) => [fm.cookie, ruleKey(fm)]));
     for (const fm of wanted) if (this.rules.get(fm.cookie) !== ruleKey(fm)) send(fm);
     for (const cookie of this.rules.keys())
-      if (!next.has(cookie))
-        send({ ...baseDropRule(), command: FC.DELETE, tableId: OFPTT_ALL, cookie, cookieMask: ALL_ONES });
+      if (!next.has(cookie)) send({ ...baseDropRule(), command: FC.DELETE, tableId: OFPTT_ALL, cookie, cookieMask: ALL_ONES });
     this.rules = next;
     if (s.version === OFP13) {
       const seen = new Set<number>();

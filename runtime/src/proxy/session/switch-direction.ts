@@ -122,7 +122,9 @@ export class SwitchDirection {
     let readers: Set<string> | null = null;
     for (const b of s.bindings.values()) {
       // A virtual link's frame from the core (its tag on a port toward its paths): the virtual port's.
-      const vp = b.view.virtualPorts.length ? virtualArrival(b.view, inPort, pkt.vlan, pkt.ethType === MPLS_ETHERTYPE ? mplsLabelOf(m.data) : null) : undefined;
+      const vp = b.view.virtualPorts.length
+        ? virtualArrival(b.view, inPort, pkt.vlan, pkt.ethType === MPLS_ETHERTYPE ? mplsLabelOf(m.data) : null)
+        : undefined;
       if (vp) {
         targets.push({ b, tagged: true, port: vp.number });
         continue;
