@@ -277,4 +277,16 @@ describe('managed core on Open vSwitch: virtual links across a three-switch core
     await sleep(100);
     await pingUntil(rig, rig.hosts.b1!, '10.0.0.2');
   });
+
+  test('a core rule removed behind the proxy comes back with the next statistics round; undeploy removes the core rules and groups', async () => {
+    const before = rig.ovs.dumpFlows('c1').length;
+    rig.ovs.ofctl('-O', 'OpenFlow13', 'del-flows', 'c1', 'dl_vlan=201');
+    assert.equal(rig.ovs.dumpFlows('c1').length, before - 2);
+    await rig.proxy.collectStats('0000000000000011');
+    await waitFor('c1 reconciled', () => rig.ovs.dumpFlows('c1').length === before, 5_000, 50);
+    await rig.proxy.applyPlan(null);
+    for (const c of ['c1', 'c2', 'c3'])
+      await waitFor(`${c} holds no core rule`, () => !rig.ovs.dumpFlows(c).some((l) => /dl_vlan=20[123]/.test(l)), 5_000, 50);
+    await waitFor('e1 holds no group', () => !/group_id=/.test(rig.ovs.ofctl('-O', 'OpenFlow13', 'dump-groups', 'e1')), 5_000, 50);
+  });
 });

@@ -32,12 +32,13 @@ export class CoreSync {
   sync(handlers?: RequestHandlers<never>, xids?: number[]): void {
     const s = this.s;
     const views = s.views;
-    if (!views || !s.ready || s.channel.closed) return;
+    // No plan (undeploy): what this session installed goes.
+    if (!s.ready || s.channel.closed) return;
     const send = (fm: FlowMod) => {
       if (handlers) xids?.push(s.request({ type: 'flow_mod', ...fm }, null, null, handlers));
       else s.send({ type: 'flow_mod', ...fm });
     };
-    const wanted = coreFlowMods(views, s.dpid);
+    const wanted = views ? coreFlowMods(views, s.dpid) : [];
     const next = new Map(wanted.map((fm) => [fm.cookie, ruleKey(fm)]));
     for (const fm of wanted) if (this.rules.get(fm.cookie) !== ruleKey(fm)) send(fm);
     for (const cookie of this.rules.keys())
