@@ -9,7 +9,7 @@ import { OFPFC as FC, OFPPR, OFPTT_ALL } from '../../openflow/constants.js';
 import { baseDropRule } from '../base-rules.js';
 import { coreFlowMods, edgeGroups, groupModBytes, type EdgeGroup } from '../core-rules.js';
 import { tenantVirtualPort } from '../virtual-ports.js';
-import type { SessionContext } from './context.js';
+import type { Binding, SessionContext } from './context.js';
 import type { RequestHandlers } from './request-tracker.js';
 
 /** OFPET_GROUP_MOD_FAILED / OFPGMFC_GROUP_EXISTS. */
@@ -25,8 +25,14 @@ export class CoreSync {
   private groups = new Map<number, number | null>();
   /** Virtual port up-state as last shown to each slice: "slice/port" → up. */
   private shown = new Map<string, boolean>();
+  /** OpenFlow 1.0 edges: each virtual port's physical port as its tenant rules were last written ("slice/port" → port). */
+  private written = new Map<string, number | null>();
 
-  constructor(private readonly s: SessionContext) {}
+  /** `rewriteOutputs`: writes a slice's rules that output to a virtual port again (1.0 edges, no groups). */
+  constructor(
+    private readonly s: SessionContext,
+    private readonly rewriteOutputs?: (b: Binding, port: number) => void,
+  ) {}
 
   /** Brings the switch's core rules or groups to the paths in use; `handlers`: the apply round's (errors go there). */
   sync(handlers?: RequestHandlers<never>, xids?: number[]): void {
@@ -58,8 +64,20 @@ export class CoreSync {
           this.group('delete', { groupId: id, port });
           this.groups.delete(id);
         }
-    }
+    } else this.followPorts();
     this.showPorts();
+  }
+
+  /** OpenFlow 1.0 edges: a virtual port whose path now leaves by another port gets its tenant rules written again. */
+  private followPorts(): void {
+    for (const b of this.s.bindings.values())
+      for (const vp of b.view.virtualPorts) {
+        const key = `${b.view.slice}/${vp.number}`;
+        const port = b.view.virtualActive(vp);
+        const before = this.written.get(key);
+        this.written.set(key, port);
+        if (before !== undefined && before !== port && port !== null) this.rewriteOutputs?.(b, vp.number);
+      }
   }
 
   /** Rules the switch should hold for the core (reconciliation's expectation). */

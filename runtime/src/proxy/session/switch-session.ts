@@ -49,7 +49,7 @@ export class SwitchSession {
     this.mastership = new Mastership(s);
     this.stats = new Statistics(s);
     this.tenants = new TenantDirection(s, this.mastership, this.stats);
-    this.core = new CoreSync(s);
+    this.core = new CoreSync(s, (b, port) => this.tenants.rewriteVirtualOutputs(b, port));
     this.plan = new PlanApplication(s, this.mastership, this.tenants, this.core);
     this.probes = new LinkProbes(s);
     this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));

@@ -15,7 +15,7 @@ import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cooki
 /** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
 const OFPR_ACTION = 1;
 import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
-import { ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
+import { outputsTo, ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
 import type { Mastership } from './mastership.js';
@@ -184,6 +184,39 @@ export class TenantDirection {
         return;
       }
     }
+  }
+
+  /**
+   * OpenFlow 1.0 edges (no groups, managed core): the path of virtual port `port` now leaves by
+   * another physical port, so the slice's rules that output to it are written again (MODIFY_STRICT
+   * of each physical rule, same cookie, the rewrite's output now the path's port). The rules rewritten.
+   */
+  rewriteVirtualOutputs(b: Binding, port: number): number {
+    const s = this.s;
+    let n = 0;
+    for (const h of b.table.rules()) {
+      if (h.deleted || !outputsTo(h.instructions, port)) continue;
+      const fm: FlowMod = {
+        cookie: h.tenantCookie,
+        cookieMask: 0n,
+        tableId: 0,
+        command: FC.MODIFY_STRICT,
+        idleTimeout: h.idleTimeout,
+        hardTimeout: h.hardTimeout,
+        priority: h.priority,
+        bufferId: NO_BUFFER,
+        outPort: OFPP.ANY,
+        outGroup: OFPG_ANY,
+        flags: h.flags,
+        match: h.match,
+        instructions: h.instructions,
+      };
+      const r = rewriteFlowMod(b.ctx, fm, h.cookie);
+      if (!r.ok) continue;
+      for (const m of r.value) s.send({ type: 'flow_mod', ...m });
+      n++;
+    }
+    return n;
   }
 
   /**
