@@ -6,7 +6,6 @@
 // A buffer id in a flow-mod or packet-out is accepted only from the slice its packet-in was
 // delivered to, once (BufferOwners); anything else is refused with BAD_REQUEST/BUFFER_UNKNOWN.
 // A packet-out's OUTPUT CONTROLLER is answered here: the frame goes back to the same slice.
-import { virtualPortAt } from '../virtual-ports.js';
 import type { Action, FlowMod, MessageOf, OfMessage, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
 import { OFPFC as FC, OFPG_ANY, OFP_NO_BUFFER as NO_BUFFER, OFPP13 as OFPP } from '../../openflow/constants.js';
@@ -15,6 +14,7 @@ import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cooki
 /** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
 const OFPR_ACTION = 1;
 import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
+import { virtualPortAt } from '../virtual-ports.js';
 import { outputsTo, ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
