@@ -10,6 +10,7 @@ import type {
   SliceStats,
   SliceSummary,
   Topology,
+  VirtualLink,
 } from './types.js';
 
 export interface ApiConnection {
@@ -58,6 +59,11 @@ export class RuntimeApi {
 
   sliceStats(name: string, opts?: RequestOptions): Promise<SliceStats> {
     return this.request('GET', `/v1/slices/${encodeURIComponent(name)}/stats`, undefined, opts);
+  }
+
+  /** The slice's virtual links across the managed core (path in use, state, counters). */
+  sliceVirtualLinks(name: string, opts?: RequestOptions): Promise<{ slice: string; node: string; virtualLinks: VirtualLink[] }> {
+    return this.request('GET', `/v1/slices/${encodeURIComponent(name)}/virtual-links`, undefined, opts);
   }
 
   status(opts?: RequestOptions): Promise<RuntimeStatus> {

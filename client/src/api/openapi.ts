@@ -1165,6 +1165,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/slices/{name}/virtual-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A slice's virtual links across the managed core: path in use, state and counters (switches this node masters) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description virtual links */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the node that answered */
+                            node: string;
+                            slice: string;
+                            virtualLinks: components["schemas"]["VirtualLink"][];
+                        };
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description an RFC 9457 problem */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources": {
         parameters: {
             query?: never;
@@ -1914,6 +1984,51 @@ export interface components {
                 /** Format: date-time */
                 lastSeen: string;
             }[];
+        };
+        /** @description a slice's virtual link across the managed core (docs/dataplane.md, Managed core) */
+        VirtualLink: {
+            a: {
+                port: number;
+                switch: string;
+            };
+            b: {
+                port: number;
+                switch: string;
+            };
+            counters: {
+                /** @description frames and bytes into the core from that end on the path in use; null: no statistics round here */
+                aToB: {
+                    bytes: number;
+                    packets: number;
+                } | null;
+                /** @description frames and bytes into the core from that end on the path in use; null: no statistics round here */
+                bToA: {
+                    bytes: number;
+                    packets: number;
+                } | null;
+                /** Format: date-time */
+                statsAt: string | null;
+            };
+            /** @description "e1<->e2" */
+            id: string;
+            path: {
+                /** @description position among the admitted paths (0: preferred) */
+                index: number;
+                links: string[];
+                /** @description core switches crossed, from a to b */
+                switches: string[];
+            } | null;
+            /** @description path changes since this node started */
+            pathChanges: number;
+            /** @description admitted paths */
+            paths: number;
+            /**
+             * @description down: no admitted path is up (the virtual ports are down)
+             * @enum {string}
+             */
+            state: "up" | "down";
+            /** @description the overlay tag the link's frames carry in the core */
+            tag: number;
         };
     };
     responses: never;

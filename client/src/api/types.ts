@@ -15,6 +15,7 @@ export type ControllerState = Schemas['ControllerState'];
 export type SliceSummary = Schemas['SliceSummary'];
 export type SliceDetail = Schemas['SliceDetail'];
 export type SliceStats = Schemas['SliceStats'];
+export type VirtualLink = Schemas['VirtualLink'];
 export type RuntimeStatus = Schemas['RuntimeStatus'];
 export type RevisionInfo = Schemas['RevisionInfo'];
 export type Topology = Schemas['Topology'];

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isApiError } from '../api/errors.js';
 import { subscribe, type SseSubscription } from '../api/sse.js';
-import type { SliceStats, SliceSummary, Topology, TopologyCheck } from '../api/types.js';
+import type { SliceStats, SliceSummary, Topology, TopologyCheck, VirtualLink } from '../api/types.js';
 import { refreshSecondsSetting, type Connection } from '../settings.js';
 
 export interface RuntimeSnapshot {
@@ -12,6 +12,8 @@ export interface RuntimeSnapshot {
   error?: string;
   slices: SliceSummary[];
   stats: Map<string, SliceStats>;
+  /** Each slice's virtual links across the managed core (absent: none, or not readable). */
+  virtualLinks?: Map<string, VirtualLink[]>;
   revision: number | null;
   embedded: boolean;
   live: boolean;
@@ -90,6 +92,11 @@ export class RuntimeWatch implements vscode.Disposable {
       const stats = await Promise.all(next.slices.map((s) => api.sliceStats(s.name, { timeoutMs: 5000 }).catch(() => undefined)));
       stats.forEach((st, i) => {
         if (st) next.stats.set(next.slices[i].name, st);
+      });
+      const links = await Promise.all(next.slices.map((s) => api.sliceVirtualLinks(s.name, { timeoutMs: 5000 }).catch(() => undefined)));
+      next.virtualLinks = new Map();
+      links.forEach((l, i) => {
+        if (l?.virtualLinks.length) next.virtualLinks!.set(next.slices[i].name, l.virtualLinks);
       });
       const topology = await api.topology({ timeoutMs: 5000 }).catch(() => undefined);
       next.topology = topology?.discovery;

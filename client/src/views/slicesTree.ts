@@ -1,14 +1,16 @@
-// The "Deployed Slices" tree: slices → owner, overlay, controllers, switches, live counters, and
-// the control traffic the proxy held back or refused (slice-control-counters.ts).
+// The "Deployed Slices" tree: slices → owner, overlay, controllers, switches, live counters,
+// virtual links across the managed core (path in use, state, counters), and the control traffic
+// the proxy held back or refused (slice-control-counters.ts).
 import * as vscode from 'vscode';
-import type { SliceStats, SliceSummary } from '../api/types.js';
+import type { SliceStats, SliceSummary, VirtualLink } from '../api/types.js';
+import { virtualLinkLeaf } from './virtual-links.js';
 import { formatCount } from '../deploy/summary.js';
 import { anyHeldBack, controlLeaves, controlSummary, controlTooltip } from './slice-control-counters.js';
 import type { RuntimeWatch, RuntimeSnapshot } from './runtime-watch.js';
 
 export type Node =
   | { kind: 'message'; text: string; detail?: string; command?: vscode.Command }
-  | { kind: 'slice'; slice: SliceSummary; stats?: SliceStats }
+  | { kind: 'slice'; slice: SliceSummary; stats?: SliceStats; links?: VirtualLink[] }
   | { kind: 'group'; slice: SliceSummary; stats?: SliceStats; group: 'switches' | 'controllers' | 'control' }
   | { kind: 'leaf'; label: string; description?: string; icon: string; tooltip?: string };
 
@@ -24,7 +26,7 @@ export class SlicesTreeProvider implements vscode.TreeDataProvider<Node>, vscode
   getChildren(node?: Node): Node[] {
     const snap = this.model.current;
     if (!node) return roots(snap);
-    if (node.kind === 'slice') return sliceChildren(node.slice, node.stats);
+    if (node.kind === 'slice') return [...sliceChildren(node.slice, node.stats), ...(node.links ?? []).map(virtualLinkLeaf)];
     if (node.kind === 'group' && node.group === 'switches') return switchLeaves(node.slice, node.stats);
     if (node.kind === 'group' && node.group === 'control') return node.stats?.proxy ? controlLeaves(node.stats.proxy) : [];
     if (node.kind === 'group' && node.group === 'controllers') {
@@ -107,7 +109,12 @@ function roots(snap: RuntimeSnapshot): Node[] {
     ];
   }
   if (snap.slices.length === 0) return [{ kind: 'message', text: `No slices deployed on ${snap.url}` }];
-  return snap.slices.map((slice) => ({ kind: 'slice', slice, stats: snap.stats.get(slice.name) }));
+  return snap.slices.map((slice) => ({
+    kind: 'slice',
+    slice,
+    stats: snap.stats.get(slice.name),
+    links: snap.virtualLinks?.get(slice.name),
+  }));
 }
 
 function sliceChildren(slice: SliceSummary, stats?: SliceStats): Node[] {

@@ -65,6 +65,18 @@ function pauseRoute(summary: string, pause: boolean) {
   };
 }
 
+/** Parts of the VirtualLink schema. */
+const vlEnd = {
+  type: 'object',
+  required: ['switch', 'port'],
+  properties: { switch: { type: 'string' }, port: { type: 'integer' } },
+} as const;
+const vlCount = {
+  type: ['object', 'null'],
+  description: 'frames and bytes into the core from that end on the path in use; null: no statistics round here',
+  required: ['packets', 'bytes'],
+  properties: { packets: { type: 'integer' }, bytes: { type: 'integer' } },
+} as const;
 export const components = [
   {
     $id: 'Diagnostic',
@@ -214,6 +226,39 @@ export const components = [
       flowspace: { type: 'array', items: anyObject, description: "the slice's flowspace entries (plan `flowspace`)" },
       qos: { ...anyObject, description: "the slice's QoS with its meters and queues" },
       limits: { ...anyObject, description: "the slice's limits (plan `limits`)" },
+    },
+  },
+  {
+    $id: 'VirtualLink',
+    type: 'object',
+    description: "a slice's virtual link across the managed core (docs/dataplane.md, Managed core)",
+    required: ['id', 'a', 'b', 'tag', 'state', 'path', 'paths', 'pathChanges', 'counters'],
+    properties: {
+      id: { type: 'string', description: '"e1<->e2"' },
+      a: vlEnd,
+      b: vlEnd,
+      tag: { type: 'integer', description: "the overlay tag the link's frames carry in the core" },
+      state: { type: 'string', enum: ['up', 'down'], description: 'down: no admitted path is up (the virtual ports are down)' },
+      path: {
+        type: ['object', 'null'],
+        required: ['index', 'links', 'switches'],
+        properties: {
+          index: { type: 'integer', description: 'position among the admitted paths (0: preferred)' },
+          links: { type: 'array', items: { type: 'string' } },
+          switches: { type: 'array', items: { type: 'string' }, description: 'core switches crossed, from a to b' },
+        },
+      },
+      paths: { type: 'integer', description: 'admitted paths' },
+      pathChanges: { type: 'integer', description: 'path changes since this node started' },
+      counters: {
+        type: 'object',
+        required: ['aToB', 'bToA', 'statsAt'],
+        properties: {
+          aToB: vlCount,
+          bToA: vlCount,
+          statsAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
     },
   },
   {
@@ -707,6 +752,30 @@ export const routes = {
     true,
   ),
   resume: pauseRoute('Resume a paused slice: its controller connections open again', false),
+  sliceVirtualLinks: {
+    summary: "A slice's virtual links across the managed core: path in use, state and counters (switches this node masters)",
+    tags: ['slices'],
+    params: nameParams,
+    response: {
+      200: json(
+        {
+          type: 'object',
+          required: ['slice', 'node', 'virtualLinks'],
+          properties: {
+            slice: { type: 'string' },
+            node: { type: 'string', description: 'the node that answered' },
+            virtualLinks: {
+              type: 'array',
+              items: { $ref: 'VirtualLink#' },
+            },
+          },
+        },
+        'virtual links',
+      ),
+      ...authProblems,
+      404: problem,
+    },
+  },
   sliceStats: {
     summary: "A slice's pushed counters",
     tags: ['slices'],

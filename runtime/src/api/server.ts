@@ -293,6 +293,13 @@ export async function buildApi(o: ApiOptions): Promise<FastifyInstance> {
     };
   });
 
+  app.get('/v1/slices/:name/virtual-links', { schema: routes.sliceVirtualLinks }, async (req, reply) => {
+    const s = findSlice(req, reply);
+    if (!s) return reply;
+    const st = await o.runtime.status();
+    return { slice: s.name, node: st.node, virtualLinks: o.runtime.virtualLinks?.(s.name) ?? [] };
+  });
+
   app.get('/v1/sources', { schema: routes.sources }, async (req) => sourcesFor(req.principal, o.runtime.deployedSources?.(), active()));
 
   app.get('/v1/slices/:name/stats', { schema: routes.sliceStats }, async (req, reply) => {

@@ -9,9 +9,11 @@
 //                   link in-port rules of an ethertype carried in a second MPLS label)
 //   base rule       0xffff << 48 | (slice id + 1) << 16 | sequence (16 bits); the sequence says
 //                   what and where: 1..0x3fff LLDP per link port, 0x4000..0x7fff the second-label
-//                   dispatch per link port (table 0, goto table 1), 0x8000 1.0 miss emulation
+//                   dispatch per link port (table 0, goto table 1), 0x8000 1.0 miss emulation,
+//                   0xc000..0xffff the managed core's forwarding rules
 //   isolation drop  0xffff << 48 | 1   (no slice)
 //   LLDP probe rule 0xffff << 48 | 2   (no slice; link discovery)
+//   core rule       a base rule of the slice whose sequence has bits 15 and 14 set (managed core, see below)
 
 /** The top 16 bits: slice id + 1 on a tenant rule, all ones on the hypervisor's own rules. */
 export const COOKIE_PREFIX_MASK = 0xffffn << 48n;
@@ -29,6 +31,23 @@ export const HV_SLICE_COOKIE_MASK = HV_COOKIE_PREFIX | (0xffffffffn << 16n);
 export const MISS_EMULATION_SEQ = 0x8000;
 /** The first sequence of a slice's second-label dispatch rules (one per link port, table 0 → table 1). */
 export const DISPATCH_SEQ = 0x4000;
+/**
+ * Base-rule sequences from this bit on are the managed core's forwarding rules (one per virtual
+ * link, path, direction and switch): 0xc000 | link index (8 bits) << 6 | path index (5 bits) << 1 | direction
+ * (above the 1.0 miss emulation's 0x8000 and disjoint from the dispatch rules' 0x4000..0x7fff).
+ */
+export const CORE_RULE_SEQ = 0xc000;
+
+/** The cookie of a core forwarding rule (direction 0: from the link's a end to b; 1: back). */
+export function coreRuleCookie(sliceId: number, linkIndex: number, pathIndex: number, dir: 0 | 1): bigint {
+  return hvSliceCookie(sliceId, CORE_RULE_SEQ | ((linkIndex & 0xff) << 6) | ((pathIndex & 0x1f) << 1) | dir);
+}
+
+/** Whether a base-rule sequence is a core forwarding rule's. */
+export function isCoreRuleSeq(seq: number): boolean {
+  return (seq & 0xc000) === CORE_RULE_SEQ;
+}
+
 /** The cookie of a packet-in no rule caused (OpenFlow 1.3: all ones). */
 export const NO_COOKIE = 0xffffffffffffffffn;
 

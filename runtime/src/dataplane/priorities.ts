@@ -10,6 +10,8 @@ export const BASE_DROP_PRIORITY = 0;
 export const MISS_EMULATION_PRIORITY = TENANT_BAND.min - 1;
 /** MPLS slices: the second-label dispatch on link ports (table 0 → table 1; disjoint from tenant rules). */
 export const DISPATCH_PRIORITY = 65529;
+/** The managed core's forwarding by virtual link tag (core switches only): above the tenant band. */
+export const CORE_PRIORITY = 65520;
 /** LLDP carrying a slice's tag on its link ports, to the slice's controller. */
 export const LLDP_PRIORITY = 65530;
 /** The hypervisor's own LLDP probes (link discovery), to the controller: above every slice rule. */

@@ -6,7 +6,7 @@ import type { ApplyResult } from '../deploy/service.js';
 import type { StatsMessageCounts } from '../proxy/index.js';
 
 export type { SliceCounters, SliceQueueStats } from '../view/runtime-view.js';
-import type { DiscoveryView, RefusedSwitchView, SliceCounters, SliceSwitchFlowsView } from '../view/runtime-view.js';
+import type { DiscoveryView, RefusedSwitchView, SliceCounters, SliceSwitchFlowsView, VirtualLinkView } from '../view/runtime-view.js';
 
 export interface ForwardingPlaneStatus {
   /** master: this node is the switch's master (only the master programs it and connects tenants). */
@@ -35,6 +35,8 @@ export interface ForwardingPlane {
   reconciled?(): { removed: number; restored: number; metersRemoved?: number; metersRestored?: number };
   /** A slice's tenant rules and the switch rules they became, on the switches this node masters (optional). */
   sliceFlows?(slice: string): SliceSwitchFlowsView[];
+  /** A slice's virtual links across the managed core, with this node's counters (optional). */
+  virtualLinks?(slice: string): VirtualLinkView[];
   /** Link discovery: sightings (all nodes), the connected switches' ports, this node's probe counts (optional). */
   discovery?(): DiscoveryView;
 }

@@ -6,7 +6,7 @@ import { fallbackCounts, wireCounts } from '../proxy/wire-counts.js';
 import { limitCounts } from '../proxy/channel-limits.js';
 import { tlsRefusalCounts } from '../proxy/openflow-tls.js';
 import type { StatsMessageCounts } from '../proxy/counters.js';
-import type { SliceProxyCounters, TopologyCheckView } from '../view/runtime-view.js';
+import type { SliceProxyCounters, TopologyCheckView, VirtualLinkView } from '../view/runtime-view.js';
 
 export interface MetricsSource {
   revision(): number;
@@ -21,6 +21,8 @@ export interface MetricsSource {
   reconciled?(): { removed: number; restored: number; metersRemoved?: number; metersRestored?: number } | undefined;
   /** Calls this node made on the global tier, by operation and map (store/counting-store.ts). */
   storeOps?(): Array<{ op: string; map: string; area: string; count: number }>;
+  /** Every slice's virtual links across the managed core (this node's view); absent: none. */
+  virtualLinks?(): Array<{ slice: string; link: VirtualLinkView }>;
   /** Declared vs discovered (link discovery); undefined: no discovery. */
   topology?(): TopologyCheckView | undefined;
 }
@@ -95,6 +97,36 @@ export function buildMetrics(src: MetricsSource): Registry {
         collect(this);
       },
     });
+  // The managed core: each virtual link's state, path and counters (this node's statistics rounds).
+  gauge('dfvisor_virtual_link_up', 'Whether a virtual link has a path up (1) or its virtual ports are down (0)', ['slice', 'link'], (g) =>
+    src.virtualLinks?.().forEach(({ slice, link }) => {
+      g.set({ slice, link: link.id }, link.state === 'up' ? 1 : 0);
+    }),
+  );
+  gauge('dfvisor_virtual_link_path', 'The admitted path a virtual link uses (0: preferred; -1: none)', ['slice', 'link'], (g) =>
+    src.virtualLinks?.().forEach(({ slice, link }) => {
+      g.set({ slice, link: link.id }, link.path?.index ?? -1);
+    }),
+  );
+  counter('dfvisor_virtual_link_path_changes_total', 'Path changes of a virtual link since the node started', ['slice', 'link'], (c) =>
+    src.virtualLinks?.().forEach(({ slice, link }) => {
+      c.inc({ slice, link: link.id }, link.pathChanges);
+    }),
+  );
+  for (const [what, key] of [
+    ['packets', 'packets'],
+    ['bytes', 'bytes'],
+  ] as const)
+    counter(
+      `dfvisor_virtual_link_${what}_total`,
+      `${what === 'packets' ? 'Frames' : 'Bytes'} into the core over a virtual link, per direction (path in use, since it was taken)`,
+      ['slice', 'link', 'direction'],
+      (c) =>
+        src.virtualLinks?.().forEach(({ slice, link }) => {
+          if (link.counters.aToB) c.inc({ slice, link: link.id, direction: 'a-to-b' }, link.counters.aToB[key]);
+          if (link.counters.bToA) c.inc({ slice, link: link.id, direction: 'b-to-a' }, link.counters.bToA[key]);
+        }),
+    );
   // Per-slice sums of every live node's pushed aggregates (they drop when a node leaves: a reset).
   counter('dfvisor_slice_packets_total', 'Packets counted for a slice (pushed aggregates, all nodes)', ['slice'], (c) =>
     src.sliceTotals().forEach((s) => {

@@ -23,7 +23,7 @@ import type { ApplyResult } from '../deploy/service.js';
 import type { ForwardingPlane, ForwardingPlaneStatus, SliceCounters } from './forwarding-plane.js';
 import type { ForwardingPlaneContext } from './runtime-node.js';
 import { readTlsFiles } from './config.js';
-import type { DiscoveryView, SliceSwitchFlowsView } from '../view/runtime-view.js';
+import type { DiscoveryView, SliceSwitchFlowsView, VirtualLinkView } from '../view/runtime-view.js';
 import { discoveryKey, LinkSightings } from './link-sightings.js';
 import { isPausedKey, pausedSlices, slicesPausedWithoutRules } from './paused-slices.js';
 
@@ -229,6 +229,10 @@ export class ProxyForwardingPlane implements ForwardingPlane {
 
   sliceFlows(slice: string): SliceSwitchFlowsView[] {
     return this.proxy.sliceFlows(slice);
+  }
+
+  virtualLinks(slice: string): VirtualLinkView[] {
+    return this.proxy.virtualLinks(slice);
   }
 
   discovery(): DiscoveryView {

@@ -147,6 +147,7 @@ export class RuntimeNode {
       },
       pausedSlices: () => pausedSlices(tier),
       ...(forwardingPlane.sliceFlows ? { sliceFlows: (slice: string) => forwardingPlane.sliceFlows!(slice) } : {}),
+      ...(forwardingPlane.virtualLinks ? { virtualLinks: (slice: string) => forwardingPlane.virtualLinks!(slice) } : {}),
       setPaused: (slice: string, paused: boolean, by: string, rules?: PausedRules) => setSlicePaused(store, slice, paused, by, rules),
     };
     const topology = () =>
@@ -163,6 +164,10 @@ export class RuntimeNode {
       reconciled: () => forwardingPlane.reconciled?.(),
       storeOps: () => store.opCounts(),
       topology,
+      virtualLinks: () =>
+        (deploy.activePlan()?.slices ?? []).flatMap((s) =>
+          (forwardingPlane.virtualLinks?.(s.name) ?? []).map((link) => ({ slice: s.name, link })),
+        ),
     });
     let https: { cert: Buffer; key: Buffer } | undefined;
     if (config.tls) https = { cert: await readFile(config.tls.certFile), key: await readFile(config.tls.keyFile) };

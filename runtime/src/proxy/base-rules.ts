@@ -116,6 +116,15 @@ export function sliceSetup(
         : { in_port: { value: BigInt(p) }, ...tagMatch(ctx), mpls_tc: { value: BigInt(mplsClassOf(0x88cc)!) } };
     flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
   }
+  // The same on the physical ports toward the slice's virtual links, under each link's tag.
+  for (const vp of v.virtualPorts)
+    for (const p of vp.ingress) {
+      const m =
+        v.overlay.type === 'vlan'
+          ? { in_port: { value: BigInt(p) }, ...tagMatch(ctx, vp.tag), eth_type: { value: 0x88ccn } }
+          : { in_port: { value: BigInt(p) }, ...tagMatch(ctx, vp.tag), mpls_tc: { value: BigInt(mplsClassOf(0x88cc)!) } };
+      flowMods.push(flow({ match: m, priority: LLDP_PRIORITY, cookie: hvSliceCookie(v.index, seq++), instructions: toController() }));
+    }
   // MPLS slices: the second-label dispatch to table 1 per link port (OpenFlow 1.3; 1.0 has no MPLS).
   if (meters) flowMods.push(...dispatchRules(v));
   else if (v.overlay.type === 'mpls' && v.linkPorts.size > 0)

@@ -3,6 +3,7 @@
 // is a port a link port or the slice's, which ports the slice has, which flowspace rules apply
 // at an in-port. Below rewrite.ts and confine.ts (both use it).
 import type { FlowspaceRule, SliceOnSwitch } from './slice-views.js';
+import { virtualPortAt, type VirtualPortView } from './virtual-ports.js';
 
 export interface SliceContext {
   view: SliceOnSwitch;
@@ -12,14 +13,19 @@ export interface SliceContext {
   meters: boolean;
 }
 
+/** A port whose frames carry an overlay tag: a link port of the view, or a virtual port (managed core). */
 export function isLinkPort(ctx: SliceContext, p: number): boolean {
-  return ctx.view.linkPorts.has(p);
+  return ctx.view.linkPorts.has(p) || virtualPortAt(ctx.view.virtualPorts, p) !== undefined;
 }
 export function isSlicePort(ctx: SliceContext, p: number): boolean {
-  return ctx.view.linkPorts.has(p) || ctx.edgePorts.includes(p);
+  return isLinkPort(ctx, p) || ctx.edgePorts.includes(p);
 }
 export function slicePorts(ctx: SliceContext): number[] {
-  return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts])].sort((a, b) => a - b);
+  return [...new Set([...ctx.edgePorts, ...ctx.view.linkPorts, ...ctx.view.virtualPorts.map((v) => v.number)])].sort((a, b) => a - b);
+}
+/** The slice's virtual port `p`, if it is one. */
+export function virtualPort(ctx: SliceContext, p: number): VirtualPortView | undefined {
+  return virtualPortAt(ctx.view.virtualPorts, p);
 }
 
 const byPort = new WeakMap<SliceOnSwitch, Map<number, FlowspaceRule[]>>();

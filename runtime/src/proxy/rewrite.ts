@@ -8,7 +8,8 @@
 import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
 import { intersectMatches, matchSubsumes, smallBig } from './match-algebra.js';
-import { isLinkPort, isSlicePort, rulesAt, slicePorts, type SliceContext } from './rewrite-context.js';
+import { isLinkPort, isSlicePort, rulesAt, slicePorts, virtualPort, type SliceContext } from './rewrite-context.js';
+import { virtualOutput } from './virtual-ports.js';
 import { checkBuffered, checkFrame, narrowRule } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
@@ -26,29 +27,38 @@ export { isLinkPort, isSlicePort, slicePorts, rulesAt };
 export type Rewrite<T> = { ok: true; value: T } | { ok: false; error: ErrorKind; reason: string };
 const fail = <T>(error: ErrorKind, reason: string): Rewrite<T> => ({ ok: false, error, reason });
 
-/** The overlay tag's match on a link port. */
-export function tagMatch(ctx: SliceContext): FlowMatch {
-  if (ctx.view.overlay.type === 'vlan') return { vlan_vid: { value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) } };
-  return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(ctx.view.overlay.tag) } };
+/** The overlay tag's match on a link port (`tag`: a virtual link's instead of the slice's). */
+export function tagMatch(ctx: SliceContext, tag: number = ctx.view.overlay.tag): FlowMatch {
+  if (ctx.view.overlay.type === 'vlan') return { vlan_vid: { value: BigInt(tag | OFPVID_PRESENT) } };
+  return { eth_type: { value: 0x8847n }, mpls_label: { value: BigInt(tag) } };
 }
 
-/** `innerOnly`: the packet carries the inner label of a two-label stack only (a table-1 rule). */
-function pushTag(ctx: SliceContext, innerEthType: bigint | undefined, innerOnly = false): Action[] {
+/**
+ * `innerOnly`: the packet carries the inner label of a two-label stack only (a table-1 rule);
+ * `tag`: a virtual link's tag instead of the slice's (managed core).
+ */
+function pushTag(ctx: SliceContext, innerEthType: bigint | undefined, innerOnly = false, tag: number = ctx.view.overlay.tag): Action[] {
   if (ctx.view.overlay.type === 'vlan')
     return [
       { type: 'push_vlan', ethertype: 0x8100 },
-      { type: 'set_field', field: 'vlan_vid', value: BigInt(ctx.view.overlay.tag | OFPVID_PRESENT) },
+      { type: 'set_field', field: 'vlan_vid', value: BigInt(tag | OFPVID_PRESENT) },
     ];
   // The inner ethertype travels in the label's traffic class (set always: a push may copy an
   // IP packet's DSCP into it). Other ethertypes go in a second label (second-table.ts).
   const tc = innerEthType === undefined ? null : mplsClassOf(Number(innerEthType));
   if (tc === null && innerEthType !== undefined && secondLabelCarries(Number(innerEthType)))
-    return pushStack(ctx.view.overlay.tag, Number(innerEthType), innerOnly);
+    return pushStack(tag, Number(innerEthType), innerOnly);
   return [
     { type: 'push_mpls', ethertype: 0x8847 },
-    { type: 'set_field', field: 'mpls_label', value: BigInt(ctx.view.overlay.tag) },
+    { type: 'set_field', field: 'mpls_label', value: BigInt(tag) },
     { type: 'set_field', field: 'mpls_tc', value: BigInt(tc ?? NOT_CARRIED_CLASS) },
   ];
+}
+
+/** A tagged frame's tag changed in place (a virtual link's tag and the slice's differ). */
+function retag(ctx: SliceContext, tag: number): Action {
+  if (ctx.view.overlay.type === 'vlan') return { type: 'set_field', field: 'vlan_vid', value: BigInt(tag | OFPVID_PRESENT) };
+  return { type: 'set_field', field: 'mpls_label', value: BigInt(tag) };
 }
 
 function popTag(ctx: SliceContext, innerEthType: bigint | undefined, innerOnly = false): Action[] {
@@ -113,9 +123,10 @@ export function rewriteActions(
   queueId: number | null,
   innerEthType: bigint | undefined,
   innerOnly = false,
+  enteredTag: number = ctx.view.overlay.tag,
 ): Action[] {
   const out: Action[] = [];
-  const st = { tagged: enteredTagged, innerOnly };
+  const st = { tagged: enteredTagged, innerOnly, tag: enteredTag };
   for (const a of actions) {
     if (a.type !== 'output') {
       out.push(a);
@@ -128,10 +139,11 @@ export function rewriteActions(
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
       // The packet goes back as it entered (with its whole stack): the proxy classifies it by tag on link ports.
       if (st.tagged !== enteredTagged || st.innerOnly) {
-        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType, st.innerOnly) : popTag(ctx, innerEthType));
+        pushAll(out, enteredTagged ? pushTag(ctx, innerEthType, st.innerOnly, enteredTag) : popTag(ctx, innerEthType));
         st.tagged = enteredTagged;
         st.innerOnly = false;
-      }
+      } else if (st.tagged && st.tag !== enteredTag) out.push(retag(ctx, enteredTag));
+      st.tag = enteredTag;
       out.push(a);
     } else {
       emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType);
@@ -148,7 +160,7 @@ function pushAll(out: Action[], xs: Action[]): void {
 function emitOutput(
   ctx: SliceContext,
   out: Action[],
-  st: { tagged: boolean; innerOnly: boolean },
+  st: { tagged: boolean; innerOnly: boolean; tag: number },
   port: number,
   maxLen: number,
   physical: number,
@@ -156,11 +168,15 @@ function emitOutput(
   innerEthType: bigint | undefined,
 ): void {
   const wantTag = isLinkPort(ctx, physical);
+  // A virtual port (managed core): its link's tag, then its group (or the path's port on 1.0).
+  const vp = wantTag ? virtualPort(ctx, physical) : undefined;
+  const tag = vp ? vp.tag : ctx.view.overlay.tag;
   if (wantTag && (!st.tagged || st.innerOnly)) {
-    pushAll(out, pushTag(ctx, innerEthType, st.innerOnly));
+    pushAll(out, pushTag(ctx, innerEthType, st.innerOnly, tag));
     st.tagged = true;
     st.innerOnly = false;
-  }
+  } else if (wantTag && st.tag !== tag) out.push(retag(ctx, tag));
+  st.tag = tag;
   if (!wantTag && st.tagged) {
     pushAll(out, popTag(ctx, innerEthType, st.innerOnly));
     st.tagged = false;
@@ -169,6 +185,11 @@ function emitOutput(
   // The class's queue, else the slice's guarantee queue on that port (all its traffic there).
   const q = queueId ?? ctx.view.guaranteeQueues[physical];
   if (q !== undefined) out.push({ type: 'set_queue', queueId: q });
+  if (vp) {
+    const a = virtualOutput(ctx.view.index, vp, ctx.meters, ctx.view.virtualActive(vp), maxLen);
+    if (a) out.push(a);
+    return;
+  }
   out.push({ type: 'output', port, maxLen });
 }
 
@@ -196,6 +217,8 @@ export interface Expansion {
   source?: FlowMatch;
   inner?: bigint;
   table?: number;
+  /** Entered through a virtual port (inPort is its number): the virtual link's tag. */
+  tag?: number;
 }
 
 /**
@@ -232,6 +255,12 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   let seen: Set<string> | undefined;
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: smallBig(p) } };
+    const vp = virtualPort(ctx, p);
+    if (vp) {
+      // A virtual port: its link's tag on each physical port toward the link's paths.
+      for (const phys of vp.ingress) out.push(...taggedExpansions(ctx, tenant, p, phys, vp.tag));
+      continue;
+    }
     if (isLinkPort(ctx, p)) {
       if (!mpls) {
         const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));
@@ -295,6 +324,25 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     }
   }
   return { ok: true, value: out };
+}
+
+/** A tagged in-port's physical matches: `port` as the tenant names it, `phys` on the switch, `tag` carried. */
+function taggedExpansions(ctx: SliceContext, tenant: FlowMatch, port: number, phys: number, tag: number): Expansion[] {
+  const inPortMatch: FlowMatch = { in_port: { value: BigInt(phys) } };
+  const tenantHere = tenant.in_port ? { ...tenant, in_port: inPortMatch.in_port } : tenant;
+  if (ctx.view.overlay.type !== 'mpls') {
+    const m = intersectMatches(intersectMatches(tenantHere, inPortMatch)!, tagMatch(ctx, tag));
+    return m ? [{ inPort: port, tagged: true, match: m, tag }] : [];
+  }
+  const base = intersectMatches(intersectMatches(l2Only(tenantHere), inPortMatch)!, tagMatch(ctx, tag));
+  if (!base) return [];
+  return innerClasses(tenant).map(([ethType, tc]) => ({
+    inPort: port,
+    tagged: true,
+    match: { ...base, mpls_tc: { value: BigInt(tc) } },
+    inner: BigInt(ethType),
+    tag,
+  }));
 }
 
 /** The [ethertype, traffic class] pairs an MPLS slice's match covers: its eth_type's, or all carried ones. */
@@ -381,6 +429,7 @@ export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): 
         classQueue(ctx, e.match),
         e.inner ?? exactEthType(fm.match),
         e.table === SECOND_TABLE,
+        e.tag,
       );
       const meterId = ctx.meters ? flowMeter(ctx, acts, e.inPort) : null;
       if (meterId !== null) instructions.push({ type: 'meter', meterId });
@@ -431,7 +480,7 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
     }
     out ??= expansions.slice(0, i);
     why ??= r.why;
-    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner, table: e.table });
+    for (const match of r.value) out.push({ inPort: e.inPort, tagged: e.tagged, match, inner: e.inner, table: e.table, tag: e.tag });
     if (out.length > MAX_EXPANSION) return fail('eperm_flow', `the rule expands into more than ${MAX_EXPANSION} flowspace intersections`);
   }
   if (out === null) return { ok: true, value: expansions };

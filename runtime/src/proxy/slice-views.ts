@@ -7,6 +7,8 @@ import { planMatchToFlowMatches } from './plan-match-to-flow.js';
 import { Classifier } from '../classifier/index.js';
 import { OFPP13 } from '../openflow/constants.js';
 import { guaranteeLimitsKbps } from '../dataplane/port-meters.js';
+import { CoreState } from '../dataplane/core-paths.js';
+import { activeEdgePort, virtualPortsOf, type VirtualPortView } from './virtual-ports.js';
 
 export interface FlowspaceRule {
   id: number;
@@ -52,6 +54,10 @@ export interface SliceOnSwitch {
   guaranteeQueues: Record<number, number>;
   limits: { flowEntriesSwitch: number | null; flowEntriesTotal: number | null; controlRate: number | null; packetInRate: number | null };
   controllers: Array<{ host: string; port: number; url: string }>;
+  /** The slice's virtual ports on this edge switch (managed core; empty when none). */
+  virtualPorts: VirtualPortView[];
+  /** The physical port toward a virtual port's path in use, or null when no path is up (a function: not part of the view's identity). */
+  virtualActive: (vp: VirtualPortView) => number | null;
 }
 
 export interface PlanViews {
@@ -63,10 +69,19 @@ export interface PlanViews {
   sliceNames: string[];
   /** The project's indexed flowspace classifier over the plan (packet-in lookups). */
   classifier: Classifier;
+  /** The managed core's path state (one per proxy, kept across plans). */
+  core: CoreState;
+  /** Slice name → its id (cookie prefix) in this proxy. */
+  sliceIndex: Map<string, number>;
 }
 
 /** The plan's slice views; `idOf` gives each slice a stable small id (cookie prefix); default: position by name. */
-export function buildPlanViews(plan: Plan, idOf?: (slice: string) => number): PlanViews {
+export function buildPlanViews(plan: Plan, idOf?: (slice: string) => number, core?: CoreState): PlanViews {
+  if (!core) {
+    core = new CoreState();
+    core.setPlan(plan);
+  }
+  const coreState = core;
   const sliceNames = plan.slices.map((s) => s.name).sort();
   const networkLinkPorts = new Map<DpidHex, Set<number>>();
   for (const l of plan.network.links) {
@@ -76,17 +91,21 @@ export function buildPlanViews(plan: Plan, idOf?: (slice: string) => number): Pl
     }
   }
   const bySwitch = new Map<DpidHex, SliceOnSwitch[]>();
+  const sliceIndex = new Map<string, number>();
   for (const s of plan.slices) {
     const index = idOf ? idOf(s.name) : sliceNames.indexOf(s.name);
+    sliceIndex.set(s.name, index);
     for (const view of s.view) {
       const entry = sliceOnSwitch(plan, s, index, view.dpid, view.ports, view.linkPorts);
+      entry.virtualPorts = virtualPortsOf(s, view);
+      entry.virtualActive = (vp) => activeEdgePort(coreState, s.name, vp);
       if (!bySwitch.has(view.dpid)) bySwitch.set(view.dpid, []);
       bySwitch.get(view.dpid)!.push(entry);
     }
   }
   for (const list of bySwitch.values()) list.sort((a, b) => a.index - b.index);
   const { classifier } = Classifier.build(plan.flowspace);
-  return { plan, bySwitch, networkLinkPorts, sliceNames, classifier };
+  return { plan, bySwitch, networkLinkPorts, sliceNames, classifier, core: coreState, sliceIndex };
 }
 
 function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, ports: number[] | '*', linkPorts: number[]): SliceOnSwitch {
@@ -136,6 +155,8 @@ function sliceOnSwitch(plan: Plan, s: PlanSlice, index: number, dpid: DpidHex, p
       packetInRate: s.limits.packetInRate,
     },
     controllers: s.controllers.map((c) => ({ host: c.host, port: c.port, url: c.url })),
+    virtualPorts: [],
+    virtualActive: () => null,
   };
 }
 
@@ -145,7 +166,9 @@ export function edgePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLink
   return switchPorts.filter((p) => p < OFPP13.MAX && !v.linkPorts.has(p) && !networkLinkPorts?.has(p)).sort((a, b) => a - b);
 }
 
-/** All ports the slice's controller sees on the switch. */
+/** All ports the slice's controller sees on the switch (its virtual ports included). */
 export function slicePortsOf(v: SliceOnSwitch, switchPorts: number[], networkLinkPorts: Set<number> | undefined): number[] {
-  return [...new Set([...edgePortsOf(v, switchPorts, networkLinkPorts), ...v.linkPorts])].sort((a, b) => a - b);
+  return [...new Set([...edgePortsOf(v, switchPorts, networkLinkPorts), ...v.linkPorts, ...v.virtualPorts.map((p) => p.number)])].sort(
+    (a, b) => a - b,
+  );
 }

@@ -11,6 +11,8 @@ import type { Plan } from '@dfvisor/grammar';
 import { OfChannel, childLogger, silentLogger, type Logger } from './channel.js';
 import { countLimit, DEFAULT_LISTENER_LIMITS, type ListenerLimits, setTenantLinkLimits } from './channel-limits.js';
 import { buildPlanViews, type PlanViews } from './slice-views.js';
+import { CoreState, type PathChange } from '../dataplane/core-paths.js';
+import { virtualLinkViews, type VirtualLinkView } from './virtual-link-stats.js';
 import { remoteOf, secureContextOf, setTenantTls, TlsAcceptor, type TlsMaterial } from './openflow-tls.js';
 import { sliceSwitchFlows, type SliceSwitchFlows } from './slice-flows.js';
 import { OFPP13 } from '../openflow/constants.js';
@@ -155,6 +157,14 @@ export class SlicingProxy {
   private readonly tls: TlsAcceptor | null;
   private sessions = new Set<SwitchSession>();
   private views: PlanViews | null = null;
+  /** The managed core's path state (kept across plans: ports stay down through a redeploy). */
+  private readonly core = new CoreState();
+  /** The last path changes of virtual links (newest last, bounded), for the API. */
+  private readonly pathChanges: Array<PathChange & { at: string }> = [];
+  /** Link discovery: when each declared link was last seen by a probe (ms), by link id. */
+  private readonly linkSeenAt = new Map<string, number>();
+  /** Path changes per virtual link ("slice/link") since this proxy started. */
+  private readonly pathChangeCounts = new Map<string, number>();
   private counters = new Map<string, SliceControlCounters>();
   private sliceIds = new Map<string, number>();
   private readonly log: Logger;
@@ -242,6 +252,7 @@ export class SlicingProxy {
 
   /** One discovery round on every switch this node masters; the probes sent. */
   probeLinks(): number {
+    this.checkLostLinks();
     let n = 0;
     for (const s of this.sessions) n += s.probeLinks();
     return n;
@@ -361,6 +372,7 @@ export class SlicingProxy {
         reconciled: (r) => this.opts.onReconciled?.(r),
         paused: (slice) => this.paused.has(slice),
         rulesRemoved: (slice) => this.rulesRemoved.has(slice),
+        portState: (dpid, port, up) => this.portState(dpid, port, up),
         ...(this.opts.discovery ? { discovery: this.discoveryHost(this.opts.discovery) } : {}),
         tenantPoll: (a) => {
           if (a === 'cache') this.statsCounts.tenantPollsFromCache++;
@@ -380,7 +392,10 @@ export class SlicingProxy {
       // A probe is trusted for three rounds (a slow switch or a busy event loop delays it).
       maxAgeMs: 3 * Math.max(d.intervalMs, 1000),
       now: () => Date.now(),
-      seen: (o) => d.onLink(o),
+      seen: (o) => {
+        this.sawLink(o);
+        d.onLink(o);
+      },
       counted: (what, n) => {
         this.probeCounts[what] += n;
       },
@@ -520,7 +535,8 @@ export class SlicingProxy {
       }
       this.sliceIds = keep;
     }
-    const views = plan ? buildPlanViews(plan, (s) => this.idOf(s)) : null;
+    this.recordPathChanges(this.core.setPlan(plan));
+    const views = plan ? buildPlanViews(plan, (s) => this.idOf(s), this.core) : null;
     this.views = views;
     this.refuseUndeclared();
     const keep = new Set(plan?.slices.map((s) => s.name) ?? []);
@@ -533,6 +549,67 @@ export class SlicingProxy {
     const ok = results.every((r) => r.ok);
     this.log.info({ slices: [...keep], switches: results.length, ok }, 'plan applied');
     return { ok, switches: results };
+  }
+
+  /**
+   * A switch port went up or down: virtual links whose path crosses it move to the first admitted
+   * path that is up (or go down), and every switch's core rules and groups follow (managed core).
+   */
+  portState(dpid: string, port: number, up: boolean): void {
+    this.pathsChanged(this.core.portChanged(dpid, port, up), { dpid, port, up });
+  }
+
+  /** A discovery probe came back over a declared link: it is up for the managed core. */
+  private sawLink(o: LinkObservation): void {
+    const id = this.core.linkBetween(o.from, o.to);
+    if (id === undefined) return;
+    this.linkSeenAt.set(id, o.at);
+    this.pathsChanged(this.core.linkSeen(id, true), { link: id, seen: true });
+  }
+
+  /**
+   * Declared links discovery saw before and has not seen for three rounds are lost for the managed
+   * core (their virtual links move); links never seen are not judged (no probes cross them).
+   */
+  private checkLostLinks(): void {
+    const d = this.opts.discovery;
+    if (!d) return;
+    const now = Date.now();
+    const maxAge = 3 * Math.max(d.intervalMs, 1000);
+    for (const [id, at] of this.linkSeenAt)
+      if (now - at > maxAge) this.pathsChanged(this.core.linkSeen(id, false), { link: id, seen: false });
+  }
+
+  private pathsChanged(changes: PathChange[], why: object): void {
+    if (changes.length === 0) return;
+    this.recordPathChanges(changes);
+    this.log.warn({ ...why, changes }, 'virtual links changed path');
+    for (const s of this.sessions) if (s.ready && !s.channel.closed) s.syncCore();
+  }
+
+  private recordPathChanges(changes: PathChange[]): void {
+    const at = new Date().toISOString();
+    for (const c of changes) {
+      this.pathChanges.push({ ...c, at });
+      if (c.from !== null || c.to !== null) this.pathChangeCounts.set(c.key, (this.pathChangeCounts.get(c.key) ?? 0) + 1);
+    }
+    if (this.pathChanges.length > 256) this.pathChanges.splice(0, this.pathChanges.length - 256);
+  }
+
+  /** A slice's virtual links: path in use, state, and counters from this node's statistics rounds. */
+  virtualLinks(slice: string): VirtualLinkView[] {
+    return virtualLinkViews(
+      this.core,
+      slice,
+      this.views?.sliceIndex.get(slice),
+      (dpid) => this.sessionsOf(dpid)[0]?.lastStats ?? undefined,
+      (link) => this.pathChangeCounts.get(`${slice}/${link}`) ?? 0,
+    );
+  }
+
+  /** The managed core's path state (virtual links, paths in use); the proxy's own instance. */
+  coreState(): CoreState {
+    return this.core;
   }
 
   /** The ready sessions of a switch, newest first (a reconnecting switch may have two for a moment). */

@@ -72,6 +72,8 @@ export interface RuntimeView {
   deployedSources?(): DeployedSourcesView | undefined;
   /** A slice's tenant rules and the switch rules they became, on the switches this node masters. */
   sliceFlows?(slice: string): SliceSwitchFlowsView[];
+  /** A slice's virtual links across the managed core (path in use, state, counters). Absent: none. */
+  virtualLinks?(slice: string): VirtualLinkView[];
   /** The paused slices (sorted). Absent: none. */
   pausedSlices?(): string[];
   /**
@@ -167,4 +169,30 @@ export interface SliceSwitchFlowsView {
       rules: Array<{ priority: number; match: Record<string, unknown>; instructions: unknown[]; packets: number; bytes: number }>;
     };
   }>;
+}
+
+/** One virtual link of a slice across the managed core (GET /v1/slices/{name}/virtual-links; proxy/virtual-link-stats.ts builds it). */
+export interface VirtualLinkView {
+  id: string;
+  a: { switch: string; port: number };
+  b: { switch: string; port: number };
+  tag: number;
+  /** up: a path carries the link; down: no admitted path is up (the tenant's virtual ports are down). */
+  state: 'up' | 'down';
+  /** The path in use: its position among the admitted paths, its physical links and the core switches it crosses. */
+  path: { index: number; links: string[]; switches: string[] } | null;
+  /** Admitted paths (the plan's, preferred first). */
+  paths: number;
+  /** Times the link changed path since this node started (plan changes included). */
+  pathChanges: number;
+  /**
+   * Frames and bytes into the core from each end, on the path in use since it was taken (the core
+   * rules' statistics at the path's first switch from that end); null when this node has no
+   * statistics round of that switch.
+   */
+  counters: {
+    aToB: { packets: number; bytes: number } | null;
+    bToA: { packets: number; bytes: number } | null;
+    statsAt: string | null;
+  };
 }

@@ -8,6 +8,7 @@ import { errorCode } from '../messages.js';
 import type { SliceControlCounters } from '../counters.js';
 import type { PlanViews, SliceOnSwitch } from '../slice-views.js';
 import { slicePortsOf } from '../slice-views.js';
+import { tenantVirtualPort } from '../virtual-ports.js';
 import type { SliceContext } from '../rewrite.js';
 import type { SliceFlowTable } from '../flow-table.js';
 import type { TokenBucket } from '../rate.js';
@@ -141,6 +142,8 @@ export interface SessionHost {
   rulesRemoved?(slice: string): boolean;
   /** Link discovery (the hypervisor's LLDP probes); absent: probes are neither sent nor intercepted. */
   discovery?: DiscoveryHost;
+  /** A port of the switch went up or down (managed core: virtual links may change path); absent: ignored. */
+  portState?(dpid: string, port: number, up: boolean): void;
   /** The clock buffer ids expire by (ms); default Date.now. */
   now?(): number;
 }
@@ -243,10 +246,12 @@ export class SessionContext {
     this.log.info({ slice: b.view.slice, kind, reason, type: m.type }, 'tenant message refused');
   }
 
-  /** The switch's ports a slice's controller sees. */
+  /** The switch's ports a slice's controller sees, its virtual ports (managed core) last. */
   slicePorts(b: Binding): Port[] {
     const nums = new Set(slicePortsOf(b.view, this.portNumbers(), this.networkLinkPorts()));
-    return [...this.ports.values()].filter((p) => nums.has(p.portNo));
+    const physical = [...this.ports.values()].filter((p) => nums.has(p.portNo));
+    if (b.view.virtualPorts.length === 0) return physical;
+    return [...physical, ...b.view.virtualPorts.map((vp) => tenantVirtualPort(b.view.index, vp, b.view.virtualActive(vp) !== null))];
   }
 
   /** Ends a slice's tenant connection here and forgets its requests (its flows stay on the switch). */

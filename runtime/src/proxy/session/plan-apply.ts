@@ -20,6 +20,7 @@ import { isSlaveError, type Mastership } from './mastership.js';
 import type { TenantDirection } from './tenant-direction.js';
 import { queueCheckNote, type PlannedQueue } from './stats-answers.js';
 import type { RequestHandlers } from './request-tracker.js';
+import type { CoreSync } from './core-sync.js';
 import { applyPlanQueues, ovsdbAddressOf } from '../../ovsdb/index.js';
 
 export interface SwitchApplyResult {
@@ -53,6 +54,7 @@ export class PlanApplication {
     private readonly s: SessionContext,
     private readonly mastership: Mastership,
     private readonly tenants: TenantDirection,
+    private readonly core?: CoreSync,
   ) {}
 
   /** The meters this session knows are on the switch (the reconciliation keeps it in step). */
@@ -84,7 +86,8 @@ export class PlanApplication {
       this.removeBinding(b, round);
       result.slicesRemoved.push(name);
     }
-    if (mine.length) this.send(round, { type: 'flow_mod', ...baseDropRule() });
+    // Core switches (managed core) are in no slice's view but isolate like every other switch.
+    if (mine.length || views?.core.isCore(s.dpid)) this.send(round, { type: 'flow_mod', ...baseDropRule() });
     for (const v of mine) {
       if (s.bindings.has(v.slice)) continue;
       const ports = slicePortsOf(v, s.portNumbers(), s.networkLinkPorts());
@@ -95,6 +98,8 @@ export class PlanApplication {
       this.addBinding(v);
       result.slicesAdded.push(v.slice);
     }
+    // The managed core: forwarding rules on core switches, virtual-port groups on edges.
+    this.core?.sync(round.handlers, round.xids);
     // Queues: created over the switch's OVSDB when the network declares it, else only checked.
     const queues = applyPlanQueues(views?.plan ?? null, s.dpid);
     if (ovsdbAddressOf(views?.plan, s.dpid) === undefined) this.checkQueues(views, result.notes);

@@ -11,7 +11,7 @@
 // after taking it or after it reconnects), skipping a round that a plan apply overlapped.
 import { OFP13, type FlowMod } from '../messages.js';
 import { OFPFC as FC, OFPMC, OFPTT_ALL } from '../../openflow/constants.js';
-import { decodeCookie, HV_DROP_COOKIE, MISS_EMULATION_SEQ } from '../../dataplane/cookies.js';
+import { decodeCookie, HV_DROP_COOKIE, isCoreRuleSeq, MISS_EMULATION_SEQ } from '../../dataplane/cookies.js';
 import { baseDropRule, sliceMeters, sliceSetup, sliceTeardown, type MeterMod } from '../base-rules.js';
 import { slicePortsOf, type PlanViews, type SliceOnSwitch } from '../slice-views.js';
 import type { ReconcileResult, SessionContext } from './context.js';
@@ -47,17 +47,20 @@ export function isHypervisorMeter(id: number): boolean {
 /**
  * What to change (pure): from the cookies a round saw, the slices bound here and, when the round
  * has meter statistics (`switchMeters`), the meter ids on the switch.
+ * `core`: the managed core's forwarding rules the switch should hold (core switches; with the isolation rule).
  */
 export function planReconcile(
   cookies: readonly bigint[],
   bound: readonly SliceOnSwitch[],
   meters: boolean,
   switchMeters?: SwitchMeters,
+  core: readonly FlowMod[] = [],
 ): ReconcilePlan {
   const byId = new Map(bound.map((v) => [v.index, v]));
   const expected = new Map<bigint, FlowMod>();
   for (const v of bound) for (const fm of sliceSetup(v, meters, () => true, []).flowMods) expected.set(fm.cookie, fm);
-  if (bound.length > 0) expected.set(HV_DROP_COOKIE, baseDropRule());
+  if (bound.length > 0 || core.length > 0) expected.set(HV_DROP_COOKIE, baseDropRule());
+  for (const fm of core) expected.set(fm.cookie, fm);
   const staleSlices = new Map<number, number>();
   const staleBase = new Set<bigint>();
   const seen = new Set<bigint>();
@@ -65,7 +68,10 @@ export function planReconcile(
     seen.add(c);
     const o = decodeCookie(c);
     if (!o || o.kind === 'isolation') continue;
-    if (!byId.has(o.slice)) staleSlices.set(o.slice, (staleSlices.get(o.slice) ?? 0) + 1);
+    // A core rule of no path in use (an old path, a removed link or slice): by its own cookie.
+    if (o.kind === 'base' && isCoreRuleSeq(o.seq)) {
+      if (!expected.has(c)) staleBase.add(c);
+    } else if (!byId.has(o.slice)) staleSlices.set(o.slice, (staleSlices.get(o.slice) ?? 0) + 1);
     else if (o.kind === 'base' && o.seq !== MISS_EMULATION_SEQ && !expected.has(c)) staleBase.add(c);
   }
   const missing = [...expected].filter(([c]) => !seen.has(c)).map(([, fm]) => fm);
@@ -106,6 +112,7 @@ export class Reconciliation {
     private readonly s: SessionContext,
     private readonly currentViews: () => PlanViews | null,
     private readonly knownMeters: KnownMeters,
+    private readonly core?: () => FlowMod[],
   ) {}
 
   /** Set once this node, as master, has programmed the switch (its bindings are then the plan's). */
@@ -140,7 +147,7 @@ export class Reconciliation {
     const bound = [...s.bindings.values()].map((b) => b.view);
     if (wanted.length !== bound.length || wanted.some((v) => s.bindings.get(v.slice)?.view.index !== v.index)) return undefined;
     const ports = (v: SliceOnSwitch) => slicePortsOf(v, s.portNumbers(), s.networkLinkPorts());
-    const plan = planReconcile(cookies, bound, true, meterIds && { present: meterIds, ports });
+    const plan = planReconcile(cookies, bound, true, meterIds && { present: meterIds, ports }, this.core?.() ?? []);
     let removed = 0;
     for (const [id, n] of plan.staleSlices) {
       for (const fm of sliceTeardown(id, [], false).flowMods) s.send({ type: 'flow_mod', ...fm });

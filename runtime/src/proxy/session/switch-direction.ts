@@ -18,6 +18,7 @@ import type { PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
 import { flowKey } from './stats-answers.js';
 import { mplsLabelOf, stripMplsLabel } from '../../dataplane/mpls-ethertypes.js';
+import { portIsUp, virtualArrival } from '../virtual-ports.js';
 
 const MPLS_ETHERTYPE = 0x8847;
 
@@ -45,6 +46,7 @@ export class SwitchDirection {
     const deleted = m.reason === OFPPR.DELETE;
     if (deleted) s.ports.delete(m.port.portNo);
     else s.ports.set(m.port.portNo, m.port);
+    s.host.portState?.(s.dpid, m.port.portNo, !deleted && portIsUp(m.port));
     for (const b of s.bindings.values()) {
       b.ctx.edgePorts = edgePortsOf(b.view, s.portNumbers(), s.networkLinkPorts());
       if (b.view.linkPorts.has(m.port.portNo) || b.ctx.edgePorts.includes(m.port.portNo) || (deleted && b.view.edgePorts === '*')) {
@@ -116,9 +118,17 @@ export class SwitchDirection {
     const s = this.s;
     const inPort = Number(m.match.in_port?.value ?? -1);
     const pkt = summarizePacket(m.data);
-    const targets: Array<{ b: Binding; tagged: boolean }> = [];
+    const targets: Array<{ b: Binding; tagged: boolean; port?: number }> = [];
     let readers: Set<string> | null = null;
     for (const b of s.bindings.values()) {
+      // A virtual link's frame from the core (its tag on a port toward its paths): the virtual port's.
+      const vp = b.view.virtualPorts.length
+        ? virtualArrival(b.view, inPort, pkt.vlan, pkt.ethType === MPLS_ETHERTYPE ? mplsLabelOf(m.data) : null)
+        : undefined;
+      if (vp) {
+        targets.push({ b, tagged: true, port: vp.number });
+        continue;
+      }
       if (b.view.linkPorts.has(inPort)) {
         if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
         else if (b.view.overlay.type === 'mpls' && pkt.ethType === MPLS_ETHERTYPE && mplsLabelOf(m.data) === b.view.overlay.tag)
@@ -155,7 +165,7 @@ export class SwitchDirection {
     // buffered frame itself (no overlay tag stripped); it alone may then use the id, once.
     // Every other delivery carries OFP_NO_BUFFER and the data.
     const keepBuffer = m.bufferId !== NO_BUFFER && receivers.length === 1;
-    for (const { b, tagged } of receivers) {
+    for (const { b, tagged, port } of receivers) {
       const c = s.counters(b);
       let data = m.data;
       if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMplsLabel(data);
@@ -174,7 +184,7 @@ export class SwitchDirection {
         reason,
         tableId: 0,
         cookie: tenantRule?.tenantCookie ?? NO_COOKIE,
-        match: { in_port: { value: BigInt(inPort) } },
+        match: { in_port: { value: BigInt(port ?? inPort) } },
         data,
       });
     }

@@ -17,6 +17,8 @@ import { Reconciliation } from './reconcile.js';
 import { SwitchDirection } from './switch-direction.js';
 import { LinkProbes } from './link-probes.js';
 import { TenantDirection } from './tenant-direction.js';
+import { CoreSync } from './core-sync.js';
+import { portIsUp } from '../virtual-ports.js';
 
 /** OFPET_HELLO_FAILED / OFPHFC_EPERM (the same numbers in 1.0 and 1.3): a switch refused. */
 const REFUSED = { errType: 0, code: 1 } as const;
@@ -32,6 +34,7 @@ export class SwitchSession {
   private readonly reconciliation: Reconciliation;
   private round: { inner: Promise<SessionStats | undefined>; outer: Promise<SessionStats | undefined> } | null = null;
   private readonly probes: LinkProbes;
+  private readonly core: CoreSync;
   /** A features reply held while the session waits for the dpid's live session to fail an echo. */
   private held: Extract<OfMessage, { type: 'features_reply' }> | null = null;
   private readonly echoes = new Map<number, (ok: boolean) => void>();
@@ -46,10 +49,11 @@ export class SwitchSession {
     this.mastership = new Mastership(s);
     this.stats = new Statistics(s);
     this.tenants = new TenantDirection(s, this.mastership, this.stats);
-    this.plan = new PlanApplication(s, this.mastership, this.tenants);
+    this.core = new CoreSync(s, (b, port) => this.tenants.rewriteVirtualOutputs(b, port));
+    this.plan = new PlanApplication(s, this.mastership, this.tenants, this.core);
     this.probes = new LinkProbes(s);
     this.fromSwitchSide = new SwitchDirection(s, (m) => this.probes.intercept(m));
-    this.reconciliation = new Reconciliation(s, currentViews, this.plan.knownMeters);
+    this.reconciliation = new Reconciliation(s, currentViews, this.plan.knownMeters, () => this.core.expected());
     channel.onCongestion = (congested) => s.setSwitchCongested(congested);
     channel.onReady = (v) => {
       s.version = v;
@@ -113,6 +117,11 @@ export class SwitchSession {
   /** Applies the plan's views to this switch: removes changed/removed slices, installs new ones. */
   apply(views: PlanViews | null): Promise<SwitchApplyResult> {
     return this.plan.apply(views);
+  }
+
+  /** A virtual link changed path (managed core): the master brings this switch's core rules and groups along. */
+  syncCore(): void {
+    if (this.mastership.mayProgram && this.s.views === this.currentViews()) this.core.sync();
   }
 
   /** Removes a bound slice's tenant rules from this switch (a pause with rules removed); the count. */
@@ -272,6 +281,8 @@ export class SwitchSession {
     s.send({ type: 'set_config', flags: 0, missSendLen: OFPCML_NO_BUFFER });
     s.log.info({ version: s.version, ports: s.portNumbers().filter((p) => p < OFPP.MAX) }, 'switch connected');
     s.host.sessionReady();
+    // The managed core learns which of this switch's ports are down (virtual links may move).
+    for (const p of s.ports.values()) if (p.portNo < OFPP.MAX) s.host.portState?.(s.dpid, p.portNo, portIsUp(p));
     if (s.role === 'master')
       void this.plan.apply(this.currentViews()).then(() => {
         this.reconciliation.armed = s.role === 'master';

@@ -14,7 +14,8 @@ import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cooki
 /** OFPR_ACTION: the packet-in reason for an explicit output to the controller (both versions). */
 const OFPR_ACTION = 1;
 import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
-import { ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
+import { virtualPortAt } from '../virtual-ports.js';
+import { outputsTo, ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
 import type { Mastership } from './mastership.js';
@@ -186,6 +187,39 @@ export class TenantDirection {
   }
 
   /**
+   * OpenFlow 1.0 edges (no groups, managed core): the path of virtual port `port` now leaves by
+   * another physical port, so the slice's rules that output to it are written again (MODIFY_STRICT
+   * of each physical rule, same cookie, the rewrite's output now the path's port). The rules rewritten.
+   */
+  rewriteVirtualOutputs(b: Binding, port: number): number {
+    const s = this.s;
+    let n = 0;
+    for (const h of b.table.rules()) {
+      if (h.deleted || !outputsTo(h.instructions, port)) continue;
+      const fm: FlowMod = {
+        cookie: h.tenantCookie,
+        cookieMask: 0n,
+        tableId: 0,
+        command: FC.MODIFY_STRICT,
+        idleTimeout: h.idleTimeout,
+        hardTimeout: h.hardTimeout,
+        priority: h.priority,
+        bufferId: NO_BUFFER,
+        outPort: OFPP.ANY,
+        outGroup: OFPG_ANY,
+        flags: h.flags,
+        match: h.match,
+        instructions: h.instructions,
+      };
+      const r = rewriteFlowMod(b.ctx, fm, h.cookie);
+      if (!r.ok) continue;
+      for (const m of r.value) s.send({ type: 'flow_mod', ...m });
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * Removes every tenant rule of the slice from this switch (a pause with its rules removed): the
    * table forgets them and, where this node programs the switch, the switch deletes them (1.3:
    * one delete by the slice's cookie prefix, rules the table lost track of included; 1.0: each
@@ -250,7 +284,8 @@ export class TenantDirection {
       return;
     }
     c.packetOuts++;
-    const inPort = m.inPort === OFPP.ANY ? OFPP.CONTROLLER : m.inPort;
+    // ANY, and a virtual port (no physical port of the switch: the frame comes from the controller).
+    const inPort = m.inPort === OFPP.ANY || virtualPortAt(b.view.virtualPorts, m.inPort) ? OFPP.CONTROLLER : m.inPort;
     if (returnsToController(m.actions) !== null) {
       // OUTPUT CONTROLLER goes back to this slice alone, never through the switch (where the
       // packet-in would carry no slice's cookie and be classified by its headers).
