@@ -9,7 +9,7 @@ import { normalizeInto, type NormalizedPacket, type PacketHeaders } from './pack
 import { SLOT_COUNT } from './fields.js';
 import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
-import { MatchSink } from './packetIndex.js';
+import { MatchSink } from './matchSink.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
 import { indexNewEntry, isIndexError } from './validate.js';
 
@@ -270,11 +270,9 @@ function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], 
   const port = sw.byPort.get(inPort);
   if (port) port.collectPacket(values, present, sink);
   sw.anyPort.collectPacket(values, present, sink);
-  const n = sink.n;
-  if (n > 1 && sink.exact) sink.sort();
-  const out = sink.items.slice(0, n);
+  const out = sink.result();
   // An id without an exact order key: ordered by comparison.
-  if (n > 1 && !sink.exact) out.sort(compareEntries);
+  if (!sink.exact && out.length > 1) out.sort(compareEntries);
   return out;
 }
 

@@ -2,13 +2,18 @@
 // through two typed arrays (per tuple its filter fields and hash terms, a Bloom filter, one
 // open-addressing table, then the entries' check records with their order keys), so a packet-in
 // touches a few cache lines per location instead of a map, a generated function and a bucket
-// object per tuple, and never an entry object: matches go into a MatchSink as (order key, result)
-// pairs, sorted there on the keys. Entries sharing a key are stored in order. Built from the
-// tuple space's entries on the first lookup after a change (the owner drops it on every add and
-// remove); holds no state of its own.
+// object per tuple, and never an entry object. Tuples differing only in prefix levels are merged
+// first when buckets stay small (coarsen.ts), so a packet probes fewer of them. Entries sharing a
+// key are stored in order, so each bucket's matches are one sorted run of (order key, result)
+// pairs in a MatchSink, which merges the runs; a bucket whose entries need no check beyond the
+// tuple's own filter (whole-port rules, eth_type-only rules) is copied without looking at its
+// entries one by one. Built from the tuple space's entries on the first lookup after a change
+// (the owner drops it on every add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import { FIELD_ID, FIELDS, wordBits } from './fields.js';
 import { CHECK_EQ, CHECK_PREFIX } from './flatCheck.js';
+import { coarsen } from './coarsen.js';
+import type { MatchSink } from './matchSink.js';
 
 /** What the packet index needs of a tuple (see tupleSpace.ts). */
 export interface IndexTuple {
@@ -27,66 +32,6 @@ export interface IndexEntry {
   entry: FlowspaceEntry;
 }
 
-/**
- * Where lookups put their matches: order keys and results side by side, reused by every lookup
- * (lookups are synchronous). `sort()` puts the first `n` in key order; `exact` is false when a
- * match had no exact key (the caller then orders by comparison).
- */
-export class MatchSink {
-  keys = new Float64Array(64);
-  items: FlowspaceEntry[] = [];
-  n = 0;
-  exact = true;
-
-  reset(): void {
-    this.n = 0;
-    this.exact = true;
-  }
-
-  push(key: number, item: FlowspaceEntry): void {
-    const n = this.n;
-    if (n === this.keys.length) {
-      const k = new Float64Array(n * 2);
-      k.set(this.keys);
-      this.keys = k;
-    }
-    if (Number.isNaN(key)) this.exact = false;
-    this.keys[n] = key;
-    this.items[n] = item;
-    this.n = n + 1;
-  }
-
-  /** Sorts the first n by key (insertion sort: matches arrive in a few sorted runs; a library sort past 256). */
-  sort(): void {
-    const keys = this.keys;
-    const items = this.items;
-    const n = this.n;
-    if (n > 256) {
-      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]!);
-      const k2 = idx.map((i) => keys[i]!);
-      const i2 = idx.map((i) => items[i]!);
-      for (let i = 0; i < n; i++) {
-        keys[i] = k2[i]!;
-        items[i] = i2[i]!;
-      }
-      return;
-    }
-    for (let i = 1; i < n; i++) {
-      const k = keys[i]!;
-      if (keys[i - 1]! <= k) continue;
-      const e = items[i]!;
-      let j = i - 1;
-      while (j >= 0 && keys[j]! > k) {
-        keys[j + 1] = keys[j]!;
-        items[j + 1] = items[j]!;
-        j--;
-      }
-      keys[j + 1] = k;
-      items[j + 1] = e;
-    }
-  }
-}
-
 /** Hash term operations: the low 32 bits, the high 16 bits of a MAC, the top bits of a word. */
 const LOW = 0;
 const HIGH = 1;
@@ -99,8 +44,23 @@ const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
 const TUPLE_STRIDE = 5; // required, ethType, ipProto, first term, end of terms
-const CHECK_HEAD = 4; // required, result index, record count, order key
+const CHECK_HEAD = 3; // result index, record count, order key
 const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple, first entry, entry count
+
+/**
+ * An entry's check records without those the tuple's filter already decides: equality on the
+ * eth_type and ip_proto the tuple fixes (presence is the tuple's too: its entries share their fields).
+ */
+function residual(check: readonly number[], t: IndexTuple): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < check.length; r += 4) {
+    const op = check[r]!;
+    const slot = check[r + 1]!;
+    if (op === CHECK_EQ && ((slot === ETH_TYPE_SLOT && t.ethType >= 0) || (slot === IP_PROTO_SLOT && t.ipProto >= 0))) continue;
+    out.push(op, slot, check[r + 2]!, check[r + 3]!);
+  }
+  return out;
+}
 
 const byOrder = (x: IndexEntry, y: IndexEntry): number => (x.order === y.order ? 0 : x.order < y.order || Number.isNaN(y.order) ? -1 : 1);
 
@@ -136,14 +96,19 @@ export class PacketIndex<E extends IndexEntry> {
   /** What a match returns, by the index in the check records. */
   private readonly results: FlowspaceEntry[] = [];
   /**
-   * Per entry, side by side for the entries of one key (in order): required fields, index in
-   * `results`, record count, order key, then its flat check records (flatCheck.ts), so candidates
-   * are checked and sorted without touching their objects; Float64 because MACs are 48-bit.
+   * Per key, the entries of that key side by side, in order. A checked key: per entry its index
+   * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
+   * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
+   * index of its first result (the rest follow), then the order keys. Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
 
   /** @param groups per tuple (in `tuples` order), its entries with their constraint vectors. */
-  constructor(tuples: readonly IndexTuple[], groups: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>) {
+  constructor(
+    tuplesIn: readonly IndexTuple[],
+    groupsIn: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>,
+  ) {
+    const { tuples, groups } = coarsen(tuplesIn, groupsIn);
     const terms: number[] = [];
     const meta: number[] = [];
     tuples.forEach((t) => {
@@ -166,13 +131,14 @@ export class PacketIndex<E extends IndexEntry> {
     const tupleArr = Int32Array.from(meta);
     const termArr = Int32Array.from(terms);
     // Group each tuple's entries by key; a key's entries sit side by side in `entries`.
-    const byKey: Array<Map<number, E[]>> = groups.map((g, t) => {
-      const keys = new Map<number, E[]>();
+    const byKey: Array<Map<number, Array<{ entry: E; records: readonly number[] }>>> = groups.map((g, t) => {
+      const keys = new Map<number, Array<{ entry: E; records: readonly number[] }>>();
       for (const { entry, vector } of g) {
         const k = keyOf(tupleArr, termArr, t, vector);
+        const x = { entry, records: residual(entry.check, tuples[t]!) };
         const list = keys.get(k);
-        if (list) list.push(entry);
-        else keys.set(k, [entry]);
+        if (list) list.push(x);
+        else keys.set(k, [x]);
       }
       return keys;
     });
@@ -183,8 +149,16 @@ export class PacketIndex<E extends IndexEntry> {
     let filterBits = 6;
     while (1 << filterBits < count * 16) filterBits++;
     this.filterShift = 32 - filterBits;
-    for (const keys of byKey) for (const list of keys.values()) list.sort(byOrder);
-    const checkCount = groups.reduce((a, g) => a + g.reduce((b, { entry }) => b + CHECK_HEAD + entry.check.length, 0), 0);
+    let checkCount = 0;
+    byKey.forEach((keys, t) => {
+      const unchecked = tupleArr[t * TUPLE_STRIDE + 3] === tupleArr[t * TUPLE_STRIDE + 4];
+      for (const list of keys.values()) {
+        list.sort((x, y) => byOrder(x.entry, y.entry));
+        // A tuple without hash terms has one key, so its entries need only their own records.
+        if (unchecked && list.every((x) => x.records.length === 0)) checkCount += 1 + list.length;
+        else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
+      }
+    });
     // One block of memory per location, in the order a lookup reads it: tuples, hash terms,
     // filter, table, checks (a lookup on a cold location then streams adjacent lines).
     const ints = meta.length + terms.length + (1 << (filterBits - 5)) + size * SLOT_STRIDE;
@@ -203,8 +177,10 @@ export class PacketIndex<E extends IndexEntry> {
     this.ints.set(termArr, this.termsAt);
     this.checks = new Float64Array(buffer, Math.ceil(ints / 2) * 8, checkCount);
     const a = this.ints;
+    const checks = this.checks;
     let c = 0;
     byKey.forEach((keys, t) => {
+      const unchecked = tupleArr[t * TUPLE_STRIDE + 3] === tupleArr[t * TUPLE_STRIDE + 4];
       for (const [k, list] of keys) {
         const f = Math.imul(k, 0x9e3779b1) >>> this.filterShift;
         a[this.filterAt + (f >>> 5)] |= 1 << (f & 31);
@@ -214,20 +190,28 @@ export class PacketIndex<E extends IndexEntry> {
         a[s] = k + 1;
         a[s + 1] = t;
         a[s + 2] = c;
+        if (unchecked && list.every((x) => x.records.length === 0)) {
+          a[s + 3] = -list.length;
+          checks[c++] = this.results.length;
+          for (const x of list) {
+            checks[c++] = x.entry.order;
+            this.results.push(x.entry.entry);
+          }
+          continue;
+        }
         a[s + 3] = list.length;
-        for (const e of list) {
-          this.checks[c++] = e.required;
-          this.checks[c++] = this.results.length;
-          this.checks[c++] = e.check.length / 4;
-          this.checks[c++] = e.order;
-          for (const x of e.check) this.checks[c++] = x;
-          this.results.push(e.entry);
+        for (const x of list) {
+          checks[c++] = this.results.length;
+          checks[c++] = x.records.length / 4;
+          checks[c++] = x.entry.order;
+          for (const r of x.records) checks[c++] = r;
+          this.results.push(x.entry.entry);
         }
       }
     });
   }
 
-  /** Puts the entries whose match the packet satisfies into `out` (unordered: out.sort() orders them). */
+  /** Puts the entries whose match the packet satisfies into `out`, one sorted run per bucket (out.result() merges them). */
   collect(values: readonly number[], present: number, out: MatchSink): void {
     const a = this.ints;
     const tableAt = this.tableAt;
@@ -260,9 +244,16 @@ export class PacketIndex<E extends IndexEntry> {
         const stored = a[s]!;
         if (stored === 0) break;
         if (stored !== k + 1 || a[s + 1] !== t) continue;
-        for (let j = a[s + 2]!, n = a[s + 3]!; n > 0; n--) {
-          const end = j + CHECK_HEAD + checks[j + 2]! * 4;
-          let ok = (checks[j]! & absent) === 0;
+        const n = a[s + 3]!;
+        const j0 = a[s + 2]!;
+        out.openRun();
+        if (n < 0) {
+          out.pushAll(checks, j0 + 1, results, checks[j0]!, -n);
+          break;
+        }
+        for (let j = j0, left = n; left > 0; left--) {
+          const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+          let ok = true;
           for (let r = j + CHECK_HEAD; ok && r < end; r += 4) {
             const v = values[checks[r + 1]!]!;
             const op = checks[r]!;
@@ -270,7 +261,7 @@ export class PacketIndex<E extends IndexEntry> {
             else if (op === CHECK_PREFIX) ok = (v ^ checks[r + 2]!) >>> checks[r + 3]! === 0;
             else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
           }
-          if (ok) out.push(checks[j + 3]!, results[checks[j + 1]!]!);
+          if (ok) out.push(checks[j + 2]!, results[checks[j]!]!);
           j = end;
         }
         break;

@@ -11,7 +11,8 @@
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import { FIELD_ID, FIELDS, SLOT_COUNT, wordBits } from './fields.js';
 import type { CompiledMatch } from './match.js';
-import { type MatchSink, PacketIndex } from './packetIndex.js';
+import type { MatchSink } from './matchSink.js';
+import { PacketIndex } from './packetIndex.js';
 
 /** A flowspace entry with its compiled match, shared by every index that holds it. */
 export interface IndexedEntry {
