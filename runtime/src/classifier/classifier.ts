@@ -10,6 +10,7 @@ import { SLOT_COUNT } from './fields.js';
 import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
 import { MatchSink } from './matchSink.js';
+import { PacketIndex } from './packetIndex.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
 import { indexNewEntry, isIndexError } from './validate.js';
 
@@ -18,6 +19,8 @@ class SwitchRules {
   readonly byPort = new Map<number, TupleSpace>();
   readonly anyPort: TupleSpace;
   size = 0;
+  /** Every location compiled for packet lookups; dropped on every change, rebuilt on the next lookup. */
+  private packets: PacketIndex<IndexedEntry> | null = null;
 
   constructor(private readonly keyMask: number) {
     this.anyPort = new TupleSpace(keyMask);
@@ -25,6 +28,7 @@ class SwitchRules {
 
   add(e: IndexedEntry): void {
     const port = e.entry.inPort;
+    this.packets = null;
     if (port === null) this.anyPort.add(e);
     else {
       let s = this.byPort.get(port);
@@ -36,12 +40,26 @@ class SwitchRules {
 
   remove(e: IndexedEntry): void {
     const port = e.entry.inPort;
+    this.packets = null;
     if (port === null) this.anyPort.remove(e);
     else {
       const s = this.byPort.get(port);
       if (s && s.remove(e) && s.size === 0) this.byPort.delete(port);
     }
     this.size--;
+  }
+
+  /** Compiles the packet index now if a change dropped it (else the next lookup does). */
+  prepare(): PacketIndex<IndexedEntry> {
+    return (this.packets ??= new PacketIndex([
+      ...[...this.byPort].map(([port, space]) => space.packetInput(port)),
+      this.anyPort.packetInput(null),
+    ]));
+  }
+
+  /** Puts the entries matching a normalized packet at `inPort` into `out` (sorted runs). */
+  collectPacket(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
+    (this.packets ?? this.prepare()).collect(inPort, values, present, out);
   }
 
   /** The tuple spaces a query at `inPort` (null: every port) must look at. */
@@ -155,10 +173,7 @@ export class Classifier implements FlowspaceClassifier {
    * single add or remove the next lookup at that location does).
    */
   prepare(): void {
-    for (const sw of this.all.bySwitch.values()) {
-      sw.anyPort.prepare();
-      for (const s of sw.byPort.values()) s.prepare();
-    }
+    for (const sw of this.all.bySwitch.values()) sw.prepare();
   }
 
   /** Removes the entry with this id; false when there is none. */
@@ -267,9 +282,7 @@ const sink = new MatchSink();
 /** The entries of one switch matching a normalized packet at `inPort`, in classifier order. */
 function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], present: number): FlowspaceEntry[] {
   sink.reset();
-  const port = sw.byPort.get(inPort);
-  if (port) port.collectPacket(values, present, sink);
-  sw.anyPort.collectPacket(values, present, sink);
+  sw.collectPacket(inPort, values, present, sink);
   const out = sink.result();
   // An id without an exact order key: ordered by comparison.
   if (!sink.exact && out.length > 1) out.sort(compareEntries);

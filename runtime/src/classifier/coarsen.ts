@@ -4,7 +4,7 @@
 // one tuple where it probed three; the prefix bits below the level are checked on the
 // candidates, as every entry's full match is. Merging is greedy, shortest levels first.
 import { wordBits } from './fields.js';
-import type { IndexTuple } from './packetIndex.js';
+import type { IndexTuple } from './tupleCatalog.js';
 
 /** A merged tuple may hold at most this many entries per bucket, weighted by bucket size. */
 export const MAX_AVERAGE_BUCKET = 6;

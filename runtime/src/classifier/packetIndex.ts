@@ -1,51 +1,54 @@
-// A tuple space compiled for packet lookups: what a lookup reads lies in one block of memory seen
-// through two typed arrays (per tuple its filter fields and hash terms, a Bloom filter, one
-// open-addressing table, then the entries' check records with their order keys), so a packet-in
-// touches a few cache lines per location instead of a map, a generated function and a bucket
-// object per tuple, and never an entry object. Tuples differing only in prefix levels are merged
-// first when buckets stay small (coarsen.ts), so a packet probes fewer of them. Entries sharing a
-// key are stored in order, so each bucket's matches are one sorted run of (order key, result)
-// pairs in a MatchSink, which merges the runs; a bucket whose entries need no check beyond the
-// tuple's own filter (whole-port rules, eth_type-only rules) is copied without looking at its
-// entries one by one. Built from the tuple space's entries on the first lookup after a change
-// (the owner drops it on every add and remove); holds no state of its own.
+// A switch's tuple spaces compiled for packet lookups. Every location of the switch (each in-port,
+// and the rules for any port) is one segment of one block of memory seen through an Int32Array
+// (a directory of in-ports, then per segment its tuple ids, a Bloom filter and an open-addressing
+// table), with the entries' check records and order keys in one Float64Array and what they return
+// in one list, so a packet-in follows no chain of per-location objects (each a likely cache miss)
+// and never touches an entry object. The tuples' descriptions are shared by every location
+// (tupleCatalog.ts) and stay in cache. Tuples differing only in prefix levels are merged first
+// when buckets stay small (coarsen.ts), so a packet probes fewer of them. A lookup first computes
+// every probe's filter position, then reads the filter bits, then the table slots of those that
+// pass: the loads of one phase do not wait on each other. Entries sharing a key are stored in
+// order, so each bucket's matches are one sorted run of (order key, result) pairs in a MatchSink,
+// which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
+// (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
+// Built from the switch's entries on the first lookup after a change (the owner drops it on every
+// add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
-import { FIELD_ID, FIELDS, wordBits } from './fields.js';
+import { FIELD_ID, FIELDS } from './fields.js';
 import { CHECK_EQ, CHECK_PREFIX } from './flatCheck.js';
 import { coarsen } from './coarsen.js';
 import type { MatchSink } from './matchSink.js';
+import { CATALOG, HIGH, LOW, TUPLE_STRIDE, mix, type IndexTuple } from './tupleCatalog.js';
 
-/** What the packet index needs of a tuple (see tupleSpace.ts). */
-export interface IndexTuple {
-  required: number;
-  ethType: number;
-  ipProto: number;
-  parts: ReadonlyArray<{ kind: number; slot: number; len: number }>;
-}
+export type { IndexTuple } from './tupleCatalog.js';
 
-/** What it needs of an entry: presence bits, the flat check, its order key and what a match returns. */
+/** What it needs of an entry: the flat check, its order key and what a match returns. */
 export interface IndexEntry {
-  required: number;
   check: number[];
   /** Smaller first (order.ts orderKey); NaN when the entry has no exact key. */
   order: number;
   entry: FlowspaceEntry;
 }
 
-/** Hash term operations: the low 32 bits, the high 16 bits of a MAC, the top bits of a word. */
-const LOW = 0;
-const HIGH = 1;
-const TOP = 2;
-/** Part kinds, as tupleSpace.ts numbers them. */
-const SCALAR = 0;
-const V4 = 1;
-const MAC_SLOTS = new Set([FIELDS[FIELD_ID.eth_src]!.slot, FIELDS[FIELD_ID.eth_dst]!.slot]);
 const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
-const TUPLE_STRIDE = 5; // required, ethType, ipProto, first term, end of terms
 const CHECK_HEAD = 3; // result index, record count, order key
-const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple, first entry, entry count
+const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks)
+
+/** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
+let probeKeys = new Int32Array(64);
+let probeTuples = new Int32Array(64);
+let probeBits = new Int32Array(64);
+
+function reserveProbes(n: number): void {
+  if (n <= probeKeys.length) return;
+  let size = probeKeys.length;
+  while (size < n) size *= 2;
+  probeKeys = new Int32Array(size);
+  probeTuples = new Int32Array(size);
+  probeBits = new Int32Array(size);
+}
 
 /**
  * An entry's check records without those the tuple's filter already decides: equality on the
@@ -64,35 +67,28 @@ function residual(check: readonly number[], t: IndexTuple): number[] {
 
 const byOrder = (x: IndexEntry, y: IndexEntry): number => (x.order === y.order ? 0 : x.order < y.order || Number.isNaN(y.order) ? -1 : 1);
 
-function mix(h: number, x: number): number {
-  h = Math.imul(h ^ x, 0x5bd1e995);
-  return h ^ (h >>> 15);
+interface Keyed<E> {
+  entry: E;
+  records: readonly number[];
 }
 
-/** The key of tuple `t` for a value vector holding every hashed field (30 bits, tuple-seeded). */
-function keyOf(tuples: Int32Array, terms: Int32Array, t: number, values: readonly number[]): number {
-  let h = Math.imul(t + 1, 0x9e3779b1);
-  for (let k = tuples[t * TUPLE_STRIDE + 3]!, end = tuples[t * TUPLE_STRIDE + 4]!; k < end; k += 3) {
-    const v = values[terms[k + 1]!]!;
-    const op = terms[k]!;
-    h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
-  }
-  return h & 0x3fffffff;
+/** What the index is built from: one location's tuples and, per tuple, its entries with their constraint vectors. */
+export interface LocationInput<E> {
+  /** The in-port, or null for the rules that apply at any port. */
+  port: number | null;
+  tuples: readonly IndexTuple[];
+  groups: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>;
 }
+
+const SEGMENT_HEAD = 5; // tuple count, filter shift, table mask, filter offset, table offset (then the tuple ids)
+const NO_SEGMENT = -1;
+const DIR_STRIDE = 3; // used (1), port (as Int32), segment offset
 
 export class PacketIndex<E extends IndexEntry> {
-  /** Tuples, hash terms, filter and table, at the offsets below. */
+  /** The port directory (open addressing, DIR_STRIDE per slot), then the segments. */
   private readonly ints: Int32Array;
-  private readonly tuplesEnd: number;
-  private readonly termsAt: number;
-  private readonly filterAt: number;
-  private readonly tableAt: number;
-  private readonly mask: number;
-  /**
-   * A one-hash Bloom filter of the keys in the table, 16 bits per key: most probes miss, and the
-   * filter (small enough to stay in cache) turns away ~94 % of them before they touch the table.
-   */
-  private readonly filterShift: number;
+  private readonly portMask: number;
+  private readonly anyPort: number;
   /** What a match returns, by the index in the check records. */
   private readonly results: FlowspaceEntry[] = [];
   /**
@@ -103,38 +99,40 @@ export class PacketIndex<E extends IndexEntry> {
    */
   private readonly checks: Float64Array;
 
-  /** @param groups per tuple (in `tuples` order), its entries with their constraint vectors. */
-  constructor(
-    tuplesIn: readonly IndexTuple[],
-    groupsIn: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>,
-  ) {
-    const { tuples, groups } = coarsen(tuplesIn, groupsIn);
-    const terms: number[] = [];
-    const meta: number[] = [];
-    tuples.forEach((t) => {
-      meta.push(t.required, t.ethType, t.ipProto, terms.length);
-      for (const p of t.parts) {
-        if (p.kind === SCALAR) {
-          terms.push(LOW, p.slot, 0);
-          if (MAC_SLOTS.has(p.slot)) terms.push(HIGH, p.slot, 0);
-        } else if (p.kind === V4) {
-          terms.push(TOP, p.slot, 32 - p.len);
-        } else {
-          for (let w = 0; w < 4; w++) {
-            const bits = wordBits(p.len, w);
-            if (bits > 0) terms.push(TOP, p.slot + w, 32 - bits);
-          }
-        }
+  constructor(locations: ReadonlyArray<LocationInput<E>>) {
+    const ports = locations.filter((l) => l.port !== null).length;
+    let dir = 4;
+    while (dir < ports * 2) dir *= 2;
+    this.portMask = dir - 1;
+    const ints: number[] = new Array<number>(dir * DIR_STRIDE).fill(0);
+    const checks: number[] = [];
+    let anyPort = NO_SEGMENT;
+    for (const loc of locations) {
+      const at = this.segment(loc, ints, checks);
+      if (loc.port === null) anyPort = at;
+      else {
+        let i = loc.port & this.portMask;
+        while (ints[i * DIR_STRIDE] !== 0) i = (i + 1) & this.portMask;
+        ints[i * DIR_STRIDE] = 1;
+        ints[i * DIR_STRIDE + 1] = loc.port | 0;
+        ints[i * DIR_STRIDE + 2] = at;
       }
-      meta.push(terms.length);
-    });
-    const tupleArr = Int32Array.from(meta);
-    const termArr = Int32Array.from(terms);
-    // Group each tuple's entries by key; a key's entries sit side by side in `entries`.
-    const byKey: Array<Map<number, Array<{ entry: E; records: readonly number[] }>>> = groups.map((g, t) => {
-      const keys = new Map<number, Array<{ entry: E; records: readonly number[] }>>();
+    }
+    this.anyPort = anyPort;
+    this.ints = Int32Array.from(ints);
+    this.checks = Float64Array.from(checks);
+  }
+
+  /** Appends one location's segment to `ints` and its check records to `checks`; returns its offset. */
+  private segment(loc: LocationInput<E>, ints: number[], checks: number[]): number {
+    const { tuples, groups } = coarsen(loc.tuples, loc.groups);
+    const ids = tuples.map((t) => CATALOG.intern(t));
+    reserveProbes(ids.length);
+    // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
+    const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
+      const keys = new Map<number, Array<Keyed<E>>>();
       for (const { entry, vector } of g) {
-        const k = keyOf(tupleArr, termArr, t, vector);
+        const k = CATALOG.keyOf(ids[t]!, vector);
         const x = { entry, records: residual(entry.check, tuples[t]!) };
         const list = keys.get(k);
         if (list) list.push(x);
@@ -145,105 +143,121 @@ export class PacketIndex<E extends IndexEntry> {
     const count = byKey.reduce((a, m) => a + m.size, 0);
     let size = 8;
     while (size < count * 2) size *= 2;
-    this.mask = size - 1;
+    const mask = size - 1;
     let filterBits = 6;
     while (1 << filterBits < count * 16) filterBits++;
-    this.filterShift = 32 - filterBits;
-    let checkCount = 0;
+    const filterShift = 32 - filterBits;
+    const at = ints.length;
+    const filterAt = at + SEGMENT_HEAD + ids.length;
+    const tableAt = filterAt + (1 << (filterBits - 5));
+    ints.push(ids.length, filterShift, mask, filterAt, tableAt, ...ids);
+    for (let i = filterAt; i < tableAt + size * SLOT_STRIDE; i++) ints.push(0);
     byKey.forEach((keys, t) => {
-      const unchecked = tupleArr[t * TUPLE_STRIDE + 3] === tupleArr[t * TUPLE_STRIDE + 4];
-      for (const list of keys.values()) {
-        list.sort((x, y) => byOrder(x.entry, y.entry));
-        // A tuple without hash terms has one key, so its entries need only their own records.
-        if (unchecked && list.every((x) => x.records.length === 0)) checkCount += 1 + list.length;
-        else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
-      }
-    });
-    // One block of memory per location, in the order a lookup reads it: tuples, hash terms,
-    // filter, table, checks (a lookup on a cold location then streams adjacent lines).
-    const ints = meta.length + terms.length + (1 << (filterBits - 5)) + size * SLOT_STRIDE;
-    const buffer = new ArrayBuffer(Math.ceil(ints / 2) * 8 + checkCount * 8);
-    this.ints = new Int32Array(buffer, 0, ints);
-    this.tuplesEnd = meta.length;
-    this.termsAt = meta.length;
-    this.filterAt = this.termsAt + terms.length;
-    this.tableAt = this.filterAt + (1 << (filterBits - 5));
-    this.ints.set(tupleArr, 0);
-    // Term offsets in the tuple records are made absolute (into `ints`).
-    for (let m = 0; m < meta.length; m += TUPLE_STRIDE) {
-      this.ints[m + 3] = tupleArr[m + 3]! + this.termsAt;
-      this.ints[m + 4] = tupleArr[m + 4]! + this.termsAt;
-    }
-    this.ints.set(termArr, this.termsAt);
-    this.checks = new Float64Array(buffer, Math.ceil(ints / 2) * 8, checkCount);
-    const a = this.ints;
-    const checks = this.checks;
-    let c = 0;
-    byKey.forEach((keys, t) => {
-      const unchecked = tupleArr[t * TUPLE_STRIDE + 3] === tupleArr[t * TUPLE_STRIDE + 4];
+      // A tuple hashing nothing has one key, so its entries need only their own records.
+      const hashless = CATALOG.hashesNothing(ids[t]!);
       for (const [k, list] of keys) {
-        const f = Math.imul(k, 0x9e3779b1) >>> this.filterShift;
-        a[this.filterAt + (f >>> 5)] |= 1 << (f & 31);
-        let i = k & this.mask;
-        while (a[this.tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & this.mask;
-        const s = this.tableAt + i * SLOT_STRIDE;
-        a[s] = k + 1;
-        a[s + 1] = t;
-        a[s + 2] = c;
-        if (unchecked && list.every((x) => x.records.length === 0)) {
-          a[s + 3] = -list.length;
-          checks[c++] = this.results.length;
+        list.sort((x, y) => byOrder(x.entry, y.entry));
+        const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
+        ints[filterAt + (f >>> 5)] |= 1 << (f & 31);
+        let i = k & mask;
+        while (ints[tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & mask;
+        const s = tableAt + i * SLOT_STRIDE;
+        ints[s] = k + 1;
+        ints[s + 1] = ids[t]!;
+        ints[s + 2] = checks.length;
+        if (hashless && list.every((x) => x.records.length === 0)) {
+          ints[s + 3] = -list.length;
+          checks.push(this.results.length);
           for (const x of list) {
-            checks[c++] = x.entry.order;
+            checks.push(x.entry.order);
             this.results.push(x.entry.entry);
           }
           continue;
         }
-        a[s + 3] = list.length;
+        ints[s + 3] = list.length;
         for (const x of list) {
-          checks[c++] = this.results.length;
-          checks[c++] = x.records.length / 4;
-          checks[c++] = x.entry.order;
-          for (const r of x.records) checks[c++] = r;
+          checks.push(this.results.length, x.records.length / 4, x.entry.order);
+          for (const r of x.records) checks.push(r);
           this.results.push(x.entry.entry);
         }
       }
     });
+    return at;
   }
 
-  /** Puts the entries whose match the packet satisfies into `out`, one sorted run per bucket (out.result() merges them). */
-  collect(values: readonly number[], present: number, out: MatchSink): void {
+  /** Puts the entries at `inPort` whose match the packet satisfies into `out`, one sorted run per bucket (out.result() merges them). */
+  collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
     const a = this.ints;
-    const tableAt = this.tableAt;
-    const filterAt = this.filterAt;
-    const mask = this.mask;
-    const results = this.results;
-    const checks = this.checks;
-    const filterShift = this.filterShift;
+    const mask = this.portMask;
+    // Ports are 32-bit unsigned: stored as Int32 (anything else has no rules of its own).
+    if (inPort >>> 0 === inPort) {
+      const port = inPort | 0;
+      for (let i = port & mask; a[i * DIR_STRIDE] !== 0; i = (i + 1) & mask) {
+        if (a[i * DIR_STRIDE + 1] === port) {
+          this.collectAt(a[i * DIR_STRIDE + 2]!, values, present, out);
+          break;
+        }
+      }
+    }
+    if (this.anyPort !== NO_SEGMENT) this.collectAt(this.anyPort, values, present, out);
+  }
+
+  private collectAt(at: number, values: readonly number[], present: number, out: MatchSink): void {
+    const a = this.ints;
+    const meta = CATALOG.meta;
+    const terms = CATALOG.terms;
+    const filterShift = a[at + 1]!;
     const ethType = values[ETH_TYPE_SLOT]!;
     const ipProto = values[IP_PROTO_SLOT]!;
     const absent = ~present;
-    for (let t = 0, m = 0; m < this.tuplesEnd; t++, m += TUPLE_STRIDE) {
-      if ((a[m]! & absent) !== 0) continue;
-      const et = a[m + 1]!;
+    const keysOut = probeKeys;
+    const tuplesOut = probeTuples;
+    const bitsOut = probeBits;
+    // 1. The keys of the tuples the packet can match (tuple descriptions are shared and cached).
+    let probes = 0;
+    for (let i = at + SEGMENT_HEAD, end = i + a[at]!; i < end; i++) {
+      const id = a[i]!;
+      const m = id * TUPLE_STRIDE;
+      if ((meta[m]! & absent) !== 0) continue;
+      const et = meta[m + 1]!;
       if (et >= 0 && et !== ethType) continue;
-      const pr = a[m + 2]!;
+      const pr = meta[m + 2]!;
       if (pr >= 0 && pr !== ipProto) continue;
-      // The tuple's key (keyOf, inline: the term offsets here are absolute).
-      let h = Math.imul(t + 1, 0x9e3779b1);
-      for (let k = a[m + 3]!, end = a[m + 4]!; k < end; k += 3) {
-        const v = values[a[k + 1]!]!;
-        const op = a[k]!;
-        h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> a[k + 2]!);
+      let h = Math.imul(id + 1, 0x9e3779b1);
+      for (let k = meta[m + 3]!, end = meta[m + 4]!; k < end; k += 3) {
+        const v = values[terms[k + 1]!]!;
+        const op = terms[k]!;
+        h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
       }
       const k = h & 0x3fffffff;
-      const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
+      keysOut[probes] = k;
+      tuplesOut[probes] = id;
+      bitsOut[probes] = Math.imul(k, 0x9e3779b1) >>> filterShift;
+      probes++;
+    }
+    // 2. Their filter bits (independent loads); those that pass are kept in place.
+    const filterAt = a[at + 3]!;
+    let kept = 0;
+    for (let p = 0; p < probes; p++) {
+      const f = bitsOut[p]!;
       if ((a[filterAt + (f >>> 5)]! & (1 << (f & 31))) === 0) continue;
+      keysOut[kept] = keysOut[p]!;
+      tuplesOut[kept] = tuplesOut[p]!;
+      kept++;
+    }
+    // 3. Their table slots and candidates.
+    const tableAt = a[at + 4]!;
+    const mask = a[at + 2]!;
+    const results = this.results;
+    const checks = this.checks;
+    for (let p = 0; p < kept; p++) {
+      const k = keysOut[p]!;
+      const id = tuplesOut[p]!;
       for (let i = k & mask; ; i = (i + 1) & mask) {
         const s = tableAt + i * SLOT_STRIDE;
         const stored = a[s]!;
         if (stored === 0) break;
-        if (stored !== k + 1 || a[s + 1] !== t) continue;
+        if (stored !== k + 1 || a[s + 1] !== id) continue;
         const n = a[s + 3]!;
         const j0 = a[s + 2]!;
         out.openRun();
