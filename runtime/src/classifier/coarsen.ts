@@ -95,5 +95,14 @@ export function coarsen<G extends { vector: readonly number[] }>(
     }
     if (tuple) out.push({ tuple, members: merged.flat() });
   }
-  return { tuples: out.map((g) => g.tuple), groups: out.map((g) => g.members) };
+  // Two groups of one family may end at the same levels (with two prefix fields): one tuple.
+  const byLevels = new Map<string, Group<G>>();
+  for (const g of out) {
+    const name = `${familyOf(g.tuple)}|${g.tuple.parts.map((p) => p.len).join(',')}`;
+    const same = byLevels.get(name);
+    if (same) same.members.push(...g.members);
+    else byLevels.set(name, g);
+  }
+  const merged = [...byLevels.values()];
+  return { tuples: merged.map((g) => g.tuple), groups: merged.map((g) => g.members) };
 }
