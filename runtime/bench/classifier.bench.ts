@@ -34,11 +34,24 @@ function rate(count: number, one: (i: number) => unknown): { wall: number; cpu: 
   return { wall: count / (ms / 1000), cpu: count / ((u.user + u.system) / 1e6) };
 }
 
+/** Heap used and memory outside the heap (array buffers), in MB after a full GC (-1 without --expose-gc). */
+function memory(): { heap: number; external: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return { heap: -1, external: -1 };
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed / 2 ** 20, external: m.arrayBuffers / 2 ** 20 };
+}
+
 interface Row {
   entries: number;
   switches: number;
   tuples: number;
   buildMsIndexed: number;
+  /** Heap the indexed classifier adds (MB, after a full GC; -1 without --expose-gc) and its typed arrays outside the heap. */
+  heapMbIndexed: number;
+  externalMbIndexed: number;
   buildMsLinear: number;
   packetLookupsPerSecIndexed: number;
   packetLookupsPerCpuSecIndexed: number;
@@ -55,7 +68,9 @@ interface Row {
 
 function benchOne(n: number): Row {
   const w = makeWorkload(n, 42 + n);
+  const before = memory();
   const [built, buildMsIndexed] = time(() => Classifier.build(w.entries));
+  const after = memory();
   if (built.errors.length) throw new Error(`workload has malformed entries: ${built.errors[0].message}`);
   const [lin, buildMsLinear] = time(() => LinearClassifier.build(w.entries));
   const c = built.classifier;
@@ -99,6 +114,8 @@ function benchOne(n: number): Row {
     switches: s.switches,
     tuples: s.tuples,
     buildMsIndexed: round(buildMsIndexed),
+    heapMbIndexed: before.heap < 0 ? -1 : round(after.heap - before.heap),
+    externalMbIndexed: before.heap < 0 ? -1 : round(after.external - before.external),
     buildMsLinear: round(buildMsLinear),
     packetLookupsPerSecIndexed: Math.round(packetIndexed.wall),
     packetLookupsPerCpuSecIndexed: Math.round(packetIndexed.cpu),
@@ -125,6 +142,7 @@ function main(): void {
       entries: fmt(r.entries),
       'tuples (all switches)': r.tuples,
       'build ms (index / linear)': `${r.buildMsIndexed} / ${r.buildMsLinear}`,
+      'index heap + typed arrays MB': r.heapMbIndexed < 0 ? 'n/a (no --expose-gc)' : `${r.heapMbIndexed} + ${r.externalMbIndexed}`,
       'packet-in lookups/s indexed (per CPU-s)': `${fmt(r.packetLookupsPerSecIndexed)} (${fmt(r.packetLookupsPerCpuSecIndexed)})`,
       'packet-in lookups/s linear': fmt(r.packetLookupsPerSecLinear),
       'packet speedup': `${r.packetSpeedup}×`,

@@ -40,6 +40,11 @@ const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple id, first entry, entry coun
 let probeKeys = new Int32Array(64);
 let probeTuples = new Int32Array(64);
 let probeBits = new Int32Array(64);
+/** Per probe: its segment's table offset and mask (a lookup probes two segments together). */
+let probeTables = new Int32Array(64);
+let probeMasks = new Int32Array(64);
+/** Per probe: its bit in the filter word at probeBits. */
+let probeBitNos = new Uint8Array(64);
 
 function reserveProbes(n: number): void {
   if (n <= probeKeys.length) return;
@@ -48,7 +53,13 @@ function reserveProbes(n: number): void {
   probeKeys = new Int32Array(size);
   probeTuples = new Int32Array(size);
   probeBits = new Int32Array(size);
+  probeTables = new Int32Array(size);
+  probeMasks = new Int32Array(size);
+  probeBitNos = new Uint8Array(size);
 }
+
+/** Keeps loads that only warm the cache from being optimised away. */
+let warm = 0;
 
 /**
  * An entry's check records without those the tuple's filter already decides: equality on the
@@ -127,7 +138,7 @@ export class PacketIndex<E extends IndexEntry> {
   private segment(loc: LocationInput<E>, ints: number[], checks: number[]): number {
     const { tuples, groups } = coarsen(loc.tuples, loc.groups);
     const ids = tuples.map((t) => CATALOG.intern(t));
-    reserveProbes(ids.length);
+    reserveProbes(2 * ids.length); // a lookup's two segments together
     // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
     const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
       const keys = new Map<number, Array<Keyed<E>>>();
@@ -185,36 +196,108 @@ export class PacketIndex<E extends IndexEntry> {
     return at;
   }
 
-  /** Puts the entries at `inPort` whose match the packet satisfies into `out`, one sorted run per bucket (out.result() merges them). */
+  /**
+   * Puts the entries at `inPort` whose match the packet satisfies into `out`, one sorted run per
+   * bucket (out.result() merges them). The in-port's segment and the any-port segment go through
+   * each phase together, and each phase only issues loads the next one reads, so the cache misses
+   * of a phase (a cold location costs one per filter word, table slot and bucket) overlap.
+   */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
     const a = this.ints;
     const mask = this.portMask;
+    let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0);
     // Ports are 32-bit unsigned: stored as Int32 (anything else has no rules of its own).
     if (inPort >>> 0 === inPort) {
       const port = inPort | 0;
       for (let i = port & mask; a[i * DIR_STRIDE] !== 0; i = (i + 1) & mask) {
         if (a[i * DIR_STRIDE + 1] === port) {
-          this.collectAt(a[i * DIR_STRIDE + 2]!, values, present, out);
+          probes = this.keys(a[i * DIR_STRIDE + 2]!, values, present, probes);
           break;
         }
       }
     }
-    if (this.anyPort !== NO_SEGMENT) this.collectAt(this.anyPort, values, present, out);
+    if (probes === 0) return;
+    const keys = probeKeys;
+    const tuples = probeTuples;
+    const bits = probeBits;
+    const tables = probeTables;
+    const masks = probeMasks;
+    const bitNos = probeBitNos;
+    // 2. The filter bits; those that pass are kept in place, and the first table slot of each is loaded.
+    let kept = 0;
+    let w = 0;
+    for (let p = 0; p < probes; p++) {
+      if ((a[bits[p]!]! & (1 << bitNos[p]!)) === 0) continue;
+      const slot = tables[p]! + (keys[p]! & masks[p]!) * SLOT_STRIDE;
+      keys[kept] = keys[p]!;
+      tuples[kept] = tuples[p]!;
+      tables[kept] = tables[p]!;
+      masks[kept] = masks[p]!;
+      bits[kept] = slot;
+      w ^= a[slot]!;
+      kept++;
+    }
+    // 3. The table slots: each bucket found is kept (offset, count) and its first record loaded.
+    const checks = this.checks;
+    let hits = 0;
+    for (let p = 0; p < kept; p++) {
+      const k = keys[p]!;
+      const id = tuples[p]!;
+      const tableAt = tables[p]!;
+      const m = masks[p]!;
+      for (let s = bits[p]!; ; s = tableAt + ((((s - tableAt) / SLOT_STRIDE + 1) & m) * SLOT_STRIDE)) {
+        const stored = a[s]!;
+        if (stored === 0) break;
+        if (stored !== k + 1 || a[s + 1] !== id) continue;
+        keys[hits] = a[s + 2]!;
+        tuples[hits] = a[s + 3]!;
+        w += checks[a[s + 2]!]!;
+        hits++;
+        break;
+      }
+    }
+    warm = w;
+    // 4. The buckets' entries.
+    const results = this.results;
+    for (let h = 0; h < hits; h++) {
+      const j0 = keys[h]!;
+      const n = tuples[h]!;
+      out.openRun();
+      if (n < 0) {
+        out.pushAll(checks, j0 + 1, results, checks[j0]!, -n);
+        continue;
+      }
+      for (let j = j0, left = n; left > 0; left--) {
+        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        let ok = true;
+        for (let r = j + CHECK_HEAD; ok && r < end; r += 4) {
+          const v = values[checks[r + 1]!]!;
+          const op = checks[r]!;
+          if (op === CHECK_EQ) ok = v === checks[r + 2];
+          else if (op === CHECK_PREFIX) ok = (v ^ checks[r + 2]!) >>> checks[r + 3]! === 0;
+          else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
+        }
+        if (ok) out.push(checks[j + 2]!, results[checks[j]!]!);
+        j = end;
+      }
+    }
   }
 
-  private collectAt(at: number, values: readonly number[], present: number, out: MatchSink): void {
+  /**
+   * 1. The keys of the segment's tuples the packet can match (tuple descriptions are shared and
+   * cached), appended to the probes from `probes` on; returns the new count.
+   */
+  private keys(at: number, values: readonly number[], present: number, probes: number): number {
     const a = this.ints;
     const meta = CATALOG.meta;
     const terms = CATALOG.terms;
     const filterShift = a[at + 1]!;
+    const mask = a[at + 2]!;
+    const filterAt = a[at + 3]!;
+    const tableAt = a[at + 4]!;
     const ethType = values[ETH_TYPE_SLOT]!;
     const ipProto = values[IP_PROTO_SLOT]!;
     const absent = ~present;
-    const keysOut = probeKeys;
-    const tuplesOut = probeTuples;
-    const bitsOut = probeBits;
-    // 1. The keys of the tuples the packet can match (tuple descriptions are shared and cached).
-    let probes = 0;
     for (let i = at + SEGMENT_HEAD, end = i + a[at]!; i < end; i++) {
       const id = a[i]!;
       const m = id * TUPLE_STRIDE;
@@ -230,56 +313,15 @@ export class PacketIndex<E extends IndexEntry> {
         h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
       }
       const k = h & 0x3fffffff;
-      keysOut[probes] = k;
-      tuplesOut[probes] = id;
-      bitsOut[probes] = Math.imul(k, 0x9e3779b1) >>> filterShift;
+      probeKeys[probes] = k;
+      probeTuples[probes] = id;
+      const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
+      probeBits[probes] = filterAt + (f >>> 5);
+      probeBitNos[probes] = f & 31;
+      probeTables[probes] = tableAt;
+      probeMasks[probes] = mask;
       probes++;
     }
-    // 2. Their filter bits (independent loads); those that pass are kept in place.
-    const filterAt = a[at + 3]!;
-    let kept = 0;
-    for (let p = 0; p < probes; p++) {
-      const f = bitsOut[p]!;
-      if ((a[filterAt + (f >>> 5)]! & (1 << (f & 31))) === 0) continue;
-      keysOut[kept] = keysOut[p]!;
-      tuplesOut[kept] = tuplesOut[p]!;
-      kept++;
-    }
-    // 3. Their table slots and candidates.
-    const tableAt = a[at + 4]!;
-    const mask = a[at + 2]!;
-    const results = this.results;
-    const checks = this.checks;
-    for (let p = 0; p < kept; p++) {
-      const k = keysOut[p]!;
-      const id = tuplesOut[p]!;
-      for (let i = k & mask; ; i = (i + 1) & mask) {
-        const s = tableAt + i * SLOT_STRIDE;
-        const stored = a[s]!;
-        if (stored === 0) break;
-        if (stored !== k + 1 || a[s + 1] !== id) continue;
-        const n = a[s + 3]!;
-        const j0 = a[s + 2]!;
-        out.openRun();
-        if (n < 0) {
-          out.pushAll(checks, j0 + 1, results, checks[j0]!, -n);
-          break;
-        }
-        for (let j = j0, left = n; left > 0; left--) {
-          const end = j + CHECK_HEAD + checks[j + 1]! * 4;
-          let ok = true;
-          for (let r = j + CHECK_HEAD; ok && r < end; r += 4) {
-            const v = values[checks[r + 1]!]!;
-            const op = checks[r]!;
-            if (op === CHECK_EQ) ok = v === checks[r + 2];
-            else if (op === CHECK_PREFIX) ok = (v ^ checks[r + 2]!) >>> checks[r + 3]! === 0;
-            else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
-          }
-          if (ok) out.push(checks[j + 2]!, results[checks[j]!]!);
-          j = end;
-        }
-        break;
-      }
-    }
+    return probes;
   }
 }
