@@ -4,7 +4,8 @@
 // one tuple where it probed three; the prefix bits below the level are checked on the
 // candidates, as every entry's full match is. Merging is greedy, shortest levels first.
 import { wordBits } from './fields.js';
-import type { IndexTuple } from './tupleCatalog.js';
+import { mix, type IndexTuple } from './tupleCatalog.js';
+import { vectorInto } from './flatCheck.js';
 
 /** A merged tuple may hold at most this many entries per bucket, weighted by bucket size. */
 export const MAX_AVERAGE_BUCKET = 6;
@@ -17,28 +18,29 @@ interface Group<G> {
   members: G[];
 }
 
-/** The hashed bits of a constraint vector at the given part levels (for bucket statistics). */
-function bucketKey(parts: IndexTuple['parts'], vector: readonly number[]): string {
-  let key = '';
+/** A hash of the bits an entry's value vector has at the given part levels (for bucket statistics). */
+function bucketKey(parts: IndexTuple['parts'], vector: readonly number[]): number {
+  let h = 0x2f1b;
   for (const p of parts) {
-    if (p.kind === V4) key += `${p.len ? vector[p.slot]! >>> (32 - p.len) : 0},`;
+    if (p.kind === V4) h = mix(h, p.len ? vector[p.slot]! >>> (32 - p.len) : 0);
     else if (p.kind === V6) {
       for (let w = 0; w < 4; w++) {
         const bits = wordBits(p.len, w);
-        key += `${bits ? vector[p.slot + w]! >>> (32 - bits) : 0},`;
+        h = mix(h, bits ? vector[p.slot + w]! >>> (32 - bits) : 0);
       }
-    } else key += `${vector[p.slot]},`;
+    } else h = mix(mix(h, vector[p.slot]! >>> 0), (vector[p.slot]! / 4294967296) >>> 0);
   }
-  return key;
+  return h;
 }
 
-/** Σ size² / Σ size over the buckets the entries fall in at `parts`' levels. */
-function averageBucket(parts: IndexTuple['parts'], groups: ReadonlyArray<ReadonlyArray<{ vector: readonly number[] }>>): number {
-  const sizes = new Map<string, number>();
+const scratch: number[] = [];
+
+function averageBucket(parts: IndexTuple['parts'], groups: ReadonlyArray<ReadonlyArray<{ check: readonly number[] }>>): number {
+  const sizes = new Map<number, number>();
   let total = 0;
   for (const g of groups)
-    for (const { vector } of g) {
-      const k = bucketKey(parts, vector);
+    for (const { check } of g) {
+      const k = bucketKey(parts, vectorInto(check, scratch));
       sizes.set(k, (sizes.get(k) ?? 0) + 1);
       total++;
     }
@@ -58,7 +60,7 @@ const levelSum = (t: IndexTuple): number => t.parts.reduce((a, p) => a + (p.kind
  * Merges tuples of one family while the average bucket stays at most MAX_AVERAGE_BUCKET;
  * returns the tuples and their entry groups (merged groups concatenated).
  */
-export function coarsen<G extends { vector: readonly number[] }>(
+export function coarsen<G extends { check: readonly number[] }>(
   tuples: readonly IndexTuple[],
   groups: ReadonlyArray<readonly G[]>,
 ): { tuples: IndexTuple[]; groups: G[][] } {

@@ -15,7 +15,7 @@
 // add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import { FIELD_ID, FIELDS } from './fields.js';
-import { CHECK_EQ, CHECK_PREFIX } from './flatCheck.js';
+import { CHECK_EQ, CHECK_PREFIX, vectorInto } from './flatCheck.js';
 import { coarsen } from './coarsen.js';
 import type { MatchSink } from './matchSink.js';
 import { CATALOG, HIGH, LOW, TUPLE_STRIDE, mix, type IndexTuple } from './tupleCatalog.js';
@@ -83,17 +83,62 @@ interface Keyed<E> {
   records: readonly number[];
 }
 
-/** What the index is built from: one location's tuples and, per tuple, its entries with their constraint vectors. */
+/** What the index is built from: one location's tuples and, per tuple, its entries. */
 export interface LocationInput<E> {
   /** The in-port, or null for the rules that apply at any port. */
   port: number | null;
   tuples: readonly IndexTuple[];
-  groups: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>;
+  groups: ReadonlyArray<readonly E[]>;
 }
 
 const SEGMENT_HEAD = 5; // tuple count, filter shift, table mask, filter offset, table offset (then the tuple ids)
 const NO_SEGMENT = -1;
 const DIR_STRIDE = 3; // used (1), port (as Int32), segment offset
+
+/** The value vector hashes are computed on (build only: filled per entry from its check records). */
+const scratch: number[] = [];
+
+/** One location's segment before it is written: its tuples' ids, entries by key (in order) and sizes. */
+interface Plan<E> {
+  ids: number[];
+  byKey: Array<Map<number, Array<Keyed<E>>>>;
+  filterWords: number;
+  tableSlots: number;
+  checkCount: number;
+}
+
+function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
+  const { tuples, groups } = coarsen(loc.tuples, loc.groups);
+  const ids = tuples.map((t) => CATALOG.intern(t));
+  reserveProbes(2 * ids.length); // a lookup's two segments together
+  // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
+  const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
+    const keys = new Map<number, Array<Keyed<E>>>();
+    for (const entry of g) {
+      const k = CATALOG.keyOf(ids[t]!, vectorInto(entry.check, scratch));
+      const x = { entry, records: residual(entry.check, tuples[t]!) };
+      const list = keys.get(k);
+      if (list) list.push(x);
+      else keys.set(k, [x]);
+    }
+    return keys;
+  });
+  const count = byKey.reduce((a, m) => a + m.size, 0);
+  let tableSlots = 8;
+  while (tableSlots < count * 2) tableSlots *= 2;
+  let filterBits = 6;
+  while (1 << filterBits < count * 16) filterBits++;
+  let checkCount = 0;
+  byKey.forEach((keys, t) => {
+    const hashless = CATALOG.hashesNothing(ids[t]!);
+    for (const list of keys.values()) {
+      list.sort((x, y) => byOrder(x.entry, y.entry));
+      if (hashless && list.every((x) => x.records.length === 0)) checkCount += 1 + list.length;
+      else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
+    }
+  });
+  return { ids, byKey, filterWords: 1 << (filterBits - 5), tableSlots, checkCount };
+}
 
 export class PacketIndex<E extends IndexEntry> {
   /** The port directory (open addressing, DIR_STRIDE per slot), then the segments. */
@@ -115,85 +160,70 @@ export class PacketIndex<E extends IndexEntry> {
     let dir = 4;
     while (dir < ports * 2) dir *= 2;
     this.portMask = dir - 1;
-    const ints: number[] = new Array<number>(dir * DIR_STRIDE).fill(0);
-    const checks: number[] = [];
+    // Sizes first, so the block and the checks are allocated once and written in place.
+    const plans = locations.map((loc) => plan(loc));
+    let intCount = dir * DIR_STRIDE;
+    let checkCount = 0;
+    for (const p of plans) {
+      intCount += SEGMENT_HEAD + p.ids.length + p.filterWords + p.tableSlots * SLOT_STRIDE;
+      checkCount += p.checkCount;
+    }
+    const a = (this.ints = new Int32Array(intCount));
+    const checks = (this.checks = new Float64Array(checkCount));
+    let at = dir * DIR_STRIDE;
+    let c = 0;
     let anyPort = NO_SEGMENT;
-    for (const loc of locations) {
-      const at = this.segment(loc, ints, checks);
+    locations.forEach((loc, l) => {
+      const p = plans[l]!;
       if (loc.port === null) anyPort = at;
       else {
         let i = loc.port & this.portMask;
-        while (ints[i * DIR_STRIDE] !== 0) i = (i + 1) & this.portMask;
-        ints[i * DIR_STRIDE] = 1;
-        ints[i * DIR_STRIDE + 1] = loc.port | 0;
-        ints[i * DIR_STRIDE + 2] = at;
+        while (a[i * DIR_STRIDE] !== 0) i = (i + 1) & this.portMask;
+        a[i * DIR_STRIDE] = 1;
+        a[i * DIR_STRIDE + 1] = loc.port | 0;
+        a[i * DIR_STRIDE + 2] = at;
       }
-    }
-    this.anyPort = anyPort;
-    this.ints = Int32Array.from(ints);
-    this.checks = Float64Array.from(checks);
-  }
-
-  /** Appends one location's segment to `ints` and its check records to `checks`; returns its offset. */
-  private segment(loc: LocationInput<E>, ints: number[], checks: number[]): number {
-    const { tuples, groups } = coarsen(loc.tuples, loc.groups);
-    const ids = tuples.map((t) => CATALOG.intern(t));
-    reserveProbes(2 * ids.length); // a lookup's two segments together
-    // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
-    const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
-      const keys = new Map<number, Array<Keyed<E>>>();
-      for (const { entry, vector } of g) {
-        const k = CATALOG.keyOf(ids[t]!, vector);
-        const x = { entry, records: residual(entry.check, tuples[t]!) };
-        const list = keys.get(k);
-        if (list) list.push(x);
-        else keys.set(k, [x]);
-      }
-      return keys;
-    });
-    const count = byKey.reduce((a, m) => a + m.size, 0);
-    let size = 8;
-    while (size < count * 2) size *= 2;
-    const mask = size - 1;
-    let filterBits = 6;
-    while (1 << filterBits < count * 16) filterBits++;
-    const filterShift = 32 - filterBits;
-    const at = ints.length;
-    const filterAt = at + SEGMENT_HEAD + ids.length;
-    const tableAt = filterAt + (1 << (filterBits - 5));
-    ints.push(ids.length, filterShift, mask, filterAt, tableAt, ...ids);
-    for (let i = filterAt; i < tableAt + size * SLOT_STRIDE; i++) ints.push(0);
-    byKey.forEach((keys, t) => {
-      // A tuple hashing nothing has one key, so its entries need only their own records.
-      const hashless = CATALOG.hashesNothing(ids[t]!);
-      for (const [k, list] of keys) {
-        list.sort((x, y) => byOrder(x.entry, y.entry));
-        const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
-        ints[filterAt + (f >>> 5)] |= 1 << (f & 31);
-        let i = k & mask;
-        while (ints[tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & mask;
-        const s = tableAt + i * SLOT_STRIDE;
-        ints[s] = k + 1;
-        ints[s + 1] = ids[t]!;
-        ints[s + 2] = checks.length;
-        if (hashless && list.every((x) => x.records.length === 0)) {
-          ints[s + 3] = -list.length;
-          checks.push(this.results.length);
+      const mask = p.tableSlots - 1;
+      const filterShift = 32 - Math.log2(p.filterWords * 32);
+      const filterAt = at + SEGMENT_HEAD + p.ids.length;
+      const tableAt = filterAt + p.filterWords;
+      a.set([p.ids.length, filterShift, mask, filterAt, tableAt], at);
+      a.set(p.ids, at + SEGMENT_HEAD);
+      p.byKey.forEach((keys, t) => {
+        // A tuple hashing nothing has one key, so its entries need only their own records.
+        const hashless = CATALOG.hashesNothing(p.ids[t]!);
+        for (const [k, list] of keys) {
+          const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
+          a[filterAt + (f >>> 5)] |= 1 << (f & 31);
+          let i = k & mask;
+          while (a[tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & mask;
+          const s = tableAt + i * SLOT_STRIDE;
+          a[s] = k + 1;
+          a[s + 1] = p.ids[t]!;
+          a[s + 2] = c;
+          if (hashless && list.every((x) => x.records.length === 0)) {
+            a[s + 3] = -list.length;
+            checks[c++] = this.results.length;
+            for (const x of list) {
+              checks[c++] = x.entry.order;
+              this.results.push(x.entry.entry);
+            }
+            continue;
+          }
+          a[s + 3] = list.length;
           for (const x of list) {
-            checks.push(x.entry.order);
+            checks[c++] = this.results.length;
+            checks[c++] = x.records.length / 4;
+            checks[c++] = x.entry.order;
+            checks.set(x.records, c);
+            c += x.records.length;
             this.results.push(x.entry.entry);
           }
-          continue;
         }
-        ints[s + 3] = list.length;
-        for (const x of list) {
-          checks.push(this.results.length, x.records.length / 4, x.entry.order);
-          for (const r of x.records) checks.push(r);
-          this.results.push(x.entry.entry);
-        }
-      }
+      });
+      at = tableAt + p.tableSlots * SLOT_STRIDE;
     });
-    return at;
+    this.anyPort = anyPort;
   }
 
   /**

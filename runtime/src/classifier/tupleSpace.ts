@@ -222,10 +222,10 @@ export class TupleSpace {
   /** What the packet index of this location's switch is built from (packetIndex.ts). */
   packetInput(port: number | null): LocationInput<IndexedEntry> {
     const at = new Map(this.list.map((t, i) => [t, i]));
-    const groups = this.list.map(() => [] as Array<{ entry: IndexedEntry; vector: number[] }>);
+    const groups = this.list.map(() => [] as IndexedEntry[]);
     for (let b of this.buckets.values()) {
       for (; b !== undefined; b = b.next!)
-        for (const e of b.entries) groups[at.get(b.tuple)!]!.push({ entry: e, vector: constraintVector(e.compiled) });
+        for (const e of b.entries) groups[at.get(b.tuple)!]!.push(e);
     }
     return { port, tuples: this.list, groups };
   }
