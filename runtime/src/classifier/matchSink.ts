@@ -1,113 +1,143 @@
-// Where packet lookups put their matches: order keys and results side by side, in sorted runs
-// (each bucket of a packet index yields its matches in order), merged into one ordered list at
-// the end. Reused by every lookup (lookups are synchronous), so collecting allocates nothing;
-// only the returned list is new.
+// Where packet lookups put their matches: sorted runs of (order key, result) pairs, merged into
+// one ordered list at the end. A run is either matches pushed one by one (the entries of a bucket
+// that passed their checks, in the bucket's order) into the sink's own buffers, or a reference
+// to a bucket whose entries all match (keys and results read in place, never copied). Reused by
+// every lookup (lookups are synchronous), so collecting allocates nothing; only the returned list
+// is new.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 
-/** Past this many runs or matches, the runs are sorted together rather than merged. */
+/** Past this many runs, the matches are sorted together rather than merged. */
 const MAX_MERGE_RUNS = 16;
 
 export class MatchSink {
-  keys = new Float64Array(64);
-  items: FlowspaceEntry[] = [];
-  n = 0;
+  /** The sink's own buffers, for matches pushed one by one. */
+  private keys = new Float64Array(64);
+  private items: FlowspaceEntry[] = [];
+  private n = 0;
   /** False when a match had no exact order key (the caller then orders by comparison). */
   exact = true;
-  /** Run r holds items starts[r] .. starts[r + 1] − 1 (the last one up to n). */
-  private starts = new Int32Array(MAX_MERGE_RUNS + 1);
+  /** Per run: where its keys and results are (null: the sink's own buffers), from where, how many. */
+  private runKeys: Array<Float64Array | null> = [];
+  private runItems: Array<readonly FlowspaceEntry[] | null> = [];
+  private runKeyAt: Int32Array = new Int32Array(MAX_MERGE_RUNS);
+  private runItemAt: Int32Array = new Int32Array(MAX_MERGE_RUNS);
+  private runLength: Int32Array = new Int32Array(MAX_MERGE_RUNS);
   private runs = 0;
+  /** Total matches over all runs. */
+  private total = 0;
   private readonly heads = new Int32Array(MAX_MERGE_RUNS);
   private merged: FlowspaceEntry[] = [];
 
   reset(): void {
     this.n = 0;
     this.runs = 0;
+    this.total = 0;
     this.exact = true;
   }
 
-  /** Starts a run: what is pushed until the next run is in key order. */
-  openRun(): void {
+  private newRun(keys: Float64Array | null, keyAt: number, items: readonly FlowspaceEntry[] | null, itemAt: number, length: number): void {
     const r = this.runs;
-    if (r > 0 && this.starts[r - 1] === this.n) return; // the previous run is empty: reuse it
-    if (r === this.starts.length) {
-      const s = new Int32Array(r * 2);
-      s.set(this.starts);
-      this.starts = s;
+    if (r === this.runKeyAt.length) {
+      this.runKeyAt = grownInts(this.runKeyAt);
+      this.runItemAt = grownInts(this.runItemAt);
+      this.runLength = grownInts(this.runLength);
     }
-    this.starts[r] = this.n;
+    this.runKeys[r] = keys;
+    this.runItems[r] = items;
+    this.runKeyAt[r] = keyAt;
+    this.runItemAt[r] = itemAt;
+    this.runLength[r] = length;
     this.runs = r + 1;
   }
 
-  private grow(need: number): void {
-    let size = this.keys.length;
-    while (size < need) size *= 2;
-    const k = new Float64Array(size);
-    k.set(this.keys);
-    this.keys = k;
+  /** Starts a run in the sink's own buffers: what is pushed until the next run is in key order. */
+  openRun(): void {
+    const r = this.runs;
+    if (r > 0 && this.runKeys[r - 1] === null && this.runLength[r - 1] === 0) return; // reuse an empty one
+    this.newRun(null, this.n, null, this.n, 0);
   }
 
   push(key: number, item: FlowspaceEntry): void {
     const n = this.n;
-    if (n === this.keys.length) this.grow(n + 1);
+    if (n === this.keys.length) {
+      const k = new Float64Array(n * 2);
+      k.set(this.keys);
+      this.keys = k;
+    }
     if (key !== key) this.exact = false; // NaN
     this.keys[n] = key;
     this.items[n] = item;
     this.n = n + 1;
+    this.runLength[this.runs - 1]++;
+    this.total++;
   }
 
-  /** Appends `count` matches in order: keys from keys[at..], results from results[base..]. */
-  pushAll(keys: Float64Array, at: number, results: readonly FlowspaceEntry[], base: number, count: number): void {
-    const n = this.n;
-    if (n + count > this.keys.length) this.grow(n + count);
-    const k = this.keys;
-    const items = this.items;
-    for (let i = 0; i < count; i++) {
-      const key = keys[at + i]!;
-      if (key !== key) this.exact = false;
-      k[n + i] = key;
-      items[n + i] = results[base + i]!;
-    }
-    this.n = n + count;
+  /** A run of `count` matches kept in place: keys at keys[at..], results at results[base..]. */
+  addRun(keys: Float64Array, at: number, results: readonly FlowspaceEntry[], base: number, count: number, exact: boolean): void {
+    if (!exact) this.exact = false;
+    this.newRun(keys, at, results, base, count);
+    this.total += count;
   }
 
-  /** The n matches in key order, as a new list. */
+  /** The matches in key order, as a new list. */
   result(): FlowspaceEntry[] {
-    const n = this.n;
+    const total = this.total;
     let runs = this.runs;
-    // An empty last run does not count.
-    if (runs > 0 && this.starts[runs - 1] === n) runs--;
-    if (runs <= 1 || n <= 1) return this.items.slice(0, n);
-    if (runs > MAX_MERGE_RUNS || !this.exact) return this.sorted();
-    const keys = this.keys;
-    const items = this.items;
-    const starts = this.starts;
+    if (runs > 0 && this.runLength[runs - 1] === 0) runs--; // an empty last run
+    if (total === 0) return [];
+    if (runs === 1) return this.itemsOf(0).slice(this.runItemAt[0], this.runItemAt[0]! + total);
+    if (runs > MAX_MERGE_RUNS || !this.exact) return this.sorted(runs);
     const heads = this.heads;
-    for (let r = 0; r < runs; r++) heads[r] = starts[r]!;
+    const keyAt = this.runKeyAt;
+    const length = this.runLength;
+    const keyArrays = this.runKeys;
+    for (let r = 0; r < runs; r++) heads[r] = 0;
     const merged = this.merged;
-    for (let i = 0; i < n; i++) {
+    const own = this.keys;
+    for (let i = 0; i < total; i++) {
       // The run whose head has the smallest key (few runs: a scan beats a heap).
-      let best = -1;
+      let best = 0;
       let bestKey = Infinity;
       for (let r = 0; r < runs; r++) {
         const h = heads[r]!;
-        if (h < (r + 1 < runs ? starts[r + 1]! : n) && keys[h]! < bestKey) {
-          bestKey = keys[h]!;
+        if (h === length[r]) continue;
+        const k = (keyArrays[r] ?? own)[keyAt[r]! + h]!;
+        if (k < bestKey) {
+          bestKey = k;
           best = r;
         }
       }
-      const item = items[heads[best]!]!;
+      const item = this.itemsOf(best)[this.runItemAt[best]! + heads[best]!]!;
       heads[best] = heads[best]! + 1;
       if (i < merged.length) merged[i] = item;
       else merged.push(item);
     }
-    return merged.slice(0, n);
+    return merged.slice(0, total);
   }
 
-  /** Many runs (or keys that are not exact): sort the whole (the caller re-sorts inexact keys). */
-  private sorted(): FlowspaceEntry[] {
-    const keys = this.keys;
-    const items = this.items;
-    const idx = Array.from({ length: this.n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || 0);
+  private itemsOf(r: number): readonly FlowspaceEntry[] {
+    return this.runItems[r] ?? this.items;
+  }
+
+  /** Many runs (or keys that are not exact): every match, sorted on the keys (the caller re-sorts inexact keys). */
+  private sorted(runs: number): FlowspaceEntry[] {
+    const keys: number[] = [];
+    const items: FlowspaceEntry[] = [];
+    for (let r = 0; r < runs; r++) {
+      const k = this.runKeys[r] ?? this.keys;
+      const it = this.itemsOf(r);
+      for (let i = 0; i < this.runLength[r]!; i++) {
+        keys.push(k[this.runKeyAt[r]! + i]!);
+        items.push(it[this.runItemAt[r]! + i]!);
+      }
+    }
+    const idx = Array.from({ length: items.length }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || 0);
     return idx.map((i) => items[i]!);
   }
+}
+
+function grownInts(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }

@@ -133,7 +133,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
     const hashless = CATALOG.hashesNothing(ids[t]!);
     for (const list of keys.values()) {
       list.sort((x, y) => byOrder(x.entry, y.entry));
-      if (hashless && list.every((x) => x.records.length === 0)) checkCount += 1 + list.length;
+      if (hashless && list.every((x) => x.records.length === 0)) checkCount += 2 + list.length;
       else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
     }
   });
@@ -151,7 +151,8 @@ export class PacketIndex<E extends IndexEntry> {
    * Per key, the entries of that key side by side, in order. A checked key: per entry its index
    * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
    * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
-   * index of its first result (the rest follow), then the order keys. Float64: MACs are 48-bit.
+   * index of its first result (the rest follow), 1 if every order key is exact (else 0), then the
+   * order keys. Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
 
@@ -204,6 +205,7 @@ export class PacketIndex<E extends IndexEntry> {
           if (hashless && list.every((x) => x.records.length === 0)) {
             a[s + 3] = -list.length;
             checks[c++] = this.results.length;
+            checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
             for (const x of list) {
               checks[c++] = x.entry.order;
               this.results.push(x.entry.entry);
@@ -292,11 +294,11 @@ export class PacketIndex<E extends IndexEntry> {
     for (let h = 0; h < hits; h++) {
       const j0 = keys[h]!;
       const n = tuples[h]!;
-      out.openRun();
       if (n < 0) {
-        out.pushAll(checks, j0 + 1, results, checks[j0]!, -n);
+        out.addRun(checks, j0 + 2, results, checks[j0]!, -n, checks[j0 + 1] === 1);
         continue;
       }
+      out.openRun();
       for (let j = j0, left = n; left > 0; left--) {
         const end = j + CHECK_HEAD + checks[j + 1]! * 4;
         let ok = true;
