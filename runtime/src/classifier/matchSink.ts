@@ -64,7 +64,7 @@ export class MatchSink {
       k.set(this.keys);
       this.keys = k;
     }
-    if (key !== key) this.exact = false; // NaN
+    if (Number.isNaN(key)) this.exact = false;
     this.keys[n] = key;
     this.items[n] = item;
     this.n = n + 1;

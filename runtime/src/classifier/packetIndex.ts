@@ -59,7 +59,7 @@ function reserveProbes(n: number): void {
 }
 
 /** Keeps loads that only warm the cache from being optimised away. */
-let warm = 0;
+const warmed = { value: 0 };
 
 /**
  * An entry's check records without those the tuple's filter already decides: equality on the
@@ -277,7 +277,7 @@ export class PacketIndex<E extends IndexEntry> {
       const id = tuples[p]!;
       const tableAt = tables[p]!;
       const m = masks[p]!;
-      for (let s = bits[p]!; ; s = tableAt + ((((s - tableAt) / SLOT_STRIDE + 1) & m) * SLOT_STRIDE)) {
+      for (let s = bits[p]!; ; s = tableAt + (((s - tableAt) / SLOT_STRIDE + 1) & m) * SLOT_STRIDE) {
         const stored = a[s]!;
         if (stored === 0) break;
         if (stored !== k + 1 || a[s + 1] !== id) continue;
@@ -288,7 +288,7 @@ export class PacketIndex<E extends IndexEntry> {
         break;
       }
     }
-    warm = w;
+    warmed.value = w;
     // 4. The buckets' entries.
     const results = this.results;
     for (let h = 0; h < hits; h++) {

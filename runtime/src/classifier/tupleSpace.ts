@@ -224,8 +224,7 @@ export class TupleSpace {
     const at = new Map(this.list.map((t, i) => [t, i]));
     const groups = this.list.map(() => [] as IndexedEntry[]);
     for (let b of this.buckets.values()) {
-      for (; b !== undefined; b = b.next!)
-        for (const e of b.entries) groups[at.get(b.tuple)!]!.push(e);
+      for (; b !== undefined; b = b.next!) for (const e of b.entries) groups[at.get(b.tuple)!]!.push(e);
     }
     return { port, tuples: this.list, groups };
   }
