@@ -1,7 +1,8 @@
-// Flowspace classifier benchmark: build time and lookups/s of the indexed classifier against
-// the linear scan, for 1k, 10k, 100k and 1M entries over 100 switches, in the same run.
-// Run: node runtime/dist/bench/classifier.bench.js  (writes bench/results/classifier.json);
-// BENCH_SIZES=1000,100000 picks the sizes.
+// Flowspace classifier benchmark: build time, memory and lookups/s of the indexed classifier
+// against the linear scan, for 1k, 10k, 100k and 1M entries over 100 switches, in the same run
+// (workload: classifier-workload.ts). No result cache: every lookup classifies from scratch.
+// Run: node --expose-gc runtime/dist/bench/classifier.bench.js  (writes bench/results/classifier.json;
+// without --expose-gc the memory columns say n/a); BENCH_SIZES=1000,100000 picks the sizes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
