@@ -62,6 +62,11 @@ class SwitchRules {
     (this.packets ?? this.prepare()).collect(inPort, values, present, out);
   }
 
+  /** Adds to `out` the slices with a matching entry at `inPort` that grants read. */
+  readersPacket(inPort: number, values: readonly number[], present: number, out: Set<string>): void {
+    (this.packets ?? this.prepare()).readers(inPort, values, present, out);
+  }
+
   /** The tuple spaces a query at `inPort` (null: every port) must look at. */
   spaces(inPort: number | null): TupleSpace[] {
     if (inPort === null) return [this.anyPort, ...this.byPort.values()];
@@ -230,6 +235,19 @@ export class Classifier implements FlowspaceClassifier {
     // One value vector reused by every call (lookups are synchronous and keep no reference to it).
     const present = normalizeInto(headers, this.scratch);
     return classifyAt(sw, inPort, this.scratch, present);
+  }
+
+  /**
+   * Adds to `out` (and returns it) every slice with an entry matching the packet that grants
+   * read: the slices of classifyPacket's entries that include 'read', computed without listing
+   * or ordering the entries (the packet-in's question). Allocates nothing but what `out` grows by.
+   */
+  readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string> {
+    const sw = this.all.bySwitch.get(dpid);
+    if (!sw) return out;
+    const present = normalizeInto(headers, this.scratch);
+    sw.readersPacket(inPort, this.scratch, present, out);
+    return out;
   }
 
   /** classifyPacket for headers already in normal form (normalize once, classify many times). */

@@ -11,6 +11,9 @@
 // order, so each bucket's matches are one sorted run of (order key, result) pairs in a MatchSink,
 // which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
 // (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
+// `readers` answers the proxy's question (which slices may read this packet) from the same probes
+// without ordering anything: per no-check bucket its reader slices are precomputed, and it stops
+// once every reading slice of the switch is found.
 // Built from the switch's entries on the first lookup after a change (the owner drops it on every
 // add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
@@ -34,6 +37,7 @@ const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
 const CHECK_HEAD = 3; // result index, record count, order key
+const RUN_HEAD = 3; // first result index, exact (1/0), offset of the run's reader slices
 const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks)
 
 /** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
@@ -60,6 +64,30 @@ function reserveProbes(n: number): void {
 
 /** Keeps loads that only warm the cache from being optimised away. */
 const warmed = { value: 0 };
+
+/** Slice names as small numbers, process-wide (a few per plan): what readers() marks. */
+const sliceIds = new Map<string, number>();
+const sliceNames: string[] = [];
+/** Per slice id, the readers() call that last found it (lookups are synchronous: shared). */
+let sliceStamps = new Int32Array(16);
+let stamp = 0;
+
+function sliceId(name: string): number {
+  let id = sliceIds.get(name);
+  if (id === undefined) {
+    sliceIds.set(name, (id = sliceNames.length));
+    sliceNames.push(name);
+    if (id >= sliceStamps.length) {
+      const grown = new Int32Array(sliceStamps.length * 2);
+      grown.set(sliceStamps);
+      sliceStamps = grown;
+    }
+  }
+  return id;
+}
+
+/** The id of the slice an entry lets read the packet, or -1 when it does not grant read. */
+const readerOf = (e: FlowspaceEntry): number => (e.permissions.includes('read') ? sliceId(e.slice) : -1);
 
 /**
  * An entry's check records without those the tuple's filter already decides: equality on the
@@ -133,7 +161,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
     const hashless = CATALOG.hashesNothing(ids[t]!);
     for (const list of keys.values()) {
       list.sort((x, y) => byOrder(x.entry, y.entry));
-      if (hashless && list.every((x) => x.records.length === 0)) checkCount += 2 + list.length;
+      if (hashless && list.every((x) => x.records.length === 0)) checkCount += RUN_HEAD + list.length;
       else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
     }
   });
@@ -151,10 +179,16 @@ export class PacketIndex<E extends IndexEntry> {
    * Per key, the entries of that key side by side, in order. A checked key: per entry its index
    * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
    * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
-   * index of its first result (the rest follow), 1 if every order key is exact (else 0), then the
-   * order keys. Float64: MACs are 48-bit.
+   * index of its first result (the rest follow), 1 if every order key is exact (else 0), the
+   * offset of its reader slices in `runReaders`, then the order keys. Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
+  /** Per result (same index), the id of the slice it lets read, -1 when it does not grant read. */
+  private readonly readerSlice: Int32Array;
+  /** Per bucket needing no checks: how many distinct reader slices, then their ids. */
+  private readonly runReaders: Int32Array;
+  /** Distinct slices with a read entry anywhere in the switch: readers() stops when it has them all. */
+  private readonly readerCount: number;
 
   constructor(locations: ReadonlyArray<LocationInput<E>>) {
     const ports = locations.filter((l) => l.port !== null).length;
@@ -174,6 +208,7 @@ export class PacketIndex<E extends IndexEntry> {
     let at = dir * DIR_STRIDE;
     let c = 0;
     let anyPort = NO_SEGMENT;
+    const runReaders: number[] = [];
     locations.forEach((loc, l) => {
       const p = plans[l]!;
       if (loc.port === null) anyPort = at;
@@ -206,6 +241,9 @@ export class PacketIndex<E extends IndexEntry> {
             a[s + 3] = -list.length;
             checks[c++] = this.results.length;
             checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
+            checks[c++] = runReaders.length;
+            const readers = [...new Set(list.map((x) => readerOf(x.entry.entry)).filter((id) => id >= 0))];
+            runReaders.push(readers.length, ...readers);
             for (const x of list) {
               checks[c++] = x.entry.order;
               this.results.push(x.entry.entry);
@@ -226,6 +264,9 @@ export class PacketIndex<E extends IndexEntry> {
       at = tableAt + p.tableSlots * SLOT_STRIDE;
     });
     this.anyPort = anyPort;
+    this.runReaders = Int32Array.from(runReaders);
+    this.readerSlice = Int32Array.from(this.results, readerOf);
+    this.readerCount = new Set([...this.readerSlice].filter((id) => id >= 0)).size;
   }
 
   /**
@@ -235,6 +276,84 @@ export class PacketIndex<E extends IndexEntry> {
    * of a phase (a cold location costs one per filter word, table slot and bucket) overlap.
    */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
+    const hits = this.probe(inPort, values, present);
+    const checks = this.checks;
+    const keys = probeKeys;
+    const tuples = probeTuples;
+    // 4. The buckets' entries.
+    const results = this.results;
+    for (let h = 0; h < hits; h++) {
+      const j0 = keys[h]!;
+      const n = tuples[h]!;
+      if (n < 0) {
+        out.addRun(checks, j0 + RUN_HEAD, results, checks[j0]!, -n, checks[j0 + 1] === 1);
+        continue;
+      }
+      out.openRun();
+      for (let j = j0, left = n; left > 0; left--) {
+        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        if (passes(checks, j + CHECK_HEAD, end, values)) out.push(checks[j + 2]!, results[checks[j]!]!);
+        j = end;
+      }
+    }
+  }
+
+  /**
+   * Adds to `out` the slices with an entry at `inPort` that grants read and whose match the
+   * packet satisfies: the slices of `collect`'s matches that may read, without ordering them.
+   * Buckets needing no checks give their precomputed reader slices; a checked entry is only
+   * checked when its slice reads and is not found yet; stops once every reading slice of the
+   * switch is found. Allocates nothing (beyond what `out` grows by).
+   */
+  readers(inPort: number, values: readonly number[], present: number, out: Set<string>): void {
+    const hits = this.probe(inPort, values, present);
+    if (hits === 0 || this.readerCount === 0) return;
+    if (stamp === 0x7fffffff) {
+      sliceStamps.fill(0);
+      stamp = 0;
+    }
+    const now = ++stamp;
+    const stamps = sliceStamps;
+    const all = this.readerCount;
+    let found = 0;
+    const checks = this.checks;
+    const keys = probeKeys;
+    const tuples = probeTuples;
+    const runReaders = this.runReaders;
+    // Buckets needing no checks first: their slices cost nothing to find.
+    for (let h = 0; h < hits; h++) {
+      if (tuples[h]! >= 0) continue;
+      const r = checks[keys[h]! + 2]!;
+      for (let i = r + 1, end = i + runReaders[r]!; i < end; i++) {
+        const id = runReaders[i]!;
+        if (stamps[id] === now) continue;
+        stamps[id] = now;
+        out.add(sliceNames[id]!);
+        if (++found === all) return;
+      }
+    }
+    const readerSlice = this.readerSlice;
+    for (let h = 0; h < hits; h++) {
+      const n = tuples[h]!;
+      if (n < 0) continue;
+      for (let j = keys[h]!, left = n; left > 0; left--) {
+        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        const id = readerSlice[checks[j]!]!;
+        if (id >= 0 && stamps[id] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
+          stamps[id] = now;
+          out.add(sliceNames[id]!);
+          if (++found === all) return;
+        }
+        j = end;
+      }
+    }
+  }
+
+  /**
+   * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
+   * `checks` and its entry count (negative: no checks); returns how many.
+   */
+  private probe(inPort: number, values: readonly number[], present: number): number {
     const a = this.ints;
     const mask = this.portMask;
     let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0);
@@ -248,7 +367,7 @@ export class PacketIndex<E extends IndexEntry> {
         }
       }
     }
-    if (probes === 0) return;
+    if (probes === 0) return 0;
     const keys = probeKeys;
     const tuples = probeTuples;
     const bits = probeBits;
@@ -289,30 +408,7 @@ export class PacketIndex<E extends IndexEntry> {
       }
     }
     warmed.value = w;
-    // 4. The buckets' entries.
-    const results = this.results;
-    for (let h = 0; h < hits; h++) {
-      const j0 = keys[h]!;
-      const n = tuples[h]!;
-      if (n < 0) {
-        out.addRun(checks, j0 + 2, results, checks[j0]!, -n, checks[j0 + 1] === 1);
-        continue;
-      }
-      out.openRun();
-      for (let j = j0, left = n; left > 0; left--) {
-        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
-        let ok = true;
-        for (let r = j + CHECK_HEAD; ok && r < end; r += 4) {
-          const v = values[checks[r + 1]!]!;
-          const op = checks[r]!;
-          if (op === CHECK_EQ) ok = v === checks[r + 2];
-          else if (op === CHECK_PREFIX) ok = (v ^ checks[r + 2]!) >>> checks[r + 3]! === 0;
-          else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
-        }
-        if (ok) out.push(checks[j + 2]!, results[checks[j]!]!);
-        j = end;
-      }
-    }
+    return hits;
   }
 
   /**
@@ -356,4 +452,15 @@ export class PacketIndex<E extends IndexEntry> {
     }
     return probes;
   }
+}
+
+/** Whether the packet's values pass the flat check records checks[from..end). */
+function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {
+  for (let r = from; r < end; r += 4) {
+    const v = values[checks[r + 1]!]!;
+    const op = checks[r]!;
+    if (op === CHECK_EQ ? v !== checks[r + 2] : op === CHECK_PREFIX ? (v ^ checks[r + 2]!) >>> checks[r + 3]! !== 0 : v < checks[r + 2]! || v > checks[r + 3]!)
+      return false;
+  }
+  return true;
 }
