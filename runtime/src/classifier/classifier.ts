@@ -62,9 +62,9 @@ class SwitchRules {
     (this.packets ?? this.prepare()).collect(inPort, values, present, out);
   }
 
-  /** Adds to `out` the slices with a matching entry at `inPort` that grants read. */
-  readersPacket(inPort: number, values: readonly number[], present: number, out: Set<string>): void {
-    (this.packets ?? this.prepare()).readers(inPort, values, present, out);
+  /** Writes to out[0..n) (returns n) the slices with a matching entry at `inPort` that grants read. */
+  readersPacket(inPort: number, values: readonly number[], present: number, out: string[]): number {
+    return (this.packets ?? this.prepare()).readers(inPort, values, present, out);
   }
 
   /** The tuple spaces a query at `inPort` (null: every port) must look at. */
@@ -115,6 +115,8 @@ export class Classifier implements FlowspaceClassifier {
    */
   private readonly bySlice = new Map<string, Map<DpidHex, IndexedEntry[]>>();
   private readonly scratch = new Array<number>(SLOT_COUNT).fill(-1);
+  /** Where readersOf collects before adding to its set. */
+  private readonly readerScratch: string[] = [];
 
   constructor(options: ClassifierOptions = {}) {
     const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
@@ -243,11 +245,20 @@ export class Classifier implements FlowspaceClassifier {
    * or ordering the entries (the packet-in's question). Allocates nothing but what `out` grows by.
    */
   readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string> {
-    const sw = this.all.bySwitch.get(dpid);
-    if (!sw) return out;
-    const present = normalizeInto(headers, this.scratch);
-    sw.readersPacket(inPort, this.scratch, present, out);
+    const n = this.readersInto(dpid, inPort, headers, this.readerScratch);
+    for (let i = 0; i < n; i++) out.add(this.readerScratch[i]!);
     return out;
+  }
+
+  /**
+   * readersOf into a reusable array: writes the slices to out[0..n), each once, and returns n
+   * (what lies beyond n is stale). Allocates nothing once `out` has grown to the answer's size.
+   */
+  readersInto(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: string[]): number {
+    const sw = this.all.bySwitch.get(dpid);
+    if (!sw) return 0;
+    const present = normalizeInto(headers, this.scratch);
+    return sw.readersPacket(inPort, this.scratch, present, out);
   }
 
   /** classifyPacket for headers already in normal form (normalize once, classify many times). */

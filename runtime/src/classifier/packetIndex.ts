@@ -299,15 +299,15 @@ export class PacketIndex<E extends IndexEntry> {
   }
 
   /**
-   * Adds to `out` the slices with an entry at `inPort` that grants read and whose match the
-   * packet satisfies: the slices of `collect`'s matches that may read, without ordering them.
-   * Buckets needing no checks give their precomputed reader slices; a checked entry is only
-   * checked when its slice reads and is not found yet; stops once every reading slice of the
-   * switch is found. Allocates nothing (beyond what `out` grows by).
+   * Writes to out[0..n) (returns n) the slices, each once, with an entry at `inPort` that grants
+   * read and whose match the packet satisfies: the slices of `collect`'s matches that may read,
+   * without ordering anything. Buckets needing no checks give their precomputed reader slices; a
+   * checked entry is only checked when its slice reads and is not found yet; stops once every
+   * reading slice of the switch is found. Allocates nothing (beyond what `out` grows by once).
    */
-  readers(inPort: number, values: readonly number[], present: number, out: Set<string>): void {
+  readers(inPort: number, values: readonly number[], present: number, out: string[]): number {
     const hits = this.probe(inPort, values, present);
-    if (hits === 0 || this.readerCount === 0) return;
+    if (hits === 0 || this.readerCount === 0) return 0;
     if (stamp === 0x7fffffff) {
       sliceStamps.fill(0);
       stamp = 0;
@@ -328,8 +328,8 @@ export class PacketIndex<E extends IndexEntry> {
         const id = runReaders[i]!;
         if (stamps[id] === now) continue;
         stamps[id] = now;
-        out.add(sliceNames[id]!);
-        if (++found === all) return;
+        out[found++] = sliceNames[id]!;
+        if (found === all) return found;
       }
     }
     const readerSlice = this.readerSlice;
@@ -341,12 +341,13 @@ export class PacketIndex<E extends IndexEntry> {
         const id = readerSlice[checks[j]!]!;
         if (id >= 0 && stamps[id] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
           stamps[id] = now;
-          out.add(sliceNames[id]!);
-          if (++found === all) return;
+          out[found++] = sliceNames[id]!;
+          if (found === all) return found;
         }
         j = end;
       }
     }
+    return found;
   }
 
   /**

@@ -1,4 +1,4 @@
-// readersOf (the packet-in's question: which slices may read this packet) against classifyPacket
+// readersOf and readersInto (the packet-in's question: which slices may read this packet) against classifyPacket
 // filtered on 'read', the linear scan and the naive oracle, on random rule sets with many
 // whole-port and eth_type-only rules, write-only entries, and adds and removes between lookups.
 import { describe, it } from 'node:test';
@@ -31,11 +31,15 @@ function viaClassify(c: FlowspaceClassifier, dpid: string, inPort: number, h: Pa
 
 function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: LinearClassifier, r: Rng, packets: number): void {
   const reused = new Set<string>();
+  const array: string[] = [];
   for (let i = 0; i < packets; i++) {
     const p = randomPacket(r);
     reused.clear();
     const got = sorted(c.readersOf(p.dpid, p.inPort, p.headers, reused));
     assert.deepEqual(got, viaClassify(c, p.dpid, p.inPort, p.headers));
+    // The reusable array holds the previous answer: only out[0..n) counts, each slice once.
+    const n = c.readersInto(p.dpid, p.inPort, p.headers, array);
+    assert.deepEqual(array.slice(0, n).sort(), got);
     assert.deepEqual(got, sorted(linear.readersOf(p.dpid, p.inPort, p.headers, new Set())));
     const oracle = new Set(live.filter((e) => e.permissions.includes('read') && naiveMatches(e, p.dpid, p.inPort, p.headers)).map((e) => e.slice));
     assert.deepEqual(got, sorted(oracle));
