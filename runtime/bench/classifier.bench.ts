@@ -118,7 +118,10 @@ function benchOne(n: number): Row {
 
   const linearSamples = Math.max(200, Math.floor(20_000_000 / n));
   // classifyPacket and readersOf alternate (best of two each), so load on a shared machine hits both alike.
-  const best = (x: { wall: number; cpu: number }, y: { wall: number; cpu: number }) => ({ wall: Math.max(x.wall, y.wall), cpu: Math.max(x.cpu, y.cpu) });
+  const best = (x: { wall: number; cpu: number }, y: { wall: number; cpu: number }) => ({
+    wall: Math.max(x.wall, y.wall),
+    cpu: Math.max(x.cpu, y.cpu),
+  });
   let packetIndexed = rate(200_000, pkt(c));
   let readersIndexed = rate(200_000, rdInto);
   let readersSet = rate(200_000, rd(c));
@@ -142,7 +145,15 @@ function benchOne(n: number): Row {
     const b = pkt(linear)(i).map((e) => e.id);
     matched += a.length;
     if (a.join() !== b.join()) mismatches++;
-    const fromList = [...new Set(pkt(c)(i).filter((e) => e.permissions.includes('read')).map((e) => e.slice))].sort().join();
+    const fromList = [
+      ...new Set(
+        pkt(c)(i)
+          .filter((e) => e.permissions.includes('read'))
+          .map((e) => e.slice),
+      ),
+    ]
+      .sort()
+      .join();
     const into = array.slice(0, rdInto(i)).sort().join();
     if ([...rd(c)(i)].sort().join() !== fromList || [...rd(linear)(i)].sort().join() !== fromList || into !== fromList) mismatches++;
   }

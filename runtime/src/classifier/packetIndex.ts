@@ -460,7 +460,13 @@ function passes(checks: Float64Array, from: number, end: number, values: readonl
   for (let r = from; r < end; r += 4) {
     const v = values[checks[r + 1]!]!;
     const op = checks[r]!;
-    if (op === CHECK_EQ ? v !== checks[r + 2] : op === CHECK_PREFIX ? (v ^ checks[r + 2]!) >>> checks[r + 3]! !== 0 : v < checks[r + 2]! || v > checks[r + 3]!)
+    if (
+      op === CHECK_EQ
+        ? v !== checks[r + 2]
+        : op === CHECK_PREFIX
+          ? (v ^ checks[r + 2]!) >>> checks[r + 3]! !== 0
+          : v < checks[r + 2]! || v > checks[r + 3]!
+    )
       return false;
   }
   return true;

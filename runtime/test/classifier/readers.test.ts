@@ -23,7 +23,12 @@ function entries(r: Rng, n: number, firstId: number): FlowspaceEntry[] {
 const sorted = (s: Set<string>): string[] => [...s].sort();
 
 /** The current code's answer: every slice of a matching entry granting read. */
-function viaClassify(c: FlowspaceClassifier, dpid: string, inPort: number, h: Parameters<FlowspaceClassifier['classifyPacket']>[2]): string[] {
+function viaClassify(
+  c: FlowspaceClassifier,
+  dpid: string,
+  inPort: number,
+  h: Parameters<FlowspaceClassifier['classifyPacket']>[2],
+): string[] {
   const out = new Set<string>();
   for (const e of c.classifyPacket(dpid, inPort, h)) if (e.permissions.includes('read')) out.add(e.slice);
   return sorted(out);
@@ -41,7 +46,9 @@ function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: Lin
     const n = c.readersInto(p.dpid, p.inPort, p.headers, array);
     assert.deepEqual(array.slice(0, n).sort(), got);
     assert.deepEqual(got, sorted(linear.readersOf(p.dpid, p.inPort, p.headers, new Set())));
-    const oracle = new Set(live.filter((e) => e.permissions.includes('read') && naiveMatches(e, p.dpid, p.inPort, p.headers)).map((e) => e.slice));
+    const oracle = new Set(
+      live.filter((e) => e.permissions.includes('read') && naiveMatches(e, p.dpid, p.inPort, p.headers)).map((e) => e.slice),
+    );
     assert.deepEqual(got, sorted(oracle));
   }
 }
@@ -101,7 +108,8 @@ describe('readersOf', () => {
       assert.deepEqual(sorted(c.readersOf('00000000000000aa', p.inPort, p.headers, new Set())), []);
     }
     const writers = Classifier.build(es.map((e) => ({ ...e, permissions: ['write'] as Permission[] }))).classifier;
-    for (const dpid of DPIDS) for (const port of PORTS) assert.equal(writers.readersOf(dpid, port, { eth_type: 0x0800 }, new Set()).size, 0);
+    for (const dpid of DPIDS)
+      for (const port of PORTS) assert.equal(writers.readersOf(dpid, port, { eth_type: 0x0800 }, new Set()).size, 0);
     assert.ok(writers.classifyPacket(DPIDS[0]!, PORTS[0]!, { eth_type: 0x0800 }).length > 0);
   });
 });
