@@ -1,6 +1,7 @@
 // The flowspace classifier: entries indexed by dpid, then by in-port (with the any-port list
 // beside each port), then by tuple-space search over the header fields. Used for every
-// packet-in (readersOf: the slices that may read it; classifyPacket: the entries in order) and every tenant flow-mod (entriesForMatch).
+// packet-in (readersOf: the slices that may read it; classifyPacket: the entries in order) and
+// every tenant flow-mod (entriesForMatch).
 import type { DpidHex, FlowspaceEntry, Match, Permission } from '@dfvisor/grammar';
 import type { ClassifierError } from './errors.js';
 import { intersectCompiled } from './intersect.js';
