@@ -1,6 +1,7 @@
 // The flowspace classifier: entries indexed by dpid, then by in-port (with the any-port list
 // beside each port), then by tuple-space search over the header fields. Used for every
-// packet-in (classifyPacket) and every tenant flow-mod (entriesForMatch).
+// packet-in (readersOf: the slices that may read it; classifyPacket: the entries in order) and
+// every tenant flow-mod (entriesForMatch).
 import type { DpidHex, FlowspaceEntry, Match, Permission } from '@dfvisor/grammar';
 import type { ClassifierError } from './errors.js';
 import { intersectCompiled } from './intersect.js';
@@ -9,7 +10,8 @@ import { normalizeInto, type NormalizedPacket, type PacketHeaders } from './pack
 import { SLOT_COUNT } from './fields.js';
 import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
-import { MatchSink } from './packetIndex.js';
+import { MatchSink } from './matchSink.js';
+import { PacketIndex } from './packetIndex.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
 import { indexNewEntry, isIndexError } from './validate.js';
 
@@ -18,6 +20,8 @@ class SwitchRules {
   readonly byPort = new Map<number, TupleSpace>();
   readonly anyPort: TupleSpace;
   size = 0;
+  /** Every location compiled for packet lookups; dropped on every change, rebuilt on the next lookup. */
+  private packets: PacketIndex<IndexedEntry> | null = null;
 
   constructor(private readonly keyMask: number) {
     this.anyPort = new TupleSpace(keyMask);
@@ -25,6 +29,7 @@ class SwitchRules {
 
   add(e: IndexedEntry): void {
     const port = e.entry.inPort;
+    this.packets = null;
     if (port === null) this.anyPort.add(e);
     else {
       let s = this.byPort.get(port);
@@ -36,12 +41,31 @@ class SwitchRules {
 
   remove(e: IndexedEntry): void {
     const port = e.entry.inPort;
+    this.packets = null;
     if (port === null) this.anyPort.remove(e);
     else {
       const s = this.byPort.get(port);
       if (s && s.remove(e) && s.size === 0) this.byPort.delete(port);
     }
     this.size--;
+  }
+
+  /** Compiles the packet index now if a change dropped it (else the next lookup does). */
+  prepare(): PacketIndex<IndexedEntry> {
+    return (this.packets ??= new PacketIndex([
+      ...[...this.byPort].map(([port, space]) => space.packetInput(port)),
+      this.anyPort.packetInput(null),
+    ]));
+  }
+
+  /** Puts the entries matching a normalized packet at `inPort` into `out` (sorted runs). */
+  collectPacket(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
+    (this.packets ?? this.prepare()).collect(inPort, values, present, out);
+  }
+
+  /** Writes to out[0..n) (returns n) the slices with a matching entry at `inPort` that grants read. */
+  readersPacket(inPort: number, values: readonly number[], present: number, out: string[]): number {
+    return (this.packets ?? this.prepare()).readers(inPort, values, present, out);
   }
 
   /** The tuple spaces a query at `inPort` (null: every port) must look at. */
@@ -92,6 +116,8 @@ export class Classifier implements FlowspaceClassifier {
    */
   private readonly bySlice = new Map<string, Map<DpidHex, IndexedEntry[]>>();
   private readonly scratch = new Array<number>(SLOT_COUNT).fill(-1);
+  /** Where readersOf collects before adding to its set. */
+  private readonly readerScratch: string[] = [];
 
   constructor(options: ClassifierOptions = {}) {
     const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
@@ -155,10 +181,7 @@ export class Classifier implements FlowspaceClassifier {
    * single add or remove the next lookup at that location does).
    */
   prepare(): void {
-    for (const sw of this.all.bySwitch.values()) {
-      sw.anyPort.prepare();
-      for (const s of sw.byPort.values()) s.prepare();
-    }
+    for (const sw of this.all.bySwitch.values()) sw.prepare();
   }
 
   /** Removes the entry with this id; false when there is none. */
@@ -217,6 +240,28 @@ export class Classifier implements FlowspaceClassifier {
     return classifyAt(sw, inPort, this.scratch, present);
   }
 
+  /**
+   * Adds to `out` (and returns it) every slice with an entry matching the packet that grants
+   * read: the slices of classifyPacket's entries that include 'read', computed without listing
+   * or ordering the entries (the packet-in's question). Allocates nothing but what `out` grows by.
+   */
+  readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string> {
+    const n = this.readersInto(dpid, inPort, headers, this.readerScratch);
+    for (let i = 0; i < n; i++) out.add(this.readerScratch[i]!);
+    return out;
+  }
+
+  /**
+   * readersOf into a reusable array: writes the slices to out[0..n), each once, and returns n
+   * (what lies beyond n is stale). Allocates nothing once `out` has grown to the answer's size.
+   */
+  readersInto(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: string[]): number {
+    const sw = this.all.bySwitch.get(dpid);
+    if (!sw) return 0;
+    const present = normalizeInto(headers, this.scratch);
+    return sw.readersPacket(inPort, this.scratch, present, out);
+  }
+
   /** classifyPacket for headers already in normal form (normalize once, classify many times). */
   classifyNormalized(dpid: DpidHex, inPort: number, packet: NormalizedPacket): FlowspaceEntry[] {
     const sw = this.all.bySwitch.get(dpid);
@@ -267,14 +312,10 @@ const sink = new MatchSink();
 /** The entries of one switch matching a normalized packet at `inPort`, in classifier order. */
 function classifyAt(sw: SwitchRules, inPort: number, values: readonly number[], present: number): FlowspaceEntry[] {
   sink.reset();
-  const port = sw.byPort.get(inPort);
-  if (port) port.collectPacket(values, present, sink);
-  sw.anyPort.collectPacket(values, present, sink);
-  const n = sink.n;
-  if (n > 1 && sink.exact) sink.sort();
-  const out = sink.items.slice(0, n);
+  sw.collectPacket(inPort, values, present, sink);
+  const out = sink.result();
   // An id without an exact order key: ordered by comparison.
-  if (n > 1 && !sink.exact) out.sort(compareEntries);
+  if (!sink.exact && out.length > 1) out.sort(compareEntries);
   return out;
 }
 

@@ -51,3 +51,12 @@ export function passes(check: readonly number[], values: readonly number[]): boo
   }
   return true;
 }
+
+/**
+ * Writes the exact values and masked prefix words of check records at their slots (what a tuple
+ * hashes; other slots are left as they were, and a tuple never reads them); returns `into`.
+ */
+export function vectorInto(check: readonly number[], into: number[]): number[] {
+  for (let r = 0; r < check.length; r += 4) if (check[r] === EQ || check[r] === PREFIX) into[check[r + 1]!] = check[r + 2]!;
+  return into;
+}

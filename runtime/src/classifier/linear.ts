@@ -54,6 +54,16 @@ export class LinearClassifier implements FlowspaceClassifier {
     return out.sort(compareEntries);
   }
 
+  readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string> {
+    const p = normalizePacket(headers);
+    for (const e of this.list) {
+      const en = e.entry;
+      if (en.dpid !== dpid || (en.inPort !== null && en.inPort !== inPort)) continue;
+      if (en.permissions.includes('read') && matchesPacket(e.compiled, p.values, p.present)) out.add(en.slice);
+    }
+    return out;
+  }
+
   entriesForMatch(dpid: DpidHex, inPort: number | null, match: Match, filter: EntryFilter = {}): HitsResult {
     const q = compileMatch(match);
     if (isCompileError(q)) return { ok: false, error: q };

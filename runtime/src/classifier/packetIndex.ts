@@ -1,280 +1,473 @@
-// A tuple space compiled for packet lookups: what a lookup reads lies in one block of memory seen
-// through two typed arrays (per tuple its filter fields and hash terms, a Bloom filter, one
-// open-addressing table, then the entries' check records with their order keys), so a packet-in
-// touches a few cache lines per location instead of a map, a generated function and a bucket
-// object per tuple, and never an entry object: matches go into a MatchSink as (order key, result)
-// pairs, sorted there on the keys. Entries sharing a key are stored in order. Built from the
-// tuple space's entries on the first lookup after a change (the owner drops it on every add and
-// remove); holds no state of its own.
+// A switch's tuple spaces compiled for packet lookups. Every location of the switch (each in-port,
+// and the rules for any port) is one segment of one block of memory seen through an Int32Array
+// (a directory of in-ports, then per segment its tuple ids, a Bloom filter and an open-addressing
+// table), with the entries' check records and order keys in one Float64Array and what they return
+// in one list, so a packet-in follows no chain of per-location objects (each a likely cache miss)
+// and never touches an entry object. The tuples' descriptions are shared by every location
+// (tupleCatalog.ts) and stay in cache. Tuples differing only in prefix levels are merged first
+// when buckets stay small (coarsen.ts), so a packet probes fewer of them. A lookup first computes
+// every probe's filter position, then reads the filter bits, then the table slots of those that
+// pass: the loads of one phase do not wait on each other. Entries sharing a key are stored in
+// order, so each bucket's matches are one sorted run of (order key, result) pairs in a MatchSink,
+// which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
+// (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
+// `readers` answers the proxy's question (which slices may read this packet) from the same probes
+// without ordering anything: per no-check bucket its reader slices are precomputed, and it stops
+// once every reading slice of the switch is found.
+// Built from the switch's entries on the first lookup after a change (the owner drops it on every
+// add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
-import { FIELD_ID, FIELDS, wordBits } from './fields.js';
-import { CHECK_EQ, CHECK_PREFIX } from './flatCheck.js';
+import { FIELD_ID, FIELDS } from './fields.js';
+import { CHECK_EQ, CHECK_PREFIX, vectorInto } from './flatCheck.js';
+import { coarsen } from './coarsen.js';
+import type { MatchSink } from './matchSink.js';
+import { CATALOG, HIGH, LOW, TUPLE_STRIDE, mix, type IndexTuple } from './tupleCatalog.js';
 
-/** What the packet index needs of a tuple (see tupleSpace.ts). */
-export interface IndexTuple {
-  required: number;
-  ethType: number;
-  ipProto: number;
-  parts: ReadonlyArray<{ kind: number; slot: number; len: number }>;
-}
+export type { IndexTuple } from './tupleCatalog.js';
 
-/** What it needs of an entry: presence bits, the flat check, its order key and what a match returns. */
+/** What it needs of an entry: the flat check, its order key and what a match returns. */
 export interface IndexEntry {
-  required: number;
   check: number[];
   /** Smaller first (order.ts orderKey); NaN when the entry has no exact key. */
   order: number;
   entry: FlowspaceEntry;
 }
 
-/**
- * Where lookups put their matches: order keys and results side by side, reused by every lookup
- * (lookups are synchronous). `sort()` puts the first `n` in key order; `exact` is false when a
- * match had no exact key (the caller then orders by comparison).
- */
-export class MatchSink {
-  keys = new Float64Array(64);
-  items: FlowspaceEntry[] = [];
-  n = 0;
-  exact = true;
-
-  reset(): void {
-    this.n = 0;
-    this.exact = true;
-  }
-
-  push(key: number, item: FlowspaceEntry): void {
-    const n = this.n;
-    if (n === this.keys.length) {
-      const k = new Float64Array(n * 2);
-      k.set(this.keys);
-      this.keys = k;
-    }
-    if (Number.isNaN(key)) this.exact = false;
-    this.keys[n] = key;
-    this.items[n] = item;
-    this.n = n + 1;
-  }
-
-  /** Sorts the first n by key (insertion sort: matches arrive in a few sorted runs; a library sort past 256). */
-  sort(): void {
-    const keys = this.keys;
-    const items = this.items;
-    const n = this.n;
-    if (n > 256) {
-      const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]!);
-      const k2 = idx.map((i) => keys[i]!);
-      const i2 = idx.map((i) => items[i]!);
-      for (let i = 0; i < n; i++) {
-        keys[i] = k2[i]!;
-        items[i] = i2[i]!;
-      }
-      return;
-    }
-    for (let i = 1; i < n; i++) {
-      const k = keys[i]!;
-      if (keys[i - 1]! <= k) continue;
-      const e = items[i]!;
-      let j = i - 1;
-      while (j >= 0 && keys[j]! > k) {
-        keys[j + 1] = keys[j]!;
-        items[j + 1] = items[j]!;
-        j--;
-      }
-      keys[j + 1] = k;
-      items[j + 1] = e;
-    }
-  }
-}
-
-/** Hash term operations: the low 32 bits, the high 16 bits of a MAC, the top bits of a word. */
-const LOW = 0;
-const HIGH = 1;
-const TOP = 2;
-/** Part kinds, as tupleSpace.ts numbers them. */
-const SCALAR = 0;
-const V4 = 1;
-const MAC_SLOTS = new Set([FIELDS[FIELD_ID.eth_src]!.slot, FIELDS[FIELD_ID.eth_dst]!.slot]);
 const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
-const TUPLE_STRIDE = 5; // required, ethType, ipProto, first term, end of terms
-const CHECK_HEAD = 4; // required, result index, record count, order key
-const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple, first entry, entry count
+const CHECK_HEAD = 3; // result index, record count, order key
+const RUN_HEAD = 3; // first result index, exact (1/0), offset of the run's reader slices
+const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks)
+
+/** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
+let probeKeys = new Int32Array(64);
+let probeTuples = new Int32Array(64);
+let probeBits = new Int32Array(64);
+/** Per probe: its segment's table offset and mask (a lookup probes two segments together). */
+let probeTables = new Int32Array(64);
+let probeMasks = new Int32Array(64);
+/** Per probe: its bit in the filter word at probeBits. */
+let probeBitNos = new Uint8Array(64);
+
+function reserveProbes(n: number): void {
+  if (n <= probeKeys.length) return;
+  let size = probeKeys.length;
+  while (size < n) size *= 2;
+  probeKeys = new Int32Array(size);
+  probeTuples = new Int32Array(size);
+  probeBits = new Int32Array(size);
+  probeTables = new Int32Array(size);
+  probeMasks = new Int32Array(size);
+  probeBitNos = new Uint8Array(size);
+}
+
+/** Keeps loads that only warm the cache from being optimised away. */
+const warmed = { value: 0 };
+
+/** Slice names as small numbers, process-wide (a few per plan): what readers() marks. */
+const sliceIds = new Map<string, number>();
+const sliceNames: string[] = [];
+/** Per slice id, the readers() call that last found it (lookups are synchronous: shared). */
+let sliceStamps = new Int32Array(16);
+let stamp = 0;
+
+function sliceId(name: string): number {
+  let id = sliceIds.get(name);
+  if (id === undefined) {
+    sliceIds.set(name, (id = sliceNames.length));
+    sliceNames.push(name);
+    if (id >= sliceStamps.length) {
+      const grown = new Int32Array(sliceStamps.length * 2);
+      grown.set(sliceStamps);
+      sliceStamps = grown;
+    }
+  }
+  return id;
+}
+
+/** The id of the slice an entry lets read the packet, or -1 when it does not grant read. */
+const readerOf = (e: FlowspaceEntry): number => (e.permissions.includes('read') ? sliceId(e.slice) : -1);
+
+/**
+ * An entry's check records without those the tuple's filter already decides: equality on the
+ * eth_type and ip_proto the tuple fixes (presence is the tuple's too: its entries share their fields).
+ */
+function residual(check: readonly number[], t: IndexTuple): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < check.length; r += 4) {
+    const op = check[r]!;
+    const slot = check[r + 1]!;
+    if (op === CHECK_EQ && ((slot === ETH_TYPE_SLOT && t.ethType >= 0) || (slot === IP_PROTO_SLOT && t.ipProto >= 0))) continue;
+    out.push(op, slot, check[r + 2]!, check[r + 3]!);
+  }
+  return out;
+}
 
 const byOrder = (x: IndexEntry, y: IndexEntry): number => (x.order === y.order ? 0 : x.order < y.order || Number.isNaN(y.order) ? -1 : 1);
 
-function mix(h: number, x: number): number {
-  h = Math.imul(h ^ x, 0x5bd1e995);
-  return h ^ (h >>> 15);
+interface Keyed<E> {
+  entry: E;
+  records: readonly number[];
 }
 
-/** The key of tuple `t` for a value vector holding every hashed field (30 bits, tuple-seeded). */
-function keyOf(tuples: Int32Array, terms: Int32Array, t: number, values: readonly number[]): number {
-  let h = Math.imul(t + 1, 0x9e3779b1);
-  for (let k = tuples[t * TUPLE_STRIDE + 3]!, end = tuples[t * TUPLE_STRIDE + 4]!; k < end; k += 3) {
-    const v = values[terms[k + 1]!]!;
-    const op = terms[k]!;
-    h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
-  }
-  return h & 0x3fffffff;
+/** What the index is built from: one location's tuples and, per tuple, its entries. */
+export interface LocationInput<E> {
+  /** The in-port, or null for the rules that apply at any port. */
+  port: number | null;
+  tuples: readonly IndexTuple[];
+  groups: ReadonlyArray<readonly E[]>;
+}
+
+const SEGMENT_HEAD = 5; // tuple count, filter shift, table mask, filter offset, table offset (then the tuple ids)
+const NO_SEGMENT = -1;
+const DIR_STRIDE = 3; // used (1), port (as Int32), segment offset
+
+/** The value vector hashes are computed on (build only: filled per entry from its check records). */
+const scratch: number[] = [];
+
+/** One location's segment before it is written: its tuples' ids, entries by key (in order) and sizes. */
+interface Plan<E> {
+  ids: number[];
+  byKey: Array<Map<number, Array<Keyed<E>>>>;
+  filterWords: number;
+  tableSlots: number;
+  checkCount: number;
+}
+
+function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
+  const { tuples, groups } = coarsen(loc.tuples, loc.groups);
+  const ids = tuples.map((t) => CATALOG.intern(t));
+  reserveProbes(2 * ids.length); // a lookup's two segments together
+  // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
+  const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
+    const keys = new Map<number, Array<Keyed<E>>>();
+    for (const entry of g) {
+      const k = CATALOG.keyOf(ids[t]!, vectorInto(entry.check, scratch));
+      const x = { entry, records: residual(entry.check, tuples[t]!) };
+      const list = keys.get(k);
+      if (list) list.push(x);
+      else keys.set(k, [x]);
+    }
+    return keys;
+  });
+  const count = byKey.reduce((a, m) => a + m.size, 0);
+  let tableSlots = 8;
+  while (tableSlots < count * 2) tableSlots *= 2;
+  let filterBits = 6;
+  while (1 << filterBits < count * 16) filterBits++;
+  let checkCount = 0;
+  byKey.forEach((keys, t) => {
+    const hashless = CATALOG.hashesNothing(ids[t]!);
+    for (const list of keys.values()) {
+      list.sort((x, y) => byOrder(x.entry, y.entry));
+      if (hashless && list.every((x) => x.records.length === 0)) checkCount += RUN_HEAD + list.length;
+      else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
+    }
+  });
+  return { ids, byKey, filterWords: 1 << (filterBits - 5), tableSlots, checkCount };
 }
 
 export class PacketIndex<E extends IndexEntry> {
-  /** Tuples, hash terms, filter and table, at the offsets below. */
+  /** The port directory (open addressing, DIR_STRIDE per slot), then the segments. */
   private readonly ints: Int32Array;
-  private readonly tuplesEnd: number;
-  private readonly termsAt: number;
-  private readonly filterAt: number;
-  private readonly tableAt: number;
-  private readonly mask: number;
-  /**
-   * A one-hash Bloom filter of the keys in the table, 16 bits per key: most probes miss, and the
-   * filter (small enough to stay in cache) turns away ~94 % of them before they touch the table.
-   */
-  private readonly filterShift: number;
+  private readonly portMask: number;
+  private readonly anyPort: number;
   /** What a match returns, by the index in the check records. */
   private readonly results: FlowspaceEntry[] = [];
   /**
-   * Per entry, side by side for the entries of one key (in order): required fields, index in
-   * `results`, record count, order key, then its flat check records (flatCheck.ts), so candidates
-   * are checked and sorted without touching their objects; Float64 because MACs are 48-bit.
+   * Per key, the entries of that key side by side, in order. A checked key: per entry its index
+   * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
+   * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
+   * index of its first result (the rest follow), 1 if every order key is exact (else 0), the
+   * offset of its reader slices in `runReaders`, then the order keys. Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
+  /** Per result (same index), the id of the slice it lets read, -1 when it does not grant read. */
+  private readonly readerSlice: Int32Array;
+  /** Per bucket needing no checks: how many distinct reader slices, then their ids. */
+  private readonly runReaders: Int32Array;
+  /** Distinct slices with a read entry anywhere in the switch: readers() stops when it has them all. */
+  private readonly readerCount: number;
 
-  /** @param groups per tuple (in `tuples` order), its entries with their constraint vectors. */
-  constructor(tuples: readonly IndexTuple[], groups: ReadonlyArray<ReadonlyArray<{ entry: E; vector: readonly number[] }>>) {
-    const terms: number[] = [];
-    const meta: number[] = [];
-    tuples.forEach((t) => {
-      meta.push(t.required, t.ethType, t.ipProto, terms.length);
-      for (const p of t.parts) {
-        if (p.kind === SCALAR) {
-          terms.push(LOW, p.slot, 0);
-          if (MAC_SLOTS.has(p.slot)) terms.push(HIGH, p.slot, 0);
-        } else if (p.kind === V4) {
-          terms.push(TOP, p.slot, 32 - p.len);
-        } else {
-          for (let w = 0; w < 4; w++) {
-            const bits = wordBits(p.len, w);
-            if (bits > 0) terms.push(TOP, p.slot + w, 32 - bits);
+  constructor(locations: ReadonlyArray<LocationInput<E>>) {
+    const ports = locations.filter((l) => l.port !== null).length;
+    let dir = 4;
+    while (dir < ports * 2) dir *= 2;
+    this.portMask = dir - 1;
+    // Sizes first, so the block and the checks are allocated once and written in place.
+    const plans = locations.map((loc) => plan(loc));
+    let intCount = dir * DIR_STRIDE;
+    let checkCount = 0;
+    for (const p of plans) {
+      intCount += SEGMENT_HEAD + p.ids.length + p.filterWords + p.tableSlots * SLOT_STRIDE;
+      checkCount += p.checkCount;
+    }
+    const a = (this.ints = new Int32Array(intCount));
+    const checks = (this.checks = new Float64Array(checkCount));
+    let at = dir * DIR_STRIDE;
+    let c = 0;
+    let anyPort = NO_SEGMENT;
+    const runReaders: number[] = [];
+    locations.forEach((loc, l) => {
+      const p = plans[l]!;
+      if (loc.port === null) anyPort = at;
+      else {
+        let i = loc.port & this.portMask;
+        while (a[i * DIR_STRIDE] !== 0) i = (i + 1) & this.portMask;
+        a[i * DIR_STRIDE] = 1;
+        a[i * DIR_STRIDE + 1] = loc.port | 0;
+        a[i * DIR_STRIDE + 2] = at;
+      }
+      const mask = p.tableSlots - 1;
+      const filterShift = 32 - Math.log2(p.filterWords * 32);
+      const filterAt = at + SEGMENT_HEAD + p.ids.length;
+      const tableAt = filterAt + p.filterWords;
+      a.set([p.ids.length, filterShift, mask, filterAt, tableAt], at);
+      a.set(p.ids, at + SEGMENT_HEAD);
+      p.byKey.forEach((keys, t) => {
+        // A tuple hashing nothing has one key, so its entries need only their own records.
+        const hashless = CATALOG.hashesNothing(p.ids[t]!);
+        for (const [k, list] of keys) {
+          const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
+          a[filterAt + (f >>> 5)] |= 1 << (f & 31);
+          let i = k & mask;
+          while (a[tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & mask;
+          const s = tableAt + i * SLOT_STRIDE;
+          a[s] = k + 1;
+          a[s + 1] = p.ids[t]!;
+          a[s + 2] = c;
+          if (hashless && list.every((x) => x.records.length === 0)) {
+            a[s + 3] = -list.length;
+            checks[c++] = this.results.length;
+            checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
+            checks[c++] = runReaders.length;
+            const readers = [...new Set(list.map((x) => readerOf(x.entry.entry)).filter((id) => id >= 0))];
+            runReaders.push(readers.length, ...readers);
+            for (const x of list) {
+              checks[c++] = x.entry.order;
+              this.results.push(x.entry.entry);
+            }
+            continue;
+          }
+          a[s + 3] = list.length;
+          for (const x of list) {
+            checks[c++] = this.results.length;
+            checks[c++] = x.records.length / 4;
+            checks[c++] = x.entry.order;
+            checks.set(x.records, c);
+            c += x.records.length;
+            this.results.push(x.entry.entry);
           }
         }
-      }
-      meta.push(terms.length);
+      });
+      at = tableAt + p.tableSlots * SLOT_STRIDE;
     });
-    const tupleArr = Int32Array.from(meta);
-    const termArr = Int32Array.from(terms);
-    // Group each tuple's entries by key; a key's entries sit side by side in `entries`.
-    const byKey: Array<Map<number, E[]>> = groups.map((g, t) => {
-      const keys = new Map<number, E[]>();
-      for (const { entry, vector } of g) {
-        const k = keyOf(tupleArr, termArr, t, vector);
-        const list = keys.get(k);
-        if (list) list.push(entry);
-        else keys.set(k, [entry]);
-      }
-      return keys;
-    });
-    const count = byKey.reduce((a, m) => a + m.size, 0);
-    let size = 8;
-    while (size < count * 2) size *= 2;
-    this.mask = size - 1;
-    let filterBits = 6;
-    while (1 << filterBits < count * 16) filterBits++;
-    this.filterShift = 32 - filterBits;
-    for (const keys of byKey) for (const list of keys.values()) list.sort(byOrder);
-    const checkCount = groups.reduce((a, g) => a + g.reduce((b, { entry }) => b + CHECK_HEAD + entry.check.length, 0), 0);
-    // One block of memory per location, in the order a lookup reads it: tuples, hash terms,
-    // filter, table, checks (a lookup on a cold location then streams adjacent lines).
-    const ints = meta.length + terms.length + (1 << (filterBits - 5)) + size * SLOT_STRIDE;
-    const buffer = new ArrayBuffer(Math.ceil(ints / 2) * 8 + checkCount * 8);
-    this.ints = new Int32Array(buffer, 0, ints);
-    this.tuplesEnd = meta.length;
-    this.termsAt = meta.length;
-    this.filterAt = this.termsAt + terms.length;
-    this.tableAt = this.filterAt + (1 << (filterBits - 5));
-    this.ints.set(tupleArr, 0);
-    // Term offsets in the tuple records are made absolute (into `ints`).
-    for (let m = 0; m < meta.length; m += TUPLE_STRIDE) {
-      this.ints[m + 3] = tupleArr[m + 3]! + this.termsAt;
-      this.ints[m + 4] = tupleArr[m + 4]! + this.termsAt;
-    }
-    this.ints.set(termArr, this.termsAt);
-    this.checks = new Float64Array(buffer, Math.ceil(ints / 2) * 8, checkCount);
-    const a = this.ints;
-    let c = 0;
-    byKey.forEach((keys, t) => {
-      for (const [k, list] of keys) {
-        const f = Math.imul(k, 0x9e3779b1) >>> this.filterShift;
-        a[this.filterAt + (f >>> 5)] |= 1 << (f & 31);
-        let i = k & this.mask;
-        while (a[this.tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & this.mask;
-        const s = this.tableAt + i * SLOT_STRIDE;
-        a[s] = k + 1;
-        a[s + 1] = t;
-        a[s + 2] = c;
-        a[s + 3] = list.length;
-        for (const e of list) {
-          this.checks[c++] = e.required;
-          this.checks[c++] = this.results.length;
-          this.checks[c++] = e.check.length / 4;
-          this.checks[c++] = e.order;
-          for (const x of e.check) this.checks[c++] = x;
-          this.results.push(e.entry);
-        }
-      }
-    });
+    this.anyPort = anyPort;
+    this.runReaders = Int32Array.from(runReaders);
+    this.readerSlice = Int32Array.from(this.results, readerOf);
+    this.readerCount = new Set([...this.readerSlice].filter((id) => id >= 0)).size;
   }
 
-  /** Puts the entries whose match the packet satisfies into `out` (unordered: out.sort() orders them). */
-  collect(values: readonly number[], present: number, out: MatchSink): void {
-    const a = this.ints;
-    const tableAt = this.tableAt;
-    const filterAt = this.filterAt;
-    const mask = this.mask;
-    const results = this.results;
+  /**
+   * Puts the entries at `inPort` whose match the packet satisfies into `out`, one sorted run per
+   * bucket (out.result() merges them). The in-port's segment and the any-port segment go through
+   * each phase together, and each phase only issues loads the next one reads, so the cache misses
+   * of a phase (a cold location costs one per filter word, table slot and bucket) overlap.
+   */
+  collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
+    const hits = this.probe(inPort, values, present);
     const checks = this.checks;
-    const filterShift = this.filterShift;
-    const ethType = values[ETH_TYPE_SLOT]!;
-    const ipProto = values[IP_PROTO_SLOT]!;
-    const absent = ~present;
-    for (let t = 0, m = 0; m < this.tuplesEnd; t++, m += TUPLE_STRIDE) {
-      if ((a[m]! & absent) !== 0) continue;
-      const et = a[m + 1]!;
-      if (et >= 0 && et !== ethType) continue;
-      const pr = a[m + 2]!;
-      if (pr >= 0 && pr !== ipProto) continue;
-      // The tuple's key (keyOf, inline: the term offsets here are absolute).
-      let h = Math.imul(t + 1, 0x9e3779b1);
-      for (let k = a[m + 3]!, end = a[m + 4]!; k < end; k += 3) {
-        const v = values[a[k + 1]!]!;
-        const op = a[k]!;
-        h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> a[k + 2]!);
+    const keys = probeKeys;
+    const tuples = probeTuples;
+    // 4. The buckets' entries.
+    const results = this.results;
+    for (let h = 0; h < hits; h++) {
+      const j0 = keys[h]!;
+      const n = tuples[h]!;
+      if (n < 0) {
+        out.addRun(checks, j0 + RUN_HEAD, results, checks[j0]!, -n, checks[j0 + 1] === 1);
+        continue;
       }
-      const k = h & 0x3fffffff;
-      const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
-      if ((a[filterAt + (f >>> 5)]! & (1 << (f & 31))) === 0) continue;
-      for (let i = k & mask; ; i = (i + 1) & mask) {
-        const s = tableAt + i * SLOT_STRIDE;
+      out.openRun();
+      for (let j = j0, left = n; left > 0; left--) {
+        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        if (passes(checks, j + CHECK_HEAD, end, values)) out.push(checks[j + 2]!, results[checks[j]!]!);
+        j = end;
+      }
+    }
+  }
+
+  /**
+   * Writes to out[0..n) (returns n) the slices, each once, with an entry at `inPort` that grants
+   * read and whose match the packet satisfies: the slices of `collect`'s matches that may read,
+   * without ordering anything. Buckets needing no checks give their precomputed reader slices; a
+   * checked entry is only checked when its slice reads and is not found yet; stops once every
+   * reading slice of the switch is found. Allocates nothing (beyond what `out` grows by once).
+   */
+  readers(inPort: number, values: readonly number[], present: number, out: string[]): number {
+    const hits = this.probe(inPort, values, present);
+    if (hits === 0 || this.readerCount === 0) return 0;
+    if (stamp === 0x7fffffff) {
+      sliceStamps.fill(0);
+      stamp = 0;
+    }
+    const now = ++stamp;
+    const stamps = sliceStamps;
+    const all = this.readerCount;
+    let found = 0;
+    const checks = this.checks;
+    const keys = probeKeys;
+    const tuples = probeTuples;
+    const runReaders = this.runReaders;
+    // Buckets needing no checks first: their slices cost nothing to find.
+    for (let h = 0; h < hits; h++) {
+      if (tuples[h]! >= 0) continue;
+      const r = checks[keys[h]! + 2]!;
+      for (let i = r + 1, end = i + runReaders[r]!; i < end; i++) {
+        const id = runReaders[i]!;
+        if (stamps[id] === now) continue;
+        stamps[id] = now;
+        out[found++] = sliceNames[id]!;
+        if (found === all) return found;
+      }
+    }
+    const readerSlice = this.readerSlice;
+    for (let h = 0; h < hits; h++) {
+      const n = tuples[h]!;
+      if (n < 0) continue;
+      for (let j = keys[h]!, left = n; left > 0; left--) {
+        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        const id = readerSlice[checks[j]!]!;
+        if (id >= 0 && stamps[id] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
+          stamps[id] = now;
+          out[found++] = sliceNames[id]!;
+          if (found === all) return found;
+        }
+        j = end;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
+   * `checks` and its entry count (negative: no checks); returns how many.
+   */
+  private probe(inPort: number, values: readonly number[], present: number): number {
+    const a = this.ints;
+    const mask = this.portMask;
+    let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0);
+    // Ports are 32-bit unsigned: stored as Int32 (anything else has no rules of its own).
+    if (inPort >>> 0 === inPort) {
+      const port = inPort | 0;
+      for (let i = port & mask; a[i * DIR_STRIDE] !== 0; i = (i + 1) & mask) {
+        if (a[i * DIR_STRIDE + 1] === port) {
+          probes = this.keys(a[i * DIR_STRIDE + 2]!, values, present, probes);
+          break;
+        }
+      }
+    }
+    if (probes === 0) return 0;
+    const keys = probeKeys;
+    const tuples = probeTuples;
+    const bits = probeBits;
+    const tables = probeTables;
+    const masks = probeMasks;
+    const bitNos = probeBitNos;
+    // 2. The filter bits; those that pass are kept in place, and the first table slot of each is loaded.
+    let kept = 0;
+    let w = 0;
+    for (let p = 0; p < probes; p++) {
+      if ((a[bits[p]!]! & (1 << bitNos[p]!)) === 0) continue;
+      const slot = tables[p]! + (keys[p]! & masks[p]!) * SLOT_STRIDE;
+      keys[kept] = keys[p]!;
+      tuples[kept] = tuples[p]!;
+      tables[kept] = tables[p]!;
+      masks[kept] = masks[p]!;
+      bits[kept] = slot;
+      w ^= a[slot]!;
+      kept++;
+    }
+    // 3. The table slots: each bucket found is kept (offset, count) and its first record loaded.
+    const checks = this.checks;
+    let hits = 0;
+    for (let p = 0; p < kept; p++) {
+      const k = keys[p]!;
+      const id = tuples[p]!;
+      const tableAt = tables[p]!;
+      const m = masks[p]!;
+      for (let s = bits[p]!; ; s = tableAt + (((s - tableAt) / SLOT_STRIDE + 1) & m) * SLOT_STRIDE) {
         const stored = a[s]!;
         if (stored === 0) break;
-        if (stored !== k + 1 || a[s + 1] !== t) continue;
-        for (let j = a[s + 2]!, n = a[s + 3]!; n > 0; n--) {
-          const end = j + CHECK_HEAD + checks[j + 2]! * 4;
-          let ok = (checks[j]! & absent) === 0;
-          for (let r = j + CHECK_HEAD; ok && r < end; r += 4) {
-            const v = values[checks[r + 1]!]!;
-            const op = checks[r]!;
-            if (op === CHECK_EQ) ok = v === checks[r + 2];
-            else if (op === CHECK_PREFIX) ok = (v ^ checks[r + 2]!) >>> checks[r + 3]! === 0;
-            else ok = v >= checks[r + 2]! && v <= checks[r + 3]!;
-          }
-          if (ok) out.push(checks[j + 3]!, results[checks[j + 1]!]!);
-          j = end;
-        }
+        if (stored !== k + 1 || a[s + 1] !== id) continue;
+        keys[hits] = a[s + 2]!;
+        tuples[hits] = a[s + 3]!;
+        w += checks[a[s + 2]!]!;
+        hits++;
         break;
       }
     }
+    warmed.value = w;
+    return hits;
   }
+
+  /**
+   * 1. The keys of the segment's tuples the packet can match (tuple descriptions are shared and
+   * cached), appended to the probes from `probes` on; returns the new count.
+   */
+  private keys(at: number, values: readonly number[], present: number, probes: number): number {
+    const a = this.ints;
+    const meta = CATALOG.meta;
+    const terms = CATALOG.terms;
+    const filterShift = a[at + 1]!;
+    const mask = a[at + 2]!;
+    const filterAt = a[at + 3]!;
+    const tableAt = a[at + 4]!;
+    const ethType = values[ETH_TYPE_SLOT]!;
+    const ipProto = values[IP_PROTO_SLOT]!;
+    const absent = ~present;
+    for (let i = at + SEGMENT_HEAD, end = i + a[at]!; i < end; i++) {
+      const id = a[i]!;
+      const m = id * TUPLE_STRIDE;
+      if ((meta[m]! & absent) !== 0) continue;
+      const et = meta[m + 1]!;
+      if (et >= 0 && et !== ethType) continue;
+      const pr = meta[m + 2]!;
+      if (pr >= 0 && pr !== ipProto) continue;
+      let h = Math.imul(id + 1, 0x9e3779b1);
+      for (let k = meta[m + 3]!, end = meta[m + 4]!; k < end; k += 3) {
+        const v = values[terms[k + 1]!]!;
+        const op = terms[k]!;
+        h = mix(h, op === LOW ? v >>> 0 : op === HIGH ? (v / 4294967296) >>> 0 : v >>> terms[k + 2]!);
+      }
+      const k = h & 0x3fffffff;
+      probeKeys[probes] = k;
+      probeTuples[probes] = id;
+      const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
+      probeBits[probes] = filterAt + (f >>> 5);
+      probeBitNos[probes] = f & 31;
+      probeTables[probes] = tableAt;
+      probeMasks[probes] = mask;
+      probes++;
+    }
+    return probes;
+  }
+}
+
+/** Whether the packet's values pass the flat check records checks[from..end). */
+function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {
+  for (let r = from; r < end; r += 4) {
+    const v = values[checks[r + 1]!]!;
+    const op = checks[r]!;
+    if (
+      op === CHECK_EQ
+        ? v !== checks[r + 2]
+        : op === CHECK_PREFIX
+          ? (v ^ checks[r + 2]!) >>> checks[r + 3]! !== 0
+          : v < checks[r + 2]! || v > checks[r + 3]!
+    )
+      return false;
+  }
+  return true;
 }

@@ -6,12 +6,12 @@
 // A lookup costs one hash probe per tuple, not one test per rule. A rule's exact eth_type and
 // ip_proto are part of its tuple's identity, not of the hash: a packet skips every tuple whose
 // fixed eth_type/ip_proto differs from its own with two integer compares (no hash, no probe).
-// Packet lookups read the same tuples compiled into typed arrays (packetIndex.ts); flow-mod
-// queries and updates use the map of buckets here.
+// Packet lookups read the same tuples compiled into typed arrays, one block per switch
+// (packetIndex.ts); flow-mod queries and updates use the map of buckets here.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
 import { FIELD_ID, FIELDS, SLOT_COUNT, wordBits } from './fields.js';
 import type { CompiledMatch } from './match.js';
-import { type MatchSink, PacketIndex } from './packetIndex.js';
+import type { LocationInput } from './packetIndex.js';
 
 /** A flowspace entry with its compiled match, shared by every index that holds it. */
 export interface IndexedEntry {
@@ -211,8 +211,6 @@ export class TupleSpace {
   private list: Tuple[] = [];
   private count = 0;
   private nextSalt = 1;
-  /** The same rules compiled for packet lookups; dropped on every change, rebuilt on the next lookup. */
-  private packets: PacketIndex<IndexedEntry> | null = null;
 
   /** @param keyMask the bits of the hash used as key (tests use few bits to force collisions). */
   constructor(private readonly keyMask = 0x3fffffff) {}
@@ -221,14 +219,14 @@ export class TupleSpace {
     this.list = list;
   }
 
-  private buildPacketIndex(): PacketIndex<IndexedEntry> {
+  /** What the packet index of this location's switch is built from (packetIndex.ts). */
+  packetInput(port: number | null): LocationInput<IndexedEntry> {
     const at = new Map(this.list.map((t, i) => [t, i]));
-    const groups = this.list.map(() => [] as Array<{ entry: IndexedEntry; vector: number[] }>);
+    const groups = this.list.map(() => [] as IndexedEntry[]);
     for (let b of this.buckets.values()) {
-      for (; b !== undefined; b = b.next!)
-        for (const e of b.entries) groups[at.get(b.tuple)!]!.push({ entry: e, vector: constraintVector(e.compiled) });
+      for (; b !== undefined; b = b.next!) for (const e of b.entries) groups[at.get(b.tuple)!]!.push(e);
     }
-    return new PacketIndex(this.list, groups);
+    return { port, tuples: this.list, groups };
   }
 
   get size(): number {
@@ -262,7 +260,6 @@ export class TupleSpace {
     }
     const key = (t.hash(constraintVector(e.compiled)) ^ t.salt) & this.keyMask;
     const b = this.find(t, key);
-    this.packets = null;
     if (b) b.entries.push(e);
     else this.buckets.set(key, { tuple: t, entries: [e], next: this.buckets.get(key) });
     t.size++;
@@ -277,7 +274,6 @@ export class TupleSpace {
     const b = this.find(t, key);
     const i = b ? b.entries.indexOf(e) : -1;
     if (!b || i < 0) return false;
-    this.packets = null;
     b.entries.splice(i, 1);
     if (b.entries.length === 0) this.unlink(key, b);
     t.size--;
@@ -299,16 +295,6 @@ export class TupleSpace {
     let b = head;
     while (b.next !== target) b = b.next!;
     b.next = target.next;
-  }
-
-  /** Compiles the packet index now if a change dropped it (else the next lookup does). */
-  prepare(): void {
-    this.packets ??= this.buildPacketIndex();
-  }
-
-  /** Puts the entries whose match the packet satisfies into `out` (unordered). */
-  collectPacket(values: readonly number[], present: number, out: MatchSink): void {
-    (this.packets ??= this.buildPacketIndex()).collect(values, present, out);
   }
 
   /**

@@ -27,6 +27,8 @@ export interface FlowspaceClassifier {
   remove(id: number): boolean;
   /** Matching entries for a packet at (dpid, inPort), priority high to low, ties by id. */
   classifyPacket(dpid: DpidHex, inPort: number, headers: PacketHeaders): FlowspaceEntry[];
+  /** Adds to `out` (and returns it) the slices of the matching entries that grant read. */
+  readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string>;
   /** Entries at (dpid, inPort or any port) whose match intersects `match`, same order. */
   entriesForMatch(dpid: DpidHex, inPort: number | null, match: Match, filter?: EntryFilter): HitsResult;
 }

@@ -95,7 +95,7 @@ export class SwitchDirection {
     const views = s.views;
     if (!views) return out;
     try {
-      for (const e of views.classifier.classifyPacket(s.dpid, inPort, headers)) if (e.permissions.includes('read')) out.add(e.slice);
+      views.classifier.readersOf(s.dpid, inPort, headers, out);
     } catch (err) {
       countFallback('classifier', 'error');
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');

@@ -1,0 +1,115 @@
+// readersOf and readersInto (the packet-in's question: which slices may read this packet) against classifyPacket
+// filtered on 'read', the linear scan and the naive oracle, on random rule sets with many
+// whole-port and eth_type-only rules, write-only entries, and adds and removes between lookups.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FlowspaceEntry, Permission } from '@dfvisor/grammar';
+import { Classifier, LinearClassifier, type FlowspaceClassifier } from '../../src/classifier/index.js';
+import { DPIDS, PORTS, pick, randomEntries, randomPacket, rng, type Rng } from './gen.js';
+import { naiveMatches } from './oracle.js';
+
+const SLICES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+const PERMISSIONS: Permission[][] = [['read'], ['read', 'write'], ['write'], ['write']];
+
+/** Random entries re-dealt over more slices, a share write-only, and some matching a whole port or one eth_type. */
+function entries(r: Rng, n: number, firstId: number): FlowspaceEntry[] {
+  return randomEntries(r, n, firstId).map((e) => {
+    const shape = r();
+    const match = shape < 0.25 ? {} : shape < 0.35 ? { eth_type: pick(r, [0x0800, 0x0806, 0x86dd]) } : e.match;
+    return { ...e, slice: pick(r, SLICES), permissions: pick(r, PERMISSIONS), match };
+  });
+}
+
+const sorted = (s: Set<string>): string[] => [...s].sort();
+
+/** The current code's answer: every slice of a matching entry granting read. */
+function viaClassify(
+  c: FlowspaceClassifier,
+  dpid: string,
+  inPort: number,
+  h: Parameters<FlowspaceClassifier['classifyPacket']>[2],
+): string[] {
+  const out = new Set<string>();
+  for (const e of c.classifyPacket(dpid, inPort, h)) if (e.permissions.includes('read')) out.add(e.slice);
+  return sorted(out);
+}
+
+function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: LinearClassifier, r: Rng, packets: number): void {
+  const reused = new Set<string>();
+  const array: string[] = [];
+  for (let i = 0; i < packets; i++) {
+    const p = randomPacket(r);
+    reused.clear();
+    const got = sorted(c.readersOf(p.dpid, p.inPort, p.headers, reused));
+    assert.deepEqual(got, viaClassify(c, p.dpid, p.inPort, p.headers));
+    // The reusable array holds the previous answer: only out[0..n) counts, each slice once.
+    const n = c.readersInto(p.dpid, p.inPort, p.headers, array);
+    assert.deepEqual(array.slice(0, n).sort(), got);
+    assert.deepEqual(got, sorted(linear.readersOf(p.dpid, p.inPort, p.headers, new Set())));
+    const oracle = new Set(
+      live.filter((e) => e.permissions.includes('read') && naiveMatches(e, p.dpid, p.inPort, p.headers)).map((e) => e.slice),
+    );
+    assert.deepEqual(got, sorted(oracle));
+  }
+}
+
+describe('readersOf', () => {
+  it('agrees with classifyPacket filtered on read, the linear scan and the oracle (16 seeds × 1 500 packets)', () => {
+    let nonEmpty = 0;
+    let partial = 0;
+    for (let seed = 1; seed <= 16; seed++) {
+      const r = rng(1000 + seed);
+      const es = entries(r, 50 + seed * 40, 1);
+      const c = Classifier.build(es, { hashBits: seed % 3 === 0 ? 2 : 30 }).classifier;
+      const linear = LinearClassifier.build(es).classifier;
+      assertAgree(c, es, linear, r, 1500);
+      for (let i = 0; i < 300; i++) {
+        const p = randomPacket(r);
+        const n = c.readersOf(p.dpid, p.inPort, p.headers, new Set()).size;
+        if (n > 0) nonEmpty++;
+        if (n > 0 && n < SLICES.length) partial++;
+      }
+    }
+    // The draws exercise both answers that stop early (every slice) and answers that cannot.
+    assert.ok(nonEmpty > 1000 && partial > 500, `${nonEmpty} non-empty, ${partial} partial`);
+  });
+
+  it('stays equal to the linear scan while entries come and go between lookups', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = rng(2000 + seed);
+      const pool = entries(r, 400, 1);
+      const c = new Classifier({ hashBits: seed % 2 === 0 ? 3 : 30 });
+      const live = new Map<number, FlowspaceEntry>();
+      for (let step = 0; step < 40; step++) {
+        for (let k = 0; k < 12; k++) {
+          const e = pick(r, pool);
+          if (live.has(e.id) && r() < 0.5) {
+            assert.equal(c.remove(e.id), true);
+            live.delete(e.id);
+          } else if (!live.has(e.id)) {
+            assert.equal(c.add(e), null);
+            live.set(e.id, e);
+          }
+        }
+        const es = [...live.values()];
+        assertAgree(c, es, LinearClassifier.build(es).classifier, r, 60);
+      }
+    }
+  });
+
+  it('adds to the set it is given and answers nothing for unknown switches or readers-free switches', () => {
+    const r = rng(3);
+    const es = entries(r, 300, 1);
+    const c = Classifier.build(es).classifier;
+    for (let i = 0; i < 500; i++) {
+      const p = randomPacket(r);
+      const out = c.readersOf(p.dpid, p.inPort, p.headers, new Set(['zed']));
+      assert.deepEqual(sorted(out), [...viaClassify(c, p.dpid, p.inPort, p.headers), 'zed'].sort());
+      assert.deepEqual(sorted(c.readersOf('00000000000000aa', p.inPort, p.headers, new Set())), []);
+    }
+    const writers = Classifier.build(es.map((e) => ({ ...e, permissions: ['write'] as Permission[] }))).classifier;
+    for (const dpid of DPIDS)
+      for (const port of PORTS) assert.equal(writers.readersOf(dpid, port, { eth_type: 0x0800 }, new Set()).size, 0);
+    assert.ok(writers.classifyPacket(DPIDS[0]!, PORTS[0]!, { eth_type: 0x0800 }).length > 0);
+  });
+});
