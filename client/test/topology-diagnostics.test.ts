@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { runtimeTopologyOf } from '../src/views/topology-diagnostics.js';
-import type { TopologyCheck } from '../src/api/types.js';
+import type { TopologyCheck, VirtualLink } from '../src/api/types.js';
 
 const end = (sw: string, port: number) => ({ switch: sw, dpid: `000000000000000${sw.slice(1)}`, port });
 const check: TopologyCheck = {
@@ -49,4 +49,31 @@ test('nothing to judge: no discovery, not settled, off, or no network', () => {
   assert.equal(runtimeTopologyOf({ ...check, settled: false }), null);
   assert.equal(runtimeTopologyOf({ ...check, enabled: false }), null);
   assert.equal(runtimeTopologyOf({ ...check, network: null }), null);
+});
+
+test("virtual links go along with each one's path in use, also without discovery", () => {
+  const vl = (id: string, links: string[] | null) =>
+    ({
+      id,
+      a: { switch: 'e1', port: 0xfe00 },
+      b: { switch: 'e2', port: 0xfe00 },
+      tag: 3,
+      state: links ? 'up' : 'down',
+      path: links ? { index: 1, links, switches: ['c1', 'c2', 'c3'] } : null,
+      paths: 2,
+      pathChanges: 1,
+      counters: { aToB: null, bToA: null, statsAt: null },
+    }) as unknown as VirtualLink;
+  const vls = new Map([
+    ['red', [vl('e1<->e2', ['e1:2<->c1:1', 'c1:2<->c2:1', 'c2:2<->c3:2', 'c3:1<->e2:2'])]],
+    ['blue', [vl('e1<->e2', null)]],
+  ]);
+  const expected = [
+    { slice: 'red', id: 'e1<->e2', links: ['e1:2<->c1:1', 'c1:2<->c2:1', 'c2:2<->c3:2', 'c3:1<->e2:2'] },
+    { slice: 'blue', id: 'e1<->e2', links: null },
+  ];
+  assert.deepEqual(runtimeTopologyOf(check, vls)?.virtualLinks, expected);
+  assert.deepEqual(runtimeTopologyOf(undefined, vls), { network: '', links: [], portsDown: [], virtualLinks: expected });
+  assert.equal(runtimeTopologyOf(undefined, new Map()), null);
+  assert.equal(runtimeTopologyOf(check, new Map())?.virtualLinks, undefined);
 });
