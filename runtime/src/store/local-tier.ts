@@ -5,8 +5,9 @@
 //
 // Start-up without gaps: subscribe first and buffer events, then read each map, then apply the
 // buffered events over the snapshot, skipping those older than what the snapshot already has.
-// After the global tier reports 'connected' following 'disconnected' (events may have been
-// missed), the maps are read again and differences are published as events.
+// After the global tier reports 'connected' following 'disconnected', or 'members-changed' (a
+// member left or joined: events may have been missed), the maps are read again and differences
+// are published as events.
 import {
   fail,
   ok,
@@ -64,6 +65,7 @@ export class LocalTier {
     let wasDown = false;
     tier.stopStatus = store.onStatus((s) => {
       if (s === 'disconnected') wasDown = true;
+      else if (s === 'members-changed') void tier.resyncRetrying();
       else if (s === 'connected' && wasDown) {
         wasDown = false;
         void tier.resync();
@@ -107,6 +109,17 @@ export class LocalTier {
       }
     }
     for (const w of [...this.waiters]) w();
+  }
+
+  /**
+   * resync(), tried again every second while the cluster cannot answer (its partitions are moving
+   * to the remaining members), at most `tries` times.
+   */
+  private async resyncRetrying(tries = 10): Promise<void> {
+    for (let i = 0; i < tries && !this.closed; i++) {
+      if ((await this.resync()).ok) return;
+      await new Promise((r) => setTimeout(r, 1000).unref());
+    }
   }
 
   /** Reads every map again and publishes what changed (after the global tier was unreachable). */
