@@ -6,8 +6,8 @@
 // Start-up without gaps: subscribe first and buffer events, then read each map, then apply the
 // buffered events over the snapshot, skipping those older than what the snapshot already has.
 // After the global tier reports 'connected' following 'disconnected', or 'members-changed' (a
-// member left or joined: events may have been missed), the maps are read again and differences
-// are published as events.
+// member left or joined: events may have been missed) while this side holds a majority, the maps
+// are read again and differences are published as events.
 import {
   fail,
   ok,
@@ -112,11 +112,21 @@ export class LocalTier {
   }
 
   /**
+   * Whether this node's side of the cluster holds a majority (always, for a store without
+   * quorum()). A side without one holds only part of the data (the partitions its members had
+   * replicas of): re-reading it would drop the rest, so the tier keeps what it has (the minority
+   * keeps forwarding on its plan) until it rejoins and reconnects.
+   */
+  private majority(): boolean {
+    return this.store.quorum?.().ok ?? true;
+  }
+
+  /**
    * resync(), tried again every second while the cluster cannot answer (its partitions are moving
    * to the remaining members), at most `tries` times.
    */
   private async resyncRetrying(tries = 10): Promise<void> {
-    for (let i = 0; i < tries && !this.closed; i++) {
+    for (let i = 0; i < tries && !this.closed && this.majority(); i++) {
       if ((await this.resync()).ok) return;
       await new Promise((r) => setTimeout(r, 1000).unref());
     }

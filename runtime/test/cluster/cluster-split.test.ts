@@ -5,8 +5,9 @@
 // minority node (n3) until it refuses with 503 STORE_NO_QUORUM (in the first seconds, before its
 // member has dropped the others, a deploy there may instead fail after the store's timeout with
 // 502 STORE_UNAVAILABLE: both are recorded and printed), the majority until a deploy is answered
-// 200; once the majority masters every switch, both sides deploy concurrently again and the
-// majority's deploy is applied to every switch by n1/n2. Never two masters of a bridge (sampled);
+// 200 (it too may get 502 while a write's backup is on the cut-off member); once the members
+// have split and the majority masters every switch, both sides deploy concurrently again and the
+// majority's deploy (epsilon instead of gamma) is applied to every switch by n1/n2. Never two masters of a bridge (sampled);
 // after healing every node converges to the majority's latest revision, and the recorded history
 // (history.ts) shows no acknowledged deploy lost, one order of revisions on every node, the
 // switch tables equal to the final plan and no counter going back.
@@ -102,7 +103,7 @@ describe('a 2/1 split with deploys on both sides: 3 members, 3 nodes, Open vSwit
         await waitForMasters(rig, majority);
         const [minorityAgain, majorityDeploy] = await Promise.all([
           attempt(minority, lineText(edgeSlice('zeta', 106, 7006)), minorityAnswers),
-          attempt(majority[1], lineText(edgeSlice('gamma', 103, 7003) + edgeSlice('epsilon', 105, 7005)), majorityAnswers),
+          attempt(majority[1], lineText(edgeSlice('epsilon', 105, 7005)), majorityAnswers),
         ]);
         assert.equal(minorityAgain.status, 503, JSON.stringify(minorityAgain.body));
         assert.equal(minorityAgain.body.code, 'STORE_NO_QUORUM');
@@ -133,7 +134,7 @@ describe('a 2/1 split with deploys on both sides: 3 members, 3 nodes, Open vSwit
       assert.deepEqual(doubleMasters, [], 'Open vSwitch never had two masters of a bridge');
       const recorded = await history.finish(
         majority[0],
-        BRIDGES.map((bridge) => ({ bridge, bound: ['alpha', 'beta', 'gamma', 'epsilon'] })),
+        BRIDGES.map((bridge) => ({ bridge, bound: ['alpha', 'beta', 'epsilon'] })),
       );
       assert.deepEqual(checkHistory(recorded), [], 'the recorded history');
       assert.ok(
