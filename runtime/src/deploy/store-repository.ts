@@ -63,6 +63,10 @@ export class StoreRevisionRepository implements RevisionRepository {
         reason: 'unavailable',
         detail: `the global tier shows revision ${r.error.actualVersion}, older than revision ${expectedActive} that this node has: part of the cluster is not reachable`,
       };
+    // A failed write may still have been applied (its backup never confirmed), and this node may
+    // have missed events (a store client still reconnecting to some members): read the global
+    // tier again, so the next deploy starts from the revision that is really active.
+    await this.tier.resync();
     if (r.error.code === 'conflict')
       return {
         ok: false,
