@@ -32,15 +32,20 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until every live node lists the same revisions, ending with `revision`. */
 async function converged(revision: number): Promise<void> {
+  let last: unknown[] = [];
   await waitFor(
     `every live node has revision ${revision} active and the same list`,
     async () => {
       const lists = await Promise.all(rig.alive().map(async (n) => (await rig.api(n, 'GET', '/v1/revisions')).body));
+      last = lists;
       return lists.every((l) => l.active === revision && JSON.stringify(l.revisions) === JSON.stringify(lists[0].revisions));
     },
     30_000,
     200,
-  );
+  ).catch((e) => {
+    console.error(`revisions on ${rig.alive().map((n) => n.id)}: ${JSON.stringify(last)}`);
+    throw e;
+  });
 }
 
 describe('crashes during a deploy: 3 nodes, 3 Hazelcast members, Open vSwitch', { timeout: 300_000 }, () => {
