@@ -31,6 +31,8 @@ export class LocalTier {
   private buffering: ChangeEvent[] | undefined = [];
   private closed = false;
   private resyncing: Promise<void> | undefined;
+  /** During a resync: the keys (map NUL key) pushed events changed since the current map's read began. */
+  private touched: Set<string> | undefined;
 
   private constructor(
     private readonly store: GlobalStore,
@@ -88,6 +90,7 @@ export class LocalTier {
   private apply(e: ChangeEvent, catchingUp: boolean): void {
     const local = this.data.get(e.map);
     if (!local) return;
+    this.touched?.add(`${e.map}\u0000${e.key}`);
     const have = local.get(e.key);
     if (e.type === 'put') {
       if (catchingUp && have && have.version >= e.version) return;
@@ -136,8 +139,13 @@ export class LocalTier {
   async resync(): Promise<StoreResult<void>> {
     if (this.resyncing) await this.resyncing;
     let result: StoreResult<void> = ok(undefined);
+    // Keys that pushed events change while a map is being read are newer than its snapshot: the
+    // snapshot must not take them back (nor delete a key an event just added).
+    const touched = new Set<string>();
+    this.touched = touched;
     this.resyncing = (async () => {
       for (const m of this.maps) {
+        touched.clear();
         const snap = await this.store.entries(m);
         if (!snap.ok) {
           result = fail(snap.error);
@@ -147,6 +155,7 @@ export class LocalTier {
         const seen = new Set<string>();
         for (const [k, v] of snap.value) {
           seen.add(k);
+          if (touched.has(`${m}\u0000${k}`)) continue;
           const have = local.get(k);
           if (!have || have.version !== v.version || JSON.stringify(have.value) !== JSON.stringify(v.value)) {
             local.set(k, v);
@@ -154,7 +163,7 @@ export class LocalTier {
           }
         }
         for (const [k, have] of [...local]) {
-          if (!seen.has(k)) {
+          if (!seen.has(k) && !touched.has(`${m}\u0000${k}`)) {
             local.delete(k);
             this.publish({ type: 'delete', map: m, key: k, version: have.version });
           }
@@ -163,6 +172,7 @@ export class LocalTier {
     })();
     await this.resyncing;
     this.resyncing = undefined;
+    if (this.touched === touched) this.touched = undefined;
     return result;
   }
 
