@@ -147,6 +147,26 @@ export class Mastership extends EventEmitter<MastershipEvents> {
       .sort();
   }
 
+  /**
+   * The switch refused this node as master with `generationId` (IS_SLAVE on a write, or a MASTER
+   * role request refused as stale): it has seen a newer generation id than the global tier holds,
+   * e.g. one a node on a partition's minority side wrote before its member dropped the others,
+   * which the merge then dropped. While this node's lease is valid it is the master the global
+   * tier elected: it claims ownership again (the next generation id) and takes the role again.
+   * Each refusal bumps the generation once, so a switch that saw several newer ids accepts after
+   * as many. Without a valid lease nothing happens (its loss makes this node a slave).
+   */
+  switchRefused(dpid: string, generationId: bigint): void {
+    const s = this.switches.get(dpid);
+    if (!s || s.role !== 'master' || s.generationId !== generationId || !this.holdsLease(dpid)) return;
+    this.o.logger?.warn(
+      { dpid, generationId: String(generationId) },
+      'the switch refused this node as master: claiming it again with a newer generation id',
+    );
+    s.role = undefined;
+    void this.becomeMaster(dpid, s);
+  }
+
   private async becomeMaster(dpid: string, s: SwitchEntry): Promise<void> {
     const epoch = ++s.epoch;
     const claimed = await claimOwnership(this.o.store, dpid, this.o.nodeId);

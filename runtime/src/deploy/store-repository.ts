@@ -51,6 +51,22 @@ export class StoreRevisionRepository implements RevisionRepository {
       await pruneRevisions(this.store, this.keep, [...this.tier.entries('revisions')]).catch(() => undefined);
       return { ok: true };
     }
+    // The side lost its majority while the commit ran (the cut-off member dropped the others and
+    // answered from the part of the data it holds, e.g. no revision pointer: a false conflict).
+    const after = this.store.quorum?.();
+    if (after && !after.ok) return { ok: false, reason: 'no-quorum', detail: after.error.message };
+    // Revisions only grow: a global tier that shows an older one than this node already has is
+    // missing data (a minority side before this node sees it as one), not a concurrent deploy.
+    if (r.error.code === 'conflict' && (r.error.actualVersion ?? expectedActive) < expectedActive)
+      return {
+        ok: false,
+        reason: 'unavailable',
+        detail: `the global tier shows revision ${r.error.actualVersion}, older than revision ${expectedActive} that this node has: part of the cluster is not reachable`,
+      };
+    // A failed write may still have been applied (its backup never confirmed), and this node may
+    // have missed events (a store client still reconnecting to some members): read the global
+    // tier again, so the next deploy starts from the revision that is really active.
+    await this.tier.resync();
     if (r.error.code === 'conflict')
       return {
         ok: false,

@@ -62,6 +62,7 @@ export class ProxyForwardingPlane implements ForwardingPlane {
         switchUp: (dpid) => arbiter?.switchUp(dpid),
         switchDown: (dpid) => void arbiter?.switchDown(dpid),
         mayWrite: (dpid) => arbiter?.mastership.holdsLease(dpid) ?? false,
+        refused: (dpid, generationId) => arbiter?.mastership.switchRefused(dpid, generationId),
       },
       // Tenant polls are answered from the collector's last round while it is recent.
       statsCacheMs: 3 * interval,

@@ -43,6 +43,8 @@ export interface SlicingProxyOptions {
     switchDown(dpid: string): void;
     /** The fence before a master writes: this node's lease on the switch is still valid (default: yes). */
     mayWrite?(dpid: string): boolean;
+    /** The switch refused this node as master with that generation id (IS_SLAVE, stale role request). */
+    refused?(dpid: string, generationId: bigint): void;
   };
   /** Answer tenant stats polls from a statistics round younger than this (ms); default: no cache. */
   statsCacheMs?: number;
@@ -364,6 +366,7 @@ export class SlicingProxy {
         admit: (dpid) => this.admit(session, dpid, address),
         arbitrated: this.opts.roles !== undefined,
         mayWrite: (dpid) => this.opts.roles?.mayWrite?.(dpid) ?? true,
+        roleRefused: (dpid, generationId) => this.opts.roles?.refused?.(dpid, generationId),
         statsCacheMs: this.opts.statsCacheMs ?? null,
         statsRequestsSent: (n) => {
           this.statsCounts.requestsToSwitches += n;

@@ -6,8 +6,11 @@
 // it (replaceIfSame would reset the TTL to infinite), remove(key, exactValue) to release it; an
 // entry that is not renewed expires on the members and listeners get an `expire` event.
 // Every call catches the client's exceptions and answers `unavailable` instead, or `no-quorum`
-// when the members refused it by split-brain protection (.ci/hazelcast/member.xml). `quorum()`
+// when the members refused it by split-brain protection (.ci/hazelcast/member.xml). A write is
+// acknowledged only once its backup is (operation.fail.on.indeterminate.state): one that the
+// backup's member never confirms is `unavailable`, though it may have been applied. `quorum()`
 // compares the client's view of the cluster's members with the majority of the declared ones.
+// A member leaving or joining is reported as status 'members-changed' (the local tier re-reads).
 import { randomUUID } from 'node:crypto';
 import hazelcast from 'hazelcast-client';
 import type { Client as HzClient, IMap, ITopic } from 'hazelcast-client';
@@ -120,11 +123,22 @@ export class HazelcastStore implements GlobalStore {
           'hazelcast.client.heartbeat.interval': 1000,
           'hazelcast.client.heartbeat.timeout': 10_000,
           'hazelcast.client.invocation.retry.pause.millis': 200,
+          // A write whose backup copy is not confirmed in time (the backup's member is cut off or
+          // dead) fails as `unavailable` instead of succeeding after the backup timeout: on a
+          // partition's minority side, before its member has dropped the others, a write there
+          // would otherwise be acknowledged and then lost when the sides merge.
+          'hazelcast.client.operation.fail.on.indeterminate.state': true,
         },
         customLogger: logger,
       });
       const store = new HazelcastStore(client, options.prefix ?? 'dfv.', options.quorum ?? defaultQuorum(options.members.length));
       statusRelay.store = store;
+      // A member that dies or is cut off takes the change events it owed with it (the entries
+      // survive in the backups, promoted without new events): listeners re-read.
+      client.getCluster().addMembershipListener({
+        memberAdded: () => store.emitStatus('members-changed'),
+        memberRemoved: () => store.emitStatus('members-changed'),
+      });
       return ok(store);
     } catch (e) {
       return unavailable(

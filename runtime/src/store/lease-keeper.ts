@@ -1,7 +1,11 @@
 // Keeps one named lease for an owner: takes it when it is free, renews it every ttl/3, and tries
 // again as soon as the holder's lease is released or expires (pushed `leases` events, plus a retry
 // every ttl/3 in case an event was missed). Used to elect one master node per switch.
+// A lease counts as held only until its expiry by this process's clock: a renewal that has not
+// come back by then (a store call held up, e.g. waiting for a cut-off member's backup ack) loses
+// it at that moment (`lost`), and one that comes back successful afterwards is a new `acquired`.
 import { EventEmitter } from 'node:events';
+import { leaseLost } from './errors.js';
 import type { GlobalStore, Lease, StoreError, Unsubscribe } from './types.js';
 
 export interface LeaseKeeperEvents {
@@ -15,6 +19,7 @@ export interface LeaseKeeperEvents {
 export class LeaseKeeper extends EventEmitter<LeaseKeeperEvents> {
   private lease: Lease | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private expiry: NodeJS.Timeout | undefined;
   private unsubscribe: Unsubscribe | undefined;
   private stopped = false;
   private busy = false;
@@ -48,22 +53,51 @@ export class LeaseKeeper extends EventEmitter<LeaseKeeperEvents> {
     this.timer.unref();
   }
 
+  /** Holds `lease` until its expiry by this clock unless a renewal replaces it first. */
+  private hold(lease: Lease | undefined): void {
+    this.lease = lease;
+    clearTimeout(this.expiry);
+    if (!lease || this.stopped) return;
+    this.expiry = setTimeout(
+      () => {
+        if (this.lease !== lease || this.stopped) return;
+        this.lease = undefined;
+        const lost = leaseLost(this.name, this.owner);
+        if (!lost.ok) this.emit('lost', lost.error);
+      },
+      Math.max(0, lease.expiresAt - Date.now()),
+    );
+    this.expiry.unref();
+  }
+
   private async tick(): Promise<void> {
     if (this.stopped || this.busy) return;
     this.busy = true;
     try {
-      if (this.lease) {
-        const r = await this.store.renewLease(this.lease);
-        if (r.ok) this.lease = r.value;
-        else if (r.error.code !== 'unavailable' || Date.now() >= this.lease.expiresAt) {
-          this.lease = undefined;
+      const held = this.lease;
+      if (held) {
+        const r = await this.store.renewLease(held);
+        if (this.stopped) return;
+        if (this.lease !== held) {
+          // It ran out while the renewal was under way (already reported lost).
+          if (r.ok && r.value.expiresAt > Date.now()) {
+            this.hold(r.value);
+            this.emit('acquired', r.value);
+          }
+        } else if (r.ok) this.hold(r.value);
+        else if (r.error.code !== 'unavailable' || Date.now() >= held.expiresAt) {
+          this.hold(undefined);
           this.emit('lost', r.error);
         }
       } else {
         const r = await this.store.acquireLease(this.name, this.owner, this.ttlMs);
-        if (r.ok) {
-          this.lease = r.value;
+        if (this.stopped) return;
+        if (r.ok && r.value.expiresAt > Date.now()) {
+          this.hold(r.value);
           this.emit('acquired', r.value);
+        } else if (r.ok) {
+          // Taken, but the answer came after the lease's time to live: it may be someone else's by now.
+          this.emit('error', { code: 'unavailable', message: `lease ${this.name}: taken but answered after its expiry; trying again` });
         } else if (r.error.code === 'conflict') this.emit('held', r.error.holder ?? 'unknown');
         else this.emit('error', r.error);
       }
@@ -77,6 +111,7 @@ export class LeaseKeeper extends EventEmitter<LeaseKeeperEvents> {
   async stop(abandon = false): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.expiry);
     await this.unsubscribe?.();
     if (this.lease && !abandon) await this.store.releaseLease(this.lease);
     this.lease = undefined;

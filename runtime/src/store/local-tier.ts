@@ -5,8 +5,9 @@
 //
 // Start-up without gaps: subscribe first and buffer events, then read each map, then apply the
 // buffered events over the snapshot, skipping those older than what the snapshot already has.
-// After the global tier reports 'connected' following 'disconnected' (events may have been
-// missed), the maps are read again and differences are published as events.
+// After the global tier reports 'connected' following 'disconnected', or 'members-changed' (a
+// member left or joined: events may have been missed) while this side holds a majority, the maps
+// are read again and differences are published as events.
 import {
   fail,
   ok,
@@ -30,6 +31,8 @@ export class LocalTier {
   private buffering: ChangeEvent[] | undefined = [];
   private closed = false;
   private resyncing: Promise<void> | undefined;
+  /** During a resync: the keys (map NUL key) pushed events changed since the current map's read began. */
+  private touched: Set<string> | undefined;
 
   private constructor(
     private readonly store: GlobalStore,
@@ -64,6 +67,7 @@ export class LocalTier {
     let wasDown = false;
     tier.stopStatus = store.onStatus((s) => {
       if (s === 'disconnected') wasDown = true;
+      else if (s === 'members-changed') void tier.resyncRetrying();
       else if (s === 'connected' && wasDown) {
         wasDown = false;
         void tier.resync();
@@ -86,6 +90,7 @@ export class LocalTier {
   private apply(e: ChangeEvent, catchingUp: boolean): void {
     const local = this.data.get(e.map);
     if (!local) return;
+    this.touched?.add(`${e.map}\u0000${e.key}`);
     const have = local.get(e.key);
     if (e.type === 'put') {
       if (catchingUp && have && have.version >= e.version) return;
@@ -109,12 +114,38 @@ export class LocalTier {
     for (const w of [...this.waiters]) w();
   }
 
+  /**
+   * Whether this node's side of the cluster holds a majority (always, for a store without
+   * quorum()). A side without one holds only part of the data (the partitions its members had
+   * replicas of): re-reading it would drop the rest, so the tier keeps what it has (the minority
+   * keeps forwarding on its plan) until it rejoins and reconnects.
+   */
+  private majority(): boolean {
+    return this.store.quorum?.().ok ?? true;
+  }
+
+  /**
+   * resync(), tried again every second while the cluster cannot answer (its partitions are moving
+   * to the remaining members), at most `tries` times.
+   */
+  private async resyncRetrying(tries = 10): Promise<void> {
+    for (let i = 0; i < tries && !this.closed && this.majority(); i++) {
+      if ((await this.resync()).ok) return;
+      await new Promise((r) => setTimeout(r, 1000).unref());
+    }
+  }
+
   /** Reads every map again and publishes what changed (after the global tier was unreachable). */
   async resync(): Promise<StoreResult<void>> {
     if (this.resyncing) await this.resyncing;
     let result: StoreResult<void> = ok(undefined);
+    // Keys that pushed events change while a map is being read are newer than its snapshot: the
+    // snapshot must not take them back (nor delete a key an event just added).
+    const touched = new Set<string>();
+    this.touched = touched;
     this.resyncing = (async () => {
       for (const m of this.maps) {
+        touched.clear();
         const snap = await this.store.entries(m);
         if (!snap.ok) {
           result = fail(snap.error);
@@ -124,6 +155,7 @@ export class LocalTier {
         const seen = new Set<string>();
         for (const [k, v] of snap.value) {
           seen.add(k);
+          if (touched.has(`${m}\u0000${k}`)) continue;
           const have = local.get(k);
           if (!have || have.version !== v.version || JSON.stringify(have.value) !== JSON.stringify(v.value)) {
             local.set(k, v);
@@ -131,7 +163,7 @@ export class LocalTier {
           }
         }
         for (const [k, have] of [...local]) {
-          if (!seen.has(k)) {
+          if (!seen.has(k) && !touched.has(`${m}\u0000${k}`)) {
             local.delete(k);
             this.publish({ type: 'delete', map: m, key: k, version: have.version });
           }
@@ -140,6 +172,7 @@ export class LocalTier {
     })();
     await this.resyncing;
     this.resyncing = undefined;
+    if (this.touched === touched) this.touched = undefined;
     return result;
   }
 

@@ -145,8 +145,12 @@ export interface NodeInfo {
 
 export type MessageListener = (message: Json) => void;
 
-/** Reachability of the global tier, for the runtime's status and the LocalTier's resync. */
-export type StoreStatus = 'connected' | 'disconnected' | 'closed';
+/**
+ * Reachability of the global tier, for the runtime's status and the LocalTier's resync.
+ * 'members-changed': a member of the cluster left or joined while this client stayed connected
+ * (a crash, a partition, a merge); change events the member owed may never come.
+ */
+export type StoreStatus = 'connected' | 'disconnected' | 'closed' | 'members-changed';
 
 export interface GlobalStore {
   /** 'embedded' or 'hazelcast'. */

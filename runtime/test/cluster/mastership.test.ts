@@ -45,6 +45,30 @@ async function close(nodes: TestNode[]): Promise<void> {
 }
 
 describe('mastership (embedded store)', () => {
+  it('a master the switch refuses (a newer generation id it saw) claims the switch again with the next generation', async () => {
+    const store = await embedded();
+    const a = await node(store, 'a');
+    const dpid = '0000000000000001';
+    try {
+      a.m.switchUp(dpid);
+      await until('a is master', () => a.m.isMaster(dpid));
+      const first = a.m.generation(dpid);
+      a.m.switchRefused(dpid, first - 1n);
+      assert.equal(a.m.generation(dpid), first, 'a refusal of an older generation changes nothing');
+      a.m.switchRefused(dpid, first);
+      await until('a claimed again', () => a.m.isMaster(dpid) && a.m.generation(dpid) === first + 1n);
+      assert.deepEqual(
+        a.changes.slice(-1).map((c) => [c.role, c.generationId, c.master]),
+        [['master', first + 1n, 'a']],
+      );
+      const own = await store.get('ownership', dpid);
+      assert.ok(own.ok);
+      assert.equal((own.value?.value as { generationId: number } | undefined)?.generationId, Number(first + 1n));
+    } finally {
+      await close([a]);
+    }
+  });
+
   it('elects exactly one master per switch and makes the others slaves with its generation', async () => {
     const store = await embedded();
     const nodes = await Promise.all(['a', 'b', 'c'].map((id) => node(store, id)));

@@ -4,7 +4,7 @@
 // With a PartitionNet, member i and node n<i+1> run in namespace i (partition tests cut them off).
 // `teardown()` ends every process and removes every bridge and namespace this rig made, and is
 // safe after a partial setup; a process exit handler kills runtime nodes left behind.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { HazelcastCluster } from '../store/hazelcast-cluster.js';
 import { OvsSandbox, type Host } from '../../src/lab/ovs.js';
 import { startTestController, type TenantController } from '../../src/lab/controllers.js';
@@ -278,6 +278,12 @@ export class ClusterRig {
 
   async teardown(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.proc.kill9().catch(() => undefined)));
+    // DFV_RIG_LOG_DIR=<dir>: every node's whole log is kept there (for reading a failed run).
+    const logDir = process.env.DFV_RIG_LOG_DIR;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      for (const n of this.nodes) writeFileSync(`${logDir}/${n.id}.log`, n.proc.logs());
+    }
     for (const n of this.nodes) live.delete(n.proc);
     await Promise.all(this.ctl.map((c) => c.stop().catch(() => undefined)));
     this.ovs.teardown();

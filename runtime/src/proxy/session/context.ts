@@ -124,6 +124,11 @@ export interface SessionHost {
    * nothing until it renews (the switch's generation id check fences what gets through anyway).
    */
   mayWrite?(dpid: string): boolean;
+  /**
+   * The switch refused this node as master (IS_SLAVE on a write, or a MASTER role request refused
+   * as stale) while it believed it was master with `generationId`.
+   */
+  roleRefused?(dpid: string, generationId: bigint): void;
   /** Tenant stats polls are answered from a statistics snapshot younger than this; null: no cache. */
   statsCacheMs: number | null;
   /** Statistics requests this proxy sent to a switch (collection rounds and forwarded tenant polls). */

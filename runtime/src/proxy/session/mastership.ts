@@ -66,13 +66,18 @@ export class Mastership {
     return this.ruleNumber;
   }
 
-  /** The switch refused a write because another controller is master: act as a slave from now on. */
+  /**
+   * The switch refused a write because another controller is master: act as a slave from now on,
+   * and tell the host (the arbiter claims the switch again with a newer generation id if its lease
+   * is still valid: the switch then had a master the global tier no longer knows of).
+   */
   lose(notes: string[]): void {
     const s = this.s;
     if (s.role === 'master') {
       s.role = 'slave';
       this.dropTenants();
       s.log.warn({ generationId: String(s.generationId) }, 'the switch says another node is master: acting as slave');
+      s.host.roleRefused?.(s.dpid, s.generationId);
     }
     const note = `${s.dpid}: not programmed here (the switch answered IS_SLAVE: another node is master)`;
     if (!notes.includes(note)) notes.push(note);
@@ -93,5 +98,8 @@ export class Mastership {
       { errType: e.errType, code: e.code, role, generationId: String(generationId) },
       refused ? 'role request refused by the switch' : 'role request failed',
     );
+    // A MASTER request refused (the switch saw a newer generation id, e.g. one written on a
+    // partition's minority side that the merge dropped): this node is not master at the switch.
+    if (refused && role === 'master' && this.s.role === 'master' && this.s.generationId === generationId) this.lose([]);
   }
 }

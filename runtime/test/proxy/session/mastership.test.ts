@@ -76,6 +76,30 @@ test('a refused role request is logged; the session goes on', async () => {
   assert.equal(session.role, 'master');
 });
 
+test('a MASTER request refused as stale, or a write answered IS_SLAVE: the session acts as slave and tells the host once', async () => {
+  const lines: string[] = [];
+  const { session, channel, host } = connectSession(null, { arbitrated: true, log: recordingLogger(lines) });
+  const told: Array<[string, bigint]> = [];
+  host.roleRefused = (dpid, generationId) => void told.push([dpid, generationId]);
+  void session.setRole('master', 4n);
+  // OFPET_ROLE_REQUEST_FAILED / OFPRRFC_STALE: the switch has seen a newer generation id.
+  channel.inject({ type: 'error', xid: channel.last('role_request').xid, errType: 11, code: 0, data: Buffer.alloc(0) });
+  assert.equal(session.role, 'slave');
+  assert.deepEqual(told, [['0000000000000001', 4n]]);
+  // Taking the role again with a newer generation makes it master and programs the switch.
+  void session.setRole('master', 5n);
+  assert.equal(session.role, 'master');
+  const rr = channel.last('role_request');
+  assert.deepEqual([rr.role, rr.generationId], [OFPCR_ROLE.MASTER, 5n]);
+  // Refused again (the switch saw more than one newer id): told again, with that generation.
+  channel.inject({ type: 'error', xid: rr.xid, errType: 11, code: 0, data: Buffer.alloc(0) });
+  assert.equal(session.role, 'slave');
+  assert.deepEqual(told, [
+    ['0000000000000001', 4n],
+    ['0000000000000001', 5n],
+  ]);
+});
+
 test('OpenFlow 1.0 has no roles: only what this node does changes', async () => {
   const { session, channel } = connectSession(null, { version: OFP10, arbitrated: true });
   const becoming = session.setRole('master', 3n);
