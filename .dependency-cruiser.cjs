@@ -63,7 +63,7 @@ const CODE_MAP = {
   [rt('store')]: { node: true, may: ['npm:hazelcast-client'] },
   [rt('ovsdb')]: { node: true, may: [GRAMMAR_PACKAGE] }, // OVSDB client and queue reconciler (plan types only)
   [rt('lab')]: { node: true, may: [GRAMMAR_PACKAGE] },
-  [rt('proxy')]: { node: true, may: [GRAMMAR_PACKAGE, rt('openflow'), rt('classifier'), rt('dataplane'), rt('ovsdb'), 'npm:pino'] }, // ovsdb: a switch's queues at plan application
+  [rt('proxy')]: { node: true, may: [GRAMMAR_PACKAGE, rt('openflow'), rt('classifier'), rt('dataplane'), rt('ovsdb'), rt('view'), 'npm:pino'] }, // ovsdb: a switch's queues at plan application; view: the plain types the API reads (virtual links)
   [rt('dataplane')]: { node: true, may: [GRAMMAR_PACKAGE] }, // cookie layout, priority bands, port meters, MPLS classes (plan types only): below the proxy and the cluster
   [rt('cluster')]: { node: true, may: [GRAMMAR_PACKAGE, rt('store'), rt('openflow'), rt('proxy'), rt('dataplane'), 'npm:pino'] },
   [rt('validation')]: { node: true, may: [GRAMMAR_PACKAGE, 'npm:ajv'] }, // JSON Schema checks (plan, config)
