@@ -3,8 +3,9 @@
 //   "<n>:<uuid>"   one body per attempt {revision, previous, body}, chained to the one before.
 // A deploy writes its body under a fresh key, then moves the pointer with compare-and-set on the
 // pointer's version. Of two concurrent deploys from revision n, one moves the pointer and the
-// other gets `conflict` (its body is deleted again; a leftover of a crashed deployer is never on
-// the chain, so readers never see it). Readers follow the pointer, so nothing is half-applied.
+// other gets `conflict` (its body is deleted again; a leftover of a crashed deployer, or of a move
+// whose answer was lost, is never on the chain, so readers never see it). Readers follow the
+// pointer, so nothing is half-applied.
 import { randomUUID } from 'node:crypto';
 import { conflict } from './errors.js';
 import type { LocalTier } from './local-tier.js';
@@ -64,7 +65,13 @@ export async function commitRevision(store: GlobalStore, body: Json, expectRevis
   const next: RevisionPointer = { revision, key };
   const moved = await store.put('revisions', CURRENT_KEY, next as unknown as Json, { expectVersion: ptr.value?.version ?? 0 });
   if (!moved.ok) {
-    await store.delete('revisions', key, { expectVersion: wrote.value.version });
+    // Only a move that certainly did not happen (lost the compare-and-set, or refused by a
+    // minority's members) takes its body back. An `unavailable` move may have been applied (its
+    // backup never confirmed): deleting the body then would leave the pointer naming nothing, and
+    // every node would read revision 0. A body left by a move that did not happen is never on the
+    // chain (readers never see it) and is pruned with the older revisions.
+    if (moved.error.code === 'conflict' || moved.error.code === 'no-quorum')
+      await store.delete('revisions', key, { expectVersion: wrote.value.version });
     if (moved.error.code === 'conflict')
       return conflict('revisions', CURRENT_KEY, ptr.value?.version ?? 0, moved.error.actualVersion ?? -1);
     return fail(moved.error);
