@@ -177,13 +177,15 @@ export class LocalTier {
         }
         reads.set(m, new Map(snap.value));
       }
-      const revisions = reads.get('revisions');
+      // What each map would hold once the read is taken; judged against what the node holds now.
+      const next = new Map([...reads].map(([m, read]) => [m, this.afterTaking(m, read, touched)] as const));
+      const revisions = next.get('revisions');
       const partial = revisions && partialRevisionsRead(revisions, this.data.get('revisions')!);
       if (partial) {
         result = unavailable(`the re-read of the global tier is missing data (${partial}): kept what this node has`);
         return;
       }
-      for (const [m, read] of reads) changes += this.take(m, read, touched);
+      for (const [m, target] of next) changes += this.become(m, target);
     })();
     await this.resyncing;
     this.resyncing = undefined;
@@ -192,15 +194,23 @@ export class LocalTier {
     return result;
   }
 
-  /**
-   * Makes the local copy of `m` equal to `read`, except keys an event changed meanwhile; publishes
-   * each change and returns how many there were.
-   */
-  private take(m: MapName, read: ReadonlyMap<string, Versioned>, touched: ReadonlySet<string>): number {
+  /** The local copy of `m` as `read` makes it, except keys an event changed meanwhile (kept as they are). */
+  private afterTaking(m: MapName, read: ReadonlyMap<string, Versioned>, touched: ReadonlySet<string>): Map<string, Versioned> {
+    const out = new Map(read);
+    for (const [k, have] of this.data.get(m)!) {
+      if (touched.has(`${m}\u0000${k}`)) out.set(k, have);
+    }
+    for (const k of out.keys()) {
+      if (touched.has(`${m}\u0000${k}`) && !this.data.get(m)!.has(k)) out.delete(k);
+    }
+    return out;
+  }
+
+  /** Makes the local copy of `m` equal to `target`; publishes each change and returns how many there were. */
+  private become(m: MapName, target: ReadonlyMap<string, Versioned>): number {
     const local = this.data.get(m)!;
     let changes = 0;
-    for (const [k, v] of read) {
-      if (touched.has(`${m}\u0000${k}`)) continue;
+    for (const [k, v] of target) {
       const have = local.get(k);
       if (!have || have.version !== v.version || JSON.stringify(have.value) !== JSON.stringify(v.value)) {
         local.set(k, v);
@@ -209,7 +219,7 @@ export class LocalTier {
       }
     }
     for (const [k, have] of [...local]) {
-      if (!read.has(k) && !touched.has(`${m}\u0000${k}`)) {
+      if (!target.has(k)) {
         local.delete(k);
         changes++;
         this.publish({ type: 'delete', map: m, key: k, version: have.version });

@@ -73,6 +73,42 @@ test('a re-read missing the pointer, its body, or a newer chain revision is not 
   }
 });
 
+test('a re-read that predates a deploy whose events arrived meanwhile is taken, the newer revision kept', async () => {
+  const inner = must(await EmbeddedStore.open());
+  let during: (() => Promise<void>) | undefined;
+  const store = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'entries')
+        return async (map: Parameters<GlobalStore['entries']>[0]) => {
+          const r = await target.entries(map);
+          if (map === 'revisions' && during) await during();
+          return r;
+        };
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as GlobalStore;
+  const tier = must(await LocalTier.open(store, ['revisions', 'meta']));
+  try {
+    must(await commitRevision(inner, { n: 1 }, 0));
+    assert.ok(await tier.waitFor((t) => localCurrentRevision(t)?.revision === 1));
+    // Revision 2 is committed (and its events reach the tier) after the read of `revisions`.
+    during = async () => {
+      during = undefined;
+      must(await commitRevision(inner, { n: 2 }, 1));
+      assert.ok(await tier.waitFor((t) => localCurrentRevision(t)?.revision === 2));
+    };
+    must(await inner.put('meta', 'm', 1));
+    const r = await tier.resync();
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(localCurrentRevision(tier)?.revision, 2);
+    assert.equal(tier.value('meta', 'm'), 1);
+  } finally {
+    await tier.close();
+    await inner.close();
+  }
+});
+
 test('partialRevisionsRead takes a newer or other-keyed pointer (the merged state after healing) and anything on a node without one', () => {
   const v = (value: unknown): Versioned => ({ value: value as never, version: 1 });
   const local = new Map([
