@@ -48,7 +48,7 @@ export class LocalTier {
   private buffering: ChangeEvent[] | undefined = [];
   private closed = false;
   private resyncing: Promise<void> | undefined;
-  /** During a resync: the keys (map NUL key) pushed events changed since the current map's read began. */
+  /** During a resync: the keys (map NUL key) pushed events changed since its first read began. */
   private touched: Set<string> | undefined;
 
   private constructor(
