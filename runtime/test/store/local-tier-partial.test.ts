@@ -19,7 +19,10 @@ import {
 import { must } from './contract.js';
 
 /** The embedded store, but entries() of `revisions` answers what `shape` makes of the real read. */
-function shapedReads(inner: EmbeddedStore): { store: GlobalStore; shape: (f?: (read: Array<[string, Versioned]>) => Array<[string, Versioned]>) => void } {
+function shapedReads(inner: EmbeddedStore): {
+  store: GlobalStore;
+  shape: (f?: (read: Array<[string, Versioned]>) => Array<[string, Versioned]>) => void;
+} {
   let shape: ((read: Array<[string, Versioned]>) => Array<[string, Versioned]>) | undefined;
   const store = new Proxy(inner, {
     get(target, prop) {
@@ -49,7 +52,10 @@ test('a re-read missing the pointer, its body, or a newer chain revision is not 
     (tier as unknown as { data: Map<string, Map<string, Versioned>> }).data.get('meta')!.set('m', { value: 1, version: 1 });
     const cases: Array<[string, (read: Array<[string, Versioned]>) => Array<[string, Versioned]>]> = [
       ['no pointer', (read) => read.filter(([k]) => k !== CURRENT_KEY)],
-      ['an older pointer', (read) => read.map(([k, v]) => (k === CURRENT_KEY ? [k, { ...v, value: { revision: 2, key: chain[1] } }] : [k, v]))],
+      [
+        'an older pointer',
+        (read) => read.map(([k, v]) => (k === CURRENT_KEY ? [k, { ...v, value: { revision: 2, key: chain[1] } }] : [k, v])),
+      ],
       ['the pointer without its body', (read) => read.filter(([k]) => k !== chain[0])],
       ['a chain revision missing, an older one there', (read) => read.filter(([k]) => k !== chain[1])],
     ];
@@ -59,13 +65,20 @@ test('a re-read missing the pointer, its body, or a newer chain revision is not 
       assert.equal(r.ok, false, what);
       assert.equal(!r.ok && r.error.code, 'unavailable', what);
       assert.equal(localCurrentRevision(tier)?.revision, 3, what);
-      assert.deepEqual(localRevisionHistory(tier).map((x) => x.key), chain, what);
+      assert.deepEqual(
+        localRevisionHistory(tier).map((x) => x.key),
+        chain,
+        what,
+      );
       assert.equal(tier.value('meta', 'm'), 1, `${what}: other maps are not taken either`);
     }
     // Pruned bodies are missing from the oldest end only: taken, as is the deletion in 'meta'.
     shape((read) => read.filter(([k]) => k !== chain[2]));
     assert.ok((await tier.resync()).ok);
-    assert.deepEqual(localRevisionHistory(tier).map((x) => x.key), chain.slice(0, 2));
+    assert.deepEqual(
+      localRevisionHistory(tier).map((x) => x.key),
+      chain.slice(0, 2),
+    );
     assert.equal(tier.value('meta', 'm'), undefined);
   } finally {
     await tier.close();
@@ -121,7 +134,7 @@ test('partialRevisionsRead takes a newer or other-keyed pointer (the merged stat
     ['2:majority', v({ revision: 2, previous: '1:a', body: {} })],
     ['1:a', v({ revision: 1, previous: null, body: {} })],
   ]);
-  assert.equal(partialRevisionsRead(merged, local), undefined, 'same revision, the majority\'s key');
+  assert.equal(partialRevisionsRead(merged, local), undefined, "same revision, the majority's key");
   merged.set(CURRENT_KEY, v({ revision: 3, key: '3:b' }));
   merged.set('3:b', v({ revision: 3, previous: '2:majority', body: {} }));
   assert.equal(partialRevisionsRead(merged, local), undefined, 'a newer revision');
