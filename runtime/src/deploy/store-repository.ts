@@ -66,7 +66,7 @@ export class StoreRevisionRepository implements RevisionRepository {
     // A failed write may still have been applied (its backup never confirmed), and this node may
     // have missed events (a store client still reconnecting to some members): read the global
     // tier again, so the next deploy starts from the revision that is really active.
-    await this.tier.resync();
+    await this.tier.resync('failed-commit');
     if (r.error.code === 'conflict')
       return {
         ok: false,

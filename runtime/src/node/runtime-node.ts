@@ -83,7 +83,12 @@ export class RuntimeNode {
     if (!opened.ok) throw new Error(`cannot open the ${config.store.kind} store: ${opened.error.message}`);
     // Every call on the global tier is counted (dfvisor_store_ops_total).
     const store = new CountingStore(opened.value);
-    const tierR = await LocalTier.open(store, TIER_MAPS);
+    const tierR = await LocalTier.open(store, TIER_MAPS, {
+      onResync: (r) =>
+        r.error
+          ? log.warn({ cause: r.cause, error: r.error }, 'local tier re-read of the global tier not taken')
+          : log.info({ cause: r.cause, changes: r.changes }, 'local tier re-read the global tier'),
+    });
     if (!tierR.ok) {
       await store.close();
       throw new Error(`cannot build the local tier: ${tierR.error.message}`);

@@ -7,7 +7,10 @@
 // buffered events over the snapshot, skipping those older than what the snapshot already has.
 // After the global tier reports 'connected' following 'disconnected', or 'members-changed' (a
 // member left or joined: events may have been missed) while this side holds a majority, the maps
-// are read again and differences are published as events.
+// are read again and differences are published as events; a re-read that is evidently missing
+// data (the revision pointer gone, older, or without its body) is not taken.
+import { unavailable } from './errors.js';
+import { partialRevisionsRead } from './revisions.js';
 import {
   fail,
   ok,
@@ -22,6 +25,20 @@ import {
 
 export type LocalListener = (event: ChangeEvent) => void;
 
+/** One re-read of the global tier: why, and what came of it (for the node's log). */
+export interface ResyncReport {
+  cause: 'reconnected' | 'members-changed' | 'failed-commit' | 'requested';
+  /** Entries changed (put or deleted) by taking the read; 0 when it was not taken. */
+  changes: number;
+  /** Why the read was not taken (the store's error, or the data it is evidently missing). */
+  error?: string;
+}
+
+export interface LocalTierOptions {
+  /** Told after every re-read. */
+  onResync?: (report: ResyncReport) => void;
+}
+
 export class LocalTier {
   private readonly data = new Map<MapName, Map<string, Versioned>>();
   private readonly listeners = new Set<LocalListener>();
@@ -31,19 +48,20 @@ export class LocalTier {
   private buffering: ChangeEvent[] | undefined = [];
   private closed = false;
   private resyncing: Promise<void> | undefined;
-  /** During a resync: the keys (map NUL key) pushed events changed since the current map's read began. */
+  /** During a resync: the keys (map NUL key) pushed events changed since its first read began. */
   private touched: Set<string> | undefined;
 
   private constructor(
     private readonly store: GlobalStore,
     readonly maps: readonly MapName[],
+    private readonly options: LocalTierOptions,
   ) {
     for (const m of maps) this.data.set(m, new Map());
   }
 
   /** Builds the local copy of `maps` from the global tier and keeps it in step. */
-  static async open(store: GlobalStore, maps: readonly MapName[]): Promise<StoreResult<LocalTier>> {
-    const tier = new LocalTier(store, [...new Set(maps)]);
+  static async open(store: GlobalStore, maps: readonly MapName[], options: LocalTierOptions = {}): Promise<StoreResult<LocalTier>> {
+    const tier = new LocalTier(store, [...new Set(maps)], options);
     for (const m of tier.maps) {
       const sub = await store.subscribe(m, (e) => tier.onEvent(e));
       if (!sub.ok) {
@@ -70,7 +88,7 @@ export class LocalTier {
       else if (s === 'members-changed') void tier.resyncRetrying();
       else if (s === 'connected' && wasDown) {
         wasDown = false;
-        void tier.resync();
+        void tier.resync('reconnected');
       }
     });
     return ok(tier);
@@ -130,50 +148,84 @@ export class LocalTier {
    */
   private async resyncRetrying(tries = 10): Promise<void> {
     for (let i = 0; i < tries && !this.closed && this.majority(); i++) {
-      if ((await this.resync()).ok) return;
+      if ((await this.resync('members-changed')).ok) return;
       await new Promise((r) => setTimeout(r, 1000).unref());
     }
   }
 
-  /** Reads every map again and publishes what changed (after the global tier was unreachable). */
-  async resync(): Promise<StoreResult<void>> {
+  /**
+   * Reads every map again and publishes what changed (after the global tier was unreachable, or
+   * after a member left). All maps are read before any is taken, and nothing is taken from a read
+   * that is evidently missing data (`partialRevisionsRead`: the revision pointer gone, older, or
+   * naming a body the read lacks): a side that lost members answers from the replicas it holds.
+   */
+  async resync(cause: ResyncReport['cause'] = 'requested'): Promise<StoreResult<void>> {
     if (this.resyncing) await this.resyncing;
     let result: StoreResult<void> = ok(undefined);
-    // Keys that pushed events change while a map is being read are newer than its snapshot: the
-    // snapshot must not take them back (nor delete a key an event just added).
+    let changes = 0;
+    // Keys that pushed events change while the maps are being read are newer than the read: it
+    // must not take them back (nor delete a key an event just added).
     const touched = new Set<string>();
     this.touched = touched;
     this.resyncing = (async () => {
+      const reads = new Map<MapName, Map<string, Versioned>>();
       for (const m of this.maps) {
-        touched.clear();
         const snap = await this.store.entries(m);
         if (!snap.ok) {
           result = fail(snap.error);
           return;
         }
-        const local = this.data.get(m)!;
-        const seen = new Set<string>();
-        for (const [k, v] of snap.value) {
-          seen.add(k);
-          if (touched.has(`${m}\u0000${k}`)) continue;
-          const have = local.get(k);
-          if (!have || have.version !== v.version || JSON.stringify(have.value) !== JSON.stringify(v.value)) {
-            local.set(k, v);
-            this.publish({ type: 'put', map: m, key: k, value: v.value, version: v.version });
-          }
-        }
-        for (const [k, have] of [...local]) {
-          if (!seen.has(k) && !touched.has(`${m}\u0000${k}`)) {
-            local.delete(k);
-            this.publish({ type: 'delete', map: m, key: k, version: have.version });
-          }
-        }
+        reads.set(m, new Map(snap.value));
       }
+      // What each map would hold once the read is taken; judged against what the node holds now.
+      const next = new Map([...reads].map(([m, read]) => [m, this.afterTaking(m, read, touched)] as const));
+      const revisions = next.get('revisions');
+      const partial = revisions && partialRevisionsRead(revisions, this.data.get('revisions')!);
+      if (partial) {
+        result = unavailable(`the re-read of the global tier is missing data (${partial}): kept what this node has`);
+        return;
+      }
+      for (const [m, target] of next) changes += this.become(m, target);
     })();
     await this.resyncing;
     this.resyncing = undefined;
     if (this.touched === touched) this.touched = undefined;
+    this.options.onResync?.({ cause, changes, ...(result.ok ? {} : { error: result.error.message }) });
     return result;
+  }
+
+  /** The local copy of `m` as `read` makes it, except keys an event changed meanwhile (kept as they are). */
+  private afterTaking(m: MapName, read: ReadonlyMap<string, Versioned>, touched: ReadonlySet<string>): Map<string, Versioned> {
+    const out = new Map(read);
+    for (const [k, have] of this.data.get(m)!) {
+      if (touched.has(`${m}\u0000${k}`)) out.set(k, have);
+    }
+    for (const k of out.keys()) {
+      if (touched.has(`${m}\u0000${k}`) && !this.data.get(m)!.has(k)) out.delete(k);
+    }
+    return out;
+  }
+
+  /** Makes the local copy of `m` equal to `target`; publishes each change and returns how many there were. */
+  private become(m: MapName, target: ReadonlyMap<string, Versioned>): number {
+    const local = this.data.get(m)!;
+    let changes = 0;
+    for (const [k, v] of target) {
+      const have = local.get(k);
+      if (!have || have.version !== v.version || JSON.stringify(have.value) !== JSON.stringify(v.value)) {
+        local.set(k, v);
+        changes++;
+        this.publish({ type: 'put', map: m, key: k, value: v.value, version: v.version });
+      }
+    }
+    for (const [k, have] of [...local]) {
+      if (!target.has(k)) {
+        local.delete(k);
+        changes++;
+        this.publish({ type: 'delete', map: m, key: k, version: have.version });
+      }
+    }
+    return changes;
   }
 
   /** The local copy of one entry (synchronous; never a round trip). Treat the value as read-only. */

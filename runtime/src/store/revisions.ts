@@ -3,8 +3,9 @@
 //   "<n>:<uuid>"   one body per attempt {revision, previous, body}, chained to the one before.
 // A deploy writes its body under a fresh key, then moves the pointer with compare-and-set on the
 // pointer's version. Of two concurrent deploys from revision n, one moves the pointer and the
-// other gets `conflict` (its body is deleted again; a leftover of a crashed deployer is never on
-// the chain, so readers never see it). Readers follow the pointer, so nothing is half-applied.
+// other gets `conflict` (its body is deleted again; a leftover of a crashed deployer, or of a move
+// whose answer was lost, is never on the chain, so readers never see it). Readers follow the
+// pointer, so nothing is half-applied.
 import { randomUUID } from 'node:crypto';
 import { conflict } from './errors.js';
 import type { LocalTier } from './local-tier.js';
@@ -64,7 +65,13 @@ export async function commitRevision(store: GlobalStore, body: Json, expectRevis
   const next: RevisionPointer = { revision, key };
   const moved = await store.put('revisions', CURRENT_KEY, next as unknown as Json, { expectVersion: ptr.value?.version ?? 0 });
   if (!moved.ok) {
-    await store.delete('revisions', key, { expectVersion: wrote.value.version });
+    // Only a move that certainly did not happen (lost the compare-and-set, or refused by a
+    // minority's members) takes its body back. An `unavailable` move may have been applied (its
+    // backup never confirmed): deleting the body then would leave the pointer naming nothing, and
+    // every node would read revision 0. A body left by a move that did not happen is never on the
+    // chain (readers never see it) and is pruned with the older revisions.
+    if (moved.error.code === 'conflict' || moved.error.code === 'no-quorum')
+      await store.delete('revisions', key, { expectVersion: wrote.value.version });
     if (moved.error.code === 'conflict')
       return conflict('revisions', CURRENT_KEY, ptr.value?.version ?? 0, moved.error.actualVersion ?? -1);
     return fail(moved.error);
@@ -108,6 +115,30 @@ export function completesCurrentRevision(tier: LocalTier, e: ChangeEvent): boole
   if (e.key === CURRENT_KEY) return true;
   const p = tier.value('revisions', CURRENT_KEY);
   return isPointer(p) && p.key === e.key;
+}
+
+/**
+ * Why a read of the whole `revisions` map (a local tier's re-read) must be missing data, judged
+ * against what the node already holds; undefined when the read may be taken. A side that lost
+ * members answers from the replicas it has: the pointer may be absent or an older copy, the body
+ * it names or a revision on the chain may be absent. Revisions only grow and a body is written
+ * before the pointer names it, so the cluster's merged state never shows any of these: taking such
+ * a read would move the node's active revision back (the 2/1 split test saw a minority node read
+ * revision 0 for seconds). Older bodies may be missing only from the oldest end (pruning).
+ */
+export function partialRevisionsRead(read: ReadonlyMap<string, Versioned>, local: ReadonlyMap<string, Versioned>): string | undefined {
+  const got = read.get(CURRENT_KEY)?.value;
+  if (isPointer(got) && !read.has(got.key)) return `the revision pointer names ${got.key}, which the read does not hold`;
+  const have = local.get(CURRENT_KEY)?.value;
+  if (!isPointer(have)) return undefined;
+  if (!isPointer(got)) return `no revision pointer, where this node has revision ${have.revision}`;
+  if (got.revision < have.revision) return `revision ${got.revision}, older than revision ${have.revision} that this node has`;
+  if (got.key !== have.key) return undefined;
+  const chain = walkChain(new Map([...local].map(([k, v]) => [k, v.value])));
+  const missing = chain.findIndex((r) => !read.has(r.key));
+  if (missing >= 0 && chain.slice(missing).some((r) => read.has(r.key)))
+    return `revision ${chain[missing].revision} is missing but older ones are not`;
+  return undefined;
 }
 
 /** Every committed revision in a node's local tier, newest first. */
