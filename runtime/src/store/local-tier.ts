@@ -10,7 +10,7 @@
 // are read again and differences are published as events; a re-read that is evidently missing
 // data (the revision pointer gone, older, or without its body) is not taken.
 import { unavailable } from './errors.js';
-import { partialRevisionsRead } from './revisions.js';
+import { partialRevisionsRead } from './revision-chain.js';
 import {
   fail,
   ok,
