@@ -54,9 +54,15 @@ export const NO_COOKIE = 0xffffffffffffffffn;
 const RULE_BITS = 0xffffffffffffn;
 const SEQ_BITS = 0xffffn;
 
+/** Each slice's cookie prefix, made once (a cookie is made for every tenant rule). */
+const slicePrefixes: bigint[] = [];
+
 /** The cookie of a slice's tenant rule number `seq` (48 bits). */
 export function sliceCookie(sliceId: number, seq: number | bigint): bigint {
-  return (BigInt(sliceId + 1) << 48n) | (BigInt(seq) & RULE_BITS);
+  const prefix = (slicePrefixes[sliceId] ??= BigInt(sliceId + 1) << 48n);
+  return typeof seq === 'number' && seq >= 0 && seq <= 0xffffffffffff && Number.isInteger(seq)
+    ? prefix | BigInt(seq)
+    : prefix | (BigInt(seq) & RULE_BITS);
 }
 
 /** The cookie of a slice's base rule number `seq` (16 bits). */

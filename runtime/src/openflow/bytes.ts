@@ -193,6 +193,42 @@ function badValue(v: unknown, what: string): never {
 
 const U64_MAX = (1n << 64n) - 1n;
 
+// 64-bit fields without bigint arithmetic (every tenant rule's cookie is one): a bigint stored
+// in a BigUint64Array and read back as bytes allocates nothing.
+const U64_CELL = new BigUint64Array(1);
+const U64_CELL_BYTES = new Uint8Array(U64_CELL.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const ZERO_U64 = 0n;
+const ALL_ONES_U64 = U64_MAX;
+
+/** Writes an unsigned 64-bit value big-endian at `o` (RangeError outside 0 .. 2^64-1). */
+export function writeU64At(b: Uint8Array, o: number, v: bigint): void {
+  if (typeof v !== 'bigint') throw new TypeError(`u64 needs a bigint, got ${typeof v}`);
+  if (v < 0n || v > U64_MAX) badValue(v, 'u64');
+  if (o < 0 || o + 8 > b.length) throw new RangeError(`writer overflow: 8 bytes at ${o} in a ${b.length}-byte buffer`);
+  U64_CELL[0] = v;
+  const c = U64_CELL_BYTES;
+  if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) b[o + i] = c[7 - i]!;
+  else for (let i = 0; i < 8; i++) b[o + i] = c[i]!;
+}
+
+/** Reads an unsigned 64-bit value big-endian at `o`; 0 and all ones (no cookie) come back shared. */
+export function readU64At(b: Uint8Array, o: number): bigint {
+  if (o < 0 || o + 8 > b.length) throw new RangeError(`reader overflow: 8 bytes at ${o} in a ${b.length}-byte buffer`);
+  let or = 0,
+    and = 0xff;
+  for (let i = 0; i < 8; i++) {
+    or |= b[o + i]!;
+    and &= b[o + i]!;
+  }
+  if (or === 0) return ZERO_U64;
+  if (and === 0xff) return ALL_ONES_U64;
+  const c = U64_CELL_BYTES;
+  if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) c[7 - i] = b[o + i]!;
+  else for (let i = 0; i < 8; i++) c[i] = b[o + i]!;
+  return U64_CELL[0]!;
+}
+
 /** Test hook: when set, new Writer buffers are pre-filled with this byte (proves every byte is written). */
 let poison: number | undefined;
 export function setWriterPoison(byte: number | undefined): void {
@@ -243,32 +279,8 @@ export class Writer {
     this.pos = p + 4;
   }
   u64(v: bigint): void {
-    if (typeof v !== 'bigint') throw new TypeError(`u64 needs a bigint, got ${typeof v}`);
-    let hi: number;
-    let lo: number;
-    if (v === 0n) {
-      hi = 0;
-      lo = 0;
-    } else if (v > 0n && v <= 0x1fffffffffffffn) {
-      const n = Number(v);
-      lo = n % 0x100000000;
-      hi = (n - lo) / 0x100000000;
-    } else {
-      if (v < 0n || v > U64_MAX) badValue(v, 'u64');
-      hi = Number(v >> 32n);
-      lo = Number(v & 0xffffffffn);
-    }
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = hi >>> 24;
-    b[p + 1] = hi >>> 16;
-    b[p + 2] = hi >>> 8;
-    b[p + 3] = hi;
-    b[p + 4] = lo >>> 24;
-    b[p + 5] = lo >>> 16;
-    b[p + 6] = lo >>> 8;
-    b[p + 7] = lo;
-    this.pos = p + 8;
+    writeU64At(this.buf, this.pos, v);
+    this.pos += 8;
   }
   zeros(n: number): void {
     const b = this.buf;

@@ -18,7 +18,7 @@ import {
   writeActions10,
   actions10Length,
 } from '../openflow/index.js';
-import { CodecFault, Reader, Writer } from '../openflow/bytes.js';
+import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
 import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
@@ -93,7 +93,7 @@ function readBig(b: Buffer, o: number, size: number): bigint {
     case 6:
       return BigInt(b.readUIntBE(o, 6));
     case 8:
-      return b.readBigUInt64BE(o);
+      return readU64At(b, o);
     default:
       return (b.readBigUInt64BE(o) << 64n) | b.readBigUInt64BE(o + 8);
   }
@@ -281,8 +281,8 @@ function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
     version: OFP13,
     xid: b.readUInt32BE(4),
     type: 'flow_mod',
-    cookie: b.readBigUInt64BE(8),
-    cookieMask: b.readBigUInt64BE(16),
+    cookie: readU64At(b, 8),
+    cookieMask: readU64At(b, 16),
     tableId: b[24]!,
     command: b[25]!,
     idleTimeout: b.readUInt16BE(26),
@@ -327,7 +327,7 @@ function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
     totalLen: b.readUInt16BE(12),
     reason: b[14]!,
     tableId: b[15]!,
-    cookie: b.readBigUInt64BE(16),
+    cookie: readU64At(b, 16),
     match,
     data: b.subarray(next + 2),
   };
@@ -343,7 +343,7 @@ function readFlowMod10(b: Buffer): MessageOf<'flow_mod'> {
     version: OFP10,
     xid: b.readUInt32BE(4),
     type: 'flow_mod',
-    cookie: b.readBigUInt64BE(48),
+    cookie: readU64At(b, 48),
     cookieMask: 0n,
     tableId: 0,
     command: b.readUInt16BE(56),
@@ -497,7 +497,7 @@ function writeBig(b: Buffer, o: number, size: number, v: bigint): void {
     }
   }
   if (size === 8) {
-    b.writeBigUInt64BE(v, o);
+    writeU64At(b, o, v);
     return;
   }
   if (v < 0n || v >> 128n) cannot(`${v} does not fit 16 bytes`);

@@ -5,9 +5,9 @@
 // (its tightest output port's) and class and guarantee queues added; the actions are confined to
 // the slice as transformations of packets (confine.ts: rules narrowed, packet-out frames
 // classified, tagged frames refused). Pure functions: no I/O, errors as values.
-import type { Action, ErrorKind, FlowMatch, FlowMod, Instruction } from './messages.js';
+import type { Action, ErrorKind, FieldName, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
-import { intersectMatches, matchSubsumes, smallBig } from './match-algebra.js';
+import { fullMask, intersectMatches, matchSubsumes, smallBig } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, virtualPort, type SliceContext } from './rewrite-context.js';
 import { virtualOutput } from './virtual-ports.js';
 import { checkBuffered, checkFrame, narrowRule } from './confine.js';
@@ -253,6 +253,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   }
   const out: Expansion[] = [];
   let seen: Set<string> | undefined;
+  /** The tenant's rule with "no VLAN" for a VLAN-overlay slice's edge ports (made once, shared). */
+  let ownNoVlan: FlowMatch | undefined;
   for (const p of inPorts) {
     const inPortMatch: FlowMatch = { in_port: { value: smallBig(p) } };
     const vp = virtualPort(ctx, p);
@@ -286,17 +288,26 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
         });
       continue;
     }
+    // The usual rule (a learning controller's) names this in-port and lies inside one alternative.
+    const atOwnPort = tenant.in_port !== undefined && tenant.in_port.value === inPortMatch.in_port!.value && isNormalized(tenant);
     for (const r of rulesAt(ctx.view, p)) {
       if (need === 'write' ? !r.write : !r.read) continue;
       for (const alt of r.alternatives) {
-        let m = intersectMatches(tenant, alt);
-        if (!m) continue;
-        // Usually the tenant already names this in_port exactly: no second intersection then.
-        const ip = m.in_port;
-        if (!ip || ip.mask !== undefined || ip.value !== inPortMatch.in_port!.value) m = intersectMatches(m, inPortMatch);
-        if (!m) continue;
-        // m is a fresh object from intersectMatches (not keyed yet): completed in place.
-        if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = { value: 0n };
+        let m: FlowMatch | null;
+        if (atOwnPort && matchSubsumes(alt, tenant)) {
+          // Then the intersection is the rule itself: shared, not copied (matches are never
+          // mutated once built), completed in a copy where the overlay needs "no VLAN".
+          m = ctx.view.overlay.type === 'vlan' && !tenant.vlan_vid ? (ownNoVlan ??= withNoVlan(tenant)) : tenant;
+        } else {
+          m = intersectMatches(tenant, alt);
+          if (!m) continue;
+          // Usually the tenant already names this in_port exactly: no second intersection then.
+          const ip = m.in_port;
+          if (!ip || ip.mask !== undefined || ip.value !== inPortMatch.in_port!.value) m = intersectMatches(m, inPortMatch);
+          if (!m) continue;
+          // m is a fresh object from intersectMatches (not keyed yet): completed in place.
+          if (ctx.view.overlay.type === 'vlan' && !m.vlan_vid) m.vlan_vid = NO_VLAN;
+        }
         if (mpls && (!m.eth_type || m.eth_type.mask !== undefined)) {
           // One rule per ethertype the MPLS overlay carries (the push sets its class); a masked
           // eth_type: those of them it covers.
@@ -343,6 +354,35 @@ function taggedExpansions(ctx: SliceContext, tenant: FlowMatch, port: number, ph
     inner: BigInt(ethType),
     tag,
   }));
+}
+
+/** "No VLAN" (what a VLAN-overlay slice's edge rules match): one shared field value. */
+const NO_VLAN = { value: 0n } as const;
+
+/**
+ * A copy of `m` with vlan_vid "no VLAN", built field by field into a fresh object (an object
+ * spread of a dozen fields may give a slow dictionary-mode object, which every writer then reads).
+ */
+function withNoVlan(m: FlowMatch): FlowMatch {
+  const out: FlowMatch = {};
+  for (const k in m) out[k as FieldName] = m[k as FieldName];
+  out.vlan_vid = NO_VLAN;
+  return out;
+}
+
+/**
+ * Whether intersecting the match with a constraint it lies inside gives the match itself: every
+ * masked field in normal form (neither all nor no bits, no value bits outside the mask), as
+ * normField leaves it. Exact fields always are.
+ */
+function isNormalized(m: FlowMatch): boolean {
+  for (const k in m) {
+    const fv = m[k as keyof FlowMatch]!;
+    if (fv.mask === undefined) continue;
+    const full = fullMask(k as FieldName);
+    if (fv.mask === 0n || fv.mask === full || (fv.mask & full) !== fv.mask || (fv.value & ~fv.mask) !== 0n) return false;
+  }
+  return true;
 }
 
 /** The [ethertype, traffic class] pairs an MPLS slice's match covers: its eth_type's, or all carried ones. */
@@ -393,13 +433,18 @@ function hasKeys(o: object): boolean {
 export function rewriteFlowMod(ctx: SliceContext, fm: FlowMod, cookie: bigint): Rewrite<FlowMod[]> {
   const isDelete = fm.command === FC.DELETE || fm.command === FC.DELETE_STRICT;
   if (!isDelete && fm.tableId !== 0) return fail('eperm_flow', `table ${fm.tableId}: slices use table 0 only`);
-  // Flatten instructions: actions (apply then write) are all we accept.
-  const actions: Action[] = [];
-  for (const ins of fm.instructions) {
-    if (ins.type === 'apply_actions') actions.push(...ins.actions);
-    else if (ins.type === 'write_actions') actions.push(...ins.actions);
-    else if (ins.type === 'clear_actions') continue;
-    else return fail('eperm_flow', `instruction ${ins.type} is not available to slices`);
+  // Flatten instructions: actions (apply then write) are all we accept. The usual one apply list
+  // is used as it is (the rewrite only reads it).
+  const only = fm.instructions.length === 1 ? fm.instructions[0]! : undefined;
+  let actions: Action[];
+  if (only && (only.type === 'apply_actions' || only.type === 'write_actions')) actions = only.actions;
+  else {
+    actions = [];
+    for (const ins of fm.instructions) {
+      if (ins.type === 'apply_actions' || ins.type === 'write_actions') pushAll(actions, ins.actions);
+      else if (ins.type === 'clear_actions') continue;
+      else return fail('eperm_flow', `instruction ${ins.type} is not available to slices`);
+    }
   }
   if (!isDelete) {
     const chk = checkActions(ctx, actions, false);

@@ -12,7 +12,7 @@ import { OFP_NO_BUFFER as NO_BUFFER, OFPFF13, OFPPR } from '../../openflow/const
 import { cookieSlice, isHypervisorCookie, isMissEmulationCookie, NO_COOKIE } from '../../dataplane/cookies.js';
 import { edgePortsOf } from '../slice-views.js';
 import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
-import { packetMatches } from '../match-algebra.js';
+import { packetMatches, smallBig } from '../match-algebra.js';
 import type { SliceFlowTable } from '../flow-table.js';
 import type { PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
@@ -155,12 +155,18 @@ export class SwitchDirection {
         s.log.warn({ cookie: m.cookie.toString(16), inPort }, "a tenant rule's packet-in outside its slice: dropped");
     }
     const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
-    // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted).
-    const receivers = chosen.filter(({ b }) => {
-      if (b.link.connected && !b.link.slow && (!b.packetIn || b.packetIn.take())) return true;
+    // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted); no new array
+    // when everyone chosen does (the usual case).
+    let receivers = chosen;
+    for (let i = 0; i < chosen.length; i++) {
+      const b = chosen[i]!.b;
+      if (b.link.connected && !b.link.slow && (!b.packetIn || b.packetIn.take())) {
+        if (receivers !== chosen) receivers.push(chosen[i]!);
+        continue;
+      }
       s.counters(b).packetInsDropped++;
-      return false;
-    });
+      if (receivers === chosen) receivers = chosen.slice(0, i);
+    }
     // The buffer rule: the buffer id is kept only when one slice gets the packet and sees the
     // buffered frame itself (no overlay tag stripped); it alone may then use the id, once.
     // Every other delivery carries OFP_NO_BUFFER and the data.
@@ -184,7 +190,7 @@ export class SwitchDirection {
         reason,
         tableId: 0,
         cookie: tenantRule?.tenantCookie ?? NO_COOKIE,
-        match: { in_port: { value: BigInt(port ?? inPort) } },
+        match: { in_port: { value: smallBig(port ?? inPort) } },
         data,
       });
     }

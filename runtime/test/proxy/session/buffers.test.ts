@@ -179,3 +179,48 @@ test('the buffer table is bounded: the oldest ids are overwritten, a reused id n
   assert.equal(owners.use(4, 0, false), null);
   assert.equal(owners.use(5, 1, false), 1);
 });
+
+test('the buffer table answers as a plain map of the last `capacity` deliveries would (random ids, uses, expiries)', () => {
+  // Oracle: an array of the live deliveries, newest last, at most `capacity` of them.
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (const capacity of [4, 16, 64]) {
+    const clock = { t: 0 };
+    const owners = new BufferOwners(() => clock.t, capacity, 100);
+    let model: Array<{ id: number; slice: number; inPort: number; at: number; seq: number }> = [];
+    let seq = 0;
+    // Ids from a small range (reuse, collisions in the index) and with only high bits differing.
+    const id = () => (rand(2) ? rand(3 * capacity) : (rand(8) << 24) | (rand(4) << 12));
+    for (let step = 0; step < 20_000; step++) {
+      clock.t += rand(3);
+      const op = rand(3);
+      if (op === 0) {
+        const e = { id: id(), slice: rand(3), inPort: 1 + rand(5), at: clock.t, seq: seq++ };
+        owners.delivered(e.id, e.slice, e.inPort);
+        model = model.filter((m) => m.id !== e.id && m.seq > e.seq - capacity);
+        model.push(e);
+      } else {
+        const want = id(),
+          slice = rand(3),
+          consume = op === 2;
+        const m = model.find((x) => x.id === want);
+        let expect: number | null = null;
+        if (m && clock.t - m.at > 100) model = model.filter((x) => x !== m);
+        else if (m && m.slice === slice) {
+          expect = m.inPort;
+          if (consume) model = model.filter((x) => x !== m);
+        }
+        assert.equal(owners.use(want, slice, consume), expect, `step ${step}: id ${want} slice ${slice}`);
+      }
+      if (step % 97 === 0) {
+        const s = rand(3);
+        owners.forgetSlice(s);
+        model = model.filter((x) => x.slice !== s);
+      }
+      assert.equal(owners.size, model.length, `step ${step}: size`);
+    }
+  }
+});
