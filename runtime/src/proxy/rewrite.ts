@@ -297,7 +297,10 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
         if (atOwnPort && matchSubsumes(alt, tenant)) {
           // Then the intersection is the rule itself: shared, not copied (matches are never
           // mutated once built), completed in a copy where the overlay needs "no VLAN".
-          m = ctx.view.overlay.type === 'vlan' && !tenant.vlan_vid ? (ownNoVlan ??= withNoVlan(tenant)) : tenant;
+          // A rule that named "no VLAN" itself (stripped above) is that already.
+          if (ctx.view.overlay.type !== 'vlan' || tenant.vlan_vid) m = tenant;
+          else
+            m = tenant !== tenantIn && !tenantIn.vlan_pcp && !alt.vlan_vid && !alt.vlan_pcp ? tenantIn : (ownNoVlan ??= withNoVlan(tenant));
         } else {
           m = intersectMatches(tenant, alt);
           if (!m) continue;

@@ -7,6 +7,7 @@ import { expandMatch, rewriteFlowMod, rewritePacketOut, type SliceContext } from
 import { mapPriority, TENANT_BAND } from '../../src/dataplane/priorities.js';
 import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match-to-flow.js';
 import { intersectMatches, matchSubsumes } from '../../src/proxy/match-algebra.js';
+import { matchKey } from '../../src/proxy/hot-messages.js';
 import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js';
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
@@ -514,4 +515,46 @@ test('customer VLAN tags: an MPLS slice may match the tag its flowspace owns, al
     1n,
   );
   assert.deepEqual(!vlanSlice.ok && vlanSlice.error, 'eperm_match');
+});
+
+test('a rule inside an alternative at its own in-port is its own physical match: equal to the plain intersection on random rules', () => {
+  // Reference: the tenant match (without a "no VLAN" it named) ANDed with each write alternative of
+  // its in-port, "no VLAN" added for the VLAN overlay; compared as canonical keys.
+  let seed = 11;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const ctx = ctxOf('alpha', 1, [1]);
+  let shared = 0;
+  for (let i = 0; i < 3000; i++) {
+    const m: Record<string, { value: bigint; mask?: bigint }> = { in_port: { value: 1n } };
+    if (rand(4)) m.eth_type = { value: rand(5) ? 0x800n : 0x806n };
+    if (rand(2)) m.eth_src = { value: BigInt(0x020000000000 + rand(1000)) };
+    if (rand(3)) m.vlan_vid = { value: 0n };
+    const ip = rand(4);
+    if (ip === 1) m.ipv4_src = { value: BigInt(0x0a010000 + rand(65536)) };
+    else if (ip === 2) m.ipv4_src = { value: BigInt(0x0a000000 + (rand(4) << 16)), mask: 0xffff0000n };
+    else if (ip === 3)
+      m.ipv4_src = { value: BigInt(rand(2) ? 0x0a010005 : 0x0a010000 + rand(256)), mask: BigInt(rand(2) ? 0xffffff00 : 0xfffe0000) };
+    if (rand(2) && m.eth_type?.value === 0x800n) m.ip_proto = { value: 6n };
+    const r = expandMatch(ctx, m);
+    assert.ok(r.ok);
+    const tenant = { ...m };
+    if (tenant.vlan_vid) delete tenant.vlan_vid;
+    const want: string[] = [];
+    for (const rule of ctx.view.rules) {
+      if (!rule.write || (rule.inPort !== null && rule.inPort !== 1)) continue;
+      for (const alt of rule.alternatives) {
+        const x = intersectMatches(intersectMatches(tenant, alt) ?? {}, { in_port: { value: 1n } });
+        if (!x || !intersectMatches(tenant, alt)) continue;
+        if (!x.vlan_vid) x.vlan_vid = { value: 0n };
+        want.push(matchKey(x));
+      }
+    }
+    const got = r.value.map((e) => matchKey(e.match));
+    assert.deepEqual(got, [...new Set(want)], `rule ${i}: ${JSON.stringify(m, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
+    if (r.value.some((e) => e.match === m)) shared++;
+  }
+  assert.ok(shared > 100, `the shared form was taken (${shared} times)`);
 });
