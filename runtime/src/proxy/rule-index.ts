@@ -1,0 +1,302 @@
+// The tenant flow table's indexes (flow-table.ts): its rules by priority and match key and by proxy
+// cookie, as open-addressing hash tables in typed arrays (linear probing, backward-shift deletion,
+// doubled past half full, halved below an eighth), and the rules' match keys as bytes in one arena.
+// A flow setup hashes its match's canonical bytes once and builds no string; a tracked rule costs
+// no Map entry and no string object. docs/dataplane.md, "The tenant flow table".
+import { writeMatchKey } from './hot-messages.js';
+import type { FlowMatch } from './messages.js';
+
+/**
+ * A rule's match key: the canonical bytes hot-messages.ts's `matchKey` makes a string of (or the
+ * text of a text key) in `buf[off, off + len)`, and their hash. Made by `keyOfMatch`/`keyOfText` in
+ * a shared ring of scratch bytes: use it right away (the ring comes round after some 600 keys).
+ */
+export class RuleKey {
+  constructor(
+    readonly buf: Buffer,
+    readonly off: number,
+    readonly len: number,
+    readonly hash: number,
+  ) {}
+
+  /** The key as matchKey's string (latin1). */
+  toString(): string {
+    return this.buf.toString('latin1', this.off, this.off + this.len);
+  }
+}
+
+/** Final avalanche of a 32-bit hash (every input bit moves every output bit). */
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** A 32-bit hash of `b[off, off + len)`, four bytes a step. */
+export function hashBytes(b: Uint8Array, off: number, len: number): number {
+  let h = len | 0;
+  const end = off + len;
+  const end4 = off + (len & ~3);
+  let i = off;
+  for (; i < end4; i += 4) {
+    const k = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+    h = Math.imul(h ^ Math.imul(k, 0xcc9e2d51), 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+  }
+  for (; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  return mix(h);
+}
+
+/** The key table's hash of a (priority, key) pair. */
+export const keyHash = (priority: number, key: RuleKey): number => mix(key.hash ^ Math.imul(priority + 1, 0x9e3779b1));
+
+const RING = Buffer.alloc(1 << 16);
+/** Room a binary key takes at most (writeMatchKey's header, key and padding). */
+const KEY_ROOM = 4096 + 8;
+let ringAt = 0;
+
+/** The key of a match, as its canonical bytes (matchKey's text form when a value does not fit its field). */
+export function keyOfMatch(m: FlowMatch, text: (m: FlowMatch) => string): RuleKey {
+  if (ringAt + KEY_ROOM > RING.length) ringAt = 0;
+  const at = ringAt;
+  const n = writeMatchKey(m, RING, at);
+  if (n < 0) return keyOfText(text(m));
+  ringAt = (at + 4 + n + 7) & ~7;
+  return new RuleKey(RING, at + 4, n, hashBytes(RING, at + 4, n));
+}
+
+/** The key whose bytes are `key`'s characters (matchKey's string, binary or text form). */
+export function keyOfText(key: string): RuleKey {
+  const n = key.length;
+  if (n > KEY_ROOM) {
+    const own = Buffer.from(key, 'latin1');
+    return new RuleKey(own, 0, n, hashBytes(own, 0, n));
+  }
+  if (ringAt + n > RING.length) ringAt = 0;
+  const at = ringAt;
+  for (let i = 0; i < n; i++) RING[at + i] = key.charCodeAt(i);
+  ringAt = (at + n + 7) & ~7;
+  return new RuleKey(RING, at, n, hashBytes(RING, at, n));
+}
+
+/**
+ * The tracked rules' keys by slot, in one buffer: a slot's bytes at `off`, `len` long (a freed slot
+ * has none), in a block of the key's length rounded up to 8; freed blocks are taken again by keys
+ * of their size (learning controllers' keys are all of a few sizes), so the buffer never needs
+ * compacting; it grows by half when no freed block fits. Also each slot's key-table hash.
+ */
+export class KeyArena {
+  private buf = Buffer.alloc(0);
+  private used = 0;
+  /** Freed blocks' offsets by size in 8-byte units. */
+  private free: number[][] = [];
+  off = new Uint32Array(0);
+  len = new Uint32Array(0);
+  /** The slot's keyHash (its priority's and key's). */
+  hash = new Int32Array(0);
+
+  /** Room for slots [0, cap). */
+  grow(cap: number): void {
+    const off = new Uint32Array(cap);
+    const len = new Uint32Array(cap);
+    const hash = new Int32Array(cap);
+    off.set(this.off);
+    len.set(this.len);
+    hash.set(this.hash);
+    this.off = off;
+    this.len = len;
+    this.hash = hash;
+  }
+
+  set(slot: number, key: RuleKey, hash: number): void {
+    const n = key.len;
+    const units = (n + 7) >> 3;
+    let at = units === 0 ? 0 : this.free[units]?.pop();
+    if (at === undefined) {
+      const size = units * 8;
+      if (this.used + size > this.buf.length) {
+        const b = Buffer.allocUnsafe(Math.max(4096, Math.ceil((this.used + size) * 1.5)));
+        this.buf.copy(b, 0, 0, this.used);
+        this.buf = b;
+      }
+      at = this.used;
+      this.used += size;
+    }
+    const b = this.buf;
+    const src = key.buf;
+    for (let i = 0, j = key.off; i < n; i++, j++) b[at + i] = src[j]!;
+    this.off[slot] = at;
+    this.len[slot] = n;
+    this.hash[slot] = hash;
+  }
+
+  release(slot: number): void {
+    const units = (this.len[slot]! + 7) >> 3;
+    if (units > 0) (this.free[units] ??= []).push(this.off[slot]!);
+    this.len[slot] = 0;
+  }
+
+  /** Whether the slot's key has `key`'s bytes. */
+  equals(slot: number, key: RuleKey): boolean {
+    const n = key.len;
+    if (this.len[slot] !== n) return false;
+    const b = this.buf;
+    const src = key.buf;
+    for (let i = this.off[slot]!, j = key.off, end = j + n; j < end; i++, j++) if (b[i] !== src[j]) return false;
+    return true;
+  }
+
+  /** The slot's key as matchKey's string. */
+  text(slot: number): string {
+    const n = this.len[slot]!;
+    return n === 0 ? '' : this.buf.toString('latin1', this.off[slot]!, this.off[slot]! + n);
+  }
+}
+
+const MIN_ENTRIES = 16;
+
+/**
+ * Slots by hash, open addressing: entry i is `t[2i]` = slot + 1 (0: empty) and `t[2i + 1]` = its
+ * hash; a probe walks from the hash's entry to the next empty one.
+ */
+class SlotTable {
+  protected t = new Int32Array(2 * MIN_ENTRIES);
+  protected mask = MIN_ENTRIES - 1;
+  size = 0;
+
+  /** Takes entry `i` (empty: where a probe for `hash` ended) for `slot`. */
+  protected putAt(i: number, slot: number, hash: number): void {
+    this.t[2 * i] = slot + 1;
+    this.t[2 * i + 1] = hash;
+    if (++this.size * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
+  }
+
+  /** The first empty entry from `hash`'s. */
+  protected emptyFrom(hash: number): number {
+    const t = this.t;
+    const mask = this.mask;
+    let i = hash & mask;
+    while (t[2 * i] !== 0) i = (i + 1) & mask;
+    return i;
+  }
+
+  /** Removes `slot` (its hash `hash`); the entries after it that probed past it move back. */
+  protected removeSlot(slot: number, hash: number): boolean {
+    const t = this.t;
+    const mask = this.mask;
+    let i = hash & mask;
+    for (; ; i = (i + 1) & mask) {
+      const v = t[2 * i];
+      if (v === 0) return false;
+      if (v === slot + 1) break;
+    }
+    for (let j = (i + 1) & mask; t[2 * j] !== 0; j = (j + 1) & mask) {
+      // The entry at j may fill the hole at i unless its home lies in (i, j].
+      if (((j - t[2 * j + 1]!) & mask) >= ((j - i) & mask)) {
+        t[2 * i] = t[2 * j]!;
+        t[2 * i + 1] = t[2 * j + 1]!;
+        i = j;
+      }
+    }
+    t[2 * i] = 0;
+    t[2 * i + 1] = 0;
+    this.size--;
+    if (this.mask + 1 > MIN_ENTRIES && this.size * 8 < this.mask + 1) this.resize((this.mask + 1) / 2);
+    return true;
+  }
+
+  private resize(entries: number): void {
+    const old = this.t;
+    const t = new Int32Array(2 * entries);
+    const mask = entries - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      const v = old[k]!;
+      if (v === 0) continue;
+      const h = old[k + 1]!;
+      let i = h & mask;
+      while (t[2 * i] !== 0) i = (i + 1) & mask;
+      t[2 * i] = v;
+      t[2 * i + 1] = h;
+    }
+    this.t = t;
+    this.mask = mask;
+  }
+
+  clear(): void {
+    this.t = new Int32Array(2 * MIN_ENTRIES);
+    this.mask = MIN_ENTRIES - 1;
+    this.size = 0;
+  }
+}
+
+/** Live rules by (priority, match key): slots whose arena key and priority equal the probe's. */
+export class KeyTable extends SlotTable {
+  /** Where the last `find` that found nothing ended: the entry `insert` then takes (-1: probe again). */
+  private hole = -1;
+
+  /** The slot with `priority` and `key` (`hash`: their keyHash), or -1. */
+  find(keys: KeyArena, priorities: Uint16Array, priority: number, key: RuleKey, hash: number): number {
+    const t = this.t;
+    const mask = this.mask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const v = t[2 * i]!;
+      if (v === 0) {
+        this.hole = i;
+        return -1;
+      }
+      if (t[2 * i + 1] === hash && priorities[v - 1] === priority && keys.equals(v - 1, key)) return v - 1;
+    }
+  }
+
+  /** Adds `slot` under `hash` (`afterMiss`: the last find was this key's and the table has not changed since). */
+  insert(slot: number, hash: number, afterMiss: boolean): void {
+    const i = afterMiss && this.hole >= 0 ? this.hole : this.emptyFrom(hash);
+    this.hole = -1;
+    this.putAt(i, slot, hash);
+  }
+
+  remove(slot: number, hash: number): boolean {
+    this.hole = -1;
+    return this.removeSlot(slot, hash);
+  }
+
+  override clear(): void {
+    super.clear();
+    this.hole = -1;
+  }
+}
+
+const cookieBits = new BigUint64Array(1);
+const cookieWords = new Uint32Array(cookieBits.buffer);
+
+/** The hash of a proxy cookie (no bigint arithmetic: its two 32-bit words). */
+export function cookieHash(cookie: bigint): number {
+  cookieBits[0] = cookie;
+  return mix(cookieWords[0]! ^ Math.imul(cookieWords[1]!, 0x9e3779b1));
+}
+
+/** Tracked rules (live and deleted) by proxy cookie: slots whose cookie column equals the probe's. */
+export class CookieTable extends SlotTable {
+  /** The slot of `cookie`, or -1. */
+  find(cookies: BigUint64Array, cookie: bigint): number {
+    const hash = cookieHash(cookie);
+    const t = this.t;
+    const mask = this.mask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const v = t[2 * i]!;
+      if (v === 0) return -1;
+      if (t[2 * i + 1] === hash && cookies[v - 1] === cookie) return v - 1;
+    }
+  }
+
+  insert(slot: number, cookie: bigint): void {
+    const hash = cookieHash(cookie);
+    this.putAt(this.emptyFrom(hash), slot, hash);
+  }
+
+  remove(slot: number, cookie: bigint): boolean {
+    return this.removeSlot(slot, cookieHash(cookie));
+  }
+}
