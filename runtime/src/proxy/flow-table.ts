@@ -283,7 +283,7 @@ export class SliceFlowTable {
   }
 
   private slotOf(cookie: bigint): number | undefined {
-    const slot = this.byCookie.find(this.s.cookie, cookie);
+    const slot = this.byCookie.find(cookie);
     return slot < 0 ? undefined : slot;
   }
 
@@ -302,7 +302,7 @@ export class SliceFlowTable {
     if (key === this.memoIn && priority === this.memoPriority) return this.memoSlot;
     const k = typeof key === 'string' ? keyOfText(key) : key;
     const hash = keyHash(priority, k);
-    const slot = this.byKey.find(this.s.keys, this.s.priority, priority, k, hash);
+    const slot = this.byKey.find(this.s.keys, priority, k, hash);
     this.memoIn = key;
     this.memoKey = k;
     this.memoPriority = priority;
@@ -320,8 +320,8 @@ export class SliceFlowTable {
   /** Indexes `slot` (new, its priority set) under the key of the lookup just made for it. */
   private setKey(slot: number): void {
     const key = this.memoKey!;
-    this.s.keys.set(slot, key, this.memoHash);
-    this.byKey.insert(slot, this.memoHash, this.memoSlot < 0);
+    const block = this.s.keys.set(slot, this.memoPriority, key, this.memoHash);
+    this.byKey.insert(slot, this.memoHash, block, this.memoSlot < 0);
     this.memoIn = undefined;
   }
 

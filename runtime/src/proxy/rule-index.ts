@@ -81,39 +81,41 @@ export function keyOfText(key: string): RuleKey {
   return new RuleKey(RING, at, n, hashBytes(RING, at, n));
 }
 
+/** Bytes of a key block's header: the key's length (32 bits) and the rule's priority (16), little-endian. */
+const HEADER = 8;
+
 /**
- * The tracked rules' keys by slot, in one buffer: a slot's bytes at `off`, `len` long (a freed slot
- * has none), in a block of the key's length rounded up to 8; freed blocks are taken again by keys
- * of their size (learning controllers' keys are all of a few sizes), so the buffer never needs
- * compacting; it grows by half when no freed block fits. Also each slot's key-table hash.
+ * The tracked rules' keys by slot, in one buffer: a slot's block (at `at`; 0: none) holds the key's
+ * length, the rule's priority and the key's bytes, so the key table compares a probe with one
+ * memory access; blocks are rounded up to 8 bytes, and freed ones are taken again by keys of their
+ * size (learning controllers' keys are all of a few sizes), so the buffer never needs compacting;
+ * it grows by half when no freed block fits. Also each slot's key-table hash.
  */
 export class KeyArena {
-  private buf = Buffer.alloc(0);
-  private used = 0;
+  private buf = Buffer.alloc(HEADER);
+  /** Block 0 stands for "none". */
+  private used = HEADER;
   /** Freed blocks' offsets by size in 8-byte units. */
   private free: number[][] = [];
-  off = new Uint32Array(0);
-  len = new Uint32Array(0);
+  at = new Uint32Array(0);
   /** The slot's keyHash (its priority's and key's). */
   hash = new Int32Array(0);
 
   /** Room for slots [0, cap). */
   grow(cap: number): void {
-    const off = new Uint32Array(cap);
-    const len = new Uint32Array(cap);
+    const at = new Uint32Array(cap);
     const hash = new Int32Array(cap);
-    off.set(this.off);
-    len.set(this.len);
+    at.set(this.at);
     hash.set(this.hash);
-    this.off = off;
-    this.len = len;
+    this.at = at;
     this.hash = hash;
   }
 
-  set(slot: number, key: RuleKey, hash: number): void {
+  /** Stores the slot's key and priority; its block (for the key table's entry). */
+  set(slot: number, priority: number, key: RuleKey, hash: number): number {
     const n = key.len;
-    const units = (n + 7) >> 3;
-    let at = units === 0 ? 0 : this.free[units]?.pop();
+    const units = (HEADER + n + 7) >> 3;
+    let at = this.free[units]?.pop();
     if (at === undefined) {
       const size = units * 8;
       if (this.used + size > this.buf.length) {
@@ -125,51 +127,69 @@ export class KeyArena {
       this.used += size;
     }
     const b = this.buf;
+    b[at] = n;
+    b[at + 1] = n >>> 8;
+    b[at + 2] = n >>> 16;
+    b[at + 3] = n >>> 24;
+    b[at + 4] = priority;
+    b[at + 5] = priority >>> 8;
     const src = key.buf;
-    for (let i = 0, j = key.off; i < n; i++, j++) b[at + i] = src[j]!;
-    this.off[slot] = at;
-    this.len[slot] = n;
+    for (let i = at + HEADER, j = key.off, end = j + n; j < end; i++, j++) b[i] = src[j]!;
+    this.at[slot] = at;
     this.hash[slot] = hash;
+    return at;
+  }
+
+  private lengthAt(at: number): number {
+    const b = this.buf;
+    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
   }
 
   release(slot: number): void {
-    const units = (this.len[slot]! + 7) >> 3;
-    if (units > 0) (this.free[units] ??= []).push(this.off[slot]!);
-    this.len[slot] = 0;
+    const at = this.at[slot]!;
+    if (at === 0) return;
+    (this.free[(HEADER + this.lengthAt(at) + 7) >> 3] ??= []).push(at);
+    this.at[slot] = 0;
   }
 
-  /** Whether the slot's key has `key`'s bytes. */
-  equals(slot: number, key: RuleKey): boolean {
+  /** Whether block `at` holds `priority` and `key`'s bytes. */
+  equalsAt(at: number, priority: number, key: RuleKey): boolean {
     const n = key.len;
-    if (this.len[slot] !== n) return false;
     const b = this.buf;
+    if (this.lengthAt(at) !== n || (b[at + 4]! | (b[at + 5]! << 8)) !== priority) return false;
     const src = key.buf;
-    for (let i = this.off[slot]!, j = key.off, end = j + n; j < end; i++, j++) if (b[i] !== src[j]) return false;
+    for (let i = at + HEADER, j = key.off, end = j + n; j < end; i++, j++) if (b[i] !== src[j]) return false;
     return true;
   }
 
-  /** The slot's key as matchKey's string. */
+  /** The slot's key as matchKey's string ('' when it has none). */
   text(slot: number): string {
-    const n = this.len[slot]!;
-    return n === 0 ? '' : this.buf.toString('latin1', this.off[slot]!, this.off[slot]! + n);
+    const at = this.at[slot]!;
+    return at === 0 ? '' : this.buf.toString('latin1', at + HEADER, at + HEADER + this.lengthAt(at));
   }
 }
 
 const MIN_ENTRIES = 16;
 
 /**
- * Slots by hash, open addressing: entry i is `t[2i]` = slot + 1 (0: empty) and `t[2i + 1]` = its
- * hash; a probe walks from the hash's entry to the next empty one.
+ * Slots by hash, open addressing: entry i is `t[3i]` = slot + 1 (0: empty) and two words that let
+ * a probe compare without reading the slot's columns (see the subclasses); a probe walks from the
+ * hash's entry to the next empty one. At most half full (doubled), at least an eighth (halved).
  */
-class SlotTable {
-  protected t = new Int32Array(2 * MIN_ENTRIES);
+abstract class SlotTable {
+  protected t = new Int32Array(3 * MIN_ENTRIES);
   protected mask = MIN_ENTRIES - 1;
   size = 0;
 
-  /** Takes entry `i` (empty: where a probe for `hash` ended) for `slot`. */
-  protected putAt(i: number, slot: number, hash: number): void {
-    this.t[2 * i] = slot + 1;
-    this.t[2 * i + 1] = hash;
+  /** The hash of the entry at `t[k]`. */
+  protected abstract hashAt(t: Int32Array, k: number): number;
+
+  /** Takes entry `i` (empty: where a probe for its hash ended) for `slot`. */
+  protected putAt(i: number, slot: number, a: number, b: number): void {
+    const k = 3 * i;
+    this.t[k] = slot + 1;
+    this.t[k + 1] = a;
+    this.t[k + 2] = b;
     if (++this.size * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
   }
 
@@ -178,7 +198,7 @@ class SlotTable {
     const t = this.t;
     const mask = this.mask;
     let i = hash & mask;
-    while (t[2 * i] !== 0) i = (i + 1) & mask;
+    while (t[3 * i] !== 0) i = (i + 1) & mask;
     return i;
   }
 
@@ -188,20 +208,20 @@ class SlotTable {
     const mask = this.mask;
     let i = hash & mask;
     for (; ; i = (i + 1) & mask) {
-      const v = t[2 * i];
+      const v = t[3 * i];
       if (v === 0) return false;
       if (v === slot + 1) break;
     }
-    for (let j = (i + 1) & mask; t[2 * j] !== 0; j = (j + 1) & mask) {
+    for (let j = (i + 1) & mask; t[3 * j] !== 0; j = (j + 1) & mask) {
       // The entry at j may fill the hole at i unless its home lies in (i, j].
-      if (((j - t[2 * j + 1]!) & mask) >= ((j - i) & mask)) {
-        t[2 * i] = t[2 * j]!;
-        t[2 * i + 1] = t[2 * j + 1]!;
+      if (((j - this.hashAt(t, 3 * j)) & mask) >= ((j - i) & mask)) {
+        t[3 * i] = t[3 * j]!;
+        t[3 * i + 1] = t[3 * j + 1]!;
+        t[3 * i + 2] = t[3 * j + 2]!;
         i = j;
       }
     }
-    t[2 * i] = 0;
-    t[2 * i + 1] = 0;
+    t[3 * i] = 0;
     this.size--;
     if (this.mask + 1 > MIN_ENTRIES && this.size * 8 < this.mask + 1) this.resize((this.mask + 1) / 2);
     return true;
@@ -209,52 +229,59 @@ class SlotTable {
 
   private resize(entries: number): void {
     const old = this.t;
-    const t = new Int32Array(2 * entries);
+    const t = new Int32Array(3 * entries);
     const mask = entries - 1;
-    for (let k = 0; k < old.length; k += 2) {
-      const v = old[k]!;
-      if (v === 0) continue;
-      const h = old[k + 1]!;
-      let i = h & mask;
-      while (t[2 * i] !== 0) i = (i + 1) & mask;
-      t[2 * i] = v;
-      t[2 * i + 1] = h;
+    for (let k = 0; k < old.length; k += 3) {
+      if (old[k] === 0) continue;
+      let i = this.hashAt(old, k) & mask;
+      while (t[3 * i] !== 0) i = (i + 1) & mask;
+      t[3 * i] = old[k]!;
+      t[3 * i + 1] = old[k + 1]!;
+      t[3 * i + 2] = old[k + 2]!;
     }
     this.t = t;
     this.mask = mask;
   }
 
   clear(): void {
-    this.t = new Int32Array(2 * MIN_ENTRIES);
+    this.t = new Int32Array(3 * MIN_ENTRIES);
     this.mask = MIN_ENTRIES - 1;
     this.size = 0;
   }
 }
 
-/** Live rules by (priority, match key): slots whose arena key and priority equal the probe's. */
+/** Live rules by (priority, match key); an entry's words: its hash and the slot's arena block. */
 export class KeyTable extends SlotTable {
   /** Where the last `find` that found nothing ended: the entry `insert` then takes (-1: probe again). */
   private hole = -1;
 
+  protected hashAt(t: Int32Array, k: number): number {
+    return t[k + 1]!;
+  }
+
   /** The slot with `priority` and `key` (`hash`: their keyHash), or -1. */
-  find(keys: KeyArena, priorities: Uint16Array, priority: number, key: RuleKey, hash: number): number {
+  find(keys: KeyArena, priority: number, key: RuleKey, hash: number): number {
     const t = this.t;
     const mask = this.mask;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const v = t[2 * i]!;
+      const k = 3 * i;
+      const v = t[k]!;
       if (v === 0) {
         this.hole = i;
         return -1;
       }
-      if (t[2 * i + 1] === hash && priorities[v - 1] === priority && keys.equals(v - 1, key)) return v - 1;
+      if (t[k + 1] === hash && keys.equalsAt(t[k + 2]!, priority, key)) return v - 1;
     }
   }
 
-  /** Adds `slot` under `hash` (`afterMiss`: the last find was this key's and the table has not changed since). */
-  insert(slot: number, hash: number, afterMiss: boolean): void {
+  /**
+   * Adds `slot` under `hash` with its arena block (`afterMiss`: the last find was this key's and
+   * the table has not changed since).
+   */
+  insert(slot: number, hash: number, block: number, afterMiss: boolean): void {
     const i = afterMiss && this.hole >= 0 ? this.hole : this.emptyFrom(hash);
     this.hole = -1;
-    this.putAt(i, slot, hash);
+    this.putAt(i, slot, hash, block);
   }
 
   remove(slot: number, hash: number): boolean {
@@ -269,31 +296,41 @@ export class KeyTable extends SlotTable {
 }
 
 const cookieBits = new BigUint64Array(1);
-const cookieWords = new Uint32Array(cookieBits.buffer);
+const cookieWords = new Int32Array(cookieBits.buffer);
+const hashWords = (lo: number, hi: number): number => mix(lo ^ Math.imul(hi, 0x9e3779b1));
 
 /** The hash of a proxy cookie (no bigint arithmetic: its two 32-bit words). */
 export function cookieHash(cookie: bigint): number {
   cookieBits[0] = cookie;
-  return mix(cookieWords[0]! ^ Math.imul(cookieWords[1]!, 0x9e3779b1));
+  return hashWords(cookieWords[0]!, cookieWords[1]!);
 }
 
-/** Tracked rules (live and deleted) by proxy cookie: slots whose cookie column equals the probe's. */
+/** Tracked rules (live and deleted) by proxy cookie; an entry's words: the cookie's low and high 32 bits. */
 export class CookieTable extends SlotTable {
+  protected hashAt(t: Int32Array, k: number): number {
+    return hashWords(t[k + 1]!, t[k + 2]!);
+  }
+
   /** The slot of `cookie`, or -1. */
-  find(cookies: BigUint64Array, cookie: bigint): number {
-    const hash = cookieHash(cookie);
+  find(cookie: bigint): number {
+    cookieBits[0] = cookie;
+    const lo = cookieWords[0]!;
+    const hi = cookieWords[1]!;
     const t = this.t;
     const mask = this.mask;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const v = t[2 * i]!;
+    for (let i = hashWords(lo, hi) & mask; ; i = (i + 1) & mask) {
+      const k = 3 * i;
+      const v = t[k]!;
       if (v === 0) return -1;
-      if (t[2 * i + 1] === hash && cookies[v - 1] === cookie) return v - 1;
+      if (t[k + 1] === lo && t[k + 2] === hi) return v - 1;
     }
   }
 
   insert(slot: number, cookie: bigint): void {
-    const hash = cookieHash(cookie);
-    this.putAt(this.emptyFrom(hash), slot, hash);
+    cookieBits[0] = cookie;
+    const lo = cookieWords[0]!;
+    const hi = cookieWords[1]!;
+    this.putAt(this.emptyFrom(hashWords(lo, hi)), slot, lo, hi);
   }
 
   remove(slot: number, cookie: bigint): boolean {

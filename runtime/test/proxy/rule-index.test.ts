@@ -36,27 +36,24 @@ function keyWithHash(text: string, hash: number): RuleKey {
   return new RuleKey(b, 0, b.length, hash);
 }
 
-/** A key table with its arena and priority column, indexed by slot, as the flow table keeps them. */
+/** A key table with its arena, indexed by slot, as the flow table keeps them. */
 function keyRig(slots: number) {
   const keys = new KeyArena();
   keys.grow(slots);
-  const priorities = new Uint16Array(slots);
   const table = new KeyTable();
   const put = (slot: number, priority: number, key: RuleKey, hash: number) => {
-    assert.equal(table.find(keys, priorities, priority, key, hash), -1);
-    priorities[slot] = priority;
-    keys.set(slot, key, hash);
-    table.insert(slot, hash, true);
+    assert.equal(table.find(keys, priority, key, hash), -1);
+    table.insert(slot, hash, keys.set(slot, priority, key, hash), true);
   };
   const drop = (slot: number) => {
     assert.ok(table.remove(slot, keys.hash[slot]!));
     keys.release(slot);
   };
-  return { keys, priorities, table, put, drop };
+  return { keys, table, put, drop };
 }
 
 test('key table: colliding keys (one hash, and hashes that wrap round the table) are told apart by priority and bytes', () => {
-  const { keys, priorities, table, put, drop } = keyRig(8);
+  const { keys, table, put, drop } = keyRig(8);
   // 15 is the last entry of the 16-entry table: the cluster wraps round to entries 0, 1, ...
   for (const h of [7, 15]) {
     const a = keyWithHash('a', h);
@@ -64,28 +61,28 @@ test('key table: colliding keys (one hash, and hashes that wrap round the table)
     put(1, 2, a, h); // the same key at another priority
     put(2, 1, keyWithHash('b', h), h);
     put(3, 1, keyWithHash('', h), h); // the empty match
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('a', h), h), 0);
-    assert.equal(table.find(keys, priorities, 2, keyWithHash('a', h), h), 1);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('b', h), h), 2);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('', h), h), 3);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('c', h), h), -1);
-    assert.equal(table.find(keys, priorities, 3, keyWithHash('a', h), h), -1);
+    assert.equal(table.find(keys, 1, keyWithHash('a', h), h), 0);
+    assert.equal(table.find(keys, 2, keyWithHash('a', h), h), 1);
+    assert.equal(table.find(keys, 1, keyWithHash('b', h), h), 2);
+    assert.equal(table.find(keys, 1, keyWithHash('', h), h), 3);
+    assert.equal(table.find(keys, 1, keyWithHash('c', h), h), -1);
+    assert.equal(table.find(keys, 3, keyWithHash('a', h), h), -1);
     // Deleting from the head of the cluster moves the others back: all still found, the deleted one not.
     drop(0);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('a', h), h), -1);
-    assert.equal(table.find(keys, priorities, 2, keyWithHash('a', h), h), 1);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('b', h), h), 2);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('', h), h), 3);
+    assert.equal(table.find(keys, 1, keyWithHash('a', h), h), -1);
+    assert.equal(table.find(keys, 2, keyWithHash('a', h), h), 1);
+    assert.equal(table.find(keys, 1, keyWithHash('b', h), h), 2);
+    assert.equal(table.find(keys, 1, keyWithHash('', h), h), 3);
     for (const slot of [1, 2, 3]) drop(slot);
     assert.equal(table.size, 0);
-    assert.equal(table.find(keys, priorities, 1, keyWithHash('b', h), h), -1);
+    assert.equal(table.find(keys, 1, keyWithHash('b', h), h), -1);
   }
   assert.equal(table.remove(5, 3), false, 'a slot the table does not hold');
 });
 
 test('key table against a Map: random adds and deletes over few hashes (long clusters), growing and shrinking', () => {
   const slots = 5000;
-  const { keys, priorities, table, put, drop } = keyRig(slots);
+  const { keys, table, put, drop } = keyRig(slots);
   const oracle = new Map<string, number>(); // `${priority}/${text}` → slot
   const slotOf = new Map<number, string>();
   const free = Array.from({ length: slots }, (_, i) => slots - 1 - i);
@@ -100,7 +97,7 @@ test('key table against a Map: random adds and deletes over few hashes (long clu
     const priority = Math.floor(rand() * 3);
     const id = `${priority}/${text}`;
     const hash = hashOf(text, priority);
-    const found = table.find(keys, priorities, priority, keyWithHash(text, hash), hash);
+    const found = table.find(keys, priority, keyWithHash(text, hash), hash);
     assert.equal(found, oracle.get(id) ?? -1, `find ${id} at step ${step}`);
     if (rand() < addBias) {
       if (found >= 0 || free.length === 0) continue;
@@ -122,14 +119,13 @@ test('key table against a Map: random adds and deletes over few hashes (long clu
   // Everything the Map holds is found; the arena gives each slot its key back.
   for (const [id, slot] of oracle) {
     const [p, text] = [Number(id.split('/')[0]), id.slice(id.indexOf('/') + 1)];
-    assert.equal(table.find(keys, priorities, p, keyWithHash(text, hashOf(text, p)), hashOf(text, p)), slot);
+    assert.equal(table.find(keys, p, keyWithHash(text, hashOf(text, p)), hashOf(text, p)), slot);
     assert.equal(keys.text(slot), text);
   }
 });
 
 test('cookie table against a Map: many cookies (growth), deletes, cookies of other slices with the same rule bits', () => {
   const n = 20_000;
-  const cookies = new BigUint64Array(2 * n);
   const table = new CookieTable();
   const oracle = new Map<bigint, number>();
   const rand = rng(5);
@@ -137,7 +133,6 @@ test('cookie table against a Map: many cookies (growth), deletes, cookies of oth
   for (let i = 0; i < n; i++) {
     // Slices 1 and 2 with overlapping rule numbers: equal low bits, another prefix.
     const cookie = (BigInt(1 + (i % 2)) << 48n) | BigInt(Math.floor(i / 2));
-    cookies[next] = cookie;
     table.insert(next, cookie);
     oracle.set(cookie, next++);
   }
@@ -150,9 +145,9 @@ test('cookie table against a Map: many cookies (growth), deletes, cookies of oth
   assert.equal(table.size, oracle.size);
   for (let i = 0; i < n; i++) {
     const cookie = (BigInt(1 + (i % 2)) << 48n) | BigInt(Math.floor(i / 2));
-    assert.equal(table.find(cookies, cookie), oracle.get(cookie) ?? -1);
+    assert.equal(table.find(cookie), oracle.get(cookie) ?? -1);
   }
-  assert.equal(table.find(cookies, 3n << 48n), -1);
+  assert.equal(table.find(3n << 48n), -1);
   for (const [cookie, slot] of oracle) assert.ok(table.remove(slot, cookie));
   assert.equal(table.size, 0);
 });
@@ -163,14 +158,22 @@ test('cookie table: cookies with the same hash are told apart by the cookie itse
   const collide = (hi: number) => (BigInt(hi) << 32n) | BigInt((lo ^ Math.imul(1, 0x9e3779b1) ^ Math.imul(hi, 0x9e3779b1)) >>> 0);
   const list = [1, 2, 3, 0x10000].map(collide);
   assert.equal(new Set(list.map(cookieHash)).size, 1, 'the crafted cookies collide');
-  const cookies = new BigUint64Array(list);
   const table = new CookieTable();
   for (const [slot, c] of list.entries()) table.insert(slot, c);
-  for (const [slot, c] of list.entries()) assert.equal(table.find(cookies, c), slot);
-  assert.equal(table.find(cookies, collide(4)), -1);
+  for (const [slot, c] of list.entries()) assert.equal(table.find(c), slot);
+  assert.equal(table.find(collide(4)), -1);
+  // Equal low words, another high word, the same entry to start from in a small table.
+  const lone = new CookieTable();
+  const first = (5n << 48n) | 77n;
+  let hi = 6;
+  while ((cookieHash((BigInt(hi) << 48n) | 77n) & 15) !== (cookieHash(first) & 15)) hi++;
+  const other = (BigInt(hi) << 48n) | 77n;
+  lone.insert(0, first);
+  assert.equal(lone.find(other), -1);
+  assert.equal(lone.find(first), 0);
   assert.ok(table.remove(1, list[1]!));
   assert.deepEqual(
-    list.map((c) => table.find(cookies, c)),
+    list.map((c) => table.find(c)),
     [0, -1, 2, 3],
   );
 });
@@ -179,15 +182,21 @@ test('key arena: freed blocks are taken by keys of their size; keys survive the 
   const arena = new KeyArena();
   arena.grow(2000);
   const texts = Array.from({ length: 2000 }, (_, i) => `key-${i}-${'x'.repeat(i % 37)}`);
-  for (const [slot, t] of texts.entries()) arena.set(slot, keyWithHash(t, slot), slot);
+  for (const [slot, t] of texts.entries()) arena.set(slot, slot % 3, keyWithHash(t, slot), slot);
+  const blocks = new Set(arena.at);
   for (let slot = 0; slot < 2000; slot += 2) arena.release(slot);
-  for (let slot = 0; slot < 2000; slot += 2) arena.set(slot, keyWithHash(texts[slot]!.toUpperCase(), slot), slot);
-  texts.forEach((t, slot) => {
-    assert.equal(arena.text(slot), slot % 2 === 0 ? t.toUpperCase() : t);
-    assert.ok(arena.equals(slot, keyWithHash(slot % 2 === 0 ? t.toUpperCase() : t, 0)));
-    assert.ok(!arena.equals(slot, keyWithHash(`${t}!`, 0)));
+  for (let slot = 0; slot < 2000; slot += 2) arena.set(slot, slot % 3, keyWithHash(texts[slot]!.toUpperCase(), slot), slot);
+  assert.deepEqual(new Set(arena.at), blocks, 'the freed blocks were taken again, the buffer did not grow');
+  for (const [slot, t] of texts.entries()) {
+    const text = slot % 2 === 0 ? t.toUpperCase() : t;
+    assert.equal(arena.text(slot), text);
+    assert.ok(arena.equalsAt(arena.at[slot]!, slot % 3, keyWithHash(text, 0)));
+    assert.ok(!arena.equalsAt(arena.at[slot]!, (slot % 3) + 1, keyWithHash(text, 0)), 'another priority');
+    assert.ok(!arena.equalsAt(arena.at[slot]!, slot % 3, keyWithHash(`${t}!`, 0)));
     assert.equal(arena.hash[slot], slot);
-  });
+  }
+  arena.release(1);
+  assert.equal(arena.text(1), '', 'a freed slot has no key');
 });
 
 const learning = (i: number): FlowMatch => ({
