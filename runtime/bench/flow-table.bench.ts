@@ -132,9 +132,12 @@ function atScale(mod: TableModule, make: (i: number) => FlowMatch): Pick<Row, 't
   const total = LIVE + m;
   const matches = Array.from({ length: total }, (_, i) => make(i));
   // What a 1.3 decoder hands over with the flow-mod (its match's canonical bytes, as matchKey's string).
-  // (each flow-mod brings its own string: the lookups get strings of their own, not the added ones)
   const known = matches.map((x) => matchKey(x));
-  const knownAgain = matches.map((x) => matchKey(x));
+  // The lookups' rules at random, their matches and strings made in lookup order (each flow-mod
+  // brings its own string, fresh in the cache, not the one the rule was added with).
+  const order = Array.from({ length: m }, (_, j) => (j * 7919) % total);
+  const lookMatches = order.map((i) => matches[i]!);
+  const lookKnown = lookMatches.map((x) => matchKey(x));
   const table = new mod.SliceFlowTable();
   for (let i = 0; i < LIVE; i++) addRule(table, base + BigInt(i), i, matches[i]!, mod.ruleKey(matches[i]!, known[i]));
   const t0 = cpuMs();
@@ -146,10 +149,7 @@ function atScale(mod: TableModule, make: (i: number) => FlowMatch): Pick<Row, 't
   const tableNs = ((cpuMs() - t0) * 1e6) / m;
   const t1 = cpuMs();
   let found = 0;
-  for (let j = 0; j < m; j++) {
-    const i = (j * 7919) % total;
-    if (table.existing(matches[i]!, 1, mod.ruleKey(matches[i]!, knownAgain[i]))) found++;
-  }
+  for (let j = 0; j < m; j++) if (table.existing(lookMatches[j]!, 1, mod.ruleKey(lookMatches[j]!, lookKnown[j]))) found++;
   const lookupNs = ((cpuMs() - t1) * 1e6) / m;
   if (found !== m) throw new Error(`lookups found ${found} of ${m}`);
   const round = table.startRound();

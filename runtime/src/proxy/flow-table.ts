@@ -533,6 +533,10 @@ export class SliceFlowTable {
       this.count -= had - n;
       s.physical[slot] = n;
     }
+    // Once a round: tables that stayed mostly empty since the last one shrink.
+    this.memoIn = undefined;
+    this.byKey.settle();
+    this.byCookie.settle();
   }
 
   byProxyCookie(cookie: bigint): TenantRule | undefined {

@@ -1,6 +1,7 @@
 // The tenant flow table's indexes (flow-table.ts): its rules by priority and match key and by proxy
 // cookie, as open-addressing hash tables in typed arrays (linear probing, backward-shift deletion,
-// doubled past half full, halved below an eighth), and the rules' match keys as bytes in one arena.
+// doubled past half full, shrunk when a statistics round's peak stayed below an eighth), and the
+// rules' match keys as bytes in one arena.
 // A flow setup hashes its match's canonical bytes once and builds no string; a tracked rule costs
 // no Map entry and no string object. docs/dataplane.md, "The tenant flow table".
 import { writeMatchKey } from './hot-messages.js';
@@ -174,12 +175,21 @@ const MIN_ENTRIES = 16;
 /**
  * Slots by hash, open addressing: entry i is `t[3i]` = slot + 1 (0: empty) and two words that let
  * a probe compare without reading the slot's columns (see the subclasses); a probe walks from the
- * hash's entry to the next empty one. At most half full (doubled), at least an eighth (halved).
+ * hash's entry to the next empty one. At most half full (doubled); `settle` shrinks it when it
+ * never held more than an eighth since the last settle (a table that fills and empties every
+ * statistics round keeps its size instead of shrinking and growing again each round).
  */
 abstract class SlotTable {
   protected t = new Int32Array(3 * MIN_ENTRIES);
   protected mask = MIN_ENTRIES - 1;
   size = 0;
+  /** Entries (empty or not). */
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  /** The most entries held since the last `settle`. */
+  private peak = 0;
 
   /** The hash of the entry at `t[k]`. */
   protected abstract hashAt(t: Int32Array, k: number): number;
@@ -190,7 +200,8 @@ abstract class SlotTable {
     this.t[k] = slot + 1;
     this.t[k + 1] = a;
     this.t[k + 2] = b;
-    if (++this.size * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
+    if (++this.size > this.peak) this.peak = this.size;
+    if (this.size * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
   }
 
   /** The first empty entry from `hash`'s. */
@@ -223,8 +234,17 @@ abstract class SlotTable {
     }
     t[3 * i] = 0;
     this.size--;
-    if (this.mask + 1 > MIN_ENTRIES && this.size * 8 < this.mask + 1) this.resize((this.mask + 1) / 2);
     return true;
+  }
+
+  /** Shrinks the table (to at most a quarter full) if it held less than an eighth since the last settle. */
+  settle(): void {
+    let entries = this.mask + 1;
+    if (this.peak * 8 < entries) {
+      while (entries > MIN_ENTRIES && this.size * 4 < entries / 2) entries /= 2;
+      if (entries < this.mask + 1) this.resize(entries);
+    }
+    this.peak = this.size;
   }
 
   private resize(entries: number): void {
@@ -247,6 +267,7 @@ abstract class SlotTable {
     this.t = new Int32Array(3 * MIN_ENTRIES);
     this.mask = MIN_ENTRIES - 1;
     this.size = 0;
+    this.peak = 0;
   }
 }
 
@@ -287,6 +308,11 @@ export class KeyTable extends SlotTable {
   remove(slot: number, hash: number): boolean {
     this.hole = -1;
     return this.removeSlot(slot, hash);
+  }
+
+  override settle(): void {
+    this.hole = -1;
+    super.settle();
   }
 
   override clear(): void {

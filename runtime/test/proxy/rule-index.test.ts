@@ -115,6 +115,7 @@ test('key table against a Map: random adds and deletes over few hashes (long clu
       free.push(slot);
     }
     assert.equal(table.size, oracle.size);
+    if (step % 700 === 0) table.settle(); // a statistics round
   }
   // Everything the Map holds is found; the arena gives each slot its key back.
   for (const [id, slot] of oracle) {
@@ -122,6 +123,33 @@ test('key table against a Map: random adds and deletes over few hashes (long clu
     assert.equal(table.find(keys, p, keyWithHash(text, hashOf(text, p)), hashOf(text, p)), slot);
     assert.equal(keys.text(slot), text);
   }
+});
+
+test('tables keep their size through a round that filled them and shrink after a round that did not', () => {
+  const table = new CookieTable();
+  const cookie = (i: number) => (1n << 48n) | BigInt(i);
+  for (let i = 0; i < 1000; i++) table.insert(i, cookie(i));
+  const full = table.capacity;
+  assert.ok(full >= 2000, 'at most half full');
+  for (let i = 10; i < 1000; i++) assert.ok(table.remove(i, cookie(i)));
+  table.settle();
+  assert.equal(table.capacity, full, 'it held 1000 since the last settle');
+  for (let i = 10; i < 200; i++) table.insert(i, cookie(i));
+  for (let i = 10; i < 200; i++) table.remove(i, cookie(i));
+  table.settle();
+  assert.ok(table.capacity < full / 4 && table.capacity >= 40, `shrunk to ${table.capacity}, at most a quarter full`);
+  for (let i = 0; i < 1000; i++) assert.equal(table.find(cookie(i)), i < 10 ? i : -1);
+  // The key table forgets where its last miss ended when it is rehashed.
+  const { keys, table: byKey, put } = keyRig(4000);
+  for (let i = 0; i < 300; i++) put(i, 1, keyWithHash(`k${i}`, i * 7), i * 7);
+  for (let i = 0; i < 300; i++) byKey.remove(i, i * 7);
+  byKey.settle();
+  const big = byKey.capacity;
+  assert.equal(byKey.find(keys, 1, keyWithHash('x', 1000), 1000), -1); // ends on entry 1000
+  byKey.settle();
+  assert.ok(byKey.capacity < big, 'shrunk');
+  byKey.insert(300, 1000, keys.set(300, 1, keyWithHash('x', 1000), 1000), true);
+  assert.equal(byKey.find(keys, 1, keyWithHash('x', 1000), 1000), 300);
 });
 
 test('cookie table against a Map: many cookies (growth), deletes, cookies of other slices with the same rule bits', () => {
