@@ -77,7 +77,9 @@ export function keyOfText(key: string): RuleKey {
   }
   if (ringAt + n > RING.length) ringAt = 0;
   const at = ringAt;
-  for (let i = 0; i < n; i++) RING[at + i] = key.charCodeAt(i);
+  // (a native copy past a few dozen characters: a 1.3 exact match's key is some 80)
+  if (n > 32) RING.write(key, at, 'latin1');
+  else for (let i = 0; i < n; i++) RING[at + i] = key.charCodeAt(i);
   ringAt = (at + n + 7) & ~7;
   return new RuleKey(RING, at, n, hashBytes(RING, at, n));
 }
