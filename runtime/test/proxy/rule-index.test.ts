@@ -266,18 +266,8 @@ test("keys of 1.0 and 1.3 flow-mods: the match's canonical bytes (matchKey's str
     { eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a000000n, mask: 0xff000000n }, ip_proto: { value: 6n }, tcp_dst: { value: 80n } },
     // Out of field order as written, and a mask equal to the whole field (dropped): still canonical.
     { ipv4_dst: { value: 1n }, eth_type: { value: 0x800n }, in_port: { value: 2n, mask: 0xffffffffn } },
-    // An exact match (ovs-testcontroller's): a key of more than 32 bytes.
-    {
-      ...learning(5),
-      eth_type: { value: 0x800n },
-      vlan_vid: { value: 0n },
-      ip_dscp: { value: 0n },
-      ip_proto: { value: 17n },
-      ipv4_src: { value: 0x0a000001n },
-      ipv4_dst: { value: 0x0a000002n },
-      udp_src: { value: 1000n },
-      udp_dst: { value: 2000n },
-    },
+    // A key of more than 32 bytes (an exact match's is some 80).
+    { ...learning(5), eth_type: { value: 0x800n }, ipv4_src: { value: 0x0a000001n } },
   ];
   assert.ok(matchKey(cases[4]!).length > 32);
   for (const m of cases) {
