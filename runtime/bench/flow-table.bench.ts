@@ -1,20 +1,38 @@
-// Tenant flow table benchmark (issue 17, "bounded memory" and per-setup work): heap bytes per
-// tracked tenant rule (heapUsed delta after a forced GC over N inserted rules, target ≤ 256) and
-// CPU per tracked flow setup (key + add, as tenant-direction.ts does it), for a learning-switch
-// rule (in_port, eth_src, eth_dst) and the full OpenFlow 1.0 exact match ovs-testcontroller sends
-// (fresh source MAC each); the re-add of a known rule (learning controllers re-add flows); and the
-// table's own part of a setup (existing + add with the key known, as the decoder gives it).
+// Tenant flow table benchmark (issue 17, "bounded memory" and per-setup work): bytes per tracked
+// tenant rule (V8 heap plus typed-array buffers, after a forced GC over N inserted rules, target
+// ≤ 256) and CPU time (the process's own) per tracked flow setup (key + add, as tenant-direction.ts does it), for a
+// learning-switch rule (in_port, eth_src, eth_dst) and the full OpenFlow 1.0 exact match
+// ovs-testcontroller sends (fresh source MAC each); the re-add of a known rule (learning
+// controllers re-add flows); and, with 300,000 rules live, the table's own part of a setup
+// (`existing` + `add`, the key from the decoder's canonical bytes), a lookup that finds its rule,
+// and a rule leaving at a statistics round (`reconcile`).
 // Run: node --expose-gc runtime/dist/bench/flow-table.bench.js   (writes bench/results/flow-table.json;
-// FLOW_TABLE_RULES=N to change the rule count, default 1,000,000).
+// FLOW_TABLE_RULES=N to change the rule count, default 1,000,000; FLOW_TABLE_BEFORE=<path of another
+// build's dist/src/proxy/flow-table.js> measures that table too, in the same run, for a before/after).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import { SliceFlowTable, ruleKey } from '../src/proxy/flow-table.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as ours from '../src/proxy/flow-table.js';
+import { matchKey } from '../src/proxy/hot-messages.js';
 import type { FlowMatch, Instruction } from '../src/proxy/messages.js';
 
 const N = Number(process.env.FLOW_TABLE_RULES ?? 1_000_000);
+/** Live rules for the per-operation figures. */
+const LIVE = 300_000;
 const gc = (globalThis as { gc?: () => void }).gc;
+
+/** The part of flow-table.ts the benchmark uses (the same in builds before and after its key change). */
+interface TableModule {
+  SliceFlowTable: new () => Table;
+  ruleKey(m: FlowMatch, known?: string): unknown;
+}
+interface Table {
+  add(rule: object, physical: number, key: unknown): unknown;
+  existing(m: FlowMatch, priority: number, key: unknown): { cookie: bigint } | undefined;
+  startRound(): number;
+  reconcile(round: number, present: ReadonlyMap<bigint, number>): void;
+  readonly entries: number;
+}
 
 /** What a learning controller installs for the i-th fresh source MAC. */
 const shapes: Record<string, (i: number) => FlowMatch> = {
@@ -45,22 +63,35 @@ const outputs: Instruction[][] = Array.from({ length: 16 }, (_, p) => [
 ]);
 
 interface Row {
+  table: string;
   shape: string;
   rules: number;
   bytesPerRule: number;
   addUs: number;
   reAddUs: number;
-  tableUs: number;
+  /** existing + add of a new rule at LIVE live rules, key from the decoder's bytes. */
+  tableNs: number;
+  /** existing that finds its rule, at LIVE live rules. */
+  lookupNs: number;
+  /** A rule leaving at a statistics round (reconcile), per rule. */
+  leaveNs: number;
+}
+
+/** CPU milliseconds of this process (user + system: other processes on the machine do not count). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 function heap(): number {
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 /** What tenant-direction.ts records for the i-th learning-switch rule. */
-function addRule(table: SliceFlowTable, cookie: bigint, i: number, match: FlowMatch, key: string): void {
+function addRule(table: Table, cookie: bigint, i: number, match: FlowMatch, key: unknown): void {
   table.add(
     { cookie, tenantCookie: 0n, match, priority: 1, flags: 1, idleTimeout: 60, hardTimeout: 0, instructions: outputs[i & 15]! },
     1,
@@ -68,55 +99,89 @@ function addRule(table: SliceFlowTable, cookie: bigint, i: number, match: FlowMa
   );
 }
 
-function measure(shape: string, make: (i: number) => FlowMatch): Row {
-  const base = 0x1000000000000n;
-  let table: SliceFlowTable | null = new SliceFlowTable();
+const base = 0x1000000000000n;
+
+function memoryAndAdds(mod: TableModule, make: (i: number) => FlowMatch): Pick<Row, 'bytesPerRule' | 'addUs' | 'reAddUs'> {
+  let table: Table | null = new mod.SliceFlowTable();
   const before = heap();
-  const t0 = performance.now();
+  const t0 = cpuMs();
   for (let i = 0; i < N; i++) {
     const match = make(i);
-    addRule(table, base + BigInt(i), i, match, ruleKey(match));
+    addRule(table, base + BigInt(i), i, match, mod.ruleKey(match));
   }
-  const addUs = ((performance.now() - t0) * 1000) / N;
+  const addUs = ((cpuMs() - t0) * 1000) / N;
   const bytesPerRule = (heap() - before) / N;
   // Re-adds of known rules (same match, priority and cookie): the learning controller's common case.
   const k = Math.min(N, 200_000);
-  const t1 = performance.now();
+  const t1 = cpuMs();
   for (let i = 0; i < k; i++) {
     const match = make(i);
-    const key = ruleKey(match);
+    const key = mod.ruleKey(match);
     const old = table.existing(match, 1, key)!;
     addRule(table, old.cookie, i, match, key);
   }
-  const reAddUs = ((performance.now() - t1) * 1000) / k;
+  const reAddUs = ((cpuMs() - t1) * 1000) / k;
   if (table.entries !== N) throw new Error(`expected ${N} entries, got ${table.entries}`);
   table = null;
-  // The table's own work per setup (the key usually comes with the decoded frame): matches and
-  // keys made first, then only `existing` + `add` timed, on a fresh table.
-  const m = Math.min(N, 100_000);
-  const matches = Array.from({ length: m }, (_, i) => make(i));
-  const keys = matches.map((x) => ruleKey(x));
-  const fresh = new SliceFlowTable();
-  const t2 = performance.now();
-  for (let i = 0; i < m; i++) {
-    fresh.existing(matches[i]!, 1, keys[i]);
-    addRule(fresh, base + BigInt(i), i, matches[i]!, keys[i]!);
-  }
-  const tableUs = ((performance.now() - t2) * 1000) / m;
-  return { shape, rules: N, bytesPerRule, addUs, reAddUs, tableUs };
+  return { bytesPerRule, addUs, reAddUs };
 }
 
-function main(): void {
+/** The per-operation figures at LIVE live rules; matches and their canonical bytes made first. */
+function atScale(mod: TableModule, make: (i: number) => FlowMatch): Pick<Row, 'tableNs' | 'lookupNs' | 'leaveNs'> {
+  const m = 100_000;
+  const total = LIVE + m;
+  const matches = Array.from({ length: total }, (_, i) => make(i));
+  // What a 1.3 decoder hands over with the flow-mod (its match's canonical bytes, as matchKey's string).
+  const known = matches.map((x) => matchKey(x));
+  // The lookups' rules at random, their matches and strings made in lookup order (each flow-mod
+  // brings its own string, fresh in the cache, not the one the rule was added with).
+  const order = Array.from({ length: m }, (_, j) => (j * 7919) % total);
+  const lookMatches = order.map((i) => matches[i]!);
+  const lookKnown = lookMatches.map((x) => matchKey(x));
+  const table = new mod.SliceFlowTable();
+  for (let i = 0; i < LIVE; i++) addRule(table, base + BigInt(i), i, matches[i]!, mod.ruleKey(matches[i]!, known[i]));
+  const t0 = cpuMs();
+  for (let i = LIVE; i < total; i++) {
+    const key = mod.ruleKey(matches[i]!, known[i]);
+    table.existing(matches[i]!, 1, key);
+    addRule(table, base + BigInt(i), i, matches[i]!, key);
+  }
+  const tableNs = ((cpuMs() - t0) * 1e6) / m;
+  const t1 = cpuMs();
+  let found = 0;
+  for (let j = 0; j < m; j++) if (table.existing(lookMatches[j]!, 1, mod.ruleKey(lookMatches[j]!, lookKnown[j]))) found++;
+  const lookupNs = ((cpuMs() - t1) * 1e6) / m;
+  if (found !== m) throw new Error(`lookups found ${found} of ${m}`);
+  const round = table.startRound();
+  const t2 = cpuMs();
+  table.reconcile(round, new Map());
+  const leaveNs = ((cpuMs() - t2) * 1e6) / total;
+  if (table.entries !== 0) throw new Error(`expected an empty table after the round, got ${table.entries}`);
+  return { tableNs, lookupNs, leaveNs };
+}
+
+async function main(): Promise<void> {
   if (!gc) console.warn('run with --expose-gc for exact heap figures (npm run bench does)');
-  const rows = Object.entries(shapes).map(([name, make]) => measure(name, make));
-  console.log(`tenant flow table, ${N.toLocaleString('en')} rules (target ≤ 256 bytes per tracked rule)`);
+  const tables: [string, TableModule][] = [];
+  const before = process.env.FLOW_TABLE_BEFORE;
+  if (before) tables.push(['before', (await import(pathToFileURL(resolve(before)).href)) as TableModule]);
+  tables.push([before ? 'after' : 'this build', ours as unknown as TableModule]);
+  const rows: Row[] = [];
+  for (const [shape, make] of Object.entries(shapes))
+    for (const [name, mod] of tables) rows.push({ table: name, shape, rules: N, ...memoryAndAdds(mod, make), ...atScale(mod, make) });
+  console.log(
+    `tenant flow table, ${N.toLocaleString('en')} rules (target ≤ 256 bytes per tracked rule); per operation at ${LIVE.toLocaleString('en')} live rules`,
+  );
   console.table(
     rows.map((r) => ({
+      ...(before ? { table: r.table } : {}),
       'rule shape': r.shape,
       'bytes/rule': Math.round(r.bytesPerRule),
       'add µs': r.addUs.toFixed(2),
       're-add µs': r.reAddUs.toFixed(2),
-      'table only µs': r.tableUs.toFixed(2),
+      'table add ns': Math.round(r.tableNs),
+      'lookup ns': Math.round(r.lookupNs),
+      'leave ns': Math.round(r.leaveNs),
       '≤ 256 B': r.bytesPerRule <= 256 ? 'yes' : 'no',
     })),
   );
@@ -125,4 +190,4 @@ function main(): void {
   writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
 }
 
-main();
+await main();

@@ -4,20 +4,28 @@
 // mask, out_port, out_group), counts entries for the flow_entries limit, expires hard timeouts
 // itself, reconciles with the switch's flow statistics (idle timeouts, lost flow-removed), and
 // translates flow-removed and flow stats back to the tenant's view. docs/dataplane.md, "The
-// tenant flow table". Memory: a rule keeps its match as the canonical key string (the match
-// object is decoded on demand) and shares its instructions with equal rules.
+// tenant flow table". Memory: a rule keeps its match as the canonical key bytes in an arena (the
+// match object is decoded on demand), is found by open-addressing tables (rule-index.ts), and
+// shares its instructions with equal rules.
 import type { FlowMatch, Instruction } from './messages.js';
 import { matchSubsumes } from './match-algebra.js';
 import { matchKey, matchOfKey } from './hot-messages.js';
+import { CookieTable, KeyArena, KeyTable, RuleKey, keyHash, keyOfMatch, keyOfText } from './rule-index.js';
 import { OFPG_ANY, OFPP13 as OFPP } from '../openflow/constants.js';
+
+export { RuleKey };
 
 /**
  * A tenant rule is identified by its priority and its match (an ADD with both the same replaces
  * it); this is the match's part of the key: the match's canonical OXM bytes as the one translation
- * writes them (hot-messages.ts `matchKey`; `known`: the same bytes its decoder took from the frame
- * when they already were canonical), for 1.3 and 1.0 flow-mods alike.
+ * writes them (hot-messages.ts `matchKey`, as bytes: no string built; `known`: the same bytes its
+ * decoder took from the frame when they already were canonical), for 1.3 and 1.0 flow-mods alike.
+ * Use it right away (its bytes are scratch); its string is `matchKey(m)`.
  */
-export const ruleKey = (m: FlowMatch, known?: string): string => known ?? matchKey(m);
+export const ruleKey = (m: FlowMatch, known?: string): RuleKey => (known !== undefined ? keyOfText(known) : keyOfMatch(m, matchKey));
+
+/** A key as the table's methods take it: ruleKey's, or matchKey's string (any string: its characters are the key). */
+export type KeyLike = RuleKey | string;
 
 /** How long a deleted or expired rule is kept for the switch's flow-removed (then forgotten). */
 export const REMOVED_GRACE_MS = 10_000;
@@ -27,7 +35,7 @@ export interface FlowSelection {
   strict: boolean;
   match: FlowMatch;
   /** ruleKey of `match` (strict selections compare keys). */
-  key: string;
+  key: KeyLike;
   priority: number;
   /** 0n: any cookie (OpenFlow 1.0 has no cookie mask). */
   cookie: bigint;
@@ -118,11 +126,10 @@ export interface TenantRule {
 const FREE = 0;
 const LIVE = 1;
 const DELETED = 2;
-const RULE_BITS = 0xffffffffffffn;
 
 /**
  * The rules' fields, one typed-array column each, indexed by slot (no object per rule: about
- * 50 bytes of columns, the key string and two map entries per rule). Slots are reused.
+ * 60 bytes of columns, the key's bytes and two hash-table entries per rule). Slots are reused.
  */
 class Slots {
   cap = 0;
@@ -136,23 +143,24 @@ class Slots {
   hard = new Uint16Array(0);
   physical = new Uint32Array(0);
   state = new Uint8Array(0);
-  keys: string[] = [];
+  keys = new KeyArena();
   instructions: Instruction[][] = [];
   /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
   textMatches = new Map<number, FlowMatch>();
   private free: number[] = [];
-  private used = 0;
+  /** Slots ever used: [0, top) holds every tracked rule. */
+  top = 0;
 
   alloc(): number {
     const f = this.free.pop();
     if (f !== undefined) return f;
-    if (this.used === this.cap) this.grow();
-    return this.used++;
+    if (this.top === this.cap) this.grow();
+    return this.top++;
   }
 
   release(slot: number): void {
     this.state[slot] = FREE;
-    this.keys[slot] = '';
+    this.keys.release(slot);
     this.instructions[slot] = NO_INSTRUCTIONS;
     this.textMatches.delete(slot);
     this.free.push(slot);
@@ -175,11 +183,12 @@ class Slots {
     this.hard = g(this.hard, (n) => new Uint16Array(n));
     this.physical = g(this.physical, (n) => new Uint32Array(n));
     this.state = g(this.state, (n) => new Uint8Array(n));
+    this.keys.grow(cap);
     this.cap = cap;
   }
 
   matchOf(slot: number): FlowMatch {
-    return matchOfKey(this.keys[slot]!) ?? this.textMatches.get(slot) ?? {};
+    return matchOfKey(this.keys.text(slot)) ?? this.textMatches.get(slot) ?? {};
   }
 
   reset(): void {
@@ -199,7 +208,7 @@ class SlotView implements TenantRule {
     return this.s.cookie[this.slot]!;
   }
   get key(): string {
-    return this.s.keys[this.slot]!;
+    return this.s.keys.text(this.slot);
   }
   get match(): FlowMatch {
     return this.s.matchOf(this.slot);
@@ -249,15 +258,12 @@ function copyOf(v: TenantRule): TenantRule {
   };
 }
 
-/** The map key of a proxy cookie: its rule bits (the slice's prefix is the same for the whole table). */
-const cookieId = (cookie: bigint): number => Number(cookie & RULE_BITS);
-
 export class SliceFlowTable {
   private readonly s = new Slots();
-  /** Rule bits of the proxy cookie → slot (live and deleted rules). */
-  private readonly byCookie = new Map<number, number>();
-  /** priority → match key → slot of the live rule (two levels: no key string built per lookup). */
-  private readonly byKey = new Map<number, Map<string, number>>();
+  /** Proxy cookie → slot (live and deleted rules). */
+  private readonly byCookie = new CookieTable();
+  /** (priority, match key) → slot of the live rule. */
+  private readonly byKey = new KeyTable();
   /** Slots whose hard-timeout or forget deadline falls in a second of the table clock. */
   private readonly due = new Map<number, number[]>();
   private nextDue = Infinity;
@@ -277,51 +283,51 @@ export class SliceFlowTable {
   }
 
   private slotOf(cookie: bigint): number | undefined {
-    const slot = this.byCookie.get(cookieId(cookie));
-    return slot !== undefined && this.s.cookie[slot] === cookie ? slot : undefined;
+    const slot = this.byCookie.find(cookie);
+    return slot < 0 ? undefined : slot;
   }
 
   /**
-   * The last lookup (priority, key → slot): a tenant ADD asks `existing` and then `add` for the same
-   * rule, so the second probe of the (large) key map is skipped. Forgotten on every key map change.
+   * The last lookup (priority, key → slot, -1: none): a tenant ADD asks `existing` and then `add`
+   * for the same rule, so the second probe of the (large) key table is skipped, and a new rule takes
+   * the entry where the first probe ended. Forgotten on every key table change.
    */
-  private memoKey: string | undefined;
+  private memoIn: KeyLike | undefined;
+  private memoKey: RuleKey | undefined;
   private memoPriority = -1;
-  private memoSlot: number | undefined;
+  private memoHash = 0;
+  private memoSlot = -1;
 
-  private liveSlot(priority: number, key: string): number | undefined {
-    if (key === this.memoKey && priority === this.memoPriority) return this.memoSlot;
-    const slot = this.byKey.get(priority)?.get(key);
-    this.memoKey = key;
+  private liveSlot(priority: number, key: KeyLike): number {
+    if (key === this.memoIn && priority === this.memoPriority) return this.memoSlot;
+    const k = typeof key === 'string' ? keyOfText(key) : key;
+    const hash = keyHash(priority, k);
+    const slot = this.byKey.find(this.s.keys, priority, k, hash);
+    this.memoIn = key;
+    this.memoKey = k;
     this.memoPriority = priority;
+    this.memoHash = hash;
     this.memoSlot = slot;
     return slot;
   }
 
   /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
-  existing(m: FlowMatch, priority: number, key = ruleKey(m)): TenantRule | undefined {
+  existing(m: FlowMatch, priority: number, key: KeyLike = ruleKey(m)): TenantRule | undefined {
     const slot = this.liveSlot(priority, key);
-    return slot === undefined ? undefined : new SlotView(this.s, slot);
+    return slot < 0 ? undefined : new SlotView(this.s, slot);
   }
 
-  private setKey(priority: number, key: string, slot: number): void {
-    this.memoKey = undefined;
-    let at = this.byKey.get(priority);
-    if (!at) {
-      at = new Map();
-      this.byKey.set(priority, at);
-    }
-    at.set(key, slot);
+  /** Indexes `slot` (new, its priority set) under the key of the lookup just made for it. */
+  private setKey(slot: number): void {
+    const key = this.memoKey!;
+    const block = this.s.keys.set(slot, this.memoPriority, key, this.memoHash);
+    this.byKey.insert(slot, this.memoHash, block, this.memoSlot < 0);
+    this.memoIn = undefined;
   }
 
   private deleteKey(slot: number): void {
-    this.memoKey = undefined;
-    const priority = this.s.priority[slot]!;
-    const key = this.s.keys[slot]!;
-    const at = this.byKey.get(priority);
-    if (!at || at.get(key) !== slot) return;
-    at.delete(key);
-    if (at.size === 0) this.byKey.delete(priority);
+    this.memoIn = undefined;
+    this.byKey.remove(slot, this.s.keys.hash[slot]!);
   }
 
   private schedule(slot: number, at: number): void {
@@ -337,7 +343,7 @@ export class SliceFlowTable {
   }
 
   private forget(slot: number): void {
-    this.byCookie.delete(cookieId(this.s.cookie[slot]!));
+    this.byCookie.remove(slot, this.s.cookie[slot]!);
     this.s.release(slot);
   }
 
@@ -354,28 +360,29 @@ export class SliceFlowTable {
       instructions: Instruction[];
     },
     physical: readonly unknown[] | number,
-    key = ruleKey(rule.match),
+    key: KeyLike = ruleKey(rule.match),
   ): TenantRule {
     const s = this.s;
     const n = typeof physical === 'number' ? physical : physical.length;
     let slot = this.liveSlot(rule.priority, key);
-    if (slot !== undefined && s.cookie[slot] !== rule.cookie) {
+    if (slot >= 0 && s.cookie[slot] !== rule.cookie) {
       // A rule with the same match and priority under another cookie: the switch replaced it.
       this.count -= s.physical[slot]!;
       this.deleteKey(slot);
       this.forget(slot);
-      slot = undefined;
+      this.liveSlot(rule.priority, key);
+      slot = -1;
     }
-    if (slot === undefined) {
+    if (slot < 0) {
       slot = s.alloc();
       s.cookie[slot] = rule.cookie;
-      s.keys[slot] = key;
       s.priority[slot] = rule.priority;
       s.state[slot] = LIVE;
       s.physical[slot] = 0;
-      if (key.length > 0 && key.charCodeAt(0) !== 0x80) s.textMatches.set(slot, rule.match); // matchKey's text form
-      this.setKey(rule.priority, key, slot);
-      this.byCookie.set(cookieId(rule.cookie), slot);
+      const k = this.memoKey!;
+      if (k.len > 0 && k.buf[k.off] !== 0x80) s.textMatches.set(slot, rule.match); // matchKey's text form
+      this.setKey(slot);
+      this.byCookie.insert(slot, rule.cookie);
     }
     // New or the same rule again (learning controllers re-add flows): the switch replaces it
     // (new timeouts, flags and instructions).
@@ -410,11 +417,11 @@ export class SliceFlowTable {
     };
     if (sel.strict) {
       const slot = this.liveSlot(sel.priority, sel.key);
-      if (slot !== undefined && filters(slot)) hits.push(new SlotView(s, slot));
+      if (slot >= 0 && filters(slot)) hits.push(new SlotView(s, slot));
       return hits;
     }
     const all = Object.keys(sel.match).length === 0;
-    for (const slot of this.byCookie.values()) {
+    for (let slot = 0; slot < s.top; slot++) {
       if (s.state[slot] !== LIVE) continue;
       if ((all || matchSubsumes(sel.match, s.matchOf(slot))) && filters(slot)) hits.push(new SlotView(s, slot));
     }
@@ -510,7 +517,7 @@ export class SliceFlowTable {
    */
   reconcile(round: number, present: ReadonlyMap<bigint, number>): void {
     const s = this.s;
-    for (const slot of this.byCookie.values()) {
+    for (let slot = 0; slot < s.top; slot++) {
       if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
       const n = present.get(s.cookie[slot]!) ?? 0;
       const had = s.physical[slot]!;
@@ -526,6 +533,10 @@ export class SliceFlowTable {
       this.count -= had - n;
       s.physical[slot] = n;
     }
+    // Once a round: tables that stayed mostly empty since the last one shrink.
+    this.memoIn = undefined;
+    this.byKey.settle();
+    this.byCookie.settle();
   }
 
   byProxyCookie(cookie: bigint): TenantRule | undefined {
@@ -535,12 +546,14 @@ export class SliceFlowTable {
 
   /** The live rules. */
   rules(): TenantRule[] {
+    const s = this.s;
     const out: TenantRule[] = [];
-    for (const slot of this.byCookie.values()) if (this.s.state[slot] === LIVE) out.push(new SlotView(this.s, slot));
+    for (let slot = 0; slot < s.top; slot++) if (s.state[slot] === LIVE) out.push(new SlotView(s, slot));
     return out;
   }
 
   clear(): void {
+    this.memoIn = undefined;
     this.memoKey = undefined;
     this.byCookie.clear();
     this.byKey.clear();

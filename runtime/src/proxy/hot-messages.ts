@@ -752,19 +752,30 @@ const keyScratch = Buffer.alloc(4096);
  * field dropped), as a latin1 string. Values that do not fit their field get a text form instead.
  */
 export function matchKey(m: FlowMatch): string {
+  const n = writeMatchKey(m, keyScratch, 0);
+  if (n >= 0) return keyScratch.toString('latin1', 4, 4 + n);
+  let key = '';
+  for (const k of presentFieldsOf(m)) {
+    const v = m[k]!;
+    key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
+  }
+  return key;
+}
+
+/**
+ * matchKey's bytes without the string (the flow table keeps them as bytes): the match written at
+ * `at` (its 4-byte header, then the key, then padding to 8; `into` must have 4096 bytes from `at`);
+ * the key's length (it starts at `at + 4`), or -1 when the match needs matchKey's text form.
+ */
+export function writeMatchKey(m: FlowMatch, into: Buffer, at: number): number {
   try {
     const len = planMatch(m);
-    if (len > keyScratch.length) cannot('match too long for a key');
-    writeMatch(keyScratch, 0, m, len);
-    return keyScratch.toString('latin1', 4, len);
+    if (len > 4096) cannot('match too long for a key');
+    writeMatch(into, at, m, len);
+    return len - 4;
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    let key = '';
-    for (const k of presentFieldsOf(m)) {
-      const v = m[k]!;
-      key += v.mask === undefined ? `${k}=${v.value.toString(16)},` : `${k}=${v.value.toString(16)}/${v.mask.toString(16)},`;
-    }
-    return key;
+    return -1;
   }
 }
 

@@ -350,7 +350,7 @@ function cookieDelete(cookie: bigint, mask: bigint): FlowMod {
  * What a tenant's modify or delete selects: strictness, match, priority, the cookie under its mask
  * (1.3 only: 1.0 has no cookie mask), and for deletes out_port and (1.3) out_group.
  */
-function selectionOf(m: MessageOf<'flow_mod'>, key: string): FlowSelection {
+function selectionOf(m: MessageOf<'flow_mod'>, key: FlowSelection['key']): FlowSelection {
   const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
   const v13 = m.version === OFP13;
   return {
