@@ -12,8 +12,10 @@
 // which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
 // (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
 // `readers` answers the proxy's question (which slices may read this packet) from the same probes
-// without ordering anything: per no-check bucket its reader slices are precomputed, and it stops
-// once every reading slice of the switch is found.
+// without ordering anything: per bucket its reading entries are grouped by equal check records
+// (one check per group, the group's slices listed), per in-port the slices of the rules matching
+// every packet are listed (those tuples are not probed), and it stops once every reading slice of
+// the switch is found.
 // Built from the switch's entries on the first lookup after a change (the owner drops it on every
 // add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
