@@ -1,8 +1,10 @@
 // Flowspace classifier benchmark: build time, memory and lookups/s of the indexed classifier
 // against the linear scan, for 1k, 10k, 100k and 1M entries over 100 switches, in the same run
 // (workload: classifier-workload.ts); packet-ins both as the sorted entry list (classifyPacket) and as
-// the proxy's question, the slices that may read the packet (readersInto into a reused array; readersOf
-// and classifyPacket filtered on read, each into a new Set as the proxy does). No result cache: every lookup classifies from scratch.
+// the proxy's question, the slices that may read the packet (readersInto into a reused array; the
+// proxy's form: that, then per slice bound at the switch whether it is among them; readersOf and
+// classifyPacket filtered on read, each into a new Set as the proxy did before). No result cache:
+// every lookup classifies from scratch.
 // Run: node --expose-gc runtime/dist/bench/classifier.bench.js  (writes bench/results/classifier.json;
 // without --expose-gc the memory columns say n/a); BENCH_SIZES=1000,100000 picks the sizes.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -69,6 +71,8 @@ interface Row {
   /** The same question as the proxy asks it, into a new Set: readersOf, and classifyPacket filtered on read. */
   readerSetLookupsPerSecIndexed: number;
   readerSetLookupsPerSecViaClassify: number;
+  /** The proxy's form (session/switch-direction.ts): readersInto a reused array, then per binding whether its slice is in it. */
+  proxyFormLookupsPerSec: number;
   flowModLookupsPerSecIndexed: number;
   flowModLookupsPerCpuSecIndexed: number;
   flowModLookupsPerSecLinear: number;
@@ -105,6 +109,24 @@ function benchOne(n: number): Row {
     const p = P[i % P.length];
     return linear.readersOf(p.dpid, p.inPort, p.headers, new Set()).size;
   };
+  // What the proxy does (session/switch-direction.ts): readersInto its reused array, then for each
+  // slice bound at the switch (four here) whether it is among them.
+  const proxyArray: string[] = [];
+  const bound = ['tenant1', 'tenant2', 'tenant3', 'tenant4'];
+  const proxyForm = (i: number) => {
+    const p = P[i % P.length];
+    const n = c.readersInto(p.dpid, p.inPort, p.headers, proxyArray);
+    let delivered = 0;
+    for (const slice of bound) {
+      for (let j = 0; j < n; j++) {
+        if (proxyArray[j] === slice) {
+          delivered++;
+          break;
+        }
+      }
+    }
+    return delivered;
+  };
   // What the proxy computed before readersOf.
   const viaClassify = (i: number) => {
     const out = new Set<string>();
@@ -126,10 +148,12 @@ function benchOne(n: number): Row {
   let readersIndexed = rate(200_000, rdInto);
   let readersSet = rate(200_000, rd(c));
   let readersVia = rate(200_000, viaClassify);
+  let proxy = rate(200_000, proxyForm);
   packetIndexed = best(packetIndexed, rate(200_000, pkt(c)));
   readersIndexed = best(readersIndexed, rate(200_000, rdInto));
   readersSet = best(readersSet, rate(200_000, rd(c)));
   readersVia = best(readersVia, rate(200_000, viaClassify));
+  proxy = best(proxy, rate(200_000, proxyForm));
   const packetLinear = rate(linearSamples, pkt(linear));
   const readersLinear = rate(linearSamples, rdLinear);
   const fmIndexed = rate(50_000, fm(c));
@@ -182,6 +206,7 @@ function benchOne(n: number): Row {
     readerSpeedup: round(readersIndexed.wall / readersLinear.wall),
     readerSetLookupsPerSecIndexed: Math.round(readersSet.wall),
     readerSetLookupsPerSecViaClassify: Math.round(readersVia.wall),
+    proxyFormLookupsPerSec: Math.round(proxy.wall),
     flowModLookupsPerSecIndexed: Math.round(fmIndexed.wall),
     flowModLookupsPerCpuSecIndexed: Math.round(fmIndexed.cpu),
     flowModLookupsPerSecLinear: Math.round(fmLinear.wall),
@@ -209,6 +234,7 @@ function main(): void {
       'readers lookups/s: readersInto (per CPU-s)': `${fmt(r.readerLookupsPerSecIndexed)} (${fmt(r.readerLookupsPerCpuSecIndexed)})`,
       'readers linear': fmt(r.readerLookupsPerSecLinear),
       'readers into a new Set: readersOf / classifyPacket+filter': `${fmt(r.readerSetLookupsPerSecIndexed)} / ${fmt(r.readerSetLookupsPerSecViaClassify)}`,
+      "proxy's form (readersInto + 4 bindings)": fmt(r.proxyFormLookupsPerSec),
       'flow-mod lookups/s indexed (per CPU-s)': `${fmt(r.flowModLookupsPerSecIndexed)} (${fmt(r.flowModLookupsPerCpuSecIndexed)})`,
       'flow-mod lookups/s linear': fmt(r.flowModLookupsPerSecLinear),
       'matches/pkt': r.avgMatchesPerPacket,

@@ -12,8 +12,10 @@
 // which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
 // (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
 // `readers` answers the proxy's question (which slices may read this packet) from the same probes
-// without ordering anything: per no-check bucket its reader slices are precomputed, and it stops
-// once every reading slice of the switch is found.
+// without ordering anything: per bucket its reading entries are grouped by equal check records
+// (one check per group, the group's slices listed), per in-port the slices of the rules matching
+// every packet are listed (those tuples are not probed), and it stops once every reading slice of
+// the switch is found.
 // Built from the switch's entries on the first lookup after a change (the owner drops it on every
 // add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
@@ -37,8 +39,15 @@ const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
 const CHECK_HEAD = 3; // result index, record count, order key
-const RUN_HEAD = 3; // first result index, exact (1/0), offset of the run's reader slices
-const SLOT_STRIDE = 4; // key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks)
+const RUN_HEAD = 2; // first result index, exact (1/0)
+// key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks), then for readers():
+// its reader group (READ_NONE: no entry grants read; READ_RUN: one group without checks; >= 0: one
+// group checked by the entry head there in `checks`; <= READ_MANY: several, at READ_MANY - x in
+// `readerGroups`) and, for one group, its slice list (an offset in `readerIds`).
+const SLOT_STRIDE = 6;
+const READ_NONE = -1;
+const READ_RUN = -2;
+const READ_MANY = -3;
 
 /** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
 let probeKeys = new Int32Array(64);
@@ -49,6 +58,9 @@ let probeTables = new Int32Array(64);
 let probeMasks = new Int32Array(64);
 /** Per probe: its bit in the filter word at probeBits. */
 let probeBitNos = new Uint8Array(64);
+/** Per bucket found: its reader group and slice list (SLOT_STRIDE). */
+let probeGroups = new Int32Array(64);
+let probeNames = new Int32Array(64);
 
 function reserveProbes(n: number): void {
   if (n <= probeKeys.length) return;
@@ -60,6 +72,8 @@ function reserveProbes(n: number): void {
   probeTables = new Int32Array(size);
   probeMasks = new Int32Array(size);
   probeBitNos = new Uint8Array(size);
+  probeGroups = new Int32Array(size);
+  probeNames = new Int32Array(size);
 }
 
 /** Keeps loads that only warm the cache from being optimised away. */
@@ -119,16 +133,25 @@ export interface LocationInput<E> {
   groups: ReadonlyArray<readonly E[]>;
 }
 
-const SEGMENT_HEAD = 5; // tuple count, filter shift, table mask, filter offset, table offset (then the tuple ids)
+// tuple count, filter shift, table mask, filter offset, table offset, how many of the tuple ids
+// match every packet and are first (readers() does not probe them), offset of the tuple ids
+const SEGMENT_HEAD = 7;
 const NO_SEGMENT = -1;
-const DIR_STRIDE = 3; // used (1), port (as Int32), segment offset
+// Per port: used (1), port (as Int32), its always-readers (offset in readerIds), a copy of its
+// segment's head, then its tuple ids when they fit (else the head points to the segment's): a
+// lookup reads one line before it hashes.
+const DIR_HEAD = 3;
+const DIR_IDS = DIR_HEAD + SEGMENT_HEAD;
+const DIR_STRIDE = 24;
 
 /** The value vector hashes are computed on (build only: filled per entry from its check records). */
 const scratch: number[] = [];
 
 /** One location's segment before it is written: its tuples' ids, entries by key (in order) and sizes. */
 interface Plan<E> {
+  /** Tuple ids, those matching every packet first (`always` of them). */
   ids: number[];
+  always: number;
   byKey: Array<Map<number, Array<Keyed<E>>>>;
   filterWords: number;
   tableSlots: number;
@@ -136,7 +159,19 @@ interface Plan<E> {
 }
 
 function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
-  const { tuples, groups } = coarsen(loc.tuples, loc.groups);
+  const coarse = coarsen(loc.tuples, loc.groups);
+  // Tuples matching every packet (no field, no check left) first: readers() answers them per port.
+  const everything = coarse.tuples.map(
+    (t, i) =>
+      t.required === 0 &&
+      t.ethType < 0 &&
+      t.ipProto < 0 &&
+      t.parts.length === 0 &&
+      coarse.groups[i]!.every((e) => residual(e.check, t).length === 0),
+  );
+  const order = coarse.tuples.map((_, i) => i).sort((x, y) => Number(everything[y]) - Number(everything[x]));
+  const tuples = order.map((i) => coarse.tuples[i]!);
+  const groups = order.map((i) => coarse.groups[i]!);
   const ids = tuples.map((t) => CATALOG.intern(t));
   reserveProbes(2 * ids.length); // a lookup's two segments together
   // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
@@ -165,8 +200,13 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
       else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
     }
   });
-  return { ids, byKey, filterWords: 1 << (filterBits - 5), tableSlots, checkCount };
+  return { ids, always: everything.filter(Boolean).length, byKey, filterWords: 1 << (filterBits - 5), tableSlots, checkCount };
 }
+
+/** Distinct reader slice ids of some entries, in the order first seen. */
+const readerIds = (entries: ReadonlyArray<{ entry: FlowspaceEntry }>): number[] => [
+  ...new Set(entries.map((x) => readerOf(x.entry)).filter((id) => id >= 0)),
+];
 
 export class PacketIndex<E extends IndexEntry> {
   /** The port directory (open addressing, DIR_STRIDE per slot), then the segments. */
@@ -179,14 +219,22 @@ export class PacketIndex<E extends IndexEntry> {
    * Per key, the entries of that key side by side, in order. A checked key: per entry its index
    * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
    * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
-   * index of its first result (the rest follow), 1 if every order key is exact (else 0), the
-   * offset of its reader slices in `runReaders`, then the order keys. Float64: MACs are 48-bit.
+   * index of its first result (the rest follow), 1 if every order key is exact (else 0), then the
+   * order keys. Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
-  /** Per result (same index), the id of the slice it lets read, -1 when it does not grant read. */
-  private readonly readerSlice: Int32Array;
-  /** Per bucket needing no checks: how many distinct reader slices, then their ids. */
-  private readonly runReaders: Int32Array;
+  /** Slice lists for readers(): at each offset how many, then their ids (distinct within a list). */
+  private readonly readerIds: Int32Array;
+  /**
+   * Buckets with several reader groups (entries of one key whose checks differ): how many, then
+   * per group the entry head in `checks` whose records decide it (READ_RUN: none) and its slice list.
+   */
+  private readonly readerGroups: Int32Array;
+  /**
+   * The slices reading every packet at a port with no rules of its own (the any-port rules'): a
+   * list in `ints` (how many, then the ids); each port's directory slot has its own.
+   */
+  private readonly anyAlways: number;
   /** Distinct slices with a read entry anywhere in the switch: readers() stops when it has them all. */
   private readonly readerCount: number;
 
@@ -197,34 +245,68 @@ export class PacketIndex<E extends IndexEntry> {
     this.portMask = dir - 1;
     // Sizes first, so the block and the checks are allocated once and written in place.
     const plans = locations.map((loc) => plan(loc));
-    let intCount = dir * DIR_STRIDE;
+    // Per location, the reader slices of its tuples matching every packet (runs: no checks); per
+    // port, together with the any-port ones (each once).
+    const always = plans.map((p) =>
+      p.byKey.slice(0, p.always).flatMap((keys) => [...keys.values()].flatMap((list) => readerIds(list.map((x) => x.entry)))),
+    );
+    const anyAlways = [...new Set(locations.flatMap((loc, l) => (loc.port === null ? always[l]! : [])))];
+    const portAlways = locations.map((loc, l) => (loc.port === null ? [] : [...new Set([...always[l]!, ...anyAlways])]));
+    // The parts every lookup of the switch reads (directory, heads, tuple ids, filters, always
+    // lists) side by side before the tables, so they span few pages.
+    let intCount = dir * DIR_STRIDE + 1 + anyAlways.length;
     let checkCount = 0;
-    for (const p of plans) {
-      intCount += SEGMENT_HEAD + p.ids.length + p.filterWords + p.tableSlots * SLOT_STRIDE;
+    plans.forEach((p, l) => {
+      intCount += SEGMENT_HEAD + p.ids.length + p.filterWords + (locations[l]!.port === null ? 0 : 1 + portAlways[l]!.length);
+      intCount += p.tableSlots * SLOT_STRIDE;
       checkCount += p.checkCount;
-    }
+    });
     const a = (this.ints = new Int32Array(intCount));
     const checks = (this.checks = new Float64Array(checkCount));
-    let at = dir * DIR_STRIDE;
+    const idLists: number[] = [];
+    /** A list of slice ids as a bucket group names it: one id as itself, more as ~(offset in readerIds). */
+    const slices = (ids: readonly number[]): number => (ids.length === 1 ? ids[0]! : ~listOf(ids));
+    const listOf = (ids: readonly number[]): number => {
+      idLists.push(ids.length, ...ids);
+      return idLists.length - ids.length - 1;
+    };
+    const groupsOut: number[] = [];
+    /** Writes a list of slice ids at `at` in `ints` (how many, then the ids); returns where it ends. */
+    const writeList = (ids: readonly number[], at: number): number => {
+      a[at] = ids.length;
+      a.set(ids, at + 1);
+      return at + 1 + ids.length;
+    };
+    this.anyAlways = dir * DIR_STRIDE;
+    let hot = writeList(anyAlways, this.anyAlways);
+    let cold = intCount - plans.reduce((n, p) => n + p.tableSlots * SLOT_STRIDE, 0);
     let c = 0;
     let anyPort = NO_SEGMENT;
-    const runReaders: number[] = [];
     locations.forEach((loc, l) => {
       const p = plans[l]!;
+      const at = hot;
+      const mask = p.tableSlots - 1;
+      const filterShift = 32 - Math.log2(p.filterWords * 32);
+      const filterAt = at + SEGMENT_HEAD + p.ids.length;
+      const tableAt = cold;
+      const head = [p.ids.length, filterShift, mask, filterAt, tableAt, p.always];
+      a.set([...head, at + SEGMENT_HEAD], at);
+      a.set(p.ids, at + SEGMENT_HEAD);
+      hot = filterAt + p.filterWords;
+      cold += p.tableSlots * SLOT_STRIDE;
       if (loc.port === null) anyPort = at;
       else {
         let i = loc.port & this.portMask;
         while (a[i * DIR_STRIDE] !== 0) i = (i + 1) & this.portMask;
-        a[i * DIR_STRIDE] = 1;
-        a[i * DIR_STRIDE + 1] = loc.port | 0;
-        a[i * DIR_STRIDE + 2] = at;
+        const d = i * DIR_STRIDE;
+        a[d] = 1;
+        a[d + 1] = loc.port | 0;
+        a[d + 2] = hot;
+        hot = writeList(portAlways[l]!, hot);
+        const inline = p.ids.length <= DIR_STRIDE - DIR_IDS;
+        a.set([...head, inline ? d + DIR_IDS : at + SEGMENT_HEAD], d + DIR_HEAD);
+        if (inline) a.set(p.ids, d + DIR_IDS);
       }
-      const mask = p.tableSlots - 1;
-      const filterShift = 32 - Math.log2(p.filterWords * 32);
-      const filterAt = at + SEGMENT_HEAD + p.ids.length;
-      const tableAt = filterAt + p.filterWords;
-      a.set([p.ids.length, filterShift, mask, filterAt, tableAt], at);
-      a.set(p.ids, at + SEGMENT_HEAD);
       p.byKey.forEach((keys, t) => {
         // A tuple hashing nothing has one key, so its entries need only their own records.
         const hashless = CATALOG.hashesNothing(p.ids[t]!);
@@ -239,11 +321,11 @@ export class PacketIndex<E extends IndexEntry> {
           a[s + 2] = c;
           if (hashless && list.every((x) => x.records.length === 0)) {
             a[s + 3] = -list.length;
+            const readers = readerIds(list.map((x) => x.entry));
+            a[s + 4] = readers.length ? READ_RUN : READ_NONE;
+            a[s + 5] = readers.length ? slices(readers) : 0;
             checks[c++] = this.results.length;
             checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
-            checks[c++] = runReaders.length;
-            const readers = [...new Set(list.map((x) => readerOf(x.entry.entry)).filter((id) => id >= 0))];
-            runReaders.push(readers.length, ...readers);
             for (const x of list) {
               checks[c++] = x.entry.order;
               this.results.push(x.entry.entry);
@@ -251,7 +333,13 @@ export class PacketIndex<E extends IndexEntry> {
             continue;
           }
           a[s + 3] = list.length;
+          // Entries with the same records pass or fail together: one check per group of them.
+          const groups = new Map<string, { head: number; members: Array<{ entry: FlowspaceEntry }> }>();
           for (const x of list) {
+            const same = x.records.join();
+            const g = groups.get(same);
+            if (g) g.members.push(x.entry);
+            else groups.set(same, { head: c, members: [x.entry] });
             checks[c++] = this.results.length;
             checks[c++] = x.records.length / 4;
             checks[c++] = x.entry.order;
@@ -259,14 +347,25 @@ export class PacketIndex<E extends IndexEntry> {
             c += x.records.length;
             this.results.push(x.entry.entry);
           }
+          const reading = [...groups.values()]
+            .map((g) => ({ head: g.head, readers: readerIds(g.members) }))
+            .filter((g) => g.readers.length > 0);
+          if (reading.length === 0) a[s + 4] = READ_NONE;
+          else if (reading.length === 1) {
+            a[s + 4] = reading[0]!.head;
+            a[s + 5] = slices(reading[0]!.readers);
+          } else {
+            a[s + 4] = READ_MANY - groupsOut.length;
+            groupsOut.push(reading.length);
+            for (const g of reading) groupsOut.push(g.head, slices(g.readers));
+          }
         }
       });
-      at = tableAt + p.tableSlots * SLOT_STRIDE;
     });
     this.anyPort = anyPort;
-    this.runReaders = Int32Array.from(runReaders);
-    this.readerSlice = Int32Array.from(this.results, readerOf);
-    this.readerCount = new Set([...this.readerSlice].filter((id) => id >= 0)).size;
+    this.readerIds = Int32Array.from(idLists);
+    this.readerGroups = Int32Array.from(groupsOut);
+    this.readerCount = new Set(this.results.map(readerOf).filter((id) => id >= 0)).size;
   }
 
   /**
@@ -276,7 +375,7 @@ export class PacketIndex<E extends IndexEntry> {
    * of a phase (a cold location costs one per filter word, table slot and bucket) overlap.
    */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
-    const hits = this.probe(inPort, values, present);
+    const hits = this.probe(this.slotOf(inPort), values, present, false);
     const checks = this.checks;
     const keys = probeKeys;
     const tuples = probeTuples;
@@ -301,73 +400,110 @@ export class PacketIndex<E extends IndexEntry> {
   /**
    * Writes to out[0..n) (returns n) the slices, each once, with an entry at `inPort` that grants
    * read and whose match the packet satisfies: the slices of `collect`'s matches that may read,
-   * without ordering anything. Buckets needing no checks give their precomputed reader slices; a
-   * checked entry is only checked when its slice reads and is not found yet; stops once every
-   * reading slice of the switch is found. Allocates nothing (beyond what `out` grows by once).
+   * without ordering anything. Built ahead per bucket: its entries that grant read grouped by
+   * their check records, each group's distinct slices listed, so a bucket costs one check per
+   * group; per port, the slices of the rules matching every packet there (its own and the
+   * any-port ones), so those tuples are not probed at all. Stops once every reading slice of the
+   * switch is found. Allocates nothing (beyond what `out` grows by once).
    */
   readers(inPort: number, values: readonly number[], present: number, out: string[]): number {
-    const hits = this.probe(inPort, values, present);
-    if (hits === 0 || this.readerCount === 0) return 0;
+    const all = this.readerCount;
+    if (all === 0) return 0;
+    const ids = this.ints;
+    const names = sliceNames;
+    // The list of the slices reading every packet here (in `ints`): its first line is loaded during the probes.
+    const slot = this.slotOf(inPort);
+    const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
+    warmed.value = ids[list]!;
+    const hits = this.probe(slot, values, present, true);
     if (stamp === 0x7fffffff) {
       sliceStamps.fill(0);
       stamp = 0;
     }
     const now = ++stamp;
     const stamps = sliceStamps;
-    const all = this.readerCount;
     let found = 0;
-    const checks = this.checks;
-    const keys = probeKeys;
-    const tuples = probeTuples;
-    const runReaders = this.runReaders;
-    // Buckets needing no checks first: their slices cost nothing to find.
     for (let h = 0; h < hits; h++) {
-      if (tuples[h]! >= 0) continue;
-      const r = checks[keys[h]! + 2]!;
-      for (let i = r + 1, end = i + runReaders[r]!; i < end; i++) {
-        const id = runReaders[i]!;
-        if (stamps[id] === now) continue;
-        stamps[id] = now;
-        out[found++] = sliceNames[id]!;
-        if (found === all) return found;
-      }
-    }
-    const readerSlice = this.readerSlice;
-    for (let h = 0; h < hits; h++) {
-      const n = tuples[h]!;
-      if (n < 0) continue;
-      for (let j = keys[h]!, left = n; left > 0; left--) {
-        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
-        const id = readerSlice[checks[j]!]!;
-        if (id >= 0 && stamps[id] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
-          stamps[id] = now;
-          out[found++] = sliceNames[id]!;
-          if (found === all) return found;
+      const g = probeGroups[h]!;
+      if (g === READ_NONE) continue;
+      if (g >= READ_RUN) {
+        if (g >= 0 && !this.groupPasses(g, values)) continue;
+        found = this.addList(probeNames[h]!, out, found, now);
+      } else {
+        const groups = this.readerGroups;
+        for (let i = READ_MANY - g, end = i + 1 + groups[i]! * 2, k = i + 1; k < end; k += 2) {
+          const head = groups[k]!;
+          if (head === READ_RUN || this.groupPasses(head, values)) found = this.addList(groups[k + 1]!, out, found, now);
         }
-        j = end;
       }
+      if (found === all) return found;
+    }
+    // The slices reading every packet at this port: copied as they are when nothing came before.
+    const end = list + 1 + ids[list]!;
+    if (found === 0) {
+      for (let i = list + 1; i < end; i++) out[found++] = names[ids[i]!]!;
+      return found;
+    }
+    for (let i = list + 1; i < end; i++) {
+      const id = ids[i]!;
+      if (stamps[id] !== now) out[found++] = names[id]!;
     }
     return found;
   }
 
+  /** Whether the packet passes the records of the entry head at `head` in `checks`. */
+  private groupPasses(head: number, values: readonly number[]): boolean {
+    const checks = this.checks;
+    return passes(checks, head + CHECK_HEAD, head + CHECK_HEAD + checks[head + 1]! * 4, values);
+  }
+
   /**
-   * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
-   * `checks` and its entry count (negative: no checks); returns how many.
+   * Appends the slices of a group (one slice id, or ~offset of a list in readerIds) not yet
+   * stamped `now`, stamping them; returns the new count.
    */
-  private probe(inPort: number, values: readonly number[], present: number): number {
+  private addList(slices: number, out: string[], found: number, now: number): number {
+    const stamps = sliceStamps;
+    if (slices >= 0) {
+      if (stamps[slices] !== now) {
+        stamps[slices] = now;
+        out[found++] = sliceNames[slices]!;
+      }
+      return found;
+    }
+    const ids = this.readerIds;
+    for (let i = ~slices + 1, end = i + ids[~slices]!; i < end; i++) {
+      const id = ids[i]!;
+      if (stamps[id] === now) continue;
+      stamps[id] = now;
+      out[found++] = sliceNames[id]!;
+    }
+    return found;
+  }
+
+  /** The directory slot of `inPort` (an offset in `ints`), NO_SEGMENT when it has no rules of its own. */
+  private slotOf(inPort: number): number {
     const a = this.ints;
     const mask = this.portMask;
-    let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0);
     // Ports are 32-bit unsigned: stored as Int32 (anything else has no rules of its own).
     if (inPort >>> 0 === inPort) {
       const port = inPort | 0;
       for (let i = port & mask; a[i * DIR_STRIDE] !== 0; i = (i + 1) & mask) {
-        if (a[i * DIR_STRIDE + 1] === port) {
-          probes = this.keys(a[i * DIR_STRIDE + 2]!, values, present, probes);
-          break;
-        }
+        if (a[i * DIR_STRIDE + 1] === port) return i * DIR_STRIDE;
       }
     }
+    return NO_SEGMENT;
+  }
+
+  /**
+   * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
+   * `checks` and its entry count (negative: no checks), and in probeGroups/probeNames its reader
+   * group and slice list; returns how many. `skipAlways`: leaves out the tuples matching every
+   * packet (readers() has their slices per port).
+   */
+  private probe(slot: number, values: readonly number[], present: number, skipAlways: boolean): number {
+    const a = this.ints;
+    let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0, skipAlways);
+    if (slot !== NO_SEGMENT) probes = this.keys(slot + DIR_HEAD, values, present, probes, skipAlways);
     if (probes === 0) return 0;
     const keys = probeKeys;
     const tuples = probeTuples;
@@ -391,6 +527,7 @@ export class PacketIndex<E extends IndexEntry> {
     }
     // 3. The table slots: each bucket found is kept (offset, count) and its first record loaded.
     const checks = this.checks;
+    const lists = this.readerIds;
     let hits = 0;
     for (let p = 0; p < kept; p++) {
       const k = keys[p]!;
@@ -403,7 +540,9 @@ export class PacketIndex<E extends IndexEntry> {
         if (stored !== k + 1 || a[s + 1] !== id) continue;
         keys[hits] = a[s + 2]!;
         tuples[hits] = a[s + 3]!;
-        w += checks[a[s + 2]!]!;
+        probeGroups[hits] = a[s + 4]!;
+        probeNames[hits] = a[s + 5]!;
+        w += checks[a[s + 2]!]! + (a[s + 5]! < 0 ? lists[~a[s + 5]!]! : 0);
         hits++;
         break;
       }
@@ -416,7 +555,7 @@ export class PacketIndex<E extends IndexEntry> {
    * 1. The keys of the segment's tuples the packet can match (tuple descriptions are shared and
    * cached), appended to the probes from `probes` on; returns the new count.
    */
-  private keys(at: number, values: readonly number[], present: number, probes: number): number {
+  private keys(at: number, values: readonly number[], present: number, probes: number, skipAlways: boolean): number {
     const a = this.ints;
     const meta = CATALOG.meta;
     const terms = CATALOG.terms;
@@ -427,7 +566,8 @@ export class PacketIndex<E extends IndexEntry> {
     const ethType = values[ETH_TYPE_SLOT]!;
     const ipProto = values[IP_PROTO_SLOT]!;
     const absent = ~present;
-    for (let i = at + SEGMENT_HEAD, end = i + a[at]!; i < end; i++) {
+    const idsAt = a[at + 6]!;
+    for (let i = idsAt + (skipAlways ? a[at + 5]! : 0), end = idsAt + a[at]!; i < end; i++) {
       const id = a[i]!;
       const m = id * TUPLE_STRIDE;
       if ((meta[m]! & absent) !== 0) continue;

@@ -112,4 +112,43 @@ describe('readersOf', () => {
       for (const port of PORTS) assert.equal(writers.readersOf(dpid, port, { eth_type: 0x0800 }, new Set()).size, 0);
     assert.ok(writers.classifyPacket(DPIDS[0]!, PORTS[0]!, { eth_type: 0x0800 }).length > 0);
   });
+
+  it('answers from shared buckets, groups of equal checks, and the per-port rules matching every packet', () => {
+    // Many slices on one prefix (one group, a list of slices), prefixes of other lengths merged
+    // into the same tuple (several groups per bucket), whole-port rules at some ports and for
+    // any port (the per-port lists), ports with no rules of their own, write-only entries, and
+    // slices both in a whole-port rule and a prefix rule (each must come once).
+    const dpid = DPIDS[0]!;
+    const es: FlowspaceEntry[] = [];
+    const add = (slice: string, inPort: number | null, match: FlowspaceEntry['match'], permissions: Permission[] = ['read']): void => {
+      es.push({ id: es.length + 1, slice, rule: `r${es.length + 1}`, dpid, inPort, priority: 100 + (es.length % 7), match, permissions });
+    };
+    for (let i = 0; i < 40; i++) add(`s${i}`, null, { eth_type: 0x0800, ipv4_src: '10.1.0.0/16' });
+    for (let i = 0; i < 40; i++) add(`s${i}`, null, { eth_type: 0x0800, ipv4_src: `10.1.${i}.0/24` }, i % 3 === 0 ? ['write'] : ['read']);
+    for (let i = 0; i < 40; i++) add(`s${i}`, null, { eth_type: 0x0800, ipv4_src: `10.1.${i}.${i}/32` });
+    for (let i = 0; i < 30; i++) add(`p${i % 10}`, 1 + (i % 3), {}, i % 4 === 0 ? ['write'] : ['read', 'write']);
+    for (let i = 0; i < 12; i++) add(i % 2 ? `s${i}` : `a${i}`, null, {});
+    add('v', 2, { eth_type: 0x0806 });
+    const c = Classifier.build(es).classifier;
+    const lin = LinearClassifier.build(es).classifier;
+    const array: string[] = [];
+    let biggest = 0;
+    for (const inPort of [1, 2, 3, 4, 9]) {
+      for (let i = 0; i < 45; i++) {
+        for (const headers of [
+          { eth_type: 0x0800, ipv4_src: `10.1.${i}.${i}`, ipv4_dst: '1.2.3.4' },
+          { eth_type: 0x0800, ipv4_src: `10.1.${i}.${i + 1}` },
+          { eth_type: 0x0800, ipv4_src: `10.2.${i}.${i}` },
+          { eth_type: 0x0806 },
+        ]) {
+          const want = sorted(lin.readersOf(dpid, inPort, headers, new Set()));
+          const n = c.readersInto(dpid, inPort, headers, array);
+          assert.deepEqual(array.slice(0, n).sort(), want, `port ${inPort} ${JSON.stringify(headers)}`);
+          assert.deepEqual(sorted(c.readersOf(dpid, inPort, headers, new Set())), want);
+          biggest = Math.max(biggest, n);
+        }
+      }
+    }
+    assert.ok(biggest > 40, `some packet has many readers (${biggest})`);
+  });
 });

@@ -23,6 +23,9 @@ import { portIsUp, virtualArrival } from '../virtual-ports.js';
 const MPLS_ETHERTYPE = 0x8847;
 
 export class SwitchDirection {
+  /** The slices that may read the packet-in being classified, in [0, n) (reused: nothing allocated per packet-in). */
+  private readonly readers: string[] = [];
+
   /** `intercept`: takes the hypervisor's own packet-ins (link discovery probes) before classification. */
   constructor(
     private readonly s: SessionContext,
@@ -88,28 +91,35 @@ export class SwitchDirection {
     }
   }
 
-  /** The slices whose read flowspace at `inPort` matches the packet. */
-  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer): Set<string> {
+  /** Writes to this.readers[0, n) the slices whose read flowspace at `inPort` matches the packet; returns n. */
+  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer): number {
     const s = this.s;
-    const out = new Set<string>();
+    const out = this.readers;
     const views = s.views;
-    if (!views) return out;
+    if (!views) return 0;
     try {
-      views.classifier.readersOf(s.dpid, inPort, headers, out);
+      return views.classifier.readersInto(s.dpid, inPort, headers, out);
     } catch (err) {
       countFallback('classifier', 'error');
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
       const fields = parsePacket(data).fields;
+      let n = 0;
       for (const b of s.bindings.values()) {
         if (
           b.view.rules.some(
             (r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)),
           )
         )
-          out.add(b.view.slice);
+          out[n++] = b.view.slice;
       }
+      return n;
     }
-    return out;
+  }
+
+  /** Whether `slice` is among this.readers[0, n). */
+  private reads(slice: string, n: number): boolean {
+    for (let i = 0; i < n; i++) if (this.readers[i] === slice) return true;
+    return false;
   }
 
   /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
@@ -119,7 +129,7 @@ export class SwitchDirection {
     const inPort = Number(m.match.in_port?.value ?? -1);
     const pkt = summarizePacket(m.data);
     const targets: Array<{ b: Binding; tagged: boolean; port?: number }> = [];
-    let readers: Set<string> | null = null;
+    let readers = -1; // how many slices may read it, once classified
     for (const b of s.bindings.values()) {
       // A virtual link's frame from the core (its tag on a port toward its paths): the virtual port's.
       const vp = b.view.virtualPorts.length
@@ -138,8 +148,8 @@ export class SwitchDirection {
       // Customer-tagged frames at edge ports belong to MPLS slices whose flowspace has the tag.
       if (!b.ctx.edgePorts.includes(inPort) || (pkt.vlan !== null && b.view.overlay.type === 'vlan')) continue;
       // Location + headers through the indexed classifier (once per packet-in).
-      readers ??= this.readersOf(inPort, pkt.headers, m.data);
-      if (readers.has(b.view.slice)) targets.push({ b, tagged: false });
+      if (readers < 0) readers = this.readersOf(inPort, pkt.headers, m.data);
+      if (this.reads(b.view.slice, readers)) targets.push({ b, tagged: false });
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
     const hvRule = isHypervisorCookie(m.cookie);
