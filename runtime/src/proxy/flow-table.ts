@@ -126,6 +126,8 @@ export interface TenantRule {
 const FREE = 0;
 const LIVE = 1;
 const DELETED = 2;
+/** `active` of a rule no statistics round has listed since it was added. */
+const UNSEEN = 0;
 
 /**
  * The rules' fields, one typed-array column each, indexed by slot (no object per rule: about
@@ -143,6 +145,12 @@ class Slots {
   hard = new Uint16Array(0);
   physical = new Uint32Array(0);
   state = new Uint8Array(0);
+  /**
+   * Idle timeouts: the packet count the last statistics round listed (its low 32 bits) and the
+   * table-clock second from which it stood still (UNSEEN: not listed since added).
+   */
+  packets = new Uint32Array(0);
+  active = new Uint32Array(0);
   keys = new KeyArena();
   instructions: Instruction[][] = [];
   /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
@@ -183,6 +191,8 @@ class Slots {
     this.hard = g(this.hard, (n) => new Uint16Array(n));
     this.physical = g(this.physical, (n) => new Uint32Array(n));
     this.state = g(this.state, (n) => new Uint8Array(n));
+    this.packets = g(this.packets, (n) => new Uint32Array(n));
+    this.active = g(this.active, (n) => new Uint32Array(n));
     this.keys.grow(cap);
     this.cap = cap;
   }
@@ -270,7 +280,15 @@ export class SliceFlowTable {
   private count = 0;
   private statsRound = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `now`: the table clock (hard and idle timeouts). `maxTracked`: at most this many tracked rules
+   * (live and deleted; null: no bound): past it, deleted rules waiting for their flow-removed are
+   * forgotten, earliest first (the slice's flow_entries bounds the live ones).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxTracked: () => number | null = () => null,
+  ) {}
 
   /** Physical entries of the slice's live rules on the switch. */
   get entries(): number {
@@ -396,6 +414,8 @@ export class SliceFlowTable {
     s.round[slot] = this.statsRound;
     s.deadline[slot] = 0;
     if (rule.hardTimeout > 0) this.schedule(slot, this.now() + rule.hardTimeout * 1000);
+    s.active[slot] = UNSEEN;
+    this.bound();
     return new SlotView(s, slot);
   }
 
@@ -434,6 +454,34 @@ export class SliceFlowTable {
     for (const r of rules) {
       const slot = this.slotOf(r.cookie);
       if (slot !== undefined) this.gone(slot, now);
+    }
+    this.bound();
+  }
+
+  /** Past `maxTracked`, deleted rules waiting for their flow-removed are forgotten (cheap when none waits). */
+  private bound(): void {
+    if (this.due.size === 0) return; // nothing deleted waits (hard timeouts and grace are scheduled)
+    const max = this.maxTracked();
+    if (max !== null && this.byCookie.size > max) this.trim(max);
+  }
+
+  /**
+   * Forgets deleted rules waiting for their flow-removed, earliest deadline first, until at most
+   * `max` rules are tracked (live rules stay: flow_entries bounds them).
+   */
+  private trim(max: number): void {
+    const s = this.s;
+    const secs = [...this.due.keys()].sort((a, b) => a - b);
+    for (const sec of secs) {
+      if (this.byCookie.size <= max) break;
+      const bucket = this.due.get(sec)!;
+      const keep: number[] = [];
+      for (const slot of bucket) {
+        if (s.state[slot] === DELETED && Math.ceil(s.deadline[slot]! / 1000) === sec && this.byCookie.size > max) this.forget(slot);
+        else keep.push(slot);
+      }
+      if (keep.length) this.due.set(sec, keep);
+      else this.due.delete(sec);
     }
   }
 
@@ -515,13 +563,14 @@ export class SliceFlowTable {
    * `present` counts each proxy cookie's physical rules. A live rule added before the round and
    * missing from it left the switch (idle timeout, or a flow-removed that never came).
    */
-  reconcile(round: number, present: ReadonlyMap<bigint, number>): void {
+  reconcile(round: number, present: ReadonlyMap<bigint, number>, packets?: ReadonlyMap<bigint, bigint>): void {
     const s = this.s;
+    const now = packets ? this.now() : 0;
     for (let slot = 0; slot < s.top; slot++) {
       if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
-      const n = present.get(s.cookie[slot]!) ?? 0;
+      const cookie = s.cookie[slot]!;
+      const n = present.get(cookie) ?? 0;
       const had = s.physical[slot]!;
-      if (n >= had) continue;
       if (n === 0) {
         // Gone from the switch before its report: a flow-removed for it would have come first
         // (same connection, in order), so nothing is waited for.
@@ -530,8 +579,17 @@ export class SliceFlowTable {
         this.forget(slot);
         continue;
       }
-      this.count -= had - n;
-      s.physical[slot] = n;
+      if (n < had) {
+        this.count -= had - n;
+        s.physical[slot] = n;
+      }
+      if (!packets || s.idle[slot] === 0) continue;
+      const p = Number(BigInt.asUintN(32, packets.get(cookie) ?? 0n));
+      if (s.active[slot] === UNSEEN || p !== s.packets[slot]) {
+        // First listed, or traffic (or one of its physical rules left): the idle time starts here.
+        s.packets[slot] = p;
+        s.active[slot] = Math.ceil(now / 1000) + 1;
+      } else if (now >= (s.active[slot]! - 1 + s.idle[slot]!) * 1000) this.gone(slot, now);
     }
     // Once a round: tables that stayed mostly empty since the last one shrink.
     this.memoIn = undefined;
