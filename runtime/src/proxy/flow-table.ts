@@ -9,6 +9,7 @@
 import type { FlowMatch, Instruction } from './messages.js';
 import { matchSubsumes } from './match-algebra.js';
 import { matchKey, matchOfKey } from './hot-messages.js';
+import { idHash, keyHash, SlotIndex } from './slot-index.js';
 import { OFPG_ANY, OFPP13 as OFPP } from '../openflow/constants.js';
 
 /**
@@ -119,16 +120,28 @@ const FREE = 0;
 const LIVE = 1;
 const DELETED = 2;
 const RULE_BITS = 0xffffffffffffn;
+/** `packets` of a rule no statistics round has listed yet. */
+const UNSEEN = -1;
+
+type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array | BigUint64Array;
 
 /**
- * The rules' fields, one typed-array column each, indexed by slot (no object per rule: about
- * 50 bytes of columns, the key string and two map entries per rule). Slots are reused.
+ * The rules' fields, one typed-array column each, indexed by slot (no object per rule: 89 bytes
+ * of columns per slot, two index positions, plus the key string). Slots are reused; `compact`
+ * moves the tracked ones to the front of columns sized for them.
  */
 class Slots {
   cap = 0;
   cookie = new BigUint64Array(0);
   tenantCookie = new BigUint64Array(0);
+  /** The proxy cookie's rule bits (what the cookie index hashes and compares). */
+  cid = new Float64Array(0);
+  /** keyHash of (priority, key). */
+  khash = new Int32Array(0);
   deadline = new Float64Array(0);
+  /** Idle timeouts: the packet count the last statistics round showed (UNSEEN: none yet), and when it last changed. */
+  packets = new Float64Array(0);
+  active = new Float64Array(0);
   round = new Uint32Array(0);
   priority = new Uint16Array(0);
   flags = new Uint16Array(0);
@@ -140,13 +153,14 @@ class Slots {
   instructions: Instruction[][] = [];
   /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
   textMatches = new Map<number, FlowMatch>();
-  private free: number[] = [];
-  private used = 0;
+  private free = new Int32Array(0);
+  private freeTop = 0;
+  /** Slots below this have been handed out (tracked or free). */
+  used = 0;
 
   alloc(): number {
-    const f = this.free.pop();
-    if (f !== undefined) return f;
-    if (this.used === this.cap) this.grow();
+    if (this.freeTop > 0) return this.free[--this.freeTop]!;
+    if (this.used === this.cap) this.resize(Math.max(64, this.cap * 2), null);
     return this.used++;
   }
 
@@ -154,20 +168,47 @@ class Slots {
     this.state[slot] = FREE;
     this.keys[slot] = '';
     this.instructions[slot] = NO_INSTRUCTIONS;
-    this.textMatches.delete(slot);
-    this.free.push(slot);
+    if (this.textMatches.size) this.textMatches.delete(slot);
+    this.free[this.freeTop++] = slot;
   }
 
-  private grow(): void {
-    const cap = Math.max(64, this.cap * 2);
-    const g = <T extends { length: number; set(a: ArrayLike<number | bigint>): void }>(old: T, make: (n: number) => T): T => {
+  /**
+   * Moves the tracked slots to the front of columns of `cap` (at least their number) and returns
+   * old slot → new slot (-1: was free).
+   */
+  compact(cap: number): Int32Array {
+    const to = new Int32Array(this.used).fill(-1);
+    let n = 0;
+    for (let i = 0; i < this.used; i++) if (this.state[i] !== FREE) to[i] = n++;
+    this.resize(cap, to);
+    this.used = n;
+    return to;
+  }
+
+  /** Tracked slots (live and deleted). */
+  get tracked(): number {
+    return this.used - this.freeTop;
+  }
+
+  /** Bytes of the columns (key strings and shared instructions not included). */
+  get bytes(): number {
+    return this.cap * (6 * 8 + 4 * 4 + 4 * 2 + 1 + 2 * 8);
+  }
+
+  private resize(cap: number, to: Int32Array | null): void {
+    const g = <T extends Column>(old: T, make: (n: number) => T): T => {
       const n = make(cap);
-      n.set(old as unknown as ArrayLike<number | bigint>);
+      if (!to) n.set(old as never);
+      else for (let i = 0; i < to.length; i++) if (to[i]! >= 0) n[to[i]!] = old[i]!;
       return n;
     };
     this.cookie = g(this.cookie, (n) => new BigUint64Array(n));
     this.tenantCookie = g(this.tenantCookie, (n) => new BigUint64Array(n));
+    this.cid = g(this.cid, (n) => new Float64Array(n));
+    this.khash = g(this.khash, (n) => new Int32Array(n));
     this.deadline = g(this.deadline, (n) => new Float64Array(n));
+    this.packets = g(this.packets, (n) => new Float64Array(n));
+    this.active = g(this.active, (n) => new Float64Array(n));
     this.round = g(this.round, (n) => new Uint32Array(n));
     this.priority = g(this.priority, (n) => new Uint16Array(n));
     this.flags = g(this.flags, (n) => new Uint16Array(n));
@@ -175,6 +216,28 @@ class Slots {
     this.hard = g(this.hard, (n) => new Uint16Array(n));
     this.physical = g(this.physical, (n) => new Uint32Array(n));
     this.state = g(this.state, (n) => new Uint8Array(n));
+    if (to) {
+      const keys = new Array<string>(cap);
+      const ins = new Array<Instruction[]>(cap);
+      const text = new Map<number, FlowMatch>();
+      for (let i = 0; i < to.length; i++) {
+        const j = to[i]!;
+        if (j < 0) continue;
+        keys[j] = this.keys[i]!;
+        ins[j] = this.instructions[i]!;
+        const m = this.textMatches.get(i);
+        if (m) text.set(j, m);
+      }
+      this.keys = keys;
+      this.instructions = ins;
+      this.textMatches = text;
+      this.free = new Int32Array(cap);
+      this.freeTop = 0;
+    } else {
+      const free = new Int32Array(cap);
+      free.set(this.free.subarray(0, this.freeTop));
+      this.free = free;
+    }
     this.cap = cap;
   }
 
@@ -249,22 +312,33 @@ function copyOf(v: TenantRule): TenantRule {
   };
 }
 
-/** The map key of a proxy cookie: its rule bits (the slice's prefix is the same for the whole table). */
+/** The index key of a proxy cookie: its rule bits (the slice's prefix is the same for the whole table). */
 const cookieId = (cookie: bigint): number => Number(cookie & RULE_BITS);
+
+/** Compaction: when tracked rules fill less than a quarter of the slots (and there are more than this). */
+const COMPACT_ABOVE = 1024;
 
 export class SliceFlowTable {
   private readonly s = new Slots();
-  /** Rule bits of the proxy cookie → slot (live and deleted rules). */
-  private readonly byCookie = new Map<number, number>();
-  /** priority → match key → slot of the live rule (two levels: no key string built per lookup). */
-  private readonly byKey = new Map<number, Map<string, number>>();
+  /** Proxy cookie (rule bits) → slot, live and deleted rules. */
+  private readonly byCookie = new SlotIndex((slot) => idHash(this.s.cid[slot]!));
+  /** Priority and match key → slot of the live rule. */
+  private readonly byKey = new SlotIndex((slot) => this.s.khash[slot]!);
   /** Slots whose hard-timeout or forget deadline falls in a second of the table clock. */
-  private readonly due = new Map<number, number[]>();
+  private due = new Map<number, number[]>();
   private nextDue = Infinity;
   private count = 0;
   private statsRound = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `now`: the table clock (hard and idle timeouts). `maxTracked`: at most this many tracked rules
+   * (live and deleted; null: no bound): past it, deleted rules waiting for their flow-removed are
+   * forgotten, earliest first (the slice's flow_entries on the switch, which bounds the live ones).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxTracked: () => number | null = () => null,
+  ) {}
 
   /** Physical entries of the slice's live rules on the switch. */
   get entries(): number {
@@ -276,26 +350,50 @@ export class SliceFlowTable {
     return this.byCookie.size;
   }
 
+  /** Bytes of the table's columns and indexes (key strings and shared instructions not included). */
+  get bytes(): number {
+    return this.s.bytes + this.byCookie.bytes + this.byKey.bytes;
+  }
+
   private slotOf(cookie: bigint): number | undefined {
-    const slot = this.byCookie.get(cookieId(cookie));
-    return slot !== undefined && this.s.cookie[slot] === cookie ? slot : undefined;
+    const s = this.s;
+    const id = cookieId(cookie);
+    const ix = this.byCookie;
+    for (let p = ix.start(idHash(id)); ; p = ix.next(p)) {
+      const slot = ix.at(p);
+      if (slot < 0) return undefined;
+      if (s.cid[slot] === id) return s.cookie[slot] === cookie ? slot : undefined;
+    }
   }
 
   /**
    * The last lookup (priority, key → slot): a tenant ADD asks `existing` and then `add` for the same
-   * rule, so the second probe of the (large) key map is skipped. Forgotten on every key map change.
+   * rule, so the second probe of the index is skipped. Forgotten on every key index change.
    */
   private memoKey: string | undefined;
   private memoPriority = -1;
   private memoSlot: number | undefined;
+  private memoHash = 0;
 
   private liveSlot(priority: number, key: string): number | undefined {
     if (key === this.memoKey && priority === this.memoPriority) return this.memoSlot;
-    const slot = this.byKey.get(priority)?.get(key);
+    const s = this.s;
+    const h = keyHash(priority, key);
+    const ix = this.byKey;
+    let found: number | undefined;
+    for (let p = ix.start(h); ; p = ix.next(p)) {
+      const slot = ix.at(p);
+      if (slot < 0) break;
+      if (s.khash[slot] === h && s.priority[slot] === priority && s.keys[slot] === key) {
+        found = slot;
+        break;
+      }
+    }
     this.memoKey = key;
     this.memoPriority = priority;
-    this.memoSlot = slot;
-    return slot;
+    this.memoSlot = found;
+    this.memoHash = h;
+    return found;
   }
 
   /** The rule a tenant ADD would replace (same match and priority), if any; `key` is ruleKey's. */
@@ -304,24 +402,9 @@ export class SliceFlowTable {
     return slot === undefined ? undefined : new SlotView(this.s, slot);
   }
 
-  private setKey(priority: number, key: string, slot: number): void {
-    this.memoKey = undefined;
-    let at = this.byKey.get(priority);
-    if (!at) {
-      at = new Map();
-      this.byKey.set(priority, at);
-    }
-    at.set(key, slot);
-  }
-
   private deleteKey(slot: number): void {
     this.memoKey = undefined;
-    const priority = this.s.priority[slot]!;
-    const key = this.s.keys[slot]!;
-    const at = this.byKey.get(priority);
-    if (!at || at.get(key) !== slot) return;
-    at.delete(key);
-    if (at.size === 0) this.byKey.delete(priority);
+    this.byKey.remove(slot, this.s.khash[slot]!);
   }
 
   private schedule(slot: number, at: number): void {
@@ -337,7 +420,7 @@ export class SliceFlowTable {
   }
 
   private forget(slot: number): void {
-    this.byCookie.delete(cookieId(this.s.cookie[slot]!));
+    this.byCookie.remove(slot, idHash(this.s.cid[slot]!));
     this.s.release(slot);
   }
 
@@ -359,6 +442,7 @@ export class SliceFlowTable {
     const s = this.s;
     const n = typeof physical === 'number' ? physical : physical.length;
     let slot = this.liveSlot(rule.priority, key);
+    const h = this.memoHash;
     if (slot !== undefined && s.cookie[slot] !== rule.cookie) {
       // A rule with the same match and priority under another cookie: the switch replaced it.
       this.count -= s.physical[slot]!;
@@ -368,17 +452,23 @@ export class SliceFlowTable {
     }
     if (slot === undefined) {
       slot = s.alloc();
+      const id = cookieId(rule.cookie);
       s.cookie[slot] = rule.cookie;
+      s.cid[slot] = id;
+      s.khash[slot] = h;
       s.keys[slot] = key;
       s.priority[slot] = rule.priority;
       s.state[slot] = LIVE;
       s.physical[slot] = 0;
       if (key.length > 0 && key.charCodeAt(0) !== 0x80) s.textMatches.set(slot, rule.match); // matchKey's text form
-      this.setKey(rule.priority, key, slot);
-      this.byCookie.set(cookieId(rule.cookie), slot);
+      this.byKey.insert(slot, h);
+      this.byCookie.insert(slot, idHash(id));
+      this.memoKey = key;
+      this.memoPriority = rule.priority;
+      this.memoSlot = slot;
     }
     // New or the same rule again (learning controllers re-add flows): the switch replaces it
-    // (new timeouts, flags and instructions).
+    // (new timeouts, flags and instructions, counters from zero).
     this.count += n - s.physical[slot]!;
     s.physical[slot] = n;
     s.tenantCookie[slot] = rule.tenantCookie;
@@ -387,8 +477,10 @@ export class SliceFlowTable {
     s.hard[slot] = rule.hardTimeout;
     s.instructions[slot] = internInstructions(rule.instructions);
     s.round[slot] = this.statsRound;
+    s.packets[slot] = UNSEEN;
     s.deadline[slot] = 0;
     if (rule.hardTimeout > 0) this.schedule(slot, this.now() + rule.hardTimeout * 1000);
+    this.bound();
     return new SlotView(s, slot);
   }
 
@@ -414,7 +506,7 @@ export class SliceFlowTable {
       return hits;
     }
     const all = Object.keys(sel.match).length === 0;
-    for (const slot of this.byCookie.values()) {
+    for (let slot = 0; slot < s.used; slot++) {
       if (s.state[slot] !== LIVE) continue;
       if ((all || matchSubsumes(sel.match, s.matchOf(slot))) && filters(slot)) hits.push(new SlotView(s, slot));
     }
@@ -428,6 +520,7 @@ export class SliceFlowTable {
       const slot = this.slotOf(r.cookie);
       if (slot !== undefined) this.gone(slot, now);
     }
+    this.bound();
   }
 
   private gone(slot: number, now: number): void {
@@ -437,6 +530,32 @@ export class SliceFlowTable {
     this.count -= s.physical[slot]!;
     this.deleteKey(slot);
     this.schedule(slot, now + REMOVED_GRACE_MS);
+  }
+
+  private bound(): void {
+    if (this.due.size === 0) return; // nothing deleted waits (hard timeouts and grace are scheduled)
+    const max = this.maxTracked();
+    if (max !== null && this.byCookie.size > max) this.trim(max);
+  }
+
+  /**
+   * Forgets deleted rules waiting for their flow-removed, earliest deadline first, until at most
+   * `max` rules are tracked (live rules stay: flow_entries bounds them).
+   */
+  private trim(max: number): void {
+    const s = this.s;
+    const secs = [...this.due.keys()].sort((a, b) => a - b);
+    for (const sec of secs) {
+      if (this.byCookie.size <= max) break;
+      const bucket = this.due.get(sec)!;
+      const keep: number[] = [];
+      for (const slot of bucket) {
+        if (s.state[slot] === DELETED && Math.ceil(s.deadline[slot]! / 1000) === sec && this.byCookie.size > max) this.forget(slot);
+        else keep.push(slot);
+      }
+      if (keep.length) this.due.set(sec, keep);
+      else this.due.delete(sec);
+    }
   }
 
   /**
@@ -496,6 +615,7 @@ export class SliceFlowTable {
     let next = Infinity;
     for (const sec of this.due.keys()) next = Math.min(next, (sec - 1) * 1000);
     this.nextDue = next;
+    this.compactIfSparse();
   }
 
   /** A statistics round starts: rules added from now on may be missing from its answer. */
@@ -506,15 +626,19 @@ export class SliceFlowTable {
   /**
    * The switch's flow statistics of round `round` (started before its request was sent):
    * `present` counts each proxy cookie's physical rules. A live rule added before the round and
-   * missing from it left the switch (idle timeout, or a flow-removed that never came).
+   * missing from it left the switch (idle timeout, or a flow-removed that never came). With
+   * `packets` (each proxy cookie's packet count, summed over its physical rules), a listed rule
+   * with an idle timeout whose count has not changed for that long, by the table clock, is expired
+   * as the switch expires it (then waits for its flow-removed like a deleted rule).
    */
-  reconcile(round: number, present: ReadonlyMap<bigint, number>): void {
+  reconcile(round: number, present: ReadonlyMap<bigint, number>, packets?: ReadonlyMap<bigint, bigint>): void {
     const s = this.s;
-    for (const slot of this.byCookie.values()) {
+    const now = packets ? this.now() : 0;
+    for (let slot = 0; slot < s.used; slot++) {
       if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
-      const n = present.get(s.cookie[slot]!) ?? 0;
+      const cookie = s.cookie[slot]!;
+      const n = present.get(cookie) ?? 0;
       const had = s.physical[slot]!;
-      if (n >= had) continue;
       if (n === 0) {
         // Gone from the switch before its report: a flow-removed for it would have come first
         // (same connection, in order), so nothing is waited for.
@@ -523,9 +647,44 @@ export class SliceFlowTable {
         this.forget(slot);
         continue;
       }
-      this.count -= had - n;
-      s.physical[slot] = n;
+      if (n < had) {
+        this.count -= had - n;
+        s.physical[slot] = n;
+      }
+      if (!packets || s.idle[slot] === 0) continue;
+      const p = Number(packets.get(cookie) ?? 0n);
+      if (s.packets[slot] === UNSEEN || p !== s.packets[slot]) {
+        // First listed, or traffic (or one of its physical rules left): the idle time starts here.
+        s.packets[slot] = p;
+        s.active[slot] = now;
+      } else if (now - s.active[slot]! >= s.idle[slot]! * 1000) this.gone(slot, now);
     }
+    this.compactIfSparse();
+  }
+
+  /** Tracked rules fill under a quarter of the slots: the columns shrink to fit them. */
+  private compactIfSparse(): void {
+    const s = this.s;
+    if (s.cap <= COMPACT_ABOVE || s.tracked * 4 >= s.cap) return;
+    let cap = 64;
+    while (cap < s.tracked * 2) cap *= 2;
+    const to = s.compact(cap);
+    this.memoKey = undefined;
+    const tracked: number[] = [];
+    const live: number[] = [];
+    for (let slot = 0; slot < s.used; slot++) {
+      tracked.push(slot);
+      if (s.state[slot] === LIVE) live.push(slot);
+    }
+    this.byCookie.rebuild(tracked, tracked.length);
+    this.byKey.rebuild(live, live.length);
+    const due = new Map<number, number[]>();
+    for (const [sec, bucket] of this.due) {
+      const b: number[] = [];
+      for (const slot of bucket) if (slot < to.length && to[slot]! >= 0) b.push(to[slot]!);
+      if (b.length) due.set(sec, b);
+    }
+    this.due = due;
   }
 
   byProxyCookie(cookie: bigint): TenantRule | undefined {
@@ -536,7 +695,8 @@ export class SliceFlowTable {
   /** The live rules. */
   rules(): TenantRule[] {
     const out: TenantRule[] = [];
-    for (const slot of this.byCookie.values()) if (this.s.state[slot] === LIVE) out.push(new SlotView(this.s, slot));
+    const s = this.s;
+    for (let slot = 0; slot < s.used; slot++) if (s.state[slot] === LIVE) out.push(new SlotView(s, slot));
     return out;
   }
 

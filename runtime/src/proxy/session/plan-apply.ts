@@ -200,7 +200,8 @@ export class PlanApplication {
       view: v,
       ctx,
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
-      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now),
+      // Tracked rules never outnumber the slice's flow_entries on the switch (deleted ones waiting for their flow-removed go first).
+      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now, () => b.view.limits.flowEntriesSwitch),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,
