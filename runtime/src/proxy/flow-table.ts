@@ -120,28 +120,34 @@ const FREE = 0;
 const LIVE = 1;
 const DELETED = 2;
 const RULE_BITS = 0xffffffffffffn;
-/** `packets` of a rule no statistics round has listed yet. */
-const UNSEEN = -1;
+/** `active` of a rule no statistics round has listed yet. */
+const UNSEEN = 0;
 
 type Column = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array | BigUint64Array;
 
 /**
- * The rules' fields, one typed-array column each, indexed by slot (no object per rule: 89 bytes
- * of columns per slot, two index positions, plus the key string). Slots are reused; `compact`
- * moves the tracked ones to the front of columns sized for them.
+ * The rules' fields, one typed-array column each, indexed by slot (no object per rule: 69 bytes
+ * of columns per slot, two index positions, plus the key string). Slots are reused (a free slot's
+ * `round` links the free list); `compact` moves the tracked ones to the front of columns sized
+ * for them. Columns grow by half.
  */
 class Slots {
   cap = 0;
-  cookie = new BigUint64Array(0);
+  /** The proxy cookie's bits above the rule bits: the slice's, the same for every rule of the table. */
+  prefix = 0n;
   tenantCookie = new BigUint64Array(0);
   /** The proxy cookie's rule bits (what the cookie index hashes and compares). */
   cid = new Float64Array(0);
   /** keyHash of (priority, key). */
   khash = new Int32Array(0);
   deadline = new Float64Array(0);
-  /** Idle timeouts: the packet count the last statistics round showed (UNSEEN: none yet), and when it last changed. */
-  packets = new Float64Array(0);
-  active = new Float64Array(0);
+  /**
+   * Idle timeouts: the packet count the last statistics round showed (its low 32 bits, compared
+   * for change only), and when it last changed (table clock, whole seconds rounded up, plus one;
+   * UNSEEN: not listed yet): an idle rule is never expired early.
+   */
+  packets = new Uint32Array(0);
+  active = new Uint32Array(0);
   round = new Uint32Array(0);
   priority = new Uint16Array(0);
   flags = new Uint16Array(0);
@@ -153,14 +159,20 @@ class Slots {
   instructions: Instruction[][] = [];
   /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
   textMatches = new Map<number, FlowMatch>();
-  private free = new Int32Array(0);
-  private freeTop = 0;
+  /** The first free slot (-1: none); each free slot's `round` holds the next. */
+  private freeHead = -1;
+  private freeCount = 0;
   /** Slots below this have been handed out (tracked or free). */
   used = 0;
 
   alloc(): number {
-    if (this.freeTop > 0) return this.free[--this.freeTop]!;
-    if (this.used === this.cap) this.resize(Math.max(64, this.cap * 2), null);
+    const f = this.freeHead;
+    if (f >= 0) {
+      this.freeHead = this.round[f]! - 1;
+      this.freeCount--;
+      return f;
+    }
+    if (this.used === this.cap) this.resize(Math.max(64, Math.ceil(this.cap * 1.5)), null);
     return this.used++;
   }
 
@@ -169,7 +181,13 @@ class Slots {
     this.keys[slot] = '';
     this.instructions[slot] = NO_INSTRUCTIONS;
     if (this.textMatches.size) this.textMatches.delete(slot);
-    this.free[this.freeTop++] = slot;
+    this.round[slot] = this.freeHead + 1;
+    this.freeHead = slot;
+    this.freeCount++;
+  }
+
+  cookieOf(slot: number): bigint {
+    return this.prefix | BigInt(this.cid[slot]!);
   }
 
   /**
@@ -187,12 +205,12 @@ class Slots {
 
   /** Tracked slots (live and deleted). */
   get tracked(): number {
-    return this.used - this.freeTop;
+    return this.used - this.freeCount;
   }
 
   /** Bytes of the columns (key strings and shared instructions not included). */
   get bytes(): number {
-    return this.cap * (6 * 8 + 4 * 4 + 4 * 2 + 1 + 2 * 8);
+    return this.cap * (3 * 8 + 5 * 4 + 4 * 2 + 1 + 2 * 8);
   }
 
   private resize(cap: number, to: Int32Array | null): void {
@@ -202,13 +220,12 @@ class Slots {
       else for (let i = 0; i < to.length; i++) if (to[i]! >= 0) n[to[i]!] = old[i]!;
       return n;
     };
-    this.cookie = g(this.cookie, (n) => new BigUint64Array(n));
     this.tenantCookie = g(this.tenantCookie, (n) => new BigUint64Array(n));
     this.cid = g(this.cid, (n) => new Float64Array(n));
     this.khash = g(this.khash, (n) => new Int32Array(n));
     this.deadline = g(this.deadline, (n) => new Float64Array(n));
-    this.packets = g(this.packets, (n) => new Float64Array(n));
-    this.active = g(this.active, (n) => new Float64Array(n));
+    this.packets = g(this.packets, (n) => new Uint32Array(n));
+    this.active = g(this.active, (n) => new Uint32Array(n));
     this.round = g(this.round, (n) => new Uint32Array(n));
     this.priority = g(this.priority, (n) => new Uint16Array(n));
     this.flags = g(this.flags, (n) => new Uint16Array(n));
@@ -231,12 +248,8 @@ class Slots {
       this.keys = keys;
       this.instructions = ins;
       this.textMatches = text;
-      this.free = new Int32Array(cap);
-      this.freeTop = 0;
-    } else {
-      const free = new Int32Array(cap);
-      free.set(this.free.subarray(0, this.freeTop));
-      this.free = free;
+      this.freeHead = -1;
+      this.freeCount = 0;
     }
     this.cap = cap;
   }
@@ -259,7 +272,7 @@ class SlotView implements TenantRule {
     readonly slot: number,
   ) {}
   get cookie(): bigint {
-    return this.s.cookie[this.slot]!;
+    return this.s.cookieOf(this.slot);
   }
   get key(): string {
     return this.s.keys[this.slot]!;
@@ -362,7 +375,7 @@ export class SliceFlowTable {
     for (let p = ix.start(idHash(id)); ; p = ix.next(p)) {
       const slot = ix.at(p);
       if (slot < 0) return undefined;
-      if (s.cid[slot] === id) return s.cookie[slot] === cookie ? slot : undefined;
+      if (s.cid[slot] === id) return (cookie & ~RULE_BITS) === s.prefix ? slot : undefined;
     }
   }
 
@@ -443,7 +456,7 @@ export class SliceFlowTable {
     const n = typeof physical === 'number' ? physical : physical.length;
     let slot = this.liveSlot(rule.priority, key);
     const h = this.memoHash;
-    if (slot !== undefined && s.cookie[slot] !== rule.cookie) {
+    if (slot !== undefined && s.cookieOf(slot) !== rule.cookie) {
       // A rule with the same match and priority under another cookie: the switch replaced it.
       this.count -= s.physical[slot]!;
       this.deleteKey(slot);
@@ -453,7 +466,7 @@ export class SliceFlowTable {
     if (slot === undefined) {
       slot = s.alloc();
       const id = cookieId(rule.cookie);
-      s.cookie[slot] = rule.cookie;
+      if (this.byCookie.size === 0) s.prefix = rule.cookie & ~RULE_BITS;
       s.cid[slot] = id;
       s.khash[slot] = h;
       s.keys[slot] = key;
@@ -477,7 +490,7 @@ export class SliceFlowTable {
     s.hard[slot] = rule.hardTimeout;
     s.instructions[slot] = internInstructions(rule.instructions);
     s.round[slot] = this.statsRound;
-    s.packets[slot] = UNSEEN;
+    s.active[slot] = UNSEEN;
     s.deadline[slot] = 0;
     if (rule.hardTimeout > 0) this.schedule(slot, this.now() + rule.hardTimeout * 1000);
     this.bound();
@@ -636,7 +649,7 @@ export class SliceFlowTable {
     const now = packets ? this.now() : 0;
     for (let slot = 0; slot < s.used; slot++) {
       if (s.state[slot] !== LIVE || s.round[slot]! >= round) continue;
-      const cookie = s.cookie[slot]!;
+      const cookie = s.cookieOf(slot);
       const n = present.get(cookie) ?? 0;
       const had = s.physical[slot]!;
       if (n === 0) {
@@ -652,12 +665,12 @@ export class SliceFlowTable {
         s.physical[slot] = n;
       }
       if (!packets || s.idle[slot] === 0) continue;
-      const p = Number(packets.get(cookie) ?? 0n);
-      if (s.packets[slot] === UNSEEN || p !== s.packets[slot]) {
+      const p = Number(BigInt.asUintN(32, packets.get(cookie) ?? 0n));
+      if (s.active[slot] === UNSEEN || p !== s.packets[slot]) {
         // First listed, or traffic (or one of its physical rules left): the idle time starts here.
         s.packets[slot] = p;
-        s.active[slot] = now;
-      } else if (now - s.active[slot]! >= s.idle[slot]! * 1000) this.gone(slot, now);
+        s.active[slot] = Math.ceil(now / 1000) + 1;
+      } else if (now >= (s.active[slot]! - 1 + s.idle[slot]!) * 1000) this.gone(slot, now);
     }
     this.compactIfSparse();
   }
