@@ -328,7 +328,12 @@ function copyOf(v: TenantRule): TenantRule {
 /** The index key of a proxy cookie: its rule bits (the slice's prefix is the same for the whole table). */
 const cookieId = (cookie: bigint): number => Number(cookie & RULE_BITS);
 
-/** Compaction: when tracked rules fill less than a quarter of the slots (and there are more than this). */
+/**
+ * Compaction: when tracked rules fill less than an eighth of the slots (and there are more than
+ * this), to four times their number. Tables swing by a factor of about three between statistics
+ * rounds under a steady load of new rules (a round forgets what the switch no longer lists); the
+ * gap keeps them from shrinking and growing again every round.
+ */
 const COMPACT_ABOVE = 1024;
 
 export class SliceFlowTable {
@@ -675,13 +680,11 @@ export class SliceFlowTable {
     this.compactIfSparse();
   }
 
-  /** Tracked rules fill under a quarter of the slots: the columns shrink to fit them. */
+  /** Tracked rules fill under an eighth of the slots: the columns shrink to four times their number. */
   private compactIfSparse(): void {
     const s = this.s;
-    if (s.cap <= COMPACT_ABOVE || s.tracked * 4 >= s.cap) return;
-    let cap = 64;
-    while (cap < s.tracked * 2) cap *= 2;
-    const to = s.compact(cap);
+    if (s.cap <= COMPACT_ABOVE || s.tracked * 8 >= s.cap) return;
+    const to = s.compact(Math.max(64, s.tracked * 4));
     this.memoKey = undefined;
     const tracked: number[] = [];
     const live: number[] = [];

@@ -3,7 +3,8 @@
 // probing, deletion by backward shift (no tombstones). No object or map entry per rule, so rules
 // that come and go by the hundred thousand leave no garbage behind (a JS Map reallocates its
 // whole backing store every few thousand inserts under such churn, in V8's large-object space,
-// freed only by a full collection); the array doubles past half full and halves below an eighth.
+// freed only by a full collection); the array doubles past half full and halves below a
+// sixteenth (far apart, so a table that swings by a factor of three does not resize every swing).
 // The caller keeps each slot's hash (`hashOf`) and does the comparisons: `start`/`next` walk the
 // probe sequence of a hash.
 
@@ -74,7 +75,7 @@ export class SlotIndex {
     }
     t[i] = EMPTY;
     this.count--;
-    if (this.count * 8 < t.length && t.length > MIN_SIZE) this.resize(t.length / 2);
+    if (this.count * 16 < t.length && t.length > MIN_SIZE) this.resize(t.length / 2);
     return true;
   }
 
