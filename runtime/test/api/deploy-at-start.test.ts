@@ -55,6 +55,6 @@ test('run --deploy: deploys the workspace once, again only when it changed; erro
   }
 
   writeFileSync(join(ws, 'lab', 'alice.slice'), 'slice broken { flowspace { r: match ip_src 10.0.0.0/8 on s9:1 } }');
-  await assert.rejects(start(), /runtime exited with 1[^]*--deploy [^]*(error|slice)/, 'a workspace with errors');
+  await assert.rejects(start(), /runtime exited with 1[\s\S]*--deploy [\s\S]*(error|slice)/, 'a workspace with errors');
   await assert.rejects(startRuntime({ dataDir, args: ['--deploy', join(ws, 'nowhere')] }), /no such file or directory/);
 });
