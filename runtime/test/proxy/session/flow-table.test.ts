@@ -292,3 +292,21 @@ test('tracked rules stay within the bound: deleted rules waiting for their flow-
   );
   assert.equal(tbl.removed(2n)?.cookie, 2n, 'the remaining deleted rule still gets its flow-removed');
 });
+
+test("a session's tables hold at most the slice's flow_entries rules, deleted ones waiting for their flow-removed included", () => {
+  const { y, session } = ready(OFP13);
+  // Slice y: 2 physical rules per rule, flow_entries 3: one live rule at a time.
+  const t = () => session.bindings.get('y')!.table;
+  const src = { ipv4_src: { value: 0x0a020001n } };
+  const cookies: bigint[] = [];
+  for (let i = 0; i < 4; i++) {
+    y.sendToProxy(flowMod({ xid: 10 + 2 * i, match: { ...dst(i), ...src }, instructions: [] }));
+    cookies.push(t().rules()[0]!.cookie);
+    y.sendToProxy(flowMod({ xid: 11 + 2 * i, command: FC.DELETE_STRICT, match: { ...dst(i), ...src }, instructions: [] }));
+    assert.ok(t().size <= 3, `${t().size} tracked after rule ${i}`);
+  }
+  assert.equal(y.of('error').length, 0);
+  assert.equal(t().size, 3);
+  assert.equal(t().byProxyCookie(cookies[0]!), undefined, 'the earliest deleted rule was forgotten');
+  assert.equal(t().byProxyCookie(cookies[3]!)?.deleted, true, 'the latest still waits for its flow-removed');
+});
