@@ -387,7 +387,7 @@ export class DeployService {
     }
     const network = ws.network.length > 0 ? ws.network : (active?.network ?? []);
     const grants = ws.grantsInForce;
-    const held = filesHeld({ network, slices, grants }, [...(active?.files ?? []), ...files]);
+    const held = filesHeld({ network, slices, grants }, [...(active?.files ?? []), ...files], ws.files);
     return {
       revision: {
         revision: (active?.revision ?? 0) + 1,

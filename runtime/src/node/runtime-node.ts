@@ -4,7 +4,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { loadWorkspace, type Plan } from '@dfvisor/grammar';
+import { findSliceFiles, type Plan } from '@dfvisor/grammar';
 import {
   openStore,
   completesCurrentRevision,
@@ -424,15 +424,28 @@ export class RuntimeNode {
   }
 
   private async deployAtStart(paths: string[]) {
-    const { files, errors } = await loadWorkspace(paths);
+    // The texts only: the deploy parses them (holding parsed copies here through two compiles
+    // of a large workspace would grow the heap for good).
+    const { paths: found, errors } = await findSliceFiles(paths);
+    const files: Array<{ path: string; text: string }> = [];
+    for (const path of found) {
+      try {
+        files.push({ path, text: await readFile(path, 'utf8') });
+      } catch (e) {
+        errors.push({ path, message: (e as Error).message });
+      }
+    }
     if (errors.length > 0) throw new Error(errors.map((e) => `${e.path}: ${e.message}`).join('; '));
     const admin = { kind: 'admin' as const, owner: 'admin', tokenId: 'startup' };
-    const req = { files: files.map((f) => ({ path: f.path, text: f.text })), prune: true };
-    const dry = await this.deploy.deploy(admin, { ...req, dryRun: true });
-    if (!dry.ok) throw new Error(`--deploy ${paths.join(' ')}: ${dry.problem.detail}`);
-    if (dry.diff.added.length + dry.diff.changed.length + dry.diff.removed.length === 0 && localCurrentRevision(this.tier)) {
-      this.logger.info({ revision: dry.revision }, '--deploy: already active, nothing to do');
-      return;
+    const req = { files, prune: true };
+    // With a revision active, a dry run first: an unchanged workspace is not deployed again.
+    if (localCurrentRevision(this.tier)) {
+      const dry = await this.deploy.deploy(admin, { ...req, dryRun: true });
+      if (!dry.ok) throw new Error(`--deploy ${paths.join(' ')}: ${dry.problem.detail}`);
+      if (dry.diff.added.length + dry.diff.changed.length + dry.diff.removed.length === 0) {
+        this.logger.info({ revision: dry.revision }, '--deploy: already active, nothing to do');
+        return;
+      }
     }
     const r = await this.deploy.deploy(admin, req);
     if (!r.ok) throw new Error(`--deploy ${paths.join(' ')}: ${r.problem.detail}`);

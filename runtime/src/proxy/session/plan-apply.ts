@@ -200,7 +200,8 @@ export class PlanApplication {
       view: v,
       ctx,
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
-      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now),
+      // Tracked rules never outnumber the slice's flow_entries, on the switch or in all (deleted ones waiting for their flow-removed go first).
+      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now, () => trackedBound(b.view.limits)),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,
@@ -245,4 +246,10 @@ function sameView(a: SliceOnSwitch, b: SliceOnSwitch): boolean {
   const norm = (v: SliceOnSwitch) =>
     JSON.stringify(v, (_k, x) => (x instanceof Set ? [...x].sort() : typeof x === 'bigint' ? x.toString() : x));
   return norm(a) === norm(b);
+}
+
+/** The most rules a slice's table on one switch tracks: its flow_entries there, or in all (null: no limit). */
+function trackedBound(l: { flowEntriesSwitch: number | null; flowEntriesTotal: number | null }): number | null {
+  if (l.flowEntriesSwitch === null) return l.flowEntriesTotal;
+  return l.flowEntriesTotal === null ? l.flowEntriesSwitch : Math.min(l.flowEntriesSwitch, l.flowEntriesTotal);
 }

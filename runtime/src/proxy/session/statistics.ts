@@ -93,15 +93,20 @@ export class Statistics {
 
   /**
    * A round's whole flow statistics: each slice's tenant rules added before the round and missing
-   * from it left the switch without a flow-removed (idle timeouts of a switch that sends none).
+   * from it left the switch without a flow-removed (idle timeouts of a switch that sends none); a
+   * listed rule whose packet count stood still for its idle timeout is expired by the table.
    */
   private reconcileTables(rounds: ReadonlyMap<Binding, number>, flows: readonly FlowStats[]): void {
     const present = new Map<bigint, number>();
-    for (const f of flows) present.set(f.cookie, (present.get(f.cookie) ?? 0) + 1);
+    const packets = new Map<bigint, bigint>();
+    for (const f of flows) {
+      present.set(f.cookie, (present.get(f.cookie) ?? 0) + 1);
+      packets.set(f.cookie, (packets.get(f.cookie) ?? 0n) + f.packetCount);
+    }
     for (const [b, round] of rounds) {
       if (this.s.bindings.get(b.view.slice) !== b) continue;
       const before = b.table.entries;
-      b.table.reconcile(round, present);
+      b.table.reconcile(round, present, packets);
       this.s.counters(b).flowEntries -= before - b.table.entries;
     }
   }

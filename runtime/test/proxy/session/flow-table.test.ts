@@ -166,3 +166,147 @@ test('rules keep their match as a key and share equal instructions', () => {
   assert.equal(r1.instructions, r2.instructions);
   assert.equal(internInstructions(out(3)), r1.instructions);
 });
+
+test('idle timeouts: a listed rule whose packet count stands still for its idle timeout (table clock) is expired', () => {
+  const clock = { t: 50_000 };
+  const tbl = new SliceFlowTable(() => clock.t);
+  const add = (cookie: bigint, idleTimeout: number) =>
+    tbl.add(
+      { cookie, tenantCookie: 0n, match: dst(Number(cookie)), priority: 1, flags: 0, idleTimeout, hardTimeout: 0, instructions: [] },
+      1,
+    );
+  add(1n, 10); // idle, no traffic
+  add(2n, 10); // idle, traffic
+  add(3n, 0); // no idle timeout
+  // One statistics round listing these cookies with these packet counts.
+  const round = (counts: Record<number, number>) => {
+    const listed = Object.entries(counts).map(([c, p]) => [BigInt(c), BigInt(p)] as const);
+    tbl.reconcile(tbl.startRound(), new Map(listed.map(([c]) => [c, 1])), new Map(listed));
+  };
+  round({ 1: 4, 2: 4, 3: 0 });
+  assert.equal(tbl.entries, 3, 'first seen: the idle time starts');
+  clock.t += 9_999;
+  round({ 1: 4, 2: 9, 3: 0 });
+  assert.equal(tbl.entries, 3, 'not before the idle timeout');
+  clock.t += 1;
+  round({ 1: 4, 2: 9, 3: 0 });
+  assert.deepEqual(
+    tbl.rules().map((r) => r.cookie),
+    [2n, 3n],
+    'rule 1 stood still for 10 s; rule 2 had traffic 1 ms ago; rule 3 has no idle timeout',
+  );
+  assert.equal(tbl.size, 3, 'the expired rule waits for its flow-removed');
+  assert.equal(tbl.byProxyCookie(1n)?.deleted, true);
+  clock.t += 10_000;
+  round({ 2: 9, 3: 0 });
+  assert.deepEqual(
+    tbl.rules().map((r) => r.cookie),
+    [3n],
+    'rule 2 stood still since its last traffic',
+  );
+});
+
+test('a re-add restarts the idle time (the switch starts the replaced rule afresh)', () => {
+  const clock = { t: 0 };
+  const tbl = new SliceFlowTable(() => clock.t);
+  const add = () =>
+    tbl.add({ cookie: 1n, tenantCookie: 0n, match: dst(1), priority: 1, flags: 0, idleTimeout: 5, hardTimeout: 0, instructions: [] }, 1);
+  add();
+  const listed = () => tbl.reconcile(tbl.startRound(), new Map([[1n, 1]]), new Map([[1n, 3n]]));
+  listed();
+  clock.t += 4_000;
+  add(); // the switch replaces the rule: counters from zero
+  listed();
+  clock.t += 4_000;
+  listed();
+  assert.equal(tbl.entries, 1, '4 s since it was first seen again');
+  clock.t += 1_000;
+  listed();
+  assert.equal(tbl.entries, 0);
+});
+
+test('the table shrinks when most rules leave, and finds the rest by cookie and by match', () => {
+  const tbl = new SliceFlowTable(() => 0);
+  const n = 5000;
+  for (let i = 0; i < n; i++)
+    tbl.add(
+      {
+        cookie: BigInt(i + 1),
+        tenantCookie: BigInt(i),
+        match: dst(i),
+        priority: 1 + (i % 3),
+        flags: 0,
+        idleTimeout: 0,
+        hardTimeout: 0,
+        instructions: out(1 + (i % 4)),
+      },
+      1,
+    );
+  const full = tbl.bytes;
+  const kept = new Map<bigint, number>();
+  for (let i = 0; i < n; i += 97) kept.set(BigInt(i + 1), 1);
+  tbl.reconcile(tbl.startRound(), kept);
+  assert.equal(tbl.size, kept.size);
+  assert.equal(tbl.entries, kept.size);
+  assert.ok(tbl.bytes * 4 < full, `columns and indexes shrank (${tbl.bytes} of ${full} bytes)`);
+  for (let i = 0; i < n; i++) {
+    const cookie = BigInt(i + 1);
+    const r = tbl.byProxyCookie(cookie);
+    const byMatch = tbl.existing(dst(i), 1 + (i % 3));
+    if (!kept.has(cookie)) {
+      assert.equal(r, undefined);
+      assert.equal(byMatch, undefined);
+      continue;
+    }
+    assert.equal(r?.tenantCookie, BigInt(i));
+    assert.deepEqual(r?.match, dst(i));
+    assert.equal(byMatch?.cookie, cookie);
+    assert.deepEqual(r?.instructions, out(1 + (i % 4)));
+  }
+  assert.ok(tbl.removed(1n), 'a flow-removed still finds its rule');
+  assert.equal(tbl.size, kept.size - 1);
+});
+
+test('tracked rules stay within the bound: deleted rules waiting for their flow-removed go first', () => {
+  const tbl = new SliceFlowTable(
+    () => 1_000,
+    () => 4,
+  );
+  const add = (c: number) =>
+    tbl.add(
+      { cookie: BigInt(c), tenantCookie: 0n, match: dst(c), priority: 1, flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: [] },
+      1,
+    );
+  for (const c of [1, 2, 3]) add(c);
+  tbl.delete([tbl.byProxyCookie(1n)!, tbl.byProxyCookie(2n)!]);
+  assert.equal(tbl.size, 3);
+  add(4);
+  assert.equal(tbl.size, 4);
+  add(5);
+  assert.equal(tbl.size, 4, 'one deleted rule was forgotten');
+  assert.equal(tbl.byProxyCookie(1n), undefined, 'the earliest deleted');
+  assert.equal(tbl.byProxyCookie(2n)?.deleted, true);
+  assert.deepEqual(
+    tbl.rules().map((r) => r.cookie),
+    [3n, 4n, 5n],
+  );
+  assert.equal(tbl.removed(2n)?.cookie, 2n, 'the remaining deleted rule still gets its flow-removed');
+});
+
+test("a session's tables hold at most the slice's flow_entries rules, deleted ones waiting for their flow-removed included", () => {
+  const { y, session } = ready(OFP13);
+  // Slice y: 2 physical rules per rule, flow_entries 3: one live rule at a time.
+  const t = () => session.bindings.get('y')!.table;
+  const src = { ipv4_src: { value: 0x0a020001n } };
+  const cookies: bigint[] = [];
+  for (let i = 0; i < 4; i++) {
+    y.sendToProxy(flowMod({ xid: 10 + 2 * i, match: { ...dst(i), ...src }, instructions: [] }));
+    cookies.push(t().rules()[0]!.cookie);
+    y.sendToProxy(flowMod({ xid: 11 + 2 * i, command: FC.DELETE_STRICT, match: { ...dst(i), ...src }, instructions: [] }));
+    assert.ok(t().size <= 3, `${t().size} tracked after rule ${i}`);
+  }
+  assert.equal(y.of('error').length, 0);
+  assert.equal(t().size, 3);
+  assert.equal(t().byProxyCookie(cookies[0]!), undefined, 'the earliest deleted rule was forgotten');
+  assert.equal(t().byProxyCookie(cookies[3]!)?.deleted, true, 'the latest still waits for its flow-removed');
+});
