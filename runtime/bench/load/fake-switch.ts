@@ -58,6 +58,13 @@ function probeFrame(id: number): Buffer {
 }
 
 /** A gratuitous ARP reply from 80:00:00:00:00:<id> (192.168.<id>.40), padded to 60 bytes. */
+/** Whether a packet-out (either version) carries an LLDP frame (ethertype 0x88cc at byte 12 of its data). */
+function isLldpPacketOut(v: number, m: Buffer): boolean {
+  const actionsLen = v === 1 ? m.readUInt16BE(14) : m.readUInt16BE(16);
+  const data = (v === 1 ? 16 : 24) + actionsLen;
+  return m.length >= data + 14 && m.readUInt16BE(data + 12) === 0x88cc;
+}
+
 function learnFrame(id: number): Buffer {
   const f = Buffer.alloc(60);
   const mac = Buffer.from([0x80, 0, 0, 0, 0, id & 0xff]);
@@ -390,7 +397,8 @@ export class FakeSwitch {
       return;
     }
     if (type === 13) {
-      // packet-out
+      // packet-out; the hypervisor's own LLDP probes (link discovery) are not the controller's answers
+      if (isLldpPacketOut(v, m)) return;
       this.packetOuts++;
       if (!this.learned) {
         this.learned = true;
