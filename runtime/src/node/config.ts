@@ -78,7 +78,9 @@ export const DEFAULTS: NodeConfig = {
   ofIdleMs: 15_000,
   ofEchoTimeoutMs: 10_000,
   ofMaxSwitchConnections: 1024,
-  deployWaitMs: 5000,
+  // Longer than the global tier's backup timeout (5 s): a master's report written while a member
+  // is being dropped can wait that long, and is still in time.
+  deployWaitMs: 10_000,
 };
 
 const hostPort = {

@@ -9,8 +9,13 @@
 // member left or joined: events may have been missed) while this side holds a majority, the maps
 // are read again and differences are published as events; a re-read that is evidently missing
 // data (the revision pointer gone, older, or without its body) is not taken.
+//
+// The readable head: pushed events of different keys are not ordered, and a store client that is
+// reconnecting can miss one, so the revision pointer may name a body this copy does not hold (yet).
+// The tier remembers the newest body the pointer named while it was here; readers of the current
+// revision (revisions.ts) fall back to it, so a node's active revision never reads as 0 or goes back.
 import { unavailable } from './errors.js';
-import { partialRevisionsRead } from './revision-chain.js';
+import { CURRENT_KEY, isPointer, partialRevisionsRead } from './revision-chain.js';
 import {
   fail,
   ok,
@@ -50,6 +55,8 @@ export class LocalTier {
   private resyncing: Promise<void> | undefined;
   /** During a resync: the keys (map NUL key) pushed events changed since its first read began. */
   private touched: Set<string> | undefined;
+  /** Key of the newest revision body the pointer named while this copy held it (see revisionHead). */
+  private head: string | undefined;
 
   private constructor(
     private readonly store: GlobalStore,
@@ -82,6 +89,7 @@ export class LocalTier {
     const buffered = tier.buffering ?? [];
     tier.buffering = undefined;
     for (const e of buffered) tier.apply(e, true);
+    tier.noteRevisionHead();
     let wasDown = false;
     tier.stopStatus = store.onStatus((s) => {
       if (s === 'disconnected') wasDown = true;
@@ -122,6 +130,7 @@ export class LocalTier {
   }
 
   private publish(e: ChangeEvent): void {
+    if (e.map === 'revisions') this.noteRevisionHead();
     for (const l of [...this.listeners]) {
       try {
         l(e);
@@ -244,6 +253,25 @@ export class LocalTier {
 
   size(map: MapName): number {
     return this.data.get(map)?.size ?? 0;
+  }
+
+  /**
+   * The key of the current revision's body as this copy can read it: the one the revision pointer
+   * names when it is here, else the newest one the pointer named while it was here (the pointer
+   * came before its body, or the body's event was missed); undefined when neither is held.
+   */
+  revisionHead(): string | undefined {
+    const revisions = this.data.get('revisions');
+    if (!revisions) return undefined;
+    const p = revisions.get(CURRENT_KEY)?.value;
+    if (isPointer(p) && revisions.has(p.key)) return p.key;
+    return this.head !== undefined && revisions.has(this.head) ? this.head : undefined;
+  }
+
+  private noteRevisionHead(): void {
+    const revisions = this.data.get('revisions');
+    const p = revisions?.get(CURRENT_KEY)?.value;
+    if (isPointer(p) && revisions!.has(p.key)) this.head = p.key;
   }
 
   /** Called after each change this tier applies. Returns a function that stops it. */

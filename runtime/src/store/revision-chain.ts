@@ -55,10 +55,11 @@ export function partialRevisionsRead(read: ReadonlyMap<string, Versioned>, local
   return undefined;
 }
 
-export function walkChain(values: Map<string, Json>): CommittedRevision[] {
+/** The chain of bodies newest first, from the one the pointer names (or from `head`, when given). */
+export function walkChain(values: Map<string, Json>, head?: string): CommittedRevision[] {
   const out: CommittedRevision[] = [];
   const p = values.get(CURRENT_KEY);
-  let key: string | null = isPointer(p) ? p.key : null;
+  let key: string | null = head ?? (isPointer(p) ? p.key : null);
   const seen = new Set<string>();
   while (key !== null && !seen.has(key)) {
     seen.add(key);

@@ -72,12 +72,15 @@ export async function revisionHistory(store: GlobalStore): Promise<StoreResult<C
   return ok(walkChain(new Map(all.value.map(([k, v]) => [k, v.value]))));
 }
 
-/** The current revision from a node's local tier (synchronous). */
+/**
+ * The current revision from a node's local tier (synchronous): the body the pointer names, or while
+ * that body is not here yet, the newest one the pointer named before (LocalTier.revisionHead).
+ */
 export function localCurrentRevision(tier: LocalTier): CommittedRevision | undefined {
-  const p = tier.value('revisions', CURRENT_KEY);
-  if (!isPointer(p)) return undefined;
-  const e = tier.value('revisions', p.key) as unknown as RevisionEntry | undefined;
-  return e ? { ...e, key: p.key } : undefined;
+  const key = tier.revisionHead();
+  if (key === undefined) return undefined;
+  const e = tier.value('revisions', key) as unknown as RevisionEntry | undefined;
+  return e ? { ...e, key } : undefined;
 }
 
 /**
@@ -93,9 +96,11 @@ export function completesCurrentRevision(tier: LocalTier, e: ChangeEvent): boole
   return isPointer(p) && p.key === e.key;
 }
 
-/** Every committed revision in a node's local tier, newest first. */
+/** Every committed revision in a node's local tier, newest first, from the readable head (localCurrentRevision). */
 export function localRevisionHistory(tier: LocalTier): CommittedRevision[] {
-  return walkChain(new Map([...tier.entries('revisions')].map(([k, v]) => [k, v.value])));
+  const head = tier.revisionHead();
+  if (head === undefined) return [];
+  return walkChain(new Map([...tier.entries('revisions')].map(([k, v]) => [k, v.value])), head);
 }
 
 /**

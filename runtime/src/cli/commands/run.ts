@@ -40,7 +40,7 @@ Runs a runtime node: the OpenFlow slicing proxy, the deploy API and the store, u
   --auth-failures-per-minute N   failed authentications per address and presented token id
                           and minute before 429 (default 30; valid tokens always get in)
   --deploy-wait-ms MS     how long a deploy waits for every switch's master to report the
-                          revision (default 5000; switches that do not report are "unreachable")
+                          revision (default 10000; switches that do not report are "unreachable")
 
 The admin token comes from DFVISOR_ADMIN_TOKEN or the config file and must be a long random
 secret (at least 24 characters; e.g. openssl rand -hex 24). If neither gives one and the store has
