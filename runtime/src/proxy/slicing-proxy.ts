@@ -26,6 +26,7 @@ import {
   type SwitchApplyResult,
   type LinkObservation,
   type DiscoveryHost,
+  type TableCapacityView,
 } from './session/index.js';
 import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
@@ -134,6 +135,8 @@ export interface ProxyStatus {
     /** The physical ports with their state. */
     portStates: SwitchPortState[];
     slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
+    /** Table 0's capacity as the switch reported it and what of it rules take (docs/dataplane.md, "Bounded memory"). */
+    table: TableCapacityView;
   }>;
   slices: Record<string, SliceControlCounters>;
   /** Switches refused for an undeclared datapath id, by dpid. */
@@ -700,6 +703,7 @@ export class SlicingProxy {
             connects: b.link.connects,
             flowEntries: b.table.entries,
           })),
+          table: s.table,
         }))
         .sort((a, b) => (a.dpid < b.dpid ? -1 : 1)),
       slices: this.sliceCounters(),
