@@ -134,7 +134,15 @@ export interface ProxyStatus {
     ports: number[];
     /** The physical ports with their state. */
     portStates: SwitchPortState[];
-    slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
+    /** `trackedRules`: the slice's tenant rules the proxy tracks here (live, and deleted ones waiting for their flow-removed). */
+    slices: Array<{
+      slice: string;
+      controller: string | null;
+      connected: boolean;
+      connects: number;
+      flowEntries: number;
+      trackedRules: number;
+    }>;
     /** Table 0's capacity as the switch reported it and what of it rules take (docs/dataplane.md, "Bounded memory"). */
     table: TableCapacityView;
   }>;
@@ -702,6 +710,7 @@ export class SlicingProxy {
             connected: b.link.connected,
             connects: b.link.connects,
             flowEntries: b.table.entries,
+            trackedRules: b.table.size,
           })),
           table: s.table,
         }))
