@@ -12,6 +12,7 @@ import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
 import { MatchSink } from './matchSink.js';
 import { PacketIndex } from './packetIndex.js';
+import { SLICE_NAMES, SliceNumbers } from './sliceNumbers.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
 import { indexNewEntry, isIndexError } from './validate.js';
 
@@ -63,8 +64,8 @@ class SwitchRules {
     (this.packets ?? this.prepare()).collect(inPort, values, present, out);
   }
 
-  /** Writes to out[0..n) (returns n) the slices with a matching entry at `inPort` that grants read. */
-  readersPacket(inPort: number, values: readonly number[], present: number, out: string[]): number {
+  /** Writes to out.ids[0..n) (returns n) the numbers of the slices with a matching entry at `inPort` that grants read. */
+  readersPacket(inPort: number, values: readonly number[], present: number, out: SliceNumbers): number {
     return (this.packets ?? this.prepare()).readers(inPort, values, present, out);
   }
 
@@ -116,8 +117,8 @@ export class Classifier implements FlowspaceClassifier {
    */
   private readonly bySlice = new Map<string, Map<DpidHex, IndexedEntry[]>>();
   private readonly scratch = new Array<number>(SLOT_COUNT).fill(-1);
-  /** Where readersOf collects before adding to its set. */
-  private readonly readerScratch: string[] = [];
+  /** Where readersOf and readersInto collect slice numbers before naming them. */
+  private readonly readerScratch = new SliceNumbers();
 
   constructor(options: ClassifierOptions = {}) {
     const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
@@ -246,8 +247,9 @@ export class Classifier implements FlowspaceClassifier {
    * or ordering the entries (the packet-in's question). Allocates nothing but what `out` grows by.
    */
   readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string> {
-    const n = this.readersInto(dpid, inPort, headers, this.readerScratch);
-    for (let i = 0; i < n; i++) out.add(this.readerScratch[i]!);
+    const scratch = this.readerScratch;
+    const n = this.readerIdsInto(dpid, inPort, headers, scratch);
+    for (let i = 0; i < n; i++) out.add(SLICE_NAMES[scratch.ids[i]!]!);
     return out;
   }
 
@@ -256,6 +258,20 @@ export class Classifier implements FlowspaceClassifier {
    * (what lies beyond n is stale). Allocates nothing once `out` has grown to the answer's size.
    */
   readersInto(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: string[]): number {
+    const scratch = this.readerScratch;
+    const n = this.readerIdsInto(dpid, inPort, headers, scratch);
+    const ids = scratch.ids;
+    for (let i = 0; i < n; i++) out[i] = SLICE_NAMES[ids[i]!]!;
+    return n;
+  }
+
+  /**
+   * The same answer as slice numbers (sliceNumbers.ts `sliceNumber`/`sliceName`): writes them to
+   * out.ids[0..n), each once, and returns n. The packet-in's form: no string is read or written,
+   * and a caller holding the numbers of its slices compares integers (`out.has`). Allocates
+   * nothing once `out` has grown to the switch's number of reading slices.
+   */
+  readerIdsInto(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: SliceNumbers): number {
     const sw = this.all.bySwitch.get(dpid);
     if (!sw) return 0;
     const present = normalizeInto(headers, this.scratch);

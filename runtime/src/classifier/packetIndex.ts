@@ -11,11 +11,12 @@
 // order, so each bucket's matches are one sorted run of (order key, result) pairs in a MatchSink,
 // which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
 // (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
-// `readers` answers the proxy's question (which slices may read this packet) from the same probes
-// without ordering anything: per bucket its reading entries are grouped by equal check records
-// (one check per group, the group's slices listed), per in-port the slices of the rules matching
-// every packet are listed (those tuples are not probed), and it stops once every reading slice of
-// the switch is found.
+// `readers` answers the proxy's question (which slices may read this packet, as slice numbers)
+// from the same probes without ordering anything: a checked bucket's entries carry their slice's
+// number in their head, so the bucket is one contiguous walk (entries of a slice already found
+// are skipped unchecked); a bucket needing no check lists its slices in its table slot; per
+// in-port the slices of the rules matching every packet are listed (those tuples are not
+// probed); it stops once every reading slice of the switch is found.
 // Built from the switch's entries on the first lookup after a change (the owner drops it on every
 // add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
@@ -24,6 +25,7 @@ import { CHECK_EQ, CHECK_PREFIX, vectorInto } from './flatCheck.js';
 import { coarsen } from './coarsen.js';
 import type { MatchSink } from './matchSink.js';
 import { CATALOG, HIGH, LOW, TUPLE_STRIDE, mix, type IndexTuple } from './tupleCatalog.js';
+import { SLICE_NAMES, sliceNumber, type SliceNumbers } from './sliceNumbers.js';
 
 export type { IndexTuple } from './tupleCatalog.js';
 
@@ -38,16 +40,22 @@ export interface IndexEntry {
 const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
-const CHECK_HEAD = 3; // result index, record count, order key
+// result index, record count + ALWAYS_BIT (the slice also reads every packet at some port of the
+// switch: readers() must then not list it twice) + 2^READER_SHIFT × (reader slice number + 1, 0:
+// the entry does not grant read), order key. An entry has at most a few dozen records (one per
+// field, four per IPv6 prefix) and a process fewer than 2^24 slice numbers: the head fits 32 bits.
+const CHECK_HEAD = 3;
+const READER_SHIFT = 8;
+const ALWAYS_BIT = 1 << 7;
+const RECORDS_MASK = ALWAYS_BIT - 1;
 const RUN_HEAD = 2; // first result index, exact (1/0)
 // key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks), then for readers():
-// its reader group (READ_NONE: no entry grants read; READ_RUN: one group without checks; >= 0: one
-// group checked by the entry head there in `checks`; <= READ_MANY: several, at READ_MANY - x in
-// `readerGroups`) and, for one group, its slice list (an offset in `readerIds`).
-const SLOT_STRIDE = 6;
-const READ_NONE = -1;
-const READ_RUN = -2;
-const READ_MANY = -3;
+// READ_NONE when no entry of the bucket grants read; else, for a bucket without checks, its
+// slices (one slice number, or ~offset of a list in `readerIds`), and for a checked bucket
+// READ_WALK (its entries' heads name their slices).
+const SLOT_STRIDE = 5;
+const READ_NONE = -0x80000000;
+const READ_WALK = 0;
 
 /** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
 let probeKeys = new Int32Array(64);
@@ -58,9 +66,8 @@ let probeTables = new Int32Array(64);
 let probeMasks = new Int32Array(64);
 /** Per probe: its bit in the filter word at probeBits. */
 let probeBitNos = new Uint8Array(64);
-/** Per bucket found: its reader group and slice list (SLOT_STRIDE). */
-let probeGroups = new Int32Array(64);
-let probeNames = new Int32Array(64);
+/** Per bucket found: what readers() reads there (the slot's last field). */
+let probeReads = new Int32Array(64);
 
 function reserveProbes(n: number): void {
   if (n <= probeKeys.length) return;
@@ -72,36 +79,28 @@ function reserveProbes(n: number): void {
   probeTables = new Int32Array(size);
   probeMasks = new Int32Array(size);
   probeBitNos = new Uint8Array(size);
-  probeGroups = new Int32Array(size);
-  probeNames = new Int32Array(size);
+  probeReads = new Int32Array(size);
 }
 
 /** Keeps loads that only warm the cache from being optimised away. */
 const warmed = { value: 0 };
 
-/** Slice names as small numbers, process-wide (a few per plan): what readers() marks. */
-const sliceIds = new Map<string, number>();
-const sliceNames: string[] = [];
-/** Per slice id, the readers() call that last found it (lookups are synchronous: shared). */
+/** Per slice number, the readers() call that last found it (lookups are synchronous: shared). */
 let sliceStamps = new Int32Array(16);
 let stamp = 0;
 
-function sliceId(name: string): number {
-  let id = sliceIds.get(name);
-  if (id === undefined) {
-    sliceIds.set(name, (id = sliceNames.length));
-    sliceNames.push(name);
-    if (id >= sliceStamps.length) {
-      const grown = new Int32Array(sliceStamps.length * 2);
-      grown.set(sliceStamps);
-      sliceStamps = grown;
-    }
-  }
-  return id;
+/** Grows the stamps to cover every slice number assigned so far (an index calls it once built). */
+function coverStamps(): void {
+  if (sliceStamps.length >= SLICE_NAMES.length) return;
+  let size = sliceStamps.length;
+  while (size < SLICE_NAMES.length) size *= 2;
+  const grown = new Int32Array(size);
+  grown.set(sliceStamps);
+  sliceStamps = grown;
 }
 
-/** The id of the slice an entry lets read the packet, or -1 when it does not grant read. */
-const readerOf = (e: FlowspaceEntry): number => (e.permissions.includes('read') ? sliceId(e.slice) : -1);
+/** The number of the slice an entry lets read the packet, or -1 when it does not grant read. */
+const readerOf = (e: FlowspaceEntry): number => (e.permissions.includes('read') ? sliceNumber(e.slice) : -1);
 
 /**
  * An entry's check records without those the tuple's filter already decides: equality on the
@@ -217,19 +216,14 @@ export class PacketIndex<E extends IndexEntry> {
   private readonly results: FlowspaceEntry[] = [];
   /**
    * Per key, the entries of that key side by side, in order. A checked key: per entry its index
-   * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
-   * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
+   * in `results`, record count and reader slice (CHECK_HEAD), order key, then the flat check
+   * records (flatCheck.ts) left once the tuple's own filter is taken out. A key needing no checks (its table count negative): the
    * index of its first result (the rest follow), 1 if every order key is exact (else 0), then the
    * order keys. Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
-  /** Slice lists for readers(): at each offset how many, then their ids (distinct within a list). */
+  /** Slice lists of buckets without checks: at each offset how many, then their numbers (distinct within a list). */
   private readonly readerIds: Int32Array;
-  /**
-   * Buckets with several reader groups (entries of one key whose checks differ): how many, then
-   * per group the entry head in `checks` whose records decide it (READ_RUN: none) and its slice list.
-   */
-  private readonly readerGroups: Int32Array;
   /**
    * The slices reading every packet at a port with no rules of its own (the any-port rules'): a
    * list in `ints` (how many, then the ids); each port's directory slot has its own.
@@ -252,6 +246,7 @@ export class PacketIndex<E extends IndexEntry> {
     );
     const anyAlways = [...new Set(locations.flatMap((loc, l) => (loc.port === null ? always[l]! : [])))];
     const portAlways = locations.map((loc, l) => (loc.port === null ? [] : [...new Set([...always[l]!, ...anyAlways])]));
+    const alwaysAnywhere = new Set(always.flat());
     // The parts every lookup of the switch reads (directory, heads, tuple ids, filters, always
     // lists) side by side before the tables, so they span few pages.
     let intCount = dir * DIR_STRIDE + 1 + anyAlways.length;
@@ -264,13 +259,12 @@ export class PacketIndex<E extends IndexEntry> {
     const a = (this.ints = new Int32Array(intCount));
     const checks = (this.checks = new Float64Array(checkCount));
     const idLists: number[] = [];
-    /** A list of slice ids as a bucket group names it: one id as itself, more as ~(offset in readerIds). */
+    /** A list of slice numbers as a bucket names it: one as itself, more as ~(offset in readerIds). */
     const slices = (ids: readonly number[]): number => (ids.length === 1 ? ids[0]! : ~listOf(ids));
     const listOf = (ids: readonly number[]): number => {
       idLists.push(ids.length, ...ids);
       return idLists.length - ids.length - 1;
     };
-    const groupsOut: number[] = [];
     /** Writes a list of slice ids at `at` in `ints` (how many, then the ids); returns where it ends. */
     const writeList = (ids: readonly number[], at: number): number => {
       a[at] = ids.length;
@@ -322,8 +316,7 @@ export class PacketIndex<E extends IndexEntry> {
           if (hashless && list.every((x) => x.records.length === 0)) {
             a[s + 3] = -list.length;
             const readers = readerIds(list.map((x) => x.entry));
-            a[s + 4] = readers.length ? READ_RUN : READ_NONE;
-            a[s + 5] = readers.length ? slices(readers) : 0;
+            a[s + 4] = readers.length ? slices(readers) : READ_NONE;
             checks[c++] = this.results.length;
             checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
             for (const x of list) {
@@ -333,39 +326,26 @@ export class PacketIndex<E extends IndexEntry> {
             continue;
           }
           a[s + 3] = list.length;
-          // Entries with the same records pass or fail together: one check per group of them.
-          const groups = new Map<string, { head: number; members: Array<{ entry: FlowspaceEntry }> }>();
+          let reads = false;
           for (const x of list) {
-            const same = x.records.join();
-            const g = groups.get(same);
-            if (g) g.members.push(x.entry);
-            else groups.set(same, { head: c, members: [x.entry] });
+            const reader = readerOf(x.entry.entry);
+            reads ||= reader >= 0;
             checks[c++] = this.results.length;
-            checks[c++] = x.records.length / 4;
+            const twice = reader >= 0 && alwaysAnywhere.has(reader) ? ALWAYS_BIT : 0;
+            checks[c++] = x.records.length / 4 + twice + 2 ** READER_SHIFT * (reader + 1);
             checks[c++] = x.entry.order;
             checks.set(x.records, c);
             c += x.records.length;
             this.results.push(x.entry.entry);
           }
-          const reading = [...groups.values()]
-            .map((g) => ({ head: g.head, readers: readerIds(g.members) }))
-            .filter((g) => g.readers.length > 0);
-          if (reading.length === 0) a[s + 4] = READ_NONE;
-          else if (reading.length === 1) {
-            a[s + 4] = reading[0]!.head;
-            a[s + 5] = slices(reading[0]!.readers);
-          } else {
-            a[s + 4] = READ_MANY - groupsOut.length;
-            groupsOut.push(reading.length);
-            for (const g of reading) groupsOut.push(g.head, slices(g.readers));
-          }
+          a[s + 4] = reads ? READ_WALK : READ_NONE;
         }
       });
     });
     this.anyPort = anyPort;
     this.readerIds = Int32Array.from(idLists);
-    this.readerGroups = Int32Array.from(groupsOut);
     this.readerCount = new Set(this.results.map(readerOf).filter((id) => id >= 0)).size;
+    coverStamps();
   }
 
   /**
@@ -390,7 +370,7 @@ export class PacketIndex<E extends IndexEntry> {
       }
       out.openRun();
       for (let j = j0, left = n; left > 0; left--) {
-        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        const end = j + CHECK_HEAD + (checks[j + 1]! & RECORDS_MASK) * 4;
         if (passes(checks, j + CHECK_HEAD, end, values)) out.push(checks[j + 2]!, results[checks[j]!]!);
         j = end;
       }
@@ -398,19 +378,20 @@ export class PacketIndex<E extends IndexEntry> {
   }
 
   /**
-   * Writes to out[0..n) (returns n) the slices, each once, with an entry at `inPort` that grants
-   * read and whose match the packet satisfies: the slices of `collect`'s matches that may read,
-   * without ordering anything. Built ahead per bucket: its entries that grant read grouped by
-   * their check records, each group's distinct slices listed, so a bucket costs one check per
-   * group; per port, the slices of the rules matching every packet there (its own and the
-   * any-port ones), so those tuples are not probed at all. Stops once every reading slice of the
-   * switch is found. Allocates nothing (beyond what `out` grows by once).
+   * Writes to out.ids[0..n) (returns n) the numbers of the slices (sliceNumbers.ts), each once,
+   * with an entry at `inPort` that grants read and whose match the packet satisfies: the slices
+   * of `collect`'s matches that may read, without ordering anything. A checked bucket is walked
+   * in place (its entries' heads name their slices; an entry of a slice already found is skipped
+   * unchecked); a bucket without checks lists its slices in its slot; per port, the slices of
+   * the rules matching every packet there (its own and the any-port ones) are listed, so those
+   * tuples are not probed at all. Stops once every reading slice of the switch is found.
+   * Allocates nothing (beyond what `out` grows by once).
    */
-  readers(inPort: number, values: readonly number[], present: number, out: string[]): number {
+  readers(inPort: number, values: readonly number[], present: number, out: SliceNumbers): number {
     const all = this.readerCount;
     if (all === 0) return 0;
+    const res = out.reserve(all);
     const ids = this.ints;
-    const names = sliceNames;
     // The list of the slices reading every packet here (in `ints`): its first line is loaded during the probes.
     const slot = this.slotOf(inPort);
     const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
@@ -422,51 +403,55 @@ export class PacketIndex<E extends IndexEntry> {
     }
     const now = ++stamp;
     const stamps = sliceStamps;
+    const checks = this.checks;
     let found = 0;
+    // Whether a slice found may also be in the port's list (else the list is copied unchecked).
+    let twice = 0;
     for (let h = 0; h < hits; h++) {
-      const g = probeGroups[h]!;
-      if (g === READ_NONE) continue;
-      if (g >= READ_RUN) {
-        if (g >= 0 && !this.groupPasses(g, values)) continue;
-        found = this.addList(probeNames[h]!, out, found, now);
+      const reads = probeReads[h]!;
+      if (reads === READ_NONE) continue;
+      const n = probeTuples[h]!;
+      if (n < 0) {
+        found = this.addList(reads, res, found, now);
+        twice = 1;
       } else {
-        const groups = this.readerGroups;
-        for (let i = READ_MANY - g, end = i + 1 + groups[i]! * 2, k = i + 1; k < end; k += 2) {
-          const head = groups[k]!;
-          if (head === READ_RUN || this.groupPasses(head, values)) found = this.addList(groups[k + 1]!, out, found, now);
+        for (let j = probeKeys[h]!, left = n; left > 0; left--) {
+          const head = checks[j + 1]!;
+          const end = j + CHECK_HEAD + (head & RECORDS_MASK) * 4;
+          const reader = (head >>> READER_SHIFT) - 1;
+          if (reader >= 0 && stamps[reader] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
+            stamps[reader] = now;
+            res[found++] = reader;
+            twice |= head & ALWAYS_BIT;
+          }
+          j = end;
         }
       }
       if (found === all) return found;
     }
-    // The slices reading every packet at this port: copied as they are when nothing came before.
+    // The slices reading every packet at this port: copied as they are when none found before can be among them.
     const end = list + 1 + ids[list]!;
-    if (found === 0) {
-      for (let i = list + 1; i < end; i++) out[found++] = names[ids[i]!]!;
+    if (twice === 0) {
+      for (let i = list + 1; i < end; i++) res[found++] = ids[i]!;
       return found;
     }
     for (let i = list + 1; i < end; i++) {
       const id = ids[i]!;
-      if (stamps[id] !== now) out[found++] = names[id]!;
+      if (stamps[id] !== now) res[found++] = id;
     }
     return found;
   }
 
-  /** Whether the packet passes the records of the entry head at `head` in `checks`. */
-  private groupPasses(head: number, values: readonly number[]): boolean {
-    const checks = this.checks;
-    return passes(checks, head + CHECK_HEAD, head + CHECK_HEAD + checks[head + 1]! * 4, values);
-  }
-
   /**
-   * Appends the slices of a group (one slice id, or ~offset of a list in readerIds) not yet
-   * stamped `now`, stamping them; returns the new count.
+   * Appends the slices of a bucket without checks (one slice number, or ~offset of a list in
+   * readerIds) not yet stamped `now`, stamping them; returns the new count.
    */
-  private addList(slices: number, out: string[], found: number, now: number): number {
+  private addList(slices: number, res: Int32Array, found: number, now: number): number {
     const stamps = sliceStamps;
     if (slices >= 0) {
       if (stamps[slices] !== now) {
         stamps[slices] = now;
-        out[found++] = sliceNames[slices]!;
+        res[found++] = slices;
       }
       return found;
     }
@@ -475,7 +460,7 @@ export class PacketIndex<E extends IndexEntry> {
       const id = ids[i]!;
       if (stamps[id] === now) continue;
       stamps[id] = now;
-      out[found++] = sliceNames[id]!;
+      res[found++] = id;
     }
     return found;
   }
@@ -496,8 +481,8 @@ export class PacketIndex<E extends IndexEntry> {
 
   /**
    * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
-   * `checks` and its entry count (negative: no checks), and in probeGroups/probeNames its reader
-   * group and slice list; returns how many. `skipAlways`: leaves out the tuples matching every
+   * `checks` and its entry count (negative: no checks), and in probeReads what readers() reads
+   * there; returns how many. `skipAlways`: leaves out the tuples matching every
    * packet (readers() has their slices per port).
    */
   private probe(slot: number, values: readonly number[], present: number, skipAlways: boolean): number {
@@ -538,11 +523,11 @@ export class PacketIndex<E extends IndexEntry> {
         const stored = a[s]!;
         if (stored === 0) break;
         if (stored !== k + 1 || a[s + 1] !== id) continue;
+        const reads = a[s + 4]!;
         keys[hits] = a[s + 2]!;
         tuples[hits] = a[s + 3]!;
-        probeGroups[hits] = a[s + 4]!;
-        probeNames[hits] = a[s + 5]!;
-        w += checks[a[s + 2]!]! + (a[s + 5]! < 0 ? lists[~a[s + 5]!]! : 0);
+        probeReads[hits] = reads;
+        w += checks[a[s + 2]!]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
         hits++;
         break;
       }
