@@ -1,20 +1,22 @@
 // A switch's tuple spaces compiled for packet lookups. Every location of the switch (each in-port,
 // and the rules for any port) is one segment of one block of memory seen through an Int32Array
-// (a directory of in-ports, then per segment its tuple ids, a Bloom filter and an open-addressing
-// table), with the entries' check records and order keys in one Float64Array and what they return
-// in one list, so a packet-in follows no chain of per-location objects (each a likely cache miss)
-// and never touches an entry object. The tuples' descriptions are shared by every location
+// (a directory of in-ports, then per segment its tuple ids and an open-addressing table of one
+// Int32 per slot: a tag and the offset of its bucket), with the buckets (key, count, readers, then
+// the entries' check records and order keys) in one Float64Array and what they return in one
+// list, so a packet-in follows no chain of per-location objects (each a likely cache miss) and
+// never touches an entry object. The tables are small (4 bytes a slot) and stay in cache; a probe
+// reads a bucket only when its tag matches. The tuples' descriptions are shared by every location
 // (tupleCatalog.ts) and stay in cache. Tuples differing only in prefix levels are merged first
 // when buckets stay small (coarsen.ts), so a packet probes fewer of them. A lookup first computes
-// every probe's filter position, then reads the filter bits, then the table slots of those that
-// pass: the loads of one phase do not wait on each other. Entries sharing a key are stored in
+// every probe's key, then reads the table slots, then the buckets whose tags match: the loads of
+// one phase do not wait on each other. Entries sharing a key are stored in
 // order, so each bucket's matches are one sorted run of (order key, result) pairs in a MatchSink,
 // which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
 // (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
 // `readers` answers the proxy's question (which slices may read this packet, as slice numbers)
 // from the same probes without ordering anything: a checked bucket's entries carry their slice's
 // number in their head, so the bucket is one contiguous walk (entries of a slice already found
-// are skipped unchecked); a bucket needing no check lists its slices in its table slot; per
+// are skipped unchecked); a bucket needing no check lists its slices in its head; per
 // in-port the slices of the rules matching every packet are listed (those tuples are not
 // probed); it stops once every reading slice of the switch is found.
 // Built from the switch's entries on the first lookup after a change (the owner drops it on every
@@ -49,23 +51,25 @@ const READER_SHIFT = 8;
 const ALWAYS_BIT = 1 << 7;
 const RECORDS_MASK = ALWAYS_BIT - 1;
 const RUN_HEAD = 2; // first result index, exact (1/0)
-// key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks), then for readers():
-// READ_NONE when no entry of the bucket grants read; else, for a bucket without checks, its
-// slices (one slice number, or ~offset of a list in `readerIds`), and for a checked bucket
-// READ_WALK (its entries' heads name their slices).
-const SLOT_STRIDE = 5;
+// A bucket (one key of one tuple) in `checks`: key + 2^30 × tuple id (what a probe verifies), entry
+// count (negative: no checks), then for readers(): READ_NONE when no entry of the bucket grants
+// read; else, for a bucket without checks, its slices (one slice number, or ~offset of a list in
+// `readerIds`), and for a checked bucket READ_WALK (its entries' heads name their slices). Its
+// entries follow. A segment's table holds one Int32 per slot: 0 (empty), or a tag (high bits of
+// the key, remixed) above the bucket's offset + 1 (the low `offsetBits`): a probe reads the
+// table (small: it stays in cache) and then the bucket, whose head says whether it is the key.
+const BUCKET_HEAD = 3;
+const TUPLE_UNIT = 2 ** 30;
 const READ_NONE = -0x80000000;
 const READ_WALK = 0;
 
-/** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
+/** Per probe of one lookup: key, tuple id, table position (lookups are synchronous: shared). */
 let probeKeys = new Int32Array(64);
 let probeTuples = new Int32Array(64);
-let probeBits = new Int32Array(64);
+let probeAt = new Int32Array(64);
 /** Per probe: its segment's table offset and mask (a lookup probes two segments together). */
 let probeTables = new Int32Array(64);
 let probeMasks = new Int32Array(64);
-/** Per probe: its bit in the filter word at probeBits. */
-let probeBitNos = new Uint8Array(64);
 /** Per bucket found: what readers() reads there (the slot's last field). */
 let probeReads = new Int32Array(64);
 
@@ -75,10 +79,9 @@ function reserveProbes(n: number): void {
   while (size < n) size *= 2;
   probeKeys = new Int32Array(size);
   probeTuples = new Int32Array(size);
-  probeBits = new Int32Array(size);
+  probeAt = new Int32Array(size);
   probeTables = new Int32Array(size);
   probeMasks = new Int32Array(size);
-  probeBitNos = new Uint8Array(size);
   probeReads = new Int32Array(size);
 }
 
@@ -132,9 +135,9 @@ export interface LocationInput<E> {
   groups: ReadonlyArray<readonly E[]>;
 }
 
-// tuple count, filter shift, table mask, filter offset, table offset, how many of the tuple ids
-// match every packet and are first (readers() does not probe them), offset of the tuple ids
-const SEGMENT_HEAD = 7;
+// tuple count, table mask, table offset, how many of the tuple ids match every packet and are
+// first (readers() does not probe them), offset of the tuple ids
+const SEGMENT_HEAD = 5;
 const NO_SEGMENT = -1;
 // Per port: used (1), port (as Int32), its always-readers (offset in readerIds), a copy of its
 // segment's head, then its tuple ids when they fit (else the head points to the segment's): a
@@ -152,7 +155,6 @@ interface Plan<E> {
   ids: number[];
   always: number;
   byKey: Array<Map<number, Array<Keyed<E>>>>;
-  filterWords: number;
   tableSlots: number;
   checkCount: number;
 }
@@ -188,9 +190,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
   const count = byKey.reduce((a, m) => a + m.size, 0);
   let tableSlots = 8;
   while (tableSlots < count * 2) tableSlots *= 2;
-  let filterBits = 6;
-  while (1 << filterBits < count * 16) filterBits++;
-  let checkCount = 0;
+  let checkCount = BUCKET_HEAD * count;
   byKey.forEach((keys, t) => {
     const hashless = CATALOG.hashesNothing(ids[t]!);
     for (const list of keys.values()) {
@@ -199,7 +199,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
       else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
     }
   });
-  return { ids, always: everything.filter(Boolean).length, byKey, filterWords: 1 << (filterBits - 5), tableSlots, checkCount };
+  return { ids, always: everything.filter(Boolean).length, byKey, tableSlots, checkCount };
 }
 
 /** Distinct reader slice ids of some entries, in the order first seen. */
@@ -215,11 +215,12 @@ export class PacketIndex<E extends IndexEntry> {
   /** What a match returns, by the index in the check records. */
   private readonly results: FlowspaceEntry[] = [];
   /**
-   * Per key, the entries of that key side by side, in order. A checked key: per entry its index
-   * in `results`, record count and reader slice (CHECK_HEAD), order key, then the flat check
-   * records (flatCheck.ts) left once the tuple's own filter is taken out. A key needing no checks (its table count negative): the
-   * index of its first result (the rest follow), 1 if every order key is exact (else 0), then the
-   * order keys. Float64: MACs are 48-bit.
+   * Per key its bucket: the head (BUCKET_HEAD), then the entries of that key side by side, in
+   * order. A checked key: per entry its index in `results`, record count and reader slice
+   * (CHECK_HEAD), order key, then the flat check records (flatCheck.ts) left once the tuple's own
+   * filter is taken out. A key needing no checks (its count negative): the index of its first
+   * result (the rest follow), 1 if every order key is exact (else 0), then the order keys.
+   * Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
   /** Slice lists of buckets without checks: at each offset how many, then their numbers (distinct within a list). */
@@ -229,6 +230,8 @@ export class PacketIndex<E extends IndexEntry> {
    * list in `ints` (how many, then the ids); each port's directory slot has its own.
    */
   private readonly anyAlways: number;
+  /** How many low bits of a table slot hold a bucket's offset + 1 (the rest: its tag). */
+  private readonly offsetBits: number;
   /** Distinct slices with a read entry anywhere in the switch: readers() stops when it has them all. */
   private readonly readerCount: number;
 
@@ -247,15 +250,20 @@ export class PacketIndex<E extends IndexEntry> {
     const anyAlways = [...new Set(locations.flatMap((loc, l) => (loc.port === null ? always[l]! : [])))];
     const portAlways = locations.map((loc, l) => (loc.port === null ? [] : [...new Set([...always[l]!, ...anyAlways])]));
     const alwaysAnywhere = new Set(always.flat());
-    // The parts every lookup of the switch reads (directory, heads, tuple ids, filters, always
-    // lists) side by side before the tables, so they span few pages.
+    // The parts every lookup of the switch reads (directory, heads, tuple ids, always lists) side
+    // by side before the tables, so they span few pages.
     let intCount = dir * DIR_STRIDE + 1 + anyAlways.length;
     let checkCount = 0;
     plans.forEach((p, l) => {
-      intCount += SEGMENT_HEAD + p.ids.length + p.filterWords + (locations[l]!.port === null ? 0 : 1 + portAlways[l]!.length);
-      intCount += p.tableSlots * SLOT_STRIDE;
+      intCount += SEGMENT_HEAD + p.ids.length + (locations[l]!.port === null ? 0 : 1 + portAlways[l]!.length);
+      intCount += p.tableSlots;
       checkCount += p.checkCount;
     });
+    // A table slot: a tag above the bucket's offset + 1 (never 0); the more offsets, the fewer tag bits.
+    let offsetBits = 1;
+    while (2 ** offsetBits <= checkCount) offsetBits++;
+    if (offsetBits > 31) throw new RangeError(`switch index too large (${checkCount} check numbers)`);
+    this.offsetBits = offsetBits;
     const a = (this.ints = new Int32Array(intCount));
     const checks = (this.checks = new Float64Array(checkCount));
     const idLists: number[] = [];
@@ -273,21 +281,19 @@ export class PacketIndex<E extends IndexEntry> {
     };
     this.anyAlways = dir * DIR_STRIDE;
     let hot = writeList(anyAlways, this.anyAlways);
-    let cold = intCount - plans.reduce((n, p) => n + p.tableSlots * SLOT_STRIDE, 0);
+    let cold = intCount - plans.reduce((n, p) => n + p.tableSlots, 0);
     let c = 0;
     let anyPort = NO_SEGMENT;
     locations.forEach((loc, l) => {
       const p = plans[l]!;
       const at = hot;
       const mask = p.tableSlots - 1;
-      const filterShift = 32 - Math.log2(p.filterWords * 32);
-      const filterAt = at + SEGMENT_HEAD + p.ids.length;
       const tableAt = cold;
-      const head = [p.ids.length, filterShift, mask, filterAt, tableAt, p.always];
+      const head = [p.ids.length, mask, tableAt, p.always];
       a.set([...head, at + SEGMENT_HEAD], at);
       a.set(p.ids, at + SEGMENT_HEAD);
-      hot = filterAt + p.filterWords;
-      cold += p.tableSlots * SLOT_STRIDE;
+      hot = at + SEGMENT_HEAD + p.ids.length;
+      cold += p.tableSlots;
       if (loc.port === null) anyPort = at;
       else {
         let i = loc.port & this.portMask;
@@ -305,18 +311,16 @@ export class PacketIndex<E extends IndexEntry> {
         // A tuple hashing nothing has one key, so its entries need only their own records.
         const hashless = CATALOG.hashesNothing(p.ids[t]!);
         for (const [k, list] of keys) {
-          const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
-          a[filterAt + (f >>> 5)] |= 1 << (f & 31);
           let i = k & mask;
-          while (a[tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & mask;
-          const s = tableAt + i * SLOT_STRIDE;
-          a[s] = k + 1;
-          a[s + 1] = p.ids[t]!;
-          a[s + 2] = c;
+          while (a[tableAt + i] !== 0) i = (i + 1) & mask;
+          a[tableAt + i] = tagOf(k, offsetBits) | (c + 1);
+          checks[c++] = k + TUPLE_UNIT * p.ids[t]!;
+          const b = c;
+          c += BUCKET_HEAD - 1;
           if (hashless && list.every((x) => x.records.length === 0)) {
-            a[s + 3] = -list.length;
+            checks[b] = -list.length;
             const readers = readerIds(list.map((x) => x.entry));
-            a[s + 4] = readers.length ? slices(readers) : READ_NONE;
+            checks[b + 1] = readers.length ? slices(readers) : READ_NONE;
             checks[c++] = this.results.length;
             checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
             for (const x of list) {
@@ -325,7 +329,7 @@ export class PacketIndex<E extends IndexEntry> {
             }
             continue;
           }
-          a[s + 3] = list.length;
+          checks[b] = list.length;
           let reads = false;
           for (const x of list) {
             const reader = readerOf(x.entry.entry);
@@ -338,7 +342,7 @@ export class PacketIndex<E extends IndexEntry> {
             c += x.records.length;
             this.results.push(x.entry.entry);
           }
-          a[s + 4] = reads ? READ_WALK : READ_NONE;
+          checks[b + 1] = reads ? READ_WALK : READ_NONE;
         }
       });
     });
@@ -352,7 +356,7 @@ export class PacketIndex<E extends IndexEntry> {
    * Puts the entries at `inPort` whose match the packet satisfies into `out`, one sorted run per
    * bucket (out.result() merges them). The in-port's segment and the any-port segment go through
    * each phase together, and each phase only issues loads the next one reads, so the cache misses
-   * of a phase (a cold location costs one per filter word, table slot and bucket) overlap.
+   * of a phase (a cold location costs one per table slot and bucket) overlap.
    */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
     const hits = this.probe(this.slotOf(inPort), values, present, false);
@@ -492,42 +496,55 @@ export class PacketIndex<E extends IndexEntry> {
     if (probes === 0) return 0;
     const keys = probeKeys;
     const tuples = probeTuples;
-    const bits = probeBits;
+    const at = probeAt;
     const tables = probeTables;
     const masks = probeMasks;
-    const bitNos = probeBitNos;
-    // 2. The filter bits; those that pass are kept in place, and the first table slot of each is loaded.
+    const checks = this.checks;
+    const ob = this.offsetBits;
+    const offsets = (1 << ob) - 1;
+    // 2. The tables: per probe the first slot with its tag, kept in place, and its bucket's head loaded.
     let kept = 0;
     let w = 0;
     for (let p = 0; p < probes; p++) {
-      if ((a[bits[p]!]! & (1 << bitNos[p]!)) === 0) continue;
-      const slot = tables[p]! + (keys[p]! & masks[p]!) * SLOT_STRIDE;
-      keys[kept] = keys[p]!;
-      tuples[kept] = tuples[p]!;
-      tables[kept] = tables[p]!;
-      masks[kept] = masks[p]!;
-      bits[kept] = slot;
-      w ^= a[slot]!;
-      kept++;
+      const k = keys[p]!;
+      const tag = tagOf(k, ob);
+      const tableAt = tables[p]!;
+      const m = masks[p]!;
+      for (let i = k & m; ; i = (i + 1) & m) {
+        const v = a[tableAt + i]!;
+        if (v === 0) break;
+        if ((v ^ tag) >>> ob !== 0) continue;
+        keys[kept] = k;
+        tuples[kept] = tuples[p]!;
+        tables[kept] = tableAt;
+        masks[kept] = m;
+        at[kept] = i;
+        w += checks[(v & offsets) - 1]!;
+        kept++;
+        break;
+      }
     }
-    // 3. The table slots: each bucket found is kept (offset, count) and its first record loaded.
-    const checks = this.checks;
+    // 3. The buckets: the head names the key (a tag can be shared); each bucket found is kept
+    // (offset of its first entry, count) and its first record loaded.
     const lists = this.readerIds;
     let hits = 0;
     for (let p = 0; p < kept; p++) {
       const k = keys[p]!;
-      const id = tuples[p]!;
+      const tag = tagOf(k, ob);
+      const want = k + TUPLE_UNIT * tuples[p]!;
       const tableAt = tables[p]!;
       const m = masks[p]!;
-      for (let s = bits[p]!; ; s = tableAt + (((s - tableAt) / SLOT_STRIDE + 1) & m) * SLOT_STRIDE) {
-        const stored = a[s]!;
-        if (stored === 0) break;
-        if (stored !== k + 1 || a[s + 1] !== id) continue;
-        const reads = a[s + 4]!;
-        keys[hits] = a[s + 2]!;
-        tuples[hits] = a[s + 3]!;
+      for (let i = at[p]!; ; i = (i + 1) & m) {
+        const v = a[tableAt + i]!;
+        if (v === 0) break;
+        if ((v ^ tag) >>> ob !== 0) continue;
+        const b = (v & offsets) - 1;
+        if (checks[b] !== want) continue;
+        const reads = checks[b + 2]!;
+        keys[hits] = b + BUCKET_HEAD;
+        tuples[hits] = checks[b + 1]!;
         probeReads[hits] = reads;
-        w += checks[a[s + 2]!]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
+        w += checks[b + BUCKET_HEAD]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
         hits++;
         break;
       }
@@ -544,15 +561,13 @@ export class PacketIndex<E extends IndexEntry> {
     const a = this.ints;
     const meta = CATALOG.meta;
     const terms = CATALOG.terms;
-    const filterShift = a[at + 1]!;
-    const mask = a[at + 2]!;
-    const filterAt = a[at + 3]!;
-    const tableAt = a[at + 4]!;
+    const mask = a[at + 1]!;
+    const tableAt = a[at + 2]!;
     const ethType = values[ETH_TYPE_SLOT]!;
     const ipProto = values[IP_PROTO_SLOT]!;
     const absent = ~present;
-    const idsAt = a[at + 6]!;
-    for (let i = idsAt + (skipAlways ? a[at + 5]! : 0), end = idsAt + a[at]!; i < end; i++) {
+    const idsAt = a[at + 4]!;
+    for (let i = idsAt + (skipAlways ? a[at + 3]! : 0), end = idsAt + a[at]!; i < end; i++) {
       const id = a[i]!;
       const m = id * TUPLE_STRIDE;
       if ((meta[m]! & absent) !== 0) continue;
@@ -569,9 +584,6 @@ export class PacketIndex<E extends IndexEntry> {
       const k = h & 0x3fffffff;
       probeKeys[probes] = k;
       probeTuples[probes] = id;
-      const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
-      probeBits[probes] = filterAt + (f >>> 5);
-      probeBitNos[probes] = f & 31;
       probeTables[probes] = tableAt;
       probeMasks[probes] = mask;
       probes++;
@@ -579,6 +591,9 @@ export class PacketIndex<E extends IndexEntry> {
     return probes;
   }
 }
+
+/** A key's tag in a table slot: its remixed high bits, above the `offsetBits` the bucket's offset takes. */
+const tagOf = (k: number, offsetBits: number): number => (Math.imul(k, 0x9e3779b1) >>> offsetBits) << offsetBits;
 
 /** Whether the packet's values pass the flat check records checks[from..end). */
 function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {
