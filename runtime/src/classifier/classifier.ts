@@ -24,7 +24,10 @@ class SwitchRules {
   /** Every location compiled for packet lookups; dropped on every change, rebuilt on the next lookup. */
   private packets: PacketIndex<IndexedEntry> | null = null;
 
-  constructor(private readonly keyMask: number) {
+  constructor(
+    private readonly keyMask: number,
+    private readonly tagBits: number,
+  ) {
     this.anyPort = new TupleSpace(keyMask);
   }
 
@@ -53,10 +56,10 @@ class SwitchRules {
 
   /** Compiles the packet index now if a change dropped it (else the next lookup does). */
   prepare(): PacketIndex<IndexedEntry> {
-    return (this.packets ??= new PacketIndex([
-      ...[...this.byPort].map(([port, space]) => space.packetInput(port)),
-      this.anyPort.packetInput(null),
-    ]));
+    return (this.packets ??= new PacketIndex(
+      [...[...this.byPort].map(([port, space]) => space.packetInput(port)), this.anyPort.packetInput(null)],
+      this.tagBits,
+    ));
   }
 
   /** Puts the entries matching a normalized packet at `inPort` into `out` (sorted runs). */
@@ -80,11 +83,14 @@ class SwitchRules {
 /** Rules by dpid. */
 class Locations {
   readonly bySwitch = new Map<DpidHex, SwitchRules>();
-  constructor(private readonly keyMask: number) {}
+  constructor(
+    private readonly keyMask: number,
+    private readonly tagBits: number,
+  ) {}
 
   add(e: IndexedEntry): void {
     let s = this.bySwitch.get(e.entry.dpid);
-    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules(this.keyMask)));
+    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules(this.keyMask, this.tagBits)));
     s.add(e);
   }
 
@@ -105,6 +111,8 @@ export interface ClassifierBuild {
 export interface ClassifierOptions {
   /** Bits of each tuple hash used as map key (1..30, default 30); tests use few to force collisions. */
   hashBits?: number;
+  /** At most this many bits of each packet-index table slot tag a key (1..31, default 31); tests use few so keys share tags. */
+  tagBits?: number;
 }
 
 export class Classifier implements FlowspaceClassifier {
@@ -122,7 +130,7 @@ export class Classifier implements FlowspaceClassifier {
 
   constructor(options: ClassifierOptions = {}) {
     const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
-    this.all = new Locations(2 ** bits - 1);
+    this.all = new Locations(2 ** bits - 1, Math.min(31, Math.max(1, Math.floor(options.tagBits ?? 31))));
   }
 
   /** Builds a classifier from a plan's flowspace; malformed entries are reported and left out. */

@@ -235,7 +235,8 @@ export class PacketIndex<E extends IndexEntry> {
   /** Distinct slices with a read entry anywhere in the switch: readers() stops when it has them all. */
   private readonly readerCount: number;
 
-  constructor(locations: ReadonlyArray<LocationInput<E>>) {
+  /** `tagBits`: at most this many bits of a table slot tag a key (fewer when offsets need them). */
+  constructor(locations: ReadonlyArray<LocationInput<E>>, tagBits = 31) {
     const ports = locations.filter((l) => l.port !== null).length;
     let dir = 4;
     while (dir < ports * 2) dir *= 2;
@@ -260,7 +261,7 @@ export class PacketIndex<E extends IndexEntry> {
       checkCount += p.checkCount;
     });
     // A table slot: a tag above the bucket's offset + 1 (never 0); the more offsets, the fewer tag bits.
-    let offsetBits = 1;
+    let offsetBits = 32 - tagBits;
     while (2 ** offsetBits <= checkCount) offsetBits++;
     if (offsetBits > 31) throw new RangeError(`switch index too large (${checkCount} check numbers)`);
     this.offsetBits = offsetBits;
