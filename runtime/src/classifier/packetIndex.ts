@@ -360,7 +360,7 @@ export class PacketIndex<E extends IndexEntry> {
    * of a phase (a cold location costs one per table slot and bucket) overlap.
    */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
-    const hits = this.probe(this.slotOf(inPort), values, present, false);
+    const hits = this.probe(inPort, values, present, false);
     const checks = this.checks;
     const keys = probeKeys;
     const tuples = probeTuples;
@@ -397,11 +397,10 @@ export class PacketIndex<E extends IndexEntry> {
     if (all === 0) return 0;
     const res = out.reserve(all);
     const ids = this.ints;
-    // The list of the slices reading every packet here (in `ints`): its first line is loaded during the probes.
+    const hits = this.probe(inPort, values, present, true);
+    // The list of the slices reading every packet here (in `ints`; the directory slot was just read).
     const slot = this.slotOf(inPort);
     const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
-    warmed.value = ids[list]!;
-    const hits = this.probe(slot, values, present, true);
     if (stamp === 0x7fffffff) {
       sliceStamps.fill(0);
       stamp = 0;
@@ -490,9 +489,15 @@ export class PacketIndex<E extends IndexEntry> {
    * there; returns how many. `skipAlways`: leaves out the tuples matching every
    * packet (readers() has their slices per port).
    */
-  private probe(slot: number, values: readonly number[], present: number, skipAlways: boolean): number {
+  private probe(inPort: number, values: readonly number[], present: number, skipAlways: boolean): number {
     const a = this.ints;
     let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0, skipAlways);
+    // The any-port probes' table slots are loaded while the in-port's directory slot is.
+    let w = 0;
+    for (let p = 0; p < probes; p++) w ^= a[probeTables[p]! + (probeKeys[p]! & probeMasks[p]!)]!;
+    const slot = this.slotOf(inPort);
+    // readers() reads the port's always-list last: its first line is loaded now.
+    if (skipAlways) w ^= a[slot === NO_SEGMENT ? this.anyAlways : a[slot + 2]!]!;
     if (slot !== NO_SEGMENT) probes = this.keys(slot + DIR_HEAD, values, present, probes, skipAlways);
     if (probes === 0) return 0;
     const keys = probeKeys;
@@ -505,7 +510,6 @@ export class PacketIndex<E extends IndexEntry> {
     const offsets = (1 << ob) - 1;
     // 2. The tables: per probe the first slot with its tag, kept in place, and its bucket's head loaded.
     let kept = 0;
-    let w = 0;
     for (let p = 0; p < probes; p++) {
       const k = keys[p]!;
       const tag = tagOf(k, ob);
