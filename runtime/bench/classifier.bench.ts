@@ -272,7 +272,8 @@ function main(): void {
         switches: SWITCHES,
         cpus: os.cpus().length,
         loadAverageAtEnd: os.loadavg(),
-        target: "issue 17: at 100k and 1M entries, at least 1 000 000 packet lookups/s on one core (the proxy's question: readersInto, readerIdsInto and the proxy's form)",
+        target:
+          "issue 17: at 100k and 1M entries, at least 1 000 000 packet lookups/s on one core (the proxy's question: readersInto, readerIdsInto and the proxy's form)",
         rows,
       },
       null,
