@@ -1,8 +1,9 @@
 // Flowspace classifier benchmark: build time, memory and lookups/s of the indexed classifier
 // against the linear scan, for 1k, 10k, 100k and 1M entries over 100 switches, in the same run
 // (workload: classifier-workload.ts); packet-ins both as the sorted entry list (classifyPacket) and as
-// the proxy's question, the slices that may read the packet (readersInto into a reused array; the
-// proxy's form: that, then per slice bound at the switch whether it is among them; readersOf and
+// the proxy's question, the slices that may read the packet (readersInto: names into a reused
+// array; readerIdsInto: slice numbers into a reused SliceNumbers; the proxy's form: readerIdsInto,
+// then per slice bound at the switch whether its number is among them; readersOf and
 // classifyPacket filtered on read, each into a new Set as the proxy did before). No result cache:
 // every lookup classifies from scratch.
 // Run: node --expose-gc runtime/dist/bench/classifier.bench.js  (writes bench/results/classifier.json;
@@ -12,7 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
-import { Classifier, LinearClassifier, type FlowspaceClassifier } from '../src/classifier/index.js';
+import { Classifier, LinearClassifier, SliceNumbers, sliceName, sliceNumber, type FlowspaceClassifier } from '../src/classifier/index.js';
 import { SWITCHES, makeWorkload } from './classifier-workload.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000').split(',').map(Number);
@@ -66,13 +67,17 @@ interface Row {
   /** The proxy's question (the slices that may read the packet): readersInto (a reused array), indexed and by scan. */
   readerLookupsPerSecIndexed: number;
   readerLookupsPerCpuSecIndexed: number;
+  /** The same as slice numbers: readerIdsInto (a reused SliceNumbers). */
+  readerIdLookupsPerSecIndexed: number;
+  readerIdLookupsPerCpuSecIndexed: number;
   readerLookupsPerSecLinear: number;
   readerSpeedup: number;
   /** The same question as the proxy asks it, into a new Set: readersOf, and classifyPacket filtered on read. */
   readerSetLookupsPerSecIndexed: number;
   readerSetLookupsPerSecViaClassify: number;
-  /** The proxy's form (session/switch-direction.ts): readersInto a reused array, then per binding whether its slice is in it. */
+  /** The proxy's form (session/switch-direction.ts): readerIdsInto a reused SliceNumbers, then per binding whether its slice's number is in it. */
   proxyFormLookupsPerSec: number;
+  proxyFormLookupsPerCpuSec: number;
   flowModLookupsPerSecIndexed: number;
   flowModLookupsPerCpuSecIndexed: number;
   flowModLookupsPerSecLinear: number;
@@ -109,22 +114,20 @@ function benchOne(n: number): Row {
     const p = P[i % P.length];
     return linear.readersOf(p.dpid, p.inPort, p.headers, new Set()).size;
   };
-  // What the proxy does (session/switch-direction.ts): readersInto its reused array, then for each
-  // slice bound at the switch (four here) whether it is among them.
-  const proxyArray: string[] = [];
+  const numbers = new SliceNumbers();
+  const rdIds = (i: number) => {
+    const p = P[i % P.length];
+    return c.readerIdsInto(p.dpid, p.inPort, p.headers, numbers);
+  };
+  // What the proxy does (session/switch-direction.ts): readerIdsInto its reused SliceNumbers, then
+  // for each slice bound at the switch (four here) whether its number is among them.
+  const proxyNumbers = new SliceNumbers();
   const bound = ['tenant1', 'tenant2', 'tenant3', 'tenant4'];
   const proxyForm = (i: number) => {
     const p = P[i % P.length];
-    const n = c.readersInto(p.dpid, p.inPort, p.headers, proxyArray);
+    const n = c.readerIdsInto(p.dpid, p.inPort, p.headers, proxyNumbers);
     let delivered = 0;
-    for (const slice of bound) {
-      for (let j = 0; j < n; j++) {
-        if (proxyArray[j] === slice) {
-          delivered++;
-          break;
-        }
-      }
-    }
+    for (const slice of bound) if (proxyNumbers.has(sliceNumber(slice), n)) delivered++;
     return delivered;
   };
   // What the proxy computed before readersOf.
@@ -146,11 +149,13 @@ function benchOne(n: number): Row {
   });
   let packetIndexed = rate(200_000, pkt(c));
   let readersIndexed = rate(200_000, rdInto);
+  let readerIds = rate(200_000, rdIds);
   let readersSet = rate(200_000, rd(c));
   let readersVia = rate(200_000, viaClassify);
   let proxy = rate(200_000, proxyForm);
   packetIndexed = best(packetIndexed, rate(200_000, pkt(c)));
   readersIndexed = best(readersIndexed, rate(200_000, rdInto));
+  readerIds = best(readerIds, rate(200_000, rdIds));
   readersSet = best(readersSet, rate(200_000, rd(c)));
   readersVia = best(readersVia, rate(200_000, viaClassify));
   proxy = best(proxy, rate(200_000, proxyForm));
@@ -179,7 +184,17 @@ function benchOne(n: number): Row {
       .sort()
       .join();
     const into = array.slice(0, rdInto(i)).sort().join();
-    if ([...rd(c)(i)].sort().join() !== fromList || [...rd(linear)(i)].sort().join() !== fromList || into !== fromList) mismatches++;
+    const byNumber = [...numbers.ids.subarray(0, rdIds(i))]
+      .map((id) => sliceName(id))
+      .sort()
+      .join();
+    if (
+      [...rd(c)(i)].sort().join() !== fromList ||
+      [...rd(linear)(i)].sort().join() !== fromList ||
+      into !== fromList ||
+      byNumber !== fromList
+    )
+      mismatches++;
   }
   for (let i = 0; i < Math.min(300, checks); i++) {
     const a = fm(c)(i);
@@ -202,11 +217,14 @@ function benchOne(n: number): Row {
     packetSpeedup: round(packetIndexed.wall / packetLinear.wall),
     readerLookupsPerSecIndexed: Math.round(readersIndexed.wall),
     readerLookupsPerCpuSecIndexed: Math.round(readersIndexed.cpu),
+    readerIdLookupsPerSecIndexed: Math.round(readerIds.wall),
+    readerIdLookupsPerCpuSecIndexed: Math.round(readerIds.cpu),
     readerLookupsPerSecLinear: Math.round(readersLinear.wall),
     readerSpeedup: round(readersIndexed.wall / readersLinear.wall),
     readerSetLookupsPerSecIndexed: Math.round(readersSet.wall),
     readerSetLookupsPerSecViaClassify: Math.round(readersVia.wall),
     proxyFormLookupsPerSec: Math.round(proxy.wall),
+    proxyFormLookupsPerCpuSec: Math.round(proxy.cpu),
     flowModLookupsPerSecIndexed: Math.round(fmIndexed.wall),
     flowModLookupsPerCpuSecIndexed: Math.round(fmIndexed.cpu),
     flowModLookupsPerSecLinear: Math.round(fmLinear.wall),
@@ -232,9 +250,10 @@ function main(): void {
       'packet-in lookups/s linear': fmt(r.packetLookupsPerSecLinear),
       'packet speedup': `${r.packetSpeedup}×`,
       'readers lookups/s: readersInto (per CPU-s)': `${fmt(r.readerLookupsPerSecIndexed)} (${fmt(r.readerLookupsPerCpuSecIndexed)})`,
+      'readerIdsInto (per CPU-s)': `${fmt(r.readerIdLookupsPerSecIndexed)} (${fmt(r.readerIdLookupsPerCpuSecIndexed)})`,
       'readers linear': fmt(r.readerLookupsPerSecLinear),
       'readers into a new Set: readersOf / classifyPacket+filter': `${fmt(r.readerSetLookupsPerSecIndexed)} / ${fmt(r.readerSetLookupsPerSecViaClassify)}`,
-      "proxy's form (readersInto + 4 bindings)": fmt(r.proxyFormLookupsPerSec),
+      "proxy's form (readerIdsInto + 4 bindings) (per CPU-s)": `${fmt(r.proxyFormLookupsPerSec)} (${fmt(r.proxyFormLookupsPerCpuSec)})`,
       'flow-mod lookups/s indexed (per CPU-s)': `${fmt(r.flowModLookupsPerSecIndexed)} (${fmt(r.flowModLookupsPerCpuSecIndexed)})`,
       'flow-mod lookups/s linear': fmt(r.flowModLookupsPerSecLinear),
       'matches/pkt': r.avgMatchesPerPacket,
@@ -253,7 +272,8 @@ function main(): void {
         switches: SWITCHES,
         cpus: os.cpus().length,
         loadAverageAtEnd: os.loadavg(),
-        target: "issue 17: at 100k and 1M entries, at least 1 000 000 packet lookups/s on one core (the proxy's question: readersInto)",
+        target:
+          "issue 17: at 100k and 1M entries, at least 1 000 000 packet lookups/s on one core (the proxy's question: readersInto, readerIdsInto and the proxy's form)",
         rows,
       },
       null,

@@ -12,6 +12,7 @@ import { compareEntries } from './order.js';
 import { TupleSpace, queryProfile, type IndexedEntry } from './tupleSpace.js';
 import { MatchSink } from './matchSink.js';
 import { PacketIndex } from './packetIndex.js';
+import { SLICE_NAMES, SliceNumbers } from './sliceNumbers.js';
 import type { EntryFilter, FlowspaceClassifier, FlowspaceHit, HitsResult } from './types.js';
 import { indexNewEntry, isIndexError } from './validate.js';
 
@@ -23,7 +24,10 @@ class SwitchRules {
   /** Every location compiled for packet lookups; dropped on every change, rebuilt on the next lookup. */
   private packets: PacketIndex<IndexedEntry> | null = null;
 
-  constructor(private readonly keyMask: number) {
+  constructor(
+    private readonly keyMask: number,
+    private readonly tagBits: number,
+  ) {
     this.anyPort = new TupleSpace(keyMask);
   }
 
@@ -52,10 +56,10 @@ class SwitchRules {
 
   /** Compiles the packet index now if a change dropped it (else the next lookup does). */
   prepare(): PacketIndex<IndexedEntry> {
-    return (this.packets ??= new PacketIndex([
-      ...[...this.byPort].map(([port, space]) => space.packetInput(port)),
-      this.anyPort.packetInput(null),
-    ]));
+    return (this.packets ??= new PacketIndex(
+      [...[...this.byPort].map(([port, space]) => space.packetInput(port)), this.anyPort.packetInput(null)],
+      this.tagBits,
+    ));
   }
 
   /** Puts the entries matching a normalized packet at `inPort` into `out` (sorted runs). */
@@ -63,8 +67,8 @@ class SwitchRules {
     (this.packets ?? this.prepare()).collect(inPort, values, present, out);
   }
 
-  /** Writes to out[0..n) (returns n) the slices with a matching entry at `inPort` that grants read. */
-  readersPacket(inPort: number, values: readonly number[], present: number, out: string[]): number {
+  /** Writes to out.ids[0..n) (returns n) the numbers of the slices with a matching entry at `inPort` that grants read. */
+  readersPacket(inPort: number, values: readonly number[], present: number, out: SliceNumbers): number {
     return (this.packets ?? this.prepare()).readers(inPort, values, present, out);
   }
 
@@ -79,11 +83,14 @@ class SwitchRules {
 /** Rules by dpid. */
 class Locations {
   readonly bySwitch = new Map<DpidHex, SwitchRules>();
-  constructor(private readonly keyMask: number) {}
+  constructor(
+    private readonly keyMask: number,
+    private readonly tagBits: number,
+  ) {}
 
   add(e: IndexedEntry): void {
     let s = this.bySwitch.get(e.entry.dpid);
-    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules(this.keyMask)));
+    if (!s) this.bySwitch.set(e.entry.dpid, (s = new SwitchRules(this.keyMask, this.tagBits)));
     s.add(e);
   }
 
@@ -104,6 +111,8 @@ export interface ClassifierBuild {
 export interface ClassifierOptions {
   /** Bits of each tuple hash used as map key (1..30, default 30); tests use few to force collisions. */
   hashBits?: number;
+  /** At most this many bits of each packet-index table slot tag a key (1..31, default 31); tests use few so keys share tags. */
+  tagBits?: number;
 }
 
 export class Classifier implements FlowspaceClassifier {
@@ -116,12 +125,12 @@ export class Classifier implements FlowspaceClassifier {
    */
   private readonly bySlice = new Map<string, Map<DpidHex, IndexedEntry[]>>();
   private readonly scratch = new Array<number>(SLOT_COUNT).fill(-1);
-  /** Where readersOf collects before adding to its set. */
-  private readonly readerScratch: string[] = [];
+  /** Where readersOf and readersInto collect slice numbers before naming them. */
+  private readonly readerScratch = new SliceNumbers();
 
   constructor(options: ClassifierOptions = {}) {
     const bits = Math.min(30, Math.max(1, Math.floor(options.hashBits ?? 30)));
-    this.all = new Locations(2 ** bits - 1);
+    this.all = new Locations(2 ** bits - 1, Math.min(31, Math.max(1, Math.floor(options.tagBits ?? 31))));
   }
 
   /** Builds a classifier from a plan's flowspace; malformed entries are reported and left out. */
@@ -246,8 +255,9 @@ export class Classifier implements FlowspaceClassifier {
    * or ordering the entries (the packet-in's question). Allocates nothing but what `out` grows by.
    */
   readersOf(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: Set<string>): Set<string> {
-    const n = this.readersInto(dpid, inPort, headers, this.readerScratch);
-    for (let i = 0; i < n; i++) out.add(this.readerScratch[i]!);
+    const scratch = this.readerScratch;
+    const n = this.readerIdsInto(dpid, inPort, headers, scratch);
+    for (let i = 0; i < n; i++) out.add(SLICE_NAMES[scratch.ids[i]!]!);
     return out;
   }
 
@@ -256,6 +266,20 @@ export class Classifier implements FlowspaceClassifier {
    * (what lies beyond n is stale). Allocates nothing once `out` has grown to the answer's size.
    */
   readersInto(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: string[]): number {
+    const scratch = this.readerScratch;
+    const n = this.readerIdsInto(dpid, inPort, headers, scratch);
+    const ids = scratch.ids;
+    for (let i = 0; i < n; i++) out[i] = SLICE_NAMES[ids[i]!]!;
+    return n;
+  }
+
+  /**
+   * The same answer as slice numbers (sliceNumbers.ts `sliceNumber`/`sliceName`): writes them to
+   * out.ids[0..n), each once, and returns n. The packet-in's form: no string is read or written,
+   * and a caller holding the numbers of its slices compares integers (`out.has`). Allocates
+   * nothing once `out` has grown to the switch's number of reading slices.
+   */
+  readerIdsInto(dpid: DpidHex, inPort: number, headers: PacketHeaders, out: SliceNumbers): number {
     const sw = this.all.bySwitch.get(dpid);
     if (!sw) return 0;
     const present = normalizeInto(headers, this.scratch);

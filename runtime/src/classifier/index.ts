@@ -1,6 +1,7 @@
 // The flowspace classifier: packet-in and flow-mod lookups over a plan's flowspace.
 export { Classifier, bestPerSlice, type ClassifierBuild, type ClassifierOptions } from './classifier.js';
 export { LinearClassifier } from './linear.js';
+export { SliceNumbers, sliceName, sliceNumber } from './sliceNumbers.js';
 export type { ClassifierError, ClassifierErrorCode } from './errors.js';
 export { normalizePacket, type NormalizedPacket, type PacketHeaders } from './packet.js';
 export { intersectMatches, intersectCompiled } from './intersect.js';

@@ -1,21 +1,24 @@
 // A switch's tuple spaces compiled for packet lookups. Every location of the switch (each in-port,
 // and the rules for any port) is one segment of one block of memory seen through an Int32Array
-// (a directory of in-ports, then per segment its tuple ids, a Bloom filter and an open-addressing
-// table), with the entries' check records and order keys in one Float64Array and what they return
-// in one list, so a packet-in follows no chain of per-location objects (each a likely cache miss)
-// and never touches an entry object. The tuples' descriptions are shared by every location
+// (a directory of in-ports, then per segment its tuple ids and an open-addressing table of one
+// Int32 per slot: a tag and the offset of its bucket), with the buckets (key, count, readers, then
+// the entries' check records and order keys) in one Float64Array and what they return in one
+// list, so a packet-in follows no chain of per-location objects (each a likely cache miss) and
+// never touches an entry object. The tables are small (4 bytes a slot) and stay in cache; a probe
+// reads a bucket only when its tag matches. The tuples' descriptions are shared by every location
 // (tupleCatalog.ts) and stay in cache. Tuples differing only in prefix levels are merged first
 // when buckets stay small (coarsen.ts), so a packet probes fewer of them. A lookup first computes
-// every probe's filter position, then reads the filter bits, then the table slots of those that
-// pass: the loads of one phase do not wait on each other. Entries sharing a key are stored in
+// every probe's key, then reads the table slots, then the buckets whose tags match: the loads of
+// one phase do not wait on each other. Entries sharing a key are stored in
 // order, so each bucket's matches are one sorted run of (order key, result) pairs in a MatchSink,
 // which merges the runs; a bucket whose entries need no check beyond the tuple's own filter
 // (whole-port rules, eth_type-only rules) is copied without looking at its entries one by one.
-// `readers` answers the proxy's question (which slices may read this packet) from the same probes
-// without ordering anything: per bucket its reading entries are grouped by equal check records
-// (one check per group, the group's slices listed), per in-port the slices of the rules matching
-// every packet are listed (those tuples are not probed), and it stops once every reading slice of
-// the switch is found.
+// `readers` answers the proxy's question (which slices may read this packet, as slice numbers)
+// from the same probes without ordering anything: a checked bucket's entries carry their slice's
+// number in their head, so the bucket is one contiguous walk (entries of a slice already found
+// are skipped unchecked); a bucket needing no check lists its slices in its head; per
+// in-port the slices of the rules matching every packet are listed (those tuples are not
+// probed); it stops once every reading slice of the switch is found.
 // Built from the switch's entries on the first lookup after a change (the owner drops it on every
 // add and remove); holds no state of its own.
 import type { FlowspaceEntry } from '@dfvisor/grammar';
@@ -24,6 +27,7 @@ import { CHECK_EQ, CHECK_PREFIX, vectorInto } from './flatCheck.js';
 import { coarsen } from './coarsen.js';
 import type { MatchSink } from './matchSink.js';
 import { CATALOG, HIGH, LOW, TUPLE_STRIDE, mix, type IndexTuple } from './tupleCatalog.js';
+import { SLICE_NAMES, sliceNumber, type SliceNumbers } from './sliceNumbers.js';
 
 export type { IndexTuple } from './tupleCatalog.js';
 
@@ -38,29 +42,36 @@ export interface IndexEntry {
 const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
-const CHECK_HEAD = 3; // result index, record count, order key
+// result index, record count + ALWAYS_BIT (the slice also reads every packet at some port of the
+// switch: readers() must then not list it twice) + 2^READER_SHIFT × (reader slice number + 1, 0:
+// the entry does not grant read), order key. An entry has at most a few dozen records (one per
+// field, four per IPv6 prefix) and a process fewer than 2^24 slice numbers: the head fits 32 bits.
+const CHECK_HEAD = 3;
+const READER_SHIFT = 8;
+const ALWAYS_BIT = 1 << 7;
+const RECORDS_MASK = ALWAYS_BIT - 1;
 const RUN_HEAD = 2; // first result index, exact (1/0)
-// key + 1 (0 = empty), tuple id, first entry, entry count (negative: no checks), then for readers():
-// its reader group (READ_NONE: no entry grants read; READ_RUN: one group without checks; >= 0: one
-// group checked by the entry head there in `checks`; <= READ_MANY: several, at READ_MANY - x in
-// `readerGroups`) and, for one group, its slice list (an offset in `readerIds`).
-const SLOT_STRIDE = 6;
-const READ_NONE = -1;
-const READ_RUN = -2;
-const READ_MANY = -3;
+// A bucket (one key of one tuple) in `checks`: key + 2^30 × tuple id (what a probe verifies), entry
+// count (negative: no checks), then for readers(): READ_NONE when no entry of the bucket grants
+// read; else, for a bucket without checks, its slices (one slice number, or ~offset of a list in
+// `readerIds`), and for a checked bucket READ_WALK (its entries' heads name their slices). Its
+// entries follow. A segment's table holds one Int32 per slot: 0 (empty), or a tag (high bits of
+// the key, remixed) above the bucket's offset + 1 (the low `offsetBits`): a probe reads the
+// table (small: it stays in cache) and then the bucket, whose head says whether it is the key.
+const BUCKET_HEAD = 3;
+const TUPLE_UNIT = 2 ** 30;
+const READ_NONE = -0x80000000;
+const READ_WALK = 0;
 
-/** Per probe of one lookup: key, tuple id, filter bit position (lookups are synchronous: shared). */
+/** Per probe of one lookup: key, tuple id, table position (lookups are synchronous: shared). */
 let probeKeys = new Int32Array(64);
 let probeTuples = new Int32Array(64);
-let probeBits = new Int32Array(64);
+let probeAt = new Int32Array(64);
 /** Per probe: its segment's table offset and mask (a lookup probes two segments together). */
 let probeTables = new Int32Array(64);
 let probeMasks = new Int32Array(64);
-/** Per probe: its bit in the filter word at probeBits. */
-let probeBitNos = new Uint8Array(64);
-/** Per bucket found: its reader group and slice list (SLOT_STRIDE). */
-let probeGroups = new Int32Array(64);
-let probeNames = new Int32Array(64);
+/** Per bucket found: what readers() reads there (the slot's last field). */
+let probeReads = new Int32Array(64);
 
 function reserveProbes(n: number): void {
   if (n <= probeKeys.length) return;
@@ -68,40 +79,31 @@ function reserveProbes(n: number): void {
   while (size < n) size *= 2;
   probeKeys = new Int32Array(size);
   probeTuples = new Int32Array(size);
-  probeBits = new Int32Array(size);
+  probeAt = new Int32Array(size);
   probeTables = new Int32Array(size);
   probeMasks = new Int32Array(size);
-  probeBitNos = new Uint8Array(size);
-  probeGroups = new Int32Array(size);
-  probeNames = new Int32Array(size);
+  probeReads = new Int32Array(size);
 }
 
 /** Keeps loads that only warm the cache from being optimised away. */
 const warmed = { value: 0 };
 
-/** Slice names as small numbers, process-wide (a few per plan): what readers() marks. */
-const sliceIds = new Map<string, number>();
-const sliceNames: string[] = [];
-/** Per slice id, the readers() call that last found it (lookups are synchronous: shared). */
+/** Per slice number, the readers() call that last found it (lookups are synchronous: shared). */
 let sliceStamps = new Int32Array(16);
 let stamp = 0;
 
-function sliceId(name: string): number {
-  let id = sliceIds.get(name);
-  if (id === undefined) {
-    sliceIds.set(name, (id = sliceNames.length));
-    sliceNames.push(name);
-    if (id >= sliceStamps.length) {
-      const grown = new Int32Array(sliceStamps.length * 2);
-      grown.set(sliceStamps);
-      sliceStamps = grown;
-    }
-  }
-  return id;
+/** Grows the stamps to cover every slice number assigned so far (an index calls it once built). */
+function coverStamps(): void {
+  if (sliceStamps.length >= SLICE_NAMES.length) return;
+  let size = sliceStamps.length;
+  while (size < SLICE_NAMES.length) size *= 2;
+  const grown = new Int32Array(size);
+  grown.set(sliceStamps);
+  sliceStamps = grown;
 }
 
-/** The id of the slice an entry lets read the packet, or -1 when it does not grant read. */
-const readerOf = (e: FlowspaceEntry): number => (e.permissions.includes('read') ? sliceId(e.slice) : -1);
+/** The number of the slice an entry lets read the packet, or -1 when it does not grant read. */
+const readerOf = (e: FlowspaceEntry): number => (e.permissions.includes('read') ? sliceNumber(e.slice) : -1);
 
 /**
  * An entry's check records without those the tuple's filter already decides: equality on the
@@ -133,9 +135,9 @@ export interface LocationInput<E> {
   groups: ReadonlyArray<readonly E[]>;
 }
 
-// tuple count, filter shift, table mask, filter offset, table offset, how many of the tuple ids
-// match every packet and are first (readers() does not probe them), offset of the tuple ids
-const SEGMENT_HEAD = 7;
+// tuple count, table mask, table offset, how many of the tuple ids match every packet and are
+// first (readers() does not probe them), offset of the tuple ids
+const SEGMENT_HEAD = 5;
 const NO_SEGMENT = -1;
 // Per port: used (1), port (as Int32), its always-readers (offset in readerIds), a copy of its
 // segment's head, then its tuple ids when they fit (else the head points to the segment's): a
@@ -153,7 +155,6 @@ interface Plan<E> {
   ids: number[];
   always: number;
   byKey: Array<Map<number, Array<Keyed<E>>>>;
-  filterWords: number;
   tableSlots: number;
   checkCount: number;
 }
@@ -189,9 +190,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
   const count = byKey.reduce((a, m) => a + m.size, 0);
   let tableSlots = 8;
   while (tableSlots < count * 2) tableSlots *= 2;
-  let filterBits = 6;
-  while (1 << filterBits < count * 16) filterBits++;
-  let checkCount = 0;
+  let checkCount = BUCKET_HEAD * count;
   byKey.forEach((keys, t) => {
     const hashless = CATALOG.hashesNothing(ids[t]!);
     for (const list of keys.values()) {
@@ -200,7 +199,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
       else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
     }
   });
-  return { ids, always: everything.filter(Boolean).length, byKey, filterWords: 1 << (filterBits - 5), tableSlots, checkCount };
+  return { ids, always: everything.filter(Boolean).length, byKey, tableSlots, checkCount };
 }
 
 /** Distinct reader slice ids of some entries, in the order first seen. */
@@ -216,29 +215,28 @@ export class PacketIndex<E extends IndexEntry> {
   /** What a match returns, by the index in the check records. */
   private readonly results: FlowspaceEntry[] = [];
   /**
-   * Per key, the entries of that key side by side, in order. A checked key: per entry its index
-   * in `results`, record count, order key, then the flat check records (flatCheck.ts) left once
-   * the tuple's own filter is taken out. A key needing no checks (its table count negative): the
-   * index of its first result (the rest follow), 1 if every order key is exact (else 0), then the
-   * order keys. Float64: MACs are 48-bit.
+   * Per key its bucket: the head (BUCKET_HEAD), then the entries of that key side by side, in
+   * order. A checked key: per entry its index in `results`, record count and reader slice
+   * (CHECK_HEAD), order key, then the flat check records (flatCheck.ts) left once the tuple's own
+   * filter is taken out. A key needing no checks (its count negative): the index of its first
+   * result (the rest follow), 1 if every order key is exact (else 0), then the order keys.
+   * Float64: MACs are 48-bit.
    */
   private readonly checks: Float64Array;
-  /** Slice lists for readers(): at each offset how many, then their ids (distinct within a list). */
+  /** Slice lists of buckets without checks: at each offset how many, then their numbers (distinct within a list). */
   private readonly readerIds: Int32Array;
-  /**
-   * Buckets with several reader groups (entries of one key whose checks differ): how many, then
-   * per group the entry head in `checks` whose records decide it (READ_RUN: none) and its slice list.
-   */
-  private readonly readerGroups: Int32Array;
   /**
    * The slices reading every packet at a port with no rules of its own (the any-port rules'): a
    * list in `ints` (how many, then the ids); each port's directory slot has its own.
    */
   private readonly anyAlways: number;
+  /** How many low bits of a table slot hold a bucket's offset + 1 (the rest: its tag). */
+  private readonly offsetBits: number;
   /** Distinct slices with a read entry anywhere in the switch: readers() stops when it has them all. */
   private readonly readerCount: number;
 
-  constructor(locations: ReadonlyArray<LocationInput<E>>) {
+  /** `tagBits`: at most this many bits of a table slot tag a key (fewer when offsets need them). */
+  constructor(locations: ReadonlyArray<LocationInput<E>>, tagBits = 31) {
     const ports = locations.filter((l) => l.port !== null).length;
     let dir = 4;
     while (dir < ports * 2) dir *= 2;
@@ -252,25 +250,30 @@ export class PacketIndex<E extends IndexEntry> {
     );
     const anyAlways = [...new Set(locations.flatMap((loc, l) => (loc.port === null ? always[l]! : [])))];
     const portAlways = locations.map((loc, l) => (loc.port === null ? [] : [...new Set([...always[l]!, ...anyAlways])]));
-    // The parts every lookup of the switch reads (directory, heads, tuple ids, filters, always
-    // lists) side by side before the tables, so they span few pages.
+    const alwaysAnywhere = new Set(always.flat());
+    // The parts every lookup of the switch reads (directory, heads, tuple ids, always lists) side
+    // by side before the tables, so they span few pages.
     let intCount = dir * DIR_STRIDE + 1 + anyAlways.length;
     let checkCount = 0;
     plans.forEach((p, l) => {
-      intCount += SEGMENT_HEAD + p.ids.length + p.filterWords + (locations[l]!.port === null ? 0 : 1 + portAlways[l]!.length);
-      intCount += p.tableSlots * SLOT_STRIDE;
+      intCount += SEGMENT_HEAD + p.ids.length + (locations[l]!.port === null ? 0 : 1 + portAlways[l]!.length);
+      intCount += p.tableSlots;
       checkCount += p.checkCount;
     });
+    // A table slot: a tag above the bucket's offset + 1 (never 0); the more offsets, the fewer tag bits.
+    let offsetBits = 32 - tagBits;
+    while (2 ** offsetBits <= checkCount) offsetBits++;
+    if (offsetBits > 31) throw new RangeError(`switch index too large (${checkCount} check numbers)`);
+    this.offsetBits = offsetBits;
     const a = (this.ints = new Int32Array(intCount));
     const checks = (this.checks = new Float64Array(checkCount));
     const idLists: number[] = [];
-    /** A list of slice ids as a bucket group names it: one id as itself, more as ~(offset in readerIds). */
+    /** A list of slice numbers as a bucket names it: one as itself, more as ~(offset in readerIds). */
     const slices = (ids: readonly number[]): number => (ids.length === 1 ? ids[0]! : ~listOf(ids));
     const listOf = (ids: readonly number[]): number => {
       idLists.push(ids.length, ...ids);
       return idLists.length - ids.length - 1;
     };
-    const groupsOut: number[] = [];
     /** Writes a list of slice ids at `at` in `ints` (how many, then the ids); returns where it ends. */
     const writeList = (ids: readonly number[], at: number): number => {
       a[at] = ids.length;
@@ -279,21 +282,19 @@ export class PacketIndex<E extends IndexEntry> {
     };
     this.anyAlways = dir * DIR_STRIDE;
     let hot = writeList(anyAlways, this.anyAlways);
-    let cold = intCount - plans.reduce((n, p) => n + p.tableSlots * SLOT_STRIDE, 0);
+    let cold = intCount - plans.reduce((n, p) => n + p.tableSlots, 0);
     let c = 0;
     let anyPort = NO_SEGMENT;
     locations.forEach((loc, l) => {
       const p = plans[l]!;
       const at = hot;
       const mask = p.tableSlots - 1;
-      const filterShift = 32 - Math.log2(p.filterWords * 32);
-      const filterAt = at + SEGMENT_HEAD + p.ids.length;
       const tableAt = cold;
-      const head = [p.ids.length, filterShift, mask, filterAt, tableAt, p.always];
+      const head = [p.ids.length, mask, tableAt, p.always];
       a.set([...head, at + SEGMENT_HEAD], at);
       a.set(p.ids, at + SEGMENT_HEAD);
-      hot = filterAt + p.filterWords;
-      cold += p.tableSlots * SLOT_STRIDE;
+      hot = at + SEGMENT_HEAD + p.ids.length;
+      cold += p.tableSlots;
       if (loc.port === null) anyPort = at;
       else {
         let i = loc.port & this.portMask;
@@ -311,19 +312,16 @@ export class PacketIndex<E extends IndexEntry> {
         // A tuple hashing nothing has one key, so its entries need only their own records.
         const hashless = CATALOG.hashesNothing(p.ids[t]!);
         for (const [k, list] of keys) {
-          const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
-          a[filterAt + (f >>> 5)] |= 1 << (f & 31);
           let i = k & mask;
-          while (a[tableAt + i * SLOT_STRIDE] !== 0) i = (i + 1) & mask;
-          const s = tableAt + i * SLOT_STRIDE;
-          a[s] = k + 1;
-          a[s + 1] = p.ids[t]!;
-          a[s + 2] = c;
+          while (a[tableAt + i] !== 0) i = (i + 1) & mask;
+          a[tableAt + i] = tagOf(k, offsetBits) | (c + 1);
+          checks[c++] = k + TUPLE_UNIT * p.ids[t]!;
+          const b = c;
+          c += BUCKET_HEAD - 1;
           if (hashless && list.every((x) => x.records.length === 0)) {
-            a[s + 3] = -list.length;
+            checks[b] = -list.length;
             const readers = readerIds(list.map((x) => x.entry));
-            a[s + 4] = readers.length ? READ_RUN : READ_NONE;
-            a[s + 5] = readers.length ? slices(readers) : 0;
+            checks[b + 1] = readers.length ? slices(readers) : READ_NONE;
             checks[c++] = this.results.length;
             checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
             for (const x of list) {
@@ -332,50 +330,37 @@ export class PacketIndex<E extends IndexEntry> {
             }
             continue;
           }
-          a[s + 3] = list.length;
-          // Entries with the same records pass or fail together: one check per group of them.
-          const groups = new Map<string, { head: number; members: Array<{ entry: FlowspaceEntry }> }>();
+          checks[b] = list.length;
+          let reads = false;
           for (const x of list) {
-            const same = x.records.join();
-            const g = groups.get(same);
-            if (g) g.members.push(x.entry);
-            else groups.set(same, { head: c, members: [x.entry] });
+            const reader = readerOf(x.entry.entry);
+            reads ||= reader >= 0;
             checks[c++] = this.results.length;
-            checks[c++] = x.records.length / 4;
+            const twice = reader >= 0 && alwaysAnywhere.has(reader) ? ALWAYS_BIT : 0;
+            checks[c++] = x.records.length / 4 + twice + 2 ** READER_SHIFT * (reader + 1);
             checks[c++] = x.entry.order;
             checks.set(x.records, c);
             c += x.records.length;
             this.results.push(x.entry.entry);
           }
-          const reading = [...groups.values()]
-            .map((g) => ({ head: g.head, readers: readerIds(g.members) }))
-            .filter((g) => g.readers.length > 0);
-          if (reading.length === 0) a[s + 4] = READ_NONE;
-          else if (reading.length === 1) {
-            a[s + 4] = reading[0]!.head;
-            a[s + 5] = slices(reading[0]!.readers);
-          } else {
-            a[s + 4] = READ_MANY - groupsOut.length;
-            groupsOut.push(reading.length);
-            for (const g of reading) groupsOut.push(g.head, slices(g.readers));
-          }
+          checks[b + 1] = reads ? READ_WALK : READ_NONE;
         }
       });
     });
     this.anyPort = anyPort;
     this.readerIds = Int32Array.from(idLists);
-    this.readerGroups = Int32Array.from(groupsOut);
     this.readerCount = new Set(this.results.map(readerOf).filter((id) => id >= 0)).size;
+    coverStamps();
   }
 
   /**
    * Puts the entries at `inPort` whose match the packet satisfies into `out`, one sorted run per
    * bucket (out.result() merges them). The in-port's segment and the any-port segment go through
    * each phase together, and each phase only issues loads the next one reads, so the cache misses
-   * of a phase (a cold location costs one per filter word, table slot and bucket) overlap.
+   * of a phase (a cold location costs one per table slot and bucket) overlap.
    */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
-    const hits = this.probe(this.slotOf(inPort), values, present, false);
+    const hits = this.probe(inPort, values, present, false);
     const checks = this.checks;
     const keys = probeKeys;
     const tuples = probeTuples;
@@ -390,7 +375,7 @@ export class PacketIndex<E extends IndexEntry> {
       }
       out.openRun();
       for (let j = j0, left = n; left > 0; left--) {
-        const end = j + CHECK_HEAD + checks[j + 1]! * 4;
+        const end = j + CHECK_HEAD + (checks[j + 1]! & RECORDS_MASK) * 4;
         if (passes(checks, j + CHECK_HEAD, end, values)) out.push(checks[j + 2]!, results[checks[j]!]!);
         j = end;
       }
@@ -398,75 +383,79 @@ export class PacketIndex<E extends IndexEntry> {
   }
 
   /**
-   * Writes to out[0..n) (returns n) the slices, each once, with an entry at `inPort` that grants
-   * read and whose match the packet satisfies: the slices of `collect`'s matches that may read,
-   * without ordering anything. Built ahead per bucket: its entries that grant read grouped by
-   * their check records, each group's distinct slices listed, so a bucket costs one check per
-   * group; per port, the slices of the rules matching every packet there (its own and the
-   * any-port ones), so those tuples are not probed at all. Stops once every reading slice of the
-   * switch is found. Allocates nothing (beyond what `out` grows by once).
+   * Writes to out.ids[0..n) (returns n) the numbers of the slices (sliceNumbers.ts), each once,
+   * with an entry at `inPort` that grants read and whose match the packet satisfies: the slices
+   * of `collect`'s matches that may read, without ordering anything. A checked bucket is walked
+   * in place (its entries' heads name their slices; an entry of a slice already found is skipped
+   * unchecked); a bucket without checks lists its slices in its slot; per port, the slices of
+   * the rules matching every packet there (its own and the any-port ones) are listed, so those
+   * tuples are not probed at all. Stops once every reading slice of the switch is found.
+   * Allocates nothing (beyond what `out` grows by once).
    */
-  readers(inPort: number, values: readonly number[], present: number, out: string[]): number {
+  readers(inPort: number, values: readonly number[], present: number, out: SliceNumbers): number {
     const all = this.readerCount;
     if (all === 0) return 0;
+    const res = out.reserve(all);
     const ids = this.ints;
-    const names = sliceNames;
-    // The list of the slices reading every packet here (in `ints`): its first line is loaded during the probes.
+    const hits = this.probe(inPort, values, present, true);
+    // The list of the slices reading every packet here (in `ints`; the directory slot was just read).
     const slot = this.slotOf(inPort);
     const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
-    warmed.value = ids[list]!;
-    const hits = this.probe(slot, values, present, true);
     if (stamp === 0x7fffffff) {
       sliceStamps.fill(0);
       stamp = 0;
     }
     const now = ++stamp;
     const stamps = sliceStamps;
+    const checks = this.checks;
     let found = 0;
+    // Whether a slice found may also be in the port's list (else the list is copied unchecked).
+    let twice = 0;
     for (let h = 0; h < hits; h++) {
-      const g = probeGroups[h]!;
-      if (g === READ_NONE) continue;
-      if (g >= READ_RUN) {
-        if (g >= 0 && !this.groupPasses(g, values)) continue;
-        found = this.addList(probeNames[h]!, out, found, now);
+      const reads = probeReads[h]!;
+      if (reads === READ_NONE) continue;
+      const n = probeTuples[h]!;
+      if (n < 0) {
+        found = this.addList(reads, res, found, now);
+        twice = 1;
       } else {
-        const groups = this.readerGroups;
-        for (let i = READ_MANY - g, end = i + 1 + groups[i]! * 2, k = i + 1; k < end; k += 2) {
-          const head = groups[k]!;
-          if (head === READ_RUN || this.groupPasses(head, values)) found = this.addList(groups[k + 1]!, out, found, now);
+        for (let j = probeKeys[h]!, left = n; left > 0; left--) {
+          const head = checks[j + 1]!;
+          const end = j + CHECK_HEAD + (head & RECORDS_MASK) * 4;
+          const reader = (head >>> READER_SHIFT) - 1;
+          if (reader >= 0 && stamps[reader] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
+            stamps[reader] = now;
+            res[found++] = reader;
+            twice |= head & ALWAYS_BIT;
+          }
+          j = end;
         }
       }
       if (found === all) return found;
     }
-    // The slices reading every packet at this port: copied as they are when nothing came before.
+    // The slices reading every packet at this port: copied as they are when none found before can be among them.
     const end = list + 1 + ids[list]!;
-    if (found === 0) {
-      for (let i = list + 1; i < end; i++) out[found++] = names[ids[i]!]!;
+    if (twice === 0) {
+      for (let i = list + 1; i < end; i++) res[found++] = ids[i]!;
       return found;
     }
     for (let i = list + 1; i < end; i++) {
       const id = ids[i]!;
-      if (stamps[id] !== now) out[found++] = names[id]!;
+      if (stamps[id] !== now) res[found++] = id;
     }
     return found;
   }
 
-  /** Whether the packet passes the records of the entry head at `head` in `checks`. */
-  private groupPasses(head: number, values: readonly number[]): boolean {
-    const checks = this.checks;
-    return passes(checks, head + CHECK_HEAD, head + CHECK_HEAD + checks[head + 1]! * 4, values);
-  }
-
   /**
-   * Appends the slices of a group (one slice id, or ~offset of a list in readerIds) not yet
-   * stamped `now`, stamping them; returns the new count.
+   * Appends the slices of a bucket without checks (one slice number, or ~offset of a list in
+   * readerIds) not yet stamped `now`, stamping them; returns the new count.
    */
-  private addList(slices: number, out: string[], found: number, now: number): number {
+  private addList(slices: number, res: Int32Array, found: number, now: number): number {
     const stamps = sliceStamps;
     if (slices >= 0) {
       if (stamps[slices] !== now) {
         stamps[slices] = now;
-        out[found++] = sliceNames[slices]!;
+        res[found++] = slices;
       }
       return found;
     }
@@ -475,7 +464,7 @@ export class PacketIndex<E extends IndexEntry> {
       const id = ids[i]!;
       if (stamps[id] === now) continue;
       stamps[id] = now;
-      out[found++] = sliceNames[id]!;
+      res[found++] = id;
     }
     return found;
   }
@@ -496,53 +485,71 @@ export class PacketIndex<E extends IndexEntry> {
 
   /**
    * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
-   * `checks` and its entry count (negative: no checks), and in probeGroups/probeNames its reader
-   * group and slice list; returns how many. `skipAlways`: leaves out the tuples matching every
+   * `checks` and its entry count (negative: no checks), and in probeReads what readers() reads
+   * there; returns how many. `skipAlways`: leaves out the tuples matching every
    * packet (readers() has their slices per port).
    */
-  private probe(slot: number, values: readonly number[], present: number, skipAlways: boolean): number {
+  private probe(inPort: number, values: readonly number[], present: number, skipAlways: boolean): number {
     const a = this.ints;
     let probes = this.anyPort === NO_SEGMENT ? 0 : this.keys(this.anyPort, values, present, 0, skipAlways);
+    // The any-port probes' table slots are loaded while the in-port's directory slot is.
+    let w = 0;
+    for (let p = 0; p < probes; p++) w ^= a[probeTables[p]! + (probeKeys[p]! & probeMasks[p]!)]!;
+    const slot = this.slotOf(inPort);
+    // readers() reads the port's always-list last: its first line is loaded now.
+    if (skipAlways) w ^= a[slot === NO_SEGMENT ? this.anyAlways : a[slot + 2]!]!;
     if (slot !== NO_SEGMENT) probes = this.keys(slot + DIR_HEAD, values, present, probes, skipAlways);
     if (probes === 0) return 0;
     const keys = probeKeys;
     const tuples = probeTuples;
-    const bits = probeBits;
+    const at = probeAt;
     const tables = probeTables;
     const masks = probeMasks;
-    const bitNos = probeBitNos;
-    // 2. The filter bits; those that pass are kept in place, and the first table slot of each is loaded.
-    let kept = 0;
-    let w = 0;
-    for (let p = 0; p < probes; p++) {
-      if ((a[bits[p]!]! & (1 << bitNos[p]!)) === 0) continue;
-      const slot = tables[p]! + (keys[p]! & masks[p]!) * SLOT_STRIDE;
-      keys[kept] = keys[p]!;
-      tuples[kept] = tuples[p]!;
-      tables[kept] = tables[p]!;
-      masks[kept] = masks[p]!;
-      bits[kept] = slot;
-      w ^= a[slot]!;
-      kept++;
-    }
-    // 3. The table slots: each bucket found is kept (offset, count) and its first record loaded.
     const checks = this.checks;
+    const ob = this.offsetBits;
+    const offsets = (1 << ob) - 1;
+    // 2. The tables: per probe the first slot with its tag, kept in place, and its bucket's head loaded.
+    let kept = 0;
+    for (let p = 0; p < probes; p++) {
+      const k = keys[p]!;
+      const tag = tagOf(k, ob);
+      const tableAt = tables[p]!;
+      const m = masks[p]!;
+      for (let i = k & m; ; i = (i + 1) & m) {
+        const v = a[tableAt + i]!;
+        if (v === 0) break;
+        if ((v ^ tag) >>> ob !== 0) continue;
+        keys[kept] = k;
+        tuples[kept] = tuples[p]!;
+        tables[kept] = tableAt;
+        masks[kept] = m;
+        at[kept] = i;
+        w += checks[(v & offsets) - 1]!;
+        kept++;
+        break;
+      }
+    }
+    // 3. The buckets: the head names the key (a tag can be shared); each bucket found is kept
+    // (offset of its first entry, count) and its first record loaded.
     const lists = this.readerIds;
     let hits = 0;
     for (let p = 0; p < kept; p++) {
       const k = keys[p]!;
-      const id = tuples[p]!;
+      const tag = tagOf(k, ob);
+      const want = k + TUPLE_UNIT * tuples[p]!;
       const tableAt = tables[p]!;
       const m = masks[p]!;
-      for (let s = bits[p]!; ; s = tableAt + (((s - tableAt) / SLOT_STRIDE + 1) & m) * SLOT_STRIDE) {
-        const stored = a[s]!;
-        if (stored === 0) break;
-        if (stored !== k + 1 || a[s + 1] !== id) continue;
-        keys[hits] = a[s + 2]!;
-        tuples[hits] = a[s + 3]!;
-        probeGroups[hits] = a[s + 4]!;
-        probeNames[hits] = a[s + 5]!;
-        w += checks[a[s + 2]!]! + (a[s + 5]! < 0 ? lists[~a[s + 5]!]! : 0);
+      for (let i = at[p]!; ; i = (i + 1) & m) {
+        const v = a[tableAt + i]!;
+        if (v === 0) break;
+        if ((v ^ tag) >>> ob !== 0) continue;
+        const b = (v & offsets) - 1;
+        if (checks[b] !== want) continue;
+        const reads = checks[b + 2]!;
+        keys[hits] = b + BUCKET_HEAD;
+        tuples[hits] = checks[b + 1]!;
+        probeReads[hits] = reads;
+        w += checks[b + BUCKET_HEAD]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
         hits++;
         break;
       }
@@ -559,15 +566,13 @@ export class PacketIndex<E extends IndexEntry> {
     const a = this.ints;
     const meta = CATALOG.meta;
     const terms = CATALOG.terms;
-    const filterShift = a[at + 1]!;
-    const mask = a[at + 2]!;
-    const filterAt = a[at + 3]!;
-    const tableAt = a[at + 4]!;
+    const mask = a[at + 1]!;
+    const tableAt = a[at + 2]!;
     const ethType = values[ETH_TYPE_SLOT]!;
     const ipProto = values[IP_PROTO_SLOT]!;
     const absent = ~present;
-    const idsAt = a[at + 6]!;
-    for (let i = idsAt + (skipAlways ? a[at + 5]! : 0), end = idsAt + a[at]!; i < end; i++) {
+    const idsAt = a[at + 4]!;
+    for (let i = idsAt + (skipAlways ? a[at + 3]! : 0), end = idsAt + a[at]!; i < end; i++) {
       const id = a[i]!;
       const m = id * TUPLE_STRIDE;
       if ((meta[m]! & absent) !== 0) continue;
@@ -584,9 +589,6 @@ export class PacketIndex<E extends IndexEntry> {
       const k = h & 0x3fffffff;
       probeKeys[probes] = k;
       probeTuples[probes] = id;
-      const f = Math.imul(k, 0x9e3779b1) >>> filterShift;
-      probeBits[probes] = filterAt + (f >>> 5);
-      probeBitNos[probes] = f & 31;
       probeTables[probes] = tableAt;
       probeMasks[probes] = mask;
       probes++;
@@ -594,6 +596,9 @@ export class PacketIndex<E extends IndexEntry> {
     return probes;
   }
 }
+
+/** A key's tag in a table slot: its remixed high bits, above the `offsetBits` the bucket's offset takes. */
+const tagOf = (k: number, offsetBits: number): number => (Math.imul(k, 0x9e3779b1) >>> offsetBits) << offsetBits;
 
 /** Whether the packet's values pass the flat check records checks[from..end). */
 function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {

@@ -14,14 +14,15 @@ function hitView(h: FlowspaceHit): unknown {
 }
 
 describe('classifier vs naive oracle on random flowspaces', () => {
-  it('classifyPacket returns the same entries in the same order (40 seeds × 400 rules × 400 packets, some with 3-bit hashes)', () => {
+  it('classifyPacket returns the same entries in the same order (40 seeds × 400 rules × 400 packets, some with 3-bit hashes or 1-bit table tags)', () => {
     let nonEmpty = 0;
     let multi = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const r = rng(seed);
       const entries = randomEntries(r, 400);
-      // Every fourth seed: 3-bit hash keys, so buckets of many tuples collide and chain.
-      const { classifier, errors } = Classifier.build(entries, { hashBits: seed % 4 === 0 ? 3 : 30 });
+      // Every fourth seed: 3-bit hash keys, so buckets of many tuples collide and chain; every
+      // fourth other one: 1-bit table tags, so keys share tags and the bucket's head decides.
+      const { classifier, errors } = Classifier.build(entries, { hashBits: seed % 4 === 0 ? 3 : 30, tagBits: seed % 4 === 1 ? 1 : 31 });
       assert.deepEqual(errors, []);
       const linear = LinearClassifier.build(entries).classifier;
       for (let i = 0; i < 400; i++) {

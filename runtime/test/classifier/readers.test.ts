@@ -1,10 +1,18 @@
-// readersOf and readersInto (the packet-in's question: which slices may read this packet) against classifyPacket
-// filtered on 'read', the linear scan and the naive oracle, on random rule sets with many
-// whole-port and eth_type-only rules, write-only entries, and adds and removes between lookups.
+// readersOf, readersInto and readerIdsInto (the packet-in's question: which slices may read this
+// packet; the last as slice numbers, the proxy's form) against classifyPacket filtered on 'read',
+// the linear scan and the naive oracle, on random rule sets with many whole-port and eth_type-only
+// rules, write-only entries, adds and removes between lookups, and table tags shared by many keys.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowspaceEntry, Permission } from '@dfvisor/grammar';
-import { Classifier, LinearClassifier, type FlowspaceClassifier } from '../../src/classifier/index.js';
+import {
+  Classifier,
+  LinearClassifier,
+  SliceNumbers,
+  sliceName,
+  sliceNumber,
+  type FlowspaceClassifier,
+} from '../../src/classifier/index.js';
 import { DPIDS, PORTS, pick, randomEntries, randomPacket, rng, type Rng } from './gen.js';
 import { naiveMatches } from './oracle.js';
 
@@ -37,6 +45,7 @@ function viaClassify(
 function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: LinearClassifier, r: Rng, packets: number): void {
   const reused = new Set<string>();
   const array: string[] = [];
+  const numbers = new SliceNumbers();
   for (let i = 0; i < packets; i++) {
     const p = randomPacket(r);
     reused.clear();
@@ -45,6 +54,10 @@ function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: Lin
     // The reusable array holds the previous answer: only out[0..n) counts, each slice once.
     const n = c.readersInto(p.dpid, p.inPort, p.headers, array);
     assert.deepEqual(array.slice(0, n).sort(), got);
+    // As slice numbers: the same slices, each once; membership as the proxy asks it.
+    const k = c.readerIdsInto(p.dpid, p.inPort, p.headers, numbers);
+    assert.deepEqual([...numbers.ids.subarray(0, k)].map((id) => sliceName(id)).sort(), got);
+    for (const slice of SLICES) assert.equal(numbers.has(sliceNumber(slice), k), got.includes(slice), slice);
     assert.deepEqual(got, sorted(linear.readersOf(p.dpid, p.inPort, p.headers, new Set())));
     const oracle = new Set(
       live.filter((e) => e.permissions.includes('read') && naiveMatches(e, p.dpid, p.inPort, p.headers)).map((e) => e.slice),
@@ -60,7 +73,9 @@ describe('readersOf', () => {
     for (let seed = 1; seed <= 16; seed++) {
       const r = rng(1000 + seed);
       const es = entries(r, 50 + seed * 40, 1);
-      const c = Classifier.build(es, { hashBits: seed % 3 === 0 ? 2 : 30 }).classifier;
+      // Some seeds force keys to collide (2 key bits) or to share table tags (1 or 2 tag bits).
+      const tagBits = seed % 4 === 1 ? 1 : seed % 4 === 2 ? 2 : 31;
+      const c = Classifier.build(es, { hashBits: seed % 3 === 0 ? 2 : 30, tagBits }).classifier;
       const linear = LinearClassifier.build(es).classifier;
       assertAgree(c, es, linear, r, 1500);
       for (let i = 0; i < 300; i++) {
@@ -78,7 +93,7 @@ describe('readersOf', () => {
     for (let seed = 1; seed <= 6; seed++) {
       const r = rng(2000 + seed);
       const pool = entries(r, 400, 1);
-      const c = new Classifier({ hashBits: seed % 2 === 0 ? 3 : 30 });
+      const c = new Classifier({ hashBits: seed % 2 === 0 ? 3 : 30, tagBits: seed % 3 === 0 ? 1 : 31 });
       const live = new Map<number, FlowspaceEntry>();
       for (let step = 0; step < 40; step++) {
         for (let k = 0; k < 12; k++) {

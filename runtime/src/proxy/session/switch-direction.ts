@@ -14,7 +14,7 @@ import { edgePortsOf } from '../slice-views.js';
 import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
 import { packetMatches, smallBig } from '../match-algebra.js';
 import type { SliceFlowTable } from '../flow-table.js';
-import type { PacketHeaders } from '../../classifier/index.js';
+import { SliceNumbers, sliceNumber, type PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
 import { flowKey } from './stats-answers.js';
 import { mplsLabelOf, stripMplsLabel } from '../../dataplane/mpls-ethertypes.js';
@@ -23,8 +23,8 @@ import { portIsUp, virtualArrival } from '../virtual-ports.js';
 const MPLS_ETHERTYPE = 0x8847;
 
 export class SwitchDirection {
-  /** The slices that may read the packet-in being classified, in [0, n) (reused: nothing allocated per packet-in). */
-  private readonly readers: string[] = [];
+  /** The slices (numbers) that may read the packet-in being classified, in ids[0, n) (reused: nothing allocated per packet-in). */
+  private readonly readers = new SliceNumbers();
 
   /** `intercept`: takes the hypervisor's own packet-ins (link discovery probes) before classification. */
   constructor(
@@ -91,35 +91,35 @@ export class SwitchDirection {
     }
   }
 
-  /** Writes to this.readers[0, n) the slices whose read flowspace at `inPort` matches the packet; returns n. */
+  /** Writes to this.readers.ids[0, n) the numbers of the slices whose read flowspace at `inPort` matches the packet; returns n. */
   private readersOf(inPort: number, headers: PacketHeaders, data: Buffer): number {
     const s = this.s;
     const out = this.readers;
     const views = s.views;
     if (!views) return 0;
     try {
-      return views.classifier.readersInto(s.dpid, inPort, headers, out);
+      return views.classifier.readerIdsInto(s.dpid, inPort, headers, out);
     } catch (err) {
       countFallback('classifier', 'error');
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
       const fields = parsePacket(data).fields;
       let n = 0;
+      const ids = out.reserve(s.bindings.size);
       for (const b of s.bindings.values()) {
         if (
           b.view.rules.some(
             (r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)),
           )
         )
-          out[n++] = b.view.slice;
+          ids[n++] = sliceNumber(b.view.slice);
       }
       return n;
     }
   }
 
-  /** Whether `slice` is among this.readers[0, n). */
+  /** Whether `slice` is among this.readers' [0, n). */
   private reads(slice: string, n: number): boolean {
-    for (let i = 0; i < n; i++) if (this.readers[i] === slice) return true;
-    return false;
+    return this.readers.has(sliceNumber(slice), n);
   }
 
   /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
