@@ -264,6 +264,20 @@ test('key arena: freed blocks are taken by keys of their size; keys survive new 
     assert.equal(arena.hashOf(slot), -slot);
     assert.equal(arena.priorityOf(slot), 0xffff);
   }
+  // Keys in the shared ring, as the flow table makes them: a difference anywhere is seen.
+  const base = 'abcdefghijklmnopqrstu'; // 21 bytes: five words and one byte
+  arena.set(9, 4, keyOfText(base), 0);
+  assert.ok(arena.equalsAt(arena.at[9]!, 4, keyOfText(base)));
+  // A key from the match sits 4 bytes past an 8-byte boundary of the ring, a key from text on one.
+  const m: FlowMatch = { in_port: { value: 3n }, eth_src: { value: 0x020000000005n }, eth_type: { value: 0x800n } };
+  arena.set(11, 4, keyOfMatch(m, matchKey), 0);
+  assert.ok(arena.equalsAt(arena.at[11]!, 4, keyOfText(matchKey(m))));
+  assert.ok(arena.equalsAt(arena.at[11]!, 4, keyOfMatch(m, matchKey)));
+  assert.ok(!arena.equalsAt(arena.at[11]!, 4, keyOfMatch({ ...m, in_port: { value: 4n } }, matchKey)));
+  arena.set(11, 4, keyOfText(texts[11]!), 0);
+  for (const other of ['abcdXfghijklmnopqrstu', 'abcdefghijklmnopqrstX', 'abcdefghijklmnopqrst', `${base}v`, 'Xbcdefghijklmnopqrstu'])
+    assert.ok(!arena.equalsAt(arena.at[9]!, 4, keyOfText(other)), other);
+  arena.set(9, 4, keyOfText(texts[9]!), 0);
   // The small keys are untouched by the large ones.
   for (let slot = 9; slot < 2000; slot += 2) assert.equal(arena.text(slot), texts[slot]);
 });
