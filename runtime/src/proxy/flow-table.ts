@@ -65,23 +65,29 @@ export function usesGroup(instructions: readonly Instruction[], group: number): 
 }
 
 const INTERN_MAX = 4096;
-const interned = new Map<string, Instruction[]>();
-const singleOutputs = new Map<number, Instruction[]>();
+const NO_INSTRUCTIONS: Instruction[] = [];
+/** The interned lists by id (a rule keeps the id: 2 bytes); id 0 is the empty list. */
+const internedLists: Instruction[][] = [NO_INSTRUCTIONS];
+const interned = new Map<string, number>([['-', 0]]);
+const singleOutputs = new Map<number, number>();
+/** The id of a list that is not interned (past INTERN_MAX distinct lists): the table keeps it by slot. */
+const OWN_LIST = 0xffff;
 
 /**
- * One shared array per distinct instruction list (learning controllers send a few distinct
- * outputs for millions of rules). The fingerprint of the usual case (apply: outputs only) is
- * built by hand; others go through JSON. Past INTERN_MAX distinct lists, lists are kept as given.
+ * The id of the shared list equal to `ins` (OWN_LIST: none). Learning controllers send a few
+ * distinct outputs for millions of rules. The fingerprint of the usual case (apply: outputs only)
+ * is built by hand; others go through JSON. Past INTERN_MAX distinct lists, lists are not shared.
  */
-export function internInstructions(ins: Instruction[]): Instruction[] {
+function internId(ins: Instruction[]): number {
   // The commonest list, one output (a learning switch's rule), by number: no string built.
   const first = ins.length === 1 && ins[0]!.type === 'apply_actions' ? ins[0]!.actions : null;
   if (first && first.length === 1 && first[0]!.type === 'output') {
-    const id = first[0]!.port * 65536 + first[0]!.maxLen;
-    const hit = singleOutputs.get(id);
-    if (hit) return hit;
-    if (singleOutputs.size < INTERN_MAX) singleOutputs.set(id, ins);
-    return ins;
+    const key = first[0]!.port * 65536 + first[0]!.maxLen;
+    const hit = singleOutputs.get(key);
+    if (hit !== undefined) return hit;
+    if (singleOutputs.size >= INTERN_MAX) return OWN_LIST;
+    singleOutputs.set(key, internedLists.push(ins) - 1);
+    return internedLists.length - 1;
   }
   let fp = '';
   if (ins.length === 1 && ins[0]!.type === 'apply_actions') {
@@ -96,9 +102,19 @@ export function internInstructions(ins: Instruction[]): Instruction[] {
   } else if (ins.length === 0) fp = '-';
   if (fp === '') fp = JSON.stringify(ins, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
   const hit = interned.get(fp);
-  if (hit) return hit;
-  if (interned.size < INTERN_MAX) interned.set(fp, ins);
-  return ins;
+  if (hit !== undefined) return hit;
+  if (interned.size >= INTERN_MAX) return OWN_LIST;
+  interned.set(fp, internedLists.push(ins) - 1);
+  return internedLists.length - 1;
+}
+
+/**
+ * One shared array per distinct instruction list (the first one given); past INTERN_MAX distinct
+ * lists, lists are kept as given.
+ */
+export function internInstructions(ins: Instruction[]): Instruction[] {
+  const id = internId(ins);
+  return id === OWN_LIST ? ins : internedLists[id]!;
 }
 
 /** One tenant rule as the session reads it (a view of the table's slot, or a copy of a removed rule). */
@@ -129,17 +145,28 @@ const DELETED = 2;
 /** `active` of a rule no statistics round has listed since it was added. */
 const UNSEEN = 0;
 
+/** Columns grow by this factor (the unused part of a column is at most a third of it). */
+const GROWTH = 1.5;
+
+/** `old`'s values at the start of `into`. */
+function grown<T extends BigUint64Array | Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T, into: T): T {
+  into.set(old as never);
+  return into;
+}
+
 /**
- * The rules' fields, one typed-array column each, indexed by slot (no object per rule: about
- * 60 bytes of columns, the key's bytes and two hash-table entries per rule). Slots are reused.
+ * The rules' fields, one typed-array column each, indexed by slot (no object per rule: 53 bytes
+ * of columns per slot, the key's block in the arena and two hash-table entries per rule; the
+ * priority is in the key's block). Slots are reused (a free slot's `round` links the free list).
  */
 class Slots {
   cap = 0;
   cookie = new BigUint64Array(0);
+  /** `cookie`'s bytes as 32-bit words (what the cookie table hashes and compares). */
+  cookieWords = new Int32Array(0);
   tenantCookie = new BigUint64Array(0);
   deadline = new Float64Array(0);
   round = new Uint32Array(0);
-  priority = new Uint16Array(0);
   flags = new Uint16Array(0);
   idle = new Uint16Array(0);
   hard = new Uint16Array(0);
@@ -151,17 +178,23 @@ class Slots {
    */
   packets = new Uint32Array(0);
   active = new Uint32Array(0);
+  /** The instruction list's interned id (OWN_LIST: in `ownLists`). */
+  lists = new Uint16Array(0);
+  ownLists = new Map<number, Instruction[]>();
   keys = new KeyArena();
-  instructions: Instruction[][] = [];
   /** Matches of the rare rules whose key is matchKey's text form (matchOfKey cannot decode it). */
   textMatches = new Map<number, FlowMatch>();
-  private free: number[] = [];
+  /** The first free slot + 1 (0: none); a free slot's `round` holds the next one's, the same way. */
+  private freeHead = 0;
   /** Slots ever used: [0, top) holds every tracked rule. */
   top = 0;
 
   alloc(): number {
-    const f = this.free.pop();
-    if (f !== undefined) return f;
+    const f = this.freeHead - 1;
+    if (f >= 0) {
+      this.freeHead = this.round[f]!;
+      return f;
+    }
     if (this.top === this.cap) this.grow();
     return this.top++;
   }
@@ -169,30 +202,40 @@ class Slots {
   release(slot: number): void {
     this.state[slot] = FREE;
     this.keys.release(slot);
-    this.instructions[slot] = NO_INSTRUCTIONS;
-    this.textMatches.delete(slot);
-    this.free.push(slot);
+    this.lists[slot] = 0;
+    if (this.ownLists.size) this.ownLists.delete(slot);
+    if (this.textMatches.size) this.textMatches.delete(slot);
+    this.round[slot] = this.freeHead;
+    this.freeHead = slot + 1;
+  }
+
+  instructionsOf(slot: number): Instruction[] {
+    const id = this.lists[slot]!;
+    return id === OWN_LIST ? (this.ownLists.get(slot) ?? NO_INSTRUCTIONS) : internedLists[id]!;
+  }
+
+  setInstructions(slot: number, ins: Instruction[]): void {
+    const id = internId(ins);
+    this.lists[slot] = id;
+    if (id === OWN_LIST) this.ownLists.set(slot, ins);
+    else if (this.ownLists.size) this.ownLists.delete(slot);
   }
 
   private grow(): void {
-    const cap = Math.max(64, this.cap * 2);
-    const g = <T extends { length: number; set(a: ArrayLike<number | bigint>): void }>(old: T, make: (n: number) => T): T => {
-      const n = make(cap);
-      n.set(old as unknown as ArrayLike<number | bigint>);
-      return n;
-    };
-    this.cookie = g(this.cookie, (n) => new BigUint64Array(n));
-    this.tenantCookie = g(this.tenantCookie, (n) => new BigUint64Array(n));
-    this.deadline = g(this.deadline, (n) => new Float64Array(n));
-    this.round = g(this.round, (n) => new Uint32Array(n));
-    this.priority = g(this.priority, (n) => new Uint16Array(n));
-    this.flags = g(this.flags, (n) => new Uint16Array(n));
-    this.idle = g(this.idle, (n) => new Uint16Array(n));
-    this.hard = g(this.hard, (n) => new Uint16Array(n));
-    this.physical = g(this.physical, (n) => new Uint32Array(n));
-    this.state = g(this.state, (n) => new Uint8Array(n));
-    this.packets = g(this.packets, (n) => new Uint32Array(n));
-    this.active = g(this.active, (n) => new Uint32Array(n));
+    const cap = Math.max(64, Math.ceil(this.cap * GROWTH));
+    this.cookie = grown(this.cookie, new BigUint64Array(cap));
+    this.cookieWords = new Int32Array(this.cookie.buffer);
+    this.tenantCookie = grown(this.tenantCookie, new BigUint64Array(cap));
+    this.deadline = grown(this.deadline, new Float64Array(cap));
+    this.round = grown(this.round, new Uint32Array(cap));
+    this.flags = grown(this.flags, new Uint16Array(cap));
+    this.idle = grown(this.idle, new Uint16Array(cap));
+    this.hard = grown(this.hard, new Uint16Array(cap));
+    this.physical = grown(this.physical, new Uint32Array(cap));
+    this.state = grown(this.state, new Uint8Array(cap));
+    this.packets = grown(this.packets, new Uint32Array(cap));
+    this.active = grown(this.active, new Uint32Array(cap));
+    this.lists = grown(this.lists, new Uint16Array(cap));
     this.keys.grow(cap);
     this.cap = cap;
   }
@@ -205,8 +248,6 @@ class Slots {
     Object.assign(this, new Slots());
   }
 }
-
-const NO_INSTRUCTIONS: Instruction[] = [];
 
 /** A live view of one slot (read right away: the slot is reused once the rule is forgotten). */
 class SlotView implements TenantRule {
@@ -224,7 +265,7 @@ class SlotView implements TenantRule {
     return this.s.matchOf(this.slot);
   }
   get priority(): number {
-    return this.s.priority[this.slot]!;
+    return this.s.keys.priorityOf(this.slot);
   }
   get tenantCookie(): bigint {
     return this.s.tenantCookie[this.slot]!;
@@ -239,7 +280,7 @@ class SlotView implements TenantRule {
     return this.s.hard[this.slot]!;
   }
   get instructions(): Instruction[] {
-    return this.s.instructions[this.slot]!;
+    return this.s.instructionsOf(this.slot);
   }
   get physical(): number {
     return this.s.physical[this.slot]!;
@@ -301,7 +342,7 @@ export class SliceFlowTable {
   }
 
   private slotOf(cookie: bigint): number | undefined {
-    const slot = this.byCookie.find(cookie);
+    const slot = this.byCookie.find(cookie, this.s.cookieWords);
     return slot < 0 ? undefined : slot;
   }
 
@@ -339,13 +380,14 @@ export class SliceFlowTable {
   private setKey(slot: number): void {
     const key = this.memoKey!;
     const block = this.s.keys.set(slot, this.memoPriority, key, this.memoHash);
-    this.byKey.insert(slot, this.memoHash, block, this.memoSlot < 0);
+    this.byKey.insert(block, this.memoHash, this.memoSlot < 0);
     this.memoIn = undefined;
   }
 
   private deleteKey(slot: number): void {
     this.memoIn = undefined;
-    this.byKey.remove(slot, this.s.keys.hash[slot]!);
+    const keys = this.s.keys;
+    this.byKey.remove(keys.at[slot]!, keys.hashOf(slot));
   }
 
   private schedule(slot: number, at: number): void {
@@ -361,7 +403,7 @@ export class SliceFlowTable {
   }
 
   private forget(slot: number): void {
-    this.byCookie.remove(slot, this.s.cookie[slot]!);
+    this.byCookie.remove(slot, this.s.cookieWords);
     this.s.release(slot);
   }
 
@@ -394,13 +436,12 @@ export class SliceFlowTable {
     if (slot < 0) {
       slot = s.alloc();
       s.cookie[slot] = rule.cookie;
-      s.priority[slot] = rule.priority;
       s.state[slot] = LIVE;
       s.physical[slot] = 0;
       const k = this.memoKey!;
       if (k.len > 0 && k.buf[k.off] !== 0x80) s.textMatches.set(slot, rule.match); // matchKey's text form
       this.setKey(slot);
-      this.byCookie.insert(slot, rule.cookie);
+      this.byCookie.insert(slot, s.cookieWords);
     }
     // New or the same rule again (learning controllers re-add flows): the switch replaces it
     // (new timeouts, flags and instructions).
@@ -410,7 +451,7 @@ export class SliceFlowTable {
     s.flags[slot] = rule.flags;
     s.idle[slot] = rule.idleTimeout;
     s.hard[slot] = rule.hardTimeout;
-    s.instructions[slot] = internInstructions(rule.instructions);
+    s.setInstructions(slot, rule.instructions);
     s.round[slot] = this.statsRound;
     s.deadline[slot] = 0;
     if (rule.hardTimeout > 0) this.schedule(slot, this.now() + rule.hardTimeout * 1000);
@@ -428,7 +469,7 @@ export class SliceFlowTable {
     const s = this.s;
     const hits: TenantRule[] = [];
     const filters = (slot: number): boolean => {
-      const ins = s.instructions[slot]!;
+      const ins = s.instructionsOf(slot);
       return (
         (sel.cookieMask === 0n || (s.tenantCookie[slot]! & sel.cookieMask) === (sel.cookie & sel.cookieMask)) &&
         (sel.outPort === OFPP.ANY || outputsTo(ins, sel.outPort)) &&
@@ -501,7 +542,7 @@ export class SliceFlowTable {
   modified(r: TenantRule, instructions: Instruction[], newCookie?: bigint): void {
     const slot = this.slotOf(r.cookie);
     if (slot === undefined) return;
-    this.s.instructions[slot] = internInstructions(instructions);
+    this.s.setInstructions(slot, instructions);
     if (newCookie !== undefined && newCookie !== 0xffffffffffffffffn) this.s.tenantCookie[slot] = newCookie;
   }
 

@@ -1,7 +1,7 @@
 // The tenant flow table's indexes (flow-table.ts): its rules by priority and match key and by proxy
-// cookie, as open-addressing hash tables in typed arrays (linear probing, backward-shift deletion,
-// doubled past half full, shrunk when a statistics round's peak stayed below an eighth), and the
-// rules' match keys as bytes in one arena.
+// cookie, as open-addressing hash tables in typed arrays (two 32-bit words an entry, linear probing,
+// backward-shift deletion, doubled past three quarters full, shrunk when a statistics round's peak
+// stayed below an eighth), and the rules' match keys as bytes in an arena of pages.
 // A flow setup hashes its match's canonical bytes once and builds no string; a tracked rule costs
 // no Map entry and no string object. docs/dataplane.md, "The tenant flow table".
 import { writeMatchKey } from './hot-messages.js';
@@ -84,106 +84,181 @@ export function keyOfText(key: string): RuleKey {
   return new RuleKey(RING, at, n, hashBytes(RING, at, n));
 }
 
-/** Bytes of a key block's header: the key's length (32 bits) and the rule's priority (16), little-endian. */
-const HEADER = 8;
+/**
+ * A key block: three 32-bit words, then the key's bytes, 4-byte aligned: the rule's priority and the
+ * key's length (`priority | length << 16`; a length of LONG or more is LONG there and the length
+ * follows in a fourth word), the slot, and the slot's key-table hash.
+ */
+const HEADER = 12;
+const LONG = 0xffff;
+/** A block's address is its page << PAGE_BITS | its offset in the page (0: none). */
+const PAGE_BITS = 16;
+/** Pages grow from FIRST_PAGE bytes to PAGE (a table of a few rules takes a few hundred bytes). */
+const PAGE = 1 << PAGE_BITS;
+const FIRST_PAGE = 256;
 
 /**
- * The tracked rules' keys by slot, in one buffer: a slot's block (at `at`; 0: none) holds the key's
- * length, the rule's priority and the key's bytes, so the key table compares a probe with one
- * memory access; blocks are rounded up to 8 bytes, and freed ones are taken again by keys of their
- * size (learning controllers' keys are all of a few sizes), so the buffer never needs compacting;
- * it grows by half when no freed block fits. Also each slot's key-table hash.
+ * The tracked rules' keys by slot, in pages of bytes: a slot's block (at `at`; 0: none) holds the
+ * rule's priority, the key's length, the slot, the key-table hash and the key's bytes, so the key
+ * table compares a probe, and finds its slot, with one memory access. Blocks are rounded up to 4
+ * bytes; a freed block is taken again by a key of its size (learning controllers' keys are all of a
+ * few sizes), so pages are never compacted. New blocks fill the last page; a full page is followed
+ * by one twice its size, up to PAGE bytes (a block larger than that has a page of its own), so the
+ * bytes held past the keys' own are at most one page, never a fraction of all keys.
  */
 export class KeyArena {
-  private buf = Buffer.alloc(HEADER);
-  /** Block 0 stands for "none". */
-  private used = HEADER;
-  /** Freed blocks' offsets by size in 8-byte units. */
+  private pages: Buffer[] = [];
+  /** The pages as 32-bit words (block headers). */
+  private words: Int32Array[] = [];
+  /** The page new blocks go to, and the bytes of it in use. */
+  private last = -1;
+  private used = 0;
+  /** Freed blocks' addresses by size in 4-byte units. */
   private free: number[][] = [];
   at = new Uint32Array(0);
-  /** The slot's keyHash (its priority's and key's). */
-  hash = new Int32Array(0);
 
   /** Room for slots [0, cap). */
   grow(cap: number): void {
     const at = new Uint32Array(cap);
-    const hash = new Int32Array(cap);
-    at.set(this.at);
-    hash.set(this.hash);
+    at.set(this.at.subarray(0, Math.min(cap, this.at.length)));
     this.at = at;
-    this.hash = hash;
   }
 
-  /** Stores the slot's key and priority; its block (for the key table's entry). */
-  set(slot: number, priority: number, key: RuleKey, hash: number): number {
-    const n = key.len;
-    const units = (HEADER + n + 7) >> 3;
-    let at = this.free[units]?.pop();
-    if (at === undefined) {
-      const size = units * 8;
-      if (this.used + size > this.buf.length) {
-        const b = Buffer.allocUnsafe(Math.max(4096, Math.ceil((this.used + size) * 1.5)));
-        this.buf.copy(b, 0, 0, this.used);
-        this.buf = b;
-      }
-      at = this.used;
-      this.used += size;
+  private addPage(size: number): number {
+    if (this.pages.length === 1 << (32 - PAGE_BITS)) throw new RangeError('key arena: no more pages');
+    const b = Buffer.alloc(size);
+    this.pages.push(b);
+    this.words.push(new Int32Array(b.buffer, b.byteOffset, size >> 2));
+    return this.pages.length - 1;
+  }
+
+  /** A new block of `size` bytes (a multiple of 4). */
+  private take(size: number): number {
+    if (this.last < 0) {
+      this.last = this.addPage(FIRST_PAGE);
+      this.used = 4; // address 0 stands for "none"
     }
-    const b = this.buf;
-    b[at] = n;
-    b[at + 1] = n >>> 8;
-    b[at + 2] = n >>> 16;
-    b[at + 3] = n >>> 24;
-    b[at + 4] = priority;
-    b[at + 5] = priority >>> 8;
-    const src = key.buf;
-    for (let i = at + HEADER, j = key.off, end = j + n; j < end; i++, j++) b[i] = src[j]!;
-    this.at[slot] = at;
-    this.hash[slot] = hash;
+    if (size > PAGE) return this.addPage(size) << PAGE_BITS;
+    const page = this.pages[this.last]!;
+    if (this.used + size > page.length) {
+      let next = Math.min(PAGE, page.length * 2);
+      while (next < size) next *= 2;
+      this.last = this.addPage(next);
+      this.used = 0;
+    }
+    const at = (this.last << PAGE_BITS) | this.used;
+    this.used += size;
     return at;
   }
 
-  private lengthAt(at: number): number {
-    const b = this.buf;
-    return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+  /** Stores the slot's key, priority and key-table hash; its block (for the key table's entry). */
+  set(slot: number, priority: number, key: RuleKey, hash: number): number {
+    const n = key.len;
+    const long = n >= LONG;
+    const size = (HEADER + (long ? 4 : 0) + n + 3) & ~3;
+    let at = this.free[size >> 2]?.pop();
+    if (at === undefined) at = this.take(size);
+    const p = at >>> PAGE_BITS;
+    const o = at & (PAGE - 1);
+    const w = this.words[p]!;
+    const h = o >> 2;
+    w[h] = priority | ((long ? LONG : n) << 16);
+    w[h + 1] = slot;
+    w[h + 2] = hash;
+    let i = o + HEADER;
+    if (long) {
+      w[h + 3] = n;
+      i += 4;
+    }
+    const b = this.pages[p]!;
+    const src = key.buf;
+    if (n > 32) src.copy(b, i, key.off, key.off + n);
+    else for (let j = key.off, end = j + n; j < end; i++, j++) b[i] = src[j]!;
+    this.at[slot] = at;
+    return at;
+  }
+
+  /** The key's length in block `at` (its header read already as `head`). */
+  private lengthAt(at: number, head: number): number {
+    const n = head >>> 16;
+    return n === LONG ? this.words[at >>> PAGE_BITS]![((at & (PAGE - 1)) >> 2) + 3]! : n;
+  }
+
+  private headOf(at: number): number {
+    return this.words[at >>> PAGE_BITS]![(at & (PAGE - 1)) >> 2]!;
   }
 
   release(slot: number): void {
     const at = this.at[slot]!;
     if (at === 0) return;
-    (this.free[(HEADER + this.lengthAt(at) + 7) >> 3] ??= []).push(at);
+    const n = this.lengthAt(at, this.headOf(at));
+    const size = (HEADER + (n >= LONG ? 4 : 0) + n + 3) & ~3;
+    (this.free[size >> 2] ??= []).push(at);
     this.at[slot] = 0;
   }
 
   /** Whether block `at` holds `priority` and `key`'s bytes. */
   equalsAt(at: number, priority: number, key: RuleKey): boolean {
     const n = key.len;
-    const b = this.buf;
-    if (this.lengthAt(at) !== n || (b[at + 4]! | (b[at + 5]! << 8)) !== priority) return false;
+    const p = at >>> PAGE_BITS;
+    const o = at & (PAGE - 1);
+    const w = this.words[p]!;
+    if (w[o >> 2] !== (priority | (Math.min(n, LONG) << 16))) return false;
+    let i = o + HEADER;
+    if (n >= LONG) {
+      if (w[(o >> 2) + 3] !== n) return false;
+      i += 4;
+    }
+    const b = this.pages[p]!;
     const src = key.buf;
-    for (let i = at + HEADER, j = key.off, end = j + n; j < end; i++, j++) if (b[i] !== src[j]) return false;
+    for (let j = key.off, end = j + n; j < end; i++, j++) if (b[i] !== src[j]) return false;
     return true;
+  }
+
+  /** The slot whose key is in block `at`. */
+  slotAt(at: number): number {
+    return this.words[at >>> PAGE_BITS]![((at & (PAGE - 1)) >> 2) + 1]!;
+  }
+
+  /** The slot's key-table hash (0 when it has no key). */
+  hashOf(slot: number): number {
+    const at = this.at[slot]!;
+    return at === 0 ? 0 : this.words[at >>> PAGE_BITS]![((at & (PAGE - 1)) >> 2) + 2]!;
+  }
+
+  /** The slot's priority (0 when it has no key). */
+  priorityOf(slot: number): number {
+    const at = this.at[slot]!;
+    return at === 0 ? 0 : this.headOf(at) & 0xffff;
   }
 
   /** The slot's key as matchKey's string ('' when it has none). */
   text(slot: number): string {
     const at = this.at[slot]!;
-    return at === 0 ? '' : this.buf.toString('latin1', at + HEADER, at + HEADER + this.lengthAt(at));
+    if (at === 0) return '';
+    const n = this.lengthAt(at, this.headOf(at));
+    const start = (at & (PAGE - 1)) + HEADER + (n >= LONG ? 4 : 0);
+    return this.pages[at >>> PAGE_BITS]!.toString('latin1', start, start + n);
   }
 }
 
 const MIN_ENTRIES = 16;
+/** The tables grow past LOAD eighths full. */
+const LOAD = 6;
 
 /**
- * Slots by hash, open addressing: entry i is `t[3i]` = slot + 1 (0: empty) and two words that let
- * a probe compare without reading the slot's columns (see the subclasses); a probe walks from the
- * hash's entry to the next empty one. At most half full (doubled); `settle` shrinks it when it
- * never held more than an eighth since the last settle (a table that fills and empties every
- * statistics round keeps its size instead of shrinking and growing again each round).
+ * Entries by hash, open addressing: entry i is `t[2i]`, an id that is never 0 (0: empty), and
+ * `t[2i + 1]`, its hash, so a probe compares a hash without leaving the table and entries move
+ * without reading anything else; a probe walks from the hash's entry to the next empty one. At most
+ * LOAD eighths full (doubled past it); `settle` shrinks it when it never held more than an eighth
+ * since the last settle (a table that fills and empties every statistics round keeps its size
+ * instead of shrinking and growing again each round).
  */
 abstract class SlotTable {
-  protected t = new Int32Array(3 * MIN_ENTRIES);
+  protected t = new Int32Array(2 * MIN_ENTRIES);
   protected mask = MIN_ENTRIES - 1;
+  /** Entries held past which the table doubles. */
+  private limit = (MIN_ENTRIES * LOAD) >> 3;
   size = 0;
   /** Entries (empty or not). */
   get capacity(): number {
@@ -193,17 +268,12 @@ abstract class SlotTable {
   /** The most entries held since the last `settle`. */
   private peak = 0;
 
-  /** The hash of the entry at `t[k]`. */
-  protected abstract hashAt(t: Int32Array, k: number): number;
-
-  /** Takes entry `i` (empty: where a probe for its hash ended) for `slot`. */
-  protected putAt(i: number, slot: number, a: number, b: number): void {
-    const k = 3 * i;
-    this.t[k] = slot + 1;
-    this.t[k + 1] = a;
-    this.t[k + 2] = b;
+  /** Takes entry `i` (empty: where a probe for `hash` ended) for `id`. */
+  protected putAt(i: number, id: number, hash: number): void {
+    this.t[2 * i] = id;
+    this.t[2 * i + 1] = hash;
     if (++this.size > this.peak) this.peak = this.size;
-    if (this.size * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
+    if (this.size > this.limit) this.resize((this.mask + 1) * 2);
   }
 
   /** The first empty entry from `hash`'s. */
@@ -211,30 +281,30 @@ abstract class SlotTable {
     const t = this.t;
     const mask = this.mask;
     let i = hash & mask;
-    while (t[3 * i] !== 0) i = (i + 1) & mask;
+    while (t[2 * i] !== 0) i = (i + 1) & mask;
     return i;
   }
 
-  /** Removes `slot` (its hash `hash`); the entries after it that probed past it move back. */
-  protected removeSlot(slot: number, hash: number): boolean {
+  /** Removes `id` (its hash `hash`); the entries after it that probed past it move back. */
+  protected removeId(id: number, hash: number): boolean {
     const t = this.t;
     const mask = this.mask;
+    id |= 0;
     let i = hash & mask;
     for (; ; i = (i + 1) & mask) {
-      const v = t[3 * i];
+      const v = t[2 * i];
       if (v === 0) return false;
-      if (v === slot + 1) break;
+      if (v === id) break;
     }
-    for (let j = (i + 1) & mask; t[3 * j] !== 0; j = (j + 1) & mask) {
+    for (let j = (i + 1) & mask; t[2 * j] !== 0; j = (j + 1) & mask) {
       // The entry at j may fill the hole at i unless its home lies in (i, j].
-      if (((j - this.hashAt(t, 3 * j)) & mask) >= ((j - i) & mask)) {
-        t[3 * i] = t[3 * j]!;
-        t[3 * i + 1] = t[3 * j + 1]!;
-        t[3 * i + 2] = t[3 * j + 2]!;
+      if (((j - t[2 * j + 1]!) & mask) >= ((j - i) & mask)) {
+        t[2 * i] = t[2 * j]!;
+        t[2 * i + 1] = t[2 * j + 1]!;
         i = j;
       }
     }
-    t[3 * i] = 0;
+    t[2 * i] = 0;
     this.size--;
     return true;
   }
@@ -251,65 +321,63 @@ abstract class SlotTable {
 
   private resize(entries: number): void {
     const old = this.t;
-    const t = new Int32Array(3 * entries);
+    const t = new Int32Array(2 * entries);
     const mask = entries - 1;
-    for (let k = 0; k < old.length; k += 3) {
+    for (let k = 0; k < old.length; k += 2) {
       if (old[k] === 0) continue;
-      let i = this.hashAt(old, k) & mask;
-      while (t[3 * i] !== 0) i = (i + 1) & mask;
-      t[3 * i] = old[k]!;
-      t[3 * i + 1] = old[k + 1]!;
-      t[3 * i + 2] = old[k + 2]!;
+      const hash = old[k + 1]!;
+      let i = hash & mask;
+      while (t[2 * i] !== 0) i = (i + 1) & mask;
+      t[2 * i] = old[k]!;
+      t[2 * i + 1] = hash;
     }
     this.t = t;
     this.mask = mask;
+    this.limit = (entries * LOAD) >> 3;
   }
 
   clear(): void {
-    this.t = new Int32Array(3 * MIN_ENTRIES);
+    this.t = new Int32Array(2 * MIN_ENTRIES);
     this.mask = MIN_ENTRIES - 1;
+    this.limit = (MIN_ENTRIES * LOAD) >> 3;
     this.size = 0;
     this.peak = 0;
   }
 }
 
-/** Live rules by (priority, match key); an entry's words: its hash and the slot's arena block. */
+/** Live rules by (priority, match key); an entry's id is the rule's arena block (which names its slot). */
 export class KeyTable extends SlotTable {
   /** Where the last `find` that found nothing ended: the entry `insert` then takes (-1: probe again). */
   private hole = -1;
-
-  protected hashAt(t: Int32Array, k: number): number {
-    return t[k + 1]!;
-  }
 
   /** The slot with `priority` and `key` (`hash`: their keyHash), or -1. */
   find(keys: KeyArena, priority: number, key: RuleKey, hash: number): number {
     const t = this.t;
     const mask = this.mask;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const k = 3 * i;
-      const v = t[k]!;
-      if (v === 0) {
+      const at = t[2 * i]!;
+      if (at === 0) {
         this.hole = i;
         return -1;
       }
-      if (t[k + 1] === hash && keys.equalsAt(t[k + 2]!, priority, key)) return v - 1;
+      if (t[2 * i + 1] === hash && keys.equalsAt(at, priority, key)) return keys.slotAt(at);
     }
   }
 
   /**
-   * Adds `slot` under `hash` with its arena block (`afterMiss`: the last find was this key's and
-   * the table has not changed since).
+   * Adds the rule whose key is in arena block `block`, under `hash` (`afterMiss`: the last find was
+   * this key's and the table has not changed since).
    */
-  insert(slot: number, hash: number, block: number, afterMiss: boolean): void {
+  insert(block: number, hash: number, afterMiss: boolean): void {
     const i = afterMiss && this.hole >= 0 ? this.hole : this.emptyFrom(hash);
     this.hole = -1;
-    this.putAt(i, slot, hash, block);
+    this.putAt(i, block, hash);
   }
 
-  remove(slot: number, hash: number): boolean {
+  /** Removes the rule whose key is in `block` (its hash `hash`). */
+  remove(block: number, hash: number): boolean {
     this.hole = -1;
-    return this.removeSlot(slot, hash);
+    return this.removeId(block, hash);
   }
 
   override settle(): void {
@@ -333,35 +401,36 @@ export function cookieHash(cookie: bigint): number {
   return hashWords(cookieWords[0]!, cookieWords[1]!);
 }
 
-/** Tracked rules (live and deleted) by proxy cookie; an entry's words: the cookie's low and high 32 bits. */
+/**
+ * Tracked rules (live and deleted) by proxy cookie; an entry's id is the slot + 1. The cookies
+ * themselves are the flow table's column, read as 32-bit words (`words[2 * slot]` and
+ * `words[2 * slot + 1]`, an Int32Array on the BigUint64Array's bytes): a probe reads it only
+ * when the hash matched.
+ */
 export class CookieTable extends SlotTable {
-  protected hashAt(t: Int32Array, k: number): number {
-    return hashWords(t[k + 1]!, t[k + 2]!);
-  }
-
   /** The slot of `cookie`, or -1. */
-  find(cookie: bigint): number {
+  find(cookie: bigint, words: Int32Array): number {
     cookieBits[0] = cookie;
     const lo = cookieWords[0]!;
     const hi = cookieWords[1]!;
+    const hash = hashWords(lo, hi);
     const t = this.t;
     const mask = this.mask;
-    for (let i = hashWords(lo, hi) & mask; ; i = (i + 1) & mask) {
-      const k = 3 * i;
-      const v = t[k]!;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const v = t[2 * i]!;
       if (v === 0) return -1;
-      if (t[k + 1] === lo && t[k + 2] === hi) return v - 1;
+      if (t[2 * i + 1] === hash && words[2 * v - 2] === lo && words[2 * v - 1] === hi) return v - 1;
     }
   }
 
-  insert(slot: number, cookie: bigint): void {
-    cookieBits[0] = cookie;
-    const lo = cookieWords[0]!;
-    const hi = cookieWords[1]!;
-    this.putAt(this.emptyFrom(hashWords(lo, hi)), slot, lo, hi);
+  /** Adds `slot`, whose cookie is `words[2 * slot]`, `words[2 * slot + 1]` (the table holds none already). */
+  insert(slot: number, words: Int32Array): void {
+    const hash = hashWords(words[2 * slot]!, words[2 * slot + 1]!);
+    this.putAt(this.emptyFrom(hash), slot + 1, hash);
   }
 
-  remove(slot: number, cookie: bigint): boolean {
-    return this.removeSlot(slot, cookieHash(cookie));
+  /** Removes `slot` (its cookie still in `words`). */
+  remove(slot: number, words: Int32Array): boolean {
+    return this.removeId(slot + 1, hashWords(words[2 * slot]!, words[2 * slot + 1]!));
   }
 }

@@ -18,7 +18,7 @@ import {
 } from '../../src/proxy/rule-index.js';
 import { matchKey, readHot, isRefusal, writeHot } from '../../src/proxy/hot-messages.js';
 import { SliceFlowTable, ruleKey } from '../../src/proxy/flow-table.js';
-import { OFP10, OFP13, type FlowMatch, type OfMessage } from '../../src/proxy/messages.js';
+import { OFP10, OFP13, type FlowMatch, type Instruction, type OfMessage } from '../../src/proxy/messages.js';
 import { OFPFC as FC } from '../../src/openflow/constants.js';
 
 /** A small seeded generator (tests repeat exactly). */
@@ -43,13 +43,29 @@ function keyRig(slots: number) {
   const table = new KeyTable();
   const put = (slot: number, priority: number, key: RuleKey, hash: number) => {
     assert.equal(table.find(keys, priority, key, hash), -1);
-    table.insert(slot, hash, keys.set(slot, priority, key, hash), true);
+    table.insert(keys.set(slot, priority, key, hash), hash, true);
   };
   const drop = (slot: number) => {
-    assert.ok(table.remove(slot, keys.hash[slot]!));
+    assert.ok(table.remove(keys.at[slot]!, keys.hashOf(slot)));
     keys.release(slot);
   };
   return { keys, table, put, drop };
+}
+
+/** A cookie table with the flow table's cookie column (slot → cookie) it reads. */
+function cookieRig(slots: number) {
+  const cookies = new BigUint64Array(slots);
+  const words = new Int32Array(cookies.buffer);
+  const table = new CookieTable();
+  return {
+    table,
+    insert: (slot: number, cookie: bigint) => {
+      cookies[slot] = cookie;
+      table.insert(slot, words);
+    },
+    remove: (slot: number) => table.remove(slot, words),
+    find: (cookie: bigint) => table.find(cookie, words),
+  };
 }
 
 test('key table: colliding keys (one hash, and hashes that wrap round the table) are told apart by priority and bytes', () => {
@@ -77,7 +93,7 @@ test('key table: colliding keys (one hash, and hashes that wrap round the table)
     assert.equal(table.size, 0);
     assert.equal(table.find(keys, 1, keyWithHash('b', h), h), -1);
   }
-  assert.equal(table.remove(5, 3), false, 'a slot the table does not hold');
+  assert.equal(table.remove(12345 * 4, 3), false, 'a block the table does not hold');
 });
 
 test('key table against a Map: random adds and deletes over few hashes (long clusters), growing and shrinking', () => {
@@ -126,57 +142,57 @@ test('key table against a Map: random adds and deletes over few hashes (long clu
 });
 
 test('tables keep their size through a round that filled them and shrink after a round that did not', () => {
-  const table = new CookieTable();
+  const { table, insert, remove, find } = cookieRig(1000);
   const cookie = (i: number) => (1n << 48n) | BigInt(i);
-  for (let i = 0; i < 1000; i++) table.insert(i, cookie(i));
+  for (let i = 0; i < 1000; i++) insert(i, cookie(i));
   const full = table.capacity;
-  assert.ok(full >= 2000, 'at most half full');
-  for (let i = 10; i < 1000; i++) assert.ok(table.remove(i, cookie(i)));
+  assert.ok(full * 0.75 >= 1000, 'at most three quarters full');
+  for (let i = 10; i < 1000; i++) assert.ok(remove(i));
   table.settle();
   assert.equal(table.capacity, full, 'it held 1000 since the last settle');
-  for (let i = 10; i < 200; i++) table.insert(i, cookie(i));
-  for (let i = 10; i < 200; i++) table.remove(i, cookie(i));
+  for (let i = 10; i < 200; i++) insert(i, cookie(i));
+  for (let i = 10; i < 200; i++) remove(i);
   table.settle();
   assert.ok(table.capacity < full / 4 && table.capacity >= 40, `shrunk to ${table.capacity}, at most a quarter full`);
-  for (let i = 0; i < 1000; i++) assert.equal(table.find(cookie(i)), i < 10 ? i : -1);
+  for (let i = 0; i < 1000; i++) assert.equal(find(cookie(i)), i < 10 ? i : -1);
   // The key table forgets where its last miss ended when it is rehashed.
   const { keys, table: byKey, put } = keyRig(4000);
   for (let i = 0; i < 300; i++) put(i, 1, keyWithHash(`k${i}`, i * 7), i * 7);
-  for (let i = 0; i < 300; i++) byKey.remove(i, i * 7);
+  for (let i = 0; i < 300; i++) byKey.remove(keys.at[i]!, i * 7);
   byKey.settle();
   const big = byKey.capacity;
   assert.equal(byKey.find(keys, 1, keyWithHash('x', 1000), 1000), -1); // ends on entry 1000
   byKey.settle();
   assert.ok(byKey.capacity < big, 'shrunk');
-  byKey.insert(300, 1000, keys.set(300, 1, keyWithHash('x', 1000), 1000), true);
+  byKey.insert(keys.set(300, 1, keyWithHash('x', 1000), 1000), 1000, true);
   assert.equal(byKey.find(keys, 1, keyWithHash('x', 1000), 1000), 300);
 });
 
 test('cookie table against a Map: many cookies (growth), deletes, cookies of other slices with the same rule bits', () => {
   const n = 20_000;
-  const table = new CookieTable();
+  const { table, insert, remove, find } = cookieRig(n);
   const oracle = new Map<bigint, number>();
   const rand = rng(5);
   let next = 0;
   for (let i = 0; i < n; i++) {
     // Slices 1 and 2 with overlapping rule numbers: equal low bits, another prefix.
     const cookie = (BigInt(1 + (i % 2)) << 48n) | BigInt(Math.floor(i / 2));
-    table.insert(next, cookie);
+    insert(next, cookie);
     oracle.set(cookie, next++);
   }
   assert.equal(table.size, n);
   for (const [cookie, slot] of oracle)
     if (rand() < 0.5) {
-      assert.ok(table.remove(slot, cookie));
+      assert.ok(remove(slot));
       oracle.delete(cookie);
     }
   assert.equal(table.size, oracle.size);
   for (let i = 0; i < n; i++) {
     const cookie = (BigInt(1 + (i % 2)) << 48n) | BigInt(Math.floor(i / 2));
-    assert.equal(table.find(cookie), oracle.get(cookie) ?? -1);
+    assert.equal(find(cookie), oracle.get(cookie) ?? -1);
   }
-  assert.equal(table.find(3n << 48n), -1);
-  for (const [cookie, slot] of oracle) assert.ok(table.remove(slot, cookie));
+  assert.equal(find(3n << 48n), -1);
+  for (const slot of oracle.values()) assert.ok(remove(slot));
   assert.equal(table.size, 0);
 });
 
@@ -186,12 +202,12 @@ test('cookie table: cookies with the same hash are told apart by the cookie itse
   const collide = (hi: number) => (BigInt(hi) << 32n) | BigInt((lo ^ Math.imul(1, 0x9e3779b1) ^ Math.imul(hi, 0x9e3779b1)) >>> 0);
   const list = [1, 2, 3, 0x10000].map(collide);
   assert.equal(new Set(list.map(cookieHash)).size, 1, 'the crafted cookies collide');
-  const table = new CookieTable();
-  for (const [slot, c] of list.entries()) table.insert(slot, c);
-  for (const [slot, c] of list.entries()) assert.equal(table.find(c), slot);
-  assert.equal(table.find(collide(4)), -1);
+  const { insert, remove, find } = cookieRig(8);
+  for (const [slot, c] of list.entries()) insert(slot, c);
+  for (const [slot, c] of list.entries()) assert.equal(find(c), slot);
+  assert.equal(find(collide(4)), -1);
   // Equal low words, another high word, the same entry to start from in a small table.
-  const lone = new CookieTable();
+  const lone = cookieRig(1);
   const first = (5n << 48n) | 77n;
   let hi = 6;
   while ((cookieHash((BigInt(hi) << 48n) | 77n) & 15) !== (cookieHash(first) & 15)) hi++;
@@ -199,32 +215,71 @@ test('cookie table: cookies with the same hash are told apart by the cookie itse
   lone.insert(0, first);
   assert.equal(lone.find(other), -1);
   assert.equal(lone.find(first), 0);
-  assert.ok(table.remove(1, list[1]!));
+  assert.ok(remove(1));
   assert.deepEqual(
-    list.map((c) => table.find(c)),
+    list.map((c) => find(c)),
     [0, -1, 2, 3],
   );
 });
 
-test('key arena: freed blocks are taken by keys of their size; keys survive the buffer growing', () => {
+test('key arena: freed blocks are taken by keys of their size; keys survive new pages; a block names its slot, priority and hash', () => {
   const arena = new KeyArena();
   arena.grow(2000);
+  // Some 100 kB of keys: pages of 256 bytes doubling to 64 kB, and a second 64 kB page.
   const texts = Array.from({ length: 2000 }, (_, i) => `key-${i}-${'x'.repeat(i % 37)}`);
   for (const [slot, t] of texts.entries()) arena.set(slot, slot % 3, keyWithHash(t, slot), slot);
   const blocks = new Set(arena.at);
+  assert.equal(blocks.size, 2000, 'every key a block of its own');
   for (let slot = 0; slot < 2000; slot += 2) arena.release(slot);
   for (let slot = 0; slot < 2000; slot += 2) arena.set(slot, slot % 3, keyWithHash(texts[slot]!.toUpperCase(), slot), slot);
-  assert.deepEqual(new Set(arena.at), blocks, 'the freed blocks were taken again, the buffer did not grow');
+  assert.deepEqual(new Set(arena.at), blocks, 'the freed blocks were taken again, no new ones');
   for (const [slot, t] of texts.entries()) {
     const text = slot % 2 === 0 ? t.toUpperCase() : t;
     assert.equal(arena.text(slot), text);
     assert.ok(arena.equalsAt(arena.at[slot]!, slot % 3, keyWithHash(text, 0)));
     assert.ok(!arena.equalsAt(arena.at[slot]!, (slot % 3) + 1, keyWithHash(text, 0)), 'another priority');
     assert.ok(!arena.equalsAt(arena.at[slot]!, slot % 3, keyWithHash(`${t}!`, 0)));
-    assert.equal(arena.hash[slot], slot);
+    assert.equal(arena.slotAt(arena.at[slot]!), slot);
+    assert.equal(arena.hashOf(slot), slot);
+    assert.equal(arena.priorityOf(slot), slot % 3);
   }
   arena.release(1);
   assert.equal(arena.text(1), '', 'a freed slot has no key');
+  // Keys longer than a page (a page of their own) and than the header's 16-bit length, at the top priority.
+  for (const [slot, n] of [
+    [1, 0xfffe],
+    [3, 0xffff],
+    [5, 70_000],
+    [7, 200_000],
+  ] as const) {
+    arena.release(slot);
+    const t = 'y'.repeat(n - 1) + String.fromCharCode(slot);
+    arena.set(slot, 0xffff, keyWithHash(t, -slot), -slot);
+    assert.equal(arena.text(slot), t);
+    assert.ok(arena.equalsAt(arena.at[slot]!, 0xffff, keyWithHash(t, 0)));
+    assert.ok(!arena.equalsAt(arena.at[slot]!, 0xffff, keyWithHash(`${t}z`, 0)), 'one byte longer');
+    assert.ok(!arena.equalsAt(arena.at[slot]!, 0xffff, keyWithHash(t.slice(1), 0)), 'one byte shorter');
+    assert.ok(!arena.equalsAt(arena.at[slot]!, 0xfffe, keyWithHash(t, 0)), 'another priority');
+    assert.equal(arena.slotAt(arena.at[slot]!), slot);
+    assert.equal(arena.hashOf(slot), -slot);
+    assert.equal(arena.priorityOf(slot), 0xffff);
+  }
+  // Keys in the shared ring, as the flow table makes them: a difference anywhere is seen.
+  const base = 'abcdefghijklmnopqrstu'; // 21 bytes: five words and one byte
+  arena.set(9, 4, keyOfText(base), 0);
+  assert.ok(arena.equalsAt(arena.at[9]!, 4, keyOfText(base)));
+  // A key from the match sits 4 bytes past an 8-byte boundary of the ring, a key from text on one.
+  const m: FlowMatch = { in_port: { value: 3n }, eth_src: { value: 0x020000000005n }, eth_type: { value: 0x800n } };
+  arena.set(11, 4, keyOfMatch(m, matchKey), 0);
+  assert.ok(arena.equalsAt(arena.at[11]!, 4, keyOfText(matchKey(m))));
+  assert.ok(arena.equalsAt(arena.at[11]!, 4, keyOfMatch(m, matchKey)));
+  assert.ok(!arena.equalsAt(arena.at[11]!, 4, keyOfMatch({ ...m, in_port: { value: 4n } }, matchKey)));
+  arena.set(11, 4, keyOfText(texts[11]!), 0);
+  for (const other of ['abcdXfghijklmnopqrstu', 'abcdefghijklmnopqrstX', 'abcdefghijklmnopqrst', `${base}v`, 'Xbcdefghijklmnopqrstu'])
+    assert.ok(!arena.equalsAt(arena.at[9]!, 4, keyOfText(other)), other);
+  arena.set(9, 4, keyOfText(texts[9]!), 0);
+  // The small keys are untouched by the large ones.
+  for (let slot = 9; slot < 2000; slot += 2) assert.equal(arena.text(slot), texts[slot]);
 });
 
 const learning = (i: number): FlowMatch => ({
@@ -362,4 +417,110 @@ test('flow table over many rules against a Map: adds, replacing adds, strict loo
     assert.equal(oracle.get(`${rule.priority}/${i}`)?.cookie, rule.cookie);
     assert.equal(table.byProxyCookie(rule.cookie)?.key, matchKey(learning(i)));
   }
+});
+
+test('flow table through growth: after every growth of its columns, indexes and key pages, each rule is found once, by cookie and by match', () => {
+  const table = new SliceFlowTable(() => 0);
+  // Two key sizes (the exact match's key is three times the learning switch's), two priorities.
+  const matchOf = (i: number): FlowMatch =>
+    i % 3 === 0 ? { ...learning(i), eth_type: { value: 0x800n }, ipv4_src: { value: BigInt(i) }, ip_proto: { value: 17n } } : learning(i);
+  const live = new Map<number, bigint>(); // i → cookie
+  const check = (when: string) => {
+    assert.equal(table.size, live.size, `tracked rules ${when}`);
+    assert.equal(table.entries, live.size, `entries ${when}`);
+    const rules = table.rules();
+    assert.equal(rules.length, live.size, `live rules listed ${when}`);
+    assert.equal(new Set(rules.map((r) => r.cookie)).size, live.size, `no rule listed twice ${when}`);
+    for (const [i, cookie] of live) {
+      const m = matchOf(i);
+      const r = table.byProxyCookie(cookie);
+      assert.ok(r, `rule ${i} by cookie ${when}`);
+      assert.equal(r.key, matchKey(m));
+      assert.equal(r.priority, 1 + (i % 2));
+      assert.equal(table.existing(m, 1 + (i % 2), ruleKey(m))?.cookie, cookie, `rule ${i} by match ${when}`);
+      assert.equal(table.existing(m, 2 - (i % 2), ruleKey(m)), undefined, `rule ${i} at the other priority ${when}`);
+    }
+  };
+  const add = (i: number, cookie: bigint) => {
+    const m = matchOf(i);
+    assert.equal(table.existing(m, 1 + (i % 2), ruleKey(m)), undefined);
+    table.add(
+      { cookie, tenantCookie: BigInt(i), match: m, priority: 1 + (i % 2), flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: [] },
+      1,
+    );
+    live.set(i, cookie);
+  };
+  // Right after each size where the columns grow (64 slots, then by half: 64 · 1.5^k rounded up)
+  // or the indexes double (past three quarters of 16 · 2^k entries).
+  const columns = [64, 96, 144, 216, 324, 486, 729, 1094, 1641, 2462, 3693, 5540, 8310, 12465, 18698];
+  const indexes = [12, 24, 48, 96, 192, 384, 768, 1536, 3072, 6144, 12288];
+  const growths = new Set([...columns, ...indexes].map((g) => g + 1));
+  const n = 20_000;
+  for (let i = 0; i < n; i++) {
+    add(i, (1n << 48n) | BigInt(i));
+    if (growths.has(i + 1)) check(`at ${i + 1} rules`);
+  }
+  check('after the adds');
+  // Half leave (flow-removed): their slots and key blocks are taken again by new rules.
+  for (let i = 0; i < n; i += 2) {
+    const gone = table.removed(live.get(i)!);
+    assert.equal(gone?.key, matchKey(matchOf(i)));
+    assert.equal(gone?.tenantCookie, BigInt(i));
+    live.delete(i);
+  }
+  // Gone from both indexes (an entry that growth had copied twice would still be found).
+  for (let i = 0; i < n; i += 2) {
+    assert.equal(table.byProxyCookie((1n << 48n) | BigInt(i)), undefined, `rule ${i} by cookie after it left`);
+    assert.equal(table.existing(matchOf(i), 1 + (i % 2), ruleKey(matchOf(i))), undefined, `rule ${i} by match after it left`);
+  }
+  check('after half left');
+  for (let i = n; i < n + n / 2; i++) add(i, (2n << 48n) | BigInt(i)); // another slice's prefix, the same rule bits
+  check('after new rules took their place');
+  // A statistics round that lists a tenth: the rest leave, the indexes shrink at the next rounds.
+  const round = table.startRound();
+  const present = new Map<bigint, number>();
+  for (const [i, cookie] of live)
+    if (i % 10 === 1) present.set(cookie, 1);
+    else live.delete(i);
+  table.reconcile(round, present);
+  table.reconcile(table.startRound(), present);
+  table.reconcile(table.startRound(), present);
+  check('after the indexes shrank');
+});
+
+test('past 4096 distinct instruction lists, a rule keeps its own list (not shared), through modifies and removal', () => {
+  const table = new SliceFlowTable(() => 0);
+  const list = (i: number): Instruction[] => [
+    { type: 'apply_actions', actions: [{ type: 'output', port: 1 + (i % 60_000), maxLen: 1 + Math.floor(i / 60_000) }] },
+  ];
+  const n = 5000;
+  for (let i = 0; i < n; i++)
+    table.add(
+      {
+        cookie: BigInt(i + 1),
+        tenantCookie: 0n,
+        match: learning(i),
+        priority: 1,
+        flags: 0,
+        idleTimeout: 0,
+        hardTimeout: 0,
+        instructions: list(i),
+      },
+      1,
+    );
+  for (let i = 0; i < n; i++) assert.deepEqual(table.byProxyCookie(BigInt(i + 1))?.instructions, list(i), `rule ${i}`);
+  // A modify gives a rule a list already shared, and another one a list of its own.
+  table.modified(table.byProxyCookie(BigInt(n))!, list(0));
+  table.modified(table.byProxyCookie(1n)!, list(n + 7));
+  assert.deepEqual(table.byProxyCookie(BigInt(n))?.instructions, list(0));
+  assert.deepEqual(table.byProxyCookie(1n)?.instructions, list(n + 7));
+  // A removed rule's copy keeps its list; the slot's next rule does not inherit it.
+  const gone = table.removed(BigInt(n - 1));
+  assert.deepEqual(gone?.instructions, list(n - 2));
+  table.add(
+    { cookie: 99_999n, tenantCookie: 0n, match: learning(n + 1), priority: 1, flags: 0, idleTimeout: 0, hardTimeout: 0, instructions: [] },
+    1,
+  );
+  assert.deepEqual(table.byProxyCookie(99_999n)?.instructions, []);
+  for (let i = 1; i < n - 2; i++) assert.deepEqual(table.byProxyCookie(BigInt(i + 1))?.instructions, list(i), `rule ${i} after`);
 });
