@@ -231,21 +231,19 @@ export interface Expansion {
 export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Expansion[]> {
   // VLAN-overlay tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match,
   // nothing else. MPLS-overlay tenants may match customer tags (their flowspace decides which).
-  let tenant = tenantIn;
   const mpls = ctx.view.overlay.type === 'mpls';
-  if (!mpls && tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
-    // A copy without the VLAN fields (not `delete`: that leaves a slow dictionary-mode object).
-    const copy: FlowMatch = {};
-    for (const k in tenantIn) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as keyof FlowMatch] = tenantIn[k as keyof FlowMatch];
-    tenant = copy;
-  }
-  for (const f of OVERLAY_FIELD_LIST)
-    if (tenant[f] && !(mpls && (f === 'vlan_vid' || f === 'vlan_pcp')))
-      return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  const vv = tenantIn.vlan_vid;
+  const noVlan = !mpls && vv !== undefined && vv.value === 0n && vv.mask === undefined;
+  // The match the slice's flowspace is checked against: the tenant's without its VLAN fields under
+  // "no VLAN". That copy is made only where it is needed (undefined until then): the usual rule,
+  // inside one alternative at its own in-port, differs from it by an exact vlan_vid alone.
+  let tenant: FlowMatch | undefined = !noVlan ? tenantIn : tenantIn.vlan_pcp ? withoutVlan(tenantIn) : undefined;
+  const reserved = reservedField(tenantIn, mpls || noVlan);
+  if (reserved) return fail('eperm_match', `match on ${reserved} is reserved for the overlay`);
   let inPorts: number[];
-  if (tenant.in_port) {
-    if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
-    const p = Number(tenant.in_port.value);
+  if (tenantIn.in_port) {
+    if (tenantIn.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
+    const p = Number(tenantIn.in_port.value);
     if (!isSlicePort(ctx, p)) return fail('eperm_match', `in_port ${p} is outside the slice`);
     inPorts = [p];
   } else {
@@ -260,10 +258,12 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
     const vp = virtualPort(ctx, p);
     if (vp) {
       // A virtual port: its link's tag on each physical port toward the link's paths.
+      tenant ??= withoutVlan(tenantIn);
       for (const phys of vp.ingress) out.push(...taggedExpansions(ctx, tenant, p, phys, vp.tag));
       continue;
     }
     if (isLinkPort(ctx, p)) {
+      tenant ??= withoutVlan(tenantIn);
       if (!mpls) {
         const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));
         if (m) out.push({ inPort: p, tagged: true, match: m });
@@ -289,19 +289,25 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       continue;
     }
     // The usual rule (a learning controller's) names this in-port and lies inside one alternative.
-    const atOwnPort = tenant.in_port !== undefined && tenant.in_port.value === inPortMatch.in_port!.value && isNormalized(tenant);
+    // (Without the copy, `tenantIn` answers both: it differs from the copy by an exact vlan_vid alone.)
+    const own = tenant ?? tenantIn;
+    const atOwnPort = own.in_port !== undefined && own.in_port.value === inPortMatch.in_port!.value && isNormalized(own);
     for (const r of rulesAt(ctx.view, p)) {
       if (need === 'write' ? !r.write : !r.read) continue;
       for (const alt of r.alternatives) {
         let m: FlowMatch | null;
-        if (atOwnPort && matchSubsumes(alt, tenant)) {
+        // An alternative on VLAN fields tells the tenant's "no VLAN" from none: the copy answers it.
+        if (tenant === undefined && (alt.vlan_vid || alt.vlan_pcp)) tenant = withoutVlan(tenantIn);
+        if (atOwnPort && matchSubsumes(alt, tenant ?? tenantIn)) {
           // Then the intersection is the rule itself: shared, not copied (matches are never
           // mutated once built), completed in a copy where the overlay needs "no VLAN".
           // A rule that named "no VLAN" itself (stripped above) is that already.
-          if (ctx.view.overlay.type !== 'vlan' || tenant.vlan_vid) m = tenant;
+          if (tenant === undefined) m = tenantIn;
+          else if (ctx.view.overlay.type !== 'vlan' || tenant.vlan_vid) m = tenant;
           else
             m = tenant !== tenantIn && !tenantIn.vlan_pcp && !alt.vlan_vid && !alt.vlan_pcp ? tenantIn : (ownNoVlan ??= withNoVlan(tenant));
         } else {
+          tenant ??= withoutVlan(tenantIn);
           m = intersectMatches(tenant, alt);
           if (!m) continue;
           // Usually the tenant already names this in_port exactly: no second intersection then.
@@ -357,6 +363,22 @@ function taggedExpansions(ctx: SliceContext, tenant: FlowMatch, port: number, ph
     inner: BigInt(ethType),
     tag,
   }));
+}
+
+/** A copy of `m` without its VLAN fields (not `delete`: that leaves a slow dictionary-mode object). */
+function withoutVlan(m: FlowMatch): FlowMatch {
+  const copy: FlowMatch = {};
+  for (const k in m) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as FieldName] = m[k as FieldName];
+  return copy;
+}
+
+/** The first overlay field (OVERLAY_FIELD_LIST's order) the tenant may not match; `vlanAllowed`: its VLAN fields are not among them. */
+function reservedField(m: FlowMatch, vlanAllowed: boolean): FieldName | null {
+  if (!vlanAllowed && m.vlan_vid) return 'vlan_vid';
+  if (!vlanAllowed && m.vlan_pcp) return 'vlan_pcp';
+  if (m.mpls_label) return 'mpls_label';
+  if (m.mpls_tc) return 'mpls_tc';
+  return m.mpls_bos ? 'mpls_bos' : null;
 }
 
 /** "No VLAN" (what a VLAN-overlay slice's edge rules match): one shared field value. */
