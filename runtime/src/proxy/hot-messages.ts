@@ -335,10 +335,24 @@ function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
 
 // OpenFlow 1.0: the codec's match and action readers over the frame, the 1.0 mapping of translate.ts.
 
+/**
+ * The 1.0 actions in [off, end): a list of outputs only (a learning controller's) read here, each
+ * as actionsFrom10 makes it; any other list through the codec's reader and actionsFrom10.
+ */
+function readActions10At(b: Buffer, off: number, end: number): Action[] {
+  const out: Action[] = [];
+  for (let p = off; p < end; p += 8) {
+    if (p + 8 > end || b[p] !== 0 || b[p + 1] !== 0 || b[p + 2] !== 0 || b[p + 3] !== 8)
+      return actionsFrom10(readActions10(new Reader(b, off, end)));
+    out.push({ type: 'output', port: port10to13(b.readUInt16BE(p + 4)), maxLen: b.readUInt16BE(p + 6) });
+  }
+  return out;
+}
+
 function readFlowMod10(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 8 + MATCH10_LEN + 24);
   const match = readMatch10At(b, 8);
-  const actions = actionsFrom10(readActions10(new Reader(b, 8 + MATCH10_LEN + 24, b.length)));
+  const actions = readActions10At(b, 8 + MATCH10_LEN + 24, b.length);
   return {
     version: OFP10,
     xid: b.readUInt32BE(4),
@@ -363,7 +377,7 @@ function readPacketOut10(b: Buffer): MessageOf<'packet_out'> {
   whole(b, 16);
   const actionsEnd = 16 + b.readUInt16BE(14);
   if (actionsEnd > b.length) bad();
-  const actions = actionsFrom10(readActions10(new Reader(b, 16, actionsEnd)));
+  const actions = readActions10At(b, 16, actionsEnd);
   return {
     version: OFP10,
     xid: b.readUInt32BE(4),
@@ -795,6 +809,8 @@ export function matchOfKey(key: string): FlowMatch | null {
 
 // OpenFlow 1.0: the 1.0 mapping of translate.ts, written with the codec's match and action writers.
 
+const EMPTY_10: ReturnType<typeof actionsTo10> = [];
+
 function writer10(len: number, type: number, xid: number): Writer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
   const w = new Writer(len);
@@ -805,9 +821,35 @@ function writer10(len: number, type: number, xid: number): Writer {
   return w;
 }
 
+/** The actions of a list of outputs only (a learning switch's rules), else null: written by writeOutputs10. */
+function outputsOnly(list: readonly Action[]): readonly Action[] | null {
+  for (let i = 0; i < list.length; i++) if (list[i]!.type !== 'output') return null;
+  return list;
+}
+
+/** The outputs-only list of one apply or write instruction (see outputsOnly), else null. */
+function outputsOnlyOf(ins: readonly Instruction[]): readonly Action[] | null {
+  if (ins.length !== 1) return null;
+  const i = ins[0]!;
+  return i.type === 'apply_actions' || i.type === 'write_actions' ? outputsOnly(i.actions) : null;
+}
+
+/** Outputs as 1.0 actions (8 bytes each) at w.pos, as actionsTo10 + writeActions10 write them (same checks). */
+function writeOutputs10(w: Writer, list: readonly Action[]): void {
+  for (const a of list) {
+    if (a.type !== 'output') return cannot(`not an output: ${a.type}`);
+    w.u16(0);
+    w.u16(8);
+    w.u16(port13to10(a.port));
+    w.u16(Math.min(a.maxLen, 0xffff));
+  }
+}
+
 function writeFlowMod10(m: MessageOf<'flow_mod'>): Buffer {
-  const actions = instructionsTo10(m.instructions);
-  const w = writer10(8 + MATCH10_LEN + 24 + actions10Length(actions), OFPT10_FLOW_MOD, m.xid);
+  const outputs = outputsOnlyOf(m.instructions);
+  const actions = outputs ? EMPTY_10 : instructionsTo10(m.instructions);
+  const actionsLen = outputs ? 8 * outputs.length : actions10Length(actions);
+  const w = writer10(8 + MATCH10_LEN + 24 + actionsLen, OFPT10_FLOW_MOD, m.xid);
   writeMatch10At(w.buf, w.pos, m.match);
   w.pos += MATCH10_LEN;
   w.u64(m.cookie);
@@ -818,18 +860,21 @@ function writeFlowMod10(m: MessageOf<'flow_mod'>): Buffer {
   w.u32(m.bufferId);
   w.u16(port13to10(m.outPort));
   w.u16(m.flags & 0x7);
-  writeActions10(w, actions);
+  if (outputs) writeOutputs10(w, outputs);
+  else writeActions10(w, actions);
   return w.buf;
 }
 
 function writePacketOut10(m: MessageOf<'packet_out'>): Buffer {
-  const actions = actionsTo10(m.actions);
-  const actionsLen = actions10Length(actions);
+  const outputs = outputsOnly(m.actions);
+  const actions = outputs ? EMPTY_10 : actionsTo10(m.actions);
+  const actionsLen = outputs ? 8 * outputs.length : actions10Length(actions);
   const w = writer10(16 + actionsLen + m.data.length, OFPT10_PACKET_OUT, m.xid);
   w.u32(m.bufferId);
   w.u16(port13to10(m.inPort));
   w.u16(actionsLen);
-  writeActions10(w, actions);
+  if (outputs) writeOutputs10(w, outputs);
+  else writeActions10(w, actions);
   w.bytes(m.data);
   return w.buf;
 }

@@ -74,9 +74,10 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
 function nw(addr: number, wc: number, shift: number): FieldValue | null {
   const n = Math.min(32, (wc >> shift) & 0x3f);
   if (n >= 32) return null;
+  // Exact: the address as it is (no masking, one bigint).
+  if (n === 0) return { value: BigInt(addr) };
   const mask = PREFIX[32 - n]!;
-  const value = BigInt(addr) & mask;
-  return n === 0 ? { value } : { value, mask };
+  return { value: BigInt(addr) & mask, mask };
 }
 
 // ---- writing -------------------------------------------------------------------------------
@@ -101,15 +102,20 @@ function u32(b: Buffer, o: number, v: number): void {
   b[o + 3] = v & 0xff;
 }
 
-/** The field's value when it is constrained exactly (a whole-field mask counts as none); RangeError when masked. */
-function exact(m: FlowMatch, name: FieldName): FieldValue | undefined {
-  const f = m[name];
+/**
+ * The field's value (`f`, the match's field `name`, read by name: no keyed lookup) when it is
+ * constrained exactly (a whole-field mask counts as none); RangeError when masked.
+ */
+function exact(f: FieldValue | undefined, name: FieldName): FieldValue | undefined {
   if (f && f.mask !== undefined && f.mask !== fullMask(name)) throw new RangeError(`OpenFlow 1.0 cannot mask ${name}`);
   return f;
 }
 
+const MAX_MAC = 0xffffffffffffn;
+const MAX_IPV4 = 0xffffffffn;
+
 function mac(b: Buffer, o: number, v: bigint): void {
-  if (v < 0n || v >> 48n) throw new RangeError(`${v} is not a MAC address (48 bits)`);
+  if (v < 0n || v > MAX_MAC) throw new RangeError(`${v} is not a MAC address (48 bits)`);
   b.writeUIntBE(Number(v), o, 6);
 }
 
@@ -119,7 +125,7 @@ function prefixLen(mask: bigint): number {
 }
 
 function ipv4(v: bigint): number {
-  if (v < 0n || v >> 32n) throw new RangeError(`${v} is not a IPv4 address (32 bits)`);
+  if (v < 0n || v > MAX_IPV4) throw new RangeError(`${v} is not a IPv4 address (32 bits)`);
   return Number(v);
 }
 
@@ -140,15 +146,15 @@ export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
   b.fill(0, o, o + MATCH10_BYTES);
   let wc: number = W.ALL;
   let f: FieldValue | undefined;
-  if ((f = exact(m, 'in_port'))) {
+  if ((f = exact(m.in_port, 'in_port'))) {
     wc &= ~W.IN_PORT;
     u16(b, o + 4, port13to10(Number(f.value)));
   }
-  if ((f = exact(m, 'eth_src'))) {
+  if ((f = exact(m.eth_src, 'eth_src'))) {
     wc &= ~W.DL_SRC;
     mac(b, o + 6, f.value);
   }
-  if ((f = exact(m, 'eth_dst'))) {
+  if ((f = exact(m.eth_dst, 'eth_dst'))) {
     wc &= ~W.DL_DST;
     mac(b, o + 12, f.value);
   }
@@ -157,19 +163,19 @@ export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
     const v = Number(f.value);
     u16(b, o + 18, v & OFPVID_PRESENT ? v & 0xfff : 0xffff);
   }
-  if ((f = exact(m, 'vlan_pcp'))) {
+  if ((f = exact(m.vlan_pcp, 'vlan_pcp'))) {
     wc &= ~W.DL_VLAN_PCP;
     u8(b, o + 20, Number(f.value));
   }
-  if ((f = exact(m, 'eth_type'))) {
+  if ((f = exact(m.eth_type, 'eth_type'))) {
     wc &= ~W.DL_TYPE;
     u16(b, o + 22, Number(f.value));
   }
-  if ((f = exact(m, 'ip_dscp'))) {
+  if ((f = exact(m.ip_dscp, 'ip_dscp'))) {
     wc &= ~W.NW_TOS;
     u8(b, o + 24, Number(f.value) << 2);
   }
-  if ((f = exact(m, 'ip_proto') ?? exact(m, 'arp_op'))) {
+  if ((f = exact(m.ip_proto, 'ip_proto') ?? exact(m.arp_op, 'arp_op'))) {
     wc &= ~W.NW_PROTO;
     u8(b, o + 25, Number(f.value));
   }
@@ -177,11 +183,11 @@ export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
   wc = nwField(b, o + 28, m.arp_spa, wc, W.NW_SRC_SHIFT);
   wc = nwField(b, o + 32, m.ipv4_dst, wc, W.NW_DST_SHIFT);
   wc = nwField(b, o + 32, m.arp_tpa, wc, W.NW_DST_SHIFT);
-  if ((f = exact(m, 'tcp_src') ?? exact(m, 'udp_src') ?? exact(m, 'icmpv4_type'))) {
+  if ((f = exact(m.tcp_src, 'tcp_src') ?? exact(m.udp_src, 'udp_src') ?? exact(m.icmpv4_type, 'icmpv4_type'))) {
     wc &= ~W.TP_SRC;
     u16(b, o + 36, Number(f.value));
   }
-  if ((f = exact(m, 'tcp_dst') ?? exact(m, 'udp_dst') ?? exact(m, 'icmpv4_code'))) {
+  if ((f = exact(m.tcp_dst, 'tcp_dst') ?? exact(m.udp_dst, 'udp_dst') ?? exact(m.icmpv4_code, 'icmpv4_code'))) {
     wc &= ~W.TP_DST;
     u16(b, o + 38, Number(f.value));
   }

@@ -1201,6 +1201,54 @@ test('property: mutated and random OpenFlow 1.0 hot frames: the reader never thr
   );
 });
 
+/** 1.0 flow-mods and packet-outs whose actions are outputs only (a learning switch's: read and written without the codec's action objects). */
+const output10Arb = fc.record({
+  type: fc.constant('output' as const),
+  port: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xffff), u16),
+  maxLen: u16,
+});
+const outputs10Arb = fc.array(output10Arb, { minLength: 1, maxLength: 4 });
+const outputsOnly10Arb: fc.Arbitrary<WireMessage> = hot10Arb
+  .filter((w) => w.type !== 'packet_in')
+  .chain((w) => outputs10Arb.map((actions) => ({ ...w, actions }) as WireMessage));
+
+test('property: OpenFlow 1.0 flow-mods and packet-outs with outputs only, as sent, mutated and with out-of-range ports and lengths: read exactly as the codec path, written exactly as encodeMessage(toWire(m)) or refused exactly when it throws', () => {
+  let read = 0;
+  fc.assert(
+    fc.property(
+      outputsOnly10Arb,
+      fc.array(fc.tuple(fc.nat(), u8), { maxLength: 2 }),
+      fc.nat(),
+      wideInteger,
+      (w, sets, pick, n) => {
+        const b = Buffer.from(encodeMessage(w));
+        // Bytes overwritten inside the action list (types, lengths, ports), the length kept.
+        const actionsAt = w.type === 'flow_mod' ? 72 : 16 + b.readUInt16BE(14) > b.length ? 16 : b.length - b.readUInt16BE(14);
+        for (const [at, v] of sets) if (b.length > actionsAt) b[actionsAt + (at % (b.length - actionsAt))] = v;
+        const m = checkRead(b);
+        if (!m) return;
+        read++;
+        checkWriteContract(m);
+        // One output's port or max length out of range (wider than 1.0's 16 bits, negative, fractional).
+        const acts = m.type === 'flow_mod' ? (m.instructions[0] as { actions: Action[] } | undefined)?.actions : m.type === 'packet_out' ? m.actions : undefined;
+        if (!acts || acts.length === 0) return;
+        const i = pick % acts.length;
+        const a = acts[i]!;
+        if (a.type !== 'output') return;
+        const wide = [...acts];
+        wide[i] = pick % 3 === 0 ? { ...a, maxLen: n } : pick % 3 === 1 ? { ...a, port: n } : { ...a, port: a.port + 0.5 };
+        checkWriteContract(
+          m.type === 'flow_mod'
+            ? { ...m, instructions: [{ type: pick % 2 ? 'apply_actions' : 'write_actions', actions: wide }] }
+            : ({ ...m, actions: wide } as OfMessage),
+        );
+      },
+    ),
+    { numRuns: 2 * RUNS },
+  );
+  assert.ok(read > RUNS / 2, `only ${read} of ${2 * RUNS} outputs-only 1.0 messages were read`);
+});
+
 function only10(m: FlowMatch): FlowMatch {
   const out: FlowMatch = {};
   for (const [k, v] of Object.entries(m)) if (MATCHABLE_10.has(k)) out[k as FieldName] = v;
