@@ -7,7 +7,7 @@
 // classified, tagged frames refused). Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FieldName, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
-import { fullMask, intersectMatches, matchSubsumes, smallBig } from './match-algebra.js';
+import { fullMask, intersectMatches, matchesDisjoint, matchSubsumes, smallBig } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, virtualPort, type SliceContext } from './rewrite-context.js';
 import { virtualOutput } from './virtual-ports.js';
 import { checkBuffered, checkFrame, narrowRule } from './confine.js';
@@ -307,6 +307,8 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
           else
             m = tenant !== tenantIn && !tenantIn.vlan_pcp && !alt.vlan_vid && !alt.vlan_pcp ? tenantIn : (ownNoVlan ??= withNoVlan(tenant));
         } else {
+          // An alternative the rule misses (the alternative names no VLAN field here, so the copy misses it as well): no copy.
+          if (tenant === undefined && matchesDisjoint(tenantIn, alt)) continue;
           tenant ??= withoutVlan(tenantIn);
           m = intersectMatches(tenant, alt);
           if (!m) continue;
