@@ -130,12 +130,13 @@ function oxmAt(b: Buffer, p: number, end: number, refuseAs: ErrorKind | null): F
 }
 
 /**
- * An ofp_match (OXM) at `off`; `end` bounds it with its padding.
- * `key`: the match's canonical key (see matchKey) when the TLVs already are in canonical form.
+ * What readMatch found besides the match: the offset after it (padding included), and where its
+ * canonical key (matchKey's bytes) starts in the frame when the TLVs already are in canonical form
+ * (-1: they are not).
  */
-/** What readMatch found besides the match: the offset after it (padding included) and its canonical key, if any. */
 let matchNext = 0;
-let matchKeyRead: string | undefined;
+let matchKeyRead = -1;
+/** An ofp_match (OXM) at `off`; `end` bounds it with its padding. */
 function readMatch(b: Buffer, off: number, end: number): FlowMatch {
   if (off + 4 > end) bad();
   const len = b.readUInt16BE(off + 2);
@@ -177,7 +178,7 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
     p += 4 + len;
   }
   matchNext = next;
-  matchKeyRead = canonical && refusal === null ? b.toString('latin1', off + 4, mEnd) : undefined;
+  matchKeyRead = canonical && refusal === null ? off + 4 : -1;
   return match;
 }
 
@@ -275,7 +276,7 @@ function whole(b: Buffer, min: number): void {
 function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 48);
   const match = readMatch(b, 48, b.length);
-  const matchKey = matchKeyRead;
+  const matchKeyAt = matchKeyRead >= 0 ? matchKeyRead : undefined;
   const instructions = readInstructions(b, matchNext, b.length);
   return {
     version: OFP13,
@@ -294,7 +295,7 @@ function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
     flags: b.readUInt16BE(44),
     match,
     instructions,
-    matchKey,
+    matchKeyAt,
   };
 }
 
@@ -792,6 +793,13 @@ export function writeMatchKey(m: FlowMatch, into: Buffer, at: number): number {
     return -1;
   }
 }
+
+/**
+ * The length of the canonical key a reader found at `at` in `frame` (a flow-mod's `matchKeyAt`): its
+ * bytes are frame[at, at + length), matchKey(match) as latin1 (the match's OXM header before them
+ * gives the length).
+ */
+export const frameKeyLength = (frame: Buffer, at: number): number => frame.readUInt16BE(at - 2) - 4;
 
 /**
  * The match a binary matchKey was made from (the flow table keeps keys, not match objects);

@@ -1,7 +1,7 @@
 // hot-messages.ts (the only decoder and encoder of packet-ins, flow-mods and packet-outs, 1.3 and
 // 1.0, straight from and to bytes) held to its contract with the codec path as the oracle:
 // - the reader answers every frame of those types: exactly fromWire(decodeMessage(bytes).msg) (a
-//   flow-mod may also carry a `matchKey` hint, which must then be matchKey(match)), or the error
+//   flow-mod may also carry a `matchKeyAt` hint, whose bytes must then be matchKey(match)), or the error
 //   value for what fromWire refuses (same kind and text), or `malformed` exactly when the codec
 //   rejects the frame; it never throws;
 // - the writer answers exactly encodeMessage(toWire(msg)), and throws a RangeError exactly when that
@@ -42,7 +42,7 @@ import {
   type MessageOf,
   type OfMessage,
 } from '../../src/proxy/messages.js';
-import { isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
+import { frameKeyLength, isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
 
 /** The reader's message, or null for an error value or a frame of another type. */
 const readMsg = (b: Buffer): OfMessage | null => {
@@ -78,15 +78,20 @@ function slowWrite(m: OfMessage): { ok: true; bytes: Buffer } | { ok: false; err
 }
 
 /**
- * The fast read without its `matchKey` hint (a flow-mod's canonical match key, when the reader had it
- * from the bytes for free; fromWire has no such field), after checking the hint is matchKey(match).
+ * The fast read without its `matchKeyAt` hint (where a flow-mod's canonical match key starts in the
+ * frame `b`, when the reader had it from the bytes for free; fromWire has no such field), after
+ * checking the frame's bytes there are matchKey(match).
  */
-function withoutHint(fast: OfMessage): OfMessage {
-  if (!('matchKey' in fast)) return fast;
-  const { matchKey: hint, ...rest } = fast as OfMessage & { matchKey?: string; match?: FlowMatch };
-  assert.equal(fast.type, 'flow_mod', 'a matchKey hint on a message other than a flow-mod');
-  if (hint !== undefined)
-    assert.equal(hint, matchKey(rest.match!), `the reader's matchKey hint is not matchKey(match) for ${show(rest.match)}`);
+function withoutHint(fast: OfMessage, b: Buffer): OfMessage {
+  if (!('matchKeyAt' in fast)) return fast;
+  const { matchKeyAt: at, ...rest } = fast as OfMessage & { matchKeyAt?: number; match?: FlowMatch };
+  assert.equal(fast.type, 'flow_mod', 'a matchKeyAt hint on a message other than a flow-mod');
+  if (at !== undefined)
+    assert.equal(
+      b.toString('latin1', at, at + frameKeyLength(b, at)),
+      matchKey(rest.match!),
+      `the frame's bytes at the reader's matchKeyAt are not matchKey(match) for ${show(rest.match)}`,
+    );
   return rest as OfMessage;
 }
 
@@ -130,7 +135,7 @@ function checkRead(b: Buffer): OfMessage | null {
     return null;
   }
   assert.ok(!isRefusal(got), `the reader refused (${show(got)}) what the codec path reads: ${b.toString('hex')}`);
-  assert.deepEqual(plain(withoutHint(got)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
+  assert.deepEqual(plain(withoutHint(got, b)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
   return got;
 }
 
@@ -144,8 +149,11 @@ function checkCommon(m: OfMessage): void {
   const read = checkRead(slow.bytes);
   assert.ok(read, `a reader declined a common-case message: ${slow.bytes.toString('hex')}`);
   // The writer's matches are canonical: a flow-mod read back carries the key of the match written.
-  if (m.type === 'flow_mod')
-    assert.equal((read as { matchKey?: string }).matchKey, matchKey(m.match), `matchKey hint of ${slow.bytes.toString('hex')}`);
+  if (m.type === 'flow_mod') {
+    const at = (read as { matchKeyAt?: number }).matchKeyAt;
+    assert.ok(at !== undefined, `no matchKeyAt hint on a canonical match: ${slow.bytes.toString('hex')}`);
+    assert.equal(slow.bytes.toString('latin1', at, at + frameKeyLength(slow.bytes, at)), matchKey(m.match), `matchKeyAt hint of ${slow.bytes.toString('hex')}`);
+  }
 }
 
 // ---------------------------------------------------------------- generators (neutral messages)
@@ -420,7 +428,7 @@ test('property: reading back what was written gives the message with full masks 
       assert.ok(bytes);
       const fast = readMsg(bytes);
       assert.ok(fast);
-      const back = withoutHint(fast);
+      const back = withoutHint(fast, bytes);
       const norm = (x: FlowMatch): FlowMatch =>
         Object.fromEntries(
           Object.entries(x).map(([k, fv]) => [
