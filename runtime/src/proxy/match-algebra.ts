@@ -24,7 +24,11 @@ const NARROW: Partial<Record<FieldName, number>> = {
 };
 const FULL = new Map<FieldName, bigint>(FIELD_ORDER.map((n) => [n, (1n << BigInt(NARROW[n] ?? oxmFieldSize(n) * 8)) - 1n]));
 
-const SMALL: bigint[] = [];
+/**
+ * smallBig's shared bigints, made on first use. Dense from the start (a hole-filled array of 65 536
+ * slots): filled out of order from empty, an array turns into a slow dictionary of elements.
+ */
+const SMALL: Array<bigint | undefined> = new Array<bigint | undefined>(0x10000).fill(undefined);
 /**
  * The bigint of an integer, shared for small non-negative ones (one allocation per distinct value
  * below 65 536: ports, ethertypes, protocol numbers): the hot path reads them from every message.
