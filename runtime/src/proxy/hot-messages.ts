@@ -273,10 +273,25 @@ function whole(b: Buffer, min: number): void {
   if (b.length < min || b.readUInt16BE(2) !== b.length) bad();
 }
 
+/**
+ * The match of the last 1.3 flow-mod read whose TLVs were canonical, and its bytes (the ofp_match
+ * with its header, no padding) in that frame: writeFlowMod copies them when it writes that very
+ * match object (a rewritten rule that is its tenant's own match, matches being never mutated once
+ * built), since writeMatch would write the same bytes. Frames are views of fresh read buffers.
+ */
+let canonicalRead: FlowMatch | null = null;
+let canonicalFrame: Buffer = Buffer.alloc(0);
+let canonicalLen = 0;
+
 function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 48);
   const match = readMatch(b, 48, b.length);
   const matchKeyAt = matchKeyRead >= 0 ? matchKeyRead : undefined;
+  if (matchKeyAt !== undefined) {
+    canonicalRead = match;
+    canonicalFrame = b;
+    canonicalLen = b.readUInt16BE(50);
+  }
   const instructions = readInstructions(b, matchNext, b.length);
   return {
     version: OFP13,
@@ -714,7 +729,8 @@ function header(len: number, type: number, xid: number): Buffer {
 }
 
 function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
-  const mp = planMatch(m.match);
+  const copied = m.match === canonicalRead;
+  const mp = copied ? canonicalLen : planMatch(m.match);
   let instrLen = 0;
   for (const i of m.instructions) instrLen += instructionLength(i);
   const b = header(48 + padded(mp) + instrLen, OFPT_FLOW_MOD, m.xid);
@@ -730,8 +746,16 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   u32(b, 40, m.outGroup);
   u16(b, 44, m.flags);
   writeU16(b, 46, 0);
-  writeInstructions(b, writeMatch(b, 48, m.match, mp), m.instructions);
+  writeInstructions(b, copied ? copyCanonicalMatch(b, 48, mp) : writeMatch(b, 48, m.match, mp), m.instructions);
   return b;
+}
+
+/** The canonical match read last (its `len` bytes, see canonicalRead) at `off`, zero-padded; the offset after its padding. */
+function copyCanonicalMatch(b: Buffer, off: number, len: number): number {
+  canonicalFrame.copy(b, off, 48, 48 + len);
+  const end = off + padded(len);
+  zero(b, off + len, end);
+  return end;
 }
 
 function writePacketOut(m: MessageOf<'packet_out'>): Buffer {

@@ -454,6 +454,31 @@ test('property: matches in non-canonical form (out of order, full masks spelled 
   assert.ok(answered > RUNS / 2, `only ${answered} of ${RUNS} valid non-canonical matches were read by the fast path`);
 });
 
+test('property: 1.3 flow-mods read and written straight back (a rewritten rule that is its tenant\'s own match: its bytes are copied from the frame), also after another was read and with other fields changed: exactly the codec bytes', () => {
+  let copied = 0;
+  fc.assert(
+    fc.property(flowModArb, flowModArb, nonCanonicalWireArb, (a, b, w) => {
+      const fa = writeHot(a)!,
+        fb = writeHot(b)!;
+      const ra = readMsg(fa),
+        rb = readMsg(fb);
+      assert.ok(ra && rb && ra.type === 'flow_mod' && rb.type === 'flow_mod');
+      // b was read last; a's match is written after it (its own bytes, not b's).
+      checkWriteContract(rb);
+      checkWriteContract(ra);
+      checkWriteContract({ ...rb, priority: (rb.priority + 1) & 0xffff, cookie: 7n, instructions: [] });
+      assert.equal(writeHot(rb)!.toString('hex'), fb.toString('hex'), 'the copied match writes the frame it came from');
+      if (rb.matchKeyAt !== undefined) copied++;
+      // A non-canonical frame's match (never copied) right after a canonical one was read.
+      const rw = readMsg(Buffer.from(encodeMessage(w)));
+      if (rw) checkWriteContract(rw);
+      checkWriteContract(rb);
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(copied > RUNS / 2, `only ${copied} of ${RUNS} flow-mods had a canonical match`);
+});
+
 test('property: messages with uncommon parts (experimenter, masked or non-proxy set-field, other OXM classes…): read exactly as fromWire, or refused exactly as fromWire refuses', () => {
   let answered = 0;
   fc.assert(
