@@ -21,7 +21,7 @@ import {
 import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
+import { FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
 import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 
@@ -416,7 +416,7 @@ function readPacketIn10(b: Buffer): MessageOf<'packet_in'> {
     reason: b[16]!,
     tableId: 0,
     cookie: 0n,
-    match: { in_port: { value: smallBig(port10to13(b.readUInt16BE(14))) } },
+    match: inPortMatch(port10to13(b.readUInt16BE(14))),
     data: b.subarray(18),
   };
 }

@@ -38,6 +38,16 @@ export function smallBig(n: number): bigint {
   return BigInt(n);
 }
 
+const IN_PORT: Array<FlowMatch | undefined> = [];
+/**
+ * The match `in_port = p`, one shared object per port number below 65 536 (packet-ins carry it, and
+ * flow-mod expansion intersects with it, once per message): never mutate it (no match is, once built).
+ */
+export function inPortMatch(p: number): FlowMatch {
+  if (p >= 0 && p < 0x10000 && Number.isInteger(p)) return (IN_PORT[p] ??= { in_port: { value: smallBig(p) } });
+  return { in_port: { value: BigInt(p) } };
+}
+
 export function fullMask(name: FieldName): bigint {
   return FULL.get(name)!;
 }

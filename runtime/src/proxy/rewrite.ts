@@ -7,10 +7,10 @@
 // classified, tagged frames refused). Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FieldName, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
-import { fullMask, intersectMatches, matchesDisjoint, matchSubsumes, smallBig } from './match-algebra.js';
+import { fullMask, inPortMatch as inPortOnly, intersectMatches, matchesDisjoint, matchSubsumes } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, virtualPort, type SliceContext } from './rewrite-context.js';
 import { virtualOutput } from './virtual-ports.js';
-import { checkBuffered, checkFrame, narrowRule } from './confine.js';
+import { checkBuffered, checkFrame, narrowRule, staysAsIs } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
@@ -107,8 +107,11 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
         break;
     }
   }
-  return { ok: true, value: null };
+  return ACTIONS_OK;
 }
+
+/** checkActions' answer when the actions may be sent (shared: nothing allocated per flow-mod). */
+const ACTIONS_OK: Rewrite<null> = { ok: true, value: null };
 
 /**
  * Rewrites an action list for a packet that enters the list tagged or untagged; `inPort` is
@@ -254,7 +257,7 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   /** The tenant's rule with "no VLAN" for a VLAN-overlay slice's edge ports (made once, shared). */
   let ownNoVlan: FlowMatch | undefined;
   for (const p of inPorts) {
-    const inPortMatch: FlowMatch = { in_port: { value: smallBig(p) } };
+    const inPortMatch = inPortOnly(p);
     const vp = virtualPort(ctx, p);
     if (vp) {
       // A virtual port: its link's tag on each physical port toward the link's paths.
@@ -541,6 +544,11 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
   for (let i = 0; i < expansions.length; i++) {
     const e = expansions[i]!;
     if (e.tagged && ctx.view.overlay.type === 'mpls') {
+      out?.push(e);
+      continue;
+    }
+    // The usual rule (outputs inside its own alternative): as it is, without narrowRule's answer objects.
+    if (staysAsIs(ctx, actions, e)) {
       out?.push(e);
       continue;
     }

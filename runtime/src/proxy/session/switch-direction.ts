@@ -12,7 +12,7 @@ import { OFP_NO_BUFFER as NO_BUFFER, OFPFF13, OFPPR } from '../../openflow/const
 import { cookieSlice, isHypervisorCookie, isMissEmulationCookie, NO_COOKIE } from '../../dataplane/cookies.js';
 import { edgePortsOf } from '../slice-views.js';
 import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
-import { packetMatches, smallBig } from '../match-algebra.js';
+import { inPortMatch, packetMatches } from '../match-algebra.js';
 import type { SliceFlowTable } from '../flow-table.js';
 import type { PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
@@ -200,7 +200,7 @@ export class SwitchDirection {
         reason,
         tableId: 0,
         cookie: tenantRule?.tenantCookie ?? NO_COOKIE,
-        match: { in_port: { value: smallBig(port ?? inPort) } },
+        match: inPortMatch(port ?? inPort),
         data,
       });
     }
