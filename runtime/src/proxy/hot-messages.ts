@@ -718,9 +718,31 @@ function writeInstructions(b: Buffer, off: number, list: readonly Instruction[])
   return p;
 }
 
+/**
+ * Where written messages go: 64 KB chunks filled one message after another with no gap, so the
+ * messages a channel queues in one round usually lie end to end in one chunk and go out as one
+ * view of it (channel.ts `flush`) instead of being copied together. A chunk is never written twice:
+ * a full one is left to the messages in it (freed with the last of them).
+ */
+const CHUNK = 64 * 1024;
+let chunk = Buffer.allocUnsafeSlow(CHUNK);
+let chunkAt = 0;
+
+/** `len` fresh (unzeroed) bytes for one message: the writer sets every one. */
+export function outBytes(len: number): Buffer {
+  if (len > CHUNK / 8) return Buffer.allocUnsafe(len);
+  if (chunkAt + len > CHUNK) {
+    chunk = Buffer.allocUnsafeSlow(CHUNK);
+    chunkAt = 0;
+  }
+  const b = chunk.subarray(chunkAt, chunkAt + len);
+  chunkAt += len;
+  return b;
+}
+
 function header(len: number, type: number, xid: number): Buffer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
-  const b = Buffer.allocUnsafe(len);
+  const b = outBytes(len);
   b[0] = OFP13;
   b[1] = type;
   writeU16(b, 2, len);
@@ -845,7 +867,7 @@ const EMPTY_10: ReturnType<typeof actionsTo10> = [];
 
 function writer10(len: number, type: number, xid: number): Writer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
-  const w = new Writer(len);
+  const w = new Writer(len, outBytes(len));
   w.u8(OFP10);
   w.u8(type);
   w.u16(len);
