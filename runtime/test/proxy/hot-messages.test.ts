@@ -43,6 +43,7 @@ import {
   type OfMessage,
 } from '../../src/proxy/messages.js';
 import { frameKeyLength, isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
+import { flowModKey } from '../../src/proxy/frame-key.js';
 
 /** The reader's message, or null for an error value or a frame of another type. */
 const readMsg = (b: Buffer): OfMessage | null => {
@@ -113,6 +114,9 @@ function checkRead(b: Buffer): OfMessage | null {
     return null;
   }
   const got = fast as ReturnType<typeof readHot>;
+  // The flow table's key of a flow-mod as read (the frame's bytes on 1.3, the 1.0 reader's own key
+  // bytes): taken at once (the 1.0 key is the reader's scratch), checked against matchKey below.
+  const key = got !== null && !isRefusal(got) && got.type === 'flow_mod' ? flowModKey(got, b).toString() : undefined;
   assert.ok(got !== null, `readHot gave no answer for a hot frame: ${b.toString('hex')}`);
   const d = decodeMessage(b);
   if (!d.ok) {
@@ -136,6 +140,8 @@ function checkRead(b: Buffer): OfMessage | null {
   }
   assert.ok(!isRefusal(got), `the reader refused (${show(got)}) what the codec path reads: ${b.toString('hex')}`);
   assert.deepEqual(plain(withoutHint(got, b)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
+  if (key !== undefined && got.type === 'flow_mod')
+    assert.equal(key, matchKey(got.match), `the flow table's key of the flow-mod read is not matchKey(match): ${b.toString('hex')}`);
   return got;
 }
 
