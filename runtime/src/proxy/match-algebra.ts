@@ -132,6 +132,8 @@ export function matchSubsumes(outer: FlowMatch, inner: FlowMatch): boolean {
     if (!o) continue;
     const i = inner[name];
     if (!i) return false;
+    // Both exact and equal (the usual case): no bigint arithmetic.
+    if (o.mask === undefined && i.mask === undefined && o.value === i.value) continue;
     const mo = maskOf(name, o),
       mi = maskOf(name, i);
     if ((mo & mi) !== mo) return false;

@@ -138,7 +138,7 @@ export function rewriteActions(
     if (a.port === OFPP.FLOOD || a.port === OFPP.ALL) {
       for (const p of slicePorts(ctx)) if (p !== inPort) emitOutput(ctx, out, st, p, a.maxLen, p, queueId, innerEthType);
     } else if (a.port === OFPP.IN_PORT) {
-      if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType);
+      if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType, a);
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
       // The packet goes back as it entered (with its whole stack): the proxy classifies it by tag on link ports.
       if (st.tagged !== enteredTagged || st.innerOnly) {
@@ -149,7 +149,7 @@ export function rewriteActions(
       st.tag = enteredTag;
       out.push(a);
     } else {
-      emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType);
+      emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType, a);
     }
   }
   return out;
@@ -169,6 +169,8 @@ function emitOutput(
   physical: number,
   queueId: number | null,
   innerEthType: bigint | undefined,
+  /** The tenant's own output to `port` (actions are never mutated once built: written as it is). */
+  own?: Action,
 ): void {
   const wantTag = isLinkPort(ctx, physical);
   // A virtual port (managed core): its link's tag, then its group (or the path's port on 1.0).
@@ -193,7 +195,7 @@ function emitOutput(
     if (a) out.push(a);
     return;
   }
-  out.push({ type: 'output', port, maxLen });
+  out.push(own ?? { type: 'output', port, maxLen });
 }
 
 /** One physical rule produced for a tenant rule. */
