@@ -132,10 +132,17 @@ function oxmAt(b: Buffer, p: number, end: number, refuseAs: ErrorKind | null): F
 /**
  * What readMatch found besides the match: the offset after it (padding included), and where its
  * canonical key (matchKey's bytes) starts in the frame when the TLVs already are in canonical form
- * (-1: they are not).
+ * (-1: they are not). `matchKeyable`: they are but for their order (no whole-field mask, nothing
+ * refused), and the TLVs' field order, offsets and lengths are in TLV_*[0, tlvCount) (-1: too many).
  */
 let matchNext = 0;
 let matchKeyRead = -1;
+let matchKeyable = false;
+const MAX_TLVS = 64;
+const TLV_ORDER = new Int32Array(MAX_TLVS);
+const TLV_AT = new Int32Array(MAX_TLVS);
+const TLV_LEN = new Int32Array(MAX_TLVS);
+let tlvCount = 0;
 /** An ofp_match (OXM) at `off`; `end` bounds it with its padding. */
 function readMatch(b: Buffer, off: number, end: number): FlowMatch {
   if (off + 4 > end) bad();
@@ -146,7 +153,9 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
   if (next > end) bad();
   const match: FlowMatch = {};
   let canonical = true;
+  let ordered = true;
   let last = -1;
+  let n = 0;
   let p = off + 4;
   while (p < mEnd) {
     // The common case inline (a basic field the proxy slices, of its size); anything else by oxmAt.
@@ -172,14 +181,62 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
       } else {
         match[info.name] = { value };
       }
-      if (info.order <= last) canonical = false;
+      if (info.order <= last) ordered = false;
       last = info.order;
+      if (n < MAX_TLVS) {
+        TLV_ORDER[n] = info.order;
+        TLV_AT[n] = p;
+        TLV_LEN[n] = 4 + len;
+      }
+      n++;
     }
     p += 4 + len;
   }
   matchNext = next;
-  matchKeyRead = canonical && refusal === null ? off + 4 : -1;
+  matchKeyable = canonical && refusal === null;
+  matchKeyRead = matchKeyable && ordered ? off + 4 : -1;
+  tlvCount = n <= MAX_TLVS ? n : -1;
   return match;
+}
+
+/**
+ * The TLVs readMatch just read from `b` (matchKeyable, out of order) written in field order into
+ * `into` from 0: the match's canonical key (matchKey's bytes). Its length, or -1 when a field came
+ * twice (the match keeps the last: its key is written from the match) or they do not fit.
+ */
+function sortTlvsInto(b: Buffer, into: Buffer): number {
+  const n = tlvCount;
+  if (n < 0) return -1;
+  // Insertion sort of the TLV indexes by field order (a handful; no allocation).
+  const idx = SORTED;
+  for (let i = 0; i < n; i++) {
+    let j = i - 1;
+    while (j >= 0 && TLV_ORDER[idx[j]!]! > TLV_ORDER[i]!) {
+      idx[j + 1] = idx[j]!;
+      j--;
+    }
+    idx[j + 1] = i;
+  }
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    if (k > 0 && TLV_ORDER[idx[k - 1]!] === TLV_ORDER[i]) return -1;
+    const len = TLV_LEN[i]!;
+    if (at + len > into.length) return -1;
+    copySmall(b, TLV_AT[i]!, into, at, len);
+    at += len;
+  }
+  return at;
+}
+const SORTED = new Int32Array(MAX_TLVS);
+
+/** `len` bytes from src[from] to dst[at]: a loop for the few bytes of a TLV or a match (Buffer.copy's native call costs more). */
+function copySmall(src: Buffer, from: number, dst: Buffer, at: number, len: number): void {
+  if (len > 128) {
+    src.copy(dst, at, from, from + len);
+    return;
+  }
+  for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
 }
 
 /**
@@ -274,23 +331,44 @@ function whole(b: Buffer, min: number): void {
 }
 
 /**
- * The match of the last 1.3 flow-mod read whose TLVs were canonical, and its bytes (the ofp_match
- * with its header, no padding) in that frame: writeFlowMod copies them when it writes that very
- * match object (a rewritten rule that is its tenant's own match, matches being never mutated once
- * built), since writeMatch would write the same bytes. Frames are views of fresh read buffers.
+ * The match of the last 1.3 flow-mod read whose TLVs were canonical but perhaps for their order
+ * (Open vSwitch writes eth_src before eth_dst, for one), and its canonical key bytes: in the frame
+ * when in order, else sorted into KEY13. The flow table's key of that match (frame-key.ts), and
+ * what writeFlowMod copies when it writes that very match object (a rewritten rule that is its
+ * tenant's own match, matches being never mutated once built): writeMatch would write the same
+ * bytes. Frames are views of fresh read buffers; KEY13 is rewritten by the next flow-mod read.
  */
 let canonicalRead: FlowMatch | null = null;
-let canonicalFrame: Buffer = Buffer.alloc(0);
+let canonicalBuf: Buffer = Buffer.alloc(0);
+let canonicalAt = 0;
 let canonicalLen = 0;
+const KEY13 = Buffer.alloc(4096);
+
+/** The match the canonical key bytes below belong to (object identity), or null. */
+export const readKeyMatch = (): FlowMatch | null => canonicalRead;
+/** The canonical key of readKeyMatch(): its bytes are readKeyBuffer()[readKeyAt(), readKeyAt() + readKeyLength()). */
+export const readKeyBuffer = (): Buffer => canonicalBuf;
+export const readKeyAt = (): number => canonicalAt;
+export const readKeyLength = (): number => canonicalLen;
 
 function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 48);
   const match = readMatch(b, 48, b.length);
   const matchKeyAt = matchKeyRead >= 0 ? matchKeyRead : undefined;
+  canonicalRead = null;
   if (matchKeyAt !== undefined) {
     canonicalRead = match;
-    canonicalFrame = b;
-    canonicalLen = b.readUInt16BE(50);
+    canonicalBuf = b;
+    canonicalAt = matchKeyAt;
+    canonicalLen = b.readUInt16BE(50) - 4;
+  } else if (matchKeyable) {
+    const n = sortTlvsInto(b, KEY13);
+    if (n >= 0) {
+      canonicalRead = match;
+      canonicalBuf = KEY13;
+      canonicalAt = 0;
+      canonicalLen = n;
+    }
   }
   const instructions = readInstructions(b, matchNext, b.length);
   return {
@@ -752,7 +830,7 @@ function header(len: number, type: number, xid: number): Buffer {
 
 function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   const copied = m.match === canonicalRead;
-  const mp = copied ? canonicalLen : planMatch(m.match);
+  const mp = copied ? 4 + canonicalLen : planMatch(m.match);
   let instrLen = 0;
   for (const i of m.instructions) instrLen += instructionLength(i);
   const b = header(48 + padded(mp) + instrLen, OFPT_FLOW_MOD, m.xid);
@@ -772,9 +850,11 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   return b;
 }
 
-/** The canonical match read last (its `len` bytes, see canonicalRead) at `off`, zero-padded; the offset after its padding. */
+/** The canonical match read last (see canonicalRead; `len`: its ofp_match length) at `off`, zero-padded; the offset after its padding. */
 function copyCanonicalMatch(b: Buffer, off: number, len: number): number {
-  canonicalFrame.copy(b, off, 48, 48 + len);
+  writeU16(b, off, 1);
+  writeU16(b, off + 2, len);
+  copySmall(canonicalBuf, canonicalAt, b, off + 4, len - 4);
   const end = off + padded(len);
   zero(b, off + len, end);
   return end;
