@@ -410,8 +410,10 @@ function readPacketOut13(b: Buffer): MessageOf<'packet_out'> {
 
 function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
   whole(b, 24);
-  const match = readMatch(b, 24, b.length);
-  const next = matchNext;
+  // The usual packet-in match, in_port alone (one 8-byte TLV): the shared match of that port.
+  const inPortOnly = b.length >= 40 && b.readUInt16BE(24) === 1 && b.readUInt16BE(26) === 12 && b.readUInt32BE(28) === 0x80000004;
+  const match = inPortOnly ? inPortMatch(b.readUInt32BE(32)) : readMatch(b, 24, b.length);
+  const next = inPortOnly ? 40 : matchNext;
   if (next + 2 > b.length) bad();
   return {
     version: OFP13,

@@ -152,7 +152,8 @@ export class SwitchDirection {
       if (this.reads(b.view.slice, readers)) targets.push({ b, tagged: false });
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
-    const hvRule = isHypervisorCookie(m.cookie);
+    // A table miss (1.3: all ones, the hypervisor's prefix; 1.0: 0) is told without bigint arithmetic.
+    const hvRule = m.cookie === NO_COOKIE || (m.cookie !== 0n && isHypervisorCookie(m.cookie));
     let chosen = targets;
     let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
     if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
@@ -164,7 +165,7 @@ export class SwitchDirection {
       else if (targets.length)
         s.log.warn({ cookie: m.cookie.toString(16), inPort }, "a tenant rule's packet-in outside its slice: dropped");
     }
-    const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
+    const isMissEmulation = hvRule && m.cookie !== NO_COOKIE && isMissEmulationCookie(m.cookie);
     // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted); no new array
     // when everyone chosen does (the usual case).
     let receivers = chosen;
