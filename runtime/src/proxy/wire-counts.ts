@@ -55,7 +55,13 @@ const FLOW_MOD = TYPE_INDEX.get('flow_mod')!;
 const PACKET_OUT = TYPE_INDEX.get('packet_out')!;
 /** A type's index: the hot messages' by comparison, any other by one map lookup. */
 const typeIndex = (type: string): number =>
-  type === 'packet_in' ? PACKET_IN : type === 'flow_mod' ? FLOW_MOD : type === 'packet_out' ? PACKET_OUT : (TYPE_INDEX.get(type) ?? UNKNOWN);
+  type === 'packet_in'
+    ? PACKET_IN
+    : type === 'flow_mod'
+      ? FLOW_MOD
+      : type === 'packet_out'
+        ? PACKET_OUT
+        : (TYPE_INDEX.get(type) ?? UNKNOWN);
 // Counted for every message: plain comparisons (a map lookup for types other than the hot ones), no string built.
 const slot = (peer: WirePeer, dir: WireDirection, path: WirePath, type: string): number =>
   (((peer === 'switch' ? 0 : 2) + (dir === 'in' ? 0 : 1)) * PATHS.length + (path === 'direct' ? 0 : PATH_INDEX[path])) * TYPES.length +

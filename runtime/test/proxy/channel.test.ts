@@ -78,7 +78,12 @@ for (const v of [OFP13, OFP10] as const) {
       // One round: 1 500 hot messages (some 150 KB: past two chunks), an echo request (the codec's
       // own buffer) every 100th.
       for (let i = 1; i <= 1500; i++) {
-        const m = i % 100 === 0 ? ({ version: v, type: 'echo_reply', xid: i, data: Buffer.from([i & 0xff]) } as OfMessage) : i % 2 ? flowMod(v, i) : packetIn(v, i);
+        const m =
+          i % 100 === 0
+            ? ({ version: v, type: 'echo_reply', xid: i, data: Buffer.from([i & 0xff]) } as OfMessage)
+            : i % 2
+              ? flowMod(v, i)
+              : packetIn(v, i);
         assert.equal(a.send(m), null);
         sent.push(m);
       }

@@ -158,7 +158,11 @@ function checkCommon(m: OfMessage): void {
   if (m.type === 'flow_mod') {
     const at = (read as { matchKeyAt?: number }).matchKeyAt;
     assert.ok(at !== undefined, `no matchKeyAt hint on a canonical match: ${slow.bytes.toString('hex')}`);
-    assert.equal(slow.bytes.toString('latin1', at, at + frameKeyLength(slow.bytes, at)), matchKey(m.match), `matchKeyAt hint of ${slow.bytes.toString('hex')}`);
+    assert.equal(
+      slow.bytes.toString('latin1', at, at + frameKeyLength(slow.bytes, at)),
+      matchKey(m.match),
+      `matchKeyAt hint of ${slow.bytes.toString('hex')}`,
+    );
   }
 }
 
@@ -460,7 +464,7 @@ test('property: matches in non-canonical form (out of order, full masks spelled 
   assert.ok(answered > RUNS / 2, `only ${answered} of ${RUNS} valid non-canonical matches were read by the fast path`);
 });
 
-test('property: 1.3 flow-mods read and written straight back (a rewritten rule that is its tenant\'s own match: its bytes are copied from the frame), also after another was read and with other fields changed: exactly the codec bytes', () => {
+test("property: 1.3 flow-mods read and written straight back (a rewritten rule that is its tenant's own match: its bytes are copied from the frame), also after another was read and with other fields changed: exactly the codec bytes", () => {
   let copied = 0;
   fc.assert(
     fc.property(flowModArb, flowModArb, nonCanonicalWireArb, (a, b, w) => {
@@ -1254,35 +1258,34 @@ const outputsOnly10Arb: fc.Arbitrary<WireMessage> = hot10Arb
 test('property: OpenFlow 1.0 flow-mods and packet-outs with outputs only, as sent, mutated and with out-of-range ports and lengths: read exactly as the codec path, written exactly as encodeMessage(toWire(m)) or refused exactly when it throws', () => {
   let read = 0;
   fc.assert(
-    fc.property(
-      outputsOnly10Arb,
-      fc.array(fc.tuple(fc.nat(), u8), { maxLength: 2 }),
-      fc.nat(),
-      wideInteger,
-      (w, sets, pick, n) => {
-        const b = Buffer.from(encodeMessage(w));
-        // Bytes overwritten inside the action list (types, lengths, ports), the length kept.
-        const actionsAt = w.type === 'flow_mod' ? 72 : 16 + b.readUInt16BE(14) > b.length ? 16 : b.length - b.readUInt16BE(14);
-        for (const [at, v] of sets) if (b.length > actionsAt) b[actionsAt + (at % (b.length - actionsAt))] = v;
-        const m = checkRead(b);
-        if (!m) return;
-        read++;
-        checkWriteContract(m);
-        // One output's port or max length out of range (wider than 1.0's 16 bits, negative, fractional).
-        const acts = m.type === 'flow_mod' ? (m.instructions[0] as { actions: Action[] } | undefined)?.actions : m.type === 'packet_out' ? m.actions : undefined;
-        if (!acts || acts.length === 0) return;
-        const i = pick % acts.length;
-        const a = acts[i]!;
-        if (a.type !== 'output') return;
-        const wide = [...acts];
-        wide[i] = pick % 3 === 0 ? { ...a, maxLen: n } : pick % 3 === 1 ? { ...a, port: n } : { ...a, port: a.port + 0.5 };
-        checkWriteContract(
-          m.type === 'flow_mod'
-            ? { ...m, instructions: [{ type: pick % 2 ? 'apply_actions' : 'write_actions', actions: wide }] }
-            : ({ ...m, actions: wide } as OfMessage),
-        );
-      },
-    ),
+    fc.property(outputsOnly10Arb, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 2 }), fc.nat(), wideInteger, (w, sets, pick, n) => {
+      const b = Buffer.from(encodeMessage(w));
+      // Bytes overwritten inside the action list (types, lengths, ports), the length kept.
+      const actionsAt = w.type === 'flow_mod' ? 72 : 16 + b.readUInt16BE(14) > b.length ? 16 : b.length - b.readUInt16BE(14);
+      for (const [at, v] of sets) if (b.length > actionsAt) b[actionsAt + (at % (b.length - actionsAt))] = v;
+      const m = checkRead(b);
+      if (!m) return;
+      read++;
+      checkWriteContract(m);
+      // One output's port or max length out of range (wider than 1.0's 16 bits, negative, fractional).
+      const acts =
+        m.type === 'flow_mod'
+          ? (m.instructions[0] as { actions: Action[] } | undefined)?.actions
+          : m.type === 'packet_out'
+            ? m.actions
+            : undefined;
+      if (!acts || acts.length === 0) return;
+      const i = pick % acts.length;
+      const a = acts[i]!;
+      if (a.type !== 'output') return;
+      const wide = [...acts];
+      wide[i] = pick % 3 === 0 ? { ...a, maxLen: n } : pick % 3 === 1 ? { ...a, port: n } : { ...a, port: a.port + 0.5 };
+      checkWriteContract(
+        m.type === 'flow_mod'
+          ? { ...m, instructions: [{ type: pick % 2 ? 'apply_actions' : 'write_actions', actions: wide }] }
+          : ({ ...m, actions: wide } as OfMessage),
+      );
+    }),
     { numRuns: 2 * RUNS },
   );
   assert.ok(read > RUNS / 2, `only ${read} of ${2 * RUNS} outputs-only 1.0 messages were read`);
