@@ -243,8 +243,9 @@ export function setWriterPoison(byte: number | undefined): void {
 export class Writer {
   buf: Buffer;
   pos = 0;
-  constructor(size = 256) {
-    this.buf = Buffer.allocUnsafe(size);
+  /** `buf`: the bytes to write into (`size` of them), else fresh ones. */
+  constructor(size = 256, buf?: Buffer) {
+    this.buf = buf ?? Buffer.allocUnsafe(size);
     if (poison !== undefined) this.buf.fill(poison);
   }
   u8(v: number): void {

@@ -300,7 +300,7 @@ export class OfChannel {
     this.outQueue = [];
     this.outBytes = 0;
     if (this.closed || this.socket.destroyed) return;
-    this.socket.write(q.length === 1 ? q[0]! : Buffer.concat(q));
+    this.socket.write(q.length === 1 ? q[0]! : joined(q));
     if (!this.congested && this.socket.writableLength > HIGH_WATER_BYTES) this.checkCongestion();
   };
 
@@ -320,4 +320,19 @@ export class OfChannel {
     this.handshakeTimer = this.idleTimer = this.echoTimer = null;
     this.onClose(why);
   }
+}
+
+/**
+ * The round's writes as one buffer: a view of their bytes when they lie end to end in one memory
+ * block (hot messages are written that way, hot-messages.ts `outBytes`), else a copy.
+ */
+function joined(q: readonly Buffer[]): Buffer {
+  const first = q[0]!;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < q.length; i++) {
+    const b = q[i]!;
+    if (b.buffer !== first.buffer || b.byteOffset !== end) return Buffer.concat(q);
+    end += b.length;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
 }

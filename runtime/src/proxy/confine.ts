@@ -152,7 +152,11 @@ function leaves(req: Requirement, slice: string): string {
  * the in-port (IN_PORT, CONTROLLER) or to an edge port whose write flowspace holds the very
  * alternative the rule was built from. FLOOD/ALL and everything else take the general path.
  */
-function staysAsIs(ctx: SliceContext, actions: readonly Action[], e: { inPort: number; tagged: boolean; source?: FlowMatch }): boolean {
+export function staysAsIs(
+  ctx: SliceContext,
+  actions: readonly Action[],
+  e: { inPort: number; tagged: boolean; source?: FlowMatch },
+): boolean {
   if (e.source === undefined || e.tagged) return false;
   for (const a of actions) {
     if (a.type === 'set_field') return false;

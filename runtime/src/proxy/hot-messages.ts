@@ -21,7 +21,7 @@ import {
 import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { FIELD_INDEX, fullMask, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
+import { FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
 import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 
@@ -130,12 +130,20 @@ function oxmAt(b: Buffer, p: number, end: number, refuseAs: ErrorKind | null): F
 }
 
 /**
- * An ofp_match (OXM) at `off`; `end` bounds it with its padding.
- * `key`: the match's canonical key (see matchKey) when the TLVs already are in canonical form.
+ * What readMatch found besides the match: the offset after it (padding included), and where its
+ * canonical key (matchKey's bytes) starts in the frame when the TLVs already are in canonical form
+ * (-1: they are not). `matchKeyable`: they are but for their order (no whole-field mask, nothing
+ * refused), and the TLVs' field order, offsets and lengths are in TLV_*[0, tlvCount) (-1: too many).
  */
-/** What readMatch found besides the match: the offset after it (padding included) and its canonical key, if any. */
 let matchNext = 0;
-let matchKeyRead: string | undefined;
+let matchKeyRead = -1;
+let matchKeyable = false;
+const MAX_TLVS = 64;
+const TLV_ORDER = new Int32Array(MAX_TLVS);
+const TLV_AT = new Int32Array(MAX_TLVS);
+const TLV_LEN = new Int32Array(MAX_TLVS);
+let tlvCount = 0;
+/** An ofp_match (OXM) at `off`; `end` bounds it with its padding. */
 function readMatch(b: Buffer, off: number, end: number): FlowMatch {
   if (off + 4 > end) bad();
   const len = b.readUInt16BE(off + 2);
@@ -145,7 +153,9 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
   if (next > end) bad();
   const match: FlowMatch = {};
   let canonical = true;
+  let ordered = true;
   let last = -1;
+  let n = 0;
   let p = off + 4;
   while (p < mEnd) {
     // The common case inline (a basic field the proxy slices, of its size); anything else by oxmAt.
@@ -171,14 +181,62 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
       } else {
         match[info.name] = { value };
       }
-      if (info.order <= last) canonical = false;
+      if (info.order <= last) ordered = false;
       last = info.order;
+      if (n < MAX_TLVS) {
+        TLV_ORDER[n] = info.order;
+        TLV_AT[n] = p;
+        TLV_LEN[n] = 4 + len;
+      }
+      n++;
     }
     p += 4 + len;
   }
   matchNext = next;
-  matchKeyRead = canonical && refusal === null ? b.toString('latin1', off + 4, mEnd) : undefined;
+  matchKeyable = canonical && refusal === null;
+  matchKeyRead = matchKeyable && ordered ? off + 4 : -1;
+  tlvCount = n <= MAX_TLVS ? n : -1;
   return match;
+}
+
+/**
+ * The TLVs readMatch just read from `b` (matchKeyable, out of order) written in field order into
+ * `into` from 0: the match's canonical key (matchKey's bytes). Its length, or -1 when a field came
+ * twice (the match keeps the last: its key is written from the match) or they do not fit.
+ */
+function sortTlvsInto(b: Buffer, into: Buffer): number {
+  const n = tlvCount;
+  if (n < 0) return -1;
+  // Insertion sort of the TLV indexes by field order (a handful; no allocation).
+  const idx = SORTED;
+  for (let i = 0; i < n; i++) {
+    let j = i - 1;
+    while (j >= 0 && TLV_ORDER[idx[j]!]! > TLV_ORDER[i]!) {
+      idx[j + 1] = idx[j]!;
+      j--;
+    }
+    idx[j + 1] = i;
+  }
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k]!;
+    if (k > 0 && TLV_ORDER[idx[k - 1]!] === TLV_ORDER[i]) return -1;
+    const len = TLV_LEN[i]!;
+    if (at + len > into.length) return -1;
+    copySmall(b, TLV_AT[i]!, into, at, len);
+    at += len;
+  }
+  return at;
+}
+const SORTED = new Int32Array(MAX_TLVS);
+
+/** `len` bytes from src[from] to dst[at]: a loop for the few bytes of a TLV or a match (Buffer.copy's native call costs more). */
+function copySmall(src: Buffer, from: number, dst: Buffer, at: number, len: number): void {
+  if (len > 128) {
+    src.copy(dst, at, from, from + len);
+    return;
+  }
+  for (let i = 0; i < len; i++) dst[at + i] = src[from + i]!;
 }
 
 /**
@@ -272,10 +330,46 @@ function whole(b: Buffer, min: number): void {
   if (b.length < min || b.readUInt16BE(2) !== b.length) bad();
 }
 
+/**
+ * The match of the last 1.3 flow-mod read whose TLVs were canonical but perhaps for their order
+ * (Open vSwitch writes eth_src before eth_dst, for one), and its canonical key bytes: in the frame
+ * when in order, else sorted into KEY13. The flow table's key of that match (frame-key.ts), and
+ * what writeFlowMod copies when it writes that very match object (a rewritten rule that is its
+ * tenant's own match, matches being never mutated once built): writeMatch would write the same
+ * bytes. Frames are views of fresh read buffers; KEY13 is rewritten by the next flow-mod read.
+ */
+let canonicalRead: FlowMatch | null = null;
+let canonicalBuf: Buffer = Buffer.alloc(0);
+let canonicalAt = 0;
+let canonicalLen = 0;
+const KEY13 = Buffer.alloc(4096);
+
+/** The match the canonical key bytes below belong to (object identity), or null. */
+export const readKeyMatch = (): FlowMatch | null => canonicalRead;
+/** The canonical key of readKeyMatch(): its bytes are readKeyBuffer()[readKeyAt(), readKeyAt() + readKeyLength()). */
+export const readKeyBuffer = (): Buffer => canonicalBuf;
+export const readKeyAt = (): number => canonicalAt;
+export const readKeyLength = (): number => canonicalLen;
+
 function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 48);
   const match = readMatch(b, 48, b.length);
-  const matchKey = matchKeyRead;
+  const matchKeyAt = matchKeyRead >= 0 ? matchKeyRead : undefined;
+  canonicalRead = null;
+  if (matchKeyAt !== undefined) {
+    canonicalRead = match;
+    canonicalBuf = b;
+    canonicalAt = matchKeyAt;
+    canonicalLen = b.readUInt16BE(50) - 4;
+  } else if (matchKeyable) {
+    const n = sortTlvsInto(b, KEY13);
+    if (n >= 0) {
+      canonicalRead = match;
+      canonicalBuf = KEY13;
+      canonicalAt = 0;
+      canonicalLen = n;
+    }
+  }
   const instructions = readInstructions(b, matchNext, b.length);
   return {
     version: OFP13,
@@ -294,7 +388,7 @@ function readFlowMod13(b: Buffer): MessageOf<'flow_mod'> {
     flags: b.readUInt16BE(44),
     match,
     instructions,
-    matchKey,
+    matchKeyAt,
   };
 }
 
@@ -316,8 +410,10 @@ function readPacketOut13(b: Buffer): MessageOf<'packet_out'> {
 
 function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
   whole(b, 24);
-  const match = readMatch(b, 24, b.length);
-  const next = matchNext;
+  // The usual packet-in match, in_port alone (one 8-byte TLV): the shared match of that port.
+  const inPortOnly = b.length >= 40 && b.readUInt16BE(24) === 1 && b.readUInt16BE(26) === 12 && b.readUInt32BE(28) === 0x80000004;
+  const match = inPortOnly ? inPortMatch(b.readUInt32BE(32)) : readMatch(b, 24, b.length);
+  const next = inPortOnly ? 40 : matchNext;
   if (next + 2 > b.length) bad();
   return {
     version: OFP13,
@@ -335,10 +431,24 @@ function readPacketIn13(b: Buffer): MessageOf<'packet_in'> {
 
 // OpenFlow 1.0: the codec's match and action readers over the frame, the 1.0 mapping of translate.ts.
 
+/**
+ * The 1.0 actions in [off, end): a list of outputs only (a learning controller's) read here, each
+ * as actionsFrom10 makes it; any other list through the codec's reader and actionsFrom10.
+ */
+function readActions10At(b: Buffer, off: number, end: number): Action[] {
+  const out: Action[] = [];
+  for (let p = off; p < end; p += 8) {
+    if (p + 8 > end || b[p] !== 0 || b[p + 1] !== 0 || b[p + 2] !== 0 || b[p + 3] !== 8)
+      return actionsFrom10(readActions10(new Reader(b, off, end)));
+    out.push({ type: 'output', port: port10to13(b.readUInt16BE(p + 4)), maxLen: b.readUInt16BE(p + 6) });
+  }
+  return out;
+}
+
 function readFlowMod10(b: Buffer): MessageOf<'flow_mod'> {
   whole(b, 8 + MATCH10_LEN + 24);
   const match = readMatch10At(b, 8);
-  const actions = actionsFrom10(readActions10(new Reader(b, 8 + MATCH10_LEN + 24, b.length)));
+  const actions = readActions10At(b, 8 + MATCH10_LEN + 24, b.length);
   return {
     version: OFP10,
     xid: b.readUInt32BE(4),
@@ -363,7 +473,7 @@ function readPacketOut10(b: Buffer): MessageOf<'packet_out'> {
   whole(b, 16);
   const actionsEnd = 16 + b.readUInt16BE(14);
   if (actionsEnd > b.length) bad();
-  const actions = actionsFrom10(readActions10(new Reader(b, 16, actionsEnd)));
+  const actions = readActions10At(b, 16, actionsEnd);
   return {
     version: OFP10,
     xid: b.readUInt32BE(4),
@@ -386,7 +496,7 @@ function readPacketIn10(b: Buffer): MessageOf<'packet_in'> {
     reason: b[16]!,
     tableId: 0,
     cookie: 0n,
-    match: { in_port: { value: smallBig(port10to13(b.readUInt16BE(14))) } },
+    match: inPortMatch(port10to13(b.readUInt16BE(14))),
     data: b.subarray(18),
   };
 }
@@ -688,9 +798,31 @@ function writeInstructions(b: Buffer, off: number, list: readonly Instruction[])
   return p;
 }
 
+/**
+ * Where written messages go: 64 KB chunks filled one message after another with no gap, so the
+ * messages a channel queues in one round usually lie end to end in one chunk and go out as one
+ * view of it (channel.ts `flush`) instead of being copied together. A chunk is never written twice:
+ * a full one is left to the messages in it (freed with the last of them).
+ */
+const CHUNK = 64 * 1024;
+let chunk = Buffer.allocUnsafeSlow(CHUNK);
+let chunkAt = 0;
+
+/** `len` fresh (unzeroed) bytes for one message: the writer sets every one. */
+export function outBytes(len: number): Buffer {
+  if (len > CHUNK / 8) return Buffer.allocUnsafe(len);
+  if (chunkAt + len > CHUNK) {
+    chunk = Buffer.allocUnsafeSlow(CHUNK);
+    chunkAt = 0;
+  }
+  const b = chunk.subarray(chunkAt, chunkAt + len);
+  chunkAt += len;
+  return b;
+}
+
 function header(len: number, type: number, xid: number): Buffer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
-  const b = Buffer.allocUnsafe(len);
+  const b = outBytes(len);
   b[0] = OFP13;
   b[1] = type;
   writeU16(b, 2, len);
@@ -699,7 +831,8 @@ function header(len: number, type: number, xid: number): Buffer {
 }
 
 function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
-  const mp = planMatch(m.match);
+  const copied = m.match === canonicalRead;
+  const mp = copied ? 4 + canonicalLen : planMatch(m.match);
   let instrLen = 0;
   for (const i of m.instructions) instrLen += instructionLength(i);
   const b = header(48 + padded(mp) + instrLen, OFPT_FLOW_MOD, m.xid);
@@ -715,8 +848,18 @@ function writeFlowMod(m: MessageOf<'flow_mod'>): Buffer {
   u32(b, 40, m.outGroup);
   u16(b, 44, m.flags);
   writeU16(b, 46, 0);
-  writeInstructions(b, writeMatch(b, 48, m.match, mp), m.instructions);
+  writeInstructions(b, copied ? copyCanonicalMatch(b, 48, mp) : writeMatch(b, 48, m.match, mp), m.instructions);
   return b;
+}
+
+/** The canonical match read last (see canonicalRead; `len`: its ofp_match length) at `off`, zero-padded; the offset after its padding. */
+function copyCanonicalMatch(b: Buffer, off: number, len: number): number {
+  writeU16(b, off, 1);
+  writeU16(b, off + 2, len);
+  copySmall(canonicalBuf, canonicalAt, b, off + 4, len - 4);
+  const end = off + padded(len);
+  zero(b, off + len, end);
+  return end;
 }
 
 function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
@@ -780,6 +923,13 @@ export function writeMatchKey(m: FlowMatch, into: Buffer, at: number): number {
 }
 
 /**
+ * The length of the canonical key a reader found at `at` in `frame` (a flow-mod's `matchKeyAt`): its
+ * bytes are frame[at, at + length), matchKey(match) as latin1 (the match's OXM header before them
+ * gives the length).
+ */
+export const frameKeyLength = (frame: Buffer, at: number): number => frame.readUInt16BE(at - 2) - 4;
+
+/**
  * The match a binary matchKey was made from (the flow table keeps keys, not match objects);
  * null for the text form (values that did not fit their field).
  */
@@ -795,9 +945,11 @@ export function matchOfKey(key: string): FlowMatch | null {
 
 // OpenFlow 1.0: the 1.0 mapping of translate.ts, written with the codec's match and action writers.
 
+const EMPTY_10: ReturnType<typeof actionsTo10> = [];
+
 function writer10(len: number, type: number, xid: number): Writer {
   if (len > MAX_LEN) cannot(`message too long: ${len} bytes`);
-  const w = new Writer(len);
+  const w = new Writer(len, outBytes(len));
   w.u8(OFP10);
   w.u8(type);
   w.u16(len);
@@ -805,9 +957,35 @@ function writer10(len: number, type: number, xid: number): Writer {
   return w;
 }
 
+/** The actions of a list of outputs only (a learning switch's rules), else null: written by writeOutputs10. */
+function outputsOnly(list: readonly Action[]): readonly Action[] | null {
+  for (let i = 0; i < list.length; i++) if (list[i]!.type !== 'output') return null;
+  return list;
+}
+
+/** The outputs-only list of one apply or write instruction (see outputsOnly), else null. */
+function outputsOnlyOf(ins: readonly Instruction[]): readonly Action[] | null {
+  if (ins.length !== 1) return null;
+  const i = ins[0]!;
+  return i.type === 'apply_actions' || i.type === 'write_actions' ? outputsOnly(i.actions) : null;
+}
+
+/** Outputs as 1.0 actions (8 bytes each) at w.pos, as actionsTo10 + writeActions10 write them (same checks). */
+function writeOutputs10(w: Writer, list: readonly Action[]): void {
+  for (const a of list) {
+    if (a.type !== 'output') return cannot(`not an output: ${a.type}`);
+    w.u16(0);
+    w.u16(8);
+    w.u16(port13to10(a.port));
+    w.u16(Math.min(a.maxLen, 0xffff));
+  }
+}
+
 function writeFlowMod10(m: MessageOf<'flow_mod'>): Buffer {
-  const actions = instructionsTo10(m.instructions);
-  const w = writer10(8 + MATCH10_LEN + 24 + actions10Length(actions), OFPT10_FLOW_MOD, m.xid);
+  const outputs = outputsOnlyOf(m.instructions);
+  const actions = outputs ? EMPTY_10 : instructionsTo10(m.instructions);
+  const actionsLen = outputs ? 8 * outputs.length : actions10Length(actions);
+  const w = writer10(8 + MATCH10_LEN + 24 + actionsLen, OFPT10_FLOW_MOD, m.xid);
   writeMatch10At(w.buf, w.pos, m.match);
   w.pos += MATCH10_LEN;
   w.u64(m.cookie);
@@ -818,18 +996,21 @@ function writeFlowMod10(m: MessageOf<'flow_mod'>): Buffer {
   w.u32(m.bufferId);
   w.u16(port13to10(m.outPort));
   w.u16(m.flags & 0x7);
-  writeActions10(w, actions);
+  if (outputs) writeOutputs10(w, outputs);
+  else writeActions10(w, actions);
   return w.buf;
 }
 
 function writePacketOut10(m: MessageOf<'packet_out'>): Buffer {
-  const actions = actionsTo10(m.actions);
-  const actionsLen = actions10Length(actions);
+  const outputs = outputsOnly(m.actions);
+  const actions = outputs ? EMPTY_10 : actionsTo10(m.actions);
+  const actionsLen = outputs ? 8 * outputs.length : actions10Length(actions);
   const w = writer10(16 + actionsLen + m.data.length, OFPT10_PACKET_OUT, m.xid);
   w.u32(m.bufferId);
   w.u16(port13to10(m.inPort));
   w.u16(actionsLen);
-  writeActions10(w, actions);
+  if (outputs) writeOutputs10(w, outputs);
+  else writeActions10(w, actions);
   w.bytes(m.data);
   return w.buf;
 }

@@ -24,7 +24,11 @@ const NARROW: Partial<Record<FieldName, number>> = {
 };
 const FULL = new Map<FieldName, bigint>(FIELD_ORDER.map((n) => [n, (1n << BigInt(NARROW[n] ?? oxmFieldSize(n) * 8)) - 1n]));
 
-const SMALL: bigint[] = [];
+/**
+ * smallBig's shared bigints, made on first use. Dense from the start (a hole-filled array of 65 536
+ * slots): filled out of order from empty, an array turns into a slow dictionary of elements.
+ */
+const SMALL: Array<bigint | undefined> = new Array<bigint | undefined>(0x10000).fill(undefined);
 /**
  * The bigint of an integer, shared for small non-negative ones (one allocation per distinct value
  * below 65 536: ports, ethertypes, protocol numbers): the hot path reads them from every message.
@@ -32,6 +36,16 @@ const SMALL: bigint[] = [];
 export function smallBig(n: number): bigint {
   if (n >= 0 && n < 0x10000 && Number.isInteger(n)) return (SMALL[n] ??= BigInt(n));
   return BigInt(n);
+}
+
+const IN_PORT: Array<FlowMatch | undefined> = [];
+/**
+ * The match `in_port = p`, one shared object per port number below 65 536 (packet-ins carry it, and
+ * flow-mod expansion intersects with it, once per message): never mutate it (no match is, once built).
+ */
+export function inPortMatch(p: number): FlowMatch {
+  if (p >= 0 && p < 0x10000 && Number.isInteger(p)) return (IN_PORT[p] ??= { in_port: { value: smallBig(p) } });
+  return { in_port: { value: BigInt(p) } };
 }
 
 export function fullMask(name: FieldName): bigint {
@@ -89,6 +103,26 @@ export function intersectMatches(a: FlowMatch, b: FlowMatch): FlowMatch | null {
   return out;
 }
 
+/**
+ * Whether two matches have no packet in common: exactly when intersectMatches(a, b) is null, without
+ * building the intersection. Visits only `b`'s fields (give the smaller match as `b`).
+ */
+export function matchesDisjoint(a: FlowMatch, b: FlowMatch): boolean {
+  for (const k in b) {
+    const name = k as FieldName;
+    const y = b[name],
+      x = a[name];
+    if (!x || !y) continue;
+    if (x.mask === undefined && y.mask === undefined) {
+      if (x.value !== y.value) return true;
+      continue;
+    }
+    const common = maskOf(name, x) & maskOf(name, y);
+    if ((x.value & common) !== (y.value & common)) return true;
+  }
+  return false;
+}
+
 /** True when every packet matching `inner` also matches `outer`. */
 export function matchSubsumes(outer: FlowMatch, inner: FlowMatch): boolean {
   // Only the outer match's fields (usually a few) are visited; order does not matter.
@@ -98,6 +132,8 @@ export function matchSubsumes(outer: FlowMatch, inner: FlowMatch): boolean {
     if (!o) continue;
     const i = inner[name];
     if (!i) return false;
+    // Both exact and equal (the usual case): no bigint arithmetic.
+    if (o.mask === undefined && i.mask === undefined && o.value === i.value) continue;
     const mo = maskOf(name, o),
       mi = maskOf(name, i);
     if ((mo & mi) !== mo) return false;

@@ -16,33 +16,135 @@ export const MATCH10_BYTES = 40;
 
 const PREFIX: bigint[] = Array.from({ length: 33 }, (_, len) => (len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(32 - len)));
 
-/** The 1.0 match at `o` (40 bytes, the caller checked the length) as a FlowMatch in OXM field order. */
+/**
+ * The canonical key (hot-messages.ts matchKey's bytes: the OXM fields in field order, no padding)
+ * of the match readMatch10At read last, written as it read the fields: KEY10[0, key10Length()),
+ * for the match object key10Match() (the flow table keys a tenant's 1.0 rule by it, frame-key.ts).
+ */
+export const KEY10 = Buffer.alloc(256);
+let keyLen = 0;
+let keyMatch: FlowMatch | null = null;
+export const key10Match = (): FlowMatch | null => keyMatch;
+export const key10Length = (): number => keyLen;
+
+/** OXM field numbers (and so the key's order) of the fields a 1.0 match has. */
+const OXM = {
+  in_port: 0,
+  eth_dst: 3,
+  eth_src: 4,
+  eth_type: 5,
+  vlan_vid: 6,
+  vlan_pcp: 7,
+  ip_dscp: 8,
+  ip_proto: 10,
+  ipv4_src: 11,
+  ipv4_dst: 12,
+  tcp_src: 13,
+  tcp_dst: 14,
+  udp_src: 15,
+  udp_dst: 16,
+  icmpv4_type: 19,
+  icmpv4_code: 20,
+  arp_op: 21,
+  arp_spa: 22,
+  arp_tpa: 23,
+} as const;
+
+/** Appends one unmasked OXM field of `size` bytes (value `v`, a number) to the key. */
+function keyField(field: number, size: 1 | 2 | 4, v: number): void {
+  const k = KEY10;
+  let p = keyLen;
+  k[p] = 0x80;
+  k[p + 1] = 0;
+  k[p + 2] = field << 1;
+  k[p + 3] = size;
+  p += 4;
+  if (size === 4) {
+    k[p++] = v >>> 24;
+    k[p++] = (v >>> 16) & 0xff;
+  }
+  if (size >= 2) k[p++] = (v >>> 8) & 0xff;
+  k[p++] = v & 0xff;
+  keyLen = p;
+}
+
+/** Appends a masked 32-bit OXM field (its value, then its mask). */
+function keyMasked32(field: number, v: number, mask: number): void {
+  const k = KEY10;
+  const p = keyLen;
+  k[p] = 0x80;
+  k[p + 1] = 0;
+  k[p + 2] = (field << 1) | 1;
+  k[p + 3] = 8;
+  k.writeUInt32BE(v, p + 4);
+  k.writeUInt32BE(mask, p + 8);
+  keyLen = p + 12;
+}
+
+/** Appends a MAC field, its 6 bytes copied from the frame at `at`. */
+function keyMac(field: number, b: Buffer, at: number): void {
+  const k = KEY10;
+  const p = keyLen;
+  k[p] = 0x80;
+  k[p + 1] = 0;
+  k[p + 2] = field << 1;
+  k[p + 3] = 6;
+  for (let i = 0; i < 6; i++) k[p + 4 + i] = b[at + i]!;
+  keyLen = p + 10;
+}
+
+/** The 1.0 match at `o` (40 bytes, the caller checked the length) as a FlowMatch in OXM field order (and its key, see KEY10). */
 export function readMatch10At(b: Buffer, o: number): FlowMatch {
   const wc = b.readUInt32BE(o);
   const m: FlowMatch = {};
-  if (!(wc & W.IN_PORT)) m.in_port = { value: smallBig(port10to13(b.readUInt16BE(o + 4))) };
-  if (!(wc & W.DL_DST)) m.eth_dst = { value: BigInt(b.readUIntBE(o + 12, 6)) };
-  if (!(wc & W.DL_SRC)) m.eth_src = { value: BigInt(b.readUIntBE(o + 6, 6)) };
+  keyLen = 0;
+  if (!(wc & W.IN_PORT)) {
+    const port = port10to13(b.readUInt16BE(o + 4));
+    m.in_port = { value: smallBig(port) };
+    keyField(OXM.in_port, 4, port);
+  }
+  if (!(wc & W.DL_DST)) {
+    m.eth_dst = { value: BigInt(b.readUIntBE(o + 12, 6)) };
+    keyMac(OXM.eth_dst, b, o + 12);
+  }
+  if (!(wc & W.DL_SRC)) {
+    m.eth_src = { value: BigInt(b.readUIntBE(o + 6, 6)) };
+    keyMac(OXM.eth_src, b, o + 6);
+  }
   const dlType = wc & W.DL_TYPE ? -1 : b.readUInt16BE(o + 22);
-  if (dlType >= 0) m.eth_type = { value: smallBig(dlType) };
+  if (dlType >= 0) {
+    m.eth_type = { value: smallBig(dlType) };
+    keyField(OXM.eth_type, 2, dlType);
+  }
   let noVlan = false;
   if (!(wc & W.DL_VLAN)) {
     const dlVlan = b.readUInt16BE(o + 18);
     noVlan = dlVlan === 0xffff;
-    m.vlan_vid = { value: smallBig(noVlan ? 0 : (dlVlan & 0xfff) | OFPVID_PRESENT) };
+    const vid = noVlan ? 0 : (dlVlan & 0xfff) | OFPVID_PRESENT;
+    m.vlan_vid = { value: smallBig(vid) };
+    keyField(OXM.vlan_vid, 2, vid);
   }
   // No pcp under "no VLAN" (matchFrom10 drops it).
-  if (!(wc & W.DL_VLAN_PCP) && !noVlan) m.vlan_pcp = { value: smallBig(b[o + 20]! & 7) };
+  if (!(wc & W.DL_VLAN_PCP) && !noVlan) {
+    m.vlan_pcp = { value: smallBig(b[o + 20]! & 7) };
+    keyField(OXM.vlan_pcp, 1, b[o + 20]! & 7);
+  }
   const isArp = dlType === 0x0806;
   const isIp = dlType === 0x0800;
   // Only fields whose prerequisites hold are kept (exact 1.0 matches carry zeros elsewhere).
-  if (!(wc & W.NW_TOS) && isIp) m.ip_dscp = { value: smallBig(b[o + 24]! >> 2) };
+  if (!(wc & W.NW_TOS) && isIp) {
+    m.ip_dscp = { value: smallBig(b[o + 24]! >> 2) };
+    keyField(OXM.ip_dscp, 1, b[o + 24]! >> 2);
+  }
   const proto = wc & W.NW_PROTO ? -1 : b[o + 25]!;
-  if (proto >= 0 && isIp) m.ip_proto = { value: smallBig(proto) };
+  if (proto >= 0 && isIp) {
+    m.ip_proto = { value: smallBig(proto) };
+    keyField(OXM.ip_proto, 1, proto);
+  }
   if (isIp) {
-    const src = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT);
+    const src = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.ipv4_src);
     if (src) m.ipv4_src = src;
-    const dst = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT);
+    const dst = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT, OXM.ipv4_dst);
     if (dst) m.ipv4_dst = dst;
     if (proto === 6 || proto === 17 || proto === 1) {
       const tcp = proto === 6;
@@ -52,31 +154,46 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
         if (tcp) m.tcp_src = { value: smallBig(v) };
         else if (udp) m.udp_src = { value: smallBig(v) };
         else m.icmpv4_type = { value: smallBig(v & 0xff) };
+        if (tcp || udp) keyField(tcp ? OXM.tcp_src : OXM.udp_src, 2, v);
+        else keyField(OXM.icmpv4_type, 1, v & 0xff);
       }
       if (!(wc & W.TP_DST)) {
         const v = b.readUInt16BE(o + 38);
         if (tcp) m.tcp_dst = { value: smallBig(v) };
         else if (udp) m.udp_dst = { value: smallBig(v) };
         else m.icmpv4_code = { value: smallBig(v & 0xff) };
+        if (tcp || udp) keyField(tcp ? OXM.tcp_dst : OXM.udp_dst, 2, v);
+        else keyField(OXM.icmpv4_code, 1, v & 0xff);
       }
     }
   }
   if (isArp) {
-    if (proto >= 0) m.arp_op = { value: smallBig(proto) };
-    const spa = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT);
+    if (proto >= 0) {
+      m.arp_op = { value: smallBig(proto) };
+      keyField(OXM.arp_op, 2, proto);
+    }
+    const spa = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.arp_spa);
     if (spa) m.arp_spa = spa;
-    const tpa = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT);
+    const tpa = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT, OXM.arp_tpa);
     if (tpa) m.arp_tpa = tpa;
   }
+  keyMatch = m;
   return m;
 }
 
-function nw(addr: number, wc: number, shift: number): FieldValue | null {
+/** An IPv4 field of the 1.0 match (its wildcard bits at `shift` in `wc`), also appended to the key as OXM field `field`. */
+function nw(addr: number, wc: number, shift: number, field: number): FieldValue | null {
   const n = Math.min(32, (wc >> shift) & 0x3f);
   if (n >= 32) return null;
+  // Exact: the address as it is (no masking, one bigint).
+  if (n === 0) {
+    keyField(field, 4, addr);
+    return { value: BigInt(addr) };
+  }
+  const maskBits = (0xffffffff << n) >>> 0;
+  keyMasked32(field, (addr & maskBits) >>> 0, maskBits);
   const mask = PREFIX[32 - n]!;
-  const value = BigInt(addr) & mask;
-  return n === 0 ? { value } : { value, mask };
+  return { value: BigInt(addr) & mask, mask };
 }
 
 // ---- writing -------------------------------------------------------------------------------
@@ -101,15 +218,20 @@ function u32(b: Buffer, o: number, v: number): void {
   b[o + 3] = v & 0xff;
 }
 
-/** The field's value when it is constrained exactly (a whole-field mask counts as none); RangeError when masked. */
-function exact(m: FlowMatch, name: FieldName): FieldValue | undefined {
-  const f = m[name];
+/**
+ * The field's value (`f`, the match's field `name`, read by name: no keyed lookup) when it is
+ * constrained exactly (a whole-field mask counts as none); RangeError when masked.
+ */
+function exact(f: FieldValue | undefined, name: FieldName): FieldValue | undefined {
   if (f && f.mask !== undefined && f.mask !== fullMask(name)) throw new RangeError(`OpenFlow 1.0 cannot mask ${name}`);
   return f;
 }
 
+const MAX_MAC = 0xffffffffffffn;
+const MAX_IPV4 = 0xffffffffn;
+
 function mac(b: Buffer, o: number, v: bigint): void {
-  if (v < 0n || v >> 48n) throw new RangeError(`${v} is not a MAC address (48 bits)`);
+  if (v < 0n || v > MAX_MAC) throw new RangeError(`${v} is not a MAC address (48 bits)`);
   b.writeUIntBE(Number(v), o, 6);
 }
 
@@ -119,7 +241,7 @@ function prefixLen(mask: bigint): number {
 }
 
 function ipv4(v: bigint): number {
-  if (v < 0n || v >> 32n) throw new RangeError(`${v} is not a IPv4 address (32 bits)`);
+  if (v < 0n || v > MAX_IPV4) throw new RangeError(`${v} is not a IPv4 address (32 bits)`);
   return Number(v);
 }
 
@@ -140,15 +262,15 @@ export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
   b.fill(0, o, o + MATCH10_BYTES);
   let wc: number = W.ALL;
   let f: FieldValue | undefined;
-  if ((f = exact(m, 'in_port'))) {
+  if ((f = exact(m.in_port, 'in_port'))) {
     wc &= ~W.IN_PORT;
     u16(b, o + 4, port13to10(Number(f.value)));
   }
-  if ((f = exact(m, 'eth_src'))) {
+  if ((f = exact(m.eth_src, 'eth_src'))) {
     wc &= ~W.DL_SRC;
     mac(b, o + 6, f.value);
   }
-  if ((f = exact(m, 'eth_dst'))) {
+  if ((f = exact(m.eth_dst, 'eth_dst'))) {
     wc &= ~W.DL_DST;
     mac(b, o + 12, f.value);
   }
@@ -157,19 +279,19 @@ export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
     const v = Number(f.value);
     u16(b, o + 18, v & OFPVID_PRESENT ? v & 0xfff : 0xffff);
   }
-  if ((f = exact(m, 'vlan_pcp'))) {
+  if ((f = exact(m.vlan_pcp, 'vlan_pcp'))) {
     wc &= ~W.DL_VLAN_PCP;
     u8(b, o + 20, Number(f.value));
   }
-  if ((f = exact(m, 'eth_type'))) {
+  if ((f = exact(m.eth_type, 'eth_type'))) {
     wc &= ~W.DL_TYPE;
     u16(b, o + 22, Number(f.value));
   }
-  if ((f = exact(m, 'ip_dscp'))) {
+  if ((f = exact(m.ip_dscp, 'ip_dscp'))) {
     wc &= ~W.NW_TOS;
     u8(b, o + 24, Number(f.value) << 2);
   }
-  if ((f = exact(m, 'ip_proto') ?? exact(m, 'arp_op'))) {
+  if ((f = exact(m.ip_proto, 'ip_proto') ?? exact(m.arp_op, 'arp_op'))) {
     wc &= ~W.NW_PROTO;
     u8(b, o + 25, Number(f.value));
   }
@@ -177,11 +299,11 @@ export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
   wc = nwField(b, o + 28, m.arp_spa, wc, W.NW_SRC_SHIFT);
   wc = nwField(b, o + 32, m.ipv4_dst, wc, W.NW_DST_SHIFT);
   wc = nwField(b, o + 32, m.arp_tpa, wc, W.NW_DST_SHIFT);
-  if ((f = exact(m, 'tcp_src') ?? exact(m, 'udp_src') ?? exact(m, 'icmpv4_type'))) {
+  if ((f = exact(m.tcp_src, 'tcp_src') ?? exact(m.udp_src, 'udp_src') ?? exact(m.icmpv4_type, 'icmpv4_type'))) {
     wc &= ~W.TP_SRC;
     u16(b, o + 36, Number(f.value));
   }
-  if ((f = exact(m, 'tcp_dst') ?? exact(m, 'udp_dst') ?? exact(m, 'icmpv4_code'))) {
+  if ((f = exact(m.tcp_dst, 'tcp_dst') ?? exact(m.udp_dst, 'udp_dst') ?? exact(m.icmpv4_code, 'icmpv4_code'))) {
     wc &= ~W.TP_DST;
     u16(b, o + 38, Number(f.value));
   }

@@ -207,8 +207,12 @@ export type OfMessage = Base &
       }
     | { type: 'port_status'; reason: number; port: Port }
     | { type: 'packet_out'; bufferId: number; inPort: number; actions: Action[]; data: Buffer }
-    /** `matchKey`: the match's canonical key (hot-messages.ts's matchKey) when a reader had it from the bytes for free. */
-    | ({ type: 'flow_mod'; matchKey?: string } & FlowMod)
+    /**
+     * `matchKeyAt`: where the match's canonical key (hot-messages.ts's matchKey, as bytes) starts in
+     * the frame the message was read from, when a reader had it there for free (its length:
+     * hot-messages.ts `frameKeyLength`).
+     */
+    | ({ type: 'flow_mod'; matchKeyAt?: number } & FlowMod)
     | { type: 'meter_mod'; command: number; flags: number; meterId: number; bands: MeterBand[] }
     | {
         type: 'multipart_request';

@@ -7,10 +7,10 @@
 // classified, tagged frames refused). Pure functions: no I/O, errors as values.
 import type { Action, ErrorKind, FieldName, FlowMatch, FlowMod, Instruction } from './messages.js';
 import { OFPFC as FC, OFPFF13, OFPG_ANY, OFP_NO_BUFFER, OFPP13 as OFPP, OFPVID_PRESENT } from '../openflow/constants.js';
-import { fullMask, intersectMatches, matchSubsumes, smallBig } from './match-algebra.js';
+import { fullMask, inPortMatch as inPortOnly, intersectMatches, matchesDisjoint, matchSubsumes } from './match-algebra.js';
 import { isLinkPort, isSlicePort, rulesAt, slicePorts, virtualPort, type SliceContext } from './rewrite-context.js';
 import { virtualOutput } from './virtual-ports.js';
-import { checkBuffered, checkFrame, narrowRule } from './confine.js';
+import { checkBuffered, checkFrame, narrowRule, staysAsIs } from './confine.js';
 import { matchKey } from './hot-messages.js';
 import { SLICE_COOKIE_MASK, sliceCookie } from '../dataplane/cookies.js';
 import { mapPriority } from '../dataplane/priorities.js';
@@ -107,8 +107,11 @@ export function checkActions(ctx: SliceContext, actions: Action[], allowTable: b
         break;
     }
   }
-  return { ok: true, value: null };
+  return ACTIONS_OK;
 }
+
+/** checkActions' answer when the actions may be sent (shared: nothing allocated per flow-mod). */
+const ACTIONS_OK: Rewrite<null> = { ok: true, value: null };
 
 /**
  * Rewrites an action list for a packet that enters the list tagged or untagged; `inPort` is
@@ -135,7 +138,7 @@ export function rewriteActions(
     if (a.port === OFPP.FLOOD || a.port === OFPP.ALL) {
       for (const p of slicePorts(ctx)) if (p !== inPort) emitOutput(ctx, out, st, p, a.maxLen, p, queueId, innerEthType);
     } else if (a.port === OFPP.IN_PORT) {
-      if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType);
+      if (inPort !== null) emitOutput(ctx, out, st, OFPP.IN_PORT, a.maxLen, inPort, queueId, innerEthType, a);
     } else if (a.port === OFPP.CONTROLLER || a.port === OFPP.TABLE) {
       // The packet goes back as it entered (with its whole stack): the proxy classifies it by tag on link ports.
       if (st.tagged !== enteredTagged || st.innerOnly) {
@@ -146,7 +149,7 @@ export function rewriteActions(
       st.tag = enteredTag;
       out.push(a);
     } else {
-      emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType);
+      emitOutput(ctx, out, st, a.port, a.maxLen, a.port, queueId, innerEthType, a);
     }
   }
   return out;
@@ -166,6 +169,8 @@ function emitOutput(
   physical: number,
   queueId: number | null,
   innerEthType: bigint | undefined,
+  /** The tenant's own output to `port` (actions are never mutated once built: written as it is). */
+  own?: Action,
 ): void {
   const wantTag = isLinkPort(ctx, physical);
   // A virtual port (managed core): its link's tag, then its group (or the path's port on 1.0).
@@ -190,7 +195,7 @@ function emitOutput(
     if (a) out.push(a);
     return;
   }
-  out.push({ type: 'output', port, maxLen });
+  out.push(own ?? { type: 'output', port, maxLen });
 }
 
 /** One physical rule produced for a tenant rule. */
@@ -231,21 +236,19 @@ export interface Expansion {
 export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write' | 'read' = 'write'): Rewrite<Expansion[]> {
   // VLAN-overlay tenants see untagged traffic: "no VLAN" (vlan_vid 0) is what they may match,
   // nothing else. MPLS-overlay tenants may match customer tags (their flowspace decides which).
-  let tenant = tenantIn;
   const mpls = ctx.view.overlay.type === 'mpls';
-  if (!mpls && tenant.vlan_vid && tenant.vlan_vid.value === 0n && tenant.vlan_vid.mask === undefined) {
-    // A copy without the VLAN fields (not `delete`: that leaves a slow dictionary-mode object).
-    const copy: FlowMatch = {};
-    for (const k in tenantIn) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as keyof FlowMatch] = tenantIn[k as keyof FlowMatch];
-    tenant = copy;
-  }
-  for (const f of OVERLAY_FIELD_LIST)
-    if (tenant[f] && !(mpls && (f === 'vlan_vid' || f === 'vlan_pcp')))
-      return fail('eperm_match', `match on ${f} is reserved for the overlay`);
+  const vv = tenantIn.vlan_vid;
+  const noVlan = !mpls && vv !== undefined && vv.value === 0n && vv.mask === undefined;
+  // The match the slice's flowspace is checked against: the tenant's without its VLAN fields under
+  // "no VLAN". That copy is made only where it is needed (undefined until then): the usual rule,
+  // inside one alternative at its own in-port, differs from it by an exact vlan_vid alone.
+  let tenant: FlowMatch | undefined = !noVlan ? tenantIn : tenantIn.vlan_pcp ? withoutVlan(tenantIn) : undefined;
+  const reserved = reservedField(tenantIn, mpls || noVlan);
+  if (reserved) return fail('eperm_match', `match on ${reserved} is reserved for the overlay`);
   let inPorts: number[];
-  if (tenant.in_port) {
-    if (tenant.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
-    const p = Number(tenant.in_port.value);
+  if (tenantIn.in_port) {
+    if (tenantIn.in_port.mask !== undefined) return fail('eperm_match', 'masked in_port');
+    const p = Number(tenantIn.in_port.value);
     if (!isSlicePort(ctx, p)) return fail('eperm_match', `in_port ${p} is outside the slice`);
     inPorts = [p];
   } else {
@@ -256,14 +259,16 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
   /** The tenant's rule with "no VLAN" for a VLAN-overlay slice's edge ports (made once, shared). */
   let ownNoVlan: FlowMatch | undefined;
   for (const p of inPorts) {
-    const inPortMatch: FlowMatch = { in_port: { value: smallBig(p) } };
+    const inPortMatch = inPortOnly(p);
     const vp = virtualPort(ctx, p);
     if (vp) {
       // A virtual port: its link's tag on each physical port toward the link's paths.
+      tenant ??= withoutVlan(tenantIn);
       for (const phys of vp.ingress) out.push(...taggedExpansions(ctx, tenant, p, phys, vp.tag));
       continue;
     }
     if (isLinkPort(ctx, p)) {
+      tenant ??= withoutVlan(tenantIn);
       if (!mpls) {
         const m = intersectMatches(intersectMatches(tenant, inPortMatch)!, tagMatch(ctx));
         if (m) out.push({ inPort: p, tagged: true, match: m });
@@ -289,19 +294,27 @@ export function expandMatch(ctx: SliceContext, tenantIn: FlowMatch, need: 'write
       continue;
     }
     // The usual rule (a learning controller's) names this in-port and lies inside one alternative.
-    const atOwnPort = tenant.in_port !== undefined && tenant.in_port.value === inPortMatch.in_port!.value && isNormalized(tenant);
+    // (Without the copy, `tenantIn` answers both: it differs from the copy by an exact vlan_vid alone.)
+    const own = tenant ?? tenantIn;
+    const atOwnPort = own.in_port !== undefined && own.in_port.value === inPortMatch.in_port!.value && isNormalized(own);
     for (const r of rulesAt(ctx.view, p)) {
       if (need === 'write' ? !r.write : !r.read) continue;
       for (const alt of r.alternatives) {
         let m: FlowMatch | null;
-        if (atOwnPort && matchSubsumes(alt, tenant)) {
+        // An alternative on VLAN fields tells the tenant's "no VLAN" from none: the copy answers it.
+        if (tenant === undefined && (alt.vlan_vid || alt.vlan_pcp)) tenant = withoutVlan(tenantIn);
+        if (atOwnPort && matchSubsumes(alt, tenant ?? tenantIn)) {
           // Then the intersection is the rule itself: shared, not copied (matches are never
           // mutated once built), completed in a copy where the overlay needs "no VLAN".
           // A rule that named "no VLAN" itself (stripped above) is that already.
-          if (ctx.view.overlay.type !== 'vlan' || tenant.vlan_vid) m = tenant;
+          if (tenant === undefined) m = tenantIn;
+          else if (ctx.view.overlay.type !== 'vlan' || tenant.vlan_vid) m = tenant;
           else
             m = tenant !== tenantIn && !tenantIn.vlan_pcp && !alt.vlan_vid && !alt.vlan_pcp ? tenantIn : (ownNoVlan ??= withNoVlan(tenant));
         } else {
+          // An alternative the rule misses (the alternative names no VLAN field here, so the copy misses it as well): no copy.
+          if (tenant === undefined && matchesDisjoint(tenantIn, alt)) continue;
+          tenant ??= withoutVlan(tenantIn);
           m = intersectMatches(tenant, alt);
           if (!m) continue;
           // Usually the tenant already names this in_port exactly: no second intersection then.
@@ -357,6 +370,22 @@ function taggedExpansions(ctx: SliceContext, tenant: FlowMatch, port: number, ph
     inner: BigInt(ethType),
     tag,
   }));
+}
+
+/** A copy of `m` without its VLAN fields (not `delete`: that leaves a slow dictionary-mode object). */
+function withoutVlan(m: FlowMatch): FlowMatch {
+  const copy: FlowMatch = {};
+  for (const k in m) if (k !== 'vlan_vid' && k !== 'vlan_pcp') copy[k as FieldName] = m[k as FieldName];
+  return copy;
+}
+
+/** The first overlay field (OVERLAY_FIELD_LIST's order) the tenant may not match; `vlanAllowed`: its VLAN fields are not among them. */
+function reservedField(m: FlowMatch, vlanAllowed: boolean): FieldName | null {
+  if (!vlanAllowed && m.vlan_vid) return 'vlan_vid';
+  if (!vlanAllowed && m.vlan_pcp) return 'vlan_pcp';
+  if (m.mpls_label) return 'mpls_label';
+  if (m.mpls_tc) return 'mpls_tc';
+  return m.mpls_bos ? 'mpls_bos' : null;
 }
 
 /** "No VLAN" (what a VLAN-overlay slice's edge rules match): one shared field value. */
@@ -517,6 +546,11 @@ function confineExpansions(ctx: SliceContext, actions: Action[], expansions: Exp
   for (let i = 0; i < expansions.length; i++) {
     const e = expansions[i]!;
     if (e.tagged && ctx.view.overlay.type === 'mpls') {
+      out?.push(e);
+      continue;
+    }
+    // The usual rule (outputs inside its own alternative): as it is, without narrowRule's answer objects.
+    if (staysAsIs(ctx, actions, e)) {
       out?.push(e);
       continue;
     }

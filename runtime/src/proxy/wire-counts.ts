@@ -50,10 +50,22 @@ const UNKNOWN = TYPES.length - 1;
 const PATH_INDEX: Readonly<Record<WirePath, number>> = { direct: 0, codec: 1, refused: 2, malformed: 3, unencodable: 4 };
 
 const counts = new Float64Array(PEERS.length * DIRECTIONS.length * PATHS.length * TYPES.length);
-// Counted for every message: plain comparisons and one map lookup, no string built.
+const PACKET_IN = TYPE_INDEX.get('packet_in')!;
+const FLOW_MOD = TYPE_INDEX.get('flow_mod')!;
+const PACKET_OUT = TYPE_INDEX.get('packet_out')!;
+/** A type's index: the hot messages' by comparison, any other by one map lookup. */
+const typeIndex = (type: string): number =>
+  type === 'packet_in'
+    ? PACKET_IN
+    : type === 'flow_mod'
+      ? FLOW_MOD
+      : type === 'packet_out'
+        ? PACKET_OUT
+        : (TYPE_INDEX.get(type) ?? UNKNOWN);
+// Counted for every message: plain comparisons (a map lookup for types other than the hot ones), no string built.
 const slot = (peer: WirePeer, dir: WireDirection, path: WirePath, type: string): number =>
-  (((peer === 'switch' ? 0 : 2) + (dir === 'in' ? 0 : 1)) * PATHS.length + PATH_INDEX[path]) * TYPES.length +
-  (TYPE_INDEX.get(type) ?? UNKNOWN);
+  (((peer === 'switch' ? 0 : 2) + (dir === 'in' ? 0 : 1)) * PATHS.length + (path === 'direct' ? 0 : PATH_INDEX[path])) * TYPES.length +
+  typeIndex(type);
 
 /** Counts one message (`type`: the neutral type name, or the codec's for a frame that did not decode). */
 export function countWire(peer: WirePeer, dir: WireDirection, path: WirePath, type: string): void {

@@ -1,7 +1,7 @@
 // hot-messages.ts (the only decoder and encoder of packet-ins, flow-mods and packet-outs, 1.3 and
 // 1.0, straight from and to bytes) held to its contract with the codec path as the oracle:
 // - the reader answers every frame of those types: exactly fromWire(decodeMessage(bytes).msg) (a
-//   flow-mod may also carry a `matchKey` hint, which must then be matchKey(match)), or the error
+//   flow-mod may also carry a `matchKeyAt` hint, whose bytes must then be matchKey(match)), or the error
 //   value for what fromWire refuses (same kind and text), or `malformed` exactly when the codec
 //   rejects the frame; it never throws;
 // - the writer answers exactly encodeMessage(toWire(msg)), and throws a RangeError exactly when that
@@ -42,7 +42,8 @@ import {
   type MessageOf,
   type OfMessage,
 } from '../../src/proxy/messages.js';
-import { isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
+import { frameKeyLength, isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
+import { flowModKey } from '../../src/proxy/frame-key.js';
 
 /** The reader's message, or null for an error value or a frame of another type. */
 const readMsg = (b: Buffer): OfMessage | null => {
@@ -78,15 +79,20 @@ function slowWrite(m: OfMessage): { ok: true; bytes: Buffer } | { ok: false; err
 }
 
 /**
- * The fast read without its `matchKey` hint (a flow-mod's canonical match key, when the reader had it
- * from the bytes for free; fromWire has no such field), after checking the hint is matchKey(match).
+ * The fast read without its `matchKeyAt` hint (where a flow-mod's canonical match key starts in the
+ * frame `b`, when the reader had it from the bytes for free; fromWire has no such field), after
+ * checking the frame's bytes there are matchKey(match).
  */
-function withoutHint(fast: OfMessage): OfMessage {
-  if (!('matchKey' in fast)) return fast;
-  const { matchKey: hint, ...rest } = fast as OfMessage & { matchKey?: string; match?: FlowMatch };
-  assert.equal(fast.type, 'flow_mod', 'a matchKey hint on a message other than a flow-mod');
-  if (hint !== undefined)
-    assert.equal(hint, matchKey(rest.match!), `the reader's matchKey hint is not matchKey(match) for ${show(rest.match)}`);
+function withoutHint(fast: OfMessage, b: Buffer): OfMessage {
+  if (!('matchKeyAt' in fast)) return fast;
+  const { matchKeyAt: at, ...rest } = fast as OfMessage & { matchKeyAt?: number; match?: FlowMatch };
+  assert.equal(fast.type, 'flow_mod', 'a matchKeyAt hint on a message other than a flow-mod');
+  if (at !== undefined)
+    assert.equal(
+      b.toString('latin1', at, at + frameKeyLength(b, at)),
+      matchKey(rest.match!),
+      `the frame's bytes at the reader's matchKeyAt are not matchKey(match) for ${show(rest.match)}`,
+    );
   return rest as OfMessage;
 }
 
@@ -108,6 +114,9 @@ function checkRead(b: Buffer): OfMessage | null {
     return null;
   }
   const got = fast as ReturnType<typeof readHot>;
+  // The flow table's key of a flow-mod as read (the frame's bytes on 1.3, the 1.0 reader's own key
+  // bytes): taken at once (the 1.0 key is the reader's scratch), checked against matchKey below.
+  const key = got !== null && !isRefusal(got) && got.type === 'flow_mod' ? flowModKey(got, b).toString() : undefined;
   assert.ok(got !== null, `readHot gave no answer for a hot frame: ${b.toString('hex')}`);
   const d = decodeMessage(b);
   if (!d.ok) {
@@ -130,7 +139,9 @@ function checkRead(b: Buffer): OfMessage | null {
     return null;
   }
   assert.ok(!isRefusal(got), `the reader refused (${show(got)}) what the codec path reads: ${b.toString('hex')}`);
-  assert.deepEqual(plain(withoutHint(got)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
+  assert.deepEqual(plain(withoutHint(got, b)), plain(slow), `fast and codec reads differ on ${b.toString('hex')}`);
+  if (key !== undefined && got.type === 'flow_mod')
+    assert.equal(key, matchKey(got.match), `the flow table's key of the flow-mod read is not matchKey(match): ${b.toString('hex')}`);
   return got;
 }
 
@@ -144,8 +155,15 @@ function checkCommon(m: OfMessage): void {
   const read = checkRead(slow.bytes);
   assert.ok(read, `a reader declined a common-case message: ${slow.bytes.toString('hex')}`);
   // The writer's matches are canonical: a flow-mod read back carries the key of the match written.
-  if (m.type === 'flow_mod')
-    assert.equal((read as { matchKey?: string }).matchKey, matchKey(m.match), `matchKey hint of ${slow.bytes.toString('hex')}`);
+  if (m.type === 'flow_mod') {
+    const at = (read as { matchKeyAt?: number }).matchKeyAt;
+    assert.ok(at !== undefined, `no matchKeyAt hint on a canonical match: ${slow.bytes.toString('hex')}`);
+    assert.equal(
+      slow.bytes.toString('latin1', at, at + frameKeyLength(slow.bytes, at)),
+      matchKey(m.match),
+      `matchKeyAt hint of ${slow.bytes.toString('hex')}`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------- generators (neutral messages)
@@ -420,7 +438,7 @@ test('property: reading back what was written gives the message with full masks 
       assert.ok(bytes);
       const fast = readMsg(bytes);
       assert.ok(fast);
-      const back = withoutHint(fast);
+      const back = withoutHint(fast, bytes);
       const norm = (x: FlowMatch): FlowMatch =>
         Object.fromEntries(
           Object.entries(x).map(([k, fv]) => [
@@ -444,6 +462,31 @@ test('property: matches in non-canonical form (out of order, full masks spelled 
     { numRuns: RUNS },
   );
   assert.ok(answered > RUNS / 2, `only ${answered} of ${RUNS} valid non-canonical matches were read by the fast path`);
+});
+
+test("property: 1.3 flow-mods read and written straight back (a rewritten rule that is its tenant's own match: its bytes are copied from the frame), also after another was read and with other fields changed: exactly the codec bytes", () => {
+  let copied = 0;
+  fc.assert(
+    fc.property(flowModArb, flowModArb, nonCanonicalWireArb, (a, b, w) => {
+      const fa = writeHot(a)!,
+        fb = writeHot(b)!;
+      const ra = readMsg(fa),
+        rb = readMsg(fb);
+      assert.ok(ra && rb && ra.type === 'flow_mod' && rb.type === 'flow_mod');
+      // b was read last; a's match is written after it (its own bytes, not b's).
+      checkWriteContract(rb);
+      checkWriteContract(ra);
+      checkWriteContract({ ...rb, priority: (rb.priority + 1) & 0xffff, cookie: 7n, instructions: [] });
+      assert.equal(writeHot(rb)!.toString('hex'), fb.toString('hex'), 'the copied match writes the frame it came from');
+      if (rb.matchKeyAt !== undefined) copied++;
+      // A non-canonical frame's match (never copied) right after a canonical one was read.
+      const rw = readMsg(Buffer.from(encodeMessage(w)));
+      if (rw) checkWriteContract(rw);
+      checkWriteContract(rb);
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(copied > RUNS / 2, `only ${copied} of ${RUNS} flow-mods had a canonical match`);
 });
 
 test('property: messages with uncommon parts (experimenter, masked or non-proxy set-field, other OXM classes…): read exactly as fromWire, or refused exactly as fromWire refuses', () => {
@@ -1199,6 +1242,53 @@ test('property: mutated and random OpenFlow 1.0 hot frames: the reader never thr
     }),
     { numRuns: 1000 },
   );
+});
+
+/** 1.0 flow-mods and packet-outs whose actions are outputs only (a learning switch's: read and written without the codec's action objects). */
+const output10Arb = fc.record({
+  type: fc.constant('output' as const),
+  port: fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constantFrom(0xfff8, 0xfffb, 0xfffd, 0xffff), u16),
+  maxLen: u16,
+});
+const outputs10Arb = fc.array(output10Arb, { minLength: 1, maxLength: 4 });
+const outputsOnly10Arb: fc.Arbitrary<WireMessage> = hot10Arb
+  .filter((w) => w.type !== 'packet_in')
+  .chain((w) => outputs10Arb.map((actions) => ({ ...w, actions }) as WireMessage));
+
+test('property: OpenFlow 1.0 flow-mods and packet-outs with outputs only, as sent, mutated and with out-of-range ports and lengths: read exactly as the codec path, written exactly as encodeMessage(toWire(m)) or refused exactly when it throws', () => {
+  let read = 0;
+  fc.assert(
+    fc.property(outputsOnly10Arb, fc.array(fc.tuple(fc.nat(), u8), { maxLength: 2 }), fc.nat(), wideInteger, (w, sets, pick, n) => {
+      const b = Buffer.from(encodeMessage(w));
+      // Bytes overwritten inside the action list (types, lengths, ports), the length kept.
+      const actionsAt = w.type === 'flow_mod' ? 72 : 16 + b.readUInt16BE(14) > b.length ? 16 : b.length - b.readUInt16BE(14);
+      for (const [at, v] of sets) if (b.length > actionsAt) b[actionsAt + (at % (b.length - actionsAt))] = v;
+      const m = checkRead(b);
+      if (!m) return;
+      read++;
+      checkWriteContract(m);
+      // One output's port or max length out of range (wider than 1.0's 16 bits, negative, fractional).
+      const acts =
+        m.type === 'flow_mod'
+          ? (m.instructions[0] as { actions: Action[] } | undefined)?.actions
+          : m.type === 'packet_out'
+            ? m.actions
+            : undefined;
+      if (!acts || acts.length === 0) return;
+      const i = pick % acts.length;
+      const a = acts[i]!;
+      if (a.type !== 'output') return;
+      const wide = [...acts];
+      wide[i] = pick % 3 === 0 ? { ...a, maxLen: n } : pick % 3 === 1 ? { ...a, port: n } : { ...a, port: a.port + 0.5 };
+      checkWriteContract(
+        m.type === 'flow_mod'
+          ? { ...m, instructions: [{ type: pick % 2 ? 'apply_actions' : 'write_actions', actions: wide }] }
+          : ({ ...m, actions: wide } as OfMessage),
+      );
+    }),
+    { numRuns: 2 * RUNS },
+  );
+  assert.ok(read > RUNS / 2, `only ${read} of ${2 * RUNS} outputs-only 1.0 messages were read`);
 });
 
 function only10(m: FlowMatch): FlowMatch {

@@ -6,9 +6,9 @@ import { buildPlanViews } from '../../src/proxy/slice-views.js';
 import { expandMatch, rewriteFlowMod, rewritePacketOut, type SliceContext } from '../../src/proxy/rewrite.js';
 import { mapPriority, TENANT_BAND } from '../../src/dataplane/priorities.js';
 import { rangeToPrefixes, planMatchToFlowMatches } from '../../src/proxy/plan-match-to-flow.js';
-import { intersectMatches, matchSubsumes } from '../../src/proxy/match-algebra.js';
+import { intersectMatches, matchesDisjoint, matchSubsumes } from '../../src/proxy/match-algebra.js';
 import { matchKey } from '../../src/proxy/hot-messages.js';
-import { FC, OFPP, type Action, type FlowMod } from '../../src/proxy/messages.js';
+import { FC, OFPP, type Action, type FlowMatch, type FlowMod } from '../../src/proxy/messages.js';
 import { SliceFlowTable } from '../../src/proxy/flow-table.js';
 import { parsePacket, stripVlan } from '../../src/proxy/packet.js';
 import { baseDropRule, sliceSetup, sliceTeardown } from '../../src/proxy/base-rules.js';
@@ -515,6 +515,37 @@ test('customer VLAN tags: an MPLS slice may match the tag its flowspace owns, al
     1n,
   );
   assert.deepEqual(!vlanSlice.ok && vlanSlice.error, 'eperm_match');
+});
+
+test('matchesDisjoint(a, b) is exactly intersectMatches(a, b) === null, on random matches (exact, masked, full and zero masks, values outside the mask)', () => {
+  let seed = 5;
+  const rand = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const field = (values: bigint[], masks: bigint[]) => {
+    const value = values[rand(values.length)]!;
+    const k = rand(masks.length + 1);
+    return k === masks.length ? { value } : { value, mask: masks[k]! };
+  };
+  const randomMatch = (): FlowMatch => {
+    const m: FlowMatch = {};
+    if (rand(2)) m.in_port = field([1n, 2n], []);
+    if (rand(2)) m.eth_type = field([0x800n, 0x806n], [0xffffn, 0xff00n]);
+    if (rand(2)) m.vlan_vid = field([0n, 0x1000n | 101n, 101n, 0x3000n], [0x1fffn, 0x1000n, 0n]);
+    if (rand(2)) m.ipv4_src = field([0x0a010005n, 0x0a020005n, 0xc0a80028n], [0xffffff00n, 0xffff0000n, 0xffffffffn, 0n]);
+    if (rand(3) === 0) m.ip_proto = field([6n, 17n], []);
+    return m;
+  };
+  let disjoint = 0;
+  for (let i = 0; i < 5000; i++) {
+    const a = randomMatch(),
+      b = randomMatch();
+    const want = intersectMatches(a, b) === null;
+    assert.equal(matchesDisjoint(a, b), want, `${JSON.stringify([a, b], (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
+    if (want) disjoint++;
+  }
+  assert.ok(disjoint > 500 && disjoint < 4500, `both answers were tested (${disjoint} disjoint of 5000)`);
 });
 
 test('a rule inside an alternative at its own in-port is its own physical match: equal to the plain intersection on random rules', () => {

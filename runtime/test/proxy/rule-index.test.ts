@@ -17,8 +17,9 @@ import {
   keyOfText,
 } from '../../src/proxy/rule-index.js';
 import { matchKey, readHot, isRefusal, writeHot } from '../../src/proxy/hot-messages.js';
+import { flowModKey } from '../../src/proxy/frame-key.js';
 import { SliceFlowTable, ruleKey } from '../../src/proxy/flow-table.js';
-import { OFP10, OFP13, type FlowMatch, type Instruction, type OfMessage } from '../../src/proxy/messages.js';
+import { OFP10, OFP13, type FlowMatch, type Instruction, type MessageOf, type OfMessage } from '../../src/proxy/messages.js';
 import { OFPFC as FC } from '../../src/openflow/constants.js';
 
 /** A small seeded generator (tests repeat exactly). */
@@ -289,7 +290,7 @@ const learning = (i: number): FlowMatch => ({
 });
 
 /** A flow-mod of each version through the fast writer and reader (what a tenant sends, as the proxy reads it). */
-function decoded(version: typeof OFP10 | typeof OFP13, match: FlowMatch): OfMessage & { matchKey?: string; match: FlowMatch } {
+function decoded(version: typeof OFP10 | typeof OFP13, match: FlowMatch): { msg: MessageOf<'flow_mod'>; frame: Buffer } {
   const m = {
     version,
     xid: 1,
@@ -308,9 +309,10 @@ function decoded(version: typeof OFP10 | typeof OFP13, match: FlowMatch): OfMess
     match,
     instructions: [],
   };
-  const r = readHot(writeHot(m as OfMessage)!);
+  const frame = writeHot(m as OfMessage)!;
+  const r = readHot(frame);
   assert.ok(r !== null && !isRefusal(r) && r.type === 'flow_mod');
-  return r as OfMessage & { matchKey?: string; match: FlowMatch };
+  return { msg: r as MessageOf<'flow_mod'>, frame };
 }
 
 test("keys of 1.0 and 1.3 flow-mods: the match's canonical bytes (matchKey's string), from the match or from the 1.3 decoder", () => {
@@ -334,11 +336,13 @@ test("keys of 1.0 and 1.3 flow-mods: the match's canonical bytes (matchKey's str
     assert.equal(again.hash, hashBytes(Buffer.from(matchKey(m), 'latin1'), 0, again.len));
     // 1.3: the decoder hands over the bytes it read when they were canonical; 1.0: the key comes from the match.
     const v13 = decoded(OFP13, m);
-    assert.equal(ruleKey(v13.match, v13.matchKey).toString(), matchKey(m));
-    assert.equal(ruleKey(v13.match, v13.matchKey).hash, k.hash);
+    assert.ok(v13.msg.matchKeyAt !== undefined, 'the 1.3 decoder found the canonical bytes');
+    assert.equal(flowModKey(v13.msg, v13.frame).toString(), matchKey(m));
+    assert.equal(flowModKey(v13.msg, v13.frame).hash, k.hash);
     const v10 = decoded(OFP10, m);
-    assert.equal(v10.matchKey, undefined);
-    assert.equal(ruleKey(v10.match).toString(), matchKey(v10.match));
+    assert.equal(v10.msg.matchKeyAt, undefined);
+    assert.equal(flowModKey(v10.msg, v10.frame).toString(), matchKey(v10.msg.match));
+    assert.equal(ruleKey(v10.msg.match).toString(), matchKey(v10.msg.match));
   }
   // Priorities part the same key in the key table's hash.
   const k = keyOfMatch(learning(1), matchKey);

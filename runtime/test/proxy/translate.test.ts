@@ -50,7 +50,7 @@ const roundTrip = (m: OfMessage): { bytes: Buffer; back: OfMessage } => {
   assert.ok(!(d instanceof DecodeFailure), d instanceof DecodeFailure ? d.message : '');
   const c = decodeMessage(bytes);
   assert.ok(c.ok, JSON.stringify(!c.ok && c.error));
-  const { matchKey: _hint, ...back } = d as OfMessage & { matchKey?: string };
+  const { matchKeyAt: _hint, ...back } = d as OfMessage & { matchKeyAt?: number };
   assert.deepEqual(back, fromWire(c.msg), 'the one translation and the codec path read the same message');
   return { bytes, back: back as OfMessage };
 };

@@ -34,7 +34,7 @@ const frames = [...corpus, ...[...samples13, ...samples10].map((m) => encodeMess
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)));
 const withoutHint = (m: OfMessage): OfMessage => {
   if (m.type !== 'flow_mod') return m;
-  const { matchKey: _k, ...rest } = m;
+  const { matchKeyAt: _k, ...rest } = m;
   return rest as OfMessage;
 };
 

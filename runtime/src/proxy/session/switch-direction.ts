@@ -12,7 +12,7 @@ import { OFP_NO_BUFFER as NO_BUFFER, OFPFF13, OFPPR } from '../../openflow/const
 import { cookieSlice, isHypervisorCookie, isMissEmulationCookie, NO_COOKIE } from '../../dataplane/cookies.js';
 import { edgePortsOf } from '../slice-views.js';
 import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
-import { packetMatches, smallBig } from '../match-algebra.js';
+import { inPortMatch, packetMatches } from '../match-algebra.js';
 import type { SliceFlowTable } from '../flow-table.js';
 import { SliceNumbers, sliceNumber, type PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
@@ -152,7 +152,8 @@ export class SwitchDirection {
       if (this.reads(b.view.slice, readers)) targets.push({ b, tagged: false });
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
-    const hvRule = isHypervisorCookie(m.cookie);
+    // A table miss (1.3: all ones, the hypervisor's prefix; 1.0: 0) is told without bigint arithmetic.
+    const hvRule = m.cookie === NO_COOKIE || (m.cookie !== 0n && isHypervisorCookie(m.cookie));
     let chosen = targets;
     let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
     if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
@@ -164,7 +165,7 @@ export class SwitchDirection {
       else if (targets.length)
         s.log.warn({ cookie: m.cookie.toString(16), inPort }, "a tenant rule's packet-in outside its slice: dropped");
     }
-    const isMissEmulation = hvRule && isMissEmulationCookie(m.cookie);
+    const isMissEmulation = hvRule && m.cookie !== NO_COOKIE && isMissEmulationCookie(m.cookie);
     // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted); no new array
     // when everyone chosen does (the usual case).
     let receivers = chosen;
@@ -200,7 +201,7 @@ export class SwitchDirection {
         reason,
         tableId: 0,
         cookie: tenantRule?.tenantCookie ?? NO_COOKIE,
-        match: { in_port: { value: smallBig(port ?? inPort) } },
+        match: inPortMatch(port ?? inPort),
         data,
       });
     }

@@ -15,7 +15,8 @@ import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cooki
 const OFPR_ACTION = 1;
 import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
 import { virtualPortAt } from '../virtual-ports.js';
-import { outputsTo, ruleKey, type FlowSelection, type TenantRule } from '../flow-table.js';
+import { outputsTo, type FlowSelection, type TenantRule } from '../flow-table.js';
+import { flowModKey } from '../frame-key.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
 import type { Mastership } from './mastership.js';
@@ -102,7 +103,7 @@ export class TenantDirection {
     c.flowEntries += b.table.entries - before;
     const isDelete = m.command === FC.DELETE || m.command === FC.DELETE_STRICT;
     const isModify = m.command === FC.MODIFY || m.command === FC.MODIFY_STRICT;
-    const key = isDelete && m.command !== FC.DELETE_STRICT ? '' : ruleKey(m.match, m.matchKey);
+    const key = isDelete && m.command !== FC.DELETE_STRICT ? '' : flowModKey(m, raw);
     // What a modify or delete selects, by OpenFlow's rules over the slice's table (its own terms).
     const hits = isDelete || isModify ? b.table.select(selectionOf(m, key)) : [];
     // OpenFlow 1.0: a modify that selects nothing acts as an ADD (1.3: it does nothing).
