@@ -3,6 +3,10 @@
 // node that took a deploy waits for the reports of every switch the plan declares (bounded).
 // A switch without a lease holder (connected to no node) is not waited for: it is "unreachable"
 // and gets the current revision from its master when it comes back (the master reports then).
+// Reports arrive by push into the node's local tier; a store client that is reconnecting (right
+// after a partition heals) can miss those events, so pending switches are also read from the
+// global tier every `pollMs` and once more at the bound (a CI run saw a healed node answer every
+// switch "unreachable" although each master had reported in time).
 import type { Logger } from 'pino';
 import type { GlobalStore, Json, LocalTier } from '../store/index.js';
 import { leaseName } from './mastership.js';
@@ -22,6 +26,9 @@ export interface SwitchApplyReport {
 }
 
 export const APPLY_MAP = 'applied' as const;
+
+/** How long the last read of the global tier at the bound may take (ms). */
+const LAST_READ_MS = 1000;
 
 export function isApplyReport(v: unknown): v is SwitchApplyReport {
   const r = v as SwitchApplyReport;
@@ -48,6 +55,8 @@ export interface AwaitReportsOptions {
   dpids: string[];
   /** Upper bound of the wait (ms). */
   waitMs: number;
+  /** How often pending switches are read from the global tier too (ms; default 1000). */
+  pollMs?: number;
   /** Called once per switch as its outcome is known. */
   progress?: (o: SwitchApplyOutcome) => void;
 }
@@ -64,16 +73,25 @@ export async function awaitApplyReports(o: AwaitReportsOptions): Promise<SwitchA
     done.set(out.dpid, out);
     o.progress?.(out);
   };
-  const look = (dpid: string) => {
-    const v = o.tier.get(APPLY_MAP, dpid)?.value;
+  const take = (v: unknown) => {
     if (isApplyReport(v) && v.revision >= o.revision) settle(outcomeOf(v, o.revision));
   };
+  const look = (dpid: string) => take(o.tier.get(APPLY_MAP, dpid)?.value);
+  /** The pending switches' reports read from the global tier (a failed read changes nothing). */
+  const read = () =>
+    Promise.all(
+      [...pending].map(async (dpid) => {
+        const r = await o.store.get(APPLY_MAP, dpid);
+        if (r.ok && pending.has(dpid)) take(r.value?.value);
+      }),
+    );
   await new Promise<void>((resolve) => {
     let finished = false;
     const finish = () => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearInterval(poll);
       stop();
       resolve();
     };
@@ -82,7 +100,24 @@ export async function awaitApplyReports(o: AwaitReportsOptions): Promise<SwitchA
       look(e.key);
       if (pending.size === 0) finish();
     });
-    const timer = setTimeout(finish, o.waitMs);
+    // At the bound, one last read (itself bounded: a store in trouble must not hold the answer).
+    const timer = setTimeout(() => {
+      const last = setTimeout(finish, LAST_READ_MS);
+      void read().finally(() => {
+        clearTimeout(last);
+        finish();
+      });
+    }, o.waitMs);
+    let polling = false;
+    const poll = setInterval(() => {
+      if (polling || finished) return;
+      polling = true;
+      void read().finally(() => {
+        polling = false;
+        if (pending.size === 0) finish();
+      });
+    }, o.pollMs ?? 1000);
+    poll.unref?.();
     for (const d of [...pending]) look(d);
     if (pending.size === 0) return finish();
     // Switches connected to no node have no lease: nobody will report, do not wait for them.

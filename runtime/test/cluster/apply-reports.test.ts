@@ -70,3 +70,30 @@ test('a held switch that does not report within the bound is unreachable; a newe
   await tier.close();
   await store.close();
 });
+
+test('a report whose pushed event the node missed is read from the global tier: while waiting, and at the bound', async () => {
+  // The node's local tier is built on another store, so no report event ever reaches it (as when a
+  // store client is reconnecting right after a partition heals); the global tier has the reports.
+  const { store, tier: own } = await setup();
+  const { store: elsewhere, tier } = await setup();
+  try {
+    for (const d of ['a', 'b']) assert.ok((await store.acquireLease(leaseName(d), 'n1', 5000)).ok);
+    const polled = awaitApplyReports({ store, tier, revision: 4, dpids: ['a'], waitMs: 20_000, pollMs: 50 });
+    await writeApplyReport(store, report('a', 4, 'applied'));
+    assert.deepEqual(
+      (await polled).map((o) => [o.dpid, o.status]),
+      [['a', 'applied']],
+    );
+    // Polling far apart: only the last read at the bound finds it.
+    const atBound = awaitApplyReports({ store, tier, revision: 4, dpids: ['b'], waitMs: 300, pollMs: 60_000 });
+    await writeApplyReport(store, report('b', 4, 'refused', ['error']));
+    assert.deepEqual(
+      (await atBound).map((o) => [o.dpid, o.status, o.errors]),
+      [['b', 'refused', ['error']]],
+    );
+    assert.equal(tier.get(APPLY_MAP, 'a'), undefined, 'the local tier never got the reports');
+  } finally {
+    for (const t of [own, tier]) await t.close();
+    for (const s of [store, elsewhere]) await s.close();
+  }
+});
