@@ -72,6 +72,9 @@ export function hvSliceCookie(sliceId: number, seq: number): bigint {
 
 /** Whether the hypervisor owns the rule (base rules, isolation drop). */
 export function isHypervisorCookie(cookie: bigint): boolean {
+  // A table miss's cookie (1.3: all ones, ours; 1.0: 0, not ours) is told without bigint arithmetic.
+  if (cookie === NO_COOKIE) return true;
+  if (cookie === 0n) return false;
   return (cookie & COOKIE_PREFIX_MASK) === HV_COOKIE_PREFIX;
 }
 

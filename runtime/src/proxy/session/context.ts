@@ -159,6 +159,8 @@ export type SessionRole = 'master' | 'slave' | 'pending';
 /** One slice bound to the switch: its view, its controller connection and its rules here. */
 export interface Binding {
   view: SliceOnSwitch;
+  /** The slice's number (classifier sliceNumber), taken once: packet-ins ask the classifier's answer by it. */
+  readonly sliceNo: number;
   ctx: SliceContext;
   link: TenantConnection;
   table: SliceFlowTable;

@@ -16,6 +16,7 @@ import { SliceFlowTable } from '../flow-table.js';
 import { TenantLink } from '../tenant-link.js';
 import { TokenBucket } from '../rate.js';
 import type { Binding, SessionContext, TenantConnection, TenantEvents } from './context.js';
+import { sliceNumber } from '../../classifier/index.js';
 import { isSlaveError, type Mastership } from './mastership.js';
 import type { TenantDirection } from './tenant-direction.js';
 import { queueCheckNote, type PlannedQueue } from './stats-answers.js';
@@ -198,6 +199,7 @@ export class PlanApplication {
     };
     const b: Binding = {
       view: v,
+      sliceNo: sliceNumber(v.slice),
       ctx,
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
       // Tracked rules never outnumber the slice's flow_entries, on the switch or in all (deleted ones waiting for their flow-removed go first).

@@ -14,7 +14,7 @@ import { edgePortsOf } from '../slice-views.js';
 import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
 import { inPortMatch, packetMatches } from '../match-algebra.js';
 import type { SliceFlowTable } from '../flow-table.js';
-import { SliceNumbers, sliceNumber, type PacketHeaders } from '../../classifier/index.js';
+import { SliceNumbers, type PacketHeaders } from '../../classifier/index.js';
 import type { Binding, SessionContext } from './context.js';
 import { flowKey } from './stats-answers.js';
 import { mplsLabelOf, stripMplsLabel } from '../../dataplane/mpls-ethertypes.js';
@@ -111,15 +111,15 @@ export class SwitchDirection {
             (r) => r.read && (r.inPort === null || r.inPort === inPort) && r.alternatives.some((alt) => packetMatches(alt, fields)),
           )
         )
-          ids[n++] = sliceNumber(b.view.slice);
+          ids[n++] = b.sliceNo;
       }
       return n;
     }
   }
 
-  /** Whether `slice` is among this.readers' [0, n). */
-  private reads(slice: string, n: number): boolean {
-    return this.readers.has(sliceNumber(slice), n);
+  /** Whether binding `b`'s slice is among this.readers' [0, n). */
+  private reads(b: Binding, n: number): boolean {
+    return this.readers.has(b.sliceNo, n);
   }
 
   /** Classifies a packet-in by location, overlay tag and headers and delivers it untagged. */
@@ -149,11 +149,10 @@ export class SwitchDirection {
       if (!b.ctx.edgePorts.includes(inPort) || (pkt.vlan !== null && b.view.overlay.type === 'vlan')) continue;
       // Location + headers through the indexed classifier (once per packet-in).
       if (readers < 0) readers = this.readersOf(inPort, pkt.headers, m.data);
-      if (this.reads(b.view.slice, readers)) targets.push({ b, tagged: false });
+      if (this.reads(b, readers)) targets.push({ b, tagged: false });
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
-    // A table miss (1.3: all ones, the hypervisor's prefix; 1.0: 0) is told without bigint arithmetic.
-    const hvRule = m.cookie === NO_COOKIE || (m.cookie !== 0n && isHypervisorCookie(m.cookie));
+    const hvRule = isHypervisorCookie(m.cookie);
     let chosen = targets;
     let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
     if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
