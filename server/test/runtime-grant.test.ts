@@ -5,10 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { expectDiagnostics, LspClient, tempWorkspace } from '../test-support/harness.js';
 
 const DFVISOR_BIN = resolve(process.cwd(), 'runtime', 'bin', 'dfvisor.js');
@@ -123,15 +123,13 @@ describe('a tenant workspace checked against the runtime it is connected to', ()
   });
 
   it('says clearly when the runtime is offline, and checks what needs no network', async () => {
-    const closed = await new Promise<number>((done) => {
-      const srv = createServer().listen(0, '127.0.0.1', () => {
-        const port = (srv.address() as AddressInfo).port;
-        srv.close(() => done(port));
-      });
-    });
+    const closed = await closedPort();
     const { ws, client } = await tenantClient(`http://127.0.0.1:${closed}`);
     const uri = ws.uri('a.slice');
-    const ds = await client.waitForDiagnostics(uri, (list) => list.some((d) => d.code === 'SL107' && /OFFLINE/.test(d.message)));
+    // Any answer at all ends the wait (not only OFFLINE), so a wrong one fails on its message below.
+    const ds = await client.waitForDiagnostics(uri, (list) =>
+      list.some((d) => d.code === 'SL107' && !/waiting for the runtime/.test(d.message)),
+    );
     const d = ds.find((x) => x.code === 'SL107')!;
     assert.match(d.message, new RegExp(`OFFLINE: the runtime at http://127\\.0\\.0\\.1:${closed} does not answer \\(ECONNREFUSED\\)`));
     assert.ok(!ds.some((x) => x.code === 'SL602'));
@@ -150,3 +148,22 @@ describe('a tenant workspace checked against the runtime it is connected to', ()
     await expectDiagnostics(client, uri, ['SL107']);
   });
 });
+
+/**
+ * A port on which nothing listens, from below the kernel's ephemeral range: a port that
+ * `listen(0)` handed out and gave back can be handed to another test's server (tests run in
+ * parallel) before the language server asks it, which then answers instead of refusing.
+ */
+async function closedPort(): Promise<number> {
+  const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const top = Math.min(low ?? 32768, 32768);
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * (top - 20000));
+    const free = await new Promise<boolean>((done) => {
+      const srv = createServer()
+        .once('error', () => done(false))
+        .listen(port, '0.0.0.0', () => srv.close(() => done(true)));
+    });
+    if (free) return port;
+  }
+}

@@ -175,21 +175,33 @@ test('a tenant sees no discovery section; metrics count links by state', async (
   assert.equal(tenantMetrics.includes('dfvisor_topology'), false);
 });
 
+/** The JSON body of a `topology` event as the admin stream carried it. */
+function eventBody(e: string): { problems: string[]; added: string[]; resolved: string[] } {
+  const data = e.split('\n').find((l) => l.startsWith('data: '));
+  return data ? JSON.parse(data.slice(6)) : { problems: [], added: [], resolved: [] };
+}
+const PORT_DOWN = 'port-down s1:1 (admin-down)';
+const MISWIRED = 'miswired s1:3<->s2:3: sees s1:3<->s3:1';
+
 test('a topology event names the problems on the admin stream', async () => {
-  await waitFor('a topology event naming the miswired link', () => events.find((e) => e.includes('miswired s1:3<->s2:3')), 20_000, 100);
-  const e = JSON.parse(
-    events
-      .find((x) => x.includes('miswired s1:3<->s2:3'))!
-      .split('\n')
-      .find((l) => l.startsWith('data: '))!
-      .slice(6),
+  // Discovery settles before the bridges connect, so the problems arrive over several events (each
+  // carries the whole list at its time): wait for the one that has them all.
+  const all = await waitFor(
+    'a topology event naming the miswired link, the port set down and the undeclared bridge',
+    () => events.map(eventBody).find((e) => [MISWIRED, PORT_DOWN, 'undeclared 0000000000000009'].every((p) => e.problems.includes(p))),
+    20_000,
+    100,
   );
-  assert.ok(e.problems.includes('port-down s1:1 (admin-down)'), JSON.stringify(e));
-  assert.ok(e.problems.includes('undeclared 0000000000000009'), JSON.stringify(e));
-  assert.ok(e.added.includes('miswired s1:3<->s2:3: sees s1:3<->s3:1'), JSON.stringify(e));
+  assert.ok(all.problems.includes('missing s1:4<->s3:2'), JSON.stringify(all));
+  assert.ok(!all.problems.some((p) => p.includes('s2:4<->s3:4')), `the cabled link is no problem: ${JSON.stringify(all)}`);
+  const firstNaming = events.map(eventBody).find((e) => e.problems.includes(MISWIRED));
+  assert.ok(firstNaming?.added.includes(MISWIRED), `the first event naming the miswired link adds it: ${JSON.stringify(firstNaming)}`);
 });
 
 test('a port set up again leaves the list', async () => {
+  // Only a problem the stream announced can be announced resolved.
+  await waitFor('an event announcing s1:1 down', () => events.some((e) => eventBody(e).problems.includes(PORT_DOWN)), 20_000, 100);
+  const before = events.length;
   await modPort('s1', 1, 'up');
   await waitFor(
     's1:1 no longer down',
@@ -198,13 +210,13 @@ test('a port set up again leaves the list', async () => {
     200,
   );
   // The same event may resolve or add other problems too (links seen again as the port comes up).
-  const resolvedIn = (e: string): string[] => {
-    const data = e.split('\n').find((l) => l.startsWith('data: '));
-    if (!data) return [];
-    const body = JSON.parse(data.slice(6)) as { resolved?: string[] };
-    return body.resolved ?? [];
-  };
-  await waitFor('an event resolving it', () => events.some((e) => resolvedIn(e).includes('port-down s1:1 (admin-down)')), 20_000, 100);
+  const resolving = await waitFor(
+    'an event resolving it',
+    () => events.slice(before).find((e) => eventBody(e).resolved.includes(PORT_DOWN)),
+    20_000,
+    100,
+  );
+  assert.ok(!eventBody(resolving).problems.includes(PORT_DOWN), resolving);
 });
 
 test('dfvisor topology prints the table, --json and a Graphviz graph', () => {
