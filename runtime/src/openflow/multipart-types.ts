@@ -154,6 +154,21 @@ export interface MeterConfig {
   readonly bands: readonly MeterBand[];
 }
 
+/**
+ * One table's features (OFPMP_TABLE_FEATURES, ofp_table_features): the 64-byte fixed part read,
+ * the properties (instructions, next tables, actions, match fields…) kept as raw bytes.
+ */
+export interface TableFeatures {
+  readonly tableId: number;
+  readonly name: string;
+  readonly metadataMatch: bigint;
+  readonly metadataWrite: bigint;
+  readonly config: number;
+  /** How many flow entries the table holds at most (as the switch reports it). */
+  readonly maxEntries: number;
+  readonly properties: Buffer;
+}
+
 export interface MeterFeatures {
   readonly maxMeter: number;
   readonly bandTypes: number;
@@ -175,8 +190,9 @@ export type MultipartReplyBody13 =
   | { readonly mpType: 'meter_config'; readonly configs: readonly MeterConfig[] }
   | ({ readonly mpType: 'meter_features' } & MeterFeatures)
   | { readonly mpType: 'port_desc'; readonly ports: readonly Port13[] }
+  | { readonly mpType: 'table_features'; readonly features: readonly TableFeatures[] }
   /** Kept as raw bytes. */
-  | { readonly mpType: 'group_features' | 'table_features'; readonly data: Buffer }
+  | { readonly mpType: 'group_features'; readonly data: Buffer }
   | { readonly mpType: 'experimenter'; readonly experimenter: number; readonly expType: number; readonly data: Buffer };
 
 export interface FlowStatsRequest10 {

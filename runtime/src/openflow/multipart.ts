@@ -40,6 +40,7 @@ import {
   type MultipartRequestBody10,
   type MultipartRequestBody13,
   type PortCounters,
+  type TableFeatures,
 } from './multipart-types.js';
 
 const MP13_NAMES = Object.fromEntries(Object.entries(MP13_CODES).map(([k, v]) => [v, k])) as Record<number, keyof typeof MP13_CODES>;
@@ -410,8 +411,9 @@ export function readMpReply13(r: Reader, code: number): MultipartReplyBody13 {
     case 'port_desc':
       return { mpType, ports: records(r, readPort13, PORT13_LEN, PORT13_LEN) };
     case 'group_features':
-    case 'table_features':
       return { mpType, data: r.rest() };
+    case 'table_features':
+      return { mpType, features: records(r, readTableFeatures, TABLE_FEATURES_LEN) };
     case 'experimenter': {
       const experimenter = r.u32();
       const expType = r.u32();
@@ -420,6 +422,34 @@ export function readMpReply13(r: Reader, code: number): MultipartReplyBody13 {
     default:
       return unknownMp(r, code, start);
   }
+}
+
+/** ofp_table_features' fixed part: length, table id, pad, name, metadata match/write, config, max entries. */
+const TABLE_FEATURES_LEN = 64;
+
+function readTableFeatures(r: Reader): TableFeatures {
+  r.skip(2); // length (records() gave this reader exactly that many bytes)
+  const tableId = r.u8();
+  r.skip(5);
+  const name = r.str(32, 'table name');
+  const metadataMatch = r.u64();
+  const metadataWrite = r.u64();
+  const config = r.u32();
+  const maxEntries = r.u32();
+  return { tableId, name, metadataMatch, metadataWrite, config, maxEntries, properties: r.rest() };
+}
+
+function writeTableFeatures(w: Writer, f: TableFeatures): void {
+  lengthPrefixed(w, () => {
+    w.u8(f.tableId);
+    w.zeros(5);
+    w.str(f.name, 32);
+    w.u64(f.metadataMatch);
+    w.u64(f.metadataWrite);
+    w.u32(f.config);
+    w.u32(f.maxEntries);
+    w.bytes(f.properties);
+  });
 }
 
 export function writeMpReply13(w: Writer, b: MultipartReplyBody13): void {
@@ -524,8 +554,10 @@ export function writeMpReply13(w: Writer, b: MultipartReplyBody13): void {
       for (const p of b.ports) writePort13(w, p);
       return;
     case 'group_features':
-    case 'table_features':
       w.bytes(b.data);
+      return;
+    case 'table_features':
+      for (const f of b.features) writeTableFeatures(w, f);
       return;
     case 'experimenter':
       w.u32(b.experimenter);
@@ -812,8 +844,10 @@ export function mpReply13Length(b: MultipartReplyBody13): number {
     case 'port_desc':
       return PORT13_LEN * b.ports.length;
     case 'group_features':
-    case 'table_features':
       return b.data.length;
+    case 'table_features':
+      for (const f of b.features) n += TABLE_FEATURES_LEN + f.properties.length;
+      return n;
     case 'experimenter':
       return 8 + b.data.length;
   }

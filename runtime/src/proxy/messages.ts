@@ -128,6 +128,16 @@ export interface MeterStats {
   bandBytes: bigint;
 }
 
+/**
+ * What the switch says about one of its tables: its capacity (1.0 table statistics, 1.3 table
+ * features) and its entries in use (table statistics of both versions), where the reply has them.
+ */
+export interface TableInfo {
+  tableId: number;
+  maxEntries?: number;
+  activeCount?: number;
+}
+
 /** One queue's counters (queue statistics; 1.3 port numbering). */
 export interface QueueStats {
   portNo: number;
@@ -224,6 +234,7 @@ export type OfMessage = Base &
         queues?: QueueStats[];
         portStats?: PortStats[];
         meterStats?: MeterStats[];
+        tables?: TableInfo[];
       }
     | { type: 'barrier_request' }
     | { type: 'barrier_reply' }

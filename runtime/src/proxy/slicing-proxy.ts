@@ -26,6 +26,7 @@ import {
   type SwitchApplyResult,
   type LinkObservation,
   type DiscoveryHost,
+  type TableCapacityView,
 } from './session/index.js';
 import { emptyCounters, emptyStatsMessageCounts, type SliceControlCounters, type StatsMessageCounts } from './counters.js';
 
@@ -133,7 +134,17 @@ export interface ProxyStatus {
     ports: number[];
     /** The physical ports with their state. */
     portStates: SwitchPortState[];
-    slices: Array<{ slice: string; controller: string | null; connected: boolean; connects: number; flowEntries: number }>;
+    /** `trackedRules`: the slice's tenant rules the proxy tracks here (live, and deleted ones waiting for their flow-removed). */
+    slices: Array<{
+      slice: string;
+      controller: string | null;
+      connected: boolean;
+      connects: number;
+      flowEntries: number;
+      trackedRules: number;
+    }>;
+    /** Table 0's capacity as the switch reported it and what of it rules take (docs/dataplane.md, "Bounded memory"). */
+    table: TableCapacityView;
   }>;
   slices: Record<string, SliceControlCounters>;
   /** Switches refused for an undeclared datapath id, by dpid. */
@@ -699,7 +710,9 @@ export class SlicingProxy {
             connected: b.link.connected,
             connects: b.link.connects,
             flowEntries: b.table.entries,
+            trackedRules: b.table.size,
           })),
+          table: s.table,
         }))
         .sort((a, b) => (a.dpid < b.dpid ? -1 : 1)),
       slices: this.sliceCounters(),

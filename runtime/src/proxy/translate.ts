@@ -605,6 +605,10 @@ function from13(w: of.Message13): OfMessage {
           };
         case 'port_stats':
           return { ...base, portStats: b.stats.map((p) => ({ ...p })) };
+        case 'table':
+          return { ...base, tables: b.stats.map((t) => ({ tableId: t.tableId, activeCount: t.activeCount })) };
+        case 'table_features':
+          return { ...base, tables: b.features.map((t) => ({ tableId: t.tableId, maxEntries: t.maxEntries })) };
         case 'meter':
           return {
             ...base,
@@ -759,6 +763,8 @@ function from10(w: of.Message10): OfMessage {
           };
         case 'port_stats':
           return { ...base, portStats: b.stats.map((p) => ({ ...p, portNo: port10to13(p.portNo), durationSec: 0, durationNsec: 0 })) };
+        case 'table':
+          return { ...base, tables: b.stats.map((t) => ({ tableId: t.tableId, maxEntries: t.maxEntries, activeCount: t.activeCount })) };
         default:
           return base;
       }
@@ -915,6 +921,9 @@ function to13(m: OfMessage): of.Message13 {
         case 'group_features':
         case 'meter_features':
           return { version, xid, type: 'multipart_request', flags, body: { mpType: m.mpType } };
+        case 'table_features':
+          // An empty body asks for every table's features (a body would set them).
+          return { version, xid, type: 'multipart_request', flags, body: { mpType: 'table_features', data: Buffer.alloc(0) } };
         default:
           throw new RangeError(`cannot build a ${m.mpType} multipart request`);
       }

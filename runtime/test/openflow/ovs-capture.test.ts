@@ -250,6 +250,7 @@ async function captureFrom(version: 1 | 4, env: NodeJS.ProcessEnv, dir: string, 
             { version, type: 'multipart_request', xid: x(), flags: 0, body: { mpType: 'meter_config', meterId: 0xffffffff } },
             { version, type: 'multipart_request', xid: x(), flags: 0, body: { mpType: 'meter_features' } },
             { version, type: 'multipart_request', xid: x(), flags: 0, body: { mpType: 'group_desc' } },
+            { version, type: 'multipart_request', xid: x(), flags: 0, body: { mpType: 'table_features', data: Buffer.alloc(0) } },
             { version, type: 'multipart_request', xid: x(), flags: 0, body: { mpType: 'group', groupId: 0xfffffffc } },
             { version, type: 'queue_get_config_request', xid: x(), port: 1 },
             { version, type: 'role_request', xid: x(), role: 2, generationId: 1n },
@@ -394,6 +395,7 @@ test('Open vSwitch 1.3 and 1.0 messages decode and re-encode byte for byte', { t
               'multipart_reply/meter_config',
               'multipart_reply/meter_features',
               'multipart_reply/group_desc',
+              'multipart_reply/table_features',
               'queue_get_config_reply',
               'role_reply',
               'get_async_reply',
@@ -422,6 +424,17 @@ test('Open vSwitch 1.3 and 1.0 messages decode and re-encode byte for byte', { t
         .flatMap((r) => (r.ok && r.msg.type === 'error' ? [`${r.msg.errType}/${r.msg.code}`] : []));
       assert.deepEqual(errors, version === 4 ? ['4/10'] : ['4/0']);
       for (const w of want) assert.ok(types.has(w), `OVS sent no ${w} (got ${[...types].join(', ')})`);
+      // Table 0's capacity as the proxy learns it (OVS reports its default when no flow_limit is set).
+      const capacities = frames
+        .map((f) => decodeMessage(f))
+        .flatMap((r) => {
+          if (!r.ok || r.msg.type !== 'multipart_reply') return [];
+          const b = r.msg.body;
+          if (b.mpType === 'table_features') return b.features.filter((t) => t.tableId === 0).map((t) => t.maxEntries);
+          if (b.mpType === 'table') return b.stats.filter((t) => t.tableId === 0).map((t) => ('maxEntries' in t ? t.maxEntries : -1));
+          return [];
+        });
+      assert.deepEqual(capacities, [1_000_000]);
       if (process.env['DFV_WRITE_CORPUS'] === '1') {
         writeFileSync(join(corpusDir, `ovs-of${version === 4 ? '13' : '10'}.hex`), frames.map((f) => f.toString('hex')).join('\n') + '\n');
       }

@@ -572,6 +572,28 @@ export const samples13: OfMessage[] = [
   { version: 4, type: 'multipart_request', xid: 37, flags: 0, body: { mpType: 'table_features', data: Buffer.alloc(0) } },
   {
     version: 4,
+    type: 'multipart_reply',
+    xid: 37,
+    flags: 0,
+    body: {
+      mpType: 'table_features',
+      features: [
+        {
+          tableId: 0,
+          name: 'classifier',
+          metadataMatch: 0xffffffffffffffffn,
+          metadataWrite: 0xffffffffffffffffn,
+          config: 0,
+          maxEntries: 1000,
+          // OFPTFPT_INSTRUCTIONS: apply_actions and goto_table (4 bytes each), padded to 8.
+          properties: Buffer.from([0, 0, 0, 12, 0, 4, 0, 4, 0, 1, 0, 4, 0, 0, 0, 0]),
+        },
+        { tableId: 1, name: '', metadataMatch: 0n, metadataWrite: 0n, config: 3, maxEntries: 0xffffffff, properties: Buffer.alloc(0) },
+      ],
+    },
+  },
+  {
+    version: 4,
     type: 'multipart_request',
     xid: 38,
     flags: 0,

@@ -358,6 +358,14 @@ function bodyPairs(m: OfMessage): Pairs {
     case 'multipart_reply': {
       const b = m.body;
       switch (b.mpType) {
+        case 'table_features':
+          return b.features.flatMap(
+            (f): Pairs => [
+              [`${P}table_features.table_id`, String(f.tableId)],
+              [`${P}table_features.name`, f.name],
+              [`${P}table_features.max_entries`, String(f.maxEntries)],
+            ],
+          );
         case 'table':
           return b.stats.flatMap(
             (s): Pairs => [

@@ -14,6 +14,7 @@ import type { SliceFlowTable } from '../flow-table.js';
 import type { TokenBucket } from '../rate.js';
 import { RequestTracker, type ReplyType, type RequestHandlers } from './request-tracker.js';
 import { BufferOwners } from './buffer-owners.js';
+import { TableCapacity } from './table-capacity.js';
 
 /** The switch connection as the session uses it (OfChannel; a fake one in unit tests). */
 export interface SwitchChannel {
@@ -182,6 +183,8 @@ export class SessionContext {
   readonly requests = new RequestTracker<Binding>();
   /** The slice each kept buffer id was delivered to (see buffer-owners.ts). */
   readonly buffers: BufferOwners;
+  /** Table 0's capacity and what of it the slices' tenant rules may take (see table-capacity.ts). */
+  readonly capacity: TableCapacity = new TableCapacity(this);
   /** The plan last applied to this switch (null before the first apply). */
   views: PlanViews | null = null;
   role: SessionRole;

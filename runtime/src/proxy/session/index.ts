@@ -12,5 +12,6 @@ export type {
 } from './context.js';
 export type { SwitchApplyResult } from './plan-apply.js';
 export type { SessionStats } from './statistics.js';
+export type { TableCapacityView } from './table-capacity.js';
 export { flowKey } from './stats-answers.js';
 export { Reconciliation, planReconcile, type ReconcileResult, type ReconcilePlan } from './reconcile.js';

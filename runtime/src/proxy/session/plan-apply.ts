@@ -101,6 +101,8 @@ export class PlanApplication {
     }
     // The managed core: forwarding rules on core switches, virtual-port groups on edges.
     this.core?.sync(round.handlers, round.xids);
+    // What the hypervisor's rules now take of a bounded table (answered after the round's messages).
+    s.capacity.measure();
     // Queues: created over the switch's OVSDB when the network declares it, else only checked.
     const queues = applyPlanQueues(views?.plan ?? null, s.dpid);
     if (ovsdbAddressOf(views?.plan, s.dpid) === undefined) this.checkQueues(views, result.notes);
@@ -202,8 +204,11 @@ export class PlanApplication {
       sliceNo: sliceNumber(v.slice),
       ctx,
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
-      // Tracked rules never outnumber the slice's flow_entries, on the switch or in all (deleted ones waiting for their flow-removed go first).
-      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now, () => trackedBound(b.view.limits)),
+      // Tracked rules never outnumber the slice's flow_entries, on the switch or in all, nor what the
+      // switch's table leaves the slice (deleted ones waiting for their flow-removed go first).
+      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now, () =>
+        minBound(trackedBound(b.view.limits), s.capacity.trackedRoom(b)),
+      ),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,
@@ -254,4 +259,10 @@ function sameView(a: SliceOnSwitch, b: SliceOnSwitch): boolean {
 function trackedBound(l: { flowEntriesSwitch: number | null; flowEntriesTotal: number | null }): number | null {
   if (l.flowEntriesSwitch === null) return l.flowEntriesTotal;
   return l.flowEntriesTotal === null ? l.flowEntriesSwitch : Math.min(l.flowEntriesSwitch, l.flowEntriesTotal);
+}
+
+/** The smaller of two bounds (null: none). */
+function minBound(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.min(a, b);
 }

@@ -92,6 +92,7 @@ export class TenantDirection {
     const r = expandMatch(b.ctx, {}, 'read');
     if (!r.ok) return;
     for (const e of r.value) this.s.send({ type: 'flow_mod', ...missEmulationRule(b.view.index, e.match) });
+    this.s.capacity.measure();
   }
 
   private flowMod(b: Binding, m: MessageOf<'flow_mod'>, raw: Buffer): void {
@@ -133,6 +134,12 @@ export class TenantDirection {
       ) {
         c.flowModsRejected++;
         s.refuse(b, m, 'table_full', `flow_entries limit reached (${b.table.entries} on this switch)`, raw);
+        return;
+      }
+      if (s.capacity.full(delta)) {
+        // The switch's table 0, shared by the slices on it, has no room left (table-capacity.ts).
+        c.flowModsRejected++;
+        s.refuse(b, m, 'table_full', `switch table full (${s.capacity.tenantRules()} tenant rules, room ${s.capacity.room()})`, raw);
         return;
       }
       b.table.add(

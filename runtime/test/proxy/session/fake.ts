@@ -277,8 +277,10 @@ export function connectSession(plan: Plan | null, o: HostOptions & { dpid?: bigi
     actions: 0,
     ports: version === OFP13 ? [] : ports,
   });
-  if (version === OFP13)
-    channel.inject({ type: 'multipart_reply', xid: channel.last('multipart_request').xid, mpType: 'port_desc', flags: 0, ports });
+  if (version === OFP13) {
+    const pd = channel.of('multipart_request').find((m) => m.mpType === 'port_desc')!;
+    channel.inject({ type: 'multipart_reply', xid: pd.xid, mpType: 'port_desc', flags: 0, ports });
+  }
   return {
     session,
     channel,
