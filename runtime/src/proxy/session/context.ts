@@ -184,7 +184,7 @@ export class SessionContext {
   /** The slice each kept buffer id was delivered to (see buffer-owners.ts). */
   readonly buffers: BufferOwners;
   /** Table 0's capacity and what of it the slices' tenant rules may take (see table-capacity.ts). */
-  readonly capacity: TableCapacity = new TableCapacity(this);
+  readonly capacity: TableCapacity<Binding> = new TableCapacity<Binding>(this);
   /** The plan last applied to this switch (null before the first apply). */
   views: PlanViews | null = null;
   role: SessionRole;

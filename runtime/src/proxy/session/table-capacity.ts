@@ -9,9 +9,28 @@
 // after every apply, a 1.0 tenant's miss-emulation rule, a statistics round and a core change.
 // The slices on the switch share what is left: the sum of their rules never passes it
 // (docs/dataplane.md, "Bounded memory").
-import type { MessageOf } from '../messages.js';
+import type { Draft, MessageOf, OfVersion } from '../messages.js';
 import { OFP13 } from '../messages.js';
-import type { Binding, SessionContext } from './context.js';
+import type { ReplyType, RequestHandlers } from './request-tracker.js';
+
+/** A bound slice as the capacity sees it: its table's live physical entries and tracked rules. */
+interface SliceTableCount {
+  readonly table: { readonly entries: number; readonly size: number };
+}
+
+/**
+ * What the capacity needs of its session (SessionContext has it; declared here so that the
+ * context, which holds a TableCapacity, is not imported back).
+ */
+export interface CapacityHost<B extends SliceTableCount = SliceTableCount> {
+  readonly version: OfVersion | null;
+  readonly ready: boolean;
+  readonly channel: { readonly closed: boolean };
+  readonly log: { info(o: object, msg: string): void };
+  readonly bindings: { values(): Iterable<B> };
+  readonly requests: { forget(xid: number): unknown };
+  request<T extends ReplyType>(m: Draft, owner: B | null, expects: T | null, handlers: RequestHandlers<T>): number;
+}
 
 /** How long the handshake's capacity request may stay unanswered (the session is ready long before). */
 export const CAPACITY_TIMEOUT_MS = 5000;
@@ -28,7 +47,7 @@ export interface TableCapacityView {
   tenantRules: number;
 }
 
-export class TableCapacity {
+export class TableCapacity<B extends SliceTableCount = SliceTableCount> {
   /** Table 0's max_entries; null: no capacity known. */
   capacity: number | null = null;
   /** Rules on the switch the slices' tables do not count (last measurement). */
@@ -36,7 +55,7 @@ export class TableCapacity {
   /** Whether the handshake's request was answered (or given up): the outcome is logged once. */
   private settled = false;
 
-  constructor(private readonly s: SessionContext) {}
+  constructor(private readonly s: CapacityHost<B>) {}
 
   /** At the handshake: asks the switch for table 0's capacity; the session does not wait for it. */
   learn(): void {
@@ -113,7 +132,7 @@ export class TableCapacity {
    * The most rules slice `b`'s table may track here: the room less what the other slices track
    * (their live and deleted rules); null: no bound from the switch.
    */
-  trackedRoom(b: Binding): number | null {
+  trackedRoom(b: B): number | null {
     const room = this.room();
     if (room === null) return null;
     let others = 0;
