@@ -9,6 +9,12 @@
 // member left or joined: events may have been missed) while this side holds a majority, the maps
 // are read again and differences are published as events; a re-read that is evidently missing
 // data (the revision pointer gone, older, or without its body) is not taken.
+// Those re-reads come too early to be the last: a client learns of a member (or gets its first
+// connection back) before it has connected to every member and registered its change listeners
+// there (the Hazelcast client connects to new members in a background task, every second), and
+// a change whose partition that member owns is pushed to nobody meanwhile. So the tier reads
+// again `settleMs` after the last such status (a healed partition's first deploy, committed in
+// that window, reached no master otherwise: docs/cluster.md, "Partitions").
 //
 // The readable head: pushed events of different keys are not ordered, and a store client that is
 // reconnecting can miss one, so the revision pointer may name a body this copy does not hold (yet).
@@ -32,7 +38,8 @@ export type LocalListener = (event: ChangeEvent) => void;
 
 /** One re-read of the global tier: why, and what came of it (for the node's log). */
 export interface ResyncReport {
-  cause: 'reconnected' | 'members-changed' | 'failed-commit' | 'requested';
+  /** 'settled': the follow-up read `settleMs` after a membership change or a reconnect. */
+  cause: 'reconnected' | 'members-changed' | 'settled' | 'failed-commit' | 'requested';
   /** Entries changed (put or deleted) by taking the read; 0 when it was not taken. */
   changes: number;
   /** Why the read was not taken (the store's error, or the data it is evidently missing). */
@@ -42,7 +49,16 @@ export interface ResyncReport {
 export interface LocalTierOptions {
   /** Told after every re-read. */
   onResync?: (report: ResyncReport) => void;
+  /** The follow-up re-read's delays after a membership change or a reconnect (ms; default SETTLE_MS). */
+  settleMs?: readonly number[];
 }
+
+/**
+ * When the follow-up re-reads come, after the last membership change or reconnect (ms): the
+ * client's member connections and listener registrations take one to two seconds (its task runs
+ * every second), longer on a loaded machine; the second read is for that case.
+ */
+export const SETTLE_MS: readonly number[] = [2500, 6000];
 
 export class LocalTier {
   private readonly data = new Map<MapName, Map<string, Versioned>>();
@@ -53,6 +69,8 @@ export class LocalTier {
   private buffering: ChangeEvent[] | undefined = [];
   private closed = false;
   private resyncing: Promise<void> | undefined;
+  /** The pending follow-up re-reads (see SETTLE_MS). */
+  private settleTimers: NodeJS.Timeout[] = [];
   /** During a resync: the keys (map NUL key) pushed events changed since its first read began. */
   private touched: Set<string> | undefined;
   /** Key of the newest revision body the pointer named while this copy held it (see revisionHead). */
@@ -93,10 +111,13 @@ export class LocalTier {
     let wasDown = false;
     tier.stopStatus = store.onStatus((s) => {
       if (s === 'disconnected') wasDown = true;
-      else if (s === 'members-changed') void tier.resyncRetrying();
-      else if (s === 'connected' && wasDown) {
+      else if (s === 'members-changed') {
+        void tier.resyncRetrying();
+        tier.settleLater();
+      } else if (s === 'connected' && wasDown) {
         wasDown = false;
         void tier.resync('reconnected');
+        tier.settleLater();
       }
     });
     return ok(tier);
@@ -160,6 +181,21 @@ export class LocalTier {
       if ((await this.resync('members-changed')).ok) return;
       await new Promise((r) => setTimeout(r, 1000).unref());
     }
+  }
+
+  /**
+   * Schedules the follow-up re-reads (SETTLE_MS) anew: the changes pushed to nobody while the
+   * client was connecting to the members and registering its listeners there are read then.
+   */
+  private settleLater(): void {
+    for (const t of this.settleTimers) clearTimeout(t);
+    this.settleTimers = (this.options.settleMs ?? SETTLE_MS).map((ms) => {
+      const t = setTimeout(() => {
+        if (!this.closed && this.majority()) void this.resync('settled');
+      }, ms);
+      t.unref();
+      return t;
+    });
   }
 
   /**
@@ -310,6 +346,7 @@ export class LocalTier {
     if (this.closed) return;
     this.closed = true;
     this.stopStatus?.();
+    for (const t of this.settleTimers) clearTimeout(t);
     for (const u of this.unsubscribes) await u().catch(() => undefined);
     this.unsubscribes = [];
     this.listeners.clear();
