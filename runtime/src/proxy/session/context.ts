@@ -14,6 +14,7 @@ import type { SliceFlowTable } from '../flow-table.js';
 import type { TokenBucket } from '../rate.js';
 import { RequestTracker, type ReplyType, type RequestHandlers } from './request-tracker.js';
 import { BufferOwners } from './buffer-owners.js';
+import { coarseNow } from './coarse-clock.js';
 
 /** The switch connection as the session uses it (OfChannel; a fake one in unit tests). */
 export interface SwitchChannel {
@@ -149,7 +150,7 @@ export interface SessionHost {
   discovery?: DiscoveryHost;
   /** A port of the switch went up or down (managed core: virtual links may change path); absent: ignored. */
   portState?(dpid: string, port: number, up: boolean): void;
-  /** The clock buffer ids expire by (ms); default Date.now. */
+  /** The clock buffer ids and the tenant flow tables' timeouts go by (ms); default the coarse clock (coarse-clock.ts). */
   now?(): number;
 }
 
@@ -180,6 +181,8 @@ export class SessionContext {
   ready = false;
   readonly bindings = new Map<string, Binding>();
   readonly requests = new RequestTracker<Binding>();
+  /** The session's clock (ms): the host's, else the coarse clock (no system call per read). */
+  readonly now: () => number;
   /** The slice each kept buffer id was delivered to (see buffer-owners.ts). */
   readonly buffers: BufferOwners;
   /** The plan last applied to this switch (null before the first apply). */
@@ -195,7 +198,8 @@ export class SessionContext {
     readonly host: SessionHost,
   ) {
     this.log = host.log;
-    this.buffers = new BufferOwners(host.now ? () => host.now!() : Date.now);
+    this.now = host.now ? () => host.now!() : coarseNow;
+    this.buffers = new BufferOwners(this.now);
     this.role = host.arbitrated ? 'pending' : 'master';
   }
 

@@ -203,7 +203,7 @@ export class PlanApplication {
       ctx,
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
       // Tracked rules never outnumber the slice's flow_entries, on the switch or in all (deleted ones waiting for their flow-removed go first).
-      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now, () => trackedBound(b.view.limits)),
+      table: new SliceFlowTable(s.now, () => trackedBound(b.view.limits)),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,

@@ -19,6 +19,7 @@ import { outputsTo, type FlowSelection, type TenantRule } from '../flow-table.js
 import { flowModKey } from '../frame-key.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
+import { NO_HOLD } from './buffer-owners.js';
 import type { Mastership } from './mastership.js';
 import type { Statistics } from './statistics.js';
 
@@ -110,8 +111,11 @@ export class TenantDirection {
     const existing = asAdd ? b.table.existing(m.match, m.priority, key) : undefined;
     const cookie = asAdd ? (existing?.cookie ?? sliceCookie(b.view.index, this.mastership.nextRuleNumber())) : 0n;
     // OpenFlow applies a buffer to an added or modified flow's actions; deletes ignore it.
+    // One look-up: its handle stays valid until the buffer is taken below (nothing in between
+    // changes the session's buffer table).
     const buffered = m.bufferId !== NO_BUFFER && !isDelete;
-    if (buffered && s.buffers.use(m.bufferId, b.view.index, false) === null) {
+    const held = buffered ? s.buffers.lookup(m.bufferId, b.view.index) : NO_HOLD;
+    if (buffered && held === NO_HOLD) {
       c.flowModsRejected++;
       s.refuse(b, m, 'buffer_unknown', `buffer ${m.bufferId} was not delivered to this slice (or has expired)`, raw);
       return;
@@ -170,7 +174,7 @@ export class TenantDirection {
       }
     }
     c.flowModsAccepted++;
-    if (buffered && out.length) withBuffer(out, m.bufferId, s.buffers.use(m.bufferId, b.view.index, true)!);
+    if (held !== NO_HOLD && out.length) withBuffer(out, m.bufferId, s.buffers.take(held));
     for (const fm of out) {
       const xid = s.channel.xid();
       s.requests.rememberTenant(xid, b, m.xid);
