@@ -5,7 +5,7 @@
 // overwritten) and an open-addressing index from buffer id to slot, also a typed array (no Map, no
 // object per packet: this runs twice per flow setup, one probe each); no timer of its own (age is
 // checked when an id is used), times from the coarse clock (coarse-clock.ts: no system call).
-import { coarseNow } from './coarse-clock.js';
+import { coarseNow } from '../coarse-clock.js';
 
 /** Entries kept per switch; a switch holds at most a few hundred buffered packets (OVS 256). */
 export const BUFFER_OWNERS_CAPACITY = 1024;

@@ -14,7 +14,7 @@ import type { SliceFlowTable } from '../flow-table.js';
 import type { TokenBucket } from '../rate.js';
 import { RequestTracker, type ReplyType, type RequestHandlers } from './request-tracker.js';
 import { BufferOwners } from './buffer-owners.js';
-import { coarseNow } from './coarse-clock.js';
+import { coarseNow } from '../coarse-clock.js';
 
 /** The switch connection as the session uses it (OfChannel; a fake one in unit tests). */
 export interface SwitchChannel {

@@ -8,7 +8,7 @@ import { errorNumbers, OFP_NO_BUFFER, OFPFC, OFPP13 as OFPP } from '../../../src
 import { NO_COOKIE } from '../../../src/dataplane/cookies.js';
 import { OFP10, type OfVersion } from '../../../src/proxy/messages.js';
 import { BUFFER_OWNERS_EXPIRY_MS, BufferOwners, NO_HOLD } from '../../../src/proxy/session/buffer-owners.js';
-import { CoarseClock } from '../../../src/proxy/session/coarse-clock.js';
+import { CoarseClock } from '../../../src/proxy/coarse-clock.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectSession, flowMod } from './fake.js';
 import { ipv4Frame, plan } from './plan.js';
