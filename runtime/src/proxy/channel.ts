@@ -62,6 +62,8 @@ export class OfChannel {
   private nextXid = 1;
   /** Bytes written in this round of input, flushed together as one buffer. */
   private outQueue: Buffer[] = [];
+  /** The other queue (the two take turns: no array per flush). */
+  private spareQueue: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
   closed = false;
@@ -316,11 +318,14 @@ export class OfChannel {
     this.flushScheduled = false;
     const q = this.outQueue;
     if (q.length === 0) return;
-    this.outQueue = [];
+    this.outQueue = this.spareQueue;
+    this.spareQueue = q;
     this.outBytes = 0;
-    if (this.closed || this.socket.destroyed) return;
-    this.socket.write(q.length === 1 ? q[0]! : joined(q));
-    if (!this.congested && this.socket.writableLength > HIGH_WATER_BYTES) this.checkCongestion();
+    if (!this.closed && !this.socket.destroyed) {
+      this.socket.write(q.length === 1 ? q[0]! : joined(q));
+      if (!this.congested && this.socket.writableLength > HIGH_WATER_BYTES) this.checkCongestion();
+    }
+    q.length = 0;
   };
 
   close(why: string): void {
