@@ -22,8 +22,53 @@ export interface PacketSummary {
 }
 
 export function summarizePacket(data: Buffer): PacketSummary {
-  const h: PacketHeaders = {};
-  if (data.length < 14) return { headers: h, vlan: null, ethType: -1, l3: -1 };
+  return summarizeInto(data, { headers: {}, vlan: null, ethType: -1, l3: -1 });
+}
+
+/**
+ * One summary reused for every packet-in of a session (nothing allocated per packet-in): its
+ * headers object has every field, undefined where the frame has none (one shape throughout).
+ * Valid until the next `read`.
+ */
+export class PacketSummaryScratch {
+  private readonly s: PacketSummary = {
+    headers: {
+      eth_src: undefined,
+      eth_dst: undefined,
+      eth_type: undefined,
+      vlan_vid: undefined,
+      vlan_pcp: undefined,
+      ip_proto: undefined,
+      ip_dscp: undefined,
+      ipv4_src: undefined,
+      ipv4_dst: undefined,
+      ipv6_src: undefined,
+      ipv6_dst: undefined,
+      tcp_src: undefined,
+      tcp_dst: undefined,
+      udp_src: undefined,
+      udp_dst: undefined,
+    },
+    vlan: null,
+    ethType: -1,
+    l3: -1,
+  };
+
+  read(data: Buffer): PacketSummary {
+    const h = this.s.headers;
+    h.eth_src = h.eth_dst = h.eth_type = h.vlan_vid = h.vlan_pcp = h.ip_proto = h.ip_dscp = undefined;
+    h.ipv4_src = h.ipv4_dst = h.tcp_src = h.tcp_dst = h.udp_src = h.udp_dst = undefined;
+    return summarizeInto(data, this.s);
+  }
+}
+
+/** Writes the frame's headers into `out` (its headers hold no field of an earlier frame). */
+function summarizeInto(data: Buffer, out: PacketSummary): PacketSummary {
+  const h = out.headers;
+  out.vlan = null;
+  out.ethType = -1;
+  out.l3 = -1;
+  if (data.length < 14) return out;
   h.eth_dst = data.readUIntBE(0, 6);
   h.eth_src = data.readUIntBE(6, 6);
   let off = 12;
@@ -57,7 +102,10 @@ export function summarizePacket(data: Buffer): PacketSummary {
       }
     }
   }
-  return { headers: h, vlan, ethType: type, l3 };
+  out.vlan = vlan;
+  out.ethType = type;
+  out.l3 = l3;
+  return out;
 }
 
 const v = (n: number) => ({ value: BigInt(n) });

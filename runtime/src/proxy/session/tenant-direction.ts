@@ -23,6 +23,9 @@ import { NO_HOLD } from './buffer-owners.js';
 import type { Mastership } from './mastership.js';
 import type { Statistics } from './statistics.js';
 
+/** An add selects no rules (shared: no array per flow-mod). */
+const NO_HITS: readonly TenantRule[] = Object.freeze([]);
+
 export class TenantDirection {
   constructor(
     private readonly s: SessionContext,
@@ -105,7 +108,7 @@ export class TenantDirection {
     const isModify = m.command === FC.MODIFY || m.command === FC.MODIFY_STRICT;
     const key = isDelete && m.command !== FC.DELETE_STRICT ? '' : flowModKey(m, raw);
     // What a modify or delete selects, by OpenFlow's rules over the slice's table (its own terms).
-    const hits = isDelete || isModify ? b.table.select(selectionOf(m, key)) : [];
+    const hits: readonly TenantRule[] = isDelete || isModify ? b.table.select(selectionOf(m, key)) : NO_HITS;
     // OpenFlow 1.0: a modify that selects nothing acts as an ADD (1.3: it does nothing).
     const asAdd = m.command === FC.ADD || (isModify && hits.length === 0 && m.version !== OFP13);
     const existing = asAdd ? b.table.existing(m.match, m.priority, key) : undefined;
@@ -377,9 +380,14 @@ function selectionOf(m: MessageOf<'flow_mod'>, key: FlowSelection['key']): FlowS
  */
 function withBuffer(mods: FlowMod[], bufferId: number, inPort: number): void {
   if (mods.length === 0) return;
-  const port = BigInt(inPort);
-  const target = mods.find((fm) => fm.match.in_port?.value === port) ?? mods.find((fm) => fm.match.in_port === undefined) ?? mods[0]!;
-  target.bufferId = bufferId;
+  let target = mods.length === 1 ? mods[0] : undefined;
+  let portless: FlowMod | undefined;
+  for (let i = 0; target === undefined && i < mods.length; i++) {
+    const p = mods[i]!.match.in_port;
+    if (p === undefined) portless ??= mods[i];
+    else if (Number(p.value) === inPort) target = mods[i];
+  }
+  (target ?? portless ?? mods[0]!).bufferId = bufferId;
 }
 
 function sameActions(a: readonly Action[], b: readonly Action[]): boolean {
