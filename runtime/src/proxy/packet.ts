@@ -62,6 +62,12 @@ export class PacketSummaryScratch {
   }
 }
 
+// Big-endian reads at offsets the caller checked against the frame's length (Buffer's readers
+// validate their arguments on every call: this runs for every packet-in).
+const be16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Buffer, o: number): number => b[o]! * 0x1000000 + ((b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!);
+const be48 = (b: Buffer, o: number): number => be16(b, o) * 0x100000000 + be32(b, o + 2);
+
 /** Writes the frame's headers into `out` (its headers hold no field of an earlier frame). */
 function summarizeInto(data: Buffer, out: PacketSummary): PacketSummary {
   const h = out.headers;
@@ -69,18 +75,18 @@ function summarizeInto(data: Buffer, out: PacketSummary): PacketSummary {
   out.ethType = -1;
   out.l3 = -1;
   if (data.length < 14) return out;
-  h.eth_dst = data.readUIntBE(0, 6);
-  h.eth_src = data.readUIntBE(6, 6);
+  h.eth_dst = be48(data, 0);
+  h.eth_src = be48(data, 6);
   let off = 12;
-  let type = data.readUInt16BE(off);
+  let type = be16(data, off);
   let vlan: number | null = null;
   if (type === 0x8100 && data.length >= 18) {
-    const tci = data.readUInt16BE(14);
+    const tci = be16(data, 14);
     vlan = tci & 0xfff;
     h.vlan_vid = vlan;
     h.vlan_pcp = tci >> 13;
     off = 16;
-    type = data.readUInt16BE(off);
+    type = be16(data, off);
   }
   h.eth_type = type;
   const l3 = off + 2;
@@ -89,16 +95,16 @@ function summarizeInto(data: Buffer, out: PacketSummary): PacketSummary {
     h.ip_dscp = data[l3 + 1]! >> 2;
     const proto = data[l3 + 9]!;
     h.ip_proto = proto;
-    h.ipv4_src = data.readUInt32BE(l3 + 12);
-    h.ipv4_dst = data.readUInt32BE(l3 + 16);
+    h.ipv4_src = be32(data, l3 + 12);
+    h.ipv4_dst = be32(data, l3 + 16);
     const l4 = l3 + ihl;
     if ((proto === 6 || proto === 17) && data.length >= l4 + 4) {
       if (proto === 6) {
-        h.tcp_src = data.readUInt16BE(l4);
-        h.tcp_dst = data.readUInt16BE(l4 + 2);
+        h.tcp_src = be16(data, l4);
+        h.tcp_dst = be16(data, l4 + 2);
       } else {
-        h.udp_src = data.readUInt16BE(l4);
-        h.udp_dst = data.readUInt16BE(l4 + 2);
+        h.udp_src = be16(data, l4);
+        h.udp_dst = be16(data, l4 + 2);
       }
     }
   }

@@ -168,6 +168,8 @@ export interface Binding {
   control: TokenBucket | null;
   packetIn: TokenBucket | null;
   missSendLen: number;
+  /** The slice's control counters: the host's object, taken once at binding (no lookup per message). */
+  readonly counters: SliceControlCounters;
 }
 
 export class SessionContext {
@@ -213,7 +215,7 @@ export class SessionContext {
   }
 
   counters(b: Binding): SliceControlCounters {
-    return this.host.counters(b.view.slice);
+    return b.counters;
   }
 
   /** Sends a message of the hypervisor's own with this connection's version and a fresh xid. */

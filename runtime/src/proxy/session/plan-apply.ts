@@ -207,6 +207,7 @@ export class PlanApplication {
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,
+      counters: s.host.counters(v.slice),
     };
     s.bindings.set(v.slice, b);
     // A paused slice keeps its binding; its controller connection waits for resume. Paused with
