@@ -30,6 +30,12 @@ export interface OpenFlowConnectionOptions {
    * For owners with a faster reader of some message types; what it declines is decoded as usual.
    */
   readonly intercept?: (raw: Buffer) => boolean;
+  /**
+   * Called for every chunk the socket delivers, before it is framed (a sign of life, whole
+   * messages or not). An option rather than a second 'data' listener: an emitter with two
+   * listeners copies its listener array on every event.
+   */
+  readonly onInput?: () => void;
 }
 
 export interface OpenFlowConnectionEvents {
@@ -112,6 +118,7 @@ export class OpenFlowConnection extends EventEmitter<OpenFlowConnectionEvents> {
   }
 
   private onData(chunk: Buffer): void {
+    this.options.onInput?.();
     const { frames, error } = this.framer.push(chunk);
     for (const raw of frames) {
       if (this.closed) return;

@@ -24,6 +24,7 @@ import { errorCode, OFP10, OFP13 } from './messages.js';
 import { DecodeFailure, decodeFrame, EncodeFailure, encodeNeutral } from './wire.js';
 import type { WirePeer } from './wire-counts.js';
 import { type ChannelLimits, countLimit } from './channel-limits.js';
+import { coarseNow } from './coarse-clock.js';
 
 const OFPT_HELLO = 0;
 const OFPT_ECHO_REQUEST = 2;
@@ -61,6 +62,8 @@ export class OfChannel {
   private nextXid = 1;
   /** Bytes written in this round of input, flushed together as one buffer. */
   private outQueue: Buffer[] = [];
+  /** The other queue (the two take turns: no array per flush). */
+  private spareQueue: Buffer[] = [];
   private outBytes = 0;
   private flushScheduled = false;
   closed = false;
@@ -75,6 +78,8 @@ export class OfChannel {
   private pausedBy = 0;
   private handshakeTimer: NodeJS.Timeout | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** When input was last heard (coarse clock, ms). */
+  private heardAt = 0;
   private echoTimer: NodeJS.Timeout | null = null;
 
   /**
@@ -94,6 +99,7 @@ export class OfChannel {
       autoEchoReply: true,
       replyToInvalid: true,
       intercept: (raw) => this.frame(raw),
+      ...(limits ? { onInput: this.heard } : {}),
     });
     this.conn.on('message', (m, raw) => this.onWire(m, raw));
     this.conn.on('close', (why) => this.finish(why));
@@ -101,7 +107,6 @@ export class OfChannel {
     if (limits) {
       this.handshakeTimer = setTimeout(() => this.overLimit('handshake_timeout', 'handshake timeout'), limits.handshakeMs);
       this.handshakeTimer.unref();
-      socket.on('data', this.heard);
     }
   }
 
@@ -110,29 +115,44 @@ export class OfChannel {
     if (!this.limits || this.closed || this.idleTimer) return;
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
-    this.idleTimer = setTimeout(this.idle, this.limits.idleMs);
-    this.idleTimer.unref();
+    this.heardAt = coarseNow();
+    this.armIdle(this.limits.idleMs);
   }
 
-  /** Any input is a sign of life: the idle interval starts again and a pending echo is answered. */
+  /**
+   * Any input is a sign of life: the idle interval starts again and a pending echo is answered.
+   * Runs for every socket read, so it only stamps the time (coarse clock: no system call, no timer
+   * touched); the idle timer compares the stamp when it fires.
+   */
   private readonly heard = (): void => {
-    this.idleTimer?.refresh();
+    this.heardAt = coarseNow();
     if (this.echoTimer) {
       clearTimeout(this.echoTimer);
       this.echoTimer = null;
     }
   };
 
+  private armIdle(ms: number): void {
+    this.idleTimer = setTimeout(this.idle, ms);
+    this.idleTimer.unref();
+  }
+
   private readonly idle = (): void => {
-    if (this.closed || !this.limits || this.version === null || this.echoTimer) return;
-    // Input paused: the peer's answer could not be heard; the bound waits until input resumes.
-    if (this.pausedBy !== 0) {
-      this.idleTimer?.refresh();
+    this.idleTimer = null;
+    if (this.closed || !this.limits || this.version === null) return;
+    const idleMs = this.limits.idleMs;
+    const quiet = coarseNow() - this.heardAt;
+    // Heard within the interval: wait for the rest of it. Input paused (the peer's answer could
+    // not be heard; resumeInput starts the interval again) or an echo already out (its own timer
+    // closes the connection): wait another interval.
+    if (quiet < idleMs || this.pausedBy !== 0 || this.echoTimer) {
+      this.armIdle(quiet < idleMs ? idleMs - quiet : idleMs);
       return;
     }
     this.sendWire({ version: this.version, type: 'echo_request', xid: this.xid(), data: Buffer.alloc(0) });
     this.echoTimer = setTimeout(() => this.overLimit('echo_timeout', 'echo timeout'), this.limits.echoTimeoutMs);
     this.echoTimer.unref();
+    this.armIdle(idleMs);
   };
 
   private overLimit(cause: 'handshake_timeout' | 'echo_timeout', why: string): void {
@@ -168,7 +188,8 @@ export class OfChannel {
     if (this.pausedBy === 0 || this.closed) return;
     this.pausedBy &= ~reason;
     if (this.pausedBy !== 0) return;
-    this.idleTimer?.refresh();
+    // The idle interval starts again (nothing could be heard while paused).
+    this.heardAt = coarseNow();
     this.socket.resume();
   }
 
@@ -297,11 +318,14 @@ export class OfChannel {
     this.flushScheduled = false;
     const q = this.outQueue;
     if (q.length === 0) return;
-    this.outQueue = [];
+    this.outQueue = this.spareQueue;
+    this.spareQueue = q;
     this.outBytes = 0;
-    if (this.closed || this.socket.destroyed) return;
-    this.socket.write(q.length === 1 ? q[0]! : joined(q));
-    if (!this.congested && this.socket.writableLength > HIGH_WATER_BYTES) this.checkCongestion();
+    if (!this.closed && !this.socket.destroyed) {
+      this.socket.write(q.length === 1 ? q[0]! : joined(q));
+      if (!this.congested && this.socket.writableLength > HIGH_WATER_BYTES) this.checkCongestion();
+    }
+    q.length = 0;
   };
 
   close(why: string): void {

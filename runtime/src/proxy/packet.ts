@@ -22,20 +22,71 @@ export interface PacketSummary {
 }
 
 export function summarizePacket(data: Buffer): PacketSummary {
-  const h: PacketHeaders = {};
-  if (data.length < 14) return { headers: h, vlan: null, ethType: -1, l3: -1 };
-  h.eth_dst = data.readUIntBE(0, 6);
-  h.eth_src = data.readUIntBE(6, 6);
+  return summarizeInto(data, { headers: {}, vlan: null, ethType: -1, l3: -1 });
+}
+
+/**
+ * One summary reused for every packet-in of a session (nothing allocated per packet-in): its
+ * headers object has every field, undefined where the frame has none (one shape throughout).
+ * Valid until the next `read`.
+ */
+export class PacketSummaryScratch {
+  private readonly s: PacketSummary = {
+    headers: {
+      eth_src: undefined,
+      eth_dst: undefined,
+      eth_type: undefined,
+      vlan_vid: undefined,
+      vlan_pcp: undefined,
+      ip_proto: undefined,
+      ip_dscp: undefined,
+      ipv4_src: undefined,
+      ipv4_dst: undefined,
+      ipv6_src: undefined,
+      ipv6_dst: undefined,
+      tcp_src: undefined,
+      tcp_dst: undefined,
+      udp_src: undefined,
+      udp_dst: undefined,
+    },
+    vlan: null,
+    ethType: -1,
+    l3: -1,
+  };
+
+  read(data: Buffer): PacketSummary {
+    const h = this.s.headers;
+    h.eth_src = h.eth_dst = h.eth_type = h.vlan_vid = h.vlan_pcp = h.ip_proto = h.ip_dscp = undefined;
+    h.ipv4_src = h.ipv4_dst = h.tcp_src = h.tcp_dst = h.udp_src = h.udp_dst = undefined;
+    return summarizeInto(data, this.s);
+  }
+}
+
+// Big-endian reads at offsets the caller checked against the frame's length (Buffer's readers
+// validate their arguments on every call: this runs for every packet-in).
+const be16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Buffer, o: number): number => b[o]! * 0x1000000 + ((b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!);
+const be48 = (b: Buffer, o: number): number => be16(b, o) * 0x100000000 + be32(b, o + 2);
+
+/** Writes the frame's headers into `out` (its headers hold no field of an earlier frame). */
+function summarizeInto(data: Buffer, out: PacketSummary): PacketSummary {
+  const h = out.headers;
+  out.vlan = null;
+  out.ethType = -1;
+  out.l3 = -1;
+  if (data.length < 14) return out;
+  h.eth_dst = be48(data, 0);
+  h.eth_src = be48(data, 6);
   let off = 12;
-  let type = data.readUInt16BE(off);
+  let type = be16(data, off);
   let vlan: number | null = null;
   if (type === 0x8100 && data.length >= 18) {
-    const tci = data.readUInt16BE(14);
+    const tci = be16(data, 14);
     vlan = tci & 0xfff;
     h.vlan_vid = vlan;
     h.vlan_pcp = tci >> 13;
     off = 16;
-    type = data.readUInt16BE(off);
+    type = be16(data, off);
   }
   h.eth_type = type;
   const l3 = off + 2;
@@ -44,20 +95,23 @@ export function summarizePacket(data: Buffer): PacketSummary {
     h.ip_dscp = data[l3 + 1]! >> 2;
     const proto = data[l3 + 9]!;
     h.ip_proto = proto;
-    h.ipv4_src = data.readUInt32BE(l3 + 12);
-    h.ipv4_dst = data.readUInt32BE(l3 + 16);
+    h.ipv4_src = be32(data, l3 + 12);
+    h.ipv4_dst = be32(data, l3 + 16);
     const l4 = l3 + ihl;
     if ((proto === 6 || proto === 17) && data.length >= l4 + 4) {
       if (proto === 6) {
-        h.tcp_src = data.readUInt16BE(l4);
-        h.tcp_dst = data.readUInt16BE(l4 + 2);
+        h.tcp_src = be16(data, l4);
+        h.tcp_dst = be16(data, l4 + 2);
       } else {
-        h.udp_src = data.readUInt16BE(l4);
-        h.udp_dst = data.readUInt16BE(l4 + 2);
+        h.udp_src = be16(data, l4);
+        h.udp_dst = be16(data, l4 + 2);
       }
     }
   }
-  return { headers: h, vlan, ethType: type, l3 };
+  out.vlan = vlan;
+  out.ethType = type;
+  out.l3 = l3;
+  return out;
 }
 
 const v = (n: number) => ({ value: BigInt(n) });

@@ -3,7 +3,9 @@
 // a buffer id is accepted only from that slice and only once (`take`), and an entry older than the
 // expiry is unknown. Bounded: a ring of `capacity` slots in typed arrays (the oldest is
 // overwritten) and an open-addressing index from buffer id to slot, also a typed array (no Map, no
-// object per packet: this runs twice per flow setup); no timer (age is checked when an id is used).
+// object per packet: this runs twice per flow setup, one probe each); no timer of its own (age is
+// checked when an id is used), times from the coarse clock (coarse-clock.ts: no system call).
+import { coarseNow } from '../coarse-clock.js';
 
 /** Entries kept per switch; a switch holds at most a few hundred buffered packets (OVS 256). */
 export const BUFFER_OWNERS_CAPACITY = 1024;
@@ -11,6 +13,8 @@ export const BUFFER_OWNERS_CAPACITY = 1024;
 export const BUFFER_OWNERS_EXPIRY_MS = 5000;
 
 const EMPTY = -1;
+/** `lookup`'s answer when the slice may not use the id. */
+export const NO_HOLD = -1;
 
 export class BufferOwners {
   private readonly ids: Uint32Array;
@@ -27,7 +31,7 @@ export class BufferOwners {
   private count = 0;
 
   constructor(
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = coarseNow,
     readonly capacity = BUFFER_OWNERS_CAPACITY,
     readonly expiryMs = BUFFER_OWNERS_EXPIRY_MS,
   ) {
@@ -51,18 +55,59 @@ export class BufferOwners {
   delivered(bufferId: number, slice: number, inPort: number): void {
     const slot = this.next;
     this.next = slot + 1 === this.capacity ? 0 : slot + 1;
-    if (this.slices[slot] !== -1) this.forget(slot);
-    // The switch reuses an id once its buffer is released: the id now names this packet.
-    const earlier = this.find(bufferId);
-    if (earlier !== EMPTY) this.forget(earlier);
+    if (this.slices[slot] !== -1) this.remove(this.positionOf(slot));
+    // One probe: it ends at the id's earlier entry (the switch reuses an id once its buffer is
+    // released: the id now names this packet, in the same place) or at the free place for it.
+    const index = this.index;
+    let i = this.home(bufferId);
+    for (;;) {
+      const s = index[i]!;
+      if (s === EMPTY) {
+        this.count++;
+        break;
+      }
+      if (this.ids[s] === bufferId) {
+        this.slices[s] = -1;
+        break;
+      }
+      i = (i + 1) & this.mask;
+    }
+    index[i] = slot;
     this.ids[slot] = bufferId;
     this.slices[slot] = slice;
     this.inPorts[slot] = inPort;
     this.at[slot] = this.now();
-    let i = this.home(bufferId);
-    while (this.index[i] !== EMPTY) i = (i + 1) & this.mask;
-    this.index[i] = slot;
-    this.count++;
+  }
+
+  /**
+   * Where `bufferId` is held for slice `slice` (a handle for `inPortAt` and `take`, valid until
+   * the next call that changes this table), or NO_HOLD: another slice's, expired (then dropped)
+   * or never delivered. One probe and one clock read.
+   */
+  lookup(bufferId: number, slice: number): number {
+    const index = this.index;
+    for (let i = this.home(bufferId); ; i = (i + 1) & this.mask) {
+      const slot = index[i]!;
+      if (slot === EMPTY) return NO_HOLD;
+      if (this.ids[slot] !== bufferId) continue;
+      if (this.now() - this.at[slot]! > this.expiryMs) {
+        this.remove(i);
+        return NO_HOLD;
+      }
+      return this.slices[slot] === slice ? i : NO_HOLD;
+    }
+  }
+
+  /** The in_port of the packet a `lookup` handle names. */
+  inPortAt(handle: number): number {
+    return this.inPorts[this.index[handle]!]!;
+  }
+
+  /** Forgets the id a `lookup` handle names (OpenFlow released its buffer); returns its in_port. */
+  take(handle: number): number {
+    const inPort = this.inPortAt(handle);
+    this.remove(handle);
+    return inPort;
   }
 
   /**
@@ -71,21 +116,14 @@ export class BufferOwners {
    * releases a buffer when a flow-mod or packet-out uses it).
    */
   use(bufferId: number, slice: number, consume: boolean): number | null {
-    const slot = this.find(bufferId);
-    if (slot === EMPTY) return null;
-    if (this.now() - this.at[slot]! > this.expiryMs) {
-      this.forget(slot);
-      return null;
-    }
-    if (this.slices[slot] !== slice) return null;
-    const inPort = this.inPorts[slot]!;
-    if (consume) this.forget(slot);
-    return inPort;
+    const h = this.lookup(bufferId, slice);
+    if (h === NO_HOLD) return null;
+    return consume ? this.take(h) : this.inPortAt(h);
   }
 
   /** Forgets every id of a slice (its binding ended). */
   forgetSlice(slice: number): void {
-    for (let slot = 0; slot < this.capacity; slot++) if (this.slices[slot] === slice) this.forget(slot);
+    for (let slot = 0; slot < this.capacity; slot++) if (this.slices[slot] === slice) this.remove(this.positionOf(slot));
   }
 
   private home(bufferId: number): number {
@@ -93,21 +131,17 @@ export class BufferOwners {
     return Math.imul(bufferId, 0x9e3779b1) >>> this.shift;
   }
 
-  /** The ring slot that holds `bufferId` (usable), or EMPTY. */
-  private find(bufferId: number): number {
-    for (let i = this.home(bufferId); ; i = (i + 1) & this.mask) {
-      const slot = this.index[i]!;
-      if (slot === EMPTY) return EMPTY;
-      if (this.ids[slot] === bufferId) return slot;
-    }
-  }
-
-  /** Drops a usable slot: out of the index (backward-shift deletion keeps probe chains whole). */
-  private forget(slot: number): void {
-    this.slices[slot] = -1;
-    this.count--;
+  /** The index position of a usable ring slot. */
+  private positionOf(slot: number): number {
     let i = this.home(this.ids[slot]!);
     while (this.index[i] !== slot) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  /** Drops the usable slot at index position `i` (backward-shift deletion keeps probe chains whole). */
+  private remove(i: number): void {
+    this.slices[this.index[i]!] = -1;
+    this.count--;
     for (let j = (i + 1) & this.mask; ; j = (j + 1) & this.mask) {
       const s = this.index[j]!;
       if (s === EMPTY) break;

@@ -15,6 +15,7 @@ import type { TokenBucket } from '../rate.js';
 import { RequestTracker, type ReplyType, type RequestHandlers } from './request-tracker.js';
 import { BufferOwners } from './buffer-owners.js';
 import { TableCapacity } from './table-capacity.js';
+import { coarseNow } from '../coarse-clock.js';
 
 /** The switch connection as the session uses it (OfChannel; a fake one in unit tests). */
 export interface SwitchChannel {
@@ -150,7 +151,7 @@ export interface SessionHost {
   discovery?: DiscoveryHost;
   /** A port of the switch went up or down (managed core: virtual links may change path); absent: ignored. */
   portState?(dpid: string, port: number, up: boolean): void;
-  /** The clock buffer ids expire by (ms); default Date.now. */
+  /** The clock buffer ids and the tenant flow tables' timeouts go by (ms); default the coarse clock (coarse-clock.ts). */
   now?(): number;
 }
 
@@ -168,6 +169,8 @@ export interface Binding {
   control: TokenBucket | null;
   packetIn: TokenBucket | null;
   missSendLen: number;
+  /** The slice's control counters: the host's object, taken once at binding (no lookup per message). */
+  readonly counters: SliceControlCounters;
 }
 
 export class SessionContext {
@@ -181,6 +184,8 @@ export class SessionContext {
   ready = false;
   readonly bindings = new Map<string, Binding>();
   readonly requests = new RequestTracker<Binding>();
+  /** The session's clock (ms): the host's, else the coarse clock (no system call per read). */
+  readonly now: () => number;
   /** The slice each kept buffer id was delivered to (see buffer-owners.ts). */
   readonly buffers: BufferOwners;
   /** Table 0's capacity and what of it the slices' tenant rules may take (see table-capacity.ts). */
@@ -198,7 +203,8 @@ export class SessionContext {
     readonly host: SessionHost,
   ) {
     this.log = host.log;
-    this.buffers = new BufferOwners(host.now ? () => host.now!() : Date.now);
+    this.now = host.now ? () => host.now!() : coarseNow;
+    this.buffers = new BufferOwners(this.now);
     this.role = host.arbitrated ? 'pending' : 'master';
   }
 
@@ -212,7 +218,7 @@ export class SessionContext {
   }
 
   counters(b: Binding): SliceControlCounters {
-    return this.host.counters(b.view.slice);
+    return b.counters;
   }
 
   /** Sends a message of the hypervisor's own with this connection's version and a fresh xid. */

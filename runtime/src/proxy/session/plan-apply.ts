@@ -206,12 +206,11 @@ export class PlanApplication {
       link: s.host.connectTenant?.(v, log, events) ?? tenantLink(v, log, events),
       // Tracked rules never outnumber the slice's flow_entries, on the switch or in all, nor what the
       // switch's table leaves the slice (deleted ones waiting for their flow-removed go first).
-      table: new SliceFlowTable(s.host.now ? () => s.host.now!() : Date.now, () =>
-        minBound(trackedBound(b.view.limits), s.capacity.trackedRoom(b)),
-      ),
+      table: new SliceFlowTable(s.now, () => minBound(trackedBound(b.view.limits), s.capacity.trackedRoom(b))),
       control: v.limits.controlRate ? new TokenBucket(v.limits.controlRate) : null,
       packetIn: v.limits.packetInRate ? new TokenBucket(v.limits.packetInRate) : null,
       missSendLen: 128,
+      counters: s.host.counters(v.slice),
     };
     s.bindings.set(v.slice, b);
     // A paused slice keeps its binding; its controller connection waits for resume. Paused with

@@ -11,7 +11,7 @@ import { OFP13 } from '../messages.js';
 import { OFP_NO_BUFFER as NO_BUFFER, OFPFF13, OFPPR } from '../../openflow/constants.js';
 import { cookieSlice, isHypervisorCookie, isMissEmulationCookie, NO_COOKIE } from '../../dataplane/cookies.js';
 import { edgePortsOf } from '../slice-views.js';
-import { parsePacket, stripVlan, summarizePacket } from '../packet.js';
+import { PacketSummaryScratch, parsePacket, stripVlan } from '../packet.js';
 import { inPortMatch, packetMatches } from '../match-algebra.js';
 import type { SliceFlowTable } from '../flow-table.js';
 import { SliceNumbers, type PacketHeaders } from '../../classifier/index.js';
@@ -25,6 +25,12 @@ const MPLS_ETHERTYPE = 0x8847;
 export class SwitchDirection {
   /** The slices (numbers) that may read the packet-in being classified, in ids[0, n) (reused: nothing allocated per packet-in). */
   private readonly readers = new SliceNumbers();
+  /** The packet-in being classified, summarized (reused). */
+  private readonly summary = new PacketSummaryScratch();
+  /** Target columns of the packet-in being delivered (reused; see packetIn). */
+  private readonly targetBinding: Array<Binding | null> = [];
+  private readonly targetTagged: boolean[] = [];
+  private readonly targetPort: number[] = [];
 
   /** `intercept`: takes the hypervisor's own packet-ins (link discovery probes) before classification. */
   constructor(
@@ -127,8 +133,13 @@ export class SwitchDirection {
     if (this.intercept?.(m)) return;
     const s = this.s;
     const inPort = Number(m.match.in_port?.value ?? -1);
-    const pkt = summarizePacket(m.data);
-    const targets: Array<{ b: Binding; tagged: boolean; port?: number }> = [];
+    const pkt = this.summary.read(m.data);
+    // Who may get it, in [0, n) of the reused target columns: its binding, whether the frame came
+    // tagged (its overlay tag is stripped), and the virtual port it arrived at (-1: inPort).
+    const tb = this.targetBinding,
+      tt = this.targetTagged,
+      tp = this.targetPort;
+    let n = 0;
     let readers = -1; // how many slices may read it, once classified
     for (const b of s.bindings.values()) {
       // A virtual link's frame from the core (its tag on a port toward its paths): the virtual port's.
@@ -136,52 +147,63 @@ export class SwitchDirection {
         ? virtualArrival(b.view, inPort, pkt.vlan, pkt.ethType === MPLS_ETHERTYPE ? mplsLabelOf(m.data) : null)
         : undefined;
       if (vp) {
-        targets.push({ b, tagged: true, port: vp.number });
+        tb[n] = b;
+        tt[n] = true;
+        tp[n++] = vp.number;
         continue;
       }
       if (b.view.linkPorts.has(inPort)) {
-        if (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) targets.push({ b, tagged: true });
-        else if (b.view.overlay.type === 'mpls' && pkt.ethType === MPLS_ETHERTYPE && mplsLabelOf(m.data) === b.view.overlay.tag)
-          targets.push({ b, tagged: true });
+        if (
+          (b.view.overlay.type === 'vlan' && pkt.vlan === b.view.overlay.tag) ||
+          (b.view.overlay.type === 'mpls' && pkt.ethType === MPLS_ETHERTYPE && mplsLabelOf(m.data) === b.view.overlay.tag)
+        ) {
+          tb[n] = b;
+          tt[n] = true;
+          tp[n++] = -1;
+        }
         continue;
       }
       // Customer-tagged frames at edge ports belong to MPLS slices whose flowspace has the tag.
       if (!b.ctx.edgePorts.includes(inPort) || (pkt.vlan !== null && b.view.overlay.type === 'vlan')) continue;
       // Location + headers through the indexed classifier (once per packet-in).
       if (readers < 0) readers = this.readersOf(inPort, pkt.headers, m.data);
-      if (this.reads(b, readers)) targets.push({ b, tagged: false });
+      if (this.reads(b, readers)) {
+        tb[n] = b;
+        tt[n] = false;
+        tp[n++] = -1;
+      }
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
     const hvRule = isHypervisorCookie(m.cookie);
-    let chosen = targets;
     let tenantRule: ReturnType<SliceFlowTable['byProxyCookie']>;
     if (m.version === OFP13 && m.cookie !== NO_COOKIE && !hvRule) {
       // A tenant rule's packet-in goes to that tenant or to nobody, never to another slice by
       // its headers (its actions were confined to the slice: an empty hit is a stray, dropped).
       const idx = cookieSlice(m.cookie);
-      chosen = targets.filter((t) => t.b.view.index === idx);
-      if (chosen.length) tenantRule = chosen[0]!.b.table.byProxyCookie(m.cookie);
-      else if (targets.length)
-        s.log.warn({ cookie: m.cookie.toString(16), inPort }, "a tenant rule's packet-in outside its slice: dropped");
+      const found = n;
+      n = this.keep(found, (i) => tb[i]!.view.index === idx);
+      if (n) tenantRule = tb[0]!.table.byProxyCookie(m.cookie);
+      else if (found) s.log.warn({ cookie: m.cookie.toString(16), inPort }, "a tenant rule's packet-in outside its slice: dropped");
     }
     const isMissEmulation = hvRule && m.cookie !== NO_COOKIE && isMissEmulationCookie(m.cookie);
-    // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted); no new array
-    // when everyone chosen does (the usual case).
-    let receivers = chosen;
-    for (let i = 0; i < chosen.length; i++) {
-      const b = chosen[i]!.b;
+    // Who gets it (a slow tenant or one over its packet_in_rate loses it, counted).
+    let receivers = 0;
+    for (let i = 0; i < n; i++) {
+      const b = tb[i]!;
       if (b.link.connected && !b.link.slow && (!b.packetIn || b.packetIn.take())) {
-        if (receivers !== chosen) receivers.push(chosen[i]!);
-        continue;
-      }
-      s.counters(b).packetInsDropped++;
-      if (receivers === chosen) receivers = chosen.slice(0, i);
+        tb[receivers] = b;
+        tt[receivers] = tt[i]!;
+        tp[receivers++] = tp[i]!;
+      } else s.counters(b).packetInsDropped++;
     }
     // The buffer rule: the buffer id is kept only when one slice gets the packet and sees the
     // buffered frame itself (no overlay tag stripped); it alone may then use the id, once.
     // Every other delivery carries OFP_NO_BUFFER and the data.
-    const keepBuffer = m.bufferId !== NO_BUFFER && receivers.length === 1;
-    for (const { b, tagged, port } of receivers) {
+    const keepBuffer = m.bufferId !== NO_BUFFER && receivers === 1;
+    for (let i = 0; i < receivers; i++) {
+      const b = tb[i]!,
+        tagged = tt[i]!,
+        port = tp[i]!;
       const c = s.counters(b);
       let data = m.data;
       if (tagged) data = b.view.overlay.type === 'vlan' ? stripVlan(data) : stripMplsLabel(data);
@@ -200,9 +222,26 @@ export class SwitchDirection {
         reason,
         tableId: 0,
         cookie: tenantRule?.tenantCookie ?? NO_COOKIE,
-        match: inPortMatch(port ?? inPort),
+        match: inPortMatch(port >= 0 ? port : inPort),
         data,
       });
     }
+    // The columns hold no binding past the packet-in (an unbound slice's table is not kept alive).
+    tb.fill(null);
+  }
+
+  /** Keeps the targets in [0, n) for which `pred` holds, in order, at the front; returns how many. */
+  private keep(n: number, pred: (i: number) => boolean): number {
+    const tb = this.targetBinding,
+      tt = this.targetTagged,
+      tp = this.targetPort;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (!pred(i)) continue;
+      tb[k] = tb[i]!;
+      tt[k] = tt[i]!;
+      tp[k++] = tp[i]!;
+    }
+    return k;
   }
 }

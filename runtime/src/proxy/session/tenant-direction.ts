@@ -19,8 +19,12 @@ import { outputsTo, type FlowSelection, type TenantRule } from '../flow-table.js
 import { flowModKey } from '../frame-key.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
+import { NO_HOLD } from './buffer-owners.js';
 import type { Mastership } from './mastership.js';
 import type { Statistics } from './statistics.js';
+
+/** An add selects no rules (shared: no array per flow-mod). */
+const NO_HITS: readonly TenantRule[] = Object.freeze([]);
 
 export class TenantDirection {
   constructor(
@@ -105,14 +109,17 @@ export class TenantDirection {
     const isModify = m.command === FC.MODIFY || m.command === FC.MODIFY_STRICT;
     const key = isDelete && m.command !== FC.DELETE_STRICT ? '' : flowModKey(m, raw);
     // What a modify or delete selects, by OpenFlow's rules over the slice's table (its own terms).
-    const hits = isDelete || isModify ? b.table.select(selectionOf(m, key)) : [];
+    const hits: readonly TenantRule[] = isDelete || isModify ? b.table.select(selectionOf(m, key)) : NO_HITS;
     // OpenFlow 1.0: a modify that selects nothing acts as an ADD (1.3: it does nothing).
     const asAdd = m.command === FC.ADD || (isModify && hits.length === 0 && m.version !== OFP13);
     const existing = asAdd ? b.table.existing(m.match, m.priority, key) : undefined;
     const cookie = asAdd ? (existing?.cookie ?? sliceCookie(b.view.index, this.mastership.nextRuleNumber())) : 0n;
     // OpenFlow applies a buffer to an added or modified flow's actions; deletes ignore it.
+    // One look-up: its handle stays valid until the buffer is taken below (nothing in between
+    // changes the session's buffer table).
     const buffered = m.bufferId !== NO_BUFFER && !isDelete;
-    if (buffered && s.buffers.use(m.bufferId, b.view.index, false) === null) {
+    const held = buffered ? s.buffers.lookup(m.bufferId, b.view.index) : NO_HOLD;
+    if (buffered && held === NO_HOLD) {
       c.flowModsRejected++;
       s.refuse(b, m, 'buffer_unknown', `buffer ${m.bufferId} was not delivered to this slice (or has expired)`, raw);
       return;
@@ -177,7 +184,7 @@ export class TenantDirection {
       }
     }
     c.flowModsAccepted++;
-    if (buffered && out.length) withBuffer(out, m.bufferId, s.buffers.use(m.bufferId, b.view.index, true)!);
+    if (held !== NO_HOLD && out.length) withBuffer(out, m.bufferId, s.buffers.take(held));
     for (const fm of out) {
       const xid = s.channel.xid();
       s.requests.rememberTenant(xid, b, m.xid);
@@ -380,9 +387,14 @@ function selectionOf(m: MessageOf<'flow_mod'>, key: FlowSelection['key']): FlowS
  */
 function withBuffer(mods: FlowMod[], bufferId: number, inPort: number): void {
   if (mods.length === 0) return;
-  const port = BigInt(inPort);
-  const target = mods.find((fm) => fm.match.in_port?.value === port) ?? mods.find((fm) => fm.match.in_port === undefined) ?? mods[0]!;
-  target.bufferId = bufferId;
+  let target = mods.length === 1 ? mods[0] : undefined;
+  let portless: FlowMod | undefined;
+  for (let i = 0; target === undefined && i < mods.length; i++) {
+    const p = mods[i]!.match.in_port;
+    if (p === undefined) portless ??= mods[i];
+    else if (Number(p.value) === inPort) target = mods[i];
+  }
+  (target ?? portless ?? mods[0]!).bufferId = bufferId;
 }
 
 function sameActions(a: readonly Action[], b: readonly Action[]): boolean {

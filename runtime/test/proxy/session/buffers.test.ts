@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { errorNumbers, OFP_NO_BUFFER, OFPFC, OFPP13 as OFPP } from '../../../src/openflow/index.js';
 import { NO_COOKIE } from '../../../src/dataplane/cookies.js';
 import { OFP10, type OfVersion } from '../../../src/proxy/messages.js';
-import { BUFFER_OWNERS_EXPIRY_MS, BufferOwners } from '../../../src/proxy/session/buffer-owners.js';
+import { BUFFER_OWNERS_EXPIRY_MS, BufferOwners, NO_HOLD } from '../../../src/proxy/session/buffer-owners.js';
+import { CoarseClock } from '../../../src/proxy/coarse-clock.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connectSession, flowMod } from './fake.js';
 import { ipv4Frame, plan } from './plan.js';
 import { linePlan } from '../fixtures.js';
@@ -223,4 +225,50 @@ test('the buffer table answers as a plain map of the last `capacity` deliveries 
       assert.equal(owners.size, model.length, `step ${step}: size`);
     }
   }
+});
+
+test("a flow-mod's one look-up: the handle gives the in_port and takes the id once; other slices get NO_HOLD", () => {
+  const owners = new BufferOwners(() => 0, 8);
+  owners.delivered(0x10000005, 2, 7);
+  assert.equal(owners.lookup(0x10000005, 1), NO_HOLD, "another slice's");
+  assert.equal(owners.lookup(0x10000006, 2), NO_HOLD, 'never delivered');
+  const h = owners.lookup(0x10000005, 2);
+  assert.notEqual(h, NO_HOLD);
+  assert.equal(owners.inPortAt(h), 7);
+  assert.equal(owners.size, 1, 'a look-up alone keeps the id');
+  assert.equal(owners.take(h), 7);
+  assert.equal(owners.size, 0);
+  assert.equal(owners.lookup(0x10000005, 2), NO_HOLD, 'taken: once');
+});
+
+test('buffer ids expire by the coarse clock: a delivery is stamped with the last tick, and an id older than the expiry at a later tick is dropped', () => {
+  const source = { t: 1_000 };
+  const clock = new CoarseClock(() => source.t, 0); // ticks by hand
+  const owners = new BufferOwners(clock.now, 16, 5_000);
+  owners.delivered(1, 0, 3); // first read: the clock ticks (t 1 000)
+  source.t = 3_000;
+  owners.delivered(2, 0, 4); // no tick since: stamped 1 000 as well
+  source.t = 6_500;
+  assert.equal(owners.use(1, 0, false), 3, 'the clock has not ticked: still usable');
+  clock.tick(); // 6 500: both are 5 500 ms old by the clock
+  assert.equal(owners.use(1, 0, false), null, 'expired at the next tick');
+  assert.equal(owners.size, 1, 'the expired id was dropped');
+  assert.equal(owners.use(2, 0, true), null, 'stamped at the tick before its delivery: expired with it');
+  assert.equal(owners.size, 0);
+  owners.delivered(3, 1, 5);
+  source.t = 11_000;
+  clock.tick(); // 4 500 ms after the delivery's tick: inside the expiry
+  assert.equal(owners.use(3, 1, true), 5);
+});
+
+test('the coarse clock follows its source on its own timer, and stops', async () => {
+  const source = { t: 10 };
+  const clock = new CoarseClock(() => source.t, 2);
+  assert.equal(clock.now(), 10, 'the first read ticks');
+  source.t = 42;
+  while (clock.now() !== 42) await sleep(1); // the timer's next tick
+  clock.stop();
+  source.t = 50;
+  assert.equal(clock.now(), 50, 'a read after stop() ticks and starts the timer again');
+  clock.stop();
 });
