@@ -85,6 +85,9 @@ function reserveProbes(n: number): void {
   probeReads = new Int32Array(size);
 }
 
+/** The directory slot the last probe() found for its in-port (readers() reads its always-list). */
+let probedSlot = -1;
+
 /** Keeps loads that only warm the cache from being optimised away. */
 const warmed = { value: 0 };
 
@@ -399,7 +402,7 @@ export class PacketIndex<E extends IndexEntry> {
     const ids = this.ints;
     const hits = this.probe(inPort, values, present, true);
     // The list of the slices reading every packet here (in `ints`; the directory slot was just read).
-    const slot = this.slotOf(inPort);
+    const slot = probedSlot;
     const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
     if (stamp === 0x7fffffff) {
       sliceStamps.fill(0);
@@ -495,7 +498,7 @@ export class PacketIndex<E extends IndexEntry> {
     // The any-port probes' table slots are loaded while the in-port's directory slot is.
     let w = 0;
     for (let p = 0; p < probes; p++) w ^= a[probeTables[p]! + (probeKeys[p]! & probeMasks[p]!)]!;
-    const slot = this.slotOf(inPort);
+    const slot = (probedSlot = this.slotOf(inPort));
     // readers() reads the port's always-list last: its first line is loaded now.
     if (skipAlways) w ^= a[slot === NO_SEGMENT ? this.anyAlways : a[slot + 2]!]!;
     if (slot !== NO_SEGMENT) probes = this.keys(slot + DIR_HEAD, values, present, probes, skipAlways);
@@ -508,6 +511,7 @@ export class PacketIndex<E extends IndexEntry> {
     const checks = this.checks;
     const ob = this.offsetBits;
     const offsets = (1 << ob) - 1;
+    const last = checks.length - 1;
     // 2. The tables: per probe the first slot with its tag, kept in place, and its bucket's head loaded.
     let kept = 0;
     for (let p = 0; p < probes; p++) {
@@ -524,7 +528,9 @@ export class PacketIndex<E extends IndexEntry> {
         tables[kept] = tableAt;
         masks[kept] = m;
         at[kept] = i;
-        w += checks[(v & offsets) - 1]!;
+        // The bucket's head and the line after it (its first entry's head and records usually end there).
+        const b = (v & offsets) - 1;
+        w += checks[b]! + checks[b + 7 < last ? b + 7 : last]!;
         kept++;
         break;
       }
@@ -549,7 +555,14 @@ export class PacketIndex<E extends IndexEntry> {
         keys[hits] = b + BUCKET_HEAD;
         tuples[hits] = checks[b + 1]!;
         probeReads[hits] = reads;
-        w += checks[b + BUCKET_HEAD]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
+        // Loaded: the first entry's head; warmed: the end of its records (or the bucket's slice list).
+        const n = tuples[hits]!;
+        w +=
+          n > 0
+            ? checks[endOfFirst(checks, b + BUCKET_HEAD, last)]!
+            : reads < 0 && reads !== READ_NONE
+              ? lists[~reads]!
+              : 0;
         hits++;
         break;
       }
@@ -599,6 +612,12 @@ export class PacketIndex<E extends IndexEntry> {
 
 /** A key's tag in a table slot: its remixed high bits, above the `offsetBits` the bucket's offset takes. */
 const tagOf = (k: number, offsetBits: number): number => (Math.imul(k, 0x9e3779b1) >>> offsetBits) << offsetBits;
+
+/** The last number of the entry whose head is at `j` in a checked bucket (at most `last`). */
+function endOfFirst(checks: Float64Array, j: number, last: number): number {
+  const end = j + CHECK_HEAD + (checks[j + 1]! & RECORDS_MASK) * 4 - 1;
+  return end < last ? end : last;
+}
 
 /** Whether the packet's values pass the flat check records checks[from..end). */
 function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {
