@@ -511,7 +511,6 @@ export class PacketIndex<E extends IndexEntry> {
     const checks = this.checks;
     const ob = this.offsetBits;
     const offsets = (1 << ob) - 1;
-    const last = checks.length - 1;
     // 2. The tables: per probe the first slot with its tag, kept in place, and its bucket's head loaded.
     let kept = 0;
     for (let p = 0; p < probes; p++) {
@@ -528,9 +527,7 @@ export class PacketIndex<E extends IndexEntry> {
         tables[kept] = tableAt;
         masks[kept] = m;
         at[kept] = i;
-        // The bucket's head and the line after it (its first entry's head and records usually end there).
-        const b = (v & offsets) - 1;
-        w += checks[b]! + checks[b + 7 < last ? b + 7 : last]!;
+        w += checks[(v & offsets) - 1]!;
         kept++;
         break;
       }
@@ -555,14 +552,7 @@ export class PacketIndex<E extends IndexEntry> {
         keys[hits] = b + BUCKET_HEAD;
         tuples[hits] = checks[b + 1]!;
         probeReads[hits] = reads;
-        // Loaded: the first entry's head; warmed: the end of its records (or the bucket's slice list).
-        const n = tuples[hits]!;
-        w +=
-          n > 0
-            ? checks[endOfFirst(checks, b + BUCKET_HEAD, last)]!
-            : reads < 0 && reads !== READ_NONE
-              ? lists[~reads]!
-              : 0;
+        w += checks[b + BUCKET_HEAD]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
         hits++;
         break;
       }
@@ -612,12 +602,6 @@ export class PacketIndex<E extends IndexEntry> {
 
 /** A key's tag in a table slot: its remixed high bits, above the `offsetBits` the bucket's offset takes. */
 const tagOf = (k: number, offsetBits: number): number => (Math.imul(k, 0x9e3779b1) >>> offsetBits) << offsetBits;
-
-/** The last number of the entry whose head is at `j` in a checked bucket (at most `last`). */
-function endOfFirst(checks: Float64Array, j: number, last: number): number {
-  const end = j + CHECK_HEAD + (checks[j + 1]! & RECORDS_MASK) * 4 - 1;
-  return end < last ? end : last;
-}
 
 /** Whether the packet's values pass the flat check records checks[from..end). */
 function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {
