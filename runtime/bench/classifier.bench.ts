@@ -8,7 +8,7 @@
 // every lookup classifies from scratch.
 // Run: node --expose-gc runtime/dist/bench/classifier.bench.js  (writes bench/results/classifier.json;
 // without --expose-gc the memory columns say n/a); BENCH_SIZES=1000,100000 picks the sizes.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +50,20 @@ function memory(): { heap: number; external: number } {
   return { heap: m.heapUsed / 2 ** 20, external: m.arrayBuffers / 2 ** 20 };
 }
 
+/**
+ * Anonymous memory of this process in transparent huge pages (MB; -1 where /proc says nothing):
+ * the index's typed arrays get them only when glibc asks (GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+ * with THP in `madvise` mode), which spares the lookups most TLB misses at 1M entries.
+ */
+function hugePagesMb(): number {
+  try {
+    const m = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : -1;
+  } catch {
+    return -1;
+  }
+}
+
 interface Row {
   entries: number;
   switches: number;
@@ -58,6 +72,8 @@ interface Row {
   /** Heap the indexed classifier adds (MB, after a full GC; -1 without --expose-gc) and its typed arrays outside the heap. */
   heapMbIndexed: number;
   externalMbIndexed: number;
+  /** Of the process's memory after the build, how much is in transparent huge pages (MB). */
+  hugePagesMb: number;
   buildMsLinear: number;
   packetLookupsPerSecIndexed: number;
   packetLookupsPerCpuSecIndexed: number;
@@ -91,6 +107,7 @@ function benchOne(n: number): Row {
   const before = memory();
   const [built, buildMsIndexed] = time(() => Classifier.build(w.entries));
   const after = memory();
+  const huge = hugePagesMb();
   if (built.errors.length) throw new Error(`workload has malformed entries: ${built.errors[0].message}`);
   const [lin, buildMsLinear] = time(() => LinearClassifier.build(w.entries));
   const c = built.classifier;
@@ -209,6 +226,7 @@ function benchOne(n: number): Row {
     buildMsIndexed: round(buildMsIndexed),
     heapMbIndexed: before.heap < 0 ? -1 : round(after.heap - before.heap),
     externalMbIndexed: before.heap < 0 ? -1 : round(after.external - before.external),
+    hugePagesMb: huge,
     buildMsLinear: round(buildMsLinear),
     packetLookupsPerSecIndexed: Math.round(packetIndexed.wall),
     packetLookupsPerCpuSecIndexed: Math.round(packetIndexed.cpu),
@@ -246,6 +264,7 @@ function main(): void {
       'tuples (all switches)': r.tuples,
       'build ms (index / linear)': `${r.buildMsIndexed} / ${r.buildMsLinear}`,
       'index heap + typed arrays MB': r.heapMbIndexed < 0 ? 'n/a (no --expose-gc)' : `${r.heapMbIndexed} + ${r.externalMbIndexed}`,
+      'huge pages MB': r.hugePagesMb,
       'packet-in lookups/s indexed (per CPU-s)': `${fmt(r.packetLookupsPerSecIndexed)} (${fmt(r.packetLookupsPerCpuSecIndexed)})`,
       'packet-in lookups/s linear': fmt(r.packetLookupsPerSecLinear),
       'packet speedup': `${r.packetSpeedup}×`,

@@ -99,27 +99,45 @@ function ipv6(values: number[], slot: number, raw: string | readonly number[] | 
 
 /**
  * `normalizePacket` into a caller's vector of SLOT_COUNT numbers (overwritten); returns the
- * presence bits. Reads each field by name once (no loop over a field table), so it stays fast
- * whatever shape the headers object has.
+ * presence bits. Reads each field by name exactly once, into a local (no loop over a field
+ * table): headers come in several shapes, so each read is a megamorphic load that the compiler
+ * cannot merge with a second one, and a field tested and then passed on would cost two.
  */
 export function normalizeInto(h: PacketHeaders, values: number[]): number {
   for (let i = 0; i < SLOT_COUNT; i++) values[i] = -1;
   let present = 0;
-  if (h.eth_src !== undefined) present |= mac(values, SLOT.eth_src, h.eth_src, 1 << F.eth_src);
-  if (h.eth_dst !== undefined) present |= mac(values, SLOT.eth_dst, h.eth_dst, 1 << F.eth_dst);
-  if (h.eth_type !== undefined) present |= scalar(values, SLOT.eth_type, h.eth_type, MAX.eth_type, 1 << F.eth_type);
-  if (h.vlan_vid !== undefined) present |= scalar(values, SLOT.vlan_vid, h.vlan_vid, MAX.vlan_vid, 1 << F.vlan_vid);
-  if (h.vlan_pcp !== undefined) present |= scalar(values, SLOT.vlan_pcp, h.vlan_pcp, MAX.vlan_pcp, 1 << F.vlan_pcp);
-  if (h.ip_proto !== undefined) present |= scalar(values, SLOT.ip_proto, h.ip_proto, MAX.ip_proto, 1 << F.ip_proto);
-  if (h.ip_dscp !== undefined) present |= scalar(values, SLOT.ip_dscp, h.ip_dscp, MAX.ip_dscp, 1 << F.ip_dscp);
-  if (h.ipv4_src !== undefined) present |= ipv4(values, SLOT.ipv4_src, h.ipv4_src, 1 << F.ipv4_src);
-  if (h.ipv4_dst !== undefined) present |= ipv4(values, SLOT.ipv4_dst, h.ipv4_dst, 1 << F.ipv4_dst);
-  if (h.ipv6_src !== undefined) present |= ipv6(values, SLOT.ipv6_src, h.ipv6_src, 1 << F.ipv6_src);
-  if (h.ipv6_dst !== undefined) present |= ipv6(values, SLOT.ipv6_dst, h.ipv6_dst, 1 << F.ipv6_dst);
-  if (h.tcp_src !== undefined) present |= scalar(values, SLOT.tcp_src, h.tcp_src, MAX.port, 1 << F.tcp_src);
-  if (h.tcp_dst !== undefined) present |= scalar(values, SLOT.tcp_dst, h.tcp_dst, MAX.port, 1 << F.tcp_dst);
-  if (h.udp_src !== undefined) present |= scalar(values, SLOT.udp_src, h.udp_src, MAX.port, 1 << F.udp_src);
-  if (h.udp_dst !== undefined) present |= scalar(values, SLOT.udp_dst, h.udp_dst, MAX.port, 1 << F.udp_dst);
+  const {
+    eth_src,
+    eth_dst,
+    eth_type,
+    vlan_vid,
+    vlan_pcp,
+    ip_proto,
+    ip_dscp,
+    ipv4_src,
+    ipv4_dst,
+    ipv6_src,
+    ipv6_dst,
+    tcp_src,
+    tcp_dst,
+    udp_src,
+    udp_dst,
+  } = h;
+  if (eth_src !== undefined) present |= mac(values, SLOT.eth_src, eth_src, 1 << F.eth_src);
+  if (eth_dst !== undefined) present |= mac(values, SLOT.eth_dst, eth_dst, 1 << F.eth_dst);
+  if (eth_type !== undefined) present |= scalar(values, SLOT.eth_type, eth_type, MAX.eth_type, 1 << F.eth_type);
+  if (vlan_vid !== undefined) present |= scalar(values, SLOT.vlan_vid, vlan_vid, MAX.vlan_vid, 1 << F.vlan_vid);
+  if (vlan_pcp !== undefined) present |= scalar(values, SLOT.vlan_pcp, vlan_pcp, MAX.vlan_pcp, 1 << F.vlan_pcp);
+  if (ip_proto !== undefined) present |= scalar(values, SLOT.ip_proto, ip_proto, MAX.ip_proto, 1 << F.ip_proto);
+  if (ip_dscp !== undefined) present |= scalar(values, SLOT.ip_dscp, ip_dscp, MAX.ip_dscp, 1 << F.ip_dscp);
+  if (ipv4_src !== undefined) present |= ipv4(values, SLOT.ipv4_src, ipv4_src, 1 << F.ipv4_src);
+  if (ipv4_dst !== undefined) present |= ipv4(values, SLOT.ipv4_dst, ipv4_dst, 1 << F.ipv4_dst);
+  if (ipv6_src !== undefined) present |= ipv6(values, SLOT.ipv6_src, ipv6_src, 1 << F.ipv6_src);
+  if (ipv6_dst !== undefined) present |= ipv6(values, SLOT.ipv6_dst, ipv6_dst, 1 << F.ipv6_dst);
+  if (tcp_src !== undefined) present |= scalar(values, SLOT.tcp_src, tcp_src, MAX.port, 1 << F.tcp_src);
+  if (tcp_dst !== undefined) present |= scalar(values, SLOT.tcp_dst, tcp_dst, MAX.port, 1 << F.tcp_dst);
+  if (udp_src !== undefined) present |= scalar(values, SLOT.udp_src, udp_src, MAX.port, 1 << F.udp_src);
+  if (udp_dst !== undefined) present |= scalar(values, SLOT.udp_dst, udp_dst, MAX.port, 1 << F.udp_dst);
   return present;
 }
 

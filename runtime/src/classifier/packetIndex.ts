@@ -85,6 +85,9 @@ function reserveProbes(n: number): void {
   probeReads = new Int32Array(size);
 }
 
+/** The directory slot the last probe() found for its in-port (readers() reads its always-list). */
+let probedSlot = -1;
+
 /** Keeps loads that only warm the cache from being optimised away. */
 const warmed = { value: 0 };
 
@@ -399,7 +402,7 @@ export class PacketIndex<E extends IndexEntry> {
     const ids = this.ints;
     const hits = this.probe(inPort, values, present, true);
     // The list of the slices reading every packet here (in `ints`; the directory slot was just read).
-    const slot = this.slotOf(inPort);
+    const slot = probedSlot;
     const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
     if (stamp === 0x7fffffff) {
       sliceStamps.fill(0);
@@ -495,7 +498,7 @@ export class PacketIndex<E extends IndexEntry> {
     // The any-port probes' table slots are loaded while the in-port's directory slot is.
     let w = 0;
     for (let p = 0; p < probes; p++) w ^= a[probeTables[p]! + (probeKeys[p]! & probeMasks[p]!)]!;
-    const slot = this.slotOf(inPort);
+    const slot = (probedSlot = this.slotOf(inPort));
     // readers() reads the port's always-list last: its first line is loaded now.
     if (skipAlways) w ^= a[slot === NO_SEGMENT ? this.anyAlways : a[slot + 2]!]!;
     if (slot !== NO_SEGMENT) probes = this.keys(slot + DIR_HEAD, values, present, probes, skipAlways);
