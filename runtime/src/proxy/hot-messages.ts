@@ -21,7 +21,7 @@ import {
 import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
+import { exactValue, FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
 import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 
@@ -80,6 +80,20 @@ function bad(): never {
 let refusal: Refusal | null = null;
 function refuse(kind: ErrorKind, message: string): void {
   if (refusal === null) refusal = { refused: kind, message };
+}
+
+/** A field of at most 6 bytes at `o` as a number. */
+function readNumber(b: Buffer, o: number, size: number): number {
+  switch (size) {
+    case 1:
+      return b[o]!;
+    case 2:
+      return b.readUInt16BE(o);
+    case 4:
+      return b.readUInt32BE(o);
+    default:
+      return b.readUIntBE(o, size);
+  }
 }
 
 function readBig(b: Buffer, o: number, size: number): bigint {
@@ -173,13 +187,14 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
       len = oxmLen;
     }
     if (info) {
-      const value = readBig(b, p + 4, info.size);
       if (masked) {
+        const value = readBig(b, p + 4, info.size);
         const mask = readBig(b, p + 4 + info.size, info.size);
         if (mask === info.full) canonical = false;
         match[info.name] = { value, mask };
       } else {
-        match[info.name] = { value };
+        // Fields up to 48 bits: a shared constraint where the value repeats (no bigint, no object).
+        match[info.name] = info.size <= 6 ? exactValue(readNumber(b, p + 4, info.size)) : { value: readBig(b, p + 4, info.size) };
       }
       if (info.order <= last) ordered = false;
       last = info.order;

@@ -6,10 +6,11 @@
 // `writeMatch10(w, matchTo10(m))` or throws a RangeError exactly when that does (same checks, same
 // order of precedence between fields) — which test/proxy/hot-messages.test.ts holds it to. Fields
 // are produced in the canonical (OXM) order, so keying the match (matchKey) needs no sort. Small
-// integer values share one bigint each (smallBig).
+// values share one field constraint each where they repeat (exactValue): no bigint and no object
+// per field for them.
 import { OFPFW10 as W, OFPVID_PRESENT } from '../openflow/constants.js';
 import type { FieldName, FieldValue, FlowMatch } from './messages.js';
-import { fullMask, smallBig } from './match-algebra.js';
+import { exactValue, fullMask } from './match-algebra.js';
 import { MATCHABLE_10, port10to13, port13to10 } from './translate.js';
 
 export const MATCH10_BYTES = 40;
@@ -100,20 +101,20 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
   keyLen = 0;
   if (!(wc & W.IN_PORT)) {
     const port = port10to13(b.readUInt16BE(o + 4));
-    m.in_port = { value: smallBig(port) };
+    m.in_port = exactValue(port);
     keyField(OXM.in_port, 4, port);
   }
   if (!(wc & W.DL_DST)) {
-    m.eth_dst = { value: BigInt(b.readUIntBE(o + 12, 6)) };
+    m.eth_dst = exactValue(b.readUIntBE(o + 12, 6));
     keyMac(OXM.eth_dst, b, o + 12);
   }
   if (!(wc & W.DL_SRC)) {
-    m.eth_src = { value: BigInt(b.readUIntBE(o + 6, 6)) };
+    m.eth_src = exactValue(b.readUIntBE(o + 6, 6));
     keyMac(OXM.eth_src, b, o + 6);
   }
   const dlType = wc & W.DL_TYPE ? -1 : b.readUInt16BE(o + 22);
   if (dlType >= 0) {
-    m.eth_type = { value: smallBig(dlType) };
+    m.eth_type = exactValue(dlType);
     keyField(OXM.eth_type, 2, dlType);
   }
   let noVlan = false;
@@ -121,24 +122,24 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
     const dlVlan = b.readUInt16BE(o + 18);
     noVlan = dlVlan === 0xffff;
     const vid = noVlan ? 0 : (dlVlan & 0xfff) | OFPVID_PRESENT;
-    m.vlan_vid = { value: smallBig(vid) };
+    m.vlan_vid = exactValue(vid);
     keyField(OXM.vlan_vid, 2, vid);
   }
   // No pcp under "no VLAN" (matchFrom10 drops it).
   if (!(wc & W.DL_VLAN_PCP) && !noVlan) {
-    m.vlan_pcp = { value: smallBig(b[o + 20]! & 7) };
+    m.vlan_pcp = exactValue(b[o + 20]! & 7);
     keyField(OXM.vlan_pcp, 1, b[o + 20]! & 7);
   }
   const isArp = dlType === 0x0806;
   const isIp = dlType === 0x0800;
   // Only fields whose prerequisites hold are kept (exact 1.0 matches carry zeros elsewhere).
   if (!(wc & W.NW_TOS) && isIp) {
-    m.ip_dscp = { value: smallBig(b[o + 24]! >> 2) };
+    m.ip_dscp = exactValue(b[o + 24]! >> 2);
     keyField(OXM.ip_dscp, 1, b[o + 24]! >> 2);
   }
   const proto = wc & W.NW_PROTO ? -1 : b[o + 25]!;
   if (proto >= 0 && isIp) {
-    m.ip_proto = { value: smallBig(proto) };
+    m.ip_proto = exactValue(proto);
     keyField(OXM.ip_proto, 1, proto);
   }
   if (isIp) {
@@ -151,17 +152,17 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
       const udp = proto === 17;
       if (!(wc & W.TP_SRC)) {
         const v = b.readUInt16BE(o + 36);
-        if (tcp) m.tcp_src = { value: smallBig(v) };
-        else if (udp) m.udp_src = { value: smallBig(v) };
-        else m.icmpv4_type = { value: smallBig(v & 0xff) };
+        if (tcp) m.tcp_src = exactValue(v);
+        else if (udp) m.udp_src = exactValue(v);
+        else m.icmpv4_type = exactValue(v & 0xff);
         if (tcp || udp) keyField(tcp ? OXM.tcp_src : OXM.udp_src, 2, v);
         else keyField(OXM.icmpv4_type, 1, v & 0xff);
       }
       if (!(wc & W.TP_DST)) {
         const v = b.readUInt16BE(o + 38);
-        if (tcp) m.tcp_dst = { value: smallBig(v) };
-        else if (udp) m.udp_dst = { value: smallBig(v) };
-        else m.icmpv4_code = { value: smallBig(v & 0xff) };
+        if (tcp) m.tcp_dst = exactValue(v);
+        else if (udp) m.udp_dst = exactValue(v);
+        else m.icmpv4_code = exactValue(v & 0xff);
         if (tcp || udp) keyField(tcp ? OXM.tcp_dst : OXM.udp_dst, 2, v);
         else keyField(OXM.icmpv4_code, 1, v & 0xff);
       }
@@ -169,7 +170,7 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
   }
   if (isArp) {
     if (proto >= 0) {
-      m.arp_op = { value: smallBig(proto) };
+      m.arp_op = exactValue(proto);
       keyField(OXM.arp_op, 2, proto);
     }
     const spa = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.arp_spa);
@@ -188,7 +189,7 @@ function nw(addr: number, wc: number, shift: number, field: number): FieldValue 
   // Exact: the address as it is (no masking, one bigint).
   if (n === 0) {
     keyField(field, 4, addr);
-    return { value: BigInt(addr) };
+    return exactValue(addr);
   }
   const maskBits = (0xffffffff << n) >>> 0;
   keyMasked32(field, (addr & maskBits) >>> 0, maskBits);

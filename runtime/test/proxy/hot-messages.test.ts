@@ -1315,3 +1315,65 @@ test('property: any neutral packet-in, flow-mod or packet-out written as OpenFlo
   );
   assert.ok(written > RUNS / 10, `only ${written} of ${RUNS} messages with 1.0 fields were written`);
 });
+
+// ---------------------------------------------------------------- 7: shared field constraints
+
+/**
+ * Values the readers share constraints for (match-algebra.ts exactValue): wide ones (MACs, IPv4
+ * addresses) that fall into the same slot of its cache (n and n + 4096k below 2^24 do), and small ones.
+ */
+const SHARED_POOL = [0x10000, 0x11000, 0x12000, 0x800000000001, 0x800000001001, 0xc0a80028, 0xc0a81028, 0xffffffffffff, 0, 1, 0x800];
+const pooled = fc.constantFrom(...SHARED_POOL);
+const pooledIpv4 = fc.constantFrom(...SHARED_POOL.filter((n) => n <= 0xffffffff));
+const pooledFlowMod13: fc.Arbitrary<OfMessage> = fc
+  .record({ src: pooled, dst: pooled, ipSrc: pooledIpv4, ipDst: pooledIpv4, port: fc.integer({ min: 1, max: 4 }) })
+  .map(({ src, dst, ipSrc, ipDst, port }) =>
+    fmMatch({
+      in_port: { value: BigInt(port) },
+      eth_dst: { value: BigInt(dst) },
+      eth_src: { value: BigInt(src) },
+      eth_type: { value: 0x800n },
+      ipv4_src: { value: BigInt(ipSrc) },
+      ipv4_dst: { value: BigInt(ipDst) },
+    }),
+  );
+const pooledFlowMod10: fc.Arbitrary<WireMessage> = fc
+  .record({ src: pooled, dst: pooled, ipSrc: pooledIpv4, ipDst: pooledIpv4, wildcards: fc.constantFrom(0, 0x3820ff & ~0xff, OFPFW10.ALL & ~OFPFW10.DL_SRC) })
+  .map(({ src, dst, ipSrc, ipDst, wildcards }) => ({
+    version: 1 as const,
+    type: 'flow_mod' as const,
+    xid: 1,
+    match: { wildcards, inPort: 1, dlSrc: BigInt(src), dlDst: BigInt(dst), dlVlan: 0xffff, dlVlanPcp: 0, dlType: 0x0800, nwTos: 0, nwProto: 255, nwSrc: ipSrc, nwDst: ipDst, tpSrc: 0, tpDst: 0 },
+    cookie: 0n,
+    command: 0,
+    idleTimeout: 60,
+    hardTimeout: 0,
+    priority: 0xffff,
+    bufferId: 0xffffffff,
+    outPort: 0xffff,
+    flags: 1,
+    actions: [{ type: 'output' as const, port: 2, maxLen: 0 }],
+  }));
+
+test('property: sequences of 1.3 and 1.0 flow-mods whose values repeat and collide in the shared-constraint cache are each read exactly as the codec path', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(pooledFlowMod13.map((m) => encodeNeutral(m, 'tenant') as Buffer), pooledFlowMod10.map((w) => encodeMessage(w))), { minLength: 2, maxLength: 40 }), (frames) => {
+      for (const b of frames) assert.ok(checkRead(b), `not read: ${b.toString('hex')}`);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('a MAC or IPv4 value read again is the same constraint object (no bigint or object per repeated field), and a colliding value is its own', () => {
+  const frame = (src: number, ip: number) =>
+    encodeNeutral(fmMatch({ eth_src: { value: BigInt(src) }, eth_type: { value: 0x800n }, ipv4_dst: { value: BigInt(ip) } }), 'tenant') as Buffer;
+  const read = (b: Buffer) => (readHot(b) as MessageOf<'flow_mod'>).match;
+  const a = read(frame(0x800000000001, 0xc0a80028));
+  const b = read(frame(0x800000000001, 0xc0a80028));
+  assert.equal(a.eth_src, b.eth_src);
+  assert.equal(a.ipv4_dst, b.ipv4_dst);
+  assert.equal(a.eth_type, b.eth_type);
+  const c = read(frame(0x800000001001, 0xc0a80028)); // same cache slot as a's eth_src
+  assert.deepEqual(c.eth_src, { value: 0x800000001001n });
+  assert.deepEqual(read(frame(0x800000000001, 0xc0a80028)).eth_src, { value: 0x800000000001n });
+});
