@@ -1337,22 +1337,25 @@ const pooledFlowMod13: fc.Arbitrary<OfMessage> = fc
       ipv4_dst: { value: BigInt(ipDst) },
     }),
   );
+const baseFlowMod10 = {
+  version: 1 as const,
+  type: 'flow_mod' as const,
+  xid: 1,
+  cookie: 0n,
+  command: 0,
+  idleTimeout: 60,
+  hardTimeout: 0,
+  priority: 0xffff,
+  bufferId: 0xffffffff,
+  outPort: 0xffff,
+  flags: 1,
+  actions: [{ type: 'output' as const, port: 2, maxLen: 0 }],
+};
 const pooledFlowMod10: fc.Arbitrary<WireMessage> = fc
   .record({ src: pooled, dst: pooled, ipSrc: pooledIpv4, ipDst: pooledIpv4, wildcards: fc.constantFrom(0, 0x3820ff & ~0xff, OFPFW10.ALL & ~OFPFW10.DL_SRC) })
   .map(({ src, dst, ipSrc, ipDst, wildcards }) => ({
-    version: 1 as const,
-    type: 'flow_mod' as const,
-    xid: 1,
+    ...baseFlowMod10,
     match: { wildcards, inPort: 1, dlSrc: BigInt(src), dlDst: BigInt(dst), dlVlan: 0xffff, dlVlanPcp: 0, dlType: 0x0800, nwTos: 0, nwProto: 255, nwSrc: ipSrc, nwDst: ipDst, tpSrc: 0, tpDst: 0 },
-    cookie: 0n,
-    command: 0,
-    idleTimeout: 60,
-    hardTimeout: 0,
-    priority: 0xffff,
-    bufferId: 0xffffffff,
-    outPort: 0xffff,
-    flags: 1,
-    actions: [{ type: 'output' as const, port: 2, maxLen: 0 }],
   }));
 
 test('property: sequences of 1.3 and 1.0 flow-mods whose values repeat and collide in the shared-constraint cache are each read exactly as the codec path', () => {
@@ -1376,4 +1379,18 @@ test('a MAC or IPv4 value read again is the same constraint object (no bigint or
   const c = read(frame(0x800000001001, 0xc0a80028)); // same cache slot as a's eth_src
   assert.deepEqual(c.eth_src, { value: 0x800000001001n });
   assert.deepEqual(read(frame(0x800000000001, 0xc0a80028)).eth_src, { value: 0x800000000001n });
+});
+
+test("property: a 1.0 flow-mod's match written as the reader wrote it (the rule that is its tenant's own match) gives the bytes the field-by-field writer gives for an equal match", () => {
+  fc.assert(
+    fc.property(match10Arb, (match) => {
+      const w: WireMessage = { ...baseFlowMod10, match };
+      const m = readHot(encodeMessage(w));
+      assert.ok(m && !isRefusal(m) && m.type === 'flow_mod');
+      const copied = writeHot(m)!.toString('hex');
+      const clone: OfMessage = { ...m, match: { ...m.match } };
+      assert.equal(copied, writeHot(clone)!.toString('hex'), `copied match of ${show(m.match)}`);
+    }),
+    { numRuns: RUNS * 3 },
+  );
 });
