@@ -52,13 +52,16 @@ const VERSIONS = arg('versions', '1,4').split(',').map(Number) as Array<1 | 4>;
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = resolve(arg('src', resolve(HERE, '../src')));
 
-/** The load benchmark's slice: ip_src 192.168.0.0/16 and ARP on the switch's ports 1..4, VLAN overlay. */
-const ipRule = (id: number, port: number): SliceOnSwitch['rules'][number] => ({
+/**
+ * The load benchmark's slice on one switch (runtime/bench/load/paths.ts): `ip: match ip_src
+ * 192.168.0.0/16 on s1` and `arp: match eth_type arp on s1` (whole-switch rules), VLAN overlay.
+ */
+const rule = (id: number, name: string, alt: FlowMatch): SliceOnSwitch['rules'][number] => ({
   id,
-  rule: 'ip',
-  inPort: port,
+  rule: name,
+  inPort: null,
   priority: 100,
-  alternatives: [{ eth_type: { value: 0x800n }, ipv4_src: { value: 0xc0a80000n, mask: 0xffff0000n } }],
+  alternatives: [alt],
   read: true,
   write: true,
 });
@@ -69,7 +72,10 @@ const view: SliceOnSwitch = {
   edgePorts: new Set([1, 2, 3, 4]),
   linkPorts: new Set(),
   overlay: { type: 'vlan', tag: 100 },
-  rules: [1, 2, 3, 4].map((p) => ipRule(p, p)),
+  rules: [
+    rule(1, 'ip', { eth_type: { value: 0x800n }, ipv4_src: { value: 0xc0a80000n, mask: 0xffff0000n } }),
+    rule(2, 'arp', { eth_type: { value: 0x806n } }),
+  ],
   meterId: null,
   meterRateKbps: null,
   meterBurstKb: null,
