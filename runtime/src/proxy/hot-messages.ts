@@ -19,7 +19,7 @@ import {
   actions10Length,
 } from '../openflow/index.js';
 import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
-import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
+import type { Action, ErrorKind, FieldName, FieldValue, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
 import { exactValue, FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
@@ -82,17 +82,72 @@ function refuse(kind: ErrorKind, message: string): void {
   if (refusal === null) refusal = { refused: kind, message };
 }
 
-/** A field of at most 6 bytes at `o` as a number. */
+/** A field of at most 6 bytes at `o` (inside the frame: the caller checked) as a number. */
 function readNumber(b: Buffer, o: number, size: number): number {
   switch (size) {
     case 1:
       return b[o]!;
     case 2:
-      return b.readUInt16BE(o);
+      return (b[o]! << 8) | b[o + 1]!;
     case 4:
-      return b.readUInt32BE(o);
+      return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+    case 6:
+      return ((b[o]! << 8) | b[o + 1]!) * 0x100000000 + (((b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!) >>> 0);
     default:
       return b.readUIntBE(o, size);
+  }
+}
+
+/**
+ * `m[info.name] = v`, the usual fields by name: each a store site of its own, which stays fast for
+ * the matches one controller sends (one keyed store for all names goes megamorphic).
+ */
+function setField(m: FlowMatch, info: FieldInfo, v: FieldValue): void {
+  switch (info.number) {
+    case 0:
+      m.in_port = v;
+      return;
+    case 3:
+      m.eth_dst = v;
+      return;
+    case 4:
+      m.eth_src = v;
+      return;
+    case 5:
+      m.eth_type = v;
+      return;
+    case 6:
+      m.vlan_vid = v;
+      return;
+    case 8:
+      m.ip_dscp = v;
+      return;
+    case 9:
+      m.ip_ecn = v;
+      return;
+    case 10:
+      m.ip_proto = v;
+      return;
+    case 11:
+      m.ipv4_src = v;
+      return;
+    case 12:
+      m.ipv4_dst = v;
+      return;
+    case 13:
+      m.tcp_src = v;
+      return;
+    case 14:
+      m.tcp_dst = v;
+      return;
+    case 15:
+      m.udp_src = v;
+      return;
+    case 16:
+      m.udp_dst = v;
+      return;
+    default:
+      m[info.name] = v;
   }
 }
 
@@ -191,10 +246,10 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
         const value = readBig(b, p + 4, info.size);
         const mask = readBig(b, p + 4 + info.size, info.size);
         if (mask === info.full) canonical = false;
-        match[info.name] = { value, mask };
+        setField(match, info, { value, mask });
       } else {
         // Fields up to 48 bits: a shared constraint where the value repeats (no bigint, no object).
-        match[info.name] = info.size <= 6 ? exactValue(readNumber(b, p + 4, info.size)) : { value: readBig(b, p + 4, info.size) };
+        setField(match, info, info.size <= 6 ? exactValue(readNumber(b, p + 4, info.size)) : { value: readBig(b, p + 4, info.size) });
       }
       if (info.order <= last) ordered = false;
       last = info.order;
