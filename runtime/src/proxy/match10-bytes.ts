@@ -100,16 +100,23 @@ function keyMac(field: number, b: Buffer, at: number): void {
   keyLen = p + 10;
 }
 
+// Big-endian reads without Buffer method calls (the caller checked the 40 bytes are there).
+const be16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Buffer, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const be48 = (b: Buffer, o: number): number => be16(b, o) * 0x100000000 + be32(b, o + 2);
+/** Zeroes the 40 bytes (the typed array's own fill: Buffer's validates its arguments in JavaScript first). */
+const zero40 = (w: Buffer): void => void Uint8Array.prototype.fill.call(w, 0);
+
 /** The 1.0 match at `o` (40 bytes, the caller checked the length) as a FlowMatch in OXM field order (and its key, see KEY10). */
 export function readMatch10At(b: Buffer, o: number): FlowMatch {
-  const wc = b.readUInt32BE(o);
+  const wc = be32(b, o);
   const m: FlowMatch = {};
   const w = WIRE10;
-  w.fill(0);
+  zero40(w);
   let out: number = W.ALL; // the wildcards writeMatch10At writes for m
   keyLen = 0;
   if (!(wc & W.IN_PORT)) {
-    const port10 = b.readUInt16BE(o + 4);
+    const port10 = be16(b, o + 4);
     const port = port10to13(port10);
     m.in_port = exactValue(port);
     keyField(OXM.in_port, 4, port);
@@ -117,18 +124,18 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
     w.writeUInt16BE(port10, 4);
   }
   if (!(wc & W.DL_DST)) {
-    m.eth_dst = exactValue(b.readUIntBE(o + 12, 6));
+    m.eth_dst = exactValue(be48(b, o + 12));
     keyMac(OXM.eth_dst, b, o + 12);
     out &= ~W.DL_DST;
     copy6(b, o + 12, w, 12);
   }
   if (!(wc & W.DL_SRC)) {
-    m.eth_src = exactValue(b.readUIntBE(o + 6, 6));
+    m.eth_src = exactValue(be48(b, o + 6));
     keyMac(OXM.eth_src, b, o + 6);
     out &= ~W.DL_SRC;
     copy6(b, o + 6, w, 6);
   }
-  const dlType = wc & W.DL_TYPE ? -1 : b.readUInt16BE(o + 22);
+  const dlType = wc & W.DL_TYPE ? -1 : be16(b, o + 22);
   if (dlType >= 0) {
     m.eth_type = exactValue(dlType);
     keyField(OXM.eth_type, 2, dlType);
@@ -137,7 +144,7 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
   }
   let noVlan = false;
   if (!(wc & W.DL_VLAN)) {
-    const dlVlan = b.readUInt16BE(o + 18);
+    const dlVlan = be16(b, o + 18);
     noVlan = dlVlan === 0xffff;
     const vid = noVlan ? 0 : (dlVlan & 0xfff) | OFPVID_PRESENT;
     m.vlan_vid = exactValue(vid);
@@ -171,15 +178,15 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
     keyField(OXM.ip_proto, 1, proto);
   }
   if (isIp) {
-    const src = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.ipv4_src, 28);
+    const src = nw(be32(b, o + 28), wc, W.NW_SRC_SHIFT, OXM.ipv4_src, 28);
     if (src) m.ipv4_src = src;
-    const dst = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT, OXM.ipv4_dst, 32);
+    const dst = nw(be32(b, o + 32), wc, W.NW_DST_SHIFT, OXM.ipv4_dst, 32);
     if (dst) m.ipv4_dst = dst;
     if (proto === 6 || proto === 17 || proto === 1) {
       const tcp = proto === 6;
       const udp = proto === 17;
       if (!(wc & W.TP_SRC)) {
-        const v = b.readUInt16BE(o + 36);
+        const v = be16(b, o + 36);
         if (tcp) m.tcp_src = exactValue(v);
         else if (udp) m.udp_src = exactValue(v);
         else m.icmpv4_type = exactValue(v & 0xff);
@@ -189,7 +196,7 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
         w.writeUInt16BE(tcp || udp ? v : v & 0xff, 36);
       }
       if (!(wc & W.TP_DST)) {
-        const v = b.readUInt16BE(o + 38);
+        const v = be16(b, o + 38);
         if (tcp) m.tcp_dst = exactValue(v);
         else if (udp) m.udp_dst = exactValue(v);
         else m.icmpv4_code = exactValue(v & 0xff);
@@ -205,9 +212,9 @@ export function readMatch10At(b: Buffer, o: number): FlowMatch {
       m.arp_op = exactValue(proto);
       keyField(OXM.arp_op, 2, proto);
     }
-    const spa = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.arp_spa, 28);
+    const spa = nw(be32(b, o + 28), wc, W.NW_SRC_SHIFT, OXM.arp_spa, 28);
     if (spa) m.arp_spa = spa;
-    const tpa = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT, OXM.arp_tpa, 32);
+    const tpa = nw(be32(b, o + 32), wc, W.NW_DST_SHIFT, OXM.arp_tpa, 32);
     if (tpa) m.arp_tpa = tpa;
   }
   w.writeUInt32BE((out & ~(W.NW_SRC_MASK | W.NW_DST_MASK)) | (nwOut & (W.NW_SRC_MASK | W.NW_DST_MASK)), 0);
