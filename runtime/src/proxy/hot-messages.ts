@@ -944,18 +944,32 @@ function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
 }
 
 function writePacketIn(m: MessageOf<'packet_in'>): Buffer {
-  const mp = planMatch(m.match);
+  // The usual match, a port's shared in_port match (inPortMatch): its 16 bytes without a plan.
+  const ip = m.match.in_port;
+  const port = ip !== undefined && ip.mask === undefined ? Number(ip.value) : -1;
+  const inPortOnly = port >= 0 && port < 0x10000 && m.match === inPortMatch(port);
+  const mp = inPortOnly ? 12 : planMatch(m.match);
   const b = header(24 + padded(mp) + 2 + m.data.length, OFPT_PACKET_IN, m.xid);
   u32(b, 8, m.bufferId);
   u16(b, 12, m.totalLen);
   u8(b, 14, m.reason);
   u8(b, 15, m.tableId);
   writeBig(b, 16, 8, m.cookie);
-  const p = writeMatch(b, 24, m.match, mp);
+  const p = inPortOnly ? writeInPortMatch(b, 24, port) : writeMatch(b, 24, m.match, mp);
   b[p] = 0;
   b[p + 1] = 0;
   m.data.copy(b, p + 2);
   return b;
+}
+
+/** The match `in_port = port` (type OXM, length 12, one TLV, 4 bytes of padding) at `off`; the offset after it. */
+function writeInPortMatch(b: Buffer, off: number, port: number): number {
+  writeU16(b, off, 1);
+  writeU16(b, off + 2, 12);
+  writeU32(b, off + 4, 0x80000004);
+  writeU32(b, off + 8, port);
+  writeU32(b, off + 12, 0);
+  return off + 16;
 }
 
 const keyScratch = Buffer.alloc(4096);

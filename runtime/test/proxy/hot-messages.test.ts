@@ -30,7 +30,7 @@ import {
 } from '../../src/openflow/index.js';
 import { fromWire, MATCHABLE_10, matchToOxm, toWire, Untranslatable } from '../../src/proxy/translate.js';
 import { EncodeFailure, encodeNeutral } from '../../src/proxy/wire.js';
-import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match-algebra.js';
+import { bigintToOxm, FIELD_ORDER, fullMask, inPortMatch } from '../../src/proxy/match-algebra.js';
 import {
   OFP10,
   OFP13,
@@ -1392,5 +1392,12 @@ test("property: a 1.0 flow-mod's match written as the reader wrote it (the rule 
       assert.equal(copied, writeHot(clone)!.toString('hex'), `copied match of ${show(m.match)}`);
     }),
     { numRuns: RUNS * 3 },
+  );
+});
+
+test("property: packet-ins carrying a port's shared in_port match (as the proxy delivers them) are written exactly as the codec path", () => {
+  fc.assert(
+    fc.property(packetInArb, fc.oneof(fc.integer({ min: 0, max: 64 }), u16, u32), (m, port) => checkCommon({ ...m, match: inPortMatch(port) })),
+    { numRuns: RUNS },
   );
 });
