@@ -49,8 +49,7 @@ const WIDE_F: Array<FieldValue | undefined> = new Array<FieldValue | undefined>(
  * one object per value below 65 536 (ports, ethertypes, protocol numbers, VLANs), and for wider values
  * (MACs, IPv4 addresses) the one last made for the same value in a small direct-mapped cache, so a
  * host's address seen again (a learned destination, a subnet's addresses) takes no bigint and no
- * object. Safe because no match or field constraint is mutated once built; the flow table keeps
- * tenant matches, so sharing also shrinks every tracked rule.
+ * object. Safe because no match or field constraint is mutated once built.
  */
 export function exactValue(n: number): FieldValue {
   if (n < 0x10000) return (EXACT_SMALL[n] ??= { value: smallBig(n) });
