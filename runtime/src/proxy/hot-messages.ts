@@ -19,9 +19,9 @@ import {
   actions10Length,
 } from '../openflow/index.js';
 import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
-import type { Action, ErrorKind, FieldName, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
+import type { Action, ErrorKind, FieldName, FieldValue, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
+import { exactValue, FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
 import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 
@@ -80,6 +80,75 @@ function bad(): never {
 let refusal: Refusal | null = null;
 function refuse(kind: ErrorKind, message: string): void {
   if (refusal === null) refusal = { refused: kind, message };
+}
+
+/** A field of at most 6 bytes at `o` (inside the frame: the caller checked) as a number. */
+function readNumber(b: Buffer, o: number, size: number): number {
+  switch (size) {
+    case 1:
+      return b[o]!;
+    case 2:
+      return (b[o]! << 8) | b[o + 1]!;
+    case 4:
+      return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+    case 6:
+      return ((b[o]! << 8) | b[o + 1]!) * 0x100000000 + (((b[o + 2]! << 24) | (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!) >>> 0);
+    default:
+      return b.readUIntBE(o, size);
+  }
+}
+
+/**
+ * `m[info.name] = v`, the usual fields by name: each a store site of its own, which stays fast for
+ * the matches one controller sends (one keyed store for all names goes megamorphic).
+ */
+function setField(m: FlowMatch, info: FieldInfo, v: FieldValue): void {
+  switch (info.number) {
+    case 0:
+      m.in_port = v;
+      return;
+    case 3:
+      m.eth_dst = v;
+      return;
+    case 4:
+      m.eth_src = v;
+      return;
+    case 5:
+      m.eth_type = v;
+      return;
+    case 6:
+      m.vlan_vid = v;
+      return;
+    case 8:
+      m.ip_dscp = v;
+      return;
+    case 9:
+      m.ip_ecn = v;
+      return;
+    case 10:
+      m.ip_proto = v;
+      return;
+    case 11:
+      m.ipv4_src = v;
+      return;
+    case 12:
+      m.ipv4_dst = v;
+      return;
+    case 13:
+      m.tcp_src = v;
+      return;
+    case 14:
+      m.tcp_dst = v;
+      return;
+    case 15:
+      m.udp_src = v;
+      return;
+    case 16:
+      m.udp_dst = v;
+      return;
+    default:
+      m[info.name] = v;
+  }
 }
 
 function readBig(b: Buffer, o: number, size: number): bigint {
@@ -173,13 +242,14 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
       len = oxmLen;
     }
     if (info) {
-      const value = readBig(b, p + 4, info.size);
       if (masked) {
+        const value = readBig(b, p + 4, info.size);
         const mask = readBig(b, p + 4 + info.size, info.size);
         if (mask === info.full) canonical = false;
-        match[info.name] = { value, mask };
+        setField(match, info, { value, mask });
       } else {
-        match[info.name] = { value };
+        // Fields up to 48 bits: a shared constraint where the value repeats (no bigint, no object).
+        setField(match, info, info.size <= 6 ? exactValue(readNumber(b, p + 4, info.size)) : { value: readBig(b, p + 4, info.size) });
       }
       if (info.order <= last) ordered = false;
       last = info.order;
@@ -874,18 +944,32 @@ function writePacketOut(m: MessageOf<'packet_out'>): Buffer {
 }
 
 function writePacketIn(m: MessageOf<'packet_in'>): Buffer {
-  const mp = planMatch(m.match);
+  // The usual match, a port's shared in_port match (inPortMatch): its 16 bytes without a plan.
+  const ip = m.match.in_port;
+  const port = ip !== undefined && ip.mask === undefined ? Number(ip.value) : -1;
+  const inPortOnly = port >= 0 && port < 0x10000 && m.match === inPortMatch(port);
+  const mp = inPortOnly ? 12 : planMatch(m.match);
   const b = header(24 + padded(mp) + 2 + m.data.length, OFPT_PACKET_IN, m.xid);
   u32(b, 8, m.bufferId);
   u16(b, 12, m.totalLen);
   u8(b, 14, m.reason);
   u8(b, 15, m.tableId);
   writeBig(b, 16, 8, m.cookie);
-  const p = writeMatch(b, 24, m.match, mp);
+  const p = inPortOnly ? writeInPortMatch(b, 24, port) : writeMatch(b, 24, m.match, mp);
   b[p] = 0;
   b[p + 1] = 0;
   m.data.copy(b, p + 2);
   return b;
+}
+
+/** The match `in_port = port` (type OXM, length 12, one TLV, 4 bytes of padding) at `off`; the offset after it. */
+function writeInPortMatch(b: Buffer, off: number, port: number): number {
+  writeU16(b, off, 1);
+  writeU16(b, off + 2, 12);
+  writeU32(b, off + 4, 0x80000004);
+  writeU32(b, off + 8, port);
+  writeU32(b, off + 12, 0);
+  return off + 16;
 }
 
 const keyScratch = Buffer.alloc(4096);

@@ -38,13 +38,36 @@ export function smallBig(n: number): bigint {
   return BigInt(n);
 }
 
+const EXACT_SMALL: Array<FieldValue | undefined> = new Array<FieldValue | undefined>(0x10000).fill(undefined);
+const WIDE_SLOTS = 4096;
+const WIDE_N = new Float64Array(WIDE_SLOTS).fill(-1);
+const WIDE_F: Array<FieldValue | undefined> = new Array<FieldValue | undefined>(WIDE_SLOTS).fill(undefined);
+
+/**
+ * The exact constraint `{ value: n }` of a field read from a frame (an integer, 0 ≤ n < 2^48: every
+ * field but metadata, cookies and IPv6 addresses), shared instead of made per field per message:
+ * one object per value below 65 536 (ports, ethertypes, protocol numbers, VLANs), and for wider values
+ * (MACs, IPv4 addresses) the one last made for the same value in a small direct-mapped cache, so a
+ * host's address seen again (a learned destination, a subnet's addresses) takes no bigint and no
+ * object. Safe because no match or field constraint is mutated once built.
+ */
+export function exactValue(n: number): FieldValue {
+  if (n < 0x10000) return (EXACT_SMALL[n] ??= { value: smallBig(n) });
+  const slot = (n ^ (n / 0x1000000)) & (WIDE_SLOTS - 1);
+  if (WIDE_N[slot] === n) return WIDE_F[slot]!;
+  const f: FieldValue = { value: BigInt(n) };
+  WIDE_N[slot] = n;
+  WIDE_F[slot] = f;
+  return f;
+}
+
 const IN_PORT: Array<FlowMatch | undefined> = [];
 /**
  * The match `in_port = p`, one shared object per port number below 65 536 (packet-ins carry it, and
  * flow-mod expansion intersects with it, once per message): never mutate it (no match is, once built).
  */
 export function inPortMatch(p: number): FlowMatch {
-  if (p >= 0 && p < 0x10000 && Number.isInteger(p)) return (IN_PORT[p] ??= { in_port: { value: smallBig(p) } });
+  if (p >= 0 && p < 0x10000 && Number.isInteger(p)) return (IN_PORT[p] ??= { in_port: exactValue(p) });
   return { in_port: { value: BigInt(p) } };
 }
 

@@ -6,10 +6,11 @@
 // `writeMatch10(w, matchTo10(m))` or throws a RangeError exactly when that does (same checks, same
 // order of precedence between fields) — which test/proxy/hot-messages.test.ts holds it to. Fields
 // are produced in the canonical (OXM) order, so keying the match (matchKey) needs no sort. Small
-// integer values share one bigint each (smallBig).
+// values share one field constraint each where they repeat (exactValue): no bigint and no object
+// per field for them.
 import { OFPFW10 as W, OFPVID_PRESENT } from '../openflow/constants.js';
 import type { FieldName, FieldValue, FlowMatch } from './messages.js';
-import { fullMask, smallBig } from './match-algebra.js';
+import { exactValue, fullMask } from './match-algebra.js';
 import { MATCHABLE_10, port10to13, port13to10 } from './translate.js';
 
 export const MATCH10_BYTES = 40;
@@ -25,6 +26,12 @@ export const KEY10 = Buffer.alloc(256);
 let keyLen = 0;
 let keyMatch: FlowMatch | null = null;
 export const key10Match = (): FlowMatch | null => keyMatch;
+/**
+ * The 40 bytes writeMatch10At writes for key10Match() (written by the reader as it reads the fields:
+ * the canonical form of what it read, wildcard bits of absent fields set, values of the fields it
+ * drops zeroed): a rewritten 1.0 rule that is its tenant's own match copies them (writeMatch10At).
+ */
+const WIRE10 = Buffer.alloc(MATCH10_BYTES);
 export const key10Length = (): number => keyLen;
 
 /** OXM field numbers (and so the key's order) of the fields a 1.0 match has. */
@@ -93,105 +100,154 @@ function keyMac(field: number, b: Buffer, at: number): void {
   keyLen = p + 10;
 }
 
+// Big-endian reads without Buffer method calls (the caller checked the 40 bytes are there).
+const be16 = (b: Buffer, o: number): number => (b[o]! << 8) | b[o + 1]!;
+const be32 = (b: Buffer, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const be48 = (b: Buffer, o: number): number => be16(b, o) * 0x100000000 + be32(b, o + 2);
+/** Zeroes the 40 bytes (the typed array's own fill: Buffer's validates its arguments in JavaScript first). */
+const zero40 = (w: Buffer): void => void Uint8Array.prototype.fill.call(w, 0);
+
 /** The 1.0 match at `o` (40 bytes, the caller checked the length) as a FlowMatch in OXM field order (and its key, see KEY10). */
 export function readMatch10At(b: Buffer, o: number): FlowMatch {
-  const wc = b.readUInt32BE(o);
+  const wc = be32(b, o);
   const m: FlowMatch = {};
+  const w = WIRE10;
+  zero40(w);
+  let out: number = W.ALL; // the wildcards writeMatch10At writes for m
   keyLen = 0;
   if (!(wc & W.IN_PORT)) {
-    const port = port10to13(b.readUInt16BE(o + 4));
-    m.in_port = { value: smallBig(port) };
+    const port10 = be16(b, o + 4);
+    const port = port10to13(port10);
+    m.in_port = exactValue(port);
     keyField(OXM.in_port, 4, port);
+    out &= ~W.IN_PORT;
+    w.writeUInt16BE(port10, 4);
   }
   if (!(wc & W.DL_DST)) {
-    m.eth_dst = { value: BigInt(b.readUIntBE(o + 12, 6)) };
+    m.eth_dst = exactValue(be48(b, o + 12));
     keyMac(OXM.eth_dst, b, o + 12);
+    out &= ~W.DL_DST;
+    copy6(b, o + 12, w, 12);
   }
   if (!(wc & W.DL_SRC)) {
-    m.eth_src = { value: BigInt(b.readUIntBE(o + 6, 6)) };
+    m.eth_src = exactValue(be48(b, o + 6));
     keyMac(OXM.eth_src, b, o + 6);
+    out &= ~W.DL_SRC;
+    copy6(b, o + 6, w, 6);
   }
-  const dlType = wc & W.DL_TYPE ? -1 : b.readUInt16BE(o + 22);
+  const dlType = wc & W.DL_TYPE ? -1 : be16(b, o + 22);
   if (dlType >= 0) {
-    m.eth_type = { value: smallBig(dlType) };
+    m.eth_type = exactValue(dlType);
     keyField(OXM.eth_type, 2, dlType);
+    out &= ~W.DL_TYPE;
+    w.writeUInt16BE(dlType, 22);
   }
   let noVlan = false;
   if (!(wc & W.DL_VLAN)) {
-    const dlVlan = b.readUInt16BE(o + 18);
+    const dlVlan = be16(b, o + 18);
     noVlan = dlVlan === 0xffff;
     const vid = noVlan ? 0 : (dlVlan & 0xfff) | OFPVID_PRESENT;
-    m.vlan_vid = { value: smallBig(vid) };
+    m.vlan_vid = exactValue(vid);
     keyField(OXM.vlan_vid, 2, vid);
+    out &= ~W.DL_VLAN;
+    w.writeUInt16BE(noVlan ? 0xffff : dlVlan & 0xfff, 18);
   }
   // No pcp under "no VLAN" (matchFrom10 drops it).
   if (!(wc & W.DL_VLAN_PCP) && !noVlan) {
-    m.vlan_pcp = { value: smallBig(b[o + 20]! & 7) };
+    m.vlan_pcp = exactValue(b[o + 20]! & 7);
     keyField(OXM.vlan_pcp, 1, b[o + 20]! & 7);
+    out &= ~W.DL_VLAN_PCP;
+    w[20] = b[o + 20]! & 7;
   }
   const isArp = dlType === 0x0806;
   const isIp = dlType === 0x0800;
   // Only fields whose prerequisites hold are kept (exact 1.0 matches carry zeros elsewhere).
   if (!(wc & W.NW_TOS) && isIp) {
-    m.ip_dscp = { value: smallBig(b[o + 24]! >> 2) };
+    m.ip_dscp = exactValue(b[o + 24]! >> 2);
     keyField(OXM.ip_dscp, 1, b[o + 24]! >> 2);
+    out &= ~W.NW_TOS;
+    w[24] = b[o + 24]! & 0xfc;
   }
   const proto = wc & W.NW_PROTO ? -1 : b[o + 25]!;
+  if (proto >= 0 && (isIp || isArp)) {
+    out &= ~W.NW_PROTO;
+    w[25] = proto;
+  }
   if (proto >= 0 && isIp) {
-    m.ip_proto = { value: smallBig(proto) };
+    m.ip_proto = exactValue(proto);
     keyField(OXM.ip_proto, 1, proto);
   }
   if (isIp) {
-    const src = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.ipv4_src);
+    const src = nw(be32(b, o + 28), wc, W.NW_SRC_SHIFT, OXM.ipv4_src, 28);
     if (src) m.ipv4_src = src;
-    const dst = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT, OXM.ipv4_dst);
+    const dst = nw(be32(b, o + 32), wc, W.NW_DST_SHIFT, OXM.ipv4_dst, 32);
     if (dst) m.ipv4_dst = dst;
     if (proto === 6 || proto === 17 || proto === 1) {
       const tcp = proto === 6;
       const udp = proto === 17;
       if (!(wc & W.TP_SRC)) {
-        const v = b.readUInt16BE(o + 36);
-        if (tcp) m.tcp_src = { value: smallBig(v) };
-        else if (udp) m.udp_src = { value: smallBig(v) };
-        else m.icmpv4_type = { value: smallBig(v & 0xff) };
+        const v = be16(b, o + 36);
+        if (tcp) m.tcp_src = exactValue(v);
+        else if (udp) m.udp_src = exactValue(v);
+        else m.icmpv4_type = exactValue(v & 0xff);
         if (tcp || udp) keyField(tcp ? OXM.tcp_src : OXM.udp_src, 2, v);
         else keyField(OXM.icmpv4_type, 1, v & 0xff);
+        out &= ~W.TP_SRC;
+        w.writeUInt16BE(tcp || udp ? v : v & 0xff, 36);
       }
       if (!(wc & W.TP_DST)) {
-        const v = b.readUInt16BE(o + 38);
-        if (tcp) m.tcp_dst = { value: smallBig(v) };
-        else if (udp) m.udp_dst = { value: smallBig(v) };
-        else m.icmpv4_code = { value: smallBig(v & 0xff) };
+        const v = be16(b, o + 38);
+        if (tcp) m.tcp_dst = exactValue(v);
+        else if (udp) m.udp_dst = exactValue(v);
+        else m.icmpv4_code = exactValue(v & 0xff);
         if (tcp || udp) keyField(tcp ? OXM.tcp_dst : OXM.udp_dst, 2, v);
         else keyField(OXM.icmpv4_code, 1, v & 0xff);
+        out &= ~W.TP_DST;
+        w.writeUInt16BE(tcp || udp ? v : v & 0xff, 38);
       }
     }
   }
   if (isArp) {
     if (proto >= 0) {
-      m.arp_op = { value: smallBig(proto) };
+      m.arp_op = exactValue(proto);
       keyField(OXM.arp_op, 2, proto);
     }
-    const spa = nw(b.readUInt32BE(o + 28), wc, W.NW_SRC_SHIFT, OXM.arp_spa);
+    const spa = nw(be32(b, o + 28), wc, W.NW_SRC_SHIFT, OXM.arp_spa, 28);
     if (spa) m.arp_spa = spa;
-    const tpa = nw(b.readUInt32BE(o + 32), wc, W.NW_DST_SHIFT, OXM.arp_tpa);
+    const tpa = nw(be32(b, o + 32), wc, W.NW_DST_SHIFT, OXM.arp_tpa, 32);
     if (tpa) m.arp_tpa = tpa;
   }
+  w.writeUInt32BE((out & ~(W.NW_SRC_MASK | W.NW_DST_MASK)) | (nwOut & (W.NW_SRC_MASK | W.NW_DST_MASK)), 0);
+  nwOut = W.ALL;
   keyMatch = m;
   return m;
 }
 
-/** An IPv4 field of the 1.0 match (its wildcard bits at `shift` in `wc`), also appended to the key as OXM field `field`. */
-function nw(addr: number, wc: number, shift: number, field: number): FieldValue | null {
+/** The nw_src/nw_dst wildcard bits of WIRE10 (set by nw as it reads the IPv4 fields, reset after each match). */
+let nwOut: number = W.ALL;
+
+function copy6(from: Buffer, at: number, to: Buffer, to0: number): void {
+  for (let i = 0; i < 6; i++) to[to0 + i] = from[at + i]!;
+}
+
+/**
+ * An IPv4 field of the 1.0 match (its wildcard bits at `shift` in `wc`), also appended to the key as
+ * OXM field `field` and written into WIRE10 at `at` (value and wildcard bits, as nwField writes them).
+ */
+function nw(addr: number, wc: number, shift: number, field: number, at: number): FieldValue | null {
   const n = Math.min(32, (wc >> shift) & 0x3f);
   if (n >= 32) return null;
+  nwOut = (nwOut & ~(0x3f << shift)) | (n << shift);
   // Exact: the address as it is (no masking, one bigint).
   if (n === 0) {
     keyField(field, 4, addr);
-    return { value: BigInt(addr) };
+    WIRE10.writeUInt32BE(addr, at);
+    return exactValue(addr);
   }
   const maskBits = (0xffffffff << n) >>> 0;
-  keyMasked32(field, (addr & maskBits) >>> 0, maskBits);
+  const masked = (addr & maskBits) >>> 0;
+  keyMasked32(field, masked, maskBits);
+  WIRE10.writeUInt32BE(masked, at);
   const mask = PREFIX[32 - n]!;
   return { value: BigInt(addr) & mask, mask };
 }
@@ -258,6 +314,11 @@ function nwField(b: Buffer, at: number, f: FieldValue | undefined, wc: number, s
  * lacks, a mask on a field it cannot mask, a value that does not fit), as matchTo10 + writeMatch10.
  */
 export function writeMatch10At(b: Buffer, o: number, m: FlowMatch): void {
+  if (m === keyMatch) {
+    // The match read last, written as the reader wrote it (see WIRE10).
+    WIRE10.copy(b, o);
+    return;
+  }
   for (const k in m) if (!MATCHABLE_10.has(k)) throw new RangeError(`OpenFlow 1.0 cannot match ${k}`);
   b.fill(0, o, o + MATCH10_BYTES);
   let wc: number = W.ALL;

@@ -30,7 +30,7 @@ import {
 } from '../../src/openflow/index.js';
 import { fromWire, MATCHABLE_10, matchToOxm, toWire, Untranslatable } from '../../src/proxy/translate.js';
 import { EncodeFailure, encodeNeutral } from '../../src/proxy/wire.js';
-import { bigintToOxm, FIELD_ORDER, fullMask } from '../../src/proxy/match-algebra.js';
+import { bigintToOxm, FIELD_ORDER, fullMask, inPortMatch } from '../../src/proxy/match-algebra.js';
 import {
   OFP10,
   OFP13,
@@ -1314,4 +1314,90 @@ test('property: any neutral packet-in, flow-mod or packet-out written as OpenFlo
     { numRuns: RUNS },
   );
   assert.ok(written > RUNS / 10, `only ${written} of ${RUNS} messages with 1.0 fields were written`);
+});
+
+// ---------------------------------------------------------------- 7: shared field constraints
+
+/**
+ * Values the readers share constraints for (match-algebra.ts exactValue): wide ones (MACs, IPv4
+ * addresses) that fall into the same slot of its cache (n and n + 4096k below 2^24 do), and small ones.
+ */
+const SHARED_POOL = [0x10000, 0x11000, 0x12000, 0x800000000001, 0x800000001001, 0xc0a80028, 0xc0a81028, 0xffffffffffff, 0, 1, 0x800];
+const pooled = fc.constantFrom(...SHARED_POOL);
+const pooledIpv4 = fc.constantFrom(...SHARED_POOL.filter((n) => n <= 0xffffffff));
+const pooledFlowMod13: fc.Arbitrary<OfMessage> = fc
+  .record({ src: pooled, dst: pooled, ipSrc: pooledIpv4, ipDst: pooledIpv4, port: fc.integer({ min: 1, max: 4 }) })
+  .map(({ src, dst, ipSrc, ipDst, port }) =>
+    fmMatch({
+      in_port: { value: BigInt(port) },
+      eth_dst: { value: BigInt(dst) },
+      eth_src: { value: BigInt(src) },
+      eth_type: { value: 0x800n },
+      ipv4_src: { value: BigInt(ipSrc) },
+      ipv4_dst: { value: BigInt(ipDst) },
+    }),
+  );
+const baseFlowMod10 = {
+  version: 1 as const,
+  type: 'flow_mod' as const,
+  xid: 1,
+  cookie: 0n,
+  command: 0,
+  idleTimeout: 60,
+  hardTimeout: 0,
+  priority: 0xffff,
+  bufferId: 0xffffffff,
+  outPort: 0xffff,
+  flags: 1,
+  actions: [{ type: 'output' as const, port: 2, maxLen: 0 }],
+};
+const pooledFlowMod10: fc.Arbitrary<WireMessage> = fc
+  .record({ src: pooled, dst: pooled, ipSrc: pooledIpv4, ipDst: pooledIpv4, wildcards: fc.constantFrom(0, 0x3820ff & ~0xff, OFPFW10.ALL & ~OFPFW10.DL_SRC) })
+  .map(({ src, dst, ipSrc, ipDst, wildcards }) => ({
+    ...baseFlowMod10,
+    match: { wildcards, inPort: 1, dlSrc: BigInt(src), dlDst: BigInt(dst), dlVlan: 0xffff, dlVlanPcp: 0, dlType: 0x0800, nwTos: 0, nwProto: 255, nwSrc: ipSrc, nwDst: ipDst, tpSrc: 0, tpDst: 0 },
+  }));
+
+test('property: sequences of 1.3 and 1.0 flow-mods whose values repeat and collide in the shared-constraint cache are each read exactly as the codec path', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(pooledFlowMod13.map((m) => encodeNeutral(m, 'tenant') as Buffer), pooledFlowMod10.map((w) => encodeMessage(w))), { minLength: 2, maxLength: 40 }), (frames) => {
+      for (const b of frames) assert.ok(checkRead(b), `not read: ${b.toString('hex')}`);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('a MAC or IPv4 value read again is the same constraint object (no bigint or object per repeated field), and a colliding value is its own', () => {
+  const frame = (src: number, ip: number) =>
+    encodeNeutral(fmMatch({ eth_src: { value: BigInt(src) }, eth_type: { value: 0x800n }, ipv4_dst: { value: BigInt(ip) } }), 'tenant') as Buffer;
+  const read = (b: Buffer) => (readHot(b) as MessageOf<'flow_mod'>).match;
+  const a = read(frame(0x800000000001, 0xc0a80028));
+  const b = read(frame(0x800000000001, 0xc0a80028));
+  assert.equal(a.eth_src, b.eth_src);
+  assert.equal(a.ipv4_dst, b.ipv4_dst);
+  assert.equal(a.eth_type, b.eth_type);
+  const c = read(frame(0x800000001001, 0xc0a80028)); // same cache slot as a's eth_src
+  assert.deepEqual(c.eth_src, { value: 0x800000001001n });
+  assert.deepEqual(read(frame(0x800000000001, 0xc0a80028)).eth_src, { value: 0x800000000001n });
+});
+
+test("property: a 1.0 flow-mod's match written as the reader wrote it (the rule that is its tenant's own match) gives the bytes the field-by-field writer gives for an equal match", () => {
+  fc.assert(
+    fc.property(match10Arb, (match) => {
+      const w: WireMessage = { ...baseFlowMod10, match };
+      const m = readHot(encodeMessage(w));
+      assert.ok(m && !isRefusal(m) && m.type === 'flow_mod');
+      const copied = writeHot(m)!.toString('hex');
+      const clone: OfMessage = { ...m, match: { ...m.match } };
+      assert.equal(copied, writeHot(clone)!.toString('hex'), `copied match of ${show(m.match)}`);
+    }),
+    { numRuns: RUNS * 3 },
+  );
+});
+
+test("property: packet-ins carrying a port's shared in_port match (as the proxy delivers them) are written exactly as the codec path", () => {
+  fc.assert(
+    fc.property(packetInArb, fc.oneof(fc.integer({ min: 0, max: 64 }), u16, u32), (m, port) => checkCommon({ ...m, match: inPortMatch(port) })),
+    { numRuns: RUNS },
+  );
 });
