@@ -250,7 +250,9 @@ for (const version of VERSIONS) {
   const best = Math.min(...all);
   const v = version === 1 ? '1.0' : '1.3';
   rows.push({ version: v, best, rounds: all });
-  console.log(`OpenFlow ${v}: ${best.toFixed(2)} µs per setup (least of ${ROUNDS} rounds of ${SETUPS}; all: ${all.map((x) => x.toFixed(2)).join(' ')})`);
+  console.log(
+    `OpenFlow ${v}: ${best.toFixed(2)} µs per setup (least of ${ROUNDS} rounds of ${SETUPS}; all: ${all.map((x) => x.toFixed(2)).join(' ')})`,
+  );
 }
 const out = resolve(HERE, '../../../bench/results/per-setup.json');
 mkdirSync(dirname(out), { recursive: true });

@@ -21,7 +21,15 @@ import {
 import { CodecFault, Reader, Writer, readU64At, writeU64At } from '../openflow/bytes.js';
 import type { Action, ErrorKind, FieldName, FieldValue, FlowMatch, Instruction, MessageOf, OfMessage } from './messages.js';
 import { OFP10, OFP13 } from './messages.js';
-import { exactValue, FIELD_INDEX, fullMask, inPortMatch, isFieldName, presentFields as presentFieldsOf, smallBig } from './match-algebra.js';
+import {
+  exactValue,
+  FIELD_INDEX,
+  fullMask,
+  inPortMatch,
+  isFieldName,
+  presentFields as presentFieldsOf,
+  smallBig,
+} from './match-algebra.js';
 import { actionsFrom10, actionsTo10, instructionsTo10, port10to13, port13to10 } from './translate.js';
 import { readMatch10At, writeMatch10At } from './match10-bytes.js';
 

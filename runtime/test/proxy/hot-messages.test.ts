@@ -1352,24 +1352,56 @@ const baseFlowMod10 = {
   actions: [{ type: 'output' as const, port: 2, maxLen: 0 }],
 };
 const pooledFlowMod10: fc.Arbitrary<WireMessage> = fc
-  .record({ src: pooled, dst: pooled, ipSrc: pooledIpv4, ipDst: pooledIpv4, wildcards: fc.constantFrom(0, 0x3820ff & ~0xff, OFPFW10.ALL & ~OFPFW10.DL_SRC) })
+  .record({
+    src: pooled,
+    dst: pooled,
+    ipSrc: pooledIpv4,
+    ipDst: pooledIpv4,
+    wildcards: fc.constantFrom(0, 0x3820ff & ~0xff, OFPFW10.ALL & ~OFPFW10.DL_SRC),
+  })
   .map(({ src, dst, ipSrc, ipDst, wildcards }) => ({
     ...baseFlowMod10,
-    match: { wildcards, inPort: 1, dlSrc: BigInt(src), dlDst: BigInt(dst), dlVlan: 0xffff, dlVlanPcp: 0, dlType: 0x0800, nwTos: 0, nwProto: 255, nwSrc: ipSrc, nwDst: ipDst, tpSrc: 0, tpDst: 0 },
+    match: {
+      wildcards,
+      inPort: 1,
+      dlSrc: BigInt(src),
+      dlDst: BigInt(dst),
+      dlVlan: 0xffff,
+      dlVlanPcp: 0,
+      dlType: 0x0800,
+      nwTos: 0,
+      nwProto: 255,
+      nwSrc: ipSrc,
+      nwDst: ipDst,
+      tpSrc: 0,
+      tpDst: 0,
+    },
   }));
 
 test('property: sequences of 1.3 and 1.0 flow-mods whose values repeat and collide in the shared-constraint cache are each read exactly as the codec path', () => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(pooledFlowMod13.map((m) => encodeNeutral(m, 'tenant') as Buffer), pooledFlowMod10.map((w) => encodeMessage(w))), { minLength: 2, maxLength: 40 }), (frames) => {
-      for (const b of frames) assert.ok(checkRead(b), `not read: ${b.toString('hex')}`);
-    }),
+    fc.property(
+      fc.array(
+        fc.oneof(
+          pooledFlowMod13.map((m) => encodeNeutral(m, 'tenant') as Buffer),
+          pooledFlowMod10.map((w) => encodeMessage(w)),
+        ),
+        { minLength: 2, maxLength: 40 },
+      ),
+      (frames) => {
+        for (const b of frames) assert.ok(checkRead(b), `not read: ${b.toString('hex')}`);
+      },
+    ),
     { numRuns: RUNS },
   );
 });
 
 test('a MAC or IPv4 value read again is the same constraint object (no bigint or object per repeated field), and a colliding value is its own', () => {
   const frame = (src: number, ip: number) =>
-    encodeNeutral(fmMatch({ eth_src: { value: BigInt(src) }, eth_type: { value: 0x800n }, ipv4_dst: { value: BigInt(ip) } }), 'tenant') as Buffer;
+    encodeNeutral(
+      fmMatch({ eth_src: { value: BigInt(src) }, eth_type: { value: 0x800n }, ipv4_dst: { value: BigInt(ip) } }),
+      'tenant',
+    ) as Buffer;
   const read = (b: Buffer) => (readHot(b) as MessageOf<'flow_mod'>).match;
   const a = read(frame(0x800000000001, 0xc0a80028));
   const b = read(frame(0x800000000001, 0xc0a80028));
@@ -1397,7 +1429,9 @@ test("property: a 1.0 flow-mod's match written as the reader wrote it (the rule 
 
 test("property: packet-ins carrying a port's shared in_port match (as the proxy delivers them) are written exactly as the codec path", () => {
   fc.assert(
-    fc.property(packetInArb, fc.oneof(fc.integer({ min: 0, max: 64 }), u16, u32), (m, port) => checkCommon({ ...m, match: inPortMatch(port) })),
+    fc.property(packetInArb, fc.oneof(fc.integer({ min: 0, max: 64 }), u16, u32), (m, port) =>
+      checkCommon({ ...m, match: inPortMatch(port) }),
+    ),
     { numRuns: RUNS },
   );
 });
