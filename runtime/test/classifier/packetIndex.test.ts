@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatIpv4, formatMac, type FlowspaceEntry } from '@dfvisor/grammar';
-import { Classifier, LinearClassifier, type PacketHeaders } from '../../src/classifier/index.js';
+import { Classifier, LinearClassifier, SliceNumbers, sliceName, type PacketHeaders } from '../../src/classifier/index.js';
 import { randomEntries, randomPacket, rng } from './gen.js';
 
 const ids = (es: readonly FlowspaceEntry[]): number[] => es.map((e) => e.id);
@@ -57,6 +57,40 @@ describe('packet index', () => {
       }
       assert.ok(found >= n, `n=${n}: every rule is found by some packet (found ${found})`);
     }
+  });
+
+  it('finds rules of one tuple shape at the in-port and at any port together, lookup after lookup', () => {
+    // The same shape (eth_type + ipv4_src/24) at in-port 1 and at any port, with different and
+    // shared keys: both segments probe the same tuple id, and each lookup (other values, other
+    // port) must key it by its own packet.
+    const entries: FlowspaceEntry[] = [];
+    const net = (i: number): string => `${formatIpv4((10 << 24) + i * 256)}/24`;
+    for (let i = 0; i < 40; i++) {
+      const base = { dpid: DPID, priority: i % 3, permissions: ['read' as const] };
+      if (i % 2 === 0) entries.push({ ...base, id: 2 * i + 1, slice: `p${i % 4}`, rule: `p${i}`, inPort: 1, match: { eth_type: 0x0800, ipv4_src: net(i) } });
+      if (i % 3 === 0) entries.push({ ...base, id: 2 * i + 2, slice: `a${i % 5}`, rule: `a${i}`, inPort: null, match: { eth_type: 0x0800, ipv4_src: net(i) } });
+    }
+    const c = Classifier.build(entries).classifier;
+    const lin = LinearClassifier.build(entries).classifier;
+    const numbers = new SliceNumbers();
+    let both = 0;
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 45; i++) {
+        for (const port of [1, 2, 1]) {
+          const h: PacketHeaders = { eth_type: 0x0800, ip_proto: 6, ipv4_src: (10 << 24) + i * 256 + 9 };
+          const got = ids(c.classifyPacket(DPID, port, h));
+          assert.deepEqual(got, ids(lin.classifyPacket(DPID, port, h)), `port ${port} packet ${i}`);
+          const n = c.readerIdsInto(DPID, port, h, numbers);
+          const names = [...numbers.ids.subarray(0, n)].map((id) => sliceName(id)).sort();
+          assert.deepEqual(names, [...lin.readersOf(DPID, port, h, new Set())].sort(), `readers, port ${port} packet ${i}`);
+          if (port === 1 && i % 6 === 0 && i < 40) {
+            assert.equal(got.length, 2, `packet ${i} at port 1 matches the in-port and the any-port rule`);
+            both++;
+          }
+        }
+      }
+    }
+    assert.ok(both > 0);
   });
 
   it('agrees with a linear scan when adds, removes and re-adds come between lookups', () => {
