@@ -67,8 +67,24 @@ describe('packet index', () => {
     const net = (i: number): string => `${formatIpv4((10 << 24) + i * 256)}/24`;
     for (let i = 0; i < 40; i++) {
       const base = { dpid: DPID, priority: i % 3, permissions: ['read' as const] };
-      if (i % 2 === 0) entries.push({ ...base, id: 2 * i + 1, slice: `p${i % 4}`, rule: `p${i}`, inPort: 1, match: { eth_type: 0x0800, ipv4_src: net(i) } });
-      if (i % 3 === 0) entries.push({ ...base, id: 2 * i + 2, slice: `a${i % 5}`, rule: `a${i}`, inPort: null, match: { eth_type: 0x0800, ipv4_src: net(i) } });
+      if (i % 2 === 0)
+        entries.push({
+          ...base,
+          id: 2 * i + 1,
+          slice: `p${i % 4}`,
+          rule: `p${i}`,
+          inPort: 1,
+          match: { eth_type: 0x0800, ipv4_src: net(i) },
+        });
+      if (i % 3 === 0)
+        entries.push({
+          ...base,
+          id: 2 * i + 2,
+          slice: `a${i % 5}`,
+          rule: `a${i}`,
+          inPort: null,
+          match: { eth_type: 0x0800, ipv4_src: net(i) },
+        });
     }
     const c = Classifier.build(entries).classifier;
     const lin = LinearClassifier.build(entries).classifier;
