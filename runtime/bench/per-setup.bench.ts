@@ -19,6 +19,8 @@ import type * as Wire from '../src/proxy/wire.js';
 import type * as FrameKey from '../src/proxy/frame-key.js';
 import type * as Rewrite from '../src/proxy/rewrite.js';
 import type * as FlowTable from '../src/proxy/flow-table.js';
+// A plain record of the flow-mod's own fields (the same in every build --src may name).
+import { ruleOfFlowMod } from '../src/proxy/flow-table.js';
 import type * as Cookies from '../src/dataplane/cookies.js';
 
 /** The proxy modules the loop runs, from one build's runtime/dist/src. */
@@ -218,20 +220,7 @@ function round(build: Build, version: 1 | 4, pins: Buffer[], fms: Buffer[]): num
     const cookie = existing?.cookie ?? sliceCookie(0, ++seq);
     const r = rewriteFlowMod(ctx, m, cookie);
     if (!r.ok) throw new Error(`rewrite refused: ${r.reason}`);
-    table.add(
-      {
-        cookie,
-        tenantCookie: m.cookie,
-        match: m.match,
-        priority: m.priority,
-        flags: m.flags,
-        idleTimeout: m.idleTimeout,
-        hardTimeout: m.hardTimeout,
-        instructions: m.instructions,
-      },
-      r.value,
-      key,
-    );
+    table.add(ruleOfFlowMod(m, cookie), r.value, key);
     for (const p of r.value) {
       const out = encodeNeutral({ version: m.version, xid: m.xid, type: 'flow_mod', ...p }, 'switch');
       if (!Buffer.isBuffer(out)) throw new Error('flow-mod did not encode');

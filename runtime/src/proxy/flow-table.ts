@@ -117,6 +117,43 @@ export function internInstructions(ins: Instruction[]): Instruction[] {
   return id === OWN_LIST ? ins : internedLists[id]!;
 }
 
+/** What add() records of a tenant's ADD. */
+export interface NewTenantRule {
+  cookie: bigint;
+  tenantCookie: bigint;
+  match: FlowMatch;
+  priority: number;
+  flags: number;
+  idleTimeout: number;
+  hardTimeout: number;
+  instructions: Instruction[];
+}
+
+/** A tenant's flow-mod as add() records it: its own fields, under the proxy's cookie on the switch. */
+export function ruleOfFlowMod(
+  m: {
+    cookie: bigint;
+    match: FlowMatch;
+    priority: number;
+    flags: number;
+    idleTimeout: number;
+    hardTimeout: number;
+    instructions: Instruction[];
+  },
+  cookie: bigint,
+): NewTenantRule {
+  return {
+    cookie,
+    tenantCookie: m.cookie,
+    match: m.match,
+    priority: m.priority,
+    flags: m.flags,
+    idleTimeout: m.idleTimeout,
+    hardTimeout: m.hardTimeout,
+    instructions: m.instructions,
+  };
+}
+
 /** One tenant rule as the session reads it (a view of the table's slot, or a copy of a removed rule). */
 export interface TenantRule {
   /** The proxy's cookie on the switch. */
@@ -408,20 +445,7 @@ export class SliceFlowTable {
   }
 
   /** Records an ADD's physical rules (replacing a rule with the same match and priority). */
-  add(
-    rule: {
-      cookie: bigint;
-      tenantCookie: bigint;
-      match: FlowMatch;
-      priority: number;
-      flags: number;
-      idleTimeout: number;
-      hardTimeout: number;
-      instructions: Instruction[];
-    },
-    physical: readonly unknown[] | number,
-    key: KeyLike = ruleKey(rule.match),
-  ): TenantRule {
+  add(rule: NewTenantRule, physical: readonly unknown[] | number, key: KeyLike = ruleKey(rule.match)): TenantRule {
     const s = this.s;
     const n = typeof physical === 'number' ? physical : physical.length;
     let slot = this.liveSlot(rule.priority, key);

@@ -15,7 +15,7 @@ import { NO_COOKIE, SLICE_COOKIE_MASK, sliceCookie } from '../../dataplane/cooki
 const OFPR_ACTION = 1;
 import { expandMatch, returnsToController, rewriteFlowMod, rewritePacketOut } from '../rewrite.js';
 import { virtualPortAt } from '../virtual-ports.js';
-import { outputsTo, type FlowSelection, type TenantRule } from '../flow-table.js';
+import { outputsTo, ruleOfFlowMod, type FlowSelection, type TenantRule } from '../flow-table.js';
 import { flowModKey } from '../frame-key.js';
 import { missEmulationRule } from '../base-rules.js';
 import type { Binding, SessionContext } from './context.js';
@@ -149,20 +149,7 @@ export class TenantDirection {
         s.refuse(b, m, 'table_full', `switch table full (${s.capacity.tenantRules()} tenant rules, room ${s.capacity.room()})`, raw);
         return;
       }
-      b.table.add(
-        {
-          cookie,
-          tenantCookie: m.cookie,
-          match: m.match,
-          priority: m.priority,
-          flags: m.flags,
-          idleTimeout: m.idleTimeout,
-          hardTimeout: m.hardTimeout,
-          instructions: m.instructions,
-        },
-        r.value,
-        key,
-      );
+      b.table.add(ruleOfFlowMod(m, cookie), r.value, key);
       c.flowEntries += delta;
       out = r.value;
     } else if (isDelete) {
