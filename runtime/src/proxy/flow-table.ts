@@ -130,18 +130,7 @@ export interface NewTenantRule {
 }
 
 /** A tenant's flow-mod as add() records it: its own fields, under the proxy's cookie on the switch. */
-export function ruleOfFlowMod(
-  m: {
-    cookie: bigint;
-    match: FlowMatch;
-    priority: number;
-    flags: number;
-    idleTimeout: number;
-    hardTimeout: number;
-    instructions: Instruction[];
-  },
-  cookie: bigint,
-): NewTenantRule {
+export function ruleOfFlowMod(m: Omit<NewTenantRule, 'tenantCookie'>, cookie: bigint): NewTenantRule {
   return {
     cookie,
     tenantCookie: m.cookie,
