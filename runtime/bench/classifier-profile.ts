@@ -1,11 +1,12 @@
 // A lookup-only driver for profiling the classifier with the benchmark's workload: builds one
 // size, then runs packet lookups for a few seconds, so `node --cpu-prof` shows the lookup alone.
-// Run: node runtime/dist/bench/classifier-profile.js 100000 [seconds] [out.cpuprofile]
-// (with a third argument, the lookup phase alone is profiled through the inspector and written there).
+// Run: node runtime/dist/bench/classifier-profile.js 100000 [seconds] [out.cpuprofile] [form]
+// (with a third argument, the lookup phase alone is profiled through the inspector and written there;
+// `-` writes none). form: classify (classifyPacket, the default) or readers (readerIdsInto).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
-import { Classifier } from '../src/classifier/index.js';
+import { Classifier, SliceNumbers } from '../src/classifier/index.js';
 import { makeWorkload } from './classifier-workload.js';
 
 const n = Number(process.argv[2] ?? 100_000);
@@ -14,7 +15,9 @@ const w = makeWorkload(n, 42 + n);
 const t0 = performance.now();
 const { classifier } = Classifier.build(w.entries);
 console.log(`built ${n} entries in ${Math.round(performance.now() - t0)} ms`);
-const profileTo = process.argv[4];
+const profileTo = process.argv[4] === '-' ? undefined : process.argv[4];
+const readers = process.argv[5] === 'readers';
+const numbers = new SliceNumbers();
 const session = profileTo ? new Session() : null;
 if (session) {
   session.connect();
@@ -28,7 +31,9 @@ const start = performance.now();
 while (performance.now() - start < seconds * 1000) {
   for (let i = 0; i < P.length; i++) {
     const p = P[i]!;
-    matches += classifier.classifyPacket(p.dpid, p.inPort, p.headers).length;
+    matches += readers
+      ? classifier.readerIdsInto(p.dpid, p.inPort, p.headers, numbers)
+      : classifier.classifyPacket(p.dpid, p.inPort, p.headers).length;
   }
   lookups += P.length;
 }
