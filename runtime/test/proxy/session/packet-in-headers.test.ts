@@ -7,31 +7,21 @@ import assert from 'node:assert/strict';
 import { OFP_NO_BUFFER } from '../../../src/openflow/constants.js';
 import { NO_COOKIE } from '../../../src/dataplane/cookies.js';
 import { connectSession } from './fake.js';
-import { linePlan } from '../fixtures.js';
+import { linePlan, type SliceSpec } from '../fixtures.js';
 import { PROTO, fragment, ipv4Packet, ipv6Frame, tcp, udp } from '../ip-frames.js';
 
-const plan = linePlan([
-  {
-    name: 'a',
-    controllerPort: 7101,
-    vlan: 301,
-    flowspace: [
-      [1, 1, { eth_type: 0x86dd, ipv6_src: '2001:db8:a::/48' }],
-      [1, 1, { eth_type: 0x86dd, ip_proto: 6, tcp_dst: 22 }],
-      [1, 1, { eth_type: 0x800, ip_proto: 6, tcp_dst: 22 }],
-    ],
-  },
-  {
-    name: 'b',
-    controllerPort: 7102,
-    vlan: 302,
-    flowspace: [
-      [1, 1, { eth_type: 0x86dd, ipv6_src: '2001:db8:b::/48' }],
-      [1, 1, { eth_type: 0x86dd, ip_proto: 6, tcp_dst: 80 }],
-      [1, 1, { eth_type: 0x800, ip_proto: 6, tcp_dst: 80 }],
-    ],
-  },
-]);
+/** Slice `name` at s1:1: IPv6 from 2001:db8:`net`::/48, and IPv6 or IPv4 TCP to `port`. */
+const slice = (name: string, n: number, net: string, port: number): SliceSpec => ({
+  name,
+  controllerPort: 7100 + n,
+  vlan: 300 + n,
+  flowspace: [
+    [1, 1, { eth_type: 0x86dd, ipv6_src: `2001:db8:${net}::/48` }],
+    [1, 1, { eth_type: 0x86dd, ip_proto: 6, tcp_dst: port }],
+    [1, 1, { eth_type: 0x800, ip_proto: 6, tcp_dst: port }],
+  ],
+});
+const plan = linePlan([slice('a', 1, 'a', 22), slice('b', 2, 'b', 80)]);
 
 function ready() {
   const rig = connectSession(plan);
