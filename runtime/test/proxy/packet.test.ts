@@ -9,6 +9,8 @@ import { PacketSummaryScratch, parsePacket, summarizePacket, type PacketSummary 
 import { ipv4Frame } from './session/plan.js';
 import { PROTO, ah, fragment, icmpv6, ipv4Packet, ipv6Frame, options, tcp, udp, type Header } from './ip-frames.js';
 import { ipv6ToBytes } from '../../src/openflow/index.js';
+import { normalizeInto } from '../../src/classifier/packet.js';
+import { FIELD_ID, FIELDS, SLOT_COUNT } from '../../src/classifier/fields.js';
 
 /** The summary with its headers' defined fields only, in name order. */
 const plain = (s: PacketSummary) => ({
@@ -370,4 +372,27 @@ test('property: on random IPv4/IPv6 frames (extension chains, fragments, bad len
   }
   // The generator reaches both sides of the port rule.
   assert.ok(withPorts > 500 && laterFragments > 500, `${withPorts} with ports, ${laterFragments} IP without`);
+});
+
+test("the classifier reads the reused summary's IPv6 words as they are, and still refuses malformed word arrays", () => {
+  const values = new Array<number>(SLOT_COUNT).fill(0);
+  const src = FIELDS[FIELD_ID.ipv6_src]!;
+  const scratch = new PacketSummaryScratch();
+  const present = normalizeInto(scratch.read(ipv6Frame(A, B, [udp(1, 2)])).headers, values);
+  assert.ok(present & (1 << FIELD_ID.ipv6_src) && present & (1 << FIELD_ID.ipv6_dst));
+  assert.deepEqual(values.slice(src.slot, src.slot + 4), words(A));
+  // The next frame's words replace the last one's in the same arrays.
+  normalizeInto(scratch.read(ipv6Frame(B, A, [udp(1, 2)])).headers, values);
+  assert.deepEqual(values.slice(src.slot, src.slot + 4), words(B));
+  for (const bad of [
+    [1, 2, 3],
+    [1, 2, 3, 2 ** 32],
+    [1, 2, 3, 1.5],
+    [1, 2, 3, -1],
+    [1, 2, 3, '4'],
+  ]) {
+    const p = normalizeInto({ ipv6_src: bad as number[] }, values);
+    assert.equal(p & (1 << FIELD_ID.ipv6_src), 0, JSON.stringify(bad));
+    assert.equal(values[src.slot], -1, JSON.stringify(bad));
+  }
 });
