@@ -118,8 +118,6 @@ function summarizeInto(data: Buffer, frameLength: number, out: PacketSummary, sr
   out.l4Size = 0;
   const n = data.length;
   if (n < 14) return out;
-  // A total length below the bytes at hand is not the frame's (the bytes are).
-  const frame = Math.max(frameLength, n);
   h.eth_dst = be48(data, 0);
   h.eth_src = be48(data, 6);
   let off = 12;
@@ -128,7 +126,7 @@ function summarizeInto(data: Buffer, frameLength: number, out: PacketSummary, sr
   if (type === 0x8100) {
     // A tag cut off by the switch hides the ethertype (a whole frame that short is just that).
     if (n < 18) {
-      if (frame > n) return out;
+      if (frameLength > n) return out;
       h.eth_type = type;
       out.ethType = type;
       out.l3 = 14;
@@ -143,6 +141,8 @@ function summarizeInto(data: Buffer, frameLength: number, out: PacketSummary, sr
   }
   h.eth_type = type;
   const l3 = off + 2;
+  // The bytes after the ethertype on the wire (a total length below the bytes at hand is not the frame's).
+  const room = Math.max(frameLength, n) - l3;
   out.vlan = vlan;
   out.ethType = type;
   out.l3 = l3;
@@ -153,7 +153,7 @@ function summarizeInto(data: Buffer, frameLength: number, out: PacketSummary, sr
     if (n < l3 + 20) return out;
     const ihl = (data[l3]! & 0x0f) * 4;
     const totLen = be16(data, l3 + 2);
-    if (ihl < 20 || totLen < ihl || totLen > frame - l3) return out;
+    if (ihl < 20 || totLen < ihl || totLen > room) return out;
     proto = data[l3 + 9]!;
     h.ip_dscp = data[l3 + 1]! >> 2;
     h.ip_proto = proto;
@@ -166,7 +166,7 @@ function summarizeInto(data: Buffer, frameLength: number, out: PacketSummary, sr
   } else if (type === 0x86dd) {
     if (n < l3 + 40) return out;
     const plen = be16(data, l3 + 4);
-    if (plen > frame - l3 - 40) return out;
+    if (plen > room - 40) return out;
     h.ipv6_src = words128(data, l3 + 8, src6);
     h.ipv6_dst = words128(data, l3 + 24, dst6);
     // The extension headers Open vSwitch walks, up to the transport header; each is at least 8
