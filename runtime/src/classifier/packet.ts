@@ -141,11 +141,14 @@ export function normalizeInto(h: PacketHeaders, values: number[]): number {
   return present;
 }
 
-function ipv6Words(raw: string | readonly number[] | Uint8Array): Words128 | undefined {
+const isWord = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+
+/** The address as four words; given as four words, the caller's own array (read at once, never kept: nothing allocated). */
+function ipv6Words(raw: string | readonly number[] | Uint8Array): Readonly<Words128> | undefined {
   if (typeof raw === 'string') return parseIpv6(raw);
   if (raw instanceof Uint8Array) return raw.length === 16 ? ipv6WordsOfBytes(raw) : undefined;
-  if (Array.isArray(raw) && raw.length === 4 && raw.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) {
-    return [raw[0], raw[1], raw[2], raw[3]];
+  if (Array.isArray(raw) && raw.length === 4 && isWord(raw[0]) && isWord(raw[1]) && isWord(raw[2]) && isWord(raw[3])) {
+    return raw as unknown as Readonly<Words128>;
   }
   return undefined;
 }

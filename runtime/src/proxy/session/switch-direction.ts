@@ -98,7 +98,7 @@ export class SwitchDirection {
   }
 
   /** Writes to this.readers.ids[0, n) the numbers of the slices whose read flowspace at `inPort` matches the packet; returns n. */
-  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer): number {
+  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer, frameLength: number): number {
     const s = this.s;
     const out = this.readers;
     const views = s.views;
@@ -108,7 +108,7 @@ export class SwitchDirection {
     } catch (err) {
       countFallback('classifier', 'error');
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
-      const fields = parsePacket(data).fields;
+      const fields = parsePacket(data, frameLength).fields;
       let n = 0;
       const ids = out.reserve(s.bindings.size);
       for (const b of s.bindings.values()) {
@@ -133,7 +133,7 @@ export class SwitchDirection {
     if (this.intercept?.(m)) return;
     const s = this.s;
     const inPort = Number(m.match.in_port?.value ?? -1);
-    const pkt = this.summary.read(m.data);
+    const pkt = this.summary.read(m.data, m.totalLen);
     // Who may get it, in [0, n) of the reused target columns: its binding, whether the frame came
     // tagged (its overlay tag is stripped), and the virtual port it arrived at (-1: inPort).
     const tb = this.targetBinding,
@@ -166,7 +166,7 @@ export class SwitchDirection {
       // Customer-tagged frames at edge ports belong to MPLS slices whose flowspace has the tag.
       if (!b.ctx.edgePorts.includes(inPort) || (pkt.vlan !== null && b.view.overlay.type === 'vlan')) continue;
       // Location + headers through the indexed classifier (once per packet-in).
-      if (readers < 0) readers = this.readersOf(inPort, pkt.headers, m.data);
+      if (readers < 0) readers = this.readersOf(inPort, pkt.headers, m.data, m.totalLen);
       if (this.reads(b, readers)) {
         tb[n] = b;
         tt[n] = false;
