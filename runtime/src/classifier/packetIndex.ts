@@ -1,9 +1,9 @@
 // A switch's tuple spaces compiled for packet lookups. Every location of the switch (each in-port,
 // and the rules for any port) is one segment of one block of memory seen through an Int32Array
 // (a directory of in-ports, then per segment its tuple ids and an open-addressing table of one
-// Int32 per slot: a tag and the offset of its bucket), with the buckets (key, count, readers, then
-// the entries' check records and order keys) in one Float64Array and what they return in one
-// list, so a packet-in follows no chain of per-location objects (each a likely cache miss) and
+// Int32 per slot: a tag and the offset of its bucket), with the buckets (key, tuple, count, readers,
+// first result, then the entries' packed check records) in one Int32Array, their order keys in a
+// Float64Array beside it and what they return in one list, so a packet-in follows no chain of per-location objects (each a likely cache miss) and
 // never touches an entry object. The tables are small (4 bytes a slot) and stay in cache; a probe
 // reads a bucket only when its tag matches. The tuples' descriptions are shared by every location
 // (tupleCatalog.ts) and stay in cache. Tuples differing only in prefix levels are merged first
@@ -90,7 +90,7 @@ export function packRecords(records: readonly number[]): number[] {
     if (op === CHECK_EQ) {
       if (!Number.isInteger(a) || a < 0 || a >= 2 ** 53) throw new RangeError(`check value ${a} does not fit`);
       if (a < TWO32) out.push(EQ32 | (slot << SLOT_SHIFT), a | 0);
-      else out.push(EQ48 | (slot << SLOT_SHIFT), a % TWO32 | 0, Math.floor(a / TWO32) | 0);
+      else out.push(EQ48 | (slot << SLOT_SHIFT), (a % TWO32) | 0, Math.floor(a / TWO32) | 0);
     } else if (op === CHECK_PREFIX) {
       if (!(b >= 0 && b <= 32)) throw new RangeError(`prefix shift ${b} does not fit`);
       out.push(PREFIX | (slot << SLOT_SHIFT) | (b << PREFIX_SHIFT), a | 0);
@@ -217,7 +217,7 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
   const groups = order.map((i) => coarse.groups[i]!);
   const ids = tuples.map((t) => CATALOG.intern(t));
   reserveProbes(2 * ids.length); // a lookup's two segments together
-  // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
+  // Group each tuple's entries by key; a key's entries sit side by side in `words`.
   const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
     const keys = new Map<number, Array<Keyed<E>>>();
     for (const entry of g) {
@@ -284,7 +284,7 @@ export class PacketIndex<E extends IndexEntry> {
     let dir = 4;
     while (dir < ports * 2) dir *= 2;
     this.portMask = dir - 1;
-    // Sizes first, so the block and the checks are allocated once and written in place.
+    // Sizes first, so the block and the buckets are allocated once and written in place.
     const plans = locations.map((loc) => plan(loc));
     // Per location, the reader slices of its tuples matching every packet (runs: no checks); per
     // port, together with the any-port ones (each once).
@@ -492,6 +492,85 @@ export class PacketIndex<E extends IndexEntry> {
   }
 
   /**
+   * readers() asked about given slices only (the proxy's question: which of the slices bound at
+   * the switch may read this packet): writes to out.ids[0..n) (returns n) those of
+   * wanted[0..count) (slice numbers, duplicates allowed) with a matching entry at `inPort` that
+   * grants read, each once. The same probes; an entry of a slice not asked about is skipped
+   * unchecked, the port's always-readers are scanned for the wanted ones only, and the lookup
+   * stops once every wanted slice is found. Allocates nothing beyond what `out` grows by once.
+   */
+  readersAmong(inPort: number, values: readonly number[], present: number, wanted: Int32Array, count: number, out: SliceNumbers): number {
+    const res = out.reserve(count);
+    if (this.readerCount === 0 || count === 0) return 0;
+    if (stamp >= 0x7ffffffd) {
+      sliceStamps.fill(0);
+      stamp = 0;
+    }
+    const want = ++stamp;
+    const got = ++stamp;
+    const stamps = sliceStamps;
+    let distinct = 0;
+    for (let i = 0; i < count; i++) {
+      const id = wanted[i]!;
+      // A number assigned after this index was built has no entry here.
+      if (id >= 0 && id < stamps.length && stamps[id] !== want) {
+        stamps[id] = want;
+        distinct++;
+      }
+    }
+    if (distinct === 0) return 0;
+    const ids = this.ints;
+    const hits = this.probe(inPort, values, present, true);
+    const slot = probedSlot;
+    const words = this.words;
+    let found = 0;
+    for (let h = 0; h < hits; h++) {
+      const reads = probeReads[h]!;
+      if (reads === READ_NONE) continue;
+      const n = probeTuples[h]!;
+      if (n < 0) {
+        if (reads >= 0) {
+          if (stamps[reads] === want) {
+            stamps[reads] = got;
+            res[found++] = reads;
+          }
+        } else {
+          const lists = this.readerIds;
+          for (let i = ~reads + 1, end = i + lists[~reads]!; i < end; i++) {
+            const id = lists[i]!;
+            if (stamps[id] === want) {
+              stamps[id] = got;
+              res[found++] = id;
+            }
+          }
+        }
+      } else {
+        for (let j = probeKeys[h]!, left = n; left > 0; left--) {
+          const head = words[j]!;
+          const end = j + ENTRY_HEAD + (head & RECORDS_MASK);
+          const reader = (head >>> READER_SHIFT) - 1;
+          if (reader >= 0 && stamps[reader] === want && passes(words, j + ENTRY_HEAD, end, values)) {
+            stamps[reader] = got;
+            res[found++] = reader;
+          }
+          j = end;
+        }
+      }
+      if (found === distinct) return found;
+    }
+    const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
+    for (let i = list + 1, end = list + 1 + ids[list]!; i < end; i++) {
+      const id = ids[i]!;
+      if (stamps[id] === want) {
+        stamps[id] = got;
+        res[found++] = id;
+        if (found === distinct) break;
+      }
+    }
+    return found;
+  }
+
+  /**
    * Appends the slices of a bucket without checks (one slice number, or ~offset of a list in
    * readerIds) not yet stamped `now`, stamping them; returns the new count.
    */
@@ -530,7 +609,7 @@ export class PacketIndex<E extends IndexEntry> {
 
   /**
    * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
-   * `checks` and its entry count (negative: no checks), and in probeReads what readers() reads
+   * `words` and its entry count (negative: no checks), and in probeReads what readers() reads
    * there; returns how many. `skipAlways`: leaves out the tuples matching every
    * packet (readers() has their slices per port).
    */
