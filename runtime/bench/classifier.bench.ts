@@ -2,8 +2,8 @@
 // against the linear scan, for 1k, 10k, 100k and 1M entries over 100 switches, in the same run
 // (workload: classifier-workload.ts); packet-ins both as the sorted entry list (classifyPacket) and as
 // the proxy's question, the slices that may read the packet (readersInto: names into a reused
-// array; readerIdsInto: slice numbers into a reused SliceNumbers; the proxy's form: readerIdsInto,
-// then per slice bound at the switch whether its number is among them; readersOf and
+// array; readerIdsInto: slice numbers into a reused SliceNumbers; the proxy's form: readerIdsAmong
+// the slices bound at the switch, then per binding whether its number is among them; readersOf and
 // classifyPacket filtered on read, each into a new Set as the proxy did before). No result cache:
 // every lookup classifies from scratch.
 // Run: node --expose-gc runtime/dist/bench/classifier.bench.js  (writes bench/results/classifier.json;
@@ -91,7 +91,7 @@ interface Row {
   /** The same question as the proxy asks it, into a new Set: readersOf, and classifyPacket filtered on read. */
   readerSetLookupsPerSecIndexed: number;
   readerSetLookupsPerSecViaClassify: number;
-  /** The proxy's form (session/switch-direction.ts): readerIdsInto a reused SliceNumbers, then per binding whether its slice's number is in it. */
+  /** The proxy's form (session/switch-direction.ts): readerIdsAmong the bound slices into a reused SliceNumbers, then per binding whether its slice's number is in it. */
   proxyFormLookupsPerSec: number;
   proxyFormLookupsPerCpuSec: number;
   flowModLookupsPerSecIndexed: number;
@@ -136,14 +136,17 @@ function benchOne(n: number): Row {
     const p = P[i % P.length];
     return c.readerIdsInto(p.dpid, p.inPort, p.headers, numbers);
   };
-  // What the proxy does (session/switch-direction.ts): readerIdsInto its reused SliceNumbers, then
-  // for each slice bound at the switch (four here) whether its number is among them. A binding
-  // holds its slice's number (Binding.sliceNo, looked up once when bound), so none is looked up here.
+  // What the proxy does (session/switch-direction.ts): readerIdsAmong the slices bound at the
+  // switch (four here; a binding holds its slice's number, Binding.sliceNo, looked up once when
+  // bound), into its reused SliceNumbers, then for each binding whether its number is among them.
   const proxyNumbers = new SliceNumbers();
   const bound = ['tenant1', 'tenant2', 'tenant3', 'tenant4'].map((slice) => ({ sliceNo: sliceNumber(slice) }));
+  const wanted = new Int32Array(8);
   const proxyForm = (i: number) => {
     const p = P[i % P.length];
-    const n = c.readerIdsInto(p.dpid, p.inPort, p.headers, proxyNumbers);
+    let count = 0;
+    for (const b of bound) wanted[count++] = b.sliceNo;
+    const n = c.readerIdsAmong(p.dpid, p.inPort, p.headers, wanted, count, proxyNumbers);
     let delivered = 0;
     for (const b of bound) if (proxyNumbers.has(b.sliceNo, n)) delivered++;
     return delivered;
@@ -206,11 +209,23 @@ function benchOne(n: number): Row {
       .map((id) => sliceName(id))
       .sort()
       .join();
+    const boundNames = bound.map((b) => sliceName(b.sliceNo)!);
+    const q = P[i % P.length];
+    const k = c.readerIdsAmong(q.dpid, q.inPort, q.headers, Int32Array.from(bound.map((b) => b.sliceNo)), bound.length, proxyNumbers);
+    const byProxy = [...proxyNumbers.ids.subarray(0, k)]
+      .map((id) => sliceName(id))
+      .sort()
+      .join();
+    const proxyWants = fromList
+      .split(',')
+      .filter((x) => boundNames.includes(x))
+      .join();
     if (
       [...rd(c)(i)].sort().join() !== fromList ||
       [...rd(linear)(i)].sort().join() !== fromList ||
       into !== fromList ||
-      byNumber !== fromList
+      byNumber !== fromList ||
+      byProxy !== proxyWants
     )
       mismatches++;
   }
@@ -273,7 +288,7 @@ function main(): void {
       'readerIdsInto (per CPU-s)': `${fmt(r.readerIdLookupsPerSecIndexed)} (${fmt(r.readerIdLookupsPerCpuSecIndexed)})`,
       'readers linear': fmt(r.readerLookupsPerSecLinear),
       'readers into a new Set: readersOf / classifyPacket+filter': `${fmt(r.readerSetLookupsPerSecIndexed)} / ${fmt(r.readerSetLookupsPerSecViaClassify)}`,
-      "proxy's form (readerIdsInto + 4 bindings) (per CPU-s)": `${fmt(r.proxyFormLookupsPerSec)} (${fmt(r.proxyFormLookupsPerCpuSec)})`,
+      "proxy's form (readerIdsAmong 4 bound slices) (per CPU-s)": `${fmt(r.proxyFormLookupsPerSec)} (${fmt(r.proxyFormLookupsPerCpuSec)})`,
       'flow-mod lookups/s indexed (per CPU-s)': `${fmt(r.flowModLookupsPerSecIndexed)} (${fmt(r.flowModLookupsPerCpuSecIndexed)})`,
       'flow-mod lookups/s linear': fmt(r.flowModLookupsPerSecLinear),
       'matches/pkt': r.avgMatchesPerPacket,

@@ -72,6 +72,11 @@ class SwitchRules {
     return (this.packets ?? this.prepare()).readers(inPort, values, present, out);
   }
 
+  /** readersPacket asked about given slices only (PacketIndex.readersAmong). */
+  readersAmong(inPort: number, values: readonly number[], present: number, wanted: Int32Array, count: number, out: SliceNumbers): number {
+    return (this.packets ?? this.prepare()).readersAmong(inPort, values, present, wanted, count, out);
+  }
+
   /** The tuple spaces a query at `inPort` (null: every port) must look at. */
   spaces(inPort: number | null): TupleSpace[] {
     if (inPort === null) return [this.anyPort, ...this.byPort.values()];
@@ -284,6 +289,22 @@ export class Classifier implements FlowspaceClassifier {
     if (!sw) return 0;
     const present = normalizeInto(headers, this.scratch);
     return sw.readersPacket(inPort, this.scratch, present, out);
+  }
+
+  /**
+   * readerIdsInto asked about given slices only: writes to out.ids[0..n) (returns n) those of
+   * wanted[0..count) (slice numbers) that may read the packet, each once. The proxy's form: a
+   * session asks about the slices bound at its switch, so the lookup skips the entries of every
+   * other slice unchecked and stops once all of them are found.
+   */
+  readerIdsAmong(dpid: DpidHex, inPort: number, headers: PacketHeaders, wanted: Int32Array, count: number, out: SliceNumbers): number {
+    const sw = this.all.bySwitch.get(dpid);
+    if (!sw) {
+      out.reserve(0);
+      return 0;
+    }
+    const present = normalizeInto(headers, this.scratch);
+    return sw.readersAmong(inPort, this.scratch, present, wanted, count, out);
   }
 
   /** classifyPacket for headers already in normal form (normalize once, classify many times). */

@@ -1,9 +1,9 @@
 // A switch's tuple spaces compiled for packet lookups. Every location of the switch (each in-port,
 // and the rules for any port) is one segment of one block of memory seen through an Int32Array
 // (a directory of in-ports, then per segment its tuple ids and an open-addressing table of one
-// Int32 per slot: a tag and the offset of its bucket), with the buckets (key, count, readers, then
-// the entries' check records and order keys) in one Float64Array and what they return in one
-// list, so a packet-in follows no chain of per-location objects (each a likely cache miss) and
+// Int32 per slot: a tag and the offset of its bucket), with the buckets (key, tuple, count, readers,
+// first result, then the entries' packed check records) in one Int32Array, their order keys in a
+// Float64Array beside it and what they return in one list, so a packet-in follows no chain of per-location objects (each a likely cache miss) and
 // never touches an entry object. The tables are small (4 bytes a slot) and stay in cache; a probe
 // reads a bucket only when its tag matches. The tuples' descriptions are shared by every location
 // (tupleCatalog.ts) and stay in cache. Tuples differing only in prefix levels are merged first
@@ -42,26 +42,65 @@ export interface IndexEntry {
 const ETH_TYPE_SLOT = FIELDS[FIELD_ID.eth_type]!.slot;
 const IP_PROTO_SLOT = FIELDS[FIELD_ID.ip_proto]!.slot;
 
-// result index, record count + ALWAYS_BIT (the slice also reads every packet at some port of the
-// switch: readers() must then not list it twice) + 2^READER_SHIFT × (reader slice number + 1, 0:
-// the entry does not grant read), order key. An entry has at most a few dozen records (one per
-// field, four per IPv6 prefix) and a process fewer than 2^24 slice numbers: the head fits 32 bits.
-const CHECK_HEAD = 3;
+// An entry of a checked bucket in `words`: one head word, the number of its record words +
+// ALWAYS_BIT (the slice also reads every packet at some port of the switch: readers() must then
+// not list it twice) + 2^READER_SHIFT × (reader slice number + 1, 0: the entry does not grant
+// read), then its records (packed below). An entry has at most 48 record words (every field, IPv6
+// prefixes as four) and a process fewer than 2^24 slice numbers: the head fits 32 bits (read
+// unsigned). Its result is the bucket's first result + its place in the bucket; its order key is
+// in `orders` at that result (only collect() reads order keys).
+const ENTRY_HEAD = 1;
 const READER_SHIFT = 8;
 const ALWAYS_BIT = 1 << 7;
 const RECORDS_MASK = ALWAYS_BIT - 1;
-const RUN_HEAD = 2; // first result index, exact (1/0)
-// A bucket (one key of one tuple) in `checks`: key + 2^30 × tuple id (what a probe verifies), entry
-// count (negative: no checks), then for readers(): READ_NONE when no entry of the bucket grants
-// read; else, for a bucket without checks, its slices (one slice number, or ~offset of a list in
-// `readerIds`), and for a checked bucket READ_WALK (its entries' heads name their slices). Its
-// entries follow. A segment's table holds one Int32 per slot: 0 (empty), or a tag (high bits of
-// the key, remixed) above the bucket's offset + 1 (the low `offsetBits`): a probe reads the
-// table (small: it stays in cache) and then the bucket, whose head says whether it is the key.
-const BUCKET_HEAD = 3;
-const TUPLE_UNIT = 2 ** 30;
+const RUN_HEAD = 1; // a bucket without checks: 1 if every order key is exact, else 0
+// A bucket (one key of one tuple) in `words`: key, tuple id (what a probe verifies), entry count
+// (negative: no checks), then for readers(): READ_NONE when no entry of the bucket grants read;
+// else, for a bucket without checks, its slices (one slice number, or ~offset of a list in
+// `readerIds`), and for a checked bucket READ_WALK (its entries' heads name their slices); then
+// the index of its first result. Its entries follow. A segment's table holds one Int32 per slot:
+// 0 (empty), or a tag (high bits of the key, remixed) above the bucket's offset + 1 (the low
+// `offsetBits`): a probe reads the table (small: it stays in cache) and then the bucket, whose
+// head says whether it is the key. Buckets are 32-bit words (a 48-bit value takes two), so at 1M
+// rules they take half the memory of doubles and more of them stay in cache.
+const BUCKET_HEAD = 5;
 const READ_NONE = -0x80000000;
 const READ_WALK = 0;
+// Packed check records: a first word of operation (2 bits), slot (5 bits) and, for a prefix, its
+// shift (6 bits), then the operands: EQ32 [value], EQ48 [low 32 bits, high bits], PREFIX [address
+// word], RANGE [min, max] (operands read unsigned).
+const EQ32 = 0;
+const PREFIX = 1;
+const RANGE = 2;
+const EQ48 = 3;
+const SLOT_SHIFT = 2;
+const SLOT_MASK = 31;
+const PREFIX_SHIFT = 7;
+const TWO32 = 4294967296;
+
+/** Flat check records (flatCheck.ts, 4 numbers each) packed into 32-bit words for a bucket. */
+export function packRecords(records: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < records.length; r += 4) {
+    const op = records[r]!;
+    const slot = records[r + 1]!;
+    const a = records[r + 2]!;
+    const b = records[r + 3]!;
+    if (slot > SLOT_MASK) throw new RangeError(`check record slot ${slot} does not fit`);
+    if (op === CHECK_EQ) {
+      if (!Number.isInteger(a) || a < 0 || a >= 2 ** 53) throw new RangeError(`check value ${a} does not fit`);
+      if (a < TWO32) out.push(EQ32 | (slot << SLOT_SHIFT), a | 0);
+      else out.push(EQ48 | (slot << SLOT_SHIFT), (a % TWO32) | 0, Math.floor(a / TWO32) | 0);
+    } else if (op === CHECK_PREFIX) {
+      if (!(b >= 0 && b <= 32)) throw new RangeError(`prefix shift ${b} does not fit`);
+      out.push(PREFIX | (slot << SLOT_SHIFT) | (b << PREFIX_SHIFT), a | 0);
+    } else {
+      if (!(a >= 0 && b < TWO32)) throw new RangeError(`range ${a}..${b} does not fit`);
+      out.push(RANGE | (slot << SLOT_SHIFT), a | 0, b | 0);
+    }
+  }
+  return out;
+}
 
 /** Per probe of one lookup: key, tuple id, table position (lookups are synchronous: shared). */
 let probeKeys = new Int32Array(64);
@@ -178,12 +217,12 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
   const groups = order.map((i) => coarse.groups[i]!);
   const ids = tuples.map((t) => CATALOG.intern(t));
   reserveProbes(2 * ids.length); // a lookup's two segments together
-  // Group each tuple's entries by key; a key's entries sit side by side in `checks`.
+  // Group each tuple's entries by key; a key's entries sit side by side in `words`.
   const byKey: Array<Map<number, Array<Keyed<E>>>> = groups.map((g, t) => {
     const keys = new Map<number, Array<Keyed<E>>>();
     for (const entry of g) {
       const k = CATALOG.keyOf(ids[t]!, vectorInto(entry.check, scratch));
-      const x = { entry, records: residual(entry.check, tuples[t]!) };
+      const x = { entry, records: packRecords(residual(entry.check, tuples[t]!)) };
       const list = keys.get(k);
       if (list) list.push(x);
       else keys.set(k, [x]);
@@ -198,8 +237,8 @@ function plan<E extends IndexEntry>(loc: LocationInput<E>): Plan<E> {
     const hashless = CATALOG.hashesNothing(ids[t]!);
     for (const list of keys.values()) {
       list.sort((x, y) => byOrder(x.entry, y.entry));
-      if (hashless && list.every((x) => x.records.length === 0)) checkCount += RUN_HEAD + list.length;
-      else for (const x of list) checkCount += CHECK_HEAD + x.records.length;
+      if (hashless && list.every((x) => x.records.length === 0)) checkCount += RUN_HEAD;
+      else for (const x of list) checkCount += ENTRY_HEAD + x.records.length;
     }
   });
   return { ids, always: everything.filter(Boolean).length, byKey, tableSlots, checkCount };
@@ -219,13 +258,14 @@ export class PacketIndex<E extends IndexEntry> {
   private readonly results: FlowspaceEntry[] = [];
   /**
    * Per key its bucket: the head (BUCKET_HEAD), then the entries of that key side by side, in
-   * order. A checked key: per entry its index in `results`, record count and reader slice
-   * (CHECK_HEAD), order key, then the flat check records (flatCheck.ts) left once the tuple's own
-   * filter is taken out. A key needing no checks (its count negative): the index of its first
-   * result (the rest follow), 1 if every order key is exact (else 0), then the order keys.
-   * Float64: MACs are 48-bit.
+   * order (their results follow each other from the head's first result). A checked key: per
+   * entry its head word (ENTRY_HEAD: record words, reader slice) and its packed check records
+   * (packRecords) left once the tuple's own filter is taken out. A key needing no checks (its
+   * count negative): 1 if every order key is exact (else 0).
    */
-  private readonly checks: Float64Array;
+  private readonly words: Int32Array;
+  /** Per result, its order key (order.ts orderKey; NaN when the entry has no exact key). */
+  private readonly orders: Float64Array;
   /** Slice lists of buckets without checks: at each offset how many, then their numbers (distinct within a list). */
   private readonly readerIds: Int32Array;
   /**
@@ -244,7 +284,7 @@ export class PacketIndex<E extends IndexEntry> {
     let dir = 4;
     while (dir < ports * 2) dir *= 2;
     this.portMask = dir - 1;
-    // Sizes first, so the block and the checks are allocated once and written in place.
+    // Sizes first, so the block and the buckets are allocated once and written in place.
     const plans = locations.map((loc) => plan(loc));
     // Per location, the reader slices of its tuples matching every packet (runs: no checks); per
     // port, together with the any-port ones (each once).
@@ -269,7 +309,8 @@ export class PacketIndex<E extends IndexEntry> {
     if (offsetBits > 31) throw new RangeError(`switch index too large (${checkCount} check numbers)`);
     this.offsetBits = offsetBits;
     const a = (this.ints = new Int32Array(intCount));
-    const checks = (this.checks = new Float64Array(checkCount));
+    const words = (this.words = new Int32Array(checkCount));
+    const orders: number[] = [];
     const idLists: number[] = [];
     /** A list of slice numbers as a bucket names it: one as itself, more as ~(offset in readerIds). */
     const slices = (ids: readonly number[]): number => (ids.length === 1 ? ids[0]! : ~listOf(ids));
@@ -318,39 +359,38 @@ export class PacketIndex<E extends IndexEntry> {
           let i = k & mask;
           while (a[tableAt + i] !== 0) i = (i + 1) & mask;
           a[tableAt + i] = tagOf(k, offsetBits) | (c + 1);
-          checks[c++] = k + TUPLE_UNIT * p.ids[t]!;
           const b = c;
-          c += BUCKET_HEAD - 1;
+          words[b] = k;
+          words[b + 1] = p.ids[t]!;
+          words[b + 4] = this.results.length;
+          c += BUCKET_HEAD;
+          for (const x of list) {
+            orders.push(x.entry.order);
+            this.results.push(x.entry.entry);
+          }
           if (hashless && list.every((x) => x.records.length === 0)) {
-            checks[b] = -list.length;
+            words[b + 2] = -list.length;
             const readers = readerIds(list.map((x) => x.entry));
-            checks[b + 1] = readers.length ? slices(readers) : READ_NONE;
-            checks[c++] = this.results.length;
-            checks[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
-            for (const x of list) {
-              checks[c++] = x.entry.order;
-              this.results.push(x.entry.entry);
-            }
+            words[b + 3] = readers.length ? slices(readers) : READ_NONE;
+            words[c++] = list.every((x) => !Number.isNaN(x.entry.order)) ? 1 : 0;
             continue;
           }
-          checks[b] = list.length;
+          words[b + 2] = list.length;
           let reads = false;
           for (const x of list) {
             const reader = readerOf(x.entry.entry);
             reads ||= reader >= 0;
-            checks[c++] = this.results.length;
             const twice = reader >= 0 && alwaysAnywhere.has(reader) ? ALWAYS_BIT : 0;
-            checks[c++] = x.records.length / 4 + twice + 2 ** READER_SHIFT * (reader + 1);
-            checks[c++] = x.entry.order;
-            checks.set(x.records, c);
+            words[c++] = (x.records.length + twice + 2 ** READER_SHIFT * (reader + 1)) | 0;
+            words.set(x.records, c);
             c += x.records.length;
-            this.results.push(x.entry.entry);
           }
-          checks[b + 1] = reads ? READ_WALK : READ_NONE;
+          words[b + 3] = reads ? READ_WALK : READ_NONE;
         }
       });
     });
     this.anyPort = anyPort;
+    this.orders = Float64Array.from(orders);
     this.readerIds = Int32Array.from(idLists);
     this.readerCount = new Set(this.results.map(readerOf).filter((id) => id >= 0)).size;
     coverStamps();
@@ -364,7 +404,8 @@ export class PacketIndex<E extends IndexEntry> {
    */
   collect(inPort: number, values: readonly number[], present: number, out: MatchSink): void {
     const hits = this.probe(inPort, values, present, false);
-    const checks = this.checks;
+    const words = this.words;
+    const orders = this.orders;
     const keys = probeKeys;
     const tuples = probeTuples;
     // 4. The buckets' entries.
@@ -372,15 +413,16 @@ export class PacketIndex<E extends IndexEntry> {
     for (let h = 0; h < hits; h++) {
       const j0 = keys[h]!;
       const n = tuples[h]!;
+      const first = words[j0 - 1]!;
       if (n < 0) {
-        out.addRun(checks, j0 + RUN_HEAD, results, checks[j0]!, -n, checks[j0 + 1] === 1);
+        out.addRun(orders, first, results, first, -n, words[j0] === 1);
         continue;
       }
       out.openRun();
-      for (let j = j0, left = n; left > 0; left--) {
-        const end = j + CHECK_HEAD + (checks[j + 1]! & RECORDS_MASK) * 4;
-        if (passes(checks, j + CHECK_HEAD, end, values)) out.push(checks[j + 2]!, results[checks[j]!]!);
-        j = end;
+      for (let j = j0, r = first, end = first + n; r < end; r++) {
+        const next = j + ENTRY_HEAD + (words[j]! & RECORDS_MASK);
+        if (passes(words, j + ENTRY_HEAD, next, values)) out.push(orders[r]!, results[r]!);
+        j = next;
       }
     }
   }
@@ -410,7 +452,7 @@ export class PacketIndex<E extends IndexEntry> {
     }
     const now = ++stamp;
     const stamps = sliceStamps;
-    const checks = this.checks;
+    const words = this.words;
     let found = 0;
     // Whether a slice found may also be in the port's list (else the list is copied unchecked).
     let twice = 0;
@@ -423,10 +465,10 @@ export class PacketIndex<E extends IndexEntry> {
         twice = 1;
       } else {
         for (let j = probeKeys[h]!, left = n; left > 0; left--) {
-          const head = checks[j + 1]!;
-          const end = j + CHECK_HEAD + (head & RECORDS_MASK) * 4;
+          const head = words[j]!;
+          const end = j + ENTRY_HEAD + (head & RECORDS_MASK);
           const reader = (head >>> READER_SHIFT) - 1;
-          if (reader >= 0 && stamps[reader] !== now && passes(checks, j + CHECK_HEAD, end, values)) {
+          if (reader >= 0 && stamps[reader] !== now && passes(words, j + ENTRY_HEAD, end, values)) {
             stamps[reader] = now;
             res[found++] = reader;
             twice |= head & ALWAYS_BIT;
@@ -445,6 +487,85 @@ export class PacketIndex<E extends IndexEntry> {
     for (let i = list + 1; i < end; i++) {
       const id = ids[i]!;
       if (stamps[id] !== now) res[found++] = id;
+    }
+    return found;
+  }
+
+  /**
+   * readers() asked about given slices only (the proxy's question: which of the slices bound at
+   * the switch may read this packet): writes to out.ids[0..n) (returns n) those of
+   * wanted[0..count) (slice numbers, duplicates allowed) with a matching entry at `inPort` that
+   * grants read, each once. The same probes; an entry of a slice not asked about is skipped
+   * unchecked, the port's always-readers are scanned for the wanted ones only, and the lookup
+   * stops once every wanted slice is found. Allocates nothing beyond what `out` grows by once.
+   */
+  readersAmong(inPort: number, values: readonly number[], present: number, wanted: Int32Array, count: number, out: SliceNumbers): number {
+    const res = out.reserve(count);
+    if (this.readerCount === 0 || count === 0) return 0;
+    if (stamp >= 0x7ffffffd) {
+      sliceStamps.fill(0);
+      stamp = 0;
+    }
+    const want = ++stamp;
+    const got = ++stamp;
+    const stamps = sliceStamps;
+    let distinct = 0;
+    for (let i = 0; i < count; i++) {
+      const id = wanted[i]!;
+      // A number assigned after this index was built has no entry here.
+      if (id >= 0 && id < stamps.length && stamps[id] !== want) {
+        stamps[id] = want;
+        distinct++;
+      }
+    }
+    if (distinct === 0) return 0;
+    const ids = this.ints;
+    const hits = this.probe(inPort, values, present, true);
+    const slot = probedSlot;
+    const words = this.words;
+    let found = 0;
+    for (let h = 0; h < hits; h++) {
+      const reads = probeReads[h]!;
+      if (reads === READ_NONE) continue;
+      const n = probeTuples[h]!;
+      if (n < 0) {
+        if (reads >= 0) {
+          if (stamps[reads] === want) {
+            stamps[reads] = got;
+            res[found++] = reads;
+          }
+        } else {
+          const lists = this.readerIds;
+          for (let i = ~reads + 1, end = i + lists[~reads]!; i < end; i++) {
+            const id = lists[i]!;
+            if (stamps[id] === want) {
+              stamps[id] = got;
+              res[found++] = id;
+            }
+          }
+        }
+      } else {
+        for (let j = probeKeys[h]!, left = n; left > 0; left--) {
+          const head = words[j]!;
+          const end = j + ENTRY_HEAD + (head & RECORDS_MASK);
+          const reader = (head >>> READER_SHIFT) - 1;
+          if (reader >= 0 && stamps[reader] === want && passes(words, j + ENTRY_HEAD, end, values)) {
+            stamps[reader] = got;
+            res[found++] = reader;
+          }
+          j = end;
+        }
+      }
+      if (found === distinct) return found;
+    }
+    const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
+    for (let i = list + 1, end = list + 1 + ids[list]!; i < end; i++) {
+      const id = ids[i]!;
+      if (stamps[id] === want) {
+        stamps[id] = got;
+        res[found++] = id;
+        if (found === distinct) break;
+      }
     }
     return found;
   }
@@ -488,7 +609,7 @@ export class PacketIndex<E extends IndexEntry> {
 
   /**
    * Phases 1 to 3 of a lookup: leaves in probeKeys/probeTuples, per bucket found, its offset in
-   * `checks` and its entry count (negative: no checks), and in probeReads what readers() reads
+   * `words` and its entry count (negative: no checks), and in probeReads what readers() reads
    * there; returns how many. `skipAlways`: leaves out the tuples matching every
    * packet (readers() has their slices per port).
    */
@@ -508,7 +629,7 @@ export class PacketIndex<E extends IndexEntry> {
     const at = probeAt;
     const tables = probeTables;
     const masks = probeMasks;
-    const checks = this.checks;
+    const words = this.words;
     const ob = this.offsetBits;
     const offsets = (1 << ob) - 1;
     // 2. The tables: per probe the first slot with its tag, kept in place, and its bucket's head loaded.
@@ -527,7 +648,7 @@ export class PacketIndex<E extends IndexEntry> {
         tables[kept] = tableAt;
         masks[kept] = m;
         at[kept] = i;
-        w += checks[(v & offsets) - 1]!;
+        w += words[(v & offsets) - 1]!;
         kept++;
         break;
       }
@@ -539,7 +660,7 @@ export class PacketIndex<E extends IndexEntry> {
     for (let p = 0; p < kept; p++) {
       const k = keys[p]!;
       const tag = tagOf(k, ob);
-      const want = k + TUPLE_UNIT * tuples[p]!;
+      const tuple = tuples[p]!;
       const tableAt = tables[p]!;
       const m = masks[p]!;
       for (let i = at[p]!; ; i = (i + 1) & m) {
@@ -547,12 +668,12 @@ export class PacketIndex<E extends IndexEntry> {
         if (v === 0) break;
         if ((v ^ tag) >>> ob !== 0) continue;
         const b = (v & offsets) - 1;
-        if (checks[b] !== want) continue;
-        const reads = checks[b + 2]!;
+        if (words[b] !== k || words[b + 1] !== tuple) continue;
+        const reads = words[b + 3]!;
         keys[hits] = b + BUCKET_HEAD;
-        tuples[hits] = checks[b + 1]!;
+        tuples[hits] = words[b + 2]!;
         probeReads[hits] = reads;
-        w += checks[b + BUCKET_HEAD]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
+        w += words[b + BUCKET_HEAD]! + (reads < 0 && reads !== READ_NONE ? lists[~reads]! : 0);
         hits++;
         break;
       }
@@ -603,19 +724,28 @@ export class PacketIndex<E extends IndexEntry> {
 /** A key's tag in a table slot: its remixed high bits, above the `offsetBits` the bucket's offset takes. */
 const tagOf = (k: number, offsetBits: number): number => (Math.imul(k, 0x9e3779b1) >>> offsetBits) << offsetBits;
 
-/** Whether the packet's values pass the flat check records checks[from..end). */
-function passes(checks: Float64Array, from: number, end: number, values: readonly number[]): boolean {
-  for (let r = from; r < end; r += 4) {
-    const v = values[checks[r + 1]!]!;
-    const op = checks[r]!;
-    if (
-      op === CHECK_EQ
-        ? v !== checks[r + 2]
-        : op === CHECK_PREFIX
-          ? (v ^ checks[r + 2]!) >>> checks[r + 3]! !== 0
-          : v < checks[r + 2]! || v > checks[r + 3]!
-    )
-      return false;
+/** Whether the packet's values pass the packed check records words[from..end) (packRecords). */
+function passes(words: Int32Array, from: number, end: number, values: readonly number[]): boolean {
+  for (let r = from; r < end; ) {
+    const op = words[r]!;
+    const v = values[(op >>> SLOT_SHIFT) & SLOT_MASK]!;
+    switch (op & 3) {
+      case EQ32:
+        if (v !== words[r + 1]! >>> 0) return false;
+        r += 2;
+        break;
+      case PREFIX:
+        if ((v ^ words[r + 1]!) >>> (op >>> PREFIX_SHIFT) !== 0) return false;
+        r += 2;
+        break;
+      case RANGE:
+        if (v < words[r + 1]! >>> 0 || v > words[r + 2]! >>> 0) return false;
+        r += 3;
+        break;
+      default:
+        if (v !== (words[r + 1]! >>> 0) + words[r + 2]! * TWO32) return false;
+        r += 3;
+    }
   }
   return true;
 }

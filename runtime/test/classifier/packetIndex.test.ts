@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { formatIpv4, formatMac, type FlowspaceEntry } from '@dfvisor/grammar';
 import { Classifier, LinearClassifier, SliceNumbers, sliceName, type PacketHeaders } from '../../src/classifier/index.js';
 import { randomEntries, randomPacket, rng } from './gen.js';
+import { packRecords } from '../../src/classifier/packetIndex.js';
+import { CHECK_EQ, CHECK_PREFIX } from '../../src/classifier/flatCheck.js';
 
 const ids = (es: readonly FlowspaceEntry[]): number[] => es.map((e) => e.id);
 const DPID = '0000000000000001';
@@ -155,6 +157,75 @@ describe('packet index', () => {
     const got = Classifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 });
     assert.deepEqual(ids(got), ids(LinearClassifier.build(entries).classifier.classifyPacket(DPID, 1, { eth_type: 0x0800 })));
     assert.equal(got.length, 40);
+  });
+
+  it('checks every kind of packed record at the edges of its values (48-bit MACs, high address bits, full port ranges)', () => {
+    // Each entry's hashed fields are coarsened or shared so that its own records decide: two
+    // entries per key differ only in a checked field. Packets sit on, just inside and just outside
+    // every edge; the index must agree with the linear scan on the entries and on the readers.
+    const macs = [0, 1, 0xffffffff, 0x100000000, 0xfffffffffffe, 0xffffffffffff];
+    const v4 = [0, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+    const entries: FlowspaceEntry[] = [];
+    const add = (match: FlowspaceEntry['match'], inPort: number | null = null): void => {
+      const id = entries.length + 1;
+      entries.push({ id, slice: `s${id % 7}`, rule: `r${id}`, dpid: DPID, inPort, priority: id % 5, match, permissions: ['read'] });
+    };
+    for (const m of macs) {
+      add({ eth_src: formatMac(m), vlan_vid: 7 });
+      add({ eth_src: formatMac(m), vlan_vid: 8 }, 1);
+      add({ eth_dst: formatMac(m), eth_type: 0x0800 });
+    }
+    for (const a of v4)
+      for (const len of [1, 8, 31, 32]) {
+        add({ eth_type: 0x0800, ipv4_src: `${formatIpv4(a)}/${len}` });
+        add({ eth_type: 0x0800, ip_proto: 6, ipv4_dst: `${formatIpv4(a)}/${len}`, tcp_dst: { min: 0, max: 65535 } }, 1);
+        add({ eth_type: 0x0800, ip_proto: 17, ipv4_dst: `${formatIpv4(a)}/${len}`, udp_src: { min: 65535, max: 65535 } });
+      }
+    add({ eth_type: 0x86dd, ipv6_src: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127' });
+    add({ eth_type: 0x86dd, ipv6_src: '8000::/1', ip_dscp: 63 }, 1);
+    add({ eth_type: 0x0800, ip_dscp: 0, vlan_pcp: 7 });
+    const c = Classifier.build(entries).classifier;
+    const lin = LinearClassifier.build(entries).classifier;
+    const packets: PacketHeaders[] = [];
+    for (const m of macs)
+      for (const d of [-1, 0, 1]) {
+        const mac = Math.min(0xffffffffffff, Math.max(0, m + d));
+        packets.push({ eth_src: mac, eth_dst: mac, eth_type: 0x0800, vlan_vid: 7 + (d & 1), vlan_pcp: 7, ip_dscp: 0 });
+      }
+    for (const a of v4)
+      for (const d of [-1, 0, 1, 2 ** 24]) {
+        const x = Math.min(0xffffffff, Math.max(0, a + d));
+        for (const port of [0, 1, 65534, 65535]) {
+          packets.push({ eth_type: 0x0800, ip_proto: 6, ipv4_src: x, ipv4_dst: x, tcp_dst: port });
+          packets.push({ eth_type: 0x0800, ip_proto: 17, ipv4_src: x, ipv4_dst: x, udp_src: port, udp_dst: 1 });
+        }
+      }
+    for (const w of [0xfffffffe, 0xffffffff, 0xfffffffd]) {
+      packets.push({ eth_type: 0x86dd, ip_dscp: 63, ipv6_src: [0xffffffff, 0xffffffff, 0xffffffff, w] });
+      packets.push({ eth_type: 0x86dd, ip_dscp: 63, ipv6_src: [0x80000000 + (w & 1), 0, 0, w] });
+    }
+    const numbers = new SliceNumbers();
+    let matched = 0;
+    for (const inPort of [1, 2])
+      for (const p of packets) {
+        const want = lin.classifyPacket(DPID, inPort, p);
+        matched += want.length;
+        assert.deepEqual(ids(c.classifyPacket(DPID, inPort, p)), ids(want), JSON.stringify(p));
+        const n = c.readerIdsInto(DPID, inPort, p, numbers);
+        const got = [...numbers.ids.subarray(0, n)].map((id) => sliceName(id)).sort();
+        assert.deepEqual(got, [...new Set(want.map((e) => e.slice))].sort(), JSON.stringify(p));
+      }
+    assert.ok(matched > packets.length, `the packets match the rules (${matched} matches)`);
+  });
+
+  it('refuses a check record whose values do not fit its packed form', () => {
+    assert.deepEqual(packRecords([CHECK_EQ, 0, 0xffffffffffff, 0]), [3, -1, 0xffff]); // EQ48: low word, high bits
+    assert.deepEqual(packRecords([CHECK_EQ, 2, 0x0800, 0]), [0 | (2 << 2), 0x0800]); // EQ32
+    assert.deepEqual(packRecords([CHECK_PREFIX, 7, 0xffffffff, 32]), [1 | (7 << 2) | (32 << 7), -1]);
+    assert.throws(() => packRecords([CHECK_EQ, 0, 2 ** 53, 0]), RangeError);
+    assert.throws(() => packRecords([CHECK_EQ, 40, 1, 0]), RangeError);
+    assert.throws(() => packRecords([CHECK_PREFIX, 7, 1, 33]), RangeError);
+    assert.throws(() => packRecords([2, 17, 0, 2 ** 32]), RangeError);
   });
 });
 

@@ -1,5 +1,6 @@
-// readersOf, readersInto and readerIdsInto (the packet-in's question: which slices may read this
-// packet; the last as slice numbers, the proxy's form) against classifyPacket filtered on 'read',
+// readersOf, readersInto, readerIdsInto and readerIdsAmong (the packet-in's question: which slices
+// may read this packet; the last two as slice numbers, the last asked about some slices only: the
+// proxy's form) against classifyPacket filtered on 'read',
 // the linear scan and the naive oracle, on random rule sets with many whole-port and eth_type-only
 // rules, write-only entries, adds and removes between lookups, and table tags shared by many keys.
 import { describe, it } from 'node:test';
@@ -46,6 +47,7 @@ function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: Lin
   const reused = new Set<string>();
   const array: string[] = [];
   const numbers = new SliceNumbers();
+  const among = new SliceNumbers();
   for (let i = 0; i < packets; i++) {
     const p = randomPacket(r);
     reused.clear();
@@ -58,6 +60,16 @@ function assertAgree(c: Classifier, live: readonly FlowspaceEntry[], linear: Lin
     const k = c.readerIdsInto(p.dpid, p.inPort, p.headers, numbers);
     assert.deepEqual([...numbers.ids.subarray(0, k)].map((id) => sliceName(id)).sort(), got);
     for (const slice of SLICES) assert.equal(numbers.has(sliceNumber(slice), k), got.includes(slice), slice);
+    // Asked about some slices only (the proxy's form: its bound slices; repeats, a slice with no
+    // entry and a number never assigned among them): exactly those of them in the answer.
+    const asked = SLICES.filter(() => r() < 0.5);
+    if (r() < 0.3 && asked.length) asked.push(asked[0]!);
+    const wanted = Int32Array.from([...asked.map((slice) => sliceNumber(slice)), sliceNumber('nobody'), 1 << 30]);
+    const m = c.readerIdsAmong(p.dpid, p.inPort, p.headers, wanted, wanted.length, among);
+    const some = [...among.ids.subarray(0, m)].map((id) => sliceName(id));
+    assert.equal(new Set(some).size, m, 'each slice once');
+    assert.deepEqual(some.sort(), [...new Set(asked)].filter((slice) => got.includes(slice)).sort());
+    assert.equal(c.readerIdsAmong(p.dpid, p.inPort, p.headers, wanted, 0, among), 0);
     assert.deepEqual(got, sorted(linear.readersOf(p.dpid, p.inPort, p.headers, new Set())));
     const oracle = new Set(
       live.filter((e) => e.permissions.includes('read') && naiveMatches(e, p.dpid, p.inPort, p.headers)).map((e) => e.slice),

@@ -21,10 +21,20 @@ import { mplsLabelOf, stripMplsLabel } from '../../dataplane/mpls-ethertypes.js'
 import { portIsUp, virtualArrival } from '../virtual-ports.js';
 
 const MPLS_ETHERTYPE = 0x8847;
+/** A target column's port while its binding waits for the classifier (see packetIn). */
+const PENDING = -2;
+
+const grownInts = (a: Int32Array): Int32Array<ArrayBuffer> => {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+};
 
 export class SwitchDirection {
   /** The slices (numbers) that may read the packet-in being classified, in ids[0, n) (reused: nothing allocated per packet-in). */
   private readonly readers = new SliceNumbers();
+  /** The numbers of the bound slices the packet-in being classified is asked about (reused). */
+  private wanted: Int32Array<ArrayBuffer> = new Int32Array(8);
   /** The packet-in being classified, summarized (reused). */
   private readonly summary = new PacketSummaryScratch();
   /** Target columns of the packet-in being delivered (reused; see packetIn). */
@@ -97,14 +107,17 @@ export class SwitchDirection {
     }
   }
 
-  /** Writes to this.readers.ids[0, n) the numbers of the slices whose read flowspace at `inPort` matches the packet; returns n. */
-  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer, frameLength: number): number {
+  /**
+   * Writes to this.readers.ids[0, n) the numbers of the slices, among this.wanted[0, count), whose
+   * read flowspace at `inPort` matches the packet; returns n.
+   */
+  private readersOf(inPort: number, headers: PacketHeaders, data: Buffer, frameLength: number, count: number): number {
     const s = this.s;
     const out = this.readers;
     const views = s.views;
     if (!views) return 0;
     try {
-      return views.classifier.readerIdsInto(s.dpid, inPort, headers, out);
+      return views.classifier.readerIdsAmong(s.dpid, inPort, headers, this.wanted, count, out);
     } catch (err) {
       countFallback('classifier', 'error');
       s.log.warn({ err: (err as Error).message }, 'classifier failed; falling back to a scan');
@@ -140,7 +153,9 @@ export class SwitchDirection {
       tt = this.targetTagged,
       tp = this.targetPort;
     let n = 0;
-    let readers = -1; // how many slices may read it, once classified
+    // Bindings at an edge port wait in the columns (port PENDING) until the classifier has said
+    // which of their slices may read the packet: it is asked once, about those slices only.
+    let pending = 0;
     for (const b of s.bindings.values()) {
       // A virtual link's frame from the core (its tag on a port toward its paths): the virtual port's.
       const vp = b.view.virtualPorts.length
@@ -165,13 +180,28 @@ export class SwitchDirection {
       }
       // Customer-tagged frames at edge ports belong to MPLS slices whose flowspace has the tag.
       if (!b.ctx.edgePorts.includes(inPort) || (pkt.vlan !== null && b.view.overlay.type === 'vlan')) continue;
+      if (pending === this.wanted.length) this.wanted = grownInts(this.wanted);
+      this.wanted[pending++] = b.sliceNo;
+      tb[n] = b;
+      tt[n] = false;
+      tp[n++] = PENDING;
+    }
+    if (pending > 0) {
       // Location + headers through the indexed classifier (once per packet-in).
-      if (readers < 0) readers = this.readersOf(inPort, pkt.headers, m.data, m.totalLen);
-      if (this.reads(b, readers)) {
-        tb[n] = b;
-        tt[n] = false;
-        tp[n++] = -1;
+      const readers = this.readersOf(inPort, pkt.headers, m.data, m.totalLen, pending);
+      let k = 0;
+      for (let i = 0; i < n; i++) {
+        const b = tb[i]!;
+        let port = tp[i]!;
+        if (port === PENDING) {
+          if (!this.reads(b, readers)) continue;
+          port = -1;
+        }
+        tb[k] = b;
+        tt[k] = tt[i]!;
+        tp[k++] = port;
       }
+      n = k;
     }
     // A rule's cookie names the slice that asked for the packet: it alone gets it.
     const hvRule = isHypervisorCookie(m.cookie);
