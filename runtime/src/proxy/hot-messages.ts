@@ -285,20 +285,30 @@ function readMatch(b: Buffer, off: number, end: number): FlowMatch {
 function sortTlvsInto13(b: Buffer): number {
   const n = tlvCount;
   if (n < 0) return -1;
-  // Insertion sort of the TLV indexes by field order (a handful; no allocation).
+  // One controller writes its matches in one field order (Open vSwitch's, for one): the order of
+  // the TLVs sorted last is kept, and the same order again takes its permutation as it is.
+  let same = n === sortedN;
+  for (let i = 0; same && i < n; i++) if (TLV_ORDER[i] !== SORTED_ORDER[i]) same = false;
   const idx = SORTED;
-  for (let i = 0; i < n; i++) {
-    let j = i - 1;
-    while (j >= 0 && TLV_ORDER[idx[j]!]! > TLV_ORDER[i]!) {
-      idx[j + 1] = idx[j]!;
-      j--;
+  if (!same) {
+    // Insertion sort of the TLV indexes by field order (a handful; no allocation).
+    for (let i = 0; i < n; i++) {
+      let j = i - 1;
+      while (j >= 0 && TLV_ORDER[idx[j]!]! > TLV_ORDER[i]!) {
+        idx[j + 1] = idx[j]!;
+        j--;
+      }
+      idx[j + 1] = i;
     }
-    idx[j + 1] = i;
+    sortedTwice = false;
+    for (let k = 1; k < n; k++) if (TLV_ORDER[idx[k - 1]!] === TLV_ORDER[idx[k]!]) sortedTwice = true;
+    SORTED_ORDER.set(TLV_ORDER.subarray(0, n));
+    sortedN = n;
   }
+  if (sortedTwice) return -1;
   let at = 0;
   for (let k = 0; k < n; k++) {
     const i = idx[k]!;
-    if (k > 0 && TLV_ORDER[idx[k - 1]!] === TLV_ORDER[i]) return -1;
     const len = TLV_LEN[i]!;
     if (at + len > KEY_ROOM) return -1;
     tlvToKey13(b, TLV_AT[i]!, at, len);
@@ -306,7 +316,11 @@ function sortTlvsInto13(b: Buffer): number {
   }
   return at;
 }
+/** The permutation sortTlvsInto13 made last (SORTED[0, sortedN)), for the field order SORTED_ORDER; whether a field came twice in it. */
 const SORTED = new Int32Array(MAX_TLVS);
+const SORTED_ORDER = new Int32Array(MAX_TLVS);
+let sortedN = -1;
+let sortedTwice = false;
 
 /**
  * The `len`-byte TLV at b[p] copied to KEY13[at]: unrolled for the usual lengths (a field of 1, 2,
