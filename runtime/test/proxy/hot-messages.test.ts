@@ -19,6 +19,7 @@ import {
   OFPFW10,
   OFPP13,
   OFPVID_PRESENT,
+  OXM_FIELDS,
   type Action10,
   type Match10,
   type Action13,
@@ -42,7 +43,7 @@ import {
   type MessageOf,
   type OfMessage,
 } from '../../src/proxy/messages.js';
-import { frameKeyLength, isHot, isRefusal, matchKey, readHot, writeHot } from '../../src/proxy/hot-messages.js';
+import { frameKeyLength, isHot, isRefusal, matchKey, readHot, readKeyMatch, writeHot } from '../../src/proxy/hot-messages.js';
 import { flowModKey } from '../../src/proxy/frame-key.js';
 
 /** The reader's message, or null for an error value or a frame of another type. */
@@ -404,18 +405,24 @@ const nonCanonicalWireArb: fc.Arbitrary<WireMessage> = fc
     fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
   )
   .map(([m, order, spellMask, dup]): WireMessage => {
-    let tlvs = matchToOxm(m.match).map((t, i): OxmTlv => {
-      if (t.field === 'raw' || t.mask !== undefined || !spellMask[i]) return t;
-      return { ...t, mask: bigintToOxm(t.field as FieldName, fullMask(t.field as FieldName)) };
-    });
-    tlvs = tlvs
-      .map((t, i) => [t, order[i]!] as const)
-      .sort((a, b) => a[1] - b[1])
-      .map(([t]) => t);
-    if (dup) tlvs = insertAt(tlvs, dup[1], tlvs[dup[0] % tlvs.length]!);
+    const tlvs = scrambled(matchToOxm(m.match), order, spellMask, dup);
     const w = toWire(m) as Message13;
     return w.type === 'flow_mod' || w.type === 'packet_in' ? { ...w, match: tlvs } : w;
   });
+
+/** TLVs in the order of the `order` ranks, full masks spelled out where `spellMask`, and `dup`'s repeated field (the codec keeps the last). */
+function scrambled(tlvs: OxmTlv[], order: number[], spellMask: boolean[], dup: [number, number] | undefined): OxmTlv[] {
+  let out = tlvs.map((t, i): OxmTlv => {
+    if (t.field === 'raw' || t.mask !== undefined || !spellMask[i]) return t;
+    return { ...t, mask: bigintToOxm(t.field as FieldName, fullMask(t.field as FieldName)) };
+  });
+  out = out
+    .map((t, i) => [t, order[i]!] as const)
+    .sort((a, b) => a[1] - b[1])
+    .map(([t]) => t);
+  if (dup && out.length > 0) out = insertAt(out, dup[1], out[dup[0] % out.length]!);
+  return out;
+}
 
 // ---------------------------------------------------------------- property 1: common-case messages
 
@@ -487,6 +494,79 @@ test("property: 1.3 flow-mods read and written straight back (a rewritten rule t
     { numRuns: RUNS },
   );
   assert.ok(copied > RUNS / 2, `only ${copied} of ${RUNS} flow-mods had a canonical match`);
+});
+
+/** Open vSwitch's order of match fields (nx-match.c nx_put_raw) by OXM field number; others after, by number. */
+const OVS_RANK: Record<number, number> = { 0: 0, 4: 1, 3: 2, 5: 3, 6: 4, 7: 5, 11: 6, 12: 7, 26: 8, 27: 9, 28: 10, 8: 11, 9: 12, 10: 13 };
+const OXM_NUMBER = new Map<string, number>(OXM_FIELDS.map((f) => [f.name, f.number]));
+const ovsRank = (t: OxmTlv): number => {
+  const n = t.field === 'raw' ? 0xff : OXM_NUMBER.get(t.field)!;
+  return OVS_RANK[n] ?? 100 + n;
+};
+
+/**
+ * The same fields with other values: each value's lowest bit flipped, and where `remask` an exact
+ * field made masked (all bits but the lowest) or a masked one exact: the same field order, TLVs of
+ * other lengths.
+ */
+function twin(m: FlowMatch, remask: boolean): FlowMatch {
+  const out: FlowMatch = {};
+  for (const [k, fv] of Object.entries(m) as Array<[FieldName, FieldValue]>) {
+    const full = fullMask(k);
+    const mask = !remask ? fv.mask : fv.mask === undefined ? full ^ 1n : undefined;
+    const value = (fv.value ^ 1n) & (mask ?? full);
+    out[k] = mask === undefined ? { value } : { value, mask };
+  }
+  return out;
+}
+
+/**
+ * Two 1.3 flow-mods' wire forms whose match TLVs are in one order — canonical, Open vSwitch's, or
+ * any order with full masks spelled out and perhaps a field repeated (the codec keeps the last) —
+ * the second with the first's fields and other values (see twin).
+ */
+const orderedFlowModsArb: fc.Arbitrary<WireMessage[]> = fc
+  .tuple(
+    flowModArb,
+    fc.constantFrom('canonical', 'ovs', 'any'),
+    fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
+    fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    fc.option(fc.tuple(fc.nat(), fc.nat()), { nil: undefined }),
+    fc.boolean(),
+  )
+  .map(([m, how, order, spellMask, dup, remask]): WireMessage[] =>
+    [m.match, twin(m.match, remask)].map((match) => {
+      const w = toWire({ ...m, match }) as FlowMod13;
+      let tlvs = [...w.match];
+      if (how === 'ovs') tlvs = [...tlvs].sort((a, b) => ovsRank(a) - ovsRank(b));
+      if (how === 'any') tlvs = scrambled(tlvs, order, spellMask, dup);
+      return { ...w, match: tlvs };
+    }),
+  );
+
+test("property: sequences of 1.3 flow-mods in canonical, Open vSwitch's or any TLV order (masked fields, every field kind, repeated fields), each followed by one in the same field order (the sort's kept permutation): each read exactly as the codec path, keyed by matchKey(match), and its match written back (copied from the frame or from the key the reader sorted) exactly as the codec bytes, also after keys of other lengths were sorted", () => {
+  let sorted = 0,
+    inFrame = 0;
+  fc.assert(
+    fc.property(fc.array(orderedFlowModsArb, { minLength: 1, maxLength: 4 }), (pairs) => {
+      const read: OfMessage[] = [];
+      for (const w of pairs.flat()) {
+        const b = Buffer.from(encodeMessage(w));
+        const r = checkRead(b);
+        if (!r || r.type !== 'flow_mod') continue;
+        if (r.matchKeyAt !== undefined) inFrame++;
+        else if (readKeyMatch() === r.match) sorted++;
+        checkWriteContract(r);
+        checkWriteContract({ ...r, priority: (r.priority + 1) & 0xffff, instructions: [] });
+        read.push(r);
+      }
+      // Earlier matches written after later ones were read: from their own fields, not the last key.
+      for (const r of read) checkWriteContract(r);
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(sorted > RUNS / 10, `only ${sorted} flow-mods were keyed by the bytes the reader sorted`);
+  assert.ok(inFrame > RUNS / 2, `only ${inFrame} flow-mods were keyed by their frame's bytes`);
 });
 
 test('property: messages with uncommon parts (experimenter, masked or non-proxy set-field, other OXM classes…): read exactly as fromWire, or refused exactly as fromWire refuses', () => {
