@@ -134,6 +134,16 @@ const warmed = { value: 0 };
 let sliceStamps = new Int32Array(16);
 let stamp = 0;
 
+/** `n` fresh stamps (the first returned, the rest follow it), all the stamps cleared when they would wrap. */
+function takeStamps(n: number): number {
+  if (stamp > 0x7fffffff - n) {
+    sliceStamps.fill(0);
+    stamp = 0;
+  }
+  stamp += n;
+  return stamp - n + 1;
+}
+
 /** Grows the stamps to cover every slice number assigned so far (an index calls it once built). */
 function coverStamps(): void {
   if (sliceStamps.length >= SLICE_NAMES.length) return;
@@ -446,11 +456,7 @@ export class PacketIndex<E extends IndexEntry> {
     // The list of the slices reading every packet here (in `ints`; the directory slot was just read).
     const slot = probedSlot;
     const list = slot === NO_SEGMENT ? this.anyAlways : ids[slot + 2]!;
-    if (stamp === 0x7fffffff) {
-      sliceStamps.fill(0);
-      stamp = 0;
-    }
-    const now = ++stamp;
+    const now = takeStamps(1);
     const stamps = sliceStamps;
     const words = this.words;
     let found = 0;
@@ -502,12 +508,8 @@ export class PacketIndex<E extends IndexEntry> {
   readersAmong(inPort: number, values: readonly number[], present: number, wanted: Int32Array, count: number, out: SliceNumbers): number {
     const res = out.reserve(count);
     if (this.readerCount === 0 || count === 0) return 0;
-    if (stamp >= 0x7ffffffd) {
-      sliceStamps.fill(0);
-      stamp = 0;
-    }
-    const want = ++stamp;
-    const got = ++stamp;
+    const want = takeStamps(2);
+    const got = want + 1;
     const stamps = sliceStamps;
     let distinct = 0;
     for (let i = 0; i < count; i++) {
@@ -528,23 +530,8 @@ export class PacketIndex<E extends IndexEntry> {
       const reads = probeReads[h]!;
       if (reads === READ_NONE) continue;
       const n = probeTuples[h]!;
-      if (n < 0) {
-        if (reads >= 0) {
-          if (stamps[reads] === want) {
-            stamps[reads] = got;
-            res[found++] = reads;
-          }
-        } else {
-          const lists = this.readerIds;
-          for (let i = ~reads + 1, end = i + lists[~reads]!; i < end; i++) {
-            const id = lists[i]!;
-            if (stamps[id] === want) {
-              stamps[id] = got;
-              res[found++] = id;
-            }
-          }
-        }
-      } else {
+      if (n < 0) found = this.addWanted(reads, res, found, want, got);
+      else {
         for (let j = probeKeys[h]!, left = n; left > 0; left--) {
           const head = words[j]!;
           const end = j + ENTRY_HEAD + (head & RECORDS_MASK);
@@ -588,6 +575,29 @@ export class PacketIndex<E extends IndexEntry> {
       const id = ids[i]!;
       if (stamps[id] === now) continue;
       stamps[id] = now;
+      res[found++] = id;
+    }
+    return found;
+  }
+
+  /**
+   * addList for readersAmong: appends the slices of a bucket without checks that are stamped
+   * `want` (asked about, not found yet), stamping them `got`; returns the new count.
+   */
+  private addWanted(slices: number, res: Int32Array, found: number, want: number, got: number): number {
+    const stamps = sliceStamps;
+    if (slices >= 0) {
+      if (stamps[slices] === want) {
+        stamps[slices] = got;
+        res[found++] = slices;
+      }
+      return found;
+    }
+    const ids = this.readerIds;
+    for (let i = ~slices + 1, end = i + ids[~slices]!; i < end; i++) {
+      const id = ids[i]!;
+      if (stamps[id] !== want) continue;
+      stamps[id] = got;
       res[found++] = id;
     }
     return found;
